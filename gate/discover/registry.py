@@ -1,0 +1,8 @@
+"""The explicit list of discovery sources, in the order they run."""
+
+from __future__ import annotations
+
+from gate.discover.base import DiscoverFn
+
+SOURCES: tuple[tuple[str, DiscoverFn], ...] = ()
+"""(name, discover function) pairs; a test checks every module in the package is listed."""

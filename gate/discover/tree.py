@@ -1,0 +1,351 @@
+"""The walk: which files of a tree are read, and what each file is.
+
+Honours ``.gitignore`` (nested, with negations) and ``.aigateignore``, skips tool folders by
+default, never follows a symlink out of the root, survives symlink loops, and bounds depth
+and file count. A file is typed by extension and, where the extension does not settle it,
+by its magic bytes. Nothing is read eagerly: ``stat`` and the first bytes are fetched on
+demand and cached, so a 20,000-file source tree costs one ``scandir`` per folder.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as stat_mod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from gate.errors import InputError
+from gate.model import Skipped
+
+DEFAULT_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".idea",
+        ".cache",
+    }
+)
+"""Folders no release is built from; ``--no-default-excludes`` reads them too."""
+
+IGNORE_FILES = (".gitignore", ".aigateignore")
+
+# Extensions that are text for sure: never sniffed for weight magic.
+_TEXT_SUFFIXES = frozenset(
+    ".py .pyi .ipynb .js .mjs .cjs .jsx .ts .tsx .mts .cts .json .jsonc .yaml .yml .toml .ini"
+    " .cfg .conf .env .txt .md .rst .html .htm .css .scss .xml .csv .tsv .sh .bash .zsh .go"
+    " .rs .java .kt .c .h .cc .cpp .hpp .rb .php .lock .sql .svg .gitignore .dockerignore"
+    " .tf .hcl .gradle .properties .bat .ps1 .r .jl .lua .swift .scala .vue .svelte".split()
+)
+
+# Extensions that name a model artefact whatever the bytes say.
+WEIGHT_SUFFIXES = frozenset(
+    ".safetensors .gguf .ggml .bin .pt .pth .ckpt .pkl .pickle .joblib .onnx .ort .h5 .hdf5"
+    " .keras .tflite .lite .pb .mlmodel .npy .npz .msgpack .pdparams .mar .nemo .llamafile"
+    " .model .tar .zip".split()
+)
+
+_HEAD_BYTES = 64
+
+
+def sniff(head: bytes, name: str = "") -> str | None:
+    """The model-artefact format of a file from its first bytes (and name), or None.
+
+    Magic bytes decide where a format has them; extension-only formats (ONNX, Core ML,
+    raw pickles) are named by their suffix only when the bytes do not contradict it.
+    """
+    lower = name.lower()
+    suffix = os.path.splitext(lower)[1]
+    if head.startswith(b"GGUF"):
+        return "gguf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        if suffix == ".npz":
+            return "npz"
+        if suffix == ".keras":
+            return "keras"
+        return "zip"
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "hdf5"
+    if head.startswith(b"\x93NUMPY"):
+        return "npy"
+    if len(head) >= 8 and head[4:8] == b"TFL3":
+        return "tflite"
+    if len(head) >= 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") > 1:
+        return "safetensors"
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return "pickle"
+    if suffix in (".onnx", ".ort"):
+        return "onnx"
+    if suffix == ".mlmodel":
+        return "coreml"
+    if lower.endswith("saved_model.pb") or lower.endswith("saved_model.pbtxt"):
+        return "tf-savedmodel"
+    if suffix in (".pkl", ".pickle", ".joblib", ".ckpt", ".pt", ".pth", ".bin") and head[:1] in (
+        b"(",
+        b"]",
+        b"}",
+        b"c",
+    ):
+        # Pickle protocols 0/1 have no header; their first opcode is one of these.
+        return "pickle"
+    if suffix == ".safetensors":
+        return "safetensors"  # header claims are checked (and reported) by the parser
+    if suffix == ".gguf":
+        return "gguf"
+    return None
+
+
+@dataclass(slots=True)
+class TreeFile:
+    """One file of the tree; ``stat`` and the head are read once, on demand."""
+
+    path: Path
+    """Absolute path as walked (may be a symlink inside the root)."""
+    rel: str
+    """POSIX path relative to the root; the file name for a single-file scan."""
+    _stat: os.stat_result | None = field(default=None, repr=False)
+    _head: bytes | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The base name."""
+        return self.path.name
+
+    @property
+    def suffix(self) -> str:
+        """The lower-cased extension, with its dot."""
+        return os.path.splitext(self.path.name)[1].lower()
+
+    def stat(self) -> os.stat_result:
+        """The file's ``stat`` (through symlinks), cached."""
+        if self._stat is None:
+            self._stat = self.path.stat()
+        return self._stat
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        return self.stat().st_size
+
+    def head(self) -> bytes:
+        """The first bytes of the file (for magic-byte typing), cached."""
+        if self._head is None:
+            with self.path.open("rb") as fh:
+                self._head = fh.read(_HEAD_BYTES)
+        return self._head
+
+    def model_format(self) -> str | None:
+        """The artefact format (``gguf``, ``safetensors``, ...) or None for other files."""
+        if self.suffix in _TEXT_SUFFIXES:
+            return None
+        if self.suffix not in WEIGHT_SUFFIXES and self.suffix != "":
+            # Unknown extension: sniff only when the file is big enough to matter.
+            try:
+                if self.size < 1024:
+                    return None
+            except OSError:
+                return None
+        try:
+            return sniff(self.head(), self.name)
+        except OSError:
+            return None
+
+    def read_bytes(self, limit: int) -> bytes:
+        """At most ``limit`` bytes of the file."""
+        with self.path.open("rb") as fh:
+            return fh.read(limit)
+
+    def read_text(self, limit: int = 2_000_000) -> str | None:
+        """The file as UTF-8 text (invalid bytes replaced), or None when over ``limit``."""
+        data = self.read_bytes(limit + 1)
+        if len(data) > limit:
+            return None
+        return data.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class WalkOptions:
+    """Bounds and switches for the walk."""
+
+    max_files: int = 250_000
+    max_depth: int = 64
+    default_excludes: bool = True
+    extra_ignores: tuple[str, ...] = ()
+    """Further gitignore-style patterns (from the command line or a config)."""
+
+
+@dataclass(slots=True)
+class _Spec:
+    base: str  # POSIX dir relative to root, "" for the root
+    spec: pathspec.GitIgnoreSpec
+
+
+class Tree:
+    """A walked tree: its files (sorted), and what was skipped and why."""
+
+    def __init__(self, root: Path, files: Sequence[TreeFile], skipped: Sequence[Skipped]) -> None:
+        self.root = root
+        self.files: tuple[TreeFile, ...] = tuple(files)
+        self.skipped: list[Skipped] = list(skipped)
+        self._by_rel = {f.rel: f for f in self.files}
+
+    def get(self, rel: str) -> TreeFile | None:
+        """The file at a POSIX path relative to the root."""
+        return self._by_rel.get(rel)
+
+    def skip(self, path: str, reason: str) -> None:
+        """Record that a file could not be read (it shows in the inventory)."""
+        self.skipped.append(Skipped(path, reason))
+
+    @property
+    def is_git_checkout(self) -> bool:
+        """True when the root is (inside) a git work tree."""
+        probe = self.root if self.root.is_dir() else self.root.parent
+        return any((p / ".git").exists() for p in (probe, *probe.parents))
+
+    @classmethod
+    def walk(cls, root: Path, options: WalkOptions | None = None) -> Tree:
+        """Walk a directory (a source tree or a build output) or take a single file."""
+        opts = options or WalkOptions()
+        try:
+            root_stat = root.stat()
+        except FileNotFoundError as exc:
+            raise InputError(root, "no such file or directory") from exc
+        except OSError as exc:
+            raise InputError(root, f"cannot read: {exc.strerror}") from exc
+        if stat_mod.S_ISREG(root_stat.st_mode):
+            resolved = root.resolve()
+            return cls(resolved.parent, [TreeFile(resolved, resolved.name)], [])
+        if not stat_mod.S_ISDIR(root_stat.st_mode):
+            raise InputError(root, "not a regular file or directory")
+        return _Walker(root.resolve(), opts).run()
+
+
+class _Walker:
+    def __init__(self, root: Path, opts: WalkOptions) -> None:
+        self.root = root
+        self.opts = opts
+        self.files: list[TreeFile] = []
+        self.skipped: list[Skipped] = []
+        self.seen_dirs: set[tuple[int, int]] = set()
+        self.truncated = False
+        base_lines = list(opts.extra_ignores)
+        self.base_specs: list[_Spec] = (
+            [_Spec("", pathspec.GitIgnoreSpec.from_lines(base_lines))] if base_lines else []
+        )
+
+    def run(self) -> Tree:
+        root_stat = self.root.stat()
+        self.seen_dirs.add((root_stat.st_dev, root_stat.st_ino))
+        self._walk_dir(self.root, "", self.base_specs, 0)
+        self.files.sort(key=lambda f: f.rel)
+        self.skipped.sort(key=lambda s: s.path)
+        return Tree(self.root, self.files, self.skipped)
+
+    def _ignored(self, rel: str, is_dir: bool, specs: list[_Spec]) -> bool:
+        # The deepest ignore file with an opinion wins, as in git.
+        for spec in reversed(specs):
+            sub = rel[len(spec.base) + 1 :] if spec.base else rel
+            result = spec.spec.check_file(sub + "/" if is_dir else sub)
+            if result.include is not None:
+                return bool(result.include)
+        return False
+
+    def _load_specs(self, dir_path: Path, rel: str, names: set[str]) -> list[_Spec]:
+        found: list[_Spec] = []
+        for ignore_name in IGNORE_FILES:
+            if ignore_name not in names:
+                continue
+            ignore_file = dir_path / ignore_name
+            try:
+                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                found.append(_Spec(rel, pathspec.GitIgnoreSpec.from_lines(lines)))
+            except (OSError, ValueError) as exc:
+                # A broken ignore file must not widen or narrow the scan silently.
+                where = f"{rel}/{ignore_name}" if rel else ignore_name
+                raise InputError(where, f"cannot use ignore file: {exc}") from exc
+        return found
+
+    def _walk_dir(self, dir_path: Path, rel: str, specs: list[_Spec], depth: int) -> None:
+        if depth > self.opts.max_depth:
+            self.skipped.append(Skipped(rel, f"deeper than {self.opts.max_depth} folders"))
+            return
+        try:
+            with os.scandir(dir_path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.skipped.append(Skipped(rel or ".", f"cannot list folder: {exc.strerror}"))
+            return
+        names = {e.name for e in entries}
+        local_specs = specs + self._load_specs(dir_path, rel, names)
+        for entry in entries:
+            if self.truncated:
+                return
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = not is_dir and entry.is_file(follow_symlinks=True)
+            except OSError:
+                self.skipped.append(Skipped(child_rel, "cannot stat"))
+                continue
+            if is_dir and self.opts.default_excludes and entry.name in DEFAULT_SKIP_DIRS:
+                continue
+            if self._ignored(child_rel, is_dir, local_specs):
+                continue
+            if is_link:
+                problem = self._link_problem(Path(entry.path))
+                if problem:
+                    self.skipped.append(Skipped(child_rel, problem))
+                    continue
+            if is_dir:
+                try:
+                    st = os.stat(entry.path)
+                except OSError:
+                    self.skipped.append(Skipped(child_rel, "cannot stat"))
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in self.seen_dirs:
+                    self.skipped.append(Skipped(child_rel, "symlink loop or repeated folder"))
+                    continue
+                self.seen_dirs.add(key)
+                self._walk_dir(Path(entry.path), child_rel, local_specs, depth + 1)
+            elif is_file:
+                if len(self.files) >= self.opts.max_files:
+                    self.truncated = True
+                    self.skipped.append(
+                        Skipped(child_rel, f"file limit of {self.opts.max_files} reached")
+                    )
+                    return
+                self.files.append(TreeFile(Path(entry.path), child_rel))
+            # sockets, fifos, devices: never opened
+
+    def _link_problem(self, path: Path) -> str | None:
+        """Why a symlink is not followed, or None when it stays inside the root."""
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return "symlink loop"
+        except OSError:
+            return "broken or looping symlink"
+        if target != self.root and self.root not in target.parents:
+            return "symlink points outside the scanned root"
+        return None
+
+
+def iter_files(tree: Tree, suffixes: Sequence[str]) -> Iterator[TreeFile]:
+    """The tree's files whose lower-cased extension is one of ``suffixes``."""
+    wanted = frozenset(suffixes)
+    return (f for f in tree.files if f.suffix in wanted)

@@ -1,0 +1,88 @@
+"""Canonical component identities: one spelling per thing, so evidence merges.
+
+``hf:<org>/<name>@<revision|unpinned>``, ``api:<provider>/<model>``,
+``ollama:<name>:<tag>``, ``file:sha256:<hex>``, ``assistant:<vendor>/<product>``,
+``dataset:hf:<org>/<name>``, ``modelscope:<org>/<name>@<rev>``, ``local:<path>`` (a model
+directory in the tree with no hub id), ``pkg:<purl-type>/<name>`` (SDKs).
+"""
+
+from __future__ import annotations
+
+import re
+
+from gate.model import ComponentId
+
+UNPINNED = "unpinned"
+
+_HF_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+def is_hf_repo_id(text: str) -> bool:
+    """``org/name`` in the Hub's spelling (no scheme, no extra slashes, no spaces)."""
+    return bool(_HF_REPO.match(text)) and ".." not in text and not text.endswith((".", "-"))
+
+
+def is_pinned_revision(revision: str | None) -> bool:
+    """A revision pins content only when it is a full commit sha (branches and tags move)."""
+    return bool(revision) and bool(_SHA.match(revision or ""))
+
+
+def hf(repo_id: str, revision: str | None = None) -> ComponentId:
+    """A Hugging Face model."""
+    return ComponentId(f"hf:{repo_id}@{revision or UNPINNED}")
+
+
+def hf_dataset(repo_id: str) -> ComponentId:
+    """A Hugging Face dataset."""
+    return ComponentId(f"dataset:hf:{repo_id}")
+
+
+def modelscope(repo_id: str, revision: str | None = None) -> ComponentId:
+    """A ModelScope model (a hub hosted in CN)."""
+    return ComponentId(f"modelscope:{repo_id}@{revision or UNPINNED}")
+
+
+def api(provider: str, model: str) -> ComponentId:
+    """A hosted model API."""
+    return ComponentId(f"api:{provider.lower()}/{model}")
+
+
+def ollama(name: str) -> ComponentId:
+    """An Ollama model; the tag defaults to ``latest`` as Ollama does."""
+    base, _, tag = name.partition(":")
+    return ComponentId(f"ollama:{base.lower()}:{tag or 'latest'}")
+
+
+def file_digest(sha256: str) -> ComponentId:
+    """A weight file known only by its content."""
+    return ComponentId(f"file:sha256:{sha256}")
+
+
+def local(path: str) -> ComponentId:
+    """A model directory inside the scanned tree with no hub id."""
+    return ComponentId(f"local:{path}")
+
+
+def assistant(vendor: str, product: str) -> ComponentId:
+    """A coding assistant."""
+    return ComponentId(f"assistant:{vendor.lower()}/{product.lower()}")
+
+
+def package(purl_type: str, name: str) -> ComponentId:
+    """An SDK or framework dependency (no version: one component per package)."""
+    return ComponentId(f"pkg:{purl_type}/{name.lower()}")
+
+
+def scheme(cid: str) -> str:
+    """The identity's scheme (``hf``, ``api``, ``ollama``, ...)."""
+    return cid.split(":", 1)[0]
+
+
+def split_hf(cid: str) -> tuple[str, str | None]:
+    """``hf:org/name@rev`` → (``org/name``, rev or None when unpinned)."""
+    body = cid.split(":", 1)[1]
+    repo, _, rev = body.rpartition("@")
+    if not repo:
+        return body, None
+    return repo, (None if rev == UNPINNED else rev)

@@ -1,0 +1,1 @@
+"""Resolution: from evidence to components with identity, origin, lineage and licence."""
