@@ -335,6 +335,25 @@ class Waiver:
     """The file (and line) the waiver was read from."""
 
 
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """What a policy rule is for, parsed from its Rego ``# METADATA`` block."""
+
+    id: RuleId
+    title: str
+    description: str = ""
+    level: str = "deny"
+    """The level the rule produces by default: deny, warn or info."""
+    severity: str = "high"
+    """critical, high, medium or low (for SARIF ``security-severity`` and sorting)."""
+    remediation: str = ""
+    regulation: str = ""
+    """The regulation or standard the rule serves, e.g. ``15 CFR 791.4``."""
+    help_uri: str | None = None
+    source: str = ""
+    """The module file (and line) that defines the rule."""
+
+
 class Verdict(StrEnum):
     """The gate's answer."""
 
@@ -360,3 +379,5 @@ class Decision:
     evaluated_on: str = ""
     """The ISO date waivers were judged against (``--now``)."""
     notes: tuple[str, ...] = ()
+    rules: tuple[RuleMeta, ...] = ()
+    """Metadata of every rule in the evaluated policy set (for reports and SARIF)."""
