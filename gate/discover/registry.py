@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from gate.discover import modelcards
 from gate.discover.base import DiscoverFn
 
-SOURCES: tuple[tuple[str, DiscoverFn], ...] = ()
+SOURCES: tuple[tuple[str, DiscoverFn], ...] = (("modelcards", modelcards.discover),)
 """(name, discover function) pairs; a test checks every module in the package is listed."""

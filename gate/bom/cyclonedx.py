@@ -1,0 +1,878 @@
+"""Inventory ⇄ CycloneDX (1.6 by default, 1.7 on request), JSON and XML.
+
+Writing goes through cyclonedx-python-lib; ``modelCard`` (which the library lacks) is added
+to the serialised document, and every BOM is validated against the official schema before
+it is returned: an invalid BOM is a bug, raised as :class:`gate.errors.BomError`.
+
+Output is deterministic: components sorted by identity, explicit bom-refs, a serial number
+derived from the content, and a timestamp only when ``SOURCE_DATE_EPOCH`` is set.
+
+Reading accepts aigate's own BOMs losslessly and BOMs from other tools (cdxgen,
+cyclonedx-py, …) with warnings for what they lack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cyclonedx.model import ExternalReference, ExternalReferenceType, HashType, Property, XsUri
+from cyclonedx.model.bom import Bom, BomMetaData
+from cyclonedx.model.component import Component as CdxComponent
+from cyclonedx.model.component import ComponentType, Pedigree
+from cyclonedx.model.component_evidence import (
+    AnalysisTechnique,
+    ComponentEvidence,
+    Identity,
+    IdentityField,
+    Method,
+    Occurrence,
+)
+from cyclonedx.model.contact import OrganizationalEntity, PostalAddress
+from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
+from cyclonedx.model.service import Service
+from cyclonedx.output import make_outputter
+from cyclonedx.schema import OutputFormat, SchemaVersion
+from cyclonedx.validation import make_schemabased_validator
+from packageurl import PackageURL
+
+from gate import __version__, identity
+from gate.bom.properties import Prop
+from gate.errors import BomError
+from gate.model import (
+    Ancestor,
+    Component,
+    ComponentId,
+    Confidence,
+    Evidence,
+    EvidenceKind,
+    FactSource,
+    Hash,
+    Inventory,
+    Licence,
+    LicenceCategory,
+    Location,
+    Party,
+    Project,
+    Provenance,
+    Risk,
+    Role,
+    ServedBy,
+    Skipped,
+    WeightFile,
+)
+
+SPEC_VERSIONS = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
+FORMATS = ("json", "xml")
+_CDX_NS = "http://cyclonedx.org/schema/bom/"
+
+_CONFIDENCE_VALUE = {Confidence.HIGH: "1.0", Confidence.MEDIUM: "0.7", Confidence.LOW: "0.3"}
+_TECHNIQUE = {
+    EvidenceKind.WEIGHT_FILE: AnalysisTechnique.BINARY_ANALYSIS,
+    EvidenceKind.MODEL_CARD: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.CODE_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
+    EvidenceKind.API_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
+    EvidenceKind.OLLAMA_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.CONFIG_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.DATASET_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
+    EvidenceKind.DEPENDENCY: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.ASSISTANT_COMMIT: AnalysisTechnique.OTHER,
+    EvidenceKind.ASSISTANT_CONFIG: AnalysisTechnique.MANIFEST_ANALYSIS,
+}
+_COMPONENT_TYPE = {
+    Role.EMBEDDED_WEIGHTS: ComponentType.MACHINE_LEARNING_MODEL,
+    Role.RUNTIME_MODEL: ComponentType.MACHINE_LEARNING_MODEL,
+    Role.HOSTED_API: ComponentType.MACHINE_LEARNING_MODEL,
+    Role.CODE_ASSISTANT: ComponentType.APPLICATION,
+    Role.DATASET: ComponentType.DATA,
+    Role.SDK: ComponentType.LIBRARY,
+}
+
+
+# --------------------------------------------------------------------------------------
+# writing
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _sources(prov: Sequence[Provenance]) -> str:
+    return _json([[p.source.value, p.detail] for p in prov])
+
+
+def _props(pairs: Iterable[tuple[str, str | None]]) -> list[Property]:
+    return [Property(name=k, value=v) for k, v in pairs if v is not None]
+
+
+def _org(party: Party | None) -> OrganizationalEntity | None:
+    if party is None:
+        return None
+    address = PostalAddress(country=party.country) if party.country else None
+    return OrganizationalEntity(name=party.name, address=address)
+
+
+def _party_props(party: Party | None) -> list[tuple[str, str | None]]:
+    if party is None:
+        return []
+    return [
+        (Prop.PUBLISHER_PARENT, party.parent),
+        (Prop.PUBLISHER_PARENT_COUNTRY, party.parent_country),
+        (Prop.PUBLISHER_SOURCES, _sources(party.provenance) if party.provenance else None),
+        (Prop.PUBLISHER_ENTITY_LISTED, "true" if party.entity_listed else None),
+    ]
+
+
+def _licences(licence: Licence | None) -> list[LicenseExpression | DisjunctiveLicense]:
+    if licence is None:
+        return []
+    expr = licence.expression
+    if licence.category is LicenceCategory.UNKNOWN and not expr.startswith("LicenseRef-"):
+        # Not understood (yet): keep the text as a name, never as a bogus SPDX id.
+        return [DisjunctiveLicense(name=licence.name or expr)]
+    if " " in expr:
+        return [LicenseExpression(expr)]
+    if expr.startswith("LicenseRef-"):
+        # A LicenseRef is valid in an expression, not as a license id.
+        return [LicenseExpression(expr)]
+    return [DisjunctiveLicense(id=expr)]
+
+
+def _licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
+    if licence is None:
+        return []
+    return [
+        (Prop.LICENCE_EXPRESSION, licence.expression),
+        (Prop.LICENCE_NAME, licence.name),
+        (Prop.LICENCE_URL, licence.url),
+        (Prop.LICENCE_CATEGORY, licence.category.value),
+        (
+            Prop.LICENCE_OBLIGATIONS,
+            _json(list(licence.obligations)) if licence.obligations else None,
+        ),
+        (Prop.LICENCE_SOURCES, _sources(licence.provenance) if licence.provenance else None),
+    ]
+
+
+def _ancestor(owner: ComponentId, anc: Ancestor) -> CdxComponent:
+    purl = None
+    if identity.scheme(anc.id) == "hf":
+        repo, rev = identity.split_hf(anc.id)
+        namespace, _, name = repo.rpartition("/")
+        purl = PackageURL("huggingface", namespace or None, name, rev)
+    props = [
+        (Prop.ID, anc.id),
+        (Prop.RELATION, anc.relation),
+        (Prop.DEPTH, str(anc.depth)),
+        (Prop.SOURCES, _sources(anc.provenance) if anc.provenance else None),
+        *_party_props(anc.publisher),
+    ]
+    return CdxComponent(
+        name=anc.name,
+        type=ComponentType.MACHINE_LEARNING_MODEL,
+        bom_ref=f"{owner}#ancestor:{anc.depth}:{anc.id}",
+        manufacturer=_org(anc.publisher),
+        purl=purl,
+        properties=_props(props),
+    )
+
+
+def _file(owner: ComponentId, wf: WeightFile) -> CdxComponent:
+    hashes = [HashType.from_composite_str(f"sha256:{wf.sha256}")] if wf.sha256 else []
+    return CdxComponent(
+        name=wf.path,
+        type=ComponentType.FILE,
+        bom_ref=f"{owner}#file:{wf.path}",
+        hashes=hashes,
+        properties=_props(
+            [
+                (Prop.FORMAT, wf.format),
+                (Prop.SIZE, str(wf.size)),
+                (Prop.METADATA, _json(dict(wf.metadata)) if wf.metadata else None),
+            ]
+        ),
+    )
+
+
+def _occurrence(ev: Evidence) -> Occurrence:
+    loc = ev.location
+    context: dict[str, Any] = {
+        "source": ev.source,
+        "kind": ev.kind.value,
+        "as_written": ev.as_written,
+        "confidence": ev.confidence.value,
+        "identity": ev.identity,
+        "role": ev.role.value,
+    }
+    if loc.commit:
+        context["commit"] = loc.commit
+    if loc.context:
+        context["context"] = loc.context
+    if ev.attributes:
+        context["attributes"] = dict(ev.attributes)
+    location = loc.path or (f"git:{loc.commit}" if loc.commit else ".")
+    return Occurrence(
+        location=location,
+        line=loc.line,
+        offset=loc.column,
+        additional_context=_json(context),
+    )
+
+
+def _evidence(comp: Component) -> ComponentEvidence | None:
+    if not comp.evidence:
+        return None
+    best = max(comp.evidence, key=lambda e: _CONFIDENCE_VALUE[e.confidence])
+    methods = sorted(
+        {
+            (_TECHNIQUE[e.kind], _CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
+            for e in comp.evidence
+        },
+        key=lambda m: (m[0].value, m[1], m[2]),
+    )
+    ident = Identity(
+        field=IdentityField.PURL if comp.purl else IdentityField.NAME,
+        confidence=Decimal(_CONFIDENCE_VALUE[best.confidence]),
+        concluded_value=comp.purl or comp.id,
+        methods=[Method(technique=t, confidence=Decimal(c), value=v) for t, c, v in methods[:20]],
+    )
+    return ComponentEvidence(identity=[ident], occurrences=[_occurrence(e) for e in comp.evidence])
+
+
+def _component(comp: Component) -> CdxComponent:
+    props: list[tuple[str, str | None]] = [
+        (Prop.ID, comp.id),
+        (Prop.ROLE, comp.role.value),
+        (Prop.PINNED, None if comp.pinned is None else str(comp.pinned).lower()),
+        *_party_props(comp.publisher),
+        *_licence_props(comp.licence),
+    ]
+    if comp.served_by is not None:
+        sb = comp.served_by
+        props += [
+            (Prop.SERVED_BY_HOST, sb.host),
+            (Prop.SERVED_BY_OPERATOR, sb.operator),
+            (Prop.SERVED_BY_COUNTRY, sb.country),
+            (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
+        ]
+    for risk in comp.risks:
+        props.append(
+            (
+                Prop.RISK,
+                _json(
+                    {
+                        "kind": risk.kind,
+                        "detail": risk.detail,
+                        "severity": risk.severity,
+                        "location": _location_json(risk.location),
+                    }
+                ),
+            )
+        )
+    props += [(Prop.DATASET, d) for d in comp.datasets]
+    props += [(f"{Prop.FACT}{k}", _json(v)) for k, v in sorted(comp.properties.items())]
+    purl = PackageURL.from_string(comp.purl) if comp.purl else None
+    pedigree = (
+        Pedigree(ancestors=[_ancestor(comp.id, a) for a in comp.lineage]) if comp.lineage else None
+    )
+    refs = []
+    if identity.scheme(comp.id) == "hf":
+        repo, _ = identity.split_hf(comp.id)
+        refs.append(
+            ExternalReference(
+                type=ExternalReferenceType.DISTRIBUTION,
+                url=XsUri(f"https://huggingface.co/{repo}"),
+            )
+        )
+    return CdxComponent(
+        name=comp.name,
+        group=comp.group,
+        version=comp.version,
+        type=_COMPONENT_TYPE[comp.role],
+        bom_ref=comp.id,
+        manufacturer=_org(comp.publisher),
+        purl=purl,
+        hashes=[
+            HashType.from_composite_str(f"{h.alg.replace('-', '').lower()}:{h.value}")
+            for h in comp.hashes
+        ],
+        licenses=_licences(comp.licence),
+        pedigree=pedigree,
+        components=[_file(comp.id, f) for f in comp.files],
+        evidence=_evidence(comp),
+        external_references=refs,
+        properties=_props(props),
+    )
+
+
+def _location_json(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    out: dict[str, Any] = {"path": loc.path}
+    for key in ("line", "column", "commit", "context"):
+        value = getattr(loc, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _service(comp: Component) -> Service | None:
+    if comp.role is not Role.HOSTED_API or comp.served_by is None:
+        return None
+    sb = comp.served_by
+    provider = OrganizationalEntity(
+        name=sb.operator or sb.host,
+        address=PostalAddress(country=sb.country) if sb.country else None,
+    )
+    endpoints = [XsUri(e) for e in comp.properties.get("endpoints", []) if "://" in str(e)]
+    return Service(
+        name=f"{comp.name} @ {sb.host}",
+        bom_ref=f"{comp.id}#service",
+        provider=provider,
+        group=comp.group,
+        endpoints=endpoints or None,
+        properties=_props([(Prop.ID, comp.id)]),
+    )
+
+
+def _metadata(inventory: Inventory) -> BomMetaData:
+    project = inventory.project
+    root = CdxComponent(
+        name=project.name,
+        version=project.version,
+        type=ComponentType.APPLICATION,
+        bom_ref=f"project:{project.name}",
+        properties=_props([(Prop.PROJECT_ROOT, project.root)]),
+    )
+    props: list[tuple[str, str | None]] = [(Prop.FILES_SCANNED, str(inventory.files_scanned))]
+    props += [
+        (Prop.SKIPPED, _json({"path": s.path, "reason": s.reason})) for s in inventory.skipped
+    ]
+    props += [(Prop.NOTE, n) for n in inventory.notes]
+    props += [(f"{Prop.INVENTORY}{k}", _json(v)) for k, v in sorted(inventory.properties.items())]
+    meta = BomMetaData(component=root, properties=_props(props))
+    meta.tools.components.add(
+        CdxComponent(
+            name="aigate",
+            version=__version__,
+            type=ComponentType.APPLICATION,
+            bom_ref="tool:aigate",
+        )
+    )
+    return meta
+
+
+def _timestamp() -> datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError) as exc:
+        raise BomError("SOURCE_DATE_EPOCH", f"not a Unix timestamp: {epoch!r}") from exc
+
+
+def _model_card(comp: Component) -> dict[str, Any] | None:
+    if comp.role not in (Role.EMBEDDED_WEIGHTS, Role.RUNTIME_MODEL, Role.HOSTED_API):
+        return None
+    params: dict[str, Any] = {}
+    props = comp.properties
+    if props.get("pipeline_tag"):
+        params["task"] = str(props["pipeline_tag"])
+    if props.get("model_type"):
+        params["architectureFamily"] = str(props["model_type"])
+    if props.get("architecture"):
+        params["modelArchitecture"] = str(props["architecture"])
+    if comp.datasets:
+        params["datasets"] = [
+            {"type": "dataset", "name": d.split(":", 2)[-1]} for d in comp.datasets
+        ]
+    if not params:
+        return None
+    return {"bom-ref": f"{comp.id}#model-card", "modelParameters": params}
+
+
+def build_bom(inventory: Inventory) -> Bom:
+    """The cyclonedx-python-lib Bom of an inventory (without modelCard, see ``write_bom``)."""
+    comps = sorted(inventory.components, key=lambda c: c.id)
+    services = [s for s in (_service(c) for c in comps) if s is not None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bom = Bom(
+            components=[_component(c) for c in comps],
+            services=services,
+            metadata=_metadata(inventory),
+            serial_number=uuid.UUID(int=0),
+        )
+    bom.metadata.timestamp = _timestamp()  # type: ignore[assignment]
+    return bom
+
+
+def write_bom(inventory: Inventory, *, fmt: str = "json", spec: str = "1.6") -> str:
+    """Serialise an inventory as a schema-valid CycloneDX document (JSON or XML)."""
+    if fmt not in FORMATS:
+        raise BomError(None, f"unknown BOM format {fmt!r} (choose json or xml)")
+    if spec not in SPEC_VERSIONS:
+        raise BomError(None, f"unsupported CycloneDX spec version {spec!r} (choose 1.6 or 1.7)")
+    version = SPEC_VERSIONS[spec]
+    bom = build_bom(inventory)
+    cards: dict[str, dict[str, Any]] = {
+        c.id: card for c in inventory.components if (card := _model_card(c)) is not None
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if fmt == "json":
+            text = make_outputter(bom, OutputFormat.JSON, version).output_as_string(indent=2)
+        else:
+            text = make_outputter(bom, OutputFormat.XML, version).output_as_string(indent=2)
+    text = _finish_json(text, cards) if fmt == "json" else _finish_xml(text, cards, spec)
+    problem = validate(text, fmt=fmt, spec=spec)
+    if problem:
+        raise BomError(
+            None,
+            f"aigate produced an invalid CycloneDX {spec} BOM: {problem}",
+            hint="this is a bug in aigate; please report it with the input",
+        )
+    return text
+
+
+def _serial(text: str) -> str:
+    return f"urn:uuid:{uuid.UUID(bytes=hashlib.sha256(text.encode()).digest()[:16], version=5)}"
+
+
+def _finish_json(text: str, cards: Mapping[str, dict[str, Any]]) -> str:
+    doc = json.loads(text)
+    if not os.environ.get("SOURCE_DATE_EPOCH"):
+        doc.get("metadata", {}).pop("timestamp", None)
+    for comp in doc.get("components", []):
+        card = cards.get(comp.get("bom-ref", ""))
+        if card is not None:
+            comp["modelCard"] = card
+    doc.pop("serialNumber", None)
+    body = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+    doc["serialNumber"] = _serial(body)
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _finish_xml(text: str, cards: Mapping[str, dict[str, Any]], spec: str) -> str:
+    ns = f"{_CDX_NS}{spec}"
+    ET.register_namespace("", ns)
+    root = ET.fromstring(text)
+    meta = root.find(f"{{{ns}}}metadata")
+    if meta is not None and not os.environ.get("SOURCE_DATE_EPOCH"):
+        stamp = meta.find(f"{{{ns}}}timestamp")
+        if stamp is not None:
+            meta.remove(stamp)
+    comps = root.find(f"{{{ns}}}components")
+    for comp in comps if comps is not None else []:
+        card = cards.get(comp.get("bom-ref", ""))
+        if card is None:
+            continue
+        elem = ET.Element(f"{{{ns}}}modelCard", {"bom-ref": card["bom-ref"]})
+        params = ET.SubElement(elem, f"{{{ns}}}modelParameters")
+        for key in ("task", "architectureFamily", "modelArchitecture"):
+            if key in card["modelParameters"]:
+                ET.SubElement(params, f"{{{ns}}}{key}").text = card["modelParameters"][key]
+        if "datasets" in card["modelParameters"]:
+            datasets = ET.SubElement(params, f"{{{ns}}}datasets")
+            for ds in card["modelParameters"]["datasets"]:
+                data = ET.SubElement(datasets, f"{{{ns}}}dataset")
+                ET.SubElement(data, f"{{{ns}}}type").text = ds["type"]
+                ET.SubElement(data, f"{{{ns}}}name").text = ds["name"]
+        # XSD order: ... evidence, releaseNotes, modelCard, data, cryptoProperties, tags
+        after = {"data", "cryptoProperties", "tags", "signature"}
+        index = len(comp)
+        for i, child in enumerate(comp):
+            if child.tag.split("}")[-1] in after:
+                index = i
+                break
+        comp.insert(index, elem)
+    root.attrib.pop("serialNumber", None)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    root.set("serialNumber", _serial(body))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def validate(text: str, *, fmt: str = "json", spec: str = "1.6") -> str | None:
+    """Validate a CycloneDX document against the official schema; the problem or None."""
+    output = OutputFormat.JSON if fmt == "json" else OutputFormat.XML
+    validator = make_schemabased_validator(output, SPEC_VERSIONS[spec])
+    error = validator.validate_str(text)
+    if error is None:
+        return None
+    data = getattr(error, "data", None)
+    message = getattr(data, "message", None) or str(error)
+    path = getattr(data, "json_path", None)
+    return f"{message} (at {path})" if path else str(message)
+
+
+# --------------------------------------------------------------------------------------
+# reading
+
+
+def read_bom(path: Path) -> tuple[Inventory, list[str]]:
+    """Load a CycloneDX BOM (JSON or XML) into an Inventory; warnings say what it lacks."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BomError(path, f"cannot read BOM: {exc.strerror}") from exc
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        doc = _xml_to_dict(path, text)
+    else:
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BomError(path, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+        if not isinstance(loaded, dict):
+            raise BomError(path, "not a CycloneDX BOM (the document is not a JSON object)")
+        doc = loaded
+    if doc.get("bomFormat") != "CycloneDX":
+        raise BomError(path, "not a CycloneDX BOM (bomFormat is not 'CycloneDX')")
+    spec = str(doc.get("specVersion", ""))
+    warns: list[str] = []
+    if spec in SPEC_VERSIONS and not stripped.startswith("<"):
+        problem = validate(text, fmt="json", spec=spec)
+        if problem:
+            raise BomError(path, f"invalid CycloneDX {spec}: {problem}")
+    elif spec not in SPEC_VERSIONS:
+        if spec not in ("1.4", "1.5"):
+            raise BomError(path, f"unsupported CycloneDX specVersion {spec!r}")
+        warns.append(f"{path}: CycloneDX {spec} predates ML-BOM fields aigate relies on")
+    return _inventory_from_dict(path, doc, warns), warns
+
+
+def _xml_to_dict(path: Path, text: str) -> dict[str, Any]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            root = ET.fromstring(text)
+            ns = root.tag.split("}")[0].strip("{")
+            spec = ns.rsplit("/", 1)[-1]
+            if spec not in SPEC_VERSIONS:
+                raise BomError(path, f"unsupported CycloneDX XML namespace {ns!r}")
+            problem = validate(text, fmt="xml", spec=spec)
+            if problem:
+                raise BomError(path, f"invalid CycloneDX {spec} XML: {problem}")
+            bom = Bom.from_xml(root)  # type: ignore[attr-defined]
+            as_json = make_outputter(bom, OutputFormat.JSON, SPEC_VERSIONS[spec]).output_as_string()
+    except ET.ParseError as exc:
+        raise BomError(path, f"not well-formed XML: {exc}") from exc
+    except BomError:
+        raise
+    except Exception as exc:  # the library raises many kinds on foreign input
+        raise BomError(path, f"cannot read CycloneDX XML: {exc}") from exc
+    doc: dict[str, Any] = json.loads(as_json)
+    return doc
+
+
+def _prop_map(obj: Mapping[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for prop in obj.get("properties", []) or []:
+        if isinstance(prop, Mapping) and "name" in prop:
+            out.setdefault(str(prop["name"]), []).append(str(prop.get("value", "")))
+    return out
+
+
+def _one(props: Mapping[str, list[str]], key: str) -> str | None:
+    values = props.get(key)
+    return values[0] if values else None
+
+
+def _prov(raw: str | None) -> tuple[Provenance, ...]:
+    if not raw:
+        return ()
+    try:
+        pairs = json.loads(raw)
+        return tuple(Provenance(FactSource(s), d) for s, d in pairs)
+    except (ValueError, TypeError):
+        return (Provenance(FactSource.BOM, raw),)
+
+
+def _party(obj: Mapping[str, Any] | None, props: Mapping[str, list[str]]) -> Party | None:
+    if not obj or not obj.get("name"):
+        return None
+    address = obj.get("address") or {}
+    return Party(
+        name=str(obj["name"]),
+        country=address.get("country"),
+        parent=_one(props, Prop.PUBLISHER_PARENT),
+        parent_country=_one(props, Prop.PUBLISHER_PARENT_COUNTRY),
+        provenance=_prov(_one(props, Prop.PUBLISHER_SOURCES)),
+        entity_listed=_one(props, Prop.PUBLISHER_ENTITY_LISTED) == "true",
+    )
+
+
+def _foreign_identity(comp: Mapping[str, Any]) -> ComponentId:
+    purl = comp.get("purl")
+    if isinstance(purl, str) and purl.startswith("pkg:"):
+        try:
+            parsed = PackageURL.from_string(purl)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.type == "huggingface":
+            repo = f"{parsed.namespace}/{parsed.name}" if parsed.namespace else parsed.name
+            return identity.hf(repo, parsed.version)
+        if parsed is not None:
+            return identity.package(parsed.type, parsed.name)
+    for h in comp.get("hashes", []) or []:
+        if str(h.get("alg", "")).upper() == "SHA-256":
+            return identity.file_digest(str(h.get("content", "")).lower())
+    group = comp.get("group")
+    name = str(comp.get("name", "unnamed"))
+    return ComponentId(f"name:{group}/{name}" if group else f"name:{name}")
+
+
+def _foreign_role(comp: Mapping[str, Any]) -> Role:
+    kind = comp.get("type")
+    if kind == "data":
+        return Role.DATASET
+    if kind == "machine-learning-model":
+        return Role.EMBEDDED_WEIGHTS if comp.get("hashes") else Role.RUNTIME_MODEL
+    if kind == "file":
+        return Role.EMBEDDED_WEIGHTS
+    return Role.SDK
+
+
+def _licence_from(comp: Mapping[str, Any], props: Mapping[str, list[str]]) -> Licence | None:
+    expression = _one(props, Prop.LICENCE_EXPRESSION)
+    name = _one(props, Prop.LICENCE_NAME)
+    if expression is None:
+        texts = []
+        for entry in comp.get("licenses", []) or []:
+            if "expression" in entry:
+                texts.append(str(entry["expression"]))
+            elif isinstance(entry.get("license"), Mapping):
+                lic = entry["license"]
+                texts.append(str(lic.get("id") or lic.get("name") or ""))
+        texts = [t for t in texts if t]
+        if not texts:
+            return None
+        expression = " AND ".join(texts) if len(texts) > 1 else texts[0]
+    category = _one(props, Prop.LICENCE_CATEGORY)
+    obligations = _one(props, Prop.LICENCE_OBLIGATIONS)
+    return Licence(
+        expression=expression,
+        name=name,
+        url=_one(props, Prop.LICENCE_URL),
+        category=LicenceCategory(category) if category else LicenceCategory.UNKNOWN,
+        obligations=tuple(json.loads(obligations)) if obligations else (),
+        provenance=_prov(_one(props, Prop.LICENCE_SOURCES))
+        or ((Provenance(FactSource.BOM, "licenses"),) if comp.get("licenses") else ()),
+    )
+
+
+def _loc_from_json(raw: Mapping[str, Any] | None) -> Location | None:
+    if not raw:
+        return None
+    return Location(
+        path=str(raw.get("path", "")),
+        line=raw.get("line"),
+        column=raw.get("column"),
+        commit=raw.get("commit"),
+        context=raw.get("context"),
+    )
+
+
+def _evidence_from(
+    comp: Mapping[str, Any], cid: ComponentId, role: Role, source_path: str
+) -> tuple[Evidence, ...]:
+    out: list[Evidence] = []
+    for occ in (comp.get("evidence") or {}).get("occurrences", []) or []:
+        context: dict[str, Any] = {}
+        raw = occ.get("additionalContext")
+        if isinstance(raw, str) and raw.startswith("{"):
+            try:
+                context = json.loads(raw)
+            except ValueError:
+                context = {}
+        location = str(occ.get("location", ""))
+        commit = context.get("commit")
+        if commit and location == f"git:{commit}":
+            location = ""
+        try:
+            kind = EvidenceKind(context.get("kind", "config-ref"))
+            confidence = Confidence(context.get("confidence", "medium"))
+            ev_role = Role(context.get("role", role.value))
+        except ValueError:
+            kind, confidence, ev_role = EvidenceKind.CONFIG_REF, Confidence.MEDIUM, role
+        out.append(
+            Evidence(
+                source=str(context.get("source", f"bom:{source_path}")),
+                kind=kind,
+                identity=ComponentId(str(context.get("identity", cid))),
+                role=ev_role,
+                as_written=str(context.get("as_written", location)),
+                location=Location(
+                    path=location,
+                    line=occ.get("line"),
+                    column=occ.get("offset"),
+                    commit=commit,
+                    context=context.get("context"),
+                ),
+                confidence=confidence,
+                attributes=context.get("attributes", {}),
+            )
+        )
+    return tuple(sorted(out, key=lambda e: e.sort_key()))
+
+
+def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Component, bool]:
+    props = _prop_map(comp)
+    own = _one(props, Prop.ID) is not None
+    cid = ComponentId(_one(props, Prop.ID) or _foreign_identity(comp))
+    role_raw = _one(props, Prop.ROLE)
+    role = Role(role_raw) if role_raw else _foreign_role(comp)
+    pinned_raw = _one(props, Prop.PINNED)
+    served_by = None
+    if _one(props, Prop.SERVED_BY_HOST):
+        served_by = ServedBy(
+            host=str(_one(props, Prop.SERVED_BY_HOST)),
+            operator=_one(props, Prop.SERVED_BY_OPERATOR),
+            country=_one(props, Prop.SERVED_BY_COUNTRY),
+            provenance=_prov(_one(props, Prop.SERVED_BY_SOURCES)),
+        )
+    lineage = []
+    for anc in (comp.get("pedigree") or {}).get("ancestors", []) or []:
+        aprops = _prop_map(anc)
+        lineage.append(
+            Ancestor(
+                id=ComponentId(_one(aprops, Prop.ID) or _foreign_identity(anc)),
+                name=str(anc.get("name", "")),
+                relation=_one(aprops, Prop.RELATION) or "unknown",
+                publisher=_party(anc.get("manufacturer"), aprops),
+                provenance=_prov(_one(aprops, Prop.SOURCES)),
+                depth=int(_one(aprops, Prop.DEPTH) or 1),
+            )
+        )
+    files = []
+    for sub in comp.get("components", []) or []:
+        if sub.get("type") != "file":
+            continue
+        sprops = _prop_map(sub)
+        sha = next(
+            (
+                str(h["content"])
+                for h in sub.get("hashes", []) or []
+                if str(h.get("alg")).upper() == "SHA-256"
+            ),
+            None,
+        )
+        metadata = _one(sprops, Prop.METADATA)
+        files.append(
+            WeightFile(
+                path=str(sub.get("name", "")),
+                size=int(_one(sprops, Prop.SIZE) or 0),
+                format=_one(sprops, Prop.FORMAT) or "unknown",
+                sha256=sha,
+                metadata=json.loads(metadata) if metadata else {},
+            )
+        )
+    risks = []
+    for raw in props.get(Prop.RISK, []):
+        data = json.loads(raw)
+        risks.append(
+            Risk(
+                kind=data["kind"],
+                detail=data["detail"],
+                location=_loc_from_json(data.get("location")),
+                severity=data.get("severity", "high"),
+            )
+        )
+    facts = {
+        k[len(Prop.FACT) :]: json.loads(v[0])
+        for k, v in sorted(props.items())
+        if k.startswith(Prop.FACT)
+    }
+    hashes = tuple(
+        Hash(str(h.get("alg")), str(h.get("content"))) for h in comp.get("hashes", []) or []
+    )
+    component = Component(
+        id=cid,
+        role=role,
+        name=str(comp.get("name", "")),
+        group=comp.get("group"),
+        version=comp.get("version"),
+        pinned=None if pinned_raw is None else pinned_raw == "true",
+        publisher=_party(comp.get("manufacturer") or comp.get("supplier"), props),
+        served_by=served_by,
+        lineage=tuple(lineage),
+        licence=_licence_from(comp, props),
+        hashes=hashes,
+        files=tuple(files),
+        datasets=tuple(ComponentId(d) for d in props.get(Prop.DATASET, [])),
+        risks=tuple(risks),
+        evidence=_evidence_from(comp, cid, role, source_path),
+        properties=facts,
+        purl=comp.get("purl"),
+    )
+    return component, own
+
+
+def _inventory_from_dict(path: Path, doc: Mapping[str, Any], warns: list[str]) -> Inventory:
+    meta = doc.get("metadata") or {}
+    mcomp = meta.get("component") or {}
+    mprops = _prop_map(meta)
+    project = Project(
+        name=str(mcomp.get("name") or path.stem),
+        version=mcomp.get("version"),
+        root=_one(_prop_map(mcomp), Prop.PROJECT_ROOT) or ".",
+    )
+    components: dict[str, Component] = {}
+    foreign = 0
+    for raw in doc.get("components", []) or []:
+        if not isinstance(raw, Mapping):
+            continue
+        comp, own = _component_from(raw, str(path))
+        foreign += 0 if own else 1
+        if comp.id in components:
+            warns.append(f"{path}: duplicate component {comp.id}; the first one is kept")
+            continue
+        components[comp.id] = comp
+    if foreign:
+        lacking = _what_foreign_lacks(list(components.values()))
+        warns.append(
+            f"{path}: {foreign} component(s) were not made by aigate; "
+            f"they lack {lacking}: policies treat those facts as unknown"
+        )
+    skipped = []
+    for raw in mprops.get(Prop.SKIPPED, []):
+        data = json.loads(raw)
+        skipped.append(Skipped(data["path"], data["reason"]))
+    inv_props = {
+        k[len(Prop.INVENTORY) :]: json.loads(v[0])
+        for k, v in sorted(mprops.items())
+        if k.startswith(Prop.INVENTORY)
+    }
+    return Inventory(
+        project=project,
+        components=tuple(components[k] for k in sorted(components)),
+        skipped=tuple(skipped),
+        files_scanned=int(_one(mprops, Prop.FILES_SCANNED) or 0),
+        notes=tuple(mprops.get(Prop.NOTE, [])),
+        properties=inv_props,
+    )
+
+
+def _what_foreign_lacks(components: Sequence[Component]) -> str:
+    gaps = []
+    if any(c.publisher is None or c.publisher.country is None for c in components):
+        gaps.append("publisher country")
+    if any(not c.evidence for c in components):
+        gaps.append("evidence locations")
+    if any(c.licence is None for c in components):
+        gaps.append("licences")
+    if any(c.role is Role.EMBEDDED_WEIGHTS and not c.hashes for c in components):
+        gaps.append("weight hashes")
+    return ", ".join(gaps) or "aigate's provenance properties"
