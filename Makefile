@@ -26,7 +26,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/pytest $(TESTS)
+	$(BIN)/pytest -q $(TESTS)
 
 test: lint typecheck pytest
 

@@ -669,7 +669,8 @@ def _licence_from(comp: Mapping[str, Any], props: Mapping[str, list[str]]) -> Li
         category=LicenceCategory(category) if category else LicenceCategory.UNKNOWN,
         obligations=tuple(json.loads(obligations)) if obligations else (),
         provenance=_prov(_one(props, Prop.LICENCE_SOURCES))
-        or ((Provenance(FactSource.BOM, "licenses"),) if comp.get("licenses") else ()),
+        if _one(props, Prop.ID)
+        else (Provenance(FactSource.BOM, "licenses"),),
     )
 
 

@@ -36,7 +36,7 @@ _MAX_JSON = 4_000_000
 _MAX_CARD = 2_000_000
 _MARKER_FILES = ("config.json", "adapter_config.json", "generation_config.json", "README.md")
 _HUB_CACHE = re.compile(r"(?:^|/)models--([^/]+?)--([^/]+)/snapshots/([0-9a-f]{40})$")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _CARD_RELATIONS = frozenset({"adapter", "finetune", "merge", "quantized"})
 
 
@@ -74,7 +74,7 @@ def read_front_matter(text: str) -> tuple[dict[str, Any] | None, str | None]:
     if not match:
         return None, None
     try:
-        doc = yaml.safe_load(match.group(1))
+        doc = yaml.safe_load(match.group(1) or "")
     except yaml.YAMLError as exc:
         return None, f"invalid YAML front matter: {str(exc).splitlines()[0]}"
     if doc is None:

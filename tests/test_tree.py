@@ -1,0 +1,133 @@
+"""The tree walk: ignore files, default excludes, symlink safety, bounds, magic typing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gate.discover.tree import Tree, WalkOptions, sniff
+from gate.errors import InputError
+
+
+def _touch(root: Path, rel: str, data: bytes = b"x") -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def rels(tree: Tree) -> list[str]:
+    return [f.rel for f in tree.files]
+
+
+def test_gitignore_nested_and_negation(tmp_path: Path) -> None:
+    _touch(tmp_path, ".gitignore", b"*.bin\nbuild/\n")
+    _touch(tmp_path, "a.bin")
+    _touch(tmp_path, "build/out.gguf")
+    _touch(tmp_path, "sub/.gitignore", b"!keep.bin\n")
+    _touch(tmp_path, "sub/keep.bin")
+    _touch(tmp_path, "sub/drop.bin")
+    _touch(tmp_path, "src/app.py")
+    files = rels(Tree.walk(tmp_path))
+    assert "a.bin" not in files
+    assert "build/out.gguf" not in files
+    assert "sub/keep.bin" in files  # the deeper ignore file re-includes it
+    assert "sub/drop.bin" not in files
+    assert "src/app.py" in files
+
+
+def test_aigateignore_and_extra_patterns(tmp_path: Path) -> None:
+    _touch(tmp_path, ".aigateignore", b"vendor/\n")
+    _touch(tmp_path, "vendor/x.py")
+    _touch(tmp_path, "third/y.py")
+    _touch(tmp_path, "main.py")
+    files = rels(Tree.walk(tmp_path, WalkOptions(extra_ignores=("third/",))))
+    assert files == [".aigateignore", "main.py"]
+
+
+def test_default_excludes_and_opt_out(tmp_path: Path) -> None:
+    for rel in (".git/config", ".venv/lib/x.py", "node_modules/p/i.js", "app/m.py"):
+        _touch(tmp_path, rel)
+    assert rels(Tree.walk(tmp_path)) == ["app/m.py"]
+    everything = rels(Tree.walk(tmp_path, WalkOptions(default_excludes=False)))
+    assert "node_modules/p/i.js" in everything and ".venv/lib/x.py" in everything
+
+
+def test_symlink_out_of_root_is_skipped_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    _touch(outside, "secret.gguf", b"GGUF")
+    root = tmp_path / "root"
+    _touch(root, "ok.py")
+    os.symlink(outside, root / "link-dir")
+    os.symlink(outside / "secret.gguf", root / "link-file.gguf")
+    tree = Tree.walk(root)
+    assert rels(tree) == ["ok.py"]
+    reasons = {s.path: s.reason for s in tree.skipped}
+    assert "outside" in reasons["link-dir"] and "outside" in reasons["link-file.gguf"]
+
+
+def test_symlink_loops_terminate(tmp_path: Path) -> None:
+    _touch(tmp_path, "a/file.py")
+    os.symlink(tmp_path / "a", tmp_path / "a" / "loop")  # a/loop -> a
+    os.symlink("self", tmp_path / "self")  # self -> self
+    tree = Tree.walk(tmp_path)
+    assert rels(tree) == ["a/file.py"]
+    reasons = {s.path: s.reason for s in tree.skipped}
+    assert "loop" in reasons["a/loop"] or "repeated" in reasons["a/loop"]
+    assert "self" in reasons
+
+
+def test_symlink_inside_root_is_followed(tmp_path: Path) -> None:
+    _touch(tmp_path, "real/model.safetensors")
+    os.symlink(tmp_path / "real" / "model.safetensors", tmp_path / "alias.safetensors")
+    assert rels(Tree.walk(tmp_path)) == ["alias.safetensors", "real/model.safetensors"]
+
+
+def test_depth_and_file_count_bounds(tmp_path: Path) -> None:
+    deep = "/".join(f"d{i}" for i in range(10))
+    _touch(tmp_path, f"{deep}/x.py")
+    tree = Tree.walk(tmp_path, WalkOptions(max_depth=3))
+    assert rels(tree) == []
+    assert any("deeper than 3" in s.reason for s in tree.skipped)
+    for i in range(20):
+        _touch(tmp_path, f"many/f{i:02}.py")
+    tree = Tree.walk(tmp_path, WalkOptions(max_files=5))
+    assert len(tree.files) == 5
+    assert any("file limit" in s.reason for s in tree.skipped)
+
+
+def test_single_file_and_missing_path(tmp_path: Path) -> None:
+    _touch(tmp_path, "m.gguf", b"GGUF\x03\x00\x00\x00")
+    tree = Tree.walk(tmp_path / "m.gguf")
+    assert rels(tree) == ["m.gguf"]
+    with pytest.raises(InputError, match="no such file"):
+        Tree.walk(tmp_path / "nope")
+
+
+def test_magic_bytes_beat_extension(tmp_path: Path) -> None:
+    _touch(tmp_path, "weights.dat", b"GGUF" + b"\0" * 2000)  # unknown extension, GGUF magic
+    _touch(tmp_path, "notes.txt", b"GGUF is a format")  # text stays text
+    _touch(tmp_path, "blob", b"\x89HDF\r\n\x1a\n" + b"\0" * 2000)  # no extension
+    tree = Tree.walk(tmp_path)
+    formats = {f.rel: f.model_format() for f in tree.files}
+    assert formats == {"blob": "hdf5", "notes.txt": None, "weights.dat": "gguf"}
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "expected"),
+    [
+        (b"GGUF\x03\0\0\0", "x", "gguf"),
+        (b"PK\x03\x04", "m.pt", "zip"),
+        (b"PK\x03\x04", "a.npz", "npz"),
+        (b"\x93NUMPY\x01\x00", "a.npy", "npy"),
+        (b"\x1c\0\0\0TFL3", "m.tflite", "tflite"),
+        ((40).to_bytes(8, "little") + b'{"a"', "m.safetensors", "safetensors"),
+        (b"\x80\x04\x95", "m.pkl", "pickle"),
+        (b"\x08\x07\x12", "m.onnx", "onnx"),
+        (b"(dp0", "old.pkl", "pickle"),
+        (b"hello", "readme", None),
+    ],
+)
+def test_sniff(head: bytes, name: str, expected: str | None) -> None:
+    assert sniff(head, name) == expected
