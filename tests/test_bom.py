@@ -37,32 +37,66 @@ SHA = "9" * 64
 
 def rich_inventory() -> Inventory:
     """An inventory that uses every field the BOM must carry."""
-    qwen = Party("Alibaba Cloud (Qwen)", "CN", "Alibaba Group Holding Ltd", "CN",
-                 (Provenance(FactSource.REGISTRY, "publishers.yaml#Qwen"),))
+    qwen = Party(
+        "Alibaba Cloud (Qwen)",
+        "CN",
+        "Alibaba Group Holding Ltd",
+        "CN",
+        (Provenance(FactSource.REGISTRY, "publishers.yaml#Qwen"),),
+    )
     model = Component(
         id=ComponentId("local:models/ft"),
         role=Role.EMBEDDED_WEIGHTS,
         name="ft",
         pinned=True,
-        publisher=Party("Example Corp", "US", provenance=(Provenance(FactSource.USER_REGISTRY,
-                                                                     "mine.yaml"),)),
-        lineage=(
-            Ancestor(ComponentId("hf:Qwen/Qwen2.5-0.5B@unpinned"), "Qwen/Qwen2.5-0.5B",
-                     "finetune", qwen, (Provenance(FactSource.MODEL_CARD, "models/ft/README.md"),)),
+        publisher=Party(
+            "Example Corp", "US", provenance=(Provenance(FactSource.USER_REGISTRY, "mine.yaml"),)
         ),
-        licence=Licence("Apache-2.0", None, None, LicenceCategory.PERMISSIVE, ("attribution",),
-                        (Provenance(FactSource.MODEL_CARD, "models/ft/README.md#license"),)),
-        files=(WeightFile("models/ft/model.safetensors", 1234, "safetensors", SHA,
-                          {"tensors": 3, "dtypes": ["F16"]}),),
+        lineage=(
+            Ancestor(
+                ComponentId("hf:Qwen/Qwen2.5-0.5B@unpinned"),
+                "Qwen/Qwen2.5-0.5B",
+                "finetune",
+                qwen,
+                (Provenance(FactSource.MODEL_CARD, "models/ft/README.md"),),
+            ),
+        ),
+        licence=Licence(
+            "Apache-2.0",
+            None,
+            None,
+            LicenceCategory.PERMISSIVE,
+            ("attribution",),
+            (Provenance(FactSource.MODEL_CARD, "models/ft/README.md#license"),),
+        ),
+        files=(
+            WeightFile(
+                "models/ft/model.safetensors",
+                1234,
+                "safetensors",
+                SHA,
+                {"tensors": 3, "dtypes": ["F16"]},
+            ),
+        ),
         datasets=(ComponentId("dataset:hf:HuggingFaceH4/ultrachat_200k"),),
         risks=(Risk("unsafe-pickle", "imports os.system", Location("models/ft/x.pkl"), "high"),),
         evidence=(
-            Evidence("modelcards", EvidenceKind.MODEL_CARD, ComponentId("local:models/ft"),
-                     Role.EMBEDDED_WEIGHTS, "models/ft", Location("models/ft/README.md", 1),
-                     Confidence.HIGH, {"model_dir": "models/ft"}),
+            Evidence(
+                "modelcards",
+                EvidenceKind.MODEL_CARD,
+                ComponentId("local:models/ft"),
+                Role.EMBEDDED_WEIGHTS,
+                "models/ft",
+                Location("models/ft/README.md", 1),
+                Confidence.HIGH,
+                {"model_dir": "models/ft"},
+            ),
         ),
-        properties={"architecture": "Qwen2ForCausalLM", "pipeline_tag": "text-generation",
-                    "model_type": "qwen2"},
+        properties={
+            "architecture": "Qwen2ForCausalLM",
+            "pipeline_tag": "text-generation",
+            "model_type": "qwen2",
+        },
     )
     api = Component(
         id=ComponentId("api:deepseek/deepseek-chat"),
@@ -70,14 +104,26 @@ def rich_inventory() -> Inventory:
         name="deepseek-chat",
         group="deepseek",
         publisher=Party("DeepSeek", "CN"),
-        served_by=ServedBy("api.deepseek.com", "DeepSeek", "CN",
-                           (Provenance(FactSource.REGISTRY, "endpoints.yaml"),)),
-        licence=Licence("LicenseRef-aigate-deepseek", "DeepSeek License", None,
-                        LicenceCategory.RESTRICTED_USE),
+        served_by=ServedBy(
+            "api.deepseek.com",
+            "DeepSeek",
+            "CN",
+            (Provenance(FactSource.REGISTRY, "endpoints.yaml"),),
+        ),
+        licence=Licence(
+            "LicenseRef-aigate-deepseek", "DeepSeek License", None, LicenceCategory.RESTRICTED_USE
+        ),
         evidence=(
-            Evidence("python", EvidenceKind.API_REF, ComponentId("api:deepseek/deepseek-chat"),
-                     Role.HOSTED_API, "deepseek-chat", Location("app/llm.py", 12, 5),
-                     Confidence.HIGH, {"base_url": "https://api.deepseek.com/v1"}),
+            Evidence(
+                "python",
+                EvidenceKind.API_REF,
+                ComponentId("api:deepseek/deepseek-chat"),
+                Role.HOSTED_API,
+                "deepseek-chat",
+                Location("app/llm.py", 12, 5),
+                Confidence.HIGH,
+                {"base_url": "https://api.deepseek.com/v1"},
+            ),
         ),
         properties={"endpoints": ["https://api.deepseek.com/v1"]},
     )
@@ -95,14 +141,24 @@ def rich_inventory() -> Inventory:
         name="claude-code",
         group="anthropic",
         evidence=(
-            Evidence("assistants", EvidenceKind.ASSISTANT_COMMIT,
-                     ComponentId("assistant:anthropic/claude-code"), Role.CODE_ASSISTANT,
-                     "Co-Authored-By: Claude <noreply@anthropic.com>",
-                     Location("", commit="ab" * 20), Confidence.HIGH),
+            Evidence(
+                "assistants",
+                EvidenceKind.ASSISTANT_COMMIT,
+                ComponentId("assistant:anthropic/claude-code"),
+                Role.CODE_ASSISTANT,
+                "Co-Authored-By: Claude <noreply@anthropic.com>",
+                Location("", commit="ab" * 20),
+                Confidence.HIGH,
+            ),
         ),
     )
-    sdk = Component(id=ComponentId("pkg:pypi/openai"), role=Role.SDK, name="openai",
-                    version="1.51.0", purl="pkg:pypi/openai@1.51.0")
+    sdk = Component(
+        id=ComponentId("pkg:pypi/openai"),
+        role=Role.SDK,
+        name="openai",
+        version="1.51.0",
+        purl="pkg:pypi/openai@1.51.0",
+    )
     return Inventory(
         project=Project("demo", "1.0"),
         components=tuple(sorted((api, assistant, model, weight, sdk), key=lambda c: c.id)),
@@ -138,7 +194,9 @@ def test_bom_is_deterministic_and_has_no_timestamp() -> None:
 def test_serial_number_follows_content() -> None:
     inv = rich_inventory()
     other = Inventory(project=Project("other"), components=inv.components)
-    assert json.loads(write_bom(inv))["serialNumber"] != json.loads(write_bom(other))["serialNumber"]
+    assert (
+        json.loads(write_bom(inv))["serialNumber"] != json.loads(write_bom(other))["serialNumber"]
+    )
 
 
 def test_source_date_epoch_sets_timestamp(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,10 +240,20 @@ CYCLONEDX_PY_BOM = {
     "version": 1,
     "metadata": {"component": {"type": "application", "name": "webapp", "bom-ref": "root"}},
     "components": [
-        {"type": "library", "name": "openai", "version": "1.51.0",
-         "purl": "pkg:pypi/openai@1.51.0", "bom-ref": "openai==1.51.0"},
-        {"type": "library", "name": "requests", "version": "2.32.3",
-         "purl": "pkg:pypi/requests@2.32.3", "bom-ref": "requests==2.32.3"},
+        {
+            "type": "library",
+            "name": "openai",
+            "version": "1.51.0",
+            "purl": "pkg:pypi/openai@1.51.0",
+            "bom-ref": "openai==1.51.0",
+        },
+        {
+            "type": "library",
+            "name": "requests",
+            "version": "2.32.3",
+            "purl": "pkg:pypi/requests@2.32.3",
+            "bom-ref": "requests==2.32.3",
+        },
     ],
 }
 
@@ -194,23 +262,31 @@ CDXGEN_AI_BOM = {
     "specVersion": "1.6",
     "version": 1,
     "components": [
-        {"type": "machine-learning-model", "name": "Qwen2.5-7B-Instruct", "group": "Qwen",
-         "purl": "pkg:huggingface/Qwen/Qwen2.5-7B-Instruct",
-         "bom-ref": "pkg:huggingface/Qwen/Qwen2.5-7B-Instruct",
-         "licenses": [{"license": {"id": "Apache-2.0"}}],
-         "properties": [{"name": "cdx:huggingface:pipeline_tag", "value": "text-generation"}],
-         "evidence": {"occurrences": [{"location": "app/main.py#L12"}]}},
+        {
+            "type": "machine-learning-model",
+            "name": "Qwen2.5-7B-Instruct",
+            "group": "Qwen",
+            "purl": "pkg:huggingface/Qwen/Qwen2.5-7B-Instruct",
+            "bom-ref": "pkg:huggingface/Qwen/Qwen2.5-7B-Instruct",
+            "licenses": [{"license": {"id": "Apache-2.0"}}],
+            "properties": [{"name": "cdx:huggingface:pipeline_tag", "value": "text-generation"}],
+            "evidence": {"occurrences": [{"location": "app/main.py#L12"}]},
+        },
         {"type": "file", "name": "model.gguf", "bom-ref": "file-1"},
     ],
 }
 
 
-@pytest.mark.parametrize(("doc", "expected_ids"), [
-    (CYCLONEDX_PY_BOM, ["pkg:pypi/openai", "pkg:pypi/requests"]),
-    (CDXGEN_AI_BOM, ["hf:Qwen/Qwen2.5-7B-Instruct@unpinned", "name:model.gguf"]),
-])
-def test_foreign_boms_load_with_a_warning(tmp_path: Path, doc: dict[str, object],
-                                          expected_ids: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("doc", "expected_ids"),
+    [
+        (CYCLONEDX_PY_BOM, ["pkg:pypi/openai", "pkg:pypi/requests"]),
+        (CDXGEN_AI_BOM, ["hf:Qwen/Qwen2.5-7B-Instruct@unpinned", "name:model.gguf"]),
+    ],
+)
+def test_foreign_boms_load_with_a_warning(
+    tmp_path: Path, doc: dict[str, object], expected_ids: list[str]
+) -> None:
     path = tmp_path / "foreign.cdx.json"
     path.write_text(json.dumps(doc))
     inv, warnings = read_bom(path)
@@ -229,15 +305,20 @@ def test_foreign_weight_without_hash_is_visible() -> None:
     assert gguf is not None and gguf.role is Role.EMBEDDED_WEIGHTS and gguf.hashes == ()
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "not JSON"),
-    ('{"bomFormat": "SPDX"}', "not a CycloneDX BOM"),
-    ('[1, 2]', "not a JSON object"),
-    ('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": 3}]}',
-     "invalid CycloneDX 1.6"),
-    ('{"bomFormat": "CycloneDX", "specVersion": "0.9"}', "unsupported CycloneDX specVersion"),
-    ("<bom><oops>", "not well-formed XML"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not JSON"),
+        ('{"bomFormat": "SPDX"}', "not a CycloneDX BOM"),
+        ("[1, 2]", "not a JSON object"),
+        (
+            '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": 3}]}',
+            "invalid CycloneDX 1.6",
+        ),
+        ('{"bomFormat": "CycloneDX", "specVersion": "0.9"}', "unsupported CycloneDX specVersion"),
+        ("<bom><oops>", "not well-formed XML"),
+    ],
+)
 def test_bad_boms_are_clear_errors(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(content)

@@ -35,8 +35,11 @@ library_name: transformers
 
 def test_model_folder_with_card_config_and_generation(tmp_path: Path) -> None:
     _write(tmp_path, "m/README.md", CARD)
-    _write(tmp_path, "m/config.json", json.dumps({"architectures": ["Qwen2ForCausalLM"],
-                                                   "model_type": "qwen2"}))
+    _write(
+        tmp_path,
+        "m/config.json",
+        json.dumps({"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2"}),
+    )
     _write(tmp_path, "m/generation_config.json", '{"transformers_version": "4.46.0"}')
     [ev] = list(discover(Tree.walk(tmp_path), DiscoverContext()))
     assert ev.kind is EvidenceKind.MODEL_CARD
@@ -56,20 +59,25 @@ def test_model_folder_with_card_config_and_generation(tmp_path: Path) -> None:
 
 
 def test_adapter_config_gives_adapter_lineage(tmp_path: Path) -> None:
-    _write(tmp_path, "lora/adapter_config.json", json.dumps(
-        {"base_model_name_or_path": "meta-llama/Llama-3.1-8B", "peft_type": "LORA"}))
+    _write(
+        tmp_path,
+        "lora/adapter_config.json",
+        json.dumps({"base_model_name_or_path": "meta-llama/Llama-3.1-8B", "peft_type": "LORA"}),
+    )
     [ev] = list(discover(Tree.walk(tmp_path), DiscoverContext()))
     [base] = ev.attributes["declared"]["base_models"]
-    assert base == {"ref": "meta-llama/Llama-3.1-8B", "relation": "adapter",
-                    "source": "adapter-config",
-                    "detail": "lora/adapter_config.json#base_model_name_or_path"}
+    assert base == {
+        "ref": "meta-llama/Llama-3.1-8B",
+        "relation": "adapter",
+        "source": "adapter-config",
+        "detail": "lora/adapter_config.json#base_model_name_or_path",
+    }
 
 
 def test_hub_cache_snapshot_is_the_pinned_hub_model(tmp_path: Path) -> None:
     sha = "a" * 40
     rel = f"hub/models--Qwen--Qwen2.5-0.5B/snapshots/{sha}/config.json"
-    _write(tmp_path, rel, json.dumps({"model_type": "qwen2",
-                                      "_name_or_path": "Qwen/Qwen2.5-0.5B"}))
+    _write(tmp_path, rel, json.dumps({"model_type": "qwen2", "_name_or_path": "Qwen/Qwen2.5-0.5B"}))
     [ev] = list(discover(Tree.walk(tmp_path), DiscoverContext()))
     assert ev.identity == f"hf:Qwen/Qwen2.5-0.5B@{sha}"
     # It names itself: no self-lineage.
