@@ -111,7 +111,7 @@ def sniff(head: bytes, name: str = "") -> str | None:
 class TreeFile:
     """One file of the tree; ``stat`` and the head are read once, on demand."""
 
-    path: Path
+    abspath: str | Path
     """Absolute path as walked (may be a symlink inside the root)."""
     rel: str
     """POSIX path relative to the root; the file name for a single-file scan."""
@@ -119,19 +119,24 @@ class TreeFile:
     _head: bytes | None = field(default=None, repr=False)
 
     @property
+    def path(self) -> Path:
+        """The absolute path as a Path (built on demand: most files never need one)."""
+        return Path(self.abspath)
+
+    @property
     def name(self) -> str:
         """The base name."""
-        return self.path.name
+        return os.path.basename(self.abspath)
 
     @property
     def suffix(self) -> str:
         """The lower-cased extension, with its dot."""
-        return os.path.splitext(self.path.name)[1].lower()
+        return os.path.splitext(os.path.basename(self.abspath))[1].lower()
 
     def stat(self) -> os.stat_result:
         """The file's ``stat`` (through symlinks), cached."""
         if self._stat is None:
-            self._stat = self.path.stat()
+            self._stat = os.stat(self.abspath)
         return self._stat
 
     @property
@@ -142,7 +147,7 @@ class TreeFile:
     def head(self) -> bytes:
         """The first bytes of the file (for magic-byte typing), cached."""
         if self._head is None:
-            with self.path.open("rb") as fh:
+            with open(self.abspath, "rb") as fh:
                 self._head = fh.read(_HEAD_BYTES)
         return self._head
 
@@ -164,7 +169,7 @@ class TreeFile:
 
     def read_bytes(self, limit: int) -> bytes:
         """At most ``limit`` bytes of the file."""
-        with self.path.open("rb") as fh:
+        with open(self.abspath, "rb") as fh:
             return fh.read(limit)
 
     def read_text(self, limit: int = 2_000_000) -> str | None:
@@ -227,7 +232,7 @@ class Tree:
             raise InputError(root, f"cannot read: {exc.strerror}") from exc
         if stat_mod.S_ISREG(root_stat.st_mode):
             resolved = root.resolve()
-            return cls(resolved.parent, [TreeFile(resolved, resolved.name)], [])
+            return cls(resolved.parent, [TreeFile(str(resolved), resolved.name)], [])
         if not stat_mod.S_ISDIR(root_stat.st_mode):
             raise InputError(root, "not a regular file or directory")
         return _Walker(root.resolve(), opts).run()
@@ -329,7 +334,7 @@ class _Walker:
                         Skipped(child_rel, f"file limit of {self.opts.max_files} reached")
                     )
                     return
-                self.files.append(TreeFile(Path(entry.path), child_rel))
+                self.files.append(TreeFile(entry.path, child_rel))
             # sockets, fifos, devices: never opened
 
     def _link_problem(self, path: Path) -> str | None:
