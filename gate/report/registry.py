@@ -1,0 +1,8 @@
+"""The explicit list of report formats (name → renderer)."""
+
+from __future__ import annotations
+
+from gate.report.base import Render
+
+FORMATS: dict[str, Render] = {}
+"""Format name → pure renderer; each format module adds one line here."""

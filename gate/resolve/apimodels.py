@@ -1,0 +1,65 @@
+"""Hosted model API names → the provider that publishes them (``data/api_models.yaml``).
+
+Used by discovery to give a bare model name (``model: gpt-4o`` in a config, a litellm call
+without a prefix) its ``api:<provider>/<model>`` identity, and by the resolver to learn who
+made a model served by someone else (``qwen-max`` behind an OpenAI client is Alibaba's).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class ApiModel:
+    """One model-name pattern and the provider it belongs to."""
+
+    pattern: str
+    provider: str
+    family: str
+    source: str
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Longer literal prefixes win; an exact name beats any glob."""
+        literal = self.pattern.split("*", 1)[0]
+        return (0 if "*" in self.pattern else 1, len(literal))
+
+
+@cache
+def api_models() -> tuple[ApiModel, ...]:
+    """The shipped table, most specific pattern first, loaded once."""
+    text = resources.files("gate.resolve").joinpath("data/api_models.yaml").read_text("utf-8")
+    doc = yaml.safe_load(text)
+    rows = [
+        ApiModel(
+            pattern=str(row["pattern"]).lower(),
+            provider=str(row["provider"]),
+            family=str(row.get("family", "")),
+            source=str(row.get("source", "")),
+        )
+        for row in doc["models"]
+    ]
+    return tuple(sorted(rows, key=lambda r: r.specificity, reverse=True))
+
+
+def lookup(model: str) -> ApiModel | None:
+    """The pattern a hosted model name matches, if any (``gpt-4o-mini`` → openai)."""
+    name = model.strip().lower()
+    if not name:
+        return None
+    for row in api_models():
+        if fnmatch.fnmatchcase(name, row.pattern):
+            return row
+    return None
+
+
+def provider_for_model(model: str) -> str | None:
+    """The provider key of a hosted model name, or None when the name is not known."""
+    row = lookup(model)
+    return row.provider if row else None
