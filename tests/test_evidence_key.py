@@ -385,3 +385,34 @@ def test_bad_key_files_are_clear_errors(tmp_path: Path) -> None:
         KeyVerifier.from_file(junk)
     with pytest.raises(InputError, match="cannot read key"):
         KeyVerifier.from_file(tmp_path / "missing.pub")
+
+
+def test_keygen_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from gate.cli import main
+
+    runner = CliRunner()
+    out = tmp_path / "keys"
+    result = runner.invoke(main, ["keygen", "--out-dir", str(out)], standalone_mode=False)
+    assert result.exit_code == 0, result.output
+    assert "(not encrypted)" in result.output and "key id:      sha256:" in result.output
+    assert (out / "aigate.key").exists() and (out / "aigate.pub").exists()
+    kid = KeyVerifier.from_file(out / "aigate.pub").key_id
+    assert kid in result.output
+    # A second run refuses to overwrite: exit 2 with the file named.
+    import subprocess
+    import sys
+
+    again = subprocess.run(
+        [sys.executable, "-m", "gate", "keygen", "--out-dir", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 2
+    assert "aigate.key: already exists" in again.stderr
+    monkeypatch.setenv(PASSPHRASE_ENV, "s3cret")
+    result = runner.invoke(main, ["keygen", "--out-dir", str(tmp_path / "enc")])
+    assert "(encrypted)" in result.output
+    KeySigner.from_file(tmp_path / "enc" / "aigate.key", b"s3cret")
