@@ -248,3 +248,34 @@ def scan(
             click.echo(f"BOM written to {output} (CycloneDX {spec_version})")
     _flush_warnings(obs, quiet)
     return EXIT_PASS
+
+
+@main.command()
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Folder for aigate.key and aigate.pub.",
+)
+def keygen(out_dir: Path) -> int:
+    """Make an ECDSA P-256 key pair for signing evidence offline (`--sign key`).
+
+    The private key is encrypted when AIGATE_KEY_PASSPHRASE is set (the passphrase is read
+    from the environment, never from the command line). Existing keys are never overwritten.
+    """
+    from gate.evidence import sign_key
+
+    passphrase = sign_key.passphrase_from_env()
+    private, public = sign_key.generate(out_dir, passphrase=passphrase)
+    kid = sign_key.load_public_key(public)
+    click.echo(f"private key: {private}" + (" (encrypted)" if passphrase else " (not encrypted)"))
+    click.echo(f"public key:  {public}")
+    click.echo(f"key id:      sha256:{sign_key.key_id(kid)}")
+    if not passphrase:
+        click.echo(
+            f"hint: set {sign_key.PASSPHRASE_ENV} to encrypt the private key; keep it out of"
+            " version control",
+            err=True,
+        )
+    return EXIT_PASS
