@@ -252,7 +252,7 @@ def scan(
 
 @main.command()
 @click.argument("base")
-@click.argument("head", default=".")
+@click.argument("head", required=False)
 @click.option(
     "--format",
     "fmt",
@@ -271,12 +271,13 @@ def scan(
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @scan_options
 def diff(
-    base: str, head: str, fmt: str, output: Path | None, repo: Path, quiet: bool, **kw: Any
+    base: str, head: str | None, fmt: str, output: Path | None, repo: Path, quiet: bool, **kw: Any
 ) -> int:
     """Show the AI components HEAD adds, removes and changes compared with BASE.
 
     BASE and HEAD are each a CycloneDX BOM file, a directory, or a git ref (scanned as it
-    was at that commit). HEAD defaults to the working tree (.).
+    was at that commit, in the part of the repository --repo points at). HEAD defaults to
+    the --repo directory as it is now, uncommitted changes included.
 
     \b
     Examples:
@@ -290,7 +291,7 @@ def diff(
     obs = _observer()
     options = build_scan_options(Path("."), obs, **kw)
     old = baseline.load(base, repo=repo, options=options)
-    new = baseline.load(head, repo=repo, options=options)
+    new = baseline.load(head if head is not None else str(repo), repo=repo, options=options)
     result = bom_diff.diff(old.inventory, new.inventory, base_label=old.label, head_label=new.label)
     _write(DIFF_FORMATS[fmt](result), output)
     _flush_warnings(obs, quiet)

@@ -400,3 +400,24 @@ def test_bom_round_trip_keeps_the_diff_empty(tmp_path: Path) -> None:
     again, _ = cyclonedx.read_bom(bom)
     d = diff(inventory, again)
     assert not d.added and not d.removed and not d.changed
+
+
+def test_head_defaults_to_the_repo_directory(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model_dir(repo / "app", "models/uncommitted", licence="mit")
+    monkeypatch.chdir(repo.parent)  # not the repository: HEAD must follow --repo
+    code, text, err = run("diff", "HEAD", "--repo", str(repo / "app"))
+    assert code == 0, err
+    assert "+ local:models/uncommitted" in text
+
+
+@pytest.mark.skipif(
+    subprocess.run(["git", "lfs", "version"], capture_output=True, check=False).returncode == 0,
+    reason="checks the warning given where git-lfs is missing",
+)
+def test_lfs_without_git_lfs_warns_instead_of_downloading(repo: Path) -> None:
+    (repo / ".gitattributes").write_text("*.gguf filter=lfs diff=lfs merge=lfs -text\n")
+    git(repo, "add", ".gitattributes")
+    git(repo, "commit", "-qm", "lfs")
+    code, _, err = run("diff", "v1", "HEAD", "--repo", str(repo / "app"))
+    assert code == 0
+    assert "warning: HEAD: Git LFS files stay pointer files" in err

@@ -1,8 +1,9 @@
 """One side of a comparison: a BOM file, a directory, or a git ref scanned as it was.
 
-A git ref is checked out into a temporary detached worktree (so its history, attributes and
-LFS files are what ``aigate scan`` would have seen at that commit) and removed afterwards.
-Hooks are disabled for that checkout: comparing releases must not run repository code.
+A git ref is checked out into a temporary detached worktree (so its history and attributes
+are what ``aigate scan`` would have seen at that commit) and removed afterwards. Hooks are
+disabled for that checkout (comparing releases must not run repository code), and Git LFS
+files come from the local LFS store only: the offline-by-default promise holds for refs too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from gate.bom import cyclonedx
 from gate.errors import InputError
 from gate.model import Inventory
 
-_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+# GIT_LFS_SKIP_SMUDGE: the LFS filter would otherwise download missing objects on checkout.
+_GIT_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_LFS_SKIP_SMUDGE": "1",
+    "LC_ALL": "C",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,23 @@ def _commit(spec: str, top: Path) -> str:
     return found.stdout.strip()
 
 
+def _lfs_from_local_store(spec: str, tree: Path, options: pipeline.ScanOptions) -> None:
+    """Replace LFS pointer files with objects already on this machine (never downloads)."""
+    attributes = tree / ".gitattributes"
+    try:
+        uses_lfs = "filter=lfs" in attributes.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    if not uses_lfs:
+        return
+    done = _git(tree, "lfs", "checkout")
+    if done.returncode != 0:
+        options.observer.warn(
+            f"{spec}: Git LFS files stay pointer files ({_first_line(done.stderr)}); weights"
+            " stored in LFS are compared by pointer, not content"
+        )
+
+
 def scan_ref(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
     """Scan the tree of a git ref at the position ``repo`` has in its repository."""
     top, prefix = _repository(spec, repo)
@@ -88,6 +112,7 @@ def scan_ref(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
                 spec, f"git could not check out {sha[:12]}: {_first_line(added.stderr)}"
             )
         try:
+            _lfs_from_local_store(spec, tree, options)
             root = tree / prefix if prefix else tree
             name = options.project_name or (Path(prefix.rstrip("/")).name if prefix else top.name)
             result = pipeline.scan(replace(options, root=root, project_name=name))

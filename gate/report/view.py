@@ -108,11 +108,6 @@ class Counts:
     expiring_waivers: int
     fail_on_warn: bool = False
 
-    @property
-    def failing(self) -> int:
-        """Findings that fail the gate under the decision's ``fail_on``."""
-        return self.deny + self.warn if self.fail_on_warn else self.deny
-
 
 def counts(decision: Decision) -> Counts:
     """Counts of un-waived findings per level, waived findings and waiver states."""
