@@ -19,98 +19,99 @@ def marks(message: str, who: tuple[str, str, str, str] = HUMAN) -> list[tuple[st
     return [(s.assistant.id, s.model) for s in signals]
 
 
-@pytest.mark.parametrize(
-    ("trailer", "identity", "model"),
-    [
-        ("Co-Authored-By: Claude <noreply@anthropic.com>", "assistant:anthropic/claude-code", None),
-        (
-            "Co-Authored-By: Claude Opus 4.5 <noreply@anthropic.com>",
-            "assistant:anthropic/claude-code",
-            "Claude Opus 4.5",
-        ),
-        (
-            "Co-authored-by: Claude Opus 4.8 (1M context) <noreply@anthropic.com>",
-            "assistant:anthropic/claude-code",
-            "Claude Opus 4.8 (1M context)",
-        ),
-        ("Co-authored-by: Copilot <copilot@github.com>", "assistant:github/copilot", None),
-        (
-            "Co-authored-by: Copilot <223556219+Copilot@users.noreply.github.com>",
-            "assistant:github/copilot",
-            None,
-        ),
-        ("Co-authored-by: Codex <noreply@openai.com>", "assistant:openai/codex", None),
-        ("Co-authored-by: Cursor <cursoragent@cursor.com>", "assistant:anysphere/cursor", None),
-        (
-            "Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>",
-            "assistant:alibaba/qwen-code",
-            None,
-        ),
-        (
-            "Co-authored-by: aider (deepseek/deepseek-coder) <aider@aider.chat>",
-            "assistant:aider/aider",
-            "deepseek/deepseek-coder",
-        ),
-        ("Co-Authored-By: Gemini <gemini@google.com>", "assistant:google/gemini-cli", None),
-        (
-            "Co-authored-by: devin-ai-integration[bot]"
-            " <158243242+devin-ai-integration[bot]@users.noreply.github.com>",
-            "assistant:cognition/devin",
-            None,
-        ),
-        (
-            "Co-authored-by: google-labs-jules[bot]"
-            " <161369871+google-labs-jules[bot]@users.noreply.github.com>",
-            "assistant:google/jules",
-            None,
-        ),
-        (
-            "Co-authored-by: openhands <openhands@all-hands.dev>",
-            "assistant:all-hands/openhands",
-            None,
-        ),
-        (
-            "Co-authored-by: amazon-q-developer[bot]"
-            " <208079219+amazon-q-developer[bot]@users.noreply.github.com>",
-            "assistant:amazon/q-developer",
-            None,
-        ),
-        ("Generated-by: Codex 0.144.5 (GPT-5)", "assistant:openai/codex", "GPT-5"),
-        (
-            "Assisted-by: Claude:claude-3-opus coccinelle sparse",
-            "assistant:anthropic/claude-code",
-            "claude-3-opus",
-        ),
-        (
-            "Assisted-by: Qwen-Code:qwen3-coder-plus",
-            "assistant:alibaba/qwen-code",
-            "qwen3-coder-plus",
-        ),
-        (
-            "Assisted-by: ClaudeCode:claude-3-7-sonnet",
-            "assistant:anthropic/claude-code",
-            "claude-3-7-sonnet",
-        ),
-        ("Assisted-by: OpenCode:qwen3-coder", "assistant:sst/opencode", "qwen3-coder"),
-        ("Assisted-by: GitHub Copilot", "assistant:github/copilot", None),
-        (
-            "🤖 Generated with [Claude Code](https://claude.com/claude-code)",
-            "assistant:anthropic/claude-code",
-            None,
-        ),
-        (
-            "Claude-Session: https://claude.ai/code/session_01AbCd",
-            "assistant:anthropic/claude-code",
-            None,
-        ),
-        (
-            "Agent-Logs-Url: https://github.com/acme/app/sessions/42",
-            "assistant:github/copilot",
-            None,
-        ),
-        ("Made-with: Cursor", "assistant:anysphere/cursor", None),
-    ],
-)
+TRAILERS: list[tuple[str, str, str | None]] = [
+    ("Co-Authored-By: Claude <noreply@anthropic.com>", "assistant:anthropic/claude-code", None),
+    (
+        "Co-Authored-By: Claude Opus 4.5 <noreply@anthropic.com>",
+        "assistant:anthropic/claude-code",
+        "Claude Opus 4.5",
+    ),
+    (
+        "Co-authored-by: Claude Opus 4.8 (1M context) <noreply@anthropic.com>",
+        "assistant:anthropic/claude-code",
+        "Claude Opus 4.8 (1M context)",
+    ),
+    ("Co-authored-by: Copilot <copilot@github.com>", "assistant:github/copilot", None),
+    (
+        "Co-authored-by: Copilot <223556219+Copilot@users.noreply.github.com>",
+        "assistant:github/copilot",
+        None,
+    ),
+    ("Co-authored-by: Codex <noreply@openai.com>", "assistant:openai/codex", None),
+    ("Co-authored-by: Cursor <cursoragent@cursor.com>", "assistant:anysphere/cursor", None),
+    (
+        "Co-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>",
+        "assistant:alibaba/qwen-code",
+        None,
+    ),
+    (
+        "Co-authored-by: aider (deepseek/deepseek-coder) <aider@aider.chat>",
+        "assistant:aider/aider",
+        "deepseek/deepseek-coder",
+    ),
+    ("Co-Authored-By: Gemini <gemini@google.com>", "assistant:google/gemini-cli", None),
+    (
+        "Co-authored-by: devin-ai-integration[bot]"
+        " <158243242+devin-ai-integration[bot]@users.noreply.github.com>",
+        "assistant:cognition/devin",
+        None,
+    ),
+    (
+        "Co-authored-by: google-labs-jules[bot]"
+        " <161369871+google-labs-jules[bot]@users.noreply.github.com>",
+        "assistant:google/jules",
+        None,
+    ),
+    (
+        "Co-authored-by: openhands <openhands@all-hands.dev>",
+        "assistant:all-hands/openhands",
+        None,
+    ),
+    (
+        "Co-authored-by: amazon-q-developer[bot]"
+        " <208079219+amazon-q-developer[bot]@users.noreply.github.com>",
+        "assistant:amazon/q-developer",
+        None,
+    ),
+    ("Generated-by: Codex 0.144.5 (GPT-5)", "assistant:openai/codex", "GPT-5"),
+    (
+        "Assisted-by: Claude:claude-3-opus coccinelle sparse",
+        "assistant:anthropic/claude-code",
+        "claude-3-opus",
+    ),
+    (
+        "Assisted-by: Qwen-Code:qwen3-coder-plus",
+        "assistant:alibaba/qwen-code",
+        "qwen3-coder-plus",
+    ),
+    (
+        "Assisted-by: ClaudeCode:claude-3-7-sonnet",
+        "assistant:anthropic/claude-code",
+        "claude-3-7-sonnet",
+    ),
+    ("Assisted-by: OpenCode:qwen3-coder", "assistant:sst/opencode", "qwen3-coder"),
+    ("Assisted-by: GitHub Copilot", "assistant:github/copilot", None),
+    (
+        "🤖 Generated with [Claude Code](https://claude.com/claude-code)",
+        "assistant:anthropic/claude-code",
+        None,
+    ),
+    (
+        "Claude-Session: https://claude.ai/code/session_01AbCd",
+        "assistant:anthropic/claude-code",
+        None,
+    ),
+    (
+        "Agent-Logs-Url: https://github.com/acme/app/sessions/42",
+        "assistant:github/copilot",
+        None,
+    ),
+    ("Made-with: Cursor", "assistant:anysphere/cursor", None),
+]
+"""(trailer or message line, assistant identity, model recorded): one per known convention."""
+
+
+@pytest.mark.parametrize(("trailer", "identity", "model"), TRAILERS)
 def test_every_known_trailer_convention(trailer: str, identity: str, model: str | None) -> None:
     message = f"Fix the parser\n\nLonger text.\n\n{trailer}\n"
     assert marks(message) == [(identity, model)]

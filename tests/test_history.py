@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import GitRepo
+from test_conventions import TRAILERS
 
 from gate.bom import cyclonedx
 from gate.cli import main
@@ -62,6 +63,23 @@ def test_default_range_is_since_the_newest_tag(git_repo: GitRepo) -> None:
     assert inv.component("assistant:anthropic/claude-code").properties["assistant"]["models"] == [  # type: ignore[union-attr]
         "Claude Opus 4.5"
     ]
+
+
+def test_every_convention_in_a_real_history(git_repo: GitRepo) -> None:
+    shas = {
+        git_repo.commit(f"change {i}\n\nWhy it matters.\n\n{trailer}\n", {f"f{i}.py": "x"}): (
+            identity,
+            model,
+        )
+        for i, (trailer, identity, model) in enumerate(TRAILERS)
+    }
+    git_repo.commit("a human commit", {"h.py": "x"})
+    evidence = list(discover(Tree.walk(git_repo.root), DiscoverContext()))
+    found = {
+        e.location.commit: (e.identity, (e.attributes["assistant"].get("models") or [None])[0])
+        for e in evidence
+    }
+    assert found == shas
 
 
 def test_tagged_head_reads_since_the_previous_tag(git_repo: GitRepo) -> None:
