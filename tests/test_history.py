@@ -58,7 +58,10 @@ def test_default_range_is_since_the_newest_tag(git_repo: GitRepo) -> None:
     assert facts["range"] == "v1.0..HEAD" and facts["since_tag"] == "v1.0"
     assert facts["commits_read"] == 2 and facts["assistant_commits"] == 1
     assert facts["shallow"] is False and facts["complete"] is True
-    assert any(n.startswith("history: read 2 commits (v1.0..HEAD); 1 carry") for n in inv.notes)
+    assert any(
+        n.startswith("history: read 2 commits (v1.0..HEAD); 1 with assistant attribution")
+        for n in inv.notes
+    )
     assert any("not proof that no assistant wrote it" in n for n in inv.notes)
     assert inv.component("assistant:anthropic/claude-code").properties["assistant"]["models"] == [  # type: ignore[union-attr]
         "Claude Opus 4.5"
@@ -96,7 +99,7 @@ def test_no_tag_reads_everything_and_explicit_ranges(git_repo: GitRepo) -> None:
     first = git_repo.commit(f"one\n\n{CLAUDE}\n", {"a.py": "1"})
     second = git_repo.commit(f"two\n\n{CLAUDE}\n", {"a.py": "2"})
     inv = _scan(git_repo.root)
-    assert inv.properties["history"]["range"].startswith("all commits reachable from HEAD")
+    assert inv.properties["history"]["range"] == "all history of HEAD: no tag found"
     assert {c["sha"] for c in _commits(inv, "assistant:anthropic/claude-code")} == {first, second}
     inv = _scan(git_repo.root, f"{first}..HEAD")
     assert [c["sha"] for c in _commits(inv, "assistant:anthropic/claude-code")] == [second]

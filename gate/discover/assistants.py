@@ -315,8 +315,8 @@ def _history(tree: Tree, ctx: DiscoverContext, cat: Catalogue) -> Iterator[Evide
     ctx.facts.set("history", facts)
     scope = f" touching {repo.prefix.rstrip('/')}" if repo.prefix else ""
     ctx.facts.note(
-        f"history: read {count} commits{scope} ({rng.label}); {len(matches)} carry"
-        f" assistant attribution; {ATTRIBUTION_NOTE}"
+        f"history: read {count} commit{'' if count == 1 else 's'}{scope} ({rng.label});"
+        f" {len(matches)} with assistant attribution; {ATTRIBUTION_NOTE}"
     )
     if repo.shallow:
         ctx.facts.note(

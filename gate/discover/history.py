@@ -201,7 +201,7 @@ def resolve_range(repo: Repo, history: str | None) -> Range:
     it, so a tagged release is checked against its own commits rather than against nothing.
     """
     if history == "all":
-        return Range("all", ("HEAD",), "all commits reachable from HEAD")
+        return Range("all", ("HEAD",), "all history of HEAD")
     if history is not None:
         if not history or history.startswith("-") or any(c.isspace() or c == "\0" for c in history):
             raise InputError(
@@ -210,13 +210,13 @@ def resolve_range(repo: Repo, history: str | None) -> Range:
         return Range("range", (history,), history)
     tag = _newest_tag(repo, "HEAD")
     if tag is None:
-        return Range("default", ("HEAD",), "all commits reachable from HEAD (no tag found)")
+        return Range("default", ("HEAD",), "all history of HEAD: no tag found")
     name, distance = tag
     if distance == 0:
         parent = _git(repo.cwd, "rev-parse", "--verify", "--quiet", "HEAD^1")
         previous = _newest_tag(repo, "HEAD^1") if parent.returncode == 0 else None
         if previous is None:
-            label = f"all commits reachable from HEAD (HEAD is tag {name}, no earlier tag)"
+            label = f"all history of HEAD: HEAD is tag {name}, no earlier tag"
             return Range("default", ("HEAD",), label)
         name = previous[0]
     return Range("default", (f"refs/tags/{name}..HEAD",), f"{name}..HEAD", since_tag=name)
