@@ -33,6 +33,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python bench/hash_weights.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/history.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
