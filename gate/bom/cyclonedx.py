@@ -263,6 +263,7 @@ def _component(comp: Component) -> CdxComponent:
             (Prop.SERVED_BY_OPERATOR, sb.operator),
             (Prop.SERVED_BY_COUNTRY, sb.country),
             (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
+            (Prop.SERVED_BY_REGION, sb.region),
         ]
     for risk in comp.risks:
         props.append(
@@ -743,6 +744,7 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
             operator=_one(props, Prop.SERVED_BY_OPERATOR),
             country=_one(props, Prop.SERVED_BY_COUNTRY),
             provenance=_prov(_one(props, Prop.SERVED_BY_SOURCES)),
+            region=_one(props, Prop.SERVED_BY_REGION),
         )
     lineage = []
     for anc in (comp.get("pedigree") or {}).get("ancestors", []) or []:
