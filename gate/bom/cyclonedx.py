@@ -759,6 +759,8 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
                 depth=int(_one(aprops, Prop.DEPTH) or 1),
             )
         )
+    # CycloneDX keeps pedigree ancestors as a set: restore aigate's order (nearest first).
+    lineage.sort(key=lambda a: (a.depth, a.id))
     files = []
     for sub in comp.get("components", []) or []:
         if sub.get("type") != "file":

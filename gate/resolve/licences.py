@@ -63,6 +63,7 @@ class LicenceTerm:
 class _Catalogue:
     by_alias: dict[str, LicenceTerm]
     links: tuple[tuple[str, LicenceTerm], ...]
+    generic: frozenset[str]
     version: str
 
 
@@ -89,6 +90,7 @@ def catalogue() -> _Catalogue:
     doc: dict[str, Any] = yaml.safe_load(text)
     by_alias: dict[str, LicenceTerm] = {}
     links: list[tuple[str, LicenceTerm]] = []
+    generic: set[str] = set()
     for row in doc["licences"]:
         term = LicenceTerm(
             key=str(row["key"]).lower(),
@@ -100,7 +102,14 @@ def catalogue() -> _Catalogue:
         for alias in (term.key, term.spdx, *row.get("aliases", ())):
             by_alias.setdefault(alias_key(str(alias)), term)
         links.extend((_link_key(str(pattern)), term) for pattern in row.get("links", ()))
-    return _Catalogue(by_alias=by_alias, links=tuple(links), version=str(doc.get("version", "")))
+        if row.get("generic"):
+            generic.add(term.key)
+    return _Catalogue(
+        by_alias=by_alias,
+        links=tuple(links),
+        generic=frozenset(generic),
+        version=str(doc.get("version", "")),
+    )
 
 
 def version() -> str:
@@ -199,7 +208,9 @@ def normalise(
     raw = (license_id or "").strip()
     name = (license_name or "").strip() or None
     deferred = raw.lower() in ("", "other", "unknown")
-    if deferred and (name is None or not term(name).known):
+    named = term(name) if name else None
+    vague = named is None or not named.known or named.key in catalogue().generic
+    if (deferred or term(raw).key in catalogue().generic) and vague:
         by_link = term_for_link(license_link)
         if by_link is not None:
             return _licence([[by_link]], name or by_link.name, license_link, provenance)

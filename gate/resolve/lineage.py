@@ -148,6 +148,15 @@ def name_heuristics(registry: Registry, org: str | None, name: str) -> list[Pare
         )
         return [ParentLink(target or name, "copy", Provenance(FactSource.HEURISTIC, detail))]
 
+    if owner is None:
+        target = registry.known_repo_for_name(name)
+        if target is not None and target.split("/", 1)[0].lower() != (org or "").lower():
+            detail = (
+                f"name rule 'same name as a known model': {org!r} is not in the registry and "
+                f"{name!r} is the name of {target}"
+            )
+            return [ParentLink(target, "copy", Provenance(FactSource.HEURISTIC, detail))]
+
     links: list[ParentLink] = []
     covered: list[tuple[int, int]] = []
     makers: set[str] = set()
@@ -155,9 +164,7 @@ def name_heuristics(registry: Registry, org: str | None, name: str) -> list[Pare
         repo_org = repo.split("/", 1)[0]
         pub = registry.publisher_for_org(repo_org)
         covered.append((start, end))
-        if pub is not None and pub.id == self_pub:
-            continue
-        if pub is not None:
+        if pub is not None and pub.id != self_pub:
             makers.add(pub.id)
         detail = (
             f"name rule 'known model in name': {name!r} contains {name[start:end]!r}, "
@@ -271,7 +278,8 @@ class LineageResolver:
                 return None
             return self.registry.party(pub, f"family {link.family.family}", heuristic=True)
         if identity.is_hf_repo_id(link.ref):
-            return self.publisher_for_org(link.ref.split("/", 1)[0], "Hugging Face org")
+            org = link.ref.split("/", 1)[0]
+            return self.publisher_for_org(org, f"Hugging Face org {org!r}")
         if link.organization:
             pub = self.registry.publisher_for_vendor(link.organization)
             if pub is not None:
@@ -372,7 +380,8 @@ class LineageResolver:
                 if depth < max_depth and link.family is None:
                     next_frontier.extend((p, depth + 1) for p in self.parents_of(link.ref))
             frontier = next_frontier
-        return tuple(out)
+        # Nearest first; within one depth by identity, so the order survives a BOM round trip.
+        return tuple(sorted(out, key=lambda a: (a.depth, a.id)))
 
 
 def unknown_party(name: str, detail: str) -> Party:

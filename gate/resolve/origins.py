@@ -98,7 +98,7 @@ def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
     return replace(
         inventory,
         components=tuple(components),
-        notes=(*inventory.notes, note),
+        notes=(*(n for n in inventory.notes if not n.startswith("origins: ")), note),
         properties=props,
     )
 
@@ -593,8 +593,32 @@ def _resolve_assistant(comp: Component, ctx: _Context) -> Component:
     return _with(comp, publisher=publisher, lineage=lineage or None)
 
 
+# litellm-style prefixes that clients such as aider write before a model name.
+_OLLAMA_PREFIXES = ("ollama/", "ollama_chat/")
+
+
+def model_identity(model: str, registry: Registry) -> ComponentId | None:
+    """The identity of a model as a client config names it (litellm ``provider/model`` first)."""
+    text = model.strip()
+    lowered = text.lower()
+    for prefix in _OLLAMA_PREFIXES:
+        if lowered.startswith(prefix):
+            return identity.ollama(text[len(prefix) :])
+    provider, sep, rest = text.partition("/")
+    if (
+        sep
+        and rest
+        and (
+            registry.default_endpoint(provider.lower()) is not None
+            or registry.is_aggregator(provider)
+        )
+    ):
+        return identity.api(provider, rest)
+    return identity_for_reference(text, registry)
+
+
 def _model_in_use(model: str, owner: str, ctx: _Context) -> list[Ancestor]:
-    cid = identity_for_reference(model, ctx.registry)
+    cid = model_identity(model, ctx.registry)
     if cid is None:
         return []
     used = resolve_component(_bare_component(cid), ctx)
@@ -716,7 +740,16 @@ def _bare_component(cid: ComponentId) -> Component:
         name, _, version = body.rpartition(":")
     else:
         name = body
-    return Component(id=cid, role=role, name=name, group=group or None, version=version)
+    pinned: bool | None = None
+    if kind in ("hf", "modelscope"):
+        pinned = identity.is_pinned_revision(version)
+    elif kind == "ollama":
+        pinned = bool(version and version.startswith("sha256:"))
+    elif kind in ("file", "local"):
+        pinned = True
+    return Component(
+        id=cid, role=role, name=name, group=group or None, version=version, pinned=pinned
+    )
 
 
 def bare_component(cid: ComponentId) -> Component:
@@ -730,6 +763,7 @@ __all__ = [
     "api_maker",
     "bare_component",
     "identity_for_reference",
+    "model_identity",
     "resolve",
     "resolve_component",
     "served_by_for",

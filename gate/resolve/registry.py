@@ -835,8 +835,11 @@ class Registry:
         names: dict[str, str] = {}
         repos: list[str] = []
         for model in self._models:
-            repos.extend([model.id, *model.aliases])
-            repos.extend(p.ref for p in model.parents or ())
+            # A renamed repo's old name points at its current id.
+            for alias in model.aliases:
+                if "/" in alias and not any(c in model.id for c in "*?[:"):
+                    names.setdefault(alias.split("/", 1)[1].lower(), model.id)
+            repos.extend([model.id, *(p.ref for p in model.parents or ())])
         for entry in self._ollama.values():
             repos.extend(repo for _, repo in entry.tags)
         for repo in repos:
