@@ -211,3 +211,21 @@ def test_shipped_data_uses_only_known_publisher_ids() -> None:
     assert [f.family for _, _, f in r.families_in("dolphin-2.9-llama3-8b")] == ["Dolphin", "Llama"]
     assert r.families_in("TinyLlama-1.1B") == []
     assert r.known_repo_for_name("qwen2.5-7b-instruct") == "Qwen/Qwen2.5-7B-Instruct"
+
+
+def test_the_documented_example_file_is_valid(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "origins.md").read_text("utf-8")
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(block, encoding="utf-8")
+    r = Registry((path,))
+    acme = r.publisher_for_org("acme-ai")
+    assert acme is not None and acme.country == "DE"
+    ep = r.endpoint("https://eu-1.acme-gpu.example/v1")
+    assert ep is not None and ep.region_of("eu-1.acme-gpu.example") == "eu-1"
+    coder = r.ollama("acme-coder")
+    assert coder is not None and coder.repo_for("latest") == "acme-ai/acme-coder-7b"
+    helper = r.assistant("acme-bot")
+    assert helper is not None and helper.vendor == "acme"
+    scratch = r.model("acme-ai/scratch-7b")
+    assert scratch is not None and scratch.parents == ()
