@@ -262,3 +262,29 @@ def test_resolved_facts_round_trip_through_the_bom(tmp_path: Path) -> None:
         assert back.components == inventory.components, fmt
         assert back.notes == inventory.notes
         assert back.properties == inventory.properties
+
+
+def test_an_openai_client_at_an_unknown_host_has_no_assumed_maker() -> None:
+    ev = _api_evidence("api:openai/my-model", "my-model", base_url="https://llm.internal.example")
+    (comp,) = _resolve([ev]).components
+    assert comp.publisher is None
+    at_deepseek = _api_evidence(
+        "api:openai/some-new-model", "some-new-model", base_url="https://api.deepseek.com"
+    )
+    (comp,) = _resolve([at_deepseek]).components
+    assert comp.publisher is not None and comp.publisher.country == "CN"
+    assert comp.publisher.provenance[0].source is FactSource.HEURISTIC
+
+
+def test_modelscope_mirror_resolves_to_the_original_maker() -> None:
+    comp = Component(
+        id=ComponentId("modelscope:LLM-Research/Meta-Llama-3-8B-Instruct@unpinned"),
+        role=Role.RUNTIME_MODEL,
+        name="Meta-Llama-3-8B-Instruct",
+    )
+    inv = origins.resolve(Inventory(Project("p"), components=(comp,)), origins.ResolveOptions())
+    got = inv.components[0]
+    assert got.publisher is not None and got.publisher.country is None
+    assert got.served_by is not None and got.served_by.country == "CN"
+    assert got.lineage[0].name == "meta-llama/Meta-Llama-3-8B-Instruct"
+    assert got.lineage[0].relation == "copy"

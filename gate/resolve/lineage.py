@@ -323,8 +323,13 @@ class LineageResolver:
 
     # ---- parents of a model the registry, the Hub or the name may know
 
-    def parents_of(self, ref: str, *, revision: str | None = None) -> list[ParentLink]:
-        """Parents of a Hub repo or a free name, from the first source that states any."""
+    def parents_of(
+        self, ref: str, *, revision: str | None = None, use_hub: bool = True
+    ) -> list[ParentLink]:
+        """Parents of a Hub repo or a free name, from the first source that states any.
+
+        ``use_hub=False`` for ids of other hubs (ModelScope) that share the ``org/name`` form.
+        """
         known = self.registry.model(ref)
         if known is not None and known.parents is not None:
             where = known.origin if known.user else f"{known.origin}#{known.id}"
@@ -333,7 +338,7 @@ class LineageResolver:
             return [
                 ParentLink(p.ref, p.relation, Provenance(source, detail)) for p in known.parents
             ]
-        if identity.is_hf_repo_id(ref) and self.hub is not None:
+        if use_hub and identity.is_hf_repo_id(ref) and self.hub is not None:
             info = self.hub.model_info(ref, revision)
             if info is not None and info.base_models:
                 relation = info.base_model_relation or "unknown"

@@ -233,18 +233,16 @@ def _resolve_hf(comp: Component, ctx: _Context) -> Component:
 
 def _resolve_modelscope(comp: Component, ctx: _Context) -> Component:
     repo, _ = identity.split_hf(comp.id)
-    org, _, name = repo.partition("/")
+    org = repo.partition("/")[0]
     pub = ctx.registry.publisher_for_modelscope_org(org)
     publisher = _registry_model_publisher(comp.id, ctx) or (
         ctx.registry.party(pub, f"ModelScope org {org!r}")
         if pub is not None
         else unknown_party(org, f"ModelScope org {org!r}: not in the registry, country unknown")
     )
-    direct = _declared_links(comp, ctx) or ctx.lineage.parents_of(repo)
-    if pub is not None and pub.redistributor and not _declared_links(comp, ctx):
-        direct = ctx.lineage.parents_of(name)
-        if not direct:
-            direct = [_copy_of_name(name, org, ctx)]
+    # ModelScope mirrors (LLM-Research, ZhipuAI…) reuse Hub names: the name rules find the
+    # original; the Hugging Face API is never asked about a ModelScope id.
+    direct = _declared_links(comp, ctx) or ctx.lineage.parents_of(repo, use_hub=False)
     served = _served_by_host("modelscope.cn", ctx, "the ModelScope hub the identity names")
     return _with(
         comp,
@@ -253,12 +251,6 @@ def _resolve_modelscope(comp: Component, ctx: _Context) -> Component:
         licence=_licence(comp, ctx, hub=None, known_repo=repo),
         served_by=served,
     )
-
-
-def _copy_of_name(name: str, org: str, ctx: _Context) -> ParentLink:
-    target = ctx.registry.known_repo_for_name(name) or name
-    detail = f"name rule 'redistributor copy': {org!r} mirrors other publishers' models"
-    return ParentLink(target, "copy", Provenance(FactSource.HEURISTIC, detail))
 
 
 def _resolve_ollama(comp: Component, ctx: _Context) -> Component:
@@ -322,7 +314,14 @@ def _resolve_ollama(comp: Component, ctx: _Context) -> Component:
 def _resolve_api(comp: Component, ctx: _Context) -> Component:
     body = comp.id.split(":", 1)[1]
     provider, _, model = body.partition("/")
-    maker = api_maker(provider, model, ctx.registry)
+    served_by = served_by_for(comp, provider, ctx.registry)
+    # An OpenAI-compatible client pointed elsewhere: the endpoint, not the SDK, says whose
+    # models are served; an unknown host says nothing.
+    serving = provider
+    if _hosts(comp):
+        ep = ctx.registry.endpoint(served_by.host) if served_by is not None else None
+        serving = ep.provider if ep is not None else ""
+    maker = api_maker(provider, model, ctx.registry, fallback_provider=serving)
     publisher = maker.party(ctx.registry)
     links: list[ParentLink] = []
     repo = _repo_behind_api_name(model, maker.name, ctx.registry)
@@ -341,7 +340,7 @@ def _resolve_api(comp: Component, ctx: _Context) -> Component:
         publisher=publisher,
         lineage=ctx.lineage.ancestors(comp.id, links) if links else comp.lineage,
         licence=_licence(comp, ctx, hub=None, known_repo=None),
-        served_by=served_by_for(comp, provider, ctx.registry),
+        served_by=served_by,
     )
 
 
@@ -368,7 +367,9 @@ class ApiMaker:
         return registry.party(self.publisher, self.how, heuristic=self.heuristic)
 
 
-def api_maker(provider: str, model: str, registry: Registry) -> ApiMaker:
+def api_maker(
+    provider: str, model: str, registry: Registry, *, fallback_provider: str | None = None
+) -> ApiMaker:
     """The maker of a hosted model and the model's bare name.
 
     Order: a vendor prefix in the id (``qwen/qwen-2.5-72b`` on OpenRouter, Vertex
@@ -414,11 +415,12 @@ def api_maker(provider: str, model: str, registry: Registry) -> ApiMaker:
         pub = registry.publisher(fam.publisher)
         if pub is not None:
             return ApiMaker(pub, f"family {fam.family} in the model name {name!r}", True, name)
-    if not aggregator:
-        pub = registry.publisher_for_provider(provider)
+    fallback = provider if fallback_provider is None else fallback_provider
+    if fallback and not registry.is_aggregator(fallback):
+        pub = registry.publisher_for_provider(fallback)
         if pub is not None:
             how = (
-                f"the provider {provider!r} makes models and {name!r} is not in the registry: "
+                f"the provider {fallback!r} makes models and {name!r} is not in the registry: "
                 "assumed to be its own"
             )
             return ApiMaker(pub, how, True, name)
