@@ -17,7 +17,7 @@ from typing import Any
 from gate import identity
 from gate.model import Ancestor, ComponentId, FactSource, Party, Provenance, WeightFile
 from gate.resolve.hub import Hub
-from gate.resolve.registry import Family, Publisher, Registry
+from gate.resolve.registry import Family, Registry
 
 MAX_DEPTH = 6
 MAX_ANCESTORS = 32
@@ -392,8 +392,3 @@ class LineageResolver:
 def unknown_party(name: str, detail: str) -> Party:
     """A publisher known only by the name its identity carries: no country is claimed."""
     return Party(name=name, country=None, provenance=(Provenance(FactSource.IDENTITY, detail),))
-
-
-def redistributor(pub: Publisher | None) -> bool:
-    """A publisher that re-uploads others' models."""
-    return pub is not None and pub.redistributor

@@ -24,6 +24,7 @@ from gate.model import (
     Licence,
     Party,
     Provenance,
+    Role,
     ServedBy,
 )
 from gate.progress import NullObserver, Observer
@@ -623,7 +624,7 @@ def _model_in_use(model: str, owner: str, ctx: _Context) -> list[Ancestor]:
     cid = model_identity(model, ctx.registry)
     if cid is None:
         return []
-    used = resolve_component(_bare_component(cid), ctx)
+    used = resolve_component(bare_component(cid), ctx)
     head = Ancestor(
         id=cid,
         name=model,
@@ -718,10 +719,8 @@ def identity_for_reference(text: str, registry: Registry) -> ComponentId | None:
     return None
 
 
-def _bare_component(cid: ComponentId) -> Component:
-    """A component known only by its identity (no evidence), for explaining a reference."""
-    from gate.model import Role
-
+def bare_component(cid: ComponentId) -> Component:
+    """A component known only by its identity (no evidence), ready to be resolved."""
     kind = identity.scheme(cid)
     role = {
         "api": Role.HOSTED_API,
@@ -752,11 +751,6 @@ def _bare_component(cid: ComponentId) -> Component:
     return Component(
         id=cid, role=role, name=name, group=group or None, version=version, pinned=pinned
     )
-
-
-def bare_component(cid: ComponentId) -> Component:
-    """A component known only by its identity, ready to be resolved."""
-    return _bare_component(cid)
 
 
 __all__ = [
