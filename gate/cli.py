@@ -327,3 +327,51 @@ def diff(
     _write(DIFF_FORMATS[fmt](result), output)
     _flush_warnings(obs, quiet)
     return EXIT_PASS
+
+
+@main.command()
+@click.argument("reference", metavar="REF|PATH")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--online", is_flag=True, help="Ask the Hugging Face Hub for missing facts.")
+@click.option(
+    "--cache-dir", type=click.Path(path_type=Path), default=None, help="Hub cache folder."
+)
+@click.option(
+    "--registry",
+    "registry_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Extra registry file (publishers, endpoints, models); repeatable.",
+)
+def explain(
+    reference: str, fmt: str, online: bool, cache_dir: Path | None, registry_files: tuple[Path, ...]
+) -> int:
+    """Show who made a model, where, from what, and under which licence, with each fact's source.
+
+    \b
+    Examples:
+      aigate explain bartowski/DeepSeek-R1-Distill-Qwen-7B-GGUF
+      aigate explain qwen2.5-coder:7b
+      aigate explain api:deepseek/deepseek-chat --format json
+      aigate explain gpt-4o
+      aigate explain models/my-finetune/
+    """
+    from gate import explain as explaining
+
+    obs = _observer()
+    result = explaining.explain(
+        reference,
+        explaining.ExplainOptions(
+            online=online, cache_dir=cache_dir, registry_files=registry_files, observer=obs
+        ),
+    )
+    text = explaining.to_json(result) if fmt == "json" else explaining.render_text(result)
+    _write(text, None)
+    _flush_warnings(obs, quiet=False)
+    return EXIT_PASS

@@ -78,6 +78,8 @@ class FactSource(StrEnum):
     HEURISTIC = "heuristic"
     CODE = "code"
     BOM = "bom"
+    IDENTITY = "identity"
+    """The component's own identity states it (a Hub namespace, an API provider key)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +163,10 @@ class ServedBy:
     host: str
     operator: str | None = None
     country: str | None = None
+    """The operator's country (ISO 3166-1 alpha-2): the jurisdiction that controls the host."""
     provenance: tuple[Provenance, ...] = ()
+    region: str | None = None
+    """The cloud region named by the host (``eu-west-1``, ``cn-north-1``), when it names one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +176,8 @@ class Ancestor:
     id: ComponentId
     name: str
     relation: str = "unknown"
-    """finetune, adapter, merge, quantized, distill, or unknown."""
+    """finetune, adapter, merge, quantized, distill, copy (a re-upload), uses (the model an
+    assistant or client is connected to), or unknown."""
     publisher: Party | None = None
     provenance: tuple[Provenance, ...] = ()
     depth: int = 1

@@ -15,6 +15,7 @@ from gate.discover.registry import SOURCES
 from gate.discover.tree import Tree, WalkOptions
 from gate.model import Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
+from gate.resolve import origins
 from gate.resolve.assemble import assemble
 
 
@@ -87,11 +88,7 @@ def scan(options: ScanOptions) -> ScanResult:
 
 def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
     """Give every component its publisher, country, lineage and licence (with sources)."""
-    try:
-        from gate.resolve import origins  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - until the resolver lands
-        return inventory
-    resolved: Inventory = origins.resolve(
+    return origins.resolve(
         inventory,
         origins.ResolveOptions(
             registry_files=options.registry_files,
@@ -100,7 +97,6 @@ def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
             observer=options.observer,
         ),
     )
-    return resolved
 
 
 def with_notes(inventory: Inventory, notes: Sequence[str]) -> Inventory:

@@ -230,8 +230,8 @@ def check_release_diff(doc: dict[str, object]) -> None:
     }
     licence = summarizer[("licence", None)]
     assert (licence["before"], licence["after"], licence["relevant"]) == (
-        "apache-2.0",
-        "cc-by-nc-4.0",
+        "Apache-2.0",
+        "CC-BY-NC-4.0",
         True,
     )
     assert summarizer[("ancestor-added", "hf:Qwen/Qwen2.5-0.5B@unpinned")]["relevant"] is True
@@ -296,10 +296,10 @@ def test_text_and_markdown_formats(tmp_path: Path) -> None:
         " in a security-relevant way"
     )
     assert "+ local:models/classifier" in text and "- local:models/retired" in text
-    assert "    ! licence: apache-2.0 → cc-by-nc-4.0" in lines
+    assert "    ! licence: Apache-2.0 → CC-BY-NC-4.0" in lines
     assert "      ancestor-removed: hf:meta-llama/Llama-3.2-1B@unpinned" in lines
     code, md, _ = run("diff", str(tmp_path / "one"), str(tmp_path / "two"), "--format", "markdown")
-    assert code == 0 and "### ➕ Added (1)" in md and "⚠️ licence: apache-2.0 → cc-by-nc-4.0" in md
+    assert code == 0 and "### ➕ Added (1)" in md and "⚠️ licence: Apache-2.0 → CC-BY-NC-4.0" in md
 
 
 # --------------------------------------------------------------------------------------

@@ -272,6 +272,7 @@ def _component(comp: Component) -> CdxComponent:
             (Prop.SERVED_BY_OPERATOR, sb.operator),
             (Prop.SERVED_BY_COUNTRY, sb.country),
             (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
+            (Prop.SERVED_BY_REGION, sb.region),
         ]
     for risk in comp.risks:
         props.append(
@@ -846,6 +847,7 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
             operator=_one(props, Prop.SERVED_BY_OPERATOR),
             country=_one(props, Prop.SERVED_BY_COUNTRY),
             provenance=_prov(_one(props, Prop.SERVED_BY_SOURCES)),
+            region=_one(props, Prop.SERVED_BY_REGION),
         )
     lineage = []
     for anc in (comp.get("pedigree") or {}).get("ancestors", []) or []:
@@ -860,6 +862,8 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
                 depth=int(_one(aprops, Prop.DEPTH) or 1),
             )
         )
+    # CycloneDX keeps pedigree ancestors as a set: restore aigate's order (nearest first).
+    lineage.sort(key=lambda a: (a.depth, a.id))
     files = []
     for sub in comp.get("components", []) or []:
         if sub.get("type") != "file":

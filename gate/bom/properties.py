@@ -28,6 +28,8 @@ class Prop(StrEnum):
     SERVED_BY_OPERATOR = "aigate:served-by:operator"
     SERVED_BY_COUNTRY = "aigate:served-by:country"
     SERVED_BY_SOURCES = "aigate:served-by:sources"
+    SERVED_BY_REGION = "aigate:served-by:region"
+    """The cloud region the serving host names (``cn-north-1``), when it names one."""
     LICENCE_EXPRESSION = "aigate:licence:expression"
     """The licence as aigate understood it (SPDX expression or ``LicenseRef-…``)."""
     LICENCE_NAME = "aigate:licence:name"

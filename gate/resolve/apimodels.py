@@ -11,6 +11,7 @@ import fnmatch
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -32,10 +33,21 @@ class ApiModel:
 
 
 @cache
+def _doc() -> dict[str, Any]:
+    text = resources.files("gate.resolve").joinpath("data/api_models.yaml").read_text("utf-8")
+    doc: dict[str, Any] = yaml.safe_load(text)
+    return doc
+
+
+def version() -> str:
+    """The table's version (its date)."""
+    return str(_doc().get("version", ""))
+
+
+@cache
 def api_models() -> tuple[ApiModel, ...]:
     """The shipped table, most specific pattern first, loaded once."""
-    text = resources.files("gate.resolve").joinpath("data/api_models.yaml").read_text("utf-8")
-    doc = yaml.safe_load(text)
+    doc = _doc()
     rows = [
         ApiModel(
             pattern=str(row["pattern"]).lower(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,13 +22,28 @@ class Endpoint:
     operator: str
     country: str | None
     source: str
+    region_from: str | None = None
+    """A regular expression whose first group is the cloud region a matching host names."""
+
+    def region_of(self, url_or_host: str) -> str | None:
+        """The cloud region this host names (``eu-west-1``), when the endpoint has regions."""
+        if not self.region_from:
+            return None
+        match = re.search(self.region_from, host_of(url_or_host))
+        return match.group(1) if match else None
+
+
+def _load() -> dict[str, object]:
+    text = resources.files("gate.resolve").joinpath("data/endpoints.yaml").read_text("utf-8")
+    doc: dict[str, object] = yaml.safe_load(text)
+    return doc
 
 
 @cache
 def endpoints() -> tuple[Endpoint, ...]:
     """The shipped endpoint table, loaded once."""
-    text = resources.files("gate.resolve").joinpath("data/endpoints.yaml").read_text("utf-8")
-    doc = yaml.safe_load(text)
+    rows = _load()["endpoints"]
+    assert isinstance(rows, list)
     return tuple(
         Endpoint(
             host=str(row["host"]).lower(),
@@ -35,9 +51,24 @@ def endpoints() -> tuple[Endpoint, ...]:
             operator=str(row["operator"]),
             country=row.get("country"),
             source=str(row.get("source", "")),
+            region_from=row.get("region_from"),
         )
-        for row in doc["endpoints"]
+        for row in rows
     )
+
+
+@cache
+def aggregators() -> frozenset[str]:
+    """Provider keys that serve other makers' models (their key never names the maker)."""
+    rows = _load().get("aggregators") or []
+    assert isinstance(rows, list)
+    return frozenset(str(p) for p in rows)
+
+
+@cache
+def version() -> str:
+    """The endpoint table's version (its date)."""
+    return str(_load().get("version", ""))
 
 
 def host_of(url_or_host: str) -> str:

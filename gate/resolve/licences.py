@@ -8,6 +8,8 @@ Expressions are evaluated as users expect (DRA#927): an ``OR`` takes its best br
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -60,7 +62,25 @@ class LicenceTerm:
 @dataclass(frozen=True, slots=True)
 class _Catalogue:
     by_alias: dict[str, LicenceTerm]
+    links: tuple[tuple[str, LicenceTerm], ...]
+    generic: frozenset[str]
     version: str
+
+
+_SEPARATORS = re.compile(r"[\s_]+")
+
+
+def alias_key(text: str) -> str:
+    """How ids and names are compared: lower case, spaces and underscores read as hyphens."""
+    return _SEPARATORS.sub("-", text.strip().lower())
+
+
+def _link_key(url: str) -> str:
+    text = url.strip().lower()
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    return text.rstrip("/")
 
 
 @cache
@@ -69,6 +89,8 @@ def catalogue() -> _Catalogue:
     text = resources.files("gate.resolve").joinpath("data/licences.yaml").read_text("utf-8")
     doc: dict[str, Any] = yaml.safe_load(text)
     by_alias: dict[str, LicenceTerm] = {}
+    links: list[tuple[str, LicenceTerm]] = []
+    generic: set[str] = set()
     for row in doc["licences"]:
         term = LicenceTerm(
             key=str(row["key"]).lower(),
@@ -78,20 +100,47 @@ def catalogue() -> _Catalogue:
             obligations=tuple(str(o) for o in row.get("obligations", ())),
         )
         for alias in (term.key, term.spdx, *row.get("aliases", ())):
-            by_alias.setdefault(str(alias).lower(), term)
-    return _Catalogue(by_alias=by_alias, version=str(doc.get("version", "")))
+            by_alias.setdefault(alias_key(str(alias)), term)
+        links.extend((_link_key(str(pattern)), term) for pattern in row.get("links", ()))
+        if row.get("generic"):
+            generic.add(term.key)
+    return _Catalogue(
+        by_alias=by_alias,
+        links=tuple(links),
+        generic=frozenset(generic),
+        version=str(doc.get("version", "")),
+    )
+
+
+def version() -> str:
+    """The catalogue's version (its date), recorded with every licence it classifies."""
+    return catalogue().version
 
 
 def term(text: str) -> LicenceTerm:
     """The catalogue entry for an id, SPDX id, ``LicenseRef-aigate-…`` or alias; else unknown."""
     raw = text.strip()
-    lower = raw.lower()
-    if lower.startswith(REF_PREFIX.lower()):
-        lower = lower[len(REF_PREFIX) :]
-    found = catalogue().by_alias.get(lower)
+    key = alias_key(raw)
+    table = catalogue().by_alias
+    found = table.get(key)
+    if found is None and key.startswith(REF_PREFIX.lower()):
+        found = table.get(key[len(REF_PREFIX) :])
     if found is not None:
         return found
-    return LicenceTerm(key=lower, spdx=raw, name=raw, category=LicenceCategory.UNKNOWN, known=False)
+    return LicenceTerm(
+        key=raw.lower(), spdx=raw, name=raw, category=LicenceCategory.UNKNOWN, known=False
+    )
+
+
+def term_for_link(url: str | None) -> LicenceTerm | None:
+    """The licence a ``license_link`` identifies on its own (a known licence URL), if any."""
+    if not url:
+        return None
+    key = _link_key(url)
+    for pattern, found in catalogue().links:
+        if fnmatch.fnmatchcase(key, pattern):
+            return found
+    return None
 
 
 def dnf(expression: str) -> list[list[LicenceTerm]]:
@@ -153,11 +202,19 @@ def normalise(
 ) -> Licence | None:
     """A model card's licence fields as one Licence; None when nothing is declared.
 
-    ``other`` (or no id) defers to ``license_name``; an unrecognised name stays unknown.
+    ``other`` (or no id) defers to ``license_name``, then to a ``license_link`` that names a
+    known licence on its own; anything still unrecognised stays unknown, never permissive.
     """
     raw = (license_id or "").strip()
     name = (license_name or "").strip() or None
-    if raw.lower() in ("", "other", "unknown") and name is None:
+    deferred = raw.lower() in ("", "other", "unknown")
+    named = term(name) if name else None
+    vague = named is None or not named.known or named.key in catalogue().generic
+    if (deferred or term(raw).key in catalogue().generic) and vague:
+        by_link = term_for_link(license_link)
+        if by_link is not None:
+            return _licence([[by_link]], name or by_link.name, license_link, provenance)
+    if deferred and name is None:
         if not raw:
             return None
         return Licence(
@@ -167,20 +224,33 @@ def normalise(
             provenance=provenance,
         )
     text = name if raw.lower() in ("", "other") and name else raw
-    try:
-        choices = dnf(text)
-    except ValueError:
-        choices = [[term(text)]]
+    whole = term(text)
+    if whole.known:
+        # A name with spaces ("Llama 3.1 Community License") is one licence, not an expression.
+        choices = [[whole]]
+    else:
+        try:
+            choices = dnf(text)
+        except ValueError:
+            choices = [[whole]]
     if not choices:
         return None
+    return _licence(choices, name, license_link, provenance)
+
+
+def _licence(
+    choices: Sequence[Sequence[LicenceTerm]],
+    name: str | None,
+    link: str | None,
+    provenance: tuple[Provenance, ...],
+) -> Licence:
     terms = [t for choice in choices for t in choice]
-    expression = _expression(choices)
     obligations = tuple(sorted({o for t in terms for o in t.obligations}))
     display = name or (terms[0].name if len(terms) == 1 else None)
     return Licence(
-        expression=expression,
+        expression=_expression(choices),
         name=display,
-        url=license_link,
+        url=link,
         category=category_of(choices),
         obligations=obligations,
         provenance=provenance,

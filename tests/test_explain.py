@@ -1,0 +1,104 @@
+"""`aigate explain`: the chain identity → publisher → parent → country → lineage → licence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from hubserver import QWEN_SHA, model_info, serve
+
+from gate.cli import main
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "demo-app"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_explain_a_quantised_distill_shows_both_makers() -> None:
+    code, out, _ = run("explain", "bartowski/DeepSeek-R1-Distill-Qwen-7B-GGUF")
+    assert code == 0
+    assert out.startswith("hf:bartowski/DeepSeek-R1-Distill-Qwen-7B-GGUF@unpinned\n")
+    assert "bartowski (individual quantiser) [country unknown]" in out
+    assert "1. quantized  deepseek-ai/DeepSeek-R1-Distill-Qwen-7B" in out
+    assert "heuristic: name rule 'derivative suffix'" in out
+    assert "2. finetune   Qwen/Qwen2.5-Math-7B" in out
+    assert "2. distill    deepseek-ai/DeepSeek-R1" in out
+    assert "countries  CN" in out
+
+
+def test_explain_an_ollama_tag_as_json() -> None:
+    code, out, _ = run("explain", "qwen2.5-coder:7b", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    (comp,) = doc["components"]
+    assert comp["id"] == "ollama:qwen2.5-coder:7b"
+    assert comp["publisher"]["country"] == "CN"
+    assert comp["publisher"]["sources"][0]["source"] == "registry"
+    assert comp["lineage"][0]["id"] == "hf:Qwen/Qwen2.5-Coder-7B-Instruct@unpinned"
+    assert comp["licence"]["expression"] == "Apache-2.0"
+    assert comp["licence"]["sources"][0]["source"] == "heuristic"
+    assert comp["countries"]["publisher"] == "CN" and comp["countries"]["lineage"] == ["CN"]
+
+
+def test_explain_a_hosted_api_and_a_bare_name() -> None:
+    code, out, _ = run("explain", "api:deepseek/deepseek-chat")
+    assert code == 0
+    assert "[CN], parent High-Flyer" in out
+    assert "served by  api.deepseek.com: DeepSeek [CN]" in out
+    code, out, _ = run("explain", "gpt-4o", "--format", "json")
+    comp = json.loads(out)["components"][0]
+    assert comp["id"] == "api:openai/gpt-4o" and comp["served_by"]["country"] == "US"
+    assert "licence" in comp["countries"]["unknown"]
+
+
+def test_explain_a_path_scans_it() -> None:
+    code, out, _ = run("explain", str(EXAMPLE / "models" / "summarizer"))
+    assert code == 0
+    assert "Qwen/Qwen2.5-0.5B-Instruct" in out and "model-card:" in out
+
+
+def test_explain_output_is_deterministic() -> None:
+    first = run("explain", "deepseek-r1:70b", "--format", "json")[1]
+    assert first == run("explain", "deepseek-r1:70b", "--format", "json")[1]
+    assert json.loads(first)["components"][0]["countries"]["lineage"] == ["CN", "US"]
+
+
+def test_unplaceable_reference_and_bad_registry_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("explain", "certainly not a model")
+    assert code == 2 and "not a model reference" in err
+    bad = tmp_path / "reg.yaml"
+    bad.write_text("publishers:\n  - id: x\n    name: X\n    country: Narnia\n", encoding="utf-8")
+    code, _, err = run("explain", "gpt-4o", "--registry", str(bad))
+    assert code == 2 and f"{bad}:2:" in err and "ISO 3166-1" in err
+
+
+def test_explain_online_asks_the_hub_and_names_it(tmp_path: Path) -> None:
+    card = {"license": "other", "license_name": "deepseek", "base_model": "deepseek-ai/DeepSeek-V3"}
+    with serve() as hub_server:
+        hub_server.answer(
+            "/api/models/someone/ds-finetune",
+            (200, model_info("someone/ds-finetune", QWEN_SHA, card, {})),
+        )
+        result = CliRunner(env={"HF_ENDPOINT": hub_server.url}).invoke(
+            main,
+            [
+                "explain",
+                "someone/ds-finetune",
+                "--online",
+                "--cache-dir",
+                str(tmp_path),
+                "--format",
+                "json",
+            ],
+        )
+    assert result.exit_code == 0, result.stderr
+    comp = json.loads(result.stdout)["components"][0]
+    assert comp["licence"]["expression"] == "LicenseRef-aigate-deepseek"
+    assert comp["licence"]["sources"][0]["source"] == "hub"
+    assert comp["lineage"][0]["id"] == "hf:deepseek-ai/DeepSeek-V3@unpinned"
+    assert comp["lineage"][0]["sources"][0]["source"] == "hub"
+    assert comp["countries"]["lineage"] == ["CN"]

@@ -1,0 +1,231 @@
+"""The registry: sourced shipped data, user files that add and override, errors with lines."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from gate.errors import InputError
+from gate.model import FactSource
+from gate.resolve import registry as reg
+from gate.resolve.registry import Registry, load
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_shipped_registry_is_large_sourced_and_marked() -> None:
+    r = load()
+    pubs = list(r.publishers())
+    assert len(pubs) >= 150
+    for pub in pubs:
+        assert pub.source, pub.id
+        assert pub.verified in {"verified", "partly", "unverified"}, pub.id
+        assert pub.country is None or pub.country in reg.countries(), pub.id
+        assert pub.parent_country is None or pub.parent_country in reg.countries(), pub.id
+    assert r.version >= "2026.11.30"
+
+
+def test_every_research_row_is_kept_with_its_source_and_mark() -> None:
+    r = load()
+    with (DATA / "publishers-research.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 92
+    for row in rows:
+        pub = r.publisher_for_org(row["hf_org"])
+        assert pub is not None, row["hf_org"]
+        assert pub.source == row["source"]
+        assert pub.country == (row["hq_country"] or None)
+        assert pub.parent_country == (row["parent_country"] or None)
+        expected = (
+            "verified"
+            if row["source"].startswith("verified:")
+            else "unverified"
+            if row["source"].startswith("unverified")
+            else "partly"
+        )
+        assert pub.verified == expected, row["hf_org"]
+
+
+def test_entity_list_ids_are_registry_publishers() -> None:
+    r = load()
+    listed = {pid for listing in r.entity_list for pid in listing.publishers}
+    assert listed == {"zhipu", "baai", "inspur", "sensetime", "megvii", "iflytek", "yitu", "huawei"}
+    zhipu = r.publisher_for_org("zai-org")
+    assert zhipu is not None and zhipu.id == "zhipu"
+    assert r.party(zhipu, "test").entity_listed
+    qwen = r.publisher_for_org("Qwen")
+    assert qwen is not None and not r.party(qwen, "test").entity_listed
+    assert r.country_lists["us-15cfr791.4"] == ("CN", "HK", "MO", "CU", "IR", "KP", "RU", "VE")
+
+
+def test_lookups_by_org_alias_provider_and_modelscope() -> None:
+    r = load()
+    assert r.publisher_for_org("QWEN") is r.publisher_for_org("qwen")
+    qwen = r.publisher_for_vendor("alibaba")
+    assert qwen is not None and qwen.id == "qwen"
+    zai = r.publisher_for_vendor("z-ai")
+    assert zai is not None and zai.id == "zhipu"
+    ds = r.publisher_for_provider("deepseek")
+    assert ds is not None and ds.country == "CN"
+    ms = r.publisher_for_modelscope_org("ZhipuAI")
+    assert ms is not None and ms.id == "zhipu"
+    assert r.publisher_for_org("no-such-org-xyz") is None
+    assert r.is_aggregator("openrouter") and not r.is_aggregator("deepseek")
+
+
+def test_ollama_tags_map_to_their_hub_repos() -> None:
+    r = load()
+    coder = r.ollama("qwen2.5-coder")
+    assert coder is not None
+    assert coder.repo_for("7b") == "Qwen/Qwen2.5-Coder-7B-Instruct"
+    assert coder.repo_for("latest") == "Qwen/Qwen2.5-Coder-7B-Instruct"
+    assert coder.repo_for("7b-instruct-q4_K_M") == "Qwen/Qwen2.5-Coder-7B-Instruct"
+    assert coder.repo_for("999b") is None
+    r1 = r.ollama("deepseek-r1")
+    assert r1 is not None
+    assert r1.repo_for("8b-llama-distill-q4_K_M") == "deepseek-ai/DeepSeek-R1-Distill-Llama-8B"
+    assert r1.repo_for("7b") == "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "key", "country"),
+    [
+        ("Claude Code", "anthropic/claude-code", "US"),
+        ("assistant:github/copilot", "github/copilot", "US"),
+        ("copilot-swe-agent", "github/copilot", "US"),
+        ("Qwen-Coder", "alibaba/qwen-code", "CN"),
+        ("kimi-cli", "moonshot/kimi-code", "CN"),
+        ("trae", "bytedance/trae", "CN"),
+        ("Lingma", "alibaba/lingma", "CN"),
+        ("codegeex", "zhipu/codegeex", "CN"),
+        ("windsurf", "cognition/windsurf", "US"),
+        ("amazon q", "amazon/q-developer", "US"),
+        ("gemini-cli", "google/gemini-cli", "US"),
+    ],
+)
+def test_assistant_lookup_for_the_assistants_source(spelling: str, key: str, country: str) -> None:
+    found = reg.assistant(spelling)
+    assert found is not None and found.key == key
+    vendor = load().assistant_vendor(spelling)
+    assert vendor is not None and vendor.country == country
+
+
+def test_open_clients_take_their_origin_from_the_model() -> None:
+    for name in ("aider", "cline", "continue", "openhands", "goose", "roo-code"):
+        found = reg.assistant(name)
+        assert found is not None and found.open_client, name
+    assert reg.assistant("no such assistant") is None
+
+
+USER = """\
+apiVersion: aigate/v1
+kind: Registry
+version: "2026-12-01"
+publishers:
+  - id: acme
+    name: Acme Corp
+    country: US
+    hf_orgs: [acme-ai]
+    source: internal vendor review 2026-12
+  - id: qwen
+    country: SG
+    source: our own review says otherwise
+endpoints:
+  - {host: llm.acme.internal, provider: acme, operator: Acme platform team, country: US}
+api_models:
+  - {pattern: "acme-*", provider: acme}
+models:
+  - id: local:models/ft
+    publisher: acme
+    parents: [{ref: Qwen/Qwen2.5-0.5B, relation: finetune}]
+    license: apache-2.0
+"""
+
+
+def test_user_file_adds_and_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(USER, encoding="utf-8")
+    r = Registry((path,))
+    acme = r.publisher_for_org("ACME-AI")
+    assert acme is not None and acme.user and acme.origin == f"{path}:5"
+    party = r.party(acme, "Hugging Face org 'acme-ai'")
+    assert party.provenance[0].source is FactSource.USER_REGISTRY
+    assert str(path) in party.provenance[0].detail
+    qwen = r.publisher_for_org("Qwen")
+    assert qwen is not None and qwen.country == "SG" and qwen.name == "Qwen Team, Alibaba Cloud"
+    ep = r.endpoint("https://llm.acme.internal/v1")
+    assert ep is not None and r.is_user_endpoint(ep) and ep.country == "US"
+    row = r.api_model("acme-large")
+    assert row is not None and row.provider == "acme"
+    model = r.model("local:models/ft")
+    assert model is not None and model.publisher == "acme"
+    assert r.describe() == f"registry {r.version} + {path}"
+    # The shipped registry is untouched.
+    shipped = load().publisher_for_org("Qwen")
+    assert shipped is not None and shipped.country == "CN"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("publishers:\n  - id: x\n    name: X\n    country: XX\n", 2, "ISO 3166-1"),
+        ("publishers:\n  - id: x\n    name: X\n    colour: red\n", 2, "unknown field 'colour'"),
+        ("publishers:\n  - id: x\n    country: US\n", 2, "'name' is required"),
+        ("publishers:\n  - id: x\n    name: X\n    country: NO\n", 2, 'quote it ("NO")'),
+        ("publishers:\n  - id: X Y\n    name: X\n", 2, "'id' must be lower case"),
+        ("publisher: []\n", 1, "unknown top-level key 'publisher'"),
+        ("kind: PolicyPack\n", 1, "kind must be 'Registry'"),
+        ("models:\n  - id: a/b\n    publisher: nobody\n", 2, "names publisher 'nobody'"),
+        ("models:\n  - id: a/b\n    parents: [{ref: c/d, relation: cousin}]\n", 3, "relation"),
+        ("families:\n  - {pattern: '(', publisher: qwen}\n", 2, "not a regular expression"),
+        ("endpoints:\n  - {host: x.y, provider: p}\n", 2, "'operator' is required"),
+        ("publishers:\n  - id: a\n    name: A\n    name: B\n", 4, "duplicate key 'name'"),
+        ("publishers: [\n", 2, "invalid YAML"),
+        ("ollama:\n  - {name: x, publisher: qwen, tags: {7b: [1]}}\n", 2, "'tags' must map"),
+        ("- just a list\n", None, "a registry file is a YAML mapping"),
+    ],
+)
+def test_bad_user_files_name_file_and_line(
+    tmp_path: Path, text: str, line: int | None, problem: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        Registry((path,))
+    assert err.value.path == str(path)
+    assert err.value.line == line
+    assert problem in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_missing_registry_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read registry file"):
+        Registry((tmp_path / "absent.yaml",))
+
+
+def test_shipped_data_uses_only_known_publisher_ids() -> None:
+    # Registry() validates references; loading it is the assertion. Families match tokens.
+    r = load()
+    assert [f.family for _, _, f in r.families_in("dolphin-2.9-llama3-8b")] == ["Dolphin", "Llama"]
+    assert r.families_in("TinyLlama-1.1B") == []
+    assert r.known_repo_for_name("qwen2.5-7b-instruct") == "Qwen/Qwen2.5-7B-Instruct"
+
+
+def test_the_documented_example_file_is_valid(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "origins.md").read_text("utf-8")
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(block, encoding="utf-8")
+    r = Registry((path,))
+    acme = r.publisher_for_org("acme-ai")
+    assert acme is not None and acme.country == "DE"
+    ep = r.endpoint("https://eu-1.acme-gpu.example/v1")
+    assert ep is not None and ep.region_of("eu-1.acme-gpu.example") == "eu-1"
+    coder = r.ollama("acme-coder")
+    assert coder is not None and coder.repo_for("latest") == "acme-ai/acme-coder-7b"
+    helper = r.assistant("acme-bot")
+    assert helper is not None and helper.vendor == "acme"
+    scratch = r.model("acme-ai/scratch-7b")
+    assert scratch is not None and scratch.parents == ()
