@@ -718,7 +718,7 @@ class Registry:
         return max([*self.versions.values(), endpoints.version(), apimodels.version()], default="")
 
     def describe(self) -> str:
-        """``registry 2026.11.30`` plus the user files, for notes and explanations."""
+        """``registry 2026.11.26`` plus the user files, for notes and explanations."""
         text = f"registry {self.version}"
         if self.user_files:
             text += " + " + ", ".join(self.user_files)
