@@ -203,7 +203,7 @@ def _file(owner: ComponentId, wf: WeightFile) -> CdxComponent:
     )
 
 
-def _occurrence(ev: Evidence) -> Occurrence:
+def _occurrence(ev: Evidence, ref: str) -> Occurrence:
     loc = ev.location
     context: dict[str, Any] = {
         "source": ev.source,
@@ -220,7 +220,10 @@ def _occurrence(ev: Evidence) -> Occurrence:
     if ev.attributes:
         context["attributes"] = dict(ev.attributes)
     location = loc.path or (f"git:{loc.commit}" if loc.commit else ".")
+    # A bom-ref of its own: without one the library orders occurrences by set iteration
+    # (its comparison treats every unset ref as incomparable), so output bytes would vary.
     return Occurrence(
+        bom_ref=ref,
         location=location,
         line=loc.line,
         offset=loc.column,
@@ -245,7 +248,10 @@ def _evidence(comp: Component) -> ComponentEvidence | None:
         concluded_value=comp.purl or comp.id,
         methods=[Method(technique=t, confidence=Decimal(c), value=v) for t, c, v in methods[:20]],
     )
-    return ComponentEvidence(identity=[ident], occurrences=[_occurrence(e) for e in comp.evidence])
+    occurrences = [
+        _occurrence(e, f"{comp.id}#occurrence:{i:05d}") for i, e in enumerate(comp.evidence)
+    ]
+    return ComponentEvidence(identity=[ident], occurrences=occurrences)
 
 
 def _component(comp: Component) -> CdxComponent:
