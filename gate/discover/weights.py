@@ -19,15 +19,19 @@ from gate.discover.base import DiscoverContext
 from gate.discover.headers import Header, read_header
 from gate.discover.headers.pickled import compression
 from gate.discover.headers.simple import is_ggml
-from gate.discover.tree import Tree, TreeFile
+from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
 from gate.model import Confidence, Evidence, EvidenceKind, Location, Role
 
 NAME = "weights"
 
 # Extensions that are pickles by convention whatever their first bytes (joblib compresses).
 _PICKLE_SUFFIXES = frozenset({".pkl", ".pickle", ".joblib"})
-# Extensions PyTorch and Lightning use: listed even when their content is not recognised.
-_TORCH_SUFFIXES = frozenset({".pt", ".pth", ".ckpt"})
+# Extensions that only model files use: such a file is listed even when its content is not
+# recognised (a damaged or disguised model is a finding, not an absence).
+_MODEL_ONLY_SUFFIXES = frozenset(
+    ".safetensors .gguf .ggml .onnx .h5 .hdf5 .keras .tflite .npy .npz .pt .pth .ckpt"
+    " .mlmodel .llamafile".split()
+)
 
 
 def _candidate(tf: TreeFile) -> str | None:
@@ -35,7 +39,7 @@ def _candidate(tf: TreeFile) -> str | None:
     fmt = tf.model_format()
     if fmt is not None:
         return fmt
-    if tf.suffix not in _PICKLE_SUFFIXES | _TORCH_SUFFIXES | {".bin", ".ggml"}:
+    if tf.suffix not in _PICKLE_SUFFIXES | _MODEL_ONLY_SUFFIXES | {".bin"}:
         return None
     try:
         head = tf.head()
@@ -45,9 +49,9 @@ def _candidate(tf: TreeFile) -> str | None:
         return "ggml"
     if tf.suffix in _PICKLE_SUFFIXES:
         return "pickle"
-    if tf.suffix in _TORCH_SUFFIXES:
-        return "pickle" if compression(head) else "unknown"
-    return None
+    if tf.suffix in (".pt", ".pth", ".ckpt") and compression(head):
+        return "pickle"
+    return "unknown" if tf.suffix in _MODEL_ONLY_SUFFIXES else None
 
 
 def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
@@ -55,8 +59,7 @@ def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
         header = Header("unknown")
         header.risk(
             "malformed-header",
-            f"a {tf.suffix} file that is neither a zip checkpoint nor a pickle",
-            "medium",
+            f"a {tf.suffix} file whose content is not that of any model format",
         )
         return header
     try:
@@ -103,6 +106,13 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield one WEIGHT_FILE evidence per model artefact, with its header facts and digest."""
     found: dict[str, tuple[TreeFile, Header]] = {}
     for tf in tree.files:
+        if tf.suffix in WEIGHT_SUFFIXES:
+            try:
+                tf.head()
+            except OSError as exc:
+                # A file named like a model that cannot be opened is listed, never dropped.
+                tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
+                continue
         fmt = _candidate(tf)
         if fmt is None or tf.rel in found:
             continue
