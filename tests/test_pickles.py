@@ -95,6 +95,52 @@ def test_stack_global_from_memoised_strings_is_resolved() -> None:
     assert scan.problem is None
 
 
+def test_memo_indexes_follow_the_unpickler_when_put_and_memoize_mix() -> None:
+    # MEMOIZE stores at the memo's size (1 here, after PUT 5), as CPython does: the harmless
+    # twin of a crafted pickle is loaded to show the model and the unpickler agree.
+    data = (
+        b"\x80\x04"
+        + _short_str("collections")
+        + _op("BINPUT")
+        + b"\x05"
+        + _short_str("OrderedDict")
+        + _op("MEMOIZE")
+        + _op("POP")
+        + _op("POP")
+        + _op("BINGET")
+        + b"\x05"
+        + _op("BINGET")
+        + b"\x01"
+        + _op("STACK_GLOBAL")
+        + _op("EMPTY_TUPLE")
+        + _op("REDUCE")
+        + _op("STOP")
+    )
+    assert pickle.loads(data) == collections.OrderedDict()
+    assert pickles.scan_bytes(data).names() == ["collections.OrderedDict"]
+
+
+def test_memo_past_its_bound_makes_fetched_names_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pickles, "MAX_MEMO_ENTRIES", 1)
+    data = (
+        b"\x80\x04"
+        + _short_str("os")
+        + _op("MEMOIZE")
+        + _short_str("system")
+        + _op("MEMOIZE")
+        + _op("POP")
+        + _op("POP")
+        + _op("BINGET")
+        + b"\x00"
+        + _op("BINGET")
+        + b"\x01"
+        + _op("STACK_GLOBAL")
+        + _op("STOP")
+    )
+    scan = pickles.scan_bytes(data)
+    assert scan.computed_imports == 1 and scan.risks()[0]["severity"] == "high"
+
+
 def test_stack_global_with_a_computed_name_is_a_finding() -> None:
     # The module name is the result of a call: no static reader can know it.
     data = (

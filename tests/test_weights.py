@@ -571,3 +571,23 @@ def test_demo_scan_shows_weight_files_hashes_and_gguf_facts(tmp_path: Path) -> N
     doc = json.loads(out.read_text())
     comp = next(c for c in doc["components"] if c["bom-ref"] == f"file:sha256:{digest}")
     assert comp["licenses"][0]["license"]["name"] == "mit"
+
+
+def test_gguf_long_strings_are_kept_as_length_and_digest(tmp_path: Path) -> None:
+    path = tmp_path / "long.gguf"
+    template = "{% for m in messages %}" * 1000
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_string("tokenizer.chat_template", template)
+    writer.add_string("general.description", "d" * 5000)
+    writer.add_tensor("w", np.ones(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    kv = one(path).attributes["file"]["metadata"]["kv"]
+    assert kv["tokenizer.chat_template"] == {
+        "type": "string",
+        "length": len(template),
+        "sha256": hashlib.sha256(template.encode()).hexdigest(),
+    }
+    assert kv["general.description"]["length"] == 5000

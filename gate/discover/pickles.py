@@ -28,6 +28,8 @@ MAX_CAPTURE: Final = 1024
 """Longest string kept for resolving ``STACK_GLOBAL`` (module and attribute names are short)."""
 MAX_MEMO_TEXT: Final = 16 << 20
 """Total characters of memoised strings kept; later ones become unknown strings."""
+MAX_MEMO_ENTRIES: Final = 1_000_000
+"""Memoised strings kept; past this a fetched memo entry is unknown (and so is its import)."""
 MAX_LINE: Final = 1 << 16
 """Longest newline-terminated argument (protocol 0 opcodes)."""
 _CHUNK: Final = 1 << 20
@@ -331,6 +333,9 @@ class _Scanner:
         self.marks = 0
         self.memo: dict[int, _Item] = {}
         self.memo_text = 0
+        self.slots: set[int] = set()
+        """Memo indexes in use: MEMOIZE stores at their count, as the unpickler does."""
+        self.memo_lost = False
         self.underflow = False
 
     def _pop(self) -> _Item:
@@ -358,13 +363,21 @@ class _Scanner:
         self.stack.append(item)
 
     def _memo_put(self, idx: int) -> None:
+        # Only strings are remembered (they are what STACK_GLOBAL can use); anything else
+        # stored at an index replaces the string that was there.
+        if len(self.slots) >= MAX_MEMO_ENTRIES and idx not in self.slots:
+            self.memo_lost = True  # every later fetch is unknown: imports become findings
+            return
+        self.slots.add(idx)
         top = self.stack[-1] if self.stack else _OBJ
-        if isinstance(top, str):
-            if self.memo_text + len(top) > MAX_MEMO_TEXT:
-                top = _LONG_STR
-            else:
-                self.memo_text += len(top)
-        self.memo[idx] = top if isinstance(top, str) or top is _LONG_STR else _OBJ
+        if not isinstance(top, str):
+            self.memo.pop(idx, None)
+            return
+        if self.memo_text + len(top) > MAX_MEMO_TEXT:
+            self.memo.pop(idx, None)
+            return
+        self.memo_text += len(top)
+        self.memo[idx] = top
 
     def _text(self, data: bytes, encoding: str) -> _Item:
         try:
@@ -436,6 +449,8 @@ class _Scanner:
         self.memo.clear()
         self.marks = 0
         self.memo_text = 0
+        self.slots.clear()
+        self.memo_lost = False
         while True:
             code = src.peek()
             if code is None:
@@ -482,12 +497,15 @@ class _Scanner:
                 continue
             value = self._skip_arg(info.arg) if info.arg is not None else None
             if name in ("GET", "BINGET", "LONG_BINGET"):
-                self._push(self.memo.get(value if value is not None else -1, _OBJ))
+                if self.memo_lost or value is None:
+                    self._push(_OBJ)
+                else:
+                    self._push(self.memo.get(value, _OBJ))
             elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
                 if value is not None:
                     self._memo_put(value)
             elif name == "MEMOIZE":
-                self._memo_put(len(self.memo))
+                self._memo_put(len(self.slots))
             elif name == "DUP":
                 top = self.stack[-1] if self.stack else _OBJ
                 self._push(_OBJ if top is _MARK else top)

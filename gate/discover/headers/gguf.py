@@ -12,6 +12,7 @@ import math
 import re
 import struct
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Final
 
 from gate.discover.headers.base import (
@@ -25,9 +26,9 @@ from gate.discover.headers.base import (
     short_text,
 )
 
-MAX_KV: Final = 1_000_000
+MAX_KV: Final = 65_536
 MAX_TENSORS: Final = 1_000_000
-MAX_KEY: Final = 1 << 16
+MAX_KEY: Final = 4096
 MAX_STRING: Final = 16 << 20
 MAX_DIMS: Final = 8
 MAX_DEPTH: Final = 8
@@ -36,7 +37,9 @@ MAX_ELEMENTS: Final = 50_000_000
 KEEP_ARRAY: Final = 64
 """Arrays up to this many elements are kept; longer ones are summarised."""
 KEEP_TEXT: Final = 4096
-"""Characters kept of a ``general.*`` string (descriptions can be long)."""
+"""Bytes kept of one string value; longer ones are kept as their length and SHA-256."""
+KEEP_TOTAL: Final = 4 << 20
+"""Bytes of string values kept across the header (real headers keep a few kilobytes)."""
 MAX_BASES: Final = 64
 
 _SCALARS: Final = {
@@ -64,10 +67,19 @@ def _finite(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class LongString:
+    """A string value too long to keep: its length and digest (a chat template, a licence)."""
+
+    length: int
+    sha256: str
+
+
 class _Reader:
     def __init__(self, cur: Cursor) -> None:
         self.cur = cur
         self.elements = 0
+        self.kept = 0
         self.structs: dict[tuple[int, int], struct.Struct] = {}
 
     def _struct(self, vtype: int, count: int = 1) -> struct.Struct:
@@ -95,6 +107,28 @@ class _Reader:
             raise OversizedError(f"{what}: a string of {n} bytes at byte {at} (limit {cap})")
         return cur.take(n, what)
 
+    def string(self, what: str) -> bytes | LongString:
+        """A string value: its bytes when short, else its length and SHA-256 (O(window))."""
+        cur = self.cur
+        at = cur.pos
+        n = cur.read_u64(what)
+        if n > cur.remaining:
+            raise TruncatedError(
+                f"{what}: a string of {n} bytes at byte {at} runs past the end of the file"
+            )
+        if n > MAX_STRING:
+            raise OversizedError(f"{what}: a string of {n} bytes at byte {at} (limit {MAX_STRING})")
+        if n <= KEEP_TEXT and self.kept + n <= KEEP_TOTAL:
+            self.kept += n
+            return cur.take(n, what)
+        digest = hashlib.sha256()
+        left = n
+        while left:
+            step = min(left, Cursor.CHUNK)
+            digest.update(cur.take(step, what))
+            left -= step
+        return LongString(n, digest.hexdigest())
+
     def skip_strings(self, count: int, what: str) -> None:
         """Walk ``count`` length-prefixed strings without keeping them."""
         self._count(count, what)
@@ -121,7 +155,7 @@ class _Reader:
         if vtype in _SCALARS:
             return _finite(cur.unpack(self._struct(vtype), what)[0])
         if vtype == 8:
-            return self.raw_string(what)
+            return self.string(what)
         if vtype == 9:
             return self.array(what, depth + 1)
         raise MalformedError(f"{what}: unknown value type {vtype} at byte {cur.pos - 4}")
@@ -153,7 +187,7 @@ class _Reader:
                 )
             if count <= KEEP_ARRAY:
                 self._count(count, what)
-                return [self.raw_string(what) for _ in range(count)]
+                return [self.string(what) for _ in range(count)]
             self.skip_strings(count, what)
             return summary
         if etype == 9:
@@ -171,8 +205,10 @@ class _Reader:
 
 def _display(key: str, value: Any) -> Any:
     """A JSON-friendly, bounded rendering of one value for the BOM."""
+    if isinstance(value, LongString):
+        return {"type": "string", "length": value.length, "sha256": value.sha256}
     if isinstance(value, bytes):
-        if key == "tokenizer.chat_template" or len(value) > KEEP_TEXT:
+        if key == "tokenizer.chat_template":
             digest = hashlib.sha256(value).hexdigest()
             return {"type": "string", "length": len(value), "sha256": digest}
         limit = KEEP_TEXT if key.startswith("general.") else 256

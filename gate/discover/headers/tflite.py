@@ -70,12 +70,21 @@ class _Flat:
             raise OversizedError(f"{what}: a vector of {count} entries (limit {MAX_VECTOR})")
         return start + 4, count
 
-    def tables(self, table: int, slot: int, what: str) -> list[int]:
+    def tables(self, table: int, slot: int, what: str, limit: int) -> list[int]:
+        """Offsets of the first ``limit`` tables of a vector of tables."""
         vec = self.vector(table, slot, what)
         if vec is None:
             return []
         start, count = vec
-        return [self.deref(start + 4 * i, what) for i in range(min(count, MAX_VECTOR))]
+        return [self.deref(start + 4 * i, what) for i in range(min(count, limit))]
+
+    def table_at(self, table: int, slot: int, index: int, what: str) -> int:
+        """Offset of table ``index`` of a vector of tables."""
+        vec = self.vector(table, slot, what)
+        count = vec[1] if vec else 0
+        if vec is None or index >= count:
+            raise MalformedError(f"{what}: entry {index} of a vector of {count}")
+        return self.deref(vec[0] + 4 * index, what)
 
 
 def read(fh: BinaryIO, size: int) -> Header:
@@ -102,7 +111,7 @@ def _read(flat: _Flat, header: Header) -> None:
     if description:
         meta["description"] = description
     entries: dict[str, int] = {}
-    for table in flat.tables(root, 6, "metadata")[:KEEP_ENTRIES]:
+    for table in flat.tables(root, 6, "metadata", KEEP_ENTRIES):
         name = flat.string(table, 0, "metadata name", 256) or ""
         buffer_at = flat.field(table, 1, "metadata buffer")
         entries[name] = flat.u32(buffer_at, "metadata buffer") if buffer_at is not None else 0
@@ -118,10 +127,7 @@ def _read(flat: _Flat, header: Header) -> None:
 
 def _buffer_span(flat: _Flat, root: int, index: int) -> tuple[int, int] | None:
     """(offset, size) of buffer ``index``: inline data, or offset/size for models over 2 GB."""
-    buffers = flat.tables(root, 4, "buffers")
-    if index >= len(buffers):
-        raise MalformedError(f"metadata names buffer {index}; the model has {len(buffers)}")
-    table = buffers[index]
+    table = flat.table_at(root, 4, index, "buffers")
     vec = flat.vector(table, 0, "buffer data")
     if vec is not None:
         start, count = vec
