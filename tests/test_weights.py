@@ -591,3 +591,29 @@ def test_gguf_long_strings_are_kept_as_length_and_digest(tmp_path: Path) -> None
         "sha256": hashlib.sha256(template.encode()).hexdigest(),
     }
     assert kv["general.description"]["length"] == 5000
+
+
+def test_control_characters_in_headers_keep_the_xml_bom_valid(tmp_path: Path) -> None:
+    path = tmp_path / "ctrl.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("bad\x01name\x00")
+    writer.add_string("general.license", "mit\x1b[31m")
+    writer.add_tensor("w", np.ones(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    inventory = scan(ScanOptions(root=tmp_path)).inventory
+    text = cyclonedx.write_bom(inventory, fmt="xml", spec="1.6")  # validated as written
+    assert "bad\ufffdname\ufffd" in text
+
+
+def test_magic_only_files_that_do_not_parse_are_not_models(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (tmp_path / "blob.dat").write_bytes(b"\x80\x02" + bytes(range(256)) * 8)
+    evil = pickle.dumps(wf.Payload(marker), protocol=2)[:-1] + b"\xff" * 2048
+    (tmp_path / "cache.dat").write_bytes(evil)
+    evidence, _ = found(tmp_path)
+    assert set(evidence) == {"cache.dat"}  # broken, but it imports os.system before breaking
+    assert kinds(evidence["cache.dat"]) == {"unsafe-pickle", "malformed-header"}
+    assert not marker.exists()

@@ -10,6 +10,7 @@ read is a recorded skip.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +33,21 @@ _MODEL_ONLY_SUFFIXES = frozenset(
     ".safetensors .gguf .ggml .onnx .h5 .hdf5 .keras .tflite .npy .npz .pt .pth .ckpt"
     " .mlmodel .llamafile".split()
 )
+
+
+_PARSE_KINDS = frozenset({"malformed-header", "truncated-file", "oversized-header"})
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(value: Any) -> Any:
+    """Header text made safe for every BOM encoding (XML 1.0 forbids control characters)."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
 
 
 def _candidate(tf: TreeFile) -> str | None:
@@ -70,9 +86,15 @@ def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
     if found is None:
         return None
     header = found
-    if header.format == "safetensors" and tf.suffix != ".safetensors" and header.risks:
-        # Typed by a '{' at byte 8 only: a file with another extension that does not parse
-        # as safetensors is some other binary, not a broken model.
+    typed_by_magic_only = tf.suffix not in WEIGHT_SUFFIXES | _PICKLE_SUFFIXES
+    if (
+        typed_by_magic_only
+        and header.risks
+        and all(r["kind"] in _PARSE_KINDS for r in header.risks)
+    ):
+        # A file with no model extension whose first bytes looked like a model format but
+        # which does not parse as one is some other binary, not a broken model. (A pickle
+        # that imports something dangerous before it breaks is still reported.)
         return None
     return header
 
@@ -176,5 +198,5 @@ def _evidence(tf: TreeFile, header: Header, digest: hashing.FileDigest) -> Evide
         as_written=tf.rel,
         location=Location(tf.rel),
         confidence=Confidence.HIGH,
-        attributes=attributes,
+        attributes=_clean(attributes),
     )
