@@ -8,7 +8,6 @@ import pickle
 import random
 import shutil
 import struct
-import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any
 import gguf
 import numpy as np
 import pytest
+import weightfiles as wf  # tests/ is on sys.path: pytest puts the rootdir conftest's folder there
 
 from gate.bom import cyclonedx
 from gate.discover import hashing, registry, weights
@@ -28,9 +28,6 @@ from gate.discover.tree import Tree
 from gate.model import Evidence, Project
 from gate.pipeline import ScanOptions, scan
 from gate.resolve.assemble import assemble
-
-sys.path.insert(0, str(Path(__file__).parent))
-import weightfiles as wf
 
 
 def found(root: Path, ctx: DiscoverContext | None = None) -> tuple[dict[str, Evidence], Tree]:
