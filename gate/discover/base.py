@@ -65,7 +65,7 @@ class DiscoverContext:
     history: str | None = None
     """Git range for assistant attribution: ``all``, ``none``, a range, or None (default)."""
     hash_workers: int = 0
-    """Threads for hashing weight files; 0 picks the number of cores."""
+    """Threads for hashing weight files; 0 picks the cores plus two (see hashing.py)."""
     observer: Observer = field(default_factory=NullObserver)
 
 
