@@ -614,3 +614,31 @@ def test_magic_only_files_that_do_not_parse_are_not_models(tmp_path: Path) -> No
     assert set(evidence) == {"cache.dat"}  # broken, but it imports os.system before breaking
     assert kinds(evidence["cache.dat"]) == {"unsafe-pickle", "malformed-header"}
     assert not marker.exists()
+
+
+def test_a_wrong_crc_does_not_hide_the_pickle_inside_a_checkpoint(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "crc.pt"
+    wf.torch_zip(path, {"w": wf.Payload(marker)})
+    data = bytearray(path.read_bytes())
+    for signature, crc_at in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        at = data.find(signature)  # data.pkl is the first member
+        data[at + crc_at : at + crc_at + 4] = b"\0\0\0\0"
+    path.write_bytes(bytes(data))
+    ev = one(path)
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["posix.system"]
+    assert "unsafe-pickle" in kinds(ev)
+    assert not marker.exists()
+
+
+def test_damaged_compressed_stream_keeps_what_was_read(tmp_path: Path) -> None:
+    import gzip
+
+    marker = tmp_path / "pwned"
+    raw = pickle.dumps([wf.Payload(marker), "x" * 100_000], protocol=2)
+    data = gzip.compress(raw)
+    (tmp_path / "m.joblib").write_bytes(data[: len(data) // 2] + b"\xff" * 64)
+    ev = one(tmp_path / "m.joblib")
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["posix.system"]
+    assert "unsafe-pickle" in kinds(ev)
+    assert not marker.exists()

@@ -59,6 +59,10 @@ class _StopError(Exception):
         self.detail = detail
 
 
+class _StreamError(_StopError):
+    """The container (zip member, compressed stream) failed, not the pickle."""
+
+
 @dataclass(frozen=True, slots=True)
 class _OpInfo:
     name: str
@@ -255,7 +259,7 @@ class _Source:
 
     def _fill(self, n: int) -> bool:
         while len(self.buf) - self.p < n and not self.eof:
-            chunk = self.fh.read(max(_CHUNK, n))
+            chunk = self._read(max(_CHUNK, n))
             if not chunk:
                 self.eof = True
                 break
@@ -263,6 +267,14 @@ class _Source:
             self.buf = self.buf[self.p :] + chunk
             self.p = 0
         return len(self.buf) - self.p >= n
+
+    def _read(self, n: int) -> bytes:
+        try:
+            return self.fh.read(n)
+        except Exception as exc:
+            # Zip members, gzip, bz2, lzma and zlib streams each report damaged data with
+            # their own exception types; whatever was read up to here still counts.
+            raise _StreamError("malformed-header", f"the stream cannot be read: {exc}") from exc
 
     def peek(self) -> int | None:
         if not self._fill(1):
@@ -305,11 +317,14 @@ class _Source:
         self.consumed += len(self.buf)
         self.buf, self.p = b"", 0
         if self.seekable:
-            self.fh.seek(rest, io.SEEK_CUR)
+            try:
+                self.fh.seek(rest, io.SEEK_CUR)
+            except Exception as exc:  # see _read
+                raise _StreamError("malformed-header", f"the stream cannot be read: {exc}") from exc
             self.consumed += rest
             return
         while rest:
-            chunk = self.fh.read(min(rest, _CHUNK))
+            chunk = self._read(min(rest, _CHUNK))
             if not chunk:
                 self.eof = True
                 raise _StopError("truncated-file", f"{what} runs past the end of the stream")
@@ -543,7 +558,7 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
             except _StopError as stop:
                 # A later pickle that does not parse is data following the pickles (legacy
                 # PyTorch storages); imports read before the failure are still reported.
-                if first or stop.kind == "oversized-header":
+                if first or stop.kind == "oversized-header" or isinstance(stop, _StreamError):
                     result.problem = (stop.kind, stop.detail)
                 else:
                     result.trailing_data = True

@@ -171,6 +171,9 @@ def _scan_pickles(zf: zipfile.ZipFile, pkls: list[zipfile.ZipInfo], header: Head
             )
             continue
         with zf.open(info) as member:
+            # PyTorch's zip reader does not check CRC-32s, so neither may the scan: a wrong
+            # checksum must not hide the pickle that torch.load would still run.
+            setattr(member, "_expected_crc", None)  # noqa: B010 - CPython's ZipExtFile
             scan = pickles.scan_stream(member, info.file_size)  # type: ignore[arg-type]
         scanned.append(info.filename)
         found.update(scan.names())

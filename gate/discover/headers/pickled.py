@@ -5,11 +5,10 @@ compressed the way joblib writes them; their imports are read from the opcodes o
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
 import zlib
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 from gate.discover import pickles
 from gate.discover.headers.base import Header
@@ -38,69 +37,67 @@ def compression(head: bytes) -> str | None:
     return None
 
 
-class _Bounded(io.RawIOBase):
-    """A decompressing reader that stops (and says so) after ``limit`` bytes."""
+_INPUT_STEP: Final = 1 << 12
+"""Compressed bytes fed per step: damage is met late, after what precedes it was delivered."""
 
-    def __init__(self, inner: BinaryIO, limit: int) -> None:
-        self.inner = inner
+_Decompressor = Any  # zlib's, bz2's and lzma's decompressor objects share no base class
+
+
+def _decompressor(method: str) -> _Decompressor:
+    if method in ("gzip", "zlib"):
+        return zlib.decompressobj(47 if method == "gzip" else 15)  # 47: gzip header
+    if method == "bz2":
+        return bz2.BZ2Decompressor()
+    return lzma.LZMADecompressor(lzma.FORMAT_XZ if method == "xz" else lzma.FORMAT_ALONE)
+
+
+class _Inflate(io.RawIOBase):
+    """A compressed stream as a file of its decompressed bytes, bounded to ``limit``.
+
+    Input is fed in small steps so that a damaged block raises only after everything
+    before it has been read (the scan keeps what it saw).
+    """
+
+    def __init__(self, fh: BinaryIO, method: str, limit: int) -> None:
+        self.fh = fh
+        self.dec = _decompressor(method)
+        self.pending = b""
+        self.done = False
         self.left = limit
         self.exceeded = False
 
     def readable(self) -> bool:
         return True
 
+    def _step(self, limit: int) -> bytes:
+        dec = self.dec
+        tail = getattr(dec, "unconsumed_tail", b"")
+        if tail:
+            return bytes(dec.decompress(tail, limit))
+        if dec.eof:
+            self.done = True
+            return b""
+        if getattr(dec, "needs_input", True):
+            chunk = self.fh.read(_INPUT_STEP)
+            if not chunk:
+                self.done = True
+                return b""
+            return bytes(dec.decompress(chunk, limit))
+        return bytes(dec.decompress(b"", limit))
+
     def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(b)
         if self.left <= 0:
             self.exceeded = True
             return 0
-        view = memoryview(b)
-        data = self.inner.read(min(len(view), self.left))
-        view[: len(data)] = data
-        self.left -= len(data)
-        return len(data)
-
-
-class _Zlib(io.RawIOBase):
-    """A raw zlib stream (joblib's ``zlib`` compressor) as a file."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self.fh = fh
-        self.inflater = zlib.decompressobj()
-        self.pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        view = memoryview(b)
-        while not self.pending:
-            if self.inflater.eof:
-                return 0
-            chunk = self.fh.read(1 << 16)
-            if not chunk:
-                self.pending = self.inflater.flush()
-                if not self.pending:
-                    return 0
-                break
-            self.pending = self.inflater.decompress(chunk, len(view))
-            while not self.pending and self.inflater.unconsumed_tail:
-                self.pending = self.inflater.decompress(self.inflater.unconsumed_tail, len(view))
-        n = min(len(view), len(self.pending))
+        want = min(len(view), self.left)
+        while not self.pending and not self.done:
+            self.pending = self._step(want)
+        n = min(want, len(self.pending))
         view[:n] = self.pending[:n]
         self.pending = self.pending[n:]
+        self.left -= n
         return n
-
-
-def _decompressed(fh: BinaryIO, method: str) -> BinaryIO:
-    """A reader of the decompressed stream (closing it leaves ``fh`` open)."""
-    if method == "gzip":
-        return gzip.GzipFile(fileobj=fh)  # type: ignore[return-value]
-    if method == "bz2":
-        return bz2.BZ2File(fh)  # type: ignore[return-value]
-    if method in ("xz", "lzma"):
-        fmt = lzma.FORMAT_XZ if method == "xz" else lzma.FORMAT_ALONE
-        return lzma.LZMAFile(fh, format=fmt)  # type: ignore[return-value]
-    return _Zlib(fh)  # type: ignore[return-value]
 
 
 def read(fh: BinaryIO, size: int, head: bytes) -> Header:
@@ -119,18 +116,15 @@ def read(fh: BinaryIO, size: int, head: bytes) -> Header:
         return header
     else:
         header.metadata["compression"] = method
-        try:
-            with _decompressed(fh, method) as opened:
-                bounded = _Bounded(opened, MAX_DECOMPRESSED)
-                scan = pickles.scan_stream(io.BufferedReader(bounded), None)
-        except (EOFError, lzma.LZMAError, zlib.error, ValueError) as exc:
-            scan = pickles.PickleScan(problem=("malformed-header", f"bad {method} data: {exc}"))
-        else:
-            if bounded.exceeded and scan.problem and scan.problem[0] == "truncated-file":
-                scan.problem = (
-                    "oversized-header",
-                    f"more than {MAX_DECOMPRESSED} bytes once decompressed; the rest was not read",
-                )
+        # Unbuffered on purpose: a buffered read that meets damage would drop its whole
+        # chunk, and with it the imports read before the damage.
+        stream = _Inflate(fh, method, MAX_DECOMPRESSED)
+        scan = pickles.scan_stream(stream, None)  # type: ignore[arg-type]
+        if stream.exceeded and scan.problem and scan.problem[0] == "truncated-file":
+            scan.problem = (
+                "oversized-header",
+                f"more than {MAX_DECOMPRESSED} bytes once decompressed; the rest was not read",
+            )
     meta = header.metadata
     meta["pickle_globals"] = scan.names()
     if scan.protocol is not None:
