@@ -276,3 +276,23 @@ def test_truncations_and_bit_flips_never_crash_or_hang(tmp_path: Path) -> None:
             flipped[rng.randrange(len(flipped))] ^= 1 << rng.randrange(8)
         pickles.scan_bytes(bytes(flipped))  # any outcome but an exception or a hang
     assert not marker.exists()
+
+
+def test_joblib_raw_array_data_is_a_medium_finding_not_a_crash() -> None:
+    # joblib's layout: the wrapper object, then the array's raw bytes, then more opcodes.
+    wrapper = (
+        b"\x80\x04"
+        + _short_str("joblib.numpy_pickle")
+        + _short_str("NumpyArrayWrapper")
+        + _op("STACK_GLOBAL")
+        + _op("EMPTY_TUPLE")
+        + _op("NEWOBJ")
+        + _op("EMPTY_DICT")
+        + _op("BUILD")
+    )
+    data = wrapper + b"\x0f" + b"\xff" * 15 + np.arange(8, dtype=np.float64).tobytes() + b"."
+    scan = pickles.scan_bytes(data)
+    assert scan.joblib_arrays
+    [risk] = scan.risks()
+    assert risk["kind"] == "malformed-header" and risk["severity"] == "medium"
+    assert "joblib array data" in risk["detail"]

@@ -26,7 +26,8 @@ Attribute conventions (``Evidence.attributes``), read by :mod:`gate.resolve.asse
     ``unsafe-code`` (Keras Lambda layers), ``unsafe-external-data`` (ONNX tensor data
     outside the model folder), ``malformed-header`` and ``oversized-header`` (high: bad
     headers are how loader exploits arrive; a length past a bound is reported, never
-    allocated), ``truncated-file`` (medium).
+    allocated; medium where joblib's raw NumPy data stops a pickle scan),
+    ``truncated-file`` (medium).
 ``file``
     for weight files: ``{"path", "size", "format", "sha256", "metadata"}``. ``format`` is
     one of ``safetensors``, ``gguf``, ``ggml``, ``onnx``, ``onnx-runtime``,

@@ -95,6 +95,7 @@ def _build_table() -> dict[int, _OpInfo]:
 
 
 _OPS: Final = _build_table()
+_JOBLIB_ARRAY: Final = ("joblib.numpy_pickle", "NumpyArrayWrapper")
 _STRING_OPS: Final = frozenset(
     {
         "STRING",
@@ -185,6 +186,8 @@ class PickleScan:
     """Complete pickles read (legacy PyTorch files hold several in a row)."""
     opcodes: int = 0
     trailing_data: bool = False
+    joblib_arrays: bool = False
+    """The scan stopped at raw NumPy data that joblib writes between opcodes."""
     problem: tuple[str, str] | None = None
     """(risk kind, detail) when the stream could not be read to its end."""
 
@@ -233,7 +236,7 @@ class PickleScan:
             )
         if self.problem is not None:
             kind, detail = self.problem
-            severity = "medium" if kind == "truncated-file" else "high"
+            severity = "medium" if kind == "truncated-file" or self.joblib_arrays else "high"
             found.append({"kind": kind, "detail": f"{prefix}{detail}", "severity": severity})
         return found
 
@@ -560,6 +563,15 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
                 # PyTorch storages); imports read before the failure are still reported.
                 if first or stop.kind == "oversized-header" or isinstance(stop, _StreamError):
                     result.problem = (stop.kind, stop.detail)
+                    if _JOBLIB_ARRAY in result.globals and stop.detail.startswith("unknown"):
+                        # joblib writes each NumPy array's raw bytes into the opcode stream
+                        # (its loader reads them itself): a scan cannot step over them.
+                        result.problem = (
+                            "malformed-header",
+                            f"joblib array data ({stop.detail}): imports after the first"
+                            " array were not read",
+                        )
+                        result.joblib_arrays = True
                 else:
                     result.trailing_data = True
                 break
