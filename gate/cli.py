@@ -153,6 +153,16 @@ def summarise(inventory: Inventory) -> str:
                 for a in comp.lineage
             )
             lines.append(f"  {'':<{width}}  lineage: {chain}")
+        facts = [
+            f"{key} {comp.properties[key]}"
+            for key in ("architecture", "quantization", "parameters")
+            if key in comp.properties
+        ]
+        if facts:
+            lines.append(f"  {'':<{width}}  {', '.join(facts)}")
+        for wf in comp.files:
+            digest = f"sha256 {wf.sha256[:16]}…" if wf.sha256 else "not hashed"
+            lines.append(f"  {'':<{width}}  file: {wf.path} ({wf.format}, {wf.size} B, {digest})")
         for risk in comp.risks:
             lines.append(f"  {'':<{width}}  risk: {risk.kind}: {risk.detail}")
     if inventory.skipped:

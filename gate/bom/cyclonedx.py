@@ -222,8 +222,9 @@ def _occurrence(ev: Evidence, ref: str) -> Occurrence:
     if ev.attributes:
         context["attributes"] = dict(ev.attributes)
     location = loc.path or (f"git:{loc.commit}" if loc.commit else ".")
+    # A bom-ref of its own: without one the library orders occurrences by set iteration
+    # (its comparison treats every unset ref as incomparable), so output bytes would vary.
     return Occurrence(
-        # The library sorts occurrences by bom-ref first; without one their order is random.
         bom_ref=ref,
         location=location,
         line=loc.line,

@@ -20,9 +20,25 @@ Attribute conventions (``Evidence.attributes``), read by :mod:`gate.resolve.asse
 ``trust_remote_code``
     True when the code asked for it.
 ``risks``
-    list of ``{"kind", "detail", "severity"?}``.
+    list of ``{"kind", "detail", "severity"?}``. Kinds from weight files:
+    ``unsafe-pickle`` (a pickle imports code execution, shell, file or network access, or a
+    name computed at load time; high, medium for extension-registry imports),
+    ``unsafe-code`` (Keras Lambda layers), ``unsafe-external-data`` (ONNX tensor data
+    outside the model folder), ``malformed-header`` and ``oversized-header`` (high: bad
+    headers are how loader exploits arrive; a length past a bound is reported, never
+    allocated; medium where joblib's raw NumPy data stops a pickle scan),
+    ``truncated-file`` (medium).
 ``file``
-    for weight files: ``{"path", "size", "format", "sha256", "metadata"}``.
+    for weight files: ``{"path", "size", "format", "sha256", "metadata"}``. ``format`` is
+    one of ``safetensors``, ``gguf``, ``ggml``, ``onnx``, ``onnx-runtime``,
+    ``onnx-external-data``, ``pytorch`` (zip checkpoint), ``pickle``, ``keras``,
+    ``keras-h5``, ``hdf5``, ``tflite``, ``tf-savedmodel``, ``tf-variables``, ``coreml``,
+    ``npy``, ``npz``, ``zip``, ``unknown``; ``metadata`` holds what the header says (for
+    pickles and PyTorch files ``pickle_globals``: every import, sorted). A weight file's
+    identity is ``file:sha256:<hex>``; assembly re-keys it to its model folder's component.
+    GGUF files also carry ``declared`` facts (``name``, ``organization``, ``license``,
+    ``architecture``, ``quantization``, ``parameters``, ``base_models`` with
+    ``source: "gguf"``, ``datasets``) whose provenance details are ``<path>#<gguf key>``.
 ``model_dir``
     for weight files: the POSIX path of the model folder they belong to, if any.
 ``host``, ``base_url``, ``provider``
@@ -77,7 +93,7 @@ class DiscoverContext:
     history: str | None = None
     """Git range for assistant attribution: ``all``, ``none``, a range, or None (default)."""
     hash_workers: int = 0
-    """Threads for hashing weight files; 0 picks the number of cores."""
+    """Threads for hashing weight files; 0 picks the cores plus two (see hashing.py)."""
     observer: Observer = field(default_factory=NullObserver)
     facts: ScanFacts = field(default_factory=ScanFacts)
     """Where sources record scan-level facts (the context is frozen, the facts are not)."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from gate.discover import assistants, modelcards
+from gate.discover import assistants, modelcards, weights
 from gate.discover.base import DiscoverFn
 
 SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
     ("modelcards", modelcards.discover),
     ("assistants", assistants.discover),
+    ("weights", weights.discover),
 )
 """(name, discover function) pairs; a test checks every module in the package is listed."""

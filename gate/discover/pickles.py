@@ -1,0 +1,599 @@
+"""Which globals a pickle imports, read from its opcodes alone: nothing is ever unpickled.
+
+A pickle runs code only through the callables it imports (``GLOBAL``, ``STACK_GLOBAL``,
+``INST``) and calls. This reader walks the opcode stream with a small model of the
+unpickler's stack and memo, so that ``STACK_GLOBAL`` names built from memoised strings are
+resolved too; names it cannot resolve statically are themselves a finding. Every length
+in the stream is bounded: big payloads are skipped, never allocated.
+"""
+
+from __future__ import annotations
+
+import _compat_pickle
+import codecs
+import io
+import os
+import pickletools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import BinaryIO, Final
+
+import yaml
+
+MAX_OPCODES: Final = 5_000_000
+"""Opcodes read per stream; past this the rest is not read (and that is a finding)."""
+MAX_CAPTURE: Final = 1024
+"""Longest string kept for resolving ``STACK_GLOBAL`` (module and attribute names are short)."""
+MAX_MEMO_TEXT: Final = 16 << 20
+"""Total characters of memoised strings kept; later ones become unknown strings."""
+MAX_MEMO_ENTRIES: Final = 1_000_000
+"""Memoised strings kept; past this a fetched memo entry is unknown (and so is its import)."""
+MAX_LINE: Final = 1 << 16
+"""Longest newline-terminated argument (protocol 0 opcodes)."""
+_CHUNK: Final = 1 << 20
+
+
+class _Unknown:
+    """A stack value whose content is not modelled (an object, a long string, ...)."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+
+_OBJ: Final = _Unknown("object")
+_LONG_STR: Final = _Unknown("long string")
+_MARK: Final = _Unknown("mark")
+_Item = str | _Unknown
+
+
+class _StopError(Exception):
+    """The stream cannot be read further; ``kind`` says why."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+
+
+class _StreamError(_StopError):
+    """The container (zip member, compressed stream) failed, not the pickle."""
+
+
+@dataclass(frozen=True, slots=True)
+class _OpInfo:
+    name: str
+    arg: str | None
+    pops: int
+    """Items popped above the mark (or from the top when ``to_mark`` is False)."""
+    to_mark: bool
+    below_mark: int
+    """Items popped below the mark, after it."""
+    pushes: int
+
+
+def _build_table() -> dict[int, _OpInfo]:
+    # pickletools' opcode descriptions are the stdlib's own record of the format; only the
+    # table is used here, never its readers (they trust the lengths a stream claims).
+    table: dict[int, _OpInfo] = {}
+    for op in pickletools.opcodes:
+        before = [s.name for s in op.stack_before]
+        to_mark = "mark" in before
+        below = before.index("mark") if to_mark else 0
+        table[ord(op.code)] = _OpInfo(
+            name=op.name,
+            arg=op.arg.name if op.arg is not None else None,
+            pops=0 if to_mark else len(before),
+            to_mark=to_mark,
+            below_mark=below,
+            pushes=len(op.stack_after),
+        )
+    return table
+
+
+_OPS: Final = _build_table()
+_JOBLIB_ARRAY: Final = ("joblib.numpy_pickle", "NumpyArrayWrapper")
+_STRING_OPS: Final = frozenset(
+    {
+        "STRING",
+        "BINSTRING",
+        "SHORT_BINSTRING",
+        "UNICODE",
+        "SHORT_BINUNICODE",
+        "BINUNICODE",
+        "BINUNICODE8",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _ImportRules:
+    dangerous: Mapping[str, frozenset[str] | None]
+    """module → dangerous names (None: every name, and every submodule)."""
+    attributes: frozenset[str]
+    safe: Mapping[str, frozenset[str] | None]
+
+
+def _rules_from(doc: Mapping[str, object]) -> Mapping[str, frozenset[str] | None]:
+    out: dict[str, frozenset[str] | None] = {}
+    for module, names in doc.items():
+        out[str(module)] = None if names == "*" else frozenset(str(n) for n in names)  # type: ignore[attr-defined]
+    return out
+
+
+@cache
+def import_rules() -> _ImportRules:
+    """The dangerous / safe import lists (``data/pickle_imports.yaml``), loaded once."""
+    text = resources.files("gate.discover").joinpath("data/pickle_imports.yaml").read_text("utf-8")
+    doc = yaml.safe_load(text)
+    return _ImportRules(
+        dangerous=_rules_from(doc["dangerous"]),
+        attributes=frozenset(doc["dangerous_attributes"]),
+        safe=_rules_from(doc["safe"]),
+    )
+
+
+def _matches(rules: Mapping[str, frozenset[str] | None], module: str, name: str) -> bool:
+    names = rules.get(module, ())
+    if names is None:
+        return True
+    if names and name.split(".", 1)[0] in names:
+        return True
+    # A rule for a whole module covers its submodules (``os`` covers ``os.path``).
+    parts = module.split(".")
+    return any(rules.get(".".join(parts[:i]), ()) is None for i in range(1, len(parts)))
+
+
+def classify(module: str, name: str) -> str:
+    """``dangerous``, ``safe`` or ``unknown`` for one imported global."""
+    rules = import_rules()
+    candidates = [(module, name)]
+    # Protocol < 3 pickles are loaded with Python 2 names mapped to Python 3 ones.
+    mapped = _compat_pickle.NAME_MAPPING.get((module, name))
+    if mapped:
+        candidates.append(mapped)
+    if module in _compat_pickle.IMPORT_MAPPING:
+        candidates.append((_compat_pickle.IMPORT_MAPPING[module], name))
+    for mod, attr in candidates:
+        if _matches(rules.dangerous, mod, attr):
+            return "dangerous"
+        # A dotted name walks attributes (protocol 4): ``torch`` + ``serialization.os.system``.
+        steps = attr.split(".")
+        if len(steps) > 1 and any(
+            s in rules.attributes or s in rules.dangerous or s.startswith("__") for s in steps
+        ):
+            return "dangerous"
+    if any(_matches(rules.safe, mod, attr) for mod, attr in candidates):
+        return "safe"
+    return "unknown"
+
+
+@dataclass(slots=True)
+class PickleScan:
+    """What one pickle stream imports and how it could be read."""
+
+    globals: set[tuple[str, str]] = field(default_factory=set)
+    """Every (module, name) the stream imports."""
+    computed_imports: int = 0
+    """``STACK_GLOBAL`` opcodes whose module or name is not a literal string."""
+    extensions: set[int] = field(default_factory=set)
+    """Extension-registry codes (``EXT1/2/4``): imports named by the loading process."""
+    protocol: int | None = None
+    pickles: int = 0
+    """Complete pickles read (legacy PyTorch files hold several in a row)."""
+    opcodes: int = 0
+    trailing_data: bool = False
+    joblib_arrays: bool = False
+    """The scan stopped at raw NumPy data that joblib writes between opcodes."""
+    problem: tuple[str, str] | None = None
+    """(risk kind, detail) when the stream could not be read to its end."""
+
+    def dangerous(self) -> list[str]:
+        """The imports that give a loader code, shell, file or network access, sorted."""
+        return sorted(f"{m}.{n}" for m, n in self.globals if classify(m, n) == "dangerous")
+
+    def unknown(self) -> list[str]:
+        """The imports neither known safe nor dangerous, sorted."""
+        return sorted(f"{m}.{n}" for m, n in self.globals if classify(m, n) == "unknown")
+
+    def names(self) -> list[str]:
+        """Every import as ``module.name``, sorted."""
+        return sorted(f"{m}.{n}" for m, n in self.globals)
+
+    def risks(self, where: str = "") -> list[dict[str, str]]:
+        """Findings, each ``{"kind", "detail", "severity"}``."""
+        prefix = f"{where}: " if where else ""
+        found: list[dict[str, str]] = []
+        for g in self.dangerous():
+            found.append(
+                {
+                    "kind": "unsafe-pickle",
+                    "detail": f"{prefix}imports {g}: loading it can run arbitrary code",
+                    "severity": "high",
+                }
+            )
+        if self.computed_imports:
+            found.append(
+                {
+                    "kind": "unsafe-pickle",
+                    "detail": f"{prefix}{self.computed_imports} import(s) whose module or name is"
+                    " computed at load time (STACK_GLOBAL on a non-literal)",
+                    "severity": "high",
+                }
+            )
+        if self.extensions:
+            codes = ", ".join(str(c) for c in sorted(self.extensions)[:10])
+            found.append(
+                {
+                    "kind": "unsafe-pickle",
+                    "detail": f"{prefix}imports through the extension registry (codes {codes}):"
+                    " what they name depends on the loading process",
+                    "severity": "medium",
+                }
+            )
+        if self.problem is not None:
+            kind, detail = self.problem
+            severity = "medium" if kind == "truncated-file" or self.joblib_arrays else "high"
+            found.append({"kind": kind, "detail": f"{prefix}{detail}", "severity": severity})
+        return found
+
+
+class _Source:
+    """Bounded reads over a binary stream; long payloads are skipped, not allocated."""
+
+    def __init__(self, fh: BinaryIO, size: int | None) -> None:
+        self.fh = fh
+        self.size = size
+        self.buf = b""
+        self.p = 0
+        self.consumed = 0  # stream bytes before buf[0]
+        self.eof = False
+        try:
+            self.seekable = fh.seekable()
+        except (OSError, ValueError):
+            self.seekable = False
+
+    @property
+    def pos(self) -> int:
+        return self.consumed + self.p
+
+    def _fill(self, n: int) -> bool:
+        while len(self.buf) - self.p < n and not self.eof:
+            chunk = self._read(max(_CHUNK, n))
+            if not chunk:
+                self.eof = True
+                break
+            self.consumed += self.p
+            self.buf = self.buf[self.p :] + chunk
+            self.p = 0
+        return len(self.buf) - self.p >= n
+
+    def _read(self, n: int) -> bytes:
+        try:
+            return self.fh.read(n)
+        except Exception as exc:
+            # Zip members, gzip, bz2, lzma and zlib streams each report damaged data with
+            # their own exception types; whatever was read up to here still counts.
+            raise _StreamError("malformed-header", f"the stream cannot be read: {exc}") from exc
+
+    def peek(self) -> int | None:
+        if not self._fill(1):
+            return None
+        return self.buf[self.p]
+
+    def read(self, n: int, what: str) -> bytes:
+        if not self._fill(n):
+            raise _StopError("truncated-file", f"{what} at byte {self.pos} runs past the end")
+        data = self.buf[self.p : self.p + n]
+        self.p += n
+        return data
+
+    def readline(self, what: str) -> bytes:
+        while True:
+            idx = self.buf.find(b"\n", self.p)
+            if idx >= 0:
+                line = self.buf[self.p : idx]
+                self.p = idx + 1
+                return line
+            if len(self.buf) - self.p > MAX_LINE:
+                raise _StopError(
+                    "malformed-header", f"{what} at byte {self.pos} is not a short line"
+                )
+            if not self._fill(len(self.buf) - self.p + 1):
+                raise _StopError("truncated-file", f"{what} at byte {self.pos} runs past the end")
+
+    def skip(self, n: int, what: str) -> None:
+        available = len(self.buf) - self.p
+        if n <= available:
+            self.p += n
+            return
+        rest = n - available
+        if self.size is not None and self.pos + n > self.size:
+            raise _StopError(
+                "truncated-file",
+                f"{what} at byte {self.pos} claims {n} bytes; the stream has"
+                f" {self.size - self.pos} left",
+            )
+        self.consumed += len(self.buf)
+        self.buf, self.p = b"", 0
+        if self.seekable:
+            try:
+                self.fh.seek(rest, io.SEEK_CUR)
+            except Exception as exc:  # see _read
+                raise _StreamError("malformed-header", f"the stream cannot be read: {exc}") from exc
+            self.consumed += rest
+            return
+        while rest:
+            chunk = self._read(min(rest, _CHUNK))
+            if not chunk:
+                self.eof = True
+                raise _StopError("truncated-file", f"{what} runs past the end of the stream")
+            rest -= len(chunk)
+            self.consumed += len(chunk)
+
+
+def _uint(data: bytes) -> int:
+    return int.from_bytes(data, "little")
+
+
+def _int(data: bytes) -> int:
+    return int.from_bytes(data, "little", signed=True)
+
+
+class _Scanner:
+    def __init__(self, src: _Source, result: PickleScan) -> None:
+        self.src = src
+        self.result = result
+        self.stack: list[_Item] = []
+        self.marks = 0
+        self.memo: dict[int, _Item] = {}
+        self.memo_text = 0
+        self.slots: set[int] = set()
+        """Memo indexes in use: MEMOIZE stores at their count, as the unpickler does."""
+        self.memo_lost = False
+        self.underflow = False
+
+    def _pop(self) -> _Item:
+        if self.stack:
+            item = self.stack.pop()
+            if item is _MARK:
+                self.marks -= 1
+            return item
+        self.underflow = True
+        return _OBJ
+
+    def _pop_to_mark(self) -> None:
+        if not self.marks:
+            self.underflow = True
+            self.stack.clear()
+            return
+        while self.stack:
+            if self.stack.pop() is _MARK:
+                self.marks -= 1
+                return
+
+    def _push(self, item: _Item) -> None:
+        if item is _MARK:
+            self.marks += 1
+        self.stack.append(item)
+
+    def _memo_put(self, idx: int) -> None:
+        # Only strings are remembered (they are what STACK_GLOBAL can use); anything else
+        # stored at an index replaces the string that was there.
+        if len(self.slots) >= MAX_MEMO_ENTRIES and idx not in self.slots:
+            self.memo_lost = True  # every later fetch is unknown: imports become findings
+            return
+        self.slots.add(idx)
+        top = self.stack[-1] if self.stack else _OBJ
+        if not isinstance(top, str):
+            self.memo.pop(idx, None)
+            return
+        if self.memo_text + len(top) > MAX_MEMO_TEXT:
+            self.memo.pop(idx, None)
+            return
+        self.memo_text += len(top)
+        self.memo[idx] = top
+
+    def _text(self, data: bytes, encoding: str) -> _Item:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            return _OBJ
+
+    def _string_arg(self, arg: str) -> _Item:
+        """Read a string opcode's argument; long strings are skipped, not kept."""
+        src = self.src
+        if arg == "stringnl":
+            line = src.readline("STRING")
+            if len(line) >= 2 and line[:1] == line[-1:] and line[:1] in (b"'", b'"'):
+                try:
+                    return self._text(codecs.escape_decode(line[1:-1])[0], "ascii")
+                except ValueError:
+                    return _OBJ
+            raise _StopError("malformed-header", f"STRING at byte {src.pos} is not quoted")
+        if arg == "unicodestringnl":
+            return self._text(src.readline("UNICODE"), "raw-unicode-escape")
+        width = {"string1": 1, "unicodestring1": 1, "string4": 4, "unicodestring4": 4}.get(arg, 8)
+        raw = src.read(width, arg)
+        n = _int(raw) if arg == "string4" else _uint(raw)
+        if n < 0:
+            raise _StopError("malformed-header", f"negative string length at byte {src.pos}")
+        if n > MAX_CAPTURE:
+            src.skip(n, arg)
+            return _LONG_STR
+        data = src.read(n, arg)
+        return self._text(data, "ascii" if arg.startswith("string") else "utf-8")
+
+    def _skip_arg(self, arg: str) -> int | None:
+        """Read or skip a non-string argument; returns small integers (memo indexes, codes)."""
+        src = self.src
+        fixed = {"uint1": 1, "uint2": 2, "int4": 4, "uint4": 4, "uint8": 8, "float8": 8}
+        if arg in fixed:
+            raw = src.read(fixed[arg], arg)
+            return _int(raw) if arg == "int4" else _uint(raw)
+        if arg in ("decimalnl_short", "decimalnl_long", "floatnl", "stringnl_noescape"):
+            line = src.readline(arg)
+            if arg == "decimalnl_short":
+                text = line.strip()
+                if text in (b"00", b"01"):
+                    return int(text)
+                try:
+                    return int(text) if len(text) <= 20 else None
+                except ValueError as exc:
+                    raise _StopError("malformed-header", f"bad integer at byte {src.pos}") from exc
+            return None
+        widths = {"long1": 1, "bytes1": 1, "long4": 4, "bytes4": 4}
+        width = widths.get(arg, 8)  # bytes8, bytearray8
+        raw = src.read(width, arg)
+        n = _int(raw) if arg == "long4" else _uint(raw)
+        if n < 0:
+            raise _StopError("malformed-header", f"negative length at byte {src.pos}")
+        src.skip(n, arg)
+        return None
+
+    def _import(self, module: _Item, name: _Item) -> None:
+        if isinstance(module, str) and isinstance(name, str):
+            self.result.globals.add((module, name))
+        else:
+            self.result.computed_imports += 1
+
+    def run_one(self) -> None:
+        """Read one pickle up to and including its STOP."""
+        src, result = self.src, self.result
+        self.stack.clear()
+        self.memo.clear()
+        self.marks = 0
+        self.memo_text = 0
+        self.slots.clear()
+        self.memo_lost = False
+        while True:
+            code = src.peek()
+            if code is None:
+                raise _StopError("truncated-file", f"pickle ends at byte {src.pos} without STOP")
+            at = src.pos
+            src.p += 1
+            info = _OPS.get(code)
+            if info is None:
+                raise _StopError("malformed-header", f"unknown opcode 0x{code:02x} at byte {at}")
+            result.opcodes += 1
+            if result.opcodes > MAX_OPCODES:
+                raise _StopError(
+                    "oversized-header",
+                    f"more than {MAX_OPCODES} opcodes: imports after byte {at} were not read",
+                )
+            name = info.name
+            if name in _STRING_OPS:
+                self._push(self._string_arg(info.arg or ""))
+                continue
+            if name == "STOP":
+                self._pop()
+                result.pickles += 1
+                return
+            if name == "PROTO":
+                proto = _uint(src.read(1, "PROTO"))
+                if proto > 5:
+                    raise _StopError("malformed-header", f"unsupported pickle protocol {proto}")
+                if result.protocol is None:
+                    result.protocol = proto
+                continue
+            if name in ("GLOBAL", "INST"):
+                module = src.readline(name)
+                attr = src.readline(name)
+                self._import(self._text(module, "utf-8"), self._text(attr, "utf-8"))
+                if name == "INST":
+                    self._pop_to_mark()
+                self._push(_OBJ)
+                continue
+            if name == "STACK_GLOBAL":
+                attr_item = self._pop()
+                module_item = self._pop()
+                self._import(module_item, attr_item)
+                self._push(_OBJ)
+                continue
+            value = self._skip_arg(info.arg) if info.arg is not None else None
+            if name in ("GET", "BINGET", "LONG_BINGET"):
+                if self.memo_lost or value is None:
+                    self._push(_OBJ)
+                else:
+                    self._push(self.memo.get(value, _OBJ))
+            elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
+                if value is not None:
+                    self._memo_put(value)
+            elif name == "MEMOIZE":
+                self._memo_put(len(self.slots))
+            elif name == "DUP":
+                top = self.stack[-1] if self.stack else _OBJ
+                self._push(_OBJ if top is _MARK else top)
+            elif name == "MARK":
+                self._push(_MARK)
+            elif name in ("EXT1", "EXT2", "EXT4"):
+                result.extensions.add(value or 0)
+                self._push(_OBJ)
+            else:
+                if info.to_mark:
+                    self._pop_to_mark()
+                    for _ in range(info.below_mark):
+                        self._pop()
+                else:
+                    for _ in range(info.pops):
+                        self._pop()
+                for _ in range(info.pushes):
+                    self._push(_OBJ)
+
+
+def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
+    """Read the opcodes of the pickle(s) in ``fh`` and report what they import.
+
+    ``size`` is the stream's length when known (it bounds skips). Several pickles in a row
+    (legacy ``torch.save``) are all read; data after the last one is noted, not parsed.
+    """
+    result = PickleScan()
+    src = _Source(fh, size)
+    scanner = _Scanner(src, result)
+    try:
+        while True:
+            first = result.pickles == 0
+            try:
+                scanner.run_one()
+            except _StopError as stop:
+                # A later pickle that does not parse is data following the pickles (legacy
+                # PyTorch storages); imports read before the failure are still reported.
+                if first or stop.kind == "oversized-header" or isinstance(stop, _StreamError):
+                    result.problem = (stop.kind, stop.detail)
+                    if _JOBLIB_ARRAY in result.globals and stop.detail.startswith("unknown"):
+                        # joblib writes each NumPy array's raw bytes into the opcode stream
+                        # (its loader reads them itself): a scan cannot step over them.
+                        result.problem = (
+                            "malformed-header",
+                            f"joblib array data ({stop.detail}): imports after the first"
+                            " array were not read",
+                        )
+                        result.joblib_arrays = True
+                else:
+                    result.trailing_data = True
+                break
+            nxt = src.peek()
+            if nxt is None:
+                break
+            if nxt != 0x80:
+                result.trailing_data = True
+                break
+    except OSError as exc:
+        result.problem = ("truncated-file", f"cannot read the stream: {exc}")
+    if scanner.underflow and result.problem is None:
+        result.problem = ("malformed-header", "opcodes pop more than the stack holds")
+    return result
+
+
+def scan_file(path: str | os.PathLike[str]) -> PickleScan:
+    """Scan a pickle file (see :func:`scan_stream`)."""
+    with open(path, "rb") as fh:
+        return scan_stream(fh, os.fstat(fh.fileno()).st_size)
+
+
+def scan_bytes(data: bytes) -> PickleScan:
+    """Scan an in-memory pickle (see :func:`scan_stream`)."""
+    return scan_stream(io.BytesIO(data), len(data))

@@ -1,0 +1,298 @@
+"""Pickles are scanned for what they import, opcode by opcode, and never loaded."""
+
+from __future__ import annotations
+
+import bz2
+import collections
+import gzip
+import io
+import lzma
+import os
+import pickle
+import random
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gate.discover import pickles
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.discover.weights import discover
+
+
+class Payload:
+    """Pickles into ``os.system(<command>)``: loading it would create ``marker``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _op(name: str) -> bytes:
+    return next(op.code for op in __import__("pickletools").opcodes if op.name == name).encode(
+        "latin-1"
+    )
+
+
+def _short_str(text: str) -> bytes:
+    raw = text.encode()
+    return _op("SHORT_BINUNICODE") + bytes([len(raw)]) + raw
+
+
+@pytest.mark.parametrize("protocol", range(6))
+def test_reduce_os_system_is_reported_and_never_run(tmp_path: Path, protocol: int) -> None:
+    marker = tmp_path / "pwned"
+    data = pickle.dumps({"weights": [1.0, 2.0], "x": Payload(marker)}, protocol=protocol)
+    scan = pickles.scan_bytes(data)
+    assert scan.dangerous() == ["posix.system"]
+    [risk] = scan.risks()
+    assert risk["kind"] == "unsafe-pickle" and risk["severity"] == "high"
+    assert "posix.system" in risk["detail"]
+    assert not marker.exists()
+
+
+def test_discover_reports_a_malicious_pickle_file_without_running_it(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(Payload(marker), protocol=4))
+    (tmp_path / "legacy.bin").write_bytes(pickle.dumps(Payload(marker), protocol=2))
+    tree = Tree.walk(tmp_path)
+    found = {e.location.path: e for e in discover(tree, DiscoverContext())}
+    assert set(found) == {"model.pkl", "legacy.bin"}
+    for ev in found.values():
+        assert ev.attributes["file"]["format"] == "pickle"
+        assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["posix.system"]
+        assert [r["kind"] for r in ev.attributes["risks"]] == ["unsafe-pickle"]
+    assert not marker.exists()
+
+
+def test_stack_global_from_memoised_strings_is_resolved() -> None:
+    # "os" and "system" are memoised, popped, fetched back with BINGET, then imported.
+    data = (
+        b"\x80\x04"
+        + _short_str("os")
+        + _op("MEMOIZE")
+        + _short_str("system")
+        + _op("MEMOIZE")
+        + _op("POP")
+        + _op("POP")
+        + _op("BINGET")
+        + b"\x00"
+        + _op("BINGET")
+        + b"\x01"
+        + _op("STACK_GLOBAL")
+        + _short_str("id")
+        + _op("TUPLE1")
+        + _op("REDUCE")
+        + _op("STOP")
+    )
+    scan = pickles.scan_bytes(data)
+    assert scan.names() == ["os.system"] and scan.dangerous() == ["os.system"]
+    assert scan.problem is None
+
+
+def test_memo_indexes_follow_the_unpickler_when_put_and_memoize_mix() -> None:
+    # MEMOIZE stores at the memo's size (1 here, after PUT 5), as CPython does: the harmless
+    # twin of a crafted pickle is loaded to show the model and the unpickler agree.
+    data = (
+        b"\x80\x04"
+        + _short_str("collections")
+        + _op("BINPUT")
+        + b"\x05"
+        + _short_str("OrderedDict")
+        + _op("MEMOIZE")
+        + _op("POP")
+        + _op("POP")
+        + _op("BINGET")
+        + b"\x05"
+        + _op("BINGET")
+        + b"\x01"
+        + _op("STACK_GLOBAL")
+        + _op("EMPTY_TUPLE")
+        + _op("REDUCE")
+        + _op("STOP")
+    )
+    assert pickle.loads(data) == collections.OrderedDict()
+    assert pickles.scan_bytes(data).names() == ["collections.OrderedDict"]
+
+
+def test_memo_past_its_bound_makes_fetched_names_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pickles, "MAX_MEMO_ENTRIES", 1)
+    data = (
+        b"\x80\x04"
+        + _short_str("os")
+        + _op("MEMOIZE")
+        + _short_str("system")
+        + _op("MEMOIZE")
+        + _op("POP")
+        + _op("POP")
+        + _op("BINGET")
+        + b"\x00"
+        + _op("BINGET")
+        + b"\x01"
+        + _op("STACK_GLOBAL")
+        + _op("STOP")
+    )
+    scan = pickles.scan_bytes(data)
+    assert scan.computed_imports == 1 and scan.risks()[0]["severity"] == "high"
+
+
+def test_stack_global_with_a_computed_name_is_a_finding() -> None:
+    # The module name is the result of a call: no static reader can know it.
+    data = (
+        b"\x80\x04"
+        + _short_str("builtins")
+        + _short_str("str")
+        + _op("STACK_GLOBAL")
+        + _short_str("o")
+        + _op("TUPLE1")
+        + _op("REDUCE")
+        + _short_str("system")
+        + _op("STACK_GLOBAL")
+        + _op("STOP")
+    )
+    scan = pickles.scan_bytes(data)
+    assert scan.computed_imports == 1
+    assert any("computed" in r["detail"] and r["severity"] == "high" for r in scan.risks())
+
+
+def test_protocol_0_global_and_inst_are_reported(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    via_global = f"cos\nsystem\n(S'touch {marker}'\ntR.".encode()
+    via_inst = f"(S'touch {marker}'\nisubprocess\ncall\n.".encode()
+    py2_builtin = b"c__builtin__\neval\n(S'1'\ntR."
+    assert pickles.scan_bytes(via_global).dangerous() == ["os.system"]
+    assert pickles.scan_bytes(via_inst).dangerous() == ["subprocess.call"]
+    assert pickles.scan_bytes(py2_builtin).dangerous() == ["__builtin__.eval"]
+    assert not marker.exists()
+
+
+def test_dotted_names_that_walk_to_dangerous_attributes() -> None:
+    data = (
+        b"\x80\x04"
+        + _short_str("torch")
+        + _short_str("serialization.os.system")
+        + _op("STACK_GLOBAL")
+        + _op("STOP")
+    )
+    assert pickles.scan_bytes(data).dangerous() == ["torch.serialization.os.system"]
+
+
+def test_benign_checkpoints_have_no_risk() -> None:
+    state = collections.OrderedDict(w=np.arange(6, dtype=np.float32).reshape(2, 3))
+    for protocol in (2, 4, 5):
+        scan = pickles.scan_bytes(pickle.dumps(state, protocol=protocol))
+        assert scan.risks() == []
+        assert "collections.OrderedDict" in scan.names()
+        assert any(n.startswith("numpy") for n in scan.names())
+        assert scan.dangerous() == []
+
+
+def test_unknown_imports_are_listed_not_flagged() -> None:
+    data = pickle.dumps(collections.Counter("ab"), protocol=2) + b""
+    scan = pickles.scan_bytes(data)
+    assert scan.unknown() == [] and scan.risks() == []
+    odd = b"\x80\x02csklearn_like.models\nTree\n)\x81."
+    scan = pickles.scan_bytes(odd)
+    assert scan.unknown() == ["sklearn_like.models.Tree"] and scan.risks() == []
+
+
+def test_extension_registry_imports_are_flagged_medium() -> None:
+    scan = pickles.scan_bytes(b"\x80\x02\x82\x07.")
+    [risk] = scan.risks()
+    assert risk["severity"] == "medium" and "extension registry" in risk["detail"]
+
+
+def test_huge_length_claims_are_findings_not_allocations() -> None:
+    claim = struct.pack("<Q", 1 << 62)
+    for op in ("BINUNICODE8", "BINBYTES8", "BYTEARRAY8"):
+        data = b"\x80\x05" + _op(op) + claim + b"xx"
+        scan = pickles.scan_bytes(data)
+        assert scan.problem is not None and scan.problem[0] == "truncated-file"
+    negative = b"\x80\x02T" + struct.pack("<i", -5) + b"."
+    assert pickles.scan_bytes(negative).problem[0] == "malformed-header"  # type: ignore[index]
+
+
+def test_legacy_torch_layout_several_pickles_then_raw_data(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    buf = io.BytesIO()
+    for obj in (0x1950A86A20F9469CFC6C, 1001, {"protocol_version": 1001}):
+        pickle.dump(obj, buf, protocol=2)
+    pickle.dump({"w": Payload(marker)}, buf, protocol=2)
+    pickle.dump(["0"], buf, protocol=2)
+    buf.write(struct.pack("<Q", 4) + b"\x00" * 16)  # a raw storage
+    scan = pickles.scan_bytes(buf.getvalue())
+    assert scan.pickles == 5 and scan.trailing_data
+    assert scan.dangerous() == ["posix.system"] and scan.problem is None
+
+
+def test_opcode_budget_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pickles, "MAX_OPCODES", 50)
+    scan = pickles.scan_bytes(pickle.dumps(list(range(200)), protocol=0))
+    assert scan.problem is not None and scan.problem[0] == "oversized-header"
+
+
+def test_stack_underflow_is_malformed() -> None:
+    scan = pickles.scan_bytes(b"\x80\x02R.")
+    assert scan.problem == ("malformed-header", "opcodes pop more than the stack holds")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [
+        (".joblib", gzip.compress),
+        (".joblib", bz2.compress),
+        (".joblib", lzma.compress),
+        (".joblib", lambda d: lzma.compress(d, format=lzma.FORMAT_ALONE)),
+        (".pkl", zlib.compress),
+    ],
+)
+def test_compressed_pickles_are_scanned(tmp_path: Path, suffix: str, compress: object) -> None:
+    marker = tmp_path / "pwned"
+    data = compress(pickle.dumps(Payload(marker), protocol=4))  # type: ignore[operator]
+    (tmp_path / f"model{suffix}").write_bytes(data)
+    [ev] = discover(Tree.walk(tmp_path), DiscoverContext())
+    meta = ev.attributes["file"]["metadata"]
+    assert meta["compression"] in ("gzip", "bz2", "xz", "lzma", "zlib")
+    assert meta["pickle_globals"] == ["posix.system"]
+    assert ev.attributes["risks"][0]["kind"] == "unsafe-pickle"
+    assert not marker.exists()
+
+
+def test_truncations_and_bit_flips_never_crash_or_hang(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    data = pickle.dumps({"a": [1, 2, "x" * 300], "b": Payload(marker)}, protocol=4)
+    for cut in range(0, len(data), 3):
+        scan = pickles.scan_bytes(data[:cut])
+        assert scan.problem is not None or scan.pickles == 1
+    rng = random.Random(2)
+    for _ in range(300):
+        flipped = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            flipped[rng.randrange(len(flipped))] ^= 1 << rng.randrange(8)
+        pickles.scan_bytes(bytes(flipped))  # any outcome but an exception or a hang
+    assert not marker.exists()
+
+
+def test_joblib_raw_array_data_is_a_medium_finding_not_a_crash() -> None:
+    # joblib's layout: the wrapper object, then the array's raw bytes, then more opcodes.
+    wrapper = (
+        b"\x80\x04"
+        + _short_str("joblib.numpy_pickle")
+        + _short_str("NumpyArrayWrapper")
+        + _op("STACK_GLOBAL")
+        + _op("EMPTY_TUPLE")
+        + _op("NEWOBJ")
+        + _op("EMPTY_DICT")
+        + _op("BUILD")
+    )
+    data = wrapper + b"\x0f" + b"\xff" * 15 + np.arange(8, dtype=np.float64).tobytes() + b"."
+    scan = pickles.scan_bytes(data)
+    assert scan.joblib_arrays
+    [risk] = scan.risks()
+    assert risk["kind"] == "malformed-header" and risk["severity"] == "medium"
+    assert "joblib array data" in risk["detail"]
