@@ -152,15 +152,15 @@ def _rego_files(directory: Path, *, tests: bool = False) -> list[Path]:
     ]
 
 
-def load_policy(specs: Sequence[str], waiver_files: Sequence[Path] = ()) -> PolicySet:
-    """Resolve ``--policy`` arguments (pack names, pack files, dirs, modules) into a set."""
+def defaults_only() -> PolicySet:
+    """The shipped modules with the default parameters and no pack (for policy tests)."""
+    ps = _base()
+    _finish_params(ps)
+    return ps
+
+
+def _base() -> PolicySet:
     ps = PolicySet()
-    if not specs:
-        specs = [DEFAULT_PACK]
-        ps.notes.append(
-            "no --policy given: the default pack applies (warnings only, for adoption);"
-            " use --policy release to gate a release"
-        )
     for path in shipped_modules():
         ps.modules.append(PolicyModule.read(path, display_path(path)))
         ps._add_file(path, display_path(path), "module")
@@ -169,10 +169,20 @@ def load_policy(specs: Sequence[str], waiver_files: Sequence[Path] = ()) -> Poli
     ps._add_file(params_path, defaults.display, "data", defaults.text)
     ps.params = {area: dict(values) for area, values in (defaults.value or {}).items()}
     ps.regulatory = regulatory()
-    ps._add_file(
-        Path("regulatory.yaml"), "gate/resolve/data/regulatory.yaml", "data", _regulatory_text()
-    )
-    ps._add_file(Path("licences.yaml"), "gate/resolve/data/licences.yaml", "data", _licences_text())
+    for name, text in (("regulatory", _regulatory_text()), ("licences", _licences_text())):
+        ps._add_file(Path(name), f"gate/resolve/data/{name}.yaml", "data", text)
+    return ps
+
+
+def load_policy(specs: Sequence[str], waiver_files: Sequence[Path] = ()) -> PolicySet:
+    """Resolve ``--policy`` arguments (pack names, pack files, dirs, modules) into a set."""
+    ps = _base()
+    if not specs:
+        specs = [DEFAULT_PACK]
+        ps.notes.append(
+            "no --policy given: the default pack applies (warnings only, for adoption);"
+            " use --policy release to gate a release"
+        )
     packs = shipped_packs()
     for spec in specs:
         path = Path(spec)

@@ -82,7 +82,7 @@ def _waiver_lines(title: str, waivers: Sequence[Waiver]) -> list[str]:
 
 def render(decision: Decision, inventory: Inventory) -> str:
     """The decision explained for humans, grouped by rule, most serious first."""
-    meta = {r.id: r for r in decision.rules}
+    meta: dict[str, RuleMeta] = {str(r.id): r for r in decision.rules}
     waivers = {w.id: w for w in decision.waivers_applied}
     packs = ", ".join(decision.packs) or "none"
     out = [
