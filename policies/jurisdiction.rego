@@ -18,11 +18,6 @@ roles := {r | some r in params.roles}
 # A string made by Python: regopy quotes builtin-made strings inside sprintf.
 lists := params.lists_text
 
-judged contains c if {
-	some c in input.components
-	roles[c.role]
-}
-
 # METADATA
 # title: Publisher in a country of concern
 # description: The organisation that published the model, weights or service is in a country on the pack's list.

@@ -138,7 +138,12 @@ def output_errors(output: Any) -> list[str]:
         return []
 
 
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
 def _escape(text: str) -> bytes:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text.encode("utf-8")
     return json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
 
 
