@@ -15,8 +15,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The policy story on a fixed date: the release pack blocks the demo app (exit 1), the
+# approved waivers let it pass (exit 0). demo-app.resolved.cdx.json states the origins the
+# resolver finds (examples/make_demo_bom.py); the live scan is judged too.
+DEMO_NOW ?= 2026-11-26
 demo: $(STAMP)
 	$(BIN)/aigate scan examples/demo-app -o examples/demo-app.cdx.json
+	$(BIN)/aigate check examples/demo-app --policy release --now $(DEMO_NOW); test $$? -le 1
+	@echo "== release pack, no waivers: expect FAIL (exit 1)"
+	$(BIN)/aigate check --bom examples/demo-app.resolved.cdx.json --policy release --now $(DEMO_NOW); test $$? -eq 1
+	@echo "== release pack with examples/waivers.yaml: expect PASS (exit 0)"
+	$(BIN)/aigate check --bom examples/demo-app.resolved.cdx.json --policy release --waivers examples/waivers.yaml --now $(DEMO_NOW)
 
 lint: $(STAMP)
 	$(BIN)/ruff check gate tests bench
@@ -40,6 +49,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/hash_weights.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/history.py
+	$(BIN)/python bench/policy_eval.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -385,3 +385,120 @@ def explain(
     _write(text, None)
     _flush_warnings(obs, quiet=False)
     return EXIT_PASS
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".", required=False)
+@click.option(
+    "--bom",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Judge this CycloneDX BOM instead of scanning PATH.",
+)
+@click.option(
+    "-p",
+    "--policy",
+    "policies",
+    multiple=True,
+    metavar="PACK_OR_DIR",
+    help="Pack name (default, release, cfius-strict), pack file, policy directory or Rego"
+    " module; repeatable. Default: the warn-only default pack.",
+)
+@click.option(
+    "--waivers",
+    "waiver_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Waiver file (kind: Waivers); repeatable.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["deny", "warn", "never"]),
+    default="deny",
+    show_default=True,
+    help="What fails the gate; never = audit mode (report everything, exit 0).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Report file.")
+@click.option(
+    "--now",
+    default=None,
+    metavar="DATE",
+    help="Judge waivers and effective dates as of this day (YYYY-MM-DD); default today (UTC).",
+)
+@scan_options
+def check(
+    path: Path,
+    bom: Path | None,
+    policies: tuple[str, ...],
+    waiver_files: tuple[Path, ...],
+    fail_on: str,
+    fmt: str,
+    output: Path | None,
+    now: str | None,
+    **kw: Any,
+) -> int:
+    """Judge PATH (or --bom FILE) against policy packs: exit 0 pass, 1 fail, 2 error.
+
+    \b
+    Examples:
+      aigate check . --policy release
+      aigate check --bom aibom.cdx.json --policy cfius-strict --format json -o decision.json
+      aigate check . --policy release --waivers .aigate/waivers.yaml --now 2026-12-01
+    """
+    from gate.report.base import exit_code
+    from gate.report.registry import FORMATS
+
+    obs = _observer()
+    scan = None if bom is not None else build_scan_options(path, obs, **kw)
+    result = pipeline.check(
+        pipeline.CheckOptions(
+            scan=scan,
+            bom=bom,
+            policies=policies,
+            waiver_files=waiver_files,
+            fail_on=fail_on,
+            now=now,
+            ref=os.environ.get("GITHUB_REF"),
+            ci="github-actions" if os.environ.get("GITHUB_ACTIONS") == "true" else None,
+            observer=obs,
+        )
+    )
+    for message in result.warnings:
+        obs.warn(message)
+    text = FORMATS[fmt](result.decision, result.inventory)
+    _write(text, output)
+    if output is not None and str(output) != "-":
+        from gate.report import text as text_report
+
+        click.echo(text_report.verdict_line(result.decision))
+    _flush_warnings(obs, False)
+    return exit_code(result.decision)
+
+
+@main.group()
+def policy() -> None:
+    """Work on policies: run their tests."""
+
+
+@policy.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--junit", type=click.Path(path_type=Path), default=None, help="JUnit XML file.")
+@click.option("--no-coverage", is_flag=True, help="Skip rule coverage (faster).")
+def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool) -> int:
+    """Run Rego test_* rules (todo_* are skipped) with the shipped rules, like `opa test`.
+
+    Without PATHS, the shipped policies' own tests run. Rule coverage: every deny/warn
+    rule id must be made to fire by a passing test. Exit 0 all pass and covered, 1 not.
+    """
+    from gate.errors import EXIT_POLICY_FAILED
+    from gate.policy.locate import policies_dir
+    from gate.policy.testing import run_tests, summary, to_junit
+
+    report = run_tests(list(paths) or [policies_dir()], coverage=not no_coverage)
+    click.echo(summary(report))
+    if junit is not None:
+        _write(to_junit(report), junit)
+    return EXIT_PASS if report.ok else EXIT_POLICY_FAILED

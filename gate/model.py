@@ -339,6 +339,8 @@ class Waiver:
     reference: str | None = None
     source: str | None = None
     """The file (and line) the waiver was read from."""
+    created: str | None = None
+    """ISO date the waiver was granted (optional; bounds its horizon when given)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +360,17 @@ class RuleMeta:
     help_uri: str | None = None
     source: str = ""
     """The module file (and line) that defines the rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFile:
+    """One file of the evaluated policy set, pinned by content (evidence exports copy these)."""
+
+    path: str
+    """As given or as shipped (``policies/jurisdiction.rego``), POSIX."""
+    sha256: str
+    kind: str
+    """module, pack, data, waivers or registry."""
 
 
 class Verdict(StrEnum):
@@ -387,3 +400,10 @@ class Decision:
     notes: tuple[str, ...] = ()
     rules: tuple[RuleMeta, ...] = ()
     """Metadata of every rule in the evaluated policy set (for reports and SARIF)."""
+    policy_files: tuple[PolicyFile, ...] = ()
+    """Every module, pack, data, registry and waiver file used, with its SHA-256."""
+    packs: tuple[str, ...] = ()
+    """Names of the packs applied, in order."""
+    input_digest: str = ""
+    """SHA-256 of the canonical policy input that was evaluated."""
+    aigate_version: str = ""

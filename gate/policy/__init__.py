@@ -1,0 +1,1 @@
+"""Policy as code: the policy input, the hardened Rego engine, packs, waivers and decisions."""

@@ -1,0 +1,537 @@
+"""The Rego engine (regopy), hardened so that it fails closed.
+
+regopy 1.5.2 fails open in several ways (gate-anchors §e); each is guarded here:
+
+1. v0 rule bodies (``deny[msg] { … }``) are accepted and silently change meaning → a lint
+   rejects them before the engine sees the module, and results are type-checked.
+2. builtin errors are ``undefined`` by default → ``strict_built_in_errors`` is on.
+3. reading an error output aborts the process → ``ok()`` is checked before anything else.
+4. a second ``add_data`` is silently dropped → data is merged in Python, added once.
+5. parse errors, unknown functions (a ``JSONDecodeError``!) and evaluation errors surface in
+   different places and shapes → every call is wrapped and mapped to PolicyError naming the
+   module file (and line where the engine tells it).
+6. diagnostics are printed on standard output → the engine's log level is NONE.
+7. ``with input as {…}`` crashes the process (SIGSEGV) and ``print`` writes to stdout →
+   both are rejected by the lint, with the safe spelling in the message.
+
+Modules are compiled once (``build``); one query, ``data.aigate.rules``, collects every
+``deny``/``warn``/``info`` rule (and ``deny_<x>`` etc.) of every package under
+``aigate.rules``, shipped or user-written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gate.errors import PolicyError
+from gate.model import ComponentId, Finding, Level, Location, RuleId, RuleMeta
+from gate.policy.metadata import RuleBinding, level_of, parse_metadata
+from gate.policy.source import LexError, Module, calls, parse
+
+RULES_ROOT = "aigate.rules"
+LIB_ROOT = "aigate.lib"
+QUERY = "data.aigate.rules"
+_AREA = re.compile(r"^[a-z][a-z0-9_]*$")
+DATA_KEYS = frozenset({"params", "regulatory"})
+"""The only keys user data may have under ``data.aigate``: never a rule package."""
+FINDING_KEYS = frozenset({"rule", "component", "msg", "evidence", "facts"})
+
+BANNED_CALLS: dict[str, str] = {
+    "http.send": "policies must not reach the network",
+    "net": "policies must not reach the network",
+    "opa.runtime": "policies must not read the environment",
+    "time.now_ns": "the clock makes decisions unreproducible: read input.context.now",
+    "rand.intn": "randomness makes decisions unreproducible",
+    "uuid.rfc4122": "randomness makes decisions unreproducible",
+    "print": "regopy writes print() to aigate's standard output: put values in a finding's facts",
+    "rego.metadata.rule": "regopy lacks it: aigate reads # METADATA blocks itself",
+    "rego.metadata.chain": "regopy lacks it: aigate reads # METADATA blocks itself",
+    "rego.parse_module": "regopy lacks it",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyModule:
+    """A Rego module's text and the path it is reported under."""
+
+    path: str
+    text: str
+
+    @classmethod
+    def read(cls, path: Path, display: str | None = None) -> PolicyModule:
+        """Read a module file; an unreadable file is a PolicyError."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PolicyError(path, f"cannot read Rego module: {exc}") from exc
+        return cls(path=display or str(path), text=text)
+
+
+def _regopy() -> Any:
+    import regopy
+
+    return regopy
+
+
+def _interpreter() -> Any:
+    regopy = _regopy()
+    from regopy.rego_shared import LogLevel
+
+    interp = regopy.Interpreter()
+    interp.log_level = LogLevel.NONE
+    interp.strict_built_in_errors = True
+    return interp
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, max(0, min(offset, len(text)))) + 1
+
+
+_ERR_LOC = re.compile(r"\(error \d+:([^|\s]+)\|(\d+)\|\d+\s+\(errormsg \d+:([^)\n]*)\)")
+
+
+def _rego_error(exc: Exception, modules: Mapping[str, Module]) -> PolicyError:
+    """A RegoError's text names the module and a byte offset: turn it into file:line."""
+    text = str(exc)
+    found = _ERR_LOC.findall(text)
+    if found:
+        name, offset, message = found[0]
+        module = modules.get(name)
+        line = _line_of(module.text, int(offset)) if module else None
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        return PolicyError(name, f"Rego error: {message.strip()}{more}", line=line)
+    return PolicyError(
+        ", ".join(sorted(modules)) or None, f"Rego error: {text.strip() or type(exc).__name__}"
+    )
+
+
+def output_errors(output: Any) -> list[str]:
+    """The messages of an error output, read through regopy's node API.
+
+    ``str(output)`` is just ``<error>``; the messages are in the error nodes' children
+    (message, the offending term, the error code). Best effort: never raises.
+    """
+    try:
+        from regopy.rego_shared import rego_node_value
+
+        messages: list[str] = []
+        root = output.node()
+        for i in range(len(root._children)):
+            err = root.at(i)
+            parts: list[str] = []
+            for j in range(len(err._children)):
+                try:
+                    value = rego_node_value(err.at(j)._impl)
+                except Exception:
+                    continue
+                if value:
+                    parts.append(value)
+            if parts:
+                messages.append(": ".join(parts))
+        return messages
+    except Exception:
+        return []
+
+
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
+def _escape(text: str) -> bytes:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text.encode("utf-8")
+    return json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
+
+
+def make_input(doc: Mapping[str, Any]) -> Any:
+    """A regopy Input for a JSON document, with strings escaped as the engine expects.
+
+    regopy's own ``Input`` passes strings raw, but the engine stores (and later prints)
+    string contents in their escaped, source-literal form: a quote or backslash in any
+    fact would make the result unreadable JSON. This builder escapes, and talks to the
+    engine directly, which is also about three times faster than regopy's builder.
+    """
+    regopy = _regopy()
+    from regopy import rego_shared
+
+    lib = rego_shared.rego
+    string, integer, floating = lib.regoInputString, lib.regoInputInt, lib.regoInputFloat
+    boolean, null = lib.regoInputBoolean, lib.regoInputNull
+    item, obj, array = lib.regoInputObjectItem, lib.regoInputObject, lib.regoInputArray
+    handle = rego_shared.rego_new_input()
+    failed: list[int] = []
+
+    def add(value: Any) -> None:
+        kind = type(value)
+        if kind is str:
+            rc = string(handle, _escape(value))
+        elif kind is dict:
+            for key, sub in value.items():
+                if string(handle, _escape(str(key))):
+                    failed.append(1)
+                add(sub)
+                if item(handle):
+                    failed.append(1)
+            rc = obj(handle, len(value))
+        elif kind is list or kind is tuple:
+            for sub in value:
+                add(sub)
+            rc = array(handle, len(value))
+        elif kind is bool:
+            rc = boolean(handle, value)
+        elif kind is int:
+            rc = integer(handle, value)
+        elif value is None:
+            rc = null(handle)
+        elif kind is float:
+            rc = floating(handle, value)
+        else:
+            raise PolicyError(None, f"policy input holds a {kind.__name__}, not JSON")
+        if rc:
+            failed.append(rc)
+
+    try:
+        add(doc)
+    except BaseException:
+        rego_shared.rego_free_input(handle)
+        raise
+    if failed:
+        rego_shared.rego_free_input(handle)
+        raise PolicyError(None, "the engine refused the policy input")
+    made = regopy.Input.__new__(regopy.Input)
+    made._impl = handle
+    return made
+
+
+class Engine:
+    """Compiled policy modules with their data: evaluate policy inputs into findings."""
+
+    def __init__(self, modules: Sequence[PolicyModule], data: Mapping[str, Any]) -> None:
+        self.sources: dict[str, Module] = {}
+        for pm in modules:
+            if pm.path in self.sources:
+                raise PolicyError(pm.path, "module loaded twice")
+            try:
+                self.sources[pm.path] = parse(pm.path, pm.text)
+            except LexError as exc:
+                raise PolicyError(pm.path, f"not Rego: {exc}", line=exc.line) from exc
+        self.bindings: list[RuleBinding] = []
+        for module in self.sources.values():
+            self.bindings.extend(parse_metadata(module))
+        self._check_ids()
+        self.packages: dict[str, list[str]] = {}
+        for module in self.sources.values():
+            self.packages.setdefault(module.package, []).append(module.path)
+        self._data = dict(data)
+        _check_data(self._data, self.packages)
+        self.interp = _interpreter()
+        lint(self.sources.values(), self.interp)
+        self._compile()
+
+    # -- building
+
+    def _check_ids(self) -> None:
+        seen: dict[str, RuleBinding] = {}
+        for binding in self.bindings:
+            first = seen.get(binding.meta.id)
+            if first is not None and (first.package, first.name) != (
+                binding.package,
+                binding.name,
+            ):
+                raise PolicyError(
+                    binding.meta.source,
+                    f"rule id {binding.meta.id} is also declared at {first.meta.source}",
+                )
+            seen.setdefault(binding.meta.id, binding)
+
+    @property
+    def rules(self) -> tuple[RuleMeta, ...]:
+        """Metadata of every rule, by id (one entry per id)."""
+        by_id: dict[str, RuleMeta] = {}
+        for binding in self.bindings:
+            by_id.setdefault(binding.meta.id, binding.meta)
+        return tuple(by_id[k] for k in sorted(by_id))
+
+    def _compile(self) -> None:
+        try:
+            for path, module in self.sources.items():
+                self.interp.add_module(path, module.text)
+            # Merged in Python: regopy keeps only the first document under a key.
+            self.interp.add_data(self._data)
+            self.bundle = self.interp.build(QUERY)
+        except Exception as exc:
+            raise _rego_error(exc, self.sources) from exc
+
+    # -- evaluating
+
+    def query(self, doc: Mapping[str, Any]) -> Any:
+        """Evaluate ``data.aigate.rules`` for an input; the raw (type-checked) value."""
+        try:
+            self.interp.set_input(make_input(doc))
+            output = self.interp.query_bundle(self.bundle)
+        except Exception as exc:
+            raise self._blame(exc, None) from exc
+        # ok() first: touching an error output's expressions aborts the process.
+        if not output.ok():
+            raise self._blame(None, output)
+        if len(output) == 0:
+            return {}
+        value = output[0].expressions[0] if output[0].expressions else {}
+        if not isinstance(value, dict):
+            raise PolicyError(None, f"{QUERY} is {type(value).__name__}, not an object")
+        return value
+
+    def _blame(self, exc: Exception | None, output: Any) -> PolicyError:
+        """Find the package whose evaluation fails, to name its module files."""
+        messages = output_errors(output) if output is not None else []
+        if exc is not None and not isinstance(exc, json.JSONDecodeError):
+            messages.append(str(exc).strip())
+        elif exc is not None:
+            messages.append("the engine returned no result (an unknown function or rule?)")
+        culprit: list[str] = []
+        for package, paths in sorted(self.packages.items()):
+            if not package.startswith(RULES_ROOT + "."):
+                continue
+            try:
+                out = self.interp.query("data." + package)
+                failed = not out.ok()
+            except Exception:
+                failed = True
+            if failed:
+                culprit = paths
+                break
+        detail = "; ".join(m for m in messages if m) or "evaluation error"
+        return PolicyError(
+            ", ".join(culprit) or ", ".join(sorted(self.sources)),
+            f"policy evaluation failed: {detail}",
+            hint="fix the module; aigate never treats an engine error as a pass",
+        )
+
+    def evaluate(self, doc: Mapping[str, Any]) -> list[Finding]:
+        """Findings of every finding rule for an input, with levels from the rule names."""
+        value = self.query(doc)
+        evidence_of = {c["id"]: c.get("evidence") or [] for c in doc.get("components", ())}
+        by_name: dict[tuple[str, str], list[RuleBinding]] = {}
+        for binding in self.bindings:
+            by_name.setdefault((binding.package, binding.name), []).append(binding)
+        findings: dict[tuple[Any, ...], Finding] = {}
+        for area in sorted(value):
+            package = f"{RULES_ROOT}.{area}"
+            docs = value[area]
+            paths = ", ".join(self.packages.get(package, [package]))
+            if not isinstance(docs, dict):
+                raise PolicyError(paths, f"data.{package} is not a package document")
+            for name in sorted(docs):
+                level = level_of(name)
+                if level is None:
+                    continue
+                bound = by_name.get((package, name), [])
+                in_package = {str(b.meta.id) for b in self.bindings if b.package == package}
+                for finding in _findings(
+                    docs[name], name, Level(level), bound, in_package, paths, evidence_of
+                ):
+                    findings.setdefault(
+                        (finding.rule, finding.component, finding.message, finding.level), finding
+                    )
+        return sorted(findings.values(), key=finding_sort_key)
+
+
+def finding_sort_key(f: Finding) -> tuple[int, str, str, str]:
+    """Deny first, then by rule, component and message: a total, stable order."""
+    order = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
+    return (order[f.level], f.rule, f.component or "", f.message)
+
+
+def _findings(
+    raw: Any,
+    name: str,
+    level: Level,
+    bound: Sequence[RuleBinding],
+    in_package: set[str],
+    paths: str,
+    evidence_of: Mapping[str, list[dict[str, Any]]],
+) -> Iterable[Finding]:
+    if isinstance(raw, dict):
+        raise PolicyError(
+            paths,
+            f"{name} is an object, not a set: Rego v0 `{name}[x] {{ … }}` or `{name}[x] if`"
+            f" defines a map in Rego v1; write `{name} contains f if {{ … }}`",
+        )
+    if not isinstance(raw, list):
+        raise PolicyError(paths, f"{name} must be a set or array of findings, not {raw!r}")
+    ids = {b.meta.id for b in bound}
+    for item in raw:
+        if not isinstance(item, dict):
+            raise PolicyError(
+                paths,
+                f"{name} produced {json.dumps(item)[:80]}: a finding must be an object"
+                ' {"rule", "component", "msg", ...}',
+            )
+        unknown = sorted(set(item) - FINDING_KEYS)
+        if unknown:
+            raise PolicyError(
+                paths, f"{name} produced a finding with unknown key(s) {', '.join(unknown)}"
+            )
+        rule = item.get("rule")
+        if rule is None and len(ids) == 1:
+            rule = next(iter(ids))
+        # A rule may route one id to deny_x or warn_x by a parameter: any id declared in
+        # the package is accepted when the finding names it explicitly.
+        if not isinstance(rule, str) or (rule not in ids and rule not in in_package):
+            declared = ", ".join(sorted(ids)) or "none"
+            raise PolicyError(
+                paths,
+                f"{name} produced a finding for rule {rule!r}, which no METADATA block in"
+                f" its package declares (declared on {name}: {declared})",
+            )
+        msg = item.get("msg")
+        if not isinstance(msg, str) or not msg:
+            raise PolicyError(paths, f"{name} ({rule}) produced a finding without a msg string")
+        component = item.get("component")
+        if component is not None and (
+            not isinstance(component, str) or component not in evidence_of
+        ):
+            raise PolicyError(
+                paths,
+                f"{name} ({rule}) names component {component!r}, which is not in the input",
+            )
+        facts = item.get("facts", {})
+        if not isinstance(facts, dict):
+            raise PolicyError(paths, f"{name} ({rule}): facts must be an object")
+        raw_ev = item.get("evidence")
+        if not raw_ev:
+            # Where the component was seen stands in for a rule that names no location.
+            raw_ev = evidence_of.get(component, []) if component else []
+        yield Finding(
+            rule=RuleId(rule),
+            level=level,
+            component=ComponentId(component) if component else None,
+            message=msg,
+            evidence=_locations(raw_ev, paths, name),
+            facts=facts,
+        )
+
+
+def _locations(raw: Any, paths: str, name: str) -> tuple[Location, ...]:
+    if not isinstance(raw, list):
+        raise PolicyError(paths, f"{name}: evidence must be an array of {{file, line}}")
+    out: list[Location] = []
+    for ev in raw:
+        if not isinstance(ev, dict) or not isinstance(ev.get("file"), str):
+            raise PolicyError(paths, f"{name}: evidence entries need a file")
+        line, column, commit = ev.get("line"), ev.get("column"), ev.get("commit")
+        out.append(
+            Location(
+                path=ev["file"],
+                line=line if isinstance(line, int) else None,
+                column=column if isinstance(column, int) else None,
+                commit=commit if isinstance(commit, str) else None,
+            )
+        )
+    return tuple(sorted(set(out), key=Location.sort_key))
+
+
+def _check_data(data: Mapping[str, Any], packages: Mapping[str, list[str]]) -> None:
+    aigate = data.get("aigate", {})
+    extra = sorted(set(data) - {"aigate"})
+    if extra or not isinstance(aigate, dict):
+        raise PolicyError(None, f"policy data may only live under data.aigate, not {extra}")
+    unknown = sorted(set(aigate) - DATA_KEYS)
+    if unknown:
+        raise PolicyError(
+            None, f"policy data under data.aigate.{unknown[0]} would shadow a rule package"
+        )
+    for package, paths in packages.items():
+        for key in DATA_KEYS:
+            if package == f"aigate.{key}" or package.startswith(f"aigate.{key}."):
+                raise PolicyError(paths[0], f"package {package} would shadow policy data")
+
+
+def lint(modules: Iterable[Module], interp: Any) -> None:
+    """Reject what regopy would misread or crash on, with the file, line and the fix."""
+    modules = list(modules)
+    defined: set[str] = set()
+    for module in modules:
+        for head in module.heads:
+            if head.is_function:
+                defined.add(head.name)
+                defined.add(f"{module.package}.{head.name}")
+    for module in modules:
+        _lint_package(module)
+        for head in module.heads:
+            if head.v0_body:
+                raise PolicyError(
+                    module.path,
+                    f"rule {head.name}: body without `if` (Rego v0 syntax), which regopy"
+                    " silently reads with another meaning; write"
+                    f" `{head.name} contains x if {{ … }}` or `{head.name} if {{ … }}`",
+                    line=head.line,
+                )
+            if (
+                level_of(head.name)
+                and len(head.tokens) > 1
+                and head.tokens[1].text == "["
+                and not module.is_test
+            ):
+                raise PolicyError(
+                    module.path,
+                    f"rule {head.name}[…] defines an object in Rego v1, not a set of findings;"
+                    f" write `{head.name} contains f if {{ … }}`",
+                    line=head.line,
+                )
+        _lint_with_input(module)
+        for call in calls(module):
+            _lint_call(module, call.name, call.line, defined, interp)
+
+
+def _lint_package(module: Module) -> None:
+    package = module.package
+    if not package:
+        raise PolicyError(module.path, "module has no package")
+    parts = package.split(".")
+    ok = (
+        len(parts) == 3
+        and ".".join(parts[:2]) in (RULES_ROOT, LIB_ROOT)
+        and _AREA.match(parts[2]) is not None
+    )
+    if not ok:
+        raise PolicyError(
+            module.path,
+            f"package {package}: aigate loads `package aigate.rules.<area>` (rules) and"
+            " `package aigate.lib.<name>` (helpers), area in lower case",
+            line=module.package_line,
+        )
+
+
+def _lint_with_input(module: Module) -> None:
+    toks = [t for t in module.tokens if t.kind != "newline"]
+    for i in range(len(toks) - 2):
+        if toks[i].text == "with" and toks[i + 1].text == "input" and toks[i + 2].text == "as":
+            raise PolicyError(
+                module.path,
+                "`with input as …` crashes regopy 1.5.2 (SIGSEGV); replace the input's"
+                " parts instead: `with input.components as […]`",
+                line=toks[i].line,
+            )
+
+
+def _lint_call(module: Module, name: str, line: int, defined: set[str], interp: Any) -> None:
+    for banned, why in BANNED_CALLS.items():
+        if name == banned or name.startswith(banned + "."):
+            raise PolicyError(module.path, f"{name}(): {why}", line=line)
+    first = name.split(".", 1)[0]
+    if name in defined or f"{module.package}.{name}" in defined:
+        return
+    if first == "data" or first in module.imports:
+        return  # a user function in another package: resolved by the engine
+    if interp.is_builtin(name):
+        return
+    raise PolicyError(
+        module.path,
+        f"unknown function {name}(): not a regopy builtin nor defined in a loaded module",
+        line=line,
+    )

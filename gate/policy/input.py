@@ -1,0 +1,243 @@
+"""Inventory → the flat policy input (``aigate.policy-input/v1``) that Rego rules read.
+
+Every fact is spelled plainly (no CycloneDX property arrays); what is not known is ``null``,
+never guessed. The JSON Schema in ``policies/schema/policy-input.schema.json`` documents the
+document for policy authors, and every input is validated against it before evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from gate.errors import PolicyError
+from gate.model import (
+    Ancestor,
+    Component,
+    Evidence,
+    Inventory,
+    Licence,
+    LicenceCategory,
+    Location,
+    Party,
+    Provenance,
+    Risk,
+    ServedBy,
+    WeightFile,
+)
+from gate.policy.locate import policies_dir
+from gate.resolve import licences
+
+SCHEMA_ID = "aigate.policy-input/v1"
+SCHEMA_FILE = "schema/policy-input.schema.json"
+
+
+@dataclass(frozen=True, slots=True)
+class InputContext:
+    """Where and when the gate runs: recorded in the input, never read from the clock here."""
+
+    now: str
+    """ISO date (YYYY-MM-DD) the decision is made on."""
+    ref: str | None = None
+    """Git ref being gated (``refs/tags/v1.2.0``), when known."""
+    release: str | None = None
+    """Release name or version, when known."""
+    ci: str | None = None
+    """CI system (``github-actions``), or None for a local run."""
+
+
+def _sources(prov: Sequence[Provenance]) -> list[dict[str, str]]:
+    return [{"source": p.source.value, "detail": p.detail} for p in prov]
+
+
+def _party(party: Party | None) -> dict[str, Any] | None:
+    if party is None:
+        return None
+    return {
+        "name": party.name,
+        "country": party.country,
+        "parent": party.parent,
+        "parent_country": party.parent_country,
+        "entity_listed": party.entity_listed,
+        "sources": _sources(party.provenance),
+    }
+
+
+def _served_by(served: ServedBy | None) -> dict[str, Any] | None:
+    if served is None:
+        return None
+    return {
+        "host": served.host,
+        "operator": served.operator,
+        "country": served.country,
+        "sources": _sources(served.provenance),
+    }
+
+
+def _ancestor(anc: Ancestor) -> dict[str, Any]:
+    return {
+        "id": anc.id,
+        "name": anc.name,
+        "relation": anc.relation,
+        "depth": anc.depth,
+        "publisher": _party(anc.publisher),
+        "sources": _sources(anc.provenance),
+    }
+
+
+@cache
+def _choices(expression: str) -> tuple[tuple[tuple[str, str, str, bool], ...], ...]:
+    """The expression as OR-of-ANDs, cached: many components share one licence."""
+    try:
+        parsed = licences.dnf(expression)
+    except ValueError:
+        parsed = [[licences.term(expression)]]
+    return tuple(
+        tuple((t.key, t.spdx, t.category.value, t.known) for t in choice) for choice in parsed
+    )
+
+
+def _licence(licence: Licence | None) -> dict[str, Any] | None:
+    if licence is None:
+        return None
+    choices = _choices(licence.expression)
+    known = licence.category is not LicenceCategory.UNKNOWN and all(
+        t[3] for choice in choices for t in choice
+    )
+    return {
+        "expression": licence.expression,
+        "name": licence.name,
+        "category": licence.category.value,
+        "obligations": list(licence.obligations),
+        "known": known,
+        "choices": [
+            [{"key": k, "spdx": s, "category": c} for k, s, c, _ in choice] for choice in choices
+        ],
+        "sources": _sources(licence.provenance),
+    }
+
+
+def _location(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    return {"file": loc.path, "line": loc.line, "column": loc.column, "commit": loc.commit}
+
+
+def _risk(risk: Risk) -> dict[str, Any]:
+    return {
+        "kind": risk.kind,
+        "detail": risk.detail,
+        "severity": risk.severity,
+        "location": _location(risk.location),
+    }
+
+
+def _file(wf: WeightFile) -> dict[str, Any]:
+    return {
+        "path": wf.path,
+        "size": wf.size,
+        "format": wf.format,
+        "sha256": wf.sha256,
+        "metadata": dict(wf.metadata),
+    }
+
+
+def _evidence(ev: Evidence) -> dict[str, Any]:
+    loc = ev.location
+    return {
+        "file": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "commit": loc.commit,
+        "kind": ev.kind.value,
+        "confidence": ev.confidence.value,
+        "as_written": ev.as_written,
+    }
+
+
+def component_input(comp: Component) -> dict[str, Any]:
+    """One component as the policy input spells it."""
+    return {
+        "id": comp.id,
+        "role": comp.role.value,
+        "name": comp.name,
+        "group": comp.group,
+        "version": comp.version,
+        "purl": comp.purl,
+        "pinned": comp.pinned,
+        "publisher": _party(comp.publisher),
+        "served_by": _served_by(comp.served_by),
+        "lineage": [_ancestor(a) for a in comp.lineage],
+        "licence": _licence(comp.licence),
+        "hashes": [{"alg": h.alg, "value": h.value} for h in comp.hashes],
+        "files": [_file(f) for f in comp.files],
+        "datasets": list(comp.datasets),
+        "risks": [_risk(r) for r in comp.risks],
+        "evidence": [_evidence(e) for e in comp.evidence],
+        "properties": dict(comp.properties),
+    }
+
+
+def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
+    """The policy input document for an inventory, components in identity order."""
+    return {
+        "schema": SCHEMA_ID,
+        "project": {"name": inventory.project.name, "version": inventory.project.version},
+        "context": {
+            "now": context.now,
+            "ref": context.ref,
+            "release": context.release,
+            "ci": context.ci,
+        },
+        "inventory": {
+            "files_scanned": inventory.files_scanned,
+            "skipped": len(inventory.skipped),
+            "notes": list(inventory.notes),
+        },
+        "components": [
+            component_input(c) for c in sorted(inventory.components, key=lambda c: c.id)
+        ],
+    }
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The policy-input JSON Schema shipped with the policies."""
+    path = policies_dir() / SCHEMA_FILE
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _validator() -> Any:
+    cls = jsonschema.validators.validator_for(schema())
+    cls.check_schema(schema())
+    return cls(schema())
+
+
+def validate_input(doc: Mapping[str, Any]) -> None:
+    """Raise PolicyError when the document does not match the published schema.
+
+    The input is made by aigate itself, so a mismatch is a bug between this module and the
+    schema authors read: the gate refuses to decide rather than let rules read a shape
+    they were not written for.
+    """
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise PolicyError(
+            policies_dir() / SCHEMA_FILE,
+            f"policy input does not match its schema at {where}: {error.message}",
+        )
+
+
+def input_digest(doc: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a policy input."""
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

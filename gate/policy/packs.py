@@ -1,0 +1,347 @@
+"""YAML policy packs → one policy set: modules, merged parameters, rule modes, files.
+
+A pack chooses how the shipped (and user) rules apply: parameters per area, a mode per rule
+(``enforce | warn | off``), ``effective_on`` dates, and the user modules, registry files and
+waiver files that come with it. Packs are schema-checked; an unknown key is an error naming
+the file and line. Parameters are merged here, in Python, and handed to the engine once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gate import __version__
+from gate.errors import PolicyError
+from gate.model import PolicyFile
+from gate.policy.engine import Engine, PolicyModule
+from gate.policy.locate import packs_dir, policies_dir
+from gate.policy.yamlfile import YamlDoc, load_yaml, validate
+from gate.resolve import licences
+
+SHIPPED_AREAS = ("jurisdiction", "entity_list", "licence", "integrity")
+DEFAULT_PACK = "default"
+MODES = ("enforce", "warn", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    """How a pack applies one rule id (or every rule of an ``area.*``)."""
+
+    mode: str = "enforce"
+    level: str | None = None
+    effective_on: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverPolicy:
+    """Limits on waivers: how long they may run, when to warn, what expiry costs."""
+
+    max_days: int = 365
+    expiring_within_days: int = 14
+    expired_level: str = "warn"
+
+
+@dataclass(slots=True)
+class PolicySet:
+    """Everything one evaluation uses, with the files it came from."""
+
+    packs: list[str] = field(default_factory=list)
+    modules: list[PolicyModule] = field(default_factory=list)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    regulatory: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, RuleSetting] = field(default_factory=dict)
+    default_mode: str = "enforce"
+    registry_files: list[Path] = field(default_factory=list)
+    waiver_files: list[tuple[Path, str]] = field(default_factory=list)
+    waiver_policy: WaiverPolicy = field(default_factory=WaiverPolicy)
+    files: list[PolicyFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    docs: list[YamlDoc] = field(default_factory=list)
+
+    def data(self) -> dict[str, Any]:
+        """The one data document the engine gets: ``data.aigate.{params,regulatory}``."""
+        return {"aigate": {"params": self.params, "regulatory": self.regulatory}}
+
+    def digest(self) -> str:
+        """SHA-256 over the canonical manifest of every file used, plus aigate's version."""
+        manifest = {
+            "aigate": __version__,
+            "files": sorted([f.kind, f.path, f.sha256] for f in self.files),
+        }
+        text = json.dumps(manifest, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def setting(self, rule_id: str) -> RuleSetting:
+        """The pack's setting for a rule: exact id, then ``area.*``, then the default mode."""
+        if rule_id in self.settings:
+            return self.settings[rule_id]
+        parts = rule_id.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            wildcard = ".".join(parts[:cut]) + ".*"
+            if wildcard in self.settings:
+                return self.settings[wildcard]
+        return RuleSetting(mode=self.default_mode)
+
+    def _add_file(self, path: Path, display: str, kind: str, content: bytes | None = None) -> None:
+        data = content if content is not None else _read_bytes(path, display)
+        digest = hashlib.sha256(data).hexdigest()
+        entry = PolicyFile(path=display, sha256=digest, kind=kind)
+        if entry not in self.files:
+            self.files.append(entry)
+
+
+def _read_bytes(path: Path, display: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(display, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def display_path(path: Path) -> str:
+    """A path as reports show it: shipped files as ``policies/…``, others relative to cwd."""
+    resolved = path.resolve()
+    shipped = policies_dir().resolve()
+    if resolved.is_relative_to(shipped):
+        return "policies/" + resolved.relative_to(shipped).as_posix()
+    try:
+        return Path(os.path.relpath(resolved)).as_posix()
+    except ValueError:  # another drive on Windows
+        return resolved.as_posix()
+
+
+@cache
+def _regulatory_text() -> bytes:
+    return resources.files("gate.resolve").joinpath("data/regulatory.yaml").read_bytes()
+
+
+@cache
+def _licences_text() -> bytes:
+    return resources.files("gate.resolve").joinpath("data/licences.yaml").read_bytes()
+
+
+def regulatory() -> dict[str, Any]:
+    """The shipped regulatory lists (country lists, BIS Entity List data)."""
+    loaded: dict[str, Any] = yaml.safe_load(_regulatory_text())
+    return loaded
+
+
+def shipped_packs() -> dict[str, Path]:
+    """Shipped pack name → file."""
+    return {p.stem: p for p in sorted(packs_dir().glob("*.yaml"))}
+
+
+def shipped_modules() -> list[Path]:
+    """The shipped Rego rule modules (tests excluded)."""
+    return [p for p in sorted(policies_dir().glob("*.rego")) if not p.name.endswith("_test.rego")]
+
+
+def _rego_files(directory: Path, *, tests: bool = False) -> list[Path]:
+    return [
+        p for p in sorted(directory.rglob("*.rego")) if tests or not p.name.endswith("_test.rego")
+    ]
+
+
+def defaults_only() -> PolicySet:
+    """The shipped modules with the default parameters and no pack (for policy tests)."""
+    ps = _base()
+    _finish_params(ps)
+    return ps
+
+
+def _base() -> PolicySet:
+    ps = PolicySet()
+    for path in shipped_modules():
+        ps.modules.append(PolicyModule.read(path, display_path(path)))
+        ps._add_file(path, display_path(path), "module")
+    params_path = policies_dir() / "params.yaml"
+    defaults = load_yaml(params_path, display_path(params_path))
+    ps._add_file(params_path, defaults.display, "data", defaults.text)
+    ps.params = {area: dict(values) for area, values in (defaults.value or {}).items()}
+    ps.regulatory = regulatory()
+    for name, text in (("regulatory", _regulatory_text()), ("licences", _licences_text())):
+        ps._add_file(Path(name), f"gate/resolve/data/{name}.yaml", "data", text)
+    return ps
+
+
+def load_policy(specs: Sequence[str], waiver_files: Sequence[Path] = ()) -> PolicySet:
+    """Resolve ``--policy`` arguments (pack names, pack files, dirs, modules) into a set."""
+    ps = _base()
+    if not specs:
+        specs = [DEFAULT_PACK]
+        ps.notes.append(
+            "no --policy given: the default pack applies (warnings only, for adoption);"
+            " use --policy release to gate a release"
+        )
+    packs = shipped_packs()
+    for spec in specs:
+        path = Path(spec)
+        if spec in packs and not path.exists():
+            _load_pack(ps, packs[spec])
+        elif path.is_dir():
+            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            for pack in found:
+                _load_pack(ps, pack)
+            for module in _rego_files(path):
+                _add_module(ps, module)
+            if not found and not _rego_files(path):
+                raise PolicyError(spec, "no packs (*.yaml) or Rego modules (*.rego) in directory")
+        elif path.is_file() and path.suffix in (".yaml", ".yml"):
+            _load_pack(ps, path)
+        elif path.is_file() and path.suffix == ".rego":
+            _add_module(ps, path)
+        else:
+            known = ", ".join(packs)
+            raise PolicyError(
+                spec,
+                "no such pack, pack file or policy directory",
+                hint=f"shipped packs: {known}",
+            )
+    for waiver in waiver_files:
+        ps.waiver_files.append((waiver, display_path(waiver)))
+    _finish_params(ps)
+    return ps
+
+
+def _add_module(ps: PolicySet, path: Path) -> None:
+    display = display_path(path)
+    if any(m.path == display for m in ps.modules):
+        return
+    ps.modules.append(PolicyModule.read(path, display))
+    ps._add_file(path, display, "module")
+
+
+def _load_pack(ps: PolicySet, path: Path) -> None:
+    doc = load_yaml(path, display_path(path))
+    if not isinstance(doc.value, dict):
+        raise doc.error((), "a pack must be a YAML mapping (apiVersion, kind, name, ...)")
+    validate(doc, "pack.schema.json", "pack")
+    pack: dict[str, Any] = doc.value
+    ps.docs.append(doc)
+    ps.packs.append(pack["name"])
+    ps._add_file(path, doc.display, "pack", doc.text)
+    base = path.parent
+    for i, rel in enumerate(pack.get("modules", [])):
+        target = base / rel
+        if target.is_dir():
+            for module in _rego_files(target):
+                _add_module(ps, module)
+        elif target.is_file():
+            _add_module(ps, target)
+        else:
+            raise doc.error(("modules", i), f"module {rel!r} not found (relative to the pack)")
+    for i, rel in enumerate(pack.get("registries", [])):
+        target = base / rel
+        if not target.is_file():
+            raise doc.error(("registries", i), f"registry file {rel!r} not found")
+        ps.registry_files.append(target)
+        ps._add_file(target, display_path(target), "registry")
+    for i, rel in enumerate(pack.get("waivers", [])):
+        target = base / rel
+        if not target.is_file():
+            raise doc.error(("waivers", i), f"waiver file {rel!r} not found")
+        ps.waiver_files.append((target, display_path(target)))
+    for area, values in pack.get("params", {}).items():
+        ps.params.setdefault(area, {}).update(values)
+    for rule, raw in pack.get("rules", {}).items():
+        line = doc.key_line(("rules", rule))
+        previous = ps.settings.get(rule, RuleSetting())
+        ps.settings[rule] = RuleSetting(
+            mode=raw.get("mode", previous.mode),
+            level=raw.get("level", previous.level),
+            effective_on=raw.get("effective_on", previous.effective_on),
+            source=f"{doc.display}:{line}",
+        )
+    if "default_mode" in pack:
+        ps.default_mode = pack["default_mode"]
+    wp = pack.get("waiver_policy", {})
+    current = ps.waiver_policy
+    ps.waiver_policy = WaiverPolicy(
+        max_days=wp.get("max_days", current.max_days),
+        expiring_within_days=wp.get("expiring_within_days", current.expiring_within_days),
+        expired_level=wp.get("expired_level", current.expired_level),
+    )
+
+
+def _finish_params(ps: PolicySet) -> None:
+    """Resolve list references and spellings so that rules compare like with like."""
+    lists = ps.regulatory.get("country_lists", {})
+    jur = ps.params.get("jurisdiction", {})
+    extra = sorted(jur.get("countries", []))
+    countries = set(extra)
+    for list_id in jur.get("country_lists", []):
+        if list_id not in lists:
+            raise _param_error(
+                ps,
+                ("params", "jurisdiction", "country_lists"),
+                f"unknown country list {list_id!r} (known: {', '.join(sorted(lists))})",
+            )
+        countries.update(lists[list_id]["countries"])
+    jur["countries"] = sorted(countries)
+    jur["lists"] = list(jur.get("country_lists", [])) + ([", ".join(extra)] if extra else [])
+    jur["lists_text"] = "; ".join(jur["lists"]) or "none"
+    lic = ps.params.get("licence", {})
+    lic["allow"] = sorted({licences.term(str(k)).key for k in lic.get("allow", [])})
+
+
+def _param_error(ps: PolicySet, where: tuple[str, ...], problem: str) -> PolicyError:
+    for doc in reversed(ps.docs):
+        value: Any = doc.value
+        for key in where:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None:
+            return doc.error(where, problem)
+    return PolicyError("policies/params.yaml", problem)
+
+
+def check_against(ps: PolicySet, engine: Engine) -> None:
+    """Every rule key and parameter area a pack names must exist: typos never go silent."""
+    ids = {str(r.id) for r in engine.rules}
+    areas = {i.split(".", 1)[0] for i in ids}
+    packages = {p.rsplit(".", 1)[-1] for p in engine.packages if p.startswith("aigate.rules.")}
+    for doc in ps.docs:
+        pack = doc.value
+        for rule in pack.get("rules", {}):
+            known = rule in ids or (rule.endswith(".*") and rule[:-2] in areas)
+            if not known:
+                raise doc.error(
+                    ("rules", rule),
+                    f"no loaded rule has the id {rule!r}"
+                    + (f" (areas: {', '.join(sorted(areas))})" if rule.endswith(".*") else ""),
+                    key=True,
+                )
+        for area in pack.get("params", {}):
+            if area not in packages:
+                raise doc.error(
+                    ("params", area),
+                    f"no loaded module has package aigate.rules.{area}",
+                    key=True,
+                )
+
+
+def build_engine(ps: PolicySet) -> Engine:
+    """Compile the set's modules with its data, and check the packs against them."""
+    engine = Engine(ps.modules, ps.data())
+    check_against(ps, engine)
+    return engine
+
+
+def param_summary(params: Mapping[str, Any]) -> str:
+    """One line for humans: what the jurisdiction and licence parameters say."""
+    jur = params.get("jurisdiction", {})
+    lic = params.get("licence", {})
+    return (
+        f"countries of concern: {', '.join(jur.get('countries', [])) or 'none'}"
+        f" ({jur.get('lists_text', '')}); unknown country: {jur.get('unknown')};"
+        f" unknown licence: {lic.get('unknown')}"
+    )

@@ -1,0 +1,131 @@
+"""The ``text`` format: each finding as a chain (component → fact → source → rule), by rule.
+
+Written for a terminal or a CI log: plain ASCII markers, no colour, one verdict line last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gate.model import Decision, Finding, Inventory, Level, RuleMeta, Verdict, Waiver
+
+NAME = "text"
+_MARK = {Level.DENY: "DENY", Level.WARN: "WARN", Level.INFO: "INFO"}
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def _sources(facts: Mapping[str, Any]) -> str:
+    raw = facts.get("sources")
+    if not isinstance(raw, list) or not raw:
+        return ""
+    parts = []
+    for item in raw:
+        if isinstance(item, Mapping):
+            src, detail = item.get("source", ""), item.get("detail", "")
+            parts.append(f"{src}: {detail}" if detail else str(src))
+    return "; ".join(parts)
+
+
+def _chain(f: Finding, inventory: Inventory, waivers: Mapping[str, Waiver]) -> list[str]:
+    comp = inventory.component(f.component) if f.component else None
+    head = f.component or "(project)"
+    if comp is not None and comp.name and comp.name not in head:
+        head += f" ({comp.name})"
+    lines = [f"  - {head}"]
+    fact = f.facts.get("fact")
+    if fact:
+        lines.append(f"      fact:   {fact} = {_value(f.facts.get('value'))}")
+    sources = _sources(f.facts)
+    if sources:
+        lines.append(f"      source: {sources}")
+    if f.evidence:
+        seen = ", ".join(str(loc) for loc in f.evidence[:3])
+        more = f" (+{len(f.evidence) - 3} more)" if len(f.evidence) > 3 else ""
+        lines.append(f"      seen:   {seen}{more}")
+    lines.append(f"      why:    {f.message}")
+    if f.waived_by:
+        w = waivers.get(f.waived_by)
+        detail = f" by {w.approved_by} until {w.expires}: {w.reason}" if w else ""
+        lines.append(f"      WAIVED: {f.waived_by}{detail}")
+    return lines
+
+
+def _rule_header(rid: str, level: Level, meta: RuleMeta | None) -> list[str]:
+    title = meta.title if meta else rid
+    sev = f", {meta.severity}" if meta else ""
+    lines = [f"{_MARK[level]} {rid}: {title} [{level.value}{sev}]"]
+    if meta and meta.regulation:
+        lines.append(f"  regulation: {meta.regulation}")
+    return lines
+
+
+def _waiver_lines(title: str, waivers: Sequence[Waiver]) -> list[str]:
+    if not waivers:
+        return []
+    lines = [title]
+    for w in waivers:
+        ref = f" [{w.reference}]" if w.reference else ""
+        lines.append(
+            f"  - {w.id}: {w.rule} on {w.component}; approved by {w.approved_by};"
+            f" expires {w.expires}{ref}; {w.reason}"
+        )
+    return lines
+
+
+def render(decision: Decision, inventory: Inventory) -> str:
+    """The decision explained for humans, grouped by rule, most serious first."""
+    meta: dict[str, RuleMeta] = {str(r.id): r for r in decision.rules}
+    waivers = {w.id: w for w in decision.waivers_applied}
+    packs = ", ".join(decision.packs) or "none"
+    out = [
+        f"aigate check: {len(inventory.components)} components of {inventory.project.name}"
+        f" judged by pack {packs} on {decision.evaluated_on}",
+        f"policy digest: sha256:{decision.policy_digest}",
+        "",
+    ]
+    groups: dict[tuple[int, str, Level], list[Finding]] = {}
+    order = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
+    for f in decision.findings:
+        groups.setdefault((order[f.level], f.rule, f.level), []).append(f)
+    for (_, rid, level), findings in sorted(groups.items(), key=lambda kv: kv[0][:2]):
+        out.extend(_rule_header(rid, level, meta.get(rid)))
+        for f in findings:
+            out.extend(_chain(f, inventory, waivers))
+        rule = meta.get(rid)
+        if rule and rule.remediation and level is not Level.INFO:
+            out.append(f"  fix: {rule.remediation}")
+        out.append("")
+    if not decision.findings:
+        out.extend(["no findings", ""])
+    out.extend(_waiver_lines("waivers applied:", decision.waivers_applied))
+    out.extend(_waiver_lines("waivers expired (no longer applied):", decision.waivers_expired))
+    out.extend(_waiver_lines("waivers unused:", decision.waivers_unused))
+    out.extend(_waiver_lines("waivers expiring soon:", decision.waivers_expiring))
+    for note in decision.notes:
+        out.append(f"note: {note}")
+    out.append(verdict_line(decision))
+    return "\n".join(out) + "\n"
+
+
+def verdict_line(decision: Decision) -> str:
+    """``verdict: FAIL: 2 deny, 1 warn, 3 info (1 waived); failing on deny``."""
+    counts = dict.fromkeys(Level, 0)
+    waived = 0
+    for f in decision.findings:
+        if f.waived_by:
+            waived += 1
+        else:
+            counts[f.level] += 1
+    word = "PASS" if decision.verdict is Verdict.PASS else "FAIL"
+    return (
+        f"verdict: {word}: {counts[Level.DENY]} deny, {counts[Level.WARN]} warn,"
+        f" {counts[Level.INFO]} info ({waived} waived); failing on {decision.fail_on}"
+    )

@@ -1,0 +1,38 @@
+# Builders for policy tests: components shaped like aigate.policy-input/v1.
+#
+# regopy 1.5.2 crashes on `with input as {…}` and ignores `with … as <rule>`: tests bind
+# fixtures to local variables and replace `input.components` and the area's parameters.
+package aigate.lib.fixtures_test
+
+component(over) := object.union(
+	{
+		"id": "hf:org/model@unpinned", "role": "runtime-model", "name": "model", "group": "org",
+		"version": null, "purl": null, "pinned": false, "publisher": null, "served_by": null,
+		"lineage": [], "licence": null, "hashes": [], "files": [], "datasets": [], "risks": [],
+		"evidence": [{"file": "app.py", "line": 3, "column": 1, "commit": null, "kind": "code-ref", "confidence": "high", "as_written": "org/model"}],
+		"properties": {},
+	},
+	over,
+)
+
+party(name, country) := {
+	"name": name, "country": country, "parent": null, "parent_country": null,
+	"entity_listed": false, "sources": [{"source": "registry", "detail": "test"}],
+}
+
+licence(expression, category, choices) := {
+	"expression": expression, "name": null, "category": category, "obligations": ["attribution"],
+	"known": category != "unknown", "choices": choices, "sources": [],
+}
+
+term(key, category) := {"key": key, "spdx": key, "category": category}
+
+jurisdiction := {
+	"countries": ["CN", "RU"], "lists": ["test-list"], "lists_text": "test-list", "unknown": "warn",
+	"roles": ["embedded-weights", "runtime-model", "hosted-api", "code-assistant", "dataset"],
+}
+
+licence_params := {
+	"allow": ["apache-2.0", "mit"], "allow_categories": [], "deny_categories": ["non-commercial", "research-only"],
+	"unknown": "deny", "obligations": true, "roles": ["embedded-weights", "runtime-model", "dataset"],
+}

@@ -1,0 +1,289 @@
+"""Packs, waivers, decisions and `aigate check`: the gate as users see it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gate.cli import main
+from gate.errors import PolicyError
+from gate.model import Verdict
+from gate.policy import decision as decisions
+from gate.policy import packs
+from gate.policy.locate import policies_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+BOM = ROOT / "examples" / "demo-app.resolved.cdx.json"
+WAIVERS = ROOT / "examples" / "waivers.yaml"
+NOW = "2026-11-26"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_release_pack_blocks_the_demo_with_explained_chains() -> None:
+    code, out, _ = run("check", "--bom", str(BOM), "--policy", "release", "--now", NOW)
+    assert code == 1
+    assert "DENY jurisdiction.serving-country" in out
+    assert "fact:   served_by.country = CN" in out
+    assert "source: registry: endpoints: api.deepseek.com" in out
+    assert "seen:   app/main.py:29" in out
+    assert out.rstrip().splitlines()[-1].startswith("verdict: FAIL: 8 deny")
+
+
+def test_waivers_let_it_pass_and_are_shown() -> None:
+    args = ["check", "--bom", str(BOM), "--policy", "release", "--now", NOW]
+    code, out, _ = run(*args, "--waivers", str(WAIVERS))
+    assert code == 0
+    assert "WAIVED: WVR-2026-012 by J. Doe (Export Control) until 2026-12-05" in out
+    assert "waivers expiring soon:\n  - WVR-2026-012" in out
+    # Past the expiry, the waiver stops applying and adds a finding of its own.
+    code, out, _ = run(*args[:-1], "2026-12-06", "--waivers", str(WAIVERS))
+    assert code == 1
+    assert "WARN waiver.expired" in out and "WVR-2026-012" in out
+
+
+def test_json_output_is_the_decision_and_reads_back(tmp_path: Path) -> None:
+    out_file = tmp_path / "decision.json"
+    args = ["check", "--bom", str(BOM), "--policy", "release", "--now", NOW]
+    code, out, _ = run(*args, "--format", "json", "-o", str(out_file), "--waivers", str(WAIVERS))
+    assert code == 0 and out.startswith("verdict: PASS")
+    text = out_file.read_text()
+    doc = json.loads(text)
+    assert doc["schema"] == "aigate.decision/v1" and doc["verdict"] == "pass"
+    assert doc["policy"]["packs"] == ["release"]
+    assert {f["kind"] for f in doc["policy"]["files"]} == {"module", "pack", "data", "waivers"}
+    back = decisions.from_json(text)
+    assert decisions.to_json(back) == text
+    assert back.verdict is Verdict.PASS and len(back.waivers_applied) == 4
+    again = tmp_path / "again.json"
+    run(*args, "--format", "json", "-o", str(again), "--waivers", str(WAIVERS))
+    assert again.read_bytes() == out_file.read_bytes()
+
+
+def test_default_pack_applies_without_policy_and_says_so() -> None:
+    code, out, _ = run("check", "--bom", str(BOM), "--now", NOW)
+    assert code == 0  # warn only
+    assert "no --policy given: the default pack applies" in out
+    assert "WARN jurisdiction.publisher-country" in out
+
+
+def test_fail_on_modes() -> None:
+    base = ["check", "--bom", str(BOM), "--now", NOW]
+    assert run(*base, "--policy", "release", "--fail-on", "never")[0] == 0
+    assert run(*base, "--fail-on", "warn")[0] == 1
+
+
+def test_cfius_strict_denies_unknown_country_and_enforces_integrity() -> None:
+    code, out, _ = run("check", "--bom", str(BOM), "--policy", "cfius-strict", "--now", NOW)
+    assert code == 1
+    assert "DENY jurisdiction.unknown-country" in out
+    assert "DENY integrity.unpinned-revision" in out
+
+
+def test_pack_with_unknown_key_names_file_and_line(tmp_path: Path) -> None:
+    pack = write(
+        tmp_path / "p.yaml",
+        "apiVersion: aigate/v1\nkind: PolicyPack\nname: p\nparams:\n  licence:\n"
+        "    allow: [mit]\n    alow_categories: [permissive]\n",
+    )
+    code, _, err = run("check", "--bom", str(BOM), "--policy", str(pack), "--now", NOW)
+    assert code == 2
+    assert f"{pack.name}:7: unknown key 'alow_categories'" in err.replace(str(tmp_path) + "/", "")
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "problem"),
+    [
+        ("rules:\n  integrity.nope: {mode: warn}\n", 5, "no loaded rule has the id"),
+        ("rules:\n  integrity.*: {mode: off}\n", 5, 'quote it, e.g. "off"'),
+        ("params:\n  jurisdicton: {}\n", 5, "no loaded module has package"),
+        ("params:\n  jurisdiction:\n    country_lists: [us-nope]\n", 6, "unknown country list"),
+        ("modules: [missing.rego]\n", 4, "not found"),
+    ],
+)
+def test_pack_mistakes_are_errors_with_lines(
+    tmp_path: Path, body: str, line: int, problem: str
+) -> None:
+    pack = write(tmp_path / "p.yaml", "apiVersion: aigate/v1\nkind: PolicyPack\nname: p\n" + body)
+    ps = None
+    with pytest.raises(PolicyError) as err:
+        ps = packs.load_policy([str(pack)])
+        packs.build_engine(ps)
+    assert problem in str(err.value)
+    assert err.value.line == line, str(err.value)
+
+
+def test_pack_modes_and_effective_dates(tmp_path: Path) -> None:
+    pack = write(
+        tmp_path / "p.yaml",
+        "apiVersion: aigate/v1\nkind: PolicyPack\nname: p\nrules:\n"
+        "  jurisdiction.serving-country: {effective_on: 2027-01-01}\n"
+        '  jurisdiction.lineage-country: {mode: "off"}\n'
+        "  jurisdiction.parent-country: {mode: warn}\n",
+    )
+    code, out, _ = run(
+        "check", "--bom", str(BOM), "--policy", "release", "--policy", str(pack), "--now", NOW
+    )
+    assert code == 1  # publisher-country still denies
+    assert "WARN jurisdiction.serving-country" in out
+    assert "jurisdiction.lineage-country" not in out
+    assert "WARN jurisdiction.parent-country" in out
+    assert "enforces from 2027-01-01" in out
+    code, out, _ = run(
+        "check",
+        "--bom",
+        str(BOM),
+        "--policy",
+        "release",
+        "--policy",
+        str(pack),
+        "--now",
+        "2027-01-02",
+    )
+    assert "DENY jurisdiction.serving-country" in out
+
+
+def test_user_modules_plug_in(tmp_path: Path) -> None:
+    write(
+        tmp_path / "custom.rego",
+        "package aigate.rules.custom\n\n# METADATA\n# title: No OpenAI\n# custom:\n"
+        "#   id: custom.no-openai\n"
+        'deny_openai := [f | some c in input.components; c.group == "openai";'
+        ' f := {"component": c.id, "msg": "no OpenAI here"}]\n',
+    )
+    write(
+        tmp_path / "pack.yaml",
+        "apiVersion: aigate/v1\nkind: PolicyPack\nname: mine\nparams:\n  custom: {}\n",
+    )
+    code, out, _ = run("check", "--bom", str(BOM), "--policy", str(tmp_path), "--now", NOW)
+    assert code == 1 and "DENY custom.no-openai" in out and "no OpenAI here" in out
+
+
+OK_WAIVER = {
+    "rule": "jurisdiction.*",
+    "component": "x",
+    "reason": "a long enough reason",
+    "approved_by": "me@corp",
+    "expires": "2027-01-01",
+}
+
+
+def waiver_text(**over: str | None) -> str:
+    fields = {**OK_WAIVER, **over}
+    body = "".join(f"    {k}: {v}\n" for k, v in fields.items() if v is not None)
+    return "apiVersion: aigate/v1\nkind: Waivers\nwaivers:\n  - id: W-1\n" + body
+
+
+@pytest.mark.parametrize(
+    ("over", "line", "problem"),
+    [
+        ({"reason": None}, 4, "'reason' is a required property"),
+        ({"rule": "'*'"}, 5, "does not match"),
+        ({"rule": "nope.rule"}, 5, "no rule 'nope.rule'"),
+        ({"expires": "2030-01-01"}, 9, "beyond the pack's maximum"),
+        ({"extra": "1"}, 10, "unknown key 'extra'"),
+    ],
+)
+def test_malformed_waivers_exit_2_with_file_and_line(
+    tmp_path: Path, over: dict[str, str | None], line: int, problem: str
+) -> None:
+    path = write(tmp_path / "w.yaml", waiver_text(**over))
+    args = ["--policy", "release", "--waivers", str(path), "--now", NOW]
+    code, _, err = run("check", "--bom", str(BOM), *args)
+    assert code == 2, err
+    assert f"w.yaml:{line}:" in err and problem in err, err
+
+
+def test_unused_waiver_is_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "w.yaml",
+        "apiVersion: aigate/v1\nkind: Waivers\nwaivers:\n  - id: W-9\n    rule: licence.*\n"
+        "    component: hf:gone/model\n    reason: no longer used anywhere\n"
+        "    approved_by: me@corp\n    expires: 2027-01-01\n",
+    )
+    _, out, _ = run(
+        "check", "--bom", str(BOM), "--policy", "release", "--waivers", str(path), "--now", NOW
+    )
+    assert "INFO waiver.unused" in out and "waivers unused:\n  - W-9" in out
+
+
+def test_bad_now_and_missing_pack_exit_2() -> None:
+    assert run("check", "--bom", str(BOM), "--now", "tomorrow")[0] == 2
+    code, _, err = run("check", "--bom", str(BOM), "--policy", "nosuch")
+    assert code == 2 and "shipped packs: cfius-strict, default, release" in err
+
+
+def test_policy_digest_changes_with_any_policy_file(tmp_path: Path) -> None:
+    first = packs.load_policy(["release"]).digest()
+    assert packs.load_policy(["release"]).digest() == first
+    extra = write(tmp_path / "x.rego", "package aigate.rules.x\n")
+    assert packs.load_policy(["release", str(extra)]).digest() != first
+
+
+def test_policy_test_command_runs_shipped_tests_with_coverage(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    code, out, _ = run("policy", "test", "--junit", str(junit))
+    assert code == 0, out
+    assert "0 failed, 0 errors" in out and "rule coverage 14/14" in out
+    assert 'name="aigate.rules.licence_test.test_and_takes_the_worst_member"' in junit.read_text()
+
+
+def test_policy_test_reports_failures_skips_and_uncovered_rules(tmp_path: Path) -> None:
+    write(
+        tmp_path / "mine.rego",
+        "package aigate.rules.mine\n\n# METADATA\n# title: Mine\n# custom:\n#   id: mine.rule\n"
+        'deny_mine := [f | some c in input.components; c.name == "bad";'
+        ' f := {"component": c.id, "msg": "x"}]\n',
+    )
+    write(
+        tmp_path / "mine_test.rego",
+        "package aigate.rules.mine_test\n\nimport data.aigate.rules.mine\n\n"
+        "test_quiet if { count(mine.deny_mine) == 0"
+        ' with input.components as [{"id": "a", "name": "ok"}] }\n'
+        "test_broken if { false }\n"
+        "todo_later if { true }\n",
+    )
+    code, out, _ = run("policy", "test", str(tmp_path))
+    assert code == 1
+    assert "FAIL: " in out and "test_broken" in out
+    assert "UNCOVERED: mine.rule" in out  # a passing test that never makes it fire
+    assert "1 passed, 1 failed, 0 errors, 1 skipped" in out
+
+
+def test_shipped_policies_are_found_in_the_built_wheel(tmp_path: Path) -> None:
+    hatchling = pytest.importorskip("hatchling.builders.wheel")
+    [wheel] = list(
+        hatchling.WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    )
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        assert "gate/policies/jurisdiction.rego" in names
+        assert "gate/policies/packs/release.yaml" in names
+        assert "gate/policies/schema/policy-input.schema.json" in names
+        zf.extractall(tmp_path / "site")
+    probe = "from gate.policy.locate import policies_dir; print(policies_dir())"
+    found = subprocess.run(
+        [sys.executable, "-S", "-c", probe],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "site")},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert found == str(tmp_path / "site" / "gate" / "policies")
+    # ... and in this (editable) checkout, the repository's own folder.
+    assert policies_dir() == ROOT / "policies"

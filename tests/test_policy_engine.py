@@ -1,0 +1,178 @@
+"""The Rego engine fails closed: each regopy pitfall (gate-anchors §e) is guarded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gate.errors import PolicyError
+from gate.model import Level
+from gate.policy.engine import Engine, PolicyModule
+
+META = """# METADATA
+# title: Test rule
+# custom:
+#   id: t.rule
+"""
+DATA: dict[str, Any] = {"aigate": {"params": {}, "regulatory": {}}}
+
+
+def comp(cid: str = "hf:o/m@unpinned", **over: Any) -> dict[str, Any]:
+    base = {"id": cid, "name": "m", "role": "runtime-model", "evidence": [], "properties": {}}
+    base.update(over)
+    return base
+
+
+def doc(*components: dict[str, Any]) -> dict[str, Any]:
+    return {"components": list(components)}
+
+
+def engine(body: str, path: str = "t.rego") -> Engine:
+    return Engine([PolicyModule(path, "package aigate.rules.t\n\n" + body)], DATA)
+
+
+def test_a_rule_fires_with_its_metadata_id_and_level() -> None:
+    e = engine(
+        META + 'deny_x := [f | some c in input.components; c.name == "m";'
+        ' f := {"component": c.id, "msg": "bad"}]\n'
+    )
+    [finding] = e.evaluate(doc(comp(evidence=[{"file": "a.py", "line": 3}])))
+    assert (finding.rule, finding.level, finding.component) == (
+        "t.rule",
+        Level.DENY,
+        "hf:o/m@unpinned",
+    )
+    assert str(finding.evidence[0]) == "a.py:3"  # the component's evidence stands in
+    assert [r.id for r in e.rules] == ["t.rule"]
+
+
+def test_v0_rule_body_is_rejected_with_file_and_line() -> None:
+    with pytest.raises(PolicyError) as err:
+        engine(META + 'deny[msg] {\n  msg := "bad"\n}\n')
+    assert err.value.path == "t.rego" and err.value.line == 7
+    assert "Rego v0" in str(err.value)
+
+
+def test_deny_brackets_with_if_are_rejected() -> None:
+    with pytest.raises(PolicyError, match="defines an object"):
+        engine(META + 'deny[msg] if {\n  msg := "bad"\n}\n')
+
+
+def test_result_that_is_not_a_set_of_objects_is_an_error() -> None:
+    e = engine(META + 'deny contains "just a string" if { true }\n')
+    with pytest.raises(PolicyError, match="must be an object"):
+        e.evaluate(doc(comp()))
+    e = engine(META + 'deny := {"k": true}\n')
+    with pytest.raises(PolicyError, match="is an object, not a set"):
+        e.evaluate(doc(comp()))
+
+
+def test_builtin_errors_are_errors_not_undefined() -> None:
+    # Without strict_built_in_errors this is silently undefined: no finding, a pass.
+    e = engine(
+        META + "deny_x := [f | some c in input.components; to_number(c.name) > 1;"
+        ' f := {"component": c.id, "msg": "x"}]\n'
+    )
+    with pytest.raises(PolicyError) as err:
+        e.evaluate(doc(comp()))
+    assert "t.rego" in str(err.value) and "evaluation failed" in str(err.value)
+
+
+def test_conflicting_rules_fail_without_aborting_the_process() -> None:
+    # ok() is checked before the output is read: reading an error output aborts regopy.
+    e = engine("x := input.components[0].name\nx := 2\n")
+    with pytest.raises(PolicyError, match=r"t\.rego"):
+        e.evaluate(doc(comp()))
+
+
+def test_parse_error_names_module_and_line() -> None:
+    with pytest.raises(PolicyError) as err:
+        engine(META + "deny_x := [f | f := ]\n", path="policies/broken.rego")
+    assert err.value.path == "policies/broken.rego" and err.value.line == 7
+
+
+def test_unknown_function_is_rejected_before_evaluation() -> None:
+    with pytest.raises(PolicyError, match=r"unknown function nosuch\.fn\(\)") as err:
+        engine(META + 'deny_x := [f | nosuch.fn(1); f := {"msg": "x"}]\n')
+    assert err.value.line == 7
+
+
+def test_unknown_function_through_an_import_still_fails_closed() -> None:
+    # The lint cannot see into other packages; regopy then raises JSONDecodeError.
+    src = (
+        "package aigate.rules.t\nimport data.aigate.lib.h\n\n"
+        + META
+        + 'deny_x := [f | h.nosuch(1); f := {"msg": "x"}]\n'
+    )
+    helper = "package aigate.lib.h\n\nok := true\n"
+    e = Engine([PolicyModule("t.rego", src), PolicyModule("h.rego", helper)], DATA)
+    with pytest.raises(PolicyError, match="policy evaluation failed"):
+        e.evaluate(doc(comp()))
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("x := 1 if { print(1) }\n", "standard output"),
+        ("x := time.now_ns()\n", "unreproducible"),
+        ("x := http.send({})\n", "network"),
+        ("x := data.aigate.rules.t with input as {}\n", "crashes regopy"),
+    ],
+)
+def test_dangerous_constructs_are_rejected(body: str, problem: str) -> None:
+    with pytest.raises(PolicyError, match=problem):
+        engine(body)
+
+
+def test_data_is_merged_once_and_cannot_shadow_rules() -> None:
+    with pytest.raises(PolicyError, match="shadow"):
+        Engine([PolicyModule("t.rego", "package aigate.rules.t\n")], {"aigate": {"rules": {}}})
+    src = (
+        "package aigate.rules.t\n\n"
+        + META
+        + "deny_x := [f | data.aigate.params.t.a == 1; data.aigate.params.t.b == 2;"
+        ' f := {"msg": "both params seen"}]\n'
+    )
+    params = {"t": {"a": 1, "b": 2}}
+    e = Engine([PolicyModule("t.rego", src)], {"aigate": {"params": params, "regulatory": {}}})
+    assert [f.message for f in e.evaluate(doc())] == ["both params seen"]
+
+
+def test_finding_rule_ids_must_be_declared() -> None:
+    e = engine(META + 'deny contains {"rule": "t.other", "msg": "x"} if { true }\n')
+    with pytest.raises(PolicyError, match="no METADATA block"):
+        e.evaluate(doc())
+    with pytest.raises(PolicyError, match=r"custom\.id"):
+        engine("# METADATA\n# title: No id\ndeny_x := []\n")
+
+
+def test_unknown_metadata_keys_are_errors() -> None:
+    with pytest.raises(PolicyError, match="unknown METADATA key") as err:
+        engine("# METADATA\n# title: T\n# custm: {id: t.x}\ndeny_x := []\n")
+    assert err.value.line == 3
+
+
+def test_findings_must_name_an_input_component() -> None:
+    e = engine(META + 'deny contains {"component": "hf:not/there", "msg": "x"} if { true }\n')
+    with pytest.raises(PolicyError, match="not in the input"):
+        e.evaluate(doc(comp()))
+
+
+def test_quotes_and_backslashes_in_facts_survive_the_engine() -> None:
+    # regopy stores strings escaped; unescaped input made its output unreadable JSON.
+    e = engine(
+        META + "deny_x := [f | some c in input.components;"
+        ' f := {"component": c.id, "msg": sprintf("name %s", [c.name])}]\n'
+    )
+    [finding] = e.evaluate(doc(comp(name='say "hi" \\ back')))
+    assert finding.message == 'name say "hi" \\ back'
+
+
+def test_findings_are_sorted_and_deduplicated() -> None:
+    e = engine(
+        META + "deny_x := [f | some c in input.components; some _ in [1, 2];"
+        ' f := {"component": c.id, "msg": c.id}]\n'
+    )
+    found = e.evaluate(doc(comp("hf:b/b@unpinned"), comp("hf:a/a@unpinned")))
+    assert [f.component for f in found] == ["hf:a/a@unpinned", "hf:b/b@unpinned"]
