@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from gate.discover import modelcards
+from gate.discover import modelcards, python
 from gate.discover.base import DiscoverFn
 
-SOURCES: tuple[tuple[str, DiscoverFn], ...] = (("modelcards", modelcards.discover),)
+SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
+    ("modelcards", modelcards.discover),
+    ("python", python.discover),
+)
 """(name, discover function) pairs; a test checks every module in the package is listed."""
