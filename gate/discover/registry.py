@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from gate.discover import modelcards, python
+from gate.discover import configs, dependencies, javascript, modelcards, python
 from gate.discover.base import DiscoverFn
 
 SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
     ("modelcards", modelcards.discover),
     ("python", python.discover),
+    ("javascript", javascript.discover),
+    ("configs", configs.discover),
+    ("dependencies", dependencies.discover),
 )
 """(name, discover function) pairs; a test checks every module in the package is listed."""
