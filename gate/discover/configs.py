@@ -41,7 +41,8 @@ _SKIP_JSON = frozenset(
     | {"jsconfig.json", ".eslintrc.json", "renovate.json", ".babelrc", "Pipfile.lock"}
 )
 _NEEDLES = (
-    "model", "Model", "MODEL", "llm", "LLM", "repo_id", "deployment", "ollama", "vllm",
+    "model", "Model", "MODEL", "llm", "LLM", "repo_id", "deployment_name", "azure_deployment",
+    "DEPLOYMENT", "ollama", "vllm",
     "text-generation-inference", "text-embeddings-inference", "sglang", "llama.cpp",
     "huggingface", "hf.co", "source_model_name", "base_url", "BASE_URL", "api_base", "baseURL",
 )  # fmt: skip
@@ -113,10 +114,21 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     yield from refs.dedupe(found)
 
 
+# A config is parsed only when a key that can name a model or an endpoint is assigned in it,
+# or it runs a model server or fetches a model (the needles alone also match prose).
+_WORTH = re.compile(
+    rb"(?i)[\w.-]*(?:model|llm|deployment|repo_id|base_?url|api_base)[\w.-]*[\"']?\s*[:=]"
+    rb"|ollama|vllm|text-generation-inference|text-embeddings-inference|sglang|llama\.cpp"
+    rb"|huggingface-cli|hf download|source_model_name"
+)
+
+
 def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     """Read one config file (dispatching on its name) and return its model references."""
     name = posixpath.basename(rel)
     kind = _kind(TreeFile(rel, rel))
+    if kind != "notebook" and not _WORTH.search(data):
+        return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")
     if kind == "notebook":
         outcome = _notebook(rel, text)
@@ -636,9 +648,11 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
         node = _Node(rest, number, line.find(rest) + 1)
         if instruction == "ENV":
             pairs = re.findall(r"([A-Za-z_][A-Za-z0-9_]*)[= ]\"?([^\s\"]+)\"?", rest)
+            env = _Node({k: _Node(v, number, line.find(v) + 1) for k, v in pairs}, number, None)
             if server is not None:
-                env = _Node({k: _Node(v, number, None) for k, v in pairs}, number, None)
                 _server_env(walker, server, env, instruction, {"server": str(server["name"])})
+            # ENV OPENAI_MODEL=gpt-4o: a model-ish variable like any config key.
+            walker.walk(env, ("ENV",), _Inherited())
             continue
         if rest.startswith("["):
             try:

@@ -277,6 +277,15 @@ class _Analyser:
         if name is None or value is None:
             return
         module = self._require_module(value)
+        unwrapped = _unwrap(value)
+        if (
+            module is None
+            and unwrapped is not None
+            and unwrapped.type == "member_expression"
+            and _text(unwrapped.child_by_field_name("property")) == "default"
+        ):
+            # const ollama = require("ollama").default
+            module = self._require_module(unwrapped.child_by_field_name("object"))
         if module is not None:
             if name.type == "identifier":
                 self.imports[_text(name)] = f"{module}:default"
@@ -608,7 +617,11 @@ class _Analyser:
         qual = self._qualname(callee)
         spec = table().lookup(qual) if qual else None
         if spec is not None and spec.raw.get("provider_fn"):
-            return  # creating a provider (createOpenAI({...})) names no model by itself
+            # openai("gpt-4o") names a model; createOpenAI({...}) makes a provider and does not.
+            made = self._provider_fn(callee)
+            if made is not None:
+                self._emit(("#0",), call, self._context(made[0], made[1]), made[2])
+            return
         if spec is not None:
             if spec.client:
                 self.clients_made.append((call, spec, qual or ""))
@@ -687,10 +700,10 @@ class _Analyser:
         for fam in families:
             matched = [c for c in clients if c.spec.client == fam.name]
             for client in matched:
-                if client.call is not None:
-                    self.client_used.add(client.call.id)
                 ctx = self._context(client.spec, client.call)
-                self._emit(fam.model, call, ctx, f"{client.qualname}.{method}")
+                emitted = self._emit(fam.model, call, ctx, f"{client.qualname}.{method}")
+                if emitted and client.call is not None:
+                    self.client_used.add(client.call.id)
             if matched:
                 return
         if clients:
@@ -788,14 +801,15 @@ class _Analyser:
         *,
         cap: Confidence = Confidence.HIGH,
         string_only: bool = False,
-    ) -> None:
+    ) -> int:
         found = self._arg(call, names)
         if found is None:
-            return
+            return 0
         node, arg_name = found
         target = _unwrap(node)
         if string_only and target is not None and target.type not in _STRINGISH:
-            return
+            return 0
+        count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
         for val in self.values(node):
             ref = refs.resolve(val.text, ctx, partial=val.partial)
@@ -814,6 +828,8 @@ class _Analyser:
                     NAME, ref, val.text, self._loc(val.node), _weakest(val.confidence, cap), attrs
                 )
             )
+            count += 1
+        return count
 
     def _loc(self, node: tree_sitter.Node) -> Location:
         row, col = node.start_point

@@ -855,6 +855,25 @@ class Analyser:
                 value = _kw(call, name)
                 if value is not None:
                     return value, name
+        # create(**params) with params = {"model": ...}: the dict literal holds the argument.
+        for kw in call.keywords:
+            if kw.arg is None and isinstance(kw.value, ast.Name | ast.Dict):
+                for name in names:
+                    if not name.startswith("#"):
+                        entry = self._dict_entry(kw.value, name)
+                        if entry is not None:
+                            return entry, name
+        return None
+
+    def _dict_entry(self, expr: ast.expr, key: str) -> ast.expr | None:
+        targets: list[ast.expr] = [expr]
+        if isinstance(expr, ast.Name):
+            targets = [v for scope in self.scopes.values() for v in scope.assigns.get(expr.id, [])]
+        for target in targets:
+            if isinstance(target, ast.Dict):
+                for k, v in zip(target.keys, target.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == key:
+                        return v
         return None
 
     def _arg_values(self, call: ast.Call, names: Sequence[str], scope: Scope) -> list[Val]:
@@ -921,10 +940,10 @@ class Analyser:
         for fam in families:
             matched = [c for c in clients if c.spec.client == fam.name]
             for client in matched:
-                self.client_used.add(id(client.call))
                 ctx = self._context(client.spec, client.call, client.scope)
                 where = f"{client.qualname}().{method}"
-                self._emit(fam.model, call, scope, ctx, where, client.spec)
+                if self._emit(fam.model, call, scope, ctx, where, client.spec):
+                    self.client_used.add(id(client.call))
             if matched:
                 return
         if clients:
@@ -1075,11 +1094,13 @@ class Analyser:
         qual: str,
         spec: CallSpec,
         cap: Confidence = Confidence.HIGH,
-    ) -> None:
+    ) -> int:
+        """Evidence for the model argument of a call; returns how many were found."""
         found = self._arg(call, names)
         if found is None:
-            return
+            return 0
         expr, arg_name = found
+        count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
         extra: dict[str, JSON] = {"call": qual, "argument": argument}
         if self._truthy(_kw(call, "trust_remote_code"), scope):
@@ -1106,6 +1127,8 @@ class Analyser:
                     self.source, ref, self._as_written(val), self._loc(val.node), confidence, attrs
                 )
             )
+            count += 1
+        return count
 
     def _as_written(self, val: Val) -> str:
         node = val.node
@@ -1163,6 +1186,19 @@ class Analyser:
 
     def _generic(self) -> None:
         """Model-looking values under model-ish names that no known call consumed (medium)."""
+        for call, scope in self.calls:
+            # parser.add_argument("--model", default="gpt-4o"): the default a run gets.
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr == "add_argument" and call.args:
+                flag = call.args[0]
+                default = _kw(call, "default")
+                if (
+                    default is not None
+                    and isinstance(flag, ast.Constant)
+                    and isinstance(flag.value, str)
+                    and refs.is_model_key(flag.value.lstrip("-"))
+                ):
+                    self._generic_value(default, scope, flag.value.lstrip("-"), None, "cli-default")
         for name, value, scope in self.generic_assigns:
             if refs.is_model_key(name):
                 self._generic_value(value, scope, name, None)
@@ -1181,10 +1217,17 @@ class Analyser:
                 ):
                     self._generic_value(value, scope, key.value, base_url)
 
-    def _generic_value(self, value: ast.expr, scope: Scope, key: str, base_url: str | None) -> None:
+    def _generic_value(
+        self,
+        value: ast.expr,
+        scope: Scope,
+        key: str,
+        base_url: str | None,
+        flow: str = "assignment",
+    ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
             return
-        for val in self.values(value, scope, "assignment"):
+        for val in self.values(value, scope, flow):
             if id(val.node) in self.consumed or val.partial:
                 continue
             hint = refs.provider_from_env_name(key)

@@ -728,12 +728,15 @@ def dedupe(found: Iterable[Evidence]) -> list[Evidence]:
             if CONFIDENCE_ORDER[ev.confidence] > CONFIDENCE_ORDER[have.confidence]
             else (have, ev)
         )
+        # One literal used by two calls: keep what either call learned (trust_remote_code on
+        # the model load, not on the tokenizer load) and every call site.
+        attrs = {**other.attributes, **keep.attributes}
+        if other.attributes.get("trust_remote_code") is True:
+            attrs["trust_remote_code"] = True
         used = _merge_used(keep.attributes.get("used_at"), other.attributes.get("used_at"))
         if used:
-            attrs = dict(keep.attributes)
             attrs["used_at"] = used
-            keep = replace(keep, attributes=attrs)
-        best[key] = keep
+        best[key] = replace(keep, attributes=attrs)
     return sorted(best.values(), key=lambda e: (e.sort_key(), e.identity))
 
 

@@ -56,13 +56,28 @@ def matches(data: bytes, needles: tuple[bytes, ...]) -> bool:
     return bool(_automaton(needles).find_matches_as_indexes(data))
 
 
+_FIRST_READ = 65536
+
+
 def _read(abspath: str, limit: int) -> bytes | None:
+    # One small read covers almost every source file; asking for `limit` bytes up front
+    # would allocate (and shrink) a buffer that large per file, which costs more than the I/O.
     fd = os.open(abspath, os.O_RDONLY)
     try:
-        data = os.read(fd, limit + 1)
+        data = os.read(fd, _FIRST_READ)
+        if len(data) < _FIRST_READ:
+            return data
+        parts = [data]
+        size = len(data)
+        while size <= limit:
+            more = os.read(fd, 1 << 20)
+            if not more:
+                break
+            parts.append(more)
+            size += len(more)
     finally:
         os.close(fd)
-    return None if len(data) > limit else data
+    return None if size > limit else b"".join(parts)
 
 
 _Chunk = tuple[tuple[tuple[str, str], ...], tuple[bytes, ...], Analyser, int]

@@ -1,0 +1,2 @@
+# The corpus is scanned, never collected: its "tests" are labelled inputs.
+collect_ignore_glob = ["*"]
