@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench sbom clean
+.PHONY: demo test lint typecheck pytest bench bench-tools sbom clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,16 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: $(STAMP) bench-tools
 	$(BIN)/python bench/hash_weights.py
+	$(BIN)/python bench/scan_code.py
+
+# ripgrep, the yardstick of bench/scan_code.py: the PyPI "ripgrep" wheel ships the rg binary
+# (pip picks the newest version with a wheel for this platform); apt is the fallback.
+bench-tools: $(STAMP)
+	@test -x $(BIN)/rg || command -v rg >/dev/null || \
+	  $(BIN)/python -m pip install --quiet --only-binary :all: ripgrep || \
+	  (apt-get update -qq && apt-get install -y -qq ripgrep)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

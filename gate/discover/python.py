@@ -803,9 +803,16 @@ class Analyser:
 
     def _subscript_values(self, expr: ast.Subscript, scope: Scope, depth: int) -> list[Val]:
         key = expr.slice
-        if not (isinstance(key, ast.Constant) and isinstance(key.value, str | int)):
-            return []
         container = expr.value
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str | int)):
+            # ROUTES[task] with a key only known at run time: any value of the table.
+            out: list[Val] = []
+            if isinstance(container, ast.Name):
+                for value, where in self._lookup(container.id, scope):
+                    if isinstance(value, ast.Dict):
+                        for v in value.values:
+                            out += self.values(v, where, "dict-entry", depth + 1)
+            return out
         candidates: list[tuple[ast.expr, Scope]] = []
         if isinstance(container, ast.Name):
             candidates = self._lookup(container.id, scope)
