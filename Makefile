@@ -32,6 +32,8 @@ test: lint typecheck pytest
 
 bench: $(STAMP) bench-tools
 	$(BIN)/python bench/hash_weights.py
+	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/history.py
 	$(BIN)/python bench/scan_code.py
 
 # ripgrep, the yardstick of bench/scan_code.py: the PyPI "ripgrep" wheel ships the rg binary

@@ -248,3 +248,82 @@ def scan(
             click.echo(f"BOM written to {output} (CycloneDX {spec_version})")
     _flush_warnings(obs, quiet)
     return EXIT_PASS
+
+
+@main.command()
+@click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Folder for aigate.key and aigate.pub.",
+)
+def keygen(out_dir: Path) -> int:
+    """Make an ECDSA P-256 key pair for signing evidence offline (`--sign key`).
+
+    The private key is encrypted when AIGATE_KEY_PASSPHRASE is set (the passphrase is read
+    from the environment, never from the command line). Existing keys are never overwritten.
+    """
+    from gate.evidence import sign_key
+
+    passphrase = sign_key.passphrase_from_env()
+    private, public = sign_key.generate(out_dir, passphrase=passphrase)
+    kid = sign_key.load_public_key(public)
+    click.echo(f"private key: {private}" + (" (encrypted)" if passphrase else " (not encrypted)"))
+    click.echo(f"public key:  {public}")
+    click.echo(f"key id:      sha256:{sign_key.key_id(kid)}")
+    if not passphrase:
+        click.echo(
+            f"hint: set {sign_key.PASSPHRASE_ENV} to encrypt the private key; keep it out of"
+            " version control",
+            err=True,
+        )
+    return EXIT_PASS
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write here.")
+@click.option(
+    "--repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="Where git refs are read; the part of the repository it points at is scanned.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@scan_options
+def diff(
+    base: str, head: str | None, fmt: str, output: Path | None, repo: Path, quiet: bool, **kw: Any
+) -> int:
+    """Show the AI components HEAD adds, removes and changes compared with BASE.
+
+    BASE and HEAD are each a CycloneDX BOM file, a directory, or a git ref (scanned as it
+    was at that commit, in the part of the repository --repo points at). HEAD defaults to
+    the --repo directory as it is now, uncommitted changes included.
+
+    \b
+    Examples:
+      aigate diff v1.2.0 HEAD
+      aigate diff release.cdx.json . --format markdown -o ai-changes.md
+    """
+    from gate.bom import baseline
+    from gate.bom import diff as bom_diff
+    from gate.report.diff import DIFF_FORMATS
+
+    obs = _observer()
+    options = build_scan_options(Path("."), obs, **kw)
+    old = baseline.load(base, repo=repo, options=options)
+    new = baseline.load(head if head is not None else str(repo), repo=repo, options=options)
+    result = bom_diff.diff(old.inventory, new.inventory, base_label=old.label, head_label=new.label)
+    _write(DIFF_FORMATS[fmt](result), output)
+    _flush_warnings(obs, quiet)
+    return EXIT_PASS

@@ -78,7 +78,8 @@ def scan(options: ScanOptions) -> ScanResult:
         project,
         skipped=tree.skipped,
         files_scanned=len(tree.files),
-        notes=(),
+        notes=ctx.facts.notes,
+        properties=ctx.facts.properties,
     )
     inventory = resolve(inventory, options)
     return ScanResult(inventory=inventory, evidence=tuple(evidence))

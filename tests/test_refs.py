@@ -196,7 +196,8 @@ def test_model_keys() -> None:
         assert not refs.is_model_key(key), key
 
 
-def test_every_source_module_is_registered() -> None:
-    helpers = {"base", "tree", "registry", "refs", "scanning"}
-    modules = {m.name for m in pkgutil.iter_modules(gate.discover.__path__)} - helpers
-    assert modules <= {name for name, _ in SOURCES}
+def test_code_and_config_sources_are_registered_under_their_module_names() -> None:
+    registered = dict(SOURCES)
+    for module in ("python", "javascript", "configs", "dependencies"):
+        assert module in {m.name for m in pkgutil.iter_modules(gate.discover.__path__)}
+        assert registered[module].__module__ == f"gate.discover.{module}"

@@ -5,7 +5,8 @@ to the serialised document, and every BOM is validated against the official sche
 it is returned: an invalid BOM is a bug, raised as :class:`gate.errors.BomError`.
 
 Output is deterministic: components sorted by identity, explicit bom-refs, a serial number
-derived from the content, and a timestamp only when ``SOURCE_DATE_EPOCH`` is set.
+derived from the content, and a timestamp only when ``SOURCE_DATE_EPOCH`` is set. A coding
+assistant's commit history is capped in the BOM (see :func:`bom_view`), not in the inventory.
 
 Reading accepts aigate's own BOMs losslessly and BOMs from other tools (cdxgen,
 cyclonedx-py, …) with warnings for what they lack.
@@ -20,6 +21,7 @@ import uuid
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -203,7 +205,7 @@ def _file(owner: ComponentId, wf: WeightFile) -> CdxComponent:
     )
 
 
-def _occurrence(ev: Evidence) -> Occurrence:
+def _occurrence(ev: Evidence, ref: str) -> Occurrence:
     loc = ev.location
     context: dict[str, Any] = {
         "source": ev.source,
@@ -221,6 +223,8 @@ def _occurrence(ev: Evidence) -> Occurrence:
         context["attributes"] = dict(ev.attributes)
     location = loc.path or (f"git:{loc.commit}" if loc.commit else ".")
     return Occurrence(
+        # The library sorts occurrences by bom-ref first; without one their order is random.
+        bom_ref=ref,
         location=location,
         line=loc.line,
         offset=loc.column,
@@ -245,7 +249,12 @@ def _evidence(comp: Component) -> ComponentEvidence | None:
         concluded_value=comp.purl or comp.id,
         methods=[Method(technique=t, confidence=Decimal(c), value=v) for t, c, v in methods[:20]],
     )
-    return ComponentEvidence(identity=[ident], occurrences=[_occurrence(e) for e in comp.evidence])
+    return ComponentEvidence(
+        identity=[ident],
+        occurrences=[
+            _occurrence(e, f"{comp.id}#evidence:{i:06d}") for i, e in enumerate(comp.evidence)
+        ],
+    )
 
 
 def _component(comp: Component) -> CdxComponent:
@@ -401,9 +410,103 @@ def _model_card(comp: Component) -> dict[str, Any] | None:
     return {"bom-ref": f"{comp.id}#model-card", "modelParameters": params}
 
 
+BOM_MAX_ASSISTANT_COMMITS = 100
+"""Commits of one coding assistant kept in the BOM (the most recent; the count stays exact)."""
+BOM_MAX_ASSISTANT_PATHS = 100
+"""Paths of one coding assistant's ``path_counts`` kept in the BOM (the most touched)."""
+BOM_MAX_COMMIT_PATHS = 20
+"""Paths listed per kept commit in the BOM."""
+
+
+def _newest_first(commit: Mapping[str, Any]) -> tuple[float, str]:
+    try:
+        stamp = datetime.fromisoformat(str(commit.get("date"))).timestamp()
+    except ValueError:
+        stamp = float("-inf")
+    return (-stamp, str(commit.get("sha", "")))
+
+
+def _cap_commit(commit: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(commit)
+    paths = out.get("paths")
+    if isinstance(paths, list) and len(paths) > BOM_MAX_COMMIT_PATHS:
+        out["paths"] = paths[:BOM_MAX_COMMIT_PATHS]
+        out["paths_total"] = len(paths)
+    return out
+
+
+def _cap_payload(
+    payload: Mapping[str, Any], keep: set[str] | None, paths_max: int = BOM_MAX_ASSISTANT_PATHS
+) -> dict[str, Any]:
+    out = dict(payload)
+    commits = [c for c in out.get("commits") or [] if isinstance(c, Mapping)]
+    if keep is not None:
+        commits = [c for c in commits if c.get("sha") in keep]
+    out["commits"] = [_cap_commit(c) for c in commits]
+    counts = out.get("path_counts")
+    if isinstance(counts, Mapping) and len(counts) > paths_max:
+        top = sorted(counts.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
+        out["path_counts"] = dict(sorted(top[:paths_max]))
+    return out
+
+
+def bom_view(comp: Component) -> Component:
+    """What of a component goes into the BOM: a coding assistant's history is capped.
+
+    A long history must not make a huge BOM: the BOM keeps the most recent
+    :data:`BOM_MAX_ASSISTANT_COMMITS` commits (and their evidence), the
+    :data:`BOM_MAX_ASSISTANT_PATHS` most touched paths and :data:`BOM_MAX_COMMIT_PATHS`
+    paths per commit, and says so in ``bom_cap`` with the totals. ``commit_count`` stays
+    exact; the inventory, the policy input and the JSON report keep everything.
+    """
+    payload = comp.properties.get("assistant")
+    if comp.role is not Role.CODE_ASSISTANT or not isinstance(payload, Mapping):
+        return comp
+    commits = [c for c in payload.get("commits") or [] if isinstance(c, Mapping)]
+    counts = payload.get("path_counts") or {}
+    too_long = any(len(c.get("paths") or ()) > BOM_MAX_COMMIT_PATHS for c in commits)
+    if (
+        len(commits) <= BOM_MAX_ASSISTANT_COMMITS
+        and len(counts) <= BOM_MAX_ASSISTANT_PATHS
+        and not too_long
+    ):
+        return comp
+    kept = {
+        str(c.get("sha")) for c in sorted(commits, key=_newest_first)[:BOM_MAX_ASSISTANT_COMMITS]
+    }
+    capped = _cap_payload(payload, kept)
+    capped["bom_cap"] = {
+        "commits_total": len(commits),
+        "commits_kept": len(capped["commits"]),
+        "paths_total": len(counts),
+        "paths_kept": len(capped.get("path_counts") or {}),
+        "commit_paths_max": BOM_MAX_COMMIT_PATHS,
+    }
+    evidence = []
+    for ev in comp.evidence:
+        if ev.kind is EvidenceKind.ASSISTANT_COMMIT:
+            if ev.location.commit not in kept:
+                continue
+            inner = ev.attributes.get("assistant")
+            if isinstance(inner, Mapping):
+                ev = replace(
+                    ev,
+                    attributes={
+                        **ev.attributes,
+                        "assistant": _cap_payload(inner, None, BOM_MAX_COMMIT_PATHS),
+                    },
+                )
+        evidence.append(ev)
+    return replace(
+        comp,
+        properties={**comp.properties, "assistant": capped},
+        evidence=tuple(evidence),
+    )
+
+
 def build_bom(inventory: Inventory) -> Bom:
     """The cyclonedx-python-lib Bom of an inventory (without modelCard, see ``write_bom``)."""
-    comps = sorted(inventory.components, key=lambda c: c.id)
+    comps = sorted((bom_view(c) for c in inventory.components), key=lambda c: c.id)
     services = [s for s in (_service(c) for c in comps) if s is not None]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -48,6 +48,14 @@ Attribute conventions (``Evidence.attributes``), read by :mod:`gate.resolve.asse
 ``name``, ``group``, ``version``, ``purl``
     display identity hints (SDK dependencies, datasets); also ``version_spec``, ``scope``,
     ``locked``, ``ecosystem`` for dependencies.
+``assistant``
+    for coding assistants: ``{vendor, product, kind, models, endpoints, providers, commits:
+    [{sha, date, author, trailer, signals, reviewed_by, paths, merge?}], path_counts,
+    configs, attribution_off}`` (merged per component by :mod:`gate.resolve.assemble`).
+
+Scan-level facts (what was read, what could not be) are not evidence: a source records them
+on ``ctx.facts`` (a note for people, a JSON property for policies), and the pipeline copies
+them into ``Inventory.notes`` and ``Inventory.properties``.
 """
 
 from __future__ import annotations
@@ -56,8 +64,27 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from gate.discover.tree import Tree
-from gate.model import Evidence
+from gate.model import JSON, Evidence
 from gate.progress import NullObserver, Observer
+
+
+@dataclass(slots=True)
+class ScanFacts:
+    """Facts about the scan itself that sources report: notes and JSON properties."""
+
+    notes: list[str] = field(default_factory=list)
+    properties: dict[str, JSON] = field(default_factory=dict)
+
+    def note(self, text: str) -> None:
+        """A sentence for people (shown by the CLI, kept in the BOM's metadata)."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def set(self, key: str, value: JSON) -> None:
+        """A fact for policies (``Inventory.properties[key]``); a key is set once per scan."""
+        if key in self.properties and self.properties[key] != value:
+            raise ValueError(f"scan fact {key!r} set twice with different values")
+        self.properties[key] = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +98,8 @@ class DiscoverContext:
     hash_workers: int = 0
     """Threads for hashing weight files; 0 picks the number of cores."""
     observer: Observer = field(default_factory=NullObserver)
+    facts: ScanFacts = field(default_factory=ScanFacts)
+    """Where sources record scan-level facts (the context is frozen, the facts are not)."""
 
 
 DiscoverFn = Callable[[Tree, DiscoverContext], Iterator[Evidence]]

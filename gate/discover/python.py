@@ -806,13 +806,13 @@ class Analyser:
         container = expr.value
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str | int)):
             # ROUTES[task] with a key only known at run time: any value of the table.
-            out: list[Val] = []
+            anywhere: list[Val] = []
             if isinstance(container, ast.Name):
                 for value, where in self._lookup(container.id, scope):
                     if isinstance(value, ast.Dict):
                         for v in value.values:
-                            out += self.values(v, where, "dict-entry", depth + 1)
-            return out
+                            anywhere += self.values(v, where, "dict-entry", depth + 1)
+            return anywhere
         candidates: list[tuple[ast.expr, Scope]] = []
         if isinstance(container, ast.Name):
             candidates = self._lookup(container.id, scope)

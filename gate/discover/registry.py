@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gate.discover import configs, dependencies, javascript, modelcards, python
+from gate.discover import assistants, configs, dependencies, javascript, modelcards, python
 from gate.discover.base import DiscoverFn
 
 SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
@@ -11,5 +11,6 @@ SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
     ("javascript", javascript.discover),
     ("configs", configs.discover),
     ("dependencies", dependencies.discover),
+    ("assistants", assistants.discover),
 )
 """(name, discover function) pairs; a test checks every module in the package is listed."""

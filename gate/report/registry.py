@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from gate.report import github, html, junit, markdown, sarif, summary
 from gate.report.base import Render
 
-FORMATS: dict[str, Render] = {}
+FORMATS: dict[str, Render] = {
+    github.NAME: github.render,
+    html.NAME: html.render,
+    junit.NAME: junit.render,
+    markdown.NAME: markdown.render,
+    sarif.NAME: sarif.render,
+    summary.NAME: summary.render,
+}
 """Format name → pure renderer; each format module adds one line here."""

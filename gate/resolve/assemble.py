@@ -402,11 +402,16 @@ def _merge_extra(ordered: Sequence[Evidence]) -> dict[str, Any]:
 
 
 def _merge_assistant(ordered: Sequence[Evidence]) -> dict[str, Any]:
-    """Combine the assistant payloads of commit and config evidence into one."""
+    """Combine the assistant payloads of commit and config evidence into one.
+
+    Commits are kept once per sha (sorted by sha), path counts are summed, lists of strings
+    (models, endpoints, providers, configs, attribution_off) are unioned and sorted, and
+    for any other key the most confident evidence's value wins.
+    """
     merged: dict[str, Any] = {}
+    lists: dict[str, set[str]] = defaultdict(set)
     commits: dict[str, Any] = {}
     path_counts: dict[str, int] = defaultdict(int)
-    configs: list[str] = []
     for ev in ordered:
         payload = ev.attributes.get("assistant")
         if not isinstance(payload, Mapping):
@@ -419,19 +424,22 @@ def _merge_assistant(ordered: Sequence[Evidence]) -> dict[str, Any]:
             elif key == "path_counts" and isinstance(value, Mapping):
                 for path, count in value.items():
                     path_counts[str(path)] += int(count)
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                lists[key].update(value)
             elif key not in merged and value not in (None, "", [], {}):
                 merged[key] = value
-        if ev.kind is EvidenceKind.ASSISTANT_CONFIG and ev.location.path not in configs:
-            configs.append(ev.location.path)
-    if not merged and not commits and not configs:
+        if ev.kind is EvidenceKind.ASSISTANT_CONFIG and ev.location.path:
+            lists["configs"].add(ev.location.path)
+    if not merged and not commits and not any(lists.values()):
         return {}
+    for key in sorted(lists):
+        if lists[key]:
+            merged[key] = sorted(lists[key])
     if commits:
         merged["commits"] = [commits[sha] for sha in sorted(commits)]
         merged["commit_count"] = len(commits)
     if path_counts:
         merged["path_counts"] = {p: path_counts[p] for p in sorted(path_counts)}
-    if configs:
-        merged["configs"] = sorted(configs)
     return merged
 
 
