@@ -31,6 +31,11 @@ NAME = "javascript"
 SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 _MAX_DEPTH = 8
 _MAX_VALUES = 16
+_MAX_BINDINGS = 8
+"""A name bound more often than this (minified code reuses ``e``, ``t``...) is unknown."""
+_MINIFIED_LINE = 1000
+_BUDGET = 20_000
+"""Value look-ups one file may cost: a bound on pathological code, far above real files."""
 _WRAPPERS = frozenset(
     {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"}
     | {"await_expression", "type_assertion"}
@@ -78,7 +83,10 @@ def needles() -> tuple[bytes, ...]:
 @cache
 def _strong() -> ahocorasick_rs.BytesAhoCorasick:
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
-    return ahocorasick_rs.BytesAhoCorasick(sorted(w.encode() for w in words if len(w) >= 4))
+    return ahocorasick_rs.BytesAhoCorasick(
+        sorted(w.encode() for w in words if len(w) >= 4),
+        matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
+    )
 
 
 @cache
@@ -116,6 +124,9 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     if not _strong().find_matches_as_indexes(data) and not refs.model_literal_regex().search(data):
         return scanning.Outcome()
     suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel else ".js"
+    if len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE:
+        # A bundle (vendor code, mangled names): data flow means nothing in it.
+        return scanning.Outcome(skipped=[(rel, "minified or bundled JavaScript: not parsed")])
     parser = tree_sitter.Parser(_language(suffix))
     syntax = parser.parse(data)
     if syntax.root_node.has_error and _error_share(syntax.root_node) > 0.5:
@@ -191,6 +202,7 @@ class _Analyser:
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[tree_sitter.Node, CallSpec, str]] = []
         self._guard: set[str] = set()
+        self._budget = _BUDGET
 
     # ---- index ----
 
@@ -374,8 +386,9 @@ class _Analyser:
         self, node: tree_sitter.Node | None, flow: str = "literal", depth: int = 0
     ) -> list[_Val]:
         node = _unwrap(node)
-        if node is None or depth > _MAX_DEPTH:
+        if node is None or depth > _MAX_DEPTH or self._budget <= 0:
             return []
+        self._budget -= 1
         return self._values(node, flow, depth)[:_MAX_VALUES]
 
     def _values(self, node: tree_sitter.Node, flow: str, depth: int) -> list[_Val]:
@@ -439,9 +452,13 @@ class _Analyser:
         self._guard.add(name)
         try:
             out: list[_Val] = []
-            for value in self.values_of.get(name, []):
+            bound = self.values_of.get(name, [])
+            defaults = self.params.get(name, [])
+            if len(bound) + len(defaults) > _MAX_BINDINGS:
+                return []
+            for value in bound:
                 out += self.values(value, "variable", depth + 1)
-            for default in self.params.get(name, []):
+            for default in defaults:
                 out += self.values(default, "parameter-default", depth + 1)
             return out
         finally:
@@ -480,7 +497,10 @@ class _Analyser:
             self._guard.add(name)
             try:
                 out: list[tree_sitter.Node] = []
-                for value in self.values_of.get(name, []):
+                bound = self.values_of.get(name, [])
+                if len(bound) > _MAX_BINDINGS:
+                    return []
+                for value in bound:
                     out += self._objects(value, depth + 1)
                 return out
             finally:
@@ -757,7 +777,10 @@ class _Analyser:
         try:
             out: list[_Client] = []
             other = False
-            for value in self.values_of.get(name, []):
+            bound = self.values_of.get(name, [])
+            if len(bound) > _MAX_BINDINGS:
+                return []
+            for value in bound:
                 got = self._clients(value, depth + 1)
                 if got is None:
                     other = True

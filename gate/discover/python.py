@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +32,8 @@ NAME = "python"
 SUFFIXES = (".py", ".pyw")
 _MAX_DEPTH = 8
 _MAX_VALUES = 16
+_BUDGET = 20_000
+"""Value look-ups one module may cost: a bound on pathological code, far above real files."""
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
 _FIELD_CALLS = ("Field", "field", "pydantic.Field", "dataclasses.field", "attr.ib", "attrs.field")
 
@@ -107,16 +110,20 @@ class CallTable:
     clients: Mapping[str, ClientFamily]
     exact: Mapping[str, CallSpec]
     globs: tuple[tuple[str, CallSpec], ...]
+    _memo: dict[str, CallSpec | None] = field(default_factory=dict, compare=False)
 
     def lookup(self, qualname: str) -> CallSpec | None:
-        """The first entry matching a qualified call name."""
+        """The first entry matching a qualified call name (memoised: names repeat)."""
+        if qualname in self._memo:
+            return self._memo[qualname]
         hit = self.exact.get(qualname)
-        if hit is not None:
-            return hit
-        for pattern, spec in self.globs:
-            if fnmatch.fnmatchcase(qualname, pattern):
-                return spec
-        return None
+        if hit is None:
+            hit = next(
+                (spec for pattern, spec in self.globs if fnmatch.fnmatchcase(qualname, pattern)),
+                None,
+            )
+        self._memo[qualname] = hit
+        return hit
 
 
 def load_table(name: str) -> CallTable:
@@ -197,7 +204,10 @@ def needles() -> tuple[bytes, ...]:
 
 @cache
 def _strong() -> ahocorasick_rs.BytesAhoCorasick:
-    return ahocorasick_rs.BytesAhoCorasick(sorted(w.encode() for w in strong_needles(table())))
+    return ahocorasick_rs.BytesAhoCorasick(
+        sorted(w.encode() for w in strong_needles(table())),
+        matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
+    )
 
 
 def worth_parsing(data: bytes) -> bool:
@@ -231,7 +241,9 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     try:
         module = ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        return scanning.Outcome(skipped=[(rel, f"not Python 3 (line {exc.lineno}): {exc.msg}")])
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        reason = f"not parseable by Python {version} (line {exc.lineno}): {exc.msg}"
+        return scanning.Outcome(skipped=[(rel, reason)])
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
     lines = text.splitlines()
@@ -336,6 +348,8 @@ class Analyser:
         self.keyword_sites: list[tuple[ast.Call, ast.keyword, Scope]] = []
         self.generic_assigns: list[tuple[str, ast.expr, Scope]] = []
         self._guard: set[tuple[int, str]] = set()
+        self._budget = _BUDGET
+        self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
 
     # ---- pass 1: index ----
 
@@ -539,8 +553,9 @@ class Analyser:
         self, expr: ast.expr, scope: Scope, flow: str = "literal", depth: int = 0
     ) -> list[Val]:
         """The string values an expression may take, as far as one module tells."""
-        if depth > _MAX_DEPTH:
+        if depth > _MAX_DEPTH or self._budget <= 0:
             return []
+        self._budget -= 1
         out = self._values(expr, scope, flow, depth)
         return out[:_MAX_VALUES]
 
@@ -641,18 +656,14 @@ class Analyser:
             out += self.values(default, fn.parent or fn, "parameter-default", depth + 1)
         if fn.kind != "function" or not isinstance(fn.node, ast.FunctionDef | ast.AsyncFunctionDef):
             return out
-        # Call sites of this function in the module that pass the argument.
+        # Call sites of this function in the module that pass the argument; only for a name
+        # defined once (eighty adapter classes each with a load_model() say nothing useful).
+        if len(self.functions.get(fn.name, ())) != 1:
+            return out
         index = fn.param_order.index(name) if name in fn.param_order else None
         is_method = fn.parent is not None and fn.parent.kind == "class"
-        for call, scope in self.calls:
+        for call, scope in self._calls_by_name().get(fn.name, []):
             callee = call.func
-            called = (
-                callee.id
-                if isinstance(callee, ast.Name)
-                else (callee.attr if isinstance(callee, ast.Attribute) else None)
-            )
-            if called != fn.name:
-                continue
             arg: ast.expr | None = None
             for kw in call.keywords:
                 if kw.arg == name:
@@ -664,6 +675,17 @@ class Analyser:
             if arg is not None:
                 out += self.values(arg, scope, "call-argument", depth + 1)
         return out
+
+    def _calls_by_name(self) -> dict[str, list[tuple[ast.Call, Scope]]]:
+        if self._by_name is None:
+            self._by_name = {}
+            for call, scope in self.calls:
+                func = call.func
+                if isinstance(func, ast.Name):
+                    self._by_name.setdefault(func.id, []).append((call, scope))
+                elif isinstance(func, ast.Attribute):
+                    self._by_name.setdefault(func.attr, []).append((call, scope))
+        return self._by_name
 
     def _attr_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> list[Val]:
         cls = self._class_of(expr.value, scope, depth)

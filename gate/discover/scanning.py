@@ -9,11 +9,12 @@ per core), each reading, filtering and analysing its share.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import platform
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import ahocorasick_rs
@@ -25,8 +26,9 @@ from gate.progress import NullObserver, Observer
 MAX_SOURCE_BYTES = 2_000_000
 """Source files above this size (minified bundles, generated code) are skipped, and say so."""
 
-PARALLEL_MIN_FILES = 1500
-"""Below this many files the pool costs more than it saves."""
+PARALLEL_MIN_BYTES = 200_000
+"""Below this many bytes of candidates to parse, a process pool costs more than it saves."""
+_BATCH_BYTES = 48_000
 
 
 @dataclass(slots=True)
@@ -46,7 +48,9 @@ _AUTOMATA: dict[tuple[bytes, ...], ahocorasick_rs.BytesAhoCorasick] = {}
 def _automaton(needles: tuple[bytes, ...]) -> ahocorasick_rs.BytesAhoCorasick:
     found = _AUTOMATA.get(needles)
     if found is None:
-        found = ahocorasick_rs.BytesAhoCorasick(list(needles))
+        found = ahocorasick_rs.BytesAhoCorasick(
+            list(needles), matchkind=ahocorasick_rs.MatchKind.LeftmostFirst
+        )
         _AUTOMATA[needles] = found
     return found
 
@@ -80,28 +84,13 @@ def _read(abspath: str, limit: int) -> bytes | None:
     return None if size > limit else b"".join(parts)
 
 
-_Chunk = tuple[tuple[tuple[str, str], ...], tuple[bytes, ...], Analyser, int]
-
-
-def _run_chunk(chunk: _Chunk) -> tuple[list[Evidence], list[tuple[str, str]], int]:
-    files, needles, analyse, limit = chunk
-    automaton = _automaton(needles)
+def _analyse_many(
+    chunk: tuple[tuple[tuple[str, bytes], ...], Analyser],
+) -> tuple[list[Evidence], list[tuple[str, str]]]:
+    files, analyse = chunk
     found: list[Evidence] = []
     skipped: list[tuple[str, str]] = []
-    candidates = 0
-    for rel, abspath in files:
-        try:
-            data = _read(abspath, limit)
-        except OSError as exc:
-            skipped.append((rel, f"cannot read: {exc.strerror}"))
-            continue
-        if data is None:
-            if needles and automaton.find_matches_as_indexes(_head(abspath)):
-                skipped.append((rel, f"larger than {limit} bytes: not parsed"))
-            continue
-        if needles and not automaton.find_matches_as_indexes(data):
-            continue
-        candidates += 1
+    for rel, data in files:
         try:
             outcome = analyse(rel, data)
         except Exception as exc:  # a bug must not hide the rest of the tree
@@ -109,7 +98,7 @@ def _run_chunk(chunk: _Chunk) -> tuple[list[Evidence], list[tuple[str, str]], in
             continue
         found.extend(outcome.evidence)
         skipped.extend(outcome.skipped)
-    return found, skipped, candidates
+    return found, skipped
 
 
 def _head(abspath: str) -> bytes:
@@ -143,6 +132,19 @@ class ScanStats:
     candidates: int
 
 
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _pool() -> ProcessPoolExecutor:
+    """One pool of workers for the whole process, made on first need and reused by every
+    source (forking a pool per source would cost more than small trees take to parse)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ProcessPoolExecutor(max_workers=workers(), mp_context=_pool_context())
+        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+    return _POOL
+
+
 def scan(
     tree: Tree,
     files: Sequence[TreeFile],
@@ -153,31 +155,49 @@ def scan(
     limit: int = MAX_SOURCE_BYTES,
     parallel: bool | None = None,
 ) -> tuple[list[Evidence], ScanStats]:
-    """Analyse the files that contain a needle (all files when ``needles`` is empty)."""
+    """Analyse the files that contain a needle (all files when ``needles`` is empty).
+
+    Reading and filtering stay in this process (a few microseconds a file). Candidates are
+    batched; once enough bytes wait to be parsed to pay for it, batches go to the worker
+    pool while this process keeps reading, so reading and parsing overlap.
+    """
     obs = observer or NullObserver()
-    pairs = tuple((f.rel, str(f.abspath)) for f in files)
-    needle_tuple = tuple(needles)
-    n_workers = workers()
-    use_pool = (
-        parallel if parallel is not None else len(pairs) >= PARALLEL_MIN_FILES and n_workers > 1
-    )
-    results: list[tuple[list[Evidence], list[tuple[str, str]], int]] = []
-    if not use_pool:
-        results.append(_run_chunk((pairs, needle_tuple, analyse, limit)))
-    else:
-        n_chunks = n_workers * 4
-        size = -(-len(pairs) // n_chunks)
-        chunks = [
-            (pairs[i : i + size], needle_tuple, analyse, limit) for i in range(0, len(pairs), size)
-        ]
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context()) as pool:
-            results.extend(pool.map(_run_chunk, chunks))
-    found: list[Evidence] = []
+    automaton = _automaton(tuple(needles)) if needles else None
+    use_pool = parallel if parallel is not None else workers() > 1
+    pending: list[tuple[str, bytes]] = []
+    pending_bytes = 0
+    futures: list[Future[tuple[list[Evidence], list[tuple[str, str]]]]] = []
+    results: list[tuple[list[Evidence], list[tuple[str, str]]]] = []
     candidates = 0
-    for evidence, skipped, count in results:
+    for tf in files:
+        try:
+            data = _read(str(tf.abspath), limit)
+        except OSError as exc:
+            tree.skip(tf.rel, f"cannot read: {exc.strerror}")
+            continue
+        if data is None:
+            if automaton is None or automaton.find_matches_as_indexes(_head(str(tf.abspath))):
+                tree.skip(tf.rel, f"larger than {limit} bytes: not parsed")
+            continue
+        if automaton is not None and not automaton.find_matches_as_indexes(data):
+            continue
+        candidates += 1
+        pending.append((tf.rel, data))
+        pending_bytes += len(data)
+        started = bool(futures) or pending_bytes >= PARALLEL_MIN_BYTES
+        if use_pool and started and pending_bytes >= _BATCH_BYTES:
+            futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse)))
+            pending, pending_bytes = [], 0
+    if pending:
+        if use_pool and futures:
+            futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse)))
+        else:
+            results.append(_analyse_many((tuple(pending), analyse)))
+    results.extend(f.result() for f in futures)
+    found: list[Evidence] = []
+    for evidence, skipped in results:
         found.extend(evidence)
-        candidates += count
         for rel, reason in skipped:
             tree.skip(rel, reason)
-    obs.advance(len(pairs))
-    return found, ScanStats(files=len(pairs), candidates=candidates)
+    obs.advance(len(files))
+    return found, ScanStats(files=len(files), candidates=candidates)
