@@ -201,3 +201,21 @@ def test_parallel_and_serial_scans_agree(tmp_path: Path) -> None:
     key = sorted((ev.location.path, ev.identity) for ev in serial)
     assert key == sorted((ev.location.path, ev.identity) for ev in pooled)
     assert len(key) == 10
+
+
+def test_kwargs_dict_built_item_by_item() -> None:
+    # lightrag's nvidia_openai_embed: the endpoint reaches the client through **kwargs.
+    found = scan(
+        """
+        from openai import AsyncOpenAI
+        async def embed(texts, model="nvidia/nv-embedqa-e5-v5", base_url="https://integrate.api.nvidia.com/v1"):
+            kwargs = {}
+            if base_url is not None:
+                kwargs["base_url"] = base_url
+            client = AsyncOpenAI(**kwargs)
+            return await client.embeddings.create(model=model, input=texts)
+        """
+    )
+    assert [(ev.identity, ev.attributes["host"]) for ev in found] == [
+        ("api:nvidia/nvidia/nv-embedqa-e5-v5", "integrate.api.nvidia.com")
+    ]

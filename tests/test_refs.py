@@ -201,3 +201,22 @@ def test_code_and_config_sources_are_registered_under_their_module_names() -> No
     for module in ("python", "javascript", "configs", "dependencies"):
         assert module in {m.name for m in pkgutil.iter_modules(gate.discover.__path__)}
         assert registered[module].__module__ == f"gate.discover.{module}"
+
+
+@pytest.mark.parametrize(
+    ("value", "identity"),
+    [
+        ("qwen2.5:7b", "ollama:qwen2.5:7b"),
+        ("openai:gpt-4o-mini", "api:openai/gpt-4o-mini"),
+        (
+            "anthropic.claude-3-5-sonnet-20240620-v1:0",
+            "api:bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        ),
+        ("qwen-max", "api:alibaba/qwen-max"),
+    ],
+)
+def test_config_values_seen_in_real_apps(value: str, identity: str) -> None:
+    # gpt-researcher writes "openai:gpt-4o-mini"; mem0 Bedrock ids end in ":0"; an Ollama
+    # tag on a Qwen name is an Ollama model, not Alibaba's API.
+    ref = refs.resolve(value, refs.RefContext(family="config"))
+    assert ref is not None and ref.identity == identity

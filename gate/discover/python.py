@@ -348,6 +348,7 @@ class Analyser:
         self.keyword_sites: list[tuple[ast.Call, ast.keyword, Scope]] = []
         self.generic_assigns: list[tuple[str, ast.expr, Scope]] = []
         self._guard: set[tuple[int, str]] = set()
+        self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}
         self._budget = _BUDGET
         self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
 
@@ -458,6 +459,14 @@ class Analyser:
         if isinstance(target, ast.Name):
             scope.assigns.setdefault(target.id, []).append(value)
             self.generic_assigns.append((target.id, value, scope))
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and isinstance(target.slice, ast.Constant)
+            and isinstance(target.slice.value, str)
+        ):
+            # kwargs["base_url"] = url: read back when kwargs is passed as **kwargs.
+            self.item_sets.setdefault((target.value.id, target.slice.value), []).append(value)
         elif isinstance(target, ast.Attribute):
             owner = target.value
             if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
@@ -897,6 +906,9 @@ class Analyser:
     def _dict_entry(self, expr: ast.expr, key: str) -> ast.expr | None:
         targets: list[ast.expr] = [expr]
         if isinstance(expr, ast.Name):
+            assigned = self.item_sets.get((expr.id, key))
+            if assigned:
+                return assigned[0]
             targets = [v for scope in self.scopes.values() for v in scope.assigns.get(expr.id, [])]
         for target in targets:
             if isinstance(target, ast.Dict):

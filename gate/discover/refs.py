@@ -193,6 +193,12 @@ _OLLAMA_NAME = re.compile(
     r"^[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?(?::[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 )
 _OLLAMA_TAGGED = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?:[A-Za-z0-9._-]+$")
+# Bedrock model ids: vendor.model[-version][:n], optionally behind a cross-region prefix.
+_BEDROCK_ID = re.compile(
+    r"^(?:(?:us|eu|apac|global|us-gov)\.)?"
+    r"(?:anthropic|amazon|meta|cohere|ai21|mistral|stability|deepseek|qwen|writer|openai)"
+    r"\.[a-z0-9][\w.-]*(?::\d+)?$"
+)
 _BARE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _WEIGHT_EXT = re.compile(
     r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|pkl|onnx|h5|keras|tflite|pb|json|yaml|yml)$",
@@ -528,10 +534,17 @@ def _config_value(value: str, ctx: RefContext) -> Ref | None:
     repo = _hf_repo(value, allow_bare=False)
     if repo is not None:
         return _hf_ref(repo, ctx)
+    if _BEDROCK_ID.match(value):
+        return hosted(value, replace(ctx, provider="bedrock"))
+    colon = _split_prefix(value, ":")
+    if colon is not None and provider_alias(colon[0]) not in (None, "ollama"):
+        # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model, gpt-researcher configs)
+        return _provider_colon(value, replace(ctx, provider_hint=None))
+    if _OLLAMA_TAGGED.match(value):
+        # "qwen2.5:7b": a tag is Ollama's spelling; hosted API names carry none.
+        return _ollama_ref(value, ctx)
     if apimodels.lookup(value) is not None:
         return hosted(value, replace(ctx, provider=None))
-    if _OLLAMA_TAGGED.match(value):
-        return _ollama_ref(value, ctx)
     return None
 
 
