@@ -525,11 +525,14 @@ def _config_value(value: str, ctx: RefContext) -> Ref | None:
     if url is not None:
         return _hf_ref(url[0], replace(ctx, revision=ctx.revision or url[1]))
     split = _split_prefix(value, "/")
-    if split is not None and split[0] in providers().litellm:
-        # litellm strings ("deepseek/deepseek-chat", "bedrock/anthropic.claude-...:0");
-        # "openai" is also a Hub organisation: "openai/whisper-large-v3" stays a Hub id.
-        if split[0] != "openai" or ("/" not in split[1] and apimodels.lookup(split[1])):
-            return _litellm(value, ctx)
+    # litellm strings ("deepseek/deepseek-chat", "bedrock/anthropic.claude-...:0"); "openai"
+    # is also a Hub organisation: "openai/whisper-large-v3" stays a Hub id.
+    if (
+        split is not None
+        and split[0] in providers().litellm
+        and (split[0] != "openai" or ("/" not in split[1] and apimodels.lookup(split[1])))
+    ):
+        return _litellm(value, ctx)
     repo = _hf_repo(value, allow_bare=False)
     if repo is not None:
         return _hf_ref(repo, ctx)
