@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench sbom clean
+.PHONY: demo test lint typecheck pytest bench bench-tools sbom clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,11 +45,19 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) bench-tools
 	$(BIN)/python bench/hash_weights.py
-	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/scan_code.py
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/policy_eval.py
+	$(BIN)/python bench/reports.py
+
+# ripgrep, the yardstick of bench/scan_code.py: the PyPI "ripgrep" wheel ships the rg binary
+# (pip picks the newest version with a wheel for this platform); apt is the fallback.
+bench-tools: $(STAMP)
+	@test -x $(BIN)/rg || command -v rg >/dev/null || \
+	  $(BIN)/python -m pip install --quiet --only-binary :all: ripgrep || \
+	  (apt-get update -qq && apt-get install -y -qq ripgrep)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -2,8 +2,9 @@
 
 ``hf:<org>/<name>@<revision|unpinned>``, ``api:<provider>/<model>``,
 ``ollama:<name>:<tag>``, ``file:sha256:<hex>``, ``assistant:<vendor>/<product>``,
-``dataset:hf:<org>/<name>``, ``modelscope:<org>/<name>@<rev>``, ``local:<path>`` (a model
-directory in the tree with no hub id), ``pkg:<purl-type>/<name>`` (SDKs).
+``dataset:hf:<org>/<name>``, ``dataset:modelscope:<org>/<name>``,
+``modelscope:<org>/<name>@<rev>``, ``local:<path>`` (a model directory in the tree with no
+hub id), ``pkg:<purl-type>/<name>`` (SDKs).
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ def hf_dataset(repo_id: str) -> ComponentId:
 def modelscope(repo_id: str, revision: str | None = None) -> ComponentId:
     """A ModelScope model (a hub hosted in CN)."""
     return ComponentId(f"modelscope:{repo_id}@{revision or UNPINNED}")
+
+
+def modelscope_dataset(repo_id: str) -> ComponentId:
+    """A ModelScope dataset."""
+    return ComponentId(f"dataset:modelscope:{repo_id}")
 
 
 def api(provider: str, model: str) -> ComponentId:

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# tests/corpus holds labelled inputs for the discovery corpus test (its "tests" are data).
+collect_ignore = ["corpus"]
+
 
 @pytest.fixture(autouse=True)
 def _hermetic(

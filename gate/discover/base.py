@@ -42,9 +42,28 @@ Attribute conventions (``Evidence.attributes``), read by :mod:`gate.resolve.asse
 ``model_dir``
     for weight files: the POSIX path of the model folder they belong to, if any.
 ``host``, ``base_url``, ``provider``
-    for hosted calls: where the call goes and the SDK's provider.
+    for hosted calls: where the call goes (``host``: the serving host, from the written base
+    URL, else the SDK's default host; absent when the endpoint is set by an expression the
+    scan cannot read) and the provider key (``api:<provider>/...``).
+``host_source``, ``base_url_expr``, ``region``
+    how ``host`` was learned (``base_url``, ``sdk-default``, ``region``,
+    ``model-provider-default``); the endpoint expression when not a constant; a cloud region.
+``sdk``, ``call``, ``argument``, ``flow``, ``used_at``
+    code references: the SDK, the call recognised, the argument, how the value reached it
+    (``literal``, ``module-constant``, ``parameter-default``, ``env-default``, ...), and the
+    call sites (``line:column``) when the literal is written elsewhere.
+``env_var``, ``key``, ``partial``, ``scope``
+    the environment variable whose default this is; the config key; True when part of the
+    value is unknown (``*`` in the identity); ``test``/``docs`` for paths read only with
+    ``--include-tests``.
+``pinned``
+    hub references: whether the revision is a full commit sha.
+``weights_path``
+    a reference to a file or folder of the tree (Modelfile ``FROM ./x.gguf``, DVC outputs):
+    assembly joins it to the component that file is.
 ``name``, ``group``, ``version``, ``purl``
-    display identity hints (SDK dependencies, datasets).
+    display identity hints (SDK dependencies, datasets); also ``version_spec``, ``scope``,
+    ``locked``, ``ecosystem`` for dependencies.
 ``assistant``
     for coding assistants: ``{vendor, product, kind, models, endpoints, providers, commits:
     [{sha, date, author, trailer, signals, reviewed_by, paths, merge?}], path_counts,

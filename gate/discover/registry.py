@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from gate.discover import assistants, modelcards, weights
+from gate.discover import (
+    assistants,
+    configs,
+    dependencies,
+    javascript,
+    modelcards,
+    python,
+    weights,
+)
 from gate.discover.base import DiscoverFn
 
 SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
     ("modelcards", modelcards.discover),
+    ("python", python.discover),
+    ("javascript", javascript.discover),
+    ("configs", configs.discover),
+    ("dependencies", dependencies.discover),
     ("assistants", assistants.discover),
     ("weights", weights.discover),
 )

@@ -102,6 +102,35 @@ def _owning_dir(path: str, dirs: Mapping[str, ComponentId]) -> str | None:
     return None
 
 
+def _attach_to_weights(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """Re-key references to a file or folder of the tree (``FROM ./x.gguf`` in a Modelfile,
+    a DVC output: attribute ``weights_path``) to the component that file already is."""
+    owners: dict[str, ComponentId] = {}
+    for ev in evidence:
+        if ev.kind is EvidenceKind.WEIGHT_FILE:
+            owners.setdefault(ev.location.path, ev.identity)
+        model_dir = ev.attributes.get("model_dir")
+        if ev.kind is EvidenceKind.MODEL_CARD and isinstance(model_dir, str):
+            owners.setdefault(model_dir, ev.identity)
+    out: list[Evidence] = []
+    for ev in evidence:
+        target = ev.attributes.get("weights_path")
+        owner = owners.get(target) if isinstance(target, str) else None
+        if owner is not None and owner != ev.identity and ev.kind is not EvidenceKind.WEIGHT_FILE:
+            ev = Evidence(
+                source=ev.source,
+                kind=ev.kind,
+                identity=owner,
+                role=ev.role,
+                as_written=ev.as_written,
+                location=ev.location,
+                confidence=ev.confidence,
+                attributes=ev.attributes,
+            )
+        out.append(ev)
+    return out
+
+
 def assemble(
     evidence: Iterable[Evidence],
     project: Project,
@@ -113,7 +142,7 @@ def assemble(
 ) -> Inventory:
     """Merge evidence into an Inventory, sorted by component id."""
     grouped: dict[ComponentId, list[Evidence]] = defaultdict(list)
-    for ev in _attach_to_model_dirs(list(evidence)):
+    for ev in _attach_to_weights(_attach_to_model_dirs(list(evidence))):
         grouped[ev.identity].append(ev)
     components = tuple(build_component(cid, grouped[cid]) for cid in sorted(grouped))
     return Inventory(

@@ -1,0 +1,855 @@
+"""Configs that name models: YAML, JSON, TOML, INI, ``.env``; serving containers; notebooks.
+
+* Keys that name a model (``model``, ``EMBEDDING_MODEL``, ``repo_id``...; see
+  ``data/conventions.yaml``) are read with their siblings and parents: a ``provider`` or
+  ``base_url`` next to the model, or a parent key naming a provider, decides the identity
+  (medium confidence). LiteLLM proxy ``model_list`` entries read ``litellm_params``.
+* Containers (docker-compose services, Kubernetes pods, Helm values, Dockerfiles) running
+  vLLM, TGI, TEI, SGLang, llama.cpp or Ollama: their ``--model`` arguments, model
+  environment variables and ``ollama pull`` commands (high confidence).
+* Ollama ``Modelfile`` ``FROM``/``ADAPTER``; MLflow ``MLmodel``; DVC ``.dvc`` outputs and
+  imports; Jupyter notebooks, whose code cells are read as Python (location = cell and line)
+  and whose ``!`` lines as shell commands.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import fnmatch
+import json
+import posixpath
+import re
+import shlex
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import yaml
+
+from gate import identity
+from gate.discover import python, refs, scanning
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
+from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
+
+NAME = "configs"
+_NOTEBOOK_LIMIT = 20_000_000
+_SKIP_JSON = frozenset(
+    {"package.json", "package-lock.json", "composer.json", "composer.lock", "tsconfig.json"}
+    | {"jsconfig.json", ".eslintrc.json", "renovate.json", ".babelrc", "Pipfile.lock"}
+)
+_NEEDLES = (
+    "model", "Model", "MODEL", "llm", "LLM", "repo_id", "deployment_name", "azure_deployment",
+    "DEPLOYMENT", "ollama", "vllm",
+    "text-generation-inference", "text-embeddings-inference", "sglang", "llama.cpp",
+    "huggingface", "hf.co", "source_model_name", "base_url", "BASE_URL", "api_base", "baseURL",
+)  # fmt: skip
+
+
+def _kind(tf: TreeFile) -> str | None:
+    name = tf.name
+    lower = name.lower()
+    suffix = tf.suffix
+    if suffix == ".ipynb":
+        return "notebook"
+    if name == "Modelfile" or lower.endswith(".modelfile") or name.startswith("Modelfile."):
+        return "modelfile"
+    if suffix == ".dvc":
+        return "dvc"
+    if name == "MLmodel":
+        return "mlmodel"
+    if (
+        name in ("Dockerfile", "Containerfile")
+        or name.startswith("Dockerfile.")
+        or (lower.endswith(".dockerfile"))
+    ):
+        return "dockerfile"
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        return "dotenv"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix in (".json", ".jsonc") and name not in _SKIP_JSON:
+        return "json"
+    if suffix == ".toml" and name not in ("Cargo.lock", "poetry.lock", "uv.lock"):
+        return "toml"
+    if suffix in (".ini", ".cfg"):
+        return "ini"
+    return None
+
+
+def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
+    """Yield model references found in the tree's configs, containers and notebooks."""
+    pooled: list[TreeFile] = []
+    local: list[tuple[TreeFile, str]] = []
+    for tf in tree.files:
+        kind = _kind(tf)
+        if kind is None or not (ctx.include_tests or refs.path_scope(tf.rel) is None):
+            continue
+        if kind in ("modelfile", "dvc"):
+            local.append((tf, kind))
+        else:
+            pooled.append(tf)
+    ctx.observer.stage("configs", len(pooled) + len(local))
+    found, _ = scanning.scan(
+        tree, pooled, tuple(n.encode() for n in _NEEDLES), analyse_file, observer=ctx.observer
+    )
+    rels = {f.rel for f in tree.files}
+    for tf, kind in local:
+        try:
+            text = tf.read_text(1_000_000)
+        except OSError as exc:
+            tree.skip(tf.rel, f"cannot read: {exc.strerror}")
+            continue
+        if text is None:
+            tree.skip(tf.rel, "larger than 1000000 bytes: not read")
+            continue
+        reader = _modelfile if kind == "modelfile" else _dvc
+        outcome = reader(tf.rel, text, rels)
+        found.extend(refs.with_scope(outcome.evidence, refs.path_scope(tf.rel)))
+        for rel, reason in outcome.skipped:
+            tree.skip(rel, reason)
+    ctx.observer.done()
+    yield from refs.dedupe(found)
+
+
+# A config is parsed only when a key that can name a model or an endpoint is assigned in it,
+# or it runs a model server or fetches a model (the needles alone also match prose).
+_WORTH = re.compile(
+    rb"(?i)[\w.-]*(?:model|llm|deployment|repo_id|base_?url|api_base)[\w.-]*[\"']?\s*[:=]"
+    rb"|ollama|vllm|text-generation-inference|text-embeddings-inference|sglang|llama\.cpp"
+    rb"|huggingface-cli|hf download|source_model_name"
+)
+
+
+def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
+    """Read one config file (dispatching on its name) and return its model references."""
+    name = posixpath.basename(rel)
+    kind = _kind(TreeFile(rel, rel))
+    if kind != "notebook" and not _WORTH.search(data):
+        return scanning.Outcome()
+    text = data.decode("utf-8", errors="replace")
+    if kind == "notebook":
+        outcome = _notebook(rel, text)
+    elif kind == "dockerfile":
+        outcome = _dockerfile(rel, text)
+    elif kind == "dotenv":
+        outcome = _dotenv(rel, text)
+    elif kind in ("yaml", "json", "mlmodel"):
+        outcome = _yaml_or_json(rel, text, json_file=kind == "json", mlmodel=name == "MLmodel")
+    elif kind == "toml":
+        outcome = _toml(rel, text)
+    elif kind == "ini":
+        outcome = _ini(rel, text)
+    else:
+        outcome = scanning.Outcome()
+    outcome.evidence = refs.with_scope(outcome.evidence, refs.path_scope(rel))
+    return outcome
+
+
+# --- the generic walk --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A config value with where it was written (YAML marks; located text for others)."""
+
+    value: Any
+    line: int | None
+    column: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Inherited:
+    base_url: str | None = None
+    provider: str | None = None
+    revision: str | None = None
+
+
+_REVISION_KEYS = frozenset({"revision", "model_revision", "source_model_revision", "rev"})
+
+
+class _Walker:
+    """Walks a parsed config (mappings of _Node) and emits model references."""
+
+    def __init__(self, rel: str, source: str = NAME) -> None:
+        self.rel = rel
+        self.source = source
+        self.found: list[Evidence] = []
+
+    def emit(
+        self,
+        ref: refs.Ref | None,
+        as_written: str,
+        node: _Node,
+        confidence: Confidence,
+        context: str,
+        extra: Mapping[str, JSON] | None = None,
+    ) -> None:
+        if ref is None:
+            return
+        loc = Location(self.rel, line=node.line, column=node.column, context=context or None)
+        self.found.append(refs.evidence(self.source, ref, as_written, loc, confidence, extra))
+
+    def walk(self, node: _Node, path: tuple[str, ...], inherited: _Inherited) -> None:
+        value = node.value
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                self.walk(item, (*path, str(index)), inherited)
+            return
+        if not isinstance(value, dict):
+            return
+        entries: dict[str, _Node] = {str(k): v for k, v in value.items()}
+        if _containers(entries):
+            _container(self, entries, path)
+        here = self._context(entries, path, inherited)
+        litellm = "litellm_params" in entries and "model_name" in entries
+        for key, child in entries.items():
+            if isinstance(child.value, str):
+                if litellm and key == "model_name":
+                    continue  # a LiteLLM proxy alias, not a model
+                if refs.is_model_key(key):
+                    self._model_value(key, child, (*path, key), here, litellm_params=False)
+            elif key == "litellm_params" and isinstance(child.value, dict):
+                params = {str(k): v for k, v in child.value.items()}
+                model = params.get("model")
+                if model is not None and isinstance(model.value, str):
+                    base = _str(params.get("api_base")) or _str(params.get("base_url"))
+                    ctx = refs.RefContext(family="litellm", base_url=base, in_config=True)
+                    self.emit(
+                        refs.resolve(model.value, ctx),
+                        model.value,
+                        model,
+                        Confidence.MEDIUM,
+                        ".".join((*path, key, "model")),
+                        {"key": "litellm_params.model"},
+                    )
+                continue
+            if isinstance(child.value, dict | list):
+                self.walk(child, (*path, key), here)
+
+    def _context(
+        self, entries: Mapping[str, _Node], path: Sequence[str], inherited: _Inherited
+    ) -> _Inherited:
+        base_url = inherited.base_url
+        provider = inherited.provider
+        parent = path[-1] if path else None
+        if parent is not None and not parent.isdigit():
+            provider = refs.provider_alias(parent) or provider
+        revision = None
+        for key, child in entries.items():
+            text = _str(child)
+            if text is None:
+                continue
+            if refs.is_url_key(key) and (
+                "://" in text or re.match(r"^[\w.-]+\.[a-z]{2,}(:\d+)?$", text)
+            ):
+                base_url = text
+            elif refs.is_provider_key(key):
+                provider = text
+            elif key.lower() in _REVISION_KEYS:
+                revision = text
+        return _Inherited(base_url, provider, revision)
+
+    def _model_value(
+        self, key: str, child: _Node, path: Sequence[str], here: _Inherited, *, litellm_params: bool
+    ) -> None:
+        text = str(child.value).strip()
+        hint = here.provider or refs.provider_from_env_name(key)
+        ctx = refs.RefContext(
+            family="config",
+            base_url=here.base_url,
+            provider_hint=hint,
+            revision=here.revision,
+            in_config=True,
+        )
+        self.emit(
+            refs.resolve(text, ctx), text, child, Confidence.MEDIUM, ".".join(path), {"key": key}
+        )
+
+
+def _str(node: _Node | None) -> str | None:
+    if node is None or not isinstance(node.value, str):
+        return None
+    return node.value
+
+
+def _from_yaml(node: yaml.Node) -> _Node:
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, _Node] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                out[str(key.value)] = _from_yaml(value)
+        return _Node(out, line, column)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node([_from_yaml(v) for v in node.value], line, column)
+    if isinstance(node, yaml.ScalarNode):
+        # Only plain/quoted strings matter; YAML 1.1 booleans and numbers stay text here
+        # but never look like models.
+        return _Node(str(node.value), line, column)
+    return _Node(None, line, column)
+
+
+def _from_plain(value: Any, text: str, key: str | None = None) -> _Node:
+    """A parsed value without marks (JSON fallback, TOML): strings are located in the text."""
+    if isinstance(value, dict):
+        return _Node({str(k): _from_plain(v, text, str(k)) for k, v in value.items()}, None, None)
+    if isinstance(value, list):
+        return _Node([_from_plain(v, text, key) for v in value], None, None)
+    if isinstance(value, str):
+        line, column = _locate(text, value, key)
+        return _Node(value, line, column)
+    return _Node(None, None, None)
+
+
+def _locate(text: str, value: str, key: str | None) -> tuple[int | None, int | None]:
+    quoted = re.escape(value)
+    patterns = []
+    if key:
+        patterns.append(rf"{re.escape(key)}[\"']?\s*[:=]\s*[\"']?({quoted})")
+    patterns.append(rf"[\"']({quoted})[\"']")
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if match:
+            start = match.start(1)
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            return line, column
+    return None, None
+
+
+def _yaml_or_json(rel: str, text: str, *, json_file: bool, mlmodel: bool) -> scanning.Outcome:
+    walker = _Walker(rel)
+    docs: list[_Node] = []
+    try:
+        composed: list[Any] = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        docs = [_from_yaml(d) for d in composed if d is not None]
+    except (yaml.YAMLError, RecursionError) as exc:
+        if json_file:
+            try:
+                docs = [_from_plain(json.loads(text), text)]
+            except (json.JSONDecodeError, RecursionError) as jexc:
+                return scanning.Outcome(skipped=[(rel, f"invalid JSON: {jexc}")])
+        else:
+            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if "{{" in text:
+                problem = "a template (not plain YAML): not read"
+            return scanning.Outcome(skipped=[(rel, f"invalid YAML: {problem}")])
+    for doc in docs:
+        if mlmodel:
+            _mlmodel(walker, doc)
+        walker.walk(doc, (), _Inherited())
+    return scanning.Outcome(evidence=walker.found)
+
+
+def _toml(rel: str, text: str) -> scanning.Outcome:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return scanning.Outcome(skipped=[(rel, f"invalid TOML: {exc}")])
+    walker = _Walker(rel)
+    walker.walk(_from_plain(doc, text), (), _Inherited())
+    return scanning.Outcome(evidence=walker.found)
+
+
+def _ini(rel: str, text: str) -> scanning.Outcome:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text, source=rel)
+    except configparser.Error as exc:
+        return scanning.Outcome(skipped=[(rel, f"invalid INI: {str(exc).splitlines()[0]}")])
+    doc = {section: dict(parser.items(section)) for section in parser.sections()}
+    walker = _Walker(rel)
+    walker.walk(_from_plain(doc, text), (), _Inherited())
+    return scanning.Outcome(evidence=walker.found)
+
+
+# --- .env --------------------------------------------------------------------------------
+
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
+
+
+def _dotenv(rel: str, text: str) -> scanning.Outcome:
+    values: list[tuple[str, str, int, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = _ENV_LINE.match(line)
+        if not match:
+            continue
+        key, raw = match.groups()
+        value, offset = _env_value(raw)
+        if value:
+            values.append((key, value, number, match.start(2) + offset + 1))
+    # A URL belongs to the models whose variable shares its stem (LLM_BASE_URL ↔ LLM_MODEL,
+    # BASE_URL ↔ MODEL) or its provider (OPENAI_BASE_URL ↔ OPENAI_CHAT_MODEL).
+    urls: list[tuple[str, str | None, str]] = []
+    for key, value, _, _ in values:
+        if refs.is_url_key(key) and "://" in value:
+            urls.append((_stem(key), refs.provider_from_env_name(key), value))
+    walker = _Walker(rel)
+    used_urls: set[str] = set()
+    for key, value, lineno, column in values:
+        if not refs.is_model_key(key):
+            continue
+        provider = refs.provider_from_env_name(key)
+        stem = _stem(key)
+        base_url = next(
+            (u for s, p, u in urls if s == stem or (provider is not None and p == provider)), None
+        )
+        if base_url:
+            used_urls.add(base_url)
+        ctx = refs.RefContext(
+            family="config", base_url=base_url, provider_hint=provider, in_config=True
+        )
+        walker.emit(
+            refs.resolve(value, ctx), value, _Node(value, lineno, column), Confidence.MEDIUM, key,
+            {"key": key, "env_var": key},
+        )  # fmt: skip
+    # An endpoint set with no model next to it still says where prompts go.
+    for key, value, lineno, column in values:
+        if refs.is_url_key(key) and "://" in value and value not in used_urls:
+            ref = refs.endpoint_only(refs.RefContext(family="hosted", base_url=value))
+            walker.emit(
+                ref, value, _Node(value, lineno, column), Confidence.MEDIUM, key, {"key": key}
+            )
+    return scanning.Outcome(evidence=walker.found)
+
+
+def _stem(key: str) -> str:
+    """``OPENAI_BASE_URL`` → ``OPENAI``, ``LLM_MODEL_NAME`` → ``LLM``, ``MODEL`` → ``""``."""
+    upper = key.upper()
+    for suffix in ("_BASE_URL", "_API_BASE", "_BASEURL", "_ENDPOINT", "_API_URL", "_HOST", "_URL"):
+        if upper.endswith(suffix):
+            return upper[: -len(suffix)]
+    for suffix in ("_MODEL_NAME", "_MODEL_ID", "_MODEL", "_LLM", "_DEPLOYMENT"):
+        if upper.endswith(suffix):
+            return upper[: -len(suffix)]
+    return (
+        "" if upper in ("BASE_URL", "API_BASE", "ENDPOINT", "MODEL", "MODEL_NAME", "LLM") else upper
+    )
+
+
+def _env_value(raw: str) -> tuple[str, int]:
+    if raw[:1] in ("'", '"'):
+        end = raw.find(raw[0], 1)
+        return (raw[1:end] if end > 0 else raw[1:]), 1
+    return raw.split(" #", 1)[0].strip(), 0
+
+
+# --- containers and commands -------------------------------------------------------------
+
+
+def _containers(entries: Mapping[str, _Node]) -> bool:
+    image = entries.get("image")
+    if image is None:
+        return False
+    if isinstance(image.value, str):
+        return True
+    return isinstance(image.value, dict) and "repository" in image.value
+
+
+def _image_name(entries: Mapping[str, _Node]) -> str:
+    image = entries["image"].value
+    if isinstance(image, dict):
+        return _str(image.get("repository")) or ""
+    return str(image)
+
+
+def _server(image: str) -> Mapping[str, Any] | None:
+    for server in refs.conventions().servers:
+        if any(fnmatch.fnmatchcase(image.lower(), pat) for pat in server["images"]):
+            return server
+    return None
+
+
+def _argv(node: _Node | None) -> list[tuple[str, _Node]]:
+    """A command as (token, where) pairs: a list of strings, or a shell string."""
+    if node is None:
+        return []
+    if isinstance(node.value, list):
+        return [(str(item.value), item) for item in node.value if isinstance(item.value, str)]
+    if isinstance(node.value, str):
+        try:
+            tokens = shlex.split(node.value, comments=True)
+        except ValueError:
+            tokens = node.value.split()
+        return [(t, node) for t in tokens]
+    return []
+
+
+def _container(walker: _Walker, entries: Mapping[str, _Node], path: Sequence[str]) -> None:
+    image = _image_name(entries)
+    server = _server(image)
+    argv: list[tuple[str, _Node]] = []
+    for key in ("entrypoint", "command", "args"):
+        argv += _argv(entries.get(key))
+    where = ".".join(path)
+    extra: dict[str, JSON] = {"image": image}
+    if server is not None:
+        extra["server"] = server["name"]
+        _server_args(walker, server, argv, where, extra)
+        _server_env(walker, server, entries.get("environment") or entries.get("env"), where, extra)
+    _commands(walker, argv, where, extra)
+
+
+def _server_args(
+    walker: _Walker,
+    server: Mapping[str, Any],
+    argv: Sequence[tuple[str, _Node]],
+    where: str,
+    extra: Mapping[str, JSON],
+) -> None:
+    options = tuple(server.get("args") or ())
+    tokens = [t for t, _ in argv]
+    for index, (token, node) in enumerate(argv):
+        value: str | None = None
+        for option in options:
+            if token == option and index + 1 < len(argv):
+                value, node = argv[index + 1]
+            elif token.startswith(option + "="):
+                value = token.split("=", 1)[1]
+        after = server.get("positional_after") or ()
+        if value is None and index > 0 and tokens[index - 1] in after and not token.startswith("-"):
+            value = token
+        if value:
+            _server_model(walker, server, value, node, where, {**extra, "argument": token})
+
+
+def _server_env(
+    walker: _Walker,
+    server: Mapping[str, Any],
+    env: _Node | None,
+    where: str,
+    extra: Mapping[str, JSON],
+) -> None:
+    names = set(server.get("env") or ())
+    for key, value, node in _env_pairs(env):
+        if key in names and value:
+            _server_model(walker, server, value, node, where, {**extra, "env_var": key})
+
+
+def _env_pairs(env: _Node | None) -> list[tuple[str, str, _Node]]:
+    if env is None:
+        return []
+    out: list[tuple[str, str, _Node]] = []
+    if isinstance(env.value, dict):
+        for key, node in env.value.items():
+            if isinstance(node.value, str):
+                out.append((str(key), node.value, node))
+    elif isinstance(env.value, list):
+        for item in env.value:
+            if isinstance(item.value, str) and "=" in item.value:
+                key, _, value = item.value.partition("=")
+                out.append((key.strip(), value.strip(), item))
+            elif isinstance(item.value, dict):
+                name = _str(item.value.get("name"))
+                value_node = item.value.get("value")
+                if name and value_node is not None and isinstance(value_node.value, str):
+                    out.append((name, value_node.value, value_node))
+    return out
+
+
+def _server_model(
+    walker: _Walker,
+    server: Mapping[str, Any],
+    value: str,
+    node: _Node,
+    where: str,
+    extra: Mapping[str, JSON],
+) -> None:
+    if "$" in value:
+        return  # ${MODEL}: set elsewhere
+    family = str(server["family"])
+    ctx = refs.RefContext(family=family, sdk=str(server["name"]), in_config=True)
+    ref = refs.resolve(value, ctx)
+    if ref is not None and ref.kind is not EvidenceKind.OLLAMA_REF:
+        attrs = dict(ref.attributes)
+        attrs.setdefault("host", "localhost")
+        ref = replace(ref, attributes=attrs)
+    walker.emit(ref, value, node, Confidence.HIGH, where, extra)
+
+
+def _commands(
+    walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str, extra: Mapping[str, JSON]
+) -> None:
+    """``ollama pull x``, ``huggingface-cli download org/x``, ``vllm serve org/x``..."""
+    tokens = [t for t, _ in argv]
+    # `sh -c "ollama serve & ollama pull llama3"`: the script is one token to split again.
+    for index, token in enumerate(tokens):
+        if token in ("-c", "/c") and index + 1 < len(tokens) and " " in tokens[index + 1]:
+            node = argv[index + 1][1]
+            _commands(walker, _argv(_Node(tokens[index + 1], node.line, node.column)), where, extra)
+    for command in refs.conventions().commands:
+        prefix = [str(p) for p in command["argv"]]
+        for start in range(len(tokens) - len(prefix) + 1):
+            if tokens[start : start + len(prefix)] != prefix:
+                continue
+            rest = argv[start + len(prefix) :]
+            found: tuple[str, _Node] | None = None
+            if "positional" in command:
+                positional = [(t, n) for t, n in rest if not t.startswith("-")]
+                stop = next(
+                    (i for i, (t, _) in enumerate(rest) if t in ("&&", ";", "|", "&")), None
+                )
+                if stop is not None:
+                    positional = [(t, n) for t, n in rest[:stop] if not t.startswith("-")]
+                if len(positional) > int(command["positional"]):
+                    found = positional[int(command["positional"])]
+            else:
+                option = str(command["option"])
+                for i, (t, n) in enumerate(rest):
+                    if t == option and i + 1 < len(rest):
+                        found = rest[i + 1]
+                    elif t.startswith(option + "="):
+                        found = (t.split("=", 1)[1], n)
+            if found is None or "$" in found[0]:
+                continue
+            ctx = refs.RefContext(family=str(command["family"]), sdk=prefix[0], in_config=True)
+            walker.emit(
+                refs.resolve(found[0], ctx),
+                found[0],
+                found[1],
+                Confidence.HIGH,
+                where,
+                {**extra, "command": " ".join(prefix)},
+            )
+
+
+# --- Dockerfile --------------------------------------------------------------------------
+
+_INSTRUCTION = re.compile(r"^\s*(FROM|RUN|CMD|ENTRYPOINT|ENV)\s+(.*)$", re.IGNORECASE)
+
+
+def _dockerfile(rel: str, text: str) -> scanning.Outcome:
+    walker = _Walker(rel)
+    server: Mapping[str, Any] | None = None
+    logical: list[tuple[int, str]] = []
+    buffer, start = "", 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not buffer:
+            start = number
+        if line.rstrip().endswith("\\"):
+            buffer += line.rstrip()[:-1] + " "
+            continue
+        logical.append((start, buffer + line))
+        buffer = ""
+    for number, line in logical:
+        match = _INSTRUCTION.match(line)
+        if not match:
+            continue
+        instruction, rest = match.group(1).upper(), match.group(2).strip()
+        if instruction == "FROM":
+            image = rest.split()[0] if rest else ""
+            server = _server(image) or server
+            continue
+        node = _Node(rest, number, line.find(rest) + 1)
+        if instruction == "ENV":
+            pairs = re.findall(r"([A-Za-z_][A-Za-z0-9_]*)[= ]\"?([^\s\"]+)\"?", rest)
+            env = _Node({k: _Node(v, number, line.find(v) + 1) for k, v in pairs}, number, None)
+            if server is not None:
+                _server_env(walker, server, env, instruction, {"server": str(server["name"])})
+            # ENV OPENAI_MODEL=gpt-4o: a model-ish variable like any config key.
+            walker.walk(env, ("ENV",), _Inherited())
+            continue
+        if rest.startswith("["):
+            try:
+                items = json.loads(rest)
+                argv = [(str(t), node) for t in items if isinstance(t, str)]
+            except json.JSONDecodeError:
+                argv = _argv(node)
+        else:
+            argv = _argv(node)
+        extra: dict[str, JSON] = {}
+        if server is not None and instruction in ("CMD", "ENTRYPOINT"):
+            extra["server"] = str(server["name"])
+            _server_args(walker, server, argv, instruction, extra)
+        _commands(walker, argv, instruction, extra)
+    return scanning.Outcome(evidence=walker.found)
+
+
+# --- Modelfile, MLmodel, DVC ---------------------------------------------------------------
+
+
+def _in_tree(rel: str, target: str, rels: set[str]) -> str | None:
+    """The tree path a Modelfile/DVC path names (relative to the file's folder), if present."""
+    base = posixpath.dirname(rel)
+    if target.startswith("/") or target.startswith("~"):
+        return None
+    path = posixpath.normpath(posixpath.join(base, target))
+    if path.startswith(".."):
+        return None
+    if path in rels or any(r.startswith(path + "/") for r in rels):
+        return path
+    return None
+
+
+def _modelfile(rel: str, text: str, rels: set[str]) -> scanning.Outcome:
+    walker = _Walker(rel)
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"^\s*(FROM|ADAPTER)\s+(\S+)", line, re.IGNORECASE)
+        if not match:
+            continue
+        instruction, value = match.group(1).upper(), match.group(2)
+        node = _Node(value, number, match.start(2) + 1)
+        extra: dict[str, JSON] = {"instruction": instruction}
+        looks_local = value.startswith((".", "/", "~")) or value.lower().endswith(
+            (".gguf", ".bin", ".safetensors")
+        )
+        if looks_local:
+            path = _in_tree(rel, value, rels)
+            if path is None:
+                continue  # weights outside the tree: nothing to identify them by
+            ref = refs.Ref(
+                identity.local(path),
+                Role.RUNTIME_MODEL,
+                EvidenceKind.OLLAMA_REF,
+                {"weights_path": path, "pinned": True},
+            )
+            walker.emit(ref, value, node, Confidence.HIGH, instruction, extra)
+            continue
+        ctx = refs.RefContext(family="ollama", sdk="ollama", in_config=True)
+        walker.emit(refs.resolve(value, ctx), value, node, Confidence.HIGH, instruction, extra)
+    return scanning.Outcome(evidence=walker.found)
+
+
+def _mlmodel(walker: _Walker, doc: _Node) -> None:
+    if not isinstance(doc.value, dict):
+        return
+    flavors = doc.value.get("flavors")
+    if flavors is None or not isinstance(flavors.value, dict):
+        return
+    for flavor, node in flavors.value.items():
+        if not isinstance(node.value, dict):
+            continue
+        source = node.value.get("source_model_name")
+        if source is None or not isinstance(source.value, str):
+            continue
+        revision = _str(node.value.get("source_model_revision"))
+        ctx = refs.RefContext(
+            family="hf", sdk=f"mlflow.{flavor}", revision=revision, in_config=True
+        )
+        walker.emit(
+            refs.resolve(source.value, ctx),
+            source.value,
+            source,
+            Confidence.HIGH,
+            f"flavors.{flavor}.source_model_name",
+        )
+
+
+def _dvc(rel: str, text: str, rels: set[str]) -> scanning.Outcome:
+    try:
+        raw = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        return scanning.Outcome(skipped=[(rel, f"invalid DVC file: {str(exc).splitlines()[0]}")])
+    if raw is None:
+        return scanning.Outcome()
+    doc = _from_yaml(raw)
+    walker = _Walker(rel)
+    if not isinstance(doc.value, dict):
+        return scanning.Outcome()
+    base = posixpath.dirname(rel)
+    for index, out in enumerate(_items(doc.value.get("outs"))):
+        path_node = out.get("path")
+        if path_node is None or not isinstance(path_node.value, str):
+            continue
+        path = posixpath.normpath(posixpath.join(base, path_node.value))
+        info: dict[str, JSON] = {
+            k: str(out[k].value) for k in ("md5", "hash", "size", "nfiles") if k in out
+        }
+        weights = posixpath.splitext(path)[1].lower() in WEIGHT_SUFFIXES or bool(
+            re.search(r"(^|[/_-])(models?|checkpoints?|weights)([/_.-]|$)", path.lower())
+        )
+        role = Role.EMBEDDED_WEIGHTS if weights else Role.DATASET
+        kind = EvidenceKind.CONFIG_REF if weights else EvidenceKind.DATASET_REF
+        attrs: dict[str, JSON] = {"dvc": info, "weights_path": path, "pinned": bool(info)}
+        ref = refs.Ref(identity.local(path), role, kind, attrs)
+        walker.emit(ref, path_node.value, path_node, Confidence.HIGH, f"outs.{index}.path")
+    for index, dep in enumerate(_items(doc.value.get("deps"))):
+        repo = dep.get("repo")
+        if repo is None or not isinstance(repo.value, dict):
+            continue
+        url = _str(repo.value.get("url"))
+        if not url:
+            continue
+        rev = _str(repo.value.get("rev_lock")) or _str(repo.value.get("rev"))
+        dataset = "/datasets/" in url
+        target = url.replace("/datasets/", "/") if dataset else url
+        found = refs.hf_repo_of_url(target.removesuffix(".git"))
+        if found is None:
+            continue
+        family = "hf-dataset" if dataset else "hf"
+        ctx = refs.RefContext(family=family, sdk="dvc", revision=rev, in_config=True)
+        walker.emit(
+            refs.resolve(found[0], ctx), url, repo.value.get("url") or repo, Confidence.HIGH,
+            f"deps.{index}.repo.url",
+        )  # fmt: skip
+    return scanning.Outcome(evidence=walker.found)
+
+
+def _items(node: _Node | None) -> list[dict[str, _Node]]:
+    if node is None or not isinstance(node.value, list):
+        return []
+    return [item.value for item in node.value if isinstance(item.value, dict)]
+
+
+# --- notebooks ---------------------------------------------------------------------------
+
+
+def _notebook(rel: str, text: str) -> scanning.Outcome:
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return scanning.Outcome(skipped=[(rel, f"invalid notebook JSON: {exc}")])
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(cells, list):
+        return scanning.Outcome(skipped=[(rel, "not a Jupyter notebook (no cells)")])
+    lines: list[str] = []
+    origin: list[tuple[int, int]] = []  # combined line → (cell number, line in cell)
+    shell: list[tuple[int, int, str]] = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        body = "".join(source) if isinstance(source, list) else str(source)
+        cell_lines = body.splitlines()
+        is_shell_cell = bool(cell_lines) and cell_lines[0].startswith(
+            ("%%bash", "%%sh", "%%script")
+        )
+        for index, line in enumerate(cell_lines, start=1):
+            stripped = line.lstrip()
+            if is_shell_cell or stripped.startswith(("!", "%")):
+                if stripped.startswith("!") or is_shell_cell:
+                    shell.append((number, index, stripped.lstrip("!")))
+                indent = line[: len(line) - len(stripped)]
+                line = f"{indent}pass" if stripped else line
+            lines.append(line)
+            origin.append((number, index))
+        lines.append("")
+        origin.append((number, len(cell_lines) + 1))
+
+    def locate(line: int, column: int) -> Location:
+        cell, in_cell = origin[line - 1] if 0 < line <= len(origin) else (0, line)
+        return Location(rel, line=in_cell, column=column, context=f"cell {cell}")
+
+    found: list[Evidence] = []
+    skipped: list[tuple[str, str]] = []
+    source = "\n".join(lines)
+    if python.worth_parsing(source.encode("utf-8", errors="replace")):
+        try:
+            module = ast.parse(source, filename=rel)
+        except SyntaxError as exc:
+            skipped.append((rel, f"a code cell is not Python 3 (line {exc.lineno}): {exc.msg}"))
+        else:
+            found += python.Analyser(module, source, lines, locate, source=NAME).run()
+    walker = _Walker(rel)
+    for cell, lineno, command in shell:
+        node = _Node(command, lineno, None)
+        _commands(walker, _argv(node), f"cell {cell}", {})
+    for ev in walker.found:
+        loc = ev.location
+        found.append(replace(ev, location=replace(loc, context=loc.context)))
+    return scanning.Outcome(evidence=found, skipped=skipped)

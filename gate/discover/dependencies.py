@@ -1,0 +1,502 @@
+"""AI SDKs and frameworks a project depends on, from its manifests and lock files.
+
+Python: ``requirements*.txt``/``*.in``, ``pyproject.toml`` (PEP 621, PEP 735 groups,
+Poetry, PDM, uv), ``Pipfile``, ``setup.cfg``, ``setup.py``, and the lock files
+``poetry.lock``, ``uv.lock``, ``pdm.lock``, ``Pipfile.lock``. JavaScript: ``package.json``,
+``package-lock.json``, ``yarn.lock``, ``pnpm-lock.yaml``. Only packages listed in
+``data/packages.yaml`` become evidence: one ``library`` component per package
+(``pkg:pypi/openai``), with the version a lock file or an exact pin gives.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+from packageurl import PackageURL
+from packaging.requirements import InvalidRequirement, Requirement
+
+from gate import identity
+from gate.discover import refs
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree, TreeFile
+from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
+
+NAME = "dependencies"
+_MAX_MANIFEST = 2_000_000
+_MAX_LOCK = 50_000_000
+
+
+def normalise(name: str) -> str:
+    """A PyPI name as PEP 503 compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class _Catalogue:
+    exact: Mapping[str, Mapping[str, Any]]
+    globs: tuple[tuple[str, Mapping[str, Any]], ...]
+
+    def get(self, name: str) -> Mapping[str, Any] | None:
+        hit = self.exact.get(name)
+        if hit is not None:
+            return hit
+        for pattern, row in self.globs:
+            if fnmatch.fnmatchcase(name, pattern):
+                return row
+        return None
+
+
+@cache
+def catalogue(ecosystem: str) -> _Catalogue:
+    """The AI packages of one ecosystem (``pypi`` or ``npm``)."""
+    rows: Mapping[str, Any] = refs.load_data("packages.yaml")[ecosystem]
+    norm = normalise if ecosystem == "pypi" else str
+    exact = {norm(k): v or {} for k, v in rows.items() if "*" not in k}
+    globs = tuple(
+        (norm(k) if ecosystem == "pypi" else k, v or {}) for k, v in rows.items() if "*" in k
+    )
+    return _Catalogue(exact, globs)
+
+
+@cache
+def _needles() -> tuple[str, ...]:
+    words: set[str] = set()
+    for ecosystem in ("pypi", "npm"):
+        doc = refs.load_data("packages.yaml")[ecosystem]
+        for name in doc:
+            words.add(str(name).split("*", 1)[0].rstrip("-/").lower())
+    return tuple(sorted(w for w in words if len(w) >= 2))
+
+
+def _kind(tf: TreeFile) -> str | None:
+    name = tf.name
+    if name == "package.json":
+        return "package.json"
+    if name in ("package-lock.json", "npm-shrinkwrap.json"):
+        return "package-lock"
+    if name == "yarn.lock":
+        return "yarn.lock"
+    if name == "pnpm-lock.yaml":
+        return "pnpm-lock"
+    if name == "pyproject.toml":
+        return "pyproject"
+    if name == "Pipfile":
+        return "pipfile"
+    if name == "Pipfile.lock":
+        return "pipfile-lock"
+    if name == "setup.cfg":
+        return "setup.cfg"
+    if name == "setup.py":
+        return "setup.py"
+    if name in ("poetry.lock", "uv.lock", "pdm.lock"):
+        return "toml-lock"
+    lower = name.lower()
+    parent = tf.rel.rsplit("/", 2)[-2] if tf.rel.count("/") else ""
+    if (lower.endswith((".txt", ".in")) and "requirements" in lower) or (
+        parent == "requirements" and lower.endswith((".txt", ".in"))
+    ):
+        return "requirements"
+    return None
+
+
+def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
+    """Yield one DEPENDENCY evidence per AI package declared or locked in the tree."""
+    found: list[Evidence] = []
+    candidates = [(tf, kind) for tf in tree.files if (kind := _kind(tf)) is not None]
+    ctx.observer.stage("dependencies", len(candidates))
+    for tf, kind in candidates:
+        if not ctx.include_tests and refs.path_scope(tf.rel) is not None:
+            continue
+        limit = (
+            _MAX_LOCK
+            if kind in ("package-lock", "yarn.lock", "pnpm-lock", "toml-lock", "pipfile-lock")
+            else _MAX_MANIFEST
+        )
+        try:
+            text = tf.read_text(limit)
+        except OSError as exc:
+            tree.skip(tf.rel, f"cannot read: {exc.strerror}")
+            continue
+        if text is None:
+            tree.skip(tf.rel, f"larger than {limit} bytes: not read")
+            continue
+        lowered = text.lower()
+        if not any(n in lowered for n in _needles()):
+            continue
+        try:
+            found.extend(_read(kind, tf.rel, text))
+        except _UnreadableError as exc:
+            tree.skip(tf.rel, str(exc))
+        ctx.observer.advance()
+    ctx.observer.done()
+    yield from refs.dedupe(found)
+
+
+class _UnreadableError(Exception):
+    """A manifest that cannot be read (becomes a recorded skip)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Dep:
+    ecosystem: str
+    name: str
+    version: str | None
+    spec: str
+    line: int | None
+    column: int | None
+    scope: str | None
+    lock: bool = False
+
+
+def _read(kind: str, rel: str, text: str) -> list[Evidence]:
+    deps: Iterable[_Dep]
+    if kind == "requirements":
+        deps = _requirements(text)
+    elif kind == "pyproject":
+        deps = _pyproject(_toml(text), text)
+    elif kind == "pipfile":
+        doc = _toml(text)
+        deps = [
+            *_mapping_deps(doc.get("packages"), text, None),
+            *_mapping_deps(doc.get("dev-packages"), text, "dev"),
+        ]
+    elif kind == "setup.cfg":
+        deps = _setup_cfg(text)
+    elif kind == "setup.py":
+        deps = _setup_py(text)
+    elif kind == "toml-lock":
+        deps = _toml_lock(_toml(text), text)
+    elif kind == "pipfile-lock":
+        deps = _pipfile_lock(_json(text), text)
+    elif kind == "package.json":
+        deps = _package_json(_json(text), text)
+    elif kind == "package-lock":
+        deps = _package_lock(_json(text), text)
+    elif kind == "yarn.lock":
+        deps = _yarn_lock(text)
+    else:
+        deps = _pnpm_lock(text)
+    return [ev for dep in deps if (ev := _evidence(rel, dep)) is not None]
+
+
+def _evidence(rel: str, dep: _Dep) -> Evidence | None:
+    name = normalise(dep.name) if dep.ecosystem == "pypi" else dep.name
+    row = catalogue(dep.ecosystem).get(name)
+    if row is None:
+        return None
+    namespace, _, bare = (
+        name.rpartition("/") if dep.ecosystem == "npm" and name.startswith("@") else ("", "", name)
+    )
+    purl = PackageURL(dep.ecosystem, namespace or None, bare, dep.version).to_string()
+    attrs: dict[str, JSON] = {"name": name, "purl": purl, "ecosystem": dep.ecosystem}
+    if dep.version:
+        attrs["version"] = dep.version
+    if dep.spec and dep.spec != dep.version:
+        attrs["version_spec"] = dep.spec
+    if dep.scope:
+        attrs["scope"] = dep.scope
+    if dep.lock:
+        attrs["locked"] = True
+    if row.get("provider"):
+        attrs["provider"] = row["provider"]
+    return Evidence(
+        source=NAME,
+        kind=EvidenceKind.DEPENDENCY,
+        identity=identity.package(dep.ecosystem, name),
+        role=Role.SDK,
+        as_written=f"{dep.name} {dep.spec}".strip()[:200],
+        location=Location(rel, line=dep.line, column=dep.column),
+        confidence=Confidence.HIGH,
+        attributes=attrs,
+    )
+
+
+# --- formats -----------------------------------------------------------------------------
+
+
+def _toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _UnreadableError(f"invalid TOML: {exc}") from exc
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _UnreadableError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+
+
+def _line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int | None]:
+    index = text.find(needle, start)
+    if index < 0:
+        return None, None
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _exact(req: Requirement) -> str | None:
+    specs = list(req.specifier)
+    if len(specs) == 1 and specs[0].operator in ("==", "==="):
+        return specs[0].version if "*" not in specs[0].version else None
+    return None
+
+
+def _requirement(text: str) -> Requirement | None:
+    try:
+        return Requirement(text)
+    except InvalidRequirement:
+        return None
+
+
+def _requirements(text: str) -> Iterator[_Dep]:
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+        if not line or line.startswith(("#", "-r", "-c", "--")):
+            continue
+        if line.startswith(("-e ", "--editable")):
+            egg = re.search(r"#egg=([A-Za-z0-9_.-]+)", raw)
+            if egg:
+                yield _Dep("pypi", egg.group(1), None, "", number, 1, None)
+            continue
+        req = _requirement(line)
+        if req is not None:
+            column = raw.find(req.name) + 1
+            yield _Dep("pypi", req.name, _exact(req), str(req.specifier), number, column, None)
+
+
+def _pep508_list(items: Any, text: str, scope: str | None) -> Iterator[_Dep]:
+    if not isinstance(items, list):
+        return
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        req = _requirement(item)
+        if req is None:
+            continue
+        line, column = _line_of(text, item)
+        yield _Dep("pypi", req.name, _exact(req), str(req.specifier), line, column, scope)
+
+
+def _mapping_deps(items: Any, text: str, scope: str | None) -> Iterator[_Dep]:
+    """Poetry/Pipfile style: ``name = "^1.2"`` or ``name = {version = "1.2", ...}``."""
+    if not isinstance(items, dict):
+        return
+    for name, spec in items.items():
+        if name == "python":
+            continue
+        version_spec = (
+            spec
+            if isinstance(spec, str)
+            else (spec.get("version", "") if isinstance(spec, dict) else "")
+        )
+        version_spec = "" if version_spec == "*" else str(version_spec)
+        exact = version_spec.lstrip("=") if re.fullmatch(r"==?\d[\w.+-]*", version_spec) else None
+        match = re.search(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?[ \t]*=", text, re.MULTILINE)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        yield _Dep("pypi", name, exact, version_spec, line, 1 if line else None, scope)
+
+
+def _pyproject(doc: dict[str, Any], text: str) -> Iterator[_Dep]:
+    project = doc.get("project") or {}
+    yield from _pep508_list(project.get("dependencies"), text, None)
+    for extra, items in (project.get("optional-dependencies") or {}).items():
+        yield from _pep508_list(items, text, f"optional:{extra}")
+    for group, items in (doc.get("dependency-groups") or {}).items():
+        yield from _pep508_list(items, text, f"group:{group}")
+    tool = doc.get("tool") or {}
+    poetry = tool.get("poetry") or {}
+    yield from _mapping_deps(poetry.get("dependencies"), text, None)
+    yield from _mapping_deps(poetry.get("dev-dependencies"), text, "dev")
+    for group, body in (poetry.get("group") or {}).items():
+        if isinstance(body, dict):
+            yield from _mapping_deps(body.get("dependencies"), text, f"group:{group}")
+    pdm = tool.get("pdm") or {}
+    for group, items in (pdm.get("dev-dependencies") or {}).items():
+        yield from _pep508_list(items, text, f"dev:{group}")
+    uv = tool.get("uv") or {}
+    yield from _pep508_list(uv.get("dev-dependencies"), text, "dev")
+
+
+def _setup_cfg(text: str) -> Iterator[_Dep]:
+    section = ""
+    collecting = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip()
+            collecting = False
+            continue
+        key_match = re.match(r"^([\w.-]+)\s*=\s*(.*)$", raw)
+        if key_match and not raw[:1].isspace():
+            key, rest = key_match.groups()
+            collecting = (section == "options" and key == "install_requires") or (
+                section == "options.extras_require"
+            )
+            stripped = rest.strip()
+            if not collecting or not stripped:
+                continue
+        elif not (collecting and raw[:1].isspace()):
+            collecting = collecting and not stripped
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        req = _requirement(stripped.split(";", 1)[0].strip() if ";" in stripped else stripped)
+        if req is not None:
+            scope = None if section == "options" else "optional"
+            yield _Dep(
+                "pypi",
+                req.name,
+                _exact(req),
+                str(req.specifier),
+                number,
+                raw.find(req.name) + 1,
+                scope,
+            )
+
+
+def _setup_py(text: str) -> Iterator[_Dep]:
+    try:
+        module = ast.parse(text)
+    except (SyntaxError, ValueError) as exc:
+        raise _UnreadableError(f"setup.py is not Python 3: {exc}") from exc
+    lists: dict[str, ast.expr] = {}
+    for node in ast.walk(module):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            lists[node.targets[0].id] = node.value
+    for node in ast.walk(module):
+        if not isinstance(node, ast.Call):
+            continue
+        for kw in node.keywords:
+            if kw.arg not in ("install_requires", "extras_require"):
+                continue
+            value = lists.get(kw.value.id, kw.value) if isinstance(kw.value, ast.Name) else kw.value
+            for const in ast.walk(value):
+                if isinstance(const, ast.Constant) and isinstance(const.value, str):
+                    req = _requirement(const.value)
+                    if req is not None:
+                        scope = None if kw.arg == "install_requires" else "optional"
+                        yield _Dep(
+                            "pypi",
+                            req.name,
+                            _exact(req),
+                            str(req.specifier),
+                            const.lineno,
+                            const.col_offset + 1,
+                            scope,
+                        )
+
+
+def _toml_lock(doc: dict[str, Any], text: str) -> Iterator[_Dep]:
+    start = 0
+    for package in doc.get("package") or []:
+        if not isinstance(package, dict) or "name" not in package:
+            continue
+        name, version = str(package["name"]), str(package.get("version") or "")
+        needle = f'name = "{name}"'
+        line, column = _line_of(text, needle, start)
+        if line is not None:
+            start = text.find(needle, start) + 1
+        yield _Dep("pypi", name, version or None, "", line, column, None, lock=True)
+
+
+def _pipfile_lock(doc: Any, text: str) -> Iterator[_Dep]:
+    if not isinstance(doc, dict):
+        return
+    for section, scope in (("default", None), ("develop", "dev")):
+        for name, body in (doc.get(section) or {}).items():
+            version = str(body.get("version", "")).lstrip("=") if isinstance(body, dict) else ""
+            line, column = _line_of(text, f'"{name}"')
+            yield _Dep("pypi", name, version or None, "", line, column, scope, lock=True)
+
+
+def _package_json(doc: Any, text: str) -> Iterator[_Dep]:
+    if not isinstance(doc, dict):
+        return
+    for section, scope in (
+        ("dependencies", None),
+        ("devDependencies", "dev"),
+        ("peerDependencies", "peer"),
+        ("optionalDependencies", "optional"),
+    ):
+        body = doc.get(section)
+        if not isinstance(body, dict):
+            continue
+        section_at = text.find(f'"{section}"')
+        for name, spec in body.items():
+            spec_text = str(spec)
+            exact = spec_text if re.fullmatch(r"\d+\.\d+\.\d+[\w.+-]*", spec_text) else None
+            line, column = _line_of(text, f'"{name}"', max(section_at, 0))
+            yield _Dep("npm", name, exact, spec_text, line, column, scope)
+
+
+def _package_lock(doc: Any, text: str) -> Iterator[_Dep]:
+    if not isinstance(doc, dict):
+        return
+    packages = doc.get("packages")
+    if isinstance(packages, dict):
+        for key, body in packages.items():
+            if not key or not isinstance(body, dict) or "node_modules/" not in key:
+                continue
+            name = key.rsplit("node_modules/", 1)[1]
+            line, column = _line_of(text, f'"{key}"')
+            scope = "dev" if body.get("dev") else None
+            yield _Dep("npm", name, body.get("version"), "", line, column, scope, lock=True)
+        return
+    for name, body in (doc.get("dependencies") or {}).items():
+        if isinstance(body, dict):
+            line, column = _line_of(text, f'"{name}"')
+            yield _Dep("npm", name, body.get("version"), "", line, column, None, lock=True)
+
+
+_YARN_ENTRY = re.compile(r'^"?((?:@[^@/\s"]+/)?[^@\s",]+)@[^\n]*:\s*$')
+_YARN_VERSION = re.compile(r'^\s+version:?\s+"?([^"\s]+)"?\s*$')
+
+
+def _yarn_lock(text: str) -> Iterator[_Dep]:
+    current: tuple[str, int] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        entry = _YARN_ENTRY.match(line)
+        if entry and not line.startswith(" "):
+            current = (entry.group(1), number)
+            continue
+        version = _YARN_VERSION.match(line)
+        if version and current is not None:
+            yield _Dep("npm", current[0], version.group(1), "", current[1], 1, None, lock=True)
+            current = None
+
+
+_PNPM_KEY = re.compile(r"^\s{2}['\"]?/?((?:@[^@/\s]+/)?[^@/\s'\"(]+)@([^(:'\"\s]+)")
+
+
+def _pnpm_lock(text: str) -> Iterator[_Dep]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise _UnreadableError(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("packages"), dict):
+        return
+    in_packages = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith(" "):
+            in_packages = line.rstrip() == "packages:"
+            continue
+        if not in_packages:
+            continue
+        match = _PNPM_KEY.match(line)
+        if match:
+            yield _Dep("npm", match.group(1), match.group(2), "", number, 3, None, lock=True)

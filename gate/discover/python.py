@@ -1,0 +1,1321 @@
+"""Python code that names models, read with ``ast``: SDK calls, hub downloads, clients.
+
+Calls are recognised by their qualified name as imported (``data/python_calls.yaml``) or,
+for client methods, by the client they are called on. Model arguments are followed through
+simple data flow within one module: variables, module constants, default arguments, class
+attributes (``self.x`` set anywhere in the class), pydantic settings fields, environment
+defaults (``os.getenv("X", "default")``, medium confidence), f-strings and ``+`` with
+constant parts, loops over constant lists, dict look-ups with constant keys, local helper
+functions' return values and call-site arguments. What is not followed is in
+``docs/references.md``.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import ahocorasick_rs
+
+from gate.discover import refs, scanning
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.model import JSON, Confidence, Evidence, Location
+
+NAME = "python"
+SUFFIXES = (".py", ".pyw")
+_MAX_DEPTH = 8
+_MAX_VALUES = 16
+_BUDGET = 20_000
+"""Value look-ups one module may cost: a bound on pathological code, far above real files."""
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
+_FIELD_CALLS = ("Field", "field", "pydantic.Field", "dataclasses.field", "attr.ib", "attrs.field")
+
+Locator = Callable[[int, int], Location]
+"""(1-based line, 1-based column) → Location; notebooks map lines to cells."""
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallSpec:
+    """One entry of the call table."""
+
+    match: tuple[str, ...]
+    family: str
+    sdk: str | None
+    provider: str | None
+    model: tuple[str, ...]
+    base_url: tuple[str, ...]
+    region: tuple[str, ...]
+    also: tuple[str, ...]
+    client: str | None
+    provider_arg: tuple[str, ...]
+    repo_type: tuple[str, ...]
+    namespace: tuple[str, ...]
+    filename: tuple[str, ...]
+    vertex_flag: str | None
+    service: str | None
+    service_names: tuple[str, ...]
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFamily:
+    """Methods of a client and where their model is."""
+
+    name: str
+    model: tuple[str, ...]
+    methods: frozenset[str]
+    distinctive: frozenset[str]
+
+
+def _spec(row: Mapping[str, Any]) -> CallSpec:
+    def tup(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in row.get(key) or ())
+
+    return CallSpec(
+        match=tup("match"),
+        family=str(row["family"]),
+        sdk=row.get("sdk"),
+        provider=row.get("provider"),
+        model=tup("model"),
+        base_url=tup("base_url"),
+        region=tup("region"),
+        also=tup("also"),
+        client=row.get("client"),
+        provider_arg=tup("provider_arg"),
+        repo_type=tup("repo_type"),
+        namespace=tup("namespace"),
+        filename=tup("filename"),
+        vertex_flag=row.get("vertex_flag"),
+        service=row.get("service"),
+        service_names=tup("service_names"),
+        raw=row,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CallTable:
+    """The call table of one language, loaded once."""
+
+    calls: tuple[CallSpec, ...]
+    clients: Mapping[str, ClientFamily]
+    exact: Mapping[str, CallSpec]
+    globs: tuple[tuple[str, CallSpec], ...]
+    _memo: dict[str, CallSpec | None] = field(default_factory=dict, compare=False)
+
+    def lookup(self, qualname: str) -> CallSpec | None:
+        """The first entry matching a qualified call name (memoised: names repeat)."""
+        if qualname in self._memo:
+            return self._memo[qualname]
+        hit = self.exact.get(qualname)
+        if hit is None:
+            hit = next(
+                (spec for pattern, spec in self.globs if fnmatch.fnmatchcase(qualname, pattern)),
+                None,
+            )
+        self._memo[qualname] = hit
+        return hit
+
+
+def load_table(name: str) -> CallTable:
+    """A call table from ``data/<name>``."""
+    doc = refs.load_data(name)
+    calls = tuple(_spec(row) for row in doc["calls"])
+    exact: dict[str, CallSpec] = {}
+    globs: list[tuple[str, CallSpec]] = []
+    # Exact names win over globs only if no earlier glob already claims them.
+    for spec in calls:
+        for pattern in spec.match:
+            if any(c in pattern for c in "*?["):
+                globs.append((pattern, spec))
+            elif pattern not in exact and not any(
+                fnmatch.fnmatchcase(pattern, g) for g, _ in globs
+            ):
+                exact[pattern] = spec
+    clients = {
+        key: ClientFamily(
+            name=key,
+            model=tuple(str(v) for v in value.get("model") or ()),
+            methods=frozenset(value.get("methods") or ()),
+            distinctive=frozenset(value.get("distinctive") or ()),
+        )
+        for key, value in doc["clients"].items()
+    }
+    return CallTable(calls, clients, exact, tuple(globs))
+
+
+@cache
+def table() -> CallTable:
+    """The Python call table."""
+    return load_table("python_calls.yaml")
+
+
+@cache
+def _module_base_urls() -> Mapping[str, tuple[str, ...]]:
+    # SDK-wide endpoint settings written as module attributes (openai.base_url = ...).
+    return {
+        "openai": ("openai.base_url", "openai.api_base"),
+        "dashscope": ("dashscope.base_http_api_url",),
+        "litellm": ("litellm.api_base",),
+    }
+
+
+# Needles that only say "a model-ish name may be here": a file matched by these alone is
+# parsed only when it also holds a model-looking string literal.
+_WEAK_NEEDLES = (
+    "MODEL", "model_name", "model_id", "_model", "model=", "model =", "model:", '"model"',
+    "'model'", "llm", "LLM",
+)  # fmt: skip
+
+
+def strong_needles(calls: CallTable) -> set[str]:
+    """Needles that mean "an SDK or hub call may be here": imported module roots, bare
+    call names, and the distinctive client method chains (clients passed in from elsewhere)."""
+    words: set[str] = set()
+    for spec in calls.calls:
+        for pattern in spec.match:
+            head = re.split(r"[.:]", pattern, maxsplit=1)[0].strip("*")
+            if "." not in pattern and ":" not in pattern:
+                words.add(pattern.strip("*"))
+            elif pattern.startswith("*."):
+                words.add(pattern[2:])
+            elif len(head) >= 4:
+                words.add(head)
+    for fam in calls.clients.values():
+        words |= set(fam.distinctive)
+    return {w for w in words if len(w) >= 4}
+
+
+@cache
+def needles() -> tuple[bytes, ...]:
+    """Byte strings one of which every interesting Python file contains."""
+    words = strong_needles(table()) | set(_WEAK_NEEDLES)
+    return tuple(sorted(w.encode() for w in words))
+
+
+@cache
+def _strong() -> ahocorasick_rs.BytesAhoCorasick:
+    return ahocorasick_rs.BytesAhoCorasick(
+        sorted(w.encode() for w in strong_needles(table())),
+        matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
+    )
+
+
+def worth_parsing(data: bytes) -> bool:
+    """Whether a file that passed the needle filter can name a model at all."""
+    if _strong().find_matches_as_indexes(data):
+        return True
+    return refs.model_literal_regex().search(data) is not None
+
+
+# --- discovery ---------------------------------------------------------------------------
+
+
+def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
+    """Yield model references found in the tree's Python files."""
+    files = [
+        f
+        for f in tree.files
+        if f.suffix in SUFFIXES and (ctx.include_tests or refs.path_scope(f.rel) is None)
+    ]
+    ctx.observer.stage("python code", len(files))
+    found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
+    ctx.observer.done()
+    yield from refs.dedupe(found)
+
+
+def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
+    """Parse one Python file and return its model references (a module-level function)."""
+    if not worth_parsing(data):
+        return scanning.Outcome()
+    text = data.decode("utf-8", errors="replace")
+    try:
+        module = ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        reason = f"not parseable by Python {version} (line {exc.lineno}): {exc.msg}"
+        return scanning.Outcome(skipped=[(rel, reason)])
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
+    lines = text.splitlines()
+
+    def locate(line: int, column: int) -> Location:
+        return Location(rel, line=line, column=column)
+
+    found = Analyser(module, text, lines, locate, source=NAME).run()
+    return scanning.Outcome(evidence=refs.with_scope(found, refs.path_scope(rel)))
+
+
+# --- scopes ------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Scope:
+    """Bindings of one module, class or function body."""
+
+    node: ast.AST
+    kind: str
+    parent: Scope | None
+    name: str = ""
+    assigns: dict[str, list[ast.expr]] = field(default_factory=dict)
+    loops: dict[str, list[ast.expr]] = field(default_factory=dict)
+    params: dict[str, ast.expr | None] = field(default_factory=dict)
+    param_order: list[str] = field(default_factory=list)
+    annotations: dict[str, ast.expr] = field(default_factory=dict)
+    returns: list[ast.expr] = field(default_factory=list)
+    self_attrs: dict[str, list[tuple[ast.expr, Scope]]] = field(default_factory=dict)
+    bases: list[str] = field(default_factory=list)
+    env_prefix: str = ""
+
+    def enclosing_class(self) -> Scope | None:
+        """The class a method belongs to."""
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.kind == "class":
+                return scope
+            scope = scope.parent
+        return None
+
+    def module(self) -> Scope:
+        """The module scope."""
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    """A string value an expression may take, and how sure the flow is."""
+
+    text: str
+    node: ast.AST
+    confidence: Confidence
+    flow: str
+    env_var: str | None = None
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """A client object: its constructor entry and the call that made it (None: annotated)."""
+
+    spec: CallSpec
+    call: ast.Call | None
+    scope: Scope
+    qualname: str
+
+
+_WEAKER = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+
+
+def _weakest(a: Confidence, b: Confidence) -> Confidence:
+    return a if _WEAKER[a] <= _WEAKER[b] else b
+
+
+class Analyser:
+    """One module: index its bindings, then read every call."""
+
+    def __init__(
+        self, module: ast.Module, text: str, lines: Sequence[str], locate: Locator, source: str
+    ) -> None:
+        self.module = module
+        self.text = text
+        self.lines = lines
+        self.locate = locate
+        self.source = source
+        self.imports: dict[str, str] = {}
+        self.root = Scope(module, "module", None)
+        self.scopes: dict[ast.AST, Scope] = {module: self.root}
+        self.calls: list[tuple[ast.Call, Scope]] = []
+        self.functions: dict[str, list[Scope]] = {}
+        self.classes: dict[str, Scope] = {}
+        self.module_settings: dict[str, list[tuple[ast.expr, Scope]]] = {}
+        self.found: list[Evidence] = []
+        self.consumed: set[int] = set()
+        self.client_used: set[int] = set()
+        self.clients_made: list[tuple[ast.Call, Scope, CallSpec, str]] = []
+        self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
+        self.keyword_sites: list[tuple[ast.Call, ast.keyword, Scope]] = []
+        self.generic_assigns: list[tuple[str, ast.expr, Scope]] = []
+        self._guard: set[tuple[int, str]] = set()
+        self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}
+        self._budget = _BUDGET
+        self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
+
+    # ---- pass 1: index ----
+
+    def run(self) -> list[Evidence]:
+        """All references in the module."""
+        self._index(self.module, self.root, None)
+        for call, scope in self.calls:
+            self._call(call, scope)
+        self._endpoints_without_model()
+        self._generic()
+        return self.found
+
+    def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            self._index_node(child, scope, call)
+
+    def _index_node(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.imports[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    self.imports.setdefault(top, top)
+            return
+        if isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            for alias in node.names:
+                if alias.name != "*":
+                    self.imports[alias.asname or alias.name] = f"{base}.{alias.name}".lstrip(".")
+            return
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            self._index_function(node, scope)
+            return
+        if isinstance(node, ast.ClassDef):
+            cls = Scope(node, "class", scope, name=node.name)
+            cls.bases = [self._dotted(b) or "" for b in node.bases]
+            for kw in node.keywords:
+                if kw.arg == "env_prefix" and isinstance(kw.value, ast.Constant):
+                    cls.env_prefix = str(kw.value.value)
+            self.scopes[node] = cls
+            if scope.kind == "module":
+                self.classes[node.name] = cls
+            for dec in node.decorator_list:
+                self._index_node(dec, scope, call)
+            self._index(node, cls, None)
+            return
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._bind(target, node.value, scope)
+        elif isinstance(node, ast.AnnAssign):
+            if isinstance(node.target, ast.Name):
+                scope.annotations[node.target.id] = node.annotation
+            if node.value is not None:
+                self._bind(node.target, node.value, scope)
+            elif isinstance(node.target, ast.Attribute):
+                self._annotate_attr(node.target, node.annotation, scope)
+        elif isinstance(node, ast.NamedExpr):
+            self._bind(node.target, node.value, scope)
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+            if isinstance(node.target, ast.Name):
+                scope.loops.setdefault(node.target.id, []).append(node.iter)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, item.context_expr, scope)
+        elif isinstance(node, ast.Return) and node.value is not None and scope.kind == "function":
+            scope.returns.append(node.value)
+        elif isinstance(node, ast.Call):
+            self.calls.append((node, scope))
+            for kw in node.keywords:
+                if kw.arg:
+                    self.keyword_sites.append((node, kw, scope))
+            call = node
+        elif isinstance(node, ast.Dict):
+            self.dicts.append((node, scope, call))
+        elif isinstance(node, ast.Lambda):
+            return
+        self._index(node, scope, call)
+
+    def _index_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        fn = Scope(node, "function", scope, name=node.name)
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        defaults.extend(args.defaults)
+        for arg, default in zip(positional, defaults, strict=True):
+            fn.params[arg.arg] = default
+            fn.param_order.append(arg.arg)
+            if arg.annotation is not None:
+                fn.annotations[arg.arg] = arg.annotation
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            fn.params[arg.arg] = kw_default
+            if arg.annotation is not None:
+                fn.annotations[arg.arg] = arg.annotation
+        self.scopes[node] = fn
+        self.functions.setdefault(node.name, []).append(fn)
+        for dec in node.decorator_list:
+            self._index_node(dec, scope, None)
+        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+            self._index_node(default, scope, None)
+        for stmt in node.body:
+            self._index_node(stmt, fn, None)
+
+    def _bind(self, target: ast.expr, value: ast.expr, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.assigns.setdefault(target.id, []).append(value)
+            self.generic_assigns.append((target.id, value, scope))
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and isinstance(target.slice, ast.Constant)
+            and isinstance(target.slice.value, str)
+        ):
+            # kwargs["base_url"] = url: read back when kwargs is passed as **kwargs.
+            self.item_sets.setdefault((target.value.id, target.slice.value), []).append(value)
+        elif isinstance(target, ast.Attribute):
+            owner = target.value
+            if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
+                cls = scope.enclosing_class()
+                if cls is not None:
+                    cls.self_attrs.setdefault(target.attr, []).append((value, scope))
+                    self.generic_assigns.append((target.attr, value, scope))
+            else:
+                dotted = self._qualname(target, scope)
+                if dotted:
+                    self.module_settings.setdefault(dotted, []).append((value, scope))
+        elif (
+            isinstance(target, ast.Tuple | ast.List)
+            and isinstance(value, ast.Tuple | ast.List)
+            and len(target.elts) == len(value.elts)
+        ):
+            for t, v in zip(target.elts, value.elts, strict=True):
+                self._bind(t, v, scope)
+
+    def _annotate_attr(self, target: ast.Attribute, annotation: ast.expr, scope: Scope) -> None:
+        if isinstance(target.value, ast.Name) and target.value.id == "self":
+            cls = scope.enclosing_class()
+            if cls is not None:
+                cls.annotations.setdefault(target.attr, annotation)
+
+    # ---- names ----
+
+    def _dotted(self, expr: ast.expr) -> str | None:
+        if isinstance(expr, ast.Name):
+            return expr.id
+        if isinstance(expr, ast.Attribute):
+            base = self._dotted(expr.value)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def _qualname(self, expr: ast.expr, scope: Scope, depth: int = 0) -> str | None:
+        """The qualified name of a callee as imported; variables bound to calls collapse."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Name):
+            if expr.id in self.imports:
+                return self.imports[expr.id]
+            bound = self._lookup(expr.id, scope)
+            if len(bound) == 1 and isinstance(bound[0][0], ast.Call):
+                call = bound[0][0]
+                if self._is_imported(call.func):
+                    return self._qualname(call, bound[0][1], depth + 1)
+            return expr.id
+        if isinstance(expr, ast.Attribute):
+            base = self._qualname(expr.value, scope, depth + 1)
+            return f"{base}.{expr.attr}" if base else f"?.{expr.attr}"
+        if isinstance(expr, ast.Call):
+            # The result of a call: "boto3.Session().client", never the callee itself.
+            inner = self._qualname(expr.func, scope, depth + 1)
+            return f"{inner}()" if inner else None
+        return None
+
+    def _is_imported(self, expr: ast.expr) -> bool:
+        """Whether an expression's root name comes from an import."""
+        while isinstance(expr, ast.Attribute | ast.Call):
+            expr = expr.value if isinstance(expr, ast.Attribute) else expr.func
+        return isinstance(expr, ast.Name) and expr.id in self.imports
+
+    def _lookup(self, name: str, scope: Scope) -> list[tuple[ast.expr, Scope]]:
+        """Assignments of a name, from the innermost scope that binds it."""
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent  # class bodies are not enclosing scopes
+                continue
+            values = current.assigns.get(name)
+            if values:
+                return [(v, current) for v in values]
+            if name in current.params or name in current.loops:
+                return []
+            current = current.parent
+        return []
+
+    def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent
+                continue
+            if name in current.assigns or name in current.params or name in current.loops:
+                return current
+            current = current.parent
+        return None
+
+    # ---- values ----
+
+    def values(
+        self, expr: ast.expr, scope: Scope, flow: str = "literal", depth: int = 0
+    ) -> list[Val]:
+        """The string values an expression may take, as far as one module tells."""
+        if depth > _MAX_DEPTH or self._budget <= 0:
+            return []
+        self._budget -= 1
+        out = self._values(expr, scope, flow, depth)
+        return out[:_MAX_VALUES]
+
+    def _values(self, expr: ast.expr, scope: Scope, flow: str, depth: int) -> list[Val]:
+        if isinstance(expr, ast.Constant):
+            if isinstance(expr.value, str):
+                return [Val(expr.value, expr, Confidence.HIGH, flow)]
+            return []
+        if isinstance(expr, ast.JoinedStr):
+            return self._joined(expr, list(expr.values), scope, depth)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return self._joined(expr, [expr.left, expr.right], scope, depth)
+        if isinstance(expr, ast.Name):
+            return self._name_values(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attr_values(expr, scope, depth)
+        if isinstance(expr, ast.IfExp):
+            return self.values(expr.body, scope, flow, depth + 1) + self.values(
+                expr.orelse, scope, flow, depth + 1
+            )
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            return self._or_values(expr, scope, flow, depth)
+        if isinstance(expr, ast.Call):
+            return self._call_values(expr, scope, flow, depth)
+        if isinstance(expr, ast.Subscript):
+            return self._subscript_values(expr, scope, depth)
+        if isinstance(expr, ast.Await):
+            return self.values(expr.value, scope, flow, depth + 1)
+        return []
+
+    def _joined(
+        self, node: ast.expr, parts: Sequence[ast.expr], scope: Scope, depth: int
+    ) -> list[Val]:
+        texts = [""]
+        confidence = Confidence.HIGH
+        partial = False
+        env_var: str | None = None
+        for part in parts:
+            inner = part.value if isinstance(part, ast.FormattedValue) else part
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                texts = [t + inner.value for t in texts]
+                continue
+            got = self.values(inner, scope, "f-string", depth + 1)
+            if not got or any(v.partial for v in got):
+                texts = [t + "*" for t in texts]
+                partial = True
+                continue
+            texts = [t + v.text for t in texts for v in got][:_MAX_VALUES]
+            for v in got:
+                confidence = _weakest(confidence, v.confidence)
+                env_var = env_var or v.env_var
+        if partial:
+            if all(t.replace("*", "") == "" for t in texts):
+                return []
+            confidence = Confidence.LOW
+        flow = "f-string" if isinstance(node, ast.JoinedStr) else "concatenation"
+        return [Val(t, node, confidence, flow, env_var, partial) for t in texts]
+
+    def _name_values(self, name: str, scope: Scope, depth: int) -> list[Val]:
+        owner = self._binding_scope(name, scope)
+        if owner is None:
+            return []
+        key = (id(owner), name)
+        if key in self._guard:
+            # ``model = model or DEFAULT``: inside its own assignment the name is the parameter.
+            return self._param_values(name, owner, depth) if name in owner.params else []
+        self._guard.add(key)
+        try:
+            out: list[Val] = []
+            kind = "module-constant" if owner.kind == "module" else "variable"
+            for value in owner.assigns.get(name, []):
+                out += self.values(value, owner, kind, depth + 1)
+            for iterable in owner.loops.get(name, []):
+                out += self._iter_values(iterable, owner, depth)
+            if name in owner.params:
+                out += self._param_values(name, owner, depth)
+            return out
+        finally:
+            self._guard.discard(key)
+
+    def _iter_values(self, iterable: ast.expr, scope: Scope, depth: int) -> list[Val]:
+        target = iterable
+        if isinstance(target, ast.Name):
+            bound = self._lookup(target.id, scope)
+            if len(bound) == 1:
+                target, scope = bound[0]
+        if isinstance(target, ast.List | ast.Tuple | ast.Set):
+            out: list[Val] = []
+            for elt in target.elts:
+                out += self.values(elt, scope, "loop", depth + 1)
+            return out
+        return []
+
+    def _param_values(self, name: str, fn: Scope, depth: int) -> list[Val]:
+        out: list[Val] = []
+        default = fn.params.get(name)
+        if default is not None:
+            out += self.values(default, fn.parent or fn, "parameter-default", depth + 1)
+        if fn.kind != "function" or not isinstance(fn.node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return out
+        # Call sites of this function in the module that pass the argument; only for a name
+        # defined once (eighty adapter classes each with a load_model() say nothing useful).
+        if len(self.functions.get(fn.name, ())) != 1:
+            return out
+        index = fn.param_order.index(name) if name in fn.param_order else None
+        is_method = fn.parent is not None and fn.parent.kind == "class"
+        for call, scope in self._calls_by_name().get(fn.name, []):
+            callee = call.func
+            arg: ast.expr | None = None
+            for kw in call.keywords:
+                if kw.arg == name:
+                    arg = kw.value
+            if arg is None and index is not None:
+                pos = index - (1 if is_method and isinstance(callee, ast.Attribute) else 0)
+                if 0 <= pos < len(call.args) and not isinstance(call.args[pos], ast.Starred):
+                    arg = call.args[pos]
+            if arg is not None:
+                out += self.values(arg, scope, "call-argument", depth + 1)
+        return out
+
+    def _calls_by_name(self) -> dict[str, list[tuple[ast.Call, Scope]]]:
+        if self._by_name is None:
+            self._by_name = {}
+            for call, scope in self.calls:
+                func = call.func
+                if isinstance(func, ast.Name):
+                    self._by_name.setdefault(func.id, []).append((call, scope))
+                elif isinstance(func, ast.Attribute):
+                    self._by_name.setdefault(func.attr, []).append((call, scope))
+        return self._by_name
+
+    def _attr_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> list[Val]:
+        cls = self._class_of(expr.value, scope, depth)
+        if cls is None:
+            return []
+        return self._class_attr(cls, expr.attr, depth)
+
+    def _class_of(self, owner: ast.expr, scope: Scope, depth: int) -> Scope | None:
+        if isinstance(owner, ast.Name):
+            if owner.id in ("self", "cls"):
+                return scope.enclosing_class()
+            if owner.id in self.classes:
+                return self.classes[owner.id]
+            for value, _ in self._lookup(owner.id, scope):
+                if (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Name)
+                    and value.func.id in self.classes
+                ):
+                    return self.classes[value.func.id]
+        return None
+
+    def _class_attr(self, cls: Scope, attr: str, depth: int) -> list[Val]:
+        out: list[Val] = []
+        settings = any(b.endswith("BaseSettings") for b in cls.bases)
+        for value in cls.assigns.get(attr, []):
+            got = self.values(value, cls, "class-attribute", depth + 1)
+            if settings:
+                env = (cls.env_prefix + attr).upper()
+                got = [
+                    Val(
+                        v.text,
+                        v.node,
+                        _weakest(v.confidence, Confidence.MEDIUM),
+                        "settings-default",
+                        env,
+                        v.partial,
+                    )
+                    for v in got
+                ]
+            out += got
+        for value, where in cls.self_attrs.get(attr, []):
+            out += self.values(value, where, "instance-attribute", depth + 1)
+        return out
+
+    def _or_values(self, expr: ast.BoolOp, scope: Scope, flow: str, depth: int) -> list[Val]:
+        out: list[Val] = []
+        env: str | None = None
+        for operand in expr.values:
+            name = self._env_lookup(operand, scope)
+            if name is not None:
+                env = name
+                out += self.values(operand, scope, flow, depth + 1)
+                continue
+            got = self.values(operand, scope, flow, depth + 1)
+            if env is not None:
+                got = [
+                    Val(
+                        v.text,
+                        v.node,
+                        _weakest(v.confidence, Confidence.MEDIUM),
+                        "env-default",
+                        env,
+                        v.partial,
+                    )
+                    for v in got
+                ]
+            out += got
+        return out
+
+    def _env_lookup(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The variable name of ``os.getenv("X")`` / ``os.environ["X"]`` / ``.get("X")``."""
+        if isinstance(expr, ast.Call):
+            qual = self._qualname(expr.func, scope)
+            if qual in _ENV_GETTERS and expr.args:
+                first = expr.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    return first.value
+                return "?"
+        if isinstance(expr, ast.Subscript):
+            qual = self._qualname(expr.value, scope)
+            if qual == "os.environ":
+                key = expr.slice
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    return key.value
+                return "?"
+        return None
+
+    def _call_values(self, call: ast.Call, scope: Scope, flow: str, depth: int) -> list[Val]:
+        qual = self._qualname(call.func, scope) or ""
+        if qual in _ENV_GETTERS:
+            env = self._env_lookup(call, scope)
+            default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
+            if default is None:
+                return []
+            return [
+                Val(
+                    v.text,
+                    v.node,
+                    _weakest(v.confidence, Confidence.MEDIUM),
+                    "env-default",
+                    env,
+                    v.partial,
+                )
+                for v in self.values(default, scope, flow, depth + 1)
+            ]
+        if qual in _FIELD_CALLS or qual.endswith((".Field", ".field")):
+            default = _kw(call, "default") or (call.args[0] if call.args else None)
+            return self.values(default, scope, flow, depth + 1) if default is not None else []
+        if qual in ("str", "getattr") and call.args:
+            if qual == "getattr" and len(call.args) >= 3:
+                return self.values(call.args[2], scope, "get-default", depth + 1)
+            return self.values(call.args[0], scope, flow, depth + 1) if qual == "str" else []
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and len(call.args) >= 2:
+            key = call.args[0]
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                got = self.values(call.args[1], scope, "get-default", depth + 1)
+                return [
+                    Val(
+                        v.text,
+                        v.node,
+                        _weakest(v.confidence, Confidence.MEDIUM),
+                        "get-default",
+                        v.env_var,
+                        v.partial,
+                    )
+                    for v in got
+                ]
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            out: list[Val] = []
+            for fn in self.functions[func.id]:
+                for ret in fn.returns:
+                    out += self.values(ret, fn, "return-value", depth + 1)
+            return out
+        return []
+
+    def _subscript_values(self, expr: ast.Subscript, scope: Scope, depth: int) -> list[Val]:
+        key = expr.slice
+        container = expr.value
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str | int)):
+            # ROUTES[task] with a key only known at run time: any value of the table.
+            anywhere: list[Val] = []
+            if isinstance(container, ast.Name):
+                for value, where in self._lookup(container.id, scope):
+                    if isinstance(value, ast.Dict):
+                        for v in value.values:
+                            anywhere += self.values(v, where, "dict-entry", depth + 1)
+            return anywhere
+        candidates: list[tuple[ast.expr, Scope]] = []
+        if isinstance(container, ast.Name):
+            candidates = self._lookup(container.id, scope)
+        elif isinstance(container, ast.Dict | ast.List | ast.Tuple):
+            candidates = [(container, scope)]
+        out: list[Val] = []
+        for value, where in candidates:
+            if isinstance(value, ast.Dict):
+                for k, v in zip(value.keys, value.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == key.value:
+                        out += self.values(v, where, "dict-entry", depth + 1)
+            elif (
+                isinstance(value, ast.List | ast.Tuple)
+                and isinstance(key.value, int)
+                and -len(value.elts) <= key.value < len(value.elts)
+            ):
+                out += self.values(value.elts[key.value], where, "list-entry", depth + 1)
+        return out
+
+    def _truthy(self, expr: ast.expr | None, scope: Scope) -> bool:
+        if expr is None:
+            return False
+        if isinstance(expr, ast.Constant):
+            return expr.value is True
+        if isinstance(expr, ast.Name):
+            return any(
+                isinstance(v, ast.Constant) and v.value is True
+                for v, _ in self._lookup(expr.id, scope)
+            )
+        return False
+
+    def _first_constant(self, call: ast.Call, names: Sequence[str], scope: Scope) -> str | None:
+        for val in self._arg_values(call, names, scope):
+            if not val.partial:
+                return val.text
+        return None
+
+    def _arg(self, call: ast.Call, names: Sequence[str]) -> tuple[ast.expr, str] | None:
+        for name in names:
+            if name.startswith("#"):
+                index = int(name[1:])
+                if index < len(call.args) and not isinstance(call.args[index], ast.Starred):
+                    if any(isinstance(a, ast.Starred) for a in call.args[:index]):
+                        continue
+                    return call.args[index], name
+            else:
+                value = _kw(call, name)
+                if value is not None:
+                    return value, name
+        # create(**params) with params = {"model": ...}: the dict literal holds the argument.
+        for kw in call.keywords:
+            if kw.arg is None and isinstance(kw.value, ast.Name | ast.Dict):
+                for name in names:
+                    if not name.startswith("#"):
+                        entry = self._dict_entry(kw.value, name)
+                        if entry is not None:
+                            return entry, name
+        return None
+
+    def _dict_entry(self, expr: ast.expr, key: str) -> ast.expr | None:
+        targets: list[ast.expr] = [expr]
+        if isinstance(expr, ast.Name):
+            assigned = self.item_sets.get((expr.id, key))
+            if assigned:
+                return assigned[0]
+            targets = [v for scope in self.scopes.values() for v in scope.assigns.get(expr.id, [])]
+        for target in targets:
+            if isinstance(target, ast.Dict):
+                for k, v in zip(target.keys, target.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == key:
+                        return v
+        return None
+
+    def _arg_values(self, call: ast.Call, names: Sequence[str], scope: Scope) -> list[Val]:
+        found = self._arg(call, names)
+        return self.values(found[0], scope) if found else []
+
+    # ---- pass 2: calls ----
+
+    def _call(self, call: ast.Call, scope: Scope) -> None:
+        qual = self._qualname(call.func, scope)
+        spec = table().lookup(qual) if qual else None
+        if spec is not None:
+            if spec.client:
+                if not self._is_service_client(call, spec, scope):
+                    return
+                self.clients_made.append((call, scope, spec, qual or ""))
+            if spec.model:
+                ctx = self._context(spec, call, scope)
+                self._emit(spec.model, call, scope, ctx, qual or "", spec)
+                for extra in spec.also:
+                    self._emit((extra,), call, scope, ctx, qual or "", spec)
+                return
+            if spec.client:
+                return
+        if isinstance(call.func, ast.Attribute):
+            self._method_call(call, scope)
+
+    def _is_service_client(self, call: ast.Call, spec: CallSpec, scope: Scope) -> bool:
+        if not spec.service:
+            return True
+        service = self._first_constant(call, (spec.service, "service_name"), scope)
+        return service in spec.service_names
+
+    def _method_call(self, call: ast.Call, scope: Scope) -> None:
+        # receivers[i] is the expression the method chain attrs[i:] is called on.
+        attrs: list[str] = []
+        receivers: list[ast.expr] = []
+        node: ast.expr = call.func
+        while isinstance(node, ast.Attribute) and len(attrs) < 6:
+            attrs.insert(0, node.attr)
+            node = node.value
+            receivers.insert(0, node)
+        for i in range(len(attrs)):
+            method = ".".join(attrs[i:])
+            families = [f for f in table().clients.values() if method in f.methods]
+            if not families:
+                continue
+            # The longest chain that is a client method decides (client.chat.completions.create
+            # is "chat.completions.create" on client, not "completions.create" on client.chat).
+            self._client_method(call, scope, receivers[i], method, families)
+            return
+
+    def _client_method(
+        self,
+        call: ast.Call,
+        scope: Scope,
+        receiver: ast.expr,
+        method: str,
+        families: Sequence[ClientFamily],
+    ) -> None:
+        clients = self._clients(receiver, scope, 0)
+        if clients is None:
+            return  # the receiver is something else (a non-AI client)
+        for fam in families:
+            matched = [c for c in clients if c.spec.client == fam.name]
+            for client in matched:
+                ctx = self._context(client.spec, client.call, client.scope)
+                where = f"{client.qualname}().{method}"
+                if self._emit(fam.model, call, scope, ctx, where, client.spec):
+                    self.client_used.add(id(client.call))
+            if matched:
+                return
+        if clients:
+            return
+        inferred = self._inferred_client(families, method)
+        if inferred is not None:
+            spec, confidence = inferred
+            ctx = self._context(spec, None, scope)
+            fam = table().clients[spec.client or ""]
+            self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=confidence)
+
+    def _inferred_client(
+        self, families: Sequence[ClientFamily], method: str
+    ) -> tuple[CallSpec, Confidence] | None:
+        """The client a method is called on when the file does not say (imports decide)."""
+        imported_roots = {q.split(".", 1)[0] for q in self.imports.values()}
+        for fam in families:
+            specs = [s for s in table().calls if s.client == fam.name and not s.service]
+            by_import = [s for s in specs if s.match[0].split(".", 1)[0] in imported_roots]
+            roots = {s.match[0].split(".", 1)[0] for s in by_import}
+            if len(roots) == 1:
+                return by_import[0], Confidence.HIGH
+            if method in fam.distinctive and specs:
+                return specs[0], Confidence.MEDIUM
+        return None
+
+    def _clients(self, expr: ast.expr, scope: Scope, depth: int) -> list[Client] | None:
+        """Clients an expression may be; [] when unknown, None when known not to be one."""
+        if depth > _MAX_DEPTH:
+            return []
+        if isinstance(expr, ast.Call):
+            qual = self._qualname(expr.func, scope) or ""
+            spec = table().lookup(qual) if qual else None
+            if spec is not None and spec.client and self._is_service_client(expr, spec, scope):
+                return [Client(spec, expr, scope, qual)]
+            if isinstance(expr.func, ast.Name) and expr.func.id in self.functions:
+                out: list[Client] = []
+                for fn in self.functions[expr.func.id]:
+                    for ret in fn.returns:
+                        out += self._clients(ret, fn, depth + 1) or []
+                return out
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("with_options", "copy"):
+                return self._clients(expr.func.value, scope, depth + 1)
+            # A call to something imported that is not an AI client (twilio's Client()).
+            return None if self._is_imported(expr.func) else []
+        if isinstance(expr, ast.Name):
+            if expr.id in self.imports:
+                return None
+            owner = self._binding_scope(expr.id, scope)
+            if owner is None:
+                return []
+            out = []
+            known_other = False
+            for value in owner.assigns.get(expr.id, []):
+                got = self._clients(value, owner, depth + 1)
+                if got is None:
+                    known_other = True
+                else:
+                    out += got
+            annotation = owner.annotations.get(expr.id)
+            if annotation is not None:
+                out += self._annotated(annotation, owner)
+            if not out and known_other:
+                return None
+            return out
+        if isinstance(expr, ast.Attribute):
+            cls = self._class_of(expr.value, scope, depth)
+            if cls is None:
+                return []
+            out = []
+            for value in cls.assigns.get(expr.attr, []):
+                out += self._clients(value, cls, depth + 1) or []
+            for value, where in cls.self_attrs.get(expr.attr, []):
+                out += self._clients(value, where, depth + 1) or []
+            annotation = cls.annotations.get(expr.attr)
+            if annotation is not None:
+                out += self._annotated(annotation, cls)
+            return out
+        if isinstance(expr, ast.Await):
+            return self._clients(expr.value, scope, depth + 1)
+        return []
+
+    def _annotated(self, annotation: ast.expr, scope: Scope) -> list[Client]:
+        qual = (
+            self._qualname(annotation, scope)
+            if isinstance(annotation, ast.Name | ast.Attribute)
+            else None
+        )
+        spec = table().lookup(qual) if qual else None
+        if spec is not None and spec.client:
+            return [Client(spec, None, scope, qual or "")]
+        return []
+
+    def _context(self, spec: CallSpec, call: ast.Call | None, scope: Scope) -> refs.RefContext:
+        base_url: str | None = None
+        dynamic: str | None = None
+        region: str | None = None
+        vertex = False
+        revision = repo_type = provider_hint = namespace = None
+        if call is not None:
+            found = self._arg(call, spec.base_url)
+            if found is not None:
+                vals = [v for v in self.values(found[0], scope) if not v.partial]
+                if vals:
+                    base_url = vals[0].text
+                else:
+                    dynamic = _segment(self.text, found[0])
+            region = self._first_constant(call, spec.region, scope) if spec.region else None
+            if spec.vertex_flag:
+                vertex = self._truthy(_kw(call, spec.vertex_flag), scope)
+            revision = self._first_constant(call, ("revision",), scope)
+            repo_type = (
+                self._first_constant(call, spec.repo_type, scope) if spec.repo_type else None
+            )
+            provider_hint = (
+                self._first_constant(call, spec.provider_arg, scope) if spec.provider_arg else None
+            )
+            namespace = (
+                self._first_constant(call, spec.namespace, scope) if spec.namespace else None
+            )
+        settings = _module_base_urls().get(spec.sdk or "", ())
+        if base_url is None and dynamic is None:
+            for setting in settings:
+                for value, where in self.module_settings.get(setting, []):
+                    vals = [v for v in self.values(value, where) if not v.partial]
+                    if vals:
+                        base_url = vals[0].text
+        return refs.RefContext(
+            family=spec.family,
+            sdk=spec.sdk,
+            provider=spec.provider,
+            base_url=base_url,
+            base_url_dynamic=dynamic,
+            region=region,
+            vertex=vertex,
+            revision=revision,
+            repo_type=repo_type,
+            provider_hint=provider_hint,
+            namespace=namespace,
+        )
+
+    def _emit(
+        self,
+        names: Sequence[str],
+        call: ast.Call,
+        scope: Scope,
+        ctx: refs.RefContext,
+        qual: str,
+        spec: CallSpec,
+        cap: Confidence = Confidence.HIGH,
+    ) -> int:
+        """Evidence for the model argument of a call; returns how many were found."""
+        found = self._arg(call, names)
+        if found is None:
+            return 0
+        expr, arg_name = found
+        count = 0
+        argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
+        extra: dict[str, JSON] = {"call": qual, "argument": argument}
+        if self._truthy(_kw(call, "trust_remote_code"), scope):
+            extra["trust_remote_code"] = True
+        filename = self._first_constant(call, spec.filename, scope) if spec.filename else None
+        if filename:
+            extra["filename"] = filename
+        for val in self.values(expr, scope):
+            ref = refs.resolve(val.text, ctx, partial=val.partial)
+            if ref is None:
+                continue
+            self.consumed.add(id(val.node))
+            confidence = _weakest(val.confidence, cap)
+            attrs = dict(extra)
+            attrs["flow"] = val.flow
+            if val.env_var:
+                attrs["env_var"] = val.env_var
+            if val.partial:
+                attrs["partial"] = True
+            if getattr(val.node, "lineno", None) != call.lineno:
+                attrs["used_at"] = [self._where(call)]
+            self.found.append(
+                refs.evidence(
+                    self.source, ref, self._as_written(val), self._loc(val.node), confidence, attrs
+                )
+            )
+            count += 1
+        return count
+
+    def _as_written(self, val: Val) -> str:
+        node = val.node
+        if isinstance(node, ast.Constant):
+            return val.text
+        return _segment(self.text, node) or val.text
+
+    def _loc(self, node: ast.AST) -> Location:
+        line = int(getattr(node, "lineno", 1))
+        col = int(getattr(node, "col_offset", 0))
+        return self.locate(line, self._char_col(line, col) + 1)
+
+    def _where(self, node: ast.AST) -> str:
+        loc = self._loc(node)
+        return (
+            f"{loc.line}:{loc.column}"
+            if loc.context is None
+            else f"{loc.context}:{loc.line}:{loc.column}"
+        )
+
+    def _char_col(self, line: int, byte_col: int) -> int:
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if text.isascii():
+                return byte_col
+            return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+        return byte_col
+
+    # ---- endpoints and model-ish names outside known calls ----
+
+    def _endpoints_without_model(self) -> None:
+        for call, scope, spec, qual in self.clients_made:
+            if id(call) in self.client_used:
+                continue
+            ctx = self._context(spec, call, scope)
+            ref = refs.endpoint_only(ctx)
+            if ref is None:
+                continue
+            found = self._arg(call, spec.base_url)
+            node: ast.AST = call
+            if found is not None:
+                vals = [v for v in self.values(found[0], scope) if not v.partial]
+                if vals:
+                    node = vals[0].node
+            self.found.append(
+                refs.evidence(
+                    self.source,
+                    ref,
+                    ctx.base_url or "",
+                    self._loc(node),
+                    Confidence.MEDIUM,
+                    {"call": qual, "flow": "client-endpoint"},
+                )
+            )
+
+    def _generic(self) -> None:
+        """Model-looking values under model-ish names that no known call consumed (medium)."""
+        for call, scope in self.calls:
+            # parser.add_argument("--model", default="gpt-4o"): the default a run gets.
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr == "add_argument" and call.args:
+                flag = call.args[0]
+                default = _kw(call, "default")
+                if (
+                    default is not None
+                    and isinstance(flag, ast.Constant)
+                    and isinstance(flag.value, str)
+                    and refs.is_model_key(flag.value.lstrip("-"))
+                ):
+                    self._generic_value(default, scope, flag.value.lstrip("-"), None, "cli-default")
+        for name, value, scope in self.generic_assigns:
+            if refs.is_model_key(name):
+                self._generic_value(value, scope, name, None)
+        for call, kw, scope in self.keyword_sites:
+            if kw.arg and refs.is_model_key(kw.arg):
+                qual = self._qualname(call.func, scope) or ""
+                if table().lookup(qual) is None:
+                    self._generic_value(kw.value, scope, kw.arg, None)
+        for node, scope, owner in self.dicts:
+            base_url = self._request_url(owner, scope) if owner is not None else None
+            for key, value in zip(node.keys, node.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and refs.is_model_key(key.value)
+                ):
+                    self._generic_value(value, scope, key.value, base_url)
+
+    def _generic_value(
+        self,
+        value: ast.expr,
+        scope: Scope,
+        key: str,
+        base_url: str | None,
+        flow: str = "assignment",
+    ) -> None:
+        if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
+            return
+        for val in self.values(value, scope, flow):
+            if id(val.node) in self.consumed or val.partial:
+                continue
+            hint = refs.provider_from_env_name(key)
+            ctx = refs.RefContext(family="config", base_url=base_url, provider_hint=hint)
+            ref = refs.resolve(val.text, ctx)
+            if ref is None:
+                continue
+            self.consumed.add(id(val.node))
+            attrs: dict[str, JSON] = {"key": key, "flow": val.flow}
+            if val.env_var:
+                attrs["env_var"] = val.env_var
+            self.found.append(
+                refs.evidence(
+                    self.source,
+                    ref,
+                    self._as_written(val),
+                    self._loc(val.node),
+                    _weakest(val.confidence, Confidence.MEDIUM),
+                    attrs,
+                )
+            )
+
+    def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
+        """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""
+        qual = self._qualname(call.func, scope) or ""
+        if qual.split(".", 1)[0] not in ("requests", "httpx", "aiohttp") and not qual.endswith(
+            (".post", ".request")
+        ):
+            return None
+        found = self._arg(call, ("url", "#0"))
+        if found is None:
+            return None
+        for val in self.values(found[0], scope):
+            if "://" in val.text and not val.partial:
+                return val.text
+        return None
+
+
+def _kw(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _segment(text: str, node: ast.AST) -> str | None:
+    segment = ast.get_source_segment(text, node)
+    if segment is None:
+        return None
+    return re.sub(r"\s+", " ", segment)[:200]

@@ -1,0 +1,179 @@
+"""Config, container, Modelfile, MLmodel, DVC and notebook references."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from gate.discover import configs
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.model import Confidence, Evidence, EvidenceKind, Project, Role
+from gate.resolve.assemble import assemble
+
+
+def scan(tmp_path: Path, files: dict[str, str]) -> tuple[list[Evidence], Tree]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    tree = Tree.walk(tmp_path)
+    return list(configs.discover(tree, DiscoverContext())), tree
+
+
+def test_sibling_provider_parent_key_and_endpoint(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "config.yaml": """
+            ollama:
+              model: llama3.2
+            chat:
+              provider: openai
+              base_url: https://api.moonshot.cn/v1
+              model: moonshot-v1-8k
+            """
+        },
+    )
+    got = {(ev.identity, ev.location.line, ev.location.context) for ev in found}
+    assert got == {
+        ("ollama:llama3.2:latest", 3, "ollama.model"),
+        ("api:moonshot/moonshot-v1-8k", 7, "chat.model"),
+    }
+    assert all(ev.confidence is Confidence.MEDIUM for ev in found)
+
+
+def test_env_file_pairs_urls_with_models_by_stem(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env": """
+            LLM_BASE_URL=https://api.deepseek.com
+            LLM_MODEL=deepseek-chat
+            EMBEDDING_MODEL=text-embedding-3-small
+            ANTHROPIC_BASE_URL=https://api.anthropic.com
+            SECRET_KEY=not-a-model
+            """
+        },
+    )
+    got = {ev.identity: ev.attributes.get("host") for ev in found}
+    assert got == {
+        "api:deepseek/deepseek-chat": "api.deepseek.com",
+        "api:openai/text-embedding-3-small": "api.openai.com",
+        "api:anthropic/*": "api.anthropic.com",
+    }
+    assert all(ev.as_written != "not-a-model" for ev in found)
+
+
+def test_compose_servers_and_commands(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "compose.yaml": """
+            services:
+              llm:
+                image: vllm/vllm-openai:v0.6.3
+                command: vllm serve Qwen/Qwen2.5-1.5B-Instruct --port 8000
+              embed:
+                image: ghcr.io/huggingface/text-embeddings-inference:1.5
+                command: ["--model-id", "BAAI/bge-small-en-v1.5"]
+              pull:
+                image: curlimages/curl
+                command: ["sh", "-c", "huggingface-cli download TheBloke/Mistral-7B-GGUF x.gguf"]
+            """
+        },
+    )
+    got = {(ev.identity, ev.attributes.get("server")) for ev in found}
+    assert got == {
+        ("hf:Qwen/Qwen2.5-1.5B-Instruct@unpinned", "vllm"),
+        ("hf:BAAI/bge-small-en-v1.5@unpinned", "tei"),
+        ("hf:TheBloke/Mistral-7B-GGUF@unpinned", None),
+    }
+    assert all(ev.confidence is Confidence.HIGH for ev in found)
+
+
+def test_modelfile_local_weights_join_the_weight_file_component(tmp_path: Path) -> None:
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "coder.gguf").write_bytes(b"GGUF" + bytes(60))
+    found, _ = scan(
+        tmp_path,
+        {"Modelfile": "FROM ./weights/coder.gguf\nADAPTER /abs/elsewhere.gguf\nFROM llama3.1\n"},
+    )
+    by_line = {ev.location.line: ev for ev in found}
+    assert set(by_line) == {1, 3}
+    assert by_line[1].identity == "local:weights/coder.gguf"
+    assert by_line[1].attributes["weights_path"] == "weights/coder.gguf"
+    assert by_line[3].identity == "ollama:llama3.1:latest"
+    # The weights source names the file by content; assembly joins the Modelfile to it.
+    weight = Evidence(
+        source="weights",
+        kind=EvidenceKind.WEIGHT_FILE,
+        identity="file:sha256:" + "ab" * 32,  # type: ignore[arg-type]
+        role=Role.EMBEDDED_WEIGHTS,
+        as_written="weights/coder.gguf",
+        location=by_line[1].location.__class__("weights/coder.gguf"),
+        confidence=Confidence.HIGH,
+    )
+    inventory = assemble([weight, *found], Project("p"))
+    joined = inventory.component("file:sha256:" + "ab" * 32)
+    assert joined is not None and len(joined.evidence) == 2
+    assert inventory.component("local:weights/coder.gguf") is None
+
+
+def test_mlmodel_and_dvc(tmp_path: Path) -> None:
+    sha = "0fc9ddf78a1e988dac52e2dac162b0ede4fd74ab"
+    found, _ = scan(
+        tmp_path,
+        {
+            "model/MLmodel": f"""
+            flavors:
+              transformers:
+                source_model_name: google/flan-t5-small
+                source_model_revision: {sha}
+            """,
+            "data/train.csv.dvc": "outs:\n- md5: abc\n  size: 10\n  path: train.csv\n",
+            "hub.dvc": "deps:\n- path: x\n  repo:\n    url: https://huggingface.co/datasets/org/ds\n"
+            "    rev_lock: 1111111111111111111111111111111111111111\n",
+        },
+    )
+    got = {(ev.identity, ev.role) for ev in found}
+    assert got == {
+        (f"hf:google/flan-t5-small@{sha}", Role.RUNTIME_MODEL),
+        ("local:data/train.csv", Role.DATASET),
+        ("dataset:hf:org/ds", Role.DATASET),
+    }
+
+
+def test_notebook_cells_are_python_with_cell_locations(tmp_path: Path) -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["gpt-4o is discussed here"]},
+            {"cell_type": "code", "source": ["import litellm\n", "M = 'deepseek/deepseek-chat'\n"]},
+            {"cell_type": "code", "source": ["%time x = 1\n", "litellm.completion(model=M)\n"]},
+            {"cell_type": "code", "source": ["!ollama pull qwen2.5:0.5b\n"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    found, _ = scan(tmp_path, {"nb.ipynb": json.dumps(notebook)})
+    got = {(ev.identity, ev.location.context, ev.location.line) for ev in found}
+    assert got == {
+        ("api:deepseek/deepseek-chat", "cell 2", 2),
+        ("ollama:qwen2.5:0.5b", "cell 4", 1),
+    }
+
+
+def test_malformed_configs_are_recorded_skips(tmp_path: Path) -> None:
+    found, tree = scan(
+        tmp_path,
+        {
+            "bad.yaml": "model: [unclosed\n",
+            "bad.json": '{"model": "gpt-4o"',
+            "bad.toml": "model = \n",
+            "fine.yaml": "note: nothing here\n",
+        },
+    )
+    assert found == []
+    assert sorted(s.path for s in tree.skipped) == ["bad.json", "bad.toml", "bad.yaml"]

@@ -1,0 +1,77 @@
+"""The labelled corpus: recall and precision of code/config/dependency discovery."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.model import Evidence
+from gate.pipeline import discover
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SOURCES = ["python", "javascript", "configs", "dependencies"]
+
+
+def _found(include_tests: bool = False) -> list[Evidence]:
+    tree = Tree.walk(CORPUS)
+    found = discover(tree, DiscoverContext(include_tests=include_tests), names=SOURCES)
+    assert tree.skipped == [], tree.skipped
+    return found
+
+
+def _matches(ev: Evidence, row: dict[str, Any]) -> bool:
+    if (ev.location.path, ev.location.line, ev.identity) != (
+        row["path"],
+        row["line"],
+        row["identity"],
+    ):
+        return False
+    if ev.confidence.value != row["confidence"]:
+        return False
+    return all(ev.attributes.get(k) == v for k, v in row.get("attributes", {}).items())
+
+
+def test_recall_and_precision_on_the_labelled_corpus() -> None:
+    doc = json.loads((CORPUS / "expected.json").read_text())
+    expected: list[dict[str, Any]] = doc["expected"]
+    found = _found()
+    matched_expected = [row for row in expected if any(_matches(ev, row) for ev in found)]
+    matched_found = [ev for ev in found if any(_matches(ev, row) for row in expected)]
+    recall = len(matched_expected) / len(expected)
+    precision = len(matched_found) / len(found)
+    files = sum(1 for p in CORPUS.rglob("*") if p.is_file() and p.name != "expected.json")
+    print(
+        f"\ncorpus: {files} files, {len(expected)} labelled references, {len(found)} found;"
+        f" recall {recall:.3f}, precision {precision:.3f}"
+    )
+    missed = [row for row in expected if row not in matched_expected]
+    extra = [
+        (str(ev.location), ev.identity, ev.confidence.value)
+        for ev in found
+        if ev not in matched_found
+    ]
+    assert files >= 40
+    assert recall >= 0.95, f"missed: {missed}"
+    assert precision >= 0.95, f"unexpected: {extra}"
+
+
+def test_hard_negatives_yield_nothing() -> None:
+    doc = json.loads((CORPUS / "expected.json").read_text())
+    found = _found()
+    for path in doc["negatives"]:
+        assert not [ev for ev in found if ev.location.path == path], path
+
+
+def test_include_tests_reads_tests_and_docs_and_marks_them() -> None:
+    found = _found(include_tests=True)
+    scoped = {
+        ev.location.path: ev.attributes.get("scope") for ev in found if "scope" in ev.attributes
+    }
+    assert scoped == {
+        "tests/test_llm.py": "test",
+        "js/tests/chat.test.ts": "test",
+        "docs/examples/quickstart.py": "docs",
+    }

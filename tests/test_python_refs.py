@@ -1,0 +1,221 @@
+"""Python references by AST: calls, clients, data flow, and what is not a reference."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from gate.discover import python, refs, scanning
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.model import Confidence, Evidence
+
+
+def scan(source: str) -> list[Evidence]:
+    outcome = python.analyse_file("app.py", textwrap.dedent(source).encode())
+    assert outcome.skipped == []
+    return refs.dedupe(outcome.evidence)
+
+
+def ids(found: list[Evidence]) -> list[str]:
+    return [ev.identity for ev in found]
+
+
+def test_client_base_url_flows_to_method_calls_on_self() -> None:
+    found = scan(
+        """
+        from openai import OpenAI
+        class Bot:
+            def __init__(self):
+                self.client = OpenAI(base_url="https://api.deepseek.com/v1")
+            def ask(self, q):
+                return self.client.chat.completions.create(model="deepseek-chat", messages=[])
+        """
+    )
+    assert ids(found) == ["api:deepseek/deepseek-chat"]
+    ev = found[0]
+    assert ev.attributes["host"] == "api.deepseek.com"
+    assert ev.attributes["sdk"] == "openai"
+    assert (ev.location.line, ev.location.column) == (7, 58)
+    assert ev.confidence is Confidence.HIGH
+
+
+def test_client_from_a_factory_function_and_with_statement() -> None:
+    found = scan(
+        """
+        import anthropic
+        def make():
+            return anthropic.Anthropic(base_url="https://api.deepseek.com/anthropic")
+        client = make()
+        with anthropic.Anthropic() as other:
+            other.messages.create(model="claude-3-opus-20240229", max_tokens=1, messages=[])
+        client.messages.create(model="deepseek-chat", max_tokens=1, messages=[])
+        """
+    )
+    assert sorted(ids(found)) == [
+        "api:anthropic/claude-3-opus-20240229",
+        "api:deepseek/deepseek-chat",
+    ]
+
+
+def test_values_through_defaults_loops_dicts_and_concatenation() -> None:
+    found = scan(
+        """
+        from transformers import AutoModel
+        MODELS = {"small": "google/flan-t5-small"}
+        CANDIDATES = ["BAAI/bge-small-en-v1.5", "BAAI/bge-base-en-v1.5"]
+        ORG = "Qwen"
+        def load(name="distilbert/distilbert-base-uncased"):
+            return AutoModel.from_pretrained(name)
+        a = AutoModel.from_pretrained(MODELS["small"])
+        for candidate in CANDIDATES:
+            AutoModel.from_pretrained(candidate)
+        b = AutoModel.from_pretrained(ORG + "/Qwen2.5-0.5B")
+        """
+    )
+    flows = {ev.identity: ev.attributes["flow"] for ev in found}
+    assert flows == {
+        "hf:distilbert/distilbert-base-uncased@unpinned": "parameter-default",
+        "hf:google/flan-t5-small@unpinned": "dict-entry",
+        "hf:BAAI/bge-small-en-v1.5@unpinned": "loop",
+        "hf:BAAI/bge-base-en-v1.5@unpinned": "loop",
+        "hf:Qwen/Qwen2.5-0.5B@unpinned": "concatenation",
+    }
+
+
+def test_env_defaults_are_medium_with_the_variable_name() -> None:
+    found = scan(
+        """
+        import os
+        import litellm
+        model = os.environ.get("LLM", "anthropic/claude-3-haiku-20240307")
+        other = os.getenv("OTHER") or "gpt-4o"
+        litellm.completion(model=model, messages=[])
+        litellm.completion(model=other, messages=[])
+        litellm.completion(model=os.environ["FROM_ENV_ONLY"], messages=[])
+        """
+    )
+    got = {(ev.identity, ev.confidence, ev.attributes.get("env_var")) for ev in found}
+    assert got == {
+        ("api:anthropic/claude-3-haiku-20240307", Confidence.MEDIUM, "LLM"),
+        ("api:openai/gpt-4o", Confidence.MEDIUM, "OTHER"),
+    }
+
+
+def test_self_referencing_assignment_reads_the_parameter() -> None:
+    found = scan(
+        """
+        from openai import OpenAI
+        def ask(model=None):
+            model = model or "gpt-4o-mini"
+            return OpenAI().chat.completions.create(model=model, messages=[])
+        """
+    )
+    assert ids(found) == ["api:openai/gpt-4o-mini"]
+
+
+def test_one_literal_used_twice_is_one_evidence_with_both_call_sites() -> None:
+    found = scan(
+        """
+        from transformers import AutoModel, AutoTokenizer
+        NAME = "Qwen/Qwen2.5-0.5B"
+        tok = AutoTokenizer.from_pretrained(NAME)
+        model = AutoModel.from_pretrained(NAME, trust_remote_code=True, revision="v1.0")
+        """
+    )
+    assert len(found) == 1
+    ev = found[0]
+    assert ev.attributes["used_at"] == ["4:7", "5:9"]
+    assert ev.attributes["trust_remote_code"] is True
+    assert ev.location.line == 3
+
+
+def test_google_genai_on_vertex_uses_the_region_host() -> None:
+    found = scan(
+        """
+        from google import genai
+        client = genai.Client(vertexai=True, project="p", location="europe-west4")
+        client.models.generate_content(model="gemini-2.0-flash", contents="hi")
+        """
+    )
+    assert ids(found) == ["api:google-vertex/gemini-2.0-flash"]
+    assert found[0].attributes["host"] == "europe-west4-aiplatform.googleapis.com"
+
+
+def test_non_ai_clients_and_look_alikes_are_not_references() -> None:
+    found = scan(
+        '''
+        """Uses gpt-4o? No: this docstring is prose."""
+        from twilio.rest import Client
+        from sklearn.pipeline import Pipeline
+        # client.chat.completions.create(model="gpt-4o")
+        sms = Client("a", "b")
+        sms.messages.create(to="+1", body="hi")
+        model = "article"
+        MODEL_PATH = "models/bert"
+        label = "gpt-4o"
+        '''
+    )
+    assert found == []
+
+
+def test_unknown_receiver_with_openai_shape_is_medium() -> None:
+    found = scan(
+        """
+        def ask(client, q):
+            return client.chat.completions.create(model="gpt-4o", messages=[])
+        """
+    )
+    assert [(ev.identity, ev.confidence) for ev in found] == [
+        ("api:openai/gpt-4o", Confidence.MEDIUM)
+    ]
+
+
+def test_python2_file_is_a_recorded_skip(tmp_path: Path) -> None:
+    (tmp_path / "old.py").write_text('from openai import OpenAI\nprint "gpt-4o"\n')
+    tree = Tree.walk(tmp_path)
+    assert list(python.discover(tree, DiscoverContext())) == []
+    assert [s.path for s in tree.skipped] == ["old.py"]
+    assert "not parseable by Python" in tree.skipped[0].reason
+
+
+def test_files_without_needles_are_not_parsed(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text("def f(x):\n    return x + 1\n")
+    (tmp_path / "broken.py").write_text("def f(:\n")  # no needle: never parsed, no skip
+    tree = Tree.walk(tmp_path)
+    found, stats = scanning.scan(tree, tree.files, python.needles(), python.analyse_file)
+    assert found == [] and stats.candidates == 0 and tree.skipped == []
+
+
+def test_parallel_and_serial_scans_agree(tmp_path: Path) -> None:
+    for i in range(30):
+        body = f'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o-{i}")\n'
+        (tmp_path / f"m{i:02d}.py").write_text(body if i % 3 == 0 else f"X = {i}\n")
+    tree = Tree.walk(tmp_path)
+    serial, _ = scanning.scan(
+        tree, tree.files, python.needles(), python.analyse_file, parallel=False
+    )
+    pooled, _ = scanning.scan(
+        tree, tree.files, python.needles(), python.analyse_file, parallel=True
+    )
+    key = sorted((ev.location.path, ev.identity) for ev in serial)
+    assert key == sorted((ev.location.path, ev.identity) for ev in pooled)
+    assert len(key) == 10
+
+
+def test_kwargs_dict_built_item_by_item() -> None:
+    # lightrag's nvidia_openai_embed: the endpoint reaches the client through **kwargs.
+    found = scan(
+        """
+        from openai import AsyncOpenAI
+        async def embed(texts, model="nvidia/nv-embedqa-e5-v5", base_url="https://integrate.api.nvidia.com/v1"):
+            kwargs = {}
+            if base_url is not None:
+                kwargs["base_url"] = base_url
+            client = AsyncOpenAI(**kwargs)
+            return await client.embeddings.create(model=model, input=texts)
+        """
+    )
+    assert [(ev.identity, ev.attributes["host"]) for ev in found] == [
+        ("api:nvidia/nvidia/nv-embedqa-e5-v5", "integrate.api.nvidia.com")
+    ]

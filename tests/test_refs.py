@@ -1,0 +1,222 @@
+"""Identity rules shared by every code and config source (gate/discover/refs.py)."""
+
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+
+import gate.discover
+from gate.discover import refs
+from gate.discover.registry import SOURCES
+from gate.model import EvidenceKind, Role
+
+
+def hosted(value: str, **kw: object) -> refs.Ref | None:
+    return refs.resolve(value, refs.RefContext(family="hosted", **kw))  # type: ignore[arg-type]
+
+
+def test_endpoint_decides_the_provider_not_the_sdk() -> None:
+    ref = hosted(
+        "qwen-max",
+        sdk="openai",
+        provider="openai",
+        base_url="https://dashscope.aliyuncs.com/compatible-mode/v1",
+    )
+    assert ref is not None and ref.identity == "api:alibaba/qwen-max"
+    assert ref.attributes["host"] == "dashscope.aliyuncs.com"
+    assert ref.attributes["host_source"] == "base_url"
+    assert ref.role is Role.HOSTED_API and ref.kind is EvidenceKind.API_REF
+
+
+def test_sdk_default_host_when_no_endpoint_is_written() -> None:
+    ref = hosted("claude-3-5-haiku-latest", sdk="anthropic", provider="anthropic")
+    assert ref is not None and ref.identity == "api:anthropic/claude-3-5-haiku-latest"
+    assert (ref.attributes["host"], ref.attributes["host_source"]) == (
+        "api.anthropic.com",
+        "sdk-default",
+    )
+
+
+def test_openai_sdk_calling_another_publishers_model_is_that_publishers_api() -> None:
+    ref = hosted("deepseek-chat", sdk="openai", provider="openai")
+    assert ref is not None and ref.identity == "api:deepseek/deepseek-chat"
+    assert ref.attributes["host"] == "api.deepseek.com"
+    assert ref.attributes["host_source"] == "model-provider-default"
+
+
+def test_azure_deployment_names_stay_azure() -> None:
+    ref = hosted(
+        "gpt-4o", sdk="openai", provider="azure-openai", base_url="https://x.openai.azure.com"
+    )
+    assert ref is not None and ref.identity == "api:azure-openai/gpt-4o"
+
+
+def test_unknown_host_is_its_own_provider_and_a_dynamic_one_has_no_host() -> None:
+    ref = hosted("gpt-4o", provider="openai", base_url="https://llm.corp.example/v1")
+    assert ref is not None and ref.identity == "api:llm.corp.example/gpt-4o"
+    dynamic = hosted("gpt-4o", provider="openai", base_url_dynamic="settings.base_url")
+    assert dynamic is not None and "host" not in dynamic.attributes
+    assert dynamic.attributes["base_url_expr"] == "settings.base_url"
+
+
+def test_bedrock_region_host() -> None:
+    ref = hosted("anthropic.claude-3-haiku-20240307-v1:0", provider="bedrock", region="eu-west-1")
+    assert ref is not None
+    assert ref.attributes["host"] == "bedrock-runtime.eu-west-1.amazonaws.com"
+
+
+def test_localhost_endpoints_are_local_models() -> None:
+    ollama = hosted("qwen2.5:7b", provider="openai", base_url="http://localhost:11434/v1")
+    assert ollama is not None and ollama.identity == "ollama:qwen2.5:7b"
+    vllm = hosted(
+        "Qwen/Qwen2.5-7B-Instruct", provider="openai", base_url="http://127.0.0.1:8000/v1"
+    )
+    assert vllm is not None and vllm.identity == "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"
+
+
+@pytest.mark.parametrize(
+    ("value", "identity"),
+    [
+        ("ollama/llama3.1", "ollama:llama3.1:latest"),
+        ("ollama_chat/qwen2.5:14b", "ollama:qwen2.5:14b"),
+        ("huggingface/together/deepseek-ai/DeepSeek-R1", "hf:deepseek-ai/DeepSeek-R1@unpinned"),
+        ("dashscope/qwen-max", "api:alibaba/qwen-max"),
+        ("openrouter/deepseek/deepseek-chat", "api:openrouter/deepseek/deepseek-chat"),
+        ("gpt-4o-mini", "api:openai/gpt-4o-mini"),
+    ],
+)
+def test_litellm_prefixes(value: str, identity: str) -> None:
+    ref = refs.resolve(value, refs.RefContext(family="litellm", sdk="litellm"))
+    assert ref is not None and ref.identity == identity
+
+
+def test_litellm_unknown_bare_name_is_dropped() -> None:
+    assert refs.resolve("my-finetune", refs.RefContext(family="litellm")) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "identity"),
+    [
+        ("BAAI/bge-m3", "hf:BAAI/bge-m3@unpinned"),
+        ("gpt-4o", "api:openai/gpt-4o"),
+        ("llama3.1:8b", "ollama:llama3.1:8b"),
+        ("deepseek/deepseek-chat", "api:deepseek/deepseek-chat"),
+        ("openai/whisper-large-v3", "hf:openai/whisper-large-v3@unpinned"),
+        ("https://huggingface.co/Qwen/Qwen2.5-7B/tree/main", "hf:Qwen/Qwen2.5-7B@unpinned"),
+    ],
+)
+def test_config_values_by_shape(value: str, identity: str) -> None:
+    ref = refs.resolve(value, refs.RefContext(family="config", in_config=True))
+    assert ref is not None and ref.identity == identity
+
+
+@pytest.mark.parametrize(
+    "value", ["default", "article", "models/bert", "./ckpt", "Model S", "data/train", "v2", ""]
+)
+def test_config_values_that_are_not_models(value: str) -> None:
+    assert refs.resolve(value, refs.RefContext(family="config")) is None
+
+
+def test_hf_pinning_only_by_full_sha() -> None:
+    sha = "a09a35458c702b33eeacc393d103063234e8bc28"
+    pinned = refs.resolve("Qwen/Qwen2.5-7B", refs.RefContext(family="hf", revision=sha))
+    branch = refs.resolve("Qwen/Qwen2.5-7B", refs.RefContext(family="hf", revision="main"))
+    assert pinned is not None and pinned.identity == f"hf:Qwen/Qwen2.5-7B@{sha}"
+    assert pinned.attributes["pinned"] is True
+    assert branch is not None and branch.identity == "hf:Qwen/Qwen2.5-7B@unpinned"
+    assert (branch.attributes["pinned"], branch.attributes["revision"]) == (False, "main")
+
+
+def test_legacy_hub_ids_and_sentence_transformers_short_names() -> None:
+    gpt2 = refs.resolve("gpt2", refs.RefContext(family="hf"))
+    st = refs.resolve("all-MiniLM-L6-v2", refs.RefContext(family="sentence-transformers"))
+    assert gpt2 is not None and gpt2.identity == "hf:openai-community/gpt2@unpinned"
+    assert st is not None and st.identity == "hf:sentence-transformers/all-MiniLM-L6-v2@unpinned"
+    assert refs.resolve("my_local_model", refs.RefContext(family="hf")) is None
+
+
+def test_datasets_and_modelscope() -> None:
+    ds = refs.resolve("squad", refs.RefContext(family="hf-dataset"))
+    assert ds is not None and ds.identity == "dataset:hf:squad" and ds.role is Role.DATASET
+    assert refs.resolve("parquet", refs.RefContext(family="hf-dataset")) is None
+    ms = refs.resolve("qwen/Qwen2.5-7B-Instruct", refs.RefContext(family="modelscope"))
+    assert ms is not None and ms.identity == "modelscope:qwen/Qwen2.5-7B-Instruct@unpinned"
+    msd = refs.resolve("qwen/data", refs.RefContext(family="modelscope-hub", repo_type="dataset"))
+    assert msd is not None and msd.identity == "dataset:modelscope:qwen/data"
+
+
+def test_partial_values_need_a_known_prefix() -> None:
+    ctx = refs.RefContext(family="hf")
+    ref = refs.resolve("Qwen/Qwen2.5-*-Instruct", ctx, partial=True)
+    assert ref is not None and ref.identity == "hf:Qwen/Qwen2.5-*-Instruct@unpinned"
+    assert refs.resolve("*/model", ctx, partial=True) is None
+
+
+def test_ollama_hub_models_are_hub_models() -> None:
+    ref = refs.resolve(
+        "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", refs.RefContext(family="ollama")
+    )
+    assert ref is not None and ref.identity == "hf:bartowski/Llama-3.2-1B-Instruct-GGUF@unpinned"
+    assert ref.attributes["quantization"] == "Q4_K_M"
+
+
+def test_endpoint_only_for_known_remote_hosts() -> None:
+    ref = refs.endpoint_only(
+        refs.RefContext(family="hosted", base_url="https://api.moonshot.cn/v1")
+    )
+    assert ref is not None and ref.identity == "api:moonshot/*"
+    assert (
+        refs.endpoint_only(refs.RefContext(family="hosted", base_url="http://localhost:8000"))
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "scope"),
+    [
+        ("tests/test_app.py", "test"),
+        ("src/app_test.py", "test"),
+        ("web/src/chat.spec.ts", "test"),
+        ("pkg/__tests__/x.js", "test"),
+        ("docs/examples/quickstart.py", "docs"),
+        ("src/testing_utils.py", None),
+        ("examples/demo/main.py", None),
+        ("app/main.py", None),
+    ],
+)
+def test_test_and_docs_paths(path: str, scope: str | None) -> None:
+    assert refs.path_scope(path) == scope
+
+
+def test_model_keys() -> None:
+    for key in ("model", "EMBEDDING_MODEL", "modelName", "llm", "repo_id", "OPENAI_MODEL_NAME"):
+        assert refs.is_model_key(key), key
+    for key in ("model_type", "model_dir", "models", "remodel", "model_max_length"):
+        assert not refs.is_model_key(key), key
+
+
+def test_code_and_config_sources_are_registered_under_their_module_names() -> None:
+    registered = dict(SOURCES)
+    for module in ("python", "javascript", "configs", "dependencies"):
+        assert module in {m.name for m in pkgutil.iter_modules(gate.discover.__path__)}
+        assert registered[module].__module__ == f"gate.discover.{module}"
+
+
+@pytest.mark.parametrize(
+    ("value", "identity"),
+    [
+        ("qwen2.5:7b", "ollama:qwen2.5:7b"),
+        ("openai:gpt-4o-mini", "api:openai/gpt-4o-mini"),
+        (
+            "anthropic.claude-3-5-sonnet-20240620-v1:0",
+            "api:bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        ),
+        ("qwen-max", "api:alibaba/qwen-max"),
+    ],
+)
+def test_config_values_seen_in_real_apps(value: str, identity: str) -> None:
+    # gpt-researcher writes "openai:gpt-4o-mini"; mem0 Bedrock ids end in ":0"; an Ollama
+    # tag on a Qwen name is an Ollama model, not Alibaba's API.
+    ref = refs.resolve(value, refs.RefContext(family="config"))
+    assert ref is not None and ref.identity == identity
