@@ -307,3 +307,24 @@ def test_an_input_off_its_schema_is_refused_naming_schema_and_place() -> None:
     doc["components"][0]["publisher"] = {"name": 3}
     with pytest.raises(PolicyError, match="components/0/publisher"):
         policy_input.validate_input(doc)
+
+
+def test_schema_relations_are_the_resolvers() -> None:
+    # The resolver and the schema authors read must agree, or a scan exits 2.
+    from gate.policy.input import schema
+    from gate.resolve.registry import RELATIONS
+
+    text = json.dumps(schema())
+    found = json.loads(text)
+    relation = (
+        found["$defs"]["ancestor"]["properties"]["relation"]["enum"]
+        if "ancestor" in found.get("$defs", {})
+        else None
+    )
+    if relation is None:
+        import re
+
+        match = re.search(r'"relation": \{[^}]*"enum": (\[[^\]]*\])', text)
+        assert match is not None
+        relation = json.loads(match.group(1))
+    assert set(relation) == set(RELATIONS)
