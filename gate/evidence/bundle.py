@@ -918,28 +918,22 @@ def verify(options: VerifyOptions) -> VerifyResult:
 
     if files_ok:
         steps.run("replay", replay)
-    if bound_ok:
-        policy = manifest["policy"]
-        criteria.append(
-            (
-                "Predicate types",
-                ", ".join(
-                    (attest.BOM_PREDICATE_TYPE, attest.VSA_PREDICATE_TYPE, MANIFEST_PREDICATE_TYPE)
-                ),
-            )
+    criteria.append(
+        (
+            "Predicate types must be",
+            ", ".join(
+                (attest.BOM_PREDICATE_TYPE, attest.VSA_PREDICATE_TYPE, MANIFEST_PREDICATE_TYPE)
+            ),
         )
-        if signer is not None and signer.method == "key":
-            criteria.append(("Signed with key", f"sha256:{signer.key_id}"))
-        elif signer is not None:
-            criteria.append(("Subject Alternative Name", str(signer.identity)))
-            criteria.append(("OIDC Issuer", str(signer.issuer)))
-        else:
-            criteria.append(("Signature", "NONE (unsigned bundle)"))
-        criteria.append(("Policy digest", f"sha256:{policy['digest']}"))
+    )
+    criteria.extend(_signer_criteria(options.verifier))
+    policy = manifest.get("policy")
+    if bound_ok and isinstance(policy, dict):
+        criteria.append(("Policy digest must be", f"sha256:{policy.get('digest')}"))
         criteria.append(("Policy packs", ", ".join(policy.get("packs", [])) or "none"))
-        criteria.append(("BOM", f"{BOM_JSON} sha256:{listed.get(BOM_JSON, '?')}"))
-        criteria.append(("Judged as of", str(manifest.get("now"))))
-        criteria.append(("Verdict", str(manifest.get("verdict"))))
+        criteria.append(("BOM must be", f"{BOM_JSON} sha256:{listed.get(BOM_JSON, '?')}"))
+        criteria.append(("Re-evaluated as of", str(manifest.get("now"))))
+        criteria.append(("Recorded verdict", str(manifest.get("verdict"))))
     return VerifyResult(
         tuple(steps.steps),
         signed=signed,
@@ -948,6 +942,22 @@ def verify(options: VerifyOptions) -> VerifyResult:
         criteria=tuple(criteria),
         warnings=tuple(warnings),
     )
+
+
+def _signer_criteria(verifier: Verifier | None) -> list[tuple[str, str]]:
+    """What the signer must be, from the verifier the caller chose (never from the bundle)."""
+    from gate.evidence.sign_key import KeyVerifier
+
+    if verifier is None:
+        return [("Signature", "none expected (unsigned bundle)")]
+    if isinstance(verifier, KeyVerifier):
+        return [("Signing key must be", f"sha256:{verifier.key_id}")]
+    identity = getattr(verifier, "identity", None)
+    issuer = getattr(verifier, "issuer", None)
+    return [
+        ("Subject Alternative Name must be", str(identity)),
+        ("OIDC Issuer must be", str(issuer)),
+    ]
 
 
 def _check_vsa(

@@ -24,7 +24,7 @@ from gate import __version__
 from gate.errors import PolicyError
 from gate.model import PolicyFile
 from gate.policy.engine import Engine, PolicyModule
-from gate.policy.locate import packs_dir, policies_dir
+from gate.policy.locate import policies_dir
 from gate.policy.yamlfile import YamlDoc, load_yaml, validate
 from gate.resolve import licences
 
