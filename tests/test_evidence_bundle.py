@@ -13,6 +13,7 @@ import base64
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -651,3 +652,98 @@ def test_run_context_from_github_and_git(tmp_path: Path) -> None:
     run = bundle.run_context({}, repo)
     assert run.source == "git" and run.ref == "refs/heads/main" and len(run.sha or "") == 40
     assert run.repository == "https://github.com/acme/app.git"
+
+
+# ---- keyless, end to end against the local Sigstore stand-in --------------------------------
+
+
+def test_keyless_export_and_verify_through_the_cli(
+    tmp_path: Path, inputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--sign sigstore` as a GitHub Actions job with `id-token: write` runs it.
+
+    Real: aigate's CLI and bundle code, sigstore-python's ambient-credential detection,
+    Fulcio and Rekor clients, DSSE signing and offline verification (tests/sigstore_fake.py
+    says what the stand-in answers). Not exercised: the public-good services, TUF, a TSA.
+    """
+    import sigstore_fake
+
+    with sigstore_fake.running() as fake:
+        config = tmp_path / "trust.json"
+        config.write_text(fake.client_trust_config_json())
+        env = {
+            "GITHUB_ACTIONS": "true",
+            "ACTIONS_ID_TOKEN_REQUEST_URL": f"{fake.url}/oidc/token",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": sigstore_fake.REQUEST_TOKEN,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "acme/app",
+            "GITHUB_REF": "refs/tags/v2.3",
+            "GITHUB_SHA": "c" * 40,
+            "GITHUB_RUN_ID": "7",
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        runner = CliRunner()
+        out = tmp_path / "keyless"
+        done = runner.invoke(
+            cli.main,
+            [
+                "export",
+                "--bom",
+                str(inputs["bom"]),
+                "--policy",
+                "release",
+                "--now",
+                NOW,
+                "--sign",
+                "sigstore",
+                "--trust-config",
+                str(config),
+                "--subject",
+                str(inputs["wheel"]),
+                "--out",
+                str(out),
+            ],
+        )
+        assert done.exit_code == 1, done.output  # the gate failed; the evidence is written
+        assert fake.requests.count("POST /api/v2/signingCert") == 3
+        assert fake.requests.count("POST /api/v1/log/entries") == 3
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["signing"] == "sigstore"
+    assert manifest["run"]["run_url"] == "https://github.com/acme/app/actions/runs/7"
+    # The decision's input context came from the same job.
+    decision_input = json.loads((out / "decision.json").read_text())["input"]["digest"]
+    assert decision_input and manifest["input"]["ref"] == "refs/tags/v2.3"
+    assert manifest["input"]["ci"] == "github-actions"
+    for name in ("bom", "decision", "manifest"):
+        doc = json.loads((out / f"attestations/{name}.sigstore.json").read_text())
+        assert "certificate" in doc["verificationMaterial"]
+        assert doc["verificationMaterial"]["tlogEntries"]
+    assert not (out / "keys").exists()
+
+    def verify(*args: str) -> Any:
+        return runner.invoke(cli.main, ["verify", str(out), "--trust-config", str(config), *args])
+
+    good = verify(
+        "--certificate-identity",
+        sigstore_fake.IDENTITY,
+        "--certificate-oidc-issuer",
+        sigstore_fake.ISSUER,
+        "--subject",
+        str(inputs["wheel"]),
+    )
+    assert good.exit_code == 0, good.output
+    assert re.search(
+        rf"Subject Alternative Name must be:\.* {re.escape(sigstore_fake.IDENTITY)}", good.output
+    )
+    other = "https://github.com/acme/app/.github/workflows/other.yml@refs/heads/main"
+    wrong = verify(
+        "--certificate-identity", other, "--certificate-oidc-issuer", sigstore_fake.ISSUER
+    )
+    assert wrong.exit_code == 1 and "signatures" in wrong.output
+    key_file = tmp_path / "k"
+    from gate.evidence import sign_key
+
+    _, public = sign_key.generate(key_file)
+    keyed = runner.invoke(cli.main, ["verify", str(out), "--key", str(public)])
+    assert keyed.exit_code == 1 and "signed keylessly" in keyed.output
