@@ -787,14 +787,7 @@ def verify(options: VerifyOptions) -> VerifyResult:
         steps.fail("manifest", f"{MANIFEST}: unknown signing method {method!r}")
         return VerifyResult(tuple(steps.steps), signed=False, manifest=manifest)
     signed = method != "none"
-    on_disk = {
-        n: (
-            (root / attestation_path(n, signed=True)).is_file(),
-            (root / attestation_path(n, signed=False)).is_file(),
-        )
-        for n in _ATTESTED
-    }
-    if any(sig for sig, _ in on_disk.values()) and not signed:
+    if not signed and any((root / attestation_path(n, signed=True)).is_file() for n in _ATTESTED):
         steps.fail("signatures", f"{MANIFEST} says unsigned, but signed attestations are present")
     if signed and options.verifier is None:
         raise InputError(
