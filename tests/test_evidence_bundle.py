@@ -26,6 +26,7 @@ from evidence_data import inventory
 
 from gate import cli, pipeline
 from gate.bom.cyclonedx import write_bom
+from gate.discover.tree import WalkOptions
 from gate.errors import InputError
 from gate.evidence import attest, bundle, tables
 from gate.evidence.attest import Statement, Subject
@@ -747,3 +748,38 @@ def test_keyless_export_and_verify_through_the_cli(
     _, public = sign_key.generate(key_file)
     keyed = runner.invoke(cli.main, ["verify", str(out), "--key", str(public)])
     assert keyed.exit_code == 1 and "signed keylessly" in keyed.output
+
+
+def test_a_bundle_inside_the_scanned_tree_is_not_scanned(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    shutil.copytree("examples/demo-app/app", app)
+    out = app / "evidence" / "v1"
+    assert bundle._own_output(app, out) == ("/evidence/v1/", "/evidence/.v1.*/")
+    assert bundle._own_output(app, tmp_path / "elsewhere") == ()
+    first = bundle.export(
+        bundle.ExportOptions(
+            out=out,
+            check=pipeline.CheckOptions(
+                scan=pipeline.ScanOptions(root=app, history="none"), now=NOW
+            ),
+        )
+    )
+    scanned = first.inventory.files_scanned
+    again = bundle.export(
+        bundle.ExportOptions(
+            out=app / "evidence" / "v2",
+            check=pipeline.CheckOptions(
+                scan=pipeline.ScanOptions(
+                    root=app,
+                    history="none",
+                    walk=WalkOptions(extra_ignores=("/evidence/v1/",)),
+                ),
+                now=NOW,
+            ),
+        )
+    )
+    assert again.inventory.files_scanned == scanned
+    assert (app / "evidence/v2/bom.cdx.json").read_bytes() == (
+        app / "evidence/v1/bom.cdx.json"
+    ).read_bytes()
+    assert _verify(app / "evidence/v2", None).ok

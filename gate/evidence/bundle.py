@@ -369,9 +369,25 @@ def _bom_bytes(options: ExportOptions, ps_registries: Sequence[Path]) -> tuple[b
             return write_bom(inventory).encode("utf-8"), "bom-xml"
         return raw, "bom"
     assert check.scan is not None
-    scan = replace(check.scan, registry_files=(*check.scan.registry_files, *tuple(ps_registries)))
+    ignores = (*check.scan.walk.extra_ignores, *_own_output(check.scan.root, options.out))
+    scan = replace(
+        check.scan,
+        registry_files=(*check.scan.registry_files, *tuple(ps_registries)),
+        walk=replace(check.scan.walk, extra_ignores=ignores),
+    )
     inventory = pipeline.scan(scan).inventory
     return write_bom(inventory).encode("utf-8"), "scan"
+
+
+def _own_output(root: Path, out: Path) -> tuple[str, ...]:
+    """Ignore patterns for the bundle being written, when it lies inside the scanned tree."""
+    top, target = root.resolve(), out.resolve()
+    if not target.is_relative_to(top) or target == top:
+        return ()
+    rel = target.relative_to(top).as_posix()
+    parent = target.parent.relative_to(top).as_posix()
+    staging = f"/{parent}/.{target.name}.*/" if parent != "." else f"/.{target.name}.*/"
+    return (f"/{rel}/", staging)
 
 
 def _statement_file(statement: Statement, signer: Signer | None) -> bytes:
