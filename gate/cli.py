@@ -502,3 +502,277 @@ def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool) 
     if junit is not None:
         _write(to_junit(report), junit)
     return EXIT_PASS if report.ok else EXIT_POLICY_FAILED
+
+
+def _signer(sign: str, key: Path | None, trust_config: Path | None) -> tuple[Any, bytes | None]:
+    """The signer for ``--sign`` and the public key PEM to bundle (key mode)."""
+    if sign == "none":
+        if key is not None:
+            raise click.UsageError("--key is for --sign key")
+        return None, None
+    if sign == "key":
+        from gate.evidence import sign_key
+
+        if key is None:
+            raise click.UsageError("--sign key needs --key PRIVATE_KEY (made by `aigate keygen`)")
+        signer = sign_key.KeySigner.from_file(key, sign_key.passphrase_from_env())
+        return signer, signer.public_pem()
+    from gate.evidence import sign_sigstore
+
+    if key is not None:
+        raise click.UsageError("--key is for --sign key; keyless signing uses the CI identity")
+    config = None
+    if trust_config is not None:
+        config = sign_sigstore.trust_config_from_json(_read_text(trust_config))
+    return sign_sigstore.SigstoreSigner(trust_config=config), None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AigateError(f"{path}: cannot read: {exc}") from exc
+
+
+@main.command("export")
+@click.argument("path", type=click.Path(path_type=Path), default=".", required=False)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="The bundle folder to create (must not exist, or be empty).",
+)
+@click.option(
+    "--bom",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Judge this CycloneDX BOM instead of scanning PATH.",
+)
+@click.option(
+    "-p",
+    "--policy",
+    "policies",
+    multiple=True,
+    metavar="PACK_OR_DIR",
+    help="Pack name, pack file, policy directory or Rego module; repeatable.",
+)
+@click.option(
+    "--waivers",
+    "waiver_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Waiver file (kind: Waivers); repeatable.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["deny", "warn", "never"]),
+    default="deny",
+    show_default=True,
+    help="What fails the gate (and the export's exit code).",
+)
+@click.option(
+    "--now",
+    default=None,
+    metavar="DATE",
+    help="Judge as of this day (YYYY-MM-DD); recorded, and the one time in the bundle."
+    " Default today (UTC).",
+)
+@click.option(
+    "--sign",
+    type=click.Choice(["none", "key", "sigstore"]),
+    default="none",
+    show_default=True,
+    help="Sign the attestations with a local key, keylessly through Sigstore (CI), or not.",
+)
+@click.option(
+    "--key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Private key for --sign key (passphrase from AIGATE_KEY_PASSPHRASE).",
+)
+@click.option(
+    "--trust-config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Sigstore client trust config JSON (a private deployment); default: public Sigstore.",
+)
+@click.option(
+    "--subject",
+    "subjects",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A release artefact the attestations speak of; repeatable (default: the BOM).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@scan_options
+def export_command(
+    path: Path,
+    out: Path,
+    bom: Path | None,
+    policies: tuple[str, ...],
+    waiver_files: tuple[Path, ...],
+    fail_on: str,
+    now: str | None,
+    sign: str,
+    key: Path | None,
+    trust_config: Path | None,
+    subjects: tuple[Path, ...],
+    quiet: bool,
+    **kw: Any,
+) -> int:
+    """Judge PATH (or --bom FILE) and write a signed evidence bundle for auditors to --out.
+
+    The folder is written whatever the verdict; the exit code is the gate's (0 pass,
+    1 policy failed), and 2 on an error (then nothing is written). See docs/evidence.md.
+
+    \b
+    Examples:
+      aigate export . --policy release --out evidence/v2.3 --subject dist/app-2.3.whl \\
+          --sign sigstore
+      aigate export --bom aibom.cdx.json --policy release --waivers waivers.yaml \\
+          --now 2026-12-01 --sign key --key aigate.key --out evidence/
+    """
+    from gate.evidence import bundle
+    from gate.report import text as text_report
+    from gate.report.base import exit_code
+
+    signer, public = _signer(sign, key, trust_config)
+    obs = _observer()
+    scan = None if bom is not None else build_scan_options(path, obs, **kw)
+    result = bundle.export(
+        bundle.ExportOptions(
+            out=out,
+            check=pipeline.CheckOptions(
+                scan=scan,
+                bom=bom,
+                policies=policies,
+                waiver_files=waiver_files,
+                fail_on=fail_on,
+                now=now,
+                ref=os.environ.get("GITHUB_REF"),
+                ci="github-actions" if os.environ.get("GITHUB_ACTIONS") == "true" else None,
+                observer=obs,
+            ),
+            signer=signer,
+            subjects=subjects,
+            run=bundle.run_context(os.environ, path if bom is None else Path(".")),
+            public_key=public,
+        )
+    )
+    for message in result.warnings:
+        obs.warn(message)
+    if not quiet:
+        how = {"none": "UNSIGNED", "key": "signed with a key", "sigstore": "signed keylessly"}
+        count = len(result.manifest["files"]) + 2
+        click.echo(f"evidence written to {out} ({count} files, {how[sign]})")
+        click.echo(text_report.verdict_line(result.decision))
+    _flush_warnings(obs, quiet)
+    return exit_code(result.decision)
+
+
+@main.command("verify")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Trust signatures by this public key (from `aigate keygen`).",
+)
+@click.option(
+    "--certificate-identity",
+    default=None,
+    help="Trust keyless signatures whose certificate names this identity (e.g. the workflow"
+    " URI https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/tags/v2.3).",
+)
+@click.option(
+    "--certificate-oidc-issuer",
+    default=None,
+    help="...issued by this OIDC issuer (GitHub: https://token.actions.githubusercontent.com).",
+)
+@click.option(
+    "--trust-config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Sigstore client trust config JSON whose trusted root to use (a private deployment).",
+)
+@click.option(
+    "--subject",
+    "subjects",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A release artefact that must be among the attested subjects; repeatable.",
+)
+def verify_command(
+    directory: Path,
+    key: Path | None,
+    certificate_identity: str | None,
+    certificate_oidc_issuer: str | None,
+    trust_config: Path | None,
+    subjects: tuple[Path, ...],
+) -> int:
+    """Check an evidence bundle: digests, signatures, subjects, and a replay of the gate.
+
+    Exit 0 valid, 1 invalid (each failed check is named), 2 error (unreadable folder, bad
+    arguments). The signer is whoever the key or certificate proves, never what the
+    bundle claims.
+
+    \b
+    Examples:
+      aigate verify evidence/v2.3 --key aigate.pub --subject dist/app-2.3.whl
+      aigate verify evidence/v2.3 --certificate-oidc-issuer \\
+          https://token.actions.githubusercontent.com --certificate-identity \\
+          https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v2.3
+    """
+    from gate.errors import EXIT_POLICY_FAILED
+    from gate.evidence import bundle
+
+    keyless = certificate_identity is not None or certificate_oidc_issuer is not None
+    if key is not None and keyless:
+        raise click.UsageError("pass either --key or --certificate-identity/--oidc-issuer")
+    verifier: Any = None
+    if key is not None:
+        from gate.evidence import sign_key
+
+        verifier = sign_key.KeyVerifier.from_file(key)
+    elif keyless:
+        from gate.evidence import sign_sigstore
+
+        if not certificate_identity or not certificate_oidc_issuer:
+            raise click.UsageError(
+                "keyless verification needs both --certificate-identity and"
+                " --certificate-oidc-issuer"
+            )
+        root = None
+        if trust_config is not None:
+            root = sign_sigstore.trust_config_from_json(_read_text(trust_config)).trusted_root
+        verifier = sign_sigstore.SigstoreVerifier(
+            identity=certificate_identity, issuer=certificate_oidc_issuer, trusted_root=root
+        )
+    elif trust_config is not None:
+        raise click.UsageError("--trust-config is for keyless verification")
+    result = bundle.verify(
+        bundle.VerifyOptions(bundle=directory, verifier=verifier, subjects=subjects)
+    )
+    click.echo(f"Verifying evidence bundle {directory}...")
+    if result.criteria:
+        click.echo("\nThe following policy criteria were enforced:")
+        width = max(len(label) for label, _ in result.criteria) + 3
+        for label, value in result.criteria:
+            click.echo(f"- {(label + ':').ljust(width, '.')} {value}")
+    click.echo("")
+    for step in result.steps:
+        click.echo(f"{'✓' if step.ok else '✗'} {step.name}: {step.detail}")
+    for message in result.warnings:
+        click.echo(f"warning: {message}", err=True)
+    if not result.signed:
+        click.echo(
+            "\nWARNING: this bundle is UNSIGNED: its digests and the replay were checked, but"
+            " nothing vouches for who made it.",
+            err=True,
+        )
+    if result.ok:
+        click.echo("\n✓ Verification succeeded!")
+        return EXIT_PASS
+    names = ", ".join(step.name for step in result.failures)
+    click.echo(f"\n✗ Verification FAILED ({names})")
+    return EXIT_POLICY_FAILED

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.discover.base import DiscoverContext
 from gate.discover.registry import SOURCES
@@ -20,6 +20,9 @@ from gate.model import Decision, Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.resolve import origins
 from gate.resolve.assemble import assemble
+
+if TYPE_CHECKING:
+    from gate.policy.packs import Layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,12 @@ class CheckOptions:
     release: str | None = None
     ci: str | None = None
     observer: Observer = field(default_factory=NullObserver)
+    policy_layout: Layout | None = None
+    """Where policy files are read from; None: the installed aigate and the user's files
+    (an evidence bundle's copies when ``aigate verify`` replays a decision)."""
+    registries_applied: bool = False
+    """The BOM comes from aigate's own scan, which already used the packs' registry files
+    (an evidence export): no note that they do not apply to BOM input."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +157,9 @@ def check(options: CheckOptions) -> CheckResult:
     if (options.scan is None) == (options.bom is None):
         raise InputError(None, "check needs exactly one of a tree to scan or a BOM")
     today = _today(options.now)
-    policy = packs.load_policy(options.policies, options.waiver_files)
+    policy = packs.load_policy(
+        options.policies, options.waiver_files, layout=options.policy_layout or packs.INSTALLED
+    )
     options.observer.stage("policy")
     engine = packs.build_engine(policy)
     rule_ids = [str(r.id) for r in engine.rules]
@@ -160,7 +171,7 @@ def check(options: CheckOptions) -> CheckResult:
     if options.bom is not None:
         inventory, bom_warnings = read_bom(options.bom)
         warnings.extend(bom_warnings)
-        if policy.registry_files:
+        if policy.registry_files and not options.registries_applied:
             notes.append("registry files named by the pack do not apply to --bom input")
     else:
         assert options.scan is not None

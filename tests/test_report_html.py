@@ -235,3 +235,48 @@ def test_report_in_a_real_browser(tmp_path: Path, verdict: Verdict) -> None:
     # ...and the chart bars were painted (countries in blue, permissive licences in green).
     assert _count(rows, _rgb(html.COUNTRY_BAR)) > 2000
     assert _count(rows, _rgb(html.CATEGORY_COLOURS["permissive"])) > 1000
+
+
+@pytest.mark.browser
+def test_exported_bundle_report_in_a_real_browser(tmp_path: Path) -> None:
+    """The report.html an auditor finds in an evidence bundle, opened from the bundle."""
+    import hashlib
+    import json
+
+    from gate import pipeline
+    from gate.bom.cyclonedx import write_bom
+    from gate.evidence import bundle
+
+    browser = _browser()
+    bom = tmp_path / "bom.cdx.json"
+    bom.write_text(write_bom(inventory(HOSTILE)), "utf-8")
+    out = tmp_path / "evidence"
+    bundle.export(
+        bundle.ExportOptions(
+            out=out,
+            check=pipeline.CheckOptions(bom=bom, policies=("release",), now="2026-05-01"),
+        )
+    )
+    page = out / "report.html"
+    manifest = json.loads((out / "manifest.json").read_text())
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    assert listed["report.html"] == hashlib.sha256(page.read_bytes()).hexdigest()
+
+    dom = _run_browser(browser, tmp_path, "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
+    parsed = _Elements()
+    parsed.feed(dom.stdout.decode("utf-8"))
+    assert "script" not in parsed.tags and "img" not in parsed.tags
+    text = " ".join(parsed.text)
+    assert HOSTILE in text and "FAIL" in text
+    assert "deepseek-chat" in text and "Qwen/Qwen2.5-7B-Instruct" in text
+    assert parsed.tags.count("svg") == 2
+
+    shot = tmp_path / "shot.png"
+    run = _run_browser(
+        browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri()
+    )
+    assert run.returncode == 0 and shot.exists(), run.stderr.decode(errors="replace")[-2000:]
+    width, _, rows = _png_rgb(shot.read_bytes())
+    # The verdict banner is painted; the charts sit below the longer list of real findings.
+    assert _longest_run(rows, width // 2, _rgb(html.FAIL_COLOUR)) >= 60

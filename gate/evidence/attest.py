@@ -31,8 +31,13 @@ VSA_PREDICATE_TYPE = "https://slsa.dev/verification_summary/v1"
 _BOM_VERSIONED = re.compile(r"^https://cyclonedx\.org/bom/v1\.\d+$")
 _LEGACY_COSIGN_BOM = "https://cyclonedx.org/schema"
 
-VERIFIER_ID = f"https://aigate.dev/verifier/gate/v{__version__.split('.')[0]}"
-"""The VSA ``verifier.id``: a URI versioned by aigate's major version (VSA v1 asks for one)."""
+VERIFIER_ID = f"urn:aigate:gate:v{__version__.split('.')[0]}"
+"""The VSA ``verifier.id``, versioned by aigate's major version.
+
+VSA v1 types it as a URI; the project controls no domain, so it is a URN that claims none
+(``urn:aigate:…`` is not a registered namespace and says only "aigate's gate, major N").
+Consumers match it as an opaque string, and trust comes from the signer's key or
+certificate, never from this field."""
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 

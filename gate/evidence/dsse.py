@@ -34,9 +34,15 @@ def b64decode_strict(text: object, *, what: str, source: str) -> bytes:
     if not isinstance(text, str) or not text:
         raise VerificationError(f"{source}: {what} is missing or not a base64 string")
     try:
-        return base64.b64decode(text, validate=True)
+        data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise VerificationError(f"{source}: {what} is not valid base64") from exc
+    # The decoder ignores the unused low bits of the last character, so several spellings
+    # decode to the same bytes; only the canonical one is accepted, so that no edit to a
+    # signed bundle goes unnoticed.
+    if base64.b64encode(data).decode("ascii") != text:
+        raise VerificationError(f"{source}: {what} is not canonical base64")
+    return data
 
 
 def b64(data: bytes) -> str:

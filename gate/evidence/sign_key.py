@@ -141,6 +141,12 @@ class KeySigner:
         """A signer from a PEM private key file (passphrase from the caller or the env)."""
         return cls(load_private_key(path, passphrase))
 
+    def public_pem(self) -> bytes:
+        """The public half as PEM (SubjectPublicKeyInfo), as ``aigate keygen`` writes it."""
+        return self._key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
     def envelope(self, statement: Statement) -> Envelope:
         """A DSSE envelope over the statement's canonical JSON."""
         payload = statement.to_json()

@@ -24,7 +24,7 @@ from gate import __version__
 from gate.errors import PolicyError
 from gate.model import PolicyFile
 from gate.policy.engine import Engine, PolicyModule
-from gate.policy.locate import packs_dir, policies_dir
+from gate.policy.locate import policies_dir
 from gate.policy.yamlfile import YamlDoc, load_yaml, validate
 from gate.resolve import licences
 
@@ -52,6 +52,56 @@ class WaiverPolicy:
     expired_level: str = "warn"
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a policy set's files are read from, and the names a decision gives them.
+
+    The default is the installed aigate's shipped files (named ``policies/…`` and
+    ``gate/resolve/data/…``) and the user's files named relative to the working directory.
+    ``aigate verify`` replays a decision from an evidence bundle's copies instead: ``shipped``
+    holds copies of the shipped files under their recorded names, and ``local`` stands for the
+    working directory the decision was made in, so every file gets back its recorded name.
+    """
+
+    shipped: Path | None = None
+    local: Path | None = None
+
+    def policies(self) -> Path:
+        """The folder of shipped Rego modules, ``params.yaml`` and ``packs/``."""
+        return self.shipped / "policies" if self.shipped is not None else policies_dir()
+
+    def data_text(self, name: str) -> bytes:
+        """A shipped data file (``regulatory.yaml``, ``licences.yaml``)."""
+        if self.shipped is None:
+            return _regulatory_text() if name == "regulatory.yaml" else _licences_text()
+        return _read_bytes(self.shipped / "gate/resolve/data" / name, f"gate/resolve/data/{name}")
+
+    def display(self, path: Path) -> str:
+        """A file's name in decisions and reports."""
+        if self.shipped is None and self.local is None:
+            return display_path(path)
+        resolved = path.resolve()
+        shipped = self.policies().resolve()
+        if resolved.is_relative_to(shipped):
+            return "policies/" + resolved.relative_to(shipped).as_posix()
+        start = (self.local or Path.cwd()).resolve()
+        return Path(os.path.relpath(resolved, start)).as_posix()
+
+
+INSTALLED = Layout()
+"""The installed aigate's files, the user's files where they are."""
+
+
+def policy_digest(files: Sequence[PolicyFile], version: str = __version__) -> str:
+    """SHA-256 over the canonical manifest of a policy set's files, plus aigate's version."""
+    manifest = {
+        "aigate": version,
+        "files": sorted([f.kind, f.path, f.sha256] for f in files),
+    }
+    text = json.dumps(manifest, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass(slots=True)
 class PolicySet:
     """Everything one evaluation uses, with the files it came from."""
@@ -75,12 +125,7 @@ class PolicySet:
 
     def digest(self) -> str:
         """SHA-256 over the canonical manifest of every file used, plus aigate's version."""
-        manifest = {
-            "aigate": __version__,
-            "files": sorted([f.kind, f.path, f.sha256] for f in self.files),
-        }
-        text = json.dumps(manifest, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return policy_digest(self.files)
 
     def setting(self, rule_id: str) -> RuleSetting:
         """The pack's setting for a rule: exact id, then ``area.*``, then the default mode."""
@@ -136,14 +181,15 @@ def regulatory() -> dict[str, Any]:
     return loaded
 
 
-def shipped_packs() -> dict[str, Path]:
+def shipped_packs(layout: Layout = INSTALLED) -> dict[str, Path]:
     """Shipped pack name → file."""
-    return {p.stem: p for p in sorted(packs_dir().glob("*.yaml"))}
+    return {p.stem: p for p in sorted((layout.policies() / "packs").glob("*.yaml"))}
 
 
-def shipped_modules() -> list[Path]:
+def shipped_modules(layout: Layout = INSTALLED) -> list[Path]:
     """The shipped Rego rule modules (tests excluded)."""
-    return [p for p in sorted(policies_dir().glob("*.rego")) if not p.name.endswith("_test.rego")]
+    found = sorted(layout.policies().glob("*.rego"))
+    return [p for p in found if not p.name.endswith("_test.rego")]
 
 
 def _rego_files(directory: Path, *, tests: bool = False) -> list[Path]:
@@ -159,47 +205,51 @@ def defaults_only() -> PolicySet:
     return ps
 
 
-def _base() -> PolicySet:
+def _base(layout: Layout = INSTALLED) -> PolicySet:
     ps = PolicySet()
-    for path in shipped_modules():
-        ps.modules.append(PolicyModule.read(path, display_path(path)))
-        ps._add_file(path, display_path(path), "module")
-    params_path = policies_dir() / "params.yaml"
-    defaults = load_yaml(params_path, display_path(params_path))
+    for path in shipped_modules(layout):
+        ps.modules.append(PolicyModule.read(path, layout.display(path)))
+        ps._add_file(path, layout.display(path), "module")
+    params_path = layout.policies() / "params.yaml"
+    defaults = load_yaml(params_path, layout.display(params_path))
     ps._add_file(params_path, defaults.display, "data", defaults.text)
     ps.params = {area: dict(values) for area, values in (defaults.value or {}).items()}
-    ps.regulatory = regulatory()
-    for name, text in (("regulatory", _regulatory_text()), ("licences", _licences_text())):
+    regulatory_text = layout.data_text("regulatory.yaml")
+    ps.regulatory = yaml.safe_load(regulatory_text)
+    for name in ("regulatory", "licences"):
+        text = regulatory_text if name == "regulatory" else layout.data_text(f"{name}.yaml")
         ps._add_file(Path(name), f"gate/resolve/data/{name}.yaml", "data", text)
     return ps
 
 
-def load_policy(specs: Sequence[str], waiver_files: Sequence[Path] = ()) -> PolicySet:
+def load_policy(
+    specs: Sequence[str], waiver_files: Sequence[Path] = (), *, layout: Layout = INSTALLED
+) -> PolicySet:
     """Resolve ``--policy`` arguments (pack names, pack files, dirs, modules) into a set."""
-    ps = _base()
+    ps = _base(layout)
     if not specs:
         specs = [DEFAULT_PACK]
         ps.notes.append(
             "no --policy given: the default pack applies (warnings only, for adoption);"
             " use --policy release to gate a release"
         )
-    packs = shipped_packs()
+    packs = shipped_packs(layout)
     for spec in specs:
         path = Path(spec)
         if spec in packs and not path.exists():
-            _load_pack(ps, packs[spec])
+            _load_pack(ps, packs[spec], layout)
         elif path.is_dir():
             found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
             for pack in found:
-                _load_pack(ps, pack)
+                _load_pack(ps, pack, layout)
             for module in _rego_files(path):
-                _add_module(ps, module)
+                _add_module(ps, module, layout)
             if not found and not _rego_files(path):
                 raise PolicyError(spec, "no packs (*.yaml) or Rego modules (*.rego) in directory")
         elif path.is_file() and path.suffix in (".yaml", ".yml"):
-            _load_pack(ps, path)
+            _load_pack(ps, path, layout)
         elif path.is_file() and path.suffix == ".rego":
-            _add_module(ps, path)
+            _add_module(ps, path, layout)
         else:
             known = ", ".join(packs)
             raise PolicyError(
@@ -208,21 +258,21 @@ def load_policy(specs: Sequence[str], waiver_files: Sequence[Path] = ()) -> Poli
                 hint=f"shipped packs: {known}",
             )
     for waiver in waiver_files:
-        ps.waiver_files.append((waiver, display_path(waiver)))
+        ps.waiver_files.append((waiver, layout.display(waiver)))
     _finish_params(ps)
     return ps
 
 
-def _add_module(ps: PolicySet, path: Path) -> None:
-    display = display_path(path)
+def _add_module(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
+    display = layout.display(path)
     if any(m.path == display for m in ps.modules):
         return
     ps.modules.append(PolicyModule.read(path, display))
     ps._add_file(path, display, "module")
 
 
-def _load_pack(ps: PolicySet, path: Path) -> None:
-    doc = load_yaml(path, display_path(path))
+def _load_pack(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
+    doc = load_yaml(path, layout.display(path))
     if not isinstance(doc.value, dict):
         raise doc.error((), "a pack must be a YAML mapping (apiVersion, kind, name, ...)")
     validate(doc, "pack.schema.json", "pack")
@@ -235,9 +285,9 @@ def _load_pack(ps: PolicySet, path: Path) -> None:
         target = base / rel
         if target.is_dir():
             for module in _rego_files(target):
-                _add_module(ps, module)
+                _add_module(ps, module, layout)
         elif target.is_file():
-            _add_module(ps, target)
+            _add_module(ps, target, layout)
         else:
             raise doc.error(("modules", i), f"module {rel!r} not found (relative to the pack)")
     for i, rel in enumerate(pack.get("registries", [])):
@@ -245,12 +295,12 @@ def _load_pack(ps: PolicySet, path: Path) -> None:
         if not target.is_file():
             raise doc.error(("registries", i), f"registry file {rel!r} not found")
         ps.registry_files.append(target)
-        ps._add_file(target, display_path(target), "registry")
+        ps._add_file(target, layout.display(target), "registry")
     for i, rel in enumerate(pack.get("waivers", [])):
         target = base / rel
         if not target.is_file():
             raise doc.error(("waivers", i), f"waiver file {rel!r} not found")
-        ps.waiver_files.append((target, display_path(target)))
+        ps.waiver_files.append((target, layout.display(target)))
     for area, values in pack.get("params", {}).items():
         ps.params.setdefault(area, {}).update(values)
     for rule, raw in pack.get("rules", {}).items():
