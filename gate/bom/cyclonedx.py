@@ -44,10 +44,10 @@ from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 from cyclonedx.model.service import Service
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
-from cyclonedx.validation import make_schemabased_validator
 from packageurl import PackageURL
 
 from gate import __version__, identity
+from gate.bom import validate as bom_validate
 from gate.bom.properties import Prop
 from gate.errors import BomError
 from gate.model import (
@@ -610,15 +610,7 @@ def _finish_xml(text: str, cards: Mapping[str, dict[str, Any]], spec: str) -> st
 
 def validate(text: str, *, fmt: str = "json", spec: str = "1.6") -> str | None:
     """Validate a CycloneDX document against the official schema; the problem or None."""
-    output = OutputFormat.JSON if fmt == "json" else OutputFormat.XML
-    validator = make_schemabased_validator(output, SPEC_VERSIONS[spec])
-    error = validator.validate_str(text)
-    if error is None:
-        return None
-    data = getattr(error, "data", None)
-    message = getattr(data, "message", None) or str(error)
-    path = getattr(data, "json_path", None)
-    return f"{message} (at {path})" if path else str(message)
+    return bom_validate.validate(text, fmt=fmt, spec=spec)
 
 
 # --------------------------------------------------------------------------------------
