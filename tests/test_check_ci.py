@@ -4,9 +4,11 @@ summary, and judging only what a release introduces (--baseline/--new-only)."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import GitRepo
 
@@ -14,6 +16,7 @@ from gate import cli, workspace
 from gate.cli import main
 from gate.report.registry import FORMATS
 
+ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-26"
 
 QWEN = (
@@ -217,3 +220,15 @@ def test_new_only_needs_a_baseline_and_a_bad_baseline_is_an_error(released: GitR
     assert code == 2 and "--baseline" in err
     code, _, err = run("check", str(released.root), "--baseline", "v9.9.9", "--new-only")
     assert code == 2 and "v9.9.9" in err
+
+
+def test_the_pre_commit_hook_entry_gates_the_repository(
+    app: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pre-commit runs the entry at the repository root with the user's args appended."""
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    _, *entry = shlex.split(hook["entry"])
+    monkeypatch.chdir(app.root)
+    assert run(*entry)[0] == 0  # the default pack only warns
+    code, out, _ = run(*entry, "--policy", "release")
+    assert code == 1 and "svc/app/main.py:3" in out
