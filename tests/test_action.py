@@ -344,7 +344,9 @@ def test_a_pull_request_event_without_a_base_is_an_error(app: GitRepo, tmp_path:
     run = run_action(
         app.root, tmp_path, {"new-only": "true"}, event="pull_request", env=PREINSTALLED
     )
-    assert run.gate.code == 2 and "has no base commit" in run.gate.stdout
+    assert run.gate.code == 2 and "names no base commit" in run.gate.stdout
+    assert run.outputs["verdict"] == "error" and run.outputs["exit-code"] == "2"
+    assert run.gate.summary.startswith("## ⚠️ aigate: error")
 
 
 def test_a_different_aigate_than_the_action_is_refused(tmp_path: Path) -> None:
