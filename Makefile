@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench bench-tools sbom clean
+.PHONY: demo test lint lint-actions typecheck pytest bench bench-tools sbom sbom-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,16 @@ demo: $(STAMP)
 	@echo; echo "== the same with examples/waivers.yaml: expect PASS (exit 0)"
 	$(BIN)/aigate check --bom examples/demo-app.cdx.json --policy release --waivers examples/waivers.yaml --now $(DEMO_NOW)
 
-lint: $(STAMP)
-	$(BIN)/ruff check gate tests bench
-	$(BIN)/ruff format --check gate tests bench
+lint: $(STAMP) lint-actions
+	$(BIN)/ruff check gate tests bench sboms
+	$(BIN)/ruff format --check gate tests bench sboms
+
+# The Action and the workflows against GitHub's schemas (vendored in check-jsonschema), then
+# zizmor's offline audits (template injection, pinning, permissions, credentials ...).
+lint-actions: $(STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress action.yml .github/workflows/
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -36,7 +43,23 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q $(TESTS)
 
-test: lint typecheck pytest
+test: lint typecheck sbom-check pytest
+
+# aigate's own AI-BOM (dogfood). The release is what .aigateignore leaves: the gate/ package,
+# its policies, the packaging, the Action and the CI (not tests, examples, bench or docs).
+# History is read (assistant commits), so `sbom-check` compares snapshots that leave the
+# history-derived facts aside (gate/bom/snapshot.py, docs/reports.md "Dogfood").
+SBOM := sboms/aigate.cdx.json
+AIGATE_VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' gate/__init__.py)
+SBOM_SCAN = env -u SOURCE_DATE_EPOCH $(BIN)/aigate scan . -q --project-name aigate \
+	--project-version $(AIGATE_VERSION)
+
+sbom: $(STAMP)
+	$(SBOM_SCAN) -o $(SBOM)
+
+sbom-check: $(STAMP)
+	$(SBOM_SCAN) -o $(VENV)/aigate.fresh.cdx.json
+	$(BIN)/python sboms/stale.py $(SBOM) $(VENV)/aigate.fresh.cdx.json
 
 # The references the benchmark compares against (model_signing) are the bench extra.
 BENCH_STAMP := $(VENV)/.installed-bench

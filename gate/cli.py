@@ -17,10 +17,13 @@ from typing import Any, TextIO
 
 import click
 
-from gate import __version__, pipeline
+from gate import __version__, pipeline, workspace
 from gate.bom import cyclonedx
 from gate.errors import EXIT_ERROR, EXIT_PASS, AigateError
 from gate.model import Inventory
+
+REPORT_NAMES = ("github", "html", "json", "junit", "markdown", "sarif", "summary", "text")
+"""The names in gate.report.registry.FORMATS (not imported here: it loads every format)."""
 
 
 class TerminalObserver:
@@ -128,6 +131,14 @@ def _write(text: str, output: Path | None) -> None:
         raise AigateError(f"{output}: cannot write: {exc.strerror}") from exc
 
 
+def _append(text: str, output: Path) -> None:
+    try:
+        with output.open("a", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise AigateError(f"{output}: cannot append: {exc.strerror}") from exc
+
+
 def summarise(inventory: Inventory) -> str:
     """A short human summary of an inventory."""
     comps = inventory.components
@@ -195,6 +206,12 @@ _scan_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
     click.option(
         "--exclude", multiple=True, metavar="PATTERN", help="Gitignore-style path to skip."
     ),
+    click.option(
+        "--project-name", default=None, help="Name of the project in the BOM (default: folder)."
+    ),
+    click.option(
+        "--project-version", default=None, help="Version of the project in the BOM (a tag)."
+    ),
 ]
 
 
@@ -218,6 +235,8 @@ def build_scan_options(path: Path, obs: TerminalObserver, **kw: Any) -> pipeline
         registry_files=tuple(kw["registry_files"]),
         walk=WalkOptions(extra_ignores=tuple(kw["exclude"])),
         observer=obs,
+        project_name=kw["project_name"],
+        project_version=kw["project_version"],
     )
 
 
@@ -419,9 +438,48 @@ def explain(
     help="What fails the gate; never = audit mode (report everything, exit 0).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_NAMES),
+    default="text",
+    show_default=True,
+    help="Report on stdout (or in -o); github prints workflow annotations.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Report file.")
+@click.option("--sarif", type=click.Path(path_type=Path), default=None, help="Also write SARIF.")
+@click.option("--junit", type=click.Path(path_type=Path), default=None, help="Also write JUnit.")
+@click.option(
+    "--summary",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the job-summary Markdown (default in GitHub Actions: appended to"
+    " $GITHUB_STEP_SUMMARY).",
+)
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the decision (aigate.decision/v1).",
+)
+@click.option(
+    "--write-bom",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the scanned inventory as a CycloneDX 1.6 JSON BOM.",
+)
+@click.option(
+    "--baseline",
+    default=None,
+    metavar="BASE",
+    help="Compare with BASE: a BOM file, a directory, a git ref, or auto (the previous"
+    " release tag).",
+)
+@click.option(
+    "--new-only",
+    is_flag=True,
+    help="Judge only components BASE lacks or that changed in a security-relevant way.",
+)
 @click.option(
     "--now",
     default=None,
@@ -437,20 +495,35 @@ def check(
     fail_on: str,
     fmt: str,
     output: Path | None,
+    sarif: Path | None,
+    junit: Path | None,
+    summary: Path | None,
+    json_file: Path | None,
+    write_bom: Path | None,
+    baseline: str | None,
+    new_only: bool,
     now: str | None,
     **kw: Any,
 ) -> int:
     """Judge PATH (or --bom FILE) against policy packs: exit 0 pass, 1 fail, 2 error.
+
+    Several reports can come from one run (--sarif, --junit, --summary, --json, plus
+    --format on stdout); each is rendered from the same decision.
 
     \b
     Examples:
       aigate check . --policy release
       aigate check --bom aibom.cdx.json --policy cfius-strict --format json -o decision.json
       aigate check . --policy release --waivers .aigate/waivers.yaml --now 2026-12-01
+      aigate check . --policy release --format github --sarif aigate.sarif --summary sum.md
+      aigate check . --policy release --baseline v1.2.0 --new-only
     """
+    from gate.report import sarif as sarif_report
     from gate.report.base import exit_code
     from gate.report.registry import FORMATS
 
+    if bom is not None and write_bom is not None:
+        raise click.UsageError("--write-bom writes a scanned BOM; with --bom nothing is scanned")
     obs = _observer()
     scan = None if bom is not None else build_scan_options(path, obs, **kw)
     result = pipeline.check(
@@ -464,18 +537,39 @@ def check(
             ref=os.environ.get("GITHUB_REF"),
             ci="github-actions" if os.environ.get("GITHUB_ACTIONS") == "true" else None,
             observer=obs,
+            baseline=baseline,
+            new_only=new_only,
         )
     )
     for message in result.warnings:
         obs.warn(message)
-    text = FORMATS[fmt](result.decision, result.inventory)
-    _write(text, output)
+    decision, inventory = result.decision, result.inventory
+    if write_bom is not None:
+        _write(cyclonedx.write_bom(inventory, fmt="json", spec="1.6"), write_bom)
+    # Findings with no place in the tree are shown on the BOM when it is in the repository.
+    bom_file = bom or write_bom
+    bom_path = workspace.repo_relative(bom_file) if bom_file is not None else None
+
+    def render(name: str) -> str:
+        if name == sarif_report.NAME:
+            return sarif_report.render(decision, inventory, bom_path=bom_path)
+        return FORMATS[name](decision, inventory)
+
+    for name, target in (("sarif", sarif), ("junit", junit), ("summary", summary)):
+        if target is not None:
+            _write(render(name), target)
+    if json_file is not None:
+        _write(render("json"), json_file)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary is None and step_summary:
+        _append(render("summary"), Path(step_summary))
+    _write(render(fmt), output)
     if output is not None and str(output) != "-":
         from gate.report import text as text_report
 
-        click.echo(text_report.verdict_line(result.decision))
+        click.echo(text_report.verdict_line(decision))
     _flush_warnings(obs, False)
-    return exit_code(result.decision)
+    return exit_code(decision)
 
 
 @main.group()

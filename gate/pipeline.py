@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gate import workspace
 from gate.discover.base import DiscoverContext
 from gate.discover.registry import SOURCES
 from gate.discover.tree import Tree, WalkOptions
@@ -79,6 +80,7 @@ def scan(options: ScanOptions) -> ScanResult:
     project = Project(
         name=options.project_name or root_name or "project",
         version=options.project_version,
+        root=workspace.place(tree.root),
     )
     inventory = assemble(
         evidence,
@@ -133,6 +135,13 @@ class CheckOptions:
     registries_applied: bool = False
     """The BOM comes from aigate's own scan, which already used the packs' registry files
     (an evidence export): no note that they do not apply to BOM input."""
+    baseline: str | None = None
+    """What the release is compared with: a BOM file, a directory, a git ref, or ``auto``
+    (the previous release tag, see :func:`gate.workspace.previous_release`)."""
+    new_only: bool = False
+    """Judge only components new or changed in a security-relevant way since ``baseline``."""
+    repo: Path | None = None
+    """Where git refs of ``baseline`` are read; default: the scanned tree (or ``.``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +165,12 @@ def check(options: CheckOptions) -> CheckResult:
         raise InputError(None, f"--fail-on must be one of {', '.join(decisions.FAIL_ON)}")
     if (options.scan is None) == (options.bom is None):
         raise InputError(None, "check needs exactly one of a tree to scan or a BOM")
+    if options.new_only and options.baseline is None:
+        raise InputError(
+            "--new-only",
+            "judging only what a release introduces needs a baseline",
+            hint="add --baseline BASE (a BOM file, a directory, a git ref, or auto)",
+        )
     today = _today(options.now)
     policy = packs.load_policy(
         options.policies, options.waiver_files, layout=options.policy_layout or packs.INSTALLED
@@ -173,6 +188,9 @@ def check(options: CheckOptions) -> CheckResult:
         warnings.extend(bom_warnings)
         if policy.registry_files and not options.registries_applied:
             notes.append("registry files named by the pack do not apply to --bom input")
+        scan_options = ScanOptions(
+            root=Path("."), registry_files=tuple(policy.registry_files), observer=options.observer
+        )
     else:
         assert options.scan is not None
         scan_options = replace(
@@ -197,7 +215,38 @@ def check(options: CheckOptions) -> CheckResult:
         input_digest=policy_input.input_digest(doc),
         notes=notes,
     )
+    if options.baseline is not None:
+        result = _against_baseline(result, inventory, options, scan_options)
     return CheckResult(inventory, result, doc, tuple(warnings))
+
+
+def _against_baseline(
+    decision: Decision, inventory: Inventory, options: CheckOptions, scan_options: ScanOptions
+) -> Decision:
+    """Record what changed since the baseline; with ``new_only``, judge only that."""
+    from gate.bom import baseline
+    from gate.bom import diff as bom_diff
+    from gate.policy import new_only
+
+    assert options.baseline is not None
+    repo = options.repo or (options.scan.root if options.scan is not None else Path("."))
+    spec = options.baseline
+    if spec == "auto":
+        tag = workspace.previous_release(repo)
+        if tag is None:
+            why = f"no earlier release tag before HEAD in {repo} to compare with"
+            if options.new_only:
+                return new_only.no_baseline(decision, why)
+            return replace(decision, notes=(*decision.notes, f"baseline: {why}"))
+        spec = tag
+    # The baseline is scanned as the head was (same registry files, same options) so that
+    # a difference is a difference in the tree, not in how it was read.
+    base = baseline.load(spec, repo=repo, options=scan_options)
+    changes = bom_diff.diff(base.inventory, inventory, base_label=base.label, head_label="head")
+    decision = replace(decision, notes=(*decision.notes, new_only.baseline_note(changes)))
+    if options.new_only:
+        decision = new_only.judge_introduced(decision, changes.introduced(), base.label)
+    return decision
 
 
 def _today(now: str | None) -> date:

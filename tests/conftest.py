@@ -24,6 +24,10 @@ def _hermetic(
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    # When the suite itself runs in GitHub Actions, `aigate check` must not append to the
+    # job's real summary or record the job's ref in policy inputs.
+    for name in ("GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "GITHUB_REF", "GITHUB_ENV"):
+        monkeypatch.delenv(name, raising=False)
     yield
 
 
