@@ -349,6 +349,44 @@ def test_a_pull_request_event_without_a_base_is_an_error(app: GitRepo, tmp_path:
     assert run.gate.summary.startswith("## ⚠️ aigate: error")
 
 
+def test_an_evidence_bundle_is_written_signed_and_verifies(app: GitRepo, tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    aigate = str(Path(sys.executable).parent / "aigate")
+    subprocess.run([aigate, "keygen", "--out-dir", str(keys)], check=True, capture_output=True)
+    dist = app.root / "dist"
+    dist.mkdir()
+    (dist / "app-1.1.0.tar.gz").write_bytes(b"release artefact")
+    evidence = tmp_path / "evidence"
+    inputs = {
+        "policy": "release",
+        "evidence-dir": str(evidence),
+        "sign": "key",
+        "signing-key": str(keys / "aigate.key"),
+        "subjects": "dist/*.tar.gz",
+    }
+    run = run_action(app.root, tmp_path, inputs, event="release", env=PREINSTALLED)
+    assert run.gate.code == 1  # the gate fails; the evidence of the failure is still written
+    assert run.outputs["evidence"] == str(evidence)
+    manifest = json.loads((evidence / "manifest.json").read_text())
+    assert [s["name"] for s in manifest["subjects"]] == ["app-1.1.0.tar.gz"]
+    verified = subprocess.run(
+        [aigate, "verify", str(evidence), "--key", str(keys / "aigate.pub")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    # The bundle judged the BOM the gate judged.
+    assert (evidence / "bom.cdx.json").read_bytes() == Path(run.outputs["bom"]).read_bytes()
+
+
+def test_subjects_that_match_nothing_are_an_error(app: GitRepo, tmp_path: Path) -> None:
+    inputs = {"evidence-dir": str(tmp_path / "evidence"), "subjects": "dist/*.whl"}
+    run = run_action(app.root, tmp_path, inputs, env=PREINSTALLED)
+    assert run.gate.code == 2 and run.outputs["evidence"] == ""
+    assert "subjects: nothing matches 'dist/*.whl'" in run.gate.stdout
+
+
 def test_a_different_aigate_than_the_action_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "bin"
     fake.mkdir()
