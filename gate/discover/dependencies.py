@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import json
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
 from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 
 from gate import identity
-from gate.discover import refs
+from gate.discover import loaders, refs
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
@@ -224,17 +221,18 @@ def _evidence(rel: str, dep: _Dep) -> Evidence | None:
 
 
 def _toml(text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _UnreadableError(f"invalid TOML: {exc}") from exc
+    parsed = loaders.toml_doc(text)
+    if not parsed.ok:
+        raise _UnreadableError(parsed.problem or "invalid TOML")
+    doc: dict[str, Any] = parsed.value
+    return doc
 
 
 def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _UnreadableError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    parsed = loaders.json_doc(text)
+    if not parsed.ok:
+        raise _UnreadableError(parsed.problem or "invalid JSON")
+    return parsed.value
 
 
 def _line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int | None]:
@@ -484,10 +482,10 @@ _PNPM_KEY = re.compile(r"^\s{2}['\"]?/?((?:@[^@/\s]+/)?[^@/\s'\"(]+)@([^(:'\"\s]
 
 
 def _pnpm_lock(text: str) -> Iterator[_Dep]:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise _UnreadableError(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
+    parsed = loaders.yaml_doc(text)
+    if not parsed.ok:
+        raise _UnreadableError(parsed.problem or "invalid YAML")
+    doc = parsed.value
     if not isinstance(doc, dict) or not isinstance(doc.get("packages"), dict):
         return
     in_packages = False
