@@ -10,6 +10,7 @@ import gate.discover
 from gate.discover import refs
 from gate.discover.registry import SOURCES
 from gate.model import EvidenceKind, Role
+from gate.resolve import apimodels
 
 
 def hosted(value: str, **kw: object) -> refs.Ref | None:
@@ -220,3 +221,56 @@ def test_config_values_seen_in_real_apps(value: str, identity: str) -> None:
     # tag on a Qwen name is an Ollama model, not Alibaba's API.
     ref = refs.resolve(value, refs.RefContext(family="config"))
     assert ref is not None and ref.identity == identity
+
+
+@pytest.mark.parametrize(
+    ("family", "value", "provider"),
+    [
+        ("hosted", "gpt-4o", "openai"),
+        ("hosted", "deepseek-chat", "openai"),
+        ("litellm", "huggingface/meta-llama/Llama-3.1-8B-Instruct", None),
+        ("litellm", "anthropic/claude-3-5-haiku-latest", None),
+        ("ollama", "llama3.2", None),
+        ("hf-hosted", "mistralai/Mistral-7B-Instruct-v0.3", "huggingface"),
+        ("gateway", "xai/grok-3", None),
+        ("provider-colon", "openai:gpt-4o", None),
+        ("config", "qwen2.5:7b", None),
+    ],
+)
+def test_an_endpoint_set_by_an_expression_gets_no_default_host(
+    family: str, value: str, provider: str | None
+) -> None:
+    ctx = refs.RefContext(family=family, provider=provider, base_url_dynamic="settings.url")
+    ref = refs.resolve(value, ctx)
+    assert ref is not None
+    assert "host" not in ref.attributes and "host_source" not in ref.attributes
+    assert ref.attributes["base_url_expr"] == "settings.url"
+
+
+@pytest.mark.parametrize(
+    "name", ["gpt-neo-20b", "gpt-neox-20b", "gpt-j-6b", "GPT-J-6B", "gpt-sw3-6.7b"]
+)
+def test_open_weights_gpt_names_are_not_openais_hosted_api(name: str) -> None:
+    assert apimodels.lookup(name) is None
+    assert refs.resolve(name, refs.RefContext(family="config")) is None
+    assert hosted(name) is None
+    # Still OpenAI's: the hosted family the prefix is for.
+    assert apimodels.provider_for_model("gpt-4o-mini") == "openai"
+
+
+def test_api_model_lookup_agrees_with_plain_glob_matching() -> None:
+    import fnmatch
+
+    names = [row.pattern.replace("*", "x1") for row in apimodels.api_models()]
+    names += ["gpt-4o", "us.anthropic.claude-3-5-sonnet", "x", "o1", "models/gemini-2.0", "qwen"]
+    for name in names:
+        brute = next(
+            (r for r in apimodels.api_models() if fnmatch.fnmatchcase(name.lower(), r.pattern)),
+            None,
+        )
+        if any(
+            fnmatch.fnmatchcase(name.lower(), p)
+            for p in ("gpt-neo*", "gpt-j*", "gpt-2*", "gpt-sw3*", "gpt-bigcode*")
+        ):
+            brute = None
+        assert apimodels.lookup(name) == brute, name

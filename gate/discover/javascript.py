@@ -728,6 +728,8 @@ class _Analyser:
                 return
         if clients:
             return
+        # A receiver the file neither constructs nor imports as a client: as in Python, the
+        # method says which argument is the model, not whose client it is nor where it points.
         imported = {q.split(":", 1)[0] for q in self.imports.values()} | set(
             self.namespaces.values()
         )
@@ -735,12 +737,15 @@ class _Analyser:
             specs = [s for s in table().calls if s.client == fam.name]
             by_import = [s for s in specs if s.match[0].split(":", 1)[0] in imported]
             if len({s.match[0].split(":", 1)[0] for s in by_import}) == 1:
-                self._emit(fam.model, call, self._context(by_import[0], None), f"?.{method}")
-                return
-            if method in fam.distinctive and specs:
-                ctx = self._context(specs[0], None)
-                self._emit(fam.model, call, ctx, f"?.{method}", cap=Confidence.MEDIUM)
-                return
+                spec, cap = by_import[0], Confidence.MEDIUM
+            elif method in fam.distinctive and specs:
+                spec, cap = specs[0], Confidence.LOW
+            else:
+                continue
+            expr = re.sub(r"\s+", " ", _text(receiver))[:200] or "?"
+            ctx = refs.RefContext(family=spec.family, base_url_dynamic=expr)
+            self._emit(fam.model, call, ctx, f"?.{method}", cap=cap)
+            return
 
     def _clients(self, node: tree_sitter.Node | None, depth: int) -> list[_Client] | None:
         node = _unwrap(node)

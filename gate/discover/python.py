@@ -562,9 +562,11 @@ class Analyser:
         self, expr: ast.expr, scope: Scope, flow: str = "literal", depth: int = 0
     ) -> list[Val]:
         """The string values an expression may take, as far as one module tells."""
+        # Every look-up counts, even one refused for depth: a recursive function called from
+        # many places fans out at each level (litellm's get_supported_openai_params: 1.4 M).
+        self._budget -= 1
         if depth > _MAX_DEPTH or self._budget <= 0:
             return []
-        self._budget -= 1
         out = self._values(expr, scope, flow, depth)
         return out[:_MAX_VALUES]
 
@@ -672,6 +674,8 @@ class Analyser:
         index = fn.param_order.index(name) if name in fn.param_order else None
         is_method = fn.parent is not None and fn.parent.kind == "class"
         for call, scope in self._calls_by_name().get(fn.name, []):
+            if self._budget <= 0:
+                break  # a function called from thousands of places: the budget is spent
             callee = call.func
             arg: ast.expr | None = None
             for kw in call.keywords:
@@ -989,27 +993,35 @@ class Analyser:
                 return
         if clients:
             return
-        inferred = self._inferred_client(families, method)
-        if inferred is not None:
-            spec, confidence = inferred
-            ctx = self._context(spec, None, scope)
-            fam = table().clients[spec.client or ""]
-            self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=confidence)
+        self._unknown_client(call, scope, receiver, method, families)
 
-    def _inferred_client(
-        self, families: Sequence[ClientFamily], method: str
-    ) -> tuple[CallSpec, Confidence] | None:
-        """The client a method is called on when the file does not say (imports decide)."""
+    def _unknown_client(
+        self,
+        call: ast.Call,
+        scope: Scope,
+        receiver: ast.expr,
+        method: str,
+        families: Sequence[ClientFamily],
+    ) -> None:
+        """A client method called on a receiver the module neither constructs nor types
+        (``self.client`` set by a base class, a client passed in): the method says which
+        argument is the model, but not whose client it is nor where it points. So no SDK and
+        no host are claimed (``base_url_expr`` names the receiver); the model name alone may
+        give the provider. Medium when the module imports the SDK, low otherwise."""
         imported_roots = {q.split(".", 1)[0] for q in self.imports.values()}
         for fam in families:
             specs = [s for s in table().calls if s.client == fam.name and not s.service]
             by_import = [s for s in specs if s.match[0].split(".", 1)[0] in imported_roots]
-            roots = {s.match[0].split(".", 1)[0] for s in by_import}
-            if len(roots) == 1:
-                return by_import[0], Confidence.HIGH
-            if method in fam.distinctive and specs:
-                return specs[0], Confidence.MEDIUM
-        return None
+            if len({s.match[0].split(".", 1)[0] for s in by_import}) == 1:
+                spec, cap = by_import[0], Confidence.MEDIUM
+            elif method in fam.distinctive and specs:
+                spec, cap = specs[0], Confidence.LOW
+            else:
+                continue
+            receiver_text = _segment(self.text, receiver) or "?"
+            ctx = refs.RefContext(family=spec.family, base_url_dynamic=receiver_text)
+            self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=cap)
+            return
 
     def _clients(self, expr: ast.expr, scope: Scope, depth: int) -> list[Client] | None:
         """Clients an expression may be; [] when unknown, None when known not to be one."""
@@ -1247,7 +1259,9 @@ class Analyser:
             if kw.arg and refs.is_model_key(kw.arg):
                 qual = self._qualname(call.func, scope) or ""
                 if table().lookup(qual) is None:
-                    self._generic_value(kw.value, scope, kw.arg, None)
+                    # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
+                    repo_type = self._first_constant(call, ("repo_type",), scope)
+                    self._generic_value(kw.value, scope, kw.arg, None, repo_type=repo_type)
         for node, scope, owner in self.dicts:
             base_url = self._request_url(owner, scope) if owner is not None else None
             for key, value in zip(node.keys, node.values, strict=True):
@@ -1265,14 +1279,18 @@ class Analyser:
         key: str,
         base_url: str | None,
         flow: str = "assignment",
+        repo_type: str | None = None,
     ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
             return
+        if repo_type not in (None, "model", "dataset"):
+            return  # a Space, or something else that is not a model
         for val in self.values(value, scope, flow):
             if id(val.node) in self.consumed or val.partial:
                 continue
             hint = refs.provider_from_env_name(key)
-            ctx = refs.RefContext(family="config", base_url=base_url, provider_hint=hint)
+            family = "hf-dataset" if repo_type == "dataset" else "config"
+            ctx = refs.RefContext(family=family, base_url=base_url, provider_hint=hint)
             ref = refs.resolve(val.text, ctx)
             if ref is None:
                 continue

@@ -13,7 +13,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +44,7 @@ def load_data(name: str) -> Any:
     return yaml.safe_load(text)
 
 
+@lru_cache(maxsize=8192)
 def _norm_key(key: str) -> str:
     # camelCase → snake_case, then "-" and "." → "_": model-name, modelName, model.name agree.
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
@@ -178,6 +179,7 @@ def provider_alias(name: str) -> str | None:
     return providers().aliases.get(name.strip().lower())
 
 
+@lru_cache(maxsize=8192)
 def provider_from_env_name(name: str) -> str | None:
     """The provider an environment variable is for (``DEEPSEEK_MODEL`` → ``deepseek``)."""
     upper = name.upper()
@@ -204,6 +206,7 @@ _WEIGHT_EXT = re.compile(
     r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|pkl|onnx|h5|keras|tflite|pb|json|yaml|yml)$",
     re.IGNORECASE,
 )
+_SPACE = re.compile(r"\s")
 _HF_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 
 
@@ -279,7 +282,7 @@ def model_literal_regex() -> re.Pattern[bytes]:
 def is_model_value(value: str) -> bool:
     """False for values that are never model names (``default``, ``none``, prose, URLs)."""
     text = value.strip()
-    if not text or len(text) > _MAX_VALUE or any(c.isspace() for c in text):
+    if not text or len(text) > _MAX_VALUE or _SPACE.search(text):
         return False
     return text.lower() not in conventions().not_model_values
 
@@ -360,9 +363,7 @@ def _ollama_ref(value: str, ctx: RefContext) -> Ref | None:
         return None
     name = value
     pinned = "@sha256:" in value or ":sha256-" in value
-    attrs: dict[str, JSON] = {"pinned": pinned, "host": _host_or_default(ctx, "ollama")}
-    if ctx.base_url:
-        attrs["base_url"] = ctx.base_url
+    attrs: dict[str, JSON] = {"pinned": pinned, **_endpoint_attrs(ctx, "ollama")}
     if ctx.sdk:
         attrs["sdk"] = ctx.sdk
     attrs["provider"] = "ollama"
@@ -375,6 +376,20 @@ def _host_or_default(ctx: RefContext, provider: str) -> str | None:
     if ctx.base_url_dynamic:
         return None
     return providers().hosts.get(provider)
+
+
+def _endpoint_attrs(ctx: RefContext, provider: str) -> dict[str, JSON]:
+    """``host`` (written, else the provider's default) and ``base_url``; for an endpoint set
+    by an expression the scan cannot read, ``base_url_expr`` and no host at all."""
+    attrs: dict[str, JSON] = {}
+    host = _host_or_default(ctx, provider)
+    if host:
+        attrs["host"] = host
+    if ctx.base_url:
+        attrs["base_url"] = ctx.base_url
+    elif ctx.base_url_dynamic:
+        attrs["base_url_expr"] = ctx.base_url_dynamic
+    return attrs
 
 
 def _port_of(url: str) -> int | None:
@@ -478,9 +493,8 @@ def _litellm(value: str, ctx: RefContext) -> Ref | None:
             segs = rest.split("/")
             repo = "/".join(segs[-2:]) if len(segs) >= 2 else None
             if repo and identity.is_hf_repo_id(repo):
-                return _hf_ref(
-                    repo, sub, role=Role.HOSTED_API, host=providers().hosts["huggingface"]
-                )
+                extra = _endpoint_attrs(sub, "huggingface")
+                return _hf_ref(repo, sub, role=Role.HOSTED_API, **extra)
             return None
         if provider == "local":
             repo = _hf_repo(rest, allow_bare=False)
@@ -582,6 +596,8 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
         ref = hosted(split[1], replace(ctx, provider=provider))
         if ref is None:
             return None
+        if ctx.base_url_dynamic:
+            return ref  # the gateway's URL is set by an expression: its host is unknown
         attrs = dict(ref.attributes)
         attrs.update({"host": "ai-gateway.vercel.sh", "host_source": "sdk-default"})
         return replace(ref, attributes=attrs)
@@ -664,11 +680,7 @@ def _hf_family(value: str, ctx: RefContext) -> Ref | None:
         if repo is None:
             return hosted(value, replace(ctx, family="hosted"))
         attrs: dict[str, JSON] = {"provider": ctx.provider or "huggingface"}
-        host = _host_or_default(ctx, "huggingface")
-        if host:
-            attrs["host"] = host
-        if ctx.base_url:
-            attrs["base_url"] = ctx.base_url
+        attrs.update(_endpoint_attrs(ctx, "huggingface"))
         return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
     repo = _hf_repo(value, allow_bare=family == "hf-hub")
     if repo is None:
