@@ -296,3 +296,33 @@ def test_hub_datasets_through_hfapi_and_wrappers_are_datasets() -> None:
         "dataset:hf:raushan-testing-hf/videos-test",
         "hf:Qwen/Qwen2.5-0.5B-Instruct@unpinned",
     ]
+
+
+def test_set_aside_tests_and_docs_are_a_scan_note(tmp_path: Path) -> None:
+    body = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o")\n'
+    for rel in ("app.py", "tests/test_app.py", "tests/conftest.py", "docs/demo.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body)
+    (tmp_path / "pkg/testing").mkdir(parents=True)
+    (tmp_path / "pkg/__init__.py").write_text("")
+    (tmp_path / "pkg/testing/__init__.py").write_text(body)
+    ctx = DiscoverContext()
+    found = list(python.discover(Tree.walk(tmp_path), ctx))
+    assert sorted(ev.location.path for ev in found) == ["app.py", "pkg/testing/__init__.py"]
+    assert ctx.facts.notes == [
+        "tests and docs set aside (not read for model references; --include-tests reads"
+        " them): 3 files in tests/ (2), docs/ (1)"
+    ]
+    every = DiscoverContext(include_tests=True)
+    scoped = {
+        ev.location.path: ev.attributes.get("scope")
+        for ev in python.discover(Tree.walk(tmp_path), every)
+    }
+    assert scoped == {
+        "app.py": None,
+        "pkg/testing/__init__.py": None,
+        "tests/test_app.py": "test",
+        "tests/conftest.py": "test",
+        "docs/demo.py": "docs",
+    }
+    assert every.facts.notes == []

@@ -274,3 +274,31 @@ def test_api_model_lookup_agrees_with_plain_glob_matching() -> None:
         ):
             brute = None
         assert apimodels.lookup(name) == brute, name
+
+
+def test_importable_packages_named_like_tests_are_code() -> None:
+    scopes = refs.PathScopes(
+        [
+            "src/pkg/__init__.py",
+            "src/pkg/testing/__init__.py",
+            "src/pkg/testing/models.py",
+            "src/pkg/fixtures/__init__.py",
+            "src/pkg/fixtures/llm.py",
+            "src/pkg/docs/notes.py",
+            "tests/__init__.py",
+            "tests/unit/test_x.py",
+            "tests/helpers.py",
+            "web/spec/chat.js",
+            "docs/conf.py",
+        ]
+    )
+    assert scopes.scope("src/pkg/testing/models.py") is None  # numpy.testing-style package
+    assert scopes.scope("src/pkg/fixtures/llm.py") is None
+    assert scopes.scope("src/pkg/docs/notes.py") == "docs"  # no __init__.py: a docs folder
+    assert scopes.scope("tests/helpers.py") == "test"  # tests/ is tests, importable or not
+    assert scopes.scope("web/spec/chat.js") == "test"
+    assert scopes.scope("docs/conf.py") == "docs"
+    assert scopes.note() == (
+        "tests and docs set aside (not read for model references; --include-tests reads"
+        " them): 6 files in tests/ (3), docs/ (1), src/pkg/docs/ (1), web/spec/ (1)"
+    )

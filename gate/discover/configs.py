@@ -83,9 +83,10 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's configs, containers and notebooks."""
     pooled: list[TreeFile] = []
     local: list[tuple[TreeFile, str]] = []
+    reads = refs.readable(tree, ctx.include_tests)
     for tf in tree.files:
         kind = _kind(tf)
-        if kind is None or not (ctx.include_tests or refs.path_scope(tf.rel) is None):
+        if kind is None or not reads(tf.rel):
             continue
         if kind in ("modelfile", "dvc"):
             local.append((tf, kind))
@@ -107,11 +108,11 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             continue
         reader = _modelfile if kind == "modelfile" else _dvc
         outcome = reader(tf.rel, text, rels)
-        found.extend(refs.with_scope(outcome.evidence, refs.path_scope(tf.rel)))
+        found.extend(outcome.evidence)
         for rel, reason in outcome.skipped:
             tree.skip(rel, reason)
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
 
 
 # A config is parsed only when a key that can name a model or an endpoint is assigned in it,
@@ -146,7 +147,6 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         outcome = _ini(rel, text)
     else:
         outcome = scanning.Outcome()
-    outcome.evidence = refs.with_scope(outcome.evidence, refs.path_scope(rel))
     return outcome
 
 

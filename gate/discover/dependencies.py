@@ -108,10 +108,11 @@ def _kind(tf: TreeFile) -> str | None:
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield one DEPENDENCY evidence per AI package declared or locked in the tree."""
     found: list[Evidence] = []
+    reads = refs.readable(tree, ctx.include_tests)
     candidates = [(tf, kind) for tf in tree.files if (kind := _kind(tf)) is not None]
     ctx.observer.stage("dependencies", len(candidates))
     for tf, kind in candidates:
-        if not ctx.include_tests and refs.path_scope(tf.rel) is not None:
+        if not reads(tf.rel):
             continue
         limit = (
             _MAX_LOCK
@@ -135,7 +136,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             tree.skip(tf.rel, str(exc))
         ctx.observer.advance()
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
 
 
 class _UnreadableError(Exception):

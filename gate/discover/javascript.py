@@ -106,17 +106,16 @@ def _query(suffix: str) -> tree_sitter.Query:
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's JavaScript and TypeScript files."""
+    reads = refs.readable(tree, ctx.include_tests)
     files = [
         f
         for f in tree.files
-        if f.suffix in SUFFIXES
-        and not f.name.endswith((".min.js", ".d.ts"))
-        and (ctx.include_tests or refs.path_scope(f.rel) is None)
+        if f.suffix in SUFFIXES and not f.name.endswith((".min.js", ".d.ts")) and reads(f.rel)
     ]
     ctx.observer.stage("javascript code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
 
 
 def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
@@ -131,8 +130,7 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     syntax = parser.parse(data)
     if syntax.root_node.has_error and _error_share(syntax.root_node) > 0.5:
         return scanning.Outcome(skipped=[(rel, "not parseable as JavaScript/TypeScript")])
-    found = _Analyser(rel, data, syntax.root_node, _query(suffix)).run()
-    return scanning.Outcome(evidence=refs.with_scope(found, refs.path_scope(rel)))
+    return scanning.Outcome(evidence=_Analyser(rel, data, syntax.root_node, _query(suffix)).run())
 
 
 def _error_share(root: tree_sitter.Node) -> float:

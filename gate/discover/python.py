@@ -222,15 +222,12 @@ def worth_parsing(data: bytes) -> bool:
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's Python files."""
-    files = [
-        f
-        for f in tree.files
-        if f.suffix in SUFFIXES and (ctx.include_tests or refs.path_scope(f.rel) is None)
-    ]
+    reads = refs.readable(tree, ctx.include_tests)
+    files = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
     ctx.observer.stage("python code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
 
 
 def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
@@ -251,8 +248,7 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     def locate(line: int, column: int) -> Location:
         return Location(rel, line=line, column=column)
 
-    found = Analyser(module, text, lines, locate, source=NAME).run()
-    return scanning.Outcome(evidence=refs.with_scope(found, refs.path_scope(rel)))
+    return scanning.Outcome(evidence=Analyser(module, text, lines, locate, source=NAME).run())
 
 
 # --- scopes ------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from gate import identity
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
 from gate.model import (
     CONFIDENCE_ORDER,
     JSON,
@@ -65,6 +68,7 @@ class Conventions:
     path_orgs: frozenset[str]
     test_dirs: frozenset[str]
     docs_dirs: frozenset[str]
+    package_dirs: frozenset[str]
     test_files: tuple[str, ...]
     servers: tuple[Mapping[str, Any], ...]
     commands: tuple[Mapping[str, Any], ...]
@@ -85,6 +89,7 @@ def conventions() -> Conventions:
         path_orgs=frozenset(doc["path_orgs"]),
         test_dirs=frozenset(doc["test_dirs"]),
         docs_dirs=frozenset(doc["docs_dirs"]),
+        package_dirs=frozenset(doc["package_dirs"]),
         test_files=tuple(doc["test_files"]),
         servers=tuple(doc["servers"]),
         commands=tuple(doc["commands"]),
@@ -131,11 +136,18 @@ _OWN_MODELS_ONLY = frozenset(
 # --- paths -------------------------------------------------------------------------------
 
 
-def path_scope(rel: str) -> str | None:
-    """``test`` or ``docs`` when a path is a test or documentation file, else None."""
+def path_scope(rel: str, packages: Collection[str] = ()) -> str | None:
+    """``test`` or ``docs`` when a path is a test or documentation file, else None.
+
+    ``packages`` are the folders that hold an ``__init__.py``: one named ``testing``,
+    ``fixtures``, ``docs``... among them is importable code that ships (numpy.testing), not a
+    test folder. ``tests``/``test`` folders are tests whether importable or not.
+    """
     conv = conventions()
     parts = rel.split("/")
-    for part in parts[:-1]:
+    for index, part in enumerate(parts[:-1]):
+        if part in conv.package_dirs and packages and "/".join(parts[: index + 1]) in packages:
+            continue
         if part in conv.test_dirs:
             return "test"
         if part in conv.docs_dirs:
@@ -144,6 +156,93 @@ def path_scope(rel: str) -> str | None:
     if any(fnmatch.fnmatchcase(name, pat) for pat in conv.test_files):
         return "test"
     return None
+
+
+def _set_aside_folder(rel: str, packages: Collection[str]) -> str:
+    """The folder that made a path a test or docs path, or the file itself (``test_x.py``)."""
+    conv = conventions()
+    parts = rel.split("/")
+    for index, part in enumerate(parts[:-1]):
+        if part in conv.package_dirs and "/".join(parts[: index + 1]) in packages:
+            continue
+        if part in conv.test_dirs or part in conv.docs_dirs:
+            return "/".join(parts[: index + 1]) + "/"
+    return rel
+
+
+SET_ASIDE_NOTE = "tests and docs set aside"
+"""How the scan note naming the paths it did not read begins (``--include-tests`` reads them)."""
+_NOTE_FOLDERS = 8
+
+
+class PathScopes:
+    """Which files of one tree are tests or docs, knowing its Python packages."""
+
+    def __init__(self, rels: Iterable[str]) -> None:
+        rels = list(rels)
+        self.packages = frozenset(
+            r.rsplit("/", 1)[0] for r in rels if r.endswith("/__init__.py") and "/" in r
+        )
+        self._scopes = {r: path_scope(r, self.packages) for r in rels}
+
+    def scope(self, rel: str) -> str | None:
+        """``test``, ``docs`` or None for a path of the tree."""
+        if rel in self._scopes:
+            return self._scopes[rel]
+        return path_scope(rel, self.packages)
+
+    def mark(self, found: Iterable[Evidence]) -> list[Evidence]:
+        """Evidence from test or docs paths gets ``scope`` (read only with --include-tests)."""
+        out: list[Evidence] = []
+        for ev in found:
+            scope = self.scope(ev.location.path) if ev.location.path else None
+            out.append(with_scope([ev], scope)[0] if scope else ev)
+        return out
+
+    def note(self) -> str | None:
+        """A scan note naming what was set aside (folders, file counts), or None."""
+        counts: dict[str, int] = {}
+        for rel, scope in self._scopes.items():
+            if scope is not None:
+                folder = _set_aside_folder(rel, self.packages)
+                counts[folder] = counts.get(folder, 0) + 1
+        if not counts:
+            return None
+        total = sum(counts.values())
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{folder} ({n})" for folder, n in ranked[:_NOTE_FOLDERS])
+        more = f" and {len(ranked) - _NOTE_FOLDERS} more" if len(ranked) > _NOTE_FOLDERS else ""
+        return (
+            f"{SET_ASIDE_NOTE} (not read for model references; --include-tests reads them):"
+            f" {total} file{'' if total == 1 else 's'} in {shown}{more}"
+        )
+
+
+def readable(tree: Tree, include_tests: bool) -> Callable[[str], bool]:
+    """Whether a source reads a path: tests and docs only with ``--include-tests``."""
+    scopes = path_scopes(tree)
+    return lambda rel: include_tests or scopes.scope(rel) is None
+
+
+def finish(tree: Tree, ctx: DiscoverContext, found: Iterable[Evidence]) -> list[Evidence]:
+    """A source's evidence, deduplicated, with test/docs paths marked; and, when those were
+    not read, the scan note saying which (one note for all sources: the text is the same)."""
+    scopes = path_scopes(tree)
+    if not ctx.include_tests and (note := scopes.note()) is not None:
+        ctx.facts.note(note)
+    return dedupe(scopes.mark(found))
+
+
+_SCOPES: weakref.WeakKeyDictionary[Tree, PathScopes] = weakref.WeakKeyDictionary()
+
+
+def path_scopes(tree: Tree) -> PathScopes:
+    """The :class:`PathScopes` of a walked tree (made once per tree, shared by the sources)."""
+    found = _SCOPES.get(tree)
+    if found is None:
+        found = PathScopes(f.rel for f in tree.files)
+        _SCOPES[tree] = found
+    return found
 
 
 # --- keys --------------------------------------------------------------------------------
