@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from gate import identity
-from gate.discover import loaders, python, refs, scanning
+from gate.discover import dependencies, loaders, python, refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
@@ -45,6 +45,7 @@ _NEEDLES = (
     "DEPLOYMENT", "ollama", "vllm",
     "text-generation-inference", "text-embeddings-inference", "sglang", "llama.cpp",
     "huggingface", "hf.co", "source_model_name", "base_url", "BASE_URL", "api_base", "baseURL",
+    "pip install", "pip3 install",
 )  # fmt: skip
 
 
@@ -122,7 +123,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
 _WORTH = re.compile(
     rb"(?i)(?:model|llm|deployment|repo_id|base_?url|api_base)[\w.-]{0,64}[\"']?\s{0,16}[:=]"
     rb"|ollama|vllm|text-generation-inference|text-embeddings-inference|sglang|llama\.cpp"
-    rb"|huggingface-cli|hf download|source_model_name"
+    rb"|huggingface-cli|hf download|source_model_name|pip3? install"
 )
 
 
@@ -768,6 +769,11 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
                 argv = _argv(node)
         else:
             argv = _argv(node)
+        if instruction == "RUN":
+            tokens = [token for token, _ in argv]
+            walker.found += dependencies.pip_install(
+                rel, tokens, number, line, context="RUN", source=NAME
+            )
         extra: dict[str, JSON] = {}
         if server is not None and instruction in ("CMD", "ENTRYPOINT"):
             extra["server"] = str(server["name"])
@@ -914,7 +920,7 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         return scanning.Outcome(skipped=[(rel, "not a Jupyter notebook (no cells)")])
     lines: list[str] = []
     origin: list[tuple[int, int]] = []  # combined line → (cell number, line in cell)
-    shell: list[tuple[int, int, str]] = []
+    shell: list[tuple[int, int, str, str]] = []  # cell, line in cell, command, line as written
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -927,8 +933,8 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         for index, line in enumerate(cell_lines, start=1):
             stripped = line.lstrip()
             if is_shell_cell or stripped.startswith(("!", "%")):
-                if stripped.startswith("!") or is_shell_cell:
-                    shell.append((number, index, stripped.lstrip("!")))
+                if stripped.startswith(("!", "%pip")) or is_shell_cell:
+                    shell.append((number, index, stripped.lstrip("!"), line))
                 indent = line[: len(line) - len(stripped)]
                 line = f"{indent}pass" if stripped else line
             lines.append(line)
@@ -951,10 +957,12 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         else:
             found += python.Analyser(module, source, lines, locate, source=NAME).run()
     walker = _Walker(rel)
-    for cell, lineno, command in shell:
-        node = _Node(command, lineno, None)
-        _commands(walker, _argv(node), f"cell {cell}", {})
-    for ev in walker.found:
-        loc = ev.location
-        found.append(replace(ev, location=replace(loc, context=loc.context)))
+    for cell, lineno, command, written in shell:
+        argv = _argv(_Node(command, lineno, None))
+        _commands(walker, argv, f"cell {cell}", {})
+        tokens = [token for token, _ in argv]
+        found += dependencies.pip_install(
+            rel, tokens, lineno, written, context=f"cell {cell}", source=NAME
+        )
+    found += walker.found
     return scanning.Outcome(evidence=found, skipped=skipped)
