@@ -326,3 +326,47 @@ def test_set_aside_tests_and_docs_are_a_scan_note(tmp_path: Path) -> None:
         "docs/demo.py": "docs",
     }
     assert every.facts.notes == []
+
+
+def test_fields_set_through_super_init_flow_to_client_calls() -> None:
+    # llama_index core evaluation/retrieval/metrics.py: a pydantic model whose field is set
+    # by super().__init__(model=model), used on a cohere Client made in __init__.
+    found = scan(
+        """
+        import os
+        from typing import Any
+        from pydantic import Field, PrivateAttr
+
+        class CohereRerankRelevancyMetric(BaseRetrievalMetric):
+            model: str = Field(description="Cohere model name.")
+            _client: Any = PrivateAttr()
+
+            def __init__(self, model: str = "rerank-english-v2.0", api_key=None):
+                api_key = api_key or os.environ["COHERE_API_KEY"]
+                from cohere import Client
+
+                super().__init__(model=model)
+                self._client = Client(api_key=api_key)
+
+            def compute(self, query, texts):
+                return self._client.rerank(model=self.model, query=query, documents=texts)
+        """
+    )
+    assert [(ev.identity, ev.location.line, ev.confidence) for ev in found] == [
+        ("api:cohere/rerank-english-v2.0", 10, Confidence.HIGH)
+    ]
+    assert found[0].attributes["host"] == "api.cohere.com"
+    assert found[0].attributes["call"] == "cohere.Client().rerank"
+
+
+def test_llama_index_cohere_rerank() -> None:
+    found = scan(
+        """
+        from llama_index.postprocessor.cohere_rerank import CohereRerank
+
+        reranker = CohereRerank(model="rerank-v3.5", top_n=3)
+        """
+    )
+    assert [(ev.identity, ev.confidence) for ev in found] == [
+        ("api:cohere/rerank-v3.5", Confidence.HIGH)
+    ]

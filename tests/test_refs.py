@@ -139,7 +139,9 @@ def test_legacy_hub_ids_and_sentence_transformers_short_names() -> None:
 
 def test_datasets_and_modelscope() -> None:
     ds = refs.resolve("squad", refs.RefContext(family="hf-dataset"))
-    assert ds is not None and ds.identity == "dataset:hf:squad" and ds.role is Role.DATASET
+    # Canonical datasets moved under organisations (2024); the Hub redirects the bare name.
+    assert ds is not None and ds.identity == "dataset:hf:rajpurkar/squad"
+    assert ds.role is Role.DATASET
     assert refs.resolve("parquet", refs.RefContext(family="hf-dataset")) is None
     ms = refs.resolve("qwen/Qwen2.5-7B-Instruct", refs.RefContext(family="modelscope"))
     assert ms is not None and ms.identity == "modelscope:qwen/Qwen2.5-7B-Instruct@unpinned"

@@ -417,6 +417,7 @@ class Analyser:
             scope.returns.append(node.value)
         elif isinstance(node, ast.Call):
             self.calls.append((node, scope))
+            self._super_init(node, scope)
             for kw in node.keywords:
                 if kw.arg:
                     self.keyword_sites.append((node, kw, scope))
@@ -426,6 +427,25 @@ class Analyser:
         elif isinstance(node, ast.Lambda):
             return
         self._index(node, scope, call)
+
+    def _super_init(self, call: ast.Call, scope: Scope) -> None:
+        """``super().__init__(model=model)`` in a method sets the instance's field of that name
+        (pydantic models, dataclass-like bases): read back as ``self.model``."""
+        func = call.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "__init__"
+            and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "super"
+        ):
+            return
+        cls = scope.enclosing_class()
+        if cls is None:
+            return
+        for kw in call.keywords:
+            if kw.arg:
+                cls.self_attrs.setdefault(kw.arg, []).append((kw.value, scope))
 
     def _index_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         fn = Scope(node, "function", scope, name=node.name)
@@ -1251,6 +1271,13 @@ class Analyser:
         for name, value, scope in self.generic_assigns:
             if refs.is_model_key(name):
                 self._generic_value(value, scope, name, None)
+        # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
+        # (in this module or, not followed, another one).
+        for name, functions in self.functions.items():
+            if refs.is_model_key(name):
+                for fn in functions:
+                    for ret in fn.returns:
+                        self._generic_value(ret, fn, name, None, flow="return-value")
         for call, kw, scope in self.keyword_sites:
             if kw.arg and refs.is_model_key(kw.arg):
                 qual = self._qualname(call.func, scope) or ""

@@ -106,6 +106,7 @@ class Providers:
     aliases: Mapping[str, str]
     env_prefixes: tuple[tuple[str, str], ...]
     hf_legacy: Mapping[str, str]
+    hf_legacy_datasets: Mapping[str, str]
 
 
 @cache
@@ -122,6 +123,7 @@ def providers() -> Providers:
             sorted(doc["env_prefixes"].items(), key=lambda kv: len(kv[0]), reverse=True)
         ),
         hf_legacy=dict(doc["hf_legacy_ids"]),
+        hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
     )
 
 
@@ -751,8 +753,16 @@ def _dataset(value: str, ctx: RefContext) -> Ref | None:
         return None
     if ctx.namespace and "/" not in value:
         value = f"{ctx.namespace}/{value}"
-    repo = _hf_repo(value, allow_bare=True)
-    if repo is None or repo in providers().hf_legacy.values():
+    if hub == "hf":
+        # A bare canonical name ("squad") is written as the id the Hub redirects it to.
+        value = providers().hf_legacy_datasets.get(value, value)
+    if "/" in value:
+        repo = value if identity.is_hf_repo_id(value) and not looks_like_path(value) else None
+    elif value in providers().hf_legacy:
+        repo = None  # a model's legacy name ("gpt2"): no dataset of that name
+    else:
+        repo = value if _BARE_NAME.match(value) and ":" not in value else None
+    if repo is None:
         return None
     return _dataset_ref(repo, ctx, hub)
 
