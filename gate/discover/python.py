@@ -17,7 +17,7 @@ import fnmatch
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -169,6 +169,32 @@ def _module_base_urls() -> Mapping[str, tuple[str, ...]]:
     }
 
 
+def unknown_client_spec(
+    calls: CallTable,
+    families: Sequence[ClientFamily],
+    method: str,
+    imported: set[str],
+    sep: str,
+) -> tuple[ClientFamily, CallSpec, Confidence] | None:
+    """How to read a client method called on a receiver the file neither constructs nor
+    types: the method says which argument is the model, never whose client it is nor where
+    it points (so callers claim no SDK and no host). The one SDK of the method's family the
+    file imports gives medium confidence; a method only OpenAI-shaped clients have, low.
+    ``sep`` ends a call-table pattern's module (``.`` in ``openai.OpenAI``, ``:`` in JS)."""
+
+    def root(pattern: str) -> str:
+        return pattern.split(sep, 1)[0]
+
+    for fam in families:
+        specs = [s for s in calls.calls if s.client == fam.name and not s.service]
+        by_import = [s for s in specs if root(s.match[0]) in imported]
+        if len({root(s.match[0]) for s in by_import}) == 1:
+            return fam, by_import[0], Confidence.MEDIUM
+        if method in fam.distinctive and specs:
+            return fam, specs[0], Confidence.LOW
+    return None
+
+
 # Needles that only say "a model-ish name may be here": a file matched by these alone is
 # parsed only when it also holds a model-looking string literal.
 _WEAK_NEEDLES = (
@@ -316,6 +342,20 @@ _WEAKER = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
 
 def _weakest(a: Confidence, b: Confidence) -> Confidence:
     return a if _WEAKER[a] <= _WEAKER[b] else b
+
+
+def _at_most_medium(vals: Sequence[Val], flow: str, env_var: str | None = None) -> list[Val]:
+    """Values that came through a default (environment, settings, ``.get``): a run may
+    override them, so they are medium at most, and say through which variable."""
+    return [
+        replace(
+            v,
+            confidence=_weakest(v.confidence, Confidence.MEDIUM),
+            flow=flow,
+            env_var=env_var if env_var is not None else v.env_var,
+        )
+        for v in vals
+    ]
 
 
 class Analyser:
@@ -744,17 +784,7 @@ class Analyser:
             got = self.values(value, cls, "class-attribute", depth + 1)
             if settings:
                 env = (cls.env_prefix + attr).upper()
-                got = [
-                    Val(
-                        v.text,
-                        v.node,
-                        _weakest(v.confidence, Confidence.MEDIUM),
-                        "settings-default",
-                        env,
-                        v.partial,
-                    )
-                    for v in got
-                ]
+                got = _at_most_medium(got, "settings-default", env)
             out += got
         for value, where in cls.self_attrs.get(attr, []):
             out += self.values(value, where, "instance-attribute", depth + 1)
@@ -771,17 +801,7 @@ class Analyser:
                 continue
             got = self.values(operand, scope, flow, depth + 1)
             if env is not None:
-                got = [
-                    Val(
-                        v.text,
-                        v.node,
-                        _weakest(v.confidence, Confidence.MEDIUM),
-                        "env-default",
-                        env,
-                        v.partial,
-                    )
-                    for v in got
-                ]
+                got = _at_most_medium(got, "env-default", env)
             out += got
         return out
 
@@ -810,17 +830,7 @@ class Analyser:
             default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
             if default is None:
                 return []
-            return [
-                Val(
-                    v.text,
-                    v.node,
-                    _weakest(v.confidence, Confidence.MEDIUM),
-                    "env-default",
-                    env,
-                    v.partial,
-                )
-                for v in self.values(default, scope, flow, depth + 1)
-            ]
+            return _at_most_medium(self.values(default, scope, flow, depth + 1), "env-default", env)
         if qual in _FIELD_CALLS or qual.endswith((".Field", ".field")):
             default = _kw(call, "default") or (call.args[0] if call.args else None)
             return self.values(default, scope, flow, depth + 1) if default is not None else []
@@ -833,17 +843,7 @@ class Analyser:
             key = call.args[0]
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 got = self.values(call.args[1], scope, "get-default", depth + 1)
-                return [
-                    Val(
-                        v.text,
-                        v.node,
-                        _weakest(v.confidence, Confidence.MEDIUM),
-                        "get-default",
-                        v.env_var,
-                        v.partial,
-                    )
-                    for v in got
-                ]
+                return _at_most_medium(got, "get-default")
         if isinstance(func, ast.Name) and func.id in self.functions:
             out: list[Val] = []
             for fn in self.functions[func.id]:
@@ -1009,35 +1009,15 @@ class Analyser:
                 return
         if clients:
             return
-        self._unknown_client(call, scope, receiver, method, families)
-
-    def _unknown_client(
-        self,
-        call: ast.Call,
-        scope: Scope,
-        receiver: ast.expr,
-        method: str,
-        families: Sequence[ClientFamily],
-    ) -> None:
-        """A client method called on a receiver the module neither constructs nor types
-        (``self.client`` set by a base class, a client passed in): the method says which
-        argument is the model, but not whose client it is nor where it points. So no SDK and
-        no host are claimed (``base_url_expr`` names the receiver); the model name alone may
-        give the provider. Medium when the module imports the SDK, low otherwise."""
-        imported_roots = {q.split(".", 1)[0] for q in self.imports.values()}
-        for fam in families:
-            specs = [s for s in table().calls if s.client == fam.name and not s.service]
-            by_import = [s for s in specs if s.match[0].split(".", 1)[0] in imported_roots]
-            if len({s.match[0].split(".", 1)[0] for s in by_import}) == 1:
-                spec, cap = by_import[0], Confidence.MEDIUM
-            elif method in fam.distinctive and specs:
-                spec, cap = specs[0], Confidence.LOW
-            else:
-                continue
+        # A receiver the module neither constructs nor types (self.client set by a base
+        # class, a client passed in): see unknown_client_spec. base_url_expr names it.
+        imported = {q.split(".", 1)[0] for q in self.imports.values()}
+        picked = unknown_client_spec(table(), families, method, imported, sep=".")
+        if picked is not None:
+            fam, spec, cap = picked
             receiver_text = _segment(self.text, receiver) or "?"
             ctx = refs.RefContext(family=spec.family, base_url_dynamic=receiver_text)
             self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=cap)
-            return
 
     def _clients(self, expr: ast.expr, scope: Scope, depth: int) -> list[Client] | None:
         """Clients an expression may be; [] when unknown, None when known not to be one."""
@@ -1233,8 +1213,7 @@ class Analyser:
             if id(call) in self.client_used:
                 continue
             ctx = self._context(spec, call, scope)
-            ref = refs.endpoint_only(ctx)
-            if ref is None:
+            if not ctx.base_url:
                 continue
             found = self._arg(call, spec.base_url)
             node: ast.AST = call
@@ -1242,16 +1221,9 @@ class Analyser:
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
                 if vals:
                     node = vals[0].node
-            self.found.append(
-                refs.evidence(
-                    self.source,
-                    ref,
-                    ctx.base_url or "",
-                    self._loc(node),
-                    Confidence.MEDIUM,
-                    {"call": qual, "flow": "client-endpoint"},
-                )
-            )
+            ev = refs.endpoint_evidence(self.source, ctx, self._loc(node), qual)
+            if ev is not None:
+                self.found.append(ev)
 
     def _generic(self) -> None:
         """Model-looking values under model-ish names that no known call consumed (medium)."""
@@ -1311,26 +1283,21 @@ class Analyser:
         for val in self.values(value, scope, flow):
             if id(val.node) in self.consumed or val.partial:
                 continue
-            hint = refs.provider_from_env_name(key)
-            family = "hf-dataset" if repo_type == "dataset" else "config"
-            ctx = refs.RefContext(family=family, base_url=base_url, provider_hint=hint)
-            ref = refs.resolve(val.text, ctx)
-            if ref is None:
-                continue
-            self.consumed.add(id(val.node))
-            attrs: dict[str, JSON] = {"key": key, "flow": val.flow}
-            if val.env_var:
-                attrs["env_var"] = val.env_var
-            self.found.append(
-                refs.evidence(
-                    self.source,
-                    ref,
-                    self._as_written(val),
-                    self._loc(val.node),
-                    _weakest(val.confidence, Confidence.MEDIUM),
-                    attrs,
-                )
+            ev = refs.named_value(
+                self.source,
+                val.text,
+                key,
+                self._loc(val.node),
+                as_written=self._as_written(val),
+                confidence=val.confidence,
+                flow=val.flow,
+                env_var=val.env_var,
+                base_url=base_url,
+                family="hf-dataset" if repo_type == "dataset" else "config",
             )
+            if ev is not None:
+                self.consumed.add(id(val.node))
+                self.found.append(ev)
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""

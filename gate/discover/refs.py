@@ -820,6 +820,45 @@ def endpoint_only(ctx: RefContext) -> Ref | None:
     return Ref(identity.api(ep.provider, "*"), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
 
 
+def endpoint_evidence(
+    source: str, ctx: RefContext, location: Location, call: str
+) -> Evidence | None:
+    """Evidence for a client made with a known endpoint whose calls named no model in the
+    file (``api:<provider>/*``, medium), located at the base URL's literal."""
+    ref = endpoint_only(ctx)
+    if ref is None:
+        return None
+    extra: dict[str, JSON] = {"call": call, "flow": "client-endpoint"}
+    return evidence(source, ref, ctx.base_url or "", location, Confidence.MEDIUM, extra)
+
+
+def named_value(
+    source: str,
+    value: str,
+    key: str,
+    location: Location,
+    *,
+    as_written: str,
+    confidence: Confidence,
+    flow: str,
+    env_var: str | None = None,
+    base_url: str | None = None,
+    family: str = "config",
+) -> Evidence | None:
+    """Evidence for a model-looking value under a model-ish name that no known call consumed
+    (``EMBEDDING_MODEL = "BAAI/bge-m3"``, ``{"model": ...}`` in a request body): medium at
+    most, its shape decides the identity (``family`` ``hf-dataset`` for a Hub dataset)."""
+    ctx = RefContext(family=family, base_url=base_url, provider_hint=provider_from_env_name(key))
+    ref = resolve(value, ctx)
+    if ref is None:
+        return None
+    attrs: dict[str, JSON] = {"key": key, "flow": flow}
+    if env_var:
+        attrs["env_var"] = env_var
+    capped = min(confidence, Confidence.MEDIUM, key=CONFIDENCE_ORDER.__getitem__)
+    return evidence(source, ref, as_written, location, capped, attrs)
+
+
 # --- evidence ----------------------------------------------------------------------------
 
 
