@@ -69,6 +69,12 @@ def test_hard_negatives_yield_nothing() -> None:
     found = _found()
     for path in doc["negatives"]:
         assert not [ev for ev in found if ev.location.path == path], path
+    # Inside files that do name a model: what they must not be taken for.
+    for row in doc["must_not_find"]:
+        wrong = [
+            ev for ev in found if (ev.location.path, ev.identity) == (row["path"], row["identity"])
+        ]
+        assert not wrong, row["why"]
 
 
 def test_include_tests_reads_tests_and_docs_and_marks_them() -> None:

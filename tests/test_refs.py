@@ -113,7 +113,13 @@ def test_config_values_by_shape(value: str, identity: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["default", "article", "models/bert", "./ckpt", "Model S", "data/train", "v2", ""]
+    "value",
+    [
+        *("default", "article", "models/bert", "./ckpt", "Model S", "data/train", "v2", ""),
+        # base64 data under a model key (a serialised model in an export), not a Hub id
+        "gASVKAAAAAAAAACMCGJ1aWx0aW5zlIwFcHJpbnSUk5Qu/Zm9vYmFyYmF6cXV4",
+        "ZGVlcHNlZWstY2hhdA==",
+    ],
 )
 def test_config_values_that_are_not_models(value: str) -> None:
     assert refs.resolve(value, refs.RefContext(family="config")) is None

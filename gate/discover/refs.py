@@ -348,6 +348,11 @@ def hf_repo_of_url(value: str) -> tuple[str, str | None] | None:
     return (repo, revision) if identity.is_hf_repo_id(repo) else None
 
 
+# A run of 24+ letters and digits mixing cases and digits, with no separator: base64 or
+# hex data (a serialised model in a JSON export), never a Hub org or repo name.
+_BLOB = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{24,}$")
+
+
 def _hf_repo(value: str, *, allow_bare: bool) -> str | None:
     """The Hub repo id a model string names, or None (paths, prose, unknown bare names)."""
     legacy = providers().hf_legacy.get(value)
@@ -355,6 +360,8 @@ def _hf_repo(value: str, *, allow_bare: bool) -> str | None:
         return legacy
     if "/" in value:
         if looks_like_path(value) or not identity.is_hf_repo_id(value.replace("*", "x")):
+            return None
+        if any(_BLOB.match(part) for part in value.split("/")):
             return None
         return value
     if allow_bare and _BARE_NAME.match(value) and ":" not in value:
