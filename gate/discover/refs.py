@@ -145,31 +145,43 @@ def path_scope(rel: str, packages: Collection[str] = ()) -> str | None:
     ``fixtures``, ``docs``... among them is importable code that ships (numpy.testing), not a
     test folder. ``tests``/``test`` folders are tests whether importable or not.
     """
+    found = _set_aside(rel, packages)
+    return found[0] if found else None
+
+
+def _set_aside(
+    rel: str, packages: Collection[str], folders: dict[str, tuple[str, str] | None] | None = None
+) -> tuple[str, str] | None:
+    """``(scope, what decided it)``: the test or docs folder (``tests/``), or the file itself
+    when only its name says so (``app/test_x.py``). ``folders`` memoises folder answers."""
+    folder, _, name = rel.rpartition("/")
+    if folder:
+        if folders is None:
+            found = _folder_scope(folder, packages)
+        elif folder in folders:
+            found = folders[folder]
+        else:
+            found = folders[folder] = _folder_scope(folder, packages)
+        if found is not None:
+            return found
+    return ("test", rel) if _test_file().match(name) else None
+
+
+def _folder_scope(folder: str, packages: Collection[str]) -> tuple[str, str] | None:
     conv = conventions()
-    parts = rel.split("/")
-    for index, part in enumerate(parts[:-1]):
+    parts = folder.split("/")
+    for index, part in enumerate(parts):
         if part in conv.package_dirs and packages and "/".join(parts[: index + 1]) in packages:
             continue
-        if part in conv.test_dirs:
-            return "test"
-        if part in conv.docs_dirs:
-            return "docs"
-    name = parts[-1]
-    if any(fnmatch.fnmatchcase(name, pat) for pat in conv.test_files):
-        return "test"
+        scope = "test" if part in conv.test_dirs else "docs" if part in conv.docs_dirs else None
+        if scope is not None:
+            return scope, "/".join(parts[: index + 1]) + "/"
     return None
 
 
-def _set_aside_folder(rel: str, packages: Collection[str]) -> str:
-    """The folder that made a path a test or docs path, or the file itself (``test_x.py``)."""
-    conv = conventions()
-    parts = rel.split("/")
-    for index, part in enumerate(parts[:-1]):
-        if part in conv.package_dirs and "/".join(parts[: index + 1]) in packages:
-            continue
-        if part in conv.test_dirs or part in conv.docs_dirs:
-            return "/".join(parts[: index + 1]) + "/"
-    return rel
+@cache
+def _test_file() -> re.Pattern[str]:
+    return re.compile("|".join(fnmatch.translate(p) for p in conventions().test_files))
 
 
 SET_ASIDE_NOTE = "tests and docs set aside"
@@ -185,13 +197,15 @@ class PathScopes:
         self.packages = frozenset(
             r.rsplit("/", 1)[0] for r in rels if r.endswith("/__init__.py") and "/" in r
         )
-        self._scopes = {r: path_scope(r, self.packages) for r in rels}
+        folders: dict[str, tuple[str, str] | None] = {}
+        self._set_aside = {
+            r: found for r in rels if (found := _set_aside(r, self.packages, folders))
+        }
 
     def scope(self, rel: str) -> str | None:
         """``test``, ``docs`` or None for a path of the tree."""
-        if rel in self._scopes:
-            return self._scopes[rel]
-        return path_scope(rel, self.packages)
+        found = self._set_aside.get(rel)
+        return found[0] if found else None
 
     def mark(self, found: Iterable[Evidence]) -> list[Evidence]:
         """Evidence from test or docs paths gets ``scope`` (read only with --include-tests)."""
@@ -204,10 +218,8 @@ class PathScopes:
     def note(self) -> str | None:
         """A scan note naming what was set aside (folders, file counts), or None."""
         counts: dict[str, int] = {}
-        for rel, scope in self._scopes.items():
-            if scope is not None:
-                folder = _set_aside_folder(rel, self.packages)
-                counts[folder] = counts.get(folder, 0) + 1
+        for _, folder in self._set_aside.values():
+            counts[folder] = counts.get(folder, 0) + 1
         if not counts:
             return None
         total = sum(counts.values())
