@@ -370,3 +370,31 @@ def test_llama_index_cohere_rerank() -> None:
     assert [(ev.identity, ev.confidence) for ev in found] == [
         ("api:cohere/rerank-v3.5", Confidence.HIGH)
     ]
+
+
+def test_fields_a_pydantic_validator_fills_are_the_models_fields() -> None:
+    # langchain_community embeddings/zhipuai.py: the client is made in a "before" validator.
+    found = scan(
+        """
+        from typing import Any, Dict
+        from pydantic import BaseModel, Field, model_validator
+
+        class ZhipuAIEmbeddings(BaseModel):
+            client: Any = Field(default=None, exclude=True)
+            model: str = Field(default="embedding-2")
+
+            @model_validator(mode="before")
+            @classmethod
+            def validate_environment(cls, values: Dict) -> Any:
+                from zhipuai import ZhipuAI
+
+                values["client"] = ZhipuAI(api_key=values["api_key"])
+                return values
+
+            def embed_documents(self, texts):
+                return self.client.embeddings.create(model=self.model, input=texts)
+        """
+    )
+    assert [(ev.identity, ev.confidence, ev.attributes.get("host")) for ev in found] == [
+        ("api:zhipu/embedding-2", Confidence.HIGH, "open.bigmodel.cn")
+    ]

@@ -35,6 +35,9 @@ _MAX_VALUES = 16
 _BUDGET = 20_000
 """Value look-ups one module may cost: a bound on pathological code, far above real files."""
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
+_VALIDATORS = frozenset({"model_validator", "root_validator", "pre_init", "validator"})
+"""Decorators of pydantic (and LangChain's ``pre_init``) that fill a model's fields from a
+``values`` dict."""
 _FIELD_CALLS = ("Field", "field", "pydantic.Field", "dataclasses.field", "attr.ib", "attrs.field")
 
 Locator = Callable[[int, int], Location]
@@ -297,6 +300,8 @@ class Scope:
     self_attrs: dict[str, list[tuple[ast.expr, Scope]]] = field(default_factory=dict)
     bases: list[str] = field(default_factory=list)
     env_prefix: str = ""
+    validator: bool = False
+    """A pydantic validator (``values["client"] = ...`` sets the model's field)."""
 
     def enclosing_class(self) -> Scope | None:
         """The class a method belongs to."""
@@ -502,6 +507,10 @@ class Analyser:
             fn.params[arg.arg] = kw_default
             if arg.annotation is not None:
                 fn.annotations[arg.arg] = arg.annotation
+        for dec in node.decorator_list:
+            name = self._dotted(dec.func if isinstance(dec, ast.Call) else dec) or ""
+            if name.rsplit(".", 1)[-1] in _VALIDATORS:
+                fn.validator = True
         self.scopes[node] = fn
         self.functions.setdefault(node.name, []).append(fn)
         for dec in node.decorator_list:
@@ -523,6 +532,11 @@ class Analyser:
         ):
             # kwargs["base_url"] = url: read back when kwargs is passed as **kwargs.
             self.item_sets.setdefault((target.value.id, target.slice.value), []).append(value)
+            if scope.validator and target.value.id in scope.params:
+                # values["client"] = ZhipuAI(...) in a pydantic validator: the field.
+                cls = scope.enclosing_class()
+                if cls is not None:
+                    cls.self_attrs.setdefault(target.slice.value, []).append((value, scope))
         elif isinstance(target, ast.Attribute):
             owner = target.value
             if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
