@@ -281,3 +281,18 @@ def test_malformed_protected_glob_is_an_error_naming_the_pack(
     code, _, err = check(git_repo.root, "--policy", "release", "--policy", pack(tmp_path, text))
     assert code == 2
     assert f"protect.yaml:6: protected_paths[0] {glob!r}: {problem}" in err
+
+
+def test_force_added_aider_config_is_read_and_judged(git_repo: GitRepo) -> None:
+    # aider adds `.aider*` to .gitignore; a team that shares its config force-adds it.
+    (git_repo.root / ".gitignore").write_text(".aider*\n", encoding="utf-8")
+    (git_repo.root / ".aider.conf.yml").write_text(
+        "model: deepseek/deepseek-coder\n", encoding="utf-8"
+    )
+    git_repo.git("add", ".gitignore")
+    git_repo.git("add", "-f", ".aider.conf.yml")
+    git_repo.git("commit", "-q", "-m", "Share the aider setup")
+    code, out, _ = check(git_repo.root, "--policy", "release")
+    assert code == 1, out
+    assert "assistant:aider/aider uses api:deepseek/deepseek-coder (deepseek/deepseek-coder)" in out
+    assert "seen:   .aider.conf.yml:1" in out
