@@ -28,13 +28,25 @@ countries := {c | some c in params.countries}
 # A string made by Python: regopy quotes builtin-made strings inside sprintf.
 lists := params.lists_text
 
+# Every rule reads the assistants from this one pass over the components (at 10,000
+# components a pass per rule would cost a second).
 assistants := [c | some c in input.components; c.role == "code-assistant"]
 
-payload(c) := object.get(c.properties, "assistant", {})
+# A fact of properties.assistant, or a default. Read the payload in place (and iterate
+# commits through c.properties.assistant.commits): regopy copies any value a rule or
+# function returns, and an assistant with a long history is a large value.
+fact(c, key, _) := v if v := c.properties.assistant[key]
+
+fact(c, key, fallback) := fallback if not has_fact(c, key)
+
+has_fact(c, key) if {
+	v := c.properties.assistant[key]
+	v == v
+}
 
 unknown_agent(c) if startswith(c.id, "assistant:unknown/")
 
-open_client(c) if payload(c).kind == "open-source-client"
+open_client(c) if c.properties.assistant.kind == "open-source-client"
 
 # The fields of a party that name a listed country, publisher's own first.
 listed_fields(p) := [f | some f in ["country", "parent_country"]; countries[p[f]]]
@@ -114,6 +126,10 @@ model_msg(c, a, field, country) := sprintf("%s uses a model derived (%s, depth %
 # Python (gate/policy/packs.py) refuses malformed globs: glob.match returns false on them.
 protected := [{"pattern": p, "glob": to_glob(p)} | some p in params.protected_paths]
 
+# All patterns as one glob (`{a,b,c}`): histories hold tens of thousands of paths, and one
+# glob.match per path costs a third of one per path and pattern in regopy.
+protected_any := concat("", ["{", concat(",", [g.glob | some g in protected]), "}"])
+
 to_glob(p) := concat("", [depth_prefix(p), zero_folders(strip_slashes(p)), inside(p)])
 
 inside(p) := "/**" if endswith(p, "/")
@@ -134,9 +150,6 @@ zero_folders(body) := replace(concat("", ["{,**/}", substring(body, 3, -1)]), "/
 
 zero_folders(body) := replace(body, "/**/", "{/,/**/}") if not startswith(body, "**/")
 
-# The patterns a path falls under.
-patterns_of(path) := [g.pattern | some g in protected; glob.match(g.glob, ["/"], path)]
-
 # A review counts when a Reviewed-by: trailer names someone other than the commit's author.
 reviewed(m) if {
 	some r in object.get(m, "reviewed_by", [])
@@ -156,28 +169,41 @@ email(s) := lower(trim_space(regex.replace(s, "^[^<]*<([^>]*)>.*$", "$1")))
 deny_protected_path := [f |
 	count(protected) > 0
 	some c in assistants
-	bom_cap := object.get(payload(c), "bom_cap", null)
-	some m in object.get(payload(c), "commits", [])
-	hits := [h |
-		some path in m.paths
-		ps := patterns_of(path)
-		count(ps) > 0
-		h := {"path": path, "patterns": ps}
-	]
-	count(hits) > 0
+	may_touch_protected(c)
+	bom_cap := fact(c, "bom_cap", null)
+	some m in c.properties.assistant.commits
+	touches(m.paths, protected_any)
 	not reviewed(m)
-	paths := [h.path | some h in hits]
+	paths := [path | some path in m.paths; glob.match(protected_any, ["/"], path)]
 	f := {
 		"component": c.id,
 		"msg": concat("", [c.id, " took part in commit ", substring(m.sha, 0, 12), ", which changed protected ", concat(", ", paths), " without a Reviewed-by: trailer", cap_text(bom_cap)]),
 		"facts": {
 			"fact": sprintf("properties.assistant.commits[%s].reviewed_by", [m.sha]), "value": object.get(m, "reviewed_by", []),
 			"commit": m.sha, "date": object.get(m, "date", null), "author": object.get(m, "author", null), "trailer": object.get(m, "trailer", null),
-			"paths": paths, "patterns": sort([p | some p in {q | some h in hits; some q in h.patterns}]), "bom_cap": bom_cap,
+			"paths": paths, "patterns": [g.pattern | some g in protected; touches(paths, g.glob)], "bom_cap": bom_cap,
 		},
 		"evidence": [{"file": path, "commit": m.sha} | some path in paths],
 	}
 ]
+
+# path_counts holds every path the assistant's commits touched, usually far fewer than the
+# commits' path lists together: when none is protected, no commit needs reading. A capped
+# BOM keeps only the most touched paths there, so its commits are always read.
+may_touch_protected(c) if {
+	not has_fact(c, "bom_cap")
+	some path, _ in c.properties.assistant.path_counts
+	glob.match(protected_any, ["/"], path)
+}
+
+may_touch_protected(c) if has_fact(c, "bom_cap")
+
+may_touch_protected(c) if not has_fact(c, "path_counts")
+
+touches(paths, pattern_glob) if {
+	some path in paths
+	glob.match(pattern_glob, ["/"], path)
+}
 
 cap_text(bom_cap) := "" if bom_cap == null
 
@@ -185,10 +211,10 @@ cap_text(bom_cap) := " (read from a capped BOM: only the commits and paths it ke
 
 # What a capped BOM hid from the protected-path check: dropped commits, or kept commits
 # whose path lists were cut.
-cut_commits(c) := [m.sha | some m in object.get(payload(c), "commits", []); object.get(m, "paths_total", 0) > count(m.paths)]
+cut_commits(c) := [m.sha | some m in c.properties.assistant.commits; object.get(m, "paths_total", 0) > count(m.paths)]
 
 hidden(c) := {"commits_dropped": d, "commits_with_cut_paths": count(cut_commits(c))} if {
-	cap := payload(c).bom_cap
+	cap := c.properties.assistant.bom_cap
 	d := cap.commits_total - cap.commits_kept
 	d + count(cut_commits(c)) > 0
 }
@@ -197,7 +223,7 @@ capped_history := [f |
 	count(protected) > 0
 	some c in assistants
 	h := hidden(c)
-	cap := payload(c).bom_cap
+	cap := c.properties.assistant.bom_cap
 	f := {
 		"rule": "assistants.capped-history",
 		"component": c.id,
@@ -231,7 +257,7 @@ deny_capped_history := capped_history if params.unknown == "deny"
 #   remediation: Point the assistant at an endpoint operated outside the listed countries and remove the setting from the repository; rotate any keys it used.
 warn_endpoint_country := [f |
 	some c in assistants
-	some e in object.get(payload(c), "endpoints_resolved", [])
+	some e in c.properties.assistant.endpoints_resolved
 	countries[e.country]
 	f := {
 		"component": c.id,
@@ -288,13 +314,13 @@ unknown_client := [f |
 		"rule": "assistants.unknown-country",
 		"component": c.id,
 		"msg": concat("", [c.id, " is an open client whose origin is the model it is connected to, and no model is known (", models_text(c), ")"]),
-		"facts": {"fact": "lineage[uses]", "value": null, "models": object.get(payload(c), "models", [])},
+		"facts": {"fact": "lineage[uses]", "value": null, "models": fact(c, "models", [])},
 	}
 ]
 
-models_text(c) := concat("", ["named but not identified: ", concat(", ", payload(c).models)]) if count(object.get(payload(c), "models", [])) > 0
+models_text(c) := concat("", ["named but not identified: ", concat(", ", fact(c, "models", []))]) if count(fact(c, "models", [])) > 0
 
-models_text(c) := "no config or commit names one" if count(object.get(payload(c), "models", [])) == 0
+models_text(c) := "no config or commit names one" if count(fact(c, "models", [])) == 0
 
 # A model the assistant uses whose publisher country nobody knows.
 unknown_model := [f |
@@ -330,13 +356,13 @@ unknown_agents := [f |
 		"rule": "assistants.unknown-agent",
 		"component": c.id,
 		"msg": concat("", [c.id, ": an agent the catalogue does not know (", agent_seen(c), "); its vendor and origin are unknown"]),
-		"facts": {"fact": "properties.assistant.product", "value": object.get(payload(c), "product", c.name), "models": object.get(payload(c), "models", [])},
+		"facts": {"fact": "properties.assistant.product", "value": fact(c, "product", c.name), "models": fact(c, "models", [])},
 	}
 ]
 
-agent_seen(c) := concat("", ["set up by ", concat(", ", payload(c).configs)]) if count(object.get(payload(c), "configs", [])) > 0
+agent_seen(c) := concat("", ["set up by ", concat(", ", fact(c, "configs", []))]) if count(fact(c, "configs", [])) > 0
 
-agent_seen(c) := concat("", ["named in ", sprintf("%d", [object.get(payload(c), "commit_count", 0)]), " commit(s)"]) if count(object.get(payload(c), "configs", [])) == 0
+agent_seen(c) := concat("", ["named in ", sprintf("%d", [fact(c, "commit_count", 0)]), " commit(s)"]) if count(fact(c, "configs", [])) == 0
 
 # METADATA
 # title: Unknown coding agent

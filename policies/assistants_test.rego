@@ -9,6 +9,8 @@ sha2 := "58b73f0122449cfa65e9864669ebdc933f3856dd"
 
 with_commits(commits) := fx.assistant({"properties": {"assistant": {"commits": commits, "commit_count": count(commits)}}})
 
+with_commits_and_counts(commits, counts) := fx.assistant({"properties": {"assistant": {"commits": commits, "commit_count": count(commits), "path_counts": counts}}})
+
 # ---- vendor
 
 test_vendor_in_listed_country_is_denied if {
@@ -150,6 +152,20 @@ test_globs_read_like_gitignore if {
 		"keys/a.pem", "deep/in/b.pem", "setup.py", "src/keys.py", "src/x/y/keys.py",
 		"vendor/lib/z.c", "secrets.env", "conf/secrets.env",
 	]
+}
+
+test_path_counts_index_the_commits_unless_capped if {
+	m := fx.commit(sha1, ["src/crypto/x.py"], [])
+	p := fx.assistants
+	indexed := with_commits_and_counts([m], {"src/crypto/x.py": 1})
+	count(assistants.deny_protected_path) == 1 with input.components as [indexed] with data.aigate.params.assistants as p
+	# path_counts is every path the commits touched: none protected, no commit is read
+	elsewhere := with_commits_and_counts([m], {"README.md": 1})
+	count(assistants.deny_protected_path) == 0 with input.components as [elsewhere] with data.aigate.params.assistants as p
+	# a capped BOM keeps only the most touched paths there: its commits are always read
+	cap := {"commits_total": 1, "commits_kept": 1, "paths_total": 300, "paths_kept": 100, "commit_paths_max": 20}
+	capped := fx.assistant({"properties": {"assistant": {"commits": [m], "path_counts": {"README.md": 1}, "bom_cap": cap}}})
+	count(assistants.deny_protected_path) == 1 with input.components as [capped] with data.aigate.params.assistants as p
 }
 
 test_no_protected_paths_no_findings if {

@@ -268,6 +268,7 @@ def test_malformed_assistant_payload_in_a_bom_is_refused(git_repo: GitRepo) -> N
         ("src/[crypto/**", "unbalanced '['"),
         ("src/{a,b/**", "unbalanced '{'"),
         ("src/[]/**", "empty character class"),
+        ("src/a,b.txt", "a ',' outside"),
         ("!src/public/**", "negations"),
         ("./src/crypto/**", "write it relative to the scanned folder"),
         ("src\\crypto\\**", "use '/'"),

@@ -337,6 +337,9 @@ def glob_problem(pattern: object) -> str | None:
             depth[closing[ch]] -= 1
             if depth[closing[ch]] < 0:
                 return f"unbalanced {ch!r}"
+        elif ch == "," and not depth["{"]:
+            # The rules join every pattern into one `{a,b}` glob: a bare comma would split it.
+            return "a ',' outside '{…}' is not supported"
     unclosed = [ch for ch, n in depth.items() if n]
     if unclosed:
         return f"unbalanced {unclosed[0]!r}"
