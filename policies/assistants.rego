@@ -44,7 +44,13 @@ has_fact(c, key) if {
 	v == v
 }
 
-unknown_agent(c) if startswith(c.id, "assistant:unknown/")
+# An agent the discovery catalogue does not know, and no registry file placed either.
+unknown_agent(c) if {
+	startswith(c.id, "assistant:unknown/")
+	not known_country(c.publisher)
+}
+
+catalogued(c) if not startswith(c.id, "assistant:unknown/")
 
 open_client(c) if c.properties.assistant.kind == "open-source-client"
 
@@ -288,7 +294,7 @@ unknown_origin := array.concat(array.concat(unknown_vendor, unknown_client), unk
 # A vendor-run assistant the catalogue knows, but not where its vendor is.
 unknown_vendor := [f |
 	some c in assistants
-	not unknown_agent(c)
+	catalogued(c)
 	not open_client(c)
 	not known_country(c.publisher)
 	f := {
@@ -355,7 +361,7 @@ unknown_agents := [f |
 	f := {
 		"rule": "assistants.unknown-agent",
 		"component": c.id,
-		"msg": concat("", [c.id, ": an agent the catalogue does not know (", agent_seen(c), "); its vendor and origin are unknown"]),
+		"msg": concat("", [c.id, ": an agent the catalogue does not know (", agent_seen(c), "); where its vendor is, is unknown"]),
 		"facts": {"fact": "properties.assistant.product", "value": fact(c, "product", c.name), "models": fact(c, "models", [])},
 	}
 ]

@@ -310,6 +310,16 @@ test_unknown_agent_warns_or_denies if {
 	count(assistants.deny_unknown_agent) == 1 with input.components as comps with data.aigate.params.assistants as deny
 }
 
+test_unknown_agent_placed_by_a_registry_file_is_known if {
+	comps := [fx.assistant({
+		"id": "assistant:unknown/frobnicator", "publisher": fx.party("Frob Inc.", "US"),
+		"properties": {"assistant": {"kind": "unknown", "product": "Frobnicator", "configs": []}},
+	})]
+	p := fx.assistants
+	count(assistants.warn_unknown_agent) == 0 with input.components as comps with data.aigate.params.assistants as p
+	count(assistants.warn_unknown_country) == 0 with input.components as comps with data.aigate.params.assistants as p
+}
+
 test_unknown_agent_from_commits_names_them if {
 	comps := [fx.assistant({
 		"id": "assistant:unknown/frobnicator", "publisher": null,

@@ -184,6 +184,29 @@ def test_unknown_agents_follow_the_unknown_parameter(git_repo: GitRepo) -> None:
     assert code == 1 and "DENY assistants.unknown-agent" in out
 
 
+def test_a_registry_file_places_an_unknown_agent(tmp_path: Path, git_repo: GitRepo) -> None:
+    git_repo.commit("init", {"a.py": "a = 1\n"})
+    git_repo.commit("Tidy\n\nAssisted-by: Frobnicator", {"a.py": "a = 2\n"})
+    assert "DENY assistants.unknown-agent" in check(git_repo.root, "--policy", "cfius-strict")[1]
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "publishers:\n"
+        "  - {id: frob, name: Frob Inc., country: US, source: vendor due diligence SEC-9}\n"
+        "assistants:\n"
+        "  - {key: frob/frobnicator, product: Frobnicator, vendor: frob, kind: vendor,"
+        " names: [frobnicator]}\n",
+        encoding="utf-8",
+    )
+    pack = tmp_path / "ours.yaml"
+    pack.write_text(
+        "apiVersion: aigate/v1\nkind: PolicyPack\nname: ours\nregistries: [./registry.yaml]\n",
+        encoding="utf-8",
+    )
+    code, out, _ = check(git_repo.root, "--policy", "cfius-strict", "--policy", str(pack))
+    assert code == 0, out
+    assert "assistants." not in out
+
+
 def test_open_client_without_a_model_has_unknown_origin(git_repo: GitRepo) -> None:
     git_repo.commit("init", {"a.py": "a = 1\n"})
     git_repo.commit("Tidy", {"a.py": "a = 2\n"}, author="Dana (aider) <dana@example.com>")
