@@ -72,6 +72,7 @@ bench: $(BENCH_STAMP) bench-tools
 	$(BIN)/python bench/scan_code.py
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/policy_eval.py
+	$(BIN)/python bench/assistant_policy.py
 	$(BIN)/python bench/reports.py
 
 # ripgrep, the yardstick of bench/scan_code.py: the PyPI "ripgrep" wheel ships the rg binary

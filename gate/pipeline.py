@@ -87,7 +87,7 @@ def scan(options: ScanOptions) -> ScanResult:
         project,
         skipped=tree.skipped,
         files_scanned=len(tree.files),
-        notes=ctx.facts.notes,
+        notes=[*tree.notes, *ctx.facts.notes],
         properties=ctx.facts.properties,
     )
     inventory = resolve(inventory, options)

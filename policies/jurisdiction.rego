@@ -4,7 +4,8 @@
 #   countries: ISO 3166-1 alpha-2 codes of concern (the packs use the 15 CFR 791.4 list)
 #   lists:     ids of the regulatory lists the countries came from (for messages)
 #   unknown:   deny | warn | allow  - what an unknown publisher country means
-#   roles:     component roles whose origin is judged
+#   roles:     component roles whose origin is judged (code-assistant is left to the
+#              assistants area, which judges vendor, model and endpoint apart)
 #
 # Rules are array comprehensions, not `contains` sets: regopy builds sets in quadratic time.
 package aigate.rules.jurisdiction
@@ -90,6 +91,7 @@ deny_lineage_country := [f |
 #   remediation: Call the model through an endpoint operated outside the listed countries, or remove the call.
 deny_serving_country := [f |
 	some c in input.components
+	roles[c.role]
 	country := c.served_by.country
 	countries[country]
 	f := {

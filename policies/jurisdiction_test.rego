@@ -82,3 +82,13 @@ test_unknown_country_allowed_is_silent if {
 	not jurisdiction.warn_unknown_country with input.components as comps with data.aigate.params.jurisdiction as p
 	not jurisdiction.deny_unknown_country with input.components as comps with data.aigate.params.jurisdiction as p
 }
+
+test_assistants_are_left_to_their_area if {
+	# The assistants area judges vendor, model and endpoint of a coding assistant apart
+	# (an endpoint there warns): jurisdiction's roles leave code-assistant out.
+	served := {"host": "api.deepseek.com", "operator": "DeepSeek", "country": "CN", "sources": []}
+	comps := [fx.component({"id": "assistant:alibaba/qwen-code", "role": "code-assistant", "publisher": fx.party("Alibaba", "CN"), "served_by": served})]
+	p := fx.jurisdiction
+	count(jurisdiction.deny_serving_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
+	count(jurisdiction.deny_publisher_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
+}

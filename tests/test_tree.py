@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo
 
+from gate import pipeline
 from gate.discover.tree import Tree, WalkOptions, sniff
 from gate.errors import InputError
 
@@ -131,3 +133,80 @@ def test_magic_bytes_beat_extension(tmp_path: Path) -> None:
 )
 def test_sniff(head: bytes, name: str, expected: str | None) -> None:
     assert sniff(head, name) == expected
+
+
+# -- files git tracks: .gitignore never hides them (.aigateignore and --exclude still do)
+
+
+def _ignored_but_tracked(repo: GitRepo) -> None:
+    """aider's layout: `.aider*` ignored, its config force-added; weights under an ignored
+    folder, one force-added, one not."""
+    _touch(repo.root, ".gitignore", b".aider*\nmodels/\n")
+    _touch(repo.root, ".aider.conf.yml", b"model: deepseek/deepseek-coder\n")
+    _touch(repo.root, ".aider.chat.history.md", b"# chat\n")
+    _touch(repo.root, "models/tracked/w.safetensors", b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
+    _touch(repo.root, "models/untracked.gguf", b"GGUF")
+    _touch(repo.root, "models/tracked/notes.txt", b"local\n")
+    _touch(repo.root, "src/app.py", b"print(1)\n")
+    repo.git("add", ".gitignore", "src/app.py")
+    repo.git("add", "-f", ".aider.conf.yml", "models/tracked/w.safetensors")
+    repo.git("commit", "-q", "-m", "init")
+
+
+def test_tracked_files_are_read_despite_gitignore(git_repo: GitRepo) -> None:
+    _ignored_but_tracked(git_repo)
+    tree = Tree.walk(git_repo.root)
+    assert rels(tree) == [
+        ".aider.conf.yml",
+        ".gitignore",
+        "models/tracked/w.safetensors",
+        "src/app.py",
+    ]
+    assert tree.notes == []
+
+
+def test_aigateignore_and_excludes_still_apply_to_tracked_files(git_repo: GitRepo) -> None:
+    _ignored_but_tracked(git_repo)
+    _touch(git_repo.root, ".aigateignore", b"models/\n")
+    files = rels(Tree.walk(git_repo.root, WalkOptions(extra_ignores=(".aider.conf.yml",))))
+    assert files == [".aigateignore", ".gitignore", "src/app.py"]
+
+
+def test_tracked_files_in_a_scanned_subfolder(git_repo: GitRepo) -> None:
+    _touch(git_repo.root, ".gitignore", b"*.gguf\n")
+    _touch(git_repo.root, "svc/model.gguf", b"GGUF")
+    _touch(git_repo.root, "svc/other.gguf", b"GGUF")
+    _touch(git_repo.root, "svc/main.py", b"x = 1\n")
+    git_repo.git("add", ".gitignore", "svc/main.py")
+    git_repo.git("add", "-f", "svc/model.gguf")
+    git_repo.git("commit", "-q", "-m", "init")
+    # The walk reads ignore files from the scanned folder down; svc/ has its own here.
+    _touch(git_repo.root, "svc/.gitignore", b"*.gguf\n")
+    assert rels(Tree.walk(git_repo.root / "svc")) == [".gitignore", "main.py", "model.gguf"]
+
+
+def test_without_git_gitignore_applies_to_everything_and_says_so(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ignored_but_tracked(git_repo)
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    tree = Tree.walk(git_repo.root)
+    assert rels(tree) == [".gitignore", "src/app.py"]
+    assert tree.notes == [
+        "walk: git is not installed, so .gitignore rules were applied to every file: a file"
+        " git tracks under an ignored name (added with `git add -f`) was not read"
+    ]
+    # The note reaches the inventory.
+    scanned = pipeline.scan(pipeline.ScanOptions(root=git_repo.root, history="none"))
+    assert tree.notes[0] in scanned.inventory.notes
+
+
+def test_a_git_failure_falls_back_with_its_message(git_repo: GitRepo) -> None:
+    _ignored_but_tracked(git_repo)
+    (git_repo.root / ".git" / "index").write_bytes(b"not an index")
+    tree = Tree.walk(git_repo.root)
+    assert rels(tree) == [".gitignore", "src/app.py"]
+    assert tree.notes[0].startswith("walk: git ls-files failed: ")
+    assert "index" in tree.notes[0]

@@ -2,21 +2,27 @@
 
 Honours ``.gitignore`` (nested, with negations) and ``.aigateignore``, skips tool folders by
 default, never follows a symlink out of the root, survives symlink loops, and bounds depth
-and file count. A file is typed by extension and, where the extension does not settle it,
-by its magic bytes. Nothing is read eagerly: ``stat`` and the first bytes are fetched on
-demand and cached, so a 20,000-file source tree costs one ``scandir`` per folder.
+and file count. As in git, ``.gitignore`` never hides a file git tracks (a file added with
+``git add -f`` under an ignored name ships like any other); ``.aigateignore`` and extra
+patterns still apply to it. A file is typed by extension and, where the extension does not
+settle it, by its magic bytes. Nothing is read eagerly: ``stat`` and the first bytes are
+fetched on demand and cached, so a 20,000-file source tree costs one ``scandir`` per folder
+(and, in a git work tree, one ``git ls-files``).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat as stat_mod
+import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
+from gate.discover.history import git_env
 from gate.errors import InputError
 from gate.model import Skipped
 
@@ -41,6 +47,8 @@ DEFAULT_SKIP_DIRS = frozenset(
 """Folders no release is built from; ``--no-default-excludes`` reads them too."""
 
 IGNORE_FILES = (".gitignore", ".aigateignore")
+GIT_IGNORE = ".gitignore"
+"""The ignore file whose rules do not apply to files git tracks."""
 
 # Extensions that are text for sure: never sniffed for weight magic.
 _TEXT_SUFFIXES = frozenset(
@@ -195,15 +203,84 @@ class WalkOptions:
 class _Spec:
     base: str  # POSIX dir relative to root, "" for the root
     spec: pathspec.GitIgnoreSpec
+    git: bool = False  # from a .gitignore: silent on files git tracks
+
+
+@dataclass(frozen=True, slots=True)
+class _Tracked:
+    """What git tracks under the root: files, and every folder that holds one."""
+
+    files: frozenset[str]
+    folders: frozenset[str]
+
+    @classmethod
+    def of(cls, paths: Sequence[str]) -> _Tracked:
+        folders: set[str] = set()
+        for path in paths:
+            cut = path.rfind("/")
+            while cut > 0:
+                folder = path[:cut]
+                if folder in folders:
+                    break  # its parents are in already
+                folders.add(folder)
+                cut = path.rfind("/", 0, cut)
+        return cls(frozenset(paths), frozenset(folders))
+
+
+def _in_work_tree(root: Path) -> bool:
+    return any((p / ".git").exists() for p in (root, *root.parents))
+
+
+def tracked_files(root: Path) -> tuple[_Tracked | None, str | None]:
+    """The files git tracks under ``root`` (relative POSIX paths), or None and why not.
+
+    One ``git ls-files -z`` run in aigate's scrubbed git environment, only when ``root`` is
+    inside a work tree. The reason is None when there is simply no work tree (plain ignore
+    semantics are then git's own); otherwise it says why git could not be asked.
+    """
+    if not _in_work_tree(root):
+        return None, None
+    git = shutil.which("git")
+    if git is None:
+        return None, "git is not installed"
+    try:
+        done = subprocess.run(
+            # core.fsmonitor names a program a repository could make git run: never.
+            [git, "-c", "core.fsmonitor=false", "ls-files", "-z", "--cached"],
+            cwd=root,
+            env=git_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        return None, f"git could not run: {exc.strerror}"
+    if done.returncode != 0:
+        message = os.fsdecode(done.stderr).strip().splitlines()
+        first = message[0] if message else f"exit status {done.returncode}"
+        lowered = first.lower()
+        if "not a git repository" in lowered or "must be run in a work tree" in lowered:
+            return None, None
+        return None, f"git ls-files failed: {first}"
+    paths = [os.fsdecode(p) for p in done.stdout.split(b"\0") if p]
+    return _Tracked.of(paths), None
 
 
 class Tree:
     """A walked tree: its files (sorted), and what was skipped and why."""
 
-    def __init__(self, root: Path, files: Sequence[TreeFile], skipped: Sequence[Skipped]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        files: Sequence[TreeFile],
+        skipped: Sequence[Skipped],
+        notes: Sequence[str] = (),
+    ) -> None:
         self.root = root
         self.files: tuple[TreeFile, ...] = tuple(files)
         self.skipped: list[Skipped] = list(skipped)
+        self.notes: list[str] = list(notes)
+        """Sentences about how the tree was walked (for the inventory's notes)."""
         self._by_rel = {f.rel: f for f in self.files}
 
     def get(self, rel: str) -> TreeFile | None:
@@ -250,18 +327,29 @@ class _Walker:
         self.base_specs: list[_Spec] = (
             [_Spec("", pathspec.GitIgnoreSpec.from_lines(base_lines))] if base_lines else []
         )
+        self.notes: list[str] = []
+        self.tracked: _Tracked | None = None
 
     def run(self) -> Tree:
         root_stat = self.root.stat()
         self.seen_dirs.add((root_stat.st_dev, root_stat.st_ino))
-        self._walk_dir(self.root, "", self.base_specs, 0)
+        self.tracked, problem = tracked_files(self.root)
+        if problem:
+            self.notes.append(
+                f"walk: {problem}, so .gitignore rules were applied to every file: a file git"
+                " tracks under an ignored name (added with `git add -f`) was not read"
+            )
+        self._walk_dir(self.root, "", self.base_specs, 0, pruned=False)
         self.files.sort(key=lambda f: f.rel)
         self.skipped.sort(key=lambda s: s.path)
-        return Tree(self.root, self.files, self.skipped)
+        return Tree(self.root, self.files, self.skipped, self.notes)
 
-    def _ignored(self, rel: str, is_dir: bool, specs: list[_Spec]) -> bool:
-        # The deepest ignore file with an opinion wins, as in git.
+    def _ignored(self, rel: str, is_dir: bool, specs: list[_Spec], tracked: bool = False) -> bool:
+        # The deepest ignore file with an opinion wins, as in git; .gitignore files have
+        # none on what git tracks.
         for spec in reversed(specs):
+            if tracked and spec.git:
+                continue
             sub = rel[len(spec.base) + 1 :] if spec.base else rel
             result = spec.spec.check_file(sub + "/" if is_dir else sub)
             if result.include is not None:
@@ -276,14 +364,18 @@ class _Walker:
             ignore_file = dir_path / ignore_name
             try:
                 lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                found.append(_Spec(rel, pathspec.GitIgnoreSpec.from_lines(lines)))
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                found.append(_Spec(rel, spec, git=ignore_name == GIT_IGNORE))
             except (OSError, ValueError) as exc:
                 # A broken ignore file must not widen or narrow the scan silently.
                 where = f"{rel}/{ignore_name}" if rel else ignore_name
                 raise InputError(where, f"cannot use ignore file: {exc}") from exc
         return found
 
-    def _walk_dir(self, dir_path: Path, rel: str, specs: list[_Spec], depth: int) -> None:
+    def _walk_dir(
+        self, dir_path: Path, rel: str, specs: list[_Spec], depth: int, *, pruned: bool
+    ) -> None:
+        """Walk a folder; ``pruned`` when .gitignore ignores it and only tracked files count."""
         if depth > self.opts.max_depth:
             self.skipped.append(Skipped(rel, f"deeper than {self.opts.max_depth} folders"))
             return
@@ -295,6 +387,7 @@ class _Walker:
             return
         names = {e.name for e in entries}
         local_specs = specs + self._load_specs(dir_path, rel, names)
+        tracked = self.tracked
         for entry in entries:
             if self.truncated:
                 return
@@ -308,7 +401,16 @@ class _Walker:
                 continue
             if is_dir and self.opts.default_excludes and entry.name in DEFAULT_SKIP_DIRS:
                 continue
-            if self._ignored(child_rel, is_dir, local_specs):
+            held = tracked is not None and (
+                child_rel in tracked.folders if is_dir else child_rel in tracked.files
+            )
+            child_pruned = False
+            if held:
+                if self._ignored(child_rel, is_dir, local_specs, tracked=True):
+                    continue
+                # An ignored folder is entered for its tracked files only, as git sees it.
+                child_pruned = is_dir and (pruned or self._ignored(child_rel, True, local_specs))
+            elif pruned or self._ignored(child_rel, is_dir, local_specs):
                 continue
             if is_link:
                 problem = self._link_problem(Path(entry.path))
@@ -326,7 +428,9 @@ class _Walker:
                     self.skipped.append(Skipped(child_rel, "symlink loop or repeated folder"))
                     continue
                 self.seen_dirs.add(key)
-                self._walk_dir(Path(entry.path), child_rel, local_specs, depth + 1)
+                self._walk_dir(
+                    Path(entry.path), child_rel, local_specs, depth + 1, pruned=child_pruned
+                )
             elif is_file:
                 if len(self.files) >= self.opts.max_files:
                     self.truncated = True
