@@ -230,6 +230,32 @@ def test_legacy_torch_layout_several_pickles_then_raw_data(tmp_path: Path) -> No
     assert scan.dangerous() == ["posix.system"] and scan.problem is None
 
 
+def test_a_later_pickle_at_any_protocol_is_scanned(tmp_path: Path) -> None:
+    # torch's legacy loader calls pickle.load five times: the second load runs this one.
+    marker = tmp_path / "pwned"
+    magic = pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2)
+    (tmp_path / "legacy.pt").write_bytes(magic + f"cos\nsystem\n(S'touch {marker}'\ntR.".encode())
+    scan = pickles.scan_file(tmp_path / "legacy.pt")
+    assert scan.pickles == 2 and not scan.trailing_data
+    assert scan.dangerous() == ["os.system"]
+    assert [r["severity"] for r in scan.risks()] == ["high"]
+    # Broken after its call: the loader has run it before it meets the damage.
+    broken = magic + b"(S'x'\nisubprocess\ncall\n\xff"
+    scan = pickles.scan_bytes(broken)
+    assert scan.trailing_data and scan.dangerous() == ["subprocess.call"]
+    assert not marker.exists()
+
+
+def test_raw_data_after_the_pickles_is_not_read_as_imports() -> None:
+    head = pickle.dumps({"protocol_version": 1001}, protocol=2)
+    # Bytes that parse as a few opcodes: a GLOBAL of non-names, a pop of an empty stack,
+    # an extension code, then an opcode that does not exist.
+    noise = b"c\xff\xfe\n\x01\x02\n" + b"0" + b"\x82\x07" + b"\x00" * 8
+    scan = pickles.scan_bytes(head + noise)
+    assert scan.trailing_data and scan.pickles == 1
+    assert scan.names() == [] and scan.risks() == []
+
+
 def test_opcode_budget_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pickles, "MAX_OPCODES", 50)
     scan = pickles.scan_bytes(pickle.dumps(list(range(200)), protocol=0))

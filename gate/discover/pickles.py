@@ -14,6 +14,7 @@ import codecs
 import io
 import os
 import pickletools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -547,21 +548,28 @@ class _Scanner:
 def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
     """Read the opcodes of the pickle(s) in ``fh`` and report what they import.
 
-    ``size`` is the stream's length when known (it bounds skips). Several pickles in a row
-    (legacy ``torch.save``) are all read; data after the last one is noted, not parsed.
+    ``size`` is the stream's length when known (it bounds skips). A loader may call
+    ``pickle.load`` again and again on one stream (legacy ``torch.save`` files hold five
+    pickles, at any protocol, then raw storage bytes), so pickles are read one after another
+    until one does not parse; what follows that point is noted as data, not parsed further.
     """
     result = PickleScan()
     src = _Source(fh, size)
     scanner = _Scanner(src, result)
+    underflow = False
     try:
         while True:
             first = result.pickles == 0
+            # A later pickle is read into its own record: it may be raw data that happens to
+            # start like a pickle, whose "imports" are noise.
+            part = result if first else PickleScan(opcodes=result.opcodes)
+            scanner.result = part
+            scanner.underflow = False
             try:
                 scanner.run_one()
             except _StopError as stop:
-                # A later pickle that does not parse is data following the pickles (legacy
-                # PyTorch storages); imports read before the failure are still reported.
                 if first or stop.kind == "oversized-header" or isinstance(stop, _StreamError):
+                    _merge(result, part, complete=not first)
                     result.problem = (stop.kind, stop.detail)
                     if _JOBLIB_ARRAY in result.globals and stop.detail.startswith("unknown"):
                         # joblib writes each NumPy array's raw bytes into the opcode stream
@@ -573,19 +581,48 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
                         )
                         result.joblib_arrays = True
                 else:
+                    # The data after the last pickle. A loader that reads it as one runs
+                    # the imports it meets before the damage, so real names still count.
+                    _merge(result, part, complete=False)
                     result.trailing_data = True
                 break
-            nxt = src.peek()
-            if nxt is None:
-                break
-            if nxt != 0x80:
-                result.trailing_data = True
+            finally:
+                scanner.result = result
+            if not first:
+                _merge(result, part, complete=True)
+            underflow = underflow or scanner.underflow
+            if src.peek() is None:
                 break
     except OSError as exc:
         result.problem = ("truncated-file", f"cannot read the stream: {exc}")
-    if scanner.underflow and result.problem is None:
+    if underflow and result.problem is None:
         result.problem = ("malformed-header", "opcodes pop more than the stack holds")
     return result
+
+
+_PYTHON_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+
+
+def _merge(into: PickleScan, part: PickleScan, *, complete: bool) -> None:
+    """Add what a later pickle imported to the stream's record.
+
+    From a pickle that did not parse to its end only imports named like Python modules
+    and attributes are kept: raw bytes read as opcodes make up other names.
+    """
+    if part is into:
+        return
+    into.opcodes = part.opcodes
+    if complete:
+        into.globals |= part.globals
+        into.computed_imports += part.computed_imports
+        into.extensions |= part.extensions
+        into.pickles += part.pickles
+        if into.protocol is None:
+            into.protocol = part.protocol
+        return
+    into.globals |= {
+        (m, n) for m, n in part.globals if _PYTHON_NAME.match(m) and _PYTHON_NAME.match(n)
+    }
 
 
 def scan_file(path: str | os.PathLike[str]) -> PickleScan:
