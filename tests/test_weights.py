@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import pickle
@@ -22,6 +23,7 @@ import weightfiles as wf  # tests/ is on sys.path: pytest puts the rootdir conft
 from gate.bom import cyclonedx
 from gate.discover import hashing, registry, weights
 from gate.discover.base import DiscoverContext
+from gate.discover.headers import archives, pickled, protomodels, tflite
 from gate.discover.headers import base as header_base
 from gate.discover.headers import gguf as gguf_reader
 from gate.discover.tree import Tree
@@ -642,3 +644,79 @@ def test_damaged_compressed_stream_keeps_what_was_read(tmp_path: Path) -> None:
     assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["posix.system"]
     assert "unsafe-pickle" in kinds(ev)
     assert not marker.exists()
+
+
+# --- bounds: one that is reached is a finding, never a clean result --------------------------
+
+
+def test_lambda_after_many_config_values_is_still_found(tmp_path: Path) -> None:
+    layers: list[Any] = [{} for _ in range(200_001)]
+    layers.append({"class_name": "Lambda", "config": {"function": {"code": "4wEAAA=="}}})
+    config = {"class_name": "Sequential", "config": {"name": "evade", "layers": layers}}
+    with zipfile.ZipFile(tmp_path / "evade.keras", "w") as zf:
+        zf.writestr("metadata.json", json.dumps({"keras_version": "3.6.0"}))
+        zf.writestr("config.json", json.dumps(config))
+        zf.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n")
+    ev = one(tmp_path / "evade.keras")
+    assert kinds(ev) == {"unsafe-code"}
+    assert "1 Lambda layer(s)" in ev.attributes["risks"][0]["detail"]
+
+
+def test_npz_arrays_past_the_bound_are_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(archives, "MAX_ARRAYS", 2)
+    marker = tmp_path / "pwned"
+    arrays = {"a": np.zeros(2), "b": np.zeros(2), "z": np.array([wf.Payload(marker)], dtype=object)}
+    np.savez(tmp_path / "m.npz", **arrays)  # type: ignore[arg-type]
+    ev = one(tmp_path / "m.npz")
+    assert kinds(ev) == {"oversized-header"}
+    assert "3 arrays; only the first 2" in ev.attributes["risks"][0]["detail"]
+    assert not marker.exists()
+
+
+def test_gguf_lineage_past_the_bound_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gguf_reader, "MAX_BASES", 1)
+    ev = one(wf_path(tmp_path / "tiny.gguf", wf.gguf_file))
+    assert [b["ref"] for b in ev.attributes["declared"]["base_models"]] == ["example/tiny"]
+    details = [r["detail"] for r in ev.attributes["risks"] if r["kind"] == "oversized-header"]
+    assert details == ["general.base_model.count is 2; only the first 1 entries were read"]
+
+
+def test_tflite_metadata_entries_past_the_bound_are_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tflite, "KEEP_ENTRIES", 0)
+    ev = one(wf_path(tmp_path / "model.tflite", wf.tflite_file))
+    assert kinds(ev) == {"oversized-header"}
+    assert "1 metadata entries; only the first 0" in ev.attributes["risks"][0]["detail"]
+
+
+def test_onnx_licence_past_the_display_bound_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(protomodels, "KEEP_PROPS", 1)
+    ev = one(wf_path(tmp_path / "model.onnx", wf.onnx_file))
+    meta = ev.attributes["file"]["metadata"]
+    assert meta["metadata_props"] == {"author": "Example Org", "license": "mit"}
+    assert ev.attributes["declared"]["license"] == "mit"
+
+
+def test_pickles_past_the_decompression_bound_are_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "pwned"
+    first = pickle.dumps({"w": list(range(50))}, protocol=4)
+    monkeypatch.setattr(pickled, "MAX_DECOMPRESSED", len(first) + 4)
+    data = first + pickle.dumps(wf.Payload(marker), protocol=4)
+    (tmp_path / "m.joblib").write_bytes(gzip.compress(data))
+    ev = one(tmp_path / "m.joblib")
+    assert kinds(ev) == {"oversized-header"}
+    assert not marker.exists()
+
+
+def wf_path(path: Path, make: Callable[[Path], None]) -> Path:
+    make(path)
+    return path

@@ -254,17 +254,24 @@ def _keras(zf: zipfile.ZipFile, header: Header) -> None:
     )
 
 
-def _count_lambdas(doc: Any, budget: list[int] | None = None) -> int:
-    budget = budget if budget is not None else [200_000]
-    budget[0] -= 1
-    if budget[0] < 0:
-        return 0
-    if isinstance(doc, dict):
-        own = 1 if doc.get("class_name") == "Lambda" else 0
-        return own + sum(_count_lambdas(v, budget) for v in doc.values())
-    if isinstance(doc, list):
-        return sum(_count_lambdas(v, budget) for v in doc)
-    return 0
+def _count_lambdas(doc: Any) -> int:
+    """Lambda layers anywhere in a Keras config (every value is visited).
+
+    No node budget: the member is read only up to MAX_JSON_MEMBER bytes, which bounds the
+    walk (a few million values at most), and a budget that ran out would report a config
+    it had not finished reading as clean.
+    """
+    count = 0
+    pending: list[Any] = [doc]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("class_name") == "Lambda":
+                count += 1
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return count
 
 
 def _npz(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], header: Header) -> None:
@@ -273,6 +280,13 @@ def _npz(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], header: Header) -> N
     for info in sorted(members, key=lambda i: i.filename)[:MAX_ARRAYS]:
         with zf.open(info) as member:
             arrays.read_stream(member, info.file_size, header, info.filename)  # type: ignore[arg-type]
+    if len(members) > MAX_ARRAYS:
+        # An array past the bound may hold Python objects (a pickle np.load would run).
+        header.risk(
+            "oversized-header",
+            f"{len(members)} arrays; only the first {MAX_ARRAYS} were read, so the rest were"
+            " not checked for pickled objects",
+        )
     globals_seen = sorted(
         {g for a in header.metadata.get("arrays", {}).values() for g in a.get("pickle_globals", [])}
     )

@@ -332,6 +332,15 @@ def _hf_id(url: Any, pattern: re.Pattern[str]) -> str | None:
     return match.group(1) if match else None
 
 
+def _bounded_list(header: Header, key: str, count: int) -> None:
+    if count > MAX_BASES:
+        # Lineage past the bound is not read: a policy on ancestors must not take it as none.
+        header.risk(
+            "oversized-header",
+            f"{key} is {count}; only the first {MAX_BASES} entries were read",
+        )
+
+
 def _declare(header: Header, kv: dict[str, Any]) -> None:
     declared: dict[str, Any] = {}
     provenance: dict[str, str] = {}
@@ -371,6 +380,7 @@ def _declare(header: Header, kv: dict[str, Any]) -> None:
     bases: list[dict[str, Any]] = []
     count = kv.get("general.base_model.count")
     if isinstance(count, int) and not isinstance(count, bool):
+        _bounded_list(header, "general.base_model.count", count)
         for i in range(min(count, MAX_BASES)):
             prefix = f"general.base_model.{i}"
             name = _text(kv.get(f"{prefix}.name"))
@@ -412,6 +422,7 @@ def _declare(header: Header, kv: dict[str, Any]) -> None:
             provenance["datasets"] = "general.datasets"
     n_data = kv.get("general.dataset.count")
     if isinstance(n_data, int) and not isinstance(n_data, bool):
+        _bounded_list(header, "general.dataset.count", n_data)
         for i in range(min(n_data, MAX_BASES)):
             prefix = f"general.dataset.{i}"
             ref = _hf_id(kv.get(f"{prefix}.repo_url"), _HF_DATASET) or _text(
