@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import pickle
 import random
@@ -27,7 +28,7 @@ from gate.discover.headers import archives, pickled, protomodels, tflite
 from gate.discover.headers import base as header_base
 from gate.discover.headers import gguf as gguf_reader
 from gate.discover.tree import Tree
-from gate.model import Evidence, Project
+from gate.model import Evidence, Project, Role
 from gate.pipeline import ScanOptions, scan
 from gate.resolve.assemble import assemble
 
@@ -281,6 +282,55 @@ def test_plain_zip_without_model_members_is_not_a_weight_file(tmp_path: Path) ->
     with zipfile.ZipFile(tmp_path / "docs.zip", "w") as zf:
         zf.writestr("readme.txt", "x" * 2000)
     assert found(tmp_path)[0] == {}
+
+
+def _wheel(path: Path, extra: dict[str, bytes] | None = None) -> None:
+    """A wheel's layout, as pyodide ships matplotlib: code, data arrays, a pickle fixture."""
+    npy = io.BytesIO()
+    np.save(npy, np.arange(1000, dtype=np.float64))
+    members = {
+        "mpl/__init__.py": b"",
+        "mpl/sample_data/goog.npy": npy.getvalue(),
+        "mpl/tests/baseline.pkl": pickle.dumps({"a": [1.0] * 300}, protocol=4),
+        "mpl/weights.bin": b"\0" * 2048,
+        "mpl-3.8.4.dist-info/WHEEL": b"Wheel-Version: 1.0\n",
+        "mpl-3.8.4.dist-info/RECORD": b"",
+        **(extra or {}),
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def test_a_package_is_no_model_but_its_pickles_are_scanned(tmp_path: Path) -> None:
+    _wheel(tmp_path / "mpl-3.8.4-cp312-cp312-pyodide_2024_0_wasm32.whl")
+    _wheel(tmp_path / "vendored.zip")  # a wheel under another name: told by its dist-info
+    assert found(tmp_path)[0] == {}
+    marker = tmp_path / "pwned"
+    evil = pickle.dumps(wf.Payload(marker), protocol=2)
+    _wheel(tmp_path / "evil-1.0-py3-none-any.whl", {"evil/model.pkl": evil})
+    evidence, _ = found(tmp_path)
+    [ev] = evidence.values()
+    assert ev.role is Role.SDK and ev.attributes["file"]["format"] == "package"
+    assert ev.attributes["file"]["metadata"]["package"] == "wheel"
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["posix.system"]
+    assert kinds(ev) == {"unsafe-pickle"}
+    # The whole pipeline: a library component that carries the risk, in a valid BOM.
+    inventory = scan(ScanOptions(root=tmp_path)).inventory
+    [comp] = inventory.components
+    assert comp.role is Role.SDK and {r.kind for r in comp.risks} == {"unsafe-pickle"}
+    cyclonedx.write_bom(inventory, fmt="json", spec="1.6")  # validated as it is written
+    assert not marker.exists()
+
+
+def test_a_zip_of_model_files_is_still_a_model(tmp_path: Path) -> None:
+    wf.safetensors_file(tmp_path / "model.safetensors")
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
+        zf.write(tmp_path / "model.safetensors", "bert/model.safetensors")
+    (tmp_path / "model.safetensors").unlink()
+    ev = one(tmp_path / "bundle.zip")
+    assert ev.role is Role.EMBEDDED_WEIGHTS
+    assert ev.attributes["file"]["metadata"]["model_members"] == ["bert/model.safetensors"]
 
 
 def test_keras_v3_archive_and_lambda_layers(tmp_path: Path) -> None:
