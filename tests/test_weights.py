@@ -642,6 +642,33 @@ def test_gguf_long_strings_are_kept_as_length_and_digest(tmp_path: Path) -> None
     assert kv["general.description"]["length"] == 5000
 
 
+def test_gguf_nested_arrays_are_kept_within_a_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gguf_reader, "KEEP_VALUES", 1000, raising=False)
+    path = tmp_path / "nested.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_array("t.nested", [[[i, j] for j in range(64)] for i in range(64)])
+    writer.add_string("general.license", "apache-2.0")  # kept: a top-level string
+    writer.add_array("general.tags", ["code"])  # read after the bound: summarised
+    writer.add_tensor("w", np.ones(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    ev = one(path)
+    kv = ev.attributes["file"]["metadata"]["kv"]
+
+    def kept(value: Any) -> int:
+        return sum(1 + kept(v) for v in value) if isinstance(value, list) else 0
+
+    assert kept(kv["t.nested"]) <= 1000
+    assert kv["general.tags"] == {"type": "array", "element": "string", "count": 1}
+    assert ev.attributes["declared"]["license"] == "apache-2.0"
+    [risk] = ev.attributes["risks"]
+    assert risk["kind"] == "oversized-header" and "later values were summarised" in risk["detail"]
+
+
 def test_control_characters_in_headers_keep_the_xml_bom_valid(tmp_path: Path) -> None:
     path = tmp_path / "ctrl.gguf"
     writer = gguf.GGUFWriter(str(path), "llama")
