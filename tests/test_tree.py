@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import GitRepo
 
 from gate import pipeline
+from gate.discover import tree as tree_mod
 from gate.discover.tree import Tree, WalkOptions, sniff
 from gate.errors import InputError
 
@@ -210,3 +212,65 @@ def test_a_git_failure_falls_back_with_its_message(git_repo: GitRepo) -> None:
     assert rels(tree) == [".gitignore", "src/app.py"]
     assert tree.notes[0].startswith("walk: git ls-files failed: ")
     assert "index" in tree.notes[0]
+
+
+# -- ignore files: only regular files inside the root are read, within a bound
+
+
+def _walk_within(root: Path, seconds: float = 20.0) -> Tree:
+    """Walk in a thread so that a walk that blocks fails the test instead of hanging it."""
+    done: list[Tree | BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(Tree.walk(root))
+        except BaseException as exc:  # handed to the test thread
+            done.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert done, f"the walk of {root} did not finish in {seconds} s"
+    if isinstance(done[0], BaseException):
+        raise done[0]
+    return done[0]
+
+
+def test_fifo_named_gitignore_is_skipped_not_opened(tmp_path: Path) -> None:
+    _touch(tmp_path, "a.py")
+    _touch(tmp_path, "sub/b.py")
+    os.mkfifo(tmp_path / "sub" / ".gitignore")
+    tree = _walk_within(tmp_path)
+    assert rels(tree) == ["a.py", "sub/b.py"]
+    reasons = {s.path: s.reason for s in tree.skipped}
+    assert "a FIFO" in reasons["sub/.gitignore"]
+    assert "patterns were not applied" in reasons["sub/.gitignore"]
+
+
+def test_symlinked_ignore_files_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    _touch(outside, "patterns", b"*.py\n")
+    root = tmp_path / "root"
+    _touch(root, "a.py")
+    _touch(root, "sub/b.py")
+    _touch(root, "sub/c.py")
+    _touch(root, "sub/inside", b"c.py\n")
+    os.symlink(outside / "patterns", root / ".gitignore")  # outside the root
+    os.symlink("/dev/zero", root / "sub" / ".aigateignore")  # endless
+    os.symlink("inside", root / "sub" / ".gitignore")  # inside, but git does not follow either
+    tree = _walk_within(root)
+    # No pattern of any of them applies: the scan is wider, never narrower.
+    assert rels(tree) == ["a.py", "sub/.gitignore", "sub/b.py", "sub/c.py", "sub/inside"]
+    for rel in (".gitignore", "sub/.aigateignore", "sub/.gitignore"):
+        reasons = [s.reason for s in tree.skipped if s.path == rel]
+        assert any("a symlink" in r and "not applied" in r for r in reasons), rel
+
+
+def test_oversized_ignore_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tree_mod, "MAX_IGNORE_FILE", 1000)
+    _touch(tmp_path, "a.py")
+    _touch(tmp_path, "sub/.aigateignore", b"*.bin\n" * 200)
+    with pytest.raises(InputError, match=r"sub/\.aigateignore: ignore file is larger than 1000"):
+        Tree.walk(tmp_path)
+    _touch(tmp_path, "sub/.aigateignore", b"*.bin\n" * 100)
+    assert rels(Tree.walk(tmp_path)) == ["a.py", "sub/.aigateignore"]

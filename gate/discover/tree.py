@@ -4,10 +4,11 @@ Honours ``.gitignore`` (nested, with negations) and ``.aigateignore``, skips too
 default, never follows a symlink out of the root, survives symlink loops, and bounds depth
 and file count. As in git, ``.gitignore`` never hides a file git tracks (a file added with
 ``git add -f`` under an ignored name ships like any other); ``.aigateignore`` and extra
-patterns still apply to it. A file is typed by extension and, where the extension does not
-settle it, by its magic bytes. Nothing is read eagerly: ``stat`` and the first bytes are
-fetched on demand and cached, so a 20,000-file source tree costs one ``scandir`` per folder
-(and, in a git work tree, one ``git ls-files``).
+patterns still apply to it. An ignore file is read only when it is a regular file (a symlink,
+as in git, or a FIFO is recorded as a skip and not applied). A file is typed by extension
+and, where the extension does not settle it, by its magic bytes. Nothing is read eagerly:
+``stat`` and the first bytes are fetched on demand and cached, so a 20,000-file source tree
+costs one ``scandir`` per folder (and, in a git work tree, one ``git ls-files``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import shutil
 import stat as stat_mod
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,8 @@ WEIGHT_SUFFIXES = frozenset(
 )
 
 _HEAD_BYTES = 64
+MAX_IGNORE_FILE = 4 << 20
+"""Bytes of one ignore file (real ones hold at most a few thousand lines)."""
 
 
 def sniff(head: bytes, name: str = "") -> str | None:
@@ -291,12 +294,6 @@ class Tree:
         """Record that a file could not be read (it shows in the inventory)."""
         self.skipped.append(Skipped(path, reason))
 
-    @property
-    def is_git_checkout(self) -> bool:
-        """True when the root is (inside) a git work tree."""
-        probe = self.root if self.root.is_dir() else self.root.parent
-        return any((p / ".git").exists() for p in (probe, *probe.parents))
-
     @classmethod
     def walk(cls, root: Path, options: WalkOptions | None = None) -> Tree:
         """Walk a directory (a source tree or a build output) or take a single file."""
@@ -361,16 +358,63 @@ class _Walker:
         for ignore_name in IGNORE_FILES:
             if ignore_name not in names:
                 continue
-            ignore_file = dir_path / ignore_name
+            where = f"{rel}/{ignore_name}" if rel else ignore_name
+            lines = self._read_ignore_file(dir_path / ignore_name, where)
+            if lines is None:
+                continue
             try:
-                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
                 spec = pathspec.GitIgnoreSpec.from_lines(lines)
-                found.append(_Spec(rel, spec, git=ignore_name == GIT_IGNORE))
-            except (OSError, ValueError) as exc:
+            except ValueError as exc:
                 # A broken ignore file must not widen or narrow the scan silently.
-                where = f"{rel}/{ignore_name}" if rel else ignore_name
                 raise InputError(where, f"cannot use ignore file: {exc}") from exc
+            found.append(_Spec(rel, spec, git=ignore_name == GIT_IGNORE))
         return found
+
+    def _read_ignore_file(self, path: Path, where: str) -> list[str] | None:
+        """The lines of an ignore file, or None when it is not one (recorded as a skip).
+
+        Only a regular file is an ignore file. As git does, a symlinked one is not followed
+        (it could name ``/dev/zero`` or a file outside the root), and neither a FIFO nor a
+        device is opened for reading (one would block the walk, the other never end). Not
+        applying such a file makes the scan wider, never narrower, and the skip says so. A
+        regular ignore file that cannot be read, or is too large to be one, is an error:
+        the walk cannot honour what it asks.
+        """
+        try:
+            st = os.lstat(path)
+        except OSError as exc:
+            raise InputError(where, f"cannot use ignore file: {exc.strerror}") from exc
+        if not stat_mod.S_ISREG(st.st_mode):
+            kind = _file_kind(st.st_mode)
+            self.skipped.append(
+                Skipped(
+                    where,
+                    f"ignore file is {kind}: only a regular file is read, so its"
+                    " patterns were not applied",
+                )
+            )
+            return None
+        try:
+            # O_NOFOLLOW and O_NONBLOCK: the file must still be the regular file lstat saw
+            # when it is opened (a swap to a symlink or a FIFO fails instead of hanging).
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError as exc:
+            raise InputError(where, f"cannot use ignore file: {exc.strerror}") from exc
+        with os.fdopen(fd, "rb") as fh:
+            if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(where, "cannot use ignore file: it changed while being read")
+            try:
+                data = fh.read(MAX_IGNORE_FILE + 1)
+            except OSError as exc:
+                raise InputError(where, f"cannot use ignore file: {exc.strerror}") from exc
+        if len(data) > MAX_IGNORE_FILE:
+            raise InputError(
+                where,
+                f"ignore file is larger than {MAX_IGNORE_FILE} bytes: too large to be a list of"
+                " patterns",
+                hint="shorten it, or exclude its folder with --exclude",
+            )
+        return data.decode("utf-8", errors="replace").splitlines()
 
     def _walk_dir(
         self, dir_path: Path, rel: str, specs: list[_Spec], depth: int, *, pruned: bool
@@ -454,7 +498,15 @@ class _Walker:
         return None
 
 
-def iter_files(tree: Tree, suffixes: Sequence[str]) -> Iterator[TreeFile]:
-    """The tree's files whose lower-cased extension is one of ``suffixes``."""
-    wanted = frozenset(suffixes)
-    return (f for f in tree.files if f.suffix in wanted)
+def _file_kind(mode: int) -> str:
+    if stat_mod.S_ISLNK(mode):
+        return "a symlink"
+    if stat_mod.S_ISDIR(mode):
+        return "a folder"
+    if stat_mod.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat_mod.S_ISSOCK(mode):
+        return "a socket"
+    if stat_mod.S_ISCHR(mode) or stat_mod.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
