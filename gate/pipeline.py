@@ -107,11 +107,6 @@ def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
     )
 
 
-def with_notes(inventory: Inventory, notes: Sequence[str]) -> Inventory:
-    """The inventory with further scan notes."""
-    return replace(inventory, notes=(*inventory.notes, *notes))
-
-
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
     """What to judge (a tree to scan, or a BOM) and against which policy."""

@@ -274,6 +274,7 @@ def _component(comp: Component) -> CdxComponent:
             (Prop.SERVED_BY_COUNTRY, sb.country),
             (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
             (Prop.SERVED_BY_REGION, sb.region),
+            (Prop.SERVED_BY_REGION_COUNTRY, sb.region_country),
         ]
     for risk in comp.risks:
         props.append(
@@ -841,6 +842,7 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
             country=_one(props, Prop.SERVED_BY_COUNTRY),
             provenance=_prov(_one(props, Prop.SERVED_BY_SOURCES)),
             region=_one(props, Prop.SERVED_BY_REGION),
+            region_country=_one(props, Prop.SERVED_BY_REGION_COUNTRY),
         )
     lineage = []
     for anc in (comp.get("pedigree") or {}).get("ancestors", []) or []:

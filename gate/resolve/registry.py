@@ -373,9 +373,12 @@ def _endpoint(row: _Located, check: _Checker, origin: str) -> Endpoint:
         row,
         what,
         ("host", "provider", "operator"),
-        ("country", "source", "region_from"),
+        ("country", "source", "region_from", "cloud", "region"),
     )
     check.regex(row, "region_from", what)
+    cloud = None
+    if "cloud" in row:
+        cloud = check.choice(row, "cloud", what, endpoints.clouds(), "")
     return Endpoint(
         host=str(row["host"]).lower(),
         provider=str(row["provider"]),
@@ -383,6 +386,8 @@ def _endpoint(row: _Located, check: _Checker, origin: str) -> Endpoint:
         country=check.country(row, "country", what),
         source=check.text(row, "source", what) or origin,
         region_from=check.text(row, "region_from", what),
+        cloud=cloud,
+        region=check.text(row, "region", what),
     )
 
 
@@ -715,7 +720,8 @@ class Registry:
     @property
     def version(self) -> str:
         """The shipped registry's version: the newest date among its data files."""
-        return max([*self.versions.values(), endpoints.version(), apimodels.version()], default="")
+        versions = [*self.versions.values(), endpoints.version(), endpoints.regions_version()]
+        return max([*versions, apimodels.version()], default="")
 
     def describe(self) -> str:
         """``registry 2026.11.26`` plus the user files, for notes and explanations."""
