@@ -443,3 +443,18 @@ def test_explain_and_the_policy_input_spell_facts_alike() -> None:
     common = set(shown["licence"]) & set(judged["licence"])
     assert common >= {"expression", "name", "category", "obligations", "sources"}
     assert all(shown["licence"][k] == judged["licence"][k] for k in common)
+
+
+def test_a_maker_read_from_an_azure_deployment_name_is_a_heuristic() -> None:
+    ev = _api_evidence(
+        "api:azure-openai/gpt-4o-eu", "gpt-4o-eu", base_url="https://acme.openai.azure.com/"
+    )
+    (comp,) = _resolve([ev]).components
+    assert comp.publisher is not None and comp.publisher.name.startswith("OpenAI")
+    [prov] = comp.publisher.provenance
+    assert prov.source is FactSource.HEURISTIC
+    assert "deployment name 'gpt-4o-eu'" in prov.detail
+    # The same name on OpenAI's own API is the model's name: a registry fact.
+    (own,) = _resolve([_api_evidence("api:openai/gpt-4o", "gpt-4o")]).components
+    assert own.publisher is not None
+    assert own.publisher.provenance[0].source is FactSource.REGISTRY

@@ -107,6 +107,14 @@ def aggregators() -> frozenset[str]:
 
 
 @cache
+def deployment_named() -> frozenset[str]:
+    """Provider keys whose model ids are user-chosen deployment names (Azure OpenAI)."""
+    rows = _load().get("deployment_names") or []
+    assert isinstance(rows, list)
+    return frozenset(str(p) for p in rows)
+
+
+@cache
 def version() -> str:
     """The endpoint table's version (its date)."""
     return str(_load().get("version", ""))

@@ -420,6 +420,14 @@ def api_maker(
         pub = registry.publisher_for_provider(row.provider)
         if pub is not None:
             how = f"hosted model name {name!r} (api_models.yaml {row.pattern!r} → {row.provider})"
+            if provider.lower() in endpoints.deployment_named():
+                # Azure OpenAI's `model` is a deployment name the user chose: it usually
+                # echoes the model, but nothing makes it (`gpt-4o-eu`, `prod-chat`).
+                how = (
+                    f"{provider} deployment name {name!r}, chosen by the user, resembles the "
+                    f"hosted model name pattern {row.pattern!r} → {row.provider}"
+                )
+                return ApiMaker(pub, how, True, name)
             return ApiMaker(pub, how, False, name)
     families = registry.families_in(name)
     if families:
