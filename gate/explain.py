@@ -21,7 +21,17 @@ from gate.progress import NullObserver, Observer
 from gate.resolve import origins
 from gate.resolve.registry import load
 
-_SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
+_SCHEMES = (
+    "hf:",
+    "api:",
+    "ollama:",
+    "file:",
+    "local:",
+    "dataset:",
+    "modelscope:",
+    "assistant:",
+    "pkg:",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +68,23 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
         observer=options.observer,
         hub_endpoint=options.hub_endpoint,
     )
+    if len(text) > identity.MAX_LENGTH:
+        raise InputError(
+            None,
+            f"the reference is {len(text)} characters long (at most {identity.MAX_LENGTH}): "
+            "no model reference, identity or path is that long",
+        )
     path = Path(text)
-    if not text.lower().startswith(_SCHEMES) and path.exists():
+    if text.lower().startswith(_SCHEMES):
+        why = identity.problem(text)
+        if why is not None:
+            raise InputError(
+                None,
+                f"{text!r} is a malformed identity: {why}",
+                hint="write e.g. hf:Qwen/Qwen2.5-7B-Instruct, api:deepseek/deepseek-chat, "
+                "ollama:qwen2.5-coder:7b or file:sha256:<64 hex digits>",
+            )
+    elif _is_path(path):
         return _explain_path(text, path, options)
     registry = load(options.registry_files)
     cid = origins.identity_for_reference(text, registry)
@@ -75,6 +100,14 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
     )
     resolved = origins.resolve(inventory, resolve_options)
     return Explanation(reference=text, components=resolved.components, notes=resolved.notes)
+
+
+def _is_path(path: Path) -> bool:
+    """The reference names something on disk (a name too long or odd for the OS is not)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _explain_path(text: str, path: Path, options: ExplainOptions) -> Explanation:

@@ -848,9 +848,11 @@ def identity_for_reference(text: str, registry: Registry) -> ComponentId | None:
     library name (``llama3.1``). None when the text names nothing aigate can place.
     """
     ref = text.strip()
-    if not ref:
+    if not ref or len(ref) > identity.MAX_LENGTH:
         return None
     lowered = ref.lower()
+    if lowered.startswith(("pkg:", *_SCHEMES)) and identity.problem(ref) is not None:
+        return None
     if lowered.startswith("pkg:"):
         return ComponentId(ref)
     if lowered.startswith(_SCHEMES):
