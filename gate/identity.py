@@ -80,6 +80,20 @@ def package(purl_type: str, name: str) -> ComponentId:
     return ComponentId(f"pkg:{purl_type}/{name.lower()}")
 
 
+def pinned(cid: str) -> bool | None:
+    """Whether an identity fixes content: a hub commit sha, a content hash, an Ollama digest;
+    None where pinning does not apply (hosted APIs, SDKs)."""
+    kind = scheme(cid)
+    if kind in ("hf", "modelscope"):
+        return is_pinned_revision(split_hf(cid)[1])
+    if kind in ("file", "local"):
+        return True
+    if kind == "ollama":
+        tag = cid.split(":", 1)[1].partition(":")[2]
+        return tag.startswith("sha256:")
+    return None
+
+
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 _OLLAMA_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*){0,3}$", re.I)

@@ -9,7 +9,7 @@ What no source states stays unknown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,27 @@ class _Context:
 
 def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
     """The inventory with every component's origins filled in, and how they were learned."""
+    return _resolve_all(inventory, options, None)
+
+
+def resolve_foreign(
+    inventory: Inventory, foreign: Collection[str], options: ResolveOptions
+) -> Inventory:
+    """Fill in what the components of another tool's BOM leave out, keeping what it states.
+
+    A foreign component is resolved from its identity and endpoints like a scanned one; a
+    fact the BOM states (a manufacturer with a country, a licence, pedigree ancestors) is kept
+    with the BOM as its source, and resolution adds what it lacks. Every other component
+    (aigate's own, read back losslessly) is left exactly as the BOM states it.
+    """
+    if not foreign:
+        return inventory
+    return _resolve_all(inventory, options, frozenset(foreign))
+
+
+def _resolve_all(
+    inventory: Inventory, options: ResolveOptions, only: frozenset[str] | None
+) -> Inventory:
     registry = load(options.registry_files)
     hub = Hub(
         online=options.online,
@@ -80,7 +101,12 @@ def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
         options.observer.stage("origins", len(inventory.components))
         components = []
         for comp in inventory.components:
-            components.append(resolve_component(comp, ctx))
+            if only is None:
+                components.append(resolve_component(comp, ctx))
+            elif comp.id in only:
+                components.append(_fill_stated(comp, ctx))
+            else:
+                components.append(comp)
             options.observer.advance()
         options.observer.done()
     finally:
@@ -90,6 +116,12 @@ def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
         if options.online
         else "offline: facts not in the registry or the Hub cache stay unknown"
     )
+    if only is not None:
+        note = (
+            f"origins: {len(only)} component(s) of a BOM made by another tool resolved with "
+            f"{registry.describe()}; facts the BOM states are kept; {mode}"
+        )
+        return replace(inventory, components=tuple(components), notes=(*inventory.notes, note))
     note = f"origins: {registry.describe()}; {mode}"
     props = dict(inventory.properties)
     props["origins"] = {
@@ -104,6 +136,40 @@ def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
         notes=(*(n for n in inventory.notes if not n.startswith("origins: ")), note),
         properties=props,
     )
+
+
+def _fill_stated(comp: Component, ctx: _Context) -> Component:
+    stated = comp.publisher
+    probe = comp if stated is not None and stated.country else replace(comp, publisher=None)
+    resolved = resolve_component(probe, ctx)
+    publisher = resolved.publisher
+    if stated is not None and (stated.country or publisher is None):
+        publisher = stated  # what the BOM states stands when it is complete or all we have
+    elif stated is not None and publisher is not None:
+        named = Provenance(
+            FactSource.BOM, f"the BOM names the manufacturer {stated.name!r} without a country"
+        )
+        publisher = replace(publisher, provenance=(*publisher.provenance, named))
+    served_by = comp.served_by or resolved.served_by
+    provider = comp.properties.get("service_provider")
+    if (
+        served_by is not None
+        and served_by.country is None
+        and isinstance(provider, Mapping)
+        and isinstance(provider.get("country"), str)
+    ):
+        # The host is not in the registry, but the BOM says who provides the service.
+        said = Provenance(
+            FactSource.BOM, f"service provider {provider.get('name')!r} as the BOM states it"
+        )
+        served_by = replace(
+            served_by,
+            operator=served_by.operator or str(provider.get("name")),
+            country=str(provider["country"]),
+            provenance=(*served_by.provenance, said),
+        )
+    pinned = comp.pinned if comp.pinned is not None else identity.pinned(comp.id)
+    return replace(resolved, publisher=publisher, served_by=served_by, pinned=pinned)
 
 
 def resolve_component(comp: Component, ctx: _Context) -> Component:
@@ -817,6 +883,30 @@ def _model_in_use(model: str, owner: str, ctx: _Context) -> list[Ancestor]:
     return [head, *rest]
 
 
+def _resolve_name(comp: Component, ctx: _Context) -> Component:
+    """A model another tool's BOM names without a purl or digest (``name:<group>/<name>``)."""
+    if comp.role not in (Role.EMBEDDED_WEIGHTS, Role.RUNTIME_MODEL, Role.HOSTED_API):
+        return comp
+    body = comp.id.split(":", 1)[1]
+    publisher: Party | None = None
+    if identity.is_hf_repo_id(body):
+        org = body.split("/", 1)[0]
+        pub = ctx.registry.publisher_for_org(org)
+        if pub is not None:
+            how = f"the BOM names {body!r} without a purl: read as the Hub org {org!r}"
+            publisher = ctx.registry.party(pub, how, heuristic=True)
+        links = _declared_links(comp, ctx) or ctx.lineage.parents_of(body, use_hub=False)
+    else:
+        publisher = ctx.lineage.publisher_for_name(body)
+        links = _declared_links(comp, ctx) or ctx.lineage.parents_of(body)
+    return _with(
+        comp,
+        publisher=publisher,
+        lineage=ctx.lineage.ancestors(comp.id, links),
+        licence=_licence(comp, ctx, hub=None, known_repo=None),
+    )
+
+
 def _resolve_other(comp: Component, ctx: _Context) -> Component:
     # SDK packages (pkg:) and foreign identities: no publisher country is needed or guessed.
     return comp
@@ -831,6 +921,7 @@ _HANDLERS = {
     "local": _resolve_local,
     "dataset": _resolve_dataset,
     "assistant": _resolve_assistant,
+    "name": _resolve_name,
 }
 
 
@@ -942,6 +1033,7 @@ __all__ = [
     "model_identity",
     "resolve",
     "resolve_component",
+    "resolve_foreign",
     "served_by_for",
     "unread_endpoint_note",
 ]
