@@ -637,21 +637,15 @@ class BomRead:
         if not self.foreign:
             return None
         before = [c for c in self.inventory.components if c.id in self.foreign]
-        lacking = what_foreign_lacks(before)
+        lacking = what_foreign_lacks(before) or "aigate's provenance properties"
         text = (
             f"{self.path}: {len(before)} component(s) were not made by aigate; they lack {lacking}"
         )
         if resolved is None:
             return text + ": policies treat those facts as unknown"
-        after = [c for c in resolved.components if c.id in self.foreign]
-        still = what_foreign_lacks(after)
-        return (
-            f"{text}; aigate resolved them from their identities and endpoints with its "
-            f"registry; still unknown: {still}"
-            if still
-            else f"{text}; aigate resolved them from their identities and endpoints with its "
-            "registry"
-        )
+        text += "; aigate resolved them from their identities and endpoints with its registry"
+        still = what_foreign_lacks([c for c in resolved.components if c.id in self.foreign])
+        return f"{text}; still unknown: {still}" if still else text
 
 
 def read_bom(path: Path) -> tuple[Inventory, list[str]]:
