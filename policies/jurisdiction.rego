@@ -101,6 +101,23 @@ deny_serving_country := [f |
 	}
 ]
 
+# The serving-country rule also covers where the host serves from: an operator outside the
+# listed countries serving from a cloud region inside one (Bedrock in ap-east-1, Hong Kong)
+# receives and stores prompts there. Same rule id; the message names the region.
+deny_serving_region := [f |
+	some c in input.components
+	roles[c.role]
+	country := c.served_by.region_country
+	countries[country]
+	not countries[c.served_by.country]
+	f := {
+		"rule": "jurisdiction.serving-country",
+		"component": c.id,
+		"msg": sprintf("%s is served from %s by %s, in region %s located in %s (listed: %s)", [c.id, c.served_by.host, operator_name(c.served_by), c.served_by.region, country, lists]),
+		"facts": {"fact": "served_by.region_country", "value": country, "host": c.served_by.host, "region": c.served_by.region, "sources": c.served_by.sources},
+	}
+]
+
 operator_name(s) := s.operator if s.operator != null
 
 operator_name(s) := "an unknown operator" if s.operator == null
