@@ -27,8 +27,8 @@ demo: $(STAMP)
 	$(BIN)/aigate check --bom examples/demo-app.cdx.json --policy release --waivers examples/waivers.yaml --now $(DEMO_NOW)
 
 lint: $(STAMP) lint-actions
-	$(BIN)/ruff check gate tests bench sboms
-	$(BIN)/ruff format --check gate tests bench sboms
+	$(BIN)/ruff check gate tests bench sboms tools
+	$(BIN)/ruff format --check gate tests bench sboms tools
 
 # The Action and the workflows against GitHub's schemas (vendored in check-jsonschema), then
 # zizmor's offline audits (template injection, pinning, permissions, credentials ...).
@@ -72,6 +72,7 @@ bench: $(BENCH_STAMP) bench-tools
 	$(BIN)/python bench/scan_code.py
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/policy_eval.py
+	$(BIN)/python bench/assistant_policy.py
 	$(BIN)/python bench/reports.py
 
 # ripgrep, the yardstick of bench/scan_code.py: the PyPI "ripgrep" wheel ships the rg binary

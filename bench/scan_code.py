@@ -6,7 +6,10 @@ a model SDK and about 1% mentioning model-ish names without calling anything. Th
 warm page cache, times `rg -l -F` for the same needles aigate's pre-filter uses and aigate's
 whole discovery stage (walk + every source), best of three each, and prints the ratio.
 
-    python bench/scan_code.py [--files 20000] [--rg PATH]
+    python bench/scan_code.py [--files 20000] [--rg PATH] [--git]
+
+``--git`` commits the tree to a git repository first (once), so the walk asks git which
+files it tracks (one ``git ls-files``) and the assistants source reads the history.
 """
 
 from __future__ import annotations
@@ -265,13 +268,39 @@ def best_of(n: int, fn: object) -> tuple[float, object]:
     return best, result
 
 
+def commit_all(root: Path) -> None:
+    """Make the tree a git repository with everything committed (once per built tree)."""
+    stamp = root / ".stamp"
+    marker = root / ".git" / "aigate-bench"
+    if marker.exists() and marker.read_text() == stamp.read_text():
+        return
+    shutil.rmtree(root / ".git", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_AUTHOR_NAME="Bench",
+        GIT_AUTHOR_EMAIL="bench@example.com",
+        GIT_COMMITTER_NAME="Bench",
+        GIT_COMMITTER_EMAIL="bench@example.com",
+    )
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "tree"]):
+        subprocess.run(["git", *cmd], cwd=root, env=env, check=True)
+    marker.write_text(stamp.read_text())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--rg", default=None)
-    parser.add_argument("--root", type=Path, default=HERE / "_data" / "code20k")
+    parser.add_argument("--root", type=Path, default=None)
+    parser.add_argument("--git", action="store_true", help="commit the tree to git first")
     args = parser.parse_args()
+    if args.root is None:
+        args.root = HERE / "_data" / ("code20k-git" if args.git else "code20k")
     build(args.root, args.files)
+    if args.git:
+        commit_all(args.root)
     rg = find_rg(args.rg)
     pattern_args = [arg for n in needles() for arg in ("-e", n)]
     command = [rg, "-l", "-F", "--no-messages", *pattern_args, str(args.root)]
@@ -284,13 +313,20 @@ def main() -> None:
         tree = Tree.walk(args.root)
         return len(discover(tree, DiscoverContext()))
 
+    def run_walk() -> int:
+        return len(Tree.walk(args.root).files)
+
     run_rg()  # warm the page cache and rg itself
     run_aigate()
     rg_time, rg_hits = best_of(3, run_rg)
+    walk_time, walked = best_of(3, run_walk)
     ai_time, ai_found = best_of(3, run_aigate)
-    files = sum(1 for _ in args.root.rglob("*") if _.is_file()) - 1
-    print(f"tree: {args.root} ({files} files), {len(needles())} needles, {os.cpu_count()} cores")
+    git = " (a git work tree: tracked files from one git ls-files)" if args.git else ""
+    print(
+        f"tree: {args.root}{git}, {walked} files, {len(needles())} needles, {os.cpu_count()} cores"
+    )
     print(f"rg -l -F (same needles): {rg_time:.3f} s, {rg_hits} files match")
+    print(f"aigate walk alone: {walk_time:.3f} s")
     print(f"aigate discovery (walk + all sources): {ai_time:.3f} s, {ai_found} evidence")
     print(f"ratio aigate / rg: {ai_time / rg_time:.1f}x (target <= 5x)")
 

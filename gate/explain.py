@@ -14,14 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate import identity
+from gate import facts, identity
 from gate.errors import InputError
-from gate.model import Component, Inventory, Licence, Party, Project, Provenance, ServedBy
+from gate.model import Component, Inventory, Licence, Party, Project, Provenance
 from gate.progress import NullObserver, Observer
 from gate.resolve import origins
 from gate.resolve.registry import load
 
-_SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
+_SCHEMES = (
+    "hf:",
+    "api:",
+    "ollama:",
+    "file:",
+    "local:",
+    "dataset:",
+    "modelscope:",
+    "assistant:",
+    "pkg:",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +68,23 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
         observer=options.observer,
         hub_endpoint=options.hub_endpoint,
     )
+    if len(text) > identity.MAX_LENGTH:
+        raise InputError(
+            None,
+            f"the reference is {len(text)} characters long (at most {identity.MAX_LENGTH}): "
+            "no model reference, identity or path is that long",
+        )
     path = Path(text)
-    if not text.lower().startswith(_SCHEMES) and path.exists():
+    if text.lower().startswith(_SCHEMES):
+        why = identity.problem(text)
+        if why is not None:
+            raise InputError(
+                None,
+                f"{text!r} is a malformed identity: {why}",
+                hint="write e.g. hf:Qwen/Qwen2.5-7B-Instruct, api:deepseek/deepseek-chat, "
+                "ollama:qwen2.5-coder:7b or file:sha256:<64 hex digits>",
+            )
+    elif _is_path(path):
         return _explain_path(text, path, options)
     registry = load(options.registry_files)
     cid = origins.identity_for_reference(text, registry)
@@ -75,6 +100,14 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
     )
     resolved = origins.resolve(inventory, resolve_options)
     return Explanation(reference=text, components=resolved.components, notes=resolved.notes)
+
+
+def _is_path(path: Path) -> bool:
+    """The reference names something on disk (a name too long or odd for the OS is not)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _explain_path(text: str, path: Path, options: ExplainOptions) -> Explanation:
@@ -103,48 +136,6 @@ def _explain_path(text: str, path: Path, options: ExplainOptions) -> Explanation
 # rendering
 
 
-def _sources(prov: Sequence[Provenance]) -> list[dict[str, str]]:
-    return [{"source": p.source.value, "detail": p.detail} for p in prov]
-
-
-def _party_json(party: Party | None) -> dict[str, Any] | None:
-    if party is None:
-        return None
-    return {
-        "name": party.name,
-        "country": party.country,
-        "parent": party.parent,
-        "parent_country": party.parent_country,
-        "entity_listed": party.entity_listed,
-        "sources": _sources(party.provenance),
-    }
-
-
-def _served_json(served: ServedBy | None) -> dict[str, Any] | None:
-    if served is None:
-        return None
-    return {
-        "host": served.host,
-        "operator": served.operator,
-        "country": served.country,
-        "region": served.region,
-        "sources": _sources(served.provenance),
-    }
-
-
-def _licence_json(lic: Licence | None) -> dict[str, Any] | None:
-    if lic is None:
-        return None
-    return {
-        "expression": lic.expression,
-        "name": lic.name,
-        "url": lic.url,
-        "category": lic.category.value,
-        "obligations": list(lic.obligations),
-        "sources": _sources(lic.provenance),
-    }
-
-
 def countries(comp: Component) -> dict[str, Any]:
     """Every country the chain touches: publisher, its parent, lineage, where it is served."""
     lineage = sorted(
@@ -162,6 +153,7 @@ def countries(comp: Component) -> dict[str, Any]:
         "parent": pub.parent_country if pub else None,
         "lineage": lineage,
         "served_by": comp.served_by.country if comp.served_by else None,
+        "served_from": comp.served_by.region_country if comp.served_by else None,
         "unknown": _unknowns(comp),
     }
 
@@ -179,26 +171,23 @@ def _unknowns(comp: Component) -> list[str]:
     return missing
 
 
+def _licence(lic: Licence | None) -> dict[str, Any] | None:
+    out = facts.licence(lic)
+    if lic is not None and out is not None:
+        out["url"] = lic.url
+    return out
+
+
 def component_json(comp: Component) -> dict[str, Any]:
     """One component's explanation as a JSON-compatible dict."""
     return {
         "id": comp.id,
         "role": comp.role.value,
         "pinned": comp.pinned,
-        "publisher": _party_json(comp.publisher),
-        "served_by": _served_json(comp.served_by),
-        "lineage": [
-            {
-                "depth": a.depth,
-                "relation": a.relation,
-                "id": a.id,
-                "name": a.name,
-                "publisher": _party_json(a.publisher),
-                "sources": _sources(a.provenance),
-            }
-            for a in comp.lineage
-        ],
-        "licence": _licence_json(comp.licence),
+        "publisher": facts.party(comp.publisher),
+        "served_by": facts.served_by(comp.served_by),
+        "lineage": [facts.ancestor(a) for a in comp.lineage],
+        "licence": _licence(comp.licence),
         "countries": countries(comp),
     }
 
@@ -247,9 +236,15 @@ def render_text(expl: Explanation) -> str:
         if comp.served_by is not None:
             sb = comp.served_by
             region = f", region {sb.region}" if sb.region else ""
+            if sb.region and sb.region_country:
+                region += f" {_where(sb.region_country)}"
             operator = sb.operator or "unknown operator"
             out.append(f"  served by  {sb.host}: {operator} {_where(sb.country)}{region}")
             out.extend(_from(sb.provenance, "             "))
+        elif comp.properties.get(origins.SERVED_BY_UNKNOWN):
+            out.append("  served by  unknown")
+            for note in comp.properties[origins.SERVED_BY_UNKNOWN]:
+                out.append(f"             ← {note.get('source')}: {note.get('detail')}")
         if comp.lineage:
             out.append("  lineage    (nearest first)")
             for anc in comp.lineage:
@@ -273,7 +268,16 @@ def render_text(expl: Explanation) -> str:
             out.append("  licence    unknown (none declared or known)")
         summary = countries(comp)
         chain = sorted(
-            {c for c in (summary["publisher"], summary["parent"], summary["served_by"]) if c}
+            {
+                c
+                for c in (
+                    summary["publisher"],
+                    summary["parent"],
+                    summary["served_by"],
+                    summary["served_from"],
+                )
+                if c
+            }
             | set(summary["lineage"])
         )
         out.append(f"  countries  {', '.join(chain) if chain else 'none known'}")

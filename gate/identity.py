@@ -80,6 +80,84 @@ def package(purl_type: str, name: str) -> ComponentId:
     return ComponentId(f"pkg:{purl_type}/{name.lower()}")
 
 
+def pinned(cid: str) -> bool | None:
+    """Whether an identity fixes content: a hub commit sha, a content hash, an Ollama digest;
+    None where pinning does not apply (hosted APIs, SDKs)."""
+    kind = scheme(cid)
+    if kind in ("hf", "modelscope"):
+        return is_pinned_revision(split_hf(cid)[1])
+    if kind in ("file", "local"):
+        return True
+    if kind == "ollama":
+        tag = cid.split(":", 1)[1].partition(":")[2]
+        return tag.startswith("sha256:")
+    return None
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+_OLLAMA_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*){0,3}$", re.I)
+_OLLAMA_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._:-]{0,127}$")
+MAX_LENGTH = 1024
+"""No identity aigate writes is longer; a longer reference is refused, not looked up."""
+
+
+def problem(cid: str) -> str | None:
+    """What makes an identity malformed for its scheme, or None when it is well formed.
+
+    ``ollama:`` with no name, ``file:sha256:zz`` (not 64 hex digits), ``hf:`` without
+    ``org/name``, ``api:`` without a provider and a model are refused, not looked up.
+    """
+    if len(cid) > MAX_LENGTH:
+        return f"longer than {MAX_LENGTH} characters"
+    kind, sep, body = cid.partition(":")
+    kind = kind.lower()
+    if not sep:
+        return "no scheme (hf:, api:, ollama:, file:, local:, dataset:, modelscope:, assistant:)"
+    if kind in ("hf", "modelscope"):
+        repo, _, rev = body.partition("@")
+        if not is_hf_repo_id(repo):
+            return f"{kind}: needs org/name (e.g. {kind}:Qwen/Qwen2.5-7B-Instruct)"
+        if "@" in body and not _KEY.match(rev):
+            return f"{kind}: the revision after '@' is empty or malformed"
+        return None
+    if kind == "api":
+        provider, _, model = body.partition("/")
+        if not _KEY.match(provider) or not model.strip():
+            return "api: needs <provider>/<model> (e.g. api:deepseek/deepseek-chat)"
+        return None
+    if kind == "ollama":
+        name, _, tag = body.partition(":")
+        if name.lower().startswith(("hf.co/", "huggingface.co/")):
+            repo_ok = is_hf_repo_id(name.split("/", 1)[1])
+        else:
+            repo_ok = bool(_OLLAMA_NAME.match(name))
+        if not repo_ok or (":" in body and not _OLLAMA_TAG.match(tag)):
+            return "ollama: needs <name>[:<tag>] (e.g. ollama:qwen2.5-coder:7b)"
+        return None
+    if kind == "file":
+        algo, _, digest = body.partition(":")
+        if algo != "sha256" or not _SHA256.match(digest):
+            return "file: needs sha256:<64 lower-case hex digits>"
+        return None
+    if kind == "dataset":
+        hub, _, repo = body.partition(":")
+        if hub not in ("hf", "modelscope") or not is_hf_repo_id(repo):
+            return "dataset: needs hf:<org>/<name> or modelscope:<org>/<name>"
+        return None
+    if kind == "assistant":
+        vendor, _, product = body.partition("/")
+        if not _KEY.match(vendor) or not product.strip():
+            return "assistant: needs <vendor>/<product> (e.g. assistant:anthropic/claude-code)"
+        return None
+    if kind == "local":
+        return None if body.strip() else "local: needs the model folder's path"
+    if kind == "pkg":
+        ptype, _, name = body.partition("/")
+        return None if _KEY.match(ptype) and name.strip() else "pkg: needs <type>/<name>"
+    return f"unknown scheme {kind!r}"
+
+
 def scheme(cid: str) -> str:
     """The identity's scheme (``hf``, ``api``, ``ollama``, ...)."""
     return cid.split(":", 1)[0]

@@ -167,6 +167,10 @@ class ServedBy:
     provenance: tuple[Provenance, ...] = ()
     region: str | None = None
     """The cloud region named by the host (``eu-west-1``, ``cn-north-1``), when it names one."""
+    region_country: str | None = None
+    """Where that region's data centres stand (``ap-east-1`` → HK), from ``data/regions.yaml``;
+    the operator's ``country`` says who controls the host, this says where prompts are
+    processed."""
 
 
 @dataclass(frozen=True, slots=True)

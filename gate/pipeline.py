@@ -87,7 +87,7 @@ def scan(options: ScanOptions) -> ScanResult:
         project,
         skipped=tree.skipped,
         files_scanned=len(tree.files),
-        notes=ctx.facts.notes,
+        notes=[*tree.notes, *ctx.facts.notes],
         properties=ctx.facts.properties,
     )
     inventory = resolve(inventory, options)
@@ -107,9 +107,31 @@ def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
     )
 
 
-def with_notes(inventory: Inventory, notes: Sequence[str]) -> Inventory:
-    """The inventory with further scan notes."""
-    return replace(inventory, notes=(*inventory.notes, *notes))
+def load_bom(path: Path, options: ScanOptions) -> tuple[Inventory, list[str]]:
+    """A BOM as the gate judges it: what it states, plus what aigate resolves for the
+    components another tool made (registry, user registry files, Hub cache); aigate's own
+    components are kept exactly as written. Warnings say what the BOM lacked and what is
+    still unknown."""
+    from gate.bom.cyclonedx import read_bom_detail
+
+    read = read_bom_detail(path)
+    warnings = list(read.warnings)
+    if not read.foreign:
+        return read.inventory, warnings
+    inventory = origins.resolve_foreign(
+        read.inventory,
+        read.foreign,
+        origins.ResolveOptions(
+            registry_files=options.registry_files,
+            online=options.online,
+            cache_dir=options.cache_dir,
+            observer=options.observer,
+        ),
+    )
+    warning = read.foreign_warning(inventory)
+    if warning:
+        warnings.append(warning)
+    return inventory, warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +178,6 @@ class CheckResult:
 
 def check(options: CheckOptions) -> CheckResult:
     """Scan (or read a BOM), evaluate the policy set, apply waivers: the gate's decision."""
-    from gate.bom.cyclonedx import read_bom
     from gate.policy import decision as decisions
     from gate.policy import input as policy_input
     from gate.policy import packs, waivers
@@ -184,13 +205,16 @@ def check(options: CheckOptions) -> CheckResult:
     warnings: list[str] = []
     notes: list[str] = []
     if options.bom is not None:
-        inventory, bom_warnings = read_bom(options.bom)
-        warnings.extend(bom_warnings)
-        if policy.registry_files and not options.registries_applied:
-            notes.append("registry files named by the pack do not apply to --bom input")
         scan_options = ScanOptions(
             root=Path("."), registry_files=tuple(policy.registry_files), observer=options.observer
         )
+        inventory, bom_warnings = load_bom(options.bom, scan_options)
+        warnings.extend(bom_warnings)
+        if policy.registry_files and not options.registries_applied:
+            notes.append(
+                "registry files named by the pack apply to --bom input only for components "
+                "another tool made; aigate's own components keep the facts the BOM states"
+            )
     else:
         assert options.scan is not None
         scan_options = replace(

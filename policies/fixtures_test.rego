@@ -29,10 +29,38 @@ term(key, category) := {"key": key, "spdx": key, "category": category}
 
 jurisdiction := {
 	"countries": ["CN", "RU"], "lists": ["test-list"], "lists_text": "test-list", "unknown": "warn",
-	"roles": ["embedded-weights", "runtime-model", "hosted-api", "code-assistant", "dataset"],
+	"roles": ["embedded-weights", "runtime-model", "hosted-api", "dataset"],
 }
 
 licence_params := {
 	"allow": ["apache-2.0", "mit"], "allow_categories": [], "deny_categories": ["non-commercial", "research-only"],
 	"unknown": "deny", "obligations": true, "roles": ["embedded-weights", "runtime-model", "dataset"],
+}
+
+# A coding assistant as the resolver leaves it: Claude Code (US vendor) set up by a config.
+assistant(over) := component(object.union(
+	{
+		"id": "assistant:anthropic/claude-code", "role": "code-assistant", "name": "claude-code", "group": "anthropic",
+		"pinned": null, "publisher": party("Anthropic", "US"),
+		"evidence": [{"file": ".claude/settings.json", "line": 2, "column": null, "commit": null, "kind": "assistant-config", "confidence": "high", "as_written": ".claude/settings.json"}],
+		"properties": {"assistant": {"vendor": "Anthropic", "product": "Claude Code", "kind": "vendor-service", "configs": [".claude/settings.json"]}},
+	},
+	over,
+))
+
+# A commit of an assistant's history (properties.assistant.commits[]).
+commit(sha, paths, reviewed_by) := {
+	"sha": sha, "date": "2026-01-05T10:00:00+00:00", "author": "Dev <dev@example.com>",
+	"trailer": "Co-Authored-By: Claude <noreply@anthropic.com>", "signals": [], "reviewed_by": reviewed_by, "paths": paths,
+}
+
+# A model the assistant is configured to use (lineage, relation `uses`).
+uses(id, name, publisher) := {
+	"id": id, "name": name, "relation": "uses", "depth": 1, "publisher": publisher,
+	"sources": [{"source": "config", "detail": sprintf("the assistant is configured to use %s", [name])}],
+}
+
+assistants := {
+	"countries": ["CN", "RU"], "lists": ["test-list"], "lists_text": "test-list", "unknown": "warn",
+	"protected_paths": ["src/crypto/**"],
 }

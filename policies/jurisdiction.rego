@@ -4,7 +4,8 @@
 #   countries: ISO 3166-1 alpha-2 codes of concern (the packs use the 15 CFR 791.4 list)
 #   lists:     ids of the regulatory lists the countries came from (for messages)
 #   unknown:   deny | warn | allow  - what an unknown publisher country means
-#   roles:     component roles whose origin is judged
+#   roles:     component roles whose origin is judged (code-assistant is left to the
+#              assistants area, which judges vendor, model and endpoint apart)
 #
 # Rules are array comprehensions, not `contains` sets: regopy builds sets in quadratic time.
 package aigate.rules.jurisdiction
@@ -90,12 +91,30 @@ deny_lineage_country := [f |
 #   remediation: Call the model through an endpoint operated outside the listed countries, or remove the call.
 deny_serving_country := [f |
 	some c in input.components
+	roles[c.role]
 	country := c.served_by.country
 	countries[country]
 	f := {
 		"component": c.id,
 		"msg": sprintf("%s is served from %s by %s, in %s (listed: %s)", [c.id, c.served_by.host, operator_name(c.served_by), country, lists]),
 		"facts": {"fact": "served_by.country", "value": country, "host": c.served_by.host, "sources": c.served_by.sources},
+	}
+]
+
+# The serving-country rule also covers where the host serves from: an operator outside the
+# listed countries serving from a cloud region inside one (Bedrock in ap-east-1, Hong Kong)
+# receives and stores prompts there. Same rule id; the message names the region.
+deny_serving_region := [f |
+	some c in input.components
+	roles[c.role]
+	country := c.served_by.region_country
+	countries[country]
+	not countries[c.served_by.country]
+	f := {
+		"rule": "jurisdiction.serving-country",
+		"component": c.id,
+		"msg": sprintf("%s is served from %s by %s, in region %s located in %s (listed: %s)", [c.id, c.served_by.host, operator_name(c.served_by), c.served_by.region, country, lists]),
+		"facts": {"fact": "served_by.region_country", "value": country, "host": c.served_by.host, "region": c.served_by.region, "sources": c.served_by.sources},
 	}
 ]
 

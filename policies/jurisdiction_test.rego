@@ -82,3 +82,32 @@ test_unknown_country_allowed_is_silent if {
 	not jurisdiction.warn_unknown_country with input.components as comps with data.aigate.params.jurisdiction as p
 	not jurisdiction.deny_unknown_country with input.components as comps with data.aigate.params.jurisdiction as p
 }
+
+test_assistants_are_left_to_their_area if {
+	# The assistants area judges vendor, model and endpoint of a coding assistant apart
+	# (an endpoint there warns): jurisdiction's roles leave code-assistant out.
+	served := {"host": "api.deepseek.com", "operator": "DeepSeek", "country": "CN", "sources": []}
+	comps := [fx.component({"id": "assistant:alibaba/qwen-code", "role": "code-assistant", "publisher": fx.party("Alibaba", "CN"), "served_by": served})]
+	p := fx.jurisdiction
+	count(jurisdiction.deny_serving_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
+	count(jurisdiction.deny_publisher_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
+}
+
+test_serving_region_in_a_listed_country_is_denied if {
+	served := {"host": "bedrock-runtime.ap-east-1.amazonaws.com", "operator": "Amazon Web Services (Bedrock)", "country": "US", "region": "ap-east-1", "region_country": "HK", "sources": []}
+	comps := [fx.component({"id": "api:bedrock/anthropic.claude-3-haiku", "role": "hosted-api", "served_by": served})]
+	p := object.union(fx.jurisdiction, {"countries": ["CN", "HK"]})
+	fs := jurisdiction.deny_serving_region with input.components as comps with data.aigate.params.jurisdiction as p
+	count(fs) == 1
+	fs[0].rule == "jurisdiction.serving-country"
+	contains(fs[0].msg, "region ap-east-1 located in HK")
+	count(jurisdiction.deny_serving_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
+}
+
+test_serving_region_is_silent_when_the_operator_finding_covers_it if {
+	served := {"host": "bedrock-runtime.cn-north-1.amazonaws.com.cn", "operator": "AWS China", "country": "CN", "region": "cn-north-1", "region_country": "CN", "sources": []}
+	comps := [fx.component({"id": "api:bedrock/x", "role": "hosted-api", "served_by": served})]
+	p := fx.jurisdiction
+	count(jurisdiction.deny_serving_region) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
+	count(jurisdiction.deny_serving_country) == 1 with input.components as comps with data.aigate.params.jurisdiction as p
+}

@@ -102,3 +102,38 @@ def test_explain_online_asks_the_hub_and_names_it(tmp_path: Path) -> None:
     assert comp["lineage"][0]["id"] == "hf:deepseek-ai/DeepSeek-V3@unpinned"
     assert comp["lineage"][0]["sources"][0]["source"] == "hub"
     assert comp["countries"]["lineage"] == ["CN"]
+
+
+def test_malformed_identities_and_overlong_references_exit_2_with_a_reason() -> None:
+    cases = {
+        "ollama:": "ollama: needs <name>",
+        "file:sha256:zz": "64 lower-case hex digits",
+        "hf:Qwen": "hf: needs org/name",
+        "api:openai/": "api: needs <provider>/<model>",
+        "dataset:hf:": "dataset: needs",
+        "modelscope:foo": "modelscope: needs org/name",
+        "a" * 5000: "5000 characters long",
+        "x/" * 3000: "6000 characters long",
+    }
+    for ref, reason in cases.items():
+        code, out, err = run("explain", ref)
+        assert code == 2, ref[:40]
+        assert reason in err and "internal error" not in err, err
+        assert out == ""
+    # Well-formed identities still explain.
+    digest = "ab" * 32
+    assert run("explain", f"file:sha256:{digest}")[0] == 0
+    assert run("explain", "ollama:qwen2.5-coder:7b")[0] == 0
+
+
+def test_identity_problems_name_the_scheme() -> None:
+    from gate import identity
+
+    assert identity.problem("hf:Qwen/Qwen2.5-7B-Instruct@unpinned") is None
+    assert identity.problem("ollama:hf.co/bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M") is None
+    assert identity.problem("assistant:anthropic/claude-code") is None
+    assert identity.problem("local:models/ft") is None
+    assert identity.problem("pkg:pypi/openai") is None
+    assert identity.problem("file:sha256:" + "0" * 63) is not None
+    assert identity.problem("assistant:anthropic") is not None
+    assert identity.problem("ollama:bad name:7b") is not None

@@ -345,9 +345,11 @@ def test_history_reader_streams_one_process(
     monkeypatch.setattr(history.subprocess, "Popen", spy)
     inv = _scan(git_repo.root)
     assert len(_commits(inv, "assistant:anthropic/claude-code")) == 20
-    # A fixed number of git processes whatever the number of commits: one log, one diff-tree.
+    # A fixed number of git processes whatever the number of commits: one log, one diff-tree
+    # (and the walk's one ls-files).
     assert commands.count("log") == 1 and commands.count("diff-tree") == 1
-    assert len(commands) <= 5, commands
+    assert commands.count("ls-files") == 1
+    assert len(commands) <= 6, commands
 
 
 def test_git_is_found_for_these_tests() -> None:

@@ -158,3 +158,43 @@ def test_every_catalogue_licence_is_valid_in_a_bom() -> None:
         )
     # write_bom validates against the official CycloneDX 1.6 schema and raises if invalid.
     assert write_bom(Inventory(Project("p"), components=tuple(comps)))
+
+
+def test_a_with_exception_is_kept_so_policies_can_tell_it_apart() -> None:
+    from gate.policy.input import component_input
+
+    plain = normalise("GPL-2.0")
+    classpath = normalise("GPL-2.0 WITH Classpath-exception-2.0")
+    assert plain is not None and classpath is not None
+    assert plain.expression == "GPL-2.0-only"
+    assert classpath.expression == "GPL-2.0-only WITH Classpath-exception-2.0"
+    # The catalogue knows a linking exception makes GPL-2.0 weak copyleft.
+    assert (plain.category, classpath.category) == (
+        LicenceCategory.COPYLEFT,
+        LicenceCategory.WEAK_COPYLEFT,
+    )
+    [[t]] = dnf("GPL-2.0 WITH Classpath-exception-2.0")
+    assert (t.key, t.spdx, t.exception) == (
+        "gpl-2.0 WITH classpath-exception-2.0",
+        "GPL-2.0-only WITH Classpath-exception-2.0",
+        "Classpath-exception-2.0",
+    )
+    # An exception the catalogue does not know is kept as written, on the base's category.
+    [[odd]] = dnf("MIT WITH Some-exception-1.0")
+    assert (odd.key, odd.category, odd.known) == (
+        "mit WITH some-exception-1.0",
+        LicenceCategory.PERMISSIVE,
+        True,
+    )
+    comps = []
+    for i, lic in enumerate((plain, classpath)):
+        comp = Component(
+            id=ComponentId(f"hf:org/m{i}@unpinned"),
+            role=Role.RUNTIME_MODEL,
+            name=f"m{i}",
+            licence=lic,
+        )
+        comps.append(comp)
+    keys = [component_input(c)["licence"]["choices"][0][0]["key"] for c in comps]
+    assert keys == ["gpl-2.0", "gpl-2.0 WITH classpath-exception-2.0"]
+    assert write_bom(Inventory(Project("p"), components=tuple(comps)))

@@ -81,7 +81,8 @@ def test_a_distill_name_carries_both_makers() -> None:
     links = name_heuristics(load(), "someone", "DeepSeek-R1-Distill-Qwen-99B")
     refs = [(link.ref, link.relation) for link in links]
     assert ("deepseek-ai/DeepSeek-R1", "distill") in refs
-    assert ("Qwen family", "finetune") in refs
+    # A family is named, not a model: how the weights were made from it is unknown.
+    assert ("Qwen family", "unknown") in refs
 
 
 def test_own_family_is_not_a_parent_and_scratch_models_get_none() -> None:
@@ -154,3 +155,64 @@ def test_cycles_end_and_depth_is_bounded(tmp_path: Path) -> None:
     looped = resolver.ancestors("hf:org/a@unpinned", resolver.parents_of("org/a"))
     assert [a.name for a in looped] == ["org/b", "org/c"]
     assert looped[0].provenance[0].source is FactSource.USER_REGISTRY
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "glmnet-baseline",
+        "minimax-chess-engine",
+        "ernie-sentiment",
+        "kimi-no-na-wa",
+        "ring-buffer",
+        "ling-classifier",
+        "ming-dynasty-poems",
+        "falcon-eye-detector",
+        "hubert",
+        "qwenlike",
+    ],
+)
+def test_words_that_only_look_like_family_names_link_nothing(name: str) -> None:
+    r = load()
+    assert r.families_in(name) == []
+    assert name_heuristics(r, "acme", name) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("glm4-tiny-sft", "GLM"),
+        ("chatglm3-6b-finetuned", "GLM"),
+        ("MiniMax-M9-custom", "MiniMax"),
+        ("ERNIE-4.5-sft", "ERNIE"),
+        ("Kimi-K2-distilled", "Kimi"),
+        ("Ling-lite-sft", "BaiLing"),
+        ("qwen2.5-my-tune", "Qwen"),
+        ("my-llama3-8b", "Llama"),
+        ("bge-large-custom", "BGE"),
+    ],
+)
+def test_model_shaped_family_names_still_link_as_heuristics(name: str, family: str) -> None:
+    links = name_heuristics(load(), "acme", name)
+    [link] = [link for link in links if link.family is not None]
+    assert link.family is not None and link.family.family == family
+    assert link.relation == "unknown"
+    assert link.provenance.source is FactSource.HEURISTIC
+    assert "family in name" in link.provenance.detail
+
+
+@pytest.mark.parametrize(
+    ("org", "name"),
+    [
+        ("THUDM", "chatglm3-6b"),
+        ("THUDM", "glm-4-9b-chat"),
+        ("thenlper", "gte-large"),
+        ("codellama", "CodeLlama-7b-hf"),
+        ("Qwen", "Qwen2.5-7B-Instruct"),
+        ("zai-org", "GLM-4.5"),
+    ],
+)
+def test_a_publishers_own_model_is_not_linked_to_its_own_family(org: str, name: str) -> None:
+    resolver = LineageResolver(load(), None)
+    links = resolver.parents_of(f"{org}/{name}")
+    assert [link.ref for link in links if link.family is not None] == []

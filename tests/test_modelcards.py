@@ -84,6 +84,18 @@ def test_hub_cache_snapshot_is_the_pinned_hub_model(tmp_path: Path) -> None:
     assert "base_models" not in ev.attributes["declared"]
 
 
+def test_a_lone_licence_in_a_model_folder_is_its_licence(tmp_path: Path) -> None:
+    _write(tmp_path, "m/README.md", "---\nlicense: apache-2.0\n---\n# A model\n")
+    _write(tmp_path, "m/config.json", json.dumps({"model_type": "bert"}))
+    _write(tmp_path, "lora/README.md", "---\nlicense: mit\n---\n")
+    _write(tmp_path, "lora/adapter_config.json", json.dumps({"peft_type": "LORA"}))
+    _write(tmp_path, "docs/README.md", "---\nlicense: mit\n---\n")  # no config: no model
+    evidence = {ev.identity: ev for ev in discover(Tree.walk(tmp_path), DiscoverContext())}
+    assert sorted(evidence) == ["local:lora", "local:m"]
+    assert evidence["local:m"].attributes["declared"]["license"] == "apache-2.0"
+    assert evidence["local:lora"].attributes["declared"]["license"] == "mit"
+
+
 def test_unrelated_json_and_readme_are_not_models(tmp_path: Path) -> None:
     _write(tmp_path, "app/config.json", '{"port": 8080}')
     _write(tmp_path, "README.md", "---\ntitle: my blog\n---\nhello\n")

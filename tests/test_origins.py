@@ -4,6 +4,7 @@ registries, and every new fact round-trips through the CycloneDX BOM."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -319,3 +320,141 @@ def test_modelscope_mirror_resolves_to_the_original_maker() -> None:
     assert got.served_by is not None and got.served_by.country == "CN"
     assert got.lineage[0].name == "meta-llama/Meta-Llama-3-8B-Instruct"
     assert got.lineage[0].relation == "copy"
+
+
+def test_an_endpoint_set_in_code_but_unreadable_is_unknown_not_the_sdk_default() -> None:
+    # OpenAI(base_url=os.environ["LLM_BASE_URL"]): the call does not go to api.openai.com.
+    ev = _api_evidence(
+        "api:openai/gpt-4o", "gpt-4o", base_url_expr='os.environ["LLM_BASE_URL"]', sdk="openai"
+    )
+    (comp,) = _resolve([ev]).components
+    assert comp.served_by is None
+    [note] = comp.properties[origins.SERVED_BY_UNKNOWN]
+    assert note["source"] == "code" and 'os.environ["LLM_BASE_URL"]' in note["detail"]
+    assert "app/llm.py:12" in note["detail"]
+    # The maker is still known from the model name; an unknown name gets none assumed.
+    assert comp.publisher is not None and comp.publisher.country == "US"
+    odd = _api_evidence("api:openai/house-model", "house-model", base_url_expr="cfg.url")
+    (comp,) = _resolve([odd]).components
+    assert comp.publisher is None and comp.served_by is None
+
+
+def test_the_sdk_default_applies_only_without_any_endpoint_and_is_a_heuristic() -> None:
+    ev = _api_evidence(
+        "api:openai/gpt-4o", "gpt-4o", host="api.openai.com", host_source="sdk-default"
+    )
+    (comp,) = _resolve([ev]).components
+    assert comp.served_by is not None and comp.served_by.host == "api.openai.com"
+    assert comp.served_by.provenance[0].source is FactSource.HEURISTIC
+    assert "default endpoint" in comp.served_by.provenance[0].detail
+    assert origins.SERVED_BY_UNKNOWN not in comp.properties
+    # A written host wins; an unreadable one elsewhere is recorded beside it.
+    written = _api_evidence("api:deepseek/deepseek-chat", "deepseek-chat", base_url=DEEPSEEK)
+    dynamic = Evidence(
+        source="python",
+        kind=EvidenceKind.API_REF,
+        identity=ComponentId("api:deepseek/deepseek-chat"),
+        role=Role.HOSTED_API,
+        as_written="deepseek-chat",
+        location=Location("app/other.py", 3),
+        confidence=Confidence.HIGH,
+        attributes={"base_url_expr": "settings.url"},
+    )
+    (comp,) = _resolve([written, dynamic]).components
+    assert comp.served_by is not None and comp.served_by.country == "CN"
+    assert comp.served_by.provenance[0].source is FactSource.REGISTRY
+    assert "settings.url at app/other.py:3" in comp.served_by.provenance[-1].detail
+
+
+DEEPSEEK = "https://api.deepseek.com/v1"
+
+
+def test_a_cloud_region_is_placed_in_its_country_and_round_trips(tmp_path: Path) -> None:
+    # boto3.client("bedrock-runtime", region_name="ap-east-1"): AWS (US) serving from Hong Kong.
+    ev = _api_evidence(
+        "api:bedrock/anthropic.claude-3-haiku-20240307-v1:0",
+        "anthropic.claude-3-haiku-20240307-v1:0",
+        host="bedrock-runtime.ap-east-1.amazonaws.com",
+        host_source="region",
+        region="ap-east-1",
+    )
+    inventory = _resolve([ev])
+    (comp,) = inventory.components
+    assert comp.served_by is not None
+    assert (comp.served_by.country, comp.served_by.region) == ("US", "ap-east-1")
+    assert comp.served_by.region_country == "HK"
+    assert "regions.yaml" in comp.served_by.provenance[0].detail
+    path = tmp_path / "bom.json"
+    path.write_text(write_bom(inventory), encoding="utf-8")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    props = {p["name"]: p["value"] for p in doc["components"][0]["properties"]}
+    assert props["aigate:served-by:region-country"] == "HK"
+    back, _ = read_bom(path)
+    assert back.components == inventory.components
+    # A fixed host has a fixed region: DashScope international is Alibaba's (CN) in Singapore.
+    intl = _api_evidence(
+        "api:alibaba/qwen-max", "qwen-max", base_url="https://dashscope-intl.aliyuncs.com/v1"
+    )
+    (comp,) = _resolve([intl]).components
+    assert comp.served_by is not None
+    assert (comp.served_by.country, comp.served_by.region_country) == ("CN", "SG")
+
+
+def test_a_region_in_a_listed_country_fails_the_release_pack(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import boto3\n\n"
+        'client = boto3.client("bedrock-runtime", region_name="ap-east-1")\n'
+        'client.converse(modelId="anthropic.claude-3-haiku-20240307-v1:0", messages=[])\n',
+        encoding="utf-8",
+    )
+    result = pipeline.check(
+        pipeline.CheckOptions(
+            scan=pipeline.ScanOptions(root=tmp_path, history="none"),
+            policies=("release",),
+            now="2026-11-26",
+        )
+    )
+    served = [f for f in result.decision.findings if f.rule == "jurisdiction.serving-country"]
+    assert [f.level.value for f in served] == ["deny"]
+    assert "region ap-east-1 located in HK" in served[0].message
+    assert result.decision.verdict.value == "fail"
+
+
+def test_explain_and_the_policy_input_spell_facts_alike() -> None:
+    from gate.explain import component_json
+    from gate.policy.input import component_input
+
+    ev = _api_evidence(
+        "api:bedrock/anthropic.claude-3-haiku-20240307-v1:0",
+        "anthropic.claude-3-haiku-20240307-v1:0",
+        host="bedrock-runtime.ap-east-1.amazonaws.com",
+    )
+    (comp,) = _resolve([ev]).components
+    shown, judged = component_json(comp), component_input(comp)
+    for key in ("publisher", "served_by", "lineage"):
+        assert shown[key] == judged[key], key
+    assert judged["served_by"]["region"] == "ap-east-1"
+    assert judged["served_by"]["region_country"] == "HK"
+    from gate.resolve import licences
+
+    with_licence = replace(comp, licence=licences.normalise("apache-2.0"))
+    shown, judged = component_json(with_licence), component_input(with_licence)
+    assert judged["licence"] is not None and shown["licence"] is not None
+    common = set(shown["licence"]) & set(judged["licence"])
+    assert common >= {"expression", "name", "category", "obligations", "sources"}
+    assert all(shown["licence"][k] == judged["licence"][k] for k in common)
+
+
+def test_a_maker_read_from_an_azure_deployment_name_is_a_heuristic() -> None:
+    ev = _api_evidence(
+        "api:azure-openai/gpt-4o-eu", "gpt-4o-eu", base_url="https://acme.openai.azure.com/"
+    )
+    (comp,) = _resolve([ev]).components
+    assert comp.publisher is not None and comp.publisher.name.startswith("OpenAI")
+    [prov] = comp.publisher.provenance
+    assert prov.source is FactSource.HEURISTIC
+    assert "deployment name 'gpt-4o-eu'" in prov.detail
+    # The same name on OpenAI's own API is the model's name: a registry fact.
+    (own,) = _resolve([_api_evidence("api:openai/gpt-4o", "gpt-4o")]).components
+    assert own.publisher is not None
+    assert own.publisher.provenance[0].source is FactSource.REGISTRY

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import bz2
 import collections
 import gzip
@@ -11,6 +12,8 @@ import os
 import pickle
 import random
 import struct
+import sys
+import types
 import zlib
 from pathlib import Path
 
@@ -192,13 +195,84 @@ def test_benign_checkpoints_have_no_risk() -> None:
         assert scan.dangerous() == []
 
 
-def test_unknown_imports_are_listed_not_flagged() -> None:
-    data = pickle.dumps(collections.Counter("ab"), protocol=2) + b""
-    scan = pickles.scan_bytes(data)
+def test_unknown_imports_are_a_medium_risk() -> None:
+    scan = pickles.scan_bytes(pickle.dumps(collections.Counter("ab"), protocol=2))
     assert scan.unknown() == [] and scan.risks() == []
     odd = b"\x80\x02csklearn_like.models\nTree\n)\x81."
     scan = pickles.scan_bytes(odd)
-    assert scan.unknown() == ["sklearn_like.models.Tree"] and scan.risks() == []
+    assert scan.unknown() == ["sklearn_like.models.Tree"]
+    [risk] = scan.risks()
+    assert risk["kind"] == "unsafe-pickle" and risk["severity"] == "medium"
+    assert "sklearn_like.models.Tree" in risk["detail"] and "neither known safe" in risk["detail"]
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("torch.utils.collect_env", "run"),  # runs a shell command
+        ("_posixsubprocess", "fork_exec"),
+        ("torch.utils.bottleneck.__main__", "run_cprofile"),
+        ("logging.config", "listen"),
+        ("sklearn.utils._testing", "assert_run_python_script"),
+        ("sklearn.externals.joblib", "load"),
+        ("torch.storage", "_load_from_bytes"),  # torch.load of embedded bytes, unrestricted
+        ("copyreg", "add_extension"),  # makes a later EXT opcode import anything
+    ],
+)
+def test_imports_that_run_code_are_dangerous(module: str, name: str) -> None:
+    scan = pickles.scan_bytes(f"c{module}\n{name}\n(S'id'\ntR.".encode())
+    assert scan.dangerous() == [f"{module}.{name}"]
+    assert [r["severity"] for r in scan.risks()] == ["high"]
+
+
+def test_plain_objects_at_protocols_0_and_1_are_not_a_risk() -> None:
+    # copyreg._reconstructor is how protocols 0 and 1 rebuild any plain object.
+    for protocol in (0, 1):
+        scan = pickles.scan_bytes(pickle.dumps(argparse.Namespace(a=1), protocol))
+        assert "copy_reg._reconstructor" in scan.names()
+        assert scan.risks() == [], protocol
+    # The class it is handed is judged on its own.
+    marker_cls = b"ccopy_reg\n_reconstructor\n(cos\nsystem\nc__builtin__\nobject\nNtR."
+    assert pickles.scan_bytes(marker_cls).dangerous() == ["os.system"]
+
+
+def test_scikit_learn_names_are_safe_only_when_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A class pickled under scikit-learn's own module and name, by the real pickler.
+    module = types.ModuleType("sklearn.linear_model._logistic")
+    estimator = type("LogisticRegression", (), {"__module__": module.__name__})
+    setattr(module, "LogisticRegression", estimator)  # noqa: B010 - a module's attribute
+    for parent in ("sklearn", "sklearn.linear_model"):
+        monkeypatch.setitem(sys.modules, parent, sys.modules.get(parent, types.ModuleType(parent)))
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    obj = estimator()
+    obj.coef_ = np.ones((1, 3))  # type: ignore[attr-defined]
+    for protocol in (2, 4, 5):
+        scan = pickles.scan_bytes(pickle.dumps(obj, protocol=protocol))
+        assert "sklearn.linear_model._logistic.LogisticRegression" in scan.names()
+        assert scan.risks() == []
+    unlisted = b"\x80\x02csklearn.utils.fixes\nsome_helper\n)R."
+    assert pickles.scan_bytes(unlisted).risks()[0]["severity"] == "medium"
+
+
+def test_a_dotted_name_is_not_safe_through_its_first_part() -> None:
+    data = b"\x80\x04" + _short_str("numpy") + _short_str("ndarray.tofile") + _op("STACK_GLOBAL")
+    scan = pickles.scan_bytes(data + _op("STOP"))
+    assert scan.unknown() == ["numpy.ndarray.tofile"]
+    assert [r["severity"] for r in scan.risks()] == ["medium"]
+
+
+def test_import_lists_are_exact_and_their_overrides_reviewed() -> None:
+    rules = pickles.import_rules()
+    # Safe names that beat a whole-module dangerous rule: each one is a reviewed exception.
+    overrides = sorted(
+        f"{m}.{n}"
+        for m, names in rules.safe.items()
+        for n in names
+        if pickles._whole_module(rules.dangerous, m)
+    )
+    assert overrides == ["copy_reg._reconstructor", "copyreg._reconstructor"]
+    with pytest.raises(ValueError, match="expected a list of names"):
+        pickles._rules_from({"sklearn": "*"}, wildcards=False)
 
 
 def test_extension_registry_imports_are_flagged_medium() -> None:
@@ -228,6 +302,32 @@ def test_legacy_torch_layout_several_pickles_then_raw_data(tmp_path: Path) -> No
     scan = pickles.scan_bytes(buf.getvalue())
     assert scan.pickles == 5 and scan.trailing_data
     assert scan.dangerous() == ["posix.system"] and scan.problem is None
+
+
+def test_a_later_pickle_at_any_protocol_is_scanned(tmp_path: Path) -> None:
+    # torch's legacy loader calls pickle.load five times: the second load runs this one.
+    marker = tmp_path / "pwned"
+    magic = pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2)
+    (tmp_path / "legacy.pt").write_bytes(magic + f"cos\nsystem\n(S'touch {marker}'\ntR.".encode())
+    scan = pickles.scan_file(tmp_path / "legacy.pt")
+    assert scan.pickles == 2 and not scan.trailing_data
+    assert scan.dangerous() == ["os.system"]
+    assert [r["severity"] for r in scan.risks()] == ["high"]
+    # Broken after its call: the loader has run it before it meets the damage.
+    broken = magic + b"(S'x'\nisubprocess\ncall\n\xff"
+    scan = pickles.scan_bytes(broken)
+    assert scan.trailing_data and scan.dangerous() == ["subprocess.call"]
+    assert not marker.exists()
+
+
+def test_raw_data_after_the_pickles_is_not_read_as_imports() -> None:
+    head = pickle.dumps({"protocol_version": 1001}, protocol=2)
+    # Bytes that parse as a few opcodes: a GLOBAL of non-names, a pop of an empty stack,
+    # an extension code, then an opcode that does not exist.
+    noise = b"c\xff\xfe\n\x01\x02\n" + b"0" + b"\x82\x07" + b"\x00" * 8
+    scan = pickles.scan_bytes(head + noise)
+    assert scan.trailing_data and scan.pickles == 1
+    assert scan.names() == [] and scan.risks() == []
 
 
 def test_opcode_budget_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:

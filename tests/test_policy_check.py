@@ -247,8 +247,11 @@ def test_policy_test_command_runs_shipped_tests_with_coverage(tmp_path: Path) ->
     junit = tmp_path / "junit.xml"
     code, out, _ = run("policy", "test", "--junit", str(junit))
     assert code == 0, out
-    assert "0 failed, 0 errors" in out and "rule coverage 14/14" in out
-    assert 'name="aigate.rules.licence_test.test_and_takes_the_worst_member"' in junit.read_text()
+    assert "0 failed, 0 errors" in out and "rule coverage 21/21" in out
+    text = junit.read_text()
+    assert 'name="aigate.rules.licence_test.test_and_takes_the_worst_member"' in text
+    for rid in ("vendor-country", "model-country", "protected-path", "endpoint-country"):
+        assert f'<testcase classname="aigate.coverage" name="assistants.{rid}" />' in text
 
 
 def test_policy_test_reports_failures_skips_and_uncovered_rules(tmp_path: Path) -> None:

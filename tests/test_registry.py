@@ -27,6 +27,14 @@ def test_shipped_registry_is_large_sourced_and_marked() -> None:
     assert r.version >= "2026.11.26"
 
 
+# Research rows the registry deliberately corrects, each with its reason; the source must
+# still begin with the research's own words and mark.
+CORRECTED_PARENT = {
+    # "Hugging Face Inc. (maintainer)": a maintainer is not a controlling parent.
+    "sentence-transformers": None,
+}
+
+
 def test_every_research_row_is_kept_with_its_source_and_mark() -> None:
     r = load()
     with (DATA / "publishers-research.csv").open(encoding="utf-8") as fh:
@@ -35,9 +43,14 @@ def test_every_research_row_is_kept_with_its_source_and_mark() -> None:
     for row in rows:
         pub = r.publisher_for_org(row["hf_org"])
         assert pub is not None, row["hf_org"]
-        assert pub.source == row["source"]
         assert pub.country == (row["hq_country"] or None)
-        assert pub.parent_country == (row["parent_country"] or None)
+        if row["hf_org"] in CORRECTED_PARENT:
+            assert pub.source.startswith(row["source"] + ";"), row["hf_org"]
+            assert pub.parent is None
+            assert pub.parent_country == CORRECTED_PARENT[row["hf_org"]]
+        else:
+            assert pub.source == row["source"]
+            assert pub.parent_country == (row["parent_country"] or None)
         expected = (
             "verified"
             if row["source"].startswith("verified:")
@@ -229,3 +242,52 @@ def test_the_documented_example_file_is_valid(tmp_path: Path) -> None:
     assert helper is not None and helper.vendor == "acme"
     scratch = r.model("acme-ai/scratch-7b")
     assert scratch is not None and scratch.parents == ()
+
+
+def test_no_maintainer_is_recorded_as_a_controlling_parent() -> None:
+    for pub in load().publishers():
+        assert "maintainer" not in (pub.parent or "").lower(), pub.id
+
+
+def test_endpoint_country_is_the_controlling_jurisdiction_on_every_row() -> None:
+    # One rule (endpoints.yaml, docs/origins.md): an endpoint's country is the jurisdiction
+    # controlling its operator, i.e. the ultimate parent's HQ; where the publisher registry
+    # knows the provider's organisation, both must say the same.
+    from gate.resolve import endpoints
+
+    r = load()
+    checked = 0
+    for ep in endpoints.endpoints():
+        pub = r.publisher_for_provider(ep.provider)
+        if pub is None:
+            continue
+        checked += 1
+        assert ep.country == (pub.parent_country or pub.country), (ep.host, pub.id)
+    assert checked >= 30
+    byteplus = r.endpoint("https://ark.ap-southeast.bytepluses.com/api/v3")
+    volcengine = r.endpoint("https://ark.cn-beijing.volces.com/api/v3")
+    assert byteplus is not None and volcengine is not None
+    # ByteDance's international and domestic clouds: one controller, one country.
+    assert byteplus.country == volcengine.country == "CN"
+    intl = r.endpoint("dashscope-intl.aliyuncs.com")
+    assert intl is not None and intl.country == "CN"
+    assert endpoints.region_country(intl.cloud, intl.region_of(intl.host)) == "SG"
+
+
+def test_every_cloud_region_is_placed_in_a_valid_country() -> None:
+    from gate.resolve import endpoints
+
+    doc = __import__("yaml").safe_load(
+        (Path(reg.__file__).parent / "data" / "regions.yaml").read_text(encoding="utf-8")
+    )
+    assert {"aws", "gcp", "azure"} <= set(doc["clouds"])
+    for cloud, entry in doc["clouds"].items():
+        assert entry["source"], cloud
+        for region, country in entry["regions"].items():
+            assert country in reg.countries(), (cloud, region, country)
+            assert endpoints.region_country(cloud, region) == country
+    assert endpoints.region_country("aws", "ap-east-1") == "HK"
+    assert endpoints.region_country("gcp", "asia-east2") == "HK"
+    assert endpoints.region_country("azure", "eastasia") == "HK"
+    for ep in endpoints.endpoints():
+        assert ep.cloud is None or ep.cloud in endpoints.clouds(), ep.host

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo
 
+from gate import pipeline
+from gate.discover import tree as tree_mod
 from gate.discover.tree import Tree, WalkOptions, sniff
 from gate.errors import InputError
 
@@ -131,3 +135,142 @@ def test_magic_bytes_beat_extension(tmp_path: Path) -> None:
 )
 def test_sniff(head: bytes, name: str, expected: str | None) -> None:
     assert sniff(head, name) == expected
+
+
+# -- files git tracks: .gitignore never hides them (.aigateignore and --exclude still do)
+
+
+def _ignored_but_tracked(repo: GitRepo) -> None:
+    """aider's layout: `.aider*` ignored, its config force-added; weights under an ignored
+    folder, one force-added, one not."""
+    _touch(repo.root, ".gitignore", b".aider*\nmodels/\n")
+    _touch(repo.root, ".aider.conf.yml", b"model: deepseek/deepseek-coder\n")
+    _touch(repo.root, ".aider.chat.history.md", b"# chat\n")
+    _touch(repo.root, "models/tracked/w.safetensors", b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ")
+    _touch(repo.root, "models/untracked.gguf", b"GGUF")
+    _touch(repo.root, "models/tracked/notes.txt", b"local\n")
+    _touch(repo.root, "src/app.py", b"print(1)\n")
+    repo.git("add", ".gitignore", "src/app.py")
+    repo.git("add", "-f", ".aider.conf.yml", "models/tracked/w.safetensors")
+    repo.git("commit", "-q", "-m", "init")
+
+
+def test_tracked_files_are_read_despite_gitignore(git_repo: GitRepo) -> None:
+    _ignored_but_tracked(git_repo)
+    tree = Tree.walk(git_repo.root)
+    assert rels(tree) == [
+        ".aider.conf.yml",
+        ".gitignore",
+        "models/tracked/w.safetensors",
+        "src/app.py",
+    ]
+    assert tree.notes == []
+
+
+def test_aigateignore_and_excludes_still_apply_to_tracked_files(git_repo: GitRepo) -> None:
+    _ignored_but_tracked(git_repo)
+    _touch(git_repo.root, ".aigateignore", b"models/\n")
+    files = rels(Tree.walk(git_repo.root, WalkOptions(extra_ignores=(".aider.conf.yml",))))
+    assert files == [".aigateignore", ".gitignore", "src/app.py"]
+
+
+def test_tracked_files_in_a_scanned_subfolder(git_repo: GitRepo) -> None:
+    _touch(git_repo.root, ".gitignore", b"*.gguf\n")
+    _touch(git_repo.root, "svc/model.gguf", b"GGUF")
+    _touch(git_repo.root, "svc/other.gguf", b"GGUF")
+    _touch(git_repo.root, "svc/main.py", b"x = 1\n")
+    git_repo.git("add", ".gitignore", "svc/main.py")
+    git_repo.git("add", "-f", "svc/model.gguf")
+    git_repo.git("commit", "-q", "-m", "init")
+    # The walk reads ignore files from the scanned folder down; svc/ has its own here.
+    _touch(git_repo.root, "svc/.gitignore", b"*.gguf\n")
+    assert rels(Tree.walk(git_repo.root / "svc")) == [".gitignore", "main.py", "model.gguf"]
+
+
+def test_without_git_gitignore_applies_to_everything_and_says_so(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ignored_but_tracked(git_repo)
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    tree = Tree.walk(git_repo.root)
+    assert rels(tree) == [".gitignore", "src/app.py"]
+    assert tree.notes == [
+        "walk: git is not installed, so .gitignore rules were applied to every file: a file"
+        " git tracks under an ignored name (added with `git add -f`) was not read"
+    ]
+    # The note reaches the inventory.
+    scanned = pipeline.scan(pipeline.ScanOptions(root=git_repo.root, history="none"))
+    assert tree.notes[0] in scanned.inventory.notes
+
+
+def test_a_git_failure_falls_back_with_its_message(git_repo: GitRepo) -> None:
+    _ignored_but_tracked(git_repo)
+    (git_repo.root / ".git" / "index").write_bytes(b"not an index")
+    tree = Tree.walk(git_repo.root)
+    assert rels(tree) == [".gitignore", "src/app.py"]
+    assert tree.notes[0].startswith("walk: git ls-files failed: ")
+    assert "index" in tree.notes[0]
+
+
+# -- ignore files: only regular files inside the root are read, within a bound
+
+
+def _walk_within(root: Path, seconds: float = 20.0) -> Tree:
+    """Walk in a thread so that a walk that blocks fails the test instead of hanging it."""
+    done: list[Tree | BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(Tree.walk(root))
+        except BaseException as exc:  # handed to the test thread
+            done.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert done, f"the walk of {root} did not finish in {seconds} s"
+    if isinstance(done[0], BaseException):
+        raise done[0]
+    return done[0]
+
+
+def test_fifo_named_gitignore_is_skipped_not_opened(tmp_path: Path) -> None:
+    _touch(tmp_path, "a.py")
+    _touch(tmp_path, "sub/b.py")
+    os.mkfifo(tmp_path / "sub" / ".gitignore")
+    tree = _walk_within(tmp_path)
+    assert rels(tree) == ["a.py", "sub/b.py"]
+    reasons = {s.path: s.reason for s in tree.skipped}
+    assert "a FIFO" in reasons["sub/.gitignore"]
+    assert "patterns were not applied" in reasons["sub/.gitignore"]
+
+
+def test_symlinked_ignore_files_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    _touch(outside, "patterns", b"*.py\n")
+    root = tmp_path / "root"
+    _touch(root, "a.py")
+    _touch(root, "sub/b.py")
+    _touch(root, "sub/c.py")
+    _touch(root, "sub/inside", b"c.py\n")
+    os.symlink(outside / "patterns", root / ".gitignore")  # outside the root
+    os.symlink("/dev/zero", root / "sub" / ".aigateignore")  # endless
+    os.symlink("inside", root / "sub" / ".gitignore")  # inside, but git does not follow either
+    tree = _walk_within(root)
+    # No pattern of any of them applies: the scan is wider, never narrower.
+    assert rels(tree) == ["a.py", "sub/.gitignore", "sub/b.py", "sub/c.py", "sub/inside"]
+    for rel in (".gitignore", "sub/.aigateignore", "sub/.gitignore"):
+        reasons = [s.reason for s in tree.skipped if s.path == rel]
+        assert any("a symlink" in r and "not applied" in r for r in reasons), rel
+
+
+def test_oversized_ignore_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tree_mod, "MAX_IGNORE_FILE", 1000)
+    _touch(tmp_path, "a.py")
+    _touch(tmp_path, "sub/.aigateignore", b"*.bin\n" * 200)
+    with pytest.raises(InputError, match=r"sub/\.aigateignore: ignore file is larger than 1000"):
+        Tree.walk(tmp_path)
+    _touch(tmp_path, "sub/.aigateignore", b"*.bin\n" * 100)
+    assert rels(Tree.walk(tmp_path)) == ["a.py", "sub/.aigateignore"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 import pickle
 import random
@@ -22,10 +24,11 @@ import weightfiles as wf  # tests/ is on sys.path: pytest puts the rootdir conft
 from gate.bom import cyclonedx
 from gate.discover import hashing, registry, weights
 from gate.discover.base import DiscoverContext
+from gate.discover.headers import archives, pickled, protomodels, tflite
 from gate.discover.headers import base as header_base
 from gate.discover.headers import gguf as gguf_reader
 from gate.discover.tree import Tree
-from gate.model import Evidence, Project
+from gate.model import Evidence, Project, Role
 from gate.pipeline import ScanOptions, scan
 from gate.resolve.assemble import assemble
 
@@ -279,6 +282,55 @@ def test_plain_zip_without_model_members_is_not_a_weight_file(tmp_path: Path) ->
     with zipfile.ZipFile(tmp_path / "docs.zip", "w") as zf:
         zf.writestr("readme.txt", "x" * 2000)
     assert found(tmp_path)[0] == {}
+
+
+def _wheel(path: Path, extra: dict[str, bytes] | None = None) -> None:
+    """A wheel's layout, as pyodide ships matplotlib: code, data arrays, a pickle fixture."""
+    npy = io.BytesIO()
+    np.save(npy, np.arange(1000, dtype=np.float64))
+    members = {
+        "mpl/__init__.py": b"",
+        "mpl/sample_data/goog.npy": npy.getvalue(),
+        "mpl/tests/baseline.pkl": pickle.dumps({"a": [1.0] * 300}, protocol=4),
+        "mpl/weights.bin": b"\0" * 2048,
+        "mpl-3.8.4.dist-info/WHEEL": b"Wheel-Version: 1.0\n",
+        "mpl-3.8.4.dist-info/RECORD": b"",
+        **(extra or {}),
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def test_a_package_is_no_model_but_its_pickles_are_scanned(tmp_path: Path) -> None:
+    _wheel(tmp_path / "mpl-3.8.4-cp312-cp312-pyodide_2024_0_wasm32.whl")
+    _wheel(tmp_path / "vendored.zip")  # a wheel under another name: told by its dist-info
+    assert found(tmp_path)[0] == {}
+    marker = tmp_path / "pwned"
+    evil = pickle.dumps(wf.Payload(marker), protocol=2)
+    _wheel(tmp_path / "evil-1.0-py3-none-any.whl", {"evil/model.pkl": evil})
+    evidence, _ = found(tmp_path)
+    [ev] = evidence.values()
+    assert ev.role is Role.SDK and ev.attributes["file"]["format"] == "package"
+    assert ev.attributes["file"]["metadata"]["package"] == "wheel"
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["posix.system"]
+    assert kinds(ev) == {"unsafe-pickle"}
+    # The whole pipeline: a library component that carries the risk, in a valid BOM.
+    inventory = scan(ScanOptions(root=tmp_path)).inventory
+    [comp] = inventory.components
+    assert comp.role is Role.SDK and {r.kind for r in comp.risks} == {"unsafe-pickle"}
+    cyclonedx.write_bom(inventory, fmt="json", spec="1.6")  # validated as it is written
+    assert not marker.exists()
+
+
+def test_a_zip_of_model_files_is_still_a_model(tmp_path: Path) -> None:
+    wf.safetensors_file(tmp_path / "model.safetensors")
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
+        zf.write(tmp_path / "model.safetensors", "bert/model.safetensors")
+    (tmp_path / "model.safetensors").unlink()
+    ev = one(tmp_path / "bundle.zip")
+    assert ev.role is Role.EMBEDDED_WEIGHTS
+    assert ev.attributes["file"]["metadata"]["model_members"] == ["bert/model.safetensors"]
 
 
 def test_keras_v3_archive_and_lambda_layers(tmp_path: Path) -> None:
@@ -590,6 +642,33 @@ def test_gguf_long_strings_are_kept_as_length_and_digest(tmp_path: Path) -> None
     assert kv["general.description"]["length"] == 5000
 
 
+def test_gguf_nested_arrays_are_kept_within_a_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gguf_reader, "KEEP_VALUES", 1000, raising=False)
+    path = tmp_path / "nested.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_array("t.nested", [[[i, j] for j in range(64)] for i in range(64)])
+    writer.add_string("general.license", "apache-2.0")  # kept: a top-level string
+    writer.add_array("general.tags", ["code"])  # read after the bound: summarised
+    writer.add_tensor("w", np.ones(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    ev = one(path)
+    kv = ev.attributes["file"]["metadata"]["kv"]
+
+    def kept(value: Any) -> int:
+        return sum(1 + kept(v) for v in value) if isinstance(value, list) else 0
+
+    assert kept(kv["t.nested"]) <= 1000
+    assert kv["general.tags"] == {"type": "array", "element": "string", "count": 1}
+    assert ev.attributes["declared"]["license"] == "apache-2.0"
+    [risk] = ev.attributes["risks"]
+    assert risk["kind"] == "oversized-header" and "later values were summarised" in risk["detail"]
+
+
 def test_control_characters_in_headers_keep_the_xml_bom_valid(tmp_path: Path) -> None:
     path = tmp_path / "ctrl.gguf"
     writer = gguf.GGUFWriter(str(path), "llama")
@@ -642,3 +721,79 @@ def test_damaged_compressed_stream_keeps_what_was_read(tmp_path: Path) -> None:
     assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["posix.system"]
     assert "unsafe-pickle" in kinds(ev)
     assert not marker.exists()
+
+
+# --- bounds: one that is reached is a finding, never a clean result --------------------------
+
+
+def test_lambda_after_many_config_values_is_still_found(tmp_path: Path) -> None:
+    layers: list[Any] = [{} for _ in range(200_001)]
+    layers.append({"class_name": "Lambda", "config": {"function": {"code": "4wEAAA=="}}})
+    config = {"class_name": "Sequential", "config": {"name": "evade", "layers": layers}}
+    with zipfile.ZipFile(tmp_path / "evade.keras", "w") as zf:
+        zf.writestr("metadata.json", json.dumps({"keras_version": "3.6.0"}))
+        zf.writestr("config.json", json.dumps(config))
+        zf.writestr("model.weights.h5", b"\x89HDF\r\n\x1a\n")
+    ev = one(tmp_path / "evade.keras")
+    assert kinds(ev) == {"unsafe-code"}
+    assert "1 Lambda layer(s)" in ev.attributes["risks"][0]["detail"]
+
+
+def test_npz_arrays_past_the_bound_are_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(archives, "MAX_ARRAYS", 2)
+    marker = tmp_path / "pwned"
+    arrays = {"a": np.zeros(2), "b": np.zeros(2), "z": np.array([wf.Payload(marker)], dtype=object)}
+    np.savez(tmp_path / "m.npz", **arrays)  # type: ignore[arg-type]
+    ev = one(tmp_path / "m.npz")
+    assert kinds(ev) == {"oversized-header"}
+    assert "3 arrays; only the first 2" in ev.attributes["risks"][0]["detail"]
+    assert not marker.exists()
+
+
+def test_gguf_lineage_past_the_bound_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gguf_reader, "MAX_BASES", 1)
+    ev = one(wf_path(tmp_path / "tiny.gguf", wf.gguf_file))
+    assert [b["ref"] for b in ev.attributes["declared"]["base_models"]] == ["example/tiny"]
+    details = [r["detail"] for r in ev.attributes["risks"] if r["kind"] == "oversized-header"]
+    assert details == ["general.base_model.count is 2; only the first 1 entries were read"]
+
+
+def test_tflite_metadata_entries_past_the_bound_are_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tflite, "KEEP_ENTRIES", 0)
+    ev = one(wf_path(tmp_path / "model.tflite", wf.tflite_file))
+    assert kinds(ev) == {"oversized-header"}
+    assert "1 metadata entries; only the first 0" in ev.attributes["risks"][0]["detail"]
+
+
+def test_onnx_licence_past_the_display_bound_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(protomodels, "KEEP_PROPS", 1)
+    ev = one(wf_path(tmp_path / "model.onnx", wf.onnx_file))
+    meta = ev.attributes["file"]["metadata"]
+    assert meta["metadata_props"] == {"author": "Example Org", "license": "mit"}
+    assert ev.attributes["declared"]["license"] == "mit"
+
+
+def test_pickles_past_the_decompression_bound_are_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "pwned"
+    first = pickle.dumps({"w": list(range(50))}, protocol=4)
+    monkeypatch.setattr(pickled, "MAX_DECOMPRESSED", len(first) + 4)
+    data = first + pickle.dumps(wf.Payload(marker), protocol=4)
+    (tmp_path / "m.joblib").write_bytes(gzip.compress(data))
+    ev = one(tmp_path / "m.joblib")
+    assert kinds(ev) == {"oversized-header"}
+    assert not marker.exists()
+
+
+def wf_path(path: Path, make: Callable[[Path], None]) -> Path:
+    make(path)
+    return path

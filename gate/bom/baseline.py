@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate import pipeline
-from gate.bom import cyclonedx
 from gate.errors import InputError
 from gate.model import Inventory
 
@@ -131,7 +130,7 @@ def load(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
     """
     path = Path(spec)
     if path.is_file():
-        inventory, warnings = cyclonedx.read_bom(path)
+        inventory, warnings = pipeline.load_bom(path, options)
         for warning in warnings:
             options.observer.warn(warning)
         return Side(inventory, spec)

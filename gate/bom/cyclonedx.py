@@ -21,7 +21,7 @@ import uuid
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -72,6 +72,7 @@ from gate.model import (
     Skipped,
     WeightFile,
 )
+from gate.resolve import apimodels, endpoints
 
 SPEC_VERSIONS = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
 FORMATS = ("json", "xml")
@@ -274,6 +275,7 @@ def _component(comp: Component) -> CdxComponent:
             (Prop.SERVED_BY_COUNTRY, sb.country),
             (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
             (Prop.SERVED_BY_REGION, sb.region),
+            (Prop.SERVED_BY_REGION_COUNTRY, sb.region_country),
         ]
     for risk in comp.risks:
         props.append(
@@ -344,13 +346,13 @@ def _service(comp: Component) -> Service | None:
         name=sb.operator or sb.host,
         address=PostalAddress(country=sb.country) if sb.country else None,
     )
-    endpoints = [XsUri(e) for e in comp.properties.get("endpoints", []) if "://" in str(e)]
+    urls = [XsUri(e) for e in comp.properties.get("endpoints", []) if "://" in str(e)]
     return Service(
         name=f"{comp.name} @ {sb.host}",
         bom_ref=f"{comp.id}#service",
         provider=provider,
         group=comp.group,
-        endpoints=endpoints or None,
+        endpoints=urls or None,
         properties=_props([(Prop.ID, comp.id)]),
     )
 
@@ -617,8 +619,48 @@ def validate(text: str, *, fmt: str = "json", spec: str = "1.6") -> str | None:
 # reading
 
 
+@dataclass(frozen=True, slots=True)
+class BomRead:
+    """A BOM read into an inventory, with what it lacks and which components aigate did not
+    make (their facts are what the BOM states; :func:`gate.pipeline.load_bom` resolves the
+    rest)."""
+
+    path: Path
+    inventory: Inventory
+    warnings: tuple[str, ...]
+    """Problems of the document itself (old spec, duplicates); not the foreign warning."""
+    foreign: tuple[ComponentId, ...] = ()
+    """Components (and services) another tool made: no ``aigate:id``."""
+
+    def foreign_warning(self, resolved: Inventory | None = None) -> str | None:
+        """What the foreign components lack; with ``resolved``, what aigate filled in."""
+        if not self.foreign:
+            return None
+        before = [c for c in self.inventory.components if c.id in self.foreign]
+        lacking = what_foreign_lacks(before) or "aigate's provenance properties"
+        text = (
+            f"{self.path}: {len(before)} component(s) were not made by aigate; they lack {lacking}"
+        )
+        if resolved is None:
+            return text + ": policies treat those facts as unknown"
+        text += "; aigate resolved them from their identities and endpoints with its registry"
+        still = what_foreign_lacks([c for c in resolved.components if c.id in self.foreign])
+        return f"{text}; still unknown: {still}" if still else text
+
+
 def read_bom(path: Path) -> tuple[Inventory, list[str]]:
-    """Load a CycloneDX BOM (JSON or XML) into an Inventory; warnings say what it lacks."""
+    """Load a CycloneDX BOM (JSON or XML) into an Inventory; warnings say what it lacks.
+
+    The inventory holds exactly what the BOM states (aigate's own BOMs read back losslessly);
+    :func:`gate.pipeline.load_bom` also resolves what another tool's BOM leaves out.
+    """
+    read = read_bom_detail(path)
+    warning = read.foreign_warning()
+    return read.inventory, [*read.warnings, *([warning] if warning else [])]
+
+
+def read_bom_detail(path: Path) -> BomRead:
+    """Load a CycloneDX BOM and say which of its components another tool made."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -647,7 +689,8 @@ def read_bom(path: Path) -> tuple[Inventory, list[str]]:
         if spec not in ("1.4", "1.5"):
             raise BomError(path, f"unsupported CycloneDX specVersion {spec!r}")
         warns.append(f"{path}: CycloneDX {spec} predates ML-BOM fields aigate relies on")
-    return _inventory_from_dict(path, doc, warns), warns
+    inventory, foreign = _read_document(path, doc, warns)
+    return BomRead(path, inventory, tuple(warns), foreign)
 
 
 def _xml_to_dict(path: Path, text: str) -> dict[str, Any]:
@@ -697,16 +740,21 @@ def _prov(raw: str | None) -> tuple[Provenance, ...]:
         return (Provenance(FactSource.BOM, raw),)
 
 
-def _party(obj: Mapping[str, Any] | None, props: Mapping[str, list[str]]) -> Party | None:
+def _party(
+    obj: Mapping[str, Any] | None, props: Mapping[str, list[str]], stated_by: str | None = None
+) -> Party | None:
     if not obj or not obj.get("name"):
         return None
     address = obj.get("address") or {}
+    provenance = _prov(_one(props, Prop.PUBLISHER_SOURCES))
+    if not provenance and stated_by:
+        provenance = (Provenance(FactSource.BOM, stated_by),)
     return Party(
         name=str(obj["name"]),
         country=address.get("country"),
         parent=_one(props, Prop.PUBLISHER_PARENT),
         parent_country=_one(props, Prop.PUBLISHER_PARENT_COUNTRY),
-        provenance=_prov(_one(props, Prop.PUBLISHER_SOURCES)),
+        provenance=provenance,
         entity_listed=_one(props, Prop.PUBLISHER_ENTITY_LISTED) == "true",
     )
 
@@ -742,7 +790,9 @@ def _foreign_role(comp: Mapping[str, Any]) -> Role:
     return Role.SDK
 
 
-def _licence_from(comp: Mapping[str, Any], props: Mapping[str, list[str]]) -> Licence | None:
+def _licence_from(
+    comp: Mapping[str, Any], props: Mapping[str, list[str]], source_path: str = "BOM"
+) -> Licence | None:
     expression = _one(props, Prop.LICENCE_EXPRESSION)
     name = _one(props, Prop.LICENCE_NAME)
     if expression is None:
@@ -767,7 +817,7 @@ def _licence_from(comp: Mapping[str, Any], props: Mapping[str, list[str]]) -> Li
         obligations=tuple(json.loads(obligations)) if obligations else (),
         provenance=_prov(_one(props, Prop.LICENCE_SOURCES))
         if _one(props, Prop.ID)
-        else (Provenance(FactSource.BOM, "licenses"),),
+        else (Provenance(FactSource.BOM, f"{source_path}: licenses, as the BOM states them"),),
     )
 
 
@@ -833,6 +883,7 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
     role_raw = _one(props, Prop.ROLE)
     role = Role(role_raw) if role_raw else _foreign_role(comp)
     pinned_raw = _one(props, Prop.PINNED)
+    stated = None if own else f"{source_path}: as the BOM states it (made by another tool)"
     served_by = None
     if _one(props, Prop.SERVED_BY_HOST):
         served_by = ServedBy(
@@ -841,6 +892,7 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
             country=_one(props, Prop.SERVED_BY_COUNTRY),
             provenance=_prov(_one(props, Prop.SERVED_BY_SOURCES)),
             region=_one(props, Prop.SERVED_BY_REGION),
+            region_country=_one(props, Prop.SERVED_BY_REGION_COUNTRY),
         )
     lineage = []
     for anc in (comp.get("pedigree") or {}).get("ancestors", []) or []:
@@ -850,8 +902,9 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
                 id=ComponentId(_one(aprops, Prop.ID) or _foreign_identity(anc)),
                 name=str(anc.get("name", "")),
                 relation=_one(aprops, Prop.RELATION) or "unknown",
-                publisher=_party(anc.get("manufacturer"), aprops),
-                provenance=_prov(_one(aprops, Prop.SOURCES)),
+                publisher=_party(anc.get("manufacturer"), aprops, stated),
+                provenance=_prov(_one(aprops, Prop.SOURCES))
+                or (Provenance(FactSource.BOM, f"{source_path}: pedigree.ancestors"),),
                 depth=int(_one(aprops, Prop.DEPTH) or 1),
             )
         )
@@ -899,17 +952,22 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
     hashes = tuple(
         Hash(str(h.get("alg")), str(h.get("content"))) for h in comp.get("hashes", []) or []
     )
+    pinned = None if pinned_raw is None else pinned_raw == "true"
+    if not own:
+        files.extend(_own_weight_file(comp, files))
+        if pinned is None:
+            pinned = identity.pinned(cid)
     component = Component(
         id=cid,
         role=role,
         name=str(comp.get("name", "")),
         group=comp.get("group"),
         version=comp.get("version"),
-        pinned=None if pinned_raw is None else pinned_raw == "true",
-        publisher=_party(comp.get("manufacturer") or comp.get("supplier"), props),
+        pinned=pinned,
+        publisher=_party(comp.get("manufacturer") or comp.get("supplier"), props, stated),
         served_by=served_by,
         lineage=tuple(lineage),
-        licence=_licence_from(comp, props),
+        licence=_licence_from(comp, props, source_path),
         hashes=hashes,
         files=tuple(files),
         datasets=tuple(ComponentId(d) for d in props.get(Prop.DATASET, [])),
@@ -922,6 +980,18 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
 
 
 def _inventory_from_dict(path: Path, doc: Mapping[str, Any], warns: list[str]) -> Inventory:
+    """The inventory a BOM document states (warnings for what it lacks appended)."""
+    inventory, foreign = _read_document(path, doc, warns)
+    if foreign:
+        warning = BomRead(path, inventory, (), foreign).foreign_warning()
+        if warning:
+            warns.append(warning)
+    return inventory
+
+
+def _read_document(
+    path: Path, doc: Mapping[str, Any], warns: list[str]
+) -> tuple[Inventory, tuple[ComponentId, ...]]:
     meta = doc.get("metadata") or {}
     mcomp = meta.get("component") or {}
     mprops = _prop_map(meta)
@@ -931,32 +1001,44 @@ def _inventory_from_dict(path: Path, doc: Mapping[str, Any], warns: list[str]) -
         root=_one(_prop_map(mcomp), Prop.PROJECT_ROOT) or ".",
     )
     components: dict[str, Component] = {}
-    foreign = 0
-    for raw in doc.get("components", []) or []:
-        if not isinstance(raw, Mapping):
-            continue
+    foreign: list[ComponentId] = []
+    queue = [raw for raw in doc.get("components", []) or [] if isinstance(raw, Mapping)]
+    while queue:
+        raw = queue.pop(0)
         comp, own = _component_from(raw, str(path))
-        foreign += 0 if own else 1
+        if not own:
+            # Another tool may nest models or libraries inside a component: each is one of
+            # the release's components (aigate nests only weight files, read as files).
+            queue.extend(
+                sub
+                for sub in raw.get("components", []) or []
+                if isinstance(sub, Mapping) and sub.get("type") != "file"
+            )
         if comp.id in components:
             warns.append(f"{path}: duplicate component {comp.id}; the first one is kept")
             continue
         components[comp.id] = comp
-    if foreign:
-        lacking = _what_foreign_lacks(list(components.values()))
-        warns.append(
-            f"{path}: {foreign} component(s) were not made by aigate; "
-            f"they lack {lacking}: policies treat those facts as unknown"
-        )
+        if not own:
+            foreign.append(comp.id)
+    for comp in _services_from(doc, components, str(path)):
+        if comp.id in components and comp.id in foreign:
+            components[comp.id] = _merge_service(components[comp.id], comp)
+            continue
+        if comp.id in components:
+            warns.append(f"{path}: service {comp.id} repeats a component; the component is kept")
+            continue
+        components[comp.id] = comp
+        foreign.append(comp.id)
     skipped = []
-    for raw in mprops.get(Prop.SKIPPED, []):
-        data = json.loads(raw)
+    for entry in mprops.get(Prop.SKIPPED, []):
+        data = json.loads(entry)
         skipped.append(Skipped(data["path"], data["reason"]))
     inv_props = {
         k[len(Prop.INVENTORY) :]: json.loads(v[0])
         for k, v in sorted(mprops.items())
         if k.startswith(Prop.INVENTORY)
     }
-    return Inventory(
+    inventory = Inventory(
         project=project,
         components=tuple(components[k] for k in sorted(components)),
         skipped=tuple(skipped),
@@ -964,16 +1046,170 @@ def _inventory_from_dict(path: Path, doc: Mapping[str, Any], warns: list[str]) -
         notes=tuple(mprops.get(Prop.NOTE, [])),
         properties=inv_props,
     )
+    return inventory, tuple(sorted(set(foreign)))
 
 
-def _what_foreign_lacks(components: Sequence[Component]) -> str:
+def what_foreign_lacks(components: Sequence[Component]) -> str:
+    """The facts some of these components lack, as a phrase ("" when none is missing)."""
     gaps = []
     if any(c.publisher is None or c.publisher.country is None for c in components):
         gaps.append("publisher country")
+    if any(
+        c.role is Role.HOSTED_API and (c.served_by is None or not c.served_by.country)
+        for c in components
+    ):
+        gaps.append("serving country")
     if any(not c.evidence for c in components):
         gaps.append("evidence locations")
     if any(c.licence is None for c in components):
         gaps.append("licences")
-    if any(c.role is Role.EMBEDDED_WEIGHTS and not c.hashes for c in components):
+    if any(
+        (c.role is Role.EMBEDDED_WEIGHTS and not c.hashes) or any(f.sha256 is None for f in c.files)
+        for c in components
+    ):
         gaps.append("weight hashes")
-    return ", ".join(gaps) or "aigate's provenance properties"
+    return ", ".join(gaps)
+
+
+# Weight formats whose name is their file extension (the rest read as "unknown").
+_FORMAT_BY_SUFFIX = {
+    "gguf": "gguf",
+    "ggml": "ggml",
+    "safetensors": "safetensors",
+    "onnx": "onnx",
+    "tflite": "tflite",
+    "keras": "keras",
+    "h5": "hdf5",
+    "hdf5": "hdf5",
+    "npy": "npy",
+    "npz": "npz",
+    "mlmodel": "coreml",
+    "pt": "pytorch",
+    "pth": "pytorch",
+    "pkl": "pickle",
+    "pickle": "pickle",
+}
+
+
+def _own_weight_file(comp: Mapping[str, Any], files: Sequence[WeightFile]) -> list[WeightFile]:
+    """A foreign ``file`` component, or an ML model with a digest and no nested files, is a
+    weight file: integrity rules must see its hash, or that it has none."""
+    kind = comp.get("type")
+    sha = next(
+        (
+            str(h.get("content", "")).lower()
+            for h in comp.get("hashes", []) or []
+            if isinstance(h, Mapping) and str(h.get("alg", "")).upper() == "SHA-256"
+        ),
+        None,
+    )
+    if kind == "file" or (kind == "machine-learning-model" and sha and not files):
+        name = str(comp.get("name", ""))
+        suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        size_raw = next(
+            (
+                p.get("value")
+                for p in comp.get("properties", []) or []
+                if isinstance(p, Mapping) and str(p.get("name", "")).lower().endswith("size")
+            ),
+            None,
+        )
+        size = int(size_raw) if isinstance(size_raw, str) and size_raw.isdigit() else 0
+        return [
+            WeightFile(
+                path=name,
+                size=size,
+                format=_FORMAT_BY_SUFFIX.get(suffix, "unknown"),
+                sha256=sha,
+                metadata={"stated_by": "bom"},
+            )
+        ]
+    return []
+
+
+def _services_from(
+    doc: Mapping[str, Any], known: Mapping[str, Component], source_path: str
+) -> list[Component]:
+    """``services[]`` (nested ones too) as hosted-API components.
+
+    aigate writes one service per hosted-API component, naming it (``aigate:id``); those are
+    already read. Another tool's service becomes ``api:<provider>/<model>``: the provider
+    from its endpoint's host (the endpoint table's key, else the host itself), the model
+    from a model property or a name the hosted-name table knows, else ``*`` (unknown).
+    """
+    out: list[Component] = []
+    queue = [s for s in doc.get("services", []) or [] if isinstance(s, Mapping)]
+    while queue:
+        svc = queue.pop(0)
+        queue.extend(s for s in svc.get("services", []) or [] if isinstance(s, Mapping))
+        props = _prop_map(svc)
+        own_id = _one(props, Prop.ID)
+        if own_id is not None and own_id in known:
+            continue
+        out.extend(_service_components(svc, props, source_path))
+    return out
+
+
+def _service_components(
+    svc: Mapping[str, Any], props: Mapping[str, list[str]], source_path: str
+) -> list[Component]:
+    name = str(svc.get("name", "")).strip()
+    model = _service_model(name, props)
+    urls = sorted({str(e).strip() for e in svc.get("endpoints", []) or [] if str(e).strip()})
+    by_provider: dict[str, list[str]] = {}
+    for url in urls:
+        host = endpoints.host_of(url)
+        if not host:
+            continue
+        ep = endpoints.lookup(host)
+        by_provider.setdefault(ep.provider if ep is not None else host, []).append(url)
+    if not by_provider:
+        # No endpoint: the provider the BOM names, else unknown; where it is served is unknown.
+        provider_name = str((svc.get("provider") or {}).get("name") or "").strip()
+        key = "".join(c if c.isalnum() or c in "-." else "-" for c in provider_name.lower())
+        by_provider[key.strip("-") or "unknown"] = []
+    stated = svc.get("provider") if isinstance(svc.get("provider"), Mapping) else None
+    out = []
+    for provider, hosts in sorted(by_provider.items()):
+        facts: dict[str, Any] = {"service": name or None}
+        if hosts:
+            facts["endpoints"] = hosts
+        if stated and stated.get("name"):
+            address = stated.get("address") or {}
+            facts["service_provider"] = {
+                "name": str(stated["name"]),
+                "country": address.get("country") if isinstance(address, Mapping) else None,
+            }
+        out.append(
+            Component(
+                id=identity.api(provider, model),
+                role=Role.HOSTED_API,
+                name=model if model != "*" else (name or "*"),
+                group=provider,
+                version=svc.get("version"),
+                licence=_licence_from(svc, props, source_path),
+                properties={k: v for k, v in facts.items() if v is not None},
+            )
+        )
+    return out
+
+
+def _service_model(name: str, props: Mapping[str, list[str]]) -> str:
+    for key, values in sorted(props.items()):
+        tail = key.lower().rsplit(":", 1)[-1]
+        if tail in ("model", "model-name", "model_name", "modelid", "model-id") and values:
+            value = values[0].strip()
+            if value:
+                return value
+    if name and apimodels.lookup(name.lower()) is not None:
+        return name
+    return "*"
+
+
+def _merge_service(first: Component, other: Component) -> Component:
+    """Two services of one identity: one component listing every endpoint."""
+    merged = dict(first.properties)
+    hosts = sorted({*first.properties.get("endpoints", []), *other.properties.get("endpoints", [])})
+    if hosts:
+        merged["endpoints"] = hosts
+    return replace(first, properties=merged)

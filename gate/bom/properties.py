@@ -30,6 +30,8 @@ class Prop(StrEnum):
     SERVED_BY_SOURCES = "aigate:served-by:sources"
     SERVED_BY_REGION = "aigate:served-by:region"
     """The cloud region the serving host names (``cn-north-1``), when it names one."""
+    SERVED_BY_REGION_COUNTRY = "aigate:served-by:region-country"
+    """Where that region's data centres stand (``ap-east-1`` → ``HK``)."""
     LICENCE_EXPRESSION = "aigate:licence:expression"
     """The licence as aigate understood it (SPDX expression or ``LicenseRef-…``)."""
     LICENCE_NAME = "aigate:licence:name"

@@ -137,7 +137,10 @@ def _folder_evidence(tree: Tree, folder: _Folder) -> Evidence | None:
             card, problem = read_front_matter(text)
             if problem:
                 tree.skip(card_file.rel, problem)
-            if card is not None and not _looks_like_model_card(card):
+            # Without a config, a README card marks a model folder only if it says model
+            # things; with one, the folder is a model and a lone `license:` is its licence.
+            confirmed = config is not None or adapter is not None
+            if card is not None and not confirmed and not _looks_like_model_card(card):
                 card = None
     if config is None and adapter is None and card is None:
         return None

@@ -14,6 +14,7 @@ import codecs
 import io
 import os
 import pickletools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,6 +33,8 @@ MAX_MEMO_ENTRIES: Final = 1_000_000
 """Memoised strings kept; past this a fetched memo entry is unknown (and so is its import)."""
 MAX_LINE: Final = 1 << 16
 """Longest newline-terminated argument (protocol 0 opcodes)."""
+MAX_LISTED: Final = 10
+"""Unknown imports named in one risk; the rest are counted (all are in ``names()``)."""
 _CHUNK: Final = 1 << 20
 
 
@@ -114,13 +117,19 @@ class _ImportRules:
     dangerous: Mapping[str, frozenset[str] | None]
     """module → dangerous names (None: every name, and every submodule)."""
     attributes: frozenset[str]
-    safe: Mapping[str, frozenset[str] | None]
+    safe: Mapping[str, frozenset[str]]
+    """module → names known safe (exact names only)."""
 
 
-def _rules_from(doc: Mapping[str, object]) -> Mapping[str, frozenset[str] | None]:
+def _rules_from(doc: Mapping[str, object], *, wildcards: bool) -> dict[str, frozenset[str] | None]:
     out: dict[str, frozenset[str] | None] = {}
     for module, names in doc.items():
-        out[str(module)] = None if names == "*" else frozenset(str(n) for n in names)  # type: ignore[attr-defined]
+        if names == "*" and wildcards:
+            out[str(module)] = None
+        elif isinstance(names, list) and all(isinstance(n, str) for n in names):
+            out[str(module)] = frozenset(names)
+        else:
+            raise ValueError(f"pickle_imports.yaml: {module}: expected a list of names")
     return out
 
 
@@ -129,26 +138,43 @@ def import_rules() -> _ImportRules:
     """The dangerous / safe import lists (``data/pickle_imports.yaml``), loaded once."""
     text = resources.files("gate.discover").joinpath("data/pickle_imports.yaml").read_text("utf-8")
     doc = yaml.safe_load(text)
+    dangerous = _rules_from(doc["dangerous"], wildcards=True)
+    safe = {m: n or frozenset() for m, n in _rules_from(doc["safe"], wildcards=False).items()}
+    both = sorted(
+        f"{m}.{n}" for m, names in safe.items() for n in names & (dangerous.get(m) or frozenset())
+    )
+    if both:
+        # A name on both lists would be judged by whichever rule is read first.
+        raise ValueError(f"pickle_imports.yaml: listed as safe and dangerous: {', '.join(both)}")
     return _ImportRules(
-        dangerous=_rules_from(doc["dangerous"]),
+        dangerous=dangerous,
         attributes=frozenset(doc["dangerous_attributes"]),
-        safe=_rules_from(doc["safe"]),
+        safe=safe,
     )
 
 
-def _matches(rules: Mapping[str, frozenset[str] | None], module: str, name: str) -> bool:
-    names = rules.get(module, ())
-    if names is None:
-        return True
-    if names and name.split(".", 1)[0] in names:
-        return True
-    # A rule for a whole module covers its submodules (``os`` covers ``os.path``).
+def _named(rules: Mapping[str, frozenset[str] | None], module: str, name: str) -> bool:
+    """The module's list names ``name`` (or the attribute a dotted name starts from)."""
+    names = rules.get(module)
+    return names is not None and name.split(".", 1)[0] in names
+
+
+def _whole_module(rules: Mapping[str, frozenset[str] | None], module: str) -> bool:
+    """A ``"*"`` rule covers the module or a package it is in (``os`` covers ``os.path``)."""
     parts = module.split(".")
-    return any(rules.get(".".join(parts[:i]), ()) is None for i in range(1, len(parts)))
+    return any(
+        ".".join(parts[:i]) in rules and rules[".".join(parts[:i])] is None
+        for i in range(1, len(parts) + 1)
+    )
 
 
 def classify(module: str, name: str) -> str:
-    """``dangerous``, ``safe`` or ``unknown`` for one imported global."""
+    """``dangerous``, ``safe`` or ``unknown`` for one imported global.
+
+    A name listed as dangerous is dangerous; a name listed as safe beats a whole-module
+    dangerous rule (``copyreg._reconstructor``); a dotted name is safe only if listed as it
+    is (``numpy.ndarray`` does not make ``ndarray.tofile`` safe).
+    """
     rules = import_rules()
     candidates = [(module, name)]
     # Protocol < 3 pickles are loaded with Python 2 names mapped to Python 3 ones.
@@ -158,7 +184,7 @@ def classify(module: str, name: str) -> str:
     if module in _compat_pickle.IMPORT_MAPPING:
         candidates.append((_compat_pickle.IMPORT_MAPPING[module], name))
     for mod, attr in candidates:
-        if _matches(rules.dangerous, mod, attr):
+        if _named(rules.dangerous, mod, attr):
             return "dangerous"
         # A dotted name walks attributes (protocol 4): ``torch`` + ``serialization.os.system``.
         steps = attr.split(".")
@@ -166,8 +192,11 @@ def classify(module: str, name: str) -> str:
             s in rules.attributes or s in rules.dangerous or s.startswith("__") for s in steps
         ):
             return "dangerous"
-    if any(_matches(rules.safe, mod, attr) for mod, attr in candidates):
+    safe = any(attr in rules.safe.get(mod, ()) for mod, attr in candidates)
+    if safe:
         return "safe"
+    if any(_whole_module(rules.dangerous, mod) for mod, _ in candidates):
+        return "dangerous"
     return "unknown"
 
 
@@ -213,6 +242,18 @@ class PickleScan:
                     "kind": "unsafe-pickle",
                     "detail": f"{prefix}imports {g}: loading it can run arbitrary code",
                     "severity": "high",
+                }
+            )
+        unknown = self.unknown()
+        if unknown:
+            shown = ", ".join(unknown[:MAX_LISTED])
+            more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
+            found.append(
+                {
+                    "kind": "unsafe-pickle",
+                    "detail": f"{prefix}imports {shown}{more}: neither known safe nor known"
+                    " dangerous, so loading it runs code this scan cannot vouch for",
+                    "severity": "medium",
                 }
             )
         if self.computed_imports:
@@ -547,21 +588,28 @@ class _Scanner:
 def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
     """Read the opcodes of the pickle(s) in ``fh`` and report what they import.
 
-    ``size`` is the stream's length when known (it bounds skips). Several pickles in a row
-    (legacy ``torch.save``) are all read; data after the last one is noted, not parsed.
+    ``size`` is the stream's length when known (it bounds skips). A loader may call
+    ``pickle.load`` again and again on one stream (legacy ``torch.save`` files hold five
+    pickles, at any protocol, then raw storage bytes), so pickles are read one after another
+    until one does not parse; what follows that point is noted as data, not parsed further.
     """
     result = PickleScan()
     src = _Source(fh, size)
     scanner = _Scanner(src, result)
+    underflow = False
     try:
         while True:
             first = result.pickles == 0
+            # A later pickle is read into its own record: it may be raw data that happens to
+            # start like a pickle, whose "imports" are noise.
+            part = result if first else PickleScan(opcodes=result.opcodes)
+            scanner.result = part
+            scanner.underflow = False
             try:
                 scanner.run_one()
             except _StopError as stop:
-                # A later pickle that does not parse is data following the pickles (legacy
-                # PyTorch storages); imports read before the failure are still reported.
                 if first or stop.kind == "oversized-header" or isinstance(stop, _StreamError):
+                    _merge(result, part, complete=not first)
                     result.problem = (stop.kind, stop.detail)
                     if _JOBLIB_ARRAY in result.globals and stop.detail.startswith("unknown"):
                         # joblib writes each NumPy array's raw bytes into the opcode stream
@@ -573,19 +621,48 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
                         )
                         result.joblib_arrays = True
                 else:
+                    # The data after the last pickle. A loader that reads it as one runs
+                    # the imports it meets before the damage, so real names still count.
+                    _merge(result, part, complete=False)
                     result.trailing_data = True
                 break
-            nxt = src.peek()
-            if nxt is None:
-                break
-            if nxt != 0x80:
-                result.trailing_data = True
+            finally:
+                scanner.result = result
+            if not first:
+                _merge(result, part, complete=True)
+            underflow = underflow or scanner.underflow
+            if src.peek() is None:
                 break
     except OSError as exc:
         result.problem = ("truncated-file", f"cannot read the stream: {exc}")
-    if scanner.underflow and result.problem is None:
+    if underflow and result.problem is None:
         result.problem = ("malformed-header", "opcodes pop more than the stack holds")
     return result
+
+
+_PYTHON_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+
+
+def _merge(into: PickleScan, part: PickleScan, *, complete: bool) -> None:
+    """Add what a later pickle imported to the stream's record.
+
+    From a pickle that did not parse to its end only imports named like Python modules
+    and attributes are kept: raw bytes read as opcodes make up other names.
+    """
+    if part is into:
+        return
+    into.opcodes = part.opcodes
+    if complete:
+        into.globals |= part.globals
+        into.computed_imports += part.computed_imports
+        into.extensions |= part.extensions
+        into.pickles += part.pickles
+        if into.protocol is None:
+            into.protocol = part.protocol
+        return
+    into.globals |= {
+        (m, n) for m, n in part.globals if _PYTHON_NAME.match(m) and _PYTHON_NAME.match(n)
+    }
 
 
 def scan_file(path: str | os.PathLike[str]) -> PickleScan:

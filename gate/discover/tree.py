@@ -2,21 +2,28 @@
 
 Honours ``.gitignore`` (nested, with negations) and ``.aigateignore``, skips tool folders by
 default, never follows a symlink out of the root, survives symlink loops, and bounds depth
-and file count. A file is typed by extension and, where the extension does not settle it,
-by its magic bytes. Nothing is read eagerly: ``stat`` and the first bytes are fetched on
-demand and cached, so a 20,000-file source tree costs one ``scandir`` per folder.
+and file count. As in git, ``.gitignore`` never hides a file git tracks (a file added with
+``git add -f`` under an ignored name ships like any other); ``.aigateignore`` and extra
+patterns still apply to it. An ignore file is read only when it is a regular file (a symlink,
+as in git, or a FIFO is recorded as a skip and not applied). A file is typed by extension
+and, where the extension does not settle it, by its magic bytes. Nothing is read eagerly:
+``stat`` and the first bytes are fetched on demand and cached, so a 20,000-file source tree
+costs one ``scandir`` per folder (and, in a git work tree, one ``git ls-files``).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat as stat_mod
-from collections.abc import Iterator, Sequence
+import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
+from gate.discover.history import git_env
 from gate.errors import InputError
 from gate.model import Skipped
 
@@ -41,6 +48,8 @@ DEFAULT_SKIP_DIRS = frozenset(
 """Folders no release is built from; ``--no-default-excludes`` reads them too."""
 
 IGNORE_FILES = (".gitignore", ".aigateignore")
+GIT_IGNORE = ".gitignore"
+"""The ignore file whose rules do not apply to files git tracks."""
 
 # Extensions that are text for sure: never sniffed for weight magic.
 _TEXT_SUFFIXES = frozenset(
@@ -58,6 +67,8 @@ WEIGHT_SUFFIXES = frozenset(
 )
 
 _HEAD_BYTES = 64
+MAX_IGNORE_FILE = 4 << 20
+"""Bytes of one ignore file (real ones hold at most a few thousand lines)."""
 
 
 def sniff(head: bytes, name: str = "") -> str | None:
@@ -195,15 +206,84 @@ class WalkOptions:
 class _Spec:
     base: str  # POSIX dir relative to root, "" for the root
     spec: pathspec.GitIgnoreSpec
+    git: bool = False  # from a .gitignore: silent on files git tracks
+
+
+@dataclass(frozen=True, slots=True)
+class _Tracked:
+    """What git tracks under the root: files, and every folder that holds one."""
+
+    files: frozenset[str]
+    folders: frozenset[str]
+
+    @classmethod
+    def of(cls, paths: Sequence[str]) -> _Tracked:
+        folders: set[str] = set()
+        for path in paths:
+            cut = path.rfind("/")
+            while cut > 0:
+                folder = path[:cut]
+                if folder in folders:
+                    break  # its parents are in already
+                folders.add(folder)
+                cut = path.rfind("/", 0, cut)
+        return cls(frozenset(paths), frozenset(folders))
+
+
+def _in_work_tree(root: Path) -> bool:
+    return any((p / ".git").exists() for p in (root, *root.parents))
+
+
+def tracked_files(root: Path) -> tuple[_Tracked | None, str | None]:
+    """The files git tracks under ``root`` (relative POSIX paths), or None and why not.
+
+    One ``git ls-files -z`` run in aigate's scrubbed git environment, only when ``root`` is
+    inside a work tree. The reason is None when there is simply no work tree (plain ignore
+    semantics are then git's own); otherwise it says why git could not be asked.
+    """
+    if not _in_work_tree(root):
+        return None, None
+    git = shutil.which("git")
+    if git is None:
+        return None, "git is not installed"
+    try:
+        done = subprocess.run(
+            # core.fsmonitor names a program a repository could make git run: never.
+            [git, "-c", "core.fsmonitor=false", "ls-files", "-z", "--cached"],
+            cwd=root,
+            env=git_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        return None, f"git could not run: {exc.strerror}"
+    if done.returncode != 0:
+        message = os.fsdecode(done.stderr).strip().splitlines()
+        first = message[0] if message else f"exit status {done.returncode}"
+        lowered = first.lower()
+        if "not a git repository" in lowered or "must be run in a work tree" in lowered:
+            return None, None
+        return None, f"git ls-files failed: {first}"
+    paths = [os.fsdecode(p) for p in done.stdout.split(b"\0") if p]
+    return _Tracked.of(paths), None
 
 
 class Tree:
     """A walked tree: its files (sorted), and what was skipped and why."""
 
-    def __init__(self, root: Path, files: Sequence[TreeFile], skipped: Sequence[Skipped]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        files: Sequence[TreeFile],
+        skipped: Sequence[Skipped],
+        notes: Sequence[str] = (),
+    ) -> None:
         self.root = root
         self.files: tuple[TreeFile, ...] = tuple(files)
         self.skipped: list[Skipped] = list(skipped)
+        self.notes: list[str] = list(notes)
+        """Sentences about how the tree was walked (for the inventory's notes)."""
         self._by_rel = {f.rel: f for f in self.files}
 
     def get(self, rel: str) -> TreeFile | None:
@@ -213,12 +293,6 @@ class Tree:
     def skip(self, path: str, reason: str) -> None:
         """Record that a file could not be read (it shows in the inventory)."""
         self.skipped.append(Skipped(path, reason))
-
-    @property
-    def is_git_checkout(self) -> bool:
-        """True when the root is (inside) a git work tree."""
-        probe = self.root if self.root.is_dir() else self.root.parent
-        return any((p / ".git").exists() for p in (probe, *probe.parents))
 
     @classmethod
     def walk(cls, root: Path, options: WalkOptions | None = None) -> Tree:
@@ -250,18 +324,29 @@ class _Walker:
         self.base_specs: list[_Spec] = (
             [_Spec("", pathspec.GitIgnoreSpec.from_lines(base_lines))] if base_lines else []
         )
+        self.notes: list[str] = []
+        self.tracked: _Tracked | None = None
 
     def run(self) -> Tree:
         root_stat = self.root.stat()
         self.seen_dirs.add((root_stat.st_dev, root_stat.st_ino))
-        self._walk_dir(self.root, "", self.base_specs, 0)
+        self.tracked, problem = tracked_files(self.root)
+        if problem:
+            self.notes.append(
+                f"walk: {problem}, so .gitignore rules were applied to every file: a file git"
+                " tracks under an ignored name (added with `git add -f`) was not read"
+            )
+        self._walk_dir(self.root, "", self.base_specs, 0, pruned=False)
         self.files.sort(key=lambda f: f.rel)
         self.skipped.sort(key=lambda s: s.path)
-        return Tree(self.root, self.files, self.skipped)
+        return Tree(self.root, self.files, self.skipped, self.notes)
 
-    def _ignored(self, rel: str, is_dir: bool, specs: list[_Spec]) -> bool:
-        # The deepest ignore file with an opinion wins, as in git.
+    def _ignored(self, rel: str, is_dir: bool, specs: list[_Spec], tracked: bool = False) -> bool:
+        # The deepest ignore file with an opinion wins, as in git; .gitignore files have
+        # none on what git tracks.
         for spec in reversed(specs):
+            if tracked and spec.git:
+                continue
             sub = rel[len(spec.base) + 1 :] if spec.base else rel
             result = spec.spec.check_file(sub + "/" if is_dir else sub)
             if result.include is not None:
@@ -273,17 +358,68 @@ class _Walker:
         for ignore_name in IGNORE_FILES:
             if ignore_name not in names:
                 continue
-            ignore_file = dir_path / ignore_name
+            where = f"{rel}/{ignore_name}" if rel else ignore_name
+            lines = self._read_ignore_file(dir_path / ignore_name, where)
+            if lines is None:
+                continue
             try:
-                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                found.append(_Spec(rel, pathspec.GitIgnoreSpec.from_lines(lines)))
-            except (OSError, ValueError) as exc:
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            except ValueError as exc:
                 # A broken ignore file must not widen or narrow the scan silently.
-                where = f"{rel}/{ignore_name}" if rel else ignore_name
                 raise InputError(where, f"cannot use ignore file: {exc}") from exc
+            found.append(_Spec(rel, spec, git=ignore_name == GIT_IGNORE))
         return found
 
-    def _walk_dir(self, dir_path: Path, rel: str, specs: list[_Spec], depth: int) -> None:
+    def _read_ignore_file(self, path: Path, where: str) -> list[str] | None:
+        """The lines of an ignore file, or None when it is not one (recorded as a skip).
+
+        Only a regular file is an ignore file. As git does, a symlinked one is not followed
+        (it could name ``/dev/zero`` or a file outside the root), and neither a FIFO nor a
+        device is opened for reading (one would block the walk, the other never end). Not
+        applying such a file makes the scan wider, never narrower, and the skip says so. A
+        regular ignore file that cannot be read, or is too large to be one, is an error:
+        the walk cannot honour what it asks.
+        """
+        try:
+            st = os.lstat(path)
+        except OSError as exc:
+            raise InputError(where, f"cannot use ignore file: {exc.strerror}") from exc
+        if not stat_mod.S_ISREG(st.st_mode):
+            kind = _file_kind(st.st_mode)
+            self.skipped.append(
+                Skipped(
+                    where,
+                    f"ignore file is {kind}: only a regular file is read, so its"
+                    " patterns were not applied",
+                )
+            )
+            return None
+        try:
+            # O_NOFOLLOW and O_NONBLOCK: the file must still be the regular file lstat saw
+            # when it is opened (a swap to a symlink or a FIFO fails instead of hanging).
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError as exc:
+            raise InputError(where, f"cannot use ignore file: {exc.strerror}") from exc
+        with os.fdopen(fd, "rb") as fh:
+            if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError(where, "cannot use ignore file: it changed while being read")
+            try:
+                data = fh.read(MAX_IGNORE_FILE + 1)
+            except OSError as exc:
+                raise InputError(where, f"cannot use ignore file: {exc.strerror}") from exc
+        if len(data) > MAX_IGNORE_FILE:
+            raise InputError(
+                where,
+                f"ignore file is larger than {MAX_IGNORE_FILE} bytes: too large to be a list of"
+                " patterns",
+                hint="shorten it, or exclude its folder with --exclude",
+            )
+        return data.decode("utf-8", errors="replace").splitlines()
+
+    def _walk_dir(
+        self, dir_path: Path, rel: str, specs: list[_Spec], depth: int, *, pruned: bool
+    ) -> None:
+        """Walk a folder; ``pruned`` when .gitignore ignores it and only tracked files count."""
         if depth > self.opts.max_depth:
             self.skipped.append(Skipped(rel, f"deeper than {self.opts.max_depth} folders"))
             return
@@ -295,6 +431,7 @@ class _Walker:
             return
         names = {e.name for e in entries}
         local_specs = specs + self._load_specs(dir_path, rel, names)
+        tracked = self.tracked
         for entry in entries:
             if self.truncated:
                 return
@@ -308,7 +445,16 @@ class _Walker:
                 continue
             if is_dir and self.opts.default_excludes and entry.name in DEFAULT_SKIP_DIRS:
                 continue
-            if self._ignored(child_rel, is_dir, local_specs):
+            held = tracked is not None and (
+                child_rel in tracked.folders if is_dir else child_rel in tracked.files
+            )
+            child_pruned = False
+            if held:
+                if self._ignored(child_rel, is_dir, local_specs, tracked=True):
+                    continue
+                # An ignored folder is entered for its tracked files only, as git sees it.
+                child_pruned = is_dir and (pruned or self._ignored(child_rel, True, local_specs))
+            elif pruned or self._ignored(child_rel, is_dir, local_specs):
                 continue
             if is_link:
                 problem = self._link_problem(Path(entry.path))
@@ -326,7 +472,9 @@ class _Walker:
                     self.skipped.append(Skipped(child_rel, "symlink loop or repeated folder"))
                     continue
                 self.seen_dirs.add(key)
-                self._walk_dir(Path(entry.path), child_rel, local_specs, depth + 1)
+                self._walk_dir(
+                    Path(entry.path), child_rel, local_specs, depth + 1, pruned=child_pruned
+                )
             elif is_file:
                 if len(self.files) >= self.opts.max_files:
                     self.truncated = True
@@ -350,7 +498,15 @@ class _Walker:
         return None
 
 
-def iter_files(tree: Tree, suffixes: Sequence[str]) -> Iterator[TreeFile]:
-    """The tree's files whose lower-cased extension is one of ``suffixes``."""
-    wanted = frozenset(suffixes)
-    return (f for f in tree.files if f.suffix in wanted)
+def _file_kind(mode: int) -> str:
+    if stat_mod.S_ISLNK(mode):
+        return "a symlink"
+    if stat_mod.S_ISDIR(mode):
+        return "a folder"
+    if stat_mod.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat_mod.S_ISSOCK(mode):
+        return "a socket"
+    if stat_mod.S_ISCHR(mode) or stat_mod.S_ISBLK(mode):
+        return "a device"
+    return "a special file"

@@ -194,7 +194,8 @@ def _evidence(tf: TreeFile, header: Header, digest: hashing.FileDigest) -> Evide
         source=NAME,
         kind=EvidenceKind.WEIGHT_FILE,
         identity=identity.file_digest(digest.sha256),
-        role=Role.EMBEDDED_WEIGHTS,
+        # A software package is reported only for a risky pickle inside: it is no model.
+        role=Role.SDK if header.format == "package" else Role.EMBEDDED_WEIGHTS,
         as_written=tf.rel,
         location=Location(tf.rel),
         confidence=Confidence.HIGH,

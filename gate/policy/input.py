@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,19 +17,16 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from gate import facts
 from gate.errors import PolicyError
 from gate.model import (
-    Ancestor,
     Component,
     Evidence,
     Inventory,
     Licence,
     LicenceCategory,
     Location,
-    Party,
-    Provenance,
     Risk,
-    ServedBy,
     WeightFile,
 )
 from gate.policy.locate import policies_dir
@@ -53,45 +50,6 @@ class InputContext:
     """CI system (``github-actions``), or None for a local run."""
 
 
-def _sources(prov: Sequence[Provenance]) -> list[dict[str, str]]:
-    return [{"source": p.source.value, "detail": p.detail} for p in prov]
-
-
-def _party(party: Party | None) -> dict[str, Any] | None:
-    if party is None:
-        return None
-    return {
-        "name": party.name,
-        "country": party.country,
-        "parent": party.parent,
-        "parent_country": party.parent_country,
-        "entity_listed": party.entity_listed,
-        "sources": _sources(party.provenance),
-    }
-
-
-def _served_by(served: ServedBy | None) -> dict[str, Any] | None:
-    if served is None:
-        return None
-    return {
-        "host": served.host,
-        "operator": served.operator,
-        "country": served.country,
-        "sources": _sources(served.provenance),
-    }
-
-
-def _ancestor(anc: Ancestor) -> dict[str, Any]:
-    return {
-        "id": anc.id,
-        "name": anc.name,
-        "relation": anc.relation,
-        "depth": anc.depth,
-        "publisher": _party(anc.publisher),
-        "sources": _sources(anc.provenance),
-    }
-
-
 @cache
 def _choices(expression: str) -> tuple[tuple[tuple[str, str, str, bool], ...], ...]:
     """The expression as OR-of-ANDs, cached: many components share one licence."""
@@ -105,23 +63,17 @@ def _choices(expression: str) -> tuple[tuple[tuple[str, str, str, bool], ...], .
 
 
 def _licence(licence: Licence | None) -> dict[str, Any] | None:
-    if licence is None:
+    out = facts.licence(licence)
+    if licence is None or out is None:
         return None
     choices = _choices(licence.expression)
-    known = licence.category is not LicenceCategory.UNKNOWN and all(
+    out["known"] = licence.category is not LicenceCategory.UNKNOWN and all(
         t[3] for choice in choices for t in choice
     )
-    return {
-        "expression": licence.expression,
-        "name": licence.name,
-        "category": licence.category.value,
-        "obligations": list(licence.obligations),
-        "known": known,
-        "choices": [
-            [{"key": k, "spdx": s, "category": c} for k, s, c, _ in choice] for choice in choices
-        ],
-        "sources": _sources(licence.provenance),
-    }
+    out["choices"] = [
+        [{"key": k, "spdx": s, "category": c} for k, s, c, _ in choice] for choice in choices
+    ]
+    return out
 
 
 def _location(loc: Location | None) -> dict[str, Any] | None:
@@ -172,9 +124,9 @@ def component_input(comp: Component) -> dict[str, Any]:
         "version": comp.version,
         "purl": comp.purl,
         "pinned": comp.pinned,
-        "publisher": _party(comp.publisher),
-        "served_by": _served_by(comp.served_by),
-        "lineage": [_ancestor(a) for a in comp.lineage],
+        "publisher": facts.party(comp.publisher),
+        "served_by": facts.served_by(comp.served_by),
+        "lineage": [facts.ancestor(a) for a in comp.lineage],
         "licence": _licence(comp.licence),
         "hashes": [{"alg": h.alg, "value": h.value} for h in comp.hashes],
         "files": [_file(f) for f in comp.files],

@@ -28,7 +28,9 @@ from gate.policy.locate import policies_dir
 from gate.policy.yamlfile import YamlDoc, load_yaml, validate
 from gate.resolve import licences
 
-SHIPPED_AREAS = ("jurisdiction", "entity_list", "licence", "integrity")
+SHIPPED_AREAS = ("jurisdiction", "entity_list", "licence", "integrity", "assistants")
+COUNTRY_AREAS = ("jurisdiction", "assistants")
+"""Areas whose ``country_lists`` and ``countries`` are resolved into ``countries``."""
 DEFAULT_PACK = "default"
 MODES = ("enforce", "warn", "off")
 
@@ -325,23 +327,73 @@ def _load_pack(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
 
 def _finish_params(ps: PolicySet) -> None:
     """Resolve list references and spellings so that rules compare like with like."""
+    for area in COUNTRY_AREAS:
+        if area in ps.params:
+            _resolve_countries(ps, area)
+    lic = ps.params.get("licence", {})
+    lic["allow"] = sorted({licences.term(str(k)).key for k in lic.get("allow", [])})
+    assistants = ps.params.get("assistants", {})
+    for i, pattern in enumerate(assistants.get("protected_paths", [])):
+        problem = glob_problem(pattern)
+        if problem:
+            raise _param_error(
+                ps,
+                ("params", "assistants", "protected_paths"),
+                f"protected_paths[{i}] {pattern!r}: {problem}",
+            )
+
+
+def _resolve_countries(ps: PolicySet, area: str) -> None:
+    """``country_lists`` ids plus ``countries`` → the sorted codes Rego compares with."""
     lists = ps.regulatory.get("country_lists", {})
-    jur = ps.params.get("jurisdiction", {})
-    extra = sorted(jur.get("countries", []))
+    params = ps.params[area]
+    extra = sorted(params.get("countries", []))
     countries = set(extra)
-    for list_id in jur.get("country_lists", []):
+    for list_id in params.get("country_lists", []):
         if list_id not in lists:
             raise _param_error(
                 ps,
-                ("params", "jurisdiction", "country_lists"),
+                ("params", area, "country_lists"),
                 f"unknown country list {list_id!r} (known: {', '.join(sorted(lists))})",
             )
         countries.update(lists[list_id]["countries"])
-    jur["countries"] = sorted(countries)
-    jur["lists"] = list(jur.get("country_lists", [])) + ([", ".join(extra)] if extra else [])
-    jur["lists_text"] = "; ".join(jur["lists"]) or "none"
-    lic = ps.params.get("licence", {})
-    lic["allow"] = sorted({licences.term(str(k)).key for k in lic.get("allow", [])})
+    params["countries"] = sorted(countries)
+    params["lists"] = list(params.get("country_lists", [])) + ([", ".join(extra)] if extra else [])
+    params["lists_text"] = "; ".join(params["lists"]) or "none"
+
+
+def glob_problem(pattern: object) -> str | None:
+    """Why a protected_paths glob cannot be used, or None.
+
+    Rego's glob.match answers ``false`` for a malformed pattern, which would protect
+    nothing without a word: such patterns are refused here, where the pack is named.
+    """
+    if not isinstance(pattern, str) or not pattern.strip("/"):
+        return "a glob must be a non-empty path pattern"
+    if pattern.startswith("!"):
+        return "negations ('!') are not supported: list the paths to protect"
+    if pattern.startswith("./") or "/../" in f"/{pattern}/":
+        return "write it relative to the scanned folder (e.g. src/crypto/**)"
+    if "\\" in pattern:
+        return "use '/' between folders (backslash escapes are not supported)"
+    if "[]" in pattern or "[!]" in pattern:
+        return "empty character class '[]'"
+    depth = {"[": 0, "{": 0}
+    closing = {"]": "[", "}": "{"}
+    for ch in pattern:
+        if ch in depth:
+            depth[ch] += 1
+        elif ch in closing:
+            depth[closing[ch]] -= 1
+            if depth[closing[ch]] < 0:
+                return f"unbalanced {ch!r}"
+        elif ch == "," and not depth["{"]:
+            # The rules join every pattern into one `{a,b}` glob: a bare comma would split it.
+            return "a ',' outside '{…}' is not supported"
+    unclosed = [ch for ch, n in depth.items() if n]
+    if unclosed:
+        return f"unbalanced {unclosed[0]!r}"
+    return None
 
 
 def _param_error(ps: PolicySet, where: tuple[str, ...], problem: str) -> PolicyError:

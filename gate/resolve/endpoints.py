@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -24,13 +25,18 @@ class Endpoint:
     source: str
     region_from: str | None = None
     """A regular expression whose first group is the cloud region a matching host names."""
+    cloud: str | None = None
+    """The cloud whose region ids the host uses (``aws``, ``gcp``, ``azure``, ``alibaba``)."""
+    region: str | None = None
+    """The one region a fixed host is served from (``dashscope-intl`` → ``ap-southeast-1``)."""
 
     def region_of(self, url_or_host: str) -> str | None:
-        """The cloud region this host names (``eu-west-1``), when the endpoint has regions."""
-        if not self.region_from:
-            return None
-        match = re.search(self.region_from, host_of(url_or_host))
-        return match.group(1) if match else None
+        """The cloud region this host names (``eu-west-1``), or the endpoint's fixed region."""
+        if self.region_from:
+            match = re.search(self.region_from, host_of(url_or_host))
+            if match:
+                return match.group(1)
+        return self.region
 
 
 def _load() -> dict[str, object]:
@@ -52,15 +58,58 @@ def endpoints() -> tuple[Endpoint, ...]:
             country=row.get("country"),
             source=str(row.get("source", "")),
             region_from=row.get("region_from"),
+            cloud=row.get("cloud"),
+            region=row.get("region"),
         )
         for row in rows
     )
 
 
 @cache
+def _regions_doc() -> dict[str, object]:
+    text = resources.files("gate.resolve").joinpath("data/regions.yaml").read_text("utf-8")
+    doc: dict[str, object] = yaml.safe_load(text)
+    return doc
+
+
+@cache
+def _regions() -> dict[str, dict[str, str]]:
+    doc: dict[str, Any] = dict(_regions_doc())
+    return {
+        str(cloud): {str(k): str(v) for k, v in (entry.get("regions") or {}).items()}
+        for cloud, entry in doc["clouds"].items()
+    }
+
+
+def clouds() -> frozenset[str]:
+    """The clouds whose region ids ``data/regions.yaml`` places."""
+    return frozenset(_regions())
+
+
+def region_country(cloud: str | None, region: str | None) -> str | None:
+    """The country a cloud region's data centres stand in (``aws``, ``ap-east-1`` → HK)."""
+    if not cloud or not region:
+        return None
+    return _regions().get(cloud, {}).get(region.lower())
+
+
+def regions_version() -> str:
+    """The region table's version (its date)."""
+    return str(_regions_doc().get("version", ""))
+
+
+@cache
 def aggregators() -> frozenset[str]:
     """Provider keys that serve other makers' models (their key never names the maker)."""
     rows = _load().get("aggregators") or []
+    assert isinstance(rows, list)
+    return frozenset(str(p) for p in rows)
+
+
+@cache
+def deployment_named() -> frozenset[str]:
+    """Provider keys whose model ids are user-chosen deployment names (Azure OpenAI)."""
+    rows = _load().get("deployment_names") or []
     assert isinstance(rows, list)
     return frozenset(str(p) for p in rows)
 
@@ -96,9 +145,3 @@ def lookup(url_or_host: str) -> Endpoint | None:
         if "*" in ep.host and fnmatch.fnmatchcase(host, ep.host):
             return ep
     return None
-
-
-def provider_for_host(url_or_host: str) -> str | None:
-    """The provider key (``alibaba``, ``deepseek``, ...) of a URL or host, if known."""
-    ep = lookup(url_or_host)
-    return ep.provider if ep else None

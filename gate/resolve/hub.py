@@ -147,11 +147,6 @@ class HubCache:
             observer.warn(f"Hub cache {path} is not usable ({exc}); it is ignored")
             self._db = None
 
-    @property
-    def usable(self) -> bool:
-        """The cache file exists and could be opened."""
-        return self._db is not None
-
     def get(self, key: str) -> tuple[int, str, float] | None:
         """(status, body, fetched-at) for a key, or None."""
         if self._db is None:
@@ -343,11 +338,6 @@ class Hub:
     def files_with_sha256(self, sha256: str) -> list[tuple[str, str, str]]:
         """Hub files already seen (in the cache) whose LFS content has this SHA-256."""
         return self.cache.files_with_sha256(sha256) if self.cache is not None else []
-
-    @property
-    def cache_used(self) -> bool:
-        """A cache file is open."""
-        return self.cache is not None and self.cache.usable
 
     def close(self) -> None:
         """Close the cache and the session."""

@@ -57,6 +57,16 @@ class LicenceTerm:
     category: LicenceCategory
     obligations: tuple[str, ...] = ()
     known: bool = True
+    exception: str | None = None
+    """The SPDX exception of ``<licence> WITH <exception>`` (``Classpath-exception-2.0``);
+    ``key`` and ``spdx`` then spell the whole term (``gpl-2.0 WITH classpath-exception-2.0``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Exception:
+    id: str
+    name: str
+    categories: dict[str, LicenceCategory]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,7 @@ class _Catalogue:
     links: tuple[tuple[str, LicenceTerm], ...]
     generic: frozenset[str]
     version: str
+    exceptions: dict[str, _Exception]
 
 
 _SEPARATORS = re.compile(r"[\s_]+")
@@ -104,11 +115,22 @@ def catalogue() -> _Catalogue:
         links.extend((_link_key(str(pattern)), term) for pattern in row.get("links", ()))
         if row.get("generic"):
             generic.add(term.key)
+    exceptions = {
+        alias_key(str(row["id"])): _Exception(
+            id=str(row["id"]),
+            name=str(row.get("name", row["id"])),
+            categories={
+                str(k).lower(): LicenceCategory(v) for k, v in (row.get("category") or {}).items()
+            },
+        )
+        for row in doc.get("exceptions") or ()
+    }
     return _Catalogue(
         by_alias=by_alias,
         links=tuple(links),
         generic=frozenset(generic),
         version=str(doc.get("version", "")),
+        exceptions=exceptions,
     )
 
 
@@ -157,9 +179,33 @@ def dnf(expression: str) -> list[list[LicenceTerm]]:
     return _dnf(parsed)
 
 
+def with_exception(base: LicenceTerm, exception: str) -> LicenceTerm:
+    """``<base> WITH <exception>`` as one term: the exception kept in key, SPDX text and name.
+
+    The category is the base's unless the catalogue knows the exception changes it
+    (``GPL-2.0 WITH Classpath-exception-2.0`` is weak copyleft); obligations are the base's.
+    """
+    known = catalogue().exceptions.get(alias_key(exception))
+    spelled = known.id if known is not None else exception.strip()
+    category = base.category
+    if known is not None:
+        category = known.categories.get(base.key, category)
+    name = f"{base.name} with {known.name if known is not None else spelled}"
+    return LicenceTerm(
+        key=f"{base.key} WITH {spelled.lower()}",
+        spdx=f"{base.spdx} WITH {spelled}",
+        name=name,
+        category=category,
+        obligations=base.obligations,
+        known=base.known,
+        exception=spelled,
+    )
+
+
 def _dnf(node: Any) -> list[list[LicenceTerm]]:
     if isinstance(node, LicenseWithExceptionSymbol):
-        return [[term(str(node.license_symbol.key))]]
+        base = term(str(node.license_symbol.key))
+        return [[with_exception(base, str(node.exception_symbol.key))]]
     if isinstance(node, LicenseSymbol):
         return [[term(str(node.key))]]
     if isinstance(node, OR):

@@ -17,7 +17,7 @@ from typing import Any
 from gate import identity
 from gate.model import Ancestor, ComponentId, FactSource, Party, Provenance, WeightFile
 from gate.resolve.hub import Hub
-from gate.resolve.registry import Family, Registry
+from gate.resolve.registry import Family, Publisher, Registry
 
 MAX_DEPTH = 6
 MAX_ANCESTORS = 32
@@ -176,23 +176,42 @@ def name_heuristics(registry: Registry, org: str | None, name: str) -> list[Pare
     for start, end, fam in registry.families_in(name):
         if any(start < c_end and end > c_start for c_start, c_end in covered):
             continue
-        if fam.publisher == self_pub or fam.publisher in makers:
+        if fam.publisher in makers or (owner is not None and _own_family(registry, owner, fam)):
             continue
         makers.add(fam.publisher)
         covered.append((start, end))
         detail = (
             f"name rule 'family in name': {name!r} contains {name[start:end]!r} "
-            f"(family {fam.family}, {fam.origin} pattern {fam.pattern!r})"
+            f"(family {fam.family}, {fam.origin} pattern {fam.pattern!r}); the name does not "
+            "say how the weights were made, so the relation is unknown"
         )
+        # A family is not a model: how this one was made from it (fine-tune, distill, or
+        # merely named after it) is not in the name, so the link never claims a relation.
         links.append(
             ParentLink(
                 f"{fam.family} family",
-                _relation_for(name, start),
+                "unknown",
                 Provenance(FactSource.HEURISTIC, detail),
                 family=fam,
             )
         )
     return links
+
+
+def _own_family(registry: Registry, owner: Publisher, fam: Family) -> bool:
+    """The family is the repo owner's own: the same publisher, an affiliate the registry
+    names (THUDM's ChatGLM is Zhipu's GLM), or a sibling under the same parent (thenlper's gte
+    is Alibaba's)."""
+    if owner.redistributor:
+        return False
+    if fam.publisher == owner.id or fam.publisher in owner.affiliates:
+        return True
+    maker = registry.publisher(fam.publisher)
+    if maker is None:
+        return False
+    if owner.id in maker.affiliates:
+        return True
+    return bool(owner.parent and maker.parent and owner.parent == maker.parent)
 
 
 def gguf_links(files: Sequence[WeightFile]) -> list[ParentLink]:

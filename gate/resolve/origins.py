@@ -9,7 +9,7 @@ What no source states stays unknown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ _BEDROCK_REGION = re.compile(r"^(?:us|eu|apac|global|us-gov|jp|au|ca)\.")
 _PATH_PREFIX = re.compile(r"^(?:models/|@cf/|@hf/|accounts/[^/]+/models/)")
 _VERTEX = re.compile(r"^(?:projects/[^/]+/locations/[^/]+/)?publishers/([^/]+)/models/(.+)$")
 _LOCAL_PROVIDERS = frozenset({"local", "ollama-local"})
+SERVED_BY_UNKNOWN = "served_by_unknown"
+"""Component property: why a hosted call's endpoint is unknown (``[{source, detail}]``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,27 @@ class _Context:
 
 def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
     """The inventory with every component's origins filled in, and how they were learned."""
+    return _resolve_all(inventory, options, None)
+
+
+def resolve_foreign(
+    inventory: Inventory, foreign: Collection[str], options: ResolveOptions
+) -> Inventory:
+    """Fill in what the components of another tool's BOM leave out, keeping what it states.
+
+    A foreign component is resolved from its identity and endpoints like a scanned one; a
+    fact the BOM states (a manufacturer with a country, a licence, pedigree ancestors) is kept
+    with the BOM as its source, and resolution adds what it lacks. Every other component
+    (aigate's own, read back losslessly) is left exactly as the BOM states it.
+    """
+    if not foreign:
+        return inventory
+    return _resolve_all(inventory, options, frozenset(foreign))
+
+
+def _resolve_all(
+    inventory: Inventory, options: ResolveOptions, only: frozenset[str] | None
+) -> Inventory:
     registry = load(options.registry_files)
     hub = Hub(
         online=options.online,
@@ -78,7 +101,12 @@ def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
         options.observer.stage("origins", len(inventory.components))
         components = []
         for comp in inventory.components:
-            components.append(resolve_component(comp, ctx))
+            if only is None:
+                components.append(resolve_component(comp, ctx))
+            elif comp.id in only:
+                components.append(_fill_stated(comp, ctx))
+            else:
+                components.append(comp)
             options.observer.advance()
         options.observer.done()
     finally:
@@ -88,6 +116,12 @@ def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
         if options.online
         else "offline: facts not in the registry or the Hub cache stay unknown"
     )
+    if only is not None:
+        note = (
+            f"origins: {len(only)} component(s) of a BOM made by another tool resolved with "
+            f"{registry.describe()}; facts the BOM states are kept; {mode}"
+        )
+        return replace(inventory, components=tuple(components), notes=(*inventory.notes, note))
     note = f"origins: {registry.describe()}; {mode}"
     props = dict(inventory.properties)
     props["origins"] = {
@@ -102,6 +136,40 @@ def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
         notes=(*(n for n in inventory.notes if not n.startswith("origins: ")), note),
         properties=props,
     )
+
+
+def _fill_stated(comp: Component, ctx: _Context) -> Component:
+    stated = comp.publisher
+    probe = comp if stated is not None and stated.country else replace(comp, publisher=None)
+    resolved = resolve_component(probe, ctx)
+    publisher = resolved.publisher
+    if stated is not None and (stated.country or publisher is None):
+        publisher = stated  # what the BOM states stands when it is complete or all we have
+    elif stated is not None and publisher is not None:
+        named = Provenance(
+            FactSource.BOM, f"the BOM names the manufacturer {stated.name!r} without a country"
+        )
+        publisher = replace(publisher, provenance=(*publisher.provenance, named))
+    served_by = comp.served_by or resolved.served_by
+    provider = comp.properties.get("service_provider")
+    if (
+        served_by is not None
+        and served_by.country is None
+        and isinstance(provider, Mapping)
+        and isinstance(provider.get("country"), str)
+    ):
+        # The host is not in the registry, but the BOM says who provides the service.
+        said = Provenance(
+            FactSource.BOM, f"service provider {provider.get('name')!r} as the BOM states it"
+        )
+        served_by = replace(
+            served_by,
+            operator=served_by.operator or str(provider.get("name")),
+            country=str(provider["country"]),
+            provenance=(*served_by.provenance, said),
+        )
+    pinned = comp.pinned if comp.pinned is not None else identity.pinned(comp.id)
+    return replace(resolved, publisher=publisher, served_by=served_by, pinned=pinned)
 
 
 def resolve_component(comp: Component, ctx: _Context) -> Component:
@@ -319,7 +387,8 @@ def _resolve_api(comp: Component, ctx: _Context) -> Component:
     # An OpenAI-compatible client pointed elsewhere: the endpoint, not the SDK, says whose
     # models are served; an unknown host says nothing.
     serving = provider
-    if _hosts(comp):
+    found = call_endpoints(comp)
+    if found.written or found.unread:
         ep = ctx.registry.endpoint(served_by.host) if served_by is not None else None
         serving = ep.provider if ep is not None else ""
     maker = api_maker(provider, model, ctx.registry, fallback_provider=serving)
@@ -336,13 +405,21 @@ def _resolve_api(comp: Component, ctx: _Context) -> Component:
             for link in ctx.lineage.parents_of(maker.name)
             if link.family is None or link.family.publisher != own
         ]
-    return _with(
+    resolved = _with(
         comp,
         publisher=publisher,
         lineage=ctx.lineage.ancestors(comp.id, links) if links else comp.lineage,
         licence=_licence(comp, ctx, hub=None, known_repo=None),
         served_by=served_by,
     )
+    unknown = unread_endpoint_note(comp) if served_by is None else []
+    if unknown:
+        # ServedBy has no "unknown host" form (null means unknown, as the input schema says):
+        # why it is unknown is kept beside it, for explain and for policies.
+        props = dict(resolved.properties)
+        props[SERVED_BY_UNKNOWN] = unknown
+        resolved = replace(resolved, properties=props)
+    return resolved
 
 
 def _repo_behind_api_name(model: str, bare: str, registry: Registry) -> str | None:
@@ -409,6 +486,14 @@ def api_maker(
         pub = registry.publisher_for_provider(row.provider)
         if pub is not None:
             how = f"hosted model name {name!r} (api_models.yaml {row.pattern!r} → {row.provider})"
+            if provider.lower() in endpoints.deployment_named():
+                # Azure OpenAI's `model` is a deployment name the user chose: it usually
+                # echoes the model, but nothing makes it (`gpt-4o-eu`, `prod-chat`).
+                how = (
+                    f"{provider} deployment name {name!r}, chosen by the user, resembles the "
+                    f"hosted model name pattern {row.pattern!r} → {row.provider}"
+                )
+                return ApiMaker(pub, how, True, name)
             return ApiMaker(pub, how, False, name)
     families = registry.families_in(name)
     if families:
@@ -428,35 +513,100 @@ def api_maker(
     return ApiMaker(None, "", False, name)
 
 
-def _hosts(comp: Component) -> list[str]:
-    hosts: set[str] = set()
+# How discovery says a host was not written in the code but filled in from an SDK's default.
+_DEFAULT_HOST_SOURCES = frozenset({"sdk-default", "model-provider-default"})
+
+
+@dataclass(frozen=True, slots=True)
+class CallEndpoints:
+    """What the evidence says about where a hosted call goes."""
+
+    written: tuple[str, ...] = ()
+    """Hosts or URLs the code (or a BOM) names: base URLs, regional hosts."""
+    defaults: tuple[str, ...] = ()
+    """Hosts discovery filled in from the SDK's default (no endpoint in the code)."""
+    unread: tuple[str, ...] = ()
+    """Endpoints set in the code by an expression the scan cannot read, with where."""
+    region: str | None = None
+    """A cloud region the code names (``region_name="ap-east-1"``)."""
+
+
+def call_endpoints(comp: Component) -> CallEndpoints:
+    """Sort the component's endpoint evidence into written, default and unreadable."""
+    written: set[str] = set()
+    defaults: set[str] = set()
+    unread: set[str] = set()
+    regions: set[str] = set()
+    hosts_in_evidence = False
     for ev in comp.evidence:
-        for key in ("base_url", "host"):
-            value = ev.attributes.get(key)
-            if isinstance(value, str) and value.strip():
-                hosts.add(value.strip())
-    for key in ("endpoints", "hosts"):
-        value = comp.properties.get(key)
-        if isinstance(value, list):
-            hosts.update(str(v) for v in value if str(v).strip())
-    return sorted(hosts)
+        attrs = ev.attributes
+        base = _text(attrs.get("base_url"))
+        host = _text(attrs.get("host"))
+        explicit = bool(base) or (
+            bool(host) and attrs.get("host_source") not in _DEFAULT_HOST_SOURCES
+        )
+        if base:
+            written.add(base)
+        if host:
+            hosts_in_evidence = True
+            (written if explicit else defaults).add(host)
+        expr = _text(attrs.get("base_url_expr"))
+        if expr and not explicit:
+            unread.add(f"{expr} at {ev.location}")
+        region = _text(attrs.get("region"))
+        if region:
+            regions.add(region)
+    value = comp.properties.get("endpoints")
+    if isinstance(value, list):
+        written.update(str(v).strip() for v in value if str(v).strip())
+    value = comp.properties.get("hosts")
+    if isinstance(value, list) and not hosts_in_evidence:
+        # Read from a BOM without evidence attributes: the hosts it lists are all we know.
+        written.update(str(v).strip() for v in value if str(v).strip())
+    return CallEndpoints(
+        written=tuple(sorted(written)),
+        defaults=tuple(sorted(defaults - written)),
+        unread=tuple(sorted(unread)),
+        region=min(regions) if len(regions) == 1 else None,
+    )
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 def served_by_for(comp: Component, provider: str, registry: Registry) -> ServedBy | None:
-    """Where a hosted call goes: the host in the code, else the provider's default endpoint.
+    """Where a hosted call goes: the host in the code, else the SDK's default endpoint.
 
     Several hosts: a known remote endpoint is preferred over a local or unknown one, then the
     first in sorted order; every host stays listed in the component's ``hosts`` property.
+    When the code sets the endpoint by an expression aigate cannot read
+    (``OpenAI(base_url=os.environ["LLM_BASE_URL"])``), the SDK's default says nothing about
+    where the call goes: None (see :func:`unread_endpoint_note`). The SDK default applies only
+    when the code shows no endpoint at all, and is recorded as a heuristic.
     """
-    candidates = []
-    for raw in _hosts(comp):
-        ep = registry.endpoint(raw)
-        rank = 0 if ep is not None and ep.provider not in _LOCAL_PROVIDERS else 1
-        candidates.append((rank, raw, ep))
-    if candidates:
-        candidates.sort(key=lambda c: (c[0], c[1]))
-        _, raw, ep = candidates[0]
-        return _served_by(raw, ep, registry, "the host the code calls")
+    found = call_endpoints(comp)
+    if found.written:
+        served = _pick(found.written, registry, "the host the code calls", found.region)
+        if found.unread:
+            also = Provenance(
+                FactSource.CODE,
+                "another call sets the endpoint by an expression aigate cannot read ("
+                + "; ".join(found.unread)
+                + "): it may go elsewhere",
+            )
+            served = replace(served, provenance=(*served.provenance, also))
+        return served
+    if found.unread:
+        return None
+    if found.defaults:
+        return _pick(
+            found.defaults,
+            registry,
+            "the SDK's default endpoint (no base URL in the code)",
+            found.region,
+            heuristic=True,
+        )
     if provider in _LOCAL_PROVIDERS:
         return None
     ep = registry.default_endpoint(provider)
@@ -466,6 +616,8 @@ def served_by_for(comp: Component, provider: str, registry: Registry) -> ServedB
             ep,
             registry,
             f"default endpoint of provider {provider!r} (no base URL in the code)",
+            found.region,
+            heuristic=True,
         )
     for candidate in endpoints.endpoints():
         if candidate.provider == provider:
@@ -474,29 +626,84 @@ def served_by_for(comp: Component, provider: str, registry: Registry) -> ServedB
                 candidate,
                 registry,
                 f"provider {provider!r} (no base URL in the code; only the host pattern is known)",
+                found.region,
+                heuristic=True,
             )
     return None
 
 
-def _served_by(raw: str, ep: Endpoint | None, registry: Registry, how: str) -> ServedBy:
+def unread_endpoint_note(comp: Component) -> list[dict[str, str]]:
+    """Why a hosted call's serving host and country are unknown, as ``[{source, detail}]``."""
+    found = call_endpoints(comp)
+    if found.written or not found.unread:
+        return []
+    detail = (
+        "the endpoint is set by an expression aigate cannot read ("
+        + "; ".join(found.unread)
+        + "): serving host, operator and country unknown; the SDK's default host is not assumed"
+    )
+    return [{"source": FactSource.CODE.value, "detail": detail}]
+
+
+def _pick(
+    hosts: Sequence[str],
+    registry: Registry,
+    how: str,
+    region: str | None,
+    *,
+    heuristic: bool = False,
+) -> ServedBy:
+    candidates = []
+    for raw in hosts:
+        ep = registry.endpoint(raw)
+        rank = 0 if ep is not None and ep.provider not in _LOCAL_PROVIDERS else 1
+        candidates.append((rank, raw, ep))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    _, raw, ep = candidates[0]
+    return _served_by(raw, ep, registry, how, region, heuristic=heuristic)
+
+
+def _served_by(
+    raw: str,
+    ep: Endpoint | None,
+    registry: Registry,
+    how: str,
+    region_hint: str | None = None,
+    *,
+    heuristic: bool = False,
+) -> ServedBy:
     host = endpoints.host_of(raw) or raw
     if ep is None:
         return ServedBy(
             host=host,
             provenance=(
                 Provenance(
-                    FactSource.CODE, f"{how}: {host} is not in the registry; country unknown"
+                    FactSource.HEURISTIC if heuristic else FactSource.CODE,
+                    f"{how}: {host} is not in the registry; country unknown",
                 ),
             ),
         )
-    source = FactSource.USER_REGISTRY if registry.is_user_endpoint(ep) else FactSource.REGISTRY
+    if heuristic:
+        source = FactSource.HEURISTIC
+    elif registry.is_user_endpoint(ep):
+        source = FactSource.USER_REGISTRY
+    else:
+        source = FactSource.REGISTRY
     detail = f"{how}: endpoints.yaml {ep.host!r} ({registry.describe()}; {ep.source})"
+    if registry.is_user_endpoint(ep):
+        detail = f"{how}: user registry endpoint {ep.host!r} ({registry.describe()}; {ep.source})"
+    region = ep.region_of(host) or (region_hint if ep.cloud else None)
+    region_country = endpoints.region_country(ep.cloud, region)
+    if region and ep.cloud:
+        where = region_country or "country unknown"
+        detail += f"; region {region} ({ep.cloud}: {where}, regions.yaml)"
     return ServedBy(
         host=host,
         operator=ep.operator,
         country=ep.country,
         provenance=(Provenance(source, detail),),
-        region=ep.region_of(host),
+        region=region,
+        region_country=region_country,
     )
 
 
@@ -676,6 +883,30 @@ def _model_in_use(model: str, owner: str, ctx: _Context) -> list[Ancestor]:
     return [head, *rest]
 
 
+def _resolve_name(comp: Component, ctx: _Context) -> Component:
+    """A model another tool's BOM names without a purl or digest (``name:<group>/<name>``)."""
+    if comp.role not in (Role.EMBEDDED_WEIGHTS, Role.RUNTIME_MODEL, Role.HOSTED_API):
+        return comp
+    body = comp.id.split(":", 1)[1]
+    publisher: Party | None = None
+    if identity.is_hf_repo_id(body):
+        org = body.split("/", 1)[0]
+        pub = ctx.registry.publisher_for_org(org)
+        if pub is not None:
+            how = f"the BOM names {body!r} without a purl: read as the Hub org {org!r}"
+            publisher = ctx.registry.party(pub, how, heuristic=True)
+        links = _declared_links(comp, ctx) or ctx.lineage.parents_of(body, use_hub=False)
+    else:
+        publisher = ctx.lineage.publisher_for_name(body)
+        links = _declared_links(comp, ctx) or ctx.lineage.parents_of(body)
+    return _with(
+        comp,
+        publisher=publisher,
+        lineage=ctx.lineage.ancestors(comp.id, links),
+        licence=_licence(comp, ctx, hub=None, known_repo=None),
+    )
+
+
 def _resolve_other(comp: Component, ctx: _Context) -> Component:
     # SDK packages (pkg:) and foreign identities: no publisher country is needed or guessed.
     return comp
@@ -690,6 +921,7 @@ _HANDLERS = {
     "local": _resolve_local,
     "dataset": _resolve_dataset,
     "assistant": _resolve_assistant,
+    "name": _resolve_name,
 }
 
 
@@ -707,9 +939,11 @@ def identity_for_reference(text: str, registry: Registry) -> ComponentId | None:
     library name (``llama3.1``). None when the text names nothing aigate can place.
     """
     ref = text.strip()
-    if not ref:
+    if not ref or len(ref) > identity.MAX_LENGTH:
         return None
     lowered = ref.lower()
+    if lowered.startswith(("pkg:", *_SCHEMES)) and identity.problem(ref) is not None:
+        return None
     if lowered.startswith("pkg:"):
         return ComponentId(ref)
     if lowered.startswith(_SCHEMES):
@@ -799,5 +1033,7 @@ __all__ = [
     "model_identity",
     "resolve",
     "resolve_component",
+    "resolve_foreign",
     "served_by_for",
+    "unread_endpoint_note",
 ]

@@ -36,6 +36,10 @@ VERIFIED = frozenset({"verified", "partly", "unverified"})
 PUBLISHER_KINDS = frozenset({"organisation", "redistributor", "individual"})
 ASSISTANT_KINDS = frozenset({"vendor", "open-client"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_FAMILY_SEPARATORS = "-_./: "
+_NEXT_TOKEN = re.compile(r"^[-_./: ]+([A-Za-z0-9]+)")
+# A version or size token after a family name: 2, v3, r1, k2, m3, vl2, 7b, 8x7b, 1t.
+_VERSION_TOKEN = re.compile(r"^(?:v?\d[a-z0-9]*|[a-z]{1,2}\d[a-z0-9]*)$")
 _SECTIONS = (
     "publishers",
     "endpoints",
@@ -66,6 +70,9 @@ class Publisher:
     aliases: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
+    affiliates: tuple[str, ...] = ()
+    """Publisher ids whose model families are this one's own too (a spin-off, the same
+    company's other Hub org): their family names in its repos are not parents."""
     kind: str = "organisation"
     heuristic: bool = False
     """The mapping itself is a guess (e.g. a researcher's personal account)."""
@@ -334,6 +341,7 @@ def _publisher(row: _Located, check: _Checker, origin: str, user: bool) -> dict[
             "aliases",
             "providers",
             "families",
+            "affiliates",
             "kind",
             "confidence",
             "verified",
@@ -350,7 +358,7 @@ def _publisher(row: _Located, check: _Checker, origin: str, user: bool) -> dict[
     for key in ("country", "parent_country"):
         if key in row:
             fields[key] = check.country(row, key, what)
-    for key in ("hf_orgs", "modelscope_orgs", "aliases", "providers", "families"):
+    for key in ("hf_orgs", "modelscope_orgs", "aliases", "providers", "families", "affiliates"):
         if key in row:
             fields[key] = check.texts(row, key, what)
     if "kind" in row:
@@ -373,9 +381,12 @@ def _endpoint(row: _Located, check: _Checker, origin: str) -> Endpoint:
         row,
         what,
         ("host", "provider", "operator"),
-        ("country", "source", "region_from"),
+        ("country", "source", "region_from", "cloud", "region"),
     )
     check.regex(row, "region_from", what)
+    cloud = None
+    if "cloud" in row:
+        cloud = check.choice(row, "cloud", what, endpoints.clouds(), "")
     return Endpoint(
         host=str(row["host"]).lower(),
         provider=str(row["provider"]),
@@ -383,6 +394,8 @@ def _endpoint(row: _Located, check: _Checker, origin: str) -> Endpoint:
         country=check.country(row, "country", what),
         source=check.text(row, "source", what) or origin,
         region_from=check.text(row, "region_from", what),
+        cloud=cloud,
+        region=check.text(row, "region", what),
     )
 
 
@@ -524,7 +537,10 @@ def _read_sections(
         return f"{name}:{row.line}" if user else name
 
     for row in _rows(doc, "publishers", check):
-        parts.publishers.append(_publisher(row, check, origin(row), user))
+        fields = _publisher(row, check, origin(row), user)
+        parts.publishers.append(fields)
+        for other in fields.get("affiliates", ()):
+            parts.refs.append((other, f"publisher {fields['id']!r} affiliates", row, check.path))
     for row in _rows(doc, "endpoints", check):
         parts.endpoints.append(_endpoint(row, check, origin(row)))
     for row in _rows(doc, "api_models", check):
@@ -566,6 +582,7 @@ class _Shipped:
     entity_list: tuple[EntityListing, ...]
     country_lists: dict[str, tuple[str, ...]]
     regulatory_version: str
+    model_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -593,7 +610,9 @@ def _shipped() -> _Shipped:
         for k, v in regulatory["country_lists"].items()
     }
     versions["regulatory.yaml"] = str(regulatory.get("version", ""))
-    return _Shipped(parts, versions, listings, lists, str(regulatory.get("version", "")))
+    families = yaml.safe_load(_shipped_text("families.yaml"))
+    words = frozenset(str(w).lower() for w in families.get("model_words") or ())
+    return _Shipped(parts, versions, listings, lists, str(regulatory.get("version", "")), words)
 
 
 def read_user_file(path: Path) -> _Parts:
@@ -690,6 +709,7 @@ class Registry:
         self.families: tuple[Family, ...] = tuple(
             f for part in reversed(layers) for f in part.families
         )
+        self._model_words = shipped.model_words
         self._assistants = [a for part in reversed(layers) for a in part.assistants]
 
         for layer, path in zip(layers, ["", *self.user_files], strict=True):
@@ -715,7 +735,8 @@ class Registry:
     @property
     def version(self) -> str:
         """The shipped registry's version: the newest date among its data files."""
-        return max([*self.versions.values(), endpoints.version(), apimodels.version()], default="")
+        versions = [*self.versions.values(), endpoints.version(), endpoints.regions_version()]
+        return max([*versions, apimodels.version()], default="")
 
     def describe(self) -> str:
         """``registry 2026.11.26`` plus the user files, for notes and explanations."""
@@ -861,13 +882,40 @@ class Registry:
         return self._known_names
 
     def families_in(self, name: str) -> list[tuple[int, int, Family]]:
-        """Family names a model name mentions: (start, end, family), in order of position."""
+        """Family names a model name mentions: (start, end, family), in order of position.
+
+        A pattern counts only where the name around it looks like a model name (see
+        :meth:`model_shaped`): ``glmnet``, ``ernie-sentiment`` or ``ring-buffer`` name no model.
+        """
         found: list[tuple[int, int, Family]] = []
         for fam in self.families:
             for match in fam.regex.finditer(name):
-                found.append((match.start(), match.end(), fam))
+                if self.model_shaped(name, match.start(), match.end()):
+                    found.append((match.start(), match.end(), fam))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         return found
+
+    def model_shaped(self, name: str, start: int, end: int) -> bool:
+        """The family name at ``name[start:end]`` is used as a model name.
+
+        It must end at a token boundary (end of name, a separator, or a version digit:
+        ``glm4`` yes, ``glmnet`` no), and be followed by a version or size (``qwen2.5``,
+        ``-7b``, ``-v3``, ``-K2``, ``-m3``) or a model-variant word from ``families.yaml``
+        (``-instruct``, ``-coder``, ``-large``), unless the matched text is itself specific
+        (it holds a digit or a separator: ``gpt-oss``, ``nomic-embed``, ``flux.1``).
+        """
+        text, tail = name[start:end], name[end:]
+        if tail and not (tail[0] in _FAMILY_SEPARATORS or tail[0].isdigit()):
+            return False
+        if any(c.isdigit() or c in _FAMILY_SEPARATORS for c in text):
+            return True
+        if tail[:1].isdigit():
+            return True
+        token = _NEXT_TOKEN.match(tail)
+        if token is None:
+            return False
+        word = token.group(1).lower()
+        return bool(_VERSION_TOKEN.match(word)) or word in self._model_words
 
     def ollama(self, name: str) -> OllamaModel | None:
         """An Ollama library name (without tag), case-insensitive."""

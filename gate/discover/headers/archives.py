@@ -3,6 +3,12 @@
 The central directory's claims (entry count, size, offset) are checked before ``zipfile``
 reads it, so a forged directory costs nothing. Pickles inside are scanned for imports,
 never loaded; every member read is bounded.
+
+A software package (a wheel, an egg, a jar, ...: told by its suffix or its manifest) is not
+a model, whatever data files it ships: it becomes a component (format ``package``) only when
+a pickle inside it carries a risk, since whoever loads that pickle runs it. Any other zip is
+a model archive when its layout is a model format's (PyTorch, Keras v3, npz), its name is a
+checkpoint's, or it holds model files.
 """
 
 from __future__ import annotations
@@ -36,6 +42,19 @@ MAX_JSON_MEMBER: Final = 8 << 20
 MAX_ARRAYS: Final = 1024
 KEEP_MEMBERS: Final = 64
 
+_PACKAGE_SUFFIXES: Final = {
+    ".whl": "wheel",
+    ".egg": "egg",
+    ".jar": "jar",
+    ".war": "jar",
+    ".ear": "jar",
+    ".aar": "android",
+    ".apk": "android",
+    ".nupkg": "nuget",
+    ".vsix": "vsix",
+    ".xpi": "browser-extension",
+}
+_PACKAGE_PICKLES: Final = (".pkl", ".pickle")
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _WEIGHT_MEMBER_SUFFIXES: Final = (
@@ -123,10 +142,28 @@ def read(fh: BinaryIO, size: int, suffix: str) -> Header | None:
         return header
 
 
+def package_kind(names: list[str], suffix: str) -> str | None:
+    """The kind of software package a zip is (``wheel``, ``jar``...), or None."""
+    if suffix in _PACKAGE_SUFFIXES:
+        return _PACKAGE_SUFFIXES[suffix]
+    for name in names:
+        top, _, rest = name.partition("/")
+        if top.endswith(".dist-info") and rest in ("WHEEL", "RECORD"):
+            return "wheel"
+        if top == "EGG-INFO" and rest == "PKG-INFO":
+            return "egg"
+        if name == "META-INF/MANIFEST.MF":
+            return "jar"
+    return None
+
+
 def _classify(zf: zipfile.ZipFile, header: Header, suffix: str) -> Header | None:
     infos = zf.infolist()
     names = [i.filename for i in infos]
     header.metadata["members"] = len(names)
+    package = package_kind(names, suffix)
+    if package is not None:
+        return _package(zf, infos, header, package)
     pkls = [i for i in infos if i.filename.endswith(".pkl")]
     if any(i.filename.rsplit("/", 1)[-1] == "data.pkl" for i in pkls):
         header.format = "pytorch"
@@ -148,6 +185,21 @@ def _classify(zf: zipfile.ZipFile, header: Header, suffix: str) -> Header | None
     header.metadata["model_members"] = sorted(model_members)[:KEEP_MEMBERS]
     if pkls:
         _scan_pickles(zf, pkls, header)
+    return header
+
+
+def _package(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], header: Header, kind: str
+) -> Header | None:
+    """A package's pickles, scanned: the package is reported only if one carries a risk."""
+    pkls = [i for i in infos if i.filename.lower().endswith(_PACKAGE_PICKLES)]
+    if not pkls:
+        return None
+    _scan_pickles(zf, pkls, header)
+    if not header.risks:
+        return None
+    header.format = "package"
+    header.metadata["package"] = kind
     return header
 
 
@@ -254,17 +306,24 @@ def _keras(zf: zipfile.ZipFile, header: Header) -> None:
     )
 
 
-def _count_lambdas(doc: Any, budget: list[int] | None = None) -> int:
-    budget = budget if budget is not None else [200_000]
-    budget[0] -= 1
-    if budget[0] < 0:
-        return 0
-    if isinstance(doc, dict):
-        own = 1 if doc.get("class_name") == "Lambda" else 0
-        return own + sum(_count_lambdas(v, budget) for v in doc.values())
-    if isinstance(doc, list):
-        return sum(_count_lambdas(v, budget) for v in doc)
-    return 0
+def _count_lambdas(doc: Any) -> int:
+    """Lambda layers anywhere in a Keras config (every value is visited).
+
+    No node budget: the member is read only up to MAX_JSON_MEMBER bytes, which bounds the
+    walk (a few million values at most), and a budget that ran out would report a config
+    it had not finished reading as clean.
+    """
+    count = 0
+    pending: list[Any] = [doc]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("class_name") == "Lambda":
+                count += 1
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return count
 
 
 def _npz(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], header: Header) -> None:
@@ -273,6 +332,13 @@ def _npz(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], header: Header) -> N
     for info in sorted(members, key=lambda i: i.filename)[:MAX_ARRAYS]:
         with zf.open(info) as member:
             arrays.read_stream(member, info.file_size, header, info.filename)  # type: ignore[arg-type]
+    if len(members) > MAX_ARRAYS:
+        # An array past the bound may hold Python objects (a pickle np.load would run).
+        header.risk(
+            "oversized-header",
+            f"{len(members)} arrays; only the first {MAX_ARRAYS} were read, so the rest were"
+            " not checked for pickled objects",
+        )
     globals_seen = sorted(
         {g for a in header.metadata.get("arrays", {}).values() for g in a.get("pickle_globals", [])}
     )

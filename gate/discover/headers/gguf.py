@@ -40,6 +40,8 @@ KEEP_TEXT: Final = 4096
 """Bytes kept of one string value; longer ones are kept as their length and SHA-256."""
 KEEP_TOTAL: Final = 4 << 20
 """Bytes of string values kept across the header (real headers keep a few kilobytes)."""
+KEEP_VALUES: Final = 16_384
+"""Array elements kept across the header, at any depth (real headers keep a few dozen)."""
 MAX_BASES: Final = 64
 
 _SCALARS: Final = {
@@ -80,6 +82,9 @@ class _Reader:
         self.cur = cur
         self.elements = 0
         self.kept = 0
+        self.values = 0
+        self.exhausted = False
+        """A value that would have been kept was summarised because a bound was reached."""
         self.structs: dict[tuple[int, int], struct.Struct] = {}
 
     def _struct(self, vtype: int, count: int = 1) -> struct.Struct:
@@ -94,6 +99,14 @@ class _Reader:
         self.elements += n
         if self.elements > MAX_ELEMENTS:
             raise OversizedError(f"{what}: more than {MAX_ELEMENTS} array elements in the header")
+
+    def _keep(self, n: int) -> bool:
+        """Take ``n`` array elements from the kept-values budget, if it has them."""
+        if self.values + n > KEEP_VALUES:
+            self.exhausted = True
+            return False
+        self.values += n
+        return True
 
     def raw_string(self, what: str, cap: int = MAX_STRING) -> bytes:
         cur = self.cur
@@ -118,9 +131,11 @@ class _Reader:
             )
         if n > MAX_STRING:
             raise OversizedError(f"{what}: a string of {n} bytes at byte {at} (limit {MAX_STRING})")
-        if n <= KEEP_TEXT and self.kept + n <= KEEP_TOTAL:
-            self.kept += n
-            return cur.take(n, what)
+        if n <= KEEP_TEXT:
+            if self.kept + n <= KEEP_TOTAL:
+                self.kept += n
+                return cur.take(n, what)
+            self.exhausted = True
         digest = hashlib.sha256()
         left = n
         while left:
@@ -160,7 +175,12 @@ class _Reader:
             return self.array(what, depth + 1)
         raise MalformedError(f"{what}: unknown value type {vtype} at byte {cur.pos - 4}")
 
-    def array(self, what: str, depth: int) -> Any:
+    def array(self, what: str, depth: int, keep: bool = True) -> Any:
+        """An array's values when short enough to keep (and ``keep``), else a summary.
+
+        Every element is walked either way; only kept ones cost memory, within KEEP_VALUES
+        elements and KEEP_TOTAL bytes of text across the header.
+        """
         cur = self.cur
         if depth > MAX_DEPTH:
             raise MalformedError(f"{what}: arrays nested more than {MAX_DEPTH} deep")
@@ -168,6 +188,7 @@ class _Reader:
         etype = cur.read_u32(what)
         count = cur.read_u64(what)
         summary = {"type": "array", "element": TYPE_NAMES.get(etype, str(etype)), "count": count}
+        wanted = keep and count <= KEEP_ARRAY
         if etype in _SCALARS:
             size = struct.calcsize(_SCALARS[etype][0]) * count
             if size > cur.remaining:
@@ -175,7 +196,7 @@ class _Reader:
                     f"{what}: an array of {count} {summary['element']} at byte {at} runs past"
                     " the end of the file"
                 )
-            if count <= KEEP_ARRAY:
+            if wanted and self._keep(count):
                 return [_finite(v) for v in cur.unpack(self._struct(etype, count), what)]
             cur.skip(size, what)
             return summary
@@ -185,7 +206,7 @@ class _Reader:
                     f"{what}: an array of {count} strings at byte {at} runs past the end of"
                     " the file"
                 )
-            if count <= KEEP_ARRAY:
+            if wanted and self._keep(count):
                 self._count(count, what)
                 return [self.string(what) for _ in range(count)]
             self.skip_strings(count, what)
@@ -196,10 +217,11 @@ class _Reader:
                     f"{what}: an array of {count} arrays at byte {at} runs past the end of the file"
                 )
             self._count(count, what)
-            kept = [self.array(what, depth + 1) for _ in range(min(count, KEEP_ARRAY))]
-            for _ in range(count - len(kept)):
-                self.array(what, depth + 1)
-            return kept if count <= KEEP_ARRAY else summary
+            if wanted and self._keep(count):
+                return [self.array(what, depth + 1) for _ in range(count)]
+            for _ in range(count):
+                self.array(what, depth + 1, keep=False)
+            return summary
         raise MalformedError(f"{what}: unknown array element type {etype} at byte {at}")
 
 
@@ -230,17 +252,26 @@ def read(fh: BinaryIO, size: int) -> Header:
     header = Header("gguf")
     cur = Cursor(fh, size)
     kv: dict[str, Any] = {}
+    reader = _Reader(cur)
     try:
-        _read_into(cur, header, kv)
+        _read_into(reader, header, kv)
     except HeaderError as exc:
         header.problem(exc)
+    if reader.exhausted:
+        # What was summarised for lack of room may be a fact (a licence, a dataset list).
+        header.risk(
+            "oversized-header",
+            f"metadata keeps more than {KEEP_VALUES} array values or {KEEP_TOTAL} bytes of"
+            " text: later values were summarised, so facts they hold were not read",
+        )
     if kv:
         header.metadata["kv"] = {k: _display(k, kv[k]) for k in sorted(kv)}
         _declare(header, kv)
     return header
 
 
-def _read_into(cur: Cursor, header: Header, kv: dict[str, Any]) -> None:
+def _read_into(reader: _Reader, header: Header, kv: dict[str, Any]) -> None:
+    cur = reader.cur
     meta = header.metadata
     if cur.take(4, "magic") != b"GGUF":
         raise MalformedError("no GGUF magic")
@@ -266,7 +297,6 @@ def _read_into(cur: Cursor, header: Header, kv: dict[str, Any]) -> None:
             f"claims {n_kv} key/value pairs and {n_tensors} tensors: more than the"
             f" {cur.remaining} bytes left in the file can hold"
         )
-    reader = _Reader(cur)
     for i in range(n_kv):
         key = reader.raw_string(f"key #{i}", MAX_KEY).decode("utf-8", "replace")
         vtype = cur.read_u32(key)
@@ -332,6 +362,15 @@ def _hf_id(url: Any, pattern: re.Pattern[str]) -> str | None:
     return match.group(1) if match else None
 
 
+def _bounded_list(header: Header, key: str, count: int) -> None:
+    if count > MAX_BASES:
+        # Lineage past the bound is not read: a policy on ancestors must not take it as none.
+        header.risk(
+            "oversized-header",
+            f"{key} is {count}; only the first {MAX_BASES} entries were read",
+        )
+
+
 def _declare(header: Header, kv: dict[str, Any]) -> None:
     declared: dict[str, Any] = {}
     provenance: dict[str, str] = {}
@@ -371,6 +410,7 @@ def _declare(header: Header, kv: dict[str, Any]) -> None:
     bases: list[dict[str, Any]] = []
     count = kv.get("general.base_model.count")
     if isinstance(count, int) and not isinstance(count, bool):
+        _bounded_list(header, "general.base_model.count", count)
         for i in range(min(count, MAX_BASES)):
             prefix = f"general.base_model.{i}"
             name = _text(kv.get(f"{prefix}.name"))
@@ -412,6 +452,7 @@ def _declare(header: Header, kv: dict[str, Any]) -> None:
             provenance["datasets"] = "general.datasets"
     n_data = kv.get("general.dataset.count")
     if isinstance(n_data, int) and not isinstance(n_data, bool):
+        _bounded_list(header, "general.dataset.count", n_data)
         for i in range(min(n_data, MAX_BASES)):
             prefix = f"general.dataset.{i}"
             ref = _hf_id(kv.get(f"{prefix}.repo_url"), _HF_DATASET) or _text(

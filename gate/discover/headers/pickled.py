@@ -120,7 +120,9 @@ def read(fh: BinaryIO, size: int, head: bytes) -> Header:
         # chunk, and with it the imports read before the damage.
         stream = _Inflate(fh, method, MAX_DECOMPRESSED)
         scan = pickles.scan_stream(stream, None)  # type: ignore[arg-type]
-        if stream.exceeded and scan.problem and scan.problem[0] == "truncated-file":
+        # Past the bound the scan saw an end of stream that is not the file's: a pickle cut
+        # there, or one after it never read, is a finding either way.
+        if stream.exceeded and (scan.problem is None or scan.problem[0] == "truncated-file"):
             scan.problem = (
                 "oversized-header",
                 f"more than {MAX_DECOMPRESSED} bytes once decompressed; the rest was not read",

@@ -58,6 +58,7 @@ def _onnx(walker: Walker, header: Header, size: int) -> None:
     meta = header.metadata
     opsets: dict[str, int] = {}
     props: dict[str, str] = {}
+    prop_count = 0
     seen_graph = False
     for number, wire, value in walker.fields_of((0, size)):
         if number == 1 and wire == VARINT:
@@ -81,9 +82,12 @@ def _onnx(walker: Walker, header: Header, size: int) -> None:
                 elif n == 2 and w == VARINT:
                     version = signed64(int(v))  # type: ignore[arg-type]
             opsets[domain or "ai.onnx"] = version
-        elif number == 14 and wire == LEN and len(props) < KEEP_PROPS:
+        elif number == 14 and wire == LEN:
             key, text = _entry(walker, value)
-            props[key] = text
+            prop_count += 1
+            # Past the display bound only the licence is kept: it is a declared fact.
+            if len(props) < KEEP_PROPS or key == "license":
+                props[key] = text
         elif number == 20:
             meta["training_info"] = meta.get("training_info", 0) + 1
         elif number == 25:
@@ -94,6 +98,8 @@ def _onnx(walker: Walker, header: Header, size: int) -> None:
         meta["opset_import"] = dict(sorted(opsets.items()))
     if props:
         meta["metadata_props"] = dict(sorted(props.items()))
+        if prop_count > len(props):
+            meta["metadata_props_count"] = prop_count
         if props.get("license"):
             header.declared["license"] = props["license"]
             header.declared["provenance"] = {"license": "metadata_props.license"}

@@ -111,6 +111,13 @@ def _read(flat: _Flat, header: Header) -> None:
     if description:
         meta["description"] = description
     entries: dict[str, int] = {}
+    listed = flat.vector(root, 6, "metadata")
+    if listed is not None and listed[1] > KEEP_ENTRIES:
+        # TFLITE_METADATA (name, licence) may be one of those not read.
+        header.risk(
+            "oversized-header",
+            f"{listed[1]} metadata entries; only the first {KEEP_ENTRIES} were read",
+        )
     for table in flat.tables(root, 6, "metadata", KEEP_ENTRIES):
         name = flat.string(table, 0, "metadata name", 256) or ""
         buffer_at = flat.field(table, 1, "metadata buffer")
