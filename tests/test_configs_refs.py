@@ -177,3 +177,46 @@ def test_malformed_configs_are_recorded_skips(tmp_path: Path) -> None:
     )
     assert found == []
     assert sorted(s.path for s in tree.skipped) == ["bad.json", "bad.toml", "bad.yaml"]
+
+
+def test_pip_installs_in_notebooks_and_dockerfiles_are_dependencies(tmp_path: Path) -> None:
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# pip install openai\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": [
+                "%pip install -q transformers>=4.46 'openai==1.51.0' -i https://pypi.org/simple\n",
+                "!pip install --upgrade anthropic && echo done\n",
+                "import os\n",
+            ],
+        },
+    ]
+    notebook = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    found, tree = scan(
+        tmp_path,
+        {
+            "nb.ipynb": notebook,
+            "Dockerfile": (
+                "FROM python:3.12-slim\n"
+                "RUN pip install --no-cache-dir -r requirements.txt && \\\n"
+                "    pip install vllm==0.6.3 flask\n"
+            ),
+        },
+    )
+    assert tree.skipped == []
+    got = {
+        (ev.location.path, ev.location.line, ev.location.context, ev.identity): (
+            ev.attributes.get("version")
+        )
+        for ev in found
+    }
+    assert got == {
+        ("nb.ipynb", 1, "cell 2", "pkg:pypi/transformers"): None,
+        ("nb.ipynb", 1, "cell 2", "pkg:pypi/openai"): "1.51.0",
+        ("nb.ipynb", 2, "cell 2", "pkg:pypi/anthropic"): None,
+        ("Dockerfile", 2, "RUN", "pkg:pypi/vllm"): "0.6.3",
+    }
+    assert all(ev.kind is EvidenceKind.DEPENDENCY and ev.role is Role.SDK for ev in found)

@@ -114,3 +114,105 @@ def test_broken_manifest_is_a_recorded_skip(tmp_path: Path) -> None:
     found, tree = scan(tmp_path, {"package.json": '{"dependencies": {"openai": '})
     assert found == []
     assert [s.path for s in tree.skipped] == ["package.json"]
+
+
+def _build(project: Path, out: Path) -> tuple[Path, Path]:
+    """A real wheel and sdist of a tiny project, built by hatchling."""
+    from hatchling.builders.sdist import SdistBuilder
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel = next(iter(WheelBuilder(str(project)).build(directory=str(out), versions=["standard"])))
+    sdist = next(iter(SdistBuilder(str(project)).build(directory=str(out), versions=["standard"])))
+    return Path(wheel), Path(sdist)
+
+
+def test_an_unpacked_wheel_and_sdist_declare_their_dependencies(tmp_path: Path) -> None:
+    import tarfile
+    import zipfile
+
+    project = tmp_path / "src"
+    (project / "demo").mkdir(parents=True)
+    (project / "demo" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+            [project]
+            name = "demo-app"
+            version = "0.1.0"
+            dependencies = ["openai>=1.40", "requests", "torch==2.5.1; platform_system != 'Darwin'"]
+            [project.optional-dependencies]
+            local = ["llama-cpp-python==0.3.1", "anthropic; python_version >= '3.9'"]
+            [tool.hatch.build.targets.wheel]
+            packages = ["demo"]
+            """
+        )
+    )
+    wheel, sdist = _build(project, tmp_path / "dist")
+    scanned = tmp_path / "scanned"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(scanned / "wheel")
+    with tarfile.open(sdist) as tf:
+        tf.extractall(scanned / "sdist", filter="data")
+    (scanned / "sdist" / "demo_app-0.1.0" / "pyproject.toml").unlink()  # PKG-INFO alone
+    tree = Tree.walk(scanned)
+    found = list(dependencies.discover(tree, DiscoverContext()))
+    metadata = "wheel/demo_app-0.1.0.dist-info/METADATA"
+    got = {
+        (ev.location.path, ev.identity, ev.attributes.get("scope"), ev.attributes.get("marker"))
+        for ev in found
+    }
+    for where in (metadata, "sdist/demo_app-0.1.0/PKG-INFO"):
+        assert {
+            (where, "pkg:pypi/openai", None, None),
+            (where, "pkg:pypi/torch", None, 'platform_system != "Darwin"'),
+            (where, "pkg:pypi/llama-cpp-python", "optional:local", 'extra == "local"'),
+            (where, "pkg:pypi/anthropic", "optional:local",
+             'python_version >= "3.9" and extra == "local"'),
+        } <= got, got  # fmt: skip
+    torch = next(ev for ev in found if ev.identity == "pkg:pypi/torch")
+    assert torch.attributes["version"] == "2.5.1" and torch.location.line is not None
+    assert tree.skipped == []
+
+
+def test_egg_info_requires_txt(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            # As setuptools' egg_info writes it.
+            "demo_egg.egg-info/requires.txt": (
+                'openai>=1\n\n[:python_version < "3.8"]\nanthropic\n\n[local]\nvllm==0.6.0\n'
+            ),
+            "demo_egg.egg-info/PKG-INFO": "Metadata-Version: 2.1\nName: demo-egg\nVersion: 0.1\n",
+        },
+    )
+    got = {(ev.identity, ev.location.line, ev.attributes.get("scope")) for ev in found}
+    assert got == {
+        ("pkg:pypi/openai", 1, None),
+        ("pkg:pypi/anthropic", 4, None),
+        ("pkg:pypi/vllm", 7, "optional:local"),
+    }
+    anthropic = next(ev for ev in found if ev.identity == "pkg:pypi/anthropic")
+    assert anthropic.attributes["marker"] == 'python_version < "3.8"'
+
+
+def test_requirement_includes_are_read_and_a_missing_one_is_a_skip(tmp_path: Path) -> None:
+    found, tree = scan(
+        tmp_path,
+        {
+            "requirements.txt": "-r deps/base.txt\n--requirement=missing.txt\n-r https://x/r.txt\n",
+            "deps/base.txt": "openai==1.51.0\n-r ../requirements.txt\n",
+        },
+    )
+    assert [(ev.location.path, ev.identity) for ev in found] == [
+        ("deps/base.txt", "pkg:pypi/openai")
+    ]
+    assert sorted((s.path, s.reason) for s in tree.skipped) == [
+        (
+            "missing.txt",
+            "included by requirements.txt:2 (-r) but not in the scanned tree: not read",
+        ),
+        ("requirements.txt", "-r https://x/r.txt (line 3): a URL, not fetched"),
+    ]

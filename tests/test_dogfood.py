@@ -75,3 +75,20 @@ def test_a_moved_reference_makes_it_stale(git_repo: GitRepo, tmp_path: Path) -> 
     git_repo.commit("moved", {"app/main.py": "# a comment\n" + code})
     diff = "".join(stale(before, scan(git_repo.root, tmp_path / "after.json")))
     assert re.search(r'^- +"line": 2,$', diff, re.M) and re.search(r'^\+ +"line": 3,$', diff, re.M)
+
+
+def test_another_test_file_does_not_make_it_stale_but_a_new_test_folder_does(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    git_repo.commit("app", {"app/main.py": "print('hi')\n", "tests/test_a.py": "x = 1\n"})
+    before = scan(git_repo.root, tmp_path / "before.json")
+    notes = [
+        p["value"]
+        for p in json.loads(before.read_text())["metadata"]["properties"]
+        if p["name"] == "aigate:note"
+    ]
+    assert any(n.endswith("1 file in tests/ (1)") for n in notes), notes
+    git_repo.commit("more tests", {"tests/test_b.py": "x = 2\n"})
+    assert stale(before, scan(git_repo.root, tmp_path / "after.json")) == []
+    git_repo.commit("docs", {"docs/demo.py": "x = 3\n"})
+    assert "docs/ (N)" in "".join(stale(before, scan(git_repo.root, tmp_path / "docs.json")))

@@ -128,3 +128,21 @@ def test_discover_skips_tests_minified_and_declaration_files(tmp_path: Path) -> 
         path.write_text(call)
     found = list(javascript.discover(Tree.walk(tmp_path), DiscoverContext()))
     assert [ev.location.path for ev in found] == ["src/a.ts"]
+
+
+def test_a_client_the_file_does_not_make_is_not_assumed_to_be_openai() -> None:
+    found = scan(
+        """
+        export class Svc {
+          constructor(private client: any) {}
+          async run() {
+            return this.client.chat.completions.create({ model: "gpt-4o", messages: [] });
+          }
+        }
+        """
+    )
+    assert [ev.identity for ev in found] == ["api:openai/gpt-4o"]
+    ev = found[0]
+    assert "host" not in ev.attributes and "sdk" not in ev.attributes
+    assert ev.attributes["base_url_expr"] == "this.client"
+    assert ev.confidence is Confidence.LOW

@@ -159,16 +159,14 @@ def test_non_ai_clients_and_look_alikes_are_not_references() -> None:
     assert found == []
 
 
-def test_unknown_receiver_with_openai_shape_is_medium() -> None:
+def test_unknown_receiver_with_openai_shape_is_low_without_an_sdk_import() -> None:
     found = scan(
         """
         def ask(client, q):
             return client.chat.completions.create(model="gpt-4o", messages=[])
         """
     )
-    assert [(ev.identity, ev.confidence) for ev in found] == [
-        ("api:openai/gpt-4o", Confidence.MEDIUM)
-    ]
+    assert [(ev.identity, ev.confidence) for ev in found] == [("api:openai/gpt-4o", Confidence.LOW)]
 
 
 def test_python2_file_is_a_recorded_skip(tmp_path: Path) -> None:
@@ -218,4 +216,185 @@ def test_kwargs_dict_built_item_by_item() -> None:
     )
     assert [(ev.identity, ev.attributes["host"]) for ev in found] == [
         ("api:nvidia/nvidia/nv-embedqa-e5-v5", "integrate.api.nvidia.com")
+    ]
+
+
+def test_a_client_the_module_does_not_make_is_not_assumed_to_be_openai() -> None:
+    # langchain_community chat_models/friendli.py: self.client comes from a base class in
+    # another module; it is Friendli's client, not OpenAI's, whatever its method names.
+    found = scan(
+        """
+        from langchain_community.llms.friendli import BaseFriendli
+        from .clients import make_client
+
+        class ChatFriendli(BaseFriendli):
+            model: str = "meta-llama-3.1-8b-instruct"
+
+            def _generate(self, messages):
+                return self.client.chat.completions.create(model=self.model, messages=messages)
+
+        class Agent:
+            def __init__(self):
+                self.client = make_client()
+
+            def run(self):
+                return self.client.chat.completions.create(model="gpt-4o-mini", messages=[])
+        """
+    )
+    assert len(found) == 1, found  # the Llama name says no provider: nothing is guessed
+    ev = found[0]
+    assert ev.identity == "api:openai/gpt-4o-mini"  # the name says whose model it is ...
+    assert "host" not in ev.attributes and "sdk" not in ev.attributes  # ... not who serves it
+    assert ev.attributes["base_url_expr"] == "self.client"
+    assert ev.confidence is Confidence.LOW
+
+
+def test_a_client_made_or_typed_in_the_module_is_that_sdks() -> None:
+    found = scan(
+        """
+        import openai
+        from openai import OpenAI
+
+        client = OpenAI()
+        client.chat.completions.create(model="gpt-4o", messages=[])
+
+        def ask(c: OpenAI):
+            return c.responses.create(model="o3-mini", input="x")
+
+        def passed_in(c):
+            return c.chat.completions.create(model="gpt-4.1", messages=[])
+        """
+    )
+    by_id = {ev.identity: ev for ev in found}
+    for made in ("api:openai/gpt-4o", "api:openai/o3-mini"):
+        assert by_id[made].attributes["host"] == "api.openai.com"
+        assert by_id[made].attributes["sdk"] == "openai"
+        assert by_id[made].confidence is Confidence.HIGH
+    unknown = by_id["api:openai/gpt-4.1"]
+    assert "host" not in unknown.attributes and unknown.attributes["base_url_expr"] == "c"
+    assert unknown.confidence is Confidence.MEDIUM  # the module imports the SDK
+
+
+def test_hub_datasets_through_hfapi_and_wrappers_are_datasets() -> None:
+    # vllm/assets/video.py: hf_api().hf_hub_download(..., repo_type="dataset").
+    found = scan(
+        """
+        from huggingface_hub import HfApi
+        from vllm.transformers_utils.repo_utils import hf_api
+
+        api = HfApi()
+        api.hf_hub_download(repo_id="raushan-testing-hf/videos-test", repo_type="dataset")
+        HfApi().snapshot_download("HuggingFaceH4/ultrachat_200k", repo_type="dataset")
+        hf_api().hf_hub_download(repo_id="lmms-lab/Video-MME", filename="x", repo_type="dataset")
+        api.snapshot_download(repo_id="Qwen/Qwen2.5-0.5B-Instruct")
+        upload(repo_id="someone/space", repo_type="space")
+        """
+    )
+    assert sorted(ids(found)) == [
+        "dataset:hf:HuggingFaceH4/ultrachat_200k",
+        "dataset:hf:lmms-lab/Video-MME",
+        "dataset:hf:raushan-testing-hf/videos-test",
+        "hf:Qwen/Qwen2.5-0.5B-Instruct@unpinned",
+    ]
+
+
+def test_set_aside_tests_and_docs_are_a_scan_note(tmp_path: Path) -> None:
+    body = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o")\n'
+    for rel in ("app.py", "tests/test_app.py", "tests/conftest.py", "docs/demo.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body)
+    (tmp_path / "pkg/testing").mkdir(parents=True)
+    (tmp_path / "pkg/__init__.py").write_text("")
+    (tmp_path / "pkg/testing/__init__.py").write_text(body)
+    ctx = DiscoverContext()
+    found = list(python.discover(Tree.walk(tmp_path), ctx))
+    assert sorted(ev.location.path for ev in found) == ["app.py", "pkg/testing/__init__.py"]
+    assert ctx.facts.notes == [
+        "tests and docs set aside (not read for model references; --include-tests reads"
+        " them): 3 files in tests/ (2), docs/ (1)"
+    ]
+    every = DiscoverContext(include_tests=True)
+    scoped = {
+        ev.location.path: ev.attributes.get("scope")
+        for ev in python.discover(Tree.walk(tmp_path), every)
+    }
+    assert scoped == {
+        "app.py": None,
+        "pkg/testing/__init__.py": None,
+        "tests/test_app.py": "test",
+        "tests/conftest.py": "test",
+        "docs/demo.py": "docs",
+    }
+    assert every.facts.notes == []
+
+
+def test_fields_set_through_super_init_flow_to_client_calls() -> None:
+    # llama_index core evaluation/retrieval/metrics.py: a pydantic model whose field is set
+    # by super().__init__(model=model), used on a cohere Client made in __init__.
+    found = scan(
+        """
+        import os
+        from typing import Any
+        from pydantic import Field, PrivateAttr
+
+        class CohereRerankRelevancyMetric(BaseRetrievalMetric):
+            model: str = Field(description="Cohere model name.")
+            _client: Any = PrivateAttr()
+
+            def __init__(self, model: str = "rerank-english-v2.0", api_key=None):
+                api_key = api_key or os.environ["COHERE_API_KEY"]
+                from cohere import Client
+
+                super().__init__(model=model)
+                self._client = Client(api_key=api_key)
+
+            def compute(self, query, texts):
+                return self._client.rerank(model=self.model, query=query, documents=texts)
+        """
+    )
+    assert [(ev.identity, ev.location.line, ev.confidence) for ev in found] == [
+        ("api:cohere/rerank-english-v2.0", 10, Confidence.HIGH)
+    ]
+    assert found[0].attributes["host"] == "api.cohere.com"
+    assert found[0].attributes["call"] == "cohere.Client().rerank"
+
+
+def test_llama_index_cohere_rerank() -> None:
+    found = scan(
+        """
+        from llama_index.postprocessor.cohere_rerank import CohereRerank
+
+        reranker = CohereRerank(model="rerank-v3.5", top_n=3)
+        """
+    )
+    assert [(ev.identity, ev.confidence) for ev in found] == [
+        ("api:cohere/rerank-v3.5", Confidence.HIGH)
+    ]
+
+
+def test_fields_a_pydantic_validator_fills_are_the_models_fields() -> None:
+    # langchain_community embeddings/zhipuai.py: the client is made in a "before" validator.
+    found = scan(
+        """
+        from typing import Any, Dict
+        from pydantic import BaseModel, Field, model_validator
+
+        class ZhipuAIEmbeddings(BaseModel):
+            client: Any = Field(default=None, exclude=True)
+            model: str = Field(default="embedding-2")
+
+            @model_validator(mode="before")
+            @classmethod
+            def validate_environment(cls, values: Dict) -> Any:
+                from zhipuai import ZhipuAI
+
+                values["client"] = ZhipuAI(api_key=values["api_key"])
+                return values
+
+            def embed_documents(self, texts):
+                return self.client.embeddings.create(model=self.model, input=texts)
+        """
+    )
+    assert [(ev.identity, ev.confidence, ev.attributes.get("host")) for ev in found] == [
+        ("api:zhipu/embedding-2", Confidence.HIGH, "open.bigmodel.cn")
     ]

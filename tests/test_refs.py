@@ -10,6 +10,7 @@ import gate.discover
 from gate.discover import refs
 from gate.discover.registry import SOURCES
 from gate.model import EvidenceKind, Role
+from gate.resolve import apimodels
 
 
 def hosted(value: str, **kw: object) -> refs.Ref | None:
@@ -112,7 +113,13 @@ def test_config_values_by_shape(value: str, identity: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["default", "article", "models/bert", "./ckpt", "Model S", "data/train", "v2", ""]
+    "value",
+    [
+        *("default", "article", "models/bert", "./ckpt", "Model S", "data/train", "v2", ""),
+        # base64 data under a model key (a serialised model in an export), not a Hub id
+        "gASVKAAAAAAAAACMCGJ1aWx0aW5zlIwFcHJpbnSUk5Qu/Zm9vYmFyYmF6cXV4",
+        "ZGVlcHNlZWstY2hhdA==",
+    ],
 )
 def test_config_values_that_are_not_models(value: str) -> None:
     assert refs.resolve(value, refs.RefContext(family="config")) is None
@@ -138,7 +145,9 @@ def test_legacy_hub_ids_and_sentence_transformers_short_names() -> None:
 
 def test_datasets_and_modelscope() -> None:
     ds = refs.resolve("squad", refs.RefContext(family="hf-dataset"))
-    assert ds is not None and ds.identity == "dataset:hf:squad" and ds.role is Role.DATASET
+    # Canonical datasets moved under organisations (2024); the Hub redirects the bare name.
+    assert ds is not None and ds.identity == "dataset:hf:rajpurkar/squad"
+    assert ds.role is Role.DATASET
     assert refs.resolve("parquet", refs.RefContext(family="hf-dataset")) is None
     ms = refs.resolve("qwen/Qwen2.5-7B-Instruct", refs.RefContext(family="modelscope"))
     assert ms is not None and ms.identity == "modelscope:qwen/Qwen2.5-7B-Instruct@unpinned"
@@ -220,3 +229,84 @@ def test_config_values_seen_in_real_apps(value: str, identity: str) -> None:
     # tag on a Qwen name is an Ollama model, not Alibaba's API.
     ref = refs.resolve(value, refs.RefContext(family="config"))
     assert ref is not None and ref.identity == identity
+
+
+@pytest.mark.parametrize(
+    ("family", "value", "provider"),
+    [
+        ("hosted", "gpt-4o", "openai"),
+        ("hosted", "deepseek-chat", "openai"),
+        ("litellm", "huggingface/meta-llama/Llama-3.1-8B-Instruct", None),
+        ("litellm", "anthropic/claude-3-5-haiku-latest", None),
+        ("ollama", "llama3.2", None),
+        ("hf-hosted", "mistralai/Mistral-7B-Instruct-v0.3", "huggingface"),
+        ("gateway", "xai/grok-3", None),
+        ("provider-colon", "openai:gpt-4o", None),
+        ("config", "qwen2.5:7b", None),
+    ],
+)
+def test_an_endpoint_set_by_an_expression_gets_no_default_host(
+    family: str, value: str, provider: str | None
+) -> None:
+    ctx = refs.RefContext(family=family, provider=provider, base_url_dynamic="settings.url")
+    ref = refs.resolve(value, ctx)
+    assert ref is not None
+    assert "host" not in ref.attributes and "host_source" not in ref.attributes
+    assert ref.attributes["base_url_expr"] == "settings.url"
+
+
+@pytest.mark.parametrize(
+    "name", ["gpt-neo-20b", "gpt-neox-20b", "gpt-j-6b", "GPT-J-6B", "gpt-sw3-6.7b"]
+)
+def test_open_weights_gpt_names_are_not_openais_hosted_api(name: str) -> None:
+    assert apimodels.lookup(name) is None
+    assert refs.resolve(name, refs.RefContext(family="config")) is None
+    assert hosted(name) is None
+    # Still OpenAI's: the hosted family the prefix is for.
+    assert apimodels.provider_for_model("gpt-4o-mini") == "openai"
+
+
+def test_api_model_lookup_agrees_with_plain_glob_matching() -> None:
+    import fnmatch
+
+    names = [row.pattern.replace("*", "x1") for row in apimodels.api_models()]
+    names += ["gpt-4o", "us.anthropic.claude-3-5-sonnet", "x", "o1", "models/gemini-2.0", "qwen"]
+    for name in names:
+        brute = next(
+            (r for r in apimodels.api_models() if fnmatch.fnmatchcase(name.lower(), r.pattern)),
+            None,
+        )
+        if any(
+            fnmatch.fnmatchcase(name.lower(), p)
+            for p in ("gpt-neo*", "gpt-j*", "gpt-2*", "gpt-sw3*", "gpt-bigcode*")
+        ):
+            brute = None
+        assert apimodels.lookup(name) == brute, name
+
+
+def test_importable_packages_named_like_tests_are_code() -> None:
+    scopes = refs.PathScopes(
+        [
+            "src/pkg/__init__.py",
+            "src/pkg/testing/__init__.py",
+            "src/pkg/testing/models.py",
+            "src/pkg/fixtures/__init__.py",
+            "src/pkg/fixtures/llm.py",
+            "src/pkg/docs/notes.py",
+            "tests/__init__.py",
+            "tests/unit/test_x.py",
+            "tests/helpers.py",
+            "web/spec/chat.js",
+            "docs/conf.py",
+        ]
+    )
+    assert scopes.scope("src/pkg/testing/models.py") is None  # numpy.testing-style package
+    assert scopes.scope("src/pkg/fixtures/llm.py") is None
+    assert scopes.scope("src/pkg/docs/notes.py") == "docs"  # no __init__.py: a docs folder
+    assert scopes.scope("tests/helpers.py") == "test"  # tests/ is tests, importable or not
+    assert scopes.scope("web/spec/chat.js") == "test"
+    assert scopes.scope("docs/conf.py") == "docs"
+    assert scopes.note() == (
+        "tests and docs set aside (not read for model references; --include-tests reads"
+        " them): 6 files in tests/ (3), docs/ (1), src/pkg/docs/ (1), web/spec/ (1)"
+    )

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import yaml
-
-from gate.discover import history
+from gate.discover import history, loaders
 from gate.discover.base import DiscoverContext
 from gate.discover.conventions import Assistant, Catalogue, ConfigRule, Signal, catalogue
 from gate.discover.tree import Tree, TreeFile
@@ -40,8 +37,6 @@ NAME = "assistants"
 _MAX_CONFIG = 1_000_000
 _UNRESOLVED = re.compile(r"\$\{|\$[A-Za-z_]|\{\{")
 _MODEL_ARG = re.compile(r"--model(?:=|\s+)([\"']?)(?P<model>[^\s\"']+)\1")
-_JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 ATTRIBUTION_NOTE = (
     "assistant attribution is switched off easily (settings, flags, squash merges), so a"
@@ -128,26 +123,6 @@ def _payload(assistant: Assistant) -> dict[str, Any]:
 
 def _parse(text: str, fmt: str) -> Any:
     """A config file's content; ValueError (with the reason) when it cannot be parsed."""
-    if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            # Claude, Qwen and Gemini settings accept comments and trailing commas (JSONC).
-            stripped = _JSONC.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else "", text)
-            try:
-                return json.loads(_TRAILING_COMMA.sub(r"\1", stripped))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    if fmt in ("yaml", "workflow"):
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ValueError(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
-    if fmt == "toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"invalid TOML: {exc}") from exc
     if fmt == "dotenv":
         env: dict[str, str] = {}
         for raw in text.splitlines():
@@ -157,7 +132,18 @@ def _parse(text: str, fmt: str) -> Any:
             key, _, value = line.removeprefix("export ").partition("=")
             env[key.strip()] = value.strip().strip("'\"")
         return env
-    raise ValueError(f"unknown format {fmt}")  # pragma: no cover - the catalogue checks
+    if fmt in ("yaml", "workflow"):
+        parsed = loaders.yaml_doc(text)
+    elif fmt == "toml":
+        parsed = loaders.toml_doc(text)
+    elif fmt == "json":
+        # Claude, Qwen and Gemini settings accept comments and trailing commas (JSONC).
+        parsed = loaders.json_doc(text, jsonc=True)
+    else:  # pragma: no cover - the catalogue checks
+        raise ValueError(f"unknown format {fmt}")
+    if not parsed.ok:
+        raise ValueError(parsed.problem)
+    return parsed.value
 
 
 def _values(doc: Any, dotted: str) -> list[Any]:

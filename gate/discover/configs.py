@@ -15,13 +15,13 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import configparser
 import fnmatch
 import json
 import posixpath
 import re
 import shlex
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from gate import identity
-from gate.discover import python, refs, scanning
+from gate.discover import dependencies, loaders, python, refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
@@ -45,6 +45,7 @@ _NEEDLES = (
     "DEPLOYMENT", "ollama", "vllm",
     "text-generation-inference", "text-embeddings-inference", "sglang", "llama.cpp",
     "huggingface", "hf.co", "source_model_name", "base_url", "BASE_URL", "api_base", "baseURL",
+    "pip install", "pip3 install",
 )  # fmt: skip
 
 
@@ -83,9 +84,10 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's configs, containers and notebooks."""
     pooled: list[TreeFile] = []
     local: list[tuple[TreeFile, str]] = []
+    reads = refs.readable(tree, ctx.include_tests)
     for tf in tree.files:
         kind = _kind(tf)
-        if kind is None or not (ctx.include_tests or refs.path_scope(tf.rel) is None):
+        if kind is None or not reads(tf.rel):
             continue
         if kind in ("modelfile", "dvc"):
             local.append((tf, kind))
@@ -107,19 +109,21 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             continue
         reader = _modelfile if kind == "modelfile" else _dvc
         outcome = reader(tf.rel, text, rels)
-        found.extend(refs.with_scope(outcome.evidence, refs.path_scope(tf.rel)))
+        found.extend(outcome.evidence)
         for rel, reason in outcome.skipped:
             tree.skip(rel, reason)
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
 
 
 # A config is parsed only when a key that can name a model or an endpoint is assigned in it,
-# or it runs a model server or fetches a model (the needles alone also match prose).
+# or it runs a model server or fetches a model (the needles alone also match prose). The key
+# may run on for a bounded length only: an unbounded run backtracks quadratically on long
+# words (10 KB of letters took 5 s).
 _WORTH = re.compile(
-    rb"(?i)[\w.-]*(?:model|llm|deployment|repo_id|base_?url|api_base)[\w.-]*[\"']?\s*[:=]"
+    rb"(?i)(?:model|llm|deployment|repo_id|base_?url|api_base)[\w.-]{0,64}[\"']?\s{0,16}[:=]"
     rb"|ollama|vllm|text-generation-inference|text-embeddings-inference|sglang|llama\.cpp"
-    rb"|huggingface-cli|hf download|source_model_name"
+    rb"|huggingface-cli|hf download|source_model_name|pip3? install"
 )
 
 
@@ -144,7 +148,6 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         outcome = _ini(rel, text)
     else:
         outcome = scanning.Outcome()
-    outcome.evidence = refs.with_scope(outcome.evidence, refs.path_scope(rel))
     return outcome
 
 
@@ -153,11 +156,13 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
 
 @dataclass(frozen=True, slots=True)
 class _Node:
-    """A config value with where it was written (YAML marks; located text for others)."""
+    """A config value with where it was written: YAML marks, or (JSON, TOML, INI, whose
+    parsers keep no positions) the key it was found under, located on demand."""
 
     value: Any
     line: int | None
     column: int | None
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,14 +174,108 @@ class _Inherited:
 
 _REVISION_KEYS = frozenset({"revision", "model_revision", "source_model_revision", "rev"})
 
+# A quoted string of JSON or TOML (double quotes with escapes, or TOML's literal single
+# quotes), and the key before it (`"model": "x"`, `model = "x"`). Neither part can backtrack.
+_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'')
+_INI_LINE = re.compile(r"^[ \t]*([^=:\s\[;#][^=:]*?)[ \t]*[=:][ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+class _Positions:
+    """Where the strings of a JSON, TOML or INI file are: one pass over the text, made on
+    the first request (most parsed files name no model and never ask).
+
+    A value is found under its key when it can be, else anywhere; repeated values are
+    handed out in the order they are written, which is the order the walk asks for them.
+    """
+
+    def __init__(self, text: str, *, ini: bool = False) -> None:
+        self.text = text
+        self.ini = ini
+        self._pairs: dict[tuple[str, str], list[int]] | None = None
+        self._values: dict[str, list[int]] = {}
+        self._next: dict[tuple[str, str] | str, int] = {}
+        self._lines: list[int] = []
+
+    def _index(self) -> dict[tuple[str, str], list[int]]:
+        if self._pairs is not None:
+            return self._pairs
+        pairs: dict[tuple[str, str], list[int]] = {}
+        text = self.text
+        if self.ini:
+            for match in _INI_LINE.finditer(text):
+                key, value = match.group(1).strip().lower(), match.group(2)
+                pairs.setdefault((key, value), []).append(match.start(2))
+                self._values.setdefault(value, []).append(match.start(2))
+        else:
+            last_end, last_value = -1, ""
+            for match in _STRING.finditer(text):
+                raw = match.group(1) if match.group(1) is not None else match.group(2)
+                value = _unescape(raw) if match.group(1) is not None and "\\" in raw else raw
+                start = match.start()  # the opening quote, as YAML marks and Python's AST say
+                self._values.setdefault(value, []).append(start)
+                key = self._key_before(match.start(), last_end, last_value)
+                if key is not None:
+                    pairs.setdefault((key, value), []).append(start)
+                last_end, last_value = match.end(), value
+        self._lines = [m.start() for m in re.finditer("\n", text)]
+        self._pairs = pairs
+        return pairs
+
+    def _key_before(self, at: int, last_end: int, last_value: str) -> str | None:
+        text = self.text
+        i = at - 1
+        while i >= 0 and text[i] in " \t":
+            i -= 1
+        if i < 0 or text[i] not in ":=":
+            return None
+        i -= 1
+        while i >= 0 and text[i] in " \t":
+            i -= 1
+        if i + 1 == last_end:
+            return last_value
+        end, stop = i + 1, max(0, i - 100)
+        while i >= stop and (text[i].isalnum() or text[i] in "_.-"):
+            i -= 1
+        return text[i + 1 : end] if i + 1 < end else None
+
+    def locate(self, key: str | None, value: str) -> tuple[int | None, int | None]:
+        """The 1-based line and column of a string value (under ``key`` when known)."""
+        pairs = self._index()
+        offsets: list[int] | None = None
+        slot: tuple[str, str] | str = value
+        if key is not None:
+            slot = (key.lower() if self.ini else key, value)
+            offsets = pairs.get(slot)
+        if not offsets:
+            slot = value
+            offsets = self._values.get(value)
+        if not offsets:
+            return None, None
+        index = self._next.get(slot, 0)
+        self._next[slot] = index + 1
+        offset = offsets[min(index, len(offsets) - 1)]
+        line = bisect.bisect_left(self._lines, offset)
+        column = offset - (self._lines[line - 1] + 1 if line else 0)
+        return line + 1, column + 1
+
+
+def _unescape(raw: str) -> str:
+    try:
+        value = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return value if isinstance(value, str) else raw
+
 
 class _Walker:
     """Walks a parsed config (mappings of _Node) and emits model references."""
 
-    def __init__(self, rel: str, source: str = NAME) -> None:
+    def __init__(self, rel: str, source: str = NAME, positions: _Positions | None = None) -> None:
         self.rel = rel
         self.source = source
+        self.positions = positions
         self.found: list[Evidence] = []
+        self._located: dict[int, tuple[int | None, int | None]] = {}
 
     def emit(
         self,
@@ -189,7 +288,15 @@ class _Walker:
     ) -> None:
         if ref is None:
             return
-        loc = Location(self.rel, line=node.line, column=node.column, context=context or None)
+        line, column = node.line, node.column
+        if line is None and self.positions is not None and isinstance(node.value, str):
+            # One node asked twice (MLmodel's source and the generic walk) is one place.
+            where = self._located.get(id(node))
+            if where is None:
+                where = self.positions.locate(node.key, node.value)
+                self._located[id(node)] = where
+            line, column = where
+        loc = Location(self.rel, line=line, column=column, context=context or None)
         self.found.append(refs.evidence(self.source, ref, as_written, loc, confidence, extra))
 
     def walk(self, node: _Node, path: tuple[str, ...], inherited: _Inherited) -> None:
@@ -210,7 +317,7 @@ class _Walker:
                 if litellm and key == "model_name":
                     continue  # a LiteLLM proxy alias, not a model
                 if refs.is_model_key(key):
-                    self._model_value(key, child, (*path, key), here, litellm_params=False)
+                    self._model_value(key, child, (*path, key), here)
             elif key == "litellm_params" and isinstance(child.value, dict):
                 params = {str(k): v for k, v in child.value.items()}
                 model = params.get("model")
@@ -252,9 +359,7 @@ class _Walker:
                 revision = text
         return _Inherited(base_url, provider, revision)
 
-    def _model_value(
-        self, key: str, child: _Node, path: Sequence[str], here: _Inherited, *, litellm_params: bool
-    ) -> None:
+    def _model_value(self, key: str, child: _Node, path: Sequence[str], here: _Inherited) -> None:
         text = str(child.value).strip()
         hint = here.provider or refs.provider_from_env_name(key)
         ctx = refs.RefContext(
@@ -292,66 +397,70 @@ def _from_yaml(node: yaml.Node) -> _Node:
     return _Node(None, line, column)
 
 
-def _from_plain(value: Any, text: str, key: str | None = None) -> _Node:
-    """A parsed value without marks (JSON fallback, TOML): strings are located in the text."""
+def _from_plain(value: Any, key: str | None = None) -> _Node:
+    """A parsed value without marks (JSON, TOML, INI): strings keep their key, and are
+    located in the text only if they become evidence."""
     if isinstance(value, dict):
-        return _Node({str(k): _from_plain(v, text, str(k)) for k, v in value.items()}, None, None)
+        return _Node({str(k): _from_plain(v, str(k)) for k, v in value.items()}, None, None)
     if isinstance(value, list):
-        return _Node([_from_plain(v, text, key) for v in value], None, None)
+        return _Node([_from_plain(v, key) for v in value], None, None)
     if isinstance(value, str):
-        line, column = _locate(text, value, key)
-        return _Node(value, line, column)
+        return _Node(value, None, None, key)
     return _Node(None, None, None)
 
 
-def _locate(text: str, value: str, key: str | None) -> tuple[int | None, int | None]:
-    quoted = re.escape(value)
-    patterns = []
-    if key:
-        patterns.append(rf"{re.escape(key)}[\"']?\s*[:=]\s*[\"']?({quoted})")
-    patterns.append(rf"[\"']({quoted})[\"']")
-    for pattern in patterns:
-        match = re.search(pattern, text)
-        if match:
-            start = match.start(1)
-            line = text.count("\n", 0, start) + 1
-            column = start - (text.rfind("\n", 0, start) + 1) + 1
-            return line, column
-    return None, None
+def _walked(walker: _Walker, docs: Sequence[_Node], mlmodel: bool = False) -> scanning.Outcome:
+    try:
+        for doc in docs:
+            if mlmodel:
+                _mlmodel(walker, doc)
+            walker.walk(doc, (), _Inherited())
+    except RecursionError:
+        return scanning.Outcome(skipped=[(walker.rel, "nested too deeply to read")])
+    return scanning.Outcome(evidence=walker.found)
+
+
+def _yaml_docs(rel: str, text: str) -> list[_Node] | str:
+    """The documents of a YAML file, or why they cannot be read."""
+    parsed = loaders.yaml_nodes(text)
+    if not parsed.ok:
+        assert parsed.problem is not None
+        return "a template (not plain YAML): not read" if "{{" in text else parsed.problem
+    try:
+        return [_from_yaml(node) for node in parsed.value]
+    except RecursionError:
+        return "YAML nested too deeply to read"
 
 
 def _yaml_or_json(rel: str, text: str, *, json_file: bool, mlmodel: bool) -> scanning.Outcome:
-    walker = _Walker(rel)
-    docs: list[_Node] = []
-    try:
-        composed: list[Any] = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        docs = [_from_yaml(d) for d in composed if d is not None]
-    except (yaml.YAMLError, RecursionError) as exc:
-        if json_file:
+    if json_file:
+        # JSON first: its parser is fast on megabyte files; YAML (a superset) reads the rest.
+        parsed = loaders.json_doc(text)
+        if parsed.ok:
+            walker = _Walker(rel, positions=_Positions(text))
             try:
-                docs = [_from_plain(json.loads(text), text)]
-            except (json.JSONDecodeError, RecursionError) as jexc:
-                return scanning.Outcome(skipped=[(rel, f"invalid JSON: {jexc}")])
-        else:
-            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            if "{{" in text:
-                problem = "a template (not plain YAML): not read"
-            return scanning.Outcome(skipped=[(rel, f"invalid YAML: {problem}")])
-    for doc in docs:
-        if mlmodel:
-            _mlmodel(walker, doc)
-        walker.walk(doc, (), _Inherited())
-    return scanning.Outcome(evidence=walker.found)
+                docs = [_from_plain(parsed.value)]
+            except RecursionError:
+                return scanning.Outcome(skipped=[(rel, "JSON nested too deeply to read")])
+            return _walked(walker, docs)
+        if not isinstance(got := _yaml_docs(rel, text), str):
+            return _walked(_Walker(rel), got)
+        return scanning.Outcome(skipped=[(rel, parsed.problem or "invalid JSON")])
+    got = _yaml_docs(rel, text)
+    if isinstance(got, str):
+        return scanning.Outcome(skipped=[(rel, got)])
+    return _walked(_Walker(rel), got, mlmodel=mlmodel)
 
 
 def _toml(rel: str, text: str) -> scanning.Outcome:
+    parsed = loaders.toml_doc(text)
+    if not parsed.ok:
+        return scanning.Outcome(skipped=[(rel, parsed.problem or "invalid TOML")])
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return scanning.Outcome(skipped=[(rel, f"invalid TOML: {exc}")])
-    walker = _Walker(rel)
-    walker.walk(_from_plain(doc, text), (), _Inherited())
-    return scanning.Outcome(evidence=walker.found)
+        doc = _from_plain(parsed.value)
+    except RecursionError:
+        return scanning.Outcome(skipped=[(rel, "TOML nested too deeply to read")])
+    return _walked(_Walker(rel, positions=_Positions(text)), [doc])
 
 
 def _ini(rel: str, text: str) -> scanning.Outcome:
@@ -361,9 +470,7 @@ def _ini(rel: str, text: str) -> scanning.Outcome:
     except configparser.Error as exc:
         return scanning.Outcome(skipped=[(rel, f"invalid INI: {str(exc).splitlines()[0]}")])
     doc = {section: dict(parser.items(section)) for section in parser.sections()}
-    walker = _Walker(rel)
-    walker.walk(_from_plain(doc, text), (), _Inherited())
-    return scanning.Outcome(evidence=walker.found)
+    return _walked(_Walker(rel, positions=_Positions(text, ini=True)), [_from_plain(doc)])
 
 
 # --- .env --------------------------------------------------------------------------------
@@ -662,6 +769,11 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
                 argv = _argv(node)
         else:
             argv = _argv(node)
+        if instruction == "RUN":
+            tokens = [token for token, _ in argv]
+            walker.found += dependencies.pip_install(
+                rel, tokens, number, line, context="RUN", source=NAME
+            )
         extra: dict[str, JSON] = {}
         if server is not None and instruction in ("CMD", "ENTRYPOINT"):
             extra["server"] = str(server["name"])
@@ -741,13 +853,12 @@ def _mlmodel(walker: _Walker, doc: _Node) -> None:
 
 
 def _dvc(rel: str, text: str, rels: set[str]) -> scanning.Outcome:
-    try:
-        raw = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        return scanning.Outcome(skipped=[(rel, f"invalid DVC file: {str(exc).splitlines()[0]}")])
-    if raw is None:
+    docs = _yaml_docs(rel, text)
+    if isinstance(docs, str):
+        return scanning.Outcome(skipped=[(rel, f"not a readable DVC file: {docs}")])
+    if not docs:
         return scanning.Outcome()
-    doc = _from_yaml(raw)
+    doc = docs[0]
     walker = _Walker(rel)
     if not isinstance(doc.value, dict):
         return scanning.Outcome()
@@ -800,16 +911,16 @@ def _items(node: _Node | None) -> list[dict[str, _Node]]:
 
 
 def _notebook(rel: str, text: str) -> scanning.Outcome:
-    try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        return scanning.Outcome(skipped=[(rel, f"invalid notebook JSON: {exc}")])
+    parsed = loaders.json_doc(text)
+    if not parsed.ok:
+        return scanning.Outcome(skipped=[(rel, f"not a readable notebook: {parsed.problem}")])
+    doc = parsed.value
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         return scanning.Outcome(skipped=[(rel, "not a Jupyter notebook (no cells)")])
     lines: list[str] = []
     origin: list[tuple[int, int]] = []  # combined line → (cell number, line in cell)
-    shell: list[tuple[int, int, str]] = []
+    shell: list[tuple[int, int, str, str]] = []  # cell, line in cell, command, line as written
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -822,8 +933,8 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         for index, line in enumerate(cell_lines, start=1):
             stripped = line.lstrip()
             if is_shell_cell or stripped.startswith(("!", "%")):
-                if stripped.startswith("!") or is_shell_cell:
-                    shell.append((number, index, stripped.lstrip("!")))
+                if stripped.startswith(("!", "%pip")) or is_shell_cell:
+                    shell.append((number, index, stripped.lstrip("!"), line))
                 indent = line[: len(line) - len(stripped)]
                 line = f"{indent}pass" if stripped else line
             lines.append(line)
@@ -846,10 +957,12 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         else:
             found += python.Analyser(module, source, lines, locate, source=NAME).run()
     walker = _Walker(rel)
-    for cell, lineno, command in shell:
-        node = _Node(command, lineno, None)
-        _commands(walker, _argv(node), f"cell {cell}", {})
-    for ev in walker.found:
-        loc = ev.location
-        found.append(replace(ev, location=replace(loc, context=loc.context)))
+    for cell, lineno, command, written in shell:
+        argv = _argv(_Node(command, lineno, None))
+        _commands(walker, argv, f"cell {cell}", {})
+        tokens = [token for token, _ in argv]
+        found += dependencies.pip_install(
+            rel, tokens, lineno, written, context=f"cell {cell}", source=NAME
+        )
+    found += walker.found
     return scanning.Outcome(evidence=found, skipped=skipped)

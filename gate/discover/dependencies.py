@@ -1,9 +1,11 @@
 """AI SDKs and frameworks a project depends on, from its manifests and lock files.
 
-Python: ``requirements*.txt``/``*.in``, ``pyproject.toml`` (PEP 621, PEP 735 groups,
-Poetry, PDM, uv), ``Pipfile``, ``setup.cfg``, ``setup.py``, and the lock files
-``poetry.lock``, ``uv.lock``, ``pdm.lock``, ``Pipfile.lock``. JavaScript: ``package.json``,
-``package-lock.json``, ``yarn.lock``, ``pnpm-lock.yaml``. Only packages listed in
+Python: ``requirements*.txt``/``*.in`` (and the files their ``-r`` lines include),
+``pyproject.toml`` (PEP 621, PEP 735 groups, Poetry, PDM, uv), ``Pipfile``, ``setup.cfg``,
+``setup.py``, the lock files ``poetry.lock``, ``uv.lock``, ``pdm.lock``, ``Pipfile.lock``,
+and build outputs: a wheel's ``*.dist-info/METADATA``, an sdist's ``PKG-INFO``,
+``*.egg-info/requires.txt`` (``Requires-Dist`` with its extra and markers). JavaScript:
+``package.json``, ``package-lock.json``, ``yarn.lock``, ``pnpm-lock.yaml``. Only packages listed in
 ``data/packages.yaml`` become evidence: one ``library`` component per package
 (``pkg:pypi/openai``), with the version a lock file or an exact pin gives.
 """
@@ -12,20 +14,18 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import json
+import posixpath
 import re
-import tomllib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-import yaml
 from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 
 from gate import identity
-from gate.discover import refs
+from gate.discover import loaders, refs
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
@@ -101,6 +101,10 @@ def _kind(tf: TreeFile) -> str | None:
         return "toml-lock"
     lower = name.lower()
     parent = tf.rel.rsplit("/", 2)[-2] if tf.rel.count("/") else ""
+    if (name == "METADATA" and parent.endswith(".dist-info")) or name == "PKG-INFO":
+        return "core-metadata"
+    if name == "requires.txt" and parent.endswith(".egg-info"):
+        return "egg-requires"
     if (lower.endswith((".txt", ".in")) and "requirements" in lower) or (
         parent == "requirements" and lower.endswith((".txt", ".in"))
     ):
@@ -111,11 +115,17 @@ def _kind(tf: TreeFile) -> str | None:
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield one DEPENDENCY evidence per AI package declared or locked in the tree."""
     found: list[Evidence] = []
-    candidates = [(tf, kind) for tf in tree.files if (kind := _kind(tf)) is not None]
+    reads = refs.readable(tree, ctx.include_tests)
+    candidates = [
+        (tf, kind) for tf in tree.files if (kind := _kind(tf)) is not None and reads(tf.rel)
+    ]
+    queued = {tf.rel for tf, _ in candidates}
     ctx.observer.stage("dependencies", len(candidates))
-    for tf, kind in candidates:
-        if not ctx.include_tests and refs.path_scope(tf.rel) is not None:
-            continue
+    index = 0
+    while index < len(candidates):
+        tf, kind = candidates[index]
+        index += 1
+        ctx.observer.advance()
         limit = (
             _MAX_LOCK
             if kind in ("package-lock", "yarn.lock", "pnpm-lock", "toml-lock", "pipfile-lock")
@@ -129,6 +139,12 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         if text is None:
             tree.skip(tf.rel, f"larger than {limit} bytes: not read")
             continue
+        if kind == "requirements":
+            # -r other.txt: read it too (whatever its name), and say so when it is missing.
+            for included in _includes(tree, tf.rel, text):
+                if included.rel not in queued:
+                    queued.add(included.rel)
+                    candidates.append((included, "requirements"))
         lowered = text.lower()
         if not any(n in lowered for n in _needles()):
             continue
@@ -136,9 +152,36 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             found.extend(_read(kind, tf.rel, text))
         except _UnreadableError as exc:
             tree.skip(tf.rel, str(exc))
-        ctx.observer.advance()
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
+
+
+_INCLUDE = re.compile(r"^[ \t]*(?:-r|--requirement)(?:[ \t]*=?[ \t]*)(\S+)")
+
+
+def _includes(tree: Tree, rel: str, text: str) -> list[TreeFile]:
+    """The tree files a requirements file includes with ``-r``; an include that is not in
+    the tree (a missing file, a URL, a path outside the root) is a recorded skip."""
+    out: list[TreeFile] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        match = _INCLUDE.match(raw)
+        if not match:
+            continue
+        target = match.group(1)
+        where = f"{rel}:{number}"
+        if "://" in target:
+            tree.skip(rel, f"-r {target} (line {number}): a URL, not fetched")
+            continue
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
+        if path == ".." or path.startswith(("../", "/")):
+            tree.skip(rel, f"-r {target} (line {number}): outside the scanned tree, not read")
+            continue
+        included = tree.get(path)
+        if included is None:
+            tree.skip(path, f"included by {where} (-r) but not in the scanned tree: not read")
+            continue
+        out.append(included)
+    return out
 
 
 class _UnreadableError(Exception):
@@ -155,6 +198,7 @@ class _Dep:
     column: int | None
     scope: str | None
     lock: bool = False
+    marker: str | None = None
 
 
 def _read(kind: str, rel: str, text: str) -> list[Evidence]:
@@ -173,6 +217,10 @@ def _read(kind: str, rel: str, text: str) -> list[Evidence]:
         deps = _setup_cfg(text)
     elif kind == "setup.py":
         deps = _setup_py(text)
+    elif kind == "core-metadata":
+        deps = _core_metadata(text)
+    elif kind == "egg-requires":
+        deps = _egg_requires(text)
     elif kind == "toml-lock":
         deps = _toml_lock(_toml(text), text)
     elif kind == "pipfile-lock":
@@ -188,7 +236,9 @@ def _read(kind: str, rel: str, text: str) -> list[Evidence]:
     return [ev for dep in deps if (ev := _evidence(rel, dep)) is not None]
 
 
-def _evidence(rel: str, dep: _Dep) -> Evidence | None:
+def _evidence(
+    rel: str, dep: _Dep, context: str | None = None, source: str = NAME
+) -> Evidence | None:
     name = normalise(dep.name) if dep.ecosystem == "pypi" else dep.name
     row = catalogue(dep.ecosystem).get(name)
     if row is None:
@@ -206,35 +256,92 @@ def _evidence(rel: str, dep: _Dep) -> Evidence | None:
         attrs["scope"] = dep.scope
     if dep.lock:
         attrs["locked"] = True
+    if dep.marker:
+        attrs["marker"] = dep.marker
     if row.get("provider"):
         attrs["provider"] = row["provider"]
     return Evidence(
-        source=NAME,
+        source=source,
         kind=EvidenceKind.DEPENDENCY,
         identity=identity.package(dep.ecosystem, name),
         role=Role.SDK,
         as_written=f"{dep.name} {dep.spec}".strip()[:200],
-        location=Location(rel, line=dep.line, column=dep.column),
+        location=Location(rel, line=dep.line, column=dep.column, context=context),
         confidence=Confidence.HIGH,
         attributes=attrs,
     )
+
+
+# Options of `pip install` that take a value (the value is not a requirement).
+_PIP_VALUED = frozenset(
+    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f"
+    " --find-links -t --target --prefix --root --src --upgrade-strategy --platform"
+    " --python-version --implementation --abi --no-binary --only-binary --progress-bar"
+    " --trusted-host --proxy --retries --timeout --cache-dir --log --report".split()
+)
+_SHELL_BREAKS = frozenset({"&&", "||", ";", "|", "&"})
+
+
+def pip_install(
+    rel: str, tokens: Sequence[str], line: int | None, text: str, *, context: str, source: str
+) -> list[Evidence]:
+    """AI packages a ``pip install`` command installs (``%pip install transformers`` in a
+    notebook, ``RUN pip install openai==1.51`` in a Dockerfile): ``tokens`` is the command
+    as split by a shell, ``text`` the line it came from (for columns)."""
+    found: list[Evidence] = []
+    index = 0
+    while index < len(tokens) - 1:
+        pip = tokens[index] in ("pip", "pip3", "%pip", "%pip3") or tokens[index].endswith("/pip")
+        if pip and tokens[index + 1] == "install":
+            index = _pip_args(rel, tokens, index + 2, line, text, context, source, found)
+            continue
+        index += 1
+    return found
+
+
+def _pip_args(
+    rel: str,
+    tokens: Sequence[str],
+    index: int,
+    line: int | None,
+    text: str,
+    context: str,
+    source: str,
+    found: list[Evidence],
+) -> int:
+    while index < len(tokens) and tokens[index] not in _SHELL_BREAKS:
+        token = tokens[index]
+        index += 1
+        if token.startswith("-"):
+            if token in _PIP_VALUED:
+                index += 1
+            continue
+        req = _requirement(token)
+        if req is None:
+            continue
+        column = text.find(token) + 1 or None
+        ev = _evidence(rel, _pep508(req, line, column, None), context, source)
+        if ev is not None:
+            found.append(replace(ev, attributes={**ev.attributes, "command": "pip install"}))
+    return index
 
 
 # --- formats -----------------------------------------------------------------------------
 
 
 def _toml(text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _UnreadableError(f"invalid TOML: {exc}") from exc
+    parsed = loaders.toml_doc(text)
+    if not parsed.ok:
+        raise _UnreadableError(parsed.problem or "invalid TOML")
+    doc: dict[str, Any] = parsed.value
+    return doc
 
 
 def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _UnreadableError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    parsed = loaders.json_doc(text)
+    if not parsed.ok:
+        raise _UnreadableError(parsed.problem or "invalid JSON")
+    return parsed.value
 
 
 def _line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int | None]:
@@ -259,6 +366,22 @@ def _requirement(text: str) -> Requirement | None:
         return None
 
 
+_EXTRA = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
+
+
+def _pep508(req: Requirement, line: int | None, column: int | None, scope: str | None) -> _Dep:
+    """A PEP 508 requirement as a dependency: an ``extra == "x"`` marker makes it optional
+    (``optional:x``); the marker as written is kept (the scan is not the target platform,
+    so markers are recorded, never evaluated)."""
+    marker = str(req.marker) if req.marker is not None else None
+    extra = _EXTRA.search(marker) if marker else None
+    if extra and scope is None:
+        scope = f"optional:{extra.group(1)}"
+    return _Dep(
+        "pypi", req.name, _exact(req), str(req.specifier), line, column, scope, False, marker
+    )
+
+
 def _requirements(text: str) -> Iterator[_Dep]:
     for number, raw in enumerate(text.splitlines(), start=1):
         line = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
@@ -271,8 +394,7 @@ def _requirements(text: str) -> Iterator[_Dep]:
             continue
         req = _requirement(line)
         if req is not None:
-            column = raw.find(req.name) + 1
-            yield _Dep("pypi", req.name, _exact(req), str(req.specifier), number, column, None)
+            yield _pep508(req, number, raw.find(req.name) + 1, None)
 
 
 def _pep508_list(items: Any, text: str, scope: str | None) -> Iterator[_Dep]:
@@ -285,7 +407,7 @@ def _pep508_list(items: Any, text: str, scope: str | None) -> Iterator[_Dep]:
         if req is None:
             continue
         line, column = _line_of(text, item)
-        yield _Dep("pypi", req.name, _exact(req), str(req.specifier), line, column, scope)
+        yield _pep508(req, line, column, scope)
 
 
 def _mapping_deps(items: Any, text: str, scope: str | None) -> Iterator[_Dep]:
@@ -351,18 +473,10 @@ def _setup_cfg(text: str) -> Iterator[_Dep]:
             continue
         if not stripped or stripped.startswith("#"):
             continue
-        req = _requirement(stripped.split(";", 1)[0].strip() if ";" in stripped else stripped)
+        req = _requirement(stripped)
         if req is not None:
             scope = None if section == "options" else "optional"
-            yield _Dep(
-                "pypi",
-                req.name,
-                _exact(req),
-                str(req.specifier),
-                number,
-                raw.find(req.name) + 1,
-                scope,
-            )
+            yield _pep508(req, number, raw.find(req.name) + 1, scope)
 
 
 def _setup_py(text: str) -> Iterator[_Dep]:
@@ -390,15 +504,46 @@ def _setup_py(text: str) -> Iterator[_Dep]:
                     req = _requirement(const.value)
                     if req is not None:
                         scope = None if kw.arg == "install_requires" else "optional"
-                        yield _Dep(
-                            "pypi",
-                            req.name,
-                            _exact(req),
-                            str(req.specifier),
-                            const.lineno,
-                            const.col_offset + 1,
-                            scope,
-                        )
+                        yield _pep508(req, const.lineno, const.col_offset + 1, scope)
+
+
+def _core_metadata(text: str) -> Iterator[_Dep]:
+    """``Requires-Dist`` of core metadata (a wheel's METADATA, an sdist's PKG-INFO). The
+    headers end at the first blank line; the package never depends on itself."""
+    own: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            break
+        key, sep, value = raw.partition(":")
+        if not sep or raw[:1].isspace():
+            continue
+        field = key.strip().lower()
+        if field == "name":
+            own = normalise(value.strip())
+        elif field == "requires-dist":
+            req = _requirement(value.strip())
+            if req is not None and normalise(req.name) != own:
+                yield _pep508(req, number, raw.find(req.name) + 1, None)
+
+
+def _egg_requires(text: str) -> Iterator[_Dep]:
+    """setuptools' ``*.egg-info/requires.txt``: requirements, then ``[extra]``,
+    ``[extra:marker]`` or ``[:marker]`` sections."""
+    extra: str | None = None
+    section_marker: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            extra, _, section_marker = line[1:-1].partition(":")
+            extra, section_marker = extra.strip() or None, section_marker.strip() or None
+            continue
+        full = f"{line} ; {section_marker}" if section_marker and ";" not in line else line
+        req = _requirement(full)
+        if req is not None:
+            scope = f"optional:{extra}" if extra else None
+            yield _pep508(req, number, raw.find(req.name) + 1, scope)
 
 
 def _toml_lock(doc: dict[str, Any], text: str) -> Iterator[_Dep]:
@@ -484,10 +629,10 @@ _PNPM_KEY = re.compile(r"^\s{2}['\"]?/?((?:@[^@/\s]+/)?[^@/\s'\"(]+)@([^(:'\"\s]
 
 
 def _pnpm_lock(text: str) -> Iterator[_Dep]:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise _UnreadableError(f"invalid YAML: {str(exc).splitlines()[0]}") from exc
+    parsed = loaders.yaml_doc(text)
+    if not parsed.ok:
+        raise _UnreadableError(parsed.problem or "invalid YAML")
+    doc = parsed.value
     if not isinstance(doc, dict) or not isinstance(doc.get("packages"), dict):
         return
     in_packages = False

@@ -23,7 +23,14 @@ import tree_sitter_typescript
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
-from gate.discover.python import CallSpec, CallTable, ClientFamily, load_table, strong_needles
+from gate.discover.python import (
+    CallSpec,
+    CallTable,
+    ClientFamily,
+    load_table,
+    strong_needles,
+    unknown_client_spec,
+)
 from gate.discover.tree import Tree
 from gate.model import JSON, Confidence, Evidence, Location
 
@@ -106,17 +113,16 @@ def _query(suffix: str) -> tree_sitter.Query:
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's JavaScript and TypeScript files."""
+    reads = refs.readable(tree, ctx.include_tests)
     files = [
         f
         for f in tree.files
-        if f.suffix in SUFFIXES
-        and not f.name.endswith((".min.js", ".d.ts"))
-        and (ctx.include_tests or refs.path_scope(f.rel) is None)
+        if f.suffix in SUFFIXES and not f.name.endswith((".min.js", ".d.ts")) and reads(f.rel)
     ]
     ctx.observer.stage("javascript code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
 
 
 def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
@@ -131,8 +137,7 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     syntax = parser.parse(data)
     if syntax.root_node.has_error and _error_share(syntax.root_node) > 0.5:
         return scanning.Outcome(skipped=[(rel, "not parseable as JavaScript/TypeScript")])
-    found = _Analyser(rel, data, syntax.root_node, _query(suffix)).run()
-    return scanning.Outcome(evidence=refs.with_scope(found, refs.path_scope(rel)))
+    return scanning.Outcome(evidence=_Analyser(rel, data, syntax.root_node, _query(suffix)).run())
 
 
 def _error_share(root: tree_sitter.Node) -> float:
@@ -731,16 +736,12 @@ class _Analyser:
         imported = {q.split(":", 1)[0] for q in self.imports.values()} | set(
             self.namespaces.values()
         )
-        for fam in families:
-            specs = [s for s in table().calls if s.client == fam.name]
-            by_import = [s for s in specs if s.match[0].split(":", 1)[0] in imported]
-            if len({s.match[0].split(":", 1)[0] for s in by_import}) == 1:
-                self._emit(fam.model, call, self._context(by_import[0], None), f"?.{method}")
-                return
-            if method in fam.distinctive and specs:
-                ctx = self._context(specs[0], None)
-                self._emit(fam.model, call, ctx, f"?.{method}", cap=Confidence.MEDIUM)
-                return
+        picked = unknown_client_spec(table(), families, method, imported, sep=":")
+        if picked is not None:
+            fam, spec, cap = picked
+            expr = re.sub(r"\s+", " ", _text(receiver))[:200] or "?"
+            ctx = refs.RefContext(family=spec.family, base_url_dynamic=expr)
+            self._emit(fam.model, call, ctx, f"?.{method}", cap=cap)
 
     def _clients(self, node: tree_sitter.Node | None, depth: int) -> list[_Client] | None:
         node = _unwrap(node)
@@ -871,23 +872,15 @@ class _Analyser:
             if call.id in self.client_used:
                 continue
             ctx = self._context(spec, call)
-            ref = refs.endpoint_only(ctx)
-            if ref is None:
+            if not ctx.base_url:
                 continue
             found = self._arg(call, spec.base_url)
             node = found[0] if found is not None else call
             vals = [v for v in self.values(node) if not v.partial]
             where = vals[0].node if vals else node
-            self.found.append(
-                refs.evidence(
-                    NAME,
-                    ref,
-                    ctx.base_url or "",
-                    self._loc(where),
-                    Confidence.MEDIUM,
-                    {"call": qual, "flow": "client-endpoint"},
-                )
-            )
+            ev = refs.endpoint_evidence(NAME, ctx, self._loc(where), qual)
+            if ev is not None:
+                self.found.append(ev)
 
     def _generic(self) -> None:
         for name, value in self.decls:
@@ -907,26 +900,20 @@ class _Analyser:
         for val in self.values(value, "assignment"):
             if val.node.id in self.consumed or val.partial:
                 continue
-            ctx = refs.RefContext(
-                family="config", base_url=base_url, provider_hint=refs.provider_from_env_name(key)
+            ev = refs.named_value(
+                NAME,
+                val.text,
+                key,
+                self._loc(val.node),
+                as_written=val.text,
+                confidence=val.confidence,
+                flow=val.flow,
+                env_var=val.env_var,
+                base_url=base_url,
             )
-            ref = refs.resolve(val.text, ctx)
-            if ref is None:
-                continue
-            self.consumed.add(val.node.id)
-            attrs: dict[str, JSON] = {"key": key, "flow": val.flow}
-            if val.env_var:
-                attrs["env_var"] = val.env_var
-            self.found.append(
-                refs.evidence(
-                    NAME,
-                    ref,
-                    val.text,
-                    self._loc(val.node),
-                    _weakest(val.confidence, Confidence.MEDIUM),
-                    attrs,
-                )
-            )
+            if ev is not None:
+                self.consumed.add(val.node.id)
+                self.found.append(ev)
 
     def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
         """The URL of a fetch/axios call whose body holds this object (a raw API call)."""

@@ -8,16 +8,14 @@ One model folder is one component; its weight files are attached to it downstrea
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
 from gate import identity
+from gate.discover import loaders
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree, TreeFile
 from gate.model import (
@@ -60,12 +58,11 @@ def _load_json(tree: Tree, tf: TreeFile) -> dict[str, Any] | None:
     if text is None:
         tree.skip(tf.rel, f"larger than {_MAX_JSON} bytes")
         return None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        tree.skip(tf.rel, f"invalid JSON at line {exc.lineno}: {exc.msg}")
+    parsed = loaders.json_doc(text)
+    if not parsed.ok:
+        tree.skip(tf.rel, parsed.problem or "invalid JSON")
         return None
-    return doc if isinstance(doc, dict) else None
+    return parsed.value if isinstance(parsed.value, dict) else None
 
 
 def read_front_matter(text: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -73,10 +70,10 @@ def read_front_matter(text: str) -> tuple[dict[str, Any] | None, str | None]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return None, None
-    try:
-        doc = yaml.safe_load(match.group(1) or "")
-    except yaml.YAMLError as exc:
-        return None, f"invalid YAML front matter: {str(exc).splitlines()[0]}"
+    parsed = loaders.yaml_doc(match.group(1) or "")
+    if not parsed.ok:
+        return None, (parsed.problem or "invalid YAML").replace("YAML", "YAML front matter", 1)
+    doc = parsed.value
     if doc is None:
         return {}, None
     if not isinstance(doc, dict):

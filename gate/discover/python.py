@@ -17,7 +17,7 @@ import fnmatch
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -35,6 +35,9 @@ _MAX_VALUES = 16
 _BUDGET = 20_000
 """Value look-ups one module may cost: a bound on pathological code, far above real files."""
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
+_VALIDATORS = frozenset({"model_validator", "root_validator", "pre_init", "validator"})
+"""Decorators of pydantic (and LangChain's ``pre_init``) that fill a model's fields from a
+``values`` dict."""
 _FIELD_CALLS = ("Field", "field", "pydantic.Field", "dataclasses.field", "attr.ib", "attrs.field")
 
 Locator = Callable[[int, int], Location]
@@ -169,6 +172,32 @@ def _module_base_urls() -> Mapping[str, tuple[str, ...]]:
     }
 
 
+def unknown_client_spec(
+    calls: CallTable,
+    families: Sequence[ClientFamily],
+    method: str,
+    imported: set[str],
+    sep: str,
+) -> tuple[ClientFamily, CallSpec, Confidence] | None:
+    """How to read a client method called on a receiver the file neither constructs nor
+    types: the method says which argument is the model, never whose client it is nor where
+    it points (so callers claim no SDK and no host). The one SDK of the method's family the
+    file imports gives medium confidence; a method only OpenAI-shaped clients have, low.
+    ``sep`` ends a call-table pattern's module (``.`` in ``openai.OpenAI``, ``:`` in JS)."""
+
+    def root(pattern: str) -> str:
+        return pattern.split(sep, 1)[0]
+
+    for fam in families:
+        specs = [s for s in calls.calls if s.client == fam.name and not s.service]
+        by_import = [s for s in specs if root(s.match[0]) in imported]
+        if len({root(s.match[0]) for s in by_import}) == 1:
+            return fam, by_import[0], Confidence.MEDIUM
+        if method in fam.distinctive and specs:
+            return fam, specs[0], Confidence.LOW
+    return None
+
+
 # Needles that only say "a model-ish name may be here": a file matched by these alone is
 # parsed only when it also holds a model-looking string literal.
 _WEAK_NEEDLES = (
@@ -222,15 +251,12 @@ def worth_parsing(data: bytes) -> bool:
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's Python files."""
-    files = [
-        f
-        for f in tree.files
-        if f.suffix in SUFFIXES and (ctx.include_tests or refs.path_scope(f.rel) is None)
-    ]
+    reads = refs.readable(tree, ctx.include_tests)
+    files = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
     ctx.observer.stage("python code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
-    yield from refs.dedupe(found)
+    yield from refs.finish(tree, ctx, found)
 
 
 def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
@@ -251,8 +277,7 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     def locate(line: int, column: int) -> Location:
         return Location(rel, line=line, column=column)
 
-    found = Analyser(module, text, lines, locate, source=NAME).run()
-    return scanning.Outcome(evidence=refs.with_scope(found, refs.path_scope(rel)))
+    return scanning.Outcome(evidence=Analyser(module, text, lines, locate, source=NAME).run())
 
 
 # --- scopes ------------------------------------------------------------------------------
@@ -275,6 +300,8 @@ class Scope:
     self_attrs: dict[str, list[tuple[ast.expr, Scope]]] = field(default_factory=dict)
     bases: list[str] = field(default_factory=list)
     env_prefix: str = ""
+    validator: bool = False
+    """A pydantic validator (``values["client"] = ...`` sets the model's field)."""
 
     def enclosing_class(self) -> Scope | None:
         """The class a method belongs to."""
@@ -320,6 +347,20 @@ _WEAKER = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
 
 def _weakest(a: Confidence, b: Confidence) -> Confidence:
     return a if _WEAKER[a] <= _WEAKER[b] else b
+
+
+def _at_most_medium(vals: Sequence[Val], flow: str, env_var: str | None = None) -> list[Val]:
+    """Values that came through a default (environment, settings, ``.get``): a run may
+    override them, so they are medium at most, and say through which variable."""
+    return [
+        replace(
+            v,
+            confidence=_weakest(v.confidence, Confidence.MEDIUM),
+            flow=flow,
+            env_var=env_var if env_var is not None else v.env_var,
+        )
+        for v in vals
+    ]
 
 
 class Analyser:
@@ -421,6 +462,7 @@ class Analyser:
             scope.returns.append(node.value)
         elif isinstance(node, ast.Call):
             self.calls.append((node, scope))
+            self._super_init(node, scope)
             for kw in node.keywords:
                 if kw.arg:
                     self.keyword_sites.append((node, kw, scope))
@@ -430,6 +472,25 @@ class Analyser:
         elif isinstance(node, ast.Lambda):
             return
         self._index(node, scope, call)
+
+    def _super_init(self, call: ast.Call, scope: Scope) -> None:
+        """``super().__init__(model=model)`` in a method sets the instance's field of that name
+        (pydantic models, dataclass-like bases): read back as ``self.model``."""
+        func = call.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "__init__"
+            and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "super"
+        ):
+            return
+        cls = scope.enclosing_class()
+        if cls is None:
+            return
+        for kw in call.keywords:
+            if kw.arg:
+                cls.self_attrs.setdefault(kw.arg, []).append((kw.value, scope))
 
     def _index_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         fn = Scope(node, "function", scope, name=node.name)
@@ -446,6 +507,10 @@ class Analyser:
             fn.params[arg.arg] = kw_default
             if arg.annotation is not None:
                 fn.annotations[arg.arg] = arg.annotation
+        for dec in node.decorator_list:
+            name = self._dotted(dec.func if isinstance(dec, ast.Call) else dec) or ""
+            if name.rsplit(".", 1)[-1] in _VALIDATORS:
+                fn.validator = True
         self.scopes[node] = fn
         self.functions.setdefault(node.name, []).append(fn)
         for dec in node.decorator_list:
@@ -467,6 +532,11 @@ class Analyser:
         ):
             # kwargs["base_url"] = url: read back when kwargs is passed as **kwargs.
             self.item_sets.setdefault((target.value.id, target.slice.value), []).append(value)
+            if scope.validator and target.value.id in scope.params:
+                # values["client"] = ZhipuAI(...) in a pydantic validator: the field.
+                cls = scope.enclosing_class()
+                if cls is not None:
+                    cls.self_attrs.setdefault(target.slice.value, []).append((value, scope))
         elif isinstance(target, ast.Attribute):
             owner = target.value
             if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
@@ -562,9 +632,11 @@ class Analyser:
         self, expr: ast.expr, scope: Scope, flow: str = "literal", depth: int = 0
     ) -> list[Val]:
         """The string values an expression may take, as far as one module tells."""
+        # Every look-up counts, even one refused for depth: a recursive function called from
+        # many places fans out at each level (litellm's get_supported_openai_params: 1.4 M).
+        self._budget -= 1
         if depth > _MAX_DEPTH or self._budget <= 0:
             return []
-        self._budget -= 1
         out = self._values(expr, scope, flow, depth)
         return out[:_MAX_VALUES]
 
@@ -672,6 +744,8 @@ class Analyser:
         index = fn.param_order.index(name) if name in fn.param_order else None
         is_method = fn.parent is not None and fn.parent.kind == "class"
         for call, scope in self._calls_by_name().get(fn.name, []):
+            if self._budget <= 0:
+                break  # a function called from thousands of places: the budget is spent
             callee = call.func
             arg: ast.expr | None = None
             for kw in call.keywords:
@@ -724,17 +798,7 @@ class Analyser:
             got = self.values(value, cls, "class-attribute", depth + 1)
             if settings:
                 env = (cls.env_prefix + attr).upper()
-                got = [
-                    Val(
-                        v.text,
-                        v.node,
-                        _weakest(v.confidence, Confidence.MEDIUM),
-                        "settings-default",
-                        env,
-                        v.partial,
-                    )
-                    for v in got
-                ]
+                got = _at_most_medium(got, "settings-default", env)
             out += got
         for value, where in cls.self_attrs.get(attr, []):
             out += self.values(value, where, "instance-attribute", depth + 1)
@@ -751,17 +815,7 @@ class Analyser:
                 continue
             got = self.values(operand, scope, flow, depth + 1)
             if env is not None:
-                got = [
-                    Val(
-                        v.text,
-                        v.node,
-                        _weakest(v.confidence, Confidence.MEDIUM),
-                        "env-default",
-                        env,
-                        v.partial,
-                    )
-                    for v in got
-                ]
+                got = _at_most_medium(got, "env-default", env)
             out += got
         return out
 
@@ -790,17 +844,7 @@ class Analyser:
             default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
             if default is None:
                 return []
-            return [
-                Val(
-                    v.text,
-                    v.node,
-                    _weakest(v.confidence, Confidence.MEDIUM),
-                    "env-default",
-                    env,
-                    v.partial,
-                )
-                for v in self.values(default, scope, flow, depth + 1)
-            ]
+            return _at_most_medium(self.values(default, scope, flow, depth + 1), "env-default", env)
         if qual in _FIELD_CALLS or qual.endswith((".Field", ".field")):
             default = _kw(call, "default") or (call.args[0] if call.args else None)
             return self.values(default, scope, flow, depth + 1) if default is not None else []
@@ -813,17 +857,7 @@ class Analyser:
             key = call.args[0]
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 got = self.values(call.args[1], scope, "get-default", depth + 1)
-                return [
-                    Val(
-                        v.text,
-                        v.node,
-                        _weakest(v.confidence, Confidence.MEDIUM),
-                        "get-default",
-                        v.env_var,
-                        v.partial,
-                    )
-                    for v in got
-                ]
+                return _at_most_medium(got, "get-default")
         if isinstance(func, ast.Name) and func.id in self.functions:
             out: list[Val] = []
             for fn in self.functions[func.id]:
@@ -989,27 +1023,15 @@ class Analyser:
                 return
         if clients:
             return
-        inferred = self._inferred_client(families, method)
-        if inferred is not None:
-            spec, confidence = inferred
-            ctx = self._context(spec, None, scope)
-            fam = table().clients[spec.client or ""]
-            self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=confidence)
-
-    def _inferred_client(
-        self, families: Sequence[ClientFamily], method: str
-    ) -> tuple[CallSpec, Confidence] | None:
-        """The client a method is called on when the file does not say (imports decide)."""
-        imported_roots = {q.split(".", 1)[0] for q in self.imports.values()}
-        for fam in families:
-            specs = [s for s in table().calls if s.client == fam.name and not s.service]
-            by_import = [s for s in specs if s.match[0].split(".", 1)[0] in imported_roots]
-            roots = {s.match[0].split(".", 1)[0] for s in by_import}
-            if len(roots) == 1:
-                return by_import[0], Confidence.HIGH
-            if method in fam.distinctive and specs:
-                return specs[0], Confidence.MEDIUM
-        return None
+        # A receiver the module neither constructs nor types (self.client set by a base
+        # class, a client passed in): see unknown_client_spec. base_url_expr names it.
+        imported = {q.split(".", 1)[0] for q in self.imports.values()}
+        picked = unknown_client_spec(table(), families, method, imported, sep=".")
+        if picked is not None:
+            fam, spec, cap = picked
+            receiver_text = _segment(self.text, receiver) or "?"
+            ctx = refs.RefContext(family=spec.family, base_url_dynamic=receiver_text)
+            self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=cap)
 
     def _clients(self, expr: ast.expr, scope: Scope, depth: int) -> list[Client] | None:
         """Clients an expression may be; [] when unknown, None when known not to be one."""
@@ -1205,8 +1227,7 @@ class Analyser:
             if id(call) in self.client_used:
                 continue
             ctx = self._context(spec, call, scope)
-            ref = refs.endpoint_only(ctx)
-            if ref is None:
+            if not ctx.base_url:
                 continue
             found = self._arg(call, spec.base_url)
             node: ast.AST = call
@@ -1214,16 +1235,9 @@ class Analyser:
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
                 if vals:
                     node = vals[0].node
-            self.found.append(
-                refs.evidence(
-                    self.source,
-                    ref,
-                    ctx.base_url or "",
-                    self._loc(node),
-                    Confidence.MEDIUM,
-                    {"call": qual, "flow": "client-endpoint"},
-                )
-            )
+            ev = refs.endpoint_evidence(self.source, ctx, self._loc(node), qual)
+            if ev is not None:
+                self.found.append(ev)
 
     def _generic(self) -> None:
         """Model-looking values under model-ish names that no known call consumed (medium)."""
@@ -1243,11 +1257,20 @@ class Analyser:
         for name, value, scope in self.generic_assigns:
             if refs.is_model_key(name):
                 self._generic_value(value, scope, name, None)
+        # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
+        # (in this module or, not followed, another one).
+        for name, functions in self.functions.items():
+            if refs.is_model_key(name):
+                for fn in functions:
+                    for ret in fn.returns:
+                        self._generic_value(ret, fn, name, None, flow="return-value")
         for call, kw, scope in self.keyword_sites:
             if kw.arg and refs.is_model_key(kw.arg):
                 qual = self._qualname(call.func, scope) or ""
                 if table().lookup(qual) is None:
-                    self._generic_value(kw.value, scope, kw.arg, None)
+                    # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
+                    repo_type = self._first_constant(call, ("repo_type",), scope)
+                    self._generic_value(kw.value, scope, kw.arg, None, repo_type=repo_type)
         for node, scope, owner in self.dicts:
             base_url = self._request_url(owner, scope) if owner is not None else None
             for key, value in zip(node.keys, node.values, strict=True):
@@ -1265,31 +1288,30 @@ class Analyser:
         key: str,
         base_url: str | None,
         flow: str = "assignment",
+        repo_type: str | None = None,
     ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
             return
+        if repo_type not in (None, "model", "dataset"):
+            return  # a Space, or something else that is not a model
         for val in self.values(value, scope, flow):
             if id(val.node) in self.consumed or val.partial:
                 continue
-            hint = refs.provider_from_env_name(key)
-            ctx = refs.RefContext(family="config", base_url=base_url, provider_hint=hint)
-            ref = refs.resolve(val.text, ctx)
-            if ref is None:
-                continue
-            self.consumed.add(id(val.node))
-            attrs: dict[str, JSON] = {"key": key, "flow": val.flow}
-            if val.env_var:
-                attrs["env_var"] = val.env_var
-            self.found.append(
-                refs.evidence(
-                    self.source,
-                    ref,
-                    self._as_written(val),
-                    self._loc(val.node),
-                    _weakest(val.confidence, Confidence.MEDIUM),
-                    attrs,
-                )
+            ev = refs.named_value(
+                self.source,
+                val.text,
+                key,
+                self._loc(val.node),
+                as_written=self._as_written(val),
+                confidence=val.confidence,
+                flow=val.flow,
+                env_var=val.env_var,
+                base_url=base_url,
+                family="hf-dataset" if repo_type == "dataset" else "config",
             )
+            if ev is not None:
+                self.consumed.add(id(val.node))
+                self.found.append(ev)
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""

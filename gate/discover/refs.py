@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from gate import identity
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
 from gate.model import (
     CONFIDENCE_ORDER,
     JSON,
@@ -44,6 +47,7 @@ def load_data(name: str) -> Any:
     return yaml.safe_load(text)
 
 
+@lru_cache(maxsize=8192)
 def _norm_key(key: str) -> str:
     # camelCase → snake_case, then "-" and "." → "_": model-name, modelName, model.name agree.
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
@@ -64,6 +68,7 @@ class Conventions:
     path_orgs: frozenset[str]
     test_dirs: frozenset[str]
     docs_dirs: frozenset[str]
+    package_dirs: frozenset[str]
     test_files: tuple[str, ...]
     servers: tuple[Mapping[str, Any], ...]
     commands: tuple[Mapping[str, Any], ...]
@@ -84,6 +89,7 @@ def conventions() -> Conventions:
         path_orgs=frozenset(doc["path_orgs"]),
         test_dirs=frozenset(doc["test_dirs"]),
         docs_dirs=frozenset(doc["docs_dirs"]),
+        package_dirs=frozenset(doc["package_dirs"]),
         test_files=tuple(doc["test_files"]),
         servers=tuple(doc["servers"]),
         commands=tuple(doc["commands"]),
@@ -100,6 +106,7 @@ class Providers:
     aliases: Mapping[str, str]
     env_prefixes: tuple[tuple[str, str], ...]
     hf_legacy: Mapping[str, str]
+    hf_legacy_datasets: Mapping[str, str]
 
 
 @cache
@@ -116,6 +123,7 @@ def providers() -> Providers:
             sorted(doc["env_prefixes"].items(), key=lambda kv: len(kv[0]), reverse=True)
         ),
         hf_legacy=dict(doc["hf_legacy_ids"]),
+        hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
     )
 
 
@@ -130,19 +138,125 @@ _OWN_MODELS_ONLY = frozenset(
 # --- paths -------------------------------------------------------------------------------
 
 
-def path_scope(rel: str) -> str | None:
-    """``test`` or ``docs`` when a path is a test or documentation file, else None."""
+def path_scope(rel: str, packages: Collection[str] = ()) -> str | None:
+    """``test`` or ``docs`` when a path is a test or documentation file, else None.
+
+    ``packages`` are the folders that hold an ``__init__.py``: one named ``testing``,
+    ``fixtures``, ``docs``... among them is importable code that ships (numpy.testing), not a
+    test folder. ``tests``/``test`` folders are tests whether importable or not.
+    """
+    found = _set_aside(rel, packages)
+    return found[0] if found else None
+
+
+def _set_aside(
+    rel: str, packages: Collection[str], folders: dict[str, tuple[str, str] | None] | None = None
+) -> tuple[str, str] | None:
+    """``(scope, what decided it)``: the test or docs folder (``tests/``), or the file itself
+    when only its name says so (``app/test_x.py``). ``folders`` memoises folder answers."""
+    folder, _, name = rel.rpartition("/")
+    if folder:
+        if folders is None:
+            found = _folder_scope(folder, packages)
+        elif folder in folders:
+            found = folders[folder]
+        else:
+            found = folders[folder] = _folder_scope(folder, packages)
+        if found is not None:
+            return found
+    return ("test", rel) if _test_file().match(name) else None
+
+
+def _folder_scope(folder: str, packages: Collection[str]) -> tuple[str, str] | None:
     conv = conventions()
-    parts = rel.split("/")
-    for part in parts[:-1]:
-        if part in conv.test_dirs:
-            return "test"
-        if part in conv.docs_dirs:
-            return "docs"
-    name = parts[-1]
-    if any(fnmatch.fnmatchcase(name, pat) for pat in conv.test_files):
-        return "test"
+    parts = folder.split("/")
+    for index, part in enumerate(parts):
+        if part in conv.package_dirs and packages and "/".join(parts[: index + 1]) in packages:
+            continue
+        scope = "test" if part in conv.test_dirs else "docs" if part in conv.docs_dirs else None
+        if scope is not None:
+            return scope, "/".join(parts[: index + 1]) + "/"
     return None
+
+
+@cache
+def _test_file() -> re.Pattern[str]:
+    return re.compile("|".join(fnmatch.translate(p) for p in conventions().test_files))
+
+
+SET_ASIDE_NOTE = "tests and docs set aside"
+"""How the scan note naming the paths it did not read begins (``--include-tests`` reads them)."""
+_NOTE_FOLDERS = 8
+
+
+class PathScopes:
+    """Which files of one tree are tests or docs, knowing its Python packages."""
+
+    def __init__(self, rels: Iterable[str]) -> None:
+        rels = list(rels)
+        self.packages = frozenset(
+            r.rsplit("/", 1)[0] for r in rels if r.endswith("/__init__.py") and "/" in r
+        )
+        folders: dict[str, tuple[str, str] | None] = {}
+        self._set_aside = {
+            r: found for r in rels if (found := _set_aside(r, self.packages, folders))
+        }
+
+    def scope(self, rel: str) -> str | None:
+        """``test``, ``docs`` or None for a path of the tree."""
+        found = self._set_aside.get(rel)
+        return found[0] if found else None
+
+    def mark(self, found: Iterable[Evidence]) -> list[Evidence]:
+        """Evidence from test or docs paths gets ``scope`` (read only with --include-tests)."""
+        out: list[Evidence] = []
+        for ev in found:
+            scope = self.scope(ev.location.path) if ev.location.path else None
+            out.append(with_scope([ev], scope)[0] if scope else ev)
+        return out
+
+    def note(self) -> str | None:
+        """A scan note naming what was set aside (folders, file counts), or None."""
+        counts: dict[str, int] = {}
+        for _, folder in self._set_aside.values():
+            counts[folder] = counts.get(folder, 0) + 1
+        if not counts:
+            return None
+        total = sum(counts.values())
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{folder} ({n})" for folder, n in ranked[:_NOTE_FOLDERS])
+        more = f" and {len(ranked) - _NOTE_FOLDERS} more" if len(ranked) > _NOTE_FOLDERS else ""
+        return (
+            f"{SET_ASIDE_NOTE} (not read for model references; --include-tests reads them):"
+            f" {total} file{'' if total == 1 else 's'} in {shown}{more}"
+        )
+
+
+def readable(tree: Tree, include_tests: bool) -> Callable[[str], bool]:
+    """Whether a source reads a path: tests and docs only with ``--include-tests``."""
+    scopes = path_scopes(tree)
+    return lambda rel: include_tests or scopes.scope(rel) is None
+
+
+def finish(tree: Tree, ctx: DiscoverContext, found: Iterable[Evidence]) -> list[Evidence]:
+    """A source's evidence, deduplicated, with test/docs paths marked; and, when those were
+    not read, the scan note saying which (one note for all sources: the text is the same)."""
+    scopes = path_scopes(tree)
+    if not ctx.include_tests and (note := scopes.note()) is not None:
+        ctx.facts.note(note)
+    return dedupe(scopes.mark(found))
+
+
+_SCOPES: weakref.WeakKeyDictionary[Tree, PathScopes] = weakref.WeakKeyDictionary()
+
+
+def path_scopes(tree: Tree) -> PathScopes:
+    """The :class:`PathScopes` of a walked tree (made once per tree, shared by the sources)."""
+    found = _SCOPES.get(tree)
+    if found is None:
+        found = PathScopes(f.rel for f in tree.files)
+        _SCOPES[tree] = found
+    return found
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -178,6 +292,7 @@ def provider_alias(name: str) -> str | None:
     return providers().aliases.get(name.strip().lower())
 
 
+@lru_cache(maxsize=8192)
 def provider_from_env_name(name: str) -> str | None:
     """The provider an environment variable is for (``DEEPSEEK_MODEL`` → ``deepseek``)."""
     upper = name.upper()
@@ -204,6 +319,7 @@ _WEIGHT_EXT = re.compile(
     r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|pkl|onnx|h5|keras|tflite|pb|json|yaml|yml)$",
     re.IGNORECASE,
 )
+_SPACE = re.compile(r"\s")
 _HF_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 
 
@@ -244,6 +360,11 @@ def hf_repo_of_url(value: str) -> tuple[str, str | None] | None:
     return (repo, revision) if identity.is_hf_repo_id(repo) else None
 
 
+# A run of 24+ letters and digits mixing cases and digits, with no separator: base64 or
+# hex data (a serialised model in a JSON export), never a Hub org or repo name.
+_BLOB = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{24,}$")
+
+
 def _hf_repo(value: str, *, allow_bare: bool) -> str | None:
     """The Hub repo id a model string names, or None (paths, prose, unknown bare names)."""
     legacy = providers().hf_legacy.get(value)
@@ -251,6 +372,8 @@ def _hf_repo(value: str, *, allow_bare: bool) -> str | None:
         return legacy
     if "/" in value:
         if looks_like_path(value) or not identity.is_hf_repo_id(value.replace("*", "x")):
+            return None
+        if any(_BLOB.match(part) for part in value.split("/")):
             return None
         return value
     if allow_bare and _BARE_NAME.match(value) and ":" not in value:
@@ -279,7 +402,7 @@ def model_literal_regex() -> re.Pattern[bytes]:
 def is_model_value(value: str) -> bool:
     """False for values that are never model names (``default``, ``none``, prose, URLs)."""
     text = value.strip()
-    if not text or len(text) > _MAX_VALUE or any(c.isspace() for c in text):
+    if not text or len(text) > _MAX_VALUE or _SPACE.search(text):
         return False
     return text.lower() not in conventions().not_model_values
 
@@ -360,9 +483,7 @@ def _ollama_ref(value: str, ctx: RefContext) -> Ref | None:
         return None
     name = value
     pinned = "@sha256:" in value or ":sha256-" in value
-    attrs: dict[str, JSON] = {"pinned": pinned, "host": _host_or_default(ctx, "ollama")}
-    if ctx.base_url:
-        attrs["base_url"] = ctx.base_url
+    attrs: dict[str, JSON] = {"pinned": pinned, **_endpoint_attrs(ctx, "ollama")}
     if ctx.sdk:
         attrs["sdk"] = ctx.sdk
     attrs["provider"] = "ollama"
@@ -375,6 +496,20 @@ def _host_or_default(ctx: RefContext, provider: str) -> str | None:
     if ctx.base_url_dynamic:
         return None
     return providers().hosts.get(provider)
+
+
+def _endpoint_attrs(ctx: RefContext, provider: str) -> dict[str, JSON]:
+    """``host`` (written, else the provider's default) and ``base_url``; for an endpoint set
+    by an expression the scan cannot read, ``base_url_expr`` and no host at all."""
+    attrs: dict[str, JSON] = {}
+    host = _host_or_default(ctx, provider)
+    if host:
+        attrs["host"] = host
+    if ctx.base_url:
+        attrs["base_url"] = ctx.base_url
+    elif ctx.base_url_dynamic:
+        attrs["base_url_expr"] = ctx.base_url_dynamic
+    return attrs
 
 
 def _port_of(url: str) -> int | None:
@@ -478,9 +613,8 @@ def _litellm(value: str, ctx: RefContext) -> Ref | None:
             segs = rest.split("/")
             repo = "/".join(segs[-2:]) if len(segs) >= 2 else None
             if repo and identity.is_hf_repo_id(repo):
-                return _hf_ref(
-                    repo, sub, role=Role.HOSTED_API, host=providers().hosts["huggingface"]
-                )
+                extra = _endpoint_attrs(sub, "huggingface")
+                return _hf_ref(repo, sub, role=Role.HOSTED_API, **extra)
             return None
         if provider == "local":
             repo = _hf_repo(rest, allow_bare=False)
@@ -582,6 +716,8 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
         ref = hosted(split[1], replace(ctx, provider=provider))
         if ref is None:
             return None
+        if ctx.base_url_dynamic:
+            return ref  # the gateway's URL is set by an expression: its host is unknown
         attrs = dict(ref.attributes)
         attrs.update({"host": "ai-gateway.vercel.sh", "host_source": "sdk-default"})
         return replace(ref, attributes=attrs)
@@ -636,8 +772,16 @@ def _dataset(value: str, ctx: RefContext) -> Ref | None:
         return None
     if ctx.namespace and "/" not in value:
         value = f"{ctx.namespace}/{value}"
-    repo = _hf_repo(value, allow_bare=True)
-    if repo is None or repo in providers().hf_legacy.values():
+    if hub == "hf":
+        # A bare canonical name ("squad") is written as the id the Hub redirects it to.
+        value = providers().hf_legacy_datasets.get(value, value)
+    if "/" in value:
+        repo = value if identity.is_hf_repo_id(value) and not looks_like_path(value) else None
+    elif value in providers().hf_legacy:
+        repo = None  # a model's legacy name ("gpt2"): no dataset of that name
+    else:
+        repo = value if _BARE_NAME.match(value) and ":" not in value else None
+    if repo is None:
         return None
     return _dataset_ref(repo, ctx, hub)
 
@@ -664,11 +808,7 @@ def _hf_family(value: str, ctx: RefContext) -> Ref | None:
         if repo is None:
             return hosted(value, replace(ctx, family="hosted"))
         attrs: dict[str, JSON] = {"provider": ctx.provider or "huggingface"}
-        host = _host_or_default(ctx, "huggingface")
-        if host:
-            attrs["host"] = host
-        if ctx.base_url:
-            attrs["base_url"] = ctx.base_url
+        attrs.update(_endpoint_attrs(ctx, "huggingface"))
         return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
     repo = _hf_repo(value, allow_bare=family == "hf-hub")
     if repo is None:
@@ -697,6 +837,45 @@ def endpoint_only(ctx: RefContext) -> Ref | None:
     if ctx.sdk:
         attrs["sdk"] = ctx.sdk
     return Ref(identity.api(ep.provider, "*"), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+
+
+def endpoint_evidence(
+    source: str, ctx: RefContext, location: Location, call: str
+) -> Evidence | None:
+    """Evidence for a client made with a known endpoint whose calls named no model in the
+    file (``api:<provider>/*``, medium), located at the base URL's literal."""
+    ref = endpoint_only(ctx)
+    if ref is None:
+        return None
+    extra: dict[str, JSON] = {"call": call, "flow": "client-endpoint"}
+    return evidence(source, ref, ctx.base_url or "", location, Confidence.MEDIUM, extra)
+
+
+def named_value(
+    source: str,
+    value: str,
+    key: str,
+    location: Location,
+    *,
+    as_written: str,
+    confidence: Confidence,
+    flow: str,
+    env_var: str | None = None,
+    base_url: str | None = None,
+    family: str = "config",
+) -> Evidence | None:
+    """Evidence for a model-looking value under a model-ish name that no known call consumed
+    (``EMBEDDING_MODEL = "BAAI/bge-m3"``, ``{"model": ...}`` in a request body): medium at
+    most, its shape decides the identity (``family`` ``hf-dataset`` for a Hub dataset)."""
+    ctx = RefContext(family=family, base_url=base_url, provider_hint=provider_from_env_name(key))
+    ref = resolve(value, ctx)
+    if ref is None:
+        return None
+    attrs: dict[str, JSON] = {"key": key, "flow": flow}
+    if env_var:
+        attrs["env_var"] = env_var
+    capped = min(confidence, Confidence.MEDIUM, key=CONFIDENCE_ORDER.__getitem__)
+    return evidence(source, ref, as_written, location, capped, attrs)
 
 
 # --- evidence ----------------------------------------------------------------------------

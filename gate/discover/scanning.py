@@ -13,6 +13,8 @@ import atexit
 import multiprocessing
 import os
 import platform
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -84,15 +86,55 @@ def _read(abspath: str, limit: int) -> bytes | None:
     return None if size > limit else b"".join(parts)
 
 
+FILE_SECONDS = 30.0
+"""Wall-clock time one file's analysis may take before it is given up as a recorded skip.
+
+The parsers bound their own work (value look-ups, YAML alias nodes, nesting), so real files
+finish in milliseconds; this is the backstop that turns a pathological file the bounds did
+not foresee into a skip instead of a scan that never ends."""
+
+
+class _TookTooLongError(BaseException):
+    """Raised by the alarm inside an analysis that ran past its time (a BaseException, so
+    that the analysers' own ``except Exception`` handlers do not swallow it)."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _TookTooLongError
+
+
+def _timed(analyse: Analyser, rel: str, data: bytes, seconds: float) -> Outcome:
+    """``analyse(rel, data)`` under an interval timer, where one can be used: the main thread
+    of a process (workers always are) that has no timer of its own running."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        return analyse(rel, data)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        return analyse(rel, data)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _analyse_many(
-    chunk: tuple[tuple[tuple[str, bytes], ...], Analyser],
+    chunk: tuple[tuple[tuple[str, bytes], ...], Analyser, float],
 ) -> tuple[list[Evidence], list[tuple[str, str]]]:
-    files, analyse = chunk
+    files, analyse, seconds = chunk
     found: list[Evidence] = []
     skipped: list[tuple[str, str]] = []
     for rel, data in files:
         try:
-            outcome = analyse(rel, data)
+            outcome = _timed(analyse, rel, data, seconds)
+        except _TookTooLongError:
+            skipped.append((rel, f"took longer than {seconds:g} s to analyse: not read"))
+            continue
         except Exception as exc:  # a bug must not hide the rest of the tree
             skipped.append((rel, f"analysis failed: {type(exc).__name__}: {exc}"))
             continue
@@ -154,6 +196,7 @@ def scan(
     observer: Observer | None = None,
     limit: int = MAX_SOURCE_BYTES,
     parallel: bool | None = None,
+    seconds: float = FILE_SECONDS,
 ) -> tuple[list[Evidence], ScanStats]:
     """Analyse the files that contain a needle (all files when ``needles`` is empty).
 
@@ -186,13 +229,13 @@ def scan(
         pending_bytes += len(data)
         started = bool(futures) or pending_bytes >= PARALLEL_MIN_BYTES
         if use_pool and started and pending_bytes >= _BATCH_BYTES:
-            futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse)))
+            futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse, seconds)))
             pending, pending_bytes = [], 0
     if pending:
         if use_pool and futures:
-            futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse)))
+            futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse, seconds)))
         else:
-            results.append(_analyse_many((tuple(pending), analyse)))
+            results.append(_analyse_many((tuple(pending), analyse, seconds)))
     results.extend(f.result() for f in futures)
     found: list[Evidence] = []
     for evidence, skipped in results:

@@ -8,8 +8,9 @@ made a model served by someone else (``qwen-max`` behind an OpenAI client is Ali
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -60,13 +61,42 @@ def api_models() -> tuple[ApiModel, ...]:
     return tuple(sorted(rows, key=lambda r: r.specificity, reverse=True))
 
 
+@cache
+def _not_hosted() -> tuple[re.Pattern[str], ...]:
+    """Open-weights names that a hosted prefix would wrongly claim (``gpt-neo-20b``)."""
+    return tuple(
+        re.compile(fnmatch.translate(str(row["pattern"]).lower()))
+        for row in _doc().get("not_hosted") or ()
+    )
+
+
+@cache
+def _by_first_char() -> dict[str, tuple[tuple[ApiModel, re.Pattern[str]], ...]]:
+    """The patterns a name starting with a given character can match, in lookup order
+    (a pattern starting with a wildcard can match any name)."""
+    compiled = [(row, re.compile(fnmatch.translate(row.pattern))) for row in api_models()]
+    heads = {row.pattern[0] for row in api_models() if row.pattern[0] not in "*?["}
+    table = {
+        head: tuple((r, rx) for r, rx in compiled if r.pattern[0] in ("*", "?", "[", head))
+        for head in heads
+    }
+    table[""] = tuple((r, rx) for r, rx in compiled if r.pattern[0] in "*?[")
+    return table
+
+
+@lru_cache(maxsize=16384)
 def lookup(model: str) -> ApiModel | None:
-    """The pattern a hosted model name matches, if any (``gpt-4o-mini`` → openai)."""
+    """The pattern a hosted model name matches, if any (``gpt-4o-mini`` → openai).
+
+    Names of open-weights models that share a hosted prefix (``gpt-neo-*``, ``gpt-j-6b``:
+    EleutherAI's, on the Hub) match nothing: ``not_hosted`` in the data file lists them.
+    """
     name = model.strip().lower()
-    if not name:
+    if not name or any(rx.match(name) for rx in _not_hosted()):
         return None
-    for row in api_models():
-        if fnmatch.fnmatchcase(name, row.pattern):
+    table = _by_first_char()
+    for row, rx in table.get(name[0], table[""]):
+        if rx.match(name):
             return row
     return None
 
