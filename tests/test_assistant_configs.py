@@ -237,6 +237,19 @@ def test_merged_component_and_bom(tmp_path: Path) -> None:
     ]
     assert result.inventory.properties["history"]["read"] is False
     assert any("--history none" in n for n in result.inventory.notes)
+    # The assistant's settings name the model that writes code, not one the release calls:
+    # they live on the assistant only, never as a hosted-API component of their own (which
+    # would be judged twice, and a waiver on the assistant would not cover it).
+    for comp in result.inventory.components:
+        if comp.role.value == "code-assistant":
+            continue
+        assistant_files = {
+            e.location.path
+            for e in comp.evidence
+            if e.location.path.startswith((".claude/", ".qwen/", ".continue/", ".codex/"))
+            or e.location.path.startswith(".aider")
+        }
+        assert not assistant_files, (comp.id, assistant_files)
 
 
 @pytest.mark.parametrize("name", ["config.json", "config.yaml"])

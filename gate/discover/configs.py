@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from gate import identity
-from gate.discover import dependencies, loaders, python, refs, scanning
+from gate.discover import conventions, dependencies, loaders, python, refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
@@ -85,9 +85,16 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     pooled: list[TreeFile] = []
     local: list[tuple[TreeFile, str]] = []
     reads = refs.readable(tree, ctx.include_tests)
+    assistant_configs = conventions.catalogue()
     for tf in tree.files:
         kind = _kind(tf)
         if kind is None or not reads(tf.rel):
+            continue
+        # An assistant's own settings (.claude/settings.json, .aider.conf.yml, .continue/…)
+        # name the model that wrote code, not one the release calls: the assistants source
+        # records them on the assistant. Workflows are read by both (rule.assistant is None).
+        rule = assistant_configs.config_rule(tf.rel)
+        if rule is not None and rule.assistant is not None:
             continue
         if kind in ("modelfile", "dvc"):
             local.append((tf, kind))
