@@ -13,6 +13,11 @@ regopy 1.5.2 fails open in several ways (gate-anchors §e); each is guarded here
 6. diagnostics are printed on standard output → the engine's log level is NONE.
 7. ``with input as {…}`` crashes the process (SIGSEGV) and ``print`` writes to stdout →
    both are rejected by the lint, with the safe spelling in the message.
+8. a variable named like a builtin namespace (``glob``, ``json``…) in a rule that calls that
+   namespace crashes the process (SIGSEGV); ``some k, v in x`` inside a comprehension does
+   not parse ("Invalid collection"); a comprehension that declares a name of its enclosing
+   body (``some i`` / ``i :=`` where ``i`` is bound outside) rebinds the outer variable and
+   gives wrong results without an error → all three are rejected by the lint.
 
 Modules are compiled once (``build``); one query collects every ``deny``/``warn``/``info``
 rule (and ``deny_<x>`` etc.) of every package under ``aigate.rules``, shipped or
@@ -34,7 +39,16 @@ from typing import Any
 from gate.errors import PolicyError
 from gate.model import ComponentId, Finding, Level, Location, RuleId, RuleMeta
 from gate.policy.metadata import RuleBinding, level_of, parse_metadata
-from gate.policy.source import LexError, Module, calls, parse
+from gate.policy.source import (
+    LexError,
+    Module,
+    Token,
+    calls,
+    comprehensions,
+    parse,
+    statements,
+    variables,
+)
 
 RULES_ROOT = "aigate.rules"
 LIB_ROOT = "aigate.lib"
@@ -520,6 +534,8 @@ def lint(modules: Iterable[Module], interp: Any) -> None:
                     line=head.line,
                 )
         _lint_with_input(module)
+        for stmt in statements(module):
+            _lint_statement(module, stmt, interp)
         for call in calls(module):
             _lint_call(module, call.name, call.line, defined, interp)
 
@@ -553,6 +569,70 @@ def _lint_with_input(module: Module) -> None:
                 " parts instead: `with input.components as […]`",
                 line=toks[i].line,
             )
+
+
+def _lint_statement(module: Module, stmt: list[Token], interp: Any) -> None:
+    """What regopy 1.5.2 crashes on or misreads inside one rule (verified against it)."""
+    names = variables(stmt)
+    namespaces = {
+        call.split(".", 1)[0]
+        for call in _call_names(stmt)
+        if "." in call and interp.is_builtin(call)
+    }
+    for _, tok in names:
+        if tok.text in namespaces:
+            raise PolicyError(
+                module.path,
+                f"variable {tok.text!r} is named like the builtin namespace this rule calls"
+                f" ({tok.text}.…()): regopy 1.5.2 crashes on it (SIGSEGV); rename the variable",
+                line=tok.line,
+            )
+    comps = comprehensions(stmt)
+    for comp in comps:
+        for some in comp.pairs:
+            raise PolicyError(
+                module.path,
+                "`some k, v in x` inside a comprehension does not parse in regopy 1.5.2"
+                ' ("Invalid collection"); write `some k; v := x[k]`, or iterate in a'
+                " helper rule's body",
+                line=some.line,
+            )
+        for name, decl in comp.declared.items():
+            for index, tok in names:
+                if tok.text != name or comp.holds(index):
+                    continue
+                scope = _scope(index, name, comps)
+                if scope is None or comp.within(scope):
+                    raise PolicyError(
+                        module.path,
+                        f"the comprehension declares {name!r}, which its enclosing rule also"
+                        f" binds (line {tok.line}): regopy 1.5.2 then rebinds the outer"
+                        " variable and gives wrong results; rename one of them",
+                        line=decl.line,
+                    )
+
+
+def _scope(index: int, name: str, comps: Sequence[Any]) -> Any:
+    """The innermost comprehension around a token that declares ``name``, or None (the rule)."""
+    found = None
+    for comp in comps:
+        if comp.holds(index) and name in comp.declared and (found is None or comp.within(found)):
+            found = comp
+    return found
+
+
+def _call_names(stmt: list[Token]) -> list[str]:
+    names: list[str] = []
+    for i, tok in enumerate(stmt):
+        if tok.kind != "ident" or (i > 0 and stmt[i - 1].text == "."):
+            continue
+        parts, j = [tok.text], i
+        while j + 2 < len(stmt) and stmt[j + 1].text == "." and stmt[j + 2].kind == "ident":
+            parts.append(stmt[j + 2].text)
+            j += 2
+        if j + 1 < len(stmt) and stmt[j + 1].text == "(":
+            names.append(".".join(parts))
+    return names
 
 
 def _lint_call(module: Module, name: str, line: int, defined: set[str], interp: Any) -> None:
