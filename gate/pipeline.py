@@ -180,7 +180,7 @@ def check(options: CheckOptions) -> CheckResult:
     rule_ids = [str(r.id) for r in engine.rules]
     waiver_list = waivers.load_waivers(policy.waiver_files, rule_ids, policy.waiver_policy, today)
     for path, display in policy.waiver_files:
-        policy._add_file(path, display, "waivers")
+        policy.add_file(path, display, "waivers")
     warnings: list[str] = []
     notes: list[str] = []
     if options.bom is not None:
