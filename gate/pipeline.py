@@ -235,15 +235,13 @@ def _against_baseline(
         tag = workspace.previous_release(repo)
         if tag is None:
             why = f"no earlier release tag before HEAD in {repo} to compare with"
-            if options.new_only:
-                return new_only.no_baseline(decision, why)
-            return replace(decision, notes=(*decision.notes, f"baseline: {why}"))
+            return new_only.no_baseline(decision, why, new_only=options.new_only)
         spec = tag
     # The baseline is scanned as the head was (same registry files, same options) so that
     # a difference is a difference in the tree, not in how it was read.
     base = baseline.load(spec, repo=repo, options=scan_options)
     changes = bom_diff.diff(base.inventory, inventory, base_label=base.label, head_label="head")
-    decision = replace(decision, notes=(*decision.notes, new_only.baseline_note(changes)))
+    decision = new_only.compared(decision, base.label, new_only.baseline_note(changes))
     if options.new_only:
         decision = new_only.judge_introduced(decision, changes.introduced(), base.label)
     return decision

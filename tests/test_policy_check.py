@@ -340,3 +340,22 @@ def test_schema_relations_are_the_resolvers() -> None:
         assert match is not None
         relation = json.loads(match.group(1))
     assert set(relation) == set(RELATIONS)
+
+
+def test_decision_baseline_round_trips_and_is_type_checked(demo_bom: Path) -> None:
+    from dataclasses import replace
+
+    from gate.errors import InputError
+    from gate.model import Baseline
+
+    code, out, _ = run("check", "--bom", str(demo_bom), "--now", "2026-11-26", "--format", "json")
+    decision = decisions.from_json(out)
+    assert decision.baseline is None and json.loads(out)["baseline"] is None
+    narrowed = replace(decision, baseline=Baseline("v1.0.0 (abc)", True, 2, 7))
+    assert decisions.from_json(decisions.to_json(narrowed)) == narrowed
+    doc = json.loads(out)
+    del doc["baseline"]  # written before the field existed: no baseline recorded
+    assert decisions.from_json(json.dumps(doc)).baseline is None
+    doc["baseline"] = {"ref": "v1", "new_only": "yes", "judged": None, "dropped": 0}
+    with pytest.raises(InputError, match="mistyped"):
+        decisions.from_json(json.dumps(doc), source="d.json")
