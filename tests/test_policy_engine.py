@@ -270,3 +270,26 @@ def test_siblings_and_nested_fresh_names_are_not_shadowing() -> None:
     )
     with pytest.raises(PolicyError, match="also binds"):
         engine("f(i) := [j | some i in input.b; j := i]\n")
+
+
+def test_one_function_name_with_two_arities_crashes_regopy_and_is_refused() -> None:
+    import subprocess
+    import sys
+
+    first = "package aigate.rules.a\n\nf(x) := [x]\n"
+    second = "package aigate.rules.b\n\nf(x, y) := [x, y]\n"
+    script = (
+        "import gate.policy.engine as e\n"
+        "e.lint = lambda modules, interp: None\n"
+        f"mods = [e.PolicyModule('a.rego', {first!r}), e.PolicyModule('b.rego', {second!r})]\n"
+        "e.Engine(mods, {'aigate': {'params': {}, 'regulatory': {}}})\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    # Killed by a signal (SIGSEGV or SIGABRT, as memory falls): not even a rule uses f.
+    assert done.returncode in (-11, -6), done.stderr
+    mods = [PolicyModule("a.rego", first), PolicyModule("b.rego", second)]
+    with pytest.raises(PolicyError, match=r"takes 2 argument\(s\) here and 1 in a\.rego:3") as err:
+        Engine(mods, DATA)
+    assert err.value.path == "b.rego" and err.value.line == 3
+    # The same arity in two packages is fine, as are different names.
+    Engine([mods[0], PolicyModule("c.rego", "package aigate.rules.c\n\nf(y) := [y, y]\n")], DATA)

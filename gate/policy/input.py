@@ -22,6 +22,7 @@ from gate.model import (
     Ancestor,
     Component,
     Evidence,
+    FactSource,
     Inventory,
     Licence,
     LicenceCategory,
@@ -81,7 +82,7 @@ def _served_by(served: ServedBy | None) -> dict[str, Any] | None:
     }
 
 
-def _ancestor(anc: Ancestor) -> dict[str, Any]:
+def _ancestor(anc: Ancestor, guessed: bool) -> dict[str, Any]:
     return {
         "id": anc.id,
         "name": anc.name,
@@ -89,7 +90,46 @@ def _ancestor(anc: Ancestor) -> dict[str, Any]:
         "depth": anc.depth,
         "publisher": _party(anc.publisher),
         "sources": _sources(anc.provenance),
+        "heuristic": guessed,
     }
+
+
+def _only_guessed(prov: Sequence[Provenance]) -> bool:
+    return bool(prov) and all(p.source is FactSource.HEURISTIC for p in prov)
+
+
+def _lineage(lineage: Sequence[Ancestor]) -> list[dict[str, Any]]:
+    """Ancestors with ``heuristic``: the link, or who published the ancestor, is a guess.
+
+    A link is guessed when only a name heuristic states it, or when every ancestor one
+    step nearer is a guessed link (each path to it then passes a guess); with a solid
+    ancestor at the nearer depth the link may come through it, so it is not called a guess.
+    """
+    guessed_link: dict[int, bool] = {}
+    depth_all_guessed: dict[int, bool] = {}
+    for i, anc in sorted(enumerate(lineage), key=lambda x: x[1].depth):
+        guess = _only_guessed(anc.provenance) or depth_all_guessed.get(anc.depth - 1, False)
+        guessed_link[i] = guess
+        depth_all_guessed[anc.depth] = depth_all_guessed.get(anc.depth, True) and guess
+    return [
+        _ancestor(
+            anc,
+            guessed_link[i]
+            or (anc.publisher is not None and _only_guessed(anc.publisher.provenance)),
+        )
+        for i, anc in enumerate(lineage)
+    ]
+
+
+def _unresolved_endpoints(comp: Component) -> list[dict[str, Any]]:
+    """Where the code sets the endpoint by an expression the scan cannot read."""
+    found: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for ev in comp.evidence:
+        expr = ev.attributes.get("base_url_expr")
+        if isinstance(expr, str) and expr:
+            key = (expr, ev.location.path, ev.location.line or 0)
+            found[key] = {"expression": expr, "file": ev.location.path, "line": ev.location.line}
+    return [found[k] for k in sorted(found)]
 
 
 @cache
@@ -174,7 +214,7 @@ def component_input(comp: Component) -> dict[str, Any]:
         "pinned": comp.pinned,
         "publisher": _party(comp.publisher),
         "served_by": _served_by(comp.served_by),
-        "lineage": [_ancestor(a) for a in comp.lineage],
+        "lineage": _lineage(comp.lineage),
         "licence": _licence(comp.licence),
         "hashes": [{"alg": h.alg, "value": h.value} for h in comp.hashes],
         "files": [_file(f) for f in comp.files],
@@ -182,7 +222,15 @@ def component_input(comp: Component) -> dict[str, Any]:
         "risks": [_risk(r) for r in comp.risks],
         "evidence": [_evidence(e) for e in comp.evidence],
         "properties": dict(comp.properties),
+        "unresolved_endpoints": _unresolved_endpoints(comp),
     }
+
+
+def _history(inventory: Inventory) -> dict[str, Any] | None:
+    """What the scan read of the git history (``--history``), or None when it says nothing
+    (a BOM from another tool): rules tell "not read" from "no assistant commits" by it."""
+    raw = inventory.properties.get("history")
+    return dict(raw) if isinstance(raw, Mapping) else None
 
 
 def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
@@ -199,7 +247,12 @@ def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
         "inventory": {
             "files_scanned": inventory.files_scanned,
             "skipped": len(inventory.skipped),
+            "skipped_files": [
+                {"path": s.path, "reason": s.reason}
+                for s in sorted(inventory.skipped, key=lambda s: (s.path, s.reason))
+            ],
             "notes": list(inventory.notes),
+            "history": _history(inventory),
         },
         "components": [
             component_input(c) for c in sorted(inventory.components, key=lambda c: c.id)
