@@ -377,6 +377,21 @@ class PolicyFile:
     """module, pack, data, waivers or registry."""
 
 
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """What a decision was compared with (``--baseline``) and whether that narrowed it."""
+
+    ref: str | None
+    """The baseline as recorded (``v1.2.0 (1a2b3c4d5e6f)``, a BOM path), or None when none
+    was found (``auto`` without an earlier release tag)."""
+    new_only: bool = False
+    """Findings about components unchanged since the baseline were set aside (``--new-only``)."""
+    judged: int | None = None
+    """How many components were judged when ``new_only``; None: all of them."""
+    dropped: int = 0
+    """How many findings were set aside."""
+
+
 class Verdict(StrEnum):
     """The gate's answer."""
 
@@ -411,3 +426,5 @@ class Decision:
     input_digest: str = ""
     """SHA-256 of the canonical policy input that was evaluated."""
     aigate_version: str = ""
+    baseline: Baseline | None = None
+    """The comparison ``--baseline`` asked for; None without one."""

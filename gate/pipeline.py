@@ -201,7 +201,7 @@ def check(options: CheckOptions) -> CheckResult:
     rule_ids = [str(r.id) for r in engine.rules]
     waiver_list = waivers.load_waivers(policy.waiver_files, rule_ids, policy.waiver_policy, today)
     for path, display in policy.waiver_files:
-        policy._add_file(path, display, "waivers")
+        policy.add_file(path, display, "waivers")
     warnings: list[str] = []
     notes: list[str] = []
     if options.bom is not None:
@@ -259,15 +259,13 @@ def _against_baseline(
         tag = workspace.previous_release(repo)
         if tag is None:
             why = f"no earlier release tag before HEAD in {repo} to compare with"
-            if options.new_only:
-                return new_only.no_baseline(decision, why)
-            return replace(decision, notes=(*decision.notes, f"baseline: {why}"))
+            return new_only.no_baseline(decision, why, new_only=options.new_only)
         spec = tag
     # The baseline is scanned as the head was (same registry files, same options) so that
     # a difference is a difference in the tree, not in how it was read.
     base = baseline.load(spec, repo=repo, options=scan_options)
     changes = bom_diff.diff(base.inventory, inventory, base_label=base.label, head_label="head")
-    decision = replace(decision, notes=(*decision.notes, new_only.baseline_note(changes)))
+    decision = new_only.compared(decision, base.label, new_only.baseline_note(changes))
     if options.new_only:
         decision = new_only.judge_introduced(decision, changes.introduced(), base.label)
     return decision

@@ -15,6 +15,9 @@
 #                    and protected paths that a capped BOM could not show
 #   protected_paths: gitignore-style globs, relative to the scanned folder, that commits
 #                    of an assistant may not touch without a Reviewed-by: trailer
+#   history:         deny | warn | info | allow - a git history that was not (fully) read
+#                    (--history none, not a git repository, a shallow clone, a BOM that
+#                    says nothing of it): no assistant commit is then "unknown", not "none"
 #
 # The jurisdiction area leaves role code-assistant to this one (its default roles omit it),
 # so an assistant is judged once. Rules are array comprehensions: regopy builds `contains`
@@ -382,3 +385,55 @@ agent_seen(c) := concat("", ["named in ", sprintf("%d", [fact(c, "commit_count",
 warn_unknown_agent := unknown_agents if params.unknown == "warn"
 
 deny_unknown_agent := unknown_agents if params.unknown == "deny"
+
+# ---- history not (fully) read
+
+history := object.get(input.inventory, "history", null)
+
+history_gaps := [t | t := history_gap]
+
+history_gap := "the input says nothing about the git history (a BOM from another tool?), so commits by coding assistants were not looked for" if history == null
+
+history_gap := concat("", ["the git history was not read (", not_read_why, "), so commits by coding assistants were not looked for"]) if {
+	history != null
+	history.read == false
+	object.get(history, "reason", "") != "no commits yet"
+}
+
+history_gap := sprintf("this is a shallow clone: only the %d fetched commit(s) were read, so commits by coding assistants may be missing (fetch the full history: actions/checkout fetch-depth: 0, or git fetch --unshallow)", [object.get(history, "commits_read", 0)]) if {
+	history != null
+	history.read == true
+	shallow_or_partial
+}
+
+shallow_or_partial if history.shallow == true
+
+shallow_or_partial if history.complete == false
+
+not_read_why := history.reason if history.reason
+
+not_read_why := "--history none" if not history.reason
+
+unread_history := [f |
+	some gap in history_gaps
+	f := {
+		"rule": "assistants.unread-history",
+		"msg": gap,
+		"facts": {"fact": "inventory.history"},
+	}
+]
+
+# METADATA
+# title: Git history not read
+# description: The scan did not read the git history (--history none, not a git repository, a BOM that says nothing of it) or read a shallow clone, so commits written with coding assistants are unknown, not absent. The pack's `history` parameter decides whether that blocks.
+# custom:
+#   id: assistants.unread-history
+#   severity: medium
+#   level: warn
+#   regulation: NIST SP 800-218 (PO.3 toolchain, PW.7 code review); NIST AI 600-1 (GAI value chain)
+#   remediation: Scan a full clone (actions/checkout fetch-depth 0, or git fetch --unshallow) with --history left on, or gate a BOM made that way.
+warn_unread_history := unread_history if params.history == "warn"
+
+deny_unread_history := unread_history if params.history == "deny"
+
+info_unread_history := unread_history if params.history == "info"

@@ -329,3 +329,41 @@ test_unknown_agent_from_commits_names_them if {
 	fs := assistants.warn_unknown_agent with input.components as comps with data.aigate.params.assistants as p
 	contains(fs[0].msg, "(named in 3 commit(s))")
 }
+
+test_an_unread_history_is_unknown_not_none if {
+	p := fx.assistants
+	cases := [
+		[null, "says nothing about the git history"],
+		[{"mode": "none", "read": false}, "not read (--history none)"],
+		[{"mode": "default", "read": false, "reason": "not a git repository"}, "not read (not a git repository)"],
+		[{"mode": "default", "read": true, "shallow": true, "complete": false, "commits_read": 1}, "shallow clone: only the 1 fetched"],
+	]
+	every case in cases {
+		i := fx.inventory(case[0])
+		fs := assistants.warn_unread_history with input.inventory as i with data.aigate.params.assistants as p
+		count(fs) == 1
+		fs[0].rule == "assistants.unread-history"
+		contains(fs[0].msg, case[1])
+	}
+}
+
+test_a_full_history_or_none_to_read_is_silent if {
+	p := object.union(fx.assistants, {"history": "deny"})
+	every h in [{"read": true, "shallow": false, "complete": true, "commits_read": 40}, {"read": false, "reason": "no commits yet"}] {
+		i := fx.inventory(h)
+		count(assistants.deny_unread_history) == 0 with input.inventory as i with data.aigate.params.assistants as p
+	}
+}
+
+test_an_unread_history_follows_the_history_parameter if {
+	i := fx.inventory({"mode": "none", "read": false})
+	strict := object.union(fx.assistants, {"history": "deny"})
+	count(assistants.deny_unread_history) == 1 with input.inventory as i with data.aigate.params.assistants as strict
+	quiet := object.union(fx.assistants, {"history": "info"})
+	count(assistants.info_unread_history) == 1 with input.inventory as i with data.aigate.params.assistants as quiet
+	not assistants.warn_unread_history with input.inventory as i with data.aigate.params.assistants as quiet
+	allowed := object.union(fx.assistants, {"history": "allow"})
+	not assistants.deny_unread_history with input.inventory as i with data.aigate.params.assistants as allowed
+	not assistants.warn_unread_history with input.inventory as i with data.aigate.params.assistants as allowed
+	not assistants.info_unread_history with input.inventory as i with data.aigate.params.assistants as allowed
+}

@@ -5,6 +5,8 @@
 #
 # Parameters (data.aigate.params.entity_list):
 #   roles: component roles that are judged
+#   heuristic_lineage: deny | warn | ignore - an ancestor only a name heuristic gave (its
+#          link or its publisher): deny as any other, warn at most, or not reported
 package aigate.rules.entity_list
 
 params := data.aigate.params.entity_list
@@ -45,9 +47,33 @@ deny_lineage := [f |
 	roles[c.role]
 	some a in c.lineage
 	a.publisher.entity_listed == true
-	f := {
-		"component": c.id,
-		"msg": sprintf("%s is derived (%s) from %s by %s, which is on the Entity List (%s)", [c.id, a.relation, a.id, a.publisher.name, citation]),
-		"facts": {"fact": sprintf("lineage[%s].publisher.entity_listed", [a.id]), "value": true, "ancestor": a.id, "sources": a.publisher.sources},
-	}
+	not demoted(a)
+	f := listed_ancestor(c, a)
 ]
+
+warn_lineage_guessed := [f |
+	params.heuristic_lineage == "warn"
+	some c in input.components
+	roles[c.role]
+	some a in c.lineage
+	a.publisher.entity_listed == true
+	guessed(a)
+	f := object.union(listed_ancestor(c, a), {"rule": "entity-list.lineage"})
+]
+
+listed_ancestor(c, a) := {
+	"component": c.id,
+	"msg": concat("", [sprintf("%s is derived (%s) from %s by %s, which is on the Entity List (%s)", [c.id, a.relation, a.id, a.publisher.name, citation]), guess_text(a)]),
+	"facts": {"fact": sprintf("lineage[%s].publisher.entity_listed", [a.id]), "ancestor": a.id, "heuristic": guessed(a)},
+}
+
+guessed(a) := object.get(a, "heuristic", false)
+
+demoted(a) if {
+	guessed(a)
+	params.heuristic_lineage != "deny"
+}
+
+guess_text(a) := "" if not guessed(a)
+
+guess_text(a) := "; a guess: a name heuristic gave the link or its publisher" if guessed(a)

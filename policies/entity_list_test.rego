@@ -3,7 +3,7 @@ package aigate.rules.entity_list_test
 import data.aigate.lib.fixtures_test as fx
 import data.aigate.rules.entity_list
 
-params := {"roles": ["runtime-model", "embedded-weights"]}
+params := {"roles": ["runtime-model", "embedded-weights"], "heuristic_lineage": "warn"}
 
 test_listed_publisher_is_denied if {
 	pub := object.union(fx.party("Zhipu AI", "CN"), {"entity_listed": true})
@@ -27,4 +27,19 @@ test_listed_ancestor_is_denied if {
 	fs := entity_list.deny_lineage with input.components as comps with data.aigate.params.entity_list as p
 	count(fs) == 1
 	fs[0].facts.ancestor == "hf:BAAI/bge-small-en-v1.5@unpinned"
+}
+
+test_a_guessed_listed_ancestor_follows_the_heuristic_parameter if {
+	pub := object.union(fx.party("Zhipu AI", "CN"), {"entity_listed": true})
+	anc := fx.ancestor("name:GLM family", "finetune", 1, pub, true)
+	comps := [fx.component({"lineage": [anc]})]
+	p := params
+	count(entity_list.deny_lineage) == 0 with input.components as comps with data.aigate.params.entity_list as p
+	warned := entity_list.warn_lineage_guessed with input.components as comps with data.aigate.params.entity_list as p
+	count(warned) == 1
+	warned[0].rule == "entity-list.lineage"
+	strict := object.union(params, {"heuristic_lineage": "deny"})
+	count(entity_list.deny_lineage) == 1 with input.components as comps with data.aigate.params.entity_list as strict
+	quiet := object.union(params, {"heuristic_lineage": "ignore"})
+	count(entity_list.warn_lineage_guessed) == 0 with input.components as comps with data.aigate.params.entity_list as quiet
 }

@@ -10,10 +10,20 @@ component(over) := object.union(
 		"version": null, "purl": null, "pinned": false, "publisher": null, "served_by": null,
 		"lineage": [], "licence": null, "hashes": [], "files": [], "datasets": [], "risks": [],
 		"evidence": [{"file": "app.py", "line": 3, "column": 1, "commit": null, "kind": "code-ref", "confidence": "high", "as_written": "org/model"}],
-		"properties": {},
+		"properties": {}, "unresolved_endpoints": [],
 	},
 	over,
 )
+
+# A lineage step (input.components[].lineage[]); `heuristic` when only a name rule gave it.
+ancestor(id, relation, depth, publisher, heuristic) := {
+	"id": id, "name": id, "relation": relation, "depth": depth, "publisher": publisher,
+	"sources": [{"source": source_of(heuristic), "detail": "test"}], "heuristic": heuristic,
+}
+
+source_of(true) := "heuristic"
+
+source_of(false) := "model-card"
 
 party(name, country) := {
 	"name": name, "country": country, "parent": null, "parent_country": null,
@@ -29,7 +39,7 @@ term(key, category) := {"key": key, "spdx": key, "category": category}
 
 jurisdiction := {
 	"countries": ["CN", "RU"], "lists": ["test-list"], "lists_text": "test-list", "unknown": "warn",
-	"roles": ["embedded-weights", "runtime-model", "hosted-api", "dataset"],
+	"heuristic_lineage": "warn", "roles": ["embedded-weights", "runtime-model", "hosted-api", "dataset"],
 }
 
 licence_params := {
@@ -62,5 +72,8 @@ uses(id, name, publisher) := {
 
 assistants := {
 	"countries": ["CN", "RU"], "lists": ["test-list"], "lists_text": "test-list", "unknown": "warn",
-	"protected_paths": ["src/crypto/**"],
+	"protected_paths": ["src/crypto/**"], "history": "warn",
 }
+
+# input.inventory with what the scan read of the git history.
+inventory(history) := {"files_scanned": 10, "skipped": 0, "skipped_files": [], "notes": [], "history": history}

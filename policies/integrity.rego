@@ -2,6 +2,12 @@
 #
 # Parameters (data.aigate.params.integrity):
 #   hub_schemes: identity prefixes whose revisions can move (hf:, modelscope:)
+#   unknown:     deny | warn | info | allow - what a weight file the scan could not fully
+#                inspect means (a malformed, oversized or truncated header, or a risk kind
+#                no rule here knows)
+#   medium_pickle: deny | warn - a pickle risk of medium severity (imports through the
+#                extension registry, a compressed pickle whose imports were not read);
+#                a high one (code execution, computed imports) always denies
 package aigate.rules.integrity
 
 params := data.aigate.params.integrity
@@ -75,13 +81,31 @@ deny_unsafe_pickle := [f |
 	some c in input.components
 	some r in c.risks
 	r.kind == "unsafe-pickle"
-	f := {
-		"component": c.id,
-		"msg": sprintf("%s: %s", [c.id, r.detail]),
-		"facts": {"fact": "risks[unsafe-pickle]", "value": r.detail},
-		"evidence": [loc | r.location != null; loc := r.location],
-	}
+	pickle_denies(r)
+	f := pickle_finding(c, r)
 ]
+
+# A medium-severity pickle risk (imports through the extension registry, a compressed
+# pickle whose imports could not be read) is a warning unless the pack says it denies.
+warn_unsafe_pickle_unread := [f |
+	object.get(params, "medium_pickle", "warn") == "warn"
+	some c in input.components
+	some r in c.risks
+	r.kind == "unsafe-pickle"
+	r.severity == "medium"
+	f := object.union(pickle_finding(c, r), {"rule": "integrity.unsafe-pickle"})
+]
+
+pickle_denies(r) if r.severity != "medium"
+
+pickle_denies(r) if object.get(params, "medium_pickle", "warn") == "deny"
+
+pickle_finding(c, r) := {
+	"component": c.id,
+	"msg": sprintf("%s: %s", [c.id, r.detail]),
+	"facts": {"fact": "risks[unsafe-pickle]", "value": r.detail, "severity": r.severity},
+	"evidence": risk_evidence(r),
+}
 
 # METADATA
 # title: Weight file without a hash
@@ -102,3 +126,79 @@ warn_unhashed_weights := [f |
 		"evidence": [{"file": w.path}],
 	}
 ]
+
+# Risk kinds with a rule of their own; every other kind (malformed-header, oversized-header,
+# truncated-file, and any kind a newer scanner adds) means the file was not fully inspected.
+judged_kinds := {"unsafe-pickle", "trust-remote-code", "unsafe-code", "unsafe-external-data"}
+
+risk_evidence(r) := [r.location] if r.location != null
+
+risk_evidence(r) := [] if r.location == null
+
+# METADATA
+# title: Model runs code when loaded
+# description: A Keras model holds Lambda layers (or other serialised Python), which run when the model is loaded.
+# custom:
+#   id: integrity.unsafe-code
+#   severity: critical
+#   regulation: NIST SP 800-218 (PW.4); OWASP ML06 (AI supply chain)
+#   remediation: Rebuild the model without Lambda layers (registered custom layers instead), or load it only with safe_mode on and review the code it carries.
+deny_unsafe_code := [f |
+	some c in input.components
+	some r in c.risks
+	r.kind == "unsafe-code"
+	f := {
+		"component": c.id,
+		"msg": concat("", [c.id, ": ", r.detail]),
+		"facts": {"fact": "risks[unsafe-code].detail", "value": r.detail},
+		"evidence": risk_evidence(r),
+	}
+]
+
+# METADATA
+# title: Model reads files outside its folder
+# description: An ONNX model keeps tensor data in external files whose paths leave the model folder (absolute or ../), so loading it reads whatever those paths name.
+# custom:
+#   id: integrity.unsafe-external-data
+#   severity: high
+#   regulation: NIST SP 800-218 (PW.4); OWASP ML06 (AI supply chain)
+#   remediation: Re-export the model with its external data inside the model folder (onnx.save_model with location= a relative file name), or with the data embedded.
+deny_unsafe_external_data := [f |
+	some c in input.components
+	some r in c.risks
+	r.kind == "unsafe-external-data"
+	f := {
+		"component": c.id,
+		"msg": concat("", [c.id, ": ", r.detail]),
+		"facts": {"fact": "risks[unsafe-external-data].detail", "value": r.detail},
+		"evidence": risk_evidence(r),
+	}
+]
+
+uninspectable := [f |
+	some c in input.components
+	some r in c.risks
+	not judged_kinds[r.kind]
+	f := {
+		"rule": "integrity.uninspectable",
+		"component": c.id,
+		"msg": concat("", [c.id, ": not fully inspected (", r.kind, ": ", r.detail, "), so what it holds was not judged"]),
+		"facts": {"fact": concat("", ["risks[", r.kind, "].detail"]), "value": r.detail, "kind": r.kind},
+		"evidence": risk_evidence(r),
+	}
+]
+
+# METADATA
+# title: Weight file not fully inspected
+# description: A weight file's header is malformed, larger than any real header, or points past the end of the file (or the scanner reports a risk no rule here knows), so the file could not be fully read and what it holds was not judged. Bad headers are also how loader exploits arrive. The pack's `unknown` parameter decides whether that blocks.
+# custom:
+#   id: integrity.uninspectable
+#   severity: high
+#   level: warn
+#   regulation: NIST SP 800-218 (PW.4); OWASP ML06 (AI supply chain)
+#   remediation: Replace the file with an intact copy from its publisher (compare its SHA-256 with the published one), or remove it from the release; a waiver needs someone who inspected it.
+warn_uninspectable := uninspectable if params.unknown == "warn"
+
+deny_uninspectable := uninspectable if params.unknown == "deny"
+
+info_uninspectable := uninspectable if params.unknown == "info"

@@ -3,7 +3,11 @@
 # Parameters (data.aigate.params.jurisdiction, filled by the pack):
 #   countries: ISO 3166-1 alpha-2 codes of concern (the packs use the 15 CFR 791.4 list)
 #   lists:     ids of the regulatory lists the countries came from (for messages)
-#   unknown:   deny | warn | allow  - what an unknown publisher country means
+#   unknown:   deny | warn | allow  - what an unknown country means: of the publisher, of
+#              the host a hosted model is served from, of an ancestor's publisher
+#   heuristic_lineage: deny | warn | ignore - what a lineage finding resting on a guess
+#              means (an ancestor whose link, or publisher, only a name heuristic gave):
+#              deny as any other, warn at most, or not reported
 #   roles:     component roles whose origin is judged (code-assistant is left to the
 #              assistants area, which judges vendor, model and endpoint apart)
 #
@@ -71,15 +75,44 @@ deny_lineage_country := [f |
 	some c in input.components
 	roles[c.role]
 	some a in c.lineage
+	not demoted(a)
 	some field in ["country", "parent_country"]
 	country := a.publisher[field]
 	countries[country]
-	f := {
-		"component": c.id,
-		"msg": sprintf("%s is derived (%s, depth %d) from %s by %s, in %s (listed: %s)", [c.id, a.relation, a.depth, a.id, a.publisher.name, country, lists]),
-		"facts": {"fact": sprintf("lineage[%s].publisher.%s", [a.id, field]), "value": country, "ancestor": a.id, "relation": a.relation, "sources": array.concat(a.sources, a.publisher.sources)},
-	}
+	f := lineage_finding(c, a, field, country)
 ]
+
+# A guessed link that the pack caps at a warning (heuristic_lineage: warn).
+warn_lineage_guessed := [f |
+	params.heuristic_lineage == "warn"
+	some c in input.components
+	roles[c.role]
+	some a in c.lineage
+	guessed(a)
+	some field in ["country", "parent_country"]
+	country := a.publisher[field]
+	countries[country]
+	f := object.union(lineage_finding(c, a, field, country), {"rule": "jurisdiction.lineage-country"})
+]
+
+lineage_finding(c, a, field, country) := {
+	"component": c.id,
+	"msg": concat("", [sprintf("%s is derived (%s, depth %d) from %s by %s, in %s (listed: %s)", [c.id, a.relation, a.depth, a.id, a.publisher.name, country, lists]), guess_text(a)]),
+	"facts": {"fact": sprintf("lineage[%s].publisher.%s", [a.id, field]), "ancestor": a.id, "relation": a.relation, "heuristic": guessed(a)},
+}
+
+# An ancestor whose link (or publisher) only a name heuristic gave: a guess.
+guessed(a) := object.get(a, "heuristic", false)
+
+# Findings on a guess leave the deny rules unless the pack says a guess denies.
+demoted(a) if {
+	guessed(a)
+	params.heuristic_lineage != "deny"
+}
+
+guess_text(a) := "" if not guessed(a)
+
+guess_text(a) := "; a guess: a name heuristic gave the link or its publisher" if guessed(a)
 
 # METADATA
 # title: Served from a country of concern
@@ -152,3 +185,113 @@ publisher_name(c) := "no publisher known" if c.publisher == null
 warn_unknown_country := unknown_country if params.unknown == "warn"
 
 deny_unknown_country := unknown_country if params.unknown == "deny"
+
+# ---- unknown serving host and ancestors
+
+hosted(c) if c.role == "hosted-api"
+
+hosted(c) if c.served_by != null
+
+unknown_serving := [f |
+	some c in input.components
+	roles[c.role]
+	hosted(c)
+	some why in serving_unknown(c)
+	f := {
+		"rule": "jurisdiction.unknown-serving-country",
+		"component": c.id,
+		"msg": concat("", [c.id, ": where it is served is unknown (", why.text, ")"]),
+		"facts": why.facts,
+		"evidence": why.evidence,
+	}
+]
+
+serving_unknown(c) := array.concat(unknown_host(c), unread_endpoints(c))
+
+# No host at all: said once, by the endpoint expression when the code names one.
+unknown_host(c) := [{"text": "no serving host is known", "facts": {"fact": "served_by", "value": null}, "evidence": []}] if {
+	c.served_by == null
+	count(object.get(c, "unresolved_endpoints", [])) == 0
+}
+
+unknown_host(c) := [] if {
+	c.served_by == null
+	count(object.get(c, "unresolved_endpoints", [])) > 0
+}
+
+unknown_host(c) := [{"text": concat("", ["the host ", c.served_by.host, " is operated by ", operator_name(c.served_by), " in no known country"]), "facts": {"fact": "served_by.country", "host": c.served_by.host}, "evidence": []}] if {
+	c.served_by != null
+	c.served_by.country == null
+}
+
+unknown_host(c) := [] if c.served_by.country != null
+
+unread_endpoints(c) := [{
+	"text": concat("", ["the endpoint is set by ", e.expression, ", which the scan cannot read: the call goes wherever it points at run time"]),
+	"facts": {"fact": concat("", ["unresolved_endpoints[", e.expression, "]"]), "value": e.expression},
+	"evidence": [{"file": e.file, "line": e.line}],
+} |
+	some e in object.get(c, "unresolved_endpoints", [])
+]
+
+# METADATA
+# title: Serving country unknown
+# description: A hosted model is called at a host aigate cannot place (not in the registry, or no country known for its operator), or at an endpoint the code sets by an expression the scan cannot read, so where prompts and data go is unknown. The pack's `unknown` parameter decides whether that blocks.
+# custom:
+#   id: jurisdiction.unknown-serving-country
+#   severity: medium
+#   level: warn
+#   regulation: 15 CFR 791.4 (due diligence on ICTS transactions)
+#   remediation: Add the host to a registry file (--registry, `endpoints:` with operator and country), write the endpoint as a constant the scan can read, or record a waiver.
+warn_unknown_serving_country := unknown_serving if params.unknown == "warn"
+
+deny_unknown_serving_country := unknown_serving if params.unknown == "deny"
+
+unknown_lineage_all := [[f, guessed(a)] |
+	some c in input.components
+	roles[c.role]
+	some a in c.lineage
+	not known_country(a)
+	f := {
+		"rule": "jurisdiction.unknown-lineage-country",
+		"component": c.id,
+		"msg": concat("", [sprintf("%s is derived (%s, depth %d) from %s, whose publisher's country is unknown (%s)", [c.id, a.relation, a.depth, a.id, ancestor_publisher(a)]), guess_text(a)]),
+		"facts": {"fact": sprintf("lineage[%s].publisher.country", [a.id]), "value": null, "ancestor": a.id, "heuristic": guessed(a)},
+	}
+]
+
+known_country(a) if a.publisher.country != null
+
+ancestor_publisher(a) := a.publisher.name if a.publisher != null
+
+ancestor_publisher(a) := "no publisher known" if a.publisher == null
+
+# The level of an unknown ancestor: the `unknown` parameter, capped by heuristic_lineage
+# when the link is a guess.
+unknown_lineage(level) := [f |
+	some pair in unknown_lineage_all
+	f := pair[0]
+	lineage_level(pair[1]) == level
+]
+
+lineage_level(false) := params.unknown
+
+lineage_level(true) := params.unknown if params.heuristic_lineage == "deny"
+
+lineage_level(true) := "warn" if {
+	params.heuristic_lineage == "warn"
+	params.unknown != "allow"
+}
+
+# METADATA
+# title: Ancestor's country unknown
+# description: An ancestor in the component's lineage (base model, distillation teacher, merge parent) was published by an organisation whose country nothing aigate knows states, so the model's origin is not fully known. The pack's `unknown` parameter decides whether that blocks (`heuristic_lineage` caps an ancestor only a name heuristic gave).
+# custom:
+#   id: jurisdiction.unknown-lineage-country
+#   severity: medium
+#   level: warn
+#   regulation: 15 CFR 791.4; FY2026 NDAA § 1532 (covered AI systems and their derivatives)
+#   remediation: Add the ancestor's publisher to a registry file (--registry) with its country and a source, or record a waiver.
+warn_unknown_lineage_country := unknown_lineage("warn")
+
+deny_unknown_lineage_country := unknown_lineage("deny")

@@ -111,3 +111,90 @@ test_serving_region_is_silent_when_the_operator_finding_covers_it if {
 	count(jurisdiction.deny_serving_region) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
 	count(jurisdiction.deny_serving_country) == 1 with input.components as comps with data.aigate.params.jurisdiction as p
 }
+
+test_a_guessed_lineage_warns_or_denies_as_the_pack_says if {
+	anc := fx.ancestor("name:GLM family", "finetune", 1, fx.party("Zhipu AI", "CN"), true)
+	comps := [fx.component({"publisher": fx.party("Acme", "US"), "lineage": [anc]})]
+	p := fx.jurisdiction
+	count(jurisdiction.deny_lineage_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as p
+	warned := jurisdiction.warn_lineage_guessed with input.components as comps with data.aigate.params.jurisdiction as p
+	count(warned) == 1
+	warned[0].rule == "jurisdiction.lineage-country"
+	contains(warned[0].msg, "a guess")
+	strict := object.union(fx.jurisdiction, {"heuristic_lineage": "deny"})
+	count(jurisdiction.deny_lineage_country) == 1 with input.components as comps with data.aigate.params.jurisdiction as strict
+	count(jurisdiction.warn_lineage_guessed) == 0 with input.components as comps with data.aigate.params.jurisdiction as strict
+	quiet := object.union(fx.jurisdiction, {"heuristic_lineage": "ignore"})
+	count(jurisdiction.deny_lineage_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as quiet
+	count(jurisdiction.warn_lineage_guessed) == 0 with input.components as comps with data.aigate.params.jurisdiction as quiet
+}
+
+test_a_stated_lineage_denies_whatever_the_heuristic_parameter if {
+	anc := fx.ancestor("hf:deepseek-ai/DeepSeek-R1@unpinned", "distill", 1, fx.party("DeepSeek", "CN"), false)
+	comps := [fx.component({"publisher": fx.party("Acme", "US"), "lineage": [anc]})]
+	quiet := object.union(fx.jurisdiction, {"heuristic_lineage": "ignore"})
+	count(jurisdiction.deny_lineage_country) == 1 with input.components as comps with data.aigate.params.jurisdiction as quiet
+}
+
+test_reseller_host_of_no_known_country_is_unknown_serving if {
+	served := {"host": "api.some-reseller.cn", "operator": null, "country": null, "sources": []}
+	comps := [fx.component({"id": "api:api.some-reseller.cn/gpt-4o", "role": "hosted-api", "publisher": fx.party("OpenAI", "US"), "served_by": served})]
+	p := fx.jurisdiction
+	fs := jurisdiction.warn_unknown_serving_country with input.components as comps with data.aigate.params.jurisdiction as p
+	count(fs) == 1
+	fs[0].rule == "jurisdiction.unknown-serving-country"
+	contains(fs[0].msg, "api.some-reseller.cn")
+	strict := object.union(fx.jurisdiction, {"unknown": "deny"})
+	count(jurisdiction.deny_unknown_serving_country) == 1 with input.components as comps with data.aigate.params.jurisdiction as strict
+}
+
+test_an_endpoint_from_the_environment_is_unknown_serving if {
+	# The SDK default host is known, but the code points the client elsewhere at run time.
+	served := {"host": "api.openai.com", "operator": "OpenAI", "country": "US", "sources": []}
+	unread := [{"expression": "os.environ[\"LLM_URL\"]", "file": "app.py", "line": 7}]
+	comps := [fx.component({"id": "api:openai/gpt-4o", "role": "hosted-api", "served_by": served, "unresolved_endpoints": unread})]
+	p := object.union(fx.jurisdiction, {"unknown": "deny"})
+	fs := jurisdiction.deny_unknown_serving_country with input.components as comps with data.aigate.params.jurisdiction as p
+	count(fs) == 1
+	fs[0].evidence == [{"file": "app.py", "line": 7}]
+	contains(fs[0].msg, "LLM_URL")
+}
+
+test_a_hosted_api_with_no_host_and_a_placed_host_are_told_apart if {
+	comps := [
+		fx.component({"id": "api:x/m", "role": "hosted-api"}),
+		fx.component({"id": "api:y/m", "role": "hosted-api", "served_by": {"host": "api.mistral.ai", "operator": "Mistral AI", "country": "FR", "sources": []}}),
+		fx.component({"id": "hf:a/b@unpinned"}),
+	]
+	p := fx.jurisdiction
+	fs := jurisdiction.warn_unknown_serving_country with input.components as comps with data.aigate.params.jurisdiction as p
+	[f.component | some f in fs] == ["api:x/m"]
+}
+
+test_an_ancestor_of_unknown_country_follows_unknown_and_heuristic_parameters if {
+	solid := fx.ancestor("hf:someorg/base@unpinned", "finetune", 1, fx.party("Some Org", null), false)
+	guess := fx.ancestor("name:Foo family", "finetune", 2, null, true)
+	comps := [fx.component({"publisher": fx.party("Acme", "US"), "lineage": [solid, guess]})]
+	p := fx.jurisdiction
+	warned := jurisdiction.warn_unknown_lineage_country with input.components as comps with data.aigate.params.jurisdiction as p
+	count(warned) == 2
+	strict := object.union(fx.jurisdiction, {"unknown": "deny"})
+	denied := jurisdiction.deny_unknown_lineage_country with input.components as comps with data.aigate.params.jurisdiction as strict
+	[f.facts.ancestor | some f in denied] == ["hf:someorg/base@unpinned"]
+	capped := jurisdiction.warn_unknown_lineage_country with input.components as comps with data.aigate.params.jurisdiction as strict
+	[f.facts.ancestor | some f in capped] == ["name:Foo family"]
+	all_deny := object.union(strict, {"heuristic_lineage": "deny"})
+	count(jurisdiction.deny_unknown_lineage_country) == 2 with input.components as comps with data.aigate.params.jurisdiction as all_deny
+	allowed := object.union(fx.jurisdiction, {"unknown": "allow"})
+	count(jurisdiction.warn_unknown_lineage_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as allowed
+	count(jurisdiction.deny_unknown_lineage_country) == 0 with input.components as comps with data.aigate.params.jurisdiction as allowed
+}
+
+test_an_unread_endpoint_without_a_host_is_reported_once if {
+	ep := {"expression": "os.environ[\"LLM_URL\"]", "file": "app.py", "line": 5}
+	comps := [fx.component({"id": "api:openai/gpt-4o-mini", "role": "hosted-api", "served_by": null, "unresolved_endpoints": [ep]})]
+	p := fx.jurisdiction
+	fs := jurisdiction.warn_unknown_serving_country with input.components as comps with data.aigate.params.jurisdiction as p
+	count(fs) == 1
+	contains(fs[0].msg, "LLM_URL")
+}

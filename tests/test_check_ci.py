@@ -14,6 +14,8 @@ from conftest import GitRepo
 
 from gate import cli, workspace
 from gate.cli import main
+from gate.model import Baseline
+from gate.policy import decision as decisions
 from gate.report.registry import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,6 +176,12 @@ def test_new_only_judges_what_the_release_introduces(released: GitRepo) -> None:
     notes = "\n".join(doc["notes"])
     assert "baseline v1.0.0 (" in notes and "1 component(s) added" in notes
     assert "finding(s) about 1 component(s) unchanged since the baseline were not judged" in notes
+    # The same facts, structured: what was compared with, and how much was set aside.
+    assert doc["baseline"]["ref"].startswith("v1.0.0 (") and doc["baseline"]["new_only"] is True
+    assert doc["baseline"]["judged"] == 1 and doc["baseline"]["dropped"] >= 1
+    assert decisions.from_json(out).baseline == Baseline(
+        doc["baseline"]["ref"], True, 1, doc["baseline"]["dropped"]
+    )
     # auto: the previous release tag, the same one --history starts from.
     assert json.loads(run(*args, "--baseline", "auto", "--new-only")[1])["notes"] == doc["notes"]
 
@@ -192,6 +200,10 @@ def test_baseline_without_new_only_records_the_changes_and_judges_all(released: 
     notes = json.loads(out)["notes"]
     assert any(n.startswith("baseline v1.0.0 (") and "1 unchanged" in n for n in notes)
     assert not any(n.startswith("new-only") for n in notes)
+    recorded = json.loads(out)["baseline"]
+    assert recorded["new_only"] is False and recorded["judged"] is None
+    assert recorded["dropped"] == 0 and recorded["ref"].startswith("v1.0.0 (")
+    assert json.loads(run(*args)[1])["baseline"] is None
 
 
 def test_baseline_may_be_a_bom_file(released: GitRepo, tmp_path: Path) -> None:
@@ -213,6 +225,12 @@ def test_auto_without_an_earlier_tag_judges_everything(git_repo: GitRepo) -> Non
     )  # fmt: skip
     assert code == 1
     assert any("no earlier release tag" in n for n in json.loads(out)["notes"])
+    assert json.loads(out)["baseline"] == {
+        "ref": None,
+        "new_only": False,
+        "judged": None,
+        "dropped": 0,
+    }
 
 
 def test_new_only_needs_a_baseline_and_a_bad_baseline_is_an_error(released: GitRepo) -> None:

@@ -529,6 +529,29 @@ def test_a_bundle_from_another_aigate_version_is_not_replayed(
     assert "made by aigate 0.1.0; this is aigate 9.0.0" in message
 
 
+def test_a_baseline_is_refused_by_export_and_by_verify(
+    unsigned: Path, inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    # The bundle holds the judged BOM only: a judgement narrowed to what changed since a
+    # baseline could not be replayed from it, so export refuses rather than record one...
+    with pytest.raises(InputError, match="whole release") as err:
+        _export(tmp_path / "b", inputs, None, baseline=str(inputs["bom"]), new_only=True)
+    assert err.value.path == "--baseline" and not (tmp_path / "b").exists()
+    # ...and verify refuses a decision.json that says it was narrowed, with a clear reason
+    # (not a confusing list of findings the replay did not drop).
+    root = _copy(unsigned, tmp_path)
+    decision = json.loads((root / "decision.json").read_text())
+    decision["baseline"] = {"ref": "v1.0.0 (1a2b3c4d5e6f)", "new_only": True, "judged": 1,
+                            "dropped": 3}  # fmt: skip
+    (root / "decision.json").write_text(bundle._json_text(decision))
+    _forge_manifest(root, None)
+    result = _verify(root, None)
+    assert [s.name for s in result.failures] == ["replay"]
+    assert "judgement against baseline v1.0.0 (1a2b3c4d5e6f) (new components only)" in (
+        _failed(result)
+    )
+
+
 # ---- the command line ------------------------------------------------------------------------
 
 

@@ -181,3 +181,115 @@ def test_findings_are_sorted_and_deduplicated() -> None:
     )
     found = e.evaluate(doc(comp("hf:b/b@unpinned"), comp("hf:a/a@unpinned")))
     assert [f.component for f in found] == ["hf:a/a@unpinned", "hf:b/b@unpinned"]
+
+
+# ---- regopy 1.5.2 crashes and misreadings the lint guards against. Each claim is shown
+# against the engine itself first (the crash in a child process), then the lint's refusal.
+
+GLOB_VAR = (
+    META + "deny_x := [f | some c in input.components; some glob in c.paths;"
+    ' glob.match("*.py", ["/"], glob); f := {"component": c.id, "msg": glob}]\n'
+)
+
+
+def _unlinted(body: str) -> Any:
+    """An interpreter with the module loaded as regopy sees it, without aigate's lint."""
+    from gate.policy.engine import _interpreter, make_input
+
+    interp = _interpreter()
+    interp.add_module("t.rego", "package t\n" + body + "\n")
+    interp.set_input(make_input({"a": [1, 2], "b": [10, 20], "m": {"k": 1}}))
+    return interp
+
+
+def test_regopy_crashes_on_a_variable_named_like_a_called_namespace() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "from gate.policy.engine import Engine, PolicyModule\n"
+        f"src = {('package aigate.rules.t' + chr(10) + chr(10) + GLOB_VAR)!r}\n"
+        "import gate.policy.engine as e\n"
+        "e.lint = lambda modules, interp: None\n"
+        "data = {'aigate': {'params': {}, 'regulatory': {}}}\n"
+        "eng = e.Engine([PolicyModule('t.rego', src)], data)\n"
+        "eng.evaluate({'components': [{'id': 'c', 'evidence': [], 'paths': ['a.py']}]})\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert done.returncode == -11  # SIGSEGV: the process dies, no error to catch
+    with pytest.raises(PolicyError, match="crashes on it") as err:
+        engine(GLOB_VAR)
+    assert err.value.line == 7
+
+
+def test_a_namespace_name_is_fine_where_the_namespace_is_not_called() -> None:
+    e = engine(
+        META + 'deny_x := [f | some c in input.components; some glob in ["*.py"];'
+        ' f := {"component": c.id, "msg": glob}]\n'
+    )
+    assert [f.message for f in e.evaluate(doc(comp()))] == ["*.py"]
+
+
+def test_some_pair_in_a_comprehension_is_refused_with_the_fix() -> None:
+    from regopy import RegoError
+
+    with pytest.raises(RegoError, match="Invalid collection"):
+        _unlinted("x := [k | some k, v in input.m]")
+    with pytest.raises(PolicyError, match=r"some k; v := x\[k\]") as err:
+        engine(META + 'deny_x := [f |\n  some k, v in input.m\n  f := {"msg": k}]\n')
+    assert err.value.line == 8
+    # In a rule body, where regopy reads it correctly, it stays allowed.
+    engine(META + 'deny_x := [{"msg": "x"} | ok]\nok if { some k, v in input.m; v == 1; k }\n')
+
+
+@pytest.mark.parametrize(
+    ("body", "wrong"),
+    [
+        # The outer `i` comes back as the inner loop's last value.
+        ("[[i, r] | i := 1; r := [k | some i in input.b; k := i]]", [[20, [10, 20]]]),
+        ("[[i, r] | i := 1; r := [k | i := 2; k := i]]", [[2, [2]]]),
+        (
+            "[[i, r] | some i in input.a; i > 1; r := [k | some i in input.b; k := i]]",
+            [[20, [10, 20]]],
+        ),
+    ],
+)
+def test_comprehension_shadowing_misreads_and_is_refused(body: str, wrong: Any) -> None:
+    out = _unlinted(f"x := {body}").query("data.t.x")
+    assert out.ok() and out[0].expressions[0] == wrong  # silently wrong, no error
+    with pytest.raises(PolicyError, match="also binds") as err:
+        engine(META + f'found := {body}\ndeny_x := [{{"msg": "m"}} | count(found) > 3]\n')
+    assert err.value.line == 7
+
+
+def test_siblings_and_nested_fresh_names_are_not_shadowing() -> None:
+    engine(
+        META + "deny_x := [f | some c in input.components; a := [p | some p in c.xs];"
+        " b := [p | some p in c.ys]; n := [q | some q in a; r := [s | some s in b]];"
+        ' f := {"component": c.id, "msg": "m"}]\n'
+    )
+    with pytest.raises(PolicyError, match="also binds"):
+        engine("f(i) := [j | some i in input.b; j := i]\n")
+
+
+def test_one_function_name_with_two_arities_crashes_regopy_and_is_refused() -> None:
+    import subprocess
+    import sys
+
+    first = "package aigate.rules.a\n\nf(x) := [x]\n"
+    second = "package aigate.rules.b\n\nf(x, y) := [x, y]\n"
+    script = (
+        "import gate.policy.engine as e\n"
+        "e.lint = lambda modules, interp: None\n"
+        f"mods = [e.PolicyModule('a.rego', {first!r}), e.PolicyModule('b.rego', {second!r})]\n"
+        "e.Engine(mods, {'aigate': {'params': {}, 'regulatory': {}}})\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    # Killed by a signal (SIGSEGV or SIGABRT, as memory falls): not even a rule uses f.
+    assert done.returncode in (-11, -6), done.stderr
+    mods = [PolicyModule("a.rego", first), PolicyModule("b.rego", second)]
+    with pytest.raises(PolicyError, match=r"takes 2 argument\(s\) here and 1 in a\.rego:3") as err:
+        Engine(mods, DATA)
+    assert err.value.path == "b.rego" and err.value.line == 3
+    # The same arity in two packages is fine, as are different names.
+    Engine([mods[0], PolicyModule("c.rego", "package aigate.rules.c\n\nf(y) := [y, y]\n")], DATA)

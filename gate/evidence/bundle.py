@@ -402,6 +402,16 @@ def export(options: ExportOptions) -> ExportResult:
     The folder is always written when the gate could decide, whatever the verdict; errors
     (unreadable input, broken policy, failed signing) leave nothing behind.
     """
+    if options.check.baseline is not None:
+        # The bundle holds the judged BOM, not the baseline's: a narrowed (or annotated)
+        # decision could not be replayed from it, so the evidence is the whole release's.
+        raise InputError(
+            "--baseline",
+            "an evidence bundle records the judgement of the whole release; a comparison"
+            " with a baseline (--baseline, --new-only) cannot be replayed from it",
+            hint="export without --baseline; keep `aigate check --baseline … --new-only` for"
+            " reviews",
+        )
     now = options.check.now or _today()
     check = replace(options.check, now=now)
     cwd = options.cwd or Path.cwd()
@@ -576,6 +586,23 @@ def _replay(
                 f"{name} is not what this decision and BOM render to (edited after export?)"
             )
     return problems, result.decision
+
+
+def _recorded_baseline(path: Path) -> str | None:
+    """How decision.json describes its baseline (``--baseline``), or None when it has none."""
+    text = _read_text(path)
+    try:
+        doc = json.loads(text) if text is not None else None
+    except json.JSONDecodeError:
+        return None  # the replay names an unreadable decision.json
+    raw = doc.get("baseline") if isinstance(doc, dict) else None
+    if raw is None:
+        return None
+    if isinstance(raw, dict):
+        ref = raw.get("ref") or "(none found)"
+        narrowed = "new components only" if raw.get("new_only") else "all components"
+        return f"{ref} ({narrowed})"
+    return repr(raw)
 
 
 def _read_text(path: Path) -> str | None:
@@ -905,6 +932,13 @@ def verify(options: VerifyOptions) -> VerifyResult:
             raise VerificationError(
                 "the bundled licence catalogue differs from this aigate's, which reads"
                 " licences when it builds the policy input: replay needs the same catalogue"
+            )
+        recorded = _recorded_baseline(root / DECISION)
+        if recorded is not None:
+            raise VerificationError(
+                f"{DECISION} records a judgement against baseline {recorded}, which the"
+                " bundle does not hold: the comparison cannot be replayed, so the decision"
+                " cannot be verified (aigate export never writes one)"
             )
         try:
             problems, replayed = _replay(

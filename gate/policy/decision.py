@@ -16,6 +16,7 @@ from typing import Any
 from gate import __version__
 from gate.errors import InputError
 from gate.model import (
+    Baseline,
     ComponentId,
     Decision,
     Finding,
@@ -184,7 +185,31 @@ def to_dict(d: Decision) -> dict[str, Any]:
         },
         "rules": [_rule(r) for r in d.rules],
         "notes": list(d.notes),
+        "baseline": _baseline(d.baseline),
     }
+
+
+def _baseline(b: Baseline | None) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    return {"ref": b.ref, "new_only": b.new_only, "judged": b.judged, "dropped": b.dropped}
+
+
+def _read_baseline(raw: Any) -> Baseline | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise TypeError("baseline must be an object or null")
+    ref, new_only, judged, dropped = raw["ref"], raw["new_only"], raw["judged"], raw["dropped"]
+    if (
+        not isinstance(ref, str | None)
+        or not isinstance(new_only, bool)
+        or not (judged is None or (isinstance(judged, int) and not isinstance(judged, bool)))
+        or not isinstance(dropped, int)
+        or isinstance(dropped, bool)
+    ):
+        raise TypeError(f"baseline {dict(raw)!r}: ref, new_only, judged or dropped mistyped")
+    return Baseline(ref=ref, new_only=new_only, judged=judged, dropped=dropped)
 
 
 def to_json(d: Decision) -> str:
@@ -268,4 +293,6 @@ def _from_dict(doc: Mapping[str, Any]) -> Decision:
         packs=tuple(policy["packs"]),
         input_digest=doc["input"]["digest"],
         aigate_version=doc["aigate_version"],
+        # Decisions written before the field existed have no key: no baseline was recorded.
+        baseline=_read_baseline(doc.get("baseline")),
     )

@@ -13,6 +13,12 @@ regopy 1.5.2 fails open in several ways (gate-anchors §e); each is guarded here
 6. diagnostics are printed on standard output → the engine's log level is NONE.
 7. ``with input as {…}`` crashes the process (SIGSEGV) and ``print`` writes to stdout →
    both are rejected by the lint, with the safe spelling in the message.
+8. a variable named like a builtin namespace (``glob``, ``json``…) in a rule that calls that
+   namespace crashes the process (SIGSEGV); ``some k, v in x`` inside a comprehension does
+   not parse ("Invalid collection"); a comprehension that declares a name of its enclosing
+   body (``some i`` / ``i :=`` where ``i`` is bound outside) rebinds the outer variable and
+   gives wrong results without an error; two packages defining one function name with
+   different numbers of arguments crash the process → all are rejected by the lint.
 
 Modules are compiled once (``build``); one query collects every ``deny``/``warn``/``info``
 rule (and ``deny_<x>`` etc.) of every package under ``aigate.rules``, shipped or
@@ -34,7 +40,16 @@ from typing import Any
 from gate.errors import PolicyError
 from gate.model import ComponentId, Finding, Level, Location, RuleId, RuleMeta
 from gate.policy.metadata import RuleBinding, level_of, parse_metadata
-from gate.policy.source import LexError, Module, calls, parse
+from gate.policy.source import (
+    LexError,
+    Module,
+    Token,
+    calls,
+    comprehensions,
+    parse,
+    statements,
+    variables,
+)
 
 RULES_ROOT = "aigate.rules"
 LIB_ROOT = "aigate.lib"
@@ -350,7 +365,8 @@ class Engine:
     def evaluate(self, doc: Mapping[str, Any]) -> list[Finding]:
         """Findings of every finding rule for an input, with levels from the rule names."""
         value = self.query(doc)
-        evidence_of = {c["id"]: c.get("evidence") or [] for c in doc.get("components", ())}
+        components = {c["id"]: c for c in doc.get("components", ())}
+        facts_of = FactResolver(doc, components)
         by_name: dict[tuple[str, str], list[RuleBinding]] = {}
         for binding in self.bindings:
             by_name.setdefault((binding.package, binding.name), []).append(binding)
@@ -368,7 +384,7 @@ class Engine:
                 bound = by_name.get((package, name), [])
                 in_package = {str(b.meta.id) for b in self.bindings if b.package == package}
                 for finding in _findings(
-                    docs[name], name, Level(level), bound, in_package, paths, evidence_of
+                    docs[name], name, Level(level), bound, in_package, paths, facts_of
                 ):
                     findings.setdefault(
                         (finding.rule, finding.component, finding.message, finding.level), finding
@@ -389,7 +405,7 @@ def _findings(
     bound: Sequence[RuleBinding],
     in_package: set[str],
     paths: str,
-    evidence_of: Mapping[str, list[dict[str, Any]]],
+    facts_of: FactResolver,
 ) -> Iterable[Finding]:
     if isinstance(raw, dict):
         raise PolicyError(
@@ -429,7 +445,7 @@ def _findings(
             raise PolicyError(paths, f"{name} ({rule}) produced a finding without a msg string")
         component = item.get("component")
         if component is not None and (
-            not isinstance(component, str) or component not in evidence_of
+            not isinstance(component, str) or component not in facts_of.components
         ):
             raise PolicyError(
                 paths,
@@ -438,10 +454,12 @@ def _findings(
         facts = item.get("facts", {})
         if not isinstance(facts, dict):
             raise PolicyError(paths, f"{name} ({rule}): facts must be an object")
+        if isinstance(facts.get("fact"), str) and ("value" not in facts or "sources" not in facts):
+            facts = facts_of.complete(facts, component)
         raw_ev = item.get("evidence")
         if not raw_ev:
             # Where the component was seen stands in for a rule that names no location.
-            raw_ev = evidence_of.get(component, []) if component else []
+            raw_ev = facts_of.evidence(component)
         yield Finding(
             rule=RuleId(rule),
             level=level,
@@ -450,6 +468,97 @@ def _findings(
             evidence=_locations(raw_ev, paths, name),
             facts=facts,
         )
+
+
+_LIST_KEYS = ("id", "path", "host", "sha", "kind", "expression")
+"""Fields that name an element of a list in a fact path (``lineage[<id>]``, ``files[<path>]``)."""
+
+
+class FactResolver:
+    """Fills a finding's ``facts.value`` and ``facts.sources`` from the input by its path.
+
+    Rules may name a fact by its path alone (``{"fact": "publisher.country"}``): building
+    the value and copying source arrays in Rego costs more than the rest of a rule, and the
+    input already holds both. A path is relative to the finding's component, or to the
+    input when it starts with ``inventory.``; ``name[key]`` picks the list element whose id,
+    path, host, sha, kind or expression is ``key``. The sources are those of every object
+    on the way (``lineage[x].publisher.country``: the link's, then the publisher's). A path
+    that does not resolve leaves the facts as the rule wrote them.
+    """
+
+    def __init__(self, doc: Mapping[str, Any], components: Mapping[str, Any]) -> None:
+        self.doc = doc
+        self.components = components
+
+    def evidence(self, component: str | None) -> list[Any]:
+        """Where the component was seen (the default evidence of its findings)."""
+        if component is None:
+            return []
+        return list(self.components[component].get("evidence") or [])
+
+    def complete(self, facts: dict[str, Any], component: str | None) -> dict[str, Any]:
+        """The facts with the value and sources the path leads to, where the rule left them."""
+        path = facts["fact"]
+        if path.startswith("inventory."):
+            node: Any = self.doc
+        elif component is not None:
+            node = self.components[component]
+        else:
+            return facts
+        sources: list[Any] = []
+        for segment in _segments(path):
+            node = _step(node, segment)
+            if node is _MISSING:
+                return facts
+            if isinstance(node, dict) and isinstance(node.get("sources"), list):
+                sources.extend(node["sources"])
+        out = dict(facts)
+        out.setdefault("value", node)
+        if sources:
+            out.setdefault("sources", sources)
+        return out
+
+
+_MISSING = object()
+
+
+def _segments(path: str) -> list[str | tuple[str, str]]:
+    """``a.b[k.ey].c`` → ``["a", ("b", "k.ey"), "c"]`` (keys may hold dots and slashes)."""
+    out: list[str | tuple[str, str]] = []
+    i, n = 0, len(path)
+    while i < n:
+        j = i
+        while j < n and path[j] not in ".[":
+            j += 1
+        name = path[i:j]
+        if j < n and path[j] == "[":
+            close = path.find("]", j)
+            while close != -1 and close + 1 < n and path[close + 1] not in ".[":
+                close = path.find("]", close + 1)
+            if close == -1:
+                out.append(path[i:])
+                return out
+            out.append((name, path[j + 1 : close]))
+            i = close + 2
+        else:
+            out.append(name)
+            i = j + 1
+    return out
+
+
+def _step(node: Any, segment: str | tuple[str, str]) -> Any:
+    if isinstance(segment, str):
+        return node.get(segment, _MISSING) if isinstance(node, dict) else _MISSING
+    name, key = segment
+    items = node.get(name) if isinstance(node, dict) else None
+    if not isinstance(items, list):
+        return _MISSING
+    for item in items:
+        if isinstance(item, dict) and any(item.get(k) == key for k in _LIST_KEYS):
+            return item
+    if key.isdigit() and int(key) < len(items):
+        return items[int(key)]
+    return _MISSING
 
 
 def _locations(raw: Any, paths: str, name: str) -> tuple[Location, ...]:
@@ -496,6 +605,7 @@ def lint(modules: Iterable[Module], interp: Any) -> None:
             if head.is_function:
                 defined.add(head.name)
                 defined.add(f"{module.package}.{head.name}")
+    _lint_arities(modules)
     for module in modules:
         _lint_package(module)
         for head in module.heads:
@@ -520,8 +630,42 @@ def lint(modules: Iterable[Module], interp: Any) -> None:
                     line=head.line,
                 )
         _lint_with_input(module)
+        for stmt in statements(module):
+            _lint_statement(module, stmt, interp)
         for call in calls(module):
             _lint_call(module, call.name, call.line, defined, interp)
+
+
+def _arity(tokens: Sequence[Token]) -> int:
+    """Arguments of a function head (``f(a, [b, c])`` → 2)."""
+    depth = tokens[1].depth + 1
+    inner = [t for t in tokens[2:] if t.kind != "newline"]
+    if inner and inner[0].text == ")":
+        return 0
+    closing = next(i for i, t in enumerate(inner) if t.text == ")" and t.depth == depth - 1)
+    return 1 + sum(1 for t in inner[:closing] if t.text == "," and t.depth == depth)
+
+
+def _lint_arities(modules: Sequence[Module]) -> None:
+    """regopy 1.5.2 crashes (SIGSEGV or abort) when two packages define one function name
+    with different numbers of arguments (seen when the package loaded first has fewer)."""
+    seen: dict[str, tuple[int, Module, int]] = {}
+    for module in modules:
+        for head in module.heads:
+            if not head.is_function:
+                continue
+            arity = _arity(head.tokens)
+            first = seen.setdefault(head.name, (arity, module, head.line))
+            if first[0] != arity and first[1].package != module.package:
+                raise PolicyError(
+                    module.path,
+                    f"function {head.name} takes {arity} argument(s) here and {first[0]} in"
+                    f" {first[1].path}:{first[2]} (package {first[1].package}): regopy 1.5.2"
+                    " crashes (SIGSEGV or abort) on one name with different arities in two"
+                    " packages;"
+                    " rename one of them",
+                    line=head.line,
+                )
 
 
 def _lint_package(module: Module) -> None:
@@ -553,6 +697,70 @@ def _lint_with_input(module: Module) -> None:
                 " parts instead: `with input.components as […]`",
                 line=toks[i].line,
             )
+
+
+def _lint_statement(module: Module, stmt: list[Token], interp: Any) -> None:
+    """What regopy 1.5.2 crashes on or misreads inside one rule (verified against it)."""
+    names = variables(stmt)
+    namespaces = {
+        call.split(".", 1)[0]
+        for call in _call_names(stmt)
+        if "." in call and interp.is_builtin(call)
+    }
+    for _, tok in names:
+        if tok.text in namespaces:
+            raise PolicyError(
+                module.path,
+                f"variable {tok.text!r} is named like the builtin namespace this rule calls"
+                f" ({tok.text}.…()): regopy 1.5.2 crashes on it (SIGSEGV); rename the variable",
+                line=tok.line,
+            )
+    comps = comprehensions(stmt)
+    for comp in comps:
+        for some in comp.pairs:
+            raise PolicyError(
+                module.path,
+                "`some k, v in x` inside a comprehension does not parse in regopy 1.5.2"
+                ' ("Invalid collection"); write `some k; v := x[k]`, or iterate in a'
+                " helper rule's body",
+                line=some.line,
+            )
+        for name, decl in comp.declared.items():
+            for index, tok in names:
+                if tok.text != name or comp.holds(index):
+                    continue
+                scope = _scope(index, name, comps)
+                if scope is None or comp.within(scope):
+                    raise PolicyError(
+                        module.path,
+                        f"the comprehension declares {name!r}, which its enclosing rule also"
+                        f" binds (line {tok.line}): regopy 1.5.2 then rebinds the outer"
+                        " variable and gives wrong results; rename one of them",
+                        line=decl.line,
+                    )
+
+
+def _scope(index: int, name: str, comps: Sequence[Any]) -> Any:
+    """The innermost comprehension around a token that declares ``name``, or None (the rule)."""
+    found = None
+    for comp in comps:
+        if comp.holds(index) and name in comp.declared and (found is None or comp.within(found)):
+            found = comp
+    return found
+
+
+def _call_names(stmt: list[Token]) -> list[str]:
+    names: list[str] = []
+    for i, tok in enumerate(stmt):
+        if tok.kind != "ident" or (i > 0 and stmt[i - 1].text == "."):
+            continue
+        parts, j = [tok.text], i
+        while j + 2 < len(stmt) and stmt[j + 1].text == "." and stmt[j + 2].kind == "ident":
+            parts.append(stmt[j + 2].text)
+            j += 2
+        if j + 1 < len(stmt) and stmt[j + 1].text == "(":
+            names.append(".".join(parts))
+    return names
 
 
 def _lint_call(module: Module, name: str, line: int, defined: set[str], interp: Any) -> None:

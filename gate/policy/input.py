@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -20,12 +20,15 @@ import jsonschema
 from gate import facts
 from gate.errors import PolicyError
 from gate.model import (
+    Ancestor,
     Component,
     Evidence,
+    FactSource,
     Inventory,
     Licence,
     LicenceCategory,
     Location,
+    Provenance,
     Risk,
     WeightFile,
 )
@@ -48,6 +51,44 @@ class InputContext:
     """Release name or version, when known."""
     ci: str | None = None
     """CI system (``github-actions``), or None for a local run."""
+
+
+def _only_guessed(prov: Sequence[Provenance]) -> bool:
+    return bool(prov) and all(p.source is FactSource.HEURISTIC for p in prov)
+
+
+def _lineage(lineage: Sequence[Ancestor]) -> list[dict[str, Any]]:
+    """Ancestors with ``heuristic``: the link, or who published the ancestor, is a guess.
+
+    A link is guessed when only a name heuristic states it, or when every ancestor one
+    step nearer is a guessed link (each path to it then passes a guess); with a solid
+    ancestor at the nearer depth the link may come through it, so it is not called a guess.
+    """
+    guessed_link: dict[int, bool] = {}
+    depth_all_guessed: dict[int, bool] = {}
+    for i, anc in sorted(enumerate(lineage), key=lambda x: x[1].depth):
+        guess = _only_guessed(anc.provenance) or depth_all_guessed.get(anc.depth - 1, False)
+        guessed_link[i] = guess
+        depth_all_guessed[anc.depth] = depth_all_guessed.get(anc.depth, True) and guess
+    return [
+        {
+            **facts.ancestor(anc),
+            "heuristic": guessed_link[i]
+            or (anc.publisher is not None and _only_guessed(anc.publisher.provenance)),
+        }
+        for i, anc in enumerate(lineage)
+    ]
+
+
+def _unresolved_endpoints(comp: Component) -> list[dict[str, Any]]:
+    """Where the code sets the endpoint by an expression the scan cannot read."""
+    found: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for ev in comp.evidence:
+        expr = ev.attributes.get("base_url_expr")
+        if isinstance(expr, str) and expr:
+            key = (expr, ev.location.path, ev.location.line or 0)
+            found[key] = {"expression": expr, "file": ev.location.path, "line": ev.location.line}
+    return [found[k] for k in sorted(found)]
 
 
 @cache
@@ -126,7 +167,7 @@ def component_input(comp: Component) -> dict[str, Any]:
         "pinned": comp.pinned,
         "publisher": facts.party(comp.publisher),
         "served_by": facts.served_by(comp.served_by),
-        "lineage": [facts.ancestor(a) for a in comp.lineage],
+        "lineage": _lineage(comp.lineage),
         "licence": _licence(comp.licence),
         "hashes": [{"alg": h.alg, "value": h.value} for h in comp.hashes],
         "files": [_file(f) for f in comp.files],
@@ -134,7 +175,15 @@ def component_input(comp: Component) -> dict[str, Any]:
         "risks": [_risk(r) for r in comp.risks],
         "evidence": [_evidence(e) for e in comp.evidence],
         "properties": dict(comp.properties),
+        "unresolved_endpoints": _unresolved_endpoints(comp),
     }
+
+
+def _history(inventory: Inventory) -> dict[str, Any] | None:
+    """What the scan read of the git history (``--history``), or None when it says nothing
+    (a BOM from another tool): rules tell "not read" from "no assistant commits" by it."""
+    raw = inventory.properties.get("history")
+    return dict(raw) if isinstance(raw, Mapping) else None
 
 
 def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
@@ -151,7 +200,12 @@ def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
         "inventory": {
             "files_scanned": inventory.files_scanned,
             "skipped": len(inventory.skipped),
+            "skipped_files": [
+                {"path": s.path, "reason": s.reason}
+                for s in sorted(inventory.skipped, key=lambda s: (s.path, s.reason))
+            ],
             "notes": list(inventory.notes),
+            "history": _history(inventory),
         },
         "components": [
             component_input(c) for c in sorted(inventory.components, key=lambda c: c.id)

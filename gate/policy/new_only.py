@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from gate.bom.diff import BomDiff
-from gate.model import ComponentId, Decision
+from gate.model import Baseline, ComponentId, Decision
 from gate.policy.decision import verdict_of
 from gate.policy.waivers import BUILTIN_RULES
 
@@ -61,11 +61,16 @@ def judge_introduced(
         verdict=verdict_of(kept, decision.fail_on),
         findings=tuple(kept),
         notes=(*decision.notes, note),
+        baseline=Baseline(ref=baseline, new_only=True, judged=len(introduced), dropped=dropped),
     )
 
 
-def no_baseline(decision: Decision, why: str) -> Decision:
-    """The decision with a note saying why every component was judged."""
-    return replace(
-        decision, notes=(*decision.notes, f"new-only: {why}; every component was judged")
-    )
+def compared(decision: Decision, baseline: str, note: str) -> Decision:
+    """The decision with the comparison recorded (every component still judged)."""
+    return replace(decision, notes=(*decision.notes, note), baseline=Baseline(ref=baseline))
+
+
+def no_baseline(decision: Decision, why: str, *, new_only: bool) -> Decision:
+    """The decision with a note saying why there is nothing to compare with."""
+    text = f"new-only: {why}; every component was judged" if new_only else f"baseline: {why}"
+    return replace(decision, notes=(*decision.notes, text), baseline=Baseline(ref=None))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -28,7 +28,6 @@ from gate.policy.locate import policies_dir
 from gate.policy.yamlfile import YamlDoc, load_yaml, validate
 from gate.resolve import licences
 
-SHIPPED_AREAS = ("jurisdiction", "entity_list", "licence", "integrity", "assistants")
 COUNTRY_AREAS = ("jurisdiction", "assistants")
 """Areas whose ``country_lists`` and ``countries`` are resolved into ``countries``."""
 DEFAULT_PACK = "default"
@@ -140,7 +139,8 @@ class PolicySet:
                 return self.settings[wildcard]
         return RuleSetting(mode=self.default_mode)
 
-    def _add_file(self, path: Path, display: str, kind: str, content: bytes | None = None) -> None:
+    def add_file(self, path: Path, display: str, kind: str, content: bytes | None = None) -> None:
+        """Record a file the evaluation uses (its SHA-256 goes into the policy digest)."""
         data = content if content is not None else _read_bytes(path, display)
         digest = hashlib.sha256(data).hexdigest()
         entry = PolicyFile(path=display, sha256=digest, kind=kind)
@@ -211,16 +211,16 @@ def _base(layout: Layout = INSTALLED) -> PolicySet:
     ps = PolicySet()
     for path in shipped_modules(layout):
         ps.modules.append(PolicyModule.read(path, layout.display(path)))
-        ps._add_file(path, layout.display(path), "module")
+        ps.add_file(path, layout.display(path), "module")
     params_path = layout.policies() / "params.yaml"
     defaults = load_yaml(params_path, layout.display(params_path))
-    ps._add_file(params_path, defaults.display, "data", defaults.text)
+    ps.add_file(params_path, defaults.display, "data", defaults.text)
     ps.params = {area: dict(values) for area, values in (defaults.value or {}).items()}
     regulatory_text = layout.data_text("regulatory.yaml")
     ps.regulatory = yaml.safe_load(regulatory_text)
     for name in ("regulatory", "licences"):
         text = regulatory_text if name == "regulatory" else layout.data_text(f"{name}.yaml")
-        ps._add_file(Path(name), f"gate/resolve/data/{name}.yaml", "data", text)
+        ps.add_file(Path(name), f"gate/resolve/data/{name}.yaml", "data", text)
     return ps
 
 
@@ -270,7 +270,7 @@ def _add_module(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
     if any(m.path == display for m in ps.modules):
         return
     ps.modules.append(PolicyModule.read(path, display))
-    ps._add_file(path, display, "module")
+    ps.add_file(path, display, "module")
 
 
 def _load_pack(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
@@ -281,7 +281,7 @@ def _load_pack(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
     pack: dict[str, Any] = doc.value
     ps.docs.append(doc)
     ps.packs.append(pack["name"])
-    ps._add_file(path, doc.display, "pack", doc.text)
+    ps.add_file(path, doc.display, "pack", doc.text)
     base = path.parent
     for i, rel in enumerate(pack.get("modules", [])):
         target = base / rel
@@ -297,7 +297,7 @@ def _load_pack(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
         if not target.is_file():
             raise doc.error(("registries", i), f"registry file {rel!r} not found")
         ps.registry_files.append(target)
-        ps._add_file(target, layout.display(target), "registry")
+        ps.add_file(target, layout.display(target), "registry")
     for i, rel in enumerate(pack.get("waivers", [])):
         target = base / rel
         if not target.is_file():
@@ -436,14 +436,3 @@ def build_engine(ps: PolicySet) -> Engine:
     engine = Engine(ps.modules, ps.data())
     check_against(ps, engine)
     return engine
-
-
-def param_summary(params: Mapping[str, Any]) -> str:
-    """One line for humans: what the jurisdiction and licence parameters say."""
-    jur = params.get("jurisdiction", {})
-    lic = params.get("licence", {})
-    return (
-        f"countries of concern: {', '.join(jur.get('countries', [])) or 'none'}"
-        f" ({jur.get('lists_text', '')}); unknown country: {jur.get('unknown')};"
-        f" unknown licence: {lic.get('unknown')}"
-    )

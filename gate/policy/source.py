@@ -183,31 +183,39 @@ def lex(text: str) -> tuple[list[Token], list[Comment]]:
     return tokens, comments
 
 
-def _statements(tokens: list[Token]) -> list[list[Token]]:
+def statements(module: Module) -> list[list[Token]]:
+    """The module's top-level statements (package, imports, rules), newlines included."""
+    return _statements(module.tokens, keep_newlines=True)
+
+
+def _statements(tokens: list[Token], *, keep_newlines: bool = False) -> list[list[Token]]:
     """Top-level statements: a new one starts at a depth-0 token that begins a line."""
     statements: list[list[Token]] = []
     current: list[Token] = []
+    last: Token | None = None
     at_line_start = True
     for tok in tokens:
         if tok.kind == "newline":
             if tok.depth == 0:
                 at_line_start = True
+            if keep_newlines and current:
+                current.append(tok)
             continue
-        if tok.depth == 0 and at_line_start and current and not _continues(current, tok):
+        if tok.depth == 0 and at_line_start and last is not None and not _continues(last, tok):
             statements.append(current)
             current = []
         current.append(tok)
+        last = tok
         at_line_start = False
     if current:
         statements.append(current)
     return statements
 
 
-def _continues(current: list[Token], tok: Token) -> bool:
+def _continues(last: Token, tok: Token) -> bool:
     # `else` and an infix operator at a line start continue the previous statement.
     if tok.text in ("else", "if", "{", ":=", "=", "|", "&"):
         return True
-    last = current[-1]
     return last.kind == "punct" and last.text in (":=", "=", ",", "|", "&", "+", "-", "*", "/")
 
 
@@ -339,3 +347,141 @@ def metadata_blocks(module: Module) -> list[tuple[int, str, int | None]]:
         following = next((h.line for h in module.heads if h.line >= ln), None)
         blocks.append((comment.line, "\n".join(lines), following))
     return blocks
+
+
+_TERM_END = ("ident", "string", "number")
+
+
+@dataclass(frozen=True, slots=True)
+class Comprehension:
+    """An array, set or object comprehension: its token span and what its body declares."""
+
+    start: int
+    """Index of the opening bracket in the statement's tokens."""
+    end: int
+    """Index of the closing bracket."""
+    declared: dict[str, Token]
+    """Names the body declares (``some x``, ``some x in``, ``x :=``) → their first token."""
+    pairs: list[Token]
+    """``some`` tokens of the body that declare two names (``some k, v in x``)."""
+
+    def holds(self, index: int) -> bool:
+        """The token at ``index`` lies inside the brackets."""
+        return self.start < index < self.end
+
+    def within(self, other: Comprehension) -> bool:
+        """This comprehension lies inside ``other``."""
+        return other.start < self.start and self.end < other.end
+
+
+def _opens_body(before: Token | None) -> bool:
+    """A ``{`` after this token opens a rule, ``else`` or ``every`` body, not a term."""
+    if before is None:
+        return False
+    if before.kind == "ident":
+        return (
+            before.text in ("if", "else")
+            or before.text not in KEYWORDS
+            or before.text
+            in (
+                "true",
+                "false",
+                "null",
+            )
+        )
+    return before.kind in _TERM_END or before.text in (")", "]", "}")
+
+
+def comprehensions(stmt: list[Token]) -> list[Comprehension]:
+    """The comprehensions of one top-level statement (newline tokens kept), outermost first."""
+    found: list[Comprehension] = []
+    opens: list[int] = []
+    for i, tok in enumerate(stmt):
+        if tok.kind != "punct":
+            continue
+        if tok.text in ("[", "{", "("):
+            opens.append(i)
+        elif tok.text in ("]", "}", ")") and opens:
+            start = opens.pop()
+            opener = stmt[start]
+            if opener.text == "(":
+                continue
+            before = next((t for t in reversed(stmt[:start]) if t.kind != "newline"), None)
+            if opener.text == "{" and _opens_body(before):
+                continue
+            inner = opener.depth + 1
+            bar = next(
+                (
+                    j
+                    for j in range(start + 1, i)
+                    if stmt[j].depth == inner and stmt[j].text == "|" and stmt[j].kind == "punct"
+                ),
+                None,
+            )
+            if bar is not None:
+                found.append(_comprehension(stmt, start, bar, i, inner))
+    return sorted(found, key=lambda c: c.start)
+
+
+def _comprehension(stmt: list[Token], start: int, bar: int, end: int, depth: int) -> Comprehension:
+    declared: dict[str, Token] = {}
+    pairs: list[Token] = []
+    expr_start = True
+    j = bar + 1
+    while j < end:
+        tok = stmt[j]
+        if tok.depth != depth:
+            j += 1
+            expr_start = False
+            continue
+        if tok.kind == "newline" or tok.text == ";":
+            expr_start = True
+            j += 1
+            continue
+        if tok.text == "some" and tok.kind == "ident":
+            names: list[Token] = []
+            k = j + 1
+            while k < end and stmt[k].kind == "ident" and stmt[k].text not in KEYWORDS:
+                names.append(stmt[k])
+                if k + 1 < end and stmt[k + 1].text == ",":
+                    k += 2
+                else:
+                    k += 1
+                    break
+            if len(names) > 1:
+                pairs.append(tok)
+            for name in names:
+                if name.text != "_":
+                    declared.setdefault(name.text, name)
+            j = k
+            expr_start = False
+            continue
+        if (
+            expr_start
+            and tok.kind == "ident"
+            and tok.text not in KEYWORDS
+            and j + 1 < end
+            and stmt[j + 1].text == ":="
+        ):
+            declared.setdefault(tok.text, tok)
+        expr_start = False
+        j += 1
+    return Comprehension(start=start, end=end, declared=declared, pairs=pairs)
+
+
+def variables(stmt: list[Token]) -> list[tuple[int, Token]]:
+    """Identifiers of a statement that name variables or rules (not fields, calls, keywords)."""
+    out: list[tuple[int, Token]] = []
+    for i, tok in enumerate(stmt):
+        if tok.kind != "ident" or tok.text in KEYWORDS or tok.text == "_":
+            continue
+        if i > 0 and stmt[i - 1].text == "." and stmt[i - 1].kind == "punct":
+            continue
+        # The head of a call (`f(`, `glob.match(`) names a function, not a variable.
+        j = i
+        while j + 2 < len(stmt) and stmt[j + 1].text == "." and stmt[j + 2].kind == "ident":
+            j += 2
+        if j + 1 < len(stmt) and stmt[j + 1].text == "(":
+            continue
+        out.append((i, tok))
+    return out

@@ -212,9 +212,12 @@ def _mutant(engine: Engine, package: str, names: Sequence[str], rid: str) -> Eng
         if module.package == package:
             text = _rename(module, set(names))
             if not appended:
+                # Undefined stays undefined (a conditional `warn_x := … if …`): a test of
+                # `not warn_x` must not count as depending on some other id's findings.
                 extra = [
                     f"\n{n} := [f | some f in {_COV}{n};"
-                    f' object.get(f, "rule", "{bound.get(n, "")}") != "{rid}"]\n'
+                    f' object.get(f, "rule", "{bound.get(n, "")}") != "{rid}"]'
+                    f" if count({_COV}{n}) >= 0\n"
                     for n in names
                 ]
                 text += "".join(extra)

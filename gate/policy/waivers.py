@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from gate.errors import PolicyError
 from gate.model import ComponentId, Finding, Level, RuleId, RuleMeta, Waiver
 from gate.policy.packs import WaiverPolicy
 from gate.policy.yamlfile import YamlDoc, load_yaml, validate
@@ -41,14 +40,6 @@ UNUSED = RuleMeta(
     source="aigate (gate/policy/waivers.py)",
 )
 BUILTIN_RULES = (EXPIRED, UNUSED)
-
-
-def parse_date(text: str, what: str) -> date:
-    """An ISO date (YYYY-MM-DD); anything else is an error naming what it was."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise PolicyError(None, f"{what}: {text!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def load_waivers(

@@ -17,9 +17,31 @@ _MARK = {Level.DENY: "DENY", Level.WARN: "WARN", Level.INFO: "INFO"}
 def _value(value: Any) -> str:
     if value is None:
         return "unknown"
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(_value(v) for v in value) or "none"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k} {_value(v)}" for k, v in value.items()) or "none"
     return str(value)
+
+
+_SHOWN_SKIPPED = 5
+
+
+def _skipped_lines(inventory: Inventory) -> list[str]:
+    """What the scan could not read, whatever the policy made of it: it was not judged."""
+    skipped = sorted(inventory.skipped, key=lambda s: s.path)
+    if not skipped:
+        return []
+    lines = [
+        f"scan: {len(skipped)} file(s) or folder(s) not read, so not judged (the BOM lists"
+        " each: property aigate:skipped):"
+    ]
+    lines.extend(f"  - {s.path}: {s.reason}" for s in skipped[:_SHOWN_SKIPPED])
+    if len(skipped) > _SHOWN_SKIPPED:
+        lines.append(f"  (+{len(skipped) - _SHOWN_SKIPPED} more)")
+    return lines
 
 
 def _sources(facts: Mapping[str, Any]) -> str:
@@ -89,6 +111,7 @@ def render(decision: Decision, inventory: Inventory) -> str:
         f"aigate check: {len(inventory.components)} components of {inventory.project.name}"
         f" judged by pack {packs} on {decision.evaluated_on}",
         f"policy digest: sha256:{decision.policy_digest}",
+        *_skipped_lines(inventory),
         "",
     ]
     groups: dict[tuple[int, str, Level], list[Finding]] = {}
