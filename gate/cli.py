@@ -6,6 +6,7 @@ is remapped to 2 so that 1 only ever means "the policy said no".
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -469,6 +470,13 @@ def explain(
     help="Also write the scanned inventory as a CycloneDX 1.6 JSON BOM.",
 )
 @click.option(
+    "--write-input",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the policy input the rules judged (aigate.policy-input/v1): every"
+    " fact, with each assistant's commits and paths uncapped.",
+)
+@click.option(
     "--baseline",
     default=None,
     metavar="BASE",
@@ -500,6 +508,7 @@ def check(
     summary: Path | None,
     json_file: Path | None,
     write_bom: Path | None,
+    write_input: Path | None,
     baseline: str | None,
     new_only: bool,
     now: str | None,
@@ -546,6 +555,8 @@ def check(
     decision, inventory = result.decision, result.inventory
     if write_bom is not None:
         _write(cyclonedx.write_bom(inventory, fmt="json", spec="1.6"), write_bom)
+    if write_input is not None:
+        _write(json.dumps(result.policy_input, indent=2, sort_keys=True) + "\n", write_input)
     # Findings with no place in the tree are shown on the BOM when it is in the repository.
     bom_file = bom or write_bom
     bom_path = workspace.repo_relative(bom_file) if bom_file is not None else None

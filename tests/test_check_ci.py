@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from conftest import GitRepo
 
 from gate import cli, workspace
+from gate.bom.cyclonedx import BOM_MAX_ASSISTANT_COMMITS
 from gate.cli import main
 from gate.model import Baseline
 from gate.policy import decision as decisions
@@ -250,3 +252,50 @@ def test_the_pre_commit_hook_entry_gates_the_repository(
     assert run(*entry)[0] == 0  # the default pack only warns
     code, out, _ = run(*entry, "--policy", "release")
     assert code == 1 and "svc/app/main.py:3" in out
+
+
+def test_write_input_keeps_every_assistant_commit_the_bom_caps(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    """The policy input written by --write-input is the JSON report of the whole inventory:
+    an assistant's commits and paths there are not capped as they are in the BOM."""
+    total = BOM_MAX_ASSISTANT_COMMITS + 5
+    stream = []
+    for i in range(total):
+        body = f"change {i}\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
+        stream += [
+            "commit refs/heads/main",
+            f"committer Dev <dev@example.com> {1767225600 + i} +0000",
+            f"data {len(body.encode())}",
+            body,
+            f"M 100644 inline src/f{i}.py",
+            "data 2",
+            "x\n",
+        ]
+    subprocess.run(
+        ["git", "fast-import", "--quiet"],
+        cwd=git_repo.root,
+        env=git_repo.env("Dev <dev@example.com>", None),
+        input="\n".join(stream) + "\n",
+        text=True,
+        check=True,
+    )
+    git_repo.git("checkout", "-q", "main")
+    doc_file, bom = tmp_path / "input.json", tmp_path / "bom.json"
+    code, _, err = run(
+        "check", str(git_repo.root), "--now", NOW,
+        "--write-input", str(doc_file), "--write-bom", str(bom),
+    )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(doc_file.read_text())
+    assert doc["schema"] == "aigate.policy-input/v1"
+    [claude] = [c for c in doc["components"] if c["id"] == "assistant:anthropic/claude-code"]
+    facts = claude["properties"]["assistant"]
+    assert len(facts["commits"]) == total and len(facts["path_counts"]) == total
+    assert "bom_cap" not in facts
+    components = json.loads(bom.read_text())["components"]
+    [in_bom] = [c for c in components if c["bom-ref"] == claude["id"]]
+    props = {p["name"]: p["value"] for p in in_bom["properties"]}
+    capped = json.loads(props["aigate:fact:assistant"])
+    assert len(capped["commits"]) == BOM_MAX_ASSISTANT_COMMITS
+    assert capped["commit_count"] == total
