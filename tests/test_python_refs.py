@@ -398,3 +398,43 @@ def test_fields_a_pydantic_validator_fills_are_the_models_fields() -> None:
     assert [(ev.identity, ev.confidence, ev.attributes.get("host")) for ev in found] == [
         ("api:zhipu/embedding-2", Confidence.HIGH, "open.bigmodel.cn")
     ]
+
+
+def test_an_endpoint_passed_by_one_caller_is_not_another_callers() -> None:
+    found = scan(
+        """
+        import litellm
+        def complete(model, api_base=None):
+            return litellm.completion(model=model, api_base=api_base, messages=[])
+        def a():
+            return complete("gpt-4o")
+        def b():
+            return complete("qwen-max", api_base="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        def c(**kw):
+            return complete("claude-3-opus-20240229", **kw)
+        """
+    )
+    hosts = {ev.identity: ev.attributes.get("host") for ev in found}
+    assert hosts == {
+        "api:openai/gpt-4o": "api.openai.com",
+        "api:alibaba/qwen-max": "dashscope.aliyuncs.com",
+        "api:anthropic/claude-3-opus-20240229": None,
+    }
+    by_id = {ev.identity: ev for ev in found}
+    assert by_id["api:anthropic/claude-3-opus-20240229"].attributes["base_url_expr"] == "api_base"
+
+
+def test_a_factory_whose_callers_disagree_on_the_endpoint_claims_no_host() -> None:
+    found = scan(
+        """
+        from openai import OpenAI
+        def make(base_url=None):
+            return OpenAI(base_url=base_url)
+        a = make("https://api.deepseek.com")
+        b = make()
+        a.chat.completions.create(model="gpt-4o", messages=[])
+        """
+    )
+    assert ids(found) == ["api:openai/gpt-4o"]
+    assert "host" not in found[0].attributes
+    assert found[0].attributes["base_url_expr"] == "base_url"
