@@ -9,7 +9,7 @@ import pytest
 import gate.discover
 from gate.discover import refs
 from gate.discover.registry import SOURCES
-from gate.model import EvidenceKind, Role
+from gate.model import Confidence, EvidenceKind, Location, Role
 from gate.resolve import apimodels
 
 
@@ -310,3 +310,25 @@ def test_importable_packages_named_like_tests_are_code() -> None:
         "tests and docs set aside (not read for model references; --include-tests reads"
         " them): 6 files in tests/ (3), docs/ (1), src/pkg/docs/ (1), web/spec/ (1)"
     )
+
+
+def test_a_litellm_string_is_one_identity_whatever_names_it() -> None:
+    loc = Location("x", line=1)
+    ids = {
+        key: refs.named_value(
+            "t",
+            "deepseek/deepseek-chat",
+            key,
+            loc,
+            as_written="",
+            confidence=Confidence.MEDIUM,
+            flow="assignment",
+        )
+        for key in ("deepseek_model", "weak_model_name", "OPENAI_MODEL", "model")
+    }
+    assert {k: ev.identity if ev else None for k, ev in ids.items()} == dict.fromkeys(
+        ids, "api:deepseek/deepseek-chat"
+    )
+    # Outside a litellm call, openai/ before a Hub name stays a Hub id.
+    assert refs.litellm_prefix("openai/whisper-large-v3", litellm_call=False) is None
+    assert refs.litellm_prefix("openai/whisper-large-v3") == ("openai", "whisper-large-v3")

@@ -601,11 +601,28 @@ def _split_prefix(value: str, sep: str) -> tuple[str, str] | None:
     return (head, rest) if head and rest else None
 
 
-def _litellm(value: str, ctx: RefContext) -> Ref | None:
+def litellm_prefix(value: str, *, litellm_call: bool = True) -> tuple[str, str] | None:
+    """``(provider, model)`` of a litellm-style ``provider/model`` string, else None: the one
+    place the prefix is read, so ``deepseek/deepseek-chat`` is ``api:deepseek/deepseek-chat``
+    wherever it is written. Outside a litellm call (a config value, a variable) ``openai``
+    is also a Hub organisation: ``openai/whisper-large-v3`` stays a Hub id, and the prefix
+    counts only before a known OpenAI API model."""
     split = _split_prefix(value, "/")
-    if split is not None and split[0] in providers().litellm:
-        provider = providers().litellm[split[0]]
-        rest = split[1]
+    if split is None or split[0] not in providers().litellm:
+        return None
+    if (
+        not litellm_call
+        and split[0] == "openai"
+        and ("/" in split[1] or not apimodels.lookup(split[1]))
+    ):
+        return None
+    return providers().litellm[split[0]], split[1]
+
+
+def _litellm(value: str, ctx: RefContext) -> Ref | None:
+    prefixed = litellm_prefix(value)
+    if prefixed is not None:
+        provider, rest = prefixed
         sub = replace(ctx, provider=provider, provider_hint=None)
         if provider == "ollama":
             return _ollama_ref(rest, sub)
@@ -644,8 +661,16 @@ def _provider_colon(value: str, ctx: RefContext, sep: str = ":") -> Ref | None:
 
 def _config_value(value: str, ctx: RefContext) -> Ref | None:
     """A value under a model key in a config: the shape of the value decides."""
+    hinted = provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+    if (
+        not ctx.base_url
+        and hinted != "huggingface"
+        and litellm_prefix(value, litellm_call=False) is not None
+    ):
+        # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
+        # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
+        return _litellm(value, replace(ctx, provider_hint=None))
     if ctx.provider_hint:
-        hinted = provider_alias(ctx.provider_hint)
         if hinted == "ollama":
             return _ollama_ref(value, ctx)
         if hinted == "huggingface":
@@ -658,15 +683,6 @@ def _config_value(value: str, ctx: RefContext) -> Ref | None:
     url = hf_repo_of_url(value)
     if url is not None:
         return _hf_ref(url[0], replace(ctx, revision=ctx.revision or url[1]))
-    split = _split_prefix(value, "/")
-    # litellm strings ("deepseek/deepseek-chat", "bedrock/anthropic.claude-...:0"); "openai"
-    # is also a Hub organisation: "openai/whisper-large-v3" stays a Hub id.
-    if (
-        split is not None
-        and split[0] in providers().litellm
-        and (split[0] != "openai" or ("/" not in split[1] and apimodels.lookup(split[1])))
-    ):
-        return _litellm(value, ctx)
     repo = _hf_repo(value, allow_bare=False)
     if repo is not None:
         return _hf_ref(repo, ctx)
@@ -701,7 +717,8 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
         return hosted(value, ctx)
     if family == "litellm":
         if ctx.base_url:
-            return hosted(value.split("/", 1)[1] if _litellm_prefixed(value) else value, ctx)
+            prefixed = litellm_prefix(value)
+            return hosted(prefixed[1] if prefixed else value, ctx)
         return _litellm(value, ctx)
     if family == "provider-colon":
         return _provider_colon(value, ctx)
@@ -742,11 +759,6 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
             _hub_attrs(ctx),
         )
     return _hf_family(value, ctx)
-
-
-def _litellm_prefixed(value: str) -> bool:
-    split = _split_prefix(value, "/")
-    return split is not None and split[0] in providers().litellm
 
 
 def _hub_attrs(ctx: RefContext) -> dict[str, JSON]:
