@@ -438,3 +438,22 @@ def test_a_factory_whose_callers_disagree_on_the_endpoint_claims_no_host() -> No
     assert ids(found) == ["api:openai/gpt-4o"]
     assert "host" not in found[0].attributes
     assert found[0].attributes["base_url_expr"] == "base_url"
+
+
+def test_openapi_and_pydantic_examples_are_documentation_not_uses() -> None:
+    found = scan(
+        """
+        from fastapi import FastAPI, Body
+        from pydantic import BaseModel, Field
+        app = FastAPI()
+        class Req(BaseModel):
+            model: str = Field(default="gpt-4o", json_schema_extra={"example": "gpt-4"})
+            class Config:
+                schema_extra = {"example": {"model": "claude-3-opus-20240229"}}
+        @app.get("/h", responses={200: {"content": {"application/json": {
+            "example": {"llm_model": "gpt-4", "cfg": dict(model="deepseek-chat")}}}}})
+        def h(b=Body(examples=[{"embedding_model": "text-embedding-ada-002"}])):
+            return {"llm_model": "gpt-4.1"}
+        """
+    )
+    assert sorted(ids(found)) == ["api:openai/gpt-4.1", "api:openai/gpt-4o"]

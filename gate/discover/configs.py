@@ -340,7 +340,7 @@ class _Walker:
                         {"key": "litellm_params.model"},
                     )
                 continue
-            if isinstance(child.value, dict | list):
+            if isinstance(child.value, dict | list) and not refs.is_example_key(key):
                 self.walk(child, (*path, key), here)
 
     def _context(

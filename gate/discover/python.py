@@ -407,11 +407,35 @@ class Analyser:
     def run(self) -> list[Evidence]:
         """All references in the module."""
         self._index(self.module, self.root, None)
+        self._set_aside_examples()
         for call, scope in self.calls:
             self._call(call, scope)
         self._endpoints_without_model()
         self._generic()
         return self.found
+
+    def _set_aside_examples(self) -> None:
+        """Values under OpenAPI ``example``/pydantic ``json_schema_extra`` keys and keyword
+        arguments document an API (``responses={200: {... "example": {"llm_model":
+        "gpt-4"}}}``): no model-ish name under them is a reference."""
+        if "example" not in self.text and "schema_extra" not in self.text:
+            return
+        examples: list[ast.AST] = []
+        for node, _, _ in self.dicts:
+            for key, value in zip(node.keys, node.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and refs.is_example_key(key.value)
+                ):
+                    examples.append(value)
+        for _, kw, _ in self.keyword_sites:
+            if kw.arg and refs.is_example_key(kw.arg):
+                examples.append(kw.value)
+        inside = {id(n) for example in examples for n in ast.walk(example)}
+        if inside:
+            self.dicts = [d for d in self.dicts if id(d[0]) not in inside]
+            self.keyword_sites = [k for k in self.keyword_sites if id(k[1].value) not in inside]
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         for child in ast.iter_child_nodes(node):

@@ -64,6 +64,7 @@ class Conventions:
     url_keys: frozenset[str]
     url_key_suffixes: tuple[str, ...]
     provider_keys: frozenset[str]
+    example_keys: frozenset[str]
     not_model_values: frozenset[str]
     path_orgs: frozenset[str]
     test_dirs: frozenset[str]
@@ -85,6 +86,7 @@ def conventions() -> Conventions:
         url_keys=frozenset(doc["url_keys"]),
         url_key_suffixes=tuple(doc["url_key_suffixes"]),
         provider_keys=frozenset(doc["provider_keys"]),
+        example_keys=frozenset(doc["example_keys"]),
         not_model_values=frozenset(str(v).lower() for v in doc["not_model_values"]),
         path_orgs=frozenset(doc["path_orgs"]),
         test_dirs=frozenset(doc["test_dirs"]),
@@ -285,6 +287,12 @@ def is_url_key(key: str) -> bool:
 def is_provider_key(key: str) -> bool:
     """A key that names the provider of a model in the same mapping."""
     return _norm_key(key) in conventions().provider_keys
+
+
+def is_example_key(key: str) -> bool:
+    """A key whose value documents an API (OpenAPI ``example``, pydantic
+    ``json_schema_extra``): what is under it is an illustration, not a use."""
+    return _norm_key(key) in conventions().example_keys
 
 
 def provider_alias(name: str) -> str | None:
