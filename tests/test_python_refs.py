@@ -457,3 +457,23 @@ def test_openapi_and_pydantic_examples_are_documentation_not_uses() -> None:
         """
     )
     assert sorted(ids(found)) == ["api:openai/gpt-4.1", "api:openai/gpt-4o"]
+
+
+def test_attribute_targets_deeper_than_self_use_their_last_name_as_the_key() -> None:
+    found = scan(
+        """
+        import os
+        class E:
+            def __init__(self, config):
+                self.config.model = self.config.model or "text-embedding-3-small"
+                self.config.host = self.config.host or "gpt-4o"
+        args.llm_model = os.getenv("LLM_MODEL", "o3-mini")
+        settings.llm.chat_model = "deepseek-chat"
+        """
+    )
+    got = {(ev.identity, ev.attributes["key"], ev.confidence) for ev in found}
+    assert got == {
+        ("api:openai/text-embedding-3-small", "model", Confidence.MEDIUM),
+        ("api:openai/o3-mini", "llm_model", Confidence.MEDIUM),
+        ("api:deepseek/deepseek-chat", "chat_model", Confidence.MEDIUM),
+    }

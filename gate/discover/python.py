@@ -581,6 +581,9 @@ class Analyser:
                 dotted = self._qualname(target, scope)
                 if dotted:
                     self.module_settings.setdefault(dotted, []).append((value, scope))
+                # self.config.model = ..., args.llm_model = os.getenv(...): the last name is
+                # the key, read like a variable of that name (medium, not followed further).
+                self.generic_assigns.append((target.attr, value, scope))
         elif (
             isinstance(target, ast.Tuple | ast.List)
             and isinstance(value, ast.Tuple | ast.List)
