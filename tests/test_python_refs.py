@@ -477,3 +477,18 @@ def test_attribute_targets_deeper_than_self_use_their_last_name_as_the_key() -> 
         ("api:openai/o3-mini", "llm_model", Confidence.MEDIUM),
         ("api:deepseek/deepseek-chat", "chat_model", Confidence.MEDIUM),
     }
+
+
+def test_a_langchain_client_with_a_written_host_and_no_model_records_the_endpoint() -> None:
+    found = scan(
+        """
+        from langchain_openai import ChatOpenAI
+        def a(**kw):
+            return ChatOpenAI(openai_api_base="https://api.moonshot.cn/v1", **kw)
+        def b():
+            return ChatOpenAI(openai_api_base="https://api.deepseek.com", model="deepseek-chat")
+        """
+    )
+    assert sorted(ids(found)) == ["api:deepseek/deepseek-chat", "api:moonshot/*"]
+    star = next(ev for ev in found if ev.identity == "api:moonshot/*")
+    assert (star.confidence, star.location.line) == (Confidence.MEDIUM, 4)

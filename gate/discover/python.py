@@ -1037,9 +1037,13 @@ class Analyser:
                 def ctx(sites: Sequence[tuple[Scope, ast.Call]]) -> refs.RefContext:
                     return self._context(spec, call, scope, sites)
 
-                self._emit(spec.model, call, scope, ctx, qual or "", spec)
+                named = self._emit(spec.model, call, scope, ctx, qual or "", spec)
                 for extra in spec.also:
-                    self._emit((extra,), call, scope, ctx, qual or "", spec)
+                    named += self._emit((extra,), call, scope, ctx, qual or "", spec)
+                if not named and spec.base_url and not spec.client:
+                    # ChatOpenAI(openai_api_base="https://api.deepseek.com", **kwargs): the
+                    # model comes from elsewhere, the endpoint is still where prompts go.
+                    self.clients_made.append((call, scope, spec, qual or ""))
                 return
             if spec.client:
                 return
