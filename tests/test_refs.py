@@ -332,3 +332,15 @@ def test_a_litellm_string_is_one_identity_whatever_names_it() -> None:
     # Outside a litellm call, openai/ before a Hub name stays a Hub id.
     assert refs.litellm_prefix("openai/whisper-large-v3", litellm_call=False) is None
     assert refs.litellm_prefix("openai/whisper-large-v3") == ("openai", "whisper-large-v3")
+
+
+def test_google_resource_names_are_the_model_they_name() -> None:
+    sdk = refs.RefContext(family="hosted", provider="google")
+    ref = refs.resolve("models/gemini-2.5-flash", sdk)
+    assert ref is not None and ref.identity == "api:google/gemini-2.5-flash"
+    config = refs.RefContext(family="config")
+    ref = refs.resolve("models/gemini-2.5-flash-image", config)
+    assert ref is not None and ref.identity == "api:google/gemini-2.5-flash-image"
+    # Open weights and unknown names under models/ stay paths.
+    assert refs.resolve("models/gemma-2b", config) is None
+    assert refs.resolve("models/my-finetune", config) is None

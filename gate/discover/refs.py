@@ -708,6 +708,23 @@ def _config_value(value: str, ctx: RefContext) -> Ref | None:
     return None
 
 
+def google_model_name(value: str, ctx: RefContext) -> str:
+    """``models/gemini-2.5-flash`` (the Gemini API's resource name) → ``gemini-2.5-flash``:
+    through a Google SDK always; elsewhere only for Google's hosted-only models, since
+    ``models/gemma-2b`` may as well be a local folder of open weights."""
+    if not value.startswith("models/"):
+        return value
+    rest = value[len("models/") :]
+    if not rest or "/" in rest:
+        return value
+    if ctx.vertex or ctx.provider in ("google", "google-vertex"):
+        return rest
+    known = apimodels.lookup(rest)
+    if known is not None and known.provider == "google" and known.family != "Gemma":
+        return rest
+    return value
+
+
 def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None:
     """The identity a model string names in its context, or None when it names none.
 
@@ -715,7 +732,7 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
     unknown variable); they name a model only when a constant prefix of at least three
     characters says whose it is (``Qwen/Qwen2.5-*-Instruct``, ``gpt-4o-*``).
     """
-    value = value.strip()
+    value = google_model_name(value.strip(), ctx)
     if not is_model_value(value):
         return None
     if partial and len(value.split("*", 1)[0]) < 3:
