@@ -344,3 +344,13 @@ def test_google_resource_names_are_the_model_they_name() -> None:
     # Open weights and unknown names under models/ stay paths.
     assert refs.resolve("models/gemma-2b", config) is None
     assert refs.resolve("models/my-finetune", config) is None
+
+
+def test_a_path_key_counts_only_a_known_publishers_hub_id() -> None:
+    ctx = refs.RefContext(family="config")
+    ref = refs.resolve_under("model_path", "lmsys/vicuna-7b-v1.5", ctx)
+    assert ref is not None and ref.identity == "hf:lmsys/vicuna-7b-v1.5@unpinned"
+    for folder in ("my_team/finetune-v2", "models/vicuna", "./lmsys/vicuna", "/opt/m", "gpt2"):
+        assert refs.resolve_under("model_path", folder, ctx) is None, folder
+    assert refs.resolve_under("model_dir", "lmsys/vicuna-7b-v1.5", ctx) is None
+    assert refs.names_model("--model-path".lstrip("-")) and not refs.is_model_key("model_path")

@@ -323,7 +323,7 @@ class _Walker:
             if isinstance(child.value, str):
                 if litellm and key == "model_name":
                     continue  # a LiteLLM proxy alias, not a model
-                if refs.is_model_key(key):
+                if refs.names_model(key):
                     self._model_value(key, child, (*path, key), here)
             elif key == "litellm_params" and isinstance(child.value, dict):
                 params = {str(k): v for k, v in child.value.items()}
@@ -377,7 +377,12 @@ class _Walker:
             in_config=True,
         )
         self.emit(
-            refs.resolve(text, ctx), text, child, Confidence.MEDIUM, ".".join(path), {"key": key}
+            refs.resolve_under(key, text, ctx),
+            text,
+            child,
+            Confidence.MEDIUM,
+            ".".join(path),
+            {"key": key},
         )
 
 
@@ -506,7 +511,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
     walker = _Walker(rel)
     used_urls: set[str] = set()
     for key, value, lineno, column in values:
-        if not refs.is_model_key(key):
+        if not refs.names_model(key):
             continue
         provider = refs.provider_from_env_name(key)
         stem = _stem(key)
@@ -519,7 +524,8 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             family="config", base_url=base_url, provider_hint=provider, in_config=True
         )
         walker.emit(
-            refs.resolve(value, ctx), value, _Node(value, lineno, column), Confidence.MEDIUM, key,
+            refs.resolve_under(key, value, ctx), value, _Node(value, lineno, column),
+            Confidence.MEDIUM, key,
             {"key": key, "env_var": key},
         )  # fmt: skip
     # An endpoint set with no model next to it still says where prompts go.

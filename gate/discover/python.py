@@ -1371,21 +1371,21 @@ class Analyser:
                     default is not None
                     and isinstance(flag, ast.Constant)
                     and isinstance(flag.value, str)
-                    and refs.is_model_key(flag.value.lstrip("-"))
+                    and refs.names_model(flag.value.lstrip("-"))
                 ):
                     self._generic_value(default, scope, flag.value.lstrip("-"), None, "cli-default")
         for name, value, scope in self.generic_assigns:
-            if refs.is_model_key(name):
+            if refs.names_model(name):
                 self._generic_value(value, scope, name, None)
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
         # (in this module or, not followed, another one).
         for name, functions in self.functions.items():
-            if refs.is_model_key(name):
+            if refs.names_model(name):
                 for fn in functions:
                     for ret in fn.returns:
                         self._generic_value(ret, fn, name, None, flow="return-value")
         for call, kw, scope in self.keyword_sites:
-            if kw.arg and refs.is_model_key(kw.arg):
+            if kw.arg and refs.names_model(kw.arg):
                 qual = self._qualname(call.func, scope) or ""
                 if table().lookup(qual) is None:
                     # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
@@ -1397,7 +1397,7 @@ class Analyser:
                 if (
                     isinstance(key, ast.Constant)
                     and isinstance(key.value, str)
-                    and refs.is_model_key(key.value)
+                    and refs.names_model(key.value)
                 ):
                     self._generic_value(value, scope, key.value, base_url)
 

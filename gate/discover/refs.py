@@ -34,7 +34,7 @@ from gate.model import (
     Location,
     Role,
 )
-from gate.resolve import apimodels, endpoints
+from gate.resolve import apimodels, endpoints, registry
 
 OLLAMA_PORT = 11434
 _MAX_VALUE = 300
@@ -64,6 +64,7 @@ class Conventions:
     url_keys: frozenset[str]
     url_key_suffixes: tuple[str, ...]
     provider_keys: frozenset[str]
+    hub_id_keys: frozenset[str]
     example_keys: frozenset[str]
     not_model_values: frozenset[str]
     path_orgs: frozenset[str]
@@ -86,6 +87,7 @@ def conventions() -> Conventions:
         url_keys=frozenset(doc["url_keys"]),
         url_key_suffixes=tuple(doc["url_key_suffixes"]),
         provider_keys=frozenset(doc["provider_keys"]),
+        hub_id_keys=frozenset(doc["hub_id_keys"]),
         example_keys=frozenset(doc["example_keys"]),
         not_model_values=frozenset(str(v).lower() for v in doc["not_model_values"]),
         path_orgs=frozenset(doc["path_orgs"]),
@@ -273,6 +275,27 @@ def is_model_key(key: str) -> bool:
     if norm in conv.model_keys:
         return True
     return any(norm.endswith("_" + s) for s in conv.model_key_suffixes)
+
+
+def names_model(key: str) -> bool:
+    """A model-ish key (``is_model_key``) or one whose value counts only as a known Hub id
+    (``model_path``): see ``resolve_under``."""
+    return is_model_key(key) or _norm_key(key) in conventions().hub_id_keys
+
+
+def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
+    """The identity a value under a model-ish key names: any model shape under a model key;
+    under a path key (``model_path``) only an ``org/name`` of a known publisher's Hub org."""
+    if is_model_key(key):
+        return resolve(value, ctx)
+    if _norm_key(key) not in conventions().hub_id_keys:
+        return None
+    text = value.strip()
+    if text.count("/") != 1 or looks_like_path(text) or not identity.is_hf_repo_id(text):
+        return None
+    if registry.load().publisher_for_org(text.split("/", 1)[0]) is None:
+        return None
+    return _hf_ref(text, ctx)
 
 
 def is_url_key(key: str) -> bool:
@@ -905,7 +928,7 @@ def named_value(
     (``EMBEDDING_MODEL = "BAAI/bge-m3"``, ``{"model": ...}`` in a request body): medium at
     most, its shape decides the identity (``family`` ``hf-dataset`` for a Hub dataset)."""
     ctx = RefContext(family=family, base_url=base_url, provider_hint=provider_from_env_name(key))
-    ref = resolve(value, ctx)
+    ref = resolve(value, ctx) if family != "config" else resolve_under(key, value, ctx)
     if ref is None:
         return None
     attrs: dict[str, JSON] = {"key": key, "flow": flow}
