@@ -319,11 +319,12 @@ class _Walker:
             _container(self, entries, path)
         here = self._context(entries, path, inherited)
         litellm = "litellm_params" in entries and "model_name" in entries
+        named = _name_is_model(entries)
         for key, child in entries.items():
             if isinstance(child.value, str):
                 if litellm and key == "model_name":
                     continue  # a LiteLLM proxy alias, not a model
-                if refs.names_model(key):
+                if refs.names_model(key) or (named and key == "name"):
                     self._model_value(key, child, (*path, key), here)
             elif key == "litellm_params" and isinstance(child.value, dict):
                 params = {str(k): v for k, v in child.value.items()}
@@ -377,13 +378,30 @@ class _Walker:
             in_config=True,
         )
         self.emit(
-            refs.resolve_under(key, text, ctx),
+            # "name" reaches here only as a per-model settings entry (_name_is_model).
+            refs.resolve(text, ctx) if key == "name" else refs.resolve_under(key, text, ctx),
             text,
             child,
             Confidence.MEDIUM,
             ".".join(path),
             {"key": key},
         )
+
+
+def _name_is_model(entries: Mapping[str, _Node]) -> bool:
+    """An entry of per-model settings (aider's ``- name: deepseek/deepseek-reasoner`` next
+    to ``weak_model_name:``): ``name`` is the model when its siblings name other models and
+    none names this entry's own (``model:`` next to ``name:`` makes ``name`` a label, as in
+    Continue's configs)."""
+    if "name" not in entries:
+        return False
+    keys = [k for k in entries if k != "name"]
+    if any(refs.is_model_key(k) and k.lower() in _OWN_MODEL_KEYS for k in keys):
+        return False
+    return any(refs.is_model_key(k) for k in keys)
+
+
+_OWN_MODEL_KEYS = frozenset({"model", "model_name", "model_id", "modelname", "modelid", "llm"})
 
 
 def _str(node: _Node | None) -> str | None:
