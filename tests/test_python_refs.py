@@ -398,3 +398,97 @@ def test_fields_a_pydantic_validator_fills_are_the_models_fields() -> None:
     assert [(ev.identity, ev.confidence, ev.attributes.get("host")) for ev in found] == [
         ("api:zhipu/embedding-2", Confidence.HIGH, "open.bigmodel.cn")
     ]
+
+
+def test_an_endpoint_passed_by_one_caller_is_not_another_callers() -> None:
+    found = scan(
+        """
+        import litellm
+        def complete(model, api_base=None):
+            return litellm.completion(model=model, api_base=api_base, messages=[])
+        def a():
+            return complete("gpt-4o")
+        def b():
+            return complete("qwen-max", api_base="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        def c(**kw):
+            return complete("claude-3-opus-20240229", **kw)
+        """
+    )
+    hosts = {ev.identity: ev.attributes.get("host") for ev in found}
+    assert hosts == {
+        "api:openai/gpt-4o": "api.openai.com",
+        "api:alibaba/qwen-max": "dashscope.aliyuncs.com",
+        "api:anthropic/claude-3-opus-20240229": None,
+    }
+    by_id = {ev.identity: ev for ev in found}
+    assert by_id["api:anthropic/claude-3-opus-20240229"].attributes["base_url_expr"] == "api_base"
+
+
+def test_a_factory_whose_callers_disagree_on_the_endpoint_claims_no_host() -> None:
+    found = scan(
+        """
+        from openai import OpenAI
+        def make(base_url=None):
+            return OpenAI(base_url=base_url)
+        a = make("https://api.deepseek.com")
+        b = make()
+        a.chat.completions.create(model="gpt-4o", messages=[])
+        """
+    )
+    assert ids(found) == ["api:openai/gpt-4o"]
+    assert "host" not in found[0].attributes
+    assert found[0].attributes["base_url_expr"] == "base_url"
+
+
+def test_openapi_and_pydantic_examples_are_documentation_not_uses() -> None:
+    found = scan(
+        """
+        from fastapi import FastAPI, Body
+        from pydantic import BaseModel, Field
+        app = FastAPI()
+        class Req(BaseModel):
+            model: str = Field(default="gpt-4o", json_schema_extra={"example": "gpt-4"})
+            class Config:
+                schema_extra = {"example": {"model": "claude-3-opus-20240229"}}
+        @app.get("/h", responses={200: {"content": {"application/json": {
+            "example": {"llm_model": "gpt-4", "cfg": dict(model="deepseek-chat")}}}}})
+        def h(b=Body(examples=[{"embedding_model": "text-embedding-ada-002"}])):
+            return {"llm_model": "gpt-4.1"}
+        """
+    )
+    assert sorted(ids(found)) == ["api:openai/gpt-4.1", "api:openai/gpt-4o"]
+
+
+def test_attribute_targets_deeper_than_self_use_their_last_name_as_the_key() -> None:
+    found = scan(
+        """
+        import os
+        class E:
+            def __init__(self, config):
+                self.config.model = self.config.model or "text-embedding-3-small"
+                self.config.host = self.config.host or "gpt-4o"
+        args.llm_model = os.getenv("LLM_MODEL", "o3-mini")
+        settings.llm.chat_model = "deepseek-chat"
+        """
+    )
+    got = {(ev.identity, ev.attributes["key"], ev.confidence) for ev in found}
+    assert got == {
+        ("api:openai/text-embedding-3-small", "model", Confidence.MEDIUM),
+        ("api:openai/o3-mini", "llm_model", Confidence.MEDIUM),
+        ("api:deepseek/deepseek-chat", "chat_model", Confidence.MEDIUM),
+    }
+
+
+def test_a_langchain_client_with_a_written_host_and_no_model_records_the_endpoint() -> None:
+    found = scan(
+        """
+        from langchain_openai import ChatOpenAI
+        def a(**kw):
+            return ChatOpenAI(openai_api_base="https://api.moonshot.cn/v1", **kw)
+        def b():
+            return ChatOpenAI(openai_api_base="https://api.deepseek.com", model="deepseek-chat")
+        """
+    )
+    assert sorted(ids(found)) == ["api:deepseek/deepseek-chat", "api:moonshot/*"]
+    star = next(ev for ev in found if ev.identity == "api:moonshot/*")
+    assert (star.confidence, star.location.line) == (Confidence.MEDIUM, 4)

@@ -9,7 +9,7 @@ import pytest
 import gate.discover
 from gate.discover import refs
 from gate.discover.registry import SOURCES
-from gate.model import EvidenceKind, Role
+from gate.model import Confidence, EvidenceKind, Location, Role
 from gate.resolve import apimodels
 
 
@@ -310,3 +310,47 @@ def test_importable_packages_named_like_tests_are_code() -> None:
         "tests and docs set aside (not read for model references; --include-tests reads"
         " them): 6 files in tests/ (3), docs/ (1), src/pkg/docs/ (1), web/spec/ (1)"
     )
+
+
+def test_a_litellm_string_is_one_identity_whatever_names_it() -> None:
+    loc = Location("x", line=1)
+    ids = {
+        key: refs.named_value(
+            "t",
+            "deepseek/deepseek-chat",
+            key,
+            loc,
+            as_written="",
+            confidence=Confidence.MEDIUM,
+            flow="assignment",
+        )
+        for key in ("deepseek_model", "weak_model_name", "OPENAI_MODEL", "model")
+    }
+    assert {k: ev.identity if ev else None for k, ev in ids.items()} == dict.fromkeys(
+        ids, "api:deepseek/deepseek-chat"
+    )
+    # Outside a litellm call, openai/ before a Hub name stays a Hub id.
+    assert refs.litellm_prefix("openai/whisper-large-v3", litellm_call=False) is None
+    assert refs.litellm_prefix("openai/whisper-large-v3") == ("openai", "whisper-large-v3")
+
+
+def test_google_resource_names_are_the_model_they_name() -> None:
+    sdk = refs.RefContext(family="hosted", provider="google")
+    ref = refs.resolve("models/gemini-2.5-flash", sdk)
+    assert ref is not None and ref.identity == "api:google/gemini-2.5-flash"
+    config = refs.RefContext(family="config")
+    ref = refs.resolve("models/gemini-2.5-flash-image", config)
+    assert ref is not None and ref.identity == "api:google/gemini-2.5-flash-image"
+    # Open weights and unknown names under models/ stay paths.
+    assert refs.resolve("models/gemma-2b", config) is None
+    assert refs.resolve("models/my-finetune", config) is None
+
+
+def test_a_path_key_counts_only_a_known_publishers_hub_id() -> None:
+    ctx = refs.RefContext(family="config")
+    ref = refs.resolve_under("model_path", "lmsys/vicuna-7b-v1.5", ctx)
+    assert ref is not None and ref.identity == "hf:lmsys/vicuna-7b-v1.5@unpinned"
+    for folder in ("my_team/finetune-v2", "models/vicuna", "./lmsys/vicuna", "/opt/m", "gpt2"):
+        assert refs.resolve_under("model_path", folder, ctx) is None, folder
+    assert refs.resolve_under("model_dir", "lmsys/vicuna-7b-v1.5", ctx) is None
+    assert refs.names_model("--model-path".lstrip("-")) and not refs.is_model_key("model_path")

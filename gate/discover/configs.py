@@ -319,11 +319,12 @@ class _Walker:
             _container(self, entries, path)
         here = self._context(entries, path, inherited)
         litellm = "litellm_params" in entries and "model_name" in entries
+        named = _name_is_model(entries)
         for key, child in entries.items():
             if isinstance(child.value, str):
                 if litellm and key == "model_name":
                     continue  # a LiteLLM proxy alias, not a model
-                if refs.is_model_key(key):
+                if refs.names_model(key) or (named and key == "name"):
                     self._model_value(key, child, (*path, key), here)
             elif key == "litellm_params" and isinstance(child.value, dict):
                 params = {str(k): v for k, v in child.value.items()}
@@ -340,7 +341,7 @@ class _Walker:
                         {"key": "litellm_params.model"},
                     )
                 continue
-            if isinstance(child.value, dict | list):
+            if isinstance(child.value, dict | list) and not refs.is_example_key(key):
                 self.walk(child, (*path, key), here)
 
     def _context(
@@ -377,8 +378,30 @@ class _Walker:
             in_config=True,
         )
         self.emit(
-            refs.resolve(text, ctx), text, child, Confidence.MEDIUM, ".".join(path), {"key": key}
+            # "name" reaches here only as a per-model settings entry (_name_is_model).
+            refs.resolve(text, ctx) if key == "name" else refs.resolve_under(key, text, ctx),
+            text,
+            child,
+            Confidence.MEDIUM,
+            ".".join(path),
+            {"key": key},
         )
+
+
+def _name_is_model(entries: Mapping[str, _Node]) -> bool:
+    """An entry of per-model settings (aider's ``- name: deepseek/deepseek-reasoner`` next
+    to ``weak_model_name:``): ``name`` is the model when its siblings name other models and
+    none names this entry's own (``model:`` next to ``name:`` makes ``name`` a label, as in
+    Continue's configs)."""
+    if "name" not in entries:
+        return False
+    keys = [k for k in entries if k != "name"]
+    if any(refs.is_model_key(k) and k.lower() in _OWN_MODEL_KEYS for k in keys):
+        return False
+    return any(refs.is_model_key(k) for k in keys)
+
+
+_OWN_MODEL_KEYS = frozenset({"model", "model_name", "model_id", "modelname", "modelid", "llm"})
 
 
 def _str(node: _Node | None) -> str | None:
@@ -506,7 +529,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
     walker = _Walker(rel)
     used_urls: set[str] = set()
     for key, value, lineno, column in values:
-        if not refs.is_model_key(key):
+        if not refs.names_model(key):
             continue
         provider = refs.provider_from_env_name(key)
         stem = _stem(key)
@@ -519,7 +542,8 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             family="config", base_url=base_url, provider_hint=provider, in_config=True
         )
         walker.emit(
-            refs.resolve(value, ctx), value, _Node(value, lineno, column), Confidence.MEDIUM, key,
+            refs.resolve_under(key, value, ctx), value, _Node(value, lineno, column),
+            Confidence.MEDIUM, key,
             {"key": key, "env_var": key},
         )  # fmt: skip
     # An endpoint set with no model next to it still says where prompts go.

@@ -330,6 +330,9 @@ class Val:
     flow: str
     env_var: str | None = None
     partial: bool = False
+    sites: tuple[tuple[Scope, ast.Call], ...] = ()
+    """The module's call sites (function, call) whose arguments carried the value: an
+    endpoint argument of the same function is read at the same site (see _context)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,17 +395,47 @@ class Analyser:
         self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}
         self._budget = _BUDGET
         self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
+        self._pinned: dict[Scope, ast.Call] = {}
+        """Functions whose parameters are read at one call site only (see _context)."""
+        self._unknown_args = 0
+        """Call sites that may pass a parameter unseen (``**kwargs``): counted, not valued."""
+        self._none_args = 0
+        """Call sites where a parameter takes its default ``None``: counted, not valued."""
 
     # ---- pass 1: index ----
 
     def run(self) -> list[Evidence]:
         """All references in the module."""
         self._index(self.module, self.root, None)
+        self._set_aside_examples()
         for call, scope in self.calls:
             self._call(call, scope)
         self._endpoints_without_model()
         self._generic()
         return self.found
+
+    def _set_aside_examples(self) -> None:
+        """Values under OpenAPI ``example``/pydantic ``json_schema_extra`` keys and keyword
+        arguments document an API (``responses={200: {... "example": {"llm_model":
+        "gpt-4"}}}``): no model-ish name under them is a reference."""
+        if "example" not in self.text and "schema_extra" not in self.text:
+            return
+        examples: list[ast.AST] = []
+        for node, _, _ in self.dicts:
+            for key, value in zip(node.keys, node.values, strict=True):
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and refs.is_example_key(key.value)
+                ):
+                    examples.append(value)
+        for _, kw, _ in self.keyword_sites:
+            if kw.arg and refs.is_example_key(kw.arg):
+                examples.append(kw.value)
+        inside = {id(n) for example in examples for n in ast.walk(example)}
+        if inside:
+            self.dicts = [d for d in self.dicts if id(d[0]) not in inside]
+            self.keyword_sites = [k for k in self.keyword_sites if id(k[1].value) not in inside]
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         for child in ast.iter_child_nodes(node):
@@ -548,6 +581,9 @@ class Analyser:
                 dotted = self._qualname(target, scope)
                 if dotted:
                     self.module_settings.setdefault(dotted, []).append((value, scope))
+                # self.config.model = ..., args.llm_model = os.getenv(...): the last name is
+                # the key, read like a variable of that name (medium, not followed further).
+                self.generic_assigns.append((target.attr, value, scope))
         elif (
             isinstance(target, ast.Tuple | ast.List)
             and isinstance(value, ast.Tuple | ast.List)
@@ -733,6 +769,20 @@ class Analyser:
     def _param_values(self, name: str, fn: Scope, depth: int) -> list[Val]:
         out: list[Val] = []
         default = fn.params.get(name)
+        site = self._pinned.get(fn)
+        if site is not None:
+            # Read at the one call site the value being resolved came through.
+            arg, unseen = self._site_arg(site, fn, name)
+            if arg is not None:
+                return self.values(arg, self._site_scope(site, fn), "call-argument", depth + 1)
+            if unseen:
+                self._unknown_args += 1
+                return []
+            if _is_none(default):
+                self._none_args += 1
+                return []
+            assert default is not None
+            return self.values(default, fn.parent or fn, "parameter-default", depth + 1)
         if default is not None:
             out += self.values(default, fn.parent or fn, "parameter-default", depth + 1)
         if fn.kind != "function" or not isinstance(fn.node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -741,23 +791,40 @@ class Analyser:
         # defined once (eighty adapter classes each with a load_model() say nothing useful).
         if len(self.functions.get(fn.name, ())) != 1:
             return out
-        index = fn.param_order.index(name) if name in fn.param_order else None
-        is_method = fn.parent is not None and fn.parent.kind == "class"
         for call, scope in self._calls_by_name().get(fn.name, []):
             if self._budget <= 0:
                 break  # a function called from thousands of places: the budget is spent
-            callee = call.func
-            arg: ast.expr | None = None
-            for kw in call.keywords:
-                if kw.arg == name:
-                    arg = kw.value
-            if arg is None and index is not None:
-                pos = index - (1 if is_method and isinstance(callee, ast.Attribute) else 0)
-                if 0 <= pos < len(call.args) and not isinstance(call.args[pos], ast.Starred):
-                    arg = call.args[pos]
+            arg, unseen = self._site_arg(call, fn, name)
             if arg is not None:
-                out += self.values(arg, scope, "call-argument", depth + 1)
+                got = self.values(arg, scope, "call-argument", depth + 1)
+                out += [replace(v, sites=((fn, call), *v.sites)) for v in got]
+            elif unseen:
+                self._unknown_args += 1
+            elif _is_none(default):
+                self._none_args += 1
         return out
+
+    def _site_arg(self, call: ast.Call, fn: Scope, name: str) -> tuple[ast.expr | None, bool]:
+        """The argument a call site passes for a parameter, and whether it may pass one
+        the scan cannot see (``**kwargs``, ``*args`` before it)."""
+        for kw in call.keywords:
+            if kw.arg == name:
+                return kw.value, False
+        index = fn.param_order.index(name) if name in fn.param_order else None
+        is_method = fn.parent is not None and fn.parent.kind == "class"
+        if index is not None:
+            pos = index - (1 if is_method and isinstance(call.func, ast.Attribute) else 0)
+            if any(isinstance(a, ast.Starred) for a in call.args[: max(pos + 1, 0)]):
+                return None, True
+            if 0 <= pos < len(call.args):
+                return call.args[pos], False
+        return None, any(kw.arg is None for kw in call.keywords)
+
+    def _site_scope(self, call: ast.Call, fn: Scope) -> Scope:
+        for site, scope in self._calls_by_name().get(fn.name, []):
+            if site is call:
+                return scope
+        return fn.parent or fn
 
     def _calls_by_name(self) -> dict[str, list[tuple[ast.Call, Scope]]]:
         if self._by_name is None:
@@ -966,10 +1033,17 @@ class Analyser:
                     return
                 self.clients_made.append((call, scope, spec, qual or ""))
             if spec.model:
-                ctx = self._context(spec, call, scope)
-                self._emit(spec.model, call, scope, ctx, qual or "", spec)
+
+                def ctx(sites: Sequence[tuple[Scope, ast.Call]]) -> refs.RefContext:
+                    return self._context(spec, call, scope, sites)
+
+                named = self._emit(spec.model, call, scope, ctx, qual or "", spec)
                 for extra in spec.also:
-                    self._emit((extra,), call, scope, ctx, qual or "", spec)
+                    named += self._emit((extra,), call, scope, ctx, qual or "", spec)
+                if not named and spec.base_url and not spec.client:
+                    # ChatOpenAI(openai_api_base="https://api.deepseek.com", **kwargs): the
+                    # model comes from elsewhere, the endpoint is still where prompts go.
+                    self.clients_made.append((call, scope, spec, qual or ""))
                 return
             if spec.client:
                 return
@@ -1015,9 +1089,10 @@ class Analyser:
         for fam in families:
             matched = [c for c in clients if c.spec.client == fam.name]
             for client in matched:
-                ctx = self._context(client.spec, client.call, client.scope)
                 where = f"{client.qualname}().{method}"
-                if self._emit(fam.model, call, scope, ctx, where, client.spec):
+                if self._emit(
+                    fam.model, call, scope, self._client_context(client), where, client.spec
+                ):
                     self.client_used.add(id(client.call))
             if matched:
                 return
@@ -1032,6 +1107,14 @@ class Analyser:
             receiver_text = _segment(self.text, receiver) or "?"
             ctx = refs.RefContext(family=spec.family, base_url_dynamic=receiver_text)
             self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=cap)
+
+    def _client_context(
+        self, client: Client
+    ) -> Callable[[Sequence[tuple[Scope, ast.Call]]], refs.RefContext]:
+        def ctx(sites: Sequence[tuple[Scope, ast.Call]]) -> refs.RefContext:
+            return self._context(client.spec, client.call, client.scope, sites)
+
+        return ctx
 
     def _clients(self, expr: ast.expr, scope: Scope, depth: int) -> list[Client] | None:
         """Clients an expression may be; [] when unknown, None when known not to be one."""
@@ -1100,7 +1183,26 @@ class Analyser:
             return [Client(spec, None, scope, qual or "")]
         return []
 
-    def _context(self, spec: CallSpec, call: ast.Call | None, scope: Scope) -> refs.RefContext:
+    def _context(
+        self,
+        spec: CallSpec,
+        call: ast.Call | None,
+        scope: Scope,
+        sites: Sequence[tuple[Scope, ast.Call]] = (),
+    ) -> refs.RefContext:
+        """What a call's own arguments say (endpoint, region, revision...). ``sites``: the
+        call sites the model value came through, where parameters are read (a base_url
+        passed by one caller is not another caller's)."""
+        saved = self._pinned
+        self._pinned = dict(sites)
+        try:
+            return self._context_pinned(spec, call, scope)
+        finally:
+            self._pinned = saved
+
+    def _context_pinned(
+        self, spec: CallSpec, call: ast.Call | None, scope: Scope
+    ) -> refs.RefContext:
         base_url: str | None = None
         dynamic: str | None = None
         region: str | None = None
@@ -1109,9 +1211,19 @@ class Analyser:
         if call is not None:
             found = self._arg(call, spec.base_url)
             if found is not None:
+                unknown, none = self._unknown_args, self._none_args
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
-                if vals:
-                    base_url = vals[0].text
+                unknown_at_a_site = self._unknown_args > unknown
+                none_at_a_site = self._none_args > none
+                if vals and len({v.text for v in vals}) == 1 and not unknown_at_a_site:
+                    if not none_at_a_site:
+                        base_url = vals[0].text
+                    else:
+                        # Some callers pass it, others leave it None: which host serves a
+                        # given call depends on the caller, which this model does not say.
+                        dynamic = _segment(self.text, found[0])
+                elif not vals and none_at_a_site and not unknown_at_a_site:
+                    pass  # None at every site the value came through: the SDK's default
                 else:
                     dynamic = _segment(self.text, found[0])
             region = self._first_constant(call, spec.region, scope) if spec.region else None
@@ -1153,12 +1265,13 @@ class Analyser:
         names: Sequence[str],
         call: ast.Call,
         scope: Scope,
-        ctx: refs.RefContext,
+        ctx: refs.RefContext | Callable[[Sequence[tuple[Scope, ast.Call]]], refs.RefContext],
         qual: str,
         spec: CallSpec,
         cap: Confidence = Confidence.HIGH,
     ) -> int:
-        """Evidence for the model argument of a call; returns how many were found."""
+        """Evidence for the model argument of a call; returns how many were found. ``ctx``
+        as a function is asked once per set of call sites a model value came through."""
         found = self._arg(call, names)
         if found is None:
             return 0
@@ -1171,8 +1284,15 @@ class Analyser:
         filename = self._first_constant(call, spec.filename, scope) if spec.filename else None
         if filename:
             extra["filename"] = filename
+        contexts: dict[tuple[tuple[Scope, ast.Call], ...], refs.RefContext] = {}
         for val in self.values(expr, scope):
-            ref = refs.resolve(val.text, ctx, partial=val.partial)
+            if isinstance(ctx, refs.RefContext):
+                here = ctx
+            else:
+                if val.sites not in contexts:
+                    contexts[val.sites] = ctx(val.sites)
+                here = contexts[val.sites]
+            ref = refs.resolve(val.text, here, partial=val.partial)
             if ref is None:
                 continue
             self.consumed.add(id(val.node))
@@ -1251,21 +1371,21 @@ class Analyser:
                     default is not None
                     and isinstance(flag, ast.Constant)
                     and isinstance(flag.value, str)
-                    and refs.is_model_key(flag.value.lstrip("-"))
+                    and refs.names_model(flag.value.lstrip("-"))
                 ):
                     self._generic_value(default, scope, flag.value.lstrip("-"), None, "cli-default")
         for name, value, scope in self.generic_assigns:
-            if refs.is_model_key(name):
+            if refs.names_model(name):
                 self._generic_value(value, scope, name, None)
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
         # (in this module or, not followed, another one).
         for name, functions in self.functions.items():
-            if refs.is_model_key(name):
+            if refs.names_model(name):
                 for fn in functions:
                     for ret in fn.returns:
                         self._generic_value(ret, fn, name, None, flow="return-value")
         for call, kw, scope in self.keyword_sites:
-            if kw.arg and refs.is_model_key(kw.arg):
+            if kw.arg and refs.names_model(kw.arg):
                 qual = self._qualname(call.func, scope) or ""
                 if table().lookup(qual) is None:
                     # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
@@ -1277,7 +1397,7 @@ class Analyser:
                 if (
                     isinstance(key, ast.Constant)
                     and isinstance(key.value, str)
-                    and refs.is_model_key(key.value)
+                    and refs.names_model(key.value)
                 ):
                     self._generic_value(value, scope, key.value, base_url)
 
@@ -1327,6 +1447,10 @@ class Analyser:
             if "://" in val.text and not val.partial:
                 return val.text
         return None
+
+
+def _is_none(expr: ast.expr | None) -> bool:
+    return expr is None or (isinstance(expr, ast.Constant) and expr.value is None)
 
 
 def _kw(call: ast.Call, name: str) -> ast.expr | None:

@@ -34,7 +34,7 @@ from gate.model import (
     Location,
     Role,
 )
-from gate.resolve import apimodels, endpoints
+from gate.resolve import apimodels, endpoints, registry
 
 OLLAMA_PORT = 11434
 _MAX_VALUE = 300
@@ -64,6 +64,8 @@ class Conventions:
     url_keys: frozenset[str]
     url_key_suffixes: tuple[str, ...]
     provider_keys: frozenset[str]
+    hub_id_keys: frozenset[str]
+    example_keys: frozenset[str]
     not_model_values: frozenset[str]
     path_orgs: frozenset[str]
     test_dirs: frozenset[str]
@@ -85,6 +87,8 @@ def conventions() -> Conventions:
         url_keys=frozenset(doc["url_keys"]),
         url_key_suffixes=tuple(doc["url_key_suffixes"]),
         provider_keys=frozenset(doc["provider_keys"]),
+        hub_id_keys=frozenset(doc["hub_id_keys"]),
+        example_keys=frozenset(doc["example_keys"]),
         not_model_values=frozenset(str(v).lower() for v in doc["not_model_values"]),
         path_orgs=frozenset(doc["path_orgs"]),
         test_dirs=frozenset(doc["test_dirs"]),
@@ -273,6 +277,27 @@ def is_model_key(key: str) -> bool:
     return any(norm.endswith("_" + s) for s in conv.model_key_suffixes)
 
 
+def names_model(key: str) -> bool:
+    """A model-ish key (``is_model_key``) or one whose value counts only as a known Hub id
+    (``model_path``): see ``resolve_under``."""
+    return is_model_key(key) or _norm_key(key) in conventions().hub_id_keys
+
+
+def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
+    """The identity a value under a model-ish key names: any model shape under a model key;
+    under a path key (``model_path``) only an ``org/name`` of a known publisher's Hub org."""
+    if is_model_key(key):
+        return resolve(value, ctx)
+    if _norm_key(key) not in conventions().hub_id_keys:
+        return None
+    text = value.strip()
+    if text.count("/") != 1 or looks_like_path(text) or not identity.is_hf_repo_id(text):
+        return None
+    if registry.load().publisher_for_org(text.split("/", 1)[0]) is None:
+        return None
+    return _hf_ref(text, ctx)
+
+
 def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
@@ -285,6 +310,12 @@ def is_url_key(key: str) -> bool:
 def is_provider_key(key: str) -> bool:
     """A key that names the provider of a model in the same mapping."""
     return _norm_key(key) in conventions().provider_keys
+
+
+def is_example_key(key: str) -> bool:
+    """A key whose value documents an API (OpenAPI ``example``, pydantic
+    ``json_schema_extra``): what is under it is an illustration, not a use."""
+    return _norm_key(key) in conventions().example_keys
 
 
 def provider_alias(name: str) -> str | None:
@@ -601,11 +632,28 @@ def _split_prefix(value: str, sep: str) -> tuple[str, str] | None:
     return (head, rest) if head and rest else None
 
 
-def _litellm(value: str, ctx: RefContext) -> Ref | None:
+def litellm_prefix(value: str, *, litellm_call: bool = True) -> tuple[str, str] | None:
+    """``(provider, model)`` of a litellm-style ``provider/model`` string, else None: the one
+    place the prefix is read, so ``deepseek/deepseek-chat`` is ``api:deepseek/deepseek-chat``
+    wherever it is written. Outside a litellm call (a config value, a variable) ``openai``
+    is also a Hub organisation: ``openai/whisper-large-v3`` stays a Hub id, and the prefix
+    counts only before a known OpenAI API model."""
     split = _split_prefix(value, "/")
-    if split is not None and split[0] in providers().litellm:
-        provider = providers().litellm[split[0]]
-        rest = split[1]
+    if split is None or split[0] not in providers().litellm:
+        return None
+    if (
+        not litellm_call
+        and split[0] == "openai"
+        and ("/" in split[1] or not apimodels.lookup(split[1]))
+    ):
+        return None
+    return providers().litellm[split[0]], split[1]
+
+
+def _litellm(value: str, ctx: RefContext) -> Ref | None:
+    prefixed = litellm_prefix(value)
+    if prefixed is not None:
+        provider, rest = prefixed
         sub = replace(ctx, provider=provider, provider_hint=None)
         if provider == "ollama":
             return _ollama_ref(rest, sub)
@@ -644,8 +692,16 @@ def _provider_colon(value: str, ctx: RefContext, sep: str = ":") -> Ref | None:
 
 def _config_value(value: str, ctx: RefContext) -> Ref | None:
     """A value under a model key in a config: the shape of the value decides."""
+    hinted = provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+    if (
+        not ctx.base_url
+        and hinted != "huggingface"
+        and litellm_prefix(value, litellm_call=False) is not None
+    ):
+        # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
+        # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
+        return _litellm(value, replace(ctx, provider_hint=None))
     if ctx.provider_hint:
-        hinted = provider_alias(ctx.provider_hint)
         if hinted == "ollama":
             return _ollama_ref(value, ctx)
         if hinted == "huggingface":
@@ -658,15 +714,6 @@ def _config_value(value: str, ctx: RefContext) -> Ref | None:
     url = hf_repo_of_url(value)
     if url is not None:
         return _hf_ref(url[0], replace(ctx, revision=ctx.revision or url[1]))
-    split = _split_prefix(value, "/")
-    # litellm strings ("deepseek/deepseek-chat", "bedrock/anthropic.claude-...:0"); "openai"
-    # is also a Hub organisation: "openai/whisper-large-v3" stays a Hub id.
-    if (
-        split is not None
-        and split[0] in providers().litellm
-        and (split[0] != "openai" or ("/" not in split[1] and apimodels.lookup(split[1])))
-    ):
-        return _litellm(value, ctx)
     repo = _hf_repo(value, allow_bare=False)
     if repo is not None:
         return _hf_ref(repo, ctx)
@@ -684,6 +731,23 @@ def _config_value(value: str, ctx: RefContext) -> Ref | None:
     return None
 
 
+def google_model_name(value: str, ctx: RefContext) -> str:
+    """``models/gemini-2.5-flash`` (the Gemini API's resource name) → ``gemini-2.5-flash``:
+    through a Google SDK always; elsewhere only for Google's hosted-only models, since
+    ``models/gemma-2b`` may as well be a local folder of open weights."""
+    if not value.startswith("models/"):
+        return value
+    rest = value[len("models/") :]
+    if not rest or "/" in rest:
+        return value
+    if ctx.vertex or ctx.provider in ("google", "google-vertex"):
+        return rest
+    known = apimodels.lookup(rest)
+    if known is not None and known.provider == "google" and known.family != "Gemma":
+        return rest
+    return value
+
+
 def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None:
     """The identity a model string names in its context, or None when it names none.
 
@@ -691,7 +755,7 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
     unknown variable); they name a model only when a constant prefix of at least three
     characters says whose it is (``Qwen/Qwen2.5-*-Instruct``, ``gpt-4o-*``).
     """
-    value = value.strip()
+    value = google_model_name(value.strip(), ctx)
     if not is_model_value(value):
         return None
     if partial and len(value.split("*", 1)[0]) < 3:
@@ -701,7 +765,8 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
         return hosted(value, ctx)
     if family == "litellm":
         if ctx.base_url:
-            return hosted(value.split("/", 1)[1] if _litellm_prefixed(value) else value, ctx)
+            prefixed = litellm_prefix(value)
+            return hosted(prefixed[1] if prefixed else value, ctx)
         return _litellm(value, ctx)
     if family == "provider-colon":
         return _provider_colon(value, ctx)
@@ -742,11 +807,6 @@ def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None
             _hub_attrs(ctx),
         )
     return _hf_family(value, ctx)
-
-
-def _litellm_prefixed(value: str) -> bool:
-    split = _split_prefix(value, "/")
-    return split is not None and split[0] in providers().litellm
 
 
 def _hub_attrs(ctx: RefContext) -> dict[str, JSON]:
@@ -868,7 +928,7 @@ def named_value(
     (``EMBEDDING_MODEL = "BAAI/bge-m3"``, ``{"model": ...}`` in a request body): medium at
     most, its shape decides the identity (``family`` ``hf-dataset`` for a Hub dataset)."""
     ctx = RefContext(family=family, base_url=base_url, provider_hint=provider_from_env_name(key))
-    ref = resolve(value, ctx)
+    ref = resolve(value, ctx) if family != "config" else resolve_under(key, value, ctx)
     if ref is None:
         return None
     attrs: dict[str, JSON] = {"key": key, "flow": flow}
