@@ -140,17 +140,22 @@ def _append(text: str, output: Path) -> None:
         raise AigateError(f"{output}: cannot append: {exc.strerror}") from exc
 
 
+def _files(inventory: Inventory) -> str:
+    if inventory.files_scanned is None:
+        return "an unknown number of files (the BOM does not say)"
+    return f"{inventory.files_scanned} files"
+
+
 def summarise(inventory: Inventory) -> str:
     """A short human summary of an inventory."""
     comps = inventory.components
     if not comps:
         return (
-            f"no AI components detected in {inventory.files_scanned} files"
-            f" ({len(inventory.skipped)} skipped)"
+            f"no AI components detected in {_files(inventory)} ({len(inventory.skipped)} skipped)"
         )
     roles = Counter(c.role for c in comps)
     parts = [f"{n} {role.value}" for role, n in sorted(roles.items(), key=lambda x: x[0].value)]
-    lines = [f"{len(comps)} AI components in {inventory.files_scanned} files: " + ", ".join(parts)]
+    lines = [f"{len(comps)} AI components in {_files(inventory)}: " + ", ".join(parts)]
     width = min(60, max(len(c.id) for c in comps))
     for comp in comps:
         country = comp.publisher.country if comp.publisher and comp.publisher.country else "?"

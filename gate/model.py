@@ -294,7 +294,8 @@ class Inventory:
     project: Project
     components: tuple[Component, ...] = ()
     skipped: tuple[Skipped, ...] = ()
-    files_scanned: int = 0
+    files_scanned: int | None = 0
+    """Files the scan read; None when a BOM (another tool's) does not say."""
     notes: tuple[str, ...] = ()
     """Facts about the scan itself (history range read, shallow clone, offline mode, ...)."""
     properties: Mapping[str, JSON] = field(default_factory=dict)

@@ -292,7 +292,7 @@ config_evidence(c) := [{"file": e.file, "line": e.line} | some e in c.evidence; 
 
 # ---- unknown origin
 
-unknown_origin := array.concat(array.concat(unknown_vendor, unknown_client), unknown_model)
+unknown_origin := array.concat(array.concat(array.concat(unknown_vendor, unknown_client), unknown_model), unknown_endpoint)
 
 # A vendor-run assistant the catalogue knows, but not where its vendor is.
 unknown_vendor := [f |
@@ -345,15 +345,30 @@ unknown_model := [f |
 	}
 ]
 
+# An endpoint a config sends prompts (and the code in them) to, whose country nobody knows:
+# a corporate proxy is the common case, and a registry file entry settles it.
+unknown_endpoint := [f |
+	some c in assistants
+	some e in c.properties.assistant.endpoints_resolved
+	e.country == null
+	f := {
+		"rule": "assistants.unknown-country",
+		"component": c.id,
+		"msg": sprintf("%s is configured to send requests to %s, operated by %s in no known country", [c.id, e.host, operator_name(e)]),
+		"facts": {"fact": sprintf("properties.assistant.endpoints_resolved[%s].country", [e.host]), "value": null, "host": e.host},
+		"evidence": config_evidence(c),
+	}
+]
+
 # METADATA
 # title: Coding assistant origin unknown
-# description: Nothing aigate knows says where the assistant's vendor is, which model an open client (aider, Continue, Cline, ...) is connected to, or where a model it uses comes from. The pack's `unknown` parameter decides whether that blocks.
+# description: Nothing aigate knows says where the assistant's vendor is, which model an open client (aider, Continue, Cline, ...) is connected to, where a model it uses comes from, or who runs the endpoint a config points it at. The pack's `unknown` parameter decides whether that blocks.
 # custom:
 #   id: assistants.unknown-country
 #   severity: medium
 #   level: warn
 #   regulation: 15 CFR 791.4 (due diligence on origin)
-#   remediation: Name the model in the assistant's config (aider `model:`, Continue `models`), add the vendor or model to a registry file (--registry) with its country and a source, or record a waiver.
+#   remediation: Name the model in the assistant's config (aider `model:`, Continue `models`), add the vendor, model or endpoint host to a registry file (--registry) with its country and a source, or record a waiver.
 warn_unknown_country := unknown_origin if params.unknown == "warn"
 
 deny_unknown_country := unknown_origin if params.unknown == "deny"

@@ -367,3 +367,12 @@ test_an_unread_history_follows_the_history_parameter if {
 	not assistants.warn_unread_history with input.inventory as i with data.aigate.params.assistants as allowed
 	not assistants.info_unread_history with input.inventory as i with data.aigate.params.assistants as allowed
 }
+
+test_an_endpoint_of_no_known_country_is_unknown_origin if {
+	ep := {"host": "llm-proxy.example.net", "operator": null, "country": null, "sources": []}
+	a := object.union(fx.component({"id": "assistant:anthropic/claude-code", "role": "code-assistant", "publisher": fx.party("Anthropic", "US")}), {"properties": {"assistant": {"vendor": "Anthropic", "product": "Claude Code", "kind": "vendor-service", "models": [], "endpoints": ["https://llm-proxy.example.net/v1"], "endpoints_resolved": [ep], "configs": [".claude/settings.json"], "commits": [], "commit_count": 0, "path_counts": {}}}})
+	p := object.union(fx.assistants, {"unknown": "deny"})
+	fs := [f | some f in assistants.deny_unknown_country; contains(f.msg, "llm-proxy.example.net")] with input.components as [a] with data.aigate.params.assistants as p
+	count(fs) == 1
+	fs[0].rule == "assistants.unknown-country"
+}

@@ -5,9 +5,10 @@
 #   unknown:     deny | warn | info | allow - what a weight file the scan could not fully
 #                inspect means (a malformed, oversized or truncated header, or a risk kind
 #                no rule here knows)
-#   medium_pickle: deny | warn - a pickle risk of medium severity (imports through the
-#                extension registry, a compressed pickle whose imports were not read);
-#                a high one (code execution, computed imports) always denies
+#   medium_pickle: deny | warn - a pickle risk of medium severity (imports neither known
+#                safe nor known dangerous, imports through the extension registry, a
+#                compressed pickle whose imports were not read); a high one (code
+#                execution, computed imports) always denies
 package aigate.rules.integrity
 
 params := data.aigate.params.integrity
@@ -85,10 +86,10 @@ deny_unsafe_pickle := [f |
 	f := pickle_finding(c, r)
 ]
 
-# A medium-severity pickle risk (imports through the extension registry, a compressed
-# pickle whose imports could not be read) is a warning unless the pack says it denies.
+# A medium-severity pickle risk (imports no list vouches for, the extension registry, a
+# compressed pickle whose imports could not be read) denies unless the pack relaxes it.
 warn_unsafe_pickle_unread := [f |
-	object.get(params, "medium_pickle", "warn") == "warn"
+	object.get(params, "medium_pickle", "deny") == "warn"
 	some c in input.components
 	some r in c.risks
 	r.kind == "unsafe-pickle"
@@ -98,7 +99,7 @@ warn_unsafe_pickle_unread := [f |
 
 pickle_denies(r) if r.severity != "medium"
 
-pickle_denies(r) if object.get(params, "medium_pickle", "warn") == "deny"
+pickle_denies(r) if object.get(params, "medium_pickle", "deny") == "deny"
 
 pickle_finding(c, r) := {
 	"component": c.id,

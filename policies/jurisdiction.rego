@@ -227,7 +227,7 @@ unknown_host(c) := [{"text": concat("", ["the host ", c.served_by.host, " is ope
 unknown_host(c) := [] if c.served_by.country != null
 
 unread_endpoints(c) := [{
-	"text": concat("", ["the endpoint is set by ", e.expression, ", which the scan cannot read: the call goes wherever it points at run time"]),
+	"text": concat("", ["the endpoint is set by ", e.expression, " at ", e.file, ":", sprintf("%v", [e.line]), ", which the scan cannot read: the call goes wherever it points at run time"]),
 	"facts": {"fact": concat("", ["unresolved_endpoints[", e.expression, "]"]), "value": e.expression},
 	"evidence": [{"file": e.file, "line": e.line}],
 } |

@@ -1,6 +1,7 @@
 # Scan completeness: what the scan could not read was not judged, so it must show.
 #
 # input.inventory.skipped_files lists every file or folder the scan did not read, and why:
+# (a BOM from another tool that does not say what it read is judged the same way)
 # unreadable, larger than a reader's bound, a symlink out of the scanned root, deeper than
 # the folder limit, past the file-count limit, a parse that failed or timed out.
 #
@@ -18,7 +19,19 @@ more := "" if count(skipped) <= 5
 
 more := sprintf("; and %d more", [count(skipped) - 5]) if count(skipped) > 5
 
-incomplete := [f |
+incomplete := array.concat(skipped_findings, unstated)
+
+# A BOM that does not say what was read (another tool's): what it left out is unknown.
+unstated := [f |
+	object.get(input.inventory, "files_scanned", null) == null
+	f := {
+		"rule": "scan.incomplete",
+		"msg": "the input does not say which files were read (a BOM from another tool?), so what it left out was not judged, nor are the weight files it lists inspected",
+		"facts": {"fact": "inventory.files_scanned", "value": null},
+	}
+]
+
+skipped_findings := [f |
 	count(skipped) > 0
 	f := {
 		"rule": "scan.incomplete",
@@ -30,7 +43,7 @@ incomplete := [f |
 
 # METADATA
 # title: Part of the tree was not read
-# description: The scan skipped files or folders it could not read (unreadable, oversized, symlinks out of the root, past the depth or file-count limit, parse failures), so a model reference, weight file or assistant config in them was not judged. The pack's `unknown` parameter decides whether that blocks.
+# description: The scan skipped files or folders it could not read (unreadable, oversized, symlinks out of the root, past the depth or file-count limit, parse failures), or the input is a BOM that does not say what was read, so a model reference, weight file or assistant config there was not judged. The pack's `unknown` parameter decides whether that blocks.
 # custom:
 #   id: scan.incomplete
 #   severity: medium

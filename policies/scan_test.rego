@@ -47,3 +47,13 @@ test_many_skipped_files_are_summarised if {
 	endswith(fs[0].msg, "; and 3 more")
 	count(fs[0].evidence) == 8
 }
+
+test_a_bom_that_does_not_say_what_was_read_is_incomplete if {
+	i := {"files_scanned": null, "skipped": 0, "skipped_files": [], "notes": [], "history": null}
+	p := {"unknown": "deny"}
+	fs := scan.deny_incomplete with input.inventory as i with data.aigate.params.scan as p
+	count(fs) == 1
+	contains(fs[0].msg, "does not say which files were read")
+	ok := {"files_scanned": 3, "skipped": 0, "skipped_files": [], "notes": [], "history": null}
+	count(scan.deny_incomplete) == 0 with input.inventory as ok with data.aigate.params.scan as p
+}

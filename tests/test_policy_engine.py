@@ -8,7 +8,7 @@ import pytest
 
 from gate.errors import PolicyError
 from gate.model import Level
-from gate.policy.engine import Engine, PolicyModule
+from gate.policy.engine import Engine, FactResolver, PolicyModule, _segments
 
 META = """# METADATA
 # title: Test rule
@@ -293,3 +293,40 @@ def test_one_function_name_with_two_arities_crashes_regopy_and_is_refused() -> N
     assert err.value.path == "b.rego" and err.value.line == 3
     # The same arity in two packages is fine, as are different names.
     Engine([mods[0], PolicyModule("c.rego", "package aigate.rules.c\n\nf(y) := [y, y]\n")], DATA)
+
+
+def test_fact_paths_split_on_dots_outside_balanced_keys() -> None:
+    assert _segments("lineage[hf:org/m.v1@abc].publisher.country") == [
+        ("lineage", "hf:org/m.v1@abc"),
+        "publisher",
+        "country",
+    ]
+    assert _segments('unresolved_endpoints[cfg["llm"]["url"]]') == [
+        ("unresolved_endpoints", 'cfg["llm"]["url"]')
+    ]
+    assert _segments("unresolved_endpoints[settings.urls[0].strip()].line") == [
+        ("unresolved_endpoints", "settings.urls[0].strip()"),
+        "line",
+    ]
+    assert _segments("a[unbalanced.b") == ["a[unbalanced.b"]
+
+
+def test_fact_resolver_fills_value_and_the_sources_on_the_way() -> None:
+    publisher = {"name": "Qwen", "country": "CN", "sources": [{"source": "registry"}]}
+    ancestor = {"id": "hf:Qwen/Qwen2.5-7B@unpinned", "publisher": publisher,
+                "sources": [{"source": "model-card"}]}  # fmt: skip
+    endpoint = {"expression": 'cfg["llm"]["url"]', "file": "app.py", "line": 4}
+    comp = {"id": "c", "lineage": [ancestor], "unresolved_endpoints": [endpoint], "evidence": []}
+    doc = {"inventory": {"files_scanned": None}, "components": [comp]}
+    facts = FactResolver(doc, {"c": comp})
+    done = facts.complete({"fact": "lineage[hf:Qwen/Qwen2.5-7B@unpinned].publisher.country"}, "c")
+    assert done["value"] == "CN"
+    assert done["sources"] == [{"source": "model-card"}, {"source": "registry"}]
+    done = facts.complete({"fact": 'unresolved_endpoints[cfg["llm"]["url"]].line'}, "c")
+    assert done["value"] == 4
+    assert facts.complete({"fact": "inventory.files_scanned"}, None)["value"] is None
+    # What the rule wrote stays; a path that leads nowhere leaves the facts alone.
+    assert facts.complete({"fact": "lineage[x].publisher", "value": 1}, "c")["value"] == 1
+    assert facts.complete({"fact": "lineage[nope].publisher"}, "c") == {
+        "fact": "lineage[nope].publisher"
+    }

@@ -155,19 +155,30 @@ m = AutoModel.from_pretrained(
 """
 
 
-def test_a_lineage_only_a_name_gave_warns_in_release_and_denies_in_cfius(
+def test_a_lineage_only_a_name_gave_denies_in_release_saying_it_is_a_guess(
     tmp_path: Path,
 ) -> None:
+    # A re-upload named after a listed model is how such a model usually arrives: release
+    # denies it like a stated lineage, and the message says the link is a guess.
     (tmp_path / "app.py").write_text(AWQ)
     _, decision = check(tmp_path, "--policy", "release")
     lineage = findings(decision, "jurisdiction.lineage-country")
-    assert lineage and {f["level"] for f in lineage} == {"warn"}
+    assert lineage and {f["level"] for f in lineage} == {"deny"}
     assert all("a guess" in f["message"] and f["facts"]["heuristic"] for f in lineage)
     # The link's sources say it was a name heuristic, and the publisher's where it is from.
     [nearest] = [
         f for f in lineage if f["facts"]["ancestor"] == "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"
     ]
     assert [s["source"] for s in nearest["facts"]["sources"]] == ["heuristic", "registry"]
+    # A pack of one's own may cap guesses at a warning.
+    pack = tmp_path / "guesses-warn.yaml"
+    pack.write_text(
+        "apiVersion: aigate/v1\nkind: PolicyPack\nname: guesses-warn\n"
+        "params:\n  jurisdiction:\n    heuristic_lineage: warn\n"
+    )
+    (tmp_path / ".aigateignore").write_text("guesses-warn.yaml\n")
+    _, decision = check(tmp_path, "--policy", "release", "--policy", str(pack))
+    assert levels(decision, "jurisdiction.lineage-country") == {"warn"}
     origin = [f for f in decision["findings"] if f["rule"].startswith("jurisdiction.")]
     assert origin and not [f for f in origin if f["level"] == "deny"]
     _, decision = check(tmp_path, "--policy", "cfius-strict")
@@ -234,3 +245,49 @@ def test_history_facts_reach_the_input_from_a_scan_and_from_a_bom(
     assert history["commits_read"] == 1
     _, decision = check(Path("."), "--bom", str(bom), "--policy", "cfius-strict")
     assert not findings(decision, "assistants.unread-history")
+
+
+# ---- pickles and other tools' BOMs -------------------------------------------------------
+
+
+def test_a_pickle_importing_unvetted_code_denies_in_release(tmp_path: Path) -> None:
+    # The reviewer's case: IPython.utils.process.system is on no list, so it is a medium
+    # risk; release must still deny it (a deny-list is never complete).
+    model = tmp_path / "mymodel"
+    model.mkdir()
+    (model / "model.pkl").write_bytes(
+        b"\x80\x02cIPython.utils.process\nsystem\nX\x02\x00\x00\x00idtR."
+    )
+    code, decision = check(tmp_path, "--policy", "release")
+    assert code == 1
+    [pickle] = findings(decision, "integrity.unsafe-pickle")
+    assert pickle["level"] == "deny" and "IPython.utils.process.system" in pickle["message"]
+
+
+def test_a_bom_that_does_not_say_what_was_read_is_judged_incomplete(tmp_path: Path) -> None:
+    bom = tmp_path / "other-tool.cdx.json"
+    bom.write_text(
+        json.dumps(
+            {
+                "bomFormat": "CycloneDX",
+                "specVersion": "1.6",
+                "version": 1,
+                "components": [
+                    {
+                        "type": "machine-learning-model",
+                        "bom-ref": "m1",
+                        "name": "Qwen/Qwen2.5-7B-Instruct",
+                        "purl": "pkg:huggingface/Qwen/Qwen2.5-7B-Instruct",
+                    }
+                ],
+            }
+        )
+    )
+    result = CliRunner().invoke(
+        main,
+        ["check", "--bom", str(bom), "--policy", "cfius-strict", "--now", NOW, "--format", "json"],
+    )
+    assert result.exit_code == 1, result.output
+    decision = json.loads(result.stdout)
+    [finding] = findings(decision, "scan.incomplete")
+    assert finding["level"] == "deny" and "does not say which files were read" in finding["message"]

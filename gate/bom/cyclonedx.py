@@ -366,7 +366,10 @@ def _metadata(inventory: Inventory) -> BomMetaData:
         bom_ref=f"project:{project.name}",
         properties=_props([(Prop.PROJECT_ROOT, project.root)]),
     )
-    props: list[tuple[str, str | None]] = [(Prop.FILES_SCANNED, str(inventory.files_scanned))]
+    scanned = inventory.files_scanned
+    props: list[tuple[str, str | None]] = [
+        (Prop.FILES_SCANNED, None if scanned is None else str(scanned))
+    ]
     props += [
         (Prop.SKIPPED, _json({"path": s.path, "reason": s.reason})) for s in inventory.skipped
     ]
@@ -1042,11 +1045,21 @@ def _read_document(
         project=project,
         components=tuple(components[k] for k in sorted(components)),
         skipped=tuple(skipped),
-        files_scanned=int(_one(mprops, Prop.FILES_SCANNED) or 0),
+        files_scanned=_files_scanned(_one(mprops, Prop.FILES_SCANNED)),
         notes=tuple(mprops.get(Prop.NOTE, [])),
         properties=inv_props,
     )
     return inventory, tuple(sorted(set(foreign)))
+
+
+def _files_scanned(raw: str | None) -> int | None:
+    """The files the scan read, or None when the BOM does not say (another tool's)."""
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
 
 
 def what_foreign_lacks(components: Sequence[Component]) -> str:

@@ -523,7 +523,12 @@ _MISSING = object()
 
 
 def _segments(path: str) -> list[str | tuple[str, str]]:
-    """``a.b[k.ey].c`` → ``["a", ("b", "k.ey"), "c"]`` (keys may hold dots and slashes)."""
+    """``a.b[k.ey].c`` → ``["a", ("b", "k.ey"), "c"]``.
+
+    A key may hold dots, slashes and balanced brackets (``endpoints[cfg["llm"]["url"]]``):
+    its end is the ``]`` that closes the ``[`` opening it. An unbalanced key leaves the
+    rest of the path as one name, which resolves to nothing.
+    """
     out: list[str | tuple[str, str]] = []
     i, n = 0, len(path)
     while i < n:
@@ -532,14 +537,17 @@ def _segments(path: str) -> list[str | tuple[str, str]]:
             j += 1
         name = path[i:j]
         if j < n and path[j] == "[":
-            close = path.find("]", j)
-            while close != -1 and close + 1 < n and path[close + 1] not in ".[":
-                close = path.find("]", close + 1)
+            depth, close = 0, -1
+            for k in range(j, n):
+                depth += {"[": 1, "]": -1}.get(path[k], 0)
+                if depth == 0:
+                    close = k
+                    break
             if close == -1:
                 out.append(path[i:])
                 return out
             out.append((name, path[j + 1 : close]))
-            i = close + 2
+            i = close + 2 if close + 1 < n and path[close + 1] == "." else close + 1
         else:
             out.append(name)
             i = j + 1

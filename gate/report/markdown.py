@@ -258,7 +258,8 @@ def policy_lines(decision: Decision, inventory: Inventory, level: int = 3) -> li
     name = project.name + (f" {project.version}" if project.version else "")
     lines.append(
         f"- scanned: {text(name)}: {len(inventory.components)} AI components in"
-        f" {inventory.files_scanned} files ({len(inventory.skipped)} skipped)"
+        f" {'?' if inventory.files_scanned is None else inventory.files_scanned} files"
+        f" ({len(inventory.skipped)} skipped)"
     )
     for note in (*decision.notes, *inventory.notes):
         lines.append(f"- note: {text(note)}")
