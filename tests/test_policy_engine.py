@@ -330,3 +330,16 @@ def test_fact_resolver_fills_value_and_the_sources_on_the_way() -> None:
     assert facts.complete({"fact": "lineage[nope].publisher"}, "c") == {
         "fact": "lineage[nope].publisher"
     }
+
+
+def test_a_rule_split_across_files_of_one_package_is_refused() -> None:
+    # The shipped policies passed a second time (a copy with --policy) made regopy exhaust
+    # memory; a rule defined in two files of one package is refused, naming both.
+    body = "package aigate.rules.t\n\nhelper(x) := x\n"
+    with pytest.raises(
+        PolicyError, match=r"helper of package aigate\.rules\.t is also defined in a\.rego:3"
+    ):
+        Engine([PolicyModule("a.rego", body), PolicyModule("copy/a.rego", body)], DATA)
+    # Several bodies of one rule in one file, and one package over two files, stay fine.
+    Engine([PolicyModule("a.rego", body + "\nhelper(x) := x if false\n"),
+            PolicyModule("b.rego", "package aigate.rules.t\n\nother := 1\n")], DATA)  # fmt: skip

@@ -614,6 +614,7 @@ def lint(modules: Iterable[Module], interp: Any) -> None:
                 defined.add(head.name)
                 defined.add(f"{module.package}.{head.name}")
     _lint_arities(modules)
+    _lint_split_rules(modules)
     for module in modules:
         _lint_package(module)
         for head in module.heads:
@@ -672,6 +673,26 @@ def _lint_arities(modules: Sequence[Module]) -> None:
                     " crashes (SIGSEGV or abort) on one name with different arities in two"
                     " packages;"
                     " rename one of them",
+                    line=head.line,
+                )
+
+
+def _lint_split_rules(modules: Sequence[Module]) -> None:
+    """One rule or function defined in two files of one package: almost always the same
+    policies loaded twice (a copy of the shipped ones passed with ``--policy``). regopy
+    1.5.2 was seen to exhaust memory (killed, or snmalloc failing) on exactly that, so it
+    is refused before evaluation. Several bodies in one file stay allowed."""
+    first: dict[tuple[str, str], tuple[Module, int]] = {}
+    for module in modules:
+        for head in module.heads:
+            seen = first.setdefault((module.package, head.name), (module, head.line))
+            if seen[0].path != module.path:
+                raise PolicyError(
+                    module.path,
+                    f"{head.name} of package {module.package} is also defined in"
+                    f" {seen[0].path}:{seen[1]}: are the same policies loaded twice? Define"
+                    " a rule in one file (regopy 1.5.2 exhausted memory on the shipped"
+                    " policies loaded twice)",
                     line=head.line,
                 )
 
