@@ -413,7 +413,7 @@ def explain(
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path), default=".", required=False)
+@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
 @click.option(
     "--bom",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -501,7 +501,7 @@ def explain(
 )
 @scan_options
 def check(
-    path: Path,
+    path: Path | None,
     bom: Path | None,
     policies: tuple[str, ...],
     waiver_files: tuple[Path, ...],
@@ -539,6 +539,7 @@ def check(
     if bom is not None and write_bom is not None:
         raise click.UsageError("--write-bom writes a scanned BOM; with --bom nothing is scanned")
     obs = _observer()
+    path = _judged_path(path, bom)
     scan = None if bom is not None else build_scan_options(path, obs, **kw)
     result = pipeline.check(
         pipeline.CheckOptions(
@@ -637,6 +638,18 @@ def _signer(sign: str, key: Path | None, trust_config: Path | None) -> tuple[Any
     return sign_sigstore.SigstoreSigner(trust_config=config), None
 
 
+def _judged_path(path: Path | None, bom: Path | None) -> Path:
+    """The tree to scan for check and export: a BOM given as PATH would be scanned as a
+    tree of no models and pass, so it is refused, as is a PATH given beside --bom."""
+    if path is not None and bom is not None:
+        raise click.UsageError(f"give PATH ({path}) or --bom ({bom}), not both")
+    if path is None:
+        return Path(".")
+    if path.is_file() and cyclonedx.looks_like_bom(path):
+        raise click.UsageError(f"{path} is a BOM, not a tree to scan: judge it with --bom {path}")
+    return path
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -645,7 +658,7 @@ def _read_text(path: Path) -> str:
 
 
 @main.command("export")
-@click.argument("path", type=click.Path(path_type=Path), default=".", required=False)
+@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -716,7 +729,7 @@ def _read_text(path: Path) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @scan_options
 def export_command(
-    path: Path,
+    path: Path | None,
     out: Path,
     bom: Path | None,
     policies: tuple[str, ...],
@@ -748,6 +761,7 @@ def export_command(
 
     signer, public = _signer(sign, key, trust_config)
     obs = _observer()
+    path = _judged_path(path, bom)
     scan = None if bom is not None else build_scan_options(path, obs, **kw)
     result = bundle.export(
         bundle.ExportOptions(

@@ -299,3 +299,20 @@ def test_write_input_keeps_every_assistant_commit_the_bom_caps(
     capped = json.loads(props["aigate:fact:assistant"])
     assert len(capped["commits"]) == BOM_MAX_ASSISTANT_COMMITS
     assert capped["commit_count"] == total
+
+
+def test_a_bom_given_as_path_is_refused_not_scanned_as_an_empty_tree(
+    app: GitRepo, tmp_path: Path
+) -> None:
+    # Scanned as a tree, a BOM holds no models and the release gate would pass on nothing.
+    bom = tmp_path / "release.cdx.json"
+    assert run("scan", str(app.root), "-q", "-o", str(bom))[0] == 0
+    for command in (["check"], ["export", "--out", str(tmp_path / "ev")]):
+        code, _, err = run(*command, str(bom), "--policy", "release")
+        assert code == 2 and f"judge it with --bom {bom}" in err
+        code, _, err = run(*command, str(app.root), "--bom", str(bom), "--policy", "release")
+        assert code == 2 and "not both" in err
+    # A file that is not a BOM is still a tree of one file.
+    weights = tmp_path / "notes.json"
+    weights.write_text('{"model": "none"}')
+    assert run("check", str(weights), "--policy", "release", "--now", NOW)[0] == 0

@@ -1062,6 +1062,21 @@ def _files_scanned(raw: str | None) -> int | None:
         return None
 
 
+def looks_like_bom(path: Path) -> bool:
+    """Whether a file is a BOM by its first bytes: CycloneDX JSON or XML, or SPDX."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("{"):
+        return any(k in text for k in ('"bomFormat"', '"spdxVersion"', "spdx.org/rdf/3"))
+    if text.startswith("<"):
+        return "cyclonedx.org/schema/bom" in text
+    return False
+
+
 def what_foreign_lacks(components: Sequence[Component]) -> str:
     """The facts some of these components lack, as a phrase ("" when none is missing)."""
     gaps = []
