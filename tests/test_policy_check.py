@@ -385,3 +385,25 @@ def test_decision_baseline_round_trips_and_is_type_checked(demo_bom: Path) -> No
     doc["baseline"] = {"ref": "v1", "new_only": "yes", "judged": None, "dropped": 0}
     with pytest.raises(InputError, match="mistyped"):
         decisions.from_json(json.dumps(doc), source="d.json")
+
+
+def test_coverage_counts_only_the_rules_under_the_given_paths(tmp_path: Path) -> None:
+    # Testing one's own policies asks whether *they* are tested: the shipped rules, loaded
+    # beside them, are not counted (they made `policy test DIR` fail on 28 UNCOVERED lines).
+    write(
+        tmp_path / "mine.rego",
+        "package aigate.rules.mine\n\n# METADATA\n# title: Mine\n# custom:\n#   id: mine.rule\n"
+        'deny_mine := [f | some c in input.components; c.name == "bad";'
+        ' f := {"component": c.id, "msg": "x"}]\n',
+    )
+    write(
+        tmp_path / "mine_test.rego",
+        "package aigate.rules.mine_test\n\nimport data.aigate.rules.mine\n\n"
+        "test_bad if { count(mine.deny_mine) == 1"
+        ' with input.components as [{"id": "a", "name": "bad"}] }\n',
+    )
+    code, out, _ = run("policy", "test", str(tmp_path))
+    assert code == 0, out
+    assert "UNCOVERED" not in out and out.strip().endswith("rule coverage 1/1")
+    code, out, _ = run("policy", "test", str(tmp_path), "--no-coverage")
+    assert code == 0 and "rule coverage not measured (--no-coverage)" in out

@@ -20,10 +20,9 @@ from gate.policy import input as policy_input
 NOW = "2026-11-26"
 
 
-def check(target: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    result = CliRunner().invoke(
-        main, ["check", str(target), "--now", NOW, "--format", "json", *args]
-    )
+def check(target: Path | None, *args: str) -> tuple[int, dict[str, Any]]:
+    where = [] if target is None else [str(target)]
+    result = CliRunner().invoke(main, ["check", *where, "--now", NOW, "--format", "json", *args])
     assert result.exit_code in (0, 1), result.output
     return result.exit_code, json.loads(result.stdout)
 
@@ -141,7 +140,7 @@ def test_unresolved_endpoints_survive_the_bom(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(FROM_ENV)
     bom = tmp_path / "bom.json"
     assert CliRunner().invoke(main, ["scan", str(tmp_path), "-q", "-o", str(bom)]).exit_code == 0
-    code, decision = check(Path("."), "--bom", str(bom), "--policy", "cfius-strict")
+    code, decision = check(None, "--bom", str(bom), "--policy", "cfius-strict")
     assert code == 1 and findings(decision, "jurisdiction.unknown-serving-country")
 
 
@@ -243,7 +242,7 @@ def test_history_facts_reach_the_input_from_a_scan_and_from_a_bom(
     history = doc["inventory"]["history"]
     assert history["read"] is True and history["complete"] is True
     assert history["commits_read"] == 1
-    _, decision = check(Path("."), "--bom", str(bom), "--policy", "cfius-strict")
+    _, decision = check(None, "--bom", str(bom), "--policy", "cfius-strict")
     assert not findings(decision, "assistants.unread-history")
 
 

@@ -12,9 +12,12 @@ id's findings, and a passing test that then fails is a test that depends on the 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +53,8 @@ class TestReport:
     covered: dict[str, list[str]] = field(default_factory=dict)
     """Rule id → the tests that depend on it firing."""
     uncovered: list[str] = field(default_factory=list)
+    measured: bool = False
+    """Whether coverage was measured (not with ``--no-coverage``)."""
 
     @property
     def ok(self) -> bool:
@@ -58,24 +63,30 @@ class TestReport:
         return not bad and not self.uncovered and any(r.outcome == PASS for r in self.results)
 
 
-def _modules(paths: Sequence[Path]) -> tuple[list[PolicyModule], PolicySet]:
+def _modules(paths: Sequence[Path]) -> tuple[list[PolicyModule], PolicySet, set[str]]:
+    """The shipped rules plus the modules under ``paths``, and which modules those are."""
     ps = defaults_only()
     shipped = {m.path for m in ps.modules}
+    given: set[str] = set()
     for path in paths:
         files = sorted(path.rglob("*.rego")) if path.is_dir() else [path]
         if path.is_dir() and not files:
             raise PolicyError(path, "no Rego modules (*.rego) in directory")
         for file in files:
             display = display_path(file)
+            given.add(display)
             if display not in shipped:
                 ps.modules.append(PolicyModule.read(file, display))
                 shipped.add(display)
-    return ps.modules, ps
+    return ps.modules, ps, given
 
 
 def run_tests(paths: Sequence[Path], *, coverage: bool = True) -> TestReport:
-    """Run every test rule of the modules under ``paths`` (with the shipped rules)."""
-    modules, ps = _modules(paths)
+    """Run every test rule of the modules under ``paths`` (with the shipped rules).
+
+    Coverage counts the deny/warn rules of the modules under ``paths``: testing one's own
+    policies asks whether they are tested, not the shipped ones."""
+    modules, ps, given = _modules(paths)
     engine = Engine(modules, ps.data())
     engine.interp.set_input({})
     report = TestReport()
@@ -96,7 +107,8 @@ def run_tests(paths: Sequence[Path], *, coverage: bool = True) -> TestReport:
         report.results.extend(_run_package(engine, package, cases))
     report.results.sort(key=lambda r: (r.package, r.name))
     if coverage:
-        _coverage(engine, report)
+        _coverage(engine, report, given)
+        report.measured = True
     return report
 
 
@@ -149,36 +161,60 @@ def _run_one(engine: Engine, module: Module, name: str, line: int) -> TestResult
     return TestResult(module.package, name, module.path, line, FAIL, f"result {shown}", seconds)
 
 
-def _coverage(engine: Engine, report: TestReport) -> None:
-    ids = sorted(str(r.id) for r in engine.rules if r.level in ("deny", "warn"))
+def _coverage(engine: Engine, report: TestReport, given: set[str]) -> None:
+    ids = sorted(
+        str(r.id)
+        for r in engine.rules
+        if r.level in ("deny", "warn") and r.source.rpartition(":")[0] in given
+    )
     report.rule_ids = ids
-    passing = [r for r in report.results if r.outcome == PASS]
-    test_modules = {m.path: m for m in engine.sources.values() if m.is_test}
-    for rid in ids:
-        binding = next(b for b in engine.bindings if b.meta.id == rid)
-        package = binding.package
-        names = _producers(engine, package, rid)
-        candidates = [
-            r for r in passing if any(_mentions(test_modules[r.module], n) for n in names)
-        ]
-        if not candidates:
-            report.uncovered.append(rid)
-            continue
-        mutant = _mutant(engine, package, names, rid)
-        mutant.interp.set_input({})
-        by_package: dict[str, list[tuple[Module, str, int]]] = {}
-        for r in candidates:
-            by_package.setdefault(r.package, []).append((test_modules[r.module], r.name, r.line))
-        killed = [
-            f"{res.package}.{res.name}"
-            for pkg, cases in sorted(by_package.items())
-            for res in _run_package(mutant, pkg, cases)
-            if res.outcome != PASS
-        ]
+    global _JOB
+    _JOB = (engine, [r for r in report.results if r.outcome == PASS])
+    try:
+        workers = min(len(ids), os.cpu_count() or 1)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # Each rule's mutant compiles and reruns its tests alone: one process per core
+            # (forked, so the compiled engine is shared, not pickled).
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                outcomes = list(pool.map(_cover_one, ids))
+        else:
+            outcomes = [_cover_one(rid) for rid in ids]
+    finally:
+        _JOB = None
+    for rid, killed in zip(ids, outcomes, strict=True):
         if killed:
             report.covered[rid] = killed
         else:
             report.uncovered.append(rid)
+
+
+_JOB: tuple[Engine, list[TestResult]] | None = None
+"""The engine and passing tests of the coverage run in progress (read by forked workers)."""
+
+
+def _cover_one(rid: str) -> list[str]:
+    """The tests that fail once ``rid``'s findings are dropped (none: the rule is uncovered)."""
+    assert _JOB is not None
+    engine, passing = _JOB
+    test_modules = {m.path: m for m in engine.sources.values() if m.is_test}
+    binding = next(b for b in engine.bindings if b.meta.id == rid)
+    package = binding.package
+    names = _producers(engine, package, rid)
+    candidates = [r for r in passing if any(_mentions(test_modules[r.module], n) for n in names)]
+    if not candidates:
+        return []
+    mutant = _mutant(engine, package, names, rid)
+    mutant.interp.set_input({})
+    by_package: dict[str, list[tuple[Module, str, int]]] = {}
+    for r in candidates:
+        by_package.setdefault(r.package, []).append((test_modules[r.module], r.name, r.line))
+    return [
+        f"{res.package}.{res.name}"
+        for pkg, cases in sorted(by_package.items())
+        for res in _run_package(mutant, pkg, cases)
+        if res.outcome != PASS
+    ]
 
 
 def _producers(engine: Engine, package: str, rid: str) -> list[str]:
@@ -297,8 +333,13 @@ def summary(report: TestReport) -> str:
         lines.append(f"UNCOVERED: {rid}: no passing test makes this rule fire")
     counts = {k: sum(r.outcome == k for r in report.results) for k in (PASS, FAIL, ERROR, SKIP)}
     covered = len(report.rule_ids) - len(report.uncovered)
+    measured = (
+        f"rule coverage {covered}/{len(report.rule_ids)}"
+        if report.measured
+        else "rule coverage not measured (--no-coverage)"
+    )
     lines.append(
         f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[ERROR]} errors,"
-        f" {counts[SKIP]} skipped; rule coverage {covered}/{len(report.rule_ids)}"
+        f" {counts[SKIP]} skipped; {measured}"
     )
     return "\n".join(lines)
