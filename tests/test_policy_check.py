@@ -60,6 +60,11 @@ def test_waivers_let_it_pass_and_are_shown(demo_bom: Path) -> None:
     assert code == 0
     assert "WAIVED: WVR-2026-012 by J. Doe (Export Control) until 2026-12-05" in out
     assert "waivers expiring soon:\n  - WVR-2026-012" in out
+    # What is still open comes first; what waivers cover follows, marked so.
+    headers = [line for line in out.splitlines() if line.startswith(("DENY ", "WARN ", "INFO "))]
+    waived = [h.endswith(", waived]") for h in headers]
+    assert waived and waived == sorted(waived) and not waived[0] and waived[-1]
+    assert all(h.startswith("DENY ") for h, w in zip(headers, waived, strict=True) if w)
     # Past the expiry, the waiver stops applying and adds a finding of its own.
     code, out, _ = run(*args[:-1], "2026-12-06", "--waivers", str(WAIVERS))
     assert code == 1

@@ -80,10 +80,11 @@ def _chain(f: Finding, inventory: Inventory, waivers: Mapping[str, Waiver]) -> l
     return lines
 
 
-def _rule_header(rid: str, level: Level, meta: RuleMeta | None) -> list[str]:
+def _rule_header(rid: str, level: Level, meta: RuleMeta | None, waived: bool) -> list[str]:
     title = meta.title if meta else rid
     sev = f", {meta.severity}" if meta else ""
-    lines = [f"{_MARK[level]} {rid}: {title} [{level.value}{sev}]"]
+    note = ", waived" if waived else ""
+    lines = [f"{_MARK[level]} {rid}: {title} [{level.value}{sev}{note}]"]
     if meta and meta.regulation:
         lines.append(f"  regulation: {meta.regulation}")
     return lines
@@ -103,7 +104,8 @@ def _waiver_lines(title: str, waivers: Sequence[Waiver]) -> list[str]:
 
 
 def render(decision: Decision, inventory: Inventory) -> str:
-    """The decision explained for humans, grouped by rule, most serious first."""
+    """The decision explained for humans, grouped by rule, most serious first; what waivers
+    cover comes after everything still open, so a passing gate does not open on DENY."""
     meta: dict[str, RuleMeta] = {str(r.id): r for r in decision.rules}
     waivers = {w.id: w for w in decision.waivers_applied}
     packs = ", ".join(decision.packs) or "none"
@@ -114,12 +116,13 @@ def render(decision: Decision, inventory: Inventory) -> str:
         *_skipped_lines(inventory),
         "",
     ]
-    groups: dict[tuple[int, str, Level], list[Finding]] = {}
+    groups: dict[tuple[bool, int, str, Level], list[Finding]] = {}
     order = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
     for f in decision.findings:
-        groups.setdefault((order[f.level], f.rule, f.level), []).append(f)
-    for (_, rid, level), findings in sorted(groups.items(), key=lambda kv: kv[0][:2]):
-        out.extend(_rule_header(rid, level, meta.get(rid)))
+        key = (f.waived_by is not None, order[f.level], f.rule, f.level)
+        groups.setdefault(key, []).append(f)
+    for (waived, _, rid, level), findings in sorted(groups.items(), key=lambda kv: kv[0][:3]):
+        out.extend(_rule_header(rid, level, meta.get(rid), waived))
         for f in findings:
             out.extend(_chain(f, inventory, waivers))
         rule = meta.get(rid)
