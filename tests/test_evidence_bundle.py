@@ -806,3 +806,16 @@ def test_a_bundle_inside_the_scanned_tree_is_not_scanned(tmp_path: Path) -> None
         app / "evidence/v1/bom.cdx.json"
     ).read_bytes()
     assert _verify(app / "evidence/v2", None).ok
+
+
+def test_a_broken_bom_is_named_as_given_not_by_its_staged_copy(tmp_path: Path) -> None:
+    broken = tmp_path / "release.cdx.json"
+    broken.write_text("not json\n")
+    out = tmp_path / "ev"
+    done = CliRunner().invoke(
+        cli.main, ["export", "--bom", str(broken), "--out", str(out), "--now", NOW]
+    )
+    assert done.exit_code == 2
+    assert done.stderr.startswith(f"aigate: error: {broken}:1: not JSON")
+    assert not out.exists() or not any(out.iterdir())
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ev")]

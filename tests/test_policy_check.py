@@ -223,6 +223,16 @@ def test_malformed_waivers_exit_2_with_file_and_line(
     assert f"w.yaml:{line}:" in err and problem in err, err
 
 
+def test_a_waiver_file_that_is_not_yaml_is_one_line_with_its_line(
+    tmp_path: Path, demo_bom: Path
+) -> None:
+    path = write(tmp_path / "w.yaml", waiver_text() + "  reason: [oops\n")
+    code, _, err = run("check", "--bom", str(demo_bom), "--waivers", str(path), "--now", NOW)
+    assert code == 2
+    [line] = err.strip().splitlines()
+    assert "w.yaml:" in line and "not valid YAML: " in line and "<unicode string>" not in line
+
+
 def test_unused_waiver_is_reported(tmp_path: Path, demo_bom: Path) -> None:
     path = write(
         tmp_path / "w.yaml",

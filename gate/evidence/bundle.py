@@ -421,14 +421,22 @@ def export(options: ExportOptions) -> ExportResult:
     try:
         bom, source = _bom_bytes(options, ps.registry_files)
         _write(staging, BOM_JSON, bom)
-        result = pipeline.check(
-            replace(
-                check,
-                scan=None,
-                bom=staging / BOM_JSON,
-                registries_applied=source == "scan",
+        try:
+            result = pipeline.check(
+                replace(
+                    check,
+                    scan=None,
+                    bom=staging / BOM_JSON,
+                    registries_applied=source == "scan",
+                )
             )
-        )
+        except InputError as exc:
+            # The judged copy sits in the staging folder; name the file the user gave.
+            if check.bom is None or exc.path != str(staging / BOM_JSON):
+                raise
+            raise type(exc)(check.bom, exc.problem, line=exc.line, hint=exc.hint) from (
+                exc.__cause__
+            )
         decision, inventory = result.decision, result.inventory
         copies, working, place = _collect_policy(decision, cwd)
         for copy in copies:

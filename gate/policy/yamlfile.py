@@ -88,7 +88,11 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise PolicyError(shown, f"not valid YAML: {exc}", line=line) from exc
+        # PyYAML's message spans lines ("while parsing …", "in <unicode string>, line 4"):
+        # the problem and its context in one line, the place as file:line.
+        parts = [getattr(exc, "problem", None), getattr(exc, "context", None)]
+        what = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
+        raise PolicyError(shown, f"not valid YAML: {what}", line=line) from None
     lines: dict[PathKey, int] = {}
     keys: dict[PathKey, int] = {}
     try:
