@@ -127,9 +127,9 @@ def _explain_path(text: str, path: Path, options: ExplainOptions) -> Explanation
     models = tuple(c for c in result.inventory.components if identity.scheme(c.id) not in ("pkg",))
     if not models:
         raise InputError(path, "no model found here (no model folder, weight file or reference)")
-    return Explanation(
-        reference=text, components=models, notes=result.inventory.notes, scanned=True
-    )
+    # explain skips the git history on purpose: a note blaming --history would mislead.
+    notes = tuple(n for n in result.inventory.notes if not n.startswith("history:"))
+    return Explanation(reference=text, components=models, notes=notes, scanned=True)
 
 
 # --------------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ def test_explain_a_path_scans_it() -> None:
     code, out, _ = run("explain", str(EXAMPLE / "models" / "summarizer"))
     assert code == 0
     assert "Qwen/Qwen2.5-0.5B-Instruct" in out and "model-card:" in out
+    # explain skips the history on purpose; no note blames a --history it was not given.
+    assert "history" not in out
 
 
 def test_explain_output_is_deterministic() -> None:
