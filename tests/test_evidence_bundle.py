@@ -585,6 +585,8 @@ def test_cli_export_and_verify_exit_codes(
     assert ok.exit_code == 0, ok.output
     assert "The following policy criteria were enforced:" in ok.output
     assert "- Signing key must be:" in ok.output and "Verification succeeded" in ok.output
+    # Intact is not passing: the last line says what the bundle records.
+    assert ok.output.rstrip().endswith("The bundle records a FAIL verdict.")
     # A pass exits 0.
     passing = tmp_path / "pass"
     done = runner.invoke(cli.main, [*base, "--fail-on", "never", "--out", str(passing)])
