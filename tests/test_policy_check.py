@@ -211,6 +211,7 @@ def waiver_text(**over: str | None) -> str:
         ({"rule": "nope.rule"}, 5, "no rule 'nope.rule'"),
         ({"expires": "2030-01-01"}, 9, "beyond the pack's maximum"),
         ({"extra": "1"}, 10, "unknown key 'extra'"),
+        ({"approved_by": "JD"}, 8, "'JD' is too short (it must be at least 3 characters)"),
     ],
 )
 def test_malformed_waivers_exit_2_with_file_and_line(

@@ -137,6 +137,9 @@ def validate(doc: YamlDoc, schema_name: str, what: str) -> None:
     if isinstance(err.instance, bool):
         # YAML 1.1 reads bare off/on/yes/no/NO as booleans (the "Norway problem").
         hint = '; YAML read a bare word as a boolean: quote it, e.g. "off" or "NO"'
+    elif err.validator in ("minLength", "maxLength"):
+        bound = "at least" if err.validator == "minLength" else "at most"
+        hint = f" (it must be {bound} {err.validator_value} characters)"
     raise doc.error(where, f"invalid {what} at {location}: {err.message}{hint}")
 
 
