@@ -228,6 +228,48 @@ def scan_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+_judge_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
+    click.argument("path", type=click.Path(path_type=Path), default=None, required=False),
+    click.option(
+        "--bom",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Judge this CycloneDX BOM instead of scanning PATH.",
+    ),
+    click.option(
+        "-p",
+        "--policy",
+        "policies",
+        multiple=True,
+        metavar="PACK_OR_DIR",
+        help="Pack name (default, release, cfius-strict), pack file, policy directory or Rego"
+        " module; repeatable. Default: the warn-only default pack.",
+    ),
+    click.option(
+        "--waivers",
+        "waiver_files",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Waiver file (kind: Waivers); repeatable.",
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["deny", "warn", "never"]),
+        default="deny",
+        show_default=True,
+        help="What fails the gate (and sets the exit code); never = audit mode (report"
+        " everything, exit 0).",
+    ),
+]
+
+
+def judge_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """What to judge (PATH or --bom) and by which policy: shared by check and export."""
+    for decorate in reversed(_judge_options):
+        fn = decorate(fn)
+    return fn
+
+
 def build_scan_options(path: Path, obs: TerminalObserver, **kw: Any) -> pipeline.ScanOptions:
     """ScanOptions from the shared CLI options."""
     from gate.discover.tree import WalkOptions
@@ -413,36 +455,7 @@ def explain(
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
-@click.option(
-    "--bom",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Judge this CycloneDX BOM instead of scanning PATH.",
-)
-@click.option(
-    "-p",
-    "--policy",
-    "policies",
-    multiple=True,
-    metavar="PACK_OR_DIR",
-    help="Pack name (default, release, cfius-strict), pack file, policy directory or Rego"
-    " module; repeatable. Default: the warn-only default pack.",
-)
-@click.option(
-    "--waivers",
-    "waiver_files",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Waiver file (kind: Waivers); repeatable.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["deny", "warn", "never"]),
-    default="deny",
-    show_default=True,
-    help="What fails the gate; never = audit mode (report everything, exit 0).",
-)
+@judge_options
 @click.option(
     "--format",
     "fmt",
@@ -658,40 +671,12 @@ def _read_text(path: Path) -> str:
 
 
 @main.command("export")
-@click.argument("path", type=click.Path(path_type=Path), default=None, required=False)
+@judge_options
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
     required=True,
     help="The bundle folder to create (must not exist, or be empty).",
-)
-@click.option(
-    "--bom",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Judge this CycloneDX BOM instead of scanning PATH.",
-)
-@click.option(
-    "-p",
-    "--policy",
-    "policies",
-    multiple=True,
-    metavar="PACK_OR_DIR",
-    help="Pack name, pack file, policy directory or Rego module; repeatable.",
-)
-@click.option(
-    "--waivers",
-    "waiver_files",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Waiver file (kind: Waivers); repeatable.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["deny", "warn", "never"]),
-    default="deny",
-    show_default=True,
-    help="What fails the gate (and the export's exit code).",
 )
 @click.option(
     "--now",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gate.model import Ancestor, Licence, Party, Provenance, ServedBy
+from gate.model import Ancestor, Licence, Location, Party, Provenance, ServedBy
 
 
 def sources(prov: Sequence[Provenance]) -> list[dict[str, str]]:
@@ -30,6 +30,11 @@ def party(value: Party | None) -> dict[str, Any] | None:
         "entity_listed": value.entity_listed,
         "sources": sources(value.provenance),
     }
+
+
+def location(loc: Location) -> dict[str, Any]:
+    """A place as policies and decisions spell it: file, line, column, commit."""
+    return {"file": loc.path, "line": loc.line, "column": loc.column, "commit": loc.commit}
 
 
 def served_by(value: ServedBy | None) -> dict[str, Any] | None:

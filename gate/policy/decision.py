@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from gate import __version__
+from gate import __version__, facts
 from gate.errors import InputError
 from gate.model import (
     Baseline,
@@ -112,10 +112,6 @@ def decide(
 # -- aigate.decision/v1
 
 
-def _location(loc: Location) -> dict[str, Any]:
-    return {"file": loc.path, "line": loc.line, "column": loc.column, "commit": loc.commit}
-
-
 def _waiver(w: Waiver) -> dict[str, Any]:
     return {
         "id": w.id,
@@ -171,7 +167,7 @@ def to_dict(d: Decision) -> dict[str, Any]:
                 "level": f.level.value,
                 "component": f.component,
                 "message": f.message,
-                "evidence": [_location(e) for e in f.evidence],
+                "evidence": [facts.location(e) for e in f.evidence],
                 "facts": dict(f.facts),
                 "waived_by": f.waived_by,
             }

@@ -539,10 +539,13 @@ def _segments(path: str) -> list[str | tuple[str, str]]:
         if j < n and path[j] == "[":
             depth, close = 0, -1
             for k in range(j, n):
-                depth += {"[": 1, "]": -1}.get(path[k], 0)
-                if depth == 0:
-                    close = k
-                    break
+                if path[k] == "[":
+                    depth += 1
+                elif path[k] == "]":
+                    depth -= 1
+                    if depth == 0:
+                        close = k
+                        break
             if close == -1:
                 out.append(path[i:])
                 return out

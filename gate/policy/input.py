@@ -27,7 +27,6 @@ from gate.model import (
     Inventory,
     Licence,
     LicenceCategory,
-    Location,
     Provenance,
     Risk,
     WeightFile,
@@ -117,18 +116,12 @@ def _licence(licence: Licence | None) -> dict[str, Any] | None:
     return out
 
 
-def _location(loc: Location | None) -> dict[str, Any] | None:
-    if loc is None:
-        return None
-    return {"file": loc.path, "line": loc.line, "column": loc.column, "commit": loc.commit}
-
-
 def _risk(risk: Risk) -> dict[str, Any]:
     return {
         "kind": risk.kind,
         "detail": risk.detail,
         "severity": risk.severity,
-        "location": _location(risk.location),
+        "location": None if risk.location is None else facts.location(risk.location),
     }
 
 
@@ -143,12 +136,8 @@ def _file(wf: WeightFile) -> dict[str, Any]:
 
 
 def _evidence(ev: Evidence) -> dict[str, Any]:
-    loc = ev.location
     return {
-        "file": loc.path,
-        "line": loc.line,
-        "column": loc.column,
-        "commit": loc.commit,
+        **facts.location(ev.location),
         "kind": ev.kind.value,
         "confidence": ev.confidence.value,
         "as_written": ev.as_written,
