@@ -22,21 +22,13 @@ from typing import Any
 import pytest
 import yaml
 from conftest import GitRepo
+from snippets import MINILM, QWEN
 
 from gate import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 
-QWEN = (
-    "from transformers import AutoModelForCausalLM\n\n"
-    'model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-7B-Instruct")\n'
-)
-MINILM = (
-    "from sentence_transformers import SentenceTransformer\n\n"
-    'embedder = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2",'
-    ' revision="c9745ed1d9f207416be6d2e6f8de32d1f16199bf")\n'
-)
 
 _EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 _PATH = re.compile(r"[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*")

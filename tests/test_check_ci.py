@@ -12,6 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import GitRepo
+from snippets import DEEPSEEK, MINILM, QWEN
 
 from gate import cli, workspace
 from gate.bom.cyclonedx import BOM_MAX_ASSISTANT_COMMITS
@@ -22,21 +23,6 @@ from gate.report.registry import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-26"
-
-QWEN = (
-    "from transformers import AutoModelForCausalLM\n\n"
-    'model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-7B-Instruct")\n'
-)
-MINILM = (
-    "from sentence_transformers import SentenceTransformer\n\n"
-    'embedder = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2",'
-    ' revision="c9745ed1d9f207416be6d2e6f8de32d1f16199bf")\n'
-)
-DEEPSEEK = (
-    "from openai import OpenAI\n\n"
-    'client = OpenAI(base_url="https://api.deepseek.com", api_key="x")\n'
-    'reply = client.chat.completions.create(model="deepseek-chat", messages=[])\n'
-)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:

@@ -272,13 +272,16 @@ def test_policy_test_command_runs_shipped_tests_with_coverage(tmp_path: Path) ->
         assert f'<testcase classname="aigate.coverage" name="assistants.{rid}" />' in text
 
 
+MINE = (
+    "package aigate.rules.mine\n\n# METADATA\n# title: Mine\n# custom:\n#   id: mine.rule\n"
+    'deny_mine := [f | some c in input.components; c.name == "bad";'
+    ' f := {"component": c.id, "msg": "x"}]\n'
+)
+"""A policy of one's own: one deny rule, mine.rule, for components named "bad"."""
+
+
 def test_policy_test_reports_failures_skips_and_uncovered_rules(tmp_path: Path) -> None:
-    write(
-        tmp_path / "mine.rego",
-        "package aigate.rules.mine\n\n# METADATA\n# title: Mine\n# custom:\n#   id: mine.rule\n"
-        'deny_mine := [f | some c in input.components; c.name == "bad";'
-        ' f := {"component": c.id, "msg": "x"}]\n',
-    )
+    write(tmp_path / "mine.rego", MINE)
     write(
         tmp_path / "mine_test.rego",
         "package aigate.rules.mine_test\n\nimport data.aigate.rules.mine\n\n"
@@ -406,12 +409,7 @@ def test_decision_baseline_round_trips_and_is_type_checked(demo_bom: Path) -> No
 def test_coverage_counts_only_the_rules_under_the_given_paths(tmp_path: Path) -> None:
     # Testing one's own policies asks whether *they* are tested: the shipped rules, loaded
     # beside them, are not counted (they made `policy test DIR` fail on 28 UNCOVERED lines).
-    write(
-        tmp_path / "mine.rego",
-        "package aigate.rules.mine\n\n# METADATA\n# title: Mine\n# custom:\n#   id: mine.rule\n"
-        'deny_mine := [f | some c in input.components; c.name == "bad";'
-        ' f := {"component": c.id, "msg": "x"}]\n',
-    )
+    write(tmp_path / "mine.rego", MINE)
     write(
         tmp_path / "mine_test.rego",
         "package aigate.rules.mine_test\n\nimport data.aigate.rules.mine\n\n"
