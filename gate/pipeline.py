@@ -34,6 +34,8 @@ class ScanOptions:
     include_tests: bool = False
     history: str | None = None
     """Git range for assistant attribution (``all``, ``none``, ``A..B``; None: since last tag)."""
+    history_from: tuple[Path, str] | None = None
+    """Read history from this folder of a repository at this commit (a baseline's tree)."""
     online: bool = False
     """Ask the Hugging Face Hub for facts the registry and cache lack."""
     cache_dir: Path | None = None
@@ -72,6 +74,7 @@ def scan(options: ScanOptions) -> ScanResult:
     ctx = DiscoverContext(
         include_tests=options.include_tests,
         history=options.history,
+        history_from=options.history_from,
         hash_workers=options.hash_workers,
         observer=options.observer,
     )

@@ -1,31 +1,23 @@
 """One side of a comparison: a BOM file, a directory, or a git ref scanned as it was.
 
-A git ref is checked out into a temporary detached worktree (so its history and attributes
-are what ``aigate scan`` would have seen at that commit) and removed afterwards. Hooks are
-disabled for that checkout (comparing releases must not run repository code), and Git LFS
-files come from the local LFS store only: the offline-by-default promise holds for refs too.
+A git ref's files are written to a temporary folder from ``git ls-tree`` and ``git cat-file``
+(:func:`gate.git.export_tree`), never checked out: a checkout would run the repository's
+smudge filters, fsmonitor and hooks, and comparing releases must not run repository code.
+Git LFS files come from the local LFS store only: the offline-by-default promise holds for
+refs too.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gate import pipeline
-from gate.errors import InputError
+from gate import git, pipeline
+from gate.errors import GitError, InputError
 from gate.model import Inventory
-
-# GIT_LFS_SKIP_SMUDGE: the LFS filter would otherwise download missing objects on checkout.
-_GIT_ENV = {
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_OPTIONAL_LOCKS": "0",
-    "GIT_LFS_SKIP_SMUDGE": "1",
-    "LC_ALL": "C",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,22 +28,10 @@ class Side:
     label: str
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **_GIT_ENV}
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo), "-c", "core.hooksPath=/dev/null", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise InputError(repo, "git is not installed, so git refs cannot be compared") from exc
-
-
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    if shutil.which("git") is None:
+        raise InputError(repo, "git is not installed, so git refs cannot be compared")
+    return git.run(repo, *args)
 
 
 def _repository(spec: str, repo: Path) -> tuple[Path, str]:
@@ -65,38 +45,22 @@ def _repository(spec: str, repo: Path) -> tuple[Path, str]:
             hint="pass a CycloneDX BOM, a directory, or a git ref with --repo pointing at the"
             " repository",
         )
-    prefix = _git(repo, "rev-parse", "--show-prefix").stdout.strip()
-    return Path(top.stdout.strip()), prefix
+    prefix = git.text(_git(repo, "rev-parse", "--show-prefix").stdout).strip()
+    return Path(git.text(top.stdout).strip()), prefix
 
 
 def _commit(spec: str, top: Path) -> str:
     if spec.startswith("-"):
         raise InputError(spec, "not a git ref (refs never start with '-')")
     found = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}")
-    if found.returncode != 0 or not found.stdout.strip():
+    sha = git.text(found.stdout).strip()
+    if found.returncode != 0 or not sha:
         raise InputError(
             spec,
             f"not a BOM file, a directory or a commit in the git repository {top}",
             hint="check the spelling; a tag or branch from a remote must be fetched first",
         )
-    return found.stdout.strip()
-
-
-def _lfs_from_local_store(spec: str, tree: Path, options: pipeline.ScanOptions) -> None:
-    """Replace LFS pointer files with objects already on this machine (never downloads)."""
-    attributes = tree / ".gitattributes"
-    try:
-        uses_lfs = "filter=lfs" in attributes.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return
-    if not uses_lfs:
-        return
-    done = _git(tree, "lfs", "checkout")
-    if done.returncode != 0:
-        options.observer.warn(
-            f"{spec}: Git LFS files stay pointer files ({_first_line(done.stderr)}); weights"
-            " stored in LFS are compared by pointer, not content"
-        )
+    return sha
 
 
 def scan_ref(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
@@ -105,21 +69,16 @@ def scan_ref(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
     sha = _commit(spec, top)
     with tempfile.TemporaryDirectory(prefix="aigate-ref-") as tmp:
         tree = Path(tmp) / "tree"
-        added = _git(top, "worktree", "add", "--detach", "--quiet", str(tree), sha)
-        if added.returncode != 0:
-            raise InputError(
-                spec, f"git could not check out {sha[:12]}: {_first_line(added.stderr)}"
-            )
         try:
-            _lfs_from_local_store(spec, tree, options)
-            root = tree / prefix if prefix else tree
-            name = options.project_name or (Path(prefix.rstrip("/")).name if prefix else top.name)
-            result = pipeline.scan(replace(options, root=root, project_name=name))
-        finally:
-            removed = _git(top, "worktree", "remove", "--force", str(tree))
-            if removed.returncode != 0:
-                shutil.rmtree(tree, ignore_errors=True)
-                _git(top, "worktree", "prune")
+            left_out = git.export_tree(top, sha, tree)
+        except GitError as exc:
+            raise InputError(spec, f"git could not read {sha[:12]}: {exc}") from exc
+        for reason in left_out:
+            options.observer.warn(f"{spec}: {reason}")
+        root = tree / prefix if prefix else tree
+        name = options.project_name or (Path(prefix.rstrip("/")).name if prefix else top.name)
+        scanned = replace(options, root=root, project_name=name, history_from=(top / prefix, sha))
+        result = pipeline.scan(scanned)
     return Side(result.inventory, f"{spec} ({sha[:12]})")
 
 

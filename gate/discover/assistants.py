@@ -269,9 +269,13 @@ def _history(tree: Tree, ctx: DiscoverContext, cat: Catalogue) -> Iterator[Evide
         ctx.facts.set("history", facts)
         ctx.facts.note("history: not read (--history none): commit attribution was not checked")
         return
-    repo = history.open_repo(tree.root)
+    if ctx.history_from is not None:
+        folder, commit = ctx.history_from
+        repo = history.open_repo(folder, at=commit) if folder.is_dir() else None
+    else:
+        repo = history.open_repo(tree.root)
     if repo is None:
-        if requested is not None:
+        if requested is not None and ctx.history_from is None:
             raise GitError(
                 f"{tree.root}: not a git repository, but --history {requested} asks for its"
                 " history",

@@ -78,6 +78,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from gate.discover.tree import Tree
 from gate.model import JSON, Evidence
@@ -111,6 +112,9 @@ class DiscoverContext:
     """Read tests, fixtures and docs as contributing code (off: they do not ship)."""
     history: str | None = None
     """Git range for assistant attribution: ``all``, ``none``, a range, or None (default)."""
+    history_from: tuple[Path, str] | None = None
+    """Read history from this folder of a repository at this commit, not from the tree
+    (a baseline tree exported from git has no ``.git`` of its own)."""
     hash_workers: int = 0
     """Threads for hashing weight files; 0 picks the cores plus two (see hashing.py)."""
     observer: Observer = field(default_factory=NullObserver)

@@ -3,9 +3,10 @@
 Commits are read from a single ``git log -z`` process and parsed from the pipe as it fills,
 never one process per commit. The files a commit touched are asked for only for the commits
 a caller picks, through one ``git diff-tree --stdin`` process fed while the log is still
-streaming. git runs with a scrubbed environment (no pager, no system config, no replace
-refs, no lazy fetches, C locale) so that user configuration cannot change what is read, and
-every failure is a :class:`gate.errors.GitError`: history that could not be read is never
+streaming. git runs through :mod:`gate.git` (no caller GIT_* environment, no system or
+global config, no program the repository's config names, no network), so neither the user's
+nor the repository's configuration can change what is read or run anything, and every
+failure is a :class:`gate.errors.GitError`: history that could not be read is never
 "no commits".
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from gate import git
 from gate.errors import GitError, InputError
 
 try:
@@ -29,23 +31,6 @@ try:
 except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
-_CONFIG = (
-    "-c",
-    "core.quotepath=off",
-    "-c",
-    "core.fsmonitor=false",
-    "-c",
-    "log.showSignature=false",
-    "-c",
-    "log.mailmap=false",
-    "-c",
-    "i18n.logOutputEncoding=UTF-8",
-    "-c",
-    "color.ui=false",
-    "-c",
-    "protocol.allow=never",
-)
-"""Overrides of settings that could change the output or reach the network."""
 
 # Only what every commit needs for matching; dates and parents are asked for the chosen few
 # (see CommitDetails), which keeps the stream, and the Python work on it, small.
@@ -93,6 +78,8 @@ class Repo:
     shallow: bool
     head: str | None
     """HEAD's commit, or None in a repository with no commits yet."""
+    rev: str = "HEAD"
+    """The commit the history is read back from: HEAD, or a commit a baseline names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,52 +93,14 @@ class Range:
     since_tag: str | None = None
 
 
-def git_env() -> dict[str, str]:
-    """The environment git runs in: the caller's, minus every GIT_* variable, plus ours."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        {
-            "LC_ALL": "C",
-            "LANG": "C",
-            "LANGUAGE": "C",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_PAGER": "cat",
-            "PAGER": "cat",
-            "GIT_TERMINAL_PROMPT": "0",
-            "GIT_NO_REPLACE_OBJECTS": "1",
-            "GIT_NO_LAZY_FETCH": "1",
-            "GIT_OPTIONAL_LOCKS": "0",
-        }
-    )
-    return env
-
-
-def git_executable() -> str:
-    """The git binary, or a GitError saying it is missing."""
-    found = shutil.which("git")
-    if found is None:
-        raise GitError(
-            "git is not installed (or not on PATH): the history cannot be read",
-            hint="install git, or pass --history none to skip commit attribution knowingly",
-        )
-    return found
-
-
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            [git_executable(), *_CONFIG, *args],
-            cwd=cwd,
-            env=git_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"{cwd}: cannot run git: {exc.strerror}") from exc
+    done = git.run(cwd, *args)
+    return subprocess.CompletedProcess(
+        done.args,
+        done.returncode,
+        done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
+    )
 
 
 def _failure(cwd: Path, what: str, stderr: str) -> GitError:
@@ -174,8 +123,12 @@ def _has_dot_git(path: Path) -> bool:
     return any((p / ".git").exists() for p in (path, *path.parents))
 
 
-def open_repo(cwd: Path) -> Repo | None:
-    """The work tree ``cwd`` belongs to, or None when it is not inside one."""
+def open_repo(cwd: Path, at: str | None = None) -> Repo | None:
+    """The work tree ``cwd`` belongs to, or None when it is not inside one.
+
+    ``at`` reads the history back from that commit instead of HEAD (a baseline's tree is
+    exported from the repository, not checked out, so its history is the repository's).
+    """
     if shutil.which("git") is None and not _has_dot_git(cwd):
         return None  # nothing to read, so no need for git
     probe = _git(cwd, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository")
@@ -187,11 +140,16 @@ def open_repo(cwd: Path) -> Repo | None:
     if len(lines) < 3:
         raise GitError(f"{cwd}: unexpected output from git rev-parse: {probe.stdout!r}")
     toplevel, prefix, shallow = lines[0], lines[1], lines[2].strip() == "true"
-    head = _git(cwd, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    rev = at or "HEAD"
+    head = _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if head.returncode not in (0, 1):
-        raise _failure(cwd, "git rev-parse HEAD", head.stderr)
+        raise _failure(cwd, f"git rev-parse {rev}", head.stderr)
     sha = head.stdout.strip() or None
-    return Repo(cwd=cwd, toplevel=toplevel, prefix=prefix, shallow=shallow, head=sha)
+    if at is not None:
+        if sha is None:
+            raise GitError(f"{cwd}: {at} is not a commit of this repository")
+        rev = sha
+    return Repo(cwd=cwd, toplevel=toplevel, prefix=prefix, shallow=shallow, head=sha, rev=rev)
 
 
 def resolve_range(repo: Repo, history: str | None) -> Range:
@@ -200,26 +158,28 @@ def resolve_range(repo: Repo, history: str | None) -> Range:
     When HEAD itself carries that tag (a release build), the range starts at the tag before
     it, so a tagged release is checked against its own commits rather than against nothing.
     """
+    tip = repo.rev
+    name_of_tip = "HEAD" if tip == "HEAD" else tip[:12]
     if history == "all":
-        return Range("all", ("HEAD",), "all history of HEAD")
+        return Range("all", (tip,), f"all history of {name_of_tip}")
     if history is not None:
         if not history or history.startswith("-") or any(c.isspace() or c == "\0" for c in history):
             raise InputError(
                 "--history", f"not a revision range: {history!r}", hint="e.g. v1.2.0..HEAD"
             )
         return Range("range", (history,), history)
-    tag = _newest_tag(repo, "HEAD")
+    tag = _newest_tag(repo, tip)
     if tag is None:
-        return Range("default", ("HEAD",), "all history of HEAD: no tag found")
+        return Range("default", (tip,), f"all history of {name_of_tip}: no tag found")
     name, distance = tag
     if distance == 0:
-        parent = _git(repo.cwd, "rev-parse", "--verify", "--quiet", "HEAD^1")
-        previous = _newest_tag(repo, "HEAD^1") if parent.returncode == 0 else None
+        parent = _git(repo.cwd, "rev-parse", "--verify", "--quiet", f"{tip}^1")
+        previous = _newest_tag(repo, f"{tip}^1") if parent.returncode == 0 else None
         if previous is None:
-            label = f"all history of HEAD: HEAD is tag {name}, no earlier tag"
-            return Range("default", ("HEAD",), label)
+            label = f"all history of {name_of_tip}: {name_of_tip} is tag {name}, no earlier tag"
+            return Range("default", (tip,), label)
         name = previous[0]
-    return Range("default", (f"refs/tags/{name}..HEAD",), f"{name}..HEAD", since_tag=name)
+    return Range("default", (f"refs/tags/{name}..{tip}",), f"{name}..{name_of_tip}", since_tag=name)
 
 
 def _newest_tag(repo: Repo, rev: str) -> tuple[str, int] | None:
@@ -235,17 +195,7 @@ def _newest_tag(repo: Repo, rev: str) -> tuple[str, int] | None:
 def _spawn(
     repo: Repo, args: Sequence[str], stdin: int | None, err: IO[bytes]
 ) -> subprocess.Popen[bytes]:
-    try:
-        proc = subprocess.Popen(
-            [git_executable(), *_CONFIG, *args],
-            cwd=repo.cwd,
-            env=git_env(),
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=err,
-        )
-    except OSError as exc:
-        raise GitError(f"{repo.cwd}: cannot run git: {exc.strerror}") from exc
+    proc = git.spawn(repo.cwd, args, stdin=stdin, stderr=err)
     for pipe in (proc.stdin, proc.stdout):
         if pipe is not None:
             _widen(pipe.fileno())

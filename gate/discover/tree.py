@@ -16,15 +16,14 @@ from __future__ import annotations
 import os
 import shutil
 import stat as stat_mod
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
 
-from gate.discover.history import git_env
-from gate.errors import InputError
+from gate import git
+from gate.errors import GitError, InputError
 from gate.model import Skipped
 
 DEFAULT_SKIP_DIRS = frozenset(
@@ -243,21 +242,12 @@ def tracked_files(root: Path) -> tuple[_Tracked | None, str | None]:
     """
     if not _in_work_tree(root):
         return None, None
-    git = shutil.which("git")
-    if git is None:
+    if shutil.which("git") is None:
         return None, "git is not installed"
     try:
-        done = subprocess.run(
-            # core.fsmonitor names a program a repository could make git run: never.
-            [git, "-c", "core.fsmonitor=false", "ls-files", "-z", "--cached"],
-            cwd=root,
-            env=git_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        return None, f"git could not run: {exc.strerror}"
+        done = git.run(root, "ls-files", "-z", "--cached")
+    except GitError as exc:
+        return None, f"git could not run: {exc}"
     if done.returncode != 0:
         message = os.fsdecode(done.stderr).strip().splitlines()
         first = message[0] if message else f"exit status {done.returncode}"

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from gate import __version__, pipeline
+from gate import __version__, git, pipeline
 from gate.bom.cyclonedx import read_bom, write_bom
 from gate.errors import AigateError, InputError, VerificationError
 from gate.evidence import attest, spdx, tables
@@ -117,29 +116,6 @@ def _without_credentials(url: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
-def _git_value(root: Path, *args: str) -> str | None:
-    from gate.discover.history import git_env
-
-    git = shutil.which("git")
-    if git is None:
-        return None
-    try:
-        done = subprocess.run(
-            [git, *args],
-            cwd=root,
-            env=git_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    value = done.stdout.strip()
-    return value if done.returncode == 0 and value else None
-
-
 def run_context(environ: Mapping[str, str], root: Path) -> RunContext:
     """The run context from GITHUB_* variables when in Actions, else from git at ``root``."""
     if environ.get("GITHUB_ACTIONS") == "true" and environ.get("GITHUB_REPOSITORY"):
@@ -158,14 +134,14 @@ def run_context(environ: Mapping[str, str], root: Path) -> RunContext:
             run_url=run_url,
         )
     where = root if root.is_dir() else root.parent
-    sha = _git_value(where, "rev-parse", "--verify", "-q", "HEAD")
+    sha = git.value(where, "rev-parse", "--verify", "-q", "HEAD")
     if sha is None:
         return RunContext()
-    remote = _git_value(where, "config", "--get", "remote.origin.url")
+    remote = git.value(where, "config", "--get", "remote.origin.url")
     return RunContext(
         source="git",
         repository=_without_credentials(remote) if remote else None,
-        ref=_git_value(where, "symbolic-ref", "-q", "HEAD"),
+        ref=git.value(where, "symbolic-ref", "-q", "HEAD"),
         sha=sha,
     )
 
