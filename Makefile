@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint lint-actions typecheck pytest bench bench-tools sbom sbom-check clean
+.PHONY: demo test test-slow lint lint-actions typecheck pytest bench bench-tools sbom sbom-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q $(TESTS)
 
 test: lint typecheck sbom-check pytest
+
+# Tests too slow for every run (the policy's rule coverage by mutants); CI runs them after
+# `make test`, as their own step.
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow
 
 # aigate's own AI-BOM (dogfood). The release is what .aigateignore leaves: the gate/ package,
 # its policies, the packaging, the Action and the CI (not tests, examples, bench or docs).

@@ -260,7 +260,17 @@ def test_policy_digest_changes_with_any_policy_file(tmp_path: Path) -> None:
     assert packs.load_policy(["release", str(extra)]).digest() != first
 
 
+def test_policy_test_command_runs_shipped_tests(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    code, out, _ = run("policy", "test", "--no-coverage", "--junit", str(junit))
+    assert code == 0, out
+    assert "0 failed, 0 errors" in out, out
+    assert 'name="aigate.rules.licence_test.test_and_takes_the_worst_member"' in junit.read_text()
+
+
+@pytest.mark.slow
 def test_policy_test_command_runs_shipped_tests_with_coverage(tmp_path: Path) -> None:
+    # Coverage runs every rule's mutant (~100 s on two cores): `make test-slow`, its own CI step.
     junit = tmp_path / "junit.xml"
     code, out, _ = run("policy", "test", "--junit", str(junit))
     assert code == 0, out
