@@ -887,3 +887,13 @@ def verify_command(
     names = ", ".join(step.name for step in result.failures)
     click.echo(f"\n✗ Verification FAILED ({names})")
     return EXIT_POLICY_FAILED
+
+
+def _register_publishing() -> None:
+    from gate.publish.commands import fleet_group, publish_command
+
+    main.add_command(publish_command)
+    main.add_command(fleet_group)
+
+
+_register_publishing()

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -83,6 +84,24 @@ class Net:
 
         Any HTTP status that is not retried (200, 404, 401…) is returned for the caller to read.
         """
+        return self.request("GET", url, headers=headers, params=params)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        files: Mapping[str, tuple[str | None, bytes | str]] | None = None,
+        verify: bool | str = True,
+    ) -> Response:
+        """One request with retries on connection errors and 429/5xx (see :meth:`get`).
+
+        ``verify`` is requests' TLS setting: True (the system's CAs) or a CA bundle path;
+        it is never switched off.
+        """
         host = urlsplit(url).hostname or url
         if not self.online:
             raise NetworkError(
@@ -92,17 +111,26 @@ class Net:
         last_problem = ""
         for attempt in range(self.retries + 1):
             try:
-                with self.session.get(
+                with self.session.request(
+                    method,
                     url,
                     headers=dict(headers or {}),
                     params=dict(params or {}),
+                    json=json_body,
+                    files=dict(files) if files is not None else None,
                     timeout=self.timeout,
                     stream=True,
+                    verify=verify,
                 ) as resp:
                     body = _read_bounded(resp, url)
                     result = Response(
                         url=resp.url, status=resp.status_code, headers=dict(resp.headers), body=body
                     )
+            except requests.exceptions.SSLError as exc:
+                raise NetworkError(
+                    f"{host}: TLS verification failed: {_short(exc)}",
+                    hint="pass the server's CA bundle (--ca-bundle) rather than turning checks off",
+                ) from exc
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last_problem = f"{type(exc).__name__}: {_short(exc)}"
                 if attempt == self.retries:

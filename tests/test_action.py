@@ -437,3 +437,47 @@ def test_action_conventions() -> None:
     for key in ("path", "bom", "policy", "fail-on", "warn-only", "history", "online"):
         assert key in ACTION["inputs"]
     assert {"baseline", "sarif-file"} <= set(ACTION["inputs"])
+
+
+def test_the_bom_is_published_to_dependency_track_with_the_key_from_env(
+    app: GitRepo, tmp_path: Path
+) -> None:
+    from dtserver import API_KEY, serve
+
+    with serve() as server:
+        server.processing_polls = 0
+        run = run_action(
+            app.root,
+            tmp_path,
+            {
+                "policy": "release",
+                "dependency-track-url": server.url,
+                "dependency-track-tags": "payments, ai",
+            },
+            env={**PREINSTALLED, "DT_API_KEY": API_KEY, "GITHUB_REPOSITORY": "acme/shop"},
+        )
+        assert run.outputs["verdict"] == "fail" and run.outputs["exit-code"] == "1"
+        project = server.project("shop", "main")
+        assert project is not None and project.tags == ["ai", "payments"]
+        assert project.bom is not None
+        qwen = next(
+            c for c in project.bom["components"] if c.get("bom-ref", "").startswith("hf:Qwen/")
+        )
+        props = {p["name"]: p["value"] for p in qwen["properties"]}
+        assert props["aigate:publisher:country"] == "CN"
+        assert props["aigate:policy:status"] == "deny"
+
+
+def test_a_failed_publish_is_an_error_not_a_silent_skip(app: GitRepo, tmp_path: Path) -> None:
+    from dtserver import serve
+
+    with serve() as server:
+        run = run_action(
+            app.root,
+            tmp_path,
+            {"policy": "default", "dependency-track-url": server.url},
+            env={**PREINSTALLED, "DT_API_KEY": "wrong", "GITHUB_REPOSITORY": "acme/shop"},
+        )
+    assert run.outputs["exit-code"] == "2" and run.failed
+    assert "401 Unauthorized" in run.gate.stderr
+    assert "publishing to Dependency-Track failed" in run.gate.stdout

@@ -1,0 +1,1 @@
+"""Past one repository: AI-BOMs published to Dependency-Track and portfolio answers read back."""
