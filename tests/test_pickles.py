@@ -316,7 +316,9 @@ def test_a_later_pickle_at_any_protocol_is_scanned(tmp_path: Path) -> None:
     # Broken after its call: the loader has run it before it meets the damage.
     broken = magic + b"(S'x'\nisubprocess\ncall\n\xff"
     scan = pickles.scan_bytes(broken)
-    assert scan.trailing_data and scan.dangerous() == ["subprocess.call"]
+    assert scan.dangerous() == ["subprocess.call"]
+    # torch.load reads that second pickle: that it stops here is a finding, not trailing data.
+    assert scan.problem is not None and "pickle 2 of 5 cannot be read" in scan.problem[1]
     assert not marker.exists()
 
 
@@ -396,3 +398,42 @@ def test_joblib_raw_array_data_is_a_medium_finding_not_a_crash() -> None:
     [risk] = scan.risks()
     assert risk["kind"] == "malformed-header" and risk["severity"] == "medium"
     assert "joblib array data" in risk["detail"]
+
+
+# ---- the scan stops only where the unpickler would (issue 13) ----------------------------
+
+_TORCH_MAGIC_P2 = b"\x80\x02\x8a\x0a" + (0x1950A86A20F9469CFC6C).to_bytes(10, "little") + b"."
+_SYSTEM_CALL = b"cos\nsystem\n(S'touch /tmp/aigate-pwned'\ntR."
+
+
+def test_an_int_in_base_0_does_not_stop_the_scan() -> None:
+    # pickle's INT reads int(text, 0): `I0x10` is 16 to the loader, which goes on to the call.
+    second = b"I0x10\n0" + _SYSTEM_CALL
+    scan = pickles.scan_bytes(_TORCH_MAGIC_P2 + second)
+    assert scan.dangerous() == ["os.system"]
+    assert scan.problem is None
+    assert any(r["severity"] == "high" for r in scan.risks())
+
+
+def test_a_two_mebibyte_protocol_0_line_does_not_stop_the_scan() -> None:
+    # The unpickler reads a line of any length; the scan steps over it to the next opcode.
+    long_string = b"S'" + b"a" * (2 << 20) + b"'\n0"
+    for stream in (long_string + _SYSTEM_CALL, _TORCH_MAGIC_P2 + long_string + _SYSTEM_CALL):
+        scan = pickles.scan_bytes(stream)
+        assert scan.dangerous() == ["os.system"], scan.problem
+    long_int = b"I" + b"1" * (2 << 20) + b"\n0"
+    assert pickles.scan_bytes(long_int + _SYSTEM_CALL).dangerous() == ["os.system"]
+    # A GLOBAL whose name is that long imports something nobody can name: computed.
+    long_global = b"c" + b"o" * (2 << 20) + b"\nsystem\n."
+    scan = pickles.scan_bytes(long_global)
+    assert scan.computed_imports == 1 and scan.risks()[0]["severity"] == "high"
+
+
+def test_a_legacy_torch_pickle_that_does_not_parse_is_a_risk() -> None:
+    # The magic says five pickles follow; the third cannot be read (an unknown opcode).
+    second = b"\x80\x02M\xe9\x03."
+    third = b"\x80\x02\xff" + _SYSTEM_CALL
+    scan = pickles.scan_bytes(_TORCH_MAGIC_P2 + second + third)
+    assert scan.problem is not None and scan.problem[0] == "malformed-header"
+    assert "legacy torch.save pickle 3 of 5 cannot be read" in scan.problem[1]
+    assert [r["kind"] for r in scan.risks()] == ["malformed-header"]

@@ -797,3 +797,49 @@ def test_pickles_past_the_decompression_bound_are_a_finding(
 def wf_path(path: Path, make: Callable[[Path], None]) -> Path:
     make(path)
     return path
+
+
+# --- issue 13: weight files that passed with no finding --------------------------------------
+
+_SYSTEM_CALL = b"cos\nsystem\n(S'touch /tmp/aigate-pwned'\ntR."
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        # protocol 1 (no PROTO opcode), starting with an empty dict and a memo put
+        ("pytorch_model.bin", b"}q\x00(X\x01\x00\x00\x00aq\x01" + _SYSTEM_CALL[:-1] + b"u."),
+        # protocol 0, no PROTO, a call at once
+        ("model.bin", _SYSTEM_CALL),
+        # `N0`: push None, pop it, then the call
+        ("model.pt", b"N0" + _SYSTEM_CALL),
+        ("model.pth", b"K\x010" + _SYSTEM_CALL),
+        ("weights.ckpt", b"N0" + _SYSTEM_CALL),
+    ],
+)
+def test_pickles_without_a_proto_header_are_recognised(
+    tmp_path: Path, name: str, payload: bytes
+) -> None:
+    (tmp_path / name).write_bytes(payload)
+    ev = one(tmp_path / name)
+    assert ev.attributes["file"]["format"] == "pickle"
+    assert "os.system" in ev.attributes["file"]["metadata"]["pickle_globals"]
+    assert any(
+        r["kind"] == "unsafe-pickle" and r["severity"] == "high" for r in ev.attributes["risks"]
+    )
+
+
+def test_a_bin_file_of_other_data_is_still_not_a_model(tmp_path: Path) -> None:
+    rng = random.Random(13)
+    (tmp_path / "firmware.bin").write_bytes(b"K" + bytes(rng.randrange(256) for _ in range(4096)))
+    evidence, tree = found(tmp_path)
+    assert evidence == {} and tree.skipped == []
+
+
+def test_a_file_with_no_extension_whose_pickle_scan_stops_is_recorded(tmp_path: Path) -> None:
+    # PROTO 2, then an opcode that does not exist: torch.load("checkpoint") still gets it.
+    (tmp_path / "checkpoint").write_bytes(b"\x80\x02\xff" + b"\0" * 2048)
+    evidence, tree = found(tmp_path)
+    assert evidence == {}
+    [skip] = tree.skipped
+    assert skip.path == "checkpoint" and "starts like a pickle" in skip.reason

@@ -33,6 +33,11 @@ MAX_MEMO_ENTRIES: Final = 1_000_000
 """Memoised strings kept; past this a fetched memo entry is unknown (and so is its import)."""
 MAX_LINE: Final = 1 << 16
 """Longest newline-terminated argument (protocol 0 opcodes)."""
+TORCH_MAGIC: Final = 0x1950A86A20F9469CFC6C
+"""The number a legacy ``torch.save`` file pickles first; five pickles follow from there."""
+TORCH_LEGACY_PICKLES: Final = 5
+"""Pickles ``torch.load`` reads from a legacy file: magic, protocol, system info, the
+object, the storage keys (then raw storage bytes, which are no pickle)."""
 MAX_LISTED: Final = 10
 """Unknown imports named in one risk; the rest are counted (all are in ``names()``)."""
 _CHUNK: Final = 1 << 20
@@ -98,6 +103,13 @@ def _build_table() -> dict[int, _OpInfo]:
 
 
 _OPS: Final = _build_table()
+
+
+def opcode_bytes() -> list[int]:
+    """Every byte that is a pickle opcode (a stream's first byte is one of them)."""
+    return sorted(_OPS)
+
+
 _JOBLIB_ARRAY: Final = ("joblib.numpy_pickle", "NumpyArrayWrapper")
 _STRING_OPS: Final = frozenset(
     {
@@ -215,6 +227,8 @@ class PickleScan:
     """Complete pickles read (legacy PyTorch files hold several in a row)."""
     opcodes: int = 0
     trailing_data: bool = False
+    torch_legacy: bool = False
+    """The first pickle is legacy ``torch.save``'s magic number."""
     joblib_arrays: bool = False
     """The scan stopped at raw NumPy data that joblib writes between opcodes."""
     problem: tuple[str, str] | None = None
@@ -332,17 +346,23 @@ class _Source:
         self.p += n
         return data
 
-    def readline(self, what: str) -> bytes:
+    def readline(self, what: str) -> bytes | None:
+        """The next newline-terminated argument, or None when it is longer than MAX_LINE.
+
+        The unpickler reads lines of any length, so a long one is stepped over to its
+        newline (never kept), and the scan goes on where the loader would.
+        """
+        long_line = False
         while True:
             idx = self.buf.find(b"\n", self.p)
             if idx >= 0:
                 line = self.buf[self.p : idx]
                 self.p = idx + 1
-                return line
+                return None if long_line else line
             if len(self.buf) - self.p > MAX_LINE:
-                raise _StopError(
-                    "malformed-header", f"{what} at byte {self.pos} is not a short line"
-                )
+                long_line = True
+                self.consumed += len(self.buf)
+                self.buf, self.p = b"", 0
             if not self._fill(len(self.buf) - self.p + 1):
                 raise _StopError("truncated-file", f"{what} at byte {self.pos} runs past the end")
 
@@ -449,6 +469,8 @@ class _Scanner:
         src = self.src
         if arg == "stringnl":
             line = src.readline("STRING")
+            if line is None:
+                return _LONG_STR
             if len(line) >= 2 and line[:1] == line[-1:] and line[:1] in (b"'", b'"'):
                 try:
                     return self._text(codecs.escape_decode(line[1:-1])[0], "ascii")
@@ -456,7 +478,8 @@ class _Scanner:
                     return _OBJ
             raise _StopError("malformed-header", f"STRING at byte {src.pos} is not quoted")
         if arg == "unicodestringnl":
-            return self._text(src.readline("UNICODE"), "raw-unicode-escape")
+            line = src.readline("UNICODE")
+            return _LONG_STR if line is None else self._text(line, "raw-unicode-escape")
         width = {"string1": 1, "unicodestring1": 1, "string4": 4, "unicodestring4": 4}.get(arg, 8)
         raw = src.read(width, arg)
         n = _int(raw) if arg == "string4" else _uint(raw)
@@ -477,14 +500,19 @@ class _Scanner:
             return _int(raw) if arg == "int4" else _uint(raw)
         if arg in ("decimalnl_short", "decimalnl_long", "floatnl", "stringnl_noescape"):
             line = src.readline(arg)
-            if arg == "decimalnl_short":
-                text = line.strip()
-                if text in (b"00", b"01"):
-                    return int(text)
+            if line is None or arg in ("floatnl", "stringnl_noescape"):
+                return None
+            # The unpickler reads INT in base 0 (``I0x10``) and memo indexes in base 10;
+            # a value that parses neither way is not needed to follow the stream, so the
+            # scan never stops where a loader would go on.
+            text = line.strip().rstrip(b"L")
+            if len(text) > 40:
+                return None
+            for base in (10, 0):
                 try:
-                    return int(text) if len(text) <= 20 else None
-                except ValueError as exc:
-                    raise _StopError("malformed-header", f"bad integer at byte {src.pos}") from exc
+                    return int(text, base)
+                except ValueError:
+                    continue
             return None
         widths = {"long1": 1, "bytes1": 1, "long4": 4, "bytes4": 4}
         width = widths.get(arg, 8)  # bytes8, bytearray8
@@ -492,6 +520,8 @@ class _Scanner:
         n = _int(raw) if arg == "long4" else _uint(raw)
         if n < 0:
             raise _StopError("malformed-header", f"negative length at byte {src.pos}")
+        if arg.startswith("long") and n <= 16:
+            return _int(src.read(n, arg))  # small enough to be the legacy torch magic
         src.skip(n, arg)
         return None
 
@@ -543,7 +573,10 @@ class _Scanner:
             if name in ("GLOBAL", "INST"):
                 module = src.readline(name)
                 attr = src.readline(name)
-                self._import(self._text(module, "utf-8"), self._text(attr, "utf-8"))
+                self._import(
+                    _LONG_STR if module is None else self._text(module, "utf-8"),
+                    _LONG_STR if attr is None else self._text(attr, "utf-8"),
+                )
                 if name == "INST":
                     self._pop_to_mark()
                 self._push(_OBJ)
@@ -555,6 +588,8 @@ class _Scanner:
                 self._push(_OBJ)
                 continue
             value = self._skip_arg(info.arg) if info.arg is not None else None
+            if value == TORCH_MAGIC and name in ("LONG", "LONG1", "LONG4"):
+                result.torch_legacy = True
             if name in ("GET", "BINGET", "LONG_BINGET"):
                 if self.memo_lost or value is None:
                     self._push(_OBJ)
@@ -603,6 +638,7 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
             # A later pickle is read into its own record: it may be raw data that happens to
             # start like a pickle, whose "imports" are noise.
             part = result if first else PickleScan(opcodes=result.opcodes)
+            legacy_part = result.torch_legacy and result.pickles < TORCH_LEGACY_PICKLES
             scanner.result = part
             scanner.underflow = False
             try:
@@ -620,6 +656,16 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
                             " array were not read",
                         )
                         result.joblib_arrays = True
+                elif legacy_part:
+                    # torch.load reads five pickles from a legacy file: one of them that
+                    # does not parse here is one whose imports were not judged.
+                    _merge(result, part, complete=False)
+                    result.problem = (
+                        "malformed-header",
+                        f"legacy torch.save pickle {result.pickles + 1} of"
+                        f" {TORCH_LEGACY_PICKLES} cannot be read ({stop.detail}): torch.load"
+                        " reads it, so what it imports was not judged",
+                    )
                 else:
                     # The data after the last pickle. A loader that reads it as one runs
                     # the imports it meets before the damage, so real names still count.

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gate import identity
-from gate.discover import hashing
+from gate.discover import hashing, pickles
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import Header, read_header
 from gate.discover.headers.pickled import compression
@@ -34,6 +34,11 @@ _MODEL_ONLY_SUFFIXES = frozenset(
     " .mlmodel .llamafile".split()
 )
 
+
+# Extensions torch.load and pickle.load are handed whatever the first opcode: a pickle there
+# need not start with PROTO (protocols 0 and 1 have none; ``N0`` pushes and pops a None).
+_TRIAL_PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt"})
+_PICKLE_OPCODES = frozenset(pickles.opcode_bytes())
 
 _PARSE_KINDS = frozenset({"malformed-header", "truncated-file", "oversized-header"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -67,10 +72,31 @@ def _candidate(tf: TreeFile) -> str | None:
         return "pickle"
     if tf.suffix in (".pt", ".pth", ".ckpt") and compression(head):
         return "pickle"
+    if tf.suffix in _TRIAL_PICKLE_SUFFIXES and head[:1] and head[0] in _PICKLE_OPCODES:
+        return "trial-pickle"
     return "unknown" if tf.suffix in _MODEL_ONLY_SUFFIXES else None
 
 
+def _is_pickle(header: Header) -> bool:
+    """A trial scan found a pickle: one read to its STOP, or imports on the way."""
+    meta = header.metadata
+    return bool(
+        meta.get("pickles")
+        or meta.get("pickle_globals")
+        or any(r["kind"] == "unsafe-pickle" for r in header.risks)
+    )
+
+
 def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
+    if fmt == "trial-pickle":
+        # Opcodes, not only a PROTO header, say a pickle: scan it, and call it one only
+        # when the scan finds one (a .bin of other data is no model).
+        header = _read(tree, tf, "pickle")
+        if header is None or _is_pickle(header):
+            return header
+        fmt = "unknown" if tf.suffix in _MODEL_ONLY_SUFFIXES else ""
+        if not fmt:
+            return None
     if fmt == "unknown":
         header = Header("unknown")
         header.risk(
@@ -94,7 +120,15 @@ def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
     ):
         # A file with no model extension whose first bytes looked like a model format but
         # which does not parse as one is some other binary, not a broken model. (A pickle
-        # that imports something dangerous before it breaks is still reported.)
+        # that imports something dangerous before it breaks is still reported.) A file that
+        # starts like a pickle is still recorded: pickle.load and torch.load take any name.
+        if fmt == "pickle":
+            first = header.risks[0]
+            tree.skip(
+                tf.rel,
+                f"starts like a pickle but its scan stopped ({first['kind']}: {first['detail']}):"
+                " what a loader would run was not judged",
+            )
         return None
     return header
 

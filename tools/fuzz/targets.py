@@ -13,8 +13,16 @@ from collections.abc import Callable
 from typing import Final
 
 from gate.discover import configs, pickles
-from gate.discover.headers import archives, arrays, gguf, pickled, protomodels, safetensors
-from gate.discover.headers import simple, tflite
+from gate.discover.headers import (
+    archives,
+    arrays,
+    gguf,
+    pickled,
+    protomodels,
+    safetensors,
+    simple,
+    tflite,
+)
 from gate.discover.headers.base import Header
 
 Target = Callable[[bytes], object]
