@@ -843,3 +843,57 @@ def test_a_file_with_no_extension_whose_pickle_scan_stops_is_recorded(tmp_path: 
     assert evidence == {}
     [skip] = tree.skipped
     assert skip.path == "checkpoint" and "starts like a pickle" in skip.reason
+
+
+def _npy_bytes(descr: object, body: bytes, shape: tuple[int, ...] = (1,)) -> bytes:
+    text = repr({"descr": descr, "fortran_order": False, "shape": shape})
+    text += " " * (-(len(text) + 11) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode() + body
+
+
+@pytest.mark.parametrize(
+    "descr",
+    [
+        "|O8",
+        "object",
+        "O",
+        "<O",
+        "O4",
+        "i4,O",
+        "(2,)O",
+        [("a", "|O8")],
+        [("a", "<f4"), ("b", [("c", "object")])],
+        ("O", (2,)),
+        {"names": ["a"], "formats": ["O"]},
+    ],
+)
+def test_npy_object_dtype_in_any_spelling_is_scanned(tmp_path: Path, descr: object) -> None:
+    (tmp_path / "arr.npy").write_bytes(_npy_bytes(descr, _SYSTEM_CALL))
+    ev = one(tmp_path / "arr.npy")
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["os.system"]
+    assert any(
+        r["kind"] == "unsafe-pickle" and r["severity"] == "high" for r in ev.attributes["risks"]
+    )
+
+
+def test_npy_plain_dtypes_are_not_read_as_pickles(tmp_path: Path) -> None:
+    for i, descr in enumerate(["<f4", "float32", "|b1", "<M8[ns]", [("a", "<i8"), ("b", "|S3")]]):
+        (tmp_path / f"a{i}.npy").write_bytes(_npy_bytes(descr, b"\0" * 16, (0,)))
+    evidence, _ = found(tmp_path)
+    assert len(evidence) == 5 and all("risks" not in e.attributes for e in evidence.values())
+
+
+def test_npy_dtype_not_understood_is_a_risk_and_still_scanned(tmp_path: Path) -> None:
+    (tmp_path / "odd.npy").write_bytes(_npy_bytes("Q2xyz", _SYSTEM_CALL))
+    ev = one(tmp_path / "odd.npy")
+    assert kinds(ev) == {"malformed-header", "unsafe-pickle"}
+
+
+@pytest.mark.parametrize("archive", ["weights.npz", "weights.zip"])
+def test_npz_member_without_the_npy_suffix_is_read(tmp_path: Path, archive: str) -> None:
+    with zipfile.ZipFile(tmp_path / archive, "w") as zf:
+        zf.writestr("arr_0", _npy_bytes("<f4", b"\0" * 4))
+        zf.writestr("arr_1", _npy_bytes("|O8", _SYSTEM_CALL))
+    ev = one(tmp_path / archive)
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["os.system"]
+    assert "unsafe-pickle" in kinds(ev)

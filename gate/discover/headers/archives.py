@@ -180,11 +180,14 @@ def _classify(zf: zipfile.ZipFile, header: Header, suffix: str) -> Header | None
         _npz(zf, infos, header)
         return header
     model_members = [n for n in names if n.lower().endswith(_WEIGHT_MEMBER_SUFFIXES)]
-    if not model_members and suffix not in (".pt", ".pth", ".bin", ".ckpt", ".mar", ".nemo"):
+    arrays_inside = any(_starts_with(zf, i, arrays.MAGIC) for i in infos)
+    if not model_members and not arrays_inside and suffix not in (".pt", ".pth", ".bin", ".ckpt", ".mar", ".nemo"):
         return None
     header.metadata["model_members"] = sorted(model_members)[:KEEP_MEMBERS]
     if pkls:
         _scan_pickles(zf, pkls, header)
+    if arrays_inside:
+        _npz(zf, infos, header)  # np.load reads any zip as an npz, whatever its name
     return header
 
 
@@ -326,8 +329,18 @@ def _count_lambdas(doc: Any) -> int:
     return count
 
 
+def _starts_with(zf: zipfile.ZipFile, info: zipfile.ZipInfo, magic: bytes) -> bool:
+    if info.is_dir() or info.file_size < len(magic):
+        return False
+    with zf.open(info) as member:
+        setattr(member, "_expected_crc", None)  # noqa: B010 - a short read, as in _scan_pickles
+        return bool(member.read(len(magic)) == magic)
+
+
 def _npz(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], header: Header) -> None:
-    members = [i for i in infos if i.filename.endswith(".npy")]
+    # np.load reads a member as an array when its bytes start with the .npy magic, whatever
+    # its name (``arr_0`` as well as ``arr_0.npy``): every such member is read.
+    members = [i for i in infos if _starts_with(zf, i, arrays.MAGIC)]
     header.metadata["array_count"] = len(members)
     for info in sorted(members, key=lambda i: i.filename)[:MAX_ARRAYS]:
         with zf.open(info) as member:
