@@ -13,6 +13,7 @@ import struct
 import time
 import zipfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ import gguf
 import numpy as np
 import pytest
 import weightfiles as wf  # tests/ is on sys.path: pytest puts the rootdir conftest's folder there
+from click.testing import CliRunner
 
 from gate.bom import cyclonedx
+from gate.cli import main
 from gate.discover import hashing, registry, weights
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import archives, pickled, protomodels, tflite
@@ -897,3 +900,111 @@ def test_npz_member_without_the_npy_suffix_is_read(tmp_path: Path, archive: str)
     ev = one(tmp_path / archive)
     assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["os.system"]
     assert "unsafe-pickle" in kinds(ev)
+
+
+# --- zip archives two readers would read differently ------------------------------------------
+
+_EVIL_P2 = b"\x80\x02cposix\nsystem\nq\x00X\x04\x00\x00\x00trueq\x01\x85q\x02Rq\x03."
+_BENIGN_P2 = b"\x80\x02}q\x00X\x01\x00\x00\x00wq\x01K\x01s."
+
+
+def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _checkpoint(pickle_bytes: bytes = _BENIGN_P2) -> bytes:
+    return _zip_bytes([("archive/data.pkl", pickle_bytes), ("archive/version", b"3\n")])
+
+
+def _ambiguity(tmp_path: Path, data: bytes) -> str:
+    (tmp_path / "model.pt").write_bytes(data)
+    ev = one(tmp_path / "model.pt")
+    [risk] = [r for r in ev.attributes["risks"] if r["kind"] == "ambiguous-archive"]
+    assert risk["severity"] == "high"
+    return str(risk["detail"])
+
+
+def test_zip_with_data_before_it_is_refused(tmp_path: Path) -> None:
+    # zipfile shifts every offset by the prepended bytes; miniz reads them as written.
+    data = b"PK\x03\x04" + b"\0" * 60 + _checkpoint()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:  # Python's reading accepts it
+        assert "archive/data.pkl" in zf.namelist()
+    assert "central directory ends at byte" in _ambiguity(tmp_path, data)
+
+
+def _with_zip64(data: bytes, *, record_at: int | None = None) -> bytes:
+    eocd = data.rfind(b"PK\x05\x06")
+    entries, size, offset = struct.unpack_from("<HII", data, eocd + 10)
+    record = b"PK\x06\x06" + struct.pack("<QHHII", 44, 45, 45, 0, 0)
+    record += struct.pack("<QQQQ", entries, entries, size, offset)
+    where = eocd if record_at is None else record_at
+    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, where, 1)
+    return data[:eocd] + record + locator + data[eocd:]
+
+
+def test_zip64_locator_pointing_elsewhere_is_refused(tmp_path: Path) -> None:
+    good = _with_zip64(_checkpoint())
+    (tmp_path / "ok.pt").write_bytes(good)
+    assert "risks" not in one(tmp_path / "ok.pt").attributes  # a well-formed zip64 passes
+    # zipfile reads the record just before the locator; miniz the one the locator names.
+    detail = _ambiguity(tmp_path, _with_zip64(_checkpoint(), record_at=0))
+    assert "zip64 locator points at byte 0" in detail
+
+
+def test_pickles_after_64_other_pickle_members_are_scanned(tmp_path: Path) -> None:
+    members = [(f"archive/a{i:03}.pkl", _BENIGN_P2) for i in range(70)]
+    members.append(("archive/data.pkl", _EVIL_P2))
+    (tmp_path / "model.pt").write_bytes(_zip_bytes(members))
+    ev = one(tmp_path / "model.pt")
+    assert kinds(ev) == {"unsafe-pickle"}
+    assert any(
+        "archive/data.pkl: imports posix.system" in r["detail"] for r in ev.attributes["risks"]
+    )
+
+
+def test_a_pickle_member_named_in_another_case_is_scanned(tmp_path: Path) -> None:
+    # miniz (torch.load) finds archive/data.pkl whatever the case it is stored in.
+    (tmp_path / "model.pt").write_bytes(_zip_bytes([("archive/DATA.PKL", _EVIL_P2)]))
+    ev = one(tmp_path / "model.pt")
+    assert ev.attributes["file"]["format"] == "pytorch" and "unsafe-pickle" in kinds(ev)
+
+
+def test_local_header_name_differing_from_the_directory_is_refused(tmp_path: Path) -> None:
+    data = bytearray(_checkpoint(_EVIL_P2))
+    assert data[30:46] == b"archive/data.pkl"
+    data[30:46] = b"archive/data.pkz"  # the local header only
+    assert "in its local header" in _ambiguity(tmp_path, bytes(data))
+
+
+def test_a_fake_end_record_in_the_last_bytes_is_refused(tmp_path: Path) -> None:
+    data = _checkpoint() + b"PK\x05\x06" + b"\0" * 10
+    assert "too short to be one" in _ambiguity(tmp_path, data)
+    data = _checkpoint() + b"trailing bytes the comment does not cover"
+    assert "follow the end record" in _ambiguity(tmp_path, data)
+
+
+@pytest.mark.parametrize("second", ["archive/data.pkl", "archive/Data.pkl"])
+def test_duplicate_member_names_are_refused(tmp_path: Path, second: str) -> None:
+    members = [("archive/data.pkl", _BENIGN_P2), (second, _EVIL_P2)]
+    with pytest.warns(UserWarning) if second == "archive/data.pkl" else nullcontext():
+        data = _zip_bytes(members)
+    assert "two members named" in _ambiguity(tmp_path, data)
+
+
+def test_release_and_cfius_strict_deny_an_ambiguous_archive(tmp_path: Path) -> None:
+    (tmp_path / "model.pt").write_bytes(b"PK\x03\x04" + b"\0" * 60 + _checkpoint(_EVIL_P2))
+    for pack in ("release", "cfius-strict"):
+        result = CliRunner().invoke(
+            main,
+            ["check", str(tmp_path), "--policy", pack, "--format", "json", "--now", "2026-11-26"],
+        )
+        assert result.exit_code == 1, result.output
+        decision = json.loads(result.stdout)
+        denied = [f for f in decision["findings"] if f["rule"] == "integrity.uninspectable"]
+        assert (
+            denied and denied[0]["level"] == "deny" and "ambiguous-archive" in denied[0]["message"]
+        )
