@@ -1008,3 +1008,56 @@ def test_release_and_cfius_strict_deny_an_ambiguous_archive(tmp_path: Path) -> N
         assert (
             denied and denied[0]["level"] == "deny" and "ambiguous-archive" in denied[0]["message"]
         )
+
+
+# --- legacy Keras HDF5: the model_config attribute ---------------------------------------------
+
+_LAMBDA_CONFIG = json.dumps(
+    {
+        "class_name": "Sequential",
+        "config": {
+            "name": "tiny",
+            "layers": [
+                {"class_name": "Dense", "config": {"units": 4}},
+                {"class_name": "Lambda", "config": {"function": ["4wEAAA==", None, None]}},
+            ],
+        },
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "libver"),
+    [
+        (_LAMBDA_CONFIG, "earliest"),  # a variable-length string, in the global heap
+        (_LAMBDA_CONFIG.encode(), "earliest"),  # bytes, as Keras 2 writes it
+        (np.bytes_(_LAMBDA_CONFIG.encode()), "earliest"),  # a fixed-length string
+        (_LAMBDA_CONFIG, "latest"),  # newer object headers and attribute messages
+    ],
+)
+def test_lambda_layer_in_a_keras_h5_model_config_is_denied(
+    tmp_path: Path, value: object, libver: str
+) -> None:
+    import h5py
+
+    path = tmp_path / "model.h5"
+    with h5py.File(path, "w", libver=libver) as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = value
+        f.create_dataset("model_weights/dense/kernel", data=np.zeros((4, 4), dtype=np.float32))
+    ev = one(path)
+    assert ev.attributes["file"]["format"] == "keras-h5"
+    [risk] = ev.attributes["risks"]
+    assert risk["kind"] == "unsafe-code" and "Lambda" in risk["detail"]
+
+
+def test_keras_h5_without_lambda_and_an_unreadable_config(tmp_path: Path) -> None:
+    wf.keras_h5(tmp_path / "plain.h5")
+    assert "risks" not in one(tmp_path / "plain.h5").attributes
+    # The config's heap reference broken: what Keras would build from it was not judged.
+    data = bytearray((tmp_path / "plain.h5").read_bytes())
+    gcol = data.find(b"GCOL")
+    data[gcol : gcol + 4] = b"XXXX"
+    (tmp_path / "broken.h5").write_bytes(bytes(data))
+    assert kinds(one(tmp_path / "broken.h5")) == {"malformed-header"}

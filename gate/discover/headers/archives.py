@@ -416,7 +416,7 @@ def _keras(zf: zipfile.ZipFile, header: Header) -> None:
             config = doc.get("config")
             if isinstance(config, dict) and isinstance(config.get("name"), str):
                 meta["model_name"] = short_text(config["name"])
-            lambdas = _count_lambdas(doc)
+            lambdas = count_lambdas(doc)
             if lambdas:
                 header.risk(
                     "unsafe-code",
@@ -428,7 +428,7 @@ def _keras(zf: zipfile.ZipFile, header: Header) -> None:
     )
 
 
-def _count_lambdas(doc: Any) -> int:
+def count_lambdas(doc: Any) -> int:
     """Lambda layers anywhere in a Keras config (every value is visited).
 
     No node budget: the member is read only up to MAX_JSON_MEMBER bytes, which bounds the
