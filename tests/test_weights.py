@@ -465,7 +465,7 @@ def test_unreadable_file_is_a_skip(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(hashing, "sha256_file", refuse)
     assert list(weights.discover(tree, DiscoverContext())) == []
     assert [(s.path, s.reason) for s in tree.skipped] == [
-        ("m.safetensors", "cannot read: Permission denied")
+        ("m.safetensors", "weight file cannot be read: Permission denied")
     ]
 
 
@@ -475,7 +475,7 @@ def test_file_removed_after_the_walk_is_a_skip(tmp_path: Path) -> None:
     tree = Tree.walk(tmp_path)
     path.unlink()
     assert list(weights.discover(tree, DiscoverContext())) == []
-    assert tree.skipped[0].path == "m.gguf" and "cannot read" in tree.skipped[0].reason
+    assert tree.skipped[0].path == "m.gguf" and "cannot be read" in tree.skipped[0].reason
 
 
 # --- hashing ---------------------------------------------------------------------------------
@@ -846,6 +846,7 @@ def test_a_file_with_no_extension_whose_pickle_scan_stops_is_recorded(tmp_path: 
     assert evidence == {}
     [skip] = tree.skipped
     assert skip.path == "checkpoint" and "starts like a pickle" in skip.reason
+    assert skip.reason.startswith("weight file")
 
 
 def _npy_bytes(descr: object, body: bytes, shape: tuple[int, ...] = (1,)) -> bytes:

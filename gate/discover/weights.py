@@ -40,6 +40,9 @@ _MODEL_ONLY_SUFFIXES = frozenset(
 _TRIAL_PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt"})
 _PICKLE_OPCODES = frozenset(pickles.opcode_bytes())
 
+_UNREAD = "weight file cannot be read"
+"""Every skip of a weight file starts "weight file" (integrity.uninspectable judges it)."""
+
 _PARSE_KINDS = frozenset({"malformed-header", "truncated-file", "oversized-header"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -107,7 +110,7 @@ def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
     try:
         found = read_header(str(tf.abspath), fmt, tf.size, tf.head())
     except OSError as exc:
-        tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
+        tree.skip(tf.rel, f"{_UNREAD}: {exc.strerror or exc}")
         return None
     if found is None:
         return None
@@ -126,8 +129,8 @@ def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
             first = header.risks[0]
             tree.skip(
                 tf.rel,
-                f"starts like a pickle but its scan stopped ({first['kind']}: {first['detail']}):"
-                " what a loader would run was not judged",
+                f"weight file (it starts like a pickle) whose scan stopped ({first['kind']}:"
+                f" {first['detail']}): what a loader would run was not judged",
             )
         return None
     return header
@@ -167,7 +170,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
                 tf.head()
             except OSError as exc:
                 # A file named like a model that cannot be opened is listed, never dropped.
-                tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
+                tree.skip(tf.rel, f"{_UNREAD}: {exc.strerror or exc}")
                 continue
         fmt = _candidate(tf)
         if fmt is None or tf.rel in found:
@@ -196,7 +199,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         digest = digests.get(str(tf.abspath))
         if not isinstance(digest, hashing.FileDigest):
             reason = getattr(digest, "strerror", None) or str(digest)
-            tree.skip(rel, f"cannot read: {reason}")
+            tree.skip(rel, f"{_UNREAD}: {reason}")
             continue
         yield _evidence(tf, header, digest)
 
