@@ -1062,3 +1062,12 @@ def test_keras_h5_without_lambda_and_an_unreadable_config(tmp_path: Path) -> Non
     data[gcol : gcol + 4] = b"XXXX"
     (tmp_path / "broken.h5").write_bytes(bytes(data))
     assert kinds(one(tmp_path / "broken.h5")) == {"malformed-header"}
+
+
+def test_a_bin_file_that_only_starts_like_a_pickle_is_not_a_model(tmp_path: Path) -> None:
+    # ONNX external data (raw floats) whose first bytes happen to be opcodes: STOP at once,
+    # or NONE then STOP then more data, is no pickle a loader would be handed.
+    (tmp_path / "a.bin").write_bytes(b"." + bytes(range(256)) * 4)
+    (tmp_path / "b.bin").write_bytes(b"N." + b"\x00\x00\x80\x3f" * 256)
+    evidence, tree = found(tmp_path)
+    assert evidence == {} and tree.skipped == []

@@ -81,13 +81,14 @@ def _candidate(tf: TreeFile) -> str | None:
 
 
 def _is_pickle(header: Header) -> bool:
-    """A trial scan found a pickle: one read to its STOP, or imports on the way."""
+    """A trial scan found a pickle: imports on the way, an opcode budget spent (a loader
+    reads on), or one pickle read cleanly to its STOP (random data stops, or ends in bytes
+    that are no pickle)."""
     meta = header.metadata
-    return bool(
-        meta.get("pickles")
-        or meta.get("pickle_globals")
-        or any(r["kind"] == "unsafe-pickle" for r in header.risks)
-    )
+    kinds = {r["kind"] for r in header.risks}
+    if meta.get("pickle_globals") or kinds & {"unsafe-pickle", "oversized-header"}:
+        return True
+    return bool(meta.get("pickles")) and not meta.get("trailing_data") and not kinds
 
 
 def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
