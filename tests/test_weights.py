@@ -1071,3 +1071,18 @@ def test_a_bin_file_that_only_starts_like_a_pickle_is_not_a_model(tmp_path: Path
     (tmp_path / "b.bin").write_bytes(b"N." + b"\x00\x00\x80\x3f" * 256)
     evidence, tree = found(tmp_path)
     assert evidence == {} and tree.skipped == []
+
+
+@pytest.mark.parametrize("chunk", [5, 13, 64, 1000])
+def test_keras_h5_model_config_is_found_across_search_chunks(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import h5py
+
+    from gate.discover.headers import simple
+
+    monkeypatch.setattr(simple, "_SEARCH_CHUNK", chunk)
+    path = tmp_path / "model.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = _LAMBDA_CONFIG
+    assert kinds(one(path)) == {"unsafe-code"}

@@ -88,6 +88,8 @@ _CONFIG_NAME: Final = b"model_config\x00"
 _SEARCH_CHUNK: Final = 8 << 20
 MAX_CONFIG: Final = 64 << 20
 """Bytes of one model_config attribute read (real ones are a few hundred kilobytes)."""
+MAX_CONFIGS: Final = 16
+"""model_config attribute messages read per file (a Keras file has one)."""
 
 
 def _model_configs(blob: Blob, base: int, sizes: tuple[int, int]) -> list[str]:
@@ -99,16 +101,21 @@ def _model_configs(blob: Blob, base: int, sizes: tuple[int, int]) -> list[str]:
     """
     found: list[str] = []
     offset = 0
-    keep = len(_CONFIG_NAME) + 16
+    keep = len(_CONFIG_NAME)
     while offset < blob.size:
         n = min(_SEARCH_CHUNK, blob.size - offset)
         start = max(0, offset - keep)
         chunk = blob.read_at(start, offset + n - start, "model_config search")
-        at = chunk.find(_CONFIG_NAME, offset - start)
+        # A name that straddles the previous chunk's end starts in the overlap.
+        at = chunk.find(_CONFIG_NAME, max(0, offset - start - len(_CONFIG_NAME) + 1))
         while at >= 0:
             value = _attribute_value(blob, start + at, base, sizes)
             if value is not None:
                 found.append(value)
+                if len(found) > MAX_CONFIGS:
+                    raise OversizedError(
+                        f"more than {MAX_CONFIGS} model_config attributes: the rest were not read"
+                    )
             at = chunk.find(_CONFIG_NAME, at + 1)
         offset += n
     return found
