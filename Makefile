@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow lint lint-actions typecheck pytest bench bench-tools sbom sbom-check clean
+.PHONY: demo test test-slow lint lint-actions typecheck pytest bench bench-tools sbom sbom-check clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,3 +89,17 @@ bench-tools: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+
+# Coverage-guided fuzzing (atheris) of every header parser, the pickle scanner and the
+# config/notebook readers: FUZZ_RUNS executions each; a crash (any exception but the
+# parser's documented one) stops with the input saved as crash-* in the current folder.
+FUZZ_RUNS ?= 1000000
+FUZZ_TARGETS ?= gguf safetensors onnx coreml savedmodel tflite hdf5 ggml-ort archives \
+	pickle-scanner pickle-file npy configs notebook
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz $$t ($(FUZZ_RUNS) runs)"; \
+		$(BIN)/python -m tools.fuzz.run $$t -runs=$(FUZZ_RUNS) -max_len=65536 -rss_limit_mb=2048 \
+			-timeout=30 -print_final_stats=1 || exit 1; \
+	done

@@ -176,7 +176,29 @@ deny_unsafe_external_data := [f |
 	}
 ]
 
-uninspectable := [f |
+# Weight files the scan recorded as not read (unreadable, a pickle whose scan stopped in a
+# file with no model extension, hidden by an ignore file outside git, tracked in a tool
+# folder): their skip reasons start "weight file". Untracked weight files in tool folders
+# (.venv, node_modules, .cache) are left to scan.incomplete: they are not the release.
+unread_weights := [s |
+	some s in object.get(input.inventory, "skipped_files", [])
+	startswith(s.reason, "weight file")
+	not startswith(s.reason, "weight file in a folder excluded by default")
+]
+
+uninspectable := array.concat(uninspected_components, unread_weight_findings)
+
+unread_weight_findings := [f |
+	some s in unread_weights
+	f := {
+		"rule": "integrity.uninspectable",
+		"msg": concat("", [s.path, ": ", s.reason, ", so what it holds was not judged"]),
+		"facts": {"fact": "inventory.skipped_files", "value": s.reason, "kind": "unread"},
+		"evidence": [{"file": s.path}],
+	}
+]
+
+uninspected_components := [f |
 	some c in input.components
 	some r in c.risks
 	not judged_kinds[r.kind]
@@ -191,7 +213,7 @@ uninspectable := [f |
 
 # METADATA
 # title: Weight file not fully inspected
-# description: A weight file's header is malformed, larger than any real header, or points past the end of the file (or the scanner reports a risk no rule here knows), so the file could not be fully read and what it holds was not judged. Bad headers are also how loader exploits arrive. The pack's `unknown` parameter decides whether that blocks.
+# description: A weight file's header is malformed, larger than any real header, or points past the end of the file, an archive two readers would read differently, a scan that stopped, a weight file the scan recorded as not read (or the scanner reports a risk no rule here knows), so the file could not be fully read and what it holds was not judged. Bad headers are also how loader exploits arrive. The pack's `unknown` parameter decides whether that blocks.
 # custom:
 #   id: integrity.uninspectable
 #   severity: high

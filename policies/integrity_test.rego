@@ -99,3 +99,28 @@ test_a_medium_pickle_risk_warns_unless_the_pack_denies_it if {
 	count(integrity.deny_unsafe_pickle) == 2 with input.components as comps with data.aigate.params.integrity as strict
 	count(integrity.warn_unsafe_pickle_unread) == 0 with input.components as comps with data.aigate.params.integrity as strict
 }
+
+test_an_ambiguous_archive_is_not_fully_inspected if {
+	comps := [fx.component({"id": "local:m", "role": "embedded-weights", "risks": [risk("ambiguous-archive", "two members named 'archive/data.pkl'")]})]
+	denying := object.union(params, {"unknown": "deny"})
+	fs := integrity.deny_uninspectable with input.components as comps with data.aigate.params.integrity as denying
+	count(fs) == 1
+	contains(fs[0].msg, "ambiguous-archive")
+}
+
+skip(path, reason) := {"path": path, "reason": reason}
+
+test_weight_files_recorded_as_unread_are_not_inspected if {
+	skipped := [
+		skip("checkpoint", "weight file (it starts like a pickle) whose scan stopped (malformed-header: x)"),
+		skip("m.safetensors", "weight file cannot be read: Permission denied"),
+		skip("sub/m.pt", "weight file hidden by sub/.gitignore outside git, not read"),
+		skip("node_modules/x/m.onnx", "weight file git tracks, in a folder excluded by default (node_modules/); --no-default-excludes reads it, not read"),
+		skip(".venv/lib/t.pkl", "weight file in a folder excluded by default (.venv/); --no-default-excludes reads it, not read"),
+		skip("big.py", "larger than 2000000 bytes: not parsed"),
+	]
+	inv := {"files_scanned": 9, "skipped": 6, "skipped_files": skipped}
+	denying := object.union(params, {"unknown": "deny"})
+	fs := integrity.deny_uninspectable with input.components as [] with input.inventory as inv with data.aigate.params.integrity as denying
+	{f.evidence[0].file | some f in fs} == {"checkpoint", "m.safetensors", "sub/m.pt", "node_modules/x/m.onnx"}
+}

@@ -316,7 +316,9 @@ def test_a_later_pickle_at_any_protocol_is_scanned(tmp_path: Path) -> None:
     # Broken after its call: the loader has run it before it meets the damage.
     broken = magic + b"(S'x'\nisubprocess\ncall\n\xff"
     scan = pickles.scan_bytes(broken)
-    assert scan.trailing_data and scan.dangerous() == ["subprocess.call"]
+    assert scan.dangerous() == ["subprocess.call"]
+    # torch.load reads that second pickle: that it stops here is a finding, not trailing data.
+    assert scan.problem is not None and "pickle 2 of 5 cannot be read" in scan.problem[1]
     assert not marker.exists()
 
 
@@ -378,8 +380,9 @@ def test_truncations_and_bit_flips_never_crash_or_hang(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_joblib_raw_array_data_is_a_medium_finding_not_a_crash() -> None:
+def test_joblib_array_whose_layout_cannot_be_read_is_a_finding_not_a_crash() -> None:
     # joblib's layout: the wrapper object, then the array's raw bytes, then more opcodes.
+    # Here the wrapper's state says no shape or dtype: where the data ends is unknown.
     wrapper = (
         b"\x80\x04"
         + _short_str("joblib.numpy_pickle")
@@ -392,7 +395,134 @@ def test_joblib_raw_array_data_is_a_medium_finding_not_a_crash() -> None:
     )
     data = wrapper + b"\x0f" + b"\xff" * 15 + np.arange(8, dtype=np.float64).tobytes() + b"."
     scan = pickles.scan_bytes(data)
-    assert scan.joblib_arrays
     [risk] = scan.risks()
-    assert risk["kind"] == "malformed-header" and risk["severity"] == "medium"
-    assert "joblib array data" in risk["detail"]
+    assert risk["kind"] == "malformed-header" and risk["severity"] == "high"
+    assert "joblib array at byte" in risk["detail"]
+
+
+# ---- the scan stops only where the unpickler would (issue 13) ----------------------------
+
+_TORCH_MAGIC_P2 = b"\x80\x02\x8a\x0a" + (0x1950A86A20F9469CFC6C).to_bytes(10, "little") + b"."
+_SYSTEM_CALL = b"cos\nsystem\n(S'touch /tmp/aigate-pwned'\ntR."
+
+
+def test_an_int_in_base_0_does_not_stop_the_scan() -> None:
+    # pickle's INT reads int(text, 0): `I0x10` is 16 to the loader, which goes on to the call.
+    second = b"I0x10\n0" + _SYSTEM_CALL
+    scan = pickles.scan_bytes(_TORCH_MAGIC_P2 + second)
+    assert scan.dangerous() == ["os.system"]
+    assert scan.problem is None
+    assert any(r["severity"] == "high" for r in scan.risks())
+
+
+def test_a_two_mebibyte_protocol_0_line_does_not_stop_the_scan() -> None:
+    # The unpickler reads a line of any length; the scan steps over it to the next opcode.
+    long_string = b"S'" + b"a" * (2 << 20) + b"'\n0"
+    for stream in (long_string + _SYSTEM_CALL, _TORCH_MAGIC_P2 + long_string + _SYSTEM_CALL):
+        scan = pickles.scan_bytes(stream)
+        assert scan.dangerous() == ["os.system"], scan.problem
+    long_int = b"I" + b"1" * (2 << 20) + b"\n0"
+    assert pickles.scan_bytes(long_int + _SYSTEM_CALL).dangerous() == ["os.system"]
+    # A GLOBAL whose name is that long imports something nobody can name: computed.
+    long_global = b"c" + b"o" * (2 << 20) + b"\nsystem\n."
+    scan = pickles.scan_bytes(long_global)
+    assert scan.computed_imports == 1 and scan.risks()[0]["severity"] == "high"
+
+
+def test_a_legacy_torch_pickle_that_does_not_parse_is_a_risk() -> None:
+    # The magic says five pickles follow; the third cannot be read (an unknown opcode).
+    second = b"\x80\x02M\xe9\x03."
+    third = b"\x80\x02\xff" + _SYSTEM_CALL
+    scan = pickles.scan_bytes(_TORCH_MAGIC_P2 + second + third)
+    assert scan.problem is not None and scan.problem[0] == "malformed-header"
+    assert "legacy torch.save pickle 3 of 5 cannot be read" in scan.problem[1]
+    assert [r["kind"] for r in scan.risks()] == ["malformed-header"]
+
+
+# ---- joblib: the arrays between the opcodes are stepped over as joblib reads them ---------
+
+_ARRAYS = {
+    "f": np.arange(12.0).reshape(3, 4),
+    "i": np.arange(5, dtype=np.int32),
+    "b": np.array([True, False]),
+    "s": np.array(["ab", "cde"]),
+    "o": np.array(["x", 1, None], dtype=object),
+    "F": np.asfortranarray(np.ones((2, 3))),
+    "e": np.zeros((0, 3)),
+    "m": np.array(["2020-01-01"], dtype="M8[D]"),
+}
+
+
+def _joblib_bytes(obj: object, protocol: int, compress: int = 0) -> bytes:
+    import joblib
+
+    buf = io.BytesIO()
+    joblib.dump(obj, buf, protocol=protocol, compress=compress)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+def test_joblib_files_are_read_to_their_end(tmp_path: Path, protocol: int) -> None:
+    marker = tmp_path / "pwned"
+    scan = pickles.scan_bytes(_joblib_bytes(_ARRAYS, protocol))
+    assert scan.problem is None and scan.pickles == 1 and scan.joblib_arrays
+    assert "joblib.numpy_pickle.NumpyArrayWrapper" in scan.names()
+    # A payload after the arrays is found: the scan resumes where joblib does.
+    scan = pickles.scan_bytes(_joblib_bytes([_ARRAYS, Payload(marker)], protocol))
+    assert scan.problem is None and scan.dangerous() == ["posix.system"]
+    assert not marker.exists()
+
+
+def test_joblib_compressed_file_is_read_past_its_arrays(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (tmp_path / "model.joblib").write_bytes(
+        _joblib_bytes([_ARRAYS, Payload(marker)], 4, compress=3)
+    )
+    [ev] = discover(Tree.walk(tmp_path), DiscoverContext())
+    assert [r["kind"] for r in ev.attributes["risks"]] == ["unsafe-pickle"]
+    assert not marker.exists()
+
+
+def test_joblib_padding_byte_that_reads_as_stop_does_not_end_the_scan(tmp_path: Path) -> None:
+    # joblib writes one byte (the padding length) and that many 0xff before an array's
+    # data. A padding length of 46 is the STOP opcode to a scan that does not know the
+    # layout: it would end there, and never see the call joblib goes on to load.
+    marker = tmp_path / "pwned"
+    data = _joblib_bytes([np.arange(4.0), Payload(marker)], 4)
+    raw = np.arange(4.0).tobytes()
+    data_at = data.index(raw)
+    pad = data[data_at - 1 :: -1].index(next(b for b in data[data_at - 1 :: -1] if b != 0xFF))
+    length_at = data_at - pad - 1
+    assert data[length_at] == pad
+    crafted = data[:length_at] + bytes([0x2E]) + b"\xff" * 0x2E + data[data_at:]
+    scan = pickles.scan_bytes(crafted)
+    assert scan.problem is None and scan.dangerous() == ["posix.system"]
+    assert not marker.exists()
+
+
+def test_joblib_object_array_pickle_is_scanned(tmp_path: Path) -> None:
+    # An object array is a pickle of its own inside the stream (joblib's nested unpickler).
+    marker = tmp_path / "pwned"
+    arrays = np.array([Payload(marker), 1], dtype=object)
+    scan = pickles.scan_bytes(_joblib_bytes({"o": arrays, "f": np.ones(3)}, 4))
+    assert scan.problem is None and scan.dangerous() == ["posix.system"]
+    assert not marker.exists()
+
+
+def test_joblib_wrapper_class_passed_through_unmodelled_opcodes_is_a_finding() -> None:
+    # The wrapper class put in a list and the list's BUILD: an instance may come out that
+    # the scan cannot follow, so where array data ends is unknown (never guessed).
+    data = (
+        b"\x80\x04"
+        + _op("EMPTY_LIST")
+        + _op("MARK")
+        + _short_str("joblib.numpy_pickle")
+        + _short_str("NumpyArrayWrapper")
+        + _op("STACK_GLOBAL")
+        + _op("APPENDS")
+        + _op("EMPTY_DICT")
+        + _op("BUILD")
+        + b"."
+    )
+    scan = pickles.scan_bytes(data)
+    assert scan.problem is not None and "may be a joblib array" in scan.problem[1]

@@ -95,8 +95,12 @@ def test_weights_not_fully_read_follow_the_unknown_parameter(tmp_path: Path) -> 
     [finding] = findings(decision, "integrity.uninspectable")
     assert code == 1 and finding["level"] == "deny"
     assert "truncated-file" in finding["message"] and finding["facts"]["kind"] == "truncated-file"
-    _, decision = check(tmp_path, "--policy", "release")
-    assert levels(decision, "integrity.uninspectable") == {"warn"}
+    # The release pack must not ship a weight file it could not read either.
+    code, decision = check(tmp_path, "--policy", "release")
+    assert code == 1 and levels(decision, "integrity.uninspectable") == {"deny"}
+    # The default pack (adoption) only reports it.
+    code, decision = check(tmp_path)
+    assert code == 0 and levels(decision, "integrity.uninspectable") == {"warn"}
 
 
 # ---- serving hosts ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ import struct
 import time
 import zipfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ import gguf
 import numpy as np
 import pytest
 import weightfiles as wf  # tests/ is on sys.path: pytest puts the rootdir conftest's folder there
+from click.testing import CliRunner
 
 from gate.bom import cyclonedx
+from gate.cli import main
 from gate.discover import hashing, registry, weights
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import archives, pickled, protomodels, tflite
@@ -462,7 +465,7 @@ def test_unreadable_file_is_a_skip(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(hashing, "sha256_file", refuse)
     assert list(weights.discover(tree, DiscoverContext())) == []
     assert [(s.path, s.reason) for s in tree.skipped] == [
-        ("m.safetensors", "cannot read: Permission denied")
+        ("m.safetensors", "weight file cannot be read: Permission denied")
     ]
 
 
@@ -472,7 +475,7 @@ def test_file_removed_after_the_walk_is_a_skip(tmp_path: Path) -> None:
     tree = Tree.walk(tmp_path)
     path.unlink()
     assert list(weights.discover(tree, DiscoverContext())) == []
-    assert tree.skipped[0].path == "m.gguf" and "cannot read" in tree.skipped[0].reason
+    assert tree.skipped[0].path == "m.gguf" and "cannot be read" in tree.skipped[0].reason
 
 
 # --- hashing ---------------------------------------------------------------------------------
@@ -797,3 +800,289 @@ def test_pickles_past_the_decompression_bound_are_a_finding(
 def wf_path(path: Path, make: Callable[[Path], None]) -> Path:
     make(path)
     return path
+
+
+# --- issue 13: weight files that passed with no finding --------------------------------------
+
+_SYSTEM_CALL = b"cos\nsystem\n(S'touch /tmp/aigate-pwned'\ntR."
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        # protocol 1 (no PROTO opcode), starting with an empty dict and a memo put
+        ("pytorch_model.bin", b"}q\x00(X\x01\x00\x00\x00aq\x01" + _SYSTEM_CALL[:-1] + b"u."),
+        # protocol 0, no PROTO, a call at once
+        ("model.bin", _SYSTEM_CALL),
+        # `N0`: push None, pop it, then the call
+        ("model.pt", b"N0" + _SYSTEM_CALL),
+        ("model.pth", b"K\x010" + _SYSTEM_CALL),
+        ("weights.ckpt", b"N0" + _SYSTEM_CALL),
+    ],
+)
+def test_pickles_without_a_proto_header_are_recognised(
+    tmp_path: Path, name: str, payload: bytes
+) -> None:
+    (tmp_path / name).write_bytes(payload)
+    ev = one(tmp_path / name)
+    assert ev.attributes["file"]["format"] == "pickle"
+    assert "os.system" in ev.attributes["file"]["metadata"]["pickle_globals"]
+    assert any(
+        r["kind"] == "unsafe-pickle" and r["severity"] == "high" for r in ev.attributes["risks"]
+    )
+
+
+def test_a_bin_file_of_other_data_is_still_not_a_model(tmp_path: Path) -> None:
+    rng = random.Random(13)
+    (tmp_path / "firmware.bin").write_bytes(b"K" + bytes(rng.randrange(256) for _ in range(4096)))
+    evidence, tree = found(tmp_path)
+    assert evidence == {} and tree.skipped == []
+
+
+def test_a_file_with_no_extension_whose_pickle_scan_stops_is_recorded(tmp_path: Path) -> None:
+    # PROTO 2, then an opcode that does not exist: torch.load("checkpoint") still gets it.
+    (tmp_path / "checkpoint").write_bytes(b"\x80\x02\xff" + b"\0" * 2048)
+    evidence, tree = found(tmp_path)
+    assert evidence == {}
+    [skip] = tree.skipped
+    assert skip.path == "checkpoint" and "starts like a pickle" in skip.reason
+    assert skip.reason.startswith("weight file")
+
+
+def _npy_bytes(descr: object, body: bytes, shape: tuple[int, ...] = (1,)) -> bytes:
+    text = repr({"descr": descr, "fortran_order": False, "shape": shape})
+    text += " " * (-(len(text) + 11) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode() + body
+
+
+@pytest.mark.parametrize(
+    "descr",
+    [
+        "|O8",
+        "object",
+        "O",
+        "<O",
+        "O4",
+        "i4,O",
+        "(2,)O",
+        [("a", "|O8")],
+        [("a", "<f4"), ("b", [("c", "object")])],
+        ("O", (2,)),
+        {"names": ["a"], "formats": ["O"]},
+    ],
+)
+def test_npy_object_dtype_in_any_spelling_is_scanned(tmp_path: Path, descr: object) -> None:
+    (tmp_path / "arr.npy").write_bytes(_npy_bytes(descr, _SYSTEM_CALL))
+    ev = one(tmp_path / "arr.npy")
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["os.system"]
+    assert any(
+        r["kind"] == "unsafe-pickle" and r["severity"] == "high" for r in ev.attributes["risks"]
+    )
+
+
+def test_npy_plain_dtypes_are_not_read_as_pickles(tmp_path: Path) -> None:
+    for i, descr in enumerate(["<f4", "float32", "|b1", "<M8[ns]", [("a", "<i8"), ("b", "|S3")]]):
+        (tmp_path / f"a{i}.npy").write_bytes(_npy_bytes(descr, b"\0" * 16, (0,)))
+    evidence, _ = found(tmp_path)
+    assert len(evidence) == 5 and all("risks" not in e.attributes for e in evidence.values())
+
+
+def test_npy_dtype_not_understood_is_a_risk_and_still_scanned(tmp_path: Path) -> None:
+    (tmp_path / "odd.npy").write_bytes(_npy_bytes("Q2xyz", _SYSTEM_CALL))
+    ev = one(tmp_path / "odd.npy")
+    assert kinds(ev) == {"malformed-header", "unsafe-pickle"}
+
+
+@pytest.mark.parametrize("archive", ["weights.npz", "weights.zip"])
+def test_npz_member_without_the_npy_suffix_is_read(tmp_path: Path, archive: str) -> None:
+    with zipfile.ZipFile(tmp_path / archive, "w") as zf:
+        zf.writestr("arr_0", _npy_bytes("<f4", b"\0" * 4))
+        zf.writestr("arr_1", _npy_bytes("|O8", _SYSTEM_CALL))
+    ev = one(tmp_path / archive)
+    assert ev.attributes["file"]["metadata"]["pickle_globals"] == ["os.system"]
+    assert "unsafe-pickle" in kinds(ev)
+
+
+# --- zip archives two readers would read differently ------------------------------------------
+
+_EVIL_P2 = b"\x80\x02cposix\nsystem\nq\x00X\x04\x00\x00\x00trueq\x01\x85q\x02Rq\x03."
+_BENIGN_P2 = b"\x80\x02}q\x00X\x01\x00\x00\x00wq\x01K\x01s."
+
+
+def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _checkpoint(pickle_bytes: bytes = _BENIGN_P2) -> bytes:
+    return _zip_bytes([("archive/data.pkl", pickle_bytes), ("archive/version", b"3\n")])
+
+
+def _ambiguity(tmp_path: Path, data: bytes) -> str:
+    (tmp_path / "model.pt").write_bytes(data)
+    ev = one(tmp_path / "model.pt")
+    [risk] = [r for r in ev.attributes["risks"] if r["kind"] == "ambiguous-archive"]
+    assert risk["severity"] == "high"
+    return str(risk["detail"])
+
+
+def test_zip_with_data_before_it_is_refused(tmp_path: Path) -> None:
+    # zipfile shifts every offset by the prepended bytes; miniz reads them as written.
+    data = b"PK\x03\x04" + b"\0" * 60 + _checkpoint()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:  # Python's reading accepts it
+        assert "archive/data.pkl" in zf.namelist()
+    assert "central directory ends at byte" in _ambiguity(tmp_path, data)
+
+
+def _with_zip64(data: bytes, *, record_at: int | None = None) -> bytes:
+    eocd = data.rfind(b"PK\x05\x06")
+    entries, size, offset = struct.unpack_from("<HII", data, eocd + 10)
+    record = b"PK\x06\x06" + struct.pack("<QHHII", 44, 45, 45, 0, 0)
+    record += struct.pack("<QQQQ", entries, entries, size, offset)
+    where = eocd if record_at is None else record_at
+    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, where, 1)
+    return data[:eocd] + record + locator + data[eocd:]
+
+
+def test_zip64_locator_pointing_elsewhere_is_refused(tmp_path: Path) -> None:
+    good = _with_zip64(_checkpoint())
+    (tmp_path / "ok.pt").write_bytes(good)
+    assert "risks" not in one(tmp_path / "ok.pt").attributes  # a well-formed zip64 passes
+    # zipfile reads the record just before the locator; miniz the one the locator names.
+    detail = _ambiguity(tmp_path, _with_zip64(_checkpoint(), record_at=0))
+    assert "zip64 locator points at byte 0" in detail
+
+
+def test_pickles_after_64_other_pickle_members_are_scanned(tmp_path: Path) -> None:
+    members = [(f"archive/a{i:03}.pkl", _BENIGN_P2) for i in range(70)]
+    members.append(("archive/data.pkl", _EVIL_P2))
+    (tmp_path / "model.pt").write_bytes(_zip_bytes(members))
+    ev = one(tmp_path / "model.pt")
+    assert kinds(ev) == {"unsafe-pickle"}
+    assert any(
+        "archive/data.pkl: imports posix.system" in r["detail"] for r in ev.attributes["risks"]
+    )
+
+
+def test_a_pickle_member_named_in_another_case_is_scanned(tmp_path: Path) -> None:
+    # miniz (torch.load) finds archive/data.pkl whatever the case it is stored in.
+    (tmp_path / "model.pt").write_bytes(_zip_bytes([("archive/DATA.PKL", _EVIL_P2)]))
+    ev = one(tmp_path / "model.pt")
+    assert ev.attributes["file"]["format"] == "pytorch" and "unsafe-pickle" in kinds(ev)
+
+
+def test_local_header_name_differing_from_the_directory_is_refused(tmp_path: Path) -> None:
+    data = bytearray(_checkpoint(_EVIL_P2))
+    assert data[30:46] == b"archive/data.pkl"
+    data[30:46] = b"archive/data.pkz"  # the local header only
+    assert "in its local header" in _ambiguity(tmp_path, bytes(data))
+
+
+def test_a_fake_end_record_in_the_last_bytes_is_refused(tmp_path: Path) -> None:
+    data = _checkpoint() + b"PK\x05\x06" + b"\0" * 10
+    assert "too short to be one" in _ambiguity(tmp_path, data)
+    data = _checkpoint() + b"trailing bytes the comment does not cover"
+    assert "follow the end record" in _ambiguity(tmp_path, data)
+
+
+@pytest.mark.parametrize("second", ["archive/data.pkl", "archive/Data.pkl"])
+def test_duplicate_member_names_are_refused(tmp_path: Path, second: str) -> None:
+    members = [("archive/data.pkl", _BENIGN_P2), (second, _EVIL_P2)]
+    with pytest.warns(UserWarning) if second == "archive/data.pkl" else nullcontext():
+        data = _zip_bytes(members)
+    assert "two members named" in _ambiguity(tmp_path, data)
+
+
+def test_release_and_cfius_strict_deny_an_ambiguous_archive(tmp_path: Path) -> None:
+    (tmp_path / "model.pt").write_bytes(b"PK\x03\x04" + b"\0" * 60 + _checkpoint(_EVIL_P2))
+    for pack in ("release", "cfius-strict"):
+        result = CliRunner().invoke(
+            main,
+            ["check", str(tmp_path), "--policy", pack, "--format", "json", "--now", "2026-11-26"],
+        )
+        assert result.exit_code == 1, result.output
+        decision = json.loads(result.stdout)
+        denied = [f for f in decision["findings"] if f["rule"] == "integrity.uninspectable"]
+        assert (
+            denied and denied[0]["level"] == "deny" and "ambiguous-archive" in denied[0]["message"]
+        )
+
+
+# --- legacy Keras HDF5: the model_config attribute ---------------------------------------------
+
+_LAMBDA_CONFIG = json.dumps(
+    {
+        "class_name": "Sequential",
+        "config": {
+            "name": "tiny",
+            "layers": [
+                {"class_name": "Dense", "config": {"units": 4}},
+                {"class_name": "Lambda", "config": {"function": ["4wEAAA==", None, None]}},
+            ],
+        },
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "libver"),
+    [
+        (_LAMBDA_CONFIG, "earliest"),  # a variable-length string, in the global heap
+        (_LAMBDA_CONFIG.encode(), "earliest"),  # bytes, as Keras 2 writes it
+        (np.bytes_(_LAMBDA_CONFIG.encode()), "earliest"),  # a fixed-length string
+        (_LAMBDA_CONFIG, "latest"),  # newer object headers and attribute messages
+    ],
+)
+def test_lambda_layer_in_a_keras_h5_model_config_is_denied(
+    tmp_path: Path, value: object, libver: str
+) -> None:
+    import h5py
+
+    path = tmp_path / "model.h5"
+    with h5py.File(path, "w", libver=libver) as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = value
+        f.create_dataset("model_weights/dense/kernel", data=np.zeros((4, 4), dtype=np.float32))
+    ev = one(path)
+    assert ev.attributes["file"]["format"] == "keras-h5"
+    [risk] = ev.attributes["risks"]
+    assert risk["kind"] == "unsafe-code" and "Lambda" in risk["detail"]
+
+
+def test_keras_h5_without_lambda_and_an_unreadable_config(tmp_path: Path) -> None:
+    wf.keras_h5(tmp_path / "plain.h5")
+    assert "risks" not in one(tmp_path / "plain.h5").attributes
+    # The config's heap reference broken: what Keras would build from it was not judged.
+    data = bytearray((tmp_path / "plain.h5").read_bytes())
+    gcol = data.find(b"GCOL")
+    data[gcol : gcol + 4] = b"XXXX"
+    (tmp_path / "broken.h5").write_bytes(bytes(data))
+    assert kinds(one(tmp_path / "broken.h5")) == {"malformed-header"}
+
+
+def test_a_bin_file_that_only_starts_like_a_pickle_is_not_a_model(tmp_path: Path) -> None:
+    # ONNX external data (raw floats) whose first bytes happen to be opcodes: STOP at once,
+    # or NONE then STOP then more data, is no pickle a loader would be handed.
+    (tmp_path / "a.bin").write_bytes(b"." + bytes(range(256)) * 4)
+    (tmp_path / "b.bin").write_bytes(b"N." + b"\x00\x00\x80\x3f" * 256)
+    evidence, tree = found(tmp_path)
+    assert evidence == {} and tree.skipped == []
+
+
+@pytest.mark.parametrize("chunk", [5, 13, 64, 1000])
+def test_keras_h5_model_config_is_found_across_search_chunks(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import h5py
+
+    from gate.discover.headers import simple
+
+    monkeypatch.setattr(simple, "_SEARCH_CHUNK", chunk)
+    path = tmp_path / "model.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["model_config"] = _LAMBDA_CONFIG
+    assert kinds(one(path)) == {"unsafe-code"}

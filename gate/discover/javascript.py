@@ -88,10 +88,15 @@ def needles() -> tuple[bytes, ...]:
 
 
 @cache
-def _strong() -> ahocorasick_rs.BytesAhoCorasick:
+def _strong_words() -> tuple[bytes, ...]:
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
+    return tuple(sorted(w.encode() for w in words if len(w) >= 4))
+
+
+@cache
+def _strong() -> ahocorasick_rs.BytesAhoCorasick:
     return ahocorasick_rs.BytesAhoCorasick(
-        sorted(w.encode() for w in words if len(w) >= 4),
+        list(_strong_words()),
         matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
     )
 
@@ -114,11 +119,16 @@ def _query(suffix: str) -> tree_sitter.Query:
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's JavaScript and TypeScript files."""
     reads = refs.readable(tree, ctx.include_tests)
-    files = [
-        f
-        for f in tree.files
-        if f.suffix in SUFFIXES and not f.name.endswith((".min.js", ".d.ts")) and reads(f.rel)
-    ]
+    sources = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
+    files = [f for f in sources if not f.name.endswith((".min.js", ".d.ts"))]
+    # Minified bundles are not parsed; one that names an SDK or model is recorded as unread.
+    minified = [f for f in sources if f.name.endswith(".min.js")]
+    scanning.note_unread(
+        tree,
+        minified,
+        _strong_words(),
+        "minified JavaScript (.min.js) naming an AI SDK: not parsed",
+    )
     ctx.observer.stage("javascript code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()

@@ -33,6 +33,11 @@ MAX_MEMO_ENTRIES: Final = 1_000_000
 """Memoised strings kept; past this a fetched memo entry is unknown (and so is its import)."""
 MAX_LINE: Final = 1 << 16
 """Longest newline-terminated argument (protocol 0 opcodes)."""
+TORCH_MAGIC: Final = 0x1950A86A20F9469CFC6C
+"""The number a legacy ``torch.save`` file pickles first; five pickles follow from there."""
+TORCH_LEGACY_PICKLES: Final = 5
+"""Pickles ``torch.load`` reads from a legacy file: magic, protocol, system info, the
+object, the storage keys (then raw storage bytes, which are no pickle)."""
 MAX_LISTED: Final = 10
 """Unknown imports named in one risk; the rest are counted (all are in ``names()``)."""
 _CHUNK: Final = 1 << 20
@@ -50,7 +55,51 @@ class _Unknown:
 _OBJ: Final = _Unknown("object")
 _LONG_STR: Final = _Unknown("long string")
 _MARK: Final = _Unknown("mark")
-_Item = str | _Unknown
+_WRAPPER_CLASS: Final = _Unknown("joblib NumpyArrayWrapper class")
+_DTYPE_CLASS: Final = _Unknown("numpy dtype class")
+
+
+class _Tuple:
+    """A tuple of modelled values (joblib's array shapes, a dtype's arguments)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[_Item]) -> None:
+        self.items = items
+
+
+class _Dict:
+    """A dict with string keys, mutated in place like the unpickler's (an object's state)."""
+
+    __slots__ = ("items", "overflow")
+
+    def __init__(self) -> None:
+        self.items: dict[str, _Item] = {}
+        self.overflow = False
+
+
+class _Wrapper:
+    """A joblib ``NumpyArrayWrapper`` instance: its BUILD is followed by raw array bytes."""
+
+    __slots__ = ()
+
+
+class _Dtype:
+    """A numpy dtype built by the stream: its type string, then what BUILD sets."""
+
+    __slots__ = ("descr", "elsize", "structured")
+
+    def __init__(self, descr: _Item) -> None:
+        self.descr = descr
+        self.elsize = -1
+        self.structured = False
+
+
+_Item = str | int | _Unknown | _Tuple | _Dict | _Wrapper | _Dtype
+MAX_MODELLED: Final = 64
+"""Items kept in a modelled tuple or dict (array states have six)."""
+MAX_NESTED: Final = 16
+"""Nested pickles (joblib object arrays) read inside one another."""
 
 
 class _StopError(Exception):
@@ -98,6 +147,13 @@ def _build_table() -> dict[int, _OpInfo]:
 
 
 _OPS: Final = _build_table()
+
+
+def opcode_bytes() -> list[int]:
+    """Every byte that is a pickle opcode (a stream's first byte is one of them)."""
+    return sorted(_OPS)
+
+
 _JOBLIB_ARRAY: Final = ("joblib.numpy_pickle", "NumpyArrayWrapper")
 _STRING_OPS: Final = frozenset(
     {
@@ -215,6 +271,8 @@ class PickleScan:
     """Complete pickles read (legacy PyTorch files hold several in a row)."""
     opcodes: int = 0
     trailing_data: bool = False
+    torch_legacy: bool = False
+    """The first pickle is legacy ``torch.save``'s magic number."""
     joblib_arrays: bool = False
     """The scan stopped at raw NumPy data that joblib writes between opcodes."""
     problem: tuple[str, str] | None = None
@@ -332,17 +390,23 @@ class _Source:
         self.p += n
         return data
 
-    def readline(self, what: str) -> bytes:
+    def readline(self, what: str) -> bytes | None:
+        """The next newline-terminated argument, or None when it is longer than MAX_LINE.
+
+        The unpickler reads lines of any length, so a long one is stepped over to its
+        newline (never kept), and the scan goes on where the loader would.
+        """
+        long_line = False
         while True:
             idx = self.buf.find(b"\n", self.p)
             if idx >= 0:
                 line = self.buf[self.p : idx]
                 self.p = idx + 1
-                return line
+                return None if long_line else line
             if len(self.buf) - self.p > MAX_LINE:
-                raise _StopError(
-                    "malformed-header", f"{what} at byte {self.pos} is not a short line"
-                )
+                long_line = True
+                self.consumed += len(self.buf)
+                self.buf, self.p = b"", 0
             if not self._fill(len(self.buf) - self.p + 1):
                 raise _StopError("truncated-file", f"{what} at byte {self.pos} runs past the end")
 
@@ -396,6 +460,10 @@ class _Scanner:
         """Memo indexes in use: MEMOIZE stores at their count, as the unpickler does."""
         self.memo_lost = False
         self.underflow = False
+        self.depth = 0
+        self.escaped = False
+        """The joblib wrapper class reached an opcode not modelled: a BUILD on an unknown
+        object may then be a wrapper's, followed by array bytes the scan cannot place."""
 
     def _pop(self) -> _Item:
         if self.stack:
@@ -430,7 +498,10 @@ class _Scanner:
         self.slots.add(idx)
         top = self.stack[-1] if self.stack else _OBJ
         if not isinstance(top, str):
-            self.memo.pop(idx, None)
+            if top is _OBJ or top is _MARK or top is _LONG_STR:
+                self.memo.pop(idx, None)
+            else:
+                self.memo[idx] = top  # a modelled value (joblib wrappers, dtypes, shapes)
             return
         if self.memo_text + len(top) > MAX_MEMO_TEXT:
             self.memo.pop(idx, None)
@@ -449,6 +520,8 @@ class _Scanner:
         src = self.src
         if arg == "stringnl":
             line = src.readline("STRING")
+            if line is None:
+                return _LONG_STR
             if len(line) >= 2 and line[:1] == line[-1:] and line[:1] in (b"'", b'"'):
                 try:
                     return self._text(codecs.escape_decode(line[1:-1])[0], "ascii")
@@ -456,7 +529,8 @@ class _Scanner:
                     return _OBJ
             raise _StopError("malformed-header", f"STRING at byte {src.pos} is not quoted")
         if arg == "unicodestringnl":
-            return self._text(src.readline("UNICODE"), "raw-unicode-escape")
+            line = src.readline("UNICODE")
+            return _LONG_STR if line is None else self._text(line, "raw-unicode-escape")
         width = {"string1": 1, "unicodestring1": 1, "string4": 4, "unicodestring4": 4}.get(arg, 8)
         raw = src.read(width, arg)
         n = _int(raw) if arg == "string4" else _uint(raw)
@@ -477,14 +551,19 @@ class _Scanner:
             return _int(raw) if arg == "int4" else _uint(raw)
         if arg in ("decimalnl_short", "decimalnl_long", "floatnl", "stringnl_noescape"):
             line = src.readline(arg)
-            if arg == "decimalnl_short":
-                text = line.strip()
-                if text in (b"00", b"01"):
-                    return int(text)
+            if line is None or arg in ("floatnl", "stringnl_noescape"):
+                return None
+            # The unpickler reads INT in base 0 (``I0x10``) and memo indexes in base 10;
+            # a value that parses neither way is not needed to follow the stream, so the
+            # scan never stops where a loader would go on.
+            text = line.strip().rstrip(b"L")
+            if len(text) > 40:
+                return None
+            for base in (10, 0):
                 try:
-                    return int(text) if len(text) <= 20 else None
-                except ValueError as exc:
-                    raise _StopError("malformed-header", f"bad integer at byte {src.pos}") from exc
+                    return int(text, base)
+                except ValueError:
+                    continue
             return None
         widths = {"long1": 1, "bytes1": 1, "long4": 4, "bytes4": 4}
         width = widths.get(arg, 8)  # bytes8, bytearray8
@@ -492,16 +571,182 @@ class _Scanner:
         n = _int(raw) if arg == "long4" else _uint(raw)
         if n < 0:
             raise _StopError("malformed-header", f"negative length at byte {src.pos}")
+        if arg.startswith("long") and n <= 16:
+            return _int(src.read(n, arg))  # small enough to be the legacy torch magic
         src.skip(n, arg)
         return None
 
-    def _import(self, module: _Item, name: _Item) -> None:
+    def _import(self, module: _Item, name: _Item) -> _Item:
+        """Record an import; the value it pushes (the classes joblib arrays need, else an
+        unknown object)."""
         if isinstance(module, str) and isinstance(name, str):
             self.result.globals.add((module, name))
-        else:
-            self.result.computed_imports += 1
+            if name == "NumpyArrayWrapper" and module.endswith("numpy_pickle"):
+                return _WRAPPER_CLASS
+            if (module, name) in (("numpy", "dtype"), ("numpy.core.multiarray", "dtype")):
+                return _DTYPE_CLASS
+            return _OBJ
+        self.result.computed_imports += 1
+        return _OBJ
 
-    def run_one(self) -> None:
+    def _pop_items(self) -> list[_Item]:
+        """Pop to the mark; the items above it, bottom first."""
+        items: list[_Item] = []
+        if not self.marks:
+            self.underflow = True
+            items.extend(self.stack)
+            self.stack.clear()
+            return items
+        while self.stack:
+            item = self.stack.pop()
+            if item is _MARK:
+                self.marks -= 1
+                break
+            items.append(item)
+        items.reverse()
+        return items
+
+    def _note_escape(self, items: list[_Item]) -> None:
+        for item in items:
+            if item is _WRAPPER_CLASS or isinstance(item, _Wrapper):
+                self.escaped = True
+            elif isinstance(item, _Tuple):
+                self._note_escape(item.items)
+            elif isinstance(item, _Dict):
+                self._note_escape(list(item.items.values()))
+
+    def _instance(self, cls: _Item, args: list[_Item]) -> _Item:
+        """What calling or instantiating ``cls`` with ``args`` pushes."""
+        if cls is _WRAPPER_CLASS:
+            return _Wrapper()
+        if cls is _DTYPE_CLASS and args:
+            return _Dtype(args[0])  # numpy.dtype('f8', False, True)
+        # copyreg._reconstructor(cls, base, state), copyreg.__newobj__(cls, ...), or the
+        # class passed on in any other way: an instance of it may come out.
+        self._note_escape(args)
+        return _OBJ
+
+    def _modelled(self, name: str, info: _OpInfo, at: int) -> None:
+        """Opcodes modelled for joblib's array layout (tuples, dicts, objects, BUILD)."""
+        if name == "EMPTY_TUPLE":
+            self._push(_Tuple([]))
+        elif name in ("TUPLE1", "TUPLE2", "TUPLE3"):
+            n = int(name[-1])
+            items = [self._pop() for _ in range(n)]
+            items.reverse()
+            self._push(_Tuple(items))
+        elif name == "TUPLE":
+            self._push(_Tuple(self._pop_items()[:MAX_MODELLED]))
+        elif name == "EMPTY_DICT":
+            self._push(_Dict())
+        elif name == "DICT":
+            d = _Dict()
+            self._set_items(d, self._pop_items())
+            self._push(d)
+        elif name in ("SETITEM", "SETITEMS"):
+            pairs = self._pop_items() if name == "SETITEMS" else []
+            if name == "SETITEM":
+                value = self._pop()
+                key = self._pop()
+                pairs = [key, value]
+            target = self.stack[-1] if self.stack else _OBJ
+            if isinstance(target, _Dict):
+                self._set_items(target, pairs)
+            else:
+                self._note_escape(pairs)
+        elif name in ("REDUCE", "NEWOBJ"):
+            args = self._pop()
+            cls = self._pop()
+            self._push(self._instance(cls, args.items if isinstance(args, _Tuple) else [args]))
+        elif name == "NEWOBJ_EX":
+            kwargs = self._pop()
+            args = self._pop()
+            cls = self._pop()
+            self._note_escape([kwargs])
+            self._push(self._instance(cls, args.items if isinstance(args, _Tuple) else [args]))
+        elif name == "OBJ":
+            items = self._pop_items()
+            self._push(self._instance(items[0], items[1:]) if items else _OBJ)
+        elif name == "BUILD":
+            state = self._pop()
+            target = self.stack[-1] if self.stack else _OBJ
+            if isinstance(target, _Wrapper):
+                self.stack[-1] = _OBJ
+                self._array(state, at)
+            elif isinstance(target, _Dtype):
+                self._dtype_state(target, state)
+            elif target is _OBJ and self.escaped:
+                raise _StopError(
+                    "malformed-header",
+                    f"BUILD at byte {at} may be a joblib array's whose class was passed"
+                    " through opcodes the scan does not model: where its data ends is unknown",
+                )
+            else:
+                self._note_escape([state])
+
+    def _set_items(self, d: _Dict, pairs: list[_Item]) -> None:
+        for i in range(0, len(pairs) - 1, 2):
+            key, value = pairs[i], pairs[i + 1]
+            if isinstance(key, str) and (len(d.items) < MAX_MODELLED or key in d.items):
+                d.items[key] = value
+            else:
+                d.overflow = True
+                self._note_escape([value])
+        if len(pairs) % 2:
+            self.underflow = True
+
+    @staticmethod
+    def _dtype_state(dtype: _Dtype, state: _Item) -> None:
+        # numpy's dtype state: (version, byteorder, subarray, names, fields, elsize,
+        # alignment, flags); a structured dtype's fields are not modelled.
+        items = state.items if isinstance(state, _Tuple) else []
+        if len(items) >= 8:
+            names, elsize = items[3], items[5]
+            dtype.structured = names is not _OBJ or items[2] is not _OBJ
+            if isinstance(elsize, int):
+                dtype.elsize = elsize
+        else:
+            dtype.structured = True
+
+    def _array(self, state: _Item, at: int) -> None:
+        """Step over the array joblib writes after a wrapper's BUILD, as joblib reads it."""
+        if isinstance(state, _Tuple) and len(state.items) == 2:
+            state = state.items[0]  # (instance dict, slot state)
+        fields = state.items if isinstance(state, _Dict) and not state.overflow else {}
+        shape, dtype = fields.get("shape"), fields.get("dtype")
+        alignment = fields.get("numpy_array_alignment_bytes")
+        dims = shape.items if isinstance(shape, _Tuple) else None
+        size = _dtype_size(dtype)
+        if (
+            dims is None
+            or not all(isinstance(d, int) and d >= 0 for d in dims)
+            or size is None
+            or (alignment is not None and not isinstance(alignment, int) and alignment is not _OBJ)
+        ):
+            raise _StopError(
+                "malformed-header",
+                f"joblib array at byte {at} whose shape or dtype the scan cannot read: where"
+                " its data ends (and the pickle resumes) is unknown",
+            )
+        if size == 0:
+            # Python objects: a pickle of its own, read by a fresh unpickler.
+            if self.depth >= MAX_NESTED:
+                raise _StopError("oversized-header", f"more than {MAX_NESTED} nested pickles")
+            inner = _Scanner(self.src, self.result)
+            inner.depth = self.depth + 1
+            inner.run_one(count=False)
+            self.underflow = self.underflow or inner.underflow
+            return
+        count = 1
+        for d in dims:
+            count *= d if isinstance(d, int) else 0
+        if "numpy_array_alignment_bytes" in fields:
+            padding = self.src.read(1, "joblib padding length")[0]
+            self.src.skip(padding, "joblib padding")
+        self.src.skip(count * size, "joblib array data")
+        self.result.joblib_arrays = True
+
+    def run_one(self, count: bool = True) -> None:
         """Read one pickle up to and including its STOP."""
         src, result = self.src, self.result
         self.stack.clear()
@@ -531,7 +776,8 @@ class _Scanner:
                 continue
             if name == "STOP":
                 self._pop()
-                result.pickles += 1
+                if count:
+                    result.pickles += 1
                 return
             if name == "PROTO":
                 proto = _uint(src.read(1, "PROTO"))
@@ -543,18 +789,27 @@ class _Scanner:
             if name in ("GLOBAL", "INST"):
                 module = src.readline(name)
                 attr = src.readline(name)
-                self._import(self._text(module, "utf-8"), self._text(attr, "utf-8"))
+                cls = self._import(
+                    _LONG_STR if module is None else self._text(module, "utf-8"),
+                    _LONG_STR if attr is None else self._text(attr, "utf-8"),
+                )
                 if name == "INST":
-                    self._pop_to_mark()
-                self._push(_OBJ)
+                    args = self._pop_items()
+                    self._push(self._instance(cls, args))
+                else:
+                    self._push(cls)
                 continue
             if name == "STACK_GLOBAL":
                 attr_item = self._pop()
                 module_item = self._pop()
-                self._import(module_item, attr_item)
-                self._push(_OBJ)
+                self._push(self._import(module_item, attr_item))
+                continue
+            if name in _MODELLED_OPS:
+                self._modelled(name, info, at)
                 continue
             value = self._skip_arg(info.arg) if info.arg is not None else None
+            if value == TORCH_MAGIC and name in ("LONG", "LONG1", "LONG4"):
+                result.torch_legacy = True
             if name in ("GET", "BINGET", "LONG_BINGET"):
                 if self.memo_lost or value is None:
                     self._push(_OBJ)
@@ -573,16 +828,67 @@ class _Scanner:
             elif name in ("EXT1", "EXT2", "EXT4"):
                 result.extensions.add(value or 0)
                 self._push(_OBJ)
+            elif name in ("INT", "BININT", "BININT1", "BININT2", "LONG", "LONG1", "LONG4"):
+                self._push(value if isinstance(value, int) else _OBJ)
+            elif name in ("POP", "POP_MARK"):
+                self._pop_items() if name == "POP_MARK" else self._pop()  # dropped, not used
             else:
                 if info.to_mark:
-                    self._pop_to_mark()
+                    self._note_escape(self._pop_items())
                     for _ in range(info.below_mark):
-                        self._pop()
+                        self._note_escape([self._pop()])
                 else:
-                    for _ in range(info.pops):
-                        self._pop()
+                    self._note_escape([self._pop() for _ in range(info.pops)])
                 for _ in range(info.pushes):
                     self._push(_OBJ)
+
+
+_MODELLED_OPS: Final = frozenset(
+    "EMPTY_TUPLE TUPLE1 TUPLE2 TUPLE3 TUPLE EMPTY_DICT DICT SETITEM SETITEMS REDUCE NEWOBJ"
+    " NEWOBJ_EX OBJ BUILD".split()
+)
+_TYPESTR: Final = re.compile(r"[<>|=]?([?bBhHiIlLqQpPeEfdgFDGSUVaOmMc])(\d*)(?:\[\w+\])?\Z")
+_DEFAULT_SIZES: Final = {
+    "?": 1,
+    "b": 1,
+    "B": 1,
+    "h": 2,
+    "H": 2,
+    "i": 4,
+    "I": 4,
+    "l": 8,
+    "L": 8,
+    "q": 8,
+    "Q": 8,
+    "p": 8,
+    "P": 8,
+    "e": 2,
+    "f": 4,
+    "d": 8,
+    "g": 16,
+    "F": 8,
+    "D": 16,
+    "G": 32,
+    "m": 8,
+    "M": 8,
+}
+
+
+def _dtype_size(dtype: _Item | None) -> int | None:
+    """Bytes per element of a modelled dtype; 0 for Python objects; None when unknown."""
+    if not isinstance(dtype, _Dtype) or dtype.structured or not isinstance(dtype.descr, str):
+        return None
+    match = _TYPESTR.match(dtype.descr)
+    if match is None:
+        return None
+    code, width = match.group(1), match.group(2)
+    if code == "O":
+        return 0
+    if dtype.elsize > 0:
+        return dtype.elsize
+    if width:
+        return int(width) * (4 if code == "U" else 1)
+    return _DEFAULT_SIZES.get(code)
 
 
 def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
@@ -603,6 +909,7 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
             # A later pickle is read into its own record: it may be raw data that happens to
             # start like a pickle, whose "imports" are noise.
             part = result if first else PickleScan(opcodes=result.opcodes)
+            legacy_part = result.torch_legacy and result.pickles < TORCH_LEGACY_PICKLES
             scanner.result = part
             scanner.underflow = False
             try:
@@ -620,6 +927,16 @@ def scan_stream(fh: BinaryIO, size: int | None = None) -> PickleScan:
                             " array were not read",
                         )
                         result.joblib_arrays = True
+                elif legacy_part:
+                    # torch.load reads five pickles from a legacy file: one of them that
+                    # does not parse here is one whose imports were not judged.
+                    _merge(result, part, complete=False)
+                    result.problem = (
+                        "malformed-header",
+                        f"legacy torch.save pickle {result.pickles + 1} of"
+                        f" {TORCH_LEGACY_PICKLES} cannot be read ({stop.detail}): torch.load"
+                        " reads it, so what it imports was not judged",
+                    )
                 else:
                     # The data after the last pickle. A loader that reads it as one runs
                     # the imports it meets before the damage, so real names still count.

@@ -143,12 +143,44 @@ def _analyse_many(
     return found, skipped
 
 
-def _head(abspath: str) -> bytes:
+MAX_SEARCH_BYTES = 1 << 30
+"""Bytes of an unparsed file searched for needles (past this it is recorded unsearched)."""
+
+
+def contains(abspath: str, automaton: ahocorasick_rs.BytesAhoCorasick, overlap: int) -> bool:
+    """True when the file holds a needle anywhere (read in chunks, never whole), or is too
+    large or unreadable to tell: an unread file that may name a model is recorded."""
     try:
         with open(abspath, "rb") as fh:
-            return fh.read(MAX_SOURCE_BYTES)
+            tail = b""
+            read = 0
+            while chunk := fh.read(_SEARCH_CHUNK):
+                read += len(chunk)
+                if automaton.find_matches_as_indexes(tail + chunk):
+                    return True
+                if read > MAX_SEARCH_BYTES:
+                    return True
+                tail = chunk[-overlap:] if overlap else b""
     except OSError:
-        return b""
+        return True
+    return False
+
+
+_SEARCH_CHUNK = 4 << 20
+
+
+def note_unread(
+    tree: Tree, files: Sequence[TreeFile], needles: Sequence[bytes], reason: str
+) -> None:
+    """Record the files a source does not parse (minified bundles) that hold a needle: what
+    they name was not read, and the policy's ``scan.incomplete`` judges that."""
+    if not needles:
+        return
+    automaton = _automaton(tuple(needles))
+    overlap = max(len(n) for n in needles) - 1
+    for tf in files:
+        if contains(str(tf.abspath), automaton, overlap):
+            tree.skip(tf.rel, reason)
 
 
 def workers() -> int:
@@ -206,6 +238,7 @@ def scan(
     """
     obs = observer or NullObserver()
     automaton = _automaton(tuple(needles)) if needles else None
+    overlap = max((len(n) for n in needles), default=1) - 1
     use_pool = parallel if parallel is not None else workers() > 1
     pending: list[tuple[str, bytes]] = []
     pending_bytes = 0
@@ -219,7 +252,9 @@ def scan(
             tree.skip(tf.rel, f"cannot read: {exc.strerror}")
             continue
         if data is None:
-            if automaton is None or automaton.find_matches_as_indexes(_head(str(tf.abspath))):
+            # Past the parse bound, the whole file is still searched: a model named after
+            # its first megabytes is recorded as not read, never passed over.
+            if automaton is None or contains(str(tf.abspath), automaton, overlap):
                 tree.skip(tf.rel, f"larger than {limit} bytes: not parsed")
             continue
         if automaton is not None and not automaton.find_matches_as_indexes(data):

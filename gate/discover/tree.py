@@ -66,6 +66,11 @@ WEIGHT_SUFFIXES = frozenset(
 )
 
 _HEAD_BYTES = 64
+MAX_HIDDEN_ENTRIES = 200_000
+"""Entries of excluded or ignored folders searched for weight files, per walk."""
+EXCLUDED_WEIGHT = "weight file in a folder excluded by default"
+"""How a skip of an untracked weight file in a tool folder starts (``scan.incomplete``
+judges it; every other skip starting with "weight file" is ``integrity.uninspectable``)."""
 MAX_IGNORE_FILE = 4 << 20
 """Bytes of one ignore file (real ones hold at most a few thousand lines)."""
 
@@ -316,6 +321,8 @@ class _Walker:
         )
         self.notes: list[str] = []
         self.tracked: _Tracked | None = None
+        self.hidden_budget = MAX_HIDDEN_ENTRIES
+        self.hidden_capped = False
 
     def run(self) -> Tree:
         root_stat = self.root.stat()
@@ -332,6 +339,11 @@ class _Walker:
         return Tree(self.root, self.files, self.skipped, self.notes)
 
     def _ignored(self, rel: str, is_dir: bool, specs: list[_Spec], tracked: bool = False) -> bool:
+        return self._ignored_by(rel, is_dir, specs, tracked) is not None
+
+    def _ignored_by(
+        self, rel: str, is_dir: bool, specs: list[_Spec], tracked: bool = False
+    ) -> _Spec | None:
         # The deepest ignore file with an opinion wins, as in git; .gitignore files have
         # none on what git tracks.
         for spec in reversed(specs):
@@ -340,8 +352,50 @@ class _Walker:
             sub = rel[len(spec.base) + 1 :] if spec.base else rel
             result = spec.spec.check_file(sub + "/" if is_dir else sub)
             if result.include is not None:
-                return bool(result.include)
-        return False
+                return spec if result.include else None
+        return None
+
+    def _hidden_weights(self, path: str, rel: str, reason: str, depth: int) -> None:
+        """Record the weight files under a folder the walk does not read (a tool folder, or
+        one an ignore file hides): weight files are never skipped without a record."""
+        if depth > self.opts.max_depth or self.hidden_budget <= 0:
+            if self.hidden_budget <= 0 and not self.hidden_capped:
+                self.hidden_capped = True
+                self.skipped.append(
+                    Skipped(rel, f"not searched for weight files past {MAX_HIDDEN_ENTRIES} entries")
+                )
+            return
+        try:
+            with os.scandir(path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            self.hidden_budget -= 1
+            child = f"{rel}/{entry.name}"
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in (".git", ".hg", ".svn"):
+                        self._hidden_weights(entry.path, child, reason, depth + 1)
+                elif os.path.splitext(entry.name)[1].lower() in WEIGHT_SUFFIXES and entry.is_file():
+                    self.skipped.append(Skipped(child, reason))
+            except OSError:
+                continue
+
+    def _tracked_hidden_weights(self, rel: str, reason: str) -> None:
+        """Record the weight files git tracks under a folder the walk does not read."""
+        assert self.tracked is not None
+        prefix = rel + "/"
+        for path in sorted(self.tracked.files):
+            if path.startswith(prefix) and os.path.splitext(path)[1].lower() in WEIGHT_SUFFIXES:
+                self.skipped.append(Skipped(path, reason))
+
+    def _record_hidden(self, entry: os.DirEntry[str], rel: str, is_dir: bool, why: str) -> None:
+        reason = f"weight file {why}, not read"
+        if is_dir:
+            self._hidden_weights(entry.path, rel, reason, 0)
+        elif os.path.splitext(entry.name)[1].lower() in WEIGHT_SUFFIXES:
+            self.skipped.append(Skipped(rel, reason))
 
     def _load_specs(self, dir_path: Path, rel: str, names: set[str]) -> list[_Spec]:
         found: list[_Spec] = []
@@ -434,6 +488,15 @@ class _Walker:
                 self.skipped.append(Skipped(child_rel, "cannot stat"))
                 continue
             if is_dir and self.opts.default_excludes and entry.name in DEFAULT_SKIP_DIRS:
+                where = f"({entry.name}/); --no-default-excludes reads it"
+                if tracked is not None:
+                    # What git tracks there ships with the release.
+                    self._tracked_hidden_weights(
+                        child_rel,
+                        f"weight file git tracks, in a folder excluded by default {where}",
+                    )
+                elif entry.name not in (".git", ".hg", ".svn") and not is_link:
+                    self._hidden_weights(entry.path, child_rel, f"{EXCLUDED_WEIGHT} {where}", 0)
                 continue
             held = tracked is not None and (
                 child_rel in tracked.folders if is_dir else child_rel in tracked.files
@@ -444,7 +507,16 @@ class _Walker:
                     continue
                 # An ignored folder is entered for its tracked files only, as git sees it.
                 child_pruned = is_dir and (pruned or self._ignored(child_rel, True, local_specs))
-            elif pruned or self._ignored(child_rel, is_dir, local_specs):
+            elif pruned:
+                continue
+            elif (spec := self._ignored_by(child_rel, is_dir, local_specs)) is not None:
+                if tracked is None and (spec.git or spec.base) and not is_link:
+                    # Outside git, an ignore file anywhere in the tree decides what is read:
+                    # the weight files it hides are recorded (the root .aigateignore and
+                    # --exclude are the user's own choice).
+                    name = GIT_IGNORE if spec.git else ".aigateignore"
+                    where = f"{spec.base}/{name}" if spec.base else name
+                    self._record_hidden(entry, child_rel, is_dir, f"hidden by {where} outside git")
                 continue
             if is_link:
                 problem = self._link_problem(Path(entry.path))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gate import identity
-from gate.discover import hashing
+from gate.discover import hashing, pickles
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import Header, read_header
 from gate.discover.headers.pickled import compression
@@ -34,6 +34,14 @@ _MODEL_ONLY_SUFFIXES = frozenset(
     " .mlmodel .llamafile".split()
 )
 
+
+# Extensions torch.load and pickle.load are handed whatever the first opcode: a pickle there
+# need not start with PROTO (protocols 0 and 1 have none; ``N0`` pushes and pops a None).
+_TRIAL_PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt"})
+_PICKLE_OPCODES = frozenset(pickles.opcode_bytes())
+
+_UNREAD = "weight file cannot be read"
+"""Every skip of a weight file starts "weight file" (integrity.uninspectable judges it)."""
 
 _PARSE_KINDS = frozenset({"malformed-header", "truncated-file", "oversized-header"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -67,10 +75,32 @@ def _candidate(tf: TreeFile) -> str | None:
         return "pickle"
     if tf.suffix in (".pt", ".pth", ".ckpt") and compression(head):
         return "pickle"
+    if tf.suffix in _TRIAL_PICKLE_SUFFIXES and head[:1] and head[0] in _PICKLE_OPCODES:
+        return "trial-pickle"
     return "unknown" if tf.suffix in _MODEL_ONLY_SUFFIXES else None
 
 
+def _is_pickle(header: Header) -> bool:
+    """A trial scan found a pickle: imports on the way, an opcode budget spent (a loader
+    reads on), or one pickle read cleanly to its STOP (random data stops, or ends in bytes
+    that are no pickle)."""
+    meta = header.metadata
+    kinds = {r["kind"] for r in header.risks}
+    if meta.get("pickle_globals") or kinds & {"unsafe-pickle", "oversized-header"}:
+        return True
+    return bool(meta.get("pickles")) and not meta.get("trailing_data") and not kinds
+
+
 def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
+    if fmt == "trial-pickle":
+        # Opcodes, not only a PROTO header, say a pickle: scan it, and call it one only
+        # when the scan finds one (a .bin of other data is no model).
+        header = _read(tree, tf, "pickle")
+        if header is None or _is_pickle(header):
+            return header
+        fmt = "unknown" if tf.suffix in _MODEL_ONLY_SUFFIXES else ""
+        if not fmt:
+            return None
     if fmt == "unknown":
         header = Header("unknown")
         header.risk(
@@ -81,7 +111,7 @@ def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
     try:
         found = read_header(str(tf.abspath), fmt, tf.size, tf.head())
     except OSError as exc:
-        tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
+        tree.skip(tf.rel, f"{_UNREAD}: {exc.strerror or exc}")
         return None
     if found is None:
         return None
@@ -94,7 +124,15 @@ def _read(tree: Tree, tf: TreeFile, fmt: str) -> Header | None:
     ):
         # A file with no model extension whose first bytes looked like a model format but
         # which does not parse as one is some other binary, not a broken model. (A pickle
-        # that imports something dangerous before it breaks is still reported.)
+        # that imports something dangerous before it breaks is still reported.) A file that
+        # starts like a pickle is still recorded: pickle.load and torch.load take any name.
+        if fmt == "pickle":
+            first = header.risks[0]
+            tree.skip(
+                tf.rel,
+                f"weight file (it starts like a pickle) whose scan stopped ({first['kind']}:"
+                f" {first['detail']}): what a loader would run was not judged",
+            )
         return None
     return header
 
@@ -133,7 +171,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
                 tf.head()
             except OSError as exc:
                 # A file named like a model that cannot be opened is listed, never dropped.
-                tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
+                tree.skip(tf.rel, f"{_UNREAD}: {exc.strerror or exc}")
                 continue
         fmt = _candidate(tf)
         if fmt is None or tf.rel in found:
@@ -162,7 +200,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         digest = digests.get(str(tf.abspath))
         if not isinstance(digest, hashing.FileDigest):
             reason = getattr(digest, "strerror", None) or str(digest)
-            tree.skip(rel, f"cannot read: {reason}")
+            tree.skip(rel, f"{_UNREAD}: {reason}")
             continue
         yield _evidence(tf, header, digest)
 

@@ -24,8 +24,59 @@ MAGIC: Final = b"\x93NUMPY"
 MAX_HEADER: Final = 1 << 20
 """NumPy itself refuses headers over 10,000 bytes unless told otherwise; 1 MiB is generous."""
 _TYPESTR = re.compile(r"^[<>|=]?([a-zA-Z])(\d*)$")
-_OBJECT = re.compile(r"'[<>|=]?O'")
-"""A dtype (or a field of a structured one) of Python objects."""
+_SHAPE_PREFIX = re.compile(r"^\s*(?:\(\s*[\d\s,]*\)|\d+)\s*")
+_PLAIN_CODE = re.compile(r"^[?bBhHiIlLqQpPnNeEfdgFDGSaUVmMc]\d*(?:\[\w+\])?$")
+_PLAIN_NAMES: Final = frozenset(
+    "bool bool_ bool8 int int8 int16 int32 int64 int_ intc intp uint uint8 uint16 uint32 uint64"
+    " uintc uintp float float16 float32 float64 float96 float128 float_ half single double"
+    " longdouble longfloat complex complex64 complex128 complex192 complex256 complex_ csingle"
+    " cdouble clongdouble str str_ unicode unicode_ bytes bytes_ string string_ void void0"
+    " byte ubyte short ushort long ulong longlong ulonglong datetime64 timedelta64".split()
+)
+
+
+def has_objects(descr: object) -> bool | None:
+    """Whether a ``.npy`` dtype holds Python objects (a pickle follows), or None when the
+    spelling is not understood.
+
+    NumPy builds the dtype with ``np.dtype(descr)``, which takes many spellings of an
+    object type (``'O'``, ``'|O8'``, ``'object'``, a comma list ``'i4,O'``, a sub-array
+    ``('O', (2,))``, a structured list with an object field at any depth, a dict of
+    formats); any of them makes ``np.load`` unpickle what follows the header.
+    """
+    if isinstance(descr, str):
+        verdicts = [_code_has_objects(part) for part in descr.split(",")]
+        if any(v is True for v in verdicts):
+            return True
+        return None if None in verdicts else False
+    if isinstance(descr, tuple) and len(descr) == 2:
+        return has_objects(descr[0])  # (base, shape) sub-array
+    if isinstance(descr, list):
+        fields: list[object] = []
+        for item in descr:
+            if not isinstance(item, tuple) or len(item) not in (2, 3):
+                return None
+            fields.append(item[1])
+        return _any_objects(fields)
+    if isinstance(descr, dict) and isinstance(descr.get("formats"), list | tuple):
+        return _any_objects(list(descr["formats"]))
+    return None
+
+
+def _any_objects(formats: list[object]) -> bool | None:
+    verdicts = [has_objects(f) for f in formats]
+    if any(v is True for v in verdicts):
+        return True
+    return None if None in verdicts else False
+
+
+def _code_has_objects(part: str) -> bool | None:
+    code = _SHAPE_PREFIX.sub("", part.strip(), count=1).strip().lstrip("<>|=")
+    if code[:1] in ("O", "o"):
+        return True  # 'O', 'O8', 'object', 'object_'
+    if _PLAIN_CODE.match(code) or code.split("[", 1)[0] in _PLAIN_NAMES:
+        return False
+    return None
 
 
 def _read_exact(fh: BinaryIO, n: int, what: str) -> bytes:
@@ -90,7 +141,15 @@ def _read(fh: BinaryIO, size: int | None, header: Header, meta: dict[str, Any], 
     meta["fortran_order"] = bool(doc["fortran_order"])
     elements = math.prod(shape)
     meta["parameters"] = elements
-    if _OBJECT.search(repr(descr)):
+    objects = has_objects(descr)
+    if objects is None:
+        header.risk(
+            "malformed-header",
+            f"{where + ': ' if where else ''}dtype {repr(descr)[:120]} is not one aigate"
+            " reads: numpy may take it for Python objects, so what follows the header was"
+            " scanned as a pickle",
+        )
+    if objects is not False:
         # Object arrays are stored as a pickle right after the header.
         scan = pickles.scan_stream(fh, None if size is None else size - start - length)
         meta["pickle_globals"] = scan.names()

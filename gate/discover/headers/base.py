@@ -24,6 +24,7 @@ SEVERITY: Final = {
     "unsafe-pickle": "high",
     "unsafe-external-data": "high",
     "unsafe-code": "high",
+    "ambiguous-archive": "high",
 }
 """Default severity per risk kind (a malformed header is how parser exploits arrive)."""
 
@@ -54,6 +55,13 @@ class MalformedError(HeaderError):
     """Bytes that do not follow the format."""
 
     kind = "malformed-header"
+
+
+class AmbiguousError(HeaderError):
+    """A container two readers of its format would read differently (so what aigate read
+    may not be what the loader runs): refused, never guessed."""
+
+    kind = "ambiguous-archive"
 
 
 @dataclass(slots=True)

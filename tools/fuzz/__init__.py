@@ -1,0 +1,1 @@
+"""Coverage-guided fuzzing of aigate's header parsers and config readers (atheris)."""
