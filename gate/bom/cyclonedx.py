@@ -46,7 +46,7 @@ from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 
-from gate import __version__, identity
+from gate import __version__, files, identity
 from gate.bom import validate as bom_validate
 from gate.bom.properties import Prop
 from gate.errors import BomError
@@ -662,12 +662,13 @@ def read_bom(path: Path) -> tuple[Inventory, list[str]]:
     return read.inventory, [*read.warnings, *([warning] if warning else [])]
 
 
+def _bom_error(display: str, problem: str) -> BomError:
+    return BomError(display, f"cannot read BOM: {problem}")
+
+
 def read_bom_detail(path: Path) -> BomRead:
     """Load a CycloneDX BOM and say which of its components another tool made."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BomError(path, f"cannot read BOM: {exc.strerror}") from exc
+    raw = files.read_bounded(path, files.MAX_BOM_FILE, error=_bom_error)
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith("<"):
