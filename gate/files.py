@@ -156,3 +156,15 @@ def sha256_file(
                 shown = display if display is not None else str(path)
                 raise error(shown, f"grew past {_size(limit)} while being read: not read")
     return digest.hexdigest(), size
+
+
+def printable_name(name: str) -> str:
+    """A file name that any UTF-8 output can hold: bytes that are not UTF-8 (read from the
+    file system as surrogate escapes) are shown as ``\\xff``; valid names are unchanged."""
+    if name.isascii():
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")

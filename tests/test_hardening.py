@@ -158,3 +158,40 @@ def test_a_registry_file_with_billion_laughs_is_refused(tmp_path: Path, bom: Pat
     path.write_text(_laughs())
     with pytest.raises(InputError, match="aliases expand"):
         registry.read_user_file(path)
+
+
+# ---- crashes ------------------------------------------------------------------------------------
+
+
+def test_file_names_that_are_not_utf8_survive_escaped(tmp_path: Path) -> None:
+    # Issue 13, item 6: a weight or source file named with bytes that are not UTF-8 made
+    # every output fail ("surrogates not allowed").
+    import json
+    import struct
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    header = b'{"__metadata__":{"format":"pt"}}'
+    weights = struct.pack("<Q", len(header)) + header
+    os.makedirs(os.fsencode(repo), exist_ok=True)
+    with open(os.fsencode(repo) + b"/model-\xff\xfe.safetensors", "wb") as f:
+        f.write(weights)
+    with open(os.fsencode(repo) + b"/app-\xe9.py", "wb") as f:
+        f.write(
+            b'from transformers import AutoModel\nAutoModel.from_pretrained("Qwen/Qwen2.5-7B")\n'
+        )
+    bom = tmp_path / "bom.json"
+    code, _, err = run("scan", str(repo), "-o", str(bom), "-q")
+    assert code == 0, err
+    text = bom.read_text(encoding="utf-8")
+    assert "model-\\\\xff\\\\xfe.safetensors" in text and "app-\\\\xe9.py" in text
+    for fmt in ("json", "sarif", "text", "html", "markdown", "junit"):
+        code, out, err = run("check", str(repo), "--policy", "release", "--format", fmt)
+        assert code == 1, (fmt, err)
+    code, out, _ = run("check", str(repo), "--policy", "release", "--format", "json")
+    assert "app-\\\\xe9.py" in json.dumps(json.loads(out))
+
+
+def test_escaping_keeps_valid_names_and_shows_bad_bytes() -> None:
+    assert files.printable_name("modèle/数据.gguf") == "modèle/数据.gguf"
+    assert files.printable_name(os.fsdecode(b"a\xffb")) == "a\\xffb"
