@@ -964,3 +964,36 @@ def test_a_huge_sparse_file_in_a_bundle_is_never_read(unsigned: Path, tmp_path: 
     assert "extra.bin is not listed" in message
     # Peak memory grew by far less than the file (ru_maxrss is in KiB on Linux).
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 512 * 1024
+
+
+def test_export_of_packs_kept_under_policies_packs_in_the_working_directory(
+    tmp_path: Path, inputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13: a user's ./policies/packs/… collided with the bundle's own layout (and an
+    # exact copy of a shipped pack was taken for the shipped one, then not found).
+    from gate.policy.locate import policies_dir
+
+    work = tmp_path / "work"
+    (work / "policies/packs").mkdir(parents=True)
+    (work / "policies/rules").mkdir()
+    (work / "policies/rules/custom.rego").write_text(CUSTOM_RULE)
+    (work / "policies/packs/acme.yaml").write_text(PACK)
+    shutil.copy(policies_dir() / "packs/release.yaml", work / "policies/packs/release.yaml")
+    monkeypatch.chdir(work)
+    runner = CliRunner()
+    base = ["export", "--bom", str(inputs["bom"]), "--now", NOW, "--fail-on", "never"]
+    for i, policies in enumerate(
+        (
+            ["policies/packs/acme.yaml"],
+            ["policies/packs/release.yaml"],
+            ["policies/packs/release.yaml", "policies/packs/acme.yaml", "release"],
+        )
+    ):
+        out = tmp_path / f"ev{i}"
+        args = [*base, "--out", str(out)]
+        for p in policies:
+            args += ["--policy", p]
+        done = runner.invoke(cli.main, args)
+        assert done.exit_code == 0, (policies, done.output)
+        ok = runner.invoke(cli.main, ["verify", str(out), "--allow-unsigned"])
+        assert ok.exit_code == 0, (policies, ok.output)

@@ -212,11 +212,19 @@ def _collect_policy(
     here = Path(os.path.realpath(cwd))
     shipped: list[_PolicyCopy] = []
     local: list[tuple[PolicyFile, Path]] = []
+    gate_dir = Path(__file__).resolve().parent.parent
+    installed = [Path(os.path.realpath(policies_dir())), gate_dir / "resolve" / "data"]
     for entry in decision.policy_files:
+        # A user's file may carry a shipped file's name (and even its bytes): a pack at
+        # ./policies/packs/release.yaml is the user's when it is there, not aigate's.
+        mine = Path(os.path.realpath(here / entry.path))
+        users = mine.is_file() and not any(mine.is_relative_to(d) for d in installed)
         data = _shipped_source(entry)
         if data is not None:
+            # Same name, same bytes: the one entry may stand for both, so both are bundled.
             shipped.append(_PolicyCopy(entry, f"{SHIPPED}/{entry.path}", data))
-            continue
+            if not users:
+                continue
         if PurePosixPath(entry.path).is_absolute() or re.match(r"^[A-Za-z]:", entry.path):
             raise InputError(
                 entry.path,
@@ -1074,9 +1082,9 @@ def _check_vsa(
             raise VerificationError(
                 f"{MANIFEST}: policy file {f.get('path')} is not the bundled {rel}"
             )
-        entries.append(
-            PolicyFile(path=str(f["path"]), sha256=str(f["sha256"]), kind=str(f["kind"]))
-        )
+        entry = PolicyFile(path=str(f["path"]), sha256=str(f["sha256"]), kind=str(f["kind"]))
+        if entry not in entries:  # a user's copy of a shipped file is bundled twice
+            entries.append(entry)
     digest = packs.policy_digest(entries, str(manifest.get("aigate_version")))
     if digest != policy.get("digest"):
         raise VerificationError(
