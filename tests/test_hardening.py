@@ -195,3 +195,77 @@ def test_file_names_that_are_not_utf8_survive_escaped(tmp_path: Path) -> None:
 def test_escaping_keeps_valid_names_and_shows_bad_bytes() -> None:
     assert files.printable_name("modèle/数据.gguf") == "modèle/数据.gguf"
     assert files.printable_name(os.fsdecode(b"a\xffb")) == "a\\xffb"
+
+
+# ---- policy holes -------------------------------------------------------------------------------
+
+
+def test_a_bom_with_no_components_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    # Issue 13, item 5: an empty CycloneDX document passed `release`. It is evidence of
+    # nothing, so it is not judged (exit 2); aigate's own BOM of a scan that read files and
+    # found no AI is evidence, and passes.
+    import json
+
+    empty = tmp_path / "empty.cdx.json"
+    empty.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}))
+    code, _, err = run("check", "--bom", str(empty), "--policy", "release", "--now", NOW)
+    assert code == 2 and "empty.cdx.json" in err and "evidence of nothing" in err, err
+    tree = tmp_path / "plain"
+    tree.mkdir()
+    (tree / "main.py").write_text("print('no AI here')\n")
+    bom = tmp_path / "plain.cdx.json"
+    assert run("scan", str(tree), "-o", str(bom), "-q")[0] == 0
+    code, out, err = run("check", "--bom", str(bom), "--policy", "release", "--now", NOW)
+    assert code == 0, out + err
+
+
+def test_a_component_named_one_model_with_the_purl_of_another_is_flagged(tmp_path: Path) -> None:
+    # Issue 13, item 5: the name said Qwen, the purl another model; judged by the purl alone.
+    import json
+
+    def bom(name: str) -> Path:
+        path = tmp_path / f"{name.replace('/', '_')}.cdx.json"
+        doc = {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "version": 1,
+            "components": [
+                {
+                    "type": "machine-learning-model",
+                    "name": name,
+                    "purl": "pkg:huggingface/meta-llama/Llama-3.1-8B@abc123",
+                }
+            ],
+        }
+        path.write_text(json.dumps(doc))
+        return path
+
+    code, out, _ = run(
+        "check",
+        "--bom",
+        str(bom("Qwen2.5-7B-Instruct")),
+        "--policy",
+        "release",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+    )
+    findings = json.loads(out)["findings"]
+    flagged = [f for f in findings if "identity-conflict" in json.dumps(f)]
+    assert flagged and "'Qwen2.5-7B-Instruct'" in flagged[0]["message"], findings
+    assert "meta-llama/Llama-3.1-8B" in flagged[0]["message"]
+    # Names that agree (case, organisation, a shorter form) are not flagged.
+    for name in ("Llama-3.1-8B", "meta-llama/llama-3.1-8b", "llama-3.1-8b-instruct"):
+        _, out, _ = run(
+            "check",
+            "--bom",
+            str(bom(name)),
+            "--policy",
+            "release",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        )
+        assert "identity-conflict" not in out, name

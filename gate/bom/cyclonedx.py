@@ -783,6 +783,38 @@ def _foreign_identity(comp: Mapping[str, Any]) -> ComponentId:
     return ComponentId(f"name:{group}/{name}" if group else f"name:{name}")
 
 
+def _model_word(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _name_conflict(comp: Mapping[str, Any]) -> str | None:
+    """Why another tool's model component names one model and its purl another, or None.
+
+    Such a component is identified by its purl (the registry's key), but a name that says
+    Qwen on a purl that says Llama is either an error or a disguise: it is reported, never
+    judged silently by the purl alone. Names agree when one contains the other, ignoring
+    case, punctuation and the organisation (``Qwen2.5-7B`` and ``qwen/qwen2.5-7b-instruct``).
+    """
+    purl, name = comp.get("purl"), comp.get("name")
+    if comp.get("type") not in ("machine-learning-model", "data"):
+        return None
+    if not isinstance(purl, str) or not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        parsed = PackageURL.from_string(purl)
+    except ValueError:
+        return None
+    said = _model_word(name.rsplit("/", 1)[-1])
+    named = _model_word(parsed.name)
+    if not said or not named or said in named or named in said:
+        return None
+    repo = f"{parsed.namespace}/{parsed.name}" if parsed.namespace else parsed.name
+    return (
+        f"the BOM names this component {name!r} but its purl names {repo!r}: it is judged as"
+        " the purl's model; check which one ships"
+    )
+
+
 def _foreign_role(comp: Mapping[str, Any]) -> Role:
     kind = comp.get("type")
     if kind == "data":
@@ -1010,6 +1042,9 @@ def _read_document(
     while queue:
         raw = queue.pop(0)
         comp, own = _component_from(raw, str(path))
+        if not own and (conflict := _name_conflict(raw)) is not None:
+            risk = Risk("identity-conflict", conflict, Location(str(path)), severity="medium")
+            comp = replace(comp, risks=(*comp.risks, risk))
         if not own:
             # Another tool may nest models or libraries inside a component: each is one of
             # the release's components (aigate nests only weight files, read as files).
