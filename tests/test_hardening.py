@@ -240,7 +240,7 @@ def test_a_component_named_one_model_with_the_purl_of_another_is_flagged(tmp_pat
         path.write_text(json.dumps(doc))
         return path
 
-    code, out, _ = run(
+    _, out, _ = run(
         "check",
         "--bom",
         str(bom("Qwen2.5-7B-Instruct")),
