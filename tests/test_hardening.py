@@ -269,3 +269,21 @@ def test_a_component_named_one_model_with_the_purl_of_another_is_flagged(tmp_pat
             NOW,
         )
         assert "identity-conflict" not in out, name
+
+
+def test_a_pack_that_turns_every_rule_off_is_refused(tmp_path: Path, bom: Path) -> None:
+    # Issue 13, item 5: a pack with every rule off passed with no note. A gate with nothing
+    # enabled would pass anything: it is an error (exit 2) naming the pack.
+    from gate.policy import packs
+
+    engine = packs.build_engine(packs.load_policy(["default"]))
+    areas = sorted({str(r.id).split(".", 1)[0] for r in engine.rules})
+    head = "apiVersion: aigate/v1\nkind: PolicyPack\nname: nothing\nrules:\n"
+    pack = tmp_path / "nothing.yaml"
+    pack.write_text(head + "".join(f'  {a}.*: {{mode: "off"}}\n' for a in areas))
+    code, _, err = run("check", "--bom", str(bom), "--policy", str(pack), "--now", NOW)
+    assert code == 2 and "nothing.yaml" in err and "rules is off" in err, err
+    # One area left on is a policy (its findings are the decision).
+    pack.write_text(head + "".join(f'  {a}.*: {{mode: "off"}}\n' for a in areas[1:]))
+    code, _, err = run("check", "--bom", str(bom), "--policy", str(pack), "--now", NOW)
+    assert code in (0, 1), err

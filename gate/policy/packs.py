@@ -450,8 +450,26 @@ def check_against(ps: PolicySet, engine: Engine) -> None:
                 )
 
 
+def check_something_enabled(ps: PolicySet, engine: Engine) -> None:
+    """A policy set whose packs turn every loaded rule ``off`` is refused: it would pass any
+    release while saying it judged it (fail closed). Turning off some rules is fine."""
+    ids = sorted(str(r.id) for r in engine.rules)
+    if not ids or not ps.docs:
+        return
+    if all(ps.setting(rule).mode == "off" for rule in ids):
+        sources = ", ".join(doc.display for doc in ps.docs)
+        raise PolicyError(
+            sources,
+            f"every one of the {len(ids)} loaded rules is off (mode: off or default_mode: off):"
+            " the gate would pass anything, so it does not run",
+            hint="enable at least one rule (mode: warn reports without blocking), or do not"
+            " run the gate",
+        )
+
+
 def build_engine(ps: PolicySet) -> Engine:
     """Compile the set's modules with its data, and check the packs against them."""
     engine = Engine(ps.modules, ps.data())
     check_against(ps, engine)
+    check_something_enabled(ps, engine)
     return engine
