@@ -20,7 +20,7 @@ import click
 
 from gate import __version__, pipeline, workspace
 from gate.bom import cyclonedx
-from gate.errors import EXIT_ERROR, EXIT_PASS, AigateError
+from gate.errors import EXIT_ERROR, EXIT_PASS, AigateError, InputError
 from gate.model import Inventory
 
 REPORT_NAMES = ("github", "html", "json", "junit", "markdown", "sarif", "summary", "text")
@@ -811,6 +811,12 @@ def export_command(
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="A release artefact that must be among the attested subjects; repeatable.",
 )
+@click.option(
+    "--allow-unsigned",
+    is_flag=True,
+    help="Accept an unsigned bundle: its digests, statements and replay are checked, but"
+    " nothing vouches for who made it. Without this flag an unsigned bundle fails (exit 1).",
+)
 def verify_command(
     directory: Path,
     key: Path | None,
@@ -818,12 +824,14 @@ def verify_command(
     certificate_oidc_issuer: str | None,
     trust_config: Path | None,
     subjects: tuple[Path, ...],
+    allow_unsigned: bool,
 ) -> int:
     """Check an evidence bundle: digests, signatures, subjects, and a replay of the gate.
 
-    Exit 0 valid, 1 invalid (each failed check is named), 2 error (unreadable folder, bad
-    arguments). The signer is whoever the key or certificate proves, never what the
-    bundle claims.
+    Exit 0 valid, 1 invalid (each failed check is named; an unsigned bundle is invalid
+    unless --allow-unsigned), 2 error (unreadable folder, bad arguments, a --key taken
+    from the bundle itself). The signer is whoever the key or certificate proves, never
+    what the bundle claims.
 
     \b
     Examples:
@@ -842,6 +850,14 @@ def verify_command(
     if key is not None:
         from gate.evidence import sign_key
 
+        if bundle.lies_inside(key, directory):
+            raise InputError(
+                key,
+                "this key is inside the bundle being verified: a bundle that brings its own"
+                " key proves nothing (whoever edited the bundle could replace both)",
+                hint="pass the signer's public key from a source you trust (your keyring,"
+                " the release page, the repository), not keys/aigate.pub from the bundle",
+            )
         verifier = sign_key.KeyVerifier.from_file(key)
     elif keyless:
         from gate.evidence import sign_sigstore
@@ -860,7 +876,12 @@ def verify_command(
     elif trust_config is not None:
         raise click.UsageError("--trust-config is for keyless verification")
     result = bundle.verify(
-        bundle.VerifyOptions(bundle=directory, verifier=verifier, subjects=subjects)
+        bundle.VerifyOptions(
+            bundle=directory,
+            verifier=verifier,
+            subjects=subjects,
+            allow_unsigned=allow_unsigned,
+        )
     )
     click.echo(f"Verifying evidence bundle {directory}...")
     if result.criteria:
@@ -873,10 +894,10 @@ def verify_command(
         click.echo(f"{'✓' if step.ok else '✗'} {step.name}: {step.detail}")
     for message in result.warnings:
         click.echo(f"warning: {message}", err=True)
-    if not result.signed:
+    if not result.signed and result.ok:
         click.echo(
-            "\nWARNING: this bundle is UNSIGNED: its digests and the replay were checked, but"
-            " nothing vouches for who made it.",
+            "\nWARNING: this bundle is UNSIGNED (accepted with --allow-unsigned): its digests"
+            " and the replay were checked, but nothing vouches for who made it.",
             err=True,
         )
     if result.ok:

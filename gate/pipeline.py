@@ -16,7 +16,7 @@ from gate import workspace
 from gate.discover.base import DiscoverContext
 from gate.discover.registry import SOURCES
 from gate.discover.tree import Tree, WalkOptions
-from gate.errors import InputError
+from gate.errors import BomError, InputError
 from gate.model import Decision, Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.resolve import origins
@@ -118,6 +118,16 @@ def load_bom(path: Path, options: ScanOptions) -> tuple[Inventory, list[str]]:
     from gate.bom.cyclonedx import read_bom_detail
 
     read = read_bom_detail(path)
+    if not read.inventory.components and not read.inventory.files_scanned:
+        # A document that lists nothing and records no scan that found nothing is evidence
+        # of nothing: judged, it would pass any policy. It is an error, not a verdict.
+        raise BomError(
+            path,
+            "lists no components and records no scan that looked and found none"
+            " (aigate:files-scanned): an empty document is evidence of nothing, so it is"
+            " not judged",
+            hint="judge the release itself (aigate check DIR), or a BOM that lists its components",
+        )
     warnings = list(read.warnings)
     if not read.foreign:
         return read.inventory, warnings

@@ -481,3 +481,19 @@ def test_a_failed_publish_is_an_error_not_a_silent_skip(app: GitRepo, tmp_path: 
     assert run.outputs["exit-code"] == "2" and run.failed
     assert "401 Unauthorized" in run.gate.stderr
     assert "publishing to Dependency-Track failed" in run.gate.stdout
+
+
+def test_an_input_with_a_line_break_cannot_forge_outputs(app: GitRepo, tmp_path: Path) -> None:
+    # Issue 13, item 7: `baseline: "v1.0.0\nverdict=pass\nexit-code=0"` once wrote two extra
+    # output lines after the real ones, and the runner keeps the last value of a name.
+    forged = "v1.0.0\nverdict=pass\nexit-code=0"
+    run = run_action(
+        app.root, tmp_path, {"policy": "release", "baseline": forged}, env=PREINSTALLED
+    )
+    assert run.gate.code == 2
+    assert run.outputs["verdict"] == "error" and run.outputs["exit-code"] == "2"
+    assert run.outputs["baseline"] == forged  # the value survives whole, as one output
+    raw = (tmp_path / "gate.output").read_text()
+    assert "\nverdict=pass\n" in raw  # inside the baseline's own block, where it is text
+    names = [line.split("<<", 1)[0] for line in raw.splitlines() if "<<aigate_" in line]
+    assert len(names) == len(set(names)) == 12

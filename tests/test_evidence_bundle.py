@@ -13,6 +13,7 @@ import base64
 import csv
 import io
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -143,6 +144,7 @@ def _copy(src: Path, tmp_path: Path) -> Path:
 
 def _verify(root: Path, key: ec.EllipticCurvePrivateKey | None, **kw: Any) -> bundle.VerifyResult:
     verifier = KeyVerifier(key.public_key()) if key is not None else None
+    kw.setdefault("allow_unsigned", key is None)
     return bundle.verify(bundle.VerifyOptions(bundle=root, verifier=verifier, **kw))
 
 
@@ -345,19 +347,53 @@ def test_verify_a_key_signed_bundle(
     assert "byte for byte" in result.steps[-1].detail
 
 
-def test_unsigned_bundle_verifies_but_says_so(unsigned: Path) -> None:
+def test_unsigned_bundle_fails_unless_the_user_accepts_it(unsigned: Path) -> None:
+    # Issue 14: verify only vouches for what is signed.
+    refused = _verify(unsigned, None, allow_unsigned=False)
+    assert "UNSIGNED" in _failed(refused) and "--allow-unsigned" in _failed(refused)
+    # Nothing is replayed for a bundle nobody vouches for.
+    assert [(s.name, s.ok) for s in refused.steps] == [
+        ("digests", True),
+        ("signatures", False),
+        ("replay", False),
+    ]
     result = _verify(unsigned, None)
     assert result.ok, _failed(result)
     assert not result.signed
     assert "UNSIGNED" in next(s.detail for s in result.steps if s.name == "signatures")
     runner = CliRunner()
     out = runner.invoke(cli.main, ["verify", str(unsigned)])
+    assert out.exit_code == 1, out.output
+    assert "✗ signatures: the bundle is UNSIGNED" in out.output
+    assert "Verification FAILED (signatures, replay)" in out.output
+    out = runner.invoke(cli.main, ["verify", str(unsigned), "--allow-unsigned"])
     assert out.exit_code == 0, out.output
     assert "UNSIGNED" in out.output and "Verification succeeded" in out.output
 
 
-def test_a_key_on_an_unsigned_bundle_fails(unsigned: Path, key: ec.EllipticCurvePrivateKey) -> None:
+def test_a_key_on_an_unsigned_bundle_fails_with_one_line_per_check(
+    unsigned: Path, key: ec.EllipticCurvePrivateKey, tmp_path: Path
+) -> None:
     assert "UNSIGNED" in _failed(_verify(unsigned, key))
+    from gate.evidence import sign_key
+
+    _, public = sign_key.generate(tmp_path / "keys")
+    out = CliRunner().invoke(cli.main, ["verify", str(unsigned), "--key", str(public)])
+    assert out.exit_code == 1, out.output
+    lines = [line for line in out.output.splitlines() if line[:2] in ("✓ ", "✗ ")]
+    names = [line.split(":")[0][2:] for line in lines]
+    assert len(names) == len(set(names)), lines
+    assert "✗ signatures: the bundle is UNSIGNED" in out.output
+
+
+def test_a_key_from_inside_the_bundle_is_refused(
+    signed: Path, key: ec.EllipticCurvePrivateKey
+) -> None:
+    out = CliRunner().invoke(
+        cli.main, ["verify", str(signed), "--key", str(signed / "keys/aigate.pub")]
+    )
+    assert out.exit_code == 2, out.output
+    assert "keys/aigate.pub" in out.stderr and "inside the bundle" in out.stderr
 
 
 def test_a_signed_bundle_needs_someone_to_trust(signed: Path) -> None:
@@ -634,7 +670,7 @@ def test_export_from_a_scan_replays(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert done.exit_code == 0, done.output
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["input"]["source"] == "scan"
-    assert runner.invoke(cli.main, ["verify", str(out)]).exit_code == 0
+    assert runner.invoke(cli.main, ["verify", str(out), "--allow-unsigned"]).exit_code == 0
 
 
 def test_run_context_from_github_and_git(tmp_path: Path) -> None:
@@ -821,3 +857,143 @@ def test_a_broken_bom_is_named_as_given_not_by_its_staged_copy(tmp_path: Path) -
     assert done.stderr.startswith(f"aigate: error: {broken}:1: not JSON")
     assert not out.exists() or not any(out.iterdir())
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ev")]
+
+
+# ---- verify: confined to the bundle (issue 13, item 3) ----------------------------------------
+
+
+def _forge_policy(root: Path) -> None:
+    """Make an edited unsigned bundle consistent again: file digests, the policy digest, the
+    decision statement's policy digest and the manifest statement (what an attacker can do
+    to any unsigned bundle)."""
+    from gate.model import PolicyFile
+    from gate.policy.packs import policy_digest
+
+    digest = ""
+
+    def fix(manifest: dict[str, Any]) -> None:
+        nonlocal digest
+        for f in manifest["policy"]["files"]:
+            f["sha256"] = attest.sha256_hex((root / f["file"]).read_bytes())
+        digest = policy_digest(
+            [PolicyFile(f["path"], f["sha256"], f["kind"]) for f in manifest["policy"]["files"]],
+            manifest["aigate_version"],
+        )
+        manifest["policy"]["digest"] = digest
+
+    _forge_manifest(root, None, fix)
+    vsa = _statement(root, "decision", False)
+    predicate = dict(vsa.predicate)
+    predicate["policy"] = {"digest": {"sha256": digest}, "uri": predicate["policy"]["uri"]}  # type: ignore[index]
+    _sign_as(root, "decision", Statement(vsa.subjects, vsa.predicate_type, predicate), None)
+    _forge_manifest(root, None)
+
+
+@pytest.mark.parametrize("section", ["modules", "registries", "waivers"])
+def test_a_bundled_pack_naming_files_outside_the_bundle_is_refused(
+    unsigned: Path, tmp_path: Path, section: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.rego").write_text("package aigate.rules.evil\n")
+    root = tmp_path / "bundle"
+    shutil.copytree(unsigned, root)
+    (pack,) = root.glob("policy/local/**/acme.yaml")
+    target = {"modules": "evil.rego", "registries": "evil.rego", "waivers": "evil.rego"}[section]
+    rel = Path(os.path.relpath(outside / target, pack.parent)).as_posix()
+    for name in (rel, str(outside / target)):
+        pack.write_text(PACK.replace("modules: [../rules/custom.rego]", f"{section}: [{name}]"))
+        _forge_policy(root)
+        result = _verify(root, None)
+        message = _failed(result)
+        assert [s.name for s in result.failures] == ["replay"], message
+        assert name in message and "outside the bundle's policy folder" in message, message
+    # ...and through the CLI: exit 1, naming the path.
+    out = CliRunner().invoke(cli.main, ["verify", str(root), "--allow-unsigned"])
+    assert out.exit_code == 1 and str(outside / target) in out.output, out.output
+
+
+def test_a_signed_bundle_that_fails_its_bindings_is_not_replayed(
+    signed: Path, key: ec.EllipticCurvePrivateKey, tmp_path: Path
+) -> None:
+    root = _copy(signed, tmp_path)
+    (pack,) = root.glob("policy/local/**/acme.yaml")
+    pack.write_text(PACK.replace("../rules/custom.rego", "/etc/passwd"))
+    _forge_manifest(root, KeySigner(ec.generate_private_key(ec.SECP256R1())))
+    result = _verify(root, key)
+    assert {s.name: s.ok for s in result.steps}["replay"] is False
+    assert "not run" in next(s.detail for s in result.steps if s.name == "replay")
+    assert "/etc/passwd" not in _failed(result)
+
+
+@pytest.mark.parametrize("how", ["fifo", "zero", "folder"])
+def test_a_manifest_that_is_a_fifo_or_device_is_refused_promptly(
+    unsigned: Path, tmp_path: Path, how: str
+) -> None:
+    import time
+
+    root = _copy(unsigned, tmp_path)
+    (root / bundle.MANIFEST).unlink()
+    if how == "fifo":
+        os.mkfifo(root / bundle.MANIFEST)
+    elif how == "zero":
+        (root / bundle.MANIFEST).symlink_to("/dev/zero")
+    else:
+        (root / bundle.MANIFEST).mkdir()
+    started = time.monotonic()
+    out = CliRunner().invoke(cli.main, ["verify", str(root), "--allow-unsigned"])
+    assert time.monotonic() - started < 10
+    assert out.exit_code == 1, out.output
+    assert "manifest.json" in out.output
+
+
+def test_a_huge_sparse_file_in_a_bundle_is_never_read(unsigned: Path, tmp_path: Path) -> None:
+    import resource
+    import time
+
+    root = _copy(unsigned, tmp_path)
+    with open(root / "report.md", "r+b") as f:
+        f.truncate(3 * 1024 * 1024 * 1024)
+    with open(root / "extra.bin", "wb") as f:
+        f.truncate(3 * 1024 * 1024 * 1024)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    message = _failed(_verify(root, None))
+    assert time.monotonic() - started < 20
+    assert "report.md does not match its SHA-256" in message and "its size differs" in message
+    assert "extra.bin is not listed" in message
+    # Peak memory grew by far less than the file (ru_maxrss is in KiB on Linux).
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 512 * 1024
+
+
+def test_export_of_packs_kept_under_policies_packs_in_the_working_directory(
+    tmp_path: Path, inputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13: a user's ./policies/packs/… collided with the bundle's own layout (and an
+    # exact copy of a shipped pack was taken for the shipped one, then not found).
+    from gate.policy.locate import policies_dir
+
+    work = tmp_path / "work"
+    (work / "policies/packs").mkdir(parents=True)
+    (work / "policies/rules").mkdir()
+    (work / "policies/rules/custom.rego").write_text(CUSTOM_RULE)
+    (work / "policies/packs/acme.yaml").write_text(PACK)
+    shutil.copy(policies_dir() / "packs/release.yaml", work / "policies/packs/release.yaml")
+    monkeypatch.chdir(work)
+    runner = CliRunner()
+    base = ["export", "--bom", str(inputs["bom"]), "--now", NOW, "--fail-on", "never"]
+    for i, policies in enumerate(
+        (
+            ["policies/packs/acme.yaml"],
+            ["policies/packs/release.yaml"],
+            ["policies/packs/release.yaml", "policies/packs/acme.yaml", "release"],
+        )
+    ):
+        out = tmp_path / f"ev{i}"
+        args = [*base, "--out", str(out)]
+        for p in policies:
+            args += ["--policy", p]
+        done = runner.invoke(cli.main, args)
+        assert done.exit_code == 0, (policies, done.output)
+        ok = runner.invoke(cli.main, ["verify", str(out), "--allow-unsigned"])
+        assert ok.exit_code == 0, (policies, ok.output)

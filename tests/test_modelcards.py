@@ -117,3 +117,24 @@ def test_front_matter_edge_cases() -> None:
     assert read_front_matter("---\n---\n") == ({}, None)
     doc, problem = read_front_matter("---\n- a\n---\n")
     assert doc is None and problem == "front matter is not a mapping"
+
+
+def test_a_relation_written_as_a_list_or_a_mapping_does_not_crash(tmp_path: Path) -> None:
+    # Issue 13, item 6: `base_model_relation: [finetune]` was a TypeError (exit 2 on any repo).
+    for i, relation in enumerate(("[finetune]", "{a: b}", "[merge, finetune]", "7")):
+        _write(
+            tmp_path,
+            f"m{i}/README.md",
+            f"---\nbase_model: Qwen/Qwen2.5-3B\nbase_model_relation: {relation}\n---\n",
+        )
+    found = {ev.identity: ev for ev in discover(Tree.walk(tmp_path), DiscoverContext())}
+    relations = {
+        cid: [b["relation"] for b in ev.attributes["declared"]["base_models"]]
+        for cid, ev in found.items()
+    }
+    assert relations == {
+        "local:m0": ["finetune"],
+        "local:m1": ["unknown"],
+        "local:m2": ["unknown"],
+        "local:m3": ["unknown"],
+    }

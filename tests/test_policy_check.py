@@ -210,6 +210,14 @@ def waiver_text(**over: str | None) -> str:
         ({"rule": "'*'"}, 5, "does not match"),
         ({"rule": "nope.rule"}, 5, "no rule 'nope.rule'"),
         ({"expires": "2030-01-01"}, 9, "beyond the pack's maximum"),
+        # A future approval date cannot move the horizon (issue 13: 9999-07-01 → 9999-12-28).
+        (
+            {"expires": "9999-12-28", "created": "9999-07-01"},
+            10,
+            "created on 9999-07-01, after the decision date 2026-11-26",
+        ),
+        # Within the day of grace, the horizon still runs from the decision date.
+        ({"expires": "2027-05-26", "created": "2026-11-27"}, 9, "runs 181 days, beyond"),
         ({"extra": "1"}, 10, "unknown key 'extra'"),
         ({"approved_by": "JD"}, 8, "'JD' is too short (it must be at least 3 characters)"),
     ],

@@ -46,7 +46,7 @@ from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 
-from gate import __version__, identity
+from gate import __version__, files, identity
 from gate.bom import validate as bom_validate
 from gate.bom.properties import Prop
 from gate.errors import BomError
@@ -662,12 +662,13 @@ def read_bom(path: Path) -> tuple[Inventory, list[str]]:
     return read.inventory, [*read.warnings, *([warning] if warning else [])]
 
 
+def _bom_error(display: str, problem: str) -> BomError:
+    return BomError(display, f"cannot read BOM: {problem}")
+
+
 def read_bom_detail(path: Path) -> BomRead:
     """Load a CycloneDX BOM and say which of its components another tool made."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BomError(path, f"cannot read BOM: {exc.strerror}") from exc
+    raw = files.read_bounded(path, files.MAX_BOM_FILE, error=_bom_error)
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith("<"):
@@ -780,6 +781,38 @@ def _foreign_identity(comp: Mapping[str, Any]) -> ComponentId:
     group = comp.get("group")
     name = str(comp.get("name", "unnamed"))
     return ComponentId(f"name:{group}/{name}" if group else f"name:{name}")
+
+
+def _model_word(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _name_conflict(comp: Mapping[str, Any]) -> str | None:
+    """Why another tool's model component names one model and its purl another, or None.
+
+    Such a component is identified by its purl (the registry's key), but a name that says
+    Qwen on a purl that says Llama is either an error or a disguise: it is reported, never
+    judged silently by the purl alone. Names agree when one contains the other, ignoring
+    case, punctuation and the organisation (``Qwen2.5-7B`` and ``qwen/qwen2.5-7b-instruct``).
+    """
+    purl, name = comp.get("purl"), comp.get("name")
+    if comp.get("type") not in ("machine-learning-model", "data"):
+        return None
+    if not isinstance(purl, str) or not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        parsed = PackageURL.from_string(purl)
+    except ValueError:
+        return None
+    said = _model_word(name.rsplit("/", 1)[-1])
+    named = _model_word(parsed.name)
+    if not said or not named or said in named or named in said:
+        return None
+    repo = f"{parsed.namespace}/{parsed.name}" if parsed.namespace else parsed.name
+    return (
+        f"the BOM names this component {name!r} but its purl names {repo!r}: it is judged as"
+        " the purl's model; check which one ships"
+    )
 
 
 def _foreign_role(comp: Mapping[str, Any]) -> Role:
@@ -1009,6 +1042,9 @@ def _read_document(
     while queue:
         raw = queue.pop(0)
         comp, own = _component_from(raw, str(path))
+        if not own and (conflict := _name_conflict(raw)) is not None:
+            risk = Risk("identity-conflict", conflict, Location(str(path)), severity="medium")
+            comp = replace(comp, risks=(*comp.risks, risk))
         if not own:
             # Another tool may nest models or libraries inside a component: each is one of
             # the release's components (aigate nests only weight files, read as files).

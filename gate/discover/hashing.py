@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from gate.files import printable_name
 from gate.progress import NullObserver, Observer
 
 BLOCK: Final = 4 << 20
@@ -81,7 +82,9 @@ def _stat_key(path: str) -> tuple[str, int, int, int, int] | None:
         real = os.path.realpath(path)
     except OSError:
         return None
-    return (real, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    # SQLite stores text as UTF-8: a name that is not UTF-8 is keyed by its escaped form
+    # (the inode and times in the key keep two such names apart).
+    return (printable_name(real), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 def cache_dir() -> Path:

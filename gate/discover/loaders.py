@@ -170,3 +170,13 @@ def _alias_problem(root: yaml.Node) -> str | None:
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
     return None
+
+
+SAFE_LOADER = _SAFE_LOADER
+"""The YAML loader every reader of untrusted YAML uses (libyaml's when available)."""
+
+
+def alias_problem(root: yaml.Node) -> str | None:
+    """Why a composed YAML document's aliases make it unsafe to walk, or None (policy files
+    and waivers use the same budget as scanned files)."""
+    return _alias_problem(root)

@@ -148,6 +148,14 @@ def _folder_evidence(tree: Tree, folder: _Folder) -> Evidence | None:
     return _build(folder, config, adapter, generation, card)
 
 
+def _relation(value: object) -> str:
+    """The card's ``base_model_relation``: one known word (a one-item list is read as its
+    item, as some cards write it); anything else (a mapping, several words) is unknown."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value if isinstance(value, str) and value in _CARD_RELATIONS else "unknown"
+
+
 def _looks_like_model_card(card: dict[str, Any]) -> bool:
     keys = {"base_model", "pipeline_tag", "library_name", "model-index", "license_name"}
     return bool(keys & card.keys()) or ("license" in card and "tags" in card)
@@ -183,8 +191,7 @@ def _build(
             elif isinstance(value, list) and key == "license":
                 declared[key] = " OR ".join(_as_list(value))
                 provenance[key] = f"{card_path}#{key}"
-        relation = card.get("base_model_relation")
-        relation_text = str(relation) if relation in _CARD_RELATIONS else "unknown"
+        relation_text = _relation(card.get("base_model_relation"))
         for ref in _as_list(card.get("base_model")):
             base_models.append(
                 {

@@ -17,13 +17,14 @@ import os
 import shutil
 import stat as stat_mod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
 
 from gate import git
 from gate.errors import GitError, InputError
+from gate.files import printable_name
 from gate.model import Skipped
 
 DEFAULT_SKIP_DIRS = frozenset(
@@ -275,8 +276,14 @@ class Tree:
         notes: Sequence[str] = (),
     ) -> None:
         self.root = root
+        for tf in files:
+            # A name that is not UTF-8 is escaped (``\xff``) once, here: every report, BOM
+            # and cache after this can write it. The file is still read by its real path.
+            tf.rel = printable_name(tf.rel)
         self.files: tuple[TreeFile, ...] = tuple(files)
-        self.skipped: list[Skipped] = list(skipped)
+        self.skipped: list[Skipped] = [
+            replace(s, path=printable_name(s.path)) if not s.path.isascii() else s for s in skipped
+        ]
         self.notes: list[str] = list(notes)
         """Sentences about how the tree was walked (for the inventory's notes)."""
         self._by_rel = {f.rel: f for f in self.files}
@@ -287,7 +294,7 @@ class Tree:
 
     def skip(self, path: str, reason: str) -> None:
         """Record that a file could not be read (it shows in the inventory)."""
-        self.skipped.append(Skipped(path, reason))
+        self.skipped.append(Skipped(printable_name(path), reason))
 
     @classmethod
     def walk(cls, root: Path, options: WalkOptions | None = None) -> Tree:

@@ -15,15 +15,16 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from gate import __version__, git, pipeline
+from gate import __version__, files, git, pipeline
 from gate.bom.cyclonedx import read_bom, write_bom
 from gate.errors import AigateError, InputError, VerificationError
 from gate.evidence import attest, spdx, tables
@@ -63,6 +64,19 @@ _ATTESTED = ("bom", "decision", "manifest")
 _SIGNED_SUFFIX = ".sigstore.json"
 _UNSIGNED_SUFFIX = ".intoto.json"
 _DATA_PREFIX = "gate/resolve/data/"
+MAX_MANIFEST = 64 * 1024 * 1024
+"""Bytes a manifest may hold (a real one lists a few dozen files)."""
+MAX_FILE = 4 * 1024 * 1024 * 1024
+"""Bytes any one bundled file may hold; listed files are digested in chunks, never whole."""
+
+
+def _unverified(display: str, problem: str) -> VerificationError:
+    return VerificationError(f"{display}: {problem}")
+
+
+def _bundled(root: Path, rel: str, limit: int = MAX_FILE) -> bytes:
+    """A file of the bundle: a regular file (no link, FIFO or device), at most ``limit``."""
+    return files.read_bounded(root / rel, limit, display=rel, error=_unverified, follow=False)
 
 
 def attestation_path(name: str, *, signed: bool) -> str:
@@ -198,11 +212,19 @@ def _collect_policy(
     here = Path(os.path.realpath(cwd))
     shipped: list[_PolicyCopy] = []
     local: list[tuple[PolicyFile, Path]] = []
+    gate_dir = Path(__file__).resolve().parent.parent
+    installed = [Path(os.path.realpath(policies_dir())), gate_dir / "resolve" / "data"]
     for entry in decision.policy_files:
+        # A user's file may carry a shipped file's name (and even its bytes): a pack at
+        # ./policies/packs/release.yaml is the user's when it is there, not aigate's.
+        mine = Path(os.path.realpath(here / entry.path))
+        users = mine.is_file() and not any(mine.is_relative_to(d) for d in installed)
         data = _shipped_source(entry)
         if data is not None:
+            # Same name, same bytes: the one entry may stand for both, so both are bundled.
             shipped.append(_PolicyCopy(entry, f"{SHIPPED}/{entry.path}", data))
-            continue
+            if not users:
+                continue
         if PurePosixPath(entry.path).is_absolute() or re.match(r"^[A-Za-z]:", entry.path):
             raise InputError(
                 entry.path,
@@ -538,6 +560,7 @@ def _replay(
     layout = packs.Layout(
         shipped=root / SHIPPED,
         local=root / _safe_relative(str(policy["working_directory"]), what="working_directory"),
+        confine=root / POLICY,
     )
     arguments = [
         str(root / _safe_relative(str(a), what="policy argument")) for a in policy["arguments"]
@@ -591,8 +614,8 @@ def _recorded_baseline(path: Path) -> str | None:
 
 def _read_text(path: Path) -> str | None:
     try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return _bundled(path.parent, path.name).decode("utf-8")
+    except (VerificationError, UnicodeDecodeError):
         return None
 
 
@@ -643,6 +666,9 @@ class VerifyOptions:
     """A key or an expected keyless identity; None accepts only unsigned bundles (and says so)."""
     subjects: tuple[Path, ...] = ()
     """Release artefacts that must be among the attested subjects."""
+    allow_unsigned: bool = False
+    """Accept an unsigned bundle (its digests, statements and replay are still checked, but
+    nothing vouches for who made it). Without it an unsigned bundle fails verification."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -696,12 +722,9 @@ class _Steps:
 
 def _load_manifest(root: Path) -> tuple[dict[str, Any], bytes]:
     path = root / MANIFEST
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(root, f"no {MANIFEST}: not an aigate evidence bundle") from exc
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from exc
+    if not os.path.lexists(path):
+        raise InputError(root, f"no {MANIFEST}: not an aigate evidence bundle")
+    raw = _bundled(root, MANIFEST, MAX_MANIFEST)
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -713,12 +736,12 @@ def _load_manifest(root: Path) -> tuple[dict[str, Any], bytes]:
     return doc, raw
 
 
-def _file_entries(manifest: Mapping[str, Any]) -> dict[str, str]:
-    files = manifest.get("files")
-    if not isinstance(files, list):
+def _file_entries(manifest: Mapping[str, Any], sizes: dict[str, int]) -> dict[str, str]:
+    listing = manifest.get("files")
+    if not isinstance(listing, list):
         raise VerificationError(f"{MANIFEST} has no file list")
     out: dict[str, str] = {}
-    for entry in files:
+    for entry in listing:
         if not isinstance(entry, dict):
             raise VerificationError(f"{MANIFEST}: a file entry is not an object")
         path = _safe_relative(str(entry.get("path", "")), what=f"{MANIFEST} file")
@@ -727,28 +750,53 @@ def _file_entries(manifest: Mapping[str, Any]) -> dict[str, str]:
             raise VerificationError(f"{MANIFEST}: {path} has no SHA-256")
         if path in out:
             raise VerificationError(f"{MANIFEST} lists {path} twice")
+        size = entry.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_FILE:
+            raise VerificationError(f"{MANIFEST}: {path} has no size (or more than {MAX_FILE})")
         out[path] = digest
+        sizes[path] = size
     return out
 
 
-def _check_files(root: Path, listed: Mapping[str, str], signed: bool) -> str:
+def _bundle_entries(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Every entry under the bundle folder (never following a link), with its lstat."""
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        base = Path(folder)
+        for name in sorted([*dirs, *names]):
+            path = base / name
+            yield path.relative_to(root).as_posix(), path.lstat()
+
+
+def _check_files(
+    root: Path, listed: Mapping[str, str], sizes: Mapping[str, int], signed: bool
+) -> str:
     expected = set(listed) | {MANIFEST, attestation_path("manifest", signed=signed)}
-    present: set[str] = set()
+    present: dict[str, int] = {}
     problems: list[str] = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if path.is_symlink():
+    for rel, info in sorted(_bundle_entries(root)):
+        if stat.S_ISLNK(info.st_mode):
             problems.append(f"{rel} is a symbolic link")
-        elif path.is_file():
-            present.add(rel)
-        elif not path.is_dir():
+        elif stat.S_ISREG(info.st_mode):
+            present[rel] = info.st_size
+        elif not stat.S_ISDIR(info.st_mode):
             problems.append(f"{rel} is not a regular file")
-    for rel in sorted(present - expected):
+    for rel in sorted(set(present) - expected):
         problems.append(f"{rel} is not listed in {MANIFEST}")
-    for rel in sorted(expected - present):
+    for rel in sorted(expected - set(present)):
         problems.append(f"{rel} is listed but missing")
-    for rel in sorted(present & set(listed)):
-        if _sha256((root / rel).read_bytes()) != listed[rel]:
+    for rel in sorted(set(present) & set(listed)):
+        # The size first: a file of another size is never read (a 3 GB sparse file listed
+        # as a 2 KB report costs one stat, not 3 GB of reading).
+        if present[rel] != sizes[rel]:
+            problems.append(
+                f"{rel} does not match its SHA-256 in {MANIFEST} (its size differs:"
+                f" {present[rel]} bytes, listed as {sizes[rel]}; not read)"
+            )
+            continue
+        digest, _ = files.sha256_file(
+            root / rel, display=rel, limit=sizes[rel], error=_unverified, follow=False
+        )
+        if digest != listed[rel]:
             problems.append(f"{rel} does not match its SHA-256 in {MANIFEST}")
     if problems:
         raise VerificationError("; ".join(problems))
@@ -790,7 +838,7 @@ def _open_attestation(
     root: Path, name: str, verifier: Verifier | None, signed: bool
 ) -> tuple[Statement, SignerIdentity | None]:
     rel = attestation_path(name, signed=signed)
-    data = (root / rel).read_bytes()
+    data = _bundled(root, rel)
     if signed:
         assert verifier is not None
         verified = verifier.verify(data, source=rel)
@@ -814,34 +862,45 @@ def verify(options: VerifyOptions) -> VerifyResult:
         steps.fail("manifest", f"{MANIFEST}: unknown signing method {method!r}")
         return VerifyResult(tuple(steps.steps), signed=False, manifest=manifest)
     signed = method != "none"
-    if not signed and any((root / attestation_path(n, signed=True)).is_file() for n in _ATTESTED):
-        steps.fail("signatures", f"{MANIFEST} says unsigned, but signed attestations are present")
     if signed and options.verifier is None:
         raise InputError(
             root,
             f"the bundle is signed ({method}): say whom to trust",
             hint="pass --key PUB, or --certificate-identity and --certificate-oidc-issuer",
         )
-    if not signed and options.verifier is not None:
-        steps.fail(
-            "signatures",
-            "the bundle is UNSIGNED: there is no signature for the given key or identity to check",
+    # Why the signature check fails before it starts, if it does: one line per check.
+    unsigned_problem: str | None = None
+    if not signed and any(
+        os.path.lexists(root / attestation_path(n, signed=True)) for n in _ATTESTED
+    ):
+        unsigned_problem = f"{MANIFEST} says unsigned, but signed attestations are present"
+    elif not signed and options.verifier is not None:
+        unsigned_problem = (
+            "the bundle is UNSIGNED: there is no signature for the given key or identity to check"
+        )
+    elif not signed and not options.allow_unsigned:
+        unsigned_problem = (
+            "the bundle is UNSIGNED: nothing vouches for who made it or that it was not"
+            " edited (pass --allow-unsigned to accept that knowingly)"
         )
     criteria: list[tuple[str, str]] = []
     warnings: list[str] = []
 
     listed: dict[str, str] = {}
+    sizes: dict[str, int] = {}
 
-    def files() -> str:
-        listed.update(_file_entries(manifest))
-        return _check_files(root, listed, signed)
+    def files_step() -> str:
+        listed.update(_file_entries(manifest, sizes))
+        return _check_files(root, listed, sizes, signed)
 
-    files_ok = steps.run("digests", files)
+    files_ok = steps.run("digests", files_step)
     statements: dict[str, Statement] = {}
     signer: SignerIdentity | None = None
 
     def signatures() -> str:
         nonlocal signer
+        if unsigned_problem is not None:
+            raise VerificationError(unsigned_problem)
         who: set[str] = set()
         for name in _ATTESTED:
             statement, identity = _open_attestation(root, name, options.verifier, signed)
@@ -850,7 +909,7 @@ def verify(options: VerifyOptions) -> VerifyResult:
                 signer = identity
                 who.add(str(identity))
         if not signed:
-            return "UNSIGNED: the statements are present but nothing vouches for them"
+            return "UNSIGNED (accepted with --allow-unsigned): nothing vouches for the statements"
         if len(who) != 1:
             raise VerificationError("the attestations are signed by different identities")
         return f"{len(_ATTESTED)} attestations signed by {next(iter(who))}"
@@ -859,7 +918,7 @@ def verify(options: VerifyOptions) -> VerifyResult:
 
     def bind() -> str:
         subjects = _subjects(manifest)
-        bom_bytes = (root / BOM_JSON).read_bytes()
+        bom_bytes = _bundled(root, BOM_JSON)
         bom_sha = _sha256(bom_bytes)
         bom_subject = Subject.of_bytes(BOM_JSON, bom_bytes)
         man = statements["manifest"]
@@ -911,8 +970,10 @@ def verify(options: VerifyOptions) -> VerifyResult:
                 f"the bundle was made by aigate {version}; this is aigate {__version__}, whose"
                 " engine and shipped rules may differ: replay with the same version"
             )
-        data = root / SHIPPED / "gate/resolve/data/licences.yaml"
-        if data.is_file() and data.read_bytes() != packs.INSTALLED.data_text("licences.yaml"):
+        catalogue = f"{SHIPPED}/gate/resolve/data/licences.yaml"
+        if (root / catalogue).is_file() and _bundled(root, catalogue) != packs.INSTALLED.data_text(
+            "licences.yaml"
+        ):
             raise VerificationError(
                 "the bundled licence catalogue differs from this aigate's, which reads"
                 " licences when it builds the policy input: replay needs the same catalogue"
@@ -943,8 +1004,12 @@ def verify(options: VerifyOptions) -> VerifyResult:
             f" recorded decision ({manifest['verdict']}) and every report, byte for byte"
         )
 
-    if files_ok:
+    if bound_ok:
+        # Only a bundle whose files, signatures and bindings hold is replayed: the replay
+        # evaluates the bundled Rego and reads the files the bundled packs name.
         steps.run("replay", replay)
+    else:
+        steps.fail("replay", "not run: the checks above must pass first")
     criteria.append(
         (
             "Predicate types must be",
@@ -969,6 +1034,12 @@ def verify(options: VerifyOptions) -> VerifyResult:
         criteria=tuple(criteria),
         warnings=tuple(warnings),
     )
+
+
+def lies_inside(path: Path, bundle: Path) -> bool:
+    """Whether ``path`` (a key given to verify) is inside the bundle folder, links resolved."""
+    top = os.path.realpath(bundle)
+    return os.path.realpath(path).startswith(top.rstrip(os.sep) + os.sep)
 
 
 def _signer_criteria(verifier: Verifier | None) -> list[tuple[str, str]]:
@@ -1011,9 +1082,9 @@ def _check_vsa(
             raise VerificationError(
                 f"{MANIFEST}: policy file {f.get('path')} is not the bundled {rel}"
             )
-        entries.append(
-            PolicyFile(path=str(f["path"]), sha256=str(f["sha256"]), kind=str(f["kind"]))
-        )
+        entry = PolicyFile(path=str(f["path"]), sha256=str(f["sha256"]), kind=str(f["kind"]))
+        if entry not in entries:  # a user's copy of a shipped file is bundled twice
+            entries.append(entry)
     digest = packs.policy_digest(entries, str(manifest.get("aigate_version")))
     if digest != policy.get("digest"):
         raise VerificationError(

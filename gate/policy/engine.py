@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate import files
 from gate.errors import PolicyError
 from gate.model import ComponentId, Finding, Level, Location, RuleId, RuleMeta
 from gate.policy.metadata import RuleBinding, level_of, parse_metadata
@@ -83,10 +84,11 @@ class PolicyModule:
     @classmethod
     def read(cls, path: Path, display: str | None = None) -> PolicyModule:
         """Read a module file; an unreadable file is a PolicyError."""
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyError(path, f"cannot read Rego module: {exc}") from exc
+
+        def error(shown: str, problem: str) -> PolicyError:
+            return PolicyError(shown, f"cannot read Rego module: {problem}")
+
+        text = files.read_text_bounded(path, files.MAX_POLICY_FILE, display=str(path), error=error)
         return cls(path=display or str(path), text=text)
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from gate import __version__
-from gate.errors import PolicyError
+from gate import __version__, files
+from gate.errors import AigateError, PolicyError
 from gate.model import PolicyFile
 from gate.policy.engine import Engine, PolicyModule
 from gate.policy.locate import policies_dir
@@ -66,6 +66,16 @@ class Layout:
 
     shipped: Path | None = None
     local: Path | None = None
+    confine: Path | None = None
+    """When set, every file a pack names must resolve inside this folder (a bundle's
+    ``policy/``): a replayed pack cannot make aigate read or evaluate anything else."""
+
+    def inside(self, path: Path) -> bool:
+        """Whether a file a pack names may be read under this layout."""
+        if self.confine is None:
+            return True
+        top = os.path.realpath(self.confine)
+        return os.path.realpath(path).startswith(top.rstrip(os.sep) + os.sep)
 
     def policies(self) -> Path:
         """The folder of shipped Rego modules, ``params.yaml`` and ``packs/``."""
@@ -148,11 +158,12 @@ class PolicySet:
             self.files.append(entry)
 
 
+def _policy_error(display: str, problem: str) -> AigateError:
+    return PolicyError(display, problem)
+
+
 def _read_bytes(path: Path, display: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise PolicyError(display, f"cannot read: {exc.strerror or exc}") from exc
+    return files.read_bounded(path, files.MAX_POLICY_FILE, display=display, error=_policy_error)
 
 
 def display_path(path: Path) -> str:
@@ -283,6 +294,14 @@ def _load_pack(ps: PolicySet, path: Path, layout: Layout = INSTALLED) -> None:
     ps.packs.append(pack["name"])
     ps.add_file(path, doc.display, "pack", doc.text)
     base = path.parent
+    for section in ("modules", "registries", "waivers"):
+        for i, rel in enumerate(pack.get(section, [])):
+            if not layout.inside(base / rel):
+                raise doc.error(
+                    (section, i),
+                    f"{section[:-1]} path {rel!r} resolves outside the bundle's policy folder:"
+                    " not read (a bundled pack may only name files in the bundle)",
+                )
     for i, rel in enumerate(pack.get("modules", [])):
         target = base / rel
         if target.is_dir():
@@ -431,8 +450,26 @@ def check_against(ps: PolicySet, engine: Engine) -> None:
                 )
 
 
+def check_something_enabled(ps: PolicySet, engine: Engine) -> None:
+    """A policy set whose packs turn every loaded rule ``off`` is refused: it would pass any
+    release while saying it judged it (fail closed). Turning off some rules is fine."""
+    ids = sorted(str(r.id) for r in engine.rules)
+    if not ids or not ps.docs:
+        return
+    if all(ps.setting(rule).mode == "off" for rule in ids):
+        sources = ", ".join(doc.display for doc in ps.docs)
+        raise PolicyError(
+            sources,
+            f"every one of the {len(ids)} loaded rules is off (mode: off or default_mode: off):"
+            " the gate would pass anything, so it does not run",
+            hint="enable at least one rule (mode: warn reports without blocking), or do not"
+            " run the gate",
+        )
+
+
 def build_engine(ps: PolicySet) -> Engine:
     """Compile the set's modules with its data, and check the packs against them."""
     engine = Engine(ps.modules, ps.data())
     check_against(ps, engine)
+    check_something_enabled(ps, engine)
     return engine

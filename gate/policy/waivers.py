@@ -41,6 +41,10 @@ UNUSED = RuleMeta(
 )
 BUILTIN_RULES = (EXPIRED, UNUSED)
 
+CREATED_GRACE = timedelta(days=1)
+"""How far past the decision date a waiver's ``created`` may lie: one day, so that a waiver
+approved today east of UTC is not refused by a CI job whose date is still yesterday's."""
+
 
 def load_waivers(
     files: Iterable[tuple[Path, str]],
@@ -73,11 +77,22 @@ def load_waivers(
             expires = _date(doc, ("waivers", i, "expires"), raw["expires"], wid)
             start = today
             if "created" in raw:
-                start = _date(doc, ("waivers", i, "created"), raw["created"], wid)
-                if start > expires:
+                created = _date(doc, ("waivers", i, "created"), raw["created"], wid)
+                if created > expires:
                     raise doc.error(
                         ("waivers", i, "expires"), f"waiver {wid} expires before it was created"
                     )
+                if created > today + CREATED_GRACE:
+                    # A future approval date would move the start of the horizon as far out
+                    # as the author likes (created 9999-07-01, expires 9999-12-28).
+                    raise doc.error(
+                        ("waivers", i, "created"),
+                        f"waiver {wid} was created on {created}, after the decision date"
+                        f" {today}: an approval cannot come from the future",
+                    )
+                # The horizon runs from the approval, or from today when that is earlier:
+                # the waiver may never reach further than max_days past the decision date.
+                start = min(created, today)
             if expires - start > timedelta(days=policy.max_days):
                 raise doc.error(
                     ("waivers", i, "expires"),

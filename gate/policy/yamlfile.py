@@ -18,10 +18,15 @@ from typing import Any
 import jsonschema
 import yaml
 
-from gate.errors import PolicyError
+from gate import files
+from gate.discover import loaders
+from gate.errors import AigateError, PolicyError
 from gate.policy.locate import policies_dir
 
 PathKey = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+"""Levels of nesting a pack or waiver file may have (real ones: five or six)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,10 @@ def _build(
     node: yaml.Node, where: PathKey, lines: dict[PathKey, int], keys: dict[PathKey, int]
 ) -> Any:
     lines[where] = node.start_mark.line + 1
+    if len(where) > MAX_DEPTH:
+        raise PolicyError(
+            None, f"nested deeper than {MAX_DEPTH} levels: not read", line=lines[where]
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -75,16 +84,28 @@ def _build(
     return node.value if isinstance(value, date | datetime) else value
 
 
+def _policy_error(display: str, problem: str) -> AigateError:
+    return PolicyError(display, problem)
+
+
 def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
-    """Load one YAML document, keeping lines; an unreadable or invalid file is a PolicyError."""
+    """Load one YAML document, keeping lines; an unreadable or invalid file is a PolicyError.
+
+    The file must be a regular file of at most :data:`gate.files.MAX_POLICY_FILE` bytes;
+    aliases may not expand it beyond :data:`gate.discover.loaders.ALIAS_NODES` further
+    values (a billion-laughs file is refused before it is walked), nor nest it deeper than
+    :data:`MAX_DEPTH`.
+    """
     shown = display or str(path)
+    raw = files.read_bounded(path, files.MAX_POLICY_FILE, display=shown, error=_policy_error)
     try:
-        raw = path.read_bytes()
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(shown, f"cannot read: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(shown, f"cannot read: not UTF-8 text (byte {exc.start})") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loaders.SAFE_LOADER)
+    except RecursionError:
+        raise PolicyError(shown, f"nested deeper than {MAX_DEPTH} levels: not read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -93,6 +114,8 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDoc:
         parts = [getattr(exc, "problem", None), getattr(exc, "context", None)]
         what = "; ".join(p for p in parts if p) or str(exc).splitlines()[0]
         raise PolicyError(shown, f"not valid YAML: {what}", line=line) from None
+    if node is not None and (problem := loaders.alias_problem(node)) is not None:
+        raise PolicyError(shown, problem)
     lines: dict[PathKey, int] = {}
     keys: dict[PathKey, int] = {}
     try:

@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from gate import files
+from gate.discover import loaders
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
 from gate.resolve import apimodels, endpoints
@@ -218,6 +220,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 
 def _read_yaml(path: Path | str, text: str) -> Any:
+    try:
+        node = yaml.compose(text, Loader=loaders.SAFE_LOADER)
+    except RecursionError:
+        raise InputError(path, "invalid YAML: nested too deeply") from None
+    except yaml.YAMLError:
+        node = None  # reported with its line by the full load below
+    if node is not None and (problem := loaders.alias_problem(node)) is not None:
+        raise InputError(path, problem)
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -615,14 +625,13 @@ def _shipped() -> _Shipped:
     return _Shipped(parts, versions, listings, lists, str(regulatory.get("version", "")), words)
 
 
+def _registry_error(display: str, problem: str) -> InputError:
+    return InputError(display, f"cannot read registry file: {problem}")
+
+
 def read_user_file(path: Path) -> _Parts:
     """Read and validate one user registry file; errors name the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot read registry file: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"registry file is not UTF-8: {exc.reason}") from exc
+    text = files.read_text_bounded(path, files.MAX_POLICY_FILE, error=_registry_error)
     doc = _read_yaml(path, text)
     check = _Checker(str(path), countries())
     if doc is None:
