@@ -88,7 +88,8 @@ def test_git_ai_notes_and_agent_trace_attribute_lines(git_repo: GitRepo) -> None
                 "conversations": [
                     {"contributor": {"type": "ai", "model_id": "deepseek-chat"},
                      "ranges": [{"start_line": 1, "end_line": 1}]},
-                    {"contributor": {"type": "human"}, "ranges": [{"start_line": 1, "end_line": 1}]},
+                    {"contributor": {"type": "human"},
+                     "ranges": [{"start_line": 1, "end_line": 1}]},
                 ],
             }
         ],
@@ -119,7 +120,8 @@ def test_a_bad_note_or_trace_is_an_error_naming_it(git_repo: GitRepo) -> None:
     assert "refs/notes/ai" in result.output and "not JSON" in result.output
     with pytest.raises(InputError, match="no record"):
         parse_note(
-            'a.py\n  0123456789abcdef 1\n---\n{"schema_version": "authorship/3.0.0", "prompts": {}}',
+            "a.py\n  0123456789abcdef 1\n---\n"
+            '{"schema_version": "authorship/3.0.0", "prompts": {}}',
             "n",
             catalogue(),
         )
@@ -161,7 +163,7 @@ def test_every_shipped_rule_fires_where_planted_and_only_there(tmp_path: Path) -
         got.setdefault((f.path, f.line), set()).add(rule)
     for e in done.egress:
         got.setdefault((e["path"], e["line"]), set()).add(e["rule"].removeprefix("semgrep:"))
-    assert {k: v for k, v in got.items()} == {k: v for k, v in expected.items() if v}
+    assert got == {k: v for k, v in expected.items() if v}
     # only AI lines count: the same files with one AI line report only that line
     one = review(root, {"planted.py": [[12, 12]]})
     assert {(f.line, f.rule) for f in one.findings} == {
