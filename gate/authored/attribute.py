@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ class Author:
     model: str | None
     source: str
     """``commit`` (a marked commit), ``git-ai`` (a note) or ``agent-trace`` (a record)."""
+    commit: str | None = None
+    """The commit the lines came from (None for Agent Trace records)."""
 
 
 @dataclass(slots=True)
@@ -93,7 +95,7 @@ def attribute(
     by_sha: dict[str, list[Author]] = {}
     touched: set[str] = set()
     for commit in marked:
-        by_sha[commit.sha] = [Author(a, m, "commit") for a, m in commit.authors]
+        by_sha[commit.sha] = [Author(a, m, "commit", commit.sha) for a, m in commit.authors]
         touched.update(commit.paths)
     notes = read_notes(repo, cat)
     for note in notes.values():
@@ -120,7 +122,7 @@ def attribute(
                     for i in range(count)
                     if any(s <= orig_line + i <= e for s, e in ranges)
                 ]
-                result.add(path, author, hits)
+                result.add(path, replace(author, commit=sha), hits)
         result.totals[path] = total
     _agent_trace(repo, cat, result)
     return result

@@ -73,25 +73,29 @@ def evidence(
     yield from _per_assistant(result, done)
 
 
+_Slot = tuple[set[int], set[str], set[str]]
+"""AI-authored lines of one (path, model), their sources and the commits they came from."""
+
+
 def _per_assistant(result: Attribution, done: Review) -> Iterator[Evidence]:
-    by_assistant: dict[str, dict[tuple[str, str | None], tuple[set[int], set[str]]]] = defaultdict(
-        dict
-    )
+    by_assistant: dict[str, dict[tuple[str, str | None], _Slot]] = defaultdict(dict)
     who: dict[str, Author] = {}
     for path, authors in result.lines.items():
         for author, numbers in authors.items():
             key = author.assistant.id
             who.setdefault(key, author)
-            slot = by_assistant[key].setdefault((path, author.model), (set(), set()))
+            slot = by_assistant[key].setdefault((path, author.model), (set(), set(), set()))
             slot[0].update(numbers)
             slot[1].add(author.source)
+            if author.commit:
+                slot[2].add(author.commit)
     for cid in sorted(by_assistant):
         author = who[cid]
         files: list[dict[str, Any]] = []
         all_sources: set[str] = set()
         first_at: tuple[str, int] | None = None
         mine: dict[str, list[list[int]]] = defaultdict(list)
-        for (path, model), (numbers, sources) in sorted(
+        for (path, model), (numbers, sources, commits) in sorted(
             by_assistant[cid].items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
         ):
             ranges = ln.to_ranges(numbers)
@@ -108,6 +112,7 @@ def _per_assistant(result: Attribution, done: Review) -> Iterator[Evidence]:
                     "share": round(len(numbers) / total, 4) if total else 0.0,
                     "ranges": ranges,
                     "sources": sorted(sources),
+                    "commits": sorted(commits),
                 }
             )
             mine[path] = ln.to_ranges(
@@ -125,7 +130,7 @@ def _per_assistant(result: Attribution, done: Review) -> Iterator[Evidence]:
             "product": author.assistant.product,
             "kind": author.assistant.kind,
             "authored": {
-                "lines": sum(len(n) for n, _ in by_assistant[cid].values()),
+                "lines": sum(len(slot[0]) for slot in by_assistant[cid].values()),
                 "files": files,
                 "findings": findings,
                 "egress": egress,
