@@ -25,6 +25,11 @@ demo: $(STAMP)
 	$(BIN)/aigate check --bom examples/demo-app.cdx.json --policy release --now $(DEMO_NOW); test $$? -eq 1
 	@echo; echo "== the same with examples/waivers.yaml: expect PASS (exit 0)"
 	$(BIN)/aigate check --bom examples/demo-app.cdx.json --policy release --waivers examples/waivers.yaml --now $(DEMO_NOW)
+	@echo; echo "== the app's history gains a change Trae (ByteDance) co-wrote: expect FAIL (exit 1)"
+	$(BIN)/python examples/demo_history.py $(VENV)/demo-history
+	$(BIN)/aigate scan $(VENV)/demo-history --project-name demo-app -q -o $(VENV)/demo-history.cdx.json
+	$(BIN)/aigate check --bom $(VENV)/demo-history.cdx.json --policy release --waivers examples/waivers.yaml \
+	  --now $(DEMO_NOW); test $$? -eq 1
 
 lint: $(STAMP) lint-actions
 	$(BIN)/ruff check gate tests bench sboms tools

@@ -452,3 +452,128 @@ warn_unread_history := unread_history if params.history == "warn"
 deny_unread_history := unread_history if params.history == "deny"
 
 info_unread_history := unread_history if params.history == "info"
+
+# ---- AI-authored code (properties.assistant.authored: see gate/authored/)
+#
+# authored: {lines, files: [{path, model, lines, total, share, ranges, sources, commits}],
+# findings: [{rule, engine, severity, category, path, line, end_line, message}],
+# egress: [{value, host, path, line, operator, country, heuristic, local, source}]}: only the
+# lines an assistant wrote that survive at HEAD, and only what the engines found on them.
+
+authored_files(c) := object.get(object.get(c.properties.assistant, "authored", {}), "files", [])
+
+authored_findings(c) := object.get(object.get(c.properties.assistant, "authored", {}), "findings", [])
+
+authored_egress(c) := object.get(object.get(c.properties.assistant, "authored", {}), "egress", [])
+
+guess_text(e) := " (a guess from the country-code domain)" if e.heuristic
+
+guess_text(e) := "" if not e.heuristic
+
+# METADATA
+# title: AI-authored code sends data to a country of concern
+# description: A URL or IP literal (or a base-URL setting) on lines a coding assistant wrote, still present at HEAD, points at a host operated from, or registered in, a listed country. A country read from the host's country-code domain is marked as a guess.
+# custom:
+#   id: assistants.ai-egress-country
+#   severity: high
+#   regulation: 15 CFR 791.4 (ICTS transactions); export-control and data-transfer obligations
+#   remediation: Remove or replace the endpoint and review what the assistant's change sends there; if the host is in fact operated elsewhere, add it to a registry file (--registry) with its operator and country, or record a waiver.
+deny_ai_egress_country := [f |
+	some c in assistants
+	some e in authored_egress(c)
+	countries[e.country]
+	f := {
+		"component": c.id,
+		"msg": concat("", [c.id, " wrote ", e.path, ":", sprintf("%d", [e.line]), ", which reaches ", e.host, " (", operator_name(e), ", ", e.country, guess_text(e), "; listed: ", lists, ")"]),
+		"facts": {
+			"fact": "properties.assistant.authored.egress.country", "value": e.country, "host": e.host,
+			"url": e.value, "heuristic": e.heuristic, "operator": e.operator, "source": e.source,
+		},
+		"evidence": [{"file": e.path, "line": e.line}],
+	}
+]
+
+# A finding blocks when the assistant's vendor, or a model it uses, is in a listed country,
+# or when it sits in a protected path; elsewhere it warns.
+finding_blocks(c, _) if count(listed_fields(c.publisher)) > 0
+
+finding_blocks(c, _) if {
+	some a in c.lineage
+	a.relation == "uses"
+	count(listed_fields(a.publisher)) > 0
+}
+
+finding_blocks(_, x) if {
+	count(protected) > 0
+	glob.match(protected_any, ["/"], x.path)
+}
+
+ai_finding(c, x) := {
+	"component": c.id,
+	"msg": concat("", [c.id, " wrote ", x.path, ":", sprintf("%d", [x.line]), ": ", x.message, " (", x.rule, ")"]),
+	"facts": {
+		"fact": "properties.assistant.authored.findings", "value": x.rule, "engine": x.engine,
+		"severity": x.severity, "category": x.category, "line": x.line, "end_line": x.end_line,
+	},
+	"evidence": [{"file": x.path, "line": x.line}],
+}
+
+# METADATA
+# title: High-severity finding in AI-authored code
+# description: Semgrep (aigate's own rules) or Bandit found something that can hide malice in lines a coding assistant wrote (data sent out, code run from decoded or fetched data, TLS verification off, shell injection, hidden Unicode, hidden instructions in rule files). It blocks when the assistant's vendor or a model it uses is in a listed country, or the file is protected; it warns otherwise.
+# custom:
+#   id: assistants.ai-code-finding
+#   severity: high
+#   regulation: NIST SP 800-218 (PW.7 review, PW.8 testing); NIST AI 600-1 (GAI value chain)
+#   remediation: Review and fix the lines the finding names; if the code is intended, record a waiver with the reason.
+deny_ai_code_finding := [ai_finding(c, x) |
+	some c in assistants
+	some x in authored_findings(c)
+	x.severity == "high"
+	finding_blocks(c, x)
+]
+
+warn_ai_code_finding := [ai_finding(c, x) |
+	some c in assistants
+	some x in authored_findings(c)
+	x.severity == "high"
+	not finding_blocks(c, x)
+]
+
+commit_reviewed(c, sha) if {
+	some m in c.properties.assistant.commits
+	m.sha == sha
+	reviewed(m)
+}
+
+# Lines not reviewed: from a commit without a review, or from a source that records none.
+unreviewed_commits(c, e) := [sha | some sha in object.get(e, "commits", []); not commit_reviewed(c, sha)]
+
+unreviewed(c, e) if count(unreviewed_commits(c, e)) > 0
+
+unreviewed(_, e) if count(object.get(e, "commits", [])) == 0
+
+# METADATA
+# title: AI-authored lines in a protected path without review
+# description: Lines a coding assistant wrote, still present at HEAD, sit in a file under one of the pack's protected_paths, and the commit they came from carries no Reviewed-by trailer from someone other than its author (lines known only from an Agent Trace record carry no review at all).
+# custom:
+#   id: assistants.ai-lines-protected
+#   severity: high
+#   regulation: NIST SP 800-218 (PW.7 code review)
+#   remediation: Have the lines reviewed and record it with a Reviewed-by trailer, or record a waiver for the assistant.
+deny_ai_lines_protected := [f |
+	count(protected) > 0
+	some c in assistants
+	some e in authored_files(c)
+	glob.match(protected_any, ["/"], e.path)
+	unreviewed(c, e)
+	f := {
+		"component": c.id,
+		"msg": concat("", [c.id, " wrote ", sprintf("%d", [e.lines]), " line(s) of protected ", e.path, " that no one else reviewed"]),
+		"facts": {
+			"fact": "properties.assistant.authored.files", "value": e.path, "ranges": e.ranges,
+			"commits": unreviewed_commits(c, e), "sources": e.sources, "model": e.model,
+		},
+		"evidence": [{"file": e.path, "line": r[0]} | some r in e.ranges],
+	}
+]

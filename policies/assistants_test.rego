@@ -376,3 +376,84 @@ test_an_endpoint_of_no_known_country_is_unknown_origin if {
 	count(fs) == 1
 	fs[0].rule == "assistants.unknown-country"
 }
+
+# ---- AI-authored code
+
+authored(files, findings, egress) := {"lines": 3, "files": files, "findings": findings, "egress": egress}
+
+ai_file(path, commits) := {
+	"path": path, "model": "claude-opus-4-5", "lines": 2, "total": 10, "share": 0.2,
+	"ranges": [[4, 5]], "sources": ["commit"], "commits": commits,
+}
+
+ai_finding(path, severity) := {
+	"rule": "semgrep:exfil-env-or-secrets-py", "engine": "semgrep", "severity": severity,
+	"category": "data-exfiltration", "path": path, "line": 4, "end_line": 4,
+	"message": "The environment is sent over the network",
+}
+
+ai_egress(country, heuristic) := {
+	"value": "https://c.example.cn/u", "host": "c.example.cn", "path": "app.py", "line": 4,
+	"operator": null, "country": country, "heuristic": heuristic, "local": false, "source": "ccTLD",
+}
+
+with_authored(over, a) := fx.assistant(object.union(over, {"properties": {"assistant": {
+	"vendor": "Anthropic", "product": "Claude Code", "kind": "vendor-service",
+	"commits": [fx.commit(sha1, ["app.py"], [])], "authored": a,
+}}}))
+
+test_ai_egress_to_listed_country_is_denied if {
+	comps := [with_authored({}, authored([], [], [ai_egress("CN", true), ai_egress("US", false)]))]
+	fs := assistants.deny_ai_egress_country with input.components as comps with data.aigate.params.assistants as fx.assistants
+	count(fs) == 1
+	fs[0].facts.value == "CN"
+	fs[0].facts.heuristic == true
+	fs[0].evidence == [{"file": "app.py", "line": 4}]
+	contains(fs[0].msg, "guess")
+}
+
+test_ai_egress_of_unknown_country_passes if {
+	comps := [with_authored({}, authored([], [], [ai_egress(null, false)]))]
+	fs := assistants.deny_ai_egress_country with input.components as comps with data.aigate.params.assistants as fx.assistants
+	count(fs) == 0
+}
+
+test_high_finding_warns_for_a_us_assistant if {
+	comps := [with_authored({}, authored([], [ai_finding("app.py", "high"), ai_finding("app.py", "medium")], []))]
+	p := fx.assistants
+	warns := assistants.warn_ai_code_finding with input.components as comps with data.aigate.params.assistants as p
+	denies := assistants.deny_ai_code_finding with input.components as comps with data.aigate.params.assistants as p
+	count(warns) == 1
+	count(denies) == 0
+	warns[0].facts.value == "semgrep:exfil-env-or-secrets-py"
+}
+
+test_high_finding_denies_for_a_listed_vendor_model_or_protected_path if {
+	p := fx.assistants
+	cn := with_authored({"id": "assistant:moonshot/kimi-code", "publisher": fx.party("Moonshot AI", "CN")}, authored([], [ai_finding("app.py", "high")], []))
+	model := with_authored({"lineage": [fx.uses("api:deepseek/deepseek-chat", "deepseek-chat", fx.party("DeepSeek", "CN"))]}, authored([], [ai_finding("app.py", "high")], []))
+	protected := with_authored({}, authored([], [ai_finding("src/crypto/aes.py", "high")], []))
+	every comp in [cn, model, protected] {
+		count(assistants.deny_ai_code_finding) == 1 with input.components as [comp] with data.aigate.params.assistants as p
+		count(assistants.warn_ai_code_finding) == 0 with input.components as [comp] with data.aigate.params.assistants as p
+	}
+}
+
+test_ai_lines_in_protected_path_need_review if {
+	p := fx.assistants
+	unreviewed := with_authored({}, authored([ai_file("src/crypto/aes.py", [sha1]), ai_file("app.py", [sha1])], [], []))
+	fs := assistants.deny_ai_lines_protected with input.components as [unreviewed] with data.aigate.params.assistants as p
+	count(fs) == 1
+	fs[0].facts.value == "src/crypto/aes.py"
+	fs[0].facts.commits == [sha1]
+	fs[0].evidence == [{"file": "src/crypto/aes.py", "line": 4}]
+	reviewed := fx.assistant({"properties": {"assistant": {
+		"commits": [fx.commit(sha1, ["src/crypto/aes.py"], ["Alice <alice@example.com>"])],
+		"authored": authored([ai_file("src/crypto/aes.py", [sha1])], [], []),
+	}}})
+	count(assistants.deny_ai_lines_protected) == 0 with input.components as [reviewed] with data.aigate.params.assistants as p
+	traced := with_authored({}, authored([ai_file("src/crypto/aes.py", [])], [], []))
+	count(assistants.deny_ai_lines_protected) == 1 with input.components as [traced] with data.aigate.params.assistants as p
+	none := object.union(p, {"protected_paths": []})
+	count(assistants.deny_ai_lines_protected) == 0 with input.components as [unreviewed] with data.aigate.params.assistants as none
+}

@@ -47,6 +47,7 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 
 from gate import __version__, files, identity
+from gate.authored.summary import bom_authored
 from gate.bom import validate as bom_validate
 from gate.bom.properties import Prop
 from gate.errors import BomError
@@ -469,6 +470,10 @@ def bom_view(comp: Component) -> Component:
     payload = comp.properties.get("assistant")
     if comp.role is not Role.CODE_ASSISTANT or not isinstance(payload, Mapping):
         return comp
+    if isinstance(payload.get("authored"), Mapping):
+        # The AI-authored lines ride along, capped the same way (gate/authored/summary.py).
+        payload = {**payload, "authored": bom_authored(payload["authored"])}
+        comp = replace(comp, properties={**comp.properties, "assistant": payload})
     commits = [c for c in payload.get("commits") or [] if isinstance(c, Mapping)]
     counts = payload.get("path_counts") or {}
     too_long = any(len(c.get("paths") or ()) > BOM_MAX_COMMIT_PATHS for c in commits)

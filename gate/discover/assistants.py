@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from gate.authored import collect
 from gate.discover import history, loaders
 from gate.discover.base import DiscoverContext
 from gate.discover.conventions import Assistant, Catalogue, ConfigRule, Signal, catalogue
@@ -314,6 +315,10 @@ def _history(tree: Tree, ctx: DiscoverContext, cat: Catalogue) -> Iterator[Evide
             f" assistant attribution is incomplete (unknown, not 'no AI'); {history.SHALLOW_FIX}"
         )
     yield from _commit_evidence(matches, paths)
+    if ctx.history_from is None:
+        # Which lines at HEAD those commits (and git-ai notes, Agent Trace) wrote, and what
+        # they do (gate.authored): a baseline's history is read for its commits only.
+        yield from collect.evidence(tree, repo, collect.marked_commits(matches, paths), cat, ctx)
 
 
 _Match = tuple[history.Commit, list[Signal], list[str]]
@@ -365,6 +370,9 @@ def _commit_evidence(
                 "reviewed_by": list(reviewed),
                 "paths": touched,
             }
+            models_here = sorted({s.model for s in group if s.model})
+            if models_here:
+                entry["models"] = models_here
             if len(detail.parents) > 1:
                 entry["merge"] = True
             payload = _payload(first.assistant)

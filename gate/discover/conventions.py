@@ -152,6 +152,10 @@ class Catalogue:
                 self._emails[str(email).lower()] = (assistant, model)
             for login in row.get("logins", ()):
                 self._logins[str(login).lower()] = (assistant, model)
+        self._vendor_domains = {
+            str(k).lower(): str(v) for k, v in (doc.get("model_vendor_domains") or {}).items()
+        }
+        self._model_prefixes = tuple(str(p).lower() for p in doc.get("model_prefixes", ()))
         self._suffixes = tuple(
             (str(row["suffix"]), self._assistant(row["assistant"]))
             for row in doc.get("name_suffixes", ())
@@ -336,11 +340,58 @@ class Catalogue:
             if who is not None:
                 return Signal(who[0], text, where, line, who[1])
         if kind == "identity" or not value:
-            # A co-author who is none of the known assistants is a person (or unknown to us).
-            return None
+            # A co-author who is none of the known assistants is a person (or unknown to us),
+            # unless its address is a model vendor's or its name holds a model id.
+            name = parsed["name"] if parsed is not None else value
+            email = parsed["email"] if parsed is not None else ""
+            hinted = self.unknown_agent(name, email)
+            if hinted is None:
+                return None
+            return Signal(hinted[0], text, where, line, hinted[1], Confidence.LOW)
         agent_text = parsed["name"] if parsed is not None else value
         assistant, model, confidence = self.agent(agent_text)
         return Signal(assistant, text, where, line, model, confidence)
+
+    def model_in(self, text: str) -> str | None:
+        """The first word of ``text`` that is a model id (``deepseek-v3-250324``), if any."""
+        for word in re.split(r"[\s/()\[\],;]+", text):
+            low = word.lower()
+            if low and any(low.startswith(p) for p in self._model_prefixes):
+                return word
+        return None
+
+    def vendor_of_address(self, email: str) -> str | None:
+        """The model vendor (a publishers.yaml id) an address belongs to, if any."""
+        domain = email.rpartition("@")[2].lower().strip()
+        while domain:
+            if domain in self._vendor_domains:
+                return self._vendor_domains[domain]
+            _, dot, domain = domain.partition(".")
+            if not dot:
+                break
+        return None
+
+    def unknown_agent(self, name: str, email: str) -> tuple[Assistant, str | None] | None:
+        """An unknown co-author that points at a model: (unknown agent, its model) or None."""
+        model = self.model_in(name)
+        vendor = self.vendor_of_address(email) if email else None
+        if model is None and vendor is None:
+            return None
+        agent = name.strip()
+        if model is not None:
+            agent = agent[: agent.find(model)].strip(" /([-:") or agent.replace(model, "").strip()
+        agent = agent or "unnamed"
+        vendor_slug = vendor or "unknown"
+        return (
+            Assistant(
+                key=f"{vendor_slug}:{_slug(agent)}",
+                vendor=vendor_slug,
+                product=agent,
+                id=identity.assistant(vendor_slug, _slug(agent)),
+                kind="unknown",
+            ),
+            model,
+        )
 
     def reviewers(self, message: str) -> list[str]:
         """The values of review trailers (``Reviewed-by:``), as written."""

@@ -345,7 +345,7 @@ class CommitDetails:
         err.close()
         if code != 0:
             raise _failure(self.repo.cwd, "git diff-tree", stderr)
-        return self._parse(b"".join(self._out).decode("utf-8", "replace"))
+        return self._parse(b"".join(self._out))
 
     def abort(self) -> None:
         """Stop git early (the history read failed)."""
@@ -357,42 +357,46 @@ class CommitDetails:
         if self._err is not None:
             self._err.close()
 
-    def _parse(self, text: str) -> dict[str, CommitDetail]:
-        # Records are "\0<sha> <date> <parents>\0" then, when the commit touched files,
-        # "\n<path>\0<path>\0...". A token after an empty one is a header: paths are never empty.
-        headers: dict[str, tuple[str, tuple[str, ...]]] = {}
-        found: dict[str, list[str]] = {}
-        expected = iter(self.requested)
-        current: list[str] | None = None
-        first = False
-        previous_empty = False
-        for token in text.split("\0"):
-            if not token:
-                previous_empty = True
-                continue
-            if previous_empty:
-                sha, _, rest = token.partition(" ")
-                want = next(expected, None)
-                if sha != want:
-                    raise GitError(
-                        f"{self.repo.cwd}: unexpected git diff-tree output: {token[:60]!r}"
-                        f" where commit {want} was expected"
-                    )
-                date, _, parents = rest.partition(" ")
-                headers[sha] = (date, tuple(parents.split()))
-                current = found.setdefault(sha, [])
-                first, previous_empty = True, False
-                continue
-            if current is None:
-                raise GitError(f"{self.repo.cwd}: unexpected git diff-tree output: {token[:60]!r}")
-            if first and token.startswith("\n"):
-                token = token[1:]
-            first = False
-            current.append(token)
-        missing = [sha for sha in self.requested if sha not in found]
-        if missing:
-            raise GitError(f"{self.repo.cwd}: git diff-tree gave no answer for {missing[0]}")
-        return {
-            sha: CommitDetail(headers[sha][0], headers[sha][1], tuple(sorted(set(paths))))
-            for sha, paths in found.items()
-        }
+    def _parse(self, data: bytes) -> dict[str, CommitDetail]:
+        # Each record is "\0<sha> <date> <parents>\0", then for a merge one more "\0" (git's
+        # combined-diff separator), then the paths, each ending in "\0" (the first prefixed
+        # by "\n" for a single-parent commit). Read by position, never by guessing whether a
+        # token looks like a header: a path may hold any byte but NUL, and paths are never
+        # empty, so an empty token is where the next record starts.
+        tokens = data.split(b"\0")
+        found: dict[str, CommitDetail] = {}
+        cwd = self.repo.cwd
+        at = 0
+        for want in self.requested:
+            if at >= len(tokens) or tokens[at]:
+                raise GitError(f"{cwd}: git diff-tree output lost step before commit {want}")
+            at += 1
+            header = tokens[at].decode("ascii", "replace") if at < len(tokens) else ""
+            sha, _, rest = header.partition(" ")
+            if sha != want:
+                raise GitError(
+                    f"{cwd}: unexpected git diff-tree output: {header[:60]!r}"
+                    f" where commit {want} was expected"
+                )
+            date, _, parent_text = rest.partition(" ")
+            parents = tuple(parent_text.split())
+            at += 1
+            if len(parents) > 1:
+                if at >= len(tokens) or tokens[at]:
+                    raise GitError(f"{cwd}: unexpected git diff-tree output for merge {want}")
+                at += 1
+            paths: list[str] = []
+            first = True
+            while at < len(tokens) and tokens[at]:
+                raw = tokens[at]
+                if first and len(parents) <= 1:
+                    if not raw.startswith(b"\n"):
+                        raise GitError(f"{cwd}: unexpected git diff-tree output for {want}")
+                    raw = raw[1:]
+                first = False
+                paths.append(git.text(raw))
+                at += 1
+            found[sha] = CommitDetail(date, parents, tuple(sorted(set(paths))))
+        if any(tokens[at:]):
+            raise GitError(f"{cwd}: git diff-tree gave more output than commits asked for")
+        return found

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 from gate import __version__
+from gate.authored import summary as ai_summary
 from gate.model import (
     JSON,
     Component,
@@ -368,6 +369,7 @@ def render(decision: Decision, inventory: Inventory) -> str:
         f"<h2>Where the components come from</h2>{_charts(inventory)}"
         f"<h2>Lineage</h2>{_lineage(inventory)}"
         f"<h2>Components</h2>{_components(inventory)}"
+        f"{ai_summary.html(inventory)}"
         + (f"<h2>Notes</h2><ul>{notes}</ul>" if notes else "")
         + "</main></body></html>\n"
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gate import __version__
+from gate.authored import summary as ai_summary
 from gate.model import (
     Component,
     Decision,
@@ -331,5 +332,6 @@ def render(decision: Decision, inventory: Inventory) -> str:
             ("Path", "Reason"), [[code(s.path), cell(s.reason)] for s in inventory.skipped]
         )
         lines.append("")
+    lines += ai_summary.markdown_lines(inventory, level=2)
     lines += policy_lines(decision, inventory, level=2)
     return "\n".join(lines) + "\n"

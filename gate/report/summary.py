@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gate.authored import summary as ai_summary
 from gate.model import Decision, Inventory
 from gate.report import markdown as md
 from gate.report import view
@@ -103,7 +104,7 @@ def render(decision: Decision, inventory: Inventory, *, limit: int = SUMMARY_LIM
     findings = _finding_blocks(decision, inventory)
     middle = ["### Findings by rule", ""] if findings else ["No findings.", ""]
     waivers = _waiver_blocks(decision)
-    policy = md.policy_lines(decision, inventory, level=3)
+    policy = ai_summary.markdown_lines(inventory, limit=10) + md.policy_lines(decision, inventory)
     full = head + middle + _lines(findings) + _lines(waivers) + policy
     if _size(full) <= limit:
         return "\n".join(full) + "\n"

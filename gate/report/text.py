@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gate.authored import summary as ai_summary
 from gate.model import Decision, Finding, Inventory, Level, RuleMeta, Verdict, Waiver
 
 NAME = "text"
@@ -135,6 +136,7 @@ def render(decision: Decision, inventory: Inventory) -> str:
     out.extend(_waiver_lines("waivers expired (no longer applied):", decision.waivers_expired))
     out.extend(_waiver_lines("waivers unused:", decision.waivers_unused))
     out.extend(_waiver_lines("waivers expiring soon:", decision.waivers_expiring))
+    out.extend(ai_summary.text_lines(inventory))
     for note in decision.notes:
         out.append(f"note: {note}")
     out.append(verdict_line(decision))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gate import identity
+from gate.authored import egress as ai_egress
 from gate.model import (
     Ancestor,
     Component,
@@ -823,6 +824,14 @@ def _resolve_assistant(comp: Component, ctx: _Context) -> Component:
                 }
                 for sb in placed
             ],
+        }
+    authored = payload.get("authored")
+    if isinstance(authored, Mapping) and authored.get("egress"):
+        # Where AI-authored lines send data: each literal placed by the same registry.
+        placed_egress = ai_egress.resolve(list(authored["egress"]), ctx.registry.endpoint)
+        props["assistant"] = {
+            **props.get("assistant", payload),
+            "authored": {**authored, "egress": placed_egress},
         }
     served = next((sb for sb in placed if sb.country), placed[0] if placed else None)
     resolved = _with(comp, publisher=publisher, lineage=lineage or None, served_by=served)
