@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -200,31 +199,78 @@ def load_key(path: Path, mirrors: Path) -> Key:
 
 
 def checkout(key: Key, cache: Path) -> Path:
-    """The tree of the key's commit, extracted once from its bare mirror (no fetch, no .git)."""
+    """The tree of the key's commit, extracted once from its bare mirror (no fetch, no .git).
+
+    Every blob of the commit is written with `git cat-file --batch`. A snapshot from the
+    library lacks files of 4 MiB and more: such a blob is skipped (and listed in
+    `.score-apps-missing` beside the tree), as are symlinks and submodules, so a checkout
+    never points outside itself.
+    """
     target = cache / f"{key.name}@{key.commit[:12]}"
     if target.is_dir():
         return target
     if not key.mirror.is_dir():
         raise ScoreError(f"{key.name}: no mirror at {key.mirror} (fetch github:{key.repo} first)")
     cache.mkdir(parents=True, exist_ok=True)
+    git = ["git", f"--git-dir={key.mirror}"]
+    listing = subprocess.run(
+        [*git, "ls-tree", "-r", "-z", "--full-tree", key.commit], capture_output=True, check=False
+    )
+    if listing.returncode != 0:
+        detail = listing.stderr.decode(errors="replace").strip()
+        raise ScoreError(f"{key.name}: cannot list {key.commit}: {detail}")
+    blobs: list[tuple[str, str]] = []
+    skipped: list[str] = []
+    for entry in listing.stdout.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_path = entry.partition(b"\t")
+        mode, kind, sha = meta.decode().split()
+        path = raw_path.decode("utf-8", errors="surrogateescape")
+        if kind == "blob" and mode in ("100644", "100755"):
+            blobs.append((sha, path))
+        else:
+            skipped.append(f"{mode} {path}")
     partial = Path(tempfile.mkdtemp(prefix=f".{key.name}.", dir=cache))
-    index = partial.with_suffix(".index")
-    env = {**os.environ, "GIT_INDEX_FILE": str(index)}
-    git = ["git", f"--git-dir={key.mirror}", f"--work-tree={partial}"]
     try:
-        # read-tree + checkout-index writes every tracked file (export-ignore does not apply).
-        subprocess.run([*git, "read-tree", key.commit], env=env, check=True, capture_output=True)
-        subprocess.run(
-            [*git, "checkout-index", "--all", "--force"], env=env, check=True, capture_output=True
-        )
-    except subprocess.CalledProcessError as exc:
+        _write_blobs(git, blobs, partial, skipped)
+    except (OSError, ValueError) as exc:
         shutil.rmtree(partial, ignore_errors=True)
-        detail = exc.stderr.decode(errors="replace").strip()
-        raise ScoreError(f"{key.name}: cannot check out {key.commit}: {detail}") from exc
-    finally:
-        index.unlink(missing_ok=True)
+        raise ScoreError(f"{key.name}: cannot check out {key.commit}: {exc}") from exc
+    if skipped:
+        note = cache / f"{key.name}@{key.commit[:12]}.score-apps-missing"
+        note.write_text("".join(f"{line}\n" for line in sorted(skipped)), encoding="utf-8")
     partial.rename(target)
     return target
+
+
+def _write_blobs(
+    git: list[str], blobs: list[tuple[str, str]], root: Path, skipped: list[str]
+) -> None:
+    """Write each (sha, path) under root from one `cat-file --batch`; missing blobs are skipped."""
+    proc = subprocess.Popen(
+        [*git, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    base = root.resolve()
+    try:
+        for sha, path in blobs:
+            proc.stdin.write(f"{sha}\n".encode())
+            proc.stdin.flush()
+            header = proc.stdout.readline().decode().split()
+            if len(header) < 2 or header[1] == "missing":
+                skipped.append(f"missing {path}")
+                continue
+            data = proc.stdout.read(int(header[2]))
+            proc.stdout.read(1)  # the newline after each object
+            dest = (root / path).resolve()
+            if base not in dest.parents:
+                raise ValueError(f"path escapes the checkout: {path!r}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+    finally:
+        proc.stdin.close()
+        proc.wait()
 
 
 def _props(component: dict[str, Any]) -> dict[str, str]:
