@@ -17,6 +17,7 @@ positive. SDK and framework packages (`pkg:`) and coding assistants are not scor
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import shutil
 import subprocess
@@ -62,6 +63,7 @@ class Key:
     mirror: Path
     expected: tuple[Expected, ...]
     acceptable: frozenset[str]
+    acceptable_patterns: tuple[str, ...]
     negatives: frozenset[str]
 
 
@@ -186,6 +188,10 @@ def load_key(path: Path, mirrors: Path) -> Key:
             out.add(norm(_identity(value, f"{path}: {section}[{i}]")))
         return frozenset(out)
 
+    raw_patterns = data.get("acceptable_patterns") or []
+    if not isinstance(raw_patterns, list) or not all(isinstance(p, str) for p in raw_patterns):
+        raise ScoreError(f"{path}: acceptable_patterns must be a list of strings")
+    patterns = tuple(p.casefold() for p in raw_patterns)
     return Key(
         name=path.stem,
         repo=repo,
@@ -194,6 +200,7 @@ def load_key(path: Path, mirrors: Path) -> Key:
         mirror=mirror,
         expected=tuple(expected),
         acceptable=ids("acceptable"),
+        acceptable_patterns=patterns,
         negatives=ids("negatives"),
     )
 
@@ -240,7 +247,13 @@ def checkout(key: Key, cache: Path) -> Path:
     if skipped:
         note = cache / f"{key.name}@{key.commit[:12]}.score-apps-missing"
         note.write_text("".join(f"{line}\n" for line in sorted(skipped)), encoding="utf-8")
-    partial.rename(target)
+    try:
+        partial.rename(target)
+    except OSError:
+        # Another scorer run wrote the same commit meanwhile: keep its tree.
+        shutil.rmtree(partial, ignore_errors=True)
+        if not target.is_dir():
+            raise
     return target
 
 
@@ -355,7 +368,9 @@ def score(key: Key, reported: Sequence[Reported]) -> Result:
     for nid, rep in by_id.items():
         if nid in first:
             continue
-        if nid in key.acceptable:
+        if nid in key.acceptable or any(
+            fnmatch.fnmatchcase(nid, p) for p in key.acceptable_patterns
+        ):
             res.acceptable += 1
             continue
         res.false_positives.append(
@@ -477,6 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="owner__name (repeatable)")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs gate")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--json-out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args(argv)
 
     files = sorted(args.keys.glob("*.yaml"))
@@ -504,13 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ScoreError as exc:
             results.append(Result(key.name, key.repo, key.commit, key.kind, error=str(exc)))
     total = totals(results)
+    document = {"total": total, "repos": [as_json(r) for r in results]}
+    if args.json_out is not None:
+        args.json_out.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
     if args.json:
-        json.dump(
-            {"total": total, "repos": [as_json(r) for r in results]},
-            sys.stdout,
-            indent=2,
-            sort_keys=True,
-        )
+        json.dump(document, sys.stdout, indent=2, sort_keys=True)
         print()
     else:
         print_text(results, total)
