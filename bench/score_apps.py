@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -492,6 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="owner__name (repeatable)")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs gate")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--jobs", type=int, default=1, help="scans run at once (default 1)")
     parser.add_argument("--json-out", type=Path, help="also write the JSON result to this file")
     args = parser.parse_args(argv)
 
@@ -512,13 +514,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no keys in {args.keys}", file=sys.stderr)
         return 2
 
-    results = []
-    for key in keys:
+    def run(key: Key) -> Result:
         try:
             tree = checkout(key, args.checkouts)
-            results.append(score(key, reported_components(scan(tree, args.python))))
+            return score(key, reported_components(scan(tree, args.python)))
         except ScoreError as exc:
-            results.append(Result(key.name, key.repo, key.commit, key.kind, error=str(exc)))
+            return Result(key.name, key.repo, key.commit, key.kind, error=str(exc))
+
+    # Each scan is its own process: threads only wait on them. Results keep the keys' order.
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(run, keys))
     total = totals(results)
     document = {"total": total, "repos": [as_json(r) for r in results]}
     if args.json_out is not None:
