@@ -7,7 +7,8 @@ labelled at, and every model, dataset and hosted-API model the application can u
 as the identity aigate should give it (bench/apps/README.md says how they were labelled).
 The scorer checks each repository out at its commit from a local bare mirror (it never
 fetches), runs `<python> -m gate scan <checkout> --history none` with the interpreter that
-runs this script (so another branch's venv python measures that branch), reads the
+runs this script, from a scratch directory (so another branch's venv python measures that
+branch, whatever the current directory), reads the
 CycloneDX BOM and scores strictly: an expected identity is found only when the scheme and the
 provider match (`@revision` / `@unpinned` suffixes are ignored); every reported model,
 dataset or hosted-API component that is neither expected nor `acceptable` is a false
@@ -324,6 +325,7 @@ def scan(tree: Path, python: str) -> dict[str, Any]:
             capture_output=True,
             text=True,
             check=False,
+            cwd=tmp,  # `-m gate` is then the interpreter's installed gate, not the cwd's
         )
         if not bom_path.is_file():
             detail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
