@@ -132,6 +132,15 @@ def _write(text: str, output: Path | None) -> None:
         raise AigateError(f"{output}: cannot write: {exc.strerror}") from exc
 
 
+def _colour(output: Path | None) -> bool:
+    """Colour on a terminal only: not when piped, written to a file, or with NO_COLOR set."""
+    if output is not None and str(output) != "-":
+        return False
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
 def _append(text: str, output: Path) -> None:
     try:
         with output.open("a", encoding="utf-8") as stream:
@@ -465,6 +474,12 @@ def explain(
     help="Report on stdout (or in -o); github prints workflow annotations.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Report file.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Text report: every finding in full (fact, source, places, message), waived ones too.",
+)
 @click.option("--sarif", type=click.Path(path_type=Path), default=None, help="Also write SARIF.")
 @click.option("--junit", type=click.Path(path_type=Path), default=None, help="Also write JUnit.")
 @click.option(
@@ -521,6 +536,7 @@ def check(
     fail_on: str,
     fmt: str,
     output: Path | None,
+    verbose: bool,
     sarif: Path | None,
     junit: Path | None,
     summary: Path | None,
@@ -583,6 +599,13 @@ def check(
     def render(name: str) -> str:
         if name == sarif_report.NAME:
             return sarif_report.render(decision, inventory, bom_path=bom_path)
+        if name == "text":
+            from gate.report import text as text_report
+            from gate.report import text_full
+
+            if verbose:
+                return text_full.render(decision, inventory)
+            return text_report.render(decision, inventory, colour=_colour(output))
         return FORMATS[name](decision, inventory)
 
     for name, target in (("sarif", sarif), ("junit", junit), ("summary", summary)):

@@ -39,13 +39,18 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def full(*args: str) -> tuple[int, str, str]:
+    """`run` with --verbose: the text report with every finding in full."""
+    return run(*args, "--verbose")
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def test_release_pack_blocks_the_demo_with_explained_chains(demo_bom: Path) -> None:
-    code, out, _ = run("check", "--bom", str(demo_bom), "--policy", "release", "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--policy", "release", "--now", NOW)
     assert code == 1
     assert "DENY jurisdiction.serving-country" in out
     assert "fact:   served_by.country = CN" in out
@@ -56,7 +61,7 @@ def test_release_pack_blocks_the_demo_with_explained_chains(demo_bom: Path) -> N
 
 def test_waivers_let_it_pass_and_are_shown(demo_bom: Path) -> None:
     args = ["check", "--bom", str(demo_bom), "--policy", "release", "--now", NOW]
-    code, out, _ = run(*args, "--waivers", str(WAIVERS))
+    code, out, _ = full(*args, "--waivers", str(WAIVERS))
     assert code == 0
     assert "WAIVED: WVR-2026-012 by J. Doe (Export Control) until 2026-12-05" in out
     assert "waivers expiring soon:\n  - WVR-2026-012" in out
@@ -66,7 +71,7 @@ def test_waivers_let_it_pass_and_are_shown(demo_bom: Path) -> None:
     assert waived and waived == sorted(waived) and not waived[0] and waived[-1]
     assert all(h.startswith("DENY ") for h, w in zip(headers, waived, strict=True) if w)
     # Past the expiry, the waiver stops applying and adds a finding of its own.
-    code, out, _ = run(*args[:-1], "2026-12-06", "--waivers", str(WAIVERS))
+    code, out, _ = full(*args[:-1], "2026-12-06", "--waivers", str(WAIVERS))
     assert code == 1
     assert "WARN waiver.expired" in out and "WVR-2026-012" in out
 
@@ -90,7 +95,7 @@ def test_json_output_is_the_decision_and_reads_back(tmp_path: Path, demo_bom: Pa
 
 
 def test_default_pack_applies_without_policy_and_says_so(demo_bom: Path) -> None:
-    code, out, _ = run("check", "--bom", str(demo_bom), "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--now", NOW)
     assert code == 0  # warn only
     assert "no --policy given: the default pack applies" in out
     assert "WARN jurisdiction.publisher-country" in out
@@ -103,7 +108,7 @@ def test_fail_on_modes(demo_bom: Path) -> None:
 
 
 def test_cfius_strict_denies_unknown_country_and_enforces_integrity(demo_bom: Path) -> None:
-    code, out, _ = run("check", "--bom", str(demo_bom), "--policy", "cfius-strict", "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--policy", "cfius-strict", "--now", NOW)
     assert code == 1
     assert "DENY jurisdiction.unknown-country" in out
     assert "DENY integrity.unpinned-revision" in out
@@ -150,7 +155,7 @@ def test_pack_modes_and_effective_dates(tmp_path: Path, demo_bom: Path) -> None:
         '  jurisdiction.lineage-country: {mode: "off"}\n'
         "  jurisdiction.parent-country: {mode: warn}\n",
     )
-    code, out, _ = run(
+    code, out, _ = full(
         "check", "--bom", str(demo_bom), "--policy", "release", "--policy", str(pack), "--now", NOW
     )
     assert code == 1  # publisher-country still denies
@@ -158,7 +163,7 @@ def test_pack_modes_and_effective_dates(tmp_path: Path, demo_bom: Path) -> None:
     assert "jurisdiction.lineage-country" not in out
     assert "WARN jurisdiction.parent-country" in out
     assert "enforces from 2027-01-01" in out
-    code, out, _ = run(
+    code, out, _ = full(
         "check",
         "--bom",
         str(demo_bom),
@@ -184,7 +189,7 @@ def test_user_modules_plug_in(tmp_path: Path, demo_bom: Path) -> None:
         tmp_path / "pack.yaml",
         "apiVersion: aigate/v1\nkind: PolicyPack\nname: mine\nparams:\n  custom: {}\n",
     )
-    code, out, _ = run("check", "--bom", str(demo_bom), "--policy", str(tmp_path), "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--policy", str(tmp_path), "--now", NOW)
     assert code == 1 and "DENY custom.no-openai" in out and "no OpenAI here" in out
 
 
@@ -241,7 +246,7 @@ def test_unused_waiver_is_reported(tmp_path: Path, demo_bom: Path) -> None:
         "    component: hf:gone/model\n    reason: no longer used anywhere\n"
         "    approved_by: me@corp\n    expires: 2027-01-01\n",
     )
-    _, out, _ = run(
+    _, out, _ = full(
         "check", "--bom", str(demo_bom), "--policy", "release", "--waivers", str(path), "--now", NOW
     )
     assert "INFO waiver.unused" in out and "waivers unused:\n  - W-9" in out
