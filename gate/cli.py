@@ -606,6 +606,11 @@ def check(
             if verbose:
                 return text_full.render(decision, inventory)
             return text_report.render(decision, inventory, colour=_colour(output))
+        if name == "html":
+            from gate.report import html as html_report
+
+            context = html_report.AuditContext.from_environ(os.environ)
+            return html_report.render(decision, inventory, context=context)
         return FORMATS[name](decision, inventory)
 
     for name, target in (("sarif", sarif), ("junit", junit), ("summary", summary)):

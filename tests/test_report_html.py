@@ -396,3 +396,17 @@ def test_demo_report_at_desktop_and_print_widths(tmp_path: Path) -> None:
     assert run.returncode == 0 and pdf.exists(), run.stderr.decode(errors="replace")[-2000:]
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert 2 <= pages <= 30, pages
+
+
+def test_the_ci_run_is_named_from_github_actions_variables() -> None:
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": "acme/app",
+        "GITHUB_REF": "refs/tags/v2.3",
+        "GITHUB_SHA": "f" * 40,
+        "GITHUB_RUN_ID": "42",
+    }
+    ctx = html.AuditContext.from_environ(env)
+    assert ctx.repository == "https://github.com/acme/app" and ctx.sha == "f" * 40
+    assert ctx.run_url == "https://github.com/acme/app/actions/runs/42"
+    assert html.AuditContext.from_environ({}) == html.AuditContext()

@@ -113,6 +113,21 @@ class AuditContext:
     verify: str | None = None
     """The command an auditor runs to check the signatures."""
 
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> AuditContext:
+        """The repository, ref and commit GitHub Actions names (nothing outside Actions)."""
+        if environ.get("GITHUB_ACTIONS") != "true" or not environ.get("GITHUB_REPOSITORY"):
+            return cls()
+        server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        run = environ.get("GITHUB_RUN_ID")
+        repo = f"{server}/{environ['GITHUB_REPOSITORY']}"
+        return cls(
+            repository=repo,
+            ref=environ.get("GITHUB_REF") or None,
+            sha=environ.get("GITHUB_SHA") or None,
+            run_url=f"{repo}/actions/runs/{run}" if run else None,
+        )
+
 
 _SORT_SCRIPT = (
     "document.querySelectorAll('table.sortable').forEach(function(t){"
