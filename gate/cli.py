@@ -1,7 +1,7 @@
 """The ``aigate`` command line: options → pipeline → report → exit code.
 
-Exit codes: 0 pass, 1 policy failed, 2 usage/input/internal error. click's Abort (Ctrl-C)
-is remapped to 2 so that 1 only ever means "the policy said no".
+Exit codes: 0 pass, 1 policy failed, 2 usage/input/internal error, 130 interrupted (Ctrl-C,
+one line, no traceback), so that 1 only ever means "the policy said no".
 """
 
 from __future__ import annotations
@@ -84,7 +84,30 @@ def _flush_warnings(obs: TerminalObserver, quiet: bool) -> None:
         click.echo(f"warning: {message}", err=True)
 
 
-class AigateGroup(click.Group):
+def _first_sentence(cmd: click.Command) -> str:
+    """A command's first sentence, whole: the listing wraps it rather than cutting it."""
+    if cmd.short_help:
+        return cmd.short_help
+    text = " ".join((cmd.help or "").split("\n\n", 1)[0].split())
+    head, sep, _ = text.partition(". ")
+    return head + "." if sep else text
+
+
+class _Listing(click.Group):
+    """Lists subcommands with their first sentence whole (click cuts it at ~45 characters)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, _first_sentence(cmd)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class AigateGroup(_Listing):
     """Maps every error to exit 2 with a one-line, actionable message."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
@@ -94,8 +117,9 @@ class AigateGroup(click.Group):
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("aborted", err=True)
-            sys.exit(EXIT_ERROR)
+            from gate._entry import interrupted
+
+            interrupted()
         except click.ClickException as exc:
             exc.show()
             sys.exit(EXIT_ERROR)
@@ -103,8 +127,9 @@ class AigateGroup(click.Group):
             click.echo(f"aigate: error: {exc.diagnostics()}", err=True)
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
-            click.echo("aborted", err=True)
-            sys.exit(EXIT_ERROR)
+            from gate._entry import interrupted
+
+            interrupted()
         except Exception:
             click.echo("aigate: internal error (a bug: please report it)", err=True)
             if os.environ.get("AIGATE_DEBUG"):
@@ -189,10 +214,15 @@ def summarise(inventory: Inventory) -> str:
         for wf in comp.files:
             digest = f"sha256 {wf.sha256[:16]}…" if wf.sha256 else "not hashed"
             lines.append(f"  {'':<{width}}  file: {wf.path} ({wf.format}, {wf.size} B, {digest})")
-        for risk in comp.risks:
-            lines.append(f"  {'':<{width}}  risk: {risk.kind}: {risk.detail}")
+        # One line per distinct risk: a pickle's six unsafe imports of one kind read once.
+        risks = Counter((r.kind, r.detail) for r in comp.risks)
+        for (kind, detail), n in risks.items():
+            where = f" ({n} places)" if n > 1 else ""
+            lines.append(f"  {'':<{width}}  risk: {kind}: {detail}{where}")
     if inventory.skipped:
-        lines.append(f"{len(inventory.skipped)} files skipped (listed in the BOM)")
+        from gate.report.text import skipped_lines
+
+        lines.extend(skipped_lines(inventory))
     for note in inventory.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)
@@ -630,7 +660,7 @@ def check(
     return exit_code(decision)
 
 
-@main.group()
+@main.group(cls=_Listing)
 def policy() -> None:
     """Work on policies: run their tests."""
 

@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gate._entry import ignore_interrupts
 from gate.errors import PolicyError
 from gate.policy.engine import Engine, PolicyModule, output_errors
 from gate.policy.metadata import level_of
@@ -176,7 +177,9 @@ def _coverage(engine: Engine, report: TestReport, given: set[str]) -> None:
             # Each rule's mutant compiles and reruns its tests alone: one process per core
             # (forked, so the compiled engine is shared, not pickled).
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=ignore_interrupts
+            ) as pool:
                 outcomes = list(pool.map(_cover_one, ids))
         else:
             outcomes = [_cover_one(rid) for rid in ids]

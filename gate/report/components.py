@@ -154,6 +154,8 @@ class RuleGroup:
     findings: tuple[Finding, ...]
     phrase: str
     waiver: Waiver | None = None
+    places: tuple[Location, ...] = ()
+    """Where the findings are seen (``view.places``), in order, each place once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,14 @@ def _places(
     seen: dict[str, Location] = {}
     for f in findings:
         for loc in view.places(f, inventory, waivers):
+            seen.setdefault(view.shown(loc), loc)
+    return tuple(sorted(seen.values(), key=Location.sort_key))
+
+
+def _merge(groups: Iterable[tuple[Location, ...]]) -> tuple[Location, ...]:
+    seen: dict[str, Location] = {}
+    for places in groups:
+        for loc in places:
             seen.setdefault(view.shown(loc), loc)
     return tuple(sorted(seen.values(), key=Location.sort_key))
 
@@ -208,17 +218,17 @@ def group(
                     tuple(items),
                     merged_facts(items, comp),
                     waivers.get(waived_by) if waived_by else None,
+                    _places(items, inventory, waivers),
                 )
             )
         groups.sort(key=lambda g: (_rank(g.level, rules.get(g.rule)), g.rule))
-        all_findings = [f for items in by_rule.values() for f in items]
         out.append(
             ComponentFindings(
                 cid,
                 display_name(cid, comp),
                 comp,
                 tuple(groups),
-                _places(all_findings, inventory, waivers),
+                _merge(g.places for g in groups),
             )
         )
     out.sort(

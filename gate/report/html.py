@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -318,8 +319,11 @@ def _components(inventory: Inventory, parts: cv.Sections) -> str:
     )
 
 
+_NOT_ANCHOR = re.compile(r"[^\w.-]")
+
+
 def _anchor(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text)
+    return _NOT_ANCHOR.sub("-", text)
 
 
 def _waiver_text(w: Waiver | None, wid: str | None) -> str:
@@ -357,11 +361,7 @@ def _group(
     sources = list(dict.fromkeys(s for f in g.findings for s in _sources(f.facts)))
     if sources:
         dl.append(("Sources", "<br>".join(_e(s) for s in sources)))
-    places: dict[str, Location] = {}
-    for f in g.findings:
-        for loc in view.places(f, inventory, waivers):
-            places.setdefault(view.shown(loc), loc)
-    shown = tuple(sorted(places.values(), key=Location.sort_key))
+    shown = g.places
     if shown and shown != shared:
         dl.append(("Evidence", ", ".join(_code_link(loc, context) for loc in shown)))
     if meta is not None and meta.remediation and g.level is not Level.INFO:
@@ -379,6 +379,7 @@ def _findings(
         return "<p>No findings.</p>"
     rules = view.rule_catalogue(decision)
     waivers = view.waiver_index(decision)
+    blocking = {item.id for item in parts.blocking}
     out = []
     for title, items in (
         ("Blocks the release", parts.blocking),
@@ -404,11 +405,7 @@ def _findings(
                 seen = ", ".join(_code_link(loc, context) for loc in item.places)
                 body = f"<p class=seen><span class=k>Evidence:</span> {seen}</p>{body}"
             anchor = f" id='c-{_anchor(item.id)}'" if item.id and title != "Waived" else ""
-            if (
-                item.id
-                and title != "Blocks the release"
-                and any(item.id == b.id for b in parts.blocking)
-            ):
+            if item.id and title != "Blocks the release" and item.id in blocking:
                 anchor = ""
             out.append(
                 f"<article class=component{anchor}><h4 class=name><code>{_e(item.name)}</code>"
