@@ -465,8 +465,20 @@ def diff(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Extra registry file (publishers, endpoints, models); repeatable.",
 )
+@click.option(
+    "--bom",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Look REF up in this BOM first (a file:sha256:… id from check output, a component"
+    " id, or a weight file's path): its lineage and licence as the scan recorded them.",
+)
 def explain(
-    reference: str, fmt: str, online: bool, cache_dir: Path | None, registry_files: tuple[Path, ...]
+    reference: str,
+    fmt: str,
+    online: bool,
+    cache_dir: Path | None,
+    registry_files: tuple[Path, ...],
+    bom: Path | None,
 ) -> int:
     """Show who made a model, where, from what, and under which licence, with each fact's source.
 
@@ -477,6 +489,7 @@ def explain(
       aigate explain api:deepseek/deepseek-chat --format json
       aigate explain gpt-4o
       aigate explain models/my-finetune/
+      aigate explain file:sha256:5c66…079 --bom aibom.cdx.json
     """
     from gate import explain as explaining
 
@@ -484,7 +497,11 @@ def explain(
     result = explaining.explain(
         reference,
         explaining.ExplainOptions(
-            online=online, cache_dir=cache_dir, registry_files=registry_files, observer=obs
+            online=online,
+            cache_dir=cache_dir,
+            registry_files=registry_files,
+            observer=obs,
+            bom=bom,
         ),
     )
     text = explaining.to_json(result) if fmt == "json" else explaining.render_text(result)

@@ -426,3 +426,15 @@ def test_coverage_counts_only_the_rules_under_the_given_paths(tmp_path: Path) ->
     assert "UNCOVERED" not in out and out.strip().endswith("rule coverage 1/1")
     code, out, _ = run("policy", "test", str(tmp_path), "--no-coverage")
     assert code == 0 and "rule coverage not measured (--no-coverage)" in out
+
+
+def test_a_date_that_does_not_exist_names_the_file_and_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "waivers.yaml",
+        "apiVersion: aigate/v1\nkind: Waivers\nwaivers:\n  - id: W-1\n"
+        '    component: "hf:x/y"\n    rule: "jurisdiction.*"\n    reason: reviewed by legal\n'
+        "    approved_by: J. Doe\n    expires: 2026-02-30\n",
+    )
+    code, _, err = run("check", str(tmp_path), "--waivers", str(path), "--history", "none")
+    assert code == 2 and "internal error" not in err
+    assert "waivers.yaml:9: '2026-02-30' is not a date that exists" in err, err
