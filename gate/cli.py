@@ -686,7 +686,8 @@ def policy() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--junit", type=click.Path(path_type=Path), default=None, help="JUnit XML file.")
 @click.option("--no-coverage", is_flag=True, help="Skip rule coverage (faster).")
-def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool) -> int:
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool, quiet: bool) -> int:
     """Run Rego test_* rules (todo_* are skipped) with the shipped rules, like `opa test`.
 
     Without PATHS, the shipped policies' own tests run. Rule coverage: every deny/warn
@@ -696,7 +697,12 @@ def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool) 
     from gate.policy.locate import policies_dir
     from gate.policy.testing import run_tests, summary, to_junit
 
-    report = run_tests(list(paths) or [policies_dir()], coverage=not no_coverage)
+    obs = _observer()
+    if not quiet:
+        # It takes a minute or more with coverage: say so first, whether or not a bar shows.
+        what = "the tests, then rule coverage (each rule's mutant reruns them)"
+        click.echo(f"policy test: running {'the tests' if no_coverage else what}...", err=True)
+    report = run_tests(list(paths) or [policies_dir()], coverage=not no_coverage, observer=obs)
     click.echo(summary(report))
     if junit is not None:
         _write(to_junit(report), junit)

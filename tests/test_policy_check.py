@@ -438,3 +438,47 @@ def test_a_date_that_does_not_exist_names_the_file_and_line(tmp_path: Path) -> N
     code, _, err = run("check", str(tmp_path), "--waivers", str(path), "--history", "none")
     assert code == 2 and "internal error" not in err
     assert "waivers.yaml:9: '2026-02-30' is not a date that exists" in err, err
+
+
+def test_policy_test_reports_progress(tmp_path: Path) -> None:
+    """It runs for a minute with coverage: it says so at once and advances per test and rule."""
+    from gate.policy.testing import run_tests
+
+    write(
+        tmp_path / "mine.rego",
+        "package aigate.rules.mine\n\n# METADATA\n# title: Mine\n# custom:\n#   id: mine.rule\n"
+        'warn_mine := [f | some c in input.components; c.name == "bad";'
+        ' f := {"rule": "mine.rule", "component": c.id, "msg": "x"}]\n'
+        "deny_mine := []\n",
+    )
+    write(
+        tmp_path / "mine_test.rego",
+        "package aigate.rules.mine_test\n\nimport data.aigate.rules.mine\n\n"
+        'test_fires if { count(mine.warn_mine) == 1 with input.components as'
+        ' [{"id": "x", "name": "bad"}] }\n',
+    )
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.events: list[tuple[str, int | None]] = []
+
+        def stage(self, name: str, total: int | None = None) -> None:
+            self.events.append((name, total))
+
+        def advance(self, amount: int = 1) -> None:
+            self.events.append(("+", amount))
+
+        def warn(self, message: str) -> None:
+            pass
+
+        def done(self) -> None:
+            self.events.append(("done", None))
+
+    rec = Recorder()
+    report = run_tests([tmp_path], observer=rec)
+    assert report.ok
+    assert rec.events[0] == ("tests", 1) and ("coverage", 1) in rec.events
+    assert rec.events.count(("+", 1)) == 2
+    code, _, err = run("policy", "test", str(tmp_path), "--no-coverage")
+    assert code == 0 and err.startswith("policy test: running the tests...")
+    assert run("policy", "test", str(tmp_path), "--no-coverage", "-q")[2] == ""
