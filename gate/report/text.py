@@ -61,6 +61,8 @@ def skipped_lines(inventory: Inventory) -> list[str]:
 
 def _wrap(text: str, indent: int, hang: int) -> list[str]:
     """Wrapped at WIDTH with a hanging indent; long words (paths, ids) are never split."""
+    if indent + len(text) <= WIDTH and "\n" not in text:
+        return [" " * indent + text]  # the common case, without textwrap's cost
     return textwrap.wrap(
         text,
         WIDTH,
