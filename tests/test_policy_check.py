@@ -454,7 +454,7 @@ def test_policy_test_reports_progress(tmp_path: Path) -> None:
     write(
         tmp_path / "mine_test.rego",
         "package aigate.rules.mine_test\n\nimport data.aigate.rules.mine\n\n"
-        'test_fires if { count(mine.warn_mine) == 1 with input.components as'
+        "test_fires if { count(mine.warn_mine) == 1 with input.components as"
         ' [{"id": "x", "name": "bad"}] }\n',
     )
 
