@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # The story on a fixed date: scan the demo app into its AI-BOM, then gate it. The release
 # pack blocks it (Qwen models, DeepSeek's API: exit 1); the approved, time-bound waivers in
-# examples/waivers.yaml let it pass and are listed (exit 0).
+# examples/waivers.yaml let it pass and are listed (exit 0). It ends with the next commands.
 DEMO_NOW ?= 2026-11-26
 demo: $(STAMP)
 	$(BIN)/aigate scan examples/demo-app -o examples/demo-app.cdx.json
@@ -30,6 +30,16 @@ demo: $(STAMP)
 	$(BIN)/aigate scan $(VENV)/demo-history --project-name demo-app -q -o $(VENV)/demo-history.cdx.json
 	$(BIN)/aigate check --bom $(VENV)/demo-history.cdx.json --policy release --waivers examples/waivers.yaml \
 	  --now $(DEMO_NOW); test $$? -eq 1
+	@echo
+	@echo "== next, try (aigate is installed in .venv: use .venv/bin/aigate, or run"
+	@echo "   'source .venv/bin/activate' once and type aigate):"
+	@echo "  .venv/bin/aigate explain examples/demo-app/models/local/coder-q4.gguf    # who made it, from what"
+	@echo "  .venv/bin/aigate check --bom examples/demo-app.cdx.json --policy release --now $(DEMO_NOW) --verbose"
+	@echo "  .venv/bin/aigate keygen --out-dir /tmp/aigate-keys    # a key pair for signing evidence offline"
+	@echo "  .venv/bin/aigate export --bom examples/demo-app.cdx.json --policy release --waivers examples/waivers.yaml \\"
+	@echo "      --now $(DEMO_NOW) --sign key --key /tmp/aigate-keys/aigate.key --out /tmp/aigate-evidence"
+	@echo "  .venv/bin/aigate verify /tmp/aigate-evidence --key /tmp/aigate-keys/aigate.pub   # digests, signature, replay"
+	@echo "  (the bundle holds report.html, the auditors' page: open it in a browser)"
 
 lint: $(STAMP) lint-actions
 	$(BIN)/ruff check gate tests bench sboms tools

@@ -45,6 +45,10 @@ RULES = tuple(
 )
 
 
+TARGET = 2.0
+"""Issue 15: every report format at 20,000 findings in at most this many seconds."""
+
+
 def build(n: int) -> tuple[Decision, Inventory]:
     comps = []
     findings = []
@@ -144,7 +148,11 @@ def main() -> None:
     )
     for name in sorted(FORMATS):
         seconds, size = timed(lambda name=name: FORMATS[name](dec, inv))
-        print(f"  {name:<10} {seconds:7.3f} s  {size / 1e6:8.2f} MB")
+        verdict = "ok" if seconds <= TARGET else "OVER"
+        print(
+            f"  {name:<10} {seconds:7.3f} s  {size / 1e6:8.2f} MB"
+            f"  (target ≤ {TARGET:.0f} s at 20,000 findings: {verdict})"
+        )
     head = changed(inv)
     start = time.perf_counter()
     result = diff(inv, head)

@@ -1,6 +1,6 @@
 """`python -m gate` runs the aigate command line."""
 
-from gate.cli import main
+from gate._entry import main
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,7 @@
 """The ``aigate`` command line: options → pipeline → report → exit code.
 
-Exit codes: 0 pass, 1 policy failed, 2 usage/input/internal error. click's Abort (Ctrl-C)
-is remapped to 2 so that 1 only ever means "the policy said no".
+Exit codes: 0 pass, 1 policy failed, 2 usage/input/internal error, 130 interrupted (Ctrl-C,
+one line, no traceback), so that 1 only ever means "the policy said no".
 """
 
 from __future__ import annotations
@@ -84,7 +84,30 @@ def _flush_warnings(obs: TerminalObserver, quiet: bool) -> None:
         click.echo(f"warning: {message}", err=True)
 
 
-class AigateGroup(click.Group):
+def _first_sentence(cmd: click.Command) -> str:
+    """A command's first sentence, whole: the listing wraps it rather than cutting it."""
+    if cmd.short_help:
+        return cmd.short_help
+    text = " ".join((cmd.help or "").split("\n\n", 1)[0].split())
+    head, sep, _ = text.partition(". ")
+    return head + "." if sep else text
+
+
+class _Listing(click.Group):
+    """Lists subcommands with their first sentence whole (click cuts it at ~45 characters)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, _first_sentence(cmd)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class AigateGroup(_Listing):
     """Maps every error to exit 2 with a one-line, actionable message."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
@@ -94,8 +117,9 @@ class AigateGroup(click.Group):
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("aborted", err=True)
-            sys.exit(EXIT_ERROR)
+            from gate._entry import interrupted
+
+            interrupted()
         except click.ClickException as exc:
             exc.show()
             sys.exit(EXIT_ERROR)
@@ -103,8 +127,9 @@ class AigateGroup(click.Group):
             click.echo(f"aigate: error: {exc.diagnostics()}", err=True)
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt:
-            click.echo("aborted", err=True)
-            sys.exit(EXIT_ERROR)
+            from gate._entry import interrupted
+
+            interrupted()
         except Exception:
             click.echo("aigate: internal error (a bug: please report it)", err=True)
             if os.environ.get("AIGATE_DEBUG"):
@@ -130,6 +155,15 @@ def _write(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise AigateError(f"{output}: cannot write: {exc.strerror}") from exc
+
+
+def _colour(output: Path | None) -> bool:
+    """Colour on a terminal only: not when piped, written to a file, or with NO_COLOR set."""
+    if output is not None and str(output) != "-":
+        return False
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 def _append(text: str, output: Path) -> None:
@@ -180,10 +214,15 @@ def summarise(inventory: Inventory) -> str:
         for wf in comp.files:
             digest = f"sha256 {wf.sha256[:16]}…" if wf.sha256 else "not hashed"
             lines.append(f"  {'':<{width}}  file: {wf.path} ({wf.format}, {wf.size} B, {digest})")
-        for risk in comp.risks:
-            lines.append(f"  {'':<{width}}  risk: {risk.kind}: {risk.detail}")
+        # One line per distinct risk: a pickle's six unsafe imports of one kind read once.
+        risks = Counter((r.kind, r.detail) for r in comp.risks)
+        for (kind, detail), n in risks.items():
+            where = f" ({n} places)" if n > 1 else ""
+            lines.append(f"  {'':<{width}}  risk: {kind}: {detail}{where}")
     if inventory.skipped:
-        lines.append(f"{len(inventory.skipped)} files skipped (listed in the BOM)")
+        from gate.report.text import skipped_lines
+
+        lines.extend(skipped_lines(inventory))
     for note in inventory.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)
@@ -426,8 +465,20 @@ def diff(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Extra registry file (publishers, endpoints, models); repeatable.",
 )
+@click.option(
+    "--bom",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Look REF up in this BOM first (a file:sha256:… id from check output, a component"
+    " id, or a weight file's path): its lineage and licence as the scan recorded them.",
+)
 def explain(
-    reference: str, fmt: str, online: bool, cache_dir: Path | None, registry_files: tuple[Path, ...]
+    reference: str,
+    fmt: str,
+    online: bool,
+    cache_dir: Path | None,
+    registry_files: tuple[Path, ...],
+    bom: Path | None,
 ) -> int:
     """Show who made a model, where, from what, and under which licence, with each fact's source.
 
@@ -438,6 +489,7 @@ def explain(
       aigate explain api:deepseek/deepseek-chat --format json
       aigate explain gpt-4o
       aigate explain models/my-finetune/
+      aigate explain file:sha256:5c66…079 --bom aibom.cdx.json
     """
     from gate import explain as explaining
 
@@ -445,7 +497,11 @@ def explain(
     result = explaining.explain(
         reference,
         explaining.ExplainOptions(
-            online=online, cache_dir=cache_dir, registry_files=registry_files, observer=obs
+            online=online,
+            cache_dir=cache_dir,
+            registry_files=registry_files,
+            observer=obs,
+            bom=bom,
         ),
     )
     text = explaining.to_json(result) if fmt == "json" else explaining.render_text(result)
@@ -465,6 +521,12 @@ def explain(
     help="Report on stdout (or in -o); github prints workflow annotations.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Report file.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Text report: every finding in full (fact, source, places, message), waived ones too.",
+)
 @click.option("--sarif", type=click.Path(path_type=Path), default=None, help="Also write SARIF.")
 @click.option("--junit", type=click.Path(path_type=Path), default=None, help="Also write JUnit.")
 @click.option(
@@ -521,6 +583,7 @@ def check(
     fail_on: str,
     fmt: str,
     output: Path | None,
+    verbose: bool,
     sarif: Path | None,
     junit: Path | None,
     summary: Path | None,
@@ -583,6 +646,18 @@ def check(
     def render(name: str) -> str:
         if name == sarif_report.NAME:
             return sarif_report.render(decision, inventory, bom_path=bom_path)
+        if name == "text":
+            from gate.report import text as text_report
+            from gate.report import text_full
+
+            if verbose:
+                return text_full.render(decision, inventory)
+            return text_report.render(decision, inventory, colour=_colour(output))
+        if name == "html":
+            from gate.report import html as html_report
+
+            context = html_report.AuditContext.from_environ(os.environ)
+            return html_report.render(decision, inventory, context=context)
         return FORMATS[name](decision, inventory)
 
     for name, target in (("sarif", sarif), ("junit", junit), ("summary", summary)):
@@ -602,7 +677,7 @@ def check(
     return exit_code(decision)
 
 
-@main.group()
+@main.group(cls=_Listing)
 def policy() -> None:
     """Work on policies: run their tests."""
 
@@ -611,7 +686,8 @@ def policy() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--junit", type=click.Path(path_type=Path), default=None, help="JUnit XML file.")
 @click.option("--no-coverage", is_flag=True, help="Skip rule coverage (faster).")
-def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool) -> int:
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool, quiet: bool) -> int:
     """Run Rego test_* rules (todo_* are skipped) with the shipped rules, like `opa test`.
 
     Without PATHS, the shipped policies' own tests run. Rule coverage: every deny/warn
@@ -621,7 +697,12 @@ def policy_test(paths: tuple[Path, ...], junit: Path | None, no_coverage: bool) 
     from gate.policy.locate import policies_dir
     from gate.policy.testing import run_tests, summary, to_junit
 
-    report = run_tests(list(paths) or [policies_dir()], coverage=not no_coverage)
+    obs = _observer()
+    if not quiet:
+        # It takes a minute or more with coverage: say so first, whether or not a bar shows.
+        what = "the tests, then rule coverage (each rule's mutant reruns them)"
+        click.echo(f"policy test: running {'the tests' if no_coverage else what}...", err=True)
+    report = run_tests(list(paths) or [policies_dir()], coverage=not no_coverage, observer=obs)
     click.echo(summary(report))
     if junit is not None:
         _write(to_junit(report), junit)

@@ -43,6 +43,8 @@ class ExplainOptions:
     registry_files: tuple[Path, ...] = ()
     observer: Observer = field(default_factory=NullObserver)
     hub_endpoint: str | None = None
+    bom: Path | None = None
+    """A BOM to look the reference up in first (its components as the scan recorded them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,10 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
             "no model reference, identity or path is that long",
         )
     path = Path(text)
+    if options.bom is not None:
+        found = _from_bom(text, options.bom)
+        if found is not None:
+            return found
     if text.lower().startswith(_SCHEMES):
         why = identity.problem(text)
         if why is not None:
@@ -86,6 +92,13 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
             )
     elif _is_path(path):
         return _explain_path(text, path, options)
+    elif _looks_like_path(text):
+        raise InputError(
+            text,
+            "no such file or directory",
+            hint="give the path of a weight file or model folder, or a model reference"
+            " (org/name, gpt-4o, qwen2.5-coder:7b)",
+        )
     registry = load(options.registry_files)
     cid = origins.identity_for_reference(text, registry)
     if cid is None:
@@ -99,7 +112,63 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
         project=Project(name="explain"), components=(origins.bare_component(cid),)
     )
     resolved = origins.resolve(inventory, resolve_options)
-    return Explanation(reference=text, components=resolved.components, notes=resolved.notes)
+    notes = resolved.notes
+    if identity.scheme(cid) == "file":
+        # A hash names bytes, not a model: its lineage is in the file (GGUF keys, model
+        # card beside it) or in the BOM that recorded it, neither of which a hash reaches.
+        notes = (
+            *notes,
+            "a weight file is known by its bytes: explain its path (aigate explain"
+            " models/x.gguf) or look it up in the BOM that lists it (--bom aibom.cdx.json)"
+            " for its lineage and licence",
+        )
+    return Explanation(reference=text, components=resolved.components, notes=notes)
+
+
+_WEIGHT_SUFFIXES = (
+    ".gguf",
+    ".safetensors",
+    ".pt",
+    ".pth",
+    ".bin",
+    ".onnx",
+    ".h5",
+    ".tflite",
+    ".ckpt",
+    ".pkl",
+    ".pickle",
+    ".keras",
+    ".mlmodel",
+    ".llamafile",
+)
+
+
+def _looks_like_path(text: str) -> bool:
+    """Written as a path (absolute, relative with ./ or ~, a weight file's name, or more
+    folders than an org/name): a missing one is a missing path, not an unknown model."""
+    if text.startswith(("/", "./", "../", "~", ".\\")) or "\\" in text:
+        return True
+    if text.lower().endswith(_WEIGHT_SUFFIXES):
+        return True
+    return ":" not in text and text.count("/") >= 2
+
+
+def _from_bom(text: str, bom: Path) -> Explanation | None:
+    """The component of ``bom`` the reference names: its id, its name, or one of its files."""
+    from gate.bom import cyclonedx
+
+    inventory, warnings = cyclonedx.read_bom(bom)
+    wanted = text.removeprefix("./")
+    for comp in inventory.components:
+        paths = {wf.path for wf in comp.files}
+        if (
+            wanted in (comp.id, comp.name)
+            or wanted in paths
+            or any(wanted.endswith("/" + p) for p in paths)
+        ):
+            note = f"as recorded in {bom} (no new lookup)"
+            return Explanation(reference=text, components=(comp,), notes=(note, *warnings))
+    return None
 
 
 def _is_path(path: Path) -> bool:

@@ -22,7 +22,9 @@ PROTECT = (
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+    """The CLI; `check` with --verbose, whose text report shows each finding's full chain."""
+    argv = [*args, "--verbose"] if args[0] == "check" and "--format" not in args else list(args)
+    result = CliRunner().invoke(main, argv)
     return result.exit_code, result.stdout, result.stderr
 
 

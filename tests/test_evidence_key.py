@@ -417,3 +417,36 @@ def test_keygen_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     result = runner.invoke(main, ["keygen", "--out-dir", str(tmp_path / "enc")])
     assert "(encrypted)" in result.output
     KeySigner.from_file(tmp_path / "enc" / "aigate.key", b"s3cret")
+
+
+def test_the_wrong_half_of_the_key_pair_is_named(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from gate.cli import main
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["keygen", "--out-dir", str(tmp_path)]).exit_code == 0
+    bom = tmp_path / "bom.cdx.json"
+    bom.write_text(write_bom(inventory()), "utf-8")
+    result = runner.invoke(
+        main,
+        [
+            "export",
+            "--bom",
+            str(bom),
+            "--out",
+            str(tmp_path / "ev"),
+            "--sign",
+            "key",
+            "--key",
+            str(tmp_path / "aigate.pub"),
+            "--now",
+            "2026-05-01",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "aigate.pub: this is a public key; signing needs the private key" in result.stderr
+    assert "passphrase" not in result.stderr.splitlines()[0]
+    result = runner.invoke(main, ["verify", str(tmp_path), "--key", str(tmp_path / "aigate.key")])
+    assert result.exit_code == 2
+    assert "this is a private key; verifying needs the public key" in result.stderr

@@ -139,3 +139,32 @@ def test_identity_problems_name_the_scheme() -> None:
     assert identity.problem("file:sha256:" + "0" * 63) is not None
     assert identity.problem("assistant:anthropic") is not None
     assert identity.problem("ollama:bad name:7b") is not None
+
+
+def test_a_missing_path_is_said_to_be_missing(tmp_path: Path) -> None:
+    for ref in (str(tmp_path / "nope"), "./models/missing.gguf", "a/b/c"):
+        code, _, err = run("explain", ref)
+        assert code == 2 and "no such file or directory" in err, (ref, err)
+        assert "not a model reference" not in err
+
+
+def test_a_weight_hash_from_check_output_finds_its_lineage_in_the_bom(tmp_path: Path) -> None:
+    """`explain file:sha256:…` (copied from check) with the BOM gives what the path gives."""
+    bom = tmp_path / "demo.cdx.json"
+    assert run("scan", str(EXAMPLE), "-o", str(bom), "-q")[0] == 0
+    gguf = EXAMPLE / "models" / "local" / "coder-q4.gguf"
+    code, by_path, _ = run("explain", str(gguf), "--format", "json")
+    assert code == 0
+    cid = json.loads(by_path)["components"][0]["id"]
+    assert cid.startswith("file:sha256:")
+    code, by_hash, _ = run("explain", cid, "--bom", str(bom), "--format", "json")
+    assert code == 0
+
+    def ancestors(doc: str) -> list[str]:
+        comp = json.loads(doc)["components"][0]
+        return [a["id"] for a in comp["lineage"]]
+
+    assert ancestors(by_hash) == ancestors(by_path) and ancestors(by_path)
+    # Without the BOM a hash alone cannot reach the file: the output says how to get there.
+    code, out, _ = run("explain", cid)
+    assert code == 0 and "--bom" in out and "explain its path" in out

@@ -39,13 +39,18 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def full(*args: str) -> tuple[int, str, str]:
+    """`run` with --verbose: the text report with every finding in full."""
+    return run(*args, "--verbose")
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def test_release_pack_blocks_the_demo_with_explained_chains(demo_bom: Path) -> None:
-    code, out, _ = run("check", "--bom", str(demo_bom), "--policy", "release", "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--policy", "release", "--now", NOW)
     assert code == 1
     assert "DENY jurisdiction.serving-country" in out
     assert "fact:   served_by.country = CN" in out
@@ -56,7 +61,7 @@ def test_release_pack_blocks_the_demo_with_explained_chains(demo_bom: Path) -> N
 
 def test_waivers_let_it_pass_and_are_shown(demo_bom: Path) -> None:
     args = ["check", "--bom", str(demo_bom), "--policy", "release", "--now", NOW]
-    code, out, _ = run(*args, "--waivers", str(WAIVERS))
+    code, out, _ = full(*args, "--waivers", str(WAIVERS))
     assert code == 0
     assert "WAIVED: WVR-2026-012 by J. Doe (Export Control) until 2026-12-05" in out
     assert "waivers expiring soon:\n  - WVR-2026-012" in out
@@ -66,7 +71,7 @@ def test_waivers_let_it_pass_and_are_shown(demo_bom: Path) -> None:
     assert waived and waived == sorted(waived) and not waived[0] and waived[-1]
     assert all(h.startswith("DENY ") for h, w in zip(headers, waived, strict=True) if w)
     # Past the expiry, the waiver stops applying and adds a finding of its own.
-    code, out, _ = run(*args[:-1], "2026-12-06", "--waivers", str(WAIVERS))
+    code, out, _ = full(*args[:-1], "2026-12-06", "--waivers", str(WAIVERS))
     assert code == 1
     assert "WARN waiver.expired" in out and "WVR-2026-012" in out
 
@@ -90,7 +95,7 @@ def test_json_output_is_the_decision_and_reads_back(tmp_path: Path, demo_bom: Pa
 
 
 def test_default_pack_applies_without_policy_and_says_so(demo_bom: Path) -> None:
-    code, out, _ = run("check", "--bom", str(demo_bom), "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--now", NOW)
     assert code == 0  # warn only
     assert "no --policy given: the default pack applies" in out
     assert "WARN jurisdiction.publisher-country" in out
@@ -103,7 +108,7 @@ def test_fail_on_modes(demo_bom: Path) -> None:
 
 
 def test_cfius_strict_denies_unknown_country_and_enforces_integrity(demo_bom: Path) -> None:
-    code, out, _ = run("check", "--bom", str(demo_bom), "--policy", "cfius-strict", "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--policy", "cfius-strict", "--now", NOW)
     assert code == 1
     assert "DENY jurisdiction.unknown-country" in out
     assert "DENY integrity.unpinned-revision" in out
@@ -150,7 +155,7 @@ def test_pack_modes_and_effective_dates(tmp_path: Path, demo_bom: Path) -> None:
         '  jurisdiction.lineage-country: {mode: "off"}\n'
         "  jurisdiction.parent-country: {mode: warn}\n",
     )
-    code, out, _ = run(
+    code, out, _ = full(
         "check", "--bom", str(demo_bom), "--policy", "release", "--policy", str(pack), "--now", NOW
     )
     assert code == 1  # publisher-country still denies
@@ -158,7 +163,7 @@ def test_pack_modes_and_effective_dates(tmp_path: Path, demo_bom: Path) -> None:
     assert "jurisdiction.lineage-country" not in out
     assert "WARN jurisdiction.parent-country" in out
     assert "enforces from 2027-01-01" in out
-    code, out, _ = run(
+    code, out, _ = full(
         "check",
         "--bom",
         str(demo_bom),
@@ -184,7 +189,7 @@ def test_user_modules_plug_in(tmp_path: Path, demo_bom: Path) -> None:
         tmp_path / "pack.yaml",
         "apiVersion: aigate/v1\nkind: PolicyPack\nname: mine\nparams:\n  custom: {}\n",
     )
-    code, out, _ = run("check", "--bom", str(demo_bom), "--policy", str(tmp_path), "--now", NOW)
+    code, out, _ = full("check", "--bom", str(demo_bom), "--policy", str(tmp_path), "--now", NOW)
     assert code == 1 and "DENY custom.no-openai" in out and "no OpenAI here" in out
 
 
@@ -249,7 +254,7 @@ def test_unused_waiver_is_reported(tmp_path: Path, demo_bom: Path) -> None:
         "    component: hf:gone/model\n    reason: no longer used anywhere\n"
         "    approved_by: me@corp\n    expires: 2027-01-01\n",
     )
-    _, out, _ = run(
+    _, out, _ = full(
         "check", "--bom", str(demo_bom), "--policy", "release", "--waivers", str(path), "--now", NOW
     )
     assert "INFO waiver.unused" in out and "waivers unused:\n  - W-9" in out
@@ -439,3 +444,59 @@ def test_coverage_counts_only_the_rules_under_the_given_paths(tmp_path: Path) ->
     assert "UNCOVERED" not in out and out.strip().endswith("rule coverage 1/1")
     code, out, _ = run("policy", "test", str(tmp_path), "--no-coverage")
     assert code == 0 and "rule coverage not measured (--no-coverage)" in out
+
+
+def test_a_date_that_does_not_exist_names_the_file_and_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "waivers.yaml",
+        "apiVersion: aigate/v1\nkind: Waivers\nwaivers:\n  - id: W-1\n"
+        '    component: "hf:x/y"\n    rule: "jurisdiction.*"\n    reason: reviewed by legal\n'
+        "    approved_by: J. Doe\n    expires: 2026-02-30\n",
+    )
+    code, _, err = run("check", str(tmp_path), "--waivers", str(path), "--history", "none")
+    assert code == 2 and "internal error" not in err
+    assert "waivers.yaml:9: '2026-02-30' is not a date that exists" in err, err
+
+
+def test_policy_test_reports_progress(tmp_path: Path) -> None:
+    """It runs for a minute with coverage: it says so at once and advances per test and rule."""
+    from gate.policy.testing import run_tests
+
+    write(
+        tmp_path / "mine.rego",
+        "package aigate.rules.mine\n\n# METADATA\n# title: Mine\n# custom:\n#   id: mine.rule\n"
+        'warn_mine := [f | some c in input.components; c.name == "bad";'
+        ' f := {"rule": "mine.rule", "component": c.id, "msg": "x"}]\n'
+        "deny_mine := []\n",
+    )
+    write(
+        tmp_path / "mine_test.rego",
+        "package aigate.rules.mine_test\n\nimport data.aigate.rules.mine\n\n"
+        "test_fires if { count(mine.warn_mine) == 1 with input.components as"
+        ' [{"id": "x", "name": "bad"}] }\n',
+    )
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.events: list[tuple[str, int | None]] = []
+
+        def stage(self, name: str, total: int | None = None) -> None:
+            self.events.append((name, total))
+
+        def advance(self, amount: int = 1) -> None:
+            self.events.append(("+", amount))
+
+        def warn(self, message: str) -> None:
+            pass
+
+        def done(self) -> None:
+            self.events.append(("done", None))
+
+    rec = Recorder()
+    report = run_tests([tmp_path], observer=rec)
+    assert report.ok
+    assert rec.events[0] == ("tests", 1) and ("coverage", 1) in rec.events
+    assert rec.events.count(("+", 1)) == 2
+    code, _, err = run("policy", "test", str(tmp_path), "--no-coverage")
+    assert code == 0 and err.startswith("policy test: running the tests...")
+    assert run("policy", "test", str(tmp_path), "--no-coverage", "-q")[2] == ""

@@ -29,7 +29,7 @@ def test_manifest_is_valid_for_pre_commit() -> None:
 def test_entry_runs_the_console_script_pyproject_installs() -> None:
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     program, command, *_ = shlex.split(str(hook()["entry"]))
-    assert scripts[program] == "gate.cli:main" and command == "check"
+    assert scripts[program] == "gate._entry:main" and command == "check"
 
 
 @pytest.mark.parametrize("args", [[], ["--policy", "{tmp}/policy.yaml"], ["--fail-on", "warn"]])

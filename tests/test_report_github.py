@@ -9,7 +9,7 @@ import pytest
 from decisions import CLAUDE, QWEN, decision, empty, fixed_version, huge, inventory
 from goldens import check
 
-from gate.model import Finding, Level, Location, RuleId
+from gate.model import ComponentId, Finding, Level, Location, RuleId
 from gate.report import github
 
 __all__ = ["fixed_version"]
@@ -147,3 +147,38 @@ def test_verdict_line_counts() -> None:
     last = github.render(decision(), inventory()).splitlines()[-1]
     assert last.startswith("aigate: fail: 4 deny finding(s) block the release")
     assert "[4 deny, 3 warn, 2 info, 2 waived]" in last
+
+
+def test_findings_at_one_place_share_one_annotation() -> None:
+    """Five ancestors of one lineage and two rules on one line: one annotation, and the
+    per-step limit is left for other places."""
+    base = decision()
+    place = Location("models/x.gguf", None)
+    same = tuple(
+        Finding(
+            RuleId("aigate.jurisdiction.lineage" if i < 5 else "aigate.integrity.unsafe-pickle"),
+            Level.DENY,
+            ComponentId("file:sha256:" + "cd" * 32),
+            f"derived from ancestor {i}",
+            (place,),
+        )
+        for i in range(6)
+    )
+    others = tuple(
+        Finding(
+            RuleId("aigate.jurisdiction.lineage"),
+            Level.DENY,
+            ComponentId(f"hf:org/m{i}"),
+            f"model {i}",
+            (Location(f"src/m{i}.py", 3, 1),),
+        )
+        for i in range(9)
+    )
+    dec = replace(base, findings=same + others)
+    lines = github.annotation_lines(dec, inventory())
+    at_gguf = [line for line in lines if "file=models/x.gguf" in line]
+    assert len(at_gguf) == 1
+    assert "2 rules here" in at_gguf[0] and "derived from ancestor 4" in at_gguf[0]
+    assert at_gguf[0].count("component: file:sha256:") == 1
+    errors = [line for line in lines if line.startswith("::error")]
+    assert len(errors) == 10 and not any(line.startswith("::notice") for line in lines)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import shutil
 import struct
 import subprocess
 import zlib
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,48 +29,87 @@ def test_html_loads_nothing_from_outside() -> None:
     page = html.render(decision(), inventory())
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     lowered = page.lower()
-    for forbidden in ("<script", "<link", "<img", "<iframe", "src=", "url(", "@import"):
+    for forbidden in ("<link", "<img", "<iframe", "src=", "url(", "@import", "fetch("):
         assert forbidden not in lowered, forbidden
+    # One inline script (the table sort), allowed by its hash and nothing else.
+    assert lowered.count("<script") == 1 and "xmlhttprequest" not in lowered
+    script = page[page.index("<script>") + 8 : page.index("</script>")]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in page
+    # Links only where a URL is known (ticket, repository): none in this decision.
     assert not re.search(r"https?://", page)
+
+
+def test_evidence_and_tickets_are_links_when_a_url_is_known() -> None:
+    ctx = html.AuditContext(
+        repository="https://github.com/acme/app", ref="refs/tags/v2.3", sha="c0ffee" * 6 + "1234"
+    )
+    page = html.render(decision(), inventory(), context=ctx)
+    blob = "https://github.com/acme/app/blob/" + "c0ffee" * 6 + "1234"
+    assert f"<a href='{blob}/app/llm.py#L12'>app/llm.py:12:5</a>" in page
+    assert ">refs/tags/v2.3<" in page and "c0ffee" * 6 in page
+    dec = decision()
+    ticket = replace(dec.waivers_applied[0], reference="https://tracker.example/LEGAL-42")
+    page = html.render(replace(dec, waivers_applied=(ticket,)), inventory())
+    link = "<a href='https://tracker.example/LEGAL-42'>https://tracker.example/LEGAL-42</a>"
+    assert page.count(link) >= 1
+    # Only https: a javascript: or http: reference stays text.
+    bad = replace(ticket, reference="javascript:alert(1)")
+    page = html.render(replace(dec, waivers_applied=(bad,)), inventory())
+    assert "href='javascript" not in page and "javascript:alert(1)" in page
 
 
 def test_hostile_text_is_escaped_everywhere() -> None:
     page = html.render(decision(hostile=HOSTILE), inventory(HOSTILE))
     assert HOSTILE not in page
-    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert page.lower().count("<script") == 1 and "<img" not in page.lower()
     escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&lt;img src=x"
     # Project title, component name, publisher, finding message, waiver approver and reason.
     assert page.count(escaped) >= 6
 
 
 def test_html_shows_what_an_auditor_asks() -> None:
-    page = html.render(decision(), inventory())
+    ctx = html.AuditContext(signing="key", verify="aigate verify evidence --key aigate.pub")
+    page = html.render(decision(), inventory(), context=ctx)
     assert "class='verdict fail'" in page and ">FAIL<" in page
-    # Findings with their explanation chain: component → fact → source → rule.
-    assert "deepseek-chat is served from CN (api.deepseek.com)" in page
-    chain = page[page.index("deepseek-chat is served") :]
-    chain = chain[: chain.index("</ol>")]
-    for step in (
-        "component</span> <code>api:deepseek/deepseek-chat</code>",
-        "<code>served_by.country</code> = CN",
-        "source</span> registry: endpoints",
-        "<code>app/llm.py:12:5</code>",
-        "<code>aigate.jurisdiction.served-country</code> Served from a denied country",
+    # The summary: policy and digest, who signed and how to verify, date, version.
+    summary = page[page.index("<table class=summary>") : page.index("</table>")]
+    for text in (
+        "digest <code>sha256:abab",
+        "Signed with a private key",
+        "aigate verify",
+        "Judged on</th><td>2026-05-01",
+        "aigate</th>",
+        "Commit</th>",
     ):
-        assert step in chain, step
-    assert chain.index("component") < chain.index("fact") < chain.index("rule")
-    # A finding without policy facts explains itself from the component record.
-    licence = page[page.index("dataset licence CC-BY-NC-4.0") :]
-    assert "<code>licence</code> = CC-BY-NC-4.0 (non-commercial)" in licence[:800]
-    # Waivers with approver, reason, expiry and status.
-    for text in ("jane@example.com", "Base model reviewed by legal", "2027-03-31", "expired"):
-        assert text in page
-    assert "waived</span> by <code>w1</code>" in page
-    # Lineage chain, nearest first, with countries.
-    assert (
-        "finetune of</span> <code>Qwen/Qwen2.5-7B-Instruct</code> Alibaba Cloud (Qwen) [CN]" in page
-    )
-    assert page.index("Qwen2.5-7B-Instruct</code>") < page.index("Qwen/Qwen2.5-7B</code>")
+        assert text in summary, text
+    # The component table: identity, role, publisher, country, served from, lineage,
+    # licence, status; blocking components first; a weight file by its path and short hash.
+    table = page[page.index("<table id=components") :]
+    table = table[: table.index("</table>")]
+    for head in (
+        "Component",
+        "Role",
+        "Publisher",
+        "Country",
+        "Served from",
+        "Lineage",
+        "Licence",
+        "Status",
+    ):
+        assert f"<th scope=col>{head}</th>" in table
+    assert table.index("api:deepseek/deepseek-chat") < table.index("pkg:pypi/openai")
+    assert "weights/model.gguf [sha256:999999999999]" in table
+    assert "Qwen/Qwen2.5-7B-Instruct [CN] ← Qwen/Qwen2.5-7B [CN]" in table
+    # Findings per component, with the rule's title, regulation, remediation, evidence.
+    found = page[page.index("Findings by component") :]
+    assert "Served from a denied country" in found and "app/llm.py:12:5" in found
+    assert "15 CFR 791.4" in found
+    # The waiver with approver, ticket and expiry, next to what it covers.
+    assert "approved by jane@example.com, ticket LEGAL-42, expires 2027-03-31" in found
+    # Human text: no raw JSON, no escape sequences.
+    text = re.sub(r"<style>.*?</style>|<script>.*?</script>|<[^>]+>", " ", page, flags=re.S)
+    assert not re.search(r"\\u[0-9a-f]{4}|[{]\"|\": |\[\{", text), text
     # Charts: one bar per country and per licence category.
     assert page.count("<svg") == 2
     assert "<title>CN: 1</title>" in page and "<title>unknown: 2</title>" in page
@@ -210,7 +252,7 @@ def test_report_in_a_real_browser(tmp_path: Path, verdict: Verdict) -> None:
     parsed = _Elements()
     parsed.feed(dom.stdout.decode("utf-8"))
     # The hostile strings stayed text: the browser built no script or image element.
-    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert parsed.tags.count("script") == 1 and "img" not in parsed.tags
     text = " ".join(parsed.text)
     assert HOSTILE in text
     assert ("FAIL" if verdict is Verdict.FAIL else "PASS") in text
@@ -219,7 +261,7 @@ def test_report_in_a_real_browser(tmp_path: Path, verdict: Verdict) -> None:
 
     shot = tmp_path / "shot.png"
     run = _run_browser(
-        browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri()
+        browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,4000", page.as_uri()
     )
     assert run.returncode == 0 and shot.exists(), run.stderr.decode(errors="replace")[-2000:]
     width, _, rows = _png_rgb(shot.read_bytes())
@@ -266,7 +308,7 @@ def test_exported_bundle_report_in_a_real_browser(tmp_path: Path) -> None:
     assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
     parsed = _Elements()
     parsed.feed(dom.stdout.decode("utf-8"))
-    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert parsed.tags.count("script") == 1 and "img" not in parsed.tags
     text = " ".join(parsed.text)
     assert HOSTILE in text and "FAIL" in text
     assert "deepseek-chat" in text and "Qwen/Qwen2.5-7B-Instruct" in text
@@ -274,9 +316,97 @@ def test_exported_bundle_report_in_a_real_browser(tmp_path: Path) -> None:
 
     shot = tmp_path / "shot.png"
     run = _run_browser(
-        browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri()
+        browser, tmp_path, f"--screenshot={shot}", "--window-size=1200,4000", page.as_uri()
     )
     assert run.returncode == 0 and shot.exists(), run.stderr.decode(errors="replace")[-2000:]
     width, _, rows = _png_rgb(shot.read_bytes())
     # The verdict banner is painted; the charts sit below the longer list of real findings.
     assert _longest_run(rows, width // 2, _rgb(html.FAIL_COLOUR)) >= 60
+
+
+def _demo_page(tmp_path: Path) -> Path:
+    """The HTML report of `make demo`'s failing check, as a user would write it."""
+    from click.testing import CliRunner
+
+    from gate.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    bom = tmp_path / "demo.cdx.json"
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["scan", str(root / "examples/demo-app"), "-o", str(bom), "-q"]
+        ).exit_code
+        == 0
+    )
+    page = tmp_path / "report.html"
+    args = ["check", "--bom", str(bom), "--policy", "release", "--now", "2026-11-26"]
+    assert runner.invoke(main, [*args, "--format", "html", "-o", str(page)]).exit_code == 1
+    return page
+
+
+_RAW = re.compile(r'\\u[0-9a-fA-F]{4}|\{"|": \{|": \[|\\n|&[a-z]+;|&#')
+
+
+@pytest.mark.browser
+def test_demo_report_at_desktop_and_print_widths(tmp_path: Path) -> None:
+    """What an auditor sees of the demo: the verdict, the component table, no raw JSON."""
+    browser = _browser()
+    page = _demo_page(tmp_path)
+    dom = _run_browser(browser, tmp_path, "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
+    parsed = _Elements()
+    parsed.feed(dom.stdout.decode("utf-8"))
+    text = " ".join(parsed.text)
+    assert "FAIL" in text and "blocks the release" in text
+    assert "models/local/coder-q4.gguf [sha256:aee49a9ff387]" in text
+    # The sort script ran: every column heading of the component table became a button.
+    assert parsed.tags.count("button") == 8
+    # Human text only: no JSON objects, escape sequences or double-escaped entities.
+    shown = text.replace("\n", " ")
+    assert not _RAW.search(shown), _RAW.search(shown)
+    for width, height in ((1280, 3200), (794, 3200)):
+        shot = tmp_path / f"shot-{width}.png"
+        run = _run_browser(
+            browser,
+            tmp_path,
+            f"--screenshot={shot}",
+            f"--window-size={width},{height}",
+            page.as_uri(),
+        )
+        assert run.returncode == 0 and shot.exists(), run.stderr.decode(errors="replace")[-2000:]
+        w, h, rows = _png_rgb(shot.read_bytes())
+        assert (w, h) == (width, height)
+        # The verdict: a red banner at the top, no green one.
+        top = rows[:400]
+        assert _longest_run(top, w // 2, _rgb(html.FAIL_COLOUR)) >= 60
+        assert _longest_run(rows, w // 2, _rgb(html.PASS_COLOUR)) == 0
+        # The component table: header cells painted, and a status badge per row, red for
+        # the 12 components that block the release, green for those with no finding.
+        assert _count(rows, _rgb("#f6f8fa")) > 20_000
+        assert _count(rows, _rgb(html.FAIL_COLOUR)) > 12 * 200
+        assert _count(rows, _rgb(html.PASS_COLOUR)) > 8 * 200
+        # Nothing wider than the window (no horizontal overflow at print width).
+        right = [row[3 * (w - 4) : 3 * (w - 1)] for row in rows]
+        assert all(px == b"\xff" * 9 for px in right)
+    pdf = tmp_path / "report.pdf"
+    run = _run_browser(
+        browser, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()
+    )
+    assert run.returncode == 0 and pdf.exists(), run.stderr.decode(errors="replace")[-2000:]
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert 2 <= pages <= 30, pages
+
+
+def test_the_ci_run_is_named_from_github_actions_variables() -> None:
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": "acme/app",
+        "GITHUB_REF": "refs/tags/v2.3",
+        "GITHUB_SHA": "f" * 40,
+        "GITHUB_RUN_ID": "42",
+    }
+    ctx = html.AuditContext.from_environ(env)
+    assert ctx.repository == "https://github.com/acme/app" and ctx.sha == "f" * 40
+    assert ctx.run_url == "https://github.com/acme/app/actions/runs/42"
+    assert html.AuditContext.from_environ({}) == html.AuditContext()

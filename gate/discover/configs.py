@@ -984,7 +984,8 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         try:
             module = ast.parse(source, filename=rel)
         except SyntaxError as exc:
-            skipped.append((rel, f"a code cell is not Python 3 (line {exc.lineno}): {exc.msg}"))
+            where = f" (line {exc.lineno})" if exc.lineno else ""
+            skipped.append((rel, f"a code cell is not Python 3{where}: {exc.msg}"))
         else:
             found += python.Analyser(module, source, lines, locate, source=NAME).run()
     walker = _Walker(rel)

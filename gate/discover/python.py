@@ -268,7 +268,8 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         module = ast.parse(text, filename=rel)
     except SyntaxError as exc:
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        reason = f"not parseable by Python {version} (line {exc.lineno}): {exc.msg}"
+        where = f" (line {exc.lineno})" if exc.lineno else ""
+        reason = f"not parseable by Python {version}{where}: {exc.msg}"
         return scanning.Outcome(skipped=[(rel, reason)])
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick_rs
 
+from gate._entry import ignore_interrupts
 from gate.discover.tree import Tree, TreeFile
 from gate.model import Evidence
 from gate.progress import NullObserver, Observer
@@ -214,7 +215,9 @@ def _pool() -> ProcessPoolExecutor:
     source (forking a pool per source would cost more than small trees take to parse)."""
     global _POOL
     if _POOL is None:
-        _POOL = ProcessPoolExecutor(max_workers=workers(), mp_context=_pool_context())
+        _POOL = ProcessPoolExecutor(
+            max_workers=workers(), mp_context=_pool_context(), initializer=ignore_interrupts
+        )
         atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
     return _POOL
 

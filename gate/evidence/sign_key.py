@@ -95,6 +95,13 @@ def _read(path: Path) -> bytes:
 def load_private_key(path: Path, passphrase: bytes | None) -> ec.EllipticCurvePrivateKey:
     """A P-256 private key from PEM; clear errors for a wrong or missing passphrase."""
     data = _read(path)
+    if b"-----BEGIN PUBLIC KEY-----" in data and b"PRIVATE KEY-----" not in data:
+        # Not a passphrase problem: the other half of the pair was given.
+        raise SignatureError(
+            f"{path}: this is a public key; signing needs the private key",
+            hint="pass the private half of the pair (aigate.key from `aigate keygen`);"
+            " the .pub file is for `aigate verify --key`",
+        )
     try:
         key = serialization.load_pem_private_key(data, password=passphrase)
     except TypeError as exc:
@@ -118,6 +125,13 @@ def load_private_key(path: Path, passphrase: bytes | None) -> ec.EllipticCurvePr
 def load_public_key(path: Path) -> ec.EllipticCurvePublicKey:
     """A P-256 public key from PEM."""
     data = _read(path)
+    if b"PRIVATE KEY-----" in data:
+        raise InputError(
+            path,
+            "this is a private key; verifying needs the public key",
+            hint="pass the public half of the pair (aigate.pub from `aigate keygen`) and keep"
+            " the private key to the signer",
+        )
     try:
         key = serialization.load_pem_public_key(data)
     except (ValueError, UnsupportedAlgorithm) as exc:

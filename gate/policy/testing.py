@@ -21,11 +21,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gate._entry import ignore_interrupts
 from gate.errors import PolicyError
 from gate.policy.engine import Engine, PolicyModule, output_errors
 from gate.policy.metadata import level_of
 from gate.policy.packs import PolicySet, defaults_only, display_path
 from gate.policy.source import Module
+from gate.progress import NullObserver, Observer
 
 PASS, FAIL, ERROR, SKIP = "pass", "fail", "error", "skip"
 _COV = "__aigate_cov_"
@@ -81,7 +83,9 @@ def _modules(paths: Sequence[Path]) -> tuple[list[PolicyModule], PolicySet, set[
     return ps.modules, ps, given
 
 
-def run_tests(paths: Sequence[Path], *, coverage: bool = True) -> TestReport:
+def run_tests(
+    paths: Sequence[Path], *, coverage: bool = True, observer: Observer | None = None
+) -> TestReport:
     """Run every test rule of the modules under ``paths`` (with the shipped rules).
 
     Coverage counts the deny/warn rules of the modules under ``paths``: testing one's own
@@ -103,11 +107,15 @@ def run_tests(paths: Sequence[Path], *, coverage: bool = True) -> TestReport:
                 )
             else:
                 tests.setdefault(module.package, []).append((module, head.name, head.line))
+    obs = observer or NullObserver()
+    obs.stage("tests", total=sum(len(cases) for cases in tests.values()))
     for package, cases in sorted(tests.items()):
         report.results.extend(_run_package(engine, package, cases))
+        obs.advance(len(cases))
+    obs.done()
     report.results.sort(key=lambda r: (r.package, r.name))
     if coverage:
-        _coverage(engine, report, given)
+        _coverage(engine, report, given, obs)
         report.measured = True
     return report
 
@@ -161,7 +169,7 @@ def _run_one(engine: Engine, module: Module, name: str, line: int) -> TestResult
     return TestResult(module.package, name, module.path, line, FAIL, f"result {shown}", seconds)
 
 
-def _coverage(engine: Engine, report: TestReport, given: set[str]) -> None:
+def _coverage(engine: Engine, report: TestReport, given: set[str], obs: Observer) -> None:
     ids = sorted(
         str(r.id)
         for r in engine.rules
@@ -170,18 +178,27 @@ def _coverage(engine: Engine, report: TestReport, given: set[str]) -> None:
     report.rule_ids = ids
     global _JOB
     _JOB = (engine, [r for r in report.results if r.outcome == PASS])
+    obs.stage("coverage", total=len(ids))
+    outcomes: list[list[str]] = []
     try:
         workers = min(len(ids), os.cpu_count() or 1)
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             # Each rule's mutant compiles and reruns its tests alone: one process per core
             # (forked, so the compiled engine is shared, not pickled).
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                outcomes = list(pool.map(_cover_one, ids))
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=ignore_interrupts
+            ) as pool:
+                for killed in pool.map(_cover_one, ids):
+                    outcomes.append(killed)
+                    obs.advance()
         else:
-            outcomes = [_cover_one(rid) for rid in ids]
+            for rid in ids:
+                outcomes.append(_cover_one(rid))
+                obs.advance()
     finally:
         _JOB = None
+        obs.done()
     for rid, killed in zip(ids, outcomes, strict=True):
         if killed:
             report.covered[rid] = killed

@@ -79,7 +79,15 @@ def _build(
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*where, i), lines, keys) for i, item in enumerate(node.value)]
-    value = yaml.SafeLoader("").construct_object(node, deep=True)
+    try:
+        value = yaml.SafeLoader("").construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:
+        # A scalar YAML reads as a date that does not exist (2026-02-30) or a number out of
+        # range: the file's mistake, named at its line, not an internal error.
+        problem = f"{node.value!r} is not a valid value: {exc}"
+        if node.tag.endswith(":timestamp"):
+            problem = f"{node.value!r} is not a date that exists ({exc}); write YYYY-MM-DD"
+        raise PolicyError(None, problem, line=node.start_mark.line + 1) from None
     # Dates are compared as ISO text; a datetime would not survive JSON or the schema.
     return node.value if isinstance(value, date | datetime) else value
 

@@ -8,7 +8,7 @@ message can never end a command early or smuggle in a second one.
 
 from __future__ import annotations
 
-from gate.model import Decision, Finding, Inventory, Level, RuleId, RuleMeta, Waiver
+from gate.model import Decision, Finding, Inventory, Level, Location, RuleId, RuleMeta
 from gate.report import view
 
 NAME = "github"
@@ -41,11 +41,19 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 
 def _annotation(
-    finding: Finding, meta: RuleMeta, inventory: Inventory, waivers: dict[str, Waiver]
+    group: list[Finding],
+    rules: dict[RuleId, RuleMeta],
+    places: list[Location],
 ) -> str:
-    places = view.places(finding, inventory, waivers)
+    """One annotation for the findings at one place: each rule and message once, the
+    components once, the fix once per rule."""
+    first = group[0]
     located = [loc for loc in places if loc.path]
-    lines = [finding.message, f"component: {view.subject(finding)}"]
+    lines = list(dict.fromkeys(f.message for f in group))
+    if len(group) > 1:
+        lines = list(dict.fromkeys(f"{f.rule}: {f.message}" for f in group))
+    subjects = list(dict.fromkeys(view.subject(f) for f in group))
+    lines.append(f"component: {', '.join(subjects)}")
     if len(located) > 1:
         more = ", ".join(view.shown(loc) for loc in located[1:4])
         extra = len(located) - 4
@@ -53,12 +61,19 @@ def _annotation(
     commit_list = view.commits(places)
     if commit_list:
         lines.append("commits: " + ", ".join(c[:12] for c in commit_list[:5]))
-    if meta.remediation:
-        lines.append(f"fix: {meta.remediation}")
-    title = f"aigate {finding.level.value}: {meta.title} [{meta.id}]"
+    rule_ids = list(dict.fromkeys(f.rule for f in group))
+    for rid in rule_ids:
+        if rules[rid].remediation:
+            prefix = f"fix ({rid})" if len(rule_ids) > 1 else "fix"
+            lines.append(f"{prefix}: {rules[rid].remediation}")
+    meta = rules[first.rule]
+    if len(rule_ids) == 1:
+        title = f"aigate {first.level.value}: {meta.title} [{meta.id}]"
+    else:
+        title = f"aigate {first.level.value}: {len(rule_ids)} rules here [{', '.join(rule_ids)}]"
     primary = located[0] if located else None
     return command(
-        _COMMAND[finding.level],
+        _COMMAND[first.level],
         "\n".join(lines),
         file=primary.path if primary else None,
         line=primary.line if primary and primary.line else None,
@@ -67,21 +82,45 @@ def _annotation(
     )
 
 
+_Key = tuple[Level, str, int, int, str]
+
+
 def annotation_lines(decision: Decision, inventory: Inventory) -> list[str]:
-    """The workflow command lines, most serious first, within GitHub's limits."""
+    """The workflow command lines, most serious first, within GitHub's limits.
+
+    Findings that would annotate the same place (file, line, column; or the same commit)
+    share one annotation, so the per-step limit is spent on distinct places, not on
+    copies of one line (a model that fails three rules, the ancestors of one lineage).
+    """
     rules: dict[RuleId, RuleMeta] = view.rule_catalogue(decision)
-    chosen: dict[Level, list[Finding]] = {Level.DENY: [], Level.WARN: []}
-    left_out = {Level.DENY: 0, Level.WARN: 0}
-    for finding in view.ranked(decision, rules):
-        if view.is_waived(finding) or finding.level not in chosen:
-            continue
-        if len(chosen[finding.level]) < MAX_PER_KIND:
-            chosen[finding.level].append(finding)
-        else:
-            left_out[finding.level] += 1
     waivers = view.waiver_index(decision)
+    groups: dict[_Key, list[Finding]] = {}
+    where: dict[_Key, list[Location]] = {}
+    for finding in view.ranked(decision, rules):
+        if view.is_waived(finding) or finding.level not in _COMMAND:
+            continue
+        places = view.places(finding, inventory, waivers)
+        located = [loc for loc in places if loc.path]
+        p = located[0] if located else None
+        commit = "" if p else ",".join(view.commits(places)) or view.subject(finding)
+        key: _Key = (
+            finding.level,
+            p.path if p else "",
+            p.line or 0 if p else 0,
+            p.column or 0 if p else 0,
+            commit,
+        )
+        groups.setdefault(key, []).append(finding)
+        where.setdefault(key, places)
+    chosen: dict[Level, list[_Key]] = {Level.DENY: [], Level.WARN: []}
+    left_out = {Level.DENY: 0, Level.WARN: 0}
+    for key, found in groups.items():
+        if len(chosen[key[0]]) < MAX_PER_KIND:
+            chosen[key[0]].append(key)
+        else:
+            left_out[key[0]] += len(found)
     lines = [
-        _annotation(f, rules[f.rule], inventory, waivers) for level in chosen for f in chosen[level]
+        _annotation(groups[key], rules, where[key]) for level in chosen for key in chosen[level]
     ]
     if left_out[Level.DENY] or left_out[Level.WARN]:
         parts = []

@@ -8,26 +8,30 @@ waiver reasons are attacker-controlled text.
 
 from __future__ import annotations
 
-import json
+import base64
+import hashlib
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 from gate import __version__
 from gate.authored import summary as ai_summary
 from gate.model import (
     JSON,
-    Component,
     Decision,
-    Finding,
     Inventory,
     Level,
     LicenceCategory,
-    Provenance,
+    Location,
     RuleMeta,
     Verdict,
     Waiver,
 )
+from gate.report import components as cv
+from gate.report import view
 
 NAME = "html"
 
@@ -48,24 +52,43 @@ CATEGORY_COLOURS: Mapping[str, str] = {
 _CSS = f"""
 body{{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;
 background:#fff}}
-main{{max-width:1100px;margin:0 auto;padding:0 24px 48px}}
+main{{max-width:1200px;margin:0 auto;padding:0 24px 48px}}
 h1{{font-size:22px;margin:24px 0 4px}} h2{{font-size:18px;margin:32px 0 8px;
-border-bottom:1px solid #d0d7de;padding-bottom:4px}}
-.meta{{color:#59636e;margin:0 0 16px}} code{{font:12px ui-monospace,monospace;
-overflow-wrap:anywhere}}
-.verdict{{color:#fff;padding:20px 24px;border-radius:6px;margin:16px 0}}
+border-bottom:1px solid #d0d7de;padding-bottom:4px}} h3{{font-size:16px;margin:24px 0 8px}}
+code{{font:12px ui-monospace,monospace;overflow-wrap:anywhere}} code.id{{color:#59636e}}
+a{{color:#0969da}}
+.verdict{{color:#fff;padding:16px 24px;border-radius:6px;margin:16px 0 8px;font-size:16px}}
 .verdict.pass{{background:{PASS_COLOUR}}} .verdict.fail{{background:{FAIL_COLOUR}}}
 .verdict strong{{font-size:28px;letter-spacing:.04em;display:block}}
 table{{border-collapse:collapse;width:100%;margin:8px 0}}
-th,td{{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #d0d7de}}
-th{{background:#f6f8fa;font-weight:600}}
-.badge{{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;color:#fff}}
+th,td{{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid #d0d7de}}
+th{{background:#f6f8fa;font-weight:600}} table.summary th{{width:130px}}
+td{{overflow-wrap:break-word}} #components td:first-child{{width:24%}}
+@media (max-width:900px){{#components{{font-size:12px}} #components td,#components th{{padding:4px}}
+main{{padding:0 12px 32px}}}}
+th button{{font:inherit;background:none;border:0;padding:0;cursor:pointer;color:inherit}}
+th[aria-sort=ascending] button::after{{content:" ▲"}}
+th[aria-sort=descending] button::after{{content:" ▼"}}
+.badge{{display:inline-block;padding:0 6px;border-radius:10px;font-size:12px;color:#fff;
+white-space:nowrap}}
 .deny{{background:{FAIL_COLOUR}}} .warn{{background:#9a6700}} .info{{background:#59636e}}
-.waived{{background:#8c959f}}
-ol.chain{{margin:4px 0 0;padding-left:20px}} ol.chain li{{margin:2px 0}}
-.k{{color:#59636e}} .charts{{display:flex;flex-wrap:wrap;gap:24px}}
-.chart{{flex:1 1 420px}} .lineage li{{margin:4px 0}}
-@media print{{.verdict{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}}}
+.waived{{background:#8c959f}} .ok{{background:{PASS_COLOUR}}}
+article.component{{border:1px solid #d0d7de;border-radius:6px;padding:4px 12px;margin:10px 0;
+break-inside:avoid}}
+article h4.name{{margin:8px 0}} .rule h4{{margin:8px 0 2px;font-size:14px}}
+.rule{{border-top:1px solid #eaeef2;padding:2px 0 6px 10px;border-left:4px solid #8c959f}}
+.r-deny{{border-left-color:{FAIL_COLOUR}}} .r-warn{{border-left-color:#9a6700}}
+.facts{{margin:2px 0;font-weight:600}} .seen{{margin:2px 0 6px}}
+dl{{display:grid;grid-template-columns:110px 1fr;gap:2px 12px;margin:4px 0}}
+dt{{color:#59636e}} dd{{margin:0}}
+.k{{color:#59636e;font-weight:400}} .charts{{display:flex;flex-wrap:wrap;gap:24px}}
+.chart{{flex:1 1 420px}}
+@media print{{
+body{{font-size:10pt}} #components{{font-size:9pt}} main{{max-width:none;padding:0}}
+.verdict,.badge{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+th button{{pointer-events:none}} tr,article.component{{break-inside:avoid}}
+h2,h3{{break-after:avoid}} a{{color:inherit;text-decoration:none}}
+}}
 """
 
 
@@ -77,144 +100,319 @@ def _country(code: str | None) -> str:
     return code if code else "unknown"
 
 
-def _sources(provenance: Iterable[Provenance]) -> str:
-    return "; ".join(str(p) for p in provenance)
+@dataclass(frozen=True, slots=True)
+class AuditContext:
+    """What the page says about the run beyond the decision: where the code lives, which
+    commit, who signed, how to verify. Every field is optional; a missing one is said so."""
 
+    repository: str | None = None
+    """The repository's web URL (``https://github.com/acme/app``): evidence links use it."""
+    ref: str | None = None
+    sha: str | None = None
+    run_url: str | None = None
+    signing: str | None = None
+    """``key``, ``sigstore`` or ``none``; None when the page is not part of a bundle."""
+    verify: str | None = None
+    """The command an auditor runs to check the signatures."""
 
-def _component_label(comp: Component | None, cid: str | None) -> str:
-    if comp is None:
-        return f"<code>{_e(cid)}</code>" if cid else "the release as a whole"
-    return f"<code>{_e(comp.id)}</code> ({_e(comp.role.value)})"
-
-
-def _fact_text(value: JSON) -> tuple[str, str]:
-    """A fact's value and its source, from the forms policies write facts in."""
-    if isinstance(value, Mapping) and "value" in value:
-        source = value.get("source") or value.get("sources") or ""
-        if isinstance(source, list):
-            source = "; ".join(str(s) for s in source)
-        shown = value["value"]
-        return (
-            shown if isinstance(shown, str) else json.dumps(shown, sort_keys=True),
-            str(source),
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> AuditContext:
+        """The repository, ref and commit GitHub Actions names (nothing outside Actions)."""
+        if environ.get("GITHUB_ACTIONS") != "true" or not environ.get("GITHUB_REPOSITORY"):
+            return cls()
+        server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        run = environ.get("GITHUB_RUN_ID")
+        repo = f"{server}/{environ['GITHUB_REPOSITORY']}"
+        return cls(
+            repository=repo,
+            ref=environ.get("GITHUB_REF") or None,
+            sha=environ.get("GITHUB_SHA") or None,
+            run_url=f"{repo}/actions/runs/{run}" if run else None,
         )
-    return (value if isinstance(value, str) else json.dumps(value, sort_keys=True), "")
 
 
-def _component_facts(comp: Component, area: str) -> list[tuple[str, str, str]]:
-    """What the component record says, for findings whose policy gave no facts."""
-    facts: list[tuple[str, str, str]] = []
-    if area == "jurisdiction":
-        if comp.publisher:
-            facts.append(
-                (
-                    "publisher",
-                    f"{comp.publisher.name} [{_country(comp.publisher.country)}]",
-                    _sources(comp.publisher.provenance),
-                )
-            )
-        if comp.served_by:
-            facts.append(
-                (
-                    "served from",
-                    f"{comp.served_by.host} [{_country(comp.served_by.country)}]",
-                    _sources(comp.served_by.provenance),
-                )
-            )
-        for anc in comp.lineage:
-            country = anc.publisher.country if anc.publisher else None
-            facts.append(
-                (
-                    f"ancestor {anc.depth}",
-                    f"{anc.name} [{_country(country)}]",
-                    _sources(anc.provenance),
-                )
-            )
-    elif area in ("licence", "license"):
-        if comp.licence:
-            facts.append(
-                (
-                    "licence",
-                    f"{comp.licence.expression} ({comp.licence.category.value})",
-                    _sources(comp.licence.provenance),
-                )
-            )
-        else:
-            facts.append(("licence", "none stated", ""))
-    elif area == "integrity":
-        facts.append(("pinned", str(comp.pinned).lower(), ""))
-        facts.extend(("risk", f"{r.kind}: {r.detail}", str(r.location or "")) for r in comp.risks)
-    return facts
+_SORT_SCRIPT = (
+    "document.querySelectorAll('table.sortable').forEach(function(t){"
+    "t.querySelectorAll('th').forEach(function(th,i){"
+    "var b=document.createElement('button');b.type='button';b.textContent=th.textContent;"
+    "th.textContent='';th.appendChild(b);"
+    "b.addEventListener('click',function(){"
+    "var asc=th.getAttribute('aria-sort')!=='ascending';"
+    "t.querySelectorAll('th').forEach(function(h){h.removeAttribute('aria-sort');});"
+    "th.setAttribute('aria-sort',asc?'ascending':'descending');"
+    "var rows=Array.prototype.slice.call(t.tBodies[0].rows);"
+    "rows.sort(function(x,y){var a=x.cells[i].getAttribute('data-key')||x.cells[i].textContent,"
+    "c=y.cells[i].getAttribute('data-key')||y.cells[i].textContent;"
+    "return (asc?1:-1)*a.localeCompare(c,undefined,{numeric:true});});"
+    "rows.forEach(function(r){t.tBodies[0].appendChild(r);});});});});"
+)
+"""Sorting the component table by a click on a column; without it the table stays in its
+default order (most serious first). Allowed by its hash in the page's CSP, nothing else runs."""
+
+SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SORT_SCRIPT.encode()).digest()).decode()
 
 
-def _area(rule: str) -> str:
-    parts = rule.split(".")
-    return parts[1] if len(parts) > 2 and parts[0] == "aigate" else parts[0]
+def _link(url: str | None, text: str) -> str:
+    """A link only to an https URL; anything else is shown as text."""
+    if url and url.startswith("https://") and not any(ch in url for ch in " <>\"'`"):
+        return f"<a href='{_e(url)}'>{_e(text)}</a>"
+    return _e(text)
 
 
-def _chain(finding: Finding, comp: Component | None, meta: RuleMeta | None) -> str:
-    """component → fact → source → rule, as an ordered list."""
-    steps = [f"<li><span class=k>component</span> {_component_label(comp, finding.component)}</li>"]
-    facts = [(k, *_fact_text(v)) for k, v in sorted(finding.facts.items())]
-    if not facts and comp is not None:
-        facts = _component_facts(comp, _area(finding.rule))
-    for key, value, source in facts:
-        steps.append(
-            f"<li><span class=k>fact</span> <code>{_e(key)}</code> = {_e(value)}"
-            + (f" <span class=k>source</span> {_e(source)}" if source else "")
-            + "</li>"
+def _code_link(loc: Location, context: AuditContext | None) -> str:
+    """``path:line`` linked to the repository at the scanned commit when its URL is known."""
+    label = view.shown(loc)
+    if context is None or not context.repository or not loc.path:
+        return f"<code>{_e(label)}</code>"
+    rev = context.sha or (context.ref or "").removeprefix("refs/heads/").removeprefix("refs/tags/")
+    if not rev:
+        return f"<code>{_e(label)}</code>"
+    url = f"{context.repository.rstrip('/')}/blob/{quote(rev)}/{quote(loc.path)}"
+    if loc.line:
+        url += f"#L{loc.line}"
+    return f"<code>{_link(url, label)}</code>"
+
+
+def _sources(facts: Mapping[str, JSON]) -> list[str]:
+    raw = facts.get("sources")
+    out: list[str] = []
+    if isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, Mapping):
+                src, detail = str(item.get("source", "")), str(item.get("detail", ""))
+                out.append(f"{src}: {detail}" if detail else src)
+            elif isinstance(item, str):
+                out.append(item)
+    return list(dict.fromkeys(out))
+
+
+_STATUS = {
+    "blocks": ("blocks the release", "deny"),
+    "warn": ("warning", "warn"),
+    "info": ("information", "info"),
+    "waived": ("waived", "waived"),
+    "ok": ("no finding", "ok"),
+}
+_STATUS_ORDER = {"blocks": "0", "warn": "1", "waived": "2", "info": "3", "ok": "4"}
+
+
+def _statuses(parts: cv.Sections) -> dict[str | None, str]:
+    status: dict[str | None, str] = {}
+    for name, items in (
+        ("info", parts.info),
+        ("waived", parts.waived),
+        ("warn", parts.warnings),
+        ("blocks", parts.blocking),
+    ):
+        for item in items:
+            status[item.id] = name
+    return status
+
+
+def _summary(
+    decision: Decision, inventory: Inventory, context: AuditContext | None, parts: cv.Sections
+) -> str:
+    c = view.counts(decision)
+    passed = decision.verdict is Verdict.PASS
+    project = inventory.project
+    digest = decision.policy_digest.removeprefix("sha256:")
+    packs = ", ".join(decision.packs) or "none named"
+    ctx = context or AuditContext()
+    repo = _link(ctx.repository, ctx.repository) if ctx.repository else "not recorded"
+    commit = f"<code>{_e(ctx.sha)}</code>" if ctx.sha else "not recorded"
+    if ctx.signing in (None, ""):
+        signed = (
+            "This page is not signed by itself. In an evidence bundle it is listed with its"
+            " SHA-256 in <code>manifest.json</code>, whose signature"
+            " <code>aigate verify &lt;bundle&gt; --key aigate.pub</code> (or"
+            " <code>--certificate-identity … --certificate-oidc-issuer …</code> for keyless"
+            " signatures) checks."
         )
-    if finding.evidence:
-        where = ", ".join(f"<code>{_e(loc)}</code>" for loc in finding.evidence)
-        steps.append(f"<li><span class=k>seen at</span> {where}</li>")
-    rule = f"<code>{_e(finding.rule)}</code>"
-    if meta is not None:
-        rule += f" {_e(meta.title)}"
-        if meta.regulation:
-            rule += f" <span class=k>serves</span> {_e(meta.regulation)}"
-        if meta.source:
-            rule += f" <span class=k>defined in</span> <code>{_e(meta.source)}</code>"
-    steps.append(f"<li><span class=k>rule</span> {rule}</li>")
-    return "<ol class=chain>" + "".join(steps) + "</ol>"
+    elif ctx.signing == "none":
+        signed = "<strong>Unsigned</strong>: nothing vouches for who produced this evidence."
+    else:
+        how = {"key": "with a private key", "sigstore": "keylessly through Sigstore"}
+        signed = f"Signed {_e(how.get(ctx.signing, ctx.signing))}."
+    if ctx.verify:
+        signed += f" Verify with <code>{_e(ctx.verify)}</code>."
+    rows = [
+        (
+            "Findings",
+            f"{c.deny} deny, {c.warn} warn, {c.info} info, {c.waived} waived;"
+            f" {len(parts.blocking)} component(s) block the release",
+        ),
+        (
+            "Project",
+            _e(project.name + (f" {project.version}" if project.version else ""))
+            + f" ({len(inventory.components)} AI components)",
+        ),
+        ("Repository", repo),
+        ("Ref", f"<code>{_e(ctx.ref)}</code>" if ctx.ref else "not recorded"),
+        ("Commit", commit),
+        ("Judged on", _e(decision.evaluated_on or "an unrecorded date")),
+        (
+            "Policy",
+            f"packs {_e(packs)}, fail on {_e(decision.fail_on)};"
+            f" digest <code>sha256:{_e(digest)}</code>",
+        ),
+        ("Signature", signed),
+        ("aigate", _e(decision.aigate_version or __version__)),
+    ]
+    if ctx.run_url:
+        rows.insert(6, ("CI run", _link(ctx.run_url, ctx.run_url)))
+    body = "".join(f"<tr><th scope=row>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return (
+        f"<section id=verdict class='verdict {'pass' if passed else 'fail'}'>"
+        f"<strong>{'PASS' if passed else 'FAIL'}</strong>"
+        f"{_e(view.verdict_sentence(decision))}</section>"
+        f"<table class=summary><tbody>{body}</tbody></table>"
+    )
 
 
-def _blocking(finding: Finding, fail_on: str) -> bool:
-    if finding.waived_by or fail_on == "never":
-        return False
-    return finding.level is Level.DENY or (fail_on == "warn" and finding.level is Level.WARN)
+def _components(inventory: Inventory, parts: cv.Sections) -> str:
+    if not inventory.components:
+        return "<p>No AI components were found.</p>"
+    status = _statuses(parts)
+    rows: list[tuple[tuple[str, str], str]] = []
+    for comp in inventory.components:
+        state = status.get(comp.id, "ok")
+        word, cls = _STATUS[state]
+        pub = comp.publisher
+        name = cv.display_name(comp.id, comp)
+        served = (
+            f"{comp.served_by.host} [{comp.served_by.country or '?'}]" if comp.served_by else ""
+        )
+        licence = (
+            f"{comp.licence.expression} ({comp.licence.category.value})"
+            if comp.licence
+            else "none stated"
+        )
+        anchor = f"c-{_anchor(comp.id)}"
+        link = f"<a href='#{anchor}'>{_e(name)}</a>" if state != "ok" else _e(name)
+        ident = f"<br><code class=id>{_e(comp.id)}</code>" if name != comp.id else ""
+        row = (
+            f"<tr><td data-key='{_e(name)}'><code>{link}</code>{ident}</td>"
+            f"<td>{_e(comp.role.value)}</td>"
+            f"<td>{_e(pub.name if pub else 'unknown')}</td>"
+            f"<td>{_e(pub.country if pub and pub.country else 'unknown')}</td>"
+            f"<td>{_e(served)}</td><td>{_e(cv.lineage_text(comp))}</td><td>{_e(licence)}</td>"
+            f"<td data-key='{_STATUS_ORDER[state]}{_e(name)}'>"
+            f"<span class='badge {cls}'>{_e(word)}</span></td></tr>"
+        )
+        rows.append(((_STATUS_ORDER[state], name), row))
+    rows.sort(key=lambda r: r[0])
+    head = "".join(
+        f"<th scope=col>{h}</th>"
+        for h in (
+            "Component",
+            "Role",
+            "Publisher",
+            "Country",
+            "Served from",
+            "Lineage",
+            "Licence",
+            "Status",
+        )
+    )
+    return (
+        f"<table id=components class=sortable><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(r[1] for r in rows)}</tbody></table>"
+    )
 
 
-_LEVEL_ORDER = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
+_NOT_ANCHOR = re.compile(r"[^\w.-]")
 
 
-def _findings(decision: Decision, inventory: Inventory) -> str:
+def _anchor(text: str) -> str:
+    return _NOT_ANCHOR.sub("-", text)
+
+
+def _waiver_text(w: Waiver | None, wid: str | None) -> str:
+    if w is None:
+        return f"waived by <code>{_e(wid)}</code>" if wid else ""
+    ticket = f", ticket {_link(w.reference, w.reference)}" if w.reference else ""
+    return (
+        f"waived by <a href='#w-{_anchor(w.id)}'><code>{_e(w.id)}</code></a>, approved by"
+        f" {_e(w.approved_by)}{ticket}, expires {_e(w.expires)}: {_e(w.reason)}"
+    )
+
+
+def _group(
+    g: cv.RuleGroup,
+    shared: tuple[Location, ...],
+    meta: RuleMeta | None,
+    inventory: Inventory,
+    context: AuditContext | None,
+    waivers: dict[str, Waiver],
+) -> str:
+    title = meta.title if meta else g.rule
+    parts = [
+        f"<div class='rule r-{g.level.value}'><h4><span class='badge {g.level.value}'>"
+        f"{_e(g.level.value)}</span> {_e(title)} <code>{_e(g.rule)}</code></h4>",
+        f"<p class=facts>{_e(g.phrase)}</p>",
+    ]
+    dl = []
+    if meta is not None and meta.description:
+        dl.append(("Rule", _e(meta.description)))
+    if meta is not None and meta.regulation:
+        dl.append(("Regulation", _e(meta.regulation)))
+    messages = list(dict.fromkeys(f.message for f in g.findings))
+    if messages != [g.phrase]:
+        dl.append(("Why", "<br>".join(_e(m) for m in messages)))
+    sources = list(dict.fromkeys(s for f in g.findings for s in _sources(f.facts)))
+    if sources:
+        dl.append(("Sources", "<br>".join(_e(s) for s in sources)))
+    shown = g.places
+    if shown and shown != shared:
+        dl.append(("Evidence", ", ".join(_code_link(loc, context) for loc in shown)))
+    if meta is not None and meta.remediation and g.level is not Level.INFO:
+        dl.append(("Remediation", _e(meta.remediation)))
+    if g.findings[0].waived_by:
+        dl.append(("Waiver", _waiver_text(g.waiver, g.findings[0].waived_by)))
+    parts.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in dl) + "</dl></div>")
+    return "".join(parts)
+
+
+def _findings(
+    decision: Decision, inventory: Inventory, context: AuditContext | None, parts: cv.Sections
+) -> str:
     if not decision.findings:
         return "<p>No findings.</p>"
-    metas = {m.id: m for m in decision.rules}
-    rows = []
-    ordered = sorted(
-        decision.findings,
-        key=lambda f: (bool(f.waived_by), _LEVEL_ORDER[f.level], f.rule, f.component or ""),
-    )
-    for f in ordered:
-        comp = inventory.component(f.component) if f.component else None
-        if f.waived_by:
-            status = f"<span class='badge waived'>waived</span> by <code>{_e(f.waived_by)}</code>"
-        elif _blocking(f, decision.fail_on):
-            status = "<strong>blocks the release</strong>"
-        else:
-            status = "does not gate"
-        rows.append(
-            "<tr>"
-            f"<td><span class='badge {f.level.value}'>{_e(f.level.value)}</span></td>"
-            f"<td>{_e(f.message)}{_chain(f, comp, metas.get(f.rule))}</td>"
-            f"<td>{status}</td>"
-            "</tr>"
-        )
-    return (
-        "<table><thead><tr><th>Level</th><th>Finding and why</th><th>Status</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    rules = view.rule_catalogue(decision)
+    waivers = view.waiver_index(decision)
+    blocking = {item.id for item in parts.blocking}
+    out = []
+    for title, items in (
+        ("Blocks the release", parts.blocking),
+        ("Warnings", parts.warnings),
+        ("Waived", parts.waived),
+        ("Information", parts.info),
+    ):
+        if not items:
+            continue
+        out.append(f"<h3>{_e(title)} ({len(items)} component{'s' if len(items) != 1 else ''})</h3>")
+        for item in items:
+            comp = item.component
+            about = (
+                f" <span class=k>{_e(comp.role.value)}, {_e(cv.publisher_text(comp))}</span>"
+                if comp is not None
+                else ""
+            )
+            body = "".join(
+                _group(g, item.places, rules.get(g.rule), inventory, context, waivers)
+                for g in item.groups
+            )
+            if item.places:
+                seen = ", ".join(_code_link(loc, context) for loc in item.places)
+                body = f"<p class=seen><span class=k>Evidence:</span> {seen}</p>{body}"
+            anchor = f" id='c-{_anchor(item.id)}'" if item.id and title != "Waived" else ""
+            if item.id and title != "Blocks the release" and item.id in blocking:
+                anchor = ""
+            out.append(
+                f"<article class=component{anchor}><h4 class=name><code>{_e(item.name)}</code>"
+                f"{about}</h4>{body}</article>"
+            )
+    return "".join(out)
 
 
 def _waivers(decision: Decision) -> str:
@@ -225,23 +423,30 @@ def _waivers(decision: Decision) -> str:
         ("unused", decision.waivers_unused),
     )
     rows = []
+    seen: set[str] = set()
     for status, waivers in groups:
         for w in sorted(waivers, key=lambda w: (w.rule, w.component, w.id)):
-            ref = f" ({_e(w.reference)})" if w.reference else ""
+            if w.id in seen and status == "expiring soon":
+                continue
+            anchor = "" if w.id in seen else f" id='w-{_anchor(w.id)}'"
+            seen.add(w.id)
+            soon = status == "applied" and any(x.id == w.id for x in decision.waivers_expiring)
+            ticket = _link(w.reference, w.reference) if w.reference else ""
             where = f"<br><code>{_e(w.source)}</code>" if w.source else ""
             rows.append(
-                "<tr>"
-                f"<td>{_e(status)}</td><td><code>{_e(w.id)}</code></td>"
+                f"<tr{anchor}>"
+                f"<td>{_e(status + (', expiring soon' if soon else ''))}</td>"
+                f"<td><code>{_e(w.id)}</code></td>"
                 f"<td><code>{_e(w.rule)}</code><br><code>{_e(w.component)}</code></td>"
-                f"<td>{_e(w.approved_by)}</td><td>{_e(w.reason)}{ref}{where}</td>"
-                f"<td>{_e(w.expires)}</td>"
+                f"<td>{_e(w.approved_by)}</td><td>{_e(w.reason)}{where}</td>"
+                f"<td>{ticket}</td><td>{_e(w.expires)}</td>"
                 "</tr>"
             )
     if not rows:
         return "<p>No waivers.</p>"
     return (
         "<table><thead><tr><th>Status</th><th>Id</th><th>Rule / component</th>"
-        "<th>Approved by</th><th>Reason</th><th>Expires</th></tr></thead>"
+        "<th>Approved by</th><th>Reason</th><th>Ticket</th><th>Expires</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -288,88 +493,36 @@ def _charts(inventory: Inventory) -> str:
     )
 
 
-def _lineage(inventory: Inventory) -> str:
-    items = []
-    for comp in inventory.components:
-        if not comp.lineage:
-            continue
-        links = [f"<code>{_e(comp.id)}</code>"]
-        for anc in sorted(comp.lineage, key=lambda a: a.depth):
-            who = anc.publisher.name if anc.publisher else "unknown publisher"
-            country = _country(anc.publisher.country if anc.publisher else None)
-            learned = (
-                f" <span class=k>({_e(_sources(anc.provenance))})</span>" if anc.provenance else ""
-            )
-            links.append(
-                f"<span class=k>{_e(anc.relation)} of</span> <code>{_e(anc.name)}</code>"
-                f" {_e(who)} [{_e(country)}]{learned}"
-            )
-        items.append("<li>" + " ← ".join(links) + "</li>")
-    if not items:
-        return "<p>No component declares a base model.</p>"
-    return "<ul class=lineage>" + "".join(items) + "</ul>"
-
-
-def _components(inventory: Inventory) -> str:
-    rows = []
-    for c in inventory.components:
-        pub = (
-            f"{_e(c.publisher.name)} [{_e(_country(c.publisher.country))}]"
-            if c.publisher
-            else "unknown"
-        )
-        served = (
-            f"{_e(c.served_by.host)} [{_e(_country(c.served_by.country))}]" if c.served_by else ""
-        )
-        licence = (
-            f"{_e(c.licence.expression)} ({_e(c.licence.category.value)})"
-            if c.licence
-            else "none stated"
-        )
-        pinned = {True: "yes", False: "no", None: "n/a"}[c.pinned]
-        rows.append(
-            f"<tr><td><code>{_e(c.id)}</code></td><td>{_e(c.role.value)}</td><td>{pub}</td>"
-            f"<td>{served}</td><td>{licence}</td><td>{pinned}</td></tr>"
-        )
-    if not rows:
-        return "<p>No AI components were found.</p>"
-    return (
-        "<table><thead><tr><th>Component</th><th>Role</th><th>Publisher</th><th>Served from</th>"
-        "<th>Licence</th><th>Pinned</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def render(decision: Decision, inventory: Inventory) -> str:
+def render(decision: Decision, inventory: Inventory, *, context: AuditContext | None = None) -> str:
     """The whole report as one HTML document."""
-    passed = decision.verdict is Verdict.PASS
-    deny = [f for f in decision.findings if f.level is Level.DENY]
-    waived = sum(1 for f in deny if f.waived_by)
-    warn = sum(1 for f in decision.findings if f.level is Level.WARN)
+    parts = cv.sections(decision, inventory)
     project = inventory.project
-    title = f"aigate evidence: {project.name}" + (f" {project.version}" if project.version else "")
+    title = f"aigate audit report: {project.name}" + (
+        f" {project.version}" if project.version else ""
+    )
     notes = "".join(f"<li>{_e(n)}</li>" for n in (*decision.notes, *inventory.notes))
+    skipped = "".join(
+        f"<li><code>{_e(s.path)}</code>: {_e(s.reason)}</li>"
+        for s in sorted(inventory.skipped, key=lambda s: s.path)
+    )
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none';"
-        " style-src 'unsafe-inline'; img-src data:\">"
+        f" style-src 'unsafe-inline'; script-src 'sha256-{SCRIPT_HASH}'\">"
         "<meta name=viewport content='width=device-width,initial-scale=1'>"
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>"
         f"<h1>{_e(title)}</h1>"
-        f"<p class=meta>policy <code>{_e(decision.policy_digest)}</code>"
-        f" · evaluated on {_e(decision.evaluated_on or 'an unrecorded date')}"
-        f" · fails on {_e(decision.fail_on)} · aigate {_e(__version__)}</p>"
-        f"<section id=verdict class='verdict {'pass' if passed else 'fail'}'>"
-        f"<strong>{'PASS' if passed else 'FAIL'}</strong>"
-        f"{len(inventory.components)} AI components · {len(deny)} deny ({waived} waived)"
-        f" · {warn} warn · {len(decision.waivers_applied)} waivers applied"
-        f" · {len(decision.waivers_expired)} expired</section>"
-        f"<h2>Findings</h2>{_findings(decision, inventory)}"
+        f"{_summary(decision, inventory, context, parts)}"
+        f"<h2>Components</h2>{_components(inventory, parts)}"
+        f"<h2>Findings by component</h2>{_findings(decision, inventory, context, parts)}"
         f"<h2>Waivers</h2>{_waivers(decision)}"
         f"<h2>Where the components come from</h2>{_charts(inventory)}"
-        f"<h2>Lineage</h2>{_lineage(inventory)}"
-        f"<h2>Components</h2>{_components(inventory)}"
         f"{ai_summary.html(inventory)}"
+        + (
+            f"<h2>Not read by the scan</h2><p>These were not judged.</p><ul>{skipped}</ul>"
+            if skipped
+            else ""
+        )
         + (f"<h2>Notes</h2><ul>{notes}</ul>" if notes else "")
-        + "</main></body></html>\n"
+        + f"</main><script>{_SORT_SCRIPT}</script></body></html>\n"
     )

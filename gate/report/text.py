@@ -1,36 +1,51 @@
-"""The ``text`` format: each finding as a chain (component → fact → source → rule), by rule.
+"""The ``text`` format: the verdict first, then what blocks the release, component by component.
 
-Written for a terminal or a CI log: plain ASCII markers, no colour, one verdict line last.
+Written for a terminal or a CI log (lines of at most 120 characters, wrapped, never cut):
+one block per component with its failing facts merged per rule, then the warnings the same
+way, waived items one line each, the fix once per rule, and the verdict again last. Every
+finding in full is in ``check --verbose`` (:mod:`gate.report.text_full`), JSON and SARIF.
+Colour only when asked (the CLI asks on a terminal without ``NO_COLOR``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import textwrap
+from collections.abc import Callable, Sequence
 
 from gate.authored import summary as ai_summary
-from gate.model import Decision, Finding, Inventory, Level, RuleMeta, Verdict, Waiver
+from gate.model import Decision, Inventory, Location, RuleMeta, Verdict, Waiver
+from gate.report import components as cv
+from gate.report import view
 
 NAME = "text"
-_MARK = {Level.DENY: "DENY", Level.WARN: "WARN", Level.INFO: "INFO"}
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return ", ".join(_value(v) for v in value) or "none"
-    if isinstance(value, Mapping):
-        return "; ".join(f"{k} {_value(v)}" for k, v in value.items()) or "none"
-    return str(value)
-
-
+WIDTH = 120
+_SHOWN_PLACES = 3
 _SHOWN_SKIPPED = 5
 
+_CODES = {"fail": "1;31", "pass": "1;32", "deny": "31", "warn": "33", "dim": "2", "bold": "1"}
 
-def _skipped_lines(inventory: Inventory) -> list[str]:
+Paint = Callable[[str, str], str]
+
+
+def _plain(text: str, _style: str) -> str:
+    return text
+
+
+def _ansi(text: str, style: str) -> str:
+    return f"\x1b[{_CODES[style]}m{text}\x1b[0m" if text else text
+
+
+def verdict_line(decision: Decision) -> str:
+    """``verdict: FAIL: 2 deny, 1 warn, 3 info (1 waived); failing on deny``."""
+    c = view.counts(decision)
+    word = "PASS" if decision.verdict is Verdict.PASS else "FAIL"
+    return (
+        f"verdict: {word}: {c.deny} deny, {c.warn} warn, {c.info} info ({c.waived} waived);"
+        f" failing on {decision.fail_on}"
+    )
+
+
+def skipped_lines(inventory: Inventory) -> list[str]:
     """What the scan could not read, whatever the policy made of it: it was not judged."""
     skipped = sorted(inventory.skipped, key=lambda s: s.path)
     if not skipped:
@@ -45,115 +60,184 @@ def _skipped_lines(inventory: Inventory) -> list[str]:
     return lines
 
 
-def _sources(facts: Mapping[str, Any]) -> str:
-    raw = facts.get("sources")
-    if not isinstance(raw, list) or not raw:
-        return ""
-    parts = []
-    for item in raw:
-        if isinstance(item, Mapping):
-            src, detail = item.get("source", ""), item.get("detail", "")
-            parts.append(f"{src}: {detail}" if detail else str(src))
-    return "; ".join(parts)
+def _wrap(text: str, indent: int, hang: int) -> list[str]:
+    """Wrapped at WIDTH with a hanging indent; long words (paths, ids) are never split."""
+    if indent + len(text) <= WIDTH and "\n" not in text:
+        return [" " * indent + text]  # the common case, without textwrap's cost
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [" " * indent]
 
 
-def _chain(f: Finding, inventory: Inventory, waivers: Mapping[str, Waiver]) -> list[str]:
-    comp = inventory.component(f.component) if f.component else None
-    head = f.component or "(project)"
-    if comp is not None and comp.name and comp.name not in head:
-        head += f" ({comp.name})"
-    lines = [f"  - {head}"]
-    fact = f.facts.get("fact")
-    if fact:
-        lines.append(f"      fact:   {fact} = {_value(f.facts.get('value'))}")
-    sources = _sources(f.facts)
-    if sources:
-        lines.append(f"      source: {sources}")
-    if f.evidence:
-        seen = ", ".join(str(loc) for loc in f.evidence[:3])
-        more = f" (+{len(f.evidence) - 3} more)" if len(f.evidence) > 3 else ""
-        lines.append(f"      seen:   {seen}{more}")
-    lines.append(f"      why:    {f.message}")
-    if f.waived_by:
-        w = waivers.get(f.waived_by)
-        detail = f" by {w.approved_by} until {w.expires}: {w.reason}" if w else ""
-        lines.append(f"      WAIVED: {f.waived_by}{detail}")
+def _places(places: Sequence[Location], root: str) -> list[str]:
+    """Places as the scan saw them (relative to the scanned folder, like the BOM)."""
+    prefix = view.repo_path("", root).rstrip("/") + "/" if view.repo_path("", root) else ""
+    shown = [view.shown(p) for p in places]
+    return [s.removeprefix(prefix) if prefix != "/" else s for s in shown if s]
+
+
+def _heading(item: cv.ComponentFindings, root: str, brief: bool) -> str:
+    """``name (role, publisher [CC]) at place (+N more)``; a weight file is its own place.
+    ``brief`` (the component was shown in an earlier section): the name alone."""
+    comp = item.component
+    if brief or comp is None:
+        return item.name
+    about = ", ".join(a for a in (comp.role.value, cv.publisher_text(comp)) if a)
+    head = f"{item.name} ({about})"
+    where = _places(item.places, root)
+    if where and where != [item.name.split(" [sha256:")[0]]:
+        more = f" (+{len(where) - 1} more)" if len(where) > 1 else ""
+        head += f" at {where[0]}{more}"
+    return head
+
+
+def _block(item: cv.ComponentFindings, paint: Paint, mark: str, style: str, head: str) -> list[str]:
+    width = max(len(g.rule) for g in item.groups)
+    if len(item.groups) == 1:
+        g = item.groups[0]
+        if len(f"  {mark} {head}: {g.rule}: {g.phrase}") <= WIDTH:
+            return [f"  {paint(mark, style)} {head}: {g.rule}: {g.phrase}"]
+    wrapped = _wrap(head, 4, 6)
+    lines = [f"  {paint(mark, style)} {wrapped[0][4:]}", *wrapped[1:]]
+    for g in item.groups:
+        lines.extend(_wrap(f"{g.rule.ljust(width)}  {g.phrase}", 6, 8 + width))
     return lines
 
 
-def _rule_header(rid: str, level: Level, meta: RuleMeta | None, waived: bool) -> list[str]:
-    title = meta.title if meta else rid
-    sev = f", {meta.severity}" if meta else ""
-    note = ", waived" if waived else ""
-    lines = [f"{_MARK[level]} {rid}: {title} [{level.value}{sev}{note}]"]
-    if meta and meta.regulation:
-        lines.append(f"  regulation: {meta.regulation}")
-    return lines
+def _section(
+    title: str,
+    items: list[cv.ComponentFindings],
+    paint: Paint,
+    mark: str,
+    style: str,
+    *,
+    root: str,
+    shown: set[str | None],
+) -> list[str]:
+    if not items:
+        return []
+    out = [paint(f"{title} ({len(items)} component{'s' if len(items) != 1 else ''}):", style)]
+    for item in items:
+        head = _heading(item, root, brief=item.id in shown)
+        out.extend(_block(item, paint, mark, style, head))
+        shown.add(item.id)
+    return [*out, ""]
 
 
-def _waiver_lines(title: str, waivers: Sequence[Waiver]) -> list[str]:
+def _rule_list(rids: list[str]) -> str:
+    """``jurisdiction.parent-country, publisher-country; licence.unknown``: an area once."""
+    areas: dict[str, list[str]] = {}
+    for rid in sorted(rids):
+        area, _, name = rid.rpartition(".")
+        areas.setdefault(area, []).append(name)
+    return "; ".join(
+        f"{area}.{', '.join(names)}" if area else ", ".join(names) for area, names in areas.items()
+    )
+
+
+def _waived(items: list[cv.ComponentFindings]) -> list[str]:
+    """One line per component and waiver: ``name  WVR-1 (expires …): rule, rule``."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    expiry: dict[str, str] = {}
+    for item in items:
+        for g in item.groups:
+            wid = g.waiver.id if g.waiver else "waived"
+            expiry[wid] = f" (expires {g.waiver.expires})" if g.waiver else ""
+            rows.setdefault((item.name, wid), []).append(g.rule)
+    if not rows:
+        return []
+    total = sum(len(g.findings) for item in items for g in item.groups)
+    out = [f"Waived ({total} findings; each in full with --verbose or --format json):"]
+    for (name, wid), rids in sorted(rows.items()):
+        out.extend(_wrap(f"- {name}: {wid}{expiry[wid]}: {_rule_list(rids)}", 2, 6))
+    return [*out, ""]
+
+
+def _info(items: list[cv.ComponentFindings]) -> list[str]:
+    per_rule: dict[str, int] = {}
+    for item in items:
+        for g in item.groups:
+            per_rule[g.rule] = per_rule.get(g.rule, 0) + 1
+    if not per_rule:
+        return []
+    parts = ", ".join(
+        f"{rid} on {n} component{'s' if n != 1 else ''}" for rid, n in per_rule.items()
+    )
+    return [*_wrap(f"Info: {parts} (shown with --verbose)", 0, 2), ""]
+
+
+def _fixes(sections: cv.Sections, rules: dict[str, RuleMeta]) -> list[str]:
+    seen: list[str] = []
+    for item in (*sections.blocking, *sections.warnings):
+        for g in item.groups:
+            if g.rule not in seen:
+                seen.append(g.rule)
+    lines = []
+    for rid in sorted(seen):
+        meta = rules.get(rid)
+        if meta is not None and meta.remediation:
+            lines.extend(_wrap(f"{rid}: {meta.remediation}", 2, 4))
+    return ["How to fix:", *lines, ""] if lines else []
+
+
+def _waiver_list(title: str, waivers: Sequence[Waiver]) -> list[str]:
     if not waivers:
         return []
-    lines = [title]
+    out = [title]
     for w in waivers:
         ref = f" [{w.reference}]" if w.reference else ""
-        lines.append(
-            f"  - {w.id}: {w.rule} on {w.component}; approved by {w.approved_by};"
-            f" expires {w.expires}{ref}; {w.reason}"
+        out.extend(
+            _wrap(
+                f"- {w.id}: {w.rule} on {w.component}; approved by {w.approved_by};"
+                f" expires {w.expires}{ref}",
+                2,
+                4,
+            )
         )
-    return lines
+    return [*out, ""]
 
 
-def render(decision: Decision, inventory: Inventory) -> str:
-    """The decision explained for humans, grouped by rule, most serious first; what waivers
-    cover comes after everything still open, so a passing gate does not open on DENY."""
-    meta: dict[str, RuleMeta] = {str(r.id): r for r in decision.rules}
-    waivers = {w.id: w for w in decision.waivers_applied}
+def render(decision: Decision, inventory: Inventory, *, colour: bool = False) -> str:
+    """The decision for a release engineer: verdict, what blocks, what warns, what is waived."""
+    paint: Paint = _ansi if colour else _plain
+    rules = {str(rid): meta for rid, meta in view.rule_catalogue(decision).items()}
+    parts = cv.sections(decision, inventory)
+    failed = decision.verdict is Verdict.FAIL
     packs = ", ".join(decision.packs) or "none"
+    digest = decision.policy_digest.removeprefix("sha256:")
     out = [
-        f"aigate check: {len(inventory.components)} components of {inventory.project.name}"
-        f" judged by pack {packs} on {decision.evaluated_on}",
-        f"policy digest: sha256:{decision.policy_digest}",
-        *_skipped_lines(inventory),
+        paint(verdict_line(decision), "fail" if failed else "pass"),
+        *_wrap(
+            f"{inventory.project.name}: {len(inventory.components)} components judged by pack"
+            f" {packs} on {decision.evaluated_on}; policy sha256:{digest[:16]}",
+            0,
+            2,
+        ),
+        *skipped_lines(inventory),
         "",
     ]
-    groups: dict[tuple[bool, int, str, Level], list[Finding]] = {}
-    order = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
-    for f in decision.findings:
-        key = (f.waived_by is not None, order[f.level], f.rule, f.level)
-        groups.setdefault(key, []).append(f)
-    for (waived, _, rid, level), findings in sorted(groups.items(), key=lambda kv: kv[0][:3]):
-        out.extend(_rule_header(rid, level, meta.get(rid), waived))
-        for f in findings:
-            out.extend(_chain(f, inventory, waivers))
-        rule = meta.get(rid)
-        if rule and rule.remediation and level is not Level.INFO:
-            out.append(f"  fix: {rule.remediation}")
-        out.append("")
+    audit = decision.fail_on == "never"
+    title = "Would block the release (audit mode)" if audit else "Blocks the release"
+    shown: set[str | None] = set()
+    root = inventory.project.root
+    out += _section(title, parts.blocking, paint, "x", "deny", root=root, shown=shown)
+    # Under --fail-on warn the warnings are in the blocking section already.
+    out += _section("Warnings", parts.warnings, paint, "!", "warn", root=root, shown=shown)
+    out += _info(parts.info)
+    out += _waived(parts.waived)
+    out += _fixes(parts, rules)
+    out += _waiver_list("Waivers expired (no longer applied):", decision.waivers_expired)
+    out += _waiver_list("Waivers unused:", decision.waivers_unused)
+    out += _waiver_list("Waivers expiring soon:", decision.waivers_expiring)
     if not decision.findings:
-        out.extend(["no findings", ""])
-    out.extend(_waiver_lines("waivers applied:", decision.waivers_applied))
-    out.extend(_waiver_lines("waivers expired (no longer applied):", decision.waivers_expired))
-    out.extend(_waiver_lines("waivers unused:", decision.waivers_unused))
-    out.extend(_waiver_lines("waivers expiring soon:", decision.waivers_expiring))
+        out += ["No findings.", ""]
     out.extend(ai_summary.text_lines(inventory))
     for note in decision.notes:
-        out.append(f"note: {note}")
-    out.append(verdict_line(decision))
+        out.extend(_wrap(f"note: {note}", 0, 2))
+    out.append(paint(verdict_line(decision), "fail" if failed else "pass"))
     return "\n".join(out) + "\n"
-
-
-def verdict_line(decision: Decision) -> str:
-    """``verdict: FAIL: 2 deny, 1 warn, 3 info (1 waived); failing on deny``."""
-    counts = dict.fromkeys(Level, 0)
-    waived = 0
-    for f in decision.findings:
-        if f.waived_by:
-            waived += 1
-        else:
-            counts[f.level] += 1
-    word = "PASS" if decision.verdict is Verdict.PASS else "FAIL"
-    return (
-        f"verdict: {word}: {counts[Level.DENY]} deny, {counts[Level.WARN]} warn,"
-        f" {counts[Level.INFO]} info ({waived} waived); failing on {decision.fail_on}"
-    )

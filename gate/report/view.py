@@ -169,7 +169,8 @@ def repo_path(path: str, root: str) -> str:
 
 
 def _in_repo(loc: Location, root: str) -> Location:
-    return replace(loc, path=repo_path(loc.path, root))
+    path = repo_path(loc.path, root)
+    return loc if path == loc.path else replace(loc, path=path)
 
 
 def shown(loc: Location) -> str:

@@ -1,0 +1,304 @@
+"""Findings seen from the component's side: what blocks the release, per component, per rule.
+
+A rule reports one finding per fact (one per ancestor of a lineage, say); people read one
+component at a time. This module groups a decision's findings by component and rule and
+merges the facts of each group into one phrase (all ancestors on one line, a publisher
+named once), so that the text and HTML reports say the same thing in the same order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gate.model import (
+    JSON,
+    Component,
+    Decision,
+    Finding,
+    Inventory,
+    Level,
+    Location,
+    RuleId,
+    RuleMeta,
+    Waiver,
+)
+from gate.report import view
+
+_LEVEL_RANK = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
+
+_FACTS: dict[str, tuple[str, str]] = {
+    "publisher.country": ("publisher's country", "publisher in {}"),
+    "publisher.parent_country": ("parent's country", "controlled from {}"),
+    "publisher.entity_listed": ("publisher on an entity list", "publisher on an entity list: {}"),
+    "served_by": ("serving host", "served by {}"),
+    "served_by.country": ("serving country", "served from {}"),
+    "served_by.region_country": ("hosting region's country", "hosting region in {}"),
+    "licence": ("licence", "licence {}"),
+    "licence.expression": ("licence", "licence {}"),
+    "licence.category": ("licence category", "licence category {}"),
+    "licence.obligations": ("licence obligations", "licence obliges {}"),
+    "pinned": ("revision pinned", "revision pinned: {}"),
+}
+"""Plain words for the fact paths the shipped rules report (the noun, used when the value is
+unknown, and the phrase); other paths are spelled from the path itself."""
+
+_PREFIXES = {"lineage": "ancestors"}
+
+_DETAIL_KEYS = ("parent", "host", "region", "model")
+"""Facts that say *who* or *where* beside the value (the publisher itself is in the heading)."""
+
+_FULL_REVISION = re.compile(r"@[0-9a-f]{40}$")
+_INDEXED = re.compile(r"^(?P<prefix>[\w.]+)\[(?P<key>[^\]]*)\]\.?(?P<suffix>.*)$")
+
+
+def short_id(cid: str) -> str:
+    """A model as people write it: ``Qwen/Qwen2.5-7B`` for ``hf:Qwen/Qwen2.5-7B@unpinned``."""
+    text = cid.removeprefix("hf:")
+    return text.removesuffix("@unpinned")
+
+
+def display_name(cid: str | None, comp: Component | None) -> str:
+    """A readable name: a weight file by its path and short hash, a model by its id."""
+    if cid is None:
+        return view.PROJECT_SUBJECT
+    if cid.startswith("file:sha256:"):
+        digest = cid.removeprefix("file:sha256:")[:12]
+        path = comp.files[0].path if comp is not None and comp.files else ""
+        if not path and comp is not None and comp.evidence:
+            path = comp.evidence[0].location.path
+        return f"{path} [sha256:{digest}]" if path else f"file sha256:{digest}"
+    return _FULL_REVISION.sub(lambda m: m.group(0)[:13], cid)
+
+
+def short_party(name: str) -> str:
+    """A long name shortened to the name it is known by: ``Hangzhou DeepSeek … (DeepSeek)``
+    reads ``DeepSeek``, ``Xenova (ONNX conversions …)`` reads ``Xenova``; short names stay."""
+    head, sep, rest = name.partition(" (")
+    if not sep or len(name) <= 32 or not rest.endswith(")"):
+        return name
+    alias = rest[:-1]
+    return alias if len(alias) <= 24 and len(head) > 24 and "(" not in alias else head
+
+
+def value_text(value: JSON) -> str:
+    """A fact's value in words."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value_text(v) for v in value) or "none"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k} {value_text(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+def fact_phrase(path: str, value: str) -> str:
+    """``publisher in CN``, ``publisher's country unknown``, ``files sha256 abc``."""
+    noun, template = _FACTS.get(path) or (path.replace("_", " ").replace(".", " "), "")
+    if value == "unknown" or not template:
+        return f"{noun} {value}"
+    return template.format(value)
+
+
+def _detail(facts: Mapping[str, JSON]) -> str:
+    parts = [
+        short_party(value_text(facts[key]))
+        for key in _DETAIL_KEYS
+        if isinstance(facts.get(key), str | list)
+    ]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def merged_facts(findings: Sequence[Finding], comp: Component | None = None) -> str:
+    """One phrase for a rule's findings on one component.
+
+    Indexed facts (``lineage[X].publisher.country``) are merged per value: ``lineage
+    A, B, C: publisher in CN``. A finding without a ``fact`` is told by its message.
+    """
+    indexed: dict[tuple[str, str, str], list[str]] = {}
+    plain: list[str] = []
+    for f in findings:
+        fact = f.facts.get("fact")
+        if not isinstance(fact, str) or not fact:
+            plain.append(f.message)
+            continue
+        value = value_text(f.facts.get("value"))
+        match = _INDEXED.match(fact)
+        if match is None:
+            plain.append(f"{fact_phrase(fact, value)}{_detail(f.facts)}")
+            continue
+        key = (match["prefix"], match["suffix"], value)
+        names = indexed.setdefault(key, [])
+        name = short_id(match["key"])
+        if name not in names:
+            names.append(name)
+    phrases = list(dict.fromkeys(plain))
+    order = {short_id(a.id): i for i, a in enumerate(comp.lineage)} if comp is not None else {}
+    for (prefix, suffix, value), names in indexed.items():
+        what = fact_phrase(suffix, value) if suffix else value
+        names.sort(key=lambda n: order.get(n, len(order)))
+        noun = _PREFIXES.get(prefix) or prefix.replace("_", " ")
+        phrases.append(f"{noun} ({what}): {', '.join(names)}")
+    return "; ".join(phrases)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleGroup:
+    """One rule's findings on one component, merged."""
+
+    rule: RuleId
+    level: Level
+    findings: tuple[Finding, ...]
+    phrase: str
+    waiver: Waiver | None = None
+    places: tuple[Location, ...] = ()
+    """Where the findings are seen (``view.places``), in order, each place once."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentFindings:
+    """A component (or the project) and its findings in one section, by rule."""
+
+    id: str | None
+    name: str
+    component: Component | None
+    groups: tuple[RuleGroup, ...]
+    places: tuple[Location, ...]
+
+    @property
+    def rules(self) -> list[RuleId]:
+        """The rule ids, in the order shown."""
+        return [g.rule for g in self.groups]
+
+
+def _places(
+    findings: Iterable[Finding], inventory: Inventory, waivers: dict[str, Waiver]
+) -> tuple[Location, ...]:
+    seen: dict[str, Location] = {}
+    for f in findings:
+        for loc in view.places(f, inventory, waivers):
+            seen.setdefault(view.shown(loc), loc)
+    return tuple(sorted(seen.values(), key=Location.sort_key))
+
+
+def _merge(groups: Iterable[tuple[Location, ...]]) -> tuple[Location, ...]:
+    seen: dict[str, Location] = {}
+    for places in groups:
+        for loc in places:
+            seen.setdefault(view.shown(loc), loc)
+    return tuple(sorted(seen.values(), key=Location.sort_key))
+
+
+def group(
+    findings: Iterable[Finding],
+    inventory: Inventory,
+    rules: Mapping[RuleId, RuleMeta],
+    waivers: dict[str, Waiver],
+) -> list[ComponentFindings]:
+    """Findings grouped by component, then rule; components with the most serious finding
+    first (level, severity, how many rules), then by name."""
+    index: dict[str, Component] = {c.id: c for c in inventory.components}
+    by_comp: dict[str | None, dict[RuleId, list[Finding]]] = {}
+    for f in findings:
+        by_comp.setdefault(f.component, {}).setdefault(f.rule, []).append(f)
+    out: list[ComponentFindings] = []
+    for cid, by_rule in by_comp.items():
+        comp = index.get(cid) if cid is not None else None
+        groups = []
+        for rid, items in by_rule.items():
+            level = min((f.level for f in items), key=_LEVEL_RANK.__getitem__)
+            waived_by = items[0].waived_by
+            groups.append(
+                RuleGroup(
+                    rid,
+                    level,
+                    tuple(items),
+                    merged_facts(items, comp),
+                    waivers.get(waived_by) if waived_by else None,
+                    _places(items, inventory, waivers),
+                )
+            )
+        groups.sort(key=lambda g: (_rank(g.level, rules.get(g.rule)), g.rule))
+        out.append(
+            ComponentFindings(
+                cid,
+                display_name(cid, comp),
+                comp,
+                tuple(groups),
+                _merge(g.places for g in groups),
+            )
+        )
+    out.sort(
+        key=lambda c: (
+            min(_rank(g.level, rules.get(g.rule)) for g in c.groups),
+            -len(c.groups),
+            c.id is None,
+            c.name,
+        )
+    )
+    return out
+
+
+def _rank(level: Level, meta: RuleMeta | None) -> tuple[int, int]:
+    return _LEVEL_RANK[level], view.severity_rank(meta.severity if meta else "medium")
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """A decision split the way a release engineer reads it."""
+
+    blocking: list[ComponentFindings]
+    """Un-waived findings that fail the gate (deny; warn too under ``--fail-on warn``)."""
+    warnings: list[ComponentFindings]
+    """Un-waived findings that do not fail the gate but want attention (warn)."""
+    info: list[ComponentFindings]
+    waived: list[ComponentFindings]
+
+
+def sections(decision: Decision, inventory: Inventory) -> Sections:
+    """The decision's findings split into blocking, warnings, info and waived, per component."""
+    rules = view.rule_catalogue(decision)
+    waivers = view.waiver_index(decision)
+    blocking: list[Finding] = []
+    warnings: list[Finding] = []
+    info: list[Finding] = []
+    waived: list[Finding] = []
+    for f in decision.findings:
+        if view.is_waived(f):
+            waived.append(f)
+        elif f.level is Level.DENY or view.fails_gate(f, decision):
+            # In audit mode (fail-on: never) a deny still reads as what would block.
+            blocking.append(f)
+        elif f.level is Level.WARN:
+            warnings.append(f)
+        else:
+            info.append(f)
+    return Sections(
+        blocking=group(blocking, inventory, rules, waivers),
+        warnings=group(warnings, inventory, rules, waivers),
+        info=group(info, inventory, rules, waivers),
+        waived=group(waived, inventory, rules, waivers),
+    )
+
+
+def publisher_text(comp: Component | None) -> str:
+    """``Qwen Team, Alibaba Cloud [CN]``, or ``publisher unknown``."""
+    if comp is None:
+        return ""
+    if comp.publisher is None:
+        return "publisher unknown"
+    return f"{short_party(comp.publisher.name)} [{comp.publisher.country or '?'}]"
+
+
+def lineage_text(comp: Component | None) -> str:
+    """``Qwen/Qwen2.5-7B [CN] ← …``, nearest ancestor first."""
+    if comp is None or not comp.lineage:
+        return ""
+    return " ← ".join(
+        f"{short_id(a.id) if a.id else a.name}"
+        f" [{a.publisher.country if a.publisher and a.publisher.country else '?'}]"
+        for a in comp.lineage
+    )
