@@ -36,3 +36,17 @@ def test_target_holds_on_its_seeds_and_their_mutations(name: str) -> None:
                 else:
                     del data[at : at + rng.randint(1, 8)]
             targets.check(target, bytes(data))
+
+
+def test_notebook_cell_whose_source_holds_a_list_is_a_skip_not_a_crash() -> None:
+    # Found by `make fuzz` (notebook target, 624,000 runs): a cell source list holding a
+    # list raised TypeError in the notebook reader.
+    data = (
+        b'{"cells": [{"cell_type": "code", "source": ["!pip opena\\n",  [{"cell_type": "code",'
+        b' "source": ["!pip opena\\n", "*", "m,= \'gpt-inal\'\\n"]}], "*",'
+        b' "m,= \'gpt-inal\'\\n"]}], "nbf": 4}'
+    )
+    outcome = targets.notebook_target(data)
+    assert outcome.skipped == [  # type: ignore[attr-defined]
+        ("analysis.ipynb", "not a readable notebook: cell 1's source is not text")
+    ]

@@ -1086,3 +1086,10 @@ def test_keras_h5_model_config_is_found_across_search_chunks(
     with h5py.File(path, "w") as f:
         f.attrs["model_config"] = _LAMBDA_CONFIG
     assert kinds(one(path)) == {"unsafe-code"}
+
+
+def test_members_differing_only_in_case_are_fine_outside_pickles(tmp_path: Path) -> None:
+    # A jar or wheel may hold LICENSE and license: no loader reads those by name.
+    members = [("archive/data.pkl", _BENIGN_P2), ("LICENSE", b"a"), ("license", b"b")]
+    (tmp_path / "model.pt").write_bytes(_zip_bytes(members))
+    assert "risks" not in one(tmp_path / "model.pt").attributes

@@ -956,6 +956,11 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
+        if isinstance(source, list) and not all(isinstance(part, str) for part in source):
+            # nbformat: a cell's source is text or a list of lines (found by fuzzing).
+            return scanning.Outcome(
+                skipped=[(rel, f"not a readable notebook: cell {number}'s source is not text")]
+            )
         body = "".join(source) if isinstance(source, list) else str(source)
         cell_lines = body.splitlines()
         is_shell_cell = bool(cell_lines) and cell_lines[0].startswith(

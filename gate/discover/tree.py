@@ -497,11 +497,13 @@ class _Walker:
             if is_dir and self.opts.default_excludes and entry.name in DEFAULT_SKIP_DIRS:
                 where = f"({entry.name}/); --no-default-excludes reads it"
                 if tracked is not None:
-                    # What git tracks there ships with the release.
-                    self._tracked_hidden_weights(
-                        child_rel,
-                        f"weight file git tracks, in a folder excluded by default {where}",
-                    )
+                    # What git tracks there ships with the release (most such folders,
+                    # __pycache__ and the like, hold nothing git tracks: no look-up).
+                    if child_rel in tracked.folders:
+                        self._tracked_hidden_weights(
+                            child_rel,
+                            f"weight file git tracks, in a folder excluded by default {where}",
+                        )
                 elif entry.name not in (".git", ".hg", ".svn") and not is_link:
                     self._hidden_weights(entry.path, child_rel, f"{EXCLUDED_WEIGHT} {where}", 0)
                 continue

@@ -68,10 +68,26 @@ def _archives() -> list[bytes]:
 
 
 def _hdf5() -> list[bytes]:
+    undefined = 2**64 - 1
     sb = b"\x89HDF\r\n\x1a\n" + bytes([0, 0, 0, 0, 0, 8, 8, 0]) + struct.pack("<HH", 4, 16)
-    sb += struct.pack("<I", 0) + struct.pack("<QQQQ", 0, 2**64 - 1, 96, 2**64 - 1)
-    attr = b"model_config\0" + b'{"class_name": "Sequential", "config": {"layers": []}}'
-    return [sb + b"\0" * (96 - len(sb)), sb + attr + b"keras_version\0"]
+    sb += struct.pack("<I", 0) + struct.pack("<QQQQ", 0, undefined, undefined, undefined)
+    sb += b"\0" * (-len(sb) % 8)
+    config = json.dumps(
+        {"class_name": "Sequential", "config": {"layers": [{"class_name": "Lambda", "config": {}}]}}
+    ).encode()
+    name = b"model_config\0" + b"\0" * 3  # 13 bytes padded to 16
+    space = bytes([1, 0, 0, 0]) + b"\0" * 4  # scalar
+    # An attribute message (version 1) holding a fixed-length string.
+    fixed_type = bytes([0x13, 0, 0, 0]) + struct.pack("<I", len(config))
+    fixed = struct.pack("<BBHHH", 1, 0, 13, 8, 8) + name + fixed_type + space + config
+    # The same as a variable-length string in a global heap collection.
+    vlen_type = bytes([0x19, 1, 0, 0]) + struct.pack("<I", 16) + bytes([0x13, 0, 0, 0, 1, 0, 0, 0])
+    heap_at = len(sb) + 8 + 16 + 16 + 8 + 16
+    ref = struct.pack("<IQI", len(config), heap_at, 1)
+    vlen = struct.pack("<BBHHH", 1, 0, 13, 16, 8) + name + vlen_type + space + ref
+    obj = struct.pack("<HHIQ", 1, 0, 0, len(config)) + config + b"\0" * (-len(config) % 8)
+    heap = b"GCOL" + bytes([1, 0, 0, 0]) + struct.pack("<Q", 16 + len(obj)) + obj
+    return [sb, sb + fixed, sb + vlen + heap, sb + b"keras_version\0model_config\0"]
 
 
 def _proto() -> list[bytes]:

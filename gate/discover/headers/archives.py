@@ -185,7 +185,9 @@ def _check_entries(blob: Blob, entries: int, dir_size: int, dir_offset: int) -> 
         shown = short_text(name.decode("utf-8", "replace"), 120)
         if b"\0" in name:
             raise AmbiguousError(f"member name {shown!r} holds a NUL byte: {_DIFFERS} names")
-        key = name.lower()  # miniz finds a member by name ignoring case
+        # miniz (torch.load) finds a member by name ignoring case: two pickles whose names
+        # differ only in case are one name to it; any other exact repeat is ambiguous too.
+        key = name.lower() if name.lower().endswith(b".pkl") else name
         if key in seen:
             raise AmbiguousError(
                 f"two members named {shown!r} (ignoring case): a loader may take either"
