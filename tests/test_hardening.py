@@ -365,3 +365,20 @@ def test_bounded_evaluation_gives_the_same_findings_and_errors(bom: Path) -> Non
         3,
         "fix it",
     )
+
+
+def test_a_bom_nested_200_deep_is_a_clear_error(tmp_path: Path) -> None:
+    # Issue 13, item 4: a RecursionError ("internal error") before.
+    import json
+
+    comp: dict[str, object] = {"type": "library", "name": "leaf"}
+    for i in range(200):
+        comp = {"type": "library", "name": f"n{i}", "components": [comp]}
+    path = tmp_path / "deep.cdx.json"
+    path.write_text(
+        json.dumps(
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [comp]}
+        )
+    )
+    code, _, err = run("check", "--bom", str(path), "--now", NOW)
+    assert code == 2 and "deep.cdx.json" in err and "nested deeper than 100" in err, err
