@@ -382,3 +382,15 @@ def test_a_bom_nested_200_deep_is_a_clear_error(tmp_path: Path) -> None:
     )
     code, _, err = run("check", "--bom", str(path), "--now", NOW)
     assert code == 2 and "deep.cdx.json" in err and "nested deeper than 100" in err, err
+
+
+def test_a_key_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "manifest.json").write_text("{}")
+    key = tmp_path / "key.pub"
+    os.mkfifo(key)
+    started = time.monotonic()
+    code, _, err = run("verify", str(bundle), "--key", str(key))
+    assert code == 2 and "key.pub" in err and "FIFO" in err, err
+    assert time.monotonic() - started < 10
