@@ -394,3 +394,12 @@ def test_a_key_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> Non
     code, _, err = run("verify", str(bundle), "--key", str(key))
     assert code == 2 and "key.pub" in err and "FIFO" in err, err
     assert time.monotonic() - started < 10
+
+
+def test_export_of_a_bom_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "bom.cdx.json"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    code, _, err = run("export", "--bom", str(fifo), "--out", str(tmp_path / "ev"), "--now", NOW)
+    assert code == 2 and "bom.cdx.json" in err and "FIFO" in err, err
+    assert time.monotonic() - started < 30
