@@ -142,6 +142,13 @@ def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
             hint=_HINT.format(env=SECONDS_ENV),
         )
     data = b"".join(chunks)
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGSEGV, signal.SIGBUS):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        raise PolicyError(
+            None,
+            f"{what} crashed the Rego engine ({name}); aigate stopped it, nothing was judged",
+            hint="a construct regopy cannot evaluate: simplify the rule that was added last",
+        )
     if not data or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         raise PolicyError(
             None,
