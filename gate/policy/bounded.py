@@ -4,7 +4,9 @@ regopy evaluates in-process and has no limits of its own, so a module (or a bund
 module) with ``numbers.range(1, 300000000)`` grows until the machine runs out of memory.
 :func:`call` runs the evaluation in a forked child of this process (which inherits the
 compiled policy, so nothing is rebuilt), with ``RLIMIT_AS`` raised only by a budget above
-what the process already maps, and kills it past a deadline. The child sends back the result
+what the process already maps and ``RLIMIT_CPU`` at the time budget (CPU time, so a loaded CI
+machine does not turn a slow evaluation into a failure), and kills it past a generous
+wall-clock backstop. The child sends back the result
 (or the error it raised) through a pipe; the parent never evaluates anything itself, so the
 decision is the same one an unbounded evaluation gives.
 
@@ -30,7 +32,9 @@ T = TypeVar("T")
 MEMORY_MB = 2048
 """Default memory budget (MiB) an evaluation may add to what the process already maps."""
 SECONDS = 300.0
-"""Default time an evaluation may take."""
+"""Default CPU time (seconds) an evaluation may use."""
+WALL_FACTOR = 10
+"""The wall-clock backstop, as a multiple of the CPU budget (a child stuck without using CPU)."""
 MEMORY_ENV = "AIGATE_POLICY_MEMORY_MB"
 SECONDS_ENV = "AIGATE_POLICY_SECONDS"
 
@@ -91,6 +95,9 @@ def call(fn: Callable[[], T], *, what: str = "policy evaluation") -> T:
             if base is not None:
                 cap = base + memory
                 resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            # A forked child's CPU time starts at zero: SIGXCPU ends it at the budget.
+            cpu = max(1, int(seconds + 0.5))
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
             try:
                 payload = pickle.dumps(("ok", fn()), protocol=pickle.HIGHEST_PROTOCOL)
             except PolicyError as exc:
@@ -114,7 +121,7 @@ def call(fn: Callable[[], T], *, what: str = "policy evaluation") -> T:
 
 
 def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + seconds * WALL_FACTOR
     chunks: list[bytes] = []
     timed_out = False
     try:
@@ -135,10 +142,12 @@ def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
         if timed_out:
             os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
-    if timed_out:
+    cpu_out = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
+    if timed_out or cpu_out:
+        spent = f"{seconds:g} s of CPU time" if cpu_out else f"{seconds * WALL_FACTOR:g} s"
         raise PolicyError(
             None,
-            f"{what} took longer than {seconds:g} s and was stopped",
+            f"{what} took more than {spent} and was stopped",
             hint=_HINT.format(env=SECONDS_ENV),
         )
     data = b"".join(chunks)
