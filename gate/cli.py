@@ -745,10 +745,10 @@ def _judged_path(path: Path | None, bom: Path | None) -> Path:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AigateError(f"{path}: cannot read: {exc}") from exc
+    from gate import files
+
+    # A trust config is a few KB; a FIFO or a device must not hang the command.
+    return files.read_text_bounded(path, files.MAX_POLICY_FILE)
 
 
 @main.command("export")

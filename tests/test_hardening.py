@@ -287,3 +287,119 @@ def test_a_pack_that_turns_every_rule_off_is_refused(tmp_path: Path, bom: Path) 
     pack.write_text(head + "".join(f'  {a}.*: {{mode: "off"}}\n' for a in areas[1:]))
     code, _, err = run("check", "--bom", str(bom), "--policy", str(pack), "--now", NOW)
     assert code in (0, 1), err
+
+
+# ---- bounded Rego evaluation ---------------------------------------------------------------------
+
+RANGE_BOMB = """package aigate.rules.bomb
+
+# METADATA
+# title: A rule that builds 300 million numbers
+# custom:
+#   id: bomb.range
+deny_range := [f | some n in numbers.range(1, 300000000); n == 0; f := {"msg": "never"}]
+"""
+
+SLOW = """package aigate.rules.slow
+
+# METADATA
+# title: A rule that loops for minutes in little memory
+# custom:
+#   id: slow.loop
+deny_loop := [f |
+	some a in numbers.range(1, 30000)
+	some b in numbers.range(1, 30000)
+	a * b == -1
+	f := {"msg": "never"}
+]
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="bounded evaluation needs fork")
+def test_a_rule_that_grows_without_bound_is_stopped_with_exit_2(
+    tmp_path: Path, bom: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 13, item 4: numbers.range(1, 300000000) took 6 GB in 16 s.
+    monkeypatch.setenv("AIGATE_POLICY_MEMORY_MB", "256")
+    module = tmp_path / "bomb.rego"
+    module.write_text(RANGE_BOMB)
+    started = time.monotonic()
+    code, _, err = run("check", "--bom", str(bom), "--policy", str(module), "--now", NOW)
+    assert code == 2, err
+    assert "more than 256 MiB of memory" in err and "AIGATE_POLICY_MEMORY_MB" in err, err
+    assert time.monotonic() - started < 120
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="bounded evaluation needs fork")
+def test_a_rule_that_runs_too_long_is_stopped_with_exit_2(
+    tmp_path: Path, bom: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIGATE_POLICY_SECONDS", "3")
+    module = tmp_path / "slow.rego"
+    module.write_text(SLOW)
+    started = time.monotonic()
+    code, _, err = run("check", "--bom", str(bom), "--policy", str(module), "--now", NOW)
+    assert code == 2, err
+    assert "took more than 3 s of CPU time" in err and "AIGATE_POLICY_SECONDS" in err, err
+    assert time.monotonic() - started < 60
+
+
+def test_bounded_evaluation_gives_the_same_findings_and_errors(bom: Path) -> None:
+    from gate.bom.cyclonedx import read_bom
+    from gate.policy import bounded, packs
+    from gate.policy import input as policy_input
+
+    engine = packs.build_engine(packs.load_policy(["release"]))
+    inv, _ = read_bom(bom)
+    doc = policy_input.build_input(inv, policy_input.InputContext(now=NOW))
+    assert engine._query(doc) == engine.query(doc)
+
+    def fails() -> None:
+        raise PolicyError("x.rego", "broken", line=3, hint="fix it")
+
+    with pytest.raises(PolicyError) as err:
+        bounded.call(fails)
+    assert (err.value.path, err.value.problem, err.value.line, err.value.hint) == (
+        "x.rego",
+        "broken",
+        3,
+        "fix it",
+    )
+
+
+def test_a_bom_nested_200_deep_is_a_clear_error(tmp_path: Path) -> None:
+    # Issue 13, item 4: a RecursionError ("internal error") before.
+    import json
+
+    comp: dict[str, object] = {"type": "library", "name": "leaf"}
+    for i in range(200):
+        comp = {"type": "library", "name": f"n{i}", "components": [comp]}
+    path = tmp_path / "deep.cdx.json"
+    path.write_text(
+        json.dumps(
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [comp]}
+        )
+    )
+    code, _, err = run("check", "--bom", str(path), "--now", NOW)
+    assert code == 2 and "deep.cdx.json" in err and "nested deeper than 100" in err, err
+
+
+def test_a_key_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "manifest.json").write_text("{}")
+    key = tmp_path / "key.pub"
+    os.mkfifo(key)
+    started = time.monotonic()
+    code, _, err = run("verify", str(bundle), "--key", str(key))
+    assert code == 2 and "key.pub" in err and "FIFO" in err, err
+    assert time.monotonic() - started < 10
+
+
+def test_export_of_a_bom_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "bom.cdx.json"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    code, _, err = run("export", "--bom", str(fifo), "--out", str(tmp_path / "ev"), "--now", NOW)
+    assert code == 2 and "bom.cdx.json" in err and "FIFO" in err, err
+    assert time.monotonic() - started < 30

@@ -667,6 +667,24 @@ def read_bom(path: Path) -> tuple[Inventory, list[str]]:
     return read.inventory, [*read.warnings, *([warning] if warning else [])]
 
 
+MAX_BOM_DEPTH = 100
+"""JSON nesting a BOM may have; deeper documents would exhaust the schema validator's stack."""
+
+
+def _depth_beyond(doc: Any, limit: int) -> int | None:
+    """The nesting depth of a parsed document when it exceeds ``limit`` (an iterative walk)."""
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    deepest = 0
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, dict | list))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, dict | list))
+    return deepest if deepest > limit else None
+
+
 def _bom_error(display: str, problem: str) -> BomError:
     return BomError(display, f"cannot read BOM: {problem}")
 
@@ -688,6 +706,12 @@ def read_bom_detail(path: Path) -> BomRead:
         doc = loaded
     if doc.get("bomFormat") != "CycloneDX":
         raise BomError(path, "not a CycloneDX BOM (bomFormat is not 'CycloneDX')")
+    if (depth := _depth_beyond(doc, MAX_BOM_DEPTH)) is not None:
+        raise BomError(
+            path,
+            f"nested deeper than {MAX_BOM_DEPTH} levels ({depth}): not read (real BOMs nest"
+            " components a few levels deep)",
+        )
     spec = str(doc.get("specVersion", ""))
     warns: list[str] = []
     if spec in SPEC_VERSIONS and not stripped.startswith("<"):

@@ -354,14 +354,15 @@ def _write(root: Path, rel: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
+def _bom_unreadable(display: str, problem: str) -> InputError:
+    return InputError(display, f"cannot read BOM: {problem}")
+
+
 def _bom_bytes(options: ExportOptions, ps_registries: Sequence[Path]) -> tuple[bytes, str]:
     """The CycloneDX JSON to judge, and where it came from (``scan`` or ``bom``)."""
     check = options.check
     if check.bom is not None:
-        try:
-            raw = check.bom.read_bytes()
-        except OSError as exc:
-            raise InputError(check.bom, f"cannot read BOM: {exc.strerror}") from exc
+        raw = files.read_bounded(check.bom, files.MAX_BOM_FILE, error=_bom_unreadable)
         if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
             inventory, _ = read_bom(check.bom)
             return write_bom(inventory).encode("utf-8"), "bom-xml"

@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from gate import files
 from gate.errors import InputError, SignatureError, VerificationError
 from gate.evidence.attest import Statement, canonical_json
 from gate.evidence.dsse import PAYLOAD_TYPE, Envelope, Signature
@@ -85,11 +86,13 @@ def generate(out_dir: Path, *, passphrase: bytes | None = None) -> tuple[Path, P
     return private_path, public_path
 
 
+def _key_error(display: str, problem: str) -> InputError:
+    return InputError(display, f"cannot read key: {problem}")
+
+
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot read key: {exc.strerror}") from exc
+    # A key is a few hundred bytes; a FIFO or a device given as --key must not hang.
+    return files.read_bounded(path, 1024 * 1024, error=_key_error)
 
 
 def load_private_key(path: Path, passphrase: bytes | None) -> ec.EllipticCurvePrivateKey:

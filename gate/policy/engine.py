@@ -40,6 +40,7 @@ from typing import Any
 from gate import files
 from gate.errors import PolicyError
 from gate.model import ComponentId, Finding, Level, Location, RuleId, RuleMeta
+from gate.policy import bounded
 from gate.policy.metadata import RuleBinding, level_of, parse_metadata
 from gate.policy.source import (
     LexError,
@@ -312,7 +313,14 @@ class Engine:
     # -- evaluating
 
     def query(self, doc: Mapping[str, Any]) -> Any:
-        """Evaluate ``data.aigate.rules`` for an input; the raw (type-checked) value."""
+        """Evaluate ``data.aigate.rules`` for an input; the raw (type-checked) value.
+
+        The evaluation runs under a memory and time budget (:mod:`gate.policy.bounded`): a
+        module that builds something huge stops with a PolicyError instead of the machine.
+        """
+        return bounded.call(lambda: self._query(doc))
+
+    def _query(self, doc: Mapping[str, Any]) -> Any:
         try:
             self.interp.set_input(make_input(doc))
             output = self.interp.query_bundle(self.bundle)
