@@ -80,8 +80,6 @@ def generate(dest: Path, commits: int, files: int, seed: int = 11) -> int:
         out.write(b"commit refs/heads/main\n")
         out.write(f"committer Dev <dev@example.com> {when + i * 60} +0000\n".encode())
         out.write(f"data {len(data)}\n".encode() + data)
-        if i:
-            out.write(b"from refs/heads/main^0\n")
         for name in touched:
             lines = content[name]
             if i:

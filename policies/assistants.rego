@@ -546,16 +546,21 @@ commit_reviewed(c, sha) if {
 	reviewed(m)
 }
 
-# Lines not reviewed: from a commit without a review, or from a source that records none.
+# Lines known from git-ai notes or Agent Trace records, not from a marked commit (those the
+# per-commit rule above judges already): unreviewed when their commit has no review, or when
+# the source records none (an Agent Trace record names no commit).
 unreviewed_commits(c, e) := [sha | some sha in object.get(e, "commits", []); not commit_reviewed(c, sha)]
 
-unreviewed(c, e) if count(unreviewed_commits(c, e)) > 0
+unreviewed(c, e) if {
+	"git-ai" in e.sources
+	count(unreviewed_commits(c, e)) > 0
+}
 
-unreviewed(_, e) if count(object.get(e, "commits", [])) == 0
+unreviewed(_, e) if "agent-trace" in e.sources
 
 # METADATA
 # title: AI-authored lines in a protected path without review
-# description: Lines a coding assistant wrote, still present at HEAD, sit in a file under one of the pack's protected_paths, and the commit they came from carries no Reviewed-by trailer from someone other than its author (lines known only from an Agent Trace record carry no review at all).
+# description: Lines a coding assistant wrote according to a git-ai note or an Agent Trace record, still present at HEAD, sit in a file under one of the pack's protected_paths, and the commit they came from carries no Reviewed-by trailer from someone other than its author (an Agent Trace record names no commit, so no review). Lines of commits an assistant marked are judged per commit by assistants.protected-path.
 # custom:
 #   id: assistants.ai-lines-protected
 #   severity: high

@@ -383,7 +383,7 @@ authored(files, findings, egress) := {"lines": 3, "files": files, "findings": fi
 
 ai_file(path, commits) := {
 	"path": path, "model": "claude-opus-4-5", "lines": 2, "total": 10, "share": 0.2,
-	"ranges": [[4, 5]], "sources": ["commit"], "commits": commits,
+	"ranges": [[4, 5]], "sources": ["git-ai"], "commits": commits,
 }
 
 ai_finding(path, severity) := {
@@ -452,8 +452,11 @@ test_ai_lines_in_protected_path_need_review if {
 		"authored": authored([ai_file("src/crypto/aes.py", [sha1])], [], []),
 	}}})
 	count(assistants.deny_ai_lines_protected) == 0 with input.components as [reviewed] with data.aigate.params.assistants as p
-	traced := with_authored({}, authored([ai_file("src/crypto/aes.py", [])], [], []))
+	traced := with_authored({}, authored([object.union(ai_file("src/crypto/aes.py", []), {"sources": ["agent-trace"]})], [], []))
 	count(assistants.deny_ai_lines_protected) == 1 with input.components as [traced] with data.aigate.params.assistants as p
+	# lines of a marked commit are the per-commit rule's (assistants.protected-path)
+	marked := with_authored({}, authored([object.union(ai_file("src/crypto/aes.py", [sha1]), {"sources": ["commit"]})], [], []))
+	count(assistants.deny_ai_lines_protected) == 0 with input.components as [marked] with data.aigate.params.assistants as p
 	none := object.union(p, {"protected_paths": []})
 	count(assistants.deny_ai_lines_protected) == 0 with input.components as [unreviewed] with data.aigate.params.assistants as none
 }

@@ -31,6 +31,20 @@ def _hermetic(
     yield
 
 
+@pytest.fixture(autouse=True)
+def _review_engines(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Semgrep costs seconds per start: tests about anything but the review of AI-authored
+    lines get an empty review; tests marked ``engines`` run the real Semgrep and Bandit."""
+    if request.node.get_closest_marker("engines") is not None:
+        return
+    from gate.authored import collect, review
+
+    def empty(root: Path, ai_lines: object, **_: object) -> review.Review:
+        return review.Review(engines={"semgrep": "not run in this test"})
+
+    monkeypatch.setattr(collect, "review", empty)
+
+
 class GitRepo:
     """A real git repository in a temp folder, with commits made by real ``git``."""
 

@@ -101,7 +101,7 @@ def test_protected_path_needs_a_review(tmp_path: Path, git_repo: GitRepo, bom: b
         " protected src/crypto/x.py without a Reviewed-by: trailer" in out
     )
     assert f"seen:   {bad[:12]} src/crypto/x.py" in out
-    assert "rsa.py" not in out and "capped" not in out
+    assert "protected src/crypto/rsa.py" not in out and "capped" not in out
     # The same history without the pack's protected paths passes the release pack.
     code, out, _ = check(git_repo.root, "--policy", "release", bom=bom)
     assert code == 0, out

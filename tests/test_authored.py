@@ -14,8 +14,10 @@ from click.testing import CliRunner
 from conftest import GitRepo
 
 from gate.authored import lines as ln
+from gate.authored import summary as ai_summary
 from gate.authored.attribute import parse_incremental, parse_note
 from gate.authored.review import review
+from gate.bom import cyclonedx
 from gate.cli import main
 from gate.discover.conventions import catalogue
 from gate.errors import InputError
@@ -25,6 +27,8 @@ from gate.pipeline import ScanOptions, scan
 CLAUDE = "Co-Authored-By: Claude Opus 4.5 <noreply@anthropic.com>"
 KIMI = "Assisted-by: Kimi:kimi-k2"
 DATA = Path(__file__).parent / "data" / "ai_code"
+
+pytestmark = pytest.mark.engines
 
 
 def _authored(inv: Inventory, cid: str) -> dict[str, Any]:
@@ -56,6 +60,16 @@ def test_only_lines_the_assistant_wrote_and_that_survive_are_reviewed(git_repo: 
     facts = inv.properties["ai_authored"]
     assert facts["lines"] == 1 and facts["files"] == 1
     assert set(facts["engines"]) == {"semgrep", "bandit"}
+    # the reports' section and the BOM carry it
+    text = "\n".join(ai_summary.text_lines(inv))
+    assert "AI-authored code" in text and "17%  1/6  app.py" in text
+    assert "semgrep:exfil-env-or-secrets-py" in text and "CN (guess: ccTLD)" in text
+    assert "| `app.py` | 1/6 | 17% |" in "\n".join(ai_summary.markdown_lines(inv))
+    assert "<h2>AI-authored code</h2>" in ai_summary.html(inv)
+    bom = git_repo.root.parent / "bom.json"
+    bom.write_text(cyclonedx.write_bom(inv, fmt="json", spec="1.6"))
+    back, _ = cyclonedx.read_bom(bom)
+    assert _authored(back, "assistant:anthropic/claude-code") == authored
 
 
 def test_git_ai_notes_and_agent_trace_attribute_lines(git_repo: GitRepo) -> None:

@@ -443,8 +443,12 @@ def test_marks_missed_before_issue_18(
 
 
 def test_unknown_co_author_at_a_vendor_or_naming_a_model(git_repo: GitRepo) -> None:
-    git_repo.commit("a\n\nCo-authored-by: Helper <helper@deepseek.com>\n", {"a.py": "1"})
+    git_repo.commit("a\n\nCo-authored-by: Helper <helper-bot@deepseek.com>\n", {"a.py": "1"})
     git_repo.commit("b\n\nCo-authored-by: Bob Smith <bob@example.com>\n", {"b.py": "1"})
+    # People at a model vendor, and names that only start like a model (found on real
+    # histories: anthropics/claude-code-action), are people.
+    git_repo.commit("c\n\nCo-authored-by: Ashwin Bhat <ashwin@anthropic.com>\n", {"c.py": "1"})
+    git_repo.commit("d\n\nCo-authored-by: Yi-Cheng Wang <yc.wang@heph-ai.com>\n", {"d.py": "1"})
     inv = _scan(git_repo.root)
     ids = sorted(c.id for c in inv.components if c.id.startswith("assistant:"))
     assert ids == ["assistant:deepseek/helper"]

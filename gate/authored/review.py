@@ -177,7 +177,7 @@ def _semgrep(
     exe = _semgrep_executable()
     argv = [exe, "scan", "--json", "--quiet", "--metrics=off", "--disable-version-check"]
     argv += ["--disable-nosem", "--no-git-ignore", "--oss-only", "--max-target-bytes=0"]
-    argv += ["--timeout=60", "--jobs=1"]
+    argv += ["--timeout=60", f"--jobs={max(1, min(4, os.cpu_count() or 1))}"]
     for rule in rules:
         argv += ["--config", str(rule)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEMGREP_")}
@@ -198,8 +198,13 @@ def _semgrep(
                 timeout=SEMGREP_TIMEOUT,
                 check=False,
             )
-        except subprocess.TimeoutExpired as exc:
-            raise EngineError(f"Semgrep took longer than {SEMGREP_TIMEOUT:.0f} s") from exc
+        except subprocess.TimeoutExpired:
+            raise EngineError(
+                f"Semgrep took longer than {SEMGREP_TIMEOUT:.0f} s over {len(targets)} files with"
+                " AI-authored lines: the AI-authored code was not reviewed",
+                hint="scan a narrower history (--history TAG..HEAD) or exclude generated files"
+                " (--exclude), or run on a less loaded machine",
+            ) from None
         except OSError as exc:
             raise EngineError(f"cannot run Semgrep ({exe}): {exc.strerror}") from exc
     if done.returncode not in (0, 1):

@@ -26,11 +26,18 @@ HISTORY_PROPERTY = "history"
 """The inventory property the history reader fills (range, commits read, HEAD ...)."""
 HISTORY_NOTE = "history:"
 ASSISTANT_FACT = "assistant"
-ASSISTANT_HISTORY_KEYS = frozenset({"commits", "commit_count", "path_counts"})
+ASSISTANT_HISTORY_KEYS = frozenset({"commits", "commit_count", "path_counts", "authored"})
 """Keys of an assistant's fact that count its commits; its config files stay compared."""
 
 
+AUTHORED_PROPERTY = "ai_authored"
+AUTHORED_NOTE = "AI-authored code:"
+"""The lines at HEAD that assistants wrote move with the history too (gate/authored/)."""
+
+
 def _from_history(evidence: Evidence) -> bool:
+    if evidence.location.context == "authored":
+        return True
     return not evidence.location.path and evidence.location.commit is not None
 
 
@@ -62,9 +69,13 @@ def snapshot(inventory: Inventory) -> Inventory:
             if n.startswith(SET_ASIDE_NOTE)
             else n
             for n in inventory.notes
-            if not n.startswith(HISTORY_NOTE)
+            if not n.startswith((HISTORY_NOTE, AUTHORED_NOTE))
         ),
-        properties={k: v for k, v in inventory.properties.items() if k != HISTORY_PROPERTY},
+        properties={
+            k: v
+            for k, v in inventory.properties.items()
+            if k not in (HISTORY_PROPERTY, AUTHORED_PROPERTY)
+        },
     )
 
 

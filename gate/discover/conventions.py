@@ -28,6 +28,10 @@ _VALUE_KINDS = frozenset({"identity", "agent", "fixed"})
 _NOREPLY = "@users.noreply.github.com"
 _IDENTITY = re.compile(r"^(?P<name>[^<]*?)\s*<(?P<email>[^<>]*)>\s*$")
 _PAREN = re.compile(r"\(([^()]+)\)")
+_AGENT_ADDRESS = re.compile(
+    r"^[^@]*(no-?reply|bot|agent|assistant|cli|coder|codex|copilot|gpt|model|\bai\b)[^@]*@",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +360,11 @@ class Catalogue:
         """The first word of ``text`` that is a model id (``deepseek-v3-250324``), if any."""
         for word in re.split(r"[\s/()\[\],;]+", text):
             low = word.lower()
-            if low and any(low.startswith(p) for p in self._model_prefixes):
+            # A model id carries a version ("deepseek-v3", "qwen2.5", "yi-34b"); a name that
+            # only starts like one ("Yi-Cheng") is a person's.
+            if any(c.isdigit() for c in low) and any(
+                low.startswith(p) for p in self._model_prefixes
+            ):
                 return word
         return None
 
@@ -375,6 +383,10 @@ class Catalogue:
         """An unknown co-author that points at a model: (unknown agent, its model) or None."""
         model = self.model_in(name)
         vendor = self.vendor_of_address(email) if email else None
+        if vendor is not None and model is None and not _AGENT_ADDRESS.search(email):
+            # People work at model vendors too (alice@anthropic.com co-authors as a person):
+            # only an address that reads as an agent's or a bot's counts without a model id.
+            vendor = None
         if model is None and vendor is None:
             return None
         agent = name.strip()
