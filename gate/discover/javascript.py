@@ -33,6 +33,7 @@ from gate.discover.python import (
 )
 from gate.discover.tree import Tree
 from gate.model import JSON, Confidence, Evidence, Location
+from gate.recognise import SiteKind
 
 NAME = "javascript"
 SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -48,6 +49,7 @@ _WRAPPERS = frozenset(
     | {"await_expression", "type_assertion"}
 )
 _STRINGISH = frozenset({"string", "template_string", "identifier", "shorthand_property_identifier"})
+_STATE_HOOKS = frozenset({"useState", "useLocalStorage", "useSessionStorage", "ref", "signal"})
 _HTTP_CALLS = frozenset({"fetch", "axios", "axios.post", "ky.post", "got.post", "$fetch"})
 
 _QUERY = """
@@ -886,10 +888,110 @@ class _Analyser:
         for name, value in self.decls:
             if refs.is_model_key(name):
                 self._generic_value(value, name, None)
+        for name, defaults in self.params.items():
+            # function Chat({ model = "gpt-4o" }): a default prop or parameter.
+            if refs.is_model_key(name):
+                for default in defaults:
+                    self._generic_value(default, name, None)
+        self._catalogues()
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
                 self._generic_value(pair.child_by_field_name("value"), key, self._fetch_url(pair))
+
+    # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogues(self) -> None:
+        """Arrays, objects and maps of models (``export const MODELS = [{ id: "claude-3-
+        haiku-20240307", name: ... }] as const``, ``{ deepseek: "deepseek-chat" }``) and UI
+        defaults (``useState("claude-3-5-sonnet-20240620")``): listed, medium."""
+        for name, value in self.decls:
+            node = _unwrap(value)
+            if node is not None and node.type in ("array", "object", "new_expression"):
+                self._catalogue(node, name, refs.is_catalogue_name(name), 0)
+        for call in self.calls:
+            func = call.child_by_field_name("function")
+            if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+                continue
+            args = self._args(call)
+            first = _unwrap(args[0]) if args else None
+            if first is not None and first.type == "string":
+                self._listed(first, _text(func), None, SiteKind.DEFAULT)
+
+    def _catalogue(self, node: tree_sitter.Node, key: str, named: bool, depth: int) -> None:
+        if depth > 4:
+            return
+        if node.type == "new_expression":
+            # new Map([["deepseek", "deepseek-chat"], ...])
+            if _text(node.child_by_field_name("constructor")) != "Map":
+                return
+            args = node.child_by_field_name("arguments")
+            entries = _unwrap(args.named_children[0]) if args and args.named_children else None
+            if entries is None or entries.type != "array":
+                return
+            for entry in entries.named_children:
+                kv = [_unwrap(c) for c in entry.named_children] if entry.type == "array" else []
+                head, tail = (kv[0], kv[1]) if len(kv) == 2 else (None, None)
+                if head is not None and tail is not None:
+                    hint_key = _string_value(head) or ""
+                    hint = refs.catalogue_hint(hint_key) if hint_key else None
+                    if named:
+                        self._listed(head, key, None)
+                    if named or hint:
+                        self._listed(tail, hint_key or key, hint)
+            return
+        if node.type == "array":
+            for elt in node.named_children:
+                item = _unwrap(elt)
+                if item is None:
+                    continue
+                if named:
+                    self._listed(item, key, None)
+                if item.type in ("array", "object"):
+                    self._catalogue(item, key, named, depth + 1)
+            return
+        if node.type != "object":
+            return
+        for pair in node.named_children:
+            if pair.type != "pair":
+                continue
+            text = self._key(pair)
+            value = _unwrap(pair.child_by_field_name("value"))
+            hint = refs.catalogue_hint(text) if text else None
+            if named and pair.child_by_field_name("key") is not None:
+                k = pair.child_by_field_name("key")
+                if k is not None and k.type == "string":
+                    self._listed(k, key, None)
+            if value is None:
+                continue
+            if named or hint:
+                items = value.named_children if value.type == "array" else [value]
+                for item in items:
+                    inner = _unwrap(item)
+                    if inner is not None:
+                        self._listed(inner, text or key, hint)
+            if value.type in ("array", "object"):
+                inner_named = named or (bool(text) and refs.is_catalogue_name(text))
+                self._catalogue(value, text or key, inner_named, depth + 1)
+
+    def _listed(
+        self,
+        node: tree_sitter.Node,
+        key: str,
+        hint: str | None,
+        site: SiteKind = SiteKind.CATALOGUE_ITEM,
+    ) -> None:
+        if node.type != "string" or node.id in self.consumed:
+            return
+        text = _string_value(node)
+        if text is None:
+            return
+        ev = refs.listed_value(
+            NAME, text, key, self._loc(node), as_written=text, provider_hint=hint, site=site
+        )
+        if ev is not None:
+            self.consumed.add(node.id)
+            self.found.append(ev)
 
     def _generic_value(
         self, value: tree_sitter.Node | None, key: str, base_url: str | None

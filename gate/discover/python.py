@@ -412,6 +412,7 @@ class Analyser:
             self._call(call, scope)
         self._endpoints_without_model()
         self._generic()
+        self._catalogues()
         return self.found
 
     def _set_aside_examples(self) -> None:
@@ -1401,6 +1402,70 @@ class Analyser:
                 ):
                     self._generic_value(value, scope, key.value, base_url)
 
+    # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogues(self) -> None:
+        """Lists, tuples, sets, dicts and enums of models (``AVAILABLE_MODELS = [...]``,
+        ``{"deepseek": "deepseek-chat"}``, ``class Model(str, Enum)``): each entry is a
+        model the release can call, so it is *listed* (medium)."""
+        for name, value, scope in self.generic_assigns:
+            if scope.kind == "class" and self._is_enum(scope) and is_catalogue_scope(scope):
+                self._listed(value, name, None)
+            elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                self._catalogue(value, name, refs.is_catalogue_name(name), depth=0)
+        for functions in self.functions.values():
+            for fn in functions:
+                # def embed(text, model: str = "text-embedding-v3"): the default a call gets.
+                for param, default in fn.params.items():
+                    if default is not None and refs.names_model(param):
+                        self._generic_value(default, fn, param, None, flow="parameter-default")
+
+    def _is_enum(self, cls: Scope) -> bool:
+        return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
+
+    def _catalogue(self, node: ast.expr, key: str, named: bool, depth: int) -> None:
+        if depth > 4:
+            return
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            for elt in node.elts:
+                if named:
+                    self._listed(elt, key, None)
+                if isinstance(elt, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                    self._catalogue(elt, key, named, depth + 1)
+            return
+        if not isinstance(node, ast.Dict):
+            return
+        for k, v in zip(node.keys, node.values, strict=True):
+            text = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
+            hint = refs.catalogue_hint(text) if text else None
+            if named and k is not None:
+                self._listed(k, key, None)
+            if hint is not None or named:
+                # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
+                # whose models the values are.
+                for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
+                    self._listed(item, text or key, hint)
+            if isinstance(v, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                inner = named or (text is not None and refs.is_catalogue_name(text))
+                self._catalogue(v, text or key, inner, depth + 1)
+
+    def _listed(self, node: ast.expr, key: str, hint: str | None) -> None:
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return
+        if id(node) in self.consumed:
+            return
+        ev = refs.listed_value(
+            self.source,
+            node.value,
+            key,
+            self._loc(node),
+            as_written=node.value,
+            provider_hint=hint,
+        )
+        if ev is not None:
+            self.consumed.add(id(node))
+            self.found.append(ev)
+
     def _generic_value(
         self,
         value: ast.expr,
@@ -1447,6 +1512,14 @@ class Analyser:
             if "://" in val.text and not val.partial:
                 return val.text
         return None
+
+
+_ENUM_BASES = frozenset({"Enum", "StrEnum"})
+
+
+def is_catalogue_scope(cls: Scope) -> bool:
+    """An enum whose name says it lists models (``class ModelName(str, Enum)``)."""
+    return refs.is_catalogue_name(cls.name) or "model" in cls.name.lower()
 
 
 def _is_none(expr: ast.expr | None) -> bool:

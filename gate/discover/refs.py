@@ -470,3 +470,51 @@ def with_scope(found: Sequence[Evidence], scope: str | None) -> list[Evidence]:
     if scope is None:
         return list(found)
     return [replace(ev, attributes={**ev.attributes, "scope": scope}) for ev in found]
+
+
+# --- catalogues: models a release offers (listed), shared by the code front ends ------------
+
+_CATALOGUE_WORDS = re.compile(r"(?:^|_)(?:models?|llms?)(?:_|$)")
+_NOT_CATALOGUE = re.compile(
+    r"(?:^|_)(?:dir|dirs|path|paths|file|files|folder|root|cache|type|types|class|classes"
+    r"|fields|config|kwargs|params|schema|version|size|count|loader|registry_cls)$"
+)
+
+
+def is_catalogue_name(name: str) -> bool:
+    """A variable, attribute, enum or key that holds the models a release offers
+    (``AVAILABLE_MODELS``, ``modelOptions``, ``LLM_CHOICES``, ``MODEL_TO_CONF``)."""
+    norm = _norm_key(name)
+    if norm in conventions().not_model_keys or _NOT_CATALOGUE.search(norm):
+        return False
+    return bool(_CATALOGUE_WORDS.search(norm)) or norm.startswith(("model_", "llm_"))
+
+
+def catalogue_hint(key: str) -> str | None:
+    """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
+    return current_knowledge().provider_alias(key)
+
+
+def listed_value(
+    source: str,
+    value: str,
+    key: str | None,
+    location: Location,
+    *,
+    as_written: str,
+    provider_hint: str | None = None,
+    site: SiteKind = SiteKind.CATALOGUE_ITEM,
+) -> Evidence | None:
+    """Evidence for one entry of a catalogue: a model the release can call (``listed``),
+    medium confidence; the recogniser reads the value's shape (and the provider named by the
+    entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``)."""
+    if not is_model_value(value):
+        return None
+    serving = Serving(provider_hint=provider_hint)
+    found = recognise(value, Site(site, key=key), serving, current_knowledge())
+    if found is None:
+        return None
+    attrs: dict[str, JSON] = {"flow": "catalogue" if site is SiteKind.CATALOGUE_ITEM else "default"}
+    if key:
+        attrs["key"] = key
+    return evidence(source, found, as_written, location, Confidence.MEDIUM, attrs)

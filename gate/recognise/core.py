@@ -13,6 +13,7 @@ from gate.recognise.shapes import (
     BARE_NAME,
     BEDROCK_ID,
     OLLAMA_NAME,
+    OLLAMA_SIZE_TAG,
     OLLAMA_TAGGED,
     VERTEX_RESOURCE,
     hf_quantization,
@@ -469,7 +470,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if vertex is not None:
         return vertex
     if ctx.provider_hint:
-        if hinted == "ollama":
+        tag = value.partition(":")[2]
+        if hinted == "ollama" or (
+            hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
+        ):
             return _ollama_ref(value, ctx)
         if hinted == "huggingface":
             repo = hf_repo(value, kn, allow_bare=False)

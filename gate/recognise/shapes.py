@@ -32,6 +32,13 @@ VERTEX_RESOURCE = re.compile(
     r"^(?:projects/[^/]+/locations/(?P<region>[a-z0-9-]+)/)?"
     r"publishers/(?P<publisher>[a-z0-9-]+)/models/(?P<model>[A-Za-z0-9][\w.@-]*)$"
 )
+# Tags only Ollama (and GGUF quantisers) write: a size, a quantisation, ``latest``. No hosted
+# API names a model "qwen3:4b", so such a value is an Ollama tag whichever provider a
+# config names beside it ({"provider": "Alibaba", "model": "qwen3:4b"} in an Ollama catalogue).
+OLLAMA_SIZE_TAG = re.compile(
+    r"^(?:latest|\d+(?:\.\d+)?[bmk](?:[-_.][\w.-]*)?|q\d[\w.-]*|fp16|fp32|bf16|f16|e\d+b[\w.-]*)$",
+    re.IGNORECASE,
+)
 BARE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _WEIGHT_EXT = re.compile(
     r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|pkl|onnx|h5|keras|tflite|pb|json|yaml|yml)$",
