@@ -181,6 +181,41 @@ def _unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     return node
 
 
+_SCOPES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition"}
+    | {"program", "class_body"}
+)
+
+
+def _branches(node: tree_sitter.Node) -> frozenset[tuple[int, str]]:
+    """The conditional branches enclosing a node, up to its function or program."""
+    out: set[tuple[int, str]] = set()
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in _SCOPES:
+        if parent.type == "if_statement":
+            cond = parent.child_by_field_name("condition")
+            if cond is None or child.id != cond.id:
+                cons = parent.child_by_field_name("consequence")
+                arm = "then" if cons is not None and child.id == cons.id else "else"
+                out.add((parent.id, arm))
+        elif parent.type in ("switch_case", "switch_default", "catch_clause"):
+            out.add((parent.id, "case"))
+        elif parent.type == "ternary_expression":
+            cond = parent.child_by_field_name("condition")
+            if cond is None or child.id != cond.id:
+                out.add((parent.id, str(child.id)))
+        child, parent = parent, parent.parent
+    return frozenset(out)
+
+
+def _scope_of(node: tree_sitter.Node) -> int:
+    """The id of the function (or program) a node belongs to."""
+    parent = node.parent
+    while parent is not None and parent.type not in _SCOPES:
+        parent = parent.parent
+    return parent.id if parent is not None else -1
+
+
 @dataclass(frozen=True, slots=True)
 class _Client:
     spec: CallSpec
@@ -764,7 +799,7 @@ class _Analyser:
                     if spec is not None:
                         return [_Client(spec, None, self.imports[name])]
                 return None
-            return self._bound_clients(name, depth)
+            return self._bound_clients(name, depth, _scope_of(node))
         if node.type == "member_expression":
             obj = _unwrap(node.child_by_field_name("object"))
             if obj is not None and obj.type == "this":
@@ -773,7 +808,9 @@ class _Analyser:
                 )
         return []
 
-    def _bound_clients(self, name: str, depth: int) -> list[_Client] | None:
+    def _bound_clients(
+        self, name: str, depth: int, home: int | None = None
+    ) -> list[_Client] | None:
         if name in self._guard:
             return []
         self._guard.add(name)
@@ -781,6 +818,11 @@ class _Analyser:
             out: list[_Client] = []
             other = False
             bound = self.values_of.get(name, [])
+            if home is not None:
+                # A client bound in the caller's own function is the one it uses; a name
+                # bound in another function is another variable.
+                local = [v for v in bound if _scope_of(v) == home]
+                bound = local or bound
             if len(bound) > _MAX_BINDINGS:
                 return []
             for value in bound:
@@ -799,10 +841,14 @@ class _Analyser:
         if call is not None and spec.base_url:
             found = self._arg(call, spec.base_url)
             if found is not None:
-                vals = [v for v in self.values(found[0]) if not v.partial]
-                if vals:
+                bound = self._local_bindings(found[0], call)
+                exprs = bound if bound is not None else [found[0]]
+                vals = [v for e in exprs for v in self.values(e) if not v.partial]
+                if vals and len({v.text for v in vals}) == 1 and self._decided(exprs, call):
                     base_url = vals[0].text
                 else:
+                    # Set by an expression, or differently on different paths (a branch per
+                    # provider): which host serves this call is not decided here.
                     dynamic = re.sub(r"\s+", " ", _text(found[0]))[:200]
         resource = self._first_constant(call, spec.raw.get("resource") or ())
         if base_url is None and resource:
@@ -817,6 +863,35 @@ class _Analyser:
             vertex=self._truthy(call, spec.vertex_flag),
             provider_hint=self._first_constant(call, spec.provider_arg),
         )
+
+    def _local_bindings(
+        self, node: tree_sitter.Node, call: tree_sitter.Node
+    ) -> list[tree_sitter.Node] | None:
+        """The values a variable is bound to in the call's own function (else at the top
+        level): a name bound in another function is another variable. None for anything
+        but a name."""
+        name = _unwrap(node)
+        if name is None or name.type not in ("identifier", "shorthand_property_identifier"):
+            return None
+        every = self.values_of.get(_text(name), [])
+        home = _scope_of(call)
+        local = [v for v in every if _scope_of(v) == home]
+        if local:
+            return local
+        return [v for v in every if _scope_of(v) == self.root.id]
+
+    def _decided(self, bound: Sequence[tree_sitter.Node], call: tree_sitter.Node) -> bool:
+        """The endpoint's bindings hold wherever the call runs: none is null/undefined (the
+        SDK's default on that path) or sits in a branch (``if``, ``switch`` case, ``catch``,
+        ternary arm) the call is not in."""
+        where = _branches(call)
+        for value in bound:
+            node = _unwrap(value)
+            if node is not None and node.type in ("null", "undefined"):
+                return False
+            if not _branches(value) <= where:
+                return False
+        return True
 
     def _emit(
         self,

@@ -401,6 +401,7 @@ class Analyser:
         """Call sites that may pass a parameter unseen (``**kwargs``): counted, not valued."""
         self._none_args = 0
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
+        self._parents: dict[int, ast.AST] | None = None
 
     # ---- pass 1: index ----
 
@@ -1216,8 +1217,9 @@ class Analyser:
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
                 unknown_at_a_site = self._unknown_args > unknown
                 none_at_a_site = self._none_args > none
+                decided = self._decided(found[0], scope, call)
                 if vals and len({v.text for v in vals}) == 1 and not unknown_at_a_site:
-                    if not none_at_a_site:
+                    if not none_at_a_site and decided:
                         base_url = vals[0].text
                     else:
                         # Some callers pass it, others leave it None: which host serves a
@@ -1260,6 +1262,52 @@ class Analyser:
             provider_hint=provider_hint,
             namespace=namespace,
         )
+
+    # ---- branches: a serving fact reaches a call only along a path where both meet ----
+
+    def _decided(self, expr: ast.expr, scope: Scope, call: ast.Call) -> bool:
+        """Whether a variable holding an endpoint has that value wherever the call runs: not
+        when some binding is None (the SDK's default on that path) or sits in an ``if``
+        branch, ``match`` case or ``except`` handler the call is not in (``if provider ==
+        "Kimi": base_url = "https://api.moonshot.ai/v1"`` says nothing of other providers)."""
+        if not isinstance(expr, ast.Name):
+            return True
+        owner = self._binding_scope(expr.id, scope)
+        if owner is None:
+            return True
+        for value in owner.assigns.get(expr.id, []):
+            if isinstance(value, ast.Constant) and not isinstance(value.value, str):
+                return False
+            if not self._branches(value) <= self._branches(call):
+                return False
+        return True
+
+    def _branches(self, node: ast.AST) -> frozenset[tuple[int, str]]:
+        """The conditional branches enclosing a node, up to its function or module."""
+        parents = self._parent_map()
+        out: set[tuple[int, str]] = set()
+        child = node
+        parent = parents.get(id(child))
+        while parent is not None and not isinstance(
+            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef
+        ):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                out.add((id(parent), "body" if _within(child, parent.body) else "orelse"))
+            elif isinstance(parent, ast.match_case | ast.ExceptHandler):
+                out.add((id(parent), "case"))
+            elif isinstance(parent, ast.IfExp) and child is not parent.test:
+                out.add((id(parent), "body" if child is parent.body else "orelse"))
+            child, parent = parent, parents.get(id(parent))
+        return frozenset(out)
+
+    def _parent_map(self) -> dict[int, ast.AST]:
+        if self._parents is None:
+            self._parents = {
+                id(child): node
+                for node in ast.walk(self.module)
+                for child in ast.iter_child_nodes(node)
+            }
+        return self._parents
 
     def _emit(
         self,
@@ -1520,6 +1568,10 @@ _ENUM_BASES = frozenset({"Enum", "StrEnum"})
 def is_catalogue_scope(cls: Scope) -> bool:
     """An enum whose name says it lists models (``class ModelName(str, Enum)``)."""
     return refs.is_catalogue_name(cls.name) or "model" in cls.name.lower()
+
+
+def _within(node: ast.AST, body: Sequence[ast.stmt]) -> bool:
+    return any(node is stmt for stmt in body)
 
 
 def _is_none(expr: ast.expr | None) -> bool:
