@@ -4,9 +4,12 @@ model meet (issue 12, items 2 and 3); where the code does not decide, the host i
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+from gate import pipeline
 from gate.discover import javascript, python, refs
 from gate.model import Evidence
+from gate.policy.input import InputContext, build_input, validate_input
 
 
 def py(source: str) -> list[Evidence]:
@@ -145,3 +148,19 @@ def test_js_ai_sdk_providers_registries_and_raw_fetch() -> None:
         "api:siliconflow/Qwen/Qwen2.5-7B-Instruct": "api.siliconflow.cn",
         "ollama:nomic-embed-text:latest": "localhost",
     }
+
+
+def test_a_base_url_with_no_model_is_an_endpoint_not_a_wildcard_model(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text(
+        "OPENAI_API_KEY=sk-xxx\nOPENAI_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n"
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert not [c.id for c in result.inventory.components if c.id.endswith("/*")]
+    (record,) = result.inventory.properties["endpoints"]  # type: ignore[misc]
+    assert record["host"] == "dashscope.aliyuncs.com"  # type: ignore[index]
+    assert (record["provider"], record["country"]) == ("alibaba", "CN")  # type: ignore[index]
+    assert record["locations"] == [".env.example:2"]  # type: ignore[index]
+    doc = build_input(result.inventory, InputContext(now="2026-12-06"))
+    validate_input(doc)
+    assert [e["host"] for e in doc["inventory"]["endpoints"]] == ["dashscope.aliyuncs.com"]
+    assert any("dashscope.aliyuncs.com (alibaba, CN)" in n for n in result.inventory.notes)

@@ -601,3 +601,39 @@ def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Eviden
                 ev = replace(ev, identity=identity.api(ep.provider, model), attributes=attrs)
         out.append(ev)
     return out
+
+
+def endpoints_apart(
+    found: Sequence[Evidence], kn: Knowledge
+) -> tuple[list[Evidence], list[dict[str, JSON]]]:
+    """Evidence of clients pointed at a known endpoint with no model in view, set apart as
+    configured endpoints: the endpoint matters (the app is configured for DashScope) but
+    names no model, so it is recorded as an endpoint rather than a wildcard model
+    ``api:<provider>/*``. Returns the other evidence and one record per host (sorted)."""
+    kept: list[Evidence] = []
+    by_host: dict[str, dict[str, JSON]] = {}
+    where: dict[str, set[str]] = {}
+    for ev in found:
+        host = ev.attributes.get("host")
+        if ev.attributes.get("endpoint_only") is not True or not isinstance(host, str):
+            kept.append(ev)
+            continue
+        if host not in by_host:  # one record per host; the first base URL seen stands for it
+            ep = kn.endpoint(host)
+            by_host[host] = {
+                "host": host,
+                "provider": ep.provider if ep else str(ev.attributes.get("provider") or host),
+                "operator": ep.operator if ep else None,
+                "country": ep.country if ep else None,
+                "base_url": str(ev.attributes.get("base_url") or host),
+            }
+        loc = ev.location
+        where.setdefault(host, set()).add(
+            f"{loc.path}:{loc.line}" if loc.path and loc.line else (loc.path or "")
+        )
+    records = []
+    for host in sorted(by_host):
+        rec = dict(by_host[host])
+        rec["locations"] = sorted(w for w in where[host] if w)
+        records.append(rec)
+    return kept, records
