@@ -164,3 +164,33 @@ def test_a_base_url_with_no_model_is_an_endpoint_not_a_wildcard_model(tmp_path: 
     validate_input(doc)
     assert [e["host"] for e in doc["inventory"]["endpoints"]] == ["dashscope.aliyuncs.com"]
     assert any("dashscope.aliyuncs.com (alibaba, CN)" in n for n in result.inventory.notes)
+
+
+def test_an_azure_client_with_a_runtime_endpoint_is_still_azure() -> None:
+    found = py(
+        """
+        import os
+        from langchain_openai import AzureChatOpenAI
+        llm = AzureChatOpenAI(azure_endpoint=os.getenv("AZURE_OPENAI_ENDPOINT"),
+                              azure_deployment="gpt-4o")
+        """
+    )
+    assert hosts(found) == {"api:azure-openai/gpt-4o": None}
+
+
+def test_hub_ids_served_by_hugging_face_or_together_are_their_hosted_models() -> None:
+    found = js(
+        """
+        import Together from "together-ai";
+        import { HuggingFaceInferenceEmbeddings } from "@langchain/community/embeddings/hf";
+        const client = new Together({});
+        await client.images.create({ prompt: "", model: "black-forest-labs/FLUX.1-schnell" });
+        const emb = new HuggingFaceInferenceEmbeddings({
+          model: "sentence-transformers/all-MiniLM-L6-v2",
+        });
+        """
+    )
+    assert hosts(found) == {
+        "api:together/black-forest-labs/FLUX.1-schnell": "api.together.xyz",
+        "api:huggingface/sentence-transformers/all-MiniLM-L6-v2": "router.huggingface.co",
+    }

@@ -25,7 +25,7 @@ from gate.recognise.shapes import (
     split_prefix,
 )
 from gate.recognise.site import HostSource, Reading, Recognised, Serving, Site, SiteKind
-from gate.resolve.endpoints import host_of
+from gate.resolve.endpoints import deployment_named, host_of
 
 _SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
 _DATASET_BUILDERS = frozenset(
@@ -324,7 +324,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
                 return _hf_ref(repo, ctx, host=host, base_url=ctx.base_url, served_by="local")
     elif ctx.base_url_dynamic:
         own = kn.provider_for_model(value)
-        provider = own or ctx.provider
+        # An Azure client talks to an Azure resource whatever its URL: the operator is known
+        # though the host is not. Other clients may be pointed anywhere: the model's own.
+        provider = ctx.provider if ctx.provider in deployment_named() else own or ctx.provider
         attrs["base_url_expr"] = ctx.base_url_dynamic
         host_source = HostSource.UNKNOWN
     elif ctx.vertex or ctx.provider in ("google-vertex", "bedrock", "volcengine"):
@@ -360,10 +362,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     attrs["provider"] = provider
     if ctx.sdk:
         attrs["sdk"] = ctx.sdk
-    if provider == "huggingface":
-        repo = hf_repo(value, kn, allow_bare=False)
-        if repo is not None:
-            return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
+    # A Hub id served by a provider (Together, Groq, Hugging Face's own inference API...)
+    # is that provider's hosted model, api:<provider>/<org>/<name>: served by its operator,
+    # published (and descended) as the Hub org says; never a local hf: load.
     return Recognised(identity.api(provider, value), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
 
 
@@ -395,11 +396,12 @@ def _litellm(value: str, ctx: _Ctx) -> Recognised | None:
         if provider == "ollama":
             return _ollama_ref(rest, sub)
         if provider == "huggingface":
+            # huggingface/<inference provider>/<org>/<name>: Hugging Face's router is the
+            # host the app talks to; the model is the Hub repo.
             segs = rest.split("/")
             repo = "/".join(segs[-2:]) if len(segs) >= 2 else None
             if repo and identity.is_hf_repo_id(repo):
-                extra = _endpoint_attrs(sub, "huggingface")
-                return _hf_ref(repo, sub, role=Role.HOSTED_API, **extra)
+                return _hosted(repo, sub)
             return None
         if provider == "local":
             repo = hf_repo(rest, ctx.kn, allow_bare=False)
@@ -548,12 +550,7 @@ def _hf_family(value: str, ctx: _Ctx) -> Recognised | None:
     if reads is Reading.HF_HOSTED:
         if "://" in value:
             return None  # an Inference Endpoint URL: the endpoint, not the model
-        repo = hf_repo(value, kn, allow_bare=False)
-        if repo is None:
-            return _hosted(value, replace(ctx, reads=Reading.HOSTED))
-        attrs: dict[str, JSON] = {"provider": ctx.provider or "huggingface"}
-        attrs.update(_endpoint_attrs(ctx, "huggingface"))
-        return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
+        return _hosted(value, replace(ctx, reads=Reading.HOSTED))
     repo = hf_repo(value, kn, allow_bare=reads is Reading.HF_HUB)
     if repo is None:
         return None
