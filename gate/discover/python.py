@@ -1417,16 +1417,17 @@ class Analyser:
             if isinstance(func, ast.Attribute) and func.attr == "add_argument" and call.args:
                 flag = call.args[0]
                 default = _kw(call, "default")
-                if (
-                    default is not None
-                    and isinstance(flag, ast.Constant)
-                    and isinstance(flag.value, str)
-                    and refs.names_model(flag.value.lstrip("-"))
-                ):
-                    self._generic_value(default, scope, flag.value.lstrip("-"), None, "cli-default")
+                if default is not None and isinstance(flag, ast.Constant):
+                    name = str(flag.value).lstrip("-")
+                    if refs.names_model(name):
+                        self._generic_value(default, scope, name, None, "cli-default")
+                    elif refs.is_dataset_key(name):
+                        self._dataset_value(default, scope, name, "cli-default")
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 self._generic_value(value, scope, name, None)
+            elif refs.is_dataset_key(name):
+                self._dataset_value(value, scope, name, "assignment")
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
         # (in this module or, not followed, another one).
         for name, functions in self.functions.items():
@@ -1524,6 +1525,13 @@ class Analyser:
         family = "hf-dataset" if repo_type == "dataset" else "config"
         for val in self.values(value, scope, flow):
             self.driver.named(self._seen(val), key, base_url=base_url, family=family)
+
+    def _dataset_value(self, value: ast.expr, scope: Scope, key: str, flow: str) -> None:
+        """A Hub dataset under a dataset-ish name (``--dataset`` default): only an org/name
+        id counts (a bare ``train`` or ``data.json`` names no Hub dataset)."""
+        for val in self.values(value, scope, flow):
+            if "/" in val.text and not refs.looks_like_path(val.text):
+                self.driver.named(self._seen(val), key, family="hf-dataset")
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""

@@ -226,6 +226,11 @@ def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     return resolve(text, replace(ctx, family=str(Reading.HF)))
 
 
+def is_dataset_key(key: str) -> bool:
+    """A key, flag or variable that names a Hub dataset (``--dataset``, ``TRAIN_DATASET``)."""
+    return _norm_key(key) in conventions().dataset_keys
+
+
 def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
