@@ -249,3 +249,17 @@ def test_llamaindex_ts_local_embeddings_are_hub_models() -> None:
         name="config.ts",
     )
     assert called(found) == {"hf:BAAI/bge-small-en-v1.5@unpinned"}
+
+
+def test_a_modelscope_only_module_names_modelscope_ids() -> None:
+    found = py(
+        """
+        from modelscope import snapshot_download
+        EMBEDDING_MODELS = {"corom": "damo/nlp_corom_sentence-embedding_chinese-base"}
+        LLM_MODEL = "ZhipuAI/chatglm3-6b"
+        """
+    )
+    assert {ev.identity for ev in found} == {
+        "modelscope:damo/nlp_corom_sentence-embedding_chinese-base@unpinned",
+        "modelscope:ZhipuAI/chatglm3-6b@unpinned",
+    }

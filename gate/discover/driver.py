@@ -55,6 +55,19 @@ class Driver:
         self.source = source
         self.found: list[Evidence] = []
         self.consumed: set[int] = set()
+        self.hub: str | None = None
+        """``modelscope`` when the file loads models through ModelScope only: an org/name
+        it names outside a known call is a ModelScope id (a hub in CN), not a Hugging Face one."""
+
+    def _on_hub(self, ev: Evidence, seen: Seen) -> Evidence:
+        if self.hub != "modelscope" or not ev.identity.startswith("hf:"):
+            return ev
+        ref = refs.resolve(seen.text, refs.RefContext(family="modelscope", sdk="modelscope"))
+        if ref is None:
+            return ev
+        return refs.evidence(
+            self.source, ref, ev.as_written, ev.location, ev.confidence, ev.attributes
+        )
 
     def _add(
         self,
@@ -125,7 +138,7 @@ class Driver:
         if ev is None:
             return False
         self.consumed.add(seen.mark)
-        self.found.append(ev)
+        self.found.append(self._on_hub(ev, seen))
         return True
 
     def listed(
@@ -151,7 +164,7 @@ class Driver:
         if ev is None:
             return False
         self.consumed.add(seen.mark)
-        self.found.append(ev)
+        self.found.append(self._on_hub(ev, seen))
         return True
 
     def endpoint(self, ctx: refs.RefContext, location: Location, call: str) -> bool:

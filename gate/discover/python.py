@@ -410,6 +410,9 @@ class Analyser:
         for call, scope in self.calls:
             self._call(call, scope)
         self._endpoints_without_model()
+        roots = {name.split(".", 1)[0] for name in self.imports.values()}
+        if "modelscope" in roots and not roots & _HF_LIBRARIES:
+            self.driver.hub = "modelscope"
         self._generic()
         self._catalogues()
         return self.found
@@ -1570,6 +1573,9 @@ class Analyser:
 
 
 _ENUM_BASES = frozenset({"Enum", "StrEnum"})
+_HF_LIBRARIES = frozenset(
+    {"transformers", "huggingface_hub", "sentence_transformers", "diffusers", "datasets", "peft"}
+)
 
 
 def is_catalogue_scope(cls: Scope) -> bool:
