@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import BinaryIO, Final
 
-from gate.recognise.data import parse_yaml
+from gate.shipped import parse_yaml
 
 MAX_OPCODES: Final = 5_000_000
 """Opcodes read per stream; past this the rest is not read (and that is a finding)."""

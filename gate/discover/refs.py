@@ -41,8 +41,8 @@ from gate.recognise import (
     recognise,
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
-from gate.recognise.data import parse_yaml
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
+from gate.shipped import parse_yaml
 
 __all__ = [
     "conventions",

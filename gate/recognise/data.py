@@ -6,15 +6,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from gate.shipped import parse_yaml
 
-# libyaml's C loader parses the shipped tables several times faster than the pure-Python one.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def parse_yaml(text: str) -> Any:
-    """A YAML document parsed safely (libyaml's loader when the build has it)."""
-    return yaml.load(text, Loader=_LOADER)
+__all__ = ["load", "parse_yaml"]
 
 
 @cache

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from gate.recognise.data import parse_yaml
+from gate.shipped import parse_yaml
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from gate.recognise.data import parse_yaml
+from gate.shipped import parse_yaml
 
 
 @dataclass(frozen=True, slots=True)

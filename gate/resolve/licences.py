@@ -26,7 +26,7 @@ from license_expression import (
 )
 
 from gate.model import Licence, LicenceCategory, Provenance
-from gate.recognise.data import parse_yaml
+from gate.shipped import parse_yaml
 
 REF_PREFIX = "LicenseRef-aigate-"
 MAX_TERMS = 64

@@ -23,10 +23,10 @@ import yaml
 
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
-from gate.recognise.data import parse_yaml
 from gate.resolve import apimodels, endpoints
 from gate.resolve.apimodels import ApiModel
 from gate.resolve.endpoints import Endpoint
+from gate.shipped import parse_yaml
 
 API_VERSION = "aigate/v1"
 KIND = "Registry"

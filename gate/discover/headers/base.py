@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, BinaryIO, Final
 
-from gate.recognise.data import parse_yaml
+from gate.shipped import parse_yaml
 
 SEVERITY: Final = {
     "malformed-header": "high",
