@@ -6,7 +6,7 @@ inventory; ``check`` starts from a scan or from a BOM file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,6 +19,8 @@ from gate.discover.tree import Tree, WalkOptions
 from gate.errors import BomError, InputError
 from gate.model import Decision, Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
+from gate.recognise import knowledge
+from gate.recognise.core import endpoints_apart, with_user_endpoints
 from gate.resolve import origins
 from gate.resolve.assemble import assemble
 
@@ -78,7 +80,11 @@ def scan(options: ScanOptions) -> ScanResult:
         hash_workers=options.hash_workers,
         observer=options.observer,
     )
-    evidence = discover(tree, ctx)
+    kn = knowledge(options.registry_files)
+    evidence, configured = endpoints_apart(with_user_endpoints(discover(tree, ctx), kn), kn)
+    if configured:
+        ctx.facts.set("endpoints", configured)
+        ctx.facts.note(_endpoints_note(configured))
     root_name = options.root.resolve().name if options.root.is_dir() else options.root.name
     project = Project(
         name=options.project_name or root_name or "project",
@@ -95,6 +101,14 @@ def scan(options: ScanOptions) -> ScanResult:
     )
     inventory = resolve(inventory, options)
     return ScanResult(inventory=inventory, evidence=tuple(evidence))
+
+
+def _endpoints_note(records: Sequence[Mapping[str, Any]]) -> str:
+    shown = ", ".join(
+        f"{r['host']} ({r['provider']}{', ' + str(r['country']) if r.get('country') else ''})"
+        for r in records
+    )
+    return f"endpoints configured with no model in view (recorded, no model assumed): {shown}"
 
 
 def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:

@@ -25,6 +25,7 @@ import ahocorasick_rs
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
+from gate.discover.driver import Driver, Seen, endpoint_choice, weakest
 from gate.discover.tree import Tree
 from gate.model import JSON, Confidence, Evidence, Location
 
@@ -346,11 +347,7 @@ class Client:
     qualname: str
 
 
-_WEAKER = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
-
-
-def _weakest(a: Confidence, b: Confidence) -> Confidence:
-    return a if _WEAKER[a] <= _WEAKER[b] else b
+_weakest = weakest
 
 
 def _at_most_medium(vals: Sequence[Val], flow: str, env_var: str | None = None) -> list[Val]:
@@ -385,8 +382,9 @@ class Analyser:
         self.functions: dict[str, list[Scope]] = {}
         self.classes: dict[str, Scope] = {}
         self.module_settings: dict[str, list[tuple[ast.expr, Scope]]] = {}
-        self.found: list[Evidence] = []
-        self.consumed: set[int] = set()
+        self.driver = Driver(source)
+        self.found: list[Evidence] = self.driver.found
+        self.consumed: set[int] = self.driver.consumed
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[ast.Call, Scope, CallSpec, str]] = []
         self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
@@ -402,6 +400,7 @@ class Analyser:
         """Call sites that may pass a parameter unseen (``**kwargs``): counted, not valued."""
         self._none_args = 0
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
+        self._parents: dict[int, ast.AST] | None = None
 
     # ---- pass 1: index ----
 
@@ -412,7 +411,11 @@ class Analyser:
         for call, scope in self.calls:
             self._call(call, scope)
         self._endpoints_without_model()
+        roots = {name.split(".", 1)[0] for name in self.imports.values()}
+        if "modelscope" in roots and not roots & _HF_LIBRARIES:
+            self.driver.hub = "modelscope"
         self._generic()
+        self._catalogues()
         return self.found
 
     def _set_aside_examples(self) -> None:
@@ -1216,8 +1219,9 @@ class Analyser:
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
                 unknown_at_a_site = self._unknown_args > unknown
                 none_at_a_site = self._none_args > none
+                decided = self._decided(found[0], scope, call)
                 if vals and len({v.text for v in vals}) == 1 and not unknown_at_a_site:
-                    if not none_at_a_site:
+                    if not none_at_a_site and decided:
                         base_url = vals[0].text
                     else:
                         # Some callers pass it, others leave it None: which host serves a
@@ -1261,6 +1265,52 @@ class Analyser:
             namespace=namespace,
         )
 
+    # ---- branches: a serving fact reaches a call only along a path where both meet ----
+
+    def _decided(self, expr: ast.expr, scope: Scope, call: ast.Call) -> bool:
+        """Whether a variable holding an endpoint has that value wherever the call runs: not
+        when some binding is None (the SDK's default on that path) or sits in an ``if``
+        branch, ``match`` case or ``except`` handler the call is not in (``if provider ==
+        "Kimi": base_url = "https://api.moonshot.ai/v1"`` says nothing of other providers)."""
+        if not isinstance(expr, ast.Name):
+            return True
+        owner = self._binding_scope(expr.id, scope)
+        if owner is None:
+            return True
+        for value in owner.assigns.get(expr.id, []):
+            if isinstance(value, ast.Constant) and not isinstance(value.value, str):
+                return False
+            if not self._branches(value) <= self._branches(call):
+                return False
+        return True
+
+    def _branches(self, node: ast.AST) -> frozenset[tuple[int, str]]:
+        """The conditional branches enclosing a node, up to its function or module."""
+        parents = self._parent_map()
+        out: set[tuple[int, str]] = set()
+        child = node
+        parent = parents.get(id(child))
+        while parent is not None and not isinstance(
+            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef
+        ):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                out.add((id(parent), "body" if _within(child, parent.body) else "orelse"))
+            elif isinstance(parent, ast.match_case | ast.ExceptHandler):
+                out.add((id(parent), "case"))
+            elif isinstance(parent, ast.IfExp) and child is not parent.test:
+                out.add((id(parent), "body" if child is parent.body else "orelse"))
+            child, parent = parent, parents.get(id(parent))
+        return frozenset(out)
+
+    def _parent_map(self) -> dict[int, ast.AST]:
+        if self._parents is None:
+            self._parents = {
+                id(child): node
+                for node in ast.walk(self.module)
+                for child in ast.iter_child_nodes(node)
+            }
+        return self._parents
+
     def _emit(
         self,
         names: Sequence[str],
@@ -1279,7 +1329,7 @@ class Analyser:
         expr, arg_name = found
         count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
-        extra: dict[str, JSON] = {"call": qual, "argument": argument}
+        extra: dict[str, JSON] = {}
         if self._truthy(_kw(call, "trust_remote_code"), scope):
             extra["trust_remote_code"] = True
         filename = self._first_constant(call, spec.filename, scope) if spec.filename else None
@@ -1293,26 +1343,31 @@ class Analyser:
                 if val.sites not in contexts:
                     contexts[val.sites] = ctx(val.sites)
                 here = contexts[val.sites]
-            ref = refs.resolve(val.text, here, partial=val.partial)
-            if ref is None:
-                continue
-            self.consumed.add(id(val.node))
-            confidence = _weakest(val.confidence, cap)
-            attrs = dict(extra)
-            attrs["flow"] = val.flow
-            if val.env_var:
-                attrs["env_var"] = val.env_var
-            if val.partial:
-                attrs["partial"] = True
-            if getattr(val.node, "lineno", None) != call.lineno:
-                attrs["used_at"] = [self._where(call)]
-            self.found.append(
-                refs.evidence(
-                    self.source, ref, self._as_written(val), self._loc(val.node), confidence, attrs
-                )
-            )
-            count += 1
+            elsewhere = getattr(val.node, "lineno", None) != call.lineno
+            if self.driver.call(
+                self._seen(val),
+                here,
+                call=qual,
+                argument=argument,
+                cap=cap,
+                used_at=self._where(call) if elsewhere else None,
+                extra=extra,
+            ):
+                count += 1
         return count
+
+    def _seen(self, val: Val) -> Seen:
+        """A value as the driver takes it."""
+        return Seen(
+            text=val.text,
+            location=self._loc(val.node),
+            mark=id(val.node),
+            as_written=self._as_written(val),
+            confidence=val.confidence,
+            flow=val.flow,
+            env_var=val.env_var,
+            partial=val.partial,
+        )
 
     def _as_written(self, val: Val) -> str:
         node = val.node
@@ -1356,9 +1411,7 @@ class Analyser:
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
                 if vals:
                     node = vals[0].node
-            ev = refs.endpoint_evidence(self.source, ctx, self._loc(node), qual)
-            if ev is not None:
-                self.found.append(ev)
+            self.driver.endpoint(ctx, self._loc(node), qual)
 
     def _generic(self) -> None:
         """Model-looking values under model-ish names that no known call consumed (medium)."""
@@ -1368,16 +1421,17 @@ class Analyser:
             if isinstance(func, ast.Attribute) and func.attr == "add_argument" and call.args:
                 flag = call.args[0]
                 default = _kw(call, "default")
-                if (
-                    default is not None
-                    and isinstance(flag, ast.Constant)
-                    and isinstance(flag.value, str)
-                    and refs.names_model(flag.value.lstrip("-"))
-                ):
-                    self._generic_value(default, scope, flag.value.lstrip("-"), None, "cli-default")
+                if default is not None and isinstance(flag, ast.Constant):
+                    name = str(flag.value).lstrip("-")
+                    if refs.names_model(name):
+                        self._generic_value(default, scope, name, None, "cli-default")
+                    elif refs.is_dataset_key(name):
+                        self._dataset_value(default, scope, name, "cli-default")
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 self._generic_value(value, scope, name, None)
+            elif refs.is_dataset_key(name):
+                self._dataset_value(value, scope, name, "assignment")
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
         # (in this module or, not followed, another one).
         for name, functions in self.functions.items():
@@ -1391,7 +1445,10 @@ class Analyser:
                 if table().lookup(qual) is None:
                     # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
                     repo_type = self._first_constant(call, ("repo_type",), scope)
-                    self._generic_value(kw.value, scope, kw.arg, None, repo_type=repo_type)
+                    base_url, expr = self._endpoint_beside(call, scope)
+                    self._generic_value(
+                        kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
+                    )
         for node, scope, owner in self.dicts:
             base_url = self._request_url(owner, scope) if owner is not None else None
             for key, value in zip(node.keys, node.values, strict=True):
@@ -1402,6 +1459,63 @@ class Analyser:
                 ):
                     self._generic_value(value, scope, key.value, base_url)
 
+    # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogues(self) -> None:
+        """Lists, tuples, sets, dicts and enums of models (``AVAILABLE_MODELS = [...]``,
+        ``{"deepseek": "deepseek-chat"}``, ``class Model(str, Enum)``): each entry is a
+        model the release can call, so it is *listed* (medium)."""
+        for name, value, scope in self.generic_assigns:
+            if scope.kind == "class" and self._is_enum(scope) and is_catalogue_scope(scope):
+                self._listed(value, name, None)
+            elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                self._catalogue(value, name, refs.is_catalogue_name(name), depth=0)
+        for functions in self.functions.values():
+            for fn in functions:
+                # def embed(text, model: str = "text-embedding-v3"): the default a call gets.
+                for param, default in fn.params.items():
+                    if default is not None and refs.names_model(param):
+                        self._generic_value(default, fn, param, None, flow="parameter-default")
+
+    def _is_enum(self, cls: Scope) -> bool:
+        return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
+
+    def _catalogue(self, node: ast.expr, key: str, named: bool, depth: int) -> None:
+        if depth > 4:
+            return
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            for elt in node.elts:
+                if named:
+                    self._listed(elt, key, None)
+                if isinstance(elt, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                    self._catalogue(elt, key, named, depth + 1)
+            return
+        if not isinstance(node, ast.Dict):
+            return
+        names = [
+            k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+        ]
+        fields = refs.catalogue_fields(names)
+        for k, v in zip(node.keys, node.values, strict=True):
+            text = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
+            hint = refs.catalogue_hint(text) if text else None
+            if named and k is not None:
+                self._listed(k, key, None)
+            entry = named and (not fields or text in fields or not isinstance(v, ast.Constant))
+            if hint is not None or entry:
+                # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
+                # whose models the values are.
+                for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
+                    self._listed(item, text or key, hint)
+            if isinstance(v, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                inner = named or (text is not None and refs.is_catalogue_name(text))
+                self._catalogue(v, text or key, inner, depth + 1)
+
+    def _listed(self, node: ast.expr, key: str, hint: str | None) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
+            self.driver.listed(seen, key, provider_hint=hint)
+
     def _generic_value(
         self,
         value: ast.expr,
@@ -1410,29 +1524,38 @@ class Analyser:
         base_url: str | None,
         flow: str = "assignment",
         repo_type: str | None = None,
+        base_url_expr: str | None = None,
     ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
             return
         if repo_type not in (None, "model", "dataset"):
             return  # a Space, or something else that is not a model
+        family = "hf-dataset" if repo_type == "dataset" else "config"
         for val in self.values(value, scope, flow):
-            if id(val.node) in self.consumed or val.partial:
-                continue
-            ev = refs.named_value(
-                self.source,
-                val.text,
-                key,
-                self._loc(val.node),
-                as_written=self._as_written(val),
-                confidence=val.confidence,
-                flow=val.flow,
-                env_var=val.env_var,
-                base_url=base_url,
-                family="hf-dataset" if repo_type == "dataset" else "config",
+            self.driver.named(
+                self._seen(val), key, base_url=base_url, family=family, base_url_expr=base_url_expr
             )
-            if ev is not None:
-                self.consumed.add(id(val.node))
-                self.found.append(ev)
+
+    def _endpoint_beside(self, call: ast.Call, scope: Scope) -> tuple[str | None, str | None]:
+        """The endpoint an unknown call (a project's own client wrapper) is given beside a
+        model keyword: ``(constant, None)``, ``(None, expression)`` or ``(None, None)``."""
+        for kw in call.keywords:
+            if kw.arg and refs.is_url_key(kw.arg) and not _is_none(kw.value):
+                texts = [v.text for v in self.values(kw.value, scope) if not v.partial]
+                texts = [t for t in texts if "://" in t or "." in t]
+                return endpoint_choice(
+                    texts,
+                    decided=self._decided(kw.value, scope, call),
+                    expression=_segment(self.text, kw.value) or kw.arg,
+                )
+        return None, None
+
+    def _dataset_value(self, value: ast.expr, scope: Scope, key: str, flow: str) -> None:
+        """A Hub dataset under a dataset-ish name (``--dataset`` default): only an org/name
+        id counts (a bare ``train`` or ``data.json`` names no Hub dataset)."""
+        for val in self.values(value, scope, flow):
+            if "/" in val.text and not refs.looks_like_path(val.text):
+                self.driver.named(self._seen(val), key, family="hf-dataset")
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""
@@ -1448,6 +1571,21 @@ class Analyser:
             if "://" in val.text and not val.partial:
                 return val.text
         return None
+
+
+_ENUM_BASES = frozenset({"Enum", "StrEnum"})
+_HF_LIBRARIES = frozenset(
+    {"transformers", "huggingface_hub", "sentence_transformers", "diffusers", "datasets", "peft"}
+)
+
+
+def is_catalogue_scope(cls: Scope) -> bool:
+    """An enum whose name says it lists models (``class ModelName(str, Enum)``)."""
+    return refs.is_catalogue_name(cls.name) or "model" in cls.name.lower()
+
+
+def _within(node: ast.AST, body: Sequence[ast.stmt]) -> bool:
+    return any(node is stmt for stmt in body)
 
 
 def _is_none(expr: ast.expr | None) -> bool:

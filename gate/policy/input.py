@@ -141,7 +141,16 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
         "kind": ev.kind.value,
         "confidence": ev.confidence.value,
         "as_written": ev.as_written,
+        "listed": ev.attributes.get("listed") is True,
     }
+
+
+def use_of(comp: Component) -> str:
+    """``listed`` when every reference only offers the model (a catalogue, a picker),
+    ``called`` when any reaches a call, loads it or ships its weights."""
+    if comp.evidence and all(ev.attributes.get("listed") is True for ev in comp.evidence):
+        return "listed"
+    return "called"
 
 
 def component_input(comp: Component) -> dict[str, Any]:
@@ -154,6 +163,7 @@ def component_input(comp: Component) -> dict[str, Any]:
         "version": comp.version,
         "purl": comp.purl,
         "pinned": comp.pinned,
+        "use": use_of(comp),
         "publisher": facts.party(comp.publisher),
         "served_by": facts.served_by(comp.served_by),
         "lineage": _lineage(comp.lineage),
@@ -173,6 +183,15 @@ def _history(inventory: Inventory) -> dict[str, Any] | None:
     (a BOM from another tool): rules tell "not read" from "no assistant commits" by it."""
     raw = inventory.properties.get("history")
     return dict(raw) if isinstance(raw, Mapping) else None
+
+
+def _endpoints(inventory: Inventory) -> list[dict[str, Any]]:
+    """Endpoints the release is configured for with no model in view (a base URL alone)."""
+    rows = inventory.properties.get("endpoints")
+    if not isinstance(rows, list):
+        return []
+    keys = ("host", "provider", "operator", "country", "base_url", "locations")
+    return [{k: row.get(k) for k in keys} for row in rows if isinstance(row, dict)]
 
 
 def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
@@ -195,6 +214,7 @@ def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
             ],
             "notes": list(inventory.notes),
             "history": _history(inventory),
+            "endpoints": _endpoints(inventory),
         },
         "components": [
             component_input(c) for c in sorted(inventory.components, key=lambda c: c.id)
