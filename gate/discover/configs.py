@@ -18,6 +18,7 @@ import ast
 import bisect
 import configparser
 import fnmatch
+import functools
 import json
 import posixpath
 import re
@@ -326,6 +327,11 @@ class _Walker:
                     continue  # a LiteLLM proxy alias, not a model
                 if refs.names_model(key) or (named and key == "name"):
                     self._model_value(key, child, (*path, key), here)
+                elif _is_dataset_key(key):
+                    self.emit(
+                        _dataset_value(child.value), child.value, child, Confidence.MEDIUM,
+                        ".".join((*path, key)), {"key": key},
+                    )  # fmt: skip
             elif key == "litellm_params" and isinstance(child.value, dict):
                 params = {str(k): v for k, v in child.value.items()}
                 model = params.get("model")
@@ -756,6 +762,53 @@ def _commands(
             )
 
 
+def _flag_models(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str) -> None:
+    """Options of any command line that name a model or a dataset (``python train.py
+    --model_name_or_path Qwen/Qwen2.5-7B --judge-model gpt-4-1106-preview --dataset
+    HuggingFaceH4/ultrachat_200k``): read like a config key with that name."""
+    for index, (token, node) in enumerate(argv):
+        if not token.startswith("--") or len(token) < 4:
+            continue
+        name, eq, value = token[2:].partition("=")
+        if not eq:
+            if index + 1 >= len(argv) or argv[index + 1][0].startswith("-"):
+                continue
+            value, node = argv[index + 1]
+        if not value or "$" in value or "{" in value:
+            continue  # $MODEL, {model}: set elsewhere
+        extra: dict[str, JSON] = {"argument": f"--{name}"}
+        if refs.names_model(name):
+            ctx = refs.RefContext(
+                family="config", provider_hint=refs.provider_from_env_name(name), in_config=True
+            )
+            ref = refs.resolve_under(name, value, ctx)
+        elif _is_dataset_key(name):
+            ref = _dataset_value(value)
+        else:
+            continue
+        walker.emit(ref, value, node, Confidence.MEDIUM, where, extra)
+
+
+@functools.cache
+def _dataset_keys() -> frozenset[str]:
+    return frozenset(refs.load_data("conventions.yaml").get("dataset_keys") or ())
+
+
+def _is_dataset_key(key: str) -> bool:
+    """A key or option naming a dataset (``dataset_id_or_path``, ``--dataset-name``)."""
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
+    return re.sub(r"[-.\s]+", "_", snake).lower().strip("_") in _dataset_keys()
+
+
+def _dataset_value(value: str) -> refs.Ref | None:
+    """A value under a dataset key: a Hub dataset only when written ``org/name`` (a bare word
+    is as often a local split or builder name)."""
+    text = value.strip()
+    if text.count("/") != 1 or refs.looks_like_path(text) or not identity.is_hf_repo_id(text):
+        return None
+    return refs.resolve(text, refs.RefContext(family="hf-dataset", in_config=True))
+
+
 # --- Dockerfile --------------------------------------------------------------------------
 
 _INSTRUCTION = re.compile(r"^\s*(FROM|RUN|CMD|ENTRYPOINT|ENV)\s+(.*)$", re.IGNORECASE)
@@ -940,8 +993,104 @@ def _items(node: _Node | None) -> list[dict[str, _Node]]:
 
 # --- notebooks ---------------------------------------------------------------------------
 
+# Cell magics whose body is Python (timed, captured, profiled), shell, or a file's content.
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+_SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "shell", "system", "!"})
+_FILE_CELL_MAGICS = frozenset({"writefile", "file"})
+_SHELL_ASSIGN = re.compile(r"^(\s*)([A-Za-z_][A-Za-z0-9_]*)\s*=\s*!(.*)$")
+
+
+@dataclass(slots=True)
+class _Cells:
+    """A notebook's code cells sorted by how they are read (each line keeps its cell and
+    line in the cell, so a reference is located where a reader finds it)."""
+
+    python: list[tuple[int, list[str]]]
+    """Cell number and its lines, IPython lines blanked to ``pass``."""
+    shell: list[tuple[int, int, str, str]]
+    """Cell, line in cell, the command (continuations joined), the first line as written."""
+    files: list[tuple[int, str, str]]
+    """``%%writefile path``: cell, the path written, the body."""
+
+
+def _logical_lines(lines: Sequence[str], first: int) -> Iterator[tuple[int, str, int]]:
+    """Shell lines with backslash continuations joined: (line number, command, lines used)."""
+    index = 0
+    while index < len(lines):
+        start, parts = index, []
+        while True:
+            line = lines[index].rstrip()
+            index += 1
+            if line.endswith("\\") and index < len(lines):
+                parts.append(line[:-1])
+                continue
+            parts.append(line.removesuffix("\\"))
+            break
+        yield start + first, " ".join(p.strip() for p in parts), index - start
+
+
+def _cells(cells: Sequence[Any]) -> _Cells:
+    out = _Cells([], [], [])
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        body = "".join(str(s) for s in source) if isinstance(source, list) else str(source)
+        lines = body.splitlines()
+        head = lines[0].strip() if lines else ""
+        if head.startswith("%%"):
+            magic, _, args = head[2:].partition(" ")
+            if magic in _FILE_CELL_MAGICS:
+                words = [w for w in args.split() if not w.startswith("-")]
+                if words:
+                    out.files.append((number, words[0], "\n".join(lines[1:]) + "\n"))
+                continue
+            if magic in _SHELL_CELL_MAGICS:
+                for lineno, command, _ in _logical_lines(lines[1:], 2):
+                    if command.strip() and not command.lstrip().startswith("#"):
+                        out.shell.append((number, lineno, command.strip(), lines[lineno - 1]))
+                continue
+            if magic not in _PYTHON_CELL_MAGICS:
+                continue  # %%html, %%javascript, %%latex...: not Python
+            lines = ["pass", *lines[1:]]
+        python: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            stripped = line.lstrip()
+            indent = line[: len(line) - len(stripped)]
+            assign = _SHELL_ASSIGN.match(line)
+            if stripped.startswith(("!", "%")) or assign:
+                # `!cmd`, `%magic`, `files = !ls`, continued over lines with backslashes
+                rest = lines[index:]
+                lineno, command, used = next(_logical_lines(rest, index + 1))
+                text = command.strip()
+                if assign:
+                    shell_cmd = assign.group(3).strip()
+                    python.append(f"{indent}{assign.group(2)} = None")
+                else:
+                    shell_cmd = text[1:] if text.startswith("!") else text
+                    python.append(f"{indent}pass")
+                if text.startswith("!") or assign or text.startswith(("%pip", "%sh", "%system")):
+                    if shell_cmd.startswith(("sh ", "system ")):
+                        shell_cmd = shell_cmd.split(" ", 1)[1]
+                    out.shell.append((number, lineno, shell_cmd.strip(), line))
+                python.extend([""] * (used - 1))
+                index += used
+                continue
+            if stripped.endswith("?") and not stripped.startswith("#") and "(" not in stripped:
+                python.append(f"{indent}pass")  # `obj?` help
+            else:
+                python.append(line)
+            index += 1
+        out.python.append((number, python))
+    return out
+
 
 def _notebook(rel: str, text: str) -> scanning.Outcome:
+    """A notebook cell by cell: Python cells as one module (a variable set in one cell is read
+    in another); a cell that is not Python is set aside on its own, never the whole notebook;
+    shell lines and ``%%bash`` cells as command lines; ``%%writefile`` bodies as the file."""
     parsed = loaders.json_doc(text)
     if not parsed.ok:
         return scanning.Outcome(skipped=[(rel, f"not a readable notebook: {parsed.problem}")])
@@ -949,51 +1098,95 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         return scanning.Outcome(skipped=[(rel, "not a Jupyter notebook (no cells)")])
-    lines: list[str] = []
-    origin: list[tuple[int, int]] = []  # combined line → (cell number, line in cell)
-    shell: list[tuple[int, int, str, str]] = []  # cell, line in cell, command, line as written
-    for number, cell in enumerate(cells, start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        body = "".join(source) if isinstance(source, list) else str(source)
-        cell_lines = body.splitlines()
-        is_shell_cell = bool(cell_lines) and cell_lines[0].startswith(
-            ("%%bash", "%%sh", "%%script")
-        )
-        for index, line in enumerate(cell_lines, start=1):
-            stripped = line.lstrip()
-            if is_shell_cell or stripped.startswith(("!", "%")):
-                if stripped.startswith(("!", "%pip")) or is_shell_cell:
-                    shell.append((number, index, stripped.lstrip("!"), line))
-                indent = line[: len(line) - len(stripped)]
-                line = f"{indent}pass" if stripped else line
-            lines.append(line)
-            origin.append((number, index))
-        lines.append("")
-        origin.append((number, len(cell_lines) + 1))
-
-    def locate(line: int, column: int) -> Location:
-        cell, in_cell = origin[line - 1] if 0 < line <= len(origin) else (0, line)
-        return Location(rel, line=in_cell, column=column, context=f"cell {cell}")
-
+    read = _cells(cells)
     found: list[Evidence] = []
     skipped: list[tuple[str, str]] = []
-    source = "\n".join(lines)
-    if python.worth_parsing(source.encode("utf-8", errors="replace")):
-        try:
-            module = ast.parse(source, filename=rel)
-        except SyntaxError as exc:
-            skipped.append((rel, f"a code cell is not Python 3 (line {exc.lineno}): {exc.msg}"))
-        else:
-            found += python.Analyser(module, source, lines, locate, source=NAME).run()
+    found += _notebook_python(rel, read.python, skipped)
     walker = _Walker(rel)
-    for cell, lineno, command, written in shell:
+    for cell, lineno, command, written in read.shell:
         argv = _argv(_Node(command, lineno, None))
         _commands(walker, argv, f"cell {cell}", {})
+        _flag_models(walker, argv, f"cell {cell}")
         tokens = [token for token, _ in argv]
         found += dependencies.pip_install(
             rel, tokens, lineno, written, context=f"cell {cell}", source=NAME
         )
     found += walker.found
+    for cell, path, body in read.files:
+        outcome = _written_file(rel, path, body)
+        found += [_in_cell(ev, rel, cell, path) for ev in outcome.evidence]
+        skipped += [(rel, f"cell {cell} ({path}): {reason}") for _, reason in outcome.skipped]
     return scanning.Outcome(evidence=found, skipped=skipped)
+
+
+def _notebook_python(
+    rel: str, cells: Sequence[tuple[int, list[str]]], skipped: list[tuple[str, str]]
+) -> list[Evidence]:
+    good: list[tuple[int, list[str]]] = []
+    for number, lines in cells:
+        try:
+            ast.parse("\n".join(lines), filename=rel)
+        except SyntaxError as exc:
+            skipped.append(
+                (rel, f"cell {number} is not Python 3 (line {exc.lineno}): {exc.msg}; "
+                 "the other cells are read")
+            )  # fmt: skip
+            continue
+        except (ValueError, RecursionError, MemoryError) as exc:
+            skipped.append((rel, f"cell {number} cannot be parsed: {type(exc).__name__}"))
+            continue
+        good.append((number, lines))
+    lines_all: list[str] = []
+    origin: list[tuple[int, int]] = []  # combined line → (cell number, line in cell)
+    for number, lines in good:
+        for index, line in enumerate(lines, start=1):
+            lines_all.append(line)
+            origin.append((number, index))
+        lines_all.append("")
+        origin.append((number, len(lines) + 1))
+    source = "\n".join(lines_all)
+    if not good or not python.worth_parsing(source.encode("utf-8", errors="replace")):
+        return []
+    try:
+        module = ast.parse(source, filename=rel)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # Each cell parses alone but not together (an unclosed bracket across cells...).
+        return []
+
+    def locate(line: int, column: int) -> Location:
+        cell, in_cell = origin[line - 1] if 0 < line <= len(origin) else (0, line)
+        return Location(rel, line=in_cell, column=column, context=f"cell {cell}")
+
+    return python.Analyser(module, source, lines_all, locate, source=NAME).run()
+
+
+def _written_file(rel: str, path: str, body: str) -> scanning.Outcome:
+    """``%%writefile path``: the body read as the file it becomes (a YAML recipe as YAML)."""
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+    kind = _kind(TreeFile(target, target))
+    if target.endswith(".py"):
+        return python.analyse_file(rel, body.encode("utf-8"))
+    if kind in ("yaml", "json", "toml", "ini", "dotenv", "dockerfile", "mlmodel"):
+        return analyse_file(target, body.encode("utf-8"))
+    if kind == "modelfile":
+        return _modelfile(target, body, set())
+    if target.endswith((".sh", ".bash")):
+        walker = _Walker(rel)
+        for lineno, command, _ in _logical_lines(body.splitlines(), 1):
+            argv = _argv(_Node(command, lineno, None))
+            _commands(walker, argv, "", {})
+            _flag_models(walker, argv, "")
+        return scanning.Outcome(evidence=walker.found)
+    return scanning.Outcome()
+
+
+def _in_cell(ev: Evidence, rel: str, cell: int, path: str) -> Evidence:
+    """Evidence from a ``%%writefile`` body, located in its notebook cell (line 1 is the
+    magic, so the body's line n is the cell's line n + 1)."""
+    loc = ev.location
+    line = loc.line + 1 if loc.line is not None else None
+    where = f"cell {cell} (%%writefile {path})"
+    context = f"{where}: {loc.context}" if loc.context else where
+    attrs = {**ev.attributes, "written_file": path}
+    where_now = replace(loc, path=rel, line=line, context=context)
+    return replace(ev, location=where_now, attributes=attrs)
