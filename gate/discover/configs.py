@@ -46,7 +46,7 @@ _NEEDLES = (
     "DEPLOYMENT", "ollama", "vllm",
     "text-generation-inference", "text-embeddings-inference", "sglang", "llama.cpp",
     "huggingface", "hf.co", "source_model_name", "base_url", "BASE_URL", "api_base", "baseURL",
-    "pip install", "pip3 install",
+    "pip install", "pip3 install", "dataset", "hf download",
 )  # fmt: skip
 
 
@@ -131,7 +131,9 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
 _WORTH = re.compile(
     rb"(?i)(?:model|llm|deployment|repo_id|base_?url|api_base)[\w.-]{0,64}[\"']?\s{0,16}[:=]"
     rb"|ollama|vllm|text-generation-inference|text-embeddings-inference|sglang|llama\.cpp"
-    rb"|huggingface-cli|hf download|source_model_name|pip3? install"
+    rb"|dataset[\w.-]{0,64}[\"']?\s{0,16}[:=]|--[\w-]{0,40}(?:model|dataset)"
+    rb"|name[\"']?\s{0,4}:\s{0,4}[\"']?[\w.-]{0,64}(?:model|llm)"
+    rb"|huggingface-cli|hf download|huggingface\.co/|hf\.co/|source_model_name|pip3? install"
 )
 
 
@@ -319,6 +321,7 @@ class _Walker:
         if _containers(entries):
             _container(self, entries, path)
         here = self._context(entries, path, inherited)
+        self._env_var(entries, path, here)
         litellm = "litellm_params" in entries and "model_name" in entries
         named = _name_is_model(entries)
         for key, child in entries.items():
@@ -349,6 +352,35 @@ class _Walker:
                 continue
             if isinstance(child.value, dict | list) and not refs.is_example_key(key):
                 self.walk(child, (*path, key), here)
+
+    def _env_var(self, entries: Mapping[str, _Node], path: Sequence[str], here: _Inherited) -> None:
+        """Environment set in a manifest: a Kubernetes/Helm ``{name: MODEL_ID, value: x}``
+        entry, or compose's list form ``- MODEL=x``: the variable's name is the key."""
+        pairs: list[tuple[str, _Node, str]] = []
+        name, value = _str(entries.get("name")), entries.get("value")
+        if name and value is not None and isinstance(value.value, str) and len(entries) <= 3:
+            pairs.append((name, value, ".".join((*path, "value"))))
+        for key in ("environment", "env"):
+            child = entries.get(key)
+            if child is None or not isinstance(child.value, list):
+                continue
+            for index, item in enumerate(child.value):
+                if isinstance(item.value, str) and "=" in item.value:
+                    var, _, text = item.value.partition("=")
+                    node = _Node(text.strip(), item.line, item.column, item.key)
+                    pairs.append((var.strip(), node, ".".join((*path, key, str(index)))))
+        for var, node, where in pairs:
+            text = str(node.value).strip()
+            if not text or "$" in text or not refs.names_model(var):
+                continue
+            hint = here.provider or refs.provider_from_env_name(var)
+            ctx = refs.RefContext(
+                family="config", base_url=here.base_url, provider_hint=hint, in_config=True
+            )
+            self.emit(
+                refs.resolve_under(var, text, ctx), text, node, Confidence.MEDIUM, where,
+                {"key": var, "env_var": var},
+            )  # fmt: skip
 
     def _context(
         self, entries: Mapping[str, _Node], path: Sequence[str], inherited: _Inherited
@@ -589,14 +621,15 @@ def _env_value(raw: str) -> tuple[str, int]:
 def _containers(entries: Mapping[str, _Node]) -> bool:
     image = entries.get("image")
     if image is None:
-        return False
+        # A compose service built from the tree's own Dockerfile has no image.
+        return "build" in entries and any(k in entries for k in ("command", "entrypoint"))
     if isinstance(image.value, str):
         return True
     return isinstance(image.value, dict) and "repository" in image.value
 
 
 def _image_name(entries: Mapping[str, _Node]) -> str:
-    image = entries["image"].value
+    image = entries["image"].value if "image" in entries else ""
     if isinstance(image, dict):
         return _str(image.get("repository")) or ""
     return str(image)
@@ -637,6 +670,8 @@ def _container(walker: _Walker, entries: Mapping[str, _Node], path: Sequence[str
         _server_args(walker, server, argv, where, extra)
         _server_env(walker, server, entries.get("environment") or entries.get("env"), where, extra)
     _commands(walker, argv, where, extra)
+    _flag_models(walker, argv, where)
+    _hub_downloads(walker, argv, where)
 
 
 def _server_args(
@@ -762,6 +797,29 @@ def _commands(
             )
 
 
+_HUB_URL = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/[^\s\"'<>()]+")
+
+
+def _hub_downloads(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str) -> None:
+    """Hub download URLs in a command or a variable (``wget https://huggingface.co/<org>/
+    <name>/resolve/main/x.gguf``): the repo, at the revision the URL names."""
+    clone = any(token == "clone" for token, _ in argv)
+    for token, node in argv:
+        for url in _HUB_URL.findall(token):
+            if "/resolve/" not in url and "/datasets/" not in url and not clone:
+                continue  # a model page link, not a download
+            if "/datasets/" in url:
+                repo = refs.hf_repo_of_url(url.replace("/datasets/", "/", 1))
+                family = "hf-dataset"
+            else:
+                repo = refs.hf_repo_of_url(url)
+                family = "hf"
+            if repo is None or "$" in repo[0]:
+                continue
+            ctx = refs.RefContext(family=family, revision=repo[1], in_config=True)
+            walker.emit(refs.resolve(repo[0], ctx), url, node, Confidence.HIGH, where, {"url": url})
+
+
 def _flag_models(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str) -> None:
     """Options of any command line that name a model or a dataset (``python train.py
     --model_name_or_path Qwen/Qwen2.5-7B --judge-model gpt-4-1106-preview --dataset
@@ -811,12 +869,27 @@ def _dataset_value(value: str) -> refs.Ref | None:
 
 # --- Dockerfile --------------------------------------------------------------------------
 
-_INSTRUCTION = re.compile(r"^\s*(FROM|RUN|CMD|ENTRYPOINT|ENV)\s+(.*)$", re.IGNORECASE)
+_INSTRUCTION = re.compile(r"^\s*(FROM|RUN|CMD|ENTRYPOINT|ENV|ARG)\s+(.*)$", re.IGNORECASE)
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expand(text: str, variables: Mapping[str, str]) -> str:
+    """``${MODEL}``/``$MODEL``/``${MODEL:-x}`` replaced by an ``ARG``/``ENV`` default seen
+    above (the value a build gets unless told otherwise); unknown ones stay as written."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(3)
+        if name in variables:
+            return variables[name]
+        return match.group(2) if match.group(2) is not None else match.group(0)
+
+    return _VARIABLE.sub(one, text)
 
 
 def _dockerfile(rel: str, text: str) -> scanning.Outcome:
     walker = _Walker(rel)
     server: Mapping[str, Any] | None = None
+    variables: dict[str, str] = {}
     logical: list[tuple[int, str]] = []
     buffer, start = "", 0
     for number, line in enumerate(text.splitlines(), start=1):
@@ -837,14 +910,23 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
             server = _server(image) or server
             continue
         node = _Node(rest, number, line.find(rest) + 1)
-        if instruction == "ENV":
-            pairs = re.findall(r"([A-Za-z_][A-Za-z0-9_]*)[= ]\"?([^\s\"]+)\"?", rest)
+        if instruction in ("ENV", "ARG"):
+            pattern = r"([A-Za-z_][A-Za-z0-9_]*)[= ]\"?([^\s\"]+)\"?"
+            if instruction == "ARG":
+                pattern = r"([A-Za-z_][A-Za-z0-9_]*)=\"?([^\s\"]+)\"?"
+            pairs = [(k, _expand(v, variables)) for k, v in re.findall(pattern, rest)]
+            variables.update(pairs)
             env = _Node({k: _Node(v, number, line.find(v) + 1) for k, v in pairs}, number, None)
             if server is not None:
                 _server_env(walker, server, env, instruction, {"server": str(server["name"])})
             # ENV OPENAI_MODEL=gpt-4o: a model-ish variable like any config key.
-            walker.walk(env, ("ENV",), _Inherited())
+            walker.walk(env, (instruction,), _Inherited())
+            _hub_downloads(walker, [(v, _Node(v, number, line.find(v) + 1)) for _, v in pairs],
+                           instruction)  # fmt: skip
             continue
+        if variables and "$" in rest:
+            rest = _expand(rest, variables)
+            node = _Node(rest, number, None)
         if rest.startswith("["):
             try:
                 items = json.loads(rest)
@@ -863,6 +945,8 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
             extra["server"] = str(server["name"])
             _server_args(walker, server, argv, instruction, extra)
         _commands(walker, argv, instruction, extra)
+        _flag_models(walker, argv, instruction)
+        _hub_downloads(walker, argv, instruction)
     return scanning.Outcome(evidence=walker.found)
 
 

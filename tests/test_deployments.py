@@ -1,0 +1,101 @@
+"""Deployment files: Dockerfiles, Kubernetes manifests, Helm values, compose environment."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from gate.discover import configs
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.model import Evidence
+
+
+def scan(tmp_path: Path, files: dict[str, str]) -> tuple[list[Evidence], Tree]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    tree = Tree.walk(tmp_path)
+    return list(configs.discover(tree, DiscoverContext())), tree
+
+
+def _got(found: list[Evidence]) -> set[tuple[str, str, int | None]]:
+    return {(ev.identity, ev.location.path, ev.location.line) for ev in found}
+
+
+def test_dockerfile_args_env_and_downloads(tmp_path: Path) -> None:
+    found, tree = scan(
+        tmp_path,
+        {
+            "Dockerfile": """\
+            FROM python:3.11-slim
+            ARG MODEL_URL=https://huggingface.co/TheBloke/Mistral-7B-Instruct-v0.2-GGUF/resolve/main/mistral-7b-instruct-v0.2.Q4_K_M.gguf
+            ARG EMBED_REPO=BAAI/bge-m3
+            ENV MODEL_ID=Qwen/Qwen2.5-0.5B-Instruct
+            RUN wget -q "$MODEL_URL" -O /models/model.gguf
+            RUN huggingface-cli download ${EMBED_REPO} --local-dir /models/embed && \\
+                hf download sentence-transformers/all-MiniLM-L6-v2
+            RUN ollama serve & sleep 5 && ollama pull nomic-embed-text
+            CMD ["python", "serve.py", "--model", "microsoft/Phi-3-mini-4k-instruct"]
+            """,
+        },
+    )
+    assert tree.skipped == []
+    assert _got(found) == {
+        ("hf:TheBloke/Mistral-7B-Instruct-v0.2-GGUF@unpinned", "Dockerfile", 2),
+        ("hf:TheBloke/Mistral-7B-Instruct-v0.2-GGUF@unpinned", "Dockerfile", 5),
+        ("hf:BAAI/bge-m3@unpinned", "Dockerfile", 6),
+        ("hf:Qwen/Qwen2.5-0.5B-Instruct@unpinned", "Dockerfile", 4),
+        ("hf:sentence-transformers/all-MiniLM-L6-v2@unpinned", "Dockerfile", 6),
+        ("ollama:nomic-embed-text:latest", "Dockerfile", 8),
+        ("hf:microsoft/Phi-3-mini-4k-instruct@unpinned", "Dockerfile", 9),
+    }
+
+
+def test_kubernetes_args_and_env_helm_values_and_compose(tmp_path: Path) -> None:
+    found, tree = scan(
+        tmp_path,
+        {
+            "k8s/deployment.yaml": """\
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api}
+            spec:
+              template:
+                spec:
+                  containers:
+                    - name: api
+                      image: ghcr.io/acme/rag-api:1.2
+                      args: ["--port", "8080", "--model", "deepseek-chat"]
+                      env:
+                        - name: MODEL_ID
+                          value: mistralai/Mistral-7B-Instruct-v0.3
+                        - name: LOG_LEVEL
+                          value: info
+            """,
+            "chart/values.yaml": """\
+            replicaCount: 1
+            extraEnv:
+              - name: EMBEDDING_MODEL
+                value: BAAI/bge-small-en-v1.5
+            """,
+            "docker-compose.yml": """\
+            services:
+              app:
+                build: .
+                command: python app.py --judge-model gpt-4o-mini
+                environment:
+                  - MODEL_NAME=claude-3-5-sonnet-20240620
+                  - OPENAI_API_KEY=${OPENAI_API_KEY}
+            """,
+        },
+    )
+    assert tree.skipped == []
+    assert _got(found) == {
+        ("api:deepseek/deepseek-chat", "k8s/deployment.yaml", 10),
+        ("hf:mistralai/Mistral-7B-Instruct-v0.3@unpinned", "k8s/deployment.yaml", 13),
+        ("hf:BAAI/bge-small-en-v1.5@unpinned", "chart/values.yaml", 4),
+        ("api:openai/gpt-4o-mini", "docker-compose.yml", 4),
+        ("api:anthropic/claude-3-5-sonnet-20240620", "docker-compose.yml", 6),
+    }
