@@ -19,7 +19,7 @@ from gate.discover.tree import Tree, WalkOptions
 from gate.errors import InputError
 from gate.model import Decision, Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
-from gate.resolve import origins
+from gate.resolve import origins, packages, registry
 from gate.resolve.assemble import assemble
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def scan(options: ScanOptions) -> ScanResult:
 
 def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
     """Give every component its publisher, country, lineage and licence (with sources)."""
-    return origins.resolve(
+    resolved = origins.resolve(
         inventory,
         origins.ResolveOptions(
             registry_files=options.registry_files,
@@ -105,6 +105,8 @@ def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
             observer=options.observer,
         ),
     )
+    # SDK packages: origins leaves pkg: components alone; their publishers are registry facts.
+    return packages.with_package_publishers(resolved, registry.load(options.registry_files))
 
 
 def load_bom(path: Path, options: ScanOptions) -> tuple[Inventory, list[str]]:
