@@ -30,7 +30,15 @@ from typing import Any
 import yaml
 
 from gate import identity
-from gate.discover import conventions, dependencies, loaders, python, refs, scanning
+from gate.discover import (
+    conventions,
+    dependencies,
+    loaders,
+    localpaths,
+    python,
+    refs,
+    scanning,
+)
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
@@ -407,6 +415,11 @@ class _Walker:
 
     def _model_value(self, key: str, child: _Node, path: Sequence[str], here: _Inherited) -> None:
         text = str(child.value).strip()
+        if localpaths.is_outside(text) and key != "name":
+            # model_name_or_path: /data/models/Llama-3-8B: a model on a machine's disk.
+            ref = localpaths.ref(text, {"key": key})
+            self.emit(ref, text, child, Confidence.MEDIUM, ".".join(path), {"key": key})
+            return
         hint = here.provider or refs.provider_from_env_name(key)
         ctx = refs.RefContext(
             family="config",
@@ -835,7 +848,9 @@ def _flag_models(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str)
         if not value or "$" in value or "{" in value:
             continue  # $MODEL, {model}: set elsewhere
         extra: dict[str, JSON] = {"argument": f"--{name}"}
-        if refs.names_model(name):
+        if refs.names_model(name) and localpaths.is_outside(value):
+            ref: refs.Ref | None = localpaths.ref(value)
+        elif refs.names_model(name):
             ctx = refs.RefContext(
                 family="config", provider_hint=refs.provider_from_env_name(name), in_config=True
             )
@@ -981,7 +996,15 @@ def _modelfile(rel: str, text: str, rels: set[str]) -> scanning.Outcome:
         if looks_local:
             path = _in_tree(rel, value, rels)
             if path is None:
-                continue  # weights outside the tree: nothing to identify them by
+                # Weights outside the tree, or not in the checkout (a gitignored ./model/):
+                # known only by their path, an unresolved local model.
+                if localpaths.is_outside(value):
+                    missing = localpaths.ref(value)
+                else:
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), value))
+                    missing = localpaths.ref(target, reason="path not in the checkout")
+                walker.emit(missing, value, node, Confidence.HIGH, instruction, extra)
+                continue
             ref = refs.Ref(
                 identity.local(path),
                 Role.RUNTIME_MODEL,

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gate import identity
-from gate.discover import hashing
+from gate.discover import datafiles, hashing, lfs
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import Header, read_header
 from gate.discover.headers.pickled import compression
@@ -130,10 +130,13 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     for tf in tree.files:
         if tf.suffix in WEIGHT_SUFFIXES:
             try:
-                tf.head()
+                head = tf.head()
             except OSError as exc:
                 # A file named like a model that cannot be opened is listed, never dropped.
                 tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
+                continue
+            if lfs.is_pointer_head(head, tf.size):
+                yield from datafiles.lfs_evidence(tree, tf)
                 continue
         fmt = _candidate(tf)
         if fmt is None or tf.rel in found:
@@ -164,7 +167,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             reason = getattr(digest, "strerror", None) or str(digest)
             tree.skip(rel, f"cannot read: {reason}")
             continue
-        yield _evidence(tf, header, digest)
+        yield datafiles.classify(_evidence(tf, header, digest), tree)
 
 
 def _evidence(tf: TreeFile, header: Header, digest: hashing.FileDigest) -> Evidence:
