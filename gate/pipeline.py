@@ -19,6 +19,8 @@ from gate.discover.tree import Tree, WalkOptions
 from gate.errors import InputError
 from gate.model import Decision, Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
+from gate.recognise import knowledge
+from gate.recognise.core import with_user_endpoints
 from gate.resolve import origins, packages, registry
 from gate.resolve.assemble import assemble
 
@@ -75,7 +77,7 @@ def scan(options: ScanOptions) -> ScanResult:
         hash_workers=options.hash_workers,
         observer=options.observer,
     )
-    evidence = discover(tree, ctx)
+    evidence = with_user_endpoints(discover(tree, ctx), knowledge(options.registry_files))
     root_name = options.root.resolve().name if options.root.is_dir() else options.root.name
     project = Project(
         name=options.project_name or root_name or "project",

@@ -101,8 +101,11 @@ def test_modelfile_local_weights_join_the_weight_file_component(tmp_path: Path) 
         {"Modelfile": "FROM ./weights/coder.gguf\nADAPTER /abs/elsewhere.gguf\nFROM llama3.1\n"},
     )
     by_line = {ev.location.line: ev for ev in found}
-    assert set(by_line) == {1, 3}
+    assert set(by_line) == {1, 2, 3}
     assert by_line[1].identity == "local:weights/coder.gguf"
+    # Weights outside the tree: an unresolved local model known by its path.
+    assert by_line[2].identity == "local:/abs/elsewhere.gguf"
+    assert by_line[2].attributes["not_in_checkout"] == "local path outside the tree"
     assert by_line[1].attributes["weights_path"] == "weights/coder.gguf"
     assert by_line[3].identity == "ollama:llama3.1:latest"
     # The weights source names the file by content; assembly joins the Modelfile to it.

@@ -72,7 +72,8 @@ from gate.model import (
     Skipped,
     WeightFile,
 )
-from gate.resolve import apimodels, endpoints
+from gate.recognise import Serving, Site, SiteKind, knowledge, recognise
+from gate.resolve import endpoints
 
 SPEC_VERSIONS = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}
 FORMATS = ("json", "xml")
@@ -1210,7 +1211,7 @@ def _service_components(
             }
         out.append(
             Component(
-                id=identity.api(provider, model),
+                id=_service_identity(model, provider, hosts[0] if hosts else None),
                 role=Role.HOSTED_API,
                 name=model if model != "*" else (name or "*"),
                 group=provider,
@@ -1222,6 +1223,23 @@ def _service_components(
     return out
 
 
+def _service_identity(model: str, provider: str, url: str | None) -> ComponentId:
+    """The identity of a foreign service's model: the recogniser's answer for the model
+    served at its endpoint (one string, one identity: the same as in a scan or ``explain``),
+    else ``api:<provider>/<model>`` as the BOM states it."""
+    if model != "*":
+        kn = knowledge()
+        hint = provider if provider != "unknown" else None
+        serving = Serving(base_url=url) if url else Serving(provider_hint=hint)
+        found = recognise(model, _FOREIGN_SERVICE, serving, kn)
+        if found is not None:
+            return found.identity
+    return identity.api(provider, model)
+
+
+_FOREIGN_SERVICE = Site(SiteKind.FOREIGN_BOM)
+
+
 def _service_model(name: str, props: Mapping[str, list[str]]) -> str:
     for key, values in sorted(props.items()):
         tail = key.lower().rsplit(":", 1)[-1]
@@ -1229,7 +1247,7 @@ def _service_model(name: str, props: Mapping[str, list[str]]) -> str:
             value = values[0].strip()
             if value:
                 return value
-    if name and apimodels.lookup(name.lower()) is not None:
+    if name and knowledge().api_model(name.lower()) is not None:
         return name
     return "*"
 

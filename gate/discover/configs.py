@@ -42,6 +42,7 @@ from gate.discover import (
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
+from gate.recognise import data as recognise_data
 
 NAME = "configs"
 _NOTEBOOK_LIMIT = 20_000_000
@@ -864,7 +865,7 @@ def _flag_models(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str)
 
 @functools.cache
 def _dataset_keys() -> frozenset[str]:
-    return frozenset(refs.load_data("conventions.yaml").get("dataset_keys") or ())
+    return frozenset(recognise_data.load("conventions.yaml").get("dataset_keys") or ())
 
 
 def _is_dataset_key(key: str) -> bool:

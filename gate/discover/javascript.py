@@ -33,6 +33,7 @@ from gate.discover.python import (
 )
 from gate.discover.tree import Tree
 from gate.model import JSON, Confidence, Evidence, Location
+from gate.recognise import SiteKind
 
 NAME = "javascript"
 SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -48,6 +49,7 @@ _WRAPPERS = frozenset(
     | {"await_expression", "type_assertion"}
 )
 _STRINGISH = frozenset({"string", "template_string", "identifier", "shorthand_property_identifier"})
+_STATE_HOOKS = frozenset({"useState", "useLocalStorage", "useSessionStorage", "ref", "signal"})
 _HTTP_CALLS = frozenset({"fetch", "axios", "axios.post", "ky.post", "got.post", "$fetch"})
 
 _QUERY = """
@@ -177,6 +179,41 @@ def _unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     while node is not None and node.type in _WRAPPERS:
         node = node.named_children[0] if node.named_children else None
     return node
+
+
+_SCOPES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition"}
+    | {"program", "class_body"}
+)
+
+
+def _branches(node: tree_sitter.Node) -> frozenset[tuple[int, str]]:
+    """The conditional branches enclosing a node, up to its function or program."""
+    out: set[tuple[int, str]] = set()
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in _SCOPES:
+        if parent.type == "if_statement":
+            cond = parent.child_by_field_name("condition")
+            if cond is None or child.id != cond.id:
+                cons = parent.child_by_field_name("consequence")
+                arm = "then" if cons is not None and child.id == cons.id else "else"
+                out.add((parent.id, arm))
+        elif parent.type in ("switch_case", "switch_default", "catch_clause"):
+            out.add((parent.id, "case"))
+        elif parent.type == "ternary_expression":
+            cond = parent.child_by_field_name("condition")
+            if cond is None or child.id != cond.id:
+                out.add((parent.id, str(child.id)))
+        child, parent = parent, parent.parent
+    return frozenset(out)
+
+
+def _scope_of(node: tree_sitter.Node) -> int:
+    """The id of the function (or program) a node belongs to."""
+    parent = node.parent
+    while parent is not None and parent.type not in _SCOPES:
+        parent = parent.parent
+    return parent.id if parent is not None else -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -762,7 +799,7 @@ class _Analyser:
                     if spec is not None:
                         return [_Client(spec, None, self.imports[name])]
                 return None
-            return self._bound_clients(name, depth)
+            return self._bound_clients(name, depth, _scope_of(node))
         if node.type == "member_expression":
             obj = _unwrap(node.child_by_field_name("object"))
             if obj is not None and obj.type == "this":
@@ -771,7 +808,9 @@ class _Analyser:
                 )
         return []
 
-    def _bound_clients(self, name: str, depth: int) -> list[_Client] | None:
+    def _bound_clients(
+        self, name: str, depth: int, home: int | None = None
+    ) -> list[_Client] | None:
         if name in self._guard:
             return []
         self._guard.add(name)
@@ -779,6 +818,11 @@ class _Analyser:
             out: list[_Client] = []
             other = False
             bound = self.values_of.get(name, [])
+            if home is not None:
+                # A client bound in the caller's own function is the one it uses; a name
+                # bound in another function is another variable.
+                local = [v for v in bound if _scope_of(v) == home]
+                bound = local or bound
             if len(bound) > _MAX_BINDINGS:
                 return []
             for value in bound:
@@ -797,10 +841,14 @@ class _Analyser:
         if call is not None and spec.base_url:
             found = self._arg(call, spec.base_url)
             if found is not None:
-                vals = [v for v in self.values(found[0]) if not v.partial]
-                if vals:
+                bound = self._local_bindings(found[0], call)
+                exprs = bound if bound is not None else [found[0]]
+                vals = [v for e in exprs for v in self.values(e) if not v.partial]
+                if vals and len({v.text for v in vals}) == 1 and self._decided(exprs, call):
                     base_url = vals[0].text
                 else:
+                    # Set by an expression, or differently on different paths (a branch per
+                    # provider): which host serves this call is not decided here.
                     dynamic = re.sub(r"\s+", " ", _text(found[0]))[:200]
         resource = self._first_constant(call, spec.raw.get("resource") or ())
         if base_url is None and resource:
@@ -815,6 +863,35 @@ class _Analyser:
             vertex=self._truthy(call, spec.vertex_flag),
             provider_hint=self._first_constant(call, spec.provider_arg),
         )
+
+    def _local_bindings(
+        self, node: tree_sitter.Node, call: tree_sitter.Node
+    ) -> list[tree_sitter.Node] | None:
+        """The values a variable is bound to in the call's own function (else at the top
+        level): a name bound in another function is another variable. None for anything
+        but a name."""
+        name = _unwrap(node)
+        if name is None or name.type not in ("identifier", "shorthand_property_identifier"):
+            return None
+        every = self.values_of.get(_text(name), [])
+        home = _scope_of(call)
+        local = [v for v in every if _scope_of(v) == home]
+        if local:
+            return local
+        return [v for v in every if _scope_of(v) == self.root.id]
+
+    def _decided(self, bound: Sequence[tree_sitter.Node], call: tree_sitter.Node) -> bool:
+        """The endpoint's bindings hold wherever the call runs: none is null/undefined (the
+        SDK's default on that path) or sits in a branch (``if``, ``switch`` case, ``catch``,
+        ternary arm) the call is not in."""
+        where = _branches(call)
+        for value in bound:
+            node = _unwrap(value)
+            if node is not None and node.type in ("null", "undefined"):
+                return False
+            if not _branches(value) <= where:
+                return False
+        return True
 
     def _emit(
         self,
@@ -886,10 +963,110 @@ class _Analyser:
         for name, value in self.decls:
             if refs.is_model_key(name):
                 self._generic_value(value, name, None)
+        for name, defaults in self.params.items():
+            # function Chat({ model = "gpt-4o" }): a default prop or parameter.
+            if refs.is_model_key(name):
+                for default in defaults:
+                    self._generic_value(default, name, None)
+        self._catalogues()
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
                 self._generic_value(pair.child_by_field_name("value"), key, self._fetch_url(pair))
+
+    # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogues(self) -> None:
+        """Arrays, objects and maps of models (``export const MODELS = [{ id: "claude-3-
+        haiku-20240307", name: ... }] as const``, ``{ deepseek: "deepseek-chat" }``) and UI
+        defaults (``useState("claude-3-5-sonnet-20240620")``): listed, medium."""
+        for name, value in self.decls:
+            node = _unwrap(value)
+            if node is not None and node.type in ("array", "object", "new_expression"):
+                self._catalogue(node, name, refs.is_catalogue_name(name), 0)
+        for call in self.calls:
+            func = call.child_by_field_name("function")
+            if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+                continue
+            args = self._args(call)
+            first = _unwrap(args[0]) if args else None
+            if first is not None and first.type == "string":
+                self._listed(first, _text(func), None, SiteKind.DEFAULT)
+
+    def _catalogue(self, node: tree_sitter.Node, key: str, named: bool, depth: int) -> None:
+        if depth > 4:
+            return
+        if node.type == "new_expression":
+            # new Map([["deepseek", "deepseek-chat"], ...])
+            if _text(node.child_by_field_name("constructor")) != "Map":
+                return
+            args = node.child_by_field_name("arguments")
+            entries = _unwrap(args.named_children[0]) if args and args.named_children else None
+            if entries is None or entries.type != "array":
+                return
+            for entry in entries.named_children:
+                kv = [_unwrap(c) for c in entry.named_children] if entry.type == "array" else []
+                head, tail = (kv[0], kv[1]) if len(kv) == 2 else (None, None)
+                if head is not None and tail is not None:
+                    hint_key = _string_value(head) or ""
+                    hint = refs.catalogue_hint(hint_key) if hint_key else None
+                    if named:
+                        self._listed(head, key, None)
+                    if named or hint:
+                        self._listed(tail, hint_key or key, hint)
+            return
+        if node.type == "array":
+            for elt in node.named_children:
+                item = _unwrap(elt)
+                if item is None:
+                    continue
+                if named:
+                    self._listed(item, key, None)
+                if item.type in ("array", "object"):
+                    self._catalogue(item, key, named, depth + 1)
+            return
+        if node.type != "object":
+            return
+        for pair in node.named_children:
+            if pair.type != "pair":
+                continue
+            text = self._key(pair)
+            value = _unwrap(pair.child_by_field_name("value"))
+            hint = refs.catalogue_hint(text) if text else None
+            if named and pair.child_by_field_name("key") is not None:
+                k = pair.child_by_field_name("key")
+                if k is not None and k.type == "string":
+                    self._listed(k, key, None)
+            if value is None:
+                continue
+            if named or hint:
+                items = value.named_children if value.type == "array" else [value]
+                for item in items:
+                    inner = _unwrap(item)
+                    if inner is not None:
+                        self._listed(inner, text or key, hint)
+            if value.type in ("array", "object"):
+                inner_named = named or (bool(text) and refs.is_catalogue_name(text))
+                self._catalogue(value, text or key, inner_named, depth + 1)
+
+    def _listed(
+        self,
+        node: tree_sitter.Node,
+        key: str,
+        hint: str | None,
+        site: SiteKind = SiteKind.CATALOGUE_ITEM,
+    ) -> None:
+        if node.type != "string" or node.id in self.consumed:
+            return
+        text = _string_value(node)
+        if text is None:
+            return
+        ev = refs.listed_value(
+            NAME, text, key, self._loc(node), as_written=text, provider_hint=hint, site=site
+        )
+        if ev is not None:
+            self.consumed.add(node.id)
+            self.found.append(ev)
 
     def _generic_value(
         self, value: tree_sitter.Node | None, key: str, base_url: str | None

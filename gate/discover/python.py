@@ -401,6 +401,7 @@ class Analyser:
         """Call sites that may pass a parameter unseen (``**kwargs``): counted, not valued."""
         self._none_args = 0
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
+        self._parents: dict[int, ast.AST] | None = None
 
     # ---- pass 1: index ----
 
@@ -412,6 +413,7 @@ class Analyser:
             self._call(call, scope)
         self._endpoints_without_model()
         self._generic()
+        self._catalogues()
         return self.found
 
     def _set_aside_examples(self) -> None:
@@ -1215,8 +1217,9 @@ class Analyser:
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
                 unknown_at_a_site = self._unknown_args > unknown
                 none_at_a_site = self._none_args > none
+                decided = self._decided(found[0], scope, call)
                 if vals and len({v.text for v in vals}) == 1 and not unknown_at_a_site:
-                    if not none_at_a_site:
+                    if not none_at_a_site and decided:
                         base_url = vals[0].text
                     else:
                         # Some callers pass it, others leave it None: which host serves a
@@ -1259,6 +1262,52 @@ class Analyser:
             provider_hint=provider_hint,
             namespace=namespace,
         )
+
+    # ---- branches: a serving fact reaches a call only along a path where both meet ----
+
+    def _decided(self, expr: ast.expr, scope: Scope, call: ast.Call) -> bool:
+        """Whether a variable holding an endpoint has that value wherever the call runs: not
+        when some binding is None (the SDK's default on that path) or sits in an ``if``
+        branch, ``match`` case or ``except`` handler the call is not in (``if provider ==
+        "Kimi": base_url = "https://api.moonshot.ai/v1"`` says nothing of other providers)."""
+        if not isinstance(expr, ast.Name):
+            return True
+        owner = self._binding_scope(expr.id, scope)
+        if owner is None:
+            return True
+        for value in owner.assigns.get(expr.id, []):
+            if isinstance(value, ast.Constant) and not isinstance(value.value, str):
+                return False
+            if not self._branches(value) <= self._branches(call):
+                return False
+        return True
+
+    def _branches(self, node: ast.AST) -> frozenset[tuple[int, str]]:
+        """The conditional branches enclosing a node, up to its function or module."""
+        parents = self._parent_map()
+        out: set[tuple[int, str]] = set()
+        child = node
+        parent = parents.get(id(child))
+        while parent is not None and not isinstance(
+            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef
+        ):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                out.add((id(parent), "body" if _within(child, parent.body) else "orelse"))
+            elif isinstance(parent, ast.match_case | ast.ExceptHandler):
+                out.add((id(parent), "case"))
+            elif isinstance(parent, ast.IfExp) and child is not parent.test:
+                out.add((id(parent), "body" if child is parent.body else "orelse"))
+            child, parent = parent, parents.get(id(parent))
+        return frozenset(out)
+
+    def _parent_map(self) -> dict[int, ast.AST]:
+        if self._parents is None:
+            self._parents = {
+                id(child): node
+                for node in ast.walk(self.module)
+                for child in ast.iter_child_nodes(node)
+            }
+        return self._parents
 
     def _emit(
         self,
@@ -1401,6 +1450,70 @@ class Analyser:
                 ):
                     self._generic_value(value, scope, key.value, base_url)
 
+    # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogues(self) -> None:
+        """Lists, tuples, sets, dicts and enums of models (``AVAILABLE_MODELS = [...]``,
+        ``{"deepseek": "deepseek-chat"}``, ``class Model(str, Enum)``): each entry is a
+        model the release can call, so it is *listed* (medium)."""
+        for name, value, scope in self.generic_assigns:
+            if scope.kind == "class" and self._is_enum(scope) and is_catalogue_scope(scope):
+                self._listed(value, name, None)
+            elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                self._catalogue(value, name, refs.is_catalogue_name(name), depth=0)
+        for functions in self.functions.values():
+            for fn in functions:
+                # def embed(text, model: str = "text-embedding-v3"): the default a call gets.
+                for param, default in fn.params.items():
+                    if default is not None and refs.names_model(param):
+                        self._generic_value(default, fn, param, None, flow="parameter-default")
+
+    def _is_enum(self, cls: Scope) -> bool:
+        return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
+
+    def _catalogue(self, node: ast.expr, key: str, named: bool, depth: int) -> None:
+        if depth > 4:
+            return
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            for elt in node.elts:
+                if named:
+                    self._listed(elt, key, None)
+                if isinstance(elt, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                    self._catalogue(elt, key, named, depth + 1)
+            return
+        if not isinstance(node, ast.Dict):
+            return
+        for k, v in zip(node.keys, node.values, strict=True):
+            text = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
+            hint = refs.catalogue_hint(text) if text else None
+            if named and k is not None:
+                self._listed(k, key, None)
+            if hint is not None or named:
+                # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
+                # whose models the values are.
+                for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
+                    self._listed(item, text or key, hint)
+            if isinstance(v, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                inner = named or (text is not None and refs.is_catalogue_name(text))
+                self._catalogue(v, text or key, inner, depth + 1)
+
+    def _listed(self, node: ast.expr, key: str, hint: str | None) -> None:
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return
+        if id(node) in self.consumed:
+            return
+        ev = refs.listed_value(
+            self.source,
+            node.value,
+            key,
+            self._loc(node),
+            as_written=node.value,
+            provider_hint=hint,
+        )
+        if ev is not None:
+            self.consumed.add(id(node))
+            self.found.append(ev)
+
     def _generic_value(
         self,
         value: ast.expr,
@@ -1447,6 +1560,18 @@ class Analyser:
             if "://" in val.text and not val.partial:
                 return val.text
         return None
+
+
+_ENUM_BASES = frozenset({"Enum", "StrEnum"})
+
+
+def is_catalogue_scope(cls: Scope) -> bool:
+    """An enum whose name says it lists models (``class ModelName(str, Enum)``)."""
+    return refs.is_catalogue_name(cls.name) or "model" in cls.name.lower()
+
+
+def _within(node: ast.AST, body: Sequence[ast.stmt]) -> bool:
+    return any(node is stmt for stmt in body)
 
 
 def _is_none(expr: ast.expr | None) -> bool:

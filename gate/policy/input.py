@@ -141,7 +141,16 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
         "kind": ev.kind.value,
         "confidence": ev.confidence.value,
         "as_written": ev.as_written,
+        "listed": ev.attributes.get("listed") is True,
     }
+
+
+def use_of(comp: Component) -> str:
+    """``listed`` when every reference only offers the model (a catalogue, a picker),
+    ``called`` when any reaches a call, loads it or ships its weights."""
+    if comp.evidence and all(ev.attributes.get("listed") is True for ev in comp.evidence):
+        return "listed"
+    return "called"
 
 
 def component_input(comp: Component) -> dict[str, Any]:
@@ -154,6 +163,7 @@ def component_input(comp: Component) -> dict[str, Any]:
         "version": comp.version,
         "purl": comp.purl,
         "pinned": comp.pinned,
+        "use": use_of(comp),
         "publisher": facts.party(comp.publisher),
         "served_by": facts.served_by(comp.served_by),
         "lineage": _lineage(comp.lineage),

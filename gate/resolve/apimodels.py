@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from gate.recognise.data import parse_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +35,8 @@ class ApiModel:
 
 @cache
 def _doc() -> dict[str, Any]:
-    text = resources.files("gate.resolve").joinpath("data/api_models.yaml").read_text("utf-8")
-    doc: dict[str, Any] = yaml.safe_load(text)
+    text = resources.files("gate.recognise").joinpath("data/api_models.yaml").read_text("utf-8")
+    doc: dict[str, Any] = parse_yaml(text)
     return doc
 
 

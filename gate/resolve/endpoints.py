@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
+from gate.recognise.data import parse_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +40,8 @@ class Endpoint:
 
 
 def _load() -> dict[str, object]:
-    text = resources.files("gate.resolve").joinpath("data/endpoints.yaml").read_text("utf-8")
-    doc: dict[str, object] = yaml.safe_load(text)
+    text = resources.files("gate.recognise").joinpath("data/endpoints.yaml").read_text("utf-8")
+    doc: dict[str, object] = parse_yaml(text)
     return doc
 
 
@@ -68,7 +68,7 @@ def endpoints() -> tuple[Endpoint, ...]:
 @cache
 def _regions_doc() -> dict[str, object]:
     text = resources.files("gate.resolve").joinpath("data/regions.yaml").read_text("utf-8")
-    doc: dict[str, object] = yaml.safe_load(text)
+    doc: dict[str, object] = parse_yaml(text)
     return doc
 
 

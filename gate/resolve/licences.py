@@ -16,7 +16,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from license_expression import (
     AND,
     OR,
@@ -27,6 +26,7 @@ from license_expression import (
 )
 
 from gate.model import Licence, LicenceCategory, Provenance
+from gate.recognise.data import parse_yaml
 
 REF_PREFIX = "LicenseRef-aigate-"
 MAX_TERMS = 64
@@ -98,7 +98,7 @@ def _link_key(url: str) -> str:
 def catalogue() -> _Catalogue:
     """The shipped licence catalogue, loaded once."""
     text = resources.files("gate.resolve").joinpath("data/licences.yaml").read_text("utf-8")
-    doc: dict[str, Any] = yaml.safe_load(text)
+    doc: dict[str, Any] = parse_yaml(text)
     by_alias: dict[str, LicenceTerm] = {}
     links: list[tuple[str, LicenceTerm]] = []
     generic: set[str] = set()

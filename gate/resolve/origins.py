@@ -28,6 +28,7 @@ from gate.model import (
     ServedBy,
 )
 from gate.progress import NullObserver, Observer
+from gate.recognise import Knowledge, Serving, Site, SiteKind, recognise
 from gate.resolve import endpoints, licences
 from gate.resolve.endpoints import Endpoint
 from gate.resolve.hub import DEFAULT_TTL, Hub, ModelInfo, default_cache_dir
@@ -840,28 +841,11 @@ def _strings(*values: object) -> list[str]:
     return out
 
 
-# litellm-style prefixes that clients such as aider write before a model name.
-_OLLAMA_PREFIXES = ("ollama/", "ollama_chat/")
-
-
 def model_identity(model: str, registry: Registry) -> ComponentId | None:
-    """The identity of a model as a client config names it (litellm ``provider/model`` first)."""
-    text = model.strip()
-    lowered = text.lower()
-    for prefix in _OLLAMA_PREFIXES:
-        if lowered.startswith(prefix):
-            return identity.ollama(text[len(prefix) :])
-    provider, sep, rest = text.partition("/")
-    if (
-        sep
-        and rest
-        and (
-            registry.default_endpoint(provider.lower()) is not None
-            or registry.is_aggregator(provider)
-        )
-    ):
-        return identity.api(provider, rest)
-    return identity_for_reference(text, registry)
+    """The identity of a model as a client config names it (the recogniser's answer for an
+    assistant config: litellm ``provider/model`` first)."""
+    found = recognise(model, _ASSISTANT_SITE, Serving(), Knowledge(registry))
+    return found.identity if found is not None else None
 
 
 def _model_in_use(model: str, owner: str, ctx: _Context) -> list[Ancestor]:
@@ -925,69 +909,24 @@ _HANDLERS = {
 }
 
 
-_SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
-_HF_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/?#]+/[^/?#]+)")
-_OLLAMA_TAG = re.compile(r"^[a-z0-9][a-z0-9._-]*:[a-z0-9][a-z0-9._-]*$", re.IGNORECASE)
-
-
 def identity_for_reference(text: str, registry: Registry) -> ComponentId | None:
-    """The identity a model reference denotes, as a user or a config writes it.
-
-    ``hf:…``/``api:…``/``ollama:…`` identities pass through (completed: ``@unpinned``,
-    ``:latest``); ``org/name`` and Hub URLs are Hub models; ``hf.co/org/repo:quant`` and
-    ``name:tag`` are Ollama models; a bare name is a hosted model (``gpt-4o``) or an Ollama
-    library name (``llama3.1``). None when the text names nothing aigate can place.
-    """
+    """The identity a model reference denotes, as a user writes it (the recogniser's answer
+    for user input): ``hf:…``/``api:…``/``ollama:…`` identities pass through (completed:
+    ``@unpinned``, ``:latest``); ``org/name`` and Hub URLs are Hub models; a litellm
+    ``provider/model`` is the provider's hosted model; ``name:tag`` and Ollama library names
+    are Ollama models; a bare hosted name is its provider's (``gpt-4o``). None when the text
+    names nothing aigate can place."""
     ref = text.strip()
     if not ref or len(ref) > identity.MAX_LENGTH:
         return None
-    lowered = ref.lower()
-    if lowered.startswith(("pkg:", *_SCHEMES)) and identity.problem(ref) is not None:
-        return None
-    if lowered.startswith("pkg:"):
-        return ComponentId(ref)
-    if lowered.startswith(_SCHEMES):
-        kind, _, body = ref.partition(":")
-        kind = kind.lower()
-        if kind == "hf":
-            repo, _, rev = body.partition("@")
-            return identity.hf(repo, rev or None) if identity.is_hf_repo_id(repo) else None
-        if kind == "modelscope":
-            repo, _, rev = body.partition("@")
-            return identity.modelscope(repo, rev or None)
-        if kind == "ollama":
-            return identity.ollama(body)
-        if kind == "api":
-            provider, _, model = body.partition("/")
-            return identity.api(provider, model) if provider and model else None
-        if kind == "assistant":
-            vendor, _, product = body.partition("/")
-            return identity.assistant(vendor, product) if vendor and product else None
-        return ComponentId(ref)
-    url = _HF_URL.match(ref)
-    if url and identity.is_hf_repo_id(url.group(1)):
-        return identity.hf(url.group(1))
-    if lowered.startswith(("hf.co/", "huggingface.co/")):
-        return identity.ollama(ref)
-    if identity.is_hf_repo_id(ref):
-        return identity.hf(ref)
-    if "/" in ref:
-        provider, _, model = ref.partition("/")
-        if registry.default_endpoint(provider.lower()) is not None or registry.is_aggregator(
-            provider
-        ):
-            return identity.api(provider, model)
-        return None
-    if _OLLAMA_TAG.match(ref) and registry.ollama(ref.split(":", 1)[0]) is not None:
-        return identity.ollama(ref)
-    row = registry.api_model(ref)
-    if row is not None:
-        return identity.api(row.provider, ref)
-    if registry.ollama(ref) is not None:
-        return identity.ollama(ref)
-    if _OLLAMA_TAG.match(ref):
-        return identity.ollama(ref)
-    return None
+    if ref.lower().startswith("pkg:"):
+        return ComponentId(ref) if identity.problem(ref) is None else None
+    found = recognise(ref, _USER_SITE, Serving(), Knowledge(registry))
+    return found.identity if found is not None else None
+
+
+_USER_SITE = Site(SiteKind.USER_INPUT)
+_ASSISTANT_SITE = Site(SiteKind.ASSISTANT_CONFIG)
 
 
 def bare_component(cid: ComponentId) -> Component:

@@ -23,6 +23,7 @@ import yaml
 
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
+from gate.recognise.data import parse_yaml
 from gate.resolve import apimodels, endpoints
 from gate.resolve.apimodels import ApiModel
 from gate.resolve.endpoints import Endpoint
@@ -572,7 +573,7 @@ def _shipped_text(name: str) -> str:
 @cache
 def countries() -> frozenset[str]:
     """The ISO 3166-1 alpha-2 codes a registry country may take."""
-    doc = yaml.safe_load(_shipped_text("countries.yaml"))
+    doc = parse_yaml(_shipped_text("countries.yaml"))
     return frozenset(str(doc["codes"]).split())
 
 
@@ -645,7 +646,7 @@ def _shipped() -> _Shipped:
         check = _Checker(f"gate/resolve/data/{name}", countries())
         versions[name] = str(doc.get("version", ""))
         _read_sections(parts, doc, check, name, user=False)
-    regulatory = yaml.safe_load(_shipped_text("regulatory.yaml"))
+    regulatory = parse_yaml(_shipped_text("regulatory.yaml"))
     listings = tuple(
         EntityListing(
             entity=str(e["entity"]),
@@ -661,7 +662,7 @@ def _shipped() -> _Shipped:
         for k, v in regulatory["country_lists"].items()
     }
     versions["regulatory.yaml"] = str(regulatory.get("version", ""))
-    families = yaml.safe_load(_shipped_text("families.yaml"))
+    families = parse_yaml(_shipped_text("families.yaml"))
     words = frozenset(str(w).lower() for w in families.get("model_words") or ())
     return _Shipped(parts, versions, listings, lists, str(regulatory.get("version", "")), words)
 

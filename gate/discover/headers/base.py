@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, BinaryIO, Final
 
-import yaml
+from gate.recognise.data import parse_yaml
 
 SEVERITY: Final = {
     "malformed-header": "high",
@@ -83,7 +83,7 @@ class Header:
 def format_tables() -> dict[str, Any]:
     """Format constants (``data/weight_formats.yaml``), loaded once."""
     text = resources.files("gate.discover").joinpath("data/weight_formats.yaml").read_text("utf-8")
-    doc: dict[str, Any] = yaml.safe_load(text)
+    doc: dict[str, Any] = parse_yaml(text)
     return doc
 
 

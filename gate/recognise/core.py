@@ -1,0 +1,603 @@
+"""``recognise(value, site, serving, knowledge)``: the one place that decides what a string
+names. The rules are documented in ``docs/references.md``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from gate import identity
+from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
+from gate.recognise.knowledge import Knowledge
+from gate.recognise.shapes import (
+    BARE_NAME,
+    BEDROCK_ID,
+    OLLAMA_NAME,
+    OLLAMA_SIZE_TAG,
+    OLLAMA_TAGGED,
+    VERTEX_RESOURCE,
+    hf_quantization,
+    hf_repo,
+    hf_repo_of_url,
+    is_model_value,
+    looks_like_path,
+    port_of,
+    split_prefix,
+)
+from gate.recognise.site import HostSource, Reading, Recognised, Serving, Site, SiteKind
+from gate.resolve.endpoints import host_of
+
+_SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
+_DATASET_BUILDERS = frozenset(
+    "json csv parquet text arrow pandas sql generator imagefolder audiofolder videofolder"
+    " webdataset xml spark".split()
+)
+# Where a person or another tool writes the string (not code calling an SDK): the string is
+# all there is, so a bare Ollama library name or an identity with a scheme counts.
+_NAMING_SITES = frozenset({SiteKind.USER_INPUT, SiteKind.FOREIGN_BOM, SiteKind.ASSISTANT_CONFIG})
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """Site and serving flattened for the rules below, with the knowledge they consult."""
+
+    kn: Knowledge
+    site: Site
+    reads: Reading
+    sdk: str | None = None
+    provider: str | None = None
+    base_url: str | None = None
+    base_url_dynamic: str | None = None
+    base_url_source: HostSource | None = None
+    region: str | None = None
+    vertex: bool = False
+    revision: str | None = None
+    repo_type: str | None = None
+    provider_hint: str | None = None
+    namespace: str | None = None
+    in_config: bool = False
+
+
+def recognise(
+    value: str,
+    site: Site,
+    serving: Serving,
+    knowledge: Knowledge,
+    *,
+    partial: bool = False,
+) -> Recognised | None:
+    """What ``value`` names where it was found (``site``) and as served (``serving``), or
+    None when it names no model or dataset.
+
+    ``partial`` values have ``*`` where the scan could not learn a part (an f-string with an
+    unknown variable); they name a model only when a constant prefix of at least three
+    characters says whose it is (``Qwen/Qwen2.5-*-Instruct``, ``gpt-4o-*``).
+    """
+    ctx = _Ctx(
+        kn=knowledge,
+        site=site,
+        reads=site.reads,
+        sdk=serving.sdk,
+        provider=serving.provider,
+        base_url=serving.base_url,
+        base_url_dynamic=serving.base_url_expr,
+        base_url_source=serving.host_source if serving.base_url else None,
+        region=serving.region,
+        vertex=serving.vertex,
+        revision=site.revision,
+        repo_type=site.repo_type,
+        provider_hint=serving.provider_hint,
+        namespace=site.namespace,
+        in_config=site.in_config,
+    )
+    text = value.strip()
+    found: Recognised | None
+    if site.kind in _NAMING_SITES and text.lower().startswith(_SCHEMES):
+        found = _written_identity(text)
+    else:
+        found = _resolve(text, ctx, partial=partial)
+        if found is None and site.kind in _NAMING_SITES and not partial:
+            found = _named_elsewhere(text, ctx)
+    if found is not None and site.listed:
+        found = replace(found, attributes={**found.attributes, "listed": True})
+    return found
+
+
+def _written_identity(text: str) -> Recognised | None:
+    """An identity as written (``hf:…``, ``api:…``): completed, never re-read."""
+    if identity.problem(text) is not None:
+        return None
+    kind, _, body = text.partition(":")
+    kind = kind.lower()
+    cid: ComponentId | None
+    if kind == "hf":
+        repo, _, rev = body.partition("@")
+        cid = identity.hf(repo, rev or None) if identity.is_hf_repo_id(repo) else None
+    elif kind == "modelscope":
+        repo, _, rev = body.partition("@")
+        cid = identity.modelscope(repo, rev or None)
+    elif kind == "ollama":
+        cid = identity.ollama(body)
+    elif kind == "api":
+        provider, _, model = body.partition("/")
+        cid = identity.api(provider, model) if provider and model else None
+    elif kind == "assistant":
+        vendor, _, product = body.partition("/")
+        cid = identity.assistant(vendor, product) if vendor and product else None
+    else:
+        cid = ComponentId(text)
+    if cid is None:
+        return None
+    role = {
+        "api": Role.HOSTED_API,
+        "assistant": Role.CODE_ASSISTANT,
+        "dataset": Role.DATASET,
+        "file": Role.EMBEDDED_WEIGHTS,
+    }.get(kind, Role.RUNTIME_MODEL)
+    ev_kind = {
+        "api": EvidenceKind.API_REF,
+        "ollama": EvidenceKind.OLLAMA_REF,
+        "dataset": EvidenceKind.DATASET_REF,
+    }.get(kind, EvidenceKind.CODE_REF)
+    return Recognised(cid, role, ev_kind, {})
+
+
+def _named_elsewhere(text: str, ctx: _Ctx) -> Recognised | None:
+    """What a person or another tool's file means by a string code would not claim: a
+    litellm ``provider/model`` and an Ollama library name (``llama3.1``)."""
+    if not is_model_value(text):
+        return None
+    split = split_prefix(text, "/")
+    if split is not None and "/" not in split[1] and ctx.kn.is_provider(split[0].lower()):
+        return _hosted(split[1], replace(ctx, provider=split[0].lower(), provider_hint=None))
+    registry = ctx.kn.registry
+    name = text.split(":", 1)[0]
+    if ":" not in text and registry.ollama(text) is not None:
+        return _ollama_ref(text, ctx)
+    if OLLAMA_TAGGED.match(text) and registry.ollama(name) is not None:
+        return _ollama_ref(text, ctx)
+    return None
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | None:
+    value = google_model_name(value, ctx)
+    if not is_model_value(value):
+        return None
+    if partial and len(value.split("*", 1)[0]) < 3:
+        return None
+    reads = ctx.reads
+    if reads is Reading.HOSTED:
+        return _hosted(value, ctx)
+    if reads is Reading.LITELLM:
+        if ctx.base_url:
+            prefixed = litellm_prefix(value, ctx.kn)
+            return _hosted(prefixed[1] if prefixed else value, ctx)
+        return _litellm(value, ctx)
+    if reads is Reading.PROVIDER_COLON:
+        return _provider_colon(value, ctx)
+    if reads is Reading.PROVIDER_SLASH:
+        return _provider_colon(value, ctx, sep="/")
+    if reads is Reading.GATEWAY:
+        return _gateway(value, ctx)
+    if reads is Reading.OLLAMA:
+        return _ollama_ref(value, ctx)
+    if reads is Reading.SHAPE:
+        return _shape(value, ctx)
+    if reads in (Reading.HF_DATASET, Reading.MODELSCOPE_DATASET):
+        return _dataset(value, ctx)
+    if reads in (Reading.MODELSCOPE, Reading.MODELSCOPE_HUB):
+        if ctx.repo_type == "dataset":
+            return _dataset(value, replace(ctx, reads=Reading.MODELSCOPE_DATASET))
+        repo = hf_repo(value, ctx.kn, allow_bare=False)
+        if repo is None:
+            return None
+        pinned = identity.is_pinned_revision(ctx.revision)
+        return Recognised(
+            identity.modelscope(repo, ctx.revision if pinned else None),
+            Role.RUNTIME_MODEL,
+            _hub_kind(ctx),
+            _hub_attrs(ctx),
+        )
+    return _hf_family(value, ctx)
+
+
+def google_model_name(value: str, ctx: _Ctx) -> str:
+    """``models/gemini-2.5-flash`` (the Gemini API's resource name) → ``gemini-2.5-flash``:
+    through a Google SDK always; elsewhere only for Google's hosted-only models, since
+    ``models/gemma-2b`` may as well be a local folder of open weights."""
+    if not value.startswith("models/"):
+        return value
+    rest = value[len("models/") :]
+    if not rest or "/" in rest:
+        return value
+    if ctx.vertex or ctx.provider in ("google", "google-vertex"):
+        return rest
+    known = ctx.kn.api_model(rest)
+    if known is not None and known.provider == "google" and known.family != "Gemma":
+        return rest
+    return value
+
+
+def _hub_kind(ctx: _Ctx) -> EvidenceKind:
+    return EvidenceKind.CONFIG_REF if ctx.in_config else EvidenceKind.CODE_REF
+
+
+def _hub_attrs(ctx: _Ctx) -> dict[str, JSON]:
+    attrs: dict[str, JSON] = {"pinned": identity.is_pinned_revision(ctx.revision)}
+    if ctx.revision:
+        attrs["revision"] = ctx.revision
+    if ctx.sdk:
+        attrs["sdk"] = ctx.sdk
+    return attrs
+
+
+def _hf_ref(repo: str, ctx: _Ctx, role: Role = Role.RUNTIME_MODEL, **extra: JSON) -> Recognised:
+    pinned = identity.is_pinned_revision(ctx.revision)
+    attrs = _hub_attrs(ctx)
+    attrs.update(extra)
+    return Recognised(
+        identity.hf(repo, ctx.revision if pinned else None), role, _hub_kind(ctx), attrs
+    )
+
+
+def _dataset_ref(repo: str, ctx: _Ctx, hub: str = "hf") -> Recognised:
+    cid = identity.hf_dataset(repo) if hub == "hf" else identity.modelscope_dataset(repo)
+    return Recognised(cid, Role.DATASET, EvidenceKind.DATASET_REF, _hub_attrs(ctx))
+
+
+def _ollama_ref(value: str, ctx: _Ctx) -> Recognised | None:
+    url = hf_repo_of_url(value)
+    if url is not None:
+        # hf.co/org/repo-GGUF:Q4_K_M: Ollama pulls the Hub repo's GGUF file; the weights are
+        # the Hub repo's, whichever spelling names them (one identity in code and explain).
+        extra: dict[str, JSON] = {"server": "ollama"}
+        quant = hf_quantization(value)
+        if quant:
+            extra["quantization"] = quant
+        return _hf_ref(url[0], ctx, **extra)
+    if not OLLAMA_NAME.match(value.lower().replace("*", "x")) and "@sha256:" not in value:
+        return None
+    pinned = "@sha256:" in value or ":sha256-" in value
+    attrs: dict[str, JSON] = {"pinned": pinned, **_endpoint_attrs(ctx, "ollama")}
+    if ctx.sdk:
+        attrs["sdk"] = ctx.sdk
+    attrs["provider"] = "ollama"
+    return Recognised(identity.ollama(value), Role.RUNTIME_MODEL, EvidenceKind.OLLAMA_REF, attrs)
+
+
+def _host_or_default(ctx: _Ctx, provider: str) -> str | None:
+    if ctx.base_url:
+        return host_of(ctx.base_url) or None
+    if ctx.base_url_dynamic:
+        return None
+    return ctx.kn.default_host(provider)
+
+
+def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
+    """``host`` (written, else the provider's default) and ``base_url``; for an endpoint set
+    by an expression the scan cannot read, ``base_url_expr`` and no host at all."""
+    attrs: dict[str, JSON] = {}
+    host = _host_or_default(ctx, provider)
+    if host:
+        attrs["host"] = host
+    if ctx.base_url:
+        attrs["base_url"] = ctx.base_url
+    elif ctx.base_url_dynamic:
+        attrs["base_url_expr"] = ctx.base_url_dynamic
+    return attrs
+
+
+def _routed_name(value: str) -> bool:
+    """A hosted name with path segments a provider defines (Cloudflare ``@cf/meta/x``,
+    an aggregator's ``org/name``), not a filesystem path."""
+    return value.startswith(("@cf/", "@hf/"))
+
+
+def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
+    """A hosted-API model: provider from the endpoint, else the SDK, else the model name."""
+    if not is_model_value(value) or "://" in value:
+        return None
+    if looks_like_path(value) and not _routed_name(value):
+        return None
+    kn = ctx.kn
+    attrs: dict[str, JSON] = {}
+    host: str | None = None
+    host_source: HostSource | None = None
+    provider: str | None = None
+    if ctx.base_url:
+        host = host_of(ctx.base_url) or None
+        if host is None:
+            return None
+        ep = kn.endpoint(host)
+        provider = ep.provider if ep else host
+        host_source = ctx.base_url_source or HostSource.BASE_URL
+        attrs["base_url"] = ctx.base_url
+        if provider == "local":
+            server = kn.providers.local_servers.get(port_of(ctx.base_url) or 0)
+            if server == "ollama":
+                return _ollama_ref(value, ctx)
+            repo = hf_repo(value, kn, allow_bare=False)
+            if repo is not None:
+                return _hf_ref(repo, ctx, host=host, base_url=ctx.base_url, served_by="local")
+    elif ctx.base_url_dynamic:
+        own = kn.provider_for_model(value)
+        provider = own or ctx.provider
+        attrs["base_url_expr"] = ctx.base_url_dynamic
+        host_source = HostSource.UNKNOWN
+    elif ctx.vertex or ctx.provider in ("google-vertex", "bedrock", "volcengine"):
+        provider = "google-vertex" if ctx.vertex else ctx.provider
+        assert provider is not None
+        host = kn.region_host(provider, ctx.region) or kn.default_host(provider)
+        host_source = HostSource.REGION if ctx.region and host else HostSource.SDK_DEFAULT
+    else:
+        provider = ctx.provider or (
+            kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+        )
+        own = kn.provider_for_model(value)
+        if provider is None:
+            provider = own
+            host_source = HostSource.MODEL_PROVIDER_DEFAULT
+        elif provider in kn.providers.own_models_only and own is not None and own != provider:
+            # OpenAI() calling "deepseek-chat" cannot be served by OpenAI: the endpoint is set
+            # outside the code (OPENAI_BASE_URL); the model's own provider is the best answer.
+            provider = own
+            host_source = HostSource.MODEL_PROVIDER_DEFAULT
+        else:
+            host_source = HostSource.SDK_DEFAULT
+        if provider is not None:
+            host = kn.default_host(provider)
+    if provider is None:
+        return None
+    if host:
+        attrs["host"] = host
+        if host_source and host_source is not HostSource.UNKNOWN:
+            attrs["host_source"] = str(host_source)
+    if ctx.region:
+        attrs["region"] = ctx.region
+    attrs["provider"] = provider
+    if ctx.sdk:
+        attrs["sdk"] = ctx.sdk
+    if provider == "huggingface":
+        repo = hf_repo(value, kn, allow_bare=False)
+        if repo is not None:
+            return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
+    return Recognised(identity.api(provider, value), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+
+
+def litellm_prefix(
+    value: str, kn: Knowledge, *, litellm_call: bool = True
+) -> tuple[str, str] | None:
+    """``(provider, model)`` of a litellm-style ``provider/model`` string, else None: the one
+    place the prefix is read, so ``deepseek/deepseek-chat`` is ``api:deepseek/deepseek-chat``
+    wherever it is written. Outside a litellm call (a config value, a variable) ``openai``
+    is also a Hub organisation: ``openai/whisper-large-v3`` stays a Hub id, and the prefix
+    counts only before a known OpenAI API model."""
+    split = split_prefix(value, "/")
+    if split is None or split[0] not in kn.providers.litellm:
+        return None
+    if (
+        not litellm_call
+        and split[0] == "openai"
+        and ("/" in split[1] or not kn.api_model(split[1]))
+    ):
+        return None
+    return kn.providers.litellm[split[0]], split[1]
+
+
+def _litellm(value: str, ctx: _Ctx) -> Recognised | None:
+    prefixed = litellm_prefix(value, ctx.kn)
+    if prefixed is not None:
+        provider, rest = prefixed
+        sub = replace(ctx, provider=provider, provider_hint=None)
+        if provider == "ollama":
+            return _ollama_ref(rest, sub)
+        if provider == "huggingface":
+            segs = rest.split("/")
+            repo = "/".join(segs[-2:]) if len(segs) >= 2 else None
+            if repo and identity.is_hf_repo_id(repo):
+                extra = _endpoint_attrs(sub, "huggingface")
+                return _hf_ref(repo, sub, role=Role.HOSTED_API, **extra)
+            return None
+        if provider == "local":
+            repo = hf_repo(rest, ctx.kn, allow_bare=False)
+            if repo is not None:
+                return _hf_ref(repo, sub, served_by="local")
+            return _hosted(rest, replace(sub, provider="local"))
+        return _hosted(rest, sub)
+    return _hosted(value, replace(ctx, provider=None))
+
+
+def _provider_colon(value: str, ctx: _Ctx, sep: str = ":") -> Recognised | None:
+    kn = ctx.kn
+    if ctx.provider_hint:
+        provider = kn.provider_alias(ctx.provider_hint)
+        if provider == "ollama":
+            return _ollama_ref(value, ctx)
+        if provider is not None:
+            return _hosted(value, replace(ctx, provider=provider))
+    split = split_prefix(value, sep)
+    if split is not None:
+        provider = kn.provider_alias(split[0])
+        if provider == "ollama":
+            return _ollama_ref(split[1], ctx)
+        if provider is not None:
+            return _hosted(split[1], replace(ctx, provider=provider))
+    return _hosted(value, replace(ctx, provider=None))
+
+
+def _gateway(value: str, ctx: _Ctx) -> Recognised | None:
+    split = split_prefix(value, "/")
+    provider = ctx.kn.provider_alias(split[0]) if split else None
+    if split is None or provider is None:
+        return None
+    ref = _hosted(split[1], replace(ctx, provider=provider))
+    if ref is None:
+        return None
+    if ctx.base_url_dynamic:
+        return ref  # the gateway's URL is set by an expression: its host is unknown
+    attrs = dict(ref.attributes)
+    attrs.update({"host": "ai-gateway.vercel.sh", "host_source": str(HostSource.SDK_DEFAULT)})
+    return replace(ref, attributes=attrs)
+
+
+def _vertex_resource(value: str, ctx: _Ctx) -> Recognised | None:
+    """``publishers/google/models/gemini-1.5-pro`` (Vertex AI's resource name)."""
+    match = VERTEX_RESOURCE.match(value)
+    if match is None:
+        return None
+    region = match.group("region") or ctx.region
+    sub = replace(ctx, provider="google-vertex", region=region, provider_hint=None)
+    return _hosted(match.group("model"), sub)
+
+
+def _shape(value: str, ctx: _Ctx) -> Recognised | None:
+    """A value the code does not read for us (a config value, a catalogue entry, a user's
+    reference): the value's shape, the provider named beside it and the endpoint decide."""
+    kn = ctx.kn
+    hinted = kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+    if (
+        not ctx.base_url
+        and hinted != "huggingface"
+        and litellm_prefix(value, kn, litellm_call=False) is not None
+    ):
+        # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
+        # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
+        return _litellm(value, replace(ctx, provider_hint=None))
+    vertex = _vertex_resource(value, ctx)
+    if vertex is not None:
+        return vertex
+    if ctx.provider_hint:
+        tag = value.partition(":")[2]
+        if hinted == "ollama" or (
+            hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
+        ):
+            return _ollama_ref(value, ctx)
+        if hinted == "huggingface":
+            repo = hf_repo(value, kn, allow_bare=False)
+            return _hf_ref(repo, ctx) if repo else None
+        if hinted is not None:
+            return _hosted(value, replace(ctx, provider=hinted))
+    if ctx.base_url:
+        return _hosted(value, ctx)
+    url = hf_repo_of_url(value)
+    if url is not None:
+        if value.startswith(("hf.co/", "huggingface.co/")) and hf_quantization(value):
+            return _ollama_ref(value, ctx)  # an Ollama pull of a Hub GGUF repo
+        return _hf_ref(url[0], replace(ctx, revision=ctx.revision or url[1]))
+    repo = hf_repo(value, kn, allow_bare=False)
+    if repo is not None:
+        return _hf_ref(repo, ctx)
+    if BEDROCK_ID.match(value):
+        return _hosted(value, replace(ctx, provider="bedrock"))
+    colon = split_prefix(value, ":")
+    if colon is not None and kn.provider_alias(colon[0]) not in (None, "ollama"):
+        # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
+        # (Vercel AI SDK provider registries)
+        return _provider_colon(value, replace(ctx, provider_hint=None))
+    if OLLAMA_TAGGED.match(value):
+        # "qwen2.5:7b": a tag is Ollama's spelling; hosted API names carry none.
+        return _ollama_ref(value, ctx)
+    if kn.api_model(value) is not None:
+        return _hosted(value, replace(ctx, provider=None))
+    return None
+
+
+def _dataset(value: str, ctx: _Ctx) -> Recognised | None:
+    kn = ctx.kn
+    hub = "modelscope" if ctx.reads is Reading.MODELSCOPE_DATASET else "hf"
+    if value.startswith("hf://datasets/"):
+        value = "/".join(value[len("hf://datasets/") :].split("/")[:2])
+    if value.lower() in _DATASET_BUILDERS:
+        return None
+    if ctx.namespace and "/" not in value:
+        value = f"{ctx.namespace}/{value}"
+    if hub == "hf":
+        # A bare canonical name ("squad") is written as the id the Hub redirects it to.
+        value = kn.providers.hf_legacy_datasets.get(value, value)
+    repo: str | None
+    if "/" in value:
+        repo = value if identity.is_hf_repo_id(value) and not looks_like_path(value) else None
+    elif value in kn.providers.hf_legacy:
+        repo = None  # a model's legacy name ("gpt2"): no dataset of that name
+    else:
+        repo = value if BARE_NAME.match(value) and ":" not in value else None
+    if repo is None:
+        return None
+    return _dataset_ref(repo, ctx, hub)
+
+
+def _hf_family(value: str, ctx: _Ctx) -> Recognised | None:
+    reads = ctx.reads
+    kn = ctx.kn
+    if reads is Reading.HF_HUB and ctx.repo_type == "dataset":
+        return _dataset(value, replace(ctx, reads=Reading.HF_DATASET))
+    if reads is Reading.HF_HUB and ctx.repo_type not in (None, "model"):
+        return None
+    url = hf_repo_of_url(value)
+    if url is not None:
+        return _hf_ref(url[0], replace(ctx, revision=ctx.revision or url[1]))
+    if reads is Reading.HF_URL:
+        return None
+    if reads is Reading.SENTENCE_TRANSFORMERS and "/" not in value and BARE_NAME.match(value):
+        # sentence-transformers resolves a bare name under its own Hub organisation.
+        legacy = kn.providers.hf_legacy.get(value)
+        return _hf_ref(legacy or f"sentence-transformers/{value}", ctx)
+    if reads is Reading.HF_HOSTED:
+        if "://" in value:
+            return None  # an Inference Endpoint URL: the endpoint, not the model
+        repo = hf_repo(value, kn, allow_bare=False)
+        if repo is None:
+            return _hosted(value, replace(ctx, reads=Reading.HOSTED))
+        attrs: dict[str, JSON] = {"provider": ctx.provider or "huggingface"}
+        attrs.update(_endpoint_attrs(ctx, "huggingface"))
+        return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
+    repo = hf_repo(value, kn, allow_bare=reads is Reading.HF_HUB)
+    if repo is None:
+        return None
+    return _hf_ref(repo, ctx)
+
+
+def endpoint_of(serving: Serving, knowledge: Knowledge) -> Recognised | None:
+    """The endpoint a client is pointed at when no model reaches it in view: a known host
+    is worth recording (the app is configured for DashScope) although it names no model
+    (``api:<provider>/*``, with ``endpoint_only``)."""
+    if not serving.base_url:
+        return None
+    host = host_of(serving.base_url)
+    ep = knowledge.endpoint(host) if host else None
+    if ep is None or ep.provider == "local":
+        return None
+    attrs: dict[str, JSON] = {
+        "host": host,
+        "host_source": str(serving.host_source or HostSource.BASE_URL),
+        "base_url": serving.base_url,
+        "provider": ep.provider,
+        "endpoint_only": True,
+    }
+    if serving.sdk:
+        attrs["sdk"] = serving.sdk
+    return Recognised(identity.api(ep.provider, "*"), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+
+
+def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence]:
+    """Evidence whose endpoint host discovery could not place (``api:<host>/…``), placed
+    with a run's user registry files: discovery runs in worker processes with the shipped
+    knowledge, so the user's hosts are applied here, once, with the same rule."""
+    if not kn.user_files:
+        return list(found)
+    out: list[Evidence] = []
+    for ev in found:
+        host = ev.attributes.get("host")
+        provider = ev.attributes.get("provider")
+        prefix = f"api:{host}/"
+        if isinstance(host, str) and provider == host and ev.identity.startswith(prefix):
+            ep = kn.endpoint(host)
+            if ep is not None and ep.provider != host:
+                model = ev.identity[len(prefix) :]
+                attrs = {**ev.attributes, "provider": ep.provider}
+                ev = replace(ev, identity=identity.api(ep.provider, model), attributes=attrs)
+        out.append(ev)
+    return out

@@ -1,0 +1,193 @@
+"""What the recogniser knows, loaded once: providers (default hosts, aliases, routing and
+litellm prefixes, environment-variable prefixes), endpoints (host → provider, operator,
+country), hosted-model names, naming conventions, and the publisher registry, shipped data
+plus the user's ``--registry`` files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from gate.recognise import data
+from gate.resolve import apimodels, endpoints
+from gate.resolve.apimodels import ApiModel
+from gate.resolve.endpoints import Endpoint
+from gate.resolve.registry import Registry, load
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """The key, value and path conventions of ``data/conventions.yaml``."""
+
+    model_keys: frozenset[str]
+    model_key_suffixes: tuple[str, ...]
+    not_model_keys: frozenset[str]
+    url_keys: frozenset[str]
+    url_key_suffixes: tuple[str, ...]
+    provider_keys: frozenset[str]
+    hub_id_keys: frozenset[str]
+    example_keys: frozenset[str]
+    not_model_values: frozenset[str]
+    path_orgs: frozenset[str]
+    test_dirs: frozenset[str]
+    docs_dirs: frozenset[str]
+    package_dirs: frozenset[str]
+    test_files: tuple[str, ...]
+    servers: tuple[Mapping[str, Any], ...]
+    commands: tuple[Mapping[str, Any], ...]
+    open_model_families: tuple[str, ...]
+
+
+@cache
+def conventions() -> Conventions:
+    """The shipped conventions, loaded once."""
+    doc = data.load("conventions.yaml")
+    return Conventions(
+        model_keys=frozenset(doc["model_keys"]),
+        model_key_suffixes=tuple(doc["model_key_suffixes"]),
+        not_model_keys=frozenset(doc["not_model_keys"]),
+        url_keys=frozenset(doc["url_keys"]),
+        url_key_suffixes=tuple(doc["url_key_suffixes"]),
+        provider_keys=frozenset(doc["provider_keys"]),
+        hub_id_keys=frozenset(doc["hub_id_keys"]),
+        example_keys=frozenset(doc["example_keys"]),
+        not_model_values=frozenset(str(v).lower() for v in doc["not_model_values"]),
+        path_orgs=frozenset(doc["path_orgs"]),
+        test_dirs=frozenset(doc["test_dirs"]),
+        docs_dirs=frozenset(doc["docs_dirs"]),
+        package_dirs=frozenset(doc["package_dirs"]),
+        test_files=tuple(doc["test_files"]),
+        servers=tuple(doc["servers"]),
+        commands=tuple(doc["commands"]),
+        open_model_families=tuple(str(f) for f in doc["open_model_families"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Providers:
+    """Provider defaults and spellings of ``data/providers.yaml``."""
+
+    hosts: Mapping[str, str | None]
+    """Where a provider's SDK calls when no base URL is written (None: per-resource host)."""
+    region_hosts: Mapping[str, str]
+    litellm: Mapping[str, str]
+    """litellm (and routing) ``prefix/`` → provider key."""
+    aliases: Mapping[str, str]
+    """Provider names as tools write them (``dashscope``, ``togetherai``) → provider key."""
+    env_prefixes: tuple[tuple[str, str], ...]
+    hf_legacy: Mapping[str, str]
+    hf_legacy_datasets: Mapping[str, str]
+    own_models_only: frozenset[str]
+    """Providers that serve only their own models (an OpenAI client calling "deepseek-chat"
+    must have its base URL set elsewhere)."""
+    local_servers: Mapping[int, str]
+    """Default ports of local model servers → the server (11434 → ollama)."""
+
+
+@cache
+def providers() -> Providers:
+    """The shipped provider table, loaded once."""
+    doc = data.load("providers.yaml")
+    rows: Mapping[str, Mapping[str, Any]] = doc["providers"]
+    return Providers(
+        hosts={k: v.get("host") for k, v in rows.items()},
+        region_hosts={k: v["region_host"] for k, v in rows.items() if v.get("region_host")},
+        litellm=dict(doc["litellm_prefixes"]),
+        aliases={str(k).lower(): v for k, v in doc["aliases"].items()},
+        env_prefixes=tuple(
+            sorted(doc["env_prefixes"].items(), key=lambda kv: len(kv[0]), reverse=True)
+        ),
+        hf_legacy=dict(doc["hf_legacy_ids"]),
+        hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
+        own_models_only=frozenset(k for k, v in rows.items() if v.get("own_models_only")),
+        local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
+    )
+
+
+class Knowledge:
+    """Everything the recogniser consults, for one run (shipped data plus user registry
+    files). Make it with :func:`knowledge`; the shipped one is shared by the process."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.providers = providers()
+        self.conventions = conventions()
+
+    @property
+    def user_files(self) -> tuple[str, ...]:
+        """The user registry files read (empty for the shipped knowledge)."""
+        return self.registry.user_files
+
+    def endpoint(self, url_or_host: str) -> Endpoint | None:
+        """The known endpoint of a URL or host: user registry entries first."""
+        if not self.registry.user_files:
+            return endpoints.lookup(url_or_host)
+        return self.registry.endpoint(url_or_host)
+
+    def api_model(self, name: str) -> ApiModel | None:
+        """The hosted-model pattern a name matches: user patterns first."""
+        if not self.registry.user_files:
+            return apimodels.lookup(name)
+        return self.registry.api_model(name)
+
+    def provider_for_model(self, name: str) -> str | None:
+        """The provider key that publishes a hosted model name, if known."""
+        row = self.api_model(name)
+        return row.provider if row else None
+
+    def provider_alias(self, name: str) -> str | None:
+        """A provider key for a provider name as tools write it (``dashscope`` → alibaba)."""
+        return self.providers.aliases.get(name.strip().lower())
+
+    def default_host(self, provider: str) -> str | None:
+        """Where a provider's SDK calls by default: the provider table, else the first
+        concrete endpoint listed for it."""
+        if provider in self.providers.hosts:
+            return self.providers.hosts[provider]
+        ep = self.registry.default_endpoint(provider)
+        return ep.host if ep is not None else None
+
+    def is_provider(self, name: str) -> bool:
+        """A provider key the endpoint table or the provider table knows."""
+        return (
+            name in self.providers.hosts
+            or self.registry.default_endpoint(name) is not None
+            or self.registry.is_aggregator(name)
+        )
+
+    def publisher_for_org(self, org: str) -> bool:
+        """A known publisher has this Hub organisation."""
+        return self.registry.publisher_for_org(org) is not None
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Knowledge per run, kept for the run
+    def provider_from_env_name(self, name: str) -> str | None:
+        """The provider an environment variable is for (``DEEPSEEK_MODEL`` → deepseek)."""
+        upper = name.upper()
+        for prefix, provider in self.providers.env_prefixes:
+            if upper == prefix or upper.startswith(prefix + "_"):
+                return provider
+        return None
+
+    def region_host(self, provider: str, region: str | None) -> str | None:
+        """A regional host from the provider's template (``bedrock-runtime.{region}…``)."""
+        template = self.providers.region_hosts.get(provider)
+        if template and region and re.match(r"^[a-z0-9-]+$", region):
+            return template.format(region=region)
+        return None
+
+
+@cache
+def _shipped() -> Knowledge:
+    return Knowledge(load(()))
+
+
+def knowledge(registry_files: Sequence[Path] = ()) -> Knowledge:
+    """The knowledge for a run: the shipped data (made once per process) plus the user's
+    registry files (validated; a bad file is an :class:`gate.errors.InputError`)."""
+    if not registry_files:
+        return _shipped()
+    return Knowledge(load(tuple(registry_files)))

@@ -1,0 +1,173 @@
+"""Value shapes: what a string looks like before anyone asks what it names (a Hub id, an
+Ollama tag, a Bedrock id, a Vertex resource name, a routing prefix, a path)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+from gate import identity
+from gate.recognise.knowledge import Knowledge, conventions, providers
+
+MAX_VALUE = 300
+"""Longer strings are prose or data, never a model name."""
+
+OLLAMA_NAME = re.compile(
+    r"^[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?(?::[A-Za-z0-9][A-Za-z0-9._-]*)?$"
+)
+OLLAMA_TAGGED = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)?:[A-Za-z0-9._-]+$")
+# Bedrock model ids: vendor.model[-version][:n], optionally behind a cross-region inference
+# profile prefix (AWS "Supported Regions and models for inference profiles", read 2026-12:
+# us., eu., apac., jp., au., ca., us-gov., global.).
+BEDROCK_ID = re.compile(
+    r"^(?:(?:us|eu|apac|jp|au|ca|global|us-gov)\.)?"
+    r"(?:anthropic|amazon|meta|cohere|ai21|mistral|stability|deepseek|qwen|writer|openai"
+    r"|twelvelabs|luma|moonshot|minimax)"
+    r"\.[a-z0-9][\w.-]*(?::\d+)?$"
+)
+# Vertex AI publisher model resource names: publishers/<publisher>/models/<model>[@version],
+# optionally behind projects/<p>/locations/<region>/.
+VERTEX_RESOURCE = re.compile(
+    r"^(?:projects/[^/]+/locations/(?P<region>[a-z0-9-]+)/)?"
+    r"publishers/(?P<publisher>[a-z0-9-]+)/models/(?P<model>[A-Za-z0-9][\w.@-]*)$"
+)
+# Tags only Ollama (and GGUF quantisers) write: a size, a quantisation, ``latest``. No hosted
+# API names a model "qwen3:4b", so such a value is an Ollama tag whichever provider a
+# config names beside it ({"provider": "Alibaba", "model": "qwen3:4b"} in an Ollama catalogue).
+OLLAMA_SIZE_TAG = re.compile(
+    r"^(?:latest|\d+(?:\.\d+)?[bmk](?:[-_.][\w.-]*)?|q\d[\w.-]*|fp16|fp32|bf16|f16|e\d+b[\w.-]*)$",
+    re.IGNORECASE,
+)
+BARE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+_WEIGHT_EXT = re.compile(
+    r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|pkl|onnx|h5|keras|tflite|pb|json|yaml|yml)$",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"\s")
+_HF_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
+# A run of 24+ letters and digits mixing cases and digits, with no separator: base64 or
+# hex data (a serialised model in a JSON export), never a Hub org or repo name.
+_BLOB = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{24,}$")
+_WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def looks_like_path(value: str) -> bool:
+    """A filesystem path rather than a hub id (``./x``, ``/opt/m``, ``models/x``, ``a/b/c``,
+    ``C:\\models\\x``, ``~/m``)."""
+    if value.startswith(("/", "./", "../", "~", "\\")) or "\\" in value:
+        return True
+    if _WINDOWS_PATH.match(value):
+        return True
+    if value.count("/") > 1 or _WEIGHT_EXT.search(value):
+        return True
+    org = value.split("/", 1)[0] if "/" in value else ""
+    return org.lower() in conventions().path_orgs
+
+
+def is_local_path(value: str) -> bool:
+    """An absolute, home-relative or Windows path: a model folder outside the checkout."""
+    text = value.strip()
+    return text.startswith(("/", "~")) or bool(_WINDOWS_PATH.match(text)) or text.startswith("\\\\")
+
+
+def hf_repo_of_url(value: str) -> tuple[str, str | None] | None:
+    """``(org/name, revision)`` from a huggingface.co or hf.co URL, else None."""
+    text = value.strip()
+    if text.startswith(("hf.co/", "huggingface.co/")):
+        text = "https://" + text
+    if "://" not in text:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if (parts.hostname or "").lower() not in _HF_HOSTS:
+        return None
+    segs = [s for s in parts.path.split("/") if s]
+    if segs and segs[0] in ("models", "datasets", "spaces"):
+        if segs[0] != "models":
+            return None
+        segs = segs[1:]
+    if len(segs) < 2:
+        return None
+    repo = f"{segs[0]}/{segs[1].split(':', 1)[0]}"
+    revision = segs[3] if len(segs) > 3 and segs[2] in ("resolve", "blob", "tree") else None
+    return (repo, revision) if identity.is_hf_repo_id(repo) else None
+
+
+def hf_quantization(value: str) -> str | None:
+    """The tag of an Ollama pull of a Hub GGUF repo (``hf.co/org/x-GGUF:Q4_K_M`` → Q4_K_M)."""
+    if "://" in value or value.count(":") != 1:
+        return None
+    tag = value.rsplit(":", 1)[1]
+    return tag if tag and "/" not in tag else None
+
+
+def hf_repo(value: str, kn: Knowledge, *, allow_bare: bool) -> str | None:
+    """The Hub repo id a model string names, or None (paths, prose, unknown bare names)."""
+    legacy = kn.providers.hf_legacy.get(value)
+    if legacy:
+        return legacy
+    if "/" in value:
+        if looks_like_path(value) or not identity.is_hf_repo_id(value.replace("*", "x")):
+            return None
+        if any(_BLOB.match(part) for part in value.split("/")):
+            return None
+        return value
+    if allow_bare and BARE_NAME.match(value) and ":" not in value:
+        return value
+    return None
+
+
+def is_model_value(value: str) -> bool:
+    """False for values that are never model names (``default``, ``none``, prose, URLs)."""
+    text = value.strip()
+    if not text or len(text) > MAX_VALUE or _SPACE.search(text):
+        return False
+    return text.lower() not in conventions().not_model_values
+
+
+def split_prefix(value: str, sep: str) -> tuple[str, str] | None:
+    """``(head, rest)`` of ``head<sep>rest`` when both are non-empty."""
+    if sep not in value:
+        return None
+    head, _, rest = value.partition(sep)
+    return (head, rest) if head and rest else None
+
+
+def port_of(url: str) -> int | None:
+    """The port a URL or ``host:port`` names, if any."""
+    text = url if "://" in url else "//" + url
+    try:
+        return urlsplit(text).port
+    except ValueError:
+        return None
+
+
+@cache
+def model_literal_regex() -> re.Pattern[bytes]:
+    """A quoted string that may be a model name: a hosted model's prefix, an open model
+    family, or an ``org/name`` shape. Used to decide whether a file is worth parsing."""
+    from gate.resolve import apimodels
+
+    prefixes: set[str] = set(conventions().open_model_families)
+    for row in apimodels.api_models():
+        literal = re.split(r"[*?\[]", row.pattern, maxsplit=1)[0]
+        if len(literal) >= 2:
+            prefixes.add(literal)
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    provs = providers()
+    routes = "|".join(re.escape(p) for p in sorted({*provs.litellm, "publishers"}, key=len)[::-1])
+    named = "|".join(re.escape(p) for p in sorted(provs.aliases, key=len, reverse=True))
+    pattern = (
+        rf"[\"'`](?:{alternatives})[\w.:-]*[\"'`]"
+        r"|[\"'`][A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[\"'`]"
+        r"|[\"'`][a-z0-9][\w.-]*:[\w.-]+[\"'`]"
+        # routing prefixes before a multi-part name (together_ai/Qwen/x, cloudflare/@cf/...),
+        # AI SDK registry strings (togetherai:Qwen/x) and Hub URLs
+        rf"|[\"'`](?:{routes})/[\w.@:/-]+[\"'`]"
+        rf"|[\"'`](?:{named}):[\w.@:/-]+[\"'`]"
+        r"|[\"'`](?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/[\w.:/-]+[\"'`]"
+    )
+    return re.compile(pattern.encode(), re.IGNORECASE)

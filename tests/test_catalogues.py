@@ -1,0 +1,194 @@
+"""Catalogues: models an application offers (lists, dicts, enums, pickers) are components
+whose evidence says *listed*, not *called* (issue 12, item 1), and what is not a model
+stays out."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from gate import pipeline
+from gate.discover import javascript, python
+from gate.model import Confidence, Evidence
+from gate.policy.input import InputContext, build_input, validate_input
+
+
+def py(source: str) -> list[Evidence]:
+    outcome = python.analyse_file("app.py", textwrap.dedent(source).encode())
+    assert outcome.skipped == []
+    return outcome.evidence
+
+
+def js(source: str, name: str = "app.tsx") -> list[Evidence]:
+    outcome = javascript.analyse_file(name, textwrap.dedent(source).encode())
+    assert outcome.skipped == []
+    return outcome.evidence
+
+
+def listed(found: list[Evidence]) -> set[str]:
+    return {ev.identity for ev in found if ev.attributes.get("listed") is True}
+
+
+def called(found: list[Evidence]) -> set[str]:
+    return {ev.identity for ev in found if ev.attributes.get("listed") is not True}
+
+
+def test_python_lists_tuples_sets_and_dicts_of_models_are_listed() -> None:
+    found = py(
+        """
+        AVAILABLE_MODELS = ["gpt-4", "claude-3-opus-20240229", "gemini-pro"]
+        EMBEDDING_MODELS = ("text-embedding-3-small",)
+        FAST_LLMS = {"groq/llama-3.1-8b-instant"}
+        MODEL_TO_CONF = {"claude-opus-4-20250514": {"max_tokens": 8192}}
+        """
+    )
+    assert listed(found) == {
+        "api:openai/gpt-4",
+        "api:anthropic/claude-3-opus-20240229",
+        "api:google/gemini-pro",
+        "api:openai/text-embedding-3-small",
+        "api:groq/llama-3.1-8b-instant",
+        "api:anthropic/claude-opus-4-20250514",
+    }
+    assert called(found) == set()
+    assert {ev.confidence for ev in found} == {Confidence.MEDIUM}
+    assert {ev.attributes["flow"] for ev in found} == {"catalogue"}
+
+
+def test_a_provider_to_model_table_reads_the_key_as_the_provider() -> None:
+    found = py(
+        """
+        PROVIDER_DEFAULTS = {"deepseek": "deepseek-chat", "qwen": "qwen-max",
+                             "openai": ["gpt-4o", "gpt-4o-mini"]}
+        """
+    )
+    assert listed(found) == {
+        "api:deepseek/deepseek-chat",
+        "api:alibaba/qwen-max",
+        "api:openai/gpt-4o",
+        "api:openai/gpt-4o-mini",
+    }
+
+
+def test_an_enum_of_models_is_listed() -> None:
+    found = py(
+        """
+        from enum import Enum
+        class ModelName(str, Enum):
+            GPT4O = "gpt-4o"
+            QWEN = "qwen-plus"
+        class Colour(str, Enum):
+            RED = "gpt-4o"
+        """
+    )
+    assert listed(found) == {"api:openai/gpt-4o", "api:alibaba/qwen-plus"}
+    assert {ev.location.line for ev in found} == {4, 5}
+
+
+def test_defaults_are_called_not_listed() -> None:
+    found = py(
+        """
+        import os
+        from dataclasses import dataclass, field
+        from pydantic import BaseModel, Field
+        @dataclass
+        class Cfg:
+            embedding_model: str = field(default="text-embedding-3-small")
+        class S(BaseModel):
+            llm_model: str = Field(default="glm-4")
+        def embed(text, model: str = "text-embedding-v3"):
+            return text
+        MODEL = os.getenv("MODEL", "deepseek-reasoner")
+        """
+    )
+    assert called(found) == {
+        "api:openai/text-embedding-3-small",
+        "api:zhipu/glm-4",
+        "api:alibaba/text-embedding-v3",
+        "api:deepseek/deepseek-reasoner",
+    }
+    assert listed(found) == set()
+
+
+def test_an_ollama_catalogue_naming_a_cloud_provider_stays_ollama() -> None:
+    # {"provider": "Alibaba", "model": "qwen3:4b"}: the tag is Ollama's; no hosted API
+    # names a model "qwen3:4b", so no DashScope endpoint (and no false "served from CN").
+    found = py('LOCAL = [{"provider": "Alibaba", "model": "qwen3:4b"}]\n')
+    assert {ev.identity for ev in found} == {"ollama:qwen3:4b"}
+
+
+def test_python_hard_negatives_stay_out() -> None:
+    found = py(
+        """
+        # AVAILABLE_MODELS = ["gpt-4o"]
+        '''Use models such as "gpt-4o" or "claude-3-opus-20240229".'''
+        MODEL_TYPES = ["gpt-4o", "bert"]
+        VEHICLE_MODELS = ["civic", "corolla", "model-s"]
+        CHAT_TEMPLATES = {"chatml": "<|im_start|>", "llama3": "<|begin_of_text|>"}
+        models = [User, Post]
+        """
+    )
+    assert found == []
+
+
+def test_js_arrays_objects_maps_and_pickers_are_listed() -> None:
+    found = js(
+        """
+        export const MODELS = [
+          { id: "claude-3-haiku-20240307", name: "Claude 3 Haiku" },
+          { id: "gpt-4o-mini", name: "GPT-4o mini" },
+        ] as const;
+        const PROVIDER_DEFAULTS = { deepseek: "deepseek-chat", qwen: "qwen-max" };
+        const modelOptions = ["gemini-1.5-pro", "mistral-large-latest"];
+        const byProvider = new Map([["deepseek", "deepseek-reasoner"]]);
+        """
+    )
+    assert listed(found) == {
+        "api:anthropic/claude-3-haiku-20240307",
+        "api:openai/gpt-4o-mini",
+        "api:deepseek/deepseek-chat",
+        "api:alibaba/qwen-max",
+        "api:google/gemini-1.5-pro",
+        "api:mistral/mistral-large-latest",
+        "api:deepseek/deepseek-reasoner",
+    }
+    assert called(found) == set()
+
+
+def test_js_ui_defaults_and_default_props() -> None:
+    found = js(
+        """
+        import { useState } from "react";
+        export function Chat({ model = "gpt-4.1" }) {
+          const [m, setM] = useState("claude-3-5-sonnet-20240620");
+          const [theme] = useState("dark");
+          return m;
+        }
+        """
+    )
+    assert called(found) == {"api:openai/gpt-4.1", "api:anthropic/claude-3-5-sonnet-20240620"}
+
+
+def test_js_hard_negatives_stay_out() -> None:
+    found = js(
+        """
+        // const MODELS = ["gpt-4o"];
+        const carModels = ["civic", "corolla"];
+        const templates = { chatml: "<|im_start|>" };
+        const label = "Try gpt-4o today";
+        """
+    )
+    assert found == []
+
+
+def test_the_policy_input_says_listed_or_called(tmp_path: Path) -> None:
+    (tmp_path / "models.py").write_text(
+        'AVAILABLE_MODELS = ["deepseek-chat", "gpt-4o"]\n'
+        "from openai import OpenAI\n"
+        'OpenAI().chat.completions.create(model="gpt-4o", messages=[])\n'
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    doc = build_input(result.inventory, InputContext(now="2026-12-06"))
+    validate_input(doc)
+    use = {c["id"]: c["use"] for c in doc["components"] if c["id"].startswith("api:")}
+    assert use == {"api:deepseek/deepseek-chat": "listed", "api:openai/gpt-4o": "called"}

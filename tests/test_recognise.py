@@ -1,0 +1,242 @@
+"""One string, one identity: every front end, ``explain`` and the foreign-BOM reader ask the
+one recogniser (issue 12, item 11). The same table runs through each of them."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gate import pipeline
+from gate.discover import configs, javascript, python, refs
+from gate.recognise import (
+    HostSource,
+    Reading,
+    Serving,
+    Site,
+    SiteKind,
+    knowledge,
+    recognise,
+)
+from gate.resolve import origins
+from gate.resolve.registry import load
+
+# (string, identity): strings whose identity their own shape decides.
+TABLE = [
+    ("gpt-4o", "api:openai/gpt-4o"),
+    ("claude-3-5-sonnet-20240620", "api:anthropic/claude-3-5-sonnet-20240620"),
+    ("deepseek-chat", "api:deepseek/deepseek-chat"),
+    ("qwen-max", "api:alibaba/qwen-max"),
+    ("Qwen/Qwen2.5-7B-Instruct", "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"),
+    ("openai/whisper-large-v3", "hf:openai/whisper-large-v3@unpinned"),
+    ("https://huggingface.co/Qwen/Qwen2.5-7B-Instruct", "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"),
+    (
+        "hf.co/bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M",
+        "hf:bartowski/Llama-3.2-3B-Instruct-GGUF@unpinned",
+    ),
+    ("qwen2.5-coder:7b", "ollama:qwen2.5-coder:7b"),
+    ("deepseek/deepseek-chat", "api:deepseek/deepseek-chat"),
+    ("deepseek:deepseek-chat", "api:deepseek/deepseek-chat"),
+    ("openai:gpt-4o-mini", "api:openai/gpt-4o-mini"),
+    ("together_ai/Qwen/Qwen2.5-72B-Instruct-Turbo", "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo"),
+    ("togetherai:Qwen/Qwen2.5-72B-Instruct-Turbo", "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo"),
+    ("openrouter/anthropic/claude-3.5-sonnet", "api:openrouter/anthropic/claude-3.5-sonnet"),
+    ("groq/llama-3.1-8b-instant", "api:groq/llama-3.1-8b-instant"),
+    ("cerebras/llama3.1-8b", "api:cerebras/llama3.1-8b"),
+    ("github/gpt-4o", "api:github-models/gpt-4o"),
+    (
+        "cloudflare/@cf/meta/llama-3.1-8b-instruct",
+        "api:cloudflare/@cf/meta/llama-3.1-8b-instruct",
+    ),
+    ("ollama/llama3.1", "ollama:llama3.1:latest"),
+    (
+        "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "api:bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+    ),
+    (
+        "jp.anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "api:bedrock/jp.anthropic.claude-3-5-sonnet-20240620-v1:0",
+    ),
+    (
+        "au.anthropic.claude-sonnet-4-20250514-v1:0",
+        "api:bedrock/au.anthropic.claude-sonnet-4-20250514-v1:0",
+    ),
+    ("ca.amazon.nova-pro-v1:0", "api:bedrock/ca.amazon.nova-pro-v1:0"),
+    ("publishers/google/models/gemini-1.5-pro", "api:google-vertex/gemini-1.5-pro"),
+]
+
+CASES = [pytest.param(s, i, id=s) for s, i in TABLE]
+
+
+def _one(found: list[str], where: str) -> str:
+    assert len(set(found)) == 1, f"{where}: {found}"
+    return found[0]
+
+
+def _python(value: str) -> str:
+    source = f"MODEL_NAME = {value!r}\n"
+    outcome = python.analyse_file("app.py", source.encode())
+    return _one([ev.identity for ev in outcome.evidence], "python")
+
+
+def _javascript(value: str) -> str:
+    source = f"export const config = {{ model: {json.dumps(value)} }};\n"
+    outcome = javascript.analyse_file("app.ts", source.encode())
+    return _one([ev.identity for ev in outcome.evidence], "javascript")
+
+
+def _config(value: str) -> str:
+    outcome = configs.analyse_file("config.yaml", f"llm:\n  model: {json.dumps(value)}\n".encode())
+    return _one([ev.identity for ev in outcome.evidence], "config")
+
+
+def _explain(value: str) -> str:
+    cid = origins.identity_for_reference(value, load())
+    assert cid is not None, f"explain: {value}"
+    return cid
+
+
+def _foreign_bom(tmp_path: Path, value: str, endpoint: str | None = None) -> str:
+    service: dict[str, object] = {
+        "name": "chat",
+        "properties": [{"name": "model", "value": value}],
+    }
+    if endpoint:
+        service["endpoints"] = [endpoint]
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "metadata": {"component": {"type": "application", "name": "x"}},
+        "services": [service],
+    }
+    path = tmp_path / "foreign.json"
+    path.write_text(json.dumps(doc))
+    inventory, _ = pipeline.load_bom(path, pipeline.ScanOptions(root=tmp_path, online=False))
+    return _one([c.id for c in inventory.components], "foreign BOM")
+
+
+@pytest.mark.parametrize(("value", "expected"), CASES)
+def test_one_string_one_identity_everywhere(tmp_path: Path, value: str, expected: str) -> None:
+    got = {
+        "recognise": recognise(value, Site(SiteKind.CONFIG_KEY), Serving(), knowledge()),
+        "python": _python(value),
+        "javascript": _javascript(value),
+        "config": _config(value),
+        "explain": _explain(value),
+        "foreign-bom": _foreign_bom(tmp_path, value),
+    }
+    first = got.pop("recognise")
+    assert first is not None and first.identity == expected
+    assert got == dict.fromkeys(got, expected)
+
+
+ACME = (
+    "apiVersion: aigate/v1\nkind: Registry\nendpoints:\n"
+    "  - {host: llm.acme.internal, provider: acme, operator: Acme AI, country: DE,"
+    ' source: "ours"}\n'
+)
+THIRD_PARTY = "https://api.together.xyz/v1"
+SERVED = "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo"
+
+
+def test_a_hub_id_served_by_a_third_party_is_that_providers_hosted_model(tmp_path: Path) -> None:
+    value = "Qwen/Qwen2.5-72B-Instruct-Turbo"
+    py = python.analyse_file(
+        "app.py",
+        textwrap.dedent(
+            f"""
+            from openai import OpenAI
+            client = OpenAI(base_url={THIRD_PARTY!r})
+            client.chat.completions.create(model={value!r}, messages=[])
+            """
+        ).encode(),
+    )
+    js = javascript.analyse_file(
+        "app.ts",
+        textwrap.dedent(
+            f"""
+            import OpenAI from "openai";
+            const client = new OpenAI({{ baseURL: "{THIRD_PARTY}" }});
+            await client.chat.completions.create({{ model: "{value}", messages: [] }});
+            """
+        ).encode(),
+    )
+    cfg = configs.analyse_file(
+        "config.yaml", f"llm:\n  base_url: {THIRD_PARTY}\n  model: {value}\n".encode()
+    )
+    found = {
+        "python": _one([e.identity for e in py.evidence], "python"),
+        "javascript": _one([e.identity for e in js.evidence], "javascript"),
+        "config": _one([e.identity for e in cfg.evidence], "config"),
+        "foreign-bom": _foreign_bom(tmp_path, value, THIRD_PARTY),
+    }
+    assert found == dict.fromkeys(found, SERVED)
+    ev = py.evidence[0]
+    assert ev.attributes["host"] == "api.together.xyz"
+    assert ev.attributes["host_source"] == "base_url"
+
+
+def test_a_local_ollama_server_gives_ollama_identities_never_openai() -> None:
+    found = recognise(
+        "nomic-embed-text:latest",
+        Site(SiteKind.CALL_ARGUMENT, reads=Reading.HOSTED),
+        Serving(sdk="openai", provider="openai", base_url="http://localhost:11434/v1"),
+        knowledge(),
+    )
+    assert found is not None and found.identity == "ollama:nomic-embed-text:latest"
+
+
+def test_an_endpoint_set_at_run_time_leaves_the_host_unknown() -> None:
+    found = recognise(
+        "claude-sonnet-4-20250514",
+        Site(SiteKind.CALL_ARGUMENT, reads=Reading.HOSTED),
+        Serving(sdk="openai", provider="openai", base_url_expr="settings.base_url"),
+        knowledge(),
+    )
+    assert found is not None
+    assert found.identity == "api:anthropic/claude-sonnet-4-20250514"
+    assert "host" not in found.attributes
+    serving = found.serving
+    assert serving is not None and serving.host is None
+    assert serving.host_source is HostSource.UNKNOWN
+
+
+def test_a_catalogue_item_is_listed() -> None:
+    found = recognise("deepseek-chat", Site(SiteKind.CATALOGUE_ITEM), Serving(), knowledge())
+    assert found is not None and found.listed
+    assert found.identity == "api:deepseek/deepseek-chat"
+
+
+def test_a_user_registry_host_is_recognised(tmp_path: Path) -> None:
+    reg = tmp_path / "reg.yaml"
+    reg.write_text(ACME)
+    kn = knowledge((reg,))
+    found = recognise(
+        "qwen-max",
+        Site(SiteKind.CONFIG_KEY),
+        Serving(base_url="https://llm.acme.internal/v1"),
+        kn,
+    )
+    assert found is not None and found.identity == "api:acme/qwen-max"
+    with refs.using(kn):
+        ev = refs.resolve(
+            "qwen-max", refs.RefContext(family="hosted", base_url="llm.acme.internal")
+        )
+    assert ev is not None and ev.identity == "api:acme/qwen-max"
+
+
+def test_a_scan_places_hosts_of_the_users_registry(tmp_path: Path) -> None:
+    reg = tmp_path / "reg.yaml"
+    reg.write_text(ACME)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "config.yaml").write_text(
+        "llm:\n  base_url: https://llm.acme.internal/v1\n  model: qwen-max\n"
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=app, registry_files=(reg,), history="none"))
+    ids = [c.id for c in result.inventory.components]
+    assert "api:acme/qwen-max" in ids
+    assert not any(i.startswith("api:llm.acme.internal/") for i in ids)

@@ -1,0 +1,147 @@
+"""Serving: who serves a model as the code says it, along the path where the base URL and the
+model meet (issue 12, items 2 and 3); where the code does not decide, the host is unknown."""
+
+from __future__ import annotations
+
+import textwrap
+
+from gate.discover import javascript, python, refs
+from gate.model import Evidence
+
+
+def py(source: str) -> list[Evidence]:
+    outcome = python.analyse_file("app.py", textwrap.dedent(source).encode())
+    assert outcome.skipped == []
+    return refs.dedupe(outcome.evidence)
+
+
+def js(source: str, name: str = "app.ts") -> list[Evidence]:
+    outcome = javascript.analyse_file(name, textwrap.dedent(source).encode())
+    assert outcome.skipped == []
+    return refs.dedupe(outcome.evidence)
+
+
+def hosts(found: list[Evidence]) -> dict[str, str | None]:
+    return {ev.identity: ev.attributes.get("host") for ev in found}  # type: ignore[misc]
+
+
+def test_python_a_base_url_set_in_one_branch_does_not_reach_other_models() -> None:
+    found = py(
+        """
+        from langchain_openai import ChatOpenAI
+        def make(provider: str):
+            base_url = None
+            if provider == "Kimi":
+                base_url = "https://api.moonshot.ai/v1"
+            return ChatOpenAI(base_url=base_url, model="claude-sonnet-4-20250514")
+        def pick(kind):
+            if kind == "a":
+                base = "https://api.together.xyz/v1"
+            else:
+                base = "https://api.deepseek.com"
+            return ChatOpenAI(base_url=base, model="deepseek-chat")
+        def kimi(provider):
+            if provider == "Kimi":
+                url = "https://api.moonshot.ai/v1"
+                return ChatOpenAI(base_url=url, model="kimi-k2-0711-preview")
+        """
+    )
+    # Not "served from CN" by Moonshot: the code decides at run time, so the host is unknown.
+    assert hosts(found) == {
+        "api:anthropic/claude-sonnet-4-20250514": None,
+        "api:deepseek/deepseek-chat": None,
+        "api:moonshot/kimi-k2-0711-preview": "api.moonshot.ai",
+    }
+    by_id = {ev.identity: ev for ev in found}
+    assert by_id["api:anthropic/claude-sonnet-4-20250514"].attributes["base_url_expr"] == "base_url"
+
+
+def test_js_a_base_url_set_in_one_branch_does_not_reach_other_models() -> None:
+    found = js(
+        """
+        import OpenAI from "openai";
+        export function make(provider: string) {
+          let baseURL: string | undefined = undefined;
+          if (provider === "kimi") {
+            baseURL = "https://api.moonshot.ai/v1";
+          }
+          const client = new OpenAI({ baseURL });
+          const model = "claude-sonnet-4-20250514";
+          return client.chat.completions.create({ model, messages: [] });
+        }
+        export function ok() {
+          const baseURL = "https://api.deepseek.com";
+          const client = new OpenAI({ baseURL });
+          return client.chat.completions.create({ model: "deepseek-chat", messages: [] });
+        }
+        """
+    )
+    assert hosts(found) == {
+        "api:anthropic/claude-sonnet-4-20250514": None,
+        "api:deepseek/deepseek-chat": "api.deepseek.com",
+    }
+
+
+def test_python_third_party_and_local_serving() -> None:
+    found = py(
+        """
+        import requests, httpx, litellm
+        from openai import OpenAI
+        from langchain_together import ChatTogether
+        from langchain_openai import ChatOpenAI
+        client = OpenAI(base_url="https://api.together.xyz/v1")
+        def ask():
+            m = "Qwen/Qwen2.5-72B-Instruct-Turbo"
+            return client.chat.completions.create(model=m, messages=[])
+        llm = ChatTogether(model="deepseek-ai/DeepSeek-V3")
+        vllm = ChatOpenAI(base_url="http://localhost:8000/v1", model="Qwen/Qwen2.5-7B-Instruct")
+        ol = OpenAI(base_url="http://localhost:11434/v1")
+        ol.embeddings.create(model="nomic-embed-text:latest", input="x")
+        litellm.completion(model="together_ai/Qwen/Qwen2.5-7B-Instruct-Turbo", messages=[])
+        r = requests.post("https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions",
+                          json={"model": "qwen-max", "messages": []})
+        BASE = "https://api.deepseek.com/v1"
+        r2 = httpx.post(f"{BASE}/chat/completions", json={"model": "deepseek-chat"})
+        """
+    )
+    assert hosts(found) == {
+        "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo": "api.together.xyz",
+        "api:together/deepseek-ai/DeepSeek-V3": "api.together.xyz",
+        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned": "localhost",
+        "ollama:nomic-embed-text:latest": "localhost",
+        "api:together/Qwen/Qwen2.5-7B-Instruct-Turbo": "api.together.xyz",
+        "api:alibaba/qwen-max": "dashscope.aliyuncs.com",
+        "api:deepseek/deepseek-chat": "api.deepseek.com",
+    }
+    assert not any(ev.identity.startswith("api:openai/") for ev in found)
+
+
+def test_js_ai_sdk_providers_registries_and_raw_fetch() -> None:
+    found = js(
+        """
+        import { createOpenAI } from "@ai-sdk/openai";
+        import { togetherai } from "@ai-sdk/togetherai";
+        import { deepseek } from "@ai-sdk/deepseek";
+        import { generateText, createProviderRegistry } from "ai";
+        const together = createOpenAI({ baseURL: "https://api.together.xyz/v1" });
+        await generateText({ model: together("Qwen/Qwen2.5-72B-Instruct-Turbo"), prompt: "" });
+        const llama = "meta-llama/Llama-3.3-70B-Instruct-Turbo";
+        await generateText({ model: togetherai(llama), prompt: "" });
+        await generateText({ model: deepseek("deepseek-chat"), prompt: "" });
+        const registry = createProviderRegistry({ deepseek, together });
+        const r1 = registry.languageModel("deepseek:deepseek-reasoner");
+        await generateText({ model: r1, prompt: "" });
+        await fetch("https://api.siliconflow.cn/v1/chat/completions",
+          { method: "POST", body: JSON.stringify({ model: "Qwen/Qwen2.5-7B-Instruct" }) });
+        const ol = createOpenAI({ baseURL: "http://localhost:11434/v1" });
+        await generateText({ model: ol("nomic-embed-text:latest"), prompt: "" });
+        """
+    )
+    assert hosts(found) == {
+        "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo": "api.together.xyz",
+        "api:together/meta-llama/Llama-3.3-70B-Instruct-Turbo": "api.together.xyz",
+        "api:deepseek/deepseek-chat": "api.deepseek.com",
+        "api:deepseek/deepseek-reasoner": "api.deepseek.com",
+        "api:siliconflow/Qwen/Qwen2.5-7B-Instruct": "api.siliconflow.cn",
+        "ollama:nomic-embed-text:latest": "localhost",
+    }
