@@ -42,6 +42,7 @@ from gate.discover import (
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import WEIGHT_SUFFIXES, Tree, TreeFile
 from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
+from gate.recognise import SiteKind
 from gate.recognise import data as recognise_data
 
 NAME = "configs"
@@ -182,6 +183,8 @@ class _Node:
     line: int | None
     column: int | None
     key: str | None = None
+    key_line: int | None = None
+    """YAML: the line of the key this value stands under (a catalogue keyed by model name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,8 @@ class _Inherited:
     base_url: str | None = None
     provider: str | None = None
     revision: str | None = None
+    catalogue: bool = False
+    """Inside a list of models the release offers (``models:``, LiteLLM ``model_list``)."""
 
 
 _REVISION_KEYS = frozenset({"revision", "model_revision", "source_model_revision", "rev"})
@@ -321,7 +326,13 @@ class _Walker:
     def walk(self, node: _Node, path: tuple[str, ...], inherited: _Inherited) -> None:
         value = node.value
         if isinstance(value, list):
+            if not path and value and all(isinstance(i.value, dict) for i in value):
+                # A file that is a list of entries (a JSON model registry) is a catalogue.
+                inherited = replace(inherited, catalogue=True)
             for index, item in enumerate(value):
+                if inherited.catalogue and isinstance(item.value, str):
+                    self._listed(item, item.value, path[-1] if path else None, inherited, path)
+                    continue
                 self.walk(item, (*path, str(index)), inherited)
             return
         if not isinstance(value, dict):
@@ -349,18 +360,68 @@ class _Walker:
                 model = params.get("model")
                 if model is not None and isinstance(model.value, str):
                     base = _str(params.get("api_base")) or _str(params.get("base_url"))
-                    ctx = refs.RefContext(family="litellm", base_url=base, in_config=True)
+                    ctx = refs.RefContext(
+                        family="litellm",
+                        base_url=base,
+                        in_config=True,
+                        site=SiteKind.CATALOGUE_ITEM if here.catalogue else None,
+                        key="litellm_params.model",
+                    )
+                    extra: dict[str, JSON] = {"key": "litellm_params.model"}
+                    if here.catalogue:
+                        extra["flow"] = "catalogue"
                     self.emit(
                         refs.resolve(model.value, ctx),
                         model.value,
                         model,
                         Confidence.MEDIUM,
                         ".".join((*path, key, "model")),
-                        {"key": "litellm_params.model"},
+                        extra,
                     )
                 continue
             if isinstance(child.value, dict | list) and not refs.is_example_key(key):
-                self.walk(child, (*path, key), here)
+                inner = here
+                if _is_catalogue_key(key):
+                    inner = replace(here, catalogue=True)
+                    if isinstance(child.value, dict):
+                        self._listed_keys(child, key, inner, (*path, key))
+                self.walk(child, (*path, key), inner)
+
+    def _listed(
+        self, node: _Node, text: str, key: str | None, here: _Inherited, path: Sequence[str]
+    ) -> None:
+        """One entry of a catalogue: a model the release can call (listed, medium)."""
+        text = text.strip()
+        if localpaths.is_outside(text) or not refs.is_model_value(text):
+            return
+        ctx = refs.RefContext(
+            family="config",
+            base_url=here.base_url,
+            provider_hint=here.provider,
+            in_config=True,
+            site=SiteKind.CATALOGUE_ITEM,
+            key=key,
+        )
+        extra: dict[str, JSON] = {"flow": "catalogue"}
+        if key:
+            extra["key"] = key
+        self.emit(refs.resolve(text, ctx), text, node, Confidence.MEDIUM, ".".join(path), extra)
+
+    def _listed_keys(self, node: _Node, key: str, here: _Inherited, path: Sequence[str]) -> None:
+        """A catalogue written as a mapping keyed by model name (``models: {gpt-4o: {...}}``)."""
+        assert isinstance(node.value, dict)
+        for name, child in node.value.items():
+            where = _Node(str(name), child.key_line or child.line, None, str(name))
+            if child.key_line is None and self.positions is None:
+                where = _Node(str(name), node.line, node.column, str(name))
+            elif child.key_line is None:
+                where = _Node(str(name), None, None, str(name))
+            self._listed(where, str(name), key, here, path)
+            if isinstance(child.value, str):
+                # models: {chat: gpt-4o, deepseek: deepseek-chat}: a key naming a provider
+                # says whose the model is.
+                hint = refs.provider_alias(str(name)) or here.provider
+                self._listed(child, child.value, str(name), replace(here, provider=hint), path)
 
     def _env_var(self, entries: Mapping[str, _Node], path: Sequence[str], here: _Inherited) -> None:
         """Environment set in a manifest: a Kubernetes/Helm ``{name: MODEL_ID, value: x}``
@@ -412,7 +473,7 @@ class _Walker:
                 provider = text
             elif key.lower() in _REVISION_KEYS:
                 revision = text
-        return _Inherited(base_url, provider, revision)
+        return _Inherited(base_url, provider, revision, inherited.catalogue)
 
     def _model_value(self, key: str, child: _Node, path: Sequence[str], here: _Inherited) -> None:
         text = str(child.value).strip()
@@ -428,6 +489,8 @@ class _Walker:
             provider_hint=hint,
             revision=here.revision,
             in_config=True,
+            site=SiteKind.CATALOGUE_ITEM if here.catalogue else None,
+            key=key,
         )
         self.emit(
             # "name" reaches here only as a per-model settings entry (_name_is_model).
@@ -436,7 +499,7 @@ class _Walker:
             child,
             Confidence.MEDIUM,
             ".".join(path),
-            {"key": key},
+            {"key": key, "flow": "catalogue"} if here.catalogue else {"key": key},
         )
 
 
@@ -468,7 +531,8 @@ def _from_yaml(node: yaml.Node) -> _Node:
         out: dict[str, _Node] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                out[str(key.value)] = _from_yaml(value)
+                child = _from_yaml(value)
+                out[str(key.value)] = replace(child, key_line=key.start_mark.line + 1)
         return _Node(out, line, column)
     if isinstance(node, yaml.SequenceNode):
         return _Node([_from_yaml(v) for v in node.value], line, column)
@@ -864,14 +928,33 @@ def _flag_models(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str)
 
 
 @functools.cache
+def _catalogue_keys() -> tuple[frozenset[str], tuple[str, ...]]:
+    doc = recognise_data.load("conventions.yaml")
+    return frozenset(doc.get("catalogue_keys") or ()), tuple(
+        doc.get("catalogue_key_suffixes") or ()
+    )
+
+
+def _is_catalogue_key(key: str) -> bool:
+    """A key whose list or mapping enumerates models (``models``, ``available_models``)."""
+    norm = _norm(key)
+    names, suffixes = _catalogue_keys()
+    return norm in names or any(norm.endswith("_" + s) for s in suffixes)
+
+
+def _norm(key: str) -> str:
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
+    return re.sub(r"[-.\s]+", "_", snake).lower().strip("_")
+
+
+@functools.cache
 def _dataset_keys() -> frozenset[str]:
     return frozenset(recognise_data.load("conventions.yaml").get("dataset_keys") or ())
 
 
 def _is_dataset_key(key: str) -> bool:
     """A key or option naming a dataset (``dataset_id_or_path``, ``--dataset-name``)."""
-    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
-    return re.sub(r"[-.\s]+", "_", snake).lower().strip("_") in _dataset_keys()
+    return _norm(key) in _dataset_keys()
 
 
 def _dataset_value(value: str) -> refs.Ref | None:
