@@ -108,7 +108,8 @@ def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
         ),
     )
     # SDK packages: origins leaves pkg: components alone; their publishers are registry facts.
-    return packages.with_package_publishers(resolved, registry.load(options.registry_files))
+    # An endpoint record (a base URL, no model) gets no invented model publisher.
+    return packages.with_registry_facts(resolved, registry.load(options.registry_files))
 
 
 def load_bom(path: Path, options: ScanOptions) -> tuple[Inventory, list[str]]:

@@ -100,3 +100,19 @@ def test_json_model_registry_reads_the_provider_each_entry_names(tmp_path: Path)
         ("api:deepseek/deepseek-chat", True),
         ("api:alibaba/qwen-max", True),
     }
+
+
+def test_a_base_url_with_no_model_is_an_endpoint_record(tmp_path: Path) -> None:
+    from gate.pipeline import ScanOptions
+    from gate.pipeline import scan as scan_tree
+
+    (tmp_path / ".env.example").write_text(
+        "DASHSCOPE_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n"
+        "DASHSCOPE_API_KEY=sk-your-key\n"
+    )
+    (comp,) = scan_tree(ScanOptions(root=tmp_path)).inventory.components
+    # Where prompts go is recorded (served from CN) ...
+    assert comp.served_by is not None and comp.served_by.country == "CN"
+    assert comp.properties["endpoint_only"] is True
+    # ... but no model was named, so no model publisher is invented.
+    assert comp.publisher is None and comp.lineage == () and comp.licence is None

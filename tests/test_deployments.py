@@ -99,3 +99,13 @@ def test_kubernetes_args_and_env_helm_values_and_compose(tmp_path: Path) -> None
         ("api:openai/gpt-4o-mini", "docker-compose.yml", 4),
         ("api:anthropic/claude-3-5-sonnet-20240620", "docker-compose.yml", 6),
     }
+
+
+def test_lock_files_are_left_to_the_dependency_source(tmp_path: Path) -> None:
+    # A lock file mentions model-ish keys and Hub URLs (package names, tarball links) but is
+    # read once, by the dependencies source: the configs source does not parse it again.
+    lock = "lockfileVersion: '9.0'\npackages:\n  model-viewer@1.0.0:\n    resolution: {model: x}\n"
+    for name in ("pnpm-lock.yaml", "package-lock.json", "poetry.lock", "conda-lock.yml"):
+        assert configs._kind(configs.TreeFile(name, name)) is None
+    found, tree = scan(tmp_path, {"pnpm-lock.yaml": lock, "config.yaml": "model: gpt-4o\n"})
+    assert {ev.location.path for ev in found} == {"config.yaml"}
