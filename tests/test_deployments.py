@@ -109,3 +109,23 @@ def test_lock_files_are_left_to_the_dependency_source(tmp_path: Path) -> None:
         assert configs._kind(configs.TreeFile(name, name)) is None
     found, tree = scan(tmp_path, {"pnpm-lock.yaml": lock, "config.yaml": "model: gpt-4o\n"})
     assert {ev.location.path for ev in found} == {"config.yaml"}
+
+
+def test_helm_values_of_the_ollama_chart_pull_models(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "values.yaml": """\
+            ollama:
+              gpu: {enabled: false}
+              models:
+                pull:
+                  - qwen2.5:14b
+                  - mistral
+            """,
+        },
+    )
+    assert {(ev.identity, ev.location.line, ev.attributes.get("listed")) for ev in found} == {
+        ("ollama:qwen2.5:14b", 5, None),
+        ("ollama:mistral:latest", 6, None),
+    }

@@ -391,6 +391,13 @@ class _Walker:
                         extra,
                     )
                 continue
+            if (
+                key in ("pull", "run")
+                and isinstance(child.value, list)
+                and (refs.provider_alias(here.provider or "") == "ollama")
+            ):
+                self._ollama_pulls(child, (*path, key))
+                continue
             if isinstance(child.value, dict | list) and not refs.is_example_key(key):
                 inner = here
                 if _is_catalogue_key(key):
@@ -398,6 +405,19 @@ class _Walker:
                     if isinstance(child.value, dict):
                         self._listed_keys(child, key, inner, (*path, key))
                 self.walk(child, (*path, key), inner)
+
+    def _ollama_pulls(self, node: _Node, path: Sequence[str]) -> None:
+        """The otwld Ollama chart's ``ollama.models.pull``/``run``: models pulled (and run)
+        when the server starts, so deployed, not merely offered."""
+        ctx = refs.RefContext(
+            family="ollama", sdk="ollama", in_config=True, site=SiteKind.DEPLOYMENT
+        )
+        for item in node.value:
+            if isinstance(item.value, str) and "$" not in item.value:
+                self.emit(
+                    refs.resolve(item.value.strip(), ctx), item.value, item, Confidence.HIGH,
+                    ".".join(path), {"command": f"ollama {path[-1]}"},
+                )  # fmt: skip
 
     def _listed(
         self, node: _Node, text: str, key: str | None, here: _Inherited, path: Sequence[str]
@@ -423,6 +443,8 @@ class _Walker:
         """A catalogue written as a mapping keyed by model name (``models: {gpt-4o: {...}}``)."""
         assert isinstance(node.value, dict)
         for name, child in node.value.items():
+            if isinstance(child.value, list):
+                continue  # `pull: [...]`: a list under a key is no model's settings
             where = _Node(str(name), child.key_line or child.line, None, str(name))
             if child.key_line is None and self.positions is None:
                 where = _Node(str(name), node.line, node.column, str(name))
