@@ -107,7 +107,7 @@ def test_lock_files_are_left_to_the_dependency_source(tmp_path: Path) -> None:
     lock = "lockfileVersion: '9.0'\npackages:\n  model-viewer@1.0.0:\n    resolution: {model: x}\n"
     for name in ("pnpm-lock.yaml", "package-lock.json", "poetry.lock", "conda-lock.yml"):
         assert configs._kind(configs.TreeFile(name, name)) is None
-    found, tree = scan(tmp_path, {"pnpm-lock.yaml": lock, "config.yaml": "model: gpt-4o\n"})
+    found, _ = scan(tmp_path, {"pnpm-lock.yaml": lock, "config.yaml": "model: gpt-4o\n"})
     assert {ev.location.path for ev in found} == {"config.yaml"}
 
 

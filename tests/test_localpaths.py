@@ -73,3 +73,32 @@ def test_paths_outside_the_tree_are_unresolved_local_models(tmp_path: Path) -> N
     private = local["local:/data/models/llama-7b-private"]
     assert private.publisher is None
     assert private.evidence[0].location.path == "train.yaml"
+
+
+def test_a_served_folder_mounted_from_the_host_is_that_local_model(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "deploy/docker-compose.yml": """\
+            services:
+              tgi:
+                image: ghcr.io/huggingface/text-generation-inference:latest
+                volumes:
+                  - ./models/Qwen2-7B-Instruct-GPTQ-Int4:/data
+                command: ["--model-id=/data", "--quantize=gptq"]
+              vllm:
+                image: vllm/vllm-openai:latest
+                command: ["--model", "/models/private-7b"]
+            """,
+        },
+    )
+    inventory = scan(ScanOptions(root=tmp_path)).inventory
+    local = {c.id: c for c in inventory.components if c.id.startswith("local:")}
+    assert set(local) == {
+        "local:deploy/models/Qwen2-7B-Instruct-GPTQ-Int4",
+        "local:/models/private-7b",
+    }
+    qwen = local["local:deploy/models/Qwen2-7B-Instruct-GPTQ-Int4"]
+    assert "not_in_checkout" not in qwen.properties  # a tree path: may be there or not
+    assert qwen.lineage[0].id == "hf:Qwen/Qwen2-7B-Instruct@unpinned"
+    assert qwen.lineage[0].provenance[0].source is FactSource.HEURISTIC

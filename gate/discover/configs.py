@@ -777,13 +777,53 @@ def _container(walker: _Walker, entries: Mapping[str, _Node], path: Sequence[str
         argv += _argv(entries.get(key))
     where = ".".join(path)
     extra: dict[str, JSON] = {"image": image}
+    volumes = _volumes(entries.get("volumes"))
     if server is not None:
         extra["server"] = server["name"]
-        _server_args(walker, server, argv, where, extra)
-        _server_env(walker, server, entries.get("environment") or entries.get("env"), where, extra)
+        _server_args(walker, server, argv, where, extra, volumes)
+        env = entries.get("environment") or entries.get("env")
+        _server_env(walker, server, env, where, extra, volumes)
     _commands(walker, argv, where, extra)
-    _flag_models(walker, argv, where)
+    _flag_models(walker, argv, where, volumes)
     _hub_downloads(walker, argv, where)
+
+
+def _volumes(node: _Node | None) -> list[tuple[str, str]]:
+    """A compose service's bind mounts as (host path, container path): ``./models/x:/data``
+    or the long form ``{source, target}``."""
+    out: list[tuple[str, str]] = []
+    for item in node.value if node is not None and isinstance(node.value, list) else ():
+        if isinstance(item.value, str) and ":" in item.value:
+            parts = item.value.split(":")
+            if len(parts) >= 2 and parts[1].startswith("/"):
+                out.append((parts[0], parts[1].rstrip("/") or "/"))
+        elif isinstance(item.value, dict):
+            source, target = _str(item.value.get("source")), _str(item.value.get("target"))
+            if source and target and target.startswith("/"):
+                out.append((source, target.rstrip("/") or "/"))
+    return out
+
+
+def _mounted(value: str, volumes: Sequence[tuple[str, str]]) -> str | None:
+    """The host path a container path comes from, through the longest matching mount."""
+    best: tuple[str, str] | None = None
+    for host, target in volumes:
+        inside = value == target or value.startswith(target + "/")
+        if inside and (best is None or len(target) > len(best[1])):
+            best = (host, target)
+    if best is None:
+        return None
+    return best[0] + value[len(best[1]) :]
+
+
+def _container_path(walker: _Walker, value: str, volumes: Sequence[tuple[str, str]]) -> refs.Ref:
+    """A model folder inside a container: the host folder mounted there (a tree path, which
+    the checkout may or may not hold), else the container's own path (outside the tree)."""
+    host = _mounted(value, volumes)
+    if host is not None and not localpaths.is_outside(host):
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(walker.rel), host))
+        return localpaths.ref(path, reason=None)
+    return localpaths.ref(host or value)
 
 
 def _server_args(
@@ -792,6 +832,7 @@ def _server_args(
     argv: Sequence[tuple[str, _Node]],
     where: str,
     extra: Mapping[str, JSON],
+    volumes: Sequence[tuple[str, str]] = (),
 ) -> None:
     options = tuple(server.get("args") or ())
     tokens = [t for t, _ in argv]
@@ -806,7 +847,7 @@ def _server_args(
         if value is None and index > 0 and tokens[index - 1] in after and not token.startswith("-"):
             value = token
         if value:
-            _server_model(walker, server, value, node, where, {**extra, "argument": token})
+            _server_model(walker, server, value, node, where, {**extra, "argument": token}, volumes)
 
 
 def _server_env(
@@ -815,11 +856,12 @@ def _server_env(
     env: _Node | None,
     where: str,
     extra: Mapping[str, JSON],
+    volumes: Sequence[tuple[str, str]] = (),
 ) -> None:
     names = set(server.get("env") or ())
     for key, value, node in _env_pairs(env):
         if key in names and value:
-            _server_model(walker, server, value, node, where, {**extra, "env_var": key})
+            _server_model(walker, server, value, node, where, {**extra, "env_var": key}, volumes)
 
 
 def _env_pairs(env: _Node | None) -> list[tuple[str, str, _Node]]:
@@ -850,9 +892,17 @@ def _server_model(
     node: _Node,
     where: str,
     extra: Mapping[str, JSON],
+    volumes: Sequence[tuple[str, str]] = (),
 ) -> None:
     if "$" in value:
         return  # ${MODEL}: set elsewhere
+    if value.startswith("/") and str(server["family"]) != "ollama":
+        # --model-id=/data: a folder in the container, mounted from the host (compose
+        # volumes) or baked into the image: a local model known by that path.
+        walker.emit(
+            _container_path(walker, value, volumes), value, node, Confidence.HIGH, where, extra
+        )
+        return
     family = str(server["family"])
     ctx = refs.RefContext(family=family, sdk=str(server["name"]), in_config=True)
     ref = refs.resolve(value, ctx)
@@ -932,7 +982,12 @@ def _hub_downloads(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: st
             walker.emit(refs.resolve(repo[0], ctx), url, node, Confidence.HIGH, where, {"url": url})
 
 
-def _flag_models(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str) -> None:
+def _flag_models(
+    walker: _Walker,
+    argv: Sequence[tuple[str, _Node]],
+    where: str,
+    volumes: Sequence[tuple[str, str]] | None = None,
+) -> None:
     """Options of any command line that name a model or a dataset (``python train.py
     --model_name_or_path Qwen/Qwen2.5-7B --judge-model gpt-4-1106-preview --dataset
     HuggingFaceH4/ultrachat_200k``): read like a config key with that name."""
@@ -947,8 +1002,10 @@ def _flag_models(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str)
         if not value or "$" in value or "{" in value:
             continue  # $MODEL, {model}: set elsewhere
         extra: dict[str, JSON] = {"argument": f"--{name}"}
-        if refs.names_model(name) and localpaths.is_outside(value):
-            ref: refs.Ref | None = localpaths.ref(value)
+        if refs.names_model(name) and volumes is not None and value.startswith("/"):
+            ref: refs.Ref | None = _container_path(walker, value, volumes)
+        elif refs.names_model(name) and localpaths.is_outside(value):
+            ref = localpaths.ref(value)
         elif refs.names_model(name):
             ctx = refs.RefContext(
                 family="config", provider_hint=refs.provider_from_env_name(name), in_config=True

@@ -34,27 +34,39 @@ def _normalised(path: str) -> str:
     return path.strip().replace("\\\\", "/").replace("\\", "/").rstrip("/")
 
 
+# Quantisation and format suffixes a local copy adds to its model's name.
+_QUANT_SUFFIX = re.compile(
+    r"[-_.](?:gptq|awq|gguf|ggml|exl2|mlx|bnb|int[348]|fp8|fp16|bf16|[48]bit|q\d(?:_k)?(?:_[msl])?)$",
+    re.IGNORECASE,
+)
+
+
 def suggested_base(path: str) -> str | None:
-    """The Hub repo of a known model whose name is the path's last folder (or file stem)."""
-    name = _normalised(path).rsplit("/", 1)[-1]
-    name = _WEIGHT_NAME.sub("", name)
-    if not name:
-        return None
-    return registry.load().known_repo_for_name(name)
+    """The Hub repo of a known model whose name is the path's last folder (or file stem),
+    once quantisation suffixes are dropped (``Qwen2-7B-Instruct-GPTQ-Int4`` → Qwen2-7B-Instruct)."""
+    name = _WEIGHT_NAME.sub("", _normalised(path).rsplit("/", 1)[-1])
+    known = registry.load()
+    while name:
+        repo = known.known_repo_for_name(name)
+        if repo is not None:
+            return repo
+        shorter = _QUANT_SUFFIX.sub("", name)
+        if shorter == name:
+            return None
+        name = shorter
+    return None
 
 
 def ref(
-    path: str, extra: Mapping[str, JSON] | None = None, *, reason: str = NOT_IN_CHECKOUT
+    path: str, extra: Mapping[str, JSON] | None = None, *, reason: str | None = NOT_IN_CHECKOUT
 ) -> refs.Ref:
     """The reference for a model loaded from a path outside the tree (or, ``reason`` says,
-    a path in it that the checkout does not hold)."""
+    a path in it that the checkout does not hold; None: a tree path that may or may not be
+    there, a compose volume's host folder)."""
     written = path.strip()
-    attrs: dict[str, JSON] = {
-        "local_path": written,
-        "not_in_checkout": reason,
-        "unresolved": True,
-        "pinned": False,
-    }
+    attrs: dict[str, JSON] = {"local_path": written, "unresolved": True, "pinned": False}
+    if reason is not None:
+        attrs["not_in_checkout"] = reason
     base = suggested_base(written)
     if base is not None:
         attrs["declared"] = {
