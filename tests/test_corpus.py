@@ -1,4 +1,8 @@
-"""The labelled corpus: recall and precision of code/config/dependency discovery."""
+"""The labelled corpus: recall and precision of code/config/dependency discovery.
+
+Exact, not a threshold: every labelled reference must be found and nothing else, except
+the known misses and extras pinned below (each with why), so a regression cannot hide
+under a percentage."""
 
 from __future__ import annotations
 
@@ -40,6 +44,12 @@ def _matches(ev: Evidence, row: dict[str, Any]) -> bool:
     return all(ev.attributes.get(k) == v for k, v in row.get("attributes", {}).items())
 
 
+# (path, line, identity) of labelled references the scan does not find yet, with why.
+KNOWN_MISSES: dict[tuple[str, int, str], str] = {}
+# (path, line, identity, confidence) the scan reports that no label names, with why.
+KNOWN_EXTRAS: dict[tuple[str, int, str, str], str] = {}
+
+
 def test_recall_and_precision_on_the_labelled_corpus() -> None:
     doc = json.loads((CORPUS / "expected.json").read_text())
     expected: list[dict[str, Any]] = doc["expected"]
@@ -53,15 +63,20 @@ def test_recall_and_precision_on_the_labelled_corpus() -> None:
         f"\ncorpus: {files} files, {len(expected)} labelled references, {len(found)} found;"
         f" recall {recall:.3f}, precision {precision:.3f}"
     )
-    missed = [row for row in expected if row not in matched_expected]
-    extra = [
-        (str(ev.location), ev.identity, ev.confidence.value)
+    missed = {
+        (row["path"], row["line"], row["identity"])
+        for row in expected
+        if row not in matched_expected
+    }
+    extra = {
+        (ev.location.path, ev.location.line or 0, ev.identity, ev.confidence.value)
         for ev in found
         if ev not in matched_found
-    ]
+    }
     assert files >= 40
-    assert recall >= 0.95, f"missed: {missed}"
-    assert precision >= 0.95, f"unexpected: {extra}"
+    assert len(expected) == 142
+    assert missed == set(KNOWN_MISSES), f"missed: {sorted(missed)}"
+    assert extra == set(KNOWN_EXTRAS), f"unexpected: {sorted(extra)}"
 
 
 def test_hard_negatives_yield_nothing() -> None:
