@@ -341,8 +341,11 @@ class _Walker:
             if not path and value and all(isinstance(i.value, dict) for i in value):
                 # A file that is a list of entries (a JSON model registry) is a catalogue.
                 inherited = replace(inherited, catalogue=True)
+            # Strings are entries only directly under a catalogue key (`models: [a, b]`), not
+            # in lists inside an entry (`roles: [chat]`).
+            strings = inherited.catalogue and (not path or _is_catalogue_key(path[-1]))
             for index, item in enumerate(value):
-                if inherited.catalogue and isinstance(item.value, str):
+                if strings and isinstance(item.value, str):
                     self._listed(item, item.value, path[-1] if path else None, inherited, path)
                     continue
                 self.walk(item, (*path, str(index)), inherited)
@@ -472,7 +475,8 @@ class _Walker:
                 if isinstance(item.value, str) and "=" in item.value:
                     var, _, text = item.value.partition("=")
                     node = _Node(text.strip(), item.line, item.column, item.key)
-                    pairs.append((var.strip(), node, ".".join((*path, key, str(index)))))
+                    # The service's own path: one place with a model server's reading.
+                    pairs.append((var.strip(), node, ".".join(path)))
         for var, node, where in pairs:
             text = str(node.value).strip()
             if not text or "$" in text or not refs.names_model(var):
