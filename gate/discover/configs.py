@@ -471,7 +471,7 @@ class _Walker:
             child = entries.get(key)
             if child is None or not isinstance(child.value, list):
                 continue
-            for index, item in enumerate(child.value):
+            for item in child.value:
                 if isinstance(item.value, str) and "=" in item.value:
                     var, _, text = item.value.partition("=")
                     node = _Node(text.strip(), item.line, item.column, item.key)
