@@ -129,3 +129,53 @@ def test_helm_values_of_the_ollama_chart_pull_models(tmp_path: Path) -> None:
         ("ollama:qwen2.5:14b", 5, None),
         ("ollama:mistral:latest", 6, None),
     }
+
+
+def test_shell_scripts_read_model_variables_and_command_lines(tmp_path: Path) -> None:
+    found, tree = scan(
+        tmp_path,
+        {
+            "scripts/start-tgi.sh": """\
+            #!/usr/bin/env bash
+            model=LGAI-EXAONE/EXAONE-3.0-7.8B-Instruct
+            volume=$PWD/data
+            docker run --gpus all -v $volume:/data \\
+                ghcr.io/huggingface/text-generation-inference:2.0 \\
+                --model-id $model --max-input-length 2048
+            huggingface-cli download BAAI/bge-m3
+            """,
+        },
+    )
+    assert tree.skipped == []
+    assert _got(found) == {
+        ("hf:LGAI-EXAONE/EXAONE-3.0-7.8B-Instruct@unpinned", "scripts/start-tgi.sh", 2),
+        ("hf:LGAI-EXAONE/EXAONE-3.0-7.8B-Instruct@unpinned", "scripts/start-tgi.sh", 4),
+        ("hf:BAAI/bge-m3@unpinned", "scripts/start-tgi.sh", 7),
+    }
+
+
+def test_model_and_dataset_entries_and_model_path_keys(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "configs/train.yaml": """\
+            model:
+              name: "Qwen/Qwen2.5-14B-Instruct"
+              load_in_4bit: true
+            dataset:
+              name: "HuggingFaceH4/ultrachat_200k"
+              split: "train_sft[:1000]"
+            base_model_path: "/opt/tiger/model/Qwen2-7B"
+            reward_model_path: "weqweasdas/hh_rlhf_rm_open_llama_3b"
+            sft_adapter_path: "out/sft/final"
+            output:
+              merged_dir: "/models/merged/my_model"
+            """,
+        },
+    )
+    assert _got(found) == {
+        ("hf:Qwen/Qwen2.5-14B-Instruct@unpinned", "configs/train.yaml", 2),
+        ("dataset:hf:HuggingFaceH4/ultrachat_200k", "configs/train.yaml", 5),
+        ("local:/opt/tiger/model/Qwen2-7B", "configs/train.yaml", 7),
+        ("hf:weqweasdas/hh_rlhf_rm_open_llama_3b@unpinned", "configs/train.yaml", 8),
+    }

@@ -100,6 +100,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "toml"
     if suffix in (".ini", ".cfg"):
         return "ini"
+    if suffix in (".sh", ".bash"):
+        return "shell"
     return None
 
 
@@ -178,6 +180,8 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         outcome = _toml(rel, text)
     elif kind == "ini":
         outcome = _ini(rel, text)
+    elif kind == "shell":
+        outcome = _shell(rel, text)
     else:
         outcome = scanning.Outcome()
     return outcome
@@ -365,6 +369,8 @@ class _Walker:
                     continue  # a LiteLLM proxy alias, not a model
                 if refs.names_model(key) or (named and key == "name"):
                     self._model_value(key, child, (*path, key), here)
+                elif _is_model_path_key(key):
+                    self._model_path(key, child, (*path, key))
                 elif _is_dataset_key(key):
                     self.emit(
                         _dataset_value(child.value), child.value, child, Confidence.MEDIUM,
@@ -394,6 +400,9 @@ class _Walker:
                         extra,
                     )
                 continue
+            if isinstance(child.value, dict) and not here.catalogue:
+                # model: {name: Qwen/Qwen2.5-14B-Instruct, ...}, dataset: {name: org/x}
+                self._named_entry(key, child.value, (*path, key), here)
             if (
                 key in ("pull", "run")
                 and isinstance(child.value, list)
@@ -408,6 +417,38 @@ class _Walker:
                     if isinstance(child.value, dict):
                         self._listed_keys(child, key, inner, (*path, key))
                 self.walk(child, (*path, key), inner)
+
+    def _named_entry(
+        self, key: str, entries: Mapping[str, _Node], path: Sequence[str], here: _Inherited
+    ) -> None:
+        """A mapping under a model (or dataset) key whose ``name``/``id``/``path`` field is the
+        model (or dataset) itself."""
+        model = refs.is_model_key(key)
+        if not model and not _is_dataset_key(key):
+            return
+        for field in _ENTRY_FIELDS:
+            child = entries.get(field)
+            if child is None or not isinstance(child.value, str):
+                continue
+            if model:
+                self._model_value(key, child, (*path, field), here)
+            else:
+                self.emit(
+                    _dataset_value(child.value), child.value, child, Confidence.MEDIUM,
+                    ".".join((*path, field)), {"key": f"{key}.{field}"},
+                )  # fmt: skip
+            return
+
+    def _model_path(self, key: str, child: _Node, path: Sequence[str]) -> None:
+        """``base_model_path``, ``reward_model_path``: a path on a machine's disk, or a Hub id
+        (``org/name``, never a path-looking string)."""
+        text = str(child.value).strip()
+        if localpaths.is_outside(text):
+            ref: refs.Ref | None = localpaths.ref(text, {"key": key})
+        else:
+            ctx = refs.RefContext(family="hf", in_config=True, key=key)
+            ref = refs.resolve(text, ctx) if not refs.looks_like_path(text) else None
+        self.emit(ref, text, child, Confidence.MEDIUM, ".".join(path), {"key": key})
 
     def _ollama_pulls(self, node: _Node, path: Sequence[str]) -> None:
         """The otwld Ollama chart's ``ollama.models.pull``/``run``: models pulled (and run)
@@ -660,6 +701,54 @@ def _ini(rel: str, text: str) -> scanning.Outcome:
 # --- .env --------------------------------------------------------------------------------
 
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
+
+
+_SHELL_ASSIGNMENT = re.compile(
+    r"^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)"
+)
+
+
+def _shell(rel: str, text: str) -> scanning.Outcome:
+    """A shell script (``start-tgi.sh``): variables that name a model (``model=org/x``,
+    ``MODEL_ID=...``) and command lines (``docker run ... --model-id $model``,
+    ``vllm serve``, ``huggingface-cli download``), ``$VAR`` expanded from the script's own
+    assignments above the line. Nothing is run."""
+    walker = _Walker(rel)
+    variables: dict[str, str] = {}
+    for lineno, command, _ in _logical_lines(text.splitlines(), 1):
+        stripped = command.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        assignment = _SHELL_ASSIGNMENT.match(stripped)
+        if assignment and " " not in stripped.split("=", 1)[1].strip():
+            key, raw = assignment.groups()
+            value, _ = _env_value(_expand(raw, variables))
+            variables[key] = value
+            if value and "$" not in value and refs.names_model(key):
+                ctx = refs.RefContext(
+                    family="config",
+                    provider_hint=refs.provider_from_env_name(key),
+                    in_config=True,
+                    site=SiteKind.DEFAULT,
+                    key=key,
+                )
+                if localpaths.is_outside(value):
+                    ref: refs.Ref | None = localpaths.ref(value, {"key": key})
+                else:
+                    ref = refs.resolve_under(key, value, ctx)
+                node = _Node(value, lineno, command.find(value) + 1 or None)
+                walker.emit(ref, value, node, Confidence.MEDIUM, key, {"key": key})
+            continue
+        line = _expand(stripped, variables) if "$" in stripped else stripped
+        argv = _argv(_Node(line, lineno, None))
+        _commands(walker, argv, "", {})
+        _flag_models(walker, argv, "")
+        _hub_downloads(walker, argv, "")
+        tokens = [token for token, _ in argv]
+        walker.found += dependencies.pip_install(
+            rel, tokens, lineno, command, context="", source=NAME
+        )
+    return scanning.Outcome(evidence=walker.found)
 
 
 def _dotenv(rel: str, text: str) -> scanning.Outcome:
@@ -1045,6 +1134,15 @@ def _norm(key: str) -> str:
 @functools.cache
 def _dataset_keys() -> frozenset[str]:
     return frozenset(recognise_data.load("conventions.yaml").get("dataset_keys") or ())
+
+
+_ENTRY_FIELDS = ("name_or_path", "name", "id", "repo_id", "path", "repo")
+
+
+def _is_model_path_key(key: str) -> bool:
+    """``base_model_path``, ``reward_model_path``, ``ref_model_name_or_path``..."""
+    norm = _norm(key)
+    return norm.endswith("_model_path") and not refs.names_model(key)
 
 
 def _is_dataset_key(key: str) -> bool:
@@ -1452,17 +1550,10 @@ def _written_file(rel: str, path: str, body: str) -> scanning.Outcome:
     kind = _kind(TreeFile(target, target))
     if target.endswith(".py"):
         return python.analyse_file(rel, body.encode("utf-8"))
-    if kind in ("yaml", "json", "toml", "ini", "dotenv", "dockerfile", "mlmodel"):
+    if kind in ("yaml", "json", "toml", "ini", "dotenv", "dockerfile", "mlmodel", "shell"):
         return analyse_file(target, body.encode("utf-8"))
     if kind == "modelfile":
         return _modelfile(target, body, set())
-    if target.endswith((".sh", ".bash")):
-        walker = _Walker(rel)
-        for lineno, command, _ in _logical_lines(body.splitlines(), 1):
-            argv = _argv(_Node(command, lineno, None))
-            _commands(walker, argv, "", {})
-            _flag_models(walker, argv, "")
-        return scanning.Outcome(evidence=walker.found)
     return scanning.Outcome()
 
 
