@@ -113,6 +113,8 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     assistant_configs = conventions.catalogue()
     for tf in tree.files:
         kind = _kind(tf)
+        if kind is None and _maybe_modelfile(tf):
+            kind = "modelfile?"
         if kind is None or not reads(tf.rel):
             continue
         # An assistant's own settings (.claude/settings.json, .aider.conf.yml, .continue/…)
@@ -121,7 +123,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         rule = assistant_configs.config_rule(tf.rel)
         if rule is not None and rule.assistant is not None:
             continue
-        if kind in ("modelfile", "dvc"):
+        if kind in ("modelfile", "dvc", "modelfile?"):
             local.append((tf, kind))
         else:
             pooled.append(tf)
@@ -139,7 +141,9 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         if text is None:
             tree.skip(tf.rel, "larger than 1000000 bytes: not read")
             continue
-        reader = _modelfile if kind == "modelfile" else _dvc
+        if kind == "modelfile?" and not _is_modelfile(text):
+            continue
+        reader = _dvc if kind == "dvc" else _modelfile
         outcome = reader(tf.rel, text, rels)
         found.extend(outcome.evidence)
         for rel, reason in outcome.skipped:
@@ -1243,6 +1247,27 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
 
 
 # --- Modelfile, MLmodel, DVC ---------------------------------------------------------------
+
+_DOCKERFILE_ONLY = re.compile(
+    r"^\s*(RUN|COPY|ADD|WORKDIR|CMD|ENTRYPOINT|EXPOSE|ENV|ARG|USER|LABEL|VOLUME)\s", re.I | re.M
+)
+
+
+def _maybe_modelfile(tf: TreeFile) -> bool:
+    """An Ollama Modelfile under another name (``body-builder-llama3-model``,
+    ``ollama_alpaca_file``): a small file without extension whose name says model or
+    ollama; its content decides (:func:`_is_modelfile`)."""
+    lower = tf.name.lower()
+    return tf.suffix == "" and tf.size < 65536 and ("model" in lower or "ollama" in lower)
+
+
+def _is_modelfile(text: str) -> bool:
+    """``FROM`` first, and no instruction only a Dockerfile has."""
+    first = next(
+        (ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")),
+        "",
+    )
+    return first.upper().startswith("FROM ") and not _DOCKERFILE_ONLY.search(text)
 
 
 def _in_tree(rel: str, target: str, rels: set[str]) -> str | None:
