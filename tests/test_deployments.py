@@ -179,3 +179,26 @@ def test_model_and_dataset_entries_and_model_path_keys(tmp_path: Path) -> None:
         ("local:/opt/tiger/model/Qwen2-7B", "configs/train.yaml", 7),
         ("hf:weqweasdas/hh_rlhf_rm_open_llama_3b@unpinned", "configs/train.yaml", 8),
     }
+
+
+def test_docker_run_volumes_and_ollama_create_in_scripts(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "scripts/start-tgi-qwen.sh": """\
+            docker run --rm --gpus all \\
+              -v $PWD/models/Qwen2-7B-Instruct-GPTQ-Int4:/data \\
+              ghcr.io/huggingface/text-generation-inference:latest \\
+              --model-id /data --quantize gptq
+            """,
+            "scripts/update-model.sh": """\
+            ollama create body-builder-model -f bodyBuilderModelfile
+            ollama run body-builder-model
+            ollama pull llama3.1:8b
+            """,
+        },
+    )
+    assert _got(found) == {
+        ("local:models/Qwen2-7B-Instruct-GPTQ-Int4", "scripts/start-tgi-qwen.sh", 1),
+        ("ollama:llama3.1:8b", "scripts/update-model.sh", 3),
+    }

@@ -719,6 +719,7 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
     assignments above the line. Nothing is run."""
     walker = _Walker(rel)
     variables: dict[str, str] = {}
+    created: set[str] = set()
     for lineno, command, _ in _logical_lines(text.splitlines(), 1):
         stripped = command.strip()
         if not stripped or stripped.startswith("#"):
@@ -745,10 +746,17 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
             continue
         line = _expand(stripped, variables) if "$" in stripped else stripped
         argv = _argv(_Node(line, lineno, None))
-        _commands(walker, argv, "", {})
-        _flag_models(walker, argv, "")
-        _hub_downloads(walker, argv, "")
         tokens = [token for token, _ in argv]
+        for index in range(len(tokens) - 2):
+            if tokens[index : index + 2] == ["ollama", "create"]:
+                created.add(tokens[index + 2])
+        if created and any(t in created for t in tokens):
+            # `ollama run body-builder-model` after `ollama create body-builder-model -f
+            # Modelfile`: a local build, whose base is the Modelfile's FROM.
+            argv = [(t, n) for t, n in argv if t not in created]
+        _commands(walker, argv, "", {})
+        _flag_models(walker, argv, "", _docker_volumes(argv))
+        _hub_downloads(walker, argv, "")
         walker.found += dependencies.pip_install(
             rel, tokens, lineno, command, context="", source=NAME
         )
@@ -917,10 +925,37 @@ def _container_path(walker: _Walker, value: str, volumes: Sequence[tuple[str, st
     """A model folder inside a container: the host folder mounted there (a tree path, which
     the checkout may or may not hold), else the container's own path (outside the tree)."""
     host = _mounted(value, volumes)
+    cwd = next((p for p in _CWD_PREFIXES if host is not None and host.startswith(p)), None)
+    if host is not None and cwd is not None:
+        # $PWD/models/x: the working directory a script is run from, taken as the root.
+        path = posixpath.normpath(host[len(cwd) :])
+        return localpaths.ref(path, reason=None)
     if host is not None and not localpaths.is_outside(host):
         path = posixpath.normpath(posixpath.join(posixpath.dirname(walker.rel), host))
         return localpaths.ref(path, reason=None)
     return localpaths.ref(host or value)
+
+
+_CWD_PREFIXES = ("$PWD/", "${PWD}/", "$(pwd)/", "`pwd`/")
+
+
+def _docker_volumes(argv: Sequence[tuple[str, _Node]]) -> list[tuple[str, str]] | None:
+    """``docker run -v host:container`` mounts, or None when the line runs no container."""
+    tokens = [t for t, _ in argv]
+    if not any(tokens[i : i + 2] == ["docker", "run"] for i in range(len(tokens))):
+        return None
+    out: list[tuple[str, str]] = []
+    for index, token in enumerate(tokens):
+        spec: str | None = None
+        if token in ("-v", "--volume") and index + 1 < len(tokens):
+            spec = tokens[index + 1]
+        elif token.startswith("--volume="):
+            spec = token.split("=", 1)[1]
+        if spec and ":" in spec:
+            host, target = spec.split(":")[:2]
+            if target.startswith("/"):
+                out.append((host, target.rstrip("/") or "/"))
+    return out
 
 
 def _server_args(
