@@ -116,3 +116,35 @@ def test_a_base_url_with_no_model_is_an_endpoint_record(tmp_path: Path) -> None:
     assert comp.properties["endpoint_only"] is True
     # ... but no model was named, so no model publisher is invented.
     assert comp.publisher is None and comp.lineage == () and comp.licence is None
+
+
+def test_catalogue_grouped_by_providers_the_file_defines(tmp_path: Path) -> None:
+    doc = {
+        "api_providers": [
+            {"id": "kourichat", "name": "KouriChat API", "url": "https://api.kourichat.com/v1"},
+            {"id": "siliconflow", "url": "https://api.siliconflow.cn/v1/"},
+        ],
+        "models": {
+            "kourichat": [{"id": "kourichat-v3", "name": "KouriChat V3", "type": "chat"}],
+            "siliconflow": [{"id": "deepseek-ai/DeepSeek-V3", "name": "V3 (free)"}],
+            "deepseek": [{"id": "deepseek-reasoner", "name": "R1"}],
+        },
+    }
+    settings = {
+        "llm_settings": {
+            "settings": {
+                "base_url": {"value": "https://dashscope.aliyuncs.com/compatible-mode/v1"},
+                "model": {"value": "qwen-plus", "type": "string", "description": "model name"},
+            }
+        }
+    }
+    found = scan(
+        tmp_path,
+        {"models.json": json.dumps(doc, indent=2), "config.json": json.dumps(settings, indent=2)},
+    )
+    assert {(ev.identity, ev.attributes.get("listed") is True) for ev in found} == {
+        ("api:api.kourichat.com/kourichat-v3", True),
+        ("api:siliconflow/deepseek-ai/DeepSeek-V3", True),
+        ("api:deepseek/deepseek-reasoner", True),
+        ("api:alibaba/qwen-plus", False),
+    }

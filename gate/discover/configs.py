@@ -320,6 +320,8 @@ class _Walker:
         self.positions = positions
         self.found: list[Evidence] = []
         self._located: dict[int, tuple[int | None, int | None]] = {}
+        self.provider_urls: dict[str, str] = {}
+        """Providers the file itself defines (``api_providers: [{id, url}]``): id → URL."""
 
     def emit(
         self,
@@ -367,6 +369,11 @@ class _Walker:
         self._env_var(entries, path, here)
         litellm = "litellm_params" in entries and "model_name" in entries
         named = _name_is_model(entries)
+        ident = entries.get("id")
+        own_model = any(refs.is_model_key(k) for k in entries)
+        if here.catalogue and ident is not None and isinstance(ident.value, str) and not own_model:
+            # A catalogue entry {id: deepseek-ai/DeepSeek-V3, name: "V3 (free)"}
+            self._listed(ident, ident.value, "id", here, (*path, "id"))
         for key, child in entries.items():
             if isinstance(child.value, str):
                 if litellm and key == "model_name":
@@ -540,12 +547,18 @@ class _Walker:
     ) -> _Inherited:
         base_url = inherited.base_url
         provider = inherited.provider
-        parent = path[-1] if path else None
-        if parent is not None and not parent.isdigit():
+        # The nearest key above (a list's items stand under their list's key).
+        parent = next((p for p in reversed(path) if not p.isdigit()), None)
+        if parent is not None:
             provider = refs.provider_alias(parent) or provider
+            # models: {siliconflow: [...]} with api_providers: [{id: siliconflow, url: ...}]
+            base_url = self.provider_urls.get(parent.lower(), base_url)
         revision = None
         for key, child in entries.items():
             text = _str(child)
+            if text is None and isinstance(child.value, dict) and refs.is_url_key(key):
+                # base_url: {value: https://..., type: string}: a settings schema
+                text = _str(child.value.get("value")) or _str(child.value.get("default"))
             if text is None:
                 continue
             if refs.is_url_key(key) and (
@@ -638,11 +651,38 @@ def _from_plain(value: Any, key: str | None = None) -> _Node:
     return _Node(None, None, None)
 
 
+def _provider_table(doc: _Node) -> dict[str, str]:
+    """Providers a config defines as a list of entries with an id and an endpoint
+    (``api_providers: [{id: siliconflow, url: https://api.siliconflow.cn/v1}]``), two levels
+    deep at most: id (lower case) → URL."""
+    table: dict[str, str] = {}
+    tops = [doc] + ([*doc.value.values()] if isinstance(doc.value, dict) else [])
+    for node in tops:
+        items = node.value.values() if isinstance(node.value, dict) else ()
+        for child in items:
+            for entry in child.value if isinstance(child.value, list) else ():
+                if not isinstance(entry.value, dict):
+                    continue
+                ident = _str(entry.value.get("id")) or _str(entry.value.get("provider"))
+                url = next(
+                    (
+                        str(v.value)
+                        for k, v in entry.value.items()
+                        if refs.is_url_key(str(k)) and isinstance(v.value, str) and "://" in v.value
+                    ),
+                    None,
+                )
+                if ident and url:
+                    table.setdefault(ident.lower(), url)
+    return table
+
+
 def _walked(walker: _Walker, docs: Sequence[_Node], mlmodel: bool = False) -> scanning.Outcome:
     try:
         for doc in docs:
             if mlmodel:
                 _mlmodel(walker, doc)
+            walker.provider_urls = _provider_table(doc)
             walker.walk(doc, (), _Inherited())
     except RecursionError:
         return scanning.Outcome(skipped=[(walker.rel, "nested too deeply to read")])
@@ -1175,7 +1215,9 @@ def _dataset_keys() -> frozenset[str]:
     return frozenset(recognise_data.load("conventions.yaml").get("dataset_keys") or ())
 
 
-_ENTRY_FIELDS = ("name_or_path", "name", "id", "repo_id", "path", "repo")
+# Fields of a mapping under a model key that hold the model: an entry (`model: {name: x}`)
+# or a settings schema (`model: {value: qwen-plus, type: string, description: ...}`).
+_ENTRY_FIELDS = ("name_or_path", "name", "id", "repo_id", "path", "repo", "value", "default")
 
 
 def _is_model_path_key(key: str) -> bool:
