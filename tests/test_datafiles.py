@@ -26,9 +26,9 @@ class _Evil:
         return (os.system, ("echo pwned",))
 
 
-def _found(root: Path) -> tuple[dict[str, Evidence], Tree]:
+def _found(root: Path, ctx: DiscoverContext | None = None) -> tuple[dict[str, Evidence], Tree]:
     tree = Tree.walk(root)
-    found = list(weights.discover(tree, DiscoverContext()))
+    found = list(weights.discover(tree, ctx or DiscoverContext()))
     return {ev.location.path: ev for ev in found}, tree
 
 
@@ -43,24 +43,28 @@ def test_vector_store_files_are_data_not_weights(tmp_path: Path) -> None:
     (tmp_path / "models").mkdir()
     np.save(tmp_path / "models" / "w.npy", np.ones((2, 2), dtype=np.float32))
     safetensors_file(tmp_path / "embeddings.safetensors")
-    by_path, _ = _found(tmp_path)
+    ctx = DiscoverContext()
+    by_path, _ = _found(tmp_path, ctx)
     roles = {path: ev.role for path, ev in by_path.items()}
     assert roles == {
-        "rag_index/embeddings.npy": Role.DATASET,
-        "faiss_metadata.pkl": Role.DATASET,
-        "store/index.pkl": Role.DATASET,
+        # A malicious pickle is a risk whatever it is called: a data component with its risk.
         "cache.pkl": Role.DATASET,
         "models/w.npy": Role.EMBEDDED_WEIGHTS,
         # A model format's header is evidence enough, whatever the name.
         "embeddings.safetensors": Role.EMBEDDED_WEIGHTS,
     }
-    assert by_path["store/index.pkl"].attributes["data_file"] == (
-        "beside the vector index store/index.faiss"
-    )
-    # Still hashed, and a malicious pickle is a risk whatever it is called.
     evil = by_path["cache.pkl"]
     assert evil.identity.startswith("file:sha256:")
     assert any(r["severity"] == "high" for r in evil.attributes["risks"])
+    # Data files with no risk are hashed and listed as a scan fact, not as components.
+    data = {d["path"]: d["why"] for d in ctx.facts.properties["data_files"]}
+    assert data == {
+        "faiss_metadata.pkl": "a vector store or index file (its path names 'faiss')",
+        "rag_index/embeddings.npy": "a vector store or index file (its path names 'index')",
+        "store/index.pkl": "beside the vector index store/index.faiss",
+    }
+    assert all(len(str(d["sha256"])) == 64 for d in ctx.facts.properties["data_files"])
+    assert any("data file(s)" in note for note in ctx.facts.notes)
 
 
 def test_a_pickle_of_a_model_library_is_a_model(tmp_path: Path) -> None:

@@ -5,8 +5,10 @@ vector store's metadata (``faiss_metadata.pkl``, LangChain's ``index.pkl`` besid
 ``index.faiss``) or a cached dataframe as it is a model. Such a file is reported as
 weights only on evidence that it is one: its name or folder says so (``model.pkl``,
 ``weights/``), or the pickle imports a model library (torch, scikit-learn, XGBoost...).
-Otherwise it is a data file (role ``dataset``, ``data_file`` saying why): still hashed,
-and still scanned, so a malicious pickle is a risk whatever it is called.
+Otherwise it is a data file: still hashed, and still scanned, so a malicious pickle is a
+risk whatever it is called and stays a component (role ``dataset``, ``data_file`` saying
+why, its risks). A data file with no risk is no AI component: it is listed in the scan fact
+``data_files`` (path, SHA-256, why) and a note, not in the BOM's models and datasets.
 
 Also here: Git LFS pointers standing in for weights (:mod:`gate.discover.lfs`).
 """
@@ -15,14 +17,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from gate import identity
 from gate.discover import lfs
+from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree, TreeFile
-from gate.model import Confidence, Evidence, EvidenceKind, Location, Role
+from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
 
 # Formats that hold any data, not only models: a model only on further evidence.
 _GENERIC_FORMATS = frozenset({"npy", "npz", "pickle"})
@@ -147,3 +150,24 @@ def lfs_evidence(tree: Tree, tf: TreeFile) -> Iterator[Evidence]:
         confidence=Confidence.HIGH,
         attributes=attributes,
     )
+
+
+def record(ctx: DiscoverContext, found: Sequence[Evidence]) -> Iterator[Evidence]:
+    """Yield the weight evidence that is a component (models; data files with a risk), and
+    record the data files without one as the scan fact ``data_files`` and a note."""
+    quiet: list[dict[str, JSON]] = []
+    for ev in found:
+        reason = ev.attributes.get("data_file")
+        if reason is None or ev.attributes.get("risks"):
+            yield ev
+            continue
+        info = ev.attributes.get("file")
+        sha = info.get("sha256") if isinstance(info, dict) else None
+        quiet.append({"path": ev.location.path, "sha256": sha, "why": str(reason)})
+    if quiet:
+        quiet.sort(key=lambda d: str(d["path"]))
+        ctx.facts.set("data_files", list(quiet))
+        ctx.facts.note(
+            f"{len(quiet)} data file(s) (arrays, pickles, vector-index files) hashed and scanned:"
+            " not models, no risk found (inventory property data_files)"
+        )

@@ -127,6 +127,7 @@ def _companions(tree: Tree, tf: TreeFile, header: Header) -> list[tuple[TreeFile
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield one WEIGHT_FILE evidence per model artefact, with its header facts and digest."""
     found: dict[str, tuple[TreeFile, Header]] = {}
+    data: list[Evidence] = []  # weight-file evidence, data files among it (see datafiles)
     for tf in tree.files:
         if tf.suffix in WEIGHT_SUFFIXES:
             try:
@@ -136,7 +137,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
                 tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
                 continue
             if lfs.is_pointer_head(head, tf.size):
-                yield from datafiles.lfs_evidence(tree, tf)
+                data += datafiles.lfs_evidence(tree, tf)
                 continue
         fmt = _candidate(tf)
         if fmt is None or tf.rel in found:
@@ -148,6 +149,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         for other, part in _companions(tree, tf, header):
             found.setdefault(other.rel, (other, part))
     if not found:
+        yield from datafiles.record(ctx, data)
         return
     cache = hashing.HashCache.default()
     try:
@@ -167,7 +169,8 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             reason = getattr(digest, "strerror", None) or str(digest)
             tree.skip(rel, f"cannot read: {reason}")
             continue
-        yield datafiles.classify(_evidence(tf, header, digest), tree)
+        data.append(datafiles.classify(_evidence(tf, header, digest), tree))
+    yield from datafiles.record(ctx, data)
 
 
 def _evidence(tf: TreeFile, header: Header, digest: hashing.FileDigest) -> Evidence:
