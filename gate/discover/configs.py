@@ -535,7 +535,12 @@ class _Walker:
                 continue
             hint = here.provider or refs.provider_from_env_name(var)
             ctx = refs.RefContext(
-                family="config", base_url=here.base_url, provider_hint=hint, in_config=True
+                family="config",
+                base_url=here.base_url,
+                provider_hint=hint,
+                in_config=True,
+                site=SiteKind.DEPLOYMENT,
+                key=var,
             )
             self.emit(
                 refs.resolve_under(var, text, ctx), text, node, Confidence.MEDIUM, where,
@@ -1076,7 +1081,9 @@ def _server_model(
         )
         return
     family = str(server["family"])
-    ctx = refs.RefContext(family=family, sdk=str(server["name"]), in_config=True)
+    ctx = refs.RefContext(
+        family=family, sdk=str(server["name"]), in_config=True, site=SiteKind.DEPLOYMENT
+    )
     ref = refs.resolve(value, ctx)
     if ref is not None and ref.kind is not EvidenceKind.OLLAMA_REF:
         attrs = dict(ref.attributes)
