@@ -6,7 +6,7 @@ inventory; ``check`` starts from a scan or from a BOM file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from gate.errors import InputError
 from gate.model import Decision, Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.recognise import knowledge
-from gate.recognise.core import with_user_endpoints
+from gate.recognise.core import endpoints_apart, with_user_endpoints
 from gate.resolve import origins, packages, registry
 from gate.resolve.assemble import assemble
 
@@ -77,7 +77,11 @@ def scan(options: ScanOptions) -> ScanResult:
         hash_workers=options.hash_workers,
         observer=options.observer,
     )
-    evidence = with_user_endpoints(discover(tree, ctx), knowledge(options.registry_files))
+    kn = knowledge(options.registry_files)
+    evidence, configured = endpoints_apart(with_user_endpoints(discover(tree, ctx), kn), kn)
+    if configured:
+        ctx.facts.set("endpoints", configured)
+        ctx.facts.note(_endpoints_note(configured))
     root_name = options.root.resolve().name if options.root.is_dir() else options.root.name
     project = Project(
         name=options.project_name or root_name or "project",
@@ -96,6 +100,14 @@ def scan(options: ScanOptions) -> ScanResult:
     return ScanResult(inventory=inventory, evidence=tuple(evidence))
 
 
+def _endpoints_note(records: Sequence[Mapping[str, Any]]) -> str:
+    shown = ", ".join(
+        f"{r['host']} ({r['provider']}{', ' + str(r['country']) if r.get('country') else ''})"
+        for r in records
+    )
+    return f"endpoints configured with no model in view (recorded, no model assumed): {shown}"
+
+
 def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
     """Give every component its publisher, country, lineage and licence (with sources)."""
     resolved = origins.resolve(
@@ -108,8 +120,7 @@ def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
         ),
     )
     # SDK packages: origins leaves pkg: components alone; their publishers are registry facts.
-    # An endpoint record (a base URL, no model) gets no invented model publisher.
-    return packages.with_registry_facts(resolved, registry.load(options.registry_files))
+    return packages.with_package_publishers(resolved, registry.load(options.registry_files))
 
 
 def load_bom(path: Path, options: ScanOptions) -> tuple[Inventory, list[str]]:

@@ -151,6 +151,19 @@ deny_serving_region := [f |
 	}
 ]
 
+# A configured endpoint with no model in view (a base URL in .env, a client whose model is
+# passed in) still says where prompts go: the same rule judges its operator's country.
+deny_endpoint_country := [f |
+	some e in object.get(input, ["inventory", "endpoints"], [])
+	countries[e.country]
+	f := {
+		"rule": "jurisdiction.serving-country",
+		"component": concat("", ["endpoint:", e.host]),
+		"msg": sprintf("the release is configured for %s (%s), operated by %s in %s (listed: %s)", [e.host, e.provider, operator_name(e), e.country, lists]),
+		"facts": {"fact": "endpoint.country", "value": e.country, "host": e.host, "locations": e.locations},
+	}
+]
+
 operator_name(s) := s.operator if s.operator != null
 
 operator_name(s) := "an unknown operator" if s.operator == null

@@ -198,3 +198,18 @@ test_an_unread_endpoint_without_a_host_is_reported_once if {
 	count(fs) == 1
 	contains(fs[0].msg, "LLM_URL")
 }
+
+test_a_configured_endpoint_in_a_listed_country_is_denied if {
+	p := fx.jurisdiction
+	eps := [{"host": "dashscope.aliyuncs.com", "provider": "alibaba", "operator": "Alibaba Cloud", "country": "CN", "base_url": "https://dashscope.aliyuncs.com/compatible-mode/v1", "locations": [".env.example:3"]}]
+	fs := jurisdiction.deny_endpoint_country with input.inventory.endpoints as eps with data.aigate.params.jurisdiction as p
+	count(fs) == 1
+	fs[0].rule == "jurisdiction.serving-country"
+	fs[0].component == "endpoint:dashscope.aliyuncs.com"
+}
+
+test_a_configured_endpoint_elsewhere_is_not if {
+	p := fx.jurisdiction
+	eps := [{"host": "api.openai.com", "provider": "openai", "operator": "OpenAI", "country": "US", "base_url": "https://api.openai.com/v1", "locations": []}]
+	count(jurisdiction.deny_endpoint_country) == 0 with input.inventory.endpoints as eps with data.aigate.params.jurisdiction as p
+}

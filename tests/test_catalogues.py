@@ -192,3 +192,32 @@ def test_the_policy_input_says_listed_or_called(tmp_path: Path) -> None:
     validate_input(doc)
     use = {c["id"]: c["use"] for c in doc["components"] if c["id"].startswith("api:")}
     assert use == {"api:deepseek/deepseek-chat": "listed", "api:openai/gpt-4o": "called"}
+
+
+def test_a_picker_entry_is_read_by_its_model_field_not_its_display_id() -> None:
+    found = js(
+        """
+        export const models = [
+          { id: "deepseek-v3", label: "DeepSeek V3", apiIdentifier: "deepseek:deepseek-chat" },
+          { id: "deepseek-r1-distill-llama-70b", label: "DeepSeek-R1",
+            apiIdentifier: "groq:deepseek-r1-distill-llama-70b" },
+          { id: "claude-3-haiku-20240307", label: "Claude 3 Haiku" },
+        ];
+        """
+    )
+    assert listed(found) == {
+        "api:deepseek/deepseek-chat",
+        "api:groq/deepseek-r1-distill-llama-70b",
+        "api:anthropic/claude-3-haiku-20240307",
+    }
+
+
+def test_a_provider_keyed_table_of_settings_is_not_a_catalogue() -> None:
+    found = js(
+        """
+        const providerKeyMap = { deepseek: "deepseek_api_key", qwen: "qwen_api_key",
+                                 openai: "OPENAI_API_KEY", kimi: "kimi" };
+        """
+    )
+    assert found == []
+    assert py('PROVIDER_ENV = {"deepseek": "DEEPSEEK_API_KEY", "qwen": "qwen_base_url"}\n') == []

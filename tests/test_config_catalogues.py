@@ -110,12 +110,12 @@ def test_a_base_url_with_no_model_is_an_endpoint_record(tmp_path: Path) -> None:
         "DASHSCOPE_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n"
         "DASHSCOPE_API_KEY=sk-your-key\n"
     )
-    (comp,) = scan_tree(ScanOptions(root=tmp_path)).inventory.components
-    # Where prompts go is recorded (served from CN) ...
-    assert comp.served_by is not None and comp.served_by.country == "CN"
-    assert comp.properties["endpoint_only"] is True
-    # ... but no model was named, so no model publisher is invented.
-    assert comp.publisher is None and comp.lineage == () and comp.licence is None
+    inventory = scan_tree(ScanOptions(root=tmp_path)).inventory
+    # No model was named, so none is invented: no component ...
+    assert inventory.components == ()
+    # ... but where prompts go is recorded: the endpoint, served from CN.
+    (record,) = inventory.properties["endpoints"]
+    assert record["host"] == "dashscope.aliyuncs.com" and record["country"] == "CN"
 
 
 def test_catalogue_grouped_by_providers_the_file_defines(tmp_path: Path) -> None:

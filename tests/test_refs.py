@@ -81,7 +81,7 @@ def test_localhost_endpoints_are_local_models() -> None:
     [
         ("ollama/llama3.1", "ollama:llama3.1:latest"),
         ("ollama_chat/qwen2.5:14b", "ollama:qwen2.5:14b"),
-        ("huggingface/together/deepseek-ai/DeepSeek-R1", "hf:deepseek-ai/DeepSeek-R1@unpinned"),
+        ("huggingface/together/deepseek-ai/DeepSeek-R1", "api:huggingface/deepseek-ai/DeepSeek-R1"),
         ("dashscope/qwen-max", "api:alibaba/qwen-max"),
         ("openrouter/deepseek/deepseek-chat", "api:openrouter/deepseek/deepseek-chat"),
         ("gpt-4o-mini", "api:openai/gpt-4o-mini"),

@@ -4,9 +4,12 @@ model meet (issue 12, items 2 and 3); where the code does not decide, the host i
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+from gate import pipeline
 from gate.discover import javascript, python, refs
 from gate.model import Evidence
+from gate.policy.input import InputContext, build_input, validate_input
 
 
 def py(source: str) -> list[Evidence]:
@@ -144,4 +147,50 @@ def test_js_ai_sdk_providers_registries_and_raw_fetch() -> None:
         "api:deepseek/deepseek-reasoner": "api.deepseek.com",
         "api:siliconflow/Qwen/Qwen2.5-7B-Instruct": "api.siliconflow.cn",
         "ollama:nomic-embed-text:latest": "localhost",
+    }
+
+
+def test_a_base_url_with_no_model_is_an_endpoint_not_a_wildcard_model(tmp_path: Path) -> None:
+    (tmp_path / ".env.example").write_text(
+        "OPENAI_API_KEY=sk-xxx\nOPENAI_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n"
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert not [c.id for c in result.inventory.components if c.id.endswith("/*")]
+    (record,) = result.inventory.properties["endpoints"]  # type: ignore[misc]
+    assert record["host"] == "dashscope.aliyuncs.com"  # type: ignore[index]
+    assert (record["provider"], record["country"]) == ("alibaba", "CN")  # type: ignore[index]
+    assert record["locations"] == [".env.example:2"]  # type: ignore[index]
+    doc = build_input(result.inventory, InputContext(now="2026-12-06"))
+    validate_input(doc)
+    assert [e["host"] for e in doc["inventory"]["endpoints"]] == ["dashscope.aliyuncs.com"]
+    assert any("dashscope.aliyuncs.com (alibaba, CN)" in n for n in result.inventory.notes)
+
+
+def test_an_azure_client_with_a_runtime_endpoint_is_still_azure() -> None:
+    found = py(
+        """
+        import os
+        from langchain_openai import AzureChatOpenAI
+        llm = AzureChatOpenAI(azure_endpoint=os.getenv("AZURE_OPENAI_ENDPOINT"),
+                              azure_deployment="gpt-4o")
+        """
+    )
+    assert hosts(found) == {"api:azure-openai/gpt-4o": None}
+
+
+def test_hub_ids_served_by_hugging_face_or_together_are_their_hosted_models() -> None:
+    found = js(
+        """
+        import Together from "together-ai";
+        import { HuggingFaceInferenceEmbeddings } from "@langchain/community/embeddings/hf";
+        const client = new Together({});
+        await client.images.create({ prompt: "", model: "black-forest-labs/FLUX.1-schnell" });
+        const emb = new HuggingFaceInferenceEmbeddings({
+          model: "sentence-transformers/all-MiniLM-L6-v2",
+        });
+        """
+    )
+    assert hosts(found) == {
+        "api:together/black-forest-labs/FLUX.1-schnell": "api.together.xyz",
+        "api:huggingface/sentence-transformers/all-MiniLM-L6-v2": "router.huggingface.co",
     }

@@ -23,6 +23,7 @@ import tree_sitter_typescript
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
+from gate.discover.driver import Driver, Seen, endpoint_choice, weakest
 from gate.discover.python import (
     CallSpec,
     CallTable,
@@ -32,7 +33,7 @@ from gate.discover.python import (
     unknown_client_spec,
 )
 from gate.discover.tree import Tree
-from gate.model import JSON, Confidence, Evidence, Location
+from gate.model import Confidence, Evidence, Location
 from gate.recognise import SiteKind
 
 NAME = "javascript"
@@ -157,9 +158,7 @@ class _Val:
     partial: bool = False
 
 
-def _weakest(a: Confidence, b: Confidence) -> Confidence:
-    order = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
-    return a if order[a] <= order[b] else b
+_weakest = weakest
 
 
 def _text(node: tree_sitter.Node | None) -> str:
@@ -239,8 +238,9 @@ class _Analyser:
         self.calls: list[tree_sitter.Node] = []
         self.pairs: list[tree_sitter.Node] = []
         self.decls: list[tuple[str, tree_sitter.Node]] = []
-        self.found: list[Evidence] = []
-        self.consumed: set[int] = set()
+        self.driver = Driver(NAME)
+        self.found: list[Evidence] = self.driver.found
+        self.consumed: set[int] = self.driver.consumed
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[tree_sitter.Node, CallSpec, str]] = []
         self._guard: set[str] = set()
@@ -843,13 +843,14 @@ class _Analyser:
             if found is not None:
                 bound = self._local_bindings(found[0], call)
                 exprs = bound if bound is not None else [found[0]]
-                vals = [v for e in exprs for v in self.values(e) if not v.partial]
-                if vals and len({v.text for v in vals}) == 1 and self._decided(exprs, call):
-                    base_url = vals[0].text
-                else:
-                    # Set by an expression, or differently on different paths (a branch per
-                    # provider): which host serves this call is not decided here.
-                    dynamic = re.sub(r"\s+", " ", _text(found[0]))[:200]
+                texts = [v.text for e in exprs for v in self.values(e) if not v.partial]
+                # Set by an expression, or differently on different paths (a branch per
+                # provider): then which host serves this call is not decided here.
+                base_url, dynamic = endpoint_choice(
+                    texts,
+                    decided=self._decided(exprs, call),
+                    expression=re.sub(r"\s+", " ", _text(found[0]))[:200],
+                )
         resource = self._first_constant(call, spec.raw.get("resource") or ())
         if base_url is None and resource:
             base_url = f"https://{resource}.openai.azure.com"
@@ -913,24 +914,30 @@ class _Analyser:
         count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
         for val in self.values(node):
-            ref = refs.resolve(val.text, ctx, partial=val.partial)
-            if ref is None:
-                continue
-            self.consumed.add(val.node.id)
-            attrs: dict[str, JSON] = {"call": qual, "argument": argument, "flow": val.flow}
-            if val.env_var:
-                attrs["env_var"] = val.env_var
-            if val.partial:
-                attrs["partial"] = True
-            if val.node.start_point[0] != call.start_point[0]:
-                attrs["used_at"] = [self._where(call)]
-            self.found.append(
-                refs.evidence(
-                    NAME, ref, val.text, self._loc(val.node), _weakest(val.confidence, cap), attrs
-                )
-            )
-            count += 1
+            elsewhere = val.node.start_point[0] != call.start_point[0]
+            if self.driver.call(
+                self._seen(val),
+                ctx,
+                call=qual,
+                argument=argument,
+                cap=cap,
+                used_at=self._where(call) if elsewhere else None,
+            ):
+                count += 1
         return count
+
+    def _seen(self, val: _Val) -> Seen:
+        """A value as the driver takes it."""
+        return Seen(
+            text=val.text,
+            location=self._loc(val.node),
+            mark=val.node.id,
+            as_written=val.text,
+            confidence=val.confidence,
+            flow=val.flow,
+            env_var=val.env_var,
+            partial=val.partial,
+        )
 
     def _loc(self, node: tree_sitter.Node) -> Location:
         row, col = node.start_point
@@ -955,9 +962,7 @@ class _Analyser:
             node = found[0] if found is not None else call
             vals = [v for v in self.values(node) if not v.partial]
             where = vals[0].node if vals else node
-            ev = refs.endpoint_evidence(NAME, ctx, self._loc(where), qual)
-            if ev is not None:
-                self.found.append(ev)
+            self.driver.endpoint(ctx, self._loc(where), qual)
 
     def _generic(self) -> None:
         for name, value in self.decls:
@@ -1027,9 +1032,9 @@ class _Analyser:
             return
         if node.type != "object":
             return
-        for pair in node.named_children:
-            if pair.type != "pair":
-                continue
+        pairs = [p for p in node.named_children if p.type == "pair"]
+        fields = refs.catalogue_fields(self._key(p) for p in pairs)
+        for pair in pairs:
             text = self._key(pair)
             value = _unwrap(pair.child_by_field_name("value"))
             hint = refs.catalogue_hint(text) if text else None
@@ -1039,7 +1044,7 @@ class _Analyser:
                     self._listed(k, key, None)
             if value is None:
                 continue
-            if named or hint:
+            if (named and (text in fields or value.type == "array")) or hint:
                 items = value.named_children if value.type == "array" else [value]
                 for item in items:
                     inner = _unwrap(item)
@@ -1056,17 +1061,10 @@ class _Analyser:
         hint: str | None,
         site: SiteKind = SiteKind.CATALOGUE_ITEM,
     ) -> None:
-        if node.type != "string" or node.id in self.consumed:
-            return
-        text = _string_value(node)
-        if text is None:
-            return
-        ev = refs.listed_value(
-            NAME, text, key, self._loc(node), as_written=text, provider_hint=hint, site=site
-        )
-        if ev is not None:
-            self.consumed.add(node.id)
-            self.found.append(ev)
+        text = _string_value(node) if node.type == "string" else None
+        if text is not None:
+            seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
+            self.driver.listed(seen, key, provider_hint=hint, site=site)
 
     def _generic_value(
         self, value: tree_sitter.Node | None, key: str, base_url: str | None
@@ -1075,22 +1073,7 @@ class _Analyser:
         if value is None or value.type not in ("string", "template_string", "binary_expression"):
             return
         for val in self.values(value, "assignment"):
-            if val.node.id in self.consumed or val.partial:
-                continue
-            ev = refs.named_value(
-                NAME,
-                val.text,
-                key,
-                self._loc(val.node),
-                as_written=val.text,
-                confidence=val.confidence,
-                flow=val.flow,
-                env_var=val.env_var,
-                base_url=base_url,
-            )
-            if ev is not None:
-                self.consumed.add(val.node.id)
-                self.found.append(ev)
+            self.driver.named(self._seen(val), key, base_url=base_url)
 
     def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
         """The URL of a fetch/axios call whose body holds this object (a raw API call)."""

@@ -25,6 +25,7 @@ import ahocorasick_rs
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
+from gate.discover.driver import Driver, Seen, weakest
 from gate.discover.tree import Tree
 from gate.model import JSON, Confidence, Evidence, Location
 
@@ -345,11 +346,7 @@ class Client:
     qualname: str
 
 
-_WEAKER = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
-
-
-def _weakest(a: Confidence, b: Confidence) -> Confidence:
-    return a if _WEAKER[a] <= _WEAKER[b] else b
+_weakest = weakest
 
 
 def _at_most_medium(vals: Sequence[Val], flow: str, env_var: str | None = None) -> list[Val]:
@@ -384,8 +381,9 @@ class Analyser:
         self.functions: dict[str, list[Scope]] = {}
         self.classes: dict[str, Scope] = {}
         self.module_settings: dict[str, list[tuple[ast.expr, Scope]]] = {}
-        self.found: list[Evidence] = []
-        self.consumed: set[int] = set()
+        self.driver = Driver(source)
+        self.found: list[Evidence] = self.driver.found
+        self.consumed: set[int] = self.driver.consumed
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[ast.Call, Scope, CallSpec, str]] = []
         self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
@@ -1327,7 +1325,7 @@ class Analyser:
         expr, arg_name = found
         count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
-        extra: dict[str, JSON] = {"call": qual, "argument": argument}
+        extra: dict[str, JSON] = {}
         if self._truthy(_kw(call, "trust_remote_code"), scope):
             extra["trust_remote_code"] = True
         filename = self._first_constant(call, spec.filename, scope) if spec.filename else None
@@ -1341,26 +1339,31 @@ class Analyser:
                 if val.sites not in contexts:
                     contexts[val.sites] = ctx(val.sites)
                 here = contexts[val.sites]
-            ref = refs.resolve(val.text, here, partial=val.partial)
-            if ref is None:
-                continue
-            self.consumed.add(id(val.node))
-            confidence = _weakest(val.confidence, cap)
-            attrs = dict(extra)
-            attrs["flow"] = val.flow
-            if val.env_var:
-                attrs["env_var"] = val.env_var
-            if val.partial:
-                attrs["partial"] = True
-            if getattr(val.node, "lineno", None) != call.lineno:
-                attrs["used_at"] = [self._where(call)]
-            self.found.append(
-                refs.evidence(
-                    self.source, ref, self._as_written(val), self._loc(val.node), confidence, attrs
-                )
-            )
-            count += 1
+            elsewhere = getattr(val.node, "lineno", None) != call.lineno
+            if self.driver.call(
+                self._seen(val),
+                here,
+                call=qual,
+                argument=argument,
+                cap=cap,
+                used_at=self._where(call) if elsewhere else None,
+                extra=extra,
+            ):
+                count += 1
         return count
+
+    def _seen(self, val: Val) -> Seen:
+        """A value as the driver takes it."""
+        return Seen(
+            text=val.text,
+            location=self._loc(val.node),
+            mark=id(val.node),
+            as_written=self._as_written(val),
+            confidence=val.confidence,
+            flow=val.flow,
+            env_var=val.env_var,
+            partial=val.partial,
+        )
 
     def _as_written(self, val: Val) -> str:
         node = val.node
@@ -1404,9 +1407,7 @@ class Analyser:
                 vals = [v for v in self.values(found[0], scope) if not v.partial]
                 if vals:
                     node = vals[0].node
-            ev = refs.endpoint_evidence(self.source, ctx, self._loc(node), qual)
-            if ev is not None:
-                self.found.append(ev)
+            self.driver.endpoint(ctx, self._loc(node), qual)
 
     def _generic(self) -> None:
         """Model-looking values under model-ish names that no known call consumed (medium)."""
@@ -1483,12 +1484,17 @@ class Analyser:
             return
         if not isinstance(node, ast.Dict):
             return
+        names = [
+            k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+        ]
+        fields = refs.catalogue_fields(names)
         for k, v in zip(node.keys, node.values, strict=True):
             text = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
             hint = refs.catalogue_hint(text) if text else None
             if named and k is not None:
                 self._listed(k, key, None)
-            if hint is not None or named:
+            entry = named and (not fields or text in fields or not isinstance(v, ast.Constant))
+            if hint is not None or entry:
                 # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
                 # whose models the values are.
                 for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
@@ -1498,21 +1504,9 @@ class Analyser:
                 self._catalogue(v, text or key, inner, depth + 1)
 
     def _listed(self, node: ast.expr, key: str, hint: str | None) -> None:
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-            return
-        if id(node) in self.consumed:
-            return
-        ev = refs.listed_value(
-            self.source,
-            node.value,
-            key,
-            self._loc(node),
-            as_written=node.value,
-            provider_hint=hint,
-        )
-        if ev is not None:
-            self.consumed.add(id(node))
-            self.found.append(ev)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
+            self.driver.listed(seen, key, provider_hint=hint)
 
     def _generic_value(
         self,
@@ -1527,24 +1521,9 @@ class Analyser:
             return
         if repo_type not in (None, "model", "dataset"):
             return  # a Space, or something else that is not a model
+        family = "hf-dataset" if repo_type == "dataset" else "config"
         for val in self.values(value, scope, flow):
-            if id(val.node) in self.consumed or val.partial:
-                continue
-            ev = refs.named_value(
-                self.source,
-                val.text,
-                key,
-                self._loc(val.node),
-                as_written=self._as_written(val),
-                confidence=val.confidence,
-                flow=val.flow,
-                env_var=val.env_var,
-                base_url=base_url,
-                family="hf-dataset" if repo_type == "dataset" else "config",
-            )
-            if ev is not None:
-                self.consumed.add(id(val.node))
-                self.found.append(ev)
+            self.driver.named(self._seen(val), key, base_url=base_url, family=family)
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""

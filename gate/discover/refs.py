@@ -490,6 +490,33 @@ def is_catalogue_name(name: str) -> bool:
     return bool(_CATALOGUE_WORDS.search(norm)) or norm.startswith(("model_", "llm_"))
 
 
+_ENTRY_IDS = ("id", "value", "slug", "key", "model_id", "modelid")
+_DISPLAY = frozenset({"label", "title", "description", "display_name", "displayname", "icon"})
+_NOT_A_MODEL = re.compile(r"(?i)(?:api_?key|token|secret|_url|base_?url|password|env)$")
+
+
+def catalogue_fields(keys: Iterable[str]) -> frozenset[str]:
+    """Which fields of one catalogue entry (``{id, label, apiIdentifier, ...}``) name the
+    model: the model-ish ones (``model``, ``apiIdentifier``) when there are any, else its
+    id (``id``, ``value``, ``slug``), else its ``name``; never display text (``label``)."""
+    keys = [k for k in keys if _norm_key(k) not in _DISPLAY]
+    modelish = [k for k in keys if is_model_key(k) or "identifier" in k.lower()]
+    if modelish:
+        return frozenset(modelish)
+    ids = [k for k in keys if _norm_key(k) in _ENTRY_IDS]
+    if ids:
+        return frozenset(ids)
+    return frozenset(k for k in keys if _norm_key(k) == "name")
+
+
+def model_like(value: str) -> bool:
+    """A string a provider-keyed table may hold as a model name (``deepseek-chat``), not a
+    setting's name (``deepseek_api_key``, ``QWEN_API_KEY``) or a bare provider word."""
+    if _NOT_A_MODEL.search(value) or (value.isupper() and "_" in value):
+        return False
+    return bool(re.search(r"[-.:/\d]", value))
+
+
 def catalogue_hint(key: str) -> str | None:
     """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
     return current_knowledge().provider_alias(key)
@@ -508,7 +535,7 @@ def listed_value(
     """Evidence for one entry of a catalogue: a model the release can call (``listed``),
     medium confidence; the recogniser reads the value's shape (and the provider named by the
     entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``)."""
-    if not is_model_value(value):
+    if not is_model_value(value) or (provider_hint and not model_like(value)):
         return None
     serving = Serving(provider_hint=provider_hint)
     found = recognise(value, Site(site, key=key), serving, current_knowledge())

@@ -185,6 +185,15 @@ def _history(inventory: Inventory) -> dict[str, Any] | None:
     return dict(raw) if isinstance(raw, Mapping) else None
 
 
+def _endpoints(inventory: Inventory) -> list[dict[str, Any]]:
+    """Endpoints the release is configured for with no model in view (a base URL alone)."""
+    rows = inventory.properties.get("endpoints")
+    if not isinstance(rows, list):
+        return []
+    keys = ("host", "provider", "operator", "country", "base_url", "locations")
+    return [{k: row.get(k) for k in keys} for row in rows if isinstance(row, dict)]
+
+
 def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
     """The policy input document for an inventory, components in identity order."""
     return {
@@ -205,6 +214,7 @@ def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
             ],
             "notes": list(inventory.notes),
             "history": _history(inventory),
+            "endpoints": _endpoints(inventory),
         },
         "components": [
             component_input(c) for c in sorted(inventory.components, key=lambda c: c.id)

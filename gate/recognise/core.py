@@ -25,7 +25,7 @@ from gate.recognise.shapes import (
     split_prefix,
 )
 from gate.recognise.site import HostSource, Reading, Recognised, Serving, Site, SiteKind
-from gate.resolve.endpoints import host_of
+from gate.resolve.endpoints import deployment_named, host_of
 
 _SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
 _DATASET_BUILDERS = frozenset(
@@ -324,7 +324,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
                 return _hf_ref(repo, ctx, host=host, base_url=ctx.base_url, served_by="local")
     elif ctx.base_url_dynamic:
         own = kn.provider_for_model(value)
-        provider = own or ctx.provider
+        # An Azure client talks to an Azure resource whatever its URL: the operator is known
+        # though the host is not. Other clients may be pointed anywhere: the model's own.
+        provider = ctx.provider if ctx.provider in deployment_named() else own or ctx.provider
         attrs["base_url_expr"] = ctx.base_url_dynamic
         host_source = HostSource.UNKNOWN
     elif ctx.vertex or ctx.provider in ("google-vertex", "bedrock", "volcengine"):
@@ -360,10 +362,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     attrs["provider"] = provider
     if ctx.sdk:
         attrs["sdk"] = ctx.sdk
-    if provider == "huggingface":
-        repo = hf_repo(value, kn, allow_bare=False)
-        if repo is not None:
-            return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
+    # A Hub id served by a provider (Together, Groq, Hugging Face's own inference API...)
+    # is that provider's hosted model, api:<provider>/<org>/<name>: served by its operator,
+    # published (and descended) as the Hub org says; never a local hf: load.
     return Recognised(identity.api(provider, value), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
 
 
@@ -395,11 +396,12 @@ def _litellm(value: str, ctx: _Ctx) -> Recognised | None:
         if provider == "ollama":
             return _ollama_ref(rest, sub)
         if provider == "huggingface":
+            # huggingface/<inference provider>/<org>/<name>: Hugging Face's router is the
+            # host the app talks to; the model is the Hub repo.
             segs = rest.split("/")
             repo = "/".join(segs[-2:]) if len(segs) >= 2 else None
             if repo and identity.is_hf_repo_id(repo):
-                extra = _endpoint_attrs(sub, "huggingface")
-                return _hf_ref(repo, sub, role=Role.HOSTED_API, **extra)
+                return _hosted(repo, sub)
             return None
         if provider == "local":
             repo = hf_repo(rest, ctx.kn, allow_bare=False)
@@ -548,12 +550,7 @@ def _hf_family(value: str, ctx: _Ctx) -> Recognised | None:
     if reads is Reading.HF_HOSTED:
         if "://" in value:
             return None  # an Inference Endpoint URL: the endpoint, not the model
-        repo = hf_repo(value, kn, allow_bare=False)
-        if repo is None:
-            return _hosted(value, replace(ctx, reads=Reading.HOSTED))
-        attrs: dict[str, JSON] = {"provider": ctx.provider or "huggingface"}
-        attrs.update(_endpoint_attrs(ctx, "huggingface"))
-        return _hf_ref(repo, ctx, role=Role.HOSTED_API, **attrs)
+        return _hosted(value, replace(ctx, reads=Reading.HOSTED))
     repo = hf_repo(value, kn, allow_bare=reads is Reading.HF_HUB)
     if repo is None:
         return None
@@ -601,3 +598,39 @@ def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Eviden
                 ev = replace(ev, identity=identity.api(ep.provider, model), attributes=attrs)
         out.append(ev)
     return out
+
+
+def endpoints_apart(
+    found: Sequence[Evidence], kn: Knowledge
+) -> tuple[list[Evidence], list[dict[str, JSON]]]:
+    """Evidence of clients pointed at a known endpoint with no model in view, set apart as
+    configured endpoints: the endpoint matters (the app is configured for DashScope) but
+    names no model, so it is recorded as an endpoint rather than a wildcard model
+    ``api:<provider>/*``. Returns the other evidence and one record per host (sorted)."""
+    kept: list[Evidence] = []
+    by_host: dict[str, dict[str, JSON]] = {}
+    where: dict[str, set[str]] = {}
+    for ev in found:
+        host = ev.attributes.get("host")
+        if ev.attributes.get("endpoint_only") is not True or not isinstance(host, str):
+            kept.append(ev)
+            continue
+        if host not in by_host:  # one record per host; the first base URL seen stands for it
+            ep = kn.endpoint(host)
+            by_host[host] = {
+                "host": host,
+                "provider": ep.provider if ep else str(ev.attributes.get("provider") or host),
+                "operator": ep.operator if ep else None,
+                "country": ep.country if ep else None,
+                "base_url": str(ev.attributes.get("base_url") or host),
+            }
+        loc = ev.location
+        where.setdefault(host, set()).add(
+            f"{loc.path}:{loc.line}" if loc.path and loc.line else (loc.path or "")
+        )
+    records = []
+    for host in sorted(by_host):
+        rec = dict(by_host[host])
+        rec["locations"] = sorted(w for w in where[host] if w)
+        records.append(rec)
+    return kept, records

@@ -407,10 +407,6 @@ def _merge_extra(ordered: Sequence[Evidence]) -> dict[str, Any]:
         # Weights named but not in the checkout (an LFS pointer, a path outside the tree):
         # the identity may be exact, the content was not read. The policy decides.
         props["not_in_checkout"] = absent
-    if ordered and all(ev.attributes.get("endpoint_only") is True for ev in ordered):
-        # A base URL with no model in view (.env's DASHSCOPE_BASE_URL): an endpoint record,
-        # where prompts go; no model is named, so no model's publisher either.
-        props["endpoint_only"] = True
     data = sorted(
         {str(ev.attributes["data_file"]) for ev in ordered if ev.attributes.get("data_file")}
     )

@@ -1,5 +1,4 @@
-"""Registry facts origins does not fill: who publishes an SDK package
-(``pkg:pypi/dashscope``), and no publisher for an endpoint record.
+"""Publishers of SDK and framework packages: who publishes ``pkg:pypi/dashscope``.
 
 A dependency on an SDK is a supply-chain fact of its own (a CN-published SDK runs inside the
 release whatever model it calls); the registry's ``packages`` section (``data/packages.yaml``
@@ -30,22 +29,9 @@ def package_publisher(comp: Component, registry: Registry) -> Component:
     return replace(comp, publisher=registry.party(pub, how))
 
 
-def endpoint_record(comp: Component) -> Component:
-    """An endpoint with no model in view (``api:alibaba/*`` from a bare base URL) keeps
-    where it is served from, but no publisher, lineage or licence: no model was named, so
-    none may be invented (the provider's own models are a guess the policy must not judge)."""
-    if comp.properties.get("endpoint_only") is not True:
-        return comp
-    if comp.publisher is None and not comp.lineage and comp.licence is None:
-        return comp
-    return replace(comp, publisher=None, lineage=(), licence=None)
-
-
-def with_registry_facts(inventory: Inventory, registry: Registry) -> Inventory:
-    """Package publishers, and endpoint records without an invented publisher."""
-    components = tuple(
-        endpoint_record(package_publisher(c, registry)) for c in inventory.components
-    )
+def with_package_publishers(inventory: Inventory, registry: Registry) -> Inventory:
+    """Every ``pkg:`` component the registry knows, with its publisher."""
+    components = tuple(package_publisher(c, registry) for c in inventory.components)
     if components == inventory.components:
         return inventory
     return replace(inventory, components=components)

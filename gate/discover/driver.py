@@ -1,0 +1,161 @@
+"""The driver the code front ends emit into: (value, site, serving, location) in, evidence out.
+
+The Python AST and JS/TS tree-sitter analysers only find values and what the code says
+serves them (a :class:`gate.discover.refs.RefContext`, i.e. a site and a serving context);
+this one driver asks the recogniser what each value names and builds the evidence, for both,
+so the two never keep parallel copies of the rules (what a call argument, a model-ish name, a
+catalogue entry or an endpoint without a model becomes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from gate.discover import refs
+from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, Location
+from gate.recognise import SiteKind
+
+
+def weakest(a: Confidence, b: Confidence) -> Confidence:
+    """The less sure of two confidences."""
+    return a if CONFIDENCE_ORDER[a] <= CONFIDENCE_ORDER[b] else b
+
+
+def endpoint_choice(
+    texts: Sequence[str], *, decided: bool, expression: str | None
+) -> tuple[str | None, str | None]:
+    """``(base_url, base_url_expr)`` for an endpoint argument: a constant only when every
+    value the argument may take is the same string and it holds on the call's path
+    (``decided``); otherwise the expression, so the host stays unknown."""
+    if texts and len(set(texts)) == 1 and decided:
+        return texts[0], None
+    return None, expression
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One value as a front end saw it."""
+
+    text: str
+    location: Location
+    mark: int
+    """The syntax node's identity: a value used by a call is not read again as a name."""
+    as_written: str
+    confidence: Confidence = Confidence.HIGH
+    flow: str = "literal"
+    env_var: str | None = None
+    partial: bool = False
+
+
+class Driver:
+    """Collects one file's evidence from what a front end emits."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[Evidence] = []
+        self.consumed: set[int] = set()
+
+    def _add(
+        self,
+        ref: refs.Ref | None,
+        seen: Seen,
+        confidence: Confidence,
+        attrs: Mapping[str, JSON],
+    ) -> bool:
+        if ref is None:
+            return False
+        self.consumed.add(seen.mark)
+        extra = dict(attrs)
+        if seen.env_var and "env_var" not in extra:
+            extra["env_var"] = seen.env_var
+        if seen.partial:
+            extra["partial"] = True
+        self.found.append(
+            refs.evidence(self.source, ref, seen.as_written, seen.location, confidence, extra)
+        )
+        return True
+
+    def call(
+        self,
+        seen: Seen,
+        ctx: refs.RefContext,
+        *,
+        call: str,
+        argument: str,
+        cap: Confidence = Confidence.HIGH,
+        used_at: str | None = None,
+        extra: Mapping[str, JSON] | None = None,
+    ) -> bool:
+        """The model argument of a recognised call (site: call argument)."""
+        ref = refs.resolve(seen.text, ctx, partial=seen.partial)
+        attrs: dict[str, JSON] = {"call": call, "argument": argument}
+        attrs.update(extra or {})
+        attrs["flow"] = seen.flow
+        if used_at:
+            attrs["used_at"] = [used_at]
+        return self._add(ref, seen, weakest(seen.confidence, cap), attrs)
+
+    def named(
+        self,
+        seen: Seen,
+        key: str,
+        *,
+        base_url: str | None = None,
+        family: str = "config",
+    ) -> bool:
+        """A model-looking value under a model-ish name no known call consumed (site:
+        config key; a raw HTTP body when ``base_url`` is the request's URL): medium at most."""
+        if seen.mark in self.consumed or seen.partial:
+            return False
+        ev = refs.named_value(
+            self.source,
+            seen.text,
+            key,
+            seen.location,
+            as_written=seen.as_written,
+            confidence=seen.confidence,
+            flow=seen.flow,
+            env_var=seen.env_var,
+            base_url=base_url,
+            family=family,
+        )
+        if ev is None:
+            return False
+        self.consumed.add(seen.mark)
+        self.found.append(ev)
+        return True
+
+    def listed(
+        self,
+        seen: Seen,
+        key: str | None,
+        *,
+        provider_hint: str | None = None,
+        site: SiteKind = SiteKind.CATALOGUE_ITEM,
+    ) -> bool:
+        """An entry of a catalogue (site: catalogue item, *listed*) or a UI default."""
+        if seen.mark in self.consumed:
+            return False
+        ev = refs.listed_value(
+            self.source,
+            seen.text,
+            key,
+            seen.location,
+            as_written=seen.as_written,
+            provider_hint=provider_hint,
+            site=site,
+        )
+        if ev is None:
+            return False
+        self.consumed.add(seen.mark)
+        self.found.append(ev)
+        return True
+
+    def endpoint(self, ctx: refs.RefContext, location: Location, call: str) -> bool:
+        """A client made with a known endpoint whose calls named no model in the file."""
+        ev = refs.endpoint_evidence(self.source, ctx, location, call)
+        if ev is None:
+            return False
+        self.found.append(ev)
+        return True
