@@ -221,3 +221,31 @@ def test_a_provider_keyed_table_of_settings_is_not_a_catalogue() -> None:
     )
     assert found == []
     assert py('PROVIDER_ENV = {"deepseek": "DEEPSEEK_API_KEY", "qwen": "qwen_base_url"}\n') == []
+
+
+def test_dataset_flags_and_variables_name_hub_datasets() -> None:
+    found = py(
+        """
+        import argparse
+        p = argparse.ArgumentParser()
+        p.add_argument("--dataset", type=str, default="bitext/customer-support-dataset")
+        p.add_argument("--output", default="out/dir")
+        TRAIN_DATASET = "HuggingFaceH4/ultrachat_200k"
+        dataset_name = "train"
+        """
+    )
+    assert {ev.identity for ev in found} == {
+        "dataset:hf:bitext/customer-support-dataset",
+        "dataset:hf:HuggingFaceH4/ultrachat_200k",
+    }
+
+
+def test_llamaindex_ts_local_embeddings_are_hub_models() -> None:
+    found = js(
+        """
+        import { HuggingFaceEmbedding } from "@llamaindex/huggingface";
+        Settings.embedModel = new HuggingFaceEmbedding({ modelType: "BAAI/bge-small-en-v1.5" });
+        """,
+        name="config.ts",
+    )
+    assert called(found) == {"hf:BAAI/bge-small-en-v1.5@unpinned"}

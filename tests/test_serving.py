@@ -194,3 +194,22 @@ def test_hub_ids_served_by_hugging_face_or_together_are_their_hosted_models() ->
         "api:together/black-forest-labs/FLUX.1-schnell": "api.together.xyz",
         "api:huggingface/sentence-transformers/all-MiniLM-L6-v2": "router.huggingface.co",
     }
+
+
+def test_a_wrapper_given_an_endpoint_beside_the_model_is_hosted_not_a_local_load() -> None:
+    found = py(
+        """
+        from mylib import ChatAI
+        class Handler:
+            def __init__(self, base_url):
+                self.a = ChatAI(base_url=base_url, model="deepseek-ai/DeepSeek-V3")
+                self.b = ChatAI(base_url="https://api.siliconflow.cn/v1", model="Qwen/Qwen2.5-7B")
+                self.c = ChatAI(base_url=base_url, model="deepseek-chat")
+        """
+    )
+    # An org/name at a host the scan cannot read is no hf: local load and no DeepSeek API
+    # call: nothing is claimed for it; a hosted name keeps its provider, host unknown.
+    assert hosts(found) == {
+        "api:siliconflow/Qwen/Qwen2.5-7B": "api.siliconflow.cn",
+        "api:deepseek/deepseek-chat": None,
+    }

@@ -25,7 +25,7 @@ import ahocorasick_rs
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
-from gate.discover.driver import Driver, Seen, weakest
+from gate.discover.driver import Driver, Seen, endpoint_choice, weakest
 from gate.discover.tree import Tree
 from gate.model import JSON, Confidence, Evidence, Location
 
@@ -1417,16 +1417,17 @@ class Analyser:
             if isinstance(func, ast.Attribute) and func.attr == "add_argument" and call.args:
                 flag = call.args[0]
                 default = _kw(call, "default")
-                if (
-                    default is not None
-                    and isinstance(flag, ast.Constant)
-                    and isinstance(flag.value, str)
-                    and refs.names_model(flag.value.lstrip("-"))
-                ):
-                    self._generic_value(default, scope, flag.value.lstrip("-"), None, "cli-default")
+                if default is not None and isinstance(flag, ast.Constant):
+                    name = str(flag.value).lstrip("-")
+                    if refs.names_model(name):
+                        self._generic_value(default, scope, name, None, "cli-default")
+                    elif refs.is_dataset_key(name):
+                        self._dataset_value(default, scope, name, "cli-default")
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 self._generic_value(value, scope, name, None)
+            elif refs.is_dataset_key(name):
+                self._dataset_value(value, scope, name, "assignment")
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
         # (in this module or, not followed, another one).
         for name, functions in self.functions.items():
@@ -1440,7 +1441,10 @@ class Analyser:
                 if table().lookup(qual) is None:
                     # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
                     repo_type = self._first_constant(call, ("repo_type",), scope)
-                    self._generic_value(kw.value, scope, kw.arg, None, repo_type=repo_type)
+                    base_url, expr = self._endpoint_beside(call, scope)
+                    self._generic_value(
+                        kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
+                    )
         for node, scope, owner in self.dicts:
             base_url = self._request_url(owner, scope) if owner is not None else None
             for key, value in zip(node.keys, node.values, strict=True):
@@ -1516,6 +1520,7 @@ class Analyser:
         base_url: str | None,
         flow: str = "assignment",
         repo_type: str | None = None,
+        base_url_expr: str | None = None,
     ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
             return
@@ -1523,7 +1528,30 @@ class Analyser:
             return  # a Space, or something else that is not a model
         family = "hf-dataset" if repo_type == "dataset" else "config"
         for val in self.values(value, scope, flow):
-            self.driver.named(self._seen(val), key, base_url=base_url, family=family)
+            self.driver.named(
+                self._seen(val), key, base_url=base_url, family=family, base_url_expr=base_url_expr
+            )
+
+    def _endpoint_beside(self, call: ast.Call, scope: Scope) -> tuple[str | None, str | None]:
+        """The endpoint an unknown call (a project's own client wrapper) is given beside a
+        model keyword: ``(constant, None)``, ``(None, expression)`` or ``(None, None)``."""
+        for kw in call.keywords:
+            if kw.arg and refs.is_url_key(kw.arg) and not _is_none(kw.value):
+                texts = [v.text for v in self.values(kw.value, scope) if not v.partial]
+                texts = [t for t in texts if "://" in t or "." in t]
+                return endpoint_choice(
+                    texts,
+                    decided=self._decided(kw.value, scope, call),
+                    expression=_segment(self.text, kw.value) or kw.arg,
+                )
+        return None, None
+
+    def _dataset_value(self, value: ast.expr, scope: Scope, key: str, flow: str) -> None:
+        """A Hub dataset under a dataset-ish name (``--dataset`` default): only an org/name
+        id counts (a bare ``train`` or ``data.json`` names no Hub dataset)."""
+        for val in self.values(value, scope, flow):
+            if "/" in val.text and not refs.looks_like_path(val.text):
+                self.driver.named(self._seen(val), key, family="hf-dataset")
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""

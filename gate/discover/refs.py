@@ -226,6 +226,11 @@ def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     return resolve(text, replace(ctx, family=str(Reading.HF)))
 
 
+def is_dataset_key(key: str) -> bool:
+    """A key, flag or variable that names a Hub dataset (``--dataset``, ``TRAIN_DATASET``)."""
+    return _norm_key(key) in conventions().dataset_keys
+
+
 def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
@@ -386,11 +391,20 @@ def named_value(
     env_var: str | None = None,
     base_url: str | None = None,
     family: str = "config",
+    base_url_expr: str | None = None,
 ) -> Evidence | None:
     """Evidence for a model-looking value under a model-ish name that no known call consumed
     (``EMBEDDING_MODEL = "BAAI/bge-m3"``, ``{"model": ...}`` in a request body): medium at
-    most, its shape decides the identity (``family`` ``hf-dataset`` for a Hub dataset)."""
-    ctx = RefContext(family=family, base_url=base_url, provider_hint=provider_from_env_name(key))
+    most, its shape decides the identity (``family`` ``hf-dataset`` for a Hub dataset).
+    ``base_url_expr``: the call passes an endpoint the scan cannot read beside the model
+    (``MyLLM(base_url=cfg.url, model="deepseek-ai/DeepSeek-V3")``): the model is hosted
+    somewhere unknown, so it is read as a hosted name, never as a local Hub load."""
+    ctx = RefContext(
+        family=family,
+        base_url=base_url,
+        base_url_dynamic=base_url_expr if not base_url else None,
+        provider_hint=provider_from_env_name(key),
+    )
     ref = resolve(value, ctx) if family != "config" else resolve_under(key, value, ctx)
     if ref is None:
         return None

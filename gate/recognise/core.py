@@ -323,7 +323,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
             if repo is not None:
                 return _hf_ref(repo, ctx, host=host, base_url=ctx.base_url, served_by="local")
     elif ctx.base_url_dynamic:
-        own = kn.provider_for_model(value)
+        # A Hub-style org/name at an unknown host is whoever serves it there: the model name's
+        # own provider (deepseek-ai/... is not DeepSeek's API) says nothing.
+        own = None if "/" in value else kn.provider_for_model(value)
         # An Azure client talks to an Azure resource whatever its URL: the operator is known
         # though the host is not. Other clients may be pointed anywhere: the model's own.
         provider = ctx.provider if ctx.provider in deployment_named() else own or ctx.provider
@@ -482,7 +484,7 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
             return _hf_ref(repo, ctx) if repo else None
         if hinted is not None:
             return _hosted(value, replace(ctx, provider=hinted))
-    if ctx.base_url:
+    if ctx.base_url or ctx.base_url_dynamic:
         return _hosted(value, ctx)
     url = hf_repo_of_url(value)
     if url is not None:

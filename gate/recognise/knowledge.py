@@ -40,6 +40,7 @@ class Conventions:
     servers: tuple[Mapping[str, Any], ...]
     commands: tuple[Mapping[str, Any], ...]
     open_model_families: tuple[str, ...]
+    dataset_keys: frozenset[str]
 
 
 @cache
@@ -64,6 +65,7 @@ def conventions() -> Conventions:
         servers=tuple(doc["servers"]),
         commands=tuple(doc["commands"]),
         open_model_families=tuple(str(f) for f in doc["open_model_families"]),
+        dataset_keys=frozenset(doc["dataset_keys"]),
     )
 
 
