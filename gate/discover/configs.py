@@ -1217,11 +1217,6 @@ def _norm(key: str) -> str:
     return re.sub(r"[-.\s]+", "_", snake).lower().strip("_")
 
 
-@functools.cache
-def _dataset_keys() -> frozenset[str]:
-    return frozenset(recognise_data.load("conventions.yaml").get("dataset_keys") or ())
-
-
 # Fields of a mapping under a model key that hold the model: an entry (`model: {name: x}`)
 # or a settings schema (`model: {value: qwen-plus, type: string, description: ...}`).
 _ENTRY_FIELDS = ("name_or_path", "name", "id", "repo_id", "path", "repo", "value", "default")
@@ -1235,7 +1230,7 @@ def _is_model_path_key(key: str) -> bool:
 
 def _is_dataset_key(key: str) -> bool:
     """A key or option naming a dataset (``dataset_id_or_path``, ``--dataset-name``)."""
-    return _norm(key) in _dataset_keys()
+    return refs.is_dataset_key(key)
 
 
 def _dataset_value(value: str) -> refs.Ref | None:
