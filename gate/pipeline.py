@@ -21,7 +21,7 @@ from gate.model import Decision, Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.recognise import knowledge
 from gate.recognise.core import endpoints_apart, with_user_endpoints
-from gate.resolve import origins
+from gate.resolve import origins, packages, registry
 from gate.resolve.assemble import assemble
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def _endpoints_note(records: Sequence[Mapping[str, Any]]) -> str:
 
 def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
     """Give every component its publisher, country, lineage and licence (with sources)."""
-    return origins.resolve(
+    resolved = origins.resolve(
         inventory,
         origins.ResolveOptions(
             registry_files=options.registry_files,
@@ -122,6 +122,8 @@ def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
             observer=options.observer,
         ),
     )
+    # SDK packages: origins leaves pkg: components alone; their publishers are registry facts.
+    return packages.with_package_publishers(resolved, registry.load(options.registry_files))
 
 
 def load_bom(path: Path, options: ScanOptions) -> tuple[Inventory, list[str]]:

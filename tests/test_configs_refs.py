@@ -101,8 +101,11 @@ def test_modelfile_local_weights_join_the_weight_file_component(tmp_path: Path) 
         {"Modelfile": "FROM ./weights/coder.gguf\nADAPTER /abs/elsewhere.gguf\nFROM llama3.1\n"},
     )
     by_line = {ev.location.line: ev for ev in found}
-    assert set(by_line) == {1, 3}
+    assert set(by_line) == {1, 2, 3}
     assert by_line[1].identity == "local:weights/coder.gguf"
+    # Weights outside the tree: an unresolved local model known by its path.
+    assert by_line[2].identity == "local:/abs/elsewhere.gguf"
+    assert by_line[2].attributes["not_in_checkout"] == "local path outside the tree"
     assert by_line[1].attributes["weights_path"] == "weights/coder.gguf"
     assert by_line[3].identity == "ollama:llama3.1:latest"
     # The weights source names the file by content; assembly joins the Modelfile to it.
@@ -220,3 +223,20 @@ def test_pip_installs_in_notebooks_and_dockerfiles_are_dependencies(tmp_path: Pa
         ("Dockerfile", 2, "RUN", "pkg:pypi/vllm"): "0.6.3",
     }
     assert all(ev.kind is EvidenceKind.DEPENDENCY and ev.role is Role.SDK for ev in found)
+
+
+def test_a_modelfile_under_another_name_is_read_by_its_content(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "bot/body-builder-llama3-1-model": (
+                "# set the base model\nFROM llama3.1:8b\nPARAMETER temperature 0.2\n"
+            ),
+            "bot/ollama_alpaca_file": "FROM model_trained_with_alpaca_format.gguf\n",
+            "bot/model-server": "FROM python:3.12\nRUN pip install vllm\n",
+        },
+    )
+    assert {(ev.identity, ev.location.path, ev.location.line) for ev in found} == {
+        ("ollama:llama3.1:8b", "bot/body-builder-llama3-1-model", 2),
+        ("local:bot/model_trained_with_alpaca_format.gguf", "bot/ollama_alpaca_file", 1),
+    }

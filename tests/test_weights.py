@@ -395,13 +395,14 @@ def test_coreml_description_metadata(tmp_path: Path) -> None:
 
 def test_numpy_npy_npz_and_object_arrays(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    np.save(tmp_path / "a.npy", np.zeros((3, 4), dtype=np.float32))
-    np.savez(tmp_path / "b.npz", x=np.zeros(5), y=np.ones((2, 2), dtype=np.int8))
+    # Named as weights: an array with no sign of a model is a data file (tests/test_datafiles.py).
+    np.save(tmp_path / "model_a.npy", np.zeros((3, 4), dtype=np.float32))
+    np.savez(tmp_path / "weights_b.npz", x=np.zeros(5), y=np.ones((2, 2), dtype=np.int8))
     np.save(tmp_path / "obj.npy", np.array([wf.Payload(marker)], dtype=object))
     evidence, _ = found(tmp_path)
-    a = evidence["a.npy"].attributes["file"]["metadata"]
+    a = evidence["model_a.npy"].attributes["file"]["metadata"]
     assert a["dtype"] == "<f4" and a["shape"] == [3, 4] and a["parameters"] == 12
-    b = evidence["b.npz"].attributes["file"]["metadata"]
+    b = evidence["weights_b.npz"].attributes["file"]["metadata"]
     assert sorted(b["arrays"]) == ["x.npy", "y.npy"] and b["parameters"] == 9
     obj = evidence["obj.npy"].attributes
     assert "posix.system" in obj["file"]["metadata"]["pickle_globals"]

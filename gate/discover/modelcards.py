@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate import identity
-from gate.discover import loaders
+from gate.discover import loaders, localpaths, refs
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree, TreeFile
 from gate.model import (
@@ -110,6 +110,23 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         evidence = _folder_evidence(tree, folders[key])
         if evidence is not None:
             yield evidence
+            yield from _local_bases(evidence)
+
+
+def _local_bases(folder_ev: Evidence) -> Iterator[Evidence]:
+    """A base model the folder declares by a path outside the tree (an adapter trained on
+    ``D:\\models\\Mistral-7B-v0.3``): an unresolved local model of its own."""
+    declared = folder_ev.attributes.get("declared")
+    bases = declared.get("base_models") if isinstance(declared, dict) else None
+    for base in bases if isinstance(bases, list) else ():
+        if not isinstance(base, dict) or not localpaths.is_outside(str(base.get("ref", ""))):
+            continue
+        path = str(base["ref"])
+        detail = str(base.get("detail", ""))
+        where = detail.partition("#")
+        ref = localpaths.ref(path, {"declared_by": detail})
+        location = Location(where[0] or folder_ev.location.path, context=where[2] or None)
+        yield refs.evidence(NAME, ref, path, location, Confidence.HIGH)
 
 
 def _folder_evidence(tree: Tree, folder: _Folder) -> Evidence | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gate import identity
-from gate.discover import hashing, pickles
+from gate.discover import datafiles, hashing, lfs, pickles
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import Header, read_header
 from gate.discover.headers.pickled import compression
@@ -165,13 +165,17 @@ def _companions(tree: Tree, tf: TreeFile, header: Header) -> list[tuple[TreeFile
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield one WEIGHT_FILE evidence per model artefact, with its header facts and digest."""
     found: dict[str, tuple[TreeFile, Header]] = {}
+    data: list[Evidence] = []  # weight-file evidence, data files among it (see datafiles)
     for tf in tree.files:
         if tf.suffix in WEIGHT_SUFFIXES:
             try:
-                tf.head()
+                head = tf.head()
             except OSError as exc:
                 # A file named like a model that cannot be opened is listed, never dropped.
                 tree.skip(tf.rel, f"{_UNREAD}: {exc.strerror or exc}")
+                continue
+            if lfs.is_pointer_head(head, tf.size):
+                data += datafiles.lfs_evidence(tree, tf)
                 continue
         fmt = _candidate(tf)
         if fmt is None or tf.rel in found:
@@ -183,6 +187,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         for other, part in _companions(tree, tf, header):
             found.setdefault(other.rel, (other, part))
     if not found:
+        yield from datafiles.record(ctx, data)
         return
     cache = hashing.HashCache.default()
     try:
@@ -202,7 +207,8 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             reason = getattr(digest, "strerror", None) or str(digest)
             tree.skip(rel, f"{_UNREAD}: {reason}")
             continue
-        yield _evidence(tf, header, digest)
+        data.append(datafiles.classify(_evidence(tf, header, digest), tree))
+    yield from datafiles.record(ctx, data)
 
 
 def _evidence(tf: TreeFile, header: Header, digest: hashing.FileDigest) -> Evidence:

@@ -395,6 +395,23 @@ def _merge_extra(ordered: Sequence[Evidence]) -> dict[str, Any]:
     )
     if env_vars:
         props["env_vars"] = env_vars
+    absent = sorted(
+        {
+            f"{ev.attributes.get('local_path') or ev.location.path}"
+            f" ({ev.attributes['not_in_checkout']})"
+            for ev in ordered
+            if ev.attributes.get("not_in_checkout")
+        }
+    )
+    if absent:
+        # Weights named but not in the checkout (an LFS pointer, a path outside the tree):
+        # the identity may be exact, the content was not read. The policy decides.
+        props["not_in_checkout"] = absent
+    data = sorted(
+        {str(ev.attributes["data_file"]) for ev in ordered if ev.attributes.get("data_file")}
+    )
+    if data:
+        props["data_file"] = data
     assistant = _merge_assistant(ordered)
     if assistant:
         props["assistant"] = assistant

@@ -51,6 +51,7 @@ _SECTIONS = (
     "ollama",
     "families",
     "assistants",
+    "packages",
 )
 
 
@@ -172,6 +173,37 @@ class Assistant:
     def open_client(self) -> bool:
         """An open-source client: its origin is the model it is connected to."""
         return self.kind == "open-client"
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """Who publishes an SDK or framework package on PyPI or npm (``name`` may end in ``*``
+    for a family: ``langchain-*``, ``@ai-sdk/*``)."""
+
+    ecosystem: str
+    name: str
+    publisher: str
+    verified: str = "unverified"
+    source: str = ""
+    origin: str = ""
+
+    def matches(self, ecosystem: str, name: str) -> bool:
+        """Whether a package name (normalised as its registry compares names) is this one."""
+        if ecosystem != self.ecosystem:
+            return False
+        mine, theirs = _package_key(ecosystem, self.name), _package_key(ecosystem, name)
+        if mine.endswith("*"):
+            return theirs.startswith(mine[:-1]) and len(theirs) > len(mine) - 1
+        return mine == theirs
+
+
+def _package_key(ecosystem: str, name: str) -> str:
+    # PEP 503 for PyPI (Foo_Bar == foo-bar); npm names are compared lower-cased.
+    lowered = name.strip().lower()
+    return re.sub(r"[-_.]+", "-", lowered) if ecosystem == "pypi" else lowered
+
+
+PACKAGE_ECOSYSTEMS = frozenset({"pypi", "npm"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,6 +543,19 @@ def _assistant(row: _Located, check: _Checker, origin: str) -> Assistant:
     )
 
 
+def _package(row: _Located, check: _Checker, origin: str) -> Package:
+    what = f"package {row.get('name')!r}"
+    check.keys(row, what, ("ecosystem", "name", "publisher", "source"), ("verified",))
+    return Package(
+        ecosystem=check.choice(row, "ecosystem", what, PACKAGE_ECOSYSTEMS, "pypi"),
+        name=str(row["name"]),
+        publisher=str(row["publisher"]),
+        verified=check.choice(row, "verified", what, VERIFIED, "unverified"),
+        source=check.text(row, "source", what) or "",
+        origin=origin,
+    )
+
+
 # --------------------------------------------------------------------------------------
 # the registry
 
@@ -526,6 +571,7 @@ class _Parts:
     ollama: list[OllamaModel] = field(default_factory=list)
     families: list[Family] = field(default_factory=list)
     assistants: list[Assistant] = field(default_factory=list)
+    packages: list[Package] = field(default_factory=list)
     refs: list[tuple[str, str, _Located, str]] = field(default_factory=list)
     """(publisher id, what refers to it, row, file) to check once everything is merged."""
 
@@ -575,6 +621,10 @@ def _read_sections(
         parts.assistants.append(assistant)
         if assistant.vendor:
             parts.refs.append((assistant.vendor, f"assistant {assistant.key!r}", row, check.path))
+    for row in _rows(doc, "packages", check):
+        package = _package(row, check, origin(row))
+        parts.packages.append(package)
+        parts.refs.append((package.publisher, f"package {package.name!r}", row, check.path))
 
 
 _SHIPPED_FILES = (
@@ -583,6 +633,7 @@ _SHIPPED_FILES = (
     "ollama.yaml",
     "families.yaml",
     "assistants.yaml",
+    "packages.yaml",
 )
 
 
@@ -721,6 +772,11 @@ class Registry:
         )
         self._model_words = shipped.model_words
         self._assistants = [a for part in reversed(layers) for a in part.assistants]
+        # User entries first, and an exact name before a family glob.
+        self._packages = sorted(
+            (p for part in reversed(layers) for p in part.packages),
+            key=lambda p: p.name.endswith("*"),
+        )
 
         for layer, path in zip(layers, ["", *self.user_files], strict=True):
             for pid, what, row, file in layer.refs:
@@ -933,6 +989,11 @@ class Registry:
 
     # ---- assistants
 
+    def package(self, ecosystem: str, name: str) -> Package | None:
+        """The registry entry for an SDK package (``pypi``/``npm``), by any spelling its
+        registry accepts; an exact entry wins over a family (``langchain-*``)."""
+        return next((p for p in self._packages if p.matches(ecosystem, name)), None)
+
     def assistant(self, name: str) -> Assistant | None:
         """A coding assistant by identity key (``anthropic/claude-code``) or any known spelling.
 
@@ -989,6 +1050,7 @@ __all__ = [
     "Family",
     "KnownModel",
     "OllamaModel",
+    "Package",
     "ParentRef",
     "Publisher",
     "Registry",

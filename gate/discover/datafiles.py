@@ -1,0 +1,173 @@
+"""Data is not a model: which artefacts of generic container formats are model weights.
+
+A NumPy array or a pickle is as often a RAG index's embeddings (``embeddings.npy``), a
+vector store's metadata (``faiss_metadata.pkl``, LangChain's ``index.pkl`` beside
+``index.faiss``) or a cached dataframe as it is a model. Such a file is reported as
+weights only on evidence that it is one: its name or folder says so (``model.pkl``,
+``weights/``), or the pickle imports a model library (torch, scikit-learn, XGBoost...).
+Otherwise it is a data file: still hashed, and still scanned, so a malicious pickle is a
+risk whatever it is called and stays a component (role ``dataset``, ``data_file`` saying
+why, its risks). A data file with no risk is no AI component: it is listed in the scan fact
+``data_files`` (path, SHA-256, why) and a note, not in the BOM's models and datasets.
+
+Also here: Git LFS pointers standing in for weights (:mod:`gate.discover.lfs`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from gate import identity
+from gate.discover import lfs
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree, TreeFile
+from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
+
+# Formats that hold any data, not only models: a model only on further evidence.
+_GENERIC_FORMATS = frozenset({"npy", "npz", "pickle"})
+
+# Names and folders of vector stores and indexes (FAISS, Chroma, LangChain, LlamaIndex).
+_INDEX_WORDS = re.compile(
+    r"(?:^|[/_.-])(?:faiss|index|indices|docstore|vectorstores?|vector_?stores?|vector_?db|"
+    r"vectors?|embeddings?|embeds?|chroma(?:_db)?|metadata|corpus|documents?|chunks?|"
+    r"passages?|kb|knowledge_?base)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
+# Names and folders that say a file is a model.
+_MODEL_WORDS = re.compile(
+    r"(?:^|[/_.-])(?:models?|weights?|checkpoints?|ckpts?|params|parameters|state_dict|"
+    r"classifier|clf|regressor|estimator|lora|adapter|pytorch_model|tf_model|"
+    r"encoder|decoder|tokenizer|vectorizer|scaler|pipeline)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
+# Pickled classes from these modules make a pickle a model (or a fitted transformer).
+_MODEL_MODULES = (
+    "torch", "sklearn", "xgboost", "lightgbm", "catboost", "keras", "tensorflow",
+    "transformers", "sentence_transformers", "gensim.models", "statsmodels", "prophet",
+    "fastai", "spacy", "joblib.numpy_pickle", "onnx", "timm", "peft", "diffusers",
+)  # fmt: skip
+
+
+def _model_import(metadata: Any) -> str | None:
+    names = metadata.get("pickle_globals") if isinstance(metadata, dict) else None
+    for name in names or ():
+        text = str(name)
+        for module in _MODEL_MODULES:
+            if text == module or text.startswith(module + "."):
+                if module == "joblib.numpy_pickle":
+                    continue  # joblib wraps any array this way: not a model by itself
+                return text
+    return None
+
+
+def _beside_index(tree: Tree, rel: str) -> str | None:
+    """A FAISS/Annoy/HNSW index file in the same folder (LangChain's ``index.pkl`` beside
+    ``index.faiss``)."""
+    folder = posixpath.dirname(rel)
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    for suffix in (".faiss", ".index", ".ann", ".hnsw", ".usearch"):
+        other = posixpath.join(folder, stem + suffix)
+        if tree.get(other) is not None:
+            return other
+    return None
+
+
+def why_data(tree: Tree, rel: str, fmt: str, metadata: Any) -> str | None:
+    """Why a file of a generic format is data rather than a model, or None when the
+    evidence says it is a model (or the format is a model format)."""
+    if fmt not in _GENERIC_FORMATS:
+        return None
+    index = _beside_index(tree, rel)
+    if index is not None:
+        return f"beside the vector index {index}"
+    imported = _model_import(metadata) if fmt == "pickle" else None
+    if imported is not None:
+        return None
+    name_index = _INDEX_WORDS.search(rel)
+    if name_index is not None:
+        return (
+            f"a vector store or index file (its path names {name_index.group(0).strip('/_.-')!r})"
+        )
+    if _MODEL_WORDS.search(rel):
+        return None
+    what = "pickle" if fmt == "pickle" else "NumPy array"
+    return f"a {what} with no sign of a model (no model library in it, no model in its name)"
+
+
+def classify(ev: Evidence, tree: Tree) -> Evidence:
+    """Weight-file evidence, made a data file when nothing says it is a model."""
+    info = ev.attributes.get("file")
+    if not isinstance(info, dict) or ev.role is not Role.EMBEDDED_WEIGHTS:
+        return ev
+    reason = why_data(tree, str(info.get("path")), str(info.get("format")), info.get("metadata"))
+    if reason is None:
+        return ev
+    return replace(ev, role=Role.DATASET, attributes={**ev.attributes, "data_file": reason})
+
+
+def lfs_evidence(tree: Tree, tf: TreeFile) -> Iterator[Evidence]:
+    """A Git LFS pointer in place of a weight file: the weights known by the pointer's oid,
+    marked as not in the checkout (``not_in_checkout``); a damaged pointer is a skip."""
+    try:
+        with open(tf.abspath, "rb") as fh:
+            data = fh.read(lfs.MAX_POINTER)
+    except OSError as exc:
+        tree.skip(tf.rel, f"cannot read: {exc.strerror or exc}")
+        return
+    pointer = lfs.parse(data)
+    if isinstance(pointer, str):
+        tree.skip(tf.rel, f"a damaged Git LFS pointer ({pointer}): the weights are unknown")
+        return
+    role = Role.EMBEDDED_WEIGHTS
+    attributes: dict[str, Any] = {
+        "file": {
+            "path": tf.rel,
+            "size": pointer.size,
+            "format": "git-lfs-pointer",
+            "sha256": pointer.sha256,
+            "metadata": {"pointer_bytes": tf.size},
+        },
+        "not_in_checkout": "git-lfs-pointer",
+    }
+    suffix = tf.suffix.lstrip(".")
+    fmt = {"npy": "npy", "npz": "npz", "pkl": "pickle", "pickle": "pickle"}.get(suffix, "")
+    # The content is not here: the name is the only evidence of what it holds.
+    reason = why_data(tree, tf.rel, fmt, None)
+    if reason is not None:
+        role = Role.DATASET
+        attributes["data_file"] = reason
+    yield Evidence(
+        source="weights",
+        kind=EvidenceKind.WEIGHT_FILE,
+        identity=identity.file_digest(pointer.sha256),
+        role=role,
+        as_written=tf.rel,
+        location=Location(tf.rel),
+        confidence=Confidence.HIGH,
+        attributes=attributes,
+    )
+
+
+def record(ctx: DiscoverContext, found: Sequence[Evidence]) -> Iterator[Evidence]:
+    """Yield the weight evidence that is a component (models; data files with a risk), and
+    record the data files without one as the scan fact ``data_files`` and a note."""
+    quiet: list[dict[str, JSON]] = []
+    for ev in found:
+        reason = ev.attributes.get("data_file")
+        if reason is None or ev.attributes.get("risks"):
+            yield ev
+            continue
+        info = ev.attributes.get("file")
+        sha = info.get("sha256") if isinstance(info, dict) else None
+        quiet.append({"path": ev.location.path, "sha256": sha, "why": str(reason)})
+    if quiet:
+        quiet.sort(key=lambda d: str(d["path"]))
+        ctx.facts.set("data_files", list(quiet))
+        ctx.facts.note(
+            f"{len(quiet)} data file(s) (arrays, pickles, vector-index files) hashed and scanned:"
+            " not models, no risk found (inventory property data_files)"
+        )

@@ -1,0 +1,87 @@
+"""Local model paths outside the scanned tree: a model the release loads from a machine's
+disk (``/data/models/…``, ``D:\\models\\…``, ``~/…``), known only by that path.
+
+Such a model is a component of its own (``local:<path>``), recorded as unresolved: nothing
+in the tree says what it is, so its origin is unknown and the policy judges it so. When the
+folder's name is the name of a known model (``…/Mistral-7B-v0.3``), that model is suggested
+as its base, marked as a heuristic (a folder can be named anything).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from gate import identity
+from gate.discover import refs
+from gate.model import JSON, EvidenceKind, Role
+from gate.resolve import registry
+
+_WINDOWS = re.compile(r"^[A-Za-z]:[\\/]")
+_WEIGHT_NAME = re.compile(r"\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|h5|pkl)$", re.IGNORECASE)
+NOT_IN_CHECKOUT = "local path outside the tree"
+
+
+def is_outside(value: str) -> bool:
+    """An absolute, Windows or home-relative path: never inside the scanned tree."""
+    text = value.strip()
+    if len(text) < 3 or "://" in text or "\n" in text or not re.search("[A-Za-z]", text):
+        return False
+    return text.startswith(("/", "~/", "~\\", "\\\\")) or bool(_WINDOWS.match(text))
+
+
+def _normalised(path: str) -> str:
+    return path.strip().replace("\\\\", "/").replace("\\", "/").rstrip("/")
+
+
+# Quantisation and format suffixes a local copy adds to its model's name.
+_QUANT_SUFFIX = re.compile(
+    r"[-_.](?:gptq|awq|gguf|ggml|exl2|mlx|bnb|int[348]|fp8|fp16|bf16|[48]bit|q\d(?:_k)?(?:_[msl])?)$",
+    re.IGNORECASE,
+)
+
+
+def suggested_base(path: str) -> str | None:
+    """The Hub repo of a known model whose name is the path's last folder (or file stem),
+    once quantisation suffixes are dropped (``Qwen2-7B-Instruct-GPTQ-Int4`` → Qwen2-7B-Instruct)."""
+    name = _WEIGHT_NAME.sub("", _normalised(path).rsplit("/", 1)[-1])
+    known = registry.load()
+    while name:
+        repo = known.known_repo_for_name(name)
+        if repo is not None:
+            return repo
+        shorter = _QUANT_SUFFIX.sub("", name)
+        if shorter == name:
+            return None
+        name = shorter
+    return None
+
+
+def ref(
+    path: str, extra: Mapping[str, JSON] | None = None, *, reason: str | None = NOT_IN_CHECKOUT
+) -> refs.Ref:
+    """The reference for a model loaded from a path outside the tree (or, ``reason`` says,
+    a path in it that the checkout does not hold; None: a tree path that may or may not be
+    there, a compose volume's host folder)."""
+    written = path.strip()
+    attrs: dict[str, JSON] = {"local_path": written, "unresolved": True, "pinned": False}
+    if reason is not None:
+        attrs["not_in_checkout"] = reason
+    base = suggested_base(written)
+    if base is not None:
+        attrs["declared"] = {
+            "base_models": [
+                {
+                    "ref": base,
+                    "relation": "unknown",
+                    "source": "heuristic",
+                    "detail": f"the folder name of {written!r} is the name of {base}",
+                }
+            ],
+            "provenance": {},
+        }
+    if extra:
+        attrs.update(extra)
+    return refs.Ref(
+        identity.local(_normalised(written)), Role.RUNTIME_MODEL, EvidenceKind.CONFIG_REF, attrs
+    )

@@ -1,0 +1,150 @@
+"""Catalogues in YAML/JSON/TOML: every model a release offers is a component, listed."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from gate.discover import configs
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.model import Evidence
+
+
+def scan(tmp_path: Path, files: dict[str, str]) -> list[Evidence]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    tree = Tree.walk(tmp_path)
+    found = list(configs.discover(tree, DiscoverContext()))
+    assert tree.skipped == []
+    return found
+
+
+def _got(found: list[Evidence]) -> set[tuple[str, str, int | None, bool]]:
+    return {
+        (ev.identity, ev.location.path, ev.location.line, ev.attributes.get("listed") is True)
+        for ev in found
+    }
+
+
+def test_yaml_model_lists_and_mappings_are_listed(tmp_path: Path) -> None:
+    found = scan(
+        tmp_path,
+        {
+            "config.yaml": """\
+            available_models:
+              - gpt-4o
+              - claude-3-opus-20240229
+              - deepseek-chat
+            default_model: gpt-4o-mini
+            models:
+              deepseek: deepseek-reasoner
+              qwen-max: {context: 32000}
+            description: the models we offer
+            """,
+        },
+    )
+    assert _got(found) == {
+        ("api:openai/gpt-4o", "config.yaml", 2, True),
+        ("api:anthropic/claude-3-opus-20240229", "config.yaml", 3, True),
+        ("api:deepseek/deepseek-chat", "config.yaml", 4, True),
+        ("api:openai/gpt-4o-mini", "config.yaml", 5, False),
+        ("api:deepseek/deepseek-reasoner", "config.yaml", 7, True),
+        ("api:alibaba/qwen-max", "config.yaml", 8, True),
+    }
+
+
+def test_litellm_model_list_is_listed_with_serving_from_api_base(tmp_path: Path) -> None:
+    found = scan(
+        tmp_path,
+        {
+            "litellm_config.yaml": """\
+            model_list:
+              - model_name: fast
+                litellm_params:
+                  model: openai/Qwen/Qwen2.5-72B-Instruct
+                  api_base: https://api.together.xyz/v1
+              - model_name: local
+                litellm_params:
+                  model: ollama/qwen2.5:7b
+                  api_base: http://localhost:11434
+            """,
+        },
+    )
+    by_id = {ev.identity: ev for ev in found}
+    assert set(by_id) == {"api:together/Qwen/Qwen2.5-72B-Instruct", "ollama:qwen2.5:7b"}
+    assert all(ev.attributes.get("listed") is True for ev in found)
+    assert by_id["api:together/Qwen/Qwen2.5-72B-Instruct"].attributes["host"] == "api.together.xyz"
+
+
+def test_json_model_registry_reads_the_provider_each_entry_names(tmp_path: Path) -> None:
+    found = scan(
+        tmp_path,
+        {
+            "models.json": json.dumps(
+                [
+                    {"provider": "Alibaba", "model": "qwen3:4b", "label": "Qwen3 4B"},
+                    {"provider": "DeepSeek", "model": "deepseek-chat"},
+                    {"provider": "dashscope", "model": "qwen-max"},
+                ],
+                indent=1,
+            ),
+        },
+    )
+    assert {(ev.identity, ev.attributes.get("listed")) for ev in found} == {
+        # An Ollama tag stays Ollama's whatever provider the entry names.
+        ("ollama:qwen3:4b", True),
+        ("api:deepseek/deepseek-chat", True),
+        ("api:alibaba/qwen-max", True),
+    }
+
+
+def test_a_base_url_with_no_model_is_an_endpoint_record(tmp_path: Path) -> None:
+    from gate.pipeline import ScanOptions
+    from gate.pipeline import scan as scan_tree
+
+    (tmp_path / ".env.example").write_text(
+        "DASHSCOPE_BASE_URL=https://dashscope.aliyuncs.com/compatible-mode/v1\n"
+        "DASHSCOPE_API_KEY=sk-your-key\n"
+    )
+    inventory = scan_tree(ScanOptions(root=tmp_path)).inventory
+    # No model was named, so none is invented: no component ...
+    assert inventory.components == ()
+    # ... but where prompts go is recorded: the endpoint, served from CN.
+    (record,) = inventory.properties["endpoints"]
+    assert record["host"] == "dashscope.aliyuncs.com" and record["country"] == "CN"
+
+
+def test_catalogue_grouped_by_providers_the_file_defines(tmp_path: Path) -> None:
+    doc = {
+        "api_providers": [
+            {"id": "kourichat", "name": "KouriChat API", "url": "https://api.kourichat.com/v1"},
+            {"id": "siliconflow", "url": "https://api.siliconflow.cn/v1/"},
+        ],
+        "models": {
+            "kourichat": [{"id": "kourichat-v3", "name": "KouriChat V3", "type": "chat"}],
+            "siliconflow": [{"id": "deepseek-ai/DeepSeek-V3", "name": "V3 (free)"}],
+            "deepseek": [{"id": "deepseek-reasoner", "name": "R1"}],
+        },
+    }
+    settings = {
+        "llm_settings": {
+            "settings": {
+                "base_url": {"value": "https://dashscope.aliyuncs.com/compatible-mode/v1"},
+                "model": {"value": "qwen-plus", "type": "string", "description": "model name"},
+            }
+        }
+    }
+    found = scan(
+        tmp_path,
+        {"models.json": json.dumps(doc, indent=2), "config.json": json.dumps(settings, indent=2)},
+    )
+    assert {(ev.identity, ev.attributes.get("listed") is True) for ev in found} == {
+        ("api:api.kourichat.com/kourichat-v3", True),
+        ("api:siliconflow/deepseek-ai/DeepSeek-V3", True),
+        ("api:deepseek/deepseek-reasoner", True),
+        ("api:alibaba/qwen-plus", False),
+    }

@@ -1,0 +1,105 @@
+"""Data is not a model; Git LFS pointers stand in for weights not in the checkout."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from gate.discover import weights
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+from gate.model import Evidence, Role
+from gate.pipeline import ScanOptions, scan
+from tests.weightfiles import safetensors_file
+
+OID = hashlib.sha256(b"the real adapter weights").hexdigest()
+POINTER = f"version https://git-lfs.github.com/spec/v1\noid sha256:{OID}\nsize 67126040\n"
+
+
+class _Evil:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        import os
+
+        return (os.system, ("echo pwned",))
+
+
+def _found(root: Path, ctx: DiscoverContext | None = None) -> tuple[dict[str, Evidence], Tree]:
+    tree = Tree.walk(root)
+    found = list(weights.discover(tree, ctx or DiscoverContext()))
+    return {ev.location.path: ev for ev in found}, tree
+
+
+def test_vector_store_files_are_data_not_weights(tmp_path: Path) -> None:
+    (tmp_path / "rag_index").mkdir()
+    np.save(tmp_path / "rag_index" / "embeddings.npy", np.zeros((8, 4), dtype=np.float32))
+    (tmp_path / "faiss_metadata.pkl").write_bytes(pickle.dumps([{"text": "chunk", "id": 1}]))
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "index.faiss").write_bytes(b"IxFI" + b"\0" * 60)
+    (tmp_path / "store" / "index.pkl").write_bytes(pickle.dumps(({"a": "doc"}, {0: "a"})))
+    (tmp_path / "cache.pkl").write_bytes(pickle.dumps(_Evil()))
+    (tmp_path / "models").mkdir()
+    np.save(tmp_path / "models" / "w.npy", np.ones((2, 2), dtype=np.float32))
+    safetensors_file(tmp_path / "embeddings.safetensors")
+    ctx = DiscoverContext()
+    by_path, _ = _found(tmp_path, ctx)
+    roles = {path: ev.role for path, ev in by_path.items()}
+    assert roles == {
+        # A malicious pickle is a risk whatever it is called: a data component with its risk.
+        "cache.pkl": Role.DATASET,
+        "models/w.npy": Role.EMBEDDED_WEIGHTS,
+        # A model format's header is evidence enough, whatever the name.
+        "embeddings.safetensors": Role.EMBEDDED_WEIGHTS,
+    }
+    evil = by_path["cache.pkl"]
+    assert evil.identity.startswith("file:sha256:")
+    assert any(r["severity"] == "high" for r in evil.attributes["risks"])
+    # Data files with no risk are hashed and listed as a scan fact, not as components.
+    data = {d["path"]: d["why"] for d in ctx.facts.properties["data_files"]}
+    assert data == {
+        "faiss_metadata.pkl": "a vector store or index file (its path names 'faiss')",
+        "rag_index/embeddings.npy": "a vector store or index file (its path names 'index')",
+        "store/index.pkl": "beside the vector index store/index.faiss",
+    }
+    assert all(len(str(d["sha256"])) == 64 for d in ctx.facts.properties["data_files"])
+    assert any("data file(s)" in note for note in ctx.facts.notes)
+
+
+def test_a_pickle_of_a_model_library_is_a_model(tmp_path: Path) -> None:
+    # A fitted scikit-learn estimator as pickle writes it (GLOBAL, NEWOBJ, BUILD): never loaded.
+    data = b"\x80\x02csklearn.linear_model._logistic\nLogisticRegression\nq\x00)\x81}b."
+    (tmp_path / "saved.pkl").write_bytes(data)
+    by_path, _ = _found(tmp_path)
+    assert by_path["saved.pkl"].role is Role.EMBEDDED_WEIGHTS
+    assert "data_file" not in by_path["saved.pkl"].attributes
+
+
+def test_lfs_pointer_is_a_weight_component_marked_not_in_checkout(tmp_path: Path) -> None:
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_model.safetensors").write_text(POINTER)
+    (adapter / "broken.gguf").write_text("version https://git-lfs.github.com/spec/v1\nsize x\n")
+    by_path, tree = _found(tmp_path)
+    ev = by_path["adapter/adapter_model.safetensors"]
+    assert ev.identity == f"file:sha256:{OID}"
+    assert ev.role is Role.EMBEDDED_WEIGHTS
+    assert ev.attributes["file"]["size"] == 67126040
+    assert ev.attributes["file"]["format"] == "git-lfs-pointer"
+    assert ev.attributes["not_in_checkout"] == "git-lfs-pointer"
+    assert [(s.path, s.reason) for s in tree.skipped] == [
+        (
+            "adapter/broken.gguf",
+            "a damaged Git LFS pointer (no 'oid sha256:<64 hex digits>' line): "
+            "the weights are unknown",
+        )
+    ]
+
+    inventory = scan(ScanOptions(root=tmp_path)).inventory
+    comp = next(c for c in inventory.components if c.id == f"file:sha256:{OID}")
+    assert comp.properties["not_in_checkout"] == [
+        "adapter/adapter_model.safetensors (git-lfs-pointer)"
+    ]
+    assert [h.value for h in comp.hashes] == [OID]
+    assert [(f.size, f.format) for f in comp.files] == [(67126040, "git-lfs-pointer")]
