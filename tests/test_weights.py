@@ -883,7 +883,8 @@ def test_npy_object_dtype_in_any_spelling_is_scanned(tmp_path: Path, descr: obje
 
 def test_npy_plain_dtypes_are_not_read_as_pickles(tmp_path: Path) -> None:
     for i, descr in enumerate(["<f4", "float32", "|b1", "<M8[ns]", [("a", "<i8"), ("b", "|S3")]]):
-        (tmp_path / f"a{i}.npy").write_bytes(_npy_bytes(descr, b"\0" * 16, (0,)))
+        # Named as weights: a plain array with no model word is a data file (not a component).
+        (tmp_path / f"model_weights{i}.npy").write_bytes(_npy_bytes(descr, b"\0" * 16, (0,)))
     evidence, _ = found(tmp_path)
     assert len(evidence) == 5 and all("risks" not in e.attributes for e in evidence.values())
 
