@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from gate import shipped
 from gate.errors import PolicyError
 from gate.model import RuleId, RuleMeta
 from gate.policy.source import Module, metadata_blocks
@@ -72,7 +73,7 @@ def parse_input_scope(module: Module) -> InputScope | None:
     found: InputScope | None = None
     for line, text, _ in metadata_blocks(module):
         try:
-            doc = yaml.safe_load(text) if text.strip() else None
+            doc = shipped.safe_load(text) if text.strip() else None
         except yaml.YAMLError:
             continue  # parse_metadata reports it
         if not isinstance(doc, dict) or doc.get("scope") != "package":
@@ -137,7 +138,7 @@ def parse_metadata(module: Module) -> list[RuleBinding]:
     out: list[RuleBinding] = []
     for line, text, following in metadata_blocks(module):
         try:
-            doc = yaml.safe_load(text) if text.strip() else None
+            doc = shipped.safe_load(text) if text.strip() else None
         except yaml.YAMLError as exc:
             raise PolicyError(module.path, f"METADATA block is not YAML: {exc}", line=line) from exc
         if not isinstance(doc, dict):

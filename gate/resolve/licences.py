@@ -13,10 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from license_expression import (
     AND,
     OR,
@@ -26,6 +24,7 @@ from license_expression import (
     Licensing,
 )
 
+from gate import shipped
 from gate.model import Licence, LicenceCategory, Provenance
 
 REF_PREFIX = "LicenseRef-aigate-"
@@ -97,8 +96,7 @@ def _link_key(url: str) -> str:
 @cache
 def catalogue() -> _Catalogue:
     """The shipped licence catalogue, loaded once."""
-    text = resources.files("gate.resolve").joinpath("data/licences.yaml").read_text("utf-8")
-    doc: dict[str, Any] = yaml.safe_load(text)
+    doc: dict[str, Any] = shipped.yaml_data("gate.resolve", "data/licences.yaml")
     by_alias: dict[str, LicenceTerm] = {}
     links: list[tuple[str, LicenceTerm]] = []
     generic: set[str] = set()

@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from gate import shipped
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
 from gate.resolve import apimodels, endpoints
@@ -520,13 +520,13 @@ class _Parts:
 
 
 def _shipped_text(name: str) -> str:
-    return resources.files("gate.resolve").joinpath(f"data/{name}").read_text("utf-8")
+    return shipped.text("gate.resolve", f"data/{name}")
 
 
 @cache
 def countries() -> frozenset[str]:
     """The ISO 3166-1 alpha-2 codes a registry country may take."""
-    doc = yaml.safe_load(_shipped_text("countries.yaml"))
+    doc = shipped.yaml_data("gate.resolve", "data/countries.yaml")
     return frozenset(str(doc["codes"]).split())
 
 
@@ -594,7 +594,7 @@ def _shipped() -> _Shipped:
         check = _Checker(f"gate/resolve/data/{name}", countries())
         versions[name] = str(doc.get("version", ""))
         _read_sections(parts, doc, check, name, user=False)
-    regulatory = yaml.safe_load(_shipped_text("regulatory.yaml"))
+    regulatory = shipped.yaml_data("gate.resolve", "data/regulatory.yaml")
     listings = tuple(
         EntityListing(
             entity=str(e["entity"]),
@@ -610,7 +610,7 @@ def _shipped() -> _Shipped:
         for k, v in regulatory["country_lists"].items()
     }
     versions["regulatory.yaml"] = str(regulatory.get("version", ""))
-    families = yaml.safe_load(_shipped_text("families.yaml"))
+    families = shipped.yaml_data("gate.resolve", "data/families.yaml")
     words = frozenset(str(w).lower() for w in families.get("model_words") or ())
     return _Shipped(parts, versions, listings, lists, str(regulatory.get("version", "")), words)
 
