@@ -324,19 +324,33 @@ class Engine:
             # Every rule in one query, on the whole input: what ``scoped=False`` runs, and
             # built first so that the set is checked as a whole.
             self._plain = self.interp.build(self.query_text())
-            # Packages that declare what they read are evaluated apart, on that part of
-            # the input (gate.policy.scope); one query per distinct declaration.
+        except Exception as exc:
+            raise _rego_error(exc, self.sources) from exc
+        self._groups: list[tuple[InputScope | None, list[str], Any]] | None = None
+
+    @property
+    def groups(self) -> list[tuple[InputScope | None, list[str], Any]]:
+        """Packages that declare what they read are evaluated apart, on that part of the
+        input (gate.policy.scope): one query per distinct declaration, built on first use
+        (an engine that only runs Rego tests, or mutants of them, never builds them)."""
+        if self._groups is None:
             by_scope: dict[tuple[Any, ...], tuple[InputScope | None, list[str]]] = {}
             for area in sorted({a for a, _ in self.finding_rules}):
                 declared = self.scopes.get(f"{RULES_ROOT}.{area}")
-                key = () if declared is None else (declared.roles, declared.per_component)
+                key = (
+                    ()
+                    if declared is None
+                    else (declared.roles, declared.per_component, declared.opaque)
+                )
                 by_scope.setdefault(key, (declared, []))[1].append(area)
-            self.groups: list[tuple[InputScope | None, list[str], Any]] = [
-                (declared, areas, self.interp.build(self.query_text(areas)))
-                for _, (declared, areas) in sorted(by_scope.items(), key=lambda kv: repr(kv[0]))
-            ]
-        except Exception as exc:
-            raise _rego_error(exc, self.sources) from exc
+            try:
+                self._groups = [
+                    (declared, areas, self.interp.build(self.query_text(areas)))
+                    for _, (declared, areas) in sorted(by_scope.items(), key=lambda kv: repr(kv[0]))
+                ]
+            except Exception as exc:
+                raise _rego_error(exc, self.sources) from exc
+        return self._groups
 
     # -- evaluating
 
