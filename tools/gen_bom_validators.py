@@ -46,6 +46,26 @@ def _short_messages() -> None:
     generator.CodeGenerator.exc = exc  # type: ignore[method-assign]
 
 
+def _enum_as_set() -> None:
+    # fastjsonschema writes an enum as `x == 'a' or x == 'b' or ...`: the SPDX licence list
+    # makes that 700 comparisons per licence id (a third of validating a large BOM). A set
+    # literal of strings compiles to a frozenset constant: one hash lookup.
+    from fastjsonschema.draft04 import CodeGeneratorDraft04
+
+    original = CodeGeneratorDraft04.generate_enum
+
+    def generate_enum(self: Any) -> None:
+        enum = self._definition["enum"]
+        if not isinstance(enum, list) or len(enum) < 8 or not all(isinstance(v, str) for v in enum):
+            original(self)
+            return
+        literal = "{" + ", ".join(repr(v) for v in sorted(set(enum))) + "}"
+        with self.l("if not (isinstance({variable}, str) and {variable} in {}):", literal):
+            self.exc("{name} must be one of {}", self.e(enum), rule="enum")
+
+    CodeGeneratorDraft04.generate_enum = generate_enum  # type: ignore[method-assign]
+
+
 def generate(version: str) -> str:
     schema = json.loads((SCHEMAS / f"bom-{version}.SNAPSHOT.schema.json").read_text("utf-8"))
     code = fastjsonschema.compile_to_code(
@@ -73,6 +93,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     _short_messages()
+    _enum_as_set()
     OUT.mkdir(exist_ok=True)
     stale = []
     for version in VERSIONS:

@@ -1,1 +1,1 @@
-"""Generated JSON validators of the CycloneDX schemas (tools/gen_bom_validators.py)."""
+"""Generated CycloneDX JSON validators (tools/gen_bom_validators.py)."""
