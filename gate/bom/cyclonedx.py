@@ -684,7 +684,8 @@ class BomRead:
         """What the foreign components lack; with ``resolved``, what aigate filled in."""
         if not self.foreign:
             return None
-        before = [c for c in self.inventory.components if c.id in self.foreign]
+        foreign = frozenset(self.foreign)  # a set: 10,000 ids against a tuple took 28 s
+        before = [c for c in self.inventory.components if c.id in foreign]
         lacking = what_foreign_lacks(before) or "aigate's provenance properties"
         text = (
             f"{self.path}: {len(before)} component(s) were not made by aigate; they lack {lacking}"
@@ -692,7 +693,7 @@ class BomRead:
         if resolved is None:
             return text + ": policies treat those facts as unknown"
         text += "; aigate resolved them from their identities and endpoints with its registry"
-        still = what_foreign_lacks([c for c in resolved.components if c.id in self.foreign])
+        still = what_foreign_lacks([c for c in resolved.components if c.id in foreign])
         return f"{text}; still unknown: {still}" if still else text
 
 

@@ -80,9 +80,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__components_is_list = isinstance(data__components, (list, tuple))
             if data__components_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__components_len = len(data__components)
-                if data__components_len > len(set(fn(data__components_x) for data__components_x in data__components)):
+                if _aigate_duplicates(data__components, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".components must contain unique items")
+                data__components_len = len(data__components)
                 for data__components_x, data__components_item in enumerate(data__components):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + ".components[{data__components_x}]".format(**locals()))
         if "services" in data_keys:
@@ -93,9 +93,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__services_is_list = isinstance(data__services, (list, tuple))
             if data__services_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__services_len = len(data__services)
-                if data__services_len > len(set(fn(data__services_x) for data__services_x in data__services)):
+                if _aigate_duplicates(data__services, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must contain unique items")
+                data__services_len = len(data__services)
                 for data__services_x, data__services_item in enumerate(data__services):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + ".services[{data__services_x}]".format(**locals()))
         if "externalReferences" in data_keys:
@@ -116,9 +116,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__dependencies_is_list = isinstance(data__dependencies, (list, tuple))
             if data__dependencies_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__dependencies_len = len(data__dependencies)
-                if data__dependencies_len > len(set(fn(data__dependencies_x) for data__dependencies_x in data__dependencies)):
+                if _aigate_duplicates(data__dependencies, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dependencies must contain unique items")
+                data__dependencies_len = len(data__dependencies)
                 for data__dependencies_x, data__dependencies_item in enumerate(data__dependencies):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__dependencies_item, custom_formats, (name_prefix or "data") + ".dependencies[{data__dependencies_x}]".format(**locals()))
         if "compositions" in data_keys:
@@ -129,9 +129,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__compositions_is_list = isinstance(data__compositions, (list, tuple))
             if data__compositions_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__compositions_len = len(data__compositions)
-                if data__compositions_len > len(set(fn(data__compositions_x) for data__compositions_x in data__compositions)):
+                if _aigate_duplicates(data__compositions, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".compositions must contain unique items")
+                data__compositions_len = len(data__compositions)
                 for data__compositions_x, data__compositions_item in enumerate(data__compositions):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compositions(data__compositions_item, custom_formats, (name_prefix or "data") + ".compositions[{data__compositions_x}]".format(**locals()))
         if "vulnerabilities" in data_keys:
@@ -142,9 +142,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__vulnerabilities_is_list = isinstance(data__vulnerabilities, (list, tuple))
             if data__vulnerabilities_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__vulnerabilities_len = len(data__vulnerabilities)
-                if data__vulnerabilities_len > len(set(fn(data__vulnerabilities_x) for data__vulnerabilities_x in data__vulnerabilities)):
+                if _aigate_duplicates(data__vulnerabilities, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".vulnerabilities must contain unique items")
+                data__vulnerabilities_len = len(data__vulnerabilities)
                 for data__vulnerabilities_x, data__vulnerabilities_item in enumerate(data__vulnerabilities):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulnerability(data__vulnerabilities_item, custom_formats, (name_prefix or "data") + ".vulnerabilities[{data__vulnerabilities_x}]".format(**locals()))
         if "annotations" in data_keys:
@@ -155,9 +155,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__annotations_is_list = isinstance(data__annotations, (list, tuple))
             if data__annotations_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__annotations_len = len(data__annotations)
-                if data__annotations_len > len(set(fn(data__annotations_x) for data__annotations_x in data__annotations)):
+                if _aigate_duplicates(data__annotations, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".annotations must contain unique items")
+                data__annotations_len = len(data__annotations)
                 for data__annotations_x, data__annotations_item in enumerate(data__annotations):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_annotations(data__annotations_item, custom_formats, (name_prefix or "data") + ".annotations[{data__annotations_x}]".format(**locals()))
         if "formulation" in data_keys:
@@ -168,9 +168,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__formulation_is_list = isinstance(data__formulation, (list, tuple))
             if data__formulation_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__formulation_len = len(data__formulation)
-                if data__formulation_len > len(set(fn(data__formulation_x) for data__formulation_x in data__formulation)):
+                if _aigate_duplicates(data__formulation, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".formulation must contain unique items")
+                data__formulation_len = len(data__formulation)
                 for data__formulation_x, data__formulation_item in enumerate(data__formulation):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formula(data__formulation_item, custom_formats, (name_prefix or "data") + ".formulation[{data__formulation_x}]".format(**locals()))
         if "declarations" in data_keys:
@@ -711,9 +711,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             data__citations_is_list = isinstance(data__citations, (list, tuple))
             if data__citations_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__citations_len = len(data__citations)
-                if data__citations_len > len(set(fn(data__citations_x) for data__citations_x in data__citations)):
+                if _aigate_duplicates(data__citations, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".citations must contain unique items")
+                data__citations_len = len(data__citations)
                 for data__citations_x, data__citations_item in enumerate(data__citations):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_citation(data__citations_item, custom_formats, (name_prefix or "data") + ".citations[{data__citations_x}]".format(**locals()))
         if "properties" in data_keys:
@@ -1785,9 +1785,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
             data__components_is_list = isinstance(data__components, (list, tuple))
             if data__components_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__components_len = len(data__components)
-                if data__components_len > len(set(fn(data__components_x) for data__components_x in data__components)):
+                if _aigate_duplicates(data__components, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".components must contain unique items")
+                data__components_len = len(data__components)
                 for data__components_x, data__components_item in enumerate(data__components):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + ".components[{data__components_x}]".format(**locals()))
         if "services" in data_keys:
@@ -1798,9 +1798,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
             data__services_is_list = isinstance(data__services, (list, tuple))
             if data__services_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__services_len = len(data__services)
-                if data__services_len > len(set(fn(data__services_x) for data__services_x in data__services)):
+                if _aigate_duplicates(data__services, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must contain unique items")
+                data__services_len = len(data__services)
                 for data__services_x, data__services_item in enumerate(data__services):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + ".services[{data__services_x}]".format(**locals()))
         if "workflows" in data_keys:
@@ -1811,9 +1811,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
             data__workflows_is_list = isinstance(data__workflows, (list, tuple))
             if data__workflows_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__workflows_len = len(data__workflows)
-                if data__workflows_len > len(set(fn(data__workflows_x) for data__workflows_x in data__workflows)):
+                if _aigate_duplicates(data__workflows, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".workflows must contain unique items")
+                data__workflows_len = len(data__workflows)
                 for data__workflows_x, data__workflows_item in enumerate(data__workflows):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workflow(data__workflows_item, custom_formats, (name_prefix or "data") + ".workflows[{data__workflows_x}]".format(**locals()))
         if "properties" in data_keys:
@@ -1866,9 +1866,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__resourceReferences_is_list = isinstance(data__resourceReferences, (list, tuple))
             if data__resourceReferences_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__resourceReferences_len = len(data__resourceReferences)
-                if data__resourceReferences_len > len(set(fn(data__resourceReferences_x) for data__resourceReferences_x in data__resourceReferences)):
+                if _aigate_duplicates(data__resourceReferences, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
+                data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
         if "tasks" in data_keys:
@@ -1879,9 +1879,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__tasks_is_list = isinstance(data__tasks, (list, tuple))
             if data__tasks_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__tasks_len = len(data__tasks)
-                if data__tasks_len > len(set(fn(data__tasks_x) for data__tasks_x in data__tasks)):
+                if _aigate_duplicates(data__tasks, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tasks must contain unique items")
+                data__tasks_len = len(data__tasks)
                 for data__tasks_x, data__tasks_item in enumerate(data__tasks):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(data__tasks_item, custom_formats, (name_prefix or "data") + ".tasks[{data__tasks_x}]".format(**locals()))
         if "taskDependencies" in data_keys:
@@ -1892,9 +1892,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__taskDependencies_is_list = isinstance(data__taskDependencies, (list, tuple))
             if data__taskDependencies_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__taskDependencies_len = len(data__taskDependencies)
-                if data__taskDependencies_len > len(set(fn(data__taskDependencies_x) for data__taskDependencies_x in data__taskDependencies)):
+                if _aigate_duplicates(data__taskDependencies, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".taskDependencies must contain unique items")
+                data__taskDependencies_len = len(data__taskDependencies)
                 for data__taskDependencies_x, data__taskDependencies_item in enumerate(data__taskDependencies):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__taskDependencies_item, custom_formats, (name_prefix or "data") + ".taskDependencies[{data__taskDependencies_x}]".format(**locals()))
         if "taskTypes" in data_keys:
@@ -1919,9 +1919,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__steps_is_list = isinstance(data__steps, (list, tuple))
             if data__steps_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__steps_len = len(data__steps)
-                if data__steps_len > len(set(fn(data__steps_x) for data__steps_x in data__steps)):
+                if _aigate_duplicates(data__steps, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must contain unique items")
+                data__steps_len = len(data__steps)
                 for data__steps_x, data__steps_item in enumerate(data__steps):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(data__steps_item, custom_formats, (name_prefix or "data") + ".steps[{data__steps_x}]".format(**locals()))
         if "inputs" in data_keys:
@@ -1932,9 +1932,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__inputs_is_list = isinstance(data__inputs, (list, tuple))
             if data__inputs_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__inputs_len = len(data__inputs)
-                if data__inputs_len > len(set(fn(data__inputs_x) for data__inputs_x in data__inputs)):
+                if _aigate_duplicates(data__inputs, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must contain unique items")
+                data__inputs_len = len(data__inputs)
                 for data__inputs_x, data__inputs_item in enumerate(data__inputs):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + ".inputs[{data__inputs_x}]".format(**locals()))
         if "outputs" in data_keys:
@@ -1945,9 +1945,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__outputs_is_list = isinstance(data__outputs, (list, tuple))
             if data__outputs_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__outputs_len = len(data__outputs)
-                if data__outputs_len > len(set(fn(data__outputs_x) for data__outputs_x in data__outputs)):
+                if _aigate_duplicates(data__outputs, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".outputs must contain unique items")
+                data__outputs_len = len(data__outputs)
                 for data__outputs_x, data__outputs_item in enumerate(data__outputs):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + ".outputs[{data__outputs_x}]".format(**locals()))
         if "timeStart" in data_keys:
@@ -1974,9 +1974,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__workspaces_is_list = isinstance(data__workspaces, (list, tuple))
             if data__workspaces_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__workspaces_len = len(data__workspaces)
-                if data__workspaces_len > len(set(fn(data__workspaces_x) for data__workspaces_x in data__workspaces)):
+                if _aigate_duplicates(data__workspaces, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".workspaces must contain unique items")
+                data__workspaces_len = len(data__workspaces)
                 for data__workspaces_x, data__workspaces_item in enumerate(data__workspaces):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workspace(data__workspaces_item, custom_formats, (name_prefix or "data") + ".workspaces[{data__workspaces_x}]".format(**locals()))
         if "runtimeTopology" in data_keys:
@@ -1987,9 +1987,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             data__runtimeTopology_is_list = isinstance(data__runtimeTopology, (list, tuple))
             if data__runtimeTopology_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__runtimeTopology_len = len(data__runtimeTopology)
-                if data__runtimeTopology_len > len(set(fn(data__runtimeTopology_x) for data__runtimeTopology_x in data__runtimeTopology)):
+                if _aigate_duplicates(data__runtimeTopology, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".runtimeTopology must contain unique items")
+                data__runtimeTopology_len = len(data__runtimeTopology)
                 for data__runtimeTopology_x, data__runtimeTopology_item in enumerate(data__runtimeTopology):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__runtimeTopology_item, custom_formats, (name_prefix or "data") + ".runtimeTopology[{data__runtimeTopology_x}]".format(**locals()))
         if "properties" in data_keys:
@@ -2053,9 +2053,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_worksp
             data__resourceReferences_is_list = isinstance(data__resourceReferences, (list, tuple))
             if data__resourceReferences_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__resourceReferences_len = len(data__resourceReferences)
-                if data__resourceReferences_len > len(set(fn(data__resourceReferences_x) for data__resourceReferences_x in data__resourceReferences)):
+                if _aigate_duplicates(data__resourceReferences, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
+                data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
         if "accessMode" in data_keys:
@@ -2222,9 +2222,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_output
             data__environmentVars_is_list = isinstance(data__environmentVars, (list, tuple))
             if data__environmentVars_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__environmentVars_len = len(data__environmentVars)
-                if data__environmentVars_len > len(set(fn(data__environmentVars_x) for data__environmentVars_x in data__environmentVars)):
+                if _aigate_duplicates(data__environmentVars, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".environmentVars must contain unique items")
+                data__environmentVars_len = len(data__environmentVars)
                 for data__environmentVars_x, data__environmentVars_item in enumerate(data__environmentVars):
                     data__environmentVars_item_one_of_count10 = 0
                     if data__environmentVars_item_one_of_count10 < 2:
@@ -2319,9 +2319,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputt
             data__parameters_is_list = isinstance(data__parameters, (list, tuple))
             if data__parameters_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__parameters_len = len(data__parameters)
-                if data__parameters_len > len(set(fn(data__parameters_x) for data__parameters_x in data__parameters)):
+                if _aigate_duplicates(data__parameters, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".parameters must contain unique items")
+                data__parameters_len = len(data__parameters)
                 for data__parameters_x, data__parameters_item in enumerate(data__parameters):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_parameter(data__parameters_item, custom_formats, (name_prefix or "data") + ".parameters[{data__parameters_x}]".format(**locals()))
         if "environmentVars" in data_keys:
@@ -2332,9 +2332,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputt
             data__environmentVars_is_list = isinstance(data__environmentVars, (list, tuple))
             if data__environmentVars_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__environmentVars_len = len(data__environmentVars)
-                if data__environmentVars_len > len(set(fn(data__environmentVars_x) for data__environmentVars_x in data__environmentVars)):
+                if _aigate_duplicates(data__environmentVars, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".environmentVars must contain unique items")
+                data__environmentVars_len = len(data__environmentVars)
                 for data__environmentVars_x, data__environmentVars_item in enumerate(data__environmentVars):
                     data__environmentVars_item_one_of_count12 = 0
                     if data__environmentVars_item_one_of_count12 < 2:
@@ -2494,9 +2494,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
             data__resourceReferences_is_list = isinstance(data__resourceReferences, (list, tuple))
             if data__resourceReferences_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__resourceReferences_len = len(data__resourceReferences)
-                if data__resourceReferences_len > len(set(fn(data__resourceReferences_x) for data__resourceReferences_x in data__resourceReferences)):
+                if _aigate_duplicates(data__resourceReferences, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
+                data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
         if "type" in data_keys:
@@ -2518,9 +2518,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
             data__conditions_is_list = isinstance(data__conditions, (list, tuple))
             if data__conditions_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__conditions_len = len(data__conditions)
-                if data__conditions_len > len(set(fn(data__conditions_x) for data__conditions_x in data__conditions)):
+                if _aigate_duplicates(data__conditions, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".conditions must contain unique items")
+                data__conditions_len = len(data__conditions)
                 for data__conditions_x, data__conditions_item in enumerate(data__conditions):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_condition(data__conditions_item, custom_formats, (name_prefix or "data") + ".conditions[{data__conditions_x}]".format(**locals()))
         if "timeActivated" in data_keys:
@@ -2539,9 +2539,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
             data__inputs_is_list = isinstance(data__inputs, (list, tuple))
             if data__inputs_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__inputs_len = len(data__inputs)
-                if data__inputs_len > len(set(fn(data__inputs_x) for data__inputs_x in data__inputs)):
+                if _aigate_duplicates(data__inputs, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must contain unique items")
+                data__inputs_len = len(data__inputs)
                 for data__inputs_x, data__inputs_item in enumerate(data__inputs):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + ".inputs[{data__inputs_x}]".format(**locals()))
         if "outputs" in data_keys:
@@ -2552,9 +2552,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
             data__outputs_is_list = isinstance(data__outputs, (list, tuple))
             if data__outputs_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__outputs_len = len(data__outputs)
-                if data__outputs_len > len(set(fn(data__outputs_x) for data__outputs_x in data__outputs)):
+                if _aigate_duplicates(data__outputs, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".outputs must contain unique items")
+                data__outputs_len = len(data__outputs)
                 for data__outputs_x, data__outputs_item in enumerate(data__outputs):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + ".outputs[{data__outputs_x}]".format(**locals()))
         if "properties" in data_keys:
@@ -2694,9 +2694,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             data__resourceReferences_is_list = isinstance(data__resourceReferences, (list, tuple))
             if data__resourceReferences_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__resourceReferences_len = len(data__resourceReferences)
-                if data__resourceReferences_len > len(set(fn(data__resourceReferences_x) for data__resourceReferences_x in data__resourceReferences)):
+                if _aigate_duplicates(data__resourceReferences, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
+                data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
         if "taskTypes" in data_keys:
@@ -2721,9 +2721,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             data__steps_is_list = isinstance(data__steps, (list, tuple))
             if data__steps_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__steps_len = len(data__steps)
-                if data__steps_len > len(set(fn(data__steps_x) for data__steps_x in data__steps)):
+                if _aigate_duplicates(data__steps, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must contain unique items")
+                data__steps_len = len(data__steps)
                 for data__steps_x, data__steps_item in enumerate(data__steps):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(data__steps_item, custom_formats, (name_prefix or "data") + ".steps[{data__steps_x}]".format(**locals()))
         if "inputs" in data_keys:
@@ -2734,9 +2734,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             data__inputs_is_list = isinstance(data__inputs, (list, tuple))
             if data__inputs_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__inputs_len = len(data__inputs)
-                if data__inputs_len > len(set(fn(data__inputs_x) for data__inputs_x in data__inputs)):
+                if _aigate_duplicates(data__inputs, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must contain unique items")
+                data__inputs_len = len(data__inputs)
                 for data__inputs_x, data__inputs_item in enumerate(data__inputs):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + ".inputs[{data__inputs_x}]".format(**locals()))
         if "outputs" in data_keys:
@@ -2747,9 +2747,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             data__outputs_is_list = isinstance(data__outputs, (list, tuple))
             if data__outputs_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__outputs_len = len(data__outputs)
-                if data__outputs_len > len(set(fn(data__outputs_x) for data__outputs_x in data__outputs)):
+                if _aigate_duplicates(data__outputs, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".outputs must contain unique items")
+                data__outputs_len = len(data__outputs)
                 for data__outputs_x, data__outputs_item in enumerate(data__outputs):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + ".outputs[{data__outputs_x}]".format(**locals()))
         if "timeStart" in data_keys:
@@ -2776,9 +2776,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             data__workspaces_is_list = isinstance(data__workspaces, (list, tuple))
             if data__workspaces_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__workspaces_len = len(data__workspaces)
-                if data__workspaces_len > len(set(fn(data__workspaces_x) for data__workspaces_x in data__workspaces)):
+                if _aigate_duplicates(data__workspaces, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".workspaces must contain unique items")
+                data__workspaces_len = len(data__workspaces)
                 for data__workspaces_x, data__workspaces_item in enumerate(data__workspaces):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workspace(data__workspaces_item, custom_formats, (name_prefix or "data") + ".workspaces[{data__workspaces_x}]".format(**locals()))
         if "runtimeTopology" in data_keys:
@@ -2789,9 +2789,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             data__runtimeTopology_is_list = isinstance(data__runtimeTopology, (list, tuple))
             if data__runtimeTopology_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__runtimeTopology_len = len(data__runtimeTopology)
-                if data__runtimeTopology_len > len(set(fn(data__runtimeTopology_x) for data__runtimeTopology_x in data__runtimeTopology)):
+                if _aigate_duplicates(data__runtimeTopology, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".runtimeTopology must contain unique items")
+                data__runtimeTopology_len = len(data__runtimeTopology)
                 for data__runtimeTopology_x, data__runtimeTopology_item in enumerate(data__runtimeTopology):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__runtimeTopology_item, custom_formats, (name_prefix or "data") + ".runtimeTopology[{data__runtimeTopology_x}]".format(**locals()))
         if "properties" in data_keys:
@@ -2890,9 +2890,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_annota
             data__subjects_is_list = isinstance(data__subjects, (list, tuple))
             if data__subjects_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__subjects_len = len(data__subjects)
-                if data__subjects_len > len(set(fn(data__subjects_x) for data__subjects_x in data__subjects)):
+                if _aigate_duplicates(data__subjects, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects must contain unique items")
+                data__subjects_len = len(data__subjects)
                 for data__subjects_x, data__subjects_item in enumerate(data__subjects):
                     data__subjects_item_any_of_count15 = 0
                     if not data__subjects_item_any_of_count15:
@@ -3199,9 +3199,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                             data__tools__components_is_list = isinstance(data__tools__components, (list, tuple))
                             if data__tools__components_is_list:
                                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                                data__tools__components_len = len(data__tools__components)
-                                if data__tools__components_len > len(set(fn(data__tools__components_x) for data__tools__components_x in data__tools__components)):
+                                if _aigate_duplicates(data__tools__components, fn):
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.components must contain unique items")
+                                data__tools__components_len = len(data__tools__components)
                                 for data__tools__components_x, data__tools__components_item in enumerate(data__tools__components):
                                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__tools__components_item, custom_formats, (name_prefix or "data") + ".tools.components[{data__tools__components_x}]".format(**locals()))
                         if "services" in data__tools_keys:
@@ -3212,9 +3212,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                             data__tools__services_is_list = isinstance(data__tools__services, (list, tuple))
                             if data__tools__services_is_list:
                                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                                data__tools__services_len = len(data__tools__services)
-                                if data__tools__services_len > len(set(fn(data__tools__services_x) for data__tools__services_x in data__tools__services)):
+                                if _aigate_duplicates(data__tools__services, fn):
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.services must contain unique items")
+                                data__tools__services_len = len(data__tools__services)
                                 for data__tools__services_x, data__tools__services_item in enumerate(data__tools__services):
                                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__tools__services_item, custom_formats, (name_prefix or "data") + ".tools.services[{data__tools__services_x}]".format(**locals()))
                         if data__tools_keys:
@@ -3294,9 +3294,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
             data__affects_is_list = isinstance(data__affects, (list, tuple))
             if data__affects_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__affects_len = len(data__affects)
-                if data__affects_len > len(set(fn(data__affects_x) for data__affects_x in data__affects)):
+                if _aigate_duplicates(data__affects, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects must contain unique items")
+                data__affects_len = len(data__affects)
                 for data__affects_x, data__affects_item in enumerate(data__affects):
                     if not isinstance(data__affects_item, (dict)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}]".format(**locals()) + " must be object")
@@ -3638,9 +3638,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compos
             data__assemblies_is_list = isinstance(data__assemblies, (list, tuple))
             if data__assemblies_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__assemblies_len = len(data__assemblies)
-                if data__assemblies_len > len(set(fn(data__assemblies_x) for data__assemblies_x in data__assemblies)):
+                if _aigate_duplicates(data__assemblies, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".assemblies must contain unique items")
+                data__assemblies_len = len(data__assemblies)
                 for data__assemblies_x, data__assemblies_item in enumerate(data__assemblies):
                     data__assemblies_item_any_of_count20 = 0
                     if not data__assemblies_item_any_of_count20:
@@ -3663,9 +3663,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compos
             data__dependencies_is_list = isinstance(data__dependencies, (list, tuple))
             if data__dependencies_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__dependencies_len = len(data__dependencies)
-                if data__dependencies_len > len(set(fn(data__dependencies_x) for data__dependencies_x in data__dependencies)):
+                if _aigate_duplicates(data__dependencies, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dependencies must contain unique items")
+                data__dependencies_len = len(data__dependencies)
                 for data__dependencies_x, data__dependencies_item in enumerate(data__dependencies):
                     if not isinstance(data__dependencies_item, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".dependencies[{data__dependencies_x}]".format(**locals()) + " must be string")
@@ -3677,9 +3677,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compos
             data__vulnerabilities_is_list = isinstance(data__vulnerabilities, (list, tuple))
             if data__vulnerabilities_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__vulnerabilities_len = len(data__vulnerabilities)
-                if data__vulnerabilities_len > len(set(fn(data__vulnerabilities_x) for data__vulnerabilities_x in data__vulnerabilities)):
+                if _aigate_duplicates(data__vulnerabilities, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".vulnerabilities must contain unique items")
+                data__vulnerabilities_len = len(data__vulnerabilities)
                 for data__vulnerabilities_x, data__vulnerabilities_item in enumerate(data__vulnerabilities):
                     if not isinstance(data__vulnerabilities_item, (str)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".vulnerabilities[{data__vulnerabilities_x}]".format(**locals()) + " must be string")
@@ -3719,9 +3719,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_depend
             data__dependsOn_is_list = isinstance(data__dependsOn, (list, tuple))
             if data__dependsOn_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__dependsOn_len = len(data__dependsOn)
-                if data__dependsOn_len > len(set(fn(data__dependsOn_x) for data__dependsOn_x in data__dependsOn)):
+                if _aigate_duplicates(data__dependsOn, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dependsOn must contain unique items")
+                data__dependsOn_len = len(data__dependsOn)
                 for data__dependsOn_x, data__dependsOn_item in enumerate(data__dependsOn):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__dependsOn_item, custom_formats, (name_prefix or "data") + ".dependsOn[{data__dependsOn_x}]".format(**locals()))
         if "provides" in data_keys:
@@ -3732,9 +3732,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_depend
             data__provides_is_list = isinstance(data__provides, (list, tuple))
             if data__provides_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__provides_len = len(data__provides)
-                if data__provides_len > len(set(fn(data__provides_x) for data__provides_x in data__provides)):
+                if _aigate_duplicates(data__provides, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".provides must contain unique items")
+                data__provides_len = len(data__provides)
                 for data__provides_x, data__provides_item in enumerate(data__provides):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__provides_item, custom_formats, (name_prefix or "data") + ".provides[{data__provides_x}]".format(**locals()))
         if data_keys:
@@ -3933,9 +3933,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
             data__services_is_list = isinstance(data__services, (list, tuple))
             if data__services_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__services_len = len(data__services)
-                if data__services_len > len(set(fn(data__services_x) for data__services_x in data__services)):
+                if _aigate_duplicates(data__services, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must contain unique items")
+                data__services_len = len(data__services)
                 for data__services_x, data__services_item in enumerate(data__services):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + ".services[{data__services_x}]".format(**locals()))
         if "releaseNotes" in data_keys:
@@ -4976,9 +4976,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             data__components_is_list = isinstance(data__components, (list, tuple))
             if data__components_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__components_len = len(data__components)
-                if data__components_len > len(set(fn(data__components_x) for data__components_x in data__components)):
+                if _aigate_duplicates(data__components, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".components must contain unique items")
+                data__components_len = len(data__components)
                 for data__components_x, data__components_item in enumerate(data__components):
                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + ".components[{data__components_x}]".format(**locals()))
         if "evidence" in data_keys:
@@ -6809,9 +6809,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             data__tools_is_list = isinstance(data__tools, (list, tuple))
             if data__tools_is_list:
                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                data__tools_len = len(data__tools)
-                if data__tools_len > len(set(fn(data__tools_x) for data__tools_x in data__tools)):
+                if _aigate_duplicates(data__tools, fn):
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools must contain unique items")
+                data__tools_len = len(data__tools)
                 for data__tools_x, data__tools_item in enumerate(data__tools):
                     data__tools_item_any_of_count41 = 0
                     if not data__tools_item_any_of_count41:
@@ -7091,9 +7091,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                             data__tools__components_is_list = isinstance(data__tools__components, (list, tuple))
                             if data__tools__components_is_list:
                                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                                data__tools__components_len = len(data__tools__components)
-                                if data__tools__components_len > len(set(fn(data__tools__components_x) for data__tools__components_x in data__tools__components)):
+                                if _aigate_duplicates(data__tools__components, fn):
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.components must contain unique items")
+                                data__tools__components_len = len(data__tools__components)
                                 for data__tools__components_x, data__tools__components_item in enumerate(data__tools__components):
                                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__tools__components_item, custom_formats, (name_prefix or "data") + ".tools.components[{data__tools__components_x}]".format(**locals()))
                         if "services" in data__tools_keys:
@@ -7104,9 +7104,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                             data__tools__services_is_list = isinstance(data__tools__services, (list, tuple))
                             if data__tools__services_is_list:
                                 def fn(var): return frozenset(dict((k, fn(v)) for k, v in var.items()).items()) if hasattr(var, "items") else tuple(fn(v) for v in var) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                                data__tools__services_len = len(data__tools__services)
-                                if data__tools__services_len > len(set(fn(data__tools__services_x) for data__tools__services_x in data__tools__services)):
+                                if _aigate_duplicates(data__tools__services, fn):
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.services must contain unique items")
+                                data__tools__services_len = len(data__tools__services)
                                 for data__tools__services_x, data__tools__services_item in enumerate(data__tools__services):
                                     validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__tools__services_item, custom_formats, (name_prefix or "data") + ".tools.services[{data__tools__services_x}]".format(**locals()))
                         if data__tools_keys:
@@ -7190,5 +7190,27 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tlpcla
     if not (isinstance(data, str) and data == 'CLEAR' or isinstance(data, str) and data == 'GREEN' or isinstance(data, str) and data == 'AMBER' or isinstance(data, str) and data == 'AMBER_AND_STRICT' or isinstance(data, str) and data == 'RED'):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be one of ['CLEAR', 'GREEN', 'AMBER', 'AMBER_AND_STRICT', 'RED']")
     return data
+
+def _aigate_duplicates(items, fn):
+    # uniqueItems, exactly as fastjsonschema's fn decides equality, but the whole-item
+    # fingerprint is only built for items that agree on a cheap key first (the string
+    # values of bom-ref, ref, name, type, version): 10,000 components took a quarter of
+    # the time of validating a BOM when every one was fingerprinted.
+    buckets = {}
+    for item in items:
+        if isinstance(item, dict):
+            values = (item.get(k) for k in _AIGATE_KEYS)
+            key = (len(item),) + tuple(v if isinstance(v, str) else None for v in values)
+        else:
+            key = None
+        buckets.setdefault(key, []).append(item)
+    for group in buckets.values():
+        if len(group) > 1 and len(group) > len(set(fn(x) for x in group)):
+            return True
+    return False
+
+
+_AIGATE_KEYS = ("bom-ref", "ref", "name", "type", "version")
+
 
 validate = validate_http___cyclonedx_org_schema_bom_1_7_schema_json
