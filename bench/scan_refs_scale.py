@@ -82,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--refs", default="1000,3000,10000")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.refs.split(","))
     out = HERE / "_data" / "refs_scale.cdx.json"
@@ -91,7 +92,7 @@ def main() -> None:
     previous: tuple[int, float] | None = None
     for refs in sizes:
         root = tree(refs)
-        wall, cpu, peak = min(run(root, out) for _ in range(2))
+        wall, cpu, peak = min(run(root, out) for _ in range(args.runs))
         growth = ""
         if previous:
             growth = f"  growth {cpu / previous[1]:.1f}x CPU for {refs / previous[0]:.1f}x refs"
