@@ -548,6 +548,7 @@ def write_bom(inventory: Inventory, *, fmt: str = "json", spec: str = "1.6") -> 
             doc = _as_json(bom, version)
         else:
             text = make_outputter(bom, OutputFormat.XML, version).output_as_string(indent=2)
+    del bom  # the library's model of every component: not needed for the text
     if fmt == "json":
         text = _finish_json(doc, cards)
         problem = bom_validate.validate_document(doc, spec=spec)
