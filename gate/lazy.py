@@ -24,4 +24,7 @@ def lazy_module(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:  # as the import system does: `gate.pipeline` is an attribute of `gate`
+        setattr(sys.modules[parent], child, module)
     return module
