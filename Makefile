@@ -94,6 +94,11 @@ bench: $(BENCH_STAMP) bench-tools
 	$(BIN)/python bench/policy_eval.py
 	$(BIN)/python bench/assistant_policy.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/scan_refs_scale.py
+	$(BIN)/python bench/foreign_bom.py
+	$(BIN)/python bench/foreign_bom.py --own 10000
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/vs_cdxgen.py
 
 # ripgrep, the yardstick of bench/scan_code.py: the PyPI "ripgrep" wheel ships the rg binary
 # (pip picks the newest version with a wheel for this platform); apt is the fallback.
@@ -101,6 +106,8 @@ bench-tools: $(STAMP)
 	@test -x $(BIN)/rg || command -v rg >/dev/null || \
 	  $(BIN)/python -m pip install --quiet --only-binary :all: ripgrep || \
 	  (apt-get update -qq && apt-get install -y -qq ripgrep)
+	@test -x bench/_tools/node_modules/.bin/cdxgen || \
+	  npm install --silent --no-audit --no-fund --prefix bench/_tools @cyclonedx/cdxgen
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -4,7 +4,9 @@ Usage: .venv/bin/python bench/policy_eval.py [--components N] [--repeat R]
 Compiles once, then evaluates the same input R times and prints the best time of each
 phase: building the policy input, validating it against its schema, and evaluating it
 (handing it to regopy, running every rule, reading and checking the findings).
-Target: evaluation of 10,000 components in at most 1 s on a 2-core machine.
+Target: evaluation of 10,000 components in at most 1 s on a 2-core machine. The shipped
+packages are evaluated on the part of the input they declare (gate/policy/scope.py):
+``--plain`` evaluates every rule on the whole input instead, for comparison.
 """
 
 from __future__ import annotations
@@ -112,12 +114,19 @@ def inventory(n: int, seed: int = 7) -> Inventory:
     return Inventory(project=Project("bench"), components=tuple(comps))
 
 
+CPU: dict[int, float] = {}
+"""CPU seconds of the best run of each phase, by id of its result (a busy machine moves
+wall time far more than CPU time)."""
+
+
 def best(fn: object, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = fn()  # type: ignore[operator]
         times.append(time.perf_counter() - started)
+        if times[-1] == min(times):
+            CPU[id(result)] = time.process_time() - cpu
     return min(times), result
 
 
@@ -125,6 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--components", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--plain", action="store_true")
     args = parser.parse_args()
     inv = inventory(args.components)
     started = time.perf_counter()
@@ -134,12 +144,15 @@ def main() -> None:
     ctx = policy_input.InputContext(now="2026-11-26")
     build_s, doc = best(lambda: policy_input.build_input(inv, ctx), args.repeat)
     validate_s, _ = best(lambda: policy_input.validate_input(doc), 1)
-    eval_s, findings = best(lambda: engine.evaluate(doc), args.repeat)
+    eval_s, findings = best(lambda: engine.evaluate(doc, scoped=not args.plain), args.repeat)
     print(f"components: {args.components}  findings: {len(findings)}")  # type: ignore[arg-type]
     print(f"compile (load pack, lint, build):  {compile_s:.3f} s")
     print(f"build policy input:                {build_s:.3f} s")
     print(f"validate input (JSON Schema):      {validate_s:.3f} s")
-    print(f"evaluate (regopy, all rules):      {eval_s:.3f} s   target <= 1 s")
+    print(
+        f"evaluate (regopy, all rules):      {eval_s:.3f} s   ({CPU[id(findings)]:.3f} s CPU)"
+        "   target <= 1 s"
+    )
 
 
 if __name__ == "__main__":

@@ -14,14 +14,24 @@ import traceback
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from gate import __version__, pipeline, workspace
-from gate.bom import cyclonedx
+from gate import __version__
 from gate.errors import EXIT_ERROR, EXIT_PASS, AigateError, InputError
+from gate.lazy import lazy_module
 from gate.model import Inventory
+
+if TYPE_CHECKING:
+    from gate import pipeline, workspace
+    from gate.bom import cyclonedx
+else:
+    # Loaded on first use: `aigate --version` and `--help` must not pay for the pipeline,
+    # cyclonedx-python-lib, jsonschema or requests (seconds with some optional packages).
+    pipeline = lazy_module("gate.pipeline")
+    workspace = lazy_module("gate.workspace")
+    cyclonedx = lazy_module("gate.bom.cyclonedx")
 
 REPORT_NAMES = ("github", "html", "json", "junit", "markdown", "sarif", "summary", "text")
 """The names in gate.report.registry.FORMATS (not imported here: it loads every format)."""

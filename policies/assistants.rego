@@ -22,6 +22,12 @@
 # The jurisdiction area leaves role code-assistant to this one (its default roles omit it),
 # so an assistant is judged once. Rules are array comprehensions: regopy builds `contains`
 # sets in quadratic time.
+# METADATA
+# scope: package
+# description: The rules read the coding assistants only (and the whole history).
+# custom:
+#   input:
+#     roles: [code-assistant]
 package aigate.rules.assistants
 
 params := data.aigate.params.assistants

@@ -7,6 +7,12 @@
 #   roles: component roles that are judged
 #   heuristic_lineage: deny | warn | ignore - an ancestor only a name heuristic gave (its
 #          link or its publisher): deny as any other, warn at most, or not reported
+# METADATA
+# scope: package
+# description: Each rule judges one component at a time from these facts.
+# custom:
+#   input:
+#     per_component: [role, publisher, lineage]
 package aigate.rules.entity_list
 
 params := data.aigate.params.entity_list

@@ -1,7 +1,8 @@
 # Integrity: what makes a model artefact unsafe to load or impossible to reproduce.
 #
 # Parameters (data.aigate.params.integrity):
-#   hub_schemes: identity prefixes whose revisions can move (hf:, modelscope:)
+#   hub_schemes: identity schemes whose revisions can move (hf:, modelscope:); a scheme,
+#                not a longer prefix: the rules read each id by its scheme alone
 #   unknown:     deny | warn | info | allow - what a weight file the scan could not fully
 #                inspect means (a malformed, oversized or truncated header, or a risk kind
 #                no rule here knows)
@@ -9,6 +10,13 @@
 #                safe nor known dangerous, imports through the extension registry, a
 #                compressed pickle whose imports were not read); a high one (code
 #                execution, computed imports) always denies
+# METADATA
+# scope: package
+# description: Each rule judges one component at a time from these facts (its id by its scheme; a file's path and digest are only copied or tested for null).
+# custom:
+#   input:
+#     per_component: [pinned, properties.trust_remote_code, risks, files.path, files.sha256]
+#     opaque: [files.path, files.sha256]
 package aigate.rules.integrity
 
 params := data.aigate.params.integrity

@@ -12,6 +12,12 @@
 #              assistants area, which judges vendor, model and endpoint apart)
 #
 # Rules are array comprehensions, not `contains` sets: regopy builds sets in quadratic time.
+# METADATA
+# scope: package
+# description: Each rule judges one component at a time from these facts (see docs/policy.md).
+# custom:
+#   input:
+#     per_component: [role, publisher, served_by, lineage, unresolved_endpoints]
 package aigate.rules.jurisdiction
 
 params := data.aigate.params.jurisdiction

@@ -10,6 +10,12 @@
 #   unknown:          deny | warn | allow - a missing or unrecognised licence
 #   obligations:      true to report each licence's obligations as info
 #   roles:            component roles whose licence is judged
+# METADATA
+# scope: package
+# description: Each rule judges one component at a time from its role and licence.
+# custom:
+#   input:
+#     per_component: [role, licence]
 package aigate.rules.licence
 
 params := data.aigate.params.licence

@@ -7,6 +7,12 @@
 #
 # Parameters (data.aigate.params.scan):
 #   unknown: deny | warn | info | allow - what a tree the scan could not fully read means
+# METADATA
+# scope: package
+# description: The rules read what the scan read and skipped, never a component.
+# custom:
+#   input:
+#     roles: []
 package aigate.rules.scan
 
 params := data.aigate.params.scan

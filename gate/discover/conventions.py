@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from gate import identity
+from gate import identity, shipped
 from gate.errors import InputError
 from gate.model import ComponentId, Confidence
 
@@ -503,7 +503,7 @@ def catalogue() -> Catalogue:
 def load(text: str, origin: str) -> Catalogue:
     """A catalogue from YAML text (``origin`` names it in errors)."""
     try:
-        doc = yaml.safe_load(text)
+        doc = shipped.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError(origin, f"invalid YAML: {str(exc).splitlines()[0]}") from exc
     return Catalogue(doc, origin)

@@ -18,10 +18,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import BinaryIO, Final
 
-from gate.shipped import parse_yaml
+from gate import shipped
 
 MAX_OPCODES: Final = 5_000_000
 """Opcodes read per stream; past this the rest is not read (and that is a finding)."""
@@ -192,8 +191,7 @@ def _rules_from(doc: Mapping[str, object], *, wildcards: bool) -> dict[str, froz
 @cache
 def import_rules() -> _ImportRules:
     """The dangerous / safe import lists (``data/pickle_imports.yaml``), loaded once."""
-    text = resources.files("gate.discover").joinpath("data/pickle_imports.yaml").read_text("utf-8")
-    doc = parse_yaml(text)
+    doc = shipped.yaml_data("gate.discover", "data/pickle_imports.yaml")
     dangerous = _rules_from(doc["dangerous"], wildcards=True)
     safe = {m: n or frozenset() for m, n in _rules_from(doc["safe"], wildcards=False).items()}
     both = sorted(

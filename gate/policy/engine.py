@@ -41,7 +41,14 @@ from gate import files
 from gate.errors import PolicyError
 from gate.model import ComponentId, Finding, Level, Location, RuleId, RuleMeta
 from gate.policy import bounded
-from gate.policy.metadata import RuleBinding, level_of, parse_metadata
+from gate.policy import scope as scoping
+from gate.policy.metadata import (
+    InputScope,
+    RuleBinding,
+    level_of,
+    parse_input_scope,
+    parse_metadata,
+)
 from gate.policy.source import (
     LexError,
     Module,
@@ -245,8 +252,16 @@ class Engine:
             self.bindings.extend(parse_metadata(module))
         self._check_ids()
         self.packages: dict[str, list[str]] = {}
+        self.scopes: dict[str, InputScope] = {}
         for module in self.sources.values():
             self.packages.setdefault(module.package, []).append(module.path)
+            declared = parse_input_scope(module)
+            if declared is not None:
+                if module.package in self.scopes:
+                    raise PolicyError(
+                        module.path, f"package {module.package} declares its input twice"
+                    )
+                self.scopes[module.package] = declared
         self._data = dict(data)
         _check_data(self._data, self.packages)
         self.interp = _interpreter()
@@ -290,12 +305,15 @@ class Engine:
                     found.add((area, head.name))
         return tuple(sorted(found))
 
-    def query_text(self) -> str:
-        """One query for every finding rule; each value is wrapped in an array so that an
-        undefined rule (a conditional ``warn_x := … if …``) reads as ``[]``, not as an
-        undefined result for the whole query."""
+    def query_text(self, only: Iterable[str] | None = None) -> str:
+        """One query for every finding rule (of the areas ``only`` names); each value is
+        wrapped in an array so that an undefined rule (a conditional ``warn_x := … if …``)
+        reads as ``[]``, not as an undefined result for the whole query."""
+        wanted = None if only is None else set(only)
         areas: dict[str, list[str]] = {}
         for area, name in self.finding_rules:
+            if wanted is not None and area not in wanted:
+                continue
             areas.setdefault(area, []).append(f'"{name}": [v | v := {QUERY}.{area}.{name}]')
         body = ", ".join(f'"{a}": {{{", ".join(rules)}}}' for a, rules in sorted(areas.items()))
         return f"{{{body}}}"
@@ -306,24 +324,65 @@ class Engine:
                 self.interp.add_module(path, module.text)
             # Merged in Python: regopy keeps only the first document under a key.
             self.interp.add_data(self._data)
-            self.bundle = self.interp.build(self.query_text())
+            # Every rule in one query, on the whole input: what ``scoped=False`` runs, and
+            # built first so that the set is checked as a whole.
+            self._plain = self.interp.build(self.query_text())
         except Exception as exc:
             raise _rego_error(exc, self.sources) from exc
+        self._groups: list[tuple[InputScope | None, list[str], Any]] | None = None
+
+    @property
+    def groups(self) -> list[tuple[InputScope | None, list[str], Any]]:
+        """Packages that declare what they read are evaluated apart, on that part of the
+        input (gate.policy.scope): one query per distinct declaration, built on first use
+        (an engine that only runs Rego tests, or mutants of them, never builds them)."""
+        if self._groups is None:
+            by_scope: dict[tuple[Any, ...], tuple[InputScope | None, list[str]]] = {}
+            for area in sorted({a for a, _ in self.finding_rules}):
+                declared = self.scopes.get(f"{RULES_ROOT}.{area}")
+                key = (
+                    ()
+                    if declared is None
+                    else (declared.roles, declared.per_component, declared.opaque)
+                )
+                by_scope.setdefault(key, (declared, []))[1].append(area)
+            try:
+                self._groups = [
+                    (declared, areas, self.interp.build(self.query_text(areas)))
+                    for _, (declared, areas) in sorted(by_scope.items(), key=lambda kv: repr(kv[0]))
+                ]
+            except Exception as exc:
+                raise _rego_error(exc, self.sources) from exc
+        return self._groups
 
     # -- evaluating
 
-    def query(self, doc: Mapping[str, Any]) -> Any:
+    def query(self, doc: Mapping[str, Any], *, scoped: bool = True) -> Any:
         """Evaluate ``data.aigate.rules`` for an input; the raw (type-checked) value.
 
-        The evaluation runs under a memory and time budget (:mod:`gate.policy.bounded`): a
-        module that builds something huge stops with a PolicyError instead of the machine.
+        ``scoped`` evaluates each group of packages on the part of the input it declares
+        it reads (gate.policy.scope); otherwise every package reads the whole input. The
+        whole evaluation runs under one memory and time budget (:mod:`gate.policy.bounded`):
+        a module that builds something huge stops with a PolicyError instead of the machine.
         """
-        return bounded.call(lambda: self._query(doc))
+        return bounded.call(lambda: self._evaluate(doc, scoped))
 
-    def _query(self, doc: Mapping[str, Any]) -> Any:
+    def _evaluate(self, doc: Mapping[str, Any], scoped: bool) -> Any:
+        if not scoped:
+            return self._query(doc, self._plain)
+        value: dict[str, dict[str, Any]] = {}
+        described: dict[int, str] = {}
+        for declared, areas, bundle in self.groups:
+            prepared = scoping.prepare(doc, declared, described)
+            raw = self._query(prepared.doc, bundle)
+            paths = {a: ", ".join(self.packages.get(f"{RULES_ROOT}.{a}", [a])) for a in areas}
+            value.update(scoping.fan_out(raw, prepared, paths))
+        return value
+
+    def _query(self, doc: Mapping[str, Any], bundle: Any) -> dict[str, dict[str, Any]]:
         try:
             self.interp.set_input(make_input(doc))
-            output = self.interp.query_bundle(self.bundle)
+            output = self.interp.query_bundle(bundle)
         except Exception as exc:
             raise self._blame(exc, None) from exc
         # ok() first: touching an error output's expressions aborts the process.
@@ -372,9 +431,10 @@ class Engine:
             hint="fix the module; aigate never treats an engine error as a pass",
         )
 
-    def evaluate(self, doc: Mapping[str, Any]) -> list[Finding]:
-        """Findings of every finding rule for an input, with levels from the rule names."""
-        value = self.query(doc)
+    def evaluate(self, doc: Mapping[str, Any], *, scoped: bool = True) -> list[Finding]:
+        """Findings of every finding rule for an input, with levels from the rule names
+        (``scoped``: see ``query``; the findings are the same either way)."""
+        value = self.query(doc, scoped=scoped)
         components = {c["id"]: c for c in doc.get("components", ())}
         facts_of = FactResolver(doc, components)
         by_name: dict[tuple[str, str], list[RuleBinding]] = {}
@@ -402,10 +462,12 @@ class Engine:
         return sorted(findings.values(), key=finding_sort_key)
 
 
+_LEVEL_ORDER = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
+
+
 def finding_sort_key(f: Finding) -> tuple[int, str, str, str]:
     """Deny first, then by rule, component and message: a total, stable order."""
-    order = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
-    return (order[f.level], f.rule, f.component or "", f.message)
+    return (_LEVEL_ORDER[f.level], f.rule, f.component or "", f.message)
 
 
 def _findings(
@@ -467,15 +529,17 @@ def _findings(
         if isinstance(facts.get("fact"), str) and ("value" not in facts or "sources" not in facts):
             facts = facts_of.complete(facts, component)
         raw_ev = item.get("evidence")
-        if not raw_ev:
+        if raw_ev:
+            evidence = _locations(raw_ev, paths, name)
+        else:
             # Where the component was seen stands in for a rule that names no location.
-            raw_ev = facts_of.evidence(component)
+            evidence = facts_of.locations(component, paths, name)
         yield Finding(
             rule=RuleId(rule),
             level=level,
             component=ComponentId(component) if component else None,
             message=msg,
-            evidence=_locations(raw_ev, paths, name),
+            evidence=evidence,
             facts=facts,
         )
 
@@ -499,12 +563,20 @@ class FactResolver:
     def __init__(self, doc: Mapping[str, Any], components: Mapping[str, Any]) -> None:
         self.doc = doc
         self.components = components
+        self._locations: dict[str | None, tuple[Location, ...]] = {}
 
     def evidence(self, component: str | None) -> list[Any]:
         """Where the component was seen (the default evidence of its findings)."""
         if component is None:
             return []
         return list(self.components[component].get("evidence") or [])
+
+    def locations(self, component: str | None, paths: str, name: str) -> tuple[Location, ...]:
+        """The component's evidence as locations, read once per component."""
+        found = self._locations.get(component)
+        if found is None:
+            found = self._locations[component] = _locations(self.evidence(component), paths, name)
+        return found
 
     def complete(self, facts: dict[str, Any], component: str | None) -> dict[str, Any]:
         """The facts with the value and sources the path leads to, where the rule left them."""

@@ -153,8 +153,26 @@ def use_of(comp: Component) -> str:
     return "called"
 
 
-def component_input(comp: Component) -> dict[str, Any]:
+class _Shared:
+    """Equal facts spelled once: components of one publisher (licence, lineage, host) get
+    one object, which also lets gate.policy.scope describe it once (read-only)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, object], Any] = {}
+
+    def get(self, kind: str, key: object, make: Any) -> Any:
+        try:
+            return self.seen[(kind, key)]
+        except KeyError:
+            made = self.seen[(kind, key)] = make(key)
+            return made
+        except TypeError:  # an unhashable fact: spelled anew
+            return make(key)
+
+
+def component_input(comp: Component, shared: _Shared | None = None) -> dict[str, Any]:
     """One component as the policy input spells it."""
+    shared = shared or _Shared()
     return {
         "id": comp.id,
         "role": comp.role.value,
@@ -164,10 +182,10 @@ def component_input(comp: Component) -> dict[str, Any]:
         "purl": comp.purl,
         "pinned": comp.pinned,
         "use": use_of(comp),
-        "publisher": facts.party(comp.publisher),
-        "served_by": facts.served_by(comp.served_by),
-        "lineage": _lineage(comp.lineage),
-        "licence": _licence(comp.licence),
+        "publisher": shared.get("party", comp.publisher, facts.party),
+        "served_by": shared.get("served_by", comp.served_by, facts.served_by),
+        "lineage": shared.get("lineage", comp.lineage, _lineage),
+        "licence": shared.get("licence", comp.licence, _licence),
         "hashes": [{"alg": h.alg, "value": h.value} for h in comp.hashes],
         "files": [_file(f) for f in comp.files],
         "datasets": list(comp.datasets),
@@ -196,6 +214,7 @@ def _endpoints(inventory: Inventory) -> list[dict[str, Any]]:
 
 def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
     """The policy input document for an inventory, components in identity order."""
+    shared = _Shared()
     return {
         "schema": SCHEMA_ID,
         "project": {"name": inventory.project.name, "version": inventory.project.version},
@@ -217,7 +236,7 @@ def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
             "endpoints": _endpoints(inventory),
         },
         "components": [
-            component_input(c) for c in sorted(inventory.components, key=lambda c: c.id)
+            component_input(c, shared) for c in sorted(inventory.components, key=lambda c: c.id)
         ],
     }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from gate import shipped
 from gate.errors import PolicyError
 from gate.model import RuleId, RuleMeta
 from gate.policy.source import Module, metadata_blocks
@@ -38,6 +39,86 @@ FINDING_RULE = re.compile(r"^(deny|warn|info)(_[A-Za-z0-9_]+)?$")
 
 
 @dataclass(frozen=True, slots=True)
+class InputScope:
+    """What a rule package reads of the input, from its package-scoped METADATA block.
+
+    ``custom: {input: {roles: [...], per_component: [...], opaque: [...]}}``: ``roles`` says
+    its rules read only components of those roles; ``per_component`` says each rule judges
+    every component alone, from those fields only (``field`` or ``field.key``; the id reads
+    as its scheme, ``hf:``), so aigate may evaluate each distinct set of those facts once
+    and hand the findings to every component that shares it; ``opaque`` names read fields
+    whose text the rules only copy into findings or test for null (a file's path), so
+    components that differ only there still share one evaluation. A package without the
+    block reads the whole input.
+    """
+
+    package: str
+    roles: tuple[str, ...] | None
+    per_component: tuple[str, ...] | None
+    opaque: tuple[str, ...] = ()
+
+
+PACKAGE_CUSTOM_KEYS = frozenset({"input"})
+INPUT_KEYS = frozenset({"roles", "per_component", "opaque"})
+
+
+def _names(value: object, module: Module, line: int, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise PolicyError(module.path, f"METADATA input.{key} must be a list of names", line=line)
+    return tuple(value)
+
+
+def parse_input_scope(module: Module) -> InputScope | None:
+    """The package-scoped ``custom.input`` declaration of a module, if it has one."""
+    found: InputScope | None = None
+    for line, text, _ in metadata_blocks(module):
+        try:
+            doc = shipped.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            continue  # parse_metadata reports it
+        if not isinstance(doc, dict) or doc.get("scope") != "package":
+            continue
+        custom = doc.get("custom") or {}
+        if not isinstance(custom, dict):
+            raise PolicyError(module.path, "METADATA custom must be a mapping", line=line)
+        unknown = sorted(set(custom) - PACKAGE_CUSTOM_KEYS)
+        if unknown:
+            raise PolicyError(
+                module.path,
+                f"unknown package METADATA custom key(s) {', '.join(unknown)}"
+                f" (aigate reads {', '.join(sorted(PACKAGE_CUSTOM_KEYS))})",
+                line=line,
+            )
+        spec = custom.get("input")
+        if spec is None:
+            continue
+        if not isinstance(spec, dict) or not spec or set(spec) - INPUT_KEYS:
+            raise PolicyError(
+                module.path,
+                "METADATA input must be a mapping of roles and/or per_component",
+                line=line,
+            )
+        if found is not None:
+            raise PolicyError(module.path, "package input declared twice", line=line)
+        roles = spec.get("roles")
+        fields = spec.get("per_component")
+        opaque = _names(spec.get("opaque", []), module, line, "opaque")
+        if any("." not in o or o not in (fields or ()) for o in opaque):
+            raise PolicyError(
+                module.path,
+                "METADATA input.opaque names `field.key` entries of input.per_component",
+                line=line,
+            )
+        found = InputScope(
+            package=module.package,
+            roles=None if roles is None else _names(roles, module, line, "roles"),
+            per_component=None if fields is None else _names(fields, module, line, "per_component"),
+            opaque=opaque,
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class RuleBinding:
     """A Rego rule name in a package, and the rule id its METADATA block declares."""
 
@@ -57,7 +138,7 @@ def parse_metadata(module: Module) -> list[RuleBinding]:
     out: list[RuleBinding] = []
     for line, text, following in metadata_blocks(module):
         try:
-            doc = yaml.safe_load(text) if text.strip() else None
+            doc = shipped.safe_load(text) if text.strip() else None
         except yaml.YAMLError as exc:
             raise PolicyError(module.path, f"METADATA block is not YAML: {exc}", line=line) from exc
         if not isinstance(doc, dict):

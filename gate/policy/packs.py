@@ -18,9 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from gate import __version__, files
+from gate import __version__, files, shipped
 from gate.errors import AigateError, PolicyError
 from gate.model import PolicyFile
 from gate.policy.engine import Engine, PolicyModule
@@ -190,7 +188,7 @@ def _licences_text() -> bytes:
 
 def regulatory() -> dict[str, Any]:
     """The shipped regulatory lists (country lists, BIS Entity List data)."""
-    loaded: dict[str, Any] = yaml.safe_load(_regulatory_text())
+    loaded: dict[str, Any] = shipped.yaml_copy(_regulatory_text().decode("utf-8"))
     return loaded
 
 
@@ -228,7 +226,7 @@ def _base(layout: Layout = INSTALLED) -> PolicySet:
     ps.add_file(params_path, defaults.display, "data", defaults.text)
     ps.params = {area: dict(values) for area, values in (defaults.value or {}).items()}
     regulatory_text = layout.data_text("regulatory.yaml")
-    ps.regulatory = yaml.safe_load(regulatory_text)
+    ps.regulatory = shipped.yaml_copy(regulatory_text.decode("utf-8"))
     for name in ("regulatory", "licences"):
         text = regulatory_text if name == "regulatory" else layout.data_text(f"{name}.yaml")
         ps.add_file(Path(name), f"gate/resolve/data/{name}.yaml", "data", text)

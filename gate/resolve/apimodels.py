@@ -11,10 +11,9 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-from gate.shipped import parse_yaml
+from gate import shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +34,7 @@ class ApiModel:
 
 @cache
 def _doc() -> dict[str, Any]:
-    text = resources.files("gate.recognise").joinpath("data/api_models.yaml").read_text("utf-8")
-    doc: dict[str, Any] = parse_yaml(text)
+    doc: dict[str, Any] = shipped.yaml_data("gate.recognise", "data/api_models.yaml")
     return doc
 
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from license_expression import (
@@ -25,8 +24,8 @@ from license_expression import (
     Licensing,
 )
 
+from gate import shipped
 from gate.model import Licence, LicenceCategory, Provenance
-from gate.shipped import parse_yaml
 
 REF_PREFIX = "LicenseRef-aigate-"
 MAX_TERMS = 64
@@ -97,8 +96,7 @@ def _link_key(url: str) -> str:
 @cache
 def catalogue() -> _Catalogue:
     """The shipped licence catalogue, loaded once."""
-    text = resources.files("gate.resolve").joinpath("data/licences.yaml").read_text("utf-8")
-    doc: dict[str, Any] = parse_yaml(text)
+    doc: dict[str, Any] = shipped.yaml_data("gate.resolve", "data/licences.yaml")
     by_alias: dict[str, LicenceTerm] = {}
     links: list[tuple[str, LicenceTerm]] = []
     generic: set[str] = set()

@@ -15,20 +15,18 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from gate import files
+from gate import files, shipped
 from gate.discover import loaders
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
 from gate.resolve import apimodels, endpoints
 from gate.resolve.apimodels import ApiModel
 from gate.resolve.endpoints import Endpoint
-from gate.shipped import parse_yaml
 
 API_VERSION = "aigate/v1"
 KIND = "Registry"
@@ -577,13 +575,13 @@ class _Parts:
 
 
 def _shipped_text(name: str) -> str:
-    return resources.files("gate.resolve").joinpath(f"data/{name}").read_text("utf-8")
+    return shipped.text("gate.resolve", f"data/{name}")
 
 
 @cache
 def countries() -> frozenset[str]:
     """The ISO 3166-1 alpha-2 codes a registry country may take."""
-    doc = parse_yaml(_shipped_text("countries.yaml"))
+    doc = shipped.yaml_data("gate.resolve", "data/countries.yaml")
     return frozenset(str(doc["codes"]).split())
 
 
@@ -656,7 +654,7 @@ def _shipped() -> _Shipped:
         check = _Checker(f"gate/resolve/data/{name}", countries())
         versions[name] = str(doc.get("version", ""))
         _read_sections(parts, doc, check, name, user=False)
-    regulatory = parse_yaml(_shipped_text("regulatory.yaml"))
+    regulatory = shipped.yaml_data("gate.resolve", "data/regulatory.yaml")
     listings = tuple(
         EntityListing(
             entity=str(e["entity"]),
@@ -672,7 +670,7 @@ def _shipped() -> _Shipped:
         for k, v in regulatory["country_lists"].items()
     }
     versions["regulatory.yaml"] = str(regulatory.get("version", ""))
-    families = parse_yaml(_shipped_text("families.yaml"))
+    families = shipped.yaml_data("gate.resolve", "data/families.yaml")
     words = frozenset(str(w).lower() for w in families.get("model_words") or ())
     return _Shipped(parts, versions, listings, lists, str(regulatory.get("version", "")), words)
 

@@ -12,10 +12,9 @@ import io
 import struct
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any, BinaryIO, Final
 
-from gate.shipped import parse_yaml
+from gate import shipped
 
 SEVERITY: Final = {
     "malformed-header": "high",
@@ -90,8 +89,7 @@ class Header:
 @cache
 def format_tables() -> dict[str, Any]:
     """Format constants (``data/weight_formats.yaml``), loaded once."""
-    text = resources.files("gate.discover").joinpath("data/weight_formats.yaml").read_text("utf-8")
-    doc: dict[str, Any] = parse_yaml(text)
+    doc: dict[str, Any] = shipped.yaml_data("gate.discover", "data/weight_formats.yaml")
     return doc
 
 

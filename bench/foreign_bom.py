@@ -1,0 +1,136 @@
+"""`aigate check --bom` of a large BOM made by another tool, and of aigate's own at scale.
+
+Builds (once, under bench/_data/) a CycloneDX 1.6 JSON BOM shaped like a dependency
+scanner's: N library components with purls, versions, hashes and licences, one model and
+one service, nothing from aigate. Then runs ``aigate check --bom FILE --policy release`` in
+a fresh process and prints wall time, CPU time and peak memory beside the target (50,000
+components judged in at most 10 s and 500 MB).
+
+``--own N`` instead writes aigate's own BOM of the synthetic 10,000-component inventory of
+bench/policy_eval.py and judges it (target: at most 3 s wall).
+
+    python bench/foreign_bom.py [--components 10000,50000] [--own 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+LICENCES = ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "GPL-3.0-only"]
+
+
+def foreign(n: int) -> Path:
+    path = DATA / f"foreign_{n}.cdx.json"
+    if path.exists():
+        return path
+    DATA.mkdir(exist_ok=True)
+    comps = []
+    for i in range(n):
+        name = f"pkg{i}"
+        comps.append(
+            {
+                "type": "library",
+                "bom-ref": f"pkg:npm/{name}@1.{i % 10}.0",
+                "name": name,
+                "version": f"1.{i % 10}.0",
+                "purl": f"pkg:npm/{name}@1.{i % 10}.0",
+                "hashes": [
+                    {"alg": "SHA-256", "content": hashlib.sha256(name.encode()).hexdigest()}
+                ],
+                "licenses": [{"license": {"id": LICENCES[i % len(LICENCES)]}}],
+            }
+        )
+    comps.append(
+        {
+            "type": "machine-learning-model",
+            "bom-ref": "pkg:huggingface/Qwen/Qwen2.5-7B-Instruct@main",
+            "name": "Qwen2.5-7B-Instruct",
+            "group": "Qwen",
+            "purl": "pkg:huggingface/Qwen/Qwen2.5-7B-Instruct@main",
+        }
+    )
+    doc = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "metadata": {"tools": {"components": [{"type": "application", "name": "other-tool"}]}},
+        "components": comps,
+        "services": [
+            {"bom-ref": "svc-openai", "name": "openai", "endpoints": ["https://api.openai.com/v1"]}
+        ],
+        "dependencies": [{"ref": c["bom-ref"]} for c in comps],
+    }
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def own(n: int) -> Path:
+    path = DATA / f"own_{n}.cdx.json"
+    if path.exists():
+        return path
+    sys.path.insert(0, str(HERE))
+    from policy_eval import inventory
+
+    from gate.bom.cyclonedx import write_bom
+
+    DATA.mkdir(exist_ok=True)
+    path.write_text(write_bom(inventory(n)), encoding="utf-8")
+    return path
+
+
+def check(path: Path) -> tuple[float, float, float, int]:
+    """Wall, CPU seconds, peak RSS (MB) and exit code of one `aigate check --bom`."""
+    aigate = Path(sys.executable).with_name("aigate")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
+    started = time.perf_counter()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [str(aigate), "check", "--bom", str(path), "--policy", "release", "--now", "2026-11-26"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        sys.exit(f"aigate check failed ({done.returncode}): {done.stderr[-2000:]}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - cpu
+    return wall, cpu, usage.ru_maxrss / 1024, done.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--components", default="10000,50000")
+    parser.add_argument("--own", type=int, default=0)
+    args = parser.parse_args()
+    if args.own:
+        path = own(args.own)
+        wall, cpu, peak, code = min(check(path) for _ in range(2))
+        print(
+            f"own BOM, {args.own} components: {wall:.2f} s wall  {cpu:.2f} s CPU"
+            f"  peak {peak:.0f} MB  exit {code}  target <= 3 s wall"
+        )
+        return
+    for n in sorted(int(s) for s in args.components.split(",")):
+        path = foreign(n)
+        wall, cpu, peak, code = min(check(path) for _ in range(2))
+        target = "  target <= 10 s, <= 500 MB" if n == 50_000 else ""
+        print(
+            f"foreign BOM, {n:>6} components: {wall:6.2f} s wall  {cpu:6.2f} s CPU"
+            f"  peak {peak:5.0f} MB  exit {code}{target}"
+        )
+
+
+if __name__ == "__main__":
+    main()

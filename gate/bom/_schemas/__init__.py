@@ -1,0 +1,1 @@
+"""Generated CycloneDX JSON validators (tools/gen_bom_validators.py)."""
