@@ -997,3 +997,16 @@ def test_export_of_packs_kept_under_policies_packs_in_the_working_directory(
         assert done.exit_code == 0, (policies, done.output)
         ok = runner.invoke(cli.main, ["verify", str(out), "--allow-unsigned"])
         assert ok.exit_code == 0, (policies, ok.output)
+
+
+def test_the_bundled_report_says_how_it_was_signed_and_how_to_verify(
+    signed: Path, unsigned: Path, key: ec.EllipticCurvePrivateKey, inputs: dict[str, Path]
+) -> None:
+    # Issue 14: the auditor's page says who signed and how to check it; verify re-renders
+    # it from the signed manifest, so the page cannot claim another signing method.
+    page = (signed / "report.html").read_text(encoding="utf-8")
+    assert "Signed" in page and "aigate verify BUNDLE --key SIGNER.pub" in page
+    assert "not the copy inside the bundle" in page
+    assert _verify(signed, key, subjects=(inputs["wheel"],)).ok
+    page = (unsigned / "report.html").read_text(encoding="utf-8")
+    assert "--allow-unsigned" in page

@@ -272,13 +272,50 @@ def _time(now: str) -> str:
     return f"{now}T00:00:00Z"
 
 
-def render_views(decision: Decision, inventory: Inventory, now: str) -> dict[str, str]:
+def audit_context(run: Mapping[str, Any], signing: str) -> html.AuditContext:
+    """What report.html says about the run and how to check it, from the manifest's ``run``
+    and ``signing`` (export and verify build it from the same signed fields)."""
+    repository = run.get("repository")
+    web = None
+    if isinstance(repository, str) and repository.startswith("https://"):
+        web = repository.removesuffix(".git")
+    verify = {
+        "key": "aigate verify BUNDLE --key SIGNER.pub (the signer's public key as you"
+        " received it, not the copy inside the bundle)",
+        "sigstore": "aigate verify BUNDLE --certificate-identity IDENTITY"
+        " --certificate-oidc-issuer ISSUER (keyless: checked against Sigstore's trusted root)",
+    }.get(
+        signing,
+        "unsigned: aigate verify BUNDLE --allow-unsigned checks digests and the"
+        " replay only; nothing vouches for who made it",
+    )
+
+    def text(key: str) -> str | None:
+        value = run.get(key)
+        return value if isinstance(value, str) and value else None
+
+    return html.AuditContext(
+        repository=web,
+        ref=text("ref"),
+        sha=text("sha"),
+        run_url=text("run_url"),
+        signing=signing,
+        verify=verify,
+    )
+
+
+def render_views(
+    decision: Decision,
+    inventory: Inventory,
+    now: str,
+    context: html.AuditContext | None = None,
+) -> dict[str, str]:
     """Every file derived from the judged BOM and the decision (verify re-renders these)."""
     return {
         BOM_XML: write_bom(inventory, fmt="xml"),
         BOM_SPDX: spdx.write_spdx(inventory, created=_time(now)),
         DECISION: decisions.to_json(decision),
-        REPORT_HTML: html.render(decision, inventory),
+        REPORT_HTML: html.render(decision, inventory, context=context),
         REPORT_MD: markdown.render(decision, inventory),
         SARIF: sarif.render(decision, inventory, bom_path=BOM_JSON),
         FINDINGS_CSV: tables.findings_csv(decision),
@@ -440,7 +477,9 @@ def export(options: ExportOptions) -> ExportResult:
         copies, working, place = _collect_policy(decision, cwd)
         for copy in copies:
             _write(staging, copy.target, copy.data)
-        for name, view in render_views(decision, inventory, now).items():
+        signing = options.signer.method if options.signer is not None else "none"
+        context = audit_context(options.run.to_dict(), signing)
+        for name, view in render_views(decision, inventory, now, context).items():
             _write(staging, name, view.encode("utf-8"))
         policy = {
             "arguments": [_argument(s, place) for s in check.policies],
@@ -458,7 +497,7 @@ def export(options: ExportOptions) -> ExportResult:
             "waivers": [place(w) for w in check.waiver_files],
             "working_directory": working,
         }
-        replay_problems, _ = _replay(staging, _input_section(check, source), policy, now)
+        replay_problems, _ = _replay(staging, _input_section(check, source), policy, now, context)
         if replay_problems:
             raise AigateError(
                 "the exported bundle does not replay to the same decision: "
@@ -555,7 +594,11 @@ def _listing(root: Path, *, exclude: set[str]) -> list[dict[str, Any]]:
 
 
 def _replay(
-    root: Path, input_section: Mapping[str, Any], policy: Mapping[str, Any], now: str
+    root: Path,
+    input_section: Mapping[str, Any],
+    policy: Mapping[str, Any],
+    now: str,
+    context: html.AuditContext,
 ) -> tuple[list[str], Decision]:
     """Re-run the gate from the bundle's BOM and policy copies; what differs, if anything."""
     layout = packs.Layout(
@@ -582,7 +625,7 @@ def _replay(
         )
     )
     problems: list[str] = []
-    views = render_views(result.decision, result.inventory, now)
+    views = render_views(result.decision, result.inventory, now, context)
     recorded = _read_text(root / DECISION)
     if recorded != views[DECISION]:
         problems.append(_decision_difference(recorded, result.decision))
@@ -987,8 +1030,12 @@ def verify(options: VerifyOptions) -> VerifyResult:
                 " cannot be verified (aigate export never writes one)"
             )
         try:
+            run = manifest.get("run")
+            context = audit_context(
+                run if isinstance(run, Mapping) else {}, str(manifest.get("signing", "none"))
+            )
             problems, replayed = _replay(
-                root, manifest["input"], manifest["policy"], str(manifest["now"])
+                root, manifest["input"], manifest["policy"], str(manifest["now"]), context
             )
         except (AigateError, KeyError, TypeError) as exc:
             raise VerificationError(f"the bundled policy could not be re-evaluated: {exc}") from exc
