@@ -259,6 +259,13 @@ _scan_options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         help="Extra registry file (publishers, endpoints); repeatable.",
     ),
     click.option(
+        "--review-rules",
+        "review_rules",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Also review AI-authored lines with this Semgrep rule file (repeatable).",
+    ),
+    click.option(
         "--exclude", multiple=True, metavar="PATTERN", help="Gitignore-style path to skip."
     ),
     click.option(
@@ -330,6 +337,7 @@ def build_scan_options(path: Path, obs: TerminalObserver, **kw: Any) -> pipeline
         online=kw["online"],
         cache_dir=kw["cache_dir"],
         registry_files=tuple(kw["registry_files"]),
+        review_rules=tuple(kw["review_rules"]),
         walk=WalkOptions(extra_ignores=tuple(kw["exclude"])),
         observer=obs,
         project_name=kw["project_name"],

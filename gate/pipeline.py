@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gate import workspace
+from gate.discover import scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.registry import SOURCES
 from gate.discover.tree import Tree, WalkOptions
@@ -43,6 +44,8 @@ class ScanOptions:
     cache_dir: Path | None = None
     registry_files: tuple[Path, ...] = ()
     """User registry files that add or override publishers, endpoints, ..."""
+    review_rules: tuple[Path, ...] = ()
+    """The user's own Semgrep rule files, run with aigate's on AI-authored lines."""
     walk: WalkOptions = field(default_factory=WalkOptions)
     hash_workers: int = 0
     observer: Observer = field(default_factory=NullObserver)
@@ -77,11 +80,16 @@ def scan(options: ScanOptions) -> ScanResult:
         include_tests=options.include_tests,
         history=options.history,
         history_from=options.history_from,
+        review_rules=options.review_rules,
         hash_workers=options.hash_workers,
         observer=options.observer,
     )
     kn = knowledge(options.registry_files)
-    evidence, configured = endpoints_apart(with_user_endpoints(discover(tree, ctx), kn), kn)
+    try:
+        found = discover(tree, ctx)
+    finally:
+        scanning.release_pool()
+    evidence, configured = endpoints_apart(with_user_endpoints(found, kn), kn)
     if configured:
         ctx.facts.set("endpoints", configured)
         ctx.facts.note(_endpoints_note(configured))

@@ -209,3 +209,28 @@ def test_blame_output_and_ranges_are_parsed_exactly() -> None:
     assert ln.parse_spec("1-4,9,12-20") == [(1, 4), (9, 9), (12, 20)]
     with pytest.raises(ValueError):
         ln.parse_spec("4-1")
+
+
+def test_a_users_own_rule_file_reviews_ai_lines_too(git_repo: GitRepo, tmp_path: Path) -> None:
+    # Issue 18: users add their own rule files the same way as aigate's (--review-rules).
+    rules = tmp_path / "ours.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: no-internal-telemetry\n"
+        "    languages: [python]\n"
+        "    severity: ERROR\n"
+        "    message: telemetry must go through our logger\n"
+        "    pattern: send_telemetry(...)\n"
+    )
+    git_repo.commit("base", {"app.py": "x = 1\nsend_telemetry(x)\n"})
+    git_repo.commit(
+        f"ai\n\n{CLAUDE}\n", {"app.py": "x = 1\nsend_telemetry(x)\nsend_telemetry(2)\n"}
+    )
+    inv = scan(ScanOptions(root=git_repo.root, history="all", review_rules=(rules,))).inventory
+    found = _authored(inv, "assistant:anthropic/claude-code")["findings"]
+    assert [(f["rule"], f["line"]) for f in found] == [("semgrep:no-internal-telemetry", 3)]
+    result = CliRunner().invoke(
+        main, ["scan", str(git_repo.root), "--history", "all", "--review-rules", str(rules), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no-internal-telemetry" in result.output

@@ -48,7 +48,7 @@ def evidence(
     walked = {tf.rel for tf in tree.files}
     result = attribute(repo, marked, cat, exists=walked.__contains__)
     ai_lines = {path: result.ai_lines(path) for path in sorted(result.lines)}
-    done = review(tree.root, ai_lines) if ai_lines else Review()
+    done = review(tree.root, ai_lines, extra_rules=ctx.review_rules) if ai_lines else Review()
     for note in [*result.notes, *done.notes]:
         ctx.facts.note(f"AI-authored code: {note}")
     total = sum(ln.count(r) for r in ai_lines.values())

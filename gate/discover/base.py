@@ -115,6 +115,8 @@ class DiscoverContext:
     history_from: tuple[Path, str] | None = None
     """Read history from this folder of a repository at this commit, not from the tree
     (a baseline tree exported from git has no ``.git`` of its own)."""
+    review_rules: tuple[Path, ...] = ()
+    """The user's own Semgrep rule files for AI-authored lines (beside aigate's)."""
     hash_workers: int = 0
     """Threads for hashing weight files; 0 picks the cores plus two (see hashing.py)."""
     observer: Observer = field(default_factory=NullObserver)

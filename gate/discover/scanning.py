@@ -222,6 +222,15 @@ def _pool() -> ProcessPoolExecutor:
     return _POOL
 
 
+def release_pool() -> None:
+    """Stop the workers once a scan is done: a process that later forks (the bounded policy
+    evaluation, ``policy test``'s pool) must not carry the pool's threads into the child."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None
+
+
 def scan(
     tree: Tree,
     files: Sequence[TreeFile],
