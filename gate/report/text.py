@@ -122,7 +122,25 @@ def _section(
     if not items:
         return []
     out = [paint(f"{title} ({len(items)} component{'s' if len(items) != 1 else ''}):", style)]
+    # Components already described above whose only finding here is one rule with the same
+    # phrase share one line: "! integrity.unpinned-revision: revision pinned: no: a, b, c".
+    shared: dict[tuple[str, str], list[str]] = {}
     for item in items:
+        if item.id in shown and len(item.groups) == 1:
+            g = item.groups[0]
+            shared.setdefault((g.rule, g.phrase), []).append(_heading(item, root, brief=True))
+    for item in items:
+        if item.id in shown and len(item.groups) == 1:
+            key = (item.groups[0].rule, item.groups[0].phrase)
+            names = shared.pop(key, None)
+            if names is None:
+                continue  # already listed with the first of its kind
+            if len(names) > 1:
+                text = f"{key[0]}: {key[1]}: {', '.join(names)}"
+                wrapped = _wrap(text, 4, 6)
+                out.append(f"  {paint(mark, style)} {wrapped[0][4:]}")
+                out.extend(wrapped[1:])
+                continue
         head = _heading(item, root, brief=item.id in shown)
         out.extend(_block(item, paint, mark, style, head))
         shown.add(item.id)
