@@ -447,6 +447,8 @@ def test_the_wrong_half_of_the_key_pair_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "aigate.pub: this is a public key; signing needs the private key" in result.stderr
     assert "passphrase" not in result.stderr.splitlines()[0]
-    result = runner.invoke(main, ["verify", str(tmp_path), "--key", str(tmp_path / "aigate.key")])
+    bundle = tmp_path / "bundle"  # the key must not lie inside the bundle verified
+    bundle.mkdir()
+    result = runner.invoke(main, ["verify", str(bundle), "--key", str(tmp_path / "aigate.key")])
     assert result.exit_code == 2
     assert "this is a private key; verifying needs the public key" in result.stderr

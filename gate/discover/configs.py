@@ -1586,6 +1586,13 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
         return scanning.Outcome(skipped=[(rel, "not a Jupyter notebook (no cells)")])
+    for number, cell in enumerate(cells, start=1):
+        source = cell.get("source") if isinstance(cell, dict) else None
+        if isinstance(source, list) and not all(isinstance(part, str) for part in source):
+            # nbformat: a cell's source is text or a list of lines (found by fuzzing).
+            return scanning.Outcome(
+                skipped=[(rel, f"not a readable notebook: cell {number}'s source is not text")]
+            )
     read = _cells(cells)
     found: list[Evidence] = []
     skipped: list[tuple[str, str]] = []
