@@ -7,7 +7,9 @@ SIGINT and leave the message and the exit code to the parent.
 
 from __future__ import annotations
 
-import signal
+# sys is already loaded by the interpreter: importing this module does no work a Ctrl-C
+# could interrupt before main()'s handler is in place (signal loads enum, functools and
+# collections, so it is imported where it is used).
 import sys
 
 EXIT_INTERRUPTED = 130
@@ -16,6 +18,8 @@ EXIT_INTERRUPTED = 130
 
 def ignore_interrupts() -> None:
     """A worker process's initializer: Ctrl-C is the parent's to report, once."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 

@@ -98,6 +98,10 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path: Path, after: fl
         # Before the interpreter installs its handler the signal ends it silently, which a
         # shell reports as 130 too (128 + SIGINT); nothing of aigate had run.
         return
+    if "KeyboardInterrupt" in text and "/gate/" not in text:
+        # Still in the interpreter's own start-up (site, -c), before any aigate module ran:
+        # on a loaded machine 50 ms can fall there. Nothing of aigate had run either.
+        return
     assert proc.returncode == 130, text
     assert "Traceback" not in text and text.strip() == "aigate: interrupted", text
 
