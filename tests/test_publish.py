@@ -21,6 +21,21 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def publish(app: Path, server: dtserver.DTServer, *extra: str) -> tuple[int, str, str]:
+    """``aigate publish APP`` to the local server as project p, version 1."""
+    return run(
+        "publish",
+        str(app),
+        "--dependency-track",
+        server.url,
+        "--project",
+        "p",
+        "--version",
+        "1",
+        *extra,
+    )
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Path:
     root = tmp_path / "app"
@@ -125,16 +140,7 @@ def test_the_api_key_comes_only_from_the_environment(
 def test_wrong_key_is_a_clear_401(app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DT_API_KEY", "wrong")
     with dtserver.serve() as server:
-        code, _, err = run(
-            "publish",
-            str(app),
-            "--dependency-track",
-            server.url,
-            "--project",
-            "p",
-            "--version",
-            "1",
-        )
+        code, _, err = publish(app, server)
     assert code == 2
     assert "401 Unauthorized" in err and "hint: set DT_API_KEY" in err
 
@@ -142,49 +148,20 @@ def test_wrong_key_is_a_clear_401(app: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_forbidden_names_the_permissions(app: Path, key: str) -> None:
     with dtserver.serve() as server:
         server.forbid = True
-        code, _, err = run(
-            "publish",
-            str(app),
-            "--dependency-track",
-            server.url,
-            "--project",
-            "p",
-            "--version",
-            "1",
-        )
+        code, _, err = publish(app, server)
     assert code == 2 and "403 Forbidden" in err and "BOM_UPLOAD" in err
 
 
 def test_too_large_is_a_clear_413(app: Path, key: str) -> None:
     with dtserver.serve() as server:
         server.max_body = 100
-        code, _, err = run(
-            "publish",
-            str(app),
-            "--dependency-track",
-            server.url,
-            "--project",
-            "p",
-            "--version",
-            "1",
-        )
+        code, _, err = publish(app, server)
     assert code == 2 and "413 Payload Too Large" in err and "size limit" in err
 
 
 def test_missing_parent_is_a_clear_404(app: Path, key: str) -> None:
     with dtserver.serve() as server:
-        code, _, err = run(
-            "publish",
-            str(app),
-            "--dependency-track",
-            server.url,
-            "--project",
-            "p",
-            "--version",
-            "1",
-            "--parent",
-            "platform@2026",
-        )
+        code, _, err = publish(app, server, "--parent", "platform@2026")
     assert code == 2 and "404 Not Found" in err and "parent component could not be found" in err
 
 

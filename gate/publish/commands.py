@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from gate import files
 from gate.errors import EXIT_PASS, InputError
 
 API_KEY_ENV = "DT_API_KEY"
@@ -58,6 +59,37 @@ def _client(url: str, ca_bundle: Path | None, timeout: float) -> Any:
     )
 
 
+def server_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that talks to Dependency-Track shares."""
+    for decorate in reversed(
+        [
+            click.option(
+                "--dependency-track",
+                "url",
+                required=True,
+                metavar="URL",
+                help="The Dependency-Track server's base URL (the API key is read from"
+                " DT_API_KEY).",
+            ),
+            click.option(
+                "--country-list",
+                "country_lists",
+                multiple=True,
+                metavar="ID",
+                help="Country lists a component is checked against (default us-15cfr791.4).",
+            ),
+            click.option(
+                "--ca-bundle",
+                type=click.Path(path_type=Path, dir_okay=False),
+                default=None,
+                help="CA certificates to verify the server with (TLS is never switched off).",
+            ),
+        ]
+    ):
+        fn = decorate(fn)
+    return fn
+
+
 def _parent(value: str | None) -> tuple[str, str] | None:
     if value is None:
         return None
@@ -97,10 +129,7 @@ def _bom_document(
     if bom is not None and path is not None:
         raise click.UsageError("give PATH to scan or --bom FILE, not both")
     if bom is not None:
-        try:
-            text = bom.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(bom, f"cannot read the BOM: {exc}") from exc
+        text = files.read_text_bounded(bom, files.MAX_BOM_FILE)
         try:
             doc = json.loads(text)
         except ValueError as exc:
@@ -132,13 +161,7 @@ def _bom_document(
 
 @click.command("publish")
 @click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
-@click.option(
-    "--dependency-track",
-    "url",
-    required=True,
-    metavar="URL",
-    help="The Dependency-Track server's base URL (the API key is read from DT_API_KEY).",
-)
+@server_options
 @click.option("--project", required=True, help="Project name in Dependency-Track.")
 @click.option("--version", "version", required=True, help="Project version (the release).")
 @click.option(
@@ -169,19 +192,6 @@ def _bom_document(
     help="Waiver file for --policy (repeatable).",
 )
 @click.option("--now", default=None, metavar="DATE", help="Judge waivers as of this day.")
-@click.option(
-    "--country-list",
-    "country_lists",
-    multiple=True,
-    metavar="ID",
-    help="Country lists behind aigate:concern:countries (default us-15cfr791.4).",
-)
-@click.option(
-    "--ca-bundle",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="CA certificates to verify the server with (TLS is never switched off).",
-)
 @click.option(
     "--timeout",
     default=600.0,
@@ -250,13 +260,7 @@ def fleet_group() -> None:
 
 
 @fleet_group.command("report")
-@click.option(
-    "--dependency-track",
-    "url",
-    required=True,
-    metavar="URL",
-    help="The Dependency-Track server's base URL (the API key is read from DT_API_KEY).",
-)
+@server_options
 @click.option("--tag", default=None, help="Only projects with this tag.")
 @click.option(
     "--format",
@@ -264,19 +268,6 @@ def fleet_group() -> None:
     type=click.Choice(["text", "json", "markdown", "csv"]),
     default="text",
     show_default=True,
-)
-@click.option(
-    "--country-list",
-    "country_lists",
-    multiple=True,
-    metavar="ID",
-    help="Country lists a release is checked against (default us-15cfr791.4).",
-)
-@click.option(
-    "--ca-bundle",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="CA certificates to verify the server with.",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
 def fleet_report(
