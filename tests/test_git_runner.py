@@ -155,3 +155,33 @@ def test_a_bare_repository_inside_the_tree_is_not_picked_up(tmp_path: Path) -> N
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
     done = git.run(bare, "rev-parse", "--git-dir")
     assert done.returncode != 0
+
+
+def test_the_trap_fires_for_plain_git_so_the_tests_above_can_fail(
+    hostile: tuple[GitRepo, Path], tmp_path: Path
+) -> None:
+    # Control: the same repository read by plain git (the user's environment, no overrides)
+    # does run the planted programs; without this, "nothing ran" could mean a broken trap.
+    repo, marker = hostile
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    out = tmp_path / "plain"
+    subprocess.run(
+        ["git", "worktree", "add", "-q", "--detach", str(out), "v1"],
+        cwd=repo.root,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    subprocess.run(
+        ["git", "diff", "v1", "HEAD"], cwd=repo.root, env=env, capture_output=True, check=False
+    )
+    assert marker.exists()
+
+
+def test_scan_with_history_runs_nothing_from_the_repository(hostile: tuple[GitRepo, Path]) -> None:
+    repo, marker = hostile
+    code, out = _run("scan", str(repo.root), "--history", "all", "-q")
+    assert code == 0, out
+    assert "Qwen/Qwen2.5-0.5B" in out
+    assert not marker.exists(), marker.read_text()

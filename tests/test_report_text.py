@@ -11,7 +11,7 @@ from decisions import GGUF, QWEN, decision, empty, inventory
 from goldens import check
 
 from gate.cli import main
-from gate.model import Level, Verdict
+from gate.model import ComponentId, Finding, Level, RuleId, Verdict
 from gate.report import components, text, text_full
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,9 +132,24 @@ def test_a_pass_without_findings_says_so() -> None:
 
 
 def test_merged_facts_name_each_ancestor_once() -> None:
+    # Three findings of one rule on one component, two of them about the same ancestor
+    # (publisher and parent): one phrase, each ancestor named once.
+    def lineage(ancestor: str) -> Finding:
+        return Finding(
+            rule=RuleId("jurisdiction.lineage-country"),
+            level=Level.DENY,
+            component=ComponentId(QWEN),
+            message="m",
+            facts={"fact": f"lineage[{ancestor}].publisher.country", "value": "CN"},
+        )
+
+    found = [
+        lineage("hf:Qwen/Qwen2.5-Coder-7B@unpinned"),
+        lineage("hf:Qwen/Qwen2.5-7B@unpinned"),
+        lineage("hf:Qwen/Qwen2.5-Coder-7B@unpinned"),
+    ]
+    phrase = components.merged_facts(found)
+    assert phrase.count("Qwen/Qwen2.5-Coder-7B") == 1 and phrase.count("Qwen/Qwen2.5-7B") == 1
+    assert "CN" in phrase
     dec = decision()
-    qwen = [f for f in dec.findings if f.component == QWEN and f.rule.endswith("lineage-country")]
-    if qwen:
-        phrase = components.merged_facts(qwen)
-        assert phrase.count("Qwen/Qwen2.5-Coder-7B") <= 1
     assert dec.verdict is Verdict.FAIL and Level.DENY in {f.level for f in dec.findings}

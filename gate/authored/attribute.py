@@ -26,11 +26,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from gate import git
+from gate import files, git
 from gate.authored import lines as ln
 from gate.discover import history
 from gate.discover.conventions import Assistant, Catalogue
-from gate.errors import GitError, InputError
+from gate.errors import AigateError, GitError, InputError
 
 NOTES_REF = "refs/notes/ai"
 TRACE_FILE = ".agent-trace/traces.jsonl"
@@ -321,14 +321,14 @@ def parse_note(text: str, where: str, cat: Catalogue) -> Note:
 
 def _agent_trace(repo: history.Repo, cat: Catalogue, result: Attribution) -> None:
     trace = repo.cwd / TRACE_FILE
-    if not trace.is_file() or trace.is_symlink():
+    if not trace.exists() and not trace.is_symlink():
         return
-    if trace.stat().st_size > MAX_TRACE_BYTES:
-        raise InputError(trace, f"larger than {MAX_TRACE_BYTES} bytes")
+    # A FIFO, a device, a link out of the tree or an oversized trace is an error, not a skip.
+    text = files.read_in_tree(repo.cwd, TRACE_FILE, MAX_TRACE_BYTES).decode("utf-8", "replace")
     by_revision: dict[str | None, list[tuple[str, Author, list[tuple[int, int]]]]] = defaultdict(
         list
     )
-    for number, line in enumerate(trace.read_text("utf-8", "replace").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         for revision, entry in _trace_record(line, f"{TRACE_FILE}:{number}", cat):
@@ -336,7 +336,7 @@ def _agent_trace(repo: history.Repo, cat: Catalogue, result: Attribution) -> Non
     for revision, entries in sorted(by_revision.items(), key=lambda kv: kv[0] or ""):
         moves = _line_moves(repo, revision, sorted({p for p, _, _ in entries}))
         for path, author, ranges in entries:
-            total = result.totals.get(path) or _line_count(repo.cwd / path)
+            total = result.totals.get(path) or _line_count(repo.cwd, path)
             if total is None:
                 continue
             result.totals[path] = total
@@ -396,11 +396,11 @@ def _trace_ranges(raw: Any, where: str) -> list[tuple[int, int]]:
     return out
 
 
-def _line_count(path: Path) -> int | None:
+def _line_count(root: Path, rel: str) -> int | None:
+    """Lines of a file a trace names, read only inside the tree and bounded."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
+        data = files.read_in_tree(root, rel, MAX_TRACE_BYTES)
+    except AigateError:
         return None
     return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
 

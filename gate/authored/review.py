@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gate import files
 from gate.authored import lines as ln
 from gate.authored.egress import egress_of
 from gate.errors import AigateError
@@ -100,11 +101,14 @@ def review(
 ) -> Review:
     """Run the engines over the files (relative to ``root``) with AI-authored lines."""
     out = Review()
-    targets = sorted(
-        p
+    # Each file is read once, inside the tree and bounded; Semgrep's offsets are read back
+    # from these bytes, so a file changed or swapped for a link meanwhile is not read again.
+    sources = {
+        p: data
         for p, ranges in ai_lines.items()
-        if ranges and _reviewable(root / p) and (root / p).stat().st_size <= MAX_FILE_BYTES
-    )
+        if ranges and (data := _reviewable(root, p)) is not None
+    }
+    targets = sorted(sources)
     skipped = sorted(set(ai_lines) - set(targets))
     if skipped:
         out.notes.append(
@@ -114,7 +118,7 @@ def review(
     out.files = len(targets)
     if not targets:
         return out
-    for result in _semgrep(root, targets, rule_files(extra_rules), out):
+    for result in _semgrep(root, targets, rule_files(extra_rules), out, sources):
         path, line, end = result["path"], result["line"], result["end_line"]
         if not ln.contains(ai_lines[path], line, end):
             continue
@@ -152,11 +156,16 @@ def review(
     return out
 
 
-def _reviewable(path: Path) -> bool:
-    if path.is_symlink() or not path.is_file():
-        return False
-    with open(path, "rb") as fh:
-        return b"\0" not in fh.read(8192)
+def _reviewable(root: Path, rel: str) -> bytes | None:
+    """The text of a file with AI-authored lines, or None when it is not reviewed (a link,
+    outside the tree, not a regular file, larger than MAX_FILE_BYTES, or binary)."""
+    if (root / rel).is_symlink():
+        return None
+    try:
+        data = files.read_in_tree(root, rel, MAX_FILE_BYTES)
+    except AigateError:
+        return None
+    return None if b"\0" in data[:8192] else data
 
 
 def _semgrep_executable() -> str:
@@ -172,7 +181,11 @@ def _semgrep_executable() -> str:
 
 
 def _semgrep(
-    root: Path, targets: Sequence[str], rules: Sequence[Path], out: Review
+    root: Path,
+    targets: Sequence[str],
+    rules: Sequence[Path],
+    out: Review,
+    sources: Mapping[str, bytes],
 ) -> list[dict[str, Any]]:
     exe = _semgrep_executable()
     argv = [exe, "scan", "--json", "--quiet", "--metrics=off", "--disable-version-check"]
@@ -224,14 +237,13 @@ def _semgrep(
             out.notes.append(f"Semgrep could not parse {e.get('path')}: {e.get('type')}")
     out.engines["semgrep"] = str(doc.get("version", "unknown"))
     results = []
-    cache: dict[str, bytes] = {}
     for r in doc.get("results", []):
         path = str(r["path"]).removeprefix("./")
         meta = r.get("extra", {}).get("metadata", {}).get("aigate", {})
         start, end = r["start"], r["end"]
-        data = cache.get(path)
+        data = sources.get(path)
         if data is None:
-            data = cache[path] = (root / path).read_bytes()
+            continue  # Semgrep reported a file it was not given
         text = data[start["offset"] : end["offset"]].decode("utf-8", "replace")
         results.append(
             {
