@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from gate import identity
 from gate.discover import refs
 from gate.model import JSON, EvidenceKind, Role
-from gate.resolve import registry
 
 _WINDOWS = re.compile(r"^[A-Za-z]:[\\/]")
 _WEIGHT_NAME = re.compile(r"\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|h5|pkl)$", re.IGNORECASE)
@@ -45,7 +44,7 @@ def suggested_base(path: str) -> str | None:
     """The Hub repo of a known model whose name is the path's last folder (or file stem),
     once quantisation suffixes are dropped (``Qwen2-7B-Instruct-GPTQ-Int4`` → Qwen2-7B-Instruct)."""
     name = _WEIGHT_NAME.sub("", _normalised(path).rsplit("/", 1)[-1])
-    known = registry.load()
+    known = refs.current_knowledge().registry  # the run's registry, user files included
     while name:
         repo = known.known_repo_for_name(name)
         if repo is not None:

@@ -193,7 +193,7 @@ def _shipped_source(entry: PolicyFile) -> bytes | None:
     if entry.path.startswith("policies/"):
         candidate = policies_dir() / entry.path.removeprefix("policies/")
         if candidate.is_file():
-            data = candidate.read_bytes()
+            data = files.read_bounded(candidate, files.MAX_POLICY_FILE, display=entry.path)
             return data if _sha256(data) == entry.sha256 else None
     return None
 
@@ -240,10 +240,7 @@ def _collect_policy(
 
     copies = list(shipped)
     for entry, src in local:
-        try:
-            data = src.read_bytes()
-        except OSError as exc:
-            raise InputError(entry.path, f"cannot read policy file: {exc.strerror}") from exc
+        data = files.read_bounded(src, files.MAX_POLICY_FILE, display=entry.path)
         if _sha256(data) != entry.sha256:
             raise InputError(
                 entry.path, "changed while the evidence was exported (its SHA-256 differs)"
