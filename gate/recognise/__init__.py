@@ -33,7 +33,6 @@ from gate.recognise.core import endpoint_of, google_model_name, litellm_prefix, 
 from gate.recognise.knowledge import Conventions, Knowledge, Providers, conventions, knowledge
 from gate.recognise.shapes import (
     hf_repo_of_url,
-    is_local_path,
     is_model_value,
     looks_like_path,
     model_literal_regex,
@@ -63,7 +62,6 @@ __all__ = [
     "endpoint_of",
     "google_model_name",
     "hf_repo_of_url",
-    "is_local_path",
     "is_model_value",
     "knowledge",
     "litellm_prefix",

@@ -65,12 +65,6 @@ def looks_like_path(value: str) -> bool:
     return org.lower() in conventions().path_orgs
 
 
-def is_local_path(value: str) -> bool:
-    """An absolute, home-relative or Windows path: a model folder outside the checkout."""
-    text = value.strip()
-    return text.startswith(("/", "~")) or bool(_WINDOWS_PATH.match(text)) or text.startswith("\\\\")
-
-
 def hf_repo_of_url(value: str) -> tuple[str, str | None] | None:
     """``(org/name, revision)`` from a huggingface.co or hf.co URL, else None."""
     text = value.strip()
