@@ -53,7 +53,7 @@ from gate import __version__, files, identity
 from gate.authored.summary import bom_authored
 from gate.bom import validate as bom_validate
 from gate.bom.properties import Prop
-from gate.errors import BomError
+from gate.errors import AigateError, BomError
 from gate.model import (
     Ancestor,
     Component,
@@ -1212,9 +1212,10 @@ def _files_scanned(raw: str | None) -> int | None:
 def looks_like_bom(path: Path) -> bool:
     """Whether a file is a BOM by its first bytes: CycloneDX JSON or XML, or SPDX."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(65536)
-    except OSError:
+        # Regular files only, opened without blocking: a FIFO or device is not a BOM.
+        with files.open_regular(path) as (fd, _):
+            head = os.read(fd, 65536)
+    except (AigateError, OSError):
         return False
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text.startswith("{"):
