@@ -34,7 +34,7 @@ else:
     cyclonedx = lazy_module("gate.bom.cyclonedx")
 
 REPORT_NAMES = ("github", "html", "json", "junit", "markdown", "sarif", "summary", "text")
-"""The names in gate.report.registry.FORMATS (not imported here: it loads every format)."""
+"""The names in gate.report.formats.FORMATS (not imported here: it loads every format)."""
 
 
 class TerminalObserver:
@@ -628,7 +628,7 @@ def check(
     """
     from gate.report import sarif as sarif_report
     from gate.report.base import exit_code
-    from gate.report.registry import FORMATS
+    from gate.report.formats import FORMATS
 
     if bom is not None and write_bom is not None:
         raise click.UsageError("--write-bom writes a scanned BOM; with --bom nothing is scanned")

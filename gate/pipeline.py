@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from gate import workspace
 from gate.discover import scanning
 from gate.discover.base import DiscoverContext
-from gate.discover.registry import SOURCES
+from gate.discover.sources import SOURCES
 from gate.discover.tree import Tree, WalkOptions
 from gate.errors import BomError, InputError
 from gate.model import Decision, Evidence, Inventory, Project
@@ -107,7 +107,7 @@ def scan(options: ScanOptions) -> ScanResult:
         notes=[*tree.notes, *ctx.facts.notes],
         properties=ctx.facts.properties,
     )
-    inventory = resolve(inventory, options)
+    inventory = with_origins(inventory, options)
     return ScanResult(inventory=inventory, evidence=tuple(evidence))
 
 
@@ -119,7 +119,7 @@ def _endpoints_note(records: Sequence[Mapping[str, Any]]) -> str:
     return f"endpoints configured with no model in view (recorded, no model assumed): {shown}"
 
 
-def resolve(inventory: Inventory, options: ScanOptions) -> Inventory:
+def with_origins(inventory: Inventory, options: ScanOptions) -> Inventory:
     """Give every component its publisher, country, lineage and licence (with sources)."""
     resolved = origins.resolve(
         inventory,

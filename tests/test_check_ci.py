@@ -19,7 +19,7 @@ from gate.bom.cyclonedx import BOM_MAX_ASSISTANT_COMMITS
 from gate.cli import main
 from gate.model import Baseline
 from gate.policy import decision as decisions
-from gate.report.registry import FORMATS
+from gate.report.formats import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-26"

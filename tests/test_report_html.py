@@ -18,7 +18,7 @@ from evidence_data import HOSTILE, decision, inventory
 
 from gate.model import Decision, Inventory, Project, Verdict
 from gate.report import html
-from gate.report.registry import FORMATS
+from gate.report.formats import FORMATS
 
 
 def test_html_is_registered() -> None:

@@ -1,7 +1,7 @@
 """Configs that name models: YAML, JSON, TOML, INI, ``.env``; serving containers; notebooks.
 
 * Keys that name a model (``model``, ``EMBEDDING_MODEL``, ``repo_id``...; see
-  ``data/conventions.yaml``) are read with their siblings and parents: a ``provider`` or
+  ``data/config_vocabulary.yaml``) are read with their siblings and parents: a ``provider`` or
   ``base_url`` next to the model, or a parent key naming a provider, decides the identity
   (medium confidence). LiteLLM proxy ``model_list`` entries read ``litellm_params``.
 * Containers (docker-compose services, Kubernetes pods, Helm values, Dockerfiles) running
@@ -1199,7 +1199,7 @@ def _flag_models(
 
 @functools.cache
 def _catalogue_keys() -> tuple[frozenset[str], tuple[str, ...]]:
-    doc = recognise_data.load("conventions.yaml")
+    doc = recognise_data.load("config_vocabulary.yaml")
     return frozenset(doc.get("catalogue_keys") or ()), tuple(
         doc.get("catalogue_key_suffixes") or ()
     )

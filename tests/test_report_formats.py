@@ -1,4 +1,4 @@
-"""The report registry: every format is listed, pure and deterministic."""
+"""The report formats: every format is listed, pure and deterministic."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from decisions import decision, empty, inventory
 
 from gate.report import github, junit, markdown, sarif, summary
-from gate.report.registry import FORMATS
+from gate.report.formats import FORMATS
 
 
 def test_formats_are_registered_under_their_names() -> None:

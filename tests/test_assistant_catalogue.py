@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from gate.discover.conventions import CATALOGUE_FILE, catalogue, load
+from gate.discover.assistant_catalogue import CATALOGUE_FILE, catalogue, load
 from gate.errors import InputError
 from gate.model import Confidence
 
