@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from gate.bom.diff import diff
+from gate.inventory_diff import diff
 from gate.model import (
     Ancestor,
     Component,

@@ -72,6 +72,10 @@ class PolicyError(AigateError):
         super().__init__(f"{_where(path, line)}{problem}", hint=hint)
 
 
+class OptionsError(AigateError):
+    """Command-line options that do not go together (shown as a usage error, exit 2)."""
+
+
 class NetworkError(AigateError):
     """A network call that failed or was refused by the offline guard."""
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from gate.authored import collect
 from gate.discover import history, loaders
-from gate.discover.base import DiscoverContext
 from gate.discover.assistant_catalogue import Assistant, Catalogue, ConfigRule, Signal, catalogue
+from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree, TreeFile
 from gate.errors import GitError
 from gate.model import (

@@ -31,7 +31,7 @@ import yaml
 
 from gate import identity
 from gate.discover import (
-    conventions,
+    assistant_catalogue,
     dependencies,
     loaders,
     localpaths,
@@ -110,7 +110,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     pooled: list[TreeFile] = []
     local: list[tuple[TreeFile, str]] = []
     reads = refs.readable(tree, ctx.include_tests)
-    assistant_configs = conventions.catalogue()
+    assistant_configs = assistant_catalogue.catalogue()
     for tf in tree.files:
         kind = _kind(tf)
         if kind is None and _maybe_modelfile(tf):

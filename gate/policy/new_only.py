@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from gate.bom.diff import BomDiff
+from gate.inventory_diff import BomDiff
 from gate.model import Baseline, ComponentId, Decision
 from gate.policy.decision import verdict_of
 from gate.policy.waivers import BUILTIN_RULES

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from gate.bom.diff import BomDiff, Change, ComponentChange
+from gate.inventory_diff import BomDiff, Change, ComponentChange
 from gate.model import Component
 from gate.report import markdown as md
 

@@ -15,9 +15,10 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gate import git, pipeline
+from gate import git
 from gate.errors import GitError, InputError
 from gate.model import Inventory
+from gate.pipeline.scanning import ScanOptions, load_bom, scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ def _commit(spec: str, top: Path) -> str:
     return sha
 
 
-def scan_ref(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
+def scan_ref(spec: str, *, repo: Path, options: ScanOptions) -> Side:
     """Scan the tree of a git ref at the position ``repo`` has in its repository."""
     top, prefix = _repository(spec, repo)
     sha = _commit(spec, top)
@@ -78,23 +79,23 @@ def scan_ref(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
         root = tree / prefix if prefix else tree
         name = options.project_name or (Path(prefix.rstrip("/")).name if prefix else top.name)
         scanned = replace(options, root=root, project_name=name, history_from=(top / prefix, sha))
-        result = pipeline.scan(scanned)
+        result = scan(scanned)
     return Side(result.inventory, f"{spec} ({sha[:12]})")
 
 
-def load(spec: str, *, repo: Path, options: pipeline.ScanOptions) -> Side:
+def load(spec: str, *, repo: Path, options: ScanOptions) -> Side:
     """A BOM file, a directory to scan, or a git ref to scan (tried in that order).
 
     Warnings (a BOM from another tool lacks facts, …) go to ``options.observer``.
     """
     path = Path(spec)
     if path.is_file():
-        inventory, warnings = pipeline.load_bom(path, options)
+        inventory, warnings = load_bom(path, options)
         for warning in warnings:
             options.observer.warn(warning)
         return Side(inventory, spec)
     if path.is_dir():
         name = options.project_name or path.resolve().name
-        result = pipeline.scan(replace(options, root=path, project_name=name))
+        result = scan(replace(options, root=path, project_name=name))
         return Side(result.inventory, spec)
     return scan_ref(spec, repo=repo, options=options)
