@@ -23,7 +23,8 @@ from pathlib import Path
 
 from gate._entry import ignore_interrupts
 from gate.errors import PolicyError
-from gate.policy.engine import Engine, PolicyModule, output_errors
+from gate.policy.engine import Engine, PolicyModule
+from gate.policy.interpreter import output_errors
 from gate.policy.metadata import level_of
 from gate.policy.packs import PolicySet, defaults_only, display_path
 from gate.policy.source import Module
