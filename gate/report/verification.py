@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
-from gate.evidence.verify import VerifyResult
+
+class VerifiedStep(Protocol):
+    """One check of the bundle (:class:`gate.evidence.verify.Step`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def detail(self) -> str: ...
+
+
+class VerifyResult(Protocol):
+    """What verify found (:class:`gate.evidence.verify.VerifyResult`; reports sit below
+    evidence, so they name the shape, not the class)."""
+
+    @property
+    def steps(self) -> Sequence[VerifiedStep]: ...
+    @property
+    def signed(self) -> bool: ...
+    @property
+    def manifest(self) -> Mapping[str, Any]: ...
+    @property
+    def criteria(self) -> Sequence[tuple[str, str]]: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def failures(self) -> Sequence[VerifiedStep]: ...
+
 
 Line = tuple[str, bool]
 """A line of output and whether it goes to stderr."""
