@@ -421,8 +421,8 @@ def test_a_region_in_a_listed_country_fails_the_release_pack(tmp_path: Path) -> 
 
 
 def test_explain_and_the_policy_input_spell_facts_alike() -> None:
-    from gate.explain import component_json
     from gate.policy.input import component_input
+    from gate.report.explanation import component_json
 
     ev = _api_evidence(
         "api:bedrock/anthropic.claude-3-haiku-20240307-v1:0",

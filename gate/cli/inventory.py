@@ -158,7 +158,8 @@ def explain(
       aigate explain models/my-finetune/
       aigate explain file:sha256:5c66…079 --bom aibom.cdx.json
     """
-    from gate import explain as explaining
+    from gate.pipeline import explaining
+    from gate.report import explanation
 
     obs = terminal.observer()
     result = explaining.explain(
@@ -171,7 +172,7 @@ def explain(
             bom=bom,
         ),
     )
-    text = explaining.to_json(result) if fmt == "json" else explaining.render_text(result)
+    text = explanation.to_json(result) if fmt == "json" else explanation.render_text(result)
     terminal.write(text, None)
     terminal.flush_warnings(obs, quiet=False)
     return EXIT_PASS
