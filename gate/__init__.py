@@ -20,12 +20,15 @@ instant). The library never prints and never exits; :mod:`gate.cli` does both.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
+# Nothing is imported when `gate` is: the console entry point (gate._entry) is inside this
+# package and must have its Ctrl-C handler in place before any work can be interrupted
+# (type checkers read TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from gate.pipeline import (
         CheckOptions,
         CheckResult,
@@ -85,6 +88,8 @@ def __getattr__(name: str) -> Any:
     """The front door's names, imported from :mod:`gate.pipeline` when first read."""
     if name not in _FRONT_DOOR:
         raise AttributeError(f"module 'gate' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module("gate.pipeline"), name)
     globals()[name] = value
     return value

@@ -98,7 +98,7 @@ def explain(reference: str, options: ExplainOptions) -> Explanation:
     inventory = Inventory(
         project=Project(name="explain"), components=(origins.bare_component(cid),)
     )
-    resolved = origins.resolve(inventory, resolve_options)
+    resolved = origins.resolve_inventory(inventory, resolve_options)
     notes = resolved.notes
     if identity.scheme(cid) == "file":
         # A hash names bytes, not a model: its lineage is in the file (GGUF keys, model

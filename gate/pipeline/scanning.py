@@ -113,7 +113,7 @@ def _endpoints_note(records: Sequence[Mapping[str, Any]]) -> str:
 
 def with_origins(inventory: Inventory, options: ScanOptions) -> Inventory:
     """Give every component its publisher, country, lineage and licence (with sources)."""
-    resolved = origins.resolve(
+    resolved = origins.resolve_inventory(
         inventory,
         origins.ResolveOptions(
             registry_files=options.registry_files,

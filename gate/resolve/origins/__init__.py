@@ -37,7 +37,7 @@ class ResolveOptions:
     """Overrides ``HF_ENDPOINT`` (tests point it at a local server)."""
 
 
-def resolve(inventory: Inventory, options: ResolveOptions) -> Inventory:
+def resolve_inventory(inventory: Inventory, options: ResolveOptions) -> Inventory:
     """The inventory with every component's origins filled in, and how they were learned."""
     return _resolve_all(inventory, options, None)
 
@@ -152,9 +152,9 @@ __all__ = [
     "bare_component",
     "identity_for_reference",
     "model_identity",
-    "resolve",
     "resolve_component",
     "resolve_foreign",
+    "resolve_inventory",
     "served_by_for",
     "unread_endpoint_note",
 ]

@@ -410,7 +410,7 @@ def _resolve_assistant(comp: Component, ctx: _Context) -> Component:
     authored = payload.get("authored")
     if isinstance(authored, Mapping) and authored.get("egress"):
         # Where AI-authored lines send data: each literal placed by the same registry.
-        placed_egress = ai_egress.resolve(list(authored["egress"]), ctx.registry.endpoint)
+        placed_egress = ai_egress.placed(list(authored["egress"]), ctx.registry.endpoint)
         props["assistant"] = {
             **props.get("assistant", payload),
             "authored": {**authored, "egress": placed_egress},
