@@ -77,7 +77,7 @@ class ComponentChange:
 
 
 @dataclass(frozen=True, slots=True)
-class BomDiff:
+class InventoryDiff:
     """Base → head: components added, removed and changed, each list sorted by identity."""
 
     base: str
@@ -271,7 +271,7 @@ def _pairs(
 
 def diff(
     base: Inventory, head: Inventory, *, base_label: str = "base", head_label: str = "head"
-) -> BomDiff:
+) -> InventoryDiff:
     """Compare two inventories (deterministic: every list is sorted by identity)."""
     pairs, added, removed = _pairs(base, head)
     changed = []
@@ -282,7 +282,7 @@ def diff(
             changed.append(ComponentChange(new.id, old.id, changes))
         else:
             unchanged += 1
-    return BomDiff(
+    return InventoryDiff(
         base=base_label,
         head=head_label,
         added=tuple(sorted(added, key=lambda c: c.id)),
