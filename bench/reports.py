@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from gate.bom.diff import diff
+from gate.inventory_diff import diff
 from gate.model import (
     Ancestor,
     Component,
@@ -37,7 +37,7 @@ from gate.model import (
     Waiver,
 )
 from gate.report.diff import DIFF_FORMATS
-from gate.report.registry import FORMATS
+from gate.report.formats import FORMATS
 
 RULES = tuple(
     RuleMeta(RuleId(f"aigate.area{i}.rule{i}"), f"Rule {i}", f"What rule {i} checks.", "deny")

@@ -39,7 +39,7 @@ def main() -> None:
         i += 1
     inventory = Inventory(Project("bench"), components=tuple(comps[k] for k in sorted(comps)))
     started = time.perf_counter()
-    resolved = origins.resolve(inventory, origins.ResolveOptions())
+    resolved = origins.resolve_inventory(inventory, origins.ResolveOptions())
     took = time.perf_counter() - started
     with_country = sum(1 for c in resolved.components if c.publisher and c.publisher.country)
     print(f"registry load: {loaded * 1000:.0f} ms ({len(list(reg.publishers()))} publishers)")

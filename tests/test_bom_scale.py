@@ -14,6 +14,7 @@ from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
 
 from gate.bom import cyclonedx
+from gate.bom.cyclonedx import write as cdx_write
 from gate.errors import BomError
 from gate.model import (
     Ancestor,
@@ -67,8 +68,8 @@ def _inventory() -> Inventory:
 def test_json_output_is_the_library_outputters_document() -> None:
     inventory = _inventory()
     mine = cyclonedx.build_bom(inventory)
-    cyclonedx._register_dependencies(mine)
-    ours = cyclonedx._as_json(mine, SchemaVersion.V1_6)
+    cdx_write._register_dependencies(mine)
+    ours = cdx_write._as_json(mine, SchemaVersion.V1_6)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bom = cyclonedx.build_bom(inventory)

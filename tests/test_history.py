@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import GitRepo
-from test_conventions import TRAILERS
+from test_assistant_catalogue import TRAILERS
 
 from gate.bom import cyclonedx
 from gate.cli import main

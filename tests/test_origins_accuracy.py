@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from gate.explain import ExplainOptions, explain
 from gate.model import Component
+from gate.pipeline.explaining import ExplainOptions, explain
 
 TABLE = Path(__file__).parent / "data" / "origins_refs.yaml"
 

@@ -8,7 +8,7 @@ import pytest
 
 import gate.discover
 from gate.discover import refs
-from gate.discover.registry import SOURCES
+from gate.discover.sources import SOURCES
 from gate.model import Confidence, EvidenceKind, Location, Role
 from gate.resolve import apimodels
 

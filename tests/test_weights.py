@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from gate.bom import cyclonedx
 from gate.cli import main
-from gate.discover import hashing, registry, weights
+from gate.discover import hashing, sources, weights
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import archives, pickled, protomodels, tflite
 from gate.discover.headers import base as header_base
@@ -597,7 +597,7 @@ def test_every_source_module_is_registered() -> None:
 
     import gate.discover
 
-    listed = {fn for _, fn in registry.SOURCES}
+    listed = {fn for _, fn in sources.SOURCES}
     for info in pkgutil.iter_modules(gate.discover.__path__):
         module = importlib.import_module(f"gate.discover.{info.name}")
         if hasattr(module, "NAME") and hasattr(module, "discover"):

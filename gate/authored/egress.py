@@ -79,7 +79,7 @@ def place(host: str, lookup: Any) -> dict[str, Any]:
             "source": "not in the registry; country unknown"}  # fmt: skip
 
 
-def resolve(egress: list[dict[str, Any]], lookup: Any = None) -> list[dict[str, Any]]:
+def placed(egress: list[dict[str, Any]], lookup: Any = None) -> list[dict[str, Any]]:
     """Each egress with its operator and country (``lookup`` defaults to the shipped table)."""
     find = lookup or endpoint_table.lookup
     return [{**e, **place(str(e["host"]), find)} for e in egress]

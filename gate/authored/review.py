@@ -8,7 +8,7 @@ an :class:`EngineError` (exit 2), never a pass.
 get to switch its review off.
 
 Results in the ``egress`` category are not findings: their text is a URL or an IPv4 literal,
-recorded as an egress for :func:`gate.authored.egress.resolve` to place.
+recorded as an egress for :func:`gate.authored.egress.placed` to place.
 """
 
 from __future__ import annotations

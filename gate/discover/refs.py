@@ -118,6 +118,9 @@ def _test_file() -> re.Pattern[str]:
 
 SET_ASIDE_NOTE = "tests and docs set aside"
 """How the scan note naming the paths it did not read begins (``--include-tests`` reads them)."""
+SET_ASIDE_FACT = "set_aside"
+"""The scan fact saying the same for programs: ``{"files": N, "folders": [...]}`` (every
+folder, sorted), so that no reader has to parse the note."""
 _NOTE_FOLDERS = 8
 
 
@@ -147,11 +150,22 @@ class PathScopes:
             out.append(with_scope([ev], scope)[0] if scope else ev)
         return out
 
-    def note(self) -> str | None:
-        """A scan note naming what was set aside (folders, file counts), or None."""
+    def _counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for _, folder in self._set_aside.values():
             counts[folder] = counts.get(folder, 0) + 1
+        return counts
+
+    def set_aside(self) -> dict[str, JSON] | None:
+        """What was set aside as data (:data:`SET_ASIDE_FACT`), or None."""
+        counts = self._counts()
+        if not counts:
+            return None
+        return {"files": sum(counts.values()), "folders": sorted(counts)}
+
+    def note(self) -> str | None:
+        """A scan note naming what was set aside (folders, file counts), or None."""
+        counts = self._counts()
         if not counts:
             return None
         total = sum(counts.values())
@@ -176,6 +190,7 @@ def finish(tree: Tree, ctx: DiscoverContext, found: Iterable[Evidence]) -> list[
     scopes = path_scopes(tree)
     if not ctx.include_tests and (note := scopes.note()) is not None:
         ctx.facts.note(note)
+        ctx.facts.set(SET_ASIDE_FACT, scopes.set_aside())
     return dedupe(scopes.mark(found))
 
 

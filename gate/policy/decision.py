@@ -28,7 +28,7 @@ from gate.model import (
     Verdict,
     Waiver,
 )
-from gate.policy.engine import finding_sort_key
+from gate.policy.findings import finding_sort_key
 from gate.policy.packs import PolicySet
 from gate.policy.waivers import BUILTIN_RULES, apply_waivers
 

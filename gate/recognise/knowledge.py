@@ -21,7 +21,7 @@ from gate.resolve.registry import Registry, load
 
 @dataclass(frozen=True, slots=True)
 class Conventions:
-    """The key, value and path conventions of ``data/conventions.yaml``."""
+    """The key, value and path conventions of ``data/config_vocabulary.yaml``."""
 
     model_keys: frozenset[str]
     model_key_suffixes: tuple[str, ...]
@@ -46,7 +46,7 @@ class Conventions:
 @cache
 def conventions() -> Conventions:
     """The shipped conventions, loaded once."""
-    doc = data.load("conventions.yaml")
+    doc = data.load("config_vocabulary.yaml")
     return Conventions(
         model_keys=frozenset(doc["model_keys"]),
         model_key_suffixes=tuple(doc["model_key_suffixes"]),

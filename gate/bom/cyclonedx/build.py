@@ -1,0 +1,404 @@
+"""Inventory → cyclonedx-python-lib model: one library component per aigate component.
+
+``modelCard`` (which the library lacks) is made here as a plain dict and added to the
+serialised document by :mod:`gate.bom.cyclonedx.write`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+import warnings
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from cyclonedx.model import ExternalReference, ExternalReferenceType, HashType, Property, XsUri
+from cyclonedx.model.bom import Bom, BomMetaData
+from cyclonedx.model.component import Component as CdxComponent
+from cyclonedx.model.component import ComponentType, Pedigree
+from cyclonedx.model.component_evidence import (
+    AnalysisTechnique,
+    ComponentEvidence,
+    Identity,
+    IdentityField,
+    Method,
+    Occurrence,
+)
+from cyclonedx.model.contact import OrganizationalEntity, PostalAddress
+from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
+from cyclonedx.model.service import Service
+from packageurl import PackageURL
+
+from gate import __version__, identity
+from gate.bom.cyclonedx.view import bom_view
+from gate.bom.properties import Prop
+from gate.errors import BomError
+from gate.model import (
+    Ancestor,
+    Component,
+    ComponentId,
+    Confidence,
+    Evidence,
+    EvidenceKind,
+    Inventory,
+    Licence,
+    LicenceCategory,
+    Location,
+    Party,
+    Provenance,
+    Role,
+    WeightFile,
+)
+
+_CONFIDENCE_VALUE = {Confidence.HIGH: "1.0", Confidence.MEDIUM: "0.7", Confidence.LOW: "0.3"}
+_TECHNIQUE = {
+    EvidenceKind.WEIGHT_FILE: AnalysisTechnique.BINARY_ANALYSIS,
+    EvidenceKind.MODEL_CARD: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.CODE_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
+    EvidenceKind.API_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
+    EvidenceKind.OLLAMA_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.CONFIG_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.DATASET_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
+    EvidenceKind.DEPENDENCY: AnalysisTechnique.MANIFEST_ANALYSIS,
+    EvidenceKind.ASSISTANT_COMMIT: AnalysisTechnique.OTHER,
+    EvidenceKind.ASSISTANT_CONFIG: AnalysisTechnique.MANIFEST_ANALYSIS,
+}
+_COMPONENT_TYPE = {
+    Role.EMBEDDED_WEIGHTS: ComponentType.MACHINE_LEARNING_MODEL,
+    Role.RUNTIME_MODEL: ComponentType.MACHINE_LEARNING_MODEL,
+    Role.HOSTED_API: ComponentType.MACHINE_LEARNING_MODEL,
+    Role.CODE_ASSISTANT: ComponentType.APPLICATION,
+    Role.DATASET: ComponentType.DATA,
+    Role.SDK: ComponentType.LIBRARY,
+}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _sources(prov: Sequence[Provenance]) -> str:
+    return _json([[p.source.value, p.detail] for p in prov])
+
+
+def _props(pairs: Iterable[tuple[str, str | None]]) -> list[Property]:
+    return [Property(name=k, value=v) for k, v in pairs if v is not None]
+
+
+def _org(party: Party | None) -> OrganizationalEntity | None:
+    if party is None:
+        return None
+    address = PostalAddress(country=party.country) if party.country else None
+    return OrganizationalEntity(name=party.name, address=address)
+
+
+def _party_props(party: Party | None) -> list[tuple[str, str | None]]:
+    if party is None:
+        return []
+    return [
+        (Prop.PUBLISHER_PARENT, party.parent),
+        (Prop.PUBLISHER_PARENT_COUNTRY, party.parent_country),
+        (Prop.PUBLISHER_SOURCES, _sources(party.provenance) if party.provenance else None),
+        (Prop.PUBLISHER_ENTITY_LISTED, "true" if party.entity_listed else None),
+    ]
+
+
+def _licences(licence: Licence | None) -> list[LicenseExpression | DisjunctiveLicense]:
+    if licence is None:
+        return []
+    expr = licence.expression
+    if licence.category is LicenceCategory.UNKNOWN and not expr.startswith("LicenseRef-"):
+        # Not understood (yet): keep the text as a name, never as a bogus SPDX id.
+        return [DisjunctiveLicense(name=licence.name or expr)]
+    if " " in expr:
+        return [LicenseExpression(expr)]
+    if expr.startswith("LicenseRef-"):
+        # A LicenseRef is valid in an expression, not as a license id.
+        return [LicenseExpression(expr)]
+    return [DisjunctiveLicense(id=expr)]
+
+
+def _licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
+    if licence is None:
+        return []
+    return [
+        (Prop.LICENCE_EXPRESSION, licence.expression),
+        (Prop.LICENCE_NAME, licence.name),
+        (Prop.LICENCE_URL, licence.url),
+        (Prop.LICENCE_CATEGORY, licence.category.value),
+        (
+            Prop.LICENCE_OBLIGATIONS,
+            _json(list(licence.obligations)) if licence.obligations else None,
+        ),
+        (Prop.LICENCE_SOURCES, _sources(licence.provenance) if licence.provenance else None),
+    ]
+
+
+def _ancestor(owner: ComponentId, anc: Ancestor) -> CdxComponent:
+    purl = None
+    if identity.scheme(anc.id) == "hf":
+        repo, rev = identity.split_hf(anc.id)
+        namespace, _, name = repo.rpartition("/")
+        purl = PackageURL("huggingface", namespace or None, name, rev)
+    props = [
+        (Prop.ID, anc.id),
+        (Prop.RELATION, anc.relation),
+        (Prop.DEPTH, str(anc.depth)),
+        (Prop.SOURCES, _sources(anc.provenance) if anc.provenance else None),
+        *_party_props(anc.publisher),
+    ]
+    return CdxComponent(
+        name=anc.name,
+        type=ComponentType.MACHINE_LEARNING_MODEL,
+        bom_ref=f"{owner}#ancestor:{anc.depth}:{anc.id}",
+        manufacturer=_org(anc.publisher),
+        purl=purl,
+        properties=_props(props),
+    )
+
+
+def _file(owner: ComponentId, wf: WeightFile) -> CdxComponent:
+    hashes = [HashType.from_composite_str(f"sha256:{wf.sha256}")] if wf.sha256 else []
+    return CdxComponent(
+        name=wf.path,
+        type=ComponentType.FILE,
+        bom_ref=f"{owner}#file:{wf.path}",
+        hashes=hashes,
+        properties=_props(
+            [
+                (Prop.FORMAT, wf.format),
+                (Prop.SIZE, str(wf.size)),
+                (Prop.METADATA, _json(dict(wf.metadata)) if wf.metadata else None),
+            ]
+        ),
+    )
+
+
+def _occurrence(ev: Evidence, ref: str) -> Occurrence:
+    loc = ev.location
+    context: dict[str, Any] = {
+        "source": ev.source,
+        "kind": ev.kind.value,
+        "as_written": ev.as_written,
+        "confidence": ev.confidence.value,
+        "identity": ev.identity,
+        "role": ev.role.value,
+    }
+    if loc.commit:
+        context["commit"] = loc.commit
+    if loc.context:
+        context["context"] = loc.context
+    if ev.attributes:
+        context["attributes"] = dict(ev.attributes)
+    location = loc.path or (f"git:{loc.commit}" if loc.commit else ".")
+    # A bom-ref of its own: without one the library orders occurrences by set iteration
+    # (its comparison treats every unset ref as incomparable), so output bytes would vary.
+    return Occurrence(
+        bom_ref=ref,
+        location=location,
+        line=loc.line,
+        offset=loc.column,
+        additional_context=_json(context),
+    )
+
+
+def _evidence(comp: Component) -> ComponentEvidence | None:
+    if not comp.evidence:
+        return None
+    best = max(comp.evidence, key=lambda e: _CONFIDENCE_VALUE[e.confidence])
+    methods = sorted(
+        {
+            (_TECHNIQUE[e.kind], _CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
+            for e in comp.evidence
+        },
+        key=lambda m: (m[0].value, m[1], m[2]),
+    )
+    ident = Identity(
+        field=IdentityField.PURL if comp.purl else IdentityField.NAME,
+        confidence=Decimal(_CONFIDENCE_VALUE[best.confidence]),
+        concluded_value=comp.purl or comp.id,
+        methods=[Method(technique=t, confidence=Decimal(c), value=v) for t, c, v in methods[:20]],
+    )
+    return ComponentEvidence(
+        identity=[ident],
+        occurrences=[
+            _occurrence(e, f"{comp.id}#evidence:{i:06d}") for i, e in enumerate(comp.evidence)
+        ],
+    )
+
+
+def _component(comp: Component) -> CdxComponent:
+    props: list[tuple[str, str | None]] = [
+        (Prop.ID, comp.id),
+        (Prop.ROLE, comp.role.value),
+        (Prop.PINNED, None if comp.pinned is None else str(comp.pinned).lower()),
+        *_party_props(comp.publisher),
+        *_licence_props(comp.licence),
+    ]
+    if comp.served_by is not None:
+        sb = comp.served_by
+        props += [
+            (Prop.SERVED_BY_HOST, sb.host),
+            (Prop.SERVED_BY_OPERATOR, sb.operator),
+            (Prop.SERVED_BY_COUNTRY, sb.country),
+            (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
+            (Prop.SERVED_BY_REGION, sb.region),
+            (Prop.SERVED_BY_REGION_COUNTRY, sb.region_country),
+        ]
+    for risk in comp.risks:
+        props.append(
+            (
+                Prop.RISK,
+                _json(
+                    {
+                        "kind": risk.kind,
+                        "detail": risk.detail,
+                        "severity": risk.severity,
+                        "location": _location_json(risk.location),
+                    }
+                ),
+            )
+        )
+    props += [(Prop.DATASET, d) for d in comp.datasets]
+    props += [(f"{Prop.FACT}{k}", _json(v)) for k, v in sorted(comp.properties.items())]
+    purl = PackageURL.from_string(comp.purl) if comp.purl else None
+    pedigree = (
+        Pedigree(ancestors=[_ancestor(comp.id, a) for a in comp.lineage]) if comp.lineage else None
+    )
+    refs = []
+    if identity.scheme(comp.id) == "hf":
+        repo, _ = identity.split_hf(comp.id)
+        refs.append(
+            ExternalReference(
+                type=ExternalReferenceType.DISTRIBUTION,
+                url=XsUri(f"https://huggingface.co/{repo}"),
+            )
+        )
+    return CdxComponent(
+        name=comp.name,
+        group=comp.group,
+        version=comp.version,
+        type=_COMPONENT_TYPE[comp.role],
+        bom_ref=comp.id,
+        manufacturer=_org(comp.publisher),
+        purl=purl,
+        hashes=[
+            HashType.from_composite_str(f"{h.alg.replace('-', '').lower()}:{h.value}")
+            for h in comp.hashes
+        ],
+        licenses=_licences(comp.licence),
+        pedigree=pedigree,
+        components=[_file(comp.id, f) for f in comp.files],
+        evidence=_evidence(comp),
+        external_references=refs,
+        properties=_props(props),
+    )
+
+
+def _location_json(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    out: dict[str, Any] = {"path": loc.path}
+    for key in ("line", "column", "commit", "context"):
+        value = getattr(loc, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _service(comp: Component) -> Service | None:
+    if comp.role is not Role.HOSTED_API or comp.served_by is None:
+        return None
+    sb = comp.served_by
+    provider = OrganizationalEntity(
+        name=sb.operator or sb.host,
+        address=PostalAddress(country=sb.country) if sb.country else None,
+    )
+    urls = [XsUri(e) for e in comp.properties.get("endpoints", []) if "://" in str(e)]
+    return Service(
+        name=f"{comp.name} @ {sb.host}",
+        bom_ref=f"{comp.id}#service",
+        provider=provider,
+        group=comp.group,
+        endpoints=urls or None,
+        properties=_props([(Prop.ID, comp.id)]),
+    )
+
+
+def _metadata(inventory: Inventory) -> BomMetaData:
+    project = inventory.project
+    root = CdxComponent(
+        name=project.name,
+        version=project.version,
+        type=ComponentType.APPLICATION,
+        bom_ref=f"project:{project.name}",
+        properties=_props([(Prop.PROJECT_ROOT, project.root)]),
+    )
+    scanned = inventory.files_scanned
+    props: list[tuple[str, str | None]] = [
+        (Prop.FILES_SCANNED, None if scanned is None else str(scanned))
+    ]
+    props += [
+        (Prop.SKIPPED, _json({"path": s.path, "reason": s.reason})) for s in inventory.skipped
+    ]
+    props += [(Prop.NOTE, n) for n in inventory.notes]
+    props += [(f"{Prop.INVENTORY}{k}", _json(v)) for k, v in sorted(inventory.properties.items())]
+    meta = BomMetaData(component=root, properties=_props(props))
+    meta.tools.components.add(
+        CdxComponent(
+            name="aigate",
+            version=__version__,
+            type=ComponentType.APPLICATION,
+            bom_ref="tool:aigate",
+        )
+    )
+    return meta
+
+
+def _timestamp() -> datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError) as exc:
+        raise BomError("SOURCE_DATE_EPOCH", f"not a Unix timestamp: {epoch!r}") from exc
+
+
+def model_card(comp: Component) -> dict[str, Any] | None:
+    if comp.role not in (Role.EMBEDDED_WEIGHTS, Role.RUNTIME_MODEL, Role.HOSTED_API):
+        return None
+    params: dict[str, Any] = {}
+    props = comp.properties
+    if props.get("pipeline_tag"):
+        params["task"] = str(props["pipeline_tag"])
+    if props.get("model_type"):
+        params["architectureFamily"] = str(props["model_type"])
+    if props.get("architecture"):
+        params["modelArchitecture"] = str(props["architecture"])
+    if comp.datasets:
+        params["datasets"] = [
+            {"type": "dataset", "name": d.split(":", 2)[-1]} for d in comp.datasets
+        ]
+    if not params:
+        return None
+    return {"bom-ref": f"{comp.id}#model-card", "modelParameters": params}
+
+
+def build_bom(inventory: Inventory) -> Bom:
+    """The cyclonedx-python-lib Bom of an inventory (without modelCard, see ``write_bom``)."""
+    comps = sorted((bom_view(c) for c in inventory.components), key=lambda c: c.id)
+    services = [s for s in (_service(c) for c in comps) if s is not None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bom = Bom(
+            components=[_component(c) for c in comps],
+            services=services,
+            metadata=_metadata(inventory),
+            serial_number=uuid.UUID(int=0),
+        )
+    bom.metadata.timestamp = _timestamp()  # type: ignore[assignment]
+    return bom

@@ -1,0 +1,95 @@
+"""aigate's facts as a BOM states them: properties, parties, licences, locations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from gate.bom.properties import Prop
+from gate.model import FactSource, Licence, LicenceCategory, Location, Party, Provenance
+
+
+def prop_map(obj: Mapping[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for prop in obj.get("properties", []) or []:
+        if isinstance(prop, Mapping) and "name" in prop:
+            out.setdefault(str(prop["name"]), []).append(str(prop.get("value", "")))
+    return out
+
+
+def prop_value(props: Mapping[str, list[str]], key: str) -> str | None:
+    values = props.get(key)
+    return values[0] if values else None
+
+
+def provenance_of(raw: str | None) -> tuple[Provenance, ...]:
+    if not raw:
+        return ()
+    try:
+        pairs = json.loads(raw)
+        return tuple(Provenance(FactSource(s), d) for s, d in pairs)
+    except (ValueError, TypeError):
+        return (Provenance(FactSource.BOM, raw),)
+
+
+def party_from(
+    obj: Mapping[str, Any] | None, props: Mapping[str, list[str]], stated_by: str | None = None
+) -> Party | None:
+    if not obj or not obj.get("name"):
+        return None
+    address = obj.get("address") or {}
+    provenance = provenance_of(prop_value(props, Prop.PUBLISHER_SOURCES))
+    if not provenance and stated_by:
+        provenance = (Provenance(FactSource.BOM, stated_by),)
+    return Party(
+        name=str(obj["name"]),
+        country=address.get("country"),
+        parent=prop_value(props, Prop.PUBLISHER_PARENT),
+        parent_country=prop_value(props, Prop.PUBLISHER_PARENT_COUNTRY),
+        provenance=provenance,
+        entity_listed=prop_value(props, Prop.PUBLISHER_ENTITY_LISTED) == "true",
+    )
+
+
+def licence_from(
+    comp: Mapping[str, Any], props: Mapping[str, list[str]], source_path: str = "BOM"
+) -> Licence | None:
+    expression = prop_value(props, Prop.LICENCE_EXPRESSION)
+    name = prop_value(props, Prop.LICENCE_NAME)
+    if expression is None:
+        texts = []
+        for entry in comp.get("licenses", []) or []:
+            if "expression" in entry:
+                texts.append(str(entry["expression"]))
+            elif isinstance(entry.get("license"), Mapping):
+                lic = entry["license"]
+                texts.append(str(lic.get("id") or lic.get("name") or ""))
+        texts = [t for t in texts if t]
+        if not texts:
+            return None
+        expression = " AND ".join(texts) if len(texts) > 1 else texts[0]
+    category = prop_value(props, Prop.LICENCE_CATEGORY)
+    obligations = prop_value(props, Prop.LICENCE_OBLIGATIONS)
+    return Licence(
+        expression=expression,
+        name=name,
+        url=prop_value(props, Prop.LICENCE_URL),
+        category=LicenceCategory(category) if category else LicenceCategory.UNKNOWN,
+        obligations=tuple(json.loads(obligations)) if obligations else (),
+        provenance=provenance_of(prop_value(props, Prop.LICENCE_SOURCES))
+        if prop_value(props, Prop.ID)
+        else (Provenance(FactSource.BOM, f"{source_path}: licenses, as the BOM states them"),),
+    )
+
+
+def location_from_json(raw: Mapping[str, Any] | None) -> Location | None:
+    if not raw:
+        return None
+    return Location(
+        path=str(raw.get("path", "")),
+        line=raw.get("line"),
+        column=raw.get("column"),
+        commit=raw.get("commit"),
+        context=raw.get("context"),
+    )
