@@ -278,7 +278,7 @@ def test_every_cloud_region_is_placed_in_a_valid_country() -> None:
     from gate.resolve import endpoints
 
     doc = __import__("yaml").safe_load(
-        (Path(reg.__file__).parent / "data" / "regions.yaml").read_text(encoding="utf-8")
+        (Path(reg.__file__).parent.parent / "data" / "regions.yaml").read_text(encoding="utf-8")
     )
     assert {"aws", "gcp", "azure"} <= set(doc["clouds"])
     for cloud, entry in doc["clouds"].items():
