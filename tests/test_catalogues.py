@@ -263,3 +263,35 @@ def test_a_modelscope_only_module_names_modelscope_ids() -> None:
         "modelscope:damo/nlp_corom_sentence-embedding_chinese-base@unpinned",
         "modelscope:ZhipuAI/chatglm3-6b@unpinned",
     }
+
+
+def test_a_key_whose_value_is_a_model_id_is_its_label() -> None:
+    # {"ernie-tiny": "nghuyong/ernie-3.0-nano-zh"}: the key names the id for a menu; read as
+    # a model it would be Baidu's hosted ERNIE API, which the app never calls.
+    source_py = """
+        embedding_model_dict = {
+            "ernie-tiny": "nghuyong/ernie-3.0-nano-zh",
+            "jina-embeddings-v2-base-zh": "jinaai/jina-embeddings-v2-base-zh",
+            "fast": "gpt-4o-mini",
+        }
+        MODEL_TO_CONF = {"claude-opus-4-20250514": {"max_tokens": 4096}}
+        """
+    found = py(source_py)
+    assert listed(found) == {
+        "hf:nghuyong/ernie-3.0-nano-zh@unpinned",
+        "hf:jinaai/jina-embeddings-v2-base-zh@unpinned",
+        "api:openai/gpt-4o-mini",
+        "api:anthropic/claude-opus-4-20250514",
+    }
+    found_js = js(
+        """
+        export const EMBEDDING_MODELS = {
+          "ernie-tiny": "nghuyong/ernie-3.0-nano-zh",
+          "claude-3-haiku-20240307": { maxTokens: 4096 },
+        };
+        """
+    )
+    assert listed(found_js) == {
+        "hf:nghuyong/ernie-3.0-nano-zh@unpinned",
+        "api:anthropic/claude-3-haiku-20240307",
+    }

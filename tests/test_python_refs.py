@@ -492,3 +492,28 @@ def test_a_langchain_client_with_a_written_host_and_no_model_records_the_endpoin
     assert sorted(ids(found)) == ["api:deepseek/deepseek-chat", "api:moonshot/*"]
     star = next(ev for ev in found if ev.identity == "api:moonshot/*")
     assert (star.confidence, star.location.line) == (Confidence.MEDIUM, 4)
+
+
+def test_a_model_folder_outside_the_tree_is_a_local_model() -> None:
+    found = scan(
+        """
+        from transformers import pipeline
+        pipe = pipeline("text-generation", model="/home/u/google/gemma-3-1b-it")
+        MODEL_PATH = "/opt/models/Qwen2-7B"
+        llm_model_dict = {
+            "BELLE-Local": "/pretrainmodel/belle",
+            "ernie-tiny": "nghuyong/ernie-3.0-nano-zh",
+        }
+        """
+    )
+    got = {ev.identity: ev.attributes.get("listed") for ev in found}
+    assert got == {
+        "local:/home/u/google/gemma-3-1b-it": None,
+        "local:/opt/models/Qwen2-7B": None,
+        "local:/pretrainmodel/belle": True,
+        "hf:nghuyong/ernie-3.0-nano-zh@unpinned": True,
+    }
+    gemma = next(ev for ev in found if ev.identity.startswith("local:/home"))
+    assert gemma.attributes["unresolved"] is True
+    base = gemma.attributes["declared"]["base_models"][0]  # type: ignore[index]
+    assert base["ref"] == "google/gemma-3-1b-it" and base["source"] == "heuristic"

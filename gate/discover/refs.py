@@ -531,6 +531,18 @@ def model_like(value: str) -> bool:
     return bool(re.search(r"[-.:/\d]", value))
 
 
+def is_label_of(value: str | None) -> bool:
+    """In a catalogue mapping, a key whose value is itself a model id is that id's label
+    (``{"ernie-tiny": "nghuyong/ernie-3.0-nano-zh"}``, ``{"Local": "/models/x"}``,
+    ``{"fast": "gpt-4o-mini"}``): the value is the model, the key names it for a menu."""
+    if value is None:
+        return False
+    text = value.strip()
+    if not text or " " in text:
+        return False
+    return "/" in text or ":" in text or current_knowledge().api_model(text) is not None
+
+
 def catalogue_hint(key: str) -> str | None:
     """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
     return current_knowledge().provider_alias(key)

@@ -149,11 +149,16 @@ class _Analyser(CallReader):
             hint = refs.catalogue_hint(text) if text else None
             if named and pair.child_by_field_name("key") is not None:
                 k = pair.child_by_field_name("key")
-                if k is not None and k.type == "string":
+                label = (
+                    _string_value(value) if value is not None and value.type == "string" else None
+                )
+                if k is not None and k.type == "string" and not refs.is_label_of(label):
                     self._listed(k, key, None)
             if value is None:
                 continue
-            if (named and (text in fields or value.type == "array")) or hint:
+            # As in Python: with no field naming the model, each value is an entry.
+            entry = not fields or text in fields or value.type == "array"
+            if (named and entry) or hint:
                 items = value.named_children if value.type == "array" else [value]
                 for item in items:
                     inner = _unwrap(item)

@@ -165,7 +165,8 @@ class Analyser(CallReader):
         for k, v in zip(node.keys, node.values, strict=True):
             text = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
             hint = refs.catalogue_hint(text) if text else None
-            if named and k is not None:
+            label = v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
+            if named and k is not None and not refs.is_label_of(label):
                 self._listed(k, key, None)
             entry = named and (not fields or text in fields or not isinstance(v, ast.Constant))
             if hint is not None or entry:
