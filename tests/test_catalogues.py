@@ -265,6 +265,48 @@ def test_a_modelscope_only_module_names_modelscope_ids() -> None:
     }
 
 
+def test_modelscope_reached_through_the_apps_own_module_names_modelscope_ids(
+    tmp_path: Path,
+) -> None:
+    # The ModelScope calls live in a module of the app (ms_embeddings.py imports modelscope
+    # inside a method); the catalogue sits in the module that imports it.
+    (tmp_path / "ms_embeddings.py").write_text(
+        textwrap.dedent(
+            """
+            class ModelScopeEmbeddings:
+                def __init__(self, model_id):
+                    from modelscope.pipelines import pipeline
+                    self.pipe = pipeline("sentence-embedding", model=model_id)
+            """
+        )
+    )
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent(
+            """
+            from ms_embeddings import ModelScopeEmbeddings
+            embedding_model_dict = {"corom": "damo/nlp_corom_sentence-embedding_chinese-base"}
+            llm_dict = {"ChatGLM-6B": {"model_name": "ZhipuAI/ChatGLM-6B"}}
+            """
+        )
+    )
+    (tmp_path / "hf_app.py").write_text(
+        textwrap.dedent(
+            """
+            import transformers
+            from ms_embeddings import ModelScopeEmbeddings
+            MODEL_NAME = "Qwen/Qwen2.5-7B-Instruct"
+            """
+        )
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    ids = {c.id for c in result.inventory.components}
+    assert ids == {
+        "modelscope:damo/nlp_corom_sentence-embedding_chinese-base@unpinned",
+        "modelscope:ZhipuAI/ChatGLM-6B@unpinned",
+        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned",
+    }
+
+
 def test_a_key_whose_value_is_a_model_id_is_its_label() -> None:
     # {"ernie-tiny": "nghuyong/ernie-3.0-nano-zh"}: the key names the id for a menu; read as
     # a model it would be Baidu's hosted ERNIE API, which the app never calls.

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
-from gate.discover.python import recover
+from gate.discover.python import imports, recover
 from gate.discover.python.analyser import Analyser
 from gate.discover.python.tables import needles, worth_parsing
 from gate.discover.tree import Tree
@@ -41,6 +41,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     ctx.observer.stage("python code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
+    found = imports.hub_through_local_imports(tree, found)
     yield from refs.finish(tree, ctx, found)
 
 
