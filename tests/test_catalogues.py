@@ -337,3 +337,28 @@ def test_a_key_whose_value_is_a_model_id_is_its_label() -> None:
         "hf:nghuyong/ernie-3.0-nano-zh@unpinned",
         "api:anthropic/claude-3-haiku-20240307",
     }
+
+
+def test_a_gateways_aliases_and_provider_names_are_not_models() -> None:
+    # MODEL_REGISTRY = {"qwen2": {"name": <served folder>, "endpoint": ...}}: "qwen2" is the
+    # gateway's alias; llm_api_keys is keyed by provider names; a bare family word at a
+    # config site names no hosted API (DashScope has no model "qwen2").
+    found = py(
+        """
+        MODEL_REGISTRY = {
+            "qwen2": {"name": "qwen2-7b-instruct", "stop": ["<|im_end|>"]},
+        }
+        LLM_MODELS = {"qwen": "qwen-max", "fast": {"max_tokens": 10}}
+        model_id = "qwen2"
+        """
+    )
+    assert {ev.identity for ev in found} == {
+        "api:alibaba/qwen2-7b-instruct",
+        "api:alibaba/qwen-max",
+    }
+    found_js = js(
+        """
+        export const MODEL_REGISTRY = { qwen2: { name: "qwen2-7b-instruct" }, "gpt-4o": {} };
+        """
+    )
+    assert listed(found_js) == {"api:alibaba/qwen2-7b-instruct", "api:openai/gpt-4o"}

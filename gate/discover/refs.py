@@ -543,6 +543,13 @@ def is_label_of(value: str | None) -> bool:
     return "/" in text or ":" in text or current_knowledge().api_model(text) is not None
 
 
+def names_its_model(entry: Mapping[str, str | None]) -> bool:
+    """A catalogue entry (``{"name": "Qwen2-7B-Instruct", "endpoint": ...}``) with a field
+    naming its model: the key the entry stands under is then its label, not a model."""
+    fields = catalogue_fields(entry)
+    return any((v := entry.get(f)) and " " not in v.strip() for f in fields)
+
+
 def catalogue_hint(key: str) -> str | None:
     """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
     return current_knowledge().provider_alias(key)

@@ -548,9 +548,23 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if OLLAMA_TAGGED.match(value):
         # "qwen2.5:7b": a tag is Ollama's spelling; hosted API names carry none.
         return _ollama_ref(value, ctx)
+    if _family_word(value):
+        return None
     if kn.api_model(value) is not None:
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+_FAMILY_WORD = re.compile(r"^(?P<family>[a-z]+)\d*(?:\.\d+)?$")
+
+
+def _family_word(value: str) -> bool:
+    """An open model family's bare name, at most with its generation (``qwen``, ``qwen2``,
+    ``llama3``, ``qwen2.5``): what a gateway or a menu calls a model it serves its own way,
+    or an Ollama library name, but no hosted API's model name; with no SDK or endpoint
+    beside it, whose model it is cannot be told, so it names none."""
+    match = _FAMILY_WORD.match(value)
+    return match is not None and match.group("family") in conventions().open_model_families
 
 
 def _dataset(value: str, ctx: _Ctx) -> Recognised | None:

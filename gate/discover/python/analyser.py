@@ -166,7 +166,12 @@ class Analyser(CallReader):
             text = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
             hint = refs.catalogue_hint(text) if text else None
             label = v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
-            if named and k is not None and not refs.is_label_of(label):
+            # The key is a label, not a model, when its value is the model id or an entry
+            # naming its model; a provider's name ({"qwen": ...}) is not a model either.
+            labelled = refs.is_label_of(label) or (
+                isinstance(v, ast.Dict) and refs.names_its_model(_str_fields(v))
+            )
+            if named and k is not None and hint is None and not labelled:
                 self._listed(k, key, None)
             entry = named and (not fields or text in fields or not isinstance(v, ast.Constant))
             if hint is not None or entry:
@@ -238,3 +243,14 @@ class Analyser(CallReader):
             if "://" in val.text and not val.partial:
                 return val.text
         return None
+
+
+def _str_fields(node: ast.Dict) -> dict[str, str | None]:
+    """A dict literal's string keys and their string values (None: not a string)."""
+    out: dict[str, str | None] = {}
+    for k, v in zip(node.keys, node.values, strict=True):
+        if isinstance(k, ast.Constant) and isinstance(k.value, str):
+            out[k.value] = (
+                v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
+            )
+    return out

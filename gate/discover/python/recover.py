@@ -215,12 +215,12 @@ class _Literal:
         self.place(stmt, first, last)
         return stmt
 
-    def target(self) -> ast.expr:
+    def target(self) -> ast.Name | ast.Attribute:
         """``name`` or ``a.b.c`` (an annotation reads the same way)."""
         tok = self.take()
         if tok.type != tokenize.NAME:
             raise _NotLiteralError
-        node: ast.expr = ast.Name(id=tok.string, ctx=ast.Store())
+        node: ast.Name | ast.Attribute = ast.Name(id=tok.string, ctx=ast.Store())
         self.place(node, tok, tok)
         while self.is_op("."):
             self.take()
@@ -268,8 +268,9 @@ class _Literal:
                 values.append(ast.literal_eval(part.string))
             except (ValueError, SyntaxError):
                 raise _NotLiteralError from None  # an f-string: its value is not known
+        value: str | bytes
         if all(isinstance(v, str) for v in values):
-            value: object = "".join(str(v) for v in values)
+            value = "".join(str(v) for v in values)
         elif all(isinstance(v, bytes) for v in values):
             value = b"".join(v for v in values if isinstance(v, bytes))
         else:
