@@ -166,8 +166,11 @@ class Driver:
         *,
         provider_hint: str | None = None,
         site: SiteKind = SiteKind.CATALOGUE_ITEM,
+        base_url: str | None = None,
+        base_url_expr: str | None = None,
     ) -> bool:
-        """An entry of a catalogue (site: catalogue item, *listed*) or a UI default."""
+        """An entry of a catalogue (site: catalogue item, *listed*) or a UI default; served
+        at the endpoint its entry names, if any."""
         if seen.mark in self.consumed:
             return False
         if localpaths.is_outside(seen.text):
@@ -186,6 +189,8 @@ class Driver:
             as_written=seen.as_written,
             provider_hint=provider_hint,
             site=site,
+            base_url=base_url,
+            base_url_expr=base_url_expr,
         )
         if ev is None:
             return False

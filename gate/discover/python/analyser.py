@@ -19,6 +19,9 @@ from gate.discover.python.scopes import (
 from gate.discover.python.tables import table
 from gate.model import Evidence
 
+_Endpoint = tuple[str | None, str | None]
+"""``(base_url, base_url_expr)``: a constant endpoint, or the expression that sets it."""
+
 
 class Analyser(CallReader):
     """One module: index its bindings, then read every call."""
@@ -146,18 +149,23 @@ class Analyser(CallReader):
     def _is_enum(self, cls: Scope) -> bool:
         return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
 
-    def _catalogue(self, node: ast.expr, key: str, named: bool, depth: int) -> None:
+    def _catalogue(
+        self, node: ast.expr, key: str, named: bool, depth: int, at: _Endpoint = (None, None)
+    ) -> None:
+        """``at``: the endpoint an enclosing entry names (``{"base_url": ..., "model":
+        {"options": [...]}}``): its entries are served there."""
         if depth > 4:
             return
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             for elt in node.elts:
                 if named:
-                    self._listed(elt, key, None)
+                    self._listed(elt, key, None, at)
                 if isinstance(elt, ast.List | ast.Tuple | ast.Set | ast.Dict):
-                    self._catalogue(elt, key, named, depth + 1)
+                    self._catalogue(elt, key, named, depth + 1, at)
             return
         if not isinstance(node, ast.Dict):
             return
+        at = self._entry_endpoint(node) or at
         names = [
             k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
         ]
@@ -171,22 +179,50 @@ class Analyser(CallReader):
             labelled = refs.is_label_of(label) or (
                 isinstance(v, ast.Dict) and refs.names_its_model(_str_fields(v))
             )
+            # A key holding a list names the group ({"openai": [...]}, {"options": [...]}).
+            labelled = labelled or isinstance(v, ast.List | ast.Tuple | ast.Set)
             if named and k is not None and hint is None and not labelled:
-                self._listed(k, key, None)
+                self._listed(k, key, None, at)
             entry = named and (not fields or text in fields or not isinstance(v, ast.Constant))
             if hint is not None or entry:
                 # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
                 # whose models the values are.
                 for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
-                    self._listed(item, text or key, hint)
+                    self._listed(item, text or key, hint, at)
             if isinstance(v, ast.List | ast.Tuple | ast.Set | ast.Dict):
                 inner = named or (text is not None and refs.is_catalogue_name(text))
-                self._catalogue(v, text or key, inner, depth + 1)
+                self._catalogue(v, text or key, inner, depth + 1, at)
 
-    def _listed(self, node: ast.expr, key: str, hint: str | None) -> None:
+    def _entry_endpoint(self, node: ast.Dict, depth: int = 0) -> _Endpoint | None:
+        """The endpoint a dict's url-ish key names (``"base_url": "https://..."``, or the
+        ``{"value": ...}`` a settings form wraps it in): a constant, else its expression."""
+        for k, v in zip(node.keys, node.values, strict=True):
+            if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                continue
+            if depth == 0 and not refs.is_url_key(k.value):
+                continue
+            if depth and k.value != "value":
+                continue
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                text = v.value.strip()
+                if "://" in text or "." in text:
+                    return text, None
+                continue
+            if isinstance(v, ast.Dict) and depth == 0:
+                inner = self._entry_endpoint(v, depth + 1)
+                if inner is not None:
+                    return inner
+                continue
+            if not _is_none(v):
+                return None, _segment(self.text, v) or k.value
+        return None
+
+    def _listed(
+        self, node: ast.expr, key: str, hint: str | None, at: _Endpoint = (None, None)
+    ) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
-            self.driver.listed(seen, key, provider_hint=hint)
+            self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
 
     def _generic_value(
         self,
