@@ -362,3 +362,24 @@ def test_a_gateways_aliases_and_provider_names_are_not_models() -> None:
         """
     )
     assert listed(found_js) == {"api:alibaba/qwen2-7b-instruct", "api:openai/gpt-4o"}
+
+
+def test_an_entry_naming_its_model_holds_settings_not_models() -> None:
+    # A gateway's registry entry: the model is its "name", served by a compose service
+    # (a single-label host, the deployment's own); stop tokens and template names are not
+    # models, whatever endpoint stands beside them.
+    found = py(
+        """
+        MODEL_REGISTRY = {
+            "qwen2": {
+                "name": "Qwen2-7B-Instruct-GPTQ-Int4",
+                "endpoint": "http://tgi-qwen2",
+                "default_template": "base",
+                "stop": ["<|im_end|>"],
+            },
+        }
+        """
+    )
+    assert [(ev.identity, ev.attributes.get("provider")) for ev in found] == [
+        ("api:local/Qwen2-7B-Instruct-GPTQ-Int4", "local")
+    ]

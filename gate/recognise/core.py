@@ -294,6 +294,15 @@ def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
     return attrs
 
 
+def _unlisted(host: str) -> str:
+    """The provider of a host no table knows: itself, or ``local`` for a single-label name
+    (``http://tgi-qwen2``, a compose service or an intranet short name), which only the
+    deployment's own network resolves."""
+    if "." not in host and ":" not in host:
+        return "local"
+    return host
+
+
 def _routed_name(value: str, ctx: _Ctx) -> bool:
     """A hosted name with path segments a provider defines, not a filesystem path:
     Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a
@@ -328,7 +337,7 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         if host is None:
             return None
         ep = kn.endpoint(host)
-        provider = ep.provider if ep else host
+        provider = ep.provider if ep else _unlisted(host)
         host_source = ctx.base_url_source or HostSource.BASE_URL
         attrs["base_url"] = ctx.base_url
         if provider == "ollama":

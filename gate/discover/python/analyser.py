@@ -181,16 +181,18 @@ class Analyser(CallReader):
             )
             # A key holding a list names the group ({"openai": [...]}, {"options": [...]}).
             labelled = labelled or isinstance(v, ast.List | ast.Tuple | ast.Set)
-            if named and k is not None and hint is None and not labelled:
+            # An entry with a field naming its model ({"name": ..., "endpoint": ...}): its
+            # other keys and values are settings, not models.
+            if named and k is not None and hint is None and not labelled and not fields:
                 self._listed(k, key, None, at)
-            entry = named and (not fields or text in fields or not isinstance(v, ast.Constant))
+            entry = named and (not fields or text in fields)
             if hint is not None or entry:
                 # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
                 # whose models the values are.
                 for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
                     self._listed(item, text or key, hint, at)
             if isinstance(v, ast.List | ast.Tuple | ast.Set | ast.Dict):
-                inner = named or (text is not None and refs.is_catalogue_name(text))
+                inner = entry or (text is not None and refs.is_catalogue_name(text))
                 self._catalogue(v, text or key, inner, depth + 1, at)
 
     def _entry_endpoint(self, node: ast.Dict, depth: int = 0) -> _Endpoint | None:
