@@ -517,3 +517,26 @@ def test_a_model_folder_outside_the_tree_is_a_local_model() -> None:
     assert gemma.attributes["unresolved"] is True
     base = gemma.attributes["declared"]["base_models"][0]  # type: ignore[index]
     assert base["ref"] == "google/gemma-3-1b-it" and base["source"] == "heuristic"
+
+
+def test_a_value_overwritten_before_any_use_is_no_reference() -> None:
+    found = scan(
+        """
+        from transformers import AutoModel
+        base_model_name = "NousResearch/Llama-2-7b-chat"
+        base_model_name = "meta-llama/Meta-Llama-3-8B"
+        model = AutoModel.from_pretrained(base_model_name)
+        fallback = "Qwen/Qwen2.5-7B"
+        if model is None:
+            fallback = "Qwen/Qwen2.5-14B"
+        AutoModel.from_pretrained(fallback)
+        first = "google/gemma-2b"
+        AutoModel.from_pretrained(first)
+        """
+    )
+    assert sorted(set(ids(found))) == [
+        "hf:Qwen/Qwen2.5-14B@unpinned",
+        "hf:Qwen/Qwen2.5-7B@unpinned",
+        "hf:google/gemma-2b@unpinned",
+        "hf:meta-llama/Meta-Llama-3-8B@unpinned",
+    ]

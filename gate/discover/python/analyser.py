@@ -31,6 +31,7 @@ class Analyser(CallReader):
     def run(self) -> list[Evidence]:
         """All references in the module."""
         self._index(self.module, self.root, None)
+        self._drop_overwritten()
         self._set_aside_examples()
         for call, scope in self.calls:
             self._call(call, scope)
@@ -41,6 +42,45 @@ class Analyser(CallReader):
         self._generic()
         self._catalogues()
         return self.found
+
+    def _drop_overwritten(self) -> None:
+        """``x = "a"`` followed, in the same straight-line body, by ``x = "b"`` with nothing
+        reading ``x`` in between: the first value never reaches any use (a script trying one
+        model then another), so it is no reference. Only module and function bodies' own
+        statements count; an assignment inside ``if``/``try``/a loop may not run."""
+        dead: set[int] = set()
+        for scope_node in (self.module, *self._function_nodes()):
+            body = getattr(scope_node, "body", [])
+            last: dict[str, tuple[int, ast.expr]] = {}
+            for index, stmt in enumerate(body):
+                reads = {
+                    n.id
+                    for n in ast.walk(stmt)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                }
+                for name in reads:
+                    last.pop(name, None)
+                target = _single_name_target(stmt)
+                if target is None:
+                    for n in ast.walk(stmt):
+                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                            last.pop(n.id, None)
+                    continue
+                name, value = target
+                if name in last:
+                    dead.add(id(last[name][1]))
+                last[name] = (index, value)
+        if not dead:
+            return
+        for scope in self.scopes.values():
+            for name, values in list(scope.assigns.items()):
+                kept = [v for v in values if id(v) not in dead]
+                if len(kept) != len(values):
+                    scope.assigns[name] = kept
+        self.generic_assigns = [g for g in self.generic_assigns if id(g[1]) not in dead]
+
+    def _function_nodes(self) -> list[ast.AST]:
+        return [n for n in self.scopes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
 
     def _set_aside_examples(self) -> None:
         """Values under OpenAPI ``example``/pydantic ``json_schema_extra`` keys and keyword
@@ -292,3 +332,18 @@ def _str_fields(node: ast.Dict) -> dict[str, str | None]:
                 v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
             )
     return out
+
+
+def _single_name_target(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
+    """``name = value`` / ``name: T = value`` with one plain name as the target."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, stmt.value
+    if (
+        isinstance(stmt, ast.AnnAssign)
+        and stmt.value is not None
+        and isinstance(stmt.target, ast.Name)
+    ):
+        return stmt.target.id, stmt.value
+    return None
