@@ -540,3 +540,15 @@ def test_a_value_overwritten_before_any_use_is_no_reference() -> None:
         "hf:google/gemma-2b@unpinned",
         "hf:meta-llama/Meta-Llama-3-8B@unpinned",
     ]
+
+
+def test_tracing_metadata_names_a_model_but_calls_none() -> None:
+    found = scan(
+        """
+        with item.run(run_name="eval", run_metadata={"model": "qwen-vl-max"}) as span:
+            pass
+        chain.invoke(q, config={"metadata": {"model_name": "gpt-4o"}})
+        body = {"model": "deepseek-chat"}
+        """
+    )
+    assert ids(found) == ["api:deepseek/deepseek-chat"]

@@ -86,7 +86,7 @@ class Analyser(CallReader):
         """Values under OpenAPI ``example``/pydantic ``json_schema_extra`` keys and keyword
         arguments document an API (``responses={200: {... "example": {"llm_model":
         "gpt-4"}}}``): no model-ish name under them is a reference."""
-        if "example" not in self.text and "schema_extra" not in self.text:
+        if not any(word in self.text for word in ("example", "schema_extra", "metadata")):
             return
         examples: list[ast.AST] = []
         for node, _, _ in self.dicts:
