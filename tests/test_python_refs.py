@@ -552,3 +552,28 @@ def test_tracing_metadata_names_a_model_but_calls_none() -> None:
         """
     )
     assert ids(found) == ["api:deepseek/deepseek-chat"]
+
+
+def test_unsloth_loads_its_model_name_from_the_hub() -> None:
+    found = scan(
+        """
+        from unsloth import FastLanguageModel
+        model, tokenizer = FastLanguageModel.from_pretrained(
+            model_name="unsloth/Meta-Llama-3.1-8B", max_seq_length=2048
+        )
+        """
+    )
+    assert ids(found) == ["hf:unsloth/Meta-Llama-3.1-8B@unpinned"]
+    assert found[0].attributes["sdk"] == "unsloth"
+
+
+def test_a_dataset_path_flag_names_a_hub_dataset_only_as_org_name() -> None:
+    found = scan(
+        """
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--dataset-path", type=str, default="lambdalabs/naruto-blip-captions")
+        parser.add_argument("--data-path", type=str, default="./data/train.json")
+        """
+    )
+    assert ids(found) == ["dataset:hf:lambdalabs/naruto-blip-captions"]
