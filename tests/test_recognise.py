@@ -324,3 +324,29 @@ def test_retired_canonical_dataset_names_are_their_hub_ids() -> None:
         "hans", Site(SiteKind.CALL_ARGUMENT, reads=Reading.HF_DATASET), Serving(), knowledge()
     )
     assert found is not None and found.identity == "dataset:hf:jhu-cogsci/hans"
+
+
+def test_flashrank_short_names_are_files_of_its_hub_repo() -> None:
+    source = textwrap.dedent(
+        """
+        from flashrank import Ranker
+        ranker = Ranker(model_name="ms-marco-MiniLM-L-12-v2", cache_dir="/opt")
+        from langchain_community.document_compressors import FlashrankRerank
+        compressor = FlashrankRerank(model="ms-marco-MultiBERT-L-12")
+        """
+    )
+    found = python.analyse_file("rerank.py", source.encode()).evidence
+    got = {(ev.identity, ev.attributes["filename"]) for ev in found}
+    assert got == {
+        ("hf:prithivida/flashrank@unpinned", "ms-marco-MiniLM-L-12-v2.zip"),
+        ("hf:prithivida/flashrank@unpinned", "ms-marco-MultiBERT-L-12.zip"),
+    }
+    # An org/name is a Hub id as anywhere else.
+    ref = recognise(
+        "Alibaba-NLP/gte-multilingual-reranker-base",
+        Site(SiteKind.CALL_ARGUMENT, reads=Reading.FLASHRANK),
+        Serving(),
+        knowledge(),
+    )
+    assert ref is not None
+    assert ref.identity == "hf:Alibaba-NLP/gte-multilingual-reranker-base@unpinned"

@@ -188,6 +188,8 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
         return _gateway(value, ctx)
     if reads is Reading.OLLAMA:
         return _ollama_ref(value, ctx)
+    if reads is Reading.FLASHRANK:
+        return _file_hub(value, ctx, "flashrank")
     if reads is Reading.SHAPE:
         return _shape(value, ctx)
     if reads in (Reading.HF_DATASET, Reading.MODELSCOPE_DATASET):
@@ -206,6 +208,19 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
             _hub_attrs(ctx),
         )
     return _hf_family(value, ctx)
+
+
+def _file_hub(value: str, ctx: _Ctx, library: str) -> Recognised | None:
+    """A library's short name for a file of its own Hub repo (FlashRank's
+    ``ms-marco-MiniLM-L-12-v2`` is ``prithivida/flashrank``'s ``ms-marco-MiniLM-L-12-v2.zip``):
+    the weights are that repo's, the file says which; an ``org/name`` is a Hub id as usual."""
+    if "/" in value:
+        repo = hf_repo(value, ctx.kn, allow_bare=False)
+        return _hf_ref(repo, ctx) if repo else None
+    if not BARE_NAME.match(value) or ":" in value:
+        return None
+    hub = conventions().file_hubs[library]
+    return _hf_ref(hub["repo"], ctx, filename=hub["file"].format(name=value), short_name=value)
 
 
 def google_model_name(value: str, ctx: _Ctx) -> str:
