@@ -267,3 +267,38 @@ def test_a_hub_id_an_app_sends_to_a_provider_is_that_providers_model_everywhere(
         "api:together/deepseek-ai/DeepSeek-V3",
         "hf:Qwen/Qwen2.5-7B-Instruct@unpinned",
     }
+
+
+def test_a_base_url_constant_of_another_module_reaches_the_call(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text(
+        'import os\nBASE_URL = os.getenv("LLM_BASE_URL", "https://api.together.xyz/v1")\n'
+        'OTHER = "x"\nOTHER = "https://api.deepseek.com"\n'
+    )
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent(
+            """
+            from openai import OpenAI
+            from settings import BASE_URL, OTHER
+            import settings
+            client = OpenAI(base_url=BASE_URL)
+            client.chat.completions.create(model="Qwen/Qwen2.5-72B-Instruct", messages=[])
+            other = OpenAI(base_url=OTHER)
+            other.chat.completions.create(model="deepseek-chat", messages=[])
+            third = OpenAI(base_url=settings.BASE_URL)
+            third.embeddings.create(model="BAAI/bge-m3", input="x")
+            """
+        )
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    got = {c.id for c in result.inventory.components}
+    # OTHER is bound twice in settings.py: which value reaches the call is not decided.
+    assert got == {
+        "api:together/Qwen/Qwen2.5-72B-Instruct",
+        "api:together/BAAI/bge-m3",
+        "api:deepseek/deepseek-chat",
+    }
+    evidence = [e for c in result.inventory.components for e in c.evidence]
+    served = [e for e in evidence if e.identity.startswith("api:together/")]
+    assert {e.attributes.get("host") for e in served} == {"api.together.xyz"}
+    deepseek = next(e for e in evidence if e.identity == "api:deepseek/deepseek-chat")
+    assert "host" not in deepseek.attributes and deepseek.attributes["base_url_expr"] == "OTHER"

@@ -42,6 +42,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
     found = imports.hub_through_local_imports(tree, found)
+    found = imports.endpoints_through_imports(tree, found)
     yield from refs.finish(tree, ctx, found)
 
 
