@@ -383,3 +383,16 @@ def test_an_entry_naming_its_model_holds_settings_not_models() -> None:
     assert [(ev.identity, ev.attributes.get("provider")) for ev in found] == [
         ("api:local/Qwen2-7B-Instruct-GPTQ-Int4", "local")
     ]
+
+
+def test_entries_of_a_catalogue_are_listed_whatever_their_keys() -> None:
+    # llm_dict = {"ChatGLM-6B": {"model_name": ..., "model_revision": ...}}: a menu of
+    # models, not a call of each; the same entry outside a catalogue is a named value.
+    found = py(
+        """
+        llm_dict = {"ChatGLM-6B": {"model_name": "THUDM/chatglm-6b", "model_revision": "v1"}}
+        request = {"model_name": "Qwen/Qwen2.5-7B-Instruct"}
+        """
+    )
+    assert listed(found) == {"hf:THUDM/chatglm-6b@unpinned"}
+    assert called(found) == {"hf:Qwen/Qwen2.5-7B-Instruct@unpinned"}

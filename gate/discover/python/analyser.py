@@ -158,7 +158,10 @@ class Analyser(CallReader):
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
                     )
+        listed = self._catalogue_dicts()
         for node, scope, owner in self.dicts:
+            if id(node) in listed:
+                continue  # an entry of a catalogue: listed by the catalogue pass
             base_url = self._request_url(owner, scope) if owner is not None else None
             for key, value in zip(node.keys, node.values, strict=True):
                 if (
@@ -169,6 +172,17 @@ class Analyser(CallReader):
                     self._generic_value(value, scope, key.value, base_url)
 
     # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogue_dicts(self) -> set[int]:
+        """The dict literals inside a catalogue (``llm_dict = {"ChatGLM-6B": {"model_name":
+        ...}}``): their entries are offered, not called, whatever their keys."""
+        out: set[int] = set()
+        for name, value, _ in self.generic_assigns:
+            if isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict) and (
+                refs.is_catalogue_name(name)
+            ):
+                out.update(id(n) for n in ast.walk(value) if isinstance(n, ast.Dict))
+        return out
 
     def _catalogues(self) -> None:
         """Lists, tuples, sets, dicts and enums of models (``AVAILABLE_MODELS = [...]``,
