@@ -240,3 +240,26 @@ def test_a_modelfile_under_another_name_is_read_by_its_content(tmp_path: Path) -
         ("ollama:llama3.1:8b", "bot/body-builder-llama3-1-model", 2),
         ("local:bot/model_trained_with_alpaca_format.gguf", "bot/ollama_alpaca_file", 1),
     }
+
+
+def test_a_config_shipped_as_its_own_template_is_read_as_its_format(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "config.json.template": json.dumps(
+                {
+                    "llm": {
+                        "base_url": {"value": "https://api.siliconflow.cn/v1/"},
+                        "model": {"value": "Pro/deepseek-ai/DeepSeek-V3"},
+                    }
+                },
+                indent=2,
+            ),
+            "settings.yaml.example": "llm:\n  model: qwen-max\n",
+            "package.json.example": '{"name": "x", "model": "gpt-4o"}',
+        },
+    )
+    assert sorted((ev.identity, ev.location.path) for ev in found) == [
+        ("api:alibaba/qwen-max", "settings.yaml.example"),
+        ("api:siliconflow/Pro/deepseek-ai/DeepSeek-V3", "config.json.template"),
+    ]

@@ -69,7 +69,7 @@ def test_vercel_ai_providers_and_gateway_strings() -> None:
     assert got == {
         "api:zhipu/glm-4-plus": "open.bigmodel.cn",
         "api:google/gemini-1.5-pro": "generativelanguage.googleapis.com",
-        "api:xai/grok-3": "ai-gateway.vercel.sh",
+        "api:vercel/xai/grok-3": "ai-gateway.vercel.sh",
     }
 
 

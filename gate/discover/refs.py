@@ -191,7 +191,44 @@ def finish(tree: Tree, ctx: DiscoverContext, found: Iterable[Evidence]) -> list[
     if not ctx.include_tests and (note := scopes.note()) is not None:
         ctx.facts.note(note)
         ctx.facts.set(SET_ASIDE_FACT, scopes.set_aside())
-    return dedupe(scopes.mark(found))
+    return dedupe(scopes.mark(served_as_called(list(found))))
+
+
+_SERVING_ATTRS = ("provider", "host", "host_source", "base_url", "base_url_expr", "sdk")
+
+
+def served_as_called(found: Sequence[Evidence]) -> list[Evidence]:
+    """A Hub-style id a source sends to a hosted provider (``together.chat.completions.create(
+    model="deepseek-ai/DeepSeek-V3")``) is that hosted model wherever the same source names
+    it with no call beside it (a hook's default, a ``DEFAULT_MODEL`` constant), which its
+    shape alone would read as weights loaded from the Hub: one value, one identity in an app.
+    Only when every call naming the value agrees, and none loads it as weights."""
+    called: dict[str, dict[str, Evidence]] = {}
+    for ev in found:
+        if "call" in ev.attributes:
+            called.setdefault(ev.as_written.strip(), {}).setdefault(ev.identity, ev)
+    if not called:
+        return list(found)
+    out: list[Evidence] = []
+    for ev in found:
+        by_id = called.get(ev.as_written.strip()) if "call" not in ev.attributes else None
+        if by_id and len(by_id) == 1 and ev.identity.startswith("hf:"):
+            (served,) = by_id.values()
+            if served.identity.startswith("api:"):
+                attrs = {k: v for k, v in ev.attributes.items() if k not in ("pinned", "revision")}
+                attrs.update(
+                    {k: served.attributes[k] for k in _SERVING_ATTRS if k in served.attributes}
+                )
+                attrs["served_as_called"] = served.location.path or True
+                ev = replace(
+                    ev,
+                    identity=served.identity,
+                    kind=served.kind,
+                    role=served.role,
+                    attributes=attrs,
+                )
+        out.append(ev)
+    return out
 
 
 _SCOPES: weakref.WeakKeyDictionary[Tree, PathScopes] = weakref.WeakKeyDictionary()
@@ -546,6 +583,25 @@ def model_like(value: str) -> bool:
     return bool(re.search(r"[-.:/\d]", value))
 
 
+def is_label_of(value: str | None) -> bool:
+    """In a catalogue mapping, a key whose value is itself a model id is that id's label
+    (``{"ernie-tiny": "nghuyong/ernie-3.0-nano-zh"}``, ``{"Local": "/models/x"}``,
+    ``{"fast": "gpt-4o-mini"}``): the value is the model, the key names it for a menu."""
+    if value is None:
+        return False
+    text = value.strip()
+    if not text or " " in text:
+        return False
+    return "/" in text or ":" in text or current_knowledge().api_model(text) is not None
+
+
+def names_its_model(entry: Mapping[str, str | None]) -> bool:
+    """A catalogue entry (``{"name": "Qwen2-7B-Instruct", "endpoint": ...}``) with a field
+    naming its model: the key the entry stands under is then its label, not a model."""
+    fields = catalogue_fields(entry)
+    return any((v := entry.get(f)) and " " not in v.strip() for f in fields)
+
+
 def catalogue_hint(key: str) -> str | None:
     """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
     return current_knowledge().provider_alias(key)
@@ -560,13 +616,20 @@ def listed_value(
     as_written: str,
     provider_hint: str | None = None,
     site: SiteKind = SiteKind.CATALOGUE_ITEM,
+    base_url: str | None = None,
+    base_url_expr: str | None = None,
 ) -> Evidence | None:
     """Evidence for one entry of a catalogue: a model the release can call (``listed``),
     medium confidence; the recogniser reads the value's shape (and the provider named by the
     entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``)."""
     if not is_model_value(value) or (provider_hint and not model_like(value)):
         return None
-    serving = Serving(provider_hint=provider_hint)
+    serving = Serving(
+        provider_hint=provider_hint,
+        base_url=base_url,
+        host_source=HostSource.BASE_URL if base_url else None,
+        base_url_expr=None if base_url else base_url_expr,
+    )
     found = recognise(value, Site(site, key=key), serving, current_knowledge())
     if found is None:
         return None

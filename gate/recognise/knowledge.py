@@ -41,6 +41,8 @@ class Conventions:
     commands: tuple[Mapping[str, Any], ...]
     open_model_families: tuple[str, ...]
     dataset_keys: frozenset[str]
+    file_hubs: Mapping[str, Mapping[str, str]]
+    """Libraries whose short names are files of one Hub repo (``{repo, file}``)."""
 
 
 @cache
@@ -66,6 +68,9 @@ def conventions() -> Conventions:
         commands=tuple(doc["commands"]),
         open_model_families=tuple(str(f) for f in doc["open_model_families"]),
         dataset_keys=frozenset(doc["dataset_keys"]),
+        file_hubs={
+            str(k): {str(a): str(b) for a, b in v.items()} for k, v in doc["file_hubs"].items()
+        },
     )
 
 

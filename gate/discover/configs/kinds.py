@@ -31,12 +31,22 @@ _LOCK_FILES = frozenset(
 )
 
 
+# A config shipped as a template of itself (config.json.template, settings.yaml.example):
+# the release's defaults, read as the format under the added suffix.
+_TEMPLATE_SUFFIXES = (".template", ".example", ".sample", ".dist", ".default", ".tmpl", ".tpl")
+
+
 def _kind(tf: TreeFile) -> str | None:
     name = tf.name
     if name in _LOCK_FILES:
         return None
     lower = name.lower()
     suffix = tf.suffix
+    if suffix in _TEMPLATE_SUFFIXES and not lower.startswith(".env"):
+        inner = name[: -len(suffix)]
+        inner_suffix = ("." + inner.rsplit(".", 1)[1].lower()) if "." in inner else ""
+        if inner_suffix in (".json", ".yaml", ".yml", ".toml"):
+            name, lower, suffix = inner, inner.lower(), inner_suffix
     if suffix == ".ipynb":
         return "notebook"
     if name == "Modelfile" or lower.endswith(".modelfile") or name.startswith("Modelfile."):

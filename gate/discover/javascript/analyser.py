@@ -149,11 +149,21 @@ class _Analyser(CallReader):
             hint = refs.catalogue_hint(text) if text else None
             if named and pair.child_by_field_name("key") is not None:
                 k = pair.child_by_field_name("key")
-                if k is not None and k.type == "string":
+                label = (
+                    _string_value(value) if value is not None and value.type == "string" else None
+                )
+                labelled = refs.is_label_of(label) or (
+                    value is not None
+                    and value.type == "object"
+                    and refs.names_its_model(self._str_fields(value))
+                )
+                if k is not None and k.type == "string" and hint is None and not labelled:
                     self._listed(k, key, None)
             if value is None:
                 continue
-            if (named and (text in fields or value.type == "array")) or hint:
+            # As in Python: with no field naming the model, each value is an entry.
+            is_entry = not fields or text in fields or value.type == "array"
+            if (named and is_entry) or hint:
                 items = value.named_children if value.type == "array" else [value]
                 for item in items:
                     inner = _unwrap(item)
@@ -162,6 +172,17 @@ class _Analyser(CallReader):
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
                 self._catalogue(value, text or key, inner_named, depth + 1)
+
+    def _str_fields(self, node: tree_sitter.Node) -> dict[str, str | None]:
+        """An object literal's keys and their string values (None: not a string)."""
+        out: dict[str, str | None] = {}
+        for pair in node.named_children:
+            if pair.type != "pair":
+                continue
+            value = _unwrap(pair.child_by_field_name("value"))
+            is_str = value is not None and value.type == "string"
+            out[self._key(pair)] = _string_value(value) if is_str and value else None
+        return out
 
     def _listed(
         self,

@@ -15,9 +15,11 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
+from gate.discover.python import imports, recover
 from gate.discover.python.analyser import Analyser
 from gate.discover.python.tables import needles, worth_parsing
 from gate.discover.tree import Tree
@@ -39,6 +41,8 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     ctx.observer.stage("python code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
+    found = imports.hub_through_local_imports(tree, found)
+    found = imports.endpoints_through_imports(tree, found)
     yield from refs.finish(tree, ctx, found)
 
 
@@ -47,18 +51,25 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     if not worth_parsing(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+
+    def locate(line: int, column: int) -> Location:
+        return Location(rel, line=line, column=column)
+
     try:
         module = ast.parse(text, filename=rel)
     except SyntaxError as exc:
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         where = f" (line {exc.lineno})" if exc.lineno else ""
         reason = f"not parseable by Python {version}{where}: {exc.msg}"
-        return scanning.Outcome(skipped=[(rel, reason)])
+        # One syntax error must not silence a whole settings module: read what still parses
+        # (statement by statement), marked as recovered, and say which lines were not read.
+        recovered = recover.recover(text)
+        if recovered is None:
+            return scanning.Outcome(skipped=[(rel, reason)])
+        found = Analyser(recovered.module, text, lines, locate, source=NAME).run()
+        marked = [replace(ev, attributes={**ev.attributes, "recovered": True}) for ev in found]
+        return scanning.Outcome(evidence=marked, skipped=[(rel, f"{reason}; {recovered.note()}")])
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
-    lines = text.splitlines()
-
-    def locate(line: int, column: int) -> Location:
-        return Location(rel, line=line, column=column)
-
     return scanning.Outcome(evidence=Analyser(module, text, lines, locate, source=NAME).run())

@@ -19,6 +19,9 @@ from gate.discover.python.scopes import (
 from gate.discover.python.tables import table
 from gate.model import Evidence
 
+_Endpoint = tuple[str | None, str | None]
+"""``(base_url, base_url_expr)``: a constant endpoint, or the expression that sets it."""
+
 
 class Analyser(CallReader):
     """One module: index its bindings, then read every call."""
@@ -28,6 +31,7 @@ class Analyser(CallReader):
     def run(self) -> list[Evidence]:
         """All references in the module."""
         self._index(self.module, self.root, None)
+        self._drop_overwritten()
         self._set_aside_examples()
         for call, scope in self.calls:
             self._call(call, scope)
@@ -39,11 +43,50 @@ class Analyser(CallReader):
         self._catalogues()
         return self.found
 
+    def _drop_overwritten(self) -> None:
+        """``x = "a"`` followed, in the same straight-line body, by ``x = "b"`` with nothing
+        reading ``x`` in between: the first value never reaches any use (a script trying one
+        model then another), so it is no reference. Only module and function bodies' own
+        statements count; an assignment inside ``if``/``try``/a loop may not run."""
+        dead: set[int] = set()
+        for scope_node in (self.module, *self._function_nodes()):
+            body = getattr(scope_node, "body", [])
+            last: dict[str, tuple[int, ast.expr]] = {}
+            for index, stmt in enumerate(body):
+                reads = {
+                    n.id
+                    for n in ast.walk(stmt)
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                }
+                for name in reads:
+                    last.pop(name, None)
+                target = _single_name_target(stmt)
+                if target is None:
+                    for n in ast.walk(stmt):
+                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                            last.pop(n.id, None)
+                    continue
+                name, value = target
+                if name in last:
+                    dead.add(id(last[name][1]))
+                last[name] = (index, value)
+        if not dead:
+            return
+        for scope in self.scopes.values():
+            for name, values in list(scope.assigns.items()):
+                kept = [v for v in values if id(v) not in dead]
+                if len(kept) != len(values):
+                    scope.assigns[name] = kept
+        self.generic_assigns = [g for g in self.generic_assigns if id(g[1]) not in dead]
+
+    def _function_nodes(self) -> list[ast.AST]:
+        return [n for n in self.scopes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
     def _set_aside_examples(self) -> None:
         """Values under OpenAPI ``example``/pydantic ``json_schema_extra`` keys and keyword
         arguments document an API (``responses={200: {... "example": {"llm_model":
         "gpt-4"}}}``): no model-ish name under them is a reference."""
-        if "example" not in self.text and "schema_extra" not in self.text:
+        if not any(word in self.text for word in ("example", "schema_extra", "metadata")):
             return
         examples: list[ast.AST] = []
         for node, _, _ in self.dicts:
@@ -115,7 +158,10 @@ class Analyser(CallReader):
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
                     )
+        listed = self._catalogue_dicts()
         for node, scope, owner in self.dicts:
+            if id(node) in listed:
+                continue  # an entry of a catalogue: listed by the catalogue pass
             base_url = self._request_url(owner, scope) if owner is not None else None
             for key, value in zip(node.keys, node.values, strict=True):
                 if (
@@ -126,6 +172,17 @@ class Analyser(CallReader):
                     self._generic_value(value, scope, key.value, base_url)
 
     # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogue_dicts(self) -> set[int]:
+        """The dict literals inside a catalogue (``llm_dict = {"ChatGLM-6B": {"model_name":
+        ...}}``): their entries are offered, not called, whatever their keys."""
+        out: set[int] = set()
+        for name, value, _ in self.generic_assigns:
+            if isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict) and (
+                refs.is_catalogue_name(name)
+            ):
+                out.update(id(n) for n in ast.walk(value) if isinstance(n, ast.Dict))
+        return out
 
     def _catalogues(self) -> None:
         """Lists, tuples, sets, dicts and enums of models (``AVAILABLE_MODELS = [...]``,
@@ -146,18 +203,23 @@ class Analyser(CallReader):
     def _is_enum(self, cls: Scope) -> bool:
         return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
 
-    def _catalogue(self, node: ast.expr, key: str, named: bool, depth: int) -> None:
+    def _catalogue(
+        self, node: ast.expr, key: str, named: bool, depth: int, at: _Endpoint = (None, None)
+    ) -> None:
+        """``at``: the endpoint an enclosing entry names (``{"base_url": ..., "model":
+        {"options": [...]}}``): its entries are served there."""
         if depth > 4:
             return
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             for elt in node.elts:
                 if named:
-                    self._listed(elt, key, None)
+                    self._listed(elt, key, None, at)
                 if isinstance(elt, ast.List | ast.Tuple | ast.Set | ast.Dict):
-                    self._catalogue(elt, key, named, depth + 1)
+                    self._catalogue(elt, key, named, depth + 1, at)
             return
         if not isinstance(node, ast.Dict):
             return
+        at = self._entry_endpoint(node) or at
         names = [
             k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
         ]
@@ -165,22 +227,58 @@ class Analyser(CallReader):
         for k, v in zip(node.keys, node.values, strict=True):
             text = k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else None
             hint = refs.catalogue_hint(text) if text else None
-            if named and k is not None:
-                self._listed(k, key, None)
-            entry = named and (not fields or text in fields or not isinstance(v, ast.Constant))
+            label = v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
+            # The key is a label, not a model, when its value is the model id or an entry
+            # naming its model; a provider's name ({"qwen": ...}) is not a model either.
+            labelled = refs.is_label_of(label) or (
+                isinstance(v, ast.Dict) and refs.names_its_model(_str_fields(v))
+            )
+            # A key holding a list names the group ({"openai": [...]}, {"options": [...]}).
+            labelled = labelled or isinstance(v, ast.List | ast.Tuple | ast.Set)
+            # An entry with a field naming its model ({"name": ..., "endpoint": ...}): its
+            # other keys and values are settings, not models.
+            if named and k is not None and hint is None and not labelled and not fields:
+                self._listed(k, key, None, at)
+            entry = named and (not fields or text in fields)
             if hint is not None or entry:
                 # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
                 # whose models the values are.
                 for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
-                    self._listed(item, text or key, hint)
+                    self._listed(item, text or key, hint, at)
             if isinstance(v, ast.List | ast.Tuple | ast.Set | ast.Dict):
-                inner = named or (text is not None and refs.is_catalogue_name(text))
-                self._catalogue(v, text or key, inner, depth + 1)
+                inner = entry or (text is not None and refs.is_catalogue_name(text))
+                self._catalogue(v, text or key, inner, depth + 1, at)
 
-    def _listed(self, node: ast.expr, key: str, hint: str | None) -> None:
+    def _entry_endpoint(self, node: ast.Dict, depth: int = 0) -> _Endpoint | None:
+        """The endpoint a dict's url-ish key names (``"base_url": "https://..."``, or the
+        ``{"value": ...}`` a settings form wraps it in): a constant, else its expression."""
+        for k, v in zip(node.keys, node.values, strict=True):
+            if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                continue
+            if depth == 0 and not refs.is_url_key(k.value):
+                continue
+            if depth and k.value != "value":
+                continue
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                text = v.value.strip()
+                if "://" in text or "." in text:
+                    return text, None
+                continue
+            if isinstance(v, ast.Dict) and depth == 0:
+                inner = self._entry_endpoint(v, depth + 1)
+                if inner is not None:
+                    return inner
+                continue
+            if not _is_none(v):
+                return None, _segment(self.text, v) or k.value
+        return None
+
+    def _listed(
+        self, node: ast.expr, key: str, hint: str | None, at: _Endpoint = (None, None)
+    ) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
-            self.driver.listed(seen, key, provider_hint=hint)
+            self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
 
     def _generic_value(
         self,
@@ -237,3 +335,29 @@ class Analyser(CallReader):
             if "://" in val.text and not val.partial:
                 return val.text
         return None
+
+
+def _str_fields(node: ast.Dict) -> dict[str, str | None]:
+    """A dict literal's string keys and their string values (None: not a string)."""
+    out: dict[str, str | None] = {}
+    for k, v in zip(node.keys, node.values, strict=True):
+        if isinstance(k, ast.Constant) and isinstance(k.value, str):
+            out[k.value] = (
+                v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None
+            )
+    return out
+
+
+def _single_name_target(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
+    """``name = value`` / ``name: T = value`` with one plain name as the target."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, stmt.value
+    if (
+        isinstance(stmt, ast.AnnAssign)
+        and stmt.value is not None
+        and isinstance(stmt.target, ast.Name)
+    ):
+        return stmt.target.id, stmt.value
+    return None
