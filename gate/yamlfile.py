@@ -322,9 +322,10 @@ def _entry_error(
     prefix = f"{name}: " if name else ""
     if err.validator == "additionalProperties" and (extra := _unexpected(err)):
         allowed = ", ".join(sorted(schema.get("properties", {})))
+        unknown = "unknown field" if name else "unknown top-level key"
         return doc.error(
             (*where, extra[0]),
-            f"{prefix}unknown field {extra[0]!r} (allowed: {allowed})",
+            f"{prefix}{unknown} {extra[0]!r} (allowed: {allowed})",
             key=True,
             hint=hint,
         )
@@ -334,7 +335,8 @@ def _entry_error(
     if isinstance(value, bool) and field:
         # YAML 1.1 reads a bare NO (Norway), off or yes as a boolean.
         word = "true" if value else "false"
-        return doc.error(where, f'{prefix}{field!r} read as {word}: quote it ("NO")', hint=hint)
+        example = ' ("NO")' if "country" in field else ""
+        return doc.error(where, f"{prefix}{field!r} read as {word}: quote it{example}", hint=hint)
     own = schema.get(MESSAGE)
     if isinstance(own, str):
         problem = own.format(field=field, value=repr(value))
@@ -346,7 +348,7 @@ def _entry_error(
         choices = ", ".join(str(c) for c in spec)
         problem = f"{subject}must be one of {choices}, not {value!r}"
     elif err.validator == "type":
-        kinds = [spec] if isinstance(spec, str) else list(spec)
+        kinds = [spec] if isinstance(spec, str) else [k for k in spec if k != "null"] or spec
         words = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a number"}
         problem = f"{subject}must be {' or '.join(words.get(k, k) for k in kinds)}"
     elif err.validator == "minLength" and value == "":

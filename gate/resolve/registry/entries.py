@@ -13,17 +13,6 @@ RELATIONS = frozenset(
 VERIFIED = frozenset({"verified", "partly", "unverified"})
 PUBLISHER_KINDS = frozenset({"organisation", "redistributor", "individual"})
 ASSISTANT_KINDS = frozenset({"vendor", "open-client"})
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-_SECTIONS = (
-    "publishers",
-    "endpoints",
-    "api_models",
-    "models",
-    "ollama",
-    "families",
-    "assistants",
-    "packages",
-)
 
 
 @dataclass(frozen=True, slots=True)

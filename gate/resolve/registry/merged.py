@@ -13,7 +13,7 @@ from gate.model import FactSource, Party, Provenance
 from gate.resolve import apimodels, endpoints
 from gate.resolve.apimodels import ApiModel
 from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry.checks import _HINT
+from gate.resolve.registry.build import HINT as _HINT
 from gate.resolve.registry.entries import (
     Assistant,
     EntityListing,
@@ -105,12 +105,12 @@ class Registry:
         )
 
         for layer, path in zip(layers, ["", *self.user_files], strict=True):
-            for pid, what, row, file in layer.refs:
+            for pid, what, file, line in layer.refs:
                 if pid not in self._publishers:
                     raise InputError(
                         file or path,
                         f"{what} names publisher {pid!r}, which no registry defines",
-                        line=row.line,
+                        line=line,
                         hint=_HINT,
                     )
         for listing in self.entity_list:
