@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -495,9 +494,7 @@ def _has_dir(parts: Sequence[str], start: int, rule: ConfigRule) -> bool:
 @cache
 def catalogue() -> Catalogue:
     """The shipped catalogue, loaded and compiled once."""
-    ref = resources.files("gate.discover").joinpath(CATALOGUE_FILE)
-    text = ref.read_text("utf-8")
-    return load(text, f"gate/discover/{CATALOGUE_FILE}")
+    return load(shipped.text("gate.discover", CATALOGUE_FILE), f"gate/discover/{CATALOGUE_FILE}")
 
 
 def load(text: str, origin: str) -> Catalogue:

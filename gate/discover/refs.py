@@ -16,10 +16,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-from gate import identity
+from gate import identity, shipped
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree
 from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, Location
@@ -42,7 +41,6 @@ from gate.recognise import (
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
-from gate.shipped import parse_yaml
 
 __all__ = [
     "conventions",
@@ -56,8 +54,7 @@ __all__ = [
 @cache
 def load_data(name: str) -> Any:
     """A YAML data file of ``gate/discover/data``, parsed once."""
-    text = resources.files("gate.discover").joinpath(f"data/{name}").read_text("utf-8")
-    return parse_yaml(text)
+    return shipped.yaml_data("gate.discover", f"data/{name}")
 
 
 @lru_cache(maxsize=8192)

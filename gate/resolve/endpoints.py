@@ -6,11 +6,10 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from gate.shipped import parse_yaml
+from gate import shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +39,7 @@ class Endpoint:
 
 
 def _load() -> dict[str, object]:
-    text = resources.files("gate.recognise").joinpath("data/endpoints.yaml").read_text("utf-8")
-    doc: dict[str, object] = parse_yaml(text)
+    doc: dict[str, object] = shipped.yaml_data("gate.recognise", "data/endpoints.yaml")
     return doc
 
 
@@ -65,10 +63,8 @@ def endpoints() -> tuple[Endpoint, ...]:
     )
 
 
-@cache
 def _regions_doc() -> dict[str, object]:
-    text = resources.files("gate.resolve").joinpath("data/regions.yaml").read_text("utf-8")
-    doc: dict[str, object] = parse_yaml(text)
+    doc: dict[str, object] = shipped.yaml_data("gate.resolve", "data/regions.yaml")
     return doc
 
 
