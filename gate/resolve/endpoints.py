@@ -43,6 +43,12 @@ def _load() -> dict[str, object]:
     return doc
 
 
+def _providers() -> dict[str, object]:
+    # Facts about a provider whatever its host live with the other provider facts.
+    doc: dict[str, object] = shipped.yaml_data("gate.recognise", "data/providers.yaml")
+    return doc
+
+
 @cache
 def endpoints() -> tuple[Endpoint, ...]:
     """The shipped endpoint table, loaded once."""
@@ -97,7 +103,7 @@ def regions_version() -> str:
 @cache
 def aggregators() -> frozenset[str]:
     """Provider keys that serve other makers' models (their key never names the maker)."""
-    rows = _load().get("aggregators") or []
+    rows = _providers().get("aggregators") or []
     assert isinstance(rows, list)
     return frozenset(str(p) for p in rows)
 
@@ -105,7 +111,7 @@ def aggregators() -> frozenset[str]:
 @cache
 def deployment_named() -> frozenset[str]:
     """Provider keys whose model ids are user-chosen deployment names (Azure OpenAI)."""
-    rows = _load().get("deployment_names") or []
+    rows = _providers().get("deployment_names") or []
     assert isinstance(rows, list)
     return frozenset(str(p) for p in rows)
 
