@@ -345,3 +345,17 @@ def test_every_cloud_region_is_placed_in_a_valid_country() -> None:
     assert endpoints.region_country("azure", "eastasia") == "HK"
     for ep in endpoints.endpoints():
         assert ep.cloud is None or ep.cloud in endpoints.clouds(), ep.host
+
+
+def test_a_user_file_is_parsed_once_per_content(tmp_path: Path) -> None:
+    # The stages of a scan each ask for the registry: they share one while the file is
+    # unchanged, and an edited file is read afresh.
+    path = tmp_path / "mine.yaml"
+    path.write_text("publishers:\n  - {id: acme, name: Acme, country: DE}\n", encoding="utf-8")
+    first = load((path,))
+    assert load((path,)) is first
+    path.write_text("publishers:\n  - {id: acme, name: Acme, country: FR}\n", encoding="utf-8")
+    again = load((path,))
+    assert again is not first
+    acme = again.publisher("acme")
+    assert acme is not None and acme.country == "FR"

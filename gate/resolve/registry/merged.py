@@ -34,13 +34,20 @@ _VERSION_TOKEN = re.compile(r"^(?:v?\d[a-z0-9]*|[a-z]{1,2}\d[a-z0-9]*)$")
 class Registry:
     """The merged registry: lookups by Hub org, alias, provider, host, name, Ollama name."""
 
-    def __init__(self, user_files: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, user_files: Sequence[Path] = (), *, contents: Sequence[bytes] | None = None
+    ) -> None:
         shipped = _shipped()
         self.versions = dict(shipped.versions)
         self.user_files = tuple(str(p) for p in user_files)
         self.entity_list = shipped.entity_list
         self.country_lists = dict(shipped.country_lists)
-        user_parts = [read_user_file(Path(p)) for p in user_files]
+        if contents is None:
+            user_parts = [read_user_file(Path(p)) for p in user_files]
+        else:  # already read (load() reads each file once to know whether it changed)
+            user_parts = [
+                read_user_file(Path(p), raw) for p, raw in zip(user_files, contents, strict=True)
+            ]
         # Later files win over earlier ones, user files over shipped data.
         layers = [shipped.parts, *user_parts]
 

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gate import shipped, yamlfile
+from gate import files, shipped, yamlfile
 from gate.errors import InputError
 from gate.resolve import endpoints
 from gate.resolve.apimodels import ApiModel
@@ -212,9 +212,21 @@ def _entry_namer(doc: Any) -> yamlfile.Entry:
     return name
 
 
-def read_user_file(path: Path) -> _Parts:
-    """Read and validate one user registry file; errors name the file and line."""
-    doc = yamlfile.load(path, error=InputError, read_error=_registry_error)
+def read_user_bytes(path: Path) -> bytes:
+    """A user registry file's bytes (a regular file, bounded), or an error naming it."""
+    return files.read_bounded(path, files.MAX_POLICY_FILE, error=_registry_error)
+
+
+def read_user_file(path: Path, raw: bytes | None = None) -> _Parts:
+    """Read (unless ``raw`` holds its bytes) and validate one user registry file; errors name
+    the file and line."""
+    if raw is None:
+        raw = read_user_bytes(path)
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise _registry_error(str(path), f"is not UTF-8 text (byte {exc.start})") from exc
+    doc = yamlfile.parse(text, str(path), path=path, error=InputError, raw=raw)
     if doc.value is None:
         return _Parts()
     if not isinstance(doc.value, dict):
