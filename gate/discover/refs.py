@@ -48,6 +48,7 @@ __all__ = [
     "is_model_value",
     "looks_like_path",
     "model_literal_regex",
+    "norm_key",
 ]
 
 
@@ -58,10 +59,14 @@ def load_data(name: str) -> Any:
 
 
 @lru_cache(maxsize=8192)
-def _norm_key(key: str) -> str:
-    # camelCase → snake_case, then "-" and "." → "_": model-name, modelName, model.name agree.
+def norm_key(key: str) -> str:
+    """A config key as compared with the key vocabularies: camelCase → snake_case, then
+    "-", "." and spaces → "_" (``model-name``, ``modelName``, ``model.name`` agree)."""
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
     return re.sub(r"[-.\s]+", "_", snake).lower().strip("_")
+
+
+_norm_key = norm_key
 
 
 # --- paths -------------------------------------------------------------------------------
