@@ -75,6 +75,14 @@ def assistant(vendor: str, product: str) -> ComponentId:
     return ComponentId(f"assistant:{vendor.lower()}/{product.lower()}")
 
 
+def package_name(ecosystem: str, name: str) -> str:
+    """A package name as its registry compares names: PEP 503 for PyPI (``Foo_Bar`` is
+    ``foo-bar``), lower case for npm. Discovery's SDK catalogue and the registry's package
+    publishers match names through this one rule."""
+    lowered = name.strip().lower()
+    return re.sub(r"[-_.]+", "-", lowered) if ecosystem == "pypi" else lowered
+
+
 def package(purl_type: str, name: str) -> ComponentId:
     """An SDK or framework dependency (no version: one component per package)."""
     return ComponentId(f"pkg:{purl_type}/{name.lower()}")

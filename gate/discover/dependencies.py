@@ -37,7 +37,7 @@ _MAX_LOCK = 50_000_000
 
 def normalise(name: str) -> str:
     """A PyPI name as PEP 503 compares it."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return identity.package_name("pypi", name)
 
 
 @dataclass(frozen=True, slots=True)
