@@ -75,6 +75,13 @@ def assistant(vendor: str, product: str) -> ComponentId:
     return ComponentId(f"assistant:{vendor.lower()}/{product.lower()}")
 
 
+def name_key(name: str) -> str:
+    """An assistant's name as spellings are compared (``Claude Code``, ``claude-code`` and
+    ``ClaudeCode`` agree): lower case, ASCII letters and digits only; empty for a name with
+    none (``通义灵码``), which then matches only as written."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def package_name(ecosystem: str, name: str) -> str:
     """A package name as its registry compares names: PEP 503 for PyPI (``Foo_Bar`` is
     ``foo-bar``), lower case for npm. Discovery's SDK catalogue and the registry's package

@@ -243,7 +243,6 @@ def test_schema_errors_name_the_entry_and_line(
         "models.yaml",
         "ollama.yaml",
         "families.yaml",
-        "assistants.yaml",
         "packages.yaml",
     ],
 )

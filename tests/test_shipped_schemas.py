@@ -26,7 +26,6 @@ REGISTRY_FILES = {
     "resolve/data/models.yaml",
     "resolve/data/ollama.yaml",
     "resolve/data/families.yaml",
-    "resolve/data/assistants.yaml",
     "resolve/data/packages.yaml",
 }
 """In the registry file format: tests/test_registry.py checks them (with shipped-only keys)."""

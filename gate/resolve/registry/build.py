@@ -149,6 +149,26 @@ def assistant(row: Row, origin: str) -> Assistant:
     )
 
 
+_KINDS = {"vendor-service": "vendor", "open-source-client": "open-client"}
+
+
+def catalogue_assistant(row: Row, origin: str) -> Assistant:
+    """A coding assistant from discovery's catalogue (``discover/data/assistants.yaml``), the
+    one list of assistants and spellings, as a registry entry."""
+    aliases = _texts(row, "aliases")
+    return Assistant(
+        key=str(row["identity"]).lower(),
+        product=str(row["product"]),
+        vendor=_text(row, "publisher"),
+        kind=_KINDS[str(row["kind"])],
+        names=tuple(a.lower() for a in aliases),
+        models=_text(row, "models"),
+        verified=_verified(row),
+        source=", ".join(_texts(row, "sources")),
+        origin=origin,
+    )
+
+
 def package(row: Row, origin: str) -> Package:
     """Who publishes an SDK package."""
     return Package(

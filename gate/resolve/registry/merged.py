@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gate import identity
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
 from gate.resolve import apimodels, endpoints
@@ -341,6 +342,13 @@ class Registry:
         for assistant in self._assistants:
             if key in assistant.names:
                 return assistant
+        # As discovery compares agent names: letters and digits only (roo-code is RooCode).
+        spelled = identity.name_key(key)
+        if spelled:
+            for assistant in self._assistants:
+                spellings = (assistant.product, *assistant.names)
+                if any(identity.name_key(s) == spelled for s in spellings):
+                    return assistant
         return None
 
     def assistants(self) -> tuple[Assistant, ...]:

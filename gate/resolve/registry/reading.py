@@ -113,9 +113,10 @@ _SHIPPED_FILES = (
     "models.yaml",
     "ollama.yaml",
     "families.yaml",
-    "assistants.yaml",
     "packages.yaml",
 )
+ASSISTANTS = ("gate.discover", "data/assistants.yaml")
+"""The coding assistants and their spellings: one list, discovery's catalogue, read here too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,15 @@ def _shipped() -> _Shipped:
         doc = shipped.yaml_data("gate.resolve", f"data/{name}")
         versions[name] = str(doc.get("version", ""))
         _read_sections(parts, doc, f"gate/resolve/data/{name}", name, None)
+    catalogue = shipped.yaml_data(*ASSISTANTS)
+    versions["assistants.yaml"] = str(catalogue.get("version", ""))
+    for row in catalogue["assistants"].values():
+        if "publisher" in row:
+            assistant = build.catalogue_assistant(row, "assistants.yaml")
+            parts.assistants.append(assistant)
+            if assistant.vendor:
+                file = f"gate/discover/{ASSISTANTS[1]}"
+                parts.refs.append((assistant.vendor, f"assistant {assistant.key!r}", file, None))
     regulatory = shipped.yaml_data("gate.resolve", "data/regulatory.yaml")
     listings = tuple(
         EntityListing(
