@@ -116,6 +116,8 @@ _SHIPPED_FILES = (
     "packages.yaml",
 )
 ASSISTANTS = ("gate.discover", "data/assistants.yaml")
+PACKAGES = ("gate.discover", "data/packages.yaml")
+"""The AI packages discovery knows, each with its publisher: read here for the publishers."""
 """The coding assistants and their spellings: one list, discovery's catalogue, read here too."""
 
 
@@ -137,6 +139,16 @@ def _shipped() -> _Shipped:
         doc = shipped.yaml_data("gate.resolve", f"data/{name}")
         versions[name] = str(doc.get("version", ""))
         _read_sections(parts, doc, f"gate/resolve/data/{name}", name, None)
+    sdks = shipped.yaml_data(*PACKAGES)
+    for ecosystem in ("pypi", "npm"):
+        for name, row in sdks[ecosystem].items():
+            if row and "publisher" in row:
+                package = build.package(
+                    {"ecosystem": ecosystem, "name": name, **row}, "packages.yaml"
+                )
+                parts.packages.append(package)
+                where = f"gate/discover/{PACKAGES[1]}"
+                parts.refs.append((package.publisher, f"package {package.name!r}", where, None))
     catalogue = shipped.yaml_data(*ASSISTANTS)
     versions["assistants.yaml"] = str(catalogue.get("version", ""))
     for row in catalogue["assistants"].values():
