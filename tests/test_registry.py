@@ -183,19 +183,19 @@ def test_user_file_adds_and_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "problem"),
     [
-        ("publishers:\n  - id: x\n    name: X\n    country: XX\n", 2, "ISO 3166-1"),
-        ("publishers:\n  - id: x\n    name: X\n    colour: red\n", 2, "unknown field 'colour'"),
+        ("publishers:\n  - id: x\n    name: X\n    country: XX\n", 4, "ISO 3166-1"),
+        ("publishers:\n  - id: x\n    name: X\n    colour: red\n", 4, "x': unknown field 'colour'"),
         ("publishers:\n  - id: x\n    country: US\n", 2, "'name' is required"),
-        ("publishers:\n  - id: x\n    name: X\n    country: NO\n", 2, 'quote it ("NO")'),
+        ("publishers:\n  - id: x\n    name: X\n    country: NO\n", 4, 'quote it ("NO")'),
         ("publishers:\n  - id: X Y\n    name: X\n", 2, "'id' must be lower case"),
         ("publisher: []\n", 1, "unknown top-level key 'publisher'"),
-        ("kind: PolicyPack\n", 1, "kind must be 'Registry'"),
+        ("kind: PolicyPack\n", 1, "'kind' must be 'Registry'"),
         ("models:\n  - id: a/b\n    publisher: nobody\n", 2, "names publisher 'nobody'"),
         ("models:\n  - id: a/b\n    parents: [{ref: c/d, relation: cousin}]\n", 3, "relation"),
         ("families:\n  - {pattern: '(', publisher: qwen}\n", 2, "not a regular expression"),
         ("endpoints:\n  - {host: x.y, provider: p}\n", 2, "'operator' is required"),
         ("publishers:\n  - id: a\n    name: A\n    name: B\n", 4, "duplicate key 'name'"),
-        ("publishers: [\n", 2, "invalid YAML"),
+        ("publishers: [\n", 2, "not valid YAML"),
         ("ollama:\n  - {name: x, publisher: qwen, tags: {7b: [1]}}\n", 2, "'tags' must map"),
         ("- just a list\n", None, "a registry file is a YAML mapping"),
     ],
@@ -211,6 +211,59 @@ def test_bad_user_files_name_file_and_line(
     assert err.value.line == line
     assert problem in str(err.value)
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("endpoints:\n  - {host: x.y, provider: p, operator: O, cloud: mars}\n", 2, "'cloud'"),
+        ("assistants:\n  - {key: nokey, product: P, kind: vendor}\n", 2, "<vendor>/<product>"),
+        ("publishers:\n  - id: x\n    name: X\n    hf_orgs: x\n", 4, "'hf_orgs' must be a list"),
+        ("publishers: {id: x}\n", 1, "'publishers' must be a list"),
+        ("publishers:\n  - just text\n", 2, "publishers entry: must be a mapping"),
+        ("packages:\n  - {ecosystem: cargo, name: x, publisher: qwen, source: s}\n", 2, "pypi"),
+    ],
+)
+def test_schema_errors_name_the_entry_and_line(
+    tmp_path: Path, text: str, line: int | None, problem: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        Registry((path,))
+    assert (err.value.path, err.value.line) == (str(path), line)
+    assert problem in err.value.problem, err.value.problem
+    assert "docs/origins.md" in err.value.hint
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "publishers.yaml",
+        "models.yaml",
+        "ollama.yaml",
+        "families.yaml",
+        "packages.yaml",
+    ],
+)
+def test_shipped_registry_files_follow_the_schema(name: str) -> None:
+    # Run time builds shipped entries without checking them (parsed once with libyaml):
+    # this test is their check, through the same reader and schema as a user file, so a
+    # duplicate key or a misspelt field fails here with its line.
+    from gate import yamlfile
+    from gate.resolve.registry import reading
+
+    schema = reading.schema()
+    schema["properties"]["library"] = schema["properties"]["ollama"]
+    schema["properties"]["model_words"] = {"type": "array", "items": {"type": "string"}}
+    # What a shipped publisher must say that a user file may leave to the shipped data.
+    schema["$defs"]["publisher"]["required"] = ["id", "name", "country", "source"]
+    path = Path(reg.__file__).parent.parent / "data" / name
+    doc = yamlfile.load(path, error=InputError)
+    yamlfile.validate(
+        doc, yamlfile.compile_schema(schema), name, entry=reading._entry_namer(doc.value)
+    )
+    assert set(doc.value) - set(schema["properties"]) == set()
 
 
 def test_missing_registry_file_is_an_input_error(tmp_path: Path) -> None:
@@ -291,3 +344,17 @@ def test_every_cloud_region_is_placed_in_a_valid_country() -> None:
     assert endpoints.region_country("azure", "eastasia") == "HK"
     for ep in endpoints.endpoints():
         assert ep.cloud is None or ep.cloud in endpoints.clouds(), ep.host
+
+
+def test_a_user_file_is_parsed_once_per_content(tmp_path: Path) -> None:
+    # The stages of a scan each ask for the registry: they share one while the file is
+    # unchanged, and an edited file is read afresh.
+    path = tmp_path / "mine.yaml"
+    path.write_text("publishers:\n  - {id: acme, name: Acme, country: DE}\n", encoding="utf-8")
+    first = load((path,))
+    assert load((path,)) is first
+    path.write_text("publishers:\n  - {id: acme, name: Acme, country: FR}\n", encoding="utf-8")
+    again = load((path,))
+    assert again is not first
+    acme = again.publisher("acme")
+    assert acme is not None and acme.country == "FR"

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
+from gate import shipped
 from gate.resolve import endpoints as endpoint_table
 
 CCTLD_FILE = "data/cctld.yaml"
@@ -39,8 +37,7 @@ def egress_of(text: str) -> dict[str, Any] | None:
 
 @cache
 def _cctlds() -> tuple[dict[str, str], frozenset[str]]:
-    text = resources.files("gate.authored").joinpath(CCTLD_FILE).read_text("utf-8")
-    doc = yaml.safe_load(text)
+    doc = shipped.yaml_data("gate.authored", CCTLD_FILE)
     return dict(doc["exceptions"]), frozenset(doc["generic_use"])
 
 

@@ -22,11 +22,10 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gate import files
+from gate import files, shipped
 from gate.authored import lines as ln
 from gate.authored.egress import egress_of
 from gate.errors import AigateError
@@ -89,8 +88,7 @@ class Review:
 
 def rule_files(extra: Sequence[Path] = ()) -> list[Path]:
     """aigate's shipped rule file, then the user's own."""
-    shipped = Path(str(resources.files(RULES_PACKAGE).joinpath(RULES_FILE)))
-    return [shipped, *extra]
+    return [shipped.path(RULES_PACKAGE, RULES_FILE), *extra]
 
 
 def review(

@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
@@ -99,7 +98,7 @@ class WorkflowAction:
 
 def normalise(name: str) -> str:
     """An agent name as compared with aliases: lower case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return identity.name_key(name)
 
 
 def _slug(name: str) -> str:
@@ -144,7 +143,8 @@ class Catalogue:
             )
             self.assistants[assistant.key] = assistant
             for alias in (*row.get("aliases", ()), row["product"]):
-                self._aliases.setdefault(normalise(str(alias)), assistant)
+                if spelled := normalise(str(alias)):  # 通义灵码 has no letters to compare
+                    self._aliases.setdefault(spelled, assistant)
         self._longest_alias = max((len(a.split()) for a in self._alias_words(doc)), default=1)
 
         self._emails: dict[str, tuple[Assistant, re.Pattern[str] | None]] = {}
@@ -495,9 +495,7 @@ def _has_dir(parts: Sequence[str], start: int, rule: ConfigRule) -> bool:
 @cache
 def catalogue() -> Catalogue:
     """The shipped catalogue, loaded and compiled once."""
-    ref = resources.files("gate.discover").joinpath(CATALOGUE_FILE)
-    text = ref.read_text("utf-8")
-    return load(text, f"gate/discover/{CATALOGUE_FILE}")
+    return load(shipped.text("gate.discover", CATALOGUE_FILE), f"gate/discover/{CATALOGUE_FILE}")
 
 
 def load(text: str, origin: str) -> Catalogue:

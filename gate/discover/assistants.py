@@ -82,14 +82,9 @@ def _configs(tree: Tree, cat: Catalogue) -> Iterator[Evidence]:
 
 
 def _read(tree: Tree, tf: TreeFile) -> str | None:
-    try:
-        text = tf.read_text(_MAX_CONFIG)
-    except OSError as exc:
-        tree.skip(tf.rel, f"cannot read: {exc.strerror}")
-        return None
-    if text is None:
-        tree.skip(tf.rel, f"assistant config larger than {_MAX_CONFIG} bytes")
-    return text
+    return tree.read_text(
+        tf, _MAX_CONFIG, too_big=f"assistant config larger than {_MAX_CONFIG} bytes"
+    )
 
 
 def _config_evidence(

@@ -16,10 +16,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-from gate import identity
+from gate import identity, shipped
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree
 from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, Location
@@ -42,7 +41,6 @@ from gate.recognise import (
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
-from gate.shipped import parse_yaml
 
 __all__ = [
     "conventions",
@@ -50,21 +48,25 @@ __all__ = [
     "is_model_value",
     "looks_like_path",
     "model_literal_regex",
+    "norm_key",
 ]
 
 
 @cache
 def load_data(name: str) -> Any:
     """A YAML data file of ``gate/discover/data``, parsed once."""
-    text = resources.files("gate.discover").joinpath(f"data/{name}").read_text("utf-8")
-    return parse_yaml(text)
+    return shipped.yaml_data("gate.discover", f"data/{name}")
 
 
 @lru_cache(maxsize=8192)
-def _norm_key(key: str) -> str:
-    # camelCase → snake_case, then "-" and "." → "_": model-name, modelName, model.name agree.
+def norm_key(key: str) -> str:
+    """A config key as compared with the key vocabularies: camelCase → snake_case, then
+    "-", "." and spaces → "_" (``model-name``, ``modelName``, ``model.name`` agree)."""
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
     return re.sub(r"[-.\s]+", "_", snake).lower().strip("_")
+
+
+_norm_key = norm_key
 
 
 # --- paths -------------------------------------------------------------------------------

@@ -6,11 +6,10 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from gate.shipped import parse_yaml
+from gate import shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +39,13 @@ class Endpoint:
 
 
 def _load() -> dict[str, object]:
-    text = resources.files("gate.recognise").joinpath("data/endpoints.yaml").read_text("utf-8")
-    doc: dict[str, object] = parse_yaml(text)
+    doc: dict[str, object] = shipped.yaml_data("gate.recognise", "data/endpoints.yaml")
+    return doc
+
+
+def _providers() -> dict[str, object]:
+    # Facts about a provider whatever its host live with the other provider facts.
+    doc: dict[str, object] = shipped.yaml_data("gate.recognise", "data/providers.yaml")
     return doc
 
 
@@ -65,10 +69,8 @@ def endpoints() -> tuple[Endpoint, ...]:
     )
 
 
-@cache
 def _regions_doc() -> dict[str, object]:
-    text = resources.files("gate.resolve").joinpath("data/regions.yaml").read_text("utf-8")
-    doc: dict[str, object] = parse_yaml(text)
+    doc: dict[str, object] = shipped.yaml_data("gate.resolve", "data/regions.yaml")
     return doc
 
 
@@ -101,7 +103,7 @@ def regions_version() -> str:
 @cache
 def aggregators() -> frozenset[str]:
     """Provider keys that serve other makers' models (their key never names the maker)."""
-    rows = _load().get("aggregators") or []
+    rows = _providers().get("aggregators") or []
     assert isinstance(rows, list)
     return frozenset(str(p) for p in rows)
 
@@ -109,7 +111,7 @@ def aggregators() -> frozenset[str]:
 @cache
 def deployment_named() -> frozenset[str]:
     """Provider keys whose model ids are user-chosen deployment names (Azure OpenAI)."""
-    rows = _load().get("deployment_names") or []
+    rows = _providers().get("deployment_names") or []
     assert isinstance(rows, list)
     return frozenset(str(p) for p in rows)
 

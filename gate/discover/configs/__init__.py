@@ -61,13 +61,8 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     )
     rels = {f.rel for f in tree.files}
     for tf, kind in local:
-        try:
-            text = tf.read_text(1_000_000)
-        except OSError as exc:
-            tree.skip(tf.rel, f"cannot read: {exc.strerror}")
-            continue
+        text = tree.read_text(tf, 1_000_000)
         if text is None:
-            tree.skip(tf.rel, "larger than 1000000 bytes: not read")
             continue
         if kind == "modelfile?" and not _is_modelfile(text):
             continue

@@ -196,14 +196,9 @@ def _catalogue_keys() -> tuple[frozenset[str], tuple[str, ...]]:
 
 def _is_catalogue_key(key: str) -> bool:
     """A key whose list or mapping enumerates models (``models``, ``available_models``)."""
-    norm = _norm(key)
+    norm = refs.norm_key(key)
     names, suffixes = _catalogue_keys()
     return norm in names or any(norm.endswith("_" + s) for s in suffixes)
-
-
-def _norm(key: str) -> str:
-    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
-    return re.sub(r"[-.\s]+", "_", snake).lower().strip("_")
 
 
 # Fields of a mapping under a model key that hold the model: an entry (`model: {name: x}`)
@@ -213,7 +208,7 @@ _ENTRY_FIELDS = ("name_or_path", "name", "id", "repo_id", "path", "repo", "value
 
 def _is_model_path_key(key: str) -> bool:
     """``base_model_path``, ``reward_model_path``, ``ref_model_name_or_path``..."""
-    norm = _norm(key)
+    norm = refs.norm_key(key)
     return norm.endswith("_model_path") and not refs.names_model(key)
 
 

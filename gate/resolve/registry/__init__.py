@@ -10,6 +10,7 @@ here guesses a country.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -32,7 +33,7 @@ from gate.resolve.registry.entries import (
     Publisher,
 )
 from gate.resolve.registry.merged import Registry
-from gate.resolve.registry.reading import countries, read_user_file
+from gate.resolve.registry.reading import countries, read_user_bytes, read_user_file
 
 
 @cache
@@ -40,11 +41,32 @@ def _shipped_registry() -> Registry:
     return Registry(())
 
 
+_USER_REGISTRIES: dict[tuple[tuple[str, str], ...], Registry] = {}
+_KEEP = 8
+"""Registries with user files kept (a process rarely sees more than one set)."""
+
+
 def load(user_files: Sequence[Path] = ()) -> Registry:
-    """The registry: the shipped data (loaded once) plus validated user files."""
+    """The registry: the shipped data (loaded once) plus validated user files.
+
+    A scan asks for the registry in several stages (recognition, origins, package
+    publishers); each user file is read each time (bounded) but parsed and validated once
+    per distinct content, so the stages share one Registry and an edited file is re-read.
+    """
     if not user_files:
         return _shipped_registry()
-    return Registry(tuple(user_files))
+    contents = tuple(read_user_bytes(Path(p)) for p in user_files)
+    key = tuple(
+        (str(p), hashlib.sha256(raw).hexdigest())
+        for p, raw in zip(user_files, contents, strict=True)
+    )
+    found = _USER_REGISTRIES.get(key)
+    if found is None:
+        found = Registry(tuple(user_files), contents=contents)
+        if len(_USER_REGISTRIES) >= _KEEP:
+            del _USER_REGISTRIES[next(iter(_USER_REGISTRIES))]
+        _USER_REGISTRIES[key] = found
+    return found
 
 
 def assistant(name: str) -> Assistant | None:
@@ -72,5 +94,6 @@ __all__ = [
     "assistant",
     "countries",
     "load",
+    "read_user_bytes",
     "read_user_file",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gate import identity
+
 API_VERSION = "aigate/v1"
 KIND = "Registry"
 RELATIONS = frozenset(
@@ -13,17 +15,6 @@ RELATIONS = frozenset(
 VERIFIED = frozenset({"verified", "partly", "unverified"})
 PUBLISHER_KINDS = frozenset({"organisation", "redistributor", "individual"})
 ASSISTANT_KINDS = frozenset({"vendor", "open-client"})
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-_SECTIONS = (
-    "publishers",
-    "endpoints",
-    "api_models",
-    "models",
-    "ollama",
-    "families",
-    "assistants",
-    "packages",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,16 +149,11 @@ class Package:
         """Whether a package name (normalised as its registry compares names) is this one."""
         if ecosystem != self.ecosystem:
             return False
-        mine, theirs = _package_key(ecosystem, self.name), _package_key(ecosystem, name)
+        mine = identity.package_name(ecosystem, self.name)
+        theirs = identity.package_name(ecosystem, name)
         if mine.endswith("*"):
             return theirs.startswith(mine[:-1]) and len(theirs) > len(mine) - 1
         return mine == theirs
-
-
-def _package_key(ecosystem: str, name: str) -> str:
-    # PEP 503 for PyPI (Foo_Bar == foo-bar); npm names are compared lower-cased.
-    lowered = name.strip().lower()
-    return re.sub(r"[-_.]+", "-", lowered) if ecosystem == "pypi" else lowered
 
 
 PACKAGE_ECOSYSTEMS = frozenset({"pypi", "npm"})

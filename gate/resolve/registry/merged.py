@@ -8,12 +8,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gate import identity
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
 from gate.resolve import apimodels, endpoints
 from gate.resolve.apimodels import ApiModel
 from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry.checks import _HINT
+from gate.resolve.registry.build import HINT as _HINT
 from gate.resolve.registry.entries import (
     Assistant,
     EntityListing,
@@ -34,13 +35,20 @@ _VERSION_TOKEN = re.compile(r"^(?:v?\d[a-z0-9]*|[a-z]{1,2}\d[a-z0-9]*)$")
 class Registry:
     """The merged registry: lookups by Hub org, alias, provider, host, name, Ollama name."""
 
-    def __init__(self, user_files: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, user_files: Sequence[Path] = (), *, contents: Sequence[bytes] | None = None
+    ) -> None:
         shipped = _shipped()
         self.versions = dict(shipped.versions)
         self.user_files = tuple(str(p) for p in user_files)
         self.entity_list = shipped.entity_list
         self.country_lists = dict(shipped.country_lists)
-        user_parts = [read_user_file(Path(p)) for p in user_files]
+        if contents is None:
+            user_parts = [read_user_file(Path(p)) for p in user_files]
+        else:  # already read (load() reads each file once to know whether it changed)
+            user_parts = [
+                read_user_file(Path(p), raw) for p, raw in zip(user_files, contents, strict=True)
+            ]
         # Later files win over earlier ones, user files over shipped data.
         layers = [shipped.parts, *user_parts]
 
@@ -105,12 +113,12 @@ class Registry:
         )
 
         for layer, path in zip(layers, ["", *self.user_files], strict=True):
-            for pid, what, row, file in layer.refs:
+            for pid, what, file, line in layer.refs:
                 if pid not in self._publishers:
                     raise InputError(
                         file or path,
                         f"{what} names publisher {pid!r}, which no registry defines",
-                        line=row.line,
+                        line=line,
                         hint=_HINT,
                     )
         for listing in self.entity_list:
@@ -334,6 +342,13 @@ class Registry:
         for assistant in self._assistants:
             if key in assistant.names:
                 return assistant
+        # As discovery compares agent names: letters and digits only (roo-code is RooCode).
+        spelled = identity.name_key(key)
+        if spelled:
+            for assistant in self._assistants:
+                spellings = (assistant.product, *assistant.names)
+                if any(identity.name_key(s) == spelled for s in spellings):
+                    return assistant
         return None
 
     def assistants(self) -> tuple[Assistant, ...]:

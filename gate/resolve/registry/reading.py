@@ -1,34 +1,28 @@
-"""Reading the registry's sources: the shipped data files (once) and user registry files."""
+"""Reading the registry's sources: the shipped data files (once) and user registry files.
+
+A user file is read by :mod:`gate.yamlfile` (lines kept, bounded, alias bombs refused) and
+checked against ``data/registry.schema.json``, so a mistake names its file and line. The
+shipped files are parsed once with libyaml (:mod:`gate.shipped`); the tests check them
+against the same schema.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gate import files, shipped
+from gate import files, shipped, yamlfile
 from gate.errors import InputError
+from gate.resolve import endpoints
 from gate.resolve.apimodels import ApiModel
 from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry.checks import (
-    _HINT,
-    _api_model,
-    _assistant,
-    _Checker,
-    _endpoint,
-    _family,
-    _known_model,
-    _ollama,
-    _package,
-    _publisher,
-    _rows,
-)
+from gate.resolve.registry import build
+from gate.resolve.registry.build import HINT
 from gate.resolve.registry.entries import (
-    _SECTIONS,
-    API_VERSION,
-    KIND,
     Assistant,
     EntityListing,
     Family,
@@ -36,8 +30,9 @@ from gate.resolve.registry.entries import (
     OllamaModel,
     Package,
 )
-from gate.resolve.registry.located import Located as _Located
-from gate.resolve.registry.located import read_yaml as _read_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +47,8 @@ class _Parts:
     families: list[Family] = field(default_factory=list)
     assistants: list[Assistant] = field(default_factory=list)
     packages: list[Package] = field(default_factory=list)
-    refs: list[tuple[str, str, _Located, str]] = field(default_factory=list)
-    """(publisher id, what refers to it, row, file) to check once everything is merged."""
-
-
-def _shipped_text(name: str) -> str:
-    return shipped.text("gate.resolve", f"data/{name}")
+    refs: list[tuple[str, str, str, int | None]] = field(default_factory=list)
+    """(publisher id, what refers to it, file, line) to check once everything is merged."""
 
 
 @cache
@@ -67,44 +58,54 @@ def countries() -> frozenset[str]:
     return frozenset(str(doc["codes"]).split())
 
 
-def _read_sections(
-    parts: _Parts, doc: Mapping[str, Any], check: _Checker, name: str, user: bool
-) -> None:
-    def origin(row: _Located) -> str:
-        return f"{name}:{row.line}" if user else name
+LineOf = Callable[[yamlfile.PathKey], int | None]
 
-    for row in _rows(doc, "publishers", check):
-        fields = _publisher(row, check, origin(row), user)
+
+def _read_sections(
+    parts: _Parts, doc: Mapping[str, Any], file: str, name: str, line_of: LineOf | None
+) -> None:
+    """Every section's rows as entries; ``line_of`` (user files only) places each row."""
+    user = line_of is not None
+
+    def rows(key: str) -> list[tuple[Mapping[str, Any], str, int | None]]:
+        out = []
+        for i, row in enumerate(doc.get(key) or ()):
+            line = line_of((key, i)) if line_of is not None else None
+            out.append((row, f"{name}:{line}" if user else name, line))
+        return out
+
+    for row, origin, line in rows("publishers"):
+        fields = build.publisher(row, origin, user)
         parts.publishers.append(fields)
         for other in fields.get("affiliates", ()):
-            parts.refs.append((other, f"publisher {fields['id']!r} affiliates", row, check.path))
-    for row in _rows(doc, "endpoints", check):
-        parts.endpoints.append(_endpoint(row, check, origin(row)))
-    for row in _rows(doc, "api_models", check):
-        parts.api_models.append(_api_model(row, check, origin(row)))
-    for row in _rows(doc, "models", check):
-        model = _known_model(row, check, origin(row), user)
+            parts.refs.append((other, f"publisher {fields['id']!r} affiliates", file, line))
+    for row, origin, _ in rows("endpoints"):
+        parts.endpoints.append(build.endpoint(row, origin))
+    for row, origin, _ in rows("api_models"):
+        parts.api_models.append(build.api_model(row, origin))
+    for row, origin, line in rows("models"):
+        model = build.known_model(row, origin, user)
         parts.models.append(model)
         if model.publisher:
-            parts.refs.append((model.publisher, f"model {model.id!r}", row, check.path))
+            parts.refs.append((model.publisher, f"model {model.id!r}", file, line))
     for key in ("ollama", "library"):
-        for row in _rows(doc, key, check):
-            entry = _ollama(row, check, origin(row), user)
+        for row, origin, line in rows(key):
+            entry = build.ollama(row, origin, user)
             parts.ollama.append(entry)
-            parts.refs.append((entry.publisher, f"ollama model {entry.name!r}", row, check.path))
-    for row in _rows(doc, "families", check):
-        fam = _family(row, check, origin(row))
+            parts.refs.append((entry.publisher, f"ollama model {entry.name!r}", file, line))
+    for row, origin, line in rows("families"):
+        fam = build.family(row, origin)
         parts.families.append(fam)
-        parts.refs.append((fam.publisher, f"family {fam.pattern!r}", row, check.path))
-    for row in _rows(doc, "assistants", check):
-        assistant = _assistant(row, check, origin(row))
+        parts.refs.append((fam.publisher, f"family {fam.pattern!r}", file, line))
+    for row, origin, line in rows("assistants"):
+        assistant = build.assistant(row, origin)
         parts.assistants.append(assistant)
         if assistant.vendor:
-            parts.refs.append((assistant.vendor, f"assistant {assistant.key!r}", row, check.path))
-    for row in _rows(doc, "packages", check):
-        package = _package(row, check, origin(row))
+            parts.refs.append((assistant.vendor, f"assistant {assistant.key!r}", file, line))
+    for row, origin, line in rows("packages"):
+        package = build.package(row, origin)
         parts.packages.append(package)
-        parts.refs.append((package.publisher, f"package {package.name!r}", row, check.path))
+        parts.refs.append((package.publisher, f"package {package.name!r}", file, line))
 
 
 _SHIPPED_FILES = (
@@ -112,9 +113,12 @@ _SHIPPED_FILES = (
     "models.yaml",
     "ollama.yaml",
     "families.yaml",
-    "assistants.yaml",
     "packages.yaml",
 )
+ASSISTANTS = ("gate.discover", "data/assistants.yaml")
+PACKAGES = ("gate.discover", "data/packages.yaml")
+"""The AI packages discovery knows, each with its publisher: read here for the publishers."""
+"""The coding assistants and their spellings: one list, discovery's catalogue, read here too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +136,28 @@ def _shipped() -> _Shipped:
     parts = _Parts()
     versions: dict[str, str] = {}
     for name in _SHIPPED_FILES:
-        doc = _read_yaml(name, _shipped_text(name))
-        check = _Checker(f"gate/resolve/data/{name}", countries())
+        doc = shipped.yaml_data("gate.resolve", f"data/{name}")
         versions[name] = str(doc.get("version", ""))
-        _read_sections(parts, doc, check, name, user=False)
+        _read_sections(parts, doc, f"gate/resolve/data/{name}", name, None)
+    sdks = shipped.yaml_data(*PACKAGES)
+    for ecosystem in ("pypi", "npm"):
+        for name, row in sdks[ecosystem].items():
+            if row and "publisher" in row:
+                package = build.package(
+                    {"ecosystem": ecosystem, "name": name, **row}, "packages.yaml"
+                )
+                parts.packages.append(package)
+                where = f"gate/discover/{PACKAGES[1]}"
+                parts.refs.append((package.publisher, f"package {package.name!r}", where, None))
+    catalogue = shipped.yaml_data(*ASSISTANTS)
+    versions["assistants.yaml"] = str(catalogue.get("version", ""))
+    for row in catalogue["assistants"].values():
+        if "publisher" in row:
+            assistant = build.catalogue_assistant(row, "assistants.yaml")
+            parts.assistants.append(assistant)
+            if assistant.vendor:
+                file = f"gate/discover/{ASSISTANTS[1]}"
+                parts.refs.append((assistant.vendor, f"assistant {assistant.key!r}", file, None))
     regulatory = shipped.yaml_data("gate.resolve", "data/regulatory.yaml")
     listings = tuple(
         EntityListing(
@@ -161,25 +183,77 @@ def _registry_error(display: str, problem: str) -> InputError:
     return InputError(display, f"cannot read registry file: {problem}")
 
 
-def read_user_file(path: Path) -> _Parts:
-    """Read and validate one user registry file; errors name the file and line."""
-    text = files.read_text_bounded(path, files.MAX_POLICY_FILE, error=_registry_error)
-    doc = _read_yaml(path, text)
-    check = _Checker(str(path), countries())
-    if doc is None:
+SCHEMA = "data/registry.schema.json"
+"""The registry file format (user files and shipped data), beside the shipped data."""
+
+
+def schema() -> dict[str, Any]:
+    """The registry file schema with the values it takes from data files filled in: the
+    ISO 3166-1 codes of ``countries.yaml`` and the clouds of ``regions.yaml``."""
+    doc: dict[str, Any] = json.loads(shipped.text("gate.resolve", SCHEMA))
+    defs = doc["$defs"]
+    defs["country"]["enum"] = [*sorted(countries()), None]
+    defs["endpoint"]["properties"]["cloud"]["enum"] = sorted(endpoints.clouds())
+    return doc
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    return yamlfile.compile_schema(schema())
+
+
+_ENTRIES = {
+    "publishers": ("publisher", "id"),
+    "endpoints": ("endpoint", "host"),
+    "api_models": ("api model", "pattern"),
+    "models": ("model", "id"),
+    "ollama": ("ollama model", "name"),
+    "library": ("ollama model", "name"),
+    "families": ("family", "pattern"),
+    "assistants": ("assistant", "key"),
+    "packages": ("package", "name"),
+}
+
+
+def _entry_namer(doc: Any) -> yamlfile.Entry:
+    """How schema errors name the entry they are in: ``publisher 'acme'``, ``model 'a/b'
+    parent``; nothing for the top level."""
+
+    def name(where: yamlfile.PathKey) -> tuple[str, int]:
+        if len(where) < 2 or where[0] not in _ENTRIES or not isinstance(where[1], int):
+            return "", 0
+        label, key = _ENTRIES[str(where[0])]
+        row = doc[where[0]][where[1]]
+        if not isinstance(row, dict):
+            return f"{where[0]} entry", 2
+        text = f"{label} {row.get(key)!r}"
+        if len(where) >= 4 and where[2] == "parents" and isinstance(where[3], int):
+            return f"{text} parent", 4
+        return text, 2
+
+    return name
+
+
+def read_user_bytes(path: Path) -> bytes:
+    """A user registry file's bytes (a regular file, bounded), or an error naming it."""
+    return files.read_bounded(path, files.MAX_POLICY_FILE, error=_registry_error)
+
+
+def read_user_file(path: Path, raw: bytes | None = None) -> _Parts:
+    """Read (unless ``raw`` holds its bytes) and validate one user registry file; errors name
+    the file and line."""
+    if raw is None:
+        raw = read_user_bytes(path)
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise _registry_error(str(path), f"is not UTF-8 text (byte {exc.start})") from exc
+    doc = yamlfile.parse(text, str(path), path=path, error=InputError, raw=raw)
+    if doc.value is None:
         return _Parts()
-    if not isinstance(doc, _Located):
-        raise InputError(path, "a registry file is a YAML mapping", hint=_HINT)
-    allowed = {"apiVersion", "kind", "version", "as_of", "description", *_SECTIONS}
-    for key in doc:
-        if key not in allowed:
-            raise check.fail(
-                doc, f"unknown top-level key {key!r} (allowed: {', '.join(sorted(allowed))})"
-            )
-    if doc.get("apiVersion", API_VERSION) != API_VERSION:
-        raise check.fail(doc, f"apiVersion must be {API_VERSION!r}")
-    if doc.get("kind", KIND) != KIND:
-        raise check.fail(doc, f"kind must be {KIND!r} (this is a registry file)")
+    if not isinstance(doc.value, dict):
+        raise InputError(path, "a registry file is a YAML mapping", hint=HINT)
+    yamlfile.validate(doc, _validator(), "registry file", entry=_entry_namer(doc.value), hint=HINT)
     parts = _Parts()
-    _read_sections(parts, doc, check, str(path), user=True)
+    _read_sections(parts, doc.value, str(path), str(path), doc.line)
     return parts
