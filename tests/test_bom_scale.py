@@ -1,4 +1,4 @@
-"""BOM writing and reading stay linear: the library's outputter is bypassed for JSON (same
+"""BOM writing and reading stay linear: JSON is written in one pass (the library's own
 document), generated validators stand in for jsonschema, deep nesting is an error."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,28 @@ from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
 
 from gate.bom import cyclonedx
-from gate.bom.cyclonedx import write as cdx_write
+from gate.bom.cyclonedx.document import document
 from gate.errors import BomError
 from gate.model import (
     Ancestor,
     Component,
     ComponentId,
+    Confidence,
+    Evidence,
+    EvidenceKind,
+    FactSource,
+    Hash,
     Inventory,
+    Licence,
+    LicenceCategory,
+    Location,
     Party,
     Project,
+    Provenance,
+    Risk,
     Role,
     ServedBy,
+    Skipped,
     WeightFile,
 )
 
@@ -65,17 +77,137 @@ def _inventory() -> Inventory:
     return Inventory(project=Project("scale"), components=tuple(comps))
 
 
-def test_json_output_is_the_library_outputters_document() -> None:
-    inventory = _inventory()
-    mine = cyclonedx.build_bom(inventory)
-    cdx_write._register_dependencies(mine)
-    ours = cdx_write._as_json(mine, SchemaVersion.V1_6)
+def _varied() -> Inventory:
+    """Every field the writer maps, in combinations: unicode, duplicates, empty values."""
+    pub = Party(
+        "Méta ünïcode",
+        "US",
+        parent="Parent Co",
+        parent_country="CN",
+        provenance=(Provenance(FactSource.REGISTRY, "x"),),
+        entity_listed=True,
+    )
+    licences = [
+        None,
+        Licence("Apache-2.0", category=LicenceCategory.PERMISSIVE, obligations=("attribution",)),
+        Licence("MIT OR Apache-2.0", category=LicenceCategory.PERMISSIVE),
+        Licence("LicenseRef-foo", name="Foo"),
+        Licence("weird thing", name="Weird", url="https://x.example/l"),
+    ]
+    comps = []
+    for i in range(40):
+        cid = ComponentId(f"hf:org/m{i % 37}@unpinned" if i % 3 else f"api:prov{i}/model{i}")
+        evidence = tuple(
+            Evidence(
+                source=f"python:{j}",
+                kind=list(EvidenceKind)[(i + j) % len(EvidenceKind)],
+                identity=cid,
+                role=Role.RUNTIME_MODEL,
+                as_written="" if j == 3 else f'from_pretrained("org/m{i}") «x» ' * (j + 1),
+                location=Location(
+                    f"src/f{j}.py" if j != 2 else "",
+                    line=j + 1 if j != 1 else None,
+                    column=j if j != 2 else None,
+                    commit=("a" * 40) if j == 2 else None,
+                    context="ctx" if j == 1 else None,
+                ),
+                confidence=list(Confidence)[j % 3],
+                attributes={"k": j, "nested": {"a": [1, 2.5, None, "é"]}} if j % 2 else {},
+            )
+            for j in range(i % 5)
+        )
+        comps.append(
+            Component(
+                id=ComponentId(f"{cid}#{i}") if i >= 37 else cid,
+                role=list(Role)[i % len(Role)] if i % 3 else Role.HOSTED_API,
+                name=f"m{i % 7}",
+                group=["org", None, ""][i % 3],
+                version=str(i % 2) if i % 4 else None,
+                pinned=[None, True, False][i % 3],
+                publisher=pub if i % 2 else Party("Solo"),
+                served_by=ServedBy("api.x.example", "X Inc", "FR", region="eu", region_country="IE")
+                if i % 3 == 0
+                else None,
+                lineage=tuple(
+                    Ancestor(
+                        ComponentId(f"hf:base/b{k}@{'a' * 40 if k else 'unpinned'}"),
+                        f"b{k % 2}",
+                        "finetune",
+                        pub if k else None,
+                        depth=k + 1,
+                    )
+                    for k in range(i % 4)
+                ),
+                licence=licences[i % 5],
+                hashes=(
+                    (
+                        Hash("SHA-256", "b" * 64),
+                        Hash("SHA-512", "c" * 128),
+                        Hash("SHA-256", "a" * 64),
+                    )
+                    if i % 4 == 1
+                    else ()
+                ),
+                files=tuple(
+                    WeightFile(
+                        f"models/m{i}/w{2 - k}.safetensors",
+                        100 + k,
+                        "safetensors",
+                        ("c" * 64) if k else None,
+                        {"dtype": "f16"} if k else {},
+                    )
+                    for k in range(i % 3)
+                ),
+                datasets=(ComponentId("hf-dataset:org/ds"), ComponentId("hf-dataset:org/ds"))
+                if i % 5 == 0
+                else (),
+                risks=(Risk("pickle", "bad", Location("a.pkl", 3)), Risk("pickle", "bad"))
+                if i % 6 == 0
+                else (),
+                evidence=evidence,
+                properties={
+                    "pipeline_tag": "text-generation",
+                    "model_type": "llama",
+                    "endpoints": ["https://api.x.example/v1", "https://api.x.example/a b", "x"],
+                }
+                if i % 3 == 0
+                else {"x": [1, {"y": "z"}]},
+                purl=f"pkg:huggingface/org/m{i}?b=2&a=1" if i % 3 else None,
+            )
+        )
+    return Inventory(
+        project=Project("varied", None, "."),
+        components=tuple(comps),
+        skipped=(Skipped("big.bin", "too large"), Skipped("a.bin", "unreadable")),
+        files_scanned=12,
+        notes=("b note", "a note"),
+        properties={"history": {"commits": 3}},
+    )
+
+
+@pytest.mark.parametrize("spec", ["1.6", "1.7"])
+@pytest.mark.parametrize("epoch", [None, "1700000000"])
+@pytest.mark.parametrize("make", [_inventory, _varied])
+def test_json_document_is_the_library_outputters_document(
+    spec: str, epoch: str | None, make: Callable[[], Inventory], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-pass writer and cyclonedx-python-lib's model + outputter: one document."""
+    if epoch:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    else:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    inventory = make()
+    ours = document(inventory, spec)
+    for comp in ours.get("components", []):
+        comp.pop("modelCard", None)  # the library has no model card: write.py adds it
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bom = cyclonedx.build_bom(inventory)
-        theirs = json.loads(
-            make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6).output_as_string()
-        )
+        version = SchemaVersion.from_version(spec)
+        theirs = json.loads(make_outputter(bom, OutputFormat.JSON, version).output_as_string())
+    theirs.pop("serialNumber")
+    if not epoch:
+        theirs["metadata"].pop("timestamp", None)
     assert ours == theirs
     assert len(ours["dependencies"]) == len(ours["components"]) + len(ours["services"]) + 1
 

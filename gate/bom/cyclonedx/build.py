@@ -53,8 +53,8 @@ from gate.model import (
     WeightFile,
 )
 
-_CONFIDENCE_VALUE = {Confidence.HIGH: "1.0", Confidence.MEDIUM: "0.7", Confidence.LOW: "0.3"}
-_TECHNIQUE = {
+CONFIDENCE_VALUE = {Confidence.HIGH: "1.0", Confidence.MEDIUM: "0.7", Confidence.LOW: "0.3"}
+TECHNIQUE = {
     EvidenceKind.WEIGHT_FILE: AnalysisTechnique.BINARY_ANALYSIS,
     EvidenceKind.MODEL_CARD: AnalysisTechnique.MANIFEST_ANALYSIS,
     EvidenceKind.CODE_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
@@ -66,7 +66,7 @@ _TECHNIQUE = {
     EvidenceKind.ASSISTANT_COMMIT: AnalysisTechnique.OTHER,
     EvidenceKind.ASSISTANT_CONFIG: AnalysisTechnique.MANIFEST_ANALYSIS,
 }
-_COMPONENT_TYPE = {
+COMPONENT_TYPE = {
     Role.EMBEDDED_WEIGHTS: ComponentType.MACHINE_LEARNING_MODEL,
     Role.RUNTIME_MODEL: ComponentType.MACHINE_LEARNING_MODEL,
     Role.HOSTED_API: ComponentType.MACHINE_LEARNING_MODEL,
@@ -76,12 +76,12 @@ _COMPONENT_TYPE = {
 }
 
 
-def _json(value: Any) -> str:
+def json_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _sources(prov: Sequence[Provenance]) -> str:
-    return _json([[p.source.value, p.detail] for p in prov])
+def sources_text(prov: Sequence[Provenance]) -> str:
+    return json_text([[p.source.value, p.detail] for p in prov])
 
 
 def _props(pairs: Iterable[tuple[str, str | None]]) -> list[Property]:
@@ -95,13 +95,13 @@ def _org(party: Party | None) -> OrganizationalEntity | None:
     return OrganizationalEntity(name=party.name, address=address)
 
 
-def _party_props(party: Party | None) -> list[tuple[str, str | None]]:
+def party_props(party: Party | None) -> list[tuple[str, str | None]]:
     if party is None:
         return []
     return [
         (Prop.PUBLISHER_PARENT, party.parent),
         (Prop.PUBLISHER_PARENT_COUNTRY, party.parent_country),
-        (Prop.PUBLISHER_SOURCES, _sources(party.provenance) if party.provenance else None),
+        (Prop.PUBLISHER_SOURCES, sources_text(party.provenance) if party.provenance else None),
         (Prop.PUBLISHER_ENTITY_LISTED, "true" if party.entity_listed else None),
     ]
 
@@ -121,7 +121,7 @@ def _licences(licence: Licence | None) -> list[LicenseExpression | DisjunctiveLi
     return [DisjunctiveLicense(id=expr)]
 
 
-def _licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
+def licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
     if licence is None:
         return []
     return [
@@ -131,9 +131,9 @@ def _licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
         (Prop.LICENCE_CATEGORY, licence.category.value),
         (
             Prop.LICENCE_OBLIGATIONS,
-            _json(list(licence.obligations)) if licence.obligations else None,
+            json_text(list(licence.obligations)) if licence.obligations else None,
         ),
-        (Prop.LICENCE_SOURCES, _sources(licence.provenance) if licence.provenance else None),
+        (Prop.LICENCE_SOURCES, sources_text(licence.provenance) if licence.provenance else None),
     ]
 
 
@@ -147,8 +147,8 @@ def _ancestor(owner: ComponentId, anc: Ancestor) -> CdxComponent:
         (Prop.ID, anc.id),
         (Prop.RELATION, anc.relation),
         (Prop.DEPTH, str(anc.depth)),
-        (Prop.SOURCES, _sources(anc.provenance) if anc.provenance else None),
-        *_party_props(anc.publisher),
+        (Prop.SOURCES, sources_text(anc.provenance) if anc.provenance else None),
+        *party_props(anc.publisher),
     ]
     return CdxComponent(
         name=anc.name,
@@ -171,7 +171,7 @@ def _file(owner: ComponentId, wf: WeightFile) -> CdxComponent:
             [
                 (Prop.FORMAT, wf.format),
                 (Prop.SIZE, str(wf.size)),
-                (Prop.METADATA, _json(dict(wf.metadata)) if wf.metadata else None),
+                (Prop.METADATA, json_text(dict(wf.metadata)) if wf.metadata else None),
             ]
         ),
     )
@@ -201,24 +201,24 @@ def _occurrence(ev: Evidence, ref: str) -> Occurrence:
         location=location,
         line=loc.line,
         offset=loc.column,
-        additional_context=_json(context),
+        additional_context=json_text(context),
     )
 
 
 def _evidence(comp: Component) -> ComponentEvidence | None:
     if not comp.evidence:
         return None
-    best = max(comp.evidence, key=lambda e: _CONFIDENCE_VALUE[e.confidence])
+    best = max(comp.evidence, key=lambda e: CONFIDENCE_VALUE[e.confidence])
     methods = sorted(
         {
-            (_TECHNIQUE[e.kind], _CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
+            (TECHNIQUE[e.kind], CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
             for e in comp.evidence
         },
         key=lambda m: (m[0].value, m[1], m[2]),
     )
     ident = Identity(
         field=IdentityField.PURL if comp.purl else IdentityField.NAME,
-        confidence=Decimal(_CONFIDENCE_VALUE[best.confidence]),
+        confidence=Decimal(CONFIDENCE_VALUE[best.confidence]),
         concluded_value=comp.purl or comp.id,
         methods=[Method(technique=t, confidence=Decimal(c), value=v) for t, c, v in methods[:20]],
     )
@@ -235,8 +235,8 @@ def _component(comp: Component) -> CdxComponent:
         (Prop.ID, comp.id),
         (Prop.ROLE, comp.role.value),
         (Prop.PINNED, None if comp.pinned is None else str(comp.pinned).lower()),
-        *_party_props(comp.publisher),
-        *_licence_props(comp.licence),
+        *party_props(comp.publisher),
+        *licence_props(comp.licence),
     ]
     if comp.served_by is not None:
         sb = comp.served_by
@@ -244,7 +244,7 @@ def _component(comp: Component) -> CdxComponent:
             (Prop.SERVED_BY_HOST, sb.host),
             (Prop.SERVED_BY_OPERATOR, sb.operator),
             (Prop.SERVED_BY_COUNTRY, sb.country),
-            (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
+            (Prop.SERVED_BY_SOURCES, sources_text(sb.provenance) if sb.provenance else None),
             (Prop.SERVED_BY_REGION, sb.region),
             (Prop.SERVED_BY_REGION_COUNTRY, sb.region_country),
         ]
@@ -252,18 +252,18 @@ def _component(comp: Component) -> CdxComponent:
         props.append(
             (
                 Prop.RISK,
-                _json(
+                json_text(
                     {
                         "kind": risk.kind,
                         "detail": risk.detail,
                         "severity": risk.severity,
-                        "location": _location_json(risk.location),
+                        "location": location_json(risk.location),
                     }
                 ),
             )
         )
     props += [(Prop.DATASET, d) for d in comp.datasets]
-    props += [(f"{Prop.FACT}{k}", _json(v)) for k, v in sorted(comp.properties.items())]
+    props += [(f"{Prop.FACT}{k}", json_text(v)) for k, v in sorted(comp.properties.items())]
     purl = PackageURL.from_string(comp.purl) if comp.purl else None
     pedigree = (
         Pedigree(ancestors=[_ancestor(comp.id, a) for a in comp.lineage]) if comp.lineage else None
@@ -281,7 +281,7 @@ def _component(comp: Component) -> CdxComponent:
         name=comp.name,
         group=comp.group,
         version=comp.version,
-        type=_COMPONENT_TYPE[comp.role],
+        type=COMPONENT_TYPE[comp.role],
         bom_ref=comp.id,
         manufacturer=_org(comp.publisher),
         purl=purl,
@@ -298,7 +298,7 @@ def _component(comp: Component) -> CdxComponent:
     )
 
 
-def _location_json(loc: Location | None) -> dict[str, Any] | None:
+def location_json(loc: Location | None) -> dict[str, Any] | None:
     if loc is None:
         return None
     out: dict[str, Any] = {"path": loc.path}
@@ -342,10 +342,12 @@ def _metadata(inventory: Inventory) -> BomMetaData:
         (Prop.FILES_SCANNED, None if scanned is None else str(scanned))
     ]
     props += [
-        (Prop.SKIPPED, _json({"path": s.path, "reason": s.reason})) for s in inventory.skipped
+        (Prop.SKIPPED, json_text({"path": s.path, "reason": s.reason})) for s in inventory.skipped
     ]
     props += [(Prop.NOTE, n) for n in inventory.notes]
-    props += [(f"{Prop.INVENTORY}{k}", _json(v)) for k, v in sorted(inventory.properties.items())]
+    props += [
+        (f"{Prop.INVENTORY}{k}", json_text(v)) for k, v in sorted(inventory.properties.items())
+    ]
     meta = BomMetaData(component=root, properties=_props(props))
     meta.tools.components.add(
         CdxComponent(
@@ -358,7 +360,7 @@ def _metadata(inventory: Inventory) -> BomMetaData:
     return meta
 
 
-def _timestamp() -> datetime | None:
+def timestamp() -> datetime | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return None
@@ -400,5 +402,5 @@ def build_bom(inventory: Inventory) -> Bom:
             metadata=_metadata(inventory),
             serial_number=uuid.UUID(int=0),
         )
-    bom.metadata.timestamp = _timestamp()  # type: ignore[assignment]
+    bom.metadata.timestamp = timestamp()  # type: ignore[assignment]
     return bom
