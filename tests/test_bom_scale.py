@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import warnings
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 
 from gate.bom import cyclonedx
 from gate.bom.cyclonedx.document import document
+from gate.bom.cyclonedx.xmldoc import xml_tree
 from gate.errors import BomError
 from gate.model import (
     Ancestor,
@@ -210,6 +212,40 @@ def test_json_document_is_the_library_outputters_document(
         theirs["metadata"].pop("timestamp", None)
     assert ours == theirs
     assert len(ours["dependencies"]) == len(ours["components"]) + len(ours["services"]) + 1
+
+
+@pytest.mark.parametrize("spec", ["1.6", "1.7"])
+@pytest.mark.parametrize("epoch", [None, "1700000000"])
+@pytest.mark.parametrize("make", [_inventory, _varied])
+def test_xml_tree_is_the_library_outputters_tree(
+    spec: str, epoch: str | None, make: Callable[[], Inventory], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The XML written from the one-pass document and the library's XML outputter: one tree
+    (compared indented the same way, as write_bom indents it)."""
+    if epoch:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    else:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    inventory = make()
+    doc = document(inventory, spec)
+    for comp in doc.get("components", []):
+        comp.pop("modelCard", None)  # the library has no model card
+    ours = xml_tree(doc, spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bom = cyclonedx.build_bom(inventory)
+        version = SchemaVersion.from_version(spec)
+        text = make_outputter(bom, OutputFormat.XML, version).output_as_string()
+    theirs = ET.fromstring(text)
+    del theirs.attrib["serialNumber"]
+    if not epoch:
+        meta = theirs.find(f"{{http://cyclonedx.org/schema/bom/{spec}}}metadata")
+        assert meta is not None
+        for stamp in meta.findall(f"{{http://cyclonedx.org/schema/bom/{spec}}}timestamp"):
+            meta.remove(stamp)
+    ET.indent(ours)
+    ET.indent(theirs)
+    assert ET.tostring(ours, encoding="unicode") == ET.tostring(theirs, encoding="unicode")
 
 
 def test_written_bom_reads_back(tmp_path: Path) -> None:

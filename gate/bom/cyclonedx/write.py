@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
-import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from cyclonedx.model.bom import Bom
-from cyclonedx.model.dependency import Dependency
-from cyclonedx.output import make_outputter
-from cyclonedx.schema import OutputFormat
 
 from gate.bom import validate as bom_validate
-from gate.bom.cyclonedx.build import build_bom, model_card
 from gate.bom.cyclonedx.document import document
 from gate.bom.cyclonedx.versions import CDX_NS, FORMATS, SPEC_VERSIONS
+from gate.bom.cyclonedx.xmldoc import xml_tree
 from gate.errors import BomError
 from gate.model import Inventory
 
@@ -37,23 +30,14 @@ def write_bom(inventory: Inventory, *, fmt: str = "json", spec: str = "1.6") -> 
         raise BomError(None, f"unknown BOM format {fmt!r} (choose json or xml)")
     if spec not in SPEC_VERSIONS:
         raise BomError(None, f"unsupported CycloneDX spec version {spec!r} (choose 1.6 or 1.7)")
+    doc = document(inventory, spec)
     if fmt == "json":
-        doc = document(inventory, spec)
         text = _json_text(doc)
         problem = bom_validate.validate_document(doc, spec=spec)
-        del doc
     else:
-        version = SPEC_VERSIONS[spec]
-        bom = build_bom(inventory)
-        cards: dict[str, dict[str, Any]] = {
-            c.id: card for c in inventory.components if (card := model_card(c)) is not None
-        }
-        _register_dependencies(bom)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            text = make_outputter(bom, OutputFormat.XML, version).output_as_string(indent=2)
-        del bom  # the library's model of every component: not needed for the text
-        text = _finish_xml(text, cards, spec)
+        root = xml_tree(doc, spec)
+        del doc
+        text = _xml_text(root, spec)
         problem = validate(text, fmt=fmt, spec=spec)
     if problem:
         raise BomError(
@@ -91,59 +75,17 @@ def _json_text(doc: dict[str, Any]) -> str:
     return f'{text}\n  "serialNumber": "{serial}",{body[at:].decode()}\n'
 
 
-def _serial(text: str) -> str:
-    return f"urn:uuid:{uuid.UUID(bytes=hashlib.sha256(text.encode()).digest()[:16], version=5)}"
-
-
-def _register_dependencies(bom: Bom) -> None:
-    """Every component and service a node of the dependency graph, in one go.
-
-    The library's outputter calls ``Bom.validate``, which registers them one by one, each
-    with a linear search of the graph (4.5 million calls at 3,000 references).
-    """
-    nodes = [bom.metadata.component] if bom.metadata.component else []
-    nodes += [*bom.components, *bom.services]
-    bom.dependencies = [Dependency(ref=n.bom_ref) for n in nodes]
-
-
-def _finish_xml(text: str, cards: Mapping[str, dict[str, Any]], spec: str) -> str:
-    ns = f"{CDX_NS}{spec}"
-    ET.register_namespace("", ns)
-    root = ET.fromstring(text)
-    meta = root.find(f"{{{ns}}}metadata")
-    if meta is not None and not os.environ.get("SOURCE_DATE_EPOCH"):
-        stamp = meta.find(f"{{{ns}}}timestamp")
-        if stamp is not None:
-            meta.remove(stamp)
-    comps = root.find(f"{{{ns}}}components")
-    for comp in comps if comps is not None else []:
-        card = cards.get(comp.get("bom-ref", ""))
-        if card is None:
-            continue
-        elem = ET.Element(f"{{{ns}}}modelCard", {"bom-ref": card["bom-ref"]})
-        params = ET.SubElement(elem, f"{{{ns}}}modelParameters")
-        for key in ("task", "architectureFamily", "modelArchitecture"):
-            if key in card["modelParameters"]:
-                ET.SubElement(params, f"{{{ns}}}{key}").text = card["modelParameters"][key]
-        if "datasets" in card["modelParameters"]:
-            datasets = ET.SubElement(params, f"{{{ns}}}datasets")
-            for ds in card["modelParameters"]["datasets"]:
-                data = ET.SubElement(datasets, f"{{{ns}}}dataset")
-                ET.SubElement(data, f"{{{ns}}}type").text = ds["type"]
-                ET.SubElement(data, f"{{{ns}}}name").text = ds["name"]
-        # XSD order: ... evidence, releaseNotes, modelCard, data, cryptoProperties, tags
-        after = {"data", "cryptoProperties", "tags", "signature"}
-        index = len(comp)
-        for i, child in enumerate(comp):
-            if child.tag.split("}")[-1] in after:
-                index = i
-                break
-        comp.insert(index, elem)
-    root.attrib.pop("serialNumber", None)
+def _xml_text(root: ET.Element, spec: str) -> str:
+    """The tree as indented XML with its serial number (a digest of the text without one),
+    spliced into the root's start tag where ElementTree writes the last attribute."""
+    ET.register_namespace("", f"{CDX_NS}{spec}")
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
-    root.set("serialNumber", _serial(body))
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    digest = hashlib.sha256(body.encode()).digest()[:16]
+    serial = f"urn:uuid:{uuid.UUID(bytes=digest, version=5)}"
+    end = body.index(">")
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    return f'{head}{body[:end]} serialNumber="{serial}"{body[end:]}\n'
 
 
 def validate(text: str, *, fmt: str = "json", spec: str = "1.6") -> str | None:
