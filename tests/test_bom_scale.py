@@ -9,6 +9,7 @@ import sys
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,109 @@ def test_generated_validators_are_fresh() -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
+
+
+FOREIGN = {
+    "bomFormat": "CycloneDX",
+    "specVersion": "1.6",
+    "version": 1,
+    "metadata": {
+        "component": {"type": "application", "name": "shop", "version": "2.0", "bom-ref": "app"},
+        "properties": [{"name": "other:tool", "value": "x"}],
+    },
+    "components": [
+        {
+            "type": "machine-learning-model",
+            "bom-ref": "m1",
+            "name": "Qwen2.5-7B",
+            "group": "Qwen",
+            "purl": "pkg:huggingface/meta-llama/Llama-3.1-8B@abc",
+            "supplier": {"name": "Alibaba", "address": {"country": "CN"}},
+            "licenses": [{"license": {"id": "Apache-2.0"}}, {"license": {"name": "Custom"}}],
+            "hashes": [{"alg": "SHA-256", "content": "a" * 64}],
+            "pedigree": {
+                "ancestors": [{"type": "machine-learning-model", "bom-ref": "a1", "name": "base"}]
+            },
+            "evidence": {
+                "occurrences": [{"location": "src/app.py", "line": 3, "offset": 4}],
+            },
+            "components": [
+                {
+                    "type": "file",
+                    "bom-ref": "f2",
+                    "name": "w/b.gguf",
+                    "hashes": [{"alg": "SHA-256", "content": "b" * 64}],
+                    "properties": [{"name": "x:size", "value": "12"}],
+                },
+                {"type": "file", "bom-ref": "f1", "name": "w/a.safetensors"},
+                {"type": "library", "bom-ref": "l1", "name": "tokenizers", "version": "0.1"},
+            ],
+        },
+        {
+            "type": "library",
+            "bom-ref": "l2",
+            "name": "openai",
+            "version": "1.0",
+            "purl": "pkg:pypi/openai@1.0",
+            "licenses": [{"expression": "MIT OR Apache-2.0"}],
+            "manufacturer": {"name": "OpenAI"},
+        },
+        # (not `"group": ""`: the library reads <group/> back as the string 'None'; aigate as "")
+        {"type": "data", "bom-ref": "d1", "name": "squad"},
+    ],
+    "services": [
+        {
+            "bom-ref": "s1",
+            "name": "gpt-4o",
+            "version": "1",
+            "provider": {"name": "OpenAI", "address": {"country": "US"}},
+            "endpoints": ["https://api.openai.com/v1", "https://example.org/llm"],
+            "properties": [{"name": "x:model", "value": "gpt-4o"}],
+            "services": [{"bom-ref": "s2", "name": "deepseek-chat"}],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("spec", ["1.6", "1.7"])
+@pytest.mark.parametrize("which", ["foreign", "own"])
+def test_xml_is_read_as_the_library_reads_it(spec: str, which: str, tmp_path: Path) -> None:
+    """Reading an XML BOM in one pass gives the inventory the library's model gave (XML ->
+    cyclonedx-python-lib Bom -> its JSON document), for aigate's BOMs and another tool's."""
+    from cyclonedx.model.bom import Bom
+
+    from gate.bom.cyclonedx.read import _read_document
+
+    version = SchemaVersion.from_version(spec)
+    if which == "own":
+        inventory = _varied()
+        # An empty group is read back as "" here, as from JSON; the library reads 'None'.
+        comps = tuple(replace(c, group=c.group or None) for c in inventory.components)
+        text = cyclonedx.write_bom(replace(inventory, components=comps), fmt="xml", spec=spec)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = Bom.from_json(FOREIGN)  # type: ignore[attr-defined]
+            text = make_outputter(model, OutputFormat.XML, version).output_as_string()
+    path = tmp_path / "bom.xml"
+    path.write_text(text, encoding="utf-8")
+    ours = cyclonedx.read_bom_detail(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Bom.from_xml(ET.fromstring(text))  # type: ignore[attr-defined]
+        doc = json.loads(make_outputter(model, OutputFormat.JSON, version).output_as_string())
+    warns: list[str] = []
+    theirs, foreign = _read_document(path, doc, warns)
+    assert (ours.inventory, list(ours.warnings), ours.foreign) == (theirs, warns, foreign)
+    assert len(ours.inventory.components) > 3
+
+
+def test_an_empty_group_reads_back_from_xml_as_from_json(tmp_path: Path) -> None:
+    inventory = _varied()
+    for fmt in ("json", "xml"):
+        path = tmp_path / f"bom.{fmt}"
+        path.write_text(cyclonedx.write_bom(inventory, fmt=fmt), encoding="utf-8")
+        back = cyclonedx.read_bom_detail(path).inventory
+        assert {c.id: c.group for c in back.components} == {
+            c.id: c.group for c in inventory.components
+        }

@@ -15,10 +15,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from cyclonedx.model.bom import Bom
-from cyclonedx.output import make_outputter
-from cyclonedx.schema import OutputFormat
-
 from gate import files, identity
 from gate.bom import validate as bom_validate
 from gate.bom.cyclonedx.fields import (
@@ -39,6 +35,7 @@ from gate.bom.cyclonedx.foreign import (
     what_foreign_lacks,
 )
 from gate.bom.cyclonedx.versions import SPEC_VERSIONS
+from gate.bom.cyclonedx.xmldoc import xml_document
 from gate.bom.properties import Prop
 from gate.errors import AigateError, BomError
 from gate.model import (
@@ -197,27 +194,25 @@ def _check_nesting(path: Path, doc: Mapping[str, Any]) -> None:
 
 
 def _xml_to_dict(path: Path, text: str) -> dict[str, Any]:
+    """An XML BOM, validated against its XSD, in the JSON document's shape (what the reader
+    uses of it: :func:`gate.bom.cyclonedx.xmldoc.xml_document`)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            root = ET.fromstring(text)
-            ns = root.tag.split("}")[0].strip("{")
-            spec = ns.rsplit("/", 1)[-1]
-            if spec not in SPEC_VERSIONS:
-                raise BomError(path, f"unsupported CycloneDX XML namespace {ns!r}")
-            problem = bom_validate.validate(text, fmt="xml", spec=spec)
-            if problem:
-                raise BomError(path, f"invalid CycloneDX {spec} XML: {problem}")
-            bom = Bom.from_xml(root)  # type: ignore[attr-defined]
-            as_json = make_outputter(bom, OutputFormat.JSON, SPEC_VERSIONS[spec]).output_as_string()
+        root = ET.fromstring(text)
     except ET.ParseError as exc:
         raise BomError(path, f"not well-formed XML: {exc}") from exc
-    except BomError:
-        raise
-    except Exception as exc:  # the library raises many kinds on foreign input
-        raise BomError(path, f"cannot read CycloneDX XML: {exc}") from exc
-    doc: dict[str, Any] = json.loads(as_json)
-    return doc
+    ns = root.tag.split("}")[0].strip("{")
+    spec = ns.rsplit("/", 1)[-1]
+    if spec not in SPEC_VERSIONS:
+        raise BomError(path, f"unsupported CycloneDX XML namespace {ns!r}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        problem = bom_validate.validate(text, fmt="xml", spec=spec)
+    if problem:
+        raise BomError(path, f"invalid CycloneDX {spec} XML: {problem}")
+    try:
+        return xml_document(root, spec)
+    except RecursionError as exc:
+        raise BomError(path, "not XML aigate can read: nested too deeply") from exc
 
 
 def _evidence_from(

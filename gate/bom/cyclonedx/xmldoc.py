@@ -155,3 +155,134 @@ def xml_tree(doc: Doc, spec: str) -> ET.Element:
     for dep in doc.get("dependencies", []):
         tree.sub(deps, "dependency", {"ref": dep["ref"]})
     return root
+
+
+# --------------------------------------------------------------------------------------
+# reading: the parts of an XML BOM the reader uses, in the JSON document's shape
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(elem: ET.Element, tag: str) -> list[ET.Element]:
+    return [child for child in elem if _local(child.tag) == tag]
+
+
+def _texts(elem: ET.Element, out: dict[str, Any], *tags: str) -> None:
+    for child in elem:
+        tag = _local(child.tag)
+        if tag in tags:
+            out[tag] = child.text or ""
+
+
+def _org_doc(elem: ET.Element) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    _texts(elem, out, "name")
+    for address in _children(elem, "address"):
+        country: dict[str, Any] = {}
+        _texts(address, country, "country")
+        out["address"] = country
+    return out
+
+
+def _properties_doc(elem: ET.Element) -> list[dict[str, Any]]:
+    return [
+        {"name": prop.get("name", ""), "value": prop.text or ""}
+        for props in _children(elem, "properties")
+        for prop in _children(props, "property")
+    ]
+
+
+def _licences_doc(elem: ET.Element) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for licences in _children(elem, "licenses"):
+        for entry in licences:
+            tag = _local(entry.tag)
+            if tag == "expression":
+                out.append({"expression": entry.text or ""})
+            elif tag == "license":
+                lic: dict[str, Any] = {}
+                _texts(entry, lic, "id", "name")
+                out.append({"license": lic})
+    return out
+
+
+def _int_or_text(text: str | None) -> int | str:
+    value = (text or "").strip()
+    return int(value) if value.isdigit() else value
+
+
+def _component_doc(elem: ET.Element) -> dict[str, Any]:
+    out: dict[str, Any] = {k: v for k, v in elem.attrib.items() if k in ("type", "bom-ref")}
+    _texts(elem, out, "name", "group", "version", "purl")
+    for child in elem:
+        tag = _local(child.tag)
+        if tag in ("manufacturer", "supplier"):
+            out[tag] = _org_doc(child)
+        elif tag == "hashes":
+            out["hashes"] = [{"alg": h.get("alg", ""), "content": h.text or ""} for h in child]
+        elif tag == "pedigree":
+            out["pedigree"] = {
+                _local(group.tag): [_component_doc(c) for c in _children(group, "component")]
+                for group in child
+                if _local(group.tag) in ("ancestors", "descendants", "variants")
+            }
+        elif tag == "components":
+            out["components"] = [_component_doc(c) for c in _children(child, "component")]
+        elif tag == "evidence":
+            occurrences = []
+            for group in _children(child, "occurrences"):
+                for occ in _children(group, "occurrence"):
+                    found: dict[str, Any] = {}
+                    _texts(occ, found, "location", "additionalContext")
+                    for key in ("line", "offset"):
+                        for value in _children(occ, key):
+                            found[key] = _int_or_text(value.text)
+                    occurrences.append(found)
+            out["evidence"] = {"occurrences": occurrences}
+    _with_lists(out, elem)
+    return out
+
+
+def _with_lists(out: dict[str, Any], elem: ET.Element) -> None:
+    if props := _properties_doc(elem):
+        out["properties"] = props
+    if licences := _licences_doc(elem):
+        out["licenses"] = licences
+
+
+def _service_doc(elem: ET.Element) -> dict[str, Any]:
+    out: dict[str, Any] = {k: v for k, v in elem.attrib.items() if k == "bom-ref"}
+    _texts(elem, out, "name", "group", "version")
+    for child in elem:
+        tag = _local(child.tag)
+        if tag == "provider":
+            out["provider"] = _org_doc(child)
+        elif tag == "endpoints":
+            out["endpoints"] = [e.text or "" for e in _children(child, "endpoint")]
+        elif tag == "services":
+            out["services"] = [_service_doc(s) for s in _children(child, "service")]
+    _with_lists(out, elem)
+    return out
+
+
+def xml_document(root: ET.Element, spec: str) -> dict[str, Any]:
+    """What the reader needs of a (schema-valid) XML BOM, shaped as the JSON document:
+    metadata, components (nested, pedigrees), services, their properties, licences,
+    hashes, parties and evidence occurrences. One pass over the tree: linear."""
+    doc: dict[str, Any] = {"bomFormat": "CycloneDX", "specVersion": spec}
+    for child in root:
+        tag = _local(child.tag)
+        if tag == "metadata":
+            meta: dict[str, Any] = {}
+            for comp in _children(child, "component"):
+                meta["component"] = _component_doc(comp)
+            if props := _properties_doc(child):
+                meta["properties"] = props
+            doc["metadata"] = meta
+        elif tag == "components":
+            doc["components"] = [_component_doc(c) for c in _children(child, "component")]
+        elif tag == "services":
+            doc["services"] = [_service_doc(s) for s in _children(child, "service")]
+    return doc
