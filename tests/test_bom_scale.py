@@ -387,3 +387,18 @@ def test_an_empty_group_reads_back_from_xml_as_from_json(tmp_path: Path) -> None
         assert {c.id: c.group for c in back.components} == {
             c.id: c.group for c in inventory.components
         }
+
+
+def test_json_orjson_refuses_is_read_as_the_standard_library_reads_it(tmp_path: Path) -> None:
+    # orjson refuses integers beyond 64 bits; the standard library reads them, as before.
+    path = tmp_path / "big.cdx.json"
+    text = cyclonedx.write_bom(_inventory())
+    path.write_text(text.replace('"version": 1\n', '"version": 123456789012345678901234567890\n'))
+    assert '"version": 1234' in path.read_text()
+    read = cyclonedx.read_bom_detail(path)
+    assert len(read.inventory.components) == len(_inventory().components)
+    bad = tmp_path / "bad.cdx.json"
+    bad.write_text('{"bomFormat": "CycloneDX",\n "specVersion": }')
+    with pytest.raises(BomError, match="not JSON: Expecting value") as err:
+        cyclonedx.read_bom_detail(bad)
+    assert err.value.line == 2

@@ -10,10 +10,13 @@ import json
 import os
 import warnings
 import xml.etree.ElementTree as ET
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from gate import files, identity
 from gate.bom import validate as bom_validate
@@ -122,6 +125,17 @@ def _bom_error(display: str, problem: str) -> BomError:
     return BomError(display, f"cannot read BOM: {problem}")
 
 
+def _json_loads(text: str) -> Any:
+    """``json.loads``, through orjson (a third of the time, shared key strings) when it
+    accepts the text; what it refuses (NaN, integers beyond 64 bits, lone surrogates,
+    malformed JSON) goes to the standard library, which accepts or explains exactly as
+    before."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def read_bom_detail(path: Path) -> BomRead:
     """Load a CycloneDX BOM and say which of its components another tool made."""
     raw = files.read_bounded(path, files.MAX_BOM_FILE, error=_bom_error)
@@ -131,7 +145,7 @@ def read_bom_detail(path: Path) -> BomRead:
         doc = _xml_to_dict(path, text)
     else:
         try:
-            loaded = json.loads(text)
+            loaded = _json_loads(text)
         except json.JSONDecodeError as exc:
             raise BomError(path, f"not JSON: {exc.msg}", line=exc.lineno) from exc
         except RecursionError as exc:
@@ -384,9 +398,9 @@ def _read_document(
     )
     components: dict[str, Component] = {}
     foreign: list[ComponentId] = []
-    queue = [raw for raw in doc.get("components", []) or [] if isinstance(raw, Mapping)]
+    queue = deque(raw for raw in doc.get("components", []) or [] if isinstance(raw, Mapping))
     while queue:
-        raw = queue.pop(0)
+        raw = queue.popleft()  # a list's pop(0) made 50,000 components quadratic
         comp, own = _component_from(raw, str(path))
         if not own and (conflict := name_conflict(raw)) is not None:
             risk = Risk("identity-conflict", conflict, Location(str(path)), severity="medium")
