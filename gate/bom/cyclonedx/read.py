@@ -16,13 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from gate import files, identity
 from gate.bom import validate as bom_validate
 from gate.bom.cyclonedx.fields import (
     licence_from,
+    loads_json,
     location_from_json,
+    member,
     party_from,
     prop_map,
     prop_value,
@@ -108,32 +108,26 @@ MAX_BOM_DEPTH = 100
 
 
 def _depth_beyond(doc: Any, limit: int) -> int | None:
-    """The nesting depth of a parsed document when it exceeds ``limit`` (an iterative walk)."""
-    stack: list[tuple[Any, int]] = [(doc, 1)]
-    deepest = 0
-    while stack:
-        value, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, dict | list))
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value if isinstance(v, dict | list))
-    return deepest if deepest > limit else None
+    """The nesting depth of a parsed document when it exceeds ``limit`` (an iterative walk,
+    one level of containers at a time)."""
+    level = [doc] if type(doc) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
+        below: list[Any] = []
+        for value in level:
+            items = value.values() if type(value) is dict else value
+            below.extend([v for v in items if type(v) in _CONTAINERS])
+        level = below
+    return depth if depth > limit else None
+
+
+_CONTAINERS = frozenset({dict, list})
+"""What a parsed JSON document nests (json and orjson make exactly these types)."""
 
 
 def _bom_error(display: str, problem: str) -> BomError:
     return BomError(display, f"cannot read BOM: {problem}")
-
-
-def _json_loads(text: str) -> Any:
-    """``json.loads``, through orjson (a third of the time, shared key strings) when it
-    accepts the text; what it refuses (NaN, integers beyond 64 bits, lone surrogates,
-    malformed JSON) goes to the standard library, which accepts or explains exactly as
-    before."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def read_bom_detail(path: Path) -> BomRead:
@@ -145,7 +139,7 @@ def read_bom_detail(path: Path) -> BomRead:
         doc = _xml_to_dict(path, text)
     else:
         try:
-            loaded = _json_loads(text)
+            loaded = loads_json(text)
         except json.JSONDecodeError as exc:
             raise BomError(path, f"not JSON: {exc.msg}", line=exc.lineno) from exc
         except RecursionError as exc:
@@ -238,7 +232,7 @@ def _evidence_from(
         raw = occ.get("additionalContext")
         if isinstance(raw, str) and raw.startswith("{"):
             try:
-                context = json.loads(raw)
+                context = loads_json(raw)
             except ValueError:
                 context = {}
         location = str(occ.get("location", ""))
@@ -246,9 +240,9 @@ def _evidence_from(
         if commit and location == f"git:{commit}":
             location = ""
         try:
-            kind = EvidenceKind(context.get("kind", "config-ref"))
-            confidence = Confidence(context.get("confidence", "medium"))
-            ev_role = Role(context.get("role", role.value))
+            kind = member(EvidenceKind, context.get("kind", "config-ref"))
+            confidence = member(Confidence, context.get("confidence", "medium"))
+            ev_role = member(Role, context.get("role", role.value))
         except ValueError:
             kind, confidence, ev_role = EvidenceKind.CONFIG_REF, Confidence.MEDIUM, role
         out.append(
@@ -277,7 +271,7 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
     own = prop_value(props, Prop.ID) is not None
     cid = ComponentId(prop_value(props, Prop.ID) or foreign_identity(comp))
     role_raw = prop_value(props, Prop.ROLE)
-    role = Role(role_raw) if role_raw else foreign_role(comp)
+    role = member(Role, role_raw) if role_raw else foreign_role(comp)
     pinned_raw = prop_value(props, Prop.PINNED)
     stated = None if own else f"{source_path}: as the BOM states it (made by another tool)"
     served_by = None
@@ -326,12 +320,12 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
                 size=int(prop_value(sprops, Prop.SIZE) or 0),
                 format=prop_value(sprops, Prop.FORMAT) or "unknown",
                 sha256=sha,
-                metadata=json.loads(metadata) if metadata else {},
+                metadata=loads_json(metadata) if metadata else {},
             )
         )
     risks = []
     for raw in props.get(Prop.RISK, []):
-        data = json.loads(raw)
+        data = loads_json(raw)
         risks.append(
             Risk(
                 kind=data["kind"],
@@ -341,7 +335,7 @@ def _component_from(comp: Mapping[str, Any], source_path: str) -> tuple[Componen
             )
         )
     facts = {
-        k[len(Prop.FACT) :]: json.loads(v[0])
+        k[len(Prop.FACT) :]: loads_json(v[0])
         for k, v in sorted(props.items())
         if k.startswith(Prop.FACT)
     }
@@ -430,10 +424,10 @@ def _read_document(
         foreign.append(comp.id)
     skipped = []
     for entry in mprops.get(Prop.SKIPPED, []):
-        data = json.loads(entry)
+        data = loads_json(entry)
         skipped.append(Skipped(data["path"], data["reason"]))
     inv_props = {
-        k[len(Prop.INVENTORY) :]: json.loads(v[0])
+        k[len(Prop.INVENTORY) :]: loads_json(v[0])
         for k, v in sorted(mprops.items())
         if k.startswith(Prop.INVENTORY)
     }
