@@ -131,7 +131,7 @@ def own_weight_file(comp: Mapping[str, Any], files: Sequence[WeightFile]) -> lis
         (
             str(h.get("content", "")).lower()
             for h in comp.get("hashes", []) or []
-            if isinstance(h, Mapping) and str(h.get("alg", "")).upper() == "SHA-256"
+            if isinstance(h, dict) and str(h.get("alg", "")).upper() == "SHA-256"
         ),
         None,
     )
@@ -142,7 +142,7 @@ def own_weight_file(comp: Mapping[str, Any], files: Sequence[WeightFile]) -> lis
             (
                 p.get("value")
                 for p in comp.get("properties", []) or []
-                if isinstance(p, Mapping) and str(p.get("name", "")).lower().endswith("size")
+                if isinstance(p, dict) and str(p.get("name", "")).lower().endswith("size")
             ),
             None,
         )

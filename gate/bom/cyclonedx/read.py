@@ -179,7 +179,7 @@ def _check_nesting(path: Path, doc: Mapping[str, Any]) -> None:
     stack: list[tuple[Any, int]] = [(doc, 0)]
     while stack:
         node, depth = stack.pop()
-        if not isinstance(node, Mapping):
+        if not isinstance(node, dict):
             continue
         if depth > MAX_NESTING:
             raise BomError(
@@ -193,7 +193,7 @@ def _check_nesting(path: Path, doc: Mapping[str, Any]) -> None:
             if isinstance(value, list):
                 children.extend(value)
         pedigree = node.get("pedigree")
-        if isinstance(pedigree, Mapping):
+        if isinstance(pedigree, dict):
             for key in ("ancestors", "descendants", "variants"):
                 value = pedigree.get(key)
                 if isinstance(value, list):
