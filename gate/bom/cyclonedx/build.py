@@ -2,18 +2,16 @@
 
 The library's model is the reference for what aigate writes: :mod:`.document` writes the
 same document in one pass (the model costs about a millisecond per component), and the
-tests compare the two. The value helpers here (properties, parties, licences, model cards,
-the timestamp) are shared by both. ``modelCard``, which the library lacks, is a plain dict.
+tests compare the two. The values both write (properties, parties, licences, techniques,
+component types, the timestamp) come from :mod:`.document`, so writing a BOM never imports
+the library's model.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import uuid
 import warnings
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -35,55 +33,34 @@ from cyclonedx.model.service import Service
 from packageurl import PackageURL
 
 from gate import __version__, identity
+from gate.bom.cyclonedx.document import (
+    COMPONENT_TYPE,
+    CONFIDENCE_VALUE,
+    TECHNIQUE,
+    json_text,
+    licence_props,
+    location_json,
+    party_props,
+    sources_text,
+    timestamp,
+)
 from gate.bom.cyclonedx.view import bom_view
 from gate.bom.properties import Prop
-from gate.errors import BomError
 from gate.model import (
     Ancestor,
     Component,
     ComponentId,
-    Confidence,
     Evidence,
-    EvidenceKind,
     Inventory,
     Licence,
     LicenceCategory,
-    Location,
     Party,
-    Provenance,
     Role,
     WeightFile,
 )
 
-CONFIDENCE_VALUE = {Confidence.HIGH: "1.0", Confidence.MEDIUM: "0.7", Confidence.LOW: "0.3"}
-TECHNIQUE = {
-    EvidenceKind.WEIGHT_FILE: AnalysisTechnique.BINARY_ANALYSIS,
-    EvidenceKind.MODEL_CARD: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.CODE_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
-    EvidenceKind.API_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
-    EvidenceKind.OLLAMA_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.CONFIG_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.DATASET_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
-    EvidenceKind.DEPENDENCY: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.ASSISTANT_COMMIT: AnalysisTechnique.OTHER,
-    EvidenceKind.ASSISTANT_CONFIG: AnalysisTechnique.MANIFEST_ANALYSIS,
-}
-COMPONENT_TYPE = {
-    Role.EMBEDDED_WEIGHTS: ComponentType.MACHINE_LEARNING_MODEL,
-    Role.RUNTIME_MODEL: ComponentType.MACHINE_LEARNING_MODEL,
-    Role.HOSTED_API: ComponentType.MACHINE_LEARNING_MODEL,
-    Role.CODE_ASSISTANT: ComponentType.APPLICATION,
-    Role.DATASET: ComponentType.DATA,
-    Role.SDK: ComponentType.LIBRARY,
-}
-
-
-def json_text(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def sources_text(prov: Sequence[Provenance]) -> str:
-    return json_text([[p.source.value, p.detail] for p in prov])
+_TECHNIQUE = {kind: AnalysisTechnique(value) for kind, value in TECHNIQUE.items()}
+_COMPONENT_TYPE = {role: ComponentType(value) for role, value in COMPONENT_TYPE.items()}
 
 
 def _props(pairs: Iterable[tuple[str, str | None]]) -> list[Property]:
@@ -95,17 +72,6 @@ def _org(party: Party | None) -> OrganizationalEntity | None:
         return None
     address = PostalAddress(country=party.country) if party.country else None
     return OrganizationalEntity(name=party.name, address=address)
-
-
-def party_props(party: Party | None) -> list[tuple[str, str | None]]:
-    if party is None:
-        return []
-    return [
-        (Prop.PUBLISHER_PARENT, party.parent),
-        (Prop.PUBLISHER_PARENT_COUNTRY, party.parent_country),
-        (Prop.PUBLISHER_SOURCES, sources_text(party.provenance) if party.provenance else None),
-        (Prop.PUBLISHER_ENTITY_LISTED, "true" if party.entity_listed else None),
-    ]
 
 
 def _licences(licence: Licence | None) -> list[LicenseExpression | DisjunctiveLicense]:
@@ -121,22 +87,6 @@ def _licences(licence: Licence | None) -> list[LicenseExpression | DisjunctiveLi
         # A LicenseRef is valid in an expression, not as a license id.
         return [LicenseExpression(expr)]
     return [DisjunctiveLicense(id=expr)]
-
-
-def licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
-    if licence is None:
-        return []
-    return [
-        (Prop.LICENCE_EXPRESSION, licence.expression),
-        (Prop.LICENCE_NAME, licence.name),
-        (Prop.LICENCE_URL, licence.url),
-        (Prop.LICENCE_CATEGORY, licence.category.value),
-        (
-            Prop.LICENCE_OBLIGATIONS,
-            json_text(list(licence.obligations)) if licence.obligations else None,
-        ),
-        (Prop.LICENCE_SOURCES, sources_text(licence.provenance) if licence.provenance else None),
-    ]
 
 
 def _ancestor(owner: ComponentId, anc: Ancestor) -> CdxComponent:
@@ -213,7 +163,7 @@ def _evidence(comp: Component) -> ComponentEvidence | None:
     best = max(comp.evidence, key=lambda e: CONFIDENCE_VALUE[e.confidence])
     methods = sorted(
         {
-            (TECHNIQUE[e.kind], CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
+            (_TECHNIQUE[e.kind], CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
             for e in comp.evidence
         },
         key=lambda m: (m[0].value, m[1], m[2]),
@@ -283,7 +233,7 @@ def _component(comp: Component) -> CdxComponent:
         name=comp.name,
         group=comp.group,
         version=comp.version,
-        type=COMPONENT_TYPE[comp.role],
+        type=_COMPONENT_TYPE[comp.role],
         bom_ref=comp.id,
         manufacturer=_org(comp.publisher),
         purl=purl,
@@ -298,17 +248,6 @@ def _component(comp: Component) -> CdxComponent:
         external_references=refs,
         properties=_props(props),
     )
-
-
-def location_json(loc: Location | None) -> dict[str, Any] | None:
-    if loc is None:
-        return None
-    out: dict[str, Any] = {"path": loc.path}
-    for key in ("line", "column", "commit", "context"):
-        value = getattr(loc, key)
-        if value is not None:
-            out[key] = value
-    return out
 
 
 def _service(comp: Component) -> Service | None:
@@ -360,36 +299,6 @@ def _metadata(inventory: Inventory) -> BomMetaData:
         )
     )
     return meta
-
-
-def timestamp() -> datetime | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    try:
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    except (ValueError, OverflowError) as exc:
-        raise BomError("SOURCE_DATE_EPOCH", f"not a Unix timestamp: {epoch!r}") from exc
-
-
-def model_card(comp: Component) -> dict[str, Any] | None:
-    if comp.role not in (Role.EMBEDDED_WEIGHTS, Role.RUNTIME_MODEL, Role.HOSTED_API):
-        return None
-    params: dict[str, Any] = {}
-    props = comp.properties
-    if props.get("pipeline_tag"):
-        params["task"] = str(props["pipeline_tag"])
-    if props.get("model_type"):
-        params["architectureFamily"] = str(props["model_type"])
-    if props.get("architecture"):
-        params["modelArchitecture"] = str(props["architecture"])
-    if comp.datasets:
-        params["datasets"] = [
-            {"type": "dataset", "name": d.split(":", 2)[-1]} for d in comp.datasets
-        ]
-    if not params:
-        return None
-    return {"bom-ref": f"{comp.id}#model-card", "modelParameters": params}
 
 
 def build_bom(inventory: Inventory) -> Bom:

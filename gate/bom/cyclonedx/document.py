@@ -12,7 +12,10 @@ ordered and de-duplicated by the keys the library's sorted sets compare first (s
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -21,18 +24,6 @@ from cyclonedx.model import XsUri
 from packageurl import PackageURL
 
 from gate import __version__, identity
-from gate.bom.cyclonedx.build import (
-    COMPONENT_TYPE,
-    CONFIDENCE_VALUE,
-    TECHNIQUE,
-    json_text,
-    licence_props,
-    location_json,
-    model_card,
-    party_props,
-    sources_text,
-    timestamp,
-)
 from gate.bom.cyclonedx.view import bom_view
 from gate.bom.properties import Prop
 from gate.errors import BomError
@@ -40,16 +31,119 @@ from gate.model import (
     Ancestor,
     Component,
     ComponentId,
+    Confidence,
     Evidence,
+    EvidenceKind,
     Inventory,
     Licence,
     LicenceCategory,
+    Location,
     Party,
+    Provenance,
     Role,
     WeightFile,
 )
 
 Doc = dict[str, Any]
+
+
+CONFIDENCE_VALUE = {Confidence.HIGH: "1.0", Confidence.MEDIUM: "0.7", Confidence.LOW: "0.3"}
+TECHNIQUE = {  # CycloneDX analysis technique of each kind of evidence
+    EvidenceKind.WEIGHT_FILE: "binary-analysis",
+    EvidenceKind.MODEL_CARD: "manifest-analysis",
+    EvidenceKind.CODE_REF: "source-code-analysis",
+    EvidenceKind.API_REF: "source-code-analysis",
+    EvidenceKind.OLLAMA_REF: "manifest-analysis",
+    EvidenceKind.CONFIG_REF: "manifest-analysis",
+    EvidenceKind.DATASET_REF: "source-code-analysis",
+    EvidenceKind.DEPENDENCY: "manifest-analysis",
+    EvidenceKind.ASSISTANT_COMMIT: "other",
+    EvidenceKind.ASSISTANT_CONFIG: "manifest-analysis",
+}
+COMPONENT_TYPE = {  # CycloneDX component type of each role
+    Role.EMBEDDED_WEIGHTS: "machine-learning-model",
+    Role.RUNTIME_MODEL: "machine-learning-model",
+    Role.HOSTED_API: "machine-learning-model",
+    Role.CODE_ASSISTANT: "application",
+    Role.DATASET: "data",
+    Role.SDK: "library",
+}
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sources_text(prov: Sequence[Provenance]) -> str:
+    return json_text([[p.source.value, p.detail] for p in prov])
+
+
+def party_props(party: Party | None) -> list[tuple[str, str | None]]:
+    if party is None:
+        return []
+    return [
+        (Prop.PUBLISHER_PARENT, party.parent),
+        (Prop.PUBLISHER_PARENT_COUNTRY, party.parent_country),
+        (Prop.PUBLISHER_SOURCES, sources_text(party.provenance) if party.provenance else None),
+        (Prop.PUBLISHER_ENTITY_LISTED, "true" if party.entity_listed else None),
+    ]
+
+
+def licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
+    if licence is None:
+        return []
+    return [
+        (Prop.LICENCE_EXPRESSION, licence.expression),
+        (Prop.LICENCE_NAME, licence.name),
+        (Prop.LICENCE_URL, licence.url),
+        (Prop.LICENCE_CATEGORY, licence.category.value),
+        (
+            Prop.LICENCE_OBLIGATIONS,
+            json_text(list(licence.obligations)) if licence.obligations else None,
+        ),
+        (Prop.LICENCE_SOURCES, sources_text(licence.provenance) if licence.provenance else None),
+    ]
+
+
+def location_json(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    out: dict[str, Any] = {"path": loc.path}
+    for key in ("line", "column", "commit", "context"):
+        value = getattr(loc, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def timestamp() -> datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    except (ValueError, OverflowError) as exc:
+        raise BomError("SOURCE_DATE_EPOCH", f"not a Unix timestamp: {epoch!r}") from exc
+
+
+def model_card(comp: Component) -> dict[str, Any] | None:
+    if comp.role not in (Role.EMBEDDED_WEIGHTS, Role.RUNTIME_MODEL, Role.HOSTED_API):
+        return None
+    params: dict[str, Any] = {}
+    props = comp.properties
+    if props.get("pipeline_tag"):
+        params["task"] = str(props["pipeline_tag"])
+    if props.get("model_type"):
+        params["architectureFamily"] = str(props["model_type"])
+    if props.get("architecture"):
+        params["modelArchitecture"] = str(props["architecture"])
+    if comp.datasets:
+        params["datasets"] = [
+            {"type": "dataset", "name": d.split(":", 2)[-1]} for d in comp.datasets
+        ]
+    if not params:
+        return None
+    return {"bom-ref": f"{comp.id}#model-card", "modelParameters": params}
 
 
 def _opt(value: str | None) -> tuple[bool, str]:
@@ -204,7 +298,7 @@ def _evidence(comp: Component) -> Doc | None:
     best = max(comp.evidence, key=lambda e: CONFIDENCE_VALUE[e.confidence])
     methods = sorted(
         {
-            (TECHNIQUE[e.kind].value, CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
+            (TECHNIQUE[e.kind], CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
             for e in comp.evidence
         }
     )
@@ -253,7 +347,7 @@ def _component(comp: Component) -> Doc:
         props.append((Prop.RISK, json_text(risk_doc)))
     props += [(Prop.DATASET, d) for d in comp.datasets]
     props += [(f"{Prop.FACT}{k}", json_text(v)) for k, v in sorted(comp.properties.items())]
-    doc: Doc = {"type": COMPONENT_TYPE[comp.role].value, "name": comp.name, "bom-ref": comp.id}
+    doc: Doc = {"type": COMPONENT_TYPE[comp.role], "name": comp.name, "bom-ref": comp.id}
     _with(doc, "group", comp.group)
     _with(doc, "version", comp.version)
     _with(doc, "manufacturer", _org(comp.publisher))
