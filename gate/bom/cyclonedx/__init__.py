@@ -9,7 +9,8 @@ for what they lack, and :mod:`.fields` decodes the facts both kinds state the sa
 
 from __future__ import annotations
 
-from gate.bom.cyclonedx.build import build_bom
+from typing import TYPE_CHECKING, Any
+
 from gate.bom.cyclonedx.foreign import what_foreign_lacks
 from gate.bom.cyclonedx.read import (
     MAX_BOM_DEPTH,
@@ -26,7 +27,24 @@ from gate.bom.cyclonedx.view import (
     BOM_MAX_COMMIT_PATHS,
     bom_view,
 )
-from gate.bom.cyclonedx.write import validate, write_bom
+
+if TYPE_CHECKING:
+    from gate.bom.cyclonedx.build import build_bom
+    from gate.bom.cyclonedx.write import validate, write_bom
+
+_WRITING = {"build_bom": "build", "validate": "write", "write_bom": "write"}
+
+
+def __getattr__(name: str) -> Any:
+    # Writing loads cyclonedx-python-lib's model (a third of a second to import); reading a
+    # BOM (`check --bom`) never needs it, so the writing names load on first use.
+    module = _WRITING.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "BOM_MAX_ASSISTANT_COMMITS",

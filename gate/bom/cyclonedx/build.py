@@ -1,17 +1,17 @@
 """Inventory → cyclonedx-python-lib model: one library component per aigate component.
 
-``modelCard`` (which the library lacks) is made here as a plain dict and added to the
-serialised document by :mod:`gate.bom.cyclonedx.write`.
+The library's model is the reference for what aigate writes: :mod:`.document` writes the
+same document in one pass (the model costs about a millisecond per component), and the
+tests compare the two. The values both write (properties, parties, licences, techniques,
+component types, the timestamp) come from :mod:`.document`, so writing a BOM never imports
+the library's model.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import uuid
 import warnings
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -33,55 +33,34 @@ from cyclonedx.model.service import Service
 from packageurl import PackageURL
 
 from gate import __version__, identity
+from gate.bom.cyclonedx.document import (
+    COMPONENT_TYPE,
+    CONFIDENCE_VALUE,
+    TECHNIQUE,
+    json_text,
+    licence_props,
+    location_json,
+    party_props,
+    sources_text,
+    timestamp,
+)
 from gate.bom.cyclonedx.view import bom_view
 from gate.bom.properties import Prop
-from gate.errors import BomError
 from gate.model import (
     Ancestor,
     Component,
     ComponentId,
-    Confidence,
     Evidence,
-    EvidenceKind,
     Inventory,
     Licence,
     LicenceCategory,
-    Location,
     Party,
-    Provenance,
     Role,
     WeightFile,
 )
 
-_CONFIDENCE_VALUE = {Confidence.HIGH: "1.0", Confidence.MEDIUM: "0.7", Confidence.LOW: "0.3"}
-_TECHNIQUE = {
-    EvidenceKind.WEIGHT_FILE: AnalysisTechnique.BINARY_ANALYSIS,
-    EvidenceKind.MODEL_CARD: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.CODE_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
-    EvidenceKind.API_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
-    EvidenceKind.OLLAMA_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.CONFIG_REF: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.DATASET_REF: AnalysisTechnique.SOURCE_CODE_ANALYSIS,
-    EvidenceKind.DEPENDENCY: AnalysisTechnique.MANIFEST_ANALYSIS,
-    EvidenceKind.ASSISTANT_COMMIT: AnalysisTechnique.OTHER,
-    EvidenceKind.ASSISTANT_CONFIG: AnalysisTechnique.MANIFEST_ANALYSIS,
-}
-_COMPONENT_TYPE = {
-    Role.EMBEDDED_WEIGHTS: ComponentType.MACHINE_LEARNING_MODEL,
-    Role.RUNTIME_MODEL: ComponentType.MACHINE_LEARNING_MODEL,
-    Role.HOSTED_API: ComponentType.MACHINE_LEARNING_MODEL,
-    Role.CODE_ASSISTANT: ComponentType.APPLICATION,
-    Role.DATASET: ComponentType.DATA,
-    Role.SDK: ComponentType.LIBRARY,
-}
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _sources(prov: Sequence[Provenance]) -> str:
-    return _json([[p.source.value, p.detail] for p in prov])
+_TECHNIQUE = {kind: AnalysisTechnique(value) for kind, value in TECHNIQUE.items()}
+_COMPONENT_TYPE = {role: ComponentType(value) for role, value in COMPONENT_TYPE.items()}
 
 
 def _props(pairs: Iterable[tuple[str, str | None]]) -> list[Property]:
@@ -93,17 +72,6 @@ def _org(party: Party | None) -> OrganizationalEntity | None:
         return None
     address = PostalAddress(country=party.country) if party.country else None
     return OrganizationalEntity(name=party.name, address=address)
-
-
-def _party_props(party: Party | None) -> list[tuple[str, str | None]]:
-    if party is None:
-        return []
-    return [
-        (Prop.PUBLISHER_PARENT, party.parent),
-        (Prop.PUBLISHER_PARENT_COUNTRY, party.parent_country),
-        (Prop.PUBLISHER_SOURCES, _sources(party.provenance) if party.provenance else None),
-        (Prop.PUBLISHER_ENTITY_LISTED, "true" if party.entity_listed else None),
-    ]
 
 
 def _licences(licence: Licence | None) -> list[LicenseExpression | DisjunctiveLicense]:
@@ -121,22 +89,6 @@ def _licences(licence: Licence | None) -> list[LicenseExpression | DisjunctiveLi
     return [DisjunctiveLicense(id=expr)]
 
 
-def _licence_props(licence: Licence | None) -> list[tuple[str, str | None]]:
-    if licence is None:
-        return []
-    return [
-        (Prop.LICENCE_EXPRESSION, licence.expression),
-        (Prop.LICENCE_NAME, licence.name),
-        (Prop.LICENCE_URL, licence.url),
-        (Prop.LICENCE_CATEGORY, licence.category.value),
-        (
-            Prop.LICENCE_OBLIGATIONS,
-            _json(list(licence.obligations)) if licence.obligations else None,
-        ),
-        (Prop.LICENCE_SOURCES, _sources(licence.provenance) if licence.provenance else None),
-    ]
-
-
 def _ancestor(owner: ComponentId, anc: Ancestor) -> CdxComponent:
     purl = None
     if identity.scheme(anc.id) == "hf":
@@ -147,8 +99,8 @@ def _ancestor(owner: ComponentId, anc: Ancestor) -> CdxComponent:
         (Prop.ID, anc.id),
         (Prop.RELATION, anc.relation),
         (Prop.DEPTH, str(anc.depth)),
-        (Prop.SOURCES, _sources(anc.provenance) if anc.provenance else None),
-        *_party_props(anc.publisher),
+        (Prop.SOURCES, sources_text(anc.provenance) if anc.provenance else None),
+        *party_props(anc.publisher),
     ]
     return CdxComponent(
         name=anc.name,
@@ -171,7 +123,7 @@ def _file(owner: ComponentId, wf: WeightFile) -> CdxComponent:
             [
                 (Prop.FORMAT, wf.format),
                 (Prop.SIZE, str(wf.size)),
-                (Prop.METADATA, _json(dict(wf.metadata)) if wf.metadata else None),
+                (Prop.METADATA, json_text(dict(wf.metadata)) if wf.metadata else None),
             ]
         ),
     )
@@ -201,24 +153,24 @@ def _occurrence(ev: Evidence, ref: str) -> Occurrence:
         location=location,
         line=loc.line,
         offset=loc.column,
-        additional_context=_json(context),
+        additional_context=json_text(context),
     )
 
 
 def _evidence(comp: Component) -> ComponentEvidence | None:
     if not comp.evidence:
         return None
-    best = max(comp.evidence, key=lambda e: _CONFIDENCE_VALUE[e.confidence])
+    best = max(comp.evidence, key=lambda e: CONFIDENCE_VALUE[e.confidence])
     methods = sorted(
         {
-            (_TECHNIQUE[e.kind], _CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
+            (_TECHNIQUE[e.kind], CONFIDENCE_VALUE[e.confidence], e.as_written[:200])
             for e in comp.evidence
         },
         key=lambda m: (m[0].value, m[1], m[2]),
     )
     ident = Identity(
         field=IdentityField.PURL if comp.purl else IdentityField.NAME,
-        confidence=Decimal(_CONFIDENCE_VALUE[best.confidence]),
+        confidence=Decimal(CONFIDENCE_VALUE[best.confidence]),
         concluded_value=comp.purl or comp.id,
         methods=[Method(technique=t, confidence=Decimal(c), value=v) for t, c, v in methods[:20]],
     )
@@ -235,8 +187,8 @@ def _component(comp: Component) -> CdxComponent:
         (Prop.ID, comp.id),
         (Prop.ROLE, comp.role.value),
         (Prop.PINNED, None if comp.pinned is None else str(comp.pinned).lower()),
-        *_party_props(comp.publisher),
-        *_licence_props(comp.licence),
+        *party_props(comp.publisher),
+        *licence_props(comp.licence),
     ]
     if comp.served_by is not None:
         sb = comp.served_by
@@ -244,7 +196,7 @@ def _component(comp: Component) -> CdxComponent:
             (Prop.SERVED_BY_HOST, sb.host),
             (Prop.SERVED_BY_OPERATOR, sb.operator),
             (Prop.SERVED_BY_COUNTRY, sb.country),
-            (Prop.SERVED_BY_SOURCES, _sources(sb.provenance) if sb.provenance else None),
+            (Prop.SERVED_BY_SOURCES, sources_text(sb.provenance) if sb.provenance else None),
             (Prop.SERVED_BY_REGION, sb.region),
             (Prop.SERVED_BY_REGION_COUNTRY, sb.region_country),
         ]
@@ -252,18 +204,18 @@ def _component(comp: Component) -> CdxComponent:
         props.append(
             (
                 Prop.RISK,
-                _json(
+                json_text(
                     {
                         "kind": risk.kind,
                         "detail": risk.detail,
                         "severity": risk.severity,
-                        "location": _location_json(risk.location),
+                        "location": location_json(risk.location),
                     }
                 ),
             )
         )
     props += [(Prop.DATASET, d) for d in comp.datasets]
-    props += [(f"{Prop.FACT}{k}", _json(v)) for k, v in sorted(comp.properties.items())]
+    props += [(f"{Prop.FACT}{k}", json_text(v)) for k, v in sorted(comp.properties.items())]
     purl = PackageURL.from_string(comp.purl) if comp.purl else None
     pedigree = (
         Pedigree(ancestors=[_ancestor(comp.id, a) for a in comp.lineage]) if comp.lineage else None
@@ -296,17 +248,6 @@ def _component(comp: Component) -> CdxComponent:
         external_references=refs,
         properties=_props(props),
     )
-
-
-def _location_json(loc: Location | None) -> dict[str, Any] | None:
-    if loc is None:
-        return None
-    out: dict[str, Any] = {"path": loc.path}
-    for key in ("line", "column", "commit", "context"):
-        value = getattr(loc, key)
-        if value is not None:
-            out[key] = value
-    return out
 
 
 def _service(comp: Component) -> Service | None:
@@ -342,10 +283,12 @@ def _metadata(inventory: Inventory) -> BomMetaData:
         (Prop.FILES_SCANNED, None if scanned is None else str(scanned))
     ]
     props += [
-        (Prop.SKIPPED, _json({"path": s.path, "reason": s.reason})) for s in inventory.skipped
+        (Prop.SKIPPED, json_text({"path": s.path, "reason": s.reason})) for s in inventory.skipped
     ]
     props += [(Prop.NOTE, n) for n in inventory.notes]
-    props += [(f"{Prop.INVENTORY}{k}", _json(v)) for k, v in sorted(inventory.properties.items())]
+    props += [
+        (f"{Prop.INVENTORY}{k}", json_text(v)) for k, v in sorted(inventory.properties.items())
+    ]
     meta = BomMetaData(component=root, properties=_props(props))
     meta.tools.components.add(
         CdxComponent(
@@ -356,36 +299,6 @@ def _metadata(inventory: Inventory) -> BomMetaData:
         )
     )
     return meta
-
-
-def _timestamp() -> datetime | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    try:
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    except (ValueError, OverflowError) as exc:
-        raise BomError("SOURCE_DATE_EPOCH", f"not a Unix timestamp: {epoch!r}") from exc
-
-
-def model_card(comp: Component) -> dict[str, Any] | None:
-    if comp.role not in (Role.EMBEDDED_WEIGHTS, Role.RUNTIME_MODEL, Role.HOSTED_API):
-        return None
-    params: dict[str, Any] = {}
-    props = comp.properties
-    if props.get("pipeline_tag"):
-        params["task"] = str(props["pipeline_tag"])
-    if props.get("model_type"):
-        params["architectureFamily"] = str(props["model_type"])
-    if props.get("architecture"):
-        params["modelArchitecture"] = str(props["architecture"])
-    if comp.datasets:
-        params["datasets"] = [
-            {"type": "dataset", "name": d.split(":", 2)[-1]} for d in comp.datasets
-        ]
-    if not params:
-        return None
-    return {"bom-ref": f"{comp.id}#model-card", "modelParameters": params}
 
 
 def build_bom(inventory: Inventory) -> Bom:
@@ -400,5 +313,5 @@ def build_bom(inventory: Inventory) -> Bom:
             metadata=_metadata(inventory),
             serial_number=uuid.UUID(int=0),
         )
-    bom.metadata.timestamp = _timestamp()  # type: ignore[assignment]
+    bom.metadata.timestamp = timestamp()  # type: ignore[assignment]
     return bom
