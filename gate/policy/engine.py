@@ -206,18 +206,37 @@ class Engine:
         whole evaluation runs under one memory and time budget (:mod:`gate.policy.bounded`):
         a module that builds something huge stops with a PolicyError instead of the machine.
         """
-        return bounded.call(lambda: self._evaluate(doc, scoped))
+        if not scoped:
+            return bounded.call(lambda: self._query(doc, self._plain))
+        # Prepared here and fanned out here: the bounded child only runs the engine on the
+        # small scoped inputs, and sends back the findings about them (not their copies).
+        prepared = self._prepare(doc)
+        raws = bounded.call(lambda: [self._query(p.doc, bundle) for _, bundle, p in prepared])
+        return self._fan_out(prepared, raws)
 
     def _evaluate(self, doc: Mapping[str, Any], scoped: bool) -> Any:
+        """``query`` without the budget (in this process)."""
         if not scoped:
             return self._query(doc, self._plain)
-        value: dict[str, dict[str, Any]] = {}
+        prepared = self._prepare(doc)
+        return self._fan_out(prepared, [self._query(p.doc, bundle) for _, bundle, p in prepared])
+
+    def _prepare(self, doc: Mapping[str, Any]) -> list[tuple[list[str], Any, scoping.Prepared]]:
         described: dict[int, str] = {}
-        for declared, areas, bundle in self.groups:
-            prepared = scoping.prepare(doc, declared, described)
-            raw = self._query(prepared.doc, bundle)
+        return [
+            (areas, bundle, scoping.prepare(doc, declared, described))
+            for declared, areas, bundle in self.groups
+        ]
+
+    def _fan_out(
+        self,
+        prepared: Sequence[tuple[list[str], Any, scoping.Prepared]],
+        raws: Sequence[dict[str, dict[str, Any]]],
+    ) -> dict[str, dict[str, Any]]:
+        value: dict[str, dict[str, Any]] = {}
+        for (areas, _, group), raw in zip(prepared, raws, strict=True):
             paths = {a: ", ".join(self.packages.get(f"{RULES_ROOT}.{a}", [a])) for a in areas}
-            value.update(scoping.fan_out(raw, prepared, paths))
+            value.update(scoping.fan_out(raw, group, paths))
         return value
 
     def _query(self, doc: Mapping[str, Any], bundle: Any) -> dict[str, dict[str, Any]]:
