@@ -256,12 +256,66 @@ def _validator() -> Any:
     return cls(schema())
 
 
+_SHARED_FIELDS = ("publisher", "served_by", "lineage", "licence")
+"""Component fields that build_input spells once per distinct value (one shared object)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The schema in parts that together check exactly what the whole one does: the
+    document without its components, each component without its shared fields, and each
+    shared field's value, checked once per distinct object."""
+
+    document: Any
+    component: Any
+    fields: Mapping[str, Any]
+
+
 @cache
-def _fast_validator() -> Any:
+def _fast_validator() -> _Parts:
     # The schema uses only keywords fastjsonschema implements (draft-07 set plus $defs
-    # through JSON pointers); compiled once, it checks 10,000 components in ~0.4 s where
-    # jsonschema takes ~6 s.
-    return fastjsonschema.compile(schema())
+    # through JSON pointers). Checking the whole document costs ~0.6 s at 10,000
+    # components, most of it re-checking the same publisher, lineage and licence objects
+    # thousands of times: the parts below check each of those once (~5x less). The
+    # split is exact: a component's properties are checked independently of each other.
+    # A copy for each compile: fastjsonschema rewrites the $refs of what it compiles.
+    root = json.loads(json.dumps(schema()))
+    base = {k: root[k] for k in ("$schema", "$id", "$defs") if k in root}
+    comp = root["$defs"]["component"]
+    properties = dict(root["properties"])
+    properties["components"] = {"type": "array", "items": {"type": "object"}}
+    items = root["properties"]["components"].get("items", {})
+    if not str(items.get("$ref", "")).endswith("#/$defs/component"):
+        raise PolicyError(
+            policies_dir() / SCHEMA_FILE, "components must be an array of $defs/component"
+        )
+    component = {
+        **base,
+        **comp,
+        "properties": {
+            k: ({} if k in _SHARED_FIELDS else v) for k, v in comp["properties"].items()
+        },
+    }
+
+    def compiled(part: Mapping[str, Any]) -> Any:
+        return fastjsonschema.compile(json.loads(json.dumps(part)))
+
+    fields = {k: compiled({**base, **comp["properties"][k]}) for k in _SHARED_FIELDS}
+    return _Parts(compiled({**root, "properties": properties}), compiled(component), fields)
+
+
+def _check_fast(doc: Mapping[str, Any]) -> None:
+    parts = _fast_validator()
+    parts.document(doc)
+    seen: dict[str, set[int]] = {k: set() for k in _SHARED_FIELDS}
+    for comp in doc["components"]:
+        parts.component(comp)
+        for name, check in parts.fields.items():
+            value = comp[name]
+            done = seen[name]
+            if id(value) not in done:
+                check(value)
+                done.add(id(value))
 
 
 def validate_input(doc: Mapping[str, Any]) -> None:
@@ -274,7 +328,7 @@ def validate_input(doc: Mapping[str, Any]) -> None:
     jsonschema accepts what the compiled validator refused, the refusal stands).
     """
     try:
-        _fast_validator()(doc)
+        _check_fast(doc)
         return
     except fastjsonschema.JsonSchemaException as exc:
         fast_problem = str(exc)
