@@ -236,7 +236,7 @@ class Engine:
         return self._fan_out(prepared, [self._run(areas, p) for areas, p in prepared])
 
     def _prepare(self, doc: Mapping[str, Any]) -> list[tuple[list[str], scoping.Prepared]]:
-        described: dict[int, str] = {}
+        described: dict[Any, Any] = {}
         return [
             (areas, scoping.prepare(doc, declared, described)) for declared, areas in self.groups
         ]
