@@ -333,3 +333,21 @@ def test_input_checked_in_parts_accepts_and_refuses_as_the_whole_schema() -> Non
     broken = copy.deepcopy(doc)
     broken["inventory"]["skipped"] = -1
     assert verdicts(broken) == (False, False)
+
+
+def test_generated_input_validators_are_current_and_used() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "tools" / "gen_policy_validators.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    from gate.policy import _schemas
+
+    assert policy_input.schema_digest() == _schemas.SCHEMA_SHA256
+    assert policy_input._fast_validator().component is _schemas.VALIDATORS["component"]

@@ -242,11 +242,20 @@ def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
 
 
 @cache
+def _schema_bytes() -> bytes:
+    return (policies_dir() / SCHEMA_FILE).read_bytes()
+
+
+@cache
 def schema() -> dict[str, Any]:
     """The policy-input JSON Schema shipped with the policies."""
-    path = policies_dir() / SCHEMA_FILE
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(_schema_bytes().decode("utf-8"))
     return loaded
+
+
+def schema_digest() -> str:
+    """SHA-256 of the schema file: which schema generated validators were made from."""
+    return hashlib.sha256(_schema_bytes()).hexdigest()
 
 
 @cache
@@ -271,37 +280,53 @@ class _Parts:
     fields: Mapping[str, Any]
 
 
-@cache
-def _fast_validator() -> _Parts:
-    # The schema uses only keywords fastjsonschema implements (draft-07 set plus $defs
-    # through JSON pointers). Checking the whole document costs ~0.6 s at 10,000
-    # components, most of it re-checking the same publisher, lineage and licence objects
-    # thousands of times: the parts below check each of those once (~5x less). The
-    # split is exact: a component's properties are checked independently of each other.
-    # A copy for each compile: fastjsonschema rewrites the $refs of what it compiles.
-    root = json.loads(json.dumps(schema()))
+def schema_parts(root: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The schema in the parts ``_check_fast`` checks: ``document`` (components only as
+    objects), ``component`` (its shared fields unchecked) and one per shared field."""
+    root = json.loads(json.dumps(root))  # fastjsonschema rewrites the $refs it compiles
     base = {k: root[k] for k in ("$schema", "$id", "$defs") if k in root}
     comp = root["$defs"]["component"]
-    properties = dict(root["properties"])
-    properties["components"] = {"type": "array", "items": {"type": "object"}}
     items = root["properties"]["components"].get("items", {})
     if not str(items.get("$ref", "")).endswith("#/$defs/component"):
         raise PolicyError(
             policies_dir() / SCHEMA_FILE, "components must be an array of $defs/component"
         )
-    component = {
-        **base,
-        **comp,
-        "properties": {
-            k: ({} if k in _SHARED_FIELDS else v) for k, v in comp["properties"].items()
+    properties = dict(root["properties"])
+    properties["components"] = {"type": "array", "items": {"type": "object"}}
+    parts = {
+        "document": {**root, "properties": properties},
+        "component": {
+            **base,
+            **comp,
+            "properties": {
+                k: ({} if k in _SHARED_FIELDS else v) for k, v in comp["properties"].items()
+            },
         },
     }
+    for name in _SHARED_FIELDS:
+        parts[name] = {**base, **comp["properties"][name]}
+    return parts
 
-    def compiled(part: Mapping[str, Any]) -> Any:
-        return fastjsonschema.compile(json.loads(json.dumps(part)))
 
-    fields = {k: compiled({**base, **comp["properties"][k]}) for k in _SHARED_FIELDS}
-    return _Parts(compiled({**root, "properties": properties}), compiled(component), fields)
+@cache
+def _fast_validator() -> _Parts:
+    # The schema uses only keywords fastjsonschema implements (draft-07 set plus $defs
+    # through JSON pointers). Checking the whole document costs ~0.6 s at 10,000
+    # components, most of it re-checking the same publisher, lineage and licence objects
+    # thousands of times: the parts check each of those once (~5x less). The split is
+    # exact: a component's properties are checked independently of each other. The parts
+    # are generated code (tools/gen_policy_validators.py; compiling them here took
+    # ~0.2 s per process), used when made from this very schema, compiled here otherwise.
+    from gate.policy import _schemas as generated
+
+    checks: dict[str, Any]
+    if schema_digest() == generated.SCHEMA_SHA256:
+        checks = dict(generated.VALIDATORS)
+    else:
+        checks = {
+            name: fastjsonschema.compile(part) for name, part in schema_parts(schema()).items()
+        }
+    return _Parts(checks["document"], checks["component"], {k: checks[k] for k in _SHARED_FIELDS})
 
 
 def _check_fast(doc: Mapping[str, Any]) -> None:
