@@ -173,33 +173,38 @@ class ComponentFindings:
 
 
 def _places(
-    findings: Iterable[Finding],
+    findings: Sequence[Finding],
     inventory: Inventory,
     waivers: dict[str, Waiver],
-    seen_evidence: dict[int, tuple[tuple[Location, ...], list[Location]]],
+    seen_evidence: dict[tuple[int, str | None], tuple[tuple[Location, ...], tuple[Location, ...]]],
 ) -> tuple[Location, ...]:
+    # Findings of one component share one evidence tuple (the engine reads a component's
+    # occurrences once): where it leads is worked out once.
+    if len(findings) == 1:
+        f = findings[0]
+        cached = f.evidence and f.waived_by is None and not f.facts.get("waiver")
+        key = (id(f.evidence), f.component)
+        hit = seen_evidence.get(key) if cached else None
+        if hit is not None and hit[0] is f.evidence:
+            return hit[1]
+        done = _distinct(view.places(f, inventory, waivers))
+        if cached:
+            seen_evidence[key] = (f.evidence, done)
+        return done
+    return _distinct(loc for f in findings for loc in view.places(f, inventory, waivers))
+
+
+def _distinct(locations: Iterable[Location]) -> tuple[Location, ...]:
     seen: dict[str, Location] = {}
-    for f in findings:
-        # Findings of one component share one evidence tuple (the engine reads a
-        # component's occurrences once): where it leads is worked out once.
-        hit = seen_evidence.get(id(f.evidence)) if f.evidence else None
-        if hit is None or hit[0] is not f.evidence:
-            where = view.places(f, inventory, waivers)
-            if f.evidence and f.waived_by is None and not f.facts.get("waiver"):
-                seen_evidence[id(f.evidence)] = (f.evidence, where)
-        else:
-            where = hit[1]
-        for loc in where:
-            seen.setdefault(view.shown(loc), loc)
+    for loc in locations:
+        seen.setdefault(view.shown(loc), loc)
     return tuple(sorted(seen.values(), key=Location.sort_key))
 
 
-def _merge(groups: Iterable[tuple[Location, ...]]) -> tuple[Location, ...]:
-    seen: dict[str, Location] = {}
-    for places in groups:
-        for loc in places:
-            seen.setdefault(view.shown(loc), loc)
-    return tuple(sorted(seen.values(), key=Location.sort_key))
+def _merge(groups: Sequence[tuple[Location, ...]]) -> tuple[Location, ...]:
+    if groups and all(places is groups[0] for places in groups):
+        return groups[0]  # every rule seen at the same places (the usual case)
+    return _distinct(loc for places in groups for loc in places)
 
 
 def group(
@@ -215,7 +220,9 @@ def group(
     for f in findings:
         by_comp.setdefault(f.component, {}).setdefault(f.rule, []).append(f)
     out: list[ComponentFindings] = []
-    evidence_places: dict[int, tuple[tuple[Location, ...], list[Location]]] = {}
+    evidence_places: dict[
+        tuple[int, str | None], tuple[tuple[Location, ...], tuple[Location, ...]]
+    ] = {}
     ranks: dict[tuple[int, RuleId], tuple[int, int]] = {}
 
     def rank(level: Level, rule: RuleId) -> tuple[int, int]:
@@ -229,7 +236,11 @@ def group(
         comp = index.get(cid) if cid is not None else None
         groups = []
         for rid, items in by_rule.items():
-            level = min((f.level for f in items), key=view.level_rank)
+            level = (
+                items[0].level
+                if len(items) == 1
+                else min((f.level for f in items), key=view.level_rank)
+            )
             waived_by = items[0].waived_by
             groups.append(
                 RuleGroup(
@@ -248,7 +259,7 @@ def group(
                 display_name(cid, comp),
                 comp,
                 tuple(groups),
-                _merge(g.places for g in groups),
+                _merge([g.places for g in groups]),
             )
         )
     out.sort(
