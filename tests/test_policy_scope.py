@@ -284,6 +284,28 @@ def test_an_undeclared_package_reads_the_whole_input() -> None:
     assert [f.message for f in engine.evaluate(doc)] == ["two"]
 
 
+def test_a_group_whose_input_breaks_another_areas_rule_uses_its_own_query() -> None:
+    # Scoped groups run the query of every rule and keep their own areas' results; when
+    # another area's rule fails on a group's input, the group's own query decides.
+    data: dict[str, object] = {"aigate": {"params": {}, "regulatory": {}}}
+    first = HEADER + 'deny_y := [f | some c in input.components; c.role == "bad";'
+    first += ' f := {"component": c.id, "msg": "bad"}]\n'
+    second = (
+        HEADER.replace("[role]", "[name]").replace("rules.x", "rules.z").replace("x.y", "z.w")
+        + "deny_w := [f | some c in input.components; to_number(c.role) > 1;"
+        ' f := {"component": c.id, "msg": "w"}]\n'
+    )
+    engine = Engine([PolicyModule("x.rego", first), PolicyModule("z.rego", second)], data)
+    doc = {"components": [{"id": "hf:a", "role": "bad", "name": "a"}]}
+    assert [(f.rule, f.message) for f in engine.evaluate(doc)] == [("x.y", "bad")]
+    # In this process (evaluate runs in a bounded child), to see the query built for the
+    # group whose input broke the other rule.
+    assert engine._evaluate(doc, True)["x"]["deny_y"] == [{"component": "hf:a", "msg": "bad"}]
+    assert list(engine._bundles) == [("x",)]
+    with pytest.raises(PolicyError):
+        engine.evaluate(doc, scoped=False)  # the whole input breaks z's rule
+
+
 def test_a_bad_input_declaration_names_the_file() -> None:
     with pytest.raises(PolicyError, match=r"input\.opaque") as err:
         _engine(HEADER.replace("[role]\n", "[role]\n#     opaque: [name]\n") + "x := 1\n")
