@@ -54,6 +54,9 @@ from gate.policy.metadata import (
 from gate.policy.source import LexError, Module, parse
 
 QUERY = "data.aigate.rules"
+SHARED_QUERY_MAX = 256
+"""A scoped input of at most this many components is evaluated with the query of every rule
+(no build of its own); the other rules' work on it is smaller than a build."""
 DATA_KEYS = frozenset({"params", "regulatory"})
 """The only keys user data may have under ``data.aigate``: never a rule package."""
 
@@ -170,13 +173,13 @@ class Engine:
             self._plain = self.interp.build(self.query_text())
         except Exception as exc:
             raise rego_error(exc, self.sources) from exc
-        self._groups: list[tuple[InputScope | None, list[str], Any]] | None = None
+        self._groups: list[tuple[InputScope | None, list[str]]] | None = None
+        self._bundles: dict[tuple[str, ...], Any] = {}
 
     @property
-    def groups(self) -> list[tuple[InputScope | None, list[str], Any]]:
+    def groups(self) -> list[tuple[InputScope | None, list[str]]]:
         """Packages that declare what they read are evaluated apart, on that part of the
-        input (gate.policy.scope): one query per distinct declaration, built on first use
-        (an engine that only runs Rego tests, or mutants of them, never builds them)."""
+        input (gate.policy.scope): one evaluation per distinct declaration."""
         if self._groups is None:
             by_scope: dict[tuple[Any, ...], tuple[InputScope | None, list[str]]] = {}
             for area in sorted({a for a, _ in self.finding_rules}):
@@ -187,14 +190,22 @@ class Engine:
                     else (declared.roles, declared.per_component, declared.opaque)
                 )
                 by_scope.setdefault(key, (declared, []))[1].append(area)
+            self._groups = [
+                (declared, areas)
+                for _, (declared, areas) in sorted(by_scope.items(), key=lambda kv: repr(kv[0]))
+            ]
+        return self._groups
+
+    def _bundle(self, areas: Sequence[str]) -> Any:
+        """A query for the rules of some areas only, built on first use (each build
+        compiles every module again: ~0.07 s for the shipped set)."""
+        key = tuple(areas)
+        if key not in self._bundles:
             try:
-                self._groups = [
-                    (declared, areas, self.interp.build(self.query_text(areas)))
-                    for _, (declared, areas) in sorted(by_scope.items(), key=lambda kv: repr(kv[0]))
-                ]
+                self._bundles[key] = self.interp.build(self.query_text(areas))
             except Exception as exc:
                 raise rego_error(exc, self.sources) from exc
-        return self._groups
+        return self._bundles[key]
 
     # -- evaluating
 
@@ -206,18 +217,65 @@ class Engine:
         whole evaluation runs under one memory and time budget (:mod:`gate.policy.bounded`):
         a module that builds something huge stops with a PolicyError instead of the machine.
         """
-        return bounded.call(lambda: self._evaluate(doc, scoped))
+        if not scoped:
+            return bounded.call(lambda: self._query(doc, self._plain))
+        # Prepared here and fanned out here: the bounded child only runs the engine on the
+        # small scoped inputs, and sends back the findings about them (not their copies).
+        prepared = self._prepare(doc)
+        for areas, group in prepared:
+            if self._own_query(areas, group):
+                self._bundle(areas)  # built here, where it is kept for the next evaluation
+        raws = bounded.call(lambda: [self._run(areas, p) for areas, p in prepared])
+        return self._fan_out(prepared, raws)
 
     def _evaluate(self, doc: Mapping[str, Any], scoped: bool) -> Any:
+        """``query`` without the budget (in this process)."""
         if not scoped:
             return self._query(doc, self._plain)
+        prepared = self._prepare(doc)
+        return self._fan_out(prepared, [self._run(areas, p) for areas, p in prepared])
+
+    def _prepare(self, doc: Mapping[str, Any]) -> list[tuple[list[str], scoping.Prepared]]:
+        described: dict[Any, Any] = {}
+        return [
+            (areas, scoping.prepare(doc, declared, described)) for declared, areas in self.groups
+        ]
+
+    def _run(self, areas: list[str], prepared: scoping.Prepared) -> dict[str, dict[str, Any]]:
+        """The rules of ``areas`` on a group's input.
+
+        A scoped group's input is usually small (one component per distinct set of facts),
+        so it is evaluated with the query of every rule, already built, and the other
+        areas' results are dropped: that saves a build (~0.07 s) per group, and a rule
+        means the same whichever query asks for it. Should another area's rule fail on this
+        input, the group's own query decides. A group reading the whole input, or a large
+        part of it, gets a query of its own rules.
+        """
+        if self._own_query(areas, prepared):
+            return self._query(prepared.doc, self._bundle(areas))
+        try:
+            raw = self._query(prepared.doc, self._plain)
+        except PolicyError:
+            return self._query(prepared.doc, self._bundle(areas))
+        return {a: raw.get(a, {}) for a in areas if a in raw}
+
+    def _own_query(self, areas: Sequence[str], prepared: scoping.Prepared) -> bool:
+        """Whether a group is evaluated with a query of its own rules: its packages read
+        the whole input (declare nothing), or its input is large."""
+        return (
+            self.scopes.get(f"{RULES_ROOT}.{areas[0]}") is None
+            or len(prepared.doc.get("components") or ()) > SHARED_QUERY_MAX
+        )
+
+    def _fan_out(
+        self,
+        prepared: Sequence[tuple[list[str], scoping.Prepared]],
+        raws: Sequence[dict[str, dict[str, Any]]],
+    ) -> dict[str, dict[str, Any]]:
         value: dict[str, dict[str, Any]] = {}
-        described: dict[int, str] = {}
-        for declared, areas, bundle in self.groups:
-            prepared = scoping.prepare(doc, declared, described)
-            raw = self._query(prepared.doc, bundle)
+        for (areas, group), raw in zip(prepared, raws, strict=True):
             paths = {a: ", ".join(self.packages.get(f"{RULES_ROOT}.{a}", [a])) for a in areas}
-            value.update(scoping.fan_out(raw, prepared, paths))
+            value.update(scoping.fan_out(raw, group, paths))
         return value
 
     def _query(self, doc: Mapping[str, Any], bundle: Any) -> dict[str, dict[str, Any]]:
