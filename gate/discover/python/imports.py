@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping, Sequence
 
+from gate import files
 from gate.discover import refs
 from gate.discover.python.scopes import _HF_LIBRARIES
 from gate.discover.tree import Tree, TreeFile
@@ -42,7 +43,9 @@ def _roots_of(file: TreeFile, cache: dict[str, frozenset[str] | None]) -> frozen
         return cache[file.rel]
     found: frozenset[str] | None = None
     try:
-        text = file.read_text(_MAX_BYTES)
+        # another module of the tree, read only to follow an import: its own scan records
+        # any reason it cannot be read
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, lambda _why: None)
         if text is not None:
             found = import_roots(ast.parse(text))
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
@@ -187,7 +190,9 @@ def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module |
         return cache[file.rel]
     tree: ast.Module | None = None
     try:
-        text = file.read_text(_MAX_BYTES)
+        # another module of the tree, read only to follow an import: its own scan records
+        # any reason it cannot be read
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, lambda _why: None)
         if text is not None:
             tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
