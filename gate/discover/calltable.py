@@ -80,6 +80,7 @@ class CallTable:
     exact: Mapping[str, CallSpec]
     globs: tuple[tuple[str, CallSpec], ...]
     _memo: dict[str, CallSpec | None] = field(default_factory=dict, compare=False)
+    _families: dict[str, list[ClientFamily]] = field(default_factory=dict, compare=False)
 
     def lookup(self, qualname: str) -> CallSpec | None:
         """The first entry matching a qualified call name (memoised: names repeat)."""
@@ -93,6 +94,16 @@ class CallTable:
             )
         self._memo[qualname] = hit
         return hit
+
+    def families(self, method: str) -> list[ClientFamily]:
+        """The client families that have a method (a chain like ``chat.completions.create``),
+        in table order; memoised, as every method call of every file asks."""
+        found = self._families.get(method)
+        if found is None:
+            found = self._families[method] = [
+                f for f in self.clients.values() if method in f.methods
+            ]
+        return found
 
 
 def load_table(name: str) -> CallTable:
