@@ -47,9 +47,9 @@ def _js_parse(rel: str, data: bytes) -> object:
     return tree_sitter.Parser(_language(suffix)).parse(data)
 
 
-def _candidates(root: Path, suffixes: tuple[str, ...], needles: tuple[bytes, ...]) -> tuple[
-    int, list[tuple[str, bytes]]
-]:
+def _candidates(
+    root: Path, suffixes: tuple[str, ...], needles: tuple[bytes, ...]
+) -> tuple[int, list[tuple[str, bytes]]]:
     tree = Tree.walk(root)
     reads = refs.readable(tree, False)  # what a scan reads (tests excluded by default)
     files = [f for f in tree.files if f.suffix in suffixes and reads(f.rel)]
