@@ -80,19 +80,39 @@ class CallTable:
     exact: Mapping[str, CallSpec]
     globs: tuple[tuple[str, CallSpec], ...]
     _memo: dict[str, CallSpec | None] = field(default_factory=dict, compare=False)
+    _families: dict[str, list[ClientFamily]] = field(default_factory=dict, compare=False)
+    _globs_re: list[re.Pattern[str]] = field(default_factory=list, compare=False)
 
     def lookup(self, qualname: str) -> CallSpec | None:
         """The first entry matching a qualified call name (memoised: names repeat)."""
         if qualname in self._memo:
             return self._memo[qualname]
         hit = self.exact.get(qualname)
-        if hit is None:
+        if hit is None and self._any_glob().match(qualname) is not None:
             hit = next(
                 (spec for pattern, spec in self.globs if fnmatch.fnmatchcase(qualname, pattern)),
                 None,
             )
         self._memo[qualname] = hit
         return hit
+
+    def _any_glob(self) -> re.Pattern[str]:
+        """One pattern matching what any glob matches: most names match none, and are
+        rejected in one regex call instead of one ``fnmatch`` per glob."""
+        if not self._globs_re:
+            alternatives = [fnmatch.translate(pattern) for pattern, _ in self.globs]
+            self._globs_re.append(re.compile("|".join(alternatives) or r"(?!)"))
+        return self._globs_re[0]
+
+    def families(self, method: str) -> list[ClientFamily]:
+        """The client families that have a method (a chain like ``chat.completions.create``),
+        in table order; memoised, as every method call of every file asks."""
+        found = self._families.get(method)
+        if found is None:
+            found = self._families[method] = [
+                f for f in self.clients.values() if method in f.methods
+            ]
+        return found
 
 
 def load_table(name: str) -> CallTable:

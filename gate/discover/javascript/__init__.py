@@ -19,11 +19,11 @@ from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.javascript.analyser import _Analyser
 from gate.discover.javascript.nodes import _MINIFIED_LINE, NAME, SUFFIXES
-from gate.discover.javascript.tables import _language, _query, _strong, _strong_words, needles
+from gate.discover.javascript.tables import _language, _query, _strong_words, needles, worth_parsing
 from gate.discover.tree import Tree
 from gate.model import Evidence
 
-__all__ = ["NAME", "SUFFIXES", "analyse_file", "discover", "needles"]
+__all__ = ["NAME", "SUFFIXES", "analyse_file", "discover", "needles", "worth_parsing"]
 
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
@@ -47,7 +47,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
 
 def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     """Parse one JS/TS file and return its model references."""
-    if not _strong().find_matches_as_indexes(data) and not refs.model_literal_regex().search(data):
+    if not worth_parsing(data):
         return scanning.Outcome()
     suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel else ".js"
     if len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE:

@@ -106,7 +106,7 @@ class CallReader(ValueReader):
             receivers.insert(0, node)
         for i in range(len(attrs)):
             method = ".".join(attrs[i:])
-            families = [f for f in table().clients.values() if method in f.methods]
+            families = table().families(method)
             if families:
                 self._client_method(call, receivers[i], method, families)
                 return

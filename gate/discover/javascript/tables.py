@@ -81,3 +81,11 @@ def _language(suffix: str) -> tree_sitter.Language:
 def _query(suffix: str) -> tree_sitter.Query:
     fields = _FIELD_QUERY_TS if suffix in (".ts", ".mts", ".cts", ".tsx") else _FIELD_QUERY_JS
     return tree_sitter.Query(_language(suffix), _QUERY + fields)
+
+
+def worth_parsing(data: bytes) -> bool:
+    """Whether a file that passed the needle filter can name a model at all: an SDK or
+    call name, or a model-looking string."""
+    return bool(_strong().find_matches_as_indexes(data)) or (
+        refs.model_literal_regex().search(data) is not None
+    )

@@ -61,7 +61,7 @@ class CallReader(ValueReader):
             receivers.insert(0, node)
         for i in range(len(attrs)):
             method = ".".join(attrs[i:])
-            families = [f for f in table().clients.values() if method in f.methods]
+            families = table().families(method)
             if not families:
                 continue
             # The longest chain that is a client method decides (client.chat.completions.create

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from gate.discover.calltable import CallSpec
 from gate.discover.driver import Driver
@@ -50,73 +51,116 @@ class Indexer:
         self._parents: dict[int, ast.AST] | None = None
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
-        for child in ast.iter_child_nodes(node):
-            self._index_node(child, scope, call)
+        """Index the children of a node: only fields that can hold statements or
+        expressions are read, and leaves (names, constants) are never entered."""
+        cls = node.__class__
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _SCALARS)
+        index = self._index_node
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if item.__class__ not in _LEAVES and isinstance(item, ast.AST):
+                        index(item, scope, call)
+            elif value.__class__ not in _LEAVES and isinstance(value, ast.AST):
+                index(value, scope, call)
 
     def _index_node(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.imports[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".", 1)[0]
-                    self.imports.setdefault(top, top)
-            return
-        if isinstance(node, ast.ImportFrom):
-            base = "." * node.level + (node.module or "")
-            for alias in node.names:
-                if alias.name != "*":
-                    self.imports[alias.asname or alias.name] = f"{base}.{alias.name}".lstrip(".")
-            return
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            self._index_function(node, scope)
-            return
-        if isinstance(node, ast.ClassDef):
-            cls = Scope(node, "class", scope, name=node.name)
-            cls.bases = [self._dotted(b) or "" for b in node.bases]
-            for kw in node.keywords:
-                if kw.arg == "env_prefix" and isinstance(kw.value, ast.Constant):
-                    cls.env_prefix = str(kw.value.value)
-            self.scopes[node] = cls
-            if scope.kind == "module":
-                self.classes[node.name] = cls
-            for dec in node.decorator_list:
-                self._index_node(dec, scope, call)
-            self._index(node, cls, None)
-            return
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                self._bind(target, node.value, scope)
-        elif isinstance(node, ast.AnnAssign):
-            if isinstance(node.target, ast.Name):
-                scope.annotations[node.target.id] = node.annotation
-            if node.value is not None:
-                self._bind(node.target, node.value, scope)
-            elif isinstance(node.target, ast.Attribute):
-                self._annotate_attr(node.target, node.annotation, scope)
-        elif isinstance(node, ast.NamedExpr):
-            self._bind(node.target, node.value, scope)
-        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
-            if isinstance(node.target, ast.Name):
-                scope.loops.setdefault(node.target.id, []).append(node.iter)
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    self._bind(item.optional_vars, item.context_expr, scope)
-        elif isinstance(node, ast.Return) and node.value is not None and scope.kind == "function":
-            scope.returns.append(node.value)
-        elif isinstance(node, ast.Call):
-            self.calls.append((node, scope))
-            self._super_init(node, scope)
-            for kw in node.keywords:
-                if kw.arg:
-                    self.keyword_sites.append((node, kw, scope))
-            call = node
-        elif isinstance(node, ast.Dict):
-            self.dicts.append((node, scope, call))
-        elif isinstance(node, ast.Lambda):
-            return
+        # One dictionary look-up on the node's type instead of a chain of isinstance tests:
+        # this runs for every node of every candidate file (issue 15).
+        handler = _HANDLERS.get(node.__class__)
+        if handler is None:
+            self._index(node, scope, call)
+        else:
+            handler(self, node, scope, call)
+
+    def _on_import(self, node: ast.Import, scope: Scope, call: ast.Call | None) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.imports[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.imports.setdefault(top, top)
+
+    def _on_import_from(self, node: ast.ImportFrom, scope: Scope, call: ast.Call | None) -> None:
+        base = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name != "*":
+                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}".lstrip(".")
+
+    def _on_function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, call: ast.Call | None
+    ) -> None:
+        self._index_function(node, scope)
+
+    def _on_class(self, node: ast.ClassDef, scope: Scope, call: ast.Call | None) -> None:
+        cls = Scope(node, "class", scope, name=node.name)
+        cls.bases = [self._dotted(b) or "" for b in node.bases]
+        for kw in node.keywords:
+            if kw.arg == "env_prefix" and isinstance(kw.value, ast.Constant):
+                cls.env_prefix = str(kw.value.value)
+        self.scopes[node] = cls
+        if scope.kind == "module":
+            self.classes[node.name] = cls
+        for dec in node.decorator_list:
+            self._index_node(dec, scope, call)
+        self._index(node, cls, None)
+
+    def _on_assign(self, node: ast.Assign, scope: Scope, call: ast.Call | None) -> None:
+        for target in node.targets:
+            self._bind(target, node.value, scope)
         self._index(node, scope, call)
+
+    def _on_ann_assign(self, node: ast.AnnAssign, scope: Scope, call: ast.Call | None) -> None:
+        if isinstance(node.target, ast.Name):
+            scope.annotations[node.target.id] = node.annotation
+        if node.value is not None:
+            self._bind(node.target, node.value, scope)
+        elif isinstance(node.target, ast.Attribute):
+            self._annotate_attr(node.target, node.annotation, scope)
+        self._index(node, scope, call)
+
+    def _on_named_expr(self, node: ast.NamedExpr, scope: Scope, call: ast.Call | None) -> None:
+        self._bind(node.target, node.value, scope)
+        self._index(node, scope, call)
+
+    def _on_loop(
+        self,
+        node: ast.For | ast.AsyncFor | ast.comprehension,
+        scope: Scope,
+        call: ast.Call | None,
+    ) -> None:
+        if isinstance(node.target, ast.Name):
+            scope.loops.setdefault(node.target.id, []).append(node.iter)
+        self._index(node, scope, call)
+
+    def _on_with(self, node: ast.With | ast.AsyncWith, scope: Scope, call: ast.Call | None) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._bind(item.optional_vars, item.context_expr, scope)
+        self._index(node, scope, call)
+
+    def _on_return(self, node: ast.Return, scope: Scope, call: ast.Call | None) -> None:
+        if node.value is not None and scope.kind == "function":
+            scope.returns.append(node.value)
+        self._index(node, scope, call)
+
+    def _on_call(self, node: ast.Call, scope: Scope, call: ast.Call | None) -> None:
+        self.calls.append((node, scope))
+        self._super_init(node, scope)
+        for kw in node.keywords:
+            if kw.arg:
+                self.keyword_sites.append((node, kw, scope))
+        self._index(node, scope, node)
+
+    def _on_dict(self, node: ast.Dict, scope: Scope, call: ast.Call | None) -> None:
+        self.dicts.append((node, scope, call))
+        self._index(node, scope, call)
+
+    def _on_lambda(self, node: ast.Lambda, scope: Scope, call: ast.Call | None) -> None:
+        return
 
     def _super_init(self, call: ast.Call, scope: Scope) -> None:
         """``super().__init__(model=model)`` in a method sets the instance's field of that name
@@ -273,3 +317,42 @@ class Indexer:
                 return current
             current = current.parent
         return None
+
+
+_Handler = Callable[[Indexer, Any, Scope, "ast.Call | None"], None]
+_HANDLERS: dict[type[ast.AST], _Handler] = {
+    ast.Import: Indexer._on_import,
+    ast.ImportFrom: Indexer._on_import_from,
+    ast.FunctionDef: Indexer._on_function,
+    ast.AsyncFunctionDef: Indexer._on_function,
+    ast.ClassDef: Indexer._on_class,
+    ast.Assign: Indexer._on_assign,
+    ast.AnnAssign: Indexer._on_ann_assign,
+    ast.NamedExpr: Indexer._on_named_expr,
+    ast.For: Indexer._on_loop,
+    ast.AsyncFor: Indexer._on_loop,
+    ast.comprehension: Indexer._on_loop,
+    ast.With: Indexer._on_with,
+    ast.AsyncWith: Indexer._on_with,
+    ast.Return: Indexer._on_return,
+    ast.Call: Indexer._on_call,
+    ast.Dict: Indexer._on_dict,
+    ast.Lambda: Indexer._on_lambda,
+}
+"""What indexing does with a node, by its type; other nodes are only entered."""
+
+_SCALARS = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "name", "names", "asname", "module", "level"}
+    | {"kind", "type_comment", "conversion", "is_async", "simple", "tag", "lineno"}
+    | {"kwd_attrs", "rest"}
+)
+"""Fields that never hold a statement or an expression (contexts, operators, strings): a
+node's children are read from its other fields only. Imports, whose ``names`` are
+aliases, are handled before their children would be read."""
+
+_LEAVES: frozenset[type] = frozenset(
+    {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal}
+)
+"""Nodes whose indexing does nothing: not entered at all."""
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -132,7 +132,42 @@ def _kw(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def _segment(text: str, node: ast.AST) -> str | None:
-    segment = ast.get_source_segment(text, node)
+    segment = _source_segment(text, node)
     if segment is None:
         return None
     return re.sub(r"\s+", " ", segment)[:200]
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+_split: tuple[str, list[str]] = ("", [])
+
+
+def _source_lines(text: str) -> list[str]:
+    """The lines of a module as the parser counts them (``\\r\\n``, ``\\r``, ``\\n`` end a
+    line, a form feed does not), ends kept; the last module's are kept for the next call."""
+    global _split
+    if _split[0] is not text:
+        lines = _LINE.findall(text)
+        rest = text[sum(map(len, lines)) :]
+        if rest:
+            lines.append(rest)
+        _split = (text, lines)
+    return _split[1]
+
+
+def _source_segment(text: str, node: ast.AST) -> str | None:
+    """The source text of a node, as ``ast.get_source_segment`` gives it, without
+    splitting the whole module again on every call (a large module asked many times)."""
+    end_line: int | None = getattr(node, "end_lineno", None)
+    end_col: int | None = getattr(node, "end_col_offset", None)
+    if end_line is None or end_col is None:
+        return None
+    lines = _source_lines(text)
+    first: int = getattr(node, "lineno", 1) - 1
+    col: int = getattr(node, "col_offset", 0)
+    last = end_line - 1
+    if first == last:
+        return lines[first].encode()[col:end_col].decode()
+    head = lines[first].encode()[col:].decode()
+    tail = lines[last].encode()[:end_col].decode()
+    return "".join([head, *lines[first + 1 : last], tail])
