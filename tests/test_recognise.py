@@ -20,8 +20,8 @@ from gate.recognise import (
     knowledge,
     recognise,
 )
+from gate.registry import load
 from gate.resolve import origins
-from gate.resolve.registry import load
 
 # (string, identity): strings whose identity their own shape decides.
 TABLE = [

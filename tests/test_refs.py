@@ -10,7 +10,7 @@ import gate.discover
 from gate.discover import refs
 from gate.discover.sources import SOURCES
 from gate.model import Confidence, EvidenceKind, Location, Role
-from gate.resolve import apimodels
+from gate.registry import apimodels
 
 
 def hosted(value: str, **kw: object) -> refs.Ref | None:

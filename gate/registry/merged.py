@@ -11,11 +11,11 @@ from typing import Any
 from gate import identity
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
-from gate.resolve import apimodels, endpoints
-from gate.resolve.apimodels import ApiModel
-from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry.build import HINT as _HINT
-from gate.resolve.registry.entries import (
+from gate.registry import apimodels, endpoints
+from gate.registry.apimodels import ApiModel
+from gate.registry.build import HINT as _HINT
+from gate.registry.endpoints import Endpoint
+from gate.registry.entries import (
     Assistant,
     EntityListing,
     Family,
@@ -24,7 +24,7 @@ from gate.resolve.registry.entries import (
     Package,
     Publisher,
 )
-from gate.resolve.registry.reading import _shipped, read_user_file
+from gate.registry.reading import _shipped, read_user_file
 
 _FAMILY_SEPARATORS = "-_./: "
 _NEXT_TOKEN = re.compile(r"^[-_./: ]+([A-Za-z0-9]+)")
