@@ -360,3 +360,24 @@ def test_a_user_file_is_parsed_once_per_content(tmp_path: Path) -> None:
     assert again is not first
     acme = again.publisher("acme")
     assert acme is not None and acme.country == "FR"
+
+
+def test_default_endpoint_is_the_provider_tables_host() -> None:
+    # One source for where an SDK calls by default: providers.yaml; endpoints.yaml only says
+    # who operates that host (ollama's default is the local server, not ollama.com).
+    from gate import shipped
+    from gate.registry import endpoints
+
+    registry = load([])
+    providers = shipped.yaml_data("gate.recognise", "data/providers.yaml")["providers"]
+    for provider, row in providers.items():
+        host = (row or {}).get("host")
+        ep = registry.default_endpoint(provider)
+        if host is None or endpoints.lookup(host) is None:
+            assert ep is None, provider
+        else:
+            assert ep is not None and ep.host == host, provider
+    ollama = registry.default_endpoint("ollama")
+    assert ollama is not None and ollama.host == "localhost" and ollama.country is None
+    vertex = registry.default_endpoint("google-vertex")
+    assert vertex is not None and vertex.host == "aiplatform.googleapis.com"
