@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from gate import shipped
+from gate import registry, shipped
 from gate.model import Inventory, Project
-from gate.resolve import origins, registry
+from gate.resolve import origins
 
 TABLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "origins_refs.yaml"
 

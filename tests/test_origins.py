@@ -269,7 +269,7 @@ def test_resolved_facts_round_trip_through_the_bom(tmp_path: Path) -> None:
         "zai-org/GLM-4.5",
         "assistant:alibaba/qwen-code",
     ]
-    from gate.resolve.registry import load
+    from gate.registry import load
 
     extra = [origins.bare_component(origins.identity_for_reference(r, load())) for r in refs]  # type: ignore[arg-type]
     bedrock = _api_evidence(

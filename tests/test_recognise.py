@@ -20,8 +20,8 @@ from gate.recognise import (
     knowledge,
     recognise,
 )
+from gate.registry import load
 from gate.resolve import origins
-from gate.resolve.registry import load
 
 # (string, identity): strings whose identity their own shape decides.
 TABLE = [
@@ -222,7 +222,7 @@ def test_a_user_registry_host_is_recognised(tmp_path: Path) -> None:
     )
     assert found is not None and found.identity == "api:acme/qwen-max"
     with refs.using(kn):
-        ev = refs.resolve(
+        ev = refs.recognise_in(
             "qwen-max", refs.RefContext(family="hosted", base_url="llm.acme.internal")
         )
     assert ev is not None and ev.identity == "api:acme/qwen-max"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from gate import registry as reg
 from gate.errors import InputError
 from gate.model import FactSource
-from gate.resolve import registry as reg
-from gate.resolve.registry import Registry, load
+from gate.registry import Registry, load
 
 DATA = Path(__file__).parent / "data"
 
@@ -251,14 +251,14 @@ def test_shipped_registry_files_follow_the_schema(name: str) -> None:
     # this test is their check, through the same reader and schema as a user file, so a
     # duplicate key or a misspelt field fails here with its line.
     from gate import yamlfile
-    from gate.resolve.registry import reading
+    from gate.registry import reading
 
     schema = reading.schema()
     schema["properties"]["library"] = schema["properties"]["ollama"]
     schema["properties"]["model_words"] = {"type": "array", "items": {"type": "string"}}
     # What a shipped publisher must say that a user file may leave to the shipped data.
     schema["$defs"]["publisher"]["required"] = ["id", "name", "country", "source"]
-    path = Path(reg.__file__).parent.parent / "data" / name
+    path = Path(reg.__file__).parent.parent / "resolve" / "data" / name
     doc = yamlfile.load(path, error=InputError)
     yamlfile.validate(
         doc, yamlfile.compile_schema(schema), name, entry=reading._entry_namer(doc.value)
@@ -306,7 +306,7 @@ def test_endpoint_country_is_the_controlling_jurisdiction_on_every_row() -> None
     # One rule (endpoints.yaml, docs/origins.md): an endpoint's country is the jurisdiction
     # controlling its operator, i.e. the ultimate parent's HQ; where the publisher registry
     # knows the provider's organisation, both must say the same.
-    from gate.resolve import endpoints
+    from gate.registry import endpoints
 
     r = load()
     checked = 0
@@ -328,10 +328,12 @@ def test_endpoint_country_is_the_controlling_jurisdiction_on_every_row() -> None
 
 
 def test_every_cloud_region_is_placed_in_a_valid_country() -> None:
-    from gate.resolve import endpoints
+    from gate.registry import endpoints
 
     doc = __import__("yaml").safe_load(
-        (Path(reg.__file__).parent.parent / "data" / "regions.yaml").read_text(encoding="utf-8")
+        (Path(reg.__file__).parent.parent / "resolve" / "data" / "regions.yaml").read_text(
+            encoding="utf-8"
+        )
     )
     assert {"aws", "gcp", "azure"} <= set(doc["clouds"])
     for cloud, entry in doc["clouds"].items():
@@ -358,3 +360,24 @@ def test_a_user_file_is_parsed_once_per_content(tmp_path: Path) -> None:
     assert again is not first
     acme = again.publisher("acme")
     assert acme is not None and acme.country == "FR"
+
+
+def test_default_endpoint_is_the_provider_tables_host() -> None:
+    # One source for where an SDK calls by default: providers.yaml; endpoints.yaml only says
+    # who operates that host (ollama's default is the local server, not ollama.com).
+    from gate import shipped
+    from gate.registry import endpoints
+
+    registry = load([])
+    providers = shipped.yaml_data("gate.recognise", "data/providers.yaml")["providers"]
+    for provider, row in providers.items():
+        host = (row or {}).get("host")
+        ep = registry.default_endpoint(provider)
+        if host is None or endpoints.lookup(host) is None:
+            assert ep is None, provider
+        else:
+            assert ep is not None and ep.host == host, provider
+    ollama = registry.default_endpoint("ollama")
+    assert ollama is not None and ollama.host == "localhost" and ollama.country is None
+    vertex = registry.default_endpoint("google-vertex")
+    assert vertex is not None and vertex.host == "aiplatform.googleapis.com"

@@ -16,7 +16,7 @@ import pytest
 
 from gate import yamlfile
 from gate.errors import InputError
-from gate.resolve.registry import reading
+from gate.registry import reading
 
 GATE = Path(__file__).resolve().parent.parent / "gate"
 POLICIES = Path(__file__).resolve().parent.parent / "policies"

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gate import shipped
-from gate.resolve import endpoints as endpoint_table
+from gate.registry import endpoints as endpoint_table
 
 CCTLD_FILE = "data/cctld.yaml"
 

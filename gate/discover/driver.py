@@ -72,7 +72,7 @@ class Driver:
     def _on_hub(self, ev: Evidence, seen: Seen) -> Evidence:
         if self.hub != "modelscope" or not ev.identity.startswith("hf:"):
             return ev
-        ref = refs.resolve(seen.text, refs.RefContext(family="modelscope", sdk="modelscope"))
+        ref = refs.recognise_in(seen.text, refs.RefContext(family="modelscope", sdk="modelscope"))
         if ref is None:
             return ev
         return refs.evidence(
@@ -114,7 +114,7 @@ class Driver:
         ref = (
             _local(seen)
             if ctx.family in _LOADS_WEIGHTS and localpaths.is_outside(seen.text)
-            else refs.resolve(seen.text, ctx, partial=seen.partial)
+            else refs.recognise_in(seen.text, ctx, partial=seen.partial)
         )
         attrs: dict[str, JSON] = {"call": call, "argument": argument}
         attrs.update(extra or {})

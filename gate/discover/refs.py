@@ -261,15 +261,15 @@ def is_model_key(key: str) -> bool:
 
 def names_model(key: str) -> bool:
     """A model-ish key (``is_model_key``) or one whose value counts only as a known Hub id
-    (``model_path``): see ``resolve_under``."""
+    (``model_path``): see ``recognise_under``."""
     return is_model_key(key) or _norm_key(key) in conventions().hub_id_keys
 
 
-def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
+def recognise_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     """The identity a value under a model-ish key names: any model shape under a model key;
     under a path key (``model_path``) only an ``org/name`` of a known publisher's Hub org."""
     if is_model_key(key):
-        return resolve(value, ctx)
+        return recognise_in(value, ctx)
     if _norm_key(key) not in conventions().hub_id_keys:
         return None
     text = value.strip()
@@ -277,7 +277,7 @@ def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
         return None
     if not current_knowledge().publisher_for_org(text.split("/", 1)[0]):
         return None
-    return resolve(text, replace(ctx, family=str(Reading.HF)))
+    return recognise_in(text, replace(ctx, family=str(Reading.HF)))
 
 
 def is_dataset_key(key: str) -> bool:
@@ -390,14 +390,14 @@ Ref = Recognised
 """A model string understood (the recogniser's result)."""
 
 
-def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None:
+def recognise_in(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None:
     """The identity a model string names in its context, or None: the recogniser's answer."""
     return recognise(value, ctx.as_site(), ctx.as_serving(), current_knowledge(), partial=partial)
 
 
 def hosted(value: str, ctx: RefContext) -> Ref | None:
     """A hosted-API model in this context (the value read as a hosted model name)."""
-    return resolve(value, replace(ctx, family=str(Reading.HOSTED)))
+    return recognise_in(value, replace(ctx, family=str(Reading.HOSTED)))
 
 
 def litellm_prefix(value: str, *, litellm_call: bool = True) -> tuple[str, str] | None:
@@ -459,7 +459,7 @@ def named_value(
         base_url_dynamic=base_url_expr if not base_url else None,
         provider_hint=provider_from_env_name(key),
     )
-    ref = resolve(value, ctx) if family != "config" else resolve_under(key, value, ctx)
+    ref = recognise_in(value, ctx) if family != "config" else recognise_under(key, value, ctx)
     if ref is None:
         return None
     attrs: dict[str, JSON] = {"key": key, "flow": flow}

@@ -15,9 +15,9 @@ from gate import identity
 from gate.errors import InputError
 from gate.model import Inventory, Project
 from gate.progress import NullObserver, Observer
+from gate.registry import load
 from gate.report.explanation import Explanation
 from gate.resolve import origins
-from gate.resolve.registry import load
 
 _SCHEMES = (
     "hf:",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate import workspace
+from gate import registry, workspace
 from gate.discover import scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.sources import SOURCES
@@ -17,7 +17,7 @@ from gate.model import Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.recognise import knowledge
 from gate.recognise.core import endpoints_apart, with_user_endpoints
-from gate.resolve import origins, packages, registry
+from gate.resolve import origins, packages
 from gate.resolve.assemble import assemble
 
 

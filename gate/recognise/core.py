@@ -26,7 +26,7 @@ from gate.recognise.shapes import (
     split_prefix,
 )
 from gate.recognise.site import HostSource, Reading, Recognised, Serving, Site, SiteKind
-from gate.resolve.endpoints import deployment_named, host_of
+from gate.registry.endpoints import deployment_named, host_of
 
 _SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
 _DATASET_BUILDERS = frozenset(

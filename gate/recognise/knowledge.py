@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from gate.recognise import data
-from gate.resolve import apimodels, endpoints
-from gate.resolve.apimodels import ApiModel
-from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry import Registry, load
+from gate.registry import Registry, apimodels, endpoints, load
+from gate.registry.apimodels import ApiModel
+from gate.registry.endpoints import Endpoint
 
 
 @dataclass(frozen=True, slots=True)

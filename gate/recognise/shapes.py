@@ -145,7 +145,7 @@ def port_of(url: str) -> int | None:
 def model_literal_regex() -> re.Pattern[bytes]:
     """A quoted string that may be a model name: a hosted model's prefix, an open model
     family, or an ``org/name`` shape. Used to decide whether a file is worth parsing."""
-    from gate.resolve import apimodels
+    from gate.registry import apimodels
 
     prefixes: set[str] = set(conventions().open_model_families)
     for row in apimodels.api_models():

@@ -15,7 +15,7 @@ from gate.bom.cyclonedx.fields import licence_from, prop_map, prop_value
 from gate.bom.properties import Prop
 from gate.model import Component, ComponentId, Role, WeightFile
 from gate.recognise import Serving, Site, SiteKind, knowledge, recognise
-from gate.resolve import endpoints
+from gate.registry import endpoints
 
 
 def foreign_identity(comp: Mapping[str, Any]) -> ComponentId:

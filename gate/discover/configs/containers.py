@@ -229,7 +229,7 @@ def _server_model(
     ctx = refs.RefContext(
         family=family, sdk=str(server["name"]), in_config=True, site=SiteKind.DEPLOYMENT
     )
-    ref = refs.resolve(value, ctx)
+    ref = refs.recognise_in(value, ctx)
     if ref is not None and ref.kind is not EvidenceKind.OLLAMA_REF:
         attrs = dict(ref.attributes)
         attrs.setdefault("host", "localhost")
@@ -274,7 +274,7 @@ def _commands(
                 continue
             ctx = refs.RefContext(family=str(command["family"]), sdk=prefix[0], in_config=True)
             walker.emit(
-                refs.resolve(found[0], ctx),
+                refs.recognise_in(found[0], ctx),
                 found[0],
                 found[1],
                 Confidence.HIGH,
@@ -303,7 +303,9 @@ def _hub_downloads(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: st
             if repo is None or "$" in repo[0]:
                 continue
             ctx = refs.RefContext(family=family, revision=repo[1], in_config=True)
-            walker.emit(refs.resolve(repo[0], ctx), url, node, Confidence.HIGH, where, {"url": url})
+            walker.emit(
+                refs.recognise_in(repo[0], ctx), url, node, Confidence.HIGH, where, {"url": url}
+            )
 
 
 def _flag_models(
@@ -334,7 +336,7 @@ def _flag_models(
             ctx = refs.RefContext(
                 family="config", provider_hint=refs.provider_from_env_name(name), in_config=True
             )
-            ref = refs.resolve_under(name, value, ctx)
+            ref = refs.recognise_under(name, value, ctx)
         elif _is_dataset_key(name):
             ref = _dataset_value(value)
         else:

@@ -64,7 +64,7 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
                 if localpaths.is_outside(value):
                     ref: refs.Ref | None = localpaths.ref(value, {"key": key})
                 else:
-                    ref = refs.resolve_under(key, value, ctx)
+                    ref = refs.recognise_under(key, value, ctx)
                 node = _Node(value, lineno, command.find(value) + 1 or None)
                 walker.emit(ref, value, node, Confidence.MEDIUM, key, {"key": key})
             continue
@@ -121,7 +121,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             family="config", base_url=base_url, provider_hint=provider, in_config=True
         )
         walker.emit(
-            refs.resolve_under(key, value, ctx), value, _Node(value, lineno, column),
+            refs.recognise_under(key, value, ctx), value, _Node(value, lineno, column),
             Confidence.MEDIUM, key,
             {"key": key, "env_var": key},
         )  # fmt: skip

@@ -86,7 +86,7 @@ def _modelfile(rel: str, text: str, rels: set[str]) -> scanning.Outcome:
             walker.emit(ref, value, node, Confidence.HIGH, instruction, extra)
             continue
         ctx = refs.RefContext(family="ollama", sdk="ollama", in_config=True)
-        walker.emit(refs.resolve(value, ctx), value, node, Confidence.HIGH, instruction, extra)
+        walker.emit(refs.recognise_in(value, ctx), value, node, Confidence.HIGH, instruction, extra)
     return scanning.Outcome(evidence=walker.found)
 
 
@@ -107,7 +107,7 @@ def _mlmodel(walker: _Walker, doc: _Node) -> None:
             family="hf", sdk=f"mlflow.{flavor}", revision=revision, in_config=True
         )
         walker.emit(
-            refs.resolve(source.value, ctx),
+            refs.recognise_in(source.value, ctx),
             source.value,
             source,
             Confidence.HIGH,
@@ -158,7 +158,7 @@ def _dvc(rel: str, text: str, rels: set[str]) -> scanning.Outcome:
         family = "hf-dataset" if dataset else "hf"
         ctx = refs.RefContext(family=family, sdk="dvc", revision=rev, in_config=True)
         walker.emit(
-            refs.resolve(found[0], ctx), url, repo.value.get("url") or repo, Confidence.HIGH,
+            refs.recognise_in(found[0], ctx), url, repo.value.get("url") or repo, Confidence.HIGH,
             f"deps.{index}.repo.url",
         )  # fmt: skip
     return scanning.Outcome(evidence=walker.found)

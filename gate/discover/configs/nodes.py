@@ -223,7 +223,7 @@ def _dataset_value(value: str) -> refs.Ref | None:
     text = value.strip()
     if text.count("/") != 1 or refs.looks_like_path(text) or not identity.is_hf_repo_id(text):
         return None
-    return refs.resolve(text, refs.RefContext(family="hf-dataset", in_config=True))
+    return refs.recognise_in(text, refs.RefContext(family="hf-dataset", in_config=True))
 
 
 def _items(node: _Node | None) -> list[dict[str, _Node]]:

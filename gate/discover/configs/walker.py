@@ -120,7 +120,7 @@ class _Walker:
                     if here.catalogue:
                         extra["flow"] = "catalogue"
                     self.emit(
-                        refs.resolve(model.value, ctx),
+                        refs.recognise_in(model.value, ctx),
                         model.value,
                         model,
                         Confidence.MEDIUM,
@@ -175,7 +175,7 @@ class _Walker:
             ref: refs.Ref | None = localpaths.ref(text, {"key": key})
         else:
             ctx = refs.RefContext(family="hf", in_config=True, key=key)
-            ref = refs.resolve(text, ctx) if not refs.looks_like_path(text) else None
+            ref = refs.recognise_in(text, ctx) if not refs.looks_like_path(text) else None
         self.emit(ref, text, child, Confidence.MEDIUM, ".".join(path), {"key": key})
 
     def _ollama_pulls(self, node: _Node, path: Sequence[str]) -> None:
@@ -187,7 +187,7 @@ class _Walker:
         for item in node.value:
             if isinstance(item.value, str) and "$" not in item.value:
                 self.emit(
-                    refs.resolve(item.value.strip(), ctx), item.value, item, Confidence.HIGH,
+                    refs.recognise_in(item.value.strip(), ctx), item.value, item, Confidence.HIGH,
                     ".".join(path), {"command": f"ollama {path[-1]}"},
                 )  # fmt: skip
 
@@ -209,7 +209,9 @@ class _Walker:
         extra: dict[str, JSON] = {"flow": "catalogue"}
         if key:
             extra["key"] = key
-        self.emit(refs.resolve(text, ctx), text, node, Confidence.MEDIUM, ".".join(path), extra)
+        self.emit(
+            refs.recognise_in(text, ctx), text, node, Confidence.MEDIUM, ".".join(path), extra
+        )
 
     def _listed_keys(self, node: _Node, key: str, here: _Inherited, path: Sequence[str]) -> None:
         """A catalogue written as a mapping keyed by model name (``models: {gpt-4o: {...}}``)."""
@@ -260,7 +262,7 @@ class _Walker:
                 key=var,
             )
             self.emit(
-                refs.resolve_under(var, text, ctx), text, node, Confidence.MEDIUM, where,
+                refs.recognise_under(var, text, ctx), text, node, Confidence.MEDIUM, where,
                 {"key": var, "env_var": var},
             )  # fmt: skip
 
@@ -312,7 +314,7 @@ class _Walker:
         )
         self.emit(
             # "name" reaches here only as a per-model settings entry (_name_is_model).
-            refs.resolve(text, ctx) if key == "name" else refs.resolve_under(key, text, ctx),
+            refs.recognise_in(text, ctx) if key == "name" else refs.recognise_under(key, text, ctx),
             text,
             child,
             Confidence.MEDIUM,

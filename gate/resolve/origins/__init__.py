@@ -15,13 +15,13 @@ from pathlib import Path
 from gate import identity
 from gate.model import Component, FactSource, Inventory, Provenance
 from gate.progress import NullObserver, Observer
+from gate.registry import load
 from gate.resolve.hub import DEFAULT_TTL, Hub, default_cache_dir
 from gate.resolve.lineage import LineageResolver
 from gate.resolve.origins.makers import ApiMaker, api_maker
 from gate.resolve.origins.references import bare_component, identity_for_reference, model_identity
 from gate.resolve.origins.schemes import _Context, resolve_component
 from gate.resolve.origins.served import SERVED_BY_UNKNOWN, served_by_for, unread_endpoint_note
-from gate.resolve.registry import load
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,7 @@ from gate import identity
 from gate.model import (
     Party,
 )
-from gate.resolve import endpoints
-from gate.resolve.registry import Publisher, Registry
+from gate.registry import Publisher, Registry, endpoints
 
 # Cross-region inference-profile prefixes of Bedrock model ids (us.anthropic.claude-…).
 _BEDROCK_REGION = re.compile(r"^(?:us|eu|apac|global|us-gov|jp|au|ca)\.")

@@ -9,7 +9,7 @@ from gate.model import (
     Role,
 )
 from gate.recognise import Knowledge, Serving, Site, SiteKind, recognise
-from gate.resolve.registry import Registry
+from gate.registry import Registry
 
 
 def model_identity(model: str, registry: Registry) -> ComponentId | None:

@@ -18,6 +18,7 @@ from gate.model import (
     Role,
     ServedBy,
 )
+from gate.registry import Registry
 from gate.resolve import licences
 from gate.resolve.hub import Hub, ModelInfo
 from gate.resolve.lineage import LineageResolver, ParentLink, gguf_links, unknown_party
@@ -30,7 +31,6 @@ from gate.resolve.origins.served import (
     served_by_for,
     unread_endpoint_note,
 )
-from gate.resolve.registry import Registry
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,8 @@ from gate.model import (
     Provenance,
     ServedBy,
 )
-from gate.resolve import endpoints
-from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry import Registry
+from gate.registry import Registry, endpoints
+from gate.registry.endpoints import Endpoint
 
 # `publishers/<vendor>/models/…`, Fireworks `accounts/<account>/models/…`, Cloudflare `@cf/…`.
 _LOCAL_PROVIDERS = frozenset({"local", "ollama-local"})

@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from gate.resolve.apimodels import ApiModel
-from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry.entries import (
+from gate.registry.apimodels import ApiModel
+from gate.registry.endpoints import Endpoint
+from gate.registry.entries import (
     Assistant,
     Family,
     KnownModel,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from gate.resolve.registry.entries import (
+from gate.registry.entries import (
     API_VERSION,
     ASSISTANT_KINDS,
     KIND,
@@ -32,8 +32,8 @@ from gate.resolve.registry.entries import (
     ParentRef,
     Publisher,
 )
-from gate.resolve.registry.merged import Registry
-from gate.resolve.registry.reading import countries, read_user_bytes, read_user_file
+from gate.registry.merged import Registry
+from gate.registry.reading import countries, read_user_bytes, read_user_file
 
 
 @cache

@@ -5,17 +5,18 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from gate import identity
 from gate.errors import InputError
 from gate.model import FactSource, Party, Provenance
-from gate.resolve import apimodels, endpoints
-from gate.resolve.apimodels import ApiModel
-from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry.build import HINT as _HINT
-from gate.resolve.registry.entries import (
+from gate.registry import apimodels, endpoints
+from gate.registry.apimodels import ApiModel
+from gate.registry.build import HINT as _HINT
+from gate.registry.endpoints import Endpoint
+from gate.registry.entries import (
     Assistant,
     EntityListing,
     Family,
@@ -24,7 +25,7 @@ from gate.resolve.registry.entries import (
     Package,
     Publisher,
 )
-from gate.resolve.registry.reading import _shipped, read_user_file
+from gate.registry.reading import _shipped, read_user_file
 
 _FAMILY_SEPARATORS = "-_./: "
 _NEXT_TOKEN = re.compile(r"^[-_./: ]+([A-Za-z0-9]+)")
@@ -225,11 +226,21 @@ class Registry:
         return any(ep is own for own in self._endpoints)
 
     def default_endpoint(self, provider: str) -> Endpoint | None:
-        """The first concrete host listed for a provider (where its SDK calls by default)."""
-        for ep in (*self._endpoints, *endpoints.endpoints()):
+        """Where a provider's SDK calls when no base URL is written: the first concrete host a
+        user registry file lists for the provider, else the provider table's default host
+        (``providers.yaml``) as the endpoint table knows it, with ``host`` the concrete host
+        (``aiplatform.googleapis.com``, not the row's pattern). ``None`` when the provider has
+        no default host or the endpoint table does not know who operates it."""
+        for ep in self._endpoints:
             if ep.provider == provider and "*" not in ep.host:
                 return ep
-        return None
+        host = endpoints.default_host(provider)
+        if host is None:
+            return None
+        found = endpoints.lookup(host)
+        if found is None or found.host == host:
+            return found
+        return replace(found, host=host)
 
     def api_model(self, name: str) -> ApiModel | None:
         """The hosted model-name pattern a name matches: user patterns first."""

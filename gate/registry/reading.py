@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from gate import files, shipped, yamlfile
 from gate.errors import InputError
-from gate.resolve import endpoints
-from gate.resolve.apimodels import ApiModel
-from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry import build
-from gate.resolve.registry.build import HINT
-from gate.resolve.registry.entries import (
+from gate.registry import build, endpoints
+from gate.registry.apimodels import ApiModel
+from gate.registry.build import HINT
+from gate.registry.endpoints import Endpoint
+from gate.registry.entries import (
     Assistant,
     EntityListing,
     Family,

@@ -109,6 +109,20 @@ def aggregators() -> frozenset[str]:
 
 
 @cache
+def _default_hosts() -> dict[str, str | None]:
+    rows = _providers().get("providers") or {}
+    assert isinstance(rows, dict)
+    return {str(key): (row or {}).get("host") for key, row in rows.items()}
+
+
+def default_host(provider: str) -> str | None:
+    """The host a provider's SDK calls when no base URL is written (``providers.yaml``, the one
+    place that fact lives), or ``None`` (a per-resource host, or a provider it does not list)."""
+    host = _default_hosts().get(provider)
+    return str(host).lower() if host else None
+
+
+@cache
 def deployment_named() -> frozenset[str]:
     """Provider keys whose model ids are user-chosen deployment names (Azure OpenAI)."""
     rows = _providers().get("deployment_names") or []
