@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping, Sequence
 
+from gate import files
 from gate.discover import refs
 from gate.discover.python.scopes import _HF_LIBRARIES
 from gate.discover.tree import Tree, TreeFile
@@ -37,12 +38,16 @@ def import_roots(module: ast.AST) -> frozenset[str]:
     return frozenset(roots)
 
 
+def _unrecorded(_why: str) -> None:
+    """A second read of a file the scan has read (or recorded as unreadable) already."""
+
+
 def _roots_of(file: TreeFile, cache: dict[str, frozenset[str] | None]) -> frozenset[str] | None:
     if file.rel in cache:
         return cache[file.rel]
     found: frozenset[str] | None = None
     try:
-        text = file.read_text(_MAX_BYTES)
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
         if text is not None:
             found = import_roots(ast.parse(text))
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
@@ -187,7 +192,7 @@ def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module |
         return cache[file.rel]
     tree: ast.Module | None = None
     try:
-        text = file.read_text(_MAX_BYTES)
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
         if text is not None:
             tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
