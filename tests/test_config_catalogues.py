@@ -148,3 +148,34 @@ def test_catalogue_grouped_by_providers_the_file_defines(tmp_path: Path) -> None
         ("api:deepseek/deepseek-reasoner", True),
         ("api:alibaba/qwen-plus", False),
     }
+
+
+def test_provider_sections_with_placeholder_defaults_and_model_versions(tmp_path: Path) -> None:
+    # A Spring-style settings file: one section per provider, `${VAR:default}` values (the
+    # default is what runs when the variable is unset), `model_versions` offered.
+    found = scan(
+        tmp_path,
+        {
+            "application-llm.yaml": """\
+            groq:
+              base_url: "${GROQ_BASE_URL:https://api.groq.com/openai/v1}"
+              model: "${GROQ_MODEL:llama-3.1-8b-instant}"
+              model_versions:
+                - "openai/gpt-oss-20b"
+            huggingface:
+              base_url: "${HF_URL:https://api-inference.huggingface.co/models}"
+              model_versions:
+                - "google/gemma-2-9b-it"
+            ollama:
+              model: "${OLLAMA_MODEL:-llama3.1}"
+            anthropic:
+              model: "${ANTHROPIC_MODEL}"
+            """,
+        },
+    )
+    assert _got(found) == {
+        ("api:groq/llama-3.1-8b-instant", "application-llm.yaml", 3, False),
+        ("api:groq/openai/gpt-oss-20b", "application-llm.yaml", 5, True),
+        ("api:huggingface/google/gemma-2-9b-it", "application-llm.yaml", 9, True),
+        ("ollama:llama3.1:latest", "application-llm.yaml", 11, False),
+    }

@@ -547,6 +547,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
             hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
         ):
             return _ollama_ref(value, ctx)
+        if hinted == "huggingface" and ctx.base_url:
+            # huggingface: {base_url: https://api-inference.huggingface.co/models, ...}: the
+            # endpoint serves the Hub id (an inference API), nothing is downloaded.
+            return _hosted(value, ctx)
         if hinted == "huggingface":
             repo = hf_repo(value, kn, allow_bare=False)
             return _hf_ref(repo, ctx) if repo else None

@@ -23,6 +23,7 @@ from gate.discover.configs.nodes import (
     _Node,
     _Positions,
     _str,
+    placeholder_default,
 )
 from gate.model import JSON, Confidence, Evidence, Location
 from gate.recognise import SiteKind
@@ -283,6 +284,8 @@ class _Walker:
                 text = _str(child.value.get("value")) or _str(child.value.get("default"))
             if text is None:
                 continue
+            # base_url: "${GROQ_BASE_URL:https://api.groq.com/openai/v1}": the default.
+            text = placeholder_default(text)[0]
             if refs.is_url_key(key) and (
                 "://" in text or re.match(r"^[\w.-]+\.[a-z]{2,}(:\d+)?$", text)
             ):
@@ -294,13 +297,20 @@ class _Walker:
         return _Inherited(base_url, provider, revision, inherited.catalogue)
 
     def _model_value(self, key: str, child: _Node, path: Sequence[str], here: _Inherited) -> None:
-        text = str(child.value).strip()
+        # model: "${OPENAI_DEFAULT_MODEL:gpt-5-mini}": the model the app runs when unset.
+        text, var = placeholder_default(str(child.value).strip())
+        if not text:
+            return
         if localpaths.is_outside(text) and key != "name":
             # model_name_or_path: /data/models/Llama-3-8B: a model on a machine's disk.
             ref = localpaths.ref(text, {"key": key})
             self.emit(ref, text, child, Confidence.MEDIUM, ".".join(path), {"key": key})
             return
-        hint = here.provider or refs.provider_from_env_name(key)
+        hint = (
+            here.provider
+            or refs.provider_from_env_name(key)
+            or (refs.provider_from_env_name(var) if var else None)
+        )
         ctx = refs.RefContext(
             family="config",
             base_url=here.base_url,
