@@ -396,3 +396,28 @@ def test_entries_of_a_catalogue_are_listed_whatever_their_keys() -> None:
     )
     assert listed(found) == {"hf:THUDM/chatglm-6b@unpinned"}
     assert called(found) == {"hf:Qwen/Qwen2.5-7B-Instruct@unpinned"}
+
+
+def test_js_entries_served_by_the_provider_object_they_carry() -> None:
+    # Per-provider model files: a module-level provider object, entries carrying it (as a
+    # shorthand property or `provider: "<name>"`). An aggregator named beside an org/name
+    # serves it under that id; the org is the maker, not who is called.
+    found = js(
+        """
+        export const provider = { id: 'openrouter', providerName: 'OpenRouter' }
+        export const modelList = [
+          { 'id': 'openai/gpt-5-mini', 'displayName': 'GPT 5 mini', provider },
+          { 'id': 'deepseek/deepseek-r1:free', 'displayName': 'R1 (free)', provider },
+        ]
+        const qianfan = { id: 'qianfan', name: 'Qianfan' }
+        export const more = [{ id: 'deepseek-v3', label: 'V3', provider: qianfan }]
+        export const models = [{ id: 'some-new-model-1', provider: 'claude' }]
+        """,
+        "models.tsx",
+    )
+    assert listed(found) == {
+        "api:openrouter/openai/gpt-5-mini",
+        "api:openrouter/deepseek/deepseek-r1:free",
+        "api:baidu/deepseek-v3",
+        "api:anthropic/some-new-model-1",
+    }

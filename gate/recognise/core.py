@@ -530,10 +530,14 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     reference): the value's shape, the provider named beside it and the endpoint decide."""
     kn = ctx.kn
     hinted = kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+    prefix = litellm_prefix(value, kn, litellm_call=False)
     if (
         not ctx.base_url
         and hinted != "huggingface"
-        and litellm_prefix(value, kn, litellm_call=False) is not None
+        and prefix is not None
+        # An aggregator named beside the value (OpenRouter's `openai/gpt-4o`) serves it
+        # under that very id: the prefix is the maker, not who is called.
+        and not (hinted and hinted != prefix[0] and kn.registry.is_aggregator(hinted))
     ):
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
