@@ -263,3 +263,28 @@ def test_a_config_shipped_as_its_own_template_is_read_as_its_format(tmp_path: Pa
         ("api:alibaba/qwen-max", "settings.yaml.example"),
         ("api:siliconflow/Pro/deepseek-ai/DeepSeek-V3", "config.json.template"),
     ]
+
+
+def test_curl_request_bodies_in_shell_scripts_are_raw_api_calls(tmp_path: Path) -> None:
+    # A JSON body in single quotes spans lines; one the API would refuse (a trailing comma)
+    # still names its model; a body with no literal URL or a variable model names none.
+    found, _ = scan(
+        tmp_path,
+        {
+            "call.sh": """\
+            curl --location 'https://dashscope.aliyuncs.com/api/v1/services/aigc/generation' \\
+            --header 'Content-Type: application/json' \\
+            --data '{
+                "model": "some-dashscope-model-v1",
+                "input": {"prompt": "hi"}
+            }'
+            curl https://api.openai.com/v1/chat/completions -d '{"model": "gpt-4o-mini",}'
+            curl "$BASE/v1/chat" -d '{"model": "gpt-4o"}'
+            curl https://api.openai.com/v1/chat/completions -d '{"model": "$MODEL"}'
+            """,
+        },
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("api:alibaba/some-dashscope-model-v1", 4),
+        ("api:openai/gpt-4o-mini", 7),
+    }

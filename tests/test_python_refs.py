@@ -577,3 +577,20 @@ def test_a_dataset_path_flag_names_a_hub_dataset_only_as_org_name() -> None:
         """
     )
     assert ids(found) == ["dataset:hf:lambdalabs/naruto-blip-captions"]
+
+
+def test_dashscope_service_classes_take_the_model_first() -> None:
+    found = scan(
+        """
+        import dashscope
+        from dashscope.audio.tts import SpeechSynthesizer
+        dashscope.Generation.call('some-chat-model-v1', messages=[])
+        dashscope.Understanding.call(model='some-nlu-v1', sentence='x', labels='a,b')
+        SpeechSynthesizer.call(model='some-tts-v1', text='hi')
+        """
+    )
+    assert sorted(ids(found)) == [
+        "api:alibaba/some-chat-model-v1",
+        "api:alibaba/some-nlu-v1",
+        "api:alibaba/some-tts-v1",
+    ]
