@@ -288,3 +288,32 @@ def test_curl_request_bodies_in_shell_scripts_are_raw_api_calls(tmp_path: Path) 
         ("api:alibaba/some-dashscope-model-v1", 4),
         ("api:openai/gpt-4o-mini", 7),
     }
+
+
+def test_entrypoint_defaults_and_lists_of_named_models(tmp_path: Path) -> None:
+    # `${VAR:-default}` with no ARG/ENV above still runs its default; a list of entries under
+    # a model key (a CI matrix) names one model per entry's `name`.
+    found, _ = scan(
+        tmp_path,
+        {
+            "Dockerfile": """\
+            FROM vllm/vllm-openai:latest
+            ENTRYPOINT python3 -m vllm.entrypoints.openai.api_server \\
+                --model ${MODEL_NAME:-example-org/example-7b-instruct}
+            """,
+            "ci.yaml": """\
+            strategy:
+              matrix:
+                model:
+                  - name: example-org/example-2b-it
+                    tag: registry/example-2b:latest
+                  - name: other-org/other-1b
+                    tag: registry/other-1b:latest
+            """,
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "hf:example-org/example-7b-instruct@unpinned",
+        "hf:example-org/example-2b-it@unpinned",
+        "hf:other-org/other-1b@unpinned",
+    }

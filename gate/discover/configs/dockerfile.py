@@ -82,7 +82,8 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
             _hub_downloads(walker, [(v, _Node(v, number, line.find(v) + 1)) for _, v in pairs],
                            instruction)  # fmt: skip
             continue
-        if variables and "$" in rest:
+        if "$" in rest:
+            # With no ARG/ENV above, `${MODEL_NAME:-org/name}` still runs its default.
             rest = _expand(rest, variables)
             node = _Node(rest, number, None)
         if rest.startswith("["):

@@ -132,6 +132,12 @@ class _Walker:
             if isinstance(child.value, dict) and not here.catalogue:
                 # model: {name: Qwen/Qwen2.5-14B-Instruct, ...}, dataset: {name: org/x}
                 self._named_entry(key, child.value, (*path, key), here)
+            elif isinstance(child.value, list) and not here.catalogue:
+                # model: [{name: org/a, tag: ...}, {name: org/b, ...}] (a CI matrix, a
+                # deployment of several): each entry names one model the same way.
+                for index, item in enumerate(child.value):
+                    if isinstance(item.value, dict):
+                        self._named_entry(key, item.value, (*path, key, str(index)), here)
             if (
                 key in ("pull", "run")
                 and isinstance(child.value, list)
