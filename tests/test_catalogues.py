@@ -421,3 +421,25 @@ def test_js_entries_served_by_the_provider_object_they_carry() -> None:
         "api:baidu/deepseek-v3",
         "api:anthropic/some-new-model-1",
     }
+
+
+def test_a_python_catalogue_is_offered_through_the_modules_one_endpoint() -> None:
+    found = py(
+        """
+        from openai import OpenAI
+        client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        AVAILABLE_MODELS = ["deepseek-r1", "some-model-7b-instruct"]
+        """
+    )
+    assert listed(found) == {"api:alibaba/deepseek-r1", "api:alibaba/some-model-7b-instruct"}
+    # Two endpoints (or one not a constant): the module says nothing about its catalogue.
+    found = py(
+        """
+        import os
+        from openai import OpenAI
+        a = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        b = OpenAI(base_url=os.environ["URL"])
+        AVAILABLE_MODELS = ["deepseek-r1"]
+        """
+    )
+    assert listed(found) == {"api:deepseek/deepseek-r1"}

@@ -188,17 +188,32 @@ class Analyser(CallReader):
         """Lists, tuples, sets, dicts and enums of models (``AVAILABLE_MODELS = [...]``,
         ``{"deepseek": "deepseek-chat"}``, ``class Model(str, Enum)``): each entry is a
         model the release can call, so it is *listed* (medium)."""
+        module_at = self._module_endpoint()
         for name, value, scope in self.generic_assigns:
             if scope.kind == "class" and self._is_enum(scope) and is_catalogue_scope(scope):
-                self._listed(value, name, None)
+                self._listed(value, name, None, module_at)
             elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
-                self._catalogue(value, name, refs.is_catalogue_name(name), depth=0)
+                self._catalogue(value, name, refs.is_catalogue_name(name), 0, module_at)
         for functions in self.functions.values():
             for fn in functions:
                 # def embed(text, model: str = "text-embedding-v3"): the default a call gets.
                 for param, default in fn.params.items():
                     if default is not None and refs.names_model(param):
                         self._generic_value(default, fn, param, None, flow="parameter-default")
+
+    def _module_endpoint(self) -> _Endpoint:
+        """The one endpoint every client the module makes is pointed at, as a constant
+        (``client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")``
+        beside ``AVAILABLE_MODELS = ["deepseek-r1", ...]``): the module's catalogue is
+        offered through it. Clients at several endpoints, or one whose endpoint is not a
+        constant, say nothing about it."""
+        urls: set[str] = set()
+        for call, scope, spec, _ in self.clients_made:
+            ctx = self._context(spec, call, scope)
+            if not ctx.base_url:
+                return None, None
+            urls.add(ctx.base_url)
+        return (urls.pop(), None) if len(urls) == 1 else (None, None)
 
     def _is_enum(self, cls: Scope) -> bool:
         return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
