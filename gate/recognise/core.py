@@ -582,9 +582,20 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _ollama_ref(value, ctx)
     if _family_word(value):
         return None
-    if kn.api_model(value) is not None:
+    if kn.api_model(value) is not None and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+_RELEASE = re.compile(r"(?:^|[-_.])(?:\d+(?:\.\d+)?[BM]|(?:Instruct|Chat|Base))(?:$|[-_.])")
+
+
+def _release_name(value: str) -> bool:
+    """An open-weights release as its Hub repository names it, without the org
+    (``Qwen2-7B-Instruct``, ``DeepSeek-Coder-V2-Instruct``): a folder a script loads or a
+    server is started with, never a hosted API's name (those are lower case:
+    ``qwen2-7b-instruct``). With no provider or endpoint beside it, it names no API."""
+    return value != value.lower() and _RELEASE.search(value) is not None
 
 
 _FAMILY_WORD = re.compile(r"^(?P<family>[a-z]+)\d*(?:\.\d+)?$")
