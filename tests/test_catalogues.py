@@ -443,3 +443,22 @@ def test_a_python_catalogue_is_offered_through_the_modules_one_endpoint() -> Non
         """
     )
     assert listed(found) == {"api:deepseek/deepseek-r1"}
+
+
+def test_a_catalogue_named_after_a_provider_is_that_providers() -> None:
+    found = py(
+        """
+        from enum import Enum
+        class GroqModelVersion(str, Enum):
+            SCOUT = "meta-llama/llama-4-scout-17b-16e-instruct"
+            KIMI = "moonshotai/kimi-k2-instruct"
+        OPENROUTER_MODELS = ["deepseek/deepseek-r1:free"]
+        AVAILABLE_MODELS = ["deepseek-chat"]
+        """
+    )
+    assert listed(found) == {
+        "api:groq/meta-llama/llama-4-scout-17b-16e-instruct",
+        "api:groq/moonshotai/kimi-k2-instruct",
+        "api:openrouter/deepseek/deepseek-r1:free",
+        "api:deepseek/deepseek-chat",
+    }

@@ -26,6 +26,9 @@ _Endpoint = tuple[str | None, str | None]
 class Analyser(CallReader):
     """One module: index its bindings, then read every call."""
 
+    _name_hint: str | None = None
+    """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
+
     # ---- pass 1: index ----
 
     def run(self) -> list[Evidence]:
@@ -191,9 +194,18 @@ class Analyser(CallReader):
         module_at = self._module_endpoint()
         for name, value, scope in self.generic_assigns:
             if scope.kind == "class" and self._is_enum(scope) and is_catalogue_scope(scope):
-                self._listed(value, name, None, module_at)
+                # class GroqModelVersion(str, Enum): the enum's name says whose models.
+                hint = refs.provider_in_name(scope.name) if module_at == (None, None) else None
+                self._listed(value, name, hint, module_at)
             elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
-                self._catalogue(value, name, refs.is_catalogue_name(name), 0, module_at)
+                named = refs.is_catalogue_name(name)
+                self._name_hint = (
+                    refs.provider_in_name(name) if named and module_at == (None, None) else None
+                )
+                try:
+                    self._catalogue(value, name, named, 0, module_at)
+                finally:
+                    self._name_hint = None
         for functions in self.functions.values():
             for fn in functions:
                 # def embed(text, model: str = "text-embedding-v3"): the default a call gets.
@@ -293,6 +305,7 @@ class Analyser(CallReader):
     ) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
+            hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
 
     def _generic_value(
