@@ -179,3 +179,28 @@ def test_provider_sections_with_placeholder_defaults_and_model_versions(tmp_path
         ("api:huggingface/google/gemma-2-9b-it", "application-llm.yaml", 9, True),
         ("ollama:llama3.1:latest", "application-llm.yaml", 11, False),
     }
+
+
+def test_a_sql_dump_seeding_a_model_table_lists_its_rows(tmp_path: Path) -> None:
+    # pg_dump's COPY block: a serial id, the model's name, the row's provider; other tables
+    # and rows naming no model stay out.
+    found = scan(
+        tmp_path,
+        {
+            "init.sql": (
+                'CREATE TABLE public.models (id integer, name text, "providerId" text);\n'
+                'COPY public.models (id, name, "displayName", "providerId") FROM stdin;\n'
+                "1\tsome-claude-model-1\tClaude\tclaude\n"
+                "2\tdeepseek/deepseek-r1:free\tR1\topenrouter\n"
+                "3\t\\N\tNothing\topenai\n"
+                "\\.\n"
+                "COPY public.users (id, name) FROM stdin;\n"
+                "1\tgpt-4o\n"
+                "\\.\n"
+            ),
+        },
+    )
+    assert _got(found) == {
+        ("api:anthropic/some-claude-model-1", "init.sql", 3, True),
+        ("api:openrouter/deepseek/deepseek-r1:free", "init.sql", 4, True),
+    }

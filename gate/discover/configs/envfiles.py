@@ -123,9 +123,9 @@ def _curl_requests(walker: _Walker, text: str) -> None:
         except ValueError:
             continue
         url = next((t for t in tokens if t.startswith(("http://", "https://"))), None)
-        bodies = [
-            tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t in _DATA_FLAGS
-        ] + [t.split("=", 1)[1] for t in tokens if t.startswith("--data=")]
+        bodies = [tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t in _DATA_FLAGS] + [
+            t.split("=", 1)[1] for t in tokens if t.startswith("--data=")
+        ]
         for body in bodies:
             try:
                 doc = json.loads(body)
