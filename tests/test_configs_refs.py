@@ -317,3 +317,21 @@ def test_entrypoint_defaults_and_lists_of_named_models(tmp_path: Path) -> None:
         "hf:example-org/example-2b-it@unpinned",
         "hf:other-org/other-1b@unpinned",
     }
+
+
+def test_a_dockerfile_heredoc_script_is_run_line_by_line(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "ollama.Dockerfile": """\
+            FROM ollama/ollama:0.6.6
+            RUN <<EOF
+            ollama serve &
+            ollama pull some-embed-text
+            EOF
+            """,
+        },
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("ollama:some-embed-text:latest", 4),
+    }

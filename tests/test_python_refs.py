@@ -594,3 +594,19 @@ def test_dashscope_service_classes_take_the_model_first() -> None:
         "api:alibaba/some-nlu-v1",
         "api:alibaba/some-tts-v1",
     ]
+
+
+def test_haystack_ollama_components_and_fireworks_resource_names() -> None:
+    found = scan(
+        """
+        import os
+        from haystack_integrations.components.generators.ollama import OllamaGenerator
+        from langchain_fireworks import ChatFireworks
+        gen = OllamaGenerator(model="some-model:3b", url=os.getenv("OLLAMA_URL"))
+        llm = ChatFireworks(model="accounts/fireworks/models/some-model-8x7b-instruct")
+        """
+    )
+    assert sorted(ids(found)) == [
+        "api:fireworks/accounts/fireworks/models/some-model-8x7b-instruct",
+        "ollama:some-model:3b",
+    ]

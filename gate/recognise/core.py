@@ -318,12 +318,17 @@ def _unlisted(host: str) -> str:
     return host
 
 
+# Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an
+# account's own "accounts/<id>/models/<name>" and "deployedModels"): a hosted name.
+FIREWORKS_RESOURCE = re.compile(r"^accounts/[\w-]+/(?:models|deployedModels)/[\w.:-]+$")
+
+
 def _routed_name(value: str, ctx: _Ctx) -> bool:
     """A hosted name with path segments a provider defines, not a filesystem path:
     Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a
     provider beside it) an aggregator's ``<tier>/<org>/<name>`` (SiliconFlow's
     ``Pro/deepseek-ai/DeepSeek-V3``, ``LoRA/Qwen/…``): one word before a Hub id."""
-    if value.startswith(("@cf/", "@hf/")):
+    if value.startswith(("@cf/", "@hf/")) or FIREWORKS_RESOURCE.match(value):
         return True
     if not (ctx.base_url or ctx.provider or ctx.provider_hint) or value.count("/") != 2:
         return False
@@ -572,6 +577,8 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
         return _hosted(value, replace(ctx, provider="bedrock"))
+    if FIREWORKS_RESOURCE.match(value):
+        return _hosted(value, replace(ctx, provider="fireworks"))
     colon = split_prefix(value, ":")
     if colon is not None and kn.provider_alias(colon[0]) not in (None, "ollama"):
         # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
