@@ -377,3 +377,13 @@ def test_an_aggregator_beside_an_org_name_serves_it() -> None:
         "api:openrouter/openai/gpt-5-mini"
     )
     assert _shape("openai/gpt-5-mini") == "api:openai/gpt-5-mini"
+
+
+def test_provider_shaped_names_name_their_provider() -> None:
+    # Fireworks resource names and Workers AI catalogue names say who serves them.
+    assert _shape("accounts/fireworks/models/some-model-8b") == (
+        "api:fireworks/accounts/fireworks/models/some-model-8b"
+    )
+    assert _shape("@cf/meta/some-model-8b-instruct") == (
+        "api:cloudflare/@cf/meta/some-model-8b-instruct"
+    )

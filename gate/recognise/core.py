@@ -579,6 +579,9 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _hosted(value, replace(ctx, provider="bedrock"))
     if FIREWORKS_RESOURCE.match(value):
         return _hosted(value, replace(ctx, provider="fireworks"))
+    if value.startswith(("@cf/", "@hf/")) and not ctx.base_url:
+        # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
+        return _hosted(value, replace(ctx, provider="cloudflare"))
     colon = split_prefix(value, ":")
     if colon is not None and kn.provider_alias(colon[0]) not in (None, "ollama"):
         # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
