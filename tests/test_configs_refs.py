@@ -335,3 +335,29 @@ def test_a_dockerfile_heredoc_script_is_run_line_by_line(tmp_path: Path) -> None
     assert {(ev.identity, ev.location.line) for ev in found} == {
         ("ollama:some-embed-text:latest", 4),
     }
+
+
+def test_ollama_chart_operations_are_not_models_and_created_models_are(tmp_path: Path) -> None:
+    # otwld's chart: `run:` with every entry commented out is empty, not a model called "run";
+    # `create:` entries are models the chart builds and serves under their name.
+    found, _ = scan(
+        tmp_path,
+        {
+            "values.yaml": """\
+            ollama:
+              models:
+                pull:
+                  - some-model
+                run:
+                  # - other-model
+                create:
+                  - name: some-model-ctx
+                    template: |
+                      FROM some-model
+            """,
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "ollama:some-model:latest",
+        "ollama:some-model-ctx:latest",
+    }

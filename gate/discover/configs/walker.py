@@ -139,7 +139,7 @@ class _Walker:
                     if isinstance(item.value, dict):
                         self._named_entry(key, item.value, (*path, key, str(index)), here)
             if (
-                key in ("pull", "run")
+                key in ("pull", "run", "create")
                 and isinstance(child.value, list)
                 and (refs.provider_alias(here.provider or "") == "ollama")
             ):
@@ -192,6 +192,10 @@ class _Walker:
             family="ollama", sdk="ollama", in_config=True, site=SiteKind.DEPLOYMENT
         )
         for item in node.value:
+            if isinstance(item.value, dict) and path[-1] == "create":
+                # create: [{name: llama3.2-ctx, template: "FROM llama3.2 ..."}]: a model the
+                # chart builds at start and serves under that name.
+                item = item.value.get("name") or _Node(None, None, None)
             if isinstance(item.value, str) and "$" not in item.value:
                 self.emit(
                     refs.resolve(item.value.strip(), ctx), item.value, item, Confidence.HIGH,
@@ -221,9 +225,12 @@ class _Walker:
     def _listed_keys(self, node: _Node, key: str, here: _Inherited, path: Sequence[str]) -> None:
         """A catalogue written as a mapping keyed by model name (``models: {gpt-4o: {...}}``)."""
         assert isinstance(node.value, dict)
+        ollama = refs.provider_alias(here.provider or "") == "ollama"
         for name, child in node.value.items():
             if isinstance(child.value, list):
                 continue  # `pull: [...]`: a list under a key is no model's settings
+            if ollama and name in ("pull", "run", "create"):
+                continue  # the Ollama chart's operations, whatever their lists hold
             where = _Node(str(name), child.key_line or child.line, None, str(name))
             if child.key_line is None and self.positions is None:
                 where = _Node(str(name), node.line, node.column, str(name))
