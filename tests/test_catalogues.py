@@ -432,6 +432,16 @@ def test_a_python_catalogue_is_offered_through_the_modules_one_endpoint() -> Non
         """
     )
     assert listed(found) == {"api:alibaba/deepseek-r1", "api:alibaba/some-model-7b-instruct"}
+    # So is a bare hosted name the module holds under a model key; a Hub id keeps its shape.
+    found = py(
+        """
+        from openai import OpenAI
+        client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        CONFIG = {"default_model": "deepseek-v3", "embedding_model": "BAAI/bge-m3"}
+        """
+    )
+    models = {i for i in called(found) if not i.endswith("/*")}  # the client's endpoint record
+    assert models == {"api:alibaba/deepseek-v3", "hf:BAAI/bge-m3@unpinned"}
     # Two endpoints (or one not a constant): the module says nothing about its catalogue.
     found = py(
         """

@@ -170,6 +170,8 @@ def test_provider_sections_with_placeholder_defaults_and_model_versions(tmp_path
               model: "${OLLAMA_MODEL:-llama3.1}"
             anthropic:
               model: "${ANTHROPIC_MODEL}"
+            github_copilot:
+              model_versions: ["some-model-4o"]
             """,
         },
     )
@@ -178,6 +180,7 @@ def test_provider_sections_with_placeholder_defaults_and_model_versions(tmp_path
         ("api:groq/openai/gpt-oss-20b", "application-llm.yaml", 5, True),
         ("api:huggingface/google/gemma-2-9b-it", "application-llm.yaml", 9, True),
         ("ollama:llama3.1:latest", "application-llm.yaml", 11, False),
+        ("api:github-models/some-model-4o", "application-llm.yaml", 15, True),
     }
 
 

@@ -286,7 +286,8 @@ class _Walker:
         # The nearest key above (a list's items stand under their list's key).
         parent = next((p for p in reversed(path) if not p.isdigit()), None)
         if parent is not None:
-            provider = refs.provider_alias(parent) or provider
+            # openai: {...}; github_copilot: {...} (a word of the section's name).
+            provider = refs.provider_alias(parent) or refs.provider_in_name(parent) or provider
             # models: {siliconflow: [...]} with api_providers: [{id: siliconflow, url: ...}]
             base_url = self.provider_urls.get(parent.lower(), base_url)
         revision = None

@@ -28,6 +28,7 @@ class Analyser(CallReader):
 
     _name_hint: str | None = None
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
+    _module_at: _Endpoint | None = None
 
     # ---- pass 1: index ----
 
@@ -219,6 +220,12 @@ class Analyser(CallReader):
         beside ``AVAILABLE_MODELS = ["deepseek-r1", ...]``): the module's catalogue is
         offered through it. Clients at several endpoints, or one whose endpoint is not a
         constant, say nothing about it."""
+        if self._module_at is not None:
+            return self._module_at
+        self._module_at = self._one_endpoint()
+        return self._module_at
+
+    def _one_endpoint(self) -> _Endpoint:
         urls: set[str] = set()
         for call, scope, spec, _ in self.clients_made:
             ctx = self._context(spec, call, scope)
@@ -323,9 +330,16 @@ class Analyser(CallReader):
         if repo_type not in (None, "model", "dataset"):
             return  # a Space, or something else that is not a model
         family = "hf-dataset" if repo_type == "dataset" else "config"
+        # "default_model": "deepseek-r1" beside the module's one client: served where it is.
+        module_url = (
+            self._module_endpoint()[0]
+            if base_url is None and base_url_expr is None and family == "config"
+            else None
+        )
         for val in self.values(value, scope, flow):
+            at = base_url if module_url is None or "/" in val.text else module_url
             self.driver.named(
-                self._seen(val), key, base_url=base_url, family=family, base_url_expr=base_url_expr
+                self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr
             )
 
     def _endpoint_beside(self, call: ast.Call, scope: Scope) -> tuple[str | None, str | None]:
