@@ -610,3 +610,15 @@ def test_haystack_ollama_components_and_fireworks_resource_names() -> None:
         "api:fireworks/accounts/fireworks/models/some-model-8x7b-instruct",
         "ollama:some-model:3b",
     ]
+
+
+def test_qianfan_image_classes_name_baidu_models() -> None:
+    found = scan(
+        """
+        import qianfan
+        from qianfan.resources import Image2Text
+        qianfan.Text2Image().do(prompt="a cat", model="Some-Diffusion-XL")
+        Image2Text(model="Some-VL-8B").do(prompt="what", image="...")
+        """
+    )
+    assert sorted(ids(found)) == ["api:baidu/Some-Diffusion-XL", "api:baidu/Some-VL-8B"]
