@@ -396,3 +396,79 @@ def test_entries_of_a_catalogue_are_listed_whatever_their_keys() -> None:
     )
     assert listed(found) == {"hf:THUDM/chatglm-6b@unpinned"}
     assert called(found) == {"hf:Qwen/Qwen2.5-7B-Instruct@unpinned"}
+
+
+def test_js_entries_served_by_the_provider_object_they_carry() -> None:
+    # Per-provider model files: a module-level provider object, entries carrying it (as a
+    # shorthand property or `provider: "<name>"`). An aggregator named beside an org/name
+    # serves it under that id; the org is the maker, not who is called.
+    found = js(
+        """
+        export const provider = { id: 'openrouter', providerName: 'OpenRouter' }
+        export const modelList = [
+          { 'id': 'openai/gpt-5-mini', 'displayName': 'GPT 5 mini', provider },
+          { 'id': 'deepseek/deepseek-r1:free', 'displayName': 'R1 (free)', provider },
+        ]
+        const qianfan = { id: 'qianfan', name: 'Qianfan' }
+        export const more = [{ id: 'deepseek-v3', label: 'V3', provider: qianfan }]
+        export const models = [{ id: 'some-new-model-1', provider: 'claude' }]
+        """,
+        "models.tsx",
+    )
+    assert listed(found) == {
+        "api:openrouter/openai/gpt-5-mini",
+        "api:openrouter/deepseek/deepseek-r1:free",
+        "api:baidu/deepseek-v3",
+        "api:anthropic/some-new-model-1",
+    }
+
+
+def test_a_python_catalogue_is_offered_through_the_modules_one_endpoint() -> None:
+    found = py(
+        """
+        from openai import OpenAI
+        client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        AVAILABLE_MODELS = ["deepseek-r1", "some-model-7b-instruct"]
+        """
+    )
+    assert listed(found) == {"api:alibaba/deepseek-r1", "api:alibaba/some-model-7b-instruct"}
+    # So is a bare hosted name the module holds under a model key; a Hub id keeps its shape.
+    found = py(
+        """
+        from openai import OpenAI
+        client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        CONFIG = {"default_model": "deepseek-v3", "embedding_model": "BAAI/bge-m3"}
+        """
+    )
+    models = {i for i in called(found) if not i.endswith("/*")}  # the client's endpoint record
+    assert models == {"api:alibaba/deepseek-v3", "hf:BAAI/bge-m3@unpinned"}
+    # Two endpoints (or one not a constant): the module says nothing about its catalogue.
+    found = py(
+        """
+        import os
+        from openai import OpenAI
+        a = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        b = OpenAI(base_url=os.environ["URL"])
+        AVAILABLE_MODELS = ["deepseek-r1"]
+        """
+    )
+    assert listed(found) == {"api:deepseek/deepseek-r1"}
+
+
+def test_a_catalogue_named_after_a_provider_is_that_providers() -> None:
+    found = py(
+        """
+        from enum import Enum
+        class GroqModelVersion(str, Enum):
+            SCOUT = "meta-llama/llama-4-scout-17b-16e-instruct"
+            KIMI = "moonshotai/kimi-k2-instruct"
+        OPENROUTER_MODELS = ["deepseek/deepseek-r1:free"]
+        AVAILABLE_MODELS = ["deepseek-chat"]
+        """
+    )
+    assert listed(found) == {
+        "api:groq/meta-llama/llama-4-scout-17b-16e-instruct",
+        "api:groq/moonshotai/kimi-k2-instruct",
+        "api:openrouter/deepseek/deepseek-r1:free",
+        "api:deepseek/deepseek-chat",
+    }

@@ -577,3 +577,48 @@ def test_a_dataset_path_flag_names_a_hub_dataset_only_as_org_name() -> None:
         """
     )
     assert ids(found) == ["dataset:hf:lambdalabs/naruto-blip-captions"]
+
+
+def test_dashscope_service_classes_take_the_model_first() -> None:
+    found = scan(
+        """
+        import dashscope
+        from dashscope.audio.tts import SpeechSynthesizer
+        dashscope.Generation.call('some-chat-model-v1', messages=[])
+        dashscope.Understanding.call(model='some-nlu-v1', sentence='x', labels='a,b')
+        SpeechSynthesizer.call(model='some-tts-v1', text='hi')
+        """
+    )
+    assert sorted(ids(found)) == [
+        "api:alibaba/some-chat-model-v1",
+        "api:alibaba/some-nlu-v1",
+        "api:alibaba/some-tts-v1",
+    ]
+
+
+def test_haystack_ollama_components_and_fireworks_resource_names() -> None:
+    found = scan(
+        """
+        import os
+        from haystack_integrations.components.generators.ollama import OllamaGenerator
+        from langchain_fireworks import ChatFireworks
+        gen = OllamaGenerator(model="some-model:3b", url=os.getenv("OLLAMA_URL"))
+        llm = ChatFireworks(model="accounts/fireworks/models/some-model-8x7b-instruct")
+        """
+    )
+    assert sorted(ids(found)) == [
+        "api:fireworks/accounts/fireworks/models/some-model-8x7b-instruct",
+        "ollama:some-model:3b",
+    ]
+
+
+def test_qianfan_image_classes_name_baidu_models() -> None:
+    found = scan(
+        """
+        import qianfan
+        from qianfan.resources import Image2Text
+        qianfan.Text2Image().do(prompt="a cat", model="Some-Diffusion-XL")
+        Image2Text(model="Some-VL-8B").do(prompt="what", image="...")
+        """
+    )
+    assert sorted(ids(found)) == ["api:baidu/Some-Diffusion-XL", "api:baidu/Some-VL-8B"]

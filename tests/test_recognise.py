@@ -350,3 +350,40 @@ def test_flashrank_short_names_are_files_of_its_hub_repo() -> None:
     )
     assert ref is not None
     assert ref.identity == "hf:Alibaba-NLP/gte-multilingual-reranker-base@unpinned"
+
+
+def _shape(value: str, serving: Serving | None = None) -> str | None:
+    found = recognise(
+        value, Site(SiteKind.CONFIG_KEY, reads=Reading.SHAPE), serving or Serving(), knowledge()
+    )
+    return found.identity if found is not None else None
+
+
+def test_a_release_name_alone_names_no_hosted_api() -> None:
+    # `--model Qwen2-7B-Instruct` for the app's own script: the Hub release's name (a folder
+    # under the script's model dir), not DashScope's lower-case `qwen2-7b-instruct`.
+    assert _shape("Qwen2-7B-Instruct") is None
+    assert _shape("DeepSeek-Coder-V2-Instruct") is None
+    assert _shape("qwen2-7b-instruct") == "api:alibaba/qwen2-7b-instruct"
+    assert _shape("DeepSeek-R1") == "api:deepseek/DeepSeek-R1"
+    # With the provider named beside it, the provider's catalogue spelling stands.
+    assert _shape("Qwen2-7B-Instruct", Serving(provider_hint="groq")) == (
+        "api:groq/Qwen2-7B-Instruct"
+    )
+
+
+def test_an_aggregator_beside_an_org_name_serves_it() -> None:
+    assert _shape("openai/gpt-5-mini", Serving(provider_hint="openrouter")) == (
+        "api:openrouter/openai/gpt-5-mini"
+    )
+    assert _shape("openai/gpt-5-mini") == "api:openai/gpt-5-mini"
+
+
+def test_provider_shaped_names_name_their_provider() -> None:
+    # Fireworks resource names and Workers AI catalogue names say who serves them.
+    assert _shape("accounts/fireworks/models/some-model-8b") == (
+        "api:fireworks/accounts/fireworks/models/some-model-8b"
+    )
+    assert _shape("@cf/meta/some-model-8b-instruct") == (
+        "api:cloudflare/@cf/meta/some-model-8b-instruct"
+    )

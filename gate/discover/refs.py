@@ -604,6 +604,19 @@ def names_its_model(entry: Mapping[str, str | None]) -> bool:
     return any((v := entry.get(f)) and " " not in v.strip() for f in fields)
 
 
+_NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def provider_in_name(name: str) -> str | None:
+    """The provider a catalogue's own name names (``class GroqModelVersion(str, Enum)``,
+    ``OPENROUTER_MODELS = [...]``): one of its words is a provider's name."""
+    for word in _NAME_WORDS.split(name):
+        alias = current_knowledge().provider_alias(word) if len(word) > 2 else None
+        if alias is not None:
+            return alias
+    return None
+
+
 def catalogue_hint(key: str) -> str | None:
     """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
     return current_knowledge().provider_alias(key)

@@ -318,12 +318,17 @@ def _unlisted(host: str) -> str:
     return host
 
 
+# Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an
+# account's own "accounts/<id>/models/<name>" and "deployedModels"): a hosted name.
+FIREWORKS_RESOURCE = re.compile(r"^accounts/[\w-]+/(?:models|deployedModels)/[\w.:-]+$")
+
+
 def _routed_name(value: str, ctx: _Ctx) -> bool:
     """A hosted name with path segments a provider defines, not a filesystem path:
     Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a
     provider beside it) an aggregator's ``<tier>/<org>/<name>`` (SiliconFlow's
     ``Pro/deepseek-ai/DeepSeek-V3``, ``LoRA/Qwen/…``): one word before a Hub id."""
-    if value.startswith(("@cf/", "@hf/")):
+    if value.startswith(("@cf/", "@hf/")) or FIREWORKS_RESOURCE.match(value):
         return True
     if not (ctx.base_url or ctx.provider or ctx.provider_hint) or value.count("/") != 2:
         return False
@@ -530,10 +535,14 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     reference): the value's shape, the provider named beside it and the endpoint decide."""
     kn = ctx.kn
     hinted = kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+    prefix = litellm_prefix(value, kn, litellm_call=False)
     if (
         not ctx.base_url
         and hinted != "huggingface"
-        and litellm_prefix(value, kn, litellm_call=False) is not None
+        and prefix is not None
+        # An aggregator named beside the value (OpenRouter's `openai/gpt-4o`) serves it
+        # under that very id: the prefix is the maker, not who is called.
+        and not (hinted and hinted != prefix[0] and kn.registry.is_aggregator(hinted))
     ):
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
@@ -547,6 +556,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
             hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
         ):
             return _ollama_ref(value, ctx)
+        if hinted == "huggingface" and ctx.base_url:
+            # huggingface: {base_url: https://api-inference.huggingface.co/models, ...}: the
+            # endpoint serves the Hub id (an inference API), nothing is downloaded.
+            return _hosted(value, ctx)
         if hinted == "huggingface":
             repo = hf_repo(value, kn, allow_bare=False)
             return _hf_ref(repo, ctx) if repo else None
@@ -564,6 +577,11 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
         return _hosted(value, replace(ctx, provider="bedrock"))
+    if FIREWORKS_RESOURCE.match(value):
+        return _hosted(value, replace(ctx, provider="fireworks"))
+    if value.startswith(("@cf/", "@hf/")) and not ctx.base_url:
+        # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
+        return _hosted(value, replace(ctx, provider="cloudflare"))
     colon = split_prefix(value, ":")
     if colon is not None and kn.provider_alias(colon[0]) not in (None, "ollama"):
         # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
@@ -574,9 +592,20 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _ollama_ref(value, ctx)
     if _family_word(value):
         return None
-    if kn.api_model(value) is not None:
+    if kn.api_model(value) is not None and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+_RELEASE = re.compile(r"(?:^|[-_.])(?:\d+(?:\.\d+)?[BM]|(?:Instruct|Chat|Base))(?:$|[-_.])")
+
+
+def _release_name(value: str) -> bool:
+    """An open-weights release as its Hub repository names it, without the org
+    (``Qwen2-7B-Instruct``, ``DeepSeek-Coder-V2-Instruct``): a folder a script loads or a
+    server is started with, never a hosted API's name (those are lower case:
+    ``qwen2-7b-instruct``). With no provider or endpoint beside it, it names no API."""
+    return value != value.lower() and _RELEASE.search(value) is not None
 
 
 _FAMILY_WORD = re.compile(r"^(?P<family>[a-z]+)\d*(?:\.\d+)?$")

@@ -23,6 +23,7 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.base import DiscoverContext
+from gate.discover.configs import sqldump
 from gate.discover.configs.dockerfile import _dockerfile
 from gate.discover.configs.documents import _ini, _toml, _yaml_or_json
 from gate.discover.configs.envfiles import _dotenv, _shell
@@ -79,6 +80,11 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     """Read one config file (dispatching on its name) and return its model references."""
     name = posixpath.basename(rel)
     kind = _kind(TreeFile(rel, rel))
+    if kind == "sql":
+        # A dump seeding a model table (COPY ... FROM stdin): read only its COPY blocks.
+        if b"FROM stdin" not in data:
+            return scanning.Outcome()
+        return sqldump.read(rel, data.decode("utf-8", errors="replace"))
     if kind != "notebook" and not _WORTH.search(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")

@@ -31,6 +31,9 @@ _INSTRUCTION = re.compile(r"^\s*(FROM|RUN|CMD|ENTRYPOINT|ENV|ARG)\s+(.*)$", re.I
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+_HEREDOC = re.compile(r"^\s*RUN\s+<<-?[\"']?(\w+)[\"']?\s*$", re.IGNORECASE)
+
+
 def _expand(text: str, variables: Mapping[str, str]) -> str:
     """``${MODEL}``/``$MODEL``/``${MODEL:-x}`` replaced by an ``ARG``/``ENV`` default seen
     above (the value a build gets unless told otherwise); unknown ones stay as written."""
@@ -50,7 +53,19 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
     variables: dict[str, str] = {}
     logical: list[tuple[int, str]] = []
     buffer, start = "", 0
+    heredoc: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
+        if heredoc is not None:
+            # RUN <<EOF ... EOF: each line of the script is a command the build runs.
+            if line.strip() == heredoc:
+                heredoc = None
+            elif line.strip():
+                logical.append((number, "RUN " + line.strip()))
+            continue
+        opened = _HEREDOC.match(line) if not buffer else None
+        if opened is not None:
+            heredoc = opened.group(1)
+            continue
         if not buffer:
             start = number
         if line.rstrip().endswith("\\"):
@@ -82,7 +97,8 @@ def _dockerfile(rel: str, text: str) -> scanning.Outcome:
             _hub_downloads(walker, [(v, _Node(v, number, line.find(v) + 1)) for _, v in pairs],
                            instruction)  # fmt: skip
             continue
-        if variables and "$" in rest:
+        if "$" in rest:
+            # With no ARG/ENV above, `${MODEL_NAME:-org/name}` still runs its default.
             rest = _expand(rest, variables)
             node = _Node(rest, number, None)
         if rest.startswith("["):

@@ -3,7 +3,9 @@ server commands."""
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
 from collections.abc import Iterator, Sequence
 
 from gate.discover import (
@@ -84,7 +86,66 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
         walker.found += dependencies.pip_install(
             rel, tokens, lineno, command, context="", source=NAME
         )
+    _curl_requests(walker, text)
     return scanning.Outcome(evidence=walker.found)
+
+
+_CURL = re.compile(r"(?m)^[ \t]*curl\b")
+_BODY_MODEL = re.compile(r'^\s*\{.*?"model"\s*:\s*"([^"\\\n]+)"', re.DOTALL)
+_DATA_FLAGS = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--json"})
+
+
+def _command_at(text: str, start: int) -> str:
+    """The shell command starting at ``start``: up to a newline outside quotes that no
+    backslash continues (a JSON body in single quotes spans lines)."""
+    quote: str | None = None
+    index = start
+    while index < len(text):
+        char = text[index]
+        if quote is None and char == "\\":
+            index += 2
+            continue
+        if quote is None and char == "\n":
+            break
+        if char in "'\"" and (quote is None or quote == char):
+            quote = None if quote == char else char
+        index += 1
+    return text[start:index]
+
+
+def _curl_requests(walker: _Walker, text: str) -> None:
+    """``curl <url> --data '{"model": "qwen-max", ...}'``: a raw API request, served at the
+    URL it is sent to (as a ``requests.post`` body in code is)."""
+    for match in _CURL.finditer(text):
+        command = _command_at(text, match.start())
+        try:
+            tokens = shlex.split(command.replace("\\\n", " "), comments=False)
+        except ValueError:
+            continue
+        url = next((t for t in tokens if t.startswith(("http://", "https://"))), None)
+        bodies = [tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t in _DATA_FLAGS] + [
+            t.split("=", 1)[1] for t in tokens if t.startswith("--data=")
+        ]
+        for body in bodies:
+            try:
+                doc = json.loads(body)
+            except ValueError:
+                # A body the API would refuse as JSON (a comment, a trailing comma) still
+                # says which model it asks for.
+                loose = _BODY_MODEL.search(body)
+                doc = {"model": loose.group(1)} if loose else None
+            model = doc.get("model") if isinstance(doc, dict) else None
+            if url is None or not isinstance(model, str) or "$" in model or not model.strip():
+                continue
+            at = text.find(json.dumps(model), match.start())
+            at = at if at >= 0 else match.start()
+            lineno = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            ctx = refs.RefContext(family="hosted", base_url=url, in_config=True, key="model")
+            walker.emit(
+                refs.resolve(model.strip(), ctx), model, _Node(model, lineno, column),
+                Confidence.MEDIUM, "curl", {"key": "model", "endpoint": url, "flow": "raw-http"},
+            )  # fmt: skip
 
 
 def _dotenv(rel: str, text: str) -> scanning.Outcome:

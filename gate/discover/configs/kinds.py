@@ -17,7 +17,7 @@ _NEEDLES = (
     "DEPLOYMENT", "ollama", "vllm",
     "text-generation-inference", "text-embeddings-inference", "sglang", "llama.cpp",
     "huggingface", "hf.co", "source_model_name", "base_url", "BASE_URL", "api_base", "baseURL",
-    "pip install", "pip3 install", "dataset", "hf download",
+    "pip install", "pip3 install", "dataset", "hf download", "FROM stdin",
 )  # fmt: skip
 
 
@@ -73,6 +73,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "ini"
     if suffix in (".sh", ".bash"):
         return "shell"
+    if suffix == ".sql":
+        return "sql"
     return None
 
 

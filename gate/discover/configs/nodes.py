@@ -138,6 +138,20 @@ def _unescape(raw: str) -> str:
     return value if isinstance(value, str) else raw
 
 
+# A whole value that is an environment placeholder with a default: `${OPENAI_MODEL:gpt-4o}`
+# (Spring, Micronaut, many YAML loaders), `${OPENAI_MODEL:-gpt-4o}` (shell, compose).
+_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_.]*):-?([^{}$]*)\}$")
+
+
+def placeholder_default(text: str) -> tuple[str, str | None]:
+    """A config string as the app reads it when its variable is unset: the default of a
+    ``${VAR:default}`` placeholder, and the variable; any other text is itself."""
+    match = _PLACEHOLDER.match(text.strip())
+    if match is None:
+        return text, None
+    return match.group(2).strip(), match.group(1)
+
+
 def _str(node: _Node | None) -> str | None:
     if node is None or not isinstance(node.value, str):
         return None

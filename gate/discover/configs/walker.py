@@ -23,6 +23,7 @@ from gate.discover.configs.nodes import (
     _Node,
     _Positions,
     _str,
+    placeholder_default,
 )
 from gate.model import JSON, Confidence, Evidence, Location
 from gate.recognise import SiteKind
@@ -131,8 +132,14 @@ class _Walker:
             if isinstance(child.value, dict) and not here.catalogue:
                 # model: {name: Qwen/Qwen2.5-14B-Instruct, ...}, dataset: {name: org/x}
                 self._named_entry(key, child.value, (*path, key), here)
+            elif isinstance(child.value, list) and not here.catalogue:
+                # model: [{name: org/a, tag: ...}, {name: org/b, ...}] (a CI matrix, a
+                # deployment of several): each entry names one model the same way.
+                for index, item in enumerate(child.value):
+                    if isinstance(item.value, dict):
+                        self._named_entry(key, item.value, (*path, key, str(index)), here)
             if (
-                key in ("pull", "run")
+                key in ("pull", "run", "create")
                 and isinstance(child.value, list)
                 and (refs.provider_alias(here.provider or "") == "ollama")
             ):
@@ -185,6 +192,10 @@ class _Walker:
             family="ollama", sdk="ollama", in_config=True, site=SiteKind.DEPLOYMENT
         )
         for item in node.value:
+            if isinstance(item.value, dict) and path[-1] == "create":
+                # create: [{name: llama3.2-ctx, template: "FROM llama3.2 ..."}]: a model the
+                # chart builds at start and serves under that name.
+                item = item.value.get("name") or _Node(None, None, None)
             if isinstance(item.value, str) and "$" not in item.value:
                 self.emit(
                     refs.recognise_in(item.value.strip(), ctx), item.value, item, Confidence.HIGH,
@@ -216,9 +227,12 @@ class _Walker:
     def _listed_keys(self, node: _Node, key: str, here: _Inherited, path: Sequence[str]) -> None:
         """A catalogue written as a mapping keyed by model name (``models: {gpt-4o: {...}}``)."""
         assert isinstance(node.value, dict)
+        ollama = refs.provider_alias(here.provider or "") == "ollama"
         for name, child in node.value.items():
             if isinstance(child.value, list):
                 continue  # `pull: [...]`: a list under a key is no model's settings
+            if ollama and name in ("pull", "run", "create"):
+                continue  # the Ollama chart's operations, whatever their lists hold
             where = _Node(str(name), child.key_line or child.line, None, str(name))
             if child.key_line is None and self.positions is None:
                 where = _Node(str(name), node.line, node.column, str(name))
@@ -274,7 +288,8 @@ class _Walker:
         # The nearest key above (a list's items stand under their list's key).
         parent = next((p for p in reversed(path) if not p.isdigit()), None)
         if parent is not None:
-            provider = refs.provider_alias(parent) or provider
+            # openai: {...}; github_copilot: {...} (a word of the section's name).
+            provider = refs.provider_alias(parent) or refs.provider_in_name(parent) or provider
             # models: {siliconflow: [...]} with api_providers: [{id: siliconflow, url: ...}]
             base_url = self.provider_urls.get(parent.lower(), base_url)
         revision = None
@@ -285,6 +300,8 @@ class _Walker:
                 text = _str(child.value.get("value")) or _str(child.value.get("default"))
             if text is None:
                 continue
+            # base_url: "${GROQ_BASE_URL:https://api.groq.com/openai/v1}": the default.
+            text = placeholder_default(text)[0]
             if refs.is_url_key(key) and (
                 "://" in text or re.match(r"^[\w.-]+\.[a-z]{2,}(:\d+)?$", text)
             ):
@@ -296,13 +313,20 @@ class _Walker:
         return _Inherited(base_url, provider, revision, inherited.catalogue)
 
     def _model_value(self, key: str, child: _Node, path: Sequence[str], here: _Inherited) -> None:
-        text = str(child.value).strip()
+        # model: "${OPENAI_DEFAULT_MODEL:gpt-5-mini}": the model the app runs when unset.
+        text, var = placeholder_default(str(child.value).strip())
+        if not text:
+            return
         if localpaths.is_outside(text) and key != "name":
             # model_name_or_path: /data/models/Llama-3-8B: a model on a machine's disk.
             ref = localpaths.ref(text, {"key": key})
             self.emit(ref, text, child, Confidence.MEDIUM, ".".join(path), {"key": key})
             return
-        hint = here.provider or refs.provider_from_env_name(key)
+        hint = (
+            here.provider
+            or refs.provider_from_env_name(key)
+            or (refs.provider_from_env_name(var) if var else None)
+        )
         ctx = refs.RefContext(
             family="config",
             base_url=here.base_url,

@@ -143,10 +143,13 @@ class _Analyser(CallReader):
             return
         pairs = [p for p in node.named_children if p.type == "pair"]
         fields = refs.catalogue_fields(self._key(p) for p in pairs)
+        entry_provider = self._entry_provider(node) if fields else None
         for pair in pairs:
             text = self._key(pair)
             value = _unwrap(pair.child_by_field_name("value"))
             hint = refs.catalogue_hint(text) if text else None
+            if hint is None and entry_provider is not None and text in fields:
+                hint = entry_provider
             if named and pair.child_by_field_name("key") is not None:
                 k = pair.child_by_field_name("key")
                 label = (
@@ -172,6 +175,36 @@ class _Analyser(CallReader):
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
                 self._catalogue(value, text or key, inner_named, depth + 1)
+
+    def _entry_provider(self, node: tree_sitter.Node) -> str | None:
+        """The provider a catalogue entry names beside its model: ``provider: "openai"``, or
+        ``provider`` bound to an object of the module that names it (``const provider =
+        { id: "claude", ... }`` with entries ``{ id: "claude-3-5-haiku-latest", provider }``,
+        a common shape of per-provider model files)."""
+        for child in node.named_children:
+            value: tree_sitter.Node | None = None
+            if child.type == "shorthand_property_identifier":
+                name = ident = _text(child)
+            elif child.type == "pair":
+                name = self._key(child)
+                value = _unwrap(child.child_by_field_name("value"))
+                ident = _text(value) if value is not None and value.type == "identifier" else ""
+            else:
+                continue
+            if not name or not refs.is_provider_key(name):
+                continue
+            if value is not None and value.type == "string":
+                return refs.provider_alias(_string_value(value) or "")
+            for bound in self.values_of.get(ident, ()) if ident else ():
+                obj = _unwrap(bound)
+                if obj is None or obj.type != "object":
+                    continue
+                fields = self._str_fields(obj)
+                for field in ("id", "name", "provider", "providerName", "provider_name"):
+                    alias = refs.provider_alias(fields.get(field) or "")
+                    if alias is not None:
+                        return alias
+        return None
 
     def _str_fields(self, node: tree_sitter.Node) -> dict[str, str | None]:
         """An object literal's keys and their string values (None: not a string)."""

@@ -43,7 +43,12 @@ def _instances() -> dict[str, str]:
     return {str(k): str(v) for k, v in (doc.get("instances") or {}).items()}
 
 
-_WEAK_NEEDLES = ("MODEL", "model:", "model =", "modelName", '"model"', "'model'", "llm", "LLM")
+# `modelList`: a catalogue whose entries name their model by `id` (`{ 'id': 'claude-...' }`)
+# and say nothing else a needle would catch.
+_WEAK_NEEDLES = (
+    "MODEL", "model:", "model =", "modelName", '"model"', "'model'", "llm", "LLM",
+    "modelList", "ModelList",
+)  # fmt: skip
 
 
 @cache

@@ -26,6 +26,10 @@ _Endpoint = tuple[str | None, str | None]
 class Analyser(CallReader):
     """One module: index its bindings, then read every call."""
 
+    _name_hint: str | None = None
+    """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
+    _module_at: _Endpoint | None = None
+
     # ---- pass 1: index ----
 
     def run(self) -> list[Evidence]:
@@ -188,17 +192,47 @@ class Analyser(CallReader):
         """Lists, tuples, sets, dicts and enums of models (``AVAILABLE_MODELS = [...]``,
         ``{"deepseek": "deepseek-chat"}``, ``class Model(str, Enum)``): each entry is a
         model the release can call, so it is *listed* (medium)."""
+        module_at = self._module_endpoint()
         for name, value, scope in self.generic_assigns:
             if scope.kind == "class" and self._is_enum(scope) and is_catalogue_scope(scope):
-                self._listed(value, name, None)
+                # class GroqModelVersion(str, Enum): the enum's name says whose models.
+                hint = refs.provider_in_name(scope.name) if module_at == (None, None) else None
+                self._listed(value, name, hint, module_at)
             elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
-                self._catalogue(value, name, refs.is_catalogue_name(name), depth=0)
+                named = refs.is_catalogue_name(name)
+                self._name_hint = (
+                    refs.provider_in_name(name) if named and module_at == (None, None) else None
+                )
+                try:
+                    self._catalogue(value, name, named, 0, module_at)
+                finally:
+                    self._name_hint = None
         for functions in self.functions.values():
             for fn in functions:
                 # def embed(text, model: str = "text-embedding-v3"): the default a call gets.
                 for param, default in fn.params.items():
                     if default is not None and refs.names_model(param):
                         self._generic_value(default, fn, param, None, flow="parameter-default")
+
+    def _module_endpoint(self) -> _Endpoint:
+        """The one endpoint every client the module makes is pointed at, as a constant
+        (``client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")``
+        beside ``AVAILABLE_MODELS = ["deepseek-r1", ...]``): the module's catalogue is
+        offered through it. Clients at several endpoints, or one whose endpoint is not a
+        constant, say nothing about it."""
+        if self._module_at is not None:
+            return self._module_at
+        self._module_at = self._one_endpoint()
+        return self._module_at
+
+    def _one_endpoint(self) -> _Endpoint:
+        urls: set[str] = set()
+        for call, scope, spec, _ in self.clients_made:
+            ctx = self._context(spec, call, scope)
+            if not ctx.base_url:
+                return None, None
+            urls.add(ctx.base_url)
+        return (urls.pop(), None) if len(urls) == 1 else (None, None)
 
     def _is_enum(self, cls: Scope) -> bool:
         return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
@@ -278,6 +312,7 @@ class Analyser(CallReader):
     ) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
+            hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
 
     def _generic_value(
@@ -295,9 +330,16 @@ class Analyser(CallReader):
         if repo_type not in (None, "model", "dataset"):
             return  # a Space, or something else that is not a model
         family = "hf-dataset" if repo_type == "dataset" else "config"
+        # "default_model": "deepseek-r1" beside the module's one client: served where it is.
+        module_url = (
+            self._module_endpoint()[0]
+            if base_url is None and base_url_expr is None and family == "config"
+            else None
+        )
         for val in self.values(value, scope, flow):
+            at = base_url if module_url is None or "/" in val.text else module_url
             self.driver.named(
-                self._seen(val), key, base_url=base_url, family=family, base_url_expr=base_url_expr
+                self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr
             )
 
     def _endpoint_beside(self, call: ast.Call, scope: Scope) -> tuple[str | None, str | None]:

@@ -38,14 +38,16 @@ def import_roots(module: ast.AST) -> frozenset[str]:
     return frozenset(roots)
 
 
+def _unrecorded(_why: str) -> None:
+    """A second read of a file the scan has read (or recorded as unreadable) already."""
+
+
 def _roots_of(file: TreeFile, cache: dict[str, frozenset[str] | None]) -> frozenset[str] | None:
     if file.rel in cache:
         return cache[file.rel]
     found: frozenset[str] | None = None
     try:
-        # another module of the tree, read only to follow an import: its own scan records
-        # any reason it cannot be read
-        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, lambda _why: None)
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
         if text is not None:
             found = import_roots(ast.parse(text))
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
@@ -124,7 +126,7 @@ def hub_through_local_imports(tree: Tree, found: list[Evidence]) -> list[Evidenc
     out: list[Evidence] = []
     for ev in found:
         if _reread(ev) and ev.location.path in on_ms:
-            ref = refs.recognise_in(ev.as_written, ctx)
+            ref = refs.resolve(ev.as_written, ctx)
             if ref is not None:
                 attrs = {**ev.attributes, "hub_from": "imports"}
                 ev = refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, attrs)
@@ -190,9 +192,7 @@ def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module |
         return cache[file.rel]
     tree: ast.Module | None = None
     try:
-        # another module of the tree, read only to follow an import: its own scan records
-        # any reason it cannot be read
-        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, lambda _why: None)
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
         if text is not None:
             tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
@@ -264,7 +264,7 @@ def endpoints_through_imports(tree: Tree, found: list[Evidence]) -> list[Evidenc
                 ctx = refs.RefContext(
                     family="hosted", base_url=url, sdk=sdk if isinstance(sdk, str) else None
                 )
-                ref = refs.recognise_in(ev.as_written, ctx)
+                ref = refs.resolve(ev.as_written, ctx)
                 if ref is not None:
                     attrs = {
                         k: v
