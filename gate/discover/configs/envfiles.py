@@ -143,7 +143,7 @@ def _curl_requests(walker: _Walker, text: str) -> None:
             column = at - (text.rfind("\n", 0, at) + 1) + 1
             ctx = refs.RefContext(family="hosted", base_url=url, in_config=True, key="model")
             walker.emit(
-                refs.resolve(model.strip(), ctx), model, _Node(model, lineno, column),
+                refs.recognise_in(model.strip(), ctx), model, _Node(model, lineno, column),
                 Confidence.MEDIUM, "curl", {"key": "model", "endpoint": url, "flow": "raw-http"},
             )  # fmt: skip
 

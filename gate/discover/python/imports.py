@@ -126,7 +126,7 @@ def hub_through_local_imports(tree: Tree, found: list[Evidence]) -> list[Evidenc
     out: list[Evidence] = []
     for ev in found:
         if _reread(ev) and ev.location.path in on_ms:
-            ref = refs.resolve(ev.as_written, ctx)
+            ref = refs.recognise_in(ev.as_written, ctx)
             if ref is not None:
                 attrs = {**ev.attributes, "hub_from": "imports"}
                 ev = refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, attrs)
@@ -264,7 +264,7 @@ def endpoints_through_imports(tree: Tree, found: list[Evidence]) -> list[Evidenc
                 ctx = refs.RefContext(
                     family="hosted", base_url=url, sdk=sdk if isinstance(sdk, str) else None
                 )
-                ref = refs.resolve(ev.as_written, ctx)
+                ref = refs.recognise_in(ev.as_written, ctx)
                 if ref is not None:
                     attrs = {
                         k: v
