@@ -44,6 +44,7 @@ demo: $(STAMP)
 lint: $(STAMP) lint-actions
 	$(BIN)/ruff check gate tests bench sboms tools
 	$(BIN)/ruff format --check gate tests bench sboms tools
+	$(BIN)/lint-imports --no-cache
 
 # The Action and the workflows against GitHub's schemas (vendored in check-jsonschema), then
 # zizmor's offline audits (template injection, pinning, permissions, credentials ...).

@@ -33,7 +33,7 @@ from gate.authored.collect import marked_commits
 from gate.authored.review import review as run_review
 from gate.authored.review import rule_files
 from gate.discover import history
-from gate.discover.conventions import Signal, catalogue
+from gate.discover.assistant_catalogue import Signal, catalogue
 
 T = TypeVar("T")
 GENERATOR_VERSION = 1

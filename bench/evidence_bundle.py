@@ -22,7 +22,7 @@ from policy_eval import inventory
 
 from gate import pipeline
 from gate.bom.cyclonedx import write_bom
-from gate.evidence import bundle, sign_key
+from gate.evidence import sign_key
 
 
 def main() -> None:
@@ -37,8 +37,8 @@ def main() -> None:
     private, public = sign_key.generate(data / "keys")
     signer = sign_key.KeySigner.from_file(private)
     started = time.perf_counter()
-    result = bundle.export(
-        bundle.ExportOptions(
+    result = pipeline.export(
+        pipeline.ExportOptions(
             out=data / "bundle",
             check=pipeline.CheckOptions(bom=bom, policies=("release",), now="2026-11-26"),
             signer=signer,
@@ -47,8 +47,8 @@ def main() -> None:
     )
     exported = time.perf_counter() - started
     started = time.perf_counter()
-    verified = bundle.verify(
-        bundle.VerifyOptions(
+    verified = pipeline.verify(
+        pipeline.VerifyOptions(
             bundle=data / "bundle", verifier=sign_key.KeyVerifier.from_file(public)
         )
     )

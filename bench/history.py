@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gate import git
 from gate.discover import assistants
 from gate.discover.base import DiscoverContext
-from gate.discover.history import git_env
 from gate.discover.tree import Tree
 
 GENERATOR_VERSION = 1
@@ -44,12 +44,12 @@ _MARKS: tuple[tuple[float, str, str | None], ...] = (
 def generate(dest: Path, commits: int, seed: int = 7) -> int:
     """Write a repository of ``commits`` commits with fast-import; the number marked."""
     dest.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(dest)], check=True, env=git_env())
+    subprocess.run(git.command("init", "-q", "-b", "main", str(dest)), check=True, env=git.env())
     rnd = random.Random(seed)
     folders = [f"src/pkg{i}" for i in range(40)]
     files = [f"{folder}/module{j}.py" for folder in folders for j in range(50)]
     proc = subprocess.Popen(
-        ["git", "fast-import", "--quiet"], cwd=dest, stdin=subprocess.PIPE, env=git_env()
+        git.command("fast-import", "--quiet"), cwd=dest, stdin=subprocess.PIPE, env=git.env()
     )
     assert proc.stdin is not None
     marked = 0
@@ -129,14 +129,12 @@ def main() -> int:
     marked = int((repo / "MARKED").read_text())
 
     def git_log() -> int:
-        out = subprocess.run(
-            ["git", "log", "--format=%B"],
-            cwd=repo,
-            env=git_env(),
-            stdout=subprocess.PIPE,
-            check=True,
-        ).stdout
-        return len(out)
+        # Through aigate's git runner, as the history reader runs git (same overrides,
+        # same environment): the ratio is then the reading, not the configuration.
+        done = git.run(repo, "log", "--format=%B")
+        if done.returncode != 0:
+            raise SystemExit(f"git log failed: {git.first_line(done.stderr)}")
+        return len(done.stdout)
 
     def aigate_history() -> int:
         # The history part of a scan: the tree walk and config files are not timed.

@@ -90,6 +90,9 @@ class Result:
     cn_expected: int = 0
     cn_found: int = 0
     cn_reported_cn: int = 0
+    use_right: int = 0
+    """Found ids whose listed/called flag agrees with the key (listed-only ↔ every
+    occurrence a catalogue entry)."""
     reported: int = 0
     acceptable: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
@@ -296,6 +299,21 @@ def _props(component: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _only_listed(component: dict[str, Any]) -> bool:
+    """Every occurrence of the component is a catalogue entry (evidence attribute ``listed``):
+    the release offers the model but no call was seen."""
+    occurrences = (component.get("evidence") or {}).get("occurrences") or []
+    flags = []
+    for occ in occurrences:
+        try:
+            context = json.loads(occ.get("additionalContext") or "{}")
+        except (TypeError, ValueError):
+            context = {}
+        attrs = context.get("attributes") if isinstance(context, dict) else None
+        flags.append(isinstance(attrs, dict) and attrs.get("listed") is True)
+    return bool(flags) and all(flags)
+
+
 def reported_components(bom: dict[str, Any]) -> list[Reported]:
     """The top-level model, dataset and hosted-API components of a CycloneDX BOM."""
     out: dict[str, Reported] = {}
@@ -308,9 +326,7 @@ def reported_components(bom: dict[str, Any]) -> list[Reported]:
             continue
         country = ((comp.get("manufacturer") or {}).get("address") or {}).get("country")
         cn = country == "CN" or props.get("aigate:publisher:parent-country") == "CN"
-        listed = any("listed" in k and v == "true" for k, v in props.items()) and not any(
-            k.endswith(":called") and v == "true" for k, v in props.items()
-        )
+        listed = _only_listed(comp)
         key = norm(ident)
         prior = out.get(key)
         out[key] = Reported(ident, cn or (prior.cn if prior else False), listed)
@@ -355,6 +371,7 @@ def score(key: Key, reported: Sequence[Reported]) -> Result:
             res.listed_found += is_listed
             res.cn_found += cn
             res.cn_reported_cn += cn and got.cn
+            res.use_right += got.listed == is_listed
             continue
         near = sorted(r.id for r in reported if model_part(r.id) == model_part(exp.id))
         res.misses.append(
@@ -414,6 +431,7 @@ def totals(results: Iterable[Result]) -> dict[str, Any]:
         "cn_found": sum(r.cn_found for r in rs),
         "cn_recall": ratio(sum(r.cn_found for r in rs), sum(r.cn_expected for r in rs)),
         "cn_reported_cn": sum(r.cn_reported_cn for r in rs),
+        "use_right": sum(r.use_right for r in rs),
         "cn_country_recall": ratio(
             sum(r.cn_reported_cn for r in rs), sum(r.cn_expected for r in rs)
         ),
@@ -439,6 +457,7 @@ def as_json(r: Result) -> dict[str, Any]:
         "cn_expected": r.cn_expected,
         "cn_found": r.cn_found,
         "cn_reported_cn": r.cn_reported_cn,
+        "use_right": r.use_right,
         "misses": r.misses,
     }
 
@@ -469,7 +488,8 @@ def print_text(results: Sequence[Result], total: dict[str, Any]) -> None:
         f"({t['found']} right, {t['false_positives']} false positives), "
         f"listed recall {fmt(t['listed_recall'])} ({t['listed_found']}/{t['listed_expected']}), "
         f"CN recall {fmt(t['cn_recall'])} ({t['cn_found']}/{t['cn_expected']}; "
-        f"reported as CN {t['cn_reported_cn']})"
+        f"reported as CN {t['cn_reported_cn']}), listed/called flag right on "
+        f"{t['use_right']}/{t['found']} found"
     )
     print("\nMISSES (expected id, where; what was reported for the same model name)")
     for r in results:

@@ -2,7 +2,8 @@
 
 It imports nothing heavy itself, so that an interrupt while the command line and its
 modules load is caught too (a traceback there is what a user saw); worker processes ignore
-SIGINT and leave the message and the exit code to the parent.
+SIGINT (:func:`gate.progress.ignore_interrupts`) and leave the message and the exit code
+to the parent.
 """
 
 from __future__ import annotations
@@ -14,13 +15,6 @@ import sys
 
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, the shell's convention for a command ended by Ctrl-C."""
-
-
-def ignore_interrupts() -> None:
-    """A worker process's initializer: Ctrl-C is the parent's to report, once."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def interrupted() -> None:

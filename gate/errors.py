@@ -44,8 +44,9 @@ def _where(path: Path | str | None, line: int | None) -> str:
     return f"{path}:{line}: " if line else f"{path}: "
 
 
-class InputError(AigateError):
-    """A file or argument that aigate cannot read or understand."""
+class LocatedError(AigateError):
+    """An error about a place: a file (or an option, or None for no file), maybe a line, and
+    the problem there. ``str(e)`` is ``path:line: problem``."""
 
     def __init__(
         self, path: Path | str | None, problem: str, *, line: int | None = None, hint: str = ""
@@ -54,22 +55,22 @@ class InputError(AigateError):
         self.line = line
         self.problem = problem
         super().__init__(f"{_where(path, line)}{problem}", hint=hint)
+
+
+class InputError(LocatedError):
+    """A file or argument that aigate cannot read or understand."""
 
 
 class BomError(InputError):
     """A CycloneDX document that is invalid or cannot be mapped."""
 
 
-class PolicyError(AigateError):
+class PolicyError(LocatedError):
     """A policy module, pack, waiver or evaluation that cannot be trusted to decide."""
 
-    def __init__(
-        self, path: Path | str | None, problem: str, *, line: int | None = None, hint: str = ""
-    ) -> None:
-        self.path = None if path is None else str(path)
-        self.line = line
-        self.problem = problem
-        super().__init__(f"{_where(path, line)}{problem}", hint=hint)
+
+class OptionsError(AigateError):
+    """Command-line options that do not go together (shown as a usage error, exit 2)."""
 
 
 class NetworkError(AigateError):

@@ -121,6 +121,48 @@ def read_bounded(
         return b"".join(chunks)
 
 
+def read_text_or_skip(
+    path: str | Path,
+    limit: int,
+    skip: Callable[[str], object],
+    *,
+    too_big: str | None = None,
+) -> str | None:
+    """A scanned file as UTF-8 text (invalid bytes replaced), or None once ``skip(reason)``
+    has recorded why not: it cannot be opened, it is not a regular file, or it holds more than
+    ``limit`` bytes (``too_big`` words that reason; at most ``limit + 1`` bytes are read).
+
+    Discovery sources read files they do not trust; a file they cannot read is a recorded
+    reason in the inventory, never an exception that stops the scan nor a silent pass.
+    """
+    problems: list[str] = []
+
+    def record(_: str, problem: str) -> AigateError:
+        problems.append(problem)
+        return InputError(None, problem)
+
+    try:
+        with open_regular(Path(path), error=record) as (fd, _):
+            chunks: list[bytes] = []
+            total = 0
+            while total <= limit:
+                chunk = os.read(fd, min(CHUNK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+    except AigateError:
+        skip(problems[0] if problems else "cannot read")
+        return None
+    except OSError as exc:
+        skip(f"cannot read: {exc.strerror or exc}")
+        return None
+    if total > limit:
+        skip(too_big or f"larger than {limit} bytes: not read")
+        return None
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
 def read_in_tree(root: Path, rel: str, limit: int) -> bytes:
     """A file a scanned tree names (``rel``, relative to ``root``), bounded like
     :func:`read_bounded`, and refused when it, or a folder link on its way, leads outside

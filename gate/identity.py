@@ -75,6 +75,21 @@ def assistant(vendor: str, product: str) -> ComponentId:
     return ComponentId(f"assistant:{vendor.lower()}/{product.lower()}")
 
 
+def name_key(name: str) -> str:
+    """An assistant's name as spellings are compared (``Claude Code``, ``claude-code`` and
+    ``ClaudeCode`` agree): lower case, ASCII letters and digits only; empty for a name with
+    none (``通义灵码``), which then matches only as written."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def package_name(ecosystem: str, name: str) -> str:
+    """A package name as its registry compares names: PEP 503 for PyPI (``Foo_Bar`` is
+    ``foo-bar``), lower case for npm. Discovery's SDK catalogue and the registry's package
+    publishers match names through this one rule."""
+    lowered = name.strip().lower()
+    return re.sub(r"[-_.]+", "-", lowered) if ecosystem == "pypi" else lowered
+
+
 def package(purl_type: str, name: str) -> ComponentId:
     """An SDK or framework dependency (no version: one component per package)."""
     return ComponentId(f"pkg:{purl_type}/{name.lower()}")

@@ -39,3 +39,10 @@ class NullObserver:
 
     def done(self) -> None:
         """Ignore a stage end."""
+
+
+def ignore_interrupts() -> None:
+    """A worker process's initializer: Ctrl-C is the parent's to report, once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,4 +1,5 @@
-"""Data files shipped inside the package, read and parsed once per process.
+"""Data files shipped inside the package, read and parsed once per process: the one way
+aigate reads its own data (``importlib.resources`` appears nowhere else).
 
 A leaf module: the data tables of discover, recognise and resolve import it without
 importing each other.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import copy
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -31,9 +33,20 @@ parse_yaml = safe_load
 
 
 @cache
+def raw(package: str, name: str) -> bytes:
+    """A shipped file's bytes (``raw("gate.resolve", "data/regulatory.yaml")``), read once."""
+    return resources.files(package).joinpath(name).read_bytes()
+
+
+@cache
 def text(package: str, name: str) -> str:
     """A shipped file's text (``text("gate.resolve", "data/licences.yaml")``)."""
-    return resources.files(package).joinpath(name).read_text("utf-8")
+    return raw(package, name).decode("utf-8")
+
+
+def path(package: str, name: str) -> Path:
+    """Where a shipped file is on disk, for a tool that must be given a path (semgrep)."""
+    return Path(str(resources.files(package).joinpath(name)))
 
 
 @cache

@@ -12,7 +12,8 @@
 # description: Each rule judges one component at a time from these facts.
 # custom:
 #   input:
-#     per_component: [role, publisher, lineage]
+#     per_component: [role, publisher, lineage.id, lineage.relation, lineage.publisher, lineage.heuristic]
+#     opaque: [lineage.id]
 package aigate.rules.entity_list
 
 params := data.aigate.params.entity_list

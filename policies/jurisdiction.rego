@@ -17,7 +17,8 @@
 # description: Each rule judges one component at a time from these facts (see docs/policy.md).
 # custom:
 #   input:
-#     per_component: [role, publisher, served_by, lineage, unresolved_endpoints]
+#     per_component: [role, publisher, served_by, lineage.id, lineage.relation, lineage.depth, lineage.publisher, lineage.heuristic, unresolved_endpoints]
+#     opaque: [lineage.id]
 package aigate.rules.jurisdiction
 
 params := data.aigate.params.jurisdiction

@@ -19,7 +19,7 @@ from gate.authored.attribute import parse_incremental, parse_note
 from gate.authored.review import review
 from gate.bom import cyclonedx
 from gate.cli import main
-from gate.discover.conventions import catalogue
+from gate.discover.assistant_catalogue import catalogue
 from gate.errors import InputError
 from gate.model import Inventory
 from gate.pipeline import ScanOptions, scan

@@ -298,7 +298,7 @@ def test_foreign_boms_load_with_a_warning(
 def test_foreign_weight_without_hash_is_visible() -> None:
     # A policy must be able to see that the weight file has no hash.
     path = Path("x")
-    from gate.bom.cyclonedx import _inventory_from_dict
+    from gate.bom.cyclonedx.read import _inventory_from_dict
 
     inv = _inventory_from_dict(path, CDXGEN_AI_BOM, [])
     gguf = inv.component("name:model.gguf")

@@ -263,3 +263,212 @@ def test_a_modelscope_only_module_names_modelscope_ids() -> None:
         "modelscope:damo/nlp_corom_sentence-embedding_chinese-base@unpinned",
         "modelscope:ZhipuAI/chatglm3-6b@unpinned",
     }
+
+
+def test_modelscope_reached_through_the_apps_own_module_names_modelscope_ids(
+    tmp_path: Path,
+) -> None:
+    # The ModelScope calls live in a module of the app (ms_embeddings.py imports modelscope
+    # inside a method); the catalogue sits in the module that imports it.
+    (tmp_path / "ms_embeddings.py").write_text(
+        textwrap.dedent(
+            """
+            class ModelScopeEmbeddings:
+                def __init__(self, model_id):
+                    from modelscope.pipelines import pipeline
+                    self.pipe = pipeline("sentence-embedding", model=model_id)
+            """
+        )
+    )
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent(
+            """
+            from ms_embeddings import ModelScopeEmbeddings
+            embedding_model_dict = {"corom": "damo/nlp_corom_sentence-embedding_chinese-base"}
+            llm_dict = {"ChatGLM-6B": {"model_name": "ZhipuAI/ChatGLM-6B"}}
+            """
+        )
+    )
+    (tmp_path / "hf_app.py").write_text(
+        textwrap.dedent(
+            """
+            import transformers
+            from ms_embeddings import ModelScopeEmbeddings
+            MODEL_NAME = "Qwen/Qwen2.5-7B-Instruct"
+            """
+        )
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    ids = {c.id for c in result.inventory.components}
+    assert ids == {
+        "modelscope:damo/nlp_corom_sentence-embedding_chinese-base@unpinned",
+        "modelscope:ZhipuAI/ChatGLM-6B@unpinned",
+        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned",
+    }
+
+
+def test_a_key_whose_value_is_a_model_id_is_its_label() -> None:
+    # {"ernie-tiny": "nghuyong/ernie-3.0-nano-zh"}: the key names the id for a menu; read as
+    # a model it would be Baidu's hosted ERNIE API, which the app never calls.
+    source_py = """
+        embedding_model_dict = {
+            "ernie-tiny": "nghuyong/ernie-3.0-nano-zh",
+            "jina-embeddings-v2-base-zh": "jinaai/jina-embeddings-v2-base-zh",
+            "fast": "gpt-4o-mini",
+        }
+        MODEL_TO_CONF = {"claude-opus-4-20250514": {"max_tokens": 4096}}
+        """
+    found = py(source_py)
+    assert listed(found) == {
+        "hf:nghuyong/ernie-3.0-nano-zh@unpinned",
+        "hf:jinaai/jina-embeddings-v2-base-zh@unpinned",
+        "api:openai/gpt-4o-mini",
+        "api:anthropic/claude-opus-4-20250514",
+    }
+    found_js = js(
+        """
+        export const EMBEDDING_MODELS = {
+          "ernie-tiny": "nghuyong/ernie-3.0-nano-zh",
+          "claude-3-haiku-20240307": { maxTokens: 4096 },
+        };
+        """
+    )
+    assert listed(found_js) == {
+        "hf:nghuyong/ernie-3.0-nano-zh@unpinned",
+        "api:anthropic/claude-3-haiku-20240307",
+    }
+
+
+def test_a_gateways_aliases_and_provider_names_are_not_models() -> None:
+    # MODEL_REGISTRY = {"qwen2": {"name": <served folder>, "endpoint": ...}}: "qwen2" is the
+    # gateway's alias; llm_api_keys is keyed by provider names; a bare family word at a
+    # config site names no hosted API (DashScope has no model "qwen2").
+    found = py(
+        """
+        MODEL_REGISTRY = {
+            "qwen2": {"name": "qwen2-7b-instruct", "stop": ["<|im_end|>"]},
+        }
+        LLM_MODELS = {"qwen": "qwen-max", "fast": {"max_tokens": 10}}
+        model_id = "qwen2"
+        """
+    )
+    assert {ev.identity for ev in found} == {
+        "api:alibaba/qwen2-7b-instruct",
+        "api:alibaba/qwen-max",
+    }
+    found_js = js(
+        """
+        export const MODEL_REGISTRY = { qwen2: { name: "qwen2-7b-instruct" }, "gpt-4o": {} };
+        """
+    )
+    assert listed(found_js) == {"api:alibaba/qwen2-7b-instruct", "api:openai/gpt-4o"}
+
+
+def test_an_entry_naming_its_model_holds_settings_not_models() -> None:
+    # A gateway's registry entry: the model is its "name", served by a compose service
+    # (a single-label host, the deployment's own); stop tokens and template names are not
+    # models, whatever endpoint stands beside them.
+    found = py(
+        """
+        MODEL_REGISTRY = {
+            "qwen2": {
+                "name": "Qwen2-7B-Instruct-GPTQ-Int4",
+                "endpoint": "http://tgi-qwen2",
+                "default_template": "base",
+                "stop": ["<|im_end|>"],
+            },
+        }
+        """
+    )
+    assert [(ev.identity, ev.attributes.get("provider")) for ev in found] == [
+        ("api:local/Qwen2-7B-Instruct-GPTQ-Int4", "local")
+    ]
+
+
+def test_entries_of_a_catalogue_are_listed_whatever_their_keys() -> None:
+    # llm_dict = {"ChatGLM-6B": {"model_name": ..., "model_revision": ...}}: a menu of
+    # models, not a call of each; the same entry outside a catalogue is a named value.
+    found = py(
+        """
+        llm_dict = {"ChatGLM-6B": {"model_name": "THUDM/chatglm-6b", "model_revision": "v1"}}
+        request = {"model_name": "Qwen/Qwen2.5-7B-Instruct"}
+        """
+    )
+    assert listed(found) == {"hf:THUDM/chatglm-6b@unpinned"}
+    assert called(found) == {"hf:Qwen/Qwen2.5-7B-Instruct@unpinned"}
+
+
+def test_js_entries_served_by_the_provider_object_they_carry() -> None:
+    # Per-provider model files: a module-level provider object, entries carrying it (as a
+    # shorthand property or `provider: "<name>"`). An aggregator named beside an org/name
+    # serves it under that id; the org is the maker, not who is called.
+    found = js(
+        """
+        export const provider = { id: 'openrouter', providerName: 'OpenRouter' }
+        export const modelList = [
+          { 'id': 'openai/gpt-5-mini', 'displayName': 'GPT 5 mini', provider },
+          { 'id': 'deepseek/deepseek-r1:free', 'displayName': 'R1 (free)', provider },
+        ]
+        const qianfan = { id: 'qianfan', name: 'Qianfan' }
+        export const more = [{ id: 'deepseek-v3', label: 'V3', provider: qianfan }]
+        export const models = [{ id: 'some-new-model-1', provider: 'claude' }]
+        """,
+        "models.tsx",
+    )
+    assert listed(found) == {
+        "api:openrouter/openai/gpt-5-mini",
+        "api:openrouter/deepseek/deepseek-r1:free",
+        "api:baidu/deepseek-v3",
+        "api:anthropic/some-new-model-1",
+    }
+
+
+def test_a_python_catalogue_is_offered_through_the_modules_one_endpoint() -> None:
+    found = py(
+        """
+        from openai import OpenAI
+        client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        AVAILABLE_MODELS = ["deepseek-r1", "some-model-7b-instruct"]
+        """
+    )
+    assert listed(found) == {"api:alibaba/deepseek-r1", "api:alibaba/some-model-7b-instruct"}
+    # So is a bare hosted name the module holds under a model key; a Hub id keeps its shape.
+    found = py(
+        """
+        from openai import OpenAI
+        client = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        CONFIG = {"default_model": "deepseek-v3", "embedding_model": "BAAI/bge-m3"}
+        """
+    )
+    models = {i for i in called(found) if not i.endswith("/*")}  # the client's endpoint record
+    assert models == {"api:alibaba/deepseek-v3", "hf:BAAI/bge-m3@unpinned"}
+    # Two endpoints (or one not a constant): the module says nothing about its catalogue.
+    found = py(
+        """
+        import os
+        from openai import OpenAI
+        a = OpenAI(base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        b = OpenAI(base_url=os.environ["URL"])
+        AVAILABLE_MODELS = ["deepseek-r1"]
+        """
+    )
+    assert listed(found) == {"api:deepseek/deepseek-r1"}
+
+
+def test_a_catalogue_named_after_a_provider_is_that_providers() -> None:
+    found = py(
+        """
+        from enum import Enum
+        class GroqModelVersion(str, Enum):
+            SCOUT = "meta-llama/llama-4-scout-17b-16e-instruct"
+            KIMI = "moonshotai/kimi-k2-instruct"
+        OPENROUTER_MODELS = ["deepseek/deepseek-r1:free"]
+        AVAILABLE_MODELS = ["deepseek-chat"]
+        """
+    )
+    assert listed(found) == {
+        "api:groq/meta-llama/llama-4-scout-17b-16e-instruct",
+        "api:groq/moonshotai/kimi-k2-instruct",
+        "api:openrouter/deepseek/deepseek-r1:free",
+        "api:deepseek/deepseek-chat",
+    }

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from conftest import GitRepo
 from snippets import DEEPSEEK, MINILM, QWEN
 
-from gate import cli, workspace
+from gate import workspace
 from gate.bom.cyclonedx import BOM_MAX_ASSISTANT_COMMITS
-from gate.cli import main
+from gate.cli import main, options
 from gate.model import Baseline
 from gate.policy import decision as decisions
-from gate.report.registry import FORMATS
+from gate.report.formats import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-26"
@@ -31,7 +31,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 
 def test_report_names_are_the_registry() -> None:
-    assert sorted(cli.REPORT_NAMES) == sorted(FORMATS)
+    assert sorted(options.REPORT_NAMES) == sorted(FORMATS)
 
 
 @pytest.fixture

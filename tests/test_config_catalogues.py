@@ -148,3 +148,62 @@ def test_catalogue_grouped_by_providers_the_file_defines(tmp_path: Path) -> None
         ("api:deepseek/deepseek-reasoner", True),
         ("api:alibaba/qwen-plus", False),
     }
+
+
+def test_provider_sections_with_placeholder_defaults_and_model_versions(tmp_path: Path) -> None:
+    # A Spring-style settings file: one section per provider, `${VAR:default}` values (the
+    # default is what runs when the variable is unset), `model_versions` offered.
+    found = scan(
+        tmp_path,
+        {
+            "application-llm.yaml": """\
+            groq:
+              base_url: "${GROQ_BASE_URL:https://api.groq.com/openai/v1}"
+              model: "${GROQ_MODEL:llama-3.1-8b-instant}"
+              model_versions:
+                - "openai/gpt-oss-20b"
+            huggingface:
+              base_url: "${HF_URL:https://api-inference.huggingface.co/models}"
+              model_versions:
+                - "google/gemma-2-9b-it"
+            ollama:
+              model: "${OLLAMA_MODEL:-llama3.1}"
+            anthropic:
+              model: "${ANTHROPIC_MODEL}"
+            github_copilot:
+              model_versions: ["some-model-4o"]
+            """,
+        },
+    )
+    assert _got(found) == {
+        ("api:groq/llama-3.1-8b-instant", "application-llm.yaml", 3, False),
+        ("api:groq/openai/gpt-oss-20b", "application-llm.yaml", 5, True),
+        ("api:huggingface/google/gemma-2-9b-it", "application-llm.yaml", 9, True),
+        ("ollama:llama3.1:latest", "application-llm.yaml", 11, False),
+        ("api:github-models/some-model-4o", "application-llm.yaml", 15, True),
+    }
+
+
+def test_a_sql_dump_seeding_a_model_table_lists_its_rows(tmp_path: Path) -> None:
+    # pg_dump's COPY block: a serial id, the model's name, the row's provider; other tables
+    # and rows naming no model stay out.
+    found = scan(
+        tmp_path,
+        {
+            "init.sql": (
+                'CREATE TABLE public.models (id integer, name text, "providerId" text);\n'
+                'COPY public.models (id, name, "displayName", "providerId") FROM stdin;\n'
+                "1\tsome-claude-model-1\tClaude\tclaude\n"
+                "2\tdeepseek/deepseek-r1:free\tR1\topenrouter\n"
+                "3\t\\N\tNothing\topenai\n"
+                "\\.\n"
+                "COPY public.users (id, name) FROM stdin;\n"
+                "1\tgpt-4o\n"
+                "\\.\n"
+            ),
+        },
+    )
+    assert _got(found) == {
+        ("api:anthropic/some-claude-model-1", "init.sql", 3, True),
+        ("api:openrouter/deepseek/deepseek-r1:free", "init.sql", 4, True),
+    }

@@ -240,3 +240,124 @@ def test_a_modelfile_under_another_name_is_read_by_its_content(tmp_path: Path) -
         ("ollama:llama3.1:8b", "bot/body-builder-llama3-1-model", 2),
         ("local:bot/model_trained_with_alpaca_format.gguf", "bot/ollama_alpaca_file", 1),
     }
+
+
+def test_a_config_shipped_as_its_own_template_is_read_as_its_format(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "config.json.template": json.dumps(
+                {
+                    "llm": {
+                        "base_url": {"value": "https://api.siliconflow.cn/v1/"},
+                        "model": {"value": "Pro/deepseek-ai/DeepSeek-V3"},
+                    }
+                },
+                indent=2,
+            ),
+            "settings.yaml.example": "llm:\n  model: qwen-max\n",
+            "package.json.example": '{"name": "x", "model": "gpt-4o"}',
+        },
+    )
+    assert sorted((ev.identity, ev.location.path) for ev in found) == [
+        ("api:alibaba/qwen-max", "settings.yaml.example"),
+        ("api:siliconflow/Pro/deepseek-ai/DeepSeek-V3", "config.json.template"),
+    ]
+
+
+def test_curl_request_bodies_in_shell_scripts_are_raw_api_calls(tmp_path: Path) -> None:
+    # A JSON body in single quotes spans lines; one the API would refuse (a trailing comma)
+    # still names its model; a body with no literal URL or a variable model names none.
+    found, _ = scan(
+        tmp_path,
+        {
+            "call.sh": """\
+            curl --location 'https://dashscope.aliyuncs.com/api/v1/services/aigc/generation' \\
+            --header 'Content-Type: application/json' \\
+            --data '{
+                "model": "some-dashscope-model-v1",
+                "input": {"prompt": "hi"}
+            }'
+            curl https://api.openai.com/v1/chat/completions -d '{"model": "gpt-4o-mini",}'
+            curl "$BASE/v1/chat" -d '{"model": "gpt-4o"}'
+            curl https://api.openai.com/v1/chat/completions -d '{"model": "$MODEL"}'
+            """,
+        },
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("api:alibaba/some-dashscope-model-v1", 4),
+        ("api:openai/gpt-4o-mini", 7),
+    }
+
+
+def test_entrypoint_defaults_and_lists_of_named_models(tmp_path: Path) -> None:
+    # `${VAR:-default}` with no ARG/ENV above still runs its default; a list of entries under
+    # a model key (a CI matrix) names one model per entry's `name`.
+    found, _ = scan(
+        tmp_path,
+        {
+            "Dockerfile": """\
+            FROM vllm/vllm-openai:latest
+            ENTRYPOINT python3 -m vllm.entrypoints.openai.api_server \\
+                --model ${MODEL_NAME:-example-org/example-7b-instruct}
+            """,
+            "ci.yaml": """\
+            strategy:
+              matrix:
+                model:
+                  - name: example-org/example-2b-it
+                    tag: registry/example-2b:latest
+                  - name: other-org/other-1b
+                    tag: registry/other-1b:latest
+            """,
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "hf:example-org/example-7b-instruct@unpinned",
+        "hf:example-org/example-2b-it@unpinned",
+        "hf:other-org/other-1b@unpinned",
+    }
+
+
+def test_a_dockerfile_heredoc_script_is_run_line_by_line(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "ollama.Dockerfile": """\
+            FROM ollama/ollama:0.6.6
+            RUN <<EOF
+            ollama serve &
+            ollama pull some-embed-text
+            EOF
+            """,
+        },
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("ollama:some-embed-text:latest", 4),
+    }
+
+
+def test_ollama_chart_operations_are_not_models_and_created_models_are(tmp_path: Path) -> None:
+    # otwld's chart: `run:` with every entry commented out is empty, not a model called "run";
+    # `create:` entries are models the chart builds and serves under their name.
+    found, _ = scan(
+        tmp_path,
+        {
+            "values.yaml": """\
+            ollama:
+              models:
+                pull:
+                  - some-model
+                run:
+                  # - other-model
+                create:
+                  - name: some-model-ctx
+                    template: |
+                      FROM some-model
+            """,
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "ollama:some-model:latest",
+        "ollama:some-model-ctx:latest",
+    }

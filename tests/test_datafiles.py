@@ -103,3 +103,23 @@ def test_lfs_pointer_is_a_weight_component_marked_not_in_checkout(tmp_path: Path
     ]
     assert [h.value for h in comp.hashes] == [OID]
     assert [(f.size, f.format) for f in comp.files] == [(67126040, "git-lfs-pointer")]
+
+
+def test_an_office_document_is_data_not_weights(tmp_path: Path) -> None:
+    # An .xlsx is a zip of XML parts; Excel writes printer settings as a .bin part.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "exercises.xlsx", "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/printerSettings/printerSettings1.bin", bytes(range(256)) * 8)
+    with zipfile.ZipFile(tmp_path / "model.zip", "w") as zf:
+        zf.writestr("weights/pytorch_model.bin", b"\0" * 64)
+    ctx = DiscoverContext()
+    by_path, _ = _found(tmp_path, ctx)
+    assert set(by_path) == {"model.zip"}
+    data = {d["path"]: d["why"] for d in ctx.facts.properties["data_files"]}
+    assert data == {
+        "exercises.xlsx": "an Office document (its .bin parts are printer settings, objects"
+        " or macros)"
+    }

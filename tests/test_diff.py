@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from gate import pipeline
 from gate.bom import cyclonedx
-from gate.bom.diff import Aspect, diff, introduced
 from gate.cli import main
+from gate.inventory_diff import Aspect, diff, introduced
 from gate.model import (
     Ancestor,
     Component,

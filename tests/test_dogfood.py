@@ -88,7 +88,13 @@ def test_another_test_file_does_not_make_it_stale_but_a_new_test_folder_does(
         if p["name"] == "aigate:note"
     ]
     assert any(n.endswith("1 file in tests/ (1)") for n in notes), notes
+    # The same for programs, as data: the snapshot compares its folders, never the note.
+    props = {
+        p["name"]: p["value"] for p in json.loads(before.read_text())["metadata"]["properties"]
+    }
+    assert json.loads(props["aigate:inventory:set_aside"]) == {"files": 1, "folders": ["tests/"]}
     git_repo.commit("more tests", {"tests/test_b.py": "x = 2\n"})
     assert stale(before, scan(git_repo.root, tmp_path / "after.json")) == []
     git_repo.commit("docs", {"docs/demo.py": "x = 3\n"})
-    assert "docs/ (N)" in "".join(stale(before, scan(git_repo.root, tmp_path / "docs.json")))
+    diff = "".join(stale(before, scan(git_repo.root, tmp_path / "docs.json")))
+    assert "docs/" in diff and "set_aside" in diff

@@ -30,7 +30,9 @@ from gate.bom.cyclonedx import write_bom
 from gate.discover.tree import WalkOptions
 from gate.errors import InputError
 from gate.evidence import attest, bundle, tables
+from gate.evidence import verify as verifying
 from gate.evidence.attest import Statement, Subject
+from gate.evidence.run import RunContext, run_context
 from gate.evidence.sign_key import KeySigner, KeyVerifier
 from gate.model import Inventory, Project
 
@@ -102,18 +104,16 @@ def _check(inputs: dict[str, Path], **over: Any) -> pipeline.CheckOptions:
 
 def _export(
     out: Path, inputs: dict[str, Path], signer: KeySigner | None, **over: Any
-) -> bundle.ExportResult:
+) -> pipeline.ExportResult:
     subjects = over.pop("subjects", (inputs["wheel"],))
-    return bundle.export(
-        bundle.ExportOptions(
+    return pipeline.export(
+        pipeline.ExportOptions(
             out=out,
             check=_check(inputs, **over),
             signer=signer,
             subjects=subjects,
             public_key=signer.public_pem() if signer else None,
-            run=bundle.RunContext(
-                source="git", repository="https://git.example/acme/app", sha="a" * 40
-            ),
+            run=RunContext(source="git", repository="https://git.example/acme/app", sha="a" * 40),
         )
     )
 
@@ -142,13 +142,13 @@ def _copy(src: Path, tmp_path: Path) -> Path:
     return dst
 
 
-def _verify(root: Path, key: ec.EllipticCurvePrivateKey | None, **kw: Any) -> bundle.VerifyResult:
+def _verify(root: Path, key: ec.EllipticCurvePrivateKey | None, **kw: Any) -> pipeline.VerifyResult:
     verifier = KeyVerifier(key.public_key()) if key is not None else None
     kw.setdefault("allow_unsigned", key is None)
-    return bundle.verify(bundle.VerifyOptions(bundle=root, verifier=verifier, **kw))
+    return pipeline.verify(pipeline.VerifyOptions(bundle=root, verifier=verifier, **kw))
 
 
-def _failed(result: bundle.VerifyResult) -> str:
+def _failed(result: pipeline.VerifyResult) -> str:
     assert not result.ok
     return " | ".join(f"{s.name}: {s.detail}" for s in result.failures)
 
@@ -179,7 +179,7 @@ def _forge_manifest(
         entry["sha256"], entry["size"] = attest.sha256_hex(data), len(data)
     if edit is not None:
         edit(manifest)
-    (root / bundle.MANIFEST).write_text(bundle._json_text(manifest))
+    (root / bundle.MANIFEST).write_text(bundle.json_text(manifest))
     old = _statement(root, "manifest", signer is not None)
     _sign_as(root, "manifest", Statement(old.subjects, old.predicate_type, manifest), signer)
 
@@ -560,7 +560,7 @@ def test_a_statement_for_other_subjects_is_caught(
 def test_a_bundle_from_another_aigate_version_is_not_replayed(
     unsigned: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bundle, "__version__", "9.0.0")
+    monkeypatch.setattr(verifying, "__version__", "9.0.0")
     message = _failed(_verify(unsigned, None))
     assert "made by aigate 0.1.0; this is aigate 9.0.0" in message
 
@@ -579,7 +579,7 @@ def test_a_baseline_is_refused_by_export_and_by_verify(
     decision = json.loads((root / "decision.json").read_text())
     decision["baseline"] = {"ref": "v1.0.0 (1a2b3c4d5e6f)", "new_only": True, "judged": 1,
                             "dropped": 3}  # fmt: skip
-    (root / "decision.json").write_text(bundle._json_text(decision))
+    (root / "decision.json").write_text(bundle.json_text(decision))
     _forge_manifest(root, None)
     result = _verify(root, None)
     assert [s.name for s in result.failures] == ["replay"]
@@ -683,15 +683,15 @@ def test_run_context_from_github_and_git(tmp_path: Path) -> None:
         "GITHUB_RUN_ID": "42",
         "GITHUB_RUN_ATTEMPT": "2",
     }
-    run = bundle.run_context(env, tmp_path)
-    assert run == bundle.RunContext(
+    run = run_context(env, tmp_path)
+    assert run == RunContext(
         "github-actions",
         "https://github.com/acme/app",
         "refs/tags/v2.3",
         "b" * 40,
         "https://github.com/acme/app/actions/runs/42/attempts/2",
     )
-    assert bundle.run_context({}, tmp_path) == bundle.RunContext()
+    assert run_context({}, tmp_path) == RunContext()
     import subprocess
 
     repo = tmp_path / "repo"
@@ -711,7 +711,7 @@ def test_run_context_from_github_and_git(tmp_path: Path) -> None:
         ],
         check=True,
     )
-    run = bundle.run_context({}, repo)
+    run = run_context({}, repo)
     assert run.source == "git" and run.ref == "refs/heads/main" and len(run.sha or "") == 40
     assert run.repository == "https://github.com/acme/app.git"
 
@@ -815,10 +815,10 @@ def test_a_bundle_inside_the_scanned_tree_is_not_scanned(tmp_path: Path) -> None
     app = tmp_path / "app"
     shutil.copytree("examples/demo-app/app", app)
     out = app / "evidence" / "v1"
-    assert bundle._own_output(app, out) == ("/evidence/v1/", "/evidence/.v1.*/")
-    assert bundle._own_output(app, tmp_path / "elsewhere") == ()
-    first = bundle.export(
-        bundle.ExportOptions(
+    assert bundle.own_output(app, out) == ("/evidence/v1/", "/evidence/.v1.*/")
+    assert bundle.own_output(app, tmp_path / "elsewhere") == ()
+    first = pipeline.export(
+        pipeline.ExportOptions(
             out=out,
             check=pipeline.CheckOptions(
                 scan=pipeline.ScanOptions(root=app, history="none"), now=NOW
@@ -826,8 +826,8 @@ def test_a_bundle_inside_the_scanned_tree_is_not_scanned(tmp_path: Path) -> None
         )
     )
     scanned = first.inventory.files_scanned
-    again = bundle.export(
-        bundle.ExportOptions(
+    again = pipeline.export(
+        pipeline.ExportOptions(
             out=app / "evidence" / "v2",
             check=pipeline.CheckOptions(
                 scan=pipeline.ScanOptions(

@@ -75,7 +75,7 @@ def test_unplaceable_reference_and_bad_registry_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "reg.yaml"
     bad.write_text("publishers:\n  - id: x\n    name: X\n    country: Narnia\n", encoding="utf-8")
     code, _, err = run("explain", "gpt-4o", "--registry", str(bad))
-    assert code == 2 and f"{bad}:2:" in err and "ISO 3166-1" in err
+    assert code == 2 and f"{bad}:4:" in err and "ISO 3166-1" in err
 
 
 def test_explain_online_asks_the_hub_and_names_it(tmp_path: Path) -> None:

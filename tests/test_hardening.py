@@ -152,7 +152,7 @@ def test_a_bom_or_registry_that_is_a_fifo_or_device_is_refused(
 
 
 def test_a_registry_file_with_billion_laughs_is_refused(tmp_path: Path, bom: Path) -> None:
-    from gate.resolve import registry
+    from gate import registry
 
     path = tmp_path / "registry.yaml"
     path.write_text(_laughs())

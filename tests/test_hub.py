@@ -199,7 +199,7 @@ def test_resolver_uses_hub_facts_with_their_source(tmp_path: Path) -> None:
         options = origins.ResolveOptions(
             online=True, cache_dir=tmp_path, hub_endpoint=hub_server.url
         )
-        resolved = origins.resolve(inventory, options)
+        resolved = origins.resolve_inventory(inventory, options)
     got, file_comp = resolved.component(model.id), resolved.component(weight.id)
     assert got is not None and file_comp is not None
     assert got.licence is not None and got.licence.expression == "Apache-2.0"

@@ -69,7 +69,7 @@ def test_vercel_ai_providers_and_gateway_strings() -> None:
     assert got == {
         "api:zhipu/glm-4-plus": "open.bigmodel.cn",
         "api:google/gemini-1.5-pro": "generativelanguage.googleapis.com",
-        "api:xai/grok-3": "ai-gateway.vercel.sh",
+        "api:vercel/xai/grok-3": "ai-gateway.vercel.sh",
     }
 
 
@@ -146,3 +146,16 @@ def test_a_client_the_file_does_not_make_is_not_assumed_to_be_openai() -> None:
     assert "host" not in ev.attributes and "sdk" not in ev.attributes
     assert ev.attributes["base_url_expr"] == "this.client"
     assert ev.confidence is Confidence.LOW
+
+
+def test_the_ai_sdk_gateway_provider_serves_its_strings() -> None:
+    found = scan(
+        """
+        import { gateway } from "ai";
+        const DEFAULT_MODEL = "anthropic/some-claude-model-1";
+        export function getModel() {
+          return gateway(process.env.AI_MODEL ?? DEFAULT_MODEL);
+        }
+        """
+    )
+    assert {ev.identity for ev in found} == {"api:vercel/anthropic/some-claude-model-1"}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from gate.model import FactSource, Provenance, WeightFile
+from gate.registry import Registry, load
 from gate.resolve.lineage import (
     MAX_DEPTH,
     LineageResolver,
@@ -15,7 +16,6 @@ from gate.resolve.lineage import (
     name_heuristics,
     strip_suffixes,
 )
-from gate.resolve.registry import Registry, load
 
 
 @pytest.mark.parametrize(

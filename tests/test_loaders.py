@@ -167,7 +167,7 @@ def test_libyaml_is_used_when_available() -> None:
     import yaml
 
     if getattr(yaml, "__with_libyaml__", False):
-        assert loaders._SAFE_LOADER is yaml.CSafeLoader
+        assert loaders.SAFE_LOADER is yaml.CSafeLoader
     parsed = loaders.yaml_nodes(textwrap.dedent("a:\n  model: gpt-4o\n"))
     node = parsed.value[0].value[0][1].value[0][1]
     assert (node.start_mark.line, node.start_mark.column) == (1, 9)

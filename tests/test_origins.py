@@ -44,7 +44,7 @@ def _api_evidence(cid: str, written: str, **attributes: str) -> Evidence:
 
 def _resolve(evidence: list[Evidence], **options: object) -> Inventory:
     inventory = assemble(evidence, Project("demo"))
-    return origins.resolve(inventory, origins.ResolveOptions(**options))  # type: ignore[arg-type]
+    return origins.resolve_inventory(inventory, origins.ResolveOptions(**options))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("cid", ["api:alibaba/qwen-max", "api:openai/qwen-max"])
@@ -198,7 +198,9 @@ def test_gguf_keys_give_publisher_lineage_and_licence() -> None:
             ),
         ),
     )
-    inv = origins.resolve(Inventory(Project("p"), components=(comp,)), origins.ResolveOptions())
+    inv = origins.resolve_inventory(
+        Inventory(Project("p"), components=(comp,)), origins.ResolveOptions()
+    )
     got = inv.components[0]
     assert got.publisher is not None and got.publisher.country == "CN"
     assert "general.organization" in got.publisher.provenance[0].detail
@@ -215,7 +217,9 @@ def test_an_open_client_takes_the_origin_of_its_model() -> None:
         name="aider",
         properties={"assistant": {"model": "deepseek/deepseek-chat"}},
     )
-    inv = origins.resolve(Inventory(Project("p"), components=(comp,)), origins.ResolveOptions())
+    inv = origins.resolve_inventory(
+        Inventory(Project("p"), components=(comp,)), origins.ResolveOptions()
+    )
     got = inv.components[0]
     assert got.publisher is not None and got.publisher.country is None
     (used,) = got.lineage
@@ -241,7 +245,9 @@ def test_an_assistant_payload_from_discovery_places_its_models_and_endpoints() -
             }
         },
     )
-    inv = origins.resolve(Inventory(Project("p"), components=(comp,)), origins.ResolveOptions())
+    inv = origins.resolve_inventory(
+        Inventory(Project("p"), components=(comp,)), origins.ResolveOptions()
+    )
     got = inv.components[0]
     assert got.publisher is not None and got.publisher.country == "US"
     used = {a.id: a for a in got.lineage if a.relation == "uses"}
@@ -263,7 +269,7 @@ def test_resolved_facts_round_trip_through_the_bom(tmp_path: Path) -> None:
         "zai-org/GLM-4.5",
         "assistant:alibaba/qwen-code",
     ]
-    from gate.resolve.registry import load
+    from gate.registry import load
 
     extra = [origins.bare_component(origins.identity_for_reference(r, load())) for r in refs]  # type: ignore[arg-type]
     bedrock = _api_evidence(
@@ -272,7 +278,7 @@ def test_resolved_facts_round_trip_through_the_bom(tmp_path: Path) -> None:
         host="bedrock-runtime.cn-north-1.amazonaws.com.cn",
     )
     api_inv = assemble([bedrock], Project("x"))
-    inventory = origins.resolve(
+    inventory = origins.resolve_inventory(
         Inventory(
             scanned.project,
             components=tuple(
@@ -314,7 +320,9 @@ def test_modelscope_mirror_resolves_to_the_original_maker() -> None:
         role=Role.RUNTIME_MODEL,
         name="Meta-Llama-3-8B-Instruct",
     )
-    inv = origins.resolve(Inventory(Project("p"), components=(comp,)), origins.ResolveOptions())
+    inv = origins.resolve_inventory(
+        Inventory(Project("p"), components=(comp,)), origins.ResolveOptions()
+    )
     got = inv.components[0]
     assert got.publisher is not None and got.publisher.country is None
     assert got.served_by is not None and got.served_by.country == "CN"
@@ -421,8 +429,8 @@ def test_a_region_in_a_listed_country_fails_the_release_pack(tmp_path: Path) -> 
 
 
 def test_explain_and_the_policy_input_spell_facts_alike() -> None:
-    from gate.explain import component_json
     from gate.policy.input import component_input
+    from gate.report.explanation import component_json
 
     ev = _api_evidence(
         "api:bedrock/anthropic.claude-3-haiku-20240307-v1:0",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from gate import registry
 from gate.errors import InputError
 from gate.pipeline import ScanOptions, scan
-from gate.resolve import registry
 
 
 def test_sdk_dependencies_carry_their_publisher_and_country(tmp_path: Path) -> None:

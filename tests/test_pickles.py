@@ -22,6 +22,8 @@ import pytest
 
 from gate.discover import pickles
 from gate.discover.base import DiscoverContext
+from gate.discover.pickles import machine
+from gate.discover.pickles import rules as import_lists
 from gate.discover.tree import Tree
 from gate.discover.weights import discover
 
@@ -124,7 +126,7 @@ def test_memo_indexes_follow_the_unpickler_when_put_and_memoize_mix() -> None:
 
 
 def test_memo_past_its_bound_makes_fetched_names_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pickles, "MAX_MEMO_ENTRIES", 1)
+    monkeypatch.setattr(machine, "MAX_MEMO_ENTRIES", 1)
     data = (
         b"\x80\x04"
         + _short_str("os")
@@ -268,11 +270,11 @@ def test_import_lists_are_exact_and_their_overrides_reviewed() -> None:
         f"{m}.{n}"
         for m, names in rules.safe.items()
         for n in names
-        if pickles._whole_module(rules.dangerous, m)
+        if import_lists._whole_module(rules.dangerous, m)
     )
     assert overrides == ["copy_reg._reconstructor", "copyreg._reconstructor"]
     with pytest.raises(ValueError, match="expected a list of names"):
-        pickles._rules_from({"sklearn": "*"}, wildcards=False)
+        import_lists._rules_from({"sklearn": "*"}, wildcards=False)
 
 
 def test_extension_registry_imports_are_flagged_medium() -> None:
@@ -333,7 +335,7 @@ def test_raw_data_after_the_pickles_is_not_read_as_imports() -> None:
 
 
 def test_opcode_budget_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pickles, "MAX_OPCODES", 50)
+    monkeypatch.setattr(machine, "MAX_OPCODES", 50)
     scan = pickles.scan_bytes(pickle.dumps(list(range(200)), protocol=0))
     assert scan.problem is not None and scan.problem[0] == "oversized-header"
 

@@ -391,7 +391,7 @@ def test_an_input_off_its_schema_is_refused_naming_schema_and_place() -> None:
 def test_schema_relations_are_the_resolvers() -> None:
     # The resolver and the schema authors read must agree, or a scan exits 2.
     from gate.policy.input import schema
-    from gate.resolve.registry import RELATIONS
+    from gate.registry import RELATIONS
 
     text = json.dumps(schema())
     found = json.loads(text)

@@ -8,7 +8,8 @@ import pytest
 
 from gate.errors import PolicyError
 from gate.model import Level
-from gate.policy.engine import Engine, FactResolver, PolicyModule, _segments
+from gate.policy.engine import Engine, PolicyModule
+from gate.policy.findings import FactResolver, _segments
 
 META = """# METADATA
 # title: Test rule
@@ -194,9 +195,9 @@ GLOB_VAR = (
 
 def _unlinted(body: str) -> Any:
     """An interpreter with the module loaded as regopy sees it, without aigate's lint."""
-    from gate.policy.engine import _interpreter, make_input
+    from gate.policy.interpreter import interpreter, make_input
 
-    interp = _interpreter()
+    interp = interpreter()
     interp.add_module("t.rego", "package t\n" + body + "\n")
     interp.set_input(make_input({"a": [1, 2], "b": [10, 20], "m": {"k": 1}}))
     return interp

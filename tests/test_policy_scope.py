@@ -4,6 +4,7 @@ plain evaluation of every rule on the whole input does."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,7 +208,7 @@ def inventory(n: int = 160) -> Inventory:
         components=tuple(comps),
         skipped=(Skipped("big.bin", "larger than the bound"),),
         files_scanned=400,
-        properties={"history": {"read": "full", "commits": 3}},
+        properties={"history": {"read": True, "mode": "all", "commits_read": 3}},
     )
 
 
@@ -219,6 +220,7 @@ def test_scoped_evaluation_decides_as_a_plain_one(tmp_path: Path, specs: list[st
         specs = [str(pack) if s == "PROTECT" else s for s in specs]
     engine = packs.build_engine(packs.load_policy(specs))
     doc = policy_input.build_input(inventory(), policy_input.InputContext(now="2026-11-26"))
+    policy_input.validate_input(doc)
     assert len(engine.groups) > 1  # the shipped packages declare their input
     scoped = engine.evaluate(doc)
     plain = engine.evaluate(doc, scoped=False)
@@ -282,7 +284,92 @@ def test_an_undeclared_package_reads_the_whole_input() -> None:
     assert [f.message for f in engine.evaluate(doc)] == ["two"]
 
 
+def test_a_group_whose_input_breaks_another_areas_rule_uses_its_own_query() -> None:
+    # Scoped groups run the query of every rule and keep their own areas' results; when
+    # another area's rule fails on a group's input, the group's own query decides.
+    data: dict[str, object] = {"aigate": {"params": {}, "regulatory": {}}}
+    first = HEADER + 'deny_y := [f | some c in input.components; c.role == "bad";'
+    first += ' f := {"component": c.id, "msg": "bad"}]\n'
+    second = (
+        HEADER.replace("[role]", "[name]").replace("rules.x", "rules.z").replace("x.y", "z.w")
+        + "deny_w := [f | some c in input.components; to_number(c.role) > 1;"
+        ' f := {"component": c.id, "msg": "w"}]\n'
+    )
+    engine = Engine([PolicyModule("x.rego", first), PolicyModule("z.rego", second)], data)
+    doc = {"components": [{"id": "hf:a", "role": "bad", "name": "a"}]}
+    assert [(f.rule, f.message) for f in engine.evaluate(doc)] == [("x.y", "bad")]
+    # In this process (evaluate runs in a bounded child), to see the query built for the
+    # group whose input broke the other rule.
+    assert engine._evaluate(doc, True)["x"]["deny_y"] == [{"component": "hf:a", "msg": "bad"}]
+    assert list(engine._bundles) == [("x",)]
+    with pytest.raises(PolicyError):
+        engine.evaluate(doc, scoped=False)  # the whole input breaks z's rule
+
+
 def test_a_bad_input_declaration_names_the_file() -> None:
     with pytest.raises(PolicyError, match=r"input\.opaque") as err:
         _engine(HEADER.replace("[role]\n", "[role]\n#     opaque: [name]\n") + "x := 1\n")
     assert err.value.path == "x.rego"
+
+
+def test_input_checked_in_parts_accepts_and_refuses_as_the_whole_schema() -> None:
+    import copy
+
+    import fastjsonschema
+
+    whole = fastjsonschema.compile(copy.deepcopy(policy_input.schema()))
+
+    def verdicts(doc: dict[str, Any]) -> tuple[bool, bool]:
+        try:
+            whole(doc)
+            ok_whole = True
+        except fastjsonschema.JsonSchemaException:
+            ok_whole = False
+        try:
+            policy_input._check_fast(doc)
+            ok_parts = True
+        except fastjsonschema.JsonSchemaException:
+            ok_parts = False
+        return ok_whole, ok_parts
+
+    doc = policy_input.build_input(inventory(), policy_input.InputContext(now="2026-11-26"))
+    assert verdicts(doc) == (True, True)
+    n = len(doc["components"])
+    breaks: list[tuple[int, str, Any]] = [
+        (5, "role", "oracle"),
+        (7, "publisher", {"name": 3}),
+        (9, "served_by", {"host": "h"}),
+        (1, "lineage", [{"id": "hf:x"}]),
+        (2, "licence", {"expression": 1}),
+        (n - 1, "evidence", [{"file": 1}]),
+        (n - 1, "extra", 1),
+    ]
+    for index, key, value in breaks:
+        broken = copy.deepcopy(doc)
+        broken["components"][index][key] = value
+        assert verdicts(broken) == (False, False), key
+    # A shared object broken after it was first seen is still caught where it is shared.
+    broken = copy.deepcopy(doc)
+    broken["components"][-2]["publisher"] = broken["components"][0]["publisher"] = {"x": 1}
+    assert verdicts(broken) == (False, False)
+    broken = copy.deepcopy(doc)
+    broken["inventory"]["skipped"] = -1
+    assert verdicts(broken) == (False, False)
+
+
+def test_generated_input_validators_are_current_and_used() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "tools" / "gen_policy_validators.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    from gate.policy import _schemas
+
+    assert policy_input.schema_digest() == _schemas.SCHEMA_SHA256
+    assert policy_input._fast_validator().component is _schemas.VALIDATORS["component"]

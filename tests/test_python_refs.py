@@ -492,3 +492,133 @@ def test_a_langchain_client_with_a_written_host_and_no_model_records_the_endpoin
     assert sorted(ids(found)) == ["api:deepseek/deepseek-chat", "api:moonshot/*"]
     star = next(ev for ev in found if ev.identity == "api:moonshot/*")
     assert (star.confidence, star.location.line) == (Confidence.MEDIUM, 4)
+
+
+def test_a_model_folder_outside_the_tree_is_a_local_model() -> None:
+    found = scan(
+        """
+        from transformers import pipeline
+        pipe = pipeline("text-generation", model="/home/u/google/gemma-3-1b-it")
+        MODEL_PATH = "/opt/models/Qwen2-7B"
+        llm_model_dict = {
+            "BELLE-Local": "/pretrainmodel/belle",
+            "ernie-tiny": "nghuyong/ernie-3.0-nano-zh",
+        }
+        """
+    )
+    got = {ev.identity: ev.attributes.get("listed") for ev in found}
+    assert got == {
+        "local:/home/u/google/gemma-3-1b-it": None,
+        "local:/opt/models/Qwen2-7B": None,
+        "local:/pretrainmodel/belle": True,
+        "hf:nghuyong/ernie-3.0-nano-zh@unpinned": True,
+    }
+    gemma = next(ev for ev in found if ev.identity.startswith("local:/home"))
+    assert gemma.attributes["unresolved"] is True
+    base = gemma.attributes["declared"]["base_models"][0]  # type: ignore[index]
+    assert base["ref"] == "google/gemma-3-1b-it" and base["source"] == "heuristic"
+
+
+def test_a_value_overwritten_before_any_use_is_no_reference() -> None:
+    found = scan(
+        """
+        from transformers import AutoModel
+        base_model_name = "NousResearch/Llama-2-7b-chat"
+        base_model_name = "meta-llama/Meta-Llama-3-8B"
+        model = AutoModel.from_pretrained(base_model_name)
+        fallback = "Qwen/Qwen2.5-7B"
+        if model is None:
+            fallback = "Qwen/Qwen2.5-14B"
+        AutoModel.from_pretrained(fallback)
+        first = "google/gemma-2b"
+        AutoModel.from_pretrained(first)
+        """
+    )
+    assert sorted(set(ids(found))) == [
+        "hf:Qwen/Qwen2.5-14B@unpinned",
+        "hf:Qwen/Qwen2.5-7B@unpinned",
+        "hf:google/gemma-2b@unpinned",
+        "hf:meta-llama/Meta-Llama-3-8B@unpinned",
+    ]
+
+
+def test_tracing_metadata_names_a_model_but_calls_none() -> None:
+    found = scan(
+        """
+        with item.run(run_name="eval", run_metadata={"model": "qwen-vl-max"}) as span:
+            pass
+        chain.invoke(q, config={"metadata": {"model_name": "gpt-4o"}})
+        body = {"model": "deepseek-chat"}
+        """
+    )
+    assert ids(found) == ["api:deepseek/deepseek-chat"]
+
+
+def test_unsloth_loads_its_model_name_from_the_hub() -> None:
+    found = scan(
+        """
+        from unsloth import FastLanguageModel
+        model, tokenizer = FastLanguageModel.from_pretrained(
+            model_name="unsloth/Meta-Llama-3.1-8B", max_seq_length=2048
+        )
+        """
+    )
+    assert ids(found) == ["hf:unsloth/Meta-Llama-3.1-8B@unpinned"]
+    assert found[0].attributes["sdk"] == "unsloth"
+
+
+def test_a_dataset_path_flag_names_a_hub_dataset_only_as_org_name() -> None:
+    found = scan(
+        """
+        import argparse
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--dataset-path", type=str, default="lambdalabs/naruto-blip-captions")
+        parser.add_argument("--data-path", type=str, default="./data/train.json")
+        """
+    )
+    assert ids(found) == ["dataset:hf:lambdalabs/naruto-blip-captions"]
+
+
+def test_dashscope_service_classes_take_the_model_first() -> None:
+    found = scan(
+        """
+        import dashscope
+        from dashscope.audio.tts import SpeechSynthesizer
+        dashscope.Generation.call('some-chat-model-v1', messages=[])
+        dashscope.Understanding.call(model='some-nlu-v1', sentence='x', labels='a,b')
+        SpeechSynthesizer.call(model='some-tts-v1', text='hi')
+        """
+    )
+    assert sorted(ids(found)) == [
+        "api:alibaba/some-chat-model-v1",
+        "api:alibaba/some-nlu-v1",
+        "api:alibaba/some-tts-v1",
+    ]
+
+
+def test_haystack_ollama_components_and_fireworks_resource_names() -> None:
+    found = scan(
+        """
+        import os
+        from haystack_integrations.components.generators.ollama import OllamaGenerator
+        from langchain_fireworks import ChatFireworks
+        gen = OllamaGenerator(model="some-model:3b", url=os.getenv("OLLAMA_URL"))
+        llm = ChatFireworks(model="accounts/fireworks/models/some-model-8x7b-instruct")
+        """
+    )
+    assert sorted(ids(found)) == [
+        "api:fireworks/accounts/fireworks/models/some-model-8x7b-instruct",
+        "ollama:some-model:3b",
+    ]
+
+
+def test_qianfan_image_classes_name_baidu_models() -> None:
+    found = scan(
+        """
+        import qianfan
+        from qianfan.resources import Image2Text
+        qianfan.Text2Image().do(prompt="a cat", model="Some-Diffusion-XL")
+        Image2Text(model="Some-VL-8B").do(prompt="what", image="...")
+        """
+    )
+    assert sorted(ids(found)) == ["api:baidu/Some-Diffusion-XL", "api:baidu/Some-VL-8B"]

@@ -20,8 +20,8 @@ from gate.recognise import (
     knowledge,
     recognise,
 )
+from gate.registry import load
 from gate.resolve import origins
-from gate.resolve.registry import load
 
 # (string, identity): strings whose identity their own shape decides.
 TABLE = [
@@ -222,7 +222,7 @@ def test_a_user_registry_host_is_recognised(tmp_path: Path) -> None:
     )
     assert found is not None and found.identity == "api:acme/qwen-max"
     with refs.using(kn):
-        ev = refs.resolve(
+        ev = refs.recognise_in(
             "qwen-max", refs.RefContext(family="hosted", base_url="llm.acme.internal")
         )
     assert ev is not None and ev.identity == "api:acme/qwen-max"
@@ -240,3 +240,150 @@ def test_a_scan_places_hosts_of_the_users_registry(tmp_path: Path) -> None:
     ids = [c.id for c in result.inventory.components]
     assert "api:acme/qwen-max" in ids
     assert not any(i.startswith("api:llm.acme.internal/") for i in ids)
+
+
+def _hosted_at(value: str, serving: Serving) -> str | None:
+    found = recognise(
+        value, Site(SiteKind.CALL_ARGUMENT, reads=Reading.HOSTED), serving, knowledge()
+    )
+    return found.identity if found is not None else None
+
+
+def test_an_aggregators_tier_word_before_a_hub_id_is_its_hosted_name() -> None:
+    # SiliconFlow's paid tier "Pro/deepseek-ai/DeepSeek-V3": a name at a provider the code
+    # names, not a path; without a provider the same string is a folder.
+    at = Serving(sdk="openai", provider="openai", base_url="https://api.siliconflow.cn/v1/")
+    assert (
+        _hosted_at("Pro/deepseek-ai/DeepSeek-V3", at)
+        == "api:siliconflow/Pro/deepseek-ai/DeepSeek-V3"
+    )
+    in_config = recognise(
+        "Pro/deepseek-ai/DeepSeek-R1",
+        Site(SiteKind.CATALOGUE_ITEM),
+        Serving(base_url="https://api.siliconflow.cn/v1"),
+        knowledge(),
+    )
+    assert in_config is not None
+    assert in_config.identity == "api:siliconflow/Pro/deepseek-ai/DeepSeek-R1"
+    assert _hosted_at("models/deepseek-ai/DeepSeek-V3", at) is None
+    assert _hosted_at("Pro/deepseek-ai/DeepSeek-V3", Serving()) is None
+    shape = recognise(
+        "Pro/deepseek-ai/DeepSeek-V3", Site(SiteKind.CONFIG_KEY), Serving(), knowledge()
+    )
+    assert shape is None
+
+
+def test_ollamas_cloud_runs_ollama_tags() -> None:
+    # litellm `ollama/gemma4:31b-cloud` with api_base https://ollama.com: an Ollama tag.
+    found = recognise(
+        "ollama/gemma4:31b-cloud",
+        Site(SiteKind.CATALOGUE_ITEM, reads=Reading.LITELLM),
+        Serving(base_url="https://ollama.com"),
+        knowledge(),
+    )
+    assert found is not None and found.identity == "ollama:gemma4:31b-cloud"
+    assert found.attributes["host"] == "ollama.com"
+
+
+def test_a_litellm_route_through_an_openai_client_is_the_routes_model() -> None:
+    # ChatOpenAI(model="vertex_ai/gemini-2.5-flash-lite") with OPENAI_API_BASE at a LiteLLM
+    # proxy: OpenAI cannot serve that name; the proxy forwards it to Vertex AI.
+    for serving in (
+        Serving(sdk="langchain-openai", provider="openai"),
+        Serving(sdk="openai", provider="openai", base_url="http://localhost:4000"),
+    ):
+        found = recognise(
+            "vertex_ai/gemini-2.5-flash-lite",
+            Site(SiteKind.CALL_ARGUMENT, reads=Reading.HOSTED),
+            serving,
+            knowledge(),
+        )
+        assert found is not None
+        assert found.identity == "api:google-vertex/gemini-2.5-flash-lite"
+        assert found.attributes["routed_by"] == "litellm-proxy"
+    # A Hub id served on this machine stays the Hub id; OpenAI's own names stay OpenAI's.
+    local = Serving(sdk="openai", provider="openai", base_url="http://localhost:8000/v1")
+    assert _hosted_at("Qwen/Qwen2.5-7B-Instruct", local) == "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"
+    assert _hosted_at("gpt-4o", Serving(provider="openai")) == "api:openai/gpt-4o"
+
+
+def test_a_vercel_ai_gateway_string_is_served_by_the_gateway() -> None:
+    found = recognise(
+        "groq/llama-3.1-70b-versatile",
+        Site(SiteKind.CALL_ARGUMENT, reads=Reading.GATEWAY),
+        Serving(sdk="ai"),
+        knowledge(),
+    )
+    assert found is not None
+    assert found.identity == "api:vercel/groq/llama-3.1-70b-versatile"
+    assert found.attributes["host"] == "ai-gateway.vercel.sh"
+
+
+def test_retired_canonical_dataset_names_are_their_hub_ids() -> None:
+    found = recognise(
+        "hans", Site(SiteKind.CALL_ARGUMENT, reads=Reading.HF_DATASET), Serving(), knowledge()
+    )
+    assert found is not None and found.identity == "dataset:hf:jhu-cogsci/hans"
+
+
+def test_flashrank_short_names_are_files_of_its_hub_repo() -> None:
+    source = textwrap.dedent(
+        """
+        from flashrank import Ranker
+        ranker = Ranker(model_name="ms-marco-MiniLM-L-12-v2", cache_dir="/opt")
+        from langchain_community.document_compressors import FlashrankRerank
+        compressor = FlashrankRerank(model="ms-marco-MultiBERT-L-12")
+        """
+    )
+    found = python.analyse_file("rerank.py", source.encode()).evidence
+    got = {(ev.identity, ev.attributes["filename"]) for ev in found}
+    assert got == {
+        ("hf:prithivida/flashrank@unpinned", "ms-marco-MiniLM-L-12-v2.zip"),
+        ("hf:prithivida/flashrank@unpinned", "ms-marco-MultiBERT-L-12.zip"),
+    }
+    # An org/name is a Hub id as anywhere else.
+    ref = recognise(
+        "Alibaba-NLP/gte-multilingual-reranker-base",
+        Site(SiteKind.CALL_ARGUMENT, reads=Reading.FLASHRANK),
+        Serving(),
+        knowledge(),
+    )
+    assert ref is not None
+    assert ref.identity == "hf:Alibaba-NLP/gte-multilingual-reranker-base@unpinned"
+
+
+def _shape(value: str, serving: Serving | None = None) -> str | None:
+    found = recognise(
+        value, Site(SiteKind.CONFIG_KEY, reads=Reading.SHAPE), serving or Serving(), knowledge()
+    )
+    return found.identity if found is not None else None
+
+
+def test_a_release_name_alone_names_no_hosted_api() -> None:
+    # `--model Qwen2-7B-Instruct` for the app's own script: the Hub release's name (a folder
+    # under the script's model dir), not DashScope's lower-case `qwen2-7b-instruct`.
+    assert _shape("Qwen2-7B-Instruct") is None
+    assert _shape("DeepSeek-Coder-V2-Instruct") is None
+    assert _shape("qwen2-7b-instruct") == "api:alibaba/qwen2-7b-instruct"
+    assert _shape("DeepSeek-R1") == "api:deepseek/DeepSeek-R1"
+    # With the provider named beside it, the provider's catalogue spelling stands.
+    assert _shape("Qwen2-7B-Instruct", Serving(provider_hint="groq")) == (
+        "api:groq/Qwen2-7B-Instruct"
+    )
+
+
+def test_an_aggregator_beside_an_org_name_serves_it() -> None:
+    assert _shape("openai/gpt-5-mini", Serving(provider_hint="openrouter")) == (
+        "api:openrouter/openai/gpt-5-mini"
+    )
+    assert _shape("openai/gpt-5-mini") == "api:openai/gpt-5-mini"
+
+
+def test_provider_shaped_names_name_their_provider() -> None:
+    # Fireworks resource names and Workers AI catalogue names say who serves them.
+    assert _shape("accounts/fireworks/models/some-model-8b") == (
+        "api:fireworks/accounts/fireworks/models/some-model-8b"
+    )
+    assert _shape("@cf/meta/some-model-8b-instruct") == (
+        "api:cloudflare/@cf/meta/some-model-8b-instruct"
+    )

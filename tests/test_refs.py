@@ -8,13 +8,13 @@ import pytest
 
 import gate.discover
 from gate.discover import refs
-from gate.discover.registry import SOURCES
+from gate.discover.sources import SOURCES
 from gate.model import Confidence, EvidenceKind, Location, Role
-from gate.resolve import apimodels
+from gate.registry import apimodels
 
 
 def hosted(value: str, **kw: object) -> refs.Ref | None:
-    return refs.resolve(value, refs.RefContext(family="hosted", **kw))  # type: ignore[arg-type]
+    return refs.recognise_in(value, refs.RefContext(family="hosted", **kw))  # type: ignore[arg-type]
 
 
 def test_endpoint_decides_the_provider_not_the_sdk() -> None:
@@ -88,12 +88,12 @@ def test_localhost_endpoints_are_local_models() -> None:
     ],
 )
 def test_litellm_prefixes(value: str, identity: str) -> None:
-    ref = refs.resolve(value, refs.RefContext(family="litellm", sdk="litellm"))
+    ref = refs.recognise_in(value, refs.RefContext(family="litellm", sdk="litellm"))
     assert ref is not None and ref.identity == identity
 
 
 def test_litellm_unknown_bare_name_is_dropped() -> None:
-    assert refs.resolve("my-finetune", refs.RefContext(family="litellm")) is None
+    assert refs.recognise_in("my-finetune", refs.RefContext(family="litellm")) is None
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_litellm_unknown_bare_name_is_dropped() -> None:
     ],
 )
 def test_config_values_by_shape(value: str, identity: str) -> None:
-    ref = refs.resolve(value, refs.RefContext(family="config", in_config=True))
+    ref = refs.recognise_in(value, refs.RefContext(family="config", in_config=True))
     assert ref is not None and ref.identity == identity
 
 
@@ -122,13 +122,13 @@ def test_config_values_by_shape(value: str, identity: str) -> None:
     ],
 )
 def test_config_values_that_are_not_models(value: str) -> None:
-    assert refs.resolve(value, refs.RefContext(family="config")) is None
+    assert refs.recognise_in(value, refs.RefContext(family="config")) is None
 
 
 def test_hf_pinning_only_by_full_sha() -> None:
     sha = "a09a35458c702b33eeacc393d103063234e8bc28"
-    pinned = refs.resolve("Qwen/Qwen2.5-7B", refs.RefContext(family="hf", revision=sha))
-    branch = refs.resolve("Qwen/Qwen2.5-7B", refs.RefContext(family="hf", revision="main"))
+    pinned = refs.recognise_in("Qwen/Qwen2.5-7B", refs.RefContext(family="hf", revision=sha))
+    branch = refs.recognise_in("Qwen/Qwen2.5-7B", refs.RefContext(family="hf", revision="main"))
     assert pinned is not None and pinned.identity == f"hf:Qwen/Qwen2.5-7B@{sha}"
     assert pinned.attributes["pinned"] is True
     assert branch is not None and branch.identity == "hf:Qwen/Qwen2.5-7B@unpinned"
@@ -136,34 +136,36 @@ def test_hf_pinning_only_by_full_sha() -> None:
 
 
 def test_legacy_hub_ids_and_sentence_transformers_short_names() -> None:
-    gpt2 = refs.resolve("gpt2", refs.RefContext(family="hf"))
-    st = refs.resolve("all-MiniLM-L6-v2", refs.RefContext(family="sentence-transformers"))
+    gpt2 = refs.recognise_in("gpt2", refs.RefContext(family="hf"))
+    st = refs.recognise_in("all-MiniLM-L6-v2", refs.RefContext(family="sentence-transformers"))
     assert gpt2 is not None and gpt2.identity == "hf:openai-community/gpt2@unpinned"
     assert st is not None and st.identity == "hf:sentence-transformers/all-MiniLM-L6-v2@unpinned"
-    assert refs.resolve("my_local_model", refs.RefContext(family="hf")) is None
+    assert refs.recognise_in("my_local_model", refs.RefContext(family="hf")) is None
 
 
 def test_datasets_and_modelscope() -> None:
-    ds = refs.resolve("squad", refs.RefContext(family="hf-dataset"))
+    ds = refs.recognise_in("squad", refs.RefContext(family="hf-dataset"))
     # Canonical datasets moved under organisations (2024); the Hub redirects the bare name.
     assert ds is not None and ds.identity == "dataset:hf:rajpurkar/squad"
     assert ds.role is Role.DATASET
-    assert refs.resolve("parquet", refs.RefContext(family="hf-dataset")) is None
-    ms = refs.resolve("qwen/Qwen2.5-7B-Instruct", refs.RefContext(family="modelscope"))
+    assert refs.recognise_in("parquet", refs.RefContext(family="hf-dataset")) is None
+    ms = refs.recognise_in("qwen/Qwen2.5-7B-Instruct", refs.RefContext(family="modelscope"))
     assert ms is not None and ms.identity == "modelscope:qwen/Qwen2.5-7B-Instruct@unpinned"
-    msd = refs.resolve("qwen/data", refs.RefContext(family="modelscope-hub", repo_type="dataset"))
+    msd = refs.recognise_in(
+        "qwen/data", refs.RefContext(family="modelscope-hub", repo_type="dataset")
+    )
     assert msd is not None and msd.identity == "dataset:modelscope:qwen/data"
 
 
 def test_partial_values_need_a_known_prefix() -> None:
     ctx = refs.RefContext(family="hf")
-    ref = refs.resolve("Qwen/Qwen2.5-*-Instruct", ctx, partial=True)
+    ref = refs.recognise_in("Qwen/Qwen2.5-*-Instruct", ctx, partial=True)
     assert ref is not None and ref.identity == "hf:Qwen/Qwen2.5-*-Instruct@unpinned"
-    assert refs.resolve("*/model", ctx, partial=True) is None
+    assert refs.recognise_in("*/model", ctx, partial=True) is None
 
 
 def test_ollama_hub_models_are_hub_models() -> None:
-    ref = refs.resolve(
+    ref = refs.recognise_in(
         "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", refs.RefContext(family="ollama")
     )
     assert ref is not None and ref.identity == "hf:bartowski/Llama-3.2-1B-Instruct-GGUF@unpinned"
@@ -227,7 +229,7 @@ def test_code_and_config_sources_are_registered_under_their_module_names() -> No
 def test_config_values_seen_in_real_apps(value: str, identity: str) -> None:
     # gpt-researcher writes "openai:gpt-4o-mini"; mem0 Bedrock ids end in ":0"; an Ollama
     # tag on a Qwen name is an Ollama model, not Alibaba's API.
-    ref = refs.resolve(value, refs.RefContext(family="config"))
+    ref = refs.recognise_in(value, refs.RefContext(family="config"))
     assert ref is not None and ref.identity == identity
 
 
@@ -249,7 +251,7 @@ def test_an_endpoint_set_by_an_expression_gets_no_default_host(
     family: str, value: str, provider: str | None
 ) -> None:
     ctx = refs.RefContext(family=family, provider=provider, base_url_dynamic="settings.url")
-    ref = refs.resolve(value, ctx)
+    ref = refs.recognise_in(value, ctx)
     assert ref is not None
     assert "host" not in ref.attributes and "host_source" not in ref.attributes
     assert ref.attributes["base_url_expr"] == "settings.url"
@@ -260,7 +262,7 @@ def test_an_endpoint_set_by_an_expression_gets_no_default_host(
 )
 def test_open_weights_gpt_names_are_not_openais_hosted_api(name: str) -> None:
     assert apimodels.lookup(name) is None
-    assert refs.resolve(name, refs.RefContext(family="config")) is None
+    assert refs.recognise_in(name, refs.RefContext(family="config")) is None
     assert hosted(name) is None
     # Still OpenAI's: the hosted family the prefix is for.
     assert apimodels.provider_for_model("gpt-4o-mini") == "openai"
@@ -336,21 +338,21 @@ def test_a_litellm_string_is_one_identity_whatever_names_it() -> None:
 
 def test_google_resource_names_are_the_model_they_name() -> None:
     sdk = refs.RefContext(family="hosted", provider="google")
-    ref = refs.resolve("models/gemini-2.5-flash", sdk)
+    ref = refs.recognise_in("models/gemini-2.5-flash", sdk)
     assert ref is not None and ref.identity == "api:google/gemini-2.5-flash"
     config = refs.RefContext(family="config")
-    ref = refs.resolve("models/gemini-2.5-flash-image", config)
+    ref = refs.recognise_in("models/gemini-2.5-flash-image", config)
     assert ref is not None and ref.identity == "api:google/gemini-2.5-flash-image"
     # Open weights and unknown names under models/ stay paths.
-    assert refs.resolve("models/gemma-2b", config) is None
-    assert refs.resolve("models/my-finetune", config) is None
+    assert refs.recognise_in("models/gemma-2b", config) is None
+    assert refs.recognise_in("models/my-finetune", config) is None
 
 
 def test_a_path_key_counts_only_a_known_publishers_hub_id() -> None:
     ctx = refs.RefContext(family="config")
-    ref = refs.resolve_under("model_path", "lmsys/vicuna-7b-v1.5", ctx)
+    ref = refs.recognise_under("model_path", "lmsys/vicuna-7b-v1.5", ctx)
     assert ref is not None and ref.identity == "hf:lmsys/vicuna-7b-v1.5@unpinned"
     for folder in ("my_team/finetune-v2", "models/vicuna", "./lmsys/vicuna", "/opt/m", "gpt2"):
-        assert refs.resolve_under("model_path", folder, ctx) is None, folder
-    assert refs.resolve_under("model_dir", "lmsys/vicuna-7b-v1.5", ctx) is None
+        assert refs.recognise_under("model_path", folder, ctx) is None, folder
+    assert refs.recognise_under("model_dir", "lmsys/vicuna-7b-v1.5", ctx) is None
     assert refs.names_model("--model-path".lstrip("-")) and not refs.is_model_key("model_path")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from gate import registry as reg
 from gate.errors import InputError
 from gate.model import FactSource
-from gate.resolve import registry as reg
-from gate.resolve.registry import Registry, load
+from gate.registry import Registry, load
 
 DATA = Path(__file__).parent / "data"
 
@@ -183,19 +183,19 @@ def test_user_file_adds_and_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "problem"),
     [
-        ("publishers:\n  - id: x\n    name: X\n    country: XX\n", 2, "ISO 3166-1"),
-        ("publishers:\n  - id: x\n    name: X\n    colour: red\n", 2, "unknown field 'colour'"),
+        ("publishers:\n  - id: x\n    name: X\n    country: XX\n", 4, "ISO 3166-1"),
+        ("publishers:\n  - id: x\n    name: X\n    colour: red\n", 4, "x': unknown field 'colour'"),
         ("publishers:\n  - id: x\n    country: US\n", 2, "'name' is required"),
-        ("publishers:\n  - id: x\n    name: X\n    country: NO\n", 2, 'quote it ("NO")'),
+        ("publishers:\n  - id: x\n    name: X\n    country: NO\n", 4, 'quote it ("NO")'),
         ("publishers:\n  - id: X Y\n    name: X\n", 2, "'id' must be lower case"),
         ("publisher: []\n", 1, "unknown top-level key 'publisher'"),
-        ("kind: PolicyPack\n", 1, "kind must be 'Registry'"),
+        ("kind: PolicyPack\n", 1, "'kind' must be 'Registry'"),
         ("models:\n  - id: a/b\n    publisher: nobody\n", 2, "names publisher 'nobody'"),
         ("models:\n  - id: a/b\n    parents: [{ref: c/d, relation: cousin}]\n", 3, "relation"),
         ("families:\n  - {pattern: '(', publisher: qwen}\n", 2, "not a regular expression"),
         ("endpoints:\n  - {host: x.y, provider: p}\n", 2, "'operator' is required"),
         ("publishers:\n  - id: a\n    name: A\n    name: B\n", 4, "duplicate key 'name'"),
-        ("publishers: [\n", 2, "invalid YAML"),
+        ("publishers: [\n", 2, "not valid YAML"),
         ("ollama:\n  - {name: x, publisher: qwen, tags: {7b: [1]}}\n", 2, "'tags' must map"),
         ("- just a list\n", None, "a registry file is a YAML mapping"),
     ],
@@ -211,6 +211,59 @@ def test_bad_user_files_name_file_and_line(
     assert err.value.line == line
     assert problem in str(err.value)
     assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("endpoints:\n  - {host: x.y, provider: p, operator: O, cloud: mars}\n", 2, "'cloud'"),
+        ("assistants:\n  - {key: nokey, product: P, kind: vendor}\n", 2, "<vendor>/<product>"),
+        ("publishers:\n  - id: x\n    name: X\n    hf_orgs: x\n", 4, "'hf_orgs' must be a list"),
+        ("publishers: {id: x}\n", 1, "'publishers' must be a list"),
+        ("publishers:\n  - just text\n", 2, "publishers entry: must be a mapping"),
+        ("packages:\n  - {ecosystem: cargo, name: x, publisher: qwen, source: s}\n", 2, "pypi"),
+    ],
+)
+def test_schema_errors_name_the_entry_and_line(
+    tmp_path: Path, text: str, line: int | None, problem: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        Registry((path,))
+    assert (err.value.path, err.value.line) == (str(path), line)
+    assert problem in err.value.problem, err.value.problem
+    assert "docs/origins.md" in err.value.hint
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "publishers.yaml",
+        "models.yaml",
+        "ollama.yaml",
+        "families.yaml",
+        "packages.yaml",
+    ],
+)
+def test_shipped_registry_files_follow_the_schema(name: str) -> None:
+    # Run time builds shipped entries without checking them (parsed once with libyaml):
+    # this test is their check, through the same reader and schema as a user file, so a
+    # duplicate key or a misspelt field fails here with its line.
+    from gate import yamlfile
+    from gate.registry import reading
+
+    schema = reading.schema()
+    schema["properties"]["library"] = schema["properties"]["ollama"]
+    schema["properties"]["model_words"] = {"type": "array", "items": {"type": "string"}}
+    # What a shipped publisher must say that a user file may leave to the shipped data.
+    schema["$defs"]["publisher"]["required"] = ["id", "name", "country", "source"]
+    path = Path(reg.__file__).parent.parent / "resolve" / "data" / name
+    doc = yamlfile.load(path, error=InputError)
+    yamlfile.validate(
+        doc, yamlfile.compile_schema(schema), name, entry=reading._entry_namer(doc.value)
+    )
+    assert set(doc.value) - set(schema["properties"]) == set()
 
 
 def test_missing_registry_file_is_an_input_error(tmp_path: Path) -> None:
@@ -253,7 +306,7 @@ def test_endpoint_country_is_the_controlling_jurisdiction_on_every_row() -> None
     # One rule (endpoints.yaml, docs/origins.md): an endpoint's country is the jurisdiction
     # controlling its operator, i.e. the ultimate parent's HQ; where the publisher registry
     # knows the provider's organisation, both must say the same.
-    from gate.resolve import endpoints
+    from gate.registry import endpoints
 
     r = load()
     checked = 0
@@ -275,10 +328,12 @@ def test_endpoint_country_is_the_controlling_jurisdiction_on_every_row() -> None
 
 
 def test_every_cloud_region_is_placed_in_a_valid_country() -> None:
-    from gate.resolve import endpoints
+    from gate.registry import endpoints
 
     doc = __import__("yaml").safe_load(
-        (Path(reg.__file__).parent / "data" / "regions.yaml").read_text(encoding="utf-8")
+        (Path(reg.__file__).parent.parent / "resolve" / "data" / "regions.yaml").read_text(
+            encoding="utf-8"
+        )
     )
     assert {"aws", "gcp", "azure"} <= set(doc["clouds"])
     for cloud, entry in doc["clouds"].items():
@@ -291,3 +346,38 @@ def test_every_cloud_region_is_placed_in_a_valid_country() -> None:
     assert endpoints.region_country("azure", "eastasia") == "HK"
     for ep in endpoints.endpoints():
         assert ep.cloud is None or ep.cloud in endpoints.clouds(), ep.host
+
+
+def test_a_user_file_is_parsed_once_per_content(tmp_path: Path) -> None:
+    # The stages of a scan each ask for the registry: they share one while the file is
+    # unchanged, and an edited file is read afresh.
+    path = tmp_path / "mine.yaml"
+    path.write_text("publishers:\n  - {id: acme, name: Acme, country: DE}\n", encoding="utf-8")
+    first = load((path,))
+    assert load((path,)) is first
+    path.write_text("publishers:\n  - {id: acme, name: Acme, country: FR}\n", encoding="utf-8")
+    again = load((path,))
+    assert again is not first
+    acme = again.publisher("acme")
+    assert acme is not None and acme.country == "FR"
+
+
+def test_default_endpoint_is_the_provider_tables_host() -> None:
+    # One source for where an SDK calls by default: providers.yaml; endpoints.yaml only says
+    # who operates that host (ollama's default is the local server, not ollama.com).
+    from gate import shipped
+    from gate.registry import endpoints
+
+    registry = load([])
+    providers = shipped.yaml_data("gate.recognise", "data/providers.yaml")["providers"]
+    for provider, row in providers.items():
+        host = (row or {}).get("host")
+        ep = registry.default_endpoint(provider)
+        if host is None or endpoints.lookup(host) is None:
+            assert ep is None, provider
+        else:
+            assert ep is not None and ep.host == host, provider
+    ollama = registry.default_endpoint("ollama")
+    assert ollama is not None and ollama.host == "localhost" and ollama.country is None
+    vertex = registry.default_endpoint("google-vertex")
+    assert vertex is not None and vertex.host == "aiplatform.googleapis.com"

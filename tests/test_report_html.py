@@ -18,7 +18,7 @@ from evidence_data import HOSTILE, decision, inventory
 
 from gate.model import Decision, Inventory, Project, Verdict
 from gate.report import html
-from gate.report.registry import FORMATS
+from gate.report.formats import FORMATS
 
 
 def test_html_is_registered() -> None:
@@ -288,14 +288,13 @@ def test_exported_bundle_report_in_a_real_browser(tmp_path: Path) -> None:
 
     from gate import pipeline
     from gate.bom.cyclonedx import write_bom
-    from gate.evidence import bundle
 
     browser = _browser()
     bom = tmp_path / "bom.cdx.json"
     bom.write_text(write_bom(inventory(HOSTILE)), "utf-8")
     out = tmp_path / "evidence"
-    bundle.export(
-        bundle.ExportOptions(
+    pipeline.export(
+        pipeline.ExportOptions(
             out=out,
             check=pipeline.CheckOptions(bom=bom, policies=("release",), now="2026-05-01"),
         )

@@ -114,16 +114,16 @@ def test_colour_on_a_terminal_only() -> None:
 
 
 def test_cli_colour_follows_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gate import cli
+    from gate.cli import terminal
 
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    assert cli._colour(None)
+    assert terminal.colour(None)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli._colour(None)
+    assert not terminal.colour(None)
     monkeypatch.delenv("NO_COLOR")
-    assert not cli._colour(Path("report.txt"))
+    assert not terminal.colour(Path("report.txt"))
 
 
 def test_a_pass_without_findings_says_so() -> None:

@@ -213,3 +213,92 @@ def test_a_wrapper_given_an_endpoint_beside_the_model_is_hosted_not_a_local_load
         "api:siliconflow/Qwen/Qwen2.5-7B": "api.siliconflow.cn",
         "api:deepseek/deepseek-chat": None,
     }
+
+
+def test_catalogue_entries_are_served_where_their_entry_says() -> None:
+    # A settings form: {"base_url": {"value": ...}, "model": {"options": [...]}}; the options
+    # are served at that base URL: a constant places them, an expression leaves the host
+    # unknown (and an org/name at an unknown host is not a local Hub load).
+    found = py(
+        """
+        SILICONFLOW_MODELS = {
+            "base_url": {"value": "https://api.siliconflow.cn/v1/"},
+            "model": {"options": ["deepseek-ai/DeepSeek-V3", "Pro/deepseek-ai/DeepSeek-R1"]},
+        }
+        FORM = {"llm_models": {
+            "base_url": {"value": settings.base_url},
+            "model": {"options": ["deepseek-ai/DeepSeek-V3", "deepseek-chat"]},
+        }}
+        """
+    )
+    assert sorted((ev.identity, ev.location.line) for ev in found) == [
+        ("api:deepseek/deepseek-chat", 8),
+        ("api:siliconflow/Pro/deepseek-ai/DeepSeek-R1", 4),
+        ("api:siliconflow/deepseek-ai/DeepSeek-V3", 4),
+    ]
+    deepseek = next(ev for ev in found if ev.identity == "api:deepseek/deepseek-chat")
+    assert deepseek.attributes.get("base_url_expr") == "settings.base_url"
+    assert "host" not in deepseek.attributes
+
+
+def test_a_hub_id_an_app_sends_to_a_provider_is_that_providers_model_everywhere(
+    tmp_path: Path,
+) -> None:
+    # The app calls Together with the id in one module; a client hook's default names the same
+    # id with no call beside it: the same hosted model, not weights loaded from the Hub.
+    (tmp_path / "route.ts").write_text(
+        textwrap.dedent(
+            """
+            import Together from "together-ai";
+            const together = new Together();
+            export async function POST(req) {
+              const { messages, model = "deepseek-ai/DeepSeek-V3" } = await req.json();
+              return together.chat.completions.create({ model, messages });
+            }
+            """
+        )
+    )
+    (tmp_path / "hook.ts").write_text(
+        'export function useChat(model = "deepseek-ai/DeepSeek-V3") { return model; }\n'
+        'export const config = { model: "Qwen/Qwen2.5-7B-Instruct" };\n'
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert {c.id for c in result.inventory.components} == {
+        "api:together/deepseek-ai/DeepSeek-V3",
+        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned",
+    }
+
+
+def test_a_base_url_constant_of_another_module_reaches_the_call(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text(
+        'import os\nBASE_URL = os.getenv("LLM_BASE_URL", "https://api.together.xyz/v1")\n'
+        'OTHER = "x"\nOTHER = "https://api.deepseek.com"\n'
+    )
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent(
+            """
+            from openai import OpenAI
+            from settings import BASE_URL, OTHER
+            import settings
+            client = OpenAI(base_url=BASE_URL)
+            client.chat.completions.create(model="Qwen/Qwen2.5-72B-Instruct", messages=[])
+            other = OpenAI(base_url=OTHER)
+            other.chat.completions.create(model="deepseek-chat", messages=[])
+            third = OpenAI(base_url=settings.BASE_URL)
+            third.embeddings.create(model="BAAI/bge-m3", input="x")
+            """
+        )
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    got = {c.id for c in result.inventory.components}
+    # OTHER is bound twice in settings.py: which value reaches the call is not decided.
+    assert got == {
+        "api:together/Qwen/Qwen2.5-72B-Instruct",
+        "api:together/BAAI/bge-m3",
+        "api:deepseek/deepseek-chat",
+    }
+    evidence = [e for c in result.inventory.components for e in c.evidence]
+    served = [e for e in evidence if e.identity.startswith("api:together/")]
+    assert {e.attributes.get("host") for e in served} == {"api.together.xyz"}
+    deepseek = next(e for e in evidence if e.identity == "api:deepseek/deepseek-chat")
+    assert "host" not in deepseek.attributes and deepseek.attributes["base_url_expr"] == "OTHER"

@@ -10,7 +10,6 @@ import pickle
 import random
 import shutil
 import struct
-import time
 import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -25,7 +24,7 @@ from click.testing import CliRunner
 
 from gate.bom import cyclonedx
 from gate.cli import main
-from gate.discover import hashing, registry, weights
+from gate.discover import hashing, sources, weights
 from gate.discover.base import DiscoverContext
 from gate.discover.headers import archives, pickled, protomodels, tflite
 from gate.discover.headers import base as header_base
@@ -164,18 +163,16 @@ def test_gguf_big_endian_reads_the_same(tmp_path: Path) -> None:
     assert big["declared"]["base_models"][0]["ref"] == "example/tiny"
 
 
-def test_gguf_vocabulary_of_152k_tokens_is_summarised_quickly(tmp_path: Path) -> None:
+def test_gguf_vocabulary_of_152k_tokens_is_summarised(tmp_path: Path) -> None:
+    # Its speed is bench/hash_weights.py's (GGUF header reading vs gguf.GGUFReader).
     path = tmp_path / "vocab.gguf"
     wf.gguf_file(path, vocab=152_064)
-    started = time.perf_counter()
     with header_base.open_binary(str(path)) as fh:
         header = gguf_reader.read(fh, path.stat().st_size)
-    elapsed = time.perf_counter() - started
     assert header.risks == []
     kv = header.metadata["kv"]
     assert kv["tokenizer.ggml.tokens"]["count"] == 152_064
     assert kv["tokenizer.ggml.scores"] == {"type": "array", "element": "float32", "count": 152_064}
-    assert elapsed < 5  # a generous bound: the bench measures the real figure
 
 
 def test_gguf_type_tables_match_the_gguf_package() -> None:
@@ -597,7 +594,7 @@ def test_every_source_module_is_registered() -> None:
 
     import gate.discover
 
-    listed = {fn for _, fn in registry.SOURCES}
+    listed = {fn for _, fn in sources.SOURCES}
     for info in pkgutil.iter_modules(gate.discover.__path__):
         module = importlib.import_module(f"gate.discover.{info.name}")
         if hasattr(module, "NAME") and hasattr(module, "discover"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,16 @@ def _unique_items_by_bucket() -> None:
     CodeGeneratorDraft04.generate_unique_items = generate_unique_items  # type: ignore[method-assign]
 
 
+_FORMAT_LOCALS = re.compile(r'"((?:[^"\\]|\\.)*)"\.format\(\*\*locals\(\)\)')
+
+
+def _names_without_locals(code: str) -> str:
+    # fastjsonschema names each item it hands a sub-validator with
+    # `"...[{data_x}]".format(**locals())`: a dict of every local per item (1.2 s of CPU for
+    # a 10,000-component BOM, more than the checks themselves). An f-string says the same.
+    return _FORMAT_LOCALS.sub(r'f"\1"', code)
+
+
 def generate(version: str) -> str:
     schema = json.loads((SCHEMAS / f"bom-{version}.SNAPSHOT.schema.json").read_text("utf-8"))
     code = fastjsonschema.compile_to_code(
@@ -133,7 +144,7 @@ def generate(version: str) -> str:
     )
     first = code.index("def validate_") + len("def ")
     name = code[first : code.index("(", first)]
-    return header + code + UNIQUE_HELPER + f"\n\nvalidate = {name}\n"
+    return header + _names_without_locals(code) + UNIQUE_HELPER + f"\n\nvalidate = {name}\n"
 
 
 def main() -> None:

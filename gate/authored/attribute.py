@@ -29,7 +29,7 @@ from typing import Any
 from gate import files, git
 from gate.authored import lines as ln
 from gate.discover import history
-from gate.discover.conventions import Assistant, Catalogue
+from gate.discover.assistant_catalogue import Assistant, Catalogue
 from gate.errors import AigateError, GitError, InputError
 
 NOTES_REF = "refs/notes/ai"

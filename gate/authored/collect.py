@@ -16,8 +16,8 @@ from gate.authored import lines as ln
 from gate.authored.attribute import Attribution, Author, Marked, attribute
 from gate.authored.review import Review, review
 from gate.discover import history
+from gate.discover.assistant_catalogue import Catalogue, Signal
 from gate.discover.base import DiscoverContext
-from gate.discover.conventions import Catalogue, Signal
 from gate.discover.tree import Tree
 from gate.model import Confidence, Evidence, EvidenceKind, Location, Role
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from gate.resolve import endpoints as endpoint_table
+from gate import shipped
+from gate.registry import endpoints as endpoint_table
 
 CCTLD_FILE = "data/cctld.yaml"
 
@@ -39,8 +37,7 @@ def egress_of(text: str) -> dict[str, Any] | None:
 
 @cache
 def _cctlds() -> tuple[dict[str, str], frozenset[str]]:
-    text = resources.files("gate.authored").joinpath(CCTLD_FILE).read_text("utf-8")
-    doc = yaml.safe_load(text)
+    doc = shipped.yaml_data("gate.authored", CCTLD_FILE)
     return dict(doc["exceptions"]), frozenset(doc["generic_use"])
 
 
@@ -79,7 +76,7 @@ def place(host: str, lookup: Any) -> dict[str, Any]:
             "source": "not in the registry; country unknown"}  # fmt: skip
 
 
-def resolve(egress: list[dict[str, Any]], lookup: Any = None) -> list[dict[str, Any]]:
+def placed(egress: list[dict[str, Any]], lookup: Any = None) -> list[dict[str, Any]]:
     """Each egress with its operator and country (``lookup`` defaults to the shipped table)."""
     find = lookup or endpoint_table.lookup
     return [{**e, **place(str(e["host"]), find)} for e in egress]

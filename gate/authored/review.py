@@ -8,7 +8,7 @@ an :class:`EngineError` (exit 2), never a pass.
 get to switch its review off.
 
 Results in the ``egress`` category are not findings: their text is a URL or an IPv4 literal,
-recorded as an egress for :func:`gate.authored.egress.resolve` to place.
+recorded as an egress for :func:`gate.authored.egress.placed` to place.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gate import files
+from gate import files, shipped
 from gate.authored import lines as ln
 from gate.authored.egress import egress_of
 from gate.errors import AigateError
@@ -89,8 +88,7 @@ class Review:
 
 def rule_files(extra: Sequence[Path] = ()) -> list[Path]:
     """aigate's shipped rule file, then the user's own."""
-    shipped = Path(str(resources.files(RULES_PACKAGE).joinpath(RULES_FILE)))
-    return [shipped, *extra]
+    return [shipped.path(RULES_PACKAGE, RULES_FILE), *extra]
 
 
 def review(

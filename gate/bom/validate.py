@@ -31,6 +31,8 @@ SPEC_VERSIONS = ("1.6", "1.7")
 
 def _iri_to_uri(value: str) -> str:
     # RFC 3987 §3.1: an IRI maps to a URI by percent-encoding its non-ASCII characters.
+    if value.isascii():
+        return value
     return "".join(
         c if ord(c) < 128 else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in value
     )

@@ -1,7 +1,7 @@
 """Which coding assistants wrote or were set up to write this code: commits and config files.
 
 History: every commit of the range (see :mod:`gate.discover.history`) is matched against the
-convention catalogue (:mod:`gate.discover.conventions`): ``Co-authored-by`` identities,
+convention catalogue (:mod:`gate.discover.assistant_catalogue`): ``Co-authored-by`` identities,
 ``Assisted-by``/``Generated-by`` agents, known message lines, bot authors and aider's name
 suffix. Files: ``CLAUDE.md``, ``.claude/``, ``.aider.conf.yml``, ``.continue/``, assistant
 actions in workflows, ...; where one names a model or an endpoint, it is recorded as written.
@@ -20,8 +20,8 @@ from typing import Any
 
 from gate.authored import collect
 from gate.discover import history, loaders
+from gate.discover.assistant_catalogue import Assistant, Catalogue, ConfigRule, Signal, catalogue
 from gate.discover.base import DiscoverContext
-from gate.discover.conventions import Assistant, Catalogue, ConfigRule, Signal, catalogue
 from gate.discover.tree import Tree, TreeFile
 from gate.errors import GitError
 from gate.model import (
@@ -82,14 +82,9 @@ def _configs(tree: Tree, cat: Catalogue) -> Iterator[Evidence]:
 
 
 def _read(tree: Tree, tf: TreeFile) -> str | None:
-    try:
-        text = tf.read_text(_MAX_CONFIG)
-    except OSError as exc:
-        tree.skip(tf.rel, f"cannot read: {exc.strerror}")
-        return None
-    if text is None:
-        tree.skip(tf.rel, f"assistant config larger than {_MAX_CONFIG} bytes")
-    return text
+    return tree.read_text(
+        tf, _MAX_CONFIG, too_big=f"assistant config larger than {_MAX_CONFIG} bytes"
+    )
 
 
 def _config_evidence(

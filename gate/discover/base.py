@@ -2,7 +2,7 @@
 
 A source is a module with a ``NAME`` and a function
 ``discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]``, listed explicitly in
-:data:`gate.discover.registry.SOURCES`. A source never raises for a bad *scanned* file: it
+:data:`gate.discover.sources.SOURCES`. A source never raises for a bad *scanned* file: it
 records a skip (``tree.skip(path, reason)``) or a risk on the evidence, because a scan must
 cover the rest of the tree. It raises :class:`gate.errors.AigateError` only when the scan as a
 whole cannot be trusted (e.g. git failed).

@@ -76,9 +76,24 @@ def _beside_index(tree: Tree, rel: str) -> str | None:
     return None
 
 
+# Office Open XML documents are zips of XML parts; their .bin parts are printer settings,
+# embedded OLE objects or a macro project (ECMA-376 Part 2 package layout: xl/, word/, ppt/).
+_DOCUMENT_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".docx", ".docm", ".dotx", ".pptx", ".pptm")
+_DOCUMENT_PARTS = ("xl/", "word/", "ppt/", "customXml/", "docProps/")
+
+
+def _office_document(rel: str, metadata: Any) -> bool:
+    if not rel.lower().endswith(_DOCUMENT_SUFFIXES) or not isinstance(metadata, dict):
+        return False
+    members = metadata.get("model_members") or []
+    return isinstance(members, list) and all(str(m).startswith(_DOCUMENT_PARTS) for m in members)
+
+
 def why_data(tree: Tree, rel: str, fmt: str, metadata: Any) -> str | None:
     """Why a file of a generic format is data rather than a model, or None when the
     evidence says it is a model (or the format is a model format)."""
+    if fmt == "zip" and _office_document(rel, metadata):
+        return "an Office document (its .bin parts are printer settings, objects or macros)"
     if fmt not in _GENERIC_FORMATS:
         return None
     index = _beside_index(tree, rel)

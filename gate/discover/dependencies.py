@@ -37,7 +37,7 @@ _MAX_LOCK = 50_000_000
 
 def normalise(name: str) -> str:
     """A PyPI name as PEP 503 compares it."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return identity.package_name("pypi", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +131,8 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             if kind in ("package-lock", "yarn.lock", "pnpm-lock", "toml-lock", "pipfile-lock")
             else _MAX_MANIFEST
         )
-        try:
-            text = tf.read_text(limit)
-        except OSError as exc:
-            tree.skip(tf.rel, f"cannot read: {exc.strerror}")
-            continue
+        text = tree.read_text(tf, limit)
         if text is None:
-            tree.skip(tf.rel, f"larger than {limit} bytes: not read")
             continue
         if kind == "requirements":
             # -r other.txt: read it too (whatever its name), and say so when it is missing.

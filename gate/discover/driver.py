@@ -10,10 +10,10 @@ catalogue entry or an endpoint without a model becomes).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from gate.discover import refs
-from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, Location
+from gate.discover import localpaths, refs
+from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, EvidenceKind, Location
 from gate.recognise import SiteKind
 
 
@@ -31,6 +31,16 @@ def endpoint_choice(
     if texts and len(set(texts)) == 1 and decided:
         return texts[0], None
     return None, expression
+
+
+_LOADS_WEIGHTS = frozenset({"hf", "hf-hub", "sentence-transformers", "config", "modelscope"})
+"""Readings of a call argument that loads weights, where a path outside the tree is a
+local model (``pipeline(model="/home/u/gemma-3-1b-it")``); a hosted API takes no path."""
+
+
+def _local(seen: Seen) -> refs.Ref:
+    ref = localpaths.ref(seen.text)
+    return replace(ref, kind=EvidenceKind.CODE_REF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +72,7 @@ class Driver:
     def _on_hub(self, ev: Evidence, seen: Seen) -> Evidence:
         if self.hub != "modelscope" or not ev.identity.startswith("hf:"):
             return ev
-        ref = refs.resolve(seen.text, refs.RefContext(family="modelscope", sdk="modelscope"))
+        ref = refs.recognise_in(seen.text, refs.RefContext(family="modelscope", sdk="modelscope"))
         if ref is None:
             return ev
         return refs.evidence(
@@ -101,7 +111,11 @@ class Driver:
         extra: Mapping[str, JSON] | None = None,
     ) -> bool:
         """The model argument of a recognised call (site: call argument)."""
-        ref = refs.resolve(seen.text, ctx, partial=seen.partial)
+        ref = (
+            _local(seen)
+            if ctx.family in _LOADS_WEIGHTS and localpaths.is_outside(seen.text)
+            else refs.recognise_in(seen.text, ctx, partial=seen.partial)
+        )
         attrs: dict[str, JSON] = {"call": call, "argument": argument}
         attrs.update(extra or {})
         attrs["flow"] = seen.flow
@@ -122,6 +136,10 @@ class Driver:
         config key; a raw HTTP body when ``base_url`` is the request's URL): medium at most."""
         if seen.mark in self.consumed or seen.partial:
             return False
+        if family == "config" and localpaths.is_outside(seen.text):
+            # model_path = "/data/models/Qwen2-7B": a model on a machine's disk.
+            attrs: dict[str, JSON] = {"key": key, "flow": seen.flow}
+            return self._add(_local(seen), seen, weakest(seen.confidence, Confidence.MEDIUM), attrs)
         ev = refs.named_value(
             self.source,
             seen.text,
@@ -148,10 +166,21 @@ class Driver:
         *,
         provider_hint: str | None = None,
         site: SiteKind = SiteKind.CATALOGUE_ITEM,
+        base_url: str | None = None,
+        base_url_expr: str | None = None,
     ) -> bool:
-        """An entry of a catalogue (site: catalogue item, *listed*) or a UI default."""
+        """An entry of a catalogue (site: catalogue item, *listed*) or a UI default; served
+        at the endpoint its entry names, if any."""
         if seen.mark in self.consumed:
             return False
+        if localpaths.is_outside(seen.text):
+            # {"BELLE-Local": "/pretrainmodel/belle"}: a model folder the release offers.
+            ref = _local(seen)
+            ref = replace(ref, attributes={**ref.attributes, "listed": True})
+            extra: dict[str, JSON] = {"flow": "catalogue"}
+            if key:
+                extra["key"] = key
+            return self._add(ref, seen, Confidence.MEDIUM, extra)
         ev = refs.listed_value(
             self.source,
             seen.text,
@@ -160,6 +189,8 @@ class Driver:
             as_written=seen.as_written,
             provider_hint=provider_hint,
             site=site,
+            base_url=base_url,
+            base_url_expr=base_url_expr,
         )
         if ev is None:
             return False

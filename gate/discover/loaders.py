@@ -5,7 +5,7 @@ hostile file (a YAML alias bomb, ten thousand nested brackets, a 5,000-digit num
 become a recorded skip, never an exception that stops the scan nor a parse that never ends.
 YAML goes through libyaml (``CSafeLoader``) when PyYAML was built with it, which also caps
 nesting at 1,000 levels; the nodes YAML aliases add are counted before anything walks the
-document.
+document (the same budget as :mod:`gate.yamlfile`, whose checks these are).
 """
 
 from __future__ import annotations
@@ -13,20 +13,16 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from gate.yamlfile import ALIAS_NODES, SAFE_LOADER, alias_problem
+
 MAX_TEXT = 50_000_000
 """Characters any one parse may take (the largest lock file a source reads)."""
 
-ALIAS_NODES = 100_000
-"""Nodes YAML aliases may add to a document beyond those written in it. Real configs share
-a few anchors (``<<: *defaults``); a billion-laughs file multiplies them without end."""
-
-_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _JSONC = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
@@ -97,14 +93,14 @@ def yaml_nodes(text: str, *, limit: int = MAX_TEXT) -> Parsed:
     :data:`ALIAS_NODES` nodes to a walk, or that refers to itself, is refused."""
     if (big := _too_big(text, limit)) is not None:
         return big
-    loader = _SAFE_LOADER(text)
+    loader = SAFE_LOADER(text)
     try:
         nodes: list[yaml.Node] = []
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
-            problem = _alias_problem(node)
+            problem = alias_problem(node)
             if problem is not None:
                 return Parsed(problem=problem)
             nodes.append(node)
@@ -119,12 +115,12 @@ def yaml_doc(text: str, *, limit: int = MAX_TEXT) -> Parsed:
     """A single YAML document as Python values (``yaml.safe_load`` with the alias budget)."""
     if (big := _too_big(text, limit)) is not None:
         return big
-    loader = _SAFE_LOADER(text)
+    loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return Parsed(None)
-        problem = _alias_problem(node)
+        problem = alias_problem(node)
         if problem is not None:
             return Parsed(problem=problem)
         return Parsed(loader.construct_document(node))
@@ -135,48 +131,14 @@ def yaml_doc(text: str, *, limit: int = MAX_TEXT) -> Parsed:
         loader.dispose()
 
 
-def _children(node: yaml.Node) -> Iterator[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield key
-            yield value
-    elif isinstance(node, yaml.SequenceNode):
-        yield from node.value
-
-
-def _alias_problem(root: yaml.Node) -> str | None:
-    """Why walking a composed document would not end in reasonable time, if it would not.
-
-    The size of the document with every alias expanded is summed bottom-up, each distinct
-    node once (an iterative walk: deep documents must not exhaust the stack).
-    """
-    sizes: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        if finished:
-            on_path.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
-            if sizes[key] - len(sizes) > ALIAS_NODES:
-                return f"YAML aliases expand to more than {ALIAS_NODES} further nodes: not read"
-            continue
-        if key in sizes:
-            continue
-        if key in on_path:
-            return "a YAML alias refers to the node that contains it: not read"
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
-    return None
-
-
-SAFE_LOADER = _SAFE_LOADER
-"""The YAML loader every reader of untrusted YAML uses (libyaml's when available)."""
-
-
-def alias_problem(root: yaml.Node) -> str | None:
-    """Why a composed YAML document's aliases make it unsafe to walk, or None (policy files
-    and waivers use the same budget as scanned files)."""
-    return _alias_problem(root)
+__all__ = [
+    "ALIAS_NODES",
+    "MAX_TEXT",
+    "SAFE_LOADER",
+    "Parsed",
+    "alias_problem",
+    "json_doc",
+    "toml_doc",
+    "yaml_doc",
+    "yaml_nodes",
+]

@@ -50,13 +50,8 @@ def _is_model_config(doc: dict[str, Any]) -> bool:
 
 
 def _load_json(tree: Tree, tf: TreeFile) -> dict[str, Any] | None:
-    try:
-        text = tf.read_text(_MAX_JSON)
-    except OSError as exc:
-        tree.skip(tf.rel, f"cannot read: {exc.strerror}")
-        return None
+    text = tree.read_text(tf, _MAX_JSON, too_big=f"larger than {_MAX_JSON} bytes")
     if text is None:
-        tree.skip(tf.rel, f"larger than {_MAX_JSON} bytes")
         return None
     parsed = loaders.json_doc(text)
     if not parsed.ok:
@@ -145,11 +140,7 @@ def _folder_evidence(tree: Tree, folder: _Folder) -> Evidence | None:
     card: dict[str, Any] | None = None
     card_file = folder.files.get("README.md")
     if card_file is not None:
-        try:
-            text = card_file.read_text(_MAX_CARD)
-        except OSError as exc:
-            tree.skip(card_file.rel, f"cannot read: {exc.strerror}")
-            text = None
+        text = tree.read_text(card_file, _MAX_CARD)
         if text is not None:
             card, problem = read_front_matter(text)
             if problem:

@@ -16,10 +16,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-from gate import identity
+from gate import identity, shipped
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree
 from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, Location
@@ -42,7 +41,6 @@ from gate.recognise import (
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
-from gate.shipped import parse_yaml
 
 __all__ = [
     "conventions",
@@ -50,21 +48,25 @@ __all__ = [
     "is_model_value",
     "looks_like_path",
     "model_literal_regex",
+    "norm_key",
 ]
 
 
 @cache
 def load_data(name: str) -> Any:
     """A YAML data file of ``gate/discover/data``, parsed once."""
-    text = resources.files("gate.discover").joinpath(f"data/{name}").read_text("utf-8")
-    return parse_yaml(text)
+    return shipped.yaml_data("gate.discover", f"data/{name}")
 
 
 @lru_cache(maxsize=8192)
-def _norm_key(key: str) -> str:
-    # camelCase → snake_case, then "-" and "." → "_": model-name, modelName, model.name agree.
+def norm_key(key: str) -> str:
+    """A config key as compared with the key vocabularies: camelCase → snake_case, then
+    "-", "." and spaces → "_" (``model-name``, ``modelName``, ``model.name`` agree)."""
     snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key)
     return re.sub(r"[-.\s]+", "_", snake).lower().strip("_")
+
+
+_norm_key = norm_key
 
 
 # --- paths -------------------------------------------------------------------------------
@@ -118,6 +120,9 @@ def _test_file() -> re.Pattern[str]:
 
 SET_ASIDE_NOTE = "tests and docs set aside"
 """How the scan note naming the paths it did not read begins (``--include-tests`` reads them)."""
+SET_ASIDE_FACT = "set_aside"
+"""The scan fact saying the same for programs: ``{"files": N, "folders": [...]}`` (every
+folder, sorted), so that no reader has to parse the note."""
 _NOTE_FOLDERS = 8
 
 
@@ -147,11 +152,22 @@ class PathScopes:
             out.append(with_scope([ev], scope)[0] if scope else ev)
         return out
 
-    def note(self) -> str | None:
-        """A scan note naming what was set aside (folders, file counts), or None."""
+    def _counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for _, folder in self._set_aside.values():
             counts[folder] = counts.get(folder, 0) + 1
+        return counts
+
+    def set_aside(self) -> dict[str, JSON] | None:
+        """What was set aside as data (:data:`SET_ASIDE_FACT`), or None."""
+        counts = self._counts()
+        if not counts:
+            return None
+        return {"files": sum(counts.values()), "folders": sorted(counts)}
+
+    def note(self) -> str | None:
+        """A scan note naming what was set aside (folders, file counts), or None."""
+        counts = self._counts()
         if not counts:
             return None
         total = sum(counts.values())
@@ -176,7 +192,45 @@ def finish(tree: Tree, ctx: DiscoverContext, found: Iterable[Evidence]) -> list[
     scopes = path_scopes(tree)
     if not ctx.include_tests and (note := scopes.note()) is not None:
         ctx.facts.note(note)
-    return dedupe(scopes.mark(found))
+        ctx.facts.set(SET_ASIDE_FACT, scopes.set_aside())
+    return dedupe(scopes.mark(served_as_called(list(found))))
+
+
+_SERVING_ATTRS = ("provider", "host", "host_source", "base_url", "base_url_expr", "sdk")
+
+
+def served_as_called(found: Sequence[Evidence]) -> list[Evidence]:
+    """A Hub-style id a source sends to a hosted provider (``together.chat.completions.create(
+    model="deepseek-ai/DeepSeek-V3")``) is that hosted model wherever the same source names
+    it with no call beside it (a hook's default, a ``DEFAULT_MODEL`` constant), which its
+    shape alone would read as weights loaded from the Hub: one value, one identity in an app.
+    Only when every call naming the value agrees, and none loads it as weights."""
+    called: dict[str, dict[str, Evidence]] = {}
+    for ev in found:
+        if "call" in ev.attributes:
+            called.setdefault(ev.as_written.strip(), {}).setdefault(ev.identity, ev)
+    if not called:
+        return list(found)
+    out: list[Evidence] = []
+    for ev in found:
+        by_id = called.get(ev.as_written.strip()) if "call" not in ev.attributes else None
+        if by_id and len(by_id) == 1 and ev.identity.startswith("hf:"):
+            (served,) = by_id.values()
+            if served.identity.startswith("api:"):
+                attrs = {k: v for k, v in ev.attributes.items() if k not in ("pinned", "revision")}
+                attrs.update(
+                    {k: served.attributes[k] for k in _SERVING_ATTRS if k in served.attributes}
+                )
+                attrs["served_as_called"] = served.location.path or True
+                ev = replace(
+                    ev,
+                    identity=served.identity,
+                    kind=served.kind,
+                    role=served.role,
+                    attributes=attrs,
+                )
+        out.append(ev)
+    return out
 
 
 _SCOPES: weakref.WeakKeyDictionary[Tree, PathScopes] = weakref.WeakKeyDictionary()
@@ -207,15 +261,15 @@ def is_model_key(key: str) -> bool:
 
 def names_model(key: str) -> bool:
     """A model-ish key (``is_model_key``) or one whose value counts only as a known Hub id
-    (``model_path``): see ``resolve_under``."""
+    (``model_path``): see ``recognise_under``."""
     return is_model_key(key) or _norm_key(key) in conventions().hub_id_keys
 
 
-def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
+def recognise_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     """The identity a value under a model-ish key names: any model shape under a model key;
     under a path key (``model_path``) only an ``org/name`` of a known publisher's Hub org."""
     if is_model_key(key):
-        return resolve(value, ctx)
+        return recognise_in(value, ctx)
     if _norm_key(key) not in conventions().hub_id_keys:
         return None
     text = value.strip()
@@ -223,7 +277,7 @@ def resolve_under(key: str, value: str, ctx: RefContext) -> Ref | None:
         return None
     if not current_knowledge().publisher_for_org(text.split("/", 1)[0]):
         return None
-    return resolve(text, replace(ctx, family=str(Reading.HF)))
+    return recognise_in(text, replace(ctx, family=str(Reading.HF)))
 
 
 def is_dataset_key(key: str) -> bool:
@@ -336,14 +390,14 @@ Ref = Recognised
 """A model string understood (the recogniser's result)."""
 
 
-def resolve(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None:
+def recognise_in(value: str, ctx: RefContext, *, partial: bool = False) -> Ref | None:
     """The identity a model string names in its context, or None: the recogniser's answer."""
     return recognise(value, ctx.as_site(), ctx.as_serving(), current_knowledge(), partial=partial)
 
 
 def hosted(value: str, ctx: RefContext) -> Ref | None:
     """A hosted-API model in this context (the value read as a hosted model name)."""
-    return resolve(value, replace(ctx, family=str(Reading.HOSTED)))
+    return recognise_in(value, replace(ctx, family=str(Reading.HOSTED)))
 
 
 def litellm_prefix(value: str, *, litellm_call: bool = True) -> tuple[str, str] | None:
@@ -405,7 +459,7 @@ def named_value(
         base_url_dynamic=base_url_expr if not base_url else None,
         provider_hint=provider_from_env_name(key),
     )
-    ref = resolve(value, ctx) if family != "config" else resolve_under(key, value, ctx)
+    ref = recognise_in(value, ctx) if family != "config" else recognise_under(key, value, ctx)
     if ref is None:
         return None
     attrs: dict[str, JSON] = {"key": key, "flow": flow}
@@ -531,6 +585,38 @@ def model_like(value: str) -> bool:
     return bool(re.search(r"[-.:/\d]", value))
 
 
+def is_label_of(value: str | None) -> bool:
+    """In a catalogue mapping, a key whose value is itself a model id is that id's label
+    (``{"ernie-tiny": "nghuyong/ernie-3.0-nano-zh"}``, ``{"Local": "/models/x"}``,
+    ``{"fast": "gpt-4o-mini"}``): the value is the model, the key names it for a menu."""
+    if value is None:
+        return False
+    text = value.strip()
+    if not text or " " in text:
+        return False
+    return "/" in text or ":" in text or current_knowledge().api_model(text) is not None
+
+
+def names_its_model(entry: Mapping[str, str | None]) -> bool:
+    """A catalogue entry (``{"name": "Qwen2-7B-Instruct", "endpoint": ...}``) with a field
+    naming its model: the key the entry stands under is then its label, not a model."""
+    fields = catalogue_fields(entry)
+    return any((v := entry.get(f)) and " " not in v.strip() for f in fields)
+
+
+_NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def provider_in_name(name: str) -> str | None:
+    """The provider a catalogue's own name names (``class GroqModelVersion(str, Enum)``,
+    ``OPENROUTER_MODELS = [...]``): one of its words is a provider's name."""
+    for word in _NAME_WORDS.split(name):
+        alias = current_knowledge().provider_alias(word) if len(word) > 2 else None
+        if alias is not None:
+            return alias
+    return None
+
+
 def catalogue_hint(key: str) -> str | None:
     """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
     return current_knowledge().provider_alias(key)
@@ -545,13 +631,20 @@ def listed_value(
     as_written: str,
     provider_hint: str | None = None,
     site: SiteKind = SiteKind.CATALOGUE_ITEM,
+    base_url: str | None = None,
+    base_url_expr: str | None = None,
 ) -> Evidence | None:
     """Evidence for one entry of a catalogue: a model the release can call (``listed``),
     medium confidence; the recogniser reads the value's shape (and the provider named by the
     entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``)."""
     if not is_model_value(value) or (provider_hint and not model_like(value)):
         return None
-    serving = Serving(provider_hint=provider_hint)
+    serving = Serving(
+        provider_hint=provider_hint,
+        base_url=base_url,
+        host_source=HostSource.BASE_URL if base_url else None,
+        base_url_expr=None if base_url else base_url_expr,
+    )
     found = recognise(value, Site(site, key=key), serving, current_knowledge())
     if found is None:
         return None

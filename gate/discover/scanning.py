@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 
 import ahocorasick_rs
 
-from gate._entry import ignore_interrupts
 from gate.discover.tree import Tree, TreeFile
 from gate.model import Evidence
-from gate.progress import NullObserver, Observer
+from gate.progress import NullObserver, Observer, ignore_interrupts
 
 MAX_SOURCE_BYTES = 2_000_000
 """Source files above this size (minified bundles, generated code) are skipped, and say so."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pathspec
 
-from gate import git
+from gate import files, git
 from gate.errors import GitError, InputError
 from gate.files import printable_name
 from gate.model import Skipped
@@ -183,18 +183,6 @@ class TreeFile:
         except OSError:
             return None
 
-    def read_bytes(self, limit: int) -> bytes:
-        """At most ``limit`` bytes of the file."""
-        with open(self.abspath, "rb") as fh:
-            return fh.read(limit)
-
-    def read_text(self, limit: int = 2_000_000) -> str | None:
-        """The file as UTF-8 text (invalid bytes replaced), or None when over ``limit``."""
-        data = self.read_bytes(limit + 1)
-        if len(data) > limit:
-            return None
-        return data.decode("utf-8", errors="replace")
-
 
 @dataclass(frozen=True, slots=True)
 class WalkOptions:
@@ -295,6 +283,13 @@ class Tree:
     def skip(self, path: str, reason: str) -> None:
         """Record that a file could not be read (it shows in the inventory)."""
         self.skipped.append(Skipped(printable_name(path), reason))
+
+    def read_text(self, tf: TreeFile, limit: int, *, too_big: str | None = None) -> str | None:
+        """A file of the tree as text, or None with the reason recorded as a skip (see
+        :func:`gate.files.read_text_or_skip`)."""
+        return files.read_text_or_skip(
+            tf.abspath, limit, lambda why: self.skip(tf.rel, why), too_big=too_big
+        )
 
     @classmethod
     def walk(cls, root: Path, options: WalkOptions | None = None) -> Tree:

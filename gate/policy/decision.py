@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from gate import __version__, facts
+from gate import __version__, facts, jsontext
 from gate.errors import InputError
 from gate.model import (
     Baseline,
@@ -28,7 +28,7 @@ from gate.model import (
     Verdict,
     Waiver,
 )
-from gate.policy.engine import finding_sort_key
+from gate.policy.findings import finding_sort_key
 from gate.policy.packs import PolicySet
 from gate.policy.waivers import BUILTIN_RULES, apply_waivers
 
@@ -210,7 +210,7 @@ def _read_baseline(raw: Any) -> Baseline | None:
 
 def to_json(d: Decision) -> str:
     """Deterministic JSON text of a decision (sorted keys, two-space indent, final newline)."""
-    return json.dumps(to_dict(d), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_dict(d)) + "\n"
 
 
 def from_json(text: str, source: str = "<decision>") -> Decision:

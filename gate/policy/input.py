@@ -242,11 +242,20 @@ def build_input(inventory: Inventory, context: InputContext) -> dict[str, Any]:
 
 
 @cache
+def _schema_bytes() -> bytes:
+    return (policies_dir() / SCHEMA_FILE).read_bytes()
+
+
+@cache
 def schema() -> dict[str, Any]:
     """The policy-input JSON Schema shipped with the policies."""
-    path = policies_dir() / SCHEMA_FILE
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(_schema_bytes().decode("utf-8"))
     return loaded
+
+
+def schema_digest() -> str:
+    """SHA-256 of the schema file: which schema generated validators were made from."""
+    return hashlib.sha256(_schema_bytes()).hexdigest()
 
 
 @cache
@@ -256,12 +265,82 @@ def _validator() -> Any:
     return cls(schema())
 
 
+_SHARED_FIELDS = ("publisher", "served_by", "lineage", "licence")
+"""Component fields that build_input spells once per distinct value (one shared object)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The schema in parts that together check exactly what the whole one does: the
+    document without its components, each component without its shared fields, and each
+    shared field's value, checked once per distinct object."""
+
+    document: Any
+    component: Any
+    fields: Mapping[str, Any]
+
+
+def schema_parts(root: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The schema in the parts ``_check_fast`` checks: ``document`` (components only as
+    objects), ``component`` (its shared fields unchecked) and one per shared field."""
+    root = json.loads(json.dumps(root))  # fastjsonschema rewrites the $refs it compiles
+    base = {k: root[k] for k in ("$schema", "$id", "$defs") if k in root}
+    comp = root["$defs"]["component"]
+    items = root["properties"]["components"].get("items", {})
+    if not str(items.get("$ref", "")).endswith("#/$defs/component"):
+        raise PolicyError(
+            policies_dir() / SCHEMA_FILE, "components must be an array of $defs/component"
+        )
+    properties = dict(root["properties"])
+    properties["components"] = {"type": "array", "items": {"type": "object"}}
+    parts = {
+        "document": {**root, "properties": properties},
+        "component": {
+            **base,
+            **comp,
+            "properties": {
+                k: ({} if k in _SHARED_FIELDS else v) for k, v in comp["properties"].items()
+            },
+        },
+    }
+    for name in _SHARED_FIELDS:
+        parts[name] = {**base, **comp["properties"][name]}
+    return parts
+
+
 @cache
-def _fast_validator() -> Any:
+def _fast_validator() -> _Parts:
     # The schema uses only keywords fastjsonschema implements (draft-07 set plus $defs
-    # through JSON pointers); compiled once, it checks 10,000 components in ~0.4 s where
-    # jsonschema takes ~6 s.
-    return fastjsonschema.compile(schema())
+    # through JSON pointers). Checking the whole document costs ~0.6 s at 10,000
+    # components, most of it re-checking the same publisher, lineage and licence objects
+    # thousands of times: the parts check each of those once (~5x less). The split is
+    # exact: a component's properties are checked independently of each other. The parts
+    # are generated code (tools/gen_policy_validators.py; compiling them here took
+    # ~0.2 s per process), used when made from this very schema, compiled here otherwise.
+    from gate.policy import _schemas as generated
+
+    checks: dict[str, Any]
+    if schema_digest() == generated.SCHEMA_SHA256:
+        checks = dict(generated.VALIDATORS)
+    else:
+        checks = {
+            name: fastjsonschema.compile(part) for name, part in schema_parts(schema()).items()
+        }
+    return _Parts(checks["document"], checks["component"], {k: checks[k] for k in _SHARED_FIELDS})
+
+
+def _check_fast(doc: Mapping[str, Any]) -> None:
+    parts = _fast_validator()
+    parts.document(doc)
+    seen: dict[str, set[int]] = {k: set() for k in _SHARED_FIELDS}
+    for comp in doc["components"]:
+        parts.component(comp)
+        for name, check in parts.fields.items():
+            value = comp[name]
+            done = seen[name]
+            if id(value) not in done:
+                check(value)
+                done.add(id(value))
 
 
 def validate_input(doc: Mapping[str, Any]) -> None:
@@ -274,7 +353,7 @@ def validate_input(doc: Mapping[str, Any]) -> None:
     jsonschema accepts what the compiled validator refused, the refusal stands).
     """
     try:
-        _fast_validator()(doc)
+        _check_fast(doc)
         return
     except fastjsonschema.JsonSchemaException as exc:
         fast_problem = str(exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from gate.bom.diff import BomDiff
+from gate.inventory_diff import InventoryDiff
 from gate.model import Baseline, ComponentId, Decision
 from gate.policy.decision import verdict_of
 from gate.policy.waivers import BUILTIN_RULES
@@ -20,7 +20,7 @@ from gate.policy.waivers import BUILTIN_RULES
 _POLICY_SET_RULES = frozenset(rule.id for rule in BUILTIN_RULES)
 
 
-def baseline_note(diff: BomDiff) -> str:
+def baseline_note(diff: InventoryDiff) -> str:
     """What the release changes against its baseline, in one line for the decision."""
     relevant = sum(1 for c in diff.changed if c.relevant)
     return (

@@ -14,7 +14,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -178,12 +177,12 @@ def display_path(path: Path) -> str:
 
 @cache
 def _regulatory_text() -> bytes:
-    return resources.files("gate.resolve").joinpath("data/regulatory.yaml").read_bytes()
+    return shipped.raw("gate.resolve", "data/regulatory.yaml")
 
 
 @cache
 def _licences_text() -> bytes:
-    return resources.files("gate.resolve").joinpath("data/licences.yaml").read_bytes()
+    return shipped.raw("gate.resolve", "data/licences.yaml")
 
 
 def regulatory() -> dict[str, Any]:

@@ -72,8 +72,25 @@ def _hollow(value: Any, keys: frozenset[str], found: list[str]) -> Any:
     return one(value)
 
 
+def _describe(
+    comp: Mapping[str, Any],
+    name: str,
+    keys: Sequence[str] | None,
+    hidden: frozenset[str] | None,
+    offset: int,
+) -> tuple[Any, str, tuple[str, ...]]:
+    """A field as the scoped input holds it, its text in the signature, and the opaque
+    values it hid (numbered from ``offset``, the component's opaque values before it)."""
+    value = comp.get(name) if keys is None else _pick(comp, name, keys)
+    if hidden is not None and value:
+        found: list[str] = [""] * offset
+        value = _hollow(value, hidden, found)
+        return value, repr(value), tuple(found[offset:])
+    return value, repr(value), ()
+
+
 def prepare(
-    doc: Mapping[str, Any], scope: InputScope | None, described: dict[int, str] | None = None
+    doc: Mapping[str, Any], scope: InputScope | None, described: dict[Any, Any] | None = None
 ) -> Prepared:
     """The input for packages of one scope (None: the whole input); ``described`` keeps
     the text of facts already seen across calls on one document."""
@@ -106,26 +123,30 @@ def prepare(
     # each object once. Equal reprs mean equal JSON values; unequal ones only cost sharing.
     if described is None:
         described = {}
+    plan = [
+        (name, keys, tuple(keys) if keys is not None else None, opaque.get(name))
+        for name, keys in wanted.items()
+    ]
     groups: dict[tuple[str, ...], tuple[dict[str, Any], list[tuple[str, tuple[str, ...]]]]] = {}
     for comp in components:
         cid = str(comp.get("id"))
         facts: dict[str, Any] = {}
         values: list[str] = []
         key_parts = [cid if whole_id else _scheme(cid)]
-        for name, keys in wanted.items():
-            value = comp.get(name) if keys is None else _pick(comp, name, keys)
-            if name in opaque and value:
-                value = _hollow(value, opaque[name], values)
-                key_parts.append(repr(value))
-            elif not value or isinstance(value, (str, int, float)):
-                key_parts.append(repr(value))
-            elif keys is None:
-                text = described.get(id(value))
-                if text is None:
-                    text = described[id(value)] = repr(value)
-                key_parts.append(text)
+        for name, keys, key_tuple, hidden in plan:
+            raw = comp.get(name)
+            if raw and (type(raw) is dict or type(raw) is list):
+                memo_key = (id(raw), name, key_tuple, hidden, len(values))
+                hit = described.get(memo_key)
+                if hit is None:
+                    hit = described[memo_key] = _describe(comp, name, keys, hidden, len(values))
+                value, text, found = hit
+                if found:
+                    values.extend(found)
             else:
-                key_parts.append(repr(value))
+                value, text, found = _describe(comp, name, keys, hidden, len(values))
+                values.extend(found)
+            key_parts.append(text)
             facts[name] = value
         signature = tuple(key_parts)
         group = groups.get(signature)

@@ -21,13 +21,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gate._entry import ignore_interrupts
 from gate.errors import PolicyError
-from gate.policy.engine import Engine, PolicyModule, output_errors
+from gate.policy.engine import Engine, PolicyModule
+from gate.policy.interpreter import output_errors
 from gate.policy.metadata import level_of
 from gate.policy.packs import PolicySet, defaults_only, display_path
 from gate.policy.source import Module
-from gate.progress import NullObserver, Observer
+from gate.progress import NullObserver, Observer, ignore_interrupts
 
 PASS, FAIL, ERROR, SKIP = "pass", "fail", "error", "skip"
 _COV = "__aigate_cov_"

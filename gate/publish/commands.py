@@ -30,7 +30,7 @@ def _api_key() -> str:
 
 
 def _country_lists(names: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    from gate.resolve.registry import Registry
+    from gate.registry import Registry
 
     known = Registry().country_lists
     lists: dict[str, tuple[str, ...]] = {}

@@ -3,12 +3,13 @@ names. The rules are documented in ``docs/references.md``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from gate import identity
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
-from gate.recognise.knowledge import Knowledge
+from gate.recognise.knowledge import Knowledge, conventions
 from gate.recognise.shapes import (
     BARE_NAME,
     BEDROCK_ID,
@@ -25,7 +26,7 @@ from gate.recognise.shapes import (
     split_prefix,
 )
 from gate.recognise.site import HostSource, Reading, Recognised, Serving, Site, SiteKind
-from gate.resolve.endpoints import deployment_named, host_of
+from gate.registry.endpoints import deployment_named, host_of
 
 _SCHEMES = ("hf:", "api:", "ollama:", "file:", "local:", "dataset:", "modelscope:", "assistant:")
 _DATASET_BUILDERS = frozenset(
@@ -35,6 +36,9 @@ _DATASET_BUILDERS = frozenset(
 # Where a person or another tool writes the string (not code calling an SDK): the string is
 # all there is, so a bare Ollama library name or an identity with a scheme counts.
 _NAMING_SITES = frozenset({SiteKind.USER_INPUT, SiteKind.FOREIGN_BOM, SiteKind.ASSISTANT_CONFIG})
+# The word an aggregator puts before a Hub id for a tier or variant of it ("Pro", "LoRA"):
+# letters only, so a folder ("models", "./x") or a version ("v1") is not read as one.
+_TIER = re.compile(r"^[A-Z][A-Za-z]{1,15}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,8 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
         return _gateway(value, ctx)
     if reads is Reading.OLLAMA:
         return _ollama_ref(value, ctx)
+    if reads is Reading.FLASHRANK:
+        return _file_hub(value, ctx, "flashrank")
     if reads is Reading.SHAPE:
         return _shape(value, ctx)
     if reads in (Reading.HF_DATASET, Reading.MODELSCOPE_DATASET):
@@ -202,6 +208,19 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
             _hub_attrs(ctx),
         )
     return _hf_family(value, ctx)
+
+
+def _file_hub(value: str, ctx: _Ctx, library: str) -> Recognised | None:
+    """A library's short name for a file of its own Hub repo (FlashRank's
+    ``ms-marco-MiniLM-L-12-v2`` is ``prithivida/flashrank``'s ``ms-marco-MiniLM-L-12-v2.zip``):
+    the weights are that repo's, the file says which; an ``org/name`` is a Hub id as usual."""
+    if "/" in value:
+        repo = hf_repo(value, ctx.kn, allow_bare=False)
+        return _hf_ref(repo, ctx) if repo else None
+    if not BARE_NAME.match(value) or ":" in value:
+        return None
+    hub = conventions().file_hubs[library]
+    return _hf_ref(hub["repo"], ctx, filename=hub["file"].format(name=value), short_name=value)
 
 
 def google_model_name(value: str, ctx: _Ctx) -> str:
@@ -290,17 +309,43 @@ def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
     return attrs
 
 
-def _routed_name(value: str) -> bool:
-    """A hosted name with path segments a provider defines (Cloudflare ``@cf/meta/x``,
-    an aggregator's ``org/name``), not a filesystem path."""
-    return value.startswith(("@cf/", "@hf/"))
+def _unlisted(host: str) -> str:
+    """The provider of a host no table knows: itself, or ``local`` for a single-label name
+    (``http://tgi-qwen2``, a compose service or an intranet short name), which only the
+    deployment's own network resolves."""
+    if "." not in host and ":" not in host:
+        return "local"
+    return host
+
+
+# Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an
+# account's own "accounts/<id>/models/<name>" and "deployedModels"): a hosted name.
+FIREWORKS_RESOURCE = re.compile(r"^accounts/[\w-]+/(?:models|deployedModels)/[\w.:-]+$")
+
+
+def _routed_name(value: str, ctx: _Ctx) -> bool:
+    """A hosted name with path segments a provider defines, not a filesystem path:
+    Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a
+    provider beside it) an aggregator's ``<tier>/<org>/<name>`` (SiliconFlow's
+    ``Pro/deepseek-ai/DeepSeek-V3``, ``LoRA/Qwen/…``): one word before a Hub id."""
+    if value.startswith(("@cf/", "@hf/")) or FIREWORKS_RESOURCE.match(value):
+        return True
+    if not (ctx.base_url or ctx.provider or ctx.provider_hint) or value.count("/") != 2:
+        return False
+    tier, _, repo = value.partition("/")
+    return (
+        _TIER.match(tier) is not None
+        and tier.lower() not in conventions().path_orgs
+        and identity.is_hf_repo_id(repo)
+        and not looks_like_path(repo)
+    )
 
 
 def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     """A hosted-API model: provider from the endpoint, else the SDK, else the model name."""
     if not is_model_value(value) or "://" in value:
         return None
-    if looks_like_path(value) and not _routed_name(value):
+    if looks_like_path(value) and not _routed_name(value, ctx):
         return None
     kn = ctx.kn
     attrs: dict[str, JSON] = {}
@@ -312,13 +357,21 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         if host is None:
             return None
         ep = kn.endpoint(host)
-        provider = ep.provider if ep else host
+        provider = ep.provider if ep else _unlisted(host)
         host_source = ctx.base_url_source or HostSource.BASE_URL
         attrs["base_url"] = ctx.base_url
+        if provider == "ollama":
+            # Ollama's own cloud (ollama.com) runs Ollama library tags: the model is the
+            # Ollama tag, served from that host, as at a local daemon.
+            return _ollama_ref(value, ctx)
         if provider == "local":
             server = kn.providers.local_servers.get(port_of(ctx.base_url) or 0)
             if server == "ollama":
                 return _ollama_ref(value, ctx)
+            if "_" in value.split("/", 1)[0]:
+                routed = _proxy_route(value, ctx)  # no Hub org has "_": vertex_ai/…
+                if routed is not None:
+                    return routed
             repo = hf_repo(value, kn, allow_bare=False)
             if repo is not None:
                 return _hf_ref(repo, ctx, host=host, base_url=ctx.base_url, served_by="local")
@@ -341,6 +394,10 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
             kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
         )
         own = kn.provider_for_model(value)
+        if provider in kn.providers.own_models_only and own is None:
+            routed = _proxy_route(value, ctx)
+            if routed is not None:
+                return routed
         if provider is None:
             provider = own
             host_source = HostSource.MODEL_PROVIDER_DEFAULT
@@ -368,6 +425,27 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     # is that provider's hosted model, api:<provider>/<org>/<name>: served by its operator,
     # published (and descended) as the Hub org says; never a local hf: load.
     return Recognised(identity.api(provider, value), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+
+
+def _proxy_route(value: str, ctx: _Ctx) -> Recognised | None:
+    """A LiteLLM route (``vertex_ai/gemini-2.5-flash``) sent through an OpenAI-compatible
+    client that cannot serve it itself (OpenAI's own API, a server on this machine): a
+    LiteLLM proxy in front forwards it to the route's provider, so the model is the route's
+    (``api:google-vertex/gemini-2.5-flash``), marked as reached through a proxy."""
+    prefixed = litellm_prefix(value, ctx.kn)
+    if prefixed is None or prefixed[0] in ("openai", ctx.provider):
+        return None
+    direct = replace(
+        ctx, provider=None, provider_hint=None, base_url=None, base_url_dynamic=None,
+        base_url_source=None,
+    )  # fmt: skip
+    found = _litellm(value, direct)
+    if found is None:
+        return None
+    attrs: dict[str, JSON] = {**found.attributes, "routed_by": "litellm-proxy"}
+    if ctx.base_url:
+        attrs["proxy_base_url"] = ctx.base_url
+    return replace(found, attributes=attrs)
 
 
 def litellm_prefix(
@@ -433,18 +511,13 @@ def _provider_colon(value: str, ctx: _Ctx, sep: str = ":") -> Recognised | None:
 
 
 def _gateway(value: str, ctx: _Ctx) -> Recognised | None:
+    """A ``provider/model`` string handed to the Vercel AI SDK with no provider object: the
+    SDK sends it to the Vercel AI Gateway, which serves it (as an aggregator serves its
+    ``org/name`` ids): ``api:vercel/groq/llama-3.1-70b-versatile``, served by Vercel."""
     split = split_prefix(value, "/")
-    provider = ctx.kn.provider_alias(split[0]) if split else None
-    if split is None or provider is None:
+    if split is None or "/" in split[1] or ctx.kn.provider_alias(split[0]) is None:
         return None
-    ref = _hosted(split[1], replace(ctx, provider=provider))
-    if ref is None:
-        return None
-    if ctx.base_url_dynamic:
-        return ref  # the gateway's URL is set by an expression: its host is unknown
-    attrs = dict(ref.attributes)
-    attrs.update({"host": "ai-gateway.vercel.sh", "host_source": str(HostSource.SDK_DEFAULT)})
-    return replace(ref, attributes=attrs)
+    return _hosted(value, replace(ctx, provider="vercel", provider_hint=None))
 
 
 def _vertex_resource(value: str, ctx: _Ctx) -> Recognised | None:
@@ -462,10 +535,14 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     reference): the value's shape, the provider named beside it and the endpoint decide."""
     kn = ctx.kn
     hinted = kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+    prefix = litellm_prefix(value, kn, litellm_call=False)
     if (
         not ctx.base_url
         and hinted != "huggingface"
-        and litellm_prefix(value, kn, litellm_call=False) is not None
+        and prefix is not None
+        # An aggregator named beside the value (OpenRouter's `openai/gpt-4o`) serves it
+        # under that very id: the prefix is the maker, not who is called.
+        and not (hinted and hinted != prefix[0] and kn.registry.is_aggregator(hinted))
     ):
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
@@ -479,6 +556,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
             hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
         ):
             return _ollama_ref(value, ctx)
+        if hinted == "huggingface" and ctx.base_url:
+            # huggingface: {base_url: https://api-inference.huggingface.co/models, ...}: the
+            # endpoint serves the Hub id (an inference API), nothing is downloaded.
+            return _hosted(value, ctx)
         if hinted == "huggingface":
             repo = hf_repo(value, kn, allow_bare=False)
             return _hf_ref(repo, ctx) if repo else None
@@ -496,6 +577,11 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
         return _hosted(value, replace(ctx, provider="bedrock"))
+    if FIREWORKS_RESOURCE.match(value):
+        return _hosted(value, replace(ctx, provider="fireworks"))
+    if value.startswith(("@cf/", "@hf/")) and not ctx.base_url:
+        # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
+        return _hosted(value, replace(ctx, provider="cloudflare"))
     colon = split_prefix(value, ":")
     if colon is not None and kn.provider_alias(colon[0]) not in (None, "ollama"):
         # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
@@ -504,9 +590,34 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if OLLAMA_TAGGED.match(value):
         # "qwen2.5:7b": a tag is Ollama's spelling; hosted API names carry none.
         return _ollama_ref(value, ctx)
-    if kn.api_model(value) is not None:
+    if _family_word(value):
+        return None
+    if kn.api_model(value) is not None and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+_RELEASE = re.compile(r"(?:^|[-_.])(?:\d+(?:\.\d+)?[BM]|(?:Instruct|Chat|Base))(?:$|[-_.])")
+
+
+def _release_name(value: str) -> bool:
+    """An open-weights release as its Hub repository names it, without the org
+    (``Qwen2-7B-Instruct``, ``DeepSeek-Coder-V2-Instruct``): a folder a script loads or a
+    server is started with, never a hosted API's name (those are lower case:
+    ``qwen2-7b-instruct``). With no provider or endpoint beside it, it names no API."""
+    return value != value.lower() and _RELEASE.search(value) is not None
+
+
+_FAMILY_WORD = re.compile(r"^(?P<family>[a-z]+)\d*(?:\.\d+)?$")
+
+
+def _family_word(value: str) -> bool:
+    """An open model family's bare name, at most with its generation (``qwen``, ``qwen2``,
+    ``llama3``, ``qwen2.5``): what a gateway or a menu calls a model it serves its own way,
+    or an Ollama library name, but no hosted API's model name; with no SDK or endpoint
+    beside it, whose model it is cannot be told, so it names none."""
+    match = _FAMILY_WORD.match(value)
+    return match is not None and match.group("family") in conventions().open_model_families
 
 
 def _dataset(value: str, ctx: _Ctx) -> Recognised | None:

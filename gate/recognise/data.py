@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from gate.shipped import parse_yaml
+from gate.shipped import parse_yaml, yaml_data
 
 __all__ = ["load", "parse_yaml"]
 
@@ -14,4 +13,4 @@ __all__ = ["load", "parse_yaml"]
 @cache
 def load(name: str) -> Any:
     """A YAML file of ``gate/recognise/data``, parsed once."""
-    return parse_yaml(resources.files("gate.recognise").joinpath(f"data/{name}").read_text("utf-8"))
+    return yaml_data("gate.recognise", f"data/{name}")

@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from gate.recognise import data
-from gate.resolve import apimodels, endpoints
-from gate.resolve.apimodels import ApiModel
-from gate.resolve.endpoints import Endpoint
-from gate.resolve.registry import Registry, load
+from gate.registry import Registry, apimodels, endpoints, load
+from gate.registry.apimodels import ApiModel
+from gate.registry.endpoints import Endpoint
 
 
 @dataclass(frozen=True, slots=True)
 class Conventions:
-    """The key, value and path conventions of ``data/conventions.yaml``."""
+    """The key, value and path conventions of ``data/config_vocabulary.yaml``."""
 
     model_keys: frozenset[str]
     model_key_suffixes: tuple[str, ...]
@@ -41,12 +40,14 @@ class Conventions:
     commands: tuple[Mapping[str, Any], ...]
     open_model_families: tuple[str, ...]
     dataset_keys: frozenset[str]
+    file_hubs: Mapping[str, Mapping[str, str]]
+    """Libraries whose short names are files of one Hub repo (``{repo, file}``)."""
 
 
 @cache
 def conventions() -> Conventions:
     """The shipped conventions, loaded once."""
-    doc = data.load("conventions.yaml")
+    doc = data.load("config_vocabulary.yaml")
     return Conventions(
         model_keys=frozenset(doc["model_keys"]),
         model_key_suffixes=tuple(doc["model_key_suffixes"]),
@@ -66,6 +67,9 @@ def conventions() -> Conventions:
         commands=tuple(doc["commands"]),
         open_model_families=tuple(str(f) for f in doc["open_model_families"]),
         dataset_keys=frozenset(doc["dataset_keys"]),
+        file_hubs={
+            str(k): {str(a): str(b) for a, b in v.items()} for k, v in doc["file_hubs"].items()
+        },
     )
 
 

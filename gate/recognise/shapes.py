@@ -45,6 +45,8 @@ _WEIGHT_EXT = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s")
+# Characters no model name, id or tag holds: chat-template tokens ("<|im_end|>"), templates.
+_MARKUP = re.compile(r"[<>|{}\[\]]")
 _HF_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 # A run of 24+ letters and digits mixing cases and digits, with no separator: base64 or
 # hex data (a serialised model in a JSON export), never a Hub org or repo name.
@@ -117,7 +119,7 @@ def hf_repo(value: str, kn: Knowledge, *, allow_bare: bool) -> str | None:
 def is_model_value(value: str) -> bool:
     """False for values that are never model names (``default``, ``none``, prose, URLs)."""
     text = value.strip()
-    if not text or len(text) > MAX_VALUE or _SPACE.search(text):
+    if not text or len(text) > MAX_VALUE or _SPACE.search(text) or _MARKUP.search(text):
         return False
     return text.lower() not in conventions().not_model_values
 
@@ -143,7 +145,7 @@ def port_of(url: str) -> int | None:
 def model_literal_regex() -> re.Pattern[bytes]:
     """A quoted string that may be a model name: a hosted model's prefix, an open model
     family, or an ``org/name`` shape. Used to decide whether a file is worth parsing."""
-    from gate.resolve import apimodels
+    from gate.registry import apimodels
 
     prefixes: set[str] = set(conventions().open_model_families)
     for row in apimodels.api_models():

@@ -56,6 +56,8 @@ class Reading(StrEnum):
     PROVIDER_SLASH = "provider-slash"
     GATEWAY = "gateway"
     """A routing gateway's ``provider/model`` (Vercel AI Gateway)."""
+    FLASHRANK = "flashrank"
+    """FlashRank's short names: files of one Hub repo (``conventions.file_hubs``)."""
 
 
 @dataclass(frozen=True, slots=True)

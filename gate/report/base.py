@@ -1,8 +1,8 @@
 """The report seam: a format is a pure function ``(Decision, Inventory) -> str``.
 
 Each format lives in its own module with a ``NAME`` and a ``render`` function, listed
-explicitly in :data:`gate.report.registry.FORMATS` (as discovery sources are listed in
-:mod:`gate.discover.registry`). A renderer never prints, never reads the clock and never
+explicitly in :data:`gate.report.formats.FORMATS` (as discovery sources are listed in
+:mod:`gate.discover.sources`). A renderer never prints, never reads the clock and never
 touches the file system: the same decision gives the same bytes.
 """
 

@@ -26,8 +26,6 @@ from gate.model import (
 )
 from gate.report import view
 
-_LEVEL_RANK = {Level.DENY: 0, Level.WARN: 1, Level.INFO: 2}
-
 _FACTS: dict[str, tuple[str, str]] = {
     "publisher.country": ("publisher's country", "publisher in {}"),
     "publisher.parent_country": ("parent's country", "controlled from {}"),
@@ -175,21 +173,38 @@ class ComponentFindings:
 
 
 def _places(
-    findings: Iterable[Finding], inventory: Inventory, waivers: dict[str, Waiver]
+    findings: Sequence[Finding],
+    inventory: Inventory,
+    waivers: dict[str, Waiver],
+    seen_evidence: dict[tuple[int, str | None], tuple[tuple[Location, ...], tuple[Location, ...]]],
 ) -> tuple[Location, ...]:
+    # Findings of one component share one evidence tuple (the engine reads a component's
+    # occurrences once): where it leads is worked out once.
+    if len(findings) == 1:
+        f = findings[0]
+        cached = f.evidence and f.waived_by is None and not f.facts.get("waiver")
+        key = (id(f.evidence), f.component)
+        hit = seen_evidence.get(key) if cached else None
+        if hit is not None and hit[0] is f.evidence:
+            return hit[1]
+        done = _distinct(view.places(f, inventory, waivers))
+        if cached:
+            seen_evidence[key] = (f.evidence, done)
+        return done
+    return _distinct(loc for f in findings for loc in view.places(f, inventory, waivers))
+
+
+def _distinct(locations: Iterable[Location]) -> tuple[Location, ...]:
     seen: dict[str, Location] = {}
-    for f in findings:
-        for loc in view.places(f, inventory, waivers):
-            seen.setdefault(view.shown(loc), loc)
+    for loc in locations:
+        seen.setdefault(view.shown(loc), loc)
     return tuple(sorted(seen.values(), key=Location.sort_key))
 
 
-def _merge(groups: Iterable[tuple[Location, ...]]) -> tuple[Location, ...]:
-    seen: dict[str, Location] = {}
-    for places in groups:
-        for loc in places:
-            seen.setdefault(view.shown(loc), loc)
-    return tuple(sorted(seen.values(), key=Location.sort_key))
+def _merge(groups: Sequence[tuple[Location, ...]]) -> tuple[Location, ...]:
+    if groups and all(places is groups[0] for places in groups):
+        return groups[0]  # every rule seen at the same places (the usual case)
+    return _distinct(loc for places in groups for loc in places)
 
 
 def group(
@@ -205,11 +220,27 @@ def group(
     for f in findings:
         by_comp.setdefault(f.component, {}).setdefault(f.rule, []).append(f)
     out: list[ComponentFindings] = []
+    evidence_places: dict[
+        tuple[int, str | None], tuple[tuple[Location, ...], tuple[Location, ...]]
+    ] = {}
+    ranks: dict[tuple[int, RuleId], tuple[int, int]] = {}
+
+    def rank(level: Level, rule: RuleId) -> tuple[int, int]:
+        key = (view.level_rank(level), rule)
+        found = ranks.get(key)
+        if found is None:
+            found = ranks[key] = _rank(level, rules.get(rule))
+        return found
+
     for cid, by_rule in by_comp.items():
         comp = index.get(cid) if cid is not None else None
         groups = []
         for rid, items in by_rule.items():
-            level = min((f.level for f in items), key=_LEVEL_RANK.__getitem__)
+            level = (
+                items[0].level
+                if len(items) == 1
+                else min((f.level for f in items), key=view.level_rank)
+            )
             waived_by = items[0].waived_by
             groups.append(
                 RuleGroup(
@@ -218,22 +249,22 @@ def group(
                     tuple(items),
                     merged_facts(items, comp),
                     waivers.get(waived_by) if waived_by else None,
-                    _places(items, inventory, waivers),
+                    _places(items, inventory, waivers, evidence_places),
                 )
             )
-        groups.sort(key=lambda g: (_rank(g.level, rules.get(g.rule)), g.rule))
+        groups.sort(key=lambda g: (rank(g.level, g.rule), g.rule))
         out.append(
             ComponentFindings(
                 cid,
                 display_name(cid, comp),
                 comp,
                 tuple(groups),
-                _merge(g.places for g in groups),
+                _merge([g.places for g in groups]),
             )
         )
     out.sort(
         key=lambda c: (
-            min(_rank(g.level, rules.get(g.rule)) for g in c.groups),
+            min(rank(g.level, g.rule) for g in c.groups),
             -len(c.groups),
             c.id is None,
             c.name,
@@ -243,7 +274,7 @@ def group(
 
 
 def _rank(level: Level, meta: RuleMeta | None) -> tuple[int, int]:
-    return _LEVEL_RANK[level], view.severity_rank(meta.severity if meta else "medium")
+    return view.level_rank(level), view.severity_rank(meta.severity if meta else "medium")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """How ``aigate diff`` shows a BOM comparison: text for terminals, JSON for tools, Markdown
-for pull requests and release notes. Each is a pure function of a :class:`BomDiff`.
+for pull requests and release notes. Each is a pure function of a :class:`InventoryDiff`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from gate.bom.diff import BomDiff, Change, ComponentChange
+from gate.inventory_diff import Change, ComponentChange, InventoryDiff
 from gate.model import Component
 from gate.report import markdown as md
 
@@ -34,7 +34,7 @@ def describe(change: Change) -> str:
     return f"{change.aspect.value}{about}: {before or '(none)'} → {after or '(none)'}"
 
 
-def _headline(d: BomDiff) -> str:
+def _headline(d: InventoryDiff) -> str:
     relevant = len(d.introduced())
     return (
         f"aigate diff {d.base} → {d.head}: {len(d.added)} added, {len(d.removed)} removed,"
@@ -43,7 +43,7 @@ def _headline(d: BomDiff) -> str:
     )
 
 
-def render_text(d: BomDiff) -> str:
+def render_text(d: InventoryDiff) -> str:
     """Lines prefixed ``+`` added, ``-`` removed, ``~`` changed; ``!`` marks what matters."""
     lines = [_headline(d)]
     for comp in d.added:
@@ -96,7 +96,7 @@ def _change_json(change: ComponentChange) -> dict[str, Any]:
     }
 
 
-def render_json(d: BomDiff) -> str:
+def render_json(d: InventoryDiff) -> str:
     """``aigate.bom-diff/v1`` JSON, sorted keys, trailing newline."""
     doc = {
         "schema": SCHEMA,
@@ -117,7 +117,7 @@ def render_json(d: BomDiff) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def render_markdown(d: BomDiff) -> str:
+def render_markdown(d: InventoryDiff) -> str:
     """A section per kind of change, tables of components, ⚠️ on what matters."""
     lines = [f"## AI components: {md.text(d.base)} → {md.text(d.head)}", ""]
     lines += [
@@ -150,7 +150,7 @@ def render_markdown(d: BomDiff) -> str:
     return "\n".join(lines)
 
 
-DIFF_FORMATS: dict[str, Callable[[BomDiff], str]] = {
+DIFF_FORMATS: dict[str, Callable[[InventoryDiff], str]] = {
     "text": render_text,
     "json": render_json,
     "markdown": render_markdown,

@@ -11,11 +11,10 @@ line numbers out so that editing a file does not reopen its alerts.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 from urllib.parse import quote
 
-from gate import __version__
+from gate import __version__, jsontext
 from gate.model import Decision, Finding, Inventory, Level, Location, RuleId, RuleMeta, Waiver
 from gate.report import view
 from gate.report.base import exit_code
@@ -278,4 +277,4 @@ def to_sarif(
 def render(decision: Decision, inventory: Inventory, *, bom_path: str | None = None) -> str:
     """SARIF 2.1.0 JSON text (sorted keys, two-space indent, trailing newline)."""
     log = to_sarif(decision, inventory, bom_path=bom_path)
-    return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return jsontext.dumps(log) + "\n"

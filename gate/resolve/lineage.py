@@ -16,8 +16,8 @@ from typing import Any
 
 from gate import identity
 from gate.model import Ancestor, ComponentId, FactSource, Party, Provenance, WeightFile
+from gate.registry import Family, Publisher, Registry
 from gate.resolve.hub import Hub
-from gate.resolve.registry import Family, Publisher, Registry
 
 MAX_DEPTH = 6
 MAX_ANCESTORS = 32

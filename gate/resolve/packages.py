@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gate.model import Component, Inventory
-from gate.resolve.registry import Registry
+from gate.registry import Registry
 
 
 def package_publisher(comp: Component, registry: Registry) -> Component:

@@ -84,7 +84,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".components must contain unique items")
                 data__components_len = len(data__components)
                 for data__components_x, data__components_item in enumerate(data__components):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + ".components[{data__components_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + f".components[{data__components_x}]")
         if "services" in data_keys:
             data_keys.remove("services")
             data__services = data["services"]
@@ -97,7 +97,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must contain unique items")
                 data__services_len = len(data__services)
                 for data__services_x, data__services_item in enumerate(data__services):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + ".services[{data__services_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + f".services[{data__services_x}]")
         if "externalReferences" in data_keys:
             data_keys.remove("externalReferences")
             data__externalReferences = data["externalReferences"]
@@ -107,7 +107,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if "dependencies" in data_keys:
             data_keys.remove("dependencies")
             data__dependencies = data["dependencies"]
@@ -120,7 +120,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dependencies must contain unique items")
                 data__dependencies_len = len(data__dependencies)
                 for data__dependencies_x, data__dependencies_item in enumerate(data__dependencies):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__dependencies_item, custom_formats, (name_prefix or "data") + ".dependencies[{data__dependencies_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__dependencies_item, custom_formats, (name_prefix or "data") + f".dependencies[{data__dependencies_x}]")
         if "compositions" in data_keys:
             data_keys.remove("compositions")
             data__compositions = data["compositions"]
@@ -133,7 +133,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".compositions must contain unique items")
                 data__compositions_len = len(data__compositions)
                 for data__compositions_x, data__compositions_item in enumerate(data__compositions):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compositions(data__compositions_item, custom_formats, (name_prefix or "data") + ".compositions[{data__compositions_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compositions(data__compositions_item, custom_formats, (name_prefix or "data") + f".compositions[{data__compositions_x}]")
         if "vulnerabilities" in data_keys:
             data_keys.remove("vulnerabilities")
             data__vulnerabilities = data["vulnerabilities"]
@@ -146,7 +146,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".vulnerabilities must contain unique items")
                 data__vulnerabilities_len = len(data__vulnerabilities)
                 for data__vulnerabilities_x, data__vulnerabilities_item in enumerate(data__vulnerabilities):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulnerability(data__vulnerabilities_item, custom_formats, (name_prefix or "data") + ".vulnerabilities[{data__vulnerabilities_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulnerability(data__vulnerabilities_item, custom_formats, (name_prefix or "data") + f".vulnerabilities[{data__vulnerabilities_x}]")
         if "annotations" in data_keys:
             data_keys.remove("annotations")
             data__annotations = data["annotations"]
@@ -159,7 +159,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".annotations must contain unique items")
                 data__annotations_len = len(data__annotations)
                 for data__annotations_x, data__annotations_item in enumerate(data__annotations):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_annotations(data__annotations_item, custom_formats, (name_prefix or "data") + ".annotations[{data__annotations_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_annotations(data__annotations_item, custom_formats, (name_prefix or "data") + f".annotations[{data__annotations_x}]")
         if "formulation" in data_keys:
             data_keys.remove("formulation")
             data__formulation = data["formulation"]
@@ -172,7 +172,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".formulation must contain unique items")
                 data__formulation_len = len(data__formulation)
                 for data__formulation_x, data__formulation_item in enumerate(data__formulation):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formula(data__formulation_item, custom_formats, (name_prefix or "data") + ".formulation[{data__formulation_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formula(data__formulation_item, custom_formats, (name_prefix or "data") + f".formulation[{data__formulation_x}]")
         if "declarations" in data_keys:
             data_keys.remove("declarations")
             data__declarations = data["declarations"]
@@ -191,25 +191,25 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                         data__declarations__assessors_len = len(data__declarations__assessors)
                         for data__declarations__assessors_x, data__declarations__assessors_item in enumerate(data__declarations__assessors):
                             if not isinstance(data__declarations__assessors_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.assessors[{data__declarations__assessors_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.assessors[{data__declarations__assessors_x}]" + " must be object")
                             data__declarations__assessors_item_is_dict = isinstance(data__declarations__assessors_item, dict)
                             if data__declarations__assessors_item_is_dict:
                                 data__declarations__assessors_item_keys = set(data__declarations__assessors_item.keys())
                                 if "bom-ref" in data__declarations__assessors_item_keys:
                                     data__declarations__assessors_item_keys.remove("bom-ref")
                                     data__declarations__assessors_item__bomref = data__declarations__assessors_item["bom-ref"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__declarations__assessors_item__bomref, custom_formats, (name_prefix or "data") + ".declarations.assessors[{data__declarations__assessors_x}].bom-ref".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__declarations__assessors_item__bomref, custom_formats, (name_prefix or "data") + f".declarations.assessors[{data__declarations__assessors_x}].bom-ref")
                                 if "thirdParty" in data__declarations__assessors_item_keys:
                                     data__declarations__assessors_item_keys.remove("thirdParty")
                                     data__declarations__assessors_item__thirdParty = data__declarations__assessors_item["thirdParty"]
                                     if not isinstance(data__declarations__assessors_item__thirdParty, (bool)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.assessors[{data__declarations__assessors_x}].thirdParty".format(**locals()) + " must be boolean")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.assessors[{data__declarations__assessors_x}].thirdParty" + " must be boolean")
                                 if "organization" in data__declarations__assessors_item_keys:
                                     data__declarations__assessors_item_keys.remove("organization")
                                     data__declarations__assessors_item__organization = data__declarations__assessors_item["organization"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__declarations__assessors_item__organization, custom_formats, (name_prefix or "data") + ".declarations.assessors[{data__declarations__assessors_x}].organization".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__declarations__assessors_item__organization, custom_formats, (name_prefix or "data") + f".declarations.assessors[{data__declarations__assessors_x}].organization")
                                 if data__declarations__assessors_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.assessors[{data__declarations__assessors_x}]".format(**locals()) + " must not contain "+str(data__declarations__assessors_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.assessors[{data__declarations__assessors_x}]" + " must not contain "+str(data__declarations__assessors_item_keys)+" properties")
                 if "attestations" in data__declarations_keys:
                     data__declarations_keys.remove("attestations")
                     data__declarations__attestations = data__declarations["attestations"]
@@ -220,7 +220,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                         data__declarations__attestations_len = len(data__declarations__attestations)
                         for data__declarations__attestations_x, data__declarations__attestations_item in enumerate(data__declarations__attestations):
                             if not isinstance(data__declarations__attestations_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}]" + " must be object")
                             data__declarations__attestations_item_is_dict = isinstance(data__declarations__attestations_item, dict)
                             if data__declarations__attestations_item_is_dict:
                                 data__declarations__attestations_item_keys = set(data__declarations__attestations_item.keys())
@@ -228,54 +228,54 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                     data__declarations__attestations_item_keys.remove("summary")
                                     data__declarations__attestations_item__summary = data__declarations__attestations_item["summary"]
                                     if not isinstance(data__declarations__attestations_item__summary, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].summary".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].summary" + " must be string")
                                 if "assessor" in data__declarations__attestations_item_keys:
                                     data__declarations__attestations_item_keys.remove("assessor")
                                     data__declarations__attestations_item__assessor = data__declarations__attestations_item["assessor"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__assessor, custom_formats, (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].assessor".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__assessor, custom_formats, (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].assessor")
                                 if "map" in data__declarations__attestations_item_keys:
                                     data__declarations__attestations_item_keys.remove("map")
                                     data__declarations__attestations_item__map = data__declarations__attestations_item["map"]
                                     if not isinstance(data__declarations__attestations_item__map, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map" + " must be array")
                                     data__declarations__attestations_item__map_is_list = isinstance(data__declarations__attestations_item__map, (list, tuple))
                                     if data__declarations__attestations_item__map_is_list:
                                         data__declarations__attestations_item__map_len = len(data__declarations__attestations_item__map)
                                         for data__declarations__attestations_item__map_x, data__declarations__attestations_item__map_item in enumerate(data__declarations__attestations_item__map):
                                             if not isinstance(data__declarations__attestations_item__map_item, (dict)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}]".format(**locals()) + " must be object")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}]" + " must be object")
                                             data__declarations__attestations_item__map_item_is_dict = isinstance(data__declarations__attestations_item__map_item, dict)
                                             if data__declarations__attestations_item__map_item_is_dict:
                                                 data__declarations__attestations_item__map_item_keys = set(data__declarations__attestations_item__map_item.keys())
                                                 if "requirement" in data__declarations__attestations_item__map_item_keys:
                                                     data__declarations__attestations_item__map_item_keys.remove("requirement")
                                                     data__declarations__attestations_item__map_item__requirement = data__declarations__attestations_item__map_item["requirement"]
-                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__requirement, custom_formats, (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].requirement".format(**locals()))
+                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__requirement, custom_formats, (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].requirement")
                                                 if "claims" in data__declarations__attestations_item__map_item_keys:
                                                     data__declarations__attestations_item__map_item_keys.remove("claims")
                                                     data__declarations__attestations_item__map_item__claims = data__declarations__attestations_item__map_item["claims"]
                                                     if not isinstance(data__declarations__attestations_item__map_item__claims, (list, tuple)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].claims".format(**locals()) + " must be array")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].claims" + " must be array")
                                                     data__declarations__attestations_item__map_item__claims_is_list = isinstance(data__declarations__attestations_item__map_item__claims, (list, tuple))
                                                     if data__declarations__attestations_item__map_item__claims_is_list:
                                                         data__declarations__attestations_item__map_item__claims_len = len(data__declarations__attestations_item__map_item__claims)
                                                         for data__declarations__attestations_item__map_item__claims_x, data__declarations__attestations_item__map_item__claims_item in enumerate(data__declarations__attestations_item__map_item__claims):
-                                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__claims_item, custom_formats, (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].claims[{data__declarations__attestations_item__map_item__claims_x}]".format(**locals()))
+                                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__claims_item, custom_formats, (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].claims[{data__declarations__attestations_item__map_item__claims_x}]")
                                                 if "counterClaims" in data__declarations__attestations_item__map_item_keys:
                                                     data__declarations__attestations_item__map_item_keys.remove("counterClaims")
                                                     data__declarations__attestations_item__map_item__counterClaims = data__declarations__attestations_item__map_item["counterClaims"]
                                                     if not isinstance(data__declarations__attestations_item__map_item__counterClaims, (list, tuple)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].counterClaims".format(**locals()) + " must be array")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].counterClaims" + " must be array")
                                                     data__declarations__attestations_item__map_item__counterClaims_is_list = isinstance(data__declarations__attestations_item__map_item__counterClaims, (list, tuple))
                                                     if data__declarations__attestations_item__map_item__counterClaims_is_list:
                                                         data__declarations__attestations_item__map_item__counterClaims_len = len(data__declarations__attestations_item__map_item__counterClaims)
                                                         for data__declarations__attestations_item__map_item__counterClaims_x, data__declarations__attestations_item__map_item__counterClaims_item in enumerate(data__declarations__attestations_item__map_item__counterClaims):
-                                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__counterClaims_item, custom_formats, (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].counterClaims[{data__declarations__attestations_item__map_item__counterClaims_x}]".format(**locals()))
+                                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__counterClaims_item, custom_formats, (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].counterClaims[{data__declarations__attestations_item__map_item__counterClaims_x}]")
                                                 if "conformance" in data__declarations__attestations_item__map_item_keys:
                                                     data__declarations__attestations_item__map_item_keys.remove("conformance")
                                                     data__declarations__attestations_item__map_item__conformance = data__declarations__attestations_item__map_item["conformance"]
                                                     if not isinstance(data__declarations__attestations_item__map_item__conformance, (dict)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance".format(**locals()) + " must be object")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance" + " must be object")
                                                     data__declarations__attestations_item__map_item__conformance_is_dict = isinstance(data__declarations__attestations_item__map_item__conformance, dict)
                                                     if data__declarations__attestations_item__map_item__conformance_is_dict:
                                                         data__declarations__attestations_item__map_item__conformance_keys = set(data__declarations__attestations_item__map_item__conformance.keys())
@@ -283,34 +283,34 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                                             data__declarations__attestations_item__map_item__conformance_keys.remove("score")
                                                             data__declarations__attestations_item__map_item__conformance__score = data__declarations__attestations_item__map_item__conformance["score"]
                                                             if not isinstance(data__declarations__attestations_item__map_item__conformance__score, (int, float, Decimal)) or isinstance(data__declarations__attestations_item__map_item__conformance__score, bool):
-                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.score".format(**locals()) + " must be number")
+                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.score" + " must be number")
                                                             if isinstance(data__declarations__attestations_item__map_item__conformance__score, (int, float, Decimal)) and not isinstance(data__declarations__attestations_item__map_item__conformance__score, bool):
                                                                 if data__declarations__attestations_item__map_item__conformance__score < 0:
-                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.score".format(**locals()) + " must be bigger than or equal to 0")
+                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.score" + " must be bigger than or equal to 0")
                                                                 if data__declarations__attestations_item__map_item__conformance__score > 1:
-                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.score".format(**locals()) + " must be smaller than or equal to 1")
+                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.score" + " must be smaller than or equal to 1")
                                                         if "rationale" in data__declarations__attestations_item__map_item__conformance_keys:
                                                             data__declarations__attestations_item__map_item__conformance_keys.remove("rationale")
                                                             data__declarations__attestations_item__map_item__conformance__rationale = data__declarations__attestations_item__map_item__conformance["rationale"]
                                                             if not isinstance(data__declarations__attestations_item__map_item__conformance__rationale, (str)):
-                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.rationale".format(**locals()) + " must be string")
+                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.rationale" + " must be string")
                                                         if "mitigationStrategies" in data__declarations__attestations_item__map_item__conformance_keys:
                                                             data__declarations__attestations_item__map_item__conformance_keys.remove("mitigationStrategies")
                                                             data__declarations__attestations_item__map_item__conformance__mitigationStrategies = data__declarations__attestations_item__map_item__conformance["mitigationStrategies"]
                                                             if not isinstance(data__declarations__attestations_item__map_item__conformance__mitigationStrategies, (list, tuple)):
-                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.mitigationStrategies".format(**locals()) + " must be array")
+                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.mitigationStrategies" + " must be array")
                                                             data__declarations__attestations_item__map_item__conformance__mitigationStrategies_is_list = isinstance(data__declarations__attestations_item__map_item__conformance__mitigationStrategies, (list, tuple))
                                                             if data__declarations__attestations_item__map_item__conformance__mitigationStrategies_is_list:
                                                                 data__declarations__attestations_item__map_item__conformance__mitigationStrategies_len = len(data__declarations__attestations_item__map_item__conformance__mitigationStrategies)
                                                                 for data__declarations__attestations_item__map_item__conformance__mitigationStrategies_x, data__declarations__attestations_item__map_item__conformance__mitigationStrategies_item in enumerate(data__declarations__attestations_item__map_item__conformance__mitigationStrategies):
-                                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__conformance__mitigationStrategies_item, custom_formats, (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.mitigationStrategies[{data__declarations__attestations_item__map_item__conformance__mitigationStrategies_x}]".format(**locals()))
+                                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__attestations_item__map_item__conformance__mitigationStrategies_item, custom_formats, (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance.mitigationStrategies[{data__declarations__attestations_item__map_item__conformance__mitigationStrategies_x}]")
                                                         if data__declarations__attestations_item__map_item__conformance_keys:
-                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance".format(**locals()) + " must not contain "+str(data__declarations__attestations_item__map_item__conformance_keys)+" properties")
+                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].conformance" + " must not contain "+str(data__declarations__attestations_item__map_item__conformance_keys)+" properties")
                                                 if "confidence" in data__declarations__attestations_item__map_item_keys:
                                                     data__declarations__attestations_item__map_item_keys.remove("confidence")
                                                     data__declarations__attestations_item__map_item__confidence = data__declarations__attestations_item__map_item["confidence"]
                                                     if not isinstance(data__declarations__attestations_item__map_item__confidence, (dict)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence".format(**locals()) + " must be object")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence" + " must be object")
                                                     data__declarations__attestations_item__map_item__confidence_is_dict = isinstance(data__declarations__attestations_item__map_item__confidence, dict)
                                                     if data__declarations__attestations_item__map_item__confidence_is_dict:
                                                         data__declarations__attestations_item__map_item__confidence_keys = set(data__declarations__attestations_item__map_item__confidence.keys())
@@ -318,27 +318,27 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                                             data__declarations__attestations_item__map_item__confidence_keys.remove("score")
                                                             data__declarations__attestations_item__map_item__confidence__score = data__declarations__attestations_item__map_item__confidence["score"]
                                                             if not isinstance(data__declarations__attestations_item__map_item__confidence__score, (int, float, Decimal)) or isinstance(data__declarations__attestations_item__map_item__confidence__score, bool):
-                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.score".format(**locals()) + " must be number")
+                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.score" + " must be number")
                                                             if isinstance(data__declarations__attestations_item__map_item__confidence__score, (int, float, Decimal)) and not isinstance(data__declarations__attestations_item__map_item__confidence__score, bool):
                                                                 if data__declarations__attestations_item__map_item__confidence__score < 0:
-                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.score".format(**locals()) + " must be bigger than or equal to 0")
+                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.score" + " must be bigger than or equal to 0")
                                                                 if data__declarations__attestations_item__map_item__confidence__score > 1:
-                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.score".format(**locals()) + " must be smaller than or equal to 1")
+                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.score" + " must be smaller than or equal to 1")
                                                         if "rationale" in data__declarations__attestations_item__map_item__confidence_keys:
                                                             data__declarations__attestations_item__map_item__confidence_keys.remove("rationale")
                                                             data__declarations__attestations_item__map_item__confidence__rationale = data__declarations__attestations_item__map_item__confidence["rationale"]
                                                             if not isinstance(data__declarations__attestations_item__map_item__confidence__rationale, (str)):
-                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.rationale".format(**locals()) + " must be string")
+                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence.rationale" + " must be string")
                                                         if data__declarations__attestations_item__map_item__confidence_keys:
-                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence".format(**locals()) + " must not contain "+str(data__declarations__attestations_item__map_item__confidence_keys)+" properties")
+                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}].confidence" + " must not contain "+str(data__declarations__attestations_item__map_item__confidence_keys)+" properties")
                                                 if data__declarations__attestations_item__map_item_keys:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}]".format(**locals()) + " must not contain "+str(data__declarations__attestations_item__map_item_keys)+" properties")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].map[{data__declarations__attestations_item__map_x}]" + " must not contain "+str(data__declarations__attestations_item__map_item_keys)+" properties")
                                 if "signature" in data__declarations__attestations_item_keys:
                                     data__declarations__attestations_item_keys.remove("signature")
                                     data__declarations__attestations_item__signature = data__declarations__attestations_item["signature"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__attestations_item__signature, custom_formats, (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}].signature".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__attestations_item__signature, custom_formats, (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}].signature")
                                 if data__declarations__attestations_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.attestations[{data__declarations__attestations_x}]".format(**locals()) + " must not contain "+str(data__declarations__attestations_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.attestations[{data__declarations__attestations_x}]" + " must not contain "+str(data__declarations__attestations_item_keys)+" properties")
                 if "claims" in data__declarations_keys:
                     data__declarations_keys.remove("claims")
                     data__declarations__claims = data__declarations["claims"]
@@ -349,74 +349,74 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                         data__declarations__claims_len = len(data__declarations__claims)
                         for data__declarations__claims_x, data__declarations__claims_item in enumerate(data__declarations__claims):
                             if not isinstance(data__declarations__claims_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}]" + " must be object")
                             data__declarations__claims_item_is_dict = isinstance(data__declarations__claims_item, dict)
                             if data__declarations__claims_item_is_dict:
                                 data__declarations__claims_item_keys = set(data__declarations__claims_item.keys())
                                 if "bom-ref" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("bom-ref")
                                     data__declarations__claims_item__bomref = data__declarations__claims_item["bom-ref"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__declarations__claims_item__bomref, custom_formats, (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].bom-ref".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__declarations__claims_item__bomref, custom_formats, (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].bom-ref")
                                 if "target" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("target")
                                     data__declarations__claims_item__target = data__declarations__claims_item["target"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__target, custom_formats, (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].target".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__target, custom_formats, (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].target")
                                 if "predicate" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("predicate")
                                     data__declarations__claims_item__predicate = data__declarations__claims_item["predicate"]
                                     if not isinstance(data__declarations__claims_item__predicate, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].predicate".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].predicate" + " must be string")
                                 if "mitigationStrategies" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("mitigationStrategies")
                                     data__declarations__claims_item__mitigationStrategies = data__declarations__claims_item["mitigationStrategies"]
                                     if not isinstance(data__declarations__claims_item__mitigationStrategies, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].mitigationStrategies".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].mitigationStrategies" + " must be array")
                                     data__declarations__claims_item__mitigationStrategies_is_list = isinstance(data__declarations__claims_item__mitigationStrategies, (list, tuple))
                                     if data__declarations__claims_item__mitigationStrategies_is_list:
                                         data__declarations__claims_item__mitigationStrategies_len = len(data__declarations__claims_item__mitigationStrategies)
                                         for data__declarations__claims_item__mitigationStrategies_x, data__declarations__claims_item__mitigationStrategies_item in enumerate(data__declarations__claims_item__mitigationStrategies):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__mitigationStrategies_item, custom_formats, (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].mitigationStrategies[{data__declarations__claims_item__mitigationStrategies_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__mitigationStrategies_item, custom_formats, (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].mitigationStrategies[{data__declarations__claims_item__mitigationStrategies_x}]")
                                 if "reasoning" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("reasoning")
                                     data__declarations__claims_item__reasoning = data__declarations__claims_item["reasoning"]
                                     if not isinstance(data__declarations__claims_item__reasoning, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].reasoning".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].reasoning" + " must be string")
                                 if "evidence" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("evidence")
                                     data__declarations__claims_item__evidence = data__declarations__claims_item["evidence"]
                                     if not isinstance(data__declarations__claims_item__evidence, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].evidence".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].evidence" + " must be array")
                                     data__declarations__claims_item__evidence_is_list = isinstance(data__declarations__claims_item__evidence, (list, tuple))
                                     if data__declarations__claims_item__evidence_is_list:
                                         data__declarations__claims_item__evidence_len = len(data__declarations__claims_item__evidence)
                                         for data__declarations__claims_item__evidence_x, data__declarations__claims_item__evidence_item in enumerate(data__declarations__claims_item__evidence):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__evidence_item, custom_formats, (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].evidence[{data__declarations__claims_item__evidence_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__evidence_item, custom_formats, (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].evidence[{data__declarations__claims_item__evidence_x}]")
                                 if "counterEvidence" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("counterEvidence")
                                     data__declarations__claims_item__counterEvidence = data__declarations__claims_item["counterEvidence"]
                                     if not isinstance(data__declarations__claims_item__counterEvidence, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].counterEvidence".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].counterEvidence" + " must be array")
                                     data__declarations__claims_item__counterEvidence_is_list = isinstance(data__declarations__claims_item__counterEvidence, (list, tuple))
                                     if data__declarations__claims_item__counterEvidence_is_list:
                                         data__declarations__claims_item__counterEvidence_len = len(data__declarations__claims_item__counterEvidence)
                                         for data__declarations__claims_item__counterEvidence_x, data__declarations__claims_item__counterEvidence_item in enumerate(data__declarations__claims_item__counterEvidence):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__counterEvidence_item, custom_formats, (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].counterEvidence[{data__declarations__claims_item__counterEvidence_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__declarations__claims_item__counterEvidence_item, custom_formats, (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].counterEvidence[{data__declarations__claims_item__counterEvidence_x}]")
                                 if "externalReferences" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("externalReferences")
                                     data__declarations__claims_item__externalReferences = data__declarations__claims_item["externalReferences"]
                                     if not isinstance(data__declarations__claims_item__externalReferences, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].externalReferences".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].externalReferences" + " must be array")
                                     data__declarations__claims_item__externalReferences_is_list = isinstance(data__declarations__claims_item__externalReferences, (list, tuple))
                                     if data__declarations__claims_item__externalReferences_is_list:
                                         data__declarations__claims_item__externalReferences_len = len(data__declarations__claims_item__externalReferences)
                                         for data__declarations__claims_item__externalReferences_x, data__declarations__claims_item__externalReferences_item in enumerate(data__declarations__claims_item__externalReferences):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__declarations__claims_item__externalReferences_item, custom_formats, (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].externalReferences[{data__declarations__claims_item__externalReferences_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__declarations__claims_item__externalReferences_item, custom_formats, (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].externalReferences[{data__declarations__claims_item__externalReferences_x}]")
                                 if "signature" in data__declarations__claims_item_keys:
                                     data__declarations__claims_item_keys.remove("signature")
                                     data__declarations__claims_item__signature = data__declarations__claims_item["signature"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__claims_item__signature, custom_formats, (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}].signature".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__claims_item__signature, custom_formats, (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}].signature")
                                 if data__declarations__claims_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.claims[{data__declarations__claims_x}]".format(**locals()) + " must not contain "+str(data__declarations__claims_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.claims[{data__declarations__claims_x}]" + " must not contain "+str(data__declarations__claims_item_keys)+" properties")
                 if "evidence" in data__declarations_keys:
                     data__declarations_keys.remove("evidence")
                     data__declarations__evidence = data__declarations["evidence"]
@@ -427,35 +427,35 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                         data__declarations__evidence_len = len(data__declarations__evidence)
                         for data__declarations__evidence_x, data__declarations__evidence_item in enumerate(data__declarations__evidence):
                             if not isinstance(data__declarations__evidence_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}]" + " must be object")
                             data__declarations__evidence_item_is_dict = isinstance(data__declarations__evidence_item, dict)
                             if data__declarations__evidence_item_is_dict:
                                 data__declarations__evidence_item_keys = set(data__declarations__evidence_item.keys())
                                 if "bom-ref" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("bom-ref")
                                     data__declarations__evidence_item__bomref = data__declarations__evidence_item["bom-ref"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__declarations__evidence_item__bomref, custom_formats, (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].bom-ref".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__declarations__evidence_item__bomref, custom_formats, (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].bom-ref")
                                 if "propertyName" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("propertyName")
                                     data__declarations__evidence_item__propertyName = data__declarations__evidence_item["propertyName"]
                                     if not isinstance(data__declarations__evidence_item__propertyName, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].propertyName".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].propertyName" + " must be string")
                                 if "description" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("description")
                                     data__declarations__evidence_item__description = data__declarations__evidence_item["description"]
                                     if not isinstance(data__declarations__evidence_item__description, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].description".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].description" + " must be string")
                                 if "data" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("data")
                                     data__declarations__evidence_item__data = data__declarations__evidence_item["data"]
                                     if not isinstance(data__declarations__evidence_item__data, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data" + " must be array")
                                     data__declarations__evidence_item__data_is_list = isinstance(data__declarations__evidence_item__data, (list, tuple))
                                     if data__declarations__evidence_item__data_is_list:
                                         data__declarations__evidence_item__data_len = len(data__declarations__evidence_item__data)
                                         for data__declarations__evidence_item__data_x, data__declarations__evidence_item__data_item in enumerate(data__declarations__evidence_item__data):
                                             if not isinstance(data__declarations__evidence_item__data_item, (dict)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}]".format(**locals()) + " must be object")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}]" + " must be object")
                                             data__declarations__evidence_item__data_item_is_dict = isinstance(data__declarations__evidence_item__data_item, dict)
                                             if data__declarations__evidence_item__data_item_is_dict:
                                                 data__declarations__evidence_item__data_item_keys = set(data__declarations__evidence_item__data_item.keys())
@@ -463,80 +463,80 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                                     data__declarations__evidence_item__data_item_keys.remove("name")
                                                     data__declarations__evidence_item__data_item__name = data__declarations__evidence_item__data_item["name"]
                                                     if not isinstance(data__declarations__evidence_item__data_item__name, (str)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].name".format(**locals()) + " must be string")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].name" + " must be string")
                                                 if "contents" in data__declarations__evidence_item__data_item_keys:
                                                     data__declarations__evidence_item__data_item_keys.remove("contents")
                                                     data__declarations__evidence_item__data_item__contents = data__declarations__evidence_item__data_item["contents"]
                                                     if not isinstance(data__declarations__evidence_item__data_item__contents, (dict)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents".format(**locals()) + " must be object")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents" + " must be object")
                                                     data__declarations__evidence_item__data_item__contents_is_dict = isinstance(data__declarations__evidence_item__data_item__contents, dict)
                                                     if data__declarations__evidence_item__data_item__contents_is_dict:
                                                         data__declarations__evidence_item__data_item__contents_keys = set(data__declarations__evidence_item__data_item__contents.keys())
                                                         if "attachment" in data__declarations__evidence_item__data_item__contents_keys:
                                                             data__declarations__evidence_item__data_item__contents_keys.remove("attachment")
                                                             data__declarations__evidence_item__data_item__contents__attachment = data__declarations__evidence_item__data_item__contents["attachment"]
-                                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_attachment(data__declarations__evidence_item__data_item__contents__attachment, custom_formats, (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents.attachment".format(**locals()))
+                                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_attachment(data__declarations__evidence_item__data_item__contents__attachment, custom_formats, (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents.attachment")
                                                         if "url" in data__declarations__evidence_item__data_item__contents_keys:
                                                             data__declarations__evidence_item__data_item__contents_keys.remove("url")
                                                             data__declarations__evidence_item__data_item__contents__url = data__declarations__evidence_item__data_item__contents["url"]
                                                             if not isinstance(data__declarations__evidence_item__data_item__contents__url, (str)):
-                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents.url".format(**locals()) + " must be string")
+                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents.url" + " must be string")
                                                             if isinstance(data__declarations__evidence_item__data_item__contents__url, str):
                                                                 if not custom_formats["iri-reference"](data__declarations__evidence_item__data_item__contents__url):
-                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents.url".format(**locals()) + " must be iri-reference")
+                                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents.url" + " must be iri-reference")
                                                         if data__declarations__evidence_item__data_item__contents_keys:
-                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents".format(**locals()) + " must not contain "+str(data__declarations__evidence_item__data_item__contents_keys)+" properties")
+                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].contents" + " must not contain "+str(data__declarations__evidence_item__data_item__contents_keys)+" properties")
                                                 if "classification" in data__declarations__evidence_item__data_item_keys:
                                                     data__declarations__evidence_item__data_item_keys.remove("classification")
                                                     data__declarations__evidence_item__data_item__classification = data__declarations__evidence_item__data_item["classification"]
-                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dataclassification(data__declarations__evidence_item__data_item__classification, custom_formats, (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].classification".format(**locals()))
+                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dataclassification(data__declarations__evidence_item__data_item__classification, custom_formats, (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].classification")
                                                 if "sensitiveData" in data__declarations__evidence_item__data_item_keys:
                                                     data__declarations__evidence_item__data_item_keys.remove("sensitiveData")
                                                     data__declarations__evidence_item__data_item__sensitiveData = data__declarations__evidence_item__data_item["sensitiveData"]
                                                     if not isinstance(data__declarations__evidence_item__data_item__sensitiveData, (list, tuple)):
-                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].sensitiveData".format(**locals()) + " must be array")
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].sensitiveData" + " must be array")
                                                     data__declarations__evidence_item__data_item__sensitiveData_is_list = isinstance(data__declarations__evidence_item__data_item__sensitiveData, (list, tuple))
                                                     if data__declarations__evidence_item__data_item__sensitiveData_is_list:
                                                         data__declarations__evidence_item__data_item__sensitiveData_len = len(data__declarations__evidence_item__data_item__sensitiveData)
                                                         for data__declarations__evidence_item__data_item__sensitiveData_x, data__declarations__evidence_item__data_item__sensitiveData_item in enumerate(data__declarations__evidence_item__data_item__sensitiveData):
                                                             if not isinstance(data__declarations__evidence_item__data_item__sensitiveData_item, (str)):
-                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].sensitiveData[{data__declarations__evidence_item__data_item__sensitiveData_x}]".format(**locals()) + " must be string")
+                                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].sensitiveData[{data__declarations__evidence_item__data_item__sensitiveData_x}]" + " must be string")
                                                 if "governance" in data__declarations__evidence_item__data_item_keys:
                                                     data__declarations__evidence_item__data_item_keys.remove("governance")
                                                     data__declarations__evidence_item__data_item__governance = data__declarations__evidence_item__data_item["governance"]
-                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernance(data__declarations__evidence_item__data_item__governance, custom_formats, (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].governance".format(**locals()))
+                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernance(data__declarations__evidence_item__data_item__governance, custom_formats, (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}].governance")
                                                 if data__declarations__evidence_item__data_item_keys:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}]".format(**locals()) + " must not contain "+str(data__declarations__evidence_item__data_item_keys)+" properties")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].data[{data__declarations__evidence_item__data_x}]" + " must not contain "+str(data__declarations__evidence_item__data_item_keys)+" properties")
                                 if "created" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("created")
                                     data__declarations__evidence_item__created = data__declarations__evidence_item["created"]
                                     if not isinstance(data__declarations__evidence_item__created, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].created".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].created" + " must be string")
                                     if isinstance(data__declarations__evidence_item__created, str):
                                         if not REGEX_PATTERNS["date-time_re_pattern"].match(data__declarations__evidence_item__created):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].created".format(**locals()) + " must be date-time")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].created" + " must be date-time")
                                 if "expires" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("expires")
                                     data__declarations__evidence_item__expires = data__declarations__evidence_item["expires"]
                                     if not isinstance(data__declarations__evidence_item__expires, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].expires".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].expires" + " must be string")
                                     if isinstance(data__declarations__evidence_item__expires, str):
                                         if not REGEX_PATTERNS["date-time_re_pattern"].match(data__declarations__evidence_item__expires):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].expires".format(**locals()) + " must be date-time")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].expires" + " must be date-time")
                                 if "author" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("author")
                                     data__declarations__evidence_item__author = data__declarations__evidence_item["author"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__declarations__evidence_item__author, custom_formats, (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].author".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__declarations__evidence_item__author, custom_formats, (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].author")
                                 if "reviewer" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("reviewer")
                                     data__declarations__evidence_item__reviewer = data__declarations__evidence_item["reviewer"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__declarations__evidence_item__reviewer, custom_formats, (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].reviewer".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__declarations__evidence_item__reviewer, custom_formats, (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].reviewer")
                                 if "signature" in data__declarations__evidence_item_keys:
                                     data__declarations__evidence_item_keys.remove("signature")
                                     data__declarations__evidence_item__signature = data__declarations__evidence_item["signature"]
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__evidence_item__signature, custom_formats, (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}].signature".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__evidence_item__signature, custom_formats, (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}].signature")
                                 if data__declarations__evidence_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.evidence[{data__declarations__evidence_x}]".format(**locals()) + " must not contain "+str(data__declarations__evidence_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.evidence[{data__declarations__evidence_x}]" + " must not contain "+str(data__declarations__evidence_item_keys)+" properties")
                 if "targets" in data__declarations_keys:
                     data__declarations_keys.remove("targets")
                     data__declarations__targets = data__declarations["targets"]
@@ -554,7 +554,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                             if data__declarations__targets__organizations_is_list:
                                 data__declarations__targets__organizations_len = len(data__declarations__targets__organizations)
                                 for data__declarations__targets__organizations_x, data__declarations__targets__organizations_item in enumerate(data__declarations__targets__organizations):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__declarations__targets__organizations_item, custom_formats, (name_prefix or "data") + ".declarations.targets.organizations[{data__declarations__targets__organizations_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__declarations__targets__organizations_item, custom_formats, (name_prefix or "data") + f".declarations.targets.organizations[{data__declarations__targets__organizations_x}]")
                         if "components" in data__declarations__targets_keys:
                             data__declarations__targets_keys.remove("components")
                             data__declarations__targets__components = data__declarations__targets["components"]
@@ -564,7 +564,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                             if data__declarations__targets__components_is_list:
                                 data__declarations__targets__components_len = len(data__declarations__targets__components)
                                 for data__declarations__targets__components_x, data__declarations__targets__components_item in enumerate(data__declarations__targets__components):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__declarations__targets__components_item, custom_formats, (name_prefix or "data") + ".declarations.targets.components[{data__declarations__targets__components_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__declarations__targets__components_item, custom_formats, (name_prefix or "data") + f".declarations.targets.components[{data__declarations__targets__components_x}]")
                         if "services" in data__declarations__targets_keys:
                             data__declarations__targets_keys.remove("services")
                             data__declarations__targets__services = data__declarations__targets["services"]
@@ -574,7 +574,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                             if data__declarations__targets__services_is_list:
                                 data__declarations__targets__services_len = len(data__declarations__targets__services)
                                 for data__declarations__targets__services_x, data__declarations__targets__services_item in enumerate(data__declarations__targets__services):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__declarations__targets__services_item, custom_formats, (name_prefix or "data") + ".declarations.targets.services[{data__declarations__targets__services_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__declarations__targets__services_item, custom_formats, (name_prefix or "data") + f".declarations.targets.services[{data__declarations__targets__services_x}]")
                         if data__declarations__targets_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.targets must not contain "+str(data__declarations__targets_keys)+" properties")
                 if "affirmation" in data__declarations_keys:
@@ -600,7 +600,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                 data__declarations__affirmation__signatories_len = len(data__declarations__affirmation__signatories)
                                 for data__declarations__affirmation__signatories_x, data__declarations__affirmation__signatories_item in enumerate(data__declarations__affirmation__signatories):
                                     if not isinstance(data__declarations__affirmation__signatories_item, (dict)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]".format(**locals()) + " must be object")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]" + " must be object")
                                     data__declarations__affirmation__signatories_item_one_of_count1 = 0
                                     if data__declarations__affirmation__signatories_item_one_of_count1 < 2:
                                         try:
@@ -608,7 +608,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                             if data__declarations__affirmation__signatories_item_is_dict:
                                                 data__declarations__affirmation__signatories_item__missing_keys = set(['signature']) - data__declarations__affirmation__signatories_item.keys()
                                                 if data__declarations__affirmation__signatories_item__missing_keys:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]".format(**locals()) + " must contain ")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]" + " must contain ")
                                             data__declarations__affirmation__signatories_item_one_of_count1 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if data__declarations__affirmation__signatories_item_one_of_count1 < 2:
@@ -617,11 +617,11 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                             if data__declarations__affirmation__signatories_item_is_dict:
                                                 data__declarations__affirmation__signatories_item__missing_keys = set(['externalReference', 'organization']) - data__declarations__affirmation__signatories_item.keys()
                                                 if data__declarations__affirmation__signatories_item__missing_keys:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]".format(**locals()) + " must contain ")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]" + " must contain ")
                                             data__declarations__affirmation__signatories_item_one_of_count1 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if data__declarations__affirmation__signatories_item_one_of_count1 != 1:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]".format(**locals()) + " must be valid exactly by one definition")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]" + " must be valid exactly by one definition")
                                     data__declarations__affirmation__signatories_item_is_dict = isinstance(data__declarations__affirmation__signatories_item, dict)
                                     if data__declarations__affirmation__signatories_item_is_dict:
                                         data__declarations__affirmation__signatories_item_keys = set(data__declarations__affirmation__signatories_item.keys())
@@ -629,26 +629,26 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                                             data__declarations__affirmation__signatories_item_keys.remove("name")
                                             data__declarations__affirmation__signatories_item__name = data__declarations__affirmation__signatories_item["name"]
                                             if not isinstance(data__declarations__affirmation__signatories_item__name, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].name".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].name" + " must be string")
                                         if "role" in data__declarations__affirmation__signatories_item_keys:
                                             data__declarations__affirmation__signatories_item_keys.remove("role")
                                             data__declarations__affirmation__signatories_item__role = data__declarations__affirmation__signatories_item["role"]
                                             if not isinstance(data__declarations__affirmation__signatories_item__role, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].role".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].role" + " must be string")
                                         if "signature" in data__declarations__affirmation__signatories_item_keys:
                                             data__declarations__affirmation__signatories_item_keys.remove("signature")
                                             data__declarations__affirmation__signatories_item__signature = data__declarations__affirmation__signatories_item["signature"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__affirmation__signatories_item__signature, custom_formats, (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].signature".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_signature(data__declarations__affirmation__signatories_item__signature, custom_formats, (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].signature")
                                         if "organization" in data__declarations__affirmation__signatories_item_keys:
                                             data__declarations__affirmation__signatories_item_keys.remove("organization")
                                             data__declarations__affirmation__signatories_item__organization = data__declarations__affirmation__signatories_item["organization"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__declarations__affirmation__signatories_item__organization, custom_formats, (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].organization".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__declarations__affirmation__signatories_item__organization, custom_formats, (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].organization")
                                         if "externalReference" in data__declarations__affirmation__signatories_item_keys:
                                             data__declarations__affirmation__signatories_item_keys.remove("externalReference")
                                             data__declarations__affirmation__signatories_item__externalReference = data__declarations__affirmation__signatories_item["externalReference"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__declarations__affirmation__signatories_item__externalReference, custom_formats, (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].externalReference".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__declarations__affirmation__signatories_item__externalReference, custom_formats, (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}].externalReference")
                                         if data__declarations__affirmation__signatories_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]".format(**locals()) + " must not contain "+str(data__declarations__affirmation__signatories_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".declarations.affirmation.signatories[{data__declarations__affirmation__signatories_x}]" + " must not contain "+str(data__declarations__affirmation__signatories_item_keys)+" properties")
                         if "signature" in data__declarations__affirmation_keys:
                             data__declarations__affirmation_keys.remove("signature")
                             data__declarations__affirmation__signature = data__declarations__affirmation["signature"]
@@ -678,7 +678,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     if data__definitions__standards_is_list:
                         data__definitions__standards_len = len(data__definitions__standards)
                         for data__definitions__standards_x, data__definitions__standards_item in enumerate(data__definitions__standards):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_standard(data__definitions__standards_item, custom_formats, (name_prefix or "data") + ".definitions.standards[{data__definitions__standards_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_standard(data__definitions__standards_item, custom_formats, (name_prefix or "data") + f".definitions.standards[{data__definitions__standards_x}]")
                 if "patents" in data__definitions_keys:
                     data__definitions_keys.remove("patents")
                     data__definitions__patents = data__definitions["patents"]
@@ -691,16 +691,16 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                             data__definitions__patents_item_any_of_count2 = 0
                             if not data__definitions__patents_item_any_of_count2:
                                 try:
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patent(data__definitions__patents_item, custom_formats, (name_prefix or "data") + ".definitions.patents[{data__definitions__patents_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patent(data__definitions__patents_item, custom_formats, (name_prefix or "data") + f".definitions.patents[{data__definitions__patents_x}]")
                                     data__definitions__patents_item_any_of_count2 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__definitions__patents_item_any_of_count2:
                                 try:
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patentfamily(data__definitions__patents_item, custom_formats, (name_prefix or "data") + ".definitions.patents[{data__definitions__patents_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patentfamily(data__definitions__patents_item, custom_formats, (name_prefix or "data") + f".definitions.patents[{data__definitions__patents_x}]")
                                     data__definitions__patents_item_any_of_count2 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__definitions__patents_item_any_of_count2:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".definitions.patents[{data__definitions__patents_x}]".format(**locals()) + " cannot be validated by any definition")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".definitions.patents[{data__definitions__patents_x}]" + " cannot be validated by any definition")
                 if data__definitions_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".definitions must not contain "+str(data__definitions_keys)+" properties")
         if "citations" in data_keys:
@@ -715,7 +715,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".citations must contain unique items")
                 data__citations_len = len(data__citations)
                 for data__citations_x, data__citations_item in enumerate(data__citations):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_citation(data__citations_item, custom_formats, (name_prefix or "data") + ".citations[{data__citations_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_citation(data__citations_item, custom_formats, (name_prefix or "data") + f".citations[{data__citations_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -725,7 +725,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "signature" in data_keys:
             data_keys.remove("signature")
             data__signature = data["signature"]
@@ -824,7 +824,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_citati
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".pointers must contain at least 1 items")
                 for data__pointers_x, data__pointers_item in enumerate(data__pointers):
                     if not isinstance(data__pointers_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".pointers[{data__pointers_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".pointers[{data__pointers_x}]" + " must be string")
         if "expressions" in data_keys:
             data_keys.remove("expressions")
             data__expressions = data["expressions"]
@@ -837,7 +837,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_citati
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".expressions must contain at least 1 items")
                 for data__expressions_x, data__expressions_item in enumerate(data__expressions):
                     if not isinstance(data__expressions_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".expressions[{data__expressions_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".expressions[{data__expressions_x}]" + " must be string")
         if "timestamp" in data_keys:
             data_keys.remove("timestamp")
             data__timestamp = data["timestamp"]
@@ -898,7 +898,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patent
             if data__members_is_list:
                 data__members_len = len(data__members)
                 for data__members_x, data__members_item in enumerate(data__members):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__members_item, custom_formats, (name_prefix or "data") + ".members[{data__members_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__members_item, custom_formats, (name_prefix or "data") + f".members[{data__members_x}]")
         if "externalReferences" in data_keys:
             data_keys.remove("externalReferences")
             data__externalReferences = data["externalReferences"]
@@ -908,7 +908,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patent
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1056,16 +1056,16 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patent
                     data__patentAssignee_item_one_of_count5 = 0
                     if data__patentAssignee_item_one_of_count5 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__patentAssignee_item, custom_formats, (name_prefix or "data") + ".patentAssignee[{data__patentAssignee_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__patentAssignee_item, custom_formats, (name_prefix or "data") + f".patentAssignee[{data__patentAssignee_x}]")
                             data__patentAssignee_item_one_of_count5 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__patentAssignee_item_one_of_count5 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__patentAssignee_item, custom_formats, (name_prefix or "data") + ".patentAssignee[{data__patentAssignee_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__patentAssignee_item, custom_formats, (name_prefix or "data") + f".patentAssignee[{data__patentAssignee_x}]")
                             data__patentAssignee_item_one_of_count5 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__patentAssignee_item_one_of_count5 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".patentAssignee[{data__patentAssignee_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".patentAssignee[{data__patentAssignee_x}]" + " must be valid exactly by one definition")
         if "externalReferences" in data_keys:
             data_keys.remove("externalReferences")
             data__externalReferences = data["externalReferences"]
@@ -1075,7 +1075,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patent
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1120,80 +1120,80 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_standa
                 data__requirements_len = len(data__requirements)
                 for data__requirements_x, data__requirements_item in enumerate(data__requirements):
                     if not isinstance(data__requirements_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}]" + " must be object")
                     data__requirements_item_is_dict = isinstance(data__requirements_item, dict)
                     if data__requirements_item_is_dict:
                         data__requirements_item_keys = set(data__requirements_item.keys())
                         if "bom-ref" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("bom-ref")
                             data__requirements_item__bomref = data__requirements_item["bom-ref"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__requirements_item__bomref, custom_formats, (name_prefix or "data") + ".requirements[{data__requirements_x}].bom-ref".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__requirements_item__bomref, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].bom-ref")
                         if "identifier" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("identifier")
                             data__requirements_item__identifier = data__requirements_item["identifier"]
                             if not isinstance(data__requirements_item__identifier, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].identifier".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].identifier" + " must be string")
                         if "title" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("title")
                             data__requirements_item__title = data__requirements_item["title"]
                             if not isinstance(data__requirements_item__title, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].title".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].title" + " must be string")
                         if "text" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("text")
                             data__requirements_item__text = data__requirements_item["text"]
                             if not isinstance(data__requirements_item__text, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].text".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].text" + " must be string")
                         if "descriptions" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("descriptions")
                             data__requirements_item__descriptions = data__requirements_item["descriptions"]
                             if not isinstance(data__requirements_item__descriptions, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].descriptions".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].descriptions" + " must be array")
                             data__requirements_item__descriptions_is_list = isinstance(data__requirements_item__descriptions, (list, tuple))
                             if data__requirements_item__descriptions_is_list:
                                 data__requirements_item__descriptions_len = len(data__requirements_item__descriptions)
                                 for data__requirements_item__descriptions_x, data__requirements_item__descriptions_item in enumerate(data__requirements_item__descriptions):
                                     if not isinstance(data__requirements_item__descriptions_item, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].descriptions[{data__requirements_item__descriptions_x}]".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].descriptions[{data__requirements_item__descriptions_x}]" + " must be string")
                         if "openCre" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("openCre")
                             data__requirements_item__openCre = data__requirements_item["openCre"]
                             if not isinstance(data__requirements_item__openCre, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].openCre".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].openCre" + " must be array")
                             data__requirements_item__openCre_is_list = isinstance(data__requirements_item__openCre, (list, tuple))
                             if data__requirements_item__openCre_is_list:
                                 data__requirements_item__openCre_len = len(data__requirements_item__openCre)
                                 for data__requirements_item__openCre_x, data__requirements_item__openCre_item in enumerate(data__requirements_item__openCre):
                                     if not isinstance(data__requirements_item__openCre_item, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].openCre[{data__requirements_item__openCre_x}]".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].openCre[{data__requirements_item__openCre_x}]" + " must be string")
                                     if isinstance(data__requirements_item__openCre_item, str):
                                         if not REGEX_PATTERNS['^CRE:[0-9]+-[0-9]+$'].search(data__requirements_item__openCre_item):
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].openCre[{data__requirements_item__openCre_x}]".format(**locals()) + " must match pattern ^CRE:[0-9]+-[0-9]+$")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].openCre[{data__requirements_item__openCre_x}]" + " must match pattern ^CRE:[0-9]+-[0-9]+$")
                         if "parent" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("parent")
                             data__requirements_item__parent = data__requirements_item["parent"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__requirements_item__parent, custom_formats, (name_prefix or "data") + ".requirements[{data__requirements_x}].parent".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__requirements_item__parent, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].parent")
                         if "properties" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("properties")
                             data__requirements_item__properties = data__requirements_item["properties"]
                             if not isinstance(data__requirements_item__properties, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].properties".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].properties" + " must be array")
                             data__requirements_item__properties_is_list = isinstance(data__requirements_item__properties, (list, tuple))
                             if data__requirements_item__properties_is_list:
                                 data__requirements_item__properties_len = len(data__requirements_item__properties)
                                 for data__requirements_item__properties_x, data__requirements_item__properties_item in enumerate(data__requirements_item__properties):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__requirements_item__properties_item, custom_formats, (name_prefix or "data") + ".requirements[{data__requirements_x}].properties[{data__requirements_item__properties_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__requirements_item__properties_item, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].properties[{data__requirements_item__properties_x}]")
                         if "externalReferences" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("externalReferences")
                             data__requirements_item__externalReferences = data__requirements_item["externalReferences"]
                             if not isinstance(data__requirements_item__externalReferences, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}].externalReferences".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}].externalReferences" + " must be array")
                             data__requirements_item__externalReferences_is_list = isinstance(data__requirements_item__externalReferences, (list, tuple))
                             if data__requirements_item__externalReferences_is_list:
                                 data__requirements_item__externalReferences_len = len(data__requirements_item__externalReferences)
                                 for data__requirements_item__externalReferences_x, data__requirements_item__externalReferences_item in enumerate(data__requirements_item__externalReferences):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__requirements_item__externalReferences_item, custom_formats, (name_prefix or "data") + ".requirements[{data__requirements_x}].externalReferences[{data__requirements_item__externalReferences_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__requirements_item__externalReferences_item, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].externalReferences[{data__requirements_item__externalReferences_x}]")
                         if data__requirements_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".requirements[{data__requirements_x}]".format(**locals()) + " must not contain "+str(data__requirements_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".requirements[{data__requirements_x}]" + " must not contain "+str(data__requirements_item_keys)+" properties")
         if "levels" in data_keys:
             data_keys.remove("levels")
             data__levels = data["levels"]
@@ -1204,41 +1204,41 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_standa
                 data__levels_len = len(data__levels)
                 for data__levels_x, data__levels_item in enumerate(data__levels):
                     if not isinstance(data__levels_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".levels[{data__levels_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".levels[{data__levels_x}]" + " must be object")
                     data__levels_item_is_dict = isinstance(data__levels_item, dict)
                     if data__levels_item_is_dict:
                         data__levels_item_keys = set(data__levels_item.keys())
                         if "bom-ref" in data__levels_item_keys:
                             data__levels_item_keys.remove("bom-ref")
                             data__levels_item__bomref = data__levels_item["bom-ref"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__levels_item__bomref, custom_formats, (name_prefix or "data") + ".levels[{data__levels_x}].bom-ref".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__levels_item__bomref, custom_formats, (name_prefix or "data") + f".levels[{data__levels_x}].bom-ref")
                         if "identifier" in data__levels_item_keys:
                             data__levels_item_keys.remove("identifier")
                             data__levels_item__identifier = data__levels_item["identifier"]
                             if not isinstance(data__levels_item__identifier, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".levels[{data__levels_x}].identifier".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".levels[{data__levels_x}].identifier" + " must be string")
                         if "title" in data__levels_item_keys:
                             data__levels_item_keys.remove("title")
                             data__levels_item__title = data__levels_item["title"]
                             if not isinstance(data__levels_item__title, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".levels[{data__levels_x}].title".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".levels[{data__levels_x}].title" + " must be string")
                         if "description" in data__levels_item_keys:
                             data__levels_item_keys.remove("description")
                             data__levels_item__description = data__levels_item["description"]
                             if not isinstance(data__levels_item__description, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".levels[{data__levels_x}].description".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".levels[{data__levels_x}].description" + " must be string")
                         if "requirements" in data__levels_item_keys:
                             data__levels_item_keys.remove("requirements")
                             data__levels_item__requirements = data__levels_item["requirements"]
                             if not isinstance(data__levels_item__requirements, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".levels[{data__levels_x}].requirements".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".levels[{data__levels_x}].requirements" + " must be array")
                             data__levels_item__requirements_is_list = isinstance(data__levels_item__requirements, (list, tuple))
                             if data__levels_item__requirements_is_list:
                                 data__levels_item__requirements_len = len(data__levels_item__requirements)
                                 for data__levels_item__requirements_x, data__levels_item__requirements_item in enumerate(data__levels_item__requirements):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__levels_item__requirements_item, custom_formats, (name_prefix or "data") + ".levels[{data__levels_x}].requirements[{data__levels_item__requirements_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__levels_item__requirements_item, custom_formats, (name_prefix or "data") + f".levels[{data__levels_x}].requirements[{data__levels_item__requirements_x}]")
                         if data__levels_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".levels[{data__levels_x}]".format(**locals()) + " must not contain "+str(data__levels_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".levels[{data__levels_x}]" + " must not contain "+str(data__levels_item_keys)+" properties")
         if "externalReferences" in data_keys:
             data_keys.remove("externalReferences")
             data__externalReferences = data["externalReferences"]
@@ -1248,7 +1248,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_standa
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if "signature" in data_keys:
             data_keys.remove("signature")
             data__signature = data["signature"]
@@ -1304,7 +1304,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datago
             if data__custodians_is_list:
                 data__custodians_len = len(data__custodians)
                 for data__custodians_x, data__custodians_item in enumerate(data__custodians):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernanceresponsibleparty(data__custodians_item, custom_formats, (name_prefix or "data") + ".custodians[{data__custodians_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernanceresponsibleparty(data__custodians_item, custom_formats, (name_prefix or "data") + f".custodians[{data__custodians_x}]")
         if "stewards" in data_keys:
             data_keys.remove("stewards")
             data__stewards = data["stewards"]
@@ -1314,7 +1314,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datago
             if data__stewards_is_list:
                 data__stewards_len = len(data__stewards)
                 for data__stewards_x, data__stewards_item in enumerate(data__stewards):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernanceresponsibleparty(data__stewards_item, custom_formats, (name_prefix or "data") + ".stewards[{data__stewards_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernanceresponsibleparty(data__stewards_item, custom_formats, (name_prefix or "data") + f".stewards[{data__stewards_x}]")
         if "owners" in data_keys:
             data_keys.remove("owners")
             data__owners = data["owners"]
@@ -1324,7 +1324,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datago
             if data__owners_is_list:
                 data__owners_len = len(data__owners)
                 for data__owners_x, data__owners_item in enumerate(data__owners):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernanceresponsibleparty(data__owners_item, custom_formats, (name_prefix or "data") + ".owners[{data__owners_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_datagovernanceresponsibleparty(data__owners_item, custom_formats, (name_prefix or "data") + f".owners[{data__owners_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1425,7 +1425,7 @@ def validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definiti
                     if data__signers_is_list:
                         data__signers_len = len(data__signers)
                         for data__signers_x, data__signers_item in enumerate(data__signers):
-                            validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definitions_signer(data__signers_item, custom_formats, (name_prefix or "data") + ".signers[{data__signers_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definitions_signer(data__signers_item, custom_formats, (name_prefix or "data") + f".signers[{data__signers_x}]")
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
             data_one_of_count7 += 1
@@ -1444,7 +1444,7 @@ def validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definiti
                     if data__chain_is_list:
                         data__chain_len = len(data__chain)
                         for data__chain_x, data__chain_item in enumerate(data__chain):
-                            validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definitions_signer(data__chain_item, custom_formats, (name_prefix or "data") + ".chain[{data__chain_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definitions_signer(data__chain_item, custom_formats, (name_prefix or "data") + f".chain[{data__chain_x}]")
                 if data_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
             data_one_of_count7 += 1
@@ -1509,7 +1509,7 @@ def validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definiti
                 data__certificatePath_len = len(data__certificatePath)
                 for data__certificatePath_x, data__certificatePath_item in enumerate(data__certificatePath):
                     if not isinstance(data__certificatePath_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificatePath[{data__certificatePath_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificatePath[{data__certificatePath_x}]" + " must be string")
         if "excludes" in data_keys:
             data_keys.remove("excludes")
             data__excludes = data["excludes"]
@@ -1520,7 +1520,7 @@ def validate_http___cyclonedx_org_schema_jsf_0_82_snapshot_schema_json__definiti
                 data__excludes_len = len(data__excludes)
                 for data__excludes_x, data__excludes_item in enumerate(data__excludes):
                     if not isinstance(data__excludes_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".excludes[{data__excludes_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".excludes[{data__excludes_x}]" + " must be string")
         if "value" in data_keys:
             data_keys.remove("value")
             data__value = data["value"]
@@ -1696,10 +1696,10 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organi
                 data__url_len = len(data__url)
                 for data__url_x, data__url_item in enumerate(data__url):
                     if not isinstance(data__url_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".url[{data__url_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".url[{data__url_x}]" + " must be string")
                     if isinstance(data__url_item, str):
                         if not custom_formats["iri-reference"](data__url_item):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".url[{data__url_x}]".format(**locals()) + " must be iri-reference")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".url[{data__url_x}]" + " must be iri-reference")
         if "contact" in data_keys:
             data_keys.remove("contact")
             data__contact = data["contact"]
@@ -1709,7 +1709,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organi
             if data__contact_is_list:
                 data__contact_len = len(data__contact)
                 for data__contact_x, data__contact_item in enumerate(data__contact):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__contact_item, custom_formats, (name_prefix or "data") + ".contact[{data__contact_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__contact_item, custom_formats, (name_prefix or "data") + f".contact[{data__contact_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1789,7 +1789,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".components must contain unique items")
                 data__components_len = len(data__components)
                 for data__components_x, data__components_item in enumerate(data__components):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + ".components[{data__components_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + f".components[{data__components_x}]")
         if "services" in data_keys:
             data_keys.remove("services")
             data__services = data["services"]
@@ -1802,7 +1802,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must contain unique items")
                 data__services_len = len(data__services)
                 for data__services_x, data__services_item in enumerate(data__services):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + ".services[{data__services_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + f".services[{data__services_x}]")
         if "workflows" in data_keys:
             data_keys.remove("workflows")
             data__workflows = data["workflows"]
@@ -1815,7 +1815,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".workflows must contain unique items")
                 data__workflows_len = len(data__workflows)
                 for data__workflows_x, data__workflows_item in enumerate(data__workflows):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workflow(data__workflows_item, custom_formats, (name_prefix or "data") + ".workflows[{data__workflows_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workflow(data__workflows_item, custom_formats, (name_prefix or "data") + f".workflows[{data__workflows_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -1825,7 +1825,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1870,7 +1870,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
                 data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + f".resourceReferences[{data__resourceReferences_x}]")
         if "tasks" in data_keys:
             data_keys.remove("tasks")
             data__tasks = data["tasks"]
@@ -1883,7 +1883,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tasks must contain unique items")
                 data__tasks_len = len(data__tasks)
                 for data__tasks_x, data__tasks_item in enumerate(data__tasks):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(data__tasks_item, custom_formats, (name_prefix or "data") + ".tasks[{data__tasks_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(data__tasks_item, custom_formats, (name_prefix or "data") + f".tasks[{data__tasks_x}]")
         if "taskDependencies" in data_keys:
             data_keys.remove("taskDependencies")
             data__taskDependencies = data["taskDependencies"]
@@ -1896,7 +1896,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".taskDependencies must contain unique items")
                 data__taskDependencies_len = len(data__taskDependencies)
                 for data__taskDependencies_x, data__taskDependencies_item in enumerate(data__taskDependencies):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__taskDependencies_item, custom_formats, (name_prefix or "data") + ".taskDependencies[{data__taskDependencies_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__taskDependencies_item, custom_formats, (name_prefix or "data") + f".taskDependencies[{data__taskDependencies_x}]")
         if "taskTypes" in data_keys:
             data_keys.remove("taskTypes")
             data__taskTypes = data["taskTypes"]
@@ -1906,7 +1906,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             if data__taskTypes_is_list:
                 data__taskTypes_len = len(data__taskTypes)
                 for data__taskTypes_x, data__taskTypes_item in enumerate(data__taskTypes):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tasktype(data__taskTypes_item, custom_formats, (name_prefix or "data") + ".taskTypes[{data__taskTypes_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tasktype(data__taskTypes_item, custom_formats, (name_prefix or "data") + f".taskTypes[{data__taskTypes_x}]")
         if "trigger" in data_keys:
             data_keys.remove("trigger")
             data__trigger = data["trigger"]
@@ -1923,7 +1923,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must contain unique items")
                 data__steps_len = len(data__steps)
                 for data__steps_x, data__steps_item in enumerate(data__steps):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(data__steps_item, custom_formats, (name_prefix or "data") + ".steps[{data__steps_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(data__steps_item, custom_formats, (name_prefix or "data") + f".steps[{data__steps_x}]")
         if "inputs" in data_keys:
             data_keys.remove("inputs")
             data__inputs = data["inputs"]
@@ -1936,7 +1936,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must contain unique items")
                 data__inputs_len = len(data__inputs)
                 for data__inputs_x, data__inputs_item in enumerate(data__inputs):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + ".inputs[{data__inputs_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + f".inputs[{data__inputs_x}]")
         if "outputs" in data_keys:
             data_keys.remove("outputs")
             data__outputs = data["outputs"]
@@ -1949,7 +1949,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".outputs must contain unique items")
                 data__outputs_len = len(data__outputs)
                 for data__outputs_x, data__outputs_item in enumerate(data__outputs):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + ".outputs[{data__outputs_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + f".outputs[{data__outputs_x}]")
         if "timeStart" in data_keys:
             data_keys.remove("timeStart")
             data__timeStart = data["timeStart"]
@@ -1978,7 +1978,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".workspaces must contain unique items")
                 data__workspaces_len = len(data__workspaces)
                 for data__workspaces_x, data__workspaces_item in enumerate(data__workspaces):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workspace(data__workspaces_item, custom_formats, (name_prefix or "data") + ".workspaces[{data__workspaces_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workspace(data__workspaces_item, custom_formats, (name_prefix or "data") + f".workspaces[{data__workspaces_x}]")
         if "runtimeTopology" in data_keys:
             data_keys.remove("runtimeTopology")
             data__runtimeTopology = data["runtimeTopology"]
@@ -1991,7 +1991,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".runtimeTopology must contain unique items")
                 data__runtimeTopology_len = len(data__runtimeTopology)
                 for data__runtimeTopology_x, data__runtimeTopology_item in enumerate(data__runtimeTopology):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__runtimeTopology_item, custom_formats, (name_prefix or "data") + ".runtimeTopology[{data__runtimeTopology_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__runtimeTopology_item, custom_formats, (name_prefix or "data") + f".runtimeTopology[{data__runtimeTopology_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -2001,7 +2001,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2039,7 +2039,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_worksp
                 data__aliases_len = len(data__aliases)
                 for data__aliases_x, data__aliases_item in enumerate(data__aliases):
                     if not isinstance(data__aliases_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".aliases[{data__aliases_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".aliases[{data__aliases_x}]" + " must be string")
         if "description" in data_keys:
             data_keys.remove("description")
             data__description = data["description"]
@@ -2057,7 +2057,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_worksp
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
                 data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + f".resourceReferences[{data__resourceReferences_x}]")
         if "accessMode" in data_keys:
             data_keys.remove("accessMode")
             data__accessMode = data["accessMode"]
@@ -2093,7 +2093,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_worksp
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2150,7 +2150,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_volume
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2229,17 +2229,17 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_output
                     data__environmentVars_item_one_of_count10 = 0
                     if data__environmentVars_item_one_of_count10 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + ".environmentVars[{data__environmentVars_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
                             data__environmentVars_item_one_of_count10 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count10 < 2:
                         try:
                             if not isinstance(data__environmentVars_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".environmentVars[{data__environmentVars_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]" + " must be string")
                             data__environmentVars_item_one_of_count10 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count10 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".environmentVars[{data__environmentVars_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]" + " must be valid exactly by one definition")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -2249,7 +2249,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_output
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2323,7 +2323,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputt
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".parameters must contain unique items")
                 data__parameters_len = len(data__parameters)
                 for data__parameters_x, data__parameters_item in enumerate(data__parameters):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_parameter(data__parameters_item, custom_formats, (name_prefix or "data") + ".parameters[{data__parameters_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_parameter(data__parameters_item, custom_formats, (name_prefix or "data") + f".parameters[{data__parameters_x}]")
         if "environmentVars" in data_keys:
             data_keys.remove("environmentVars")
             data__environmentVars = data["environmentVars"]
@@ -2339,17 +2339,17 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputt
                     data__environmentVars_item_one_of_count12 = 0
                     if data__environmentVars_item_one_of_count12 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + ".environmentVars[{data__environmentVars_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
                             data__environmentVars_item_one_of_count12 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count12 < 2:
                         try:
                             if not isinstance(data__environmentVars_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".environmentVars[{data__environmentVars_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]" + " must be string")
                             data__environmentVars_item_one_of_count12 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count12 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".environmentVars[{data__environmentVars_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]" + " must be valid exactly by one definition")
         if "data" in data_keys:
             data_keys.remove("data")
             data__data = data["data"]
@@ -2363,7 +2363,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputt
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2418,7 +2418,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(d
             if data__commands_is_list:
                 data__commands_len = len(data__commands)
                 for data__commands_x, data__commands_item in enumerate(data__commands):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_command(data__commands_item, custom_formats, (name_prefix or "data") + ".commands[{data__commands_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_command(data__commands_item, custom_formats, (name_prefix or "data") + f".commands[{data__commands_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -2428,7 +2428,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(d
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2453,7 +2453,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_comman
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2498,7 +2498,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
                 data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + f".resourceReferences[{data__resourceReferences_x}]")
         if "type" in data_keys:
             data_keys.remove("type")
             data__type = data["type"]
@@ -2522,7 +2522,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".conditions must contain unique items")
                 data__conditions_len = len(data__conditions)
                 for data__conditions_x, data__conditions_item in enumerate(data__conditions):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_condition(data__conditions_item, custom_formats, (name_prefix or "data") + ".conditions[{data__conditions_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_condition(data__conditions_item, custom_formats, (name_prefix or "data") + f".conditions[{data__conditions_x}]")
         if "timeActivated" in data_keys:
             data_keys.remove("timeActivated")
             data__timeActivated = data["timeActivated"]
@@ -2543,7 +2543,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must contain unique items")
                 data__inputs_len = len(data__inputs)
                 for data__inputs_x, data__inputs_item in enumerate(data__inputs):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + ".inputs[{data__inputs_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + f".inputs[{data__inputs_x}]")
         if "outputs" in data_keys:
             data_keys.remove("outputs")
             data__outputs = data["outputs"]
@@ -2556,7 +2556,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".outputs must contain unique items")
                 data__outputs_len = len(data__outputs)
                 for data__outputs_x, data__outputs_item in enumerate(data__outputs):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + ".outputs[{data__outputs_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + f".outputs[{data__outputs_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -2566,7 +2566,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2596,7 +2596,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_condit
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2646,7 +2646,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_event(
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2698,7 +2698,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".resourceReferences must contain unique items")
                 data__resourceReferences_len = len(data__resourceReferences)
                 for data__resourceReferences_x, data__resourceReferences_item in enumerate(data__resourceReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + ".resourceReferences[{data__resourceReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_resourcereferencechoice(data__resourceReferences_item, custom_formats, (name_prefix or "data") + f".resourceReferences[{data__resourceReferences_x}]")
         if "taskTypes" in data_keys:
             data_keys.remove("taskTypes")
             data__taskTypes = data["taskTypes"]
@@ -2708,7 +2708,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             if data__taskTypes_is_list:
                 data__taskTypes_len = len(data__taskTypes)
                 for data__taskTypes_x, data__taskTypes_item in enumerate(data__taskTypes):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tasktype(data__taskTypes_item, custom_formats, (name_prefix or "data") + ".taskTypes[{data__taskTypes_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tasktype(data__taskTypes_item, custom_formats, (name_prefix or "data") + f".taskTypes[{data__taskTypes_x}]")
         if "trigger" in data_keys:
             data_keys.remove("trigger")
             data__trigger = data["trigger"]
@@ -2725,7 +2725,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must contain unique items")
                 data__steps_len = len(data__steps)
                 for data__steps_x, data__steps_item in enumerate(data__steps):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(data__steps_item, custom_formats, (name_prefix or "data") + ".steps[{data__steps_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(data__steps_item, custom_formats, (name_prefix or "data") + f".steps[{data__steps_x}]")
         if "inputs" in data_keys:
             data_keys.remove("inputs")
             data__inputs = data["inputs"]
@@ -2738,7 +2738,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must contain unique items")
                 data__inputs_len = len(data__inputs)
                 for data__inputs_x, data__inputs_item in enumerate(data__inputs):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + ".inputs[{data__inputs_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputtype(data__inputs_item, custom_formats, (name_prefix or "data") + f".inputs[{data__inputs_x}]")
         if "outputs" in data_keys:
             data_keys.remove("outputs")
             data__outputs = data["outputs"]
@@ -2751,7 +2751,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".outputs must contain unique items")
                 data__outputs_len = len(data__outputs)
                 for data__outputs_x, data__outputs_item in enumerate(data__outputs):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + ".outputs[{data__outputs_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_outputtype(data__outputs_item, custom_formats, (name_prefix or "data") + f".outputs[{data__outputs_x}]")
         if "timeStart" in data_keys:
             data_keys.remove("timeStart")
             data__timeStart = data["timeStart"]
@@ -2780,7 +2780,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".workspaces must contain unique items")
                 data__workspaces_len = len(data__workspaces)
                 for data__workspaces_x, data__workspaces_item in enumerate(data__workspaces):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workspace(data__workspaces_item, custom_formats, (name_prefix or "data") + ".workspaces[{data__workspaces_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workspace(data__workspaces_item, custom_formats, (name_prefix or "data") + f".workspaces[{data__workspaces_x}]")
         if "runtimeTopology" in data_keys:
             data_keys.remove("runtimeTopology")
             data__runtimeTopology = data["runtimeTopology"]
@@ -2793,7 +2793,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".runtimeTopology must contain unique items")
                 data__runtimeTopology_len = len(data__runtimeTopology)
                 for data__runtimeTopology_x, data__runtimeTopology_item in enumerate(data__runtimeTopology):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__runtimeTopology_item, custom_formats, (name_prefix or "data") + ".runtimeTopology[{data__runtimeTopology_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_dependency(data__runtimeTopology_item, custom_formats, (name_prefix or "data") + f".runtimeTopology[{data__runtimeTopology_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -2803,7 +2803,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2897,16 +2897,16 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_annota
                     data__subjects_item_any_of_count15 = 0
                     if not data__subjects_item_any_of_count15:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__subjects_item, custom_formats, (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__subjects_item, custom_formats, (name_prefix or "data") + f".subjects[{data__subjects_x}]")
                             data__subjects_item_any_of_count15 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__subjects_item_any_of_count15:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__subjects_item, custom_formats, (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__subjects_item, custom_formats, (name_prefix or "data") + f".subjects[{data__subjects_x}]")
                             data__subjects_item_any_of_count15 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__subjects_item_any_of_count15:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".subjects[{data__subjects_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".subjects[{data__subjects_x}]" + " cannot be validated by any definition")
         if "annotator" in data_keys:
             data_keys.remove("annotator")
             data__annotator = data["annotator"]
@@ -3022,24 +3022,24 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                 data__references_len = len(data__references)
                 for data__references_x, data__references_item in enumerate(data__references):
                     if not isinstance(data__references_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".references[{data__references_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".references[{data__references_x}]" + " must be object")
                     data__references_item_is_dict = isinstance(data__references_item, dict)
                     if data__references_item_is_dict:
                         data__references_item__missing_keys = set(['id', 'source']) - data__references_item.keys()
                         if data__references_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".references[{data__references_x}]".format(**locals()) + " must contain ")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".references[{data__references_x}]" + " must contain ")
                         data__references_item_keys = set(data__references_item.keys())
                         if "id" in data__references_item_keys:
                             data__references_item_keys.remove("id")
                             data__references_item__id = data__references_item["id"]
                             if not isinstance(data__references_item__id, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".references[{data__references_x}].id".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".references[{data__references_x}].id" + " must be string")
                         if "source" in data__references_item_keys:
                             data__references_item_keys.remove("source")
                             data__references_item__source = data__references_item["source"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulnerabilitysource(data__references_item__source, custom_formats, (name_prefix or "data") + ".references[{data__references_x}].source".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulnerabilitysource(data__references_item__source, custom_formats, (name_prefix or "data") + f".references[{data__references_x}].source")
                         if data__references_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".references[{data__references_x}]".format(**locals()) + " must not contain "+str(data__references_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".references[{data__references_x}]" + " must not contain "+str(data__references_item_keys)+" properties")
         if "ratings" in data_keys:
             data_keys.remove("ratings")
             data__ratings = data["ratings"]
@@ -3049,7 +3049,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
             if data__ratings_is_list:
                 data__ratings_len = len(data__ratings)
                 for data__ratings_x, data__ratings_item in enumerate(data__ratings):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_rating(data__ratings_item, custom_formats, (name_prefix or "data") + ".ratings[{data__ratings_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_rating(data__ratings_item, custom_formats, (name_prefix or "data") + f".ratings[{data__ratings_x}]")
         if "cwes" in data_keys:
             data_keys.remove("cwes")
             data__cwes = data["cwes"]
@@ -3059,7 +3059,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
             if data__cwes_is_list:
                 data__cwes_len = len(data__cwes)
                 for data__cwes_x, data__cwes_item in enumerate(data__cwes):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_cwe(data__cwes_item, custom_formats, (name_prefix or "data") + ".cwes[{data__cwes_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_cwe(data__cwes_item, custom_formats, (name_prefix or "data") + f".cwes[{data__cwes_x}]")
         if "description" in data_keys:
             data_keys.remove("description")
             data__description = data["description"]
@@ -3107,7 +3107,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                     if data__proofOfConcept__supportingMaterial_is_list:
                         data__proofOfConcept__supportingMaterial_len = len(data__proofOfConcept__supportingMaterial)
                         for data__proofOfConcept__supportingMaterial_x, data__proofOfConcept__supportingMaterial_item in enumerate(data__proofOfConcept__supportingMaterial):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_attachment(data__proofOfConcept__supportingMaterial_item, custom_formats, (name_prefix or "data") + ".proofOfConcept.supportingMaterial[{data__proofOfConcept__supportingMaterial_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_attachment(data__proofOfConcept__supportingMaterial_item, custom_formats, (name_prefix or "data") + f".proofOfConcept.supportingMaterial[{data__proofOfConcept__supportingMaterial_x}]")
         if "advisories" in data_keys:
             data_keys.remove("advisories")
             data__advisories = data["advisories"]
@@ -3117,7 +3117,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
             if data__advisories_is_list:
                 data__advisories_len = len(data__advisories)
                 for data__advisories_x, data__advisories_item in enumerate(data__advisories):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_advisory(data__advisories_item, custom_formats, (name_prefix or "data") + ".advisories[{data__advisories_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_advisory(data__advisories_item, custom_formats, (name_prefix or "data") + f".advisories[{data__advisories_x}]")
         if "created" in data_keys:
             data_keys.remove("created")
             data__created = data["created"]
@@ -3167,7 +3167,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                     if data__credits__organizations_is_list:
                         data__credits__organizations_len = len(data__credits__organizations)
                         for data__credits__organizations_x, data__credits__organizations_item in enumerate(data__credits__organizations):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__credits__organizations_item, custom_formats, (name_prefix or "data") + ".credits.organizations[{data__credits__organizations_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data__credits__organizations_item, custom_formats, (name_prefix or "data") + f".credits.organizations[{data__credits__organizations_x}]")
                 if "individuals" in data__credits_keys:
                     data__credits_keys.remove("individuals")
                     data__credits__individuals = data__credits["individuals"]
@@ -3177,7 +3177,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                     if data__credits__individuals_is_list:
                         data__credits__individuals_len = len(data__credits__individuals)
                         for data__credits__individuals_x, data__credits__individuals_item in enumerate(data__credits__individuals):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__credits__individuals_item, custom_formats, (name_prefix or "data") + ".credits.individuals[{data__credits__individuals_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__credits__individuals_item, custom_formats, (name_prefix or "data") + f".credits.individuals[{data__credits__individuals_x}]")
                 if data__credits_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".credits must not contain "+str(data__credits_keys)+" properties")
         if "tools" in data_keys:
@@ -3203,7 +3203,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.components must contain unique items")
                                 data__tools__components_len = len(data__tools__components)
                                 for data__tools__components_x, data__tools__components_item in enumerate(data__tools__components):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__tools__components_item, custom_formats, (name_prefix or "data") + ".tools.components[{data__tools__components_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__tools__components_item, custom_formats, (name_prefix or "data") + f".tools.components[{data__tools__components_x}]")
                         if "services" in data__tools_keys:
                             data__tools_keys.remove("services")
                             data__tools__services = data__tools["services"]
@@ -3216,7 +3216,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.services must contain unique items")
                                 data__tools__services_len = len(data__tools__services)
                                 for data__tools__services_x, data__tools__services_item in enumerate(data__tools__services):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__tools__services_item, custom_formats, (name_prefix or "data") + ".tools.services[{data__tools__services_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__tools__services_item, custom_formats, (name_prefix or "data") + f".tools.services[{data__tools__services_x}]")
                         if data__tools_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools must not contain "+str(data__tools_keys)+" properties")
                     data__tools_one_of_count17 += 1
@@ -3229,7 +3229,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                     if data__tools_is_list:
                         data__tools_len = len(data__tools)
                         for data__tools_x, data__tools_item in enumerate(data__tools):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tool(data__tools_item, custom_formats, (name_prefix or "data") + ".tools[{data__tools_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tool(data__tools_item, custom_formats, (name_prefix or "data") + f".tools[{data__tools_x}]")
                     data__tools_one_of_count17 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if data__tools_one_of_count17 != 1:
@@ -3260,9 +3260,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                         data__analysis__response_len = len(data__analysis__response)
                         for data__analysis__response_x, data__analysis__response_item in enumerate(data__analysis__response):
                             if not isinstance(data__analysis__response_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".analysis.response[{data__analysis__response_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".analysis.response[{data__analysis__response_x}]" + " must be string")
                             if not (isinstance(data__analysis__response_item, str) and data__analysis__response_item == 'can_not_fix' or isinstance(data__analysis__response_item, str) and data__analysis__response_item == 'will_not_fix' or isinstance(data__analysis__response_item, str) and data__analysis__response_item == 'update' or isinstance(data__analysis__response_item, str) and data__analysis__response_item == 'rollback' or isinstance(data__analysis__response_item, str) and data__analysis__response_item == 'workaround_available'):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".analysis.response[{data__analysis__response_x}]".format(**locals()) + " must be one of ['can_not_fix', 'will_not_fix', 'update', 'rollback', 'workaround_available']")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".analysis.response[{data__analysis__response_x}]" + " must be one of ['can_not_fix', 'will_not_fix', 'update', 'rollback', 'workaround_available']")
                 if "detail" in data__analysis_keys:
                     data__analysis_keys.remove("detail")
                     data__analysis__detail = data__analysis["detail"]
@@ -3299,12 +3299,12 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                 data__affects_len = len(data__affects)
                 for data__affects_x, data__affects_item in enumerate(data__affects):
                     if not isinstance(data__affects_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}]" + " must be object")
                     data__affects_item_is_dict = isinstance(data__affects_item, dict)
                     if data__affects_item_is_dict:
                         data__affects_item__missing_keys = set(['ref']) - data__affects_item.keys()
                         if data__affects_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}]".format(**locals()) + " must contain ")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}]" + " must contain ")
                         data__affects_item_keys = set(data__affects_item.keys())
                         if "ref" in data__affects_item_keys:
                             data__affects_item_keys.remove("ref")
@@ -3312,27 +3312,27 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                             data__affects_item__ref_any_of_count18 = 0
                             if not data__affects_item__ref_any_of_count18:
                                 try:
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__affects_item__ref, custom_formats, (name_prefix or "data") + ".affects[{data__affects_x}].ref".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__affects_item__ref, custom_formats, (name_prefix or "data") + f".affects[{data__affects_x}].ref")
                                     data__affects_item__ref_any_of_count18 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__affects_item__ref_any_of_count18:
                                 try:
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__affects_item__ref, custom_formats, (name_prefix or "data") + ".affects[{data__affects_x}].ref".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__affects_item__ref, custom_formats, (name_prefix or "data") + f".affects[{data__affects_x}].ref")
                                     data__affects_item__ref_any_of_count18 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__affects_item__ref_any_of_count18:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}].ref".format(**locals()) + " cannot be validated by any definition")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}].ref" + " cannot be validated by any definition")
                         if "versions" in data__affects_item_keys:
                             data__affects_item_keys.remove("versions")
                             data__affects_item__versions = data__affects_item["versions"]
                             if not isinstance(data__affects_item__versions, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}].versions".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}].versions" + " must be array")
                             data__affects_item__versions_is_list = isinstance(data__affects_item__versions, (list, tuple))
                             if data__affects_item__versions_is_list:
                                 data__affects_item__versions_len = len(data__affects_item__versions)
                                 for data__affects_item__versions_x, data__affects_item__versions_item in enumerate(data__affects_item__versions):
                                     if not isinstance(data__affects_item__versions_item, (dict)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]".format(**locals()) + " must be object")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]" + " must be object")
                                     data__affects_item__versions_item_one_of_count19 = 0
                                     if data__affects_item__versions_item_one_of_count19 < 2:
                                         try:
@@ -3340,7 +3340,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                                             if data__affects_item__versions_item_is_dict:
                                                 data__affects_item__versions_item__missing_keys = set(['version']) - data__affects_item__versions_item.keys()
                                                 if data__affects_item__versions_item__missing_keys:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]".format(**locals()) + " must contain ")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]" + " must contain ")
                                             data__affects_item__versions_item_one_of_count19 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if data__affects_item__versions_item_one_of_count19 < 2:
@@ -3349,30 +3349,30 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
                                             if data__affects_item__versions_item_is_dict:
                                                 data__affects_item__versions_item__missing_keys = set(['range']) - data__affects_item__versions_item.keys()
                                                 if data__affects_item__versions_item__missing_keys:
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]".format(**locals()) + " must contain ")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]" + " must contain ")
                                             data__affects_item__versions_item_one_of_count19 += 1
                                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                     if data__affects_item__versions_item_one_of_count19 != 1:
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]".format(**locals()) + " must be valid exactly by one definition")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]" + " must be valid exactly by one definition")
                                     data__affects_item__versions_item_is_dict = isinstance(data__affects_item__versions_item, dict)
                                     if data__affects_item__versions_item_is_dict:
                                         data__affects_item__versions_item_keys = set(data__affects_item__versions_item.keys())
                                         if "version" in data__affects_item__versions_item_keys:
                                             data__affects_item__versions_item_keys.remove("version")
                                             data__affects_item__versions_item__version = data__affects_item__versions_item["version"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_version(data__affects_item__versions_item__version, custom_formats, (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}].version".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_version(data__affects_item__versions_item__version, custom_formats, (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}].version")
                                         if "range" in data__affects_item__versions_item_keys:
                                             data__affects_item__versions_item_keys.remove("range")
                                             data__affects_item__versions_item__range = data__affects_item__versions_item["range"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_versionrange(data__affects_item__versions_item__range, custom_formats, (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}].range".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_versionrange(data__affects_item__versions_item__range, custom_formats, (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}].range")
                                         if "status" in data__affects_item__versions_item_keys:
                                             data__affects_item__versions_item_keys.remove("status")
                                             data__affects_item__versions_item__status = data__affects_item__versions_item["status"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_affectedstatus(data__affects_item__versions_item__status, custom_formats, (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}].status".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_affectedstatus(data__affects_item__versions_item__status, custom_formats, (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}].status")
                                         if data__affects_item__versions_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]".format(**locals()) + " must not contain "+str(data__affects_item__versions_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}].versions[{data__affects_item__versions_x}]" + " must not contain "+str(data__affects_item__versions_item_keys)+" properties")
                         if data__affects_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".affects[{data__affects_x}]".format(**locals()) + " must not contain "+str(data__affects_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".affects[{data__affects_x}]" + " must not contain "+str(data__affects_item_keys)+" properties")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -3382,7 +3382,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3457,7 +3457,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tool(d
             if data__hashes_is_list:
                 data__hashes_len = len(data__hashes)
                 for data__hashes_x, data__hashes_item in enumerate(data__hashes):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_hash(data__hashes_item, custom_formats, (name_prefix or "data") + ".hashes[{data__hashes_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_hash(data__hashes_item, custom_formats, (name_prefix or "data") + f".hashes[{data__hashes_x}]")
         if "externalReferences" in data_keys:
             data_keys.remove("externalReferences")
             data__externalReferences = data["externalReferences"]
@@ -3467,7 +3467,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tool(d
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3645,16 +3645,16 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compos
                     data__assemblies_item_any_of_count20 = 0
                     if not data__assemblies_item_any_of_count20:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__assemblies_item, custom_formats, (name_prefix or "data") + ".assemblies[{data__assemblies_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__assemblies_item, custom_formats, (name_prefix or "data") + f".assemblies[{data__assemblies_x}]")
                             data__assemblies_item_any_of_count20 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__assemblies_item_any_of_count20:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__assemblies_item, custom_formats, (name_prefix or "data") + ".assemblies[{data__assemblies_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__assemblies_item, custom_formats, (name_prefix or "data") + f".assemblies[{data__assemblies_x}]")
                             data__assemblies_item_any_of_count20 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__assemblies_item_any_of_count20:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".assemblies[{data__assemblies_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".assemblies[{data__assemblies_x}]" + " cannot be validated by any definition")
         if "dependencies" in data_keys:
             data_keys.remove("dependencies")
             data__dependencies = data["dependencies"]
@@ -3668,7 +3668,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compos
                 data__dependencies_len = len(data__dependencies)
                 for data__dependencies_x, data__dependencies_item in enumerate(data__dependencies):
                     if not isinstance(data__dependencies_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".dependencies[{data__dependencies_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".dependencies[{data__dependencies_x}]" + " must be string")
         if "vulnerabilities" in data_keys:
             data_keys.remove("vulnerabilities")
             data__vulnerabilities = data["vulnerabilities"]
@@ -3682,7 +3682,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compos
                 data__vulnerabilities_len = len(data__vulnerabilities)
                 for data__vulnerabilities_x, data__vulnerabilities_item in enumerate(data__vulnerabilities):
                     if not isinstance(data__vulnerabilities_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".vulnerabilities[{data__vulnerabilities_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".vulnerabilities[{data__vulnerabilities_x}]" + " must be string")
         if "signature" in data_keys:
             data_keys.remove("signature")
             data__signature = data["signature"]
@@ -3723,7 +3723,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_depend
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".dependsOn must contain unique items")
                 data__dependsOn_len = len(data__dependsOn)
                 for data__dependsOn_x, data__dependsOn_item in enumerate(data__dependsOn):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__dependsOn_item, custom_formats, (name_prefix or "data") + ".dependsOn[{data__dependsOn_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__dependsOn_item, custom_formats, (name_prefix or "data") + f".dependsOn[{data__dependsOn_x}]")
         if "provides" in data_keys:
             data_keys.remove("provides")
             data__provides = data["provides"]
@@ -3736,7 +3736,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_depend
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".provides must contain unique items")
                 data__provides_len = len(data__provides)
                 for data__provides_x, data__provides_item in enumerate(data__provides):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__provides_item, custom_formats, (name_prefix or "data") + ".provides[{data__provides_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__provides_item, custom_formats, (name_prefix or "data") + f".provides[{data__provides_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3791,7 +3791,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_extern
             if data__hashes_is_list:
                 data__hashes_len = len(data__hashes)
                 for data__hashes_x, data__hashes_item in enumerate(data__hashes):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_hash(data__hashes_item, custom_formats, (name_prefix or "data") + ".hashes[{data__hashes_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_hash(data__hashes_item, custom_formats, (name_prefix or "data") + f".hashes[{data__hashes_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -3801,7 +3801,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_extern
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3878,10 +3878,10 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
                 data__endpoints_len = len(data__endpoints)
                 for data__endpoints_x, data__endpoints_item in enumerate(data__endpoints):
                     if not isinstance(data__endpoints_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".endpoints[{data__endpoints_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".endpoints[{data__endpoints_x}]" + " must be string")
                     if isinstance(data__endpoints_item, str):
                         if not custom_formats["iri-reference"](data__endpoints_item):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".endpoints[{data__endpoints_x}]".format(**locals()) + " must be iri-reference")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".endpoints[{data__endpoints_x}]" + " must be iri-reference")
         if "authenticated" in data_keys:
             data_keys.remove("authenticated")
             data__authenticated = data["authenticated"]
@@ -3906,7 +3906,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
             if data__data_is_list:
                 data__data_len = len(data__data)
                 for data__data_x, data__data_item in enumerate(data__data):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servicedata(data__data_item, custom_formats, (name_prefix or "data") + ".data[{data__data_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servicedata(data__data_item, custom_formats, (name_prefix or "data") + f".data[{data__data_x}]")
         if "licenses" in data_keys:
             data_keys.remove("licenses")
             data__licenses = data["licenses"]
@@ -3924,7 +3924,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if "services" in data_keys:
             data_keys.remove("services")
             data__services = data["services"]
@@ -3937,7 +3937,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".services must contain unique items")
                 data__services_len = len(data__services)
                 for data__services_x, data__services_item in enumerate(data__services):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + ".services[{data__services_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__services_item, custom_formats, (name_prefix or "data") + f".services[{data__services_x}]")
         if "releaseNotes" in data_keys:
             data_keys.remove("releaseNotes")
             data__releaseNotes = data["releaseNotes"]
@@ -3951,7 +3951,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "tags" in data_keys:
             data_keys.remove("tags")
             data__tags = data["tags"]
@@ -3972,7 +3972,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tags(d
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be string")
+                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be string")
     return data
 
 def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_releasenotes(data, custom_formats={}, name_prefix=None):
@@ -4032,7 +4032,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_releas
                 data__aliases_len = len(data__aliases)
                 for data__aliases_x, data__aliases_item in enumerate(data__aliases):
                     if not isinstance(data__aliases_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".aliases[{data__aliases_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".aliases[{data__aliases_x}]" + " must be string")
         if "tags" in data_keys:
             data_keys.remove("tags")
             data__tags = data["tags"]
@@ -4046,7 +4046,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_releas
             if data__resolves_is_list:
                 data__resolves_len = len(data__resolves)
                 for data__resolves_x, data__resolves_item in enumerate(data__resolves):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_issue(data__resolves_item, custom_formats, (name_prefix or "data") + ".resolves[{data__resolves_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_issue(data__resolves_item, custom_formats, (name_prefix or "data") + f".resolves[{data__resolves_x}]")
         if "notes" in data_keys:
             data_keys.remove("notes")
             data__notes = data["notes"]
@@ -4056,7 +4056,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_releas
             if data__notes_is_list:
                 data__notes_len = len(data__notes)
                 for data__notes_x, data__notes_item in enumerate(data__notes):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_note(data__notes_item, custom_formats, (name_prefix or "data") + ".notes[{data__notes_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_note(data__notes_item, custom_formats, (name_prefix or "data") + f".notes[{data__notes_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -4066,7 +4066,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_releas
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -4164,10 +4164,10 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_issue(
                 data__references_len = len(data__references)
                 for data__references_x, data__references_item in enumerate(data__references):
                     if not isinstance(data__references_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".references[{data__references_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".references[{data__references_x}]" + " must be string")
                     if isinstance(data__references_item, str):
                         if not custom_formats["iri-reference"](data__references_item):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".references[{data__references_x}]".format(**locals()) + " must be iri-reference")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".references[{data__references_x}]" + " must be iri-reference")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -4185,62 +4185,62 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patent
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be object")
+                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be object")
             data_item_is_dict = isinstance(data_item, dict)
             if data_item_is_dict:
                 data_item__missing_keys = set(['assertionType', 'asserter']) - data_item.keys()
                 if data_item__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must contain ")
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must contain ")
                 data_item_keys = set(data_item.keys())
                 if "bom-ref" in data_item_keys:
                     data_item_keys.remove("bom-ref")
                     data_item__bomref = data_item["bom-ref"]
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__bomref, custom_formats, (name_prefix or "data") + "[{data_x}].bom-ref".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__bomref, custom_formats, (name_prefix or "data") + f"[{data_x}].bom-ref")
                 if "assertionType" in data_item_keys:
                     data_item_keys.remove("assertionType")
                     data_item__assertionType = data_item["assertionType"]
                     if not isinstance(data_item__assertionType, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].assertionType".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].assertionType" + " must be string")
                     if not (isinstance(data_item__assertionType, str) and data_item__assertionType in {'exclusive-rights', 'license', 'non-assertion', 'ownership', 'prior-art', 'research-or-evaluation', 'standards-inclusion', 'third-party-claim'}):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].assertionType".format(**locals()) + " must be one of ['ownership', 'license', 'third-party-claim', 'standards-inclusion', 'prior-art', 'exclusive-rights', 'non-assertion', 'research-or-evaluation']")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].assertionType" + " must be one of ['ownership', 'license', 'third-party-claim', 'standards-inclusion', 'prior-art', 'exclusive-rights', 'non-assertion', 'research-or-evaluation']")
                 if "patentRefs" in data_item_keys:
                     data_item_keys.remove("patentRefs")
                     data_item__patentRefs = data_item["patentRefs"]
                     if not isinstance(data_item__patentRefs, (list, tuple)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].patentRefs".format(**locals()) + " must be array")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].patentRefs" + " must be array")
                     data_item__patentRefs_is_list = isinstance(data_item__patentRefs, (list, tuple))
                     if data_item__patentRefs_is_list:
                         data_item__patentRefs_len = len(data_item__patentRefs)
                         for data_item__patentRefs_x, data_item__patentRefs_item in enumerate(data_item__patentRefs):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__patentRefs_item, custom_formats, (name_prefix or "data") + "[{data_x}].patentRefs[{data_item__patentRefs_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__patentRefs_item, custom_formats, (name_prefix or "data") + f"[{data_x}].patentRefs[{data_item__patentRefs_x}]")
                 if "asserter" in data_item_keys:
                     data_item_keys.remove("asserter")
                     data_item__asserter = data_item["asserter"]
                     data_item__asserter_one_of_count23 = 0
                     if data_item__asserter_one_of_count23 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data_item__asserter, custom_formats, (name_prefix or "data") + "[{data_x}].asserter".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalentity(data_item__asserter, custom_formats, (name_prefix or "data") + f"[{data_x}].asserter")
                             data_item__asserter_one_of_count23 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data_item__asserter_one_of_count23 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data_item__asserter, custom_formats, (name_prefix or "data") + "[{data_x}].asserter".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data_item__asserter, custom_formats, (name_prefix or "data") + f"[{data_x}].asserter")
                             data_item__asserter_one_of_count23 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data_item__asserter_one_of_count23 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data_item__asserter, custom_formats, (name_prefix or "data") + "[{data_x}].asserter".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data_item__asserter, custom_formats, (name_prefix or "data") + f"[{data_x}].asserter")
                             data_item__asserter_one_of_count23 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data_item__asserter_one_of_count23 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].asserter".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].asserter" + " must be valid exactly by one definition")
                 if "notes" in data_item_keys:
                     data_item_keys.remove("notes")
                     data_item__notes = data_item["notes"]
                     if not isinstance(data_item__notes, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].notes".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].notes" + " must be string")
                 if data_item_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must not contain "+str(data_item_keys)+" properties")
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must not contain "+str(data_item_keys)+" properties")
     return data
 
 def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licensechoice(data, custom_formats={}, name_prefix=None):
@@ -4254,104 +4254,104 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licens
             if data_item_one_of_count24 < 2:
                 try:
                     if not isinstance(data_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be object")
                     data_item_is_dict = isinstance(data_item, dict)
                     if data_item_is_dict:
                         data_item__missing_keys = set(['license']) - data_item.keys()
                         if data_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must contain ")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must contain ")
                         data_item_keys = set(data_item.keys())
                         if "license" in data_item_keys:
                             data_item_keys.remove("license")
                             data_item__license = data_item["license"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_license(data_item__license, custom_formats, (name_prefix or "data") + "[{data_x}].license".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_license(data_item__license, custom_formats, (name_prefix or "data") + f"[{data_x}].license")
                         if data_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must not contain "+str(data_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must not contain "+str(data_item_keys)+" properties")
                     data_item_one_of_count24 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if data_item_one_of_count24 < 2:
                 try:
                     if not isinstance(data_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be object")
                     data_item_is_dict = isinstance(data_item, dict)
                     if data_item_is_dict:
                         data_item__missing_keys = set(['expression']) - data_item.keys()
                         if data_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must contain ")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must contain ")
                         data_item_keys = set(data_item.keys())
                         if "expression" in data_item_keys:
                             data_item_keys.remove("expression")
                             data_item__expression = data_item["expression"]
                             if not isinstance(data_item__expression, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expression".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expression" + " must be string")
                         if "expressionDetails" in data_item_keys:
                             data_item_keys.remove("expressionDetails")
                             data_item__expressionDetails = data_item["expressionDetails"]
                             if not isinstance(data_item__expressionDetails, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expressionDetails".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expressionDetails" + " must be array")
                             data_item__expressionDetails_is_list = isinstance(data_item__expressionDetails, (list, tuple))
                             if data_item__expressionDetails_is_list:
                                 data_item__expressionDetails_len = len(data_item__expressionDetails)
                                 for data_item__expressionDetails_x, data_item__expressionDetails_item in enumerate(data_item__expressionDetails):
                                     if not isinstance(data_item__expressionDetails_item, (dict)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}]".format(**locals()) + " must be object")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}]" + " must be object")
                                     data_item__expressionDetails_item_is_dict = isinstance(data_item__expressionDetails_item, dict)
                                     if data_item__expressionDetails_item_is_dict:
                                         data_item__expressionDetails_item__missing_keys = set(['licenseIdentifier']) - data_item__expressionDetails_item.keys()
                                         if data_item__expressionDetails_item__missing_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}]".format(**locals()) + " must contain ")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}]" + " must contain ")
                                         data_item__expressionDetails_item_keys = set(data_item__expressionDetails_item.keys())
                                         if "licenseIdentifier" in data_item__expressionDetails_item_keys:
                                             data_item__expressionDetails_item_keys.remove("licenseIdentifier")
                                             data_item__expressionDetails_item__licenseIdentifier = data_item__expressionDetails_item["licenseIdentifier"]
                                             if not isinstance(data_item__expressionDetails_item__licenseIdentifier, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}].licenseIdentifier".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}].licenseIdentifier" + " must be string")
                                         if "bom-ref" in data_item__expressionDetails_item_keys:
                                             data_item__expressionDetails_item_keys.remove("bom-ref")
                                             data_item__expressionDetails_item__bomref = data_item__expressionDetails_item["bom-ref"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__expressionDetails_item__bomref, custom_formats, (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}].bom-ref".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__expressionDetails_item__bomref, custom_formats, (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}].bom-ref")
                                         if "text" in data_item__expressionDetails_item_keys:
                                             data_item__expressionDetails_item_keys.remove("text")
                                             data_item__expressionDetails_item__text = data_item__expressionDetails_item["text"]
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_attachment(data_item__expressionDetails_item__text, custom_formats, (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}].text".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_attachment(data_item__expressionDetails_item__text, custom_formats, (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}].text")
                                         if "url" in data_item__expressionDetails_item_keys:
                                             data_item__expressionDetails_item_keys.remove("url")
                                             data_item__expressionDetails_item__url = data_item__expressionDetails_item["url"]
                                             if not isinstance(data_item__expressionDetails_item__url, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}].url".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}].url" + " must be string")
                                             if isinstance(data_item__expressionDetails_item__url, str):
                                                 if not custom_formats["iri-reference"](data_item__expressionDetails_item__url):
-                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}].url".format(**locals()) + " must be iri-reference")
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}].url" + " must be iri-reference")
                                         if data_item__expressionDetails_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].expressionDetails[{data_item__expressionDetails_x}]".format(**locals()) + " must not contain "+str(data_item__expressionDetails_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].expressionDetails[{data_item__expressionDetails_x}]" + " must not contain "+str(data_item__expressionDetails_item_keys)+" properties")
                         if "acknowledgement" in data_item_keys:
                             data_item_keys.remove("acknowledgement")
                             data_item__acknowledgement = data_item["acknowledgement"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licenseacknowledgementenumeration(data_item__acknowledgement, custom_formats, (name_prefix or "data") + "[{data_x}].acknowledgement".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licenseacknowledgementenumeration(data_item__acknowledgement, custom_formats, (name_prefix or "data") + f"[{data_x}].acknowledgement")
                         if "bom-ref" in data_item_keys:
                             data_item_keys.remove("bom-ref")
                             data_item__bomref = data_item["bom-ref"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__bomref, custom_formats, (name_prefix or "data") + "[{data_x}].bom-ref".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item__bomref, custom_formats, (name_prefix or "data") + f"[{data_x}].bom-ref")
                         if "licensing" in data_item_keys:
                             data_item_keys.remove("licensing")
                             data_item__licensing = data_item["licensing"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licensing(data_item__licensing, custom_formats, (name_prefix or "data") + "[{data_x}].licensing".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licensing(data_item__licensing, custom_formats, (name_prefix or "data") + f"[{data_x}].licensing")
                         if "properties" in data_item_keys:
                             data_item_keys.remove("properties")
                             data_item__properties = data_item["properties"]
                             if not isinstance(data_item__properties, (list, tuple)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].properties".format(**locals()) + " must be array")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}].properties" + " must be array")
                             data_item__properties_is_list = isinstance(data_item__properties, (list, tuple))
                             if data_item__properties_is_list:
                                 data_item__properties_len = len(data_item__properties)
                                 for data_item__properties_x, data_item__properties_item in enumerate(data_item__properties):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data_item__properties_item, custom_formats, (name_prefix or "data") + "[{data_x}].properties[{data_item__properties_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data_item__properties_item, custom_formats, (name_prefix or "data") + f"[{data_x}].properties[{data_item__properties_x}]")
                         if data_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must not contain "+str(data_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must not contain "+str(data_item_keys)+" properties")
                     data_item_one_of_count24 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if data_item_one_of_count24 != 1:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be valid exactly by one definition")
+                raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must be valid exactly by one definition")
     return data
 
 def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licensing(data, custom_formats={}, name_prefix=None):
@@ -4370,7 +4370,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licens
                 data__altIds_len = len(data__altIds)
                 for data__altIds_x, data__altIds_item in enumerate(data__altIds):
                     if not isinstance(data__altIds_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".altIds[{data__altIds_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".altIds[{data__altIds_x}]" + " must be string")
         if "licensor" in data_keys:
             data_keys.remove("licensor")
             data__licensor = data["licensor"]
@@ -4503,9 +4503,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licens
                 data__licenseTypes_len = len(data__licenseTypes)
                 for data__licenseTypes_x, data__licenseTypes_item in enumerate(data__licenseTypes):
                     if not isinstance(data__licenseTypes_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".licenseTypes[{data__licenseTypes_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".licenseTypes[{data__licenseTypes_x}]" + " must be string")
                     if not (isinstance(data__licenseTypes_item, str) and data__licenseTypes_item in {'academic', 'appliance', 'client-access', 'concurrent-user', 'core-points', 'custom-metric', 'device', 'evaluation', 'named-user', 'node-locked', 'oem', 'other', 'perpetual', 'processor-points', 'subscription', 'user'}):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".licenseTypes[{data__licenseTypes_x}]".format(**locals()) + " must be one of ['academic', 'appliance', 'client-access', 'concurrent-user', 'core-points', 'custom-metric', 'device', 'evaluation', 'named-user', 'node-locked', 'oem', 'perpetual', 'processor-points', 'subscription', 'user', 'other']")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".licenseTypes[{data__licenseTypes_x}]" + " must be one of ['academic', 'appliance', 'client-access', 'concurrent-user', 'core-points', 'custom-metric', 'device', 'evaluation', 'named-user', 'node-locked', 'oem', 'perpetual', 'processor-points', 'subscription', 'user', 'other']")
         if "lastRenewal" in data_keys:
             data_keys.remove("lastRenewal")
             data__lastRenewal = data["lastRenewal"]
@@ -4602,7 +4602,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licens
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -4658,19 +4658,19 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
                     if not data__source_item_any_of_count29:
                         try:
                             if not isinstance(data__source_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".source[{data__source_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".source[{data__source_x}]" + " must be string")
                             if isinstance(data__source_item, str):
                                 if not custom_formats["iri-reference"](data__source_item):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".source[{data__source_x}]".format(**locals()) + " must be iri-reference")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".source[{data__source_x}]" + " must be iri-reference")
                             data__source_item_any_of_count29 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__source_item_any_of_count29:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__source_item, custom_formats, (name_prefix or "data") + ".source[{data__source_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__source_item, custom_formats, (name_prefix or "data") + f".source[{data__source_x}]")
                             data__source_item_any_of_count29 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__source_item_any_of_count29:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".source[{data__source_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".source[{data__source_x}]" + " cannot be validated by any definition")
         if "destination" in data_keys:
             data_keys.remove("destination")
             data__destination = data["destination"]
@@ -4684,19 +4684,19 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
                     if not data__destination_item_any_of_count30:
                         try:
                             if not isinstance(data__destination_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".destination[{data__destination_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".destination[{data__destination_x}]" + " must be string")
                             if isinstance(data__destination_item, str):
                                 if not custom_formats["iri-reference"](data__destination_item):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".destination[{data__destination_x}]".format(**locals()) + " must be iri-reference")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".destination[{data__destination_x}]" + " must be iri-reference")
                             data__destination_item_any_of_count30 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__destination_item_any_of_count30:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__destination_item, custom_formats, (name_prefix or "data") + ".destination[{data__destination_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__destination_item, custom_formats, (name_prefix or "data") + f".destination[{data__destination_x}]")
                             data__destination_item_any_of_count30 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__destination_item_any_of_count30:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".destination[{data__destination_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".destination[{data__destination_x}]" + " cannot be validated by any definition")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -4783,7 +4783,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             if data__authors_is_list:
                 data__authors_len = len(data__authors)
                 for data__authors_x, data__authors_item in enumerate(data__authors):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__authors_item, custom_formats, (name_prefix or "data") + ".authors[{data__authors_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__authors_item, custom_formats, (name_prefix or "data") + f".authors[{data__authors_x}]")
         if "author" in data_keys:
             data_keys.remove("author")
             data__author = data["author"]
@@ -4838,7 +4838,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             if data__hashes_is_list:
                 data__hashes_len = len(data__hashes)
                 for data__hashes_x, data__hashes_item in enumerate(data__hashes):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_hash(data__hashes_item, custom_formats, (name_prefix or "data") + ".hashes[{data__hashes_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_hash(data__hashes_item, custom_formats, (name_prefix or "data") + f".hashes[{data__hashes_x}]")
         if "licenses" in data_keys:
             data_keys.remove("licenses")
             data__licenses = data["licenses"]
@@ -4872,7 +4872,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                 data__omniborId_len = len(data__omniborId)
                 for data__omniborId_x, data__omniborId_item in enumerate(data__omniborId):
                     if not isinstance(data__omniborId_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".omniborId[{data__omniborId_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".omniborId[{data__omniborId_x}]" + " must be string")
         if "swhid" in data_keys:
             data_keys.remove("swhid")
             data__swhid = data["swhid"]
@@ -4883,7 +4883,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                 data__swhid_len = len(data__swhid)
                 for data__swhid_x, data__swhid_item in enumerate(data__swhid):
                     if not isinstance(data__swhid_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".swhid[{data__swhid_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".swhid[{data__swhid_x}]" + " must be string")
         if "swid" in data_keys:
             data_keys.remove("swid")
             data__swid = data["swid"]
@@ -4910,7 +4910,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__pedigree__ancestors_is_list:
                         data__pedigree__ancestors_len = len(data__pedigree__ancestors)
                         for data__pedigree__ancestors_x, data__pedigree__ancestors_item in enumerate(data__pedigree__ancestors):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__pedigree__ancestors_item, custom_formats, (name_prefix or "data") + ".pedigree.ancestors[{data__pedigree__ancestors_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__pedigree__ancestors_item, custom_formats, (name_prefix or "data") + f".pedigree.ancestors[{data__pedigree__ancestors_x}]")
                 if "descendants" in data__pedigree_keys:
                     data__pedigree_keys.remove("descendants")
                     data__pedigree__descendants = data__pedigree["descendants"]
@@ -4920,7 +4920,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__pedigree__descendants_is_list:
                         data__pedigree__descendants_len = len(data__pedigree__descendants)
                         for data__pedigree__descendants_x, data__pedigree__descendants_item in enumerate(data__pedigree__descendants):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__pedigree__descendants_item, custom_formats, (name_prefix or "data") + ".pedigree.descendants[{data__pedigree__descendants_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__pedigree__descendants_item, custom_formats, (name_prefix or "data") + f".pedigree.descendants[{data__pedigree__descendants_x}]")
                 if "variants" in data__pedigree_keys:
                     data__pedigree_keys.remove("variants")
                     data__pedigree__variants = data__pedigree["variants"]
@@ -4930,7 +4930,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__pedigree__variants_is_list:
                         data__pedigree__variants_len = len(data__pedigree__variants)
                         for data__pedigree__variants_x, data__pedigree__variants_item in enumerate(data__pedigree__variants):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__pedigree__variants_item, custom_formats, (name_prefix or "data") + ".pedigree.variants[{data__pedigree__variants_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__pedigree__variants_item, custom_formats, (name_prefix or "data") + f".pedigree.variants[{data__pedigree__variants_x}]")
                 if "commits" in data__pedigree_keys:
                     data__pedigree_keys.remove("commits")
                     data__pedigree__commits = data__pedigree["commits"]
@@ -4940,7 +4940,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__pedigree__commits_is_list:
                         data__pedigree__commits_len = len(data__pedigree__commits)
                         for data__pedigree__commits_x, data__pedigree__commits_item in enumerate(data__pedigree__commits):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_commit(data__pedigree__commits_item, custom_formats, (name_prefix or "data") + ".pedigree.commits[{data__pedigree__commits_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_commit(data__pedigree__commits_item, custom_formats, (name_prefix or "data") + f".pedigree.commits[{data__pedigree__commits_x}]")
                 if "patches" in data__pedigree_keys:
                     data__pedigree_keys.remove("patches")
                     data__pedigree__patches = data__pedigree["patches"]
@@ -4950,7 +4950,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__pedigree__patches_is_list:
                         data__pedigree__patches_len = len(data__pedigree__patches)
                         for data__pedigree__patches_x, data__pedigree__patches_item in enumerate(data__pedigree__patches):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patch(data__pedigree__patches_item, custom_formats, (name_prefix or "data") + ".pedigree.patches[{data__pedigree__patches_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patch(data__pedigree__patches_item, custom_formats, (name_prefix or "data") + f".pedigree.patches[{data__pedigree__patches_x}]")
                 if "notes" in data__pedigree_keys:
                     data__pedigree_keys.remove("notes")
                     data__pedigree__notes = data__pedigree["notes"]
@@ -4967,7 +4967,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if "components" in data_keys:
             data_keys.remove("components")
             data__components = data["components"]
@@ -4980,7 +4980,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".components must contain unique items")
                 data__components_len = len(data__components)
                 for data__components_x, data__components_item in enumerate(data__components):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + ".components[{data__components_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__components_item, custom_formats, (name_prefix or "data") + f".components[{data__components_x}]")
         if "evidence" in data_keys:
             data_keys.remove("evidence")
             data__evidence = data["evidence"]
@@ -5002,7 +5002,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             if data__data_is_list:
                 data__data_len = len(data__data)
                 for data__data_x, data__data_item in enumerate(data__data):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_componentdata(data__data_item, custom_formats, (name_prefix or "data") + ".data[{data__data_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_componentdata(data__data_item, custom_formats, (name_prefix or "data") + f".data[{data__data_x}]")
         if "cryptoProperties" in data_keys:
             data_keys.remove("cryptoProperties")
             data__cryptoProperties = data["cryptoProperties"]
@@ -5016,7 +5016,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "tags" in data_keys:
             data_keys.remove("tags")
             data__tags = data["tags"]
@@ -5102,9 +5102,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                         data__algorithmProperties__certificationLevel_len = len(data__algorithmProperties__certificationLevel)
                         for data__algorithmProperties__certificationLevel_x, data__algorithmProperties__certificationLevel_item in enumerate(data__algorithmProperties__certificationLevel):
                             if not isinstance(data__algorithmProperties__certificationLevel_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".algorithmProperties.certificationLevel[{data__algorithmProperties__certificationLevel_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".algorithmProperties.certificationLevel[{data__algorithmProperties__certificationLevel_x}]" + " must be string")
                             if not (isinstance(data__algorithmProperties__certificationLevel_item, str) and data__algorithmProperties__certificationLevel_item in {'cc-eal1', 'cc-eal1+', 'cc-eal2', 'cc-eal2+', 'cc-eal3', 'cc-eal3+', 'cc-eal4', 'cc-eal4+', 'cc-eal5', 'cc-eal5+', 'cc-eal6', 'cc-eal6+', 'cc-eal7', 'cc-eal7+', 'fips140-1-l1', 'fips140-1-l2', 'fips140-1-l3', 'fips140-1-l4', 'fips140-2-l1', 'fips140-2-l2', 'fips140-2-l3', 'fips140-2-l4', 'fips140-3-l1', 'fips140-3-l2', 'fips140-3-l3', 'fips140-3-l4', 'none', 'other', 'unknown'}):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".algorithmProperties.certificationLevel[{data__algorithmProperties__certificationLevel_x}]".format(**locals()) + " must be one of ['none', 'fips140-1-l1', 'fips140-1-l2', 'fips140-1-l3', 'fips140-1-l4', 'fips140-2-l1', 'fips140-2-l2', 'fips140-2-l3', 'fips140-2-l4', 'fips140-3-l1', 'fips140-3-l2', 'fips140-3-l3', 'fips140-3-l4', 'cc-eal1', 'cc-eal1+', 'cc-eal2', 'cc-eal2+', 'cc-eal3', 'cc-eal3+', 'cc-eal4', 'cc-eal4+', 'cc-eal5', 'cc-eal5+', 'cc-eal6', 'cc-eal6+', 'cc-eal7', 'cc-eal7+', 'other', 'unknown']")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".algorithmProperties.certificationLevel[{data__algorithmProperties__certificationLevel_x}]" + " must be one of ['none', 'fips140-1-l1', 'fips140-1-l2', 'fips140-1-l3', 'fips140-1-l4', 'fips140-2-l1', 'fips140-2-l2', 'fips140-2-l3', 'fips140-2-l4', 'fips140-3-l1', 'fips140-3-l2', 'fips140-3-l3', 'fips140-3-l4', 'cc-eal1', 'cc-eal1+', 'cc-eal2', 'cc-eal2+', 'cc-eal3', 'cc-eal3+', 'cc-eal4', 'cc-eal4+', 'cc-eal5', 'cc-eal5+', 'cc-eal6', 'cc-eal6+', 'cc-eal7', 'cc-eal7+', 'other', 'unknown']")
                 if "mode" in data__algorithmProperties_keys:
                     data__algorithmProperties_keys.remove("mode")
                     data__algorithmProperties__mode = data__algorithmProperties["mode"]
@@ -5129,9 +5129,9 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                         data__algorithmProperties__cryptoFunctions_len = len(data__algorithmProperties__cryptoFunctions)
                         for data__algorithmProperties__cryptoFunctions_x, data__algorithmProperties__cryptoFunctions_item in enumerate(data__algorithmProperties__cryptoFunctions):
                             if not isinstance(data__algorithmProperties__cryptoFunctions_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".algorithmProperties.cryptoFunctions[{data__algorithmProperties__cryptoFunctions_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".algorithmProperties.cryptoFunctions[{data__algorithmProperties__cryptoFunctions_x}]" + " must be string")
                             if not (isinstance(data__algorithmProperties__cryptoFunctions_item, str) and data__algorithmProperties__cryptoFunctions_item in {'decapsulate', 'decrypt', 'digest', 'encapsulate', 'encrypt', 'generate', 'keyderive', 'keygen', 'other', 'sign', 'tag', 'unknown', 'verify'}):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".algorithmProperties.cryptoFunctions[{data__algorithmProperties__cryptoFunctions_x}]".format(**locals()) + " must be one of ['generate', 'keygen', 'encrypt', 'decrypt', 'digest', 'tag', 'keyderive', 'sign', 'verify', 'encapsulate', 'decapsulate', 'other', 'unknown']")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".algorithmProperties.cryptoFunctions[{data__algorithmProperties__cryptoFunctions_x}]" + " must be one of ['generate', 'keygen', 'encrypt', 'decrypt', 'digest', 'tag', 'keyderive', 'sign', 'verify', 'encapsulate', 'decapsulate', 'other', 'unknown']")
                 if "classicalSecurityLevel" in data__algorithmProperties_keys:
                     data__algorithmProperties_keys.remove("classicalSecurityLevel")
                     data__algorithmProperties__classicalSecurityLevel = data__algorithmProperties["classicalSecurityLevel"]
@@ -5228,7 +5228,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                         data__certificateProperties__certificateState_len = len(data__certificateProperties__certificateState)
                         for data__certificateProperties__certificateState_x, data__certificateProperties__certificateState_item in enumerate(data__certificateProperties__certificateState):
                             if not isinstance(data__certificateProperties__certificateState_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]" + " must be object")
                             data__certificateProperties__certificateState_item_one_of_count31 = 0
                             if data__certificateProperties__certificateState_item_one_of_count31 < 2:
                                 try:
@@ -5236,22 +5236,22 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__certificateProperties__certificateState_item_is_dict:
                                         data__certificateProperties__certificateState_item__missing_keys = set(['state']) - data__certificateProperties__certificateState_item.keys()
                                         if data__certificateProperties__certificateState_item__missing_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]".format(**locals()) + " must contain ")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]" + " must contain ")
                                         data__certificateProperties__certificateState_item_keys = set(data__certificateProperties__certificateState_item.keys())
                                         if "state" in data__certificateProperties__certificateState_item_keys:
                                             data__certificateProperties__certificateState_item_keys.remove("state")
                                             data__certificateProperties__certificateState_item__state = data__certificateProperties__certificateState_item["state"]
                                             if not isinstance(data__certificateProperties__certificateState_item__state, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].state".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].state" + " must be string")
                                             if not (isinstance(data__certificateProperties__certificateState_item__state, str) and data__certificateProperties__certificateState_item__state == 'pre-activation' or isinstance(data__certificateProperties__certificateState_item__state, str) and data__certificateProperties__certificateState_item__state == 'active' or isinstance(data__certificateProperties__certificateState_item__state, str) and data__certificateProperties__certificateState_item__state == 'suspended' or isinstance(data__certificateProperties__certificateState_item__state, str) and data__certificateProperties__certificateState_item__state == 'deactivated' or isinstance(data__certificateProperties__certificateState_item__state, str) and data__certificateProperties__certificateState_item__state == 'revoked' or isinstance(data__certificateProperties__certificateState_item__state, str) and data__certificateProperties__certificateState_item__state == 'destroyed'):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].state".format(**locals()) + " must be one of ['pre-activation', 'active', 'suspended', 'deactivated', 'revoked', 'destroyed']")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].state" + " must be one of ['pre-activation', 'active', 'suspended', 'deactivated', 'revoked', 'destroyed']")
                                         if "reason" in data__certificateProperties__certificateState_item_keys:
                                             data__certificateProperties__certificateState_item_keys.remove("reason")
                                             data__certificateProperties__certificateState_item__reason = data__certificateProperties__certificateState_item["reason"]
                                             if not isinstance(data__certificateProperties__certificateState_item__reason, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].reason".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].reason" + " must be string")
                                         if data__certificateProperties__certificateState_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]".format(**locals()) + " must not contain "+str(data__certificateProperties__certificateState_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]" + " must not contain "+str(data__certificateProperties__certificateState_item_keys)+" properties")
                                     data__certificateProperties__certificateState_item_one_of_count31 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if data__certificateProperties__certificateState_item_one_of_count31 < 2:
@@ -5260,29 +5260,29 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__certificateProperties__certificateState_item_is_dict:
                                         data__certificateProperties__certificateState_item__missing_keys = set(['name']) - data__certificateProperties__certificateState_item.keys()
                                         if data__certificateProperties__certificateState_item__missing_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]".format(**locals()) + " must contain ")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]" + " must contain ")
                                         data__certificateProperties__certificateState_item_keys = set(data__certificateProperties__certificateState_item.keys())
                                         if "name" in data__certificateProperties__certificateState_item_keys:
                                             data__certificateProperties__certificateState_item_keys.remove("name")
                                             data__certificateProperties__certificateState_item__name = data__certificateProperties__certificateState_item["name"]
                                             if not isinstance(data__certificateProperties__certificateState_item__name, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].name".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].name" + " must be string")
                                         if "description" in data__certificateProperties__certificateState_item_keys:
                                             data__certificateProperties__certificateState_item_keys.remove("description")
                                             data__certificateProperties__certificateState_item__description = data__certificateProperties__certificateState_item["description"]
                                             if not isinstance(data__certificateProperties__certificateState_item__description, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].description".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].description" + " must be string")
                                         if "reason" in data__certificateProperties__certificateState_item_keys:
                                             data__certificateProperties__certificateState_item_keys.remove("reason")
                                             data__certificateProperties__certificateState_item__reason = data__certificateProperties__certificateState_item["reason"]
                                             if not isinstance(data__certificateProperties__certificateState_item__reason, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].reason".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}].reason" + " must be string")
                                         if data__certificateProperties__certificateState_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]".format(**locals()) + " must not contain "+str(data__certificateProperties__certificateState_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]" + " must not contain "+str(data__certificateProperties__certificateState_item_keys)+" properties")
                                     data__certificateProperties__certificateState_item_one_of_count31 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if data__certificateProperties__certificateState_item_one_of_count31 != 1:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]".format(**locals()) + " must be valid exactly by one definition")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateState[{data__certificateProperties__certificateState_x}]" + " must be valid exactly by one definition")
                 if "creationDate" in data__certificateProperties_keys:
                     data__certificateProperties_keys.remove("creationDate")
                     data__certificateProperties__creationDate = data__certificateProperties["creationDate"]
@@ -5333,7 +5333,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                         data__certificateProperties__certificateExtensions_len = len(data__certificateProperties__certificateExtensions)
                         for data__certificateProperties__certificateExtensions_x, data__certificateProperties__certificateExtensions_item in enumerate(data__certificateProperties__certificateExtensions):
                             if not isinstance(data__certificateProperties__certificateExtensions_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]" + " must be object")
                             data__certificateProperties__certificateExtensions_item_one_of_count32 = 0
                             if data__certificateProperties__certificateExtensions_item_one_of_count32 < 2:
                                 try:
@@ -5341,22 +5341,22 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__certificateProperties__certificateExtensions_item_is_dict:
                                         data__certificateProperties__certificateExtensions_item__missing_keys = set(['commonExtensionName', 'commonExtensionValue']) - data__certificateProperties__certificateExtensions_item.keys()
                                         if data__certificateProperties__certificateExtensions_item__missing_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]".format(**locals()) + " must contain ")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]" + " must contain ")
                                         data__certificateProperties__certificateExtensions_item_keys = set(data__certificateProperties__certificateExtensions_item.keys())
                                         if "commonExtensionName" in data__certificateProperties__certificateExtensions_item_keys:
                                             data__certificateProperties__certificateExtensions_item_keys.remove("commonExtensionName")
                                             data__certificateProperties__certificateExtensions_item__commonExtensionName = data__certificateProperties__certificateExtensions_item["commonExtensionName"]
                                             if not isinstance(data__certificateProperties__certificateExtensions_item__commonExtensionName, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].commonExtensionName".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].commonExtensionName" + " must be string")
                                             if not (isinstance(data__certificateProperties__certificateExtensions_item__commonExtensionName, str) and data__certificateProperties__certificateExtensions_item__commonExtensionName in {'authorityInformationAccess', 'authorityKeyIdentifier', 'basicConstraints', 'certificatePolicies', 'crlDistributionPoints', 'extendedKeyUsage', 'keyUsage', 'signedCertificateTimestamp', 'subjectAlternativeName', 'subjectKeyIdentifier'}):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].commonExtensionName".format(**locals()) + " must be one of ['basicConstraints', 'keyUsage', 'extendedKeyUsage', 'subjectAlternativeName', 'authorityKeyIdentifier', 'subjectKeyIdentifier', 'authorityInformationAccess', 'certificatePolicies', 'crlDistributionPoints', 'signedCertificateTimestamp']")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].commonExtensionName" + " must be one of ['basicConstraints', 'keyUsage', 'extendedKeyUsage', 'subjectAlternativeName', 'authorityKeyIdentifier', 'subjectKeyIdentifier', 'authorityInformationAccess', 'certificatePolicies', 'crlDistributionPoints', 'signedCertificateTimestamp']")
                                         if "commonExtensionValue" in data__certificateProperties__certificateExtensions_item_keys:
                                             data__certificateProperties__certificateExtensions_item_keys.remove("commonExtensionValue")
                                             data__certificateProperties__certificateExtensions_item__commonExtensionValue = data__certificateProperties__certificateExtensions_item["commonExtensionValue"]
                                             if not isinstance(data__certificateProperties__certificateExtensions_item__commonExtensionValue, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].commonExtensionValue".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].commonExtensionValue" + " must be string")
                                         if data__certificateProperties__certificateExtensions_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]".format(**locals()) + " must not contain "+str(data__certificateProperties__certificateExtensions_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]" + " must not contain "+str(data__certificateProperties__certificateExtensions_item_keys)+" properties")
                                     data__certificateProperties__certificateExtensions_item_one_of_count32 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if data__certificateProperties__certificateExtensions_item_one_of_count32 < 2:
@@ -5365,24 +5365,24 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__certificateProperties__certificateExtensions_item_is_dict:
                                         data__certificateProperties__certificateExtensions_item__missing_keys = set(['customExtensionName']) - data__certificateProperties__certificateExtensions_item.keys()
                                         if data__certificateProperties__certificateExtensions_item__missing_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]".format(**locals()) + " must contain ")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]" + " must contain ")
                                         data__certificateProperties__certificateExtensions_item_keys = set(data__certificateProperties__certificateExtensions_item.keys())
                                         if "customExtensionName" in data__certificateProperties__certificateExtensions_item_keys:
                                             data__certificateProperties__certificateExtensions_item_keys.remove("customExtensionName")
                                             data__certificateProperties__certificateExtensions_item__customExtensionName = data__certificateProperties__certificateExtensions_item["customExtensionName"]
                                             if not isinstance(data__certificateProperties__certificateExtensions_item__customExtensionName, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].customExtensionName".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].customExtensionName" + " must be string")
                                         if "customExtensionValue" in data__certificateProperties__certificateExtensions_item_keys:
                                             data__certificateProperties__certificateExtensions_item_keys.remove("customExtensionValue")
                                             data__certificateProperties__certificateExtensions_item__customExtensionValue = data__certificateProperties__certificateExtensions_item["customExtensionValue"]
                                             if not isinstance(data__certificateProperties__certificateExtensions_item__customExtensionValue, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].customExtensionValue".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}].customExtensionValue" + " must be string")
                                         if data__certificateProperties__certificateExtensions_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]".format(**locals()) + " must not contain "+str(data__certificateProperties__certificateExtensions_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]" + " must not contain "+str(data__certificateProperties__certificateExtensions_item_keys)+" properties")
                                     data__certificateProperties__certificateExtensions_item_one_of_count32 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if data__certificateProperties__certificateExtensions_item_one_of_count32 != 1:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]".format(**locals()) + " must be valid exactly by one definition")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".certificateProperties.certificateExtensions[{data__certificateProperties__certificateExtensions_x}]" + " must be valid exactly by one definition")
                 if "relatedCryptographicAssets" in data__certificateProperties_keys:
                     data__certificateProperties_keys.remove("relatedCryptographicAssets")
                     data__certificateProperties__relatedCryptographicAssets = data__certificateProperties["relatedCryptographicAssets"]
@@ -5510,7 +5510,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                     if data__protocolProperties__cipherSuites_is_list:
                         data__protocolProperties__cipherSuites_len = len(data__protocolProperties__cipherSuites)
                         for data__protocolProperties__cipherSuites_x, data__protocolProperties__cipherSuites_item in enumerate(data__protocolProperties__cipherSuites):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ciphersuite(data__protocolProperties__cipherSuites_item, custom_formats, (name_prefix or "data") + ".protocolProperties.cipherSuites[{data__protocolProperties__cipherSuites_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ciphersuite(data__protocolProperties__cipherSuites_item, custom_formats, (name_prefix or "data") + f".protocolProperties.cipherSuites[{data__protocolProperties__cipherSuites_x}]")
                 if "ikev2TransformTypes" in data__protocolProperties_keys:
                     data__protocolProperties_keys.remove("ikev2TransformTypes")
                     data__protocolProperties__ikev2TransformTypes = data__protocolProperties["ikev2TransformTypes"]
@@ -5531,7 +5531,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__protocolProperties__ikev2TransformTypes__encr_is_list:
                                         data__protocolProperties__ikev2TransformTypes__encr_len = len(data__protocolProperties__ikev2TransformTypes__encr)
                                         for data__protocolProperties__ikev2TransformTypes__encr_x, data__protocolProperties__ikev2TransformTypes__encr_item in enumerate(data__protocolProperties__ikev2TransformTypes__encr):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2enc(data__protocolProperties__ikev2TransformTypes__encr_item, custom_formats, (name_prefix or "data") + ".protocolProperties.ikev2TransformTypes.encr[{data__protocolProperties__ikev2TransformTypes__encr_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2enc(data__protocolProperties__ikev2TransformTypes__encr_item, custom_formats, (name_prefix or "data") + f".protocolProperties.ikev2TransformTypes.encr[{data__protocolProperties__ikev2TransformTypes__encr_x}]")
                                     data__protocolProperties__ikev2TransformTypes__encr_any_of_count33 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__protocolProperties__ikev2TransformTypes__encr_any_of_count33:
@@ -5553,7 +5553,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__protocolProperties__ikev2TransformTypes__prf_is_list:
                                         data__protocolProperties__ikev2TransformTypes__prf_len = len(data__protocolProperties__ikev2TransformTypes__prf)
                                         for data__protocolProperties__ikev2TransformTypes__prf_x, data__protocolProperties__ikev2TransformTypes__prf_item in enumerate(data__protocolProperties__ikev2TransformTypes__prf):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2prf(data__protocolProperties__ikev2TransformTypes__prf_item, custom_formats, (name_prefix or "data") + ".protocolProperties.ikev2TransformTypes.prf[{data__protocolProperties__ikev2TransformTypes__prf_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2prf(data__protocolProperties__ikev2TransformTypes__prf_item, custom_formats, (name_prefix or "data") + f".protocolProperties.ikev2TransformTypes.prf[{data__protocolProperties__ikev2TransformTypes__prf_x}]")
                                     data__protocolProperties__ikev2TransformTypes__prf_any_of_count34 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__protocolProperties__ikev2TransformTypes__prf_any_of_count34:
@@ -5575,7 +5575,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__protocolProperties__ikev2TransformTypes__integ_is_list:
                                         data__protocolProperties__ikev2TransformTypes__integ_len = len(data__protocolProperties__ikev2TransformTypes__integ)
                                         for data__protocolProperties__ikev2TransformTypes__integ_x, data__protocolProperties__ikev2TransformTypes__integ_item in enumerate(data__protocolProperties__ikev2TransformTypes__integ):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2integ(data__protocolProperties__ikev2TransformTypes__integ_item, custom_formats, (name_prefix or "data") + ".protocolProperties.ikev2TransformTypes.integ[{data__protocolProperties__ikev2TransformTypes__integ_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2integ(data__protocolProperties__ikev2TransformTypes__integ_item, custom_formats, (name_prefix or "data") + f".protocolProperties.ikev2TransformTypes.integ[{data__protocolProperties__ikev2TransformTypes__integ_x}]")
                                     data__protocolProperties__ikev2TransformTypes__integ_any_of_count35 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__protocolProperties__ikev2TransformTypes__integ_any_of_count35:
@@ -5597,7 +5597,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__protocolProperties__ikev2TransformTypes__ke_is_list:
                                         data__protocolProperties__ikev2TransformTypes__ke_len = len(data__protocolProperties__ikev2TransformTypes__ke)
                                         for data__protocolProperties__ikev2TransformTypes__ke_x, data__protocolProperties__ikev2TransformTypes__ke_item in enumerate(data__protocolProperties__ikev2TransformTypes__ke):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2ke(data__protocolProperties__ikev2TransformTypes__ke_item, custom_formats, (name_prefix or "data") + ".protocolProperties.ikev2TransformTypes.ke[{data__protocolProperties__ikev2TransformTypes__ke_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2ke(data__protocolProperties__ikev2TransformTypes__ke_item, custom_formats, (name_prefix or "data") + f".protocolProperties.ikev2TransformTypes.ke[{data__protocolProperties__ikev2TransformTypes__ke_x}]")
                                     data__protocolProperties__ikev2TransformTypes__ke_any_of_count36 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__protocolProperties__ikev2TransformTypes__ke_any_of_count36:
@@ -5624,7 +5624,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
                                     if data__protocolProperties__ikev2TransformTypes__auth_is_list:
                                         data__protocolProperties__ikev2TransformTypes__auth_len = len(data__protocolProperties__ikev2TransformTypes__auth)
                                         for data__protocolProperties__ikev2TransformTypes__auth_x, data__protocolProperties__ikev2TransformTypes__auth_item in enumerate(data__protocolProperties__ikev2TransformTypes__auth):
-                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2auth(data__protocolProperties__ikev2TransformTypes__auth_item, custom_formats, (name_prefix or "data") + ".protocolProperties.ikev2TransformTypes.auth[{data__protocolProperties__ikev2TransformTypes__auth_x}]".format(**locals()))
+                                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2auth(data__protocolProperties__ikev2TransformTypes__auth_item, custom_formats, (name_prefix or "data") + f".protocolProperties.ikev2TransformTypes.auth[{data__protocolProperties__ikev2TransformTypes__auth_x}]")
                                     data__protocolProperties__ikev2TransformTypes__auth_any_of_count37 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if not data__protocolProperties__ikev2TransformTypes__auth_any_of_count37:
@@ -5738,7 +5738,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_crypto
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data_item, custom_formats, (name_prefix or "data") + f"[{data_x}]")
     return data
 
 def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_ikev2enc(data, custom_formats={}, name_prefix=None):
@@ -5785,7 +5785,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_cipher
             if data__algorithms_is_list:
                 data__algorithms_len = len(data__algorithms)
                 for data__algorithms_x, data__algorithms_item in enumerate(data__algorithms):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__algorithms_item, custom_formats, (name_prefix or "data") + ".algorithms[{data__algorithms_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__algorithms_item, custom_formats, (name_prefix or "data") + f".algorithms[{data__algorithms_x}]")
         if "identifiers" in data_keys:
             data_keys.remove("identifiers")
             data__identifiers = data["identifiers"]
@@ -5796,7 +5796,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_cipher
                 data__identifiers_len = len(data__identifiers)
                 for data__identifiers_x, data__identifiers_item in enumerate(data__identifiers):
                     if not isinstance(data__identifiers_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".identifiers[{data__identifiers_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".identifiers[{data__identifiers_x}]" + " must be string")
         if "tlsGroups" in data_keys:
             data_keys.remove("tlsGroups")
             data__tlsGroups = data["tlsGroups"]
@@ -5807,7 +5807,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_cipher
                 data__tlsGroups_len = len(data__tlsGroups)
                 for data__tlsGroups_x, data__tlsGroups_item in enumerate(data__tlsGroups):
                     if not isinstance(data__tlsGroups_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tlsGroups[{data__tlsGroups_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".tlsGroups[{data__tlsGroups_x}]" + " must be string")
         if "tlsSignatureSchemes" in data_keys:
             data_keys.remove("tlsSignatureSchemes")
             data__tlsSignatureSchemes = data["tlsSignatureSchemes"]
@@ -5818,7 +5818,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_cipher
                 data__tlsSignatureSchemes_len = len(data__tlsSignatureSchemes)
                 for data__tlsSignatureSchemes_x, data__tlsSignatureSchemes_item in enumerate(data__tlsSignatureSchemes):
                     if not isinstance(data__tlsSignatureSchemes_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tlsSignatureSchemes[{data__tlsSignatureSchemes_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".tlsSignatureSchemes[{data__tlsSignatureSchemes_x}]" + " must be string")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -5849,7 +5849,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_relate
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
-            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_relatedcryptographicasset(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_relatedcryptographicasset(data_item, custom_formats, (name_prefix or "data") + f"[{data_x}]")
     return data
 
 def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_relatedcryptographicasset(data, custom_formats={}, name_prefix=None):
@@ -5939,7 +5939,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__contents__properties_is_list:
                         data__contents__properties_len = len(data__contents__properties)
                         for data__contents__properties_x, data__contents__properties_item in enumerate(data__contents__properties):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__contents__properties_item, custom_formats, (name_prefix or "data") + ".contents.properties[{data__contents__properties_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__contents__properties_item, custom_formats, (name_prefix or "data") + f".contents.properties[{data__contents__properties_x}]")
                 if data__contents_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".contents must not contain "+str(data__contents_keys)+" properties")
         if "classification" in data_keys:
@@ -5956,7 +5956,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                 data__sensitiveData_len = len(data__sensitiveData)
                 for data__sensitiveData_x, data__sensitiveData_item in enumerate(data__sensitiveData):
                     if not isinstance(data__sensitiveData_item, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".sensitiveData[{data__sensitiveData_x}]".format(**locals()) + " must be string")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".sensitiveData[{data__sensitiveData_x}]" + " must be string")
         if "graphics" in data_keys:
             data_keys.remove("graphics")
             data__graphics = data["graphics"]
@@ -5994,7 +5994,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_graphi
             if data__collection_is_list:
                 data__collection_len = len(data__collection)
                 for data__collection_x, data__collection_item in enumerate(data__collection):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_graphic(data__collection_item, custom_formats, (name_prefix or "data") + ".collection[{data__collection_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_graphic(data__collection_item, custom_formats, (name_prefix or "data") + f".collection[{data__collection_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6080,13 +6080,13 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                             data__modelParameters__datasets_item_one_of_count38 = 0
                             if data__modelParameters__datasets_item_one_of_count38 < 2:
                                 try:
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_componentdata(data__modelParameters__datasets_item, custom_formats, (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_componentdata(data__modelParameters__datasets_item, custom_formats, (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}]")
                                     data__modelParameters__datasets_item_one_of_count38 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if data__modelParameters__datasets_item_one_of_count38 < 2:
                                 try:
                                     if not isinstance(data__modelParameters__datasets_item, (dict)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}]".format(**locals()) + " must be object")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}]" + " must be object")
                                     data__modelParameters__datasets_item_is_dict = isinstance(data__modelParameters__datasets_item, dict)
                                     if data__modelParameters__datasets_item_is_dict:
                                         data__modelParameters__datasets_item_keys = set(data__modelParameters__datasets_item.keys())
@@ -6094,26 +6094,26 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                                             data__modelParameters__datasets_item_keys.remove("ref")
                                             data__modelParameters__datasets_item__ref = data__modelParameters__datasets_item["ref"]
                                             if not isinstance(data__modelParameters__datasets_item__ref, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}].ref".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}].ref" + " must be string")
                                             data__modelParameters__datasets_item__ref_any_of_count39 = 0
                                             if not data__modelParameters__datasets_item__ref_any_of_count39:
                                                 try:
-                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__modelParameters__datasets_item__ref, custom_formats, (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}].ref".format(**locals()))
+                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__modelParameters__datasets_item__ref, custom_formats, (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}].ref")
                                                     data__modelParameters__datasets_item__ref_any_of_count39 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                             if not data__modelParameters__datasets_item__ref_any_of_count39:
                                                 try:
-                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__modelParameters__datasets_item__ref, custom_formats, (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}].ref".format(**locals()))
+                                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__modelParameters__datasets_item__ref, custom_formats, (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}].ref")
                                                     data__modelParameters__datasets_item__ref_any_of_count39 += 1
                                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                                             if not data__modelParameters__datasets_item__ref_any_of_count39:
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}].ref".format(**locals()) + " cannot be validated by any definition")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}].ref" + " cannot be validated by any definition")
                                         if data__modelParameters__datasets_item_keys:
-                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}]".format(**locals()) + " must not contain "+str(data__modelParameters__datasets_item_keys)+" properties")
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}]" + " must not contain "+str(data__modelParameters__datasets_item_keys)+" properties")
                                     data__modelParameters__datasets_item_one_of_count38 += 1
                                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
                             if data__modelParameters__datasets_item_one_of_count38 != 1:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".modelParameters.datasets[{data__modelParameters__datasets_x}]".format(**locals()) + " must be valid exactly by one definition")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".modelParameters.datasets[{data__modelParameters__datasets_x}]" + " must be valid exactly by one definition")
                 if "inputs" in data__modelParameters_keys:
                     data__modelParameters_keys.remove("inputs")
                     data__modelParameters__inputs = data__modelParameters["inputs"]
@@ -6123,7 +6123,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                     if data__modelParameters__inputs_is_list:
                         data__modelParameters__inputs_len = len(data__modelParameters__inputs)
                         for data__modelParameters__inputs_x, data__modelParameters__inputs_item in enumerate(data__modelParameters__inputs):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputoutputmlparameters(data__modelParameters__inputs_item, custom_formats, (name_prefix or "data") + ".modelParameters.inputs[{data__modelParameters__inputs_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputoutputmlparameters(data__modelParameters__inputs_item, custom_formats, (name_prefix or "data") + f".modelParameters.inputs[{data__modelParameters__inputs_x}]")
                 if "outputs" in data__modelParameters_keys:
                     data__modelParameters_keys.remove("outputs")
                     data__modelParameters__outputs = data__modelParameters["outputs"]
@@ -6133,7 +6133,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                     if data__modelParameters__outputs_is_list:
                         data__modelParameters__outputs_len = len(data__modelParameters__outputs)
                         for data__modelParameters__outputs_x, data__modelParameters__outputs_item in enumerate(data__modelParameters__outputs):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputoutputmlparameters(data__modelParameters__outputs_item, custom_formats, (name_prefix or "data") + ".modelParameters.outputs[{data__modelParameters__outputs_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputoutputmlparameters(data__modelParameters__outputs_item, custom_formats, (name_prefix or "data") + f".modelParameters.outputs[{data__modelParameters__outputs_x}]")
                 if data__modelParameters_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".modelParameters must not contain "+str(data__modelParameters_keys)+" properties")
         if "quantitativeAnalysis" in data_keys:
@@ -6153,7 +6153,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                     if data__quantitativeAnalysis__performanceMetrics_is_list:
                         data__quantitativeAnalysis__performanceMetrics_len = len(data__quantitativeAnalysis__performanceMetrics)
                         for data__quantitativeAnalysis__performanceMetrics_x, data__quantitativeAnalysis__performanceMetrics_item in enumerate(data__quantitativeAnalysis__performanceMetrics):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_performancemetric(data__quantitativeAnalysis__performanceMetrics_item, custom_formats, (name_prefix or "data") + ".quantitativeAnalysis.performanceMetrics[{data__quantitativeAnalysis__performanceMetrics_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_performancemetric(data__quantitativeAnalysis__performanceMetrics_item, custom_formats, (name_prefix or "data") + f".quantitativeAnalysis.performanceMetrics[{data__quantitativeAnalysis__performanceMetrics_x}]")
                 if "graphics" in data__quantitativeAnalysis_keys:
                     data__quantitativeAnalysis_keys.remove("graphics")
                     data__quantitativeAnalysis__graphics = data__quantitativeAnalysis["graphics"]
@@ -6178,7 +6178,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                         data__considerations__users_len = len(data__considerations__users)
                         for data__considerations__users_x, data__considerations__users_item in enumerate(data__considerations__users):
                             if not isinstance(data__considerations__users_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".considerations.users[{data__considerations__users_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".considerations.users[{data__considerations__users_x}]" + " must be string")
                 if "useCases" in data__considerations_keys:
                     data__considerations_keys.remove("useCases")
                     data__considerations__useCases = data__considerations["useCases"]
@@ -6189,7 +6189,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                         data__considerations__useCases_len = len(data__considerations__useCases)
                         for data__considerations__useCases_x, data__considerations__useCases_item in enumerate(data__considerations__useCases):
                             if not isinstance(data__considerations__useCases_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".considerations.useCases[{data__considerations__useCases_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".considerations.useCases[{data__considerations__useCases_x}]" + " must be string")
                 if "technicalLimitations" in data__considerations_keys:
                     data__considerations_keys.remove("technicalLimitations")
                     data__considerations__technicalLimitations = data__considerations["technicalLimitations"]
@@ -6200,7 +6200,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                         data__considerations__technicalLimitations_len = len(data__considerations__technicalLimitations)
                         for data__considerations__technicalLimitations_x, data__considerations__technicalLimitations_item in enumerate(data__considerations__technicalLimitations):
                             if not isinstance(data__considerations__technicalLimitations_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".considerations.technicalLimitations[{data__considerations__technicalLimitations_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".considerations.technicalLimitations[{data__considerations__technicalLimitations_x}]" + " must be string")
                 if "performanceTradeoffs" in data__considerations_keys:
                     data__considerations_keys.remove("performanceTradeoffs")
                     data__considerations__performanceTradeoffs = data__considerations["performanceTradeoffs"]
@@ -6211,7 +6211,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                         data__considerations__performanceTradeoffs_len = len(data__considerations__performanceTradeoffs)
                         for data__considerations__performanceTradeoffs_x, data__considerations__performanceTradeoffs_item in enumerate(data__considerations__performanceTradeoffs):
                             if not isinstance(data__considerations__performanceTradeoffs_item, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".considerations.performanceTradeoffs[{data__considerations__performanceTradeoffs_x}]".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".considerations.performanceTradeoffs[{data__considerations__performanceTradeoffs_x}]" + " must be string")
                 if "ethicalConsiderations" in data__considerations_keys:
                     data__considerations_keys.remove("ethicalConsiderations")
                     data__considerations__ethicalConsiderations = data__considerations["ethicalConsiderations"]
@@ -6221,7 +6221,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                     if data__considerations__ethicalConsiderations_is_list:
                         data__considerations__ethicalConsiderations_len = len(data__considerations__ethicalConsiderations)
                         for data__considerations__ethicalConsiderations_x, data__considerations__ethicalConsiderations_item in enumerate(data__considerations__ethicalConsiderations):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_risk(data__considerations__ethicalConsiderations_item, custom_formats, (name_prefix or "data") + ".considerations.ethicalConsiderations[{data__considerations__ethicalConsiderations_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_risk(data__considerations__ethicalConsiderations_item, custom_formats, (name_prefix or "data") + f".considerations.ethicalConsiderations[{data__considerations__ethicalConsiderations_x}]")
                 if "environmentalConsiderations" in data__considerations_keys:
                     data__considerations_keys.remove("environmentalConsiderations")
                     data__considerations__environmentalConsiderations = data__considerations["environmentalConsiderations"]
@@ -6235,7 +6235,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
                     if data__considerations__fairnessAssessments_is_list:
                         data__considerations__fairnessAssessments_len = len(data__considerations__fairnessAssessments)
                         for data__considerations__fairnessAssessments_x, data__considerations__fairnessAssessments_item in enumerate(data__considerations__fairnessAssessments):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_fairnessassessment(data__considerations__fairnessAssessments_item, custom_formats, (name_prefix or "data") + ".considerations.fairnessAssessments[{data__considerations__fairnessAssessments_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_fairnessassessment(data__considerations__fairnessAssessments_item, custom_formats, (name_prefix or "data") + f".considerations.fairnessAssessments[{data__considerations__fairnessAssessments_x}]")
                 if data__considerations_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".considerations must not contain "+str(data__considerations_keys)+" properties")
         if "properties" in data_keys:
@@ -6247,7 +6247,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6297,7 +6297,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_enviro
             if data__energyConsumptions_is_list:
                 data__energyConsumptions_len = len(data__energyConsumptions)
                 for data__energyConsumptions_x, data__energyConsumptions_item in enumerate(data__energyConsumptions):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energyconsumption(data__energyConsumptions_item, custom_formats, (name_prefix or "data") + ".energyConsumptions[{data__energyConsumptions_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energyconsumption(data__energyConsumptions_item, custom_formats, (name_prefix or "data") + f".energyConsumptions[{data__energyConsumptions_x}]")
         if "properties" in data_keys:
             data_keys.remove("properties")
             data__properties = data["properties"]
@@ -6307,7 +6307,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_enviro
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6337,7 +6337,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energy
             if data__energyProviders_is_list:
                 data__energyProviders_len = len(data__energyProviders)
                 for data__energyProviders_x, data__energyProviders_item in enumerate(data__energyProviders):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energyprovider(data__energyProviders_item, custom_formats, (name_prefix or "data") + ".energyProviders[{data__energyProviders_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energyprovider(data__energyProviders_item, custom_formats, (name_prefix or "data") + f".energyProviders[{data__energyProviders_x}]")
         if "activityEnergyCost" in data_keys:
             data_keys.remove("activityEnergyCost")
             data__activityEnergyCost = data["activityEnergyCost"]
@@ -6359,7 +6359,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energy
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6456,7 +6456,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energy
             if data__externalReferences_is_list:
                 data__externalReferences_len = len(data__externalReferences)
                 for data__externalReferences_x, data__externalReferences_item in enumerate(data__externalReferences):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + ".externalReferences[{data__externalReferences_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_externalreference(data__externalReferences_item, custom_formats, (name_prefix or "data") + f".externalReferences[{data__externalReferences_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6559,7 +6559,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__identity_is_list:
                         data__identity_len = len(data__identity)
                         for data__identity_x, data__identity_item in enumerate(data__identity):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_componentidentityevidence(data__identity_item, custom_formats, (name_prefix or "data") + ".identity[{data__identity_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_componentidentityevidence(data__identity_item, custom_formats, (name_prefix or "data") + f".identity[{data__identity_x}]")
                     data__identity_one_of_count40 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if data__identity_one_of_count40 < 2:
@@ -6579,50 +6579,50 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                 data__occurrences_len = len(data__occurrences)
                 for data__occurrences_x, data__occurrences_item in enumerate(data__occurrences):
                     if not isinstance(data__occurrences_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}]" + " must be object")
                     data__occurrences_item_is_dict = isinstance(data__occurrences_item, dict)
                     if data__occurrences_item_is_dict:
                         data__occurrences_item__missing_keys = set(['location']) - data__occurrences_item.keys()
                         if data__occurrences_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}]".format(**locals()) + " must contain ")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}]" + " must contain ")
                         data__occurrences_item_keys = set(data__occurrences_item.keys())
                         if "bom-ref" in data__occurrences_item_keys:
                             data__occurrences_item_keys.remove("bom-ref")
                             data__occurrences_item__bomref = data__occurrences_item["bom-ref"]
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__occurrences_item__bomref, custom_formats, (name_prefix or "data") + ".occurrences[{data__occurrences_x}].bom-ref".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reftype(data__occurrences_item__bomref, custom_formats, (name_prefix or "data") + f".occurrences[{data__occurrences_x}].bom-ref")
                         if "location" in data__occurrences_item_keys:
                             data__occurrences_item_keys.remove("location")
                             data__occurrences_item__location = data__occurrences_item["location"]
                             if not isinstance(data__occurrences_item__location, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}].location".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}].location" + " must be string")
                         if "line" in data__occurrences_item_keys:
                             data__occurrences_item_keys.remove("line")
                             data__occurrences_item__line = data__occurrences_item["line"]
                             if not isinstance(data__occurrences_item__line, (int)) and not (isinstance(data__occurrences_item__line, float) and data__occurrences_item__line.is_integer()) or isinstance(data__occurrences_item__line, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}].line".format(**locals()) + " must be integer")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}].line" + " must be integer")
                             if isinstance(data__occurrences_item__line, (int, float, Decimal)) and not isinstance(data__occurrences_item__line, bool):
                                 if data__occurrences_item__line < 0:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}].line".format(**locals()) + " must be bigger than or equal to 0")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}].line" + " must be bigger than or equal to 0")
                         if "offset" in data__occurrences_item_keys:
                             data__occurrences_item_keys.remove("offset")
                             data__occurrences_item__offset = data__occurrences_item["offset"]
                             if not isinstance(data__occurrences_item__offset, (int)) and not (isinstance(data__occurrences_item__offset, float) and data__occurrences_item__offset.is_integer()) or isinstance(data__occurrences_item__offset, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}].offset".format(**locals()) + " must be integer")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}].offset" + " must be integer")
                             if isinstance(data__occurrences_item__offset, (int, float, Decimal)) and not isinstance(data__occurrences_item__offset, bool):
                                 if data__occurrences_item__offset < 0:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}].offset".format(**locals()) + " must be bigger than or equal to 0")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}].offset" + " must be bigger than or equal to 0")
                         if "symbol" in data__occurrences_item_keys:
                             data__occurrences_item_keys.remove("symbol")
                             data__occurrences_item__symbol = data__occurrences_item["symbol"]
                             if not isinstance(data__occurrences_item__symbol, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}].symbol".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}].symbol" + " must be string")
                         if "additionalContext" in data__occurrences_item_keys:
                             data__occurrences_item_keys.remove("additionalContext")
                             data__occurrences_item__additionalContext = data__occurrences_item["additionalContext"]
                             if not isinstance(data__occurrences_item__additionalContext, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}].additionalContext".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}].additionalContext" + " must be string")
                         if data__occurrences_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".occurrences[{data__occurrences_x}]".format(**locals()) + " must not contain "+str(data__occurrences_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".occurrences[{data__occurrences_x}]" + " must not contain "+str(data__occurrences_item_keys)+" properties")
         if "callstack" in data_keys:
             data_keys.remove("callstack")
             data__callstack = data["callstack"]
@@ -6641,56 +6641,56 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                         data__callstack__frames_len = len(data__callstack__frames)
                         for data__callstack__frames_x, data__callstack__frames_item in enumerate(data__callstack__frames):
                             if not isinstance(data__callstack__frames_item, (dict)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}]".format(**locals()) + " must be object")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}]" + " must be object")
                             data__callstack__frames_item_is_dict = isinstance(data__callstack__frames_item, dict)
                             if data__callstack__frames_item_is_dict:
                                 data__callstack__frames_item__missing_keys = set(['module']) - data__callstack__frames_item.keys()
                                 if data__callstack__frames_item__missing_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}]".format(**locals()) + " must contain ")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}]" + " must contain ")
                                 data__callstack__frames_item_keys = set(data__callstack__frames_item.keys())
                                 if "package" in data__callstack__frames_item_keys:
                                     data__callstack__frames_item_keys.remove("package")
                                     data__callstack__frames_item__package = data__callstack__frames_item["package"]
                                     if not isinstance(data__callstack__frames_item__package, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].package".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].package" + " must be string")
                                 if "module" in data__callstack__frames_item_keys:
                                     data__callstack__frames_item_keys.remove("module")
                                     data__callstack__frames_item__module = data__callstack__frames_item["module"]
                                     if not isinstance(data__callstack__frames_item__module, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].module".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].module" + " must be string")
                                 if "function" in data__callstack__frames_item_keys:
                                     data__callstack__frames_item_keys.remove("function")
                                     data__callstack__frames_item__function = data__callstack__frames_item["function"]
                                     if not isinstance(data__callstack__frames_item__function, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].function".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].function" + " must be string")
                                 if "parameters" in data__callstack__frames_item_keys:
                                     data__callstack__frames_item_keys.remove("parameters")
                                     data__callstack__frames_item__parameters = data__callstack__frames_item["parameters"]
                                     if not isinstance(data__callstack__frames_item__parameters, (list, tuple)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].parameters".format(**locals()) + " must be array")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].parameters" + " must be array")
                                     data__callstack__frames_item__parameters_is_list = isinstance(data__callstack__frames_item__parameters, (list, tuple))
                                     if data__callstack__frames_item__parameters_is_list:
                                         data__callstack__frames_item__parameters_len = len(data__callstack__frames_item__parameters)
                                         for data__callstack__frames_item__parameters_x, data__callstack__frames_item__parameters_item in enumerate(data__callstack__frames_item__parameters):
                                             if not isinstance(data__callstack__frames_item__parameters_item, (str)):
-                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].parameters[{data__callstack__frames_item__parameters_x}]".format(**locals()) + " must be string")
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].parameters[{data__callstack__frames_item__parameters_x}]" + " must be string")
                                 if "line" in data__callstack__frames_item_keys:
                                     data__callstack__frames_item_keys.remove("line")
                                     data__callstack__frames_item__line = data__callstack__frames_item["line"]
                                     if not isinstance(data__callstack__frames_item__line, (int)) and not (isinstance(data__callstack__frames_item__line, float) and data__callstack__frames_item__line.is_integer()) or isinstance(data__callstack__frames_item__line, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].line".format(**locals()) + " must be integer")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].line" + " must be integer")
                                 if "column" in data__callstack__frames_item_keys:
                                     data__callstack__frames_item_keys.remove("column")
                                     data__callstack__frames_item__column = data__callstack__frames_item["column"]
                                     if not isinstance(data__callstack__frames_item__column, (int)) and not (isinstance(data__callstack__frames_item__column, float) and data__callstack__frames_item__column.is_integer()) or isinstance(data__callstack__frames_item__column, bool):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].column".format(**locals()) + " must be integer")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].column" + " must be integer")
                                 if "fullFilename" in data__callstack__frames_item_keys:
                                     data__callstack__frames_item_keys.remove("fullFilename")
                                     data__callstack__frames_item__fullFilename = data__callstack__frames_item["fullFilename"]
                                     if not isinstance(data__callstack__frames_item__fullFilename, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}].fullFilename".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}].fullFilename" + " must be string")
                                 if data__callstack__frames_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack.frames[{data__callstack__frames_x}]".format(**locals()) + " must not contain "+str(data__callstack__frames_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".callstack.frames[{data__callstack__frames_x}]" + " must not contain "+str(data__callstack__frames_item_keys)+" properties")
                 if data__callstack_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".callstack must not contain "+str(data__callstack_keys)+" properties")
         if "licenses" in data_keys:
@@ -6706,7 +6706,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             if data__copyright_is_list:
                 data__copyright_len = len(data__copyright)
                 for data__copyright_x, data__copyright_item in enumerate(data__copyright):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_copyright(data__copyright_item, custom_formats, (name_prefix or "data") + ".copyright[{data__copyright_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_copyright(data__copyright_item, custom_formats, (name_prefix or "data") + f".copyright[{data__copyright_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6770,37 +6770,37 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                 data__methods_len = len(data__methods)
                 for data__methods_x, data__methods_item in enumerate(data__methods):
                     if not isinstance(data__methods_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}]" + " must be object")
                     data__methods_item_is_dict = isinstance(data__methods_item, dict)
                     if data__methods_item_is_dict:
                         data__methods_item__missing_keys = set(['technique', 'confidence']) - data__methods_item.keys()
                         if data__methods_item__missing_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}]".format(**locals()) + " must contain ")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}]" + " must contain ")
                         data__methods_item_keys = set(data__methods_item.keys())
                         if "technique" in data__methods_item_keys:
                             data__methods_item_keys.remove("technique")
                             data__methods_item__technique = data__methods_item["technique"]
                             if not isinstance(data__methods_item__technique, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}].technique".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}].technique" + " must be string")
                             if not (isinstance(data__methods_item__technique, str) and data__methods_item__technique in {'ast-fingerprint', 'attestation', 'binary-analysis', 'dynamic-analysis', 'filename', 'hash-comparison', 'instrumentation', 'manifest-analysis', 'other', 'source-code-analysis'}):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}].technique".format(**locals()) + " must be one of ['source-code-analysis', 'binary-analysis', 'manifest-analysis', 'ast-fingerprint', 'hash-comparison', 'instrumentation', 'dynamic-analysis', 'filename', 'attestation', 'other']")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}].technique" + " must be one of ['source-code-analysis', 'binary-analysis', 'manifest-analysis', 'ast-fingerprint', 'hash-comparison', 'instrumentation', 'dynamic-analysis', 'filename', 'attestation', 'other']")
                         if "confidence" in data__methods_item_keys:
                             data__methods_item_keys.remove("confidence")
                             data__methods_item__confidence = data__methods_item["confidence"]
                             if not isinstance(data__methods_item__confidence, (int, float, Decimal)) or isinstance(data__methods_item__confidence, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}].confidence".format(**locals()) + " must be number")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}].confidence" + " must be number")
                             if isinstance(data__methods_item__confidence, (int, float, Decimal)) and not isinstance(data__methods_item__confidence, bool):
                                 if data__methods_item__confidence < 0:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}].confidence".format(**locals()) + " must be bigger than or equal to 0")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}].confidence" + " must be bigger than or equal to 0")
                                 if data__methods_item__confidence > 1:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}].confidence".format(**locals()) + " must be smaller than or equal to 1")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}].confidence" + " must be smaller than or equal to 1")
                         if "value" in data__methods_item_keys:
                             data__methods_item_keys.remove("value")
                             data__methods_item__value = data__methods_item["value"]
                             if not isinstance(data__methods_item__value, (str)):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}].value".format(**locals()) + " must be string")
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}].value" + " must be string")
                         if data__methods_item_keys:
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".methods[{data__methods_x}]".format(**locals()) + " must not contain "+str(data__methods_item_keys)+" properties")
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + f".methods[{data__methods_x}]" + " must not contain "+str(data__methods_item_keys)+" properties")
         if "tools" in data_keys:
             data_keys.remove("tools")
             data__tools = data["tools"]
@@ -6816,16 +6816,16 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     data__tools_item_any_of_count41 = 0
                     if not data__tools_item_any_of_count41:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__tools_item, custom_formats, (name_prefix or "data") + ".tools[{data__tools_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_reflinktype(data__tools_item, custom_formats, (name_prefix or "data") + f".tools[{data__tools_x}]")
                             data__tools_item_any_of_count41 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__tools_item_any_of_count41:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__tools_item, custom_formats, (name_prefix or "data") + ".tools[{data__tools_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_bomlinkelementtype(data__tools_item, custom_formats, (name_prefix or "data") + f".tools[{data__tools_x}]")
                             data__tools_item_any_of_count41 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data__tools_item_any_of_count41:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools[{data__tools_x}]".format(**locals()) + " cannot be validated by any definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".tools[{data__tools_x}]" + " cannot be validated by any definition")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6859,7 +6859,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_patch(
             if data__resolves_is_list:
                 data__resolves_len = len(data__resolves)
                 for data__resolves_x, data__resolves_item in enumerate(data__resolves):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_issue(data__resolves_item, custom_formats, (name_prefix or "data") + ".resolves[{data__resolves_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_issue(data__resolves_item, custom_formats, (name_prefix or "data") + f".resolves[{data__resolves_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -7027,7 +7027,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                 data__lifecycles_len = len(data__lifecycles)
                 for data__lifecycles_x, data__lifecycles_item in enumerate(data__lifecycles):
                     if not isinstance(data__lifecycles_item, (dict)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}]".format(**locals()) + " must be object")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}]" + " must be object")
                     data__lifecycles_item_one_of_count42 = 0
                     if data__lifecycles_item_one_of_count42 < 2:
                         try:
@@ -7035,17 +7035,17 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                             if data__lifecycles_item_is_dict:
                                 data__lifecycles_item__missing_keys = set(['phase']) - data__lifecycles_item.keys()
                                 if data__lifecycles_item__missing_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}]".format(**locals()) + " must contain ")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}]" + " must contain ")
                                 data__lifecycles_item_keys = set(data__lifecycles_item.keys())
                                 if "phase" in data__lifecycles_item_keys:
                                     data__lifecycles_item_keys.remove("phase")
                                     data__lifecycles_item__phase = data__lifecycles_item["phase"]
                                     if not isinstance(data__lifecycles_item__phase, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}].phase".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}].phase" + " must be string")
                                     if not (isinstance(data__lifecycles_item__phase, str) and data__lifecycles_item__phase == 'design' or isinstance(data__lifecycles_item__phase, str) and data__lifecycles_item__phase == 'pre-build' or isinstance(data__lifecycles_item__phase, str) and data__lifecycles_item__phase == 'build' or isinstance(data__lifecycles_item__phase, str) and data__lifecycles_item__phase == 'post-build' or isinstance(data__lifecycles_item__phase, str) and data__lifecycles_item__phase == 'operations' or isinstance(data__lifecycles_item__phase, str) and data__lifecycles_item__phase == 'discovery' or isinstance(data__lifecycles_item__phase, str) and data__lifecycles_item__phase == 'decommission'):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}].phase".format(**locals()) + " must be one of ['design', 'pre-build', 'build', 'post-build', 'operations', 'discovery', 'decommission']")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}].phase" + " must be one of ['design', 'pre-build', 'build', 'post-build', 'operations', 'discovery', 'decommission']")
                                 if data__lifecycles_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}]".format(**locals()) + " must not contain "+str(data__lifecycles_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}]" + " must not contain "+str(data__lifecycles_item_keys)+" properties")
                             data__lifecycles_item_one_of_count42 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__lifecycles_item_one_of_count42 < 2:
@@ -7054,24 +7054,24 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                             if data__lifecycles_item_is_dict:
                                 data__lifecycles_item__missing_keys = set(['name']) - data__lifecycles_item.keys()
                                 if data__lifecycles_item__missing_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}]".format(**locals()) + " must contain ")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}]" + " must contain ")
                                 data__lifecycles_item_keys = set(data__lifecycles_item.keys())
                                 if "name" in data__lifecycles_item_keys:
                                     data__lifecycles_item_keys.remove("name")
                                     data__lifecycles_item__name = data__lifecycles_item["name"]
                                     if not isinstance(data__lifecycles_item__name, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}].name".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}].name" + " must be string")
                                 if "description" in data__lifecycles_item_keys:
                                     data__lifecycles_item_keys.remove("description")
                                     data__lifecycles_item__description = data__lifecycles_item["description"]
                                     if not isinstance(data__lifecycles_item__description, (str)):
-                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}].description".format(**locals()) + " must be string")
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}].description" + " must be string")
                                 if data__lifecycles_item_keys:
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}]".format(**locals()) + " must not contain "+str(data__lifecycles_item_keys)+" properties")
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}]" + " must not contain "+str(data__lifecycles_item_keys)+" properties")
                             data__lifecycles_item_one_of_count42 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__lifecycles_item_one_of_count42 != 1:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".lifecycles[{data__lifecycles_x}]".format(**locals()) + " must be valid exactly by one definition")
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + f".lifecycles[{data__lifecycles_x}]" + " must be valid exactly by one definition")
         if "tools" in data_keys:
             data_keys.remove("tools")
             data__tools = data["tools"]
@@ -7095,7 +7095,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.components must contain unique items")
                                 data__tools__components_len = len(data__tools__components)
                                 for data__tools__components_x, data__tools__components_item in enumerate(data__tools__components):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__tools__components_item, custom_formats, (name_prefix or "data") + ".tools.components[{data__tools__components_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_component(data__tools__components_item, custom_formats, (name_prefix or "data") + f".tools.components[{data__tools__components_x}]")
                         if "services" in data__tools_keys:
                             data__tools_keys.remove("services")
                             data__tools__services = data__tools["services"]
@@ -7108,7 +7108,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools.services must contain unique items")
                                 data__tools__services_len = len(data__tools__services)
                                 for data__tools__services_x, data__tools__services_item in enumerate(data__tools__services):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__tools__services_item, custom_formats, (name_prefix or "data") + ".tools.services[{data__tools__services_x}]".format(**locals()))
+                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_service(data__tools__services_item, custom_formats, (name_prefix or "data") + f".tools.services[{data__tools__services_x}]")
                         if data__tools_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + ".tools must not contain "+str(data__tools_keys)+" properties")
                     data__tools_one_of_count43 += 1
@@ -7121,7 +7121,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
                     if data__tools_is_list:
                         data__tools_len = len(data__tools)
                         for data__tools_x, data__tools_item in enumerate(data__tools):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tool(data__tools_item, custom_formats, (name_prefix or "data") + ".tools[{data__tools_x}]".format(**locals()))
+                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_tool(data__tools_item, custom_formats, (name_prefix or "data") + f".tools[{data__tools_x}]")
                     data__tools_one_of_count43 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if data__tools_one_of_count43 != 1:
@@ -7139,7 +7139,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
             if data__authors_is_list:
                 data__authors_len = len(data__authors)
                 for data__authors_x, data__authors_item in enumerate(data__authors):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__authors_item, custom_formats, (name_prefix or "data") + ".authors[{data__authors_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_organizationalcontact(data__authors_item, custom_formats, (name_prefix or "data") + f".authors[{data__authors_x}]")
         if "component" in data_keys:
             data_keys.remove("component")
             data__component = data["component"]
@@ -7165,7 +7165,7 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + ".properties[{data__properties_x}]".format(**locals()))
+                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "distributionConstraints" in data_keys:
             data_keys.remove("distributionConstraints")
             data__distributionConstraints = data["distributionConstraints"]

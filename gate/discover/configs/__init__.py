@@ -1,0 +1,107 @@
+"""Configs that name models: YAML, JSON, TOML, INI, ``.env``; serving containers; notebooks.
+
+* Keys that name a model (``model``, ``EMBEDDING_MODEL``, ``repo_id``...; see
+  ``data/config_vocabulary.yaml``) are read with their siblings and parents: a ``provider`` or
+  ``base_url`` next to the model, or a parent key naming a provider, decides the identity
+  (medium confidence). LiteLLM proxy ``model_list`` entries read ``litellm_params``.
+* Containers (docker-compose services, Kubernetes pods, Helm values, Dockerfiles) running
+  vLLM, TGI, TEI, SGLang, llama.cpp or Ollama: their ``--model`` arguments, model
+  environment variables and ``ollama pull`` commands (high confidence).
+* Ollama ``Modelfile`` ``FROM``/``ADAPTER``; MLflow ``MLmodel``; DVC ``.dvc`` outputs and
+  imports; Jupyter notebooks, whose code cells are read as Python (location = cell and line)
+  and whose ``!`` lines as shell commands.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from gate.discover import (
+    assistant_catalogue,
+    refs,
+    scanning,
+)
+from gate.discover.base import DiscoverContext
+from gate.discover.configs import sqldump
+from gate.discover.configs.dockerfile import _dockerfile
+from gate.discover.configs.documents import _ini, _toml, _yaml_or_json
+from gate.discover.configs.envfiles import _dotenv, _shell
+from gate.discover.configs.kinds import _NEEDLES, _WORTH, _kind
+from gate.discover.configs.mlops import _dvc, _is_modelfile, _maybe_modelfile, _modelfile
+from gate.discover.configs.notebooks import _notebook
+from gate.discover.tree import Tree, TreeFile
+from gate.model import Evidence
+
+
+def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
+    """Yield model references found in the tree's configs, containers and notebooks."""
+    pooled: list[TreeFile] = []
+    local: list[tuple[TreeFile, str]] = []
+    reads = refs.readable(tree, ctx.include_tests)
+    assistant_configs = assistant_catalogue.catalogue()
+    for tf in tree.files:
+        kind = _kind(tf)
+        if kind is None and _maybe_modelfile(tf):
+            kind = "modelfile?"
+        if kind is None or not reads(tf.rel):
+            continue
+        # An assistant's own settings (.claude/settings.json, .aider.conf.yml, .continue/…)
+        # name the model that wrote code, not one the release calls: the assistants source
+        # records them on the assistant. Workflows are read by both (rule.assistant is None).
+        rule = assistant_configs.config_rule(tf.rel)
+        if rule is not None and rule.assistant is not None:
+            continue
+        if kind in ("modelfile", "dvc", "modelfile?"):
+            local.append((tf, kind))
+        else:
+            pooled.append(tf)
+    ctx.observer.stage("configs", len(pooled) + len(local))
+    found, _ = scanning.scan(
+        tree, pooled, tuple(n.encode() for n in _NEEDLES), analyse_file, observer=ctx.observer
+    )
+    rels = {f.rel for f in tree.files}
+    for tf, kind in local:
+        text = tree.read_text(tf, 1_000_000)
+        if text is None:
+            continue
+        if kind == "modelfile?" and not _is_modelfile(text):
+            continue
+        reader = _dvc if kind == "dvc" else _modelfile
+        outcome = reader(tf.rel, text, rels)
+        found.extend(outcome.evidence)
+        for rel, reason in outcome.skipped:
+            tree.skip(rel, reason)
+    ctx.observer.done()
+    yield from refs.finish(tree, ctx, found)
+
+
+def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
+    """Read one config file (dispatching on its name) and return its model references."""
+    name = posixpath.basename(rel)
+    kind = _kind(TreeFile(rel, rel))
+    if kind == "sql":
+        # A dump seeding a model table (COPY ... FROM stdin): read only its COPY blocks.
+        if b"FROM stdin" not in data:
+            return scanning.Outcome()
+        return sqldump.read(rel, data.decode("utf-8", errors="replace"))
+    if kind != "notebook" and not _WORTH.search(data):
+        return scanning.Outcome()
+    text = data.decode("utf-8", errors="replace")
+    if kind == "notebook":
+        outcome = _notebook(rel, text)
+    elif kind == "dockerfile":
+        outcome = _dockerfile(rel, text)
+    elif kind == "dotenv":
+        outcome = _dotenv(rel, text)
+    elif kind in ("yaml", "json", "mlmodel"):
+        outcome = _yaml_or_json(rel, text, json_file=kind == "json", mlmodel=name == "MLmodel")
+    elif kind == "toml":
+        outcome = _toml(rel, text)
+    elif kind == "ini":
+        outcome = _ini(rel, text)
+    elif kind == "shell":
+        outcome = _shell(rel, text)
+    else:
+        outcome = scanning.Outcome()
+    return outcome

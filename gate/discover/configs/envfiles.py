@@ -1,0 +1,233 @@
+"""``.env`` files and shell scripts: model variables, ``pip install``, downloads and
+server commands."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterator, Sequence
+
+from gate.discover import (
+    dependencies,
+    localpaths,
+    refs,
+    scanning,
+)
+from gate.discover.configs.containers import (
+    _argv,
+    _commands,
+    _docker_volumes,
+    _flag_models,
+    _hub_downloads,
+)
+from gate.discover.configs.dockerfile import _expand
+from gate.discover.configs.kinds import NAME
+from gate.discover.configs.nodes import _Node
+from gate.discover.configs.walker import _Walker
+from gate.model import Confidence
+from gate.recognise import SiteKind
+
+# --- .env --------------------------------------------------------------------------------
+
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
+
+
+_SHELL_ASSIGNMENT = re.compile(
+    r"^\s*(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)"
+)
+
+
+def _shell(rel: str, text: str) -> scanning.Outcome:
+    """A shell script (``start-tgi.sh``): variables that name a model (``model=org/x``,
+    ``MODEL_ID=...``) and command lines (``docker run ... --model-id $model``,
+    ``vllm serve``, ``huggingface-cli download``), ``$VAR`` expanded from the script's own
+    assignments above the line. Nothing is run."""
+    walker = _Walker(rel)
+    variables: dict[str, str] = {}
+    created: set[str] = set()
+    for lineno, command, _ in _logical_lines(text.splitlines(), 1):
+        stripped = command.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        assignment = _SHELL_ASSIGNMENT.match(stripped)
+        if assignment and " " not in stripped.split("=", 1)[1].strip():
+            key, raw = assignment.groups()
+            value, _ = _env_value(_expand(raw, variables))
+            variables[key] = value
+            if value and "$" not in value and refs.names_model(key):
+                ctx = refs.RefContext(
+                    family="config",
+                    provider_hint=refs.provider_from_env_name(key),
+                    in_config=True,
+                    site=SiteKind.DEFAULT,
+                    key=key,
+                )
+                if localpaths.is_outside(value):
+                    ref: refs.Ref | None = localpaths.ref(value, {"key": key})
+                else:
+                    ref = refs.recognise_under(key, value, ctx)
+                node = _Node(value, lineno, command.find(value) + 1 or None)
+                walker.emit(ref, value, node, Confidence.MEDIUM, key, {"key": key})
+            continue
+        line = _expand(stripped, variables) if "$" in stripped else stripped
+        argv = _argv(_Node(line, lineno, None))
+        tokens = [token for token, _ in argv]
+        for index in range(len(tokens) - 2):
+            if tokens[index : index + 2] == ["ollama", "create"]:
+                created.add(tokens[index + 2])
+        if created and any(t in created for t in tokens):
+            # `ollama run body-builder-model` after `ollama create body-builder-model -f
+            # Modelfile`: a local build, whose base is the Modelfile's FROM.
+            argv = [(t, n) for t, n in argv if t not in created]
+        _commands(walker, argv, "", {})
+        _flag_models(walker, argv, "", _docker_volumes(argv))
+        _hub_downloads(walker, argv, "")
+        walker.found += dependencies.pip_install(
+            rel, tokens, lineno, command, context="", source=NAME
+        )
+    _curl_requests(walker, text)
+    return scanning.Outcome(evidence=walker.found)
+
+
+_CURL = re.compile(r"(?m)^[ \t]*curl\b")
+_BODY_MODEL = re.compile(r'^\s*\{.*?"model"\s*:\s*"([^"\\\n]+)"', re.DOTALL)
+_DATA_FLAGS = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--json"})
+
+
+def _command_at(text: str, start: int) -> str:
+    """The shell command starting at ``start``: up to a newline outside quotes that no
+    backslash continues (a JSON body in single quotes spans lines)."""
+    quote: str | None = None
+    index = start
+    while index < len(text):
+        char = text[index]
+        if quote is None and char == "\\":
+            index += 2
+            continue
+        if quote is None and char == "\n":
+            break
+        if char in "'\"" and (quote is None or quote == char):
+            quote = None if quote == char else char
+        index += 1
+    return text[start:index]
+
+
+def _curl_requests(walker: _Walker, text: str) -> None:
+    """``curl <url> --data '{"model": "qwen-max", ...}'``: a raw API request, served at the
+    URL it is sent to (as a ``requests.post`` body in code is)."""
+    for match in _CURL.finditer(text):
+        command = _command_at(text, match.start())
+        try:
+            tokens = shlex.split(command.replace("\\\n", " "), comments=False)
+        except ValueError:
+            continue
+        url = next((t for t in tokens if t.startswith(("http://", "https://"))), None)
+        bodies = [tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t in _DATA_FLAGS] + [
+            t.split("=", 1)[1] for t in tokens if t.startswith("--data=")
+        ]
+        for body in bodies:
+            try:
+                doc = json.loads(body)
+            except ValueError:
+                # A body the API would refuse as JSON (a comment, a trailing comma) still
+                # says which model it asks for.
+                loose = _BODY_MODEL.search(body)
+                doc = {"model": loose.group(1)} if loose else None
+            model = doc.get("model") if isinstance(doc, dict) else None
+            if url is None or not isinstance(model, str) or "$" in model or not model.strip():
+                continue
+            at = text.find(json.dumps(model), match.start())
+            at = at if at >= 0 else match.start()
+            lineno = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            ctx = refs.RefContext(family="hosted", base_url=url, in_config=True, key="model")
+            walker.emit(
+                refs.recognise_in(model.strip(), ctx), model, _Node(model, lineno, column),
+                Confidence.MEDIUM, "curl", {"key": "model", "endpoint": url, "flow": "raw-http"},
+            )  # fmt: skip
+
+
+def _dotenv(rel: str, text: str) -> scanning.Outcome:
+    values: list[tuple[str, str, int, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        match = _ENV_LINE.match(line)
+        if not match:
+            continue
+        key, raw = match.groups()
+        value, offset = _env_value(raw)
+        if value:
+            values.append((key, value, number, match.start(2) + offset + 1))
+    # A URL belongs to the models whose variable shares its stem (LLM_BASE_URL ↔ LLM_MODEL,
+    # BASE_URL ↔ MODEL) or its provider (OPENAI_BASE_URL ↔ OPENAI_CHAT_MODEL).
+    urls: list[tuple[str, str | None, str]] = []
+    for key, value, _, _ in values:
+        if refs.is_url_key(key) and "://" in value:
+            urls.append((_stem(key), refs.provider_from_env_name(key), value))
+    walker = _Walker(rel)
+    used_urls: set[str] = set()
+    for key, value, lineno, column in values:
+        if not refs.names_model(key):
+            continue
+        provider = refs.provider_from_env_name(key)
+        stem = _stem(key)
+        base_url = next(
+            (u for s, p, u in urls if s == stem or (provider is not None and p == provider)), None
+        )
+        if base_url:
+            used_urls.add(base_url)
+        ctx = refs.RefContext(
+            family="config", base_url=base_url, provider_hint=provider, in_config=True
+        )
+        walker.emit(
+            refs.recognise_under(key, value, ctx), value, _Node(value, lineno, column),
+            Confidence.MEDIUM, key,
+            {"key": key, "env_var": key},
+        )  # fmt: skip
+    # An endpoint set with no model next to it still says where prompts go.
+    for key, value, lineno, column in values:
+        if refs.is_url_key(key) and "://" in value and value not in used_urls:
+            ref = refs.endpoint_only(refs.RefContext(family="hosted", base_url=value))
+            walker.emit(
+                ref, value, _Node(value, lineno, column), Confidence.MEDIUM, key, {"key": key}
+            )
+    return scanning.Outcome(evidence=walker.found)
+
+
+def _stem(key: str) -> str:
+    """``OPENAI_BASE_URL`` → ``OPENAI``, ``LLM_MODEL_NAME`` → ``LLM``, ``MODEL`` → ``""``."""
+    upper = key.upper()
+    for suffix in ("_BASE_URL", "_API_BASE", "_BASEURL", "_ENDPOINT", "_API_URL", "_HOST", "_URL"):
+        if upper.endswith(suffix):
+            return upper[: -len(suffix)]
+    for suffix in ("_MODEL_NAME", "_MODEL_ID", "_MODEL", "_LLM", "_DEPLOYMENT"):
+        if upper.endswith(suffix):
+            return upper[: -len(suffix)]
+    return (
+        "" if upper in ("BASE_URL", "API_BASE", "ENDPOINT", "MODEL", "MODEL_NAME", "LLM") else upper
+    )
+
+
+def _env_value(raw: str) -> tuple[str, int]:
+    if raw[:1] in ("'", '"'):
+        end = raw.find(raw[0], 1)
+        return (raw[1:end] if end > 0 else raw[1:]), 1
+    return raw.split(" #", 1)[0].strip(), 0
+
+
+def _logical_lines(lines: Sequence[str], first: int) -> Iterator[tuple[int, str, int]]:
+    """Shell lines with backslash continuations joined: (line number, command, lines used)."""
+    index = 0
+    while index < len(lines):
+        start, parts = index, []
+        while True:
+            line = lines[index].rstrip()
+            index += 1
+            if line.endswith("\\") and index < len(lines):
+                parts.append(line[:-1])
+                continue
+            parts.append(line.removesuffix("\\"))
+            break
+        yield start + first, " ".join(p.strip() for p in parts), index - start

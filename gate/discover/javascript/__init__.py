@@ -1,0 +1,65 @@
+"""JavaScript and TypeScript code that names models, read with tree-sitter.
+
+The same ideas as :mod:`gate.discover.python` over a JS/TS syntax tree: imports and
+``require`` give calls their qualified names (``data/javascript_calls.yaml``), clients made
+with ``new`` carry their ``baseURL`` to the method calls made on them, Vercel AI SDK
+providers (``openai('gpt-4o')``, ``createOpenAI({baseURL})``) name models when called, and
+values are followed through ``const``/``let`` bindings, default parameters, class fields,
+object properties, template strings and ``process.env.X ?? "default"`` (medium confidence).
+Scoping is simplified: a name means every binding of that name in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter
+
+from gate.discover import refs, scanning
+from gate.discover.base import DiscoverContext
+from gate.discover.javascript.analyser import _Analyser
+from gate.discover.javascript.nodes import _MINIFIED_LINE, NAME, SUFFIXES
+from gate.discover.javascript.tables import _language, _query, _strong_words, needles, worth_parsing
+from gate.discover.tree import Tree
+from gate.model import Evidence
+
+__all__ = ["NAME", "SUFFIXES", "analyse_file", "discover", "needles", "worth_parsing"]
+
+
+def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
+    """Yield model references found in the tree's JavaScript and TypeScript files."""
+    reads = refs.readable(tree, ctx.include_tests)
+    sources = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
+    files = [f for f in sources if not f.name.endswith((".min.js", ".d.ts"))]
+    # Minified bundles are not parsed; one that names an SDK or model is recorded as unread.
+    minified = [f for f in sources if f.name.endswith(".min.js")]
+    scanning.note_unread(
+        tree,
+        minified,
+        _strong_words(),
+        "minified JavaScript (.min.js) naming an AI SDK: not parsed",
+    )
+    ctx.observer.stage("javascript code", len(files))
+    found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
+    ctx.observer.done()
+    yield from refs.finish(tree, ctx, found)
+
+
+def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
+    """Parse one JS/TS file and return its model references."""
+    if not worth_parsing(data):
+        return scanning.Outcome()
+    suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel else ".js"
+    if len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE:
+        # A bundle (vendor code, mangled names): data flow means nothing in it.
+        return scanning.Outcome(skipped=[(rel, "minified or bundled JavaScript: not parsed")])
+    parser = tree_sitter.Parser(_language(suffix))
+    syntax = parser.parse(data)
+    if syntax.root_node.has_error and _error_share(syntax.root_node) > 0.5:
+        return scanning.Outcome(skipped=[(rel, "not parseable as JavaScript/TypeScript")])
+    return scanning.Outcome(evidence=_Analyser(rel, data, syntax.root_node, _query(suffix)).run())
+
+
+def _error_share(root: tree_sitter.Node) -> float:
+    errors = sum(1 for child in root.children if child.type == "ERROR")
+    return errors / max(1, root.child_count)

@@ -1,0 +1,257 @@
+"""One JS/TS file's model references: calls, endpoints, model-ish names and catalogues."""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from gate.discover import refs
+from gate.discover.driver import Seen
+from gate.discover.javascript.calls import CallReader
+from gate.discover.javascript.nodes import _HTTP_CALLS, _STATE_HOOKS, _string_value, _text, _unwrap
+from gate.model import Evidence
+from gate.recognise import SiteKind
+
+
+class _Analyser(CallReader):
+    """One file: index its bindings, then read every call."""
+
+    # ---- index ----
+
+    def run(self) -> list[Evidence]:
+        captures = tree_sitter.QueryCursor(self.query).captures(self.root)
+        for node in captures.get("import", []):
+            self._import(node)
+        for node in captures.get("decl", []):
+            self._declarator(node)
+        for node in captures.get("assign", []):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and right is not None:
+                key = _text(left) if left.type in ("identifier", "member_expression") else ""
+                if key:
+                    self.values_of.setdefault(key, []).append(right)
+                    self.decls.append((key.rsplit(".", 1)[-1], right))
+        for node in captures.get("param", []):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if (
+                left is not None
+                and right is not None
+                and left.type
+                in (
+                    "identifier",
+                    "shorthand_property_identifier_pattern",
+                )
+            ):
+                self.params.setdefault(_text(left), []).append(right)
+        for node in captures.get("field", []):
+            name = node.child_by_field_name("property") or node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if name is not None and value is not None:
+                self.values_of.setdefault("this." + _text(name), []).append(value)
+                self.decls.append((_text(name), value))
+        self.calls = sorted(
+            [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
+        )
+        self.pairs = captures.get("pair", [])
+        for call in self.calls:
+            self._call(call)
+        self._endpoints_without_model()
+        self._generic()
+        return self.found
+
+    # ---- endpoints and model-ish names outside known calls ----
+
+    def _endpoints_without_model(self) -> None:
+        for call, spec, qual in self.clients_made:
+            if call.id in self.client_used:
+                continue
+            ctx = self._context(spec, call)
+            if not ctx.base_url:
+                continue
+            found = self._arg(call, spec.base_url)
+            node = found[0] if found is not None else call
+            vals = [v for v in self.values(node) if not v.partial]
+            where = vals[0].node if vals else node
+            self.driver.endpoint(ctx, self._loc(where), qual)
+
+    def _generic(self) -> None:
+        for name, value in self.decls:
+            if refs.is_model_key(name):
+                self._generic_value(value, name, None)
+        for name, defaults in self.params.items():
+            # function Chat({ model = "gpt-4o" }): a default prop or parameter.
+            if refs.is_model_key(name):
+                for default in defaults:
+                    self._generic_value(default, name, None)
+        self._catalogues()
+        for pair in self.pairs:
+            key = self._key(pair)
+            if key and refs.is_model_key(key):
+                self._generic_value(pair.child_by_field_name("value"), key, self._fetch_url(pair))
+
+    # ---- catalogues: models the module offers rather than calls ----
+
+    def _catalogues(self) -> None:
+        """Arrays, objects and maps of models (``export const MODELS = [{ id: "claude-3-
+        haiku-20240307", name: ... }] as const``, ``{ deepseek: "deepseek-chat" }``) and UI
+        defaults (``useState("claude-3-5-sonnet-20240620")``): listed, medium."""
+        for name, value in self.decls:
+            node = _unwrap(value)
+            if node is not None and node.type in ("array", "object", "new_expression"):
+                self._catalogue(node, name, refs.is_catalogue_name(name), 0)
+        for call in self.calls:
+            func = call.child_by_field_name("function")
+            if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+                continue
+            args = self._args(call)
+            first = _unwrap(args[0]) if args else None
+            if first is not None and first.type == "string":
+                self._listed(first, _text(func), None, SiteKind.DEFAULT)
+
+    def _catalogue(self, node: tree_sitter.Node, key: str, named: bool, depth: int) -> None:
+        if depth > 4:
+            return
+        if node.type == "new_expression":
+            # new Map([["deepseek", "deepseek-chat"], ...])
+            if _text(node.child_by_field_name("constructor")) != "Map":
+                return
+            args = node.child_by_field_name("arguments")
+            entries = _unwrap(args.named_children[0]) if args and args.named_children else None
+            if entries is None or entries.type != "array":
+                return
+            for entry in entries.named_children:
+                kv = [_unwrap(c) for c in entry.named_children] if entry.type == "array" else []
+                head, tail = (kv[0], kv[1]) if len(kv) == 2 else (None, None)
+                if head is not None and tail is not None:
+                    hint_key = _string_value(head) or ""
+                    hint = refs.catalogue_hint(hint_key) if hint_key else None
+                    if named:
+                        self._listed(head, key, None)
+                    if named or hint:
+                        self._listed(tail, hint_key or key, hint)
+            return
+        if node.type == "array":
+            for elt in node.named_children:
+                item = _unwrap(elt)
+                if item is None:
+                    continue
+                if named:
+                    self._listed(item, key, None)
+                if item.type in ("array", "object"):
+                    self._catalogue(item, key, named, depth + 1)
+            return
+        if node.type != "object":
+            return
+        pairs = [p for p in node.named_children if p.type == "pair"]
+        fields = refs.catalogue_fields(self._key(p) for p in pairs)
+        entry_provider = self._entry_provider(node) if fields else None
+        for pair in pairs:
+            text = self._key(pair)
+            value = _unwrap(pair.child_by_field_name("value"))
+            hint = refs.catalogue_hint(text) if text else None
+            if hint is None and entry_provider is not None and text in fields:
+                hint = entry_provider
+            if named and pair.child_by_field_name("key") is not None:
+                k = pair.child_by_field_name("key")
+                label = (
+                    _string_value(value) if value is not None and value.type == "string" else None
+                )
+                labelled = refs.is_label_of(label) or (
+                    value is not None
+                    and value.type == "object"
+                    and refs.names_its_model(self._str_fields(value))
+                )
+                if k is not None and k.type == "string" and hint is None and not labelled:
+                    self._listed(k, key, None)
+            if value is None:
+                continue
+            # As in Python: with no field naming the model, each value is an entry.
+            is_entry = not fields or text in fields or value.type == "array"
+            if (named and is_entry) or hint:
+                items = value.named_children if value.type == "array" else [value]
+                for item in items:
+                    inner = _unwrap(item)
+                    if inner is not None:
+                        self._listed(inner, text or key, hint)
+            if value.type in ("array", "object"):
+                inner_named = named or (bool(text) and refs.is_catalogue_name(text))
+                self._catalogue(value, text or key, inner_named, depth + 1)
+
+    def _entry_provider(self, node: tree_sitter.Node) -> str | None:
+        """The provider a catalogue entry names beside its model: ``provider: "openai"``, or
+        ``provider`` bound to an object of the module that names it (``const provider =
+        { id: "claude", ... }`` with entries ``{ id: "claude-3-5-haiku-latest", provider }``,
+        a common shape of per-provider model files)."""
+        for child in node.named_children:
+            value: tree_sitter.Node | None = None
+            if child.type == "shorthand_property_identifier":
+                name = ident = _text(child)
+            elif child.type == "pair":
+                name = self._key(child)
+                value = _unwrap(child.child_by_field_name("value"))
+                ident = _text(value) if value is not None and value.type == "identifier" else ""
+            else:
+                continue
+            if not name or not refs.is_provider_key(name):
+                continue
+            if value is not None and value.type == "string":
+                return refs.provider_alias(_string_value(value) or "")
+            for bound in self.values_of.get(ident, ()) if ident else ():
+                obj = _unwrap(bound)
+                if obj is None or obj.type != "object":
+                    continue
+                fields = self._str_fields(obj)
+                for field in ("id", "name", "provider", "providerName", "provider_name"):
+                    alias = refs.provider_alias(fields.get(field) or "")
+                    if alias is not None:
+                        return alias
+        return None
+
+    def _str_fields(self, node: tree_sitter.Node) -> dict[str, str | None]:
+        """An object literal's keys and their string values (None: not a string)."""
+        out: dict[str, str | None] = {}
+        for pair in node.named_children:
+            if pair.type != "pair":
+                continue
+            value = _unwrap(pair.child_by_field_name("value"))
+            is_str = value is not None and value.type == "string"
+            out[self._key(pair)] = _string_value(value) if is_str and value else None
+        return out
+
+    def _listed(
+        self,
+        node: tree_sitter.Node,
+        key: str,
+        hint: str | None,
+        site: SiteKind = SiteKind.CATALOGUE_ITEM,
+    ) -> None:
+        text = _string_value(node) if node.type == "string" else None
+        if text is not None:
+            seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
+            self.driver.listed(seen, key, provider_hint=hint, site=site)
+
+    def _generic_value(
+        self, value: tree_sitter.Node | None, key: str, base_url: str | None
+    ) -> None:
+        value = _unwrap(value)
+        if value is None or value.type not in ("string", "template_string", "binary_expression"):
+            return
+        for val in self.values(value, "assignment"):
+            self.driver.named(self._seen(val), key, base_url=base_url)
+
+    def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
+        """The URL of a fetch/axios call whose body holds this object (a raw API call)."""
+        node = pair.parent
+        for _ in range(8):
+            if node is None:
+                return None
+            if node.type == "call_expression":
+                func = _text(node.child_by_field_name("function"))
+                if func in _HTTP_CALLS:
+                    args = self._args(node)
+                    if args:
+                        for val in self.values(args[0]):
+                            if "://" in val.text and not val.partial:
+                                return val.text
+                    return None
+            node = node.parent
+        return None

@@ -1,0 +1,312 @@
+"""Pass 2 of the JS/TS analysis: known calls, providers and client methods, their
+context and the evidence they give."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import tree_sitter
+
+from gate.discover import refs
+from gate.discover.calltable import (
+    CallSpec,
+    ClientFamily,
+    unknown_client_spec,
+)
+from gate.discover.driver import Seen, endpoint_choice
+from gate.discover.javascript.nodes import (
+    _MAX_BINDINGS,
+    _MAX_DEPTH,
+    _STRINGISH,
+    _branches,
+    _Client,
+    _scope_of,
+    _text,
+    _unwrap,
+    _Val,
+)
+from gate.discover.javascript.tables import _instances, table
+from gate.discover.javascript.values import ValueReader
+from gate.model import Confidence, Location
+
+
+class CallReader(ValueReader):
+    """Calls of the call table and methods of known clients."""
+
+    # ---- calls ----
+
+    def _call(self, call: tree_sitter.Node) -> None:
+        callee = self._callee(call)
+        qual = self._qualname(callee)
+        spec = table().lookup(qual) if qual else None
+        if spec is not None and spec.raw.get("provider_fn"):
+            # openai("gpt-4o") names a model; createOpenAI({...}) makes a provider and does not.
+            made = self._provider_fn(callee)
+            if made is not None:
+                self._emit(("#0",), call, self._context(made[0], made[1]), made[2])
+            return
+        if spec is not None:
+            if spec.client:
+                self.clients_made.append((call, spec, qual or ""))
+            if spec.model:
+                ctx = self._context(spec, call)
+                self._emit(
+                    spec.model, call, ctx, qual or "", string_only=bool(spec.raw.get("string_only"))
+                )
+            if spec.client or spec.model:
+                return
+        provider = self._provider_fn(callee)
+        if provider is not None:
+            spec, made_by, where = provider
+            ctx = self._context(spec, made_by)
+            self._emit(("#0",), call, ctx, where)
+            return
+        callee = _unwrap(callee)
+        if callee is not None and callee.type == "member_expression":
+            self._method_call(call, callee)
+
+    def _provider_fn(
+        self, callee: tree_sitter.Node | None
+    ) -> tuple[CallSpec, tree_sitter.Node | None, str] | None:
+        """A Vercel AI SDK provider being asked for a model: ``openai("gpt-4o")``,
+        ``deepseek.chat("deepseek-chat")`` where ``deepseek = createDeepSeek({...})``."""
+        node = _unwrap(callee)
+        if node is not None and node.type == "member_expression":
+            node = _unwrap(node.child_by_field_name("object"))
+        if node is None or node.type != "identifier":
+            return None
+        name = _text(node)
+        if name in self.imports:
+            spec = table().lookup(self.imports[name])
+            if spec is not None and spec.raw.get("provider_fn"):
+                if self.imports[name].split(":", 1)[1].startswith("create"):
+                    return None
+                return spec, None, self.imports[name]
+            return None
+        for value in self.values_of.get(name, []):
+            inner = _unwrap(value)
+            if inner is None or inner.type != "call_expression":
+                continue
+            qual = self._qualname(inner.child_by_field_name("function"))
+            spec = table().lookup(qual) if qual else None
+            if spec is not None and spec.raw.get("provider_fn"):
+                return spec, inner, f"{qual}()"
+        return None
+
+    def _method_call(self, call: tree_sitter.Node, func: tree_sitter.Node) -> None:
+        attrs: list[str] = []
+        receivers: list[tree_sitter.Node] = []
+        node: tree_sitter.Node | None = func
+        while node is not None and node.type == "member_expression" and len(attrs) < 6:
+            attrs.insert(0, _text(node.child_by_field_name("property")))
+            node = _unwrap(node.child_by_field_name("object"))
+            if node is None:
+                return
+            receivers.insert(0, node)
+        for i in range(len(attrs)):
+            method = ".".join(attrs[i:])
+            families = table().families(method)
+            if families:
+                self._client_method(call, receivers[i], method, families)
+                return
+
+    def _client_method(
+        self,
+        call: tree_sitter.Node,
+        receiver: tree_sitter.Node,
+        method: str,
+        families: Sequence[ClientFamily],
+    ) -> None:
+        clients = self._clients(receiver, 0)
+        if clients is None:
+            return
+        for fam in families:
+            matched = [c for c in clients if c.spec.client == fam.name]
+            for client in matched:
+                ctx = self._context(client.spec, client.call)
+                emitted = self._emit(fam.model, call, ctx, f"{client.qualname}.{method}")
+                if emitted and client.call is not None:
+                    self.client_used.add(client.call.id)
+            if matched:
+                return
+        if clients:
+            return
+        imported = {q.split(":", 1)[0] for q in self.imports.values()} | set(
+            self.namespaces.values()
+        )
+        picked = unknown_client_spec(table(), families, method, imported, sep=":")
+        if picked is not None:
+            fam, spec, cap = picked
+            expr = re.sub(r"\s+", " ", _text(receiver))[:200] or "?"
+            ctx = refs.RefContext(family=spec.family, base_url_dynamic=expr)
+            self._emit(fam.model, call, ctx, f"?.{method}", cap=cap)
+
+    def _clients(self, node: tree_sitter.Node | None, depth: int) -> list[_Client] | None:
+        node = _unwrap(node)
+        if node is None or depth > _MAX_DEPTH:
+            return []
+        if node.type in ("new_expression", "call_expression"):
+            qual = self._qualname(self._callee(node)) or ""
+            spec = table().lookup(qual) if qual else None
+            if spec is not None and spec.client:
+                return [_Client(spec, node, qual)]
+            return None if self._is_imported(self._callee(node)) else []
+        if node.type == "identifier":
+            name = _text(node)
+            if name in self.imports:
+                instance = _instances().get(self.imports[name])
+                if instance is not None:
+                    spec = next((s for s in table().calls if s.client == instance), None)
+                    if spec is not None:
+                        return [_Client(spec, None, self.imports[name])]
+                return None
+            return self._bound_clients(name, depth, _scope_of(node))
+        if node.type == "member_expression":
+            obj = _unwrap(node.child_by_field_name("object"))
+            if obj is not None and obj.type == "this":
+                return self._bound_clients(
+                    "this." + _text(node.child_by_field_name("property")), depth
+                )
+        return []
+
+    def _bound_clients(
+        self, name: str, depth: int, home: int | None = None
+    ) -> list[_Client] | None:
+        if name in self._guard:
+            return []
+        self._guard.add(name)
+        try:
+            out: list[_Client] = []
+            other = False
+            bound = self.values_of.get(name, [])
+            if home is not None:
+                # A client bound in the caller's own function is the one it uses; a name
+                # bound in another function is another variable.
+                local = [v for v in bound if _scope_of(v) == home]
+                bound = local or bound
+            if len(bound) > _MAX_BINDINGS:
+                return []
+            for value in bound:
+                got = self._clients(value, depth + 1)
+                if got is None:
+                    other = True
+                else:
+                    out += got
+            return None if other and not out else out
+        finally:
+            self._guard.discard(name)
+
+    def _context(self, spec: CallSpec, call: tree_sitter.Node | None) -> refs.RefContext:
+        base_url: str | None = None
+        dynamic: str | None = None
+        if call is not None and spec.base_url:
+            found = self._arg(call, spec.base_url)
+            if found is not None:
+                bound = self._local_bindings(found[0], call)
+                exprs = bound if bound is not None else [found[0]]
+                texts = [v.text for e in exprs for v in self.values(e) if not v.partial]
+                # Set by an expression, or differently on different paths (a branch per
+                # provider): then which host serves this call is not decided here.
+                base_url, dynamic = endpoint_choice(
+                    texts,
+                    decided=self._decided(exprs, call),
+                    expression=re.sub(r"\s+", " ", _text(found[0]))[:200],
+                )
+        resource = self._first_constant(call, spec.raw.get("resource") or ())
+        if base_url is None and resource:
+            base_url = f"https://{resource}.openai.azure.com"
+        return refs.RefContext(
+            family=spec.family,
+            sdk=spec.sdk,
+            provider=spec.provider,
+            base_url=base_url,
+            base_url_dynamic=dynamic,
+            region=self._first_constant(call, spec.region),
+            vertex=self._truthy(call, spec.vertex_flag),
+            provider_hint=self._first_constant(call, spec.provider_arg),
+        )
+
+    def _local_bindings(
+        self, node: tree_sitter.Node, call: tree_sitter.Node
+    ) -> list[tree_sitter.Node] | None:
+        """The values a variable is bound to in the call's own function (else at the top
+        level): a name bound in another function is another variable. None for anything
+        but a name."""
+        name = _unwrap(node)
+        if name is None or name.type not in ("identifier", "shorthand_property_identifier"):
+            return None
+        every = self.values_of.get(_text(name), [])
+        home = _scope_of(call)
+        local = [v for v in every if _scope_of(v) == home]
+        if local:
+            return local
+        return [v for v in every if _scope_of(v) == self.root.id]
+
+    def _decided(self, bound: Sequence[tree_sitter.Node], call: tree_sitter.Node) -> bool:
+        """The endpoint's bindings hold wherever the call runs: none is null/undefined (the
+        SDK's default on that path) or sits in a branch (``if``, ``switch`` case, ``catch``,
+        ternary arm) the call is not in."""
+        where = _branches(call)
+        for value in bound:
+            node = _unwrap(value)
+            if node is not None and node.type in ("null", "undefined"):
+                return False
+            if not _branches(value) <= where:
+                return False
+        return True
+
+    def _emit(
+        self,
+        names: Sequence[str],
+        call: tree_sitter.Node,
+        ctx: refs.RefContext,
+        qual: str,
+        *,
+        cap: Confidence = Confidence.HIGH,
+        string_only: bool = False,
+    ) -> int:
+        found = self._arg(call, names)
+        if found is None:
+            return 0
+        node, arg_name = found
+        target = _unwrap(node)
+        if string_only and target is not None and target.type not in _STRINGISH:
+            return 0
+        count = 0
+        argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
+        for val in self.values(node):
+            elsewhere = val.node.start_point[0] != call.start_point[0]
+            if self.driver.call(
+                self._seen(val),
+                ctx,
+                call=qual,
+                argument=argument,
+                cap=cap,
+                used_at=self._where(call) if elsewhere else None,
+            ):
+                count += 1
+        return count
+
+    def _seen(self, val: _Val) -> Seen:
+        """A value as the driver takes it."""
+        return Seen(
+            text=val.text,
+            location=self._loc(val.node),
+            mark=val.node.id,
+            as_written=val.text,
+            confidence=val.confidence,
+            flow=val.flow,
+            env_var=val.env_var,
+            partial=val.partial,
+        )
+
+    def _loc(self, node: tree_sitter.Node) -> Location:
+        row, col = node.start_point
+        line = self.lines[row] if row < len(self.lines) else b""
+        column = len(line[:col].decode("utf-8", errors="replace"))
+        return Location(self.rel, line=row + 1, column=column + 1)
+
+    def _where(self, node: tree_sitter.Node) -> str:
+        loc = self._loc(node)
+        return f"{loc.line}:{loc.column}"

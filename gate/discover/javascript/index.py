@@ -1,0 +1,172 @@
+"""Pass 1 of the JS/TS analysis: imports, bindings and qualified names of one file."""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from gate.discover.calltable import (
+    CallSpec,
+)
+from gate.discover.driver import Driver
+from gate.discover.javascript.nodes import _BUDGET, _MAX_DEPTH, NAME, _string_value, _text, _unwrap
+from gate.model import Evidence
+
+
+class Indexer:
+    """The bindings of one file, and how names resolve to imports."""
+
+    def __init__(
+        self, rel: str, data: bytes, root: tree_sitter.Node, query: tree_sitter.Query
+    ) -> None:
+        self.rel = rel
+        self.data = data
+        self.lines = data.split(b"\n")
+        self.root = root
+        self.query = query
+        self.imports: dict[str, str] = {}
+        self.namespaces: dict[str, str] = {}
+        self.values_of: dict[str, list[tree_sitter.Node]] = {}
+        self.params: dict[str, list[tree_sitter.Node]] = {}
+        self.calls: list[tree_sitter.Node] = []
+        self.pairs: list[tree_sitter.Node] = []
+        self.decls: list[tuple[str, tree_sitter.Node]] = []
+        self.driver = Driver(NAME)
+        self.found: list[Evidence] = self.driver.found
+        self.consumed: set[int] = self.driver.consumed
+        self.client_used: set[int] = set()
+        self.clients_made: list[tuple[tree_sitter.Node, CallSpec, str]] = []
+        self._guard: set[str] = set()
+        self._budget = _BUDGET
+
+    def _import(self, node: tree_sitter.Node) -> None:
+        source = node.child_by_field_name("source")
+        module = _string_value(source) if source is not None else None
+        if module is None:
+            return
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.imports[_text(part)] = f"{module}:default"
+                elif part.type == "namespace_import":
+                    ident = next((c for c in part.named_children if c.type == "identifier"), None)
+                    if ident is not None:
+                        self.namespaces[_text(ident)] = module
+                elif part.type == "named_imports":
+                    for spec in part.named_children:
+                        if spec.type != "import_specifier":
+                            continue
+                        name = spec.child_by_field_name("name")
+                        alias = spec.child_by_field_name("alias")
+                        if name is not None:
+                            local = _text(alias) if alias is not None else _text(name)
+                            self.imports[local] = f"{module}:{_text(name)}"
+
+    def _require_module(self, node: tree_sitter.Node | None) -> str | None:
+        node = _unwrap(node)
+        if node is None or node.type != "call_expression":
+            return None
+        func = node.child_by_field_name("function")
+        if func is None or _text(func) not in ("require", "import"):
+            return None
+        args = node.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        return _string_value(first) if first is not None else None
+
+    def _declarator(self, node: tree_sitter.Node) -> None:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None or value is None:
+            return
+        module = self._require_module(value)
+        unwrapped = _unwrap(value)
+        if (
+            module is None
+            and unwrapped is not None
+            and unwrapped.type == "member_expression"
+            and _text(unwrapped.child_by_field_name("property")) == "default"
+        ):
+            # const ollama = require("ollama").default
+            module = self._require_module(unwrapped.child_by_field_name("object"))
+        if module is not None:
+            if name.type == "identifier":
+                self.imports[_text(name)] = f"{module}:default"
+            elif name.type == "object_pattern":
+                for prop in name.named_children:
+                    if prop.type == "shorthand_property_identifier_pattern":
+                        self.imports[_text(prop)] = f"{module}:{_text(prop)}"
+                    elif prop.type == "pair_pattern":
+                        key = prop.child_by_field_name("key")
+                        val = prop.child_by_field_name("value")
+                        if key is not None and val is not None:
+                            self.imports[_text(val)] = f"{module}:{_text(key)}"
+            return
+        if name.type == "identifier":
+            self.values_of.setdefault(_text(name), []).append(value)
+            self.decls.append((_text(name), value))
+        elif name.type == "object_pattern":
+            # const { model = "gpt-4o" } = options: the default is the value we can know.
+            for prop in name.named_children:
+                if prop.type == "object_assignment_pattern":
+                    left, right = (
+                        prop.child_by_field_name("left"),
+                        prop.child_by_field_name("right"),
+                    )
+                    if left is not None and right is not None:
+                        self.params.setdefault(_text(left), []).append(right)
+
+    # ---- names ----
+
+    def _qualname(self, node: tree_sitter.Node | None, depth: int = 0) -> str | None:
+        node = _unwrap(node)
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        if node.type == "identifier":
+            name = _text(node)
+            if name in self.imports:
+                return self.imports[name]
+            bound = self.values_of.get(name, [])
+            if len(bound) == 1:
+                inner = _unwrap(bound[0])
+                if inner is not None and inner.type in ("call_expression", "new_expression"):
+                    callee = self._callee(inner)
+                    if callee is not None and self._is_imported(callee):
+                        q = self._qualname(callee, depth + 1)
+                        return f"{q}()" if q else None
+            return name
+        if node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = _text(node.child_by_field_name("property"))
+            obj = _unwrap(obj)
+            if obj is not None and obj.type == "identifier" and _text(obj) in self.namespaces:
+                return f"{self.namespaces[_text(obj)]}:{prop}"
+            if obj is not None and obj.type == "this":
+                return f"this.{prop}"
+            base = self._qualname(obj, depth + 1)
+            return f"{base}.{prop}" if base else f"?.{prop}"
+        if node.type in ("call_expression", "new_expression"):
+            module = self._require_module(node)
+            if module is not None:
+                return f"{module}:default"
+            called = self._qualname(self._callee(node), depth + 1)
+            return f"{called}()" if called else None
+        return None
+
+    def _callee(self, node: tree_sitter.Node) -> tree_sitter.Node | None:
+        if node.type == "new_expression":
+            return node.child_by_field_name("constructor")
+        return node.child_by_field_name("function")
+
+    def _is_imported(self, node: tree_sitter.Node | None) -> bool:
+        node = _unwrap(node)
+        while node is not None and node.type in ("member_expression", "call_expression"):
+            node = _unwrap(
+                node.child_by_field_name("object")
+                if node.type == "member_expression"
+                else node.child_by_field_name("function")
+            )
+        if node is None or node.type != "identifier":
+            return False
+        name = _text(node)
+        return name in self.imports or name in self.namespaces

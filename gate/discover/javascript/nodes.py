@@ -1,0 +1,104 @@
+"""Values, clients and syntax-node helpers of the JS/TS analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import tree_sitter
+
+from gate.discover.calltable import (
+    CallSpec,
+)
+from gate.discover.driver import weakest
+from gate.model import Confidence
+
+NAME = "javascript"
+SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+_MAX_DEPTH = 8
+_MAX_VALUES = 16
+_MAX_BINDINGS = 8
+"""A name bound more often than this (minified code reuses ``e``, ``t``...) is unknown."""
+_MINIFIED_LINE = 1000
+_BUDGET = 20_000
+"""Value look-ups one file may cost: a bound on pathological code, far above real files."""
+_WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"}
+    | {"await_expression", "type_assertion"}
+)
+_STRINGISH = frozenset({"string", "template_string", "identifier", "shorthand_property_identifier"})
+_STATE_HOOKS = frozenset({"useState", "useLocalStorage", "useSessionStorage", "ref", "signal"})
+_HTTP_CALLS = frozenset({"fetch", "axios", "axios.post", "ky.post", "got.post", "$fetch"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Val:
+    text: str
+    node: tree_sitter.Node
+    confidence: Confidence
+    flow: str
+    env_var: str | None = None
+    partial: bool = False
+
+
+_weakest = weakest
+
+
+def _text(node: tree_sitter.Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def _string_value(node: tree_sitter.Node) -> str | None:
+    if node.type != "string":
+        return None
+    raw = _text(node)
+    return raw[1:-1] if len(raw) >= 2 else ""
+
+
+def _unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+    while node is not None and node.type in _WRAPPERS:
+        node = node.named_children[0] if node.named_children else None
+    return node
+
+
+_SCOPES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition"}
+    | {"program", "class_body"}
+)
+
+
+def _branches(node: tree_sitter.Node) -> frozenset[tuple[int, str]]:
+    """The conditional branches enclosing a node, up to its function or program."""
+    out: set[tuple[int, str]] = set()
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in _SCOPES:
+        if parent.type == "if_statement":
+            cond = parent.child_by_field_name("condition")
+            if cond is None or child.id != cond.id:
+                cons = parent.child_by_field_name("consequence")
+                arm = "then" if cons is not None and child.id == cons.id else "else"
+                out.add((parent.id, arm))
+        elif parent.type in ("switch_case", "switch_default", "catch_clause"):
+            out.add((parent.id, "case"))
+        elif parent.type == "ternary_expression":
+            cond = parent.child_by_field_name("condition")
+            if cond is None or child.id != cond.id:
+                out.add((parent.id, str(child.id)))
+        child, parent = parent, parent.parent
+    return frozenset(out)
+
+
+def _scope_of(node: tree_sitter.Node) -> int:
+    """The id of the function (or program) a node belongs to."""
+    parent = node.parent
+    while parent is not None and parent.type not in _SCOPES:
+        parent = parent.parent
+    return parent.id if parent is not None else -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Client:
+    spec: CallSpec
+    call: tree_sitter.Node | None
+    qualname: str

@@ -1,0 +1,96 @@
+"""The JS/TS call table, tree-sitter grammars and queries, and the byte filters that
+skip files naming no model."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import ahocorasick_rs
+import tree_sitter
+import tree_sitter_javascript
+import tree_sitter_typescript
+
+from gate.discover import refs
+from gate.discover.calltable import (
+    CallTable,
+    load_table,
+    strong_needles,
+)
+
+_QUERY = """
+(import_statement) @import
+(variable_declarator) @decl
+(assignment_expression) @assign
+(call_expression) @call
+(new_expression) @new
+(pair) @pair
+(assignment_pattern) @param
+(object_assignment_pattern) @param
+"""
+_FIELD_QUERY_JS = "(field_definition) @field"
+_FIELD_QUERY_TS = "(public_field_definition) @field"
+
+
+@cache
+def table() -> CallTable:
+    """The JavaScript/TypeScript call table."""
+    return load_table("javascript_calls.yaml")
+
+
+@cache
+def _instances() -> dict[str, str]:
+    doc = refs.load_data("javascript_calls.yaml")
+    return {str(k): str(v) for k, v in (doc.get("instances") or {}).items()}
+
+
+# `modelList`: a catalogue whose entries name their model by `id` (`{ 'id': 'claude-...' }`)
+# and say nothing else a needle would catch.
+_WEAK_NEEDLES = (
+    "MODEL", "model:", "model =", "modelName", '"model"', "'model'", "llm", "LLM",
+    "modelList", "ModelList",
+)  # fmt: skip
+
+
+@cache
+def needles() -> tuple[bytes, ...]:
+    """Byte strings one of which every interesting JS/TS file contains."""
+    words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
+    words |= set(_WEAK_NEEDLES) | {"from_pretrained"}
+    return tuple(sorted(w.encode() for w in words if len(w) >= 4))
+
+
+@cache
+def _strong_words() -> tuple[bytes, ...]:
+    words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
+    return tuple(sorted(w.encode() for w in words if len(w) >= 4))
+
+
+@cache
+def _strong() -> ahocorasick_rs.BytesAhoCorasick:
+    return ahocorasick_rs.BytesAhoCorasick(
+        list(_strong_words()),
+        matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
+    )
+
+
+@cache
+def _language(suffix: str) -> tree_sitter.Language:
+    if suffix in (".ts", ".mts", ".cts"):
+        return tree_sitter.Language(tree_sitter_typescript.language_typescript())
+    if suffix == ".tsx":
+        return tree_sitter.Language(tree_sitter_typescript.language_tsx())
+    return tree_sitter.Language(tree_sitter_javascript.language())
+
+
+@cache
+def _query(suffix: str) -> tree_sitter.Query:
+    fields = _FIELD_QUERY_TS if suffix in (".ts", ".mts", ".cts", ".tsx") else _FIELD_QUERY_JS
+    return tree_sitter.Query(_language(suffix), _QUERY + fields)
+
+
+def worth_parsing(data: bytes) -> bool:
+    """Whether a file that passed the needle filter can name a model at all: an SDK or
+    call name, or a model-looking string."""
+    return bool(_strong().find_matches_as_indexes(data)) or (
+        refs.model_literal_regex().search(data) is not None
+    )

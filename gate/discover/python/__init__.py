@@ -1,0 +1,75 @@
+"""Python code that names models, read with ``ast``: SDK calls, hub downloads, clients.
+
+Calls are recognised by their qualified name as imported (``data/python_calls.yaml``) or,
+for client methods, by the client they are called on. Model arguments are followed through
+simple data flow within one module: variables, module constants, default arguments, class
+attributes (``self.x`` set anywhere in the class), pydantic settings fields, environment
+defaults (``os.getenv("X", "default")``, medium confidence), f-strings and ``+`` with
+constant parts, loops over constant lists, dict look-ups with constant keys, local helper
+functions' return values and call-site arguments. What is not followed is in
+``docs/references.md``.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+
+from gate.discover import refs, scanning
+from gate.discover.base import DiscoverContext
+from gate.discover.python import imports, recover
+from gate.discover.python.analyser import Analyser
+from gate.discover.python.tables import needles, worth_parsing
+from gate.discover.tree import Tree
+from gate.model import Evidence, Location
+
+__all__ = ["NAME", "SUFFIXES", "Analyser", "analyse_file", "discover", "needles", "worth_parsing"]
+
+NAME = "python"
+SUFFIXES = (".py", ".pyw")
+
+
+# --- discovery ---------------------------------------------------------------------------
+
+
+def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
+    """Yield model references found in the tree's Python files."""
+    reads = refs.readable(tree, ctx.include_tests)
+    files = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
+    ctx.observer.stage("python code", len(files))
+    found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
+    ctx.observer.done()
+    found = imports.hub_through_local_imports(tree, found)
+    found = imports.endpoints_through_imports(tree, found)
+    yield from refs.finish(tree, ctx, found)
+
+
+def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
+    """Parse one Python file and return its model references (a module-level function)."""
+    if not worth_parsing(data):
+        return scanning.Outcome()
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+
+    def locate(line: int, column: int) -> Location:
+        return Location(rel, line=line, column=column)
+
+    try:
+        module = ast.parse(text, filename=rel)
+    except SyntaxError as exc:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        where = f" (line {exc.lineno})" if exc.lineno else ""
+        reason = f"not parseable by Python {version}{where}: {exc.msg}"
+        # One syntax error must not silence a whole settings module: read what still parses
+        # (statement by statement), marked as recovered, and say which lines were not read.
+        recovered = recover.recover(text)
+        if recovered is None:
+            return scanning.Outcome(skipped=[(rel, reason)])
+        found = Analyser(recovered.module, text, lines, locate, source=NAME).run()
+        marked = [replace(ev, attributes={**ev.attributes, "recovered": True}) for ev in found]
+        return scanning.Outcome(evidence=marked, skipped=[(rel, f"{reason}; {recovered.note()}")])
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
+    return scanning.Outcome(evidence=Analyser(module, text, lines, locate, source=NAME).run())

@@ -1,0 +1,387 @@
+"""Pass 2 of the Python analysis: known calls and client methods, their context and
+the evidence they give."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+
+from gate.discover import refs
+from gate.discover.calltable import CallSpec, ClientFamily, unknown_client_spec
+from gate.discover.driver import Seen
+from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _segment, _within
+from gate.discover.python.tables import _module_base_urls, table
+from gate.discover.python.values import ValueReader
+from gate.model import JSON, Confidence, Location
+
+
+class CallReader(ValueReader):
+    """Calls of the call table and methods of known clients."""
+
+    def _call(self, call: ast.Call, scope: Scope) -> None:
+        qual = self._qualname(call.func, scope)
+        spec = table().lookup(qual) if qual else None
+        if spec is not None:
+            if spec.client:
+                if not self._is_service_client(call, spec, scope):
+                    return
+                self.clients_made.append((call, scope, spec, qual or ""))
+            if spec.model:
+
+                def ctx(sites: Sequence[tuple[Scope, ast.Call]]) -> refs.RefContext:
+                    return self._context(spec, call, scope, sites)
+
+                named = self._emit(spec.model, call, scope, ctx, qual or "", spec)
+                for extra in spec.also:
+                    named += self._emit((extra,), call, scope, ctx, qual or "", spec)
+                if not named and spec.base_url and not spec.client:
+                    # ChatOpenAI(openai_api_base="https://api.deepseek.com", **kwargs): the
+                    # model comes from elsewhere, the endpoint is still where prompts go.
+                    self.clients_made.append((call, scope, spec, qual or ""))
+                return
+            if spec.client:
+                return
+        if isinstance(call.func, ast.Attribute):
+            self._method_call(call, scope)
+
+    def _is_service_client(self, call: ast.Call, spec: CallSpec, scope: Scope) -> bool:
+        if not spec.service:
+            return True
+        service = self._first_constant(call, (spec.service, "service_name"), scope)
+        return service in spec.service_names
+
+    def _method_call(self, call: ast.Call, scope: Scope) -> None:
+        # receivers[i] is the expression the method chain attrs[i:] is called on.
+        attrs: list[str] = []
+        receivers: list[ast.expr] = []
+        node: ast.expr = call.func
+        while isinstance(node, ast.Attribute) and len(attrs) < 6:
+            attrs.insert(0, node.attr)
+            node = node.value
+            receivers.insert(0, node)
+        for i in range(len(attrs)):
+            method = ".".join(attrs[i:])
+            families = table().families(method)
+            if not families:
+                continue
+            # The longest chain that is a client method decides (client.chat.completions.create
+            # is "chat.completions.create" on client, not "completions.create" on client.chat).
+            self._client_method(call, scope, receivers[i], method, families)
+            return
+
+    def _client_method(
+        self,
+        call: ast.Call,
+        scope: Scope,
+        receiver: ast.expr,
+        method: str,
+        families: Sequence[ClientFamily],
+    ) -> None:
+        clients = self._clients(receiver, scope, 0)
+        if clients is None:
+            return  # the receiver is something else (a non-AI client)
+        for fam in families:
+            matched = [c for c in clients if c.spec.client == fam.name]
+            for client in matched:
+                where = f"{client.qualname}().{method}"
+                if self._emit(
+                    fam.model, call, scope, self._client_context(client), where, client.spec
+                ):
+                    self.client_used.add(id(client.call))
+            if matched:
+                return
+        if clients:
+            return
+        # A receiver the module neither constructs nor types (self.client set by a base
+        # class, a client passed in): see unknown_client_spec. base_url_expr names it.
+        imported = {q.split(".", 1)[0] for q in self.imports.values()}
+        picked = unknown_client_spec(table(), families, method, imported, sep=".")
+        if picked is not None:
+            fam, spec, cap = picked
+            receiver_text = _segment(self.text, receiver) or "?"
+            ctx = refs.RefContext(family=spec.family, base_url_dynamic=receiver_text)
+            self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=cap)
+
+    def _client_context(
+        self, client: Client
+    ) -> Callable[[Sequence[tuple[Scope, ast.Call]]], refs.RefContext]:
+        def ctx(sites: Sequence[tuple[Scope, ast.Call]]) -> refs.RefContext:
+            return self._context(client.spec, client.call, client.scope, sites)
+
+        return ctx
+
+    def _clients(self, expr: ast.expr, scope: Scope, depth: int) -> list[Client] | None:
+        """Clients an expression may be; [] when unknown, None when known not to be one."""
+        if depth > _MAX_DEPTH:
+            return []
+        if isinstance(expr, ast.Call):
+            qual = self._qualname(expr.func, scope) or ""
+            spec = table().lookup(qual) if qual else None
+            if spec is not None and spec.client and self._is_service_client(expr, spec, scope):
+                return [Client(spec, expr, scope, qual)]
+            if isinstance(expr.func, ast.Name) and expr.func.id in self.functions:
+                out: list[Client] = []
+                for fn in self.functions[expr.func.id]:
+                    for ret in fn.returns:
+                        out += self._clients(ret, fn, depth + 1) or []
+                return out
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("with_options", "copy"):
+                return self._clients(expr.func.value, scope, depth + 1)
+            # A call to something imported that is not an AI client (twilio's Client()).
+            return None if self._is_imported(expr.func) else []
+        if isinstance(expr, ast.Name):
+            if expr.id in self.imports:
+                return None
+            owner = self._binding_scope(expr.id, scope)
+            if owner is None:
+                return []
+            out = []
+            known_other = False
+            for value in owner.assigns.get(expr.id, []):
+                got = self._clients(value, owner, depth + 1)
+                if got is None:
+                    known_other = True
+                else:
+                    out += got
+            annotation = owner.annotations.get(expr.id)
+            if annotation is not None:
+                out += self._annotated(annotation, owner)
+            if not out and known_other:
+                return None
+            return out
+        if isinstance(expr, ast.Attribute):
+            cls = self._class_of(expr.value, scope, depth)
+            if cls is None:
+                return []
+            out = []
+            for value in cls.assigns.get(expr.attr, []):
+                out += self._clients(value, cls, depth + 1) or []
+            for value, where in cls.self_attrs.get(expr.attr, []):
+                out += self._clients(value, where, depth + 1) or []
+            annotation = cls.annotations.get(expr.attr)
+            if annotation is not None:
+                out += self._annotated(annotation, cls)
+            return out
+        if isinstance(expr, ast.Await):
+            return self._clients(expr.value, scope, depth + 1)
+        return []
+
+    def _annotated(self, annotation: ast.expr, scope: Scope) -> list[Client]:
+        qual = (
+            self._qualname(annotation, scope)
+            if isinstance(annotation, ast.Name | ast.Attribute)
+            else None
+        )
+        spec = table().lookup(qual) if qual else None
+        if spec is not None and spec.client:
+            return [Client(spec, None, scope, qual or "")]
+        return []
+
+    def _context(
+        self,
+        spec: CallSpec,
+        call: ast.Call | None,
+        scope: Scope,
+        sites: Sequence[tuple[Scope, ast.Call]] = (),
+    ) -> refs.RefContext:
+        """What a call's own arguments say (endpoint, region, revision...). ``sites``: the
+        call sites the model value came through, where parameters are read (a base_url
+        passed by one caller is not another caller's)."""
+        saved = self._pinned
+        self._pinned = dict(sites)
+        try:
+            return self._context_pinned(spec, call, scope)
+        finally:
+            self._pinned = saved
+
+    def _context_pinned(
+        self, spec: CallSpec, call: ast.Call | None, scope: Scope
+    ) -> refs.RefContext:
+        base_url: str | None = None
+        dynamic: str | None = None
+        region: str | None = None
+        vertex = False
+        revision = repo_type = provider_hint = namespace = None
+        if call is not None:
+            found = self._arg(call, spec.base_url)
+            if found is not None:
+                unknown, none = self._unknown_args, self._none_args
+                vals = [v for v in self.values(found[0], scope) if not v.partial]
+                unknown_at_a_site = self._unknown_args > unknown
+                none_at_a_site = self._none_args > none
+                decided = self._decided(found[0], scope, call)
+                if vals and len({v.text for v in vals}) == 1 and not unknown_at_a_site:
+                    if not none_at_a_site and decided:
+                        base_url = vals[0].text
+                    else:
+                        # Some callers pass it, others leave it None: which host serves a
+                        # given call depends on the caller, which this model does not say.
+                        dynamic = _segment(self.text, found[0])
+                elif not vals and none_at_a_site and not unknown_at_a_site:
+                    pass  # None at every site the value came through: the SDK's default
+                else:
+                    dynamic = _segment(self.text, found[0])
+            region = self._first_constant(call, spec.region, scope) if spec.region else None
+            if spec.vertex_flag:
+                vertex = self._truthy(_kw(call, spec.vertex_flag), scope)
+            revision = self._first_constant(call, ("revision",), scope)
+            repo_type = (
+                self._first_constant(call, spec.repo_type, scope) if spec.repo_type else None
+            )
+            provider_hint = (
+                self._first_constant(call, spec.provider_arg, scope) if spec.provider_arg else None
+            )
+            namespace = (
+                self._first_constant(call, spec.namespace, scope) if spec.namespace else None
+            )
+        settings = _module_base_urls().get(spec.sdk or "", ())
+        if base_url is None and dynamic is None:
+            for setting in settings:
+                for value, where in self.module_settings.get(setting, []):
+                    vals = [v for v in self.values(value, where) if not v.partial]
+                    if vals:
+                        base_url = vals[0].text
+        return refs.RefContext(
+            family=spec.family,
+            sdk=spec.sdk,
+            provider=spec.provider,
+            base_url=base_url,
+            base_url_dynamic=dynamic,
+            region=region,
+            vertex=vertex,
+            revision=revision,
+            repo_type=repo_type,
+            provider_hint=provider_hint,
+            namespace=namespace,
+        )
+
+    # ---- branches: a serving fact reaches a call only along a path where both meet ----
+
+    def _decided(self, expr: ast.expr, scope: Scope, call: ast.Call) -> bool:
+        """Whether a variable holding an endpoint has that value wherever the call runs: not
+        when some binding is None (the SDK's default on that path) or sits in an ``if``
+        branch, ``match`` case or ``except`` handler the call is not in (``if provider ==
+        "Kimi": base_url = "https://api.moonshot.ai/v1"`` says nothing of other providers)."""
+        if not isinstance(expr, ast.Name):
+            return True
+        owner = self._binding_scope(expr.id, scope)
+        if owner is None:
+            return True
+        for value in owner.assigns.get(expr.id, []):
+            if isinstance(value, ast.Constant) and not isinstance(value.value, str):
+                return False
+            if not self._branches(value) <= self._branches(call):
+                return False
+        return True
+
+    def _branches(self, node: ast.AST) -> frozenset[tuple[int, str]]:
+        """The conditional branches enclosing a node, up to its function or module."""
+        parents = self._parent_map()
+        out: set[tuple[int, str]] = set()
+        child = node
+        parent = parents.get(id(child))
+        while parent is not None and not isinstance(
+            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef
+        ):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                out.add((id(parent), "body" if _within(child, parent.body) else "orelse"))
+            elif isinstance(parent, ast.match_case | ast.ExceptHandler):
+                out.add((id(parent), "case"))
+            elif isinstance(parent, ast.IfExp) and child is not parent.test:
+                out.add((id(parent), "body" if child is parent.body else "orelse"))
+            child, parent = parent, parents.get(id(parent))
+        return frozenset(out)
+
+    def _parent_map(self) -> dict[int, ast.AST]:
+        if self._parents is None:
+            self._parents = {
+                id(child): node
+                for node in ast.walk(self.module)
+                for child in ast.iter_child_nodes(node)
+            }
+        return self._parents
+
+    def _emit(
+        self,
+        names: Sequence[str],
+        call: ast.Call,
+        scope: Scope,
+        ctx: refs.RefContext | Callable[[Sequence[tuple[Scope, ast.Call]]], refs.RefContext],
+        qual: str,
+        spec: CallSpec,
+        cap: Confidence = Confidence.HIGH,
+    ) -> int:
+        """Evidence for the model argument of a call; returns how many were found. ``ctx``
+        as a function is asked once per set of call sites a model value came through."""
+        found = self._arg(call, names)
+        if found is None:
+            return 0
+        expr, arg_name = found
+        count = 0
+        argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
+        extra: dict[str, JSON] = {}
+        if self._truthy(_kw(call, "trust_remote_code"), scope):
+            extra["trust_remote_code"] = True
+        filename = self._first_constant(call, spec.filename, scope) if spec.filename else None
+        if filename:
+            extra["filename"] = filename
+        contexts: dict[tuple[tuple[Scope, ast.Call], ...], refs.RefContext] = {}
+        for val in self.values(expr, scope):
+            if isinstance(ctx, refs.RefContext):
+                here = ctx
+            else:
+                if val.sites not in contexts:
+                    contexts[val.sites] = ctx(val.sites)
+                here = contexts[val.sites]
+            elsewhere = getattr(val.node, "lineno", None) != call.lineno
+            if self.driver.call(
+                self._seen(val),
+                here,
+                call=qual,
+                argument=argument,
+                cap=cap,
+                used_at=self._where(call) if elsewhere else None,
+                extra=extra,
+            ):
+                count += 1
+        return count
+
+    def _seen(self, val: Val) -> Seen:
+        """A value as the driver takes it."""
+        return Seen(
+            text=val.text,
+            location=self._loc(val.node),
+            mark=id(val.node),
+            as_written=self._as_written(val),
+            confidence=val.confidence,
+            flow=val.flow,
+            env_var=val.env_var,
+            partial=val.partial,
+        )
+
+    def _as_written(self, val: Val) -> str:
+        node = val.node
+        if isinstance(node, ast.Constant):
+            return val.text
+        return _segment(self.text, node) or val.text
+
+    def _loc(self, node: ast.AST) -> Location:
+        line = int(getattr(node, "lineno", 1))
+        col = int(getattr(node, "col_offset", 0))
+        return self.locate(line, self._char_col(line, col) + 1)
+
+    def _where(self, node: ast.AST) -> str:
+        loc = self._loc(node)
+        return (
+            f"{loc.line}:{loc.column}"
+            if loc.context is None
+            else f"{loc.context}:{loc.line}:{loc.column}"
+        )
+
+    def _char_col(self, line: int, byte_col: int) -> int:
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if text.isascii():
+                return byte_col
+            return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+        return byte_col

@@ -1,0 +1,279 @@
+"""What one module learns from the tree's own modules it imports: which hub its bare
+``org/name`` strings are on, and the endpoint a constant of another module names.
+
+A module that loads models through ModelScope only names ModelScope ids (a hub in CN), not
+Hugging Face ones; one file decides that from its own imports (see ``Analyser.run``). An app
+often keeps the ModelScope calls in a module of its own (``from modelscope_hub import
+ModelScopeEmbeddings``, ``from chatglm_llm import ChatGLM``) and its catalogue of ids in the
+module that imports it: the hub is then read one import away, through the tree's modules.
+Only strings no known call read (catalogue entries, model-ish names) are re-read.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping, Sequence
+
+from gate import files
+from gate.discover import refs
+from gate.discover.python.scopes import _HF_LIBRARIES
+from gate.discover.tree import Tree, TreeFile
+from gate.model import Evidence
+
+_MAX_BYTES = 2_000_000
+
+
+def import_roots(module: ast.AST) -> frozenset[str]:
+    """The top-level names a module imports anywhere in it (``from a.b import c`` → ``a``);
+    a relative import gives the name of the sibling module it reads."""
+    roots: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".", 1)[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                roots.add(node.module.split(".", 1)[0])
+            elif node.level:
+                roots.update(alias.name for alias in node.names)
+    return frozenset(roots)
+
+
+def _unrecorded(_why: str) -> None:
+    """A second read of a file the scan has read (or recorded as unreadable) already."""
+
+
+def _roots_of(file: TreeFile, cache: dict[str, frozenset[str] | None]) -> frozenset[str] | None:
+    if file.rel in cache:
+        return cache[file.rel]
+    found: frozenset[str] | None = None
+    try:
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
+        if text is not None:
+            found = import_roots(ast.parse(text))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        found = None
+    cache[file.rel] = found
+    return found
+
+
+def _local_module(
+    name: str, rel: str, modules: Mapping[str, Sequence[TreeFile]]
+) -> TreeFile | None:
+    """The tree's module ``name`` as imported from ``rel``: one in the same folder first,
+    else the only one of that name in the tree."""
+    candidates = modules.get(name, ())
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    for file in candidates:
+        if (file.rel.rsplit("/", 1)[0] if "/" in file.rel else "") == folder:
+            return file
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _modules(files: Iterable[TreeFile]) -> dict[str, list[TreeFile]]:
+    out: dict[str, list[TreeFile]] = {}
+    for file in files:
+        name = file.name
+        if name.endswith(".py"):
+            stem = name[: -len(".py")]
+            if stem == "__init__" and "/" in file.rel:
+                stem = file.rel.rsplit("/", 2)[-2]
+            out.setdefault(stem, []).append(file)
+    return out
+
+
+def _on_modelscope(
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    cache: dict[str, frozenset[str] | None],
+) -> bool:
+    own = _roots_of(file, cache)
+    if own is None or own & _HF_LIBRARIES or "modelscope" in own:
+        return False  # the file decided on its own (Analyser.run)
+    roots: set[str] = set(own)
+    local = False
+    for name in own:
+        imported = _local_module(name, file.rel, modules)
+        if imported is None or imported.rel == file.rel:
+            continue
+        theirs = _roots_of(imported, cache)
+        if theirs is not None:
+            roots |= theirs
+            local = True
+    return local and "modelscope" in roots and not roots & _HF_LIBRARIES
+
+
+def _reread(ev: Evidence) -> bool:
+    """A Hub id no known call read (a catalogue entry, a model-ish name)."""
+    return ev.identity.startswith("hf:") and "call" not in ev.attributes
+
+
+def hub_through_local_imports(tree: Tree, found: list[Evidence]) -> list[Evidence]:
+    """``found`` with the Hub ids of modules that reach ModelScope through the tree's own
+    modules (and no Hugging Face library) read as ModelScope ids."""
+    candidates = {ev.location.path for ev in found if _reread(ev) and ev.location.path}
+    if not candidates:
+        return found
+    modules = _modules(tree.files)
+    cache: dict[str, frozenset[str] | None] = {}
+    on_ms: set[str] = set()
+    for rel in sorted(candidates):
+        file = tree.get(rel)
+        if file is not None and _on_modelscope(file, modules, cache):
+            on_ms.add(rel)
+    if not on_ms:
+        return found
+    ctx = refs.RefContext(family="modelscope", sdk="modelscope")
+    out: list[Evidence] = []
+    for ev in found:
+        if _reread(ev) and ev.location.path in on_ms:
+            ref = refs.recognise_in(ev.as_written, ctx)
+            if ref is not None:
+                attrs = {**ev.attributes, "hub_from": "imports"}
+                ev = refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, attrs)
+        out.append(ev)
+    return out
+
+
+# --- endpoints set by another module's constant --------------------------------------------
+
+
+def _module_constant(module: ast.Module, name: str) -> str | None:
+    """The string a module-level ``NAME = "..."`` (or ``os.getenv("X", "...")``) binds, when
+    the module binds the name exactly once at its top level."""
+    found: list[ast.expr] = []
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                found.append(stmt.value)
+        elif (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and stmt.target.id == name
+            and stmt.value is not None
+        ):
+            found.append(stmt.value)
+    if len(found) != 1:
+        return None
+    value = found[0]
+    if isinstance(value, ast.Call) and _is_env_read(value.func) and len(value.args) == 2:
+        value = value.args[1]
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value.strip() or None
+    return None
+
+
+def _is_env_read(func: ast.expr) -> bool:
+    """``os.getenv`` / ``os.environ.get`` (the default a run gets)."""
+    text = ast.unparse(func)
+    return text in ("os.getenv", "getenv", "os.environ.get", "environ.get")
+
+
+def _imported_from(module: ast.Module, name: str) -> tuple[str, str] | None:
+    """``(module path, name in it)`` for ``from a.b import NAME`` (``("a.b", "NAME")``) or
+    ``import a.b as NAME``-style module names (``("a.b", "")``)."""
+    for node in module.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return node.module, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return (node.module or alias.name), (alias.name if node.module else "")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return alias.name, ""
+    return None
+
+
+def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module | None:
+    if file.rel in cache:
+        return cache[file.rel]
+    tree: ast.Module | None = None
+    try:
+        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
+        if text is not None:
+            tree = ast.parse(text)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    cache[file.rel] = tree
+    return tree
+
+
+def _endpoint_of(
+    expr: str,
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    cache: dict[str, ast.Module | None],
+) -> str | None:
+    """The constant endpoint ``expr`` (``BASE_URL``, ``settings.BASE_URL``) names in the
+    tree module it is imported from, or None."""
+    here = _parsed(file, cache)
+    if here is None or not expr.replace(".", "").replace("_", "").isalnum():
+        return None
+    parts = expr.split(".")
+    if len(parts) == 1:
+        origin = _imported_from(here, parts[0])
+        if origin is None or not origin[1]:
+            return None
+        module_path, name = origin
+    elif len(parts) == 2:
+        origin = _imported_from(here, parts[0])
+        if origin is None:
+            return None
+        module_path = f"{origin[0]}.{origin[1]}" if origin[1] else origin[0]
+        name = parts[1]
+    else:
+        return None
+    target = _local_module(module_path.rsplit(".", 1)[-1], file.rel, modules)
+    if target is None or target.rel == file.rel:
+        return None
+    there = _parsed(target, cache)
+    if there is None:
+        return None
+    value = _module_constant(there, name)
+    return value if value and ("://" in value or "." in value) else None
+
+
+def endpoints_through_imports(tree: Tree, found: list[Evidence]) -> list[Evidence]:
+    """Hosted-model evidence whose endpoint is another tree module's constant
+    (``from settings import BASE_URL``; ``OpenAI(base_url=BASE_URL)``), placed at that
+    endpoint as if written here; anything else keeps its unknown host."""
+    todo = [
+        ev
+        for ev in found
+        if ev.identity.startswith("api:")
+        and isinstance(ev.attributes.get("base_url_expr"), str)
+        and "call" in ev.attributes
+        and refs.litellm_prefix(ev.as_written) is None
+    ]
+    if not todo:
+        return found
+    modules = _modules(tree.files)
+    cache: dict[str, ast.Module | None] = {}
+    pending = {id(ev) for ev in todo}
+    out: list[Evidence] = []
+    for ev in found:
+        if id(ev) in pending:
+            file = tree.get(ev.location.path or "")
+            expr = str(ev.attributes["base_url_expr"])
+            url = _endpoint_of(expr, file, modules, cache) if file is not None else None
+            if url is not None:
+                sdk = ev.attributes.get("sdk")
+                ctx = refs.RefContext(
+                    family="hosted", base_url=url, sdk=sdk if isinstance(sdk, str) else None
+                )
+                ref = refs.recognise_in(ev.as_written, ctx)
+                if ref is not None:
+                    attrs = {
+                        k: v
+                        for k, v in ev.attributes.items()
+                        if k not in ("base_url_expr", "provider", "host", "host_source")
+                    }
+                    attrs["base_url_from"] = expr
+                    ev = refs.evidence(
+                        ev.source, ref, ev.as_written, ev.location, ev.confidence, attrs
+                    )
+        out.append(ev)
+    return out

@@ -1,0 +1,358 @@
+"""Pass 1 of the Python analysis: bindings, imports, calls and dicts of one module."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from gate.discover.calltable import CallSpec
+from gate.discover.driver import Driver
+from gate.discover.python.scopes import _BUDGET, _MAX_DEPTH, _VALIDATORS, Locator, Scope
+from gate.model import Evidence
+
+
+class Indexer:
+    """The bindings of one module, and how names resolve to imports."""
+
+    def __init__(
+        self, module: ast.Module, text: str, lines: Sequence[str], locate: Locator, source: str
+    ) -> None:
+        self.module = module
+        self.text = text
+        self.lines = lines
+        self.locate = locate
+        self.source = source
+        self.imports: dict[str, str] = {}
+        self.root = Scope(module, "module", None)
+        self.scopes: dict[ast.AST, Scope] = {module: self.root}
+        self.calls: list[tuple[ast.Call, Scope]] = []
+        self.functions: dict[str, list[Scope]] = {}
+        self.classes: dict[str, Scope] = {}
+        self.module_settings: dict[str, list[tuple[ast.expr, Scope]]] = {}
+        self.driver = Driver(source)
+        self.found: list[Evidence] = self.driver.found
+        self.consumed: set[int] = self.driver.consumed
+        self.client_used: set[int] = set()
+        self.clients_made: list[tuple[ast.Call, Scope, CallSpec, str]] = []
+        self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
+        self.keyword_sites: list[tuple[ast.Call, ast.keyword, Scope]] = []
+        self.generic_assigns: list[tuple[str, ast.expr, Scope]] = []
+        self._guard: set[tuple[int, str]] = set()
+        self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}
+        self._budget = _BUDGET
+        self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
+        self._pinned: dict[Scope, ast.Call] = {}
+        """Functions whose parameters are read at one call site only (see _context)."""
+        self._unknown_args = 0
+        """Call sites that may pass a parameter unseen (``**kwargs``): counted, not valued."""
+        self._none_args = 0
+        """Call sites where a parameter takes its default ``None``: counted, not valued."""
+        self._parents: dict[int, ast.AST] | None = None
+
+    def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
+        """Index the children of a node: only fields that can hold statements or
+        expressions are read, and leaves (names, constants) are never entered."""
+        cls = node.__class__
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _SCALARS)
+        index = self._index_node
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if item.__class__ not in _LEAVES and isinstance(item, ast.AST):
+                        index(item, scope, call)
+            elif value.__class__ not in _LEAVES and isinstance(value, ast.AST):
+                index(value, scope, call)
+
+    def _index_node(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
+        # One dictionary look-up on the node's type instead of a chain of isinstance tests:
+        # this runs for every node of every candidate file (issue 15).
+        handler = _HANDLERS.get(node.__class__)
+        if handler is None:
+            self._index(node, scope, call)
+        else:
+            handler(self, node, scope, call)
+
+    def _on_import(self, node: ast.Import, scope: Scope, call: ast.Call | None) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.imports[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.imports.setdefault(top, top)
+
+    def _on_import_from(self, node: ast.ImportFrom, scope: Scope, call: ast.Call | None) -> None:
+        base = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name != "*":
+                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}".lstrip(".")
+
+    def _on_function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, call: ast.Call | None
+    ) -> None:
+        self._index_function(node, scope)
+
+    def _on_class(self, node: ast.ClassDef, scope: Scope, call: ast.Call | None) -> None:
+        cls = Scope(node, "class", scope, name=node.name)
+        cls.bases = [self._dotted(b) or "" for b in node.bases]
+        for kw in node.keywords:
+            if kw.arg == "env_prefix" and isinstance(kw.value, ast.Constant):
+                cls.env_prefix = str(kw.value.value)
+        self.scopes[node] = cls
+        if scope.kind == "module":
+            self.classes[node.name] = cls
+        for dec in node.decorator_list:
+            self._index_node(dec, scope, call)
+        self._index(node, cls, None)
+
+    def _on_assign(self, node: ast.Assign, scope: Scope, call: ast.Call | None) -> None:
+        for target in node.targets:
+            self._bind(target, node.value, scope)
+        self._index(node, scope, call)
+
+    def _on_ann_assign(self, node: ast.AnnAssign, scope: Scope, call: ast.Call | None) -> None:
+        if isinstance(node.target, ast.Name):
+            scope.annotations[node.target.id] = node.annotation
+        if node.value is not None:
+            self._bind(node.target, node.value, scope)
+        elif isinstance(node.target, ast.Attribute):
+            self._annotate_attr(node.target, node.annotation, scope)
+        self._index(node, scope, call)
+
+    def _on_named_expr(self, node: ast.NamedExpr, scope: Scope, call: ast.Call | None) -> None:
+        self._bind(node.target, node.value, scope)
+        self._index(node, scope, call)
+
+    def _on_loop(
+        self,
+        node: ast.For | ast.AsyncFor | ast.comprehension,
+        scope: Scope,
+        call: ast.Call | None,
+    ) -> None:
+        if isinstance(node.target, ast.Name):
+            scope.loops.setdefault(node.target.id, []).append(node.iter)
+        self._index(node, scope, call)
+
+    def _on_with(self, node: ast.With | ast.AsyncWith, scope: Scope, call: ast.Call | None) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._bind(item.optional_vars, item.context_expr, scope)
+        self._index(node, scope, call)
+
+    def _on_return(self, node: ast.Return, scope: Scope, call: ast.Call | None) -> None:
+        if node.value is not None and scope.kind == "function":
+            scope.returns.append(node.value)
+        self._index(node, scope, call)
+
+    def _on_call(self, node: ast.Call, scope: Scope, call: ast.Call | None) -> None:
+        self.calls.append((node, scope))
+        self._super_init(node, scope)
+        for kw in node.keywords:
+            if kw.arg:
+                self.keyword_sites.append((node, kw, scope))
+        self._index(node, scope, node)
+
+    def _on_dict(self, node: ast.Dict, scope: Scope, call: ast.Call | None) -> None:
+        self.dicts.append((node, scope, call))
+        self._index(node, scope, call)
+
+    def _on_lambda(self, node: ast.Lambda, scope: Scope, call: ast.Call | None) -> None:
+        return
+
+    def _super_init(self, call: ast.Call, scope: Scope) -> None:
+        """``super().__init__(model=model)`` in a method sets the instance's field of that name
+        (pydantic models, dataclass-like bases): read back as ``self.model``."""
+        func = call.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "__init__"
+            and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "super"
+        ):
+            return
+        cls = scope.enclosing_class()
+        if cls is None:
+            return
+        for kw in call.keywords:
+            if kw.arg:
+                cls.self_attrs.setdefault(kw.arg, []).append((kw.value, scope))
+
+    def _index_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        fn = Scope(node, "function", scope, name=node.name)
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        defaults.extend(args.defaults)
+        for arg, default in zip(positional, defaults, strict=True):
+            fn.params[arg.arg] = default
+            fn.param_order.append(arg.arg)
+            if arg.annotation is not None:
+                fn.annotations[arg.arg] = arg.annotation
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            fn.params[arg.arg] = kw_default
+            if arg.annotation is not None:
+                fn.annotations[arg.arg] = arg.annotation
+        for dec in node.decorator_list:
+            name = self._dotted(dec.func if isinstance(dec, ast.Call) else dec) or ""
+            if name.rsplit(".", 1)[-1] in _VALIDATORS:
+                fn.validator = True
+        self.scopes[node] = fn
+        self.functions.setdefault(node.name, []).append(fn)
+        for dec in node.decorator_list:
+            self._index_node(dec, scope, None)
+        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+            self._index_node(default, scope, None)
+        for stmt in node.body:
+            self._index_node(stmt, fn, None)
+
+    def _bind(self, target: ast.expr, value: ast.expr, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.assigns.setdefault(target.id, []).append(value)
+            self.generic_assigns.append((target.id, value, scope))
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and isinstance(target.slice, ast.Constant)
+            and isinstance(target.slice.value, str)
+        ):
+            # kwargs["base_url"] = url: read back when kwargs is passed as **kwargs.
+            self.item_sets.setdefault((target.value.id, target.slice.value), []).append(value)
+            if scope.validator and target.value.id in scope.params:
+                # values["client"] = ZhipuAI(...) in a pydantic validator: the field.
+                cls = scope.enclosing_class()
+                if cls is not None:
+                    cls.self_attrs.setdefault(target.slice.value, []).append((value, scope))
+        elif isinstance(target, ast.Attribute):
+            owner = target.value
+            if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
+                cls = scope.enclosing_class()
+                if cls is not None:
+                    cls.self_attrs.setdefault(target.attr, []).append((value, scope))
+                    self.generic_assigns.append((target.attr, value, scope))
+            else:
+                dotted = self._qualname(target, scope)
+                if dotted:
+                    self.module_settings.setdefault(dotted, []).append((value, scope))
+                # self.config.model = ..., args.llm_model = os.getenv(...): the last name is
+                # the key, read like a variable of that name (medium, not followed further).
+                self.generic_assigns.append((target.attr, value, scope))
+        elif (
+            isinstance(target, ast.Tuple | ast.List)
+            and isinstance(value, ast.Tuple | ast.List)
+            and len(target.elts) == len(value.elts)
+        ):
+            for t, v in zip(target.elts, value.elts, strict=True):
+                self._bind(t, v, scope)
+
+    def _annotate_attr(self, target: ast.Attribute, annotation: ast.expr, scope: Scope) -> None:
+        if isinstance(target.value, ast.Name) and target.value.id == "self":
+            cls = scope.enclosing_class()
+            if cls is not None:
+                cls.annotations.setdefault(target.attr, annotation)
+
+    # ---- names ----
+
+    def _dotted(self, expr: ast.expr) -> str | None:
+        if isinstance(expr, ast.Name):
+            return expr.id
+        if isinstance(expr, ast.Attribute):
+            base = self._dotted(expr.value)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def _qualname(self, expr: ast.expr, scope: Scope, depth: int = 0) -> str | None:
+        """The qualified name of a callee as imported; variables bound to calls collapse."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Name):
+            if expr.id in self.imports:
+                return self.imports[expr.id]
+            bound = self._lookup(expr.id, scope)
+            if len(bound) == 1 and isinstance(bound[0][0], ast.Call):
+                call = bound[0][0]
+                if self._is_imported(call.func):
+                    return self._qualname(call, bound[0][1], depth + 1)
+            return expr.id
+        if isinstance(expr, ast.Attribute):
+            base = self._qualname(expr.value, scope, depth + 1)
+            return f"{base}.{expr.attr}" if base else f"?.{expr.attr}"
+        if isinstance(expr, ast.Call):
+            # The result of a call: "boto3.Session().client", never the callee itself.
+            inner = self._qualname(expr.func, scope, depth + 1)
+            return f"{inner}()" if inner else None
+        return None
+
+    def _is_imported(self, expr: ast.expr) -> bool:
+        """Whether an expression's root name comes from an import."""
+        while isinstance(expr, ast.Attribute | ast.Call):
+            expr = expr.value if isinstance(expr, ast.Attribute) else expr.func
+        return isinstance(expr, ast.Name) and expr.id in self.imports
+
+    def _lookup(self, name: str, scope: Scope) -> list[tuple[ast.expr, Scope]]:
+        """Assignments of a name, from the innermost scope that binds it."""
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent  # class bodies are not enclosing scopes
+                continue
+            values = current.assigns.get(name)
+            if values:
+                return [(v, current) for v in values]
+            if name in current.params or name in current.loops:
+                return []
+            current = current.parent
+        return []
+
+    def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent
+                continue
+            if name in current.assigns or name in current.params or name in current.loops:
+                return current
+            current = current.parent
+        return None
+
+
+_Handler = Callable[[Indexer, Any, Scope, "ast.Call | None"], None]
+_HANDLERS: dict[type[ast.AST], _Handler] = {
+    ast.Import: Indexer._on_import,
+    ast.ImportFrom: Indexer._on_import_from,
+    ast.FunctionDef: Indexer._on_function,
+    ast.AsyncFunctionDef: Indexer._on_function,
+    ast.ClassDef: Indexer._on_class,
+    ast.Assign: Indexer._on_assign,
+    ast.AnnAssign: Indexer._on_ann_assign,
+    ast.NamedExpr: Indexer._on_named_expr,
+    ast.For: Indexer._on_loop,
+    ast.AsyncFor: Indexer._on_loop,
+    ast.comprehension: Indexer._on_loop,
+    ast.With: Indexer._on_with,
+    ast.AsyncWith: Indexer._on_with,
+    ast.Return: Indexer._on_return,
+    ast.Call: Indexer._on_call,
+    ast.Dict: Indexer._on_dict,
+    ast.Lambda: Indexer._on_lambda,
+}
+"""What indexing does with a node, by its type; other nodes are only entered."""
+
+_SCALARS = frozenset(
+    {"ctx", "op", "ops", "id", "attr", "arg", "name", "names", "asname", "module", "level"}
+    | {"kind", "type_comment", "conversion", "is_async", "simple", "tag", "lineno"}
+    | {"kwd_attrs", "rest"}
+)
+"""Fields that never hold a statement or an expression (contexts, operators, strings): a
+node's children are read from its other fields only. Imports, whose ``names`` are
+aliases, are handled before their children would be read."""
+
+_LEAVES: frozenset[type] = frozenset(
+    {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal}
+)
+"""Nodes whose indexing does nothing: not entered at all."""
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -1,0 +1,385 @@
+"""The string values an expression of a Python module may take, followed through
+the module's bindings."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import replace
+
+from gate.discover.python.index import Indexer
+from gate.discover.python.scopes import (
+    _ENV_GETTERS,
+    _FIELD_CALLS,
+    _MAX_DEPTH,
+    _MAX_VALUES,
+    Scope,
+    Val,
+    _at_most_medium,
+    _is_none,
+    _kw,
+    _weakest,
+)
+from gate.model import Confidence
+
+
+class ValueReader(Indexer):
+    """Values of expressions, as far as one module tells."""
+
+    def values(
+        self, expr: ast.expr, scope: Scope, flow: str = "literal", depth: int = 0
+    ) -> list[Val]:
+        """The string values an expression may take, as far as one module tells."""
+        # Every look-up counts, even one refused for depth: a recursive function called from
+        # many places fans out at each level (litellm's get_supported_openai_params: 1.4 M).
+        self._budget -= 1
+        if depth > _MAX_DEPTH or self._budget <= 0:
+            return []
+        out = self._values(expr, scope, flow, depth)
+        return out[:_MAX_VALUES]
+
+    def _values(self, expr: ast.expr, scope: Scope, flow: str, depth: int) -> list[Val]:
+        if isinstance(expr, ast.Constant):
+            if isinstance(expr.value, str):
+                return [Val(expr.value, expr, Confidence.HIGH, flow)]
+            return []
+        if isinstance(expr, ast.JoinedStr):
+            return self._joined(expr, list(expr.values), scope, depth)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            return self._joined(expr, [expr.left, expr.right], scope, depth)
+        if isinstance(expr, ast.Name):
+            return self._name_values(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attr_values(expr, scope, depth)
+        if isinstance(expr, ast.IfExp):
+            return self.values(expr.body, scope, flow, depth + 1) + self.values(
+                expr.orelse, scope, flow, depth + 1
+            )
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            return self._or_values(expr, scope, flow, depth)
+        if isinstance(expr, ast.Call):
+            return self._call_values(expr, scope, flow, depth)
+        if isinstance(expr, ast.Subscript):
+            return self._subscript_values(expr, scope, depth)
+        if isinstance(expr, ast.Await):
+            return self.values(expr.value, scope, flow, depth + 1)
+        return []
+
+    def _joined(
+        self, node: ast.expr, parts: Sequence[ast.expr], scope: Scope, depth: int
+    ) -> list[Val]:
+        texts = [""]
+        confidence = Confidence.HIGH
+        partial = False
+        env_var: str | None = None
+        for part in parts:
+            inner = part.value if isinstance(part, ast.FormattedValue) else part
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                texts = [t + inner.value for t in texts]
+                continue
+            got = self.values(inner, scope, "f-string", depth + 1)
+            if not got or any(v.partial for v in got):
+                texts = [t + "*" for t in texts]
+                partial = True
+                continue
+            texts = [t + v.text for t in texts for v in got][:_MAX_VALUES]
+            for v in got:
+                confidence = _weakest(confidence, v.confidence)
+                env_var = env_var or v.env_var
+        if partial:
+            if all(t.replace("*", "") == "" for t in texts):
+                return []
+            confidence = Confidence.LOW
+        flow = "f-string" if isinstance(node, ast.JoinedStr) else "concatenation"
+        return [Val(t, node, confidence, flow, env_var, partial) for t in texts]
+
+    def _name_values(self, name: str, scope: Scope, depth: int) -> list[Val]:
+        owner = self._binding_scope(name, scope)
+        if owner is None:
+            return []
+        key = (id(owner), name)
+        if key in self._guard:
+            # ``model = model or DEFAULT``: inside its own assignment the name is the parameter.
+            return self._param_values(name, owner, depth) if name in owner.params else []
+        self._guard.add(key)
+        try:
+            out: list[Val] = []
+            kind = "module-constant" if owner.kind == "module" else "variable"
+            for value in owner.assigns.get(name, []):
+                out += self.values(value, owner, kind, depth + 1)
+            for iterable in owner.loops.get(name, []):
+                out += self._iter_values(iterable, owner, depth)
+            if name in owner.params:
+                out += self._param_values(name, owner, depth)
+            return out
+        finally:
+            self._guard.discard(key)
+
+    def _iter_values(self, iterable: ast.expr, scope: Scope, depth: int) -> list[Val]:
+        target = iterable
+        if isinstance(target, ast.Name):
+            bound = self._lookup(target.id, scope)
+            if len(bound) == 1:
+                target, scope = bound[0]
+        if isinstance(target, ast.List | ast.Tuple | ast.Set):
+            out: list[Val] = []
+            for elt in target.elts:
+                out += self.values(elt, scope, "loop", depth + 1)
+            return out
+        return []
+
+    def _param_values(self, name: str, fn: Scope, depth: int) -> list[Val]:
+        out: list[Val] = []
+        default = fn.params.get(name)
+        site = self._pinned.get(fn)
+        if site is not None:
+            # Read at the one call site the value being resolved came through.
+            arg, unseen = self._site_arg(site, fn, name)
+            if arg is not None:
+                return self.values(arg, self._site_scope(site, fn), "call-argument", depth + 1)
+            if unseen:
+                self._unknown_args += 1
+                return []
+            if _is_none(default):
+                self._none_args += 1
+                return []
+            assert default is not None
+            return self.values(default, fn.parent or fn, "parameter-default", depth + 1)
+        if default is not None:
+            out += self.values(default, fn.parent or fn, "parameter-default", depth + 1)
+        if fn.kind != "function" or not isinstance(fn.node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return out
+        # Call sites of this function in the module that pass the argument; only for a name
+        # defined once (eighty adapter classes each with a load_model() say nothing useful).
+        if len(self.functions.get(fn.name, ())) != 1:
+            return out
+        for call, scope in self._calls_by_name().get(fn.name, []):
+            if self._budget <= 0:
+                break  # a function called from thousands of places: the budget is spent
+            arg, unseen = self._site_arg(call, fn, name)
+            if arg is not None:
+                got = self.values(arg, scope, "call-argument", depth + 1)
+                out += [replace(v, sites=((fn, call), *v.sites)) for v in got]
+            elif unseen:
+                self._unknown_args += 1
+            elif _is_none(default):
+                self._none_args += 1
+        return out
+
+    def _site_arg(self, call: ast.Call, fn: Scope, name: str) -> tuple[ast.expr | None, bool]:
+        """The argument a call site passes for a parameter, and whether it may pass one
+        the scan cannot see (``**kwargs``, ``*args`` before it)."""
+        for kw in call.keywords:
+            if kw.arg == name:
+                return kw.value, False
+        index = fn.param_order.index(name) if name in fn.param_order else None
+        is_method = fn.parent is not None and fn.parent.kind == "class"
+        if index is not None:
+            pos = index - (1 if is_method and isinstance(call.func, ast.Attribute) else 0)
+            if any(isinstance(a, ast.Starred) for a in call.args[: max(pos + 1, 0)]):
+                return None, True
+            if 0 <= pos < len(call.args):
+                return call.args[pos], False
+        return None, any(kw.arg is None for kw in call.keywords)
+
+    def _site_scope(self, call: ast.Call, fn: Scope) -> Scope:
+        for site, scope in self._calls_by_name().get(fn.name, []):
+            if site is call:
+                return scope
+        return fn.parent or fn
+
+    def _calls_by_name(self) -> dict[str, list[tuple[ast.Call, Scope]]]:
+        if self._by_name is None:
+            self._by_name = {}
+            for call, scope in self.calls:
+                func = call.func
+                if isinstance(func, ast.Name):
+                    self._by_name.setdefault(func.id, []).append((call, scope))
+                elif isinstance(func, ast.Attribute):
+                    self._by_name.setdefault(func.attr, []).append((call, scope))
+        return self._by_name
+
+    def _attr_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> list[Val]:
+        cls = self._class_of(expr.value, scope, depth)
+        if cls is None:
+            return []
+        return self._class_attr(cls, expr.attr, depth)
+
+    def _class_of(self, owner: ast.expr, scope: Scope, depth: int) -> Scope | None:
+        if isinstance(owner, ast.Name):
+            if owner.id in ("self", "cls"):
+                return scope.enclosing_class()
+            if owner.id in self.classes:
+                return self.classes[owner.id]
+            for value, _ in self._lookup(owner.id, scope):
+                if (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Name)
+                    and value.func.id in self.classes
+                ):
+                    return self.classes[value.func.id]
+        return None
+
+    def _class_attr(self, cls: Scope, attr: str, depth: int) -> list[Val]:
+        out: list[Val] = []
+        settings = any(b.endswith("BaseSettings") for b in cls.bases)
+        for value in cls.assigns.get(attr, []):
+            got = self.values(value, cls, "class-attribute", depth + 1)
+            if settings:
+                env = (cls.env_prefix + attr).upper()
+                got = _at_most_medium(got, "settings-default", env)
+            out += got
+        for value, where in cls.self_attrs.get(attr, []):
+            out += self.values(value, where, "instance-attribute", depth + 1)
+        return out
+
+    def _or_values(self, expr: ast.BoolOp, scope: Scope, flow: str, depth: int) -> list[Val]:
+        out: list[Val] = []
+        env: str | None = None
+        for operand in expr.values:
+            name = self._env_lookup(operand, scope)
+            if name is not None:
+                env = name
+                out += self.values(operand, scope, flow, depth + 1)
+                continue
+            got = self.values(operand, scope, flow, depth + 1)
+            if env is not None:
+                got = _at_most_medium(got, "env-default", env)
+            out += got
+        return out
+
+    def _env_lookup(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The variable name of ``os.getenv("X")`` / ``os.environ["X"]`` / ``.get("X")``."""
+        if isinstance(expr, ast.Call):
+            qual = self._qualname(expr.func, scope)
+            if qual in _ENV_GETTERS and expr.args:
+                first = expr.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    return first.value
+                return "?"
+        if isinstance(expr, ast.Subscript):
+            qual = self._qualname(expr.value, scope)
+            if qual == "os.environ":
+                key = expr.slice
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    return key.value
+                return "?"
+        return None
+
+    def _call_values(self, call: ast.Call, scope: Scope, flow: str, depth: int) -> list[Val]:
+        qual = self._qualname(call.func, scope) or ""
+        if qual in _ENV_GETTERS:
+            env = self._env_lookup(call, scope)
+            default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
+            if default is None:
+                return []
+            return _at_most_medium(self.values(default, scope, flow, depth + 1), "env-default", env)
+        if qual in _FIELD_CALLS or qual.endswith((".Field", ".field")):
+            default = _kw(call, "default") or (call.args[0] if call.args else None)
+            return self.values(default, scope, flow, depth + 1) if default is not None else []
+        if qual in ("str", "getattr") and call.args:
+            if qual == "getattr" and len(call.args) >= 3:
+                return self.values(call.args[2], scope, "get-default", depth + 1)
+            return self.values(call.args[0], scope, flow, depth + 1) if qual == "str" else []
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and len(call.args) >= 2:
+            key = call.args[0]
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                got = self.values(call.args[1], scope, "get-default", depth + 1)
+                return _at_most_medium(got, "get-default")
+        if isinstance(func, ast.Name) and func.id in self.functions:
+            out: list[Val] = []
+            for fn in self.functions[func.id]:
+                for ret in fn.returns:
+                    out += self.values(ret, fn, "return-value", depth + 1)
+            return out
+        return []
+
+    def _subscript_values(self, expr: ast.Subscript, scope: Scope, depth: int) -> list[Val]:
+        key = expr.slice
+        container = expr.value
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str | int)):
+            # ROUTES[task] with a key only known at run time: any value of the table.
+            anywhere: list[Val] = []
+            if isinstance(container, ast.Name):
+                for value, where in self._lookup(container.id, scope):
+                    if isinstance(value, ast.Dict):
+                        for v in value.values:
+                            anywhere += self.values(v, where, "dict-entry", depth + 1)
+            return anywhere
+        candidates: list[tuple[ast.expr, Scope]] = []
+        if isinstance(container, ast.Name):
+            candidates = self._lookup(container.id, scope)
+        elif isinstance(container, ast.Dict | ast.List | ast.Tuple):
+            candidates = [(container, scope)]
+        out: list[Val] = []
+        for value, where in candidates:
+            if isinstance(value, ast.Dict):
+                for k, v in zip(value.keys, value.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == key.value:
+                        out += self.values(v, where, "dict-entry", depth + 1)
+            elif (
+                isinstance(value, ast.List | ast.Tuple)
+                and isinstance(key.value, int)
+                and -len(value.elts) <= key.value < len(value.elts)
+            ):
+                out += self.values(value.elts[key.value], where, "list-entry", depth + 1)
+        return out
+
+    def _truthy(self, expr: ast.expr | None, scope: Scope) -> bool:
+        if expr is None:
+            return False
+        if isinstance(expr, ast.Constant):
+            return expr.value is True
+        if isinstance(expr, ast.Name):
+            return any(
+                isinstance(v, ast.Constant) and v.value is True
+                for v, _ in self._lookup(expr.id, scope)
+            )
+        return False
+
+    def _first_constant(self, call: ast.Call, names: Sequence[str], scope: Scope) -> str | None:
+        for val in self._arg_values(call, names, scope):
+            if not val.partial:
+                return val.text
+        return None
+
+    def _arg(self, call: ast.Call, names: Sequence[str]) -> tuple[ast.expr, str] | None:
+        for name in names:
+            if name.startswith("#"):
+                index = int(name[1:])
+                if index < len(call.args) and not isinstance(call.args[index], ast.Starred):
+                    if any(isinstance(a, ast.Starred) for a in call.args[:index]):
+                        continue
+                    return call.args[index], name
+            else:
+                value = _kw(call, name)
+                if value is not None:
+                    return value, name
+        # create(**params) with params = {"model": ...}: the dict literal holds the argument.
+        for kw in call.keywords:
+            if kw.arg is None and isinstance(kw.value, ast.Name | ast.Dict):
+                for name in names:
+                    if not name.startswith("#"):
+                        entry = self._dict_entry(kw.value, name)
+                        if entry is not None:
+                            return entry, name
+        return None
+
+    def _dict_entry(self, expr: ast.expr, key: str) -> ast.expr | None:
+        targets: list[ast.expr] = [expr]
+        if isinstance(expr, ast.Name):
+            assigned = self.item_sets.get((expr.id, key))
+            if assigned:
+                return assigned[0]
+            targets = [v for scope in self.scopes.values() for v in scope.assigns.get(expr.id, [])]
+        for target in targets:
+            if isinstance(target, ast.Dict):
+                for k, v in zip(target.keys, target.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value == key:
+                        return v
+        return None
+
+    def _arg_values(self, call: ast.Call, names: Sequence[str], scope: Scope) -> list[Val]:
+        found = self._arg(call, names)
+        return self.values(found[0], scope) if found else []
