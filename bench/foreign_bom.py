@@ -8,7 +8,10 @@ components judged in at most 10 s and 500 MB), each as a ratio of its target, an
 average (on a busy machine CPU time is the figure to compare).
 
 ``--own N`` instead writes aigate's own BOM of the synthetic 10,000-component inventory of
-bench/policy_eval.py and judges it (target: at most 3 s wall).
+bench/policy_eval.py and judges it (target: at most 3 s wall), then runs it once more in
+one process with a CPU timer on each phase (start-up and imports, policy, reading the BOM
+and its schema validation, policy input, its validation, evaluation, decision and input
+digest, text report; the forked evaluation child's CPU is not in these).
 
     python bench/foreign_bom.py [--components 10000,50000] [--own 10000]
 """
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -110,11 +114,70 @@ def check(path: Path) -> tuple[float, float, float, int]:
     return wall, cpu, usage.ru_maxrss / 1024, done.returncode
 
 
+PHASES = (
+    ("policy", "gate.policy.packs", "load_policy"),
+    ("policy", "gate.policy.packs", "build_engine"),
+    ("read BOM", "gate.pipeline.checking", "load_bom"),
+    ("  of which schema", "gate.bom.validate", "validate_document"),
+    ("input", "gate.policy.input", "build_input"),
+    ("input check", "gate.policy.input", "validate_input"),
+    ("evaluate", "gate.policy.engine", "Engine.evaluate"),
+    ("decide+digest", "gate.policy.decision", "decide"),
+    ("decide+digest", "gate.policy.input", "input_digest"),
+    ("text report", "gate.report.formats", "render"),
+)
+
+
+def _timed(function: Any, name: str, spent: dict[str, float]) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.process_time() - started
+
+    return timed
+
+
+def phases_of(path: Path) -> None:
+    """In this process: `aigate check --bom PATH --policy release`, CPU seconds per phase."""
+    import importlib
+
+    started = time.process_time()
+    spent: dict[str, float] = {}
+    for name, module_name, attr in PHASES:
+        owner: Any = importlib.import_module(module_name)
+        if "." in attr:
+            owner, attr = getattr(owner, attr.split(".")[0]), attr.split(".")[1]
+        spent.setdefault(name, 0.0)
+        setattr(owner, attr, _timed(getattr(owner, attr), name, spent))
+    from gate.cli.app import main as cli
+
+    imports = time.process_time() - started
+    argv = ["check", "--bom", str(path), "--policy", "release", "--now", "2026-11-26"]
+    with open(os.devnull, "w") as null:
+        sys.stdout = null
+        try:
+            cli(argv, standalone_mode=False)
+        except SystemExit:
+            pass
+        finally:
+            sys.stdout = sys.__stdout__
+    total = time.process_time() - started
+    rest = total - imports - sum(v for k, v in spent.items() if not k.startswith(" "))
+    shown = ", ".join(f"{k.strip()} {v:.2f}" for k, v in spent.items())
+    print(f"  phases (CPU s, in-process): imports {imports:.2f}, {shown}, other {rest:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--components", default="10000,50000")
     parser.add_argument("--own", type=int, default=0)
+    parser.add_argument("--phases-of", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phases_of is not None:
+        phases_of(args.phases_of)
+        return
     if args.own:
         path = own(args.own)
         wall, cpu, peak, code = min(check(path) for _ in range(2))
@@ -124,6 +187,9 @@ def main() -> None:
             f" (CPU {cpu / 3:.2f}x, wall {wall / 3:.2f}x of target;"
             f" load {os.getloadavg()[0]:.1f})"
         )
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        cmd = [sys.executable, __file__, "--phases-of", str(path)]
+        subprocess.run(cmd, env=env, check=True)
         return
     for n in sorted(int(s) for s in args.components.split(",")):
         path = foreign(n)

@@ -12,13 +12,19 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
 
 from gate import __version__
 from gate.errors import NetworkError
+from gate.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import requests
+else:
+    # requests (with urllib3, 80 ms) loads when a request is made: offline runs and
+    # `check --bom` import the resolvers that hold a Net but never ask it anything.
+    requests = lazy_module("requests")
 
 USER_AGENT = f"aigate/{__version__} (python-requests; AI provenance gate)"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})

@@ -19,6 +19,7 @@ from gate.cli.options import (
     scan_options,
 )
 from gate.errors import EXIT_PASS
+from gate.heap import no_cycle_collection
 from gate.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ else:
     help="Judge waivers and effective dates as of this day (YYYY-MM-DD); default today (UTC).",
 )
 @scan_options
+@no_cycle_collection
 def check(
     path: Path | None,
     bom: Path | None,

@@ -17,7 +17,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
-from gate import facts
+from gate import facts, jsontext
 from gate.errors import PolicyError
 from gate.model import (
     Ancestor,
@@ -371,5 +371,4 @@ def validate_input(doc: Mapping[str, Any]) -> None:
 
 def input_digest(doc: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of a policy input."""
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(jsontext.canonical(doc).encode("utf-8")).hexdigest()

@@ -224,6 +224,23 @@ def group(
         tuple[int, str | None], tuple[tuple[Location, ...], tuple[Location, ...]]
     ] = {}
     ranks: dict[tuple[int, RuleId], tuple[int, int]] = {}
+    phrases: dict[tuple[int, str], tuple[Mapping[str, JSON], str]] = {}
+
+    def phrase(items: list[Finding], comp: Component | None) -> str:
+        # A lone finding's phrase depends on its facts only (on its message when they name
+        # no fact), and the engine fans one facts object out to every component of a
+        # signature: merged once per facts object.
+        if len(items) != 1:
+            return merged_facts(items, comp)
+        f = items[0]
+        fact = f.facts.get("fact")
+        key = (id(f.facts), "" if isinstance(fact, str) and fact else f.message)
+        hit = phrases.get(key)
+        if hit is not None and hit[0] is f.facts:
+            return hit[1]
+        text = merged_facts(items, comp)
+        phrases[key] = (f.facts, text)
+        return text
 
     def rank(level: Level, rule: RuleId) -> tuple[int, int]:
         key = (view.level_rank(level), rule)
@@ -247,7 +264,7 @@ def group(
                     rid,
                     level,
                     tuple(items),
-                    merged_facts(items, comp),
+                    phrase(items, comp),
                     waivers.get(waived_by) if waived_by else None,
                     _places(items, inventory, waivers, evidence_places),
                 )

@@ -4,10 +4,10 @@ for pull requests and release notes. Each is a pure function of a :class:`Invent
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+from gate import jsontext
 from gate.inventory_diff import Change, ComponentChange, InventoryDiff
 from gate.model import Component
 from gate.report import markdown as md
@@ -114,7 +114,7 @@ def render_json(d: InventoryDiff) -> str:
         "changed": [_change_json(c) for c in d.changed],
         "introduced": sorted(d.introduced()),
     }
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc) + "\n"
 
 
 def render_markdown(d: InventoryDiff) -> str:

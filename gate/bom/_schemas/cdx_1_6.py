@@ -687,7 +687,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json(data, custom_format
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "signature" in data_keys:
             data_keys.remove("signature")
             data__signature = data["signature"]
@@ -820,7 +821,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_standa
                             if data__requirements_item__properties_is_list:
                                 data__requirements_item__properties_len = len(data__requirements_item__properties)
                                 for data__requirements_item__properties_x, data__requirements_item__properties_item in enumerate(data__requirements_item__properties):
-                                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__requirements_item__properties_item, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].properties[{data__requirements_item__properties_x}]")
+                                    if not (type(data__requirements_item__properties_item) is dict and type(data__requirements_item__properties_item.get('name')) is str and (len(data__requirements_item__properties_item) == 1 or (len(data__requirements_item__properties_item) == 2 and type(data__requirements_item__properties_item.get('value')) is str))):
+                                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__requirements_item__properties_item, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].properties[{data__requirements_item__properties_x}]")
                         if "externalReferences" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("externalReferences")
                             data__requirements_item__externalReferences = data__requirements_item["externalReferences"]
@@ -1464,7 +1466,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_formul
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1640,7 +1643,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_workfl
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1732,7 +1736,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_worksp
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1789,7 +1794,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_volume
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1868,7 +1874,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_output
                     data__environmentVars_item_one_of_count6 = 0
                     if data__environmentVars_item_one_of_count6 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
+                            if not (type(data__environmentVars_item) is dict and type(data__environmentVars_item.get('name')) is str and (len(data__environmentVars_item) == 1 or (len(data__environmentVars_item) == 2 and type(data__environmentVars_item.get('value')) is str))):
+                                validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
                             data__environmentVars_item_one_of_count6 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count6 < 2:
@@ -1888,7 +1895,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_output
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -1978,7 +1986,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_inputt
                     data__environmentVars_item_one_of_count8 = 0
                     if data__environmentVars_item_one_of_count8 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
+                            if not (type(data__environmentVars_item) is dict and type(data__environmentVars_item.get('name')) is str and (len(data__environmentVars_item) == 1 or (len(data__environmentVars_item) == 2 and type(data__environmentVars_item.get('value')) is str))):
+                                validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
                             data__environmentVars_item_one_of_count8 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count8 < 2:
@@ -2002,7 +2011,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_inputt
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2067,7 +2077,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_step(d
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2092,7 +2103,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_comman
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2205,7 +2217,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_trigge
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2235,7 +2248,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_condit
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2285,7 +2299,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_event(
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2442,7 +2457,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_task(d
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3021,7 +3037,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_vulner
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3576,7 +3593,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_servic
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "tags" in data_keys:
             data_keys.remove("tags")
             data__tags = data["tags"]
@@ -3691,7 +3709,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_releas
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -4118,7 +4137,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_licens
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -4489,7 +4509,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_compon
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "tags" in data_keys:
             data_keys.remove("tags")
             data__tags = data["tags"]
@@ -4954,7 +4975,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_compon
                     if data__contents__properties_is_list:
                         data__contents__properties_len = len(data__contents__properties)
                         for data__contents__properties_x, data__contents__properties_item in enumerate(data__contents__properties):
-                            validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__contents__properties_item, custom_formats, (name_prefix or "data") + f".contents.properties[{data__contents__properties_x}]")
+                            if not (type(data__contents__properties_item) is dict and type(data__contents__properties_item.get('name')) is str and (len(data__contents__properties_item) == 1 or (len(data__contents__properties_item) == 2 and type(data__contents__properties_item.get('value')) is str))):
+                                validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__contents__properties_item, custom_formats, (name_prefix or "data") + f".contents.properties[{data__contents__properties_x}]")
                 if data__contents_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".contents must not contain "+str(data__contents_keys)+" properties")
         if "classification" in data_keys:
@@ -5262,7 +5284,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_modelc
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -5322,7 +5345,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_enviro
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -5374,7 +5398,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_energy
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6180,7 +6205,8 @@ def validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_metada
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_6_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data

@@ -725,7 +725,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json(data, custom_format
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "signature" in data_keys:
             data_keys.remove("signature")
             data__signature = data["signature"]
@@ -1181,7 +1182,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_standa
                             if data__requirements_item__properties_is_list:
                                 data__requirements_item__properties_len = len(data__requirements_item__properties)
                                 for data__requirements_item__properties_x, data__requirements_item__properties_item in enumerate(data__requirements_item__properties):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__requirements_item__properties_item, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].properties[{data__requirements_item__properties_x}]")
+                                    if not (type(data__requirements_item__properties_item) is dict and type(data__requirements_item__properties_item.get('name')) is str and (len(data__requirements_item__properties_item) == 1 or (len(data__requirements_item__properties_item) == 2 and type(data__requirements_item__properties_item.get('value')) is str))):
+                                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__requirements_item__properties_item, custom_formats, (name_prefix or "data") + f".requirements[{data__requirements_x}].properties[{data__requirements_item__properties_x}]")
                         if "externalReferences" in data__requirements_item_keys:
                             data__requirements_item_keys.remove("externalReferences")
                             data__requirements_item__externalReferences = data__requirements_item["externalReferences"]
@@ -1825,7 +1827,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_formul
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2001,7 +2004,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_workfl
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2093,7 +2097,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_worksp
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2150,7 +2155,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_volume
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2229,7 +2235,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_output
                     data__environmentVars_item_one_of_count10 = 0
                     if data__environmentVars_item_one_of_count10 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
+                            if not (type(data__environmentVars_item) is dict and type(data__environmentVars_item.get('name')) is str and (len(data__environmentVars_item) == 1 or (len(data__environmentVars_item) == 2 and type(data__environmentVars_item.get('value')) is str))):
+                                validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
                             data__environmentVars_item_one_of_count10 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count10 < 2:
@@ -2249,7 +2256,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_output
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2339,7 +2347,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputt
                     data__environmentVars_item_one_of_count12 = 0
                     if data__environmentVars_item_one_of_count12 < 2:
                         try:
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
+                            if not (type(data__environmentVars_item) is dict and type(data__environmentVars_item.get('name')) is str and (len(data__environmentVars_item) == 1 or (len(data__environmentVars_item) == 2 and type(data__environmentVars_item.get('value')) is str))):
+                                validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__environmentVars_item, custom_formats, (name_prefix or "data") + f".environmentVars[{data__environmentVars_x}]")
                             data__environmentVars_item_one_of_count12 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if data__environmentVars_item_one_of_count12 < 2:
@@ -2363,7 +2372,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_inputt
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2428,7 +2438,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_step(d
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2453,7 +2464,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_comman
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2566,7 +2578,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_trigge
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2596,7 +2609,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_condit
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2646,7 +2660,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_event(
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -2803,7 +2818,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_task(d
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3382,7 +3398,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_vulner
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3801,7 +3818,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_extern
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -3951,7 +3969,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_servic
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "tags" in data_keys:
             data_keys.remove("tags")
             data__tags = data["tags"]
@@ -4066,7 +4085,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_releas
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -4345,7 +4365,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licens
                             if data_item__properties_is_list:
                                 data_item__properties_len = len(data_item__properties)
                                 for data_item__properties_x, data_item__properties_item in enumerate(data_item__properties):
-                                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data_item__properties_item, custom_formats, (name_prefix or "data") + f"[{data_x}].properties[{data_item__properties_x}]")
+                                    if not (type(data_item__properties_item) is dict and type(data_item__properties_item.get('name')) is str and (len(data_item__properties_item) == 1 or (len(data_item__properties_item) == 2 and type(data_item__properties_item.get('value')) is str))):
+                                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data_item__properties_item, custom_formats, (name_prefix or "data") + f"[{data_x}].properties[{data_item__properties_x}]")
                         if data_item_keys:
                             raise JsonSchemaValueException("" + (name_prefix or "data") + f"[{data_x}]" + " must not contain "+str(data_item_keys)+" properties")
                     data_item_one_of_count24 += 1
@@ -4602,7 +4623,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_licens
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -5016,7 +5038,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "tags" in data_keys:
             data_keys.remove("tags")
             data__tags = data["tags"]
@@ -5939,7 +5962,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_compon
                     if data__contents__properties_is_list:
                         data__contents__properties_len = len(data__contents__properties)
                         for data__contents__properties_x, data__contents__properties_item in enumerate(data__contents__properties):
-                            validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__contents__properties_item, custom_formats, (name_prefix or "data") + f".contents.properties[{data__contents__properties_x}]")
+                            if not (type(data__contents__properties_item) is dict and type(data__contents__properties_item.get('name')) is str and (len(data__contents__properties_item) == 1 or (len(data__contents__properties_item) == 2 and type(data__contents__properties_item.get('value')) is str))):
+                                validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__contents__properties_item, custom_formats, (name_prefix or "data") + f".contents.properties[{data__contents__properties_x}]")
                 if data__contents_keys:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".contents must not contain "+str(data__contents_keys)+" properties")
         if "classification" in data_keys:
@@ -6247,7 +6271,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_modelc
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6307,7 +6332,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_enviro
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -6359,7 +6385,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_energy
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
@@ -7165,7 +7192,8 @@ def validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_metada
             if data__properties_is_list:
                 data__properties_len = len(data__properties)
                 for data__properties_x, data__properties_item in enumerate(data__properties):
-                    validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
+                    if not (type(data__properties_item) is dict and type(data__properties_item.get('name')) is str and (len(data__properties_item) == 1 or (len(data__properties_item) == 2 and type(data__properties_item.get('value')) is str))):
+                        validate_http___cyclonedx_org_schema_bom_1_7_schema_json__definitions_property(data__properties_item, custom_formats, (name_prefix or "data") + f".properties[{data__properties_x}]")
         if "distributionConstraints" in data_keys:
             data_keys.remove("distributionConstraints")
             data__distributionConstraints = data["distributionConstraints"]

@@ -9,13 +9,11 @@ raised as :class:`gate.errors.BomError`.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import orjson
-
+from gate import jsontext
 from gate.bom import validate as bom_validate
 from gate.bom.cyclonedx.document import document
 from gate.bom.cyclonedx.versions import CDX_NS, FORMATS, SPEC_VERSIONS
@@ -52,13 +50,10 @@ def _json_bytes(doc: dict[str, Any]) -> bytes:
     """``json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)``, UTF-8 encoded.
 
     orjson writes the same bytes for what a BOM document holds (strings, integers, and the
-    confidences 1.0, 0.7 and 0.3) some fifteen times faster; anything it refuses (an integer
-    beyond 64 bits) goes through the standard library.
+    confidences 1.0, 0.7 and 0.3: finite, and built here) some fifteen times faster;
+    anything it refuses (an integer beyond 64 bits) goes through the standard library.
     """
-    try:
-        return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:
-        return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).encode()
+    return jsontext.dumps_bytes(doc, finite=True)
 
 
 def _json_text(doc: dict[str, Any]) -> str:
