@@ -55,25 +55,37 @@ class Analyser(CallReader):
         dead: set[int] = set()
         for scope_node in (self.module, *self._function_nodes()):
             body = getattr(scope_node, "body", [])
-            last: dict[str, tuple[int, ast.expr]] = {}
-            for index, stmt in enumerate(body):
-                reads = {
-                    n.id
-                    for n in ast.walk(stmt)
-                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-                }
-                for name in reads:
-                    last.pop(name, None)
-                target = _single_name_target(stmt)
+            # Only a value that holds a string can name a model: the walk below is needed
+            # only while such a value waits to be read or overwritten (most bodies: never).
+            targets = [_single_name_target(stmt) for stmt in body]
+            seen: set[str] = set()
+            again: set[str] = set()
+            for target in targets:
+                if target is not None:
+                    (again if target[0] in seen else seen).add(target[0])
+            if not again:
+                continue  # no name is assigned twice here: nothing can be overwritten
+            last: dict[str, ast.expr] = {}
+            for stmt, target in zip(body, targets, strict=True):
+                if last:
+                    reads = {
+                        n.id
+                        for n in ast.walk(stmt)
+                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                    }
+                    for name in reads:
+                        last.pop(name, None)
+                    if target is None:
+                        for n in ast.walk(stmt):
+                            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                                last.pop(n.id, None)
                 if target is None:
-                    for n in ast.walk(stmt):
-                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                            last.pop(n.id, None)
                     continue
                 name, value = target
                 if name in last:
-                    dead.add(id(last[name][1]))
-                last[name] = (index, value)
+                    dead.add(id(last.pop(name)))
+                if name in again and _holds_string(value):
+                    last[name] = value
         if not dead:
             return
         for scope in self.scopes.values():
@@ -403,3 +415,8 @@ def _single_name_target(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
     ):
         return stmt.target.id, stmt.value
     return None
+
+
+def _holds_string(value: ast.expr) -> bool:
+    """Whether a value holds a string literal anywhere (only such a value can name a model)."""
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(value))
