@@ -80,6 +80,25 @@ def test_litellm_model_list_is_listed_with_serving_from_api_base(tmp_path: Path)
     assert by_id["api:together/Qwen/Qwen2.5-72B-Instruct"].attributes["host"] == "api.together.xyz"
 
 
+def test_litellm_api_base_from_the_environment_is_no_host(tmp_path: Path) -> None:
+    # LiteLLM's proxy config reads `os.environ/NAME` values from the environment: the route
+    # keeps its provider's default (an Ollama tag), never a host called "os.environ".
+    found = scan(
+        tmp_path,
+        {
+            "config.yaml": """\
+            model_list:
+              - model_name: small
+                litellm_params:
+                  model: ollama_chat/qwen3:4b
+                  api_base: os.environ/OLLAMA_API_BASE
+            """,
+        },
+    )
+    assert {ev.identity for ev in found} == {"ollama:qwen3:4b"}
+    assert all("os.environ" not in str(ev.attributes.get("host", "")) for ev in found)
+
+
 def test_json_model_registry_reads_the_provider_each_entry_names(tmp_path: Path) -> None:
     found = scan(
         tmp_path,

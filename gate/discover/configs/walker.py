@@ -110,6 +110,10 @@ class _Walker:
                 model = params.get("model")
                 if model is not None and isinstance(model.value, str):
                     base = _str(params.get("api_base")) or _str(params.get("base_url"))
+                    if base is not None and base.startswith("os.environ/"):
+                        # LiteLLM's proxy reads `os.environ/NAME` from the environment at
+                        # start: the host is unknown here, not one named "os.environ"
+                        base = None
                     ctx = refs.RefContext(
                         family="litellm",
                         base_url=base,
