@@ -1,10 +1,13 @@
 """Inventory ⇄ CycloneDX (1.6 by default, 1.7 on request), JSON and XML.
 
-One module per job: :mod:`.build` maps an inventory onto cyclonedx-python-lib's model,
-:mod:`.write` serialises and validates it, :mod:`.view` caps what a coding assistant's
-history puts into a BOM, :mod:`.read` reads a BOM back (aigate's own losslessly),
-:mod:`.foreign` interprets what other tools (cdxgen, cyclonedx-py, …) state, with warnings
-for what they lack, and :mod:`.fields` decodes the facts both kinds state the same way.
+One module per job: :mod:`.document` writes an inventory as the JSON document in one pass
+(:mod:`.xmldoc` turns it into the XML tree), :mod:`.write` serialises and validates it,
+:mod:`.view` caps what a coding assistant's history puts into a BOM, :mod:`.read` reads a
+BOM back (aigate's own losslessly), :mod:`.foreign` interprets what other tools (cdxgen,
+cyclonedx-py, …) state, with warnings for what they lack, and :mod:`.fields` decodes the
+facts both kinds state the same way. :mod:`.build` maps an inventory onto
+cyclonedx-python-lib's model: only the reference the tests compare the one-pass document
+with, so it is not exported here.
 """
 
 from __future__ import annotations
@@ -29,10 +32,9 @@ from gate.bom.cyclonedx.view import (
 )
 
 if TYPE_CHECKING:
-    from gate.bom.cyclonedx.build import build_bom
     from gate.bom.cyclonedx.write import validate, write_bom
 
-_WRITING = {"build_bom": "build", "validate": "write", "write_bom": "write"}
+_WRITING = {"validate": "write", "write_bom": "write"}
 
 
 def __getattr__(name: str) -> Any:
@@ -56,7 +58,6 @@ __all__ = [
     "SPEC_VERSIONS",
     "BomRead",
     "bom_view",
-    "build_bom",
     "looks_like_bom",
     "read_bom",
     "read_bom_detail",
