@@ -134,9 +134,9 @@ def read_bom_detail(path: Path) -> BomRead:
     """Load a CycloneDX BOM and say which of its components another tool made."""
     raw = files.read_bounded(path, files.MAX_BOM_FILE, error=_bom_error)
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
-    stripped = text.lstrip()
-    if stripped.startswith("<"):
-        doc = _xml_to_dict(path, text)
+    is_xml = text.lstrip().startswith("<")
+    if is_xml:
+        doc = _xml_to_dict(path, text)  # validated against the XSD there
     else:
         try:
             loaded = loads_json(text)
@@ -158,7 +158,7 @@ def read_bom_detail(path: Path) -> BomRead:
     spec = str(doc.get("specVersion", ""))
     warns: list[str] = []
     _check_nesting(path, doc)
-    if spec in SPEC_VERSIONS and not stripped.startswith("<"):
+    if spec in SPEC_VERSIONS and not is_xml:
         problem = bom_validate.validate_document(doc, spec=spec)
         if problem:
             raise BomError(path, f"invalid CycloneDX {spec}: {problem}")
