@@ -6,6 +6,9 @@ from what would be generated; a test runs it). One module per part of the schema
 gate.policy.input checks (gate.policy.input.schema_parts); the package records the
 schema's SHA-256, and aigate compiles the parts at run time instead when the shipped schema
 is not the one they were made from. Compiling them took ~0.2 s in every `aigate check`.
+Exceptions are short, as in tools/gen_bom_validators.py: the detailed ones wrote the whole
+schema part into every raise (595 kB of code, 168 kB without), and on a failure
+gate.policy.input asks jsonschema for the message anyway.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ import fastjsonschema
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from gen_bom_validators import _short_messages  # noqa: E402
 
 from gate.policy.input import schema, schema_digest, schema_parts  # noqa: E402
 
@@ -34,10 +40,11 @@ HEADER = (
 
 def generate() -> dict[str, str]:
     """File name → text of every generated file."""
+    _short_messages()
     files: dict[str, str] = {}
     names = []
     for name, part in schema_parts(schema()).items():
-        code = fastjsonschema.compile_to_code(part)
+        code = fastjsonschema.compile_to_code(part, detailed_exceptions=False)
         first = code.index("def validate_") + len("def ")
         function = code[first : code.index("(", first)]
         files[f"{name}.py"] = (

@@ -21,18 +21,18 @@ def validate_https___aigate_dev_schemas_policy_input_v1_json(data, custom_format
 
 def validate_https___aigate_dev_schemas_policy_input_v1_json___defs_party(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict, NoneType)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null", value=data, name="" + (name_prefix or "data") + "", definition={'type': ['object', 'null'], 'additionalProperties': False, 'description': 'An organisation; null when unknown.', 'required': ['name', 'country', 'parent', 'parent_country', 'entity_listed', 'sources'], 'properties': {'name': {'type': 'string', 'description': 'Organisation name.'}, 'country': {'anyOf': [{'type': 'string', 'pattern': '^[A-Z]{2}$'}, {'type': 'null'}]}, 'parent': {'type': ['string', 'null'], 'description': 'Controlling parent organisation; null when none is known.'}, 'parent_country': {'anyOf': [{'type': 'string', 'pattern': '^[A-Z]{2}$'}, {'type': 'null'}]}, 'entity_listed': {'type': 'boolean', 'description': 'The organisation or its parent is on the BIS Entity List data.'}, 'sources': {'type': 'array', 'description': 'Where the facts above were learned, strongest first.', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['source', 'detail'], 'properties': {'source': {'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, 'detail': {'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}}}}}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object or null")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['name', 'country', 'parent', 'parent_country', 'entity_listed', 'sources']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'type': ['object', 'null'], 'additionalProperties': False, 'description': 'An organisation; null when unknown.', 'required': ['name', 'country', 'parent', 'parent_country', 'entity_listed', 'sources'], 'properties': {'name': {'type': 'string', 'description': 'Organisation name.'}, 'country': {'anyOf': [{'type': 'string', 'pattern': '^[A-Z]{2}$'}, {'type': 'null'}]}, 'parent': {'type': ['string', 'null'], 'description': 'Controlling parent organisation; null when none is known.'}, 'parent_country': {'anyOf': [{'type': 'string', 'pattern': '^[A-Z]{2}$'}, {'type': 'null'}]}, 'entity_listed': {'type': 'boolean', 'description': 'The organisation or its parent is on the BIS Entity List data.'}, 'sources': {'type': 'array', 'description': 'Where the facts above were learned, strongest first.', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['source', 'detail'], 'properties': {'source': {'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, 'detail': {'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}}}}}}, rule='required')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "name" in data_keys:
             data_keys.remove("name")
             data__name = data["name"]
             if not isinstance(data__name, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".name must be string", value=data__name, name="" + (name_prefix or "data") + ".name", definition={'type': 'string', 'description': 'Organisation name.'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".name must be string")
         if "country" in data_keys:
             data_keys.remove("country")
             data__country = data["country"]
@@ -41,7 +41,7 @@ def validate_https___aigate_dev_schemas_policy_input_v1_json___defs_party(data, 
             data_keys.remove("parent")
             data__parent = data["parent"]
             if not isinstance(data__parent, (str, NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".parent must be string or null", value=data__parent, name="" + (name_prefix or "data") + ".parent", definition={'type': ['string', 'null'], 'description': 'Controlling parent organisation; null when none is known.'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".parent must be string or null")
         if "parent_country" in data_keys:
             data_keys.remove("parent_country")
             data__parentcountry = data["parent_country"]
@@ -50,42 +50,42 @@ def validate_https___aigate_dev_schemas_policy_input_v1_json___defs_party(data, 
             data_keys.remove("entity_listed")
             data__entitylisted = data["entity_listed"]
             if not isinstance(data__entitylisted, (bool)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".entity_listed must be boolean", value=data__entitylisted, name="" + (name_prefix or "data") + ".entity_listed", definition={'type': 'boolean', 'description': 'The organisation or its parent is on the BIS Entity List data.'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".entity_listed must be boolean")
         if "sources" in data_keys:
             data_keys.remove("sources")
             data__sources = data["sources"]
             validate_https___aigate_dev_schemas_policy_input_v1_json___defs_sources(data__sources, custom_formats, (name_prefix or "data") + ".sources")
         if data_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': ['object', 'null'], 'additionalProperties': False, 'description': 'An organisation; null when unknown.', 'required': ['name', 'country', 'parent', 'parent_country', 'entity_listed', 'sources'], 'properties': {'name': {'type': 'string', 'description': 'Organisation name.'}, 'country': {'anyOf': [{'type': 'string', 'pattern': '^[A-Z]{2}$'}, {'type': 'null'}]}, 'parent': {'type': ['string', 'null'], 'description': 'Controlling parent organisation; null when none is known.'}, 'parent_country': {'anyOf': [{'type': 'string', 'pattern': '^[A-Z]{2}$'}, {'type': 'null'}]}, 'entity_listed': {'type': 'boolean', 'description': 'The organisation or its parent is on the BIS Entity List data.'}, 'sources': {'type': 'array', 'description': 'Where the facts above were learned, strongest first.', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['source', 'detail'], 'properties': {'source': {'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, 'detail': {'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}}}}}}, rule='additionalProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
 
 def validate_https___aigate_dev_schemas_policy_input_v1_json___defs_sources(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'array', 'description': 'Where the facts above were learned, strongest first.', 'items': {'type': 'object', 'additionalProperties': False, 'required': ['source', 'detail'], 'properties': {'source': {'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, 'detail': {'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}}}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
         for data_x, data_item in enumerate(data):
             if not isinstance(data_item, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be object", value=data_item, name="" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['source', 'detail'], 'properties': {'source': {'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, 'detail': {'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}}}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be object")
             data_item_is_dict = isinstance(data_item, dict)
             if data_item_is_dict:
                 data_item__missing_keys = set(['source', 'detail']) - data_item.keys()
                 if data_item__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must contain " + (str(sorted(data_item__missing_keys)) + " properties"), value=data_item, name="" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['source', 'detail'], 'properties': {'source': {'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, 'detail': {'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}}}, rule='required')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must contain ")
                 data_item_keys = set(data_item.keys())
                 if "source" in data_item_keys:
                     data_item_keys.remove("source")
                     data_item__source = data_item["source"]
                     if not isinstance(data_item__source, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].source".format(**locals()) + " must be string", value=data_item__source, name="" + (name_prefix or "data") + "[{data_x}].source".format(**locals()) + "", definition={'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].source".format(**locals()) + " must be string")
                 if "detail" in data_item_keys:
                     data_item_keys.remove("detail")
                     data_item__detail = data_item["detail"]
                     if not isinstance(data_item__detail, (str)):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].detail".format(**locals()) + " must be string", value=data_item__detail, name="" + (name_prefix or "data") + "[{data_x}].detail".format(**locals()) + "", definition={'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}].detail".format(**locals()) + " must be string")
                 if data_item_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must not contain "+str(data_item_keys)+" properties", value=data_item, name="" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'required': ['source', 'detail'], 'properties': {'source': {'type': 'string', 'description': 'registry, user-registry, model-card, config, adapter-config, gguf, weight-header, hub, heuristic, code or bom.'}, 'detail': {'type': 'string', 'description': 'The precise origin: registry entry, file and key, Hub API call.'}}}, rule='additionalProperties')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must not contain "+str(data_item_keys)+" properties")
     return data
 
 def validate_https___aigate_dev_schemas_policy_input_v1_json___defs_country(data, custom_formats={}, name_prefix=None):
@@ -93,20 +93,20 @@ def validate_https___aigate_dev_schemas_policy_input_v1_json___defs_country(data
     if not data_any_of_count1:
         try:
             if not isinstance(data, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'pattern': '^[A-Z]{2}$'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
             if isinstance(data, str):
                 if not REGEX_PATTERNS['^[A-Z]{2}$'].search(data):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Z]{2}$", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'string', 'pattern': '^[A-Z]{2}$'}, rule='pattern')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Z]{2}$")
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
         try:
             if not isinstance(data, (NoneType)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'null'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be null")
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition={'anyOf': [{'type': 'string', 'pattern': '^[A-Z]{2}$'}, {'type': 'null'}]}, rule='anyOf')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 validate = validate_https___aigate_dev_schemas_policy_input_v1_json
