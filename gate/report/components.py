@@ -215,7 +215,7 @@ def group(
 ) -> list[ComponentFindings]:
     """Findings grouped by component, then rule; components with the most serious finding
     first (level, severity, how many rules), then by name."""
-    index: dict[str, Component] = {c.id: c for c in inventory.components}
+    index = view.component_index(inventory)
     by_comp: dict[str | None, dict[RuleId, list[Finding]]] = {}
     for f in findings:
         by_comp.setdefault(f.component, {}).setdefault(f.rule, []).append(f)

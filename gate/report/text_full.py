@@ -11,6 +11,7 @@ from typing import Any
 
 from gate.authored import summary as ai_summary
 from gate.model import Component, Decision, Finding, Inventory, Level, RuleMeta, Waiver
+from gate.report import view
 from gate.report.text import skipped_lines, verdict_line
 
 _MARK = {Level.DENY: "DENY", Level.WARN: "WARN", Level.INFO: "INFO"}
@@ -92,7 +93,7 @@ def render(decision: Decision, inventory: Inventory) -> str:
     cover comes after everything still open, so a passing gate does not open on DENY."""
     meta: dict[str, RuleMeta] = {str(r.id): r for r in decision.rules}
     waivers = {w.id: w for w in decision.waivers_applied}
-    index: dict[str, Component] = {c.id: c for c in inventory.components}
+    index = view.component_index(inventory)
     packs = ", ".join(decision.packs) or "none"
     out = [
         f"aigate check: {len(inventory.components)} components of {inventory.project.name}"
