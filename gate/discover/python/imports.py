@@ -43,17 +43,10 @@ def _unrecorded(_why: str) -> None:
 
 
 def _roots_of(file: TreeFile, cache: dict[str, frozenset[str] | None]) -> frozenset[str] | None:
-    if file.rel in cache:
-        return cache[file.rel]
-    found: frozenset[str] | None = None
-    try:
-        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
-        if text is not None:
-            found = import_roots(ast.parse(text))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        found = None
-    cache[file.rel] = found
-    return found
+    if file.rel not in cache:
+        module = _parsed(file, {})
+        cache[file.rel] = None if module is None else import_roots(module)
+    return cache[file.rel]
 
 
 def _local_module(
