@@ -41,8 +41,9 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     ctx.observer.stage("python code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
-    found = imports.hub_through_local_imports(tree, found)
-    found = imports.endpoints_through_imports(tree, found)
+    parsed: dict[str, ast.Module | None] = {}  # the tree modules both passes read, parsed once
+    found = imports.hub_through_local_imports(tree, found, parsed)
+    found = imports.endpoints_through_imports(tree, found, parsed)
     yield from refs.finish(tree, ctx, found)
 
 

@@ -42,9 +42,13 @@ def _unrecorded(_why: str) -> None:
     """A second read of a file the scan has read (or recorded as unreadable) already."""
 
 
-def _roots_of(file: TreeFile, cache: dict[str, frozenset[str] | None]) -> frozenset[str] | None:
+def _roots_of(
+    file: TreeFile,
+    cache: dict[str, frozenset[str] | None],
+    parsed: dict[str, ast.Module | None],
+) -> frozenset[str] | None:
     if file.rel not in cache:
-        module = _parsed(file, {})
+        module = _parsed(file, parsed)
         cache[file.rel] = None if module is None else import_roots(module)
     return cache[file.rel]
 
@@ -78,8 +82,9 @@ def _on_modelscope(
     file: TreeFile,
     modules: Mapping[str, Sequence[TreeFile]],
     cache: dict[str, frozenset[str] | None],
+    parsed: dict[str, ast.Module | None],
 ) -> bool:
-    own = _roots_of(file, cache)
+    own = _roots_of(file, cache, parsed)
     if own is None or own & _HF_LIBRARIES or "modelscope" in own:
         return False  # the file decided on its own (Analyser.run)
     roots: set[str] = set(own)
@@ -88,7 +93,7 @@ def _on_modelscope(
         imported = _local_module(name, file.rel, modules)
         if imported is None or imported.rel == file.rel:
             continue
-        theirs = _roots_of(imported, cache)
+        theirs = _roots_of(imported, cache, parsed)
         if theirs is not None:
             roots |= theirs
             local = True
@@ -100,18 +105,22 @@ def _reread(ev: Evidence) -> bool:
     return ev.identity.startswith("hf:") and "call" not in ev.attributes
 
 
-def hub_through_local_imports(tree: Tree, found: list[Evidence]) -> list[Evidence]:
+def hub_through_local_imports(
+    tree: Tree, found: list[Evidence], parsed: dict[str, ast.Module | None] | None = None
+) -> list[Evidence]:
     """``found`` with the Hub ids of modules that reach ModelScope through the tree's own
-    modules (and no Hugging Face library) read as ModelScope ids."""
+    modules (and no Hugging Face library) read as ModelScope ids. ``parsed`` caches the
+    modules read (shared with ``endpoints_through_imports`` so a module is parsed once)."""
     candidates = {ev.location.path for ev in found if _reread(ev) and ev.location.path}
     if not candidates:
         return found
     modules = _modules(tree.files)
     cache: dict[str, frozenset[str] | None] = {}
+    parsed = {} if parsed is None else parsed
     on_ms: set[str] = set()
     for rel in sorted(candidates):
         file = tree.get(rel)
-        if file is not None and _on_modelscope(file, modules, cache):
+        if file is not None and _on_modelscope(file, modules, cache, parsed):
             on_ms.add(rel)
     if not on_ms:
         return found
@@ -229,10 +238,13 @@ def _endpoint_of(
     return value if value and ("://" in value or "." in value) else None
 
 
-def endpoints_through_imports(tree: Tree, found: list[Evidence]) -> list[Evidence]:
+def endpoints_through_imports(
+    tree: Tree, found: list[Evidence], parsed: dict[str, ast.Module | None] | None = None
+) -> list[Evidence]:
     """Hosted-model evidence whose endpoint is another tree module's constant
     (``from settings import BASE_URL``; ``OpenAI(base_url=BASE_URL)``), placed at that
-    endpoint as if written here; anything else keeps its unknown host."""
+    endpoint as if written here; anything else keeps its unknown host. ``parsed`` caches
+    the modules read (see ``hub_through_local_imports``)."""
     todo = [
         ev
         for ev in found
@@ -244,7 +256,7 @@ def endpoints_through_imports(tree: Tree, found: list[Evidence]) -> list[Evidenc
     if not todo:
         return found
     modules = _modules(tree.files)
-    cache: dict[str, ast.Module | None] = {}
+    cache: dict[str, ast.Module | None] = {} if parsed is None else parsed
     pending = {id(ev) for ev in todo}
     out: list[Evidence] = []
     for ev in found:
