@@ -15,12 +15,10 @@ import ast
 from collections.abc import Iterable, Mapping, Sequence
 
 from gate import files
-from gate.discover import refs
+from gate.discover import refs, scanning
 from gate.discover.python.scopes import _HF_LIBRARIES
 from gate.discover.tree import Tree, TreeFile
 from gate.model import Evidence
-
-_MAX_BYTES = 2_000_000
 
 
 def import_roots(module: ast.AST) -> frozenset[str]:
@@ -194,7 +192,7 @@ def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module |
         return cache[file.rel]
     tree: ast.Module | None = None
     try:
-        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
+        text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
         if text is not None:
             tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
