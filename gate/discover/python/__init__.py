@@ -73,4 +73,10 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         return scanning.Outcome(evidence=marked, skipped=[(rel, f"{reason}; {recovered.note()}")])
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
-    return scanning.Outcome(evidence=Analyser(module, text, lines, locate, source=NAME).run())
+    try:
+        found = Analyser(module, text, lines, locate, source=NAME).run()
+    except RecursionError:
+        # A tree ast.parse accepts can still be deeper than the analysis recurses (a chain of
+        # a thousand `"a" + "a" + ...`): the file is recorded as not read, not a crashed scan.
+        return scanning.Outcome(skipped=[(rel, "cannot analyse: nested too deeply")])
+    return scanning.Outcome(evidence=found)
