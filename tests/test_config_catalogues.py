@@ -226,3 +226,32 @@ def test_a_sql_dump_seeding_a_model_table_lists_its_rows(tmp_path: Path) -> None
         ("api:anthropic/some-claude-model-1", "init.sql", 3, True),
         ("api:openrouter/deepseek/deepseek-r1:free", "init.sql", 4, True),
     }
+
+
+def test_sql_dump_lines_after_several_blocks_and_unterminated_blocks(tmp_path: Path) -> None:
+    # Line numbers stay right past earlier blocks; a hostile dump of many unterminated COPY
+    # headers is read in one pass (each header's block runs to the end of the file).
+    hostile = "COPY public.models (id, name) FROM stdin;\n" * 20_000
+    found = scan(
+        tmp_path,
+        {
+            "init.sql": (
+                "COPY public.users (id, name) FROM stdin;\n"
+                "1\tgpt-4o\n"
+                "\\.\n"
+                "\n"
+                "COPY public.models (id, name) FROM stdin;\n"
+                "1\tdeepseek-chat\n"
+                "\\.\n"
+                "COPY public.llm_models (id, name, provider) FROM stdin;\n"
+                "\n"
+                "7\tqwen-max\tdashscope\n"
+                "\\.\n"
+            ),
+            "hostile.sql": hostile,
+        },
+    )
+    assert _got(found) == {
+        ("api:deepseek/deepseek-chat", "init.sql", 6, True),
+        ("api:alibaba/qwen-max", "init.sql", 10, True),
+    }

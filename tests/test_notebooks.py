@@ -128,3 +128,14 @@ def test_shell_assignment_and_help_lines_keep_the_cell_python(tmp_path: Path) ->
     assert {(ev.identity, ev.location.line) for ev in found} == {
         ("hf:BAAI/bge-small-en-v1.5@unpinned", 5)
     }
+
+
+def test_a_notebook_too_deep_to_analyse_is_recorded_not_a_crash() -> None:
+    # Hostile cell: parseable, yet deeper than the analysis recurses.
+    chain = " + ".join(['"a"'] * 1000)
+    text = _notebook(
+        ("code", 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o")\n'),
+        ("code", f'M = "gpt-4o" + {chain}\n'),
+    )
+    outcome = configs.analyse_file("nb.ipynb", text.encode())
+    assert ("nb.ipynb", "cannot analyse: nested too deeply") in outcome.skipped

@@ -622,3 +622,16 @@ def test_qianfan_image_classes_name_baidu_models() -> None:
         """
     )
     assert sorted(ids(found)) == ["api:baidu/Some-Diffusion-XL", "api:baidu/Some-VL-8B"]
+
+
+def test_a_file_parseable_but_too_deep_to_analyse_is_skipped_not_a_crash() -> None:
+    # Hostile source: a chain ast.parse accepts but whose tree is deeper than the analysis
+    # recurses: the file is recorded as not read instead of the exception ending the scan.
+    chain = " + ".join(['"a"'] * 1000)
+    deep = (
+        f'from openai import OpenAI\nMODEL = "gpt-4o" + {chain}\n'
+        "OpenAI().chat.completions.create(model=MODEL)\n"
+    )
+    outcome = python.analyse_file("deep.py", deep.encode())
+    assert outcome.evidence == []
+    assert outcome.skipped == [("deep.py", "cannot analyse: nested too deeply")]

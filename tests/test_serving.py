@@ -302,3 +302,34 @@ def test_a_base_url_constant_of_another_module_reaches_the_call(tmp_path: Path) 
     assert {e.attributes.get("host") for e in served} == {"api.together.xyz"}
     deepseek = next(e for e in evidence if e.identity == "api:deepseek/deepseek-chat")
     assert "host" not in deepseek.attributes and deepseek.attributes["base_url_expr"] == "OTHER"
+
+
+def test_a_constant_in_a_module_symlinked_out_of_the_tree_is_not_read(tmp_path: Path) -> None:
+    # Hostile tree: the imported module is a symlink to a file outside the scanned root.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "settings.py").write_text('BASE_URL = "https://api.together.xyz/v1"\n')
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "settings.py").symlink_to(outside / "settings.py")
+    (root / "app.py").write_text(
+        textwrap.dedent(
+            """
+            from openai import OpenAI
+            from settings import BASE_URL
+            client = OpenAI(base_url=BASE_URL)
+            client.chat.completions.create(model="Qwen/Qwen2.5-72B-Instruct", messages=[])
+            """
+        )
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=root, history="none"))
+    evidence = [e for c in result.inventory.components for e in c.evidence]
+    # The outside file's endpoint never reaches the call: no Together identity, no host, the
+    # expression kept as written, and the link recorded as skipped.
+    assert not any(e.identity.startswith("api:together/") for e in evidence)
+    called = next(e for e in evidence if e.as_written == "Qwen/Qwen2.5-72B-Instruct")
+    assert "host" not in called.attributes and "base_url_from" not in called.attributes
+    assert called.attributes["base_url_expr"] == "BASE_URL"
+    assert ("settings.py", "symlink points outside the scanned root") in {
+        (s.path, s.reason) for s in result.inventory.skipped
+    }

@@ -182,7 +182,12 @@ def _notebook_python(
         cell, in_cell = origin[line - 1] if 0 < line <= len(origin) else (0, line)
         return Location(rel, line=in_cell, column=column, context=f"cell {cell}")
 
-    return python.Analyser(module, source, lines_all, locate, source=NAME).run()
+    try:
+        return python.Analyser(module, source, lines_all, locate, source=NAME).run()
+    except RecursionError:
+        # Parseable, yet deeper than the analysis recurses (see python.analyse_file).
+        skipped.append((rel, "cannot analyse: nested too deeply"))
+        return []
 
 
 def _written_file(rel: str, path: str, body: str) -> scanning.Outcome:

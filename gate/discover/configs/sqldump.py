@@ -27,7 +27,12 @@ def _provider_columns(columns: list[str]) -> list[int]:
 
 def read(rel: str, text: str) -> scanning.Outcome:
     walker = _Walker(rel)
-    for match in _COPY.finditer(text):
+    # One pass over the text: the next COPY header is looked for after the block read, and
+    # line numbers are counted from there (a dump of many unterminated blocks stays linear).
+    pos, lineno = 0, 1
+    while (match := _COPY.search(text, pos)) is not None:
+        lineno += text.count("\n", pos, match.end())
+        pos = match.end()
         if not refs.is_catalogue_name(match.group(1)):
             continue
         columns = [c.strip().strip('"') for c in match.group(2).split(",")]
@@ -38,7 +43,6 @@ def read(rel: str, text: str) -> scanning.Outcome:
             i for i, c in enumerate(columns) if c.lower() == "name" and i not in candidates
         ]
         providers = _provider_columns(columns)
-        lineno = text.count("\n", 0, match.end()) + 1
         offset = match.end() + 1
         while offset < len(text):
             end = text.find("\n", offset)
@@ -66,4 +70,5 @@ def read(rel: str, text: str) -> scanning.Outcome:
             walker._listed(
                 node, value, columns[candidates[0]] if candidates else None, here, (match.group(1),)
             )
+        pos, lineno = offset, lineno + 1  # the line after the last one the block read
     return scanning.Outcome(evidence=walker.found)

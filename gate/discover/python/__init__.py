@@ -41,8 +41,9 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     ctx.observer.stage("python code", len(files))
     found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
     ctx.observer.done()
-    found = imports.hub_through_local_imports(tree, found)
-    found = imports.endpoints_through_imports(tree, found)
+    parsed: dict[str, ast.Module | None] = {}  # the tree modules both passes read, parsed once
+    found = imports.hub_through_local_imports(tree, found, parsed)
+    found = imports.endpoints_through_imports(tree, found, parsed)
     yield from refs.finish(tree, ctx, found)
 
 
@@ -72,4 +73,10 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         return scanning.Outcome(evidence=marked, skipped=[(rel, f"{reason}; {recovered.note()}")])
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
-    return scanning.Outcome(evidence=Analyser(module, text, lines, locate, source=NAME).run())
+    try:
+        found = Analyser(module, text, lines, locate, source=NAME).run()
+    except RecursionError:
+        # A tree ast.parse accepts can still be deeper than the analysis recurses (a chain of
+        # a thousand `"a" + "a" + ...`): the file is recorded as not read, not a crashed scan.
+        return scanning.Outcome(skipped=[(rel, "cannot analyse: nested too deeply")])
+    return scanning.Outcome(evidence=found)

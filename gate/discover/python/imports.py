@@ -15,12 +15,10 @@ import ast
 from collections.abc import Iterable, Mapping, Sequence
 
 from gate import files
-from gate.discover import refs
+from gate.discover import refs, scanning
 from gate.discover.python.scopes import _HF_LIBRARIES
 from gate.discover.tree import Tree, TreeFile
 from gate.model import Evidence
-
-_MAX_BYTES = 2_000_000
 
 
 def import_roots(module: ast.AST) -> frozenset[str]:
@@ -42,18 +40,15 @@ def _unrecorded(_why: str) -> None:
     """A second read of a file the scan has read (or recorded as unreadable) already."""
 
 
-def _roots_of(file: TreeFile, cache: dict[str, frozenset[str] | None]) -> frozenset[str] | None:
-    if file.rel in cache:
-        return cache[file.rel]
-    found: frozenset[str] | None = None
-    try:
-        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
-        if text is not None:
-            found = import_roots(ast.parse(text))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        found = None
-    cache[file.rel] = found
-    return found
+def _roots_of(
+    file: TreeFile,
+    cache: dict[str, frozenset[str] | None],
+    parsed: dict[str, ast.Module | None],
+) -> frozenset[str] | None:
+    if file.rel not in cache:
+        module = _parsed(file, parsed)
+        cache[file.rel] = None if module is None else import_roots(module)
+    return cache[file.rel]
 
 
 def _local_module(
@@ -85,8 +80,9 @@ def _on_modelscope(
     file: TreeFile,
     modules: Mapping[str, Sequence[TreeFile]],
     cache: dict[str, frozenset[str] | None],
+    parsed: dict[str, ast.Module | None],
 ) -> bool:
-    own = _roots_of(file, cache)
+    own = _roots_of(file, cache, parsed)
     if own is None or own & _HF_LIBRARIES or "modelscope" in own:
         return False  # the file decided on its own (Analyser.run)
     roots: set[str] = set(own)
@@ -95,7 +91,7 @@ def _on_modelscope(
         imported = _local_module(name, file.rel, modules)
         if imported is None or imported.rel == file.rel:
             continue
-        theirs = _roots_of(imported, cache)
+        theirs = _roots_of(imported, cache, parsed)
         if theirs is not None:
             roots |= theirs
             local = True
@@ -107,18 +103,22 @@ def _reread(ev: Evidence) -> bool:
     return ev.identity.startswith("hf:") and "call" not in ev.attributes
 
 
-def hub_through_local_imports(tree: Tree, found: list[Evidence]) -> list[Evidence]:
+def hub_through_local_imports(
+    tree: Tree, found: list[Evidence], parsed: dict[str, ast.Module | None] | None = None
+) -> list[Evidence]:
     """``found`` with the Hub ids of modules that reach ModelScope through the tree's own
-    modules (and no Hugging Face library) read as ModelScope ids."""
+    modules (and no Hugging Face library) read as ModelScope ids. ``parsed`` caches the
+    modules read (shared with ``endpoints_through_imports`` so a module is parsed once)."""
     candidates = {ev.location.path for ev in found if _reread(ev) and ev.location.path}
     if not candidates:
         return found
     modules = _modules(tree.files)
     cache: dict[str, frozenset[str] | None] = {}
+    parsed = {} if parsed is None else parsed
     on_ms: set[str] = set()
     for rel in sorted(candidates):
         file = tree.get(rel)
-        if file is not None and _on_modelscope(file, modules, cache):
+        if file is not None and _on_modelscope(file, modules, cache, parsed):
             on_ms.add(rel)
     if not on_ms:
         return found
@@ -192,7 +192,7 @@ def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module |
         return cache[file.rel]
     tree: ast.Module | None = None
     try:
-        text = files.read_text_or_skip(file.abspath, _MAX_BYTES, _unrecorded)
+        text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
         if text is not None:
             tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
@@ -236,10 +236,13 @@ def _endpoint_of(
     return value if value and ("://" in value or "." in value) else None
 
 
-def endpoints_through_imports(tree: Tree, found: list[Evidence]) -> list[Evidence]:
+def endpoints_through_imports(
+    tree: Tree, found: list[Evidence], parsed: dict[str, ast.Module | None] | None = None
+) -> list[Evidence]:
     """Hosted-model evidence whose endpoint is another tree module's constant
     (``from settings import BASE_URL``; ``OpenAI(base_url=BASE_URL)``), placed at that
-    endpoint as if written here; anything else keeps its unknown host."""
+    endpoint as if written here; anything else keeps its unknown host. ``parsed`` caches
+    the modules read (see ``hub_through_local_imports``)."""
     todo = [
         ev
         for ev in found
@@ -251,7 +254,7 @@ def endpoints_through_imports(tree: Tree, found: list[Evidence]) -> list[Evidenc
     if not todo:
         return found
     modules = _modules(tree.files)
-    cache: dict[str, ast.Module | None] = {}
+    cache: dict[str, ast.Module | None] = {} if parsed is None else parsed
     pending = {id(ev) for ev in todo}
     out: list[Evidence] = []
     for ev in found:
