@@ -214,9 +214,7 @@ def first_line(data: bytes | str) -> str:
 
 def value(cwd: Path, *args: str) -> str | None:
     """The stripped output of a git query, or None when git is missing or says no."""
-    if shutil.which("git") is None:
-        return None
-    try:
+    try:  # run raises GitError when git is missing, too
         done = run(cwd, *args, timeout=30)
     except GitError:
         return None
