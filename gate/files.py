@@ -102,23 +102,30 @@ def read_bounded(
 ) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, or an error naming the file."""
     with open_regular(path, display=display, limit=limit, error=error, follow=follow) as (fd, _):
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            try:
-                chunk = os.read(fd, min(CHUNK, limit + 1 - total))
-            except OSError as exc:
-                shown = display if display is not None else str(path)
-                raise error(shown, f"cannot read: {exc.strerror or exc}") from exc
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                # It grew while being read (a file still being written).
-                shown = display if display is not None else str(path)
-                raise error(shown, f"grew past {_size(limit)} while being read: not read")
-        return b"".join(chunks)
+        try:
+            data = _read_at_most(fd, limit)
+        except OSError as exc:
+            shown = display if display is not None else str(path)
+            raise error(shown, f"cannot read: {exc.strerror or exc}") from exc
+        if len(data) > limit:
+            # It grew while being read (a file still being written).
+            shown = display if display is not None else str(path)
+            raise error(shown, f"grew past {_size(limit)} while being read: not read")
+        return data
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes from ``fd`` (one more than allowed tells a caller the file
+    is too big without reading the rest of it)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = os.read(fd, min(CHUNK, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def read_text_or_skip(
@@ -143,24 +150,17 @@ def read_text_or_skip(
 
     try:
         with open_regular(Path(path), error=record) as (fd, _):
-            chunks: list[bytes] = []
-            total = 0
-            while total <= limit:
-                chunk = os.read(fd, min(CHUNK, limit + 1 - total))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                total += len(chunk)
+            data = _read_at_most(fd, limit)
     except AigateError:
         skip(problems[0] if problems else "cannot read")
         return None
     except OSError as exc:
         skip(f"cannot read: {exc.strerror or exc}")
         return None
-    if total > limit:
+    if len(data) > limit:
         skip(too_big or f"larger than {limit} bytes: not read")
         return None
-    return b"".join(chunks).decode("utf-8", errors="replace")
+    return data.decode("utf-8", errors="replace")
 
 
 def read_in_tree(root: Path, rel: str, limit: int) -> bytes:

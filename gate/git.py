@@ -214,9 +214,7 @@ def first_line(data: bytes | str) -> str:
 
 def value(cwd: Path, *args: str) -> str | None:
     """The stripped output of a git query, or None when git is missing or says no."""
-    if shutil.which("git") is None:
-        return None
-    try:
+    try:  # run raises GitError when git is missing, too
         done = run(cwd, *args, timeout=30)
     except GitError:
         return None
@@ -249,6 +247,10 @@ def export_tree(top: Path, commit: str, dest: Path, *, git_dir: Path | None = No
         raise GitError(f"{top}: git ls-tree {commit[:12]} failed: {first_line(listed.stderr)}")
     entries: list[tuple[str, str, PurePosixPath]] = []
     left_out: list[str] = []
+    # A crafted tree may name one path twice (a link ``a`` and a folder ``a/``): writing
+    # ``a/b`` through the link ``a`` would land outside ``dest``, so only the first stays.
+    taken: set[PurePosixPath] = set()
+    links: set[PurePosixPath] = set()
     for record in listed.stdout.split(b"\0"):
         if not record:
             continue
@@ -261,6 +263,12 @@ def export_tree(top: Path, commit: str, dest: Path, *, git_dir: Path | None = No
         if kind == "commit":
             left_out.append(f"{rel}: submodule (not part of this repository)")
             continue
+        if rel in taken or any(parent in links for parent in rel.parents):
+            left_out.append(f"{rel}: the tree names this path twice (not written)")
+            continue
+        taken.update((rel, *rel.parents))
+        if mode == "120000":
+            links.add(rel)
         entries.append((mode, sha, rel))
     lfs_store = _lfs_store(top, git_dir)
     dest.mkdir(parents=True, exist_ok=True)

@@ -28,10 +28,6 @@ def safe_load(text: str | bytes) -> Any:
     return yaml.load(text, Loader=LOADER)
 
 
-parse_yaml = safe_load
-"""The recogniser's name for :func:`safe_load`."""
-
-
 @cache
 def raw(package: str, name: str) -> bytes:
     """A shipped file's bytes (``raw("gate.resolve", "data/regulatory.yaml")``), read once."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gate import files
+from gate.errors import InputError
 
 
 def read(path: Path, limit: int = 10, **kw: str) -> tuple[str | None, list[str]]:
@@ -43,3 +44,13 @@ def test_a_fifo_is_a_reason_not_a_hang(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     text, reasons = read(fifo)
     assert text is None and "FIFO" in reasons[0]
+
+
+def test_read_bounded_reads_up_to_the_limit_and_names_a_bigger_file(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(b"0123456789")  # exactly the limit
+    assert files.read_bounded(path, 10) == b"0123456789"
+    path.write_bytes(b"0123456789A")
+    with pytest.raises(InputError, match="is 11 bytes, more than the 10 bytes") as err:
+        files.read_bounded(path, 10, display="shown.yaml")
+    assert "shown.yaml" in str(err.value)

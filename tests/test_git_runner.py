@@ -126,6 +126,33 @@ def test_export_tree_writes_files_links_and_modes_without_checkout(
     assert os.access(out / "run.sh", os.X_OK)
 
 
+def test_export_tree_writes_nothing_through_a_link_the_tree_names_twice(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    # A crafted tree (git mktree takes it) holds a link ``a`` to a folder outside and a
+    # folder ``a/`` with a file: writing ``a/b`` through the link would land outside.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+
+    def plumbing(*args: str, stdin: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=git_repo.root, input=stdin, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    link = plumbing("hash-object", "-w", "--stdin", stdin=str(outside))
+    blob = plumbing("hash-object", "-w", "--stdin", stdin="pwned\n")
+    sub = plumbing("mktree", stdin=f"100644 blob {blob}\tb\n")
+    tree = plumbing("mktree", stdin=f"120000 blob {link}\ta\n040000 tree {sub}\ta\n")
+    commit = git_repo.git("commit-tree", tree, "-m", "crafted")
+    out = tmp_path / "out"
+    left = git.export_tree(git_repo.root, commit, out)
+    assert left == ["a/b: the tree names this path twice (not written)"]
+    assert list(outside.iterdir()) == []
+    assert os.readlink(out / "a") == str(outside)
+
+
 def test_export_tree_fills_lfs_pointers_from_the_local_store_only(
     git_repo: GitRepo, tmp_path: Path
 ) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from gate.shipped import parse_yaml, yaml_data
+from gate.shipped import yaml_data
 
-__all__ = ["load", "parse_yaml"]
+__all__ = ["load"]
 
 
 @cache
