@@ -55,7 +55,9 @@ def test_vector_store_files_are_data_not_weights(tmp_path: Path) -> None:
     }
     evil = by_path["cache.pkl"]
     assert evil.identity.startswith("file:sha256:")
-    assert any(r["severity"] == "high" for r in evil.attributes["risks"])
+    assert [(r["kind"], r["severity"]) for r in evil.attributes["risks"]] == [
+        ("unsafe-pickle", "high")
+    ]
     # Data files with no risk are hashed and listed as a scan fact, not as components.
     data = {d["path"]: d["why"] for d in ctx.facts.properties["data_files"]}
     assert data == {
@@ -64,7 +66,10 @@ def test_vector_store_files_are_data_not_weights(tmp_path: Path) -> None:
         "store/index.pkl": "beside the vector index store/index.faiss",
     }
     assert all(len(str(d["sha256"])) == 64 for d in ctx.facts.properties["data_files"])
-    assert any("data file(s)" in note for note in ctx.facts.notes)
+    assert ctx.facts.notes == [
+        "3 data file(s) (arrays, pickles, vector-index files) hashed and scanned: not models,"
+        " no risk found (inventory property data_files)"
+    ]
 
 
 def test_a_pickle_of_a_model_library_is_a_model(tmp_path: Path) -> None:

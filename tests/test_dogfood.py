@@ -97,4 +97,7 @@ def test_another_test_file_does_not_make_it_stale_but_a_new_test_folder_does(
     assert stale(before, scan(git_repo.root, tmp_path / "after.json")) == []
     git_repo.commit("docs", {"docs/demo.py": "x = 3\n"})
     diff = "".join(stale(before, scan(git_repo.root, tmp_path / "docs.json")))
-    assert "docs/" in diff and "set_aside" in diff
+    # The set-aside folders are the change that makes it stale: the old list out, the new in.
+    changed = diff.splitlines()
+    assert '-        "value": "{\\"folders\\":[\\"tests/\\"]}"' in changed, diff
+    assert '+        "value": "{\\"folders\\":[\\"docs/\\",\\"tests/\\"]}"' in changed, diff

@@ -146,9 +146,7 @@ def _spins(rel: str, data: bytes) -> scanning.Outcome:
 
 def test_an_analysis_that_runs_too_long_is_a_recorded_skip(tmp_path: Path) -> None:
     tree = _write(tmp_path, {"slow.py": "x = 1\n", "fast.py": "y = 2\n"})
-    started = time.monotonic()
     scanning.scan(tree, tree.files, (), _spins, parallel=False, seconds=0.3)
-    assert time.monotonic() - started < 30
     assert [(s.path, s.reason) for s in tree.skipped] == [
         ("slow.py", "took longer than 0.3 s to analyse: not read")
     ]
