@@ -39,3 +39,25 @@ class CiEnvironment:
         """The job-summary file GitHub Actions appends Markdown to, if any."""
         value = self.environ.get("GITHUB_STEP_SUMMARY")
         return Path(value) if value else None
+
+
+def github_repository_url(environ: Mapping[str, str]) -> str | None:
+    """``<server>/<owner>/<repo>`` inside GitHub Actions, else None."""
+    if environ.get("GITHUB_ACTIONS") != "true" or not environ.get("GITHUB_REPOSITORY"):
+        return None
+    server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    return f"{server}/{environ['GITHUB_REPOSITORY']}"
+
+
+def github_run_url(environ: Mapping[str, str]) -> str | None:
+    """The Actions run's page, down to its attempt when the run was retried; None outside Actions.
+
+    The evidence bundle and the HTML report both name the run; they call this so the two never
+    point at different pages (a re-run's attempt is the run that made the evidence).
+    """
+    repo = github_repository_url(environ)
+    run = environ.get("GITHUB_RUN_ID")
+    if repo is None or not run:
+        return None
+    attempt = environ.get("GITHUB_RUN_ATTEMPT")
+    return f"{repo}/actions/runs/{run}" + (f"/attempts/{attempt}" if attempt else "")

@@ -299,13 +299,19 @@ class Inventory:
     notes: tuple[str, ...] = ()
     """Facts about the scan itself (history range read, shallow clone, offline mode, ...)."""
     properties: Mapping[str, JSON] = field(default_factory=dict)
+    _by_id: dict[str, Component] | None = field(
+        default=None, init=False, repr=False, compare=False, hash=False
+    )
 
     def component(self, cid: str) -> Component | None:
-        """The component with this id, if any."""
-        for comp in self.components:
-            if comp.id == cid:
-                return comp
-        return None
+        """The component with this id, if any (an index built on the first look-up)."""
+        index = self._by_id
+        if index is None:
+            index = {}
+            for comp in self.components:
+                index.setdefault(comp.id, comp)
+            object.__setattr__(self, "_by_id", index)
+        return index.get(cid)
 
 
 class Level(StrEnum):

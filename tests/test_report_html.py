@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from evidence_data import HOSTILE, decision, inventory
 
+from gate.evidence.run import run_context
 from gate.model import Decision, Inventory, Project, Verdict
 from gate.report import html
 from gate.report.formats import FORMATS
@@ -409,4 +410,9 @@ def test_the_ci_run_is_named_from_github_actions_variables() -> None:
     ctx = html.AuditContext.from_environ(env)
     assert ctx.repository == "https://github.com/acme/app" and ctx.sha == "f" * 40
     assert ctx.run_url == "https://github.com/acme/app/actions/runs/42"
+    # A re-run names its attempt, the same page the evidence bundle's manifest names.
+    retried_env = {**env, "GITHUB_RUN_ATTEMPT": "2"}
+    retried = html.AuditContext.from_environ(retried_env)
+    assert retried.run_url == "https://github.com/acme/app/actions/runs/42/attempts/2"
+    assert run_context(retried_env, Path(".")).run_url == retried.run_url
     assert html.AuditContext.from_environ({}) == html.AuditContext()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from gate import git
+from gate import ci, git
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,20 +47,14 @@ def _without_credentials(url: str) -> str:
 
 def run_context(environ: Mapping[str, str], root: Path) -> RunContext:
     """The run context from GITHUB_* variables when in Actions, else from git at ``root``."""
-    if environ.get("GITHUB_ACTIONS") == "true" and environ.get("GITHUB_REPOSITORY"):
-        server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-        repo = environ["GITHUB_REPOSITORY"]
-        run_url = None
-        if environ.get("GITHUB_RUN_ID"):
-            run_url = f"{server}/{repo}/actions/runs/{environ['GITHUB_RUN_ID']}"
-            if environ.get("GITHUB_RUN_ATTEMPT"):
-                run_url += f"/attempts/{environ['GITHUB_RUN_ATTEMPT']}"
+    repository = ci.github_repository_url(environ)
+    if repository is not None:
         return RunContext(
             source="github-actions",
-            repository=f"{server}/{repo}",
+            repository=repository,
             ref=environ.get("GITHUB_REF") or None,
             sha=environ.get("GITHUB_SHA") or None,
-            run_url=run_url,
+            run_url=ci.github_run_url(environ),
         )
     where = root if root.is_dir() else root.parent
     sha = git.value(where, "rev-parse", "--verify", "-q", "HEAD")

@@ -215,7 +215,6 @@ def group(
 ) -> list[ComponentFindings]:
     """Findings grouped by component, then rule; components with the most serious finding
     first (level, severity, how many rules), then by name."""
-    index = view.component_index(inventory)
     by_comp: dict[str | None, dict[RuleId, list[Finding]]] = {}
     for f in findings:
         by_comp.setdefault(f.component, {}).setdefault(f.rule, []).append(f)
@@ -250,7 +249,7 @@ def group(
         return found
 
     for cid, by_rule in by_comp.items():
-        comp = index.get(cid) if cid is not None else None
+        comp = inventory.component(cid) if cid is not None else None
         groups = []
         for rid, items in by_rule.items():
             level = (

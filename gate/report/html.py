@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
-from gate import __version__
+from gate import __version__, ci
 from gate.authored import summary as ai_summary
 from gate.model import (
     JSON,
@@ -124,16 +124,14 @@ class AuditContext:
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> AuditContext:
         """The repository, ref and commit GitHub Actions names (nothing outside Actions)."""
-        if environ.get("GITHUB_ACTIONS") != "true" or not environ.get("GITHUB_REPOSITORY"):
+        repo = ci.github_repository_url(environ)
+        if repo is None:
             return cls()
-        server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
-        run = environ.get("GITHUB_RUN_ID")
-        repo = f"{server}/{environ['GITHUB_REPOSITORY']}"
         return cls(
             repository=repo,
             ref=environ.get("GITHUB_REF") or None,
             sha=environ.get("GITHUB_SHA") or None,
-            run_url=f"{repo}/actions/runs/{run}" if run else None,
+            run_url=ci.github_run_url(environ),
         )
 
 

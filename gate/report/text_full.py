@@ -10,8 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gate.authored import summary as ai_summary
-from gate.model import Component, Decision, Finding, Inventory, Level, RuleMeta, Waiver
-from gate.report import view
+from gate.model import Decision, Finding, Inventory, Level, RuleMeta, Waiver
 from gate.report.text import skipped_lines, verdict_line
 
 _MARK = {Level.DENY: "DENY", Level.WARN: "WARN", Level.INFO: "INFO"}
@@ -41,8 +40,8 @@ def _sources(facts: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _chain(f: Finding, index: Mapping[str, Component], waivers: Mapping[str, Waiver]) -> list[str]:
-    comp = index.get(f.component) if f.component else None
+def _chain(f: Finding, inventory: Inventory, waivers: Mapping[str, Waiver]) -> list[str]:
+    comp = inventory.component(f.component) if f.component else None
     head = f.component or "(project)"
     if comp is not None and comp.name and comp.name not in head:
         head += f" ({comp.name})"
@@ -93,7 +92,6 @@ def render(decision: Decision, inventory: Inventory) -> str:
     cover comes after everything still open, so a passing gate does not open on DENY."""
     meta: dict[str, RuleMeta] = {str(r.id): r for r in decision.rules}
     waivers = {w.id: w for w in decision.waivers_applied}
-    index = view.component_index(inventory)
     packs = ", ".join(decision.packs) or "none"
     out = [
         f"aigate check: {len(inventory.components)} components of {inventory.project.name}"
@@ -110,7 +108,7 @@ def render(decision: Decision, inventory: Inventory) -> str:
     for (waived, _, rid, level), findings in sorted(groups.items(), key=lambda kv: kv[0][:3]):
         out.extend(_rule_header(rid, level, meta.get(rid), waived))
         for f in findings:
-            out.extend(_chain(f, index, waivers))
+            out.extend(_chain(f, inventory, waivers))
         rule = meta.get(rid)
         if rule and rule.remediation and level is not Level.INFO:
             out.append(f"  fix: {rule.remediation}")

@@ -8,11 +8,10 @@ the annotations, the job summary, SARIF and JUnit agree with each other.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from gate.model import (
-    Component,
     Decision,
     Finding,
     Inventory,
@@ -181,17 +180,6 @@ def _in_repo(loc: Location, root: str) -> Location:
     return loc if path == loc.path else replace(loc, path=path)
 
 
-_INDEX: list[tuple[Inventory, dict[str, Component]]] = []
-"""The component index of the last inventory asked about (reports ask per finding)."""
-
-
-def component_index(inventory: Inventory) -> Mapping[str, Component]:
-    """Component id → component, built once per inventory (kept for the last one asked)."""
-    if not _INDEX or _INDEX[0][0] is not inventory:
-        _INDEX[:] = [(inventory, {c.id: c for c in inventory.components})]
-    return _INDEX[0][1]
-
-
 def shown(loc: Location) -> str:
     """A location as people read it: ``path:line:col``, or a short commit."""
     if not loc.path:
@@ -223,7 +211,7 @@ def places(
     if located:
         return located + commit_only
     if finding.component is not None:
-        comp = component_index(inventory).get(finding.component)
+        comp = inventory.component(finding.component)
         if comp is not None:
             located = [
                 _in_repo(loc, root) for loc in _with_path(ev.location for ev in comp.evidence)
