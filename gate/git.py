@@ -20,6 +20,7 @@ through :func:`run` or :func:`spawn`, which
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import shutil
 import subprocess
@@ -292,11 +293,9 @@ def export_tree(top: Path, commit: str, dest: Path, *, git_dir: Path | None = No
                     link = proc.stdout.read(size)
                     target.symlink_to(os.fsdecode(link))
                 else:
-                    if _copy_blob(proc.stdout, size, target, lfs_store):
-                        left_out.append(
-                            f"{rel}: Git LFS object not in the local store, so it stays a"
-                            " pointer file (compared by pointer, not content)"
-                        )
+                    kept = _copy_blob(proc.stdout, size, target, lfs_store)
+                    if kept is not None:
+                        left_out.append(f"{rel}: {kept}")
                     if mode == "100755":
                         target.chmod(0o755)
                 proc.stdout.read(1)  # the newline after each object
@@ -323,18 +322,32 @@ def _lfs_store(top: Path, git_dir: Path | None) -> Path | None:
     return store if store.is_dir() else None
 
 
-def _copy_blob(stream: IO[bytes], size: int, target: Path, lfs_store: Path | None) -> bool:
-    """Write one blob (or the local LFS object it points to); True when an LFS pointer stays."""
+_NOT_IN_STORE = (
+    "Git LFS object not in the local store, so it stays a pointer file (compared by pointer,"
+    " not content)"
+)
+
+
+def _copy_blob(stream: IO[bytes], size: int, target: Path, lfs_store: Path | None) -> str | None:
+    """Write one blob, or the local LFS object it points to once that object's size and
+    SHA-256 match the pointer. Returns why a pointer file stayed in place, else None."""
     with open(target, "wb") as out:
         head = stream.read(min(size, 1024))
         remaining = size - len(head)
         pointer = remaining == 0 and head.startswith(_LFS_POINTER)
         if pointer and lfs_store is not None:
-            local = _lfs_object(head, lfs_store)
-            if local is not None:
-                with open(local, "rb") as src:
-                    shutil.copyfileobj(src, out, 1 << 20)
-                return False
+            found = _lfs_object(head, lfs_store)
+            if found is not None:
+                local, digest, expected = found
+                if _copy_checked(local, out, digest, expected):
+                    return None
+                out.seek(0)
+                out.truncate()
+                out.write(head)
+                return (
+                    "the local Git LFS object does not match its pointer (size or SHA-256),"
+                    " so it stays a pointer file"
+                )
         out.write(head)
         while remaining:
             chunk = stream.read(min(remaining, 1 << 20))
@@ -342,11 +355,28 @@ def _copy_blob(stream: IO[bytes], size: int, target: Path, lfs_store: Path | Non
                 raise GitError(f"{target.name}: git cat-file ended early")
             out.write(chunk)
             remaining -= len(chunk)
-    return pointer
+    return _NOT_IN_STORE if pointer else None
 
 
-def _lfs_object(pointer: bytes, store: Path) -> Path | None:
-    """The local LFS object a pointer names, when its oid is well formed and it is there."""
+def _copy_checked(local: Path, out: IO[bytes], digest: str, expected: int | None) -> bool:
+    """Copy an LFS object while hashing it; True when its size and SHA-256 are the pointer's.
+    The store is the user's own ``.git``, but a baseline must compare the bytes the commit
+    names, not whatever a damaged or edited store holds."""
+    sha = hashlib.sha256()
+    copied = 0
+    with open(local, "rb") as src:
+        while chunk := src.read(1 << 20):
+            copied += len(chunk)
+            if expected is not None and copied > expected:
+                return False
+            sha.update(chunk)
+            out.write(chunk)
+    return (expected is None or copied == expected) and sha.hexdigest() == digest
+
+
+def _lfs_object(pointer: bytes, store: Path) -> tuple[Path, str, int | None] | None:
+    """The local LFS object a pointer names (its path, SHA-256 and size as the pointer says),
+    when its oid is well formed and it is there."""
     fields: Mapping[str, str] = dict(
         line.split(" ", 1)
         for line in pointer.decode("utf-8", "replace").splitlines()
@@ -358,5 +388,7 @@ def _lfs_object(pointer: bytes, store: Path) -> Path | None:
     digest = oid.removeprefix("sha256:")
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         return None
+    size_text = fields.get("size", "").strip()
+    size = int(size_text) if size_text.isdigit() else None
     path = store / digest[:2] / digest[2:4] / digest
-    return path if path.is_file() and not path.is_symlink() else None
+    return (path, digest, size) if path.is_file() and not path.is_symlink() else None

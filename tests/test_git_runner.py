@@ -175,6 +175,32 @@ def test_export_tree_fills_lfs_pointers_from_the_local_store_only(
     ]
 
 
+def test_export_tree_keeps_the_pointer_when_the_local_lfs_object_was_altered(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    # The store is the user's .git, but a baseline compares what the commit names: an object
+    # whose bytes no longer hash to the pointer's oid (or are longer than its size) is not used.
+    content = b"GGUF" + b"\0" * 60
+    oid = hashlib.sha256(content).hexdigest()
+    pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {len(content)}\n"
+    grown = hashlib.sha256(b"x").hexdigest()
+    padded = f"version https://git-lfs.github.com/spec/v1\noid sha256:{grown}\nsize 1\n"
+    git_repo.commit("lfs", {"m.gguf": pointer, "p.gguf": padded})
+    lfs = git_repo.root / ".git" / "lfs" / "objects"
+    for digest, body in ((oid, b"GGUF" + b"\1" * 60), (grown, b"x" * 5000)):
+        (lfs / digest[:2] / digest[2:4]).mkdir(parents=True, exist_ok=True)
+        (lfs / digest[:2] / digest[2:4] / digest).write_bytes(body)
+    out = tmp_path / "out"
+    left = git.export_tree(git_repo.root, git_repo.git("rev-parse", "HEAD"), out)
+    assert (out / "m.gguf").read_text() == pointer
+    assert (out / "p.gguf").read_text() == padded
+    mismatch = (
+        "the local Git LFS object does not match its pointer (size or SHA-256), so it stays a"
+        " pointer file"
+    )
+    assert left == [f"m.gguf: {mismatch}", f"p.gguf: {mismatch}"]
+
+
 def test_a_bare_repository_inside_the_tree_is_not_picked_up(tmp_path: Path) -> None:
     # A scanned folder that is itself a bare repository (planted by an attacker) is not
     # read implicitly: git needs --git-dir for it (safe.bareRepository=explicit).
