@@ -356,6 +356,17 @@ def test_bounded_evaluation_gives_the_same_findings_and_errors(bom: Path) -> Non
     )
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="bounded evaluation needs fork")
+def test_a_bug_in_the_bounded_child_is_named_not_blamed_on_memory() -> None:
+    from gate.policy import bounded
+
+    def buggy() -> None:
+        raise KeyError("components")
+
+    with pytest.raises(PolicyError, match=r"failed inside aigate \(KeyError: 'components'\)"):
+        bounded.call(buggy, what="policy evaluation")
+
+
 def test_a_bom_nested_200_deep_is_a_clear_error(tmp_path: Path) -> None:
     # Issue 13, item 4: a RecursionError ("internal error") before.
     import json

@@ -107,6 +107,8 @@ def call(fn: Callable[[], T], *, what: str = "policy evaluation") -> T:
                 payload = pickle.dumps(("error", (str(exc), exc.hint)))
             except MemoryError:
                 payload = pickle.dumps(("memory", None))
+            except Exception as exc:  # a bug: say what it was instead of a bare exit status
+                payload = pickle.dumps(("internal", f"{type(exc).__name__}: {exc}"[:500]))
             view = memoryview(payload)
             while view:
                 written = os.write(write_end, view)
@@ -158,11 +160,20 @@ def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
             f"{what} crashed the Rego engine ({name}); aigate stopped it, nothing was judged",
             hint="a construct regopy cannot evaluate: simplify the rule that was added last",
         )
-    if not data or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+    mib = memory // (1024 * 1024)
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
         raise PolicyError(
             None,
-            f"{what} stopped before it finished: it needed more than {memory // (1024 * 1024)}"
-            " MiB of memory (or the engine crashed)",
+            f"{what} was ended by {name} before it finished: the Rego engine ends this way"
+            f" when it needs more than {mib} MiB of memory",
+            hint=_HINT.format(env=MEMORY_ENV),
+        )
+    if not data or os.WEXITSTATUS(status) != 0:
+        raise PolicyError(
+            None,
+            f"{what} exited with status {os.WEXITSTATUS(status)} before sending its result"
+            f" (memory budget {mib} MiB)",
             hint=_HINT.format(env=MEMORY_ENV),
         )
     kind, value = pickle.loads(data)
@@ -178,4 +189,10 @@ def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
     if kind == "error":
         message, hint = value
         raise AigateError(message, hint=hint)
+    if kind == "internal":
+        raise PolicyError(
+            None,
+            f"{what} failed inside aigate ({value}); nothing was judged",
+            hint="this is a bug in aigate: report it with the policy pack and the BOM",
+        )
     return value
