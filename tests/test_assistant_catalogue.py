@@ -140,6 +140,16 @@ def test_every_known_trailer_convention(trailer: str, identity: str, model: str 
             "assistant:google/jules",
         ),
         (
+            # Claude Code's GitHub Action commits as claude[bot]; with the action's default
+            # bot_id the address carries github-actions[bot]'s id, so the login decides.
+            ("claude[bot]", "41898282+claude[bot]@users.noreply.github.com"),
+            "assistant:anthropic/claude-code",
+        ),
+        (
+            ("claude[bot]", "209825114+claude[bot]@users.noreply.github.com"),
+            "assistant:anthropic/claude-code",
+        ),
+        (
             (
                 "amazon-q-developer[bot]",
                 "208079219+amazon-q-developer[bot]@users.noreply.github.com",
