@@ -361,3 +361,71 @@ def test_ollama_chart_operations_are_not_models_and_created_models_are(tmp_path:
         "ollama:some-model:latest",
         "ollama:some-model-ctx:latest",
     }
+
+
+def test_a_modelfile_written_by_a_script_is_read_at_the_scripts_lines(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "ops/start.sh": """\
+            #!/bin/sh
+            cat > /tmp/Modelfile <<'EOF'
+            FROM /srv/weights/tiny-7b.Q4_K_M.gguf
+            PARAMETER stop "[/INST]"
+            EOF
+            ollama create tiny -f /tmp/Modelfile
+            cat <<EOF > notes.txt
+            FROM here we go
+            EOF
+            """
+        },
+    )
+    got = {(ev.identity, ev.location.line) for ev in found}
+    assert got == {("local:/srv/weights/tiny-7b.Q4_K_M.gguf", 3)}
+
+
+def test_a_container_path_compose_mounts_from_the_tree_is_the_tree_path(tmp_path: Path) -> None:
+    files = {
+        "docker-compose.yaml": """\
+        services:
+          ollama:
+            image: ollama/ollama
+            volumes:
+              - ollama_data:/root/.ollama
+              - ./weights:/root/.ollama/models
+              - ./weights/run.sh:/run.sh
+        """,
+        "weights/run.sh": """\
+        cat > /tmp/Modelfile <<EOF
+        FROM /root/.ollama/models/tiny-3b-q4_k_m.gguf
+        EOF
+        ollama create tiny -f /tmp/Modelfile
+        """,
+        "Modelfile": "FROM /opt/elsewhere/x.gguf\n",
+    }
+    found, _ = scan(tmp_path, files)
+    got = {ev.identity: ev for ev in found}
+    # Not in the checkout (gitignored weights): still the tree path, marked so.
+    ev = got["local:weights/tiny-3b-q4_k_m.gguf"]
+    assert ev.attributes["container_path"] == "/root/.ollama/models/tiny-3b-q4_k_m.gguf"
+    assert ev.attributes["not_in_checkout"] == "path not in the checkout"
+    assert ev.location.path == "weights/run.sh" and ev.location.line == 2
+    assert "local:/opt/elsewhere/x.gguf" in got  # no mount there: the container's own path
+    # Present in the checkout: pinned by the file itself.
+    (tmp_path / "weights" / "tiny-3b-q4_k_m.gguf").write_bytes(b"GGUF")
+    found, _ = scan(tmp_path, {})
+    ev = {e.identity: e for e in found}["local:weights/tiny-3b-q4_k_m.gguf"]
+    assert ev.attributes["weights_path"] == "weights/tiny-3b-q4_k_m.gguf"
+
+
+def test_hostile_compose_and_heredocs_are_bounded(tmp_path: Path) -> None:
+    # A heredoc that never ends, a compose file that is no YAML, a mount climbing out.
+    files = {
+        "a.sh": "ollama serve &\ncat > Modelfile <<EOF\nFROM /m/x.gguf\n"
+        + "PARAMETER x y\n" * 5000,
+        "compose.yaml": "services:\n  s: {volumes: [unclosed\n",
+        "sub/compose.yml": "services:\n  s:\n    volumes: ['../../../etc:/m']\n",
+    }
+    found, tree = scan(tmp_path, files)
+    assert {ev.identity for ev in found} == {"local:/m/x.gguf"}
+    assert any(s.path == "compose.yaml" for s in tree.skipped)

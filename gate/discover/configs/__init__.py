@@ -23,7 +23,7 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.base import DiscoverContext
-from gate.discover.configs import sqldump
+from gate.discover.configs import mounts, sqldump
 from gate.discover.configs.dockerfile import _dockerfile
 from gate.discover.configs.documents import _ini, _toml, _yaml_or_json
 from gate.discover.configs.envfiles import _dotenv, _shell
@@ -73,6 +73,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         for rel, reason in outcome.skipped:
             tree.skip(rel, reason)
     ctx.observer.done()
+    found = mounts.remap(found, tree)
     yield from refs.finish(tree, ctx, found)
 
 
