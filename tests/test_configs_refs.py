@@ -429,3 +429,63 @@ def test_hostile_compose_and_heredocs_are_bounded(tmp_path: Path) -> None:
     found, tree = scan(tmp_path, files)
     assert {ev.identity for ev in found} == {"local:/m/x.gguf"}
     assert any(s.path == "compose.yaml" for s in tree.skipped)
+
+
+def test_templates_are_read_as_the_format_they_render_to(tmp_path: Path) -> None:
+    files = {
+        # Terraform templatefile() values for the otwld Ollama chart (0.x: ollama.models).
+        "deploy/ollama-values.tpl": """\
+        image:
+          tag: "${tag}"
+        ollama:
+          gpu:
+            enabled: true
+          models:
+            - phi3
+        service:
+          port: ${port}
+        """,
+        "conf/app.yaml.j2": """\
+        {# rendered by the installer #}
+        llm:
+          provider: openai
+          model: "{{ llm_model | default('gpt-4o-mini') }}"
+        {% if use_local %}
+        ollama:
+          model: {{ local_model }}
+        {% endif %}
+        """,
+        "charts/values.yaml.gotmpl": """\
+        {{- if .Values.enabled }}
+        server:
+          env:
+            - name: MODEL_ID
+              value: {{ .Values.model | default "org-a/tiny-chat-1b" }}
+        {{- end }}
+        """,
+        "web/page.html.j2": "<html>{{ model }} model: {{ x }}</html>\n",
+        "mail.j2": "Dear {{ name }},\nthe model: {{ model }} is ready\n",
+    }
+    found, tree = scan(tmp_path, files)
+    got = {(ev.location.path, ev.identity, ev.location.line) for ev in found}
+    assert got == {
+        ("deploy/ollama-values.tpl", "ollama:phi3:latest", 7),
+        ("conf/app.yaml.j2", "api:openai/gpt-4o-mini", 4),
+        ("charts/values.yaml.gotmpl", "hf:org-a/tiny-chat-1b@unpinned", 5),
+    }
+    pulled = next(ev for ev in found if ev.identity == "ollama:phi3:latest")
+    assert pulled.attributes.get("listed") is None
+    assert pulled.attributes["command"] == "ollama pull"
+    assert list(tree.skipped) == []
+
+
+def test_hostile_templates_are_skips_or_nothing(tmp_path: Path) -> None:
+    files = {
+        "a.tpl": "model: [unclosed {{ x }}\nllm: ${y}\n",
+        "b.tftpl": "{{ {{ {{ model }} }} }}\n" + "{" * 20000 + "\n",
+        "c.tpl": "a: &a [x, x]\nb: &b [*a, *a, *a]\nmodel: " + "[" * 5000 + "\n",
+    }
+    found, tree = scan(tmp_path, files)
+    assert found == []
+    skipped = {s.path for s in tree.skipped}
+    assert "a.tpl" in skipped and all("template read as YAML" in s.reason for s in tree.skipped)
