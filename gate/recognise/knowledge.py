@@ -6,7 +6,7 @@ plus the user's ``--registry`` files."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -42,6 +42,25 @@ class Conventions:
     dataset_keys: frozenset[str]
     file_hubs: Mapping[str, Mapping[str, str]]
     """Libraries whose short names are files of one Hub repo (``{repo, file}``)."""
+    hub_libraries: Mapping[str, frozenset[str]]
+    """Hub → the top-level import names of its libraries (``modelscope`` → {modelscope})."""
+
+    def imports_a_hub(self, roots: Iterable[str]) -> bool:
+        """A module importing any hub's library decides its hub by itself."""
+        names = set(roots)
+        return any(names & libs for libs in self.hub_libraries.values())
+
+    def hub_from_imports(self, roots: Iterable[str]) -> str | None:
+        """The hub other than Hugging Face that a module's imports (top-level names) put
+        its bare ``org/name`` ids on: one whose library it imports while it imports none of
+        Hugging Face's; None keeps the Hugging Face reading."""
+        names = set(roots)
+        if names & self.hub_libraries.get("huggingface", frozenset()):
+            return None
+        for hub, libs in sorted(self.hub_libraries.items()):
+            if hub != "huggingface" and names & libs:
+                return hub
+        return None
 
 
 @cache
@@ -69,6 +88,9 @@ def conventions() -> Conventions:
         dataset_keys=frozenset(doc["dataset_keys"]),
         file_hubs={
             str(k): {str(a): str(b) for a, b in v.items()} for k, v in doc["file_hubs"].items()
+        },
+        hub_libraries={
+            str(k): frozenset(str(n) for n in v) for k, v in doc["hub_libraries"].items()
         },
     )
 
