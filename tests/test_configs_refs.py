@@ -489,3 +489,73 @@ def test_hostile_templates_are_skips_or_nothing(tmp_path: Path) -> None:
     assert found == []
     skipped = {s.path for s in tree.skipped}
     assert "a.tpl" in skipped and all("template read as YAML" in s.reason for s in tree.skipped)
+
+
+def test_the_trees_own_training_output_is_not_a_component(tmp_path: Path) -> None:
+    recipe_cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "execution_count": None,
+        "source": [
+            "%%writefile /content/train/sft.yaml\n",
+            "model_name_or_path: org-a/tiny-base-1b\n",
+            "output_dir: /mnt/drive/runs/sft-out/\n",
+        ],
+    }
+    load_cell = {
+        **recipe_cell,
+        "source": [
+            "from peft import AutoPeftModelForCausalLM\n",
+            'finetuned_model_id = "/mnt/drive/runs/sft-out"\n',
+            "model = AutoPeftModelForCausalLM.from_pretrained(finetuned_model_id)\n",
+        ],
+    }
+    notebook = {
+        "cells": [recipe_cell, load_cell],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    files = {
+        "train.ipynb": json.dumps(notebook),
+        "configs/merge.yaml": "output:\n  merged_dir: /models/merged/mine\n",
+        "docker-compose.yml": """\
+        services:
+          llm:
+            image: vllm/vllm-openai:latest
+            command: vllm serve /models/merged/mine
+          other:
+            image: vllm/vllm-openai:latest
+            command: vllm serve /models/bought/theirs
+        """,
+        "run.sh": "python train.py --output_dir /srv/out/lora\nMODEL_PATH=/srv/out/lora\n",
+    }
+    tree_root = tmp_path
+    found, _ = scan(tree_root, files)
+    ids = {ev.identity for ev in found}
+    assert "hf:org-a/tiny-base-1b@unpinned" in ids  # the base stays a component
+    assert "local:/models/bought/theirs" in ids  # a folder no recipe writes stays
+    assert not ids & {"local:/mnt/drive/runs/sft-out", "local:/models/merged/mine"}
+    assert "local:/srv/out/lora" not in ids
+    ctx = DiscoverContext()
+    tree = Tree.walk(tree_root)
+    list(configs.discover(tree, ctx))
+    trained = {e["id"]: e["written_by"] for e in ctx.facts.properties["trained_here"]}  # type: ignore[union-attr,index]
+    assert trained == {
+        "local:/mnt/drive/runs/sft-out": "train.ipynb cell 1 (%%writefile /content/train/sft.yaml)",
+        "local:/models/merged/mine": "configs/merge.yaml:2",
+        "local:/srv/out/lora": "run.sh",
+    }
+
+
+def test_hostile_recipes_do_not_break_the_output_pass(tmp_path: Path) -> None:
+    deep = "output:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(200))
+    files = {
+        "a.yaml": deep + "  " * 201 + "output_dir: /x/y\n",
+        "b.json": '{"output_dir": ' * 3000,
+        "c.sh": "python t.py --output_dir 'unclosed\nMODEL_PATH=/opt/m/z\n",
+        "d.ipynb": '{"cells": "not a list", "output_dir": "/opt/m/z"}',
+    }
+    found, _ = scan(tmp_path, files)
+    assert {ev.identity for ev in found} == {"local:/opt/m/z"}

@@ -25,7 +25,7 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.base import DiscoverContext
-from gate.discover.configs import mounts, sqldump, templates
+from gate.discover.configs import mounts, outputs, sqldump, templates
 from gate.discover.configs.dockerfile import _dockerfile
 from gate.discover.configs.documents import _ini, _toml, _yaml_or_json
 from gate.discover.configs.envfiles import _dotenv, _shell
@@ -76,6 +76,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             tree.skip(rel, reason)
     ctx.observer.done()
     found = mounts.remap(found, tree)
+    found = outputs.set_aside(found, tree, ctx)
     yield from refs.finish(tree, ctx, found)
 
 
