@@ -163,3 +163,12 @@ def test_the_shipped_table_is_sorted_and_pinned() -> None:
     assert names == sorted(names)
     assert len(doc["source"]["commit"]) == 40
     assert doc["models"]["Qwen3-8B-Base"]["hf"] == "Qwen/Qwen3-8B-Base"
+
+
+def test_a_board_set_to_modelscope_downloads_the_modelscope_id(tmp_path: Path) -> None:
+    text = BOARD.format(name="Qwen3-8B-Base") + "top.hub_name: modelscope\n"
+    found, _ = scan(tmp_path, {"f.yaml": text})
+    assert [ev.identity for ev in found] == ["modelscope:Qwen/Qwen3-8B-Base@unpinned"]
+    text = BOARD.format(name="Qwen3-8B-Base") + "top.hub_name: huggingface\n"
+    found, _ = scan(tmp_path, {"f.yaml": text})
+    assert [ev.identity for ev in found] == ["hf:Qwen/Qwen3-8B-Base@unpinned"]

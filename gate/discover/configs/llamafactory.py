@@ -4,8 +4,9 @@
   tabs (``top.model_name``, ``top.finetuning_type``, ``train.dataset``...). The base model
   is ``top.model_path`` when the user wrote one; otherwise it is the id LLaMA-Factory
   downloads for the display name in ``top.model_name`` (the shipped table
-  ``llamafactory_models.yaml``, generated from LLaMA-Factory's own registry). A display
-  name the table does not know names nothing (it is no Hub id).
+  ``llamafactory_models.yaml``, generated from LLaMA-Factory's own registry), on ModelScope
+  when ``top.hub_name: modelscope`` says the board downloads from there. A display name the
+  table does not know names nothing (it is no Hub id).
 * **Training recipes** (``llamafactory-cli train x.yaml``): ``model_name_or_path`` is read by
   the generic walk; their ``dataset:`` names are entries of LLaMA-Factory's
   ``dataset_info.json`` (``alpaca_en_demo``, a local ``kun``), never Hub datasets, and
@@ -26,6 +27,7 @@ from gate.recognise import llamafactory_models
 _BOARD_TABS = ("top.", "train.", "eval.", "infer.", "export.")
 _BOARD_MODEL = "top.model_name"
 _BOARD_PATH = "top.model_path"
+_BOARD_HUB = "top.hub_name"
 
 
 def is_board_config(entries: Mapping[str, _Node]) -> bool:
@@ -77,11 +79,18 @@ def read_board(walker: _Emitter, doc: _Node) -> bool:
     ids = llamafactory_models().get(name)
     if not ids:
         return True
-    ctx = refs.RefContext(family="hf", in_config=True, key=_BOARD_MODEL)
     extra: dict[str, JSON] = {"key": _BOARD_MODEL, "llamafactory_name": name}
-    if "modelscope" in ids:
-        extra["modelscope_id"] = ids["modelscope"]
+    hub = (_str(entries.get(_BOARD_HUB)) or "").strip().lower()
+    if hub == "modelscope" and "modelscope" in ids:
+        # top.hub_name: modelscope (USE_MODELSCOPE_HUB): the ModelScope id is downloaded.
+        ctx = refs.RefContext(family="modelscope", in_config=True, key=_BOARD_MODEL)
+        model_id = ids["modelscope"]
+    else:
+        ctx = refs.RefContext(family="hf", in_config=True, key=_BOARD_MODEL)
+        model_id = ids["hf"]
+        if "modelscope" in ids:
+            extra["modelscope_id"] = ids["modelscope"]
     walker.emit(
-        refs.recognise_in(ids["hf"], ctx), name, name_node, Confidence.MEDIUM, _BOARD_MODEL, extra
+        refs.recognise_in(model_id, ctx), name, name_node, Confidence.MEDIUM, _BOARD_MODEL, extra
     )
     return True
