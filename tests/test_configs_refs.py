@@ -559,3 +559,29 @@ def test_hostile_recipes_do_not_break_the_output_pass(tmp_path: Path) -> None:
     }
     found, _ = scan(tmp_path, files)
     assert {ev.identity for ev in found} == {"local:/opt/m/z"}
+
+
+def test_a_relative_model_folder_in_a_shell_script_is_a_tree_path(tmp_path: Path) -> None:
+    files = {
+        "app/run_vllm.sh": """\
+        python3 -m vllm.entrypoints.openai.api_server \\
+          --model ./models/Tiny-Chat-7B \\
+          --served-model-name tiny
+        python eval.py --model ../../outside/x
+        docker run -v ./w:/w vllm/vllm-openai --model ./in-container
+        """,
+        "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCMD python serve.py --model ./models/m\n",
+        # A commented-out line ends the command (bash does not continue a comment).
+        "app/two.sh": """\
+        CUDA_VISIBLE_DEVICES=0,1 \\
+        # VLLM_ATTENTION_BACKEND=FLASHINFER \\
+        vllm serve ./models/Other-2B \\
+          --port 8001
+        """,
+    }
+    found, _ = scan(tmp_path, files)
+    got = {(ev.location.path, ev.identity, ev.location.line) for ev in found}
+    assert got == {
+        ("app/run_vllm.sh", "local:app/models/Tiny-Chat-7B", 1),
+        ("app/two.sh", "local:app/models/Other-2B", 3),
+    }

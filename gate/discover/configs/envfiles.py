@@ -82,8 +82,9 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
             # `ollama run body-builder-model` after `ollama create body-builder-model -f
             # Modelfile`: a local build, whose base is the Modelfile's FROM.
             argv = [(t, n) for t, n in argv if t not in created]
-        _commands(walker, argv, "", {})
-        _flag_models(walker, argv, "", _docker_volumes(argv))
+        volumes = _docker_volumes(argv)
+        _commands(walker, argv, "", {}, tree_relative=volumes is None)
+        _flag_models(walker, argv, "", volumes, tree_relative=volumes is None)
         _hub_downloads(walker, argv, "")
         walker.found += dependencies.pip_install(
             rel, tokens, lineno, command, context="", source=NAME
@@ -262,10 +263,16 @@ def _logical_lines(lines: Sequence[str], first: int) -> Iterator[tuple[int, str,
     """Shell lines with backslash continuations joined: (line number, command, lines used)."""
     index = 0
     while index < len(lines):
-        start, parts = index, []
+        start, parts = index, list[str]()
         while True:
             line = lines[index].rstrip()
             index += 1
+            if line.lstrip().startswith("#"):
+                # A comment ends the command even when it ends in a backslash (bash does
+                # not continue a comment): `VAR=1 \` then `# note \` then `python ...`.
+                if not parts:
+                    parts.append(line)
+                break
             if line.endswith("\\") and index < len(lines):
                 parts.append(line[:-1])
                 continue
