@@ -172,3 +172,21 @@ def test_a_board_set_to_modelscope_downloads_the_modelscope_id(tmp_path: Path) -
     text = BOARD.format(name="Qwen3-8B-Base") + "top.hub_name: huggingface\n"
     found, _ = scan(tmp_path, {"f.yaml": text})
     assert [ev.identity for ev in found] == ["hf:Qwen/Qwen3-8B-Base@unpinned"]
+
+
+def test_an_inference_recipe_loads_its_adapter_from_the_hub_or_a_folder(tmp_path: Path) -> None:
+    recipe = """\
+    model_name_or_path: Qwen/Qwen2.5-7B-Instruct
+    adapter_name_or_path: {adapter}
+    template: qwen
+    finetuning_type: lora
+    infer_backend: huggingface
+    """
+    found, _ = scan(tmp_path, {"infer.yaml": recipe.format(adapter="org-x/qwen-lora-demo")})
+    assert {ev.identity for ev in found} == {
+        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned",
+        "hf:org-x/qwen-lora-demo@unpinned",
+    }
+    # The recipe's own training output folder (saves/...) names no Hub repo.
+    found, _ = scan(tmp_path, {"infer.yaml": recipe.format(adapter="saves/qwen2.5-7b/lora/sft")})
+    assert {ev.identity for ev in found} == {"hf:Qwen/Qwen2.5-7B-Instruct@unpinned"}
