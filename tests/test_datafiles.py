@@ -135,6 +135,7 @@ def _torch_save(path: Path, tensors: dict[str, int], extra_globals: bytes = b"")
     member per storage), with a state-dict pickle that only names its imports."""
     import zipfile
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     name = path.stem
     body = b"\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01"
     for key in tensors:
@@ -159,6 +160,9 @@ def test_a_few_small_bare_tensors_are_data_not_a_model(tmp_path: Path) -> None:
     _torch_save(tmp_path / "adapter_state.pt", {f"layer.{i}.weight": 64 for i in range(12)})
     # A pickled layer class (a whole nn.Module) is a model whatever its size.
     _torch_save(tmp_path / "tiny.pt", {"w": 64}, b"ctorch.nn.modules.linear\nLinear\n0")
+    # One lone tensor is data at any size; bare tensors under an index name too.
+    _torch_save(tmp_path / "doc_vectors_cache.pt", {"m": 2 << 20})
+    _torch_save(tmp_path / "rag" / "embeddings.pt", {f"t{i}": 64 for i in range(9)})
     ctx = DiscoverContext()
     by_path, _ = _found(tmp_path, ctx)
     assert {p: ev.role for p, ev in by_path.items()} == {
@@ -167,8 +171,9 @@ def test_a_few_small_bare_tensors_are_data_not_a_model(tmp_path: Path) -> None:
         "tiny.pt": Role.EMBEDDED_WEIGHTS,
     }
     data = {d["path"]: d["why"] for d in ctx.facts.properties["data_files"]}
-    assert list(data) == ["asset/spk_stat.pt"]
-    assert data["asset/spk_stat.pt"].startswith("a torch.save of 1 small tensor(s)")
+    assert sorted(data) == ["asset/spk_stat.pt", "doc_vectors_cache.pt", "rag/embeddings.pt"]
+    assert data["asset/spk_stat.pt"].startswith("a torch.save of one bare tensor")
+    assert data["rag/embeddings.pt"].startswith("bare tensors of a vector store or index")
 
 
 def test_a_pickle_of_plain_values_is_data_whatever_its_name(tmp_path: Path) -> None:

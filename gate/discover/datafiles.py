@@ -66,10 +66,11 @@ _TENSOR_GLOBALS = re.compile(
     r"|collections\.OrderedDict|(?:__builtin__|builtins)\.(?:dict|list|tuple|set|str|int|float))$"
 )
 MAX_DATA_TENSORS = 4
-"""A torch.save archive of at most this many tensors ..."""
+"""A torch.save archive of at most this many bare tensors ..."""
 MAX_DATA_BYTES = 1 << 20
-"""... and at most this many bytes, with no model class and no model word in its path, is
-data (a speaker embedding, a statistics vector), not a model's state."""
+"""... and at most this many bytes, or of one lone tensor of any size, with no model class
+and no model word in its path, is data (a speaker embedding, a statistics vector, a matrix
+of document embeddings), not a model's state."""
 
 
 def _globals(metadata: Any) -> list[str] | None:
@@ -83,18 +84,38 @@ def _plain_values(metadata: Any) -> bool:
     return names is not None and all(n.split(".")[0] in _PLAIN_MODULES for n in names)
 
 
-def _few_small_tensors(metadata: Any, size: int | None) -> int | None:
-    """The tensor count of a torch.save archive of a few small bare tensors, else None."""
+def _bare_tensors(metadata: Any) -> int | None:
+    """The tensor count of a torch.save archive of bare tensors (no layer class, no model
+    library: tensor rebuilds, storages, an ``OrderedDict``), else None."""
     if not isinstance(metadata, dict) or metadata.get("layout") != "torch.save":
         return None
     storages, names = metadata.get("storages"), _globals(metadata)
-    if not isinstance(storages, int) or names is None or size is None:
-        return None
-    if storages > MAX_DATA_TENSORS or size > MAX_DATA_BYTES:
+    if not isinstance(storages, int) or names is None:
         return None
     if not all(_TENSOR_GLOBALS.match(n) for n in names):
         return None
     return storages
+
+
+def _torch_data(rel: str, metadata: Any, size: int | None) -> str | None:
+    """Why a torch.save archive is data: bare tensors under a vector-store or index name
+    (``doc_embeddings.pt``), one lone tensor, or a few small ones; None when it may be a
+    model's state (or its path names a model)."""
+    tensors = _bare_tensors(metadata)
+    if tensors is None or _MODEL_WORDS.search(rel):
+        return None
+    index = _INDEX_WORDS.search(rel)
+    if index is not None:
+        word = index.group(0).strip("/_.-")
+        return f"bare tensors of a vector store or index (its path names {word!r})"
+    if tensors == 1:
+        return "a torch.save of one bare tensor and no model class: no model's state"
+    if tensors <= MAX_DATA_TENSORS and size is not None and size <= MAX_DATA_BYTES:
+        return (
+            f"a torch.save of {tensors} small tensor(s) ({size} bytes) and no model class:"
+            " no model's state"
+        )
+    return None
 
 
 def _model_import(metadata: Any) -> str | None:
@@ -140,13 +161,7 @@ def why_data(tree: Tree, rel: str, fmt: str, metadata: Any, size: int | None = N
     if fmt == "zip" and _office_document(rel, metadata):
         return "an Office document (its .bin parts are printer settings, objects or macros)"
     if fmt == "pytorch":
-        tensors = _few_small_tensors(metadata, size)
-        if tensors is None or _MODEL_WORDS.search(rel):
-            return None
-        return (
-            f"a torch.save of {tensors} small tensor(s) ({size} bytes) and no model class:"
-            " no model's state"
-        )
+        return _torch_data(rel, metadata, size)
     if fmt not in _GENERIC_FORMATS:
         return None
     index = _beside_index(tree, rel)
