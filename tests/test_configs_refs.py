@@ -480,6 +480,13 @@ def test_templates_are_read_as_the_format_they_render_to(tmp_path: Path) -> None
 
 
 def test_hostile_templates_are_skips_or_nothing(tmp_path: Path) -> None:
+    from gate.discover.configs import templates
+
+    # An expression never spans a brace (a scan from each unclosed opening stops at the next
+    # one: a line of thousands of `{{` stays linear) and lines keep their count.
+    assert templates.neutralise("a: {{ x {{ y }}") == "a: {{ x ${tpl}"
+    flood = "model: " + "{{" * 4990 + "\n" + "{%" * 4990
+    assert templates.neutralise(flood).count("\n") == 1
     files = {
         "a.tpl": "model: [unclosed {{ x }}\nllm: ${y}\n",
         "b.tftpl": "{{ {{ {{ model }} }} }}\n" + "{" * 20000 + "\n",

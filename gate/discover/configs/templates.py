@@ -27,8 +27,10 @@ SUFFIXES = (".tpl", ".tmpl", ".tftpl", ".j2", ".jinja", ".jinja2", ".gotmpl")
 MAX_LINE = 10_000
 """Longer lines are left as written (and then usually fail to parse: not a config)."""
 
-_EXPR = re.compile(r"\{\{-?(.*?)-?\}\}")
-_BLOCK = re.compile(r"\{%-?.*?-?%\}|\{#.*?#\}")
+# No brace inside an expression and a bounded length: a scan from each opening stops at the
+# next brace, so a line of ten thousand `{{` is linear, not quadratic.
+_EXPR = re.compile(r"\{\{-?([^{}\n]{0,1000}?)-?\}\}")
+_BLOCK = re.compile(r"\{%[^{}\n]{0,1000}?%\}|\{#[^{}\n]{0,1000}?#\}")
 _ONLY_LOGIC = re.compile(
     r"^\s*(?:\{%.*%\}|\{#.*#\}|\{\{-?\s*(?:[#/]|end\b|if\b|else\b|range\b|with\b|define\b|template\b|include\b|block\b|-?\s*/\*).*\}\})\s*$"
 )
