@@ -30,6 +30,9 @@ from gate.recognise import data as recognise_data
 
 MAX_FILE = 2_000_000
 """Bytes of one recipe or notebook read at most."""
+MAX_TOTAL = 64 << 20
+"""Bytes read by the pass at most (it runs only when a local model path was found; past
+this, later files are not searched and their paths stay components)."""
 MAX_DEPTH = 32
 """Levels of a parsed recipe walked at most."""
 _NEEDLES = ("output", "merged_dir", "save_dir", "save_path")
@@ -128,10 +131,14 @@ def _notebook(rel: str, text: str) -> list[tuple[str, str]]:
 def written_paths(tree: Tree) -> dict[str, str]:
     """Normalised folder → where a recipe of the tree writes a model to it."""
     out: dict[str, str] = {}
+    budget = MAX_TOTAL
     for tf in tree.files:
         kind = _kind(tf)
         if kind not in ("yaml", "json", "notebook", "shell") or tf.size > MAX_FILE:
             continue
+        budget -= tf.size
+        if budget < 0:
+            break
         try:
             with open(tf.abspath, "rb") as fh:
                 raw = fh.read(MAX_FILE)
