@@ -472,3 +472,31 @@ def test_a_catalogue_named_after_a_provider_is_that_providers() -> None:
         "api:openrouter/deepseek/deepseek-r1:free",
         "api:deepseek/deepseek-chat",
     }
+
+
+def test_the_hub_a_modules_imports_choose_is_data() -> None:
+    # gate/recognise/data/config_vocabulary.yaml `hub_libraries`: which import names say a
+    # hub; the Python front end holds no library name of its own.
+    from gate.recognise import conventions
+
+    conv = conventions()
+    assert conv.hub_libraries["modelscope"] == frozenset({"modelscope"})
+    assert conv.hub_from_imports({"modelscope", "os"}) == "modelscope"
+    assert conv.hub_from_imports({"modelscope", "transformers"}) is None
+    assert conv.hub_from_imports({"peft"}) is None and conv.hub_from_imports(set()) is None
+    assert conv.imports_a_hub({"sentence_transformers"}) and not conv.imports_a_hub({"os"})
+    source = (Path(__file__).resolve().parent.parent / "gate" / "discover" / "python").glob("*.py")
+    assert not [p.name for p in source if '"modelscope" in' in p.read_text()]
+
+
+def test_a_module_importing_modelscope_alone_names_modelscope_ids() -> None:
+    from gate.discover import python as py
+
+    ms = b"from modelscope import snapshot_download\nMODEL_ID = 'qwen/Qwen2-7B-Instruct'\n"
+    both = b"import modelscope\nimport transformers\nMODEL_ID = 'qwen/Qwen2-7B-Instruct'\n"
+    assert [e.identity for e in py.analyse_file("a.py", ms).evidence] == [
+        "modelscope:qwen/Qwen2-7B-Instruct@unpinned"
+    ]
+    assert [e.identity for e in py.analyse_file("b.py", both).evidence] == [
+        "hf:qwen/Qwen2-7B-Instruct@unpinned"
+    ]

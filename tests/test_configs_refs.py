@@ -361,3 +361,234 @@ def test_ollama_chart_operations_are_not_models_and_created_models_are(tmp_path:
         "ollama:some-model:latest",
         "ollama:some-model-ctx:latest",
     }
+
+
+def test_a_modelfile_written_by_a_script_is_read_at_the_scripts_lines(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "ops/start.sh": """\
+            #!/bin/sh
+            cat > /tmp/Modelfile <<'EOF'
+            FROM /srv/weights/tiny-7b.Q4_K_M.gguf
+            PARAMETER stop "[/INST]"
+            EOF
+            ollama create tiny -f /tmp/Modelfile
+            cat <<EOF > notes.txt
+            FROM here we go
+            EOF
+            """
+        },
+    )
+    got = {(ev.identity, ev.location.line) for ev in found}
+    assert got == {("local:/srv/weights/tiny-7b.Q4_K_M.gguf", 3)}
+
+
+def test_a_container_path_compose_mounts_from_the_tree_is_the_tree_path(tmp_path: Path) -> None:
+    files = {
+        "docker-compose.yaml": """\
+        services:
+          ollama:
+            image: ollama/ollama
+            volumes:
+              - ollama_data:/root/.ollama
+              - ./weights:/root/.ollama/models
+              - ./weights/run.sh:/run.sh
+        """,
+        "weights/run.sh": """\
+        cat > /tmp/Modelfile <<EOF
+        FROM /root/.ollama/models/tiny-3b-q4_k_m.gguf
+        EOF
+        ollama create tiny -f /tmp/Modelfile
+        """,
+        "Modelfile": "FROM /opt/elsewhere/x.gguf\n",
+    }
+    found, _ = scan(tmp_path, files)
+    got = {ev.identity: ev for ev in found}
+    # Not in the checkout (gitignored weights): still the tree path, marked so.
+    ev = got["local:weights/tiny-3b-q4_k_m.gguf"]
+    assert ev.attributes["container_path"] == "/root/.ollama/models/tiny-3b-q4_k_m.gguf"
+    assert ev.attributes["not_in_checkout"] == "path not in the checkout"
+    assert ev.location.path == "weights/run.sh" and ev.location.line == 2
+    assert "local:/opt/elsewhere/x.gguf" in got  # no mount there: the container's own path
+    # Present in the checkout: pinned by the file itself.
+    (tmp_path / "weights" / "tiny-3b-q4_k_m.gguf").write_bytes(b"GGUF")
+    found, _ = scan(tmp_path, {})
+    ev = {e.identity: e for e in found}["local:weights/tiny-3b-q4_k_m.gguf"]
+    assert ev.attributes["weights_path"] == "weights/tiny-3b-q4_k_m.gguf"
+
+
+def test_hostile_compose_and_heredocs_are_bounded(tmp_path: Path) -> None:
+    # A heredoc that never ends, a compose file that is no YAML, a mount climbing out.
+    files = {
+        "a.sh": "ollama serve &\ncat > Modelfile <<EOF\nFROM /m/x.gguf\n"
+        + "PARAMETER x y\n" * 5000,
+        "compose.yaml": "services:\n  s: {volumes: [unclosed\n",
+        "sub/compose.yml": "services:\n  s:\n    volumes: ['../../../etc:/m']\n",
+    }
+    found, tree = scan(tmp_path, files)
+    assert {ev.identity for ev in found} == {"local:/m/x.gguf"}
+    assert any(s.path == "compose.yaml" for s in tree.skipped)
+
+
+def test_templates_are_read_as_the_format_they_render_to(tmp_path: Path) -> None:
+    files = {
+        # Terraform templatefile() values for the otwld Ollama chart (0.x: ollama.models).
+        "deploy/ollama-values.tpl": """\
+        image:
+          tag: "${tag}"
+        ollama:
+          gpu:
+            enabled: true
+          models:
+            - phi3
+        service:
+          port: ${port}
+        """,
+        "conf/app.yaml.j2": """\
+        {# rendered by the installer #}
+        llm:
+          provider: openai
+          model: "{{ llm_model | default('gpt-4o-mini') }}"
+        {% if use_local %}
+        ollama:
+          model: {{ local_model }}
+        {% endif %}
+        """,
+        "charts/values.yaml.gotmpl": """\
+        {{- if .Values.enabled }}
+        server:
+          env:
+            - name: MODEL_ID
+              value: {{ .Values.model | default "org-a/tiny-chat-1b" }}
+        {{- end }}
+        """,
+        "web/page.html.j2": "<html>{{ model }} model: {{ x }}</html>\n",
+        "mail.j2": "Dear {{ name }},\nthe model: {{ model }} is ready\n",
+    }
+    found, tree = scan(tmp_path, files)
+    got = {(ev.location.path, ev.identity, ev.location.line) for ev in found}
+    assert got == {
+        ("deploy/ollama-values.tpl", "ollama:phi3:latest", 7),
+        ("conf/app.yaml.j2", "api:openai/gpt-4o-mini", 4),
+        ("charts/values.yaml.gotmpl", "hf:org-a/tiny-chat-1b@unpinned", 5),
+    }
+    pulled = next(ev for ev in found if ev.identity == "ollama:phi3:latest")
+    assert pulled.attributes.get("listed") is None
+    assert pulled.attributes["command"] == "ollama pull"
+    assert list(tree.skipped) == []
+
+
+def test_hostile_templates_are_skips_or_nothing(tmp_path: Path) -> None:
+    from gate.discover.configs import templates
+
+    # An expression never spans a brace (a scan from each unclosed opening stops at the next
+    # one: a line of thousands of `{{` stays linear) and lines keep their count.
+    assert templates.neutralise("a: {{ x {{ y }}") == "a: {{ x ${tpl}"
+    flood = "model: " + "{{" * 4990 + "\n" + "{%" * 4990
+    assert templates.neutralise(flood).count("\n") == 1
+    files = {
+        "a.tpl": "model: [unclosed {{ x }}\nllm: ${y}\n",
+        "b.tftpl": "{{ {{ {{ model }} }} }}\n" + "{" * 20000 + "\n",
+        "c.tpl": "a: &a [x, x]\nb: &b [*a, *a, *a]\nmodel: " + "[" * 5000 + "\n",
+    }
+    found, tree = scan(tmp_path, files)
+    assert found == []
+    skipped = {s.path for s in tree.skipped}
+    assert "a.tpl" in skipped and all("template read as YAML" in s.reason for s in tree.skipped)
+
+
+def test_the_trees_own_training_output_is_not_a_component(tmp_path: Path) -> None:
+    recipe_cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "execution_count": None,
+        "source": [
+            "%%writefile /content/train/sft.yaml\n",
+            "model_name_or_path: org-a/tiny-base-1b\n",
+            "output_dir: /mnt/drive/runs/sft-out/\n",
+        ],
+    }
+    load_cell = {
+        **recipe_cell,
+        "source": [
+            "from peft import AutoPeftModelForCausalLM\n",
+            'finetuned_model_id = "/mnt/drive/runs/sft-out"\n',
+            "model = AutoPeftModelForCausalLM.from_pretrained(finetuned_model_id)\n",
+        ],
+    }
+    notebook = {
+        "cells": [recipe_cell, load_cell],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    files = {
+        "train.ipynb": json.dumps(notebook),
+        "configs/merge.yaml": "output:\n  merged_dir: /models/merged/mine\n",
+        "docker-compose.yml": """\
+        services:
+          llm:
+            image: vllm/vllm-openai:latest
+            command: vllm serve /models/merged/mine
+          other:
+            image: vllm/vllm-openai:latest
+            command: vllm serve /models/bought/theirs
+        """,
+        "run.sh": "python train.py --output_dir /srv/out/lora\nMODEL_PATH=/srv/out/lora\n",
+    }
+    tree_root = tmp_path
+    found, _ = scan(tree_root, files)
+    ids = {ev.identity for ev in found}
+    assert "hf:org-a/tiny-base-1b@unpinned" in ids  # the base stays a component
+    assert "local:/models/bought/theirs" in ids  # a folder no recipe writes stays
+    assert not ids & {"local:/mnt/drive/runs/sft-out", "local:/models/merged/mine"}
+    assert "local:/srv/out/lora" not in ids
+    ctx = DiscoverContext()
+    tree = Tree.walk(tree_root)
+    list(configs.discover(tree, ctx))
+    trained = {e["id"]: e["written_by"] for e in ctx.facts.properties["trained_here"]}  # type: ignore[union-attr,index]
+    assert trained == {
+        "local:/mnt/drive/runs/sft-out": "train.ipynb cell 1 (%%writefile /content/train/sft.yaml)",
+        "local:/models/merged/mine": "configs/merge.yaml:2",
+        "local:/srv/out/lora": "run.sh",
+    }
+
+
+def test_hostile_recipes_do_not_break_the_output_pass(tmp_path: Path) -> None:
+    deep = "output:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(200))
+    files = {
+        "a.yaml": deep + "  " * 201 + "output_dir: /x/y\n",
+        "b.json": '{"output_dir": ' * 3000,
+        "c.sh": "python t.py --output_dir 'unclosed\nMODEL_PATH=/opt/m/z\n",
+        "d.ipynb": '{"cells": "not a list", "output_dir": "/opt/m/z"}',
+    }
+    found, _ = scan(tmp_path, files)
+    assert {ev.identity for ev in found} == {"local:/opt/m/z"}
+
+
+def test_a_relative_model_folder_in_a_shell_script_is_a_tree_path(tmp_path: Path) -> None:
+    files = {
+        "app/run_vllm.sh": """\
+        python3 -m vllm.entrypoints.openai.api_server \\
+          --model ./models/Tiny-Chat-7B \\
+          --served-model-name tiny
+        python eval.py --model ../../outside/x
+        docker run -v ./w:/w vllm/vllm-openai --model ./in-container
+        """,
+        "Dockerfile": "FROM python:3.11\nWORKDIR /app\nCMD python serve.py --model ./models/m\n",
+        # A commented-out line ends the command (bash does not continue a comment).
+        "app/two.sh": """\
+        CUDA_VISIBLE_DEVICES=0,1 \\
+        # VLLM_ATTENTION_BACKEND=FLASHINFER \\
+        vllm serve ./models/Other-2B \\
+          --port 8001
+        """,
+    }
+    found, _ = scan(tmp_path, files)
+    got = {(ev.location.path, ev.identity, ev.location.line) for ev in found}
+    assert got == {
+        ("app/run_vllm.sh", "local:app/models/Tiny-Chat-7B", 1),
+        ("app/two.sh", "local:app/models/Other-2B", 3),
+    }

@@ -128,3 +128,78 @@ def test_an_office_document_is_data_not_weights(tmp_path: Path) -> None:
         "exercises.xlsx": "an Office document (its .bin parts are printer settings, objects"
         " or macros)"
     }
+
+
+def _torch_save(path: Path, tensors: dict[str, int], extra_globals: bytes = b"") -> None:
+    """A torch.save zip as PyTorch lays it out (``<name>/data.pkl``, one ``data/<n>``
+    member per storage), with a state-dict pickle that only names its imports."""
+    import zipfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    name = path.stem
+    body = b"\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01"
+    for key in tensors:
+        body += b"X" + len(key).to_bytes(4, "little") + key.encode()
+        body += b"ctorch._utils\n_rebuild_tensor_v2\nq\x02(ctorch\nHalfStorage\nq\x03tRs"
+    body += extra_globals + b"."
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"{name}/data.pkl", body)
+        zf.writestr(f"{name}/version", "3\n")
+        zf.writestr(f"{name}/byteorder", "little")
+        for i, count in enumerate(tensors.values()):
+            zf.writestr(f"{name}/data/{i}", b"\0" * count)
+
+
+def test_a_few_small_bare_tensors_are_data_not_a_model(tmp_path: Path) -> None:
+    # A speaker-statistics vector saved with torch.save: one small tensor, no layer class.
+    (tmp_path / "asset").mkdir()
+    _torch_save(tmp_path / "asset" / "spk_stat.pt", {"spk_stat": 4096})
+    # The same layout under a name that says model, or with many tensors, is a model's state.
+    (tmp_path / "models").mkdir()
+    _torch_save(tmp_path / "models" / "head.pt", {"w": 64})
+    _torch_save(tmp_path / "adapter_state.pt", {f"layer.{i}.weight": 64 for i in range(12)})
+    # A pickled layer class (a whole nn.Module) is a model whatever its size.
+    _torch_save(tmp_path / "tiny.pt", {"w": 64}, b"ctorch.nn.modules.linear\nLinear\n0")
+    # One lone tensor is data at any size; bare tensors under an index name too.
+    _torch_save(tmp_path / "doc_vectors_cache.pt", {"m": 2 << 20})
+    _torch_save(tmp_path / "rag" / "embeddings.pt", {f"t{i}": 64 for i in range(9)})
+    ctx = DiscoverContext()
+    by_path, _ = _found(tmp_path, ctx)
+    assert {p: ev.role for p, ev in by_path.items()} == {
+        "models/head.pt": Role.EMBEDDED_WEIGHTS,
+        "adapter_state.pt": Role.EMBEDDED_WEIGHTS,
+        "tiny.pt": Role.EMBEDDED_WEIGHTS,
+    }
+    data = {d["path"]: d["why"] for d in ctx.facts.properties["data_files"]}
+    assert sorted(data) == ["asset/spk_stat.pt", "doc_vectors_cache.pt", "rag/embeddings.pt"]
+    assert data["asset/spk_stat.pt"].startswith("a torch.save of one bare tensor")
+    assert data["rag/embeddings.pt"].startswith("bare tensors of a vector store or index")
+
+
+def test_a_pickle_of_plain_values_is_data_whatever_its_name(tmp_path: Path) -> None:
+    # A dev server's saved state called "checkpoint": dicts, bytes and dates, no array.
+    state = {"runs": [{"id": "r1", "at": __import__("datetime").datetime(2026, 1, 1)}]}
+    (tmp_path / ".server_state").mkdir()
+    (tmp_path / ".server_state" / "run_checkpoint.1.pckl").write_bytes(
+        pickle.dumps(state, protocol=2) + b"\0" * 2048
+    )
+    (tmp_path / "checkpoint.pkl").write_bytes(pickle.dumps({"step": 3, "blob": b"\x01" * 900}))
+    # Arrays under a model name stay a model (the name is the only evidence there).
+    (tmp_path / "model_weights.pkl").write_bytes(pickle.dumps(np.ones((3, 3))))
+    ctx = DiscoverContext()
+    by_path, _ = _found(tmp_path, ctx)
+    assert {p: ev.role for p, ev in by_path.items()} == {"model_weights.pkl": Role.EMBEDDED_WEIGHTS}
+    data = {d["path"]: d["why"] for d in ctx.facts.properties["data_files"]}
+    assert data["checkpoint.pkl"].startswith("a pickle of plain Python values")
+
+
+def test_a_hostile_torch_save_is_still_judged(tmp_path: Path) -> None:
+    # Small and tensor-shaped, but importing os.system: a risk, so still a component.
+    _torch_save(tmp_path / "stat.pt", {"x": 16}, b"cos\nsystem\n0")
+    # A zip that claims to be a torch.save but is cut short: a recorded problem, no crash.
+    good = tmp_path / "cut.pt"
+    _torch_save(good, {"x": 16})
+    good.write_bytes(good.read_bytes()[:60])
+    by_path, tree = _found(tmp_path)
+    assert by_path["stat.pt"].attributes.get("risks")
+    assert "cut.pt" in by_path or any(s.path == "cut.pt" for s in tree.skipped)

@@ -635,3 +635,60 @@ def test_a_file_parseable_but_too_deep_to_analyse_is_skipped_not_a_crash() -> No
     outcome = python.analyse_file("deep.py", deep.encode())
     assert outcome.evidence == []
     assert outcome.skipped == [("deep.py", "cannot analyse: nested too deeply")]
+
+
+def test_a_folder_built_from_the_modules_own_file_is_a_tree_path() -> None:
+    source = textwrap.dedent(
+        """
+        import os
+        from pathlib import Path
+        from openai import OpenAI
+        from sentence_transformers import SentenceTransformer
+        from transformers import AutoModel
+
+        class Retriever:
+            def __init__(self):
+                model_path = Path(__file__).parent / "models" / "mini-embed-v1"
+                model_path = model_path.resolve()
+                self.model = SentenceTransformer(str(model_path), device="cpu")
+
+        HERE = os.path.dirname(os.path.abspath(__file__))
+        tok = AutoModel.from_pretrained(os.path.join(HERE, "..", "weights", "tiny"))
+        out = AutoModel.from_pretrained(Path(__file__).parent.parent.parent.parent / "x")
+        here = AutoModel.from_pretrained(str(Path(__file__).parent))
+        docs = Path(__file__).parent / "docs" / "guide.md"
+        OpenAI().chat.completions.create(model=str(docs), messages=[])
+        """
+    ).encode()
+    outcome = python.analyse_file("svc/rag/index.py", source)
+    got = {(ev.identity, ev.location.line) for ev in outcome.evidence}
+    # Relative to the scanned root; a path climbing out of the tree and a path handed to a
+    # hosted client name nothing.
+    assert got == {
+        ("local:svc/rag/models/mini-embed-v1", 10),
+        ("local:svc/weights/tiny", 15),
+        ("local:svc/rag", 17),
+    }
+    ev = next(e for e in outcome.evidence if e.location.line == 10)
+    assert ev.attributes["flow"] == "tree-path" and ev.attributes["unresolved"] is True
+    # At the root the folder is the path from the root.
+    outcome = python.analyse_file("optimize.py", source)
+    assert ("local:models/mini-embed-v1", 10) in {
+        (ev.identity, ev.location.line) for ev in outcome.evidence
+    }
+
+
+def test_hostile_tree_paths_are_bounded() -> None:
+    # A chain of thousands of joins, a computed part, a non-string part: no value, no crash.
+    chain = " / ".join(['"a"'] * 3000)
+    source = (
+        "from pathlib import Path\nfrom transformers import AutoModel\n"
+        f"p = Path(__file__).parent / {chain}\n"
+        "AutoModel.from_pretrained(p)\n"
+        "AutoModel.from_pretrained(Path(__file__).parent / name)\n"
+        "AutoModel.from_pretrained(Path(__file__).parent / 3)\n"
+    ).encode()
+    outcome = python.analyse_file("m.py", source)
+    assert outcome.evidence == [] or all(
+        ev.identity.startswith("local:") for ev in outcome.evidence
+    )

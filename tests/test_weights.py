@@ -422,7 +422,12 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "saved_model.pb": wf.savedmodel_file,
     "m.npy": lambda p: np.save(p, np.zeros((4, 4))),
     "m.npz": lambda p: np.savez(p, a=np.zeros(4)),
-    "m.pkl": lambda p: p.write_bytes(pickle.dumps({"a": list(range(50))}, protocol=4)),
+    # A model pickle names its model library (plain values alone would be data).
+    "m.pkl": lambda p: p.write_bytes(
+        b"\x80\x04csklearn.linear_model._base\nLinearRegression\nq\x00)\x81}(X\x01\x00\x00\x00a"
+        + pickle.dumps(list(range(50)), protocol=4)[2:-1]
+        + b"ub."
+    ),
 }
 
 
@@ -948,8 +953,8 @@ def _with_zip64(data: bytes, *, record_at: int | None = None) -> bytes:
 
 def test_zip64_locator_pointing_elsewhere_is_refused(tmp_path: Path) -> None:
     good = _with_zip64(_checkpoint())
-    (tmp_path / "ok.pt").write_bytes(good)
-    assert "risks" not in one(tmp_path / "ok.pt").attributes  # a well-formed zip64 passes
+    (tmp_path / "model.pt").write_bytes(good)
+    assert "risks" not in one(tmp_path / "model.pt").attributes  # a well-formed zip64 passes
     # zipfile reads the record just before the locator; miniz the one the locator names.
     detail = _ambiguity(tmp_path, _with_zip64(_checkpoint(), record_at=0))
     assert "zip64 locator points at byte 0" in detail

@@ -52,6 +52,72 @@ _MODEL_MODULES = (
 )  # fmt: skip
 
 
+# A pickle importing only these holds plain Python values (dicts, lists, strings, dates): no
+# array, no tensor, so no weights, whatever its name says (LangGraph's
+# ``.langgraph_checkpoint.1.pckl`` is a saved conversation).
+_PLAIN_MODULES = frozenset(
+    {"builtins", "__builtin__", "_codecs", "collections", "copyreg", "datetime", "uuid"}
+    | {"decimal", "fractions"}
+)
+# What torch.save writes for bare tensors: the rebuild functions, storage classes, the
+# state dict's OrderedDict. Anything else (a layer class, a model library) is a model's.
+_TENSOR_GLOBALS = re.compile(
+    r"^(?:torch\._utils\._rebuild_\w+|torch\.\w*Storage|torch\.(?:bfloat16|float\w*|half|int\w*)"
+    r"|collections\.OrderedDict|(?:__builtin__|builtins)\.(?:dict|list|tuple|set|str|int|float))$"
+)
+MAX_DATA_TENSORS = 4
+"""A torch.save archive of at most this many bare tensors ..."""
+MAX_DATA_BYTES = 1 << 20
+"""... and at most this many bytes, or of one lone tensor of any size, with no model class
+and no model word in its path, is data (a speaker embedding, a statistics vector, a matrix
+of document embeddings), not a model's state."""
+
+
+def _globals(metadata: Any) -> list[str] | None:
+    names = metadata.get("pickle_globals") if isinstance(metadata, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else None
+
+
+def _plain_values(metadata: Any) -> bool:
+    """A scanned pickle that imports nothing beyond plain Python value types."""
+    names = _globals(metadata)
+    return names is not None and all(n.split(".")[0] in _PLAIN_MODULES for n in names)
+
+
+def _bare_tensors(metadata: Any) -> int | None:
+    """The tensor count of a torch.save archive of bare tensors (no layer class, no model
+    library: tensor rebuilds, storages, an ``OrderedDict``), else None."""
+    if not isinstance(metadata, dict) or metadata.get("layout") != "torch.save":
+        return None
+    storages, names = metadata.get("storages"), _globals(metadata)
+    if not isinstance(storages, int) or names is None:
+        return None
+    if not all(_TENSOR_GLOBALS.match(n) for n in names):
+        return None
+    return storages
+
+
+def _torch_data(rel: str, metadata: Any, size: int | None) -> str | None:
+    """Why a torch.save archive is data: bare tensors under a vector-store or index name
+    (``doc_embeddings.pt``), one lone tensor, or a few small ones; None when it may be a
+    model's state (or its path names a model)."""
+    tensors = _bare_tensors(metadata)
+    if tensors is None or _MODEL_WORDS.search(rel):
+        return None
+    index = _INDEX_WORDS.search(rel)
+    if index is not None:
+        word = index.group(0).strip("/_.-")
+        return f"bare tensors of a vector store or index (its path names {word!r})"
+    if tensors == 1:
+        return "a torch.save of one bare tensor and no model class: no model's state"
+    if tensors <= MAX_DATA_TENSORS and size is not None and size <= MAX_DATA_BYTES:
+        return (
+            f"a torch.save of {tensors} small tensor(s) ({size} bytes) and no model class:"
+            " no model's state"
+        )
+    return None
+
+
 def _model_import(metadata: Any) -> str | None:
     names = metadata.get("pickle_globals") if isinstance(metadata, dict) else None
     for name in names or ():
@@ -89,11 +155,13 @@ def _office_document(rel: str, metadata: Any) -> bool:
     return isinstance(members, list) and all(str(m).startswith(_DOCUMENT_PARTS) for m in members)
 
 
-def why_data(tree: Tree, rel: str, fmt: str, metadata: Any) -> str | None:
+def why_data(tree: Tree, rel: str, fmt: str, metadata: Any, size: int | None = None) -> str | None:
     """Why a file of a generic format is data rather than a model, or None when the
     evidence says it is a model (or the format is a model format)."""
     if fmt == "zip" and _office_document(rel, metadata):
         return "an Office document (its .bin parts are printer settings, objects or macros)"
+    if fmt == "pytorch":
+        return _torch_data(rel, metadata, size)
     if fmt not in _GENERIC_FORMATS:
         return None
     index = _beside_index(tree, rel)
@@ -107,6 +175,8 @@ def why_data(tree: Tree, rel: str, fmt: str, metadata: Any) -> str | None:
         return (
             f"a vector store or index file (its path names {name_index.group(0).strip('/_.-')!r})"
         )
+    if fmt == "pickle" and _plain_values(metadata):
+        return "a pickle of plain Python values (no array, no tensor, no model library in it)"
     if _MODEL_WORDS.search(rel):
         return None
     what = "pickle" if fmt == "pickle" else "NumPy array"
@@ -118,7 +188,14 @@ def classify(ev: Evidence, tree: Tree) -> Evidence:
     info = ev.attributes.get("file")
     if not isinstance(info, dict) or ev.role is not Role.EMBEDDED_WEIGHTS:
         return ev
-    reason = why_data(tree, str(info.get("path")), str(info.get("format")), info.get("metadata"))
+    size = info.get("size")
+    reason = why_data(
+        tree,
+        str(info.get("path")),
+        str(info.get("format")),
+        info.get("metadata"),
+        size if isinstance(size, int) else None,
+    )
     if reason is None:
         return ev
     return replace(ev, role=Role.DATASET, attributes={**ev.attributes, "data_file": reason})

@@ -33,6 +33,10 @@ def endpoint_choice(
     return None, expression
 
 
+TREE_PATH = "tree-path"
+"""The flow of a value that is a path of the scanned tree built from a module's own file
+(``Path(__file__).parent / "models" / "x"``): a local model wherever weights are loaded."""
+
 _LOADS_WEIGHTS = frozenset({"hf", "hf-hub", "sentence-transformers", "config", "modelscope"})
 """Readings of a call argument that loads weights, where a path outside the tree is a
 local model (``pipeline(model="/home/u/gemma-3-1b-it")``); a hosted API takes no path."""
@@ -111,11 +115,19 @@ class Driver:
         extra: Mapping[str, JSON] | None = None,
     ) -> bool:
         """The model argument of a recognised call (site: call argument)."""
-        ref = (
-            _local(seen)
-            if ctx.family in _LOADS_WEIGHTS and localpaths.is_outside(seen.text)
-            else refs.recognise_in(seen.text, ctx, partial=seen.partial)
-        )
+        if ctx.family in _LOADS_WEIGHTS and seen.flow == TREE_PATH and seen.text != ".":
+            # Path(__file__).parent / "models" / "x": a folder of the tree, present or not.
+            ref: refs.Ref | None = replace(
+                localpaths.ref(seen.text, reason=None), kind=EvidenceKind.CODE_REF
+            )
+        elif seen.flow == TREE_PATH:
+            ref = None  # a tree path handed to a hosted client names no model
+        else:
+            ref = (
+                _local(seen)
+                if ctx.family in _LOADS_WEIGHTS and localpaths.is_outside(seen.text)
+                else refs.recognise_in(seen.text, ctx, partial=seen.partial)
+            )
         attrs: dict[str, JSON] = {"call": call, "argument": argument}
         attrs.update(extra or {})
         attrs["flow"] = seen.flow
@@ -136,6 +148,8 @@ class Driver:
         config key; a raw HTTP body when ``base_url`` is the request's URL): medium at most."""
         if seen.mark in self.consumed or seen.partial:
             return False
+        if seen.flow == TREE_PATH:
+            return False  # a folder of the tree under a model-ish name: read where it is loaded
         if family == "config" and localpaths.is_outside(seen.text):
             # model_path = "/data/models/Qwen2-7B": a model on a machine's disk.
             attrs: dict[str, JSON] = {"key": key, "flow": seen.flow}

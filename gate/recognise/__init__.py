@@ -30,7 +30,14 @@ are documented in ``docs/references.md``.
 """
 
 from gate.recognise.core import endpoint_of, google_model_name, litellm_prefix, recognise
-from gate.recognise.knowledge import Conventions, Knowledge, Providers, conventions, knowledge
+from gate.recognise.knowledge import (
+    Conventions,
+    Knowledge,
+    Providers,
+    conventions,
+    knowledge,
+    llamafactory_models,
+)
 from gate.recognise.shapes import (
     hf_repo_of_url,
     is_model_value,
@@ -65,6 +72,7 @@ __all__ = [
     "is_model_value",
     "knowledge",
     "litellm_prefix",
+    "llamafactory_models",
     "looks_like_path",
     "model_literal_regex",
     "recognise",

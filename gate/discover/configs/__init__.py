@@ -15,15 +15,17 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from gate.discover import (
     assistant_catalogue,
+    loaders,
     refs,
     scanning,
 )
 from gate.discover.base import DiscoverContext
-from gate.discover.configs import sqldump
+from gate.discover.configs import mounts, outputs, sqldump, templates
 from gate.discover.configs.dockerfile import _dockerfile
 from gate.discover.configs.documents import _ini, _toml, _yaml_or_json
 from gate.discover.configs.envfiles import _dotenv, _shell
@@ -73,6 +75,8 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         for rel, reason in outcome.skipped:
             tree.skip(rel, reason)
     ctx.observer.done()
+    found = mounts.remap(found, tree)
+    found = outputs.set_aside(found, tree, ctx)
     yield from refs.finish(tree, ctx, found)
 
 
@@ -88,6 +92,11 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     if kind != "notebook" and not _WORTH.search(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")
+    if templates.is_template(name):
+        # ollama-values.tpl, values.yaml.j2: placeholders made plain strings, lines kept.
+        text = templates.neutralise(text)
+    if kind == "template":
+        return _sniffed_template(rel, text)
     if kind == "notebook":
         outcome = _notebook(rel, text)
     elif kind == "dockerfile":
@@ -105,3 +114,27 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     else:
         outcome = scanning.Outcome()
     return outcome
+
+
+_YAML_START = re.compile(r"^(?:[\w.\"'-]+\s*:(?:\s|$)|-\s|---)")
+
+
+def _sniffed_template(rel: str, text: str) -> scanning.Outcome:
+    """A template whose name does not say what it renders to: JSON when it starts like JSON,
+    YAML when its first line is a key or a list item (then a parse failure is a recorded
+    skip), otherwise not a config (an HTML page, a script): nothing."""
+    first = next(
+        (ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), ""
+    )
+    if first.lstrip().startswith(("{", "[")):
+        parsed = loaders.json_doc(text)
+        if not parsed.ok:
+            return scanning.Outcome()
+        return _yaml_or_json(rel, text, json_file=True, mlmodel=False)
+    if not _YAML_START.match(first):
+        return scanning.Outcome()
+    outcome = _yaml_or_json(rel, text, json_file=False, mlmodel=False)
+    return scanning.Outcome(
+        evidence=outcome.evidence,
+        skipped=[(path, f"template read as YAML: {why}") for path, why in outcome.skipped],
+    )

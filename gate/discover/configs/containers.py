@@ -238,9 +238,15 @@ def _server_model(
 
 
 def _commands(
-    walker: _Walker, argv: Sequence[tuple[str, _Node]], where: str, extra: Mapping[str, JSON]
+    walker: _Walker,
+    argv: Sequence[tuple[str, _Node]],
+    where: str,
+    extra: Mapping[str, JSON],
+    *,
+    tree_relative: bool = False,
 ) -> None:
-    """``ollama pull x``, ``huggingface-cli download org/x``, ``vllm serve org/x``..."""
+    """``ollama pull x``, ``huggingface-cli download org/x``, ``vllm serve org/x``...
+    ``tree_relative``: as for :func:`_flag_models` (``vllm serve ./models/x`` in a script)."""
     tokens = [t for t, _ in argv]
     # `sh -c "ollama serve & ollama pull llama3"`: the script is one token to split again.
     for index, token in enumerate(tokens):
@@ -273,8 +279,11 @@ def _commands(
             if found is None or "$" in found[0]:
                 continue
             ctx = refs.RefContext(family=str(command["family"]), sdk=prefix[0], in_config=True)
+            ref = refs.recognise_in(found[0], ctx)
+            if tree_relative and found[0].startswith(("./", "../")):
+                ref = _tree_folder(walker, found[0])
             walker.emit(
-                refs.recognise_in(found[0], ctx),
+                ref,
                 found[0],
                 found[1],
                 Confidence.HIGH,
@@ -308,15 +317,28 @@ def _hub_downloads(walker: _Walker, argv: Sequence[tuple[str, _Node]], where: st
             )
 
 
+def _tree_folder(walker: _Walker, value: str) -> refs.Ref | None:
+    """``./models/x`` written in a script run from its folder: that folder of the tree
+    (present or not); None when it climbs out of the tree."""
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(walker.rel), value))
+    if path in (".", "..") or path.startswith(("../", "/")):
+        return None
+    return localpaths.ref(path, reason=None)
+
+
 def _flag_models(
     walker: _Walker,
     argv: Sequence[tuple[str, _Node]],
     where: str,
     volumes: Sequence[tuple[str, str]] | None = None,
+    *,
+    tree_relative: bool = False,
 ) -> None:
     """Options of any command line that name a model or a dataset (``python train.py
     --model_name_or_path Qwen/Qwen2.5-7B --judge-model gpt-4-1106-preview --dataset
-    HuggingFaceH4/ultrachat_200k``): read like a config key with that name."""
+    HuggingFaceH4/ultrachat_200k``): read like a config key with that name.
+    ``tree_relative``: the line runs on the host from the file's folder (a shell script, a
+    notebook), so ``--model ./models/x`` is that folder of the tree."""
     for index, (token, node) in enumerate(argv):
         if not token.startswith("--") or len(token) < 4:
             continue
@@ -332,6 +354,10 @@ def _flag_models(
             ref: refs.Ref | None = _container_path(walker, value, volumes)
         elif refs.names_model(name) and localpaths.is_outside(value):
             ref = localpaths.ref(value)
+        elif refs.names_model(name) and value.startswith(("./", "../")):
+            ref = _tree_folder(walker, value) if tree_relative else None
+            if ref is None:
+                continue  # a container's working directory, or outside the tree
         elif refs.names_model(name):
             ctx = refs.RefContext(
                 family="config", provider_hint=refs.provider_from_env_name(name), in_config=True

@@ -9,6 +9,7 @@ from gate.discover import (
     loaders,
     scanning,
 )
+from gate.discover.configs import llamafactory
 from gate.discover.configs.mlops import _mlmodel
 from gate.discover.configs.nodes import _from_plain, _Inherited, _Node, _Positions, _yaml_docs
 from gate.discover.configs.walker import _provider_table, _Walker
@@ -19,6 +20,8 @@ def _walked(walker: _Walker, docs: Sequence[_Node], mlmodel: bool = False) -> sc
         for doc in docs:
             if mlmodel:
                 _mlmodel(walker, doc)
+            if llamafactory.read_board(walker, doc):
+                continue  # flat settings of the board's tabs: nothing else names a model
             walker.provider_urls = _provider_table(doc)
             walker.walk(doc, (), _Inherited())
     except RecursionError:

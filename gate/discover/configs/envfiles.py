@@ -7,6 +7,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from gate.discover import (
     dependencies,
@@ -23,9 +24,10 @@ from gate.discover.configs.containers import (
 )
 from gate.discover.configs.dockerfile import _expand
 from gate.discover.configs.kinds import NAME
+from gate.discover.configs.mlops import _is_modelfile, _modelfile
 from gate.discover.configs.nodes import _Node
 from gate.discover.configs.walker import _Walker
-from gate.model import Confidence
+from gate.model import Confidence, Evidence
 from gate.recognise import SiteKind
 
 # --- .env --------------------------------------------------------------------------------
@@ -80,14 +82,54 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
             # `ollama run body-builder-model` after `ollama create body-builder-model -f
             # Modelfile`: a local build, whose base is the Modelfile's FROM.
             argv = [(t, n) for t, n in argv if t not in created]
-        _commands(walker, argv, "", {})
-        _flag_models(walker, argv, "", _docker_volumes(argv))
+        volumes = _docker_volumes(argv)
+        _commands(walker, argv, "", {}, tree_relative=volumes is None)
+        _flag_models(walker, argv, "", volumes, tree_relative=volumes is None)
         _hub_downloads(walker, argv, "")
         walker.found += dependencies.pip_install(
             rel, tokens, lineno, command, context="", source=NAME
         )
     _curl_requests(walker, text)
+    walker.found += _written_modelfiles(rel, text)
     return scanning.Outcome(evidence=walker.found)
+
+
+# `cat > /tmp/Modelfile <<EOF`, `cat <<'EOF' > Modelfile`, `tee Modelfile <<EOF`: a file the
+# script writes from a here-document.
+_WRITES_HEREDOC = re.compile(
+    r"^\s*(?:cat\s*>>?\s*(?P<a>\S+)\s*<<-?\s*(?P<qa>[\"']?)(?P<da>\w+)(?P=qa)"
+    r"|cat\s*<<-?\s*(?P<qb>[\"']?)(?P<db>\w+)(?P=qb)\s*>>?\s*(?P<b>\S+)"
+    r"|tee\s+(?:-a\s+)?(?P<c>\S+)\s*<<-?\s*(?P<qc>[\"']?)(?P<dc>\w+)(?P=qc))\s*$"
+)
+_MAX_HEREDOC_LINES = 2_000
+
+
+def _written_modelfiles(rel: str, text: str) -> list[Evidence]:
+    """Ollama Modelfiles a script writes from a here-document (then ``ollama create -f``):
+    read as the Modelfile they are, at the script's own lines. Only a file named a Modelfile,
+    or with no extension and a Modelfile's content (FROM first), is read as one."""
+    lines = text.splitlines()
+    found: list[Evidence] = []
+    index = 0
+    while index < len(lines):
+        opened = _WRITES_HEREDOC.match(lines[index])
+        index += 1
+        if opened is None:
+            continue
+        target = opened.group("a") or opened.group("b") or opened.group("c") or ""
+        delimiter = opened.group("da") or opened.group("db") or opened.group("dc") or ""
+        start = index
+        while index < len(lines) and lines[index].strip() != delimiter:
+            index += 1
+        body = "\n".join(lines[start : min(index, start + _MAX_HEREDOC_LINES)])
+        name = target.strip("\"'").rsplit("/", 1)[-1]
+        named = name == "Modelfile" or name.lower().endswith(".modelfile")
+        if not (named or ("." not in name and _is_modelfile(body))):
+            continue
+        for ev in _modelfile(rel, body, set()).evidence:
+            line = (ev.location.line or 0) + start
+            found.append(replace(ev, location=replace(ev.location, line=line)))
+    return found
 
 
 _CURL = re.compile(r"(?m)^[ \t]*curl\b")
@@ -221,10 +263,16 @@ def _logical_lines(lines: Sequence[str], first: int) -> Iterator[tuple[int, str,
     """Shell lines with backslash continuations joined: (line number, command, lines used)."""
     index = 0
     while index < len(lines):
-        start, parts = index, []
+        start, parts = index, list[str]()
         while True:
             line = lines[index].rstrip()
             index += 1
+            if line.lstrip().startswith("#"):
+                # A comment ends the command even when it ends in a backslash (bash does
+                # not continue a comment): `VAR=1 \` then `# note \` then `python ...`.
+                if not parts:
+                    parts.append(line)
+                break
             if line.endswith("\\") and index < len(lines):
                 parts.append(line[:-1])
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from gate.discover.configs import templates
 from gate.discover.tree import TreeFile
 
 NAME = "configs"
@@ -33,7 +34,7 @@ _LOCK_FILES = frozenset(
 
 # A config shipped as a template of itself (config.json.template, settings.yaml.example):
 # the release's defaults, read as the format under the added suffix.
-_TEMPLATE_SUFFIXES = (".template", ".example", ".sample", ".dist", ".default", ".tmpl", ".tpl")
+_TEMPLATE_SUFFIXES = (".template", ".example", ".sample", ".dist", ".default", *templates.SUFFIXES)
 
 
 def _kind(tf: TreeFile) -> str | None:
@@ -47,6 +48,8 @@ def _kind(tf: TreeFile) -> str | None:
         inner_suffix = ("." + inner.rsplit(".", 1)[1].lower()) if "." in inner else ""
         if inner_suffix in (".json", ".yaml", ".yml", ".toml"):
             name, lower, suffix = inner, inner.lower(), inner_suffix
+        elif not inner_suffix and templates.is_template(name):
+            return "template"  # ollama-values.tpl: the format is sniffed from the text
     if suffix == ".ipynb":
         return "notebook"
     if name == "Modelfile" or lower.endswith(".modelfile") or name.startswith("Modelfile."):

@@ -143,10 +143,12 @@ class _Walker:
                     if isinstance(item.value, dict):
                         self._named_entry(key, item.value, (*path, key, str(index)), here)
             if (
-                key in ("pull", "run", "create")
+                (key in ("pull", "run", "create") or (key == "models" and path == ("ollama",)))
                 and isinstance(child.value, list)
                 and (refs.provider_alias(here.provider or "") == "ollama")
             ):
+                # The otwld chart's ollama.models.pull/run/create, and its 0.x ollama.models
+                # list (each pulled when the server starts).
                 self._ollama_pulls(child, (*path, key))
                 continue
             if isinstance(child.value, dict | list) and not refs.is_example_key(key):
@@ -195,6 +197,7 @@ class _Walker:
         ctx = refs.RefContext(
             family="ollama", sdk="ollama", in_config=True, site=SiteKind.DEPLOYMENT
         )
+        op = path[-1] if path[-1] in ("pull", "run", "create") else "pull"
         for item in node.value:
             if isinstance(item.value, dict) and path[-1] == "create":
                 # create: [{name: llama3.2-ctx, template: "FROM llama3.2 ..."}]: a model the
@@ -203,7 +206,7 @@ class _Walker:
             if isinstance(item.value, str) and "$" not in item.value:
                 self.emit(
                     refs.recognise_in(item.value.strip(), ctx), item.value, item, Confidence.HIGH,
-                    ".".join(path), {"command": f"ollama {path[-1]}"},
+                    ".".join(path), {"command": f"ollama {op}"},
                 )  # fmt: skip
 
     def _listed(
@@ -267,7 +270,8 @@ class _Walker:
                     # The service's own path: one place with a model server's reading.
                     pairs.append((var.strip(), node, ".".join(path)))
         for var, node, where in pairs:
-            text = str(node.value).strip()
+            # value: "${MODEL_ID:-org/x}" (a template's default): the model run when unset.
+            text = placeholder_default(str(node.value).strip())[0]
             if not text or "$" in text or not refs.names_model(var):
                 continue
             hint = here.provider or refs.provider_from_env_name(var)

@@ -9,7 +9,6 @@ from gate.discover.driver import Seen, endpoint_choice
 from gate.discover.python.calls import CallReader
 from gate.discover.python.scopes import (
     _ENUM_BASES,
-    _HF_LIBRARIES,
     Scope,
     _is_none,
     _kw,
@@ -18,6 +17,7 @@ from gate.discover.python.scopes import (
 )
 from gate.discover.python.tables import table
 from gate.model import Evidence
+from gate.recognise import conventions
 
 _Endpoint = tuple[str | None, str | None]
 """``(base_url, base_url_expr)``: a constant endpoint, or the expression that sets it."""
@@ -41,8 +41,9 @@ class Analyser(CallReader):
             self._call(call, scope)
         self._endpoints_without_model()
         roots = {name.split(".", 1)[0] for name in self.imports.values()}
-        if "modelscope" in roots and not roots & _HF_LIBRARIES:
-            self.driver.hub = "modelscope"
+        hub = conventions().hub_from_imports(roots)
+        if hub is not None:
+            self.driver.hub = hub
         self._generic()
         self._catalogues()
         return self.found

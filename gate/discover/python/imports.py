@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from gate import files
 from gate.discover import refs, scanning
-from gate.discover.python.scopes import _HF_LIBRARIES
 from gate.discover.tree import Tree, TreeFile
 from gate.model import Evidence
+from gate.recognise import conventions
 
 
 def import_roots(module: ast.AST) -> frozenset[str]:
@@ -83,7 +83,7 @@ def _on_modelscope(
     parsed: dict[str, ast.Module | None],
 ) -> bool:
     own = _roots_of(file, cache, parsed)
-    if own is None or own & _HF_LIBRARIES or "modelscope" in own:
+    if own is None or conventions().imports_a_hub(own):
         return False  # the file decided on its own (Analyser.run)
     roots: set[str] = set(own)
     local = False
@@ -95,7 +95,7 @@ def _on_modelscope(
         if theirs is not None:
             roots |= theirs
             local = True
-    return local and "modelscope" in roots and not roots & _HF_LIBRARIES
+    return local and conventions().hub_from_imports(roots) == "modelscope"
 
 
 def _reread(ev: Evidence) -> bool:

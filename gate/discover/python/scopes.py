@@ -106,9 +106,6 @@ def _at_most_medium(vals: Sequence[Val], flow: str, env_var: str | None = None) 
 
 
 _ENUM_BASES = frozenset({"Enum", "StrEnum"})
-_HF_LIBRARIES = frozenset(
-    {"transformers", "huggingface_hub", "sentence_transformers", "diffusers", "datasets", "peft"}
-)
 
 
 def is_catalogue_scope(cls: Scope) -> bool:

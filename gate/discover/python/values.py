@@ -4,9 +4,11 @@ the module's bindings."""
 from __future__ import annotations
 
 import ast
+import posixpath
 from collections.abc import Sequence
 from dataclasses import replace
 
+from gate.discover.driver import TREE_PATH
 from gate.discover.python.index import Indexer
 from gate.discover.python.scopes import (
     _ENV_GETTERS,
@@ -21,6 +23,12 @@ from gate.discover.python.scopes import (
     _weakest,
 )
 from gate.model import Confidence
+
+_PATH_CALLS = frozenset(
+    {"pathlib.Path", "pathlib.PurePath", "os.path.abspath", "os.path.realpath", "os.fspath"}
+    | {"os.path.join", "os.path.dirname", "os.path.normpath"}
+)
+_SAME_PATH_METHODS = frozenset({"resolve", "absolute", "expanduser"})
 
 
 class ValueReader(Indexer):
@@ -47,9 +55,17 @@ class ValueReader(Indexer):
             return self._joined(expr, list(expr.values), scope, depth)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             return self._joined(expr, [expr.left, expr.right], scope, depth)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+            # Path(__file__).parent / "models" / "x": a folder of the tree.
+            return self._tree_path(expr, expr.left, [expr.right], scope, depth)
         if isinstance(expr, ast.Name):
+            if expr.id == "__file__":
+                rel = self.locate(1, 0).path
+                return [Val(rel, expr, Confidence.HIGH, TREE_PATH)]
             return self._name_values(expr.id, scope, depth)
         if isinstance(expr, ast.Attribute):
+            if expr.attr == "parent":
+                return self._tree_path(expr, expr.value, None, scope, depth)
             return self._attr_values(expr, scope, depth)
         if isinstance(expr, ast.IfExp):
             return self.values(expr.body, scope, flow, depth + 1) + self.values(
@@ -266,8 +282,57 @@ class ValueReader(Indexer):
                 return "?"
         return None
 
+    def _tree_path(
+        self,
+        node: ast.expr,
+        base: ast.expr,
+        parts: Sequence[ast.expr] | None,
+        scope: Scope,
+        depth: int,
+    ) -> list[Val]:
+        """A path built from the module's own file (``Path(__file__).parent / "models"``,
+        ``os.path.join(os.path.dirname(__file__), "models")``): the tree path from the
+        scanned root (flow :data:`TREE_PATH`). ``parts`` None: the base's parent folder.
+        Only constant parts are joined; a path climbing out of the tree is no value."""
+        out: list[Val] = []
+        for got in self.values(base, scope, TREE_PATH, depth + 1):
+            if got.flow != TREE_PATH:
+                continue
+            if parts is None:
+                if got.text == ".":
+                    continue  # the parent of the scanned root: outside the tree
+                text = posixpath.dirname(got.text) or "."
+            else:
+                texts = [got.text]
+                for part in parts:
+                    if not (isinstance(part, ast.Constant) and isinstance(part.value, str)):
+                        return []
+                    texts.append(part.value)
+                text = posixpath.normpath(posixpath.join(*texts))
+            if text == ".." or text.startswith(("../", "/")):
+                continue
+            out.append(Val(text, node, got.confidence, TREE_PATH))
+        return out
+
     def _call_values(self, call: ast.Call, scope: Scope, flow: str, depth: int) -> list[Val]:
         qual = self._qualname(call.func, scope) or ""
+        if qual in _PATH_CALLS and call.args and not call.keywords:
+            # Path(x), str(x), os.path.abspath(x), x.resolve(): the same tree path.
+            if qual == "os.path.join":
+                return self._tree_path(call, call.args[0], call.args[1:], scope, depth)
+            if qual == "os.path.dirname" and len(call.args) == 1:
+                return self._tree_path(call, call.args[0], None, scope, depth)
+            got = self.values(call.args[0], scope, flow, depth + 1)
+            return [replace(v, node=call) for v in got if v.flow == TREE_PATH]
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in _SAME_PATH_METHODS
+            and not call.args
+            and not call.keywords
+        ):
+            got = self.values(func.value, scope, flow, depth + 1)
+            return [replace(v, node=call) for v in got if v.flow == TREE_PATH]
         if qual in _ENV_GETTERS:
             env = self._env_lookup(call, scope)
             default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
