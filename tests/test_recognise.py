@@ -64,6 +64,11 @@ TABLE = [
         "api:bedrock/au.anthropic.claude-sonnet-4-20250514-v1:0",
     ),
     ("ca.amazon.nova-pro-v1:0", "api:bedrock/ca.amazon.nova-pro-v1:0"),
+    # An inference-profile ARN names the profile's model id (one identity for both spellings).
+    (
+        "arn:aws:bedrock:eu-west-3:000011112222:inference-profile/eu.amazon.nova-micro-v1:0",
+        "api:bedrock/eu.amazon.nova-micro-v1:0",
+    ),
     ("publishers/google/models/gemini-1.5-pro", "api:google-vertex/gemini-1.5-pro"),
 ]
 

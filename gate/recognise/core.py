@@ -12,6 +12,7 @@ from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 from gate.recognise.knowledge import Knowledge, conventions
 from gate.recognise.shapes import (
     BARE_NAME,
+    BEDROCK_ARN,
     BEDROCK_ID,
     OLLAMA_NAME,
     OLLAMA_SIZE_TAG,
@@ -173,6 +174,9 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if partial and len(value.split("*", 1)[0]) < 3:
         return None
     reads = ctx.reads
+    arn = _bedrock_arn(value, ctx)
+    if arn is not None:
+        return arn
     if reads is Reading.HOSTED:
         return _hosted(value, ctx)
     if reads is Reading.LITELLM:
@@ -208,6 +212,47 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
             _hub_attrs(ctx),
         )
     return _hf_family(value, ctx)
+
+
+def _bedrock_arn(value: str, ctx: _Ctx) -> Recognised | None:
+    """A Bedrock model or cross-region inference-profile ARN names its model id
+    (``arn:aws:bedrock:ap-south-1:…:inference-profile/apac.amazon.nova-lite-v1:0`` is
+    ``api:bedrock/apac.amazon.nova-lite-v1:0``) in the ARN's region, whatever client or key
+    carries it: one identity for the id and the ARN spelling of it. Hub and dataset
+    readings never take an ARN."""
+    if not value.startswith("arn:") or ctx.reads in _NO_ARN:
+        return None
+    match = BEDROCK_ARN.match(value)
+    if match is None:
+        return None
+    region = ctx.region or match.group("region")
+    ep = ctx.kn.endpoint(ctx.base_url) if ctx.base_url else None
+    at_bedrock = ep is not None and ep.provider == "bedrock"  # a Bedrock host as written
+    sub = replace(
+        ctx, provider="bedrock", provider_hint=None, region=region, vertex=False,
+        base_url=ctx.base_url if at_bedrock else None,
+        base_url_source=ctx.base_url_source if at_bedrock else None, base_url_dynamic=None,
+    )  # fmt: skip
+    found = _hosted(match.group("model"), sub)
+    if found is None:
+        return None
+    return replace(found, attributes={**found.attributes, "arn": value})
+
+
+_NO_ARN = frozenset(
+    {
+        Reading.HF,
+        Reading.HF_HUB,
+        Reading.HF_DATASET,
+        Reading.HF_URL,
+        Reading.SENTENCE_TRANSFORMERS,
+        Reading.MODELSCOPE,
+        Reading.MODELSCOPE_HUB,
+        Reading.MODELSCOPE_DATASET,
+        Reading.OLLAMA,
+        Reading.FLASHRANK,
+    }
+)
 
 
 def _file_hub(value: str, ctx: _Ctx, library: str) -> Recognised | None:
