@@ -306,9 +306,10 @@ def test_a_litellm_route_through_an_openai_client_is_the_routes_model() -> None:
         assert found is not None
         assert found.identity == "api:google-vertex/gemini-2.5-flash-lite"
         assert found.attributes["routed_by"] == "litellm-proxy"
-    # A Hub id served on this machine stays the Hub id; OpenAI's own names stay OpenAI's.
+    # A Hub id sent to a server on this machine is that server's model (the corpus rule:
+    # api:local/<name>, lineage from the Hub org); OpenAI's own names stay OpenAI's.
     local = Serving(sdk="openai", provider="openai", base_url="http://localhost:8000/v1")
-    assert _hosted_at("Qwen/Qwen2.5-7B-Instruct", local) == "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"
+    assert _hosted_at("Qwen/Qwen2.5-7B-Instruct", local) == "api:local/Qwen/Qwen2.5-7B-Instruct"
     assert _hosted_at("gpt-4o", Serving(provider="openai")) == "api:openai/gpt-4o"
 
 

@@ -92,3 +92,111 @@ def test_a_chroma_sentence_transformer_embedding_function_loads_hub_weights() ->
         """
     )
     assert ids(found) == {"hf:sentence-transformers/paraphrase-MiniLM-L3-v2@unpinned"}
+
+
+# --- hosts of the deployment's own ----------------------------------------------------------
+
+
+def test_hosts_only_the_deployment_reaches_are_its_own_server() -> None:
+    hosted = Site(SiteKind.CALL_ARGUMENT, reads=Reading.HOSTED)
+    for url in (
+        "http://127.0.0.1:8080/v1",
+        "http://10.0.3.7:8000/v1",
+        "http://192.168.1.20:1234/v1",
+        "http://172.20.0.5/v1",
+        "http://[::1]:8000/v1",
+        "http://169.254.10.1/v1",
+        "https://llm.10.0.0.5.nip.io/v1",
+        "https://chat.192-168-1-2.sslip.io/v1",
+        "http://gpu-box.local:8000/v1",
+        "http://vllm.inference.svc:8000/v1",
+        "http://vllm.inference.svc.cluster.local/v1",
+        "http://host.docker.internal:8000/v1",
+        "http://api.localhost/v1",
+        "http://textgen:5000/v1",
+    ):
+        serving = Serving(sdk="openai", provider="openai", base_url=url)
+        got = recognise("mistralai/Mistral-7B-Instruct-v0.3", hosted, serving, knowledge())
+        assert got is not None, url
+        assert got.identity == "api:local/mistralai/Mistral-7B-Instruct-v0.3", url
+        assert got.attributes["provider"] == "local", url
+        named = recognise("my-finetune", hosted, serving, knowledge())
+        assert named is not None and named.identity == "api:local/my-finetune", url
+    # Public addresses and hosted APIs keep their own provider.
+    public = Serving(sdk="openai", provider="openai", base_url="http://52.14.1.9:3000/v1")
+    got = recognise("my-finetune", hosted, public, knowledge())
+    assert got is not None and got.identity == "api:52.14.1.9/my-finetune"
+    together = Serving(sdk="openai", base_url="https://api.together.xyz/v1")
+    got = recognise("mistralai/Mistral-7B-Instruct-v0.3", hosted, together, knowledge())
+    assert got is not None and got.identity == "api:together/mistralai/Mistral-7B-Instruct-v0.3"
+
+
+def test_a_litellm_route_to_a_local_server_is_its_model() -> None:
+    got = recognise(
+        "hosted_vllm/mistralai/Mistral-7B-Instruct-v0.3",
+        Site(SiteKind.CALL_ARGUMENT, reads=Reading.LITELLM),
+        Serving(sdk="litellm"),
+        knowledge(),
+    )
+    assert got is not None and got.identity == "api:local/mistralai/Mistral-7B-Instruct-v0.3"
+
+
+def test_a_deployments_ingress_host_is_not_a_server_its_model_is_sent_to() -> None:
+    from gate.discover import configs
+
+    outcome = configs.analyse_file(
+        "claims/phi.yaml",
+        textwrap.dedent(
+            """
+            apiVersion: serving.example.dev/v1
+            kind: ModelDeployment
+            metadata:
+              name: phi
+            spec:
+              model: microsoft/Phi-3-mini-4k-instruct
+              ingressHost: phi.10.1.2.3.nip.io
+            """
+        ).encode(),
+    )
+    assert {ev.identity for ev in outcome.evidence} == {
+        "hf:microsoft/Phi-3-mini-4k-instruct@unpinned"
+    }
+
+
+def test_a_request_body_naming_a_variable_is_served_at_the_request_url() -> None:
+    found = py(
+        """
+        import os, httpx
+        class Tgi:
+            def __init__(self, url=None):
+                self.url = url or os.getenv("TGI_URL", "http://127.0.0.1:8080")
+                self.model = os.getenv("TGI_MODEL", "mistralai/Mistral-7B-Instruct-v0.3")
+            def ask(self, messages):
+                with httpx.Client() as http:
+                    return http.post(
+                        f"{self.url}/v1/chat/completions",
+                        json={"model": self.model, "messages": messages},
+                    )
+        """
+    )
+    assert ids(found) == {"api:local/mistralai/Mistral-7B-Instruct-v0.3"}
+    (ev,) = found
+    assert ev.location.line == 6  # where the value is written
+
+
+def test_an_env_file_url_on_another_servers_port_beats_an_ollama_variable_name() -> None:
+    from gate.discover import configs
+
+    def env(text: str) -> set[str]:
+        outcome = configs.analyse_file("backend/.env.example", text.encode())
+        return {ev.identity for ev in outcome.evidence}
+
+    # A TGI server on :8080 configured through variables named after Ollama.
+    assert env("OLLAMA_BASE_URL=http://localhost:8080\nOLLAMA_MODEL=qwen/qwen2-0.5b\n") == {
+        "api:local/qwen/qwen2-0.5b"
+    }
+    # Ollama's own port, or no port: the variable's name stands.
+    assert env("OLLAMA_BASE_URL=http://localhost:11434\nOLLAMA_MODEL=qwen2:0.5b\n") == {
+        "ollama:qwen2:0.5b"
+    }
+    assert env("OLLAMA_BASE_URL=http://ollama\nOLLAMA_MODEL=qwen2:0.5b\n") == {"ollama:qwen2:0.5b"}

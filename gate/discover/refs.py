@@ -293,6 +293,10 @@ def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
     norm = _norm_key(key)
+    if norm.startswith("ingress"):
+        # ingressHost / ingress_url: where a deployment is exposed, not a server it calls
+        # (a model beside it is the deployment's own, served by what the manifest runs).
+        return False
     if norm in conv.url_keys:
         return True
     return any(norm.endswith("_" + s) for s in conv.url_key_suffixes)

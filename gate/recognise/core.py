@@ -3,6 +3,7 @@ names. The rules are documented in ``docs/references.md``."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -355,12 +356,41 @@ def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
 
 
 def _unlisted(host: str) -> str:
-    """The provider of a host no table knows: itself, or ``local`` for a single-label name
-    (``http://tgi-qwen2``, a compose service or an intranet short name), which only the
-    deployment's own network resolves."""
-    if "." not in host and ":" not in host:
-        return "local"
-    return host
+    """The provider of a host no table knows: itself, or ``local`` for a host only the
+    deployment's own machines or network reach (:func:`is_own_host`)."""
+    return "local" if is_own_host(host) else host
+
+
+# Domains that name the deployment's own machines or cluster, never a hosted API: wildcard
+# DNS that resolves to the IP written in the name (nip.io, sslip.io, both documented as
+# such on their sites), mDNS (.local, RFC 6762), loopback names (.localhost, RFC 6761),
+# Kubernetes service DNS (<svc>.<ns>.svc[.cluster.local], Kubernetes "DNS for Services and
+# Pods"), and Docker Desktop's names for the host (docs.docker.com "Networking").
+_OWN_SUFFIXES = (
+    ".nip.io", ".sslip.io", ".local", ".localhost", ".svc", ".svc.cluster.local",
+    ".cluster.local", ".docker.internal",
+)  # fmt: skip
+
+
+def is_own_host(host: str) -> bool:
+    """A host of the deployment itself: loopback, private or link-local addresses, a
+    single-label name (a compose service, ``http://tgi-qwen2``), ``localhost`` and the
+    domains of :data:`_OWN_SUFFIXES` (``qwen.127.0.0.1.nip.io``, ``vllm.ai.svc``)."""
+    name = host.lower().strip("[]").rstrip(".")
+    if not name:
+        return False
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return address.is_loopback or address.is_private or address.is_link_local
+    if "." not in name:
+        return True
+    return name.endswith(_OWN_SUFFIXES) or name in _OWN_SUFFIXES_BARE
+
+
+_OWN_SUFFIXES_BARE = frozenset(s.lstrip(".") for s in _OWN_SUFFIXES)
 
 
 # Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an
@@ -417,9 +447,10 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
                 routed = _proxy_route(value, ctx)  # no Hub org has "_": vertex_ai/…
                 if routed is not None:
                     return routed
-            repo = hf_repo(value, kn, allow_bare=False)
-            if repo is not None:
-                return _hf_ref(repo, ctx, host=host, base_url=ctx.base_url, served_by="local")
+            # Any other name a client sends to a server of the deployment's own (vLLM, TGI,
+            # LM Studio, llama.cpp) is that server's model, api:local/<name>, a Hub id
+            # included (api:local/Qwen/Qwen3-1.7B: weights and lineage from the Hub org,
+            # served on the deployment's own machines): the corpus READMEs' rule.
     elif ctx.base_url_dynamic:
         # A Hub-style org/name at an unknown host is whoever serves it there: the model name's
         # own provider (deepseek-ai/... is not DeepSeek's API) says nothing.
@@ -529,9 +560,7 @@ def _litellm(value: str, ctx: _Ctx) -> Recognised | None:
                 return _hosted(repo, sub)
             return None
         if provider == "local":
-            repo = hf_repo(rest, ctx.kn, allow_bare=False)
-            if repo is not None:
-                return _hf_ref(repo, sub, served_by="local")
+            # hosted_vllm/, lm_studio/: the deployment's own server (as a base URL at one).
             return _hosted(rest, replace(sub, provider="local"))
         return _hosted(rest, sub)
     return _hosted(value, replace(ctx, provider=None))
@@ -597,6 +626,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return vertex
     if ctx.provider_hint:
         tag = value.partition(":")[2]
+        if hinted == "ollama" and _another_servers_port(ctx):
+            # OLLAMA_BASE_URL=http://localhost:8000 beside OLLAMA_MODEL: the port the URL
+            # names is another server's (TGI, vLLM), and the URL decides, not the name.
+            return _hosted(value, ctx)
         if hinted == "ollama" or (
             hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
         ):
@@ -640,6 +673,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if kn.api_model(value) is not None and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+def _another_servers_port(ctx: _Ctx) -> bool:
+    """The base URL names a port explicitly, and it is not Ollama's."""
+    port = port_of(ctx.base_url) if ctx.base_url else None
+    return port is not None and ctx.kn.providers.local_servers.get(port) != "ollama"
 
 
 _RELEASE = re.compile(r"(?:^|[-_.])(?:\d+(?:\.\d+)?[BM]|(?:Instruct|Chat|Base))(?:$|[-_.])")

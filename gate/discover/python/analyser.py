@@ -152,6 +152,23 @@ class Analyser(CallReader):
                         self._generic_value(default, scope, name, None, "cli-default")
                     elif refs.is_dataset_key(name):
                         self._dataset_value(default, scope, name, "cli-default")
+        listed = self._catalogue_dicts()
+        # A raw request body sent to a URL the module names ({"model": self.chat_model} in
+        # httpx.post(f"{self.base_url}/v1/chat/completions", ...)) is read first: the value
+        # its variable holds is served at that URL, not read bare where it is assigned.
+        bodies: list[tuple[ast.Dict, Scope, str]] = []
+        for node, scope, owner in self.dicts:
+            url = self._request_url(owner, scope) if owner is not None else None
+            if url is not None and id(node) not in listed:
+                bodies.append((node, scope, url))
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(key.value, str)
+                        and refs.names_model(key.value)
+                        and isinstance(value, ast.Name | ast.Attribute)
+                    ):
+                        self._generic_value(value, scope, key.value, url, flow="request-body")
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 self._generic_value(value, scope, name, None)
@@ -174,7 +191,6 @@ class Analyser(CallReader):
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
                     )
-        listed = self._catalogue_dicts()
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
@@ -337,7 +353,9 @@ class Analyser(CallReader):
         repo_type: str | None = None,
         base_url_expr: str | None = None,
     ) -> None:
-        if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
+        if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr) and (
+            flow != "request-body"
+        ):
             return
         if repo_type not in (None, "model", "dataset"):
             return  # a Space, or something else that is not a model
