@@ -5,9 +5,11 @@ constants of other modules. Hand-written cases, none copied from a scanned repos
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+from gate import pipeline
 from gate.discover import python, refs
-from gate.model import Evidence
+from gate.model import Component, Evidence
 from gate.recognise import Reading, Serving, Site, SiteKind, knowledge, recognise
 
 
@@ -200,3 +202,109 @@ def test_an_env_file_url_on_another_servers_port_beats_an_ollama_variable_name()
         "ollama:qwen2:0.5b"
     }
     assert env("OLLAMA_BASE_URL=http://ollama\nOLLAMA_MODEL=qwen2:0.5b\n") == {"ollama:qwen2:0.5b"}
+
+
+# --- a project's own factories, clients and constants ---------------------------------------
+
+
+def test_a_provider_named_to_the_projects_own_factory_serves_the_model() -> None:
+    found = py(
+        """
+        class Registry:
+            @staticmethod
+            def build(provider, model, **kw):
+                ...
+        def ark_chat(model=None):
+            model = model or "doubao-seed-1-6-250615"
+            return Registry.build("volcengine", model, temperature=0)
+        def local_chat(model=None):
+            model = model or "llama3.2:3b"
+            return Registry.build(provider="ollama", model=model)
+        def either(model=None):
+            model = model or "glm-4-flash"
+            return Registry.build(pick(), model)
+        """
+    )
+    by_value = {ev.as_written: ev.identity for ev in found}
+    assert by_value == {
+        "doubao-seed-1-6-250615": "api:volcengine/doubao-seed-1-6-250615",
+        "llama3.2:3b": "ollama:llama3.2:3b",
+        # No provider written beside it: the name's own provider, as before.
+        "glm-4-flash": "api:zhipu/glm-4-flash",
+    }
+
+
+def _scan(root: Path) -> dict[str, Component]:
+    result = pipeline.scan(pipeline.ScanOptions(root=root, history="none"))
+    return {c.id: c for c in result.inventory.components if not c.id.startswith("pkg:")}
+
+
+def test_a_client_made_in_another_module_serves_the_calls_made_on_it(tmp_path: Path) -> None:
+    (tmp_path / "clients.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+            from openai import OpenAI
+            ARK = "https://ark.cn-beijing.volces.com/api/v3"
+            ark = OpenAI(api_key=os.getenv("ARK_KEY"), base_url=ARK)
+            fireworks = OpenAI(base_url=os.getenv("FW_URL", "https://api.fireworks.ai/inference/v1"))
+            plain = OpenAI()
+            """
+        )
+    )
+    (tmp_path / "agent.py").write_text(
+        textwrap.dedent(
+            """
+            from clients import ark, fireworks, plain
+            def run(q):
+                ark.chat.completions.create(model="deepseek-v3-1-terminus", messages=[])
+                fireworks.chat.completions.create(
+                    model="accounts/fireworks/models/qwen3-235b-a22b", messages=[]
+                )
+                plain.chat.completions.create(model="gpt-4.1-mini", messages=[])
+            """
+        )
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {
+        "api:volcengine/deepseek-v3-1-terminus",
+        "api:fireworks/accounts/fireworks/models/qwen3-235b-a22b",
+        "api:openai/gpt-4.1-mini",
+    }
+    ark = got["api:volcengine/deepseek-v3-1-terminus"].evidence[0]
+    assert ark.attributes["host"] == "ark.cn-beijing.volces.com"
+    assert ark.attributes["client_from"] == "clients.py:ark"
+
+
+def test_a_model_constant_of_another_module_is_read_in_the_calls_context(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+            GROQ_BASE = "https://api.groq.com/openai/v1"
+            CHAT_MODEL = "meta-llama/llama-4-scout-17b-16e-instruct"
+            EMBED = os.getenv("EMBED_MODEL", "nomic-ai/nomic-embed-text-v1.5")
+            """
+        )
+    )
+    (tmp_path / "llm.py").write_text(
+        textwrap.dedent(
+            """
+            import settings
+            from langchain_openai import ChatOpenAI
+            from langchain_huggingface import HuggingFaceEmbeddings
+            from settings import CHAT_MODEL, GROQ_BASE
+            chat = ChatOpenAI(model_name=CHAT_MODEL, openai_api_base=GROQ_BASE)
+            emb = HuggingFaceEmbeddings(model_name=settings.EMBED)
+            """
+        )
+    )
+    got = _scan(tmp_path)
+    # Groq serves the Hub-style name (not a local Hub load where the constant is written).
+    assert set(got) == {
+        "api:groq/meta-llama/llama-4-scout-17b-16e-instruct",
+        "hf:nomic-ai/nomic-embed-text-v1.5@unpinned",
+    }
+    chat = got["api:groq/meta-llama/llama-4-scout-17b-16e-instruct"]
+    assert {(e.location.path, e.location.line) for e in chat.evidence} == {("settings.py", 4)}
+    assert not any(c.startswith("pending:") for c in got)

@@ -454,6 +454,7 @@ def named_value(
     base_url: str | None = None,
     family: str = "config",
     base_url_expr: str | None = None,
+    provider_hint: str | None = None,
 ) -> Evidence | None:
     """Evidence for a model-looking value under a model-ish name that no known call consumed
     (``EMBEDDING_MODEL = "BAAI/bge-m3"``, ``{"model": ...}`` in a request body): medium at
@@ -465,7 +466,7 @@ def named_value(
         family=family,
         base_url=base_url,
         base_url_dynamic=base_url_expr if not base_url else None,
-        provider_hint=provider_from_env_name(key),
+        provider_hint=provider_hint or provider_from_env_name(key),
     )
     ref = recognise_in(value, ctx) if family != "config" else recognise_under(key, value, ctx)
     if ref is None:

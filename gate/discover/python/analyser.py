@@ -171,7 +171,8 @@ class Analyser(CallReader):
                         self._generic_value(value, scope, key.value, url, flow="request-body")
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
-                self._generic_value(value, scope, name, None)
+                hint = self._provider_beside(name, scope) if scope.kind == "function" else None
+                self._generic_value(value, scope, name, None, provider_hint=hint)
             elif refs.is_dataset_key(name):
                 self._dataset_value(value, scope, name, "assignment")
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
@@ -352,6 +353,7 @@ class Analyser(CallReader):
         flow: str = "assignment",
         repo_type: str | None = None,
         base_url_expr: str | None = None,
+        provider_hint: str | None = None,
     ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr) and (
             flow != "request-body"
@@ -369,8 +371,32 @@ class Analyser(CallReader):
         for val in self.values(value, scope, flow):
             at = base_url if module_url is None or "/" in val.text else module_url
             self.driver.named(
-                self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr
-            )
+                self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr,
+                provider_hint=provider_hint,
+            )  # fmt: skip
+
+    def _provider_beside(self, name: str, scope: Scope) -> str | None:
+        """The provider a project's own factory is asked for beside the model a function
+        holds in ``name`` (``model_name = model_name or "deepseek-v3-250324"`` then
+        ``Factory.create_llm("volcengine", model_name)``): a provider's name written as a
+        constant argument of the one call that takes the variable, when no call-table entry
+        reads that call. The factory's branch for that provider serves the model."""
+        hints: set[str] = set()
+        for call, where in self.calls:
+            if where is not scope:
+                continue
+            args = [*call.args, *(kw.value for kw in call.keywords)]
+            if not any(isinstance(a, ast.Name) and a.id == name for a in args):
+                continue
+            qual = self._qualname(call.func, scope) or ""
+            if table().lookup(qual) is not None:
+                return None  # a known call reads the value itself
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    alias = refs.provider_alias(arg.value)
+                    if alias is not None:
+                        hints.add(alias)
+        return hints.pop() if len(hints) == 1 else None
 
     def _endpoint_beside(self, call: ast.Call, scope: Scope) -> tuple[str | None, str | None]:
         """The endpoint an unknown call (a project's own client wrapper) is given beside a

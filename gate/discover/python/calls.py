@@ -4,7 +4,9 @@ the evidence they give."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from gate.discover import refs
 from gate.discover.calltable import CallSpec, ClientFamily, unknown_client_spec
@@ -13,6 +15,23 @@ from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _se
 from gate.discover.python.tables import _module_base_urls, table
 from gate.discover.python.values import ValueReader
 from gate.model import JSON, Confidence, Location
+
+
+@cache
+def _sdk_roots() -> frozenset[str]:
+    """The top-level packages the call table names (openai, langchain_openai, ...)."""
+    roots = {re.split(r"[.*]", m, maxsplit=1)[0] for s in table().calls for m in s.match}
+    return frozenset(r for r in roots if r) | frozenset(_PACKAGES)
+
+
+# Packages an app imports names from that are no client or model constant of its own.
+_PACKAGES = ("os", "sys", "typing", "dotenv", "pydantic", "pydantic_settings", "streamlit")
+
+
+def _app_module(qualname: str) -> bool:
+    """A name imported from a module that is not a package the call table knows: one of
+    the app's own modules (``from llm import client``, ``from config import MODEL``)."""
+    return qualname.split(".", 1)[0] not in _sdk_roots()
 
 
 class CallReader(ValueReader):
@@ -131,7 +150,11 @@ class CallReader(ValueReader):
             return None if self._is_imported(expr.func) else []
         if isinstance(expr, ast.Name):
             if expr.id in self.imports:
-                return None
+                # A client object another module of the app makes (``from llm import
+                # client``): unknown here, placed through that module after the scan
+                # (python/across.py); a name an SDK or other package exports is not one.
+                qual = self.imports[expr.id]
+                return [] if "." in qual and _app_module(qual) else None
             owner = self._binding_scope(expr.id, scope)
             if owner is None:
                 return []
@@ -317,6 +340,13 @@ class CallReader(ValueReader):
         if found is None:
             return 0
         expr, arg_name = found
+        imported = self._imported_value(expr, scope)
+        if imported is not None:
+            # model=MODEL with MODEL a constant of another module of the app: resolved
+            # through that module after the scan (python/across.py), in this call's context.
+            here = ctx if isinstance(ctx, refs.RefContext) else ctx(())
+            self.pending.append((imported, here, qual, call, cap))
+            return 0
         count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
         extra: dict[str, JSON] = {}
@@ -345,6 +375,23 @@ class CallReader(ValueReader):
             ):
                 count += 1
         return count
+
+    def _imported_value(self, expr: ast.expr, scope: Scope) -> str | None:
+        """``NAME`` or ``module.NAME`` when the expression is a name another module of the
+        app binds (imported from a module no call table knows), else None."""
+        if isinstance(expr, ast.Name) and expr.id in self.imports:
+            if self._binding_scope(expr.id, scope) not in (None, self.root):
+                return None
+            qual = self.imports[expr.id]
+            return expr.id if "." in qual and _app_module(qual) else None
+        if (
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id in self.imports
+            and _app_module(self.imports[expr.value.id])
+        ):
+            return f"{expr.value.id}.{expr.attr}"
+        return None
 
     def _seen(self, val: Val) -> Seen:
         """A value as the driver takes it."""
