@@ -308,3 +308,38 @@ def test_a_model_constant_of_another_module_is_read_in_the_calls_context(tmp_pat
     chat = got["api:groq/meta-llama/llama-4-scout-17b-16e-instruct"]
     assert {(e.location.path, e.location.line) for e in chat.evidence} == {("settings.py", 4)}
     assert not any(c.startswith("pending:") for c in got)
+
+
+def test_a_hub_id_sent_to_the_deployments_own_server_is_the_model_it_deploys(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "serve.sh").write_text(
+        "#!/bin/sh\nvllm serve microsoft/Phi-3-mini-4k-instruct --port 8000 "
+        "--enable-lora --lora-modules support-lora=/adapters/support\n"
+    )
+    (tmp_path / "client.py").write_text(
+        textwrap.dedent(
+            """
+            import requests
+            from openai import OpenAI
+            local = OpenAI(base_url="http://localhost:8000/v1", api_key="none")
+            local.chat.completions.create(model="microsoft/Phi-3-mini-4k-instruct", messages=[])
+            local.chat.completions.create(model="google/gemma-2-2b-it", messages=[])
+            ALIAS = "support-lora"
+            requests.post("http://localhost:8000/v1/completions", json={"model": ALIAS})
+            """
+        )
+    )
+    got = _scan(tmp_path)
+    # The deployed weights are one model whichever file names them; a Hub id the deployment
+    # does not run stays the local server's model; the LoRA alias names no weights.
+    assert set(got) == {
+        "hf:microsoft/Phi-3-mini-4k-instruct@unpinned",
+        "api:local/google/gemma-2-2b-it",
+    }
+    served = [
+        e
+        for e in got["hf:microsoft/Phi-3-mini-4k-instruct@unpinned"].evidence
+        if e.location.path == "client.py"
+    ]
+    assert served and served[0].attributes["served_by"] == "local"

@@ -797,6 +797,31 @@ def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Eviden
     return out
 
 
+def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
+    """A Hub id a client sends to the deployment's own server (``api:local/<org>/<name>``)
+    is the Hub model the same deployment runs, when the scan also finds those weights
+    loaded or served (``vllm serve <org>/<name>``, ``hf:<org>/<name>``): one model, one
+    identity in an app. A name the app's own server answers to with no such load stays
+    ``api:local/…`` (served by the deployment, weights unknown to the scan)."""
+    deployed: dict[str, Evidence] = {}
+    for ev in found:
+        if ev.identity.startswith("hf:"):
+            repo = ev.identity[len("hf:") :].partition("@")[0]
+            deployed.setdefault(repo.casefold(), ev)
+    if not deployed:
+        return list(found)
+    out: list[Evidence] = []
+    prefix = "api:local/"
+    for ev in found:
+        repo = ev.identity[len(prefix) :] if ev.identity.startswith(prefix) else ""
+        hub = deployed.get(repo.casefold()) if "/" in repo else None
+        if hub is not None:
+            attrs = {**ev.attributes, "served_by": "local"}
+            ev = replace(ev, identity=hub.identity, role=hub.role, kind=hub.kind, attributes=attrs)
+        out.append(ev)
+    return out
+
+
 def endpoints_apart(
     found: Sequence[Evidence], kn: Knowledge
 ) -> tuple[list[Evidence], list[dict[str, JSON]]]:

@@ -18,6 +18,8 @@ from gate.discover.python.scopes import (
 )
 from gate.discover.python.tables import table
 from gate.model import Evidence
+from gate.recognise.core import is_own_host
+from gate.registry.endpoints import host_of
 
 _Endpoint = tuple[str | None, str | None]
 """``(base_url, base_url_expr)``: a constant endpoint, or the expression that sets it."""
@@ -156,11 +158,9 @@ class Analyser(CallReader):
         # A raw request body sent to a URL the module names ({"model": self.chat_model} in
         # httpx.post(f"{self.base_url}/v1/chat/completions", ...)) is read first: the value
         # its variable holds is served at that URL, not read bare where it is assigned.
-        bodies: list[tuple[ast.Dict, Scope, str]] = []
         for node, scope, owner in self.dicts:
             url = self._request_url(owner, scope) if owner is not None else None
             if url is not None and id(node) not in listed:
-                bodies.append((node, scope, url))
                 for key, value in zip(node.keys, node.values, strict=True):
                     if (
                         isinstance(key, ast.Constant)
@@ -368,7 +368,13 @@ class Analyser(CallReader):
             if base_url is None and base_url_expr is None and family == "config"
             else None
         )
+        own = flow == "request-body" and base_url is not None and is_own_host(host_of(base_url))
         for val in self.values(value, scope, flow):
+            if own and "/" not in val.text:
+                # A bare name sent to the deployment's own server through a variable is
+                # mostly an alias the server was started with (vLLM --lora-modules NAME=,
+                # --served-model-name): the variable's own reading decides, as before.
+                continue
             at = base_url if module_url is None or "/" in val.text else module_url
             self.driver.named(
                 self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr,
