@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from gate import pipeline
-from gate.discover import python, refs
+from gate.discover import javascript, python, refs
 from gate.model import Component, Evidence
 from gate.recognise import Reading, Serving, Site, SiteKind, knowledge, recognise
 
@@ -343,3 +343,104 @@ def test_a_hub_id_sent_to_the_deployments_own_server_is_the_model_it_deploys(
         if e.location.path == "client.py"
     ]
     assert served and served[0].attributes["served_by"] == "local"
+
+
+# --- JS/TS ----------------------------------------------------------------------------------
+
+
+def js(source: str, name: str = "app.ts") -> list[Evidence]:
+    outcome = javascript.analyse_file(name, textwrap.dedent(source).encode())
+    assert outcome.skipped == []
+    return refs.dedupe(outcome.evidence)
+
+
+def test_js_request_bodies_are_served_at_their_url_whatever_holds_the_model() -> None:
+    found = js(
+        """
+        const axios = require("axios");
+        const prefs = { host: "http://127.0.0.1:11434", chatModel: "phi4-mini" };
+        export async function chat(messages) {
+          await fetch(`${prefs.host}/api/chat`, {
+            method: "POST",
+            body: JSON.stringify({ model: prefs.chatModel, messages }),
+          });
+          const base = process.env.OLLAMA_HOST || "localhost:11434";
+          await axios.post(`${base}/api/generate`, { model: "my-tuned-granite", prompt: "" });
+          // The page's own backend decides what it calls with this.
+          await fetch("/api/ask", { method: "POST", body: JSON.stringify({ model: "gpt-4o" }) });
+        }
+        """,
+        "popup.js",
+    )
+    assert ids(found) == {"ollama:phi4-mini:latest", "ollama:my-tuned-granite:latest"}
+
+
+def test_js_a_provider_made_by_the_apps_own_function(tmp_path: Path) -> None:
+    util = tmp_path / "server" / "utils"
+    util.mkdir(parents=True)
+    (util / "llm.ts").write_text(
+        textwrap.dedent(
+            """
+            import { createOpenAI } from "@ai-sdk/openai";
+            import { createMistral } from "@ai-sdk/mistral";
+            export function useTogether() {
+              const together = createOpenAI({ baseURL: "https://api.together.xyz/v1" });
+              return together;
+            }
+            export const useMistral = () => createMistral({});
+            """
+        )
+    )
+    api = tmp_path / "server" / "api"
+    api.mkdir(parents=True)
+    # Auto-imported (Nuxt server utils): no import line.
+    (api / "chat.post.ts").write_text(
+        textwrap.dedent(
+            """
+            import { streamText, embed } from "ai";
+            export default defineEventHandler(async () => {
+              const together = useTogether();
+              const mistral = useMistral();
+              await embed({ model: together.embedding("BAAI/bge-base-en-v1.5"), value: "x" });
+              return streamText({ model: mistral("mistral-small-latest"), prompt: "" });
+            });
+            """
+        )
+    )
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "providers.ts").write_text(
+        textwrap.dedent(
+            """
+            import { createDeepSeek } from "@ai-sdk/deepseek";
+            export function makeDeepSeek() {
+              return createDeepSeek({ apiKey: process.env.KEY });
+            }
+            """
+        )
+    )
+    (lib / "answer.ts").write_text(
+        textwrap.dedent(
+            """
+            import { generateText } from "ai";
+            import { makeDeepSeek } from "./providers";
+            import { createGroq } from "@ai-sdk/groq";
+            function own() {
+              return createGroq({ baseURL: "https://api.groq.com/openai/v1" });
+            }
+            export async function answer() {
+              const ds = makeDeepSeek();
+              const groq = own();
+              await generateText({ model: groq("llama-3.1-8b-instant"), prompt: "" });
+              return generateText({ model: ds("deepseek-reasoner"), prompt: "" });
+            }
+            """
+        )
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {
+        "api:together/BAAI/bge-base-en-v1.5",
+        "api:mistral/mistral-small-latest",
+        "api:deepseek/deepseek-reasoner",
+        "api:groq/llama-3.1-8b-instant",
+    }
