@@ -21,6 +21,7 @@ import tree_sitter
 
 from gate import files
 from gate.discover import refs, scanning
+from gate.discover.javascript.analyser import _Analyser
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 
@@ -106,23 +107,21 @@ def _function(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
     return None
 
 
-def _made_provider(file: TreeFile, name: str) -> refs.RefContext | None:
-    """The context of the provider the function ``name`` of ``file`` makes."""
-    from gate.discover.javascript import _language, _query
-    from gate.discover.javascript.analyser import _Analyser
+def _made_provider(
+    file: TreeFile, name: str, read: dict[str, _Analyser | None]
+) -> refs.RefContext | None:
+    """The context of the provider the function ``name`` of ``file`` makes (``read``: the
+    files analysed so far, each once)."""
     from gate.discover.javascript.tables import table
 
-    text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
-    if text is None:
+    if file.rel not in read:
+        read[file.rel] = _analysed(file)
+    analyser = read[file.rel]
+    if analyser is None:
         return None
-    data = text.encode("utf-8")
-    suffix = "." + file.rel.rsplit(".", 1)[-1].lower()
-    syntax = tree_sitter.Parser(_language(suffix)).parse(data)
-    body = _function(syntax.root_node, name)
+    body = _function(analyser.root, name)
     if body is None:
         return None
-    analyser = _Analyser(file.rel, data, syntax.root_node, _query(suffix))
-    analyser.run()
     stack = [body]
     while stack:
         node = stack.pop()
@@ -135,6 +134,22 @@ def _made_provider(file: TreeFile, name: str) -> refs.RefContext | None:
     return None
 
 
+def _analysed(file: TreeFile) -> _Analyser | None:
+    """A file parsed and analysed (its bindings indexed), or None when it holds no
+    ``create…`` provider call at all (most util files: not parsed)."""
+    from gate.discover.javascript import _language, _query
+
+    text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
+    if text is None or "create" not in text:
+        return None
+    data = text.encode("utf-8")
+    suffix = "." + file.rel.rsplit(".", 1)[-1].lower()
+    syntax = tree_sitter.Parser(_language(suffix)).parse(data)
+    analyser = _Analyser(file.rel, data, syntax.root_node, _query(suffix))
+    analyser.run()
+    return analyser
+
+
 def _unrecorded(_why: str) -> None:
     """A second read of a file the scan has read (or recorded as unreadable) already."""
 
@@ -145,6 +160,7 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
     if not any(ev.identity.startswith(PENDING) for ev in found):
         return list(found)
     made: dict[tuple[str, str], refs.RefContext | None] = {}
+    read: dict[str, _Analyser | None] = {}
     out: list[Evidence] = []
     for ev in found:
         if not ev.identity.startswith(PENDING):
@@ -155,7 +171,7 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
         for file in _candidates(tree, ev):
             key = (file.rel, fn)
             if key not in made:
-                made[key] = _made_provider(file, fn)
+                made[key] = _made_provider(file, fn, read)
             ctx = made[key]
             if ctx is not None:
                 break

@@ -31,6 +31,8 @@ class Analyser(CallReader):
     _name_hint: str | None = None
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
     _module_at: _Endpoint | None = None
+    _calls_in: dict[int, list[ast.Call]] | None = None
+    """The calls of each function scope (made on the first factory question)."""
 
     # ---- pass 1: index ----
 
@@ -387,10 +389,12 @@ class Analyser(CallReader):
         ``Factory.create_llm("volcengine", model_name)``): a provider's name written as a
         constant argument of the one call that takes the variable, when no call-table entry
         reads that call. The factory's branch for that provider serves the model."""
+        if self._calls_in is None:
+            self._calls_in = {}
+            for call, where in self.calls:
+                self._calls_in.setdefault(id(where), []).append(call)
         hints: set[str] = set()
-        for call, where in self.calls:
-            if where is not scope:
-                continue
+        for call in self._calls_in.get(id(scope), ()):
             args = [*call.args, *(kw.value for kw in call.keywords)]
             if not any(isinstance(a, ast.Name) and a.id == name for a in args):
                 continue
