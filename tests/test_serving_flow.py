@@ -444,3 +444,24 @@ def test_js_a_provider_made_by_the_apps_own_function(tmp_path: Path) -> None:
         "api:deepseek/deepseek-reasoner",
         "api:groq/llama-3.1-8b-instant",
     }
+
+
+def test_a_wrapper_class_is_served_where_its_callers_point_it() -> None:
+    found = py(
+        """
+        import os
+        from langchain_openai import ChatOpenAI
+        class Chat:
+            def __init__(self, model, api_base, temperature=0.2):
+                self.llm = ChatOpenAI(model=model, base_url=api_base, temperature=temperature)
+        fast = Chat("meta-llama/Llama-3.3-70B-Instruct-Turbo", "https://api.together.xyz/v1")
+        cn = Chat(
+            model="qwen-plus",
+            api_base=os.getenv("QWEN_URL", "https://dashscope.aliyuncs.com/compatible-mode/v1"),
+        )
+        """
+    )
+    assert {ev.identity: ev.attributes.get("host") for ev in found} == {
+        "api:together/meta-llama/Llama-3.3-70B-Instruct-Turbo": "api.together.xyz",
+        "api:alibaba/qwen-plus": "dashscope.aliyuncs.com",
+    }
