@@ -465,3 +465,14 @@ def test_a_wrapper_class_is_served_where_its_callers_point_it() -> None:
         "api:together/meta-llama/Llama-3.3-70B-Instruct-Turbo": "api.together.xyz",
         "api:alibaba/qwen-plus": "dashscope.aliyuncs.com",
     }
+
+
+def test_python_a_host_and_port_without_scheme_is_the_request_url() -> None:
+    found = py(
+        """
+        import os, requests
+        HOST = os.getenv("OLLAMA", "localhost:11434")
+        requests.post(f"{HOST}/api/generate", json={"model": "my-granite-tune", "prompt": ""})
+        """
+    )
+    assert ids(found) == {"ollama:my-granite-tune:latest"}
