@@ -249,14 +249,16 @@ def test_a_client_made_in_another_module_serves_the_calls_made_on_it(tmp_path: P
             ark = OpenAI(api_key=os.getenv("ARK_KEY"), base_url=ARK)
             fireworks = OpenAI(base_url=os.getenv("FW_URL", "https://api.fireworks.ai/inference/v1"))
             plain = OpenAI()
+            hub = OpenAI(base_url="https://router.huggingface.co/v1")
             """
         )
     )
     (tmp_path / "agent.py").write_text(
         textwrap.dedent(
             """
-            from clients import ark, fireworks, plain
+            from clients import ark, fireworks, plain, hub
             def run(q):
+                hub.chat.completions.create(model="HuggingFaceTB/SmolLM3-3B", messages=[])
                 ark.chat.completions.create(model="deepseek-v3-1-terminus", messages=[])
                 fireworks.chat.completions.create(
                     model="accounts/fireworks/models/qwen3-235b-a22b", messages=[]
@@ -270,6 +272,7 @@ def test_a_client_made_in_another_module_serves_the_calls_made_on_it(tmp_path: P
         "api:volcengine/deepseek-v3-1-terminus",
         "api:fireworks/accounts/fireworks/models/qwen3-235b-a22b",
         "api:openai/gpt-4.1-mini",
+        "api:huggingface/HuggingFaceTB/SmolLM3-3B",
     }
     ark = got["api:volcengine/deepseek-v3-1-terminus"].evidence[0]
     assert ark.attributes["host"] == "ark.cn-beijing.volces.com"
@@ -476,3 +479,39 @@ def test_python_a_host_and_port_without_scheme_is_the_request_url() -> None:
         """
     )
     assert ids(found) == {"ollama:my-granite-tune:latest"}
+
+
+def test_a_client_factory_of_another_module_is_served_where_its_caller_points_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "factory.py").write_text(
+        textwrap.dedent(
+            """
+            from openai import OpenAI
+            def make_client(base_url, key=None):
+                client = OpenAI(base_url=base_url, api_key=key)
+                return client
+            def default_client(url="https://api.deepseek.com"):
+                return OpenAI(base_url=url)
+            """
+        )
+    )
+    (tmp_path / "bot.py").write_text(
+        textwrap.dedent(
+            """
+            from factory import make_client, default_client
+            together = make_client("https://api.together.xyz/v1")
+            together.chat.completions.create(model="Qwen/Qwen2.5-Coder-32B-Instruct", messages=[])
+            ds = default_client()
+            ds.chat.completions.create(model="deepseek-chat", messages=[])
+            """
+        )
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {
+        "api:together/Qwen/Qwen2.5-Coder-32B-Instruct",
+        "api:deepseek/deepseek-chat",
+    }
+    ev = got["api:together/Qwen/Qwen2.5-Coder-32B-Instruct"].evidence[0]
+    assert ev.attributes["host"] == "api.together.xyz"
+    assert ev.attributes["client_factory"] == "factory.make_client"

@@ -44,19 +44,33 @@ def placeholders(analyser: object) -> list[Evidence]:
         if ctx.vertex:
             attrs["vertex"] = True
         loc: Location = analyser._loc(call)  # type: ignore[attr-defined]
-        out.append(
-            Evidence(
-                source=str(analyser.source),  # type: ignore[attr-defined]
-                kind=EvidenceKind.CODE_REF,
-                identity=ComponentId(PENDING + name),
-                role=Role.RUNTIME_MODEL,
-                as_written=name,
-                location=loc,
-                confidence=cap,
-                attributes=attrs,
-            )
-        )
+        out.append(_placeholder(analyser, PENDING + name, name, loc, cap, attrs))
+    for val, made, qual, cap in getattr(analyser, "pending_made", ()):
+        attrs = {"call": qual, "flow": val.flow, **made}
+        loc = analyser._loc(val.node)  # type: ignore[attr-defined]
+        ident = PENDING + str(made["client_factory"] or made.get("client_object"))
+        out.append(_placeholder(analyser, ident, val.text, loc, cap, attrs))
     return out
+
+
+def _placeholder(
+    analyser: object,
+    ident: str,
+    as_written: str,
+    loc: Location,
+    cap: Confidence,
+    attrs: dict[str, JSON],
+) -> Evidence:
+    return Evidence(
+        source=str(analyser.source),  # type: ignore[attr-defined]
+        kind=EvidenceKind.CODE_REF,
+        identity=ComponentId(ident),
+        role=Role.RUNTIME_MODEL,
+        as_written=as_written,
+        location=loc,
+        confidence=cap,
+        attributes=attrs,
+    )
 
 
 def _unknown_client(ev: Evidence) -> bool:
@@ -79,18 +93,34 @@ def through_app_modules(
         return found
     modules = imports._modules(tree.files)
     out: list[Evidence] = []
+    placed: set[tuple[str | None, int | None, int | None, str]] = set()
+    kept: set[int] = set()
     for ev in found:
         file = tree.get(ev.location.path or "")
         if ev.identity.startswith(PENDING):
-            if file is not None:
-                resolved = _resolve_pending(ev, file, modules, parsed)
-                if resolved is not None:
-                    out.append(resolved)
+            resolve = _resolve_factory if "client_factory" in ev.attributes else _resolve_pending
+            resolved = resolve(ev, file, modules, parsed) if file is not None else None
+            if resolved is not None:
+                out.append(resolved)
+                kept.add(id(resolved))
+                loc = ev.location
+                placed.add((loc.path, loc.line, loc.column, ev.as_written))
             continue
         if file is not None and _unknown_client(ev):
             ev = _resolve_client(ev, file, modules, parsed) or ev
         out.append(ev)
-    return out
+    if not placed:
+        return out
+    # The unknown-client reading of a value a placeholder has now placed is superseded.
+    return [
+        ev
+        for ev in out
+        if id(ev) in kept
+        or not (
+            str(ev.attributes.get("call", "")).startswith("?.")
+            and (ev.location.path, ev.location.line, ev.location.column, ev.as_written) in placed
+        )
+    ]
 
 
 # --- another module's bindings ----------------------------------------------------------------
@@ -256,6 +286,19 @@ def _client_context(
     call = _binding(there, name)
     if not isinstance(call, ast.Call):
         return None
+    return _made_by(call, target, there, modules, parsed, {})
+
+
+def _made_by(
+    call: ast.Call,
+    target: TreeFile,
+    there: ast.Module,
+    modules: Mapping[str, Sequence[TreeFile]],
+    parsed: dict[str, ast.Module | None],
+    params: Mapping[str, str | None],
+) -> refs.RefContext | None:
+    """The serving context of a client constructor call in ``there``; ``params``: what the
+    enclosing factory's parameters hold at the call being resolved (None: the SDK default)."""
     written = ast.unparse(call.func)
     head, _, rest = written.partition(".")
     known = _import_map(there).get(head)
@@ -267,6 +310,9 @@ def _client_context(
     dynamic: str | None = None
     for kw in call.keywords:
         if kw.arg is None or kw.arg not in spec.base_url:
+            continue
+        if isinstance(kw.value, ast.Name) and kw.value.id in params:
+            base_url = params[kw.value.id] or None
             continue
         got = _string(kw.value, there)
         if got is not None and ("://" in got[0] or "." in got[0]):
@@ -284,6 +330,100 @@ def _client_context(
         base_url=base_url,
         base_url_dynamic=dynamic,
     )
+
+
+def _factory(module: ast.Module, name: str) -> ast.FunctionDef | None:
+    found = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _returned_call(func: ast.FunctionDef) -> ast.Call | None:
+    """The client constructor a factory returns: ``return OpenAI(...)``, or a name the
+    function binds once to a call and returns."""
+    bound: dict[str, list[ast.expr]] = {}
+    returns: list[ast.expr] = []
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                bound.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.Return) and node.value is not None:
+            returns.append(node.value)
+    calls: list[ast.Call] = []
+    for value in returns:
+        if isinstance(value, ast.Name) and len(bound.get(value.id, ())) == 1:
+            value = bound[value.id][0]
+        if isinstance(value, ast.Call):
+            calls.append(value)
+    return calls[0] if len(calls) == 1 else None
+
+
+def _resolve_factory(
+    ev: Evidence,
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    parsed: dict[str, ast.Module | None],
+) -> Evidence | None:
+    """A client the app's own factory function of another module made, placed where the
+    factory points it given what this call site passed."""
+    obj = ev.attributes.get("client_object")
+    if isinstance(obj, str):
+        return _resolve_object(ev, obj, file, modules, parsed)
+    qual = str(ev.attributes["client_factory"])
+    module_path, _, name = qual.rpartition(".")
+    target = imports._local_module(module_path.rsplit(".", 1)[-1], file.rel, modules)
+    there = imports._parsed(target, parsed) if target is not None else None
+    func = _factory(there, name) if there is not None else None
+    call = _returned_call(func) if func is not None else None
+    if target is None or there is None or func is None or call is None:
+        return None
+    given = ev.attributes.get("client_factory_args")
+    passed = given if isinstance(given, dict) else {}
+    params: dict[str, str | None] = {}
+    names = [a.arg for a in func.args.args]
+    tail = names[len(names) - len(func.args.defaults) :]
+    defaults = dict(zip(tail, func.args.defaults, strict=True))
+    for index, param in enumerate(names):
+        value = passed.get(param, passed.get(f"#{index}"))
+        if isinstance(value, str):
+            params[param] = value
+            continue
+        default = defaults.get(param)
+        if isinstance(default, ast.Constant) and isinstance(default.value, str):
+            params[param] = default.value
+        elif default is not None and isinstance(default, ast.Constant) and default.value is None:
+            params[param] = None
+    ctx = _made_by(call, target, there, modules, parsed, params)
+    if ctx is None:
+        return None
+    ref = refs.recognise_in(ev.as_written, ctx)
+    if ref is None:
+        return None
+    attrs = {k: v for k, v in ev.attributes.items() if k != "client_factory_args"}
+    confidence = Confidence.MEDIUM if ev.confidence is Confidence.LOW else ev.confidence
+    return refs.evidence(ev.source, ref, ev.as_written, ev.location, confidence, attrs)
+
+
+def _resolve_object(
+    ev: Evidence,
+    name: str,
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    parsed: dict[str, ast.Module | None],
+) -> Evidence | None:
+    """A client object imported from another module of the app, placed at its endpoint."""
+    origin = _origin(name, file, modules, parsed)
+    if origin is None:
+        return None
+    target, there, bound = origin
+    ctx = _client_context(target, there, bound, modules, parsed)
+    ref = refs.recognise_in(ev.as_written, ctx) if ctx is not None else None
+    if ref is None:
+        return None
+    attrs = {k: v for k, v in ev.attributes.items() if k not in ("client_factory", "client_object")}
+    attrs["client_from"] = f"{target.rel}:{bound}"
+    confidence = Confidence.MEDIUM if ev.confidence is Confidence.LOW else ev.confidence
+    return refs.evidence(ev.source, ref, ev.as_written, ev.location, confidence, attrs)
 
 
 def _resolve_client(

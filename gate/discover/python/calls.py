@@ -119,7 +119,51 @@ class CallReader(ValueReader):
             fam, spec, cap = picked
             receiver_text = _segment(self.text, receiver) or "?"
             ctx = refs.RefContext(family=spec.family, base_url_dynamic=receiver_text)
+            made = self._factory_of(receiver, scope)
+            if made is not None:
+                # Made by the app's own factory or module: what serves it is read there
+                # after the scan (across.py), which then replaces this call's reading.
+                found = self._arg(call, fam.model)
+                for val in self.values(found[0], scope) if found is not None else []:
+                    if not val.partial:
+                        self.pending_made.append((val, made, f"?.{method}", cap))
             self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=cap)
+
+    def _app_factory(self, call: ast.Call) -> str | None:
+        """``module.function`` when a call is to a function imported from another module of
+        the app (``from llm import make_client``; ``make_client("https://…")``)."""
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.imports:
+            qual = self.imports[func.id]
+            return qual if "." in qual and _app_module(qual) else None
+        return None
+
+    def _factory_of(self, receiver: ast.expr, scope: Scope) -> dict[str, JSON] | None:
+        """What the app's own factory call that made a client was given: the function and
+        the string constants it was passed (by position ``#n`` and keyword), for the pass
+        after the scan to read the client the factory builds from them."""
+        call: ast.expr | None = receiver
+        if isinstance(receiver, ast.Name) and receiver.id in self.imports:
+            imported = self.imports[receiver.id]
+            if "." in imported and _app_module(imported):
+                return {"client_factory": "", "client_object": receiver.id}
+            return None
+        if isinstance(receiver, ast.Name):
+            bound = self._lookup(receiver.id, scope)
+            call = bound[0][0] if len(bound) == 1 else None
+        if not isinstance(call, ast.Call):
+            return None
+        qual = self._app_factory(call)
+        if qual is None:
+            return None
+        args: dict[str, JSON] = {}
+        named = [(f"#{i}", a) for i, a in enumerate(call.args)]
+        named += [(kw.arg, kw.value) for kw in call.keywords if kw.arg]
+        for key, arg in named:
+            texts = {v.text for v in self.values(arg, scope) if not v.partial}
+            if len(texts) == 1:
+                args[key] = texts.pop()
+        return {"client_factory": qual, "client_factory_args": args}
 
     def _client_context(
         self, client: Client
@@ -146,6 +190,8 @@ class CallReader(ValueReader):
                 return out
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("with_options", "copy"):
                 return self._clients(expr.func.value, scope, depth + 1)
+            if self._app_factory(expr) is not None:
+                return []  # the app's own client factory in another module (across.py)
             # A call to something imported that is not an AI client (twilio's Client()).
             return None if self._is_imported(expr.func) else []
         if isinstance(expr, ast.Name):
