@@ -515,3 +515,31 @@ def test_a_client_factory_of_another_module_is_served_where_its_caller_points_it
     ev = got["api:together/Qwen/Qwen2.5-Coder-32B-Instruct"].evidence[0]
     assert ev.attributes["host"] == "api.together.xyz"
     assert ev.attributes["client_factory"] == "factory.make_client"
+
+
+def test_a_settings_object_of_another_module_gives_the_model_and_its_endpoint(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "config.py").write_text(
+        textwrap.dedent(
+            """
+            from pydantic import Field
+            from pydantic_settings import BaseSettings
+            class Settings(BaseSettings):
+                llm_base_url: str = "https://api.siliconflow.cn/v1"
+                llm_model: str = Field(default="Qwen/Qwen3-32B")
+            settings = Settings()
+            """
+        )
+    )
+    (tmp_path / "chain.py").write_text(
+        textwrap.dedent(
+            """
+            from langchain_openai import ChatOpenAI
+            from config import settings
+            llm = ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url)
+            """
+        )
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {"api:siliconflow/Qwen/Qwen3-32B"}

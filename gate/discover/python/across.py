@@ -175,6 +175,75 @@ def _origin(
     return (target, there, name) if there is not None else None
 
 
+def _value_of(
+    expr: str,
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    parsed: dict[str, ast.Module | None],
+) -> tuple[TreeFile, str, ast.expr, bool] | None:
+    """``(module, text, node, from_env)`` of the string another module of the app binds to
+    ``expr``: a module constant (``from config import MODEL``, ``config.MODEL``) or a field
+    of a settings object it makes (``from config import settings``; ``settings.LLM_MODEL``
+    with ``settings = Settings()`` and ``class Settings(BaseSettings): LLM_MODEL: str = ...``)."""
+    origin = _origin(expr, file, modules, parsed)
+    if origin is not None:
+        bound = _binding(origin[1], origin[2])
+        got = _string(bound, origin[1]) if bound is not None else None
+        if got is not None:
+            return origin[0], got[0], got[1], got[2]
+    parts = expr.split(".")
+    here = imports._parsed(file, parsed)
+    imported = imports._imported_from(here, parts[0]) if here and len(parts) == 2 else None
+    if imported is None or not imported[1]:
+        return None
+    home = imports._local_module(imported[0].rsplit(".", 1)[-1], file.rel, modules)
+    module = imports._parsed(home, parsed) if home is not None else None
+    if home is None or module is None or home.rel == file.rel:
+        return None
+    target, there = home, module
+    made = _binding(there, imported[1])
+    if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)):
+        return None
+    field = _class_field(there, made.func.id, parts[1])
+    got = _string(field, there) if field is not None else None
+    return (target, got[0], got[1], True) if got is not None else None
+
+
+def _class_field(module: ast.Module, cls: str, name: str) -> ast.expr | None:
+    """The default a top-level class gives a field (``name: str = "x"``,
+    ``= Field(default="x")``, ``= os.getenv(...)``)."""
+    for node in module.body:
+        if not (isinstance(node, ast.ClassDef) and node.name == cls):
+            continue
+        for stmt in node.body:
+            value: ast.expr | None = None
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                value = stmt.value if stmt.target.id == name else None
+            elif isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in stmt.targets
+            ):
+                value = stmt.value
+            if isinstance(value, ast.Call) and ast.unparse(value.func).endswith(("Field", "field")):
+                default = next((k.value for k in value.keywords if k.arg == "default"), None)
+                value = default or (value.args[0] if value.args else None)
+            if value is not None:
+                return value
+    return None
+
+
+def _url_of(
+    expr: str,
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    parsed: dict[str, ast.Module | None],
+) -> str | None:
+    """The endpoint another module of the app binds to ``expr`` (see :func:`_value_of`)."""
+    found = _value_of(expr, file, modules, parsed)
+    if found is not None and ("://" in found[1] or "." in found[1]):
+        return found[1]
+    return imports._endpoint_of(expr, file, modules, parsed)
+
+
 def _string(value: ast.expr, module: ast.Module) -> tuple[str, ast.expr, bool] | None:
     """``(text, node, from_env)`` of a constant, an environment default or a name the same
     module binds to one of those."""
@@ -206,20 +275,15 @@ def _resolve_pending(
     modules: Mapping[str, Sequence[TreeFile]],
     parsed: dict[str, ast.Module | None],
 ) -> Evidence | None:
-    origin = _origin(ev.as_written, file, modules, parsed)
-    if origin is None:
+    found = _value_of(ev.as_written, file, modules, parsed)
+    if found is None or not found[1]:
         return None
-    target, there, name = origin
-    bound = _binding(there, name)
-    got = _string(bound, there) if bound is not None else None
-    if got is None or not got[0]:
-        return None
-    text, node, from_env = got
+    target, text, node, from_env = found
     attrs = ev.attributes
     base_url = attrs.get("base_url")
     expr = attrs.get("base_url_expr")
     if not base_url and isinstance(expr, str):
-        base_url = imports._endpoint_of(expr, file, modules, parsed)
+        base_url = _url_of(expr, file, modules, parsed)
     ctx = refs.RefContext(
         family=str(attrs.get("family") or "hosted"),
         sdk=_opt(attrs.get("sdk")),
@@ -319,7 +383,7 @@ def _made_by(
             base_url = got[0]
         elif isinstance(kw.value, ast.Name | ast.Attribute):
             text = ast.unparse(kw.value)
-            base_url = imports._endpoint_of(text, target, modules, parsed)
+            base_url = _url_of(text, target, modules, parsed)
             dynamic = None if base_url else text
         elif not (isinstance(kw.value, ast.Constant) and kw.value.value is None):
             dynamic = ast.unparse(kw.value)
