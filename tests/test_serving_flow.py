@@ -543,3 +543,31 @@ def test_a_settings_object_of_another_module_gives_the_model_and_its_endpoint(
     )
     got = _scan(tmp_path)
     assert set(got) == {"api:siliconflow/Qwen/Qwen3-32B"}
+
+
+def test_js_a_client_made_by_the_apps_own_function(tmp_path: Path) -> None:
+    (tmp_path / "llm.js").write_text(
+        textwrap.dedent(
+            """
+            import OpenAI from "openai";
+            export function getClient() {
+              return new OpenAI({ baseURL: "https://dashscope.aliyuncs.com/compatible-mode/v1" });
+            }
+            """
+        )
+    )
+    (tmp_path / "bot.js").write_text(
+        textwrap.dedent(
+            """
+            import { getClient } from "./llm.js";
+            export async function reply(messages) {
+              const client = getClient();
+              return client.chat.completions.create({ model: "deepseek-v3.2", messages });
+            }
+            """
+        )
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {"api:alibaba/deepseek-v3.2"}
+    (ev,) = got["api:alibaba/deepseek-v3.2"].evidence
+    assert ev.attributes["host"] == "dashscope.aliyuncs.com"

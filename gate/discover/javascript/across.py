@@ -125,10 +125,10 @@ def _made_provider(
     stack = [body]
     while stack:
         node = stack.pop()
-        if node.type == "call_expression":
+        if node.type in ("call_expression", "new_expression"):
             qual = analyser._qualname(analyser._callee(node))
             spec = table().lookup(qual) if qual else None
-            if spec is not None and spec.raw.get("provider_fn"):
+            if spec is not None and (spec.raw.get("provider_fn") or spec.client):
                 return analyser._context(spec, node)
         stack.extend(reversed(node.children))
     return None
@@ -136,11 +136,11 @@ def _made_provider(
 
 def _analysed(file: TreeFile) -> _Analyser | None:
     """A file parsed and analysed (its bindings indexed), or None when it holds no
-    ``create…`` provider call at all (most util files: not parsed)."""
+    ``create…`` provider call nor ``new`` client at all (most util files: not parsed)."""
     from gate.discover.javascript import _language, _query
 
     text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
-    if text is None or "create" not in text:
+    if text is None or ("create" not in text and "new " not in text):
         return None
     data = text.encode("utf-8")
     suffix = "." + file.rel.rsplit(".", 1)[-1].lower()
@@ -161,6 +161,8 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
         return list(found)
     made: dict[tuple[str, str], refs.RefContext | None] = {}
     read: dict[str, _Analyser | None] = {}
+    kept: set[int] = set()
+    where: set[tuple[str | None, int | None, int | None, str]] = set()
     out: list[Evidence] = []
     for ev in found:
         if not ev.identity.startswith(PENDING):
@@ -182,5 +184,14 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
             continue
         attrs = {k: v for k, v in ev.attributes.items() if k != "factory_module"}
         attrs["call"] = f"{fn}()"
-        out.append(refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, attrs))
-    return out
+        placed = refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, attrs)
+        out.append(placed)
+        kept.add(id(placed))
+        where.add(_where(ev))
+    # A reading of the same value by its name alone (no call known) is superseded.
+    return [e for e in out if id(e) in kept or "call" in e.attributes or _where(e) not in where]
+
+
+def _where(ev: Evidence) -> tuple[str | None, int | None, int | None, str]:
+    loc = ev.location
+    return loc.path, loc.line, loc.column, ev.as_written

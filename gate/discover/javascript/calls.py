@@ -184,6 +184,16 @@ class CallReader(ValueReader):
         families: Sequence[ClientFamily],
     ) -> None:
         clients = self._clients(receiver, 0)
+        if not clients:
+            factory = self._app_factory(receiver)
+            if factory is not None:
+                # const client = getClient(): a client the app's own function makes; the
+                # file that defines it says what serves it (javascript/across.py).
+                found = self._arg(call, families[0].model)
+                for val in self.values(found[0]) if found is not None else []:
+                    if not val.partial:
+                        self.pending.append((val, *factory))
+                return
         if clients is None:
             return
         for fam in families:
