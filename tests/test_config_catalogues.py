@@ -57,7 +57,7 @@ def test_yaml_model_lists_and_mappings_are_listed(tmp_path: Path) -> None:
     }
 
 
-def test_litellm_model_list_is_listed_with_serving_from_api_base(tmp_path: Path) -> None:
+def test_litellm_proxy_routes_are_called_with_serving_from_api_base(tmp_path: Path) -> None:
     found = scan(
         tmp_path,
         {
@@ -76,7 +76,10 @@ def test_litellm_model_list_is_listed_with_serving_from_api_base(tmp_path: Path)
     )
     by_id = {ev.identity: ev for ev in found}
     assert set(by_id) == {"api:together/Qwen/Qwen2.5-72B-Instruct", "ollama:qwen2.5:7b"}
-    assert all(ev.attributes.get("listed") is True for ev in found)
+    # The proxy sends each alias's requests to its route: called (as the corpus keys label
+    # proxy routes), not a catalogue entry.
+    assert not any(ev.attributes.get("listed") for ev in found)
+    assert {ev.attributes.get("flow") for ev in found} == {"route"}
     assert by_id["api:together/Qwen/Qwen2.5-72B-Instruct"].attributes["host"] == "api.together.xyz"
 
 

@@ -64,6 +64,11 @@ TABLE = [
         "api:bedrock/au.anthropic.claude-sonnet-4-20250514-v1:0",
     ),
     ("ca.amazon.nova-pro-v1:0", "api:bedrock/ca.amazon.nova-pro-v1:0"),
+    # An inference-profile ARN names the profile's model id (one identity for both spellings).
+    (
+        "arn:aws:bedrock:eu-west-3:000011112222:inference-profile/eu.amazon.nova-micro-v1:0",
+        "api:bedrock/eu.amazon.nova-micro-v1:0",
+    ),
     ("publishers/google/models/gemini-1.5-pro", "api:google-vertex/gemini-1.5-pro"),
 ]
 
@@ -301,9 +306,10 @@ def test_a_litellm_route_through_an_openai_client_is_the_routes_model() -> None:
         assert found is not None
         assert found.identity == "api:google-vertex/gemini-2.5-flash-lite"
         assert found.attributes["routed_by"] == "litellm-proxy"
-    # A Hub id served on this machine stays the Hub id; OpenAI's own names stay OpenAI's.
+    # A Hub id sent to a server on this machine is that server's model (the corpus rule:
+    # api:local/<name>, lineage from the Hub org); OpenAI's own names stay OpenAI's.
     local = Serving(sdk="openai", provider="openai", base_url="http://localhost:8000/v1")
-    assert _hosted_at("Qwen/Qwen2.5-7B-Instruct", local) == "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"
+    assert _hosted_at("Qwen/Qwen2.5-7B-Instruct", local) == "api:local/Qwen/Qwen2.5-7B-Instruct"
     assert _hosted_at("gpt-4o", Serving(provider="openai")) == "api:openai/gpt-4o"
 
 

@@ -73,7 +73,8 @@ def test_localhost_endpoints_are_local_models() -> None:
     vllm = hosted(
         "Qwen/Qwen2.5-7B-Instruct", provider="openai", base_url="http://127.0.0.1:8000/v1"
     )
-    assert vllm is not None and vllm.identity == "hf:Qwen/Qwen2.5-7B-Instruct@unpinned"
+    # A Hub id sent to the deployment's own server is that server's model (corpus rule).
+    assert vllm is not None and vllm.identity == "api:local/Qwen/Qwen2.5-7B-Instruct"
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,7 @@ def test_python_third_party_and_local_serving() -> None:
     assert hosts(found) == {
         "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo": "api.together.xyz",
         "api:together/deepseek-ai/DeepSeek-V3": "api.together.xyz",
-        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned": "localhost",
+        "api:local/Qwen/Qwen2.5-7B-Instruct": "localhost",
         "ollama:nomic-embed-text:latest": "localhost",
         "api:together/Qwen/Qwen2.5-7B-Instruct-Turbo": "api.together.xyz",
         "api:alibaba/qwen-max": "dashscope.aliyuncs.com",

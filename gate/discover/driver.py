@@ -143,6 +143,7 @@ class Driver:
         base_url: str | None = None,
         family: str = "config",
         base_url_expr: str | None = None,
+        provider_hint: str | None = None,
     ) -> bool:
         """A model-looking value under a model-ish name no known call consumed (site:
         config key; a raw HTTP body when ``base_url`` is the request's URL): medium at most."""
@@ -166,6 +167,7 @@ class Driver:
             base_url=base_url,
             family=family,
             base_url_expr=base_url_expr,
+            provider_hint=provider_hint,
         )
         if ev is None:
             return False

@@ -293,6 +293,10 @@ def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
     norm = _norm_key(key)
+    if norm.startswith("ingress"):
+        # ingressHost / ingress_url: where a deployment is exposed, not a server it calls
+        # (a model beside it is the deployment's own, served by what the manifest runs).
+        return False
     if norm in conv.url_keys:
         return True
     return any(norm.endswith("_" + s) for s in conv.url_key_suffixes)
@@ -450,6 +454,7 @@ def named_value(
     base_url: str | None = None,
     family: str = "config",
     base_url_expr: str | None = None,
+    provider_hint: str | None = None,
 ) -> Evidence | None:
     """Evidence for a model-looking value under a model-ish name that no known call consumed
     (``EMBEDDING_MODEL = "BAAI/bge-m3"``, ``{"model": ...}`` in a request body): medium at
@@ -461,7 +466,7 @@ def named_value(
         family=family,
         base_url=base_url,
         base_url_dynamic=base_url_expr if not base_url else None,
-        provider_hint=provider_from_env_name(key),
+        provider_hint=provider_hint or provider_from_env_name(key),
     )
     ref = recognise_in(value, ctx) if family != "config" else recognise_under(key, value, ctx)
     if ref is None:

@@ -14,7 +14,7 @@ from gate.errors import BomError
 from gate.model import Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.recognise import knowledge
-from gate.recognise.core import endpoints_apart, with_user_endpoints
+from gate.recognise.core import endpoints_apart, local_served_as_deployed, with_user_endpoints
 from gate.resolve import origins, packages
 from gate.resolve.assemble import assemble
 
@@ -85,7 +85,8 @@ def scan(options: ScanOptions) -> ScanResult:
         found = discover(tree, ctx)
     finally:
         scanning.release_pool()
-    evidence, configured = endpoints_apart(with_user_endpoints(found, kn), kn)
+    placed = local_served_as_deployed(with_user_endpoints(found, kn))
+    evidence, configured = endpoints_apart(placed, kn)
     if configured:
         ctx.facts.set("endpoints", configured)
         ctx.facts.note(_endpoints_note(configured))

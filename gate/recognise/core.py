@@ -3,6 +3,7 @@ names. The rules are documented in ``docs/references.md``."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 from gate.recognise.knowledge import Knowledge, conventions
 from gate.recognise.shapes import (
     BARE_NAME,
+    BEDROCK_ARN,
     BEDROCK_ID,
     OLLAMA_NAME,
     OLLAMA_SIZE_TAG,
@@ -173,6 +175,9 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if partial and len(value.split("*", 1)[0]) < 3:
         return None
     reads = ctx.reads
+    arn = _bedrock_arn(value, ctx)
+    if arn is not None:
+        return arn
     if reads is Reading.HOSTED:
         return _hosted(value, ctx)
     if reads is Reading.LITELLM:
@@ -208,6 +213,47 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
             _hub_attrs(ctx),
         )
     return _hf_family(value, ctx)
+
+
+def _bedrock_arn(value: str, ctx: _Ctx) -> Recognised | None:
+    """A Bedrock model or cross-region inference-profile ARN names its model id
+    (``arn:aws:bedrock:ap-south-1:…:inference-profile/apac.amazon.nova-lite-v1:0`` is
+    ``api:bedrock/apac.amazon.nova-lite-v1:0``) in the ARN's region, whatever client or key
+    carries it: one identity for the id and the ARN spelling of it. Hub and dataset
+    readings never take an ARN."""
+    if not value.startswith("arn:") or ctx.reads in _NO_ARN:
+        return None
+    match = BEDROCK_ARN.match(value)
+    if match is None:
+        return None
+    region = ctx.region or match.group("region")
+    ep = ctx.kn.endpoint(ctx.base_url) if ctx.base_url else None
+    at_bedrock = ep is not None and ep.provider == "bedrock"  # a Bedrock host as written
+    sub = replace(
+        ctx, provider="bedrock", provider_hint=None, region=region, vertex=False,
+        base_url=ctx.base_url if at_bedrock else None,
+        base_url_source=ctx.base_url_source if at_bedrock else None, base_url_dynamic=None,
+    )  # fmt: skip
+    found = _hosted(match.group("model"), sub)
+    if found is None:
+        return None
+    return replace(found, attributes={**found.attributes, "arn": value})
+
+
+_NO_ARN = frozenset(
+    {
+        Reading.HF,
+        Reading.HF_HUB,
+        Reading.HF_DATASET,
+        Reading.HF_URL,
+        Reading.SENTENCE_TRANSFORMERS,
+        Reading.MODELSCOPE,
+        Reading.MODELSCOPE_HUB,
+        Reading.MODELSCOPE_DATASET,
+        Reading.OLLAMA,
+        Reading.FLASHRANK,
+    }
+)
 
 
 def _file_hub(value: str, ctx: _Ctx, library: str) -> Recognised | None:
@@ -310,12 +356,41 @@ def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
 
 
 def _unlisted(host: str) -> str:
-    """The provider of a host no table knows: itself, or ``local`` for a single-label name
-    (``http://tgi-qwen2``, a compose service or an intranet short name), which only the
-    deployment's own network resolves."""
-    if "." not in host and ":" not in host:
-        return "local"
-    return host
+    """The provider of a host no table knows: itself, or ``local`` for a host only the
+    deployment's own machines or network reach (:func:`is_own_host`)."""
+    return "local" if is_own_host(host) else host
+
+
+# Domains that name the deployment's own machines or cluster, never a hosted API: wildcard
+# DNS that resolves to the IP written in the name (nip.io, sslip.io, both documented as
+# such on their sites), mDNS (.local, RFC 6762), loopback names (.localhost, RFC 6761),
+# Kubernetes service DNS (<svc>.<ns>.svc[.cluster.local], Kubernetes "DNS for Services and
+# Pods"), and Docker Desktop's names for the host (docs.docker.com "Networking").
+_OWN_SUFFIXES = (
+    ".nip.io", ".sslip.io", ".local", ".localhost", ".svc", ".svc.cluster.local",
+    ".cluster.local", ".docker.internal",
+)  # fmt: skip
+
+
+def is_own_host(host: str) -> bool:
+    """A host of the deployment itself: loopback, private or link-local addresses, a
+    single-label name (a compose service, ``http://tgi-qwen2``), ``localhost`` and the
+    domains of :data:`_OWN_SUFFIXES` (``qwen.127.0.0.1.nip.io``, ``vllm.ai.svc``)."""
+    name = host.lower().strip("[]").rstrip(".")
+    if not name:
+        return False
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return address.is_loopback or address.is_private or address.is_link_local
+    if "." not in name:
+        return True
+    return name.endswith(_OWN_SUFFIXES) or name in _OWN_SUFFIXES_BARE
+
+
+_OWN_SUFFIXES_BARE = frozenset(s.lstrip(".") for s in _OWN_SUFFIXES)
 
 
 # Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an
@@ -372,9 +447,10 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
                 routed = _proxy_route(value, ctx)  # no Hub org has "_": vertex_ai/…
                 if routed is not None:
                     return routed
-            repo = hf_repo(value, kn, allow_bare=False)
-            if repo is not None:
-                return _hf_ref(repo, ctx, host=host, base_url=ctx.base_url, served_by="local")
+            # Any other name a client sends to a server of the deployment's own (vLLM, TGI,
+            # LM Studio, llama.cpp) is that server's model, api:local/<name>, a Hub id
+            # included (api:local/Qwen/Qwen3-1.7B: weights and lineage from the Hub org,
+            # served on the deployment's own machines): the corpus READMEs' rule.
     elif ctx.base_url_dynamic:
         # A Hub-style org/name at an unknown host is whoever serves it there: the model name's
         # own provider (deepseek-ai/... is not DeepSeek's API) says nothing.
@@ -484,9 +560,7 @@ def _litellm(value: str, ctx: _Ctx) -> Recognised | None:
                 return _hosted(repo, sub)
             return None
         if provider == "local":
-            repo = hf_repo(rest, ctx.kn, allow_bare=False)
-            if repo is not None:
-                return _hf_ref(repo, sub, served_by="local")
+            # hosted_vllm/, lm_studio/: the deployment's own server (as a base URL at one).
             return _hosted(rest, replace(sub, provider="local"))
         return _hosted(rest, sub)
     return _hosted(value, replace(ctx, provider=None))
@@ -552,6 +626,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return vertex
     if ctx.provider_hint:
         tag = value.partition(":")[2]
+        if hinted == "ollama" and _another_servers_port(ctx):
+            # OLLAMA_BASE_URL=http://localhost:8000 beside OLLAMA_MODEL: the port the URL
+            # names is another server's (TGI, vLLM), and the URL decides, not the name.
+            return _hosted(value, ctx)
         if hinted == "ollama" or (
             hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
         ):
@@ -595,6 +673,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if kn.api_model(value) is not None and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+def _another_servers_port(ctx: _Ctx) -> bool:
+    """The base URL names a port explicitly, and it is not Ollama's."""
+    port = port_of(ctx.base_url) if ctx.base_url else None
+    return port is not None and ctx.kn.providers.local_servers.get(port) != "ollama"
 
 
 _RELEASE = re.compile(r"(?:^|[-_.])(?:\d+(?:\.\d+)?[BM]|(?:Instruct|Chat|Base))(?:$|[-_.])")
@@ -709,6 +793,31 @@ def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Eviden
                 model = ev.identity[len(prefix) :]
                 attrs = {**ev.attributes, "provider": ep.provider}
                 ev = replace(ev, identity=identity.api(ep.provider, model), attributes=attrs)
+        out.append(ev)
+    return out
+
+
+def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
+    """A Hub id a client sends to the deployment's own server (``api:local/<org>/<name>``)
+    is the Hub model the same deployment runs, when the scan also finds those weights
+    loaded or served (``vllm serve <org>/<name>``, ``hf:<org>/<name>``): one model, one
+    identity in an app. A name the app's own server answers to with no such load stays
+    ``api:local/…`` (served by the deployment, weights unknown to the scan)."""
+    deployed: dict[str, Evidence] = {}
+    for ev in found:
+        if ev.identity.startswith("hf:"):
+            repo = ev.identity[len("hf:") :].partition("@")[0]
+            deployed.setdefault(repo.casefold(), ev)
+    if not deployed:
+        return list(found)
+    out: list[Evidence] = []
+    prefix = "api:local/"
+    for ev in found:
+        repo = ev.identity[len(prefix) :] if ev.identity.startswith(prefix) else ""
+        hub = deployed.get(repo.casefold()) if "/" in repo else None
+        if hub is not None:
+            attrs = {**ev.attributes, "served_by": "local"}
+            ev = replace(ev, identity=hub.identity, role=hub.role, kind=hub.kind, attributes=attrs)
         out.append(ev)
     return out
 

@@ -26,6 +26,16 @@ BEDROCK_ID = re.compile(
     r"|twelvelabs|luma|moonshot|minimax)"
     r"\.[a-z0-9][\w.-]*(?::\d+)?$"
 )
+# Bedrock model ARNs (AWS "Amazon Bedrock resource types" / "Inference profiles": the
+# `modelId` of Converse/InvokeModel takes an ARN as well as an id):
+# arn:<partition>:bedrock:<region>:<account>:inference-profile/<profile id> (a system-defined
+# cross-region profile, whose id is the model id behind a geography prefix) and
+# arn:<partition>:bedrock:<region>::foundation-model/<model id>. An application inference
+# profile (`application-inference-profile/<random id>`) names no model and is not matched.
+BEDROCK_ARN = re.compile(
+    r"^arn:aws(?:-us-gov)?:bedrock:(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d):\d*:"
+    r"(?:inference-profile|foundation-model)/(?P<model>[a-z0-9][\w.:-]*)$"
+)
 # Vertex AI publisher model resource names: publishers/<publisher>/models/<model>[@version],
 # optionally behind projects/<p>/locations/<region>/.
 VERTEX_RESOURCE = re.compile(
@@ -165,5 +175,6 @@ def model_literal_regex() -> re.Pattern[bytes]:
         rf"|[\"'`](?:{routes})/[\w.@:/-]+[\"'`]"
         rf"|[\"'`](?:{named}):[\w.@:/-]+[\"'`]"
         r"|[\"'`](?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/[\w.:/-]+[\"'`]"
+        r"|[\"'`]arn:aws[\w-]*:bedrock:"  # Bedrock model and inference-profile ARNs
     )
     return re.compile(pattern.encode(), re.IGNORECASE)

@@ -114,16 +114,16 @@ class _Walker:
                         # LiteLLM's proxy reads `os.environ/NAME` from the environment at
                         # start: the host is unknown here, not one named "os.environ"
                         base = None
+                    # A proxy route is called, not listed: the proxy sends every request for
+                    # its alias (model_name) to this model (the corpus READMEs label routes
+                    # as called; the alias is no model).
                     ctx = refs.RefContext(
                         family="litellm",
                         base_url=base,
                         in_config=True,
-                        site=SiteKind.CATALOGUE_ITEM if here.catalogue else None,
                         key="litellm_params.model",
                     )
-                    extra: dict[str, JSON] = {"key": "litellm_params.model"}
-                    if here.catalogue:
-                        extra["flow"] = "catalogue"
+                    extra: dict[str, JSON] = {"key": "litellm_params.model", "flow": "route"}
                     self.emit(
                         refs.recognise_in(model.value, ctx),
                         model.value,

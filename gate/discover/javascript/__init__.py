@@ -17,13 +17,23 @@ import tree_sitter
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
+from gate.discover.javascript import across
 from gate.discover.javascript.analyser import _Analyser
 from gate.discover.javascript.nodes import _MINIFIED_LINE, NAME, SUFFIXES
 from gate.discover.javascript.tables import _language, _query, _strong_words, needles, worth_parsing
 from gate.discover.tree import Tree
 from gate.model import Evidence
 
-__all__ = ["NAME", "SUFFIXES", "analyse_file", "discover", "needles", "worth_parsing"]
+__all__ = [
+    "NAME",
+    "SUFFIXES",
+    "_language",
+    "_query",
+    "analyse_file",
+    "discover",
+    "needles",
+    "worth_parsing",
+]
 
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
@@ -40,13 +50,20 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
         "minified JavaScript (.min.js) naming an AI SDK: not parsed",
     )
     ctx.observer.stage("javascript code", len(files))
-    found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
+    found, _ = scanning.scan(tree, files, needles(), _analyse_app_file, observer=ctx.observer)
     ctx.observer.done()
+    found = across.through_app_factories(tree, found)
     yield from refs.finish(tree, ctx, found)
 
 
-def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
-    """Parse one JS/TS file and return its model references."""
+def _analyse_app_file(rel: str, data: bytes) -> scanning.Outcome:
+    """:func:`analyse_file`, keeping what only the app's other files can resolve."""
+    return analyse_file(rel, data, pending=True)
+
+
+def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Outcome:
+    """Parse one JS/TS file and return its model references; ``pending``: also placeholders
+    for models asked of the app's own provider functions (see :mod:`.across`)."""
     if not worth_parsing(data):
         return scanning.Outcome()
     suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel else ".js"
@@ -57,7 +74,11 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     syntax = parser.parse(data)
     if syntax.root_node.has_error and _error_share(syntax.root_node) > 0.5:
         return scanning.Outcome(skipped=[(rel, "not parseable as JavaScript/TypeScript")])
-    return scanning.Outcome(evidence=_Analyser(rel, data, syntax.root_node, _query(suffix)).run())
+    analyser = _Analyser(rel, data, syntax.root_node, _query(suffix))
+    found = analyser.run()
+    if pending:
+        found += across.placeholders(analyser)
+    return scanning.Outcome(evidence=found)
 
 
 def _error_share(root: tree_sitter.Node) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter
 
 from gate.discover import refs
@@ -10,6 +12,15 @@ from gate.discover.javascript.calls import CallReader
 from gate.discover.javascript.nodes import _HTTP_CALLS, _STATE_HOOKS, _string_value, _text, _unwrap
 from gate.model import Evidence
 from gate.recognise import SiteKind
+
+_REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
+# A host and port with no scheme (`localhost:11434/api/chat`, as `${OLLAMA_URL}` defaults
+# are often written): a URL the HTTP client is given all the same.
+_HOST_PORT = re.compile(r"^[A-Za-z0-9][\w.-]*:\d{2,5}(?:/|$)")
+
+
+def _is_url(text: str) -> bool:
+    return "://" in text or _HOST_PORT.match(text) is not None
 
 
 class _Analyser(CallReader):
@@ -86,7 +97,18 @@ class _Analyser(CallReader):
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
-                self._generic_value(pair.child_by_field_name("value"), key, self._fetch_url(pair))
+                held = pair.child_by_field_name("value")
+                url = self._fetch_url(pair)
+                if url == "":
+                    continue  # a body for the app's own backend: it decides what is called
+                inner = _unwrap(held)
+                if url is not None and inner is not None and inner.type in _REFERENCES:
+                    # body: JSON.stringify({ model: settings.modelName }): the value the
+                    # reference holds is served at the request's URL.
+                    for val in self.values(inner, "request-body"):
+                        self.driver.named(self._seen(val), key, base_url=url)
+                    continue
+                self._generic_value(held, key, url)
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -239,7 +261,8 @@ class _Analyser(CallReader):
             self.driver.named(self._seen(val), key, base_url=base_url)
 
     def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
-        """The URL of a fetch/axios call whose body holds this object (a raw API call)."""
+        """The URL of a fetch/axios call whose body holds this object (a raw API call);
+        ``""`` for a path on the page's own origin (``fetch("/api/chat", ...)``)."""
         node = pair.parent
         for _ in range(8):
             if node is None:
@@ -249,9 +272,12 @@ class _Analyser(CallReader):
                 if func in _HTTP_CALLS:
                     args = self._args(node)
                     if args:
-                        for val in self.values(args[0]):
-                            if "://" in val.text and not val.partial:
+                        vals = self.values(args[0])
+                        for val in vals:
+                            if _is_url(val.text) and not val.partial:
                                 return val.text
+                        if vals and all(v.text.startswith("/") and not v.partial for v in vals):
+                            return ""  # fetch("/api/chat"): the page's own server
                     return None
             node = node.parent
         return None

@@ -30,6 +30,17 @@ from gate.discover.javascript.tables import _instances, table
 from gate.discover.javascript.values import ValueReader
 from gate.model import Confidence, Location
 
+# AI SDK provider methods that name a model (ai-sdk.dev "Providers": languageModel,
+# chat, completion, responses, embedding, textEmbeddingModel, image, imageModel...).
+_MODEL_METHODS = frozenset(
+    "languageModel chat completion responses embedding textEmbedding textEmbeddingModel"
+    " image imageModel transcription speech".split()
+)
+
+
+SELF = "#self"
+"""The module of a factory defined in the file that calls it."""
+
 
 class CallReader(ValueReader):
     """Calls of the call table and methods of known clients."""
@@ -61,6 +72,10 @@ class CallReader(ValueReader):
             spec, made_by, where = provider
             ctx = self._context(spec, made_by)
             self._emit(("#0",), call, ctx, where)
+            return
+        factory = self._app_factory(callee)
+        if factory is not None:
+            self._pending_factory(call, *factory)
             return
         callee = _unwrap(callee)
         if callee is not None and callee.type == "member_expression":
@@ -94,6 +109,56 @@ class CallReader(ValueReader):
                 return spec, inner, f"{qual}()"
         return None
 
+    def _app_factory(self, callee: tree_sitter.Node | None) -> tuple[str, str | None] | None:
+        """``(function, module)`` when a model is asked of a provider the app's own function
+        makes (``const deepseek = useDeepSeek(); deepseek("deepseek-chat")``, a Nuxt server
+        util or ``import { makeProvider } from "./ai"``): a function this file neither
+        defines nor imports from a package. ``module`` is the relative import, or None for
+        an auto-imported util. Resolved after the scan (javascript/across.py)."""
+        node = _unwrap(callee)
+        if node is not None and node.type == "member_expression":
+            prop = _text(node.child_by_field_name("property"))
+            if prop not in _MODEL_METHODS:
+                return None
+            node = _unwrap(node.child_by_field_name("object"))
+        if node is None or node.type != "identifier":
+            return None
+        name = _text(node)
+        if name in self.imports:
+            return None
+        for value in self.values_of.get(name, [])[:_MAX_BINDINGS]:
+            inner = _unwrap(value)
+            if inner is not None and inner.type == "await_expression":
+                inner = _unwrap(inner.named_children[0]) if inner.named_children else None
+            if inner is None or inner.type != "call_expression":
+                continue
+            func = _unwrap(inner.child_by_field_name("function"))
+            args = inner.child_by_field_name("arguments")
+            if func is None or func.type != "identifier" or (args and args.named_children):
+                continue
+            fn = _text(func)
+            if re.search(rb"function\s*\*?\s*" + re.escape(fn.encode()) + rb"\s*\(", self.data):
+                return fn, SELF  # defined in this very file
+            if fn in self.values_of:
+                continue
+            module = self.imports.get(fn)
+            if module is None:
+                return fn, None
+            path = module.split(":", 1)[0]
+            if path.startswith((".", "~", "@/")):
+                return fn, path
+        return None
+
+    def _pending_factory(self, call: tree_sitter.Node, fn: str, module: str | None) -> None:
+        args = self._args(call)
+        first = _unwrap(args[0]) if args else None
+        if first is None:
+            return
+        for val in self.values(first):
+            if val.partial:
+                continue
+            self.pending.append((val, fn, module))
+
     def _method_call(self, call: tree_sitter.Node, func: tree_sitter.Node) -> None:
         attrs: list[str] = []
         receivers: list[tree_sitter.Node] = []
@@ -119,6 +184,16 @@ class CallReader(ValueReader):
         families: Sequence[ClientFamily],
     ) -> None:
         clients = self._clients(receiver, 0)
+        if not clients:
+            factory = self._app_factory(receiver)
+            if factory is not None:
+                # const client = getClient(): a client the app's own function makes; the
+                # file that defines it says what serves it (javascript/across.py).
+                found = self._arg(call, families[0].model)
+                for val in self.values(found[0]) if found is not None else []:
+                    if not val.partial:
+                        self.pending.append((val, *factory))
+                return
         if clients is None:
             return
         for fam in families:

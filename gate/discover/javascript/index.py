@@ -8,7 +8,15 @@ from gate.discover.calltable import (
     CallSpec,
 )
 from gate.discover.driver import Driver
-from gate.discover.javascript.nodes import _BUDGET, _MAX_DEPTH, NAME, _string_value, _text, _unwrap
+from gate.discover.javascript.nodes import (
+    _BUDGET,
+    _MAX_DEPTH,
+    NAME,
+    _string_value,
+    _text,
+    _unwrap,
+    _Val,
+)
 from gate.model import Evidence
 
 
@@ -35,6 +43,8 @@ class Indexer:
         self.consumed: set[int] = self.driver.consumed
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[tree_sitter.Node, CallSpec, str]] = []
+        self.pending: list[tuple[_Val, str, str | None]] = []
+        """Models asked of a provider the app's own function makes (CallReader._app_factory)."""
         self._guard: set[str] = set()
         self._budget = _BUDGET
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
-from gate.discover.python import imports, recover
+from gate.discover.python import across, imports, recover
 from gate.discover.python.analyser import Analyser
 from gate.discover.python.tables import needles, worth_parsing
 from gate.discover.tree import Tree
@@ -39,16 +39,24 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     reads = refs.readable(tree, ctx.include_tests)
     files = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
     ctx.observer.stage("python code", len(files))
-    found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
+    found, _ = scanning.scan(tree, files, needles(), _analyse_app_file, observer=ctx.observer)
     ctx.observer.done()
     parsed: dict[str, ast.Module | None] = {}  # the tree modules both passes read, parsed once
+    found = across.through_app_modules(tree, found, parsed)
     found = imports.hub_through_local_imports(tree, found, parsed)
     found = imports.endpoints_through_imports(tree, found, parsed)
     yield from refs.finish(tree, ctx, found)
 
 
-def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
-    """Parse one Python file and return its model references (a module-level function)."""
+def _analyse_app_file(rel: str, data: bytes) -> scanning.Outcome:
+    """:func:`analyse_file`, keeping what only the app's other modules can resolve."""
+    return analyse_file(rel, data, pending=True)
+
+
+def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Outcome:
+    """Parse one Python file and return its model references (a module-level function).
+    ``pending``: also the calls whose model or client another module of the app binds, as
+    placeholders :func:`across.through_app_modules` resolves (or drops)."""
     if not worth_parsing(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")
@@ -74,7 +82,10 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
     try:
-        found = Analyser(module, text, lines, locate, source=NAME).run()
+        analyser = Analyser(module, text, lines, locate, source=NAME)
+        found = analyser.run()
+        if pending:
+            found += across.placeholders(analyser)
     except RecursionError:
         # A tree ast.parse accepts can still be deeper than the analysis recurses (a chain of
         # a thousand `"a" + "a" + ...`): the file is recorded as not read, not a crashed scan.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from gate.discover import refs
 from gate.discover.driver import Seen, endpoint_choice
@@ -18,6 +19,11 @@ from gate.discover.python.scopes import (
 from gate.discover.python.tables import table
 from gate.model import Evidence
 from gate.recognise import conventions
+from gate.recognise.core import is_own_host
+from gate.registry.endpoints import host_of
+
+# A host and port with no scheme (``localhost:11434/api/chat``): a URL all the same.
+_HOST_PORT = re.compile(r"^[A-Za-z0-9][\w.-]*:\d{2,5}(?:/|$)")
 
 _Endpoint = tuple[str | None, str | None]
 """``(base_url, base_url_expr)``: a constant endpoint, or the expression that sets it."""
@@ -29,6 +35,8 @@ class Analyser(CallReader):
     _name_hint: str | None = None
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
     _module_at: _Endpoint | None = None
+    _calls_in: dict[int, list[ast.Call]] | None = None
+    """The calls of each function scope (made on the first factory question)."""
 
     # ---- pass 1: index ----
 
@@ -153,9 +161,25 @@ class Analyser(CallReader):
                         self._generic_value(default, scope, name, None, "cli-default")
                     elif refs.is_dataset_key(name):
                         self._dataset_value(default, scope, name, "cli-default")
+        listed = self._catalogue_dicts()
+        # A raw request body sent to a URL the module names ({"model": self.chat_model} in
+        # httpx.post(f"{self.base_url}/v1/chat/completions", ...)) is read first: the value
+        # its variable holds is served at that URL, not read bare where it is assigned.
+        for node, scope, owner in self.dicts:
+            url = self._request_url(owner, scope) if owner is not None else None
+            if url is not None and id(node) not in listed:
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(key.value, str)
+                        and refs.names_model(key.value)
+                        and isinstance(value, ast.Name | ast.Attribute)
+                    ):
+                        self._generic_value(value, scope, key.value, url, flow="request-body")
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
-                self._generic_value(value, scope, name, None)
+                hint = self._provider_beside(name, scope) if scope.kind == "function" else None
+                self._generic_value(value, scope, name, None, provider_hint=hint)
             elif refs.is_dataset_key(name):
                 self._dataset_value(value, scope, name, "assignment")
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
@@ -175,7 +199,6 @@ class Analyser(CallReader):
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
                     )
-        listed = self._catalogue_dicts()
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
@@ -337,8 +360,11 @@ class Analyser(CallReader):
         flow: str = "assignment",
         repo_type: str | None = None,
         base_url_expr: str | None = None,
+        provider_hint: str | None = None,
     ) -> None:
-        if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr):
+        if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr) and (
+            flow != "request-body"
+        ):
             return
         if repo_type not in (None, "model", "dataset"):
             return  # a Space, or something else that is not a model
@@ -349,11 +375,43 @@ class Analyser(CallReader):
             if base_url is None and base_url_expr is None and family == "config"
             else None
         )
+        own = flow == "request-body" and base_url is not None and is_own_host(host_of(base_url))
         for val in self.values(value, scope, flow):
+            if own and "/" not in val.text:
+                # A bare name sent to the deployment's own server through a variable is
+                # mostly an alias the server was started with (vLLM --lora-modules NAME=,
+                # --served-model-name): the variable's own reading decides, as before.
+                continue
             at = base_url if module_url is None or "/" in val.text else module_url
             self.driver.named(
-                self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr
-            )
+                self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr,
+                provider_hint=provider_hint,
+            )  # fmt: skip
+
+    def _provider_beside(self, name: str, scope: Scope) -> str | None:
+        """The provider a project's own factory is asked for beside the model a function
+        holds in ``name`` (``model_name = model_name or "deepseek-v3-250324"`` then
+        ``Factory.create_llm("volcengine", model_name)``): a provider's name written as a
+        constant argument of the one call that takes the variable, when no call-table entry
+        reads that call. The factory's branch for that provider serves the model."""
+        if self._calls_in is None:
+            self._calls_in = {}
+            for call, where in self.calls:
+                self._calls_in.setdefault(id(where), []).append(call)
+        hints: set[str] = set()
+        for call in self._calls_in.get(id(scope), ()):
+            args = [*call.args, *(kw.value for kw in call.keywords)]
+            if not any(isinstance(a, ast.Name) and a.id == name for a in args):
+                continue
+            qual = self._qualname(call.func, scope) or ""
+            if table().lookup(qual) is not None:
+                return None  # a known call reads the value itself
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    alias = refs.provider_alias(arg.value)
+                    if alias is not None:
+                        hints.add(alias)
+        return hints.pop() if len(hints) == 1 else None
 
     def _endpoint_beside(self, call: ast.Call, scope: Scope) -> tuple[str | None, str | None]:
         """The endpoint an unknown call (a project's own client wrapper) is given beside a
@@ -387,7 +445,7 @@ class Analyser(CallReader):
         if found is None:
             return None
         for val in self.values(found[0], scope):
-            if "://" in val.text and not val.partial:
+            if ("://" in val.text or _HOST_PORT.match(val.text)) and not val.partial:
                 return val.text
         return None
 

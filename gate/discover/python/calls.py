@@ -4,7 +4,9 @@ the evidence they give."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from gate.discover import refs
 from gate.discover.calltable import CallSpec, ClientFamily, unknown_client_spec
@@ -13,6 +15,23 @@ from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _se
 from gate.discover.python.tables import _module_base_urls, table
 from gate.discover.python.values import ValueReader
 from gate.model import JSON, Confidence, Location
+
+
+@cache
+def _sdk_roots() -> frozenset[str]:
+    """The top-level packages the call table names (openai, langchain_openai, ...)."""
+    roots = {re.split(r"[.*]", m, maxsplit=1)[0] for s in table().calls for m in s.match}
+    return frozenset(r for r in roots if r) | frozenset(_PACKAGES)
+
+
+# Packages an app imports names from that are no client or model constant of its own.
+_PACKAGES = ("os", "sys", "typing", "dotenv", "pydantic", "pydantic_settings", "streamlit")
+
+
+def _app_module(qualname: str) -> bool:
+    """A name imported from a module that is not a package the call table knows: one of
+    the app's own modules (``from llm import client``, ``from config import MODEL``)."""
+    return qualname.split(".", 1)[0] not in _sdk_roots()
 
 
 class CallReader(ValueReader):
@@ -100,7 +119,51 @@ class CallReader(ValueReader):
             fam, spec, cap = picked
             receiver_text = _segment(self.text, receiver) or "?"
             ctx = refs.RefContext(family=spec.family, base_url_dynamic=receiver_text)
+            made = self._factory_of(receiver, scope)
+            if made is not None:
+                # Made by the app's own factory or module: what serves it is read there
+                # after the scan (across.py), which then replaces this call's reading.
+                found = self._arg(call, fam.model)
+                for val in self.values(found[0], scope) if found is not None else []:
+                    if not val.partial:
+                        self.pending_made.append((val, made, f"?.{method}", cap))
             self._emit(fam.model, call, scope, ctx, f"?.{method}", spec, cap=cap)
+
+    def _app_factory(self, call: ast.Call) -> str | None:
+        """``module.function`` when a call is to a function imported from another module of
+        the app (``from llm import make_client``; ``make_client("https://…")``)."""
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in self.imports:
+            qual = self.imports[func.id]
+            return qual if "." in qual and _app_module(qual) else None
+        return None
+
+    def _factory_of(self, receiver: ast.expr, scope: Scope) -> dict[str, JSON] | None:
+        """What the app's own factory call that made a client was given: the function and
+        the string constants it was passed (by position ``#n`` and keyword), for the pass
+        after the scan to read the client the factory builds from them."""
+        call: ast.expr | None = receiver
+        if isinstance(receiver, ast.Name) and receiver.id in self.imports:
+            imported = self.imports[receiver.id]
+            if "." in imported and _app_module(imported):
+                return {"client_factory": "", "client_object": receiver.id}
+            return None
+        if isinstance(receiver, ast.Name):
+            bound = self._lookup(receiver.id, scope)
+            call = bound[0][0] if len(bound) == 1 else None
+        if not isinstance(call, ast.Call):
+            return None
+        qual = self._app_factory(call)
+        if qual is None:
+            return None
+        args: dict[str, JSON] = {}
+        named = [(f"#{i}", a) for i, a in enumerate(call.args)]
+        named += [(kw.arg, kw.value) for kw in call.keywords if kw.arg]
+        for key, arg in named:
+            texts = {v.text for v in self.values(arg, scope) if not v.partial}
+            if len(texts) == 1:
+                args[key] = texts.pop()
+        return {"client_factory": qual, "client_factory_args": args}
 
     def _client_context(
         self, client: Client
@@ -127,11 +190,17 @@ class CallReader(ValueReader):
                 return out
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("with_options", "copy"):
                 return self._clients(expr.func.value, scope, depth + 1)
+            if self._app_factory(expr) is not None:
+                return []  # the app's own client factory in another module (across.py)
             # A call to something imported that is not an AI client (twilio's Client()).
             return None if self._is_imported(expr.func) else []
         if isinstance(expr, ast.Name):
             if expr.id in self.imports:
-                return None
+                # A client object another module of the app makes (``from llm import
+                # client``): unknown here, placed through that module after the scan
+                # (python/across.py); a name an SDK or other package exports is not one.
+                qual = self.imports[expr.id]
+                return [] if "." in qual and _app_module(qual) else None
             owner = self._binding_scope(expr.id, scope)
             if owner is None:
                 return []
@@ -317,6 +386,13 @@ class CallReader(ValueReader):
         if found is None:
             return 0
         expr, arg_name = found
+        imported = self._imported_value(expr, scope)
+        if imported is not None:
+            # model=MODEL with MODEL a constant of another module of the app: resolved
+            # through that module after the scan (python/across.py), in this call's context.
+            here = ctx if isinstance(ctx, refs.RefContext) else ctx(())
+            self.pending.append((imported, here, qual, call, cap))
+            return 0
         count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
         extra: dict[str, JSON] = {}
@@ -345,6 +421,23 @@ class CallReader(ValueReader):
             ):
                 count += 1
         return count
+
+    def _imported_value(self, expr: ast.expr, scope: Scope) -> str | None:
+        """``NAME`` or ``module.NAME`` when the expression is a name another module of the
+        app binds (imported from a module no call table knows), else None."""
+        if isinstance(expr, ast.Name) and expr.id in self.imports:
+            if self._binding_scope(expr.id, scope) not in (None, self.root):
+                return None
+            qual = self.imports[expr.id]
+            return expr.id if "." in qual and _app_module(qual) else None
+        if (
+            isinstance(expr, ast.Attribute)
+            and isinstance(expr.value, ast.Name)
+            and expr.value.id in self.imports
+            and _app_module(self.imports[expr.value.id])
+        ):
+            return f"{expr.value.id}.{expr.attr}"
+        return None
 
     def _seen(self, val: Val) -> Seen:
         """A value as the driver takes it."""

@@ -8,8 +8,9 @@ from typing import Any
 
 from gate.discover.calltable import CallSpec
 from gate.discover.driver import Driver
-from gate.discover.python.scopes import _BUDGET, _MAX_DEPTH, _VALIDATORS, Locator, Scope
-from gate.model import Evidence
+from gate.discover.python.scopes import _BUDGET, _MAX_DEPTH, _VALIDATORS, Locator, Scope, Val
+from gate.discover.refs import RefContext
+from gate.model import JSON, Confidence, Evidence
 
 
 class Indexer:
@@ -35,6 +36,10 @@ class Indexer:
         self.consumed: set[int] = self.driver.consumed
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[ast.Call, Scope, CallSpec, str]] = []
+        self.pending: list[tuple[str, RefContext, str, ast.Call, Confidence]] = []
+        """Model arguments that are another module's names (see CallReader._emit)."""
+        self.pending_made: list[tuple[Val, dict[str, JSON], str, Confidence]] = []
+        """Models asked of a client the app's own factory of another module made."""
         self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
         self.keyword_sites: list[tuple[ast.Call, ast.keyword, Scope]] = []
         self.generic_assigns: list[tuple[str, ast.expr, Scope]] = []

@@ -167,9 +167,11 @@ class ValueReader(Indexer):
             return out
         # Call sites of this function in the module that pass the argument; only for a name
         # defined once (eighty adapter classes each with a load_model() say nothing useful).
-        if len(self.functions.get(fn.name, ())) != 1:
+        # A constructor's are the calls of its class (LLM("x", base_url=...) → __init__).
+        called = _constructed(fn) or fn.name
+        if called == fn.name and len(self.functions.get(fn.name, ())) != 1:
             return out
-        for call, scope in self._calls_by_name().get(fn.name, []):
+        for call, scope in self._calls_by_name().get(called, []):
             if self._budget <= 0:
                 break  # a function called from thousands of places: the budget is spent
             arg, unseen = self._site_arg(call, fn, name)
@@ -191,7 +193,8 @@ class ValueReader(Indexer):
         index = fn.param_order.index(name) if name in fn.param_order else None
         is_method = fn.parent is not None and fn.parent.kind == "class"
         if index is not None:
-            pos = index - (1 if is_method and isinstance(call.func, ast.Attribute) else 0)
+            bound = isinstance(call.func, ast.Attribute) or _constructed(fn) is not None
+            pos = index - (1 if is_method and bound else 0)
             if any(isinstance(a, ast.Starred) for a in call.args[: max(pos + 1, 0)]):
                 return None, True
             if 0 <= pos < len(call.args):
@@ -199,7 +202,7 @@ class ValueReader(Indexer):
         return None, any(kw.arg is None for kw in call.keywords)
 
     def _site_scope(self, call: ast.Call, fn: Scope) -> Scope:
-        for site, scope in self._calls_by_name().get(fn.name, []):
+        for site, scope in self._calls_by_name().get(_constructed(fn) or fn.name, []):
             if site is call:
                 return scope
         return fn.parent or fn
@@ -448,3 +451,11 @@ class ValueReader(Indexer):
     def _arg_values(self, call: ast.Call, names: Sequence[str], scope: Scope) -> list[Val]:
         found = self._arg(call, names)
         return self.values(found[0], scope) if found else []
+
+
+def _constructed(fn: Scope) -> str | None:
+    """The class whose calls call ``fn``, when ``fn`` is that class's ``__init__``."""
+    parent = fn.parent
+    if fn.name == "__init__" and parent is not None and parent.kind == "class" and parent.name:
+        return parent.name
+    return None

@@ -1,0 +1,197 @@
+"""Models asked of a provider the app's own function makes, finished through the file that
+defines the function: ``const siliconflow = useSiliconflow(); siliconflow.embedding(
+"Qwen/Qwen3-Embedding-0.6B")`` where ``useSiliconflow`` (a Nuxt server util, auto-imported,
+or ``import { useSiliconflow } from "./ai"``) returns ``createOpenAI({ baseURL:
+"https://api.siliconflow.cn/v1" })``.
+
+The per-file analysis leaves a placeholder (identity ``pending:<function>``); this pass, run
+once after the scan, reads only the files that can define the function: the relative import's
+target, the calling file itself, or, for an auto-imported function, the tree's util folders
+(``utils/``, ``composables/``, ``server/utils/`` at any depth, as Nuxt auto-imports them).
+The provider the function makes gives the model's context; a placeholder not resolved is
+dropped.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Sequence
+
+import tree_sitter
+
+from gate import files
+from gate.discover import refs, scanning
+from gate.discover.javascript.analyser import _Analyser
+from gate.discover.tree import Tree, TreeFile
+from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
+
+PENDING = "pending:"
+_AUTO_DIRS = frozenset({"utils", "composables"})
+_SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts")
+
+
+def placeholders(analyser: object) -> list[Evidence]:
+    """Placeholders for an analyser's models asked of the app's own provider functions."""
+    from gate.discover.javascript.calls import SELF
+
+    out: list[Evidence] = []
+    for val, fn, module in getattr(analyser, "pending", ()):
+        attrs: dict[str, JSON] = {"factory": fn, "flow": val.flow}
+        rel = str(analyser.rel)  # type: ignore[attr-defined]
+        attrs["factory_module"] = rel if module == SELF else module
+        out.append(
+            Evidence(
+                source=str(analyser.driver.source),  # type: ignore[attr-defined]
+                kind=EvidenceKind.CODE_REF,
+                identity=ComponentId(PENDING + fn),
+                role=Role.RUNTIME_MODEL,
+                as_written=val.text,
+                location=analyser._loc(val.node),  # type: ignore[attr-defined]
+                confidence=val.confidence,
+                attributes=attrs,
+            )
+        )
+    return out
+
+
+def _candidates(tree: Tree, ev: Evidence) -> Iterator[TreeFile]:
+    module = ev.attributes.get("factory_module")
+    here = ev.location.path or ""
+    if isinstance(module, str) and module == here:
+        file = tree.get(here)
+        if file is not None:
+            yield file
+        return
+    if isinstance(module, str):
+        base = posixpath.dirname(here)
+        if module.startswith("."):
+            stem = posixpath.normpath(posixpath.join(base, module))
+        else:
+            stem = module.lstrip("~@/")  # ~/x, ~~/x, @/x: the project root's x
+        for cand in (
+            stem,
+            *(stem + s for s in _SUFFIXES),
+            *(f"{stem}/index{s}" for s in _SUFFIXES),
+        ):
+            file = tree.get(cand)
+            if file is not None:
+                yield file
+                return
+        return
+    for file in tree.files:
+        parts = file.rel.split("/")
+        if file.suffix in _SUFFIXES and _AUTO_DIRS & set(parts[:-1]):
+            yield file
+
+
+def _function(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
+    """The body of ``function name(...)`` or ``const name = (...) => ...`` in a file."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "function_declaration":
+            ident = node.child_by_field_name("name")
+            if ident is not None and ident.text == name.encode():
+                return node
+        elif node.type == "variable_declarator":
+            ident = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if (
+                ident is not None
+                and value is not None
+                and ident.text == name.encode()
+                and value.type in ("arrow_function", "function_expression", "function")
+            ):
+                return value
+        stack.extend(reversed(node.children))
+    return None
+
+
+def _made_provider(
+    file: TreeFile, name: str, read: dict[str, _Analyser | None]
+) -> refs.RefContext | None:
+    """The context of the provider the function ``name`` of ``file`` makes (``read``: the
+    files analysed so far, each once)."""
+    from gate.discover.javascript.tables import table
+
+    if file.rel not in read:
+        read[file.rel] = _analysed(file)
+    analyser = read[file.rel]
+    if analyser is None:
+        return None
+    body = _function(analyser.root, name)
+    if body is None:
+        return None
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in ("call_expression", "new_expression"):
+            qual = analyser._qualname(analyser._callee(node))
+            spec = table().lookup(qual) if qual else None
+            if spec is not None and (spec.raw.get("provider_fn") or spec.client):
+                return analyser._context(spec, node)
+        stack.extend(reversed(node.children))
+    return None
+
+
+def _analysed(file: TreeFile) -> _Analyser | None:
+    """A file parsed and analysed (its bindings indexed), or None when it holds no
+    ``create…`` provider call nor ``new`` client at all (most util files: not parsed)."""
+    from gate.discover.javascript import _language, _query
+
+    text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
+    if text is None or ("create" not in text and "new " not in text):
+        return None
+    data = text.encode("utf-8")
+    suffix = "." + file.rel.rsplit(".", 1)[-1].lower()
+    syntax = tree_sitter.Parser(_language(suffix)).parse(data)
+    analyser = _Analyser(file.rel, data, syntax.root_node, _query(suffix))
+    analyser.run()
+    return analyser
+
+
+def _unrecorded(_why: str) -> None:
+    """A second read of a file the scan has read (or recorded as unreadable) already."""
+
+
+def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidence]:
+    """``found`` with placeholders resolved through the function that makes the provider,
+    or dropped."""
+    if not any(ev.identity.startswith(PENDING) for ev in found):
+        return list(found)
+    made: dict[tuple[str, str], refs.RefContext | None] = {}
+    read: dict[str, _Analyser | None] = {}
+    kept: set[int] = set()
+    where: set[tuple[str | None, int | None, int | None, str]] = set()
+    out: list[Evidence] = []
+    for ev in found:
+        if not ev.identity.startswith(PENDING):
+            out.append(ev)
+            continue
+        fn = ev.identity[len(PENDING) :]
+        ctx: refs.RefContext | None = None
+        for file in _candidates(tree, ev):
+            key = (file.rel, fn)
+            if key not in made:
+                made[key] = _made_provider(file, fn, read)
+            ctx = made[key]
+            if ctx is not None:
+                break
+        if ctx is None:
+            continue
+        ref = refs.recognise_in(ev.as_written, ctx)
+        if ref is None:
+            continue
+        attrs = {k: v for k, v in ev.attributes.items() if k != "factory_module"}
+        attrs["call"] = f"{fn}()"
+        placed = refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, attrs)
+        out.append(placed)
+        kept.add(id(placed))
+        where.add(_where(ev))
+    # A reading of the same value by its name alone (no call known) is superseded.
+    return [e for e in out if id(e) in kept or "call" in e.attributes or _where(e) not in where]
+
+
+def _where(ev: Evidence) -> tuple[str | None, int | None, int | None, str]:
+    loc = ev.location
+    return loc.path, loc.line, loc.column, ev.as_written
