@@ -15,6 +15,7 @@ from gate.model import Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.recognise import knowledge
 from gate.recognise.core import endpoints_apart, with_user_endpoints
+from gate.recognise.project import served_in_project
 from gate.resolve import origins, packages
 from gate.resolve.assemble import assemble
 
@@ -85,7 +86,8 @@ def scan(options: ScanOptions) -> ScanResult:
         found = discover(tree, ctx)
     finally:
         scanning.release_pool()
-    evidence, configured = endpoints_apart(with_user_endpoints(found, kn), kn)
+    found = served_in_project(with_user_endpoints(found, kn), kn)
+    evidence, configured = endpoints_apart(found, kn)
     if configured:
         ctx.facts.set("endpoints", configured)
         ctx.facts.note(_endpoints_note(configured))
