@@ -228,6 +228,15 @@ def test_the_projects_one_provider_is_learned_from_sdks_calls_and_endpoints() ->
     # two providers: no project-level default
     assert project_provider([_dep("groq-sdk", "groq"), _dep("together-ai", "together")]) is None
     assert project_provider([]) is None
+    # a client whose endpoint the scan cannot read may reach another provider
+    unread = _ev(
+        "api:deepseek/deepseek-chat",
+        "deepseek-chat",
+        provider="deepseek",
+        base_url_expr="settings.base_url",
+        call="openai.OpenAI().chat.completions.create",
+    )
+    assert project_provider([_dep("groq-sdk", "groq"), unread]) is None
 
 
 def test_names_only_the_model_name_placed_are_served_by_the_projects_provider() -> None:
@@ -280,6 +289,23 @@ def test_names_only_the_model_name_placed_are_served_by_the_projects_provider() 
 def test_two_providers_move_nothing() -> None:
     listed = [_ev("hf:openai/gpt-oss-120b@unpinned", "openai/gpt-oss-120b", listed=True)]
     found = [_dep("groq-sdk", "groq"), _dep("together-ai", "together"), *listed]
+    assert served_in_project(found, knowledge()) == found
+
+
+def test_a_provider_of_its_own_models_takes_only_the_names_it_serves() -> None:
+    # A Google SDK is the project's one provider: DashScope's and Volcengine's names in a
+    # picker stay theirs (Google serves neither), as does a name no table lists.
+    names = [
+        _ev(
+            f"api:{maker}/{name}",
+            name,
+            provider=maker,
+            host_source="model-provider-default",
+            listed=True,
+        )
+        for maker, name in (("alibaba", "qwen-max-0125"), ("volcengine", "doubao-pro-32k"))
+    ]
+    found = [_dep("@google/genai", "google"), *names]
     assert served_in_project(found, knowledge()) == found
 
 

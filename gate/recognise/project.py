@@ -45,6 +45,8 @@ def project_provider(found: Sequence[Evidence]) -> str | None:
     providers: set[str] = set()
     for ev in found:
         attrs = ev.attributes
+        if "call" in attrs and "base_url_expr" in attrs and "host" not in attrs:
+            return None  # a client pointed somewhere the scan cannot read: maybe another
         provider = attrs.get("provider")
         if not isinstance(provider, str) or provider in _NOT_HOSTED:
             continue
@@ -119,9 +121,11 @@ def _may_serve(
         return True
     if gateway:
         return provider in _GATEWAYS  # a gateway routes every maker's <creator>/<model> id
+    if not kn.registry.is_aggregator(provider):
+        return False  # a provider serving its own models serves only the names it lists
     if not served:
-        # a name no table gives to anyone: not a hosted-only maker's (Groq serves no Claude)
-        maker = kn.provider_for_model(value)
-        return maker is None or maker not in kn.providers.own_models_only
+        # a name no table gives to anyone and no maker's pattern claims (Groq serves no
+        # Claude, and no DashScope name either)
+        return kn.provider_for_model(value) is None
     # the table's one claim rests on a plain release name (anyone may serve it)
     return attrs.get("named_by") == "served-names" and PLAIN_RELEASE.match(value) is not None
