@@ -356,3 +356,24 @@ def test_the_served_js_catalogue_alone_needs_no_project(tmp_path: Path) -> None:
         "api:groq/mixtral-8x7b-32768",
     ]
     assert all(e.attributes.get("listed") is True for e in outcome.evidence)
+
+
+def test_typescript_union_types_and_enums_of_served_names_are_catalogues() -> None:
+    source = textwrap.dedent(
+        """
+        export type ChatModel = "llama-3.1-8b-instant" | "mixtral-8x7b-32768";
+        export enum Models { Fast = "gpt-4o-mini", Big = "llama-3.3-70b-versatile" }
+        type Theme = "dark" | "light";
+        export enum Color { Red = "claude-3-opus" }
+        """
+    ).encode()
+    outcome = javascript.analyse_file("models.ts", source)
+    found = sorted((e.identity, e.location.line) for e in outcome.evidence)
+    # a type or enum named for something else (Theme, Color) is no catalogue
+    assert found == [
+        ("api:groq/llama-3.1-8b-instant", 2),
+        ("api:groq/llama-3.3-70b-versatile", 3),
+        ("api:groq/mixtral-8x7b-32768", 2),
+        ("api:openai/gpt-4o-mini", 3),
+    ]
+    assert all(e.attributes.get("listed") is True for e in outcome.evidence)

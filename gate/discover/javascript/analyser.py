@@ -48,6 +48,7 @@ class _Analyser(CallReader):
             if name is not None and value is not None:
                 self.values_of.setdefault("this." + _text(name), []).append(value)
                 self.decls.append((_text(name), value))
+        self.typed = [*captures.get("typealias", []), *captures.get("enum", [])]
         self.calls = sorted(
             [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
         )
@@ -98,6 +99,14 @@ class _Analyser(CallReader):
             node = _unwrap(value)
             if node is not None and node.type in ("array", "object", "new_expression"):
                 self._catalogue(node, name, refs.is_catalogue_name(name), 0)
+        for decl in self.typed:
+            # type ChatModel = "llama-3.1-8b-instant" | "mixtral-8x7b-32768";
+            # enum Models { Fast = "llama3-8b-8192" }: each string a listed name.
+            label = _text(decl.child_by_field_name("name"))
+            if not label or not refs.is_catalogue_name(label):
+                continue
+            for item in _typed_strings(decl):
+                self._listed(item, label, None)
         for call in self.calls:
             func = call.child_by_field_name("function")
             if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
@@ -255,3 +264,26 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The string members of a TypeScript union type alias or enum declaration."""
+    if decl.type == "enum_declaration":
+        body = decl.child_by_field_name("body")
+        members = [c.child_by_field_name("value") for c in body.named_children] if body else []
+        return [m for m in members if m is not None and m.type == "string"]
+    out: list[tree_sitter.Node] = []
+    stack = [decl.child_by_field_name("value")]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node.type == "union_type":
+            stack.extend(reversed(node.named_children))
+        elif (
+            node.type == "literal_type"
+            and node.named_children
+            and node.named_children[0].type == "string"
+        ):
+            out.append(node.named_children[0])
+    return out

@@ -29,6 +29,7 @@ class Indexer:
         self.params: dict[str, list[tree_sitter.Node]] = {}
         self.calls: list[tree_sitter.Node] = []
         self.pairs: list[tree_sitter.Node] = []
+        self.typed: list[tree_sitter.Node] = []
         self.decls: list[tuple[str, tree_sitter.Node]] = []
         self.driver = Driver(NAME)
         self.found: list[Evidence] = self.driver.found
