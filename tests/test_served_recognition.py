@@ -377,3 +377,21 @@ def test_typescript_union_types_and_enums_of_served_names_are_catalogues() -> No
         ("api:openai/gpt-4o-mini", 3),
     ]
     assert all(e.attributes.get("listed") is True for e in outcome.evidence)
+
+
+def test_a_js_catalogue_named_after_a_provider_is_that_providers() -> None:
+    source = textwrap.dedent(
+        """
+        export const TOGETHER_MODELS = ["meta-llama/Llama-3.3-70B-Instruct-Turbo"];
+        export const GROQ_MODELS = [{ id: "gemma-7b-it", name: "Gemma 7B" }];
+        export const CHAT_MODELS = [{ id: "gpt-4o", provider: "openai" }];
+        """
+    ).encode()
+    outcome = javascript.analyse_file("models.ts", source)
+    # a Hub id a provider serves is its hosted model, an open model's name is the provider's
+    # own; a catalogue named for no provider leaves each entry its own reading
+    assert sorted(e.identity for e in outcome.evidence) == [
+        "api:groq/gemma-7b-it",
+        "api:openai/gpt-4o",
+        "api:together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+    ]

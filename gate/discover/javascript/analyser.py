@@ -98,7 +98,14 @@ class _Analyser(CallReader):
         for name, value in self.decls:
             node = _unwrap(value)
             if node is not None and node.type in ("array", "object", "new_expression"):
-                self._catalogue(node, name, refs.is_catalogue_name(name), 0)
+                named = refs.is_catalogue_name(name)
+                # GROQ_MODELS, TOGETHER_MODELS: the catalogue's own name says whose (as in
+                # Python); an entry's own provider or key still decides first.
+                self._name_hint = refs.provider_in_name(name) if named else None
+                try:
+                    self._catalogue(node, name, named, 0)
+                finally:
+                    self._name_hint = None
         for decl in self.typed:
             # type ChatModel = "llama-3.1-8b-instant" | "mixtral-8x7b-32768";
             # enum Models { Fast = "llama3-8b-8192" }: each string a listed name.
@@ -236,6 +243,7 @@ class _Analyser(CallReader):
         text = _string_value(node) if node.type == "string" else None
         if text is not None:
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
+            hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, site=site)
 
     def _generic_value(

@@ -30,6 +30,7 @@ class Indexer:
         self.calls: list[tree_sitter.Node] = []
         self.pairs: list[tree_sitter.Node] = []
         self.typed: list[tree_sitter.Node] = []
+        self._name_hint: str | None = None
         self.decls: list[tuple[str, tree_sitter.Node]] = []
         self.driver = Driver(NAME)
         self.found: list[Evidence] = self.driver.found
