@@ -394,8 +394,7 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
             kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
         )
         own = _maker_or_server(value, ctx)
-        if own is not None and own != kn.provider_for_model(value):
-            attrs["named_by"] = "served-names"
+        by_table = own is not None and own != kn.provider_for_model(value)
         if provider in kn.providers.own_models_only and own is None:
             routed = _proxy_route(value, ctx)
             if routed is not None:
@@ -412,6 +411,8 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
             host_source = HostSource.SDK_DEFAULT
         if provider is not None:
             host = kn.default_host(provider)
+        if by_table and host_source is HostSource.MODEL_PROVIDER_DEFAULT:
+            attrs["named_by"] = "served-names"  # the served-names table, not a pattern
     if provider is None:
         return None
     if host:
