@@ -264,6 +264,22 @@ def test_names_only_the_model_name_placed_are_served_by_the_projects_provider() 
         ),
         # a Hub id the provider does not serve: weights, left alone
         _ev("hf:BAAI/bge-small-en-v1.5@unpinned", "BAAI/bge-small-en-v1.5"),
+        # a value the code places beside an endpoint, or by a routing prefix, stays
+        _ev(
+            "api:llm.acme.dev/acme-chat-2",
+            "acme-chat-2",
+            provider="llm.acme.dev",
+            host="llm.acme.dev",
+            base_url="https://llm.acme.dev/v1",
+            host_source="config",
+        ),
+        _ev(
+            "api:together/acme/acme-9b",
+            "together_ai/acme/acme-9b",
+            provider="together",
+            host="api.together.xyz",
+            host_source="sdk-default",
+        ),
         # a loader call is never moved
         _ev(
             "hf:openai/gpt-oss-20b@unpinned",
@@ -277,6 +293,8 @@ def test_names_only_the_model_name_placed_are_served_by_the_projects_provider() 
         "api:groq/gemma-7b-it",
         "api:anthropic/claude-3-5-haiku-20241022",
         "hf:BAAI/bge-small-en-v1.5@unpinned",
+        "api:llm.acme.dev/acme-chat-2",
+        "api:together/acme/acme-9b",
         "hf:openai/gpt-oss-20b@unpinned",
     ]
     moved = out[1]

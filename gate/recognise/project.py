@@ -74,6 +74,8 @@ def _served_by(ev: Evidence, provider: str, kn: Knowledge) -> Evidence | None:
     attrs = ev.attributes
     if "call" in attrs and not ev.identity.startswith("api:"):
         return None  # a loader call: weights, not a name sent to a server
+    if "base_url" in attrs or "base_url_expr" in attrs:
+        return None  # the code names (or computes) the endpoint beside the value
     gateway = attrs.get("gateway_id")
     value = gateway if isinstance(gateway, str) else ev.as_written.strip()
     if not value or attrs.get("provider") == provider:
@@ -84,8 +86,8 @@ def _served_by(ev: Evidence, provider: str, kn: Knowledge) -> Evidence | None:
             return None
     elif ev.identity.startswith("api:") and ev.kind is EvidenceKind.API_REF:
         named_only = attrs.get("host_source") == str(HostSource.MODEL_PROVIDER_DEFAULT)
-        if "call" in attrs and not named_only:
-            return None  # a call the code places (a base URL, an SDK) stays where it is
+        if not named_only and not (isinstance(gateway, str) and "call" not in attrs):
+            return None  # placed by an SDK, a region, a routing prefix: stays where it is
         if not _may_serve(value, provider, served, isinstance(gateway, str), attrs, kn):
             return None
     else:
