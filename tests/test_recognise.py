@@ -70,6 +70,14 @@ TABLE = [
         "api:bedrock/eu.amazon.nova-micro-v1:0",
     ),
     ("publishers/google/models/gemini-1.5-pro", "api:google-vertex/gemini-1.5-pro"),
+    # Names one provider alone serves (the served-names table): that provider's.
+    ("llama-3.1-8b-instant", "api:groq/llama-3.1-8b-instant"),
+    ("mixtral-8x7b-32768", "api:groq/mixtral-8x7b-32768"),
+    # Gateway ids of hosted-only models are never Hub repos; open weights stay Hub ids.
+    ("google/gemini-2.0-flash-001", "api:google/gemini-2.0-flash-001"),
+    ("x-ai/grok-4", "api:xai/grok-4"),
+    ("openai/gpt-oss-120b", "hf:openai/gpt-oss-120b@unpinned"),
+    ("google/gemma-2-9b-it", "hf:google/gemma-2-9b-it@unpinned"),
 ]
 
 CASES = [pytest.param(s, i, id=s) for s, i in TABLE]

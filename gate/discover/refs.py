@@ -42,6 +42,7 @@ from gate.recognise import (
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
+from gate.registry.endpoints import host_of
 
 __all__ = [
     "conventions",
@@ -421,6 +422,23 @@ def provider_alias(name: str) -> str | None:
 def provider_from_env_name(name: str) -> str | None:
     """The provider an environment variable is for (``DEEPSEEK_MODEL`` → ``deepseek``)."""
     return current_knowledge().provider_from_env_name(name)
+
+
+def hosted_endpoint(url: str) -> bool:
+    """A URL of a known hosted provider's endpoint (not a local server)."""
+    host = host_of(url) if "://" in url else None
+    ep = current_knowledge().endpoint(host) if host else None
+    return ep is not None and ep.provider not in ("local", "ollama")
+
+
+def served_at(value: str, url: str) -> bool:
+    """The served-names table says the provider of ``url``'s endpoint serves ``value``
+    (``meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo`` at api.together.xyz): a Hub-style id
+    that is that provider's name, not a Hub load."""
+    host = host_of(url) if "://" in url else None
+    kn = current_knowledge()
+    ep = kn.endpoint(host) if host else None
+    return ep is not None and ep.provider in kn.served_by(value)
 
 
 def endpoint_only(ctx: RefContext) -> Ref | None:

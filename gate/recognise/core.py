@@ -454,7 +454,7 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     elif ctx.base_url_dynamic:
         # A Hub-style org/name at an unknown host is whoever serves it there: the model name's
         # own provider (deepseek-ai/... is not DeepSeek's API) says nothing.
-        own = None if "/" in value else kn.provider_for_model(value)
+        own = None if "/" in value else _maker_or_server(value, ctx)
         # An Azure client talks to an Azure resource whatever its URL: the operator is known
         # though the host is not. Other clients may be pointed anywhere: the model's own.
         provider = ctx.provider if ctx.provider in deployment_named() else own or ctx.provider
@@ -469,7 +469,8 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         provider = ctx.provider or (
             kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
         )
-        own = kn.provider_for_model(value)
+        own = _maker_or_server(value, ctx)
+        by_table = own is not None and own != kn.provider_for_model(value)
         if provider in kn.providers.own_models_only and own is None:
             routed = _proxy_route(value, ctx)
             if routed is not None:
@@ -486,6 +487,8 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
             host_source = HostSource.SDK_DEFAULT
         if provider is not None:
             host = kn.default_host(provider)
+        if by_table and host_source is HostSource.MODEL_PROVIDER_DEFAULT:
+            attrs["named_by"] = "served-names"  # the served-names table, not a pattern
     if provider is None:
         return None
     if host:
@@ -620,7 +623,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     ):
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
-        return _litellm(value, replace(ctx, provider_hint=None))
+        found = _litellm(value, replace(ctx, provider_hint=None))
+        if found is not None and _hosted_only(prefix[0], prefix[1], ctx):
+            # also a gateway's id (OpenRouter's, Vercel's `openai/gpt-5`): a project that
+            # reaches one gateway sends it there (gate.recognise.project)
+            found = replace(found, attributes={**found.attributes, "gateway_id": value})
+        return found
     vertex = _vertex_resource(value, ctx)
     if vertex is not None:
         return vertex
@@ -650,6 +658,9 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         if value.startswith(("hf.co/", "huggingface.co/")) and hf_quantization(value):
             return _ollama_ref(value, ctx)  # an Ollama pull of a Hub GGUF repo
         return _hf_ref(url[0], replace(ctx, revision=ctx.revision or url[1]))
+    gateway = _gateway_route(value, ctx)
+    if gateway is not None:
+        return gateway
     repo = hf_repo(value, kn, allow_bare=False)
     if repo is not None:
         return _hf_ref(repo, ctx)
@@ -670,7 +681,8 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _ollama_ref(value, ctx)
     if _family_word(value):
         return None
-    if kn.api_model(value) is not None and not _release_name(value):
+    known = kn.api_model(value) is not None or _only_server(value, ctx) is not None
+    if known and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
 
@@ -679,6 +691,83 @@ def _another_servers_port(ctx: _Ctx) -> bool:
     """The base URL names a port explicitly, and it is not Ollama's."""
     port = port_of(ctx.base_url) if ctx.base_url else None
     return port is not None and ctx.kn.providers.local_servers.get(port) != "ollama"
+
+
+# An open-weights release as its makers name it, lower case, with nothing a server adds:
+# family and version, a size (7b, 8x7b, 0.5b, 125m) or a Whisper size, then only variant
+# words (instruct, chat, it...). ``llama-3.1-8b``, ``qwen2.5-72b-instruct``, ``gemma-7b-it``,
+# ``whisper-large-v3``: anyone may serve such a name (or run it locally), so a table listing
+# one server proves little. ``llama-3.1-8b-instant``, ``mixtral-8x7b-32768`` (a context size),
+# ``meta-llama/...-Turbo`` carry the server's own words and are not plain.
+PLAIN_RELEASE = re.compile(
+    r"^[a-z][a-z-]*?[\d.]*(?:-[a-z]+[\d.]*)*?"
+    r"-(?:\d+(?:\.\d+)?[bm]|\d+x\d+b|large(?:-v\d)?|medium|small|base|tiny)"
+    r"(?:-(?:instruct|chat|it|base|hf|fp8|en|v\d[\w.]*))*$"
+)
+
+
+def _only_server(value: str, ctx: _Ctx) -> str | None:
+    """The one provider whose API serves exactly this name (the served-names table), when
+    that alone may say who serves it: ``llama-3.1-8b-instant`` and ``mixtral-8x7b-32768`` are
+    Groq's names. Not when a maker's pattern already names a provider and the name is a
+    plain release (``qwen2.5-72b-instruct`` is DashScope's too, whatever the table lists),
+    nor for a plain release outside a catalogue (a script's ``--model llama-3.1-8b``), nor
+    for a name with no digit (``embeddings``). A cloud serving a maker's own model under
+    the maker's spelling (Vertex's ``claude-3-opus``) leaves the maker's API: the cloud's
+    own spelling (``claude-3-opus@20240229``) names the cloud."""
+    if "/" in value or not any(c.isdigit() for c in value):
+        return None
+    server = ctx.kn.only_server(value)
+    if server is None:
+        return None
+    maker = ctx.kn.provider_for_model(value)
+    plain = PLAIN_RELEASE.match(value) is not None
+    if plain and (maker is not None or ctx.site.kind is not SiteKind.CATALOGUE_ITEM):
+        return None
+    if (
+        maker in ctx.kn.providers.own_models_only
+        and server in ("google-vertex", "bedrock")
+        and "@" not in value
+        and not BEDROCK_ID.match(value)
+    ):
+        return None
+    return server
+
+
+def _maker_or_server(value: str, ctx: _Ctx) -> str | None:
+    """Who serves a hosted name when nothing around it says: the one provider serving
+    exactly that name, else the provider the maker's pattern names (``gpt-*`` → OpenAI)."""
+    return _only_server(value, ctx) or ctx.kn.provider_for_model(value)
+
+
+def _hosted_only(provider: str, model: str, ctx: _Ctx) -> bool:
+    """``model`` is a name only ``provider``'s API serves as its maker (no open weights):
+    ``gemini-2.0-flash-001`` is Google's, ``gemma-2-9b-it`` and ``gpt-oss-120b`` are not."""
+    if provider not in ctx.kn.providers.own_models_only or "/" in model:
+        return False
+    if _release_name(model) or PLAIN_RELEASE.match(model):
+        return False
+    return ctx.kn.provider_for_model(model) == provider
+
+
+def _gateway_route(value: str, ctx: _Ctx) -> Recognised | None:
+    """``google/gemini-2.0-flash-001``, ``x-ai/grok-4``: a gateway's id for a hosted-only
+    model (OpenRouter, Vercel AI Gateway, DeepInfra spell models ``<creator>/<model>``),
+    never a Hub repo (Gemini has no weights on the Hub). With no gateway beside it the
+    server is unknown: the model is recorded as its maker's, with no host (``gateway_id``
+    says which id was written; a project reaching one gateway places it there)."""
+    split = split_prefix(value, "/")
+    if split is None:
+        return None
+    provider = ctx.kn.provider_alias(split[0])
+    if provider is None or not _hosted_only(provider, split[1], ctx):
+        return None
+    found = _hosted(split[1], replace(ctx, provider=provider, provider_hint=None))
+    if found is None:
+        return None
+    attrs = {k: v for k, v in found.attributes.items() if k not in ("host", "host_source")}
+    attrs["gateway_id"] = value
+    return replace(found, attributes=attrs)
 
 
 _RELEASE = re.compile(r"(?:^|[-_.])(?:\d+(?:\.\d+)?[BM]|(?:Instruct|Chat|Base))(?:$|[-_.])")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.recognise import data
-from gate.registry import Registry, apimodels, endpoints, load
+from gate.registry import Registry, apimodels, endpoints, load, servednames
 from gate.registry.apimodels import ApiModel
 from gate.registry.endpoints import Endpoint
 
@@ -175,6 +175,14 @@ class Knowledge:
         """The provider key that publishes a hosted model name, if known."""
         row = self.api_model(name)
         return row.provider if row else None
+
+    def served_by(self, name: str) -> frozenset[str]:
+        """The providers whose API serves exactly this name (the served-names table)."""
+        return servednames.served_by(name)
+
+    def only_server(self, name: str) -> str | None:
+        """The one provider that serves exactly this name, or None (none, or several)."""
+        return servednames.only_server(name)
 
     def provider_alias(self, name: str) -> str | None:
         """A provider key for a provider name as tools write it (``dashscope`` → alibaba)."""

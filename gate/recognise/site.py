@@ -101,6 +101,9 @@ class HostSource(StrEnum):
     """The model name's own provider's default host (no SDK or base URL says otherwise)."""
     ROUTING_PREFIX = "routing-prefix"
     """A routing prefix in the value (``together_ai/``, ``openrouter/``, ``groq:``)."""
+    PROJECT = "project-provider"
+    """The one hosted provider the project reaches (its SDK, its one endpoint) serves a
+    name nothing beside it placed (gate.recognise.project)."""
     UNKNOWN = "unknown"
 
 

@@ -59,6 +59,7 @@ class _Analyser(CallReader):
             if name is not None and value is not None:
                 self.values_of.setdefault("this." + _text(name), []).append(value)
                 self.decls.append((_text(name), value))
+        self.typed = [*captures.get("typealias", []), *captures.get("enum", [])]
         self.calls = sorted(
             [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
         )
@@ -119,7 +120,22 @@ class _Analyser(CallReader):
         for name, value in self.decls:
             node = _unwrap(value)
             if node is not None and node.type in ("array", "object", "new_expression"):
-                self._catalogue(node, name, refs.is_catalogue_name(name), 0)
+                named = refs.is_catalogue_name(name)
+                # GROQ_MODELS, TOGETHER_MODELS: the catalogue's own name says whose (as in
+                # Python); an entry's own provider or key still decides first.
+                self._name_hint = refs.provider_in_name(name) if named else None
+                try:
+                    self._catalogue(node, name, named, 0)
+                finally:
+                    self._name_hint = None
+        for decl in self.typed:
+            # type ChatModel = "llama-3.1-8b-instant" | "mixtral-8x7b-32768";
+            # enum Models { Fast = "llama3-8b-8192" }: each string a listed name.
+            label = _text(decl.child_by_field_name("name"))
+            if not label or not refs.is_catalogue_name(label):
+                continue
+            for item in _typed_strings(decl):
+                self._listed(item, label, None)
         for call in self.calls:
             func = call.child_by_field_name("function")
             if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
@@ -249,6 +265,7 @@ class _Analyser(CallReader):
         text = _string_value(node) if node.type == "string" else None
         if text is not None:
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
+            hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, site=site)
 
     def _generic_value(
@@ -281,3 +298,26 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The string members of a TypeScript union type alias or enum declaration."""
+    if decl.type == "enum_declaration":
+        body = decl.child_by_field_name("body")
+        members = [c.child_by_field_name("value") for c in body.named_children] if body else []
+        return [m for m in members if m is not None and m.type == "string"]
+    out: list[tree_sitter.Node] = []
+    stack = [decl.child_by_field_name("value")]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node.type == "union_type":
+            stack.extend(reversed(node.named_children))
+        elif (
+            node.type == "literal_type"
+            and node.named_children
+            and node.named_children[0].type == "string"
+        ):
+            out.append(node.named_children[0])
+    return out

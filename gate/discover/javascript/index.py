@@ -37,6 +37,8 @@ class Indexer:
         self.params: dict[str, list[tree_sitter.Node]] = {}
         self.calls: list[tree_sitter.Node] = []
         self.pairs: list[tree_sitter.Node] = []
+        self.typed: list[tree_sitter.Node] = []
+        self._name_hint: str | None = None
         self.decls: list[tuple[str, tree_sitter.Node]] = []
         self.driver = Driver(NAME)
         self.found: list[Evidence] = self.driver.found

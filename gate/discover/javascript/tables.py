@@ -29,6 +29,9 @@ _QUERY = """
 """
 _FIELD_QUERY_JS = "(field_definition) @field"
 _FIELD_QUERY_TS = "(public_field_definition) @field"
+# TypeScript's string-literal union types and enums (`type ChatModel = "a" | "b"`,
+# `enum Models { Fast = "a" }`): catalogues of the names a release offers.
+_TYPE_QUERY_TS = "(type_alias_declaration) @typealias\n(enum_declaration) @enum\n"
 
 
 @cache
@@ -84,7 +87,8 @@ def _language(suffix: str) -> tree_sitter.Language:
 
 @cache
 def _query(suffix: str) -> tree_sitter.Query:
-    fields = _FIELD_QUERY_TS if suffix in (".ts", ".mts", ".cts", ".tsx") else _FIELD_QUERY_JS
+    ts = suffix in (".ts", ".mts", ".cts", ".tsx")
+    fields = _FIELD_QUERY_TS + "\n" + _TYPE_QUERY_TS if ts else _FIELD_QUERY_JS
     return tree_sitter.Query(_language(suffix), _QUERY + fields)
 
 

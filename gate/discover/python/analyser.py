@@ -263,12 +263,31 @@ class Analyser(CallReader):
 
     def _one_endpoint(self) -> _Endpoint:
         urls: set[str] = set()
+        if not self.clients_made:
+            return self._one_endpoint_constant()
         for call, scope, spec, _ in self.clients_made:
             ctx = self._context(spec, call, scope)
             if not ctx.base_url:
                 return None, None
             urls.add(ctx.base_url)
         return (urls.pop(), None) if len(urls) == 1 else (None, None)
+
+    def _one_endpoint_constant(self) -> _Endpoint:
+        """A settings module that makes no client but names one known provider endpoint
+        under an endpoint name (``TOGETHER_API_BASE = "https://api.together.xyz/v1"``
+        beside ``MODEL = "..."``): its model values are sent there by whoever imports them.
+        Only hosted providers' endpoints; several endpoints say nothing."""
+        urls: set[str] = set()
+        for name, values in self.root.assigns.items():
+            if not refs.is_url_key(name):
+                continue
+            for value in values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    urls.add(value.value.strip())
+        if len(urls) != 1:
+            return None, None
+        url = urls.pop()
+        return (url, None) if refs.hosted_endpoint(url) else (None, None)
 
     def _is_enum(self, cls: Scope) -> bool:
         return any(b.rsplit(".", 1)[-1] in _ENUM_BASES for b in cls.bases)
@@ -382,7 +401,12 @@ class Analyser(CallReader):
                 # mostly an alias the server was started with (vLLM --lora-modules NAME=,
                 # --served-model-name): the variable's own reading decides, as before.
                 continue
-            at = base_url if module_url is None or "/" in val.text else module_url
+            at = (
+                module_url
+                if module_url is not None
+                and ("/" not in val.text or refs.served_at(val.text, module_url))
+                else base_url
+            )
             self.driver.named(
                 self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr,
                 provider_hint=provider_hint,

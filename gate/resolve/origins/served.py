@@ -20,7 +20,7 @@ SERVED_BY_UNKNOWN = "served_by_unknown"
 """Component property: why a hosted call's endpoint is unknown (``[{source, detail}]``)."""
 
 # How discovery says a host was not written in the code but filled in from an SDK's default.
-_DEFAULT_HOST_SOURCES = frozenset({"sdk-default", "model-provider-default"})
+_DEFAULT_HOST_SOURCES = frozenset({"sdk-default", "model-provider-default", "project-provider"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,133 @@
+"""Project-level serving: when an application reaches exactly one hosted serving provider,
+the model names it lists without saying who serves them are that provider's.
+
+A picker of names (``MODELS = [{id: "llama-3.1-8b-instant"}, {id: "openai/gpt-oss-120b"}]``)
+says nothing about its server; a project that calls Groq and nothing else (a ``groq-sdk``
+dependency, ``fetch("https://api.groq.com/openai/v1/…")``, a client pointed there) offers
+them through Groq. Kept conservative: two providers in the project decide nothing, a name
+the served-names table gives to other providers only keeps its reading, and a value a call
+placed (a base URL, an SDK) or loads as weights is never moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from gate import identity
+from gate.model import JSON, Evidence, EvidenceKind, Role
+from gate.recognise.core import PLAIN_RELEASE
+from gate.recognise.knowledge import Knowledge
+from gate.recognise.site import HostSource
+
+# Providers that are no hosted service of their own here: local servers and the Hub.
+_NOT_HOSTED = frozenset({"local", "ollama", "huggingface"})
+# SDKs used as the generic client of any OpenAI-compatible server: their presence says
+# nothing about which provider is called.
+_COMPATIBLE_SDKS = frozenset({"openai"})
+# How a call's host was learned when the code itself places it.
+_PLACED = frozenset(
+    {
+        str(HostSource.BASE_URL),
+        str(HostSource.ENV_DEFAULT),
+        str(HostSource.CONFIG),
+        str(HostSource.REGION),
+        str(HostSource.SDK_DEFAULT),
+    }
+)
+# Gateways that route every maker's `<creator>/<model>` id.
+_GATEWAYS = frozenset({"openrouter", "vercel"})
+
+
+def project_provider(found: Sequence[Evidence]) -> str | None:
+    """The one hosted provider the project reaches (an SDK it depends on, a call or client
+    placed at a provider's endpoint), or None when it reaches none or several."""
+    providers: set[str] = set()
+    for ev in found:
+        attrs = ev.attributes
+        if "call" in attrs and "base_url_expr" in attrs and "host" not in attrs:
+            return None  # a client pointed somewhere the scan cannot read: maybe another
+        provider = attrs.get("provider")
+        if not isinstance(provider, str) or provider in _NOT_HOSTED:
+            continue
+        if ev.kind is EvidenceKind.DEPENDENCY:
+            # a lock file lists transitive packages too; the manifest says what the app uses
+            if provider not in _COMPATIBLE_SDKS and attrs.get("locked") is not True:
+                providers.add(provider)
+        elif attrs.get("endpoint_only") is True or (
+            "call" in attrs and attrs.get("host_source") in _PLACED
+        ):
+            providers.add(provider)
+    return providers.pop() if len(providers) == 1 else None
+
+
+def served_in_project(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence]:
+    """Evidence whose server only the model name decided, served by the project's one
+    provider where that provider may serve it (see the module's doc)."""
+    provider = project_provider(found)
+    if provider is None:
+        return list(found)
+    return [_served_by(ev, provider, kn) or ev for ev in found]
+
+
+def _served_by(ev: Evidence, provider: str, kn: Knowledge) -> Evidence | None:
+    attrs = ev.attributes
+    if "call" in attrs and not ev.identity.startswith("api:"):
+        return None  # a loader call: weights, not a name sent to a server
+    if "base_url" in attrs or "base_url_expr" in attrs:
+        return None  # the code names (or computes) the endpoint beside the value
+    gateway = attrs.get("gateway_id")
+    value = gateway if isinstance(gateway, str) else ev.as_written.strip()
+    if not value or attrs.get("provider") == provider:
+        return None
+    served = kn.served_by(value)
+    if ev.identity.startswith("hf:"):
+        if provider not in served:
+            return None
+    elif ev.identity.startswith("api:") and ev.kind is EvidenceKind.API_REF:
+        named_only = attrs.get("host_source") == str(HostSource.MODEL_PROVIDER_DEFAULT)
+        if not named_only and not (isinstance(gateway, str) and "call" not in attrs):
+            return None  # placed by an SDK, a region, a routing prefix: stays where it is
+        if not _may_serve(value, provider, served, isinstance(gateway, str), attrs, kn):
+            return None
+    else:
+        return None
+    host = kn.default_host(provider)
+    new: dict[str, JSON] = {
+        k: v
+        for k, v in attrs.items()
+        if k not in ("host", "host_source", "base_url", "pinned", "revision", "provider")
+    }
+    new["provider"] = provider
+    if host:
+        new["host"] = host
+    new["host_source"] = str(HostSource.PROJECT)
+    return replace(
+        ev,
+        identity=identity.api(provider, value),
+        kind=EvidenceKind.API_REF,
+        role=Role.HOSTED_API,
+        attributes=new,
+    )
+
+
+def _may_serve(
+    value: str,
+    provider: str,
+    served: frozenset[str],
+    gateway: bool,
+    attrs: Mapping[str, JSON],
+    kn: Knowledge,
+) -> bool:
+    if provider in served:
+        return True
+    if gateway:
+        return provider in _GATEWAYS  # a gateway routes every maker's <creator>/<model> id
+    if not kn.registry.is_aggregator(provider):
+        return False  # a provider serving its own models serves only the names it lists
+    if not served:
+        # a name no table gives to anyone and no maker's pattern claims (Groq serves no
+        # Claude, and no DashScope name either)
+        return kn.provider_for_model(value) is None
+    # the table's one claim rests on a plain release name (anyone may serve it)
+    return attrs.get("named_by") == "served-names" and PLAIN_RELEASE.match(value) is not None
