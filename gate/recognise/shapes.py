@@ -121,6 +121,8 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _MODULE_PATH = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}$")
 """``embeddings.implementations.openai``: a dotted import path (model ids that use dots, such
 as Bedrock's ``amazon.titan-embed-text-v1``, carry a hyphen, a digit run or a colon)."""
+_NUMBER = re.compile(r"^[\d.,_]+[kKmM]?$")
+"""``128000``, ``1.5``, ``32k``: a size or a version, never a model's name."""
 _UNFINISHED = ("-", "_", ".", "/", ":")
 """A name ending in one of these is a prefix a program matches on (``claude-``, ``gpt-``)."""
 
@@ -134,7 +136,7 @@ def is_model_value(value: str) -> bool:
     conv = conventions()
     if text.lower() in conv.not_model_values or text.endswith(_UNFINISHED):
         return False
-    if _ENV_NAME.match(text) or _MODULE_PATH.match(text):
+    if _ENV_NAME.match(text) or _MODULE_PATH.match(text) or _NUMBER.match(text):
         return False
     area, slash, _ = text.partition("/")
     return not (slash and area in conv.time_zone_areas)
