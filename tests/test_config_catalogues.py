@@ -288,3 +288,26 @@ def test_a_catalogue_grouped_by_task_lists_the_models_under_each_group(tmp_path:
         ("api:alibaba/deepseek-v3.1", "store.yaml", 13, True),
         ("api:alibaba/text-embedding-v4", "store.yaml", 15, True),
     }
+
+
+def test_an_evaluation_configs_data_path_names_a_hub_dataset(tmp_path: Path) -> None:
+    found = scan(
+        tmp_path,
+        {
+            "eval.yaml": """\
+            model_cfgs:
+              model_name_or_path: Qwen/Qwen2.5-7B-Instruct
+            benchmarks:
+              MMLU-Pro:
+                data_cfgs:
+                  data_path: TIGER-Lab/MMLU-Pro
+              local:
+                data_cfgs:
+                  data_path: data/train.jsonl
+            """
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "dataset:hf:TIGER-Lab/MMLU-Pro",
+        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned",
+    }

@@ -660,3 +660,22 @@ def test_a_table_of_hosted_names_alone_is_read(tmp_path: Path) -> None:
     )
     ids = sorted({e.identity for e in python.discover(Tree.walk(tmp_path), DiscoverContext())})
     assert ids == ["api:deepseek/deepseek-chat", "api:groq/llama3-70b-8192", "api:openai/gpt-4o"]
+
+
+def test_a_map_from_model_to_endpoint_lists_each_model_at_its_endpoint() -> None:
+    found = scan(
+        """
+        from openai import OpenAI
+        class Api:
+            _DEEPSEEK: str = "https://api.deepseek.com"
+            _QWEN: str = "https://dashscope.aliyuncs.com/compatible-mode/v1"
+            _BASE_URL_MAP: dict[str, str] = {
+                "deepseek-chat": _DEEPSEEK,
+                "qwen-max": _QWEN,
+            }
+            def __init__(self, model):
+                self.client = OpenAI(base_url=self._BASE_URL_MAP[model])
+        """
+    )
+    assert sorted(ids(found)) == ["api:alibaba/qwen-max", "api:deepseek/deepseek-chat"]
+    assert all(ev.attributes.get("listed") is True for ev in found)
