@@ -258,3 +258,59 @@ def test_sql_dump_lines_after_several_blocks_and_unterminated_blocks(tmp_path: P
         ("api:deepseek/deepseek-chat", "init.sql", 6, True),
         ("api:alibaba/qwen-max", "init.sql", 10, True),
     }
+
+
+def test_a_catalogue_grouped_by_task_lists_the_models_under_each_group(tmp_path: Path) -> None:
+    # A provider store: `favoriteModels: {chat: {name: context}, embedding: {name: {...}}}`.
+    # The task words are groups, the numbers are context sizes; each provider's url serves them.
+    found = scan(
+        tmp_path,
+        {
+            "store.yaml": """\
+            provider:
+              deepseek:
+                url: https://api.deepseek.com/v1
+                favoriteModels:
+                  chat:
+                    deepseek-chat: 128000
+                  embedding: {}
+                  other: {}
+              dashscope:
+                url: https://dashscope.aliyuncs.com/compatible-mode/v1
+                favoriteModels:
+                  chat:
+                    deepseek-v3.1: 131072
+                  embedding:
+                    text-embedding-v4:
+                      dimensions: 1024
+            """
+        },
+    )
+    assert _got(found) == {
+        ("api:deepseek/deepseek-chat", "store.yaml", 6, True),
+        ("api:alibaba/deepseek-v3.1", "store.yaml", 13, True),
+        ("api:alibaba/text-embedding-v4", "store.yaml", 15, True),
+    }
+
+
+def test_an_evaluation_configs_data_path_names_a_hub_dataset(tmp_path: Path) -> None:
+    found = scan(
+        tmp_path,
+        {
+            "eval.yaml": """\
+            model_cfgs:
+              model_name_or_path: Qwen/Qwen2.5-7B-Instruct
+            benchmarks:
+              MMLU-Pro:
+                data_cfgs:
+                  data_path: TIGER-Lab/MMLU-Pro
+              local:
+                data_cfgs:
+                  data_path: data/train.jsonl
+            """
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "dataset:hf:TIGER-Lab/MMLU-Pro",
+        "hf:Qwen/Qwen2.5-7B-Instruct@unpinned",
+    }

@@ -66,6 +66,26 @@ def test_env_file_pairs_urls_with_models_by_stem(tmp_path: Path) -> None:
     assert all(ev.as_written != "not-a-model" for ev in found)
 
 
+def test_env_file_with_one_endpoint_serves_every_model_variable(tmp_path: Path) -> None:
+    # CHAT_API_BASE_URL ↔ CHAT_MODEL share a stem once "_API" is read as part of the suffix;
+    # EMBEDDING_MODEL has no URL of its stem, but every URL the file sets is the same one.
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env.example": """
+            CHAT_API_BASE_URL=https://api.siliconflow.cn/v1
+            CHAT_MODEL=deepseek-ai/DeepSeek-V3
+            MEMORY_API_BASE_URL=https://api.siliconflow.cn/v1
+            EMBEDDING_MODEL=BAAI/bge-m3
+            """
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "api:siliconflow/deepseek-ai/DeepSeek-V3",
+        "api:siliconflow/BAAI/bge-m3",
+    }
+
+
 def test_compose_servers_and_commands(tmp_path: Path) -> None:
     found, _ = scan(
         tmp_path,

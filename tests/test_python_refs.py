@@ -692,3 +692,47 @@ def test_hostile_tree_paths_are_bounded() -> None:
     assert outcome.evidence == [] or all(
         ev.identity.startswith("local:") for ev in outcome.evidence
     )
+
+
+def test_a_ui_pickers_options_flow_to_the_call_the_pick_feeds(tmp_path: Path) -> None:
+    # choice = st.selectbox(label, options): any option may be sent, so each is a reference
+    # of the call it feeds, with that call's serving (Ollama here).
+    (tmp_path / "app.py").write_text(
+        "import ollama\nimport streamlit as st\n"
+        'choice = st.sidebar.selectbox("Model", ["mistral", "llama3.2"])\n'
+        "ollama.chat(model=choice, messages=[])\n"
+        "import gradio as gr\n"
+        'pick = gr.Dropdown(["qwen2.5:7b", "phi3"], value="phi3")\n'
+        "def answer(m):\n    return ollama.generate(model=pick.value)\n"
+    )
+    ids = sorted({e.identity for e in python.discover(Tree.walk(tmp_path), DiscoverContext())})
+    assert ids == ["ollama:llama3.2:latest", "ollama:mistral:latest"]
+
+
+def test_a_table_of_hosted_names_alone_is_read(tmp_path: Path) -> None:
+    # No SDK import, no "model" word: the quoted hosted names are what make the file worth reading.
+    (tmp_path / "config.py").write_text(
+        'PROVIDERS = {\n    "Groq": ["llama3-70b-8192"],\n    "OpenAI": ["gpt-4o"],\n}\n'
+        'PROVIDER_DEFAULTS = {"deepseek": "deepseek-chat"}\n'
+    )
+    ids = sorted({e.identity for e in python.discover(Tree.walk(tmp_path), DiscoverContext())})
+    assert ids == ["api:deepseek/deepseek-chat", "api:groq/llama3-70b-8192", "api:openai/gpt-4o"]
+
+
+def test_a_map_from_model_to_endpoint_lists_each_model_at_its_endpoint() -> None:
+    found = scan(
+        """
+        from openai import OpenAI
+        class Api:
+            _DEEPSEEK: str = "https://api.deepseek.com"
+            _QWEN: str = "https://dashscope.aliyuncs.com/compatible-mode/v1"
+            _BASE_URL_MAP: dict[str, str] = {
+                "deepseek-chat": _DEEPSEEK,
+                "qwen-max": _QWEN,
+            }
+            def __init__(self, model):
+                self.client = OpenAI(base_url=self._BASE_URL_MAP[model])
+        """
+    )
+    assert sorted(ids(found)) == ["api:alibaba/qwen-max", "api:deepseek/deepseek-chat"]
+    assert all(ev.attributes.get("listed") is True for ev in found)

@@ -401,3 +401,35 @@ def test_provider_shaped_names_name_their_provider() -> None:
     assert _shape("@cf/meta/some-model-8b-instruct") == (
         "api:cloudflare/@cf/meta/some-model-8b-instruct"
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "claude-",  # a prefix a picker matches names on
+        "gpt-",
+        "mistral_",
+        "AZURE_OPENAI_DEPLOYMENT_NAME",  # the setting's name, not its value
+        "embeddings.implementations.openai",  # an import path in a registry dict
+        "Asia/Bangkok",  # an IANA time zone, not a Hub id
+        "Europe/London",
+        "chat",  # section keys of a provider store
+        "embedding",
+        "other",
+    ],
+)
+def test_strings_that_are_never_model_names(value: str) -> None:
+    assert _shape(value) is None
+    assert _shape(value, Serving(provider_hint="openai")) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("amazon.titan-embed-text-v1", "api:bedrock/amazon.titan-embed-text-v1"),
+        ("gpt-4o", "api:openai/gpt-4o"),
+        ("Asiana/model-7b", "hf:Asiana/model-7b@unpinned"),
+    ],
+)
+def test_model_names_near_those_shapes_stay_models(value: str, expected: str) -> None:
+    assert _shape(value) == expected

@@ -184,3 +184,18 @@ def strong_needles(calls: CallTable) -> set[str]:
     for fam in calls.clients.values():
         words |= set(fam.distinctive)
     return {w for w in words if len(w) >= 4}
+
+
+def hosted_name_needles() -> set[str]:
+    """A quote before a hosted model name's prefix (``"gpt-``, ``'deepseek-``): a file whose
+    only AI content is a table of model names (``PROVIDERS = {"Groq": ["llama3-70b-8192"]}``)
+    has none of the SDK or key words the other needles look for. Prefixes that are plain
+    words (``command``, ``sonar``) would pass prose, so only those with a separator or digit."""
+    from gate.registry import apimodels
+
+    out: set[str] = set()
+    for row in apimodels.api_models():
+        literal = re.split(r"[*?\[]", row.pattern, maxsplit=1)[0]
+        if len(literal) >= 3 and re.search(r"[-.\d]", literal) and not literal.startswith("."):
+            out.update(q + literal for q in ('"', "'", "`"))
+    return out

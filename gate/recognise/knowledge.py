@@ -32,6 +32,7 @@ class Conventions:
     example_keys: frozenset[str]
     not_model_values: frozenset[str]
     path_orgs: frozenset[str]
+    time_zone_areas: frozenset[str]
     test_dirs: frozenset[str]
     docs_dirs: frozenset[str]
     package_dirs: frozenset[str]
@@ -78,6 +79,7 @@ def conventions() -> Conventions:
         example_keys=frozenset(doc["example_keys"]),
         not_model_values=frozenset(str(v).lower() for v in doc["not_model_values"]),
         path_orgs=frozenset(doc["path_orgs"]),
+        time_zone_areas=frozenset(doc.get("time_zone_areas", ())),
         test_dirs=frozenset(doc["test_dirs"]),
         docs_dirs=frozenset(doc["docs_dirs"]),
         package_dirs=frozenset(doc["package_dirs"]),

@@ -126,12 +126,30 @@ def hf_repo(value: str, kn: Knowledge, *, allow_bare: bool) -> str | None:
     return None
 
 
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+"""``AZURE_OPENAI_DEPLOYMENT_NAME``: the name of a setting, not its value."""
+_MODULE_PATH = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}$")
+"""``embeddings.implementations.openai``: a dotted import path (model ids that use dots, such
+as Bedrock's ``amazon.titan-embed-text-v1``, carry a hyphen, a digit run or a colon)."""
+_NUMBER = re.compile(r"^[\d.,_]+[kKmM]?$")
+"""``128000``, ``1.5``, ``32k``: a size or a version, never a model's name."""
+_UNFINISHED = ("-", "_", ".", "/", ":")
+"""A name ending in one of these is a prefix a program matches on (``claude-``, ``gpt-``)."""
+
+
 def is_model_value(value: str) -> bool:
-    """False for values that are never model names (``default``, ``none``, prose, URLs)."""
+    """False for values that are never model names (``default``, ``none``, prose, URLs,
+    setting names, import paths, name prefixes, time zones)."""
     text = value.strip()
     if not text or len(text) > MAX_VALUE or _SPACE.search(text) or _MARKUP.search(text):
         return False
-    return text.lower() not in conventions().not_model_values
+    conv = conventions()
+    if text.lower() in conv.not_model_values or text.endswith(_UNFINISHED):
+        return False
+    if _ENV_NAME.match(text) or _MODULE_PATH.match(text) or _NUMBER.match(text):
+        return False
+    area, slash, _ = text.partition("/")
+    return not (slash and area in conv.time_zone_areas)
 
 
 def split_prefix(value: str, sep: str) -> tuple[str, str] | None:

@@ -210,6 +210,8 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             urls.append((_stem(key), refs.provider_from_env_name(key), value))
     walker = _Walker(rel)
     used_urls: set[str] = set()
+    named = any(refs.provider_from_env_name(key) for key, _, _, _ in values)
+    one_url = urls[0][2] if len({u for _, _, u in urls}) == 1 and not named else None
     for key, value, lineno, column in values:
         if not refs.names_model(key):
             continue
@@ -218,6 +220,11 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
         base_url = next(
             (u for s, p, u in urls if s == stem or (provider is not None and p == provider)), None
         )
+        if base_url is None and provider is None and one_url is not None:
+            # Every endpoint the file sets is one URL (CHAT_API_BASE_URL, MEMORY_API_BASE_URL
+            # both SiliconFlow) and no variable names a provider: a model variable of
+            # another stem is sent there too.
+            base_url = one_url
         if base_url:
             used_urls.add(base_url)
         ctx = refs.RefContext(
@@ -241,7 +248,10 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
 def _stem(key: str) -> str:
     """``OPENAI_BASE_URL`` → ``OPENAI``, ``LLM_MODEL_NAME`` → ``LLM``, ``MODEL`` → ``""``."""
     upper = key.upper()
-    for suffix in ("_BASE_URL", "_API_BASE", "_BASEURL", "_ENDPOINT", "_API_URL", "_HOST", "_URL"):
+    for suffix in (
+        "_API_BASE_URL", "_API_ENDPOINT", "_API_HOST", "_BASE_URL", "_API_BASE", "_BASEURL",
+        "_ENDPOINT", "_API_URL", "_HOST", "_URL",
+    ):  # fmt: skip
         if upper.endswith(suffix):
             return upper[: -len(suffix)]
     for suffix in ("_MODEL_NAME", "_MODEL_ID", "_MODEL", "_LLM", "_DEPLOYMENT"):

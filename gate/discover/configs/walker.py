@@ -231,13 +231,20 @@ class _Walker:
             refs.recognise_in(text, ctx), text, node, Confidence.MEDIUM, ".".join(path), extra
         )
 
-    def _listed_keys(self, node: _Node, key: str, here: _Inherited, path: Sequence[str]) -> None:
-        """A catalogue written as a mapping keyed by model name (``models: {gpt-4o: {...}}``)."""
+    def _listed_keys(
+        self, node: _Node, key: str, here: _Inherited, path: Sequence[str], depth: int = 0
+    ) -> None:
+        """A catalogue written as a mapping keyed by model name (``models: {gpt-4o: {...}}``),
+        or grouped by task first (``models: {chat: {deepseek-chat: ...}, embedding: {...}}``)."""
         assert isinstance(node.value, dict)
         ollama = refs.provider_alias(here.provider or "") == "ollama"
         for name, child in node.value.items():
             if isinstance(child.value, list):
                 continue  # `pull: [...]`: a list under a key is no model's settings
+            if depth == 0 and isinstance(child.value, dict) and not refs.is_model_value(str(name)):
+                # `chat:`, `embedding:`: a task's group, whose keys are the models.
+                self._listed_keys(child, key, here, (*path, str(name)), depth + 1)
+                continue
             if ollama and name in ("pull", "run", "create"):
                 continue  # the Ollama chart's operations, whatever their lists hold
             where = _Node(str(name), child.key_line or child.line, None, str(name))

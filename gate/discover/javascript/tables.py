@@ -13,6 +13,7 @@ import tree_sitter_typescript
 from gate.discover import refs
 from gate.discover.calltable import (
     CallTable,
+    hosted_name_needles,
     load_table,
     strong_needles,
 )
@@ -58,7 +59,7 @@ _WEAK_NEEDLES = (
 def needles() -> tuple[bytes, ...]:
     """Byte strings one of which every interesting JS/TS file contains."""
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
-    words |= set(_WEAK_NEEDLES) | {"from_pretrained"}
+    words |= set(_WEAK_NEEDLES) | {"from_pretrained"} | hosted_name_needles()
     return tuple(sorted(w.encode() for w in words if len(w) >= 4))
 
 

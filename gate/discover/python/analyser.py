@@ -234,6 +234,8 @@ class Analyser(CallReader):
                 # class GroqModelVersion(str, Enum): the enum's name says whose models.
                 hint = refs.provider_in_name(scope.name) if module_at == (None, None) else None
                 self._listed(value, name, hint, module_at)
+            elif isinstance(value, ast.Dict) and self._endpoint_map(value, name, scope):
+                continue
             elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
                 named = refs.is_catalogue_name(name)
                 self._name_hint = (
@@ -249,6 +251,27 @@ class Analyser(CallReader):
                 for param, default in fn.params.items():
                     if default is not None and refs.names_model(param):
                         self._generic_value(default, fn, param, None, flow="parameter-default")
+
+    def _endpoint_map(self, node: ast.Dict, name: str, scope: Scope) -> bool:
+        """``{"deepseek-chat": DEEPSEEK_BASE_URL, "qwen-max": QWEN_BASE_URL}``: a map from
+        model name to the endpoint that serves it. Each key is a model the module can call
+        (listed), served at its value's URL. True when the dict is such a map."""
+        pairs: list[tuple[ast.Constant, str]] = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return False
+            urls = {v.text for v in self.values(value, scope) if not v.partial}
+            if len(urls) != 1:
+                return False
+            (url,) = urls
+            if not url.startswith(("http://", "https://")):
+                return False
+            pairs.append((key, url))
+        if len(pairs) < 2:
+            return False
+        for key, url in pairs:
+            self._listed(key, name, None, (url, None))
+        return True
 
     def _module_endpoint(self) -> _Endpoint:
         """The one endpoint every client the module makes is pointed at, as a constant

@@ -21,6 +21,41 @@ _VALIDATORS = frozenset({"model_validator", "root_validator", "pre_init", "valid
 """Decorators of pydantic (and LangChain's ``pre_init``) that fill a model's fields from a
 ``values`` dict."""
 _FIELD_CALLS = ("Field", "field", "pydantic.Field", "dataclasses.field", "attr.ib", "attrs.field")
+_PICKERS: dict[str, tuple[frozenset[str], str, int]] = {
+    # UI widgets whose return value is one of their options: (widget names, options keyword,
+    # options position). Streamlit's st.selectbox(label, options), gradio's
+    # gr.Dropdown(choices), ipywidgets' Dropdown(options=...).
+    "streamlit": (
+        frozenset(
+            {"selectbox", "radio", "select_slider", "multiselect", "pills", "segmented_control"}
+        ),
+        "options",
+        1,
+    ),
+    "gradio": (frozenset({"Dropdown", "Radio", "CheckboxGroup"}), "choices", 0),
+    "ipywidgets": (
+        frozenset({"Dropdown", "RadioButtons", "Select", "ToggleButtons"}),
+        "options",
+        -1,
+    ),
+}
+"""Widgets a user picks a value from (a model picker's options flow to the call it feeds)."""
+
+
+def picker_options(qual: str, call: ast.Call) -> ast.expr | None:
+    """The options expression of a UI picker call (``st.sidebar.selectbox("Model", [...])``)."""
+    library, _, rest = qual.partition(".")
+    spec = _PICKERS.get(library)
+    if spec is None:
+        return None
+    names, keyword, position = spec
+    if rest.rsplit(".", 1)[-1] not in names:
+        return None
+    found = _kw(call, keyword)
+    if found is None and 0 <= position < len(call.args):
+        found = call.args[position]
+    return found
+
 
 Locator = Callable[[int, int], Location]
 """(1-based line, 1-based column) → Location; notebooks map lines to cells."""

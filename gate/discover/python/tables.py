@@ -8,7 +8,7 @@ from functools import cache
 import ahocorasick_rs
 
 from gate.discover import refs
-from gate.discover.calltable import CallTable, load_table, strong_needles
+from gate.discover.calltable import CallTable, hosted_name_needles, load_table, strong_needles
 
 
 @cache
@@ -38,7 +38,7 @@ _WEAK_NEEDLES = (
 @cache
 def needles() -> tuple[bytes, ...]:
     """Byte strings one of which every interesting Python file contains."""
-    words = strong_needles(table()) | set(_WEAK_NEEDLES)
+    words = strong_needles(table()) | set(_WEAK_NEEDLES) | hosted_name_needles()
     return tuple(sorted(w.encode() for w in words))
 
 

@@ -21,6 +21,7 @@ from gate.discover.python.scopes import (
     _is_none,
     _kw,
     _weakest,
+    picker_options,
 )
 from gate.model import Confidence
 
@@ -349,6 +350,11 @@ class ValueReader(Indexer):
             if qual == "getattr" and len(call.args) >= 3:
                 return self.values(call.args[2], scope, "get-default", depth + 1)
             return self.values(call.args[0], scope, flow, depth + 1) if qual == "str" else []
+        options = picker_options(qual, call)
+        if options is not None:
+            # choice = st.selectbox("Model", ["llama3.2", "mistral"]): any option may be
+            # picked, so each flows on (medium: the run decides which).
+            return _at_most_medium(self._iter_values(options, scope, depth), "picker")
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "get" and len(call.args) >= 2:
             key = call.args[0]
