@@ -159,3 +159,18 @@ def test_the_ai_sdk_gateway_provider_serves_its_strings() -> None:
         """
     )
     assert {ev.identity for ev in found} == {"api:vercel/anthropic/some-claude-model-1"}
+
+
+def test_a_catalogue_entrys_api_call_name_is_its_model_not_the_display_name() -> None:
+    found = scan(
+        """
+        export const openaiModelDetails = [
+          { name: "4o-Mini", apiCallName: "gpt-4o-mini-2024-07-18", reasoning: false },
+          { name: "4.1", apiCallName: "gpt-4.1-2025-04-14", reasoning: false },
+        ];
+        """
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:openai/gpt-4.1-2025-04-14",
+        "api:openai/gpt-4o-mini-2024-07-18",
+    ]
