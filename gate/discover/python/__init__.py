@@ -68,15 +68,22 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         recovered = recover.recover(text)
         if recovered is None:
             return scanning.Outcome(skipped=[(rel, reason)])
-        found = Analyser(recovered.module, text, lines, locate, source=NAME).run()
+        found = _run(Analyser(recovered.module, text, lines, locate, source=NAME))
         marked = [replace(ev, attributes={**ev.attributes, "recovered": True}) for ev in found]
         return scanning.Outcome(evidence=marked, skipped=[(rel, f"{reason}; {recovered.note()}")])
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
     try:
-        found = Analyser(module, text, lines, locate, source=NAME).run()
+        found = _run(Analyser(module, text, lines, locate, source=NAME))
     except RecursionError:
         # A tree ast.parse accepts can still be deeper than the analysis recurses (a chain of
         # a thousand `"a" + "a" + ...`): the file is recorded as not read, not a crashed scan.
         return scanning.Outcome(skipped=[(rel, "cannot analyse: nested too deeply")])
     return scanning.Outcome(evidence=found)
+
+
+def _run(analyser: Analyser) -> list[Evidence]:
+    try:
+        return analyser.run()
+    finally:
+        analyser.release()
