@@ -133,6 +133,8 @@ class TreeFile:
     """POSIX path relative to the root; the file name for a single-file scan."""
     _stat: os.stat_result | None = field(default=None, repr=False)
     _head: bytes | None = field(default=None, repr=False)
+    _name: str | None = field(default=None, repr=False, compare=False)
+    _suffix: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> Path:
@@ -141,13 +143,17 @@ class TreeFile:
 
     @property
     def name(self) -> str:
-        """The base name."""
-        return os.path.basename(self.abspath)
+        """The base name (cached: every source filters every file by name or suffix)."""
+        if self._name is None:
+            self._name = os.path.basename(self.abspath)
+        return self._name
 
     @property
     def suffix(self) -> str:
-        """The lower-cased extension, with its dot."""
-        return os.path.splitext(os.path.basename(self.abspath))[1].lower()
+        """The lower-cased extension, with its dot (cached, as ``name``)."""
+        if self._suffix is None:
+            self._suffix = os.path.splitext(self.name)[1].lower()
+        return self._suffix
 
     def stat(self) -> os.stat_result:
         """The file's ``stat`` (through symlinks), cached."""

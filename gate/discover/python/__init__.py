@@ -76,18 +76,27 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
         recovered = recover.recover(text)
         if recovered is None:
             return scanning.Outcome(skipped=[(rel, reason)])
-        found = Analyser(recovered.module, text, lines, locate, source=NAME).run()
+        found = _run(Analyser(recovered.module, text, lines, locate, source=NAME))
         marked = [replace(ev, attributes={**ev.attributes, "recovered": True}) for ev in found]
         return scanning.Outcome(evidence=marked, skipped=[(rel, f"{reason}; {recovered.note()}")])
     except (ValueError, RecursionError, MemoryError) as exc:
         return scanning.Outcome(skipped=[(rel, f"cannot parse: {type(exc).__name__}")])
     try:
-        analyser = Analyser(module, text, lines, locate, source=NAME)
-        found = analyser.run()
-        if pending:
-            found += across.placeholders(analyser)
+        found = _run(Analyser(module, text, lines, locate, source=NAME), pending=pending)
     except RecursionError:
         # A tree ast.parse accepts can still be deeper than the analysis recurses (a chain of
         # a thousand `"a" + "a" + ...`): the file is recorded as not read, not a crashed scan.
         return scanning.Outcome(skipped=[(rel, "cannot analyse: nested too deeply")])
     return scanning.Outcome(evidence=found)
+
+
+def _run(analyser: Analyser, *, pending: bool = False) -> list[Evidence]:
+    """The analysis's evidence (and its placeholders for other modules when ``pending``),
+    then the syntax tree freed at once (the index's scopes hold cycles)."""
+    try:
+        found = analyser.run()
+        if pending:
+            found += across.placeholders(analyser)
+        return found
+    finally:
+        analyser.release()

@@ -14,6 +14,7 @@ from gate.discover.python.scopes import (
     _is_none,
     _kw,
     _segment,
+    _source_lines,
     is_catalogue_scope,
 )
 from gate.discover.python.tables import table
@@ -93,7 +94,7 @@ class Analyser(CallReader):
                 name, value = target
                 if name in last:
                     dead.add(id(last.pop(name)))
-                if name in again and _holds_string(value):
+                if name in again and self._quoted(value) and _holds_string(value):
                     last[name] = value
         if not dead:
             return
@@ -103,6 +104,13 @@ class Analyser(CallReader):
                 if len(kept) != len(values):
                     scope.assigns[name] = kept
         self.generic_assigns = [g for g in self.generic_assigns if id(g[1]) not in dead]
+
+    def _quoted(self, node: ast.expr) -> bool:
+        """Whether the source lines of a node hold a quote: a string literal always does,
+        so a value without one holds none, known without walking it (the walk was a tenth
+        of the analysis on diffusers)."""
+        span = _source_lines(self.text)[node.lineno - 1 : node.end_lineno or node.lineno]
+        return not span or any("'" in line or '"' in line for line in span)
 
     def _function_nodes(self) -> list[ast.AST]:
         return [n for n in self.scopes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]

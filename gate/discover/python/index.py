@@ -312,6 +312,14 @@ class Indexer:
             current = current.parent
         return []
 
+    def release(self) -> None:
+        """Break the reference cycle the index makes (a class's ``self.x`` bindings point at
+        its methods' scopes, whose parent is the class), so that the module's syntax tree is
+        freed by reference counting once the analysis is dropped, not by a pass of the
+        cyclic collector over the whole tree."""
+        for scope in self.scopes.values():
+            scope.self_attrs.clear()
+
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope
         while current is not None:
