@@ -33,6 +33,7 @@ from gate.recognise import (
     SiteKind,
     conventions,
     endpoint_of,
+    has_model_literal,
     hf_repo_of_url,
     is_model_value,
     knowledge,
@@ -46,6 +47,7 @@ from gate.registry.endpoints import host_of
 
 __all__ = [
     "conventions",
+    "has_model_literal",
     "hf_repo_of_url",
     "is_model_value",
     "looks_like_path",

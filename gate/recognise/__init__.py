@@ -39,6 +39,7 @@ from gate.recognise.knowledge import (
     llamafactory_models,
 )
 from gate.recognise.shapes import (
+    has_model_literal,
     hf_repo_of_url,
     is_model_value,
     looks_like_path,
@@ -68,6 +69,7 @@ __all__ = [
     "conventions",
     "endpoint_of",
     "google_model_name",
+    "has_model_literal",
     "hf_repo_of_url",
     "is_model_value",
     "knowledge",

@@ -195,4 +195,13 @@ def model_literal_regex() -> re.Pattern[bytes]:
         r"|[\"'`](?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/[\w.:/-]+[\"'`]"
         r"|[\"'`]arn:aws[\w-]*:bedrock:"  # Bedrock model and inference-profile ARNs
     )
-    return re.compile(pattern.encode(), re.IGNORECASE)
+    # Matched against the lower-cased bytes (``has_model_literal``): the same matches as
+    # re.IGNORECASE, at less than half its cost on an alternation this long. The pattern holds
+    # no escape whose meaning lower-casing changes (only ``\w``, and re.escape escapes no
+    # letter), so lower-casing it is exact.
+    return re.compile(pattern.lower().encode())
+
+
+def has_model_literal(data: bytes) -> bool:
+    """Whether the bytes hold a quoted string that may be a model name (any letter case)."""
+    return model_literal_regex().search(data.lower()) is not None

@@ -96,6 +96,4 @@ def _query(suffix: str) -> tree_sitter.Query:
 def worth_parsing(data: bytes) -> bool:
     """Whether a file that passed the needle filter can name a model at all: an SDK or
     call name, or a model-looking string."""
-    return bool(_strong().find_matches_as_indexes(data)) or (
-        refs.model_literal_regex().search(data) is not None
-    )
+    return bool(_strong().find_matches_as_indexes(data)) or refs.has_model_literal(data)

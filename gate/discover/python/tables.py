@@ -54,4 +54,4 @@ def worth_parsing(data: bytes) -> bool:
     """Whether a file that passed the needle filter can name a model at all."""
     if _strong().find_matches_as_indexes(data):
         return True
-    return refs.model_literal_regex().search(data) is not None
+    return refs.has_model_literal(data)
