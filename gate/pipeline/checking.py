@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gate import inventory_diff, workspace
+from gate import forked, inventory_diff, workspace
 from gate.errors import InputError
 from gate.model import Decision, Inventory
 from gate.pipeline import baseline
@@ -112,7 +112,12 @@ def check(options: CheckOptions) -> CheckResult:
     )
     doc = policy_input.build_input(inventory, context)
     policy_input.validate_input(doc)
-    findings = engine.evaluate(doc)
+    digest = _digest_of(doc)
+    try:
+        findings = engine.evaluate(doc)
+    except BaseException:
+        digest.close()
+        raise
     options.observer.done()
     result = decisions.decide(
         findings,
@@ -121,12 +126,31 @@ def check(options: CheckOptions) -> CheckResult:
         waiver_list,
         today=today,
         fail_on=options.fail_on,
-        input_digest=policy_input.input_digest(doc),
+        input_digest=digest.result(),
         notes=notes,
     )
     if options.baseline is not None:
         result = _against_baseline(result, inventory, options, scan_options)
     return CheckResult(inventory, result, doc, tuple(warnings))
+
+
+DIGEST_APART_FROM = 1_000
+"""Components from which the policy input's digest is taken in a forked child while the
+policy is evaluated (:mod:`gate.forked`: ~0.2 s of a 10,000-component check, on the core the
+evaluation leaves idle while its own child runs the engine)."""
+
+
+def _digest_of(doc: dict[str, Any]) -> forked.Pending[str]:
+    from gate.policy import input as policy_input
+
+    def digest() -> str:
+        return policy_input.input_digest(doc)
+
+    if len(doc.get("components") or ()) >= DIGEST_APART_FROM:
+        return forked.start(digest)
+    pending = forked.Pending(digest)
+    pending.result()
+    return pending
 
 
 def _against_baseline(
