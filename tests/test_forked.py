@@ -99,3 +99,44 @@ def test_a_large_bom_is_judged_as_when_validated_first(
         assert _read(path, True, monkeypatch) == plain, path.name
         seen.add(plain[0] == "error")
     assert seen == {True, False}
+
+
+def _judged(doc: dict[str, Any], engine: Any, apart: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from gate.errors import PolicyError
+    from gate.pipeline import checking
+
+    monkeypatch.setattr(checking, "APART_FROM", 0 if apart else 10**9)
+    try:
+        findings, digest = checking._evaluated(engine, doc)
+    except PolicyError as exc:
+        return ("error", str(exc))
+    return (findings, digest)
+
+
+def test_an_input_checked_beside_its_evaluation_is_judged_as_when_checked_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from decisions import inventory
+
+    from gate.errors import PolicyError
+    from gate.policy import input as policy_input
+    from gate.policy import packs
+
+    engine = packs.build_engine(packs.load_policy(("release",)))
+    doc = policy_input.build_input(inventory(), policy_input.InputContext(now="2026-11-26"))
+    good = _judged(doc, engine, False, monkeypatch)
+    assert good[0] and _judged(doc, engine, True, monkeypatch) == good
+
+    bad = json.loads(json.dumps(doc))
+    bad["components"][0]["role"] = 5
+    refused = _judged(bad, engine, False, monkeypatch)
+    assert refused[0] == "error" and "schema" in refused[1]
+    assert _judged(bad, engine, True, monkeypatch) == refused
+
+    class Failing:
+        def evaluate(self, doc: Any) -> Any:
+            raise PolicyError(None, "the engine failed")
+
+    # The schema's refusal wins over the engine's failure; a valid input shows the latter.
+    assert _judged(bad, Failing(), True, monkeypatch) == refused
+    assert _judged(doc, Failing(), True, monkeypatch) == ("error", "the engine failed")
