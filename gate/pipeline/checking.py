@@ -155,15 +155,16 @@ def _evaluated(engine: Engine, doc: dict[str, Any]) -> tuple[list[Finding], str]
     checking = forked.start(problem)
     digest = forked.start(lambda: policy_input.input_digest(doc))
     try:
-        findings = engine.evaluate(doc)
-    except Exception:
+        try:
+            findings = engine.evaluate(doc)
+        except Exception:
+            _refuse(checking.result())
+            raise
         _refuse(checking.result())
-        raise
     except BaseException:
         checking.close()
         digest.close()
         raise
-    _refuse(checking.result())
     return findings, digest.result()
 
 
