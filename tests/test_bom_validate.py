@@ -70,3 +70,29 @@ def test_unique_items_keeps_json_equality() -> None:
 def test_problem_names_the_place() -> None:
     problem = validate(json.dumps(bom(type="spaceship")))
     assert problem is not None and "$.components[0].type" in problem
+
+
+def test_the_bucketed_uniqueness_check_is_fastjsonschemas() -> None:
+    # gate/bom/_schemas buckets items by a cheap key before fingerprinting them: the answer
+    # must be fastjsonschema's own (every item fingerprinted) whatever the items hold.
+    from gate.bom._schemas import cdx_1_6
+
+    def fn(var: Any) -> Any:
+        if hasattr(var, "items"):
+            return frozenset({k: fn(v) for k, v in var.items()}.items())
+        if isinstance(var, (dict, list)):
+            return tuple(fn(v) for v in var)
+        return (bool, var) if isinstance(var, bool) else var
+
+    base = {"type": "library", "name": "a", "version": "1"}
+    odd: list[Any] = ["a", 1, 1.0, True, None, [1], {"x": 1}, [True], {"x": 1.0}, "1"]
+    arrays: list[list[Any]] = [[], [base], [base, dict(base)], ["a", "a"], ["a", "b"], [1, True]]
+    for key in ("bom-ref", "ref", "name", "type", "version", "other"):
+        for one in odd:
+            for two in odd:
+                arrays.append([{**base, key: one}, {**base, key: two}])
+                arrays.append([{**base, key: one}, {**base, key: two}, base, "a"])
+    for items in arrays:
+        expected = len(items) > len({fn(x) for x in items})
+        duplicates: Any = cdx_1_6._aigate_duplicates
+        assert duplicates(items, fn) is expected, items

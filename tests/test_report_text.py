@@ -153,3 +153,29 @@ def test_merged_facts_name_each_ancestor_once() -> None:
     assert "CN" in phrase
     dec = decision()
     assert dec.verdict is Verdict.FAIL and Level.DENY in {f.level for f in dec.findings}
+
+
+def test_info_counts_are_what_the_full_grouping_shows() -> None:
+    # The text report counts info findings per rule without phrasing them: same rules, same
+    # counts, same order as the components and rules group() lays out.
+    from dataclasses import replace
+
+    from gate.report import view
+
+    dec = decision()
+    inv = inventory()
+    levels = (Level.INFO, Level.WARN, Level.DENY)
+    mixed = [
+        replace(f, level=levels[i % 3] if i % 4 else Level.INFO) for i, f in enumerate(dec.findings)
+    ]
+    mixed += [replace(f, component=None) for f in dec.findings[:3]]
+    mixed += [replace(f, rule=RuleId("aigate.zzz.extra")) for f in dec.findings[::2]]
+    rules = view.rule_catalogue(dec)
+    for chosen in (mixed, mixed[::-1], [f for f in mixed if f.level is Level.INFO]):
+        full: dict[str, int] = {}
+        for item in components.group(chosen, inv, rules, view.waiver_index(dec)):
+            for g in item.groups:
+                full[g.rule] = full.get(g.rule, 0) + 1
+        counted = components.rule_counts(chosen, inv, rules)
+        assert list(counted.items()) == list(full.items())
+        assert len(full) > 2

@@ -52,6 +52,11 @@ FORMATS = {
 }
 
 
+def load_validator(spec: str) -> None:
+    """Import the generated validator of a spec version now (before a fork, say)."""
+    _generated(spec)
+
+
 @cache
 def _generated(spec: str) -> Any:
     module = import_module(f"gate.bom._schemas.cdx_{spec.replace('.', '_')}")

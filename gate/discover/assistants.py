@@ -218,7 +218,8 @@ def _workflow(tree: Tree, tf: TreeFile, text: str, cat: Catalogue) -> Iterator[E
     if not any(action.action in lowered for action in cat.workflows):
         return
     try:
-        doc = _parse(text, "workflow")
+        with loaders.share():  # composed by the configs source already
+            doc = _parse(text, "workflow")
     except ValueError as exc:
         tree.skip(tf.rel, str(exc))
         return

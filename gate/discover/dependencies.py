@@ -201,7 +201,9 @@ def _read(kind: str, rel: str, text: str) -> list[Evidence]:
     if kind == "requirements":
         deps = _requirements(text)
     elif kind == "pyproject":
-        deps = _pyproject(_toml(text), text)
+        with loaders.share():  # the configs source parsed it already
+            doc = _toml(text)
+        deps = _pyproject(doc, text)
     elif kind == "pipfile":
         doc = _toml(text)
         deps = [

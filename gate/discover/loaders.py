@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,10 +79,61 @@ def json_doc(text: str, *, jsonc: bool = False, limit: int = MAX_TEXT) -> Parsed
         return Parsed(problem=_limits("JSON", exc))
 
 
+# --------------------------------------------------------------------------------------
+# one parse per file and scan
+
+_memo: dict[tuple[str, str], Parsed] | None = None
+"""Parsed documents of the files two sources read, by format and text, during a scan."""
+_sharing = False
+
+
+@contextmanager
+def parses_shared() -> Iterator[None]:
+    """Within (one scan's discovery), a document parsed under :func:`share` by one source is
+    not parsed again by another: ``pyproject.toml`` (configs and dependencies), a workflow
+    (configs and assistants). Only those are kept, in this process, until the scan ends."""
+    global _memo
+    previous, _memo = _memo, {}
+    try:
+        yield
+    finally:
+        _memo = previous
+
+
+@contextmanager
+def share() -> Iterator[None]:
+    """Parses within are of a file another source reads too: kept for it (see above)."""
+    global _sharing
+    previous, _sharing = _sharing, True
+    try:
+        yield
+    finally:
+        _sharing = previous
+
+
+PARSES: dict[str, int] = {"toml": 0, "yaml": 0}
+"""Documents parsed in this process, by format (a test counts them)."""
+
+
+def _remembered(fmt: str, text: str, parse: Callable[[], Parsed]) -> Parsed:
+    if not _sharing or _memo is None:
+        return parse()
+    key = (fmt, text)
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = parse()
+    return found
+
+
 def toml_doc(text: str, *, limit: int = MAX_TEXT) -> Parsed:
     """A TOML document."""
     if (big := _too_big(text, limit)) is not None:
         return big
+    return _remembered("toml", text, lambda: _toml(text))
+
+
+def _toml(text: str) -> Parsed:
+    PARSES["toml"] += 1
     try:
         return Parsed(tomllib.loads(text))
     except (ValueError, RecursionError, MemoryError) as exc:
@@ -93,6 +146,11 @@ def yaml_nodes(text: str, *, limit: int = MAX_TEXT) -> Parsed:
     :data:`ALIAS_NODES` nodes to a walk, or that refers to itself, is refused."""
     if (big := _too_big(text, limit)) is not None:
         return big
+    return _remembered("yaml", text, lambda: _yaml_nodes(text))
+
+
+def _yaml_nodes(text: str) -> Parsed:
+    PARSES["yaml"] += 1
     loader = SAFE_LOADER(text)
     try:
         nodes: list[yaml.Node] = []
@@ -115,6 +173,14 @@ def yaml_doc(text: str, *, limit: int = MAX_TEXT) -> Parsed:
     """A single YAML document as Python values (``yaml.safe_load`` with the alias budget)."""
     if (big := _too_big(text, limit)) is not None:
         return big
+    if _sharing and _memo is not None:
+        composed = _remembered("yaml", text, lambda: _yaml_nodes(text))
+        if composed.ok and len(composed.value) <= 1:
+            # The one document another source composed: only built into values here. A
+            # stream it could not read, or of several documents, is parsed as below (the
+            # error then is the one a single-document read gives).
+            return _constructed(composed.value[0] if composed.value else None)
+    PARSES["yaml"] += 1
     loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
@@ -131,6 +197,18 @@ def yaml_doc(text: str, *, limit: int = MAX_TEXT) -> Parsed:
         loader.dispose()
 
 
+def _constructed(node: yaml.Node | None) -> Parsed:
+    if node is None:
+        return Parsed(None)
+    loader = SAFE_LOADER("")
+    try:
+        return Parsed(loader.construct_document(node))
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError, MemoryError) as exc:
+        return Parsed(problem=_limits("YAML", exc))
+    finally:
+        loader.dispose()
+
+
 __all__ = [
     "ALIAS_NODES",
     "MAX_TEXT",
@@ -138,6 +216,8 @@ __all__ = [
     "Parsed",
     "alias_problem",
     "json_doc",
+    "parses_shared",
+    "share",
     "toml_doc",
     "yaml_doc",
     "yaml_nodes",

@@ -58,13 +58,15 @@ def discover(
     """Run the discovery sources (all, or those named) over a walked tree."""
     # The sources (every parser of every format, 0.15 s) load when a tree is scanned, not
     # when a BOM is read.
+    from gate.discover import loaders
     from gate.discover.sources import SOURCES
 
     found: list[Evidence] = []
-    for name, fn in SOURCES:
-        if names is not None and name not in names:
-            continue
-        found.extend(fn(tree, ctx))
+    with loaders.parses_shared():  # a file two sources read is parsed once
+        for name, fn in SOURCES:
+            if names is not None and name not in names:
+                continue
+            found.extend(fn(tree, ctx))
     return found
 
 

@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 import fastjsonschema
-import jsonschema
 
 from gate import facts, jsontext
 from gate.errors import PolicyError
@@ -260,6 +259,8 @@ def schema_digest() -> str:
 
 @cache
 def _validator() -> Any:
+    import jsonschema  # only to name a refusal: its import is ~0.09 s of every check
+
     cls = jsonschema.validators.validator_for(schema())
     cls.check_schema(schema())
     return cls(schema())
@@ -357,7 +358,9 @@ def validate_input(doc: Mapping[str, Any]) -> None:
         return
     except fastjsonschema.JsonSchemaException as exc:
         fast_problem = str(exc)
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(doc))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(root)"
         problem = error.message

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gate.model import (
     JSON,
@@ -289,6 +289,40 @@ def group(
     return out
 
 
+def rule_counts(
+    findings: Iterable[Finding], inventory: Inventory, rules: Mapping[RuleId, RuleMeta]
+) -> dict[RuleId, int]:
+    """How many components each rule has findings on, in the order :func:`group` shows
+    them (components, then their rules), without building each finding's phrase and places
+    (the text report's info line: a quarter of a large decision's findings)."""
+    index = view.component_index(inventory)
+    levels: dict[str | None, dict[RuleId, Level]] = {}
+    for f in findings:
+        by_rule = levels.setdefault(f.component, {})
+        held = by_rule.get(f.rule)
+        if held is None or view.level_rank(f.level) < view.level_rank(held):
+            by_rule[f.rule] = f.level
+    ranks: dict[tuple[Level, RuleId], tuple[int, int]] = {}
+    shown: list[tuple[tuple[tuple[int, int], int, bool, str], list[RuleId]]] = []
+    for cid, by_rule in levels.items():
+        keyed = []
+        for rid, level in by_rule.items():
+            rank = ranks.get((level, rid))
+            if rank is None:
+                rank = ranks[level, rid] = _rank(level, rules.get(rid))
+            keyed.append((rank, rid))
+        keyed.sort()
+        comp = index.get(cid) if cid is not None else None
+        key = (keyed[0][0], -len(keyed), cid is None, display_name(cid, comp))
+        shown.append((key, [rid for _, rid in keyed]))
+    shown.sort(key=lambda item: item[0])
+    counts: dict[RuleId, int] = {}
+    for _, rids in shown:
+        for rid in rids:
+            counts[rid] = counts.get(rid, 0) + 1
+    return counts
+
+
 def _rank(level: Level, meta: RuleMeta | None) -> tuple[int, int]:
     return view.level_rank(level), view.severity_rank(meta.severity if meta else "medium")
 
@@ -302,11 +336,16 @@ class Sections:
     warnings: list[ComponentFindings]
     """Un-waived findings that do not fail the gate but want attention (warn)."""
     info: list[ComponentFindings]
+    """Empty when the sections were asked without info in full: see ``info_counts``."""
     waived: list[ComponentFindings]
+    info_counts: dict[RuleId, int] = field(default_factory=dict)
+    """Rule → components with an info finding of it, in display order (when info is not in
+    full)."""
 
 
-def sections(decision: Decision, inventory: Inventory) -> Sections:
-    """The decision's findings split into blocking, warnings, info and waived, per component."""
+def sections(decision: Decision, inventory: Inventory, *, info_in_full: bool = True) -> Sections:
+    """The decision's findings split into blocking, warnings, info and waived, per component
+    (info only counted per rule unless ``info_in_full``)."""
     rules = view.rule_catalogue(decision)
     waivers = view.waiver_index(decision)
     blocking: list[Finding] = []
@@ -326,8 +365,9 @@ def sections(decision: Decision, inventory: Inventory) -> Sections:
     return Sections(
         blocking=group(blocking, inventory, rules, waivers),
         warnings=group(warnings, inventory, rules, waivers),
-        info=group(info, inventory, rules, waivers),
+        info=group(info, inventory, rules, waivers) if info_in_full else [],
         waived=group(waived, inventory, rules, waivers),
+        info_counts={} if info_in_full else rule_counts(info, inventory, rules),
     )
 
 

@@ -10,10 +10,10 @@ Colour only when asked (the CLI asks on a terminal without ``NO_COLOR``).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from gate.authored import summary as ai_summary
-from gate.model import Decision, Inventory, Location, RuleMeta, Verdict, Waiver
+from gate.model import Decision, Inventory, Location, RuleId, RuleMeta, Verdict, Waiver
 from gate.report import components as cv
 from gate.report import view
 
@@ -176,11 +176,7 @@ def _waived(items: list[cv.ComponentFindings]) -> list[str]:
     return [*out, ""]
 
 
-def _info(items: list[cv.ComponentFindings]) -> list[str]:
-    per_rule: dict[str, int] = {}
-    for item in items:
-        for g in item.groups:
-            per_rule[g.rule] = per_rule.get(g.rule, 0) + 1
+def _info(per_rule: Mapping[RuleId, int]) -> list[str]:
     if not per_rule:
         return []
     parts = ", ".join(
@@ -224,7 +220,7 @@ def render(decision: Decision, inventory: Inventory, *, colour: bool = False) ->
     """The decision for a release engineer: verdict, what blocks, what warns, what is waived."""
     paint: Paint = _ansi if colour else _plain
     rules = {str(rid): meta for rid, meta in view.rule_catalogue(decision).items()}
-    parts = cv.sections(decision, inventory)
+    parts = cv.sections(decision, inventory, info_in_full=False)
     failed = decision.verdict is Verdict.FAIL
     packs = ", ".join(decision.packs) or "none"
     digest = decision.policy_digest.removeprefix("sha256:")
@@ -246,7 +242,7 @@ def render(decision: Decision, inventory: Inventory, *, colour: bool = False) ->
     out += _section(title, parts.blocking, paint, "x", "deny", root=root, shown=shown)
     # Under --fail-on warn the warnings are in the blocking section already.
     out += _section("Warnings", parts.warnings, paint, "!", "warn", root=root, shown=shown)
-    out += _info(parts.info)
+    out += _info(parts.info_counts)
     out += _waived(parts.waived)
     out += _fixes(parts, rules)
     out += _waiver_list("Waivers expired (no longer applied):", decision.waivers_expired)

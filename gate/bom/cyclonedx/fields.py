@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from enum import Enum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import orjson
@@ -45,11 +46,21 @@ def member(kind: type[E], value: Any) -> E:
 def prop_map(obj: Mapping[str, Any]) -> dict[str, list[str]]:
     """Property values by name. Documents are parsed JSON (or XML read into the same
     shape): their objects are dicts, checked as such (an ABC check per property was a
-    tenth of reading a large BOM)."""
+    tenth of reading a large BOM); names and values are nearly always strings already."""
     out: dict[str, list[str]] = {}
     for prop in obj.get("properties", []) or []:
         if isinstance(prop, dict) and "name" in prop:
-            out.setdefault(str(prop["name"]), []).append(str(prop.get("value", "")))
+            name = prop["name"]
+            value = prop.get("value", "")
+            if type(name) is not str:
+                name = str(name)
+            if type(value) is not str:
+                value = str(value)
+            values = out.get(name)
+            if values is None:
+                out[name] = [value]
+            else:
+                values.append(value)
     return out
 
 
@@ -61,11 +72,24 @@ def prop_value(props: Mapping[str, list[str]], key: str) -> str | None:
 def provenance_of(raw: str | None) -> tuple[Provenance, ...]:
     if not raw:
         return ()
+    return _provenance(raw)
+
+
+@lru_cache(maxsize=4096)
+def _provenance(raw: str) -> tuple[Provenance, ...]:
+    # Components of one BOM repeat a few source lists thousands of times (the registry entry
+    # of their publisher, their licence): each distinct text is parsed once. The value is a
+    # tuple of frozen objects, so sharing it changes nothing.
     try:
         pairs = loads_json(raw)
         return tuple(Provenance(member(FactSource, s), d) for s, d in pairs)
     except (ValueError, TypeError):
         return (Provenance(FactSource.BOM, raw),)
+
+
+@lru_cache(maxsize=4096)
+def _obligations(raw: str) -> tuple[Any, ...]:
+    return tuple(loads_json(raw))
 
 
 def party_from(
@@ -111,7 +135,7 @@ def licence_from(
         name=name,
         url=prop_value(props, Prop.LICENCE_URL),
         category=member(LicenceCategory, category) if category else LicenceCategory.UNKNOWN,
-        obligations=tuple(loads_json(obligations)) if obligations else (),
+        obligations=_obligations(obligations) if obligations else (),
         provenance=provenance_of(prop_value(props, Prop.LICENCE_SOURCES))
         if prop_value(props, Prop.ID)
         else (Provenance(FactSource.BOM, f"{source_path}: licenses, as the BOM states them"),),

@@ -13,10 +13,11 @@ import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any
 
-from gate import files, identity
+from gate import files, forked, identity
 from gate.bom import validate as bom_validate
 from gate.bom.cyclonedx.fields import (
     licence_from,
@@ -109,16 +110,20 @@ MAX_BOM_DEPTH = 100
 
 def _depth_beyond(doc: Any, limit: int) -> int | None:
     """The nesting depth of a parsed document when it exceeds ``limit`` (an iterative walk,
-    one level of containers at a time)."""
+    one level of containers at a time; each level's values are gathered and sorted out by
+    C iterators, not a comprehension per container: 0.19 → 0.12 s on a 28 MB BOM)."""
     level = [doc] if type(doc) in _CONTAINERS else []
     depth = 0
+    is_container = _CONTAINERS.__contains__
     while level:
         depth += 1
-        below: list[Any] = []
-        for value in level:
-            items = value.values() if type(value) is dict else value
-            below.extend([v for v in items if type(v) in _CONTAINERS])
-        level = below
+        values = list(
+            chain(
+                chain.from_iterable(map(dict.values, [v for v in level if type(v) is dict])),
+                chain.from_iterable([v for v in level if type(v) is list]),
+            )
+        )
+        level = list(compress(values, map(is_container, map(type, values))))
     return depth if depth > limit else None
 
 
@@ -159,14 +164,51 @@ def read_bom_detail(path: Path) -> BomRead:
     warns: list[str] = []
     _check_nesting(path, doc)
     if spec in SPEC_VERSIONS and not is_xml:
-        problem = bom_validate.validate_document(doc, spec=spec)
-        if problem:
-            raise BomError(path, f"invalid CycloneDX {spec}: {problem}")
-    elif spec not in SPEC_VERSIONS:
+        return _validated_read(path, doc, spec, large=len(text) >= PARALLEL_FROM)
+    if spec not in SPEC_VERSIONS:
         if spec not in ("1.4", "1.5"):
             raise BomError(path, f"unsupported CycloneDX specVersion {spec!r}")
         warns.append(f"{path}: CycloneDX {spec} predates ML-BOM fields aigate relies on")
     inventory, foreign = _read_document(path, doc, warns)
+    return BomRead(path, inventory, tuple(warns), foreign)
+
+
+PARALLEL_FROM = 2_000_000
+"""Characters of JSON from which a BOM's schema validation runs in a forked child while its
+components are read (:mod:`gate.forked`); below, one after the other (a fork costs more than
+it saves on a small document)."""
+
+
+def _validated_read(path: Path, doc: dict[str, Any], spec: str, *, large: bool) -> BomRead:
+    """Validate the document against its schema and read it: the validation's refusal wins
+    over anything the reading finds, exactly as when the reading only starts once the
+    document is valid (for a large one the two run side by side)."""
+
+    def problem_of() -> str | None:
+        return bom_validate.validate_document(doc, spec=spec)
+
+    def refuse(problem: str) -> BomError:
+        return BomError(path, f"invalid CycloneDX {spec}: {problem}")
+
+    warns: list[str] = []
+    if not large:
+        if problem := problem_of():
+            raise refuse(problem)
+        inventory, foreign = _read_document(path, doc, warns)
+        return BomRead(path, inventory, tuple(warns), foreign)
+    bom_validate.load_validator(spec)  # imported here, not in the child
+    checking = forked.start(problem_of)
+    try:
+        inventory, foreign = _read_document(path, doc, warns)
+    except Exception:
+        if problem := checking.result():
+            raise refuse(problem) from None
+        raise
+    except BaseException:
+        checking.close()
+        raise
+    if problem := checking.result():
+        raise refuse(problem)
     return BomRead(path, inventory, tuple(warns), foreign)
 
 

@@ -39,6 +39,7 @@ from gate.model import Evidence
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's configs, containers and notebooks."""
     pooled: list[TreeFile] = []
+    shared: list[TreeFile] = []
     local: list[tuple[TreeFile, str]] = []
     reads = refs.readable(tree, ctx.include_tests)
     assistant_configs = assistant_catalogue.catalogue()
@@ -56,12 +57,19 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             continue
         if kind in ("modelfile", "dvc", "modelfile?"):
             local.append((tf, kind))
+        elif tf.name == "pyproject.toml" or (rule is not None and rule.format == "workflow"):
+            shared.append(tf)
         else:
             pooled.append(tf)
-    ctx.observer.stage("configs", len(pooled) + len(local))
-    found, _ = scanning.scan(
-        tree, pooled, tuple(n.encode() for n in _NEEDLES), analyse_file, observer=ctx.observer
-    )
+    ctx.observer.stage("configs", len(pooled) + len(shared) + len(local))
+    needles = tuple(n.encode() for n in _NEEDLES)
+    found, _ = scanning.scan(tree, pooled, needles, analyse_file, observer=ctx.observer)
+    # Read by another source too (dependencies, assistants): parsed here, in this process,
+    # where that source finds the parsed document instead of parsing the file again.
+    with loaders.share():
+        found += scanning.scan(
+            tree, shared, needles, analyse_file, observer=ctx.observer, parallel=False
+        )[0]
     rels = {f.rel for f in tree.files}
     for tf, kind in local:
         text = tree.read_text(tf, 1_000_000)

@@ -22,3 +22,10 @@ VALIDATORS: dict[str, Callable[[Any], Any]] = {
     'lineage': lineage.validate,
     'licence': licence.validate,
 }
+
+FILE_VALIDATORS: dict[str, tuple[str, str]] = {
+    'pack.schema.json': ('gate.policy._schemas.pack_file', '3e9e6291f982015db5db9ed317b982218419be88591c90fa089124799a6904c0'),
+    'waivers.schema.json': ('gate.policy._schemas.waivers_file', '44463b155994fb9cbfe44e3166efeb62fa3074a7823982589624ed831e5f4677'),
+}
+"""Pack and waiver file schema → the module of its validator (imported when a file is checked)
+and the SHA-256 of the schema it was generated from."""

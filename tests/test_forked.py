@@ -1,0 +1,142 @@
+"""Work in a forked child (gate.forked) gives what calling the function here gives, and a
+large BOM validated beside its reading is judged exactly as one validated first."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate import forked
+from gate.bom.cyclonedx import read
+from gate.errors import BomError
+
+GOLDEN = Path(__file__).resolve().parent / "goldens" / "demo-app.cdx16.json"
+
+
+def test_the_value_comes_from_the_child() -> None:
+    parent = os.getpid()
+    pending = forked.start(lambda: ("pid", os.getpid()))
+    assert pending.result() != ("pid", parent)
+    assert pending.result() == pending.result()
+
+
+def test_a_child_that_fails_is_done_again_here() -> None:
+    parent = os.getpid()
+
+    def only_here() -> str:
+        if os.getpid() != parent:
+            raise MemoryError
+        return "here"
+
+    assert forked.start(only_here).result() == "here"
+
+    def killed() -> str:
+        if os.getpid() != parent:
+            os._exit(9)
+        return "again"
+
+    assert forked.start(killed).result() == "again"
+
+
+def test_an_error_of_the_function_is_raised_here() -> None:
+    def fails() -> None:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        forked.start(fails).result()
+
+
+def test_a_closed_child_is_stopped() -> None:
+    pending = forked.start(lambda: __import__("time").sleep(30))
+    pending.close()
+    pending.close()
+
+
+def _read(path: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(read, "PARALLEL_FROM", 0 if parallel else 10**12)
+    try:
+        got = read.read_bom_detail(path)
+    except BomError as exc:
+        return ("error", str(exc))
+    return (repr(got.inventory), got.warnings, got.foreign)
+
+
+def _variants(tmp_path: Path) -> list[Path]:
+    doc = json.loads(GOLDEN.read_text())
+    out = [GOLDEN]
+
+    def write(name: str, value: dict[str, Any]) -> None:
+        path = tmp_path / f"{name}.cdx.json"
+        path.write_text(json.dumps(value))
+        out.append(path)
+
+    bad = json.loads(json.dumps(doc))
+    bad["components"][0]["properties"] = "not a list"  # refused, and the reader stumbles
+    write("properties", bad)
+    bad = json.loads(json.dumps(doc))
+    bad["components"][0]["type"] = "not-a-type"  # refused, read fine
+    write("type", bad)
+    twice = json.loads(json.dumps(doc))
+    twice["components"].append(dict(twice["components"][0]))  # not unique
+    write("twice", twice)
+    foreign = json.loads(json.dumps(doc))
+    for comp in foreign["components"]:
+        comp.pop("properties", None)
+    write("foreign", foreign)
+    return out
+
+
+def test_a_large_bom_is_judged_as_when_validated_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = set()
+    for path in _variants(tmp_path):
+        plain = _read(path, False, monkeypatch)
+        assert _read(path, True, monkeypatch) == plain, path.name
+        seen.add(plain[0] == "error")
+    assert seen == {True, False}
+
+
+def _judged(doc: dict[str, Any], engine: Any, apart: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from gate.errors import PolicyError
+    from gate.pipeline import checking
+
+    monkeypatch.setattr(checking, "APART_FROM", 0 if apart else 10**9)
+    try:
+        findings, digest = checking._evaluated(engine, doc)
+    except PolicyError as exc:
+        return ("error", str(exc))
+    return (findings, digest)
+
+
+def test_an_input_checked_beside_its_evaluation_is_judged_as_when_checked_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from decisions import inventory
+
+    from gate.errors import PolicyError
+    from gate.policy import input as policy_input
+    from gate.policy import packs
+
+    engine = packs.build_engine(packs.load_policy(("release",)))
+    doc = policy_input.build_input(inventory(), policy_input.InputContext(now="2026-11-26"))
+    good = _judged(doc, engine, False, monkeypatch)
+    assert good[0] and _judged(doc, engine, True, monkeypatch) == good
+
+    bad = json.loads(json.dumps(doc))
+    bad["components"][0]["role"] = 5
+    refused = _judged(bad, engine, False, monkeypatch)
+    assert refused[0] == "error" and "schema" in refused[1]
+    assert _judged(bad, engine, True, monkeypatch) == refused
+
+    class Failing:
+        def evaluate(self, doc: Any) -> Any:
+            raise PolicyError(None, "the engine failed")
+
+    # The schema's refusal wins over the engine's failure; a valid input shows the latter.
+    assert _judged(bad, Failing(), True, monkeypatch) == refused
+    assert _judged(doc, Failing(), True, monkeypatch) == ("error", "the engine failed")
