@@ -295,7 +295,6 @@ def rule_counts(
     """How many components each rule has findings on, in the order :func:`group` shows
     them (components, then their rules), without building each finding's phrase and places
     (the text report's info line: a quarter of a large decision's findings)."""
-    index = view.component_index(inventory)
     levels: dict[str | None, dict[RuleId, Level]] = {}
     for f in findings:
         by_rule = levels.setdefault(f.component, {})
@@ -312,7 +311,7 @@ def rule_counts(
                 rank = ranks[level, rid] = _rank(level, rules.get(rid))
             keyed.append((rank, rid))
         keyed.sort()
-        comp = index.get(cid) if cid is not None else None
+        comp = inventory.component(cid) if cid is not None else None
         key = (keyed[0][0], -len(keyed), cid is None, display_name(cid, comp))
         shown.append((key, [rid for _, rid in keyed]))
     shown.sort(key=lambda item: item[0])
