@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,57 @@ def test_an_input_checked_beside_its_evaluation_is_judged_as_when_checked_first(
     # The schema's refusal wins over the engine's failure; a valid input shows the latter.
     assert _judged(bad, Failing(), True, monkeypatch) == refused
     assert _judged(doc, Failing(), True, monkeypatch) == ("error", "the engine failed")
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_fork_that_fails_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _open_fds()
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert forked.start(lambda: "here").result() == "here"
+    assert _open_fds() == before  # the pipe made for the child is closed
+
+
+class _InterruptedError(Exception):
+    pass
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs setitimer")
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_wait_interrupted_by_a_signal_leaves_no_child_and_no_fd() -> None:
+    before = _open_fds()
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _InterruptedError
+
+    pending = forked.start(lambda: __import__("time").sleep(30))
+    pid = pending._pid
+    assert pid  # forked
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(_InterruptedError):
+            pending.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    pending.close()  # as the callers do on any exception: no error of its own
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+    assert _open_fds() == before
+
+
+def test_a_closed_child_is_reaped() -> None:
+    pending = forked.start(lambda: __import__("time").sleep(30))
+    pid = pending._pid
+    pending.close()
+    if pid:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
