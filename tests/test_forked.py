@@ -57,12 +57,29 @@ def test_a_closed_child_is_stopped() -> None:
     pending.close()
 
 
+def _counting_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """os.fork wrapped to count the parent's calls (so a comparison of the two paths cannot
+    pass by both of them running here)."""
+    real, parent, calls = os.fork, os.getpid(), []
+
+    def fork() -> int:
+        if os.getpid() == parent:
+            calls.append(1)
+        return real()
+
+    monkeypatch.setattr(os, "fork", fork)
+    return calls
+
+
 def _read(path: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(read, "PARALLEL_FROM", 0 if parallel else 10**12)
+    forks = _counting_forks(monkeypatch)
     try:
         got = read.read_bom_detail(path)
     except BomError as exc:
         return ("error", str(exc))
+    finally:
+        assert bool(forks) == parallel, "the forked path was not taken"
     return (repr(got.inventory), got.warnings, got.foreign)
 
 
@@ -107,11 +124,27 @@ def _judged(doc: dict[str, Any], engine: Any, apart: bool, monkeypatch: pytest.M
     from gate.pipeline import checking
 
     monkeypatch.setattr(checking, "APART_FROM", 0 if apart else 10**9)
+    monkeypatch.setattr(forked, "start", _counted_start)
+    started = _STARTED.copy()
     try:
         findings, digest = checking._evaluated(engine, doc)
     except PolicyError as exc:
         return ("error", str(exc))
+    finally:
+        # Both the check and the digest went to a child (or neither: below the threshold).
+        assert len(_STARTED) - len(started) == (2 if apart else 0)
     return (findings, digest)
+
+
+_STARTED: list[int] = []
+_REAL_START = forked.start
+
+
+def _counted_start(fn: Any) -> Any:
+    pending = _REAL_START(fn)
+    if pending._pid:  # a child was forked for it
+        _STARTED.append(pending._pid)
+    return pending
 
 
 def test_an_input_checked_beside_its_evaluation_is_judged_as_when_checked_first(
@@ -195,3 +228,11 @@ def test_a_closed_child_is_reaped() -> None:
     if pid:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_without_fork_the_function_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "fork")
+    pending = forked.start(lambda: os.getpid())
+    assert pending.result() == os.getpid()
+    pending.close()  # nothing to stop
+    assert pending.result() == os.getpid()
