@@ -236,3 +236,51 @@ def test_without_fork_the_function_runs_here(monkeypatch: pytest.MonkeyPatch) ->
     assert pending.result() == os.getpid()
     pending.close()  # nothing to stop
     assert pending.result() == os.getpid()
+
+
+def _interrupted_while_joining(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, int]]:
+    """Every forked.start records its Pending and child, and result() is interrupted (as by
+    Ctrl-C) when a caller joins."""
+    made: list[tuple[Any, int]] = []
+
+    def start(fn: Any) -> Any:
+        pending = _REAL_START(fn)
+        made.append((pending, pending._pid))
+        return pending
+
+    def interrupted(self: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forked, "start", start)
+    monkeypatch.setattr(forked.Pending, "result", interrupted)
+    return made
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_an_interrupted_join_stops_and_reaps_the_children(monkeypatch: pytest.MonkeyPatch) -> None:
+    from decisions import inventory
+
+    from gate.pipeline import checking
+    from gate.policy import input as policy_input
+    from gate.policy import packs
+
+    monkeypatch.setattr(read, "PARALLEL_FROM", 0)
+    made = _interrupted_while_joining(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        read.read_bom_detail(GOLDEN)
+    assert len(made) == 1
+    engine = packs.build_engine(packs.load_policy(("release",)))
+    doc = policy_input.build_input(inventory(), policy_input.InputContext(now="2026-11-26"))
+    monkeypatch.setattr(checking, "APART_FROM", 0)
+    with pytest.raises(KeyboardInterrupt):
+        checking._evaluated(engine, doc)
+    assert len(made) == 3 and all(pid for _, pid in made)  # three children were forked
+    assert all(pending._pid == 0 for pending, _ in made)  # each was stopped (close())
+    assert all(_reaped(pid) for _, pid in made)  # and reaped: no zombie
