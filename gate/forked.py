@@ -54,13 +54,18 @@ class Pending(Generic[T]):
         if not self._pid:
             return None
         chunks: list[bytes] = []
-        try:
-            while chunk := os.read(self._fd, 1 << 20):
-                chunks.append(chunk)
-        except OSError:
-            chunks = []
-        finally:
-            os.close(self._fd)
+        # A read cut short by an exception (a signal handler's) has closed the pipe: the
+        # answer is lost and computed here, the child is reaped by the next call (close()
+        # kills it first), and the descriptor, maybe reused by then, is never closed twice.
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            try:
+                while chunk := os.read(fd, 1 << 20):
+                    chunks.append(chunk)
+            except OSError:
+                chunks = []
+            finally:
+                os.close(fd)
         _, status = os.waitpid(self._pid, 0)
         self._pid = 0
         if os.waitstatus_to_exitcode(status) != 0 or not chunks:
@@ -74,8 +79,18 @@ def start(fn: Callable[[], T]) -> Pending[T]:
     if not hasattr(os, "fork") or threading.active_count() > 1:
         pending.result()
         return pending
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:  # out of descriptors: no child, the value is computed here
+        pending.result()
+        return pending
+    try:
+        pid = os.fork()
+    except OSError:  # no process to be had (EAGAIN, ENOMEM): computed here, pipe closed
+        os.close(read_end)
+        os.close(write_end)
+        pending.result()
+        return pending
     if pid == 0:  # the child: compute, send, and leave without running any cleanup
         code = 70
         try:

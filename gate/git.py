@@ -389,6 +389,6 @@ def _lfs_object(pointer: bytes, store: Path) -> tuple[Path, str, int | None] | N
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         return None
     size_text = fields.get("size", "").strip()
-    size = int(size_text) if size_text.isdigit() else None
+    size = int(size_text) if size_text.isascii() and size_text.isdigit() else None
     path = store / digest[:2] / digest[2:4] / digest
     return (path, digest, size) if path.is_file() and not path.is_symlink() else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +57,29 @@ def test_a_closed_child_is_stopped() -> None:
     pending.close()
 
 
+def _counting_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """os.fork wrapped to count the parent's calls (so a comparison of the two paths cannot
+    pass by both of them running here)."""
+    real, parent, calls = os.fork, os.getpid(), []
+
+    def fork() -> int:
+        if os.getpid() == parent:
+            calls.append(1)
+        return real()
+
+    monkeypatch.setattr(os, "fork", fork)
+    return calls
+
+
 def _read(path: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(read, "PARALLEL_FROM", 0 if parallel else 10**12)
+    forks = _counting_forks(monkeypatch)
     try:
         got = read.read_bom_detail(path)
     except BomError as exc:
         return ("error", str(exc))
+    finally:
+        assert bool(forks) == parallel, "the forked path was not taken"
     return (repr(got.inventory), got.warnings, got.foreign)
 
 
@@ -106,11 +124,27 @@ def _judged(doc: dict[str, Any], engine: Any, apart: bool, monkeypatch: pytest.M
     from gate.pipeline import checking
 
     monkeypatch.setattr(checking, "APART_FROM", 0 if apart else 10**9)
+    monkeypatch.setattr(forked, "start", _counted_start)
+    started = _STARTED.copy()
     try:
         findings, digest = checking._evaluated(engine, doc)
     except PolicyError as exc:
         return ("error", str(exc))
+    finally:
+        # Both the check and the digest went to a child (or neither: below the threshold).
+        assert len(_STARTED) - len(started) == (2 if apart else 0)
     return (findings, digest)
+
+
+_STARTED: list[int] = []
+_REAL_START = forked.start
+
+
+def _counted_start(fn: Any) -> Any:
+    pending = _REAL_START(fn)
+    if pending._pid:  # a child was forked for it
+        _STARTED.append(pending._pid)
+    return pending
 
 
 def test_an_input_checked_beside_its_evaluation_is_judged_as_when_checked_first(
@@ -140,3 +174,113 @@ def test_an_input_checked_beside_its_evaluation_is_judged_as_when_checked_first(
     # The schema's refusal wins over the engine's failure; a valid input shows the latter.
     assert _judged(bad, Failing(), True, monkeypatch) == refused
     assert _judged(doc, Failing(), True, monkeypatch) == ("error", "the engine failed")
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_fork_that_fails_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _open_fds()
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert forked.start(lambda: "here").result() == "here"
+    assert _open_fds() == before  # the pipe made for the child is closed
+
+
+class _InterruptedError(Exception):
+    pass
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs setitimer")
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_a_wait_interrupted_by_a_signal_leaves_no_child_and_no_fd() -> None:
+    before = _open_fds()
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _InterruptedError
+
+    pending = forked.start(lambda: __import__("time").sleep(30))
+    pid = pending._pid
+    assert pid  # forked
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(_InterruptedError):
+            pending.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    pending.close()  # as the callers do on any exception: no error of its own
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+    assert _open_fds() == before
+
+
+def test_a_closed_child_is_reaped() -> None:
+    pending = forked.start(lambda: __import__("time").sleep(30))
+    pid = pending._pid
+    pending.close()
+    if pid:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_without_fork_the_function_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "fork")
+    pending = forked.start(lambda: os.getpid())
+    assert pending.result() == os.getpid()
+    pending.close()  # nothing to stop
+    assert pending.result() == os.getpid()
+
+
+def _interrupted_while_joining(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, int]]:
+    """Every forked.start records its Pending and child, and result() is interrupted (as by
+    Ctrl-C) when a caller joins."""
+    made: list[tuple[Any, int]] = []
+
+    def start(fn: Any) -> Any:
+        pending = _REAL_START(fn)
+        made.append((pending, pending._pid))
+        return pending
+
+    def interrupted(self: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(forked, "start", start)
+    monkeypatch.setattr(forked.Pending, "result", interrupted)
+    return made
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_an_interrupted_join_stops_and_reaps_the_children(monkeypatch: pytest.MonkeyPatch) -> None:
+    from decisions import inventory
+
+    from gate.pipeline import checking
+    from gate.policy import input as policy_input
+    from gate.policy import packs
+
+    monkeypatch.setattr(read, "PARALLEL_FROM", 0)
+    made = _interrupted_while_joining(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        read.read_bom_detail(GOLDEN)
+    assert len(made) == 1
+    engine = packs.build_engine(packs.load_policy(("release",)))
+    doc = policy_input.build_input(inventory(), policy_input.InputContext(now="2026-11-26"))
+    monkeypatch.setattr(checking, "APART_FROM", 0)
+    with pytest.raises(KeyboardInterrupt):
+        checking._evaluated(engine, doc)
+    assert len(made) == 3 and all(pid for _, pid in made)  # three children were forked
+    assert all(pending._pid == 0 for pending, _ in made)  # each was stopped (close())
+    assert all(_reaped(pid) for _, pid in made)  # and reaped: no zombie

@@ -201,6 +201,24 @@ def test_export_tree_keeps_the_pointer_when_the_local_lfs_object_was_altered(
     assert left == [f"m.gguf: {mismatch}", f"p.gguf: {mismatch}"]
 
 
+def test_export_tree_reads_a_pointer_whose_size_is_not_an_ascii_number(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    # "²" is a digit to str.isdigit but not to int(): the export must not crash on such a
+    # pointer (from the scanned repository); its size is unknown, so the SHA-256 alone decides.
+    content = b"GGUF" + b"\0" * 60
+    oid = hashlib.sha256(content).hexdigest()
+    pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize \u00b2\n"
+    git_repo.commit("lfs", {"m.gguf": pointer})
+    store = git_repo.root / ".git" / "lfs" / "objects" / oid[:2] / oid[2:4]
+    store.mkdir(parents=True)
+    (store / oid).write_bytes(content)
+    out = tmp_path / "out"
+    left = git.export_tree(git_repo.root, git_repo.git("rev-parse", "HEAD"), out)
+    assert (out / "m.gguf").read_bytes() == content
+    assert left == []
+
+
 def test_a_bare_repository_inside_the_tree_is_not_picked_up(tmp_path: Path) -> None:
     # A scanned folder that is itself a bare repository (planted by an attacker) is not
     # read implicitly: git needs --git-dir for it (safe.bareRepository=explicit).

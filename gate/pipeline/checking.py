@@ -161,11 +161,10 @@ def _evaluated(engine: Engine, doc: dict[str, Any]) -> tuple[list[Finding], str]
             _refuse(checking.result())
             raise
         _refuse(checking.result())
-    except BaseException:
+        return findings, digest.result()
+    finally:  # children still running (an error, an interrupt in a join) are stopped, reaped
         checking.close()
         digest.close()
-        raise
-    return findings, digest.result()
 
 
 def _refuse(problem: tuple[Any, str, int | None, str] | None) -> None:

@@ -154,7 +154,7 @@ def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
         )
     data = b"".join(chunks)
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGSEGV, signal.SIGBUS):
-        name = signal.Signals(os.WTERMSIG(status)).name
+        name = _signal_name(os.WTERMSIG(status))
         raise PolicyError(
             None,
             f"{what} crashed the Rego engine ({name}); aigate stopped it, nothing was judged",
@@ -162,7 +162,7 @@ def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
         )
     mib = memory // (1024 * 1024)
     if os.WIFSIGNALED(status):
-        name = signal.Signals(os.WTERMSIG(status)).name
+        name = _signal_name(os.WTERMSIG(status))
         raise PolicyError(
             None,
             f"{what} was ended by {name} before it finished: the Rego engine ends this way"
@@ -196,3 +196,12 @@ def _collect(pid: int, fd: int, seconds: float, memory: int, what: str) -> Any:
             hint="this is a bug in aigate: report it with the policy pack and the BOM",
         )
     return value
+
+
+def _signal_name(number: int) -> str:
+    """SIGKILL, say; "signal 35" for one the ``signal.Signals`` enum has no member for (the
+    real-time signals between SIGRTMIN and SIGRTMAX), rather than a ValueError."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

@@ -199,16 +199,16 @@ def _validated_read(path: Path, doc: dict[str, Any], spec: str, *, large: bool) 
     bom_validate.load_validator(spec)  # imported here, not in the child
     checking = forked.start(problem_of)
     try:
-        inventory, foreign = _read_document(path, doc, warns)
-    except Exception:
+        try:
+            inventory, foreign = _read_document(path, doc, warns)
+        except Exception:
+            if problem := checking.result():
+                raise refuse(problem) from None
+            raise
         if problem := checking.result():
-            raise refuse(problem) from None
-        raise
-    except BaseException:
-        checking.close()
-        raise
-    if problem := checking.result():
-        raise refuse(problem)
+            raise refuse(problem)
+    finally:
+        checking.close()  # a child still running (an interrupt, here or in a join) is reaped
     return BomRead(path, inventory, tuple(warns), foreign)
 
 
