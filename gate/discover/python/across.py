@@ -126,55 +126,6 @@ def through_app_modules(
 # --- another module's bindings ----------------------------------------------------------------
 
 
-def _binding(module: ast.Module, name: str) -> ast.expr | None:
-    """The value a module binds to ``name`` at its top level, when it binds it once."""
-    found: list[ast.expr] = []
-    for stmt in module.body:
-        if isinstance(stmt, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                found.append(stmt.value)
-        elif (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and stmt.target.id == name
-            and stmt.value is not None
-        ):
-            found.append(stmt.value)
-    return found[0] if len(found) == 1 else None
-
-
-def _origin(
-    expr: str,
-    file: TreeFile,
-    modules: Mapping[str, Sequence[TreeFile]],
-    parsed: dict[str, ast.Module | None],
-) -> tuple[TreeFile, ast.Module, str] | None:
-    """The app module ``expr`` (``NAME`` imported from it, or ``module.NAME``) comes from,
-    parsed, and the name it binds there."""
-    here = imports._parsed(file, parsed)
-    if here is None:
-        return None
-    parts = expr.split(".")
-    if len(parts) == 1:
-        origin = imports._imported_from(here, parts[0])
-        if origin is None or not origin[1]:
-            return None
-        module_path, name = origin
-    elif len(parts) == 2:
-        origin = imports._imported_from(here, parts[0])
-        if origin is None:
-            return None
-        module_path = f"{origin[0]}.{origin[1]}" if origin[1] else origin[0]
-        name = parts[1]
-    else:
-        return None
-    target = imports._local_module(module_path.rsplit(".", 1)[-1], file.rel, modules)
-    if target is None or target.rel == file.rel:
-        return None
-    there = imports._parsed(target, parsed)
-    return (target, there, name) if there is not None else None
-
-
 def _value_of(
     expr: str,
     file: TreeFile,
@@ -185,9 +136,9 @@ def _value_of(
     ``expr``: a module constant (``from config import MODEL``, ``config.MODEL``) or a field
     of a settings object it makes (``from config import settings``; ``settings.LLM_MODEL``
     with ``settings = Settings()`` and ``class Settings(BaseSettings): LLM_MODEL: str = ...``)."""
-    origin = _origin(expr, file, modules, parsed)
+    origin = imports._origin(expr, file, modules, parsed)
     if origin is not None:
-        bound = _binding(origin[1], origin[2])
+        bound = imports._binding(origin[1], origin[2])
         got = _string(bound, origin[1]) if bound is not None else None
         if got is not None:
             return origin[0], got[0], got[1], got[2]
@@ -201,7 +152,7 @@ def _value_of(
     if home is None or module is None or home.rel == file.rel:
         return None
     target, there = home, module
-    made = _binding(there, imported[1])
+    made = imports._binding(there, imported[1])
     if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)):
         return None
     field = _class_field(there, made.func.id, parts[1])
@@ -239,7 +190,7 @@ def _url_of(
 ) -> str | None:
     """The endpoint another module of the app binds to ``expr`` (see :func:`_value_of`)."""
     found = _value_of(expr, file, modules, parsed)
-    if found is not None and ("://" in found[1] or "." in found[1]):
+    if found is not None and imports._endpoint_like(found[1]):
         return found[1]
     return imports._endpoint_of(expr, file, modules, parsed)
 
@@ -260,7 +211,7 @@ def _string(value: ast.expr, module: ast.Module) -> tuple[str, ast.expr, bool] |
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return value.value.strip(), value, False
         if isinstance(value, ast.Name):
-            bound = _binding(module, value.id)
+            bound = imports._binding(module, value.id)
             if bound is None:
                 return None
             value = bound
@@ -347,7 +298,7 @@ def _client_context(
     """What serves the client object a module binds to ``name`` (``client = OpenAI(
     base_url=...)``): its SDK, provider and endpoint, as a constant, an environment default,
     a constant of that module or of one it imports; an endpoint set otherwise is unknown."""
-    call = _binding(there, name)
+    call = imports._binding(there, name)
     if not isinstance(call, ast.Call):
         return None
     return _made_by(call, target, there, modules, parsed, {})
@@ -379,7 +330,7 @@ def _made_by(
             base_url = params[kw.value.id] or None
             continue
         got = _string(kw.value, there)
-        if got is not None and ("://" in got[0] or "." in got[0]):
+        if got is not None and imports._endpoint_like(got[0]):
             base_url = got[0]
         elif isinstance(kw.value, ast.Name | ast.Attribute):
             text = ast.unparse(kw.value)
@@ -476,7 +427,7 @@ def _resolve_object(
     parsed: dict[str, ast.Module | None],
 ) -> Evidence | None:
     """A client object imported from another module of the app, placed at its endpoint."""
-    origin = _origin(name, file, modules, parsed)
+    origin = imports._origin(name, file, modules, parsed)
     if origin is None:
         return None
     target, there, bound = origin
@@ -497,7 +448,7 @@ def _resolve_client(
     parsed: dict[str, ast.Module | None],
 ) -> Evidence | None:
     receiver = str(ev.attributes["base_url_expr"])
-    origin = _origin(receiver, file, modules, parsed)
+    origin = imports._origin(receiver, file, modules, parsed)
     if origin is None:
         return None
     target, there, name = origin
