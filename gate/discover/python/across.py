@@ -427,18 +427,8 @@ def _resolve_object(
     parsed: dict[str, ast.Module | None],
 ) -> Evidence | None:
     """A client object imported from another module of the app, placed at its endpoint."""
-    origin = imports._origin(name, file, modules, parsed)
-    if origin is None:
-        return None
-    target, there, bound = origin
-    ctx = _client_context(target, there, bound, modules, parsed)
-    ref = refs.recognise_in(ev.as_written, ctx) if ctx is not None else None
-    if ref is None:
-        return None
-    attrs = {k: v for k, v in ev.attributes.items() if k not in ("client_factory", "client_object")}
-    attrs["client_from"] = f"{target.rel}:{bound}"
-    confidence = Confidence.MEDIUM if ev.confidence is Confidence.LOW else ev.confidence
-    return refs.evidence(ev.source, ref, ev.as_written, ev.location, confidence, attrs)
+    drop = ("client_factory", "client_object")
+    return _at_imported_client(ev, name, drop, file, modules, parsed)
 
 
 def _resolve_client(
@@ -447,19 +437,32 @@ def _resolve_client(
     modules: Mapping[str, Sequence[TreeFile]],
     parsed: dict[str, ast.Module | None],
 ) -> Evidence | None:
+    """An unknown client's call whose receiver another module of the app makes, placed at
+    that client's endpoint (its unknown-host reading dropped)."""
     receiver = str(ev.attributes["base_url_expr"])
-    origin = imports._origin(receiver, file, modules, parsed)
+    drop = ("base_url_expr", "provider", "host", "host_source", "sdk")
+    return _at_imported_client(ev, receiver, drop, file, modules, parsed)
+
+
+def _at_imported_client(
+    ev: Evidence,
+    name: str,
+    drop: tuple[str, ...],
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    parsed: dict[str, ast.Module | None],
+) -> Evidence | None:
+    """``ev``'s model read in the context of the client another module binds to ``name``
+    (``drop``: the attributes of the reading it replaces)."""
+    origin = imports._origin(name, file, modules, parsed)
     if origin is None:
         return None
-    target, there, name = origin
-    ctx = _client_context(target, there, name, modules, parsed)
-    if ctx is None:
-        return None
-    ref = refs.recognise_in(ev.as_written, ctx)
+    target, there, bound = origin
+    ctx = _client_context(target, there, bound, modules, parsed)
+    ref = refs.recognise_in(ev.as_written, ctx) if ctx is not None else None
     if ref is None:
         return None
-    drop = ("base_url_expr", "provider", "host", "host_source", "sdk")
     attrs = {k: v for k, v in ev.attributes.items() if k not in drop}
-    attrs["client_from"] = f"{target.rel}:{name}"
+    attrs["client_from"] = f"{target.rel}:{bound}"
     confidence = Confidence.MEDIUM if ev.confidence is Confidence.LOW else ev.confidence
     return refs.evidence(ev.source, ref, ev.as_written, ev.location, confidence, attrs)
