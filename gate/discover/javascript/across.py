@@ -30,23 +30,22 @@ _AUTO_DIRS = frozenset({"utils", "composables"})
 _SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts")
 
 
-def placeholders(analyser: object) -> list[Evidence]:
+def placeholders(analyser: _Analyser) -> list[Evidence]:
     """Placeholders for an analyser's models asked of the app's own provider functions."""
     from gate.discover.javascript.calls import SELF
 
     out: list[Evidence] = []
-    for val, fn, module in getattr(analyser, "pending", ()):
+    for val, fn, module in analyser.pending:
         attrs: dict[str, JSON] = {"factory": fn, "flow": val.flow}
-        rel = str(analyser.rel)  # type: ignore[attr-defined]
-        attrs["factory_module"] = rel if module == SELF else module
+        attrs["factory_module"] = analyser.rel if module == SELF else module
         out.append(
             Evidence(
-                source=str(analyser.driver.source),  # type: ignore[attr-defined]
+                source=analyser.driver.source,
                 kind=EvidenceKind.CODE_REF,
                 identity=ComponentId(PENDING + fn),
                 role=Role.RUNTIME_MODEL,
                 as_written=val.text,
-                location=analyser._loc(val.node),  # type: ignore[attr-defined]
+                location=analyser._loc(val.node),
                 confidence=val.confidence,
                 attributes=attrs,
             )

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from gate.discover import refs
 from gate.discover.python import imports
+from gate.discover.python.analyser import Analyser
 from gate.discover.python.tables import table
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Location, Role
@@ -30,10 +31,10 @@ PENDING = "pending:"
 _CTX_ATTRS = ("family", "sdk", "provider", "base_url", "region", "provider_hint")
 
 
-def placeholders(analyser: object) -> list[Evidence]:
+def placeholders(analyser: Analyser) -> list[Evidence]:
     """Placeholders for the analyser's pending model arguments (see module doc)."""
     out: list[Evidence] = []
-    for name, ctx, qual, call, cap in getattr(analyser, "pending", ()):
+    for name, ctx, qual, call, cap in analyser.pending:
         attrs: dict[str, JSON] = {"call": qual}
         for key in _CTX_ATTRS:
             value = getattr(ctx, key)
@@ -43,18 +44,18 @@ def placeholders(analyser: object) -> list[Evidence]:
             attrs["base_url_expr"] = ctx.base_url_dynamic
         if ctx.vertex:
             attrs["vertex"] = True
-        loc: Location = analyser._loc(call)  # type: ignore[attr-defined]
+        loc = analyser._loc(call)
         out.append(_placeholder(analyser, PENDING + name, name, loc, cap, attrs))
-    for val, made, qual, cap in getattr(analyser, "pending_made", ()):
+    for val, made, qual, cap in analyser.pending_made:
         attrs = {"call": qual, "flow": val.flow, **made}
-        loc = analyser._loc(val.node)  # type: ignore[attr-defined]
+        loc = analyser._loc(val.node)
         ident = PENDING + str(made["client_factory"] or made.get("client_object"))
         out.append(_placeholder(analyser, ident, val.text, loc, cap, attrs))
     return out
 
 
 def _placeholder(
-    analyser: object,
+    analyser: Analyser,
     ident: str,
     as_written: str,
     loc: Location,
@@ -62,7 +63,7 @@ def _placeholder(
     attrs: dict[str, JSON],
 ) -> Evidence:
     return Evidence(
-        source=str(analyser.source),  # type: ignore[attr-defined]
+        source=analyser.source,
         kind=EvidenceKind.CODE_REF,
         identity=ComponentId(ident),
         role=Role.RUNTIME_MODEL,
