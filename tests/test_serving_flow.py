@@ -571,3 +571,9 @@ def test_js_a_client_made_by_the_apps_own_function(tmp_path: Path) -> None:
     assert set(got) == {"api:alibaba/deepseek-v3.2"}
     (ev,) = got["api:alibaba/deepseek-v3.2"].evidence
     assert ev.attributes["host"] == "dashscope.aliyuncs.com"
+
+
+def test_js_factory_resolution_tries_every_suffix_the_scan_reads() -> None:
+    from gate.discover.javascript import SUFFIXES, across
+
+    assert sorted(across._SUFFIXES) == sorted(SUFFIXES)

@@ -27,7 +27,9 @@ from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 
 PENDING = "pending:"
 _AUTO_DIRS = frozenset({"utils", "composables"})
-_SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts")
+_SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts", ".cts")
+"""The suffixes an import written without one is tried with, in this order: every suffix the
+JavaScript source reads (``nodes.SUFFIXES``; a test keeps the two sets equal)."""
 
 
 def placeholders(analyser: _Analyser) -> list[Evidence]:
