@@ -22,6 +22,7 @@ import tree_sitter
 from gate import files
 from gate.discover import refs, scanning
 from gate.discover.javascript.analyser import _Analyser
+from gate.discover.javascript.nodes import declared_function
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 
@@ -85,29 +86,6 @@ def _candidates(tree: Tree, ev: Evidence) -> Iterator[TreeFile]:
             yield file
 
 
-def _function(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
-    """The body of ``function name(...)`` or ``const name = (...) => ...`` in a file."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "function_declaration":
-            ident = node.child_by_field_name("name")
-            if ident is not None and ident.text == name.encode():
-                return node
-        elif node.type == "variable_declarator":
-            ident = node.child_by_field_name("name")
-            value = node.child_by_field_name("value")
-            if (
-                ident is not None
-                and value is not None
-                and ident.text == name.encode()
-                and value.type in ("arrow_function", "function_expression", "function")
-            ):
-                return value
-        stack.extend(reversed(node.children))
-    return None
-
-
 def _made_provider(
     file: TreeFile, name: str, read: dict[str, _Analyser | None]
 ) -> refs.RefContext | None:
@@ -120,7 +98,7 @@ def _made_provider(
     analyser = read[file.rel]
     if analyser is None:
         return None
-    body = _function(analyser.root, name)
+    body = declared_function(analyser.root, name)
     if body is None:
         return None
     stack = [body]
