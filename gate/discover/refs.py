@@ -296,10 +296,8 @@ def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
     norm = _norm_key(key)
-    if norm.startswith("ingress"):
-        # ingressHost / ingress_url: where a deployment is exposed, not a server it calls
-        # (a model beside it is the deployment's own, served by what the manifest runs).
-        return False
+    if norm.startswith(conv.not_url_key_prefixes):
+        return False  # ingressHost: where the deployment is exposed, not a server it calls
     if norm in conv.url_keys:
         return True
     return any(norm.endswith("_" + s) for s in conv.url_key_suffixes)

@@ -27,6 +27,7 @@ class Conventions:
     not_model_keys: frozenset[str]
     url_keys: frozenset[str]
     url_key_suffixes: tuple[str, ...]
+    not_url_key_prefixes: tuple[str, ...]
     provider_keys: frozenset[str]
     hub_id_keys: frozenset[str]
     example_keys: frozenset[str]
@@ -74,6 +75,7 @@ def conventions() -> Conventions:
         not_model_keys=frozenset(doc["not_model_keys"]),
         url_keys=frozenset(doc["url_keys"]),
         url_key_suffixes=tuple(doc["url_key_suffixes"]),
+        not_url_key_prefixes=tuple(doc.get("not_url_key_prefixes", ())),
         provider_keys=frozenset(doc["provider_keys"]),
         hub_id_keys=frozenset(doc["hub_id_keys"]),
         example_keys=frozenset(doc["example_keys"]),
