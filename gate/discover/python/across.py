@@ -144,16 +144,12 @@ def _value_of(
         if got is not None:
             return origin[0], got[0], got[1], got[2]
     parts = expr.split(".")
-    here = imports._parsed(file, parsed)
-    imported = imports._imported_from(here, parts[0]) if here and len(parts) == 2 else None
-    if imported is None or not imported[1]:
+    # settings.LLM_MODEL: the object ``settings`` comes from another module of the app
+    owner = imports._origin(parts[0], file, modules, parsed) if len(parts) == 2 else None
+    if owner is None:
         return None
-    home = imports._local_module(imported[0].rsplit(".", 1)[-1], file.rel, modules)
-    module = imports._parsed(home, parsed) if home is not None else None
-    if home is None or module is None or home.rel == file.rel:
-        return None
-    target, there = home, module
-    made = imports._binding(there, imported[1])
+    target, there, name = owner
+    made = imports._binding(there, name)
     if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)):
         return None
     field = _class_field(there, made.func.id, parts[1])
