@@ -174,3 +174,18 @@ def test_a_catalogue_entrys_api_call_name_is_its_model_not_the_display_name() ->
         "api:openai/gpt-4.1-2025-04-14",
         "api:openai/gpt-4o-mini-2024-07-18",
     ]
+
+
+def test_request_body_sent_to_a_host_and_port_without_scheme() -> None:
+    # `localhost:11434/api/chat` is a URL the HTTP client is given (refs.is_request_url); a
+    # body posted to the page's own origin (`/api/chat`) is the app's backend's to decide.
+    found = scan(
+        """
+        const a = await fetch("localhost:11434/api/chat", {
+          body: JSON.stringify({ model: "qwen2.5:7b" }),
+        });
+        const b = await fetch("/api/chat", { body: JSON.stringify({ model: "qwen2.5:7b" }) });
+        """
+    )
+    assert [(ev.identity, ev.location.line) for ev in found] == [("ollama:qwen2.5:7b", 3)]
+    assert found[0].attributes["base_url"] == "localhost:11434/api/chat"

@@ -433,3 +433,15 @@ def test_strings_that_are_never_model_names(value: str) -> None:
 )
 def test_model_names_near_those_shapes_stay_models(value: str, expected: str) -> None:
     assert _shape(value) == expected
+
+
+def test_own_host_domains_come_from_the_shipped_table() -> None:
+    from gate.recognise.core import is_own_host
+    from gate.recognise.knowledge import providers
+
+    assert "nip.io" in providers().own_host_domains
+    for host in ("nip.io", "x.10.0.0.1.nip.io", "svc", "a.b.svc", "host.docker.internal"):
+        assert is_own_host(host), host
+    # a domain merely ending in the same letters, or holding one inside, is not one
+    for host in ("evilnip.io", "svc.example.com", "api.openai.com", "52.14.1.9", ""):
+        assert not is_own_host(host), host

@@ -357,3 +357,18 @@ def test_a_path_key_counts_only_a_known_publishers_hub_id() -> None:
         assert refs.recognise_under("model_path", folder, ctx) is None, folder
     assert refs.recognise_under("model_dir", "lmsys/vicuna-7b-v1.5", ctx) is None
     assert refs.names_model("--model-path".lstrip("-")) and not refs.is_model_key("model_path")
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("https://api.groq.com/openai/v1", True),
+        ("localhost:11434/api/chat", True),
+        ("ollama:11434", True),
+        ("llama3.2:latest", False),  # a tag, not a port
+        ("qwen2.5:7b", False),
+        ("/api/chat", False),
+    ],
+)
+def test_is_request_url(text: str, url: bool) -> None:
+    assert refs.is_request_url(text) is url

@@ -571,3 +571,28 @@ def test_js_a_client_made_by_the_apps_own_function(tmp_path: Path) -> None:
     assert set(got) == {"api:alibaba/deepseek-v3.2"}
     (ev,) = got["api:alibaba/deepseek-v3.2"].evidence
     assert ev.attributes["host"] == "dashscope.aliyuncs.com"
+
+
+def test_js_factory_resolution_tries_every_suffix_the_scan_reads() -> None:
+    from gate.discover.javascript import SUFFIXES, across
+
+    assert sorted(across._SUFFIXES) == sorted(SUFFIXES)
+
+
+def test_js_a_provider_made_by_an_arrow_function_of_the_same_file(tmp_path: Path) -> None:
+    # `const own = () => createGroq(...)` is found as the factory pass finds it (the same
+    # check as for `function own()`), not only a `function` declaration.
+    (tmp_path / "answer.ts").write_text(
+        textwrap.dedent(
+            """
+            import { generateText } from "ai";
+            import { createGroq } from "@ai-sdk/groq";
+            const own = () => createGroq({ baseURL: "https://api.groq.com/openai/v1" });
+            export async function answer() {
+              const groq = own();
+              return generateText({ model: groq("llama-3.1-8b-instant"), prompt: "" });
+            }
+            """
+        )
+    )
+    assert set(_scan(tmp_path)) == {"api:groq/llama-3.1-8b-instant"}

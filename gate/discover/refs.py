@@ -296,10 +296,8 @@ def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
     norm = _norm_key(key)
-    if norm.startswith("ingress"):
-        # ingressHost / ingress_url: where a deployment is exposed, not a server it calls
-        # (a model beside it is the deployment's own, served by what the manifest runs).
-        return False
+    if norm.startswith(conv.not_url_key_prefixes):
+        return False  # ingressHost: where the deployment is exposed, not a server it calls
     if norm in conv.url_keys:
         return True
     return any(norm.endswith("_" + s) for s in conv.url_key_suffixes)
@@ -426,21 +424,35 @@ def provider_from_env_name(name: str) -> str | None:
     return current_knowledge().provider_from_env_name(name)
 
 
-def hosted_endpoint(url: str) -> bool:
-    """A URL of a known hosted provider's endpoint (not a local server)."""
+# A host and port with no scheme (``localhost:11434/api/chat``, as ``${OLLAMA_URL}`` defaults
+# are often written): a URL an HTTP client is given all the same.
+_HOST_PORT = re.compile(r"^[A-Za-z0-9][\w.-]*:\d{2,5}(?:/|$)")
+
+
+def is_request_url(text: str) -> bool:
+    """A URL an HTTP client may be handed: with a scheme, or a bare ``host:port[/path]``."""
+    return "://" in text or _HOST_PORT.match(text) is not None
+
+
+def _endpoint_provider(url: str) -> str | None:
+    """The provider of the known endpoint a URL (with a scheme) points at, or None."""
     host = host_of(url) if "://" in url else None
     ep = current_knowledge().endpoint(host) if host else None
-    return ep is not None and ep.provider not in ("local", "ollama")
+    return ep.provider if ep is not None else None
+
+
+def hosted_endpoint(url: str) -> bool:
+    """A URL of a known hosted provider's endpoint (not a local server)."""
+    provider = _endpoint_provider(url)
+    return provider is not None and provider not in ("local", "ollama")
 
 
 def served_at(value: str, url: str) -> bool:
     """The served-names table says the provider of ``url``'s endpoint serves ``value``
     (``meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo`` at api.together.xyz): a Hub-style id
     that is that provider's name, not a Hub load."""
-    host = host_of(url) if "://" in url else None
-    kn = current_knowledge()
-    ep = kn.endpoint(host) if host else None
-    return ep is not None and ep.provider in kn.served_by(value)
+    provider = _endpoint_provider(url)
+    return provider is not None and provider in current_knowledge().served_by(value)
 
 
 def endpoint_only(ctx: RefContext) -> Ref | None:

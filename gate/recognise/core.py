@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from gate import identity
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
-from gate.recognise.knowledge import Knowledge, conventions
+from gate.recognise.knowledge import Knowledge, conventions, providers
 from gate.recognise.shapes import (
     BARE_NAME,
     BEDROCK_ARN,
@@ -361,21 +361,11 @@ def _unlisted(host: str) -> str:
     return "local" if is_own_host(host) else host
 
 
-# Domains that name the deployment's own machines or cluster, never a hosted API: wildcard
-# DNS that resolves to the IP written in the name (nip.io, sslip.io, both documented as
-# such on their sites), mDNS (.local, RFC 6762), loopback names (.localhost, RFC 6761),
-# Kubernetes service DNS (<svc>.<ns>.svc[.cluster.local], Kubernetes "DNS for Services and
-# Pods"), and Docker Desktop's names for the host (docs.docker.com "Networking").
-_OWN_SUFFIXES = (
-    ".nip.io", ".sslip.io", ".local", ".localhost", ".svc", ".svc.cluster.local",
-    ".cluster.local", ".docker.internal",
-)  # fmt: skip
-
-
 def is_own_host(host: str) -> bool:
     """A host of the deployment itself: loopback, private or link-local addresses, a
     single-label name (a compose service, ``http://tgi-qwen2``), ``localhost`` and the
-    domains of :data:`_OWN_SUFFIXES` (``qwen.127.0.0.1.nip.io``, ``vllm.ai.svc``)."""
+    domains of ``providers.yaml``'s ``own_host_domains`` (``qwen.127.0.0.1.nip.io``,
+    ``vllm.ai.svc``)."""
     name = host.lower().strip("[]").rstrip(".")
     if not name:
         return False
@@ -387,10 +377,8 @@ def is_own_host(host: str) -> bool:
         return address.is_loopback or address.is_private or address.is_link_local
     if "." not in name:
         return True
-    return name.endswith(_OWN_SUFFIXES) or name in _OWN_SUFFIXES_BARE
-
-
-_OWN_SUFFIXES_BARE = frozenset(s.lstrip(".") for s in _OWN_SUFFIXES)
+    domains = providers().own_host_domains
+    return name in domains or name.endswith(tuple("." + d for d in domains))
 
 
 # Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an

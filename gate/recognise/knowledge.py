@@ -27,6 +27,7 @@ class Conventions:
     not_model_keys: frozenset[str]
     url_keys: frozenset[str]
     url_key_suffixes: tuple[str, ...]
+    not_url_key_prefixes: tuple[str, ...]
     provider_keys: frozenset[str]
     hub_id_keys: frozenset[str]
     example_keys: frozenset[str]
@@ -74,6 +75,7 @@ def conventions() -> Conventions:
         not_model_keys=frozenset(doc["not_model_keys"]),
         url_keys=frozenset(doc["url_keys"]),
         url_key_suffixes=tuple(doc["url_key_suffixes"]),
+        not_url_key_prefixes=tuple(doc.get("not_url_key_prefixes", ())),
         provider_keys=frozenset(doc["provider_keys"]),
         hub_id_keys=frozenset(doc["hub_id_keys"]),
         example_keys=frozenset(doc["example_keys"]),
@@ -125,6 +127,10 @@ class Providers:
     must have its base URL set elsewhere)."""
     local_servers: Mapping[int, str]
     """Default ports of local model servers → the server (11434 → ollama)."""
+    own_host_domains: tuple[str, ...]
+    """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
+    gateways: frozenset[str]
+    """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
 
 
 @cache
@@ -144,6 +150,8 @@ def providers() -> Providers:
         hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
         own_models_only=frozenset(k for k, v in rows.items() if v.get("own_models_only")),
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
+        own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
+        gateways=frozenset(str(g) for g in doc["gateways"]),
     )
 
 

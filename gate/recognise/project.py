@@ -35,8 +35,6 @@ _PLACED = frozenset(
         str(HostSource.SDK_DEFAULT),
     }
 )
-# Gateways that route every maker's `<creator>/<model>` id.
-_GATEWAYS = frozenset({"openrouter", "vercel"})
 
 
 def project_provider(found: Sequence[Evidence]) -> str | None:
@@ -122,7 +120,7 @@ def _may_serve(
     if provider in served:
         return True
     if gateway:
-        return provider in _GATEWAYS  # a gateway routes every maker's <creator>/<model> id
+        return provider in kn.providers.gateways  # routes every maker's <creator>/<model> id
     if not kn.registry.is_aggregator(provider):
         return False  # a provider serving its own models serves only the names it lists
     if not served:

@@ -22,31 +22,33 @@ import tree_sitter
 from gate import files
 from gate.discover import refs, scanning
 from gate.discover.javascript.analyser import _Analyser
+from gate.discover.javascript.nodes import declared_function
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 
 PENDING = "pending:"
 _AUTO_DIRS = frozenset({"utils", "composables"})
-_SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts")
+_SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts", ".cts")
+"""The suffixes an import written without one is tried with, in this order: every suffix the
+JavaScript source reads (``nodes.SUFFIXES``; a test keeps the two sets equal)."""
 
 
-def placeholders(analyser: object) -> list[Evidence]:
+def placeholders(analyser: _Analyser) -> list[Evidence]:
     """Placeholders for an analyser's models asked of the app's own provider functions."""
     from gate.discover.javascript.calls import SELF
 
     out: list[Evidence] = []
-    for val, fn, module in getattr(analyser, "pending", ()):
+    for val, fn, module in analyser.pending:
         attrs: dict[str, JSON] = {"factory": fn, "flow": val.flow}
-        rel = str(analyser.rel)  # type: ignore[attr-defined]
-        attrs["factory_module"] = rel if module == SELF else module
+        attrs["factory_module"] = analyser.rel if module == SELF else module
         out.append(
             Evidence(
-                source=str(analyser.driver.source),  # type: ignore[attr-defined]
+                source=analyser.driver.source,
                 kind=EvidenceKind.CODE_REF,
                 identity=ComponentId(PENDING + fn),
                 role=Role.RUNTIME_MODEL,
                 as_written=val.text,
-                location=analyser._loc(val.node),  # type: ignore[attr-defined]
+                location=analyser._loc(val.node),
                 confidence=val.confidence,
                 attributes=attrs,
             )
@@ -84,29 +86,6 @@ def _candidates(tree: Tree, ev: Evidence) -> Iterator[TreeFile]:
             yield file
 
 
-def _function(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
-    """The body of ``function name(...)`` or ``const name = (...) => ...`` in a file."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "function_declaration":
-            ident = node.child_by_field_name("name")
-            if ident is not None and ident.text == name.encode():
-                return node
-        elif node.type == "variable_declarator":
-            ident = node.child_by_field_name("name")
-            value = node.child_by_field_name("value")
-            if (
-                ident is not None
-                and value is not None
-                and ident.text == name.encode()
-                and value.type in ("arrow_function", "function_expression", "function")
-            ):
-                return value
-        stack.extend(reversed(node.children))
-    return None
-
-
 def _made_provider(
     file: TreeFile, name: str, read: dict[str, _Analyser | None]
 ) -> refs.RefContext | None:
@@ -119,7 +98,7 @@ def _made_provider(
     analyser = read[file.rel]
     if analyser is None:
         return None
-    body = _function(analyser.root, name)
+    body = declared_function(analyser.root, name)
     if body is None:
         return None
     stack = [body]

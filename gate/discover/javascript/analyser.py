@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import tree_sitter
 
 from gate.discover import refs
@@ -14,13 +12,6 @@ from gate.model import Evidence
 from gate.recognise import SiteKind
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
-# A host and port with no scheme (`localhost:11434/api/chat`, as `${OLLAMA_URL}` defaults
-# are often written): a URL the HTTP client is given all the same.
-_HOST_PORT = re.compile(r"^[A-Za-z0-9][\w.-]*:\d{2,5}(?:/|$)")
-
-
-def _is_url(text: str) -> bool:
-    return "://" in text or _HOST_PORT.match(text) is not None
 
 
 class _Analyser(CallReader):
@@ -291,7 +282,7 @@ class _Analyser(CallReader):
                     if args:
                         vals = self.values(args[0])
                         for val in vals:
-                            if _is_url(val.text) and not val.partial:
+                            if refs.is_request_url(val.text) and not val.partial:
                                 return val.text
                         if vals and all(v.text.startswith("/") and not v.partial for v in vals):
                             return ""  # fetch("/api/chat"): the page's own server

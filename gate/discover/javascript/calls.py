@@ -25,6 +25,7 @@ from gate.discover.javascript.nodes import (
     _text,
     _unwrap,
     _Val,
+    declared_function,
 )
 from gate.discover.javascript.tables import _instances, table
 from gate.discover.javascript.values import ValueReader
@@ -137,8 +138,8 @@ class CallReader(ValueReader):
             if func is None or func.type != "identifier" or (args and args.named_children):
                 continue
             fn = _text(func)
-            if re.search(rb"function\s*\*?\s*" + re.escape(fn.encode()) + rb"\s*\(", self.data):
-                return fn, SELF  # defined in this very file
+            if self._declares(fn):
+                return fn, SELF  # defined in this very file (a declaration or an arrow)
             if fn in self.values_of:
                 continue
             module = self.imports.get(fn)
@@ -148,6 +149,12 @@ class CallReader(ValueReader):
             if path.startswith((".", "~", "@/")):
                 return fn, path
         return None
+
+    def _declares(self, name: str) -> bool:
+        """Whether this file declares the function ``name`` (as the factory pass finds it)."""
+        if name not in self._declared:
+            self._declared[name] = declared_function(self.root, name) is not None
+        return self._declared[name]
 
     def _pending_factory(self, call: tree_sitter.Node, fn: str, module: str | None) -> None:
         args = self._args(call)

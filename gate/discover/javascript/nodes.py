@@ -102,3 +102,28 @@ class _Client:
     spec: CallSpec
     call: tree_sitter.Node | None
     qualname: str
+
+
+def declared_function(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
+    """The function ``name`` a file declares: ``function name(...)`` (its declaration) or
+    ``const name = (...) => ...`` / ``= function (...)`` (the function value), anywhere in
+    the syntax tree ``root``."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "function_declaration":
+            ident = node.child_by_field_name("name")
+            if ident is not None and ident.text == name.encode():
+                return node
+        elif node.type == "variable_declarator":
+            ident = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if (
+                ident is not None
+                and value is not None
+                and ident.text == name.encode()
+                and value.type in ("arrow_function", "function_expression", "function")
+            ):
+                return value
+        stack.extend(reversed(node.children))
+    return None

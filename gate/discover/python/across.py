@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from gate.discover import refs
 from gate.discover.python import imports
+from gate.discover.python.analyser import Analyser
 from gate.discover.python.tables import table
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Location, Role
@@ -30,10 +31,10 @@ PENDING = "pending:"
 _CTX_ATTRS = ("family", "sdk", "provider", "base_url", "region", "provider_hint")
 
 
-def placeholders(analyser: object) -> list[Evidence]:
+def placeholders(analyser: Analyser) -> list[Evidence]:
     """Placeholders for the analyser's pending model arguments (see module doc)."""
     out: list[Evidence] = []
-    for name, ctx, qual, call, cap in getattr(analyser, "pending", ()):
+    for name, ctx, qual, call, cap in analyser.pending:
         attrs: dict[str, JSON] = {"call": qual}
         for key in _CTX_ATTRS:
             value = getattr(ctx, key)
@@ -43,18 +44,18 @@ def placeholders(analyser: object) -> list[Evidence]:
             attrs["base_url_expr"] = ctx.base_url_dynamic
         if ctx.vertex:
             attrs["vertex"] = True
-        loc: Location = analyser._loc(call)  # type: ignore[attr-defined]
+        loc = analyser._loc(call)
         out.append(_placeholder(analyser, PENDING + name, name, loc, cap, attrs))
-    for val, made, qual, cap in getattr(analyser, "pending_made", ()):
+    for val, made, qual, cap in analyser.pending_made:
         attrs = {"call": qual, "flow": val.flow, **made}
-        loc = analyser._loc(val.node)  # type: ignore[attr-defined]
+        loc = analyser._loc(val.node)
         ident = PENDING + str(made["client_factory"] or made.get("client_object"))
         out.append(_placeholder(analyser, ident, val.text, loc, cap, attrs))
     return out
 
 
 def _placeholder(
-    analyser: object,
+    analyser: Analyser,
     ident: str,
     as_written: str,
     loc: Location,
@@ -62,7 +63,7 @@ def _placeholder(
     attrs: dict[str, JSON],
 ) -> Evidence:
     return Evidence(
-        source=str(analyser.source),  # type: ignore[attr-defined]
+        source=analyser.source,
         kind=EvidenceKind.CODE_REF,
         identity=ComponentId(ident),
         role=Role.RUNTIME_MODEL,
@@ -126,55 +127,6 @@ def through_app_modules(
 # --- another module's bindings ----------------------------------------------------------------
 
 
-def _binding(module: ast.Module, name: str) -> ast.expr | None:
-    """The value a module binds to ``name`` at its top level, when it binds it once."""
-    found: list[ast.expr] = []
-    for stmt in module.body:
-        if isinstance(stmt, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                found.append(stmt.value)
-        elif (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and stmt.target.id == name
-            and stmt.value is not None
-        ):
-            found.append(stmt.value)
-    return found[0] if len(found) == 1 else None
-
-
-def _origin(
-    expr: str,
-    file: TreeFile,
-    modules: Mapping[str, Sequence[TreeFile]],
-    parsed: dict[str, ast.Module | None],
-) -> tuple[TreeFile, ast.Module, str] | None:
-    """The app module ``expr`` (``NAME`` imported from it, or ``module.NAME``) comes from,
-    parsed, and the name it binds there."""
-    here = imports._parsed(file, parsed)
-    if here is None:
-        return None
-    parts = expr.split(".")
-    if len(parts) == 1:
-        origin = imports._imported_from(here, parts[0])
-        if origin is None or not origin[1]:
-            return None
-        module_path, name = origin
-    elif len(parts) == 2:
-        origin = imports._imported_from(here, parts[0])
-        if origin is None:
-            return None
-        module_path = f"{origin[0]}.{origin[1]}" if origin[1] else origin[0]
-        name = parts[1]
-    else:
-        return None
-    target = imports._local_module(module_path.rsplit(".", 1)[-1], file.rel, modules)
-    if target is None or target.rel == file.rel:
-        return None
-    there = imports._parsed(target, parsed)
-    return (target, there, name) if there is not None else None
-
-
 def _value_of(
     expr: str,
     file: TreeFile,
@@ -185,23 +137,19 @@ def _value_of(
     ``expr``: a module constant (``from config import MODEL``, ``config.MODEL``) or a field
     of a settings object it makes (``from config import settings``; ``settings.LLM_MODEL``
     with ``settings = Settings()`` and ``class Settings(BaseSettings): LLM_MODEL: str = ...``)."""
-    origin = _origin(expr, file, modules, parsed)
+    origin = imports._origin(expr, file, modules, parsed)
     if origin is not None:
-        bound = _binding(origin[1], origin[2])
+        bound = imports._binding(origin[1], origin[2])
         got = _string(bound, origin[1]) if bound is not None else None
         if got is not None:
             return origin[0], got[0], got[1], got[2]
     parts = expr.split(".")
-    here = imports._parsed(file, parsed)
-    imported = imports._imported_from(here, parts[0]) if here and len(parts) == 2 else None
-    if imported is None or not imported[1]:
+    # settings.LLM_MODEL: the object ``settings`` comes from another module of the app
+    owner = imports._origin(parts[0], file, modules, parsed) if len(parts) == 2 else None
+    if owner is None:
         return None
-    home = imports._local_module(imported[0].rsplit(".", 1)[-1], file.rel, modules)
-    module = imports._parsed(home, parsed) if home is not None else None
-    if home is None or module is None or home.rel == file.rel:
-        return None
-    target, there = home, module
-    made = _binding(there, imported[1])
+    target, there, name = owner
+    made = imports._binding(there, name)
     if not (isinstance(made, ast.Call) and isinstance(made.func, ast.Name)):
         return None
     field = _class_field(there, made.func.id, parts[1])
@@ -239,7 +187,7 @@ def _url_of(
 ) -> str | None:
     """The endpoint another module of the app binds to ``expr`` (see :func:`_value_of`)."""
     found = _value_of(expr, file, modules, parsed)
-    if found is not None and ("://" in found[1] or "." in found[1]):
+    if found is not None and imports._endpoint_like(found[1]):
         return found[1]
     return imports._endpoint_of(expr, file, modules, parsed)
 
@@ -260,7 +208,7 @@ def _string(value: ast.expr, module: ast.Module) -> tuple[str, ast.expr, bool] |
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return value.value.strip(), value, False
         if isinstance(value, ast.Name):
-            bound = _binding(module, value.id)
+            bound = imports._binding(module, value.id)
             if bound is None:
                 return None
             value = bound
@@ -347,7 +295,7 @@ def _client_context(
     """What serves the client object a module binds to ``name`` (``client = OpenAI(
     base_url=...)``): its SDK, provider and endpoint, as a constant, an environment default,
     a constant of that module or of one it imports; an endpoint set otherwise is unknown."""
-    call = _binding(there, name)
+    call = imports._binding(there, name)
     if not isinstance(call, ast.Call):
         return None
     return _made_by(call, target, there, modules, parsed, {})
@@ -379,7 +327,7 @@ def _made_by(
             base_url = params[kw.value.id] or None
             continue
         got = _string(kw.value, there)
-        if got is not None and ("://" in got[0] or "." in got[0]):
+        if got is not None and imports._endpoint_like(got[0]):
             base_url = got[0]
         elif isinstance(kw.value, ast.Name | ast.Attribute):
             text = ast.unparse(kw.value)
@@ -476,18 +424,8 @@ def _resolve_object(
     parsed: dict[str, ast.Module | None],
 ) -> Evidence | None:
     """A client object imported from another module of the app, placed at its endpoint."""
-    origin = _origin(name, file, modules, parsed)
-    if origin is None:
-        return None
-    target, there, bound = origin
-    ctx = _client_context(target, there, bound, modules, parsed)
-    ref = refs.recognise_in(ev.as_written, ctx) if ctx is not None else None
-    if ref is None:
-        return None
-    attrs = {k: v for k, v in ev.attributes.items() if k not in ("client_factory", "client_object")}
-    attrs["client_from"] = f"{target.rel}:{bound}"
-    confidence = Confidence.MEDIUM if ev.confidence is Confidence.LOW else ev.confidence
-    return refs.evidence(ev.source, ref, ev.as_written, ev.location, confidence, attrs)
+    drop = ("client_factory", "client_object")
+    return _at_imported_client(ev, name, drop, file, modules, parsed)
 
 
 def _resolve_client(
@@ -496,19 +434,32 @@ def _resolve_client(
     modules: Mapping[str, Sequence[TreeFile]],
     parsed: dict[str, ast.Module | None],
 ) -> Evidence | None:
+    """An unknown client's call whose receiver another module of the app makes, placed at
+    that client's endpoint (its unknown-host reading dropped)."""
     receiver = str(ev.attributes["base_url_expr"])
-    origin = _origin(receiver, file, modules, parsed)
+    drop = ("base_url_expr", "provider", "host", "host_source", "sdk")
+    return _at_imported_client(ev, receiver, drop, file, modules, parsed)
+
+
+def _at_imported_client(
+    ev: Evidence,
+    name: str,
+    drop: tuple[str, ...],
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    parsed: dict[str, ast.Module | None],
+) -> Evidence | None:
+    """``ev``'s model read in the context of the client another module binds to ``name``
+    (``drop``: the attributes of the reading it replaces)."""
+    origin = imports._origin(name, file, modules, parsed)
     if origin is None:
         return None
-    target, there, name = origin
-    ctx = _client_context(target, there, name, modules, parsed)
-    if ctx is None:
-        return None
-    ref = refs.recognise_in(ev.as_written, ctx)
+    target, there, bound = origin
+    ctx = _client_context(target, there, bound, modules, parsed)
+    ref = refs.recognise_in(ev.as_written, ctx) if ctx is not None else None
     if ref is None:
         return None
-    drop = ("base_url_expr", "provider", "host", "host_source", "sdk")
     attrs = {k: v for k, v in ev.attributes.items() if k not in drop}
-    attrs["client_from"] = f"{target.rel}:{name}"
+    attrs["client_from"] = f"{target.rel}:{bound}"
     confidence = Confidence.MEDIUM if ev.confidence is Confidence.LOW else ev.confidence
     return refs.evidence(ev.source, ref, ev.as_written, ev.location, confidence, attrs)

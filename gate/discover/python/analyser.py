@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from gate.discover import refs
 from gate.discover.driver import Seen, endpoint_choice
@@ -22,9 +21,6 @@ from gate.model import Evidence
 from gate.recognise import conventions
 from gate.recognise.core import is_own_host
 from gate.registry.endpoints import host_of
-
-# A host and port with no scheme (``localhost:11434/api/chat``): a URL all the same.
-_HOST_PORT = re.compile(r"^[A-Za-z0-9][\w.-]*:\d{2,5}(?:/|$)")
 
 _Endpoint = tuple[str | None, str | None]
 """``(base_url, base_url_expr)``: a constant endpoint, or the expression that sets it."""
@@ -500,7 +496,7 @@ class Analyser(CallReader):
         if found is None:
             return None
         for val in self.values(found[0], scope):
-            if ("://" in val.text or _HOST_PORT.match(val.text)) and not val.partial:
+            if refs.is_request_url(val.text) and not val.partial:
                 return val.text
         return None
 

@@ -192,7 +192,10 @@ class CallReader(ValueReader):
                 return self._clients(expr.func.value, scope, depth + 1)
             if self._app_factory(expr) is not None:
                 return []  # the app's own client factory in another module (across.py)
-            # A call to something imported that is not an AI client (twilio's Client()).
+            # A call to something imported that is not an AI client: a package the call
+            # table knows (or _PACKAGES), or `pkg.Client()` through a module. (`from
+            # twilio.rest import Client`; `Client()` counts as an app factory above: see
+            # _app_module, which cannot tell a third-party package from an app module.)
             return None if self._is_imported(expr.func) else []
         if isinstance(expr, ast.Name):
             if expr.id in self.imports:

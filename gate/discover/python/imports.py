@@ -137,9 +137,8 @@ def hub_through_local_imports(
 # --- endpoints set by another module's constant --------------------------------------------
 
 
-def _module_constant(module: ast.Module, name: str) -> str | None:
-    """The string a module-level ``NAME = "..."`` (or ``os.getenv("X", "...")``) binds, when
-    the module binds the name exactly once at its top level."""
+def _binding(module: ast.Module, name: str) -> ast.expr | None:
+    """The value a module binds to ``name`` at its top level, when it binds it once."""
     found: list[ast.expr] = []
     for stmt in module.body:
         if isinstance(stmt, ast.Assign):
@@ -152,9 +151,13 @@ def _module_constant(module: ast.Module, name: str) -> str | None:
             and stmt.value is not None
         ):
             found.append(stmt.value)
-    if len(found) != 1:
-        return None
-    value = found[0]
+    return found[0] if len(found) == 1 else None
+
+
+def _module_constant(module: ast.Module, name: str) -> str | None:
+    """The string a module-level ``NAME = "..."`` (or ``os.getenv("X", "...")``) binds, when
+    the module binds the name exactly once at its top level."""
+    value = _binding(module, name)
     if isinstance(value, ast.Call) and _is_env_read(value.func) and len(value.args) == 2:
         value = value.args[1]
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
@@ -201,16 +204,16 @@ def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module |
     return tree
 
 
-def _endpoint_of(
+def _origin(
     expr: str,
     file: TreeFile,
     modules: Mapping[str, Sequence[TreeFile]],
     cache: dict[str, ast.Module | None],
-) -> str | None:
-    """The constant endpoint ``expr`` (``BASE_URL``, ``settings.BASE_URL``) names in the
-    tree module it is imported from, or None."""
+) -> tuple[TreeFile, ast.Module, str] | None:
+    """The app module ``expr`` (``NAME`` imported from it, or ``module.NAME``) comes from,
+    parsed, and the name it binds there."""
     here = _parsed(file, cache)
-    if here is None or not expr.replace(".", "").replace("_", "").isalnum():
+    if here is None:
         return None
     parts = expr.split(".")
     if len(parts) == 1:
@@ -230,10 +233,27 @@ def _endpoint_of(
     if target is None or target.rel == file.rel:
         return None
     there = _parsed(target, cache)
-    if there is None:
+    return (target, there, name) if there is not None else None
+
+
+def _endpoint_like(text: str) -> bool:
+    """A string that may be an endpoint (a URL, or a host name with a dot)."""
+    return "://" in text or "." in text
+
+
+def _endpoint_of(
+    expr: str,
+    file: TreeFile,
+    modules: Mapping[str, Sequence[TreeFile]],
+    cache: dict[str, ast.Module | None],
+) -> str | None:
+    """The constant endpoint ``expr`` (``BASE_URL``, ``settings.BASE_URL``) names in the
+    tree module it is imported from, or None."""
+    if not expr.replace(".", "").replace("_", "").isalnum():
         return None
-    value = _module_constant(there, name)
-    return value if value and ("://" in value or "." in value) else None
+    origin = _origin(expr, file, modules, cache)
+    value = _module_constant(origin[1], origin[2]) if origin is not None else None
+    return value if value and _endpoint_like(value) else None
 
 
 def endpoints_through_imports(
