@@ -54,7 +54,14 @@ def placeholders(analyser: object) -> list[Evidence]:
     return out
 
 
-def _candidates(tree: Tree, ev: Evidence) -> Iterator[TreeFile]:
+def _auto_imported(tree: Tree) -> list[TreeFile]:
+    """The files of the tree's util folders (Nuxt auto-imports), listed once per pass."""
+    return [
+        f for f in tree.files if f.suffix in _SUFFIXES and _AUTO_DIRS & set(f.rel.split("/")[:-1])
+    ]
+
+
+def _candidates(tree: Tree, ev: Evidence, auto: Sequence[TreeFile]) -> Iterator[TreeFile]:
     module = ev.attributes.get("factory_module")
     here = ev.location.path or ""
     if isinstance(module, str) and module == here:
@@ -78,48 +85,52 @@ def _candidates(tree: Tree, ev: Evidence) -> Iterator[TreeFile]:
                 yield file
                 return
         return
-    for file in tree.files:
-        parts = file.rel.split("/")
-        if file.suffix in _SUFFIXES and _AUTO_DIRS & set(parts[:-1]):
-            yield file
+    yield from auto
 
 
-def _function(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
-    """The body of ``function name(...)`` or ``const name = (...) => ...`` in a file."""
+def _functions(root: tree_sitter.Node) -> dict[bytes, tree_sitter.Node]:
+    """Every ``function name(...)`` and ``const name = (...) => ...`` of a file, by name (the
+    first in source order), found in one walk: a file asked for many names is walked once,
+    not once per name (thousands of factories against a large util file were quadratic)."""
+    found: dict[bytes, tree_sitter.Node] = {}
     stack = [root]
     while stack:
         node = stack.pop()
         if node.type == "function_declaration":
             ident = node.child_by_field_name("name")
-            if ident is not None and ident.text == name.encode():
-                return node
+            if ident is not None and ident.text is not None:
+                found.setdefault(ident.text, node)
         elif node.type == "variable_declarator":
             ident = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if (
                 ident is not None
+                and ident.text is not None
                 and value is not None
-                and ident.text == name.encode()
                 and value.type in ("arrow_function", "function_expression", "function")
             ):
-                return value
+                found.setdefault(ident.text, value)
         stack.extend(reversed(node.children))
-    return None
+    return found
 
 
 def _made_provider(
-    file: TreeFile, name: str, read: dict[str, _Analyser | None]
+    file: TreeFile,
+    name: str,
+    read: dict[str, tuple[_Analyser, dict[bytes, tree_sitter.Node]] | None],
 ) -> refs.RefContext | None:
     """The context of the provider the function ``name`` of ``file`` makes (``read``: the
     files analysed so far, each once)."""
     from gate.discover.javascript.tables import table
 
     if file.rel not in read:
-        read[file.rel] = _analysed(file)
-    analyser = read[file.rel]
-    if analyser is None:
+        analysed = _analysed(file)
+        read[file.rel] = None if analysed is None else (analysed, _functions(analysed.root))
+    entry = read[file.rel]
+    if entry is None:
         return None
-    body = _function(analyser.root, name)
+    analyser, functions = entry
+    body = functions.get(name.encode())
     if body is None:
         return None
     stack = [body]
@@ -160,17 +171,18 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
     if not any(ev.identity.startswith(PENDING) for ev in found):
         return list(found)
     made: dict[tuple[str, str], refs.RefContext | None] = {}
-    read: dict[str, _Analyser | None] = {}
+    read: dict[str, tuple[_Analyser, dict[bytes, tree_sitter.Node]] | None] = {}
     kept: set[int] = set()
     where: set[tuple[str | None, int | None, int | None, str]] = set()
     out: list[Evidence] = []
+    auto = _auto_imported(tree)
     for ev in found:
         if not ev.identity.startswith(PENDING):
             out.append(ev)
             continue
         fn = ev.identity[len(PENDING) :]
         ctx: refs.RefContext | None = None
-        for file in _candidates(tree, ev):
+        for file in _candidates(tree, ev, auto):
             key = (file.rel, fn)
             if key not in made:
                 made[key] = _made_provider(file, fn, read)
