@@ -128,19 +128,29 @@ def through_app_modules(
 
 def _binding(module: ast.Module, name: str) -> ast.expr | None:
     """The value a module binds to ``name`` at its top level, when it binds it once."""
-    found: list[ast.expr] = []
+    found = _bindings(module).get(name, ())
+    return found[0] if len(found) == 1 else None
+
+
+def _bindings(module: ast.Module) -> dict[str, list[ast.expr]]:
+    """A module's top-level bindings by name, indexed once per module (a scan of its body
+    per name asked was quadratic on crafted input: thousands of imported constants)."""
+    found: dict[str, list[ast.expr]] | None = vars(module).get("_aigate_bindings")
+    if found is not None:
+        return found
+    found = {}
     for stmt in module.body:
         if isinstance(stmt, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                found.append(stmt.value)
+            for target in {t.id for t in stmt.targets if isinstance(t, ast.Name)}:
+                found.setdefault(target, []).append(stmt.value)
         elif (
             isinstance(stmt, ast.AnnAssign)
             and isinstance(stmt.target, ast.Name)
-            and stmt.target.id == name
             and stmt.value is not None
         ):
-            found.append(stmt.value)
-    return found[0] if len(found) == 1 else None
+            found.setdefault(stmt.target.id, []).append(stmt.value)
+    module._aigate_bindings = found  # type: ignore[attr-defined]
+    return found
 
 
 def _origin(
@@ -212,23 +222,35 @@ def _value_of(
 def _class_field(module: ast.Module, cls: str, name: str) -> ast.expr | None:
     """The default a top-level class gives a field (``name: str = "x"``,
     ``= Field(default="x")``, ``= os.getenv(...)``)."""
+    classes: dict[str, dict[str, ast.expr]] | None = vars(module).get("_aigate_fields")
+    if classes is None:
+        classes = {}
+        module._aigate_fields = classes  # type: ignore[attr-defined]
+    if cls not in classes:  # indexed once per class, not scanned once per field asked
+        classes[cls] = _fields(module, cls)
+    return classes[cls].get(name)
+
+
+def _fields(module: ast.Module, cls: str) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
     for node in module.body:
         if not (isinstance(node, ast.ClassDef) and node.name == cls):
             continue
         for stmt in node.body:
+            names: list[str] = []
             value: ast.expr | None = None
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                value = stmt.value if stmt.target.id == name else None
-            elif isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name for t in stmt.targets
-            ):
-                value = stmt.value
+                names, value = [stmt.target.id], stmt.value
+            elif isinstance(stmt, ast.Assign):
+                names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+                value = stmt.value if names else None
             if isinstance(value, ast.Call) and ast.unparse(value.func).endswith(("Field", "field")):
                 default = next((k.value for k in value.keywords if k.arg == "default"), None)
                 value = default or (value.args[0] if value.args else None)
             if value is not None:
-                return value
-    return None
+                for field in names:
+                    found.setdefault(field, value)
+    return found
 
 
 def _url_of(
@@ -323,8 +345,11 @@ def _opt(value: JSON) -> str | None:
 
 
 def _import_map(module: ast.Module) -> dict[str, str]:
-    """A module's top-level import names → their qualified names."""
-    out: dict[str, str] = {}
+    """A module's top-level import names → their qualified names (built once per module)."""
+    out: dict[str, str] | None = vars(module).get("_aigate_import_map")
+    if out is not None:
+        return out
+    out = {}
     for node in module.body:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
@@ -334,6 +359,7 @@ def _import_map(module: ast.Module) -> dict[str, str]:
                 out[alias.asname or alias.name.split(".", 1)[0]] = (
                     alias.name if alias.asname else alias.name.split(".", 1)[0]
                 )
+    module._aigate_import_map = out  # type: ignore[attr-defined]
     return out
 
 
@@ -397,7 +423,14 @@ def _made_by(
 
 
 def _factory(module: ast.Module, name: str) -> ast.FunctionDef | None:
-    found = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    by_name: dict[str, list[ast.FunctionDef]] | None = vars(module).get("_aigate_functions")
+    if by_name is None:  # indexed once per module, not scanned once per name asked
+        by_name = {}
+        for n in module.body:
+            if isinstance(n, ast.FunctionDef):
+                by_name.setdefault(n.name, []).append(n)
+        module._aigate_functions = by_name  # type: ignore[attr-defined]
+    found = by_name.get(name, ())
     return found[0] if len(found) == 1 else None
 
 

@@ -171,20 +171,32 @@ def _is_env_read(func: ast.expr) -> bool:
 def _imported_from(module: ast.Module, name: str) -> tuple[str, str] | None:
     """``(module path, name in it)`` for ``from a.b import NAME`` (``("a.b", "NAME")``) or
     ``import a.b as NAME``-style module names (``("a.b", "")``)."""
+    return _imports_by_name(module).get(name)
+
+
+def _imports_by_name(module: ast.Module) -> dict[str, tuple[str, str]]:
+    """Every top-level import of a module by the name it binds (the first one), indexed once
+    per module: the cross-module pass asks one module for thousands of names, and a scan of
+    its body per name was quadratic on crafted input."""
+    found: dict[str, tuple[str, str]] | None = vars(module).get("_aigate_imports")
+    if found is not None:
+        return found
+    found = {}
     for node in module.body:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
-                if (alias.asname or alias.name) == name:
-                    return node.module, alias.name
+                found.setdefault(alias.asname or alias.name, (node.module, alias.name))
         elif isinstance(node, ast.ImportFrom) and node.level:
             for alias in node.names:
-                if (alias.asname or alias.name) == name:
-                    return (node.module or alias.name), (alias.name if node.module else "")
+                found.setdefault(
+                    alias.asname or alias.name,
+                    ((node.module or alias.name), (alias.name if node.module else "")),
+                )
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if (alias.asname or alias.name) == name:
-                    return alias.name, ""
-    return None
+                found.setdefault(alias.asname or alias.name, (alias.name, ""))
+    module._aigate_imports = found  # type: ignore[attr-defined]
+    return found
 
 
 def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module | None:
