@@ -97,3 +97,27 @@ def test_many_imported_constants_scan_the_defining_module_once(
     result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
     assert "api:openai/gpt-4o-mini" in {c.id for c in result.inventory.components}
     assert scans and max(scans.values()) < 20, scans
+
+
+def test_a_pickle_importing_builtins_exec_is_not_called_plain_values(tmp_path: Path) -> None:
+    # `builtins` holds dict and list, and exec and eval too: a pickle is "plain Python values"
+    # (data) only when every global it imports is one the pickle rules call safe.
+    import pickle
+
+    class Runs:
+        def __reduce__(self) -> tuple[Any, ...]:
+            return (exec, ("print(1)",))
+
+    (tmp_path / "state.pkl").write_bytes(pickle.dumps({"a": Runs()}))
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    why = {
+        ev.location.path: ev.attributes.get("data_file")
+        for c in result.inventory.components
+        for ev in c.evidence
+    }
+    assert why["state.pkl"] is None or "plain Python values" not in str(why["state.pkl"])
+    from gate.discover import datafiles
+
+    plain = ["builtins.set", "collections.OrderedDict", "datetime.datetime", "uuid.UUID"]
+    assert datafiles._plain_values({"pickle_globals": plain})
+    assert not datafiles._plain_values({"pickle_globals": [*plain, "builtins.eval"]})
