@@ -121,3 +121,25 @@ def test_a_pickle_importing_builtins_exec_is_not_called_plain_values(tmp_path: P
     plain = ["builtins.set", "collections.OrderedDict", "datetime.datetime", "uuid.UUID"]
     assert datafiles._plain_values({"pickle_globals": plain})
     assert not datafiles._plain_values({"pickle_globals": [*plain, "builtins.eval"]})
+
+
+def test_an_imported_module_nested_too_deeply_is_a_skip_not_a_crash(tmp_path: Path) -> None:
+    # The module parses (600 unary minus signs) but printing the expression back recurses
+    # past Python's limit: the cross-module pass must record it, not stop the whole scan.
+    deep = "-" * 600 + "x"
+    (tmp_path / "clients.py").write_text(
+        f"from openai import OpenAI\nclient = OpenAI(base_url={deep})\n"
+        f"def make():\n    return OpenAI(base_url={deep})\n"
+        f"MODEL = {deep}\n"
+    )
+    (tmp_path / "app.py").write_text(
+        "from clients import client, make, MODEL\n"
+        'client.chat.completions.create(model="gpt-4o", messages=[])\n'
+        'make().chat.completions.create(model="gpt-4o-mini", messages=[])\n'
+        "from openai import OpenAI\n"
+        "OpenAI().chat.completions.create(model=MODEL, messages=[])\n"
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert "api:openai/gpt-4o" in {c.id for c in result.inventory.components}
+    skipped = {s.path: s.reason for s in result.inventory.skipped}
+    assert "nests code too deeply" in skipped.get("app.py", ""), skipped

@@ -97,17 +97,30 @@ def through_app_modules(
     kept: set[int] = set()
     for ev in found:
         file = tree.get(ev.location.path or "")
-        if ev.identity.startswith(PENDING):
-            resolve = _resolve_factory if "client_factory" in ev.attributes else _resolve_pending
-            resolved = resolve(ev, file, modules, parsed) if file is not None else None
-            if resolved is not None:
-                out.append(resolved)
-                kept.add(id(resolved))
-                loc = ev.location
-                placed.add((loc.path, loc.line, loc.column, ev.as_written))
-            continue
-        if file is not None and _unknown_client(ev):
-            ev = _resolve_client(ev, file, modules, parsed) or ev
+        try:
+            if ev.identity.startswith(PENDING):
+                resolve = (
+                    _resolve_factory if "client_factory" in ev.attributes else _resolve_pending
+                )
+                resolved = resolve(ev, file, modules, parsed) if file is not None else None
+                if resolved is not None:
+                    out.append(resolved)
+                    kept.add(id(resolved))
+                    loc = ev.location
+                    placed.add((loc.path, loc.line, loc.column, ev.as_written))
+                continue
+            if file is not None and _unknown_client(ev):
+                ev = _resolve_client(ev, file, modules, parsed) or ev
+        except RecursionError:
+            # A module that parses but nests an expression too deeply to print back (600
+            # unary minus signs): recorded, the rest of the scan goes on.
+            tree.skip(
+                ev.location.path or "",
+                "an app module it imports nests code too deeply to follow: what it makes"
+                " and binds there was not read",
+            )
+            if ev.identity.startswith(PENDING):
+                continue
         out.append(ev)
     if not placed:
         return out
