@@ -143,3 +143,57 @@ def test_an_imported_module_nested_too_deeply_is_a_skip_not_a_crash(tmp_path: Pa
     assert "api:openai/gpt-4o" in {c.id for c in result.inventory.components}
     skipped = {s.path: s.reason for s in result.inventory.skipped}
     assert "nests code too deeply" in skipped.get("app.py", ""), skipped
+
+
+def test_nested_app_factories_look_at_each_call_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 300 factories nested in one another, each asked: the provider a factory makes is looked
+    # for in its body once per call node, not again for every enclosing factory (n^2 / 2).
+    from gate.discover.javascript.analyser import _Analyser
+
+    n = 300
+    utils = tmp_path / "server" / "utils"
+    utils.mkdir(parents=True)
+    (utils / "ai.ts").write_text(
+        'import { createOpenAI } from "@ai-sdk/openai";\n'
+        + "".join(f"function useF{i}() {{ g{i}();\n" for i in range(n))
+        + 'createOpenAI({ baseURL: "https://api.siliconflow.cn/v1" });\n'
+        + "}\n" * n
+    )
+    api = tmp_path / "server" / "api"
+    api.mkdir(parents=True)
+    (api / "x.ts").write_text(
+        'import { embed } from "ai";\n'
+        + "".join(
+            f"const s{i} = useF{i}();\n"
+            f'embed({{ model: s{i}.embedding("Qwen/Qwen3-Embedding-0.6B") }});\n'
+            for i in range(n)
+        )
+    )
+    from gate.discover.javascript import across as js_across
+
+    counted = {"on": False, "calls": 0}
+    callee = _Analyser._callee
+
+    def counting(self: Any, node: Any) -> Any:
+        if counted["on"]:
+            counted["calls"] += 1
+        return callee(self, node)
+
+    passes = js_across.through_app_factories
+
+    def pass_counted(tree: Any, found: Any) -> Any:
+        counted["on"] = True
+        try:
+            return passes(tree, found)
+        finally:
+            counted["on"] = False
+
+    monkeypatch.setattr(_Analyser, "_callee", counting)
+    monkeypatch.setattr(js_across, "through_app_factories", pass_counted)
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    ids = {c.id for c in result.inventory.components}
+    assert "api:siliconflow/Qwen/Qwen3-Embedding-0.6B" in ids
+    # the util file's own analysis (in the pass) sees each call a few times; n^2 / 2 is 45,000
+    assert 0 < counted["calls"] < 10 * n, counted
