@@ -197,3 +197,34 @@ def test_nested_app_factories_look_at_each_call_once(
     assert "api:siliconflow/Qwen/Qwen3-Embedding-0.6B" in ids
     # the util file's own analysis (in the pass) sees each call a few times; n^2 / 2 is 45,000
     assert 0 < counted["calls"] < 10 * n, counted
+
+
+def test_a_factory_called_many_times_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 300 calls of one imported client factory: the factory's body is walked for the client it
+    # returns once, not once per call (calls x body size: quadratic on crafted input).
+    from gate.discover.python import across as py_across
+
+    (tmp_path / "clients.py").write_text(
+        "from openai import OpenAI\ndef make():\n"
+        + "".join(f"    a{i} = {i}\n" for i in range(300))
+        + '    return OpenAI(base_url="https://api.groq.com/openai/v1")\n'
+    )
+    (tmp_path / "app.py").write_text(
+        "from clients import make\n"
+        + "".join(
+            f'make().chat.completions.create(model="gpt-4o-{i}", messages=[])\n' for i in range(300)
+        )
+    )
+    walks: list[str] = []
+    returned = py_across._returned_call
+
+    def counting(func: Any) -> Any:
+        walks.append(func.name)
+        return returned(func)
+
+    monkeypatch.setattr(py_across, "_returned_call", counting)
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert len(result.inventory.components) == 300
+    assert walks == ["make"]

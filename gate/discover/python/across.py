@@ -468,6 +468,15 @@ def _returned_call(func: ast.FunctionDef) -> ast.Call | None:
     return calls[0] if len(calls) == 1 else None
 
 
+def _returned(func: ast.FunctionDef) -> ast.Call | None:
+    """:func:`_returned_call`, found once per factory (not once per call of it)."""
+    cached: list[ast.Call | None] | None = vars(func).get("_aigate_returned")
+    if cached is None:
+        cached = [_returned_call(func)]
+        func._aigate_returned = cached  # type: ignore[attr-defined]
+    return cached[0]
+
+
 def _resolve_factory(
     ev: Evidence,
     file: TreeFile,
@@ -484,7 +493,7 @@ def _resolve_factory(
     target = imports._local_module(module_path.rsplit(".", 1)[-1], file.rel, modules)
     there = imports._parsed(target, parsed) if target is not None else None
     func = _factory(there, name) if there is not None else None
-    call = _returned_call(func) if func is not None else None
+    call = _returned(func) if func is not None else None
     if target is None or there is None or func is None or call is None:
         return None
     given = ev.attributes.get("client_factory_args")
