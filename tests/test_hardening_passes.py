@@ -228,3 +228,45 @@ def test_a_factory_called_many_times_is_read_once(
     result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
     assert len(result.inventory.components) == 300
     assert walks == ["make"]
+
+
+def test_an_endpoint_constant_asked_many_times_scans_its_module_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 300 models sent to a client whose base URL is an imported constant the scan cannot read
+    # (os.getenv with no default): the defining module is indexed once, not scanned per model.
+    from gate.discover.python import imports
+
+    n = 300
+    (tmp_path / "config.py").write_text(
+        "import os\nBASE = os.getenv('BASE_URL')\n"
+        + "".join(f'M{i} = "gpt-4o-mini"\n' for i in range(n))
+    )
+    (tmp_path / "app.py").write_text(
+        "from openai import OpenAI\nfrom config import BASE\n"
+        + "".join(f"from config import M{i}\n" for i in range(n))
+        + "client = OpenAI(base_url=BASE)\n"
+        + "".join(f"client.chat.completions.create(model=M{i}, messages=[])\n" for i in range(n))
+    )
+    scans: dict[str, int] = {}
+
+    class Counted(list[Any]):
+        def __init__(self, items: list[Any], rel: str) -> None:
+            super().__init__(items)
+            self.rel = rel
+
+        def __iter__(self) -> Any:
+            scans[self.rel] = scans.get(self.rel, 0) + 1
+            return super().__iter__()
+
+    parsed = imports._parsed
+
+    def counting(file: Any, cache: Any) -> Any:
+        module = parsed(file, cache)
+        if module is not None and not isinstance(module.body, Counted):
+            module.body = Counted(module.body, file.rel)
+        return module
+
+    monkeypatch.setattr(imports, "_parsed", counting)
+    pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert scans and max(scans.values()) < 20, scans

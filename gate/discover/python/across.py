@@ -148,22 +148,7 @@ def _binding(module: ast.Module, name: str) -> ast.expr | None:
 def _bindings(module: ast.Module) -> dict[str, list[ast.expr]]:
     """A module's top-level bindings by name, indexed once per module (a scan of its body
     per name asked was quadratic on crafted input: thousands of imported constants)."""
-    found: dict[str, list[ast.expr]] | None = vars(module).get("_aigate_bindings")
-    if found is not None:
-        return found
-    found = {}
-    for stmt in module.body:
-        if isinstance(stmt, ast.Assign):
-            for target in {t.id for t in stmt.targets if isinstance(t, ast.Name)}:
-                found.setdefault(target, []).append(stmt.value)
-        elif (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and stmt.value is not None
-        ):
-            found.setdefault(stmt.target.id, []).append(stmt.value)
-    module._aigate_bindings = found  # type: ignore[attr-defined]
-    return found
+    return imports._top_bindings(module)
 
 
 def _origin(

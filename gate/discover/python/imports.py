@@ -140,18 +140,7 @@ def hub_through_local_imports(
 def _module_constant(module: ast.Module, name: str) -> str | None:
     """The string a module-level ``NAME = "..."`` (or ``os.getenv("X", "...")``) binds, when
     the module binds the name exactly once at its top level."""
-    found: list[ast.expr] = []
-    for stmt in module.body:
-        if isinstance(stmt, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                found.append(stmt.value)
-        elif (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and stmt.target.id == name
-            and stmt.value is not None
-        ):
-            found.append(stmt.value)
+    found = _top_bindings(module).get(name, ())
     if len(found) != 1:
         return None
     value = found[0]
@@ -160,6 +149,28 @@ def _module_constant(module: ast.Module, name: str) -> str | None:
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         return value.value.strip() or None
     return None
+
+
+def _top_bindings(module: ast.Module) -> dict[str, list[ast.expr]]:
+    """A module's top-level bindings by name (``NAME = ...``, ``NAME: T = ...``), indexed once
+    per module: the cross-module passes ask one module for thousands of names, and a scan of
+    its body per name was quadratic on crafted input."""
+    found: dict[str, list[ast.expr]] | None = vars(module).get("_aigate_bindings")
+    if found is not None:
+        return found
+    found = {}
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign):
+            for target in {t.id for t in stmt.targets if isinstance(t, ast.Name)}:
+                found.setdefault(target, []).append(stmt.value)
+        elif (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and stmt.value is not None
+        ):
+            found.setdefault(stmt.target.id, []).append(stmt.value)
+    module._aigate_bindings = found  # type: ignore[attr-defined]
+    return found
 
 
 def _is_env_read(func: ast.expr) -> bool:
