@@ -270,3 +270,31 @@ def test_an_endpoint_constant_asked_many_times_scans_its_module_once(
     monkeypatch.setattr(imports, "_parsed", counting)
     pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
     assert scans and max(scans.values()) < 20, scans
+
+
+def test_container_paths_are_mapped_without_scanning_every_mount(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 300 Modelfile weights named by container path against 300 compose mounts: each path is
+    # looked up by its prefixes, not compared with every mount (paths x mounts).
+    from gate.discover.configs import mounts
+
+    n = 300
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  ollama:\n    image: ollama/ollama\n    volumes:\n"
+        + "".join(f"      - ./w{i}:/models/w{i}\n" for i in range(n))
+    )
+    (tmp_path / "Modelfile").write_text("".join(f"FROM /models/w{i}/x.gguf\n" for i in range(n)))
+    from gate.discover.configs.containers import _mounted as mounted
+
+    compared: list[int] = []
+
+    def counting(value: str, volumes: Any) -> Any:
+        compared.append(len(volumes))
+        return mounted(value, volumes)
+
+    monkeypatch.setattr(mounts, "_mounted", counting, raising=False)
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    ids = {c.id for c in result.inventory.components}
+    assert "local:w7/x.gguf" in ids, sorted(ids)[:5]
+    assert sum(compared) < 10 * n
