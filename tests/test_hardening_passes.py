@@ -298,3 +298,19 @@ def test_container_paths_are_mapped_without_scanning_every_mount(
     ids = {c.id for c in result.inventory.components}
     assert "local:w7/x.gguf" in ids, sorted(ids)[:5]
     assert sum(compared) < 10 * n
+
+
+def test_an_imported_module_with_a_huge_number_is_a_skip_not_a_crash(tmp_path: Path) -> None:
+    # A 5,000-digit hex literal parses, but printing it back in decimal passes Python's
+    # int-to-string limit (ValueError): recorded, the scan goes on.
+    (tmp_path / "clients.py").write_text(
+        "from openai import OpenAI\nclient = OpenAI(base_url=0x" + "f" * 5000 + ")\n"
+    )
+    (tmp_path / "app.py").write_text(
+        "from clients import client\n"
+        'client.chat.completions.create(model="gpt-4o", messages=[])\n'
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert "api:openai/gpt-4o" in {c.id for c in result.inventory.components}
+    skipped = {s.path: s.reason for s in result.inventory.skipped}
+    assert "too large" in skipped.get("app.py", ""), skipped

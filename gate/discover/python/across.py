@@ -111,13 +111,19 @@ def through_app_modules(
                 continue
             if file is not None and _unknown_client(ev):
                 ev = _resolve_client(ev, file, modules, parsed) or ev
-        except RecursionError:
+        except (RecursionError, ValueError) as exc:
             # A module that parses but nests an expression too deeply to print back (600
-            # unary minus signs): recorded, the rest of the scan goes on.
+            # unary minus signs), or holds a number too large to print (a 5,000-digit hex
+            # literal): recorded, the rest of the scan goes on.
+            what = (
+                "nests code too deeply"
+                if isinstance(exc, RecursionError)
+                else "holds a value too large"
+            )
             tree.skip(
                 ev.location.path or "",
-                "an app module it imports nests code too deeply to follow: what it makes"
-                " and binds there was not read",
+                f"an app module it imports {what} to follow: what it makes and binds there"
+                " was not read",
             )
             if ev.identity.startswith(PENDING):
                 continue
