@@ -307,8 +307,7 @@ def test_an_imported_module_with_a_huge_number_is_a_skip_not_a_crash(tmp_path: P
         "from openai import OpenAI\nclient = OpenAI(base_url=0x" + "f" * 5000 + ")\n"
     )
     (tmp_path / "app.py").write_text(
-        "from clients import client\n"
-        'client.chat.completions.create(model="gpt-4o", messages=[])\n'
+        'from clients import client\nclient.chat.completions.create(model="gpt-4o", messages=[])\n'
     )
     result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
     assert "api:openai/gpt-4o" in {c.id for c in result.inventory.components}
