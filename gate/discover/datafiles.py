@@ -79,9 +79,17 @@ def _globals(metadata: Any) -> list[str] | None:
 
 
 def _plain_values(metadata: Any) -> bool:
-    """A scanned pickle that imports nothing beyond plain Python value types."""
+    """A scanned pickle that imports nothing beyond plain Python value types (each a name
+    the pickle rules call safe: ``builtins`` holds ``exec`` and ``eval`` too)."""
     names = _globals(metadata)
-    return names is not None and all(n.split(".")[0] in _PLAIN_MODULES for n in names)
+    return names is not None and all(_safe_plain(n) for n in names)
+
+
+def _safe_plain(name: str) -> bool:
+    from gate.discover.pickles.rules import classify
+
+    module, _, attr = name.partition(".")
+    return module in _PLAIN_MODULES and classify(module, attr) == "safe"
 
 
 def _bare_tensors(metadata: Any) -> int | None:

@@ -14,7 +14,7 @@ import re
 
 from gate import identity
 from gate.discover import localpaths, refs
-from gate.discover.configs.containers import _mounted, _volumes
+from gate.discover.configs.containers import _volumes
 from gate.discover.configs.nodes import _yaml_docs
 from gate.discover.tree import Tree
 from gate.model import JSON, Evidence, EvidenceKind, Role
@@ -64,6 +64,20 @@ def _candidate(ev: Evidence) -> str | None:
     return written if written.startswith("/") else None
 
 
+def _mounted_at(value: str, by_target: dict[str, str]) -> str | None:
+    """:func:`_mounted` (the longest mount containing ``value``) by looking up ``value``'s own
+    prefixes, not by comparing it with every mount: a Modelfile of thousands of container
+    paths against a compose file of thousands of mounts was quadratic."""
+    # The mount at ``value`` itself, else at each folder above it (``value[:cut]`` with a
+    # ``/`` at ``cut``), longest first; a root mount ``/`` holds ``//x`` as _mounted says.
+    cuts = [len(value)] + [i for i in range(len(value) - 1, 0, -1) if value[i] == "/"]
+    for cut in cuts:
+        host = by_target.get(value[:cut])
+        if host is not None:
+            return host + value[cut:]
+    return None
+
+
 def remap(found: list[Evidence], tree: Tree) -> list[Evidence]:
     """Modelfile weights named by a container path that a compose mount fills from the
     tree, made the tree path; everything else unchanged (compose files are read only when
@@ -71,10 +85,11 @@ def remap(found: list[Evidence], tree: Tree) -> list[Evidence]:
     if not any(_candidate(ev) for ev in found):
         return found
     mounts = compose_mounts(tree)
+    by_target = {target: host for host, target in mounts}  # one host per target
     out: list[Evidence] = []
     for ev in found:
         written = _candidate(ev)
-        host = _mounted(written, mounts) if written is not None and mounts else None
+        host = _mounted_at(written, by_target) if written is not None and mounts else None
         if written is None or host is None:
             out.append(ev)
             continue

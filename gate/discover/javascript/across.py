@@ -21,8 +21,9 @@ import tree_sitter
 
 from gate import files
 from gate.discover import refs, scanning
+from gate.discover.calltable import CallSpec
 from gate.discover.javascript.analyser import _Analyser
-from gate.discover.javascript.nodes import declared_function
+from gate.discover.javascript.nodes import declared_functions
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 
@@ -56,7 +57,14 @@ def placeholders(analyser: _Analyser) -> list[Evidence]:
     return out
 
 
-def _candidates(tree: Tree, ev: Evidence) -> Iterator[TreeFile]:
+def _auto_imported(tree: Tree) -> list[TreeFile]:
+    """The files of the tree's util folders (Nuxt auto-imports), listed once per pass."""
+    return [
+        f for f in tree.files if f.suffix in _SUFFIXES and _AUTO_DIRS & set(f.rel.split("/")[:-1])
+    ]
+
+
+def _candidates(tree: Tree, ev: Evidence, auto: Sequence[TreeFile]) -> Iterator[TreeFile]:
     module = ev.attributes.get("factory_module")
     here = ev.location.path or ""
     if isinstance(module, str) and module == here:
@@ -80,37 +88,61 @@ def _candidates(tree: Tree, ev: Evidence) -> Iterator[TreeFile]:
                 yield file
                 return
         return
-    for file in tree.files:
-        parts = file.rel.split("/")
-        if file.suffix in _SUFFIXES and _AUTO_DIRS & set(parts[:-1]):
-            yield file
+    yield from auto
+
+
+_Call = tuple[tree_sitter.Node, CallSpec]
+_Read = tuple[_Analyser, dict[bytes, tree_sitter.Node], dict[int, _Call | None]]
 
 
 def _made_provider(
-    file: TreeFile, name: str, read: dict[str, _Analyser | None]
+    file: TreeFile, name: str, read: dict[str, _Read | None]
 ) -> refs.RefContext | None:
     """The context of the provider the function ``name`` of ``file`` makes (``read``: the
     files analysed so far, each once)."""
-    from gate.discover.javascript.tables import table
-
     if file.rel not in read:
-        read[file.rel] = _analysed(file)
-    analyser = read[file.rel]
-    if analyser is None:
+        analysed = _analysed(file)
+        read[file.rel] = (
+            None if analysed is None else (analysed, declared_functions(analysed.root), {})
+        )
+    entry = read[file.rel]
+    if entry is None:
         return None
-    body = declared_function(analyser.root, name)
+    analyser, functions, first = entry
+    body = functions.get(name.encode())
     if body is None:
         return None
-    stack = [body]
+    found = _first_provider_call(analyser, body, first)
+    return analyser._context(found[1], found[0]) if found is not None else None
+
+
+def _first_provider_call(
+    analyser: _Analyser, body: tree_sitter.Node, first: dict[int, _Call | None]
+) -> _Call | None:
+    """The first provider or client constructor call under ``body`` (in source order),
+    remembered for every node walked (``first``, by node id): factories nested in one
+    another share their inner bodies' answers instead of walking them again (n^2 / 2)."""
+    from gate.discover.javascript.tables import table
+
+    stack: list[tuple[tree_sitter.Node, bool]] = [(body, False)]
     while stack:
-        node = stack.pop()
+        node, ready = stack.pop()
+        if node.id in first:
+            continue
+        if not ready:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(node.children) if c.id not in first)
+            continue
+        found: _Call | None = None
         if node.type in ("call_expression", "new_expression"):
             qual = analyser._qualname(analyser._callee(node))
             spec = table().lookup(qual) if qual else None
             if spec is not None and (spec.raw.get("provider_fn") or spec.client):
-                return analyser._context(spec, node)
-        stack.extend(reversed(node.children))
-    return None
+                found = (node, spec)
+        if found is None:
+            found = next((f for c in node.children if (f := first.get(c.id)) is not None), None)
+        first[node.id] = found
+    return first.get(body.id)
 
 
 def _analysed(file: TreeFile) -> _Analyser | None:
@@ -139,17 +171,18 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
     if not any(ev.identity.startswith(PENDING) for ev in found):
         return list(found)
     made: dict[tuple[str, str], refs.RefContext | None] = {}
-    read: dict[str, _Analyser | None] = {}
+    read: dict[str, _Read | None] = {}
     kept: set[int] = set()
     where: set[tuple[str | None, int | None, int | None, str]] = set()
     out: list[Evidence] = []
+    auto = _auto_imported(tree)
     for ev in found:
         if not ev.identity.startswith(PENDING):
             out.append(ev)
             continue
         fn = ev.identity[len(PENDING) :]
         ctx: refs.RefContext | None = None
-        for file in _candidates(tree, ev):
+        for file in _candidates(tree, ev, auto):
             key = (file.rel, fn)
             if key not in made:
                 made[key] = _made_provider(file, fn, read)

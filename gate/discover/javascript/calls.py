@@ -25,7 +25,7 @@ from gate.discover.javascript.nodes import (
     _text,
     _unwrap,
     _Val,
-    declared_function,
+    declared_functions,
 )
 from gate.discover.javascript.tables import _instances, table
 from gate.discover.javascript.values import ValueReader
@@ -152,9 +152,9 @@ class CallReader(ValueReader):
 
     def _declares(self, name: str) -> bool:
         """Whether this file declares the function ``name`` (as the factory pass finds it)."""
-        if name not in self._declared:
-            self._declared[name] = declared_function(self.root, name) is not None
-        return self._declared[name]
+        if self._declared is None:
+            self._declared = declared_functions(self.root)
+        return name.encode() in self._declared
 
     def _pending_factory(self, call: tree_sitter.Node, fn: str, module: str | None) -> None:
         args = self._args(call)

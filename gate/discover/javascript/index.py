@@ -45,7 +45,7 @@ class Indexer:
         self.consumed: set[int] = self.driver.consumed
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[tree_sitter.Node, CallSpec, str]] = []
-        self._declared: dict[str, bool] = {}
+        self._declared: dict[bytes, tree_sitter.Node] | None = None
         """Function names this file declares, asked by the factory check (CallReader)."""
         self.pending: list[tuple[_Val, str, str | None]] = []
         """Models asked of a provider the app's own function makes (CallReader._app_factory)."""

@@ -104,26 +104,28 @@ class _Client:
     qualname: str
 
 
-def declared_function(root: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
-    """The function ``name`` a file declares: ``function name(...)`` (its declaration) or
-    ``const name = (...) => ...`` / ``= function (...)`` (the function value), anywhere in
-    the syntax tree ``root``."""
+def declared_functions(root: tree_sitter.Node) -> dict[bytes, tree_sitter.Node]:
+    """Every function a file declares, by name, found in one walk of the syntax tree ``root``:
+    ``function name(...)`` (its declaration) or ``const name = (...) => ...`` / ``= function
+    (...)`` (the function value); the first in source order wins. One walk, so a file asked
+    about thousands of names is not walked once per name (quadratic on crafted input)."""
+    found: dict[bytes, tree_sitter.Node] = {}
     stack = [root]
     while stack:
         node = stack.pop()
         if node.type == "function_declaration":
             ident = node.child_by_field_name("name")
-            if ident is not None and ident.text == name.encode():
-                return node
+            if ident is not None and ident.text is not None:
+                found.setdefault(ident.text, node)
         elif node.type == "variable_declarator":
             ident = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if (
                 ident is not None
+                and ident.text is not None
                 and value is not None
-                and ident.text == name.encode()
                 and value.type in ("arrow_function", "function_expression", "function")
             ):
-                return value
+                found.setdefault(ident.text, value)
         stack.extend(reversed(node.children))
-    return None
+    return found

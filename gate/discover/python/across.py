@@ -98,17 +98,36 @@ def through_app_modules(
     kept: set[int] = set()
     for ev in found:
         file = tree.get(ev.location.path or "")
-        if ev.identity.startswith(PENDING):
-            resolve = _resolve_factory if "client_factory" in ev.attributes else _resolve_pending
-            resolved = resolve(ev, file, modules, parsed) if file is not None else None
-            if resolved is not None:
-                out.append(resolved)
-                kept.add(id(resolved))
-                loc = ev.location
-                placed.add((loc.path, loc.line, loc.column, ev.as_written))
-            continue
-        if file is not None and _unknown_client(ev):
-            ev = _resolve_client(ev, file, modules, parsed) or ev
+        try:
+            if ev.identity.startswith(PENDING):
+                resolve = (
+                    _resolve_factory if "client_factory" in ev.attributes else _resolve_pending
+                )
+                resolved = resolve(ev, file, modules, parsed) if file is not None else None
+                if resolved is not None:
+                    out.append(resolved)
+                    kept.add(id(resolved))
+                    loc = ev.location
+                    placed.add((loc.path, loc.line, loc.column, ev.as_written))
+                continue
+            if file is not None and _unknown_client(ev):
+                ev = _resolve_client(ev, file, modules, parsed) or ev
+        except (RecursionError, ValueError) as exc:
+            # A module that parses but nests an expression too deeply to print back (600
+            # unary minus signs), or holds a number too large to print (a 5,000-digit hex
+            # literal): recorded, the rest of the scan goes on.
+            what = (
+                "nests code too deeply"
+                if isinstance(exc, RecursionError)
+                else "holds a value too large"
+            )
+            tree.skip(
+                ev.location.path or "",
+                f"an app module it imports {what} to follow: what it makes and binds there"
+                " was not read",
+            )
+            if ev.identity.startswith(PENDING):
+                continue
         out.append(ev)
     if not placed:
         return out
@@ -160,23 +179,35 @@ def _value_of(
 def _class_field(module: ast.Module, cls: str, name: str) -> ast.expr | None:
     """The default a top-level class gives a field (``name: str = "x"``,
     ``= Field(default="x")``, ``= os.getenv(...)``)."""
+    classes: dict[str, dict[str, ast.expr]] | None = vars(module).get("_aigate_fields")
+    if classes is None:
+        classes = {}
+        module._aigate_fields = classes  # type: ignore[attr-defined]
+    if cls not in classes:  # indexed once per class, not scanned once per field asked
+        classes[cls] = _fields(module, cls)
+    return classes[cls].get(name)
+
+
+def _fields(module: ast.Module, cls: str) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
     for node in module.body:
         if not (isinstance(node, ast.ClassDef) and node.name == cls):
             continue
         for stmt in node.body:
+            names: list[str] = []
             value: ast.expr | None = None
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                value = stmt.value if stmt.target.id == name else None
-            elif isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == name for t in stmt.targets
-            ):
-                value = stmt.value
+                names, value = [stmt.target.id], stmt.value
+            elif isinstance(stmt, ast.Assign):
+                names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+                value = stmt.value if names else None
             if isinstance(value, ast.Call) and ast.unparse(value.func).endswith(("Field", "field")):
                 default = next((k.value for k in value.keywords if k.arg == "default"), None)
                 value = default or (value.args[0] if value.args else None)
             if value is not None:
-                return value
-    return None
+                for field in names:
+                    found.setdefault(field, value)
+    return found
 
 
 def _url_of(
@@ -271,8 +302,11 @@ def _opt(value: JSON) -> str | None:
 
 
 def _import_map(module: ast.Module) -> dict[str, str]:
-    """A module's top-level import names → their qualified names."""
-    out: dict[str, str] = {}
+    """A module's top-level import names → their qualified names (built once per module)."""
+    out: dict[str, str] | None = vars(module).get("_aigate_import_map")
+    if out is not None:
+        return out
+    out = {}
     for node in module.body:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
@@ -282,6 +316,7 @@ def _import_map(module: ast.Module) -> dict[str, str]:
                 out[alias.asname or alias.name.split(".", 1)[0]] = (
                     alias.name if alias.asname else alias.name.split(".", 1)[0]
                 )
+    module._aigate_import_map = out  # type: ignore[attr-defined]
     return out
 
 
@@ -345,7 +380,14 @@ def _made_by(
 
 
 def _factory(module: ast.Module, name: str) -> ast.FunctionDef | None:
-    found = [n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    by_name: dict[str, list[ast.FunctionDef]] | None = vars(module).get("_aigate_functions")
+    if by_name is None:  # indexed once per module, not scanned once per name asked
+        by_name = {}
+        for n in module.body:
+            if isinstance(n, ast.FunctionDef):
+                by_name.setdefault(n.name, []).append(n)
+        module._aigate_functions = by_name  # type: ignore[attr-defined]
+    found = by_name.get(name, ())
     return found[0] if len(found) == 1 else None
 
 
@@ -370,6 +412,15 @@ def _returned_call(func: ast.FunctionDef) -> ast.Call | None:
     return calls[0] if len(calls) == 1 else None
 
 
+def _returned(func: ast.FunctionDef) -> ast.Call | None:
+    """:func:`_returned_call`, found once per factory (not once per call of it)."""
+    cached: list[ast.Call | None] | None = vars(func).get("_aigate_returned")
+    if cached is None:
+        cached = [_returned_call(func)]
+        func._aigate_returned = cached  # type: ignore[attr-defined]
+    return cached[0]
+
+
 def _resolve_factory(
     ev: Evidence,
     file: TreeFile,
@@ -386,7 +437,7 @@ def _resolve_factory(
     target = imports._local_module(module_path.rsplit(".", 1)[-1], file.rel, modules)
     there = imports._parsed(target, parsed) if target is not None else None
     func = _factory(there, name) if there is not None else None
-    call = _returned_call(func) if func is not None else None
+    call = _returned(func) if func is not None else None
     if target is None or there is None or func is None or call is None:
         return None
     given = ev.attributes.get("client_factory_args")

@@ -139,18 +139,7 @@ def hub_through_local_imports(
 
 def _binding(module: ast.Module, name: str) -> ast.expr | None:
     """The value a module binds to ``name`` at its top level, when it binds it once."""
-    found: list[ast.expr] = []
-    for stmt in module.body:
-        if isinstance(stmt, ast.Assign):
-            if any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                found.append(stmt.value)
-        elif (
-            isinstance(stmt, ast.AnnAssign)
-            and isinstance(stmt.target, ast.Name)
-            and stmt.target.id == name
-            and stmt.value is not None
-        ):
-            found.append(stmt.value)
+    found = _top_bindings(module).get(name, ())
     return found[0] if len(found) == 1 else None
 
 
@@ -165,6 +154,28 @@ def _module_constant(module: ast.Module, name: str) -> str | None:
     return None
 
 
+def _top_bindings(module: ast.Module) -> dict[str, list[ast.expr]]:
+    """A module's top-level bindings by name (``NAME = ...``, ``NAME: T = ...``), indexed once
+    per module: the cross-module passes ask one module for thousands of names, and a scan of
+    its body per name was quadratic on crafted input."""
+    found: dict[str, list[ast.expr]] | None = vars(module).get("_aigate_bindings")
+    if found is not None:
+        return found
+    found = {}
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign):
+            for target in {t.id for t in stmt.targets if isinstance(t, ast.Name)}:
+                found.setdefault(target, []).append(stmt.value)
+        elif (
+            isinstance(stmt, ast.AnnAssign)
+            and isinstance(stmt.target, ast.Name)
+            and stmt.value is not None
+        ):
+            found.setdefault(stmt.target.id, []).append(stmt.value)
+    module._aigate_bindings = found  # type: ignore[attr-defined]
+    return found
+
+
 def _is_env_read(func: ast.expr) -> bool:
     """``os.getenv`` / ``os.environ.get`` (the default a run gets)."""
     text = ast.unparse(func)
@@ -174,20 +185,32 @@ def _is_env_read(func: ast.expr) -> bool:
 def _imported_from(module: ast.Module, name: str) -> tuple[str, str] | None:
     """``(module path, name in it)`` for ``from a.b import NAME`` (``("a.b", "NAME")``) or
     ``import a.b as NAME``-style module names (``("a.b", "")``)."""
+    return _imports_by_name(module).get(name)
+
+
+def _imports_by_name(module: ast.Module) -> dict[str, tuple[str, str]]:
+    """Every top-level import of a module by the name it binds (the first one), indexed once
+    per module: the cross-module pass asks one module for thousands of names, and a scan of
+    its body per name was quadratic on crafted input."""
+    found: dict[str, tuple[str, str]] | None = vars(module).get("_aigate_imports")
+    if found is not None:
+        return found
+    found = {}
     for node in module.body:
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
-                if (alias.asname or alias.name) == name:
-                    return node.module, alias.name
+                found.setdefault(alias.asname or alias.name, (node.module, alias.name))
         elif isinstance(node, ast.ImportFrom) and node.level:
             for alias in node.names:
-                if (alias.asname or alias.name) == name:
-                    return (node.module or alias.name), (alias.name if node.module else "")
+                found.setdefault(
+                    alias.asname or alias.name,
+                    ((node.module or alias.name), (alias.name if node.module else "")),
+                )
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if (alias.asname or alias.name) == name:
-                    return alias.name, ""
-    return None
+                found.setdefault(alias.asname or alias.name, (alias.name, ""))
+    module._aigate_imports = found  # type: ignore[attr-defined]
+    return found
 
 
 def _parsed(file: TreeFile, cache: dict[str, ast.Module | None]) -> ast.Module | None:
