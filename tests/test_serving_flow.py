@@ -596,3 +596,24 @@ def test_js_a_provider_made_by_an_arrow_function_of_the_same_file(tmp_path: Path
         )
     )
     assert set(_scan(tmp_path)) == {"api:groq/llama-3.1-8b-instant"}
+
+
+def test_js_a_provider_another_module_holds_is_asked_for_its_model(tmp_path: Path) -> None:
+    # export const gemini = createGoogleGenerativeAI(...) in the app's own module, imported
+    # relatively or through the project-root alias (@/), and asked for a model elsewhere.
+    (tmp_path / "server").mkdir()
+    (tmp_path / "server" / "llm.ts").write_text(
+        'import { createGoogleGenerativeAI } from "@ai-sdk/google";\n'
+        "export const gemini = createGoogleGenerativeAI({ apiKey: process.env.KEY });\n"
+        "export const helper = (s: string) => s.length;\n"
+    )
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.ts").write_text(
+        'import { gemini } from "../server/llm";\nconst m = gemini("gemini-1.5-flash-latest");\n'
+    )
+    (tmp_path / "pages" / "b.ts").write_text(
+        'import { gemini as g, helper } from "@/server/llm";\n'
+        'const m = g("gemini-2.0-flash");\nconst n = helper("gpt-4o");\n'
+    )
+    comps = _scan(tmp_path)
+    assert sorted(comps) == ["api:google/gemini-1.5-flash-latest", "api:google/gemini-2.0-flash"]

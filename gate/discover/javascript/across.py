@@ -23,7 +23,7 @@ from gate import files
 from gate.discover import refs, scanning
 from gate.discover.calltable import CallSpec
 from gate.discover.javascript.analyser import _Analyser
-from gate.discover.javascript.nodes import declared_functions
+from gate.discover.javascript.nodes import declarations
 from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
 
@@ -92,24 +92,25 @@ def _candidates(tree: Tree, ev: Evidence, auto: Sequence[TreeFile]) -> Iterator[
 
 
 _Call = tuple[tree_sitter.Node, CallSpec]
-_Read = tuple[_Analyser, dict[bytes, tree_sitter.Node], dict[int, _Call | None]]
+_Read = tuple[
+    _Analyser, dict[bytes, tree_sitter.Node], dict[bytes, tree_sitter.Node], dict[int, _Call | None]
+]
 
 
 def _made_provider(
     file: TreeFile, name: str, read: dict[str, _Read | None]
 ) -> refs.RefContext | None:
-    """The context of the provider the function ``name`` of ``file`` makes (``read``: the
-    files analysed so far, each once)."""
+    """The context of the provider the function ``name`` of ``file`` makes, or the provider
+    the constant ``name`` holds (``export const gemini = createGoogleGenerativeAI({...})``)
+    (``read``: the files analysed so far, each once)."""
     if file.rel not in read:
         analysed = _analysed(file)
-        read[file.rel] = (
-            None if analysed is None else (analysed, declared_functions(analysed.root), {})
-        )
+        read[file.rel] = None if analysed is None else (analysed, *declarations(analysed.root), {})
     entry = read[file.rel]
     if entry is None:
         return None
-    analyser, functions, first = entry
-    body = functions.get(name.encode())
+    analyser, functions, values, first = entry
+    body = functions.get(name.encode()) or values.get(name.encode())
     if body is None:
         return None
     found = _first_provider_call(analyser, body, first)

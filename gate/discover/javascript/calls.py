@@ -126,6 +126,11 @@ class CallReader(ValueReader):
             return None
         name = _text(node)
         if name in self.imports:
+            # import { gemini } from "@/server/llm": a provider the app's own module holds
+            # (export const gemini = createGoogleGenerativeAI(...)), asked here for a model.
+            path, _, exported = self.imports[name].partition(":")
+            if path.startswith((".", "~", "@/")) and exported and exported != "default":
+                return exported, path
             return None
         for value in self.values_of.get(name, [])[:_MAX_BINDINGS]:
             inner = _unwrap(value)

@@ -105,27 +105,35 @@ class _Client:
 
 
 def declared_functions(root: tree_sitter.Node) -> dict[bytes, tree_sitter.Node]:
-    """Every function a file declares, by name, found in one walk of the syntax tree ``root``:
-    ``function name(...)`` (its declaration) or ``const name = (...) => ...`` / ``= function
-    (...)`` (the function value); the first in source order wins. One walk, so a file asked
-    about thousands of names is not walked once per name (quadratic on crafted input)."""
-    found: dict[bytes, tree_sitter.Node] = {}
+    """Every function a file declares, by name: ``function name(...)`` (its declaration) or
+    ``const name = (...) => ...`` / ``= function (...)`` (the function value); the first in
+    source order wins."""
+    return declarations(root)[0]
+
+
+def declarations(
+    root: tree_sitter.Node,
+) -> tuple[dict[bytes, tree_sitter.Node], dict[bytes, tree_sitter.Node]]:
+    """A file's functions (as :func:`declared_functions`) and the constants it binds to a call
+    (``export const gemini = createGoogleGenerativeAI({...})``: the call), by name, first in
+    source order, found in one walk of the syntax tree ``root``: a file asked about thousands
+    of names is not walked once per name (quadratic on crafted input)."""
+    functions: dict[bytes, tree_sitter.Node] = {}
+    values: dict[bytes, tree_sitter.Node] = {}
     stack = [root]
     while stack:
         node = stack.pop()
         if node.type == "function_declaration":
             ident = node.child_by_field_name("name")
             if ident is not None and ident.text is not None:
-                found.setdefault(ident.text, node)
+                functions.setdefault(ident.text, node)
         elif node.type == "variable_declarator":
             ident = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
-            if (
-                ident is not None
-                and ident.text is not None
-                and value is not None
-                and value.type in ("arrow_function", "function_expression", "function")
-            ):
-                found.setdefault(ident.text, value)
+            if ident is not None and ident.text is not None and value is not None:
+                if value.type in ("arrow_function", "function_expression", "function"):
+                    functions.setdefault(ident.text, value)
+                elif value.type in ("call_expression", "new_expression"):
+                    values.setdefault(ident.text, value)
         stack.extend(reversed(node.children))
-    return found
+    return functions, values
