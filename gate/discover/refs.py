@@ -266,9 +266,10 @@ def is_model_key(key: str) -> bool:
     return any(norm.endswith("_" + s) for s in conv.model_key_suffixes)
 
 
+@functools.lru_cache(maxsize=16384)
 def names_model(key: str) -> bool:
     """A model-ish key (``is_model_key``) or one whose value counts only as a known Hub id
-    (``model_path``): see ``recognise_under``."""
+    (``model_path``): see ``recognise_under``. Memoised like ``is_model_key``."""
     return is_model_key(key) or _norm_key(key) in conventions().hub_id_keys
 
 

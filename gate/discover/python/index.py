@@ -57,29 +57,62 @@ class Indexer:
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
-        expressions are read, and leaves (names, constants) are never entered."""
+        expressions are read, and leaves (names, constants) are never entered.
+
+        This runs for every node of every candidate file (issue 15), so a node's children
+        are dispatched here, one dictionary look-up on each child's type, rather than
+        through a call per child; nodes that only wrap one child and are indexed by nobody
+        (``a.b``, ``f(k=v)``'s keyword, an expression statement) are stepped through in a
+        loop. The order in which nodes are reached is the recursive walk's, unchanged."""
         cls = node.__class__
         fields = _CHILD_FIELDS.get(cls)
         if fields is None:
             fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _SCALARS)
-        index = self._index_node
+        dispatch = _DISPATCH
+        through = _THROUGH
         for name in fields:
             value = getattr(node, name, None)
+            # The same steps for a list's items and for a single node, written twice: a
+            # loop over a one-item tuple made per field cost a fifth of the walk.
             if value.__class__ is list:
                 for item in value:
-                    if item.__class__ not in _LEAVES and isinstance(item, ast.AST):
-                        index(item, scope, call)
-            elif value.__class__ not in _LEAVES and isinstance(value, ast.AST):
-                index(value, scope, call)
+                    kind = item.__class__
+                    step = through.get(kind)
+                    while step is not None:
+                        item = getattr(item, step, None)
+                        kind = item.__class__
+                        step = through.get(kind)
+                    handler = dispatch.get(kind)
+                    if handler is None:
+                        handler = _dispatch(kind)
+                    if handler is not _leaf:
+                        handler(self, item, scope, call)
+            else:
+                kind = value.__class__
+                step = through.get(kind)
+                while step is not None:
+                    value = getattr(value, step, None)
+                    kind = value.__class__
+                    step = through.get(kind)
+                handler = dispatch.get(kind)
+                if handler is None:
+                    handler = _dispatch(kind)
+                if handler is not _leaf:
+                    handler(self, value, scope, call)
 
     def _index_node(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
-        # One dictionary look-up on the node's type instead of a chain of isinstance tests:
-        # this runs for every node of every candidate file (issue 15).
-        handler = _HANDLERS.get(node.__class__)
+        item: Any = node
+        kind = item.__class__
+        step = _THROUGH.get(kind)
+        while step is not None:
+            item = getattr(item, step, None)
+            kind = item.__class__
+            step = _THROUGH.get(kind)
+        handler = _DISPATCH.get(kind)
         if handler is None:
-            self._index(node, scope, call)
-        else:
-            handler(self, node, scope, call)
+            handler = _dispatch(kind)
+        if handler is not _leaf:
+            handler(self, item, scope, call)
 
     def _on_import(self, node: ast.Import, scope: Scope, call: ast.Call | None) -> None:
         for alias in node.names:
@@ -369,3 +402,33 @@ _LEAVES: frozenset[type] = frozenset(
 """Nodes whose indexing does nothing: not entered at all."""
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+_THROUGH: dict[type, str] = {
+    ast.Attribute: "value",
+    ast.keyword: "value",
+    ast.Expr: "value",
+    ast.Starred: "value",
+    ast.Await: "value",
+    ast.YieldFrom: "value",
+    ast.UnaryOp: "operand",
+}
+"""Nodes with no handler whose one child field is one node: indexing them is indexing that
+child, so the walk steps through them (long ``a.b.c`` chains, keywords) without a call."""
+
+
+def _leaf(indexer: Indexer, node: Any, scope: Scope, call: ast.Call | None) -> None:
+    """A node whose indexing does nothing (a leaf, or a field's non-node value)."""
+
+
+_DISPATCH: dict[type, _Handler] = {}
+"""What indexing does with a node of each type met so far: its handler, entering it, or
+nothing (see :func:`_dispatch`)."""
+
+
+def _dispatch(kind: type) -> _Handler:
+    if kind in _LEAVES or not issubclass(kind, ast.AST):
+        handler: _Handler = _leaf
+    else:
+        handler = _HANDLERS.get(kind, Indexer._index)
+    _DISPATCH[kind] = handler
+    return handler

@@ -172,6 +172,8 @@ def _segment(text: str, node: ast.AST) -> str | None:
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 _split: tuple[str, list[str]] = ("", [])
+_OTHER_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+"""Where ``str.splitlines`` ends a line and the parser does not (besides ``\\r``, ``\\n``)."""
 
 
 def _source_lines(text: str) -> list[str]:
@@ -179,10 +181,15 @@ def _source_lines(text: str) -> list[str]:
     line, a form feed does not), ends kept; the last module's are kept for the next call."""
     global _split
     if _split[0] is not text:
-        lines = _LINE.findall(text)
-        rest = text[sum(map(len, lines)) :]
-        if rest:
-            lines.append(rest)
+        if any(brk in text for brk in _OTHER_BREAKS):
+            lines = _LINE.findall(text)
+            rest = text[sum(map(len, lines)) :]
+            if rest:
+                lines.append(rest)
+        else:
+            # str.splitlines ends lines where the parser does when no other character it
+            # breaks at is present, at a tenth of the regex's cost (issue 15).
+            lines = text.splitlines(keepends=True)
         _split = (text, lines)
     return _split[1]
 
