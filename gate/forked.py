@@ -19,7 +19,7 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -73,9 +73,50 @@ class Pending(Generic[T]):
         return b"".join(chunks)
 
 
+class Beside(Generic[T]):
+    """A function running in a thread of this process (:func:`beside`)."""
+
+    def __init__(self, fn: Callable[[], T]) -> None:
+        self._fn = fn
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="aigate-beside", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # raised where the value is asked for
+            self._error = exc
+
+    def result(self) -> T:
+        """The function's value, or its exception raised here, once it has finished."""
+        self._thread.join()
+        _BESIDE.discard(self)
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+_BESIDE: set[Beside[Any]] = set()
+
+
+def beside(fn: Callable[[], T]) -> Beside[T]:
+    """``fn`` run in a thread while this one goes on: for work that spends its time in C
+    code that releases the GIL (regopy compiling the policy's modules while the BOM is
+    parsed). A fork waits for it first (:func:`start`): a child must not inherit a thread
+    caught holding a lock."""
+    job = Beside(fn)
+    _BESIDE.add(job)
+    job._thread.start()
+    return job
+
+
 def start(fn: Callable[[], T]) -> Pending[T]:
     """``fn`` started in a forked child (or, where that is not safe, called here now)."""
     pending = Pending(fn)
+    for job in list(_BESIDE):  # finished first; its error stays for its own result()
+        job._thread.join()
+        _BESIDE.discard(job)
     if not hasattr(os, "fork") or threading.active_count() > 1:
         pending.result()
         return pending

@@ -10,9 +10,10 @@ spares it the copy-on-write of every object header a collection would touch.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 _P = ParamSpec("_P")
@@ -30,14 +31,22 @@ def no_cycle_collection(command: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @functools.wraps(command)
     def held(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with cycles_held():
             return command(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.freeze()
-                gc.enable()
-                gc.unfreeze()
 
     return held
+
+
+@contextlib.contextmanager
+def cycles_held() -> Iterator[None]:
+    """The cyclic collector off within (as :func:`no_cycle_collection`); a no-op when it is
+    off already (inside a command that holds it, or a scan worker)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+            gc.unfreeze()

@@ -626,11 +626,10 @@ _PNPM_KEY = re.compile(r"^\s{2}['\"]?/?((?:@[^@/\s]+/)?[^@/\s'\"(]+)@([^(:'\"\s]
 
 
 def _pnpm_lock(text: str) -> Iterator[_Dep]:
-    parsed = loaders.yaml_doc(text)
+    parsed = loaders.yaml_top(text)  # validity and shape only: the lines are read below
     if not parsed.ok:
         raise _UnreadableError(parsed.problem or "invalid YAML")
-    doc = parsed.value
-    if not isinstance(doc, dict) or not isinstance(doc.get("packages"), dict):
+    if parsed.value is None or not parsed.value.get("packages"):
         return
     in_packages = False
     for number, line in enumerate(text.splitlines(), start=1):

@@ -14,6 +14,7 @@ costs one ``scandir`` per folder (and, in a git work tree, one ``git ls-files``)
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat as stat_mod
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
+from pathspec.util import normalize_file
 
 from gate import files, git
 from gate.errors import GitError, InputError
@@ -206,6 +208,44 @@ class _Spec:
     base: str  # POSIX dir relative to root, "" for the root
     spec: pathspec.GitIgnoreSpec
     git: bool = False  # from a .gitignore: silent on files git tracks
+    any_match: re.Pattern[str] | None = field(default=None, init=False)
+    """One regex that matches where any of the spec's patterns does (None: not built)."""
+
+    def __post_init__(self) -> None:
+        self.any_match = _any_match(self.spec)
+
+    def check(self, path: str) -> bool | None:
+        """``spec.check_file(path).include``: a path no pattern matches (most of a tree) is
+        told by one regex search instead of one per pattern (a third of the walk)."""
+        if self.any_match is not None and self.any_match.search(normalize_file(path)) is None:
+            return None
+        return self.spec.check_file(path).include
+
+
+_NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P<\w+>")
+
+
+def _any_match(spec: pathspec.GitIgnoreSpec) -> re.Pattern[str] | None:
+    """The alternation of the spec's patterns that take part in matching (those with an
+    ``include``), named groups unnamed (a name may appear once in a regex). None when a
+    pattern is not a plain ``str`` regex of the default flags, when there is none, or when
+    the alternation does not compile: the spec then checks each pattern as before."""
+    parts: list[str] = []
+    for pattern in spec.patterns:
+        if pattern.include is None:
+            continue
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str):
+            return None
+        if regex.flags != re.UNICODE or "(?P=" in regex.pattern:
+            return None
+        parts.append("(?:" + _NAMED_GROUP.sub(r"\1(?:", regex.pattern) + ")")
+    if not parts:
+        return None
+    try:
+        return re.compile("|".join(parts))
+    except re.error:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,9 +398,9 @@ class _Walker:
             if tracked and spec.git:
                 continue
             sub = rel[len(spec.base) + 1 :] if spec.base else rel
-            result = spec.spec.check_file(sub + "/" if is_dir else sub)
-            if result.include is not None:
-                return spec if result.include else None
+            include = spec.check(sub + "/" if is_dir else sub)
+            if include is not None:
+                return spec if include else None
         return None
 
     def _hidden_weights(self, path: str, rel: str, reason: str, depth: int) -> None:
