@@ -203,17 +203,46 @@ class Analyser(CallReader):
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
                     )
+        posted = self._posted_bodies()
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
             base_url = self._request_url(owner, scope) if owner is not None else None
+            base_url = base_url or posted.get(id(node))
             for key, value in zip(node.keys, node.values, strict=True):
                 if (
                     isinstance(key, ast.Constant)
                     and isinstance(key.value, str)
                     and refs.names_model(key.value)
                 ):
+                    if base_url is not None:
+                        value = _multipart_value(value)
                     self._generic_value(value, scope, key.value, base_url)
+
+    def _posted_bodies(self) -> dict[int, str]:
+        """The dict literals a module's raw HTTP calls send through a variable (``body =
+        {"model": ...}`` then ``requests.post(url, json=body)``, ``data=json.dumps(body)``,
+        ``files=form``): each dict's id → the request's URL. A name bound to dicts in the
+        calling scope or one enclosing it counts; the dict is read where it is written."""
+        out: dict[int, str] = {}
+        for call, scope in self.calls:
+            bodies = [kw.value for kw in call.keywords if kw.arg in _BODY_KEYWORDS]
+            if not bodies or not any(isinstance(_serialised(b), ast.Name) for b in bodies):
+                continue
+            url = self._request_url(call, scope)
+            if url is None:
+                continue
+            for body in bodies:
+                name = _serialised(body)
+                if not isinstance(name, ast.Name):
+                    continue
+                where: Scope | None = scope
+                while where is not None and name.id not in where.assigns:
+                    where = where.parent
+                for bound in where.assigns.get(name.id, []) if where is not None else []:
+                    if isinstance(bound, ast.Dict):
+                        out.setdefault(id(bound), url)
+        return out
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -499,6 +528,34 @@ class Analyser(CallReader):
             if refs.is_request_url(val.text) and not val.partial:
                 return val.text
         return None
+
+
+_BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
+"""Keywords of requests/httpx/aiohttp calls that carry the request body."""
+
+
+def _serialised(body: ast.expr) -> ast.expr:
+    """``json.dumps(body)`` → ``body``; anything else as it is."""
+    if (
+        isinstance(body, ast.Call)
+        and isinstance(body.func, ast.Attribute | ast.Name)
+        and (body.func.attr if isinstance(body.func, ast.Attribute) else body.func.id) == "dumps"
+        and len(body.args) == 1
+    ):
+        return body.args[0]
+    return body
+
+
+def _multipart_value(value: ast.expr) -> ast.expr:
+    """A multipart form field ``(None, "value")`` (no file name: a plain field) → its value."""
+    if (
+        isinstance(value, ast.Tuple)
+        and 2 <= len(value.elts) <= 4
+        and isinstance(value.elts[0], ast.Constant)
+        and value.elts[0].value is None
+    ):
+        return value.elts[1]
+    return value
 
 
 def _str_fields(node: ast.Dict) -> dict[str, str | None]:

@@ -426,6 +426,14 @@ class ValueReader(Indexer):
                     if any(isinstance(a, ast.Starred) for a in call.args[:index]):
                         continue
                     return call.args[index], name
+            elif "." in name:
+                # api_params.model: the key of a dict literal passed as that keyword
+                # (haystack's HuggingFaceAPIGenerator(api_params={"model": ...})).
+                holder, _, key = name.partition(".")
+                outer = _kw(call, holder)
+                entry = self._dict_entry(outer, key) if outer is not None else None
+                if entry is not None:
+                    return entry, name
             else:
                 value = _kw(call, name)
                 if value is not None:
