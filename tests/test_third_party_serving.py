@@ -7,8 +7,11 @@ scanned repository."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from gate.discover import python, refs
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
 from gate.model import Evidence
 
 
@@ -131,3 +134,41 @@ def test_hugging_face_inference_clients_and_the_together_sdk() -> None:
         "api:huggingface/acme-ai/Chatty-1B",
         "api:together/acme-ai/Chatty-70B-Instruct-Turbo",
     }
+
+
+# --- 2. Scripts named like tests ------------------------------------------------------------
+
+
+def test_a_script_named_like_a_test_is_read_when_no_test_runner_would_collect_it(
+    tmp_path: Path,
+) -> None:
+    call = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o")\n'
+    files = {
+        "app.py": call,
+        "ui_test.py": "import streamlit as st\n" + call,  # an app someone named *_test.py
+        "sub/api_test.py": call,
+        "test_pytest_style.py": "def test_chat():\n    " + call.replace("\n", "\n    "),
+        "model_test.py": "import pytest\n" + call,
+        "case_test.py": "from unittest import TestCase\n" + call,
+        "class_test.py": "class TestChat:\n    x = 1\n" + call,
+        "async_test.py": "async def test_it():\n    pass\n" + call,
+        "tests/run_api.py": call,  # a test folder stays a test folder
+    }
+    for rel, body in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body)
+    ctx = DiscoverContext()
+    found = list(python.discover(Tree.walk(tmp_path), ctx))
+    assert sorted(ev.location.path for ev in found) == ["app.py", "sub/api_test.py", "ui_test.py"]
+    assert ctx.facts.notes == [
+        "tests and docs set aside (not read for model references; --include-tests reads"
+        " them): 6 files in async_test.py (1), case_test.py (1), class_test.py (1),"
+        " model_test.py (1), test_pytest_style.py (1), tests/ (1)"
+    ]
+
+
+def test_a_test_named_file_too_big_to_check_stays_set_aside(tmp_path: Path) -> None:
+    call = 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o")\n'
+    (tmp_path / "big_test.py").write_text(call + "# padding\n" * 200_000)
+    found = list(python.discover(Tree.walk(tmp_path), DiscoverContext()))
+    assert found == []

@@ -133,7 +133,11 @@ _NOTE_FOLDERS = 8
 class PathScopes:
     """Which files of one tree are tests or docs, knowing its Python packages."""
 
-    def __init__(self, rels: Iterable[str]) -> None:
+    def __init__(
+        self, rels: Iterable[str], read: Callable[[str], bytes | None] | None = None
+    ) -> None:
+        """``read``: a file's bytes (None when it cannot or should not be read), used only
+        to ask whether a Python file named like a test is one (:func:`_collects_tests`)."""
         rels = list(rels)
         self.packages = frozenset(
             r.rsplit("/", 1)[0] for r in rels if r.endswith("/__init__.py") and "/" in r
@@ -142,6 +146,14 @@ class PathScopes:
         self._set_aside = {
             r: found for r in rels if (found := _set_aside(r, self.packages, folders))
         }
+        if read is not None:
+            for rel, found in list(self._set_aside.items()):
+                # ui_test.py beside app.py: only the name says test. A module no test runner
+                # would collect anything from is a script of the app, read as the app.
+                if found == ("test", rel) and rel.endswith(".py"):
+                    data = read(rel)
+                    if data is not None and not _collects_tests(data):
+                        del self._set_aside[rel]
 
     def scope(self, rel: str) -> str | None:
         """``test``, ``docs`` or None for a path of the tree."""
@@ -244,9 +256,45 @@ def path_scopes(tree: Tree) -> PathScopes:
     """The :class:`PathScopes` of a walked tree (made once per tree, shared by the sources)."""
     found = _SCOPES.get(tree)
     if found is None:
-        found = PathScopes(f.rel for f in tree.files)
+        found = PathScopes((f.rel for f in tree.files), lambda rel: _script_head(tree, rel))
         _SCOPES[tree] = found
     return found
+
+
+_SCRIPT_CHECK_BYTES = 256 * 1024
+"""A test-named Python file larger than this stays a test unread (a script is far smaller)."""
+
+
+def _script_head(tree: Tree, rel: str) -> bytes | None:
+    """A tree file's bytes when at most :data:`_SCRIPT_CHECK_BYTES`, else None."""
+    tf = tree.get(rel)
+    if tf is None:
+        return None
+    try:
+        with open(tf.abspath, "rb") as fh:
+            data = fh.read(_SCRIPT_CHECK_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= _SCRIPT_CHECK_BYTES else None
+
+
+@cache
+def _test_markers() -> re.Pattern[bytes]:
+    frameworks = "|".join(re.escape(f) for f in conventions().test_frameworks)
+    return re.compile(
+        rb"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+test|class[ \t]+Test"
+        + (rb"|(?:import|from)[ \t]+(?:" + frameworks.encode() + rb")\b" if frameworks else b"")
+        + rb")",
+        re.MULTILINE,
+    )
+
+
+def _collects_tests(data: bytes) -> bool:
+    """Whether a Python module is a test as its runners see it: a ``test*`` function or
+    method or a ``Test*`` class (what pytest collects), or an import of a test framework
+    (``config_vocabulary.yaml`` ``test_frameworks``: unittest, pytest...). Read line by line
+    as text, never run; a module with none of these is a script, whatever its name."""
+    return _test_markers().search(data) is not None
 
 
 # --- keys --------------------------------------------------------------------------------

@@ -38,6 +38,9 @@ class Conventions:
     docs_dirs: frozenset[str]
     package_dirs: frozenset[str]
     test_files: tuple[str, ...]
+    test_frameworks: tuple[str, ...]
+    """Top-level modules a test imports (a ``*_test.py`` importing none, with no ``test*``
+    function or ``Test*`` class, is a script of the app)."""
     servers: tuple[Mapping[str, Any], ...]
     commands: tuple[Mapping[str, Any], ...]
     open_model_families: tuple[str, ...]
@@ -86,6 +89,7 @@ def conventions() -> Conventions:
         docs_dirs=frozenset(doc["docs_dirs"]),
         package_dirs=frozenset(doc["package_dirs"]),
         test_files=tuple(doc["test_files"]),
+        test_frameworks=tuple(str(f) for f in doc.get("test_frameworks", ())),
         servers=tuple(doc["servers"]),
         commands=tuple(doc["commands"]),
         open_model_families=tuple(str(f) for f in doc["open_model_families"]),
