@@ -172,3 +172,57 @@ def test_a_test_named_file_too_big_to_check_stays_set_aside(tmp_path: Path) -> N
     (tmp_path / "big_test.py").write_text(call + "# padding\n" * 200_000)
     found = list(python.discover(Tree.walk(tmp_path), DiscoverContext()))
     assert found == []
+
+
+# --- 3. ModelScope as the hub ---------------------------------------------------------------
+
+
+def cfg(text: str, name: str = "config.yaml") -> list[Evidence]:
+    from gate.discover import configs
+
+    outcome = configs.analyse_file(name, textwrap.dedent(text).encode())
+    return refs.dedupe(outcome.evidence)
+
+
+def test_funasr_automodel_downloads_from_modelscope_unless_told_the_hub() -> None:
+    found = py(
+        """
+        import os
+        from funasr import AutoModel
+        ASR = os.environ.get("ASR_MODEL", "acme-lab/SpeechSmall")
+        asr = AutoModel(model=ASR, vad_model="acme-lab/vad-16k", punc_model="ct-punc")
+        hub = AutoModel(model="acme-lab/SpeechLarge", hub="hf")
+        """
+    )
+    assert ids(found) == {
+        "modelscope:acme-lab/SpeechSmall@unpinned",
+        "modelscope:acme-lab/vad-16k@unpinned",
+        "hf:acme-lab/SpeechLarge@unpinned",
+    }
+
+
+def test_a_sibling_hub_key_puts_a_config_id_on_modelscope() -> None:
+    found = cfg(
+        """
+        tasks:
+          quiz:
+            data_cfgs:
+              load_type: modelscope
+              data_path: acme-lab/quiz-set
+          other:
+            data_cfgs:
+              load_type: datasets
+              data_path: acme-lab/other-set
+        asr:
+          hub: ms
+          model: acme-lab/SpeechSmall
+        llm:
+          model: acme-lab/Chat-7B
+        """
+    )
+    assert ids(found) == {
+        "dataset:modelscope:acme-lab/quiz-set",
+        "dataset:hf:acme-lab/other-set",
+        "modelscope:acme-lab/SpeechSmall@unpinned",
+        "hf:acme-lab/Chat-7B@unpinned",
+    }

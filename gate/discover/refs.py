@@ -383,6 +383,21 @@ def using(kn: Knowledge) -> Iterator[Knowledge]:
         _KNOWLEDGE.pop()
 
 
+_ON_HUB = {
+    "huggingface": {"modelscope": "hf", "modelscope-hub": "hf-hub", "modelscope-dataset": "hf-dataset"},
+    "modelscope": {
+        "hf": "modelscope", "config": "modelscope", "hf-hub": "modelscope-hub",
+        "hf-dataset": "modelscope-dataset",
+    },
+}  # fmt: skip
+
+
+def on_hub(family: str, hub: str | None) -> str:
+    """A reading moved to the hub a word chose (``modelscope`` + ``hf-dataset`` →
+    ``modelscope-dataset``); unchanged when no hub was named or it is already that hub's."""
+    return _ON_HUB.get(hub or "", {}).get(family, family)
+
+
 @dataclass(frozen=True, slots=True)
 class RefContext:
     """What a front end knows about where a model string was found: turned into the

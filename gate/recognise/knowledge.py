@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,15 @@ class Conventions:
     """Libraries whose short names are files of one Hub repo (``{repo, file}``)."""
     hub_libraries: Mapping[str, frozenset[str]]
     """Hub → the top-level import names of its libraries (``modelscope`` → {modelscope})."""
+
+    hub_keys: frozenset[str] = frozenset()
+    """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
+    hub_words: Mapping[str, str] = field(default_factory=dict)
+    """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+
+    def hub_named(self, word: str | None) -> str | None:
+        """The hub a word names (``ms`` → ``modelscope``), or None."""
+        return self.hub_words.get(word.strip().lower()) if word else None
 
     def imports_a_hub(self, roots: Iterable[str]) -> bool:
         """A module importing any hub's library decides its hub by itself."""
@@ -99,6 +108,12 @@ def conventions() -> Conventions:
         },
         hub_libraries={
             str(k): frozenset(str(n) for n in v) for k, v in doc["hub_libraries"].items()
+        },
+        hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),
+        hub_words={
+            str(w).lower(): str(hub)
+            for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
+            for w in words
         },
     )
 

@@ -15,6 +15,7 @@ from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _se
 from gate.discover.python.tables import _module_base_urls, table
 from gate.discover.python.values import ValueReader
 from gate.model import JSON, Confidence, Location
+from gate.recognise import conventions
 
 
 @cache
@@ -306,6 +307,11 @@ class CallReader(ValueReader):
             namespace = (
                 self._first_constant(call, spec.namespace, scope) if spec.namespace else None
             )
+        family = spec.family
+        if call is not None and spec.raw.get("hub_arg"):
+            # AutoModel(model=..., hub="hf"): the call names the hub it downloads from.
+            word = self._first_constant(call, tuple(spec.raw["hub_arg"]), scope)
+            family = refs.on_hub(family, conventions().hub_named(word))
         settings = _module_base_urls().get(spec.sdk or "", ())
         if base_url is None and dynamic is None:
             for setting in settings:
@@ -314,7 +320,7 @@ class CallReader(ValueReader):
                     if vals:
                         base_url = vals[0].text
         return refs.RefContext(
-            family=spec.family,
+            family=family,
             sdk=spec.sdk,
             provider=spec.provider,
             base_url=base_url,
