@@ -226,3 +226,60 @@ def test_a_sibling_hub_key_puts_a_config_id_on_modelscope() -> None:
         "modelscope:acme-lab/SpeechSmall@unpinned",
         "hf:acme-lab/Chat-7B@unpinned",
     }
+
+
+# --- 4. Ollama tags in more sites -----------------------------------------------------------
+
+
+def test_an_ollama_tag_is_ollamas_whatever_host_runs_the_daemon() -> None:
+    found = py(
+        """
+        import dspy
+        from openai import OpenAI
+        from smolagents import LiteLLMModel
+        name = "llama3.2"
+        lm = dspy.LM(f"ollama_chat/{name}", api_base="https://abc-1-2.ngrok-free.app")
+        agent = LiteLLMModel(model_id="ollama/qwen2.5-coder:7b", api_base="http://gpu.example.org:11434")
+        OpenAI(base_url="http://gpu.example.org:11434/v1").chat.completions.create(model="phi3:mini")
+        """
+    )
+    assert ids(found) == {
+        "ollama:llama3.2:latest",
+        "ollama:qwen2.5-coder:7b",
+        "ollama:phi3:mini",
+    }
+
+
+def test_a_raw_request_to_ollamas_own_api_paths_names_an_ollama_tag() -> None:
+    found = py(
+        """
+        import requests
+        from settings import OLLAMA_BASE
+        class Batch:
+            def __init__(self, model: str = "mistral", base_url: str = "http://localhost:11434"):
+                self.model = model
+                self.base_url = base_url.rstrip("/")
+            def run(self, prompt):
+                data = {"model": self.model, "messages": [prompt]}
+                return requests.post(f"{self.base_url}/api/chat", json=data)
+        class Gen:
+            def __init__(self, model_name="llama2"):
+                self.model_name = model_name
+                self.api_base = OLLAMA_BASE
+            def generate(self, prompt):
+                body = {"model": self.model_name, "prompt": prompt}
+                return requests.post(f"{self.api_base}/api/generate", json=body)
+        """
+    )
+    assert ids(found) == {"ollama:mistral:latest", "ollama:llama2:latest"}
+
+
+def test_an_apps_own_backend_route_named_api_chat_is_not_ollama() -> None:
+    found = py(
+        """
+        import requests
+        from settings import BACKEND
+        requests.post(f"{BACKEND}/api/chat", json={"model": "gpt-4o", "messages": []})
+        """
+    )
+    assert ids(found) == {"api:openai/gpt-4o"}

@@ -43,6 +43,7 @@ from gate.recognise import (
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
+from gate.recognise.shapes import port_of
 from gate.registry.endpoints import host_of
 
 __all__ = [
@@ -502,6 +503,22 @@ def _endpoint_provider(url: str) -> str | None:
     host = host_of(url) if "://" in url else None
     ep = current_knowledge().endpoint(host) if host else None
     return ep.provider if ep is not None else None
+
+
+def server_of_api_path(url: str) -> str | None:
+    """The local server whose own API path a URL ends in (``*/api/generate`` → ``ollama``),
+    whatever the host; None for other paths."""
+    path = url.rsplit("*", 1)[-1].split("?", 1)[0].rstrip("/")
+    paths = current_knowledge().providers.server_api_paths
+    for known, server in paths.items():
+        if path.endswith(known):
+            return server
+    return None
+
+
+def at_ollama_port(url: str) -> bool:
+    """A URL naming Ollama's default port (``providers.yaml`` ``local_server_ports``)."""
+    return current_knowledge().providers.local_servers.get(port_of(url) or 0) == "ollama"
 
 
 def hosted_endpoint(url: str) -> bool:

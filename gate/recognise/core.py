@@ -183,6 +183,10 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if reads is Reading.LITELLM:
         if ctx.base_url:
             prefixed = litellm_prefix(value, ctx.kn)
+            if prefixed is not None and prefixed[0] == "ollama":
+                # ollama_chat/llama3.2 at api_base=https://x.ngrok-free.app: an Ollama tag,
+                # whatever machine runs the daemon (the host stays on the evidence).
+                return _ollama_ref(prefixed[1], ctx)
             return _hosted(prefixed[1] if prefixed else value, ctx)
         return _litellm(value, ctx)
     if reads is Reading.PROVIDER_COLON:
@@ -423,6 +427,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         provider = ep.provider if ep else _unlisted(host)
         host_source = ctx.base_url_source or HostSource.BASE_URL
         attrs["base_url"] = ctx.base_url
+        if ep is None and kn.providers.local_servers.get(port_of(ctx.base_url) or 0) == "ollama":
+            # http://gpu.example.org:11434: Ollama's port on a machine of its own.
+            provider = "ollama"
         if provider == "ollama":
             # Ollama's own cloud (ollama.com) runs Ollama library tags: the model is the
             # Ollama tag, served from that host, as at a local daemon.

@@ -150,6 +150,8 @@ class Providers:
     """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
     gateways: frozenset[str]
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
+    server_api_paths: Mapping[str, str] = field(default_factory=dict)
+    """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
 
 
 @cache
@@ -171,6 +173,11 @@ def providers() -> Providers:
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
         gateways=frozenset(str(g) for g in doc["gateways"]),
+        server_api_paths={
+            str(path): str(server)
+            for server, paths in doc.get("server_api_paths", {}).items()
+            for path in paths
+        },
     )
 
 

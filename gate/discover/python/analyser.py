@@ -169,9 +169,13 @@ class Analyser(CallReader):
         # A raw request body sent to a URL the module names ({"model": self.chat_model} in
         # httpx.post(f"{self.base_url}/v1/chat/completions", ...)) is read first: the value
         # its variable holds is served at that URL, not read bare where it is assigned.
+        posted = self._posted_bodies()
         for node, scope, owner in self.dicts:
             url = self._request_url(owner, scope) if owner is not None else None
-            if url is not None and id(node) not in listed:
+            hint = self._request_server(owner, scope) if owner is not None else None
+            if url is None and hint is None:
+                url, hint = posted.get(id(node), (None, None))
+            if (url is not None or hint is not None) and id(node) not in listed:
                 for key, value in zip(node.keys, node.values, strict=True):
                     if (
                         isinstance(key, ast.Constant)
@@ -179,7 +183,9 @@ class Analyser(CallReader):
                         and refs.names_model(key.value)
                         and isinstance(value, ast.Name | ast.Attribute)
                     ):
-                        self._generic_value(value, scope, key.value, url, flow="request-body")
+                        self._generic_value(
+                            value, scope, key.value, url, flow="request-body", provider_hint=hint
+                        )
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 hint = self._provider_beside(name, scope) if scope.kind == "function" else None
@@ -203,34 +209,36 @@ class Analyser(CallReader):
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
                     )
-        posted = self._posted_bodies()
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
             base_url = self._request_url(owner, scope) if owner is not None else None
-            base_url = base_url or posted.get(id(node))
+            server = self._request_server(owner, scope) if owner is not None else None
+            if base_url is None and server is None:
+                base_url, server = posted.get(id(node), (None, None))
             for key, value in zip(node.keys, node.values, strict=True):
                 if (
                     isinstance(key, ast.Constant)
                     and isinstance(key.value, str)
                     and refs.names_model(key.value)
                 ):
-                    if base_url is not None:
+                    if base_url is not None or server is not None:
                         value = _multipart_value(value)
-                    self._generic_value(value, scope, key.value, base_url)
+                    self._generic_value(value, scope, key.value, base_url, provider_hint=server)
 
-    def _posted_bodies(self) -> dict[int, str]:
+    def _posted_bodies(self) -> dict[int, tuple[str | None, str | None]]:
         """The dict literals a module's raw HTTP calls send through a variable (``body =
         {"model": ...}`` then ``requests.post(url, json=body)``, ``data=json.dumps(body)``,
         ``files=form``): each dict's id → the request's URL. A name bound to dicts in the
         calling scope or one enclosing it counts; the dict is read where it is written."""
-        out: dict[int, str] = {}
+        out: dict[int, tuple[str | None, str | None]] = {}
         for call, scope in self.calls:
             bodies = [kw.value for kw in call.keywords if kw.arg in _BODY_KEYWORDS]
             if not bodies or not any(isinstance(_serialised(b), ast.Name) for b in bodies):
                 continue
             url = self._request_url(call, scope)
-            if url is None:
+            server = self._request_server(call, scope) if url is None else None
+            if url is None and server is None:
                 continue
             for body in bodies:
                 name = _serialised(body)
@@ -241,8 +249,28 @@ class Analyser(CallReader):
                     where = where.parent
                 for bound in where.assigns.get(name.id, []) if where is not None else []:
                     if isinstance(bound, ast.Dict):
-                        out.setdefault(id(bound), url)
+                        out.setdefault(id(bound), (url, server))
         return out
+
+    def _request_server(self, call: ast.Call, scope: Scope) -> str | None:
+        """The local server whose own API path a raw HTTP call names when its host is not
+        known (``requests.post(f"{OLLAMA_BASE}/api/generate", ...)``): ``ollama`` for the
+        paths of ``providers.yaml`` ``server_api_paths``. A full URL decides by itself."""
+        if not self._is_request(call, scope):
+            return None
+        found = self._arg(call, ("url", "#0"))
+        if found is None:
+            return None
+        servers = {
+            refs.server_of_api_path(val.text) for val in self.values(found[0], scope) if val.partial
+        }
+        return servers.pop() if len(servers) == 1 else None
+
+    def _is_request(self, call: ast.Call, scope: Scope) -> bool:
+        qual = self._qualname(call.func, scope) or ""
+        return qual.split(".", 1)[0] in ("requests", "httpx", "aiohttp") or qual.endswith(
+            (".post", ".request")
+        )
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -450,7 +478,12 @@ class Analyser(CallReader):
             if base_url is None and base_url_expr is None and family == "config"
             else None
         )
-        own = flow == "request-body" and base_url is not None and is_own_host(host_of(base_url))
+        own = (
+            flow == "request-body"
+            and base_url is not None
+            and is_own_host(host_of(base_url))
+            and not refs.at_ollama_port(base_url)  # an Ollama daemon serves tags, not aliases
+        )
         for val in self.values(value, scope, flow):
             if own and "/" not in val.text:
                 # A bare name sent to the deployment's own server through a variable is
@@ -516,10 +549,7 @@ class Analyser(CallReader):
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""
-        qual = self._qualname(call.func, scope) or ""
-        if qual.split(".", 1)[0] not in ("requests", "httpx", "aiohttp") and not qual.endswith(
-            (".post", ".request")
-        ):
+        if not self._is_request(call, scope):
             return None
         found = self._arg(call, ("url", "#0"))
         if found is None:

@@ -337,6 +337,18 @@ class ValueReader(Indexer):
         ):
             got = self.values(func.value, scope, flow, depth + 1)
             return [replace(v, node=call) for v in got if v.flow == TREE_PATH]
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("strip", "rstrip", "lstrip")
+            and not call.keywords
+            and len(call.args) <= 1
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)
+        ):
+            # base_url.rstrip("/"), get_env(...).strip(): the same string, trimmed.
+            chars = call.args[0].value if call.args else None  # type: ignore[attr-defined]
+            trim = getattr(str, func.attr)
+            got = self.values(func.value, scope, flow, depth + 1)
+            return [replace(v, text=trim(v.text, chars)) for v in got]
         if qual in _ENV_GETTERS:
             env = self._env_lookup(call, scope)
             default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
