@@ -283,3 +283,71 @@ def test_an_apps_own_backend_route_named_api_chat_is_not_ollama() -> None:
         """
     )
     assert ids(found) == {"api:openai/gpt-4o"}
+
+
+def env(text: str, name: str = ".env.example") -> list[Evidence]:
+    return cfg(text, name)
+
+
+def test_an_env_files_ollama_url_serves_its_ollama_library_names() -> None:
+    found = env(
+        """
+        OPENAI_API_KEY=sk-
+        OLLAMA_BASE_URL=http://localhost:11434
+        # choose bge-m3 or nomic-embed-text
+        EMBEDDING_MODEL_NAME=nomic-embed-text
+        CHAT_MODEL=gpt-4o
+        """
+    )
+    assert ids(found) == {"ollama:nomic-embed-text:latest", "api:openai/gpt-4o"}
+
+
+def test_an_env_files_one_relay_url_serves_its_model_variables() -> None:
+    found = env(
+        """
+        # upstream OpenAI-compatible relay
+        OPENAI_BASE_URL=https://relay.example.net/v1
+        OPENAI_API_KEY=sk-your-key
+        PROXY_MASTER_KEY=sk-local
+        MODEL_MAIN_UPSTREAM_MODEL=gpt-5
+        MODEL_DS_UPSTREAM_MODEL=deepseek-v3.2
+        """
+    )
+    assert ids(found) == {
+        "api:relay.example.net/gpt-5",
+        "api:relay.example.net/deepseek-v3.2",
+    }
+
+
+def test_a_relay_url_with_another_providers_key_beside_it_decides_nothing() -> None:
+    found = env(
+        """
+        OPENAI_BASE_URL=https://relay.example.net/v1
+        ANTHROPIC_API_KEY=sk-ant-x
+        MODEL=claude-3-5-sonnet-20241022
+        """
+    )
+    assert ids(found) == {"api:anthropic/claude-3-5-sonnet-20241022"}
+
+
+def test_anythingllm_style_env_in_a_kubernetes_configmap() -> None:
+    found = cfg(
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: chat-env
+        data:
+          .env: |
+            LLM_PROVIDER='ollama'
+            OLLAMA_BASE_PATH='http://ollama.ai.svc.cluster.local:11434'
+            OLLAMA_MODEL_PREF='granite4:3b'
+            EMBEDDING_ENGINE='ollama'
+            EMBEDDING_BASE_PATH='http://ollama.ai.svc.cluster.local:11434'
+            EMBEDDING_MODEL_PREF='embeddinggemma:latest'
+        """,
+        "k8s/chat.yaml",
+    )
+    assert ids(found) == {"ollama:granite4:3b", "ollama:embeddinggemma:latest"}
+    lines = sorted(ev.location.line for ev in found)
+    assert lines == [10, 13]

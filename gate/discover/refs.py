@@ -516,6 +516,13 @@ def server_of_api_path(url: str) -> str | None:
     return None
 
 
+def is_ollama_library_name(value: str) -> bool:
+    """A name of Ollama's library as the registry knows it (``nomic-embed-text``,
+    ``llama3.2:3b``)."""
+    name = value.strip().split(":", 1)[0]
+    return bool(name) and current_knowledge().registry.ollama(name) is not None
+
+
 def at_ollama_port(url: str) -> bool:
     """A URL naming Ollama's default port (``providers.yaml`` ``local_server_ports``)."""
     return current_knowledge().providers.local_servers.get(port_of(url) or 0) == "ollama"

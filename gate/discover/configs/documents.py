@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import configparser
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gate.discover import (
     loaders,
     scanning,
 )
 from gate.discover.configs import llamafactory
+from gate.discover.configs.envfiles import _dotenv
 from gate.discover.configs.mlops import _mlmodel
 from gate.discover.configs.nodes import _from_plain, _Inherited, _Node, _Positions, _yaml_docs
 from gate.discover.configs.walker import _provider_table, _Walker
+from gate.model import Evidence
 
 
 def _walked(walker: _Walker, docs: Sequence[_Node], mlmodel: bool = False) -> scanning.Outcome:
@@ -46,7 +49,63 @@ def _yaml_or_json(rel: str, text: str, *, json_file: bool, mlmodel: bool) -> sca
     got = _yaml_docs(rel, text)
     if isinstance(got, str):
         return scanning.Outcome(skipped=[(rel, got)])
-    return _walked(_Walker(rel), got, mlmodel=mlmodel)
+    outcome = _walked(_Walker(rel), got, mlmodel=mlmodel)
+    embedded = _embedded_env_files(rel, text, got)
+    if embedded:
+        outcome = scanning.Outcome(evidence=[*outcome.evidence, *embedded])
+    return outcome
+
+
+_MAX_EMBEDDED = 64
+
+
+def _embedded_env_files(rel: str, text: str, docs: Sequence[_Node]) -> list[Evidence]:
+    """``.env`` files a YAML document carries as a string (a Kubernetes ConfigMap's
+    ``data: {.env: |...}``, mounted as the app's env file): read as the env file they are,
+    at the document's own lines. Only keys named ``.env`` or ``<name>.env``; at most
+    :data:`_MAX_EMBEDDED` per file, nested at most eight deep."""
+    found: list[Evidence] = []
+    lines = text.splitlines()
+    pending: list[tuple[_Node, int]] = [(doc, 0) for doc in docs]
+    seen = 0
+    while pending and seen < _MAX_EMBEDDED:
+        node, depth = pending.pop()
+        value = node.value
+        if isinstance(value, list) and depth < 8:
+            pending.extend((item, depth + 1) for item in value)
+            continue
+        if not isinstance(value, dict) or depth >= 8:
+            continue
+        for key, child in value.items():
+            if isinstance(child.value, dict | list):
+                pending.append((child, depth + 1))
+            elif isinstance(child.value, str) and str(key).endswith(".env") and "\n" in child.value:
+                seen += 1
+                found += _env_at(rel, child, lines)
+    return found
+
+
+def _env_at(rel: str, node: _Node, lines: Sequence[str]) -> list[Evidence]:
+    body = node.value
+    first = next((ln.strip() for ln in body.splitlines() if ln.strip()), "")
+    start = node.line or 1
+    # The block's first content line in the document (a `|` block starts below its key).
+    at = next(
+        (i for i in range(start - 1, min(len(lines), start + 2)) if lines[i].strip() == first),
+        None,
+    )
+    if at is None:
+        return []
+    skipped = next(i for i, ln in enumerate(body.splitlines()) if ln.strip())
+    shift = at - skipped
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    out: list[Evidence] = []
+    for ev in _dotenv(rel, body).evidence:
+        loc = ev.location
+        line = (loc.line or 0) + shift
+        column = (loc.column or 0) + indent if loc.column else loc.column
+        out.append(replace(ev, location=replace(loc, line=line, column=column)))
+    return out
 
 
 def _toml(rel: str, text: str) -> scanning.Outcome:
