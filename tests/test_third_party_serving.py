@@ -153,6 +153,7 @@ def test_a_script_named_like_a_test_is_read_when_no_test_runner_would_collect_it
         "class_test.py": "class TestChat:\n    x = 1\n" + call,
         "async_test.py": "async def test_it():\n    pass\n" + call,
         "tests/run_api.py": call,  # a test folder stays a test folder
+        "test_manual.py": call,  # test_*.py stays a test whatever it holds
     }
     for rel, body in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -162,8 +163,8 @@ def test_a_script_named_like_a_test_is_read_when_no_test_runner_would_collect_it
     assert sorted(ev.location.path for ev in found) == ["app.py", "sub/api_test.py", "ui_test.py"]
     assert ctx.facts.notes == [
         "tests and docs set aside (not read for model references; --include-tests reads"
-        " them): 6 files in async_test.py (1), case_test.py (1), class_test.py (1),"
-        " model_test.py (1), test_pytest_style.py (1), tests/ (1)"
+        " them): 7 files in async_test.py (1), case_test.py (1), class_test.py (1),"
+        " model_test.py (1), test_manual.py (1), test_pytest_style.py (1), tests/ (1)"
     ]
 
 

@@ -151,7 +151,7 @@ class PathScopes:
             for rel, found in list(self._set_aside.items()):
                 # ui_test.py beside app.py: only the name says test. A module no test runner
                 # would collect anything from is a script of the app, read as the app.
-                if found == ("test", rel) and rel.endswith(".py"):
+                if found == ("test", rel) and _script_test_file().match(rel.rsplit("/", 1)[-1]):
                     data = read(rel)
                     if data is not None and not _collects_tests(data):
                         del self._set_aside[rel]
@@ -277,6 +277,14 @@ def _script_head(tree: Tree, rel: str) -> bytes | None:
     except OSError:
         return None
     return data if len(data) <= _SCRIPT_CHECK_BYTES else None
+
+
+@cache
+def _script_test_file() -> re.Pattern[str]:
+    patterns = conventions().script_test_files
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns))
 
 
 @cache

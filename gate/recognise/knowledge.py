@@ -39,6 +39,8 @@ class Conventions:
     package_dirs: frozenset[str]
     test_files: tuple[str, ...]
     test_frameworks: tuple[str, ...]
+    script_test_files: tuple[str, ...]
+    """Test-file name patterns (``*_test.py``) read as scripts when no runner collects them."""
     """Top-level modules a test imports (a ``*_test.py`` importing none, with no ``test*``
     function or ``Test*`` class, is a script of the app)."""
     servers: tuple[Mapping[str, Any], ...]
@@ -99,6 +101,7 @@ def conventions() -> Conventions:
         package_dirs=frozenset(doc["package_dirs"]),
         test_files=tuple(doc["test_files"]),
         test_frameworks=tuple(str(f) for f in doc.get("test_frameworks", ())),
+        script_test_files=tuple(str(f) for f in doc.get("script_test_files", ())),
         servers=tuple(doc["servers"]),
         commands=tuple(doc["commands"]),
         open_model_families=tuple(str(f) for f in doc["open_model_families"]),
