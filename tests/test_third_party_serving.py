@@ -352,3 +352,15 @@ def test_anythingllm_style_env_in_a_kubernetes_configmap() -> None:
     assert ids(found) == {"ollama:granite4:3b", "ollama:embeddinggemma:latest"}
     lines = sorted(ev.location.line for ev in found)
     assert lines == [10, 13]
+
+
+def test_requests_request_takes_its_url_second() -> None:
+    found = py(
+        """
+        import requests
+        url = "https://api.siliconflow.cn/v1/images/generations"
+        payload = {"model": "acme-ai/Painter", "prompt": "1"}
+        requests.request("POST", url, json=payload)
+        """
+    )
+    assert ids(found) == {"api:siliconflow/acme-ai/Painter"}

@@ -258,13 +258,18 @@ class Analyser(CallReader):
         paths of ``providers.yaml`` ``server_api_paths``. A full URL decides by itself."""
         if not self._is_request(call, scope):
             return None
-        found = self._arg(call, ("url", "#0"))
+        found = self._arg(call, self._url_args(call, scope))
         if found is None:
             return None
         servers = {
             refs.server_of_api_path(val.text) for val in self.values(found[0], scope) if val.partial
         }
         return servers.pop() if len(servers) == 1 else None
+
+    def _url_args(self, call: ast.Call, scope: Scope) -> tuple[str, ...]:
+        """Where a request call takes its URL: ``request(method, url)`` second."""
+        qual = self._qualname(call.func, scope) or ""
+        return ("url", "#1") if qual.endswith("request") else ("url", "#0")
 
     def _is_request(self, call: ast.Call, scope: Scope) -> bool:
         qual = self._qualname(call.func, scope) or ""
@@ -551,7 +556,7 @@ class Analyser(CallReader):
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""
         if not self._is_request(call, scope):
             return None
-        found = self._arg(call, ("url", "#0"))
+        found = self._arg(call, self._url_args(call, scope))
         if found is None:
             return None
         for val in self.values(found[0], scope):
