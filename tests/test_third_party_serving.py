@@ -364,3 +364,65 @@ def test_requests_request_takes_its_url_second() -> None:
         """
     )
     assert ids(found) == {"api:siliconflow/acme-ai/Painter"}
+
+
+# --- 5. Relays and deployments --------------------------------------------------------------
+
+
+def test_terraform_model_deployments_name_the_model_they_deploy() -> None:
+    found = cfg(
+        """
+        resource "azurerm_cognitive_deployment" "chat" {
+          name                 = "chat-prod"
+          cognitive_account_id = azurerm_ai_services.main.id
+          model {
+            format  = "OpenAI"
+            name    = "gpt-4o-mini"
+            version = "2024-07-18"
+          }
+          sku {
+            name = "Standard"
+          }
+        }
+
+        resource "azurerm_cognitive_deployment" "other" {
+          name = "llama"
+          model {
+            format  = "Meta"
+            name    = "Llama-3.3-70B-Instruct"
+            version = "1"
+          }
+        }
+
+        resource "azurerm_cognitive_deployment" "var" {
+          name = "x"
+          model {
+            format = "OpenAI"
+            name   = var.model_name
+          }
+        }
+
+        resource "aws_bedrockagent_agent" "helper" {
+          agent_name       = "helper"
+          foundation_model = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+        }
+
+        resource "azurerm_storage_account" "s" {
+          name = "gpt4o"
+        }
+        """,
+        "infra/ai.tf",
+    )
+    got = {(ev.identity, ev.location.line) for ev in found}
+    assert got == {
+        ("api:azure-openai/gpt-4o-mini", 7),
+        ("api:azure-ai/Llama-3.3-70B-Instruct", 19),
+        ("api:bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", 34),
+    }
+
+
+def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> None:
+    from gate.discover import configs
+
+    outcome = configs.analyse_file("x.tf", b'resource "azurerm_cognitive_deployment" {{{{ \\x00')
+    assert outcome.evidence == []

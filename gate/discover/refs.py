@@ -393,7 +393,9 @@ def using(kn: Knowledge) -> Iterator[Knowledge]:
 
 
 _ON_HUB = {
-    "huggingface": {"modelscope": "hf", "modelscope-hub": "hf-hub", "modelscope-dataset": "hf-dataset"},
+    "huggingface": {
+        "modelscope": "hf", "modelscope-hub": "hf-hub", "modelscope-dataset": "hf-dataset",
+    },
     "modelscope": {
         "hf": "modelscope", "config": "modelscope", "hf-hub": "modelscope-hub",
         "hf-dataset": "modelscope-dataset",

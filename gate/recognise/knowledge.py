@@ -52,6 +52,8 @@ class Conventions:
     hub_libraries: Mapping[str, frozenset[str]]
     """Hub → the top-level import names of its libraries (``modelscope`` → {modelscope})."""
 
+    terraform_models: tuple[Mapping[str, Any], ...] = ()
+    """Terraform resources deploying a hosted model (``resource``, ``model`` path, ...)."""
     hub_keys: frozenset[str] = frozenset()
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
@@ -112,6 +114,7 @@ def conventions() -> Conventions:
         hub_libraries={
             str(k): frozenset(str(n) for n in v) for k, v in doc["hub_libraries"].items()
         },
+        terraform_models=tuple(doc.get("terraform_models", ())),
         hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),
         hub_words={
             str(w).lower(): str(hub)

@@ -25,7 +25,7 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.base import DiscoverContext
-from gate.discover.configs import mounts, outputs, sqldump, templates
+from gate.discover.configs import mounts, outputs, sqldump, templates, terraform
 from gate.discover.configs.dockerfile import _dockerfile
 from gate.discover.configs.documents import _ini, _toml, _yaml_or_json
 from gate.discover.configs.envfiles import _dotenv, _shell
@@ -97,6 +97,8 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         if b"FROM stdin" not in data:
             return scanning.Outcome()
         return sqldump.read(rel, data.decode("utf-8", errors="replace"))
+    if kind == "terraform":
+        return terraform.read(rel, data)
     if kind != "notebook" and not _WORTH.search(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")

@@ -244,11 +244,15 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             # both SiliconFlow; OPENAI_BASE_URL at a relay) and no other variable names a
             # provider: a model variable of another stem is sent there too.
             base_url = one_url
-        if base_url is None and provider is None and ollama_url is not None:
-            if refs.is_ollama_library_name(value):
-                # OLLAMA_BASE_URL beside EMBEDDING_MODEL_NAME=nomic-embed-text: a name of
-                # Ollama's library in a file configuring an Ollama daemon is pulled there.
-                base_url = ollama_url
+        if (
+            base_url is None
+            and provider is None
+            and ollama_url is not None
+            and refs.is_ollama_library_name(value)
+        ):
+            # OLLAMA_BASE_URL beside EMBEDDING_MODEL_NAME=nomic-embed-text: a name of
+            # Ollama's library in a file configuring an Ollama daemon is pulled there.
+            base_url = ollama_url
         if base_url:
             used_urls.add(base_url)
         ctx = refs.RefContext(
