@@ -426,3 +426,20 @@ def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> Non
 
     outcome = configs.analyse_file("x.tf", b'resource "azurerm_cognitive_deployment" {{{{ \\x00')
     assert outcome.evidence == []
+
+
+# --- 6. Legacy ids and local paths ----------------------------------------------------------
+
+
+def test_a_retired_canonical_dataset_name_is_the_id_it_moved_to() -> None:
+    found = py(
+        """
+        from datasets import load_dataset
+        ds = load_dataset("amazon_polarity", split="train[:10%]")
+        other = load_dataset("banking77")
+        """
+    )
+    assert ids(found) == {
+        "dataset:hf:fancyzhx/amazon_polarity",
+        "dataset:hf:PolyAI/banking77",
+    }
