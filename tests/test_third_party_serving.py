@@ -443,3 +443,24 @@ def test_a_retired_canonical_dataset_name_is_the_id_it_moved_to() -> None:
         "dataset:hf:fancyzhx/amazon_polarity",
         "dataset:hf:PolyAI/banking77",
     }
+
+
+def test_a_keras_model_file_named_relative_to_the_module_is_that_tree_file() -> None:
+    found = py(
+        """
+        from tensorflow.keras.models import load_model
+        import keras
+        def predict(x):
+            model = load_model("air_v1.h5", custom_objects={})
+            other = keras.saving.load_model("weights/sky.keras")
+            hub = keras.saving.load_model("hf://acme-lab/keras-net")
+            away = load_model("../../outside.h5")
+            folder = load_model("saved_model_dir")
+        """,
+        "backend/model.py",
+    )
+    assert ids(found) == {
+        "local:backend/air_v1.h5",
+        "local:backend/weights/sky.keras",
+        "hf:acme-lab/keras-net@unpinned",
+    }
