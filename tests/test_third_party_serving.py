@@ -464,3 +464,38 @@ def test_a_keras_model_file_named_relative_to_the_module_is_that_tree_file() -> 
         "local:backend/weights/sky.keras",
         "hf:acme-lab/keras-net@unpinned",
     }
+
+
+def test_an_apps_own_env_helper_gives_its_default() -> None:
+    found = py(
+        """
+        import requests
+        from utils.env_utils import get_env_var
+        class Tts:
+            def __init__(self):
+                self.base_url = get_env_var("TTS_URL_SiliconFlow", "https://api.siliconflow.cn/v1").strip()
+                self.model = get_env_var("TTS_MODEL", default="acme-ai/Voice-0.5B")
+            def speak(self, text):
+                body = {"model": self.model, "input": text}
+                return requests.post(f"{self.base_url}/audio/speech", json=body)
+        """
+    )
+    assert ids(found) == {"api:siliconflow/acme-ai/Voice-0.5B"}
+
+
+def test_a_code_default_of_an_env_variable_is_the_model_the_env_file_configures(
+    tmp_path: Path,
+) -> None:
+    from gate import pipeline
+
+    (tmp_path / ".env.example").write_text(
+        "CHAT_API_BASE_URL=https://api.siliconflow.cn/v1\nCHAT_MODEL=acme-ai/Chat-V3\n"
+    )
+    (tmp_path / "config.py").write_text(
+        "import os\n"
+        'CHAT = {"model": os.getenv("CHAT_MODEL", "acme-ai/Chat-V3")}\n'
+        'EMBED = {"model": os.getenv("EMBED_MODEL", "acme-ai/Embed-1")}\n'
+    )
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    got = {c.id for c in result.inventory.components if not c.id.startswith("pkg:")}
+    assert got == {"api:siliconflow/acme-ai/Chat-V3", "hf:acme-ai/Embed-1@unpinned"}

@@ -52,6 +52,8 @@ class Conventions:
     hub_libraries: Mapping[str, frozenset[str]]
     """Hub → the top-level import names of its libraries (``modelscope`` → {modelscope})."""
 
+    env_getters: frozenset[str] = frozenset()
+    """Names apps give their own environment helpers (``get_env_var(NAME, default)``)."""
     terraform_models: tuple[Mapping[str, Any], ...] = ()
     """Terraform resources deploying a hosted model (``resource``, ``model`` path, ...)."""
     hub_keys: frozenset[str] = frozenset()
@@ -115,6 +117,7 @@ def conventions() -> Conventions:
             str(k): frozenset(str(n) for n in v) for k, v in doc["hub_libraries"].items()
         },
         terraform_models=tuple(doc.get("terraform_models", ())),
+        env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
         hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),
         hub_words={
             str(w).lower(): str(hub)
