@@ -499,3 +499,15 @@ def test_a_code_default_of_an_env_variable_is_the_model_the_env_file_configures(
     result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
     got = {c.id for c in result.inventory.components if not c.id.startswith("pkg:")}
     assert got == {"api:siliconflow/acme-ai/Chat-V3", "hf:acme-ai/Embed-1@unpinned"}
+
+
+def test_a_one_entry_map_named_for_base_urls_serves_its_model_there() -> None:
+    found = py(
+        """
+        class Client:
+            _BASE_URL_MAP = {"kimi-k2-0711-preview": "https://api.moonshot.cn/anthropic"}
+        SETTINGS = {"timeout": "https://example.org/x"}
+        """
+    )
+    assert ids(found) == {"api:moonshot/kimi-k2-0711-preview"}
+    assert all(ev.attributes.get("listed") for ev in found)

@@ -333,8 +333,8 @@ class Analyser(CallReader):
             if not url.startswith(("http://", "https://")):
                 return False
             pairs.append((key, url))
-        if len(pairs) < 2:
-            return False
+        if len(pairs) < (1 if "url" in name.lower() else 2):
+            return False  # one pair is a map only when its name says so (_BASE_URL_MAP)
         for key, url in pairs:
             self._listed(key, name, None, (url, None))
         return True
