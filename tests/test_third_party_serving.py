@@ -511,3 +511,24 @@ def test_a_one_entry_map_named_for_base_urls_serves_its_model_there() -> None:
     )
     assert ids(found) == {"api:moonshot/kimi-k2-0711-preview"}
     assert all(ev.attributes.get("listed") for ev in found)
+
+
+def test_a_model_list_in_a_branch_for_one_provider_is_that_providers() -> None:
+    found = py(
+        """
+        def models_for(provider):
+            models = []
+            if provider == "dashscope":
+                embedding_models = ["text-embedding-v2", "text-embedding-v1"]
+                models.extend(embedding_models)
+            elif provider == "zhipuai":
+                embedding_models = ["embedding-2"]
+                models.extend(embedding_models)
+            return models
+        """
+    )
+    assert ids(found) == {
+        "api:alibaba/text-embedding-v2",
+        "api:alibaba/text-embedding-v1",
+        "api:zhipu/embedding-2",
+    }
