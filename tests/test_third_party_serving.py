@@ -532,3 +532,71 @@ def test_a_model_list_in_a_branch_for_one_provider_is_that_providers() -> None:
         "api:alibaba/text-embedding-v1",
         "api:zhipu/embedding-2",
     }
+
+
+def test_a_manifest_a_script_writes_or_applies_from_a_here_document_is_read() -> None:
+    script = textwrap.dedent(
+        """\
+        #!/bin/bash
+        cat <<EOF >>chat.yaml
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+              - name: vllm
+                image: vllm/vllm-openai:latest
+                command: ["/bin/sh", "-c"]
+                args: ["vllm serve acme-ai/Chat-1B-Instruct"]
+        EOF
+        kubectl apply -f chat.yaml
+        cat <<'END' | kubectl apply -f -
+        apiVersion: v1
+        kind: ConfigMap
+        data:
+          MODEL_ID: acme-ai/Embed-Small
+        END
+        cat <<EOF > notes.txt
+        model: acme-ai/Not-A-Manifest
+        EOF
+        """
+    )
+    found = cfg(script, "deploy/install.sh")
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("hf:acme-ai/Chat-1B-Instruct@unpinned", 12),
+        ("hf:acme-ai/Embed-Small@unpinned", 19),
+    }
+
+
+def test_a_yaml_document_carried_as_a_string_is_read_at_its_lines() -> None:
+    found = cfg(
+        """
+        apiVersion: ray.io/v1
+        kind: RayService
+        spec:
+          serveConfigV2: |
+            applications:
+            - name: llm
+              runtime_env:
+                env_vars:
+                  MODEL_ID: "acme-ai/Chat-8B-Instruct"
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        data:
+          config.yaml: |
+            model_list:
+              - model_name: chat
+                litellm_params:
+                  model: ollama/qwen2.5:7b
+                  api_base: http://ollama:11434
+          notes.md: |
+            model: acme-ai/Prose-Only
+        """,
+        "k8s/ray.yaml",
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("hf:acme-ai/Chat-8B-Instruct@unpinned", 10),
+        ("ollama:qwen2.5:7b", 19),
+    }

@@ -52,6 +52,8 @@ class Conventions:
     hub_libraries: Mapping[str, frozenset[str]]
     """Hub → the top-level import names of its libraries (``modelscope`` → {modelscope})."""
 
+    embedded_document_keys: frozenset[str] = frozenset()
+    """Keys whose multi-line string value is a YAML document (KubeRay ``serveConfigV2``)."""
     env_getters: frozenset[str] = frozenset()
     """Names apps give their own environment helpers (``get_env_var(NAME, default)``)."""
     terraform_models: tuple[Mapping[str, Any], ...] = ()
@@ -118,6 +120,7 @@ def conventions() -> Conventions:
         },
         terraform_models=tuple(doc.get("terraform_models", ())),
         env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
+        embedded_document_keys=frozenset(str(k) for k in doc.get("embedded_document_keys", ())),
         hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),
         hub_words={
             str(w).lower(): str(hub)
