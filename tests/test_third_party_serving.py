@@ -600,3 +600,21 @@ def test_a_yaml_document_carried_as_a_string_is_read_at_its_lines() -> None:
         ("hf:acme-ai/Chat-8B-Instruct@unpinned", 10),
         ("ollama:qwen2.5:7b", 19),
     }
+
+
+def test_a_key_named_for_a_provider_beside_the_model_of_an_apps_own_wrapper() -> None:
+    found = py(
+        """
+        import os
+        import streamlit as st
+        import rag_handler
+        llm = rag_handler.ChatModel(
+            model="acme-ai/Chat-70B-Instruct-Turbo", api_key=st.session_state["together_api_key"]
+        )
+        emb = rag_handler.Embedder(model="acme-ai/Embed-1", api_key=os.environ["MY_KEY"])
+        """
+    )
+    assert ids(found) == {
+        "api:together/acme-ai/Chat-70B-Instruct-Turbo",
+        "hf:acme-ai/Embed-1@unpinned",
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from gate.discover import refs
 from gate.discover.driver import Seen, endpoint_choice
@@ -208,9 +209,11 @@ class Analyser(CallReader):
                     # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
                     repo_type = self._first_constant(call, ("repo_type",), scope)
                     base_url, expr = self._endpoint_beside(call, scope)
+                    key_of = self._key_provider(call) if base_url is None and expr is None else None
                     self._generic_value(
-                        kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
-                    )
+                        kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr,
+                        provider_hint=key_of,
+                    )  # fmt: skip
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
@@ -575,6 +578,18 @@ class Analyser(CallReader):
                 )
         return None, None
 
+    def _key_provider(self, call: ast.Call) -> str | None:
+        """The provider whose API key an unknown call (the app's own client wrapper) is
+        given beside the model (``api_key=st.session_state["together_api_key"]``,
+        ``api_key=os.environ["GROQ_API_KEY"]``): a provider's name in the key's expression."""
+        for kw in call.keywords:
+            if kw.arg and refs.norm_key(kw.arg) in _KEY_ARGS:
+                text = _segment(self.text, kw.value) or ""
+                words = [w for w in _KEY_WORDS.findall(text) if "key" in w.lower()]
+                providers = {p for w in words if (p := refs.provider_in_name(w)) is not None}
+                return providers.pop() if len(providers) == 1 else None
+        return None
+
     def _dataset_value(self, value: ast.expr, scope: Scope, key: str, flow: str) -> None:
         """A Hub dataset under a dataset-ish name (``--dataset`` default): only an org/name
         id counts (a bare ``train`` or ``data.json`` names no Hub dataset)."""
@@ -595,6 +610,9 @@ class Analyser(CallReader):
         return None
 
 
+_KEY_ARGS = frozenset({"api_key", "key", "apikey", "token", "api_token"})
+_KEY_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+"""Identifiers and quoted words of an API key expression (``TOGETHER_API_KEY``)."""
 _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
 """Keywords of requests/httpx/aiohttp calls that carry the request body."""
 
