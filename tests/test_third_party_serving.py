@@ -618,3 +618,22 @@ def test_a_key_named_for_a_provider_beside_the_model_of_an_apps_own_wrapper() ->
         "api:together/acme-ai/Chat-70B-Instruct-Turbo",
         "hf:acme-ai/Embed-1@unpinned",
     }
+
+
+def test_a_hub_id_served_on_a_cluster_node_is_the_deployed_model_when_deployed() -> None:
+    from gate.recognise.core import local_served_as_deployed
+
+    routes = cfg(
+        """
+        model_list:
+          - model_name: chat
+            litellm_params:
+              model: openai/acme-ai/Chat-8B
+              api_base: http://n0998:30000/v1
+        """,
+        "config.yaml",
+    )
+    assert ids(routes) == {"api:n0998/acme-ai/Chat-8B"}
+    served = py('from vllm import LLM\nLLM(model="acme-ai/Chat-8B")\n', "serve.py")
+    both = local_served_as_deployed([*routes, *served])
+    assert ids(both) == {"hf:acme-ai/Chat-8B@unpinned"}
