@@ -366,8 +366,8 @@ def test_a_gateways_aliases_and_provider_names_are_not_models() -> None:
 
 def test_an_entry_naming_its_model_holds_settings_not_models() -> None:
     # A gateway's registry entry: the model is its "name", served by a compose service
-    # (a single-label host, the deployment's own); stop tokens and template names are not
-    # models, whatever endpoint stands beside them.
+    # (a single-label host: its own provider, as the corpus keys label bare host names);
+    # stop tokens and template names are not models, whatever endpoint stands beside them.
     found = py(
         """
         MODEL_REGISTRY = {
@@ -381,7 +381,7 @@ def test_an_entry_naming_its_model_holds_settings_not_models() -> None:
         """
     )
     assert [(ev.identity, ev.attributes.get("provider")) for ev in found] == [
-        ("api:local/Qwen2-7B-Instruct-GPTQ-Int4", "local")
+        ("api:tgi-qwen2/Qwen2-7B-Instruct-GPTQ-Int4", "tgi-qwen2")
     ]
 
 

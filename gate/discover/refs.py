@@ -43,6 +43,7 @@ from gate.recognise import (
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
+from gate.recognise.shapes import port_of
 from gate.registry.endpoints import host_of
 
 __all__ = [
@@ -133,7 +134,11 @@ _NOTE_FOLDERS = 8
 class PathScopes:
     """Which files of one tree are tests or docs, knowing its Python packages."""
 
-    def __init__(self, rels: Iterable[str]) -> None:
+    def __init__(
+        self, rels: Iterable[str], read: Callable[[str], bytes | None] | None = None
+    ) -> None:
+        """``read``: a file's bytes (None when it cannot or should not be read), used only
+        to ask whether a Python file named like a test is one (:func:`_collects_tests`)."""
         rels = list(rels)
         self.packages = frozenset(
             r.rsplit("/", 1)[0] for r in rels if r.endswith("/__init__.py") and "/" in r
@@ -142,6 +147,14 @@ class PathScopes:
         self._set_aside = {
             r: found for r in rels if (found := _set_aside(r, self.packages, folders))
         }
+        if read is not None:
+            for rel, found in list(self._set_aside.items()):
+                # ui_test.py beside app.py: only the name says test. A module no test runner
+                # would collect anything from is a script of the app, read as the app.
+                if found == ("test", rel) and _script_test_file().match(rel.rsplit("/", 1)[-1]):
+                    data = read(rel)
+                    if data is not None and not _collects_tests(data):
+                        del self._set_aside[rel]
 
     def scope(self, rel: str) -> str | None:
         """``test``, ``docs`` or None for a path of the tree."""
@@ -244,9 +257,53 @@ def path_scopes(tree: Tree) -> PathScopes:
     """The :class:`PathScopes` of a walked tree (made once per tree, shared by the sources)."""
     found = _SCOPES.get(tree)
     if found is None:
-        found = PathScopes(f.rel for f in tree.files)
+        found = PathScopes((f.rel for f in tree.files), lambda rel: _script_head(tree, rel))
         _SCOPES[tree] = found
     return found
+
+
+_SCRIPT_CHECK_BYTES = 256 * 1024
+"""A test-named Python file larger than this stays a test unread (a script is far smaller)."""
+
+
+def _script_head(tree: Tree, rel: str) -> bytes | None:
+    """A tree file's bytes when at most :data:`_SCRIPT_CHECK_BYTES`, else None."""
+    tf = tree.get(rel)
+    if tf is None:
+        return None
+    try:
+        with open(tf.abspath, "rb") as fh:
+            data = fh.read(_SCRIPT_CHECK_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= _SCRIPT_CHECK_BYTES else None
+
+
+@cache
+def _script_test_file() -> re.Pattern[str]:
+    patterns = conventions().script_test_files
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns))
+
+
+@cache
+def _test_markers() -> re.Pattern[bytes]:
+    frameworks = "|".join(re.escape(f) for f in conventions().test_frameworks)
+    return re.compile(
+        rb"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+test|class[ \t]+Test"
+        + (rb"|(?:import|from)[ \t]+(?:" + frameworks.encode() + rb")\b" if frameworks else b"")
+        + rb")",
+        re.MULTILINE,
+    )
+
+
+def _collects_tests(data: bytes) -> bool:
+    """Whether a Python module is a test as its runners see it: a ``test*`` function or
+    method or a ``Test*`` class (what pytest collects), or an import of a test framework
+    (``config_vocabulary.yaml`` ``test_frameworks``: unittest, pytest...). Read line by line
+    as text, never run; a module with none of these is a script, whatever its name."""
+    return _test_markers().search(data) is not None
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -334,6 +391,23 @@ def using(kn: Knowledge) -> Iterator[Knowledge]:
         yield kn
     finally:
         _KNOWLEDGE.pop()
+
+
+_ON_HUB = {
+    "huggingface": {
+        "modelscope": "hf", "modelscope-hub": "hf-hub", "modelscope-dataset": "hf-dataset",
+    },
+    "modelscope": {
+        "hf": "modelscope", "config": "modelscope", "hf-hub": "modelscope-hub",
+        "hf-dataset": "modelscope-dataset",
+    },
+}  # fmt: skip
+
+
+def on_hub(family: str, hub: str | None) -> str:
+    """A reading moved to the hub a word chose (``modelscope`` + ``hf-dataset`` →
+    ``modelscope-dataset``); unchanged when no hub was named or it is already that hub's."""
+    return _ON_HUB.get(hub or "", {}).get(family, family)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +514,29 @@ def _endpoint_provider(url: str) -> str | None:
     host = host_of(url) if "://" in url else None
     ep = current_knowledge().endpoint(host) if host else None
     return ep.provider if ep is not None else None
+
+
+def server_of_api_path(url: str) -> str | None:
+    """The local server whose own API path a URL ends in (``*/api/generate`` → ``ollama``),
+    whatever the host; None for other paths."""
+    path = url.rsplit("*", 1)[-1].split("?", 1)[0].rstrip("/")
+    paths = current_knowledge().providers.server_api_paths
+    for known, server in paths.items():
+        if path.endswith(known):
+            return server
+    return None
+
+
+def is_ollama_library_name(value: str) -> bool:
+    """A name of Ollama's library as the registry knows it (``nomic-embed-text``,
+    ``llama3.2:3b``)."""
+    name = value.strip().split(":", 1)[0]
+    return bool(name) and current_knowledge().registry.ollama(name) is not None
+
+
+def at_ollama_port(url: str) -> bool:
+    """A URL naming Ollama's default port (``providers.yaml`` ``local_server_ports``)."""
+    return current_knowledge().providers.local_servers.get(port_of(url) or 0) == "ollama"
 
 
 def hosted_endpoint(url: str) -> bool:

@@ -183,6 +183,10 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if reads is Reading.LITELLM:
         if ctx.base_url:
             prefixed = litellm_prefix(value, ctx.kn)
+            if prefixed is not None and prefixed[0] == "ollama":
+                # ollama_chat/llama3.2 at api_base=https://x.ngrok-free.app: an Ollama tag,
+                # whatever machine runs the daemon (the host stays on the evidence).
+                return _ollama_ref(prefixed[1], ctx)
             return _hosted(prefixed[1] if prefixed else value, ctx)
         return _litellm(value, ctx)
     if reads is Reading.PROVIDER_COLON:
@@ -357,8 +361,20 @@ def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
 
 def _unlisted(host: str) -> str:
     """The provider of a host no table knows: itself, or ``local`` for a host only the
-    deployment's own machines or network reach (:func:`is_own_host`)."""
-    return "local" if is_own_host(host) else host
+    deployment's own machines or network reach (:func:`is_own_host`). A bare single-label
+    name (a cluster node ``n0998``, a compose service ``tgi-qwen2``) is its own provider, as
+    the corpus keys label it (bench/apps-round6 README-label-h: "a bare cluster host name is
+    unlisted, so it is its own provider"); it is still the deployment's own host for the
+    rules that ask (:func:`is_own_host`, :func:`local_served_as_deployed`)."""
+    return "local" if is_own_host(host) and not _single_label(host) else host
+
+
+def _single_label(host: str) -> bool:
+    """A host name of one label that is not ``localhost`` nor an IP address."""
+    name = host.lower().strip("[]").rstrip(".")
+    if not name or "." in name or ":" in name or name == "localhost":
+        return False
+    return not name.isdigit()
 
 
 def is_own_host(host: str) -> bool:
@@ -423,6 +439,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         provider = ep.provider if ep else _unlisted(host)
         host_source = ctx.base_url_source or HostSource.BASE_URL
         attrs["base_url"] = ctx.base_url
+        if ep is None and kn.providers.local_servers.get(port_of(ctx.base_url) or 0) == "ollama":
+            # http://gpu.example.org:11434: Ollama's port on a machine of its own.
+            provider = "ollama"
         if provider == "ollama":
             # Ollama's own cloud (ollama.com) runs Ollama library tags: the model is the
             # Ollama tag, served from that host, as at a local daemon.
@@ -888,9 +907,11 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     if not deployed:
         return list(found)
     out: list[Evidence] = []
-    prefix = "api:local/"
     for ev in found:
-        repo = ev.identity[len(prefix) :] if ev.identity.startswith(prefix) else ""
+        provider = ev.attributes.get("provider")
+        own = provider == "local" or (isinstance(provider, str) and _single_label(provider))
+        prefix = f"api:{provider}/"
+        repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
         hub = deployed.get(repo.casefold()) if "/" in repo else None
         if hub is not None:
             attrs = {**ev.attributes, "served_by": "local"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,11 @@ class Conventions:
     docs_dirs: frozenset[str]
     package_dirs: frozenset[str]
     test_files: tuple[str, ...]
+    test_frameworks: tuple[str, ...]
+    script_test_files: tuple[str, ...]
+    """Test-file name patterns (``*_test.py``) read as scripts when no runner collects them."""
+    """Top-level modules a test imports (a ``*_test.py`` importing none, with no ``test*``
+    function or ``Test*`` class, is a script of the app)."""
     servers: tuple[Mapping[str, Any], ...]
     commands: tuple[Mapping[str, Any], ...]
     open_model_families: tuple[str, ...]
@@ -46,6 +51,21 @@ class Conventions:
     """Libraries whose short names are files of one Hub repo (``{repo, file}``)."""
     hub_libraries: Mapping[str, frozenset[str]]
     """Hub → the top-level import names of its libraries (``modelscope`` → {modelscope})."""
+
+    embedded_document_keys: frozenset[str] = frozenset()
+    """Keys whose multi-line string value is a YAML document (KubeRay ``serveConfigV2``)."""
+    env_getters: frozenset[str] = frozenset()
+    """Names apps give their own environment helpers (``get_env_var(NAME, default)``)."""
+    terraform_models: tuple[Mapping[str, Any], ...] = ()
+    """Terraform resources deploying a hosted model (``resource``, ``model`` path, ...)."""
+    hub_keys: frozenset[str] = frozenset()
+    """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
+    hub_words: Mapping[str, str] = field(default_factory=dict)
+    """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+
+    def hub_named(self, word: str | None) -> str | None:
+        """The hub a word names (``ms`` → ``modelscope``), or None."""
+        return self.hub_words.get(word.strip().lower()) if word else None
 
     def imports_a_hub(self, roots: Iterable[str]) -> bool:
         """A module importing any hub's library decides its hub by itself."""
@@ -86,6 +106,8 @@ def conventions() -> Conventions:
         docs_dirs=frozenset(doc["docs_dirs"]),
         package_dirs=frozenset(doc["package_dirs"]),
         test_files=tuple(doc["test_files"]),
+        test_frameworks=tuple(str(f) for f in doc.get("test_frameworks", ())),
+        script_test_files=tuple(str(f) for f in doc.get("script_test_files", ())),
         servers=tuple(doc["servers"]),
         commands=tuple(doc["commands"]),
         open_model_families=tuple(str(f) for f in doc["open_model_families"]),
@@ -95,6 +117,15 @@ def conventions() -> Conventions:
         },
         hub_libraries={
             str(k): frozenset(str(n) for n in v) for k, v in doc["hub_libraries"].items()
+        },
+        terraform_models=tuple(doc.get("terraform_models", ())),
+        env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
+        embedded_document_keys=frozenset(str(k) for k in doc.get("embedded_document_keys", ())),
+        hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),
+        hub_words={
+            str(w).lower(): str(hub)
+            for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
+            for w in words
         },
     )
 
@@ -131,6 +162,8 @@ class Providers:
     """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
     gateways: frozenset[str]
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
+    server_api_paths: Mapping[str, str] = field(default_factory=dict)
+    """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
 
 
 @cache
@@ -152,6 +185,11 @@ def providers() -> Providers:
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
         gateways=frozenset(str(g) for g in doc["gateways"]),
+        server_api_paths={
+            str(path): str(server)
+            for server, paths in doc.get("server_api_paths", {}).items()
+            for path in paths
+        },
     )
 
 

@@ -82,6 +82,17 @@ def hf_repo_of_url(value: str) -> tuple[str, str | None] | None:
     text = value.strip()
     if text.startswith(("hf.co/", "huggingface.co/")):
         text = "https://" + text
+    if text.startswith("hf://"):
+        # hf://org/name[@rev][/file] (Keras 3 load_model, huggingface_hub's HfFileSystem);
+        # hf://datasets/... and hf://spaces/... name no model.
+        segs = [s for s in text[len("hf://") :].split("/") if s]
+        if segs and segs[0] == "models":
+            segs = segs[1:]
+        if len(segs) < 2 or segs[0] in ("datasets", "spaces"):
+            return None
+        name, _, rev = segs[1].partition("@")
+        repo = f"{segs[0]}/{name}"
+        return (repo, rev or None) if identity.is_hf_repo_id(repo) else None
     if "://" not in text:
         return None
     try:

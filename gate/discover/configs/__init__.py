@@ -25,9 +25,9 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.base import DiscoverContext
-from gate.discover.configs import mounts, outputs, sqldump, templates
+from gate.discover.configs import mounts, outputs, sqldump, templates, terraform
 from gate.discover.configs.dockerfile import _dockerfile
-from gate.discover.configs.documents import _ini, _toml, _yaml_or_json
+from gate.discover.configs.documents import _ini, _toml, _yaml_or_json, heredoc_manifests
 from gate.discover.configs.envfiles import _dotenv, _shell
 from gate.discover.configs.kinds import _NEEDLES, _WORTH, _kind
 from gate.discover.configs.mlops import _dvc, _is_modelfile, _maybe_modelfile, _modelfile
@@ -97,6 +97,8 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         if b"FROM stdin" not in data:
             return scanning.Outcome()
         return sqldump.read(rel, data.decode("utf-8", errors="replace"))
+    if kind == "terraform":
+        return terraform.read(rel, data)
     if kind != "notebook" and not _WORTH.search(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")
@@ -119,6 +121,9 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         outcome = _ini(rel, text)
     elif kind == "shell":
         outcome = _shell(rel, text)
+        manifests = heredoc_manifests(rel, text)
+        if manifests:
+            outcome = scanning.Outcome(evidence=[*outcome.evidence, *manifests])
     else:
         outcome = scanning.Outcome()
     return outcome

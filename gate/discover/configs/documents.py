@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import configparser
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from gate.discover import (
     loaders,
     scanning,
 )
 from gate.discover.configs import llamafactory
+from gate.discover.configs.envfiles import _dotenv
 from gate.discover.configs.mlops import _mlmodel
 from gate.discover.configs.nodes import _from_plain, _Inherited, _Node, _Positions, _yaml_docs
 from gate.discover.configs.walker import _provider_table, _Walker
+from gate.model import Evidence
+from gate.recognise import conventions
 
 
 def _walked(walker: _Walker, docs: Sequence[_Node], mlmodel: bool = False) -> scanning.Outcome:
@@ -46,7 +51,11 @@ def _yaml_or_json(rel: str, text: str, *, json_file: bool, mlmodel: bool) -> sca
     got = _yaml_docs(rel, text)
     if isinstance(got, str):
         return scanning.Outcome(skipped=[(rel, got)])
-    return _walked(_Walker(rel), got, mlmodel=mlmodel)
+    outcome = _walked(_Walker(rel), got, mlmodel=mlmodel)
+    embedded = _embedded_documents(rel, text, got)
+    if embedded:
+        outcome = scanning.Outcome(evidence=[*outcome.evidence, *embedded])
+    return outcome
 
 
 def _toml(rel: str, text: str) -> scanning.Outcome:
@@ -68,3 +77,128 @@ def _ini(rel: str, text: str) -> scanning.Outcome:
         return scanning.Outcome(skipped=[(rel, f"invalid INI: {str(exc).splitlines()[0]}")])
     doc = {section: dict(parser.items(section)) for section in parser.sections()}
     return _walked(_Walker(rel, positions=_Positions(text, ini=True)), [_from_plain(doc)])
+
+
+_MAX_EMBEDDED = 64
+_MAX_EMBED_DEPTH = 2
+"""Documents inside documents inside documents: deeper nesting is not read."""
+
+
+def _embedded_documents(
+    rel: str, text: str, docs: Sequence[_Node], depth: int = 0
+) -> list[Evidence]:
+    """Files a YAML document carries as strings, read as the files they are at the
+    document's own lines: ``.env`` files (a Kubernetes ConfigMap's ``data: {.env: |...}``,
+    mounted as the app's env file) and YAML/JSON documents under a file-named key
+    (``config.yaml: |``, a LiteLLM config in a ConfigMap) or a key of
+    ``config_vocabulary.yaml`` ``embedded_document_keys`` (KubeRay's ``serveConfigV2``). At
+    most :data:`_MAX_EMBEDDED` per file, nested at most eight deep."""
+    found: list[Evidence] = []
+    lines = text.splitlines()
+    keys = conventions().embedded_document_keys
+    pending: list[tuple[_Node, int]] = [(doc, 0) for doc in docs]
+    seen = 0
+    while pending and seen < _MAX_EMBEDDED:
+        node, level = pending.pop()
+        value = node.value
+        if isinstance(value, list) and level < 8:
+            pending.extend((item, level + 1) for item in value)
+            continue
+        if not isinstance(value, dict) or level >= 8:
+            continue
+        for key, child in value.items():
+            name = str(key)
+            if isinstance(child.value, dict | list):
+                pending.append((child, level + 1))
+                continue
+            if not isinstance(child.value, str) or "\n" not in child.value:
+                continue
+            lower = name.lower()
+            if lower.endswith(".env"):
+                reader = "env"
+            elif lower.endswith((".yaml", ".yml", ".json")) or name in keys:
+                reader = "yaml"
+            else:
+                continue
+            seen += 1
+            found += _document_at(rel, child, lines, reader, depth)
+    return found
+
+
+def _document_at(
+    rel: str, node: _Node, lines: Sequence[str], reader: str, depth: int
+) -> list[Evidence]:
+    body = node.value
+    body_lines = body.splitlines()
+    skipped = next((i for i, ln in enumerate(body_lines) if ln.strip()), None)
+    if skipped is None:
+        return []
+    first = body_lines[skipped].strip()
+    start = node.line or 1
+    # The block's first content line in the document (a `|` block starts below its key).
+    at = next(
+        (i for i in range(start - 1, min(len(lines), start + 2)) if lines[i].strip() == first),
+        None,
+    )
+    if at is None:
+        return []
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    if reader == "env":
+        inner = list(_dotenv(rel, body).evidence)
+    else:
+        inner = _yaml_text(rel, body, depth + 1)
+    return _shifted(inner, at - skipped, indent)
+
+
+def _yaml_text(rel: str, text: str, depth: int) -> list[Evidence]:
+    """The evidence of a YAML (or JSON) text at its own lines, its embedded files included
+    (up to :data:`_MAX_EMBED_DEPTH` levels); nothing when it does not parse."""
+    got = _yaml_docs(rel, text)
+    if isinstance(got, str):
+        return []
+    found = list(_walked(_Walker(rel), got).evidence)
+    if depth < _MAX_EMBED_DEPTH:
+        found += _embedded_documents(rel, text, got, depth)
+    return found
+
+
+def _shifted(found: Sequence[Evidence], lines: int, columns: int) -> list[Evidence]:
+    out: list[Evidence] = []
+    for ev in found:
+        loc = ev.location
+        line = (loc.line or 0) + lines if loc.line else loc.line
+        column = (loc.column or 0) + columns if loc.column else loc.column
+        out.append(replace(ev, location=replace(loc, line=line, column=column)))
+    return out
+
+
+# `cat <<EOF >> chat.yaml`, `cat > chat.yaml <<'EOF'`, `cat <<EOF | kubectl apply -f -`,
+# `kubectl apply -f - <<EOF`: a here-document a script writes to a YAML file or applies.
+_HEREDOC = re.compile(r"<<-?\s*([\"']?)(\w+)\1")
+_TAKES_YAML = re.compile(
+    r"(?:>>?\s*\S+\.(?:ya?ml|json)\b|\b(?:kubectl|oc)\s+(?:apply|create|replace)\b)"
+)
+_MAX_HEREDOC_LINES = 5_000
+
+
+def heredoc_manifests(rel: str, text: str) -> list[Evidence]:
+    """YAML a shell script writes to a ``.yaml`` file or applies with ``kubectl`` from a
+    here-document, read as the YAML it is at the script's own lines. Nothing is run."""
+    if "<<" not in text:
+        return []
+    lines = text.splitlines()
+    found: list[Evidence] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        opened = _HEREDOC.search(line)
+        if opened is None or _TAKES_YAML.search(line) is None:
+            continue
+        delimiter = opened.group(2)
+        start = index
+        while index < len(lines) and lines[index].strip() != delimiter:
+            index += 1
+        body = "\n".join(lines[start : min(index, start + _MAX_HEREDOC_LINES)])
+        found += _shifted(_yaml_text(rel, body, 0), start, 0)
+    return found

@@ -210,8 +210,22 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             urls.append((_stem(key), refs.provider_from_env_name(key), value))
     walker = _Walker(rel)
     used_urls: set[str] = set()
-    named = any(refs.provider_from_env_name(key) for key, _, _, _ in values)
+    url_stems = {s for s, _, _ in urls}
+    # A variable naming a provider other than the endpoint's own says the file may reach
+    # another provider; the endpoint's own variables (OPENAI_BASE_URL, and OPENAI_API_KEY
+    # beside it: the relay's key) do not.
+    named = any(
+        refs.provider_from_env_name(key)
+        and not refs.is_url_key(key)
+        and _key_stem(key) not in url_stems
+        for key, _, _, _ in values
+    )
     one_url = urls[0][2] if len({u for _, _, u in urls}) == 1 and not named else None
+    # Only the endpoint's own variables name its provider (OPENAI_BASE_URL at a relay): a
+    # Hub-shaped value goes there only when that provider is known to serve it (a local
+    # embedding model beside a chat endpoint stays a Hub model).
+    own_named = one_url is not None and any(refs.provider_from_env_name(k) for k, _, _, _ in values)
+    ollama_url = next((u for _, p, u in urls if p == "ollama" or refs.at_ollama_port(u)), None)
     for key, value, lineno, column in values:
         if not refs.names_model(key):
             continue
@@ -220,11 +234,25 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
         base_url = next(
             (u for s, p, u in urls if s == stem or (provider is not None and p == provider)), None
         )
-        if base_url is None and provider is None and one_url is not None:
+        if (
+            base_url is None
+            and provider is None
+            and one_url is not None
+            and not (own_named and "/" in value and not refs.served_at(value, one_url))
+        ):
             # Every endpoint the file sets is one URL (CHAT_API_BASE_URL, MEMORY_API_BASE_URL
-            # both SiliconFlow) and no variable names a provider: a model variable of
-            # another stem is sent there too.
+            # both SiliconFlow; OPENAI_BASE_URL at a relay) and no other variable names a
+            # provider: a model variable of another stem is sent there too.
             base_url = one_url
+        if (
+            base_url is None
+            and provider is None
+            and ollama_url is not None
+            and refs.is_ollama_library_name(value)
+        ):
+            # OLLAMA_BASE_URL beside EMBEDDING_MODEL_NAME=nomic-embed-text: a name of
+            # Ollama's library in a file configuring an Ollama daemon is pulled there.
+            base_url = ollama_url
         if base_url:
             used_urls.add(base_url)
         ctx = refs.RefContext(
@@ -260,6 +288,15 @@ def _stem(key: str) -> str:
     return (
         "" if upper in ("BASE_URL", "API_BASE", "ENDPOINT", "MODEL", "MODEL_NAME", "LLM") else upper
     )
+
+
+def _key_stem(key: str) -> str:
+    """``OPENAI_API_KEY`` → ``OPENAI`` (a secret's stem), else :func:`_stem`."""
+    upper = key.upper()
+    for suffix in ("_API_KEY", "_API_TOKEN", "_KEY", "_TOKEN", "_SECRET"):
+        if upper.endswith(suffix):
+            return upper[: -len(suffix)]
+    return _stem(key)
 
 
 def _env_value(raw: str) -> tuple[str, int]:

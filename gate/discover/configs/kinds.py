@@ -78,6 +78,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "shell"
     if suffix == ".sql":
         return "sql"
+    if suffix == ".tf":
+        return "terraform"
     return None
 
 

@@ -41,6 +41,8 @@ class _Inherited:
     revision: str | None = None
     catalogue: bool = False
     """Inside a list of models the release offers (``models:``, LiteLLM ``model_list``)."""
+    hub: str | None = None
+    """The hub a key of this mapping or one above chose (``load_type: modelscope``)."""
 
 
 _REVISION_KEYS = frozenset({"revision", "model_revision", "source_model_revision", "rev"})
@@ -231,13 +233,15 @@ def _is_dataset_key(key: str) -> bool:
     return refs.is_dataset_key(key)
 
 
-def _dataset_value(value: str) -> refs.Ref | None:
+def _dataset_value(value: str, hub: str | None = None) -> refs.Ref | None:
     """A value under a dataset key: a Hub dataset only when written ``org/name`` (a bare word
-    is as often a local split or builder name)."""
+    is as often a local split or builder name); on ModelScope when a key beside or above it
+    chose that hub (``hub``)."""
     text = value.strip()
     if text.count("/") != 1 or refs.looks_like_path(text) or not identity.is_hf_repo_id(text):
         return None
-    return refs.recognise_in(text, refs.RefContext(family="hf-dataset", in_config=True))
+    family = refs.on_hub("hf-dataset", hub)
+    return refs.recognise_in(text, refs.RefContext(family=family, in_config=True))
 
 
 def _items(node: _Node | None) -> list[dict[str, _Node]]:

@@ -26,7 +26,7 @@ from gate.discover.configs.nodes import (
     placeholder_default,
 )
 from gate.model import JSON, Confidence, Evidence, Location
-from gate.recognise import SiteKind
+from gate.recognise import SiteKind, conventions
 
 
 class _Walker:
@@ -102,7 +102,8 @@ class _Walker:
                     self._model_path(key, child, (*path, key))
                 elif _is_dataset_key(key):
                     self.emit(
-                        _dataset_value(child.value), child.value, child, Confidence.MEDIUM,
+                        _dataset_value(child.value, here.hub), child.value, child,
+                        Confidence.MEDIUM,
                         ".".join((*path, key)), {"key": key},
                     )  # fmt: skip
             elif key == "litellm_params" and isinstance(child.value, dict):
@@ -308,8 +309,13 @@ class _Walker:
             # models: {siliconflow: [...]} with api_providers: [{id: siliconflow, url: ...}]
             base_url = self.provider_urls.get(parent.lower(), base_url)
         revision = None
+        hub = inherited.hub
+        conv = conventions()
         for key, child in entries.items():
             text = _str(child)
+            if text is not None and refs.norm_key(key) in conv.hub_keys:
+                # load_type: modelscope beside data_path: org/x: the entry's hub.
+                hub = conv.hub_named(text) or hub
             if text is None and isinstance(child.value, dict) and refs.is_url_key(key):
                 # base_url: {value: https://..., type: string}: a settings schema
                 text = _str(child.value.get("value")) or _str(child.value.get("default"))
@@ -325,7 +331,7 @@ class _Walker:
                 provider = text
             elif key.lower() in _REVISION_KEYS:
                 revision = text
-        return _Inherited(base_url, provider, revision, inherited.catalogue)
+        return _Inherited(base_url, provider, revision, inherited.catalogue, hub)
 
     def _model_value(self, key: str, child: _Node, path: Sequence[str], here: _Inherited) -> None:
         # model: "${OPENAI_DEFAULT_MODEL:gpt-5-mini}": the model the app runs when unset.
@@ -342,8 +348,10 @@ class _Walker:
             or refs.provider_from_env_name(key)
             or (refs.provider_from_env_name(var) if var else None)
         )
+        on_hub = here.hub == "modelscope" and not (here.base_url or hint) and "/" in text
         ctx = refs.RefContext(
-            family="config",
+            # hub: ms beside model: org/x: a ModelScope id (nothing else decides here)
+            family=refs.on_hub("config", "modelscope") if on_hub else "config",
             base_url=here.base_url,
             provider_hint=hint,
             revision=here.revision,

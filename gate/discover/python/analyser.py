@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from gate.discover import refs
 from gate.discover.driver import Seen, endpoint_choice
@@ -33,6 +34,8 @@ class Analyser(CallReader):
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
     _module_at: _Endpoint | None = None
     _calls_in: dict[int, list[ast.Call]] | None = None
+    _provider_branches: dict[int, str] | None = None
+    """Values assigned in an ``if provider == "x":`` branch → the provider (made on demand)."""
     """The calls of each function scope (made on the first factory question)."""
 
     # ---- pass 1: index ----
@@ -169,9 +172,13 @@ class Analyser(CallReader):
         # A raw request body sent to a URL the module names ({"model": self.chat_model} in
         # httpx.post(f"{self.base_url}/v1/chat/completions", ...)) is read first: the value
         # its variable holds is served at that URL, not read bare where it is assigned.
+        posted = self._posted_bodies()
         for node, scope, owner in self.dicts:
             url = self._request_url(owner, scope) if owner is not None else None
-            if url is not None and id(node) not in listed:
+            hint = self._request_server(owner, scope) if owner is not None else None
+            if url is None and hint is None:
+                url, hint = posted.get(id(node), (None, None))
+            if (url is not None or hint is not None) and id(node) not in listed:
                 for key, value in zip(node.keys, node.values, strict=True):
                     if (
                         isinstance(key, ast.Constant)
@@ -179,7 +186,9 @@ class Analyser(CallReader):
                         and refs.names_model(key.value)
                         and isinstance(value, ast.Name | ast.Attribute)
                     ):
-                        self._generic_value(value, scope, key.value, url, flow="request-body")
+                        self._generic_value(
+                            value, scope, key.value, url, flow="request-body", provider_hint=hint
+                        )
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 hint = self._provider_beside(name, scope) if scope.kind == "function" else None
@@ -200,20 +209,78 @@ class Analyser(CallReader):
                     # upload(repo_id=..., repo_type="dataset"): the Hub's own word decides.
                     repo_type = self._first_constant(call, ("repo_type",), scope)
                     base_url, expr = self._endpoint_beside(call, scope)
+                    key_of = self._key_provider(call) if base_url is None and expr is None else None
                     self._generic_value(
-                        kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr
-                    )
+                        kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr,
+                        provider_hint=key_of,
+                    )  # fmt: skip
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
             base_url = self._request_url(owner, scope) if owner is not None else None
+            server = self._request_server(owner, scope) if owner is not None else None
+            if base_url is None and server is None:
+                base_url, server = posted.get(id(node), (None, None))
             for key, value in zip(node.keys, node.values, strict=True):
                 if (
                     isinstance(key, ast.Constant)
                     and isinstance(key.value, str)
                     and refs.names_model(key.value)
                 ):
-                    self._generic_value(value, scope, key.value, base_url)
+                    if base_url is not None or server is not None:
+                        value = _multipart_value(value)
+                    self._generic_value(value, scope, key.value, base_url, provider_hint=server)
+
+    def _posted_bodies(self) -> dict[int, tuple[str | None, str | None]]:
+        """The dict literals a module's raw HTTP calls send through a variable (``body =
+        {"model": ...}`` then ``requests.post(url, json=body)``, ``data=json.dumps(body)``,
+        ``files=form``): each dict's id → the request's URL. A name bound to dicts in the
+        calling scope or one enclosing it counts; the dict is read where it is written."""
+        out: dict[int, tuple[str | None, str | None]] = {}
+        for call, scope in self.calls:
+            bodies = [kw.value for kw in call.keywords if kw.arg in _BODY_KEYWORDS]
+            if not bodies or not any(isinstance(_serialised(b), ast.Name) for b in bodies):
+                continue
+            url = self._request_url(call, scope)
+            server = self._request_server(call, scope) if url is None else None
+            if url is None and server is None:
+                continue
+            for body in bodies:
+                name = _serialised(body)
+                if not isinstance(name, ast.Name):
+                    continue
+                where: Scope | None = scope
+                while where is not None and name.id not in where.assigns:
+                    where = where.parent
+                for bound in where.assigns.get(name.id, []) if where is not None else []:
+                    if isinstance(bound, ast.Dict):
+                        out.setdefault(id(bound), (url, server))
+        return out
+
+    def _request_server(self, call: ast.Call, scope: Scope) -> str | None:
+        """The local server whose own API path a raw HTTP call names when its host is not
+        known (``requests.post(f"{OLLAMA_BASE}/api/generate", ...)``): ``ollama`` for the
+        paths of ``providers.yaml`` ``server_api_paths``. A full URL decides by itself."""
+        if not self._is_request(call, scope):
+            return None
+        found = self._arg(call, self._url_args(call, scope))
+        if found is None:
+            return None
+        servers = {
+            refs.server_of_api_path(val.text) for val in self.values(found[0], scope) if val.partial
+        }
+        return servers.pop() if len(servers) == 1 else None
+
+    def _url_args(self, call: ast.Call, scope: Scope) -> tuple[str, ...]:
+        """Where a request call takes its URL: ``request(method, url)`` second."""
+        qual = self._qualname(call.func, scope) or ""
+        return ("url", "#1") if qual.endswith("request") else ("url", "#0")
+
+    def _is_request(self, call: ast.Call, scope: Scope) -> bool:
+        qual = self._qualname(call.func, scope) or ""
+        return qual.split(".", 1)[0] in ("requests", "httpx", "aiohttp") or qual.endswith(
+            (".post", ".request")
+        )
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -243,7 +310,9 @@ class Analyser(CallReader):
             elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
                 named = refs.is_catalogue_name(name)
                 self._name_hint = (
-                    refs.provider_in_name(name) if named and module_at == (None, None) else None
+                    (refs.provider_in_name(name) or self._branch_provider(value))
+                    if named and module_at == (None, None)
+                    else None
                 )
                 try:
                     self._catalogue(value, name, named, 0, module_at)
@@ -255,6 +324,32 @@ class Analyser(CallReader):
                 for param, default in fn.params.items():
                     if default is not None and refs.names_model(param):
                         self._generic_value(default, fn, param, None, flow="parameter-default")
+
+    def _branch_provider(self, value: ast.expr) -> str | None:
+        """The provider an ``if``/``elif`` branch is taken for, when ``value`` is assigned
+        directly in its body (``if provider == "zhipuai": models = ["embedding-2"]``)."""
+        if self._provider_branches is None:
+            self._provider_branches = {}
+            for node in ast.walk(self.module):
+                if not isinstance(node, ast.If):
+                    continue
+                test = node.test
+                if not (
+                    isinstance(test, ast.Compare)
+                    and len(test.ops) == 1
+                    and isinstance(test.ops[0], ast.Eq)
+                    and isinstance(test.comparators[0], ast.Constant)
+                    and isinstance(test.comparators[0].value, str)
+                    and refs.is_provider_key(_dotted_tail(test.left))
+                ):
+                    continue
+                alias = refs.provider_alias(test.comparators[0].value)
+                if alias is None:
+                    continue
+                for stmt in node.body:
+                    if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
+                        self._provider_branches[id(stmt.value)] = alias
+        return self._provider_branches.get(id(value))
 
     def _endpoint_map(self, node: ast.Dict, name: str, scope: Scope) -> bool:
         """``{"deepseek-chat": DEEPSEEK_BASE_URL, "qwen-max": QWEN_BASE_URL}``: a map from
@@ -271,8 +366,8 @@ class Analyser(CallReader):
             if not url.startswith(("http://", "https://")):
                 return False
             pairs.append((key, url))
-        if len(pairs) < 2:
-            return False
+        if len(pairs) < (1 if "url" in name.lower() else 2):
+            return False  # one pair is a map only when its name says so (_BASE_URL_MAP)
         for key, url in pairs:
             self._listed(key, name, None, (url, None))
         return True
@@ -421,7 +516,12 @@ class Analyser(CallReader):
             if base_url is None and base_url_expr is None and family == "config"
             else None
         )
-        own = flow == "request-body" and base_url is not None and is_own_host(host_of(base_url))
+        own = (
+            flow == "request-body"
+            and base_url is not None
+            and is_own_host(host_of(base_url))
+            and not refs.at_ollama_port(base_url)  # an Ollama daemon serves tags, not aliases
+        )
         for val in self.values(value, scope, flow):
             if own and "/" not in val.text:
                 # A bare name sent to the deployment's own server through a variable is
@@ -478,6 +578,18 @@ class Analyser(CallReader):
                 )
         return None, None
 
+    def _key_provider(self, call: ast.Call) -> str | None:
+        """The provider whose API key an unknown call (the app's own client wrapper) is
+        given beside the model (``api_key=st.session_state["together_api_key"]``,
+        ``api_key=os.environ["GROQ_API_KEY"]``): a provider's name in the key's expression."""
+        for kw in call.keywords:
+            if kw.arg and refs.norm_key(kw.arg) in _KEY_ARGS:
+                text = _segment(self.text, kw.value) or ""
+                words = [w for w in _KEY_WORDS.findall(text) if "key" in w.lower()]
+                providers = {p for w in words if (p := refs.provider_in_name(w)) is not None}
+                return providers.pop() if len(providers) == 1 else None
+        return None
+
     def _dataset_value(self, value: ast.expr, scope: Scope, key: str, flow: str) -> None:
         """A Hub dataset under a dataset-ish name (``--dataset`` default): only an org/name
         id counts (a bare ``train`` or ``data.json`` names no Hub dataset)."""
@@ -487,18 +599,55 @@ class Analyser(CallReader):
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
         """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""
-        qual = self._qualname(call.func, scope) or ""
-        if qual.split(".", 1)[0] not in ("requests", "httpx", "aiohttp") and not qual.endswith(
-            (".post", ".request")
-        ):
+        if not self._is_request(call, scope):
             return None
-        found = self._arg(call, ("url", "#0"))
+        found = self._arg(call, self._url_args(call, scope))
         if found is None:
             return None
         for val in self.values(found[0], scope):
             if refs.is_request_url(val.text) and not val.partial:
                 return val.text
         return None
+
+
+_KEY_ARGS = frozenset({"api_key", "key", "apikey", "token", "api_token"})
+_KEY_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+"""Identifiers and quoted words of an API key expression (``TOGETHER_API_KEY``)."""
+_BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
+"""Keywords of requests/httpx/aiohttp calls that carry the request body."""
+
+
+def _serialised(body: ast.expr) -> ast.expr:
+    """``json.dumps(body)`` → ``body``; anything else as it is."""
+    if (
+        isinstance(body, ast.Call)
+        and isinstance(body.func, ast.Attribute | ast.Name)
+        and (body.func.attr if isinstance(body.func, ast.Attribute) else body.func.id) == "dumps"
+        and len(body.args) == 1
+    ):
+        return body.args[0]
+    return body
+
+
+def _multipart_value(value: ast.expr) -> ast.expr:
+    """A multipart form field ``(None, "value")`` (no file name: a plain field) → its value."""
+    if (
+        isinstance(value, ast.Tuple)
+        and 2 <= len(value.elts) <= 4
+        and isinstance(value.elts[0], ast.Constant)
+        and value.elts[0].value is None
+    ):
+        return value.elts[1]
+    return value
+
+
+def _dotted_tail(node: ast.expr) -> str:
+    """``provider`` of ``provider`` / ``self.provider`` / ``cfg.provider`` (else "")."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
 
 
 def _str_fields(node: ast.Dict) -> dict[str, str | None]:

@@ -4,17 +4,20 @@ the evidence they give."""
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 
 from gate.discover import refs
 from gate.discover.calltable import CallSpec, ClientFamily, unknown_client_spec
-from gate.discover.driver import Seen
+from gate.discover.driver import TREE_PATH, Seen
 from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _segment, _within
 from gate.discover.python.tables import _module_base_urls, table
 from gate.discover.python.values import ValueReader
 from gate.model import JSON, Confidence, Location
+from gate.recognise import conventions
 
 
 @cache
@@ -306,6 +309,11 @@ class CallReader(ValueReader):
             namespace = (
                 self._first_constant(call, spec.namespace, scope) if spec.namespace else None
             )
+        family = spec.family
+        if call is not None and spec.raw.get("hub_arg"):
+            # AutoModel(model=..., hub="hf"): the call names the hub it downloads from.
+            word = self._first_constant(call, tuple(spec.raw["hub_arg"]), scope)
+            family = refs.on_hub(family, conventions().hub_named(word))
         settings = _module_base_urls().get(spec.sdk or "", ())
         if base_url is None and dynamic is None:
             for setting in settings:
@@ -314,7 +322,7 @@ class CallReader(ValueReader):
                     if vals:
                         base_url = vals[0].text
         return refs.RefContext(
-            family=spec.family,
+            family=family,
             sdk=spec.sdk,
             provider=spec.provider,
             base_url=base_url,
@@ -405,7 +413,10 @@ class CallReader(ValueReader):
         if filename:
             extra["filename"] = filename
         contexts: dict[tuple[tuple[Scope, ast.Call], ...], refs.RefContext] = {}
+        relative = spec.raw.get("relative_files")
         for val in self.values(expr, scope):
+            if relative and not val.partial:
+                val = self._module_relative(val, tuple(relative))
             if isinstance(ctx, refs.RefContext):
                 here = ctx
             else:
@@ -424,6 +435,26 @@ class CallReader(ValueReader):
             ):
                 count += 1
         return count
+
+    def _module_relative(self, val: Val, suffixes: tuple[str, ...]) -> Val:
+        """``load_model("air.h5")`` in ``backend/model.py``: a weights file named relative to
+        the working directory, read as the tree file beside the module (``backend/air.h5``,
+        present or not) when its suffix is one of ``suffixes``; a path leaving the tree, an
+        absolute path or any other string is left as it is."""
+        text = val.text.strip()
+        if (
+            not text.lower().endswith(suffixes)
+            or "://" in text
+            or "\\" in text
+            or text.startswith(("/", "~"))
+            or re.match(r"^[A-Za-z]:", text)
+        ):
+            return val
+        folder = posixpath.dirname(self.locate(1, 0).path)
+        joined = posixpath.normpath(posixpath.join(folder, text))
+        if joined.startswith("..") or joined.startswith("/"):
+            return val
+        return replace(val, text=joined, flow=TREE_PATH)
 
     def _imported_value(self, expr: ast.expr, scope: Scope) -> str | None:
         """``NAME`` or ``module.NAME`` when the expression is a name another module of the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -24,12 +25,15 @@ from gate.discover.python.scopes import (
     picker_options,
 )
 from gate.model import Confidence
+from gate.recognise import conventions
 
 _PATH_CALLS = frozenset(
     {"pathlib.Path", "pathlib.PurePath", "os.path.abspath", "os.path.realpath", "os.fspath"}
     | {"os.path.join", "os.path.dirname", "os.path.normpath"}
 )
 _SAME_PATH_METHODS = frozenset({"resolve", "absolute", "expanduser"})
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*$")
+"""An environment variable's name as apps write them (``TTS_SERVICE_URL_SiliconFlow``)."""
 
 
 class ValueReader(Indexer):
@@ -272,7 +276,7 @@ class ValueReader(Indexer):
         """The variable name of ``os.getenv("X")`` / ``os.environ["X"]`` / ``.get("X")``."""
         if isinstance(expr, ast.Call):
             qual = self._qualname(expr.func, scope)
-            if qual in _ENV_GETTERS and expr.args:
+            if (qual in _ENV_GETTERS or self._app_env_getter(expr, qual)) and expr.args:
                 first = expr.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     return first.value
@@ -285,6 +289,23 @@ class ValueReader(Indexer):
                     return key.value
                 return "?"
         return None
+
+    def _app_env_getter(self, call: ast.Call, qual: str | None) -> bool:
+        """``get_env_var("TTS_URL", "https://...")``: the app's own environment helper,
+        imported from another of its modules (one defined here is followed as a function):
+        its name is one of ``config_vocabulary.yaml`` ``env_getters`` and its first argument
+        an environment variable's name, so its second (or ``default=``) is the default."""
+        if not qual or not call.args:
+            return False
+        name = qual.rsplit(".", 1)[-1]
+        if name in self.functions or name not in conventions().env_getters:
+            return False
+        first = call.args[0]
+        return (
+            isinstance(first, ast.Constant)
+            and isinstance(first.value, str)
+            and _ENV_NAME.match(first.value) is not None
+        )
 
     def _tree_path(
         self,
@@ -337,7 +358,19 @@ class ValueReader(Indexer):
         ):
             got = self.values(func.value, scope, flow, depth + 1)
             return [replace(v, node=call) for v in got if v.flow == TREE_PATH]
-        if qual in _ENV_GETTERS:
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("strip", "rstrip", "lstrip")
+            and not call.keywords
+            and len(call.args) <= 1
+            and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)
+        ):
+            # base_url.rstrip("/"), get_env(...).strip(): the same string, trimmed.
+            chars = call.args[0].value if call.args else None  # type: ignore[attr-defined]
+            trim = getattr(str, func.attr)
+            got = self.values(func.value, scope, flow, depth + 1)
+            return [replace(v, text=trim(v.text, chars)) for v in got]
+        if qual in _ENV_GETTERS or self._app_env_getter(call, qual):
             env = self._env_lookup(call, scope)
             default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
             if default is None:
@@ -426,6 +459,14 @@ class ValueReader(Indexer):
                     if any(isinstance(a, ast.Starred) for a in call.args[:index]):
                         continue
                     return call.args[index], name
+            elif "." in name:
+                # api_params.model: the key of a dict literal passed as that keyword
+                # (haystack's HuggingFaceAPIGenerator(api_params={"model": ...})).
+                holder, _, key = name.partition(".")
+                outer = _kw(call, holder)
+                entry = self._dict_entry(outer, key) if outer is not None else None
+                if entry is not None:
+                    return entry, name
             else:
                 value = _kw(call, name)
                 if value is not None:
