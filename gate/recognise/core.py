@@ -181,6 +181,9 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if reads is Reading.HOSTED:
         return _hosted(value, ctx)
     if reads is Reading.LITELLM:
+        if partial and (litellm_prefix(value, ctx.kn) or ("", value))[1].strip("*") == "":
+            # f"groq/{model}" with the model unknown: a provider, but no model of it.
+            return None
         if ctx.base_url:
             prefixed = litellm_prefix(value, ctx.kn)
             if prefixed is not None and prefixed[0] == "ollama":

@@ -14,6 +14,7 @@ from gate.discover.python.scopes import (
     _kw,
     _segment,
     _source_lines,
+    _within,
     is_catalogue_scope,
 )
 from gate.discover.python.tables import table
@@ -189,7 +190,13 @@ class Analyser(CallReader):
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 hint = self._provider_beside(name, scope) if scope.kind == "function" else None
-                self._generic_value(value, scope, name, None, provider_hint=hint)
+                hint = hint or self._branch_provider(value)
+                # model = choice, choice = st.selectbox(...): a variable not named for a model
+                # is read nowhere else, so its values are read here.
+                follow = isinstance(value, ast.Name) and not refs.names_model(value.id)
+                self._generic_value(
+                    value, scope, name, None, provider_hint=hint, follow_name=follow
+                )
             elif refs.is_dataset_key(name):
                 self._dataset_value(value, scope, name, "assignment")
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
@@ -469,9 +476,10 @@ class Analyser(CallReader):
         repo_type: str | None = None,
         base_url_expr: str | None = None,
         provider_hint: str | None = None,
+        follow_name: bool = False,
     ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr) and (
-            flow != "request-body"
+            flow != "request-body" and not follow_name
         ):
             return
         if repo_type not in (None, "model", "dataset"):
@@ -505,6 +513,22 @@ class Analyser(CallReader):
                 self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr,
                 provider_hint=provider_hint,
             )  # fmt: skip
+
+    def _branch_provider(self, node: ast.AST) -> str | None:
+        """The provider the ``if`` arm holding a value is for (``if provider == "GROQ":
+        model = st.selectbox(...)``): the nearest enclosing test comparing a variable not
+        named for a model to a provider's name, with the value in its first arm."""
+        parents = self._parent_map()
+        child, parent = node, parents.get(id(node))
+        while parent is not None and not isinstance(
+            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef
+        ):
+            if isinstance(parent, ast.If) and _within(child, parent.body):
+                provider = _provider_test(parent.test)
+                if provider is not None:
+                    return provider
+            child, parent = parent, parents.get(id(parent))
+        return None
 
     def _provider_beside(self, name: str, scope: Scope) -> str | None:
         """The provider a project's own factory is asked for beside the model a function
@@ -567,6 +591,32 @@ class Analyser(CallReader):
 
 _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
 """Keywords of requests/httpx/aiohttp calls that carry the request body."""
+
+
+def _provider_test(test: ast.expr) -> str | None:
+    """``provider == "GROQ"`` / ``llm_type == "openai"``: the provider a test selects, when
+    the compared variable is not itself a model's name."""
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.comparators[0], ast.Constant)
+        and isinstance(test.comparators[0].value, str)
+    ):
+        return None
+    subject = test.left
+    word = (
+        subject.id
+        if isinstance(subject, ast.Name)
+        else subject.attr
+        if isinstance(subject, ast.Attribute)
+        else subject.slice.value
+        if isinstance(subject, ast.Subscript) and isinstance(subject.slice, ast.Constant)
+        else None
+    )
+    if not isinstance(word, str) or refs.names_model(word):
+        return None
+    return refs.provider_alias(test.comparators[0].value)
 
 
 def _serialised(body: ast.expr) -> ast.expr:

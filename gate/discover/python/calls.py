@@ -370,15 +370,6 @@ class CallReader(ValueReader):
             child, parent = parent, parents.get(id(parent))
         return frozenset(out)
 
-    def _parent_map(self) -> dict[int, ast.AST]:
-        if self._parents is None:
-            self._parents = {
-                id(child): node
-                for node in ast.walk(self.module)
-                for child in ast.iter_child_nodes(node)
-            }
-        return self._parents
-
     def _emit(
         self,
         names: Sequence[str],
