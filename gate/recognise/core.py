@@ -18,6 +18,7 @@ from gate.recognise.shapes import (
     OLLAMA_NAME,
     OLLAMA_SIZE_TAG,
     OLLAMA_TAGGED,
+    SNAKE_IDENTIFIER,
     VERTEX_RESOURCE,
     hf_quantization,
     hf_repo,
@@ -734,8 +735,12 @@ def _only_server(value: str, ctx: _Ctx) -> str | None:
 
 def _maker_or_server(value: str, ctx: _Ctx) -> str | None:
     """Who serves a hosted name when nothing around it says: the one provider serving
-    exactly that name, else the provider the maker's pattern names (``gpt-*`` → OpenAI)."""
-    return _only_server(value, ctx) or ctx.kn.provider_for_model(value)
+    exactly that name, else the provider the maker's pattern names (``gpt-*`` → OpenAI); a
+    snake_case identifier (``qwen2_vl``) is no API's name, whatever its prefix."""
+    server = _only_server(value, ctx)
+    if server is not None or SNAKE_IDENTIFIER.match(value):
+        return server
+    return ctx.kn.provider_for_model(value)
 
 
 def _hosted_only(provider: str, model: str, ctx: _Ctx) -> bool:

@@ -216,8 +216,11 @@ class CallReader(ValueReader):
                     known_other = True
                 else:
                     out += got
+            passed = self._passed_clients(expr.id, owner, depth) if not out else []
             annotation = owner.annotations.get(expr.id)
-            if annotation is not None:
+            if passed:
+                out += passed  # the annotation says only the client's type
+            elif annotation is not None:
                 out += self._annotated(annotation, owner)
             if not out and known_other:
                 return None
@@ -238,6 +241,24 @@ class CallReader(ValueReader):
         if isinstance(expr, ast.Await):
             return self._clients(expr.value, scope, depth + 1)
         return []
+
+    def _passed_clients(self, name: str, fn: Scope, depth: int) -> list[Client]:
+        """The clients a function's callers in the module pass for its parameter ``name``
+        (``def ask(audio, client: OpenAI)`` called as ``ask(f, OpenAI(base_url=...))``): a
+        function defined once, read at each call site that passes it."""
+        if (
+            name not in fn.params
+            or fn.kind != "function"
+            or not isinstance(fn.node, ast.FunctionDef | ast.AsyncFunctionDef)
+            or len(self.functions.get(fn.name, ())) != 1
+        ):
+            return []
+        out: list[Client] = []
+        for call, where in self._calls_by_name().get(fn.name, []):
+            arg, _ = self._site_arg(call, fn, name)
+            if arg is not None:
+                out += self._clients(arg, where, depth + 1) or []
+        return out
 
     def _annotated(self, annotation: ast.expr, scope: Scope) -> list[Client]:
         qual = (
