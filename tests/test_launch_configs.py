@@ -95,3 +95,51 @@ def test_a_client_passed_to_a_function_keeps_its_endpoint() -> None:
     )
     found = {ev.identity for ev in refs.dedupe(outcome.evidence)}
     assert found == {"api:local/whisper-large-v3"}
+
+
+def _python_ids(source: str) -> set[str]:
+    outcome = python.analyse_file("settings.py", textwrap.dedent(source).encode())
+    return {ev.identity for ev in refs.dedupe(outcome.evidence)}
+
+
+def test_a_name_the_module_uses_for_a_server_is_not_a_model() -> None:
+    found = _python_ids(
+        """
+        import os
+        SERVERS = {
+            "gpu_small": os.getenv("SMALL_URL", "http://localhost:11434"),
+            "gpu_large": "http://localhost:11436",
+        }
+        RECOMMENDED_MODELS = {
+            "chat": ("llama3.2:3b", "gpu_small"),
+            "code": ("qwen2.5-coder:7b", "gpu_large"),
+        }
+        class Config:
+            AVAILABLE_LLM_MODELS = {
+                "gemma-2b": {"host": "gemma-2b", "port": "8080"},
+                "deepseek-chat": {"tier": "paid"},
+            }
+            DEFAULT_LLM_MODEL = "gemma-2b"
+            LLM_HOST = os.getenv("LLM_HOST", "gemma-2b")
+        ROUTES = {"train_model": "/train_model (POST)"}
+        """
+    )
+    assert "ollama:llama3.2:3b" in found and "ollama:qwen2.5-coder:7b" in found
+    assert "api:deepseek/deepseek-chat" in found
+    assert not any("gpu_" in i or "gemma-2b" in i or "train_model" in i for i in found)
+
+
+def test_a_size_tag_after_a_provider_word_is_an_ollama_tag(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "models.sh": """\
+            RECOMMENDED_MODEL="mistral:7b"
+            ollama pull $RECOMMENDED_MODEL
+            CHAT_MODEL="openai:gpt-4o-mini"
+            """,
+        },
+    )
+    ids = {i for i, _, _ in found}
+    assert "ollama:mistral:7b" in ids and "api:mistral/7b" not in ids
+    assert "api:openai/gpt-4o-mini" in ids

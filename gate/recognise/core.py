@@ -671,7 +671,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
         return _hosted(value, replace(ctx, provider="cloudflare"))
     colon = split_prefix(value, ":")
-    if colon is not None and kn.provider_alias(colon[0]) not in (None, "ollama"):
+    if (
+        colon is not None
+        and kn.provider_alias(colon[0]) not in (None, "ollama")
+        and not OLLAMA_SIZE_TAG.match(colon[1])
+    ):
+        # ("mistral:7b" is Ollama's mistral at its 7b tag: a size names no provider's model.)
         # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
         # (Vercel AI SDK provider registries)
         return _provider_colon(value, replace(ctx, provider_hint=None))

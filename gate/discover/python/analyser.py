@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from gate.discover import refs
 from gate.discover.driver import Seen, endpoint_choice
@@ -35,6 +36,8 @@ class Analyser(CallReader):
     _module_at: _Endpoint | None = None
     _calls_in: dict[int, list[ast.Call]] | None = None
     """The calls of each function scope (made on the first factory question)."""
+    _servers: frozenset[str] | None = None
+    """Keys of the module's endpoint tables (see _endpoint_keys)."""
 
     # ---- pass 1: index ----
 
@@ -420,6 +423,11 @@ class Analyser(CallReader):
             )
             # A key holding a list names the group ({"openai": [...]}, {"options": [...]}).
             labelled = labelled or isinstance(v, ast.List | ast.Tuple | ast.Set)
+            # {"gemma-2b": {"host": "gemma-2b", "port": "8080"}}: the key is the name of the
+            # server (a compose service) that runs some model, not that model.
+            labelled = labelled or (
+                isinstance(v, ast.Dict) and text is not None and _names_its_server(text, v)
+            )
             # An entry with a field naming its model ({"name": ..., "endpoint": ...}): its
             # other keys and values are settings, not models.
             if named and k is not None and hint is None and not labelled and not fields:
@@ -462,9 +470,47 @@ class Analyser(CallReader):
         self, node: ast.expr, key: str, hint: str | None, at: _Endpoint = (None, None)
     ) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value in self._endpoint_keys():
+                return  # ("qwen2.5:7b", "server_medium"): the second names a server
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
             hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
+
+    def _endpoint_keys(self) -> frozenset[str]:
+        """The keys of the module's tables of endpoints (``SERVERS = {"server_small":
+        os.getenv("OLLAMA_SMALL", "http://localhost:11434"), ...}``): a string equal to one
+        names that server wherever it is written, not a model."""
+        if self._servers is None:
+            keys: set[str] = set()
+            for values in self.root.assigns.values():
+                for value in values:
+                    if isinstance(value, ast.Dict) and value.keys and self._urls_only(value):
+                        keys.update(
+                            k.value
+                            for k in value.keys
+                            if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                        )
+            # LLM_HOST = os.getenv("LLM_HOST", "mistral-7b"): a bare host name (a compose
+            # service) the module reaches; a model value equal to it names that server.
+            for scope in self.scopes.values():
+                for name, values in scope.assigns.items():
+                    if not refs.is_url_key(name):
+                        continue
+                    for value in values:
+                        keys.update(
+                            v.text
+                            for v in self.values(value, scope)
+                            if not v.partial and _BARE_HOST.match(v.text)
+                        )
+            self._servers = frozenset(keys)
+        return self._servers
+
+    def _urls_only(self, table: ast.Dict) -> bool:
+        for value in table.values:
+            texts = [v.text for v in self.values(value, self.root) if not v.partial]
+            if not texts or not all(t.startswith(("http://", "https://")) for t in texts):
+                return False
+        return True
 
     def _generic_value(
         self,
@@ -498,6 +544,8 @@ class Analyser(CallReader):
             and not refs.at_ollama_port(base_url)  # an Ollama daemon serves tags, not aliases
         )
         for val in self.values(value, scope, flow):
+            if val.text in self._endpoint_keys():
+                continue  # DEFAULT_LLM_MODEL = "mistral-7b" beside LLM_HOST = "mistral-7b"
             if own and "/" not in val.text:
                 # A bare name sent to the deployment's own server through a variable is
                 # mostly an alias the server was started with (vLLM --lora-modules NAME=,
@@ -591,6 +639,22 @@ class Analyser(CallReader):
 
 _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
 """Keywords of requests/httpx/aiohttp calls that carry the request body."""
+
+
+def _names_its_server(key: str, entry: ast.Dict) -> bool:
+    """Whether a catalogue entry's host (``host``, ``container_name``, a URL's host) is its
+    own key: the key names the server, an alias of whatever model that server runs."""
+    for field, value in _str_fields(entry).items():
+        if value is None or not (refs.is_url_key(field) or field in _SERVER_FIELDS):
+            continue
+        if value == key or host_of(value) == key:
+            return True
+    return False
+
+
+_BARE_HOST = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+"""A host name with no dot, port or scheme (a compose service: ``mistral-7b``)."""
+_SERVER_FIELDS = frozenset({"container_name", "container", "service", "service_name"})
 
 
 def _provider_test(test: ast.expr) -> str | None:
