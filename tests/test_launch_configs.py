@@ -143,3 +143,24 @@ def test_a_size_tag_after_a_provider_word_is_an_ollama_tag(tmp_path: Path) -> No
     ids = {i for i, _, _ in found}
     assert "ollama:mistral:7b" in ids and "api:mistral/7b" not in ids
     assert "api:openai/gpt-4o-mini" in ids
+
+
+def test_llama_cpp_hf_repo_variable_and_bare_embedding_names(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env.example": """\
+            LLAMA_ARG_HF_REPO=bartowski/Qwen2.5-7B-Instruct-GGUF
+            """,
+            "config/config.yaml": """\
+            llm:
+              embedding_model: "all-MiniLM-L6-v2"
+              model: "qwen-turbo"
+            """,
+        },
+    )
+    assert found == {
+        ("hf:bartowski/Qwen2.5-7B-Instruct-GGUF@unpinned", ".env.example", 1),
+        ("hf:sentence-transformers/all-MiniLM-L6-v2@unpinned", "config/config.yaml", 2),
+        ("api:alibaba/qwen-turbo", "config/config.yaml", 3),
+    }

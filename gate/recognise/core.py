@@ -660,7 +660,7 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     gateway = _gateway_route(value, ctx)
     if gateway is not None:
         return gateway
-    repo = hf_repo(value, kn, allow_bare=False)
+    repo = hf_repo(value, kn, allow_bare=False) or _embedding_name(value, ctx)
     if repo is not None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
@@ -689,6 +689,17 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if known and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+def _embedding_name(value: str, ctx: _Ctx) -> str | None:
+    """A bare sentence-transformers name under an embedding key (``embedding_model:
+    all-MiniLM-L6-v2``) with no endpoint or provider beside it: the repo sentence-transformers
+    resolves it to, under its own Hub organisation, when the registry knows that repo."""
+    key = (ctx.site.key or "").lower()
+    if "embed" not in key or "/" in value or ctx.base_url or ctx.provider_hint:
+        return None
+    repo = ctx.kn.providers.hf_legacy.get(value) or ctx.kn.registry.known_repo_for_name(value)
+    return repo if repo is not None and repo.startswith("sentence-transformers/") else None
 
 
 def _another_servers_port(ctx: _Ctx) -> bool:
