@@ -81,3 +81,19 @@ def test_a_loop_carries_an_arms_value_into_the_next_pass() -> None:
         """
     )
     assert {"api:openai/o1-mini", "api:openai/gpt-4o"} <= found
+
+
+def test_a_hub_id_through_an_sdk_with_the_endpoint_set_outside_is_not_the_makers_api() -> None:
+    found = ids(
+        """
+        import os
+        from openai import OpenAI
+        MODEL_NAME = os.getenv("MODEL_NAME", "deepseek-ai/DeepSeek-R1")
+        client = OpenAI()
+        client.chat.completions.create(model=MODEL_NAME, messages=[])
+        client.chat.completions.create(model="deepseek-chat", messages=[])
+        """
+    )
+    # DeepSeek's API spells its models deepseek-chat / deepseek-reasoner, never as Hub ids.
+    assert "api:deepseek/deepseek-ai/DeepSeek-R1" not in found
+    assert "api:deepseek/deepseek-chat" in found

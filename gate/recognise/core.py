@@ -468,7 +468,15 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         provider = ctx.provider or (
             kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
         )
-        own = _maker_or_server(value, ctx)
+        # A Hub-style org/name sent through a provider's own SDK with the endpoint set outside
+        # the code (OPENAI_BASE_URL) is no API's own spelling: the maker's pattern
+        # (deepseek-ai/… → DeepSeek) says nothing of who serves it, as at an unknown host.
+        hub_style = "/" in value and identity.is_hf_repo_id(value)
+        own = (
+            None
+            if hub_style and provider in kn.providers.own_models_only
+            else _maker_or_server(value, ctx)
+        )
         by_table = own is not None and own != kn.provider_for_model(value)
         if provider in kn.providers.own_models_only and own is None:
             routed = _proxy_route(value, ctx)
