@@ -164,3 +164,20 @@ def test_llama_cpp_hf_repo_variable_and_bare_embedding_names(tmp_path: Path) -> 
         ("hf:sentence-transformers/all-MiniLM-L6-v2@unpinned", "config/config.yaml", 2),
         ("api:alibaba/qwen-turbo", "config/config.yaml", 3),
     }
+
+
+def test_ms_swift_resolves_models_and_dataset_lists_on_modelscope() -> None:
+    found = _python_ids(
+        """
+        from swift import get_model_processor, load_dataset
+        base = "Qwen/Qwen2.5-0.5B-Instruct"
+        data = ["AI-ModelScope/alpaca-gpt4-data-en#500", "swift/self-cognition#200"]
+        model, tokenizer = get_model_processor(base)
+        train, val = load_dataset(data, split_dataset_ratio=0.01)
+        """
+    )
+    assert found == {
+        "modelscope:Qwen/Qwen2.5-0.5B-Instruct@unpinned",
+        "dataset:modelscope:AI-ModelScope/alpaca-gpt4-data-en",
+        "dataset:modelscope:swift/self-cognition",
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 
 from gate.discover import refs
@@ -423,7 +424,7 @@ class CallReader(ValueReader):
         if filename:
             extra["filename"] = filename
         contexts: dict[tuple[tuple[Scope, ast.Call], ...], refs.RefContext] = {}
-        for val in self.values(expr, scope):
+        for val in self._argument_values(expr, scope, spec):
             if isinstance(ctx, refs.RefContext):
                 here = ctx
             else:
@@ -442,6 +443,25 @@ class CallReader(ValueReader):
             ):
                 count += 1
         return count
+
+    def _argument_values(self, expr: ast.expr, scope: Scope, spec: CallSpec) -> list[Val]:
+        """The values of a call's model argument; with ``each``, of every entry of a list
+        or tuple written there or bound once to the name written there; ``id_suffix``
+        drops what follows the separator (``org/name#500``)."""
+        exprs = [expr]
+        if spec.raw.get("each"):
+            target = expr
+            if isinstance(target, ast.Name):
+                bound = self._lookup(target.id, scope)
+                if len(bound) == 1 and isinstance(bound[0][0], ast.List | ast.Tuple):
+                    target, scope = bound[0]
+            if isinstance(target, ast.List | ast.Tuple):
+                exprs = list(target.elts)
+        out = [val for e in exprs for val in self.values(e, scope)]
+        cut = spec.raw.get("id_suffix")
+        if isinstance(cut, str) and cut:
+            out = [replace(val, text=val.text.split(cut, 1)[0]) for val in out]
+        return out
 
     def _imported_value(self, expr: ast.expr, scope: Scope) -> str | None:
         """``NAME`` or ``module.NAME`` when the expression is a name another module of the
