@@ -19,6 +19,8 @@ from gate.model import JSON, EvidenceKind, Role
 _WINDOWS = re.compile(r"^[A-Za-z]:[\\/]")
 _WEIGHT_NAME = re.compile(r"\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|h5|pkl)$", re.IGNORECASE)
 NOT_IN_CHECKOUT = "local path outside the tree"
+_METHOD = "(?:GET|POST|PUT|PATCH|DELETE)"
+_ROUTE = re.compile(rf"^(?:{_METHOD}\s+/|/\S*\s+\({_METHOD}\)$)")
 
 
 def is_outside(value: str) -> bool:
@@ -26,6 +28,8 @@ def is_outside(value: str) -> bool:
     text = value.strip()
     if len(text) < 3 or "://" in text or "\n" in text or not re.search("[A-Za-z]", text):
         return False
+    if _ROUTE.search(text):
+        return False  # an API route as an index documents it: "/train_model (POST)"
     return text.startswith(("/", "~/", "~\\", "\\\\")) or bool(_WINDOWS.match(text))
 
 

@@ -18,6 +18,7 @@ from gate.recognise.shapes import (
     OLLAMA_NAME,
     OLLAMA_SIZE_TAG,
     OLLAMA_TAGGED,
+    SNAKE_IDENTIFIER,
     VERTEX_RESOURCE,
     hf_quantization,
     hf_repo,
@@ -181,6 +182,9 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if reads is Reading.HOSTED:
         return _hosted(value, ctx)
     if reads is Reading.LITELLM:
+        if partial and (litellm_prefix(value, ctx.kn) or ("", value))[1].strip("*") == "":
+            # f"groq/{model}" with the model unknown: a provider, but no model of it.
+            return None
         if ctx.base_url:
             prefixed = litellm_prefix(value, ctx.kn)
             if prefixed is not None and prefixed[0] == "ollama":
@@ -476,7 +480,15 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         provider = ctx.provider or (
             kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
         )
-        own = _maker_or_server(value, ctx)
+        # A Hub-style org/name sent through a provider's own SDK with the endpoint set outside
+        # the code (OPENAI_BASE_URL) is no API's own spelling: the maker's pattern
+        # (deepseek-ai/… → DeepSeek) says nothing of who serves it, as at an unknown host.
+        hub_style = "/" in value and identity.is_hf_repo_id(value)
+        own = (
+            None
+            if hub_style and provider in kn.providers.own_models_only
+            else _maker_or_server(value, ctx)
+        )
         by_table = own is not None and own != kn.provider_for_model(value)
         if provider in kn.providers.own_models_only and own is None:
             routed = _proxy_route(value, ctx)
@@ -668,7 +680,7 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     gateway = _gateway_route(value, ctx)
     if gateway is not None:
         return gateway
-    repo = hf_repo(value, kn, allow_bare=False)
+    repo = hf_repo(value, kn, allow_bare=False) or _embedding_name(value, ctx)
     if repo is not None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
@@ -679,7 +691,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
         return _hosted(value, replace(ctx, provider="cloudflare"))
     colon = split_prefix(value, ":")
-    if colon is not None and kn.provider_alias(colon[0]) not in (None, "ollama"):
+    if (
+        colon is not None
+        and kn.provider_alias(colon[0]) not in (None, "ollama")
+        and not OLLAMA_SIZE_TAG.match(colon[1])
+    ):
+        # ("mistral:7b" is Ollama's mistral at its 7b tag: a size names no provider's model.)
         # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
         # (Vercel AI SDK provider registries)
         return _provider_colon(value, replace(ctx, provider_hint=None))
@@ -692,6 +709,17 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if known and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+def _embedding_name(value: str, ctx: _Ctx) -> str | None:
+    """A bare sentence-transformers name under an embedding key (``embedding_model:
+    all-MiniLM-L6-v2``) with no endpoint or provider beside it: the repo sentence-transformers
+    resolves it to, under its own Hub organisation, when the registry knows that repo."""
+    key = (ctx.site.key or "").lower()
+    if "embed" not in key or "/" in value or ctx.base_url or ctx.provider_hint:
+        return None
+    repo = ctx.kn.providers.hf_legacy.get(value) or ctx.kn.registry.known_repo_for_name(value)
+    return repo if repo is not None and repo.startswith("sentence-transformers/") else None
 
 
 def _another_servers_port(ctx: _Ctx) -> bool:
@@ -743,8 +771,12 @@ def _only_server(value: str, ctx: _Ctx) -> str | None:
 
 def _maker_or_server(value: str, ctx: _Ctx) -> str | None:
     """Who serves a hosted name when nothing around it says: the one provider serving
-    exactly that name, else the provider the maker's pattern names (``gpt-*`` → OpenAI)."""
-    return _only_server(value, ctx) or ctx.kn.provider_for_model(value)
+    exactly that name, else the provider the maker's pattern names (``gpt-*`` → OpenAI); a
+    snake_case identifier (``qwen2_vl``) is no API's name, whatever its prefix."""
+    server = _only_server(value, ctx)
+    if server is not None or SNAKE_IDENTIFIER.match(value):
+        return server
+    return ctx.kn.provider_for_model(value)
 
 
 def _hosted_only(provider: str, model: str, ctx: _Ctx) -> bool:

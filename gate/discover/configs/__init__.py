@@ -25,7 +25,7 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.base import DiscoverContext
-from gate.discover.configs import mounts, outputs, sqldump, templates, terraform
+from gate.discover.configs import mounts, outputs, sqldump, supervisor, templates, terraform
 from gate.discover.configs.dockerfile import _dockerfile
 from gate.discover.configs.documents import _ini, _toml, _yaml_or_json, heredoc_manifests
 from gate.discover.configs.envfiles import _dotenv, _shell
@@ -119,6 +119,14 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         outcome = _toml(rel, text)
     elif kind == "ini":
         outcome = _ini(rel, text)
+        if supervisor.is_supervisor(text):
+            extra = supervisor.read(rel, text)
+            outcome = scanning.Outcome(
+                evidence=outcome.evidence + extra.evidence, skipped=outcome.skipped
+            )
+    elif kind == "conf":
+        is_program = supervisor.is_supervisor(text)
+        outcome = supervisor.read(rel, text) if is_program else scanning.Outcome()
     elif kind == "shell":
         outcome = _shell(rel, text)
         manifests = heredoc_manifests(rel, text)

@@ -18,7 +18,7 @@ _NEEDLES = (
     "DEPLOYMENT", "ollama", "vllm",
     "text-generation-inference", "text-embeddings-inference", "sglang", "llama.cpp",
     "huggingface", "hf.co", "source_model_name", "base_url", "BASE_URL", "api_base", "baseURL",
-    "pip install", "pip3 install", "dataset", "hf download", "FROM stdin",
+    "pip install", "pip3 install", "dataset", "hf download", "FROM stdin", "HF_REPO", "hf_repo",
 )  # fmt: skip
 
 
@@ -74,6 +74,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "toml"
     if suffix in (".ini", ".cfg"):
         return "ini"
+    if suffix == ".conf":
+        return "conf"  # read only when it holds supervisord programs
     if suffix in (".sh", ".bash"):
         return "shell"
     if suffix == ".sql":
@@ -88,7 +90,7 @@ def _kind(tf: TreeFile) -> str | None:
 # may run on for a bounded length only: an unbounded run backtracks quadratically on long
 # words (10 KB of letters took 5 s).
 _WORTH = re.compile(
-    rb"(?i)(?:model|llm|deployment|repo_id|base_?url|api_base)[\w.-]{0,64}[\"']?\s{0,16}[:=]"
+    rb"(?i)(?:model|llm|deployment|repo_id|hf_repo|base_?url|api_base)[\w.-]{0,64}[\"']?\s{0,16}[:=]"
     rb"|ollama|vllm|text-generation-inference|text-embeddings-inference|sglang|llama\.cpp"
     rb"|dataset[\w.-]{0,64}[\"']?\s{0,16}[:=]|--[\w-]{0,40}(?:model|dataset)"
     rb"|name[\"']?\s{0,4}:\s{0,4}[\"']?[\w.-]{0,64}(?:model|llm)"

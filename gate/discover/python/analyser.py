@@ -15,6 +15,7 @@ from gate.discover.python.scopes import (
     _kw,
     _segment,
     _source_lines,
+    _within,
     is_catalogue_scope,
 )
 from gate.discover.python.tables import table
@@ -37,6 +38,8 @@ class Analyser(CallReader):
     _provider_branches: dict[int, str] | None = None
     """Values assigned in an ``if provider == "x":`` branch → the provider (made on demand)."""
     """The calls of each function scope (made on the first factory question)."""
+    _servers: frozenset[str] | None = None
+    """Keys of the module's endpoint tables (see _endpoint_keys)."""
 
     # ---- pass 1: index ----
 
@@ -192,7 +195,13 @@ class Analyser(CallReader):
         for name, value, scope in self.generic_assigns:
             if refs.names_model(name):
                 hint = self._provider_beside(name, scope) if scope.kind == "function" else None
-                self._generic_value(value, scope, name, None, provider_hint=hint)
+                hint = hint or self._branch_provider(value)
+                # model = choice, choice = st.selectbox(...): a variable not named for a model
+                # is read nowhere else, so its values are read here.
+                follow = isinstance(value, ast.Name) and not refs.names_model(value.id)
+                self._generic_value(
+                    value, scope, name, None, provider_hint=hint, follow_name=follow
+                )
             elif refs.is_dataset_key(name):
                 self._dataset_value(value, scope, name, "assignment")
         # def pick_model(task): return "gpt-4o": what a model-ish function hands its callers
@@ -446,6 +455,11 @@ class Analyser(CallReader):
             )
             # A key holding a list names the group ({"openai": [...]}, {"options": [...]}).
             labelled = labelled or isinstance(v, ast.List | ast.Tuple | ast.Set)
+            # {"gemma-2b": {"host": "gemma-2b", "port": "8080"}}: the key is the name of the
+            # server (a compose service) that runs some model, not that model.
+            labelled = labelled or (
+                isinstance(v, ast.Dict) and text is not None and _names_its_server(text, v)
+            )
             # An entry with a field naming its model ({"name": ..., "endpoint": ...}): its
             # other keys and values are settings, not models.
             if named and k is not None and hint is None and not labelled and not fields:
@@ -488,9 +502,47 @@ class Analyser(CallReader):
         self, node: ast.expr, key: str, hint: str | None, at: _Endpoint = (None, None)
     ) -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value in self._endpoint_keys():
+                return  # ("qwen2.5:7b", "server_medium"): the second names a server
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
             hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
+
+    def _endpoint_keys(self) -> frozenset[str]:
+        """The keys of the module's tables of endpoints (``SERVERS = {"server_small":
+        os.getenv("OLLAMA_SMALL", "http://localhost:11434"), ...}``): a string equal to one
+        names that server wherever it is written, not a model."""
+        if self._servers is None:
+            keys: set[str] = set()
+            for values in self.root.assigns.values():
+                for value in values:
+                    if isinstance(value, ast.Dict) and value.keys and self._urls_only(value):
+                        keys.update(
+                            k.value
+                            for k in value.keys
+                            if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                        )
+            # LLM_HOST = os.getenv("LLM_HOST", "mistral-7b"): a bare host name (a compose
+            # service) the module reaches; a model value equal to it names that server.
+            for scope in self.scopes.values():
+                for name, values in scope.assigns.items():
+                    if not refs.is_url_key(name):
+                        continue
+                    for value in values:
+                        keys.update(
+                            v.text
+                            for v in self.values(value, scope)
+                            if not v.partial and _BARE_HOST.match(v.text)
+                        )
+            self._servers = frozenset(keys)
+        return self._servers
+
+    def _urls_only(self, table: ast.Dict) -> bool:
+        for value in table.values:
+            texts = [v.text for v in self.values(value, self.root) if not v.partial]
+            if not texts or not all(t.startswith(("http://", "https://")) for t in texts):
+                return False
+        return True
 
     def _generic_value(
         self,
@@ -502,9 +554,10 @@ class Analyser(CallReader):
         repo_type: str | None = None,
         base_url_expr: str | None = None,
         provider_hint: str | None = None,
+        follow_name: bool = False,
     ) -> None:
         if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr) and (
-            flow != "request-body"
+            flow != "request-body" and not follow_name
         ):
             return
         if repo_type not in (None, "model", "dataset"):
@@ -523,6 +576,8 @@ class Analyser(CallReader):
             and not refs.at_ollama_port(base_url)  # an Ollama daemon serves tags, not aliases
         )
         for val in self.values(value, scope, flow):
+            if val.text in self._endpoint_keys():
+                continue  # DEFAULT_LLM_MODEL = "mistral-7b" beside LLM_HOST = "mistral-7b"
             if own and "/" not in val.text:
                 # A bare name sent to the deployment's own server through a variable is
                 # mostly an alias the server was started with (vLLM --lora-modules NAME=,
@@ -538,6 +593,22 @@ class Analyser(CallReader):
                 self._seen(val), key, base_url=at, family=family, base_url_expr=base_url_expr,
                 provider_hint=provider_hint,
             )  # fmt: skip
+
+    def _branch_provider(self, node: ast.AST) -> str | None:
+        """The provider the ``if`` arm holding a value is for (``if provider == "GROQ":
+        model = st.selectbox(...)``): the nearest enclosing test comparing a variable not
+        named for a model to a provider's name, with the value in its first arm."""
+        parents = self._parent_map()
+        child, parent = node, parents.get(id(node))
+        while parent is not None and not isinstance(
+            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef
+        ):
+            if isinstance(parent, ast.If) and _within(child, parent.body):
+                provider = _provider_test(parent.test)
+                if provider is not None:
+                    return provider
+            child, parent = parent, parents.get(id(parent))
+        return None
 
     def _provider_beside(self, name: str, scope: Scope) -> str | None:
         """The provider a project's own factory is asked for beside the model a function
@@ -615,6 +686,48 @@ _KEY_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 """Identifiers and quoted words of an API key expression (``TOGETHER_API_KEY``)."""
 _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
 """Keywords of requests/httpx/aiohttp calls that carry the request body."""
+
+
+def _names_its_server(key: str, entry: ast.Dict) -> bool:
+    """Whether a catalogue entry's host (``host``, ``container_name``, a URL's host) is its
+    own key: the key names the server, an alias of whatever model that server runs."""
+    for field, value in _str_fields(entry).items():
+        if value is None or not (refs.is_url_key(field) or field in _SERVER_FIELDS):
+            continue
+        if value == key or host_of(value) == key:
+            return True
+    return False
+
+
+_BARE_HOST = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+"""A host name with no dot, port or scheme (a compose service: ``mistral-7b``)."""
+_SERVER_FIELDS = frozenset({"container_name", "container", "service", "service_name"})
+
+
+def _provider_test(test: ast.expr) -> str | None:
+    """``provider == "GROQ"`` / ``llm_type == "openai"``: the provider a test selects, when
+    the compared variable is not itself a model's name."""
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.comparators[0], ast.Constant)
+        and isinstance(test.comparators[0].value, str)
+    ):
+        return None
+    subject = test.left
+    word = (
+        subject.id
+        if isinstance(subject, ast.Name)
+        else subject.attr
+        if isinstance(subject, ast.Attribute)
+        else subject.slice.value
+        if isinstance(subject, ast.Subscript) and isinstance(subject.slice, ast.Constant)
+        else None
+    )
+    if not isinstance(word, str) or refs.names_model(word):
+        return None
+    return refs.provider_alias(test.comparators[0].value)
 
 
 def _serialised(body: ast.expr) -> ast.expr:

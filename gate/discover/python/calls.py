@@ -218,8 +218,11 @@ class CallReader(ValueReader):
                     known_other = True
                 else:
                     out += got
+            passed = self._passed_clients(expr.id, owner, depth) if not out else []
             annotation = owner.annotations.get(expr.id)
-            if annotation is not None:
+            if passed:
+                out += passed  # the annotation says only the client's type
+            elif annotation is not None:
                 out += self._annotated(annotation, owner)
             if not out and known_other:
                 return None
@@ -240,6 +243,24 @@ class CallReader(ValueReader):
         if isinstance(expr, ast.Await):
             return self._clients(expr.value, scope, depth + 1)
         return []
+
+    def _passed_clients(self, name: str, fn: Scope, depth: int) -> list[Client]:
+        """The clients a function's callers in the module pass for its parameter ``name``
+        (``def ask(audio, client: OpenAI)`` called as ``ask(f, OpenAI(base_url=...))``): a
+        function defined once, read at each call site that passes it."""
+        if (
+            name not in fn.params
+            or fn.kind != "function"
+            or not isinstance(fn.node, ast.FunctionDef | ast.AsyncFunctionDef)
+            or len(self.functions.get(fn.name, ())) != 1
+        ):
+            return []
+        out: list[Client] = []
+        for call, where in self._calls_by_name().get(fn.name, []):
+            arg, _ = self._site_arg(call, fn, name)
+            if arg is not None:
+                out += self._clients(arg, where, depth + 1) or []
+        return out
 
     def _annotated(self, annotation: ast.expr, scope: Scope) -> list[Client]:
         qual = (
@@ -372,15 +393,6 @@ class CallReader(ValueReader):
             child, parent = parent, parents.get(id(parent))
         return frozenset(out)
 
-    def _parent_map(self) -> dict[int, ast.AST]:
-        if self._parents is None:
-            self._parents = {
-                id(child): node
-                for node in ast.walk(self.module)
-                for child in ast.iter_child_nodes(node)
-            }
-        return self._parents
-
     def _emit(
         self,
         names: Sequence[str],
@@ -414,7 +426,7 @@ class CallReader(ValueReader):
             extra["filename"] = filename
         contexts: dict[tuple[tuple[Scope, ast.Call], ...], refs.RefContext] = {}
         relative = spec.raw.get("relative_files")
-        for val in self.values(expr, scope):
+        for val in self._argument_values(expr, scope, spec):
             if relative and not val.partial:
                 val = self._module_relative(val, tuple(relative))
             if isinstance(ctx, refs.RefContext):
@@ -455,6 +467,25 @@ class CallReader(ValueReader):
         if joined.startswith("..") or joined.startswith("/"):
             return val
         return replace(val, text=joined, flow=TREE_PATH)
+
+    def _argument_values(self, expr: ast.expr, scope: Scope, spec: CallSpec) -> list[Val]:
+        """The values of a call's model argument; with ``each``, of every entry of a list
+        or tuple written there or bound once to the name written there; ``id_suffix``
+        drops what follows the separator (``org/name#500``)."""
+        exprs = [expr]
+        if spec.raw.get("each"):
+            target = expr
+            if isinstance(target, ast.Name):
+                bound = self._lookup(target.id, scope)
+                if len(bound) == 1 and isinstance(bound[0][0], ast.List | ast.Tuple):
+                    target, scope = bound[0]
+            if isinstance(target, ast.List | ast.Tuple):
+                exprs = list(target.elts)
+        out = [val for e in exprs for val in self.values(e, scope)]
+        cut = spec.raw.get("id_suffix")
+        if isinstance(cut, str) and cut:
+            out = [replace(val, text=val.text.split(cut, 1)[0]) for val in out]
+        return out
 
     def _imported_value(self, expr: ast.expr, scope: Scope) -> str | None:
         """``NAME`` or ``module.NAME`` when the expression is a name another module of the

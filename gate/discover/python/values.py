@@ -22,6 +22,7 @@ from gate.discover.python.scopes import (
     _is_none,
     _kw,
     _weakest,
+    _within,
     picker_options,
 )
 from gate.model import Confidence
@@ -67,7 +68,7 @@ class ValueReader(Indexer):
             if expr.id == "__file__":
                 rel = self.locate(1, 0).path
                 return [Val(rel, expr, Confidence.HIGH, TREE_PATH)]
-            return self._name_values(expr.id, scope, depth)
+            return self._name_values(expr.id, scope, depth, expr)
         if isinstance(expr, ast.Attribute):
             if expr.attr == "parent":
                 return self._tree_path(expr, expr.value, None, scope, depth)
@@ -114,7 +115,9 @@ class ValueReader(Indexer):
         flow = "f-string" if isinstance(node, ast.JoinedStr) else "concatenation"
         return [Val(t, node, confidence, flow, env_var, partial) for t in texts]
 
-    def _name_values(self, name: str, scope: Scope, depth: int) -> list[Val]:
+    def _name_values(
+        self, name: str, scope: Scope, depth: int, use: ast.Name | None = None
+    ) -> list[Val]:
         owner = self._binding_scope(name, scope)
         if owner is None:
             return []
@@ -126,7 +129,10 @@ class ValueReader(Indexer):
         try:
             out: list[Val] = []
             kind = "module-constant" if owner.kind == "module" else "variable"
-            for value in owner.assigns.get(name, []):
+            assigned = owner.assigns.get(name, [])
+            if use is not None and len(assigned) > 1:
+                assigned = [v for v in assigned if not self._other_arm(v, use)]
+            for value in assigned:
                 out += self.values(value, owner, kind, depth + 1)
             for iterable in owner.loops.get(name, []):
                 out += self._iter_values(iterable, owner, depth)
@@ -135,6 +141,39 @@ class ValueReader(Indexer):
             return out
         finally:
             self._guard.discard(key)
+
+    def _other_arm(self, value: ast.AST, use: ast.AST) -> bool:
+        """Whether an assignment sits in one arm of an ``if`` and the use in another arm of
+        the same ``if`` (``if provider == "GROQ": LLM(model=f"groq/{model}")`` ... ``else:
+        model = "o1"``): the value never reaches the use, unless a loop around the ``if``
+        carries it into a later pass."""
+        mine = self._arms(value)
+        return any(mine.get(key, arm) != arm for key, arm in self._arms(use).items())
+
+    def _arms(self, node: ast.AST) -> dict[int, str]:
+        """The ``if`` arms enclosing a node within its function, by the ``if``'s id; those
+        of an ``if`` inside a loop of that function are left out."""
+        parents = self._parent_map()
+        out: dict[int, str] = {}
+        child, parent = node, parents.get(id(node))
+        while parent is not None and not isinstance(
+            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef | ast.Lambda
+        ):
+            if isinstance(parent, ast.For | ast.AsyncFor | ast.While):
+                out.clear()  # every arm below is run again in the next pass
+            elif isinstance(parent, ast.If) and child is not parent.test:
+                out[id(parent)] = "body" if _within(child, parent.body) else "orelse"
+            child, parent = parent, parents.get(id(parent))
+        return out
+
+    def _parent_map(self) -> dict[int, ast.AST]:
+        if self._parents is None:
+            self._parents = {
+                id(child): node
+                for node in ast.walk(self.module)
+                for child in ast.iter_child_nodes(node)
+            }
+        return self._parents
 
     def _iter_values(self, iterable: ast.expr, scope: Scope, depth: int) -> list[Val]:
         target = iterable

@@ -1,0 +1,183 @@
+"""Process launchers and serving aliases: supervisord programs run model servers; the name a
+server answers to is an alias, not a model; a program identifier is no hosted API's name."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from gate.discover import configs, python, refs
+from gate.discover.base import DiscoverContext
+from gate.discover.tree import Tree
+
+
+def scan(tmp_path: Path, files: dict[str, str]) -> tuple[set[tuple[str, str, int | None]], Tree]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    tree = Tree.walk(tmp_path)
+    found = configs.discover(tree, DiscoverContext())
+    return {(ev.identity, ev.location.path, ev.location.line) for ev in found}, tree
+
+
+def test_supervisord_programs_commands_are_read_as_command_lines(tmp_path: Path) -> None:
+    found, tree = scan(
+        tmp_path,
+        {
+            "deploy/asr.conf": """\
+            ; started from the web UI
+            [program:asr]
+            command=vllm serve openai/whisper-large-v2
+                --served-model-name asr-large
+            autostart=false
+
+            [program:ui]
+            command=python ui.py --port 7860
+            """,
+            "deploy/conf.d/chat.ini": """\
+            [program:chat]
+            command = python -m vllm.entrypoints.openai.api_server --model Qwen/Qwen2.5-3B-Instruct
+            """,
+            "deploy/nginx.conf": "server { location /vllm { proxy_pass http://x; } }\n",
+        },
+    )
+    assert tree.skipped == []
+    assert found == {
+        ("hf:openai/whisper-large-v2@unpinned", "deploy/asr.conf", 3),
+        ("hf:Qwen/Qwen2.5-3B-Instruct@unpinned", "deploy/conf.d/chat.ini", 2),
+    }
+
+
+def test_a_served_model_name_is_an_alias_not_a_model(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "serve.sh": """\
+            SERVED=qwen-finetuned
+            vllm serve ./merged --served-model-name $SERVED
+            docker run vllm/vllm-openai --model mistralai/Mistral-7B-v0.3 \\
+                --served-model-name deepseek-chat
+            """,
+        },
+    )
+    assert ("hf:mistralai/Mistral-7B-v0.3@unpinned", "serve.sh", 3) in found
+    assert not any(i.startswith("api:") for i, _, _ in found)
+
+
+def test_a_snake_case_identifier_is_no_hosted_api_name() -> None:
+    outcome = python.analyse_file(
+        "demo.py",
+        textwrap.dedent(
+            """
+            MODEL_LOADERS = {"qwen2_vl": load_qwen2_vl, "qwen2_5_vl": load_qwen2_5_vl}
+            AVAILABLE_MODELS = ["qwen-max", "deepseek-chat"]
+            """
+        ).encode(),
+    )
+    found = {ev.identity for ev in refs.dedupe(outcome.evidence)}
+    assert found == {"api:alibaba/qwen-max", "api:deepseek/deepseek-chat"}
+
+
+def test_a_client_passed_to_a_function_keeps_its_endpoint() -> None:
+    outcome = python.analyse_file(
+        "client.py",
+        textwrap.dedent(
+            """
+            from openai import OpenAI
+            def translate(path, client: OpenAI):
+                return client.audio.translations.create(model="whisper-large-v3", file=path)
+            def main():
+                client = OpenAI(base_url="http://localhost:8000/v1", api_key="EMPTY")
+                translate("a.wav", client)
+            """
+        ).encode(),
+    )
+    found = {ev.identity for ev in refs.dedupe(outcome.evidence)}
+    assert found == {"api:local/whisper-large-v3"}
+
+
+def _python_ids(source: str) -> set[str]:
+    outcome = python.analyse_file("settings.py", textwrap.dedent(source).encode())
+    return {ev.identity for ev in refs.dedupe(outcome.evidence)}
+
+
+def test_a_name_the_module_uses_for_a_server_is_not_a_model() -> None:
+    found = _python_ids(
+        """
+        import os
+        SERVERS = {
+            "gpu_small": os.getenv("SMALL_URL", "http://localhost:11434"),
+            "gpu_large": "http://localhost:11436",
+        }
+        RECOMMENDED_MODELS = {
+            "chat": ("llama3.2:3b", "gpu_small"),
+            "code": ("qwen2.5-coder:7b", "gpu_large"),
+        }
+        class Config:
+            AVAILABLE_LLM_MODELS = {
+                "gemma-2b": {"host": "gemma-2b", "port": "8080"},
+                "deepseek-chat": {"tier": "paid"},
+            }
+            DEFAULT_LLM_MODEL = "gemma-2b"
+            LLM_HOST = os.getenv("LLM_HOST", "gemma-2b")
+        ROUTES = {"train_model": "/train_model (POST)"}
+        """
+    )
+    assert "ollama:llama3.2:3b" in found and "ollama:qwen2.5-coder:7b" in found
+    assert "api:deepseek/deepseek-chat" in found
+    assert not any("gpu_" in i or "gemma-2b" in i or "train_model" in i for i in found)
+
+
+def test_a_size_tag_after_a_provider_word_is_an_ollama_tag(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "models.sh": """\
+            RECOMMENDED_MODEL="mistral:7b"
+            ollama pull $RECOMMENDED_MODEL
+            CHAT_MODEL="openai:gpt-4o-mini"
+            """,
+        },
+    )
+    ids = {i for i, _, _ in found}
+    assert "ollama:mistral:7b" in ids and "api:mistral/7b" not in ids
+    assert "api:openai/gpt-4o-mini" in ids
+
+
+def test_llama_cpp_hf_repo_variable_and_bare_embedding_names(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env.example": """\
+            LLAMA_ARG_HF_REPO=bartowski/Qwen2.5-7B-Instruct-GGUF
+            """,
+            "config/config.yaml": """\
+            llm:
+              embedding_model: "all-MiniLM-L6-v2"
+              model: "qwen-turbo"
+            """,
+        },
+    )
+    assert found == {
+        ("hf:bartowski/Qwen2.5-7B-Instruct-GGUF@unpinned", ".env.example", 1),
+        ("hf:sentence-transformers/all-MiniLM-L6-v2@unpinned", "config/config.yaml", 2),
+        ("api:alibaba/qwen-turbo", "config/config.yaml", 3),
+    }
+
+
+def test_ms_swift_resolves_models_and_dataset_lists_on_modelscope() -> None:
+    found = _python_ids(
+        """
+        from swift import get_model_processor, load_dataset
+        base = "Qwen/Qwen2.5-0.5B-Instruct"
+        data = ["AI-ModelScope/alpaca-gpt4-data-en#500", "swift/self-cognition#200"]
+        model, tokenizer = get_model_processor(base)
+        train, val = load_dataset(data, split_dataset_ratio=0.01)
+        """
+    )
+    assert found == {
+        "modelscope:Qwen/Qwen2.5-0.5B-Instruct@unpinned",
+        "dataset:modelscope:AI-ModelScope/alpaca-gpt4-data-en",
+        "dataset:modelscope:swift/self-cognition",
+    }
