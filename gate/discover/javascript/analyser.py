@@ -7,6 +7,7 @@ import tree_sitter
 from gate.discover import refs
 from gate.discover.driver import Seen
 from gate.discover.javascript.calls import CallReader
+from gate.discover.javascript.markup import jsx_pickers
 from gate.discover.javascript.nodes import _HTTP_CALLS, _STATE_HOOKS, _string_value, _text, _unwrap
 from gate.model import Evidence
 from gate.recognise import SiteKind
@@ -51,6 +52,7 @@ class _Analyser(CallReader):
                 self.values_of.setdefault("this." + _text(name), []).append(value)
                 self.decls.append((_text(name), value))
         self.typed = [*captures.get("typealias", []), *captures.get("enum", [])]
+        self.jsx = captures.get("jsx", [])
         self.calls = sorted(
             [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
         )
@@ -135,6 +137,9 @@ class _Analyser(CallReader):
             first = _unwrap(args[0]) if args else None
             if first is not None and first.type == "string":
                 self._listed(first, _text(func), None, SiteKind.DEFAULT)
+        if self.jsx:
+            # <select name="model"><option value="gpt-4o">: a picker's items (markup.py).
+            jsx_pickers(self.driver, self.rel, self.lines, self.jsx)
 
     def _catalogue(self, node: tree_sitter.Node, key: str, named: bool, depth: int) -> None:
         if depth > 4:

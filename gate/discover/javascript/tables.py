@@ -33,6 +33,8 @@ _FIELD_QUERY_TS = "(public_field_definition) @field"
 # TypeScript's string-literal union types and enums (`type ChatModel = "a" | "b"`,
 # `enum Models { Fast = "a" }`): catalogues of the names a release offers.
 _TYPE_QUERY_TS = "(type_alias_declaration) @typealias\n(enum_declaration) @enum\n"
+# JSX elements (JavaScript and TSX grammars): model pickers (`<select name="model">`).
+_JSX_QUERY = "(jsx_opening_element) @jsx\n"
 
 
 @cache
@@ -90,6 +92,8 @@ def _language(suffix: str) -> tree_sitter.Language:
 def _query(suffix: str) -> tree_sitter.Query:
     ts = suffix in (".ts", ".mts", ".cts", ".tsx")
     fields = _FIELD_QUERY_TS + "\n" + _TYPE_QUERY_TS if ts else _FIELD_QUERY_JS
+    if suffix not in (".ts", ".mts", ".cts"):
+        fields += "\n" + _JSX_QUERY
     return tree_sitter.Query(_language(suffix), _QUERY + fields)
 
 
