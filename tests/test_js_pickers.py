@@ -126,3 +126,95 @@ def test_html_reading_is_bounded_on_hostile_markup() -> None:
     many = "<select id='model'>" * 20_000 + "<option value='gpt-4o'>" * 20_000
     outcome = javascript.analyse_file("evil.html", many.encode())
     assert len(outcome.evidence) <= 1
+
+
+# ---- class 2: gateway-namespaced catalogues ---------------------------------------------------
+
+
+def test_a_gateway_catalogue_is_served_by_the_gateway_the_app_fetches(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "src/models.ts": """\
+                export const MODEL_OPTIONS = [
+                  { id: "openai/gpt-4o", label: "GPT-4o" },
+                  { id: "anthropic/claude-3.5-sonnet", label: "Sonnet" },
+                  { id: "mistral/mistral-large", label: "Large" },
+                ];
+                """,
+            "src/chat.ts": """\
+                export async function send(model: string, messages: unknown[]) {
+                  const base = "https://openrouter.ai/api/v1";
+                  return fetch(`${base}/chat/completions`, {
+                    method: "POST",
+                    body: JSON.stringify({ model: "google/gemini-2.0-flash-001", messages }),
+                  });
+                }
+                """,
+        },
+    )
+    assert sorted((ev.identity, ev.attributes.get("listed") is True) for ev in found) == [
+        ("api:openrouter/anthropic/claude-3.5-sonnet", True),
+        ("api:openrouter/google/gemini-2.0-flash-001", False),
+        ("api:openrouter/mistral/mistral-large", True),
+        ("api:openrouter/openai/gpt-4o", True),
+    ]
+
+
+def test_maker_prefixed_names_stay_the_makers_without_a_gateway(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "src/models.ts": """\
+                export const MODEL_OPTIONS = [
+                  { id: "openai/gpt-4o" },
+                  { id: "mistral/mistral-large" },
+                ];
+                """,
+        },
+    )
+    assert sorted(ev.identity for ev in found) == ["api:mistral/mistral-large", "api:openai/gpt-4o"]
+
+
+def test_a_provider_named_key_serves_the_names_nested_under_it() -> None:
+    found = js(
+        """
+        export const MODEL_COSTS = {
+          groq: {
+            "deepseek-r1-distill-llama-70b": { input: 0.1, output: 0.2 },
+            "meta-llama/llama-4-scout-17b-16e-instruct": { input: 0.1, output: 0.2 },
+          },
+          anthropic: { "claude-3-5-haiku-latest": { input: 1, output: 2 } },
+        };
+        """
+    )
+    assert [ev.identity for ev in found] == [
+        "api:groq/deepseek-r1-distill-llama-70b",
+        "api:groq/meta-llama/llama-4-scout-17b-16e-instruct",
+        "api:anthropic/claude-3-5-haiku-latest",
+    ]
+
+
+def test_an_ai_sdk_model_string_imported_from_another_module_goes_to_the_gateway(
+    tmp_path: Path,
+) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "src/lib/ai.ts": """\
+                // provider/model strings go through the AI Gateway
+                export const model = "anthropic/claude-sonnet-4" as const;
+                """,
+            "src/app/api/route.ts": """\
+                import { generateText } from "ai";
+                import { model } from "@/lib/ai";
+                export async function POST(req: Request) {
+                  const { text } = await generateText({ model, prompt: await req.text() });
+                  return new Response(text);
+                }
+                """,
+        },
+    )
+    assert [(ev.identity, ev.location.path, ev.location.line) for ev in found] == [
+        ("api:vercel/anthropic/claude-sonnet-4", "src/lib/ai.ts", 2)
+    ]

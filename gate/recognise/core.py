@@ -612,7 +612,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
         found = _litellm(value, replace(ctx, provider_hint=None))
-        if found is not None and _hosted_only(prefix[0], prefix[1], ctx):
+        if found is not None and (
+            _hosted_only(prefix[0], prefix[1], ctx)
+            # a menu's `mistral/mistral-large`: the spelling gateways list every maker's
+            # models under (a litellm route is written in code, not offered in a menu)
+            or (ctx.site.kind is SiteKind.CATALOGUE_ITEM and "/" not in prefix[1])
+        ):
             # also a gateway's id (OpenRouter's, Vercel's `openai/gpt-5`): a project that
             # reaches one gateway sends it there (gate.recognise.project)
             found = replace(found, attributes={**found.attributes, "gateway_id": value})

@@ -53,10 +53,24 @@ def project_provider(found: Sequence[Evidence]) -> str | None:
             if provider not in _COMPATIBLE_SDKS and attrs.get("locked") is not True:
                 providers.add(provider)
         elif attrs.get("endpoint_only") is True or (
-            "call" in attrs and attrs.get("host_source") in _PLACED
+            ("call" in attrs or _sent_to(ev)) and attrs.get("host_source") in _PLACED
         ):
             providers.add(provider)
     return providers.pop() if len(providers) == 1 else None
+
+
+def _sent_to(ev: Evidence) -> bool:
+    """A hosted model a request body sends to the endpoint written beside it
+    (``fetch("https://openrouter.ai/api/v1/chat/completions", {body: {model: ...}})``):
+    the project reaches that provider as surely as through its SDK."""
+    attrs = ev.attributes
+    return (
+        ev.kind is EvidenceKind.API_REF
+        and "key" in attrs
+        and isinstance(attrs.get("base_url"), str)
+        and attrs.get("host_source") == str(HostSource.BASE_URL)
+        and attrs.get("listed") is not True
+    )
 
 
 def served_in_project(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence]:

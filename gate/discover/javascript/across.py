@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import tree_sitter
 
@@ -23,9 +24,9 @@ from gate import files
 from gate.discover import refs, scanning
 from gate.discover.calltable import CallSpec
 from gate.discover.javascript.analyser import _Analyser
-from gate.discover.javascript.nodes import declarations
+from gate.discover.javascript.nodes import _MAX_BINDINGS, declarations
 from gate.discover.tree import Tree, TreeFile
-from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
+from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Role
 
 PENDING = "pending:"
 _AUTO_DIRS = frozenset({"utils", "composables"})
@@ -54,6 +55,62 @@ def placeholders(analyser: _Analyser) -> list[Evidence]:
                 attributes=attrs,
             )
         )
+    for node, exported, module, ctx, call, argument in analyser.pending_constants:
+        attrs = {
+            "constant": exported,
+            "factory_module": module,
+            "call": call,
+            "argument": argument,
+            "reading": ctx.family,
+        }
+        for field in ("sdk", "provider", "base_url", "base_url_dynamic", "region"):
+            value = getattr(ctx, field)
+            if value:
+                attrs[field] = value
+        out.append(
+            Evidence(
+                source=analyser.driver.source,
+                kind=EvidenceKind.CODE_REF,
+                identity=ComponentId(PENDING + exported),
+                role=Role.RUNTIME_MODEL,
+                as_written=exported,
+                location=analyser._loc(node),
+                confidence=Confidence.HIGH,
+                attributes=attrs,
+            )
+        )
+    return out
+
+
+def _context_of(ev: Evidence) -> refs.RefContext:
+    """The call's context a constant placeholder carries."""
+    attrs = ev.attributes
+
+    def text(key: str) -> str | None:
+        value = attrs.get(key)
+        return value if isinstance(value, str) and value else None
+
+    return refs.RefContext(
+        family=text("reading") or "config",
+        sdk=text("sdk"),
+        provider=text("provider"),
+        base_url=text("base_url"),
+        base_url_dynamic=text("base_url_dynamic"),
+        region=text("region"),
+    )
+
+
+def _constant_values(file: TreeFile, name: str, parsed: dict[str, _Analyser | None]) -> list[Any]:
+    """The constant string values the module ``file`` binds to ``name`` (each file parsed
+    once per pass)."""
+    if file.rel not in parsed:
+        parsed[file.rel] = _analysed(file, always=True)
+    analyser = parsed[file.rel]
+    if analyser is None:
+        return []
+    out = []
+    for bound in analyser.values_of.get(name, [])[:_MAX_BINDINGS]:
+        out += [(analyser, v) for v in analyser.values(bound) if not v.partial]
     return out
 
 
@@ -78,15 +135,18 @@ def _candidates(tree: Tree, ev: Evidence, auto: Sequence[TreeFile]) -> Iterator[
             stem = posixpath.normpath(posixpath.join(base, module))
         else:
             stem = module.lstrip("~@/")  # ~/x, ~~/x, @/x: the project root's x
-        for cand in (
-            stem,
-            *(stem + s for s in _SUFFIXES),
-            *(f"{stem}/index{s}" for s in _SUFFIXES),
-        ):
-            file = tree.get(cand)
-            if file is not None:
-                yield file
-                return
+        # `@/x` is `src/x` in the projects that keep their code under src/ (Next.js, Vite).
+        stems = (stem,) if module.startswith(".") else (stem, f"src/{stem}")
+        for root in stems:
+            for cand in (
+                root,
+                *(root + s for s in _SUFFIXES),
+                *(f"{root}/index{s}" for s in _SUFFIXES),
+            ):
+                file = tree.get(cand)
+                if file is not None:
+                    yield file
+                    return
         return
     yield from auto
 
@@ -146,13 +206,14 @@ def _first_provider_call(
     return first.get(body.id)
 
 
-def _analysed(file: TreeFile) -> _Analyser | None:
+def _analysed(file: TreeFile, *, always: bool = False) -> _Analyser | None:
     """A file parsed and analysed (its bindings indexed), or None when it holds no
-    ``create…`` provider call nor ``new`` client at all (most util files: not parsed)."""
+    ``create…`` provider call nor ``new`` client at all (most util files: not parsed),
+    unless ``always``."""
     from gate.discover.javascript import _language, _query
 
     text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
-    if text is None or ("create" not in text and "new " not in text):
+    if text is None or (not always and "create" not in text and "new " not in text):
         return None
     data = text.encode("utf-8")
     suffix = "." + file.rel.rsplit(".", 1)[-1].lower()
@@ -177,9 +238,16 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
     where: set[tuple[str | None, int | None, int | None, str]] = set()
     out: list[Evidence] = []
     auto = _auto_imported(tree)
+    parsed: dict[str, _Analyser | None] = {}
     for ev in found:
         if not ev.identity.startswith(PENDING):
             out.append(ev)
+            continue
+        if "constant" in ev.attributes:
+            for placed in _through_constant(tree, ev, parsed):
+                out.append(placed)
+                kept.add(id(placed))
+                where.add(_where(placed))
             continue
         fn = ev.identity[len(PENDING) :]
         ctx: refs.RefContext | None = None
@@ -203,6 +271,32 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
         where.add(_where(ev))
     # A reading of the same value by its name alone (no call known) is superseded.
     return [e for e in out if id(e) in kept or "call" in e.attributes or _where(e) not in where]
+
+
+def _through_constant(
+    tree: Tree, ev: Evidence, parsed: dict[str, _Analyser | None]
+) -> list[Evidence]:
+    """A call's model argument imported from another module of the app: the constant's
+    values there, read in the call's context and located where they are written."""
+    name = str(ev.attributes["constant"])
+    ctx = _context_of(ev)
+    out: list[Evidence] = []
+    for file in _candidates(tree, ev, ()):
+        for analyser, val in _constant_values(file, name, parsed):
+            ref = refs.recognise_in(val.text, ctx)
+            if ref is None:
+                continue
+            loc = ev.location
+            attrs: dict[str, JSON] = {
+                "call": str(ev.attributes.get("call") or ""),
+                "argument": str(ev.attributes.get("argument") or ""),
+                "flow": "imported-constant",
+                "used_at": [f"{loc.path}:{loc.line}:{loc.column}"],
+            }
+            where = analyser._loc(val.node)
+            out.append(refs.evidence(ev.source, ref, val.text, where, val.confidence, attrs))
+        break
+    return out
 
 
 def _where(ev: Evidence) -> tuple[str | None, int | None, int | None, str]:

@@ -208,7 +208,14 @@ class _Analyser(CallReader):
                         self._listed(inner, text or key, hint)
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
-                self._catalogue(value, text or key, inner_named, depth + 1)
+                # { groq: { "deepseek-r1-distill-llama-70b": {...} } }: the names nested
+                # under a provider's key are that provider's.
+                outer = self._name_hint
+                self._name_hint = hint or outer
+                try:
+                    self._catalogue(value, text or key, inner_named, depth + 1)
+                finally:
+                    self._name_hint = outer
 
     def _entry_provider(self, node: tree_sitter.Node) -> str | None:
         """The provider a catalogue entry names beside its model: ``provider: "openai"``, or

@@ -362,7 +362,10 @@ class CallReader(ValueReader):
             return 0
         count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
-        for val in self.values(node):
+        vals = self.values(node)
+        if not vals and target is not None:
+            self._imported_constant(target, ctx, qual, argument)
+        for val in vals:
             elsewhere = val.node.start_point[0] != call.start_point[0]
             if self.driver.call(
                 self._seen(val),
@@ -374,6 +377,17 @@ class CallReader(ValueReader):
             ):
                 count += 1
         return count
+
+    def _imported_constant(
+        self, target: tree_sitter.Node, ctx: refs.RefContext, qual: str, argument: str
+    ) -> None:
+        """A model argument that is a constant of another module of the app (``import {
+        model } from "@/lib/ai"; generateText({ model })``): read there after the scan."""
+        if target.type not in ("identifier", "shorthand_property_identifier"):
+            return
+        path, _, exported = self.imports.get(_text(target), "").partition(":")
+        if path.startswith((".", "~", "@/")) and exported and exported != "default":
+            self.pending_constants.append((target, exported, path, ctx, qual, argument))
 
     def _seen(self, val: _Val) -> Seen:
         """A value as the driver takes it."""

@@ -62,13 +62,32 @@ def needles() -> tuple[bytes, ...]:
     """Byte strings one of which every interesting JS/TS file contains."""
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
     words |= set(_WEAK_NEEDLES) | {"from_pretrained"} | hosted_name_needles()
-    return tuple(sorted(w.encode() for w in words if len(w) >= 4))
+    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_short_imports())))
 
 
 @cache
 def _strong_words() -> tuple[bytes, ...]:
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
-    return tuple(sorted(w.encode() for w in words if len(w) >= 4))
+    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_short_imports())))
+
+
+def _short_imports() -> list[bytes]:
+    """Imports of a table module too short to be a needle by itself (the AI SDK's ``"ai"``),
+    as an import spells them: ``from "ai"``, ``require('ai')``."""
+    heads = {
+        pattern.split(":", 1)[0]
+        for spec in table().calls
+        for pattern in spec.match
+        if ":" in pattern and len(pattern.split(":", 1)[0]) < 4
+    }
+    out: list[bytes] = []
+    for head in sorted(heads):
+        for quote in ('"', "'"):
+            out += [
+                f"from {quote}{head}{quote}".encode(),
+                f"require({quote}{head}{quote})".encode(),
+            ]
+    return out
 
 
 @cache
