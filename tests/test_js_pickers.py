@@ -218,3 +218,44 @@ def test_an_ai_sdk_model_string_imported_from_another_module_goes_to_the_gateway
     assert [(ev.identity, ev.location.path, ev.location.line) for ev in found] == [
         ("api:vercel/anthropic/claude-sonnet-4", "src/lib/ai.ts", 2)
     ]
+
+
+# ---- class 3: Hub-style ids and provider id shapes served by third parties -------------------
+
+
+def test_an_id_shape_of_one_provider_is_its_model_whatever_client_sends_it() -> None:
+    found = js(
+        """
+        export const MODEL_CONFIG = {
+          "maverick": {
+            label: "Llama 4 Maverick",
+            provider: "openai",
+            modelId: "accounts/fireworks/models/llama4-maverick-instruct-basic",
+          },
+        };
+        import OpenAI from "openai";
+        const client = new OpenAI({ baseURL: process.env.LLM_BASE });
+        const m = "accounts/acme/deployedModels/qwen3-8b-ft";
+        client.chat.completions.create({ model: m, messages: [] });
+        """
+    )
+    assert [ev.identity for ev in found] == [
+        "api:fireworks/accounts/fireworks/models/llama4-maverick-instruct-basic",
+        "api:fireworks/accounts/acme/deployedModels/qwen3-8b-ft",
+    ]
+
+
+def test_langchain_community_third_party_chat_models_serve_hub_ids() -> None:
+    found = js(
+        """
+        import { ChatTogetherAI } from "@langchain/community/chat_models/togetherai";
+        import { ChatFireworks } from "@langchain/community/chat_models/fireworks";
+        const a = new ChatTogetherAI({ model: "meta-llama/Llama-3.3-70B-Instruct-Turbo" });
+        const b = new ChatFireworks({ model: "accounts/fireworks/models/qwen3-235b-a22b" });
+        """,
+        name="graph.js",
+    )
+    assert [ev.identity for ev in found] == [
+        "api:together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        "api:fireworks/accounts/fireworks/models/qwen3-235b-a22b",
+    ]

@@ -381,17 +381,12 @@ def is_own_host(host: str) -> bool:
     return name in domains or name.endswith(tuple("." + d for d in domains))
 
 
-# Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an
-# account's own "accounts/<id>/models/<name>" and "deployedModels"): a hosted name.
-FIREWORKS_RESOURCE = re.compile(r"^accounts/[\w-]+/(?:models|deployedModels)/[\w.:-]+$")
-
-
 def _routed_name(value: str, ctx: _Ctx) -> bool:
     """A hosted name with path segments a provider defines, not a filesystem path:
     Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a
     provider beside it) an aggregator's ``<tier>/<org>/<name>`` (SiliconFlow's
     ``Pro/deepseek-ai/DeepSeek-V3``, ``LoRA/Qwen/…``): one word before a Hub id."""
-    if value.startswith(("@cf/", "@hf/")) or FIREWORKS_RESOURCE.match(value):
+    if value.startswith(("@cf/", "@hf/")) or ctx.kn.providers.shape_owner(value):
         return True
     if not (ctx.base_url or ctx.provider or ctx.provider_hint) or value.count("/") != 2:
         return False
@@ -411,6 +406,10 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     if looks_like_path(value) and not _routed_name(value, ctx):
         return None
     kn = ctx.kn
+    owner = kn.providers.shape_owner(value) if not ctx.base_url else None
+    if owner is not None and ctx.provider != owner:
+        # accounts/fireworks/models/x: Fireworks' own id shape, whatever client sends it
+        ctx = replace(ctx, provider=owner, provider_hint=None, base_url_dynamic=None, vertex=False)
     attrs: dict[str, JSON] = {}
     host: str | None = None
     host_source: HostSource | None = None
@@ -659,8 +658,9 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
         return _hosted(value, replace(ctx, provider="bedrock"))
-    if FIREWORKS_RESOURCE.match(value):
-        return _hosted(value, replace(ctx, provider="fireworks"))
+    owner = kn.providers.shape_owner(value)
+    if owner is not None:
+        return _hosted(value, replace(ctx, provider=owner))
     if value.startswith(("@cf/", "@hf/")) and not ctx.base_url:
         # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
         return _hosted(value, replace(ctx, provider="cloudflare"))

@@ -131,6 +131,12 @@ class Providers:
     """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
     gateways: frozenset[str]
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
+    id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
+    """Model id shapes one provider alone defines → that provider (Fireworks' resource names)."""
+
+    def shape_owner(self, value: str) -> str | None:
+        """The provider whose own id shape ``value`` has, or None."""
+        return next((p for shape, p in self.id_shapes if shape.match(value)), None)
 
 
 @cache
@@ -152,6 +158,10 @@ def providers() -> Providers:
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
         gateways=frozenset(str(g) for g in doc["gateways"]),
+        id_shapes=tuple(
+            (re.compile(str(row["pattern"])), str(row["provider"]))
+            for row in doc.get("id_shapes", ())
+        ),
     )
 
 
