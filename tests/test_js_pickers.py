@@ -259,3 +259,49 @@ def test_langchain_community_third_party_chat_models_serve_hub_ids() -> None:
         "api:together/meta-llama/Llama-3.3-70B-Instruct-Turbo",
         "api:fireworks/accounts/fireworks/models/qwen3-235b-a22b",
     ]
+
+
+# ---- class 4: Ollama reached from JS ------------------------------------------------------------
+
+
+def test_a_request_body_in_a_variable_goes_where_its_env_named_url_points() -> None:
+    found = js(
+        """
+        import axios from "axios";
+        class App {
+          baseUrl = import.meta.env.VITE_OLLAMA_BASE_URL;
+          send = async () => {
+            const requestBody = { model: "moondream", messages: [], stream: false };
+            const endpoint = this.baseUrl + "/chat";
+            return axios.post(endpoint, requestBody);
+          };
+        }
+        """,
+        name="App.tsx",
+    )
+    assert [ev.identity for ev in found] == ["ollama:moondream:latest"]
+
+
+def test_a_request_handed_to_the_apps_function_named_for_a_provider() -> None:
+    found = js(
+        """
+        function generateWithOllama(data) {
+          return chrome.runtime.sendMessage({ type: "generate", data });
+        }
+        generateWithOllama({ model: "llama3.2", prompt: "hi", stream: false });
+        log({ model: "llama3.2" });
+        """,
+        name="content.js",
+    )
+    assert [(ev.identity, ev.location.line) for ev in found] == [("ollama:llama3.2:latest", 5)]
+
+
+def test_a_bare_name_in_a_body_for_an_unknown_endpoint_names_nothing() -> None:
+    found = js(
+        """
+        const body = { model: "moondream" };
+        axios.post(import.meta.env.VITE_API_URL + "/chat", body);
+        """,
+        name="x.js",
+    )
+    assert found == []

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import tree_sitter
 
 from gate.discover import refs
 from gate.discover.driver import Seen
 from gate.discover.javascript.calls import CallReader
 from gate.discover.javascript.markup import jsx_pickers
-from gate.discover.javascript.nodes import _HTTP_CALLS, _STATE_HOOKS, _string_value, _text, _unwrap
+from gate.discover.javascript.nodes import (
+    _HTTP_CALLS,
+    _MAX_BINDINGS,
+    _STATE_HOOKS,
+    _scope_of,
+    _string_value,
+    _text,
+    _unwrap,
+)
 from gate.model import Evidence
 from gate.recognise import SiteKind
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
+# Calls whose name says nothing of a provider (a state setter, a logger).
+_NOT_NAMED = frozenset({"setState", "log", "push", "emit", "send", "postMessage", "sendMessage"})
 
 
 class _Analyser(CallReader):
@@ -102,7 +114,8 @@ class _Analyser(CallReader):
                     for val in self.values(inner, "request-body"):
                         self.driver.named(self._seen(val), key, base_url=url)
                     continue
-                self._generic_value(held, key, url)
+                hint = self._request_hint(pair) if url is None else None
+                self._generic_value(held, key, url, hint)
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -272,13 +285,107 @@ class _Analyser(CallReader):
             self.driver.listed(seen, key, provider_hint=hint, site=site)
 
     def _generic_value(
-        self, value: tree_sitter.Node | None, key: str, base_url: str | None
+        self,
+        value: tree_sitter.Node | None,
+        key: str,
+        base_url: str | None,
+        provider_hint: str | None = None,
     ) -> None:
         value = _unwrap(value)
         if value is None or value.type not in ("string", "template_string", "binary_expression"):
             return
         for val in self.values(value, "assignment"):
-            self.driver.named(self._seen(val), key, base_url=base_url)
+            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=provider_hint)
+
+    # ---- where a request body goes when its URL is not a constant ----
+
+    def _request_hint(self, pair: tree_sitter.Node) -> str | None:
+        """The provider a request object is sent to when no URL is written: the endpoint's
+        environment variable names it (``axios.post(import.meta.env.VITE_OLLAMA_BASE_URL +
+        "/chat", body)``, the body held in a variable), or the app's own function it is
+        handed to does (``generateWithOllama({ model: "llama3.2" })``)."""
+        obj = pair.parent
+        if obj is None or obj.type != "object":
+            return None
+        call = self._enclosing_call(obj)
+        if call is None:
+            holder = obj.parent
+            if holder is not None and holder.type == "variable_declarator":
+                name = _text(holder.child_by_field_name("name"))
+                # the variable of this function: another function's is another variable
+                home = _scope_of(holder)
+                calls = [c for c in self._sent_with().get(name, []) if _scope_of(c) == home]
+                call = calls[0] if len(calls) == 1 else None
+        if call is None:
+            return None
+        func = _text(call.child_by_field_name("function"))
+        if func in _HTTP_CALLS:
+            args = self._args(call)
+            envs = self._env_names(args[0], 0) if args else []
+            found = {p for e in envs if (p := refs.provider_from_env_name(_unprefixed(e)))}
+            return found.pop() if len(found) == 1 else None
+        name = func.rsplit(".", 1)[-1]
+        return refs.provider_in_name(name) if name and name not in _NOT_NAMED else None
+
+    def _enclosing_call(self, obj: tree_sitter.Node) -> tree_sitter.Node | None:
+        """The call an object literal is an argument of (through ``JSON.stringify``)."""
+        node = obj.parent
+        for _ in range(4):
+            if node is None or node.type != "arguments":
+                return None
+            call = node.parent
+            if call is None or call.type != "call_expression":
+                return None
+            if _text(call.child_by_field_name("function")) != "JSON.stringify":
+                return call
+            node = call.parent
+            if node is not None and node.type == "pair":
+                node = node.parent.parent if node.parent is not None else None  # {body: ...}
+        return None
+
+    def _sent_with(self) -> dict[str, list[tree_sitter.Node]]:
+        """Variables handed directly to a call (``axios.post(url, requestBody)``), by name,
+        indexed once per file."""
+        if self._sent is None:
+            self._sent = {}
+            for call in self.calls:
+                for arg in self._args(call):
+                    inner = _unwrap(arg)
+                    if inner is not None and inner.type == "identifier":
+                        self._sent.setdefault(_text(inner), []).append(call)
+        return self._sent
+
+    def _env_names(self, node: tree_sitter.Node | None, depth: int) -> list[str]:
+        """The environment variables an expression (a URL) is built from, through bindings."""
+        node = _unwrap(node)
+        if node is None or depth > 4:
+            return []
+        env = self._env_name(node)
+        if env is not None:
+            return [env]
+        if node.type == "binary_expression":
+            return self._env_names(node.child_by_field_name("left"), depth + 1) + self._env_names(
+                node.child_by_field_name("right"), depth + 1
+            )
+        if node.type == "template_string":
+            return [
+                e
+                for sub in node.named_children
+                if sub.type == "template_substitution"
+                for c in sub.named_children
+                for e in self._env_names(c, depth + 1)
+            ]
+        key = ""
+        if node.type == "identifier":
+            key = _text(node)
+        elif node.type == "member_expression":
+            obj = _unwrap(node.child_by_field_name("object"))
+            if obj is not None and obj.type == "this":
+                key = "this." + _text(node.child_by_field_name("property"))
+        bound = self.values_of.get(key, []) if key else []
+        if len(bound) > _MAX_BINDINGS:
+            return []
+        return [e for b in bound for e in self._env_names(b, depth + 1)]
 
     def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
         """The URL of a fetch/axios call whose body holds this object (a raw API call);
@@ -301,6 +408,20 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+@cache
+def _public_prefixes() -> tuple[str, ...]:
+    doc = refs.load_data("javascript_calls.yaml")
+    return tuple(str(p) for p in doc.get("public_env_prefixes") or ())
+
+
+def _unprefixed(env: str) -> str:
+    """An environment variable's name without a bundler's public prefix (``VITE_``)."""
+    for prefix in _public_prefixes():
+        if env.startswith(prefix) and len(env) > len(prefix):
+            return env[len(prefix) :]
+    return env
 
 
 def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:
