@@ -305,3 +305,24 @@ def test_a_bare_name_in_a_body_for_an_unknown_endpoint_names_nothing() -> None:
         name="x.js",
     )
     assert found == []
+
+
+def test_a_model_and_endpoint_imported_from_a_settings_module(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "api/config.js": """\
+                export const BASE_URL = "https://api.siliconflow.cn/v1";
+                export const MODEL = "deepseek-ai/DeepSeek-V3";
+                """,
+            "api/generate.js": """\
+                import OpenAI from "openai";
+                import { BASE_URL, MODEL } from "./config.js";
+                const client = new OpenAI({ baseURL: BASE_URL });
+                client.chat.completions.create({ model: MODEL, messages: [] });
+                """,
+        },
+    )
+    assert [(ev.identity, ev.location.path) for ev in found] == [
+        ("api:siliconflow/deepseek-ai/DeepSeek-V3", "api/config.js")
+    ]

@@ -15,7 +15,9 @@ dropped.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import tree_sitter
@@ -29,6 +31,7 @@ from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Role
 
 PENDING = "pending:"
+_NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
 _AUTO_DIRS = frozenset({"utils", "composables"})
 _SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts", ".cts")
 """The suffixes an import written without one is tried with, in this order: every suffix the
@@ -282,6 +285,14 @@ def _through_constant(
     ctx = _context_of(ev)
     out: list[Evidence] = []
     for file in _candidates(tree, ev, ()):
+        expr = ctx.base_url_dynamic
+        if expr is not None and _NAME.match(expr):
+            # baseURL: SILICONFLOW_BASE_URL imported beside the model from the same module
+            urls = {v.text for _, v in _constant_values(file, expr, parsed)}
+            if len(urls) == 1 and refs.is_request_url(next(iter(urls))):
+                ctx = replace(ctx, base_url=urls.pop(), base_url_dynamic=None)
+        if ctx.base_url_dynamic is not None:
+            break  # the endpoint is not known here: the module's own reading stands
         for analyser, val in _constant_values(file, name, parsed):
             ref = refs.recognise_in(val.text, ctx)
             if ref is None:
