@@ -282,6 +282,40 @@ def test_a_request_body_in_a_variable_goes_where_its_env_named_url_points() -> N
     assert [ev.identity for ev in found] == ["ollama:moondream:latest"]
 
 
+def test_a_menu_of_bare_names_in_a_file_whose_requests_go_to_ollama() -> None:
+    found = js(
+        """
+        class App {
+          baseUrl = import.meta.env.VITE_OLLAMA_BASE_URL;
+          state = { models: ["moondream", "llava"], theme: ["light", "dark"] };
+          send = async () => {
+            const body = { model: "moondream", stream: false };
+            return axios.post(this.baseUrl + "/chat", body);
+          };
+        }
+        """,
+        name="App.tsx",
+    )
+    assert ids(found) == [
+        ("ollama:llava:latest", 4, True),
+        ("ollama:moondream:latest", 4, True),
+        ("ollama:moondream:latest", 6, False),
+    ]
+
+
+def test_bare_names_stay_unread_when_requests_go_elsewhere() -> None:
+    found = js(
+        """
+        const MODELS = ["moondream", "llava"];
+        fetch("https://api.groq.com/openai/v1/chat/completions", {
+          body: JSON.stringify({ model: "llama-3.1-8b-instant" }),
+        });
+        """,
+        name="x.js",
+    )
+    assert [ev.identity for ev in found] == ["api:groq/llama-3.1-8b-instant"]
+
+
 def test_a_request_handed_to_the_apps_function_named_for_a_provider() -> None:
     found = js(
         """
@@ -325,4 +359,33 @@ def test_a_model_and_endpoint_imported_from_a_settings_module(tmp_path: Path) ->
     )
     assert [(ev.identity, ev.location.path) for ev in found] == [
         ("api:siliconflow/deepseek-ai/DeepSeek-V3", "api/config.js")
+    ]
+
+
+def test_a_name_a_catalogue_places_under_a_provider_is_that_providers_everywhere_listed(
+    tmp_path: Path,
+) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "lib/registry.ts": """\
+                export const MODEL_COSTS = {
+                  groq: {
+                    "deepseek-r1-distill-llama-70b": { input: 1 },
+                    "qwen-qwq-32b": { input: 1 },
+                  },
+                };
+                export const MODEL_TIERS = { basic: { models: ["qwen-qwq-32b", "gpt-4o-mini"] } };
+                """,
+            "backend/registry.py": """\
+                MODEL_METADATA = {"deepseek-r1-distill-llama-70b": {"display_name": "R1 Distill"}}
+                """,
+        },
+    )
+    assert sorted((ev.identity, ev.location.path, ev.location.line) for ev in found) == [
+        ("api:groq/deepseek-r1-distill-llama-70b", "backend/registry.py", 1),
+        ("api:groq/deepseek-r1-distill-llama-70b", "lib/registry.ts", 3),
+        ("api:groq/qwen-qwq-32b", "lib/registry.ts", 4),
+        ("api:groq/qwen-qwq-32b", "lib/registry.ts", 7),
+        ("api:openai/gpt-4o-mini", "lib/registry.ts", 7),
     ]

@@ -674,14 +674,17 @@ def listed_value(
     site: SiteKind = SiteKind.CATALOGUE_ITEM,
     base_url: str | None = None,
     base_url_expr: str | None = None,
+    served_by: str | None = None,
 ) -> Evidence | None:
     """Evidence for one entry of a catalogue: a model the release can call (``listed``),
     medium confidence; the recogniser reads the value's shape (and the provider named by the
-    entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``)."""
+    entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``).
+    ``served_by``: the provider every request of the file goes to, for an entry its shape
+    alone does not name (a bare Ollama tag, ``llava``)."""
     if not is_model_value(value) or (provider_hint and not model_like(value)):
         return None
     serving = Serving(
-        provider_hint=provider_hint,
+        provider_hint=provider_hint or served_by,
         base_url=base_url,
         host_source=HostSource.BASE_URL if base_url else None,
         base_url_expr=None if base_url else base_url_expr,
@@ -692,4 +695,6 @@ def listed_value(
     attrs: dict[str, JSON] = {"flow": "catalogue" if site is SiteKind.CATALOGUE_ITEM else "default"}
     if key:
         attrs["key"] = key
+    if provider_hint and found.attributes.get("provider") == provider_alias(provider_hint):
+        attrs["provider_named"] = True  # the entry's own provider placed it (project pass)
     return evidence(source, found, as_written, location, Confidence.MEDIUM, attrs)

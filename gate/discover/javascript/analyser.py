@@ -99,7 +99,9 @@ class _Analyser(CallReader):
             if refs.is_model_key(name):
                 for default in defaults:
                     self._generic_value(default, name, None)
+        self._unread: list[tuple[Seen, str]] = []
         self._catalogues()
+        before = len(self.found)
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
@@ -116,6 +118,17 @@ class _Analyser(CallReader):
                     continue
                 hint = self._request_hint(pair) if url is None else None
                 self._generic_value(held, key, url, hint)
+        self._listed_where_requests_go(self.found[before:])
+
+    def _listed_where_requests_go(self, requests: list[Evidence]) -> None:
+        """Catalogue entries no shape names (``models: ["moondream", "llava"]``), in a file
+        whose every request goes to an Ollama server: that server's tags. Only Ollama:
+        its library names are bare words a hosted API's names never are."""
+        servers = {ev.attributes.get("provider") for ev in requests}
+        if not self._unread or servers != {"ollama"}:
+            return
+        for seen, key in self._unread:
+            self.driver.listed(seen, key, served_by="ollama")
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -282,7 +295,9 @@ class _Analyser(CallReader):
         if text is not None:
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
             hint = hint or self._name_hint
-            self.driver.listed(seen, key, provider_hint=hint, site=site)
+            read = self.driver.listed(seen, key, provider_hint=hint, site=site)
+            if not read and hint is None and site is SiteKind.CATALOGUE_ITEM:
+                self._unread.append((seen, key))
 
     def _generic_value(
         self,
