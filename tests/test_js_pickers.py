@@ -389,3 +389,58 @@ def test_a_name_a_catalogue_places_under_a_provider_is_that_providers_everywhere
         ("api:groq/qwen-qwq-32b", "lib/registry.ts", 7),
         ("api:openai/gpt-4o-mini", "lib/registry.ts", 7),
     ]
+
+
+def test_a_picker_is_served_by_the_one_provider_a_raw_request_reaches(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "src/models.js": """\
+                export const MODELS = [
+                  { id: "openai/gpt-oss-120b", name: "GPT OSS 120B" },
+                  { id: "llama-3.3-70b-versatile", name: "Llama 3.3" },
+                ];
+                """,
+            "src/groq.js": """\
+                export const chat = async (apiKey, model, messages) =>
+                  fetch("https://api.groq.com/openai/v1/chat/completions", {
+                    method: "POST",
+                    body: JSON.stringify({ model: model, messages }),
+                  });
+                """,
+        },
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:groq/llama-3.3-70b-versatile",
+        "api:groq/openai/gpt-oss-120b",
+    ]
+
+
+def test_a_provider_the_app_implements_over_raw_requests_serves_where_it_posts(
+    tmp_path: Path,
+) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "lib/providers/compat.ts": """\
+                export function compatModel(model: string) {
+                  return {
+                    doGenerate: async (prompt: string) =>
+                      fetch("https://dashscope.aliyuncs.com/compatible-mode/v1/chat/completions", {
+                        method: "POST",
+                        body: JSON.stringify({ model, messages: [prompt] }),
+                      }),
+                  };
+                }
+                """,
+            "lib/models.ts": """\
+                import { compatModel } from "./providers/compat";
+                export const DEFAULT_CHAT_MODEL = "deepseek-r1";
+                export const provider = { "deepseek-r1": compatModel("deepseek-r1") };
+                """,
+        },
+    )
+    assert sorted((ev.identity, ev.location.line) for ev in found) == [
+        ("api:alibaba/deepseek-r1", 2),
+        ("api:alibaba/deepseek-r1", 3),
+    ]

@@ -218,7 +218,13 @@ def served_as_called(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         by_id = called.get(ev.as_written.strip()) if "call" not in ev.attributes else None
-        if by_id and len(by_id) == 1 and ev.identity.startswith("hf:"):
+        # a Hub-shaped id, or a hosted name its maker's pattern alone placed (a picker's
+        # `deepseek-r1` that the app's own call sends to DashScope)
+        by_shape = ev.identity.startswith("hf:") or (
+            ev.attributes.get("host_source") == str(HostSource.MODEL_PROVIDER_DEFAULT)
+            and "base_url" not in ev.attributes
+        )
+        if by_id and len(by_id) == 1 and by_shape:
             (served,) = by_id.values()
             if served.identity.startswith("api:"):
                 attrs = {k: v for k, v in ev.attributes.items() if k not in ("pinned", "revision")}
@@ -439,6 +445,11 @@ def _endpoint_provider(url: str) -> str | None:
     host = host_of(url) if "://" in url else None
     ep = current_knowledge().endpoint(host) if host else None
     return ep.provider if ep is not None else None
+
+
+def endpoint_provider(url: str) -> str | None:
+    """The provider of the known endpoint a URL (with a scheme) points at, or None."""
+    return _endpoint_provider(url)
 
 
 def hosted_endpoint(url: str) -> bool:

@@ -177,7 +177,30 @@ def _made_provider(
     if body is None:
         return None
     found = _first_provider_call(analyser, body, first)
-    return analyser._context(found[1], found[0]) if found is not None else None
+    if found is not None:
+        return analyser._context(found[1], found[0])
+    # A provider the app implements itself over raw requests (LanguageModelV1 with fetch):
+    # the one hosted endpoint its module posts to serves what it is asked for.
+    url = _one_endpoint(analyser.root)
+    return refs.RefContext(family="hosted", base_url=url) if url is not None else None
+
+
+def _one_endpoint(root: tree_sitter.Node) -> str | None:
+    """The URL of the one known hosted endpoint a module's string literals name (every
+    such URL on one provider), or None."""
+    providers: set[str] = set()
+    first: str | None = None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "string":
+            text = (node.text or b"").decode("utf-8", errors="replace")[1:-1]
+            if "://" in text and refs.hosted_endpoint(text):
+                providers.add(refs.endpoint_provider(text) or "")
+                first = first or text
+            continue
+        stack.extend(node.children)
+    return first if len(providers) == 1 else None
 
 
 def _first_provider_call(
@@ -216,7 +239,9 @@ def _analysed(file: TreeFile, *, always: bool = False) -> _Analyser | None:
     from gate.discover.javascript import _language, _query
 
     text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
-    if text is None or (not always and "create" not in text and "new " not in text):
+    if text is None or (
+        not always and "create" not in text and "new " not in text and "://" not in text
+    ):
         return None
     data = text.encode("utf-8")
     suffix = "." + file.rel.rsplit(".", 1)[-1].lower()

@@ -113,8 +113,14 @@ class _Analyser(CallReader):
                 if url is not None and inner is not None and inner.type in _REFERENCES:
                     # body: JSON.stringify({ model: settings.modelName }): the value the
                     # reference holds is served at the request's URL.
-                    for val in self.values(inner, "request-body"):
+                    vals = self.values(inner, "request-body")
+                    for val in vals:
                         self.driver.named(self._seen(val), key, base_url=url)
+                    if not vals:
+                        # fetch(groqURL, {body: {model: model}}) with the model a parameter:
+                        # the endpoint alone says the app reaches that provider.
+                        ctx = refs.RefContext(family="hosted", base_url=url)
+                        self.driver.endpoint(ctx, self._loc(inner), "request")
                     continue
                 hint = self._request_hint(pair) if url is None else None
                 self._generic_value(held, key, url, hint)
