@@ -444,3 +444,31 @@ def test_a_provider_the_app_implements_over_raw_requests_serves_where_it_posts(
         ("api:alibaba/deepseek-r1", 2),
         ("api:alibaba/deepseek-r1", 3),
     ]
+
+
+def test_an_xmlhttprequest_body_goes_where_the_request_was_opened() -> None:
+    found = js(
+        """
+        function ask(messages) {
+          const xhr = new XMLHttpRequest();
+          const json = JSON.stringify({ model: "gemma2", messages, stream: true });
+          xhr.open("POST", "http://localhost:11434/api/chat");
+          xhr.setRequestHeader("Content-Type", "application/json");
+          xhr.send(json);
+        }
+        """,
+        name="chat.js",
+    )
+    assert [(ev.identity, ev.location.line) for ev in found] == [("ollama:gemma2:latest", 4)]
+
+
+def test_cerebras_sdk_serves_its_names() -> None:
+    found = js(
+        """
+        const Cerebras = require("@cerebras/cerebras_cloud_sdk");
+        const client = new Cerebras({ apiKey: process.env.CEREBRAS_API_KEY });
+        client.chat.completions.create({ model: "llama-4-scout-17b-16e-instruct", messages: [] });
+        """,
+        name="c.js",
+    )
+    assert [ev.identity for ev in found] == ["api:cerebras/llama-4-scout-17b-16e-instruct"]

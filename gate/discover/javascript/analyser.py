@@ -122,7 +122,9 @@ class _Analyser(CallReader):
                         ctx = refs.RefContext(family="hosted", base_url=url)
                         self.driver.endpoint(ctx, self._loc(inner), "request")
                     continue
-                hint = self._request_hint(pair) if url is None else None
+                hint: str | None = None
+                if url is None:
+                    url, hint = self._request_target(pair)
                 self._generic_value(held, key, url, hint)
         self._listed_where_requests_go(self.found[before:])
 
@@ -320,49 +322,88 @@ class _Analyser(CallReader):
 
     # ---- where a request body goes when its URL is not a constant ----
 
-    def _request_hint(self, pair: tree_sitter.Node) -> str | None:
-        """The provider a request object is sent to when no URL is written: the endpoint's
-        environment variable names it (``axios.post(import.meta.env.VITE_OLLAMA_BASE_URL +
-        "/chat", body)``, the body held in a variable), or the app's own function it is
-        handed to does (``generateWithOllama({ model: "llama3.2" })``)."""
+    def _request_target(self, pair: tree_sitter.Node) -> tuple[str | None, str | None]:
+        """``(url, provider)`` of a request object whose URL is not written beside it: the
+        body held in a variable and posted by ``axios.post(url, body)`` or an
+        ``XMLHttpRequest`` (``xhr.open("POST", url); xhr.send(body)``); when the URL is not a
+        constant, the environment variable it is read from names the provider
+        (``import.meta.env.VITE_OLLAMA_BASE_URL + "/chat"``); or the app's own function the
+        object is handed to does (``generateWithOllama({ model: "llama3.2" })``)."""
         obj = pair.parent
         if obj is None or obj.type != "object":
-            return None
-        call = self._enclosing_call(obj)
+            return None, None
+        call, holder = self._enclosing_call(obj)
+        if call is None and holder is not None:
+            name = _text(holder.child_by_field_name("name"))
+            # the variable of this function: another function's is another variable
+            home = _scope_of(holder)
+            calls = [c for c in self._sent_with().get(name, []) if _scope_of(c) == home]
+            call = calls[0] if len(calls) == 1 else None
         if call is None:
-            holder = obj.parent
-            if holder is not None and holder.type == "variable_declarator":
-                name = _text(holder.child_by_field_name("name"))
-                # the variable of this function: another function's is another variable
-                home = _scope_of(holder)
-                calls = [c for c in self._sent_with().get(name, []) if _scope_of(c) == home]
-                call = calls[0] if len(calls) == 1 else None
-        if call is None:
-            return None
+            return None, None
         func = _text(call.child_by_field_name("function"))
+        target: tree_sitter.Node | None = None
         if func in _HTTP_CALLS:
             args = self._args(call)
-            envs = self._env_names(args[0], 0) if args else []
-            found = {p for e in envs if (p := refs.provider_from_env_name(_unprefixed(e)))}
-            return found.pop() if len(found) == 1 else None
-        name = func.rsplit(".", 1)[-1]
-        return refs.provider_in_name(name) if name and name not in _NOT_NAMED else None
+            target = args[0] if args else None
+        elif func.endswith(".send"):
+            target = self._opened_url(call)
+        if target is None and func not in _HTTP_CALLS:
+            name = func.rsplit(".", 1)[-1]
+            hinted = refs.provider_in_name(name) if name and name not in _NOT_NAMED else None
+            return None, hinted
+        urls = {v.text for v in self.values(target) if not v.partial} if target else set()
+        if len(urls) == 1 and refs.is_request_url(next(iter(urls))):
+            return urls.pop(), None
+        envs = self._env_names(target, 0) if target is not None else []
+        found = {p for e in envs if (p := refs.provider_from_env_name(_unprefixed(e)))}
+        return None, (found.pop() if len(found) == 1 else None)
 
-    def _enclosing_call(self, obj: tree_sitter.Node) -> tree_sitter.Node | None:
-        """The call an object literal is an argument of (through ``JSON.stringify``)."""
+    def _opened_url(self, send: tree_sitter.Node) -> tree_sitter.Node | None:
+        """The URL argument of ``xhr.open(method, url)`` on the receiver of ``xhr.send``."""
+        func = send.child_by_field_name("function")
+        receiver = func.child_by_field_name("object") if func is not None else None
+        if receiver is None:
+            return None
+        opened = [
+            c
+            for c in self._sent_by(_text(receiver))
+            if _text(c.child_by_field_name("function")).endswith(".open")
+        ]
+        args = self._args(opened[0]) if len(opened) == 1 else []
+        return args[1] if len(args) >= 2 else None
+
+    def _enclosing_call(
+        self, obj: tree_sitter.Node
+    ) -> tuple[tree_sitter.Node | None, tree_sitter.Node | None]:
+        """``(call, None)``: the call an object literal is an argument of (through
+        ``JSON.stringify``); ``(None, declarator)``: the variable it (or its JSON) is bound to."""
         node = obj.parent
         for _ in range(4):
+            if node is not None and node.type == "variable_declarator":
+                return None, node
             if node is None or node.type != "arguments":
-                return None
+                return None, None
             call = node.parent
             if call is None or call.type != "call_expression":
-                return None
+                return None, None
             if _text(call.child_by_field_name("function")) != "JSON.stringify":
-                return call
+                return call, None
             node = call.parent
             if node is not None and node.type == "pair":
                 node = node.parent.parent if node.parent is not None else None  # {body: ...}
-        return None
+        return None, None
+
+    def _sent_by(self, receiver: str) -> list[tree_sitter.Node]:
+        """Method calls made on one receiver (``xhr.open``, ``xhr.send``), indexed once."""
+        if self._methods is None:
+            self._methods = {}
+            for call in self.calls:
+                func = call.child_by_field_name("function")
+                if func is not None and func.type == "member_expression":
+                    obj = func.child_by_field_name("object")
+                    self._methods.setdefault(_text(obj), []).append(call)
+        return self._methods.get(receiver, [])
 
     def _sent_with(self) -> dict[str, list[tree_sitter.Node]]:
         """Variables handed directly to a call (``axios.post(url, requestBody)``), by name,
