@@ -472,3 +472,24 @@ def test_cerebras_sdk_serves_its_names() -> None:
         name="c.js",
     )
     assert [ev.identity for ev in found] == ["api:cerebras/llama-4-scout-17b-16e-instruct"]
+
+
+def test_a_hugging_face_inference_call_routed_to_a_provider_is_served_there() -> None:
+    found = js(
+        """
+        import { InferenceClient, chatCompletion } from "@huggingface/inference";
+        const hf = new InferenceClient(process.env.HF_TOKEN);
+        const r1 = "deepseek-ai/DeepSeek-R1";
+        await hf.chatCompletion({ provider: "together", model: r1, messages: [] });
+        await hf.chatCompletion({ model: "Qwen/Qwen2.5-7B-Instruct", messages: [] });
+        const l8 = "meta-llama/Llama-3.1-8B-Instruct";
+        await chatCompletion({ provider: "fireworks-ai", model: l8 });
+        await hf.chatCompletion({ provider: "hf-inference", model: "google/gemma-2-2b-it" });
+        """
+    )
+    assert [ev.identity for ev in found] == [
+        "api:together/deepseek-ai/DeepSeek-R1",
+        "api:huggingface/Qwen/Qwen2.5-7B-Instruct",
+        "api:fireworks/meta-llama/Llama-3.1-8B-Instruct",
+        "api:huggingface/google/gemma-2-2b-it",
+    ]

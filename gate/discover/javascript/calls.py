@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import tree_sitter
 
@@ -212,6 +213,10 @@ class CallReader(ValueReader):
             matched = [c for c in clients if c.spec.client == fam.name]
             for client in matched:
                 ctx = self._context(client.spec, client.call)
+                if client.spec.provider_arg:
+                    # client.chatCompletion({ provider: "together", model }): per call
+                    hint = self._first_constant(call, client.spec.provider_arg)
+                    ctx = _routed(replace(ctx, provider_hint=hint or ctx.provider_hint))
                 emitted = self._emit(fam.model, call, ctx, f"{client.qualname}.{method}")
                 if emitted and client.call is not None:
                     self.client_used.add(client.call.id)
@@ -303,15 +308,17 @@ class CallReader(ValueReader):
         resource = self._first_constant(call, spec.raw.get("resource") or ())
         if base_url is None and resource:
             base_url = f"https://{resource}.openai.azure.com"
-        return refs.RefContext(
-            family=spec.family,
-            sdk=spec.sdk,
-            provider=spec.provider,
-            base_url=base_url,
-            base_url_dynamic=dynamic,
-            region=self._first_constant(call, spec.region),
-            vertex=self._truthy(call, spec.vertex_flag),
-            provider_hint=self._first_constant(call, spec.provider_arg),
+        return _routed(
+            refs.RefContext(
+                family=spec.family,
+                sdk=spec.sdk,
+                provider=spec.provider,
+                base_url=base_url,
+                base_url_dynamic=dynamic,
+                region=self._first_constant(call, spec.region),
+                vertex=self._truthy(call, spec.vertex_flag),
+                provider_hint=self._first_constant(call, spec.provider_arg),
+            )
         )
 
     def _local_bindings(
@@ -411,3 +418,14 @@ class CallReader(ValueReader):
     def _where(self, node: tree_sitter.Node) -> str:
         loc = self._loc(node)
         return f"{loc.line}:{loc.column}"
+
+
+def _routed(ctx: refs.RefContext) -> refs.RefContext:
+    """A Hugging Face inference call naming an Inference Provider (``provider: "together"``):
+    Hugging Face's router hands it to that provider, which serves the Hub id."""
+    if ctx.family != "hf-hosted" or not ctx.provider_hint or ctx.base_url:
+        return ctx
+    provider = refs.provider_alias(ctx.provider_hint)
+    if provider is None or provider == "huggingface":
+        return ctx
+    return replace(ctx, family="hosted", provider=provider, provider_hint=None)
