@@ -493,3 +493,27 @@ def test_a_hugging_face_inference_call_routed_to_a_provider_is_served_there() ->
         "api:fireworks/meta-llama/Llama-3.1-8B-Instruct",
         "api:huggingface/google/gemma-2-2b-it",
     ]
+
+
+def test_an_html_picker_is_served_where_the_apps_request_goes(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "index.html": """\
+                <select id="model-select">
+                  <option value="meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo">Llama</option>
+                </select>
+                <script src="api.js"></script>
+                """,
+            "api.js": """\
+                async function complete(model, messages) {
+                  const url = "https://api.together.xyz/v1/chat/completions";
+                  const options = { method: "POST", body: JSON.stringify({ model, messages }) };
+                  return fetch(url, options);
+                }
+                """,
+        },
+    )
+    assert [(ev.identity, ev.location.path) for ev in found] == [
+        ("api:together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo", "index.html")
+    ]

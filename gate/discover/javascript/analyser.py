@@ -69,6 +69,7 @@ class _Analyser(CallReader):
             [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
         )
         self.pairs = captures.get("pair", [])
+        self.shorthands = captures.get("shorthand", [])
         for call in self.calls:
             self._call(call)
         self._endpoints_without_model()
@@ -126,6 +127,24 @@ class _Analyser(CallReader):
                 if url is None:
                     url, hint = self._request_target(pair)
                 self._generic_value(held, key, url, hint)
+        for short in self.shorthands:
+            # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
+            # serves what the name holds; with nothing known of it, the endpoint still counts.
+            name = _text(short)
+            if not refs.is_model_key(name):
+                continue
+            url = self._fetch_url(short)
+            if url is None:
+                url = self._request_target(short)[0]
+            if not url:
+                continue
+            vals = self.values(short, "request-body")
+            for val in vals:
+                self.driver.named(self._seen(val), name, base_url=url)
+            if not vals:
+                self.driver.endpoint(
+                    refs.RefContext(family="hosted", base_url=url), self._loc(short), "request"
+                )
         self._listed_where_requests_go(self.found[before:])
 
     def _listed_where_requests_go(self, requests: list[Evidence]) -> None:

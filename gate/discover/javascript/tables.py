@@ -25,6 +25,7 @@ _QUERY = """
 (call_expression) @call
 (new_expression) @new
 (pair) @pair
+(object (shorthand_property_identifier) @shorthand)
 (assignment_pattern) @param
 (object_assignment_pattern) @param
 """
@@ -62,13 +63,29 @@ def needles() -> tuple[bytes, ...]:
     """Byte strings one of which every interesting JS/TS file contains."""
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
     words |= set(_WEAK_NEEDLES) | {"from_pretrained"} | hosted_name_needles()
-    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_short_imports())))
+    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
 
 
 @cache
 def _strong_words() -> tuple[bytes, ...]:
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
-    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_short_imports())))
+    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
+
+
+def _extra_strong() -> list[bytes]:
+    """Needles besides the call table's: short imports, the hosts of known AI endpoints
+    (``fetch("https://api.together.xyz/v1/...")`` with no SDK nor model literal in the file)
+    and Ollama's port, and the picker menus of markup (``<select``)."""
+    from gate.discover.javascript.markup import pickers
+    from gate.recognise import knowledge
+    from gate.registry.endpoints import endpoints
+
+    out = list(_short_imports())
+    out += [e.host.encode() for e in endpoints() if "*" not in e.host]
+    local = knowledge().providers.local_servers
+    out += [f":{port}".encode() for port, server in local.items() if server == "ollama"]
+    out += [f"<{menu}".encode() for menu in pickers().menus]
+    return sorted(set(out))
 
 
 def _short_imports() -> list[bytes]:
