@@ -517,3 +517,13 @@ def test_an_html_picker_is_served_where_the_apps_request_goes(tmp_path: Path) ->
     assert [(ev.identity, ev.location.path) for ev in found] == [
         ("api:together/meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo", "index.html")
     ]
+
+
+def test_request_following_is_bounded_on_crafted_code() -> None:
+    # thousands of bodies bound to one name and posted thousands of times, and a URL built
+    # from a long chain of bindings: every look-up stays within the file's budget
+    chain = "".join(f"const u{i} = u{i - 1} + '/x';\n" for i in range(1, 3000))
+    bodies = "const body = { model: 'moondream' };\naxios.post(u2999, body);\n" * 3000
+    source = "const u0 = import.meta.env.VITE_OLLAMA_BASE_URL;\n" + chain + bodies
+    outcome = javascript.analyse_file("crafted.js", source.encode())
+    assert len(outcome.evidence) <= 3000

@@ -161,7 +161,10 @@ _Read = tuple[
 
 
 def _made_provider(
-    file: TreeFile, name: str, read: dict[str, _Read | None]
+    file: TreeFile,
+    name: str,
+    read: dict[str, _Read | None],
+    urls: dict[str, str | None] | None = None,
 ) -> refs.RefContext | None:
     """The context of the provider the function ``name`` of ``file`` makes, or the provider
     the constant ``name`` holds (``export const gemini = createGoogleGenerativeAI({...})``)
@@ -181,7 +184,10 @@ def _made_provider(
         return analyser._context(found[1], found[0])
     # A provider the app implements itself over raw requests (LanguageModelV1 with fetch):
     # the one hosted endpoint its module posts to serves what it is asked for.
-    url = _one_endpoint(analyser.root)
+    urls = {} if urls is None else urls
+    if file.rel not in urls:
+        urls[file.rel] = _one_endpoint(analyser.root)  # one walk of each module
+    url = urls[file.rel]
     return refs.RefContext(family="hosted", base_url=url) if url is not None else None
 
 
@@ -262,6 +268,7 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
         return list(found)
     made: dict[tuple[str, str], refs.RefContext | None] = {}
     read: dict[str, _Read | None] = {}
+    urls: dict[str, str | None] = {}
     kept: set[int] = set()
     where: set[tuple[str | None, int | None, int | None, str]] = set()
     out: list[Evidence] = []
@@ -282,7 +289,7 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
         for file in _candidates(tree, ev, auto):
             key = (file.rel, fn)
             if key not in made:
-                made[key] = _made_provider(file, fn, read)
+                made[key] = _made_provider(file, fn, read, urls)
             ctx = made[key]
             if ctx is not None:
                 break

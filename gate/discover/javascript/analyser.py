@@ -356,7 +356,8 @@ class _Analyser(CallReader):
             name = _text(holder.child_by_field_name("name"))
             # the variable of this function: another function's is another variable
             home = _scope_of(holder)
-            calls = [c for c in self._sent_with().get(name, []) if _scope_of(c) == home]
+            sent = self._sent_with().get(name, [])[:_MAX_BINDINGS]
+            calls = [c for c in sent if _scope_of(c) == home]
             call = calls[0] if len(calls) == 1 else None
         if call is None:
             return None, None
@@ -386,7 +387,7 @@ class _Analyser(CallReader):
             return None
         opened = [
             c
-            for c in self._sent_by(_text(receiver))
+            for c in self._sent_by(_text(receiver))[:_MAX_BINDINGS]
             if _text(c.child_by_field_name("function")).endswith(".open")
         ]
         args = self._args(opened[0]) if len(opened) == 1 else []
@@ -439,8 +440,9 @@ class _Analyser(CallReader):
     def _env_names(self, node: tree_sitter.Node | None, depth: int) -> list[str]:
         """The environment variables an expression (a URL) is built from, through bindings."""
         node = _unwrap(node)
-        if node is None or depth > 4:
+        if node is None or depth > 4 or self._budget <= 0:
             return []
+        self._budget -= 1  # the file's budget of value look-ups bounds crafted chains
         env = self._env_name(node)
         if env is not None:
             return [env]
