@@ -527,3 +527,50 @@ def test_request_following_is_bounded_on_crafted_code() -> None:
     source = "const u0 = import.meta.env.VITE_OLLAMA_BASE_URL;\n" + chain + bodies
     outcome = javascript.analyse_file("crafted.js", source.encode())
     assert len(outcome.evidence) <= 3000
+
+
+def test_a_picker_of_the_apps_own_model_aliases_names_no_model(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "lib/ai/providers.ts": """\
+                import { customProvider } from "ai";
+                import { deepseek } from "@ai-sdk/deepseek";
+                export const myProvider = customProvider({
+                  languageModels: { "deepseek-chat": deepseek("deepseek-reasoner") },
+                });
+                """,
+            "lib/ai/models.ts": """\
+                export const chatModels = [
+                  { id: "deepseek-chat", name: "DeepSeek" },
+                  { id: "gpt-4o-mini", name: "Mini" },
+                ];
+                """,
+        },
+    )
+    assert sorted((ev.identity, ev.location.path) for ev in found) == [
+        ("api:deepseek/deepseek-reasoner", "lib/ai/providers.ts"),
+        ("api:openai/gpt-4o-mini", "lib/ai/models.ts"),
+    ]
+
+
+def test_an_app_function_named_for_a_provider_wrapping_an_unknown_sdk(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "lib/providers/bailian.ts": """\
+                export function bailian(model: string) {
+                  return loadSdk().then((sdk) => sdk.chat(model));
+                }
+                export const helper = (s: string) => s.length;
+                """,
+            "lib/models.ts": """\
+                import { bailian, helper } from "./providers/bailian";
+                export const long = bailian("qwen-max-longcontext");
+                export const n = helper("gpt-4o");
+                """,
+        },
+    )
+    assert [(ev.identity, ev.location.line) for ev in found] == [
+        ("api:alibaba/qwen-max-longcontext", 2)
+    ]

@@ -57,7 +57,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     ctx.observer.stage("javascript code", len(files))
     found, _ = scanning.scan(tree, files, needles(), _analyse_app_file, observer=ctx.observer)
     ctx.observer.done()
-    found = across.through_app_factories(tree, found)
+    found = across.without_aliases(across.through_app_factories(tree, found))
     yield from refs.finish(tree, ctx, found)
 
 

@@ -31,6 +31,8 @@ from gate.discover.tree import Tree, TreeFile
 from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Role
 
 PENDING = "pending:"
+ALIAS = "alias:"
+"""Placeholders for the app's own model aliases (customProvider keys): :func:`without_aliases`."""
 _NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
 _AUTO_DIRS = frozenset({"utils", "composables"})
 _SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts", ".cts")
@@ -56,6 +58,19 @@ def placeholders(analyser: _Analyser) -> list[Evidence]:
                 location=analyser._loc(val.node),
                 confidence=val.confidence,
                 attributes=attrs,
+            )
+        )
+    for alias, node in analyser.aliases:
+        out.append(
+            Evidence(
+                source=analyser.driver.source,
+                kind=EvidenceKind.CODE_REF,
+                identity=ComponentId(ALIAS + alias),
+                role=Role.RUNTIME_MODEL,
+                as_written=alias,
+                location=analyser._loc(node),
+                confidence=Confidence.HIGH,
+                attributes={"flow": "alias"},
             )
         )
     for node, exported, module, ctx, call, argument in analyser.pending_constants:
@@ -294,7 +309,12 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
             if ctx is not None:
                 break
         if ctx is None:
-            continue
+            # bailian("qwen-max-longcontext"): a function named for a provider that wraps an
+            # SDK the table does not know is that provider's
+            hinted = refs.provider_in_name(fn)
+            if hinted is None:
+                continue
+            ctx = refs.RefContext(family="hosted", provider=hinted)
         ref = refs.recognise_in(ev.as_written, ctx)
         if ref is None:
             continue
@@ -345,3 +365,22 @@ def _through_constant(
 def _where(ev: Evidence) -> tuple[str | None, int | None, int | None, str]:
     loc = ev.location
     return loc.path, loc.line, loc.column, ev.as_written
+
+
+def without_aliases(found: Sequence[Evidence]) -> list[Evidence]:
+    """``found`` without the alias placeholders, and without the catalogue entries that name
+    one of the app's aliases (a picker's ``{ id: "chat-model" }`` or ``{ id: "deepseek-chat" }``
+    where ``customProvider({ languageModels: { "deepseek-chat": deepseek("deepseek-v3") } })``):
+    the entry names the alias, whose model the customProvider call already reports."""
+    aliases = {ev.as_written for ev in found if ev.identity.startswith(ALIAS)}
+    return [
+        ev
+        for ev in found
+        if not ev.identity.startswith(ALIAS)
+        and not (
+            aliases
+            and ev.attributes.get("listed") is True
+            and "call" not in ev.attributes
+            and ev.as_written in aliases
+        )
+    ]

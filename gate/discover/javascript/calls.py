@@ -40,6 +40,9 @@ _MODEL_METHODS = frozenset(
 )
 
 
+_MAX_ALIASES = 256
+"""Alias keys read from one customProvider call."""
+
 SELF = "#self"
 """The module of a factory defined in the file that calls it."""
 
@@ -53,6 +56,9 @@ class CallReader(ValueReader):
         callee = self._callee(call)
         qual = self._qualname(callee)
         spec = table().lookup(qual) if qual else None
+        if spec is not None and spec.raw.get("aliases"):
+            self._aliases(call, [str(a) for a in spec.raw["aliases"]])
+            return
         if spec is not None and spec.raw.get("provider_fn"):
             # openai("gpt-4o") names a model; createOpenAI({...}) makes a provider and does not.
             made = self._provider_fn(callee)
@@ -82,6 +88,21 @@ class CallReader(ValueReader):
         callee = _unwrap(callee)
         if callee is not None and callee.type == "member_expression":
             self._method_call(call, callee)
+
+    def _aliases(self, call: tree_sitter.Node, fields: list[str]) -> None:
+        """The alias keys of ``customProvider({ languageModels: { "chat-model": ... } })``."""
+        found = self._arg(call, fields)
+        node = _unwrap(found[0]) if found is not None else None
+        if node is None or node.type != "object":
+            return
+        for pair in node.named_children[:_MAX_ALIASES]:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            if key is None:
+                continue
+            text = _text(key)
+            text = text[1:-1] if key.type == "string" and len(text) >= 2 else text
+            if text:
+                self.aliases.append((text, key))
 
     def _provider_fn(
         self, callee: tree_sitter.Node | None

@@ -50,6 +50,8 @@ class Indexer:
         """Function names this file declares, asked by the factory check (CallReader)."""
         self.pending: list[tuple[_Val, str, str | None]] = []
         self._sent: dict[str, list[tree_sitter.Node]] | None = None
+        self.aliases: list[tuple[str, tree_sitter.Node]] = []
+        """The app's own model aliases (customProvider keys) and where they are written."""
         self._methods: dict[str, list[tree_sitter.Node]] | None = None
         self.pending_constants: list[
             tuple[tree_sitter.Node, str, str, refs.RefContext, str, str]
