@@ -184,9 +184,10 @@ class Driver:
         site: SiteKind = SiteKind.CATALOGUE_ITEM,
         base_url: str | None = None,
         base_url_expr: str | None = None,
+        served_by: str | None = None,
     ) -> bool:
         """An entry of a catalogue (site: catalogue item, *listed*) or a UI default; served
-        at the endpoint its entry names, if any."""
+        at the endpoint its entry names, if any (``served_by``: see ``refs.listed_value``)."""
         if seen.mark in self.consumed:
             return False
         if localpaths.is_outside(seen.text):
@@ -207,6 +208,7 @@ class Driver:
             site=site,
             base_url=base_url,
             base_url_expr=base_url_expr,
+            served_by=served_by,
         )
         if ev is None:
             return False

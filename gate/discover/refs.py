@@ -231,7 +231,13 @@ def served_as_called(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         by_id = called.get(ev.as_written.strip()) if "call" not in ev.attributes else None
-        if by_id and len(by_id) == 1 and ev.identity.startswith("hf:"):
+        # a Hub-shaped id, or a hosted name its maker's pattern alone placed (a picker's
+        # `deepseek-r1` that the app's own call sends to DashScope)
+        by_shape = ev.identity.startswith("hf:") or (
+            ev.attributes.get("host_source") == str(HostSource.MODEL_PROVIDER_DEFAULT)
+            and "base_url" not in ev.attributes
+        )
+        if by_id and len(by_id) == 1 and by_shape:
             (served,) = by_id.values()
             if served.identity.startswith("api:"):
                 attrs = {k: v for k, v in ev.attributes.items() if k not in ("pinned", "revision")}
@@ -539,6 +545,11 @@ def at_ollama_port(url: str) -> bool:
     return current_knowledge().providers.local_servers.get(port_of(url) or 0) == "ollama"
 
 
+def endpoint_provider(url: str) -> str | None:
+    """The provider of the known endpoint a URL (with a scheme) points at, or None."""
+    return _endpoint_provider(url)
+
+
 def hosted_endpoint(url: str) -> bool:
     """A URL of a known hosted provider's endpoint (not a local server)."""
     provider = _endpoint_provider(url)
@@ -772,14 +783,17 @@ def listed_value(
     site: SiteKind = SiteKind.CATALOGUE_ITEM,
     base_url: str | None = None,
     base_url_expr: str | None = None,
+    served_by: str | None = None,
 ) -> Evidence | None:
     """Evidence for one entry of a catalogue: a model the release can call (``listed``),
     medium confidence; the recogniser reads the value's shape (and the provider named by the
-    entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``)."""
+    entry's key, when there is one). ``site`` ``DEFAULT`` for a UI default (``useState``).
+    ``served_by``: the provider every request of the file goes to, for an entry its shape
+    alone does not name (a bare Ollama tag, ``llava``)."""
     if not is_model_value(value) or (provider_hint and not model_like(value)):
         return None
     serving = Serving(
-        provider_hint=provider_hint,
+        provider_hint=provider_hint or served_by,
         base_url=base_url,
         host_source=HostSource.BASE_URL if base_url else None,
         base_url_expr=None if base_url else base_url_expr,
@@ -790,4 +804,6 @@ def listed_value(
     attrs: dict[str, JSON] = {"flow": "catalogue" if site is SiteKind.CATALOGUE_ITEM else "default"}
     if key:
         attrs["key"] = key
+    if provider_hint and found.attributes.get("provider") == provider_alias(provider_hint):
+        attrs["provider_named"] = True  # the entry's own provider placed it (project pass)
     return evidence(source, found, as_written, location, Confidence.MEDIUM, attrs)

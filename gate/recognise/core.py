@@ -401,17 +401,12 @@ def is_own_host(host: str) -> bool:
     return name in domains or name.endswith(tuple("." + d for d in domains))
 
 
-# Fireworks AI's model resource names (its docs: "accounts/fireworks/models/<model>", an
-# account's own "accounts/<id>/models/<name>" and "deployedModels"): a hosted name.
-FIREWORKS_RESOURCE = re.compile(r"^accounts/[\w-]+/(?:models|deployedModels)/[\w.:-]+$")
-
-
 def _routed_name(value: str, ctx: _Ctx) -> bool:
     """A hosted name with path segments a provider defines, not a filesystem path:
     Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a
     provider beside it) an aggregator's ``<tier>/<org>/<name>`` (SiliconFlow's
     ``Pro/deepseek-ai/DeepSeek-V3``, ``LoRA/Qwen/…``): one word before a Hub id."""
-    if value.startswith(("@cf/", "@hf/")) or FIREWORKS_RESOURCE.match(value):
+    if value.startswith(("@cf/", "@hf/")) or ctx.kn.providers.shape_owner(value):
         return True
     if not (ctx.base_url or ctx.provider or ctx.provider_hint) or value.count("/") != 2:
         return False
@@ -431,6 +426,10 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     if looks_like_path(value) and not _routed_name(value, ctx):
         return None
     kn = ctx.kn
+    owner = kn.providers.shape_owner(value) if not ctx.base_url else None
+    if owner is not None and ctx.provider != owner:
+        # accounts/fireworks/models/x: Fireworks' own id shape, whatever client sends it
+        ctx = replace(ctx, provider=owner, provider_hint=None, base_url_dynamic=None, vertex=False)
     attrs: dict[str, JSON] = {}
     host: str | None = None
     host_source: HostSource | None = None
@@ -643,7 +642,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
         found = _litellm(value, replace(ctx, provider_hint=None))
-        if found is not None and _hosted_only(prefix[0], prefix[1], ctx):
+        if found is not None and (
+            _hosted_only(prefix[0], prefix[1], ctx)
+            # a menu's `mistral/mistral-large`: the spelling gateways list every maker's
+            # models under (a litellm route is written in code, not offered in a menu)
+            or (ctx.site.kind is SiteKind.CATALOGUE_ITEM and "/" not in prefix[1])
+        ):
             # also a gateway's id (OpenRouter's, Vercel's `openai/gpt-5`): a project that
             # reaches one gateway sends it there (gate.recognise.project)
             found = replace(found, attributes={**found.attributes, "gateway_id": value})
@@ -685,8 +689,9 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
         return _hosted(value, replace(ctx, provider="bedrock"))
-    if FIREWORKS_RESOURCE.match(value):
-        return _hosted(value, replace(ctx, provider="fireworks"))
+    owner = kn.providers.shape_owner(value)
+    if owner is not None:
+        return _hosted(value, replace(ctx, provider=owner))
     if value.startswith(("@cf/", "@hf/")) and not ctx.base_url:
         # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
         return _hosted(value, replace(ctx, provider="cloudflare"))

@@ -164,6 +164,12 @@ class Providers:
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
+    id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
+    """Model id shapes one provider alone defines → that provider (Fireworks' resource names)."""
+
+    def shape_owner(self, value: str) -> str | None:
+        """The provider whose own id shape ``value`` has, or None."""
+        return next((p for shape, p in self.id_shapes if shape.match(value)), None)
 
 
 @cache
@@ -190,6 +196,10 @@ def providers() -> Providers:
             for server, paths in doc.get("server_api_paths", {}).items()
             for path in paths
         },
+        id_shapes=tuple(
+            (re.compile(str(row["pattern"])), str(row["provider"]))
+            for row in doc.get("id_shapes", ())
+        ),
     )
 
 

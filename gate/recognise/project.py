@@ -20,6 +20,7 @@ from gate.recognise.core import PLAIN_RELEASE
 from gate.recognise.knowledge import Knowledge
 from gate.recognise.site import HostSource
 
+_SERVING = ("provider", "host", "host_source", "sdk")
 # Providers that are no hosted service of their own here: local servers and the Hub.
 _NOT_HOSTED = frozenset({"local", "ollama", "huggingface"})
 # SDKs used as the generic client of any OpenAI-compatible server: their presence says
@@ -53,19 +54,77 @@ def project_provider(found: Sequence[Evidence]) -> str | None:
             if provider not in _COMPATIBLE_SDKS and attrs.get("locked") is not True:
                 providers.add(provider)
         elif attrs.get("endpoint_only") is True or (
-            "call" in attrs and attrs.get("host_source") in _PLACED
+            ("call" in attrs or _sent_to(ev)) and attrs.get("host_source") in _PLACED
         ):
             providers.add(provider)
     return providers.pop() if len(providers) == 1 else None
 
 
+def _sent_to(ev: Evidence) -> bool:
+    """A hosted model a request body sends to the endpoint written beside it
+    (``fetch("https://openrouter.ai/api/v1/chat/completions", {body: {model: ...}})``):
+    the project reaches that provider as surely as through its SDK."""
+    attrs = ev.attributes
+    return (
+        ev.kind is EvidenceKind.API_REF
+        and "key" in attrs
+        and isinstance(attrs.get("base_url"), str)
+        and attrs.get("host_source") == str(HostSource.BASE_URL)
+        and attrs.get("listed") is not True
+    )
+
+
 def served_in_project(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence]:
     """Evidence whose server only the model name decided, served by the project's one
     provider where that provider may serve it (see the module's doc)."""
+    found = listed_as_placed(found)
     provider = project_provider(found)
     if provider is None:
         return list(found)
     return [_served_by(ev, provider, kn) or ev for ev in found]
+
+
+def listed_as_placed(found: Sequence[Evidence]) -> list[Evidence]:
+    """One listed name, one identity in an app: a name a catalogue places under a provider
+    (``{groq: {"qwen-qwq-32b": ...}}``, an entry's ``provider: "groq"``) is that provider's
+    where the app lists the same name with only its shape to go by (a tier list, a metadata
+    table, the backend's copy), when every such placement agrees. Only listed entries move,
+    never a call or a value beside an endpoint."""
+    placed: dict[str, dict[str, Evidence]] = {}
+    for ev in found:
+        if ev.attributes.get("listed") is True and ev.attributes.get("provider_named") is True:
+            placed.setdefault(ev.as_written.strip(), {}).setdefault(ev.identity, ev)
+    if not placed:
+        return list(found)
+    out: list[Evidence] = []
+    for ev in found:
+        attrs = ev.attributes
+        by_id = placed.get(ev.as_written.strip())
+        shape_only = ev.identity.startswith("hf:") or attrs.get("host_source") == str(
+            HostSource.MODEL_PROVIDER_DEFAULT
+        )
+        if (
+            by_id
+            and len(by_id) == 1
+            and attrs.get("listed") is True
+            and attrs.get("provider_named") is not True
+            and shape_only
+            and "call" not in attrs
+            and "base_url" not in attrs
+            and "base_url_expr" not in attrs
+        ):
+            (model,) = by_id.values()
+            if model.identity != ev.identity:
+                new = {
+                    k: v for k, v in attrs.items() if k not in ("pinned", "revision", "named_by")
+                }
+                new.update({k: v for k, v in model.attributes.items() if k in _SERVING})
+                new["placed_as_listed"] = model.location.path or True
+                ev = replace(
+                    ev, identity=model.identity, kind=model.kind, role=model.role, attributes=new
+                )
+        out.append(ev)
+    return out
 
 
 def _served_by(ev: Evidence, provider: str, kn: Knowledge) -> Evidence | None:

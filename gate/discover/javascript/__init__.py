@@ -19,6 +19,7 @@ from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.javascript import across
 from gate.discover.javascript.analyser import _Analyser
+from gate.discover.javascript.markup import MARKUP_SUFFIXES, read_markup
 from gate.discover.javascript.nodes import _MINIFIED_LINE, NAME, SUFFIXES
 from gate.discover.javascript.tables import _language, _query, _strong_words, needles, worth_parsing
 from gate.discover.tree import Tree
@@ -39,7 +40,11 @@ __all__ = [
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's JavaScript and TypeScript files."""
     reads = refs.readable(tree, ctx.include_tests)
-    sources = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
+    sources = [
+        f
+        for f in tree.files
+        if (f.suffix in SUFFIXES or f.suffix in MARKUP_SUFFIXES) and reads(f.rel)
+    ]
     files = [f for f in sources if not f.name.endswith((".min.js", ".d.ts"))]
     # Minified bundles are not parsed; one that names an SDK or model is recorded as unread.
     minified = [f for f in sources if f.name.endswith(".min.js")]
@@ -52,7 +57,7 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     ctx.observer.stage("javascript code", len(files))
     found, _ = scanning.scan(tree, files, needles(), _analyse_app_file, observer=ctx.observer)
     ctx.observer.done()
-    found = across.through_app_factories(tree, found)
+    found = across.without_aliases(across.through_app_factories(tree, found))
     yield from refs.finish(tree, ctx, found)
 
 
@@ -67,6 +72,26 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
     if not worth_parsing(data):
         return scanning.Outcome()
     suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel else ".js"
+    if suffix in MARKUP_SUFFIXES:
+        return _analyse_markup(rel, data, pending=pending)
+    return _analyse_code(rel, data, suffix, pending=pending)
+
+
+def _analyse_markup(rel: str, data: bytes, *, pending: bool) -> scanning.Outcome:
+    """A page or single-file component: its model pickers, and its ``<script>`` blocks read
+    as code at their own lines (see :mod:`.markup`)."""
+    if len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE:
+        return scanning.Outcome(skipped=[(rel, "minified or bundled markup: not parsed")])
+    markup = read_markup(rel, data, NAME)
+    if markup.code is None or not worth_parsing(markup.code):
+        return scanning.Outcome(evidence=markup.evidence)
+    outcome = _analyse_code(rel, markup.code, markup.suffix, pending=pending)
+    return scanning.Outcome(
+        evidence=[*markup.evidence, *outcome.evidence], skipped=list(outcome.skipped)
+    )
+
+
+def _analyse_code(rel: str, data: bytes, suffix: str, *, pending: bool) -> scanning.Outcome:
     if len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE:
         # A bundle (vendor code, mangled names): data flow means nothing in it.
         return scanning.Outcome(skipped=[(rel, "minified or bundled JavaScript: not parsed")])

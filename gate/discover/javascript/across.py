@@ -15,7 +15,10 @@ dropped.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
 
 import tree_sitter
 
@@ -23,11 +26,14 @@ from gate import files
 from gate.discover import refs, scanning
 from gate.discover.calltable import CallSpec
 from gate.discover.javascript.analyser import _Analyser
-from gate.discover.javascript.nodes import declarations
+from gate.discover.javascript.nodes import _MAX_BINDINGS, declarations
 from gate.discover.tree import Tree, TreeFile
-from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
+from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Role
 
 PENDING = "pending:"
+ALIAS = "alias:"
+"""Placeholders for the app's own model aliases (customProvider keys): :func:`without_aliases`."""
+_NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
 _AUTO_DIRS = frozenset({"utils", "composables"})
 _SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts", ".cts")
 """The suffixes an import written without one is tried with, in this order: every suffix the
@@ -54,6 +60,75 @@ def placeholders(analyser: _Analyser) -> list[Evidence]:
                 attributes=attrs,
             )
         )
+    for alias, node in analyser.aliases:
+        out.append(
+            Evidence(
+                source=analyser.driver.source,
+                kind=EvidenceKind.CODE_REF,
+                identity=ComponentId(ALIAS + alias),
+                role=Role.RUNTIME_MODEL,
+                as_written=alias,
+                location=analyser._loc(node),
+                confidence=Confidence.HIGH,
+                attributes={"flow": "alias"},
+            )
+        )
+    for node, exported, module, ctx, call, argument in analyser.pending_constants:
+        attrs = {
+            "constant": exported,
+            "factory_module": module,
+            "call": call,
+            "argument": argument,
+            "reading": ctx.family,
+        }
+        for field in ("sdk", "provider", "base_url", "base_url_dynamic", "region"):
+            value = getattr(ctx, field)
+            if value:
+                attrs[field] = value
+        out.append(
+            Evidence(
+                source=analyser.driver.source,
+                kind=EvidenceKind.CODE_REF,
+                identity=ComponentId(PENDING + exported),
+                role=Role.RUNTIME_MODEL,
+                as_written=exported,
+                location=analyser._loc(node),
+                confidence=Confidence.HIGH,
+                attributes=attrs,
+            )
+        )
+    return out
+
+
+def _context_of(ev: Evidence) -> refs.RefContext:
+    """The call's context a constant placeholder carries."""
+    attrs = ev.attributes
+
+    def text(key: str) -> str | None:
+        value = attrs.get(key)
+        return value if isinstance(value, str) and value else None
+
+    return refs.RefContext(
+        family=text("reading") or "config",
+        sdk=text("sdk"),
+        provider=text("provider"),
+        base_url=text("base_url"),
+        base_url_dynamic=text("base_url_dynamic"),
+        region=text("region"),
+    )
+
+
+def _constant_values(file: TreeFile, name: str, parsed: dict[str, _Analyser | None]) -> list[Any]:
+    """The constant string values the module ``file`` binds to ``name`` (each file parsed
+    once per pass)."""
+    if file.rel not in parsed:
+        parsed[file.rel] = _analysed(file, always=True)
+    analyser = parsed[file.rel]
+    if analyser is None:
+        return []
+    out = []
+    for bound in analyser.values_of.get(name, [])[:_MAX_BINDINGS]:
+        out += [(analyser, v) for v in analyser.values(bound) if not v.partial]
     return out
 
 
@@ -78,15 +153,18 @@ def _candidates(tree: Tree, ev: Evidence, auto: Sequence[TreeFile]) -> Iterator[
             stem = posixpath.normpath(posixpath.join(base, module))
         else:
             stem = module.lstrip("~@/")  # ~/x, ~~/x, @/x: the project root's x
-        for cand in (
-            stem,
-            *(stem + s for s in _SUFFIXES),
-            *(f"{stem}/index{s}" for s in _SUFFIXES),
-        ):
-            file = tree.get(cand)
-            if file is not None:
-                yield file
-                return
+        # `@/x` is `src/x` in the projects that keep their code under src/ (Next.js, Vite).
+        stems = (stem,) if module.startswith(".") else (stem, f"src/{stem}")
+        for root in stems:
+            for cand in (
+                root,
+                *(root + s for s in _SUFFIXES),
+                *(f"{root}/index{s}" for s in _SUFFIXES),
+            ):
+                file = tree.get(cand)
+                if file is not None:
+                    yield file
+                    return
         return
     yield from auto
 
@@ -98,7 +176,10 @@ _Read = tuple[
 
 
 def _made_provider(
-    file: TreeFile, name: str, read: dict[str, _Read | None]
+    file: TreeFile,
+    name: str,
+    read: dict[str, _Read | None],
+    urls: dict[str, str | None] | None = None,
 ) -> refs.RefContext | None:
     """The context of the provider the function ``name`` of ``file`` makes, or the provider
     the constant ``name`` holds (``export const gemini = createGoogleGenerativeAI({...})``)
@@ -114,7 +195,33 @@ def _made_provider(
     if body is None:
         return None
     found = _first_provider_call(analyser, body, first)
-    return analyser._context(found[1], found[0]) if found is not None else None
+    if found is not None:
+        return analyser._context(found[1], found[0])
+    # A provider the app implements itself over raw requests (LanguageModelV1 with fetch):
+    # the one hosted endpoint its module posts to serves what it is asked for.
+    urls = {} if urls is None else urls
+    if file.rel not in urls:
+        urls[file.rel] = _one_endpoint(analyser.root)  # one walk of each module
+    url = urls[file.rel]
+    return refs.RefContext(family="hosted", base_url=url) if url is not None else None
+
+
+def _one_endpoint(root: tree_sitter.Node) -> str | None:
+    """The URL of the one known hosted endpoint a module's string literals name (every
+    such URL on one provider), or None."""
+    providers: set[str] = set()
+    first: str | None = None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "string":
+            text = (node.text or b"").decode("utf-8", errors="replace")[1:-1]
+            if "://" in text and refs.hosted_endpoint(text):
+                providers.add(refs.endpoint_provider(text) or "")
+                first = first or text
+            continue
+        stack.extend(node.children)
+    return first if len(providers) == 1 else None
 
 
 def _first_provider_call(
@@ -146,13 +253,16 @@ def _first_provider_call(
     return first.get(body.id)
 
 
-def _analysed(file: TreeFile) -> _Analyser | None:
+def _analysed(file: TreeFile, *, always: bool = False) -> _Analyser | None:
     """A file parsed and analysed (its bindings indexed), or None when it holds no
-    ``create…`` provider call nor ``new`` client at all (most util files: not parsed)."""
+    ``create…`` provider call nor ``new`` client at all (most util files: not parsed),
+    unless ``always``."""
     from gate.discover.javascript import _language, _query
 
     text = files.read_text_or_skip(file.abspath, scanning.MAX_SOURCE_BYTES, _unrecorded)
-    if text is None or ("create" not in text and "new " not in text):
+    if text is None or (
+        not always and "create" not in text and "new " not in text and "://" not in text
+    ):
         return None
     data = text.encode("utf-8")
     suffix = "." + file.rel.rsplit(".", 1)[-1].lower()
@@ -173,25 +283,38 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
         return list(found)
     made: dict[tuple[str, str], refs.RefContext | None] = {}
     read: dict[str, _Read | None] = {}
+    urls: dict[str, str | None] = {}
     kept: set[int] = set()
     where: set[tuple[str | None, int | None, int | None, str]] = set()
     out: list[Evidence] = []
     auto = _auto_imported(tree)
+    parsed: dict[str, _Analyser | None] = {}
     for ev in found:
         if not ev.identity.startswith(PENDING):
             out.append(ev)
+            continue
+        if "constant" in ev.attributes:
+            for placed in _through_constant(tree, ev, parsed):
+                out.append(placed)
+                kept.add(id(placed))
+                where.add(_where(placed))
             continue
         fn = ev.identity[len(PENDING) :]
         ctx: refs.RefContext | None = None
         for file in _candidates(tree, ev, auto):
             key = (file.rel, fn)
             if key not in made:
-                made[key] = _made_provider(file, fn, read)
+                made[key] = _made_provider(file, fn, read, urls)
             ctx = made[key]
             if ctx is not None:
                 break
         if ctx is None:
-            continue
+            # bailian("qwen-max-longcontext"): a function named for a provider that wraps an
+            # SDK the table does not know is that provider's
+            hinted = refs.provider_in_name(fn)
+            if hinted is None:
+                continue
+            ctx = refs.RefContext(family="hosted", provider=hinted)
         ref = refs.recognise_in(ev.as_written, ctx)
         if ref is None:
             continue
@@ -205,6 +328,59 @@ def through_app_factories(tree: Tree, found: Sequence[Evidence]) -> list[Evidenc
     return [e for e in out if id(e) in kept or "call" in e.attributes or _where(e) not in where]
 
 
+def _through_constant(
+    tree: Tree, ev: Evidence, parsed: dict[str, _Analyser | None]
+) -> list[Evidence]:
+    """A call's model argument imported from another module of the app: the constant's
+    values there, read in the call's context and located where they are written."""
+    name = str(ev.attributes["constant"])
+    ctx = _context_of(ev)
+    out: list[Evidence] = []
+    for file in _candidates(tree, ev, ()):
+        expr = ctx.base_url_dynamic
+        if expr is not None and _NAME.match(expr):
+            # baseURL: SILICONFLOW_BASE_URL imported beside the model from the same module
+            urls = {v.text for _, v in _constant_values(file, expr, parsed)}
+            if len(urls) == 1 and refs.is_request_url(next(iter(urls))):
+                ctx = replace(ctx, base_url=urls.pop(), base_url_dynamic=None)
+        if ctx.base_url_dynamic is not None:
+            break  # the endpoint is not known here: the module's own reading stands
+        for analyser, val in _constant_values(file, name, parsed):
+            ref = refs.recognise_in(val.text, ctx)
+            if ref is None:
+                continue
+            loc = ev.location
+            attrs: dict[str, JSON] = {
+                "call": str(ev.attributes.get("call") or ""),
+                "argument": str(ev.attributes.get("argument") or ""),
+                "flow": "imported-constant",
+                "used_at": [f"{loc.path}:{loc.line}:{loc.column}"],
+            }
+            where = analyser._loc(val.node)
+            out.append(refs.evidence(ev.source, ref, val.text, where, val.confidence, attrs))
+        break
+    return out
+
+
 def _where(ev: Evidence) -> tuple[str | None, int | None, int | None, str]:
     loc = ev.location
     return loc.path, loc.line, loc.column, ev.as_written
+
+
+def without_aliases(found: Sequence[Evidence]) -> list[Evidence]:
+    """``found`` without the alias placeholders, and without the catalogue entries that name
+    one of the app's aliases (a picker's ``{ id: "chat-model" }`` or ``{ id: "deepseek-chat" }``
+    where ``customProvider({ languageModels: { "deepseek-chat": deepseek("deepseek-v3") } })``):
+    the entry names the alias, whose model the customProvider call already reports."""
+    aliases = {ev.as_written for ev in found if ev.identity.startswith(ALIAS)}
+    return [
+        ev
+        for ev in found
+        if not ev.identity.startswith(ALIAS)
+        and not (
+            aliases
+            and ev.attributes.get("listed") is True
+            and "call" not in ev.attributes
+            and ev.as_written in aliases
+        )
+    ]

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import tree_sitter
 
 from gate.discover import refs
 from gate.discover.driver import Seen
 from gate.discover.javascript.calls import CallReader
-from gate.discover.javascript.nodes import _HTTP_CALLS, _STATE_HOOKS, _string_value, _text, _unwrap
+from gate.discover.javascript.markup import jsx_pickers
+from gate.discover.javascript.nodes import (
+    _HTTP_CALLS,
+    _MAX_BINDINGS,
+    _STATE_HOOKS,
+    _scope_of,
+    _string_value,
+    _text,
+    _unwrap,
+)
 from gate.model import Evidence
 from gate.recognise import SiteKind
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
+# Calls whose name says nothing of a provider (a state setter, a logger).
+_NOT_NAMED = frozenset({"setState", "log", "push", "emit", "send", "postMessage", "sendMessage"})
 
 
 class _Analyser(CallReader):
@@ -51,10 +64,12 @@ class _Analyser(CallReader):
                 self.values_of.setdefault("this." + _text(name), []).append(value)
                 self.decls.append((_text(name), value))
         self.typed = [*captures.get("typealias", []), *captures.get("enum", [])]
+        self.jsx = captures.get("jsx", [])
         self.calls = sorted(
             [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
         )
         self.pairs = captures.get("pair", [])
+        self.shorthands = captures.get("shorthand", [])
         for call in self.calls:
             self._call(call)
         self._endpoints_without_model()
@@ -85,7 +100,9 @@ class _Analyser(CallReader):
             if refs.is_model_key(name):
                 for default in defaults:
                     self._generic_value(default, name, None)
+        self._unread: list[tuple[Seen, str]] = []
         self._catalogues()
+        before = len(self.found)
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
@@ -97,10 +114,48 @@ class _Analyser(CallReader):
                 if url is not None and inner is not None and inner.type in _REFERENCES:
                     # body: JSON.stringify({ model: settings.modelName }): the value the
                     # reference holds is served at the request's URL.
-                    for val in self.values(inner, "request-body"):
+                    vals = self.values(inner, "request-body")
+                    for val in vals:
                         self.driver.named(self._seen(val), key, base_url=url)
+                    if not vals:
+                        # fetch(groqURL, {body: {model: model}}) with the model a parameter:
+                        # the endpoint alone says the app reaches that provider.
+                        ctx = refs.RefContext(family="hosted", base_url=url)
+                        self.driver.endpoint(ctx, self._loc(inner), "request")
                     continue
-                self._generic_value(held, key, url)
+                hint: str | None = None
+                if url is None:
+                    url, hint = self._request_target(pair)
+                self._generic_value(held, key, url, hint)
+        for short in self.shorthands:
+            # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
+            # serves what the name holds; with nothing known of it, the endpoint still counts.
+            name = _text(short)
+            if not refs.is_model_key(name):
+                continue
+            url = self._fetch_url(short)
+            if url is None:
+                url = self._request_target(short)[0]
+            if not url:
+                continue
+            vals = self.values(short, "request-body")
+            for val in vals:
+                self.driver.named(self._seen(val), name, base_url=url)
+            if not vals:
+                self.driver.endpoint(
+                    refs.RefContext(family="hosted", base_url=url), self._loc(short), "request"
+                )
+        self._listed_where_requests_go(self.found[before:])
+
+    def _listed_where_requests_go(self, requests: list[Evidence]) -> None:
+        """Catalogue entries no shape names (``models: ["moondream", "llava"]``), in a file
+        whose every request goes to an Ollama server: that server's tags. Only Ollama:
+        its library names are bare words a hosted API's names never are."""
+        servers = {ev.attributes.get("provider") for ev in requests}
+        if not self._unread or servers != {"ollama"}:
+            return
+        for seen, key in self._unread:
+            self.driver.listed(seen, key, served_by="ollama")
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -135,6 +190,9 @@ class _Analyser(CallReader):
             first = _unwrap(args[0]) if args else None
             if first is not None and first.type == "string":
                 self._listed(first, _text(func), None, SiteKind.DEFAULT)
+        if self.jsx:
+            # <select name="model"><option value="gpt-4o">: a picker's items (markup.py).
+            jsx_pickers(self.driver, self.rel, self.lines, self.jsx)
 
     def _catalogue(self, node: tree_sitter.Node, key: str, named: bool, depth: int) -> None:
         if depth > 4:
@@ -203,7 +261,14 @@ class _Analyser(CallReader):
                         self._listed(inner, text or key, hint)
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
-                self._catalogue(value, text or key, inner_named, depth + 1)
+                # { groq: { "deepseek-r1-distill-llama-70b": {...} } }: the names nested
+                # under a provider's key are that provider's.
+                outer = self._name_hint
+                self._name_hint = hint or outer
+                try:
+                    self._catalogue(value, text or key, inner_named, depth + 1)
+                finally:
+                    self._name_hint = outer
 
     def _entry_provider(self, node: tree_sitter.Node) -> str | None:
         """The provider a catalogue entry names beside its model: ``provider: "openai"``, or
@@ -257,16 +322,153 @@ class _Analyser(CallReader):
         if text is not None:
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
             hint = hint or self._name_hint
-            self.driver.listed(seen, key, provider_hint=hint, site=site)
+            read = self.driver.listed(seen, key, provider_hint=hint, site=site)
+            if not read and hint is None and site is SiteKind.CATALOGUE_ITEM:
+                self._unread.append((seen, key))
 
     def _generic_value(
-        self, value: tree_sitter.Node | None, key: str, base_url: str | None
+        self,
+        value: tree_sitter.Node | None,
+        key: str,
+        base_url: str | None,
+        provider_hint: str | None = None,
     ) -> None:
         value = _unwrap(value)
         if value is None or value.type not in ("string", "template_string", "binary_expression"):
             return
         for val in self.values(value, "assignment"):
-            self.driver.named(self._seen(val), key, base_url=base_url)
+            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=provider_hint)
+
+    # ---- where a request body goes when its URL is not a constant ----
+
+    def _request_target(self, pair: tree_sitter.Node) -> tuple[str | None, str | None]:
+        """``(url, provider)`` of a request object whose URL is not written beside it: the
+        body held in a variable and posted by ``axios.post(url, body)`` or an
+        ``XMLHttpRequest`` (``xhr.open("POST", url); xhr.send(body)``); when the URL is not a
+        constant, the environment variable it is read from names the provider
+        (``import.meta.env.VITE_OLLAMA_BASE_URL + "/chat"``); or the app's own function the
+        object is handed to does (``generateWithOllama({ model: "llama3.2" })``)."""
+        obj = pair.parent
+        if obj is None or obj.type != "object":
+            return None, None
+        call, holder = self._enclosing_call(obj)
+        if call is None and holder is not None:
+            name = _text(holder.child_by_field_name("name"))
+            # the variable of this function: another function's is another variable
+            home = _scope_of(holder)
+            sent = self._sent_with().get(name, [])[:_MAX_BINDINGS]
+            calls = [c for c in sent if _scope_of(c) == home]
+            call = calls[0] if len(calls) == 1 else None
+        if call is None:
+            return None, None
+        func = _text(call.child_by_field_name("function"))
+        target: tree_sitter.Node | None = None
+        if func in _HTTP_CALLS:
+            args = self._args(call)
+            target = args[0] if args else None
+        elif func.endswith(".send"):
+            target = self._opened_url(call)
+        if target is None and func not in _HTTP_CALLS:
+            name = func.rsplit(".", 1)[-1]
+            hinted = refs.provider_in_name(name) if name and name not in _NOT_NAMED else None
+            return None, hinted
+        urls = {v.text for v in self.values(target) if not v.partial} if target else set()
+        if len(urls) == 1 and refs.is_request_url(next(iter(urls))):
+            return urls.pop(), None
+        envs = self._env_names(target, 0) if target is not None else []
+        found = {p for e in envs if (p := refs.provider_from_env_name(_unprefixed(e)))}
+        return None, (found.pop() if len(found) == 1 else None)
+
+    def _opened_url(self, send: tree_sitter.Node) -> tree_sitter.Node | None:
+        """The URL argument of ``xhr.open(method, url)`` on the receiver of ``xhr.send``."""
+        func = send.child_by_field_name("function")
+        receiver = func.child_by_field_name("object") if func is not None else None
+        if receiver is None:
+            return None
+        opened = [
+            c
+            for c in self._sent_by(_text(receiver))[:_MAX_BINDINGS]
+            if _text(c.child_by_field_name("function")).endswith(".open")
+        ]
+        args = self._args(opened[0]) if len(opened) == 1 else []
+        return args[1] if len(args) >= 2 else None
+
+    def _enclosing_call(
+        self, obj: tree_sitter.Node
+    ) -> tuple[tree_sitter.Node | None, tree_sitter.Node | None]:
+        """``(call, None)``: the call an object literal is an argument of (through
+        ``JSON.stringify``); ``(None, declarator)``: the variable it (or its JSON) is bound to."""
+        node = obj.parent
+        for _ in range(4):
+            if node is not None and node.type == "variable_declarator":
+                return None, node
+            if node is None or node.type != "arguments":
+                return None, None
+            call = node.parent
+            if call is None or call.type != "call_expression":
+                return None, None
+            if _text(call.child_by_field_name("function")) != "JSON.stringify":
+                return call, None
+            node = call.parent
+            if node is not None and node.type == "pair":
+                node = node.parent.parent if node.parent is not None else None  # {body: ...}
+        return None, None
+
+    def _sent_by(self, receiver: str) -> list[tree_sitter.Node]:
+        """Method calls made on one receiver (``xhr.open``, ``xhr.send``), indexed once."""
+        if self._methods is None:
+            self._methods = {}
+            for call in self.calls:
+                func = call.child_by_field_name("function")
+                if func is not None and func.type == "member_expression":
+                    obj = func.child_by_field_name("object")
+                    self._methods.setdefault(_text(obj), []).append(call)
+        return self._methods.get(receiver, [])
+
+    def _sent_with(self) -> dict[str, list[tree_sitter.Node]]:
+        """Variables handed directly to a call (``axios.post(url, requestBody)``), by name,
+        indexed once per file."""
+        if self._sent is None:
+            self._sent = {}
+            for call in self.calls:
+                for arg in self._args(call):
+                    inner = _unwrap(arg)
+                    if inner is not None and inner.type == "identifier":
+                        self._sent.setdefault(_text(inner), []).append(call)
+        return self._sent
+
+    def _env_names(self, node: tree_sitter.Node | None, depth: int) -> list[str]:
+        """The environment variables an expression (a URL) is built from, through bindings."""
+        node = _unwrap(node)
+        if node is None or depth > 4 or self._budget <= 0:
+            return []
+        self._budget -= 1  # the file's budget of value look-ups bounds crafted chains
+        env = self._env_name(node)
+        if env is not None:
+            return [env]
+        if node.type == "binary_expression":
+            return self._env_names(node.child_by_field_name("left"), depth + 1) + self._env_names(
+                node.child_by_field_name("right"), depth + 1
+            )
+        if node.type == "template_string":
+            return [
+                e
+                for sub in node.named_children
+                if sub.type == "template_substitution"
+                for c in sub.named_children
+                for e in self._env_names(c, depth + 1)
+            ]
+        key = ""
+        if node.type == "identifier":
+            key = _text(node)
+        elif node.type == "member_expression":
+            obj = _unwrap(node.child_by_field_name("object"))
+            if obj is not None and obj.type == "this":
+                key = "this." + _text(node.child_by_field_name("property"))
+        bound = self.values_of.get(key, []) if key else []
+        if len(bound) > _MAX_BINDINGS:
+            return []
+        return [e for b in bound for e in self._env_names(b, depth + 1)]
 
     def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
         """The URL of a fetch/axios call whose body holds this object (a raw API call);
@@ -289,6 +491,20 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+@cache
+def _public_prefixes() -> tuple[str, ...]:
+    doc = refs.load_data("javascript_calls.yaml")
+    return tuple(str(p) for p in doc.get("public_env_prefixes") or ())
+
+
+def _unprefixed(env: str) -> str:
+    """An environment variable's name without a bundler's public prefix (``VITE_``)."""
+    for prefix in _public_prefixes():
+        if env.startswith(prefix) and len(env) > len(prefix):
+            return env[len(prefix) :]
+    return env
 
 
 def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:

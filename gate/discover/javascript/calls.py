@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import tree_sitter
 
@@ -39,6 +40,9 @@ _MODEL_METHODS = frozenset(
 )
 
 
+_MAX_ALIASES = 256
+"""Alias keys read from one customProvider call."""
+
 SELF = "#self"
 """The module of a factory defined in the file that calls it."""
 
@@ -52,6 +56,9 @@ class CallReader(ValueReader):
         callee = self._callee(call)
         qual = self._qualname(callee)
         spec = table().lookup(qual) if qual else None
+        if spec is not None and spec.raw.get("aliases"):
+            self._aliases(call, [str(a) for a in spec.raw["aliases"]])
+            return
         if spec is not None and spec.raw.get("provider_fn"):
             # openai("gpt-4o") names a model; createOpenAI({...}) makes a provider and does not.
             made = self._provider_fn(callee)
@@ -81,6 +88,21 @@ class CallReader(ValueReader):
         callee = _unwrap(callee)
         if callee is not None and callee.type == "member_expression":
             self._method_call(call, callee)
+
+    def _aliases(self, call: tree_sitter.Node, fields: list[str]) -> None:
+        """The alias keys of ``customProvider({ languageModels: { "chat-model": ... } })``."""
+        found = self._arg(call, fields)
+        node = _unwrap(found[0]) if found is not None else None
+        if node is None or node.type != "object":
+            return
+        for pair in node.named_children[:_MAX_ALIASES]:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            if key is None:
+                continue
+            text = _text(key)
+            text = text[1:-1] if key.type == "string" and len(text) >= 2 else text
+            if text:
+                self.aliases.append((text, key))
 
     def _provider_fn(
         self, callee: tree_sitter.Node | None
@@ -212,6 +234,10 @@ class CallReader(ValueReader):
             matched = [c for c in clients if c.spec.client == fam.name]
             for client in matched:
                 ctx = self._context(client.spec, client.call)
+                if client.spec.provider_arg:
+                    # client.chatCompletion({ provider: "together", model }): per call
+                    hint = self._first_constant(call, client.spec.provider_arg)
+                    ctx = _routed(replace(ctx, provider_hint=hint or ctx.provider_hint))
                 emitted = self._emit(fam.model, call, ctx, f"{client.qualname}.{method}")
                 if emitted and client.call is not None:
                     self.client_used.add(client.call.id)
@@ -303,15 +329,17 @@ class CallReader(ValueReader):
         resource = self._first_constant(call, spec.raw.get("resource") or ())
         if base_url is None and resource:
             base_url = f"https://{resource}.openai.azure.com"
-        return refs.RefContext(
-            family=spec.family,
-            sdk=spec.sdk,
-            provider=spec.provider,
-            base_url=base_url,
-            base_url_dynamic=dynamic,
-            region=self._first_constant(call, spec.region),
-            vertex=self._truthy(call, spec.vertex_flag),
-            provider_hint=self._first_constant(call, spec.provider_arg),
+        return _routed(
+            refs.RefContext(
+                family=spec.family,
+                sdk=spec.sdk,
+                provider=spec.provider,
+                base_url=base_url,
+                base_url_dynamic=dynamic,
+                region=self._first_constant(call, spec.region),
+                vertex=self._truthy(call, spec.vertex_flag),
+                provider_hint=self._first_constant(call, spec.provider_arg),
+            )
         )
 
     def _local_bindings(
@@ -362,7 +390,10 @@ class CallReader(ValueReader):
             return 0
         count = 0
         argument = f"positional {arg_name[1:]}" if arg_name.startswith("#") else arg_name
-        for val in self.values(node):
+        vals = self.values(node)
+        if not vals and target is not None:
+            self._imported_constant(target, ctx, qual, argument)
+        for val in vals:
             elsewhere = val.node.start_point[0] != call.start_point[0]
             if self.driver.call(
                 self._seen(val),
@@ -374,6 +405,17 @@ class CallReader(ValueReader):
             ):
                 count += 1
         return count
+
+    def _imported_constant(
+        self, target: tree_sitter.Node, ctx: refs.RefContext, qual: str, argument: str
+    ) -> None:
+        """A model argument that is a constant of another module of the app (``import {
+        model } from "@/lib/ai"; generateText({ model })``): read there after the scan."""
+        if target.type not in ("identifier", "shorthand_property_identifier"):
+            return
+        path, _, exported = self.imports.get(_text(target), "").partition(":")
+        if path.startswith((".", "~", "@/")) and exported and exported != "default":
+            self.pending_constants.append((target, exported, path, ctx, qual, argument))
 
     def _seen(self, val: _Val) -> Seen:
         """A value as the driver takes it."""
@@ -397,3 +439,14 @@ class CallReader(ValueReader):
     def _where(self, node: tree_sitter.Node) -> str:
         loc = self._loc(node)
         return f"{loc.line}:{loc.column}"
+
+
+def _routed(ctx: refs.RefContext) -> refs.RefContext:
+    """A Hugging Face inference call naming an Inference Provider (``provider: "together"``):
+    Hugging Face's router hands it to that provider, which serves the Hub id."""
+    if ctx.family != "hf-hosted" or not ctx.provider_hint or ctx.base_url:
+        return ctx
+    provider = refs.provider_alias(ctx.provider_hint)
+    if provider is None or provider == "huggingface":
+        return ctx
+    return replace(ctx, family="hosted", provider=provider, provider_hint=None)

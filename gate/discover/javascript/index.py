@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tree_sitter
 
+from gate.discover import refs
 from gate.discover.calltable import (
     CallSpec,
 )
@@ -48,6 +49,16 @@ class Indexer:
         self._declared: dict[bytes, tree_sitter.Node] | None = None
         """Function names this file declares, asked by the factory check (CallReader)."""
         self.pending: list[tuple[_Val, str, str | None]] = []
+        self._sent: dict[str, list[tree_sitter.Node]] | None = None
+        self.aliases: list[tuple[str, tree_sitter.Node]] = []
+        """The app's own model aliases (customProvider keys) and where they are written."""
+        self._methods: dict[str, list[tree_sitter.Node]] | None = None
+        self.pending_constants: list[
+            tuple[tree_sitter.Node, str, str, refs.RefContext, str, str]
+        ] = []
+        """Model arguments that are another app module's constant (``import { model } from
+        "@/lib/ai"``): (argument node, exported name, module, the call's context, call,
+        argument), read in that module after the scan (javascript/across.py)."""
         """Models asked of a provider the app's own function makes (CallReader._app_factory)."""
         self._guard: set[str] = set()
         self._budget = _BUDGET

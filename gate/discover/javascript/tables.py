@@ -25,6 +25,7 @@ _QUERY = """
 (call_expression) @call
 (new_expression) @new
 (pair) @pair
+(object (shorthand_property_identifier) @shorthand)
 (assignment_pattern) @param
 (object_assignment_pattern) @param
 """
@@ -33,6 +34,8 @@ _FIELD_QUERY_TS = "(public_field_definition) @field"
 # TypeScript's string-literal union types and enums (`type ChatModel = "a" | "b"`,
 # `enum Models { Fast = "a" }`): catalogues of the names a release offers.
 _TYPE_QUERY_TS = "(type_alias_declaration) @typealias\n(enum_declaration) @enum\n"
+# JSX elements (JavaScript and TSX grammars): model pickers (`<select name="model">`).
+_JSX_QUERY = "(jsx_opening_element) @jsx\n"
 
 
 @cache
@@ -60,13 +63,48 @@ def needles() -> tuple[bytes, ...]:
     """Byte strings one of which every interesting JS/TS file contains."""
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
     words |= set(_WEAK_NEEDLES) | {"from_pretrained"} | hosted_name_needles()
-    return tuple(sorted(w.encode() for w in words if len(w) >= 4))
+    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
 
 
 @cache
 def _strong_words() -> tuple[bytes, ...]:
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
-    return tuple(sorted(w.encode() for w in words if len(w) >= 4))
+    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
+
+
+def _extra_strong() -> list[bytes]:
+    """Needles besides the call table's: short imports, the hosts of known AI endpoints
+    (``fetch("https://api.together.xyz/v1/...")`` with no SDK nor model literal in the file)
+    and Ollama's port, and the picker menus of markup (``<select``)."""
+    from gate.discover.javascript.markup import pickers
+    from gate.recognise import knowledge
+    from gate.registry.endpoints import endpoints
+
+    out = list(_short_imports())
+    out += [e.host.encode() for e in endpoints() if "*" not in e.host]
+    local = knowledge().providers.local_servers
+    out += [f":{port}".encode() for port, server in local.items() if server == "ollama"]
+    out += [f"<{menu}".encode() for menu in pickers().menus]
+    return sorted(set(out))
+
+
+def _short_imports() -> list[bytes]:
+    """Imports of a table module too short to be a needle by itself (the AI SDK's ``"ai"``),
+    as an import spells them: ``from "ai"``, ``require('ai')``."""
+    heads = {
+        pattern.split(":", 1)[0]
+        for spec in table().calls
+        for pattern in spec.match
+        if ":" in pattern and len(pattern.split(":", 1)[0]) < 4
+    }
+    out: list[bytes] = []
+    for head in sorted(heads):
+        for quote in ('"', "'"):
+            out += [
+                f"from {quote}{head}{quote}".encode(),
+                f"require({quote}{head}{quote})".encode(),
+            ]
+    return out
 
 
 @cache
@@ -90,6 +128,8 @@ def _language(suffix: str) -> tree_sitter.Language:
 def _query(suffix: str) -> tree_sitter.Query:
     ts = suffix in (".ts", ".mts", ".cts", ".tsx")
     fields = _FIELD_QUERY_TS + "\n" + _TYPE_QUERY_TS if ts else _FIELD_QUERY_JS
+    if suffix not in (".ts", ".mts", ".cts"):
+        fields += "\n" + _JSX_QUERY
     return tree_sitter.Query(_language(suffix), _QUERY + fields)
 
 
