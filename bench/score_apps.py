@@ -512,7 +512,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keys", type=Path, default=KEYS, help="folder of <owner>__<name>.yaml")
     parser.add_argument("--mirrors", type=Path, default=MIRRORS, help="folder of bare mirrors")
     parser.add_argument("--checkouts", type=Path, default=CHECKOUTS, help="checkout cache")
-    parser.add_argument("--only", action="append", default=[], help="owner__name (repeatable)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="owner__name (repeatable or comma-separated)"
+    )
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs gate")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--jobs", type=int, default=1, help="scans run at once (default 1)")
@@ -521,7 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     files = sorted(args.keys.glob("*.yaml"))
     if args.only:
-        wanted = set(args.only)
+        wanted = {name for item in args.only for name in item.split(",") if name}
         files = [f for f in files if f.stem in wanted]
         unknown = wanted - {f.stem for f in files}
         if unknown:
