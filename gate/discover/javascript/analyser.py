@@ -116,6 +116,23 @@ class _Analyser(CallReader):
                     continue
                 hint = self._request_hint(pair) if url is None else None
                 self._generic_value(held, key, url, hint)
+        for call in self.calls:
+            self._shaped_argument(call)
+
+    def _shaped_argument(self, call: tree_sitter.Node) -> None:
+        """A call's first argument in an id shape one provider alone defines (Workers AI's
+        ``env.AI.run("@cf/qwen/qwen1.5-7b-chat-awq", ...)``, NuxtHub's auto-imported
+        ``hubAI().run(...)``): that provider's model whatever the receiver (the shapes are
+        data: ``providers.yaml`` ``id_shapes``)."""
+        args = self._args(call)
+        first = _unwrap(args[0]) if args else None
+        if first is None or first.type not in ("string", "template_string", "identifier"):
+            return
+        shapes = refs.current_knowledge().providers
+        for val in self.values(first):
+            if not val.partial and shapes.shape_owner(val.text) is not None:
+                method = _text(call.child_by_field_name("function")).rsplit(".", 1)[-1]
+                self.driver.named(self._seen(val), method or "call", family="hosted")
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -292,7 +309,7 @@ class _Analyser(CallReader):
         provider_hint: str | None = None,
     ) -> None:
         value = _unwrap(value)
-        if value is None or value.type not in ("string", "template_string", "binary_expression"):
+        if value is None or value.type not in _VALUE_EXPRESSIONS:
             return
         for val in self.values(value, "assignment"):
             self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=provider_hint)
@@ -408,6 +425,13 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+# Expressions whose string values a model key's value is read for: a literal, a template, a
+# concatenation, or a choice between them (``model: hasImage ? "gpt-4-vision" : picked``).
+_VALUE_EXPRESSIONS = frozenset(
+    {"string", "template_string", "binary_expression", "ternary_expression"}
+)
 
 
 @cache
