@@ -162,3 +162,118 @@ def test_a_run_call_with_an_ordinary_string_is_not_a_model() -> None:
         name="src/jobs.ts",
     )
     assert found == []
+
+
+# ---- catalogues of gateways and request bodies ---------------------------------------------
+
+
+def test_a_lookup_table_sent_in_a_body_variable_is_served_at_the_fetched_url() -> None:
+    found = js(
+        """
+        async function draw(req: { model: string }, key: string) {
+          const ids: Record<string, string> = {
+            "kolors": "Kwai-Kolors/Kolors",
+            "qwen-image": "Qwen/Qwen-Image",
+          };
+          const picked = ids[req.model] || req.model;
+          const payload: any = { model: picked, prompt: "a cat" };
+          return fetch("https://api.siliconflow.cn/v1/images/generations", {
+            method: "POST",
+            body: JSON.stringify(payload),
+          });
+        }
+        """
+    )
+    assert ids(found) == [
+        ("api:siliconflow/Kwai-Kolors/Kolors", 4),
+        ("api:siliconflow/Qwen/Qwen-Image", 5),
+    ]
+
+
+def test_an_object_with_other_values_is_no_lookup_table() -> None:
+    found = js(
+        """
+        const conf = { "a": "Qwen/Qwen2.5-7B-Instruct", "b": 3 };
+        const payload = { model: conf[pick()] };
+        fetch("https://api.siliconflow.cn/v1/chat/completions", { body: JSON.stringify(payload) });
+        """
+    )
+    assert [ev.identity for ev in found if ev.identity.startswith("api:siliconflow/Qwen")] == []
+
+
+def test_a_catalogue_entrys_own_base_url_decides_its_server() -> None:
+    found = js(
+        """
+        export const availableModels = [
+          { id: "qwen/qwen3-8b", name: "Qwen 3 8B", provider: "aliyun",
+            baseURL: "https://openrouter.ai/api/v1" },
+          { id: "qwen-qwq-32b", name: "QwQ", provider: "microsoft",
+            baseURL: "https://api.groq.com/openai/v1" },
+          { id: "qwen-max", name: "Qwen Max", provider: "aliyun" },
+        ];
+        """
+    )
+    assert ids(found) == [
+        ("api:alibaba/qwen-max", 7),
+        ("api:groq/qwen-qwq-32b", 5),
+        ("api:openrouter/qwen/qwen3-8b", 3),
+    ]
+
+
+def test_a_menu_with_an_openrouter_variant_is_an_openrouter_menu() -> None:
+    found = js(
+        """
+        export const MODELS = [
+          { name: "GPT", id: "openai/gpt-oss-120b" },
+          { name: "Chimera", id: "tngtech/deepseek-r1t2-chimera:free" },
+          { name: "Router", id: "openrouter/free" },
+        ];
+        """
+    )
+    assert ids(found) == [
+        ("api:openrouter/openai/gpt-oss-120b", 3),
+        ("api:openrouter/openrouter/free", 5),
+        ("api:openrouter/tngtech/deepseek-r1t2-chimera:free", 4),
+    ]
+
+
+def test_a_menu_without_a_gateways_id_keeps_hub_ids() -> None:
+    found = js(
+        """
+        export const MODELS = [{ id: "openai/gpt-oss-120b" }, { id: "Qwen/Qwen3-8B" }];
+        """
+    )
+    assert {ev.identity for ev in found} == {
+        "hf:openai/gpt-oss-120b@unpinned",
+        "hf:Qwen/Qwen3-8B@unpinned",
+    }
+
+
+# ---- spellings -----------------------------------------------------------------------------
+
+
+def test_an_apps_doubled_separator_joins_provider_and_model() -> None:
+    found = js(
+        """
+        export function getModel(model?: string) {
+          model = model ?? "deepseek::deepseek-chat";
+          return model;
+        }
+        """
+    )
+    assert [ev.identity for ev in found] == ["api:deepseek/deepseek-chat"]
+
+
+def test_a_family_named_like_a_provider_with_an_ollama_tag_is_ollamas() -> None:
+    found = js(
+        """
+        let currentModel = "mistral:latest";
+        const fallbackModel = "mistral:7b";
+        const hostedModel = "mistral:mistral-large-latest";
+        """
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:mistral/mistral-large-latest",
+        "ollama:mistral:7b",
+        "ollama:mistral:latest",
+    ]

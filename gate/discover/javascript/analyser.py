@@ -30,6 +30,10 @@ _NOT_NAMED = frozenset({"setState", "log", "push", "emit", "send", "postMessage"
 class _Analyser(CallReader):
     """One file: index its bindings, then read every call."""
 
+    _menu_gateway: str | None = None
+    """The gateway a menu's own ids say it lists (one entry in a shape only that gateway
+    defines): its other ``<maker>/<model>`` entries are that gateway's too."""
+
     # ---- index ----
 
     def run(self) -> list[Evidence]:
@@ -91,6 +95,7 @@ class _Analyser(CallReader):
             self.driver.endpoint(ctx, self._loc(where), qual)
 
     def _generic(self) -> None:
+        self._request_bodies()
         for name, value in self.decls:
             if refs.is_model_key(name):
                 self._generic_value(value, name, None)
@@ -118,6 +123,21 @@ class _Analyser(CallReader):
                 self._generic_value(held, key, url, hint)
         for call in self.calls:
             self._shaped_argument(call)
+
+    def _request_bodies(self) -> None:
+        """A request body's model read from a table (``model: modelMap[picked]``) before the
+        table is read as a catalogue: the request's URL says who serves its values."""
+        for pair in self.pairs:
+            key = self._key(pair)
+            inner = _unwrap(pair.child_by_field_name("value"))
+            if not key or not refs.is_model_key(key) or inner is None:
+                continue
+            if inner.type not in _REFERENCES:
+                continue
+            url = self._fetch_url(pair)
+            if url:
+                for val in self.values(inner, "request-body"):
+                    self.driver.named(self._seen(val), key, base_url=url)
 
     def _shaped_argument(self, call: tree_sitter.Node) -> None:
         """A call's first argument in an id shape one provider alone defines (Workers AI's
@@ -194,20 +214,26 @@ class _Analyser(CallReader):
                         self._listed(tail, hint_key or key, hint)
             return
         if node.type == "array":
-            for elt in node.named_children:
-                item = _unwrap(elt)
-                if item is None:
-                    continue
-                if named:
-                    self._listed(item, key, None)
-                if item.type in ("array", "object"):
-                    self._catalogue(item, key, named, depth + 1)
+            outer_gateway = self._menu_gateway
+            self._menu_gateway = self._gateway_of_menu(node) or outer_gateway
+            try:
+                for elt in node.named_children:
+                    item = _unwrap(elt)
+                    if item is None:
+                        continue
+                    if named:
+                        self._listed(item, key, None)
+                    if item.type in ("array", "object"):
+                        self._catalogue(item, key, named, depth + 1)
+            finally:
+                self._menu_gateway = outer_gateway
             return
         if node.type != "object":
             return
         pairs = [p for p in node.named_children if p.type == "pair"]
         fields = refs.catalogue_fields(self._key(p) for p in pairs)
-        entry_provider = self._entry_provider(node) if fields else None
+        entry_url = self._entry_endpoint(node) if fields else None
+        entry_provider = self._entry_provider(node) if fields and not entry_url else None
         for pair in pairs:
             text = self._key(pair)
             value = _unwrap(pair.child_by_field_name("value"))
@@ -235,7 +261,8 @@ class _Analyser(CallReader):
                 for item in items:
                     inner = _unwrap(item)
                     if inner is not None:
-                        self._listed(inner, text or key, hint)
+                        url = entry_url if text in fields else None
+                        self._listed(inner, text or key, hint, base_url=url)
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
                 # { groq: { "deepseek-r1-distill-llama-70b": {...} } }: the names nested
@@ -294,12 +321,45 @@ class _Analyser(CallReader):
         key: str,
         hint: str | None,
         site: SiteKind = SiteKind.CATALOGUE_ITEM,
+        base_url: str | None = None,
     ) -> None:
         text = _string_value(node) if node.type == "string" else None
         if text is not None:
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
-            hint = hint or self._name_hint
-            self.driver.listed(seen, key, provider_hint=hint, site=site)
+            if hint is None and self._menu_gateway and text.count("/") == 1:
+                hint = self._menu_gateway
+            hint = None if base_url else hint or self._name_hint
+            self.driver.listed(seen, key, provider_hint=hint, site=site, base_url=base_url)
+
+    def _gateway_of_menu(self, node: tree_sitter.Node) -> str | None:
+        """The one gateway whose own id shape some entry of this array has (``{id:
+        "tngtech/deepseek-r1t2-chimera:free"}``, OpenRouter's), if no entry has another's."""
+        kn = refs.current_knowledge()
+        owners: set[str] = set()
+        for elt in node.named_children[:_MAX_MENU]:
+            item = _unwrap(elt)
+            texts: list[str | None] = []
+            if item is not None and item.type == "string":
+                texts = [_string_value(item)]
+            elif item is not None and item.type == "object":
+                texts = list(self._str_fields(item).values())
+            owners.update(o for t in texts if t and (o := kn.providers.shape_owner(t)))
+        owner = owners.pop() if len(owners) == 1 else None
+        return owner if owner in kn.providers.gateways else None
+
+    def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
+        """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
+        free", provider: "aliyun", baseURL: "https://openrouter.ai/api/v1"}``): where the
+        entry's model is sent, whatever maker its display fields name."""
+        urls: set[str] = set()
+        for pair in node.named_children:
+            if pair.type != "pair" or not refs.is_url_key(self._key(pair)):
+                continue
+            value = _unwrap(pair.child_by_field_name("value"))
+            for val in self.values(value) if value is not None else []:
+                if not val.partial and refs.is_request_url(val.text):
+                    urls.add(val.text)
+        return urls.pop() if len(urls) == 1 else None
 
     def _generic_value(
         self,
@@ -406,8 +466,21 @@ class _Analyser(CallReader):
 
     def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
         """The URL of a fetch/axios call whose body holds this object (a raw API call);
-        ``""`` for a path on the page's own origin (``fetch("/api/chat", ...)``)."""
-        node = pair.parent
+        ``""`` for a path on the page's own origin (``fetch("/api/chat", ...)``). The object
+        may be held in a variable of the same function that the call sends (``const body =
+        {model}; fetch(url, {body: JSON.stringify(body)})``)."""
+        url = self._url_above(pair.parent)
+        obj = pair.parent
+        holder = obj.parent if obj is not None and obj.type == "object" else None
+        if url is not None or holder is None or holder.type != "variable_declarator":
+            return url
+        name = _text(holder.child_by_field_name("name"))
+        home = _scope_of(holder)
+        urls = {self._url_above(c) for c in self._sent_with().get(name, []) if _scope_of(c) == home}
+        return urls.pop() if len(urls) == 1 else None
+
+    def _url_above(self, start: tree_sitter.Node | None) -> str | None:
+        node = start
         for _ in range(8):
             if node is None:
                 return None
@@ -426,6 +499,9 @@ class _Analyser(CallReader):
             node = node.parent
         return None
 
+
+# Entries of an array read to learn which gateway's menu it is.
+_MAX_MENU = 256
 
 # Expressions whose string values a model key's value is read for: a literal, a template, a
 # concatenation, or a choice between them (``model: hasImage ? "gpt-4-vision" : picked``).
