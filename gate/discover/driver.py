@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from gate.discover import localpaths, refs
 from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, EvidenceKind, Location
 from gate.recognise import SiteKind
+from gate.registry.endpoints import host_of
 
 
 def weakest(a: Confidence, b: Confidence) -> Confidence:
@@ -43,7 +44,7 @@ def resource_urls(texts: Sequence[str]) -> list[str]:
     for text in texts:
         if "://" not in text or not text.split("://", 1)[0].isalpha():
             continue
-        host = refs.host_of(text)
+        host = host_of(text)
         rest = host.removeprefix("*.")
         if rest == host or "*" in rest or "." not in rest:
             continue
