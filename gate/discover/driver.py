@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from gate.discover import localpaths, refs
 from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, EvidenceKind, Location
 from gate.recognise import SiteKind
+from gate.registry.endpoints import host_of
 
 
 def weakest(a: Confidence, b: Confidence) -> Confidence:
@@ -31,6 +32,26 @@ def endpoint_choice(
     if texts and len(set(texts)) == 1 and decided:
         return texts[0], None
     return None, expression
+
+
+def resource_urls(texts: Sequence[str]) -> list[str]:
+    """The URLs among ``texts`` (built from templates, their variable parts ``*``) whose
+    only unknown is the per-resource label of a known endpoint pattern
+    (``https://${resource}.openai.azure.com/openai/deployments/${name}`` is Azure OpenAI's
+    ``*.openai.azure.com`` whatever the resource): the provider is written even though
+    the host is not. A variable anywhere else in the host decides nothing."""
+    out: list[str] = []
+    for text in texts:
+        if "://" not in text or not text.split("://", 1)[0].isalpha():
+            continue
+        host = host_of(text)
+        rest = host.removeprefix("*.")
+        if rest == host or "*" in rest or "." not in rest:
+            continue
+        ep = refs.current_knowledge().endpoint(host)
+        if ep is not None and ep.host.startswith("*.") and ep.host[2:] == rest:
+            out.append(text)
+    return out
 
 
 TREE_PATH = "tree-path"

@@ -598,10 +598,12 @@ def _provider_colon(value: str, ctx: _Ctx, sep: str = ":") -> Recognised | None:
     split = split_prefix(value, sep)
     if split is not None:
         provider = kn.provider_alias(split[0])
+        # "deepseek::deepseek-chat": an app's own doubled separator joins the same two parts
+        model = split[1][len(sep) :] if split[1].startswith(sep) else split[1]
         if provider == "ollama":
-            return _ollama_ref(split[1], ctx)
-        if provider is not None:
-            return _hosted(split[1], replace(ctx, provider=provider))
+            return _ollama_ref(model, ctx)
+        if provider is not None and model:
+            return _hosted(model, replace(ctx, provider=provider))
     return _hosted(value, replace(ctx, provider=None))
 
 
@@ -638,6 +640,14 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # An aggregator named beside the value (OpenRouter's `openai/gpt-4o`) serves it
         # under that very id: the prefix is the maker, not who is called.
         and not (hinted and hinted != prefix[0] and kn.registry.is_aggregator(hinted))
+        # A gateway's menu entry under its own name (`openrouter/auto`, `openrouter/free`)
+        # is the gateway's router id, sent as written.
+        and not (
+            hinted == prefix[0]
+            and "/" not in prefix[1]
+            and hinted in kn.providers.gateways
+            and ctx.site.kind is SiteKind.CATALOGUE_ITEM
+        )
     ):
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").

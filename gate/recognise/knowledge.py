@@ -166,6 +166,9 @@ class Providers:
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
     id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
     """Model id shapes one provider alone defines → that provider (Fireworks' resource names)."""
+    serves_makers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Providers that serve other makers' models under the makers' names (Azure OpenAI:
+    OpenAI's) → those makers."""
 
     def shape_owner(self, value: str) -> str | None:
         """The provider whose own id shape ``value`` has, or None."""
@@ -200,6 +203,10 @@ def providers() -> Providers:
             (re.compile(str(row["pattern"])), str(row["provider"]))
             for row in doc.get("id_shapes", ())
         ),
+        serves_makers={
+            str(k): frozenset(str(m) for m in v)
+            for k, v in (doc.get("serves_makers") or {}).items()
+        },
     )
 
 

@@ -178,6 +178,9 @@ def _may_serve(
 ) -> bool:
     if provider in served:
         return True
+    maker = kn.provider_for_model(value)
+    if maker is not None and maker in kn.providers.serves_makers.get(provider, ()):
+        return True  # Azure OpenAI serves OpenAI's models under OpenAI's names
     if gateway:
         return provider in kn.providers.gateways  # routes every maker's <creator>/<model> id
     if not kn.registry.is_aggregator(provider):

@@ -30,6 +30,10 @@ _NOT_NAMED = frozenset({"setState", "log", "push", "emit", "send", "postMessage"
 class _Analyser(CallReader):
     """One file: index its bindings, then read every call."""
 
+    _menu_gateway: str | None = None
+    """The gateway a menu's own ids say it lists (one entry in a shape only that gateway
+    defines): its other ``<maker>/<model>`` entries are that gateway's too."""
+
     # ---- index ----
 
     def run(self) -> list[Evidence]:
@@ -92,6 +96,7 @@ class _Analyser(CallReader):
             self.driver.endpoint(ctx, self._loc(where), qual)
 
     def _generic(self) -> None:
+        self._request_bodies()
         for name, value in self.decls:
             if refs.is_model_key(name):
                 self._generic_value(value, name, None)
@@ -145,6 +150,8 @@ class _Analyser(CallReader):
                 self.driver.endpoint(
                     refs.RefContext(family="hosted", base_url=url), self._loc(short), "request"
                 )
+        for call in self.calls:
+            self._shaped_argument(call)
         self._listed_where_requests_go(self.found[before:])
 
     def _listed_where_requests_go(self, requests: list[Evidence]) -> None:
@@ -156,6 +163,36 @@ class _Analyser(CallReader):
             return
         for seen, key in self._unread:
             self.driver.listed(seen, key, served_by="ollama")
+
+    def _request_bodies(self) -> None:
+        """A request body's model read from a table (``model: modelMap[picked]``) before the
+        table is read as a catalogue: the request's URL says who serves its values."""
+        for pair in self.pairs:
+            key = self._key(pair)
+            inner = _unwrap(pair.child_by_field_name("value"))
+            if not key or not refs.is_model_key(key) or inner is None:
+                continue
+            if inner.type not in _REFERENCES:
+                continue
+            url = self._fetch_url(pair)
+            if url:
+                for val in self.values(inner, "request-body"):
+                    self.driver.named(self._seen(val), key, base_url=url)
+
+    def _shaped_argument(self, call: tree_sitter.Node) -> None:
+        """A call's first argument in an id shape one provider alone defines (Workers AI's
+        ``env.AI.run("@cf/qwen/qwen1.5-7b-chat-awq", ...)``, NuxtHub's auto-imported
+        ``hubAI().run(...)``): that provider's model whatever the receiver (the shapes are
+        data: ``providers.yaml`` ``id_shapes``)."""
+        args = self._args(call)
+        first = _unwrap(args[0]) if args else None
+        if first is None or first.type not in ("string", "template_string", "identifier"):
+            return
+        shapes = refs.current_knowledge().providers
+        for val in self.values(first):
+            if not val.partial and shapes.shape_owner(val.text) is not None:
+                method = _text(call.child_by_field_name("function")).rsplit(".", 1)[-1]
+                self.driver.named(self._seen(val), method or "call", family="hosted")
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -217,20 +254,26 @@ class _Analyser(CallReader):
                         self._listed(tail, hint_key or key, hint)
             return
         if node.type == "array":
-            for elt in node.named_children:
-                item = _unwrap(elt)
-                if item is None:
-                    continue
-                if named:
-                    self._listed(item, key, None)
-                if item.type in ("array", "object"):
-                    self._catalogue(item, key, named, depth + 1)
+            outer_gateway = self._menu_gateway
+            self._menu_gateway = self._gateway_of_menu(node) or outer_gateway
+            try:
+                for elt in node.named_children:
+                    item = _unwrap(elt)
+                    if item is None:
+                        continue
+                    if named:
+                        self._listed(item, key, None)
+                    if item.type in ("array", "object"):
+                        self._catalogue(item, key, named, depth + 1)
+            finally:
+                self._menu_gateway = outer_gateway
             return
         if node.type != "object":
             return
         pairs = [p for p in node.named_children if p.type == "pair"]
         fields = refs.catalogue_fields(self._key(p) for p in pairs)
-        entry_provider = self._entry_provider(node) if fields else None
+        entry_url = self._entry_endpoint(node) if fields else None
+        entry_provider = self._entry_provider(node) if fields and not entry_url else None
         for pair in pairs:
             text = self._key(pair)
             value = _unwrap(pair.child_by_field_name("value"))
@@ -258,7 +301,8 @@ class _Analyser(CallReader):
                 for item in items:
                     inner = _unwrap(item)
                     if inner is not None:
-                        self._listed(inner, text or key, hint)
+                        url = entry_url if text in fields else None
+                        self._listed(inner, text or key, hint, base_url=url)
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
                 # { groq: { "deepseek-r1-distill-llama-70b": {...} } }: the names nested
@@ -317,14 +361,47 @@ class _Analyser(CallReader):
         key: str,
         hint: str | None,
         site: SiteKind = SiteKind.CATALOGUE_ITEM,
+        base_url: str | None = None,
     ) -> None:
         text = _string_value(node) if node.type == "string" else None
         if text is not None:
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
-            hint = hint or self._name_hint
-            read = self.driver.listed(seen, key, provider_hint=hint, site=site)
-            if not read and hint is None and site is SiteKind.CATALOGUE_ITEM:
+            if hint is None and self._menu_gateway and text.count("/") == 1:
+                hint = self._menu_gateway
+            hint = None if base_url else hint or self._name_hint
+            read = self.driver.listed(seen, key, provider_hint=hint, site=site, base_url=base_url)
+            if not read and hint is None and not base_url and site is SiteKind.CATALOGUE_ITEM:
                 self._unread.append((seen, key))
+
+    def _gateway_of_menu(self, node: tree_sitter.Node) -> str | None:
+        """The one gateway whose own id shape some entry of this array has (``{id:
+        "tngtech/deepseek-r1t2-chimera:free"}``, OpenRouter's), if no entry has another's."""
+        kn = refs.current_knowledge()
+        owners: set[str] = set()
+        for elt in node.named_children[:_MAX_MENU]:
+            item = _unwrap(elt)
+            texts: list[str | None] = []
+            if item is not None and item.type == "string":
+                texts = [_string_value(item)]
+            elif item is not None and item.type == "object":
+                texts = list(self._str_fields(item).values())
+            owners.update(o for t in texts if t and (o := kn.providers.shape_owner(t)))
+        owner = owners.pop() if len(owners) == 1 else None
+        return owner if owner in kn.providers.gateways else None
+
+    def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
+        """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
+        free", provider: "aliyun", baseURL: "https://openrouter.ai/api/v1"}``): where the
+        entry's model is sent, whatever maker its display fields name."""
+        urls: set[str] = set()
+        for pair in node.named_children:
+            if pair.type != "pair" or not refs.is_url_key(self._key(pair)):
+                continue
+            value = _unwrap(pair.child_by_field_name("value"))
+            for val in self.values(value) if value is not None else []:
+                if not val.partial and refs.is_request_url(val.text):
+                    urls.add(val.text)
+        return urls.pop() if len(urls) == 1 else None
 
     def _generic_value(
         self,
@@ -334,7 +411,7 @@ class _Analyser(CallReader):
         provider_hint: str | None = None,
     ) -> None:
         value = _unwrap(value)
-        if value is None or value.type not in ("string", "template_string", "binary_expression"):
+        if value is None or value.type not in _VALUE_EXPRESSIONS:
             return
         for val in self.values(value, "assignment"):
             self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=provider_hint)
@@ -472,8 +549,21 @@ class _Analyser(CallReader):
 
     def _fetch_url(self, pair: tree_sitter.Node) -> str | None:
         """The URL of a fetch/axios call whose body holds this object (a raw API call);
-        ``""`` for a path on the page's own origin (``fetch("/api/chat", ...)``)."""
-        node = pair.parent
+        ``""`` for a path on the page's own origin (``fetch("/api/chat", ...)``). The object
+        may be held in a variable of the same function that the call sends (``const body =
+        {model}; fetch(url, {body: JSON.stringify(body)})``)."""
+        url = self._url_above(pair.parent)
+        obj = pair.parent
+        holder = obj.parent if obj is not None and obj.type == "object" else None
+        if url is not None or holder is None or holder.type != "variable_declarator":
+            return url
+        name = _text(holder.child_by_field_name("name"))
+        home = _scope_of(holder)
+        urls = {self._url_above(c) for c in self._sent_with().get(name, []) if _scope_of(c) == home}
+        return urls.pop() if len(urls) == 1 else None
+
+    def _url_above(self, start: tree_sitter.Node | None) -> str | None:
+        node = start
         for _ in range(8):
             if node is None:
                 return None
@@ -491,6 +581,16 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+# Entries of an array read to learn which gateway's menu it is.
+_MAX_MENU = 256
+
+# Expressions whose string values a model key's value is read for: a literal, a template, a
+# concatenation, or a choice between them (``model: hasImage ? "gpt-4-vision" : picked``).
+_VALUE_EXPRESSIONS = frozenset(
+    {"string", "template_string", "binary_expression", "ternary_expression"}
+)
 
 
 @cache

@@ -15,7 +15,7 @@ from gate.discover.calltable import (
     ClientFamily,
     unknown_client_spec,
 )
-from gate.discover.driver import Seen, endpoint_choice
+from gate.discover.driver import Seen, endpoint_choice, resource_urls
 from gate.discover.javascript.nodes import (
     _MAX_BINDINGS,
     _MAX_DEPTH,
@@ -318,7 +318,10 @@ class CallReader(ValueReader):
             if found is not None:
                 bound = self._local_bindings(found[0], call)
                 exprs = bound if bound is not None else [found[0]]
-                texts = [v.text for e in exprs for v in self.values(e) if not v.partial]
+                vals = [v for e in exprs for v in self.values(e)]
+                texts = [v.text for v in vals if not v.partial]
+                if not texts:
+                    texts = resource_urls([v.text for v in vals if v.partial])
                 # Set by an expression, or differently on different paths (a branch per
                 # provider): then which host serves this call is not decided here.
                 base_url, dynamic = endpoint_choice(

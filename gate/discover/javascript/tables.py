@@ -17,6 +17,7 @@ from gate.discover.calltable import (
     load_table,
     strong_needles,
 )
+from gate.recognise import data as recognise_data
 
 _QUERY = """
 (import_statement) @import
@@ -62,13 +63,21 @@ _WEAK_NEEDLES = (
 def needles() -> tuple[bytes, ...]:
     """Byte strings one of which every interesting JS/TS file contains."""
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
-    words |= set(_WEAK_NEEDLES) | {"from_pretrained"} | hosted_name_needles()
+    words |= set(_WEAK_NEEDLES) | {"from_pretrained"} | hosted_name_needles() | _shape_needles()
     return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
+
+
+def _shape_needles() -> set[str]:
+    """A quote before the prefix of an id shape one provider defines (``"@cf/``): a Workers
+    AI call on a binding (``env.AI.run("@cf/...")``) names no SDK a needle would catch."""
+    rows = recognise_data.load("providers.yaml").get("id_shapes") or ()
+    return {q + str(p) for row in rows for p in row.get("prefixes") or () for q in "\"'`"}
 
 
 @cache
 def _strong_words() -> tuple[bytes, ...]:
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
+    words |= _shape_needles()
     return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
 
 

@@ -55,6 +55,8 @@ class ValueReader(Indexer):
             key = _string_value(index) if index is not None else None
             if key is not None:
                 return self._property(node.child_by_field_name("object"), key, depth)
+            if index is not None and index.type != "number":
+                return self._lookup(node.child_by_field_name("object"), depth)
         if kind == "call_expression":
             func = self._qualname(node.child_by_field_name("function")) or ""
             args = node.child_by_field_name("arguments")
@@ -125,6 +127,22 @@ class ValueReader(Indexer):
                 elif pair.type == "shorthand_property_identifier" and _text(pair) == key:
                     out += self.values(pair, "property", depth + 1)
         return out
+
+    def _lookup(self, obj: tree_sitter.Node | None, depth: int) -> list[_Val]:
+        """``MAP[key]`` with a key the code computes, on a lookup table (an object literal
+        whose every value is a string: ``{kolors: "Kwai-Kolors/Kolors", ...}``): any of its
+        values. An object holding anything else is no table; its entries are not read."""
+        out: list[_Val] = []
+        for target in self._objects(obj, depth):
+            values = [
+                _unwrap(p.child_by_field_name("value"))
+                for p in target.named_children
+                if p.type != "comment"
+            ]
+            if not values or any(v is None or v.type != "string" for v in values):
+                continue
+            out += [_Val(_string_value(v) or "", v, Confidence.HIGH, "lookup") for v in values if v]
+        return out[:_MAX_VALUES]
 
     def _objects(self, node: tree_sitter.Node | None, depth: int) -> list[tree_sitter.Node]:
         """Object literals an expression may be (through bindings)."""
