@@ -35,7 +35,6 @@ class Analyser(CallReader):
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
     _module_at: _Endpoint | None = None
     _calls_in: dict[int, list[ast.Call]] | None = None
-    _provider_branches: dict[int, str] | None = None
     """Values assigned in an ``if provider == "x":`` branch → the provider (made on demand)."""
     """The calls of each function scope (made on the first factory question)."""
     _servers: frozenset[str] | None = None
@@ -333,32 +332,6 @@ class Analyser(CallReader):
                 for param, default in fn.params.items():
                     if default is not None and refs.names_model(param):
                         self._generic_value(default, fn, param, None, flow="parameter-default")
-
-    def _branch_provider(self, value: ast.expr) -> str | None:
-        """The provider an ``if``/``elif`` branch is taken for, when ``value`` is assigned
-        directly in its body (``if provider == "zhipuai": models = ["embedding-2"]``)."""
-        if self._provider_branches is None:
-            self._provider_branches = {}
-            for node in ast.walk(self.module):
-                if not isinstance(node, ast.If):
-                    continue
-                test = node.test
-                if not (
-                    isinstance(test, ast.Compare)
-                    and len(test.ops) == 1
-                    and isinstance(test.ops[0], ast.Eq)
-                    and isinstance(test.comparators[0], ast.Constant)
-                    and isinstance(test.comparators[0].value, str)
-                    and refs.is_provider_key(_dotted_tail(test.left))
-                ):
-                    continue
-                alias = refs.provider_alias(test.comparators[0].value)
-                if alias is None:
-                    continue
-                for stmt in node.body:
-                    if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
-                        self._provider_branches[id(stmt.value)] = alias
-        return self._provider_branches.get(id(value))
 
     def _endpoint_map(self, node: ast.Dict, name: str, scope: Scope) -> bool:
         """``{"deepseek-chat": DEEPSEEK_BASE_URL, "qwen-max": QWEN_BASE_URL}``: a map from
