@@ -265,26 +265,85 @@ def scan(
     batched; once enough bytes wait to be parsed to pay for it, batches go to the worker
     pool while this process keeps reading, so reading and parsing overlap.
     """
-    obs = observer or NullObserver()
+    submitted = submit(tree, files, needles, analyse, limit=limit, parallel=parallel)
+    return submitted.collect(observer, seconds=seconds)
+
+
+@dataclass(slots=True)
+class Submitted:
+    """A scan whose candidates are read and whose batches are with the workers
+    (:func:`submit`): :meth:`collect` waits for them and records what the scan records,
+    in the order :func:`scan` records it."""
+
+    tree: Tree
+    files: int
+    analyse: Analyser
+    seconds: float
+    pending: tuple[tuple[str, bytes], ...]
+    futures: list[Future[tuple[list[Evidence], list[tuple[str, str]]]]]
+    unread: list[tuple[str, str]]
+    candidates: int
+
+    def take_unread(self) -> list[tuple[str, str]]:
+        """The files that could not be read, handed over once (then not recorded by
+        :meth:`collect`): for a caller that records them earlier than the analysis."""
+        unread, self.unread = self.unread, []
+        return unread
+
+    def collect(
+        self, observer: Observer | None = None, *, seconds: float | None = None
+    ) -> tuple[list[Evidence], ScanStats]:
+        """The evidence found (waiting for the workers), the skips recorded on the tree."""
+        obs = observer or NullObserver()
+        for rel, reason in self.take_unread():
+            self.tree.skip(rel, reason)
+        budget = self.seconds if seconds is None else seconds
+        results: list[tuple[list[Evidence], list[tuple[str, str]]]] = []
+        if self.pending:
+            results.append(_analyse_many((self.pending, self.analyse, budget)))
+        results.extend(f.result() for f in self.futures)
+        found: list[Evidence] = []
+        for evidence, skipped in results:
+            found.extend(evidence)
+            for rel, reason in skipped:
+                self.tree.skip(rel, reason)
+        obs.advance(self.files)
+        return found, ScanStats(files=self.files, candidates=self.candidates)
+
+
+def submit(
+    tree: Tree,
+    files: Sequence[TreeFile],
+    needles: Sequence[bytes],
+    analyse: Analyser,
+    *,
+    limit: int = MAX_SOURCE_BYTES,
+    parallel: bool | None = None,
+    seconds: float = FILE_SECONDS,
+) -> Submitted:
+    """The first half of :func:`scan`: candidates read and filtered here, their batches
+    handed to the workers (the last one too, once the pool is in use), nothing recorded on
+    the tree yet. A source that submits early lets this process do other work while the
+    workers analyse (see ``gate.pipeline.scanning.discover``)."""
     automaton = _automaton(tuple(needles)) if needles else None
     overlap = max((len(n) for n in needles), default=1) - 1
     use_pool = parallel if parallel is not None else workers() > 1
     pending: list[tuple[str, bytes]] = []
     pending_bytes = 0
     futures: list[Future[tuple[list[Evidence], list[tuple[str, str]]]]] = []
-    results: list[tuple[list[Evidence], list[tuple[str, str]]]] = []
+    unread: list[tuple[str, str]] = []
     candidates = 0
     for tf in files:
         try:
             data = _read(str(tf.abspath), limit)
         except OSError as exc:
-            tree.skip(tf.rel, f"cannot read: {exc.strerror}")
+            unread.append((tf.rel, f"cannot read: {exc.strerror}"))
             continue
         if data is None:
             # Past the parse bound, the whole file is still searched: a model named after
             # its first megabytes is recorded as not read, never passed over.
             if automaton is None or contains(str(tf.abspath), automaton, overlap):
-                tree.skip(tf.rel, f"larger than {limit} bytes: not parsed")
+                unread.append((tf.rel, f"larger than {limit} bytes: not parsed"))
             continue
         if automaton is not None and not automaton.find_matches_as_indexes(data):
             continue
@@ -295,16 +354,9 @@ def scan(
         if use_pool and started and pending_bytes >= _BATCH_BYTES:
             futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse, seconds)))
             pending, pending_bytes = [], 0
-    if pending:
-        if use_pool and futures:
-            futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse, seconds)))
-        else:
-            results.append(_analyse_many((tuple(pending), analyse, seconds)))
-    results.extend(f.result() for f in futures)
-    found: list[Evidence] = []
-    for evidence, skipped in results:
-        found.extend(evidence)
-        for rel, reason in skipped:
-            tree.skip(rel, reason)
-    obs.advance(len(files))
-    return found, ScanStats(files=len(files), candidates=candidates)
+    if pending and use_pool and futures:
+        futures.append(_pool().submit(_analyse_many, (tuple(pending), analyse, seconds)))
+        pending = []
+    return Submitted(
+        tree, len(files), analyse, seconds, tuple(pending), futures, unread, candidates
+    )

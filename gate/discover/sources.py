@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gate.discover import (
     assistants,
     configs,
@@ -11,7 +13,9 @@ from gate.discover import (
     python,
     weights,
 )
-from gate.discover.base import DiscoverFn
+from gate.discover.base import DiscoverContext, DiscoverFn
+from gate.discover.tree import Tree
+from gate.model import Evidence
 
 SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
     ("modelcards", modelcards.discover),
@@ -23,3 +27,14 @@ SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
     ("weights", weights.discover),
 )
 """(name, discover function) pairs; a test checks every module in the package is listed."""
+
+EARLY: tuple[
+    tuple[str, Callable[[Tree, DiscoverContext], Callable[[], Callable[[], list[Evidence]]]]],
+    ...,
+] = (("javascript", javascript.begin),)
+"""Sources whose files go to the worker pool before any source runs (``begin`` reads and
+submits; in the source's turn the function it returns records what the source records on
+the tree and the scan's facts; the function that returns waits for the workers once every
+other source has run): this process runs the sources of its own work (configs,
+dependencies...) while the workers analyse. The evidence keeps its place among the
+sources' (a test compares the two ways)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,15 +60,28 @@ def discover(
     # The sources (every parser of every format, 0.15 s) load when a tree is scanned, not
     # when a BOM is read.
     from gate.discover import loaders
-    from gate.discover.sources import SOURCES
+    from gate.discover.sources import EARLY, SOURCES
 
     found: list[Evidence] = []
     with loaders.parses_shared():  # a file two sources read is parsed once
+        # Sources with pool work submit it first and are finished last (this process runs
+        # the others meanwhile); each one's evidence keeps its place.
+        early = {n: begin(tree, ctx) for n, begin in EARLY if names is None or n in names}
+        parts: list[Callable[[], Iterable[Evidence]]] = []
         for name, fn in SOURCES:
             if names is not None and name not in names:
                 continue
-            found.extend(fn(tree, ctx))
+            if name in early:
+                parts.append(early[name]())
+            else:
+                parts.append(_given(list(fn(tree, ctx))))
+        for part in parts:
+            found.extend(part())
     return found
+
+
+def _given(found: list[Evidence]) -> Callable[[], list[Evidence]]:
+    return lambda: found
 
 
 def scan(options: ScanOptions) -> ScanResult:

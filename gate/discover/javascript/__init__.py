@@ -11,7 +11,7 @@ Scoping is simplified: a name means every binding of that name in the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import tree_sitter
 
@@ -31,6 +31,7 @@ __all__ = [
     "_language",
     "_query",
     "analyse_file",
+    "begin",
     "discover",
     "needles",
     "worth_parsing",
@@ -39,6 +40,15 @@ __all__ = [
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's JavaScript and TypeScript files."""
+    yield from begin(tree, ctx)()()
+
+
+def begin(tree: Tree, ctx: DiscoverContext) -> Callable[[], Callable[[], list[Evidence]]]:
+    """:func:`discover` in three steps, so that this process can run other sources while
+    the workers analyse: now, the files are read and filtered and their batches handed to
+    the workers; in the source's turn, what it records on the tree and the scan's facts is
+    recorded; the function that step returns waits for the analysis and gives the evidence
+    (its place among the sources' evidence is the pipeline's to keep)."""
     reads = refs.readable(tree, ctx.include_tests)
     sources = [
         f
@@ -48,17 +58,29 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     files = [f for f in sources if not f.name.endswith((".min.js", ".d.ts"))]
     # Minified bundles are not parsed; one that names an SDK or model is recorded as unread.
     minified = [f for f in sources if f.name.endswith(".min.js")]
-    scanning.note_unread(
-        tree,
-        minified,
-        _strong_words(),
-        "minified JavaScript (.min.js) naming an AI SDK: not parsed",
-    )
-    ctx.observer.stage("javascript code", len(files))
-    found, _ = scanning.scan(tree, files, needles(), _analyse_app_file, observer=ctx.observer)
-    ctx.observer.done()
-    found = across.without_aliases(across.through_app_factories(tree, found))
-    yield from refs.finish(tree, ctx, found)
+    submitted = scanning.submit(tree, files, needles(), _analyse_app_file)
+
+    def turn() -> Callable[[], list[Evidence]]:
+        scanning.note_unread(
+            tree,
+            minified,
+            _strong_words(),
+            "minified JavaScript (.min.js) naming an AI SDK: not parsed",
+        )
+        for rel, reason in submitted.take_unread():
+            tree.skip(rel, reason)
+        refs.finish(tree, ctx, [])  # the scan note it adds, in this source's turn
+
+        def finish() -> list[Evidence]:
+            ctx.observer.stage("javascript code", len(files))
+            found, _ = submitted.collect(ctx.observer)
+            ctx.observer.done()
+            found = across.without_aliases(across.through_app_factories(tree, found))
+            return refs.finish(tree, ctx, found)
+
+        return finish
+
+    return turn
 
 
 def _analyse_app_file(rel: str, data: bytes) -> scanning.Outcome:
