@@ -637,3 +637,30 @@ def test_a_hub_id_served_on_a_cluster_node_is_the_deployed_model_when_deployed()
     served = py('from vllm import LLM\nLLM(model="acme-ai/Chat-8B")\n', "serve.py")
     both = local_served_as_deployed([*routes, *served])
     assert ids(both) == {"hf:acme-ai/Chat-8B@unpinned"}
+
+
+def test_a_name_sent_to_an_own_server_is_the_served_local_folder_of_that_name() -> None:
+    from gate.recognise.core import local_served_as_deployed
+
+    sent = py(
+        """
+        from openai import OpenAI
+        OpenAI(base_url="http://tgi-chat/v1").chat.completions.create(model="Chat-7B-Int4")
+        OpenAI(base_url="http://tgi-chat/v1").chat.completions.create(model="other-1b")
+        """
+    )
+    served = cfg(
+        """
+        services:
+          tgi-chat:
+            image: ghcr.io/huggingface/text-generation-inference:2.0
+            command: --model-id /data
+            volumes:
+              - ./models/Chat-7B-Int4:/data
+        """,
+        "docker-compose.yml",
+    )
+    local = {ev.identity for ev in served}
+    assert local == {"local:models/Chat-7B-Int4"}
+    both = local_served_as_deployed([*sent, *served])
+    assert ids(both) == {"local:models/Chat-7B-Int4", "api:tgi-chat/other-1b"}

@@ -947,11 +947,19 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     identity in an app. A name the app's own server answers to with no such load stays
     ``api:local/…`` (served by the deployment, weights unknown to the scan)."""
     deployed: dict[str, Evidence] = {}
+    folders: dict[str, Evidence | None] = {}
     for ev in found:
         if ev.identity.startswith("hf:"):
             repo = ev.identity[len("hf:") :].partition("@")[0]
             deployed.setdefault(repo.casefold(), ev)
-    if not deployed:
+        elif ev.identity.startswith("local:"):
+            # A local model folder the deployment serves (a TGI/vLLM container mounting
+            # ./models/Qwen2-7B-Instruct-GPTQ-Int4): its name is what clients send.
+            name = ev.identity[len("local:") :].rstrip("/").rsplit("/", 1)[-1].casefold()
+            seen = folders.get(name, ev)
+            # Two folders of one name: neither is meant.
+            folders[name] = ev if seen is not None and seen.identity == ev.identity else None
+    if not deployed and not folders:
         return list(found)
     out: list[Evidence] = []
     for ev in found:
@@ -960,6 +968,10 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
         hub = deployed.get(repo.casefold()) if "/" in repo else None
+        if hub is None and repo and "/" not in repo and any(c.isdigit() for c in repo):
+            # api:tgi-qwen2/Qwen2-7B-Instruct-GPTQ-Int4 beside the served folder of that
+            # name: the client's name is the folder the deployment serves.
+            hub = folders.get(repo.casefold())
         if hub is not None:
             attrs = {**ev.attributes, "served_by": "local"}
             ev = replace(ev, identity=hub.identity, role=hub.role, kind=hub.kind, attributes=attrs)
