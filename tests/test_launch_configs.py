@@ -181,3 +181,19 @@ def test_ms_swift_resolves_models_and_dataset_lists_on_modelscope() -> None:
         "dataset:modelscope:AI-ModelScope/alpaca-gpt4-data-en",
         "dataset:modelscope:swift/self-cognition",
     }
+
+
+def test_an_sdk_constant_naming_a_model_is_that_model() -> None:
+    found = _python_ids(
+        """
+        import dashscope
+        from llama_index.embeddings.dashscope import (
+            DashScopeEmbedding,
+            DashScopeTextEmbeddingModels as Models,
+        )
+        embedder = DashScopeEmbedding(model_name=Models.TEXT_EMBEDDING_V3)
+        v1 = dashscope.TextEmbedding.Models.text_embedding_v1
+        dashscope.TextEmbedding.call(model=v1, input="x")
+        """
+    )
+    assert found == {"api:alibaba/text-embedding-v3", "api:alibaba/text-embedding-v1"}
