@@ -197,3 +197,15 @@ def test_an_sdk_constant_naming_a_model_is_that_model() -> None:
         """
     )
     assert found == {"api:alibaba/text-embedding-v3", "api:alibaba/text-embedding-v1"}
+
+
+def test_a_table_of_models_endpoints_still_lists_its_models() -> None:
+    found = _python_ids(
+        """
+        model_to_url = {
+            "deepseek-reasoner": "https://api.deepseek.com",
+            "glm-z1-air": "https://open.bigmodel.cn/api/paas/v4/",
+        }
+        """
+    )
+    assert found == {"api:deepseek/deepseek-reasoner", "api:zhipu/glm-z1-air"}
