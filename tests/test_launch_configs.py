@@ -71,12 +71,13 @@ def test_a_snake_case_identifier_is_no_hosted_api_name() -> None:
         textwrap.dedent(
             """
             MODEL_LOADERS = {"qwen2_vl": load_qwen2_vl, "qwen2_5_vl": load_qwen2_5_vl}
-            AVAILABLE_MODELS = ["qwen-max", "deepseek-chat"]
+            AVAILABLE_MODELS = ["qwen-max", "deepseek-chat", "chatglm_std"]
             """
         ).encode(),
     )
     found = {ev.identity for ev in refs.dedupe(outcome.evidence)}
-    assert found == {"api:alibaba/qwen-max", "api:deepseek/deepseek-chat"}
+    # Zhipu's retired chatglm_std is its API's name: its pattern is written with "_".
+    assert found == {"api:alibaba/qwen-max", "api:deepseek/deepseek-chat", "api:zhipu/chatglm_std"}
 
 
 def test_a_client_passed_to_a_function_keeps_its_endpoint() -> None:
