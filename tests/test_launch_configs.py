@@ -71,12 +71,13 @@ def test_a_snake_case_identifier_is_no_hosted_api_name() -> None:
         textwrap.dedent(
             """
             MODEL_LOADERS = {"qwen2_vl": load_qwen2_vl, "qwen2_5_vl": load_qwen2_5_vl}
-            AVAILABLE_MODELS = ["qwen-max", "deepseek-chat"]
+            AVAILABLE_MODELS = ["qwen-max", "deepseek-chat", "chatglm_std"]
             """
         ).encode(),
     )
     found = {ev.identity for ev in refs.dedupe(outcome.evidence)}
-    assert found == {"api:alibaba/qwen-max", "api:deepseek/deepseek-chat"}
+    # Zhipu's retired chatglm_std is its API's name: its pattern is written with "_".
+    assert found == {"api:alibaba/qwen-max", "api:deepseek/deepseek-chat", "api:zhipu/chatglm_std"}
 
 
 def test_a_client_passed_to_a_function_keeps_its_endpoint() -> None:
@@ -181,3 +182,31 @@ def test_ms_swift_resolves_models_and_dataset_lists_on_modelscope() -> None:
         "dataset:modelscope:AI-ModelScope/alpaca-gpt4-data-en",
         "dataset:modelscope:swift/self-cognition",
     }
+
+
+def test_an_sdk_constant_naming_a_model_is_that_model() -> None:
+    found = _python_ids(
+        """
+        import dashscope
+        from llama_index.embeddings.dashscope import (
+            DashScopeEmbedding,
+            DashScopeTextEmbeddingModels as Models,
+        )
+        embedder = DashScopeEmbedding(model_name=Models.TEXT_EMBEDDING_V3)
+        v1 = dashscope.TextEmbedding.Models.text_embedding_v1
+        dashscope.TextEmbedding.call(model=v1, input="x")
+        """
+    )
+    assert found == {"api:alibaba/text-embedding-v3", "api:alibaba/text-embedding-v1"}
+
+
+def test_a_table_of_models_endpoints_still_lists_its_models() -> None:
+    found = _python_ids(
+        """
+        model_to_url = {
+            "deepseek-reasoner": "https://api.deepseek.com",
+            "glm-z1-air": "https://open.bigmodel.cn/api/paas/v4/",
+        }
+        """
+    )
+    assert found == {"api:deepseek/deepseek-reasoner", "api:zhipu/glm-z1-air"}

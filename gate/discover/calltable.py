@@ -79,6 +79,9 @@ class CallTable:
     clients: Mapping[str, ClientFamily]
     exact: Mapping[str, CallSpec]
     globs: tuple[tuple[str, CallSpec], ...]
+    constants: Mapping[str, str] = field(default_factory=dict)
+    """SDK constants that hold a model name (``DashScopeTextEmbeddingModels.TEXT_EMBEDDING_V2``
+    → ``text-embedding-v2``), by qualified name."""
     _memo: dict[str, CallSpec | None] = field(default_factory=dict, compare=False)
     _families: dict[str, list[ClientFamily]] = field(default_factory=dict, compare=False)
     _globs_re: list[re.Pattern[str]] = field(default_factory=list, compare=False)
@@ -139,7 +142,8 @@ def load_table(name: str) -> CallTable:
         )
         for key, value in doc["clients"].items()
     }
-    return CallTable(calls, clients, exact, tuple(globs))
+    constants = {str(k): str(v) for k, v in (doc.get("constants") or {}).items()}
+    return CallTable(calls, clients, exact, tuple(globs), constants)
 
 
 def unknown_client_spec(

@@ -787,11 +787,15 @@ def _only_server(value: str, ctx: _Ctx) -> str | None:
 def _maker_or_server(value: str, ctx: _Ctx) -> str | None:
     """Who serves a hosted name when nothing around it says: the one provider serving
     exactly that name, else the provider the maker's pattern names (``gpt-*`` → OpenAI); a
-    snake_case identifier (``qwen2_vl``) is no API's name, whatever its prefix."""
+    snake_case identifier (``qwen2_vl``) is no API's name unless the pattern itself is
+    written with an underscore (``chatglm_*``)."""
     server = _only_server(value, ctx)
-    if server is not None or SNAKE_IDENTIFIER.match(value):
+    if server is not None:
         return server
-    return ctx.kn.provider_for_model(value)
+    row = ctx.kn.api_model(value)
+    if row is None or (SNAKE_IDENTIFIER.match(value) and "_" not in row.pattern):
+        return None  # a pattern written with "_" (Zhipu's chatglm_*) speaks for such names
+    return row.provider
 
 
 def _hosted_only(provider: str, model: str, ctx: _Ctx) -> bool:

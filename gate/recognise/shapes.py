@@ -53,7 +53,8 @@ BARE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 # A lower-case word joined by underscores only (``qwen2_vl``, ``qwen2_5_vl``, ``deepseek_vl_v2``):
 # a program's identifier (a transformers ``model_type``, a dispatch key), not a hosted API's
 # name: of the 2,171 names in served_names.json, only Vertex's ``chirp_2``/``chirp_3`` have
-# this shape, and the served-names table is asked before it (2026-12-07).
+# this shape, and the served-names table is asked before it (2026-12-07). A hosted-model pattern
+# written with an underscore (Zhipu's retired ``chatglm_*``) still speaks for such names.
 SNAKE_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 _WEIGHT_EXT = re.compile(
     r"\.(?:safetensors|gguf|ggml|bin|pt|pth|ckpt|pkl|onnx|h5|keras|tflite|pb|json|yaml|yml)$",

@@ -484,10 +484,13 @@ class Analyser(CallReader):
     def _endpoint_keys(self) -> frozenset[str]:
         """The keys of the module's tables of endpoints (``SERVERS = {"server_small":
         os.getenv("OLLAMA_SMALL", "http://localhost:11434"), ...}``): a string equal to one
-        names that server wherever it is written, not a model."""
+        names that server wherever it is written, not a model. A table whose name speaks of
+        models (``model_to_url``) maps models to their endpoints instead."""
         if self._servers is None:
             keys: set[str] = set()
-            for values in self.root.assigns.values():
+            for name, values in self.root.assigns.items():
+                if _MODEL_WORD.search(name):
+                    continue  # model_to_url = {"deepseek-chat": "https://..."}: models' URLs
                 for value in values:
                     if isinstance(value, ast.Dict) and value.keys and self._urls_only(value):
                         keys.update(
@@ -672,6 +675,7 @@ def _names_its_server(key: str, entry: ast.Dict) -> bool:
     return False
 
 
+_MODEL_WORD = re.compile(r"(?i)model|llm")
 _BARE_HOST = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 """A host name with no dot, port or scheme (a compose service: ``mistral-7b``)."""
 _SERVER_FIELDS = frozenset({"container_name", "container", "service", "service_name"})

@@ -25,6 +25,7 @@ from gate.discover.python.scopes import (
     _within,
     picker_options,
 )
+from gate.discover.python.tables import table
 from gate.model import Confidence
 from gate.recognise import conventions
 
@@ -72,6 +73,10 @@ class ValueReader(Indexer):
         if isinstance(expr, ast.Attribute):
             if expr.attr == "parent":
                 return self._tree_path(expr, expr.value, None, scope, depth)
+            constant = table().constants.get(self._qualname(expr, scope) or "")
+            if constant is not None:
+                # DashScopeTextEmbeddingModels.TEXT_EMBEDDING_V2: an SDK's name for a model.
+                return [Val(constant, expr, Confidence.HIGH, flow)]
             return self._attr_values(expr, scope, depth)
         if isinstance(expr, ast.IfExp):
             return self.values(expr.body, scope, flow, depth + 1) + self.values(
