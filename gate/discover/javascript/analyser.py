@@ -19,6 +19,7 @@ from gate.discover.javascript.nodes import (
     _text,
     _unwrap,
 )
+from gate.discover.javascript.tables import shape_needles
 from gate.model import Evidence
 from gate.recognise import SiteKind
 
@@ -121,8 +122,9 @@ class _Analyser(CallReader):
                     continue
                 hint = self._request_hint(pair) if url is None else None
                 self._generic_value(held, key, url, hint)
-        for call in self.calls:
-            self._shaped_argument(call)
+        if any(needle in self.data for needle in shape_needles()):
+            for call in self.calls:
+                self._shaped_argument(call)
 
     def _request_bodies(self) -> None:
         """A request body's model read from a table (``model: modelMap[picked]``) before the
