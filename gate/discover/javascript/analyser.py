@@ -19,6 +19,7 @@ from gate.discover.javascript.nodes import (
     _text,
     _unwrap,
 )
+from gate.discover.javascript.tables import shape_needles
 from gate.model import Evidence
 from gate.recognise import SiteKind
 
@@ -150,8 +151,9 @@ class _Analyser(CallReader):
                 self.driver.endpoint(
                     refs.RefContext(family="hosted", base_url=url), self._loc(short), "request"
                 )
-        for call in self.calls:
-            self._shaped_argument(call)
+        if any(needle in self.data for needle in shape_needles()):
+            for call in self.calls:
+                self._shaped_argument(call)
         self._listed_where_requests_go(self.found[before:])
 
     def _listed_where_requests_go(self, requests: list[Evidence]) -> None:

@@ -67,6 +67,12 @@ def needles() -> tuple[bytes, ...]:
     return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
 
 
+@cache
+def shape_needles() -> tuple[bytes, ...]:
+    """:func:`_shape_needles` as bytes: a file holding none quotes no such id."""
+    return tuple(sorted(n.encode() for n in _shape_needles()))
+
+
 def _shape_needles() -> set[str]:
     """A quote before the prefix of an id shape one provider defines (``"@cf/``): a Workers
     AI call on a binding (``env.AI.run("@cf/...")``) names no SDK a needle would catch."""
