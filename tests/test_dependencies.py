@@ -110,6 +110,21 @@ def test_yarn_and_pnpm_locks(tmp_path: Path) -> None:
     assert got == {("pkg:npm/@anthropic-ai/sdk", "0.30.1"), ("pkg:npm/ollama", "0.5.9")}
 
 
+def test_pnpm_v9_lock_with_blank_lines_between_entries(tmp_path: Path) -> None:
+    # pnpm 9 writes a blank line after `packages:` and between entries, and quotes scoped
+    # names: a blank line is not the end of the section.
+    lock = (
+        "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n"
+        "      ai:\n        specifier: ^4.0.0\n        version: 4.0.1\n\n"
+        "packages:\n\n  '@ai-sdk/openai@1.0.5':\n    resolution: {integrity: x}\n\n"
+        "  ai@4.0.1:\n    resolution: {integrity: y}\n\n"
+        "snapshots:\n\n  ai@4.0.1: {}\n"
+    )
+    found, _ = scan(tmp_path, {"pnpm-lock.yaml": lock})
+    got = {(ev.identity, ev.attributes.get("version"), ev.location.line) for ev in found}
+    assert got == {("pkg:npm/@ai-sdk/openai", "1.0.5", 13), ("pkg:npm/ai", "4.0.1", 16)}
+
+
 def test_broken_manifest_is_a_recorded_skip(tmp_path: Path) -> None:
     found, tree = scan(tmp_path, {"package.json": '{"dependencies": {"openai": '})
     assert found == []

@@ -633,6 +633,8 @@ def _pnpm_lock(text: str) -> Iterator[_Dep]:
         return
     in_packages = False
     for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue  # pnpm 9 puts a blank line after `packages:` and between entries
         if not line.startswith(" "):
             in_packages = line.rstrip() == "packages:"
             continue
