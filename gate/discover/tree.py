@@ -14,6 +14,7 @@ costs one ``scandir`` per folder (and, in a git work tree, one ``git ls-files``)
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat as stat_mod
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
+from pathspec.util import normalize_file
 
 from gate import files, git
 from gate.errors import GitError, InputError
@@ -206,6 +208,36 @@ class _Spec:
     base: str  # POSIX dir relative to root, "" for the root
     spec: pathspec.GitIgnoreSpec
     git: bool = False  # from a .gitignore: silent on files git tracks
+    any_match: re.Pattern[str] | None = field(default=None, init=False)
+    """One regex matching a path when any of the spec's patterns does: a path none matches
+    (most paths) is settled in one search instead of one per pattern (issue 15: on
+    diffusers' .gitignore, 330,000 pattern searches were 80% of the walk)."""
+
+    def __post_init__(self) -> None:
+        self.any_match = _any_pattern(self.spec)
+
+    def check(self, path: str) -> bool | None:
+        """The spec's opinion on a path (``check_file``'s ``include``)."""
+        if self.any_match is not None and self.any_match.search(normalize_file(path)) is None:
+            return None
+        return self.spec.check_file(path).include
+
+
+def _any_pattern(spec: pathspec.GitIgnoreSpec) -> re.Pattern[str] | None:
+    """The alternation of a spec's pattern regexes (their directory-mark group made plain:
+    the same paths match), or None when they cannot be joined."""
+    parts = []
+    for pattern in spec.patterns:
+        if pattern.include is None:
+            continue  # a comment or blank line: no opinion
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or regex.flags & ~re.UNICODE:
+            return None
+        parts.append(f"(?:{regex.pattern.replace('(?P<ps_d>', '(?:')})")
+    try:
+        return re.compile("|".join(parts)) if parts else None
+    except re.error:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,9 +390,9 @@ class _Walker:
             if tracked and spec.git:
                 continue
             sub = rel[len(spec.base) + 1 :] if spec.base else rel
-            result = spec.spec.check_file(sub + "/" if is_dir else sub)
-            if result.include is not None:
-                return spec if result.include else None
+            include = spec.check(sub + "/" if is_dir else sub)
+            if include is not None:
+                return spec if include else None
         return None
 
     def _hidden_weights(self, path: str, rel: str, reason: str, depth: int) -> None:
