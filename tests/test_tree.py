@@ -274,3 +274,27 @@ def test_oversized_ignore_file_is_an_error(tmp_path: Path, monkeypatch: pytest.M
         Tree.walk(tmp_path)
     _touch(tmp_path, "sub/.aigateignore", b"*.bin\n" * 100)
     assert rels(Tree.walk(tmp_path)) == ["a.py", "sub/.aigateignore"]
+
+
+def test_an_ignore_spec_answers_as_pathspec_does_with_its_one_regex_pre_check() -> None:
+    # _Spec.check settles the paths no pattern matches with one alternation of the
+    # patterns' regexes; every path gets the answer pathspec's check_file gives.
+    import itertools
+
+    import pathspec
+
+    from gate.discover.tree import _Spec
+
+    lines = [
+        "# comment", "", "*.pyc", "!keep.pyc", "/build/", "docs/**/x", "**/cache", "a/*/b",
+        "weights/", "!weights/keep.bin", "*.log", "tmp?", "[ab]c", "\\#lit", "spaced\\ name",
+    ]  # fmt: skip
+    spec = _Spec("", pathspec.GitIgnoreSpec.from_lines(lines))
+    assert spec.any_match is not None
+    names = ["x.pyc", "keep.pyc", "build", "docs", "x", "cache", "a", "b", "weights", "keep.bin"]
+    names += ["run.log", "tmp1", "ac", "#lit", "spaced name", "other.py"]
+    paths = ["/".join(p) for n in (1, 2, 3) for p in itertools.product(names[:8], repeat=n)]
+    paths += names
+    for path in paths:
+        for candidate in (path, path + "/"):
+            assert spec.check(candidate) == spec.spec.check_file(candidate).include, candidate

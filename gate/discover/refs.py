@@ -351,11 +351,13 @@ def recognise_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     return recognise_in(text, replace(ctx, family=str(Reading.HF)))
 
 
+@functools.lru_cache(maxsize=16384)  # pure on the key and the shipped vocabulary
 def is_dataset_key(key: str) -> bool:
     """A key, flag or variable that names a Hub dataset (``--dataset``, ``TRAIN_DATASET``)."""
     return _norm_key(key) in conventions().dataset_keys
 
 
+@functools.lru_cache(maxsize=16384)  # pure on the key and the shipped vocabulary
 def is_url_key(key: str) -> bool:
     """A key that names an endpoint (``base_url``, ``OPENAI_API_BASE``, ``baseURL``...)."""
     conv = conventions()
@@ -372,6 +374,7 @@ def is_provider_key(key: str) -> bool:
     return _norm_key(key) in conventions().provider_keys
 
 
+@functools.lru_cache(maxsize=16384)  # pure on the key and the shipped vocabulary
 def is_example_key(key: str) -> bool:
     """A key whose value documents an API (OpenAPI ``example``, pydantic
     ``json_schema_extra``): what is under it is an illustration, not a use."""
@@ -699,6 +702,7 @@ _NOT_CATALOGUE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16384)  # pure on the key and the shipped vocabulary
 def is_catalogue_name(name: str) -> bool:
     """A variable, attribute, enum or key that holds the models a release offers
     (``AVAILABLE_MODELS``, ``modelOptions``, ``LLM_CHOICES``, ``MODEL_TO_CONF``)."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import overload
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
@@ -60,7 +61,7 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
     if not worth_parsing(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")
-    lines = text.splitlines()
+    lines = _Lines(text)
 
     def locate(line: int, column: int) -> Location:
         return Location(rel, line=line, column=column)
@@ -88,6 +89,34 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
         # a thousand `"a" + "a" + ...`): the file is recorded as not read, not a crashed scan.
         return scanning.Outcome(skipped=[(rel, "cannot analyse: nested too deeply")])
     return scanning.Outcome(evidence=found)
+
+
+class _Lines(Sequence[str]):
+    """``text.splitlines()``, split on first use: only a module that yields evidence reads
+    its lines (for columns), and splitting every candidate cost a twentieth of its parse."""
+
+    __slots__ = ("_lines", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def _split(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return self._lines
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self._split()[index]
 
 
 def _run(analyser: Analyser, *, pending: bool = False) -> list[Evidence]:

@@ -24,6 +24,13 @@ from gate.recognise import conventions
 from gate.recognise.core import is_own_host
 from gate.registry.endpoints import host_of
 
+_SEQUENCES = (ast.List, ast.Tuple, ast.Set)
+_COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr)
+"""Type tuples made once: ``isinstance(x, A | B | C)`` builds its union on every call,
+three times the cost of the test itself (these run for every binding of every module)."""
+
 _Endpoint = tuple[str | None, str | None]
 """``(base_url, base_url_expr)``: a constant endpoint, or the expression that sets it."""
 
@@ -114,7 +121,7 @@ class Analyser(CallReader):
         return not span or any("'" in line or '"' in line for line in span)
 
     def _function_nodes(self) -> list[ast.AST]:
-        return [n for n in self.scopes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        return [n for n in self.scopes if isinstance(n, _FUNCTIONS)]
 
     def _set_aside_examples(self) -> None:
         """Values under OpenAPI ``example``/pydantic ``json_schema_extra`` keys and keyword
@@ -297,9 +304,7 @@ class Analyser(CallReader):
         ...}}``): their entries are offered, not called, whatever their keys."""
         out: set[int] = set()
         for name, value, _ in self.generic_assigns:
-            if isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict) and (
-                refs.is_catalogue_name(name)
-            ):
+            if isinstance(value, _COLLECTIONS) and (refs.is_catalogue_name(name)):
                 out.update(id(n) for n in ast.walk(value) if isinstance(n, ast.Dict))
         return out
 
@@ -315,7 +320,7 @@ class Analyser(CallReader):
                 self._listed(value, name, hint, module_at)
             elif isinstance(value, ast.Dict) and self._endpoint_map(value, name, scope):
                 continue
-            elif isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
+            elif isinstance(value, _COLLECTIONS):
                 named = refs.is_catalogue_name(name)
                 self._name_hint = (
                     (refs.provider_in_name(name) or self._branch_provider(value))
@@ -403,11 +408,11 @@ class Analyser(CallReader):
         {"options": [...]}}``): its entries are served there."""
         if depth > 4:
             return
-        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        if isinstance(node, _SEQUENCES):
             for elt in node.elts:
                 if named:
                     self._listed(elt, key, None, at)
-                if isinstance(elt, ast.List | ast.Tuple | ast.Set | ast.Dict):
+                if isinstance(elt, _COLLECTIONS):
                     self._catalogue(elt, key, named, depth + 1, at)
             return
         if not isinstance(node, ast.Dict):
@@ -427,7 +432,7 @@ class Analyser(CallReader):
                 isinstance(v, ast.Dict) and refs.names_its_model(_str_fields(v))
             )
             # A key holding a list names the group ({"openai": [...]}, {"options": [...]}).
-            labelled = labelled or isinstance(v, ast.List | ast.Tuple | ast.Set)
+            labelled = labelled or isinstance(v, _SEQUENCES)
             # {"gemma-2b": {"host": "gemma-2b", "port": "8080"}}: the key is the name of the
             # server (a compose service) that runs some model, not that model.
             labelled = labelled or (
@@ -441,9 +446,9 @@ class Analyser(CallReader):
             if hint is not None or entry:
                 # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
                 # whose models the values are.
-                for item in v.elts if isinstance(v, ast.List | ast.Tuple | ast.Set) else [v]:
+                for item in v.elts if isinstance(v, _SEQUENCES) else [v]:
                     self._listed(item, text or key, hint, at)
-            if isinstance(v, ast.List | ast.Tuple | ast.Set | ast.Dict):
+            if isinstance(v, _COLLECTIONS):
                 inner = entry or (text is not None and refs.is_catalogue_name(text))
                 self._catalogue(v, text or key, inner, depth + 1, at)
 
@@ -532,9 +537,7 @@ class Analyser(CallReader):
         provider_hint: str | None = None,
         follow_name: bool = False,
     ) -> None:
-        if not isinstance(value, ast.Constant | ast.Call | ast.BoolOp | ast.JoinedStr) and (
-            flow != "request-body" and not follow_name
-        ):
+        if not isinstance(value, _VALUE_NODES) and (flow != "request-body" and not follow_name):
             return
         if repo_type not in (None, "model", "dataset"):
             return  # a Space, or something else that is not a model

@@ -279,8 +279,8 @@ class Indexer:
                 # the key, read like a variable of that name (medium, not followed further).
                 self.generic_assigns.append((target.attr, value, scope))
         elif (
-            isinstance(target, ast.Tuple | ast.List)
-            and isinstance(value, ast.Tuple | ast.List)
+            isinstance(target, _TUPLE_OR_LIST)
+            and isinstance(value, _TUPLE_OR_LIST)
             and len(target.elts) == len(value.elts)
         ):
             for t, v in zip(target.elts, value.elts, strict=True):
@@ -326,7 +326,7 @@ class Indexer:
 
     def _is_imported(self, expr: ast.expr) -> bool:
         """Whether an expression's root name comes from an import."""
-        while isinstance(expr, ast.Attribute | ast.Call):
+        while isinstance(expr, _ATTRIBUTE_OR_CALL):
             expr = expr.value if isinstance(expr, ast.Attribute) else expr.func
         return isinstance(expr, ast.Name) and expr.id in self.imports
 
@@ -364,6 +364,10 @@ class Indexer:
             current = current.parent
         return None
 
+
+_TUPLE_OR_LIST = (ast.Tuple, ast.List)
+_ATTRIBUTE_OR_CALL = (ast.Attribute, ast.Call)
+"""Type tuples made once (an inline ``A | B`` is built again on every test)."""
 
 _Handler = Callable[[Indexer, Any, Scope, "ast.Call | None"], None]
 _HANDLERS: dict[type[ast.AST], _Handler] = {
