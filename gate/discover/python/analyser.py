@@ -15,7 +15,6 @@ from gate.discover.python.scopes import (
     _kw,
     _segment,
     _source_lines,
-    _within,
     is_catalogue_scope,
 )
 from gate.discover.python.tables import table
@@ -27,6 +26,7 @@ from gate.registry.endpoints import host_of
 _SEQUENCES = (ast.List, ast.Tuple, ast.Set)
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr)
 """Type tuples made once: ``isinstance(x, A | B | C)`` builds its union on every call,
 three times the cost of the test itself (these run for every binding of every module)."""
@@ -42,7 +42,6 @@ class Analyser(CallReader):
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
     _module_at: _Endpoint | None = None
     _calls_in: dict[int, list[ast.Call]] | None = None
-    """Values assigned in an ``if provider == "x":`` branch → the provider (made on demand)."""
     """The calls of each function scope (made on the first factory question)."""
     _servers: frozenset[str] | None = None
     """Keys of the module's endpoint tables (see _endpoint_keys)."""
@@ -577,16 +576,16 @@ class Analyser(CallReader):
         """The provider the ``if`` arm holding a value is for (``if provider == "GROQ":
         model = st.selectbox(...)``): the nearest enclosing test comparing a variable not
         named for a model to a provider's name, with the value in its first arm."""
-        parents = self._parent_map()
-        child, parent = node, parents.get(id(node))
-        while parent is not None and not isinstance(
-            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef
-        ):
-            if isinstance(parent, ast.If) and _within(child, parent.body):
-                provider = _provider_test(parent.test)
+        found = self.stmt_path(node)
+        if found is None:
+            return None
+        for stmt, where in reversed(found[0]):
+            if isinstance(stmt, _SCOPES):
+                return None
+            if isinstance(stmt, ast.If) and where == "body":
+                provider = _provider_test(stmt.test)
                 if provider is not None:
                     return provider
-            child, parent = parent, parents.get(id(parent))
         return None
 
     def _provider_beside(self, name: str, scope: Scope) -> str | None:

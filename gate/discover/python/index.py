@@ -54,6 +54,8 @@ class Indexer:
         self._none_args = 0
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
         self._parents: dict[int, ast.AST] | None = None
+        self._starts: dict[int, list[tuple[int, int]]] = {}
+        """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
@@ -352,6 +354,7 @@ class Indexer:
         cyclic collector over the whole tree."""
         for scope in self.scopes.values():
             scope.self_attrs.clear()
+        self._starts.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope

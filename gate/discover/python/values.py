@@ -4,6 +4,7 @@ the module's bindings."""
 from __future__ import annotations
 
 import ast
+import bisect
 import posixpath
 import re
 from collections.abc import Sequence
@@ -36,6 +37,46 @@ _PATH_CALLS = frozenset(
 _SAME_PATH_METHODS = frozenset({"resolve", "absolute", "expanduser"})
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*$")
 """An environment variable's name as apps write them (``TTS_SERVICE_URL_SiliconFlow``)."""
+
+
+_STMT_LISTS = ("body", "orelse", "handlers", "finalbody", "cases")
+"""The fields of a statement that hold statements (``cases``: a ``match``'s, each case's body)."""
+_SCOPE_STMTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _stmt_start(stmt: ast.AST) -> tuple[int, int]:
+    """Where a statement's span begins: its first decorator's line for a decorated one."""
+    decorators = getattr(stmt, "decorator_list", None)
+    first = decorators[0] if decorators else stmt
+    return (getattr(first, "lineno", 0), getattr(first, "col_offset", 0))
+
+
+def _in_expressions(stmt: ast.AST, node: ast.AST) -> tuple[str, bool] | None:
+    """Where ``node``, one of the nodes of ``stmt``'s own expressions (not of its statement
+    lists), sits: ``cases`` for a match case's pattern or guard, else ``self``; and whether a
+    ``lambda`` encloses it there. None when it is not one of them."""
+    todo: list[tuple[ast.AST, str, bool]] = []
+    for name, value in ast.iter_fields(stmt):
+        if name == "cases":  # a match case's pattern and guard are the match's own
+            todo += [
+                (part, "cases", False)
+                for case in value
+                for part in (case.pattern, case.guard)
+                if part is not None
+            ]
+            continue
+        if name in _STMT_LISTS:
+            continue
+        values = value if isinstance(value, list) else [value]
+        todo += [(v, "self", False) for v in values if isinstance(v, ast.AST)]
+    while todo:
+        current, where, in_lambda = todo.pop()
+        if current is node:
+            return where, in_lambda
+        inner = in_lambda or isinstance(current, ast.Lambda)
+        todo.extend((child, where, inner) for child in ast.iter_child_nodes(current))
+    return None
 
 
 class ValueReader(Indexer):
@@ -157,19 +198,107 @@ class ValueReader(Indexer):
 
     def _arms(self, node: ast.AST) -> dict[int, str]:
         """The ``if`` arms enclosing a node within its function, by the ``if``'s id; those
-        of an ``if`` inside a loop of that function are left out."""
-        parents = self._parent_map()
+        of an ``if`` inside a loop of that function are left out, and a node inside a
+        ``lambda`` has none."""
+        found = self.stmt_path(node)
+        if found is None or found[1]:
+            return {}
         out: dict[int, str] = {}
-        child, parent = node, parents.get(id(node))
-        while parent is not None and not isinstance(
-            parent, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef | ast.Lambda
-        ):
-            if isinstance(parent, ast.For | ast.AsyncFor | ast.While):
-                out.clear()  # every arm below is run again in the next pass
-            elif isinstance(parent, ast.If) and child is not parent.test:
-                out[id(parent)] = "body" if _within(child, parent.body) else "orelse"
-            child, parent = parent, parents.get(id(parent))
+        recording = True
+        for stmt, where in found[0]:
+            if isinstance(stmt, _SCOPE_STMTS):
+                out, recording = {}, True  # only the innermost function's arms count
+            elif isinstance(stmt, _LOOPS):
+                recording = False  # every arm below is run again in the next pass
+            elif recording and isinstance(stmt, ast.If) and where in ("body", "orelse"):
+                out[id(stmt)] = where
         return out
+
+    def stmt_path(self, node: ast.AST) -> tuple[list[tuple[ast.AST, str]], bool] | None:
+        """The statements enclosing ``node``, outermost first, each with the statement list
+        of it that holds the next one (``body``, ``orelse``, ...; ``self`` when the node is
+        in the statement's own expressions), and whether a ``lambda`` encloses the node
+        inside the innermost statement. Found by position, descending the statement lists
+        with a binary search at each level, instead of a map of every node's parent (a
+        whole-module walk, which had become the largest cost of the analysis). None when
+        the node is not this module's."""
+        lineno = getattr(node, "lineno", None)
+        end_lineno = getattr(node, "end_lineno", None)
+        if lineno is None or end_lineno is None:
+            return self._stmt_path_slow(node)
+        start = (lineno, getattr(node, "col_offset", 0))
+        end = (end_lineno, getattr(node, "end_col_offset", 0))
+        path: list[tuple[ast.AST, str]] = []
+        container: ast.AST = self.module
+        while True:
+            step = self._step(container, start, end)
+            if step is None:
+                break
+            where, inner = step
+            path.append((container, where))
+            if inner is node:
+                return path[1:], False  # the module itself is no enclosing statement
+            container = inner
+        if container is self.module:
+            return None
+        found = _in_expressions(container, node)
+        if found is None:
+            return None
+        path.append((container, found[0]))
+        return path[1:], found[1]
+
+    def _step(
+        self, container: ast.AST, start: tuple[int, int], end: tuple[int, int]
+    ) -> tuple[str, ast.AST] | None:
+        """The statement of ``container``'s statement lists whose span holds ``start..end``."""
+        for name in _STMT_LISTS:
+            items = getattr(container, name, None)
+            if not items or not isinstance(items, list):
+                continue
+            if name == "cases":
+                for case in items:
+                    hit = self._holding(case.body, start, end)
+                    if hit is not None:
+                        return name, hit
+                continue
+            hit = self._holding(items, start, end)
+            if hit is not None:
+                return name, hit
+        return None
+
+    def _holding(
+        self, items: list[ast.AST], start: tuple[int, int], end: tuple[int, int]
+    ) -> ast.AST | None:
+        starts = self._starts.get(id(items))
+        if starts is None:
+            starts = self._starts[id(items)] = [_stmt_start(item) for item in items]
+        index = bisect.bisect_right(starts, start) - 1
+        if index < 0:
+            return None
+        item = items[index]
+        stop = (getattr(item, "end_lineno", None) or 0, getattr(item, "end_col_offset", None) or 0)
+        return item if stop >= end else None
+
+    def _stmt_path_slow(self, node: ast.AST) -> tuple[list[tuple[ast.AST, str]], bool] | None:
+        """:meth:`stmt_path` for a node without a position, through the parent map."""
+        parents = self._parent_map()
+        chain: list[tuple[ast.AST, str]] = []
+        in_lambda = False
+        child, parent = node, parents.get(id(node))
+        if parent is None:
+            return None
+        while parent is not None and parent is not self.module:
+            if isinstance(parent, ast.Lambda) and not chain:
+                in_lambda = True
+            if isinstance(parent, ast.stmt | ast.ExceptHandler):
+                where = next(
+                    (n for n in _STMT_LISTS if _within(child, getattr(parent, n, None) or ())),
+                    "self",
+                )
+                chain.append((parent, where))
+            child, parent = parent, parents.get(id(parent))
+        chain.reverse()
+        return chain, in_lambda
 
     def _parent_map(self) -> dict[int, ast.AST]:
         if self._parents is None:
