@@ -21,7 +21,14 @@ from gate.discover.javascript import across
 from gate.discover.javascript.analyser import _Analyser
 from gate.discover.javascript.markup import MARKUP_SUFFIXES, read_markup
 from gate.discover.javascript.nodes import _MINIFIED_LINE, NAME, SUFFIXES
-from gate.discover.javascript.tables import _language, _query, _strong_words, needles, worth_parsing
+from gate.discover.javascript.tables import (
+    _language,
+    _query,
+    _strong_words,
+    needles,
+    worth_parsing,
+    worth_parsing_markup,
+)
 from gate.discover.tree import Tree
 from gate.model import Evidence
 
@@ -91,11 +98,13 @@ def _analyse_app_file(rel: str, data: bytes) -> scanning.Outcome:
 def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Outcome:
     """Parse one JS/TS file and return its model references; ``pending``: also placeholders
     for models asked of the app's own provider functions (see :mod:`.across`)."""
-    if not worth_parsing(data):
-        return scanning.Outcome()
     suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel else ".js"
     if suffix in MARKUP_SUFFIXES:
+        if not worth_parsing_markup(data):
+            return scanning.Outcome()
         return _analyse_markup(rel, data, pending=pending)
+    if not worth_parsing(data):
+        return scanning.Outcome()
     return _analyse_code(rel, data, suffix, pending=pending)
 
 

@@ -64,7 +64,8 @@ def needles() -> tuple[bytes, ...]:
     """Byte strings one of which every interesting JS/TS file contains."""
     words = {w.split("/", 1)[0] if w.startswith("@") else w for w in strong_needles(table())}
     words |= set(_WEAK_NEEDLES) | {"from_pretrained"} | hosted_name_needles() | _shape_needles()
-    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | set(_extra_strong())))
+    extra = set(_extra_strong()) | set(menu_needles())
+    return tuple(sorted({w.encode() for w in words if len(w) >= 4} | extra))
 
 
 @cache
@@ -90,8 +91,7 @@ def _strong_words() -> tuple[bytes, ...]:
 def _extra_strong() -> list[bytes]:
     """Needles besides the call table's: short imports, the hosts of known AI endpoints
     (``fetch("https://api.together.xyz/v1/...")`` with no SDK nor model literal in the file)
-    and Ollama's port, and the picker menus of markup (``<select``)."""
-    from gate.discover.javascript.markup import pickers
+    and Ollama's port."""
     from gate.recognise import knowledge
     from gate.registry.endpoints import endpoints
 
@@ -99,8 +99,22 @@ def _extra_strong() -> list[bytes]:
     out += [e.host.encode() for e in endpoints() if "*" not in e.host]
     local = knowledge().providers.local_servers
     out += [f":{port}".encode() for port, server in local.items() if server == "ollama"]
-    out += [f"<{menu}".encode() for menu in pickers().menus]
     return sorted(set(out))
+
+
+@cache
+def menu_needles() -> tuple[bytes, ...]:
+    """``<select``, ``<datalist``…: a markup file holding a picker menu is parsed. Not a
+    needle for JS/TS code (a JSX ``<select>`` of a settings form is common; one listing
+    models has a model literal)."""
+    from gate.discover.javascript.markup import pickers
+
+    return tuple(sorted(f"<{menu}".encode() for menu in pickers().menus))
+
+
+def worth_parsing_markup(data: bytes) -> bool:
+    """:func:`worth_parsing` for a markup file: also when it holds a picker menu."""
+    return worth_parsing(data) or any(n in data for n in menu_needles())
 
 
 def _short_imports() -> list[bytes]:
