@@ -55,6 +55,8 @@ class Indexer:
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
         self._parents: dict[int, ast.AST] | None = None
         self._starts: dict[int, list[tuple[int, int]]] = {}
+        self._arms_of: dict[int, dict[int, str]] = {}
+        """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``)."""
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
@@ -355,6 +357,7 @@ class Indexer:
         for scope in self.scopes.values():
             scope.self_attrs.clear()
         self._starts.clear()
+        self._arms_of.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope

@@ -193,13 +193,23 @@ class ValueReader(Indexer):
         the same ``if`` (``if provider == "GROQ": LLM(model=f"groq/{model}")`` ... ``else:
         model = "o1"``): the value never reaches the use, unless a loop around the ``if``
         carries it into a later pass."""
+        theirs = self._arms(use)
+        if not theirs:
+            return False
         mine = self._arms(value)
-        return any(mine.get(key, arm) != arm for key, arm in self._arms(use).items())
+        return any(mine.get(key, arm) != arm for key, arm in theirs.items())
 
     def _arms(self, node: ast.AST) -> dict[int, str]:
         """The ``if`` arms enclosing a node within its function, by the ``if``'s id; those
         of an ``if`` inside a loop of that function are left out, and a node inside a
         ``lambda`` has none."""
+        known = self._arms_of.get(id(node))
+        if known is not None:
+            return known
+        out = self._arms_of[id(node)] = self._arms_uncached(node)
+        return out
+
+    def _arms_uncached(self, node: ast.AST) -> dict[int, str]:
         found = self.stmt_path(node)
         if found is None or found[1]:
             return {}
