@@ -216,3 +216,26 @@ def test_a_publishers_own_model_is_not_linked_to_its_own_family(org: str, name: 
     resolver = LineageResolver(load(), None)
     links = resolver.parents_of(f"{org}/{name}")
     assert [link.ref for link in links if link.family is not None] == []
+
+
+def test_known_names_found_in_one_pass_as_by_a_loop_over_them() -> None:
+    # The automaton must give what a str.find loop over every known name gives: each name at
+    # its first token-bounded occurrence, longest first, no overlaps, ties in the table's order.
+    from gate.resolve.lineage import _find_known, _find_known_plain
+
+    registry = load()
+    known = list(registry.known_names())
+    names = [
+        "DeepSeek-R1-Distill-Qwen-7B-GGUF",
+        "Meta-Llama-3.1-8B-Instruct-abliterated-Q4_K_M",
+        "qwen2.5-7b-instruct",
+        "ÄÖü-Qwen2.5-7B-Instruct-ünïcode-Llama-3.1-8B",
+        "xxqwen2.5-7b-instructxx-qwen2.5-7b-instruct",
+        "",
+        "a",
+    ]
+    names += [f"My-{k}-finetune" for k in known[::7]]
+    names += [f"{a}-{b}" for a, b in zip(known[::13], known[5::13], strict=False)]
+    names += [k.upper() for k in known[::11]]
+    for name in names:
+        assert _find_known(registry, name) == _find_known_plain(registry, name), name
