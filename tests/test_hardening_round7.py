@@ -23,3 +23,35 @@ def test_form_feeds_before_a_supervisord_program_are_no_internal_error() -> None
     assert [(ev.identity, ev.location.line) for ev in out.evidence] == [
         ("hf:acme-ai/Chat-1B@unpinned", 4)
     ]
+
+
+def test_aliased_embedded_documents_are_not_read_again_and_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 64 file-named keys aliasing one block that itself holds 64 aliases of a padded block:
+    # a 4.5 KB file made 4,161 YAML parses of 6.4 M characters (64 x 64 documents).
+    parsed: list[int] = []
+    original = documents._yaml_docs
+
+    def counting(rel: str, text: str) -> Any:
+        parsed.append(len(text))
+        return original(rel, text)
+
+    monkeypatch.setattr(documents, "_yaml_docs", counting)
+    pad = "\n".join(f"    p{i}: v" for i in range(200))
+    inner = (
+        "inner: &c |\n    model: acme-ai/Chat-1B\n"
+        + pad
+        + "\n"
+        + "".join(f"a{i}.yaml: *c\n" for i in range(64))
+    )
+    text = (
+        "big: &b |\n"
+        + "".join("  " + line + "\n" for line in inner.splitlines())
+        + "".join(f"k{i}.yaml: *b\n" for i in range(64))
+    )
+    out = documents._yaml_or_json("k8s/x.yaml", text, json_file=False, mlmodel=False)
+    assert sum(parsed) <= 4 * len(text)
+    assert [reason for _, reason in out.skipped] == [
+        "embedded documents larger than the file (YAML aliases): the rest not read"
+    ]
