@@ -55,3 +55,37 @@ def test_aliased_embedded_documents_are_not_read_again_and_again(
     assert [reason for _, reason in out.skipped] == [
         "embedded documents larger than the file (YAML aliases): the rest not read"
     ]
+
+
+def test_many_uses_in_one_statement_walk_it_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One statement holding n calls that each use a name assigned in two if-arms: every use
+    # walked the whole statement to find itself (n x n nodes).
+    def walked(n: int) -> int:
+        count = [0]
+        original = ast.iter_child_nodes
+
+        def counting(node: ast.AST) -> Any:
+            count[0] += 1
+            return original(node)
+
+        calls = ", ".join("OpenAI().chat.completions.create(model=m)" for _ in range(n))
+        src = (
+            "from openai import OpenAI\n"
+            "def f(p):\n"
+            "    if p:\n"
+            '        m = "gpt-4o"\n'
+            "    else:\n"
+            '        m = "gpt-4o-mini"\n'
+            "    if p:\n"
+            f"        x = [{calls}]\n"
+        )
+        monkeypatch.setattr(values.ast, "iter_child_nodes", counting)
+        try:
+            out = py.analyse_file("app.py", src.encode())
+        finally:
+            monkeypatch.setattr(values.ast, "iter_child_nodes", original)
+        assert len(out.evidence) == 2 * n
+        return count[0]
+
+    small, large = walked(50), walked(400)
+    assert large <= 8 * small * 1.5  # linear: 8 x the calls, not 64 x the walk

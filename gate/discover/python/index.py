@@ -58,6 +58,8 @@ class Indexer:
         self._arms_of: dict[int, dict[int, str]] = {}
         """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``)."""
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
+        self._places: dict[int, dict[int, tuple[str, bool]]] = {}
+        """Where the nodes of a statement's own expressions sit, by the statement's id."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
@@ -358,6 +360,7 @@ class Indexer:
             scope.self_attrs.clear()
         self._starts.clear()
         self._arms_of.clear()
+        self._places.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope

@@ -52,10 +52,10 @@ def _stmt_start(stmt: ast.AST) -> tuple[int, int]:
     return (getattr(first, "lineno", 0), getattr(first, "col_offset", 0))
 
 
-def _in_expressions(stmt: ast.AST, node: ast.AST) -> tuple[str, bool] | None:
-    """Where ``node``, one of the nodes of ``stmt``'s own expressions (not of its statement
-    lists), sits: ``cases`` for a match case's pattern or guard, else ``self``; and whether a
-    ``lambda`` encloses it there. None when it is not one of them."""
+def _expression_places(stmt: ast.AST) -> dict[int, tuple[str, bool]]:
+    """Where each node of ``stmt``'s own expressions (not of its statement lists) sits, by
+    the node's id: ``cases`` for a match case's pattern or guard, else ``self``; and whether
+    a ``lambda`` encloses it there."""
     todo: list[tuple[ast.AST, str, bool]] = []
     for name, value in ast.iter_fields(stmt):
         if name == "cases":  # a match case's pattern and guard are the match's own
@@ -70,13 +70,13 @@ def _in_expressions(stmt: ast.AST, node: ast.AST) -> tuple[str, bool] | None:
             continue
         values = value if isinstance(value, list) else [value]
         todo += [(v, "self", False) for v in values if isinstance(v, ast.AST)]
+    places: dict[int, tuple[str, bool]] = {}
     while todo:
         current, where, in_lambda = todo.pop()
-        if current is node:
-            return where, in_lambda
+        places.setdefault(id(current), (where, in_lambda))
         inner = in_lambda or isinstance(current, ast.Lambda)
         todo.extend((child, where, inner) for child in ast.iter_child_nodes(current))
-    return None
+    return places
 
 
 class ValueReader(Indexer):
@@ -251,7 +251,12 @@ class ValueReader(Indexer):
             container = inner
         if container is self.module:
             return None
-        found = _in_expressions(container, node)
+        places = self._places.get(id(container))
+        if places is None:
+            # Every node of the statement's own expressions placed in one walk, not one walk
+            # a node asked about: n uses in one statement walked it n times (n x n nodes).
+            places = self._places[id(container)] = _expression_places(container)
+        found = places.get(id(node))
         if found is None:
             return None
         path.append((container, found[0]))
