@@ -89,3 +89,19 @@ def test_many_uses_in_one_statement_walk_it_once(monkeypatch: pytest.MonkeyPatch
 
     small, large = walked(50), walked(400)
     assert large <= 8 * small * 1.5  # linear: 8 x the calls, not 64 x the walk
+
+
+def test_form_feeds_do_not_shift_a_recovered_module() -> None:
+    # A file ast.parse rejects is read statement by statement; the statements' lines come
+    # from the tokenizer (lines end at "\n") but the source was cut with str.splitlines(),
+    # which also ends a line at a form feed: every statement was read from the wrong lines,
+    # and the unread ones were not named in the skip.
+    text = (
+        "\x0c\x0c\x0c\nimport openai\nc = openai.OpenAI()\n"
+        'c.chat.completions.create(model="gpt-4o")\n'
+        "def broken(:\n    pass\n"
+        'c.chat.completions.create(model="gpt-4o-mini")\n'
+    )
+    out = py.analyse_file("app.py", text.encode())
+    assert [(ev.identity, ev.location.line) for ev in out.evidence] == [("api:openai/gpt-4o", 4)]
+    assert [reason.rsplit("; ", 1)[-1] for _, reason in out.skipped] == ["lines 5-7 not read"]
