@@ -201,8 +201,10 @@ def _shifted(found: Sequence[Evidence], lines: int, columns: int) -> list[Eviden
 # `cat <<EOF >> chat.yaml`, `cat > chat.yaml <<'EOF'`, `cat <<EOF | kubectl apply -f -`,
 # `kubectl apply -f - <<EOF`: a here-document a script writes to a YAML file or applies.
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)(\w+)\1")
+# The file name runs to the next ">" at most: `\S+\.` backtracked over the rest of the line
+# from every ">" (a 40 KB line of ">a" took 2 s, quadratic in the line).
 _TAKES_YAML = re.compile(
-    r"(?:>>?\s*\S+\.(?:ya?ml|json)\b|\b(?:kubectl|oc)\s+(?:apply|create|replace)\b)"
+    r"(?:>>?\s*[^\s>]+\.(?:ya?ml|json)\b|\b(?:kubectl|oc)\s+(?:apply|create|replace)\b)"
 )
 _MAX_HEREDOC_LINES = 5_000
 
