@@ -118,3 +118,31 @@ def test_a_long_redirect_line_is_read_in_one_pass() -> None:
     assert [(ev.identity, ev.location.line) for ev in out.evidence] == [
         ("hf:acme-ai/Chat-1B@unpinned", 4)
     ]
+
+
+def test_a_client_passed_down_many_callers_is_asked_once_a_parameter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # f0(c) uses a client; f1 calls f0(c) eight times, f2 calls f1(c) eight times...: each
+    # caller was asked again for every call site below it (8 levels deep: 8**8 walks, the
+    # clients list as long).
+    from gate.discover.python import calls
+
+    asked = [0]
+    original = calls.CallReader._clients
+
+    def counting(self: Any, expr: ast.expr, scope: Any, depth: int) -> Any:
+        asked[0] += 1
+        return original(self, expr, scope, depth)
+
+    monkeypatch.setattr(calls.CallReader, "_clients", counting)
+    src = "from openai import OpenAI\n\ndef f0(c):\n    return c.chat.completions.create(model='gpt-4o')\n"
+    for k in range(1, 7):
+        src += f"\ndef f{k}(c):\n" + f"    f{k - 1}(c)\n" * 8
+    src += "\nf6(OpenAI())\n\ndef loop(c):\n    loop(c)\n    loop(c)\n    c.chat.completions.create(model='gpt-4o-mini')\n\nloop(OpenAI())\n"
+    out = py.analyse_file("app.py", src.encode())
+    assert {(ev.identity, ev.location.line) for ev in out.evidence} == {
+        ("api:openai/gpt-4o", 4),
+        ("api:openai/gpt-4o-mini", 71),
+    }
+    assert asked[0] < 200

@@ -255,12 +255,22 @@ class CallReader(ValueReader):
             or len(self.functions.get(fn.name, ())) != 1
         ):
             return []
-        out: list[Client] = []
+        # Asked once per parameter, each client once: callers that pass the parameter on
+        # to callers of their own (n call sites a level, eight levels) were walked n**8
+        # times, the list of clients as long; a function passing it to itself is cut.
+        key = (id(fn), name)
+        known = self._passed.get(key)
+        if known is not None:
+            return known
+        self._passed[key] = []
+        out: dict[tuple[int, int, str], Client] = {}
         for call, where in self._calls_by_name().get(fn.name, []):
             arg, _ = self._site_arg(call, fn, name)
             if arg is not None:
-                out += self._clients(arg, where, depth + 1) or []
-        return out
+                for client in self._clients(arg, where, depth + 1) or []:
+                    out.setdefault((id(client.spec), id(client.call), client.qualname), client)
+        found = self._passed[key] = list(out.values())
+        return found
 
     def _annotated(self, annotation: ast.expr, scope: Scope) -> list[Client]:
         qual = (

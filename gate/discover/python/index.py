@@ -8,7 +8,15 @@ from typing import Any
 
 from gate.discover.calltable import CallSpec
 from gate.discover.driver import Driver
-from gate.discover.python.scopes import _BUDGET, _MAX_DEPTH, _VALIDATORS, Locator, Scope, Val
+from gate.discover.python.scopes import (
+    _BUDGET,
+    _MAX_DEPTH,
+    _VALIDATORS,
+    Client,
+    Locator,
+    Scope,
+    Val,
+)
 from gate.discover.refs import RefContext
 from gate.model import JSON, Confidence, Evidence
 
@@ -60,6 +68,8 @@ class Indexer:
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
+        self._passed: dict[tuple[int, str], list[Client]] = {}
+        """The clients a function's callers pass for a parameter (``_passed_clients``)."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
@@ -361,6 +371,7 @@ class Indexer:
         self._starts.clear()
         self._arms_of.clear()
         self._places.clear()
+        self._passed.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope
