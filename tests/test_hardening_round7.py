@@ -146,3 +146,29 @@ def test_a_client_passed_down_many_callers_is_asked_once_a_parameter(
         ("api:openai/gpt-4o-mini", 71),
     }
     assert asked[0] < 200
+
+
+def test_a_client_returned_through_many_factories_is_asked_once_a_function(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # g1 returns one of eight calls to g0, g2 one of eight calls to g1...: each factory was
+    # asked again for every return above it (8**5 walks, the client listed 8**5 times).
+    from gate.discover.python import calls
+
+    asked = [0]
+    original = calls.CallReader._clients
+
+    def counting(self: Any, expr: ast.expr, scope: Any, depth: int) -> Any:
+        asked[0] += 1
+        return original(self, expr, scope, depth)
+
+    monkeypatch.setattr(calls.CallReader, "_clients", counting)
+    src = "from openai import OpenAI\n\ndef g0(x):\n    return OpenAI()\n"
+    for k in range(1, 6):
+        src += f"\ndef g{k}(x):\n" + "".join(
+            f"    if x == {i}:\n        return g{k - 1}(x)\n" for i in range(8)
+        )
+    src += "\nc = g5(1)\nc.chat.completions.create(model='gpt-4o')\n"
+    out = py.analyse_file("app.py", src.encode())
+    assert [ev.identity for ev in out.evidence] == ["api:openai/gpt-4o"]
+    assert asked[0] < 200

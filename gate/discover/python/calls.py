@@ -186,11 +186,7 @@ class CallReader(ValueReader):
             if spec is not None and spec.client and self._is_service_client(expr, spec, scope):
                 return [Client(spec, expr, scope, qual)]
             if isinstance(expr.func, ast.Name) and expr.func.id in self.functions:
-                out: list[Client] = []
-                for fn in self.functions[expr.func.id]:
-                    for ret in fn.returns:
-                        out += self._clients(ret, fn, depth + 1) or []
-                return out
+                return [c for fn in self.functions[expr.func.id] for c in self._returned(fn, depth)]
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("with_options", "copy"):
                 return self._clients(expr.func.value, scope, depth + 1)
             if self._app_factory(expr) is not None:
@@ -243,6 +239,21 @@ class CallReader(ValueReader):
         if isinstance(expr, ast.Await):
             return self._clients(expr.value, scope, depth + 1)
         return []
+
+    def _returned(self, fn: Scope, depth: int) -> list[Client]:
+        """The clients a function returns, asked once per function, each client once: a
+        function returning one of n calls to another such function, eight levels down, was
+        walked n**8 times (and each client listed as often)."""
+        known = self._returns_of.get(id(fn))
+        if known is not None:
+            return known
+        self._returns_of[id(fn)] = []  # a function returning its own call: cut
+        out: dict[tuple[int, int, str], Client] = {}
+        for ret in fn.returns:
+            for client in self._clients(ret, fn, depth + 1) or []:
+                out.setdefault((id(client.spec), id(client.call), client.qualname), client)
+        found = self._returns_of[id(fn)] = list(out.values())
+        return found
 
     def _passed_clients(self, name: str, fn: Scope, depth: int) -> list[Client]:
         """The clients a function's callers in the module pass for its parameter ``name``

@@ -70,6 +70,8 @@ class Indexer:
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
         self._passed: dict[tuple[int, str], list[Client]] = {}
         """The clients a function's callers pass for a parameter (``_passed_clients``)."""
+        self._returns_of: dict[int, list[Client]] = {}
+        """The clients a function returns, by the function's id (``_returned``)."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
@@ -372,6 +374,7 @@ class Indexer:
         self._arms_of.clear()
         self._places.clear()
         self._passed.clear()
+        self._returns_of.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope
