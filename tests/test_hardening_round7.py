@@ -172,3 +172,32 @@ def test_a_client_returned_through_many_factories_is_asked_once_a_function(
     out = py.analyse_file("app.py", src.encode())
     assert [ev.identity for ev in out.evidence] == ["api:openai/gpt-4o"]
     assert asked[0] < 200
+
+
+def test_a_js_client_bound_through_layers_of_names_is_asked_once_a_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Six names a layer, each assigned every name of the layer below, five layers: each name
+    # was asked again on every path to it (6**5 walks, 7,776 evidence items of 6 clients).
+    from gate.discover import javascript as js
+    from gate.discover.javascript import calls as jscalls
+
+    asked = [0]
+    original = jscalls.CallReader._clients
+
+    def counting(self: Any, node: Any, depth: int) -> Any:
+        asked[0] += 1
+        return original(self, node, depth)
+
+    monkeypatch.setattr(jscalls.CallReader, "_clients", counting)
+    lines = ['import OpenAI from "openai";']
+    lines += [f"var n5_{i} = new OpenAI();" for i in range(6)]
+    for k in range(4, -1, -1):
+        for i in range(6):
+            lines.append(f"var n{k}_{i};")
+            lines += [f"n{k}_{i} = n{k + 1}_{j};" for j in range(6)]
+    lines.append('n0_0.chat.completions.create({model: "gpt-4o"});')
+    out = js.analyse_file("app.js", "\n".join(lines).encode())
+    assert {ev.identity for ev in out.evidence} == {"api:openai/gpt-4o"}
+    assert len(out.evidence) <= 6
+    assert asked[0] < 500

@@ -288,6 +288,17 @@ class CallReader(ValueReader):
     ) -> list[_Client] | None:
         if name in self._guard:
             return []
+        # Asked once per name (and function), each client once: names bound to names bound
+        # to names, eight a level, were walked 8**8 times and listed each client as often.
+        memo = (name, home)
+        if memo in self._bound_memo:
+            return self._bound_memo[memo]
+        found = self._bound_memo[memo] = self._bound_clients_uncached(name, depth, home)
+        return found
+
+    def _bound_clients_uncached(
+        self, name: str, depth: int, home: int | None
+    ) -> list[_Client] | None:
         self._guard.add(name)
         try:
             out: list[_Client] = []
@@ -300,12 +311,17 @@ class CallReader(ValueReader):
                 bound = local or bound
             if len(bound) > _MAX_BINDINGS:
                 return []
+            seen: set[tuple[int, int | None, str]] = set()
             for value in bound:
                 got = self._clients(value, depth + 1)
                 if got is None:
                     other = True
-                else:
-                    out += got
+                    continue
+                for client in got:
+                    key = (id(client.spec), client.call.id if client.call else None, client.qualname)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(client)
             return None if other and not out else out
         finally:
             self._guard.discard(name)

@@ -11,6 +11,7 @@ from gate.discover.calltable import (
 from gate.discover.driver import Driver
 from gate.discover.javascript.nodes import (
     _BUDGET,
+    _Client,
     _MAX_DEPTH,
     NAME,
     _string_value,
@@ -61,6 +62,8 @@ class Indexer:
         argument), read in that module after the scan (javascript/across.py)."""
         """Models asked of a provider the app's own function makes (CallReader._app_factory)."""
         self._guard: set[str] = set()
+        self._bound_memo: dict[tuple[str, int | None], list[_Client] | None] = {}
+        """The clients a name is bound to, by name and function (``_bound_clients``)."""
         self._budget = _BUDGET
 
     def _import(self, node: tree_sitter.Node) -> None:
