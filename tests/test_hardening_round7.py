@@ -201,3 +201,40 @@ def test_a_js_client_bound_through_layers_of_names_is_asked_once_a_name(
     assert {ev.identity for ev in out.evidence} == {"api:openai/gpt-4o"}
     assert len(out.evidence) <= 6
     assert asked[0] < 500
+
+
+def test_many_elif_arms_are_told_apart_per_pair_not_per_arm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A name assigned in each arm of an elif chain of k arms, used u times in its else: each
+    # (assignment, use) pair compared every arm of the use (u x k x k/2 look-ups).
+    ops = [0]
+
+    class Counting(dict[int, str]):
+        def get(self, key: int, default: Any = None) -> Any:  # type: ignore[override]
+            ops[0] += 1
+            return super().get(key, default)
+
+        def items(self) -> Any:
+            for pair in super().items():
+                ops[0] += 1
+                yield pair
+
+        def __reversed__(self) -> Any:
+            for key in super().__reversed__():
+                ops[0] += 1
+                yield key
+
+    original = values.ValueReader._arms_uncached
+    monkeypatch.setattr(
+        values.ValueReader,
+        "_arms_uncached",
+        lambda self, node: Counting(original(self, node)),
+    )
+    k = u = 200
+    src = "from openai import OpenAI\nc = OpenAI()\ndef f(p):\n    if p == -1:\n        m = 'x'\n"
+    src += "".join(f"    elif p == {i}:\n        m = 'gpt-4o'\n" for i in range(k))
+    src += "    else:\n" + "        c.chat.completions.create(model=m)\n" * u
+    out = py.analyse_file("app.py", src.encode())
+    assert out.evidence == []  # m is never assigned on the way to the else
+    assert ops[0] <= 10 * k * u

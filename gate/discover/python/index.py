@@ -72,6 +72,9 @@ class Indexer:
         """The clients a function's callers pass for a parameter (``_passed_clients``)."""
         self._returns_of: dict[int, list[Client]] = {}
         """The clients a function returns, by the function's id (``_returned``)."""
+        self._arm_walks: dict[int, dict[int, bool]] = {}
+        """By a use's id: the ``if`` ids passed on the way out of an assignment's arms, each
+        with the answer found above it (``_other_arm``)."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
@@ -375,6 +378,7 @@ class Indexer:
         self._places.clear()
         self._passed.clear()
         self._returns_of.clear()
+        self._arm_walks.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope

@@ -197,7 +197,25 @@ class ValueReader(Indexer):
         if not theirs:
             return False
         mine = self._arms(value)
-        return any(mine.get(key, arm) != arm for key, arm in theirs.items())
+        # Two nodes in different arms of one ``if`` share no ``if`` deeper than it: the
+        # innermost ``if`` of the assignment's that also holds the use decides. Found from the
+        # inside out, each ``if`` passed on the way remembered for this use, not by every arm
+        # of the use for every assignment (an elif chain of k arms: u x k x k).
+        walks = self._arm_walks.setdefault(id(use), {})
+        passed: list[int] = []
+        answer = False
+        for key in reversed(mine):
+            if key in walks:
+                answer = walks[key]
+                break
+            arm = theirs.get(key)
+            if arm is not None:
+                answer = arm != mine[key]
+                break
+            passed.append(key)
+        for key in passed:
+            walks[key] = answer
+        return answer
 
     def _arms(self, node: ast.AST) -> dict[int, str]:
         """The ``if`` arms enclosing a node within its function, by the ``if``'s id; those
