@@ -136,10 +136,16 @@ def test_a_client_passed_down_many_callers_is_asked_once_a_parameter(
         return original(self, expr, scope, depth)
 
     monkeypatch.setattr(calls.CallReader, "_clients", counting)
-    src = "from openai import OpenAI\n\ndef f0(c):\n    return c.chat.completions.create(model='gpt-4o')\n"
+    src = (
+        "from openai import OpenAI\n\n"
+        "def f0(c):\n    return c.chat.completions.create(model='gpt-4o')\n"
+    )
     for k in range(1, 7):
         src += f"\ndef f{k}(c):\n" + f"    f{k - 1}(c)\n" * 8
-    src += "\nf6(OpenAI())\n\ndef loop(c):\n    loop(c)\n    loop(c)\n    c.chat.completions.create(model='gpt-4o-mini')\n\nloop(OpenAI())\n"
+    src += (
+        "\nf6(OpenAI())\n\ndef loop(c):\n    loop(c)\n    loop(c)\n"
+        "    c.chat.completions.create(model='gpt-4o-mini')\n\nloop(OpenAI())\n"
+    )
     out = py.analyse_file("app.py", src.encode())
     assert {(ev.identity, ev.location.line) for ev in out.evidence} == {
         ("api:openai/gpt-4o", 4),

@@ -318,7 +318,8 @@ class CallReader(ValueReader):
                     other = True
                     continue
                 for client in got:
-                    key = (id(client.spec), client.call.id if client.call else None, client.qualname)
+                    call = client.call.id if client.call else None
+                    key = (id(client.spec), call, client.qualname)
                     if key not in seen:
                         seen.add(key)
                         out.append(client)

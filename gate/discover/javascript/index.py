@@ -11,9 +11,9 @@ from gate.discover.calltable import (
 from gate.discover.driver import Driver
 from gate.discover.javascript.nodes import (
     _BUDGET,
-    _Client,
     _MAX_DEPTH,
     NAME,
+    _Client,
     _string_value,
     _text,
     _unwrap,
