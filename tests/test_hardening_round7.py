@@ -274,3 +274,28 @@ def test_an_env_file_of_many_urls_and_models_is_read_in_one_pass() -> None:
         return count[0]
 
     assert steps(800) <= 6 * steps(200)  # linear: 4 x the lines, not 16 x the steps
+
+
+def test_a_js_lookup_table_is_read_once_not_once_a_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # MAP[k] with a computed key reads every value of the table: u lookups of a table of n
+    # entries read it u times (4,000 entries x 400 lookups: 1.6 M nodes, 10 s).
+    from gate.discover import javascript as js
+    from gate.discover.javascript import values as jsvalues
+
+    unwrapped = [0]
+    original = jsvalues._unwrap
+
+    def counting(node: Any) -> Any:
+        unwrapped[0] += 1
+        return original(node)
+
+    monkeypatch.setattr(jsvalues, "_unwrap", counting)
+    n, u = 1000, 200
+    src = 'import OpenAI from "openai";\nconst c = new OpenAI();\nconst MAP = {'
+    src += ",".join(f'k{i}: "acme-ai/M-{i}"' for i in range(n)) + "};\n"
+    src += "".join(f"c.chat.completions.create({{model: MAP[k{j}]}});\n" for j in range(u))
+    out = js.analyse_file("app.js", src.encode())
+    assert out.evidence
+    assert unwrapped[0] <= 2 * n + 20 * u
