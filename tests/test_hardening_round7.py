@@ -299,3 +299,25 @@ def test_a_js_lookup_table_is_read_once_not_once_a_lookup(
     out = js.analyse_file("app.js", src.encode())
     assert out.evidence
     assert unwrapped[0] <= 2 * n + 20 * u
+
+
+def test_a_python_dict_is_indexed_once_not_scanned_per_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # MAP["k"] compared every key of the table: n keys x u lookups (the pairs zipped in
+    # values.py are counted).
+    zipped = [0]
+
+    def counting_zip(*args: Any, **kwargs: Any) -> Any:
+        for item in zip(*args, **kwargs):  # noqa: B905 (the caller passes strict=)
+            zipped[0] += 1
+            yield item
+
+    monkeypatch.setattr(values, "zip", counting_zip, raising=False)
+    n, u = 2000, 200
+    src = "from openai import OpenAI\nc = OpenAI()\nMAP = {"
+    src += ", ".join(f'"k{i}": "gpt-4o"' for i in range(n)) + "}\n"
+    src += "".join(f'c.chat.completions.create(model=MAP["k{j}"])\n' for j in range(u))
+    out = py.analyse_file("app.py", src.encode())
+    assert len(out.evidence) == u
+    assert zipped[0] <= 2 * n

@@ -72,6 +72,8 @@ class Indexer:
         """The clients a function's callers pass for a parameter (``_passed_clients``)."""
         self._returns_of: dict[int, list[Client]] = {}
         """The clients a function returns, by the function's id (``_returned``)."""
+        self._dict_indexes: dict[int, dict[object, list[ast.expr]]] = {}
+        """A dict literal's values by constant key, by the dict's id (``_dict_index``)."""
         self._arm_walks: dict[int, dict[int, bool]] = {}
         """By a use's id: the ``if`` ids passed on the way out of an assignment's arms, each
         with the answer found above it (``_other_arm``)."""
@@ -379,6 +381,7 @@ class Indexer:
         self._passed.clear()
         self._returns_of.clear()
         self._arm_walks.clear()
+        self._dict_indexes.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope

@@ -628,9 +628,8 @@ class ValueReader(Indexer):
         out: list[Val] = []
         for value, where in candidates:
             if isinstance(value, ast.Dict):
-                for k, v in zip(value.keys, value.values, strict=True):
-                    if isinstance(k, ast.Constant) and k.value == key.value:
-                        out += self.values(v, where, "dict-entry", depth + 1)
+                for v in self._dict_index(value).get(key.value, ()):
+                    out += self.values(v, where, "dict-entry", depth + 1)
             elif (
                 isinstance(value, ast.List | ast.Tuple)
                 and isinstance(key.value, int)
@@ -638,6 +637,17 @@ class ValueReader(Indexer):
             ):
                 out += self.values(value.elts[key.value], where, "list-entry", depth + 1)
         return out
+
+    def _dict_index(self, table: ast.Dict) -> dict[object, list[ast.expr]]:
+        """A dict literal's values by constant key, made once per dict: each ``MAP["k"]``
+        compared every key of the table (n keys x u lookups in a crafted file)."""
+        index = self._dict_indexes.get(id(table))
+        if index is None:
+            index = self._dict_indexes[id(table)] = {}
+            for k, v in zip(table.keys, table.values, strict=True):
+                if isinstance(k, ast.Constant):
+                    index.setdefault(k.value, []).append(v)
+        return index
 
     def _truthy(self, expr: ast.expr | None, scope: Scope) -> bool:
         if expr is None:
