@@ -321,3 +321,21 @@ def test_a_python_dict_is_indexed_once_not_scanned_per_lookup(
     out = py.analyse_file("app.py", src.encode())
     assert len(out.evidence) == u
     assert zipped[0] <= 2 * n
+
+
+def test_a_js_client_found_through_a_binding_cycle_is_not_cut_by_the_memo() -> None:
+    # a = b; b = a; b = new OpenAI(...): asking a first reads b with a in progress; that
+    # answer of b's is not kept, so b asked on its own still reaches its client.
+    from gate.discover import javascript as js
+
+    src = (
+        'import OpenAI from "openai";\nlet a;\nlet b;\na = b;\nb = a;\n'
+        'b = new OpenAI({ baseURL: "https://api.deepseek.com" });\n'
+        'function first() { a.chat.completions.create({ model: "deepseek-chat" }); }\n'
+        'function second() { b.chat.completions.create({ model: "deepseek-reasoner" }); }\n'
+    )
+    out = js.analyse_file("app.js", src.encode())
+    assert sorted((ev.identity, ev.location.line) for ev in out.evidence) == [
+        ("api:deepseek/deepseek-chat", 7),
+        ("api:deepseek/deepseek-reasoner", 8),
+    ]

@@ -287,13 +287,19 @@ class CallReader(ValueReader):
         self, name: str, depth: int, home: int | None = None
     ) -> list[_Client] | None:
         if name in self._guard:
+            self._guard_hits.append(name)
             return []
         # Asked once per name (and function), each client once: names bound to names bound
         # to names, eight a level, were walked 8**8 times and listed each client as often.
+        # An answer cut short by another name being asked above it is not kept (asked on
+        # its own, that name is read); one cut only by the name itself is its whole answer.
         memo = (name, home)
         if memo in self._bound_memo:
             return self._bound_memo[memo]
-        found = self._bound_memo[memo] = self._bound_clients_uncached(name, depth, home)
+        mark = len(self._guard_hits)
+        found = self._bound_clients_uncached(name, depth, home)
+        if all(hit == name for hit in self._guard_hits[mark:]):
+            self._bound_memo[memo] = found
         return found
 
     def _bound_clients_uncached(

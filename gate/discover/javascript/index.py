@@ -64,6 +64,8 @@ class Indexer:
         self._guard: set[str] = set()
         self._bound_memo: dict[tuple[str, int | None], list[_Client] | None] = {}
         """The clients a name is bound to, by name and function (``_bound_clients``)."""
+        self._guard_hits: list[str] = []
+        """Names found already being asked (a cycle), in order (``_bound_clients``)."""
         self._tables: dict[int, list[_Val]] = {}
         """A lookup table's values, by the object literal's node id (``_lookup``)."""
         self._budget = _BUDGET
