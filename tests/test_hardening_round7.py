@@ -339,3 +339,21 @@ def test_a_js_client_found_through_a_binding_cycle_is_not_cut_by_the_memo() -> N
         ("api:deepseek/deepseek-chat", 7),
         ("api:deepseek/deepseek-reasoner", 8),
     ]
+
+
+def test_mutually_recursive_factories_keep_their_clients() -> None:
+    # f returns g(...) or a client, g returns f(...): g asked inside f's question is cut
+    # (f in progress); that answer is not kept, so g asked on its own reaches the client.
+    src = (
+        "from openai import OpenAI\n\n"
+        "def f(x):\n    if x:\n        return g(x - 1)\n"
+        '    return OpenAI(base_url="https://api.deepseek.com")\n\n'
+        "def g(x):\n    return f(x)\n\n"
+        'def use1():\n    f(1).chat.completions.create(model="deepseek-chat")\n\n'
+        'def use2():\n    g(1).chat.completions.create(model="deepseek-reasoner")\n'
+    )
+    out = py.analyse_file("app.py", src.encode())
+    assert sorted((ev.identity, ev.location.line) for ev in out.evidence) == [
+        ("api:deepseek/deepseek-chat", 12),
+        ("api:deepseek/deepseek-reasoner", 15),
+    ]

@@ -244,15 +244,32 @@ class CallReader(ValueReader):
         """The clients a function returns, asked once per function, each client once: a
         function returning one of n calls to another such function, eight levels down, was
         walked n**8 times (and each client listed as often)."""
-        known = self._returns_of.get(id(fn))
+        return self._asked_once(
+            ("returns", id(fn)),
+            lambda: [c for ret in fn.returns for c in self._clients(ret, fn, depth + 1) or []],
+        )
+
+    def _asked_once(self, key: tuple[object, ...], ask: Callable[[], list[Client]]) -> list[Client]:
+        """``ask()``'s clients, each once, remembered under ``key``. Asked again while being
+        asked (a function returning its own call), it is cut (none); an answer cut short by
+        another question in progress is not kept (asked on its own, that one is read)."""
+        known = self._client_memo.get(key)
         if known is not None:
             return known
-        self._returns_of[id(fn)] = []  # a function returning its own call: cut
-        out: dict[tuple[int, int, str], Client] = {}
-        for ret in fn.returns:
-            for client in self._clients(ret, fn, depth + 1) or []:
+        if key in self._client_asking:
+            self._client_hits.append(key)
+            return []
+        self._client_asking.add(key)
+        mark = len(self._client_hits)
+        try:
+            out: dict[tuple[int, int, str], Client] = {}
+            for client in ask():
                 out.setdefault((id(client.spec), id(client.call), client.qualname), client)
-        found = self._returns_of[id(fn)] = list(out.values())
+        finally:
+            self._client_asking.discard(key)
+        found = list(out.values())
+        if all(hit == key for hit in self._client_hits[mark:]):
+            self._client_memo[key] = found
         return found
 
     def _passed_clients(self, name: str, fn: Scope, depth: int) -> list[Client]:
@@ -269,19 +286,15 @@ class CallReader(ValueReader):
         # Asked once per parameter, each client once: callers that pass the parameter on
         # to callers of their own (n call sites a level, eight levels) were walked n**8
         # times, the list of clients as long; a function passing it to itself is cut.
-        key = (id(fn), name)
-        known = self._passed.get(key)
-        if known is not None:
-            return known
-        self._passed[key] = []
-        out: dict[tuple[int, int, str], Client] = {}
-        for call, where in self._calls_by_name().get(fn.name, []):
-            arg, _ = self._site_arg(call, fn, name)
-            if arg is not None:
-                for client in self._clients(arg, where, depth + 1) or []:
-                    out.setdefault((id(client.spec), id(client.call), client.qualname), client)
-        found = self._passed[key] = list(out.values())
-        return found
+        return self._asked_once(
+            ("passed", id(fn), name),
+            lambda: [
+                client
+                for call, where in self._calls_by_name().get(fn.name, [])
+                if (arg := self._site_arg(call, fn, name)[0]) is not None
+                for client in self._clients(arg, where, depth + 1) or []
+            ],
+        )
 
     def _annotated(self, annotation: ast.expr, scope: Scope) -> list[Client]:
         qual = (

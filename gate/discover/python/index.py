@@ -68,10 +68,10 @@ class Indexer:
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
-        self._passed: dict[tuple[int, str], list[Client]] = {}
-        """The clients a function's callers pass for a parameter (``_passed_clients``)."""
-        self._returns_of: dict[int, list[Client]] = {}
-        """The clients a function returns, by the function's id (``_returned``)."""
+        self._client_memo: dict[tuple[object, ...], list[Client]] = {}
+        """The clients a function returns or its callers pass for a parameter (``_asked_once``)."""
+        self._client_asking: set[tuple[object, ...]] = set()
+        self._client_hits: list[tuple[object, ...]] = []
         self._dict_indexes: dict[int, dict[object, list[ast.expr]]] = {}
         """A dict literal's values by constant key, by the dict's id (``_dict_index``)."""
         self._arm_walks: dict[int, dict[int, bool]] = {}
@@ -378,8 +378,7 @@ class Indexer:
         self._starts.clear()
         self._arms_of.clear()
         self._places.clear()
-        self._passed.clear()
-        self._returns_of.clear()
+        self._client_memo.clear()
         self._arm_walks.clear()
         self._dict_indexes.clear()
 
