@@ -130,8 +130,11 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
     elif kind == "shell":
         outcome = _shell(rel, text)
         manifests = heredoc_manifests(rel, text)
-        if manifests:
-            outcome = scanning.Outcome(evidence=[*outcome.evidence, *manifests])
+        if manifests.evidence or manifests.skipped:
+            outcome = scanning.Outcome(
+                evidence=[*outcome.evidence, *manifests.evidence],
+                skipped=[*outcome.skipped, *manifests.skipped],
+            )
     else:
         outcome = scanning.Outcome()
     return outcome

@@ -52,9 +52,13 @@ def _yaml_or_json(rel: str, text: str, *, json_file: bool, mlmodel: bool) -> sca
     if isinstance(got, str):
         return scanning.Outcome(skipped=[(rel, got)])
     outcome = _walked(_Walker(rel), got, mlmodel=mlmodel)
-    embedded = _embedded_documents(rel, text, got)
-    if embedded:
-        outcome = scanning.Outcome(evidence=[*outcome.evidence, *embedded])
+    budget = _Budget(len(text))
+    embedded = _embedded_documents(rel, text, got, budget=budget)
+    if embedded or budget.spent:
+        outcome = scanning.Outcome(
+            evidence=[*outcome.evidence, *embedded],
+            skipped=[*outcome.skipped, *([(rel, _OVER_BUDGET)] if budget.spent else [])],
+        )
     return outcome
 
 
@@ -82,10 +86,29 @@ def _ini(rel: str, text: str) -> scanning.Outcome:
 _MAX_EMBEDDED = 64
 _MAX_EMBED_DEPTH = 2
 """Documents inside documents inside documents: deeper nesting is not read."""
+_OVER_BUDGET = "embedded documents larger than the file (YAML aliases): the rest not read"
+
+
+class _Budget:
+    """Characters of embedded documents one file may have read: at each nesting level at
+    most the file's own size (what its written text can hold). Only aliases (``k.yaml: *b``,
+    the same block under many keys, each holding more aliases) exceed it: 64 x 64 parses of
+    one block from a 4.5 KB file."""
+
+    def __init__(self, size: int) -> None:
+        self.left = (_MAX_EMBED_DEPTH + 1) * size
+        self.spent = False
+
+    def take(self, chars: int) -> bool:
+        if chars > self.left:
+            self.spent = True
+            return False
+        self.left -= chars
+        return True
 
 
 def _embedded_documents(
-    rel: str, text: str, docs: Sequence[_Node], depth: int = 0
+    rel: str, text: str, docs: Sequence[_Node], depth: int = 0, *, budget: _Budget | None = None
 ) -> list[Evidence]:
     """Files a YAML document carries as strings, read as the files they are at the
     document's own lines: ``.env`` files (a Kubernetes ConfigMap's ``data: {.env: |...}``,
@@ -94,6 +117,7 @@ def _embedded_documents(
     ``config_vocabulary.yaml`` ``embedded_document_keys`` (KubeRay's ``serveConfigV2``). At
     most :data:`_MAX_EMBEDDED` per file, nested at most eight deep."""
     found: list[Evidence] = []
+    budget = budget or _Budget(len(text))
     lines = text.splitlines()
     keys = conventions().embedded_document_keys
     pending: list[tuple[_Node, int]] = [(doc, 0) for doc in docs]
@@ -121,12 +145,14 @@ def _embedded_documents(
             else:
                 continue
             seen += 1
-            found += _document_at(rel, child, lines, reader, depth)
+            if not budget.take(len(child.value)):
+                return found
+            found += _document_at(rel, child, lines, reader, depth, budget)
     return found
 
 
 def _document_at(
-    rel: str, node: _Node, lines: Sequence[str], reader: str, depth: int
+    rel: str, node: _Node, lines: Sequence[str], reader: str, depth: int, budget: _Budget
 ) -> list[Evidence]:
     body = node.value
     body_lines = body.splitlines()
@@ -146,11 +172,11 @@ def _document_at(
     if reader == "env":
         inner = list(_dotenv(rel, body).evidence)
     else:
-        inner = _yaml_text(rel, body, depth + 1)
+        inner = _yaml_text(rel, body, depth + 1, budget)
     return _shifted(inner, at - skipped, indent)
 
 
-def _yaml_text(rel: str, text: str, depth: int) -> list[Evidence]:
+def _yaml_text(rel: str, text: str, depth: int, budget: _Budget | None = None) -> list[Evidence]:
     """The evidence of a YAML (or JSON) text at its own lines, its embedded files included
     (up to :data:`_MAX_EMBED_DEPTH` levels); nothing when it does not parse."""
     got = _yaml_docs(rel, text)
@@ -158,7 +184,7 @@ def _yaml_text(rel: str, text: str, depth: int) -> list[Evidence]:
         return []
     found = list(_walked(_Walker(rel), got).evidence)
     if depth < _MAX_EMBED_DEPTH:
-        found += _embedded_documents(rel, text, got, depth)
+        found += _embedded_documents(rel, text, got, depth, budget=budget)
     return found
 
 
@@ -175,19 +201,22 @@ def _shifted(found: Sequence[Evidence], lines: int, columns: int) -> list[Eviden
 # `cat <<EOF >> chat.yaml`, `cat > chat.yaml <<'EOF'`, `cat <<EOF | kubectl apply -f -`,
 # `kubectl apply -f - <<EOF`: a here-document a script writes to a YAML file or applies.
 _HEREDOC = re.compile(r"<<-?\s*([\"']?)(\w+)\1")
+# The file name runs to the next ">" at most: `\S+\.` backtracked over the rest of the line
+# from every ">" (a 40 KB line of ">a" took 2 s, quadratic in the line).
 _TAKES_YAML = re.compile(
-    r"(?:>>?\s*\S+\.(?:ya?ml|json)\b|\b(?:kubectl|oc)\s+(?:apply|create|replace)\b)"
+    r"(?:>>?\s*[^\s>]+\.(?:ya?ml|json)\b|\b(?:kubectl|oc)\s+(?:apply|create|replace)\b)"
 )
 _MAX_HEREDOC_LINES = 5_000
 
 
-def heredoc_manifests(rel: str, text: str) -> list[Evidence]:
+def heredoc_manifests(rel: str, text: str) -> scanning.Outcome:
     """YAML a shell script writes to a ``.yaml`` file or applies with ``kubectl`` from a
     here-document, read as the YAML it is at the script's own lines. Nothing is run."""
     if "<<" not in text:
-        return []
+        return scanning.Outcome()
     lines = text.splitlines()
     found: list[Evidence] = []
+    budget = _Budget(len(text))
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -200,5 +229,5 @@ def heredoc_manifests(rel: str, text: str) -> list[Evidence]:
         while index < len(lines) and lines[index].strip() != delimiter:
             index += 1
         body = "\n".join(lines[start : min(index, start + _MAX_HEREDOC_LINES)])
-        found += _shifted(_yaml_text(rel, body, 0), start, 0)
-    return found
+        found += _shifted(_yaml_text(rel, body, 0, budget), start, 0)
+    return scanning.Outcome(evidence=found, skipped=[(rel, _OVER_BUDGET)] if budget.spent else [])

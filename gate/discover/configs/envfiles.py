@@ -226,14 +226,22 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
     # embedding model beside a chat endpoint stays a Hub model).
     own_named = one_url is not None and any(refs.provider_from_env_name(k) for k, _, _, _ in values)
     ollama_url = next((u for _, p, u in urls if p == "ollama" or refs.at_ollama_port(u)), None)
+    first_by_stem: dict[str, tuple[int, str]] = {}
+    first_by_provider: dict[str, tuple[int, str]] = {}
+    for index, (s, p, u) in enumerate(urls):
+        first_by_stem.setdefault(s, (index, u))
+        if p is not None:
+            first_by_provider.setdefault(p, (index, u))
     for key, value, lineno, column in values:
         if not refs.names_model(key):
             continue
         provider = refs.provider_from_env_name(key)
         stem = _stem(key)
-        base_url = next(
-            (u for s, p, u in urls if s == stem or (provider is not None and p == provider)), None
-        )
+        by_stem = first_by_stem.get(stem)
+        by_provider = first_by_provider.get(provider) if provider is not None else None
+        # The first URL of the same stem or provider (indexed: a scan of every URL for every
+        # model variable was quadratic in a crafted file of thousands of both).
+        base_url = min((b for b in (by_stem, by_provider) if b is not None), default=(0, None))[1]
         if (
             base_url is None
             and provider is None

@@ -37,9 +37,12 @@ def read(rel: str, text: str) -> scanning.Outcome:
     }
     # The same number of lines as the file, each program's command on its own line: read as
     # a shell script, every reference keeps its line.
-    lines = [""] * (text.count("\n") + 1)
+    # Split at "\n" only, as configparser reads lines: str.splitlines() also breaks at form
+    # feeds and other separators, which put a command past the end of the list.
+    source = text.split("\n")
+    lines = [""] * len(source)
     section: str | None = None
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(source):
         header = _SECTION.match(line)
         if header is not None:
             section = header.group(1).strip()

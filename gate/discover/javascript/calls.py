@@ -287,7 +287,24 @@ class CallReader(ValueReader):
         self, name: str, depth: int, home: int | None = None
     ) -> list[_Client] | None:
         if name in self._guard:
+            self._guard_hits.append(name)
             return []
+        # Asked once per name (and function), each client once: names bound to names bound
+        # to names, eight a level, were walked 8**8 times and listed each client as often.
+        # An answer cut short by another name being asked above it is not kept (asked on
+        # its own, that name is read); one cut only by the name itself is its whole answer.
+        memo = (name, home)
+        if memo in self._bound_memo:
+            return self._bound_memo[memo]
+        mark = len(self._guard_hits)
+        found = self._bound_clients_uncached(name, depth, home)
+        if all(hit == name for hit in self._guard_hits[mark:]):
+            self._bound_memo[memo] = found
+        return found
+
+    def _bound_clients_uncached(
+        self, name: str, depth: int, home: int | None
+    ) -> list[_Client] | None:
         self._guard.add(name)
         try:
             out: list[_Client] = []
@@ -300,12 +317,18 @@ class CallReader(ValueReader):
                 bound = local or bound
             if len(bound) > _MAX_BINDINGS:
                 return []
+            seen: set[tuple[int, int | None, str]] = set()
             for value in bound:
                 got = self._clients(value, depth + 1)
                 if got is None:
                     other = True
-                else:
-                    out += got
+                    continue
+                for client in got:
+                    call = client.call.id if client.call else None
+                    key = (id(client.spec), call, client.qualname)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(client)
             return None if other and not out else out
         finally:
             self._guard.discard(name)

@@ -13,6 +13,7 @@ from gate.discover.javascript.nodes import (
     _BUDGET,
     _MAX_DEPTH,
     NAME,
+    _Client,
     _string_value,
     _text,
     _unwrap,
@@ -61,6 +62,12 @@ class Indexer:
         argument), read in that module after the scan (javascript/across.py)."""
         """Models asked of a provider the app's own function makes (CallReader._app_factory)."""
         self._guard: set[str] = set()
+        self._bound_memo: dict[tuple[str, int | None], list[_Client] | None] = {}
+        """The clients a name is bound to, by name and function (``_bound_clients``)."""
+        self._guard_hits: list[str] = []
+        """Names found already being asked (a cycle), in order (``_bound_clients``)."""
+        self._tables: dict[int, list[_Val]] = {}
+        """A lookup table's values, by the object literal's node id (``_lookup``)."""
         self._budget = _BUDGET
 
     def _import(self, node: tree_sitter.Node) -> None:

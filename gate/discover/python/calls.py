@@ -186,11 +186,7 @@ class CallReader(ValueReader):
             if spec is not None and spec.client and self._is_service_client(expr, spec, scope):
                 return [Client(spec, expr, scope, qual)]
             if isinstance(expr.func, ast.Name) and expr.func.id in self.functions:
-                out: list[Client] = []
-                for fn in self.functions[expr.func.id]:
-                    for ret in fn.returns:
-                        out += self._clients(ret, fn, depth + 1) or []
-                return out
+                return [c for fn in self.functions[expr.func.id] for c in self._returned(fn, depth)]
             if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("with_options", "copy"):
                 return self._clients(expr.func.value, scope, depth + 1)
             if self._app_factory(expr) is not None:
@@ -244,6 +240,38 @@ class CallReader(ValueReader):
             return self._clients(expr.value, scope, depth + 1)
         return []
 
+    def _returned(self, fn: Scope, depth: int) -> list[Client]:
+        """The clients a function returns, asked once per function, each client once: a
+        function returning one of n calls to another such function, eight levels down, was
+        walked n**8 times (and each client listed as often)."""
+        return self._asked_once(
+            ("returns", id(fn)),
+            lambda: [c for ret in fn.returns for c in self._clients(ret, fn, depth + 1) or []],
+        )
+
+    def _asked_once(self, key: tuple[object, ...], ask: Callable[[], list[Client]]) -> list[Client]:
+        """``ask()``'s clients, each once, remembered under ``key``. Asked again while being
+        asked (a function returning its own call), it is cut (none); an answer cut short by
+        another question in progress is not kept (asked on its own, that one is read)."""
+        known = self._client_memo.get(key)
+        if known is not None:
+            return known
+        if key in self._client_asking:
+            self._client_hits.append(key)
+            return []
+        self._client_asking.add(key)
+        mark = len(self._client_hits)
+        try:
+            out: dict[tuple[int, int, str], Client] = {}
+            for client in ask():
+                out.setdefault((id(client.spec), id(client.call), client.qualname), client)
+        finally:
+            self._client_asking.discard(key)
+        found = list(out.values())
+        if all(hit == key for hit in self._client_hits[mark:]):
+            self._client_memo[key] = found
+        return found
+
     def _passed_clients(self, name: str, fn: Scope, depth: int) -> list[Client]:
         """The clients a function's callers in the module pass for its parameter ``name``
         (``def ask(audio, client: OpenAI)`` called as ``ask(f, OpenAI(base_url=...))``): a
@@ -255,12 +283,18 @@ class CallReader(ValueReader):
             or len(self.functions.get(fn.name, ())) != 1
         ):
             return []
-        out: list[Client] = []
-        for call, where in self._calls_by_name().get(fn.name, []):
-            arg, _ = self._site_arg(call, fn, name)
-            if arg is not None:
-                out += self._clients(arg, where, depth + 1) or []
-        return out
+        # Asked once per parameter, each client once: callers that pass the parameter on
+        # to callers of their own (n call sites a level, eight levels) were walked n**8
+        # times, the list of clients as long; a function passing it to itself is cut.
+        return self._asked_once(
+            ("passed", id(fn), name),
+            lambda: [
+                client
+                for call, where in self._calls_by_name().get(fn.name, [])
+                if (arg := self._site_arg(call, fn, name)[0]) is not None
+                for client in self._clients(arg, where, depth + 1) or []
+            ],
+        )
 
     def _annotated(self, annotation: ast.expr, scope: Scope) -> list[Client]:
         qual = (

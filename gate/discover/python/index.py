@@ -8,7 +8,15 @@ from typing import Any
 
 from gate.discover.calltable import CallSpec
 from gate.discover.driver import Driver
-from gate.discover.python.scopes import _BUDGET, _MAX_DEPTH, _VALIDATORS, Locator, Scope, Val
+from gate.discover.python.scopes import (
+    _BUDGET,
+    _MAX_DEPTH,
+    _VALIDATORS,
+    Client,
+    Locator,
+    Scope,
+    Val,
+)
 from gate.discover.refs import RefContext
 from gate.model import JSON, Confidence, Evidence
 
@@ -58,6 +66,17 @@ class Indexer:
         self._arms_of: dict[int, dict[int, str]] = {}
         """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``)."""
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
+        self._places: dict[int, dict[int, tuple[str, bool]]] = {}
+        """Where the nodes of a statement's own expressions sit, by the statement's id."""
+        self._client_memo: dict[tuple[object, ...], list[Client]] = {}
+        """The clients a function returns or its callers pass for a parameter (``_asked_once``)."""
+        self._client_asking: set[tuple[object, ...]] = set()
+        self._client_hits: list[tuple[object, ...]] = []
+        self._dict_indexes: dict[int, dict[object, list[ast.expr]]] = {}
+        """A dict literal's values by constant key, by the dict's id (``_dict_index``)."""
+        self._arm_walks: dict[int, dict[int, bool]] = {}
+        """By a use's id: the ``if`` ids passed on the way out of an assignment's arms, each
+        with the answer found above it (``_other_arm``)."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
@@ -358,6 +377,10 @@ class Indexer:
             scope.self_attrs.clear()
         self._starts.clear()
         self._arms_of.clear()
+        self._places.clear()
+        self._client_memo.clear()
+        self._arm_walks.clear()
+        self._dict_indexes.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope

@@ -48,7 +48,9 @@ class Recovered:
 def recover(text: str) -> Recovered | None:
     """The readable part of a module ``ast.parse`` rejected, or None when no statement could
     be read (the file is then skipped as before)."""
-    lines = text.splitlines(keepends=True)
+    # The tokenizer's lines (io.StringIO's readline: ended by "\n" only), not
+    # str.splitlines(), which also ends one at a form feed and shifted every statement.
+    lines = io.StringIO(text).readlines()
     out = Recovered(ast.Module(body=[], type_ignores=[]))
     for first, last, tokens in _statements(text):
         source = "".join(lines[first - 1 : last])

@@ -52,10 +52,10 @@ def _stmt_start(stmt: ast.AST) -> tuple[int, int]:
     return (getattr(first, "lineno", 0), getattr(first, "col_offset", 0))
 
 
-def _in_expressions(stmt: ast.AST, node: ast.AST) -> tuple[str, bool] | None:
-    """Where ``node``, one of the nodes of ``stmt``'s own expressions (not of its statement
-    lists), sits: ``cases`` for a match case's pattern or guard, else ``self``; and whether a
-    ``lambda`` encloses it there. None when it is not one of them."""
+def _expression_places(stmt: ast.AST) -> dict[int, tuple[str, bool]]:
+    """Where each node of ``stmt``'s own expressions (not of its statement lists) sits, by
+    the node's id: ``cases`` for a match case's pattern or guard, else ``self``; and whether
+    a ``lambda`` encloses it there."""
     todo: list[tuple[ast.AST, str, bool]] = []
     for name, value in ast.iter_fields(stmt):
         if name == "cases":  # a match case's pattern and guard are the match's own
@@ -70,13 +70,13 @@ def _in_expressions(stmt: ast.AST, node: ast.AST) -> tuple[str, bool] | None:
             continue
         values = value if isinstance(value, list) else [value]
         todo += [(v, "self", False) for v in values if isinstance(v, ast.AST)]
+    places: dict[int, tuple[str, bool]] = {}
     while todo:
         current, where, in_lambda = todo.pop()
-        if current is node:
-            return where, in_lambda
+        places.setdefault(id(current), (where, in_lambda))
         inner = in_lambda or isinstance(current, ast.Lambda)
         todo.extend((child, where, inner) for child in ast.iter_child_nodes(current))
-    return None
+    return places
 
 
 class ValueReader(Indexer):
@@ -197,7 +197,25 @@ class ValueReader(Indexer):
         if not theirs:
             return False
         mine = self._arms(value)
-        return any(mine.get(key, arm) != arm for key, arm in theirs.items())
+        # Two nodes in different arms of one ``if`` share no ``if`` deeper than it: the
+        # innermost ``if`` of the assignment's that also holds the use decides. Found from the
+        # inside out, each ``if`` passed on the way remembered for this use, not by every arm
+        # of the use for every assignment (an elif chain of k arms: u x k x k).
+        walks = self._arm_walks.setdefault(id(use), {})
+        passed: list[int] = []
+        answer = False
+        for key in reversed(mine):
+            if key in walks:
+                answer = walks[key]
+                break
+            arm = theirs.get(key)
+            if arm is not None:
+                answer = arm != mine[key]
+                break
+            passed.append(key)
+        for key in passed:
+            walks[key] = answer
+        return answer
 
     def _arms(self, node: ast.AST) -> dict[int, str]:
         """The ``if`` arms enclosing a node within its function, by the ``if``'s id; those
@@ -251,7 +269,12 @@ class ValueReader(Indexer):
             container = inner
         if container is self.module:
             return None
-        found = _in_expressions(container, node)
+        places = self._places.get(id(container))
+        if places is None:
+            # Every node of the statement's own expressions placed in one walk, not one walk
+            # a node asked about: n uses in one statement walked it n times (n x n nodes).
+            places = self._places[id(container)] = _expression_places(container)
+        found = places.get(id(node))
         if found is None:
             return None
         path.append((container, found[0]))
@@ -605,9 +628,8 @@ class ValueReader(Indexer):
         out: list[Val] = []
         for value, where in candidates:
             if isinstance(value, ast.Dict):
-                for k, v in zip(value.keys, value.values, strict=True):
-                    if isinstance(k, ast.Constant) and k.value == key.value:
-                        out += self.values(v, where, "dict-entry", depth + 1)
+                for v in self._dict_index(value).get(key.value, ()):
+                    out += self.values(v, where, "dict-entry", depth + 1)
             elif (
                 isinstance(value, ast.List | ast.Tuple)
                 and isinstance(key.value, int)
@@ -615,6 +637,17 @@ class ValueReader(Indexer):
             ):
                 out += self.values(value.elts[key.value], where, "list-entry", depth + 1)
         return out
+
+    def _dict_index(self, table: ast.Dict) -> dict[object, list[ast.expr]]:
+        """A dict literal's values by constant key, made once per dict: each ``MAP["k"]``
+        compared every key of the table (n keys x u lookups in a crafted file)."""
+        index = self._dict_indexes.get(id(table))
+        if index is None:
+            index = self._dict_indexes[id(table)] = {}
+            for k, v in zip(table.keys, table.values, strict=True):
+                if isinstance(k, ast.Constant):
+                    index.setdefault(k.value, []).append(v)
+        return index
 
     def _truthy(self, expr: ast.expr | None, scope: Scope) -> bool:
         if expr is None:
