@@ -55,9 +55,10 @@ class Indexer:
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
         self._parents: dict[int, ast.AST] | None = None
         self._starts: dict[int, list[tuple[int, int]]] = {}
-        self._arms_of: dict[int, dict[int, str]] = {}
-        """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``)."""
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
+        self._arms_of: dict[int, dict[int, str]] = {}
+        """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``): the
+        nodes are the module's own, held by its scopes while the index lives (``release``)."""
 
     def _index(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         """Index the children of a node: only fields that can hold statements or
