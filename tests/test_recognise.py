@@ -78,6 +78,23 @@ TABLE = [
     ("x-ai/grok-4", "api:xai/grok-4"),
     ("openai/gpt-oss-120b", "hf:openai/gpt-oss-120b@unpinned"),
     ("google/gemma-2-9b-it", "hf:google/gemma-2-9b-it@unpinned"),
+    # Spellings of round 7: id shapes one provider alone defines (providers.yaml id_shapes),
+    # Keras 3 / HfFileSystem Hub URLs, an Ollama size tag after a provider-looking word.
+    ("@cf/meta/llama-3.1-8b-instruct", "api:cloudflare/@cf/meta/llama-3.1-8b-instruct"),
+    (
+        "@hf/thebloke/deepseek-coder-6.7b-base-awq",
+        "api:cloudflare/@hf/thebloke/deepseek-coder-6.7b-base-awq",
+    ),
+    (
+        "accounts/fireworks/models/llama-v3p1-8b-instruct",
+        "api:fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct",
+    ),
+    ("qwen/qwen3-8b:free", "api:openrouter/qwen/qwen3-8b:free"),
+    # OpenRouter's variant suffix decides over a maker's prefix or a hosted-only maker
+    ("deepseek/deepseek-r1:free", "api:openrouter/deepseek/deepseek-r1:free"),
+    ("google/gemini-2.0-flash-exp:free", "api:openrouter/google/gemini-2.0-flash-exp:free"),
+    ("hf://google/gemma-2-9b-it", "hf:google/gemma-2-9b-it@unpinned"),
+    ("mistral:7b", "ollama:mistral:7b"),
 ]
 
 CASES = [pytest.param(s, i, id=s) for s, i in TABLE]
@@ -190,6 +207,101 @@ def test_a_hub_id_served_by_a_third_party_is_that_providers_hosted_model(tmp_pat
     ev = py.evidence[0]
     assert ev.attributes["host"] == "api.together.xyz"
     assert ev.attributes["host_source"] == "base_url"
+
+
+# (value, endpoint, identity): strings whose identity the endpoint written beside them decides,
+# the same whichever front end reads the pair.
+SERVED_TABLE = [
+    # a bare single-label host (a compose service) is its own provider (recog7p)
+    ("Qwen/Qwen2-7B-Instruct", "http://tgi-qwen2/v1", "api:tgi-qwen2/Qwen/Qwen2-7B-Instruct"),
+    # a known endpoint under Azure's per-resource host pattern
+    ("gpt-4o", "https://my-res.openai.azure.com/", "api:azure-openai/gpt-4o"),
+    # Ollama's port on a machine of its own
+    ("llama3.2", "http://gpu.example.org:11434/v1", "ollama:llama3.2:latest"),
+    # Fireworks' own id shape at Fireworks' endpoint
+    (
+        "accounts/fireworks/models/llama-v3p1-8b-instruct",
+        "https://api.fireworks.ai/inference/v1",
+        "api:fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "endpoint", "expected"),
+    [pytest.param(v, e, i, id=f"{v}@{e}") for v, e, i in SERVED_TABLE],
+)
+def test_one_served_string_one_identity_everywhere(
+    tmp_path: Path, value: str, endpoint: str, expected: str
+) -> None:
+    py = python.analyse_file(
+        "app.py",
+        textwrap.dedent(
+            f"""
+            from openai import OpenAI
+            client = OpenAI(base_url={endpoint!r})
+            client.chat.completions.create(model={value!r}, messages=[])
+            """
+        ).encode(),
+    )
+    js = javascript.analyse_file(
+        "app.ts",
+        textwrap.dedent(
+            f"""
+            import OpenAI from "openai";
+            const client = new OpenAI({{ baseURL: "{endpoint}" }});
+            await client.chat.completions.create({{ model: "{value}", messages: [] }});
+            """
+        ).encode(),
+    )
+    cfg = configs.analyse_file(
+        "config.yaml", f"llm:\n  base_url: {endpoint}\n  model: {value}\n".encode()
+    )
+    alone = recognise(value, Site(SiteKind.CONFIG_KEY), Serving(base_url=endpoint), knowledge())
+    found = {
+        "recognise": alone.identity if alone is not None else None,
+        "python": _one([e.identity for e in py.evidence], "python"),
+        "javascript": _one([e.identity for e in js.evidence], "javascript"),
+        "config": _one([e.identity for e in cfg.evidence], "config"),
+        "foreign-bom": _foreign_bom(tmp_path, value, endpoint),
+    }
+    assert found == dict.fromkeys(found, expected)
+
+
+def test_a_litellm_ollama_route_is_an_ollama_tag_at_any_host(tmp_path: Path) -> None:
+    # ollama/ and ollama_chat/ (litellm, dspy) with api_base at a tunnel: an Ollama tag,
+    # whatever machine runs the daemon, in code and in a LiteLLM proxy's model_list alike.
+    url = "https://abc.ngrok-free.app"
+    expected = "ollama:llama3.2:latest"
+    py = python.analyse_file(
+        "app.py",
+        textwrap.dedent(
+            f"""
+            import litellm
+            litellm.completion(model="ollama_chat/llama3.2", api_base={url!r}, messages=[])
+            """
+        ).encode(),
+    )
+    proxy = configs.analyse_file(
+        "litellm_config.yaml",
+        (
+            "model_list:\n  - model_name: local\n    litellm_params:\n"
+            f"      model: ollama/llama3.2\n      api_base: {url}\n"
+        ).encode(),
+    )
+    alone = recognise(
+        "ollama/llama3.2",
+        Site(SiteKind.CALL_ARGUMENT, reads=Reading.LITELLM),
+        Serving(base_url=url),
+        knowledge(),
+    )
+    found = {
+        "recognise": alone.identity if alone is not None else None,
+        "python": _one([e.identity for e in py.evidence], "python"),
+        "config": _one([e.identity for e in proxy.evidence], "config"),
+        "explain": _explain("ollama/llama3.2"),
+    }
+    assert found == dict.fromkeys(found, expected)
 
 
 def test_a_local_ollama_server_gives_ollama_identities_never_openai() -> None:
@@ -445,3 +557,57 @@ def test_own_host_domains_come_from_the_shipped_table() -> None:
     # a domain merely ending in the same letters, or holding one inside, is not one
     for host in ("evilnip.io", "svc.example.com", "api.openai.com", "52.14.1.9", ""):
         assert not is_own_host(host), host
+
+
+def test_a_menu_holding_a_gateways_own_id_is_that_gateways_menu_everywhere() -> None:
+    # One entry in a shape only OpenRouter defines (`:free`) makes the menu OpenRouter's: its
+    # other <maker>/<model> entries are OpenRouter ids, in Python, JS and config alike
+    # (refs.menu_gateway), where alone `openai/gpt-oss-120b` is the Hub repo.
+    expected = {
+        "api:openrouter/openai/gpt-oss-120b",
+        "api:openrouter/tngtech/deepseek-r1t2-chimera:free",
+    }
+    py = python.analyse_file(
+        "models.py",
+        textwrap.dedent(
+            """
+            MODELS = [
+                {"name": "GPT", "id": "openai/gpt-oss-120b"},
+                {"name": "Chimera", "id": "tngtech/deepseek-r1t2-chimera:free"},
+            ]
+            """
+        ).encode(),
+    )
+    js = javascript.analyse_file(
+        "models.ts",
+        textwrap.dedent(
+            """
+            export const MODELS = [
+              { name: "GPT", id: "openai/gpt-oss-120b" },
+              { name: "Chimera", id: "tngtech/deepseek-r1t2-chimera:free" },
+            ];
+            """
+        ).encode(),
+    )
+    cfg = configs.analyse_file(
+        "models.yaml",
+        b"models:\n  - openai/gpt-oss-120b\n  - tngtech/deepseek-r1t2-chimera:free\n",
+    )
+    found = {
+        "python": {e.identity for e in py.evidence},
+        "javascript": {e.identity for e in js.evidence},
+        "config": {e.identity for e in cfg.evidence},
+    }
+    assert found == dict.fromkeys(found, expected)
+
+
+def test_a_bundlers_public_prefix_hides_no_provider_in_an_env_file() -> None:
+    # VITE_OPENROUTER_MODEL is OPENROUTER_MODEL to the app (providers.yaml
+    # public_env_prefixes): the JS front end and the env-file reader ask one rule.
+    assert refs.provider_from_env_name("VITE_OPENROUTER_MODEL") == "openrouter"
+    assert refs.provider_from_env_name("NEXT_PUBLIC_GROQ_BASE_URL") == "groq"
+    assert refs.provider_from_env_name("VITE_") is None
+    plain = configs.analyse_file(".env", b"OPENROUTER_MODEL=openai/gpt-4o\n")
+    public = configs.analyse_file(".env", b"VITE_OPENROUTER_MODEL=openai/gpt-4o\n")
+    assert [e.identity for e in plain.evidence] == ["api:openrouter/openai/gpt-4o"]
+    assert [e.identity for e in public.evidence] == ["api:openrouter/openai/gpt-4o"]

@@ -771,6 +771,16 @@ def provider_in_name(name: str) -> str | None:
     return None
 
 
+def menu_gateway(entries: Iterable[str | None]) -> str | None:
+    """The one gateway whose own id shape some entry of a menu has (``"tngtech/deepseek-r1t2-
+    chimera:free"``, OpenRouter's), if no entry has another provider's: the menu's other
+    ``<maker>/<model>`` entries are that gateway's ids too (every front end's menus)."""
+    providers = current_knowledge().providers
+    owners = {o for t in entries if t and (o := providers.shape_owner(t)) is not None}
+    owner = owners.pop() if len(owners) == 1 else None
+    return owner if owner in providers.gateways else None
+
+
 def catalogue_hint(key: str) -> str | None:
     """The provider a catalogue key names (``{"deepseek": "deepseek-chat"}``), if any."""
     return current_knowledge().provider_alias(key)

@@ -99,7 +99,9 @@ def recognise(
     )
     text = value.strip()
     found: Recognised | None
-    if site.kind in _NAMING_SITES and text.lower().startswith(_SCHEMES):
+    # (an identity's scheme is never followed by "//": hf://org/name is a Hub URL, read below)
+    written = text.lower().startswith(_SCHEMES) and not text.partition(":")[2].startswith("//")
+    if site.kind in _NAMING_SITES and written:
         found = _written_identity(text)
     else:
         found = _resolve(text, ctx, partial=partial)
@@ -406,8 +408,8 @@ def _routed_name(value: str, ctx: _Ctx) -> bool:
     Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a
     provider beside it) an aggregator's ``<tier>/<org>/<name>`` (SiliconFlow's
     ``Pro/deepseek-ai/DeepSeek-V3``, ``LoRA/Qwen/…``): one word before a Hub id."""
-    if value.startswith(("@cf/", "@hf/")) or ctx.kn.providers.shape_owner(value):
-        return True
+    if ctx.kn.providers.shape_owner(value):
+        return True  # @cf/meta/x, accounts/fireworks/models/x: providers.yaml id_shapes
     if not (ctx.base_url or ctx.provider or ctx.provider_hint) or value.count("/") != 2:
         return False
     tier, _, repo = value.partition("/")
@@ -632,6 +634,13 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     reference): the value's shape, the provider named beside it and the endpoint decide."""
     kn = ctx.kn
     hinted = kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+    owner = kn.providers.shape_owner(value)
+    if owner is not None and not ctx.base_url and hinted != "ollama":
+        # Fireworks' accounts/fireworks/models/x, Workers AI's @cf/meta/llama-3-8b-instruct,
+        # OpenRouter's deepseek/deepseek-r1:free: the one provider that defines the shape
+        # serves it, before a maker's prefix (deepseek/) or a hosted-only maker (google/)
+        # is read from it; an endpoint written beside it still decides (_hosted).
+        return _hosted(value, replace(ctx, provider=owner))
     prefix = litellm_prefix(value, kn, litellm_call=False)
     if (
         not ctx.base_url
@@ -666,13 +675,12 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if vertex is not None:
         return vertex
     if ctx.provider_hint:
-        tag = value.partition(":")[2]
         if hinted == "ollama" and _another_servers_port(ctx):
             # OLLAMA_BASE_URL=http://localhost:8000 beside OLLAMA_MODEL: the port the URL
             # names is another server's (TGI, vLLM), and the URL decides, not the name.
             return _hosted(value, ctx)
         if hinted == "ollama" or (
-            hinted != "huggingface" and OLLAMA_TAGGED.match(value) and OLLAMA_SIZE_TAG.match(tag)
+            hinted != "huggingface" and OLLAMA_TAGGED.match(value) and _size_tagged(value)
         ):
             return _ollama_ref(value, ctx)
         if hinted == "huggingface" and ctx.base_url:
@@ -699,17 +707,11 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         return _hf_ref(repo, ctx)
     if BEDROCK_ID.match(value):
         return _hosted(value, replace(ctx, provider="bedrock"))
-    owner = kn.providers.shape_owner(value)
-    if owner is not None:
-        return _hosted(value, replace(ctx, provider=owner))
-    if value.startswith(("@cf/", "@hf/")) and not ctx.base_url:
-        # Workers AI's catalogue names (@cf/meta/llama-3-8b-instruct): Cloudflare serves them.
-        return _hosted(value, replace(ctx, provider="cloudflare"))
     colon = split_prefix(value, ":")
     if (
         colon is not None
         and kn.provider_alias(colon[0]) not in (None, "ollama")
-        and not OLLAMA_SIZE_TAG.match(colon[1])
+        and not _size_tagged(value)
     ):
         # ("mistral:7b" is Ollama's mistral at its 7b tag: a size names no provider's model.)
         # "openai:gpt-4o" (pydantic-ai, LangChain init_chat_model), "deepseek:deepseek-chat"
@@ -724,6 +726,13 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if known and not _release_name(value):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+def _size_tagged(value: str) -> bool:
+    """``x:7b``, ``x:latest``, ``x:q4_K_M``: the tag after the first colon is one only Ollama
+    (and GGUF quantisers) write, so the value is an Ollama tag whatever word precedes it (a
+    provider named beside it, or a provider's name as the word: ``mistral:7b``)."""
+    return OLLAMA_SIZE_TAG.match(value.partition(":")[2]) is not None
 
 
 def _embedding_name(value: str, ctx: _Ctx) -> str | None:

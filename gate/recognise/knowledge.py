@@ -39,10 +39,10 @@ class Conventions:
     package_dirs: frozenset[str]
     test_files: tuple[str, ...]
     test_frameworks: tuple[str, ...]
-    script_test_files: tuple[str, ...]
-    """Test-file name patterns (``*_test.py``) read as scripts when no runner collects them."""
     """Top-level modules a test imports (a ``*_test.py`` importing none, with no ``test*``
     function or ``Test*`` class, is a script of the app)."""
+    script_test_files: tuple[str, ...]
+    """Test-file name patterns (``*_test.py``) read as scripts when no runner collects them."""
     servers: tuple[Mapping[str, Any], ...]
     commands: tuple[Mapping[str, Any], ...]
     open_model_families: tuple[str, ...]
@@ -52,6 +52,10 @@ class Conventions:
     hub_libraries: Mapping[str, frozenset[str]]
     """Hub → the top-level import names of its libraries (``modelscope`` → {modelscope})."""
 
+    api_key_keys: frozenset[str] = frozenset()
+    """Keyword arguments that hand a client its API key (``api_key``, ``token``)."""
+    server_name_keys: frozenset[str] = frozenset()
+    """Catalogue-entry fields naming the entry's server (``container_name``, ``service``)."""
     embedded_document_keys: frozenset[str] = frozenset()
     """Keys whose multi-line string value is a YAML document (KubeRay ``serveConfigV2``)."""
     env_getters: frozenset[str] = frozenset()
@@ -118,6 +122,8 @@ def conventions() -> Conventions:
         hub_libraries={
             str(k): frozenset(str(n) for n in v) for k, v in doc["hub_libraries"].items()
         },
+        api_key_keys=frozenset(str(k) for k in doc.get("api_key_keys", ())),
+        server_name_keys=frozenset(str(k) for k in doc.get("server_name_keys", ())),
         terraform_models=tuple(doc.get("terraform_models", ())),
         env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
         embedded_document_keys=frozenset(str(k) for k in doc.get("embedded_document_keys", ())),
@@ -166,6 +172,9 @@ class Providers:
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
     id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
     """Model id shapes one provider alone defines → that provider (Fireworks' resource names)."""
+    public_env_prefixes: tuple[str, ...] = ()
+    """Bundlers' prefixes of browser-exposed variables (``VITE_``), removed before
+    ``env_prefixes`` are asked."""
     serves_makers: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Providers that serve other makers' models under the makers' names (Azure OpenAI:
     OpenAI's) → those makers."""
@@ -188,6 +197,7 @@ def providers() -> Providers:
         env_prefixes=tuple(
             sorted(doc["env_prefixes"].items(), key=lambda kv: len(kv[0]), reverse=True)
         ),
+        public_env_prefixes=tuple(str(p) for p in doc.get("public_env_prefixes", ())),
         hf_legacy=dict(doc["hf_legacy_ids"]),
         hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
         own_models_only=frozenset(k for k, v in rows.items() if v.get("own_models_only")),
@@ -275,8 +285,13 @@ class Knowledge:
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Knowledge per run, kept for the run
     def provider_from_env_name(self, name: str) -> str | None:
-        """The provider an environment variable is for (``DEEPSEEK_MODEL`` → deepseek)."""
+        """The provider an environment variable is for (``DEEPSEEK_MODEL`` → deepseek,
+        ``VITE_DEEPSEEK_MODEL`` too: a bundler's public prefix says nothing of whose)."""
         upper = name.upper()
+        for public in self.providers.public_env_prefixes:
+            if upper.startswith(public) and len(upper) > len(public):
+                upper = upper[len(public) :]
+                break
         for prefix, provider in self.providers.env_prefixes:
             if upper == prefix or upper.startswith(prefix + "_"):
                 return provider

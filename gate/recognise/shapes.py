@@ -8,6 +8,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from gate import identity
+from gate.recognise import data
 from gate.recognise.knowledge import Knowledge, conventions, providers
 
 MAX_VALUE = 300
@@ -201,15 +202,22 @@ def model_literal_regex() -> re.Pattern[bytes]:
     provs = providers()
     routes = "|".join(re.escape(p) for p in sorted({*provs.litellm, "publishers"}, key=len)[::-1])
     named = "|".join(re.escape(p) for p in sorted(provs.aliases, key=len, reverse=True))
+    # the prefixes of id shapes one provider defines (providers.yaml id_shapes: @cf/, accounts/)
+    rows = data.load("providers.yaml").get("id_shapes") or ()
+    starts = {str(p) for row in rows for p in row.get("prefixes") or ()}
+    shaped = "|".join(re.escape(p) for p in sorted(starts, key=len, reverse=True))
     pattern = (
         rf"[\"'`](?:{alternatives})[\w.:-]*[\"'`]"
-        r"|[\"'`][A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*[\"'`]"
-        r"|[\"'`][a-z0-9][\w.-]*:[\w.-]+[\"'`]"
+        # org/name, with a gateway's variant tag (OpenRouter's qwen/qwen3-8b:free)
+        r"|[\"'`][A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*(?::[\w.-]+)?[\"'`]"
+        + (rf"|[\"'`](?:{shaped})[\w.@:/-]+[\"'`]" if shaped else "")
+        + r"|[\"'`][a-z0-9][\w.-]*:[\w.-]+[\"'`]"
         # routing prefixes before a multi-part name (together_ai/Qwen/x, cloudflare/@cf/...),
         # AI SDK registry strings (togetherai:Qwen/x) and Hub URLs
         rf"|[\"'`](?:{routes})/[\w.@:/-]+[\"'`]"
         rf"|[\"'`](?:{named}):[\w.@:/-]+[\"'`]"
         r"|[\"'`](?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/[\w.:/-]+[\"'`]"
+        r"|[\"'`]hf://[\w.@:/-]+[\"'`]"  # Keras 3 / HfFileSystem Hub ids
         r"|[\"'`]arn:aws[\w-]*:bedrock:"  # Bedrock model and inference-profile ARNs
     )
     # Matched against the lower-cased bytes (``has_model_literal``): the same matches as

@@ -43,6 +43,9 @@ class _Inherited:
     """Inside a list of models the release offers (``models:``, LiteLLM ``model_list``)."""
     hub: str | None = None
     """The hub a key of this mapping or one above chose (``load_type: modelscope``)."""
+    menu_gateway: str | None = None
+    """The gateway a catalogue's own ids say it lists (``refs.menu_gateway``): its other
+    ``<maker>/<model>`` entries are that gateway's ids too, as in code's menus."""
 
 
 _REVISION_KEYS = frozenset({"revision", "model_revision", "source_model_revision", "rev"})

@@ -72,6 +72,10 @@ class _Walker:
             # Strings are entries only directly under a catalogue key (`models: [a, b]`), not
             # in lists inside an entry (`roles: [chat]`).
             strings = inherited.catalogue and (not path or _is_catalogue_key(path[-1]))
+            if inherited.catalogue:
+                gateway = refs.menu_gateway(_menu_texts(value))
+                if gateway is not None:
+                    inherited = replace(inherited, menu_gateway=gateway)
             for index, item in enumerate(value):
                 if strings and isinstance(item.value, str):
                     self._listed(item, item.value, path[-1] if path else None, inherited, path)
@@ -220,7 +224,7 @@ class _Walker:
         ctx = refs.RefContext(
             family="config",
             base_url=here.base_url,
-            provider_hint=here.provider,
+            provider_hint=here.provider or (here.menu_gateway if text.count("/") == 1 else None),
             in_config=True,
             site=SiteKind.CATALOGUE_ITEM,
             key=key,
@@ -331,7 +335,9 @@ class _Walker:
                 provider = text
             elif key.lower() in _REVISION_KEYS:
                 revision = text
-        return _Inherited(base_url, provider, revision, inherited.catalogue, hub)
+        return _Inherited(
+            base_url, provider, revision, inherited.catalogue, hub, inherited.menu_gateway
+        )
 
     def _model_value(self, key: str, child: _Node, path: Sequence[str], here: _Inherited) -> None:
         # model: "${OPENAI_DEFAULT_MODEL:gpt-5-mini}": the model the app runs when unset.
@@ -410,3 +416,17 @@ def _provider_table(doc: _Node) -> dict[str, str]:
                 if ident and url:
                     table.setdefault(ident.lower(), url)
     return table
+
+
+_MAX_MENU = 256
+
+
+def _menu_texts(items: list[_Node]) -> list[str | None]:
+    """A catalogue's strings and its entries' string fields (for ``refs.menu_gateway``)."""
+    texts: list[str | None] = []
+    for item in items[:_MAX_MENU]:
+        if isinstance(item.value, str):
+            texts.append(item.value)
+        elif isinstance(item.value, dict):
+            texts += [v.value for v in item.value.values() if isinstance(v.value, str)]
+    return texts

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import tree_sitter
 
 from gate.discover import refs
@@ -112,23 +110,19 @@ class _Analyser(CallReader):
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
+                if pair.id in self._bodies:
+                    # read by _request_bodies; fetch(groqURL, {body: {model: model}}) with
+                    # the model a parameter: the endpoint alone says the app reaches that
+                    # provider (counted here, among the file's requests).
+                    unknown = self._bodies[pair.id]
+                    if unknown is not None:
+                        ctx = refs.RefContext(family="hosted", base_url=unknown[1])
+                        self.driver.endpoint(ctx, self._loc(unknown[0]), "request")
+                    continue
                 held = pair.child_by_field_name("value")
                 url = self._fetch_url(pair)
                 if url == "":
                     continue  # a body for the app's own backend: it decides what is called
-                inner = _unwrap(held)
-                if url is not None and inner is not None and inner.type in _REFERENCES:
-                    # body: JSON.stringify({ model: settings.modelName }): the value the
-                    # reference holds is served at the request's URL.
-                    vals = self.values(inner, "request-body")
-                    for val in vals:
-                        self.driver.named(self._seen(val), key, base_url=url)
-                    if not vals:
-                        # fetch(groqURL, {body: {model: model}}) with the model a parameter:
-                        # the endpoint alone says the app reaches that provider.
-                        ctx = refs.RefContext(family="hosted", base_url=url)
-                        self.driver.endpoint(ctx, self._loc(inner), "request")
-                    continue
                 hint: str | None = None
                 if url is None:
                     url, hint = self._request_target(pair)
@@ -144,10 +138,7 @@ class _Analyser(CallReader):
                 url = self._request_target(short)[0]
             if not url:
                 continue
-            vals = self.values(short, "request-body")
-            for val in vals:
-                self.driver.named(self._seen(val), name, base_url=url)
-            if not vals:
+            if not self._sent_to(short, name, url):
                 self.driver.endpoint(
                     refs.RefContext(family="hosted", base_url=url), self._loc(short), "request"
                 )
@@ -167,8 +158,13 @@ class _Analyser(CallReader):
             self.driver.listed(seen, key, served_by="ollama")
 
     def _request_bodies(self) -> None:
-        """A request body's model read from a table (``model: modelMap[picked]``) before the
-        table is read as a catalogue: the request's URL says who serves its values."""
+        """A request body's model held by a reference (``body: JSON.stringify({ model:
+        settings.modelName })``, ``model: modelMap[picked]``), read before any table is read
+        as a catalogue: the request's URL says who serves the values the reference holds.
+        The one reading of such a body: the pairs loop of :meth:`_generic` only adds the
+        endpoint of a body whose model no value was found for (``self._bodies``)."""
+        self._bodies: dict[int, tuple[tree_sitter.Node, str] | None] = {}
+        """Pairs read here, by id → (the reference, the URL) when no value of it was found."""
         for pair in self.pairs:
             key = self._key(pair)
             inner = _unwrap(pair.child_by_field_name("value"))
@@ -178,8 +174,16 @@ class _Analyser(CallReader):
                 continue
             url = self._fetch_url(pair)
             if url:
-                for val in self.values(inner, "request-body"):
-                    self.driver.named(self._seen(val), key, base_url=url)
+                sent = self._sent_to(inner, key, url)
+                self._bodies[pair.id] = None if sent else (inner, url)
+
+    def _sent_to(self, node: tree_sitter.Node, key: str, url: str) -> bool:
+        """Each value a request body's model ``node`` holds, as served at the request's
+        ``url`` (a pair or a shorthand ``{ model, messages }``); whether it holds any."""
+        vals = self.values(node, "request-body")
+        for val in vals:
+            self.driver.named(self._seen(val), key, base_url=url)
+        return bool(vals)
 
     def _shaped_argument(self, call: tree_sitter.Node) -> None:
         """A call's first argument in an id shape one provider alone defines (Workers AI's
@@ -377,19 +381,16 @@ class _Analyser(CallReader):
 
     def _gateway_of_menu(self, node: tree_sitter.Node) -> str | None:
         """The one gateway whose own id shape some entry of this array has (``{id:
-        "tngtech/deepseek-r1t2-chimera:free"}``, OpenRouter's), if no entry has another's."""
-        kn = refs.current_knowledge()
-        owners: set[str] = set()
+        "tngtech/deepseek-r1t2-chimera:free"}``, OpenRouter's), if no entry has another's
+        (:func:`refs.menu_gateway`)."""
+        texts: list[str | None] = []
         for elt in node.named_children[:_MAX_MENU]:
             item = _unwrap(elt)
-            texts: list[str | None] = []
             if item is not None and item.type == "string":
-                texts = [_string_value(item)]
+                texts.append(_string_value(item))
             elif item is not None and item.type == "object":
-                texts = list(self._str_fields(item).values())
-            owners.update(o for t in texts if t and (o := kn.providers.shape_owner(t)))
-        owner = owners.pop() if len(owners) == 1 else None
-        return owner if owner in kn.providers.gateways else None
+                texts += self._str_fields(item).values()
+        return refs.menu_gateway(texts)
 
     def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
@@ -455,7 +456,7 @@ class _Analyser(CallReader):
         if len(urls) == 1 and refs.is_request_url(next(iter(urls))):
             return urls.pop(), None
         envs = self._env_names(target, 0) if target is not None else []
-        found = {p for e in envs if (p := refs.provider_from_env_name(_unprefixed(e)))}
+        found = {p for e in envs if (p := refs.provider_from_env_name(e))}
         return None, (found.pop() if len(found) == 1 else None)
 
     def _opened_url(self, send: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -593,20 +594,6 @@ _MAX_MENU = 256
 _VALUE_EXPRESSIONS = frozenset(
     {"string", "template_string", "binary_expression", "ternary_expression"}
 )
-
-
-@cache
-def _public_prefixes() -> tuple[str, ...]:
-    doc = refs.load_data("javascript_calls.yaml")
-    return tuple(str(p) for p in doc.get("public_env_prefixes") or ())
-
-
-def _unprefixed(env: str) -> str:
-    """An environment variable's name without a bundler's public prefix (``VITE_``)."""
-    for prefix in _public_prefixes():
-        if env.startswith(prefix) and len(env) > len(prefix):
-            return env[len(prefix) :]
-    return env
 
 
 def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:

@@ -40,6 +40,9 @@ class Analyser(CallReader):
 
     _name_hint: str | None = None
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
+    _menu_gateway: str | None = None
+    """The gateway a menu's own ids say it lists (:func:`refs.menu_gateway`): its other
+    ``<maker>/<model>`` entries are that gateway's too, as in JS menus."""
     _module_at: _Endpoint | None = None
     _calls_in: dict[int, list[ast.Call]] | None = None
     """The calls of each function scope (made on the first factory question)."""
@@ -408,11 +411,16 @@ class Analyser(CallReader):
         if depth > 4:
             return
         if isinstance(node, _SEQUENCES):
-            for elt in node.elts:
-                if named:
-                    self._listed(elt, key, None, at)
-                if isinstance(elt, _COLLECTIONS):
-                    self._catalogue(elt, key, named, depth + 1, at)
+            outer = self._menu_gateway
+            self._menu_gateway = _menu_gateway(node) or outer
+            try:
+                for elt in node.elts:
+                    if named:
+                        self._listed(elt, key, None, at)
+                    if isinstance(elt, _COLLECTIONS):
+                        self._catalogue(elt, key, named, depth + 1, at)
+            finally:
+                self._menu_gateway = outer
             return
         if not isinstance(node, ast.Dict):
             return
@@ -482,6 +490,8 @@ class Analyser(CallReader):
             if node.value in self._endpoint_keys():
                 return  # ("qwen2.5:7b", "server_medium"): the second names a server
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
+            if hint is None and self._menu_gateway and node.value.count("/") == 1:
+                hint = self._menu_gateway
             hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
 
@@ -632,7 +642,7 @@ class Analyser(CallReader):
         given beside the model (``api_key=st.session_state["together_api_key"]``,
         ``api_key=os.environ["GROQ_API_KEY"]``): a provider's name in the key's expression."""
         for kw in call.keywords:
-            if kw.arg and refs.norm_key(kw.arg) in _KEY_ARGS:
+            if kw.arg and refs.norm_key(kw.arg) in refs.conventions().api_key_keys:
                 text = _segment(self.text, kw.value) or ""
                 words = [w for w in _KEY_WORDS.findall(text) if "key" in w.lower()]
                 providers = {p for w in words if (p := refs.provider_in_name(w)) is not None}
@@ -659,7 +669,6 @@ class Analyser(CallReader):
         return None
 
 
-_KEY_ARGS = frozenset({"api_key", "key", "apikey", "token", "api_token"})
 _KEY_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 """Identifiers and quoted words of an API key expression (``TOGETHER_API_KEY``)."""
 _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
@@ -669,8 +678,9 @@ _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
 def _names_its_server(key: str, entry: ast.Dict) -> bool:
     """Whether a catalogue entry's host (``host``, ``container_name``, a URL's host) is its
     own key: the key names the server, an alias of whatever model that server runs."""
+    servers = refs.conventions().server_name_keys
     for field, value in _str_fields(entry).items():
-        if value is None or not (refs.is_url_key(field) or field in _SERVER_FIELDS):
+        if value is None or not (refs.is_url_key(field) or field in servers):
             continue
         if value == key or host_of(value) == key:
             return True
@@ -680,7 +690,6 @@ def _names_its_server(key: str, entry: ast.Dict) -> bool:
 _MODEL_WORD = re.compile(r"(?i)model|llm")
 _BARE_HOST = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 """A host name with no dot, port or scheme (a compose service: ``mistral-7b``)."""
-_SERVER_FIELDS = frozenset({"container_name", "container", "service", "service_name"})
 
 
 def _provider_test(test: ast.expr) -> str | None:
@@ -740,6 +749,21 @@ def _dotted_tail(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute):
         return node.attr
     return ""
+
+
+_MAX_MENU = 256
+
+
+def _menu_gateway(node: ast.List | ast.Tuple | ast.Set) -> str | None:
+    """The gateway a menu's entries (strings, or dicts' string fields) name by their own id
+    shape (:func:`refs.menu_gateway`)."""
+    texts: list[str | None] = []
+    for elt in node.elts[:_MAX_MENU]:
+        if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+            texts.append(elt.value)
+        elif isinstance(elt, ast.Dict):
+            texts += _str_fields(elt).values()
+    return refs.menu_gateway(texts)
 
 
 def _str_fields(node: ast.Dict) -> dict[str, str | None]:

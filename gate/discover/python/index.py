@@ -63,9 +63,10 @@ class Indexer:
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
         self._parents: dict[int, ast.AST] | None = None
         self._starts: dict[int, list[tuple[int, int]]] = {}
-        self._arms_of: dict[int, dict[int, str]] = {}
-        """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``)."""
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
+        self._arms_of: dict[int, dict[int, str]] = {}
+        """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``): the
+        nodes are the module's own, held by its scopes while the index lives (``release``)."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
         self._client_memo: dict[tuple[object, ...], list[Client]] = {}
