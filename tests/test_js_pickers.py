@@ -574,3 +574,26 @@ def test_an_app_function_named_for_a_provider_wrapping_an_unknown_sdk(tmp_path: 
     assert [(ev.identity, ev.location.line) for ev in found] == [
         ("api:alibaba/qwen-max-longcontext", 2)
     ]
+
+
+def test_a_platform_block_serves_the_model_list_under_it() -> None:
+    found = js(
+        """
+        module.exports = {
+          model_list: {
+            "Ali_DashScope": {
+              platform_name: "Bailian",
+              list: [{ type: "llm", version: "deepseek-r1" }],
+            },
+            "Baidu_QianFan": { list: [{ type: "llm", version: "deepseek-r1" }] },
+            "TT_Volcengine": { list: [{ type: "llm", version: "deepseek-v3-250324" }] },
+          },
+        };
+        """,
+        "config.js",
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:alibaba/deepseek-r1",
+        "api:baidu/deepseek-r1",
+        "api:volcengine/deepseek-v3-250324",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import tree_sitter
@@ -26,6 +27,17 @@ from gate.recognise import SiteKind
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
 # Calls whose name says nothing of a provider (a state setter, a logger).
 _NOT_NAMED = frozenset({"setState", "log", "push", "emit", "send", "postMessage", "sendMessage"})
+
+
+def _platform_in_key(key: str) -> str | None:
+    """The provider a platform block's key names as one of its words (``Ali_DashScope``,
+    ``Baidu_QianFan``, ``TT_Volcengine``): a whole word first (``DashScope``), then its
+    camel-case parts."""
+    for word in re.split(r"[^A-Za-z0-9]+", key):
+        alias = refs.catalogue_hint(word) if len(word) > 2 else None
+        if alias is not None:
+            return alias
+    return refs.provider_in_name(key)
 
 
 class _Analyser(CallReader):
@@ -308,9 +320,12 @@ class _Analyser(CallReader):
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
                 # { groq: { "deepseek-r1-distill-llama-70b": {...} } }: the names nested
-                # under a provider's key are that provider's.
+                # under a provider's key are that provider's; so are those under a platform
+                # block whose key has a provider's name as one word ({ Baidu_QianFan: {
+                # list: [{ version: "deepseek-r1" }] } }: Qianfan serves that deepseek-r1).
                 outer = self._name_hint
-                self._name_hint = hint or outer
+                platform = _platform_in_key(text) if text and value.type == "object" else None
+                self._name_hint = hint or platform or outer
                 try:
                     self._catalogue(value, text or key, inner_named, depth + 1)
                 finally:
