@@ -597,3 +597,32 @@ def test_a_platform_block_serves_the_model_list_under_it() -> None:
         "api:baidu/deepseek-r1",
         "api:volcengine/deepseek-v3-250324",
     ]
+
+
+def test_hub_ids_of_a_file_that_only_reaches_siliconflow_are_served_by_it() -> None:
+    found = js(
+        """
+        const config = {
+          endpoint: "https://api.siliconflow.cn/v1/chat/completions",
+          model: "Qwen/Qwen3-8B",
+        };
+        const DEFAULT_AI_MODEL = "Qwen/Qwen3-8B";
+        const AVAILABLE_AI_MODELS = ["Qwen/Qwen3-8B", "THUDM/GLM-Z1-9B-0414",
+          "Pro/deepseek-ai/DeepSeek-V3"];
+        """
+    )
+    assert sorted({ev.identity for ev in found}) == [
+        "api:siliconflow/Pro/deepseek-ai/DeepSeek-V3",
+        "api:siliconflow/Qwen/Qwen3-8B",
+        "api:siliconflow/THUDM/GLM-Z1-9B-0414",
+    ]
+
+
+def test_hub_ids_stay_on_the_hub_when_the_file_reaches_two_hosts() -> None:
+    found = js(
+        """
+        const urls = ["https://api.siliconflow.cn/v1", "https://api.openai.com/v1"];
+        const AVAILABLE_MODELS = ["Qwen/Qwen3-8B"];
+        """
+    )
+    assert [ev.identity for ev in found] == ["hf:Qwen/Qwen3-8B@unpinned"]

@@ -47,6 +47,11 @@ class _Analyser(CallReader):
     """The gateway a menu's own ids say it lists (one entry in a shape only that gateway
     defines): its other ``<maker>/<model>`` entries are that gateway's too."""
 
+    _file_gateway: str | None = None
+    """The one aggregator every request URL written in the file goes to (SiliconFlow's
+    ``https://api.siliconflow.cn/v1/chat/completions``): the Hub-style ids the file lists or
+    defaults to (``Qwen/Qwen3-8B``, ``Pro/deepseek-ai/DeepSeek-V3``) are sent there."""
+
     # ---- index ----
 
     def run(self) -> list[Evidence]:
@@ -87,6 +92,7 @@ class _Analyser(CallReader):
         )
         self.pairs = captures.get("pair", [])
         self.shorthands = captures.get("shorthand", [])
+        self._file_gateway = self._gateway_of_file()
         for call in self.calls:
             self._call(call)
         self._endpoints_without_model()
@@ -112,7 +118,7 @@ class _Analyser(CallReader):
         self._request_bodies()
         for name, value in self.decls:
             if refs.is_model_key(name):
-                self._generic_value(value, name, None)
+                self._generic_value(value, name, None, hub_gateway=True)
         for name, defaults in self.params.items():
             # function Chat({ model = "gpt-4o" }): a default prop or parameter.
             if refs.is_model_key(name):
@@ -144,7 +150,7 @@ class _Analyser(CallReader):
                 hint: str | None = None
                 if url is None:
                     url, hint = self._request_target(pair)
-                self._generic_value(held, key, url, hint)
+                self._generic_value(held, key, url, hint, hub_gateway=True)
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
             # serves what the name holds; with nothing known of it, the endpoint still counts.
@@ -385,6 +391,8 @@ class _Analyser(CallReader):
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
             if hint is None and self._menu_gateway and text.count("/") == 1:
                 hint = self._menu_gateway
+            if hint is None and self._file_gateway and 1 <= text.count("/") <= 2:
+                hint = self._file_gateway
             hint = None if base_url else hint or self._name_hint
             read = self.driver.listed(seen, key, provider_hint=hint, site=site, base_url=base_url)
             if not read and hint is None and not base_url and site is SiteKind.CATALOGUE_ITEM:
@@ -406,6 +414,28 @@ class _Analyser(CallReader):
         owner = owners.pop() if len(owners) == 1 else None
         return owner if owner in kn.providers.gateways else None
 
+    def _gateway_of_file(self) -> str | None:
+        """The aggregator every request URL literal of the file points at, when they all
+        point at one (none unknown, none elsewhere); Ollama and local servers excluded."""
+        if b"://" not in self.data:
+            return None
+        kn = refs.current_knowledge()
+        nodes = [_unwrap(p.child_by_field_name("value")) for p in self.pairs]
+        nodes += [_unwrap(v) for _, v in self.decls]
+        for call in self.calls:
+            nodes += [_unwrap(a) for a in self._args(call)]
+        providers: set[str | None] = set()
+        for node in nodes:
+            text = _string_value(node) if node is not None and node.type == "string" else None
+            if text and "://" in text and refs.is_request_url(text):
+                host = refs.host_of(text)
+                ep = kn.endpoint(host) if host else None
+                providers.add(ep.provider if ep is not None else None)
+        owner = providers.pop() if len(providers) == 1 else None
+        if owner is None or owner in ("ollama", "local"):
+            return None
+        return owner if kn.registry.is_aggregator(owner) else None
+
     def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
         free", provider: "aliyun", baseURL: "https://openrouter.ai/api/v1"}``): where the
@@ -426,12 +456,16 @@ class _Analyser(CallReader):
         key: str,
         base_url: str | None,
         provider_hint: str | None = None,
+        hub_gateway: bool = False,
     ) -> None:
         value = _unwrap(value)
         if value is None or value.type not in _VALUE_EXPRESSIONS:
             return
         for val in self.values(value, "assignment"):
-            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=provider_hint)
+            hint = provider_hint
+            if hub_gateway and hint is None and not base_url and 1 <= val.text.count("/") <= 2:
+                hint = self._file_gateway
+            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=hint)
 
     # ---- where a request body goes when its URL is not a constant ----
 
