@@ -626,3 +626,21 @@ def test_hub_ids_stay_on_the_hub_when_the_file_reaches_two_hosts() -> None:
         """
     )
     assert [ev.identity for ev in found] == ["hf:Qwen/Qwen3-8B@unpinned"]
+
+
+def test_a_transformers_js_pipeline_through_a_dynamic_import_names_its_hub_model() -> None:
+    found = js(
+        """
+        let pipeline: any = null;
+        async function load() {
+          const transformers = await import("@xenova/transformers");
+          pipeline = transformers.pipeline;
+          return { pipeline };
+        }
+        async function init() {
+          const { pipeline: make } = await load();
+          return make("feature-extraction", "Xenova/all-MiniLM-L6-v2");
+        }
+        """
+    )
+    assert [ev.identity for ev in found] == ["hf:Xenova/all-MiniLM-L6-v2@unpinned"]

@@ -20,7 +20,7 @@ from gate.discover.javascript.nodes import (
     _text,
     _unwrap,
 )
-from gate.discover.javascript.tables import shape_needles
+from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
 from gate.recognise import SiteKind
 
@@ -38,6 +38,9 @@ def _platform_in_key(key: str) -> str | None:
         if alias is not None:
             return alias
     return refs.provider_in_name(key)
+
+
+_TRANSFORMERS_JS = (b"@xenova/transformers", b"@huggingface/transformers")
 
 
 class _Analyser(CallReader):
@@ -95,11 +98,33 @@ class _Analyser(CallReader):
         self._file_gateway = self._gateway_of_file()
         for call in self.calls:
             self._call(call)
+        self._task_pipelines()
         self._endpoints_without_model()
         self._generic()
         return self.found
 
     # ---- endpoints and model-ish names outside known calls ----
+
+    def _task_pipelines(self) -> None:
+        """``pipelineFunc("feature-extraction", "Xenova/all-MiniLM-L6-v2")`` in a file that
+        imports transformers.js dynamically (``await import("@xenova/transformers")``, the
+        ``pipeline`` handed on through variables the call table cannot follow): a call whose
+        first argument is a pipeline task names a Hub model second."""
+        if not any(pkg in self.data for pkg in _TRANSFORMERS_JS):
+            return
+        spec = table().lookup("@xenova/transformers:pipeline")
+        if spec is None:
+            return
+        for call in self.calls:
+            qual = self._qualname(self._callee(call))
+            if qual and table().lookup(qual) is not None:
+                continue
+            args = self._args(call)
+            task = _unwrap(args[0]) if len(args) >= 2 else None
+            if task is None or task.type != "string":
+                continue
+            if _string_value(task) in pipeline_tasks():
+                self._emit(("#1",), call, self._context(spec, call), "transformers.js:pipeline")
 
     def _endpoints_without_model(self) -> None:
         for call, spec, qual in self.clients_made:
