@@ -644,3 +644,12 @@ def test_a_transformers_js_pipeline_through_a_dynamic_import_names_its_hub_model
         """
     )
     assert [ev.identity for ev in found] == ["hf:Xenova/all-MiniLM-L6-v2@unpinned"]
+
+
+def test_a_dashscope_qwen1_5_name_in_a_picker_is_alibabas() -> None:
+    found = js(
+        """
+        const state = { modelList: [{ name: "Qwen1.5 110B", modelName: "qwen1.5-110b-chat" }] };
+        """
+    )
+    assert [ev.identity for ev in found] == ["api:alibaba/qwen1.5-110b-chat"]
