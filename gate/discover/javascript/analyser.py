@@ -23,6 +23,7 @@ from gate.discover.javascript.nodes import (
 from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
 from gate.recognise import SiteKind
+from gate.registry.endpoints import host_of
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
 # Calls whose name says nothing of a provider (a state setter, a logger).
@@ -453,7 +454,7 @@ class _Analyser(CallReader):
         for node in nodes:
             text = _string_value(node) if node is not None and node.type == "string" else None
             if text and "://" in text and refs.is_request_url(text):
-                host = refs.host_of(text)
+                host = host_of(text)
                 ep = kn.endpoint(host) if host else None
                 providers.add(ep.provider if ep is not None else None)
         owner = providers.pop() if len(providers) == 1 else None
