@@ -574,3 +574,82 @@ def test_an_app_function_named_for_a_provider_wrapping_an_unknown_sdk(tmp_path: 
     assert [(ev.identity, ev.location.line) for ev in found] == [
         ("api:alibaba/qwen-max-longcontext", 2)
     ]
+
+
+def test_a_platform_block_serves_the_model_list_under_it() -> None:
+    found = js(
+        """
+        module.exports = {
+          model_list: {
+            "Ali_DashScope": {
+              platform_name: "Bailian",
+              list: [{ type: "llm", version: "deepseek-r1" }],
+            },
+            "Baidu_QianFan": { list: [{ type: "llm", version: "deepseek-r1" }] },
+            "TT_Volcengine": { list: [{ type: "llm", version: "deepseek-v3-250324" }] },
+          },
+        };
+        """,
+        "config.js",
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:alibaba/deepseek-r1",
+        "api:baidu/deepseek-r1",
+        "api:volcengine/deepseek-v3-250324",
+    ]
+
+
+def test_hub_ids_of_a_file_that_only_reaches_siliconflow_are_served_by_it() -> None:
+    found = js(
+        """
+        const config = {
+          endpoint: "https://api.siliconflow.cn/v1/chat/completions",
+          model: "Qwen/Qwen3-8B",
+        };
+        const DEFAULT_AI_MODEL = "Qwen/Qwen3-8B";
+        const AVAILABLE_AI_MODELS = ["Qwen/Qwen3-8B", "THUDM/GLM-Z1-9B-0414",
+          "Pro/deepseek-ai/DeepSeek-V3"];
+        """
+    )
+    assert sorted({ev.identity for ev in found}) == [
+        "api:siliconflow/Pro/deepseek-ai/DeepSeek-V3",
+        "api:siliconflow/Qwen/Qwen3-8B",
+        "api:siliconflow/THUDM/GLM-Z1-9B-0414",
+    ]
+
+
+def test_hub_ids_stay_on_the_hub_when_the_file_reaches_two_hosts() -> None:
+    found = js(
+        """
+        const urls = ["https://api.siliconflow.cn/v1", "https://api.openai.com/v1"];
+        const AVAILABLE_MODELS = ["Qwen/Qwen3-8B"];
+        """
+    )
+    assert [ev.identity for ev in found] == ["hf:Qwen/Qwen3-8B@unpinned"]
+
+
+def test_a_transformers_js_pipeline_through_a_dynamic_import_names_its_hub_model() -> None:
+    found = js(
+        """
+        let pipeline: any = null;
+        async function load() {
+          const transformers = await import("@xenova/transformers");
+          pipeline = transformers.pipeline;
+          return { pipeline };
+        }
+        async function init() {
+          const { pipeline: make } = await load();
+          return make("feature-extraction", "Xenova/all-MiniLM-L6-v2");
+        }
+        """
+    )
+    assert [ev.identity for ev in found] == ["hf:Xenova/all-MiniLM-L6-v2@unpinned"]
+
+
+def test_a_dashscope_qwen1_5_name_in_a_picker_is_alibabas() -> None:
+    found = js(
+        """
+        const state = { modelList: [{ name: "Qwen1.5 110B", modelName: "qwen1.5-110b-chat" }] };
+        """
+    )
+    assert [ev.identity for ev in found] == ["api:alibaba/qwen1.5-110b-chat"]

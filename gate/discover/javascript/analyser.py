@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import tree_sitter
 
 from gate.discover import refs
@@ -17,13 +19,28 @@ from gate.discover.javascript.nodes import (
     _text,
     _unwrap,
 )
-from gate.discover.javascript.tables import shape_needles
+from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
 from gate.recognise import SiteKind
+from gate.registry.endpoints import host_of
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
 # Calls whose name says nothing of a provider (a state setter, a logger).
 _NOT_NAMED = frozenset({"setState", "log", "push", "emit", "send", "postMessage", "sendMessage"})
+
+
+def _platform_in_key(key: str) -> str | None:
+    """The provider a platform block's key names as one of its words (``Ali_DashScope``,
+    ``Baidu_QianFan``, ``TT_Volcengine``): a whole word first (``DashScope``), then its
+    camel-case parts."""
+    for word in re.split(r"[^A-Za-z0-9]+", key):
+        alias = refs.catalogue_hint(word) if len(word) > 2 else None
+        if alias is not None:
+            return alias
+    return refs.provider_in_name(key)
+
+
+_TRANSFORMERS_JS = (b"@xenova/transformers", b"@huggingface/transformers")
 
 
 class _Analyser(CallReader):
@@ -32,6 +49,11 @@ class _Analyser(CallReader):
     _menu_gateway: str | None = None
     """The gateway a menu's own ids say it lists (one entry in a shape only that gateway
     defines): its other ``<maker>/<model>`` entries are that gateway's too."""
+
+    _file_gateway: str | None = None
+    """The one aggregator every request URL written in the file goes to (SiliconFlow's
+    ``https://api.siliconflow.cn/v1/chat/completions``): the Hub-style ids the file lists or
+    defaults to (``Qwen/Qwen3-8B``, ``Pro/deepseek-ai/DeepSeek-V3``) are sent there."""
 
     # ---- index ----
 
@@ -73,13 +95,36 @@ class _Analyser(CallReader):
         )
         self.pairs = captures.get("pair", [])
         self.shorthands = captures.get("shorthand", [])
+        self._file_gateway = self._gateway_of_file()
         for call in self.calls:
             self._call(call)
+        self._task_pipelines()
         self._endpoints_without_model()
         self._generic()
         return self.found
 
     # ---- endpoints and model-ish names outside known calls ----
+
+    def _task_pipelines(self) -> None:
+        """``pipelineFunc("feature-extraction", "Xenova/all-MiniLM-L6-v2")`` in a file that
+        imports transformers.js dynamically (``await import("@xenova/transformers")``, the
+        ``pipeline`` handed on through variables the call table cannot follow): a call whose
+        first argument is a pipeline task names a Hub model second."""
+        if not any(pkg in self.data for pkg in _TRANSFORMERS_JS):
+            return
+        spec = table().lookup("@xenova/transformers:pipeline")
+        if spec is None:
+            return
+        for call in self.calls:
+            qual = self._qualname(self._callee(call))
+            if qual and table().lookup(qual) is not None:
+                continue
+            args = self._args(call)
+            task = _unwrap(args[0]) if len(args) >= 2 else None
+            if task is None or task.type != "string":
+                continue
+            if _string_value(task) in pipeline_tasks():
+                self._emit(("#1",), call, self._context(spec, call), "transformers.js:pipeline")
 
     def _endpoints_without_model(self) -> None:
         for call, spec, qual in self.clients_made:
@@ -98,7 +143,7 @@ class _Analyser(CallReader):
         self._request_bodies()
         for name, value in self.decls:
             if refs.is_model_key(name):
-                self._generic_value(value, name, None)
+                self._generic_value(value, name, None, hub_gateway=True)
         for name, defaults in self.params.items():
             # function Chat({ model = "gpt-4o" }): a default prop or parameter.
             if refs.is_model_key(name):
@@ -126,7 +171,7 @@ class _Analyser(CallReader):
                 hint: str | None = None
                 if url is None:
                     url, hint = self._request_target(pair)
-                self._generic_value(held, key, url, hint)
+                self._generic_value(held, key, url, hint, hub_gateway=True)
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
             # serves what the name holds; with nothing known of it, the endpoint still counts.
@@ -312,9 +357,12 @@ class _Analyser(CallReader):
             if value.type in ("array", "object"):
                 inner_named = named or (bool(text) and refs.is_catalogue_name(text))
                 # { groq: { "deepseek-r1-distill-llama-70b": {...} } }: the names nested
-                # under a provider's key are that provider's.
+                # under a provider's key are that provider's; so are those under a platform
+                # block whose key has a provider's name as one word ({ Baidu_QianFan: {
+                # list: [{ version: "deepseek-r1" }] } }: Qianfan serves that deepseek-r1).
                 outer = self._name_hint
-                self._name_hint = hint or outer
+                platform = _platform_in_key(text) if text and value.type == "object" else None
+                self._name_hint = hint or platform or outer
                 try:
                     self._catalogue(value, text or key, inner_named, depth + 1)
                 finally:
@@ -374,6 +422,8 @@ class _Analyser(CallReader):
             seen = Seen(text, self._loc(node), node.id, text, flow="catalogue")
             if hint is None and self._menu_gateway and text.count("/") == 1:
                 hint = self._menu_gateway
+            if hint is None and self._file_gateway and 1 <= text.count("/") <= 2:
+                hint = self._file_gateway
             hint = None if base_url else hint or self._name_hint
             read = self.driver.listed(seen, key, provider_hint=hint, site=site, base_url=base_url)
             if not read and hint is None and not base_url and site is SiteKind.CATALOGUE_ITEM:
@@ -391,6 +441,28 @@ class _Analyser(CallReader):
             elif item is not None and item.type == "object":
                 texts += self._str_fields(item).values()
         return refs.menu_gateway(texts)
+
+    def _gateway_of_file(self) -> str | None:
+        """The aggregator every request URL literal of the file points at, when they all
+        point at one (none unknown, none elsewhere); Ollama and local servers excluded."""
+        if b"://" not in self.data:
+            return None
+        kn = refs.current_knowledge()
+        nodes = [_unwrap(p.child_by_field_name("value")) for p in self.pairs]
+        nodes += [_unwrap(v) for _, v in self.decls]
+        for call in self.calls:
+            nodes += [_unwrap(a) for a in self._args(call)]
+        providers: set[str | None] = set()
+        for node in nodes:
+            text = _string_value(node) if node is not None and node.type == "string" else None
+            if text and "://" in text and refs.is_request_url(text):
+                host = host_of(text)
+                ep = kn.endpoint(host) if host else None
+                providers.add(ep.provider if ep is not None else None)
+        owner = providers.pop() if len(providers) == 1 else None
+        if owner is None or owner in ("ollama", "local"):
+            return None
+        return owner if kn.registry.is_aggregator(owner) else None
 
     def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
@@ -412,12 +484,16 @@ class _Analyser(CallReader):
         key: str,
         base_url: str | None,
         provider_hint: str | None = None,
+        hub_gateway: bool = False,
     ) -> None:
         value = _unwrap(value)
         if value is None or value.type not in _VALUE_EXPRESSIONS:
             return
         for val in self.values(value, "assignment"):
-            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=provider_hint)
+            hint = provider_hint
+            if hub_gateway and hint is None and not base_url and 1 <= val.text.count("/") <= 2:
+                hint = self._file_gateway
+            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=hint)
 
     # ---- where a request body goes when its URL is not a constant ----
 

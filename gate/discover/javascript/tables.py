@@ -51,6 +51,13 @@ def _instances() -> dict[str, str]:
     return {str(k): str(v) for k, v in (doc.get("instances") or {}).items()}
 
 
+@cache
+def pipeline_tasks() -> frozenset[str]:
+    """transformers.js pipeline task names (``feature-extraction``)."""
+    doc = refs.load_data("javascript_calls.yaml")
+    return frozenset(str(t) for t in doc.get("pipeline_tasks") or ())
+
+
 # `modelList`: a catalogue whose entries name their model by `id` (`{ 'id': 'claude-...' }`)
 # and say nothing else a needle would catch.
 _WEAK_NEEDLES = (
