@@ -421,6 +421,39 @@ def test_terraform_model_deployments_name_the_model_they_deploy() -> None:
     }
 
 
+def test_terraform_bedrock_data_sources_and_variable_defaults_name_the_model() -> None:
+    found = cfg(
+        """
+        data "aws_bedrock_foundation_model" "m" {
+          model_id = "anthropic.claude-3-haiku-20240307-v1:0"
+        }
+
+        data "aws_bedrock_inference_profile" "p" {
+          inference_profile_id = "eu.amazon.nova-lite-v1:0"
+        }
+
+        variable "model_id" {
+          type    = string
+          default = "us.meta.llama3-1-8b-instruct-v1:0"
+        }
+
+        variable "region" {
+          default = "us-east-1"
+        }
+
+        variable "chat" {
+          default = "gpt-4o"
+        }
+        """,
+        "infra/main.tf",
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("api:bedrock/anthropic.claude-3-haiku-20240307-v1:0", 3),
+        ("api:bedrock/eu.amazon.nova-lite-v1:0", 7),
+        ("api:bedrock/us.meta.llama3-1-8b-instruct-v1:0", 12),
+    }
+
+
 def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> None:
     from gate.discover import configs
 

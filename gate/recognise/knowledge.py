@@ -58,6 +58,8 @@ class Conventions:
     """Names apps give their own environment helpers (``get_env_var(NAME, default)``)."""
     terraform_models: tuple[Mapping[str, Any], ...] = ()
     """Terraform resources deploying a hosted model (``resource``, ``model`` path, ...)."""
+    terraform_variable_shapes: frozenset[str] = frozenset()
+    """Providers whose id shape alone makes a Terraform variable's default a model."""
     hub_keys: frozenset[str] = frozenset()
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
@@ -119,6 +121,7 @@ def conventions() -> Conventions:
             str(k): frozenset(str(n) for n in v) for k, v in doc["hub_libraries"].items()
         },
         terraform_models=tuple(doc.get("terraform_models", ())),
+        terraform_variable_shapes=frozenset(doc.get("terraform_variable_shapes", ())),
         env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
         embedded_document_keys=frozenset(str(k) for k in doc.get("embedded_document_keys", ())),
         hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),
