@@ -454,6 +454,26 @@ def test_terraform_bedrock_data_sources_and_variable_defaults_name_the_model() -
     }
 
 
+def test_a_dict_keyed_by_model_id_with_its_loader_class_lists_each_model() -> None:
+    found = py(
+        """
+        import transformers
+        from transformers import LlamaForCausalLM, AutoTokenizer
+
+        CONFIG = {
+            "acme-lab/tiny-chat-1b": {"model": LlamaForCausalLM, "tokenizer": AutoTokenizer},
+            "acme-lab/tiny-coder-1b": {"model": transformers.AutoModelForCausalLM},
+            "acme-lab/not-a-model": {"colour": "blue", "size": 3},
+        }
+        """,
+        "lib/config.py",
+    )
+    assert {(ev.identity, ev.location.line, ev.attributes.get("listed")) for ev in found} == {
+        ("hf:acme-lab/tiny-chat-1b@unpinned", 6, True),
+        ("hf:acme-lab/tiny-coder-1b@unpinned", 7, True),
+    }
+
+
 def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> None:
     from gate.discover import configs
 

@@ -60,6 +60,9 @@ class Conventions:
     """Terraform resources deploying a hosted model (``resource``, ``model`` path, ...)."""
     terraform_variable_shapes: frozenset[str] = frozenset()
     """Providers whose id shape alone makes a Terraform variable's default a model."""
+    loader_class_prefixes: tuple[str, ...] = ()
+    loader_class_infixes: tuple[str, ...] = ()
+    """How a model loader class's name starts / what it holds (``AutoModel``, ``ForCausalLM``)."""
     hub_keys: frozenset[str] = frozenset()
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
@@ -122,6 +125,8 @@ def conventions() -> Conventions:
         },
         terraform_models=tuple(doc.get("terraform_models", ())),
         terraform_variable_shapes=frozenset(doc.get("terraform_variable_shapes", ())),
+        loader_class_prefixes=tuple(doc.get("loader_class_prefixes", ())),
+        loader_class_infixes=tuple(doc.get("loader_class_infixes", ())),
         env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
         embedded_document_keys=frozenset(str(k) for k in doc.get("embedded_document_keys", ())),
         hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),

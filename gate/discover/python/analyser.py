@@ -441,6 +441,8 @@ class Analyser(CallReader):
             # other keys and values are settings, not models.
             if named and k is not None and hint is None and not labelled and not fields:
                 self._listed(k, key, None, at)
+            elif not named and text is not None and isinstance(v, ast.Dict) and _loads_it(v):
+                self._listed(k, key, None, at)  # {"org/model": {"model": XForCausalLM}}
             entry = named and (not fields or text in fields)
             if hint is not None or entry:
                 # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
@@ -664,6 +666,26 @@ _KEY_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 """Identifiers and quoted words of an API key expression (``TOGETHER_API_KEY``)."""
 _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
 """Keywords of requests/httpx/aiohttp calls that carry the request body."""
+
+
+def _loads_it(entry: ast.Dict) -> bool:
+    """Whether a dict entry names a model loader class among its values (``{"model":
+    Qwen2ForCausalLM, "tokenizer": ...}``): its key is the model that class loads."""
+    conv = conventions()
+    for value in entry.values:
+        name = (
+            value.id
+            if isinstance(value, ast.Name)
+            else value.attr
+            if isinstance(value, ast.Attribute)
+            else None
+        )
+        if name and (
+            name.startswith(conv.loader_class_prefixes)
+            or any(part in name for part in conv.loader_class_infixes)
+        ):
+            return True
+    return False
 
 
 def _names_its_server(key: str, entry: ast.Dict) -> bool:
