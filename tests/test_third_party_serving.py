@@ -474,6 +474,29 @@ def test_a_dict_keyed_by_model_id_with_its_loader_class_lists_each_model() -> No
     }
 
 
+def test_a_ui_picker_whose_id_names_a_model_lists_each_option_value() -> None:
+    found = cfg(
+        """
+        {"blocks": [
+          {"type": "input", "block_id": "chat_model",
+           "element": {"type": "static_select", "action_id": "chat_model",
+            "options": [
+              {"text": {"type": "plain_text", "text": "Chat: gpt-4o-mini"}, "value": "gpt-4o-mini"},
+              {"text": {"type": "plain_text", "text": "Claude"}, "value": "claude-3-haiku-20240307"}
+            ]}},
+          {"type": "input", "block_id": "tone",
+           "element": {"type": "static_select", "action_id": "tone",
+            "options": [{"text": {"type": "plain_text", "text": "gpt-4o"}, "value": "gpt-4o"}]}}
+        ]}
+        """,
+        "src/payloads/modal.json",
+    )
+    assert {(ev.identity, ev.location.line, ev.attributes.get("listed")) for ev in found} == {
+        ("api:openai/gpt-4o-mini", 6, True),
+        ("api:anthropic/claude-3-haiku-20240307", 7, True),
+    }
+
+
 def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> None:
     from gate.discover import configs
 

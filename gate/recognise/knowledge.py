@@ -60,6 +60,10 @@ class Conventions:
     """Terraform resources deploying a hosted model (``resource``, ``model`` path, ...)."""
     terraform_variable_shapes: frozenset[str] = frozenset()
     """Providers whose id shape alone makes a Terraform variable's default a model."""
+    picker_id_keys: tuple[str, ...] = ()
+    picker_option_keys: frozenset[str] = frozenset()
+    picker_value_key: str = "value"
+    """A UI picker's id keys, options list keys and option value key (Slack Block Kit)."""
     loader_class_prefixes: tuple[str, ...] = ()
     loader_class_infixes: tuple[str, ...] = ()
     """How a model loader class's name starts / what it holds (``AutoModel``, ``ForCausalLM``)."""
@@ -126,6 +130,9 @@ def conventions() -> Conventions:
         terraform_models=tuple(doc.get("terraform_models", ())),
         terraform_variable_shapes=frozenset(doc.get("terraform_variable_shapes", ())),
         loader_class_prefixes=tuple(doc.get("loader_class_prefixes", ())),
+        picker_id_keys=tuple(doc.get("picker_id_keys", ())),
+        picker_option_keys=frozenset(doc.get("picker_option_keys", ())),
+        picker_value_key=str(doc.get("picker_value_key", "value")),
         loader_class_infixes=tuple(doc.get("loader_class_infixes", ())),
         env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
         embedded_document_keys=frozenset(str(k) for k in doc.get("embedded_document_keys", ())),
