@@ -497,6 +497,21 @@ def test_a_ui_picker_whose_id_names_a_model_lists_each_option_value() -> None:
     }
 
 
+def test_a_model_name_the_app_saves_its_own_model_to_is_no_hosted_model() -> None:
+    found = py(
+        """
+        from transformers import AutoModelForCausalLM
+        base_model_name = "acme-lab/tiny-chat-1b"
+        new_model_name = "Qwen2.5-Tiny-LoRA"
+        model = AutoModelForCausalLM.from_pretrained(base_model_name)
+        model.save_pretrained(new_model_name)
+        other_model = "qwen-max"
+        """,
+        "train.py",
+    )
+    assert ids(found) == {"hf:acme-lab/tiny-chat-1b@unpinned", "api:alibaba/qwen-max"}
+
+
 def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> None:
     from gate.discover import configs
 

@@ -64,6 +64,8 @@ class Conventions:
     picker_option_keys: frozenset[str] = frozenset()
     picker_value_key: str = "value"
     """A UI picker's id keys, options list keys and option value key (Slack Block Kit)."""
+    save_methods: frozenset[str] = frozenset()
+    """Methods writing a model to the folder their first argument names (``save_pretrained``)."""
     loader_class_prefixes: tuple[str, ...] = ()
     loader_class_infixes: tuple[str, ...] = ()
     """How a model loader class's name starts / what it holds (``AutoModel``, ``ForCausalLM``)."""
@@ -130,6 +132,7 @@ def conventions() -> Conventions:
         terraform_models=tuple(doc.get("terraform_models", ())),
         terraform_variable_shapes=frozenset(doc.get("terraform_variable_shapes", ())),
         loader_class_prefixes=tuple(doc.get("loader_class_prefixes", ())),
+        save_methods=frozenset(doc.get("save_methods", ())),
         picker_id_keys=tuple(doc.get("picker_id_keys", ())),
         picker_option_keys=frozenset(doc.get("picker_option_keys", ())),
         picker_value_key=str(doc.get("picker_value_key", "value")),

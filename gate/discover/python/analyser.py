@@ -197,7 +197,10 @@ class Analyser(CallReader):
                         self._generic_value(
                             value, scope, key.value, url, flow="request-body", provider_hint=hint
                         )
+        saved = self._saved_names()
         for name, value, scope in self.generic_assigns:
+            if name in saved and isinstance(value, ast.Constant):
+                continue  # the folder the app writes its own model to
             if refs.names_model(name):
                 hint = self._provider_beside(name, scope) if scope.kind == "function" else None
                 hint = hint or self._branch_provider(value)
@@ -295,6 +298,21 @@ class Analyser(CallReader):
         return qual.split(".", 1)[0] in ("requests", "httpx", "aiohttp") or qual.endswith(
             (".post", ".request")
         )
+
+    def _saved_names(self) -> set[str]:
+        """Names passed first to a model save (``model.save_pretrained(new_model_name)``)."""
+        methods = conventions().save_methods
+        out: set[str] = set()
+        for call, _scope in self.calls:
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in methods
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+            ):
+                out.add(call.args[0].id)
+        return out
 
     # ---- catalogues: models the module offers rather than calls ----
 
