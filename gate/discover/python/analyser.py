@@ -459,7 +459,7 @@ class Analyser(CallReader):
             # other keys and values are settings, not models.
             if named and k is not None and hint is None and not labelled and not fields:
                 self._listed(k, key, None, at)
-            elif not named and text is not None and isinstance(v, ast.Dict) and _loads_it(v):
+            elif not named and k is not None and text and isinstance(v, ast.Dict) and _loads_it(v):
                 self._listed(k, key, None, at)  # {"org/model": {"model": XForCausalLM}}
             entry = named and (not fields or text in fields)
             if hint is not None or entry:
