@@ -512,6 +512,23 @@ def test_a_model_name_the_app_saves_its_own_model_to_is_no_hosted_model() -> Non
     assert ids(found) == {"hf:acme-lab/tiny-chat-1b@unpinned", "api:alibaba/qwen-max"}
 
 
+def test_a_dot_relative_folder_the_checkout_lacks_given_to_a_loader_is_local() -> None:
+    found = py(
+        """
+        from peft import PeftModel
+        from transformers import AutoModelForCausalLM
+        ADAPTER = "./Tiny-Chat-LoRA"
+        base = AutoModelForCausalLM.from_pretrained("acme-lab/tiny-chat-1b")
+        model = PeftModel.from_pretrained(base, ADAPTER)
+        here = AutoModelForCausalLM.from_pretrained("./")
+        """,
+        "serve.py",
+    )
+    assert ids(found) == {"hf:acme-lab/tiny-chat-1b@unpinned", "local:Tiny-Chat-LoRA"}
+    (adapter,) = (ev for ev in found if ev.identity == "local:Tiny-Chat-LoRA")
+    assert "does not hold" in str(adapter.attributes["not_in_checkout"])
+
+
 def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> None:
     from gate.discover import configs
 

@@ -9,6 +9,7 @@ catalogue entry or an endpoint without a model becomes).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -61,6 +62,15 @@ TREE_PATH = "tree-path"
 _LOADS_WEIGHTS = frozenset({"hf", "hf-hub", "sentence-transformers", "config", "modelscope"})
 """Readings of a call argument that loads weights, where a path outside the tree is a
 local model (``pipeline(model="/home/u/gemma-3-1b-it")``); a hosted API takes no path."""
+
+
+_ABSENT_FOLDER = "a folder of the tree the checkout does not hold"
+
+
+def _dot_relative(text: str) -> bool:
+    """A ``./`` path naming a folder below the working directory (not ``./`` itself)."""
+    rest = text.strip()[2:] if text.strip().startswith("./") else ""
+    return bool(rest) and not rest.startswith(".") and "{" not in rest and "$" not in rest
 
 
 def _local(seen: Seen) -> refs.Ref:
@@ -149,6 +159,14 @@ class Driver:
                 if ctx.family in _LOADS_WEIGHTS and localpaths.is_outside(seen.text)
                 else refs.recognise_in(seen.text, ctx, partial=seen.partial)
             )
+            if ref is None and ctx.family in _LOADS_WEIGHTS and _dot_relative(seen.text):
+                # from_pretrained("./Qwen2.5-Medical-LoRA"): a folder of the tree the checkout
+                # does not hold (the app's own fine-tune, written at run time).
+                folder = posixpath.normpath(seen.text.strip())
+                ref = replace(
+                    localpaths.ref(folder, reason=_ABSENT_FOLDER),
+                    kind=EvidenceKind.CODE_REF,
+                )
         attrs: dict[str, JSON] = {"call": call, "argument": argument}
         attrs.update(extra or {})
         attrs["flow"] = seen.flow
