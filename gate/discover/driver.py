@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from gate.discover import localpaths, refs
 from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, EvidenceKind, Location
-from gate.recognise import SiteKind
+from gate.recognise import SiteKind, conventions
 from gate.registry.endpoints import host_of
 
 
@@ -65,6 +65,13 @@ local model (``pipeline(model="/home/u/gemma-3-1b-it")``); a hosted API takes no
 
 
 _ABSENT_FOLDER = "a folder of the tree the checkout does not hold"
+
+
+def _library_loader(call: str) -> bool:
+    """A loader of a hub library (``peft.PeftModel.from_pretrained``), not the app's own class
+    (``nets.TinyNet.from_pretrained`` reads the app's own checkpoint format)."""
+    libraries = conventions().hub_libraries.values()
+    return any(call.split(".", 1)[0] in names for names in libraries)
 
 
 def _dot_relative(text: str) -> bool:
@@ -159,7 +166,12 @@ class Driver:
                 if ctx.family in _LOADS_WEIGHTS and localpaths.is_outside(seen.text)
                 else refs.recognise_in(seen.text, ctx, partial=seen.partial)
             )
-            if ref is None and ctx.family in _LOADS_WEIGHTS and _dot_relative(seen.text):
+            if (
+                ref is None
+                and ctx.family in _LOADS_WEIGHTS
+                and _dot_relative(seen.text)
+                and _library_loader(call)
+            ):
                 # from_pretrained("./Qwen2.5-Medical-LoRA"): a folder of the tree the checkout
                 # does not hold (the app's own fine-tune, written at run time).
                 folder = posixpath.normpath(seen.text.strip())
