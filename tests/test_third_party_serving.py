@@ -421,6 +421,114 @@ def test_terraform_model_deployments_name_the_model_they_deploy() -> None:
     }
 
 
+def test_terraform_bedrock_data_sources_and_variable_defaults_name_the_model() -> None:
+    found = cfg(
+        """
+        data "aws_bedrock_foundation_model" "m" {
+          model_id = "anthropic.claude-3-haiku-20240307-v1:0"
+        }
+
+        data "aws_bedrock_inference_profile" "p" {
+          inference_profile_id = "eu.amazon.nova-lite-v1:0"
+        }
+
+        variable "model_id" {
+          type    = string
+          default = "us.meta.llama3-1-8b-instruct-v1:0"
+        }
+
+        variable "region" {
+          default = "us-east-1"
+        }
+
+        variable "chat" {
+          default = "gpt-4o"
+        }
+        """,
+        "infra/main.tf",
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("api:bedrock/anthropic.claude-3-haiku-20240307-v1:0", 3),
+        ("api:bedrock/eu.amazon.nova-lite-v1:0", 7),
+        ("api:bedrock/us.meta.llama3-1-8b-instruct-v1:0", 12),
+    }
+
+
+def test_a_dict_keyed_by_model_id_with_its_loader_class_lists_each_model() -> None:
+    found = py(
+        """
+        import transformers
+        from transformers import LlamaForCausalLM, AutoTokenizer
+
+        CONFIG = {
+            "acme-lab/tiny-chat-1b": {"model": LlamaForCausalLM, "tokenizer": AutoTokenizer},
+            "acme-lab/tiny-coder-1b": {"model": transformers.AutoModelForCausalLM},
+            "acme-lab/not-a-model": {"colour": "blue", "size": 3},
+        }
+        """,
+        "lib/config.py",
+    )
+    assert {(ev.identity, ev.location.line, ev.attributes.get("listed")) for ev in found} == {
+        ("hf:acme-lab/tiny-chat-1b@unpinned", 6, True),
+        ("hf:acme-lab/tiny-coder-1b@unpinned", 7, True),
+    }
+
+
+def test_a_ui_picker_whose_id_names_a_model_lists_each_option_value() -> None:
+    found = cfg(
+        """
+        {"blocks": [
+          {"type": "input", "block_id": "chat_model",
+           "element": {"type": "static_select", "action_id": "chat_model",
+            "options": [
+              {"text": {"type": "plain_text", "text": "Chat: gpt-4o-mini"}, "value": "gpt-4o-mini"},
+              {"text": {"type": "plain_text", "text": "Claude"}, "value": "claude-3-haiku-20240307"}
+            ]}},
+          {"type": "input", "block_id": "tone",
+           "element": {"type": "static_select", "action_id": "tone",
+            "options": [{"text": {"type": "plain_text", "text": "gpt-4o"}, "value": "gpt-4o"}]}}
+        ]}
+        """,
+        "src/payloads/modal.json",
+    )
+    assert {(ev.identity, ev.location.line, ev.attributes.get("listed")) for ev in found} == {
+        ("api:openai/gpt-4o-mini", 6, True),
+        ("api:anthropic/claude-3-haiku-20240307", 7, True),
+    }
+
+
+def test_a_model_name_the_app_saves_its_own_model_to_is_no_hosted_model() -> None:
+    found = py(
+        """
+        from transformers import AutoModelForCausalLM
+        base_model_name = "acme-lab/tiny-chat-1b"
+        new_model_name = "Qwen2.5-Tiny-LoRA"
+        model = AutoModelForCausalLM.from_pretrained(base_model_name)
+        model.save_pretrained(new_model_name)
+        other_model = "qwen-max"
+        """,
+        "train.py",
+    )
+    assert ids(found) == {"hf:acme-lab/tiny-chat-1b@unpinned", "api:alibaba/qwen-max"}
+
+
+def test_a_dot_relative_folder_the_checkout_lacks_given_to_a_loader_is_local() -> None:
+    found = py(
+        """
+        from peft import PeftModel
+        from transformers import AutoModelForCausalLM
+        ADAPTER = "./Tiny-Chat-LoRA"
+        base = AutoModelForCausalLM.from_pretrained("acme-lab/tiny-chat-1b")
+        model = PeftModel.from_pretrained(base, ADAPTER)
+        here = AutoModelForCausalLM.from_pretrained("./")
+        """,
+        "serve.py",
+    )
+    assert ids(found) == {"hf:acme-lab/tiny-chat-1b@unpinned", "local:Tiny-Chat-LoRA"}
+    (adapter,) = (ev for ev in found if ev.identity == "local:Tiny-Chat-LoRA")
+    assert "does not hold" in str(adapter.attributes["not_in_checkout"])
+
+
 def test_an_unparsable_terraform_file_names_nothing_and_is_not_an_error() -> None:
     from gate.discover import configs
 

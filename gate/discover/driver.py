@@ -9,12 +9,13 @@ catalogue entry or an endpoint without a model becomes).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from gate.discover import localpaths, refs
 from gate.model import CONFIDENCE_ORDER, JSON, Confidence, Evidence, EvidenceKind, Location
-from gate.recognise import SiteKind
+from gate.recognise import SiteKind, conventions
 from gate.registry.endpoints import host_of
 
 
@@ -61,6 +62,22 @@ TREE_PATH = "tree-path"
 _LOADS_WEIGHTS = frozenset({"hf", "hf-hub", "sentence-transformers", "config", "modelscope"})
 """Readings of a call argument that loads weights, where a path outside the tree is a
 local model (``pipeline(model="/home/u/gemma-3-1b-it")``); a hosted API takes no path."""
+
+
+_ABSENT_FOLDER = "a folder of the tree the checkout does not hold"
+
+
+def _library_loader(call: str) -> bool:
+    """A loader of a hub library (``peft.PeftModel.from_pretrained``), not the app's own class
+    (``nets.TinyNet.from_pretrained`` reads the app's own checkpoint format)."""
+    libraries = conventions().hub_libraries.values()
+    return any(call.split(".", 1)[0] in names for names in libraries)
+
+
+def _dot_relative(text: str) -> bool:
+    """A ``./`` path naming a folder below the working directory (not ``./`` itself)."""
+    rest = text.strip()[2:] if text.strip().startswith("./") else ""
+    return bool(rest) and not rest.startswith(".") and "{" not in rest and "$" not in rest
 
 
 def _local(seen: Seen) -> refs.Ref:
@@ -149,6 +166,19 @@ class Driver:
                 if ctx.family in _LOADS_WEIGHTS and localpaths.is_outside(seen.text)
                 else refs.recognise_in(seen.text, ctx, partial=seen.partial)
             )
+            if (
+                ref is None
+                and ctx.family in _LOADS_WEIGHTS
+                and _dot_relative(seen.text)
+                and _library_loader(call)
+            ):
+                # from_pretrained("./Qwen2.5-Medical-LoRA"): a folder of the tree the checkout
+                # does not hold (the app's own fine-tune, written at run time).
+                folder = posixpath.normpath(seen.text.strip())
+                ref = replace(
+                    localpaths.ref(folder, reason=_ABSENT_FOLDER),
+                    kind=EvidenceKind.CODE_REF,
+                )
         attrs: dict[str, JSON] = {"call": call, "argument": argument}
         attrs.update(extra or {})
         attrs["flow"] = seen.flow

@@ -62,6 +62,17 @@ class Conventions:
     """Names apps give their own environment helpers (``get_env_var(NAME, default)``)."""
     terraform_models: tuple[Mapping[str, Any], ...] = ()
     """Terraform resources deploying a hosted model (``resource``, ``model`` path, ...)."""
+    terraform_variable_shapes: frozenset[str] = frozenset()
+    """Providers whose id shape alone makes a Terraform variable's default a model."""
+    picker_id_keys: tuple[str, ...] = ()
+    picker_option_keys: frozenset[str] = frozenset()
+    picker_value_key: str = "value"
+    """A UI picker's id keys, options list keys and option value key (Slack Block Kit)."""
+    save_methods: frozenset[str] = frozenset()
+    """Methods writing a model to the folder their first argument names (``save_pretrained``)."""
+    loader_class_prefixes: tuple[str, ...] = ()
+    loader_class_infixes: tuple[str, ...] = ()
+    """How a model loader class's name starts / what it holds (``AutoModel``, ``ForCausalLM``)."""
     hub_keys: frozenset[str] = frozenset()
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
@@ -125,6 +136,13 @@ def conventions() -> Conventions:
         api_key_keys=frozenset(str(k) for k in doc.get("api_key_keys", ())),
         server_name_keys=frozenset(str(k) for k in doc.get("server_name_keys", ())),
         terraform_models=tuple(doc.get("terraform_models", ())),
+        terraform_variable_shapes=frozenset(doc.get("terraform_variable_shapes", ())),
+        loader_class_prefixes=tuple(doc.get("loader_class_prefixes", ())),
+        save_methods=frozenset(doc.get("save_methods", ())),
+        picker_id_keys=tuple(doc.get("picker_id_keys", ())),
+        picker_option_keys=frozenset(doc.get("picker_option_keys", ())),
+        picker_value_key=str(doc.get("picker_value_key", "value")),
+        loader_class_infixes=tuple(doc.get("loader_class_infixes", ())),
         env_getters=frozenset(str(n) for n in doc.get("env_getters", ())),
         embedded_document_keys=frozenset(str(k) for k in doc.get("embedded_document_keys", ())),
         hub_keys=frozenset(str(k) for k in doc.get("hub_choice", {}).get("keys", ())),

@@ -93,6 +93,6 @@ _WORTH = re.compile(
     rb"(?i)(?:model|llm|deployment|repo_id|hf_repo|base_?url|api_base)[\w.-]{0,64}[\"']?\s{0,16}[:=]"
     rb"|ollama|vllm|text-generation-inference|text-embeddings-inference|sglang|llama\.cpp"
     rb"|dataset[\w.-]{0,64}[\"']?\s{0,16}[:=]|--[\w-]{0,40}(?:model|dataset)"
-    rb"|name[\"']?\s{0,4}:\s{0,4}[\"']?[\w.-]{0,64}(?:model|llm)"
+    rb"|(?:name|action_id|block_id)[\"']?\s{0,4}:\s{0,4}[\"']?[\w.-]{0,64}(?:model|llm)"
     rb"|huggingface-cli|hf download|huggingface\.co/|hf\.co/|source_model_name|pip3? install"
 )

@@ -17,6 +17,7 @@ from gate.discover.configs.nodes import _Node
 from gate.discover.configs.walker import _Walker
 from gate.model import Confidence
 from gate.recognise import conventions
+from gate.recognise.shapes import BEDROCK_ID
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -27,8 +28,11 @@ _MAX_DEPTH = 6
 
 
 def worth_parsing(data: bytes) -> bool:
-    """Whether the file declares a resource type of the table (a byte search)."""
-    return any(rule["resource"].encode() in data for rule in conventions().terraform_models)
+    """Whether the file declares a resource type of the table or a variable (a byte search)."""
+    conv = conventions()
+    if conv.terraform_variable_shapes and b"variable" in data:
+        return True
+    return any(rule["resource"].encode() in data for rule in conv.terraform_models)
 
 
 @cache
@@ -48,9 +52,14 @@ def read(rel: str, data: bytes) -> scanning.Outcome:
     walker = _Walker(rel)
     for block in _children(tree.root_node, "body", "block"):
         labels = _labels(block, data)
-        if len(labels) < 2 or _name(block, data) != "resource" or labels[0] not in rules:
+        if len(labels) == 1 and _name(block, data) == "variable":
+            _variable_default(walker, block, labels[0], data)
+            continue
+        if len(labels) < 2 or labels[0] not in rules:
             continue
         rule = rules[labels[0]]
+        if _name(block, data) != rule.get("block", "resource"):
+            continue
         body = _body(block)
         if body is None:
             continue
@@ -75,6 +84,30 @@ def read(rel: str, data: bytes) -> scanning.Outcome:
             {"key": ".".join(rule["model"]), "resource": resource},
         )
     return scanning.Outcome(evidence=walker.found)
+
+
+def _variable_default(walker: _Walker, block: tree_sitter.Node, name: str, data: bytes) -> None:
+    """A variable's string ``default`` whose shape alone names a hosted model
+    (``terraform_variable_shapes``): a Bedrock id is served by Bedrock."""
+    body = _body(block)
+    found = _attribute(body, data, ["default"]) if body is not None else None
+    if found is None:
+        return
+    value, node = found
+    shapes = conventions().terraform_variable_shapes
+    if not ("bedrock" in shapes and BEDROCK_ID.match(value)):
+        return
+    ctx = refs.RefContext(family="hosted", provider="bedrock", in_config=True, key="default")
+    line, column = node.start_point
+    where = f"var.{name}"
+    walker.emit(
+        refs.recognise_in(value, ctx),
+        value,
+        _Node(value, line + 1, column + 1),
+        Confidence.MEDIUM,
+        where,
+        {"key": "default", "variable": where},
+    )
 
 
 def _children(node: tree_sitter.Node, *types: str) -> Iterator[tree_sitter.Node]:

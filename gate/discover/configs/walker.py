@@ -96,6 +96,7 @@ class _Walker:
         if here.catalogue and ident is not None and isinstance(ident.value, str) and not own_model:
             # A catalogue entry {id: deepseek-ai/DeepSeek-V3, name: "V3 (free)"}
             self._listed(ident, ident.value, "id", here, (*path, "id"))
+        self._picker(entries, path, here)
         for key, child in entries.items():
             if isinstance(child.value, str):
                 if litellm and key == "model_name":
@@ -163,6 +164,26 @@ class _Walker:
                     if isinstance(child.value, dict):
                         self._listed_keys(child, key, inner, (*path, key))
                 self.walk(child, (*path, key), inner)
+
+    def _picker(self, entries: Mapping[str, _Node], path: Sequence[str], here: _Inherited) -> None:
+        """A UI picker whose id names a model (``action_id: openai_model``, ``options: [{text,
+        value}]``): each option's value is a model the user can pick (listed)."""
+        conv = conventions()
+        ids = (entries.get(k) for k in conv.picker_id_keys)
+        if not any(n is not None and isinstance(n.value, str) and refs.names_model(n.value)
+                   for n in ids):  # fmt: skip
+            return
+        for key in sorted(conv.picker_option_keys & set(entries)):
+            options = entries[key].value
+            if not isinstance(options, list):
+                continue
+            for index, item in enumerate(options):
+                fields = item.value if isinstance(item.value, dict) else {}
+                wanted = conv.picker_value_key
+                value = next((v for k, v in fields.items() if str(k) == wanted), None)
+                if value is not None and isinstance(value.value, str):
+                    where = (*path, key, str(index), conv.picker_value_key)
+                    self._listed(value, value.value, key, here, where)
 
     def _named_entry(
         self, key: str, entries: Mapping[str, _Node], path: Sequence[str], here: _Inherited

@@ -200,7 +200,10 @@ class Analyser(CallReader):
                         self._generic_value(
                             value, scope, key.value, url, flow="request-body", provider_hint=hint
                         )
+        saved = self._saved_names()
         for name, value, scope in self.generic_assigns:
+            if name in saved and isinstance(value, ast.Constant):
+                continue  # the folder the app writes its own model to
             if refs.names_model(name):
                 hint = self._provider_beside(name, scope) if scope.kind == "function" else None
                 hint = hint or self._branch_provider(value)
@@ -298,6 +301,21 @@ class Analyser(CallReader):
         return qual.split(".", 1)[0] in ("requests", "httpx", "aiohttp") or qual.endswith(
             (".post", ".request")
         )
+
+    def _saved_names(self) -> set[str]:
+        """Names passed first to a model save (``model.save_pretrained(new_model_name)``)."""
+        methods = conventions().save_methods
+        out: set[str] = set()
+        for call, _scope in self.calls:
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in methods
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+            ):
+                out.add(call.args[0].id)
+        return out
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -449,6 +467,8 @@ class Analyser(CallReader):
             # other keys and values are settings, not models.
             if named and k is not None and hint is None and not labelled and not fields:
                 self._listed(k, key, None, at)
+            elif not named and k is not None and text and isinstance(v, ast.Dict) and _loads_it(v):
+                self._listed(k, key, None, at)  # {"org/model": {"model": XForCausalLM}}
             entry = named and (not fields or text in fields)
             if hint is not None or entry:
                 # {"deepseek": "deepseek-chat"} / {"openai": ["gpt-4o", ...]}: the key says
@@ -673,6 +693,26 @@ _KEY_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 """Identifiers and quoted words of an API key expression (``TOGETHER_API_KEY``)."""
 _BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
 """Keywords of requests/httpx/aiohttp calls that carry the request body."""
+
+
+def _loads_it(entry: ast.Dict) -> bool:
+    """Whether a dict entry names a model loader class among its values (``{"model":
+    Qwen2ForCausalLM, "tokenizer": ...}``): its key is the model that class loads."""
+    conv = conventions()
+    for value in entry.values:
+        name = (
+            value.id
+            if isinstance(value, ast.Name)
+            else value.attr
+            if isinstance(value, ast.Attribute)
+            else None
+        )
+        if name and (
+            name.startswith(conv.loader_class_prefixes)
+            or any(part in name for part in conv.loader_class_infixes)
+        ):
+            return True
+    return False
 
 
 def _names_its_server(key: str, entry: ast.Dict) -> bool:
