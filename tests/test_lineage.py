@@ -221,7 +221,28 @@ def test_a_publishers_own_model_is_not_linked_to_its_own_family(org: str, name: 
 def test_known_names_found_in_one_pass_as_by_a_loop_over_them() -> None:
     # The automaton must give what a str.find loop over every known name gives: each name at
     # its first token-bounded occurrence, longest first, no overlaps, ties in the table's order.
-    from gate.resolve.lineage import _find_known, _find_known_plain
+    from gate.resolve.lineage import _bounded, _find_known
+
+    def _find_known_plain(registry: Registry, name: str) -> list[tuple[int, int, str]]:
+        """:func:`_find_known` as a loop over the known names: the reference its tests compare."""
+        lowered = name.lower()
+        hits: list[tuple[int, int, str]] = []
+        for known, repo in registry.known_names().items():
+            if len(known) < 5 or known == lowered:
+                continue
+            start = lowered.find(known)
+            while start >= 0:
+                end = start + len(known)
+                if _bounded(lowered, start, end):
+                    hits.append((start, end, repo))
+                    break
+                start = lowered.find(known, start + 1)
+        hits.sort(key=lambda h: -(h[1] - h[0]))
+        chosen: list[tuple[int, int, str]] = []
+        for hit in hits:
+            if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):
+                chosen.append(hit)
+        return sorted(chosen)
 
     registry = load()
     known = list(registry.known_names())

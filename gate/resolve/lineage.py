@@ -137,28 +137,6 @@ def _find_known(registry: Registry, name: str) -> list[tuple[int, int, str]]:
     return sorted(chosen)
 
 
-def _find_known_plain(registry: Registry, name: str) -> list[tuple[int, int, str]]:
-    """:func:`_find_known` as a loop over the known names: the reference its tests compare."""
-    lowered = name.lower()
-    hits: list[tuple[int, int, str]] = []
-    for known, repo in registry.known_names().items():
-        if len(known) < 5 or known == lowered:
-            continue
-        start = lowered.find(known)
-        while start >= 0:
-            end = start + len(known)
-            if _bounded(lowered, start, end):
-                hits.append((start, end, repo))
-                break
-            start = lowered.find(known, start + 1)
-    hits.sort(key=lambda h: -(h[1] - h[0]))
-    chosen: list[tuple[int, int, str]] = []
-    for hit in hits:
-        if all(hit[1] <= c[0] or hit[0] >= c[1] for c in chosen):
-            chosen.append(hit)
-    return sorted(chosen)
-
-
 def _relation_for(name: str, start: int) -> str:
     if _ADAPTER.search(name):
         return "adapter"

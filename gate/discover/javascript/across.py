@@ -40,6 +40,27 @@ _SUFFIXES = (".ts", ".js", ".mjs", ".cjs", ".tsx", ".jsx", ".mts", ".cts")
 JavaScript source reads (``nodes.SUFFIXES``; a test keeps the two sets equal)."""
 
 
+def _placeholder(
+    analyser: _Analyser,
+    identity: str,
+    as_written: str,
+    node: tree_sitter.Node,
+    attrs: dict[str, JSON],
+    confidence: Confidence = Confidence.HIGH,
+) -> Evidence:
+    """One placeholder the cross-module pass resolves (or drops) after the scan."""
+    return Evidence(
+        source=analyser.driver.source,
+        kind=EvidenceKind.CODE_REF,
+        identity=ComponentId(identity),
+        role=Role.RUNTIME_MODEL,
+        as_written=as_written,
+        location=analyser._loc(node),
+        confidence=confidence,
+        attributes=attrs,
+    )
+
+
 def placeholders(analyser: _Analyser) -> list[Evidence]:
     """Placeholders for an analyser's models asked of the app's own provider functions."""
     from gate.discover.javascript.calls import SELF
@@ -48,31 +69,9 @@ def placeholders(analyser: _Analyser) -> list[Evidence]:
     for val, fn, module in analyser.pending:
         attrs: dict[str, JSON] = {"factory": fn, "flow": val.flow}
         attrs["factory_module"] = analyser.rel if module == SELF else module
-        out.append(
-            Evidence(
-                source=analyser.driver.source,
-                kind=EvidenceKind.CODE_REF,
-                identity=ComponentId(PENDING + fn),
-                role=Role.RUNTIME_MODEL,
-                as_written=val.text,
-                location=analyser._loc(val.node),
-                confidence=val.confidence,
-                attributes=attrs,
-            )
-        )
+        out.append(_placeholder(analyser, PENDING + fn, val.text, val.node, attrs, val.confidence))
     for alias, node in analyser.aliases:
-        out.append(
-            Evidence(
-                source=analyser.driver.source,
-                kind=EvidenceKind.CODE_REF,
-                identity=ComponentId(ALIAS + alias),
-                role=Role.RUNTIME_MODEL,
-                as_written=alias,
-                location=analyser._loc(node),
-                confidence=Confidence.HIGH,
-                attributes={"flow": "alias"},
-            )
-        )
+        out.append(_placeholder(analyser, ALIAS + alias, alias, node, {"flow": "alias"}))
     for node, exported, module, ctx, call, argument in analyser.pending_constants:
         attrs = {
             "constant": exported,
@@ -85,18 +84,7 @@ def placeholders(analyser: _Analyser) -> list[Evidence]:
             value = getattr(ctx, field)
             if value:
                 attrs[field] = value
-        out.append(
-            Evidence(
-                source=analyser.driver.source,
-                kind=EvidenceKind.CODE_REF,
-                identity=ComponentId(PENDING + exported),
-                role=Role.RUNTIME_MODEL,
-                as_written=exported,
-                location=analyser._loc(node),
-                confidence=Confidence.HIGH,
-                attributes=attrs,
-            )
-        )
+        out.append(_placeholder(analyser, PENDING + exported, exported, node, attrs))
     return out
 
 
