@@ -189,7 +189,10 @@ class Providers:
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
     id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
-    """Model id shapes one provider alone defines → that provider (Fireworks' resource names)."""
+    """Model id shapes one provider alone defines → that provider (Fireworks' resource names);
+    each pattern's group ``model`` is the model's own name inside the provider's spelling."""
+    id_shape_prefixes: tuple[str, ...] = ()
+    """How every such id begins (``@cf/``, ``accounts/``): a file quoting one is worth parsing."""
     public_env_prefixes: tuple[str, ...] = ()
     """Bundlers' prefixes of browser-exposed variables (``VITE_``), removed before
     ``env_prefixes`` are asked."""
@@ -200,6 +203,15 @@ class Providers:
     def shape_owner(self, value: str) -> str | None:
         """The provider whose own id shape ``value`` has, or None."""
         return next((p for shape, p in self.id_shapes if shape.match(value)), None)
+
+    def shape_model(self, value: str) -> str | None:
+        """The model's own name inside a provider's id shape (``@cf/meta/llama-3.1-8b`` →
+        ``meta/llama-3.1-8b``, ``accounts/fireworks/models/x`` → ``x``), or None."""
+        for shape, _ in self.id_shapes:
+            found = shape.match(value)
+            if found is not None:
+                return found.group("model")
+        return None
 
 
 @cache
@@ -230,6 +242,9 @@ def providers() -> Providers:
         id_shapes=tuple(
             (re.compile(str(row["pattern"])), str(row["provider"]))
             for row in doc.get("id_shapes", ())
+        ),
+        id_shape_prefixes=tuple(
+            sorted({str(p) for row in doc.get("id_shapes", ()) for p in row.get("prefixes") or ()})
         ),
         serves_makers={
             str(k): frozenset(str(m) for m in v)
