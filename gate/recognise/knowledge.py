@@ -318,9 +318,12 @@ class Knowledge:
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Knowledge per run, kept for the run
     def provider_from_env_name(self, name: str) -> str | None:
-        """The provider an environment variable is for (``DEEPSEEK_MODEL`` → deepseek,
-        ``VITE_DEEPSEEK_MODEL`` too: a bundler's public prefix says nothing of whose)."""
-        upper = name.upper()
+        """The provider a variable or key name is for, by the provider's name at its head
+        (``providers.yaml`` ``env_prefixes``): ``DEEPSEEK_MODEL`` → deepseek, and so
+        ``dashscope_api_key`` and ``togetherApiKey`` in code; ``VITE_DEEPSEEK_MODEL`` too (a
+        bundler's public prefix says nothing of whose). The one answer to "whose key is
+        this" for env files, configs, deployment files and code alike."""
+        upper = _CAMEL_HUMP.sub("_", name).upper()
         for public in self.providers.public_env_prefixes:
             if upper.startswith(public) and len(upper) > len(public):
                 upper = upper[len(public) :]
@@ -336,6 +339,10 @@ class Knowledge:
         if template and region and re.match(r"^[a-z0-9-]+$", region):
             return template.format(region=region)
         return None
+
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+"""Where a camel-case name starts a word (``togetherApiKey``): read as ``together_api_key``."""
 
 
 @cache
