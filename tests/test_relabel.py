@@ -9,13 +9,11 @@ from gate.model import JSON, Confidence, Evidence, EvidenceKind, Location, Role
 from gate.recognise.envdefaults import env_defaults_as_configured
 from gate.recognise.project import listed_as_placed
 from gate.recognise.site import SERVING_ATTRIBUTES, HostSource
-from gate.resolve.origins.makers import api_maker
 from gate.registry import load
+from gate.resolve.origins.makers import api_maker
 
 
-def _ev(
-    identity: str, value: str, path: str, source: str = "python", **attrs: JSON
-) -> Evidence:
+def _ev(identity: str, value: str, path: str, source: str = "python", **attrs: JSON) -> Evidence:
     hosted = identity.startswith("api:")
     return Evidence(
         source=source,

@@ -465,9 +465,7 @@ class CallReader(ValueReader):
 
     def _loc(self, node: tree_sitter.Node) -> Location:
         row, col = node.start_point
-        line = self.lines[row] if row < len(self.lines) else b""
-        column = len(line[:col].decode("utf-8", errors="replace"))
-        return Location(self.rel, line=row + 1, column=column + 1)
+        return Location(self.rel, line=row + 1, column=self.columns.at(row, col))
 
     def _where(self, node: tree_sitter.Node) -> str:
         loc = self._loc(node)

@@ -13,6 +13,7 @@ from gate.discover.javascript.nodes import (
     _BUDGET,
     _MAX_DEPTH,
     NAME,
+    Columns,
     _Client,
     _string_value,
     _text,
@@ -31,6 +32,7 @@ class Indexer:
         self.rel = rel
         self.data = data
         self.lines = data.split(b"\n")
+        self.columns = Columns(self.lines)
         self.root = root
         self.query = query
         self.imports: dict[str, str] = {}
