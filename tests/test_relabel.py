@@ -121,3 +121,18 @@ def test_a_makers_name_is_read_inside_the_providers_id_shape() -> None:
     deployed = api_maker("fireworks", "accounts/acme/deployedModels/support-bot-v2", registry)
     assert deployed.name == "support-bot-v2"
     assert api_maker("google", "models/gemini-2.5-flash", registry).name == "gemini-2.5-flash"
+
+
+def test_local_servers_are_one_row_flag_in_the_provider_table() -> None:
+    """Which providers are the deployment's own model servers was written three times in
+    code (``("local", "ollama")`` twice, project's ``_NOT_HOSTED``); providers.yaml
+    ``local_server`` is now the one place, and each such row's default host is the
+    deployment's own."""
+    from gate.recognise.core import is_own_host
+    from gate.recognise.knowledge import providers
+
+    table = providers()
+    assert table.local_server_providers == {"ollama", "local"}
+    for provider in table.local_server_providers:
+        host = table.hosts[provider]
+        assert host is not None and is_own_host(host)

@@ -550,7 +550,10 @@ def endpoint_provider(url: str) -> str | None:
 def hosted_endpoint(url: str) -> bool:
     """A URL of a known hosted provider's endpoint (not a local server)."""
     provider = _endpoint_provider(url)
-    return provider is not None and provider not in ("local", "ollama")
+    return (
+        provider is not None
+        and provider not in current_knowledge().providers.local_server_providers
+    )
 
 
 def served_at(value: str, url: str) -> bool:

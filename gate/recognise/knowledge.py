@@ -182,6 +182,9 @@ class Providers:
     must have its base URL set elsewhere)."""
     local_servers: Mapping[int, str]
     """Default ports of local model servers → the server (11434 → ollama)."""
+    local_server_providers: frozenset[str]
+    """Providers that are model servers the deployment runs itself (``ollama``, ``local``),
+    never a hosted service."""
     own_host_domains: tuple[str, ...]
     """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
     gateways: frozenset[str]
@@ -232,6 +235,7 @@ def providers() -> Providers:
         hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
         own_models_only=frozenset(k for k, v in rows.items() if v.get("own_models_only")),
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
+        local_server_providers=frozenset(k for k, v in rows.items() if v.get("local_server")),
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
         gateways=frozenset(str(g) for g in doc["gateways"]),
         server_api_paths={

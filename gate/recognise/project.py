@@ -17,12 +17,13 @@ from dataclasses import replace
 from gate import identity
 from gate.model import JSON, Evidence, EvidenceKind, Role
 from gate.recognise.core import PLAIN_RELEASE
-from gate.recognise.knowledge import Knowledge
+from gate.recognise.knowledge import Knowledge, providers
 from gate.recognise.relabel import Rule, relabel
 from gate.recognise.site import HostSource
 
-# Providers that are no hosted service of their own here: local servers and the Hub.
-_NOT_HOSTED = frozenset({"local", "ollama", "huggingface"})
+# The Hub as the provider of weights loaded from it (``hf:`` evidence): no hosted service
+# the project calls. Local servers are providers.yaml's `local_server` rows.
+_HUB = "huggingface"
 # SDKs used as the generic client of any OpenAI-compatible server: their presence says
 # nothing about which provider is called.
 _COMPATIBLE_SDKS = frozenset({"openai"})
@@ -41,23 +42,24 @@ _PLACED = frozenset(
 def project_provider(found: Sequence[Evidence]) -> str | None:
     """The one hosted provider the project reaches (an SDK it depends on, a call or client
     placed at a provider's endpoint), or None when it reaches none or several."""
-    providers: set[str] = set()
+    local = providers().local_server_providers
+    reached: set[str] = set()
     for ev in found:
         attrs = ev.attributes
         if "call" in attrs and "base_url_expr" in attrs and "host" not in attrs:
             return None  # a client pointed somewhere the scan cannot read: maybe another
         provider = attrs.get("provider")
-        if not isinstance(provider, str) or provider in _NOT_HOSTED:
+        if not isinstance(provider, str) or provider in local or provider == _HUB:
             continue
         if ev.kind is EvidenceKind.DEPENDENCY:
             # a lock file lists transitive packages too; the manifest says what the app uses
             if provider not in _COMPATIBLE_SDKS and attrs.get("locked") is not True:
-                providers.add(provider)
+                reached.add(provider)
         elif attrs.get("endpoint_only") is True or (
             ("call" in attrs or _sent_to(ev)) and attrs.get("host_source") in _PLACED
         ):
-            providers.add(provider)
-    return providers.pop() if len(providers) == 1 else None
+            reached.add(provider)
+    return reached.pop() if len(reached) == 1 else None
 
 
 def _sent_to(ev: Evidence) -> bool:
