@@ -42,6 +42,7 @@ from gate.recognise import (
     recognise,
 )
 from gate.recognise.core import litellm_prefix as _litellm_prefix
+from gate.recognise.relabel import Rule, relabel
 from gate.recognise.shapes import MAX_VALUE as _MAX_VALUE
 from gate.recognise.shapes import port_of
 from gate.registry.endpoints import host_of
@@ -213,47 +214,40 @@ def finish(tree: Tree, ctx: DiscoverContext, found: Iterable[Evidence]) -> list[
     return dedupe(scopes.mark(served_as_called(list(found))))
 
 
-_SERVING_ATTRS = ("provider", "host", "host_source", "base_url", "base_url_expr", "sdk")
-
-
 def served_as_called(found: Sequence[Evidence]) -> list[Evidence]:
     """A Hub-style id a source sends to a hosted provider (``together.chat.completions.create(
     model="deepseek-ai/DeepSeek-V3")``) is that hosted model wherever the same source names
     it with no call beside it (a hook's default, a ``DEFAULT_MODEL`` constant), which its
     shape alone would read as weights loaded from the Hub: one value, one identity in an app.
     Only when every call naming the value agrees, and none loads it as weights."""
-    called: dict[str, dict[str, Evidence]] = {}
-    for ev in found:
-        if "call" in ev.attributes:
-            called.setdefault(ev.as_written.strip(), {}).setdefault(ev.identity, ev)
-    if not called:
-        return list(found)
-    out: list[Evidence] = []
-    for ev in found:
-        by_id = called.get(ev.as_written.strip()) if "call" not in ev.attributes else None
-        # a Hub-shaped id, or a hosted name its maker's pattern alone placed (a picker's
-        # `deepseek-r1` that the app's own call sends to DashScope)
-        by_shape = ev.identity.startswith("hf:") or (
-            ev.attributes.get("host_source") == str(HostSource.MODEL_PROVIDER_DEFAULT)
-            and "base_url" not in ev.attributes
-        )
-        if by_id and len(by_id) == 1 and by_shape:
-            (served,) = by_id.values()
-            if served.identity.startswith("api:"):
-                attrs = {k: v for k, v in ev.attributes.items() if k not in ("pinned", "revision")}
-                attrs.update(
-                    {k: served.attributes[k] for k in _SERVING_ATTRS if k in served.attributes}
-                )
-                attrs["served_as_called"] = served.location.path or True
-                ev = replace(
-                    ev,
-                    identity=served.identity,
-                    kind=served.kind,
-                    role=served.role,
-                    attributes=attrs,
-                )
-        out.append(ev)
-    return out
+    return relabel(found, _CALLED)
+
+
+def _called(ev: Evidence) -> str | None:
+    return ev.as_written.strip() if "call" in ev.attributes else None
+
+
+def _named_by_shape(ev: Evidence) -> str | None:
+    """A value with no call beside it whose identity its shape alone decided: a Hub-shaped
+    id, or a hosted name its maker's pattern alone placed (a picker's ``deepseek-r1`` that
+    the app's own call sends to DashScope)."""
+    attrs = ev.attributes
+    if "call" in attrs:
+        return None
+    by_shape = ev.identity.startswith("hf:") or (
+        attrs.get("host_source") == str(HostSource.MODEL_PROVIDER_DEFAULT)
+        and "base_url" not in attrs
+    )
+    return ev.as_written.strip() if by_shape else None
+
+
+_CALLED = Rule(
+    authority=_called,
+    follower=_named_by_shape,
+    mark="served_as_called",
+    where=lambda by: by.location.path or True,
+    takes=lambda ev, by: by.identity.startswith("api:"),
+)
 
 
 _SCOPES: weakref.WeakKeyDictionary[Tree, PathScopes] = weakref.WeakKeyDictionary()
@@ -556,7 +550,10 @@ def endpoint_provider(url: str) -> str | None:
 def hosted_endpoint(url: str) -> bool:
     """A URL of a known hosted provider's endpoint (not a local server)."""
     provider = _endpoint_provider(url)
-    return provider is not None and provider not in ("local", "ollama")
+    return (
+        provider is not None
+        and provider not in current_knowledge().providers.local_server_providers
+    )
 
 
 def served_at(value: str, url: str) -> bool:

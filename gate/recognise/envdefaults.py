@@ -11,11 +11,9 @@ Run once per scan, after every source (gate.pipeline.scanning).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from gate.model import JSON, Evidence
-
-_SERVING = ("provider", "host", "host_source", "base_url", "base_url_expr", "sdk")
+from gate.recognise.relabel import Rule, relabel
 
 
 def _env_file_setting(ev: Evidence) -> tuple[str, str] | None:
@@ -31,38 +29,33 @@ def _env_file_setting(ev: Evidence) -> tuple[str, str] | None:
     return var, ev.as_written.strip()
 
 
+def _code_default(ev: Evidence) -> tuple[str, str] | None:
+    """``(variable, value)`` of a code default of an environment variable read as a Hub id
+    (a loader call, weights loaded from the Hub, keeps its reading)."""
+    var = ev.attributes.get("env_var")
+    if (
+        isinstance(var, str)
+        and ev.identity.startswith("hf:")
+        and "call" not in ev.attributes
+        and _env_file_setting(ev) is None
+    ):
+        return var, ev.as_written.strip()
+    return None
+
+
+def _where(env: Evidence) -> JSON:
+    where = f"{env.location.path}:{env.location.line}" if env.location.line else ""
+    return where or (env.location.path or "")
+
+
+_CONFIGURED = Rule(
+    authority=_env_file_setting, follower=_code_default, mark="configured_by", where=_where
+)
+
+
 def env_defaults_as_configured(found: Sequence[Evidence]) -> list[Evidence]:
     """Code defaults of an environment variable (``os.getenv("X", v)``, the app's own env
     helper) read as a Hub id are the hosted model the project's env file configures under
     the same variable with the same value, when it configures exactly one. A loader call
     (weights loaded from the Hub) keeps its reading."""
-    configured: dict[tuple[str, str], dict[str, Evidence]] = {}
-    for ev in found:
-        setting = _env_file_setting(ev)
-        if setting is not None:
-            configured.setdefault(setting, {}).setdefault(ev.identity, ev)
-    if not configured:
-        return list(found)
-    out: list[Evidence] = []
-    for ev in found:
-        var = ev.attributes.get("env_var")
-        if (
-            isinstance(var, str)
-            and ev.identity.startswith("hf:")
-            and "call" not in ev.attributes
-            and _env_file_setting(ev) is None
-        ):
-            same = configured.get((var, ev.as_written.strip()), {})
-            if len(same) == 1:
-                (env,) = same.values()
-                attrs: dict[str, JSON] = {
-                    k: v for k, v in ev.attributes.items() if k not in ("pinned", "revision")
-                }
-                attrs.update({k: env.attributes[k] for k in _SERVING if k in env.attributes})
-                where = f"{env.location.path}:{env.location.line}" if env.location.line else ""
-                attrs["configured_by"] = where or (env.location.path or "")
-                ev = replace(
-                    ev, identity=env.identity, role=env.role, kind=env.kind, attributes=attrs
-                )
-        out.append(ev)
-    return out
+    return relabel(found, _CONFIGURED)

@@ -182,6 +182,9 @@ class Providers:
     must have its base URL set elsewhere)."""
     local_servers: Mapping[int, str]
     """Default ports of local model servers → the server (11434 → ollama)."""
+    local_server_providers: frozenset[str]
+    """Providers that are model servers the deployment runs itself (``ollama``, ``local``),
+    never a hosted service."""
     own_host_domains: tuple[str, ...]
     """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
     gateways: frozenset[str]
@@ -189,7 +192,10 @@ class Providers:
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
     id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
-    """Model id shapes one provider alone defines → that provider (Fireworks' resource names)."""
+    """Model id shapes one provider alone defines → that provider (Fireworks' resource names);
+    each pattern's group ``model`` is the model's own name inside the provider's spelling."""
+    id_shape_prefixes: tuple[str, ...] = ()
+    """How every such id begins (``@cf/``, ``accounts/``): a file quoting one is worth parsing."""
     public_env_prefixes: tuple[str, ...] = ()
     """Bundlers' prefixes of browser-exposed variables (``VITE_``), removed before
     ``env_prefixes`` are asked."""
@@ -200,6 +206,15 @@ class Providers:
     def shape_owner(self, value: str) -> str | None:
         """The provider whose own id shape ``value`` has, or None."""
         return next((p for shape, p in self.id_shapes if shape.match(value)), None)
+
+    def shape_model(self, value: str) -> str | None:
+        """The model's own name inside a provider's id shape (``@cf/meta/llama-3.1-8b`` →
+        ``meta/llama-3.1-8b``, ``accounts/fireworks/models/x`` → ``x``), or None."""
+        for shape, _ in self.id_shapes:
+            found = shape.match(value)
+            if found is not None:
+                return found.group("model")
+        return None
 
 
 @cache
@@ -220,6 +235,7 @@ def providers() -> Providers:
         hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
         own_models_only=frozenset(k for k, v in rows.items() if v.get("own_models_only")),
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
+        local_server_providers=frozenset(k for k, v in rows.items() if v.get("local_server")),
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
         gateways=frozenset(str(g) for g in doc["gateways"]),
         server_api_paths={
@@ -230,6 +246,9 @@ def providers() -> Providers:
         id_shapes=tuple(
             (re.compile(str(row["pattern"])), str(row["provider"]))
             for row in doc.get("id_shapes", ())
+        ),
+        id_shape_prefixes=tuple(
+            sorted({str(p) for row in doc.get("id_shapes", ()) for p in row.get("prefixes") or ()})
         ),
         serves_makers={
             str(k): frozenset(str(m) for m in v)
@@ -303,9 +322,12 @@ class Knowledge:
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Knowledge per run, kept for the run
     def provider_from_env_name(self, name: str) -> str | None:
-        """The provider an environment variable is for (``DEEPSEEK_MODEL`` → deepseek,
-        ``VITE_DEEPSEEK_MODEL`` too: a bundler's public prefix says nothing of whose)."""
-        upper = name.upper()
+        """The provider a variable or key name is for, by the provider's name at its head
+        (``providers.yaml`` ``env_prefixes``): ``DEEPSEEK_MODEL`` → deepseek, and so
+        ``dashscope_api_key`` and ``togetherApiKey`` in code; ``VITE_DEEPSEEK_MODEL`` too (a
+        bundler's public prefix says nothing of whose). The one answer to "whose key is
+        this" for env files, configs, deployment files and code alike."""
+        upper = _CAMEL_HUMP.sub("_", name).upper()
         for public in self.providers.public_env_prefixes:
             if upper.startswith(public) and len(upper) > len(public):
                 upper = upper[len(public) :]
@@ -321,6 +343,10 @@ class Knowledge:
         if template and region and re.match(r"^[a-z0-9-]+$", region):
             return template.format(region=region)
         return None
+
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+"""Where a camel-case name starts a word (``togetherApiKey``): read as ``together_api_key``."""
 
 
 @cache

@@ -17,12 +17,13 @@ from dataclasses import replace
 from gate import identity
 from gate.model import JSON, Evidence, EvidenceKind, Role
 from gate.recognise.core import PLAIN_RELEASE
-from gate.recognise.knowledge import Knowledge
+from gate.recognise.knowledge import Knowledge, providers
+from gate.recognise.relabel import Rule, relabel
 from gate.recognise.site import HostSource
 
-_SERVING = ("provider", "host", "host_source", "sdk")
-# Providers that are no hosted service of their own here: local servers and the Hub.
-_NOT_HOSTED = frozenset({"local", "ollama", "huggingface"})
+# The Hub as the provider of weights loaded from it (``hf:`` evidence): no hosted service
+# the project calls. Local servers are providers.yaml's `local_server` rows.
+_HUB = "huggingface"
 # SDKs used as the generic client of any OpenAI-compatible server: their presence says
 # nothing about which provider is called.
 _COMPATIBLE_SDKS = frozenset({"openai"})
@@ -41,23 +42,24 @@ _PLACED = frozenset(
 def project_provider(found: Sequence[Evidence]) -> str | None:
     """The one hosted provider the project reaches (an SDK it depends on, a call or client
     placed at a provider's endpoint), or None when it reaches none or several."""
-    providers: set[str] = set()
+    local = providers().local_server_providers
+    reached: set[str] = set()
     for ev in found:
         attrs = ev.attributes
         if "call" in attrs and "base_url_expr" in attrs and "host" not in attrs:
             return None  # a client pointed somewhere the scan cannot read: maybe another
         provider = attrs.get("provider")
-        if not isinstance(provider, str) or provider in _NOT_HOSTED:
+        if not isinstance(provider, str) or provider in local or provider == _HUB:
             continue
         if ev.kind is EvidenceKind.DEPENDENCY:
             # a lock file lists transitive packages too; the manifest says what the app uses
             if provider not in _COMPATIBLE_SDKS and attrs.get("locked") is not True:
-                providers.add(provider)
+                reached.add(provider)
         elif attrs.get("endpoint_only") is True or (
             ("call" in attrs or _sent_to(ev)) and attrs.get("host_source") in _PLACED
         ):
-            providers.add(provider)
-    return providers.pop() if len(providers) == 1 else None
+            reached.add(provider)
+    return reached.pop() if len(reached) == 1 else None
 
 
 def _sent_to(ev: Evidence) -> bool:
@@ -90,41 +92,40 @@ def listed_as_placed(found: Sequence[Evidence]) -> list[Evidence]:
     where the app lists the same name with only its shape to go by (a tier list, a metadata
     table, the backend's copy), when every such placement agrees. Only listed entries move,
     never a call or a value beside an endpoint."""
-    placed: dict[str, dict[str, Evidence]] = {}
-    for ev in found:
-        if ev.attributes.get("listed") is True and ev.attributes.get("provider_named") is True:
-            placed.setdefault(ev.as_written.strip(), {}).setdefault(ev.identity, ev)
-    if not placed:
-        return list(found)
-    out: list[Evidence] = []
-    for ev in found:
-        attrs = ev.attributes
-        by_id = placed.get(ev.as_written.strip())
-        shape_only = ev.identity.startswith("hf:") or attrs.get("host_source") == str(
-            HostSource.MODEL_PROVIDER_DEFAULT
-        )
-        if (
-            by_id
-            and len(by_id) == 1
-            and attrs.get("listed") is True
-            and attrs.get("provider_named") is not True
-            and shape_only
-            and "call" not in attrs
-            and "base_url" not in attrs
-            and "base_url_expr" not in attrs
-        ):
-            (model,) = by_id.values()
-            if model.identity != ev.identity:
-                new = {
-                    k: v for k, v in attrs.items() if k not in ("pinned", "revision", "named_by")
-                }
-                new.update({k: v for k, v in model.attributes.items() if k in _SERVING})
-                new["placed_as_listed"] = model.location.path or True
-                ev = replace(
-                    ev, identity=model.identity, kind=model.kind, role=model.role, attributes=new
-                )
-        out.append(ev)
-    return out
+    return relabel(found, _PLACED_AS_LISTED)
+
+
+def _placed(ev: Evidence) -> str | None:
+    attrs = ev.attributes
+    named = attrs.get("listed") is True and attrs.get("provider_named") is True
+    return ev.as_written.strip() if named else None
+
+
+def _listed_by_shape(ev: Evidence) -> str | None:
+    attrs = ev.attributes
+    shape_only = ev.identity.startswith("hf:") or attrs.get("host_source") == str(
+        HostSource.MODEL_PROVIDER_DEFAULT
+    )
+    if (
+        attrs.get("listed") is True
+        and attrs.get("provider_named") is not True
+        and shape_only
+        and "call" not in attrs
+        and "base_url" not in attrs
+        and "base_url_expr" not in attrs
+    ):
+        return ev.as_written.strip()
+    return None
+
+
+_PLACED_AS_LISTED = Rule(
+    authority=_placed,
+    follower=_listed_by_shape,
+    mark="placed_as_listed",
+    where=lambda by: by.location.path or True,
+    takes=lambda ev, by: by.identity != ev.identity,
+    drop=("named_by",),
+)
 
 
 def _served_by(ev: Evidence, provider: str, kn: Knowledge) -> Evidence | None:

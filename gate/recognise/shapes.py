@@ -8,7 +8,6 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from gate import identity
-from gate.recognise import data
 from gate.recognise.knowledge import Knowledge, conventions, providers
 
 MAX_VALUE = 300
@@ -203,8 +202,7 @@ def model_literal_regex() -> re.Pattern[bytes]:
     routes = "|".join(re.escape(p) for p in sorted({*provs.litellm, "publishers"}, key=len)[::-1])
     named = "|".join(re.escape(p) for p in sorted(provs.aliases, key=len, reverse=True))
     # the prefixes of id shapes one provider defines (providers.yaml id_shapes: @cf/, accounts/)
-    rows = data.load("providers.yaml").get("id_shapes") or ()
-    starts = {str(p) for row in rows for p in row.get("prefixes") or ()}
+    starts = provs.id_shape_prefixes
     shaped = "|".join(re.escape(p) for p in sorted(starts, key=len, reverse=True))
     pattern = (
         rf"[\"'`](?:{alternatives})[\w.:-]*[\"'`]"

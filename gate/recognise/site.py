@@ -140,6 +140,19 @@ class Serving:
 
 UNKNOWN_SERVING = Serving(host_source=HostSource.UNKNOWN)
 
+SERVING_ATTRIBUTES = (
+    "provider",
+    "host",
+    "host_source",
+    "base_url",
+    "base_url_expr",
+    "region",
+    "sdk",
+)
+"""The evidence attributes that carry a model's :class:`Serving` (what
+:attr:`Recognised.serving` reads back): the whole list moves when one mention takes another's
+identity (gate.recognise.relabel)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Recognised:

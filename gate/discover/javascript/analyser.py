@@ -460,7 +460,7 @@ class _Analyser(CallReader):
                 ep = kn.endpoint(host) if host else None
                 providers.add(ep.provider if ep is not None else None)
         owner = providers.pop() if len(providers) == 1 else None
-        if owner is None or owner in ("ollama", "local"):
+        if owner is None or owner in kn.providers.local_server_providers:
             return None
         return owner if kn.registry.is_aggregator(owner) else None
 

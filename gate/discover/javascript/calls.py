@@ -257,7 +257,10 @@ class CallReader(ValueReader):
 
     def _clients(self, node: tree_sitter.Node | None, depth: int) -> list[_Client] | None:
         node = _unwrap(node)
-        if node is None or depth > _MAX_DEPTH:
+        if node is None:
+            return []
+        if depth > _MAX_DEPTH:
+            self._depth_cuts += 1  # an answer holding this cut is kept only for its depth
             return []
         if node.type in ("new_expression", "call_expression"):
             qual = self._qualname(self._callee(node)) or ""
@@ -293,13 +296,17 @@ class CallReader(ValueReader):
         # to names, eight a level, were walked 8**8 times and listed each client as often.
         # An answer cut short by another name being asked above it is not kept (asked on
         # its own, that name is read); one cut only by the name itself is its whole answer.
+        # An answer the depth limit cut serves only as deep a question (a shallower one has
+        # room to read further, and reads again); a whole answer serves every depth.
         memo = (name, home)
-        if memo in self._bound_memo:
-            return self._bound_memo[memo]
+        known = self._bound_memo.get(memo)
+        if known is not None and (known[1] is None or depth >= known[1]):
+            return known[0]
         mark = len(self._guard_hits)
+        cuts = self._depth_cuts
         found = self._bound_clients_uncached(name, depth, home)
         if all(hit == name for hit in self._guard_hits[mark:]):
-            self._bound_memo[memo] = found
+            self._bound_memo[memo] = (found, depth if self._depth_cuts > cuts else None)
         return found
 
     def _bound_clients_uncached(
@@ -458,9 +465,7 @@ class CallReader(ValueReader):
 
     def _loc(self, node: tree_sitter.Node) -> Location:
         row, col = node.start_point
-        line = self.lines[row] if row < len(self.lines) else b""
-        column = len(line[:col].decode("utf-8", errors="replace"))
-        return Location(self.rel, line=row + 1, column=column + 1)
+        return Location(self.rel, line=row + 1, column=self.columns.at(row, col))
 
     def _where(self, node: tree_sitter.Node) -> str:
         loc = self._loc(node)

@@ -13,6 +13,7 @@ from gate.discover.javascript.nodes import (
     _BUDGET,
     _MAX_DEPTH,
     NAME,
+    Columns,
     _Client,
     _string_value,
     _text,
@@ -31,6 +32,7 @@ class Indexer:
         self.rel = rel
         self.data = data
         self.lines = data.split(b"\n")
+        self.columns = Columns(self.lines)
         self.root = root
         self.query = query
         self.imports: dict[str, str] = {}
@@ -62,8 +64,11 @@ class Indexer:
         argument), read in that module after the scan (javascript/across.py)."""
         """Models asked of a provider the app's own function makes (CallReader._app_factory)."""
         self._guard: set[str] = set()
-        self._bound_memo: dict[tuple[str, int | None], list[_Client] | None] = {}
-        """The clients a name is bound to, by name and function (``_bound_clients``)."""
+        self._bound_memo: dict[tuple[str, int | None], tuple[list[_Client] | None, int | None]] = {}
+        """The clients a name is bound to, by name and function, with the depth asked at when
+        the depth limit cut the answer (``_bound_clients``)."""
+        self._depth_cuts = 0
+        """How many times the depth limit cut a client question (``_clients``)."""
         self._guard_hits: list[str] = []
         """Names found already being asked (a cycle), in order (``_bound_clients``)."""
         self._tables: dict[int, list[_Val]] = {}

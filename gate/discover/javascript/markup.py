@@ -27,6 +27,7 @@ import tree_sitter_html
 
 from gate.discover import refs
 from gate.discover.driver import Driver, Seen
+from gate.discover.javascript.nodes import Columns
 from gate.model import Evidence, Location
 from gate.recognise import SiteKind
 
@@ -156,6 +157,7 @@ class _Reader:
         self.driver = driver
         self.rel = rel
         self.lines = lines
+        self.columns = Columns(lines)
         self.jsx = jsx
         self.items = 0
         self.seen: set[tuple[str, int]] = set()
@@ -215,9 +217,12 @@ class _Reader:
             return
         self.items += 1
         self.seen.add((value, row))
-        line = self.lines[row] if row < len(self.lines) else b""
-        column = len(line[:col].decode("utf-8", errors="replace")) + 1
-        seen = Seen(value, Location(self.rel, line=row + 1, column=column), node.id, value)
+        seen = Seen(
+            value,
+            Location(self.rel, line=row + 1, column=self.columns.at(row, col)),
+            node.id,
+            value,
+        )
         self.driver.listed(seen, key, site=SiteKind.CATALOGUE_ITEM)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import tree_sitter
@@ -28,6 +31,45 @@ _WRAPPERS = frozenset(
 _STRINGISH = frozenset({"string", "template_string", "identifier", "shorthand_property_identifier"})
 _STATE_HOOKS = frozenset({"useState", "useLocalStorage", "useSessionStorage", "ref", "signal"})
 _HTTP_CALLS = frozenset({"fetch", "axios", "axios.post", "ky.post", "got.post", "$fetch"})
+
+
+class Columns:
+    """1-based character columns of a file's byte points (tree-sitter's ``start_point``):
+    where a long line's multi-byte characters are is read once, so n sites on one long line
+    (a bundled template, a data literal) cost n·log(length) rather than n·length."""
+
+    _SHORT = 256
+    """Up to this many bytes into a line, decoding the prefix is as cheap as looking up."""
+
+    def __init__(self, lines: Sequence[bytes]) -> None:
+        self.lines = lines
+        self._tails: dict[int, list[int] | None] = {}
+
+    def at(self, row: int, col: int) -> int:
+        """The column of byte ``col`` of line ``row`` (0-based), counted in characters."""
+        line = self.lines[row] if row < len(self.lines) else b""
+        if col > self._SHORT:
+            if row not in self._tails:
+                self._tails[row] = _continuation_bytes(line)
+            tails = self._tails[row]
+            if tails is not None:
+                return col - bisect_left(tails, col) + 1
+        return len(line[:col].decode("utf-8", errors="replace")) + 1
+
+
+def _continuation_bytes(line: bytes) -> list[int] | None:
+    """Offsets of a line's UTF-8 continuation bytes (not characters of their own), or None
+    when the line is not valid UTF-8 (its columns are then counted by decoding)."""
+    if line.isascii():
+        return []
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return [m.start() for m in _CONTINUATION.finditer(line)]
+
+
+_CONTINUATION = re.compile(rb"[\x80-\xbf]")
 
 
 @dataclass(frozen=True, slots=True)

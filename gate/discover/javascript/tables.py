@@ -17,7 +17,7 @@ from gate.discover.calltable import (
     load_table,
     strong_needles,
 )
-from gate.recognise import data as recognise_data
+from gate.recognise.knowledge import providers
 
 _QUERY = """
 (import_statement) @import
@@ -84,8 +84,7 @@ def shape_needles() -> tuple[bytes, ...]:
 def _shape_needles() -> set[str]:
     """A quote before the prefix of an id shape one provider defines (``"@cf/``): a Workers
     AI call on a binding (``env.AI.run("@cf/...")``) names no SDK a needle would catch."""
-    rows = recognise_data.load("providers.yaml").get("id_shapes") or ()
-    return {q + str(p) for row in rows for p in row.get("prefixes") or () for q in "\"'`"}
+    return {q + p for p in providers().id_shape_prefixes for q in "\"'`"}
 
 
 @cache

@@ -665,7 +665,7 @@ class Analyser(CallReader):
             if kw.arg and refs.norm_key(kw.arg) in refs.conventions().api_key_keys:
                 text = _segment(self.text, kw.value) or ""
                 words = [w for w in _KEY_WORDS.findall(text) if "key" in w.lower()]
-                providers = {p for w in words if (p := refs.provider_in_name(w)) is not None}
+                providers = {p for w in words if (p := refs.provider_from_env_name(w)) is not None}
                 return providers.pop() if len(providers) == 1 else None
         return None
 

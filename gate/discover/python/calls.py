@@ -179,6 +179,7 @@ class CallReader(ValueReader):
     def _clients(self, expr: ast.expr, scope: Scope, depth: int) -> list[Client] | None:
         """Clients an expression may be; [] when unknown, None when known not to be one."""
         if depth > _MAX_DEPTH:
+            self._client_cuts += 1  # an answer holding this cut is kept only for its depth
             return []
         if isinstance(expr, ast.Call):
             qual = self._qualname(expr.func, scope) or ""
@@ -246,21 +247,28 @@ class CallReader(ValueReader):
         walked n**8 times (and each client listed as often)."""
         return self._asked_once(
             ("returns", id(fn)),
+            depth,
             lambda: [c for ret in fn.returns for c in self._clients(ret, fn, depth + 1) or []],
         )
 
-    def _asked_once(self, key: tuple[object, ...], ask: Callable[[], list[Client]]) -> list[Client]:
+    def _asked_once(
+        self, key: tuple[object, ...], depth: int, ask: Callable[[], list[Client]]
+    ) -> list[Client]:
         """``ask()``'s clients, each once, remembered under ``key``. Asked again while being
         asked (a function returning its own call), it is cut (none); an answer cut short by
-        another question in progress is not kept (asked on its own, that one is read)."""
+        another question in progress is not kept (asked on its own, that one is read). An
+        answer the depth limit cut, asked at ``depth``, serves only as deep a question (a
+        shallower one has room to read further, and reads again); a whole answer serves
+        every depth."""
         known = self._client_memo.get(key)
-        if known is not None:
-            return known
+        if known is not None and (known[1] is None or depth >= known[1]):
+            return known[0]
         if key in self._client_asking:
             self._client_hits.append(key)
             return []
         self._client_asking.add(key)
         mark = len(self._client_hits)
+        cuts = self._client_cuts
         try:
             out: dict[tuple[int, int, str], Client] = {}
             for client in ask():
@@ -269,7 +277,7 @@ class CallReader(ValueReader):
             self._client_asking.discard(key)
         found = list(out.values())
         if all(hit == key for hit in self._client_hits[mark:]):
-            self._client_memo[key] = found
+            self._client_memo[key] = (found, depth if self._client_cuts > cuts else None)
         return found
 
     def _passed_clients(self, name: str, fn: Scope, depth: int) -> list[Client]:
@@ -288,6 +296,7 @@ class CallReader(ValueReader):
         # times, the list of clients as long; a function passing it to itself is cut.
         return self._asked_once(
             ("passed", id(fn), name),
+            depth,
             lambda: [
                 client
                 for call, where in self._calls_by_name().get(fn.name, [])

@@ -69,8 +69,11 @@ class Indexer:
         nodes are the module's own, held by its scopes while the index lives (``release``)."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
-        self._client_memo: dict[tuple[object, ...], list[Client]] = {}
-        """The clients a function returns or its callers pass for a parameter (``_asked_once``)."""
+        self._client_memo: dict[tuple[object, ...], tuple[list[Client], int | None]] = {}
+        """The clients a function returns or its callers pass for a parameter, with the depth
+        asked at when the depth limit cut the answer (``_asked_once``)."""
+        self._client_cuts = 0
+        """How many times the depth limit cut a client question (``_clients``)."""
         self._client_asking: set[tuple[object, ...]] = set()
         self._client_hits: list[tuple[object, ...]] = []
         self._dict_indexes: dict[int, dict[object, list[ast.expr]]] = {}

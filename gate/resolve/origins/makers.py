@@ -9,13 +9,23 @@ from gate import identity
 from gate.model import (
     Party,
 )
+from gate.recognise.knowledge import providers
 from gate.registry import Publisher, Registry, endpoints
 
 # Cross-region inference-profile prefixes of Bedrock model ids (us.anthropic.claude-…).
 _BEDROCK_REGION = re.compile(r"^(?:us|eu|apac|global|us-gov|jp|au|ca)\.")
-# Path prefixes SDKs put before the model name: google-genai `models/…`, Vertex
-_PATH_PREFIX = re.compile(r"^(?:models/|@cf/|@hf/|accounts/[^/]+/models/)")
+# The Gemini API's resource path before a model name (google-genai `models/gemini-…`); a
+# provider's own id shapes (Workers AI `@cf/…`, Fireworks `accounts/…/models/…`) are
+# providers.yaml `id_shapes`, read through `_own_name`.
+_GOOGLE_PATH = "models/"
 _VERTEX = re.compile(r"^(?:projects/[^/]+/locations/[^/]+/)?publishers/([^/]+)/models/(.+)$")
+
+
+def _own_name(name: str) -> str:
+    """A model name without the path its provider's spelling puts around it."""
+    if name.startswith(_GOOGLE_PATH):
+        return name[len(_GOOGLE_PATH) :]
+    return providers().shape_model(name) or name
 
 
 def _repo_behind_api_name(model: str, bare: str, registry: Registry) -> str | None:
@@ -61,7 +71,7 @@ def api_maker(
         pub = registry.publisher_for_vendor(vendor)
         if pub is not None:
             return ApiMaker(pub, f"Vertex publisher {vendor!r} in the model path", False, name)
-    name = _PATH_PREFIX.sub("", name)
+    name = _own_name(name)
     if "/" in name:
         vendor, rest = name.split("/", 1)
         pub = registry.publisher_for_vendor(vendor)
