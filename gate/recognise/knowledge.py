@@ -77,6 +77,9 @@ class Conventions:
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
     """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+    route_first: frozenset[str] = frozenset()
+    route_words: frozenset[str] = frozenset()
+    """Segments that make ``/a/b`` a URL route, not a folder (``url_routes``)."""
 
     def hub_named(self, word: str | None) -> str | None:
         """The hub a word names (``ms`` → ``modelscope``), or None."""
@@ -151,6 +154,8 @@ def conventions() -> Conventions:
             for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
             for w in words
         },
+        route_first=frozenset(str(w) for w in doc.get("url_routes", {}).get("first", ())),
+        route_words=frozenset(str(w) for w in doc.get("url_routes", {}).get("words", ())),
     )
 
 
