@@ -528,6 +528,7 @@ def test_provider_shaped_names_name_their_provider() -> None:
         "chat",  # section keys of a provider store
         "embedding",
         "other",
+        "tgi",  # TGI's documented placeholder: the server runs whatever it was started with
     ],
 )
 def test_strings_that_are_never_model_names(value: str) -> None:
@@ -611,3 +612,17 @@ def test_a_bundlers_public_prefix_hides_no_provider_in_an_env_file() -> None:
     public = configs.analyse_file(".env", b"VITE_OPENROUTER_MODEL=openai/gpt-4o\n")
     assert [e.identity for e in plain.evidence] == ["api:openrouter/openai/gpt-4o"]
     assert [e.identity for e in public.evidence] == ["api:openrouter/openai/gpt-4o"]
+
+
+def test_the_tgi_placeholder_sent_to_a_tgi_server_names_no_model() -> None:
+    source = textwrap.dedent(
+        """\
+        from openai import OpenAI
+        client = OpenAI(base_url="http://localhost:8080/v1", api_key="-")
+        client.chat.completions.create(model="tgi", messages=[])
+        class Settings:
+            model_name: str = "tgi"
+        """
+    )
+    outcome = python.analyse_file("app.py", source.encode())
+    assert not [ev.identity for ev in outcome.evidence if ev.identity.endswith("/tgi")]
