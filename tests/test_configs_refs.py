@@ -86,6 +86,45 @@ def test_env_file_with_one_endpoint_serves_every_model_variable(tmp_path: Path) 
     }
 
 
+def test_env_file_ollama_url_under_a_bare_name_serves_its_model_word_variables(
+    tmp_path: Path,
+) -> None:
+    # OLLAMA=<url> is an endpoint variable; MODEL as any word of a variable's name counts
+    # when the value is a name of Ollama's library and the file configures an Ollama daemon.
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env.example": """
+            OLLAMA="http://localhost:11434/"
+            MODEL_CHAT_GENERATOR="llama3.1:8b"
+            #MODEL_CHAT_GENERATOR="gemma2:9b"
+            EMBEDDING_MODEL_QUERY="nomic-embed-text:latest"
+            MODEL_DEVICE="cuda:0"
+            MODEL_PROVIDER=ollama
+            """
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "ollama:llama3.1:8b",
+        "ollama:nomic-embed-text:latest",
+    }
+
+
+def test_env_file_model_word_variables_need_an_ollama_daemon(tmp_path: Path) -> None:
+    found, _ = scan(tmp_path, {".env": 'MODEL_CHAT_GENERATOR="llama3.1:8b"\n'})
+    assert found == []
+
+
+def test_env_file_bare_sentence_transformers_name_under_an_embedding_variable(
+    tmp_path: Path,
+) -> None:
+    found, _ = scan(
+        tmp_path,
+        {"example.env": "OPENAI_API_KEY=\nEMB_MODEL=all-MiniLM-L6-v2\nMODEL=\n"},
+    )
+    assert [ev.identity for ev in found] == ["hf:sentence-transformers/all-MiniLM-L6-v2@unpinned"]
+
+
 def test_compose_servers_and_commands(tmp_path: Path) -> None:
     found, _ = scan(
         tmp_path,

@@ -740,7 +740,8 @@ def _embedding_name(value: str, ctx: _Ctx) -> str | None:
     all-MiniLM-L6-v2``) with no endpoint or provider beside it: the repo sentence-transformers
     resolves it to, under its own Hub organisation, when the registry knows that repo."""
     key = (ctx.site.key or "").lower()
-    if "embed" not in key or "/" in value or ctx.base_url or ctx.provider_hint:
+    embedding = "embed" in key or "emb" in re.split(r"[^a-z0-9]+", key)  # EMB_MODEL
+    if not embedding or "/" in value or ctx.base_url or ctx.provider_hint:
         return None
     repo = ctx.kn.providers.hf_legacy.get(value) or ctx.kn.registry.known_repo_for_name(value)
     return repo if repo is not None and repo.startswith("sentence-transformers/") else None
