@@ -36,9 +36,7 @@ def is_url_route(value: str) -> bool:
         return False
     if segments[0] in conv.route_first:
         return True
-    return any(_VERSION.match(s) for s in segments) and any(
-        s in conv.route_words for s in segments
-    )
+    return any(_VERSION.match(s) for s in segments) and any(s in conv.route_words for s in segments)
 
 
 def is_outside(value: str) -> bool:

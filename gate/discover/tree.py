@@ -6,11 +6,12 @@ and file count. As in git, ``.gitignore`` never hides a file git tracks (a file 
 ``git add -f`` under an ignored name ships like any other); ``.aigateignore`` and extra
 patterns still apply to it. Outside a git work tree (a release archive, an exported tree)
 there is no index and so no untracked file: ``.gitignore`` is not applied at all, every file
-present is read, and a note names the files not applied. An ignore file is read only when it is a regular file (a symlink,
-as in git, or a FIFO is recorded as a skip and not applied). A file is typed by extension
-and, where the extension does not settle it, by its magic bytes. Nothing is read eagerly:
-``stat`` and the first bytes are fetched on demand and cached, so a 20,000-file source tree
-costs one ``scandir`` per folder (and, in a git work tree, one ``git ls-files``).
+present is read, and a note names the files not applied. An ignore file is read only when it
+is a regular file (a symlink, as in git, or a FIFO is recorded as a skip and not applied).
+A file is typed by extension and, where the extension does not settle it, by its magic
+bytes. Nothing is read eagerly: ``stat`` and the first bytes are fetched on demand and
+cached, so a 20,000-file source tree costs one ``scandir`` per folder (and, in a git work
+tree, one ``git ls-files``).
 """
 
 from __future__ import annotations
