@@ -77,6 +77,8 @@ class Conventions:
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
     """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+    argument_model_keys: frozenset[str] = frozenset()
+    """Keys of a command line's model-arguments string that name a model (``pretrained``)."""
     route_first: frozenset[str] = frozenset()
     route_words: frozenset[str] = frozenset()
     """Segments that make ``/a/b`` a URL route, not a folder (``url_routes``)."""
@@ -154,6 +156,7 @@ def conventions() -> Conventions:
             for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
             for w in words
         },
+        argument_model_keys=frozenset(str(k) for k in doc.get("argument_model_keys", ())),
         route_first=frozenset(str(w) for w in doc.get("url_routes", {}).get("first", ())),
         route_words=frozenset(str(w) for w in doc.get("url_routes", {}).get("words", ())),
     )

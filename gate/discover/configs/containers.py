@@ -18,6 +18,7 @@ from gate.discover import (
 from gate.discover.configs.nodes import _dataset_value, _is_dataset_key, _Node, _str
 from gate.model import JSON, Confidence, EvidenceKind
 from gate.recognise import SiteKind
+from gate.recognise.knowledge import conventions
 
 if TYPE_CHECKING:
     from gate.discover.configs.walker import _Walker
@@ -326,6 +327,48 @@ def _tree_folder(walker: _Walker, value: str) -> refs.Ref | None:
     return localpaths.ref(path, reason=None)
 
 
+_ARG_PAIR = re.compile(r"^[A-Za-z_][\w.-]*=")
+_MAX_ARG_PAIRS = 64
+
+
+def _arg_pairs(token: str) -> list[tuple[str, str]]:
+    """``key=value,key=value`` split at the commas outside brackets (``a=1,b={x:1,y:2}``)."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for at, char in enumerate(token):
+        if char in "{[(":
+            depth += 1
+        elif char in "}])":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            parts.append(token[start:at])
+            start = at + 1
+            if len(parts) >= _MAX_ARG_PAIRS:
+                return []
+    parts.append(token[start:])
+    pairs = [part.partition("=") for part in parts]
+    return [(k.strip(), v.strip()) for k, eq, v in pairs if eq and k.strip()]
+
+
+def _model_arg_pairs(walker: _Walker, token: str, node: _Node, where: str) -> None:
+    """A model-arguments string on a command line (lighteval's ``"model_name=org/x,dtype=
+    bfloat16"``, lm-evaluation-harness ``--model_args pretrained=org/x,peft=org/y``, a
+    ``model_name=org/x`` override): each model-ish key's value, read as a flag's."""
+    extra_keys = conventions().argument_model_keys
+    for key, value in _arg_pairs(token):
+        if not value or "$" in value or "{" in value:
+            continue
+        leaf = key.rsplit(".", 1)[-1]
+        if not (refs.names_model(key) or leaf.lower() in extra_keys):
+            continue
+        if localpaths.is_outside(value):
+            ref: refs.Ref | None = localpaths.ref(value)
+        else:
+            ctx = refs.RefContext(family="config", in_config=True, key=key)
+            ref = refs.recognise_in(value, ctx) if "/" in value else None
+        walker.emit(ref, value, node, Confidence.MEDIUM, where, {"argument": key})
+
+
 def _flag_models(
     walker: _Walker,
     argv: Sequence[tuple[str, _Node]],
@@ -340,6 +383,9 @@ def _flag_models(
     ``tree_relative``: the line runs on the host from the file's folder (a shell script, a
     notebook), so ``--model ./models/x`` is that folder of the tree."""
     for index, (token, node) in enumerate(argv):
+        if not token.startswith("-") and _ARG_PAIR.match(token):
+            _model_arg_pairs(walker, token, node, where)
+            continue
         if not token.startswith("--") or len(token) < 4:
             continue
         name, eq, value = token[2:].partition("=")
