@@ -333,3 +333,24 @@ def test_a_constant_in_a_module_symlinked_out_of_the_tree_is_not_read(tmp_path: 
     assert ("settings.py", "symlink points outside the scanned root") in {
         (s.path, s.reason) for s in result.inventory.skipped
     }
+
+
+def test_a_base_url_set_in_the_process_environment_serves_clients_built_without_one() -> None:
+    source = textwrap.dedent(
+        """\
+        import os
+        from langchain_openai import ChatOpenAI
+        from openai import OpenAI
+        from anthropic import Anthropic
+        os.environ["OPENAI_API_BASE"] = "https://api.siliconflow.cn/v1"
+        judge = ChatOpenAI(model="Qwen/Qwen2.5-7B-Instruct", temperature=0.0)
+        raw = OpenAI().chat.completions.create(model="deepseek-ai/DeepSeek-V3", messages=[])
+        other = Anthropic().messages.create(model="claude-3-5-haiku-20241022", messages=[])
+        """
+    )
+    outcome = python.analyse_file("eval.py", source.encode())
+    assert {ev.identity for ev in outcome.evidence} == {
+        "api:siliconflow/Qwen/Qwen2.5-7B-Instruct",
+        "api:siliconflow/deepseek-ai/DeepSeek-V3",
+        "api:anthropic/claude-3-5-haiku-20241022",  # OPENAI_* says nothing of Anthropic's
+    }
