@@ -237,3 +237,21 @@ def test_a_model_arguments_string_on_a_command_line_names_its_models(tmp_path: P
         "local:/srv/ckpt/checkpoint-10",
     }
     assert {line for identity, _, line in found if "SomeOrg" in identity} == {2}
+
+
+def test_a_modelscope_download_in_a_script_is_a_modelscope_id_only(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "download.sh": """\
+            #!/bin/bash
+            DIR=./models
+            modelscope download --model SomeOrg/Some-Model-3B --local_dir $DIR/x --revision master
+            python -m vllm.entrypoints.openai.api_server --model /models/private-7b
+            """,
+        },
+    )
+    assert {identity for identity, _, _ in found} == {
+        "modelscope:SomeOrg/Some-Model-3B@unpinned",
+        "local:/models/private-7b",  # a path: still read by the generic flag rule
+    }

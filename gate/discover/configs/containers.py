@@ -327,6 +327,33 @@ def _tree_folder(walker: _Walker, value: str) -> refs.Ref | None:
     return localpaths.ref(path, reason=None)
 
 
+def _command_options(argv: Sequence[tuple[str, _Node]]) -> set[int]:
+    """Indices of the options a known command's rule reads (``commands`` with an
+    ``option``) when their value is an id, not a path: not read again as a generic model
+    flag (whose reading of a path, a mounted or local folder, the command's rule lacks)."""
+    tokens = [t for t, _ in argv]
+    taken: set[int] = set()
+    for command in refs.conventions().commands:
+        if "option" not in command:
+            continue
+        prefix = [str(p) for p in command["argv"]]
+        option = str(command["option"])
+        for start in range(len(tokens) - len(prefix) + 1):
+            if tokens[start : start + len(prefix)] != prefix:
+                continue
+            for index in range(start + len(prefix), len(tokens)):
+                token = tokens[index]
+                if token == option and index + 1 < len(tokens):
+                    value = tokens[index + 1]
+                elif token.startswith(option + "="):
+                    value = token.split("=", 1)[1]
+                else:
+                    continue
+                if not value.startswith(("/", ".", "~")) and not localpaths.is_outside(value):
+                    taken.add(index)
+    return taken
+
+
 _ARG_PAIR = re.compile(r"^[A-Za-z_][\w.-]*=")
 _MAX_ARG_PAIRS = 64
 
@@ -382,7 +409,10 @@ def _flag_models(
     HuggingFaceH4/ultrachat_200k``): read like a config key with that name.
     ``tree_relative``: the line runs on the host from the file's folder (a shell script, a
     notebook), so ``--model ./models/x`` is that folder of the tree."""
+    taken = _command_options(argv)
     for index, (token, node) in enumerate(argv):
+        if index in taken:
+            continue  # `modelscope download --model x`: the command's own rule reads it
         if not token.startswith("-") and _ARG_PAIR.match(token):
             _model_arg_pairs(walker, token, node, where)
             continue
