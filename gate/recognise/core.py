@@ -367,12 +367,24 @@ def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
 
 def _unlisted(host: str) -> str:
     """The provider of a host no table knows: itself, or ``local`` for a host only the
-    deployment's own machines or network reach (:func:`is_own_host`). A bare single-label
-    name (a cluster node ``n0998``, a compose service ``tgi-qwen2``) is its own provider, as
-    the corpus keys label it (bench/apps-round6 README-label-h: "a bare cluster host name is
-    unlisted, so it is its own provider"); it is still the deployment's own host for the
-    rules that ask (:func:`is_own_host`, :func:`local_served_as_deployed`)."""
-    return "local" if is_own_host(host) and not _single_label(host) else host
+    deployment's own machines or network reach (:func:`is_own_host`) that spells an address
+    (loopback, a private IP, ``nip.io``). A named host of the deployment (a bare single-label
+    name: a cluster node ``n0998``, a compose service ``tgi-qwen2``; a Kubernetes service
+    ``vllm.llm.svc.cluster.local``) is its own provider, as the corpus keys label it
+    (bench/apps-round6 README-label-h: "a bare cluster host name is unlisted, so it is its
+    own provider"); it is still the deployment's own host for the rules that ask
+    (:func:`is_own_host`, :func:`local_served_as_deployed`)."""
+    return "local" if is_own_host(host) and not _named_own_host(host) else host
+
+
+def _named_own_host(host: str) -> bool:
+    """A host of the deployment named as a service or machine: a single-label name, or one
+    under ``own_host_named_domains`` (``svc.cluster.local``)."""
+    if _single_label(host):
+        return True
+    name = host.lower().strip("[]").rstrip(".")
+    domains = providers().own_host_named_domains
+    return any(name.endswith("." + d) for d in domains)
 
 
 def _single_label(host: str) -> bool:
@@ -978,7 +990,7 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         provider = ev.attributes.get("provider")
-        own = provider == "local" or (isinstance(provider, str) and _single_label(provider))
+        own = provider == "local" or (isinstance(provider, str) and _named_own_host(provider))
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
         hub = deployed.get(repo.casefold()) if "/" in repo else None

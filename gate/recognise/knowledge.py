@@ -192,6 +192,8 @@ class Providers:
     """Default ports of local model servers → the server (11434 → ollama)."""
     own_host_domains: tuple[str, ...]
     """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
+    own_host_named_domains: tuple[str, ...]
+    """Of those, the domains whose hosts are named services (``svc.cluster.local``)."""
     gateways: frozenset[str]
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
@@ -229,6 +231,7 @@ def providers() -> Providers:
         own_models_only=frozenset(k for k, v in rows.items() if v.get("own_models_only")),
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
+        own_host_named_domains=tuple(str(d).lower() for d in doc.get("own_host_named_domains", ())),
         gateways=frozenset(str(g) for g in doc["gateways"]),
         server_api_paths={
             str(path): str(server)
