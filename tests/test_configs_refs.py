@@ -651,3 +651,26 @@ def test_a_relative_model_folder_in_a_shell_script_is_a_tree_path(tmp_path: Path
         ("app/run_vllm.sh", "local:app/models/Tiny-Chat-7B", 1),
         ("app/two.sh", "local:app/models/Other-2B", 3),
     }
+
+
+def test_an_engine_key_names_only_a_known_hosted_model(tmp_path: Path) -> None:
+    # The legacy OpenAI SDK's engine= (a config passing it on); a database or template
+    # engine is no model.
+    found, _ = scan(
+        tmp_path,
+        {
+            "run.json": json.dumps(
+                {"default": {"model_name": "label", "engine": "gpt-3.5-turbo-0613"}}
+            ),
+            "settings.yaml": """
+            model_label: x
+            database:
+              engine: postgres
+            templates:
+              engine: jinja2
+            search:
+              engine: duckduckgo
+            """,
+        },
+    )
+    assert {ev.identity for ev in found} == {"api:openai/gpt-3.5-turbo-0613"}

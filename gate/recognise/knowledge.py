@@ -77,6 +77,8 @@ class Conventions:
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
     """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+    hosted_name_keys: frozenset[str] = frozenset()
+    """Keys whose value counts only as a known hosted model's name (``engine``)."""
     argument_model_keys: frozenset[str] = frozenset()
     """Keys of a command line's model-arguments string that name a model (``pretrained``)."""
     route_first: frozenset[str] = frozenset()
@@ -156,6 +158,7 @@ def conventions() -> Conventions:
             for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
             for w in words
         },
+        hosted_name_keys=frozenset(str(k) for k in doc.get("hosted_name_keys", ())),
         argument_model_keys=frozenset(str(k) for k in doc.get("argument_model_keys", ())),
         route_first=frozenset(str(w) for w in doc.get("url_routes", {}).get("first", ())),
         route_words=frozenset(str(w) for w in doc.get("url_routes", {}).get("words", ())),
