@@ -662,3 +662,31 @@ def test_a_litellm_infinity_route_at_a_cluster_service_is_that_services_model() 
         "api:rerank.llm.svc.cluster.local/bge-reranker-v2-m3",
         "api:local/Qwen/Qwen2-7B-Instruct",
     }
+
+
+def test_an_entry_named_after_its_provider_names_no_model() -> None:
+    # {"name": <provider>, "base_url": ..., "models": [...]}: the entry is the provider's
+    # settings; its models are the list. An Ollama menu's {"name": "mistral"} is a model.
+    source = textwrap.dedent(
+        """\
+        PROVIDERS = {
+            "deepseek": {
+                "name": "deepseek",
+                "base_url": "http://10.0.0.9:3001/v1",
+                "models": ["coder"],
+            },
+            "qwen": {
+                "name": "qwen",
+                "base_url": "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                "models": ["qwen-plus"],
+            },
+        }
+        LOCAL_MODELS = [
+            {"name": "mistral", "base_url": "http://localhost:11434"},
+        ]
+        """
+    )
+    outcome = python.analyse_file("settings.py", source.encode())
+    ids = {ev.identity for ev in outcome.evidence}
+    assert "api:local/deepseek" not in ids and "api:alibaba/qwen" not in ids, ids
+    assert {"api:local/coder", "api:alibaba/qwen-plus", "ollama:mistral:latest"} <= ids, ids

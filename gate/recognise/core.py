@@ -98,6 +98,8 @@ def recognise(
         in_config=site.in_config,
     )
     text = value.strip()
+    if _provider_named(text, site, serving, knowledge):
+        return None
     found: Recognised | None
     # (an identity's scheme is never followed by "//": hf://org/name is a Hub URL, read below)
     written = text.lower().startswith(_SCHEMES) and not text.partition(":")[2].startswith("//")
@@ -110,6 +112,17 @@ def recognise(
     if found is not None and site.listed:
         found = replace(found, attributes={**found.attributes, "listed": True})
     return found
+
+
+def _provider_named(text: str, site: Site, serving: Serving, kn: Knowledge) -> bool:
+    """An entry's ``name`` that is a provider's name, in an entry with its own endpoint
+    (``{"name": "deepseek", "base_url": ..., "models": [...]}``: that provider's settings),
+    not a hosted model's. An Ollama menu's ``{"name": "mistral"}`` (no endpoint of its own,
+    or Ollama's) names a model."""
+    if (site.key or "").lower() != "name" or kn.provider_alias(text) is None:
+        return False
+    url = serving.base_url
+    return bool(url) and kn.providers.local_servers.get(port_of(url or "") or 0) != "ollama"
 
 
 def _written_identity(text: str) -> Recognised | None:
