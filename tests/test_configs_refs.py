@@ -674,3 +674,20 @@ def test_an_engine_key_names_only_a_known_hosted_model(tmp_path: Path) -> None:
         },
     )
     assert {ev.identity for ev in found} == {"api:openai/gpt-3.5-turbo-0613"}
+
+
+def test_a_saved_conversation_names_no_model_the_release_calls(tmp_path: Path) -> None:
+    messages = [
+        {"role": "user", "content": "hi", "model": {"provider": "OpenAI", "name": "4o-Mini"}},
+        {"role": "assistant", "content": "hello", "model": "gpt-4o-mini"},
+    ]
+    found, _ = scan(
+        tmp_path,
+        {
+            "conversationHistory.json": json.dumps(messages),
+            "settings.json": json.dumps({"model": "gpt-4o-mini"}),
+        },
+    )
+    assert [(ev.identity, ev.location.path) for ev in found] == [
+        ("api:openai/gpt-4o-mini", "settings.json")
+    ]
