@@ -389,3 +389,25 @@ def test_a_vllm_lora_request_names_the_adapter_it_loads() -> None:
         "hf:some-org/some-lora-adapters@unpinned",
         "hf:other-org/other-lora@unpinned",
     }
+
+
+def test_a_body_sent_to_a_sagemaker_runtime_is_served_by_sagemaker() -> None:
+    source = textwrap.dedent(
+        """\
+        import json
+        import boto3
+
+        class Client:
+            def __init__(self, endpoint):
+                self.rt = boto3.client("sagemaker-runtime", region_name="us-east-1")
+                self.endpoint = endpoint
+
+            def ask(self, text):
+                payload = {"model": "some-org/some-model-merged", "messages": []}
+                return self.rt.invoke_endpoint(
+                    EndpointName=self.endpoint, Body=json.dumps(payload)
+                )
+        """
+    )
+    outcome = python.analyse_file("client.py", source.encode())
+    assert [ev.identity for ev in outcome.evidence] == ["api:sagemaker/some-org/some-model-merged"]

@@ -77,6 +77,9 @@ class Conventions:
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
     """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+    runtime_invocations: Mapping[str, str] = field(default_factory=dict)
+    """Methods invoking a cloud runtime with a JSON body → the runtime's endpoint (a pattern
+    of the endpoint table when the region is not known)."""
     hosted_name_keys: frozenset[str] = frozenset()
     """Keys whose value counts only as a known hosted model's name (``engine``)."""
     argument_model_keys: frozenset[str] = frozenset()
@@ -157,6 +160,9 @@ def conventions() -> Conventions:
             str(w).lower(): str(hub)
             for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
             for w in words
+        },
+        runtime_invocations={
+            str(k): str(v) for k, v in (doc.get("runtime_invocations") or {}).items()
         },
         hosted_name_keys=frozenset(str(k) for k in doc.get("hosted_name_keys", ())),
         argument_model_keys=frozenset(str(k) for k in doc.get("argument_model_keys", ())),
