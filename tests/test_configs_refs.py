@@ -691,3 +691,23 @@ def test_a_saved_conversation_names_no_model_the_release_calls(tmp_path: Path) -
     assert [(ev.identity, ev.location.path) for ev in found] == [
         ("api:openai/gpt-4o-mini", "settings.json")
     ]
+
+
+def test_an_evaluation_tools_results_file_names_nothing_the_release_uses(tmp_path: Path) -> None:
+    results = {
+        "results": {"some_task": {"acc": 0.5}},
+        "configs": {"some_task": {"dataset_path": "some-org/some-bench"}},
+        "versions": {"some_task": 1},
+        "config": {"model": "hf", "model_args": "pretrained=some-org/some-model"},
+        "model_name": "some-org/some-model",
+    }
+    found, _ = scan(
+        tmp_path,
+        {
+            "results/results_2024-01-01.json": json.dumps(results),
+            "eval.json": json.dumps({"model_name": "some-org/some-model"}),
+        },
+    )
+    assert [(ev.identity, ev.location.path) for ev in found] == [
+        ("hf:some-org/some-model@unpinned", "eval.json")
+    ]

@@ -77,6 +77,8 @@ class Conventions:
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
     """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+    output_documents: tuple[frozenset[str], ...] = ()
+    """Top-level key sets of JSON documents a tool writes (an evaluation's results)."""
     runtime_invocations: Mapping[str, str] = field(default_factory=dict)
     """Methods invoking a cloud runtime with a JSON body → the runtime's endpoint (a pattern
     of the endpoint table when the region is not known)."""
@@ -161,6 +163,9 @@ def conventions() -> Conventions:
             for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
             for w in words
         },
+        output_documents=tuple(
+            frozenset(str(k) for k in shape) for shape in doc.get("output_documents", ())
+        ),
         runtime_invocations={
             str(k): str(v) for k, v in (doc.get("runtime_invocations") or {}).items()
         },
