@@ -77,6 +77,8 @@ class Conventions:
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
     """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+    registry_name_calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Methods naming the app's own model in a model registry → where the name is passed."""
     output_documents: tuple[frozenset[str], ...] = ()
     """Top-level key sets of JSON documents a tool writes (an evaluation's results)."""
     runtime_invocations: Mapping[str, str] = field(default_factory=dict)
@@ -162,6 +164,10 @@ def conventions() -> Conventions:
             str(w).lower(): str(hub)
             for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
             for w in words
+        },
+        registry_name_calls={
+            str(k): tuple(str(a) for a in v)
+            for k, v in (doc.get("registry_name_calls") or {}).items()
         },
         output_documents=tuple(
             frozenset(str(k) for k in shape) for shape in doc.get("output_documents", ())

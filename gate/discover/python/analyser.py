@@ -303,18 +303,26 @@ class Analyser(CallReader):
         )
 
     def _saved_names(self) -> set[str]:
-        """Names passed first to a model save (``model.save_pretrained(new_model_name)``)."""
-        methods = conventions().save_methods
+        """Names passed first to a model save (``model.save_pretrained(new_model_name)``) or
+        as the app's own model's name in a registry (``client.create_registered_model(
+        name=MODEL_NAME)``)."""
+        conv = conventions()
+        methods, registry = conv.save_methods, conv.registry_name_calls
         out: set[str] = set()
         for call, _scope in self.calls:
             func = call.func
-            if (
-                isinstance(func, ast.Attribute)
-                and func.attr in methods
-                and call.args
-                and isinstance(call.args[0], ast.Name)
-            ):
+            if not isinstance(func, ast.Attribute):
+                continue
+            if func.attr in methods and call.args and isinstance(call.args[0], ast.Name):
                 out.add(call.args[0].id)
+            for where in registry.get(func.attr, ()):
+                if where.startswith("#"):
+                    index = int(where[1:])
+                    arg = call.args[index] if index < len(call.args) else None
+                else:
+                    arg = next((k.value for k in call.keywords if k.arg == where), None)
+                if isinstance(arg, ast.Name):
+                    out.add(arg.id)
         return out
 
     # ---- catalogues: models the module offers rather than calls ----
