@@ -111,6 +111,10 @@ def norm(identity: str) -> str:
         name = ident[len("ollama:") :]
         if ":" not in name.rsplit("/", 1)[-1]:
             ident = f"{ident}:latest"
+    elif low.startswith("local:"):
+        # One path however its separators are spelled: D:\m\x, D:/m/x and D:/m/x/ agree.
+        path = ident[len("local:") :].replace("\\", "/")
+        ident = "local:" + (path.rstrip("/") or path)
     return ident.casefold()
 
 

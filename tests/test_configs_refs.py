@@ -86,6 +86,45 @@ def test_env_file_with_one_endpoint_serves_every_model_variable(tmp_path: Path) 
     }
 
 
+def test_env_file_ollama_url_under_a_bare_name_serves_its_model_word_variables(
+    tmp_path: Path,
+) -> None:
+    # OLLAMA=<url> is an endpoint variable; MODEL as any word of a variable's name counts
+    # when the value is a name of Ollama's library and the file configures an Ollama daemon.
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env.example": """
+            OLLAMA="http://localhost:11434/"
+            MODEL_CHAT_GENERATOR="llama3.1:8b"
+            #MODEL_CHAT_GENERATOR="gemma2:9b"
+            EMBEDDING_MODEL_QUERY="nomic-embed-text:latest"
+            MODEL_DEVICE="cuda:0"
+            MODEL_PROVIDER=ollama
+            """
+        },
+    )
+    assert {ev.identity for ev in found} == {
+        "ollama:llama3.1:8b",
+        "ollama:nomic-embed-text:latest",
+    }
+
+
+def test_env_file_model_word_variables_need_an_ollama_daemon(tmp_path: Path) -> None:
+    found, _ = scan(tmp_path, {".env": 'MODEL_CHAT_GENERATOR="llama3.1:8b"\n'})
+    assert found == []
+
+
+def test_env_file_bare_sentence_transformers_name_under_an_embedding_variable(
+    tmp_path: Path,
+) -> None:
+    found, _ = scan(
+        tmp_path,
+        {"example.env": "OPENAI_API_KEY=\nEMB_MODEL=all-MiniLM-L6-v2\nMODEL=\n"},
+    )
+    assert [ev.identity for ev in found] == ["hf:sentence-transformers/all-MiniLM-L6-v2@unpinned"]
+
+
 def test_compose_servers_and_commands(tmp_path: Path) -> None:
     found, _ = scan(
         tmp_path,
@@ -612,3 +651,63 @@ def test_a_relative_model_folder_in_a_shell_script_is_a_tree_path(tmp_path: Path
         ("app/run_vllm.sh", "local:app/models/Tiny-Chat-7B", 1),
         ("app/two.sh", "local:app/models/Other-2B", 3),
     }
+
+
+def test_an_engine_key_names_only_a_known_hosted_model(tmp_path: Path) -> None:
+    # The legacy OpenAI SDK's engine= (a config passing it on); a database or template
+    # engine is no model.
+    found, _ = scan(
+        tmp_path,
+        {
+            "run.json": json.dumps(
+                {"default": {"model_name": "label", "engine": "gpt-3.5-turbo-0613"}}
+            ),
+            "settings.yaml": """
+            model_label: x
+            database:
+              engine: postgres
+            templates:
+              engine: jinja2
+            search:
+              engine: duckduckgo
+            """,
+        },
+    )
+    assert {ev.identity for ev in found} == {"api:openai/gpt-3.5-turbo-0613"}
+
+
+def test_a_saved_conversation_names_no_model_the_release_calls(tmp_path: Path) -> None:
+    messages = [
+        {"role": "user", "content": "hi", "model": {"provider": "OpenAI", "name": "4o-Mini"}},
+        {"role": "assistant", "content": "hello", "model": "gpt-4o-mini"},
+    ]
+    found, _ = scan(
+        tmp_path,
+        {
+            "conversationHistory.json": json.dumps(messages),
+            "settings.json": json.dumps({"model": "gpt-4o-mini"}),
+        },
+    )
+    assert [(ev.identity, ev.location.path) for ev in found] == [
+        ("api:openai/gpt-4o-mini", "settings.json")
+    ]
+
+
+def test_an_evaluation_tools_results_file_names_nothing_the_release_uses(tmp_path: Path) -> None:
+    results = {
+        "results": {"some_task": {"acc": 0.5}},
+        "configs": {"some_task": {"dataset_path": "some-org/some-bench"}},
+        "versions": {"some_task": 1},
+        "config": {"model": "hf", "model_args": "pretrained=some-org/some-model"},
+        "model_name": "some-org/some-model",
+    }
+    found, _ = scan(
+        tmp_path,
+        {
+            "results/results_2024-01-01.json": json.dumps(results),
+            "eval.json": json.dumps({"model_name": "some-org/some-model"}),
+        },
+    )
+    assert [(ev.identity, ev.location.path) for ev in found] == [
+        ("hf:some-org/some-model@unpinned", "eval.json")
+    ]

@@ -210,3 +210,48 @@ def test_a_table_of_models_endpoints_still_lists_its_models() -> None:
         """
     )
     assert found == {"api:deepseek/deepseek-reasoner", "api:zhipu/glm-z1-air"}
+
+
+def test_a_model_arguments_string_on_a_command_line_names_its_models(tmp_path: Path) -> None:
+    # lighteval's model-args string, lm-eval's --model_args, a key=value override.
+    found, _ = scan(
+        tmp_path,
+        {
+            "eval.sh": """\
+            #!/bin/bash
+            lighteval vllm \\
+              "model_name=SomeOrg/Some-Model-0.5B,dtype=bf16,generation_parameters={a:6,b:0.9}" \\
+              "lighteval|gsm8k|5"
+            lm_eval --model hf --model_args pretrained=OtherOrg/other-7b,peft=OtherOrg/other-lora
+            trainer-cli train model_name_or_path=ThirdOrg/third-1b output_dir=out
+            lighteval vllm "model_name=/srv/ckpt/checkpoint-10,dtype=bfloat16" "x|y|0"
+            run model=llama tokenizer_name=bert
+            """,
+        },
+    )
+    assert {identity for identity, _, _ in found} == {
+        "hf:SomeOrg/Some-Model-0.5B@unpinned",
+        "hf:OtherOrg/other-7b@unpinned",
+        "hf:OtherOrg/other-lora@unpinned",
+        "hf:ThirdOrg/third-1b@unpinned",
+        "local:/srv/ckpt/checkpoint-10",
+    }
+    assert {line for identity, _, line in found if "SomeOrg" in identity} == {2}
+
+
+def test_a_modelscope_download_in_a_script_is_a_modelscope_id_only(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "download.sh": """\
+            #!/bin/bash
+            DIR=./models
+            modelscope download --model SomeOrg/Some-Model-3B --local_dir $DIR/x --revision master
+            python -m vllm.entrypoints.openai.api_server --model /models/private-7b
+            """,
+        },
+    )
+    assert {identity for identity, _, _ in found} == {
+        "modelscope:SomeOrg/Some-Model-3B@unpinned",
+        "local:/models/private-7b",  # a path: still read by the generic flag rule
+    }

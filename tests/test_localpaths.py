@@ -102,3 +102,42 @@ def test_a_served_folder_mounted_from_the_host_is_that_local_model(tmp_path: Pat
     assert "not_in_checkout" not in qwen.properties  # a tree path: may be there or not
     assert qwen.lineage[0].id == "hf:Qwen/Qwen2-7B-Instruct@unpinned"
     assert qwen.lineage[0].provenance[0].source is FactSource.HEURISTIC
+
+
+def test_url_routes_are_not_local_model_paths(tmp_path: Path) -> None:
+    # A browser app's routes and dev-proxy prefixes start with "/" but name no folder.
+    _write(
+        tmp_path,
+        {
+            "src/api/vendor.js": """\
+            const API_URLS = {
+                llm: "/proxy/remote/api/v1/services/text/generation",
+                vlm: "/other/remote/v1beta/openai/chat/completions",
+            };
+            export const modelApi = "/api/chat/some-model/2.0-pro";
+            """,
+            "app/main.tsx": """\
+            const [modelApi, setModelApi] = useState("/api/chat/vendor/flash");
+            """,
+            "serve.py": """\
+            from transformers import AutoModelForCausalLM
+            model_path = "/srv/models/v1/private-7b"
+            m = AutoModelForCausalLM.from_pretrained(model_path)
+            win = AutoModelForCausalLM.from_pretrained(r"E:\\\\weights\\\\chat-model")
+            """,
+        },
+    )
+    inventory = scan(ScanOptions(root=tmp_path)).inventory
+    local = sorted(c.id for c in inventory.components if c.id.startswith("local:"))
+    # A model folder with a version segment and no route word stays a path.
+    assert local == ["local:/srv/models/v1/private-7b", "local:E:/weights/chat-model"]
+
+
+def test_is_url_route() -> None:
+    from gate.discover.localpaths import is_outside, is_url_route
+
+    for route in ("/api/x", "/a/api/v2/b", "/p/v1beta/openai/chat/completions", "/x/v1/embeddings"):
+        assert is_url_route(route) and not is_outside(route), route
+    for path in ("/models/v1/qwen", "/mnt/work/output/x/", "/data/api-keys/x", "api/v1/x"):
+        assert not is_url_route(path), path
+    assert is_outside("/mnt/work/output/x/") and is_outside("D:\\m\\x")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from gate.discover import configs
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree
@@ -139,3 +141,41 @@ def test_a_notebook_too_deep_to_analyse_is_recorded_not_a_crash() -> None:
     )
     outcome = configs.analyse_file("nb.ipynb", text.encode())
     assert ("nb.ipynb", "cannot analyse: nested too deeply") in outcome.skipped
+
+
+def test_a_notebook_larger_than_the_code_bound_through_its_outputs_is_read(
+    tmp_path: Path,
+) -> None:
+    from gate.discover import scanning
+
+    doc = json.loads(
+        _notebook(
+            ("code", "import datasets\nkb = datasets.load_dataset('some-org/some-docs')\n"),
+            ("code", "from langchain_community.embeddings import HuggingFaceEmbeddings\n"
+                     "emb = HuggingFaceEmbeddings(model_name='thenlper/gte-small')\n"),
+        )
+    )  # fmt: skip
+    image = "A" * (scanning.MAX_SOURCE_BYTES + 1000)  # a plotted figure, base64
+    doc["cells"][0]["outputs"] = [
+        {"output_type": "display_data", "data": {"image/png": image}, "metadata": {}}
+    ]
+    found, tree = scan(tmp_path, json.dumps(doc))
+    assert {ev.identity for ev in found} >= {
+        "dataset:hf:some-org/some-docs",
+        "hf:thenlper/gte-small@unpinned",
+    }
+    assert tree.skipped == []
+
+
+def test_a_notebook_whose_cells_hold_more_code_than_the_bound_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gate.discover.configs import notebooks
+
+    monkeypatch.setattr(notebooks, "MAX_CELL_SOURCE", 100)
+    text = _notebook(("code", "MODEL = 'Qwen/Qwen2.5-7B-Instruct'\n" + "x = 1\n" * 30))
+    found, tree = scan(tmp_path, text)
+    assert found == []
+    assert [s.reason for s in tree.skipped] == [
+        "cells hold more than 100 bytes of source: not parsed"
+    ]

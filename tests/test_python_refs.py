@@ -736,3 +736,20 @@ def test_a_map_from_model_to_endpoint_lists_each_model_at_its_endpoint() -> None
     )
     assert sorted(ids(found)) == ["api:alibaba/qwen-max", "api:deepseek/deepseek-chat"]
     assert all(ev.attributes.get("listed") is True for ev in found)
+
+
+def test_a_name_given_to_the_apps_own_model_in_a_registry_is_no_hosted_model() -> None:
+    source = textwrap.dedent(
+        """\
+        import mlflow
+        from mlflow.tracking import MlflowClient
+        MODEL_NAME = "qwen-1.5b-lora-adapter"
+        OTHER_MODEL = "qwen-7b-own-build"
+        CHAT_MODEL = "qwen-max"
+        client = MlflowClient()
+        client.create_registered_model(name=MODEL_NAME)
+        mlflow.register_model("runs:/abc/model", OTHER_MODEL)
+        """
+    )
+    outcome = python.analyse_file("register.py", source.encode())
+    assert [ev.identity for ev in outcome.evidence] == ["api:alibaba/qwen-max"]

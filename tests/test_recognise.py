@@ -212,8 +212,22 @@ def test_a_hub_id_served_by_a_third_party_is_that_providers_hosted_model(tmp_pat
 # (value, endpoint, identity): strings whose identity the endpoint written beside them decides,
 # the same whichever front end reads the pair.
 SERVED_TABLE = [
-    # a bare single-label host (a compose service) is its own provider (recog7p)
+    # The deployment's own hosts: a named one is its own provider, whether a bare single-label
+    # host (a compose service, recog7p) or a Kubernetes service's DNS name; one that only
+    # spells an address (a private IP, loopback, nip.io) is `local`.
     ("Qwen/Qwen2-7B-Instruct", "http://tgi-qwen2/v1", "api:tgi-qwen2/Qwen/Qwen2-7B-Instruct"),
+    (
+        "Qwen/Qwen2-7B-Instruct",
+        "http://vllm-7b.llm.svc.cluster.local:8000/v1",
+        "api:vllm-7b.llm.svc.cluster.local/Qwen/Qwen2-7B-Instruct",
+    ),
+    ("qwen-7b-chat", "http://vllm-7b.llm.svc:8000/v1", "api:vllm-7b.llm.svc/qwen-7b-chat"),
+    ("Qwen/Qwen2-7B-Instruct", "http://10.1.2.3:8000/v1", "api:local/Qwen/Qwen2-7B-Instruct"),
+    (
+        "Qwen/Qwen2-7B-Instruct",
+        "http://x.10.1.2.3.nip.io:8000/v1",
+        "api:local/Qwen/Qwen2-7B-Instruct",
+    ),
     # a known endpoint under Azure's per-resource host pattern
     ("gpt-4o", "https://my-res.openai.azure.com/", "api:azure-openai/gpt-4o"),
     # Ollama's port on a machine of its own
@@ -528,6 +542,7 @@ def test_provider_shaped_names_name_their_provider() -> None:
         "chat",  # section keys of a provider store
         "embedding",
         "other",
+        "tgi",  # TGI's documented placeholder: the server runs whatever it was started with
     ],
 )
 def test_strings_that_are_never_model_names(value: str) -> None:
@@ -611,3 +626,67 @@ def test_a_bundlers_public_prefix_hides_no_provider_in_an_env_file() -> None:
     public = configs.analyse_file(".env", b"VITE_OPENROUTER_MODEL=openai/gpt-4o\n")
     assert [e.identity for e in plain.evidence] == ["api:openrouter/openai/gpt-4o"]
     assert [e.identity for e in public.evidence] == ["api:openrouter/openai/gpt-4o"]
+
+
+def test_the_tgi_placeholder_sent_to_a_tgi_server_names_no_model() -> None:
+    source = textwrap.dedent(
+        """\
+        from openai import OpenAI
+        client = OpenAI(base_url="http://localhost:8080/v1", api_key="-")
+        client.chat.completions.create(model="tgi", messages=[])
+        class Settings:
+            model_name: str = "tgi"
+        """
+    )
+    outcome = python.analyse_file("app.py", source.encode())
+    assert not [ev.identity for ev in outcome.evidence if ev.identity.endswith("/tgi")]
+
+
+def test_a_litellm_infinity_route_at_a_cluster_service_is_that_services_model() -> None:
+    # LiteLLM's infinity/ route is a self-hosted Infinity server at the entry's api_base.
+    text = textwrap.dedent(
+        """\
+        model_list:
+          - model_name: reranker
+            litellm_params:
+              model: infinity/bge-reranker-v2-m3
+              api_base: http://rerank.llm.svc.cluster.local:7997
+          - model_name: chat
+            litellm_params:
+              model: hosted_vllm/Qwen/Qwen2-7B-Instruct
+              api_base: http://10.1.2.3:8000/v1
+        """
+    )
+    outcome = configs.analyse_file("litellm.yaml", text.encode())
+    assert {ev.identity for ev in outcome.evidence} == {
+        "api:rerank.llm.svc.cluster.local/bge-reranker-v2-m3",
+        "api:local/Qwen/Qwen2-7B-Instruct",
+    }
+
+
+def test_an_entry_named_after_its_provider_names_no_model() -> None:
+    # {"name": <provider>, "base_url": ..., "models": [...]}: the entry is the provider's
+    # settings; its models are the list. An Ollama menu's {"name": "mistral"} is a model.
+    source = textwrap.dedent(
+        """\
+        PROVIDERS = {
+            "deepseek": {
+                "name": "deepseek",
+                "base_url": "http://10.0.0.9:3001/v1",
+                "models": ["coder"],
+            },
+            "qwen": {
+                "name": "qwen",
+                "base_url": "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                "models": ["qwen-plus"],
+            },
+        }
+        LOCAL_MODELS = [
+            {"name": "mistral", "base_url": "http://localhost:11434"},
+        ]
+        """
+    )
+    outcome = python.analyse_file("settings.py", source.encode())
+    ids = {ev.identity for ev in outcome.evidence}
+    assert "api:local/deepseek" not in ids and "api:alibaba/qwen" not in ids, ids
+    assert {"api:local/coder", "api:alibaba/qwen-plus", "ollama:mistral:latest"} <= ids, ids

@@ -333,3 +333,81 @@ def test_a_constant_in_a_module_symlinked_out_of_the_tree_is_not_read(tmp_path: 
     assert ("settings.py", "symlink points outside the scanned root") in {
         (s.path, s.reason) for s in result.inventory.skipped
     }
+
+
+def test_a_base_url_set_in_the_process_environment_serves_clients_built_without_one() -> None:
+    source = textwrap.dedent(
+        """\
+        import os
+        from langchain_openai import ChatOpenAI
+        from openai import OpenAI
+        from anthropic import Anthropic
+        os.environ["OPENAI_API_BASE"] = "https://api.siliconflow.cn/v1"
+        judge = ChatOpenAI(model="Qwen/Qwen2.5-7B-Instruct", temperature=0.0)
+        raw = OpenAI().chat.completions.create(model="deepseek-ai/DeepSeek-V3", messages=[])
+        other = Anthropic().messages.create(model="claude-3-5-haiku-20241022", messages=[])
+        """
+    )
+    outcome = python.analyse_file("eval.py", source.encode())
+    assert {ev.identity for ev in outcome.evidence} == {
+        "api:siliconflow/Qwen/Qwen2.5-7B-Instruct",
+        "api:siliconflow/deepseek-ai/DeepSeek-V3",
+        "api:anthropic/claude-3-5-haiku-20241022",  # OPENAI_* says nothing of Anthropic's
+    }
+
+
+def test_a_base_url_templated_only_in_its_path_keeps_its_host() -> None:
+    source = textwrap.dedent(
+        """\
+        import os
+        from openai import OpenAI
+        ENDPOINT = os.environ.get("ENDPOINT_ID")
+        client = OpenAI(base_url=f"https://serverless.example.net/v2/{ENDPOINT}/openai/v1")
+        client.chat.completions.create(model="some-org/some-model-merged", messages=[])
+        region = os.environ.get("REGION")
+        other = OpenAI(base_url=f"https://{region}.example.org/v1")
+        other.chat.completions.create(model="other-org/other-model", messages=[])
+        """
+    )
+    outcome = python.analyse_file("client.py", source.encode())
+    ids = {ev.identity for ev in outcome.evidence}
+    assert "api:serverless.example.net/some-org/some-model-merged" in ids, ids
+    assert not any(i.endswith("/other-org/other-model") and ".example.org" in i for i in ids)
+
+
+def test_a_vllm_lora_request_names_the_adapter_it_loads() -> None:
+    source = textwrap.dedent(
+        """\
+        from vllm.lora.request import LoRARequest
+        ADAPTER = "some-org/some-lora-adapters"
+        req = LoRARequest(lora_name="adapter", lora_int_id=1, lora_path=ADAPTER)
+        req2 = LoRARequest("second", 2, "other-org/other-lora")
+        """
+    )
+    outcome = python.analyse_file("server.py", source.encode())
+    assert {ev.identity for ev in outcome.evidence} == {
+        "hf:some-org/some-lora-adapters@unpinned",
+        "hf:other-org/other-lora@unpinned",
+    }
+
+
+def test_a_body_sent_to_a_sagemaker_runtime_is_served_by_sagemaker() -> None:
+    source = textwrap.dedent(
+        """\
+        import json
+        import boto3
+
+        class Client:
+            def __init__(self, endpoint):
+                self.rt = boto3.client("sagemaker-runtime", region_name="us-east-1")
+                self.endpoint = endpoint
+
+            def ask(self, text):
+                payload = {"model": "some-org/some-model-merged", "messages": []}
+                return self.rt.invoke_endpoint(
+                    EndpointName=self.endpoint, Body=json.dumps(payload)
+                )
+        """
+    )
+    outcome = python.analyse_file("client.py", source.encode())
+    assert [ev.identity for ev in outcome.evidence] == ["api:sagemaker/some-org/some-model-merged"]

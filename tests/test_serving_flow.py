@@ -110,9 +110,6 @@ def test_hosts_only_the_deployment_reaches_are_its_own_server() -> None:
         "http://169.254.10.1/v1",
         "https://llm.10.0.0.5.nip.io/v1",
         "https://chat.192-168-1-2.sslip.io/v1",
-        "http://gpu-box.local:8000/v1",
-        "http://vllm.inference.svc:8000/v1",
-        "http://vllm.inference.svc.cluster.local/v1",
         "http://host.docker.internal:8000/v1",
         "http://api.localhost/v1",
     ):
@@ -123,11 +120,21 @@ def test_hosts_only_the_deployment_reaches_are_its_own_server() -> None:
         assert got.attributes["provider"] == "local", url
         named = recognise("my-finetune", hosted, serving, knowledge())
         assert named is not None and named.identity == "api:local/my-finetune", url
-    # A bare single-label name (a cluster node, a compose service) is its own provider, as
-    # the corpus keys label it (bench/apps-round6 README-label-h, hieum98/litellm-proxy).
-    node = Serving(sdk="openai", provider="openai", base_url="http://n0998:30000/v1")
-    got = recognise("mistralai/Mistral-7B-Instruct-v0.3", hosted, node, knowledge())
-    assert got is not None and got.identity == "api:n0998/mistralai/Mistral-7B-Instruct-v0.3"
+    # A named host of the deployment (a bare single-label name: a cluster node, a compose
+    # service; a Kubernetes service's DNS name; an mDNS machine) is its own provider, as the
+    # corpus keys label it (bench/apps-round6 README-label-h, hieum98/litellm-proxy;
+    # apps-round8 pocharlies-org/k8s-litellm-pocharlies).
+    for host in (
+        "n0998:30000",
+        "gpu-box.local:8000",
+        "vllm.inference.svc:8000",
+        "vllm.inference.svc.cluster.local",
+    ):
+        node = Serving(sdk="openai", provider="openai", base_url=f"http://{host}/v1")
+        got = recognise("mistralai/Mistral-7B-Instruct-v0.3", hosted, node, knowledge())
+        name = host.split(":")[0]
+        assert got is not None, host
+        assert got.identity == f"api:{name}/mistralai/Mistral-7B-Instruct-v0.3", host
     # Public addresses and hosted APIs keep their own provider.
     public = Serving(sdk="openai", provider="openai", base_url="http://52.14.1.9:3000/v1")
     got = recognise("my-finetune", hosted, public, knowledge())

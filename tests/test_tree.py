@@ -25,15 +25,16 @@ def rels(tree: Tree) -> list[str]:
     return [f.rel for f in tree.files]
 
 
-def test_gitignore_nested_and_negation(tmp_path: Path) -> None:
-    _touch(tmp_path, ".gitignore", b"*.bin\nbuild/\n")
-    _touch(tmp_path, "a.bin")
-    _touch(tmp_path, "build/out.gguf")
-    _touch(tmp_path, "sub/.gitignore", b"!keep.bin\n")
-    _touch(tmp_path, "sub/keep.bin")
-    _touch(tmp_path, "sub/drop.bin")
-    _touch(tmp_path, "src/app.py")
-    files = rels(Tree.walk(tmp_path))
+def test_gitignore_nested_and_negation(git_repo: GitRepo) -> None:
+    root = git_repo.root  # in a work tree, untracked files under ignored names are not read
+    _touch(root, ".gitignore", b"*.bin\nbuild/\n")
+    _touch(root, "a.bin")
+    _touch(root, "build/out.gguf")
+    _touch(root, "sub/.gitignore", b"!keep.bin\n")
+    _touch(root, "sub/keep.bin")
+    _touch(root, "sub/drop.bin")
+    _touch(root, "src/app.py")
+    files = rels(Tree.walk(root))
     assert "a.bin" not in files
     assert "build/out.gguf" not in files
     assert "sub/keep.bin" in files  # the deeper ignore file re-includes it
@@ -214,6 +215,65 @@ def test_a_git_failure_falls_back_with_its_message(git_repo: GitRepo) -> None:
     assert "index" in tree.notes[0]
 
 
+# -- outside git: no index, so no untracked file; .gitignore hides nothing
+
+
+def test_outside_git_a_gitignore_hides_nothing_and_the_note_says_so(tmp_path: Path) -> None:
+    # A repository export or release tarball: its .gitignore lists the app's own folder.
+    _touch(tmp_path, ".gitignore", b"app/\n*.yaml\n")
+    _touch(tmp_path, "app/main.py", b"x = 1\n")
+    _touch(tmp_path, "configs/models/qwen.yaml", b"model: Qwen/Qwen3-8B\n")
+    _touch(tmp_path, "deep/.gitignore", b"*.py\n")
+    _touch(tmp_path, "deep/run.py", b"y = 2\n")
+    _touch(tmp_path, "node_modules/p/i.js", b"1\n")  # the built-in skips stay
+    tree = Tree.walk(tmp_path)
+    assert rels(tree) == [
+        ".gitignore",
+        "app/main.py",
+        "configs/models/qwen.yaml",
+        "deep/.gitignore",
+        "deep/run.py",
+    ]
+    assert tree.skipped == []
+    assert tree.notes == [
+        "walk: not a git work tree, so .gitignore rules (.gitignore, deep/.gitignore) were not"
+        " applied: without a git index every file present ships, and every one was read"
+    ]
+
+
+def test_outside_git_a_gitignore_of_star_hides_nothing(tmp_path: Path) -> None:
+    _touch(tmp_path, ".gitignore", b"*\n")
+    _touch(tmp_path, "src/app.py", b"x = 1\n")
+    _touch(tmp_path, "model.gguf", b"GGUF")
+    assert rels(Tree.walk(tmp_path)) == [".gitignore", "model.gguf", "src/app.py"]
+    # .aigateignore is aigate's own file and still applies.
+    _touch(tmp_path, ".aigateignore", b"src/\n")
+    assert rels(Tree.walk(tmp_path)) == [".aigateignore", ".gitignore", "model.gguf"]
+
+
+def test_in_git_a_gitignore_of_star_still_hides_untracked_files(git_repo: GitRepo) -> None:
+    _touch(git_repo.root, ".gitignore", b"*\n")
+    _touch(git_repo.root, "src/app.py", b"x = 1\n")
+    _touch(git_repo.root, "scratch.py", b"y = 2\n")
+    git_repo.git("add", "-f", "src/app.py")
+    git_repo.git("commit", "-q", "-m", "init")
+    tree = Tree.walk(git_repo.root)
+    assert rels(tree) == ["src/app.py"]
+    assert tree.notes == []
+
+
+def test_outside_git_an_ignored_app_folder_is_scanned(tmp_path: Path) -> None:
+    _touch(tmp_path, ".gitignore", b"app/\n")
+    _touch(
+        tmp_path,
+        "app/main.py",
+        b"from transformers import AutoModel\nAutoModel.from_pretrained('Qwen/Qwen2.5-7B')\n",
+    )
+    scanned = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    assert [c.name for c in scanned.inventory.components] == ["Qwen2.5-7B"]
+    assert any("were not applied" in n for n in scanned.inventory.notes)
+
+
 # -- ignore files: only regular files inside the root are read, within a bound
 
 
@@ -237,6 +297,7 @@ def _walk_within(root: Path, seconds: float = 20.0) -> Tree:
 
 
 def test_fifo_named_gitignore_is_skipped_not_opened(tmp_path: Path) -> None:
+    GitRepo(tmp_path)  # outside git a .gitignore is never opened at all
     _touch(tmp_path, "a.py")
     _touch(tmp_path, "sub/b.py")
     os.mkfifo(tmp_path / "sub" / ".gitignore")
@@ -251,6 +312,7 @@ def test_symlinked_ignore_files_are_not_followed(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     _touch(outside, "patterns", b"*.py\n")
     root = tmp_path / "root"
+    GitRepo(root)  # outside git a .gitignore is never opened at all
     _touch(root, "a.py")
     _touch(root, "sub/b.py")
     _touch(root, "sub/c.py")

@@ -47,7 +47,11 @@ def test_weight_files_in_tool_folders_are_recorded_outside_git(tmp_path: Path) -
 def test_weight_files_hidden_by_a_nested_ignore_file_outside_git_are_recorded(
     tmp_path: Path,
 ) -> None:
-    _write(tmp_path, "sub/.gitignore", b"*.pt\nhidden/\n")
+    # Outside git a .gitignore hides nothing (every file present ships); a nested
+    # .aigateignore still applies, and what it hides is recorded.
+    _write(tmp_path, "sub/.aigateignore", b"*.pt\nhidden/\n")
+    _write(tmp_path, "other/.gitignore", b"*.pt\n")
+    _write(tmp_path, "other/read.pt")
     _write(tmp_path, "sub/model.pt")
     _write(tmp_path, "sub/hidden/deep/weights.bin")
     _write(tmp_path, "sub/hidden/notes.txt", b"text")
@@ -56,7 +60,8 @@ def test_weight_files_hidden_by_a_nested_ignore_file_outside_git_are_recorded(
     _write(tmp_path, "fixtures/m.pt")
     skips = _skips(tmp_path)
     assert set(skips) == {"sub/model.pt", "sub/hidden/deep/weights.bin"}
-    assert skips["sub/model.pt"] == "weight file hidden by sub/.gitignore outside git, not read"
+    assert skips["sub/model.pt"] == "weight file hidden by sub/.aigateignore outside git, not read"
+    assert "other/read.pt" in {f.rel for f in Tree.walk(tmp_path).files}
 
 
 def test_in_git_only_tracked_weight_files_in_tool_folders_are_recorded(tmp_path: Path) -> None:
@@ -115,7 +120,7 @@ def _check(root: Path, *args: str) -> tuple[int, dict[str, Any]]:
 def test_release_denies_a_hidden_weight_file(
     tmp_path: Path, rel: str, pack_level: str | None
 ) -> None:
-    _write(tmp_path, "sub/.gitignore", b"*.pt\n")
+    _write(tmp_path, "sub/.aigateignore", b"*.pt\n")
     _write(tmp_path, rel)
     code, decision = _check(tmp_path, "--policy", "release")
     levels = {f["level"] for f in decision["findings"] if f["rule"] == "integrity.uninspectable"}

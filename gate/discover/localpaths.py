@@ -15,12 +15,28 @@ from collections.abc import Mapping
 from gate import identity
 from gate.discover import refs
 from gate.model import JSON, EvidenceKind, Role
+from gate.recognise.knowledge import conventions
 
 _WINDOWS = re.compile(r"^[A-Za-z]:[\\/]")
 _WEIGHT_NAME = re.compile(r"\.(?:gguf|safetensors|bin|pt|pth|ckpt|onnx|h5|pkl)$", re.IGNORECASE)
 NOT_IN_CHECKOUT = "local path outside the tree"
 _METHOD = "(?:GET|POST|PUT|PATCH|DELETE)"
 _ROUTE = re.compile(rf"^(?:{_METHOD}\s+/|/\S*\s+\({_METHOD}\)$)")
+_VERSION = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?$")
+
+
+def is_url_route(value: str) -> bool:
+    """A URL path an app sends requests to (``/api/chat/x``, ``/proxy/api/v1/services/x``,
+    ``/x/v1beta/openai/chat/completions``), not a folder on disk (``url_routes``)."""
+    if not value.startswith("/") or value.startswith("//"):
+        return False
+    conv = conventions()
+    segments = [s.lower() for s in value.split("?", 1)[0].split("/") if s]
+    if not segments:
+        return False
+    if segments[0] in conv.route_first:
+        return True
+    return any(_VERSION.match(s) for s in segments) and any(s in conv.route_words for s in segments)
 
 
 def is_outside(value: str) -> bool:
@@ -28,7 +44,7 @@ def is_outside(value: str) -> bool:
     text = value.strip()
     if len(text) < 3 or "://" in text or "\n" in text or not re.search("[A-Za-z]", text):
         return False
-    if _ROUTE.search(text):
+    if _ROUTE.search(text) or is_url_route(text):
         return False  # an API route as an index documents it: "/train_model (POST)"
     return text.startswith(("/", "~/", "~\\", "\\\\")) or bool(_WINDOWS.match(text))
 

@@ -327,14 +327,22 @@ def is_model_key(key: str) -> bool:
 def names_model(key: str) -> bool:
     """A model-ish key (``is_model_key``) or one whose value counts only as a known Hub id
     (``model_path``): see ``recognise_under``. Memoised like ``is_model_key``."""
-    return is_model_key(key) or _norm_key(key) in conventions().hub_id_keys
+    conv = conventions()
+    norm = _norm_key(key)
+    return is_model_key(key) or norm in conv.hub_id_keys or norm in conv.hosted_name_keys
 
 
 def recognise_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     """The identity a value under a model-ish key names: any model shape under a model key;
-    under a path key (``model_path``) only an ``org/name`` of a known publisher's Hub org."""
+    under a path key (``model_path``) only an ``org/name`` of a known publisher's Hub org;
+    under ``engine`` only a name a hosted API's pattern knows."""
     if is_model_key(key):
         return recognise_in(value, ctx)
+    if _norm_key(key) in conventions().hosted_name_keys:
+        text = value.strip()
+        if "/" in text or current_knowledge().api_model(text) is None:
+            return None
+        return recognise_in(text, ctx)
     if _norm_key(key) not in conventions().hub_id_keys:
         return None
     text = value.strip()

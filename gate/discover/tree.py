@@ -4,11 +4,14 @@ Honours ``.gitignore`` (nested, with negations) and ``.aigateignore``, skips too
 default, never follows a symlink out of the root, survives symlink loops, and bounds depth
 and file count. As in git, ``.gitignore`` never hides a file git tracks (a file added with
 ``git add -f`` under an ignored name ships like any other); ``.aigateignore`` and extra
-patterns still apply to it. An ignore file is read only when it is a regular file (a symlink,
-as in git, or a FIFO is recorded as a skip and not applied). A file is typed by extension
-and, where the extension does not settle it, by its magic bytes. Nothing is read eagerly:
-``stat`` and the first bytes are fetched on demand and cached, so a 20,000-file source tree
-costs one ``scandir`` per folder (and, in a git work tree, one ``git ls-files``).
+patterns still apply to it. Outside a git work tree (a release archive, an exported tree)
+there is no index and so no untracked file: ``.gitignore`` is not applied at all, every file
+present is read, and a note names the files not applied. An ignore file is read only when it
+is a regular file (a symlink, as in git, or a FIFO is recorded as a skip and not applied).
+A file is typed by extension and, where the extension does not settle it, by its magic
+bytes. Nothing is read eagerly: ``stat`` and the first bytes are fetched on demand and
+cached, so a 20,000-file source tree costs one ``scandir`` per folder (and, in a git work
+tree, one ``git ls-files``).
 """
 
 from __future__ import annotations
@@ -369,6 +372,10 @@ class _Walker:
         )
         self.notes: list[str] = []
         self.tracked: _Tracked | None = None
+        self.git_rules = True
+        """Whether ``.gitignore`` files are ignore files: only inside a git work tree."""
+        self.unapplied: list[str] = []
+        """The ``.gitignore`` files not applied (outside git), for the note."""
         self.hidden_budget = MAX_HIDDEN_ENTRIES
         self.hidden_capped = False
 
@@ -381,7 +388,18 @@ class _Walker:
                 f"walk: {problem}, so .gitignore rules were applied to every file: a file git"
                 " tracks under an ignored name (added with `git add -f`) was not read"
             )
+        # Outside git there is no index, so no file is "untracked": what the folder holds
+        # is what ships (a release archive, an exported tree), and a .gitignore in it,
+        # written by whoever built it, must not choose what the gate reads.
+        self.git_rules = self.tracked is not None or problem is not None
         self._walk_dir(self.root, "", self.base_specs, 0, pruned=False)
+        if self.unapplied:
+            shown = ", ".join(self.unapplied[:3])
+            more = f" and {len(self.unapplied) - 3} more" if len(self.unapplied) > 3 else ""
+            self.notes.append(
+                f"walk: not a git work tree, so .gitignore rules ({shown}{more}) were not"
+                " applied: without a git index every file present ships, and every one was read"
+            )
         self.files.sort(key=lambda f: f.rel)
         self.skipped.sort(key=lambda s: s.path)
         return Tree(self.root, self.files, self.skipped, self.notes)
@@ -451,6 +469,9 @@ class _Walker:
             if ignore_name not in names:
                 continue
             where = f"{rel}/{ignore_name}" if rel else ignore_name
+            if ignore_name == GIT_IGNORE and not self.git_rules:
+                self.unapplied.append(where)
+                continue
             lines = self._read_ignore_file(dir_path / ignore_name, where)
             if lines is None:
                 continue
@@ -561,9 +582,10 @@ class _Walker:
                 continue
             elif (spec := self._ignored_by(child_rel, is_dir, local_specs)) is not None:
                 if tracked is None and (spec.git or spec.base) and not is_link:
-                    # Outside git, an ignore file anywhere in the tree decides what is read:
-                    # the weight files it hides are recorded (the root .aigateignore and
-                    # --exclude are the user's own choice).
+                    # Without git's file list (outside git: a nested .aigateignore; in a
+                    # work tree git could not list: a .gitignore too), an ignore file in the
+                    # tree decides what is read: the weight files it hides are recorded (the
+                    # root .aigateignore and --exclude are the user's own choice).
                     name = GIT_IGNORE if spec.git else ".aigateignore"
                     where = f"{spec.base}/{name}" if spec.base else name
                     self._record_hidden(entry, child_rel, is_dir, f"hidden by {where} outside git")

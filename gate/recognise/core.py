@@ -98,6 +98,8 @@ def recognise(
         in_config=site.in_config,
     )
     text = value.strip()
+    if _provider_named(text, site, serving, knowledge):
+        return None
     found: Recognised | None
     # (an identity's scheme is never followed by "//": hf://org/name is a Hub URL, read below)
     written = text.lower().startswith(_SCHEMES) and not text.partition(":")[2].startswith("//")
@@ -110,6 +112,17 @@ def recognise(
     if found is not None and site.listed:
         found = replace(found, attributes={**found.attributes, "listed": True})
     return found
+
+
+def _provider_named(text: str, site: Site, serving: Serving, kn: Knowledge) -> bool:
+    """An entry's ``name`` that is a provider's name, in an entry with its own endpoint
+    (``{"name": "deepseek", "base_url": ..., "models": [...]}``: that provider's settings),
+    not a hosted model's. An Ollama menu's ``{"name": "mistral"}`` (no endpoint of its own,
+    or Ollama's) names a model."""
+    if (site.key or "").lower() != "name" or kn.provider_alias(text) is None:
+        return False
+    url = serving.base_url
+    return bool(url) and kn.providers.local_servers.get(port_of(url or "") or 0) != "ollama"
 
 
 def _written_identity(text: str) -> Recognised | None:
@@ -367,12 +380,24 @@ def _endpoint_attrs(ctx: _Ctx, provider: str) -> dict[str, JSON]:
 
 def _unlisted(host: str) -> str:
     """The provider of a host no table knows: itself, or ``local`` for a host only the
-    deployment's own machines or network reach (:func:`is_own_host`). A bare single-label
-    name (a cluster node ``n0998``, a compose service ``tgi-qwen2``) is its own provider, as
-    the corpus keys label it (bench/apps-round6 README-label-h: "a bare cluster host name is
-    unlisted, so it is its own provider"); it is still the deployment's own host for the
-    rules that ask (:func:`is_own_host`, :func:`local_served_as_deployed`)."""
-    return "local" if is_own_host(host) and not _single_label(host) else host
+    deployment's own machines or network reach (:func:`is_own_host`) that spells an address
+    (loopback, a private IP, ``nip.io``). A named host of the deployment (a bare single-label
+    name: a cluster node ``n0998``, a compose service ``tgi-qwen2``; a Kubernetes service
+    ``vllm.llm.svc.cluster.local``) is its own provider, as the corpus keys label it
+    (bench/apps-round6 README-label-h: "a bare cluster host name is unlisted, so it is its
+    own provider"); it is still the deployment's own host for the rules that ask
+    (:func:`is_own_host`, :func:`local_served_as_deployed`)."""
+    return "local" if is_own_host(host) and not _named_own_host(host) else host
+
+
+def _named_own_host(host: str) -> bool:
+    """A host of the deployment named as a service or machine: a single-label name, or one
+    under ``own_host_named_domains`` (``svc.cluster.local``)."""
+    if _single_label(host):
+        return True
+    name = host.lower().strip("[]").rstrip(".")
+    domains = providers().own_host_named_domains
+    return any(name.endswith("." + d) for d in domains)
 
 
 def _single_label(host: str) -> bool:
@@ -740,7 +765,8 @@ def _embedding_name(value: str, ctx: _Ctx) -> str | None:
     all-MiniLM-L6-v2``) with no endpoint or provider beside it: the repo sentence-transformers
     resolves it to, under its own Hub organisation, when the registry knows that repo."""
     key = (ctx.site.key or "").lower()
-    if "embed" not in key or "/" in value or ctx.base_url or ctx.provider_hint:
+    embedding = "embed" in key or "emb" in re.split(r"[^a-z0-9]+", key)  # EMB_MODEL
+    if not embedding or "/" in value or ctx.base_url or ctx.provider_hint:
         return None
     repo = ctx.kn.providers.hf_legacy.get(value) or ctx.kn.registry.known_repo_for_name(value)
     return repo if repo is not None and repo.startswith("sentence-transformers/") else None
@@ -977,7 +1003,7 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         provider = ev.attributes.get("provider")
-        own = provider == "local" or (isinstance(provider, str) and _single_label(provider))
+        own = provider == "local" or (isinstance(provider, str) and _named_own_host(provider))
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
         hub = deployed.get(repo.casefold()) if "/" in repo else None

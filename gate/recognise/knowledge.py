@@ -77,6 +77,20 @@ class Conventions:
     """Normalised keys that choose a hub beside an id (``load_type``, ``hub``)."""
     hub_words: Mapping[str, str] = field(default_factory=dict)
     """A hub's word, lower case (``ms``, ``modelscope``, ``hf``) → the hub."""
+    registry_name_calls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Methods naming the app's own model in a model registry → where the name is passed."""
+    output_documents: tuple[frozenset[str], ...] = ()
+    """Top-level key sets of JSON documents a tool writes (an evaluation's results)."""
+    runtime_invocations: Mapping[str, str] = field(default_factory=dict)
+    """Methods invoking a cloud runtime with a JSON body → the runtime's endpoint (a pattern
+    of the endpoint table when the region is not known)."""
+    hosted_name_keys: frozenset[str] = frozenset()
+    """Keys whose value counts only as a known hosted model's name (``engine``)."""
+    argument_model_keys: frozenset[str] = frozenset()
+    """Keys of a command line's model-arguments string that name a model (``pretrained``)."""
+    route_first: frozenset[str] = frozenset()
+    route_words: frozenset[str] = frozenset()
+    """Segments that make ``/a/b`` a URL route, not a folder (``url_routes``)."""
 
     def hub_named(self, word: str | None) -> str | None:
         """The hub a word names (``ms`` → ``modelscope``), or None."""
@@ -151,6 +165,20 @@ def conventions() -> Conventions:
             for hub, words in doc.get("hub_choice", {}).get("words", {}).items()
             for w in words
         },
+        registry_name_calls={
+            str(k): tuple(str(a) for a in v)
+            for k, v in (doc.get("registry_name_calls") or {}).items()
+        },
+        output_documents=tuple(
+            frozenset(str(k) for k in shape) for shape in doc.get("output_documents", ())
+        ),
+        runtime_invocations={
+            str(k): str(v) for k, v in (doc.get("runtime_invocations") or {}).items()
+        },
+        hosted_name_keys=frozenset(str(k) for k in doc.get("hosted_name_keys", ())),
+        argument_model_keys=frozenset(str(k) for k in doc.get("argument_model_keys", ())),
+        route_first=frozenset(str(w) for w in doc.get("url_routes", {}).get("first", ())),
+        route_words=frozenset(str(w) for w in doc.get("url_routes", {}).get("words", ())),
     )
 
 
@@ -187,6 +215,8 @@ class Providers:
     never a hosted service."""
     own_host_domains: tuple[str, ...]
     """DNS domains of the deployment's own machines or cluster (``nip.io``, ``svc``)."""
+    own_host_named_domains: tuple[str, ...]
+    """Of those, the domains whose hosts are named services (``svc.cluster.local``)."""
     gateways: frozenset[str]
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
@@ -237,6 +267,7 @@ def providers() -> Providers:
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
         local_server_providers=frozenset(k for k, v in rows.items() if v.get("local_server")),
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
+        own_host_named_domains=tuple(str(d).lower() for d in doc.get("own_host_named_domains", ())),
         gateways=frozenset(str(g) for g in doc["gateways"]),
         server_api_paths={
             str(path): str(server)

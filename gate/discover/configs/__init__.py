@@ -31,7 +31,7 @@ from gate.discover.configs.documents import _ini, _toml, _yaml_or_json, heredoc_
 from gate.discover.configs.envfiles import _dotenv, _shell
 from gate.discover.configs.kinds import _NEEDLES, _WORTH, _kind
 from gate.discover.configs.mlops import _dvc, _is_modelfile, _maybe_modelfile, _modelfile
-from gate.discover.configs.notebooks import _notebook
+from gate.discover.configs.notebooks import MAX_NOTEBOOK_BYTES, _notebook
 from gate.discover.tree import Tree, TreeFile
 from gate.model import Evidence
 
@@ -63,7 +63,16 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
             pooled.append(tf)
     ctx.observer.stage("configs", len(pooled) + len(shared) + len(local))
     needles = tuple(n.encode() for n in _NEEDLES)
+    # A notebook's bytes are mostly its outputs (images as base64): its bound is its own,
+    # and the bound on code applies to its cells' source (``notebooks.MAX_CELL_SOURCE``).
+    books = [tf for tf in pooled if tf.suffix == ".ipynb"]
+    if books:
+        pooled = [tf for tf in pooled if tf.suffix != ".ipynb"]
     found, _ = scanning.scan(tree, pooled, needles, analyse_file, observer=ctx.observer)
+    if books:
+        found += scanning.scan(
+            tree, books, needles, analyse_file, observer=ctx.observer, limit=MAX_NOTEBOOK_BYTES
+        )[0]
     # Read by another source too (dependencies, assistants): parsed here, in this process,
     # where that source finds the parsed document instead of parsing the file again.
     with loaders.share():

@@ -18,6 +18,7 @@ from gate.discover import (
 from gate.discover.configs.nodes import _dataset_value, _is_dataset_key, _Node, _str
 from gate.model import JSON, Confidence, EvidenceKind
 from gate.recognise import SiteKind
+from gate.recognise.knowledge import conventions
 
 if TYPE_CHECKING:
     from gate.discover.configs.walker import _Walker
@@ -326,6 +327,75 @@ def _tree_folder(walker: _Walker, value: str) -> refs.Ref | None:
     return localpaths.ref(path, reason=None)
 
 
+def _command_options(argv: Sequence[tuple[str, _Node]]) -> set[int]:
+    """Indices of the options a known command's rule reads (``commands`` with an
+    ``option``) when their value is an id, not a path: not read again as a generic model
+    flag (whose reading of a path, a mounted or local folder, the command's rule lacks)."""
+    tokens = [t for t, _ in argv]
+    taken: set[int] = set()
+    for command in refs.conventions().commands:
+        if "option" not in command:
+            continue
+        prefix = [str(p) for p in command["argv"]]
+        option = str(command["option"])
+        for start in range(len(tokens) - len(prefix) + 1):
+            if tokens[start : start + len(prefix)] != prefix:
+                continue
+            for index in range(start + len(prefix), len(tokens)):
+                token = tokens[index]
+                if token == option and index + 1 < len(tokens):
+                    value = tokens[index + 1]
+                elif token.startswith(option + "="):
+                    value = token.split("=", 1)[1]
+                else:
+                    continue
+                if not value.startswith(("/", ".", "~")) and not localpaths.is_outside(value):
+                    taken.add(index)
+    return taken
+
+
+_ARG_PAIR = re.compile(r"^[A-Za-z_][\w.-]*=")
+_MAX_ARG_PAIRS = 64
+
+
+def _arg_pairs(token: str) -> list[tuple[str, str]]:
+    """``key=value,key=value`` split at the commas outside brackets (``a=1,b={x:1,y:2}``)."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for at, char in enumerate(token):
+        if char in "{[(":
+            depth += 1
+        elif char in "}])":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            parts.append(token[start:at])
+            start = at + 1
+            if len(parts) >= _MAX_ARG_PAIRS:
+                return []
+    parts.append(token[start:])
+    pairs = [part.partition("=") for part in parts]
+    return [(k.strip(), v.strip()) for k, eq, v in pairs if eq and k.strip()]
+
+
+def _model_arg_pairs(walker: _Walker, token: str, node: _Node, where: str) -> None:
+    """A model-arguments string on a command line (lighteval's ``"model_name=org/x,dtype=
+    bfloat16"``, lm-evaluation-harness ``--model_args pretrained=org/x,peft=org/y``, a
+    ``model_name=org/x`` override): each model-ish key's value, read as a flag's."""
+    extra_keys = conventions().argument_model_keys
+    for key, value in _arg_pairs(token):
+        if not value or "$" in value or "{" in value:
+            continue
+        leaf = key.rsplit(".", 1)[-1]
+        if not (refs.names_model(key) or leaf.lower() in extra_keys):
+            continue
+        if localpaths.is_outside(value):
+            ref: refs.Ref | None = localpaths.ref(value)
+        else:
+            ctx = refs.RefContext(family="config", in_config=True, key=key)
+            ref = refs.recognise_in(value, ctx) if "/" in value else None
+        walker.emit(ref, value, node, Confidence.MEDIUM, where, {"argument": key})
+
+
 def _flag_models(
     walker: _Walker,
     argv: Sequence[tuple[str, _Node]],
@@ -339,7 +409,13 @@ def _flag_models(
     HuggingFaceH4/ultrachat_200k``): read like a config key with that name.
     ``tree_relative``: the line runs on the host from the file's folder (a shell script, a
     notebook), so ``--model ./models/x`` is that folder of the tree."""
+    taken = _command_options(argv)
     for index, (token, node) in enumerate(argv):
+        if index in taken:
+            continue  # `modelscope download --model x`: the command's own rule reads it
+        if not token.startswith("-") and _ARG_PAIR.match(token):
+            _model_arg_pairs(walker, token, node, where)
+            continue
         if not token.startswith("--") or len(token) < 4:
             continue
         name, eq, value = token[2:].partition("=")

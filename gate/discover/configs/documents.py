@@ -38,6 +38,8 @@ def _yaml_or_json(rel: str, text: str, *, json_file: bool, mlmodel: bool) -> sca
     if json_file:
         # JSON first: its parser is fast on megabyte files; YAML (a superset) reads the rest.
         parsed = loaders.json_doc(text)
+        if parsed.ok and (_transcript(parsed.value) or _tool_output(parsed.value)):
+            return scanning.Outcome()
         if parsed.ok:
             walker = _Walker(rel, positions=_Positions(text))
             try:
@@ -60,6 +62,26 @@ def _yaml_or_json(rel: str, text: str, *, json_file: bool, mlmodel: bool) -> sca
             skipped=[*outcome.skipped, *([(rel, _OVER_BUDGET)] if budget.spent else [])],
         )
     return outcome
+
+
+def _transcript(doc: object) -> bool:
+    """A recorded conversation (a JSON list of ``{"role": ..., "content": ...}`` messages: a
+    chat log the app saved, a fine-tune sample): the models its messages name are what
+    answered then, or display settings saved with them, not a model the release is set to
+    call."""
+    if not isinstance(doc, list) or len(doc) < 2:
+        return False
+    return all(isinstance(m, dict) and "role" in m and "content" in m for m in doc)
+
+
+def _tool_output(doc: object) -> bool:
+    """A document an evaluation tool wrote (``config_vocabulary.yaml`` ``output_documents``:
+    lm-evaluation-harness's results file, with ``results``, ``versions`` and ``config``): the
+    models and datasets it names were evaluated then, not ones the release uses."""
+    if not isinstance(doc, dict):
+        return False
+    keys = set(doc)
+    return any(shape <= keys for shape in conventions().output_documents)
 
 
 def _toml(rel: str, text: str) -> scanning.Outcome:

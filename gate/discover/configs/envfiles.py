@@ -206,7 +206,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
     # BASE_URL ↔ MODEL) or its provider (OPENAI_BASE_URL ↔ OPENAI_CHAT_MODEL).
     urls: list[tuple[str, str | None, str]] = []
     for key, value, _, _ in values:
-        if refs.is_url_key(key) and "://" in value:
+        if _url_variable(key, value):
             urls.append((_stem(key), refs.provider_from_env_name(key), value))
     walker = _Walker(rel)
     used_urls: set[str] = set()
@@ -233,7 +233,13 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
         if p is not None:
             first_by_provider.setdefault(p, (index, u))
     for key, value, lineno, column in values:
-        if not refs.names_model(key):
+        model_key = refs.names_model(key)
+        if not model_key and not (
+            ollama_url is not None and _has_model_word(key) and refs.is_ollama_library_name(value)
+        ):
+            # (MODEL_TASK_GENERATOR=llama3.1:8b beside OLLAMA=http://localhost:11434: a
+            # variable with the word MODEL holding a name of Ollama's library, in a file
+            # configuring an Ollama daemon, is pulled there.)
             continue
         provider = refs.provider_from_env_name(key)
         stem = _stem(key)
@@ -264,21 +270,44 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
         if base_url:
             used_urls.add(base_url)
         ctx = refs.RefContext(
-            family="config", base_url=base_url, provider_hint=provider, in_config=True
+            family="config", base_url=base_url, provider_hint=provider, in_config=True, key=key
+        )
+        found = (
+            refs.recognise_under(key, value, ctx) if model_key else refs.recognise_in(value, ctx)
         )
         walker.emit(
-            refs.recognise_under(key, value, ctx), value, _Node(value, lineno, column),
+            found, value, _Node(value, lineno, column),
             Confidence.MEDIUM, key,
             {"key": key, "env_var": key},
         )  # fmt: skip
     # An endpoint set with no model next to it still says where prompts go.
     for key, value, lineno, column in values:
-        if refs.is_url_key(key) and "://" in value and value not in used_urls:
+        if _url_variable(key, value) and value not in used_urls:
             ref = refs.endpoint_only(refs.RefContext(family="hosted", base_url=value))
             walker.emit(
                 ref, value, _Node(value, lineno, column), Confidence.MEDIUM, key, {"key": key}
             )
     return scanning.Outcome(evidence=walker.found)
+
+
+def _url_variable(key: str, value: str) -> bool:
+    """A variable holding an endpoint: a URL key (``OLLAMA_BASE_URL``), or a provider's bare
+    name holding an http(s) URL (``OLLAMA=http://localhost:11434/``)."""
+    if "://" not in value:
+        return False
+    if refs.is_url_key(key):
+        return True
+    return (
+        value.startswith(("http://", "https://"))
+        and refs.provider_from_env_name(key) is not None
+        and not refs.names_model(key)
+        and _key_stem(key) == _stem(key) == key.upper()
+    )
+
+
+def _has_model_word(key: str) -> bool:
+    """``MODEL_TASK_GENERATOR``, ``EMBEDDING_MODEL_SYNTAX``: MODEL as one of the name's words."""
+    return "model" in re.split(r"[^a-z0-9]+", key.lower())
 
 
 def _stem(key: str) -> str:

@@ -25,6 +25,11 @@ from gate.discover.configs.walker import _Walker
 from gate.discover.tree import TreeFile
 from gate.model import Evidence, Location
 
+MAX_NOTEBOOK_BYTES = 32_000_000
+"""A notebook file read whole: most of a large one is outputs (images as base64), not code."""
+MAX_CELL_SOURCE = scanning.MAX_SOURCE_BYTES
+"""The bound on code (a source file's): a notebook whose cells hold more is not parsed."""
+
 # --- notebooks ---------------------------------------------------------------------------
 
 # Cell magics whose body is Python (timed, captured, profiled), shell, or a file's content.
@@ -123,6 +128,15 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
             return scanning.Outcome(
                 skipped=[(rel, f"not a readable notebook: cell {number}'s source is not text")]
             )
+    source_bytes = sum(
+        sum(len(part) for part in src) if isinstance(src, list) else len(src)
+        for cell in cells
+        if isinstance(cell, dict) and isinstance(src := cell.get("source"), list | str)
+    )
+    if source_bytes > MAX_CELL_SOURCE:
+        return scanning.Outcome(
+            skipped=[(rel, f"cells hold more than {MAX_CELL_SOURCE} bytes of source: not parsed")]
+        )
     read = _cells(cells)
     found: list[Evidence] = []
     skipped: list[tuple[str, str]] = []

@@ -303,18 +303,26 @@ class Analyser(CallReader):
         )
 
     def _saved_names(self) -> set[str]:
-        """Names passed first to a model save (``model.save_pretrained(new_model_name)``)."""
-        methods = conventions().save_methods
+        """Names passed first to a model save (``model.save_pretrained(new_model_name)``) or
+        as the app's own model's name in a registry (``client.create_registered_model(
+        name=MODEL_NAME)``)."""
+        conv = conventions()
+        methods, registry = conv.save_methods, conv.registry_name_calls
         out: set[str] = set()
         for call, _scope in self.calls:
             func = call.func
-            if (
-                isinstance(func, ast.Attribute)
-                and func.attr in methods
-                and call.args
-                and isinstance(call.args[0], ast.Name)
-            ):
+            if not isinstance(func, ast.Attribute):
+                continue
+            if func.attr in methods and call.args and isinstance(call.args[0], ast.Name):
                 out.add(call.args[0].id)
+            for where in registry.get(func.attr, ()):
+                if where.startswith("#"):
+                    index = int(where[1:])
+                    arg = call.args[index] if index < len(call.args) else None
+                else:
+                    arg = next((k.value for k in call.keywords if k.arg == where), None)
+                if isinstance(arg, ast.Name):
+                    out.add(arg.id)
         return out
 
     # ---- catalogues: models the module offers rather than calls ----
@@ -677,7 +685,14 @@ class Analyser(CallReader):
                 self.driver.named(self._seen(val), key, family="hf-dataset")
 
     def _request_url(self, call: ast.Call, scope: Scope) -> str | None:
-        """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...))."""
+        """The URL of an HTTP call whose JSON body names a model (requests.post(url, json=...)).
+        A cloud runtime's invocation (boto3 ``sagemaker-runtime`` ``invoke_endpoint(Body=
+        json.dumps(payload))``) is sent to that runtime's endpoint, its region unknown here
+        (``config_vocabulary.yaml`` ``runtime_invocations``: the endpoint table's host pattern)."""
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        runtime = conventions().runtime_invocations.get(method)
+        if runtime is not None:
+            return runtime
         if not self._is_request(call, scope):
             return None
         found = self._arg(call, self._url_args(call, scope))
@@ -691,8 +706,9 @@ class Analyser(CallReader):
 
 _KEY_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 """Identifiers and quoted words of an API key expression (``TOGETHER_API_KEY``)."""
-_BODY_KEYWORDS = frozenset({"json", "data", "files", "content"})
-"""Keywords of requests/httpx/aiohttp calls that carry the request body."""
+_BODY_KEYWORDS = frozenset({"json", "data", "files", "content", "Body"})
+"""Keywords of requests/httpx/aiohttp calls (and boto3 runtimes' ``Body``) that carry the
+request body."""
 
 
 def _loads_it(entry: ast.Dict) -> bool:

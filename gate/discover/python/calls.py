@@ -345,7 +345,8 @@ class CallReader(ValueReader):
             found = self._arg(call, spec.base_url)
             if found is not None:
                 unknown, none = self._unknown_args, self._none_args
-                vals = [v for v in self.values(found[0], scope) if not v.partial]
+                every = list(self.values(found[0], scope))
+                vals = [v for v in every if not v.partial]
                 unknown_at_a_site = self._unknown_args > unknown
                 none_at_a_site = self._none_args > none
                 decided = self._decided(found[0], scope, call)
@@ -358,6 +359,10 @@ class CallReader(ValueReader):
                         dynamic = _segment(self.text, found[0])
                 elif not vals and none_at_a_site and not unknown_at_a_site:
                     pass  # None at every site the value came through: the SDK's default
+                elif not vals and (fixed := _fixed_host(every)) is not None:
+                    # f"https://api.runpod.ai/v2/{ENDPOINT_ID}/openai/v1": only the path is
+                    # unknown, the host is written.
+                    base_url = fixed
                 else:
                     dynamic = _segment(self.text, found[0])
             region = self._first_constant(call, spec.region, scope) if spec.region else None
@@ -586,3 +591,17 @@ class CallReader(ValueReader):
                 return byte_col
             return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
         return byte_col
+
+
+def _fixed_host(values: Sequence[Val]) -> str | None:
+    """The one URL the partial values of a base URL spell, when only its path holds an
+    unknown part (``https://api.runpod.ai/v2/*/openai/v1``), else None."""
+    texts = {v.text for v in values}
+    if len(texts) != 1 or not all(v.partial for v in values):
+        return None
+    text = texts.pop()
+    scheme, sep, rest = text.partition("://")
+    host = rest.split("/", 1)[0]
+    if scheme not in ("http", "https") or not sep or not host or "*" in host:
+        return None
+    return text

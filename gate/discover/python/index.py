@@ -291,6 +291,15 @@ class Indexer:
                 cls = scope.enclosing_class()
                 if cls is not None:
                     cls.self_attrs.setdefault(target.slice.value, []).append((value, scope))
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.slice, ast.Constant)
+            and isinstance(target.slice.value, str)
+            and self._qualname(target.value, scope) == "os.environ"
+        ):
+            # os.environ["OPENAI_API_BASE"] = url: the process's setting every SDK client
+            # built without a base URL reads (read as a module setting ``env:<NAME>``).
+            self.module_settings.setdefault(f"env:{target.slice.value}", []).append((value, scope))
         elif isinstance(target, ast.Attribute):
             owner = target.value
             if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):

@@ -19,9 +19,17 @@ def table() -> CallTable:
 
 @cache
 def _module_base_urls() -> Mapping[str, tuple[str, ...]]:
-    # SDK-wide endpoint settings written as module attributes (openai.base_url = ...).
+    # SDK-wide endpoint settings written as module attributes (openai.base_url = ...) or as
+    # the environment variable the SDK reads when no base URL is passed (os.environ[...] =
+    # ...; openai-python reads OPENAI_BASE_URL, langchain-openai OPENAI_API_BASE and then the
+    # openai client's OPENAI_BASE_URL, anthropic-sdk ANTHROPIC_BASE_URL; their READMEs and
+    # sources, read 2026-12).
+    openai_env = ("env:OPENAI_BASE_URL", "env:OPENAI_API_BASE")
     return {
-        "openai": ("openai.base_url", "openai.api_base"),
+        "openai": ("openai.base_url", "openai.api_base", *openai_env),
+        "langchain-openai": openai_env,
+        "anthropic": ("env:ANTHROPIC_BASE_URL",),
+        "langchain-anthropic": ("env:ANTHROPIC_BASE_URL",),
         "dashscope": ("dashscope.base_http_api_url",),
         "litellm": ("litellm.api_base",),
     }
