@@ -1,0 +1,76 @@
+"""Python and config classes measured on round 9 (issue 12): settings modules re-exported by
+a package, raw requests whose URL and model both come from the app's settings, and the other
+classes below. Hand-written cases, none copied from a scanned repository."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from gate import pipeline
+from gate.model import Component
+
+
+def _scan(root: Path) -> dict[str, Component]:
+    result = pipeline.scan(pipeline.ScanOptions(root=root, history="none"))
+    return {c.id: c for c in result.inventory.components if not c.id.startswith("pkg:")}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+# --- a raw request to a URL of the app's settings module ------------------------------------
+
+
+def test_a_raw_request_with_url_and_model_from_a_re_exporting_settings_package(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "svc/__init__.py": "",
+            "svc/conf/__init__.py": "from svc.conf.values import VISION_URL, VISION_MODEL\n",
+            "svc/conf/values.py": """
+                VISION_URL = "https://api.siliconflow.cn/v1/chat/completions"
+                VISION_MODEL = "Qwen/Qwen2.5-VL-7B-Instruct"
+            """,
+            "svc/read.py": """
+                import requests
+                from svc.conf import VISION_URL, VISION_MODEL
+
+                def describe(image_b64):
+                    body = {"model": VISION_MODEL, "messages": [{"role": "user", "content": image_b64}]}
+                    return requests.post(VISION_URL, json=body, timeout=30).json()
+            """,
+        },
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {"api:siliconflow/Qwen/Qwen2.5-VL-7B-Instruct"}
+    ev = got["api:siliconflow/Qwen/Qwen2.5-VL-7B-Instruct"].evidence[0]
+    assert ev.location.path == "svc/conf/values.py"
+
+
+def test_a_raw_request_to_an_imported_url_with_an_inline_body(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "settings.py": """
+                CHAT_URL = "https://api.deepseek.com/chat/completions"
+                CHAT_MODEL = "deepseek-chat"
+            """,
+            "bot.py": """
+                import httpx
+                import settings
+
+                async def ask(q):
+                    async with httpx.AsyncClient() as c:
+                        r = await c.post(settings.CHAT_URL, json={"model": settings.CHAT_MODEL, "messages": q})
+                    return r.json()
+            """,
+        },
+    )
+    assert set(_scan(tmp_path)) == {"api:deepseek/deepseek-chat"}
