@@ -8,7 +8,8 @@ import textwrap
 from pathlib import Path
 
 from gate import pipeline
-from gate.model import Component
+from gate.discover import configs, refs
+from gate.model import Component, Evidence
 
 
 def _scan(root: Path) -> dict[str, Component]:
@@ -74,3 +75,28 @@ def test_a_raw_request_to_an_imported_url_with_an_inline_body(tmp_path: Path) ->
         },
     )
     assert set(_scan(tmp_path)) == {"api:deepseek/deepseek-chat"}
+
+
+# --- a .env naming one local server's address and its models -------------------------------
+
+
+def cfg(text: str, name: str = "config.yaml") -> list[Evidence]:
+    outcome = configs.analyse_file(name, textwrap.dedent(text).encode())
+    return refs.dedupe(outcome.evidence)
+
+
+def ids(found: list[Evidence]) -> set[str]:
+    return {ev.identity for ev in found}
+
+
+def test_an_env_servers_address_serves_the_models_its_prefix_names() -> None:
+    found = cfg(
+        """
+        VECTOR_DB_ADDR="http://127.0.0.1:8000/api/v1"
+        INFER_ADDR="http://127.0.0.1:9997"
+        INFER_CHAT_MODEL_ID="glm4-chat"
+        INFER_EMBED_MODEL_ID="bge-m3"
+        """,
+        ".env",
+    )
+    assert ids(found) == {"api:local/glm4-chat", "api:local/bge-m3"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from gate.discover import (
@@ -206,7 +206,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
     # BASE_URL ↔ MODEL) or its provider (OPENAI_BASE_URL ↔ OPENAI_CHAT_MODEL).
     urls: list[tuple[str, str | None, str]] = []
     for key, value, _, _ in values:
-        if refs.is_url_key(key) and "://" in value:
+        if _env_url_key(key) and "://" in value:
             urls.append((_stem(key), refs.provider_from_env_name(key), value))
     walker = _Walker(rel)
     used_urls: set[str] = set()
@@ -237,7 +237,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             continue
         provider = refs.provider_from_env_name(key)
         stem = _stem(key)
-        by_stem = first_by_stem.get(stem)
+        by_stem = first_by_stem.get(stem) or _by_stem_prefix(stem, first_by_stem)
         by_provider = first_by_provider.get(provider) if provider is not None else None
         # The first URL of the same stem or provider (indexed: a scan of every URL for every
         # model variable was quadratic in a crafted file of thousands of both).
@@ -273,7 +273,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
         )  # fmt: skip
     # An endpoint set with no model next to it still says where prompts go.
     for key, value, lineno, column in values:
-        if refs.is_url_key(key) and "://" in value and value not in used_urls:
+        if _env_url_key(key) and "://" in value and value not in used_urls:
             ref = refs.endpoint_only(refs.RefContext(family="hosted", base_url=value))
             walker.emit(
                 ref, value, _Node(value, lineno, column), Confidence.MEDIUM, key, {"key": key}
@@ -281,12 +281,36 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
     return scanning.Outcome(evidence=walker.found)
 
 
+def _env_url_key(key: str) -> bool:
+    """A variable holding an endpoint: a URL key, or a server's address (``XINFERENCE_ADDR``,
+    ``TRITON_ADDRESS``) when its value is a URL."""
+    return refs.is_url_key(key) or key.upper().endswith(("_ADDR", "_ADDRESS"))
+
+
+def _by_stem_prefix(
+    stem: str, first_by_stem: Mapping[str, tuple[int, str]]
+) -> tuple[int, str] | None:
+    """The URL of the longest stem that prefixes a model variable's own stem by whole words:
+    one server's URL (``XINFERENCE_ADDR``) serves the models named
+    ``XINFERENCE_LLM_MODEL_ID`` and ``XINFERENCE_EMBEDDING_MODEL_ID``. Looked up by prefix
+    (a few words at most), not by a scan of every URL for every model variable."""
+    words = stem.split("_")
+    for count in range(min(len(words) - 1, _MAX_STEM_WORDS), 0, -1):
+        found = first_by_stem.get("_".join(words[:count]))
+        if found is not None:
+            return found
+    return None
+
+
+_MAX_STEM_WORDS = 6
+
+
 def _stem(key: str) -> str:
     """``OPENAI_BASE_URL`` → ``OPENAI``, ``LLM_MODEL_NAME`` → ``LLM``, ``MODEL`` → ``""``."""
     upper = key.upper()
     for suffix in (
         "_API_BASE_URL", "_API_ENDPOINT", "_API_HOST", "_BASE_URL", "_API_BASE", "_BASEURL",
-        "_ENDPOINT", "_API_URL", "_HOST", "_URL",
+        "_ENDPOINT", "_API_URL", "_HOST", "_URL", "_ADDRESS", "_ADDR",
     ):  # fmt: skip
         if upper.endswith(suffix):
             return upper[: -len(suffix)]
