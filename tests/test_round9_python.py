@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from gate import pipeline
-from gate.discover import configs, refs
+from gate.discover import configs, python, refs
 from gate.model import Component, Evidence
 
 
@@ -100,3 +100,40 @@ def test_an_env_servers_address_serves_the_models_its_prefix_names() -> None:
         ".env",
     )
     assert ids(found) == {"api:local/glm4-chat", "api:local/bge-m3"}
+
+
+# --- an SDK enum member named by a string --------------------------------------------------
+
+
+def py(source: str, name: str = "app.py") -> list[Evidence]:
+    outcome = python.analyse_file(name, textwrap.dedent(source).encode())
+    return refs.dedupe(outcome.evidence)
+
+
+def test_a_dashscope_generation_models_member_is_the_name_it_stands_for() -> None:
+    found = py(
+        """
+        import dashscope
+        member = "qwen_plus"
+        def ask(messages):
+            chosen = getattr(dashscope.Generation.Models, member)
+            return dashscope.Generation.call(chosen, messages=messages)
+        def ask_max(messages):
+            return dashscope.Generation.call(dashscope.Generation.Models.qwen_max, messages=messages)
+        """
+    )
+    assert ids(found) == {"api:alibaba/qwen-plus", "api:alibaba/qwen-max"}
+    plus = next(ev for ev in found if ev.identity == "api:alibaba/qwen-plus")
+    assert plus.location.line == 3  # the string naming the member
+
+
+def test_a_name_no_member_has_gives_nothing() -> None:
+    found = py(
+        """
+        import dashscope
+        def ask(messages):
+            chosen = getattr(dashscope.Generation.Models, "not_a_member")
+            return dashscope.Generation.call(chosen, messages=messages)
+        """
+    )
+    assert ids(found) == set()
