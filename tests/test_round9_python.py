@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from gate import pipeline
-from gate.discover import configs, python, refs
+from gate.discover import configs, javascript, python, refs
 from gate.model import Component, Evidence
 
 
@@ -137,3 +137,36 @@ def test_a_name_no_member_has_gives_nothing() -> None:
         """
     )
     assert ids(found) == set()
+
+
+# --- an HTML menu beside the endpoint field its page posts to --------------------------------
+
+
+def page(source: str) -> list[Evidence]:
+    outcome = javascript.analyse_file("templates/play.html", textwrap.dedent(source).encode())
+    return refs.dedupe(outcome.evidence)
+
+
+def test_an_html_menu_is_served_at_the_endpoint_field_with_its_stem() -> None:
+    found = page(
+        """
+        <html><body>
+          <select id="left-model"><option value="Qwen/Qwen3-8B">Qwen3</option></select>
+          <input type="hidden" id="left-base-url" value="https://api.siliconflow.cn/v1">
+          <select id="right-model"><option value="gpt-4o-mini">mini</option></select>
+          <input type="hidden" id="right-base-url" value="https://api.openai.com/v1">
+        </body></html>
+        """
+    )
+    assert ids(found) == {"api:siliconflow/Qwen/Qwen3-8B", "api:openai/gpt-4o-mini"}
+    assert all(ev.attributes.get("listed") is True for ev in found)
+
+
+def test_an_html_menu_without_an_endpoint_field_stays_as_it_was() -> None:
+    found = page(
+        """
+        <select id="model-select"><option value="Qwen/Qwen3-8B">Qwen3</option></select>
+        <input id="webhook" value="https://hooks.example.org/x">
+        """
+    )
+    assert ids(found) == {"hf:Qwen/Qwen3-8B@unpinned"}
