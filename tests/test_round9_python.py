@@ -170,3 +170,46 @@ def test_an_html_menu_without_an_endpoint_field_stays_as_it_was() -> None:
         """
     )
     assert ids(found) == {"hf:Qwen/Qwen3-8B@unpinned"}
+
+
+# --- model folders: a Space card is no model, an export subfolder is its parent's ------------
+
+
+def _bom_ids(tmp_path: Path) -> set[str]:
+    return set(_scan(tmp_path))
+
+
+def test_a_spaces_readme_card_is_no_model_folder(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "README.md": """\
+                ---
+                title: Diagram maker
+                license: mit
+                tags: [space, diagrams]
+                sdk: gradio
+                app_file: app.py
+                ---
+                # Diagram maker
+                """,
+            "app.py": "print('hi')\n",
+        },
+    )
+    assert not any(i.startswith("local:") for i in _bom_ids(tmp_path))
+
+
+def test_an_onnx_export_subfolder_is_part_of_its_parents_model(tmp_path: Path) -> None:
+    config = '{"architectures": ["BertModel"], "model_type": "bert"}'
+    _write(
+        tmp_path,
+        {
+            "weights/encoder/config.json": config,
+            "weights/encoder/onnx/config.json": config,
+            "weights/encoder/onnx/model.onnx": "",
+            "weights/other/config.json": config,
+            "weights/other/ckpt/config.json": config,
+        },
+    )
+    got = {i for i in _bom_ids(tmp_path) if i.startswith("local:")}
+    assert got == {"local:weights/encoder", "local:weights/other", "local:weights/other/ckpt"}
