@@ -213,3 +213,29 @@ def test_an_onnx_export_subfolder_is_part_of_its_parents_model(tmp_path: Path) -
     )
     got = {i for i in _bom_ids(tmp_path) if i.startswith("local:")}
     assert got == {"local:weights/encoder", "local:weights/other", "local:weights/other/ckpt"}
+
+
+# --- a recipe's container path that a compose mount fills from the tree -----------------------
+
+
+def test_a_recipes_container_model_path_is_the_tree_folder_compose_mounts_there(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": """
+                services:
+                  train:
+                    image: example/trainer
+                    volumes:
+                      - ./recipe.yml:/work/recipe.yml
+                      - ./weights/:/work/weights/
+                    command: python -m trainer /work/recipe.yml
+            """,
+            "recipe.yml": "base_model: /work/weights/tiny-llama-1b\nmodel_type: LlamaForCausalLM\n",
+            "spare.yml": "base_model: /srv/elsewhere/tiny-llama-1b\n",
+        },
+    )
+    got = {i for i in _bom_ids(tmp_path) if i.startswith("local:")}
+    assert got == {"local:weights/tiny-llama-1b", "local:/srv/elsewhere/tiny-llama-1b"}
