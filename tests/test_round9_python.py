@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from gate import pipeline
-from gate.discover import configs, javascript, python, refs
+from gate.discover import configs, javascript, localpaths, python, refs
 from gate.model import Component, Evidence
 
 
@@ -239,3 +239,50 @@ def test_a_recipes_container_model_path_is_the_tree_folder_compose_mounts_there(
     )
     got = {i for i in _bom_ids(tmp_path) if i.startswith("local:")}
     assert got == {"local:weights/tiny-llama-1b", "local:/srv/elsewhere/tiny-llama-1b"}
+
+
+# --- model folders named from the root a script runs from -----------------------------------
+
+
+def test_shell_and_slurm_scripts_name_in_tree_model_folders(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "jobs/finetune.sh": """
+                torchrun train/run.py \\
+                    --model_name models/Tiny-Chat-1B \\
+                    --output_dir out/run1
+            """,
+            "jobs/serve.slurm": """
+                #!/bin/bash
+                #SBATCH --nodes=2
+                SIZE=${1:-3}
+                MODEL="models/merged/tiny${SIZE}-chat"
+                srun trl vllm-serve --model "${MODEL}" &
+            """,
+            "train/grpo.py": """
+                import argparse
+                p = argparse.ArgumentParser()
+                p.add_argument("--model", default="checkpoints/tiny-sft")
+                p.add_argument("--dataset", default="saved_sets/floor_plans")
+                p.add_argument("--judge", default="models/gemini-2.5-flash")
+                args = p.parse_args()
+            """,
+        },
+    )
+    got = _bom_ids(tmp_path)
+    assert {
+        "local:models/Tiny-Chat-1B",
+        "local:models/merged/tiny3-chat",
+        "local:checkpoints/tiny-sft",
+    } <= got
+    assert not any(i.startswith("dataset:") for i in got)  # saved_sets/: no Hub namespace
+    assert "local:out/run1" not in got  # an output folder names no model
+
+
+def test_a_hub_id_is_not_taken_for_a_folder() -> None:
+    assert localpaths.in_tree_folder("Qwen/Qwen2.5-7B-Instruct") is None
+    assert localpaths.in_tree_folder("./models/x") is None  # the script's own folder decides
+    assert localpaths.in_tree_folder("models/${NAME}") is None
+    assert localpaths.in_tree_folder("models/tokenizer.json") is None
+    assert localpaths.in_tree_folder("models/x/") == "models/x"

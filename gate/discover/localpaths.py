@@ -9,6 +9,7 @@ as its base, marked as a heuristic (a folder can be named anything).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Mapping
 
@@ -31,6 +32,32 @@ def is_outside(value: str) -> bool:
     if _ROUTE.search(text):
         return False  # an API route as an index documents it: "/train_model (POST)"
     return text.startswith(("/", "~/", "~\\", "\\\\")) or bool(_WINDOWS.match(text))
+
+
+# Files a model-ish key may name that are no model (a tokenizer or training config).
+_CONFIG_NAME = re.compile(r"\.(?:json|ya?ml|toml|txt|py|sh|md)$", re.IGNORECASE)
+
+
+def in_tree_folder(value: str) -> str | None:
+    """A path relative to the tree's root whose first folder is one projects keep models in
+    (``models/Llama-3.1-8B-Instruct``, ``checkpoints/run1``: config_vocabulary
+    ``path_orgs``), normalised; None for anything else (a Hub id, ``./x``, a template, a
+    config file). Scripts and recipes name such folders from the root they are run from;
+    the folder is often gitignored, so the checkout need not hold it."""
+    text = value.strip()
+    if (
+        not text
+        or text.startswith(("/", ".", "~", "-"))
+        or "://" in text
+        or "\\" in text
+        or any(c in text for c in "$*{}<>|:;, \t\n\"'")
+        or _CONFIG_NAME.search(text)
+    ):
+        return None
+    head, _, rest = text.partition("/")
+    if not rest.strip("/") or head.lower() not in refs.conventions().path_orgs:
+        return None
+    return posixpath.normpath(text)
 
 
 def _normalised(path: str) -> str:

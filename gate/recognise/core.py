@@ -875,6 +875,10 @@ def _dataset(value: str, ctx: _Ctx) -> Recognised | None:
     repo: str | None
     if "/" in value:
         repo = value if identity.is_hf_repo_id(value) and not looks_like_path(value) else None
+        if repo is not None and hub == "hf" and "_" in repo.split("/", 1)[0]:
+            # hf_datasets/rplan: a Hub namespace is letters, digits and dashes (no "_"), so
+            # this is a folder a dataset was saved to (save_to_disk), not a Hub dataset.
+            repo = None
     elif value in kn.providers.hf_legacy:
         repo = None  # a model's legacy name ("gpt2"): no dataset of that name
     else:

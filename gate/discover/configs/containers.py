@@ -363,6 +363,10 @@ def _flag_models(
                 family="config", provider_hint=refs.provider_from_env_name(name), in_config=True
             )
             ref = refs.recognise_under(name, value, ctx)
+            folder = localpaths.in_tree_folder(value) if ref is None and tree_relative else None
+            if folder is not None:
+                # --model_name models/Llama-3.1-8B-Instruct in a script run from the root.
+                ref = localpaths.ref(folder, reason=None)
         elif _is_dataset_key(name):
             ref = _dataset_value(value)
         else:

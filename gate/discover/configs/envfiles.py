@@ -68,7 +68,7 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
                 if localpaths.is_outside(value):
                     ref: refs.Ref | None = localpaths.ref(value, {"key": key})
                 else:
-                    ref = refs.recognise_under(key, value, ctx)
+                    ref = refs.recognise_under(key, value, ctx) or _in_tree(value, key)
                 node = _Node(value, lineno, command.find(value) + 1 or None)
                 walker.emit(ref, value, node, Confidence.MEDIUM, key, {"key": key})
             continue
@@ -92,6 +92,13 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
     _curl_requests(walker, text)
     walker.found += _written_modelfiles(rel, text)
     return scanning.Outcome(evidence=walker.found)
+
+
+def _in_tree(value: str, key: str) -> refs.Ref | None:
+    """``MODEL=models/final/run-8B``: a model folder of the tree, named from the root the
+    script is run from (see :func:`localpaths.in_tree_folder`)."""
+    folder = localpaths.in_tree_folder(value)
+    return localpaths.ref(folder, {"key": key}, reason=None) if folder is not None else None
 
 
 # `cat > /tmp/Modelfile <<EOF`, `cat <<'EOF' > Modelfile`, `tee Modelfile <<EOF`: a file the
