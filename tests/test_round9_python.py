@@ -286,3 +286,40 @@ def test_a_hub_id_is_not_taken_for_a_folder() -> None:
     assert localpaths.in_tree_folder("models/${NAME}") is None
     assert localpaths.in_tree_folder("models/tokenizer.json") is None
     assert localpaths.in_tree_folder("models/x/") == "models/x"
+
+
+# --- template expressions and LiteLLM routes ------------------------------------------------
+
+
+def test_a_templated_api_base_is_an_unknown_host_never_a_provider() -> None:
+    found = cfg(
+        """
+        proxy_config:
+          model_list:
+            - model_name: chat
+              litellm_params:
+                model: azure/gpt-4.1-mini
+                api_base: {{ env "AZURE_API_BASE" }}
+            - model_name: claude
+              litellm_params:
+                model: databricks/databricks-claude-sonnet-4
+                api_base: https://adb-1234.5.azuredatabricks.net/serving-endpoints
+            - model_name: other
+              litellm_params:
+                model: openai/gpt-4o
+                api_base: "{{ .Values.relay }}"
+        """,
+        "helmfile.yaml.gotmpl",
+    )
+    got = ids(found)
+    assert got == {
+        "api:azure-openai/gpt-4.1-mini",
+        "api:adb-1234.5.azuredatabricks.net/databricks-claude-sonnet-4",
+        "api:openai/gpt-4o",
+    }
+    assert not any("tpl" in i or "{" in i for i in got)
+
+
+def test_databricks_is_a_hub_org_outside_a_litellm_route() -> None:
+    found = cfg("model_name_or_path: databricks/dbrx-instruct\n")
+    assert ids(found) == {"hf:databricks/dbrx-instruct@unpinned"}

@@ -80,15 +80,22 @@ def recognise(
     unknown variable); they name a model only when a constant prefix of at least three
     characters says whose it is (``Qwen/Qwen2.5-*-Instruct``, ``gpt-4o-*``).
     """
+    base_url, base_url_expr = serving.base_url, serving.base_url_expr
+    host = host_of(base_url) if base_url else None
+    if base_url and _TEMPLATED_HOST.search(host or base_url) and not (host and knowledge.endpoint(host)):
+        # api_base: {{ env "AZURE_API_BASE" }} (read as ${tpl}): a template the deployment
+        # fills, so the host is unknown here, never a provider named "${tpl}" (a known
+        # domain around it, https://${RESOURCE}.openai.azure.com, still says whose).
+        base_url, base_url_expr = None, base_url_expr or base_url
     ctx = _Ctx(
         kn=knowledge,
         site=site,
         reads=site.reads,
         sdk=serving.sdk,
         provider=serving.provider,
-        base_url=serving.base_url,
-        base_url_dynamic=serving.base_url_expr,
-        base_url_source=serving.host_source if serving.base_url else None,
+        base_url=base_url,
+        base_url_dynamic=base_url_expr,
+        base_url_source=serving.host_source if base_url else None,
         region=serving.region,
         vertex=serving.vertex,
         revision=site.revision,
@@ -110,6 +117,11 @@ def recognise(
     if found is not None and site.listed:
         found = replace(found, attributes={**found.attributes, "listed": True})
     return found
+
+
+# Characters of a template expression (${VAR}, {{ env "X" }}, %(name)s, <your-host>) that no
+# host name holds.
+_TEMPLATED_HOST = re.compile(r"[${}%<>]")
 
 
 def _written_identity(text: str) -> Recognised | None:
@@ -547,6 +559,11 @@ def _proxy_route(value: str, ctx: _Ctx) -> Recognised | None:
     return replace(found, attributes=attrs)
 
 
+# litellm prefixes that are also Hub organisations (databricks/dbrx-instruct): read as a
+# prefix only in a litellm call (`openai` is decided by the OpenAI model list above).
+_HUB_ORG_PREFIXES = frozenset({"databricks"})
+
+
 def litellm_prefix(
     value: str, kn: Knowledge, *, litellm_call: bool = True
 ) -> tuple[str, str] | None:
@@ -563,6 +580,8 @@ def litellm_prefix(
         and split[0] == "openai"
         and ("/" in split[1] or not kn.api_model(split[1]))
     ):
+        return None
+    if not litellm_call and split[0] in _HUB_ORG_PREFIXES:
         return None
     return kn.providers.litellm[split[0]], split[1]
 
