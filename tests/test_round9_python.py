@@ -323,3 +323,35 @@ def test_a_templated_api_base_is_an_unknown_host_never_a_provider() -> None:
 def test_databricks_is_a_hub_org_outside_a_litellm_route() -> None:
     found = cfg("model_name_or_path: databricks/dbrx-instruct\n")
     assert ids(found) == {"hf:databricks/dbrx-instruct@unpinned"}
+
+
+# --- ms-swift's CLI and a conditional default -------------------------------------------------
+
+
+def test_swift_cli_models_are_modelscope_ids_unless_use_hf(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "train.sh": """
+                swift sft \\
+                    --model 'Qwen/Qwen2.5-0.5B-Instruct' \\
+                    --train_type lora
+                swift infer --model deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B --use_hf true
+            """,
+        },
+    )
+    got = _bom_ids(tmp_path)
+    assert "modelscope:Qwen/Qwen2.5-0.5B-Instruct@unpinned" in got
+    assert "hf:Qwen/Qwen2.5-0.5B-Instruct@unpinned" not in got
+    assert "hf:deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B@unpinned" in got
+
+
+def test_a_conditional_default_of_a_model_parameter_is_read() -> None:
+    found = py(
+        """
+        def build(model_path=None):
+            model_path = "DAMO-NLP-SG/VideoLLaMA2-7B" if model_path is None else model_path
+            return load_weights(model_path)
+        """
+    )
+    assert ids(found) == {"hf:DAMO-NLP-SG/VideoLLaMA2-7B@unpinned"}

@@ -27,7 +27,7 @@ _SEQUENCES = (ast.List, ast.Tuple, ast.Set)
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr)
+_VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr, ast.IfExp)
 """Type tuples made once: ``isinstance(x, A | B | C)`` builds its union on every call,
 three times the cost of the test itself (these run for every binding of every module)."""
 
