@@ -355,3 +355,33 @@ def test_a_conditional_default_of_a_model_parameter_is_read() -> None:
         """
     )
     assert ids(found) == {"hf:DAMO-NLP-SG/VideoLLaMA2-7B@unpinned"}
+
+
+# --- placeholders and switch words are no models ---------------------------------------------
+
+
+def test_a_placeholder_path_names_no_model(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "eval.py": """
+                from transformers import AutoModelForCausalLM
+                tuned_model_path = "./path_to_finetuned_model"
+                model = AutoModelForCausalLM.from_pretrained(tuned_model_path)
+                other = AutoModelForCausalLM.from_pretrained("/path/to/checkpoint")
+            """,
+        },
+    )
+    assert not any(i.startswith("local:") for i in _bom_ids(tmp_path))
+
+
+def test_an_embedding_backend_switch_word_is_no_ollama_tag() -> None:
+    found = cfg(
+        """
+        LLM=llama3.2
+        EMBEDDING_MODEL=sentence_transformer
+        OLLAMA_BASE_URL=http://ollama:11434
+        """,
+        ".env",
+    )
+    assert ids(found) == {"ollama:llama3.2:latest"}

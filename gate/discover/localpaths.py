@@ -60,6 +60,19 @@ def in_tree_folder(value: str) -> str | None:
     return posixpath.normpath(text)
 
 
+# Folder names documentation writes for "put your path here" (`./path_to_finetuned_model`,
+# `/path/to/model`, `your_model_dir`, `<model-path>`): no model is there to report.
+_PLACEHOLDER_SEGMENT = re.compile(r"^(?:path[_-]?to(?:[_-]|$)|your[_-]|<)", re.IGNORECASE)
+
+
+def is_placeholder(path: str) -> bool:
+    """A path a template or README leaves for the user to fill in, not a real folder."""
+    segments = [s for s in _normalised(path).lower().split("/") if s not in ("", ".")]
+    if any(_PLACEHOLDER_SEGMENT.match(s) for s in segments):
+        return True
+    return any(a == "path" and b == "to" for a, b in zip(segments, segments[1:], strict=False))
+
+
 def _normalised(path: str) -> str:
     return path.strip().replace("\\\\", "/").replace("\\", "/").rstrip("/")
 
