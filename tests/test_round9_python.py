@@ -385,3 +385,18 @@ def test_an_embedding_backend_switch_word_is_no_ollama_tag() -> None:
         ".env",
     )
     assert ids(found) == {"ollama:llama3.2:latest"}
+
+
+def test_axolotl_datasets_entries_name_hub_datasets() -> None:
+    found = cfg(
+        """
+        base_model: NousResearch/Llama-2-7b-hf
+        datasets:
+          - path: tatsu-lab/alpaca
+            type: alpaca
+          - path: data/local_split.jsonl
+            type: alpaca
+        """,
+        "recipe.yml",
+    )
+    assert ids(found) == {"hf:NousResearch/Llama-2-7b-hf@unpinned", "dataset:hf:tatsu-lab/alpaca"}
