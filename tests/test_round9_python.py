@@ -44,7 +44,7 @@ def test_a_raw_request_with_url_and_model_from_a_re_exporting_settings_package(
                 from svc.conf import VISION_URL, VISION_MODEL
 
                 def describe(image_b64):
-                    body = {"model": VISION_MODEL, "messages": [{"role": "user", "content": image_b64}]}
+                    body = {"model": VISION_MODEL, "messages": [image_b64]}
                     return requests.post(VISION_URL, json=body, timeout=30).json()
             """,
         },
@@ -69,7 +69,7 @@ def test_a_raw_request_to_an_imported_url_with_an_inline_body(tmp_path: Path) ->
 
                 async def ask(q):
                     async with httpx.AsyncClient() as c:
-                        r = await c.post(settings.CHAT_URL, json={"model": settings.CHAT_MODEL, "messages": q})
+                        r = await c.post(settings.CHAT_URL, json={"model": settings.CHAT_MODEL})
                     return r.json()
             """,
         },
@@ -119,7 +119,8 @@ def test_a_dashscope_generation_models_member_is_the_name_it_stands_for() -> Non
             chosen = getattr(dashscope.Generation.Models, member)
             return dashscope.Generation.call(chosen, messages=messages)
         def ask_max(messages):
-            return dashscope.Generation.call(dashscope.Generation.Models.qwen_max, messages=messages)
+            member = dashscope.Generation.Models.qwen_max
+            return dashscope.Generation.call(member, messages=messages)
         """
     )
     assert ids(found) == {"api:alibaba/qwen-plus", "api:alibaba/qwen-max"}

@@ -9,6 +9,7 @@ as its base, marked as a heuristic (a folder can be named anything).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Mapping
@@ -70,7 +71,7 @@ def is_placeholder(path: str) -> bool:
     segments = [s for s in _normalised(path).lower().split("/") if s not in ("", ".")]
     if any(_PLACEHOLDER_SEGMENT.match(s) for s in segments):
         return True
-    return any(a == "path" and b == "to" for a, b in zip(segments, segments[1:], strict=False))
+    return any(a == "path" and b == "to" for a, b in itertools.pairwise(segments))
 
 
 def _normalised(path: str) -> str:

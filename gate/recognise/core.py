@@ -82,7 +82,11 @@ def recognise(
     """
     base_url, base_url_expr = serving.base_url, serving.base_url_expr
     host = host_of(base_url) if base_url else None
-    if base_url and _TEMPLATED_HOST.search(host or base_url) and not (host and knowledge.endpoint(host)):
+    if (
+        base_url
+        and _TEMPLATED_HOST.search(host or base_url)
+        and not (host and knowledge.endpoint(host))
+    ):
         # api_base: {{ env "AZURE_API_BASE" }} (read as ${tpl}): a template the deployment
         # fills, so the host is unknown here, never a provider named "${tpl}" (a known
         # domain around it, https://${RESOURCE}.openai.azure.com, still says whose).

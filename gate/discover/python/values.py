@@ -611,9 +611,7 @@ class ValueReader(Indexer):
             return out
         return []
 
-    def _sdk_member_values(
-        self, call: ast.Call, scope: Scope, flow: str, depth: int
-    ) -> list[Val]:
+    def _sdk_member_values(self, call: ast.Call, scope: Scope, flow: str, depth: int) -> list[Val]:
         """``getattr(dashscope.Generation.Models, name)`` with ``name`` holding
         ``"qwen_turbo"``: the SDK constant that member is (``qwen-turbo``), at the string
         that names it. A member the SDK does not define raises before any request: nothing."""
