@@ -221,7 +221,22 @@ class Driver:
             provider_hint=provider_hint,
         )
         if ev is None:
-            return False
+            folder = (
+                localpaths.in_tree_folder(seen.text)
+                if family == "config"
+                and seen.flow == "cli-default"
+                and base_url is None
+                and base_url_expr is None
+                else None
+            )
+            if folder is None:
+                return False
+            # parser.add_argument("--model", default="models/Llama-3.1-8B-Instruct"): a folder
+            # of the tree, named from the root the script runs from (often gitignored). A
+            # bare assignment (MODEL_PATH = "models/bert") says less and stays out.
+            attrs = {"key": key, "flow": seen.flow}
+            ref = replace(localpaths.ref(folder, reason=None), kind=EvidenceKind.CODE_REF)
+            return self._add(ref, seen, weakest(seen.confidence, Confidence.MEDIUM), attrs)
         self.consumed.add(seen.mark)
         self.found.append(self._on_hub(ev, seen))
         return True

@@ -9,6 +9,8 @@ as its base, marked as a heuristic (a folder can be named anything).
 
 from __future__ import annotations
 
+import itertools
+import posixpath
 import re
 from collections.abc import Mapping
 
@@ -47,6 +49,45 @@ def is_outside(value: str) -> bool:
     if _ROUTE.search(text) or is_url_route(text):
         return False  # an API route as an index documents it: "/train_model (POST)"
     return text.startswith(("/", "~/", "~\\", "\\\\")) or bool(_WINDOWS.match(text))
+
+
+# Files a model-ish key may name that are no model (a tokenizer or training config).
+_CONFIG_NAME = re.compile(r"\.(?:json|ya?ml|toml|txt|py|sh|md)$", re.IGNORECASE)
+
+
+def in_tree_folder(value: str) -> str | None:
+    """A path relative to the tree's root whose first folder is one projects keep models in
+    (``models/Llama-3.1-8B-Instruct``, ``checkpoints/run1``: config_vocabulary
+    ``path_orgs``), normalised; None for anything else (a Hub id, ``./x``, a template, a
+    config file). Scripts and recipes name such folders from the root they are run from;
+    the folder is often gitignored, so the checkout need not hold it."""
+    text = value.strip()
+    if (
+        not text
+        or text.startswith(("/", ".", "~", "-"))
+        or "://" in text
+        or "\\" in text
+        or any(c in text for c in "$*{}<>|:;, \t\n\"'")
+        or _CONFIG_NAME.search(text)
+    ):
+        return None
+    head, _, rest = text.partition("/")
+    if not rest.strip("/") or head.lower() not in refs.conventions().path_orgs:
+        return None
+    return posixpath.normpath(text)
+
+
+# Folder names documentation writes for "put your path here" (`./path_to_finetuned_model`,
+# `/path/to/model`, `your_model_dir`, `<model-path>`): no model is there to report.
+_PLACEHOLDER_SEGMENT = re.compile(r"^(?:path[_-]?to(?:[_-]|$)|your[_-]|<)", re.IGNORECASE)
+
+
+def is_placeholder(path: str) -> bool:
+    """A path a template or README leaves for the user to fill in, not a real folder."""
+    segments = [s for s in _normalised(path).lower().split("/") if s not in ("", ".")]
+    if any(_PLACEHOLDER_SEGMENT.match(s) for s in segments):
+        return True
+    return any(a == "path" and b == "to" for a, b in itertools.pairwise(segments))
 
 
 def _normalised(path: str) -> str:

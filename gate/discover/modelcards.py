@@ -27,6 +27,7 @@ from gate.model import (
     Location,
     Role,
 )
+from gate.recognise import conventions
 
 NAME = "modelcards"
 
@@ -101,11 +102,22 @@ def _collect_folders(tree: Tree) -> dict[str, _Folder]:
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield one MODEL_CARD evidence per Hugging Face model folder in the tree."""
     folders = _collect_folders(tree)
-    for key in sorted(folders):
+    models: set[str] = set()
+    for key in sorted(folders):  # a parent folder sorts before its subfolders
+        if _export_of(key, models):
+            continue
         evidence = _folder_evidence(tree, folders[key])
         if evidence is not None:
+            models.add(key)
             yield evidence
             yield from _local_bases(evidence)
+
+
+def _export_of(key: str, models: set[str]) -> bool:
+    """An export subfolder (``onnx/``) of a model folder: part of its parent's model, whose
+    component its weight files join (the nearest model folder holding them)."""
+    parent, _, name = key.rpartition("/")
+    return name in conventions().export_subfolders and (parent or ".") in models
 
 
 def _local_bases(folder_ev: Evidence) -> Iterator[Evidence]:
@@ -164,7 +176,14 @@ def _relation(value: object) -> str:
     return value if isinstance(value, str) and value in _CARD_RELATIONS else "unknown"
 
 
+# Keys of a Hugging Face *Space* card (hf.co/docs/hub/spaces-config-reference: `sdk`,
+# `app_file`, `app_port`): the README configures an app, the folder is no model.
+_SPACE_KEYS = frozenset({"sdk", "app_file", "app_port"})
+
+
 def _looks_like_model_card(card: dict[str, Any]) -> bool:
+    if _SPACE_KEYS & card.keys():
+        return False
     keys = {"base_model", "pipeline_tag", "library_name", "model-index", "license_name"}
     return bool(keys & card.keys()) or ("license" in card and "tags" in card)
 

@@ -211,7 +211,22 @@ def finish(tree: Tree, ctx: DiscoverContext, found: Iterable[Evidence]) -> list[
     if not ctx.include_tests and (note := scopes.note()) is not None:
         ctx.facts.note(note)
         ctx.facts.set(SET_ASIDE_FACT, scopes.set_aside())
-    return dedupe(scopes.mark(served_as_called(list(found))))
+    return dedupe(scopes.mark(served_as_called(_real_paths(found))))
+
+
+def _real_paths(found: Iterable[Evidence]) -> list[Evidence]:
+    """``found`` without local models at a placeholder path (``./path_to_finetuned_model``,
+    ``/path/to/model``): a path left for the user to fill in names no model."""
+    from gate.discover import localpaths  # localpaths imports this module
+
+    return [
+        ev
+        for ev in found
+        if not (
+            ev.identity.startswith("local:")
+            and localpaths.is_placeholder(ev.identity[len("local:") :])
+        )
+    ]
 
 
 def served_as_called(found: Sequence[Evidence]) -> list[Evidence]:

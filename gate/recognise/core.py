@@ -80,15 +80,26 @@ def recognise(
     unknown variable); they name a model only when a constant prefix of at least three
     characters says whose it is (``Qwen/Qwen2.5-*-Instruct``, ``gpt-4o-*``).
     """
+    base_url, base_url_expr = serving.base_url, serving.base_url_expr
+    host = host_of(base_url) if base_url else None
+    if (
+        base_url
+        and _TEMPLATED_HOST.search(host or base_url)
+        and not (host and knowledge.endpoint(host))
+    ):
+        # api_base: {{ env "AZURE_API_BASE" }} (read as ${tpl}): a template the deployment
+        # fills, so the host is unknown here, never a provider named "${tpl}" (a known
+        # domain around it, https://${RESOURCE}.openai.azure.com, still says whose).
+        base_url, base_url_expr = None, base_url_expr or base_url
     ctx = _Ctx(
         kn=knowledge,
         site=site,
         reads=site.reads,
         sdk=serving.sdk,
         provider=serving.provider,
-        base_url=serving.base_url,
-        base_url_dynamic=serving.base_url_expr,
-        base_url_source=serving.host_source if serving.base_url else None,
+        base_url=base_url,
+        base_url_dynamic=base_url_expr,
+        base_url_source=serving.host_source if base_url else None,
         region=serving.region,
         vertex=serving.vertex,
         revision=site.revision,
@@ -123,6 +134,10 @@ def _provider_named(text: str, site: Site, serving: Serving, kn: Knowledge) -> b
         return False
     url = serving.base_url
     return bool(url) and kn.providers.local_servers.get(port_of(url or "") or 0) != "ollama"
+
+# Characters of a template expression (${VAR}, {{ env "X" }}, %(name)s, <your-host>) that no
+# host name holds.
+_TEMPLATED_HOST = re.compile(r"[${}%<>]")
 
 
 def _written_identity(text: str) -> Recognised | None:
@@ -572,6 +587,11 @@ def _proxy_route(value: str, ctx: _Ctx) -> Recognised | None:
     return replace(found, attributes=attrs)
 
 
+# litellm prefixes that are also Hub organisations (databricks/dbrx-instruct): read as a
+# prefix only in a litellm call (`openai` is decided by the OpenAI model list above).
+_HUB_ORG_PREFIXES = frozenset({"databricks"})
+
+
 def litellm_prefix(
     value: str, kn: Knowledge, *, litellm_call: bool = True
 ) -> tuple[str, str] | None:
@@ -588,6 +608,8 @@ def litellm_prefix(
         and split[0] == "openai"
         and ("/" in split[1] or not kn.api_model(split[1]))
     ):
+        return None
+    if not litellm_call and split[0] in _HUB_ORG_PREFIXES:
         return None
     return kn.providers.litellm[split[0]], split[1]
 
@@ -901,6 +923,10 @@ def _dataset(value: str, ctx: _Ctx) -> Recognised | None:
     repo: str | None
     if "/" in value:
         repo = value if identity.is_hf_repo_id(value) and not looks_like_path(value) else None
+        if repo is not None and hub == "hf" and "_" in repo.split("/", 1)[0]:
+            # hf_datasets/rplan: a Hub namespace is letters, digits and dashes (no "_"), so
+            # this is a folder a dataset was saved to (save_to_disk), not a Hub dataset.
+            repo = None
     elif value in kn.providers.hf_legacy:
         repo = None  # a model's legacy name ("gpt2"): no dataset of that name
     else:

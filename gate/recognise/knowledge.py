@@ -70,6 +70,8 @@ class Conventions:
     """A UI picker's id keys, options list keys and option value key (Slack Block Kit)."""
     save_methods: frozenset[str] = frozenset()
     """Methods writing a model to the folder their first argument names (``save_pretrained``)."""
+    export_subfolders: frozenset[str] = frozenset()
+    """Subfolders of a model folder holding an export of the same model (``onnx/``)."""
     loader_class_prefixes: tuple[str, ...] = ()
     loader_class_infixes: tuple[str, ...] = ()
     """How a model loader class's name starts / what it holds (``AutoModel``, ``ForCausalLM``)."""
@@ -153,6 +155,7 @@ def conventions() -> Conventions:
         terraform_variable_shapes=frozenset(doc.get("terraform_variable_shapes", ())),
         loader_class_prefixes=tuple(doc.get("loader_class_prefixes", ())),
         save_methods=frozenset(doc.get("save_methods", ())),
+        export_subfolders=frozenset(doc.get("export_subfolders", ())),
         picker_id_keys=tuple(doc.get("picker_id_keys", ())),
         picker_option_keys=frozenset(doc.get("picker_option_keys", ())),
         picker_value_key=str(doc.get("picker_value_key", "value")),

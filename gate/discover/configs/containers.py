@@ -279,7 +279,13 @@ def _commands(
                         found = (t.split("=", 1)[1], n)
             if found is None or "$" in found[0]:
                 continue
-            ctx = refs.RefContext(family=str(command["family"]), sdk=prefix[0], in_config=True)
+            family = str(command["family"])
+            hf_flag = command.get("hf_flag")
+            if hf_flag and _flag_set(rest, str(hf_flag)):
+                family = "hf"  # swift sft --use_hf true: the Hugging Face Hub after all
+            elif family.startswith("modelscope"):
+                walker.commanded.add(id(found[1]))
+            ctx = refs.RefContext(family=family, sdk=prefix[0], in_config=True)
             ref = refs.recognise_in(found[0], ctx)
             if tree_relative and found[0].startswith(("./", "../")):
                 ref = _tree_folder(walker, found[0])
@@ -291,6 +297,19 @@ def _commands(
                 where,
                 {**extra, "command": " ".join(prefix)},
             )
+
+
+def _flag_set(argv: Sequence[tuple[str, _Node]], flag: str) -> bool:
+    """Whether a boolean option is on: ``--use_hf``, ``--use_hf true``, ``--use_hf=1``."""
+    for index, (token, _) in enumerate(argv):
+        name, eq, value = token.partition("=")
+        if name != flag:
+            continue
+        if not eq:
+            following = argv[index + 1][0] if index + 1 < len(argv) else ""
+            value = following if not following.startswith("-") else "true"
+        return value.strip().lower() in ("", "true", "1", "yes")
+    return False
 
 
 _HUB_URL = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/[^\s\"'<>()]+")
@@ -423,6 +442,8 @@ def _flag_models(
             if index + 1 >= len(argv) or argv[index + 1][0].startswith("-"):
                 continue
             value, node = argv[index + 1]
+        if id(node) in walker.commanded:
+            continue  # read by its command on the hub that command uses
         if not value or "$" in value or "{" in value:
             continue  # $MODEL, {model}: set elsewhere
         extra: dict[str, JSON] = {"argument": f"--{name}"}
@@ -439,6 +460,10 @@ def _flag_models(
                 family="config", provider_hint=refs.provider_from_env_name(name), in_config=True
             )
             ref = refs.recognise_under(name, value, ctx)
+            folder = localpaths.in_tree_folder(value) if ref is None and tree_relative else None
+            if folder is not None:
+                # --model_name models/Llama-3.1-8B-Instruct in a script run from the root.
+                ref = localpaths.ref(folder, reason=None)
         elif _is_dataset_key(name):
             ref = _dataset_value(value)
         else:

@@ -28,7 +28,11 @@ from gate.model import JSON
 # --- Dockerfile --------------------------------------------------------------------------
 
 _INSTRUCTION = re.compile(r"^\s*(FROM|RUN|CMD|ENTRYPOINT|ENV|ARG)\s+(.*)$", re.IGNORECASE)
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+# ${NAME}, ${NAME:-default}, $NAME; also a script's positional ${1:-5} (its default when run
+# with no argument).
+_VARIABLE = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9])(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
 
 
 _HEREDOC = re.compile(r"^\s*RUN\s+<<-?[\"']?(\w+)[\"']?\s*$", re.IGNORECASE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from gate.discover import (
@@ -68,7 +68,7 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
                 if localpaths.is_outside(value):
                     ref: refs.Ref | None = localpaths.ref(value, {"key": key})
                 else:
-                    ref = refs.recognise_under(key, value, ctx)
+                    ref = refs.recognise_under(key, value, ctx) or _in_tree(value, key)
                 node = _Node(value, lineno, command.find(value) + 1 or None)
                 walker.emit(ref, value, node, Confidence.MEDIUM, key, {"key": key})
             continue
@@ -92,6 +92,13 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
     _curl_requests(walker, text)
     walker.found += _written_modelfiles(rel, text)
     return scanning.Outcome(evidence=walker.found)
+
+
+def _in_tree(value: str, key: str) -> refs.Ref | None:
+    """``MODEL=models/final/run-8B``: a model folder of the tree, named from the root the
+    script is run from (see :func:`localpaths.in_tree_folder`)."""
+    folder = localpaths.in_tree_folder(value)
+    return localpaths.ref(folder, {"key": key}, reason=None) if folder is not None else None
 
 
 # `cat > /tmp/Modelfile <<EOF`, `cat <<'EOF' > Modelfile`, `tee Modelfile <<EOF`: a file the
@@ -243,7 +250,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
             continue
         provider = refs.provider_from_env_name(key)
         stem = _stem(key)
-        by_stem = first_by_stem.get(stem)
+        by_stem = first_by_stem.get(stem) or _by_stem_prefix(stem, first_by_stem)
         by_provider = first_by_provider.get(provider) if provider is not None else None
         # The first URL of the same stem or provider (indexed: a scan of every URL for every
         # model variable was quadratic in a crafted file of thousands of both).
@@ -295,7 +302,7 @@ def _url_variable(key: str, value: str) -> bool:
     name holding an http(s) URL (``OLLAMA=http://localhost:11434/``)."""
     if "://" not in value:
         return False
-    if refs.is_url_key(key):
+    if _env_url_key(key):
         return True
     return (
         value.startswith(("http://", "https://"))
@@ -310,12 +317,36 @@ def _has_model_word(key: str) -> bool:
     return "model" in re.split(r"[^a-z0-9]+", key.lower())
 
 
+def _env_url_key(key: str) -> bool:
+    """A variable holding an endpoint: a URL key, or a server's address (``XINFERENCE_ADDR``,
+    ``TRITON_ADDRESS``) when its value is a URL."""
+    return refs.is_url_key(key) or key.upper().endswith(("_ADDR", "_ADDRESS"))
+
+
+def _by_stem_prefix(
+    stem: str, first_by_stem: Mapping[str, tuple[int, str]]
+) -> tuple[int, str] | None:
+    """The URL of the longest stem that prefixes a model variable's own stem by whole words:
+    one server's URL (``XINFERENCE_ADDR``) serves the models named
+    ``XINFERENCE_LLM_MODEL_ID`` and ``XINFERENCE_EMBEDDING_MODEL_ID``. Looked up by prefix
+    (a few words at most), not by a scan of every URL for every model variable."""
+    words = stem.split("_")
+    for count in range(min(len(words) - 1, _MAX_STEM_WORDS), 0, -1):
+        found = first_by_stem.get("_".join(words[:count]))
+        if found is not None:
+            return found
+    return None
+
+
+_MAX_STEM_WORDS = 6
+
+
 def _stem(key: str) -> str:
     """``OPENAI_BASE_URL`` → ``OPENAI``, ``LLM_MODEL_NAME`` → ``LLM``, ``MODEL`` → ``""``."""
     upper = key.upper()
     for suffix in (
         "_API_BASE_URL", "_API_ENDPOINT", "_API_HOST", "_BASE_URL", "_API_BASE", "_BASEURL",
-        "_ENDPOINT", "_API_URL", "_HOST", "_URL",
+        "_ENDPOINT", "_API_URL", "_HOST", "_URL", "_ADDRESS", "_ADDR",
     ):  # fmt: skip
         if upper.endswith(suffix):
             return upper[: -len(suffix)]

@@ -76,8 +76,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "ini"
     if suffix == ".conf":
         return "conf"  # read only when it holds supervisord programs
-    if suffix in (".sh", ".bash"):
-        return "shell"
+    if suffix in (".sh", ".bash", ".slurm", ".sbatch"):
+        return "shell"  # Slurm batch scripts are shell scripts with #SBATCH comments
     if suffix == ".sql":
         return "sql"
     if suffix == ".tf":

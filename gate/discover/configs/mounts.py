@@ -58,10 +58,16 @@ def compose_mounts(tree: Tree) -> list[tuple[str, str]]:
 
 
 def _candidate(ev: Evidence) -> str | None:
+    """The container path a Modelfile's FROM/ADAPTER, or any config's unresolved absolute
+    model path (an axolotl ``base_model: /workspace/models/x``, a compose ``MODEL_PATH``),
+    names; None for anything else."""
     written = ev.attributes.get("local_path")
-    if ev.attributes.get("instruction") not in _INSTRUCTIONS or not isinstance(written, str):
+    if not isinstance(written, str) or not written.startswith("/"):
         return None
-    return written if written.startswith("/") else None
+    if ev.attributes.get("instruction") in _INSTRUCTIONS:
+        return written
+    unresolved = ev.attributes.get("unresolved") is True and ev.identity.startswith("local:/")
+    return written if unresolved else None
 
 
 def _mounted_at(value: str, by_target: dict[str, str]) -> str | None:
@@ -94,6 +100,9 @@ def remap(found: list[Evidence], tree: Tree) -> list[Evidence]:
             out.append(ev)
             continue
         path = posixpath.normpath(host)
+        if ev.attributes.get("instruction") not in _INSTRUCTIONS:
+            out.append(_in_tree(ev, path, written))
+            continue
         extra: dict[str, JSON] = {
             "instruction": str(ev.attributes["instruction"]),
             "container_path": written,
@@ -109,3 +118,16 @@ def remap(found: list[Evidence], tree: Tree) -> list[Evidence]:
             ref = localpaths.ref(path, reason="path not in the checkout")
         out.append(refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, extra))
     return out
+
+
+# What localpaths.ref derives from the path it is given: made again for the tree path.
+_PATH_ATTRIBUTES = ("local_path", "unresolved", "pinned", "not_in_checkout", "declared")
+
+
+def _in_tree(ev: Evidence, path: str, written: str) -> Evidence:
+    """A config's model path inside a container that a compose mount fills from the tree
+    folder ``path``: that tree folder (present in the checkout or not: gitignored weights),
+    its other attributes (the key, *listed*) kept."""
+    kept = {k: v for k, v in ev.attributes.items() if k not in _PATH_ATTRIBUTES}
+    ref = localpaths.ref(path, {**kept, "container_path": written}, reason=None)
+    return refs.evidence(ev.source, ref, ev.as_written, ev.location, ev.confidence, {})

@@ -40,6 +40,9 @@ class _Walker:
         self._located: dict[int, tuple[int | None, int | None]] = {}
         self.provider_urls: dict[str, str] = {}
         """Providers the file itself defines (``api_providers: [{id, url}]``): id → URL."""
+        self.commanded: set[int] = set()
+        """Argument nodes a known command read on another hub (``swift sft --model``): the
+        generic ``--model`` reading of the same token is left to it."""
 
     def emit(
         self,

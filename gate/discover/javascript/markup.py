@@ -162,6 +162,8 @@ class _Reader:
         self.items = 0
         self.seen: set[tuple[str, int]] = set()
         self.elements = _JSX_ELEMENTS if jsx else _HTML_ELEMENTS
+        self.urls: dict[str, str] = {}
+        """The page's endpoint fields by their id's stem (see :func:`_url_field`)."""
 
     def tag(self, node: tree_sitter.Node) -> tuple[str, list[tuple[str, tree_sitter.Node | None]]]:
         return _jsx_tag(node) if self.jsx else _html_tag(node)
@@ -177,8 +179,21 @@ class _Reader:
         key = names_a_model(texts)
         if key is None:
             return
+        base_url = self._endpoint_of(attrs)
         for item, value in self._items(node):
-            self._listed(item, value, key)
+            self._listed(item, value, key, base_url)
+
+    def _endpoint_of(self, attrs: list[tuple[str, tree_sitter.Node | None]]) -> str | None:
+        """The URL a page's endpoint field gives the menu (``<input type="hidden"
+        id="red-base-url" value="https://api.siliconflow.cn/v1">`` beside ``<select
+        id="red-model">``): the field whose id has the menu's stem, or the page's only one."""
+        if not self.urls:
+            return None
+        ident = next((_text(v) for n, v in attrs if n in ("id", "name") and v is not None), "")
+        found = self.urls.get(_field_stem(ident))
+        if found is None and len(set(self.urls.values())) == 1:
+            found = next(iter(self.urls.values()))
+        return found
 
     def _items(self, menu: tree_sitter.Node) -> Iterator[tuple[tree_sitter.Node, str]]:
         widgets = pickers()
@@ -211,7 +226,9 @@ class _Reader:
             return texts[0], _text(texts[0]).strip()
         return None
 
-    def _listed(self, node: tree_sitter.Node, value: str, key: str) -> None:
+    def _listed(
+        self, node: tree_sitter.Node, value: str, key: str, base_url: str | None = None
+    ) -> None:
         row, col = node.start_point
         if not value or (value, row) in self.seen or self.items >= MAX_ITEMS:
             return
@@ -223,7 +240,7 @@ class _Reader:
             node.id,
             value,
         )
-        self.driver.listed(seen, key, site=SiteKind.CATALOGUE_ITEM)
+        self.driver.listed(seen, key, site=SiteKind.CATALOGUE_ITEM, base_url=base_url)
 
 
 def jsx_pickers(
@@ -256,6 +273,7 @@ def read_markup(rel: str, data: bytes, source: str) -> Markup:
     scripts: list[tuple[int, int]] = []
     suffix = ".js"
     stack = [root]
+    menus: list[tree_sitter.Node] = []
     while stack:
         node = stack.pop()
         if node.type == "script_element":
@@ -266,8 +284,13 @@ def read_markup(rel: str, data: bytes, source: str) -> Markup:
                     suffix = found[1]
             continue
         if node.type in ("element", "template_element"):
-            reader.menu(node)
+            menus.append(node)
+            field = _url_field(node)
+            if field is not None:
+                reader.urls.setdefault(*field)
         stack.extend(reversed(node.named_children))
+    for node in menus:  # after the walk: an endpoint field may follow its menu
+        reader.menu(node)
     code: bytes | None = None
     if scripts:
         blank = bytearray(b" " * len(data))
@@ -277,6 +300,33 @@ def read_markup(rel: str, data: bytes, source: str) -> Markup:
             blank[start:end] = data[start:end]
         code = bytes(blank)
     return Markup(evidence=driver.found, code=code, suffix=suffix)
+
+
+# Words of an element id that say what a field holds, not whose it is: ``red-model`` and
+# ``red-base-url`` share the stem ``red``.
+_FIELD_WORDS = frozenset(
+    {"model", "models", "llm", "select", "selector", "picker", "name", "id", "base", "url",
+     "api", "endpoint", "host", "baseurl", "apibase", "input"}
+)  # fmt: skip
+
+
+def _field_stem(ident: str) -> str:
+    words = [w for w in re.split(r"[^a-z0-9]+", ident.lower()) if w]
+    return "-".join(w for w in words if w not in _FIELD_WORDS)
+
+
+def _url_field(node: tree_sitter.Node) -> tuple[str, str] | None:
+    """``(stem, url)`` of an ``<input>`` whose id or name is an endpoint key and whose value
+    is a URL (a page handing its script the endpoint a menu's model is sent to)."""
+    tag, attrs = _html_tag(node)
+    if tag.lower() != "input":
+        return None
+    by_name = {n.lower(): v for n, v in attrs}
+    ident = _text(by_name.get("id")) or _text(by_name.get("name"))
+    url = _text(by_name.get("value")).strip()
+    if not ident or "://" not in url or not refs.is_url_key(ident):
+        return None
+    return _field_stem(ident), url
 
 
 def _newlines(data: bytes) -> Iterator[int]:

@@ -18,7 +18,7 @@ from gate.discover.python.scopes import (
     is_catalogue_scope,
 )
 from gate.discover.python.tables import table
-from gate.model import Evidence
+from gate.model import Confidence, Evidence
 from gate.recognise import conventions
 from gate.recognise.core import is_own_host
 from gate.registry.endpoints import host_of
@@ -27,7 +27,7 @@ _SEQUENCES = (ast.List, ast.Tuple, ast.Set)
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr)
+_VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr, ast.IfExp)
 """Type tuples made once: ``isinstance(x, A | B | C)`` builds its union on every call,
 three times the cost of the test itself (these run for every binding of every module)."""
 
@@ -184,6 +184,7 @@ class Analyser(CallReader):
         # httpx.post(f"{self.base_url}/v1/chat/completions", ...)) is read first: the value
         # its variable holds is served at that URL, not read bare where it is assigned.
         posted = self._posted_bodies()
+        self._bodies_to_imported_urls()
         for node, scope, owner in self.dicts:
             url = self._request_url(owner, scope) if owner is not None else None
             hint = self._request_server(owner, scope) if owner is not None else None
@@ -276,6 +277,45 @@ class Analyser(CallReader):
                     if isinstance(bound, ast.Dict):
                         out.setdefault(id(bound), (url, server))
         return out
+
+    def _bodies_to_imported_urls(self) -> None:
+        """A raw request whose URL and body model are both constants of another module of
+        the app (``from app.config import API_URL, MODEL``; ``requests.post(API_URL, json=
+        {"model": MODEL})``): the model is resolved through that module after the scan
+        (python/across.py), served at the URL that module binds."""
+        for call, scope in self.calls:
+            if not self._is_request(call, scope):
+                continue
+            found = self._arg(call, self._url_args(call, scope))
+            url_expr = self._imported_value(found[0], scope) if found is not None else None
+            if url_expr is None:
+                continue
+            for kw in call.keywords:
+                if kw.arg not in _BODY_KEYWORDS:
+                    continue
+                body = _serialised(kw.value)
+                bodies: list[ast.expr] = [body]
+                if isinstance(body, ast.Name):
+                    where: Scope | None = scope
+                    while where is not None and body.id not in where.assigns:
+                        where = where.parent
+                    bodies = list(where.assigns.get(body.id, [])) if where is not None else []
+                for bound in bodies:
+                    if not isinstance(bound, ast.Dict):
+                        continue
+                    for key, value in zip(bound.keys, bound.values, strict=True):
+                        if not (
+                            isinstance(key, ast.Constant)
+                            and isinstance(key.value, str)
+                            and refs.names_model(key.value)
+                        ):
+                            continue
+                        imported = self._imported_value(value, scope)
+                        if imported is None:
+                            continue
+                        ctx = refs.RefContext(family="hosted", base_url_dynamic=url_expr)
+                        qual = self._qualname(call.func, scope) or "requests.post"
+                        self.pending.append((imported, ctx, qual, call, Confidence.MEDIUM))
 
     def _request_server(self, call: ast.Call, scope: Scope) -> str | None:
         """The local server whose own API path a raw HTTP call names when its host is not

@@ -275,7 +275,36 @@ def _origin(
     if target is None or target.rel == file.rel:
         return None
     there = _parsed(target, cache)
-    return (target, there, name) if there is not None else None
+    if there is None:
+        return None
+    return _reexported(target, there, name, modules, cache)
+
+
+_MAX_REEXPORTS = 3
+
+
+def _reexported(
+    target: TreeFile,
+    there: ast.Module,
+    name: str,
+    modules: Mapping[str, Sequence[TreeFile]],
+    cache: dict[str, ast.Module | None],
+) -> tuple[TreeFile, ast.Module, str]:
+    """Where a name a module only re-exports is bound: ``app/config/__init__.py`` holding
+    ``from app.config.settings import MODEL`` hands ``from app.config import MODEL`` to
+    ``settings.py``. A few hops at most; a module that binds the name itself is the answer."""
+    for _ in range(_MAX_REEXPORTS):
+        if name in _top_bindings(there):
+            break
+        origin = _imported_from(there, name)
+        if origin is None or not origin[1]:
+            break
+        nxt = _local_module(origin[0].rsplit(".", 1)[-1], target.rel, modules)
+        parsed = _parsed(nxt, cache) if nxt is not None and nxt.rel != target.rel else None
+        if nxt is None or parsed is None:
+            break
+        target, there, name = nxt, parsed, origin[1]
+    return target, there, name
 
 
 def _endpoint_like(text: str) -> bool:

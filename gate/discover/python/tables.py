@@ -62,4 +62,13 @@ def worth_parsing(data: bytes) -> bool:
     """Whether a file that passed the needle filter can name a model at all."""
     if _strong().find_matches_as_indexes(data):
         return True
-    return refs.has_model_literal(data)
+    return refs.has_model_literal(data) or _posts_a_model(data)
+
+
+def _posts_a_model(data: bytes) -> bool:
+    """A raw request body with a ``"model"`` key whose value is a name, not a literal
+    (``requests.post(API_URL, json={"model": MODEL})`` with both imported from the app's
+    settings module): the model is resolved through that module."""
+    return (b'"model"' in data or b"'model'" in data) and (
+        b".post(" in data or b".request(" in data
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import posixpath
 import re
 from collections.abc import Sequence
@@ -588,6 +589,8 @@ class ValueReader(Indexer):
         if qual in ("str", "getattr") and call.args:
             if qual == "getattr" and len(call.args) >= 3:
                 return self.values(call.args[2], scope, "get-default", depth + 1)
+            if qual == "getattr" and len(call.args) == 2:
+                return self._sdk_member_values(call, scope, flow, depth)
             return self.values(call.args[0], scope, flow, depth + 1) if qual == "str" else []
         options = picker_options(qual, call)
         if options is not None:
@@ -607,6 +610,22 @@ class ValueReader(Indexer):
                     out += self.values(ret, fn, "return-value", depth + 1)
             return out
         return []
+
+    def _sdk_member_values(self, call: ast.Call, scope: Scope, flow: str, depth: int) -> list[Val]:
+        """``getattr(dashscope.Generation.Models, name)`` with ``name`` holding
+        ``"qwen_turbo"``: the SDK constant that member is (``qwen-turbo``), at the string
+        that names it. A member the SDK does not define raises before any request: nothing."""
+        first = call.args[0]
+        owner = self._qualname(first, scope) if isinstance(first, ast.Attribute) else None
+        constants = table().constants
+        if not owner or owner not in _constant_owners():
+            return []
+        out: list[Val] = []
+        for val in self.values(call.args[1], scope, flow, depth + 1):
+            constant = constants.get(f"{owner}.{val.text}") if not val.partial else None
+            if constant is not None:
+                out.append(replace(val, text=constant))
+        return out
 
     def _subscript_values(self, expr: ast.Subscript, scope: Scope, depth: int) -> list[Val]:
         key = expr.slice
@@ -722,3 +741,10 @@ def _constructed(fn: Scope) -> str | None:
     if fn.name == "__init__" and parent is not None and parent.kind == "class" and parent.name:
         return parent.name
     return None
+
+
+@functools.cache
+def _constant_owners() -> frozenset[str]:
+    """The classes the call table's SDK constants are members of (``dashscope.Generation.
+    Models``)."""
+    return frozenset(k.rsplit(".", 1)[0] for k in table().constants)
