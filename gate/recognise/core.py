@@ -977,7 +977,13 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         provider = ev.attributes.get("provider")
-        own = provider == "local" or (isinstance(provider, str) and _single_label(provider))
+        # A single-label host no table knows is its own provider (api:n0998/...); a provider
+        # key (groq, a single word too) names a hosted service, never the deployment's host.
+        own = provider == "local" or (
+            isinstance(provider, str)
+            and _single_label(provider)
+            and ev.attributes.get("host") == provider
+        )
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
         hub = deployed.get(repo.casefold()) if "/" in repo else None
