@@ -403,6 +403,20 @@ def is_own_host(host: str) -> bool:
     return name in domains or name.endswith(tuple("." + d for d in domains))
 
 
+def unlisted_model_api(url: str, kn: Knowledge) -> str | None:
+    """The host of a model API a URL names at a host no table knows and the deployment does
+    not own (``https://llm.chutes.ai/v1/chat/completions``): its path ends in a route of the
+    OpenAI-compatible API (``providers.yaml`` ``compatible_api_paths``), so it is a model
+    server's endpoint, not a link or a page. None for a known or own host or another path."""
+    host = host_of(url) if "://" in url else ""
+    if not host or kn.endpoint(host) is not None or is_own_host(host):
+        return None
+    path = "/" + url.split("://", 1)[1].partition("/")[2].split("?", 1)[0].rstrip("/")
+    if not path.endswith(kn.providers.compatible_api_paths):
+        return None
+    return host
+
+
 def _routed_name(value: str, ctx: _Ctx) -> bool:
     """A hosted name with path segments a provider defines, not a filesystem path:
     Cloudflare's ``@cf/meta/x``, and at a provider the code names (an endpoint, an SDK, a

@@ -188,6 +188,9 @@ class Providers:
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
+    compatible_api_paths: tuple[str, ...] = ()
+    """Path endings of the OpenAI-compatible API (``/chat/completions``): a URL ending in one
+    is a model endpoint, whatever its host."""
     id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
     """Model id shapes one provider alone defines → that provider (Fireworks' resource names)."""
     public_env_prefixes: tuple[str, ...] = ()
@@ -227,6 +230,7 @@ def providers() -> Providers:
             for server, paths in doc.get("server_api_paths", {}).items()
             for path in paths
         },
+        compatible_api_paths=tuple(str(p) for p in doc.get("compatible_api_paths", ())),
         id_shapes=tuple(
             (re.compile(str(row["pattern"])), str(row["provider"]))
             for row in doc.get("id_shapes", ())

@@ -22,6 +22,7 @@ from gate.discover.javascript.nodes import (
 from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
 from gate.recognise import SiteKind
+from gate.recognise.core import unlisted_model_api
 from gate.registry.endpoints import host_of
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
@@ -54,6 +55,12 @@ class _Analyser(CallReader):
     """The one aggregator every request URL written in the file goes to (SiliconFlow's
     ``https://api.siliconflow.cn/v1/chat/completions``): the Hub-style ids the file lists or
     defaults to (``Qwen/Qwen3-8B``, ``Pro/deepseek-ai/DeepSeek-V3``) are sent there."""
+
+    _file_url: str | None = None
+    """The one model API URL at a host no table knows that every request URL written in the
+    file goes to (``https://llm.chutes.ai/v1/chat/completions``): the Hub-style ids the file
+    lists or defaults to are sent there (JavaScript loads no Hub weights but through
+    transformers.js), so they are that host's (``api:llm.chutes.ai/<org>/<name>``)."""
 
     # ---- index ----
 
@@ -425,6 +432,8 @@ class _Analyser(CallReader):
             if hint is None and self._file_gateway and 1 <= text.count("/") <= 2:
                 hint = self._file_gateway
             hint = None if base_url else hint or self._name_hint
+            if hint is None and not base_url and self._file_url and 1 <= text.count("/") <= 2:
+                base_url = self._file_url
             read = self.driver.listed(seen, key, provider_hint=hint, site=site, base_url=base_url)
             if not read and hint is None and not base_url and site is SiteKind.CATALOGUE_ITEM:
                 self._unread.append((seen, key))
@@ -453,12 +462,21 @@ class _Analyser(CallReader):
         for call in self.calls:
             nodes += [_unwrap(a) for a in self._args(call)]
         providers: set[str | None] = set()
+        unlisted: dict[str, set[str | None]] = {}
         for node in nodes:
             text = _string_value(node) if node is not None and node.type == "string" else None
             if text and "://" in text and refs.is_request_url(text):
                 host = host_of(text)
                 ep = kn.endpoint(host) if host else None
                 providers.add(ep.provider if ep is not None else None)
+                if ep is None:
+                    api = unlisted_model_api(text, kn)
+                    unlisted.setdefault(host or "", set()).add(text if api else None)
+        weights = any(pkg in self.data for pkg in _TRANSFORMERS_JS)  # loads Hub weights
+        if providers == {None} and len(unlisted) == 1 and not weights:
+            # one host no table knows, reached at a model API route (and nowhere else)
+            urls = sorted(u for u in next(iter(unlisted.values())) if u)
+            self._file_url = urls[0] if urls else None
         owner = providers.pop() if len(providers) == 1 else None
         if owner is None or owner in ("ollama", "local"):
             return None
@@ -491,9 +509,11 @@ class _Analyser(CallReader):
             return
         for val in self.values(value, "assignment"):
             hint = provider_hint
+            url = base_url
             if hub_gateway and hint is None and not base_url and 1 <= val.text.count("/") <= 2:
                 hint = self._file_gateway
-            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=hint)
+                url = None if hint else self._file_url
+            self.driver.named(self._seen(val), key, base_url=url, provider_hint=hint)
 
     # ---- where a request body goes when its URL is not a constant ----
 

@@ -1,0 +1,64 @@
+"""JS/TS serving classes measured on round 9's applications (issue 12): hand-written cases
+of each pattern, no corpus code."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from gate import pipeline
+from gate.discover import javascript, refs
+from gate.model import Evidence
+
+
+def js(source: str, name: str = "app.ts") -> list[Evidence]:
+    outcome = javascript.analyse_file(name, textwrap.dedent(source).encode())
+    return refs.dedupe(outcome.evidence)
+
+
+def ids(found: list[Evidence]) -> list[tuple[str, int | None, bool]]:
+    return sorted(
+        (ev.identity, ev.location.line, ev.attributes.get("listed") is True) for ev in found
+    )
+
+
+def scan_tree(tmp_path: Path, files: dict[str, str]) -> list[Evidence]:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    return [ev for ev in result.evidence if not ev.identity.startswith(("pkg:", "assistant:"))]
+
+
+# ---- a file that reaches one model API at a host no table knows ---------------------------
+
+
+def test_hub_ids_of_a_file_posting_to_one_unlisted_model_api_are_that_hosts() -> None:
+    found = js(
+        """
+        const ENDPOINT = "https://inference.acme-gpu.example/v1/chat/completions";
+        export const HOSTED_MODELS = [
+          { id: "acme-ai/Chat-70B", label: "Chat 70B" },
+          { id: "other-org/Coder-7B-Instruct", label: "Coder" },
+        ];
+        export async function ask(model: string, key: string) {
+          return fetch(ENDPOINT, { method: "POST", body: JSON.stringify({ model }) });
+        }
+        """
+    )
+    assert ids(found) == [
+        ("api:inference.acme-gpu.example/acme-ai/Chat-70B", 4, True),
+        ("api:inference.acme-gpu.example/other-org/Coder-7B-Instruct", 5, True),
+    ]
+
+
+def test_hub_ids_beside_a_link_to_an_unlisted_host_stay_hub_ids() -> None:
+    # a documentation link is no model API route: nothing says where the ids are sent
+    found = js(
+        """
+        const DOCS = "https://docs.acme-gpu.example/models";
+        export const HOSTED_MODELS = [{ id: "acme-ai/Chat-70B", label: "Chat 70B" }];
+        """
+    )
+    assert ids(found) == [("hf:acme-ai/Chat-70B@unpinned", 3, True)]
