@@ -62,3 +62,26 @@ def test_hub_ids_beside_a_link_to_an_unlisted_host_stay_hub_ids() -> None:
         """
     )
     assert ids(found) == [("hf:acme-ai/Chat-70B@unpinned", 3, True)]
+
+
+# ---- a file of OpenRouter variant ids and nothing else -------------------------------------
+
+
+def test_an_enum_of_openrouter_variant_ids_alone_in_its_file_is_read(tmp_path: Path) -> None:
+    # no SDK, no lower-case "model" word, no hosted-name prefix: the `:free` ending is the
+    # needle that gets the file parsed
+    found = scan_tree(
+        tmp_path,
+        {
+            "src/ids.ts": """
+                export enum RouterModel {
+                  FAST = "acme/fast-chat-2:free",
+                  SMART = "other-lab/reasoner-v1:free",
+                }
+                """,
+        },
+    )
+    assert sorted((ev.identity, ev.location.line) for ev in found) == [
+        ("api:openrouter/acme/fast-chat-2:free", 3),
+        ("api:openrouter/other-lab/reasoner-v1:free", 4),
+    ]

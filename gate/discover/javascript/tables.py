@@ -85,7 +85,11 @@ def _shape_needles() -> set[str]:
     """A quote before the prefix of an id shape one provider defines (``"@cf/``): a Workers
     AI call on a binding (``env.AI.run("@cf/...")``) names no SDK a needle would catch."""
     rows = recognise_data.load("providers.yaml").get("id_shapes") or ()
-    return {q + str(p) for row in rows for p in row.get("prefixes") or () for q in "\"'`"}
+    starts = {q + str(p) for row in rows for p in row.get("prefixes") or () for q in "\"'`"}
+    # ... or the end of one before its closing quote (OpenRouter's `:free"`): an enum of
+    # such ids names no SDK either
+    ends = {str(s) + q for row in rows for s in row.get("suffixes") or () for q in "\"'`"}
+    return starts | ends
 
 
 @cache
