@@ -85,3 +85,22 @@ def test_an_enum_of_openrouter_variant_ids_alone_in_its_file_is_read(tmp_path: P
         ("api:openrouter/acme/fast-chat-2:free", 3),
         ("api:openrouter/other-lab/reasoner-v1:free", 4),
     ]
+
+
+# ---- fields of a catalogue entry that are not models -------------------------------------
+
+
+def test_an_entrys_aliases_are_not_models_of_their_own() -> None:
+    found = js(
+        """
+        export const MODELS = [
+          { id: "acme/chat-32b", provider: "groq", aliases: ["chat", "qwen3-32b"] },
+          { id: "gpt-4o-mini", name: "Mini", models: ["gpt-4o"] },
+        ];
+        """
+    )
+    assert ids(found) == [
+        ("api:groq/acme/chat-32b", 3, True),
+        ("api:openai/gpt-4o", 4, True),
+        ("api:openai/gpt-4o-mini", 4, True),
+    ]

@@ -352,6 +352,19 @@ class _Analyser(CallReader):
                     self._listed(k, key, None)
             if value is None:
                 continue
+            if (
+                fields
+                and value.type == "array"
+                and text
+                and text not in fields
+                and hint is None
+                and not refs.is_catalogue_name(text)
+            ):
+                # Beside a field that names the entry's model, another field's array is a
+                # list of models only under a catalogue's name (`models: [...]`):
+                # `aliases: ["qwen3-32b"]` is what a user may type for the entry, `tags`
+                # its labels, neither a model of its own.
+                continue
             # As in Python: with no field naming the model, each value is an entry.
             is_entry = not fields or text in fields or value.type == "array"
             if (named and is_entry) or hint:
