@@ -104,3 +104,19 @@ def test_an_entrys_aliases_are_not_models_of_their_own() -> None:
         ("api:openai/gpt-4o", 4, True),
         ("api:openai/gpt-4o-mini", 4, True),
     ]
+
+
+# ---- an app's own model factory named after a provider ------------------------------------
+
+
+def test_an_apps_model_factory_named_after_a_provider_serves_its_argument() -> None:
+    found = js(
+        """
+        function makeDoubaoModel(id: string) {
+          return { run: (prompt: string) => send(id, prompt) };
+        }
+        export const main = makeDoubaoModel("deepseek-v9-250101");
+        export const other = makeWidget("deepseek-v9-250101");
+        """
+    )
+    assert ids(found) == [("api:volcengine/deepseek-v9-250101", 5, False)]

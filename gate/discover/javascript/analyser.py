@@ -197,6 +197,8 @@ class _Analyser(CallReader):
         if any(needle in self.data for needle in shape_needles()):
             for call in self.calls:
                 self._shaped_argument(call)
+        for call in self.calls:
+            self._provider_model_factory(call)
         self._listed_where_requests_go(self.found[before:])
 
     def _listed_where_requests_go(self, requests: list[Evidence]) -> None:
@@ -251,6 +253,31 @@ class _Analyser(CallReader):
             if not val.partial and shapes.shape_owner(val.text) is not None:
                 method = _text(call.child_by_field_name("function")).rsplit(".", 1)[-1]
                 self.driver.named(self._seen(val), method or "call", family="hosted")
+
+    def _provider_model_factory(self, call: tree_sitter.Node) -> None:
+        """``createArkModel("deepseek-v3-1-250821")``: a function of the app's own (no call
+        table entry) whose name says it makes a model (ends in ``Model``/``LLM``) of the
+        provider another of its words names: the string first argument is that provider's
+        model, called (the function's body, out of reach here, sends it there)."""
+        func = _unwrap(
+            call.child_by_field_name("function") or call.child_by_field_name("constructor")
+        )
+        if func is None or func.type not in ("identifier", "member_expression"):
+            return
+        name = _text(func).rsplit(".", 1)[-1]
+        if not _FACTORY_NAME.search(name):
+            return
+        provider = refs.provider_in_name(name)
+        qual = self._qualname(func)
+        if provider is None or (qual and table().lookup(qual) is not None):
+            return
+        args = self._args(call)
+        first = _unwrap(args[0]) if args else None
+        if first is None or first.type not in ("string", "template_string"):
+            return
+        for val in self.values(first):
+            if not val.partial:
+                self.driver.named(self._seen(val), name, provider_hint=provider)
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -694,6 +721,10 @@ class _Analyser(CallReader):
             node = node.parent
         return None
 
+
+# The name of a function that makes a model (createArkModel, getGroqLLM): read with the
+# provider another of its words names (_provider_model_factory).
+_FACTORY_NAME = re.compile(r"[a-z](?:Model|LLM|Llm)$")
 
 # Entries of an array read to learn which gateway's menu it is.
 _MAX_MENU = 256
