@@ -120,3 +120,52 @@ def test_an_apps_model_factory_named_after_a_provider_serves_its_argument() -> N
         """
     )
     assert ids(found) == [("api:volcengine/deepseek-v9-250101", 5, False)]
+
+
+# ---- a file that makes one client: its catalogue's Hub-style ids go there ------------------
+
+
+def test_org_prefixed_ids_listed_beside_a_client_at_a_written_host_keep_their_prefix() -> None:
+    found = js(
+        """
+        import { createOpenAI } from "@ai-sdk/openai";
+        export const acme = {
+          models: [{ id: "openai/gpt-4o-mini", name: "Mini" }, { id: "gpt-4o", name: "4o" }],
+          make(key: string, base?: string) {
+            return createOpenAI({ apiKey: key, baseURL: base || "https://api.openai.com/v1" });
+          },
+        };
+        """
+    )
+    assert ids(found) == [
+        ("api:openai/gpt-4o", 4, True),
+        ("api:openai/openai/gpt-4o-mini", 4, True),
+    ]
+
+
+def test_a_hub_id_listed_beside_a_providers_own_client_is_that_providers() -> None:
+    found = js(
+        """
+        import { createDeepSeek } from "@ai-sdk/deepseek";
+        export const MODELS = [{ id: "deepseek-chat" }, { id: "acme-ai/Chat-V3" }];
+        export const make = (key: string, base?: string) =>
+          createDeepSeek({ apiKey: key, baseURL: base });
+        """
+    )
+    assert [ev.identity for ev in found if ev.location.line == 3] == [
+        "api:deepseek/deepseek-chat",
+        "api:deepseek/acme-ai/Chat-V3",
+    ]
+
+
+def test_hub_ids_beside_two_different_clients_stay_hub_ids() -> None:
+    found = js(
+        """
+        import { createDeepSeek } from "@ai-sdk/deepseek";
+        import { createGroq } from "@ai-sdk/groq";
+        export const MODELS = [{ id: "acme-ai/Chat-V3" }];
+        export const a = createDeepSeek({});
+        export const b = createGroq({});
+        """
+    )
+    assert [ev.identity for ev in found] == ["hf:acme-ai/Chat-V3@unpinned"]

@@ -62,6 +62,12 @@ class _Analyser(CallReader):
     lists or defaults to are sent there (JavaScript loads no Hub weights but through
     transformers.js), so they are that host's (``api:llm.chutes.ai/<org>/<name>``)."""
 
+    _file_client: refs.RefContext | None = None
+    """The one serving every client the file makes has (``createOpenAI({ baseURL: url ||
+    "https://api.openai.com/v1" })``, ``createDeepSeek({...})``): the Hub-style ids its
+    catalogue lists with no serving of their own go to it, as a call through it would send
+    them (``openai/gpt-4o-mini`` → ``api:openai/openai/gpt-4o-mini``)."""
+
     # ---- index ----
 
     def run(self) -> list[Evidence]:
@@ -105,6 +111,8 @@ class _Analyser(CallReader):
         self._file_gateway = self._gateway_of_file()
         for call in self.calls:
             self._call(call)
+        if self._file_gateway is None and self._file_url is None:
+            self._file_client = self._client_of_file()
         self._task_pipelines()
         self._endpoints_without_model()
         self._generic()
@@ -474,6 +482,13 @@ class _Analyser(CallReader):
             hint = None if base_url else hint or self._name_hint
             if hint is None and not base_url and self._file_url and 1 <= text.count("/") <= 2:
                 base_url = self._file_url
+            client = self._file_client
+            if hint is None and not base_url and client and 1 <= text.count("/") <= 2:
+                self.driver.listed(
+                    seen, key, provider_hint=client.provider, site=site,
+                    base_url=client.base_url, base_url_expr=client.base_url_dynamic,
+                )  # fmt: skip
+                return
             read = self.driver.listed(seen, key, provider_hint=hint, site=site, base_url=base_url)
             if not read and hint is None and not base_url and site is SiteKind.CATALOGUE_ITEM:
                 self._unread.append((seen, key))
@@ -521,6 +536,28 @@ class _Analyser(CallReader):
         if owner is None or owner in ("ollama", "local"):
             return None
         return owner if kn.registry.is_aggregator(owner) else None
+
+    def _client_of_file(self) -> refs.RefContext | None:
+        """The serving (provider, written or computed endpoint) all the clients and AI SDK
+        provider factories the file makes share, if they share one."""
+        servings: dict[tuple[str | None, str | None, str | None], refs.RefContext] = {}
+        for call in self.calls:
+            qual = self._qualname(self._callee(call))
+            spec = table().lookup(qual) if qual else None
+            if spec is None or not qual:
+                continue
+            factory = bool(spec.raw.get("provider_fn")) and qual.rpartition(":")[2].rsplit(".", 1)[
+                -1
+            ].startswith("create")
+            if not (spec.client or factory):
+                continue
+            ctx = self._context(spec, call)
+            if not (ctx.provider or ctx.base_url):
+                continue
+            servings[(ctx.provider, ctx.base_url, ctx.base_url_dynamic)] = ctx
+            if len(servings) > 1:
+                return None
+        return next(iter(servings.values())) if servings else None
 
     def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
