@@ -169,3 +169,45 @@ def test_hub_ids_beside_two_different_clients_stay_hub_ids() -> None:
         """
     )
     assert [ev.identity for ev in found] == ["hf:acme-ai/Chat-V3@unpinned"]
+
+
+# ---- models a request URL names, and provider-shaped ids under any name --------------------
+
+
+def test_a_workers_ai_id_in_a_gateway_url_is_served_by_workers_ai() -> None:
+    found = js(
+        """
+        export async function listen(env: Env, audio: number[]) {
+          const url = `${env.GATEWAY_BASE}/workers-ai/@cf/acme/speech-1`;
+          return fetch(url, { method: "POST", body: JSON.stringify({ audio }) });
+        }
+        """
+    )
+    assert ids(found) == [("api:cloudflare/@cf/acme/speech-1", 3, False)]
+
+
+def test_a_google_rest_url_names_its_model() -> None:
+    found = js(
+        """
+        export async function embed(text: string, key: string) {
+          const base = "https://generativelanguage.googleapis.com/v1beta";
+          return fetch(`${base}/models/acme-embed-001:embedContent?key=${key}`, {
+            method: "POST", body: JSON.stringify({ text }),
+          });
+        }
+        export const other = (m: string) => fetch(`https://generativelanguage.googleapis.com/v1beta/models/${m}:generateContent`);
+        """
+    )
+    assert ids(found) == [("api:google/acme-embed-001", 4, False)]
+
+
+def test_a_workers_ai_id_under_any_name_is_workers_ais() -> None:
+    found = js(
+        """
+        const settings = {
+          picture: process.env.PICTURE || "@cf/acme/painter-1.0",
+          greeting: "hello",
+        };
+        """
+    )
+    assert ids(found) == [("api:cloudflare/@cf/acme/painter-1.0", 3, False)]

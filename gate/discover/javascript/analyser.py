@@ -22,7 +22,7 @@ from gate.discover.javascript.nodes import (
 from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
 from gate.recognise import SiteKind
-from gate.recognise.core import unlisted_model_api
+from gate.recognise.core import model_in_url, unlisted_model_api
 from gate.registry.endpoints import host_of
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
@@ -205,8 +205,10 @@ class _Analyser(CallReader):
         if any(needle in self.data for needle in shape_needles()):
             for call in self.calls:
                 self._shaped_argument(call)
+            self._shaped_values()
         for call in self.calls:
             self._provider_model_factory(call)
+            self._model_in_request_url(call)
         self._listed_where_requests_go(self.found[before:])
 
     def _listed_where_requests_go(self, requests: list[Evidence]) -> None:
@@ -247,6 +249,20 @@ class _Analyser(CallReader):
             self.driver.named(self._seen(val), key, base_url=url)
         return bool(vals)
 
+    def _shaped_values(self) -> None:
+        """A value in an id shape one provider alone defines under any name (``model_img:
+        process.env.IMG || "@cf/stabilityai/stable-diffusion-xl-base-1.0"``): the shape says
+        whose model it is, so the name need not say it is one."""
+        shapes = refs.current_knowledge().providers
+        held = [(self._key(p), p.child_by_field_name("value")) for p in self.pairs]
+        for key, value in [*held, *self.decls]:
+            node = _unwrap(value)
+            if not key or node is None or node.type not in _VALUE_EXPRESSIONS:
+                continue
+            for val in self.values(node, "assignment"):
+                if not val.partial and shapes.shape_owner(val.text) is not None:
+                    self.driver.named(self._seen(val), key, family="hosted")
+
     def _shaped_argument(self, call: tree_sitter.Node) -> None:
         """A call's first argument in an id shape one provider alone defines (Workers AI's
         ``env.AI.run("@cf/qwen/qwen1.5-7b-chat-awq", ...)``, NuxtHub's auto-imported
@@ -261,6 +277,24 @@ class _Analyser(CallReader):
             if not val.partial and shapes.shape_owner(val.text) is not None:
                 method = _text(call.child_by_field_name("function")).rsplit(".", 1)[-1]
                 self.driver.named(self._seen(val), method or "call", family="hosted")
+
+    def _model_in_request_url(self, call: tree_sitter.Node) -> None:
+        """``fetch(`${GATEWAY}/workers-ai/@cf/openai/whisper`)``, ``fetch(".../v1beta/models/
+        embedding-gecko-001:embedText?key=...")``: a model the request URL itself names
+        (:func:`gate.recognise.core.model_in_url`), served by the provider it says."""
+        if _text(call.child_by_field_name("function")) not in _HTTP_CALLS:
+            return
+        args = self._args(call)
+        if not args:
+            return
+        kn = refs.current_knowledge()
+        for val in self.values(args[0]):
+            found = model_in_url(val.text, kn)
+            if found is None:
+                continue
+            provider, model = found
+            seen = Seen(model, self._loc(val.node), val.node.id, model, flow="request-url")
+            self.driver.named(seen, "url", family="hosted", provider_hint=provider)
 
     def _provider_model_factory(self, call: tree_sitter.Node) -> None:
         """``createArkModel("deepseek-v3-1-250821")``: a function of the app's own (no call

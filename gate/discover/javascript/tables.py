@@ -89,7 +89,10 @@ def _shape_needles() -> set[str]:
     # ... or the end of one before its closing quote (OpenRouter's `:free"`): an enum of
     # such ids names no SDK either
     ends = {str(s) + q for row in rows for s in row.get("suffixes") or () for q in "\"'`"}
-    return starts | ends
+    # ... or a path segment of a URL naming one (`${GATEWAY}/workers-ai/@cf/openai/whisper`);
+    # only the `@` prefixes: `/accounts/` is in too many URLs
+    paths = {"/" + str(p) for row in rows for p in row.get("prefixes") or () if p.startswith("@")}
+    return starts | ends | paths
 
 
 @cache
