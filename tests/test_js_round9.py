@@ -211,3 +211,43 @@ def test_a_workers_ai_id_under_any_name_is_workers_ais() -> None:
         """
     )
     assert ids(found) == [("api:cloudflare/@cf/acme/painter-1.0", 3, False)]
+
+
+# ---- a raw request whose options are built apart, and a form control's default -------------
+
+
+def test_a_request_whose_options_are_built_apart_reaches_its_endpoint(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "ext/content.js": """
+                const MENU = `<select class="pick">
+                  <option value="acme-r1-distill-70b">R1 distill</option>
+                </select>`;
+                async function ask(key, messages, model) {
+                  const url = "https://api.groq.com/openai/v1/chat/completions";
+                  const options = {
+                    method: "POST",
+                    body: JSON.stringify({ messages: messages, model: model }),
+                  };
+                  return fetch(url, options);
+                }
+                const MODELS = ["deepseek-r1-distill-llama-70b"];
+                """,
+        },
+    )
+    assert {ev.identity for ev in found} == {"api:groq/deepseek-r1-distill-llama-70b"}
+
+
+def test_a_default_written_into_a_model_form_control_is_called() -> None:
+    found = js(
+        """
+        async function restore() {
+          const { model_name } = await chrome.storage.sync.get(["model_name"]);
+          model_name_input.value = model_name || "llama3-70b-8192";
+          theme_select.value = "llama3-70b-8192";
+        }
+        """,
+        name="popup.js",
+    )
+    assert ids(found) == [("api:groq/llama3-70b-8192", 4, False)]

@@ -82,7 +82,7 @@ class _Analyser(CallReader):
                 key = _text(left) if left.type in ("identifier", "member_expression") else ""
                 if key:
                     self.values_of.setdefault(key, []).append(right)
-                    self.decls.append((key.rsplit(".", 1)[-1], right))
+                    self.decls.append((_control_name(left) or key.rsplit(".", 1)[-1], right))
         for node in captures.get("param", []):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if (
@@ -237,6 +237,9 @@ class _Analyser(CallReader):
             if inner.type not in _REFERENCES:
                 continue
             url = self._fetch_url(pair)
+            if url is None:
+                # const options = { body: JSON.stringify({ model }) }; fetch(url, options)
+                url = self._request_target(pair)[0]
             if url:
                 sent = self._sent_to(inner, key, url)
                 self._bodies[pair.id] = None if sent else (inner, url)
@@ -805,6 +808,26 @@ _MAX_MENU = 256
 _VALUE_EXPRESSIONS = frozenset(
     {"string", "template_string", "binary_expression", "ternary_expression"}
 )
+
+
+# A form control's words after the name of what it holds (model_name_input, modelSelect).
+_CONTROL_WORD = re.compile(
+    r"(?:_?(?:input|select|selector|field|box|dropdown|picker|el|elem|element)|"
+    r"(?:Input|Select|Selector|Field|Box|Dropdown|Picker|El|Elem|Element))$"
+)
+
+
+def _control_name(left: tree_sitter.Node) -> str | None:
+    """The name of what a form control holds, for an assignment to its value
+    (``model_name_input.value = saved || "llama3-70b-8192"``: ``model_name``), or None."""
+    if left.type != "member_expression":
+        return None
+    prop = _text(left.child_by_field_name("property"))
+    obj = left.child_by_field_name("object")
+    if prop not in ("value", "defaultValue") or obj is None or obj.type != "identifier":
+        return None
+    name = _CONTROL_WORD.sub("", _text(obj))
+    return name if name and name != _text(obj) else None
 
 
 def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:
