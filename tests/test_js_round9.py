@@ -251,3 +251,34 @@ def test_a_default_written_into_a_model_form_control_is_called() -> None:
         name="popup.js",
     )
     assert ids(found) == [("api:groq/llama3-70b-8192", 4, False)]
+
+
+# ---- a project reaching several providers ---------------------------------------------------
+
+
+def test_hub_shaped_constants_of_a_project_on_groq_and_openrouter(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "package.json": """
+                {"name": "bot", "dependencies": {"@ai-sdk/groq": "^2.0.0",
+                 "@openrouter/ai-sdk-provider": "^1.0.0", "ai": "^5.0.0"}}
+                """,
+            "src/models.ts": """
+                export const FALLBACK_MODEL_ID = "acme-ai/chat-120b";
+                export const SEE_MODEL_ID = "meta-llama/llama-4-scout-17b-16e-instruct";
+                export const MODELS = [
+                  { id: "acme-ai/chat-120b", name: "Chat", provider: "groq" },
+                  { id: "acme-ai/other:free", name: "Other", provider: "openrouter" },
+                ];
+                """,
+        },
+    )
+    assert sorted((ev.identity, ev.location.line) for ev in found) == [
+        # the same value as the entry the catalogue places under Groq
+        ("api:groq/acme-ai/chat-120b", 2),
+        ("api:groq/acme-ai/chat-120b", 5),
+        # of the two providers reached, only Groq serves this exact id (served-names table)
+        ("api:groq/meta-llama/llama-4-scout-17b-16e-instruct", 3),
+        ("api:openrouter/acme-ai/other:free", 6),
+    ]
