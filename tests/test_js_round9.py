@@ -282,3 +282,21 @@ def test_hub_shaped_constants_of_a_project_on_groq_and_openrouter(tmp_path: Path
         ("api:groq/meta-llama/llama-4-scout-17b-16e-instruct", 3),
         ("api:openrouter/acme-ai/other:free", 6),
     ]
+
+
+# ---- the choices of one expression ----------------------------------------------------------
+
+
+def test_a_choice_beside_an_openrouter_variant_id_is_openrouters() -> None:
+    found = js(
+        """
+        export function pickModel(current: string) {
+          const fallbackModel = current.includes("mini") ? "acme/small-4b-it" : "acme/big-m2:free";
+          return fallbackModel;
+        }
+        """
+    )
+    assert ids(found) == [
+        ("api:openrouter/acme/big-m2:free", 3, False),
+        ("api:openrouter/acme/small-4b-it", 3, False),
+    ]

@@ -621,12 +621,19 @@ class _Analyser(CallReader):
         value = _unwrap(value)
         if value is None or value.type not in _VALUE_EXPRESSIONS:
             return
-        for val in self.values(value, "assignment"):
+        vals = self.values(value, "assignment")
+        # x = cond ? "unsloth/gemma-3-4b-it" : "minimax/minimax-m2:free": one expression's
+        # choices are sent by the same code to the same place, so a gateway's own id shape
+        # among them (OpenRouter's :free) places the other <maker>/<model> choices there too
+        choice = refs.menu_gateway([v.text for v in vals]) if len(vals) > 1 else None
+        for val in vals:
             hint = provider_hint
             url = base_url
             if hub_gateway and hint is None and not base_url and 1 <= val.text.count("/") <= 2:
                 hint = self._file_gateway
                 url = None if hint else self._file_url
+            if hint is None and url is None and choice and val.text.count("/") == 1:
+                hint = choice
             self.driver.named(self._seen(val), key, base_url=url, provider_hint=hint)
 
     # ---- where a request body goes when its URL is not a constant ----
