@@ -772,3 +772,22 @@ def test_a_name_sent_to_an_own_server_is_the_served_local_folder_of_that_name() 
     assert local == {"local:models/Chat-7B-Int4"}
     both = local_served_as_deployed([*sent, *served])
     assert ids(both) == {"local:models/Chat-7B-Int4", "api:tgi-chat/other-1b"}
+
+
+def test_a_provider_keys_hub_id_is_not_the_deployed_model_of_the_same_name() -> None:
+    # groq is a single word like a cluster node, but a provider key: api:groq/<org>/<name>
+    # is Groq's hosted model, not an own server's, whatever weights the app also names.
+    from gate.recognise.core import local_served_as_deployed
+
+    listed = py(
+        """
+        from groq import Groq
+        Groq().chat.completions.create(model="acme-ai/chat-120b")
+        """
+    )
+    assert ids(listed) == {"api:groq/acme-ai/chat-120b"}
+    loaded = py(
+        'from transformers import AutoModel\nAutoModel.from_pretrained("acme-ai/chat-120b")\n'
+    )
+    both = local_served_as_deployed([*listed, *loaded])
+    assert ids(both) == {"api:groq/acme-ai/chat-120b", "hf:acme-ai/chat-120b@unpinned"}

@@ -7,6 +7,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from gate import identity
 from gate.model import JSON, ComponentId, Evidence, EvidenceKind, Role
@@ -441,6 +442,55 @@ def is_own_host(host: str) -> bool:
         return True
     domains = providers().own_host_domains
     return name in domains or name.endswith(tuple("." + d for d in domains))
+
+
+def unlisted_model_api(url: str, kn: Knowledge) -> str | None:
+    """The host of a model API a URL names at a host no table knows and the deployment does
+    not own (``https://llm.chutes.ai/v1/chat/completions``): its path ends in a route of the
+    OpenAI-compatible API (``providers.yaml`` ``compatible_api_paths``), so it is a model
+    server's endpoint, not a link or a page. None for a known or own host or another path."""
+    host = host_of(url) if "://" in url else ""
+    if not host or kn.endpoint(host) is not None or is_own_host(host):
+        return None
+    path = "/" + url.split("://", 1)[1].partition("/")[2].split("?", 1)[0].rstrip("/")
+    if not path.endswith(kn.providers.compatible_api_paths):
+        return None
+    return host
+
+
+_URL_METHOD = re.compile(r"^(?P<model>[\w.-]+):[a-z][A-Za-z]+$")
+
+
+def model_in_url(url: str, kn: Knowledge) -> tuple[str, str] | None:
+    """``(provider, model)`` a request URL names in its path, else None: an id in a shape one
+    provider defines (``…/ai/run/@cf/meta/llama-3-8b-instruct``, an AI Gateway's
+    ``…/workers-ai/@cf/openai/whisper``), or, at a known endpoint, a REST resource
+    ``models/<model>:<method>`` (Google's ``/v1beta/models/gemini-2.0-flash:generateContent``).
+    Parts the scan could not read are ``*``; the model itself must be constant."""
+    if "://" in url:
+        rest = url.split("://", 1)[1]
+    elif url.startswith("*/"):
+        rest = url  # ${GATEWAY_URL}/workers-ai/@cf/...: a base the scan could not read
+    else:
+        return None
+    segs = rest.split("?", 1)[0].split("#", 1)[0].split("/")[1:]
+    for i, seg in enumerate(segs):
+        if not seg.startswith(("@", "accounts")):
+            continue
+        for j in range(min(len(segs), i + 5), i + 1, -1):
+            value = "/".join(segs[i:j])
+            owner = kn.providers.shape_owner(value) if "*" not in value else None
+            if owner is not None:
+                return owner, value
+    host = host_of(url) if "://" in url else ""
+    ep = kn.endpoint(host) if host and "*" not in host else None
+    if ep is None or ep.provider in ("local", "ollama"):
+        return None
+    for before, seg in pairwise(segs):
+        match = _URL_METHOD.match(seg) if before == "models" else None
+        if match is not None:
+            return ep.provider, match.group("model")
+    return None
 
 
 def _routed_name(value: str, ctx: _Ctx) -> bool:
@@ -1029,7 +1079,14 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         provider = ev.attributes.get("provider")
-        own = provider == "local" or (isinstance(provider, str) and _named_own_host(provider))
+        # A host of the deployment no table knows is its own provider (api:n0998/...,
+        # api:vllm.llm.svc.cluster.local/...); a provider key (groq, a single word too) names
+        # a hosted service, never the deployment's host.
+        own = provider == "local" or (
+            isinstance(provider, str)
+            and _named_own_host(provider)
+            and ev.attributes.get("host") == provider
+        )
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
         hub = deployed.get(repo.casefold()) if "/" in repo else None

@@ -224,11 +224,16 @@ class Providers:
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
+    compatible_api_paths: tuple[str, ...] = ()
+    """Path endings of the OpenAI-compatible API (``/chat/completions``): a URL ending in one
+    is a model endpoint, whatever its host."""
     id_shapes: tuple[tuple[re.Pattern[str], str], ...] = ()
     """Model id shapes one provider alone defines → that provider (Fireworks' resource names);
     each pattern's group ``model`` is the model's own name inside the provider's spelling."""
     id_shape_prefixes: tuple[str, ...] = ()
     """How every such id begins (``@cf/``, ``accounts/``): a file quoting one is worth parsing."""
+    id_shape_suffixes: tuple[str, ...] = ()
+    """How every such id ends (OpenRouter's ``:free``): a file quoting one is worth parsing."""
     public_env_prefixes: tuple[str, ...] = ()
     """Bundlers' prefixes of browser-exposed variables (``VITE_``), removed before
     ``env_prefixes`` are asked."""
@@ -277,12 +282,16 @@ def providers() -> Providers:
             for server, paths in doc.get("server_api_paths", {}).items()
             for path in paths
         },
+        compatible_api_paths=tuple(str(p) for p in doc.get("compatible_api_paths", ())),
         id_shapes=tuple(
             (re.compile(str(row["pattern"])), str(row["provider"]))
             for row in doc.get("id_shapes", ())
         ),
         id_shape_prefixes=tuple(
             sorted({str(p) for row in doc.get("id_shapes", ()) for p in row.get("prefixes") or ()})
+        ),
+        id_shape_suffixes=tuple(
+            sorted({str(s) for row in doc.get("id_shapes", ()) for s in row.get("suffixes") or ()})
         ),
         serves_makers={
             str(k): frozenset(str(m) for m in v)

@@ -42,6 +42,13 @@ _PLACED = frozenset(
 def project_provider(found: Sequence[Evidence]) -> str | None:
     """The one hosted provider the project reaches (an SDK it depends on, a call or client
     placed at a provider's endpoint), or None when it reaches none or several."""
+    reached = project_providers(found)
+    return next(iter(reached)) if reached and len(reached) == 1 else None
+
+
+def project_providers(found: Sequence[Evidence]) -> frozenset[str] | None:
+    """The hosted providers the project reaches, or None when a client is pointed somewhere
+    the scan cannot read (it may reach any other)."""
     local = providers().local_server_providers
     reached: set[str] = set()
     for ev in found:
@@ -59,7 +66,7 @@ def project_provider(found: Sequence[Evidence]) -> str | None:
             ("call" in attrs or _sent_to(ev)) and attrs.get("host_source") in _PLACED
         ):
             reached.add(provider)
-    return reached.pop() if len(reached) == 1 else None
+    return frozenset(reached)
 
 
 def _sent_to(ev: Evidence) -> bool:
@@ -80,18 +87,35 @@ def served_in_project(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence
     """Evidence whose server only the model name decided, served by the project's one
     provider where that provider may serve it (see the module's doc)."""
     found = listed_as_placed(found)
-    provider = project_provider(found)
-    if provider is None:
+    reached = project_providers(found)
+    if reached is None or not reached:
         return list(found)
+    if len(reached) > 1:
+        return [_served_among(ev, reached, kn) or ev for ev in found]
+    (provider,) = reached
     return [_served_by(ev, provider, kn) or ev for ev in found]
+
+
+def _served_among(ev: Evidence, reached: frozenset[str], kn: Knowledge) -> Evidence | None:
+    """A Hub-shaped value no call or endpoint placed, in a project reaching several
+    providers, served by the one of them the served-names table says serves that exact id
+    (``meta-llama/llama-4-scout-17b-16e-instruct`` in a bot on Groq and OpenRouter: Groq's
+    id; JavaScript loads no Hub weights but through transformers.js, a call)."""
+    if not ev.identity.startswith("hf:") or "call" in ev.attributes:
+        return None
+    candidates = reached & kn.served_by(ev.as_written.strip())
+    if len(candidates) != 1:
+        return None
+    (provider,) = candidates
+    return _served_by(ev, provider, kn)
 
 
 def listed_as_placed(found: Sequence[Evidence]) -> list[Evidence]:
     """One listed name, one identity in an app: a name a catalogue places under a provider
     (``{groq: {"qwen-qwq-32b": ...}}``, an entry's ``provider: "groq"``) is that provider's
     where the app lists the same name with only its shape to go by (a tier list, a metadata
-    table, the backend's copy), when every such placement agrees. Only listed entries move,
-    never a call or a value beside an endpoint."""
+    table, the backend's copy), when every such placement agrees. Only listed entries and
+    Hub-shaped values move, never a call or a value beside an endpoint."""
     return relabel(found, _PLACED_AS_LISTED)
 
 
@@ -107,7 +131,9 @@ def _listed_by_shape(ev: Evidence) -> str | None:
         HostSource.MODEL_PROVIDER_DEFAULT
     )
     if (
-        attrs.get("listed") is True
+        # a listed copy, or the same Hub-shaped value held apart (DEFAULT_MODEL_ID =
+        # "openai/gpt-oss-120b" beside the entry placing it under Groq)
+        (attrs.get("listed") is True or ev.identity.startswith("hf:"))
         and attrs.get("provider_named") is not True
         and shape_only
         and "call" not in attrs

@@ -22,6 +22,7 @@ from gate.discover.javascript.nodes import (
 from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
 from gate.recognise import SiteKind
+from gate.recognise.core import model_in_url, unlisted_model_api
 from gate.registry.endpoints import host_of
 
 _REFERENCES = frozenset({"identifier", "member_expression", "subscript_expression"})
@@ -55,6 +56,18 @@ class _Analyser(CallReader):
     ``https://api.siliconflow.cn/v1/chat/completions``): the Hub-style ids the file lists or
     defaults to (``Qwen/Qwen3-8B``, ``Pro/deepseek-ai/DeepSeek-V3``) are sent there."""
 
+    _file_url: str | None = None
+    """The one model API URL at a host no table knows that every request URL written in the
+    file goes to (``https://llm.chutes.ai/v1/chat/completions``): the Hub-style ids the file
+    lists or defaults to are sent there (JavaScript loads no Hub weights but through
+    transformers.js), so they are that host's (``api:llm.chutes.ai/<org>/<name>``)."""
+
+    _file_client: refs.RefContext | None = None
+    """The one serving every client the file makes has (``createOpenAI({ baseURL: url ||
+    "https://api.openai.com/v1" })``, ``createDeepSeek({...})``): the Hub-style ids its
+    catalogue lists with no serving of their own go to it, as a call through it would send
+    them (``openai/gpt-4o-mini`` → ``api:openai/openai/gpt-4o-mini``)."""
+
     # ---- index ----
 
     def run(self) -> list[Evidence]:
@@ -69,7 +82,7 @@ class _Analyser(CallReader):
                 key = _text(left) if left.type in ("identifier", "member_expression") else ""
                 if key:
                     self.values_of.setdefault(key, []).append(right)
-                    self.decls.append((key.rsplit(".", 1)[-1], right))
+                    self.decls.append((_control_name(left) or key.rsplit(".", 1)[-1], right))
         for node in captures.get("param", []):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if (
@@ -98,6 +111,8 @@ class _Analyser(CallReader):
         self._file_gateway = self._gateway_of_file()
         for call in self.calls:
             self._call(call)
+        if self._file_gateway is None and self._file_url is None:
+            self._file_client = self._client_of_file()
         self._task_pipelines()
         self._endpoints_without_model()
         self._generic()
@@ -190,6 +205,10 @@ class _Analyser(CallReader):
         if any(needle in self.data for needle in shape_needles()):
             for call in self.calls:
                 self._shaped_argument(call)
+            self._shaped_values()
+        for call in self.calls:
+            self._provider_model_factory(call)
+            self._model_in_request_url(call)
         self._listed_where_requests_go(self.found[before:])
 
     def _listed_where_requests_go(self, requests: list[Evidence]) -> None:
@@ -218,6 +237,9 @@ class _Analyser(CallReader):
             if inner.type not in _REFERENCES:
                 continue
             url = self._fetch_url(pair)
+            if url is None:
+                # const options = { body: JSON.stringify({ model }) }; fetch(url, options)
+                url = self._request_target(pair)[0]
             if url:
                 sent = self._sent_to(inner, key, url)
                 self._bodies[pair.id] = None if sent else (inner, url)
@@ -229,6 +251,20 @@ class _Analyser(CallReader):
         for val in vals:
             self.driver.named(self._seen(val), key, base_url=url)
         return bool(vals)
+
+    def _shaped_values(self) -> None:
+        """A value in an id shape one provider alone defines under any name (``model_img:
+        process.env.IMG || "@cf/stabilityai/stable-diffusion-xl-base-1.0"``): the shape says
+        whose model it is, so the name need not say it is one."""
+        shapes = refs.current_knowledge().providers
+        held = [(self._key(p), p.child_by_field_name("value")) for p in self.pairs]
+        for key, value in [*held, *self.decls]:
+            node = _unwrap(value)
+            if not key or node is None or node.type not in _VALUE_EXPRESSIONS:
+                continue
+            for val in self.values(node, "assignment"):
+                if not val.partial and shapes.shape_owner(val.text) is not None:
+                    self.driver.named(self._seen(val), key, family="hosted")
 
     def _shaped_argument(self, call: tree_sitter.Node) -> None:
         """A call's first argument in an id shape one provider alone defines (Workers AI's
@@ -244,6 +280,49 @@ class _Analyser(CallReader):
             if not val.partial and shapes.shape_owner(val.text) is not None:
                 method = _text(call.child_by_field_name("function")).rsplit(".", 1)[-1]
                 self.driver.named(self._seen(val), method or "call", family="hosted")
+
+    def _model_in_request_url(self, call: tree_sitter.Node) -> None:
+        """``fetch(`${GATEWAY}/workers-ai/@cf/openai/whisper`)``, ``fetch(".../v1beta/models/
+        embedding-gecko-001:embedText?key=...")``: a model the request URL itself names
+        (:func:`gate.recognise.core.model_in_url`), served by the provider it says."""
+        if _text(call.child_by_field_name("function")) not in _HTTP_CALLS:
+            return
+        args = self._args(call)
+        if not args:
+            return
+        kn = refs.current_knowledge()
+        for val in self.values(args[0]):
+            found = model_in_url(val.text, kn)
+            if found is None:
+                continue
+            provider, model = found
+            seen = Seen(model, self._loc(val.node), val.node.id, model, flow="request-url")
+            self.driver.named(seen, "url", family="hosted", provider_hint=provider)
+
+    def _provider_model_factory(self, call: tree_sitter.Node) -> None:
+        """``createArkModel("deepseek-v3-1-250821")``: a function of the app's own (no call
+        table entry) whose name says it makes a model (ends in ``Model``/``LLM``) of the
+        provider another of its words names: the string first argument is that provider's
+        model, called (the function's body, out of reach here, sends it there)."""
+        func = _unwrap(
+            call.child_by_field_name("function") or call.child_by_field_name("constructor")
+        )
+        if func is None or func.type not in ("identifier", "member_expression"):
+            return
+        name = _text(func).rsplit(".", 1)[-1]
+        if not _FACTORY_NAME.search(name):
+            return
+        provider = refs.provider_in_name(name)
+        qual = self._qualname(func)
+        if provider is None or (qual and table().lookup(qual) is not None):
+            return
+        args = self._args(call)
+        first = _unwrap(args[0]) if args else None
+        if first is None or first.type not in ("string", "template_string"):
+            return
+        for val in self.values(first):
+            if not val.partial:
+                self.driver.named(self._seen(val), name, provider_hint=provider)
 
     # ---- catalogues: models the module offers rather than calls ----
 
@@ -345,6 +424,19 @@ class _Analyser(CallReader):
                     self._listed(k, key, None)
             if value is None:
                 continue
+            if (
+                fields
+                and value.type == "array"
+                and text
+                and text not in fields
+                and hint is None
+                and not refs.is_catalogue_name(text)
+            ):
+                # Beside a field that names the entry's model, another field's array is a
+                # list of models only under a catalogue's name (`models: [...]`):
+                # `aliases: ["qwen3-32b"]` is what a user may type for the entry, `tags`
+                # its labels, neither a model of its own.
+                continue
             # As in Python: with no field naming the model, each value is an entry.
             is_entry = not fields or text in fields or value.type == "array"
             if (named and is_entry) or hint:
@@ -425,6 +517,15 @@ class _Analyser(CallReader):
             if hint is None and self._file_gateway and 1 <= text.count("/") <= 2:
                 hint = self._file_gateway
             hint = None if base_url else hint or self._name_hint
+            if hint is None and not base_url and self._file_url and 1 <= text.count("/") <= 2:
+                base_url = self._file_url
+            client = self._file_client
+            if hint is None and not base_url and client and 1 <= text.count("/") <= 2:
+                self.driver.listed(
+                    seen, key, provider_hint=client.provider, site=site,
+                    base_url=client.base_url, base_url_expr=client.base_url_dynamic,
+                )  # fmt: skip
+                return
             read = self.driver.listed(seen, key, provider_hint=hint, site=site, base_url=base_url)
             if not read and hint is None and not base_url and site is SiteKind.CATALOGUE_ITEM:
                 self._unread.append((seen, key))
@@ -453,16 +554,47 @@ class _Analyser(CallReader):
         for call in self.calls:
             nodes += [_unwrap(a) for a in self._args(call)]
         providers: set[str | None] = set()
+        unlisted: dict[str, set[str | None]] = {}
         for node in nodes:
             text = _string_value(node) if node is not None and node.type == "string" else None
             if text and "://" in text and refs.is_request_url(text):
                 host = host_of(text)
                 ep = kn.endpoint(host) if host else None
                 providers.add(ep.provider if ep is not None else None)
+                if ep is None:
+                    api = unlisted_model_api(text, kn)
+                    unlisted.setdefault(host or "", set()).add(text if api else None)
+        weights = any(pkg in self.data for pkg in _TRANSFORMERS_JS)  # loads Hub weights
+        if providers == {None} and len(unlisted) == 1 and not weights:
+            # one host no table knows, reached at a model API route (and nowhere else)
+            urls = sorted(u for u in next(iter(unlisted.values())) if u)
+            self._file_url = urls[0] if urls else None
         owner = providers.pop() if len(providers) == 1 else None
         if owner is None or owner in kn.providers.local_server_providers:
             return None
         return owner if kn.registry.is_aggregator(owner) else None
+
+    def _client_of_file(self) -> refs.RefContext | None:
+        """The serving (provider, written or computed endpoint) all the clients and AI SDK
+        provider factories the file makes share, if they share one."""
+        servings: dict[tuple[str | None, str | None, str | None], refs.RefContext] = {}
+        for call in self.calls:
+            qual = self._qualname(self._callee(call))
+            spec = table().lookup(qual) if qual else None
+            if spec is None or not qual:
+                continue
+            factory = bool(spec.raw.get("provider_fn")) and qual.rpartition(":")[2].rsplit(".", 1)[
+                -1
+            ].startswith("create")
+            if not (spec.client or factory):
+                continue
+            ctx = self._context(spec, call)
+            if not (ctx.provider or ctx.base_url):
+                continue
+            servings[(ctx.provider, ctx.base_url, ctx.base_url_dynamic)] = ctx
+            if len(servings) > 1:
+                return None
+        return next(iter(servings.values())) if servings else None
 
     def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
@@ -489,11 +621,20 @@ class _Analyser(CallReader):
         value = _unwrap(value)
         if value is None or value.type not in _VALUE_EXPRESSIONS:
             return
-        for val in self.values(value, "assignment"):
+        vals = self.values(value, "assignment")
+        # x = cond ? "unsloth/gemma-3-4b-it" : "minimax/minimax-m2:free": one expression's
+        # choices are sent by the same code to the same place, so a gateway's own id shape
+        # among them (OpenRouter's :free) places the other <maker>/<model> choices there too
+        choice = refs.menu_gateway([v.text for v in vals]) if len(vals) > 1 else None
+        for val in vals:
             hint = provider_hint
+            url = base_url
             if hub_gateway and hint is None and not base_url and 1 <= val.text.count("/") <= 2:
                 hint = self._file_gateway
-            self.driver.named(self._seen(val), key, base_url=base_url, provider_hint=hint)
+                url = None if hint else self._file_url
+            if hint is None and url is None and choice and val.text.count("/") == 1:
+                hint = choice
+            self.driver.named(self._seen(val), key, base_url=url, provider_hint=hint)
 
     # ---- where a request body goes when its URL is not a constant ----
 
@@ -662,6 +803,10 @@ class _Analyser(CallReader):
         return None
 
 
+# The name of a function that makes a model (createArkModel, getGroqLLM): read with the
+# provider another of its words names (_provider_model_factory).
+_FACTORY_NAME = re.compile(r"[a-z](?:Model|LLM|Llm)$")
+
 # Entries of an array read to learn which gateway's menu it is.
 _MAX_MENU = 256
 
@@ -670,6 +815,26 @@ _MAX_MENU = 256
 _VALUE_EXPRESSIONS = frozenset(
     {"string", "template_string", "binary_expression", "ternary_expression"}
 )
+
+
+# A form control's words after the name of what it holds (model_name_input, modelSelect).
+_CONTROL_WORD = re.compile(
+    r"(?:_?(?:input|select|selector|field|box|dropdown|picker|el|elem|element)|"
+    r"(?:Input|Select|Selector|Field|Box|Dropdown|Picker|El|Elem|Element))$"
+)
+
+
+def _control_name(left: tree_sitter.Node) -> str | None:
+    """The name of what a form control holds, for an assignment to its value
+    (``model_name_input.value = saved || "llama3-70b-8192"``: ``model_name``), or None."""
+    if left.type != "member_expression":
+        return None
+    prop = _text(left.child_by_field_name("property"))
+    obj = left.child_by_field_name("object")
+    if prop not in ("value", "defaultValue") or obj is None or obj.type != "identifier":
+        return None
+    name = _CONTROL_WORD.sub("", _text(obj))
+    return name if name and name != _text(obj) else None
 
 
 def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:

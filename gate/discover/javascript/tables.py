@@ -84,7 +84,15 @@ def shape_needles() -> tuple[bytes, ...]:
 def _shape_needles() -> set[str]:
     """A quote before the prefix of an id shape one provider defines (``"@cf/``): a Workers
     AI call on a binding (``env.AI.run("@cf/...")``) names no SDK a needle would catch."""
-    return {q + p for p in providers().id_shape_prefixes for q in "\"'`"}
+    shapes = providers()
+    starts = {q + p for p in shapes.id_shape_prefixes for q in "\"'`"}
+    # ... or the end of one before its closing quote (OpenRouter's `:free"`): an enum of
+    # such ids names no SDK either
+    ends = {s + q for s in shapes.id_shape_suffixes for q in "\"'`"}
+    # ... or a path segment of a URL naming one (`${GATEWAY}/workers-ai/@cf/openai/whisper`);
+    # only the `@` prefixes: `/accounts/` is in too many URLs
+    paths = {"/" + p for p in shapes.id_shape_prefixes if p.startswith("@")}
+    return starts | ends | paths
 
 
 @cache
