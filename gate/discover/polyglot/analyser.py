@@ -593,12 +593,14 @@ class Analyser:
         hint = None
         if self.file_gateway and 1 <= text.count("/") <= 2:
             hint = self.file_gateway
-        self.driver.named(
-            self._seen(node, text, flow),
-            key,
-            base_url=None if hint else self.file_url,
-            provider_hint=hint,
-        )
+        # The file's one endpoint serves a name its own shape leaves open (``llama3.2`` in a
+        # file calling Ollama), never one a provider's table names (``gpt-4o``): a file-wide
+        # fact must not turn a hosted model into another server's.
+        url = self.file_url if hint is None and not self._own_shape(text) else None
+        self.driver.named(self._seen(node, text, flow), key, base_url=url, provider_hint=hint)
+
+    def _own_shape(self, text: str) -> bool:
+        return refs.current_knowledge().api_model(text) is not None
 
     def _listed(self, node: tree_sitter.Node, text: str, key: str, hint: str | None) -> None:
         if hint is None and self.file_gateway and 1 <= text.count("/") <= 2:
