@@ -11,6 +11,7 @@ pre-filter, size cap and worker pool as the other code front ends; nothing is bu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -58,8 +59,14 @@ def _strong_words() -> tuple[bytes, ...]:
             if len(head) >= 4:
                 words.add(head)
     words |= _shape_needles() | hosted_name_needles()
-    out = {w.encode() for w in words if len(w) >= 4} | set(_extra_strong())
+    # Known endpoint hosts and Ollama's port, but not loopback hosts (``127.0.0.1``,
+    # ``localhost``): every web server's code and tests bind to them (a fifth of axum's files).
+    hosts = {h for h in _extra_strong() if not _LOOPBACK.match(h)}
+    out = {w.encode() for w in words if len(w) >= 4} | hosts
     return tuple(sorted(out))
+
+
+_LOOPBACK = re.compile(rb"^(?:localhost|[\d.]+|[\da-f:]*::[\da-f:]*)$")
 
 
 @cache
