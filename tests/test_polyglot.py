@@ -226,3 +226,32 @@ def test_discover_skips_tests_and_records_oversized_files(tmp_path: Path) -> Non
         ("api:openai/gpt-4o", "cmd/main.go")
     ]
     assert any(s.path == "cmd/big.go" and "not parsed" in s.reason for s in tree.skipped)
+
+
+def test_rust_ollama_rs_request_and_a_java_spring_api_constructor() -> None:
+    rust = scan(
+        "src/main.rs",
+        """
+        use ollama_rs::{generation::completion::request::GenerationRequest, Ollama};
+
+        async fn run() {
+            let ollama = Ollama::new("http://gpu.internal".to_string(), 11434);
+            let res = ollama.generate(GenerationRequest::new("llama2:latest".to_string(), p));
+        }
+        """,
+    )
+    assert ids(rust) == [("ollama:llama2:latest", 6)]
+    java = scan(
+        "Config.java",
+        """
+        import org.springframework.ai.ollama.api.OllamaApi;
+        import org.springframework.ai.ollama.api.OllamaOptions;
+
+        class Config {
+            OllamaApi api = new OllamaApi("http://models.internal:8080");
+            OllamaOptions opts = OllamaOptions.builder().model("deepseek-r1:8b").build();
+        }
+        """,
+    )
+    assert ids(java) == [("ollama:deepseek-r1:8b", 7)]
+    assert java[0].attributes["host"] == "models.internal"

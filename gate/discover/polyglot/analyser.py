@@ -284,6 +284,21 @@ class Analyser:
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
         return self.imports.get(head)
 
+    def role(self, call: tree_sitter.Node) -> tuple[SdkRow | None, str, str]:
+        """``(SDK row, member, role)`` of a call: role ``model`` or ``base_url`` when the
+        row names the member (``WithModel``) or the member of the receiver's type
+        (``GenerationRequest.new``: ollama-rs's ``GenerationRequest::new(model, prompt)``)."""
+        member, _ = self.member(call)
+        path = self.root_import(call)
+        row = self.sdk_of(path)
+        if row is None or not member:
+            return row, member, ""
+        typed = re.split(r"::|\.", path or "")[-1] + "." + member
+        for role, names in (("model", row.model), ("base_url", row.base_url)):
+            if member in names or typed in names:
+                return row, member, role
+        return row, member, ""
+
     def sdk_of(self, path: str | None) -> SdkRow | None:
         """The SDK row an import path belongs to."""
         if not path:
@@ -309,11 +324,9 @@ class Analyser:
     def _serving(self) -> None:
         """The SDK base URLs the file sets, and the one known endpoint its URLs point at."""
         for call in self.calls:
-            member, _ = self.member(call)
-            row = self.sdk_of(self.root_import(call)) if member else None
-            if row is None or member not in row.base_url:
-                continue
-            self._base_url(row, self.args(call)[:1])
+            row, _, role = self.role(call)
+            if row is not None and role == "base_url":
+                self._base_url(row, self.args(call)[:1])
         for node in self.strings:
             place = self.place(node)
             if place.kind != "keyed" or place.owner is None:
@@ -566,15 +579,15 @@ class Analyser:
             return
         place = self.place(node)
         if place.kind == "arg" and place.call is not None:
-            row = self.sdk_of(self.root_import(place.call))
-            if row is not None and place.key in row.model:
+            row, _, role = self.role(place.call)
+            if row is not None and role == "model":
                 self.driver.call(
                     self._seen(node, text, "literal"),
                     self._ctx(row),
                     call=f"{row.sdk}:{place.key}",
                     argument="#0",
                 )
-            elif (row is None or place.key not in row.base_url) and refs.is_model_key(place.key):
+            elif role != "base_url" and refs.is_model_key(place.key):
                 self._named(node, text, place.key, "argument")
         elif place.kind == "keyed":
             self._keyed(node, text, place)
