@@ -255,3 +255,18 @@ def test_rust_ollama_rs_request_and_a_java_spring_api_constructor() -> None:
     )
     assert ids(java) == [("ollama:deepseek-r1:8b", 7)]
     assert java[0].attributes["host"] == "models.internal"
+
+
+def test_a_factory_named_after_a_model_is_not_its_setter() -> None:
+    found = scan(
+        "Provider.java",
+        """
+        class Provider {
+            static final String URL = "https://api.cerebras.ai/v1";
+            ChatModel fast() { return createChatModel("OPENAI"); }
+            ChatModel pick() { return getModel("fast"); }
+            Builder b() { return builder().setModelName("llama3.1-8b"); }
+        }
+        """,
+    )
+    assert ids(found) == [("api:cerebras/llama3.1-8b", 6)]

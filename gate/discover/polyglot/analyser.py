@@ -587,7 +587,7 @@ class Analyser:
                     call=f"{row.sdk}:{place.key}",
                     argument="#0",
                 )
-            elif role != "base_url" and refs.is_model_key(place.key):
+            elif role != "base_url" and _sets_model(place.key):
                 self._named(node, text, place.key, "argument")
         elif place.kind == "keyed":
             self._keyed(node, text, place)
@@ -829,6 +829,18 @@ class Analyser:
             if collection.start_byte <= node.start_byte < collection.end_byte:
                 texts.append(self.string_value(node))
         return refs.menu_gateway(texts[:200])
+
+
+_NOT_A_SETTER = re.compile(
+    r"^(?:get|create|build|make|new|load|find|fetch|list|delete|remove|update|parse|read"
+    r"|is|has|to|validate|check|resolve|lookup)(?:[A-Z_]|$)"
+)
+
+
+def _sets_model(member: str) -> bool:
+    """A method whose one argument is a model (``WithModel``, ``.model``, ``setModelName``),
+    not a factory or query named after one (``createChatModel("OPENAI")``, ``getModel(id)``)."""
+    return refs.is_model_key(member) and _NOT_A_SETTER.match(member) is None
 
 
 def _covers(a: tree_sitter.Node, b: tree_sitter.Node) -> bool:
