@@ -270,3 +270,51 @@ def test_a_factory_named_after_a_model_is_not_its_setter() -> None:
         """,
     )
     assert ids(found) == [("api:cerebras/llama3.1-8b", 6)]
+
+
+def test_a_model_asked_of_a_client_field_is_served_where_the_field_is_built(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "state.rs").write_text(
+        textwrap.dedent(
+            """
+            pub struct Clients { pub fast: ApiClient, pub client: ApiClient, pub other: ApiClient }
+            pub fn clients(key: String) -> Clients {
+                Clients {
+                    fast: ApiClient::new(key.clone(), "https://api.together.xyz/v1".to_string()),
+                    client: ApiClient::new(key.clone(), "https://api.groq.com/openai/v1".into()),
+                    other: ApiClient::new(key, "https://api.deepseek.com".into()),
+                }
+            }
+            pub fn more(key: String) -> ApiClient {
+                let client = ApiClient::new(key, "https://api.mistral.ai/v1".into());
+                client
+            }
+            """
+        ),
+        encoding="utf-8",
+    )
+    (src / "chat.rs").write_text(
+        textwrap.dedent(
+            """
+            pub async fn title(state: &AppState, payload: Payload, prompt: String) -> String {
+                let model = payload.model;
+                let fast = state.clients().fast;
+                let a = fast.complete("Qwen/Qwen2.5-72B-Instruct-Turbo".to_string(), prompt).await;
+                let b = state.clients().client.complete("meta-llama/Llama-3.3-70B".into(), p).await;
+                let c = state.router.route("users/profile".to_string());
+                a + &b + &c
+            }
+            """
+        ),
+        encoding="utf-8",
+    )
+    found = list(polyglot.discover(Tree.walk(tmp_path), DiscoverContext(include_tests=False)))
+    assert [(ev.identity, ev.location.path, ev.location.line) for ev in found] == [
+        ("api:together/Qwen/Qwen2.5-72B-Instruct-Turbo", "src/chat.rs", 5)
+    ]
+    # analysed alone, a file keeps no placeholder
+    alone = polyglot.analyse_file("src/chat.rs", (src / "chat.rs").read_bytes())
+    assert alone.evidence == []

@@ -22,6 +22,7 @@ from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.calltable import hosted_name_needles
 from gate.discover.javascript.tables import _extra_strong, _shape_needles
+from gate.discover.polyglot import across
 from gate.discover.polyglot.analyser import NAME, Analyser, sdk_rows
 from gate.discover.polyglot.grammars import SUFFIXES, grammar_for, language
 from gate.discover.tree import Tree
@@ -45,9 +46,9 @@ def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     if not files:
         return
     ctx.observer.stage("go/rust/java/kotlin code", len(files))
-    found, _ = scanning.scan(tree, files, needles(), analyse_file, observer=ctx.observer)
+    found, _ = scanning.scan(tree, files, needles(), _analyse_tree_file, observer=ctx.observer)
     ctx.observer.done()
-    yield from refs.finish(tree, ctx, found)
+    yield from refs.finish(tree, ctx, across.resolve(found))
 
 
 @cache
@@ -88,8 +89,14 @@ def worth_parsing(data: bytes) -> bool:
     return bool(_strong().find_matches_as_indexes(data)) or refs.has_model_literal(data)
 
 
-def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
-    """Parse one Go/Rust/Java/Kotlin file and return its model references."""
+def _analyse_tree_file(rel: str, data: bytes) -> scanning.Outcome:
+    """:func:`analyse_file`, keeping what only the tree's other files can resolve."""
+    return analyse_file(rel, data, pending=True)
+
+
+def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Outcome:
+    """Parse one Go/Rust/Java/Kotlin file and return its model references; ``pending``:
+    also the placeholders :mod:`.across` resolves over the tree."""
     grammar = grammar_for(rel)
     if grammar is None or not worth_parsing(data):
         return scanning.Outcome()
@@ -100,4 +107,8 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         errors = sum(1 for child in root.children if child.type == "ERROR")
         if errors / max(1, root.child_count) > 0.5:
             return scanning.Outcome(skipped=[(rel, f"not parseable as {grammar.name}")])
-    return scanning.Outcome(evidence=Analyser(grammar, rel, data, root).run())
+    analyser = Analyser(grammar, rel, data, root)
+    found = analyser.run()
+    if pending:
+        found += across.placeholders(analyser)
+    return scanning.Outcome(evidence=found)

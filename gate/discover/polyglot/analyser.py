@@ -22,6 +22,7 @@ from functools import cache
 
 import tree_sitter
 
+from gate import identity
 from gate.discover import refs
 from gate.discover.driver import Driver, Seen
 from gate.discover.polyglot.grammars import Grammar
@@ -109,6 +110,13 @@ class Analyser:
         """SDK → the literal base URLs its base-URL members are given in the file."""
         self.dynamic: set[str] = set()
         """SDKs given a base URL the file does not write as a literal."""
+        self.clients: list[tuple[str, str, tree_sitter.Node]] = []
+        """(field or variable, URL, literal): a value built with an http URL literal among
+        its arguments (``chutes: OpenAIClient::new(key, "https://llm.chutes.ai")``)."""
+        self.asked: list[tuple[tree_sitter.Node, str, str, tuple[str, ...]]] = []
+        """(literal, text, method, receiver names): a model-shaped first argument of the
+        app's own method on a receiver (``state.chutes.complete("zai-org/GLM-4.5-Air")``),
+        served by the client that receiver holds (:mod:`.across`)."""
 
     # ---- index ----
 
@@ -215,6 +223,10 @@ class Analyser:
         if not node.named_children:
             return ""
         return "".join(parts)
+
+    def loc(self, node: tree_sitter.Node) -> Location:
+        """A node's 1-based line and column."""
+        return self._loc(node)
 
     def _loc(self, node: tree_sitter.Node) -> Location:
         row, col = node.start_point
@@ -334,6 +346,7 @@ class Analyser:
             row = self.sdk_of(self._owner_import(place.owner))
             if row is not None and place.key in row.base_url:
                 self._base_url(row, [node])
+        self._clients()
         providers: set[str | None] = set()
         first: dict[str, str] = {}
         for node in self.strings:
@@ -350,6 +363,70 @@ class Analyser:
             self.file_url = first[owner]
             kn = refs.current_knowledge()
             self.file_gateway = owner if kn.registry.is_aggregator(owner) else None
+
+    def _clients(self) -> None:
+        """Fields and variables holding a value built with an http URL literal."""
+        for node in self.strings:
+            text = self.string_value(node)
+            if not text or not text.startswith(("http://", "https://")) or " " in text:
+                continue
+            value, _ = self._climb(node)
+            holder = value.parent
+            if holder is None or holder.type not in self.g.arguments or holder.parent is None:
+                continue
+            built, _ = self._climb(holder.parent)
+            place = self._bound(built)
+            if place:
+                self.clients.append((place, text, node))
+
+    def _bound(self, value: tree_sitter.Node) -> str:
+        """The field or variable a value is bound to (``chutes: X::new(..)``, ``x := ...``)."""
+        parent = value.parent
+        if parent is None:
+            return ""
+        if parent.type in self.g.keyed:
+            key_field, value_field = self.g.keyed[parent.type]
+            held = parent.child_by_field_name(value_field)
+            if held is not None and held.id == value.id:
+                return self._key_text(parent.child_by_field_name(key_field))
+            return ""
+        if parent.type in self.g.declarations:
+            return self._declared(parent, 0)
+        if parent.type == "value_argument":
+            named = parent.named_children
+            if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
+                return _text(named[0])
+        return ""
+
+    def receiver_names(self, call: tree_sitter.Node) -> tuple[str, ...]:
+        """The field and variable names along a call's receiver chain (not its methods):
+        ``task_state.inference().chutes.clone().complete(..)`` → (``chutes``,
+        ``task_state``)."""
+        _, node = self.member(call)
+        names: list[str] = []
+        for _ in range(_MAX_CLIMB * 2):
+            if node is None:
+                break
+            if node.type in self.g.calls:
+                _, node = self.member(node)
+                continue
+            if node.type in ("selector_expression", "field_expression", "field_access"):
+                field = node.child_by_field_name("field")
+                names.append(_text(field))
+                node = (
+                    node.child_by_field_name("operand")
+                    or node.child_by_field_name("value")
+                    or node.child_by_field_name("object")
+                )
+                continue
+            if node.type == "navigation_expression" and len(node.named_children) >= 2:
+                names.append(_text(node.named_children[-1]))
+                node = node.named_children[0]
+                continue
+            if node.type in ("identifier", "simple_identifier", "self", "this"):
+                names.append(_text(node))
+            break
+        return tuple(n for n in names if n and n not in ("self", "this"))
 
     def _base_url(self, row: SdkRow, nodes: list[tree_sitter.Node]) -> None:
         for arg in nodes:
@@ -589,6 +666,10 @@ class Analyser:
                 )
             elif role != "base_url" and _sets_model(place.key):
                 self._named(node, text, place.key, "argument")
+            elif row is None and _model_shaped(text):
+                names = self.receiver_names(place.call)
+                if names:
+                    self.asked.append((node, text, place.key, names))
         elif place.kind == "keyed":
             self._keyed(node, text, place)
         elif place.kind == "decl":
@@ -841,6 +922,16 @@ def _sets_model(member: str) -> bool:
     """A method whose one argument is a model (``WithModel``, ``.model``, ``setModelName``),
     not a factory or query named after one (``createChatModel("OPENAI")``, ``getModel(id)``)."""
     return refs.is_model_key(member) and _NOT_A_SETTER.match(member) is None
+
+
+def _model_shaped(text: str) -> bool:
+    """A string only a model would be: an ``org/name`` Hub-style id or a hosted model name
+    the shipped tables know (``zai-org/GLM-4.5-Air``, ``gpt-4o``); a route, path or word is
+    not."""
+    value = text.strip()
+    if value.count("/") == 1 and identity.is_hf_repo_id(value) and not value.startswith("/"):
+        return refs.model_like(value)
+    return refs.current_knowledge().api_model(value) is not None
 
 
 def _covers(a: tree_sitter.Node, b: tree_sitter.Node) -> bool:
