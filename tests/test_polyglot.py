@@ -318,3 +318,56 @@ def test_a_model_asked_of_a_client_field_is_served_where_the_field_is_built(
     # analysed alone, a file keeps no placeholder
     alone = polyglot.analyse_file("src/chat.rs", (src / "chat.rs").read_bytes())
     assert alone.evidence == []
+
+
+def test_enums_and_typed_constants_are_catalogues() -> None:
+    java = scan(
+        "Models.java",
+        """
+        enum ChatModel {
+            FAST("gpt-4o-mini"), SMART("claude-3-5-sonnet-20240620");
+            ChatModel(String id) { this.id = id; }
+            final String id;
+        }
+        enum Color { RED("red-500") }
+        """,
+    )
+    go = scan(
+        "models.go",
+        """
+        package models
+
+        type Model string
+
+        const (
+            Fast  Model = "llama-3.1-8b-instant"
+            Debug Level = "gpt-4o"
+        )
+        """,
+    )
+    kotlin = scan("Models.kt", 'enum class LlmChoice(val id: String) { QWEN("qwen-max") }\n')
+    rust = scan(
+        "src/model.rs",
+        """
+        pub enum OllamaModel { Llama, Phi }
+        impl OllamaModel {
+            pub fn as_str(&self) -> &str {
+                match self { Self::Llama => "llama3.2:3b", Self::Phi => "phi3:mini" }
+            }
+        }
+        impl std::fmt::Display for Level {
+            fn fmt(&self, f: &mut Formatter) -> Result { match self { _ => "gpt-4o" } }
+        }
+        """,
+    )
+    got = {
+        name: sorted(ev.identity for ev in found if ev.attributes.get("listed"))
+        for name, found in (("java", java), ("go", go), ("kotlin", kotlin), ("rust", rust))
+    }
+    assert got == {
+        "java": ["api:anthropic/claude-3-5-sonnet-20240620", "api:openai/gpt-4o-mini"],
+        "go": ["api:groq/llama-3.1-8b-instant"],
+        "kotlin": ["api:alibaba/qwen-max"],
+        "rust": ["ollama:llama3.2:3b", "ollama:phi3:mini"],
+    }
+    assert all(len(found) == len(got[name]) for name, found in (("java", java), ("go", go)))

@@ -536,7 +536,14 @@ class Analyser:
         if kind in g.arguments:
             return self._argument(parent, node)
         if kind in g.declarations:
-            return _Place("decl", self._declared(parent, index))
+            return _Place("decl", self._declared(parent, index), owner=parent)
+        if kind == "match_arm":
+            # Rust `match self { Self::Llama2 => "llama2", .. }` in an `impl OllamaModel`
+            value = parent.child_by_field_name("value")
+            enclosing = self._enclosing_type(parent)
+            if value is not None and value.id == node.id and enclosing:
+                return _Place("enum", enclosing)
+            return _Place("none")
         if kind in g.collections or (kind == "literal_value" and self._is_list(parent)):
             return _Place("item", owner=parent)
         if kind == "token_tree":
@@ -565,6 +572,10 @@ class Analyser:
             return _Place("none")
         if self._in_annotation(holder):
             return _Place("annotation")
+        if call.type in ("enum_constant", "enum_entry"):
+            # Java `GPT4O("gpt-4o")`, Kotlin `GPT4O("gpt-4o")`: an enum's constants
+            enclosing = self._enclosing_type(call)
+            return _Place("enum", enclosing) if enclosing else _Place("none")
         member, _ = self.member(call)
         if member in self.g.collection_calls:
             return _Place("item", owner=call)
@@ -617,6 +628,34 @@ class Analyser:
                 return True
             cur = cur.parent
         return False
+
+    def _declared_type(self, decl: tree_sitter.Node | None) -> str:
+        """The named type of a Go constant or variable (``const GPT4o Model = ...``)."""
+        if decl is None or decl.type not in ("const_spec", "var_spec"):
+            return ""
+        typ = decl.child_by_field_name("type")
+        if typ is None or typ.type not in ("type_identifier", "qualified_type"):
+            return ""
+        return _text(typ).rsplit(".", 1)[-1]
+
+    def _enclosing_type(self, node: tree_sitter.Node) -> str:
+        """The enum, class or ``impl`` type a node is declared in."""
+        cur = node.parent
+        for _ in range(_MAX_CLIMB * 2):
+            if cur is None:
+                return ""
+            if cur.type in ("enum_declaration", "class_declaration"):
+                name = cur.child_by_field_name("name")
+                if name is None:
+                    name = next((c for c in cur.named_children if c.type in (
+                        "identifier", "type_identifier", "simple_identifier")), None)  # fmt: skip
+                return _text(name)
+            if cur.type == "impl_item":
+                if cur.child_by_field_name("trait") is not None:
+                    return ""  # `impl Display for X`: formatting, not a catalogue
+                return _text(cur.child_by_field_name("type")).split("<", 1)[0]
+            cur = cur.parent
+        return ""
 
     def _key_text(self, key: tree_sitter.Node | None) -> str:
         if key is None:
@@ -673,8 +712,16 @@ class Analyser:
         elif place.kind == "keyed":
             self._keyed(node, text, place)
         elif place.kind == "decl":
+            typed = self._declared_type(place.owner)
             if refs.is_model_key(place.key):
                 self._named(node, text, place.key, "assignment")
+            elif typed and refs.is_catalogue_name(typed):
+                # Go `const GPT4o Model = "gpt-4o"`: a constant of a model type is an entry
+                # of the catalogue that type is.
+                self._listed(node, text, typed, refs.provider_in_name(typed))
+        elif place.kind == "enum":
+            if refs.is_catalogue_name(place.key):
+                self._listed(node, text, place.key, refs.provider_in_name(place.key))
         elif place.kind == "item" and place.owner is not None:
             name = self._name_of(place.owner)
             if name and refs.is_catalogue_name(name):
