@@ -371,3 +371,35 @@ def test_enums_and_typed_constants_are_catalogues() -> None:
         "rust": ["ollama:llama3.2:3b", "ollama:phi3:mini"],
     }
     assert all(len(found) == len(got[name]) for name, found in (("java", java), ("go", go)))
+
+
+def test_environment_defaults_in_each_language() -> None:
+    sources = {
+        "env.go": """
+            package main
+            var model = getEnv("OLLAMA_MODEL", "llama3.2")
+            var port = getEnv("PORT", "8080")
+            """,
+        "env.rs": """
+            fn cfg() {
+                let m = std::env::var("LLM_MODEL").unwrap_or("gpt-4o-mini".to_string());
+                let h = std::env::var("HOST").unwrap_or("gpt-4o".into());
+            }
+            """,
+        "Env.kt": 'val chat = System.getenv("CHAT_MODEL") ?: "claude-3-5-haiku-20241022"\n',
+        "Env.java": """
+            class Env {
+                String m = env.getProperty("app.ai.model", "mistral-small-latest");
+            }
+            """,
+    }
+    got = {}
+    for name, source in sources.items():
+        found = scan(name, source)
+        got[name] = [(ev.identity, ev.attributes["env_var"]) for ev in found]
+    assert got == {
+        "env.go": [("ollama:llama3.2:latest", "OLLAMA_MODEL")],
+        "env.rs": [("api:openai/gpt-4o-mini", "LLM_MODEL")],
+        "Env.kt": [("api:anthropic/claude-3-5-haiku-20241022", "CHAT_MODEL")],
+        "Env.java": [("api:mistral/mistral-small-latest", "app.ai.model")],
+    }

@@ -34,6 +34,10 @@ _MAX_NODES = 400_000
 _MAX_CLIMB = 8
 _PUT = frozenset({"put", "insert", "set", "Set", "setProperty", "put_str", "with"})
 """Methods taking ``(key, value)``: ``map.put("model", "gpt-4o")`` names a model key."""
+_ENV_READ = re.compile(r"(?i)env|propert|getOrDefault")
+"""Members reading a setting with a default (``getEnv(key, default)``, ``getProperty``)."""
+_OR_DEFAULT = frozenset({"unwrap_or", "or", "getOrDefault", "orElse"})
+"""Members giving an environment read its default (``env::var("X").unwrap_or("y")``)."""
 _TEST_MODULES = frozenset({"tests", "test"})
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9_.\-\[\]]+):([^}]*)\}$")
 
@@ -537,6 +541,13 @@ class Analyser:
             return self._argument(parent, node)
         if kind in g.declarations:
             return _Place("decl", self._declared(parent, index), owner=parent)
+        if kind == "binary_expression" and any(c.type == "?:" for c in parent.children):
+            # Kotlin System.getenv("MODEL") ?: "gpt-4o"
+            right = parent.child_by_field_name("right")
+            key = self._env_name(parent.child_by_field_name("left"))
+            if right is not None and right.id == node.id and key:
+                return _Place("env", key)
+            return _Place("none")
         if kind == "match_arm":
             # Rust `match self { Self::Llama2 => "llama2", .. }` in an `impl OllamaModel`
             value = parent.child_by_field_name("value")
@@ -585,9 +596,28 @@ class Analyser:
             key = self.string_value(self._literal(args[0]))
             if key:
                 return _Place("keyed", key, owner=call)
+        if position == 1 and _ENV_READ.search(member):
+            # getEnv("OLLAMA_MODEL", "llama3.2"), env.getProperty("app.ai.model", "gpt-4o")
+            key = self.string_value(self._literal(args[0]))
+            return _Place("env", key, call=call) if key else _Place("none")
+        if position == 0 and member in _OR_DEFAULT:
+            # Rust std::env::var("MODEL").unwrap_or("gpt-4o".to_string())
+            key = self._env_name(self.member(call)[1])
+            return _Place("env", key, call=call) if key else _Place("none")
         if position != 0:
             return _Place("none")
         return _Place("arg", member, call=call)
+
+    def _env_name(self, read: tree_sitter.Node | None) -> str:
+        """The variable an environment read names (``env::var("MODEL")``,
+        ``System.getenv("MODEL")``), or ``""``."""
+        if read is None or read.type not in self.g.calls:
+            return ""
+        member, _ = self.member(read)
+        args = self.args(read)
+        if (not _ENV_READ.search(member) and member != "var") or not args:
+            return ""
+        return self.string_value(self._literal(args[0])) or ""
 
     def _token(self, tree: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
         """A string inside a Rust macro's token tree (``json!({"model": "x"})``,
@@ -719,6 +749,12 @@ class Analyser:
                 # Go `const GPT4o Model = "gpt-4o"`: a constant of a model type is an entry
                 # of the catalogue that type is.
                 self._listed(node, text, typed, refs.provider_in_name(typed))
+        elif place.kind == "env":
+            if refs.is_model_key(place.key.rsplit(".", 1)[-1]):
+                seen = Seen(text, self._loc(node), node.id, text, flow="env-default",
+                            env_var=place.key)  # fmt: skip
+                url = self.file_url if not self._own_shape(text) else None
+                self.driver.named(seen, place.key, base_url=url)
         elif place.kind == "enum":
             if refs.is_catalogue_name(place.key):
                 self._listed(node, text, place.key, refs.provider_in_name(place.key))
