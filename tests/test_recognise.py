@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gate import pipeline
-from gate.discover import configs, javascript, python, refs
+from gate.discover import configs, javascript, polyglot, python, refs
 from gate.recognise import (
     HostSource,
     Reading,
@@ -117,6 +117,24 @@ def _javascript(value: str) -> str:
     return _one([ev.identity for ev in outcome.evidence], "javascript")
 
 
+# One model constant per language of the Go/Rust/Java/Kotlin front end.
+_POLYGLOT = {
+    "main.go": "package main\n\nconst Model = {v}\n",
+    "main.rs": "const MODEL: &str = {v};\n",
+    "App.java": "class App {{\n  static final String MODEL = {v};\n}}\n",
+    "App.kt": "const val MODEL = {v}\n",
+}
+
+
+def _polyglot(value: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, template in _POLYGLOT.items():
+        source = template.format(v=json.dumps(value))
+        outcome = polyglot.analyse_file(name, source.encode())
+        out[name] = _one([ev.identity for ev in outcome.evidence], name)
+    return out
+
+
 def _config(value: str) -> str:
     outcome = configs.analyse_file("config.yaml", f"llm:\n  model: {json.dumps(value)}\n".encode())
     return _one([ev.identity for ev in outcome.evidence], "config")
@@ -154,6 +172,7 @@ def test_one_string_one_identity_everywhere(tmp_path: Path, value: str, expected
         "recognise": recognise(value, Site(SiteKind.CONFIG_KEY), Serving(), knowledge()),
         "python": _python(value),
         "javascript": _javascript(value),
+        **_polyglot(value),
         "config": _config(value),
         "explain": _explain(value),
         "foreign-bom": _foreign_bom(tmp_path, value),
@@ -268,6 +287,31 @@ def test_one_served_string_one_identity_everywhere(
             """
         ).encode(),
     )
+    go = polyglot.analyse_file(
+        "main.go",
+        textwrap.dedent(
+            f"""
+            package main
+            import "github.com/tmc/langchaingo/llms/openai"
+            func main() {{
+                llm, _ := openai.New(openai.WithBaseURL("{endpoint}"), openai.WithModel("{value}"))
+                _ = llm
+            }}
+            """
+        ).encode(),
+    )
+    java = polyglot.analyse_file(
+        "Chat.java",
+        textwrap.dedent(
+            f"""
+            import dev.langchain4j.model.openai.OpenAiChatModel;
+            class Chat {{
+              OpenAiChatModel model =
+                  OpenAiChatModel.builder().baseUrl("{endpoint}").modelName("{value}").build();
+            }}
+            """
+        ).encode(),
+    )
     cfg = configs.analyse_file(
         "config.yaml", f"llm:\n  base_url: {endpoint}\n  model: {value}\n".encode()
     )
@@ -276,6 +320,8 @@ def test_one_served_string_one_identity_everywhere(
         "recognise": alone.identity if alone is not None else None,
         "python": _one([e.identity for e in py.evidence], "python"),
         "javascript": _one([e.identity for e in js.evidence], "javascript"),
+        "go": _one([e.identity for e in go.evidence], "go"),
+        "java": _one([e.identity for e in java.evidence], "java"),
         "config": _one([e.identity for e in cfg.evidence], "config"),
         "foreign-bom": _foreign_bom(tmp_path, value, endpoint),
     }
@@ -608,9 +654,37 @@ def test_a_menu_holding_a_gateways_own_id_is_that_gateways_menu_everywhere() -> 
         "models.yaml",
         b"models:\n  - openai/gpt-oss-120b\n  - tngtech/deepseek-r1t2-chimera:free\n",
     )
+    rust = polyglot.analyse_file(
+        "models.rs",
+        textwrap.dedent(
+            """
+            fn models() -> Vec<Model> {
+                let free_models = vec![
+                    Model { name: "GPT".to_string(), id: "openai/gpt-oss-120b".to_string() },
+                    Model {
+                        name: "Chimera".into(),
+                        id: "tngtech/deepseek-r1t2-chimera:free".into(),
+                    },
+                ];
+                free_models
+            }
+            """
+        ).encode(),
+    )
+    go = polyglot.analyse_file(
+        "models.go",
+        textwrap.dedent(
+            """
+            package models
+            var Models = []string{"openai/gpt-oss-120b", "tngtech/deepseek-r1t2-chimera:free"}
+            """
+        ).encode(),
+    )
     found = {
         "python": {e.identity for e in py.evidence},
         "javascript": {e.identity for e in js.evidence},
+        "rust": {e.identity for e in rust.evidence},
+        "go": {e.identity for e in go.evidence},
         "config": {e.identity for e in cfg.evidence},
     }
     assert found == dict.fromkeys(found, expected)

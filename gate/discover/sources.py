@@ -10,6 +10,7 @@ from gate.discover import (
     dependencies,
     javascript,
     modelcards,
+    polyglot,
     python,
     weights,
 )
@@ -21,6 +22,7 @@ SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
     ("modelcards", modelcards.discover),
     ("python", python.discover),
     ("javascript", javascript.discover),
+    ("polyglot", polyglot.discover),
     ("configs", configs.discover),
     ("dependencies", dependencies.discover),
     ("assistants", assistants.discover),

@@ -27,7 +27,13 @@ from gate.discover import (
 from gate.discover.base import DiscoverContext
 from gate.discover.configs import mounts, outputs, sqldump, supervisor, templates, terraform
 from gate.discover.configs.dockerfile import _dockerfile
-from gate.discover.configs.documents import _ini, _toml, _yaml_or_json, heredoc_manifests
+from gate.discover.configs.documents import (
+    _ini,
+    _properties,
+    _toml,
+    _yaml_or_json,
+    heredoc_manifests,
+)
 from gate.discover.configs.envfiles import _dotenv, _shell
 from gate.discover.configs.kinds import _NEEDLES, _WORTH, _kind
 from gate.discover.configs.mlops import _dvc, _is_modelfile, _maybe_modelfile, _modelfile
@@ -133,6 +139,8 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
             outcome = scanning.Outcome(
                 evidence=outcome.evidence + extra.evidence, skipped=outcome.skipped
             )
+    elif kind == "properties":
+        outcome = _properties(rel, text)
     elif kind == "conf":
         is_program = supervisor.is_supervisor(text)
         outcome = supervisor.read(rel, text) if is_program else scanning.Outcome()

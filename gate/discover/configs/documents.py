@@ -6,6 +6,9 @@ import configparser
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
+
+import javaproperties
 
 from gate.discover import (
     loaders,
@@ -102,6 +105,31 @@ def _ini(rel: str, text: str) -> scanning.Outcome:
     except configparser.Error as exc:
         return scanning.Outcome(skipped=[(rel, f"invalid INI: {str(exc).splitlines()[0]}")])
     doc = {section: dict(parser.items(section)) for section in parser.sections()}
+    return _walked(_Walker(rel, positions=_Positions(text, ini=True)), [_from_plain(doc)])
+
+
+def _properties(rel: str, text: str) -> scanning.Outcome:
+    """A Java ``.properties`` file (Spring's ``application.properties``): its dotted keys
+    read as the nested document Spring binds them to (``spring.ai.ollama.chat.options.
+    model=llama3.2`` is ``application.yml``'s ``spring: ai: ollama: ...``)."""
+    try:
+        flat = javaproperties.loads(text)
+    except ValueError as exc:  # a malformed \u escape
+        return scanning.Outcome(skipped=[(rel, f"invalid .properties: {exc}")])
+    doc: dict[str, Any] = {}
+    for key in sorted(flat):
+        parts = [p for p in key.split(".") if p]
+        if not parts:
+            continue
+        node = doc
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break  # `a.b=1` and `a.b.c=2`: the deeper key is not a document of its own
+            node = child
+        else:
+            if not isinstance(node.get(parts[-1]), dict):
+                node[parts[-1]] = flat[key]
     return _walked(_Walker(rel, positions=_Positions(text, ini=True)), [_from_plain(doc)])
 
 

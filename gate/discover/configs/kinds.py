@@ -74,6 +74,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "toml"
     if suffix in (".ini", ".cfg"):
         return "ini"
+    if suffix == ".properties":
+        return "properties"
     if suffix == ".conf":
         return "conf"  # read only when it holds supervisord programs
     if suffix in (".sh", ".bash", ".slurm", ".sbatch"):

@@ -1,0 +1,1023 @@
+"""One Go, Rust, Java or Kotlin file's model references, written once over the roles of
+:mod:`.grammars`.
+
+Every string literal of the file is placed by its syntax: the argument of a call or builder
+method (``ollama.WithModel("llama3.2")``, ``.model("gpt-4o")``), the value of a struct field,
+keyed element or named argument (``Model: "gpt-4o"``, ``model = "gpt-4o"``), a constant
+(``const MODEL = "..."``), an item of a list (``vec![...]``, ``List.of(...)``) or a Spring
+``@Value("${...:default}")`` default. The driver (:mod:`gate.discover.driver`) asks the
+recogniser what each names, with the serving context the file gives: the SDK the call's
+receiver is imported from (``polyglot_calls.yaml``), its base URL member, and the one known
+endpoint every request URL of the file points at. Comments are never read (they are not
+string nodes); a list under a catalogue name is *listed*.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import tree_sitter
+
+from gate import identity
+from gate.discover import refs
+from gate.discover.driver import Driver, Seen
+from gate.discover.polyglot.grammars import Grammar
+from gate.model import Evidence, Location
+
+NAME = "polyglot"
+_MAX_NODES = 400_000
+"""Syntax nodes one file may cost (a bound on generated code, far above real files)."""
+_MAX_CLIMB = 8
+_PUT = frozenset({"put", "insert", "set", "Set", "setProperty", "put_str", "with"})
+"""Methods taking ``(key, value)``: ``map.put("model", "gpt-4o")`` names a model key."""
+_ENV_READ = re.compile(r"(?i)env|propert|getOrDefault")
+"""Members reading a setting with a default (``getEnv(key, default)``, ``getProperty``)."""
+_OR_DEFAULT = frozenset({"unwrap_or", "or", "getOrDefault", "orElse"})
+"""Members giving an environment read its default (``env::var("X").unwrap_or("y")``)."""
+_TEST_MODULES = frozenset({"tests", "test"})
+_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9_.\-\[\]]+):([^}]*)\}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SdkRow:
+    """One row of ``polyglot_calls.yaml``."""
+
+    match: tuple[str, ...]
+    family: str
+    sdk: str
+    provider: str | None
+    model: frozenset[str]
+    base_url: frozenset[str]
+
+    def matches(self, path: str) -> bool:
+        """Whether an import path is this SDK's."""
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.match)
+
+
+@cache
+def sdk_rows() -> tuple[SdkRow, ...]:
+    """The SDK table (loaded once)."""
+    doc = refs.load_data("polyglot_calls.yaml")
+    return tuple(
+        SdkRow(
+            match=tuple(str(m) for m in row["match"]),
+            family=str(row["family"]),
+            sdk=str(row["sdk"]),
+            provider=row.get("provider"),
+            model=frozenset(str(m) for m in row.get("model") or ()),
+            base_url=frozenset(str(m) for m in row.get("base_url") or ()),
+        )
+        for row in doc.get("calls") or ()
+    )
+
+
+def _text(node: tree_sitter.Node | None) -> str:
+    raw = node.text if node is not None else None
+    return "" if raw is None else raw.decode("utf-8", errors="replace")
+
+
+_ESCAPES = {"\\$": "$", '\\"': '"', "\\\\": "\\", "\\'": "'", "\\n": "\n", "\\t": "\t"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a string stands: ``arg`` (of ``call``, member ``key``), ``keyed`` (field
+    ``key`` of the struct, map or named-argument list ``owner``), ``decl`` (named ``key``),
+    ``item`` (of the list ``owner``) or ``annotation``."""
+
+    kind: str
+    key: str = ""
+    call: tree_sitter.Node | None = None
+    owner: tree_sitter.Node | None = None
+
+
+class Analyser:
+    """One file: index imports and calls, learn its serving, place every string."""
+
+    def __init__(self, grammar: Grammar, rel: str, data: bytes, root: tree_sitter.Node) -> None:
+        self.g = grammar
+        self.rel = rel
+        self.data = data
+        self.root = root
+        self.lines = data.split(b"\n")
+        self.driver = Driver(NAME)
+        self.imports: dict[str, str] = {}
+        self.strings: list[tree_sitter.Node] = []
+        self.calls: list[tree_sitter.Node] = []
+        self.file_url: str | None = None
+        self.file_gateway: str | None = None
+        self.base_urls: dict[str, set[str]] = {}
+        """SDK → the literal base URLs its base-URL members are given in the file."""
+        self.dynamic: set[str] = set()
+        """SDKs given a base URL the file does not write as a literal."""
+        self.clients: list[tuple[str, str, tree_sitter.Node]] = []
+        """(field or variable, URL, literal): a value built with an http URL literal among
+        its arguments (``chutes: OpenAIClient::new(key, "https://llm.chutes.ai")``)."""
+        self.asked: list[tuple[tree_sitter.Node, str, str, tuple[str, ...]]] = []
+        """(literal, text, method, receiver names): a model-shaped first argument of the
+        app's own method on a receiver (``state.chutes.complete("zai-org/GLM-4.5-Air")``),
+        served by the client that receiver holds (:mod:`.across`)."""
+
+    # ---- index ----
+
+    def run(self) -> list[Evidence]:
+        """The file's evidence."""
+        self._index()
+        self._serving()
+        for node in self.strings:
+            self._string(node)
+        return self.driver.found
+
+    def _index(self) -> None:
+        stack = [self.root]
+        seen = 0
+        g = self.g
+        while stack:
+            node = stack.pop()
+            seen += 1
+            if seen > _MAX_NODES:
+                break
+            kind = node.type
+            if kind in g.strings:
+                self.strings.append(node)
+                continue
+            if "comment" in kind:
+                continue
+            if kind in g.skipped_blocks and _text(node.child_by_field_name("name")) in (
+                _TEST_MODULES
+            ):
+                continue  # a Rust crate's `mod tests`: its unit tests
+            if kind in g.imports:
+                self._import(node)
+                continue
+            if kind in g.calls:
+                self.calls.append(node)
+            stack.extend(reversed(node.children))
+        self.strings.sort(key=lambda n: n.start_byte)
+
+    def _import(self, node: tree_sitter.Node) -> None:
+        if self.g.name == "go":
+            path = self.string_value(node.child_by_field_name("path"))
+            if not path:
+                return
+            alias = _text(node.child_by_field_name("name"))
+            if alias and alias not in ("_", "."):
+                self.imports[alias] = path
+                return
+            parts = path.split("/")
+            last = parts[-1]
+            if re.fullmatch(r"v\d+", last) and len(parts) > 1:
+                last = parts[-2]
+            for name in {last, last.removeprefix("go-"), last.removesuffix("-go"),
+                         last.split("-")[0]}:  # fmt: skip
+                self.imports.setdefault(name, path)
+            return
+        if self.g.name == "rust":
+            arg = node.child_by_field_name("argument")
+            if arg is not None:
+                self._use(arg, "")
+            return
+        # Java and Kotlin: a qualified class name (a star import names no class).
+        text = re.sub(r"\s+", "", _text(node)).removeprefix("import").removeprefix("static")
+        text = text.rstrip(";")
+        alias = ""
+        if " as " in _text(node):
+            text, _, alias = _text(node).removeprefix("import").partition(" as ")
+            text, alias = text.strip(), alias.strip().rstrip(";")
+        if text.endswith(".*") or not text:
+            return
+        self.imports[alias or text.rsplit(".", 1)[-1]] = text
+
+    def _use(self, node: tree_sitter.Node, prefix: str) -> None:
+        """A Rust ``use`` tree (``a::b::{C, d::E as F}``) into local name → path."""
+        kind = node.type
+        join = (prefix + "::") if prefix else ""
+        if kind in ("identifier", "scoped_identifier", "crate", "self", "super"):
+            path = join + _text(node)
+            self.imports[path.rsplit("::", 1)[-1]] = path
+        elif kind == "use_as_clause":
+            path = join + _text(node.child_by_field_name("path"))
+            self.imports[_text(node.child_by_field_name("alias"))] = path
+        elif kind == "scoped_use_list":
+            inner = join + _text(node.child_by_field_name("path"))
+            listed = node.child_by_field_name("list")
+            for child in listed.named_children if listed is not None else ():
+                self._use(child, inner)
+        elif kind == "use_list":
+            for child in node.named_children:
+                self._use(child, prefix)
+
+    # ---- strings ----
+
+    def string_value(self, node: tree_sitter.Node | None) -> str | None:
+        """A string literal's text (escapes decoded), or None when it splices values in."""
+        if node is None or node.type not in self.g.strings:
+            return None
+        parts: list[str] = []
+        for child in node.named_children:
+            if child.type in self.g.interpolations:
+                return None
+            if child.type in self.g.content:
+                text = _text(child)
+                parts.append(_ESCAPES.get(text, text) if child.type == "escape_sequence" else text)
+        if not node.named_children:
+            return ""
+        return "".join(parts)
+
+    def loc(self, node: tree_sitter.Node) -> Location:
+        """A node's 1-based line and column."""
+        return self._loc(node)
+
+    def _loc(self, node: tree_sitter.Node) -> Location:
+        row, col = node.start_point
+        line = self.lines[row] if row < len(self.lines) else b""
+        column = len(line[:col].decode("utf-8", errors="replace"))
+        return Location(self.rel, line=row + 1, column=column + 1)
+
+    def _seen(self, node: tree_sitter.Node, text: str, flow: str) -> Seen:
+        return Seen(text, self._loc(node), node.id, text, flow=flow)
+
+    # ---- calls: member names, receivers and the SDK they come from ----
+
+    def member(self, call: tree_sitter.Node) -> tuple[str, tree_sitter.Node | None]:
+        """``(member name, receiver)`` of a call: ``ollama.WithModel`` → (``WithModel``,
+        ``ollama``); ``Request(...)`` → (``Request``, None)."""
+        kind = call.type
+        if kind == "method_invocation":
+            return _text(call.child_by_field_name("name")), call.child_by_field_name("object")
+        if kind == "object_creation_expression":
+            typ = call.child_by_field_name("type")
+            return _text(typ).rsplit(".", 1)[-1].split("<", 1)[0], typ
+        if kind == "constructor_invocation":
+            typ = call.named_children[0] if call.named_children else None
+            return _text(typ).rsplit(".", 1)[-1], typ
+        func = call.child_by_field_name("function")
+        if func is None and call.named_children:
+            func = call.named_children[0]  # Kotlin: the callee is the first child
+        if func is None:
+            return "", None
+        if func.type in ("selector_expression", "field_expression"):
+            field = func.child_by_field_name("field")
+            receiver = func.child_by_field_name("operand") or func.child_by_field_name("value")
+            return _text(field), receiver
+        if func.type == "scoped_identifier":
+            return _text(func.child_by_field_name("name")), func.child_by_field_name("path")
+        if func.type == "navigation_expression":
+            parts = func.named_children
+            return (_text(parts[-1]), parts[0]) if len(parts) >= 2 else (_text(func), None)
+        if func.type == "generic_function":
+            inner = func.child_by_field_name("function")
+            return _text(inner).rsplit("::", 1)[-1], None
+        return _text(func), None
+
+    def root_import(self, call: tree_sitter.Node) -> str | None:
+        """The import the call's receiver chain starts from (``OllamaOptions.builder().
+        model(...)`` → ``org.springframework.ai.ollama.api.OllamaOptions``), or None."""
+        name, receiver = self.member(call)
+        node = receiver
+        for _ in range(_MAX_CLIMB * 2):
+            if node is None:
+                break
+            if node.type in self.g.calls:
+                name, node = self.member(node)
+                continue
+            if node.type in ("selector_expression", "field_expression"):
+                node = node.child_by_field_name("operand") or node.child_by_field_name("value")
+                continue
+            if node.type == "navigation_expression" and node.named_children:
+                node = node.named_children[0]
+                continue
+            if node.type in ("scoped_identifier", "scoped_type_identifier", "qualified_type"):
+                text = _text(node)
+                head = re.split(r"::|\.", text, maxsplit=1)[0]
+                return self.imports.get(head) or (text if "::" in text else None)
+            name = _text(node)
+            break
+        head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
+        return self.imports.get(head)
+
+    def role(self, call: tree_sitter.Node) -> tuple[SdkRow | None, str, str]:
+        """``(SDK row, member, role)`` of a call: role ``model`` or ``base_url`` when the
+        row names the member (``WithModel``) or the member of the receiver's type
+        (``GenerationRequest.new``: ollama-rs's ``GenerationRequest::new(model, prompt)``)."""
+        member, _ = self.member(call)
+        path = self.root_import(call)
+        row = self.sdk_of(path)
+        if row is None or not member:
+            return row, member, ""
+        typed = re.split(r"::|\.", path or "")[-1] + "." + member
+        for role, names in (("model", row.model), ("base_url", row.base_url)):
+            if member in names or typed in names:
+                return row, member, role
+        return row, member, ""
+
+    def sdk_of(self, path: str | None) -> SdkRow | None:
+        """The SDK row an import path belongs to."""
+        if not path:
+            return None
+        return next((row for row in sdk_rows() if row.matches(path)), None)
+
+    def args(self, call: tree_sitter.Node) -> list[tree_sitter.Node]:
+        """A call's arguments (Kotlin's unwrapped from their ``value_argument``)."""
+        found = call.child_by_field_name("arguments")
+        if found is None:
+            found = next((c for c in call.named_children if c.type in self.g.arguments), None)
+        if found is None:
+            return []
+        out = []
+        for arg in found.named_children:
+            if arg.type == "value_argument" and arg.named_children:
+                arg = arg.named_children[-1]
+            out.append(arg)
+        return out
+
+    # ---- serving: the endpoints the file writes ----
+
+    def _serving(self) -> None:
+        """The SDK base URLs the file sets, and the one known endpoint its URLs point at."""
+        for call in self.calls:
+            row, _, role = self.role(call)
+            if row is not None and role == "base_url":
+                self._base_url(row, self.args(call)[:1])
+        for node in self.strings:
+            place = self.place(node)
+            if place.kind != "keyed" or place.owner is None:
+                continue
+            row = self.sdk_of(self._owner_import(place.owner))
+            if row is not None and place.key in row.base_url:
+                self._base_url(row, [node])
+        self._clients()
+        providers: set[str | None] = set()
+        first: dict[str, str] = {}
+        for node in self.strings:
+            text = self.string_value(node)
+            if not text or not refs.is_request_url(text) or " " in text:
+                continue
+            provider = refs.endpoint_provider(text) or (
+                "ollama" if refs.at_ollama_port(text) else None
+            )
+            providers.add(provider)
+            if provider is not None:
+                first.setdefault(provider, text)
+        if len(providers) == 1 and (owner := next(iter(providers))) is not None:
+            self.file_url = first[owner]
+            kn = refs.current_knowledge()
+            self.file_gateway = owner if kn.registry.is_aggregator(owner) else None
+
+    def _clients(self) -> None:
+        """Fields and variables holding a value built with an http URL literal."""
+        for node in self.strings:
+            text = self.string_value(node)
+            if not text or not text.startswith(("http://", "https://")) or " " in text:
+                continue
+            value, _ = self._climb(node)
+            holder = value.parent
+            if holder is None or holder.type not in self.g.arguments or holder.parent is None:
+                continue
+            built, _ = self._climb(holder.parent)
+            place = self._bound(built)
+            if place:
+                self.clients.append((place, text, node))
+
+    def _bound(self, value: tree_sitter.Node) -> str:
+        """The field or variable a value is bound to (``chutes: X::new(..)``, ``x := ...``)."""
+        parent = value.parent
+        if parent is None:
+            return ""
+        if parent.type in self.g.keyed:
+            key_field, value_field = self.g.keyed[parent.type]
+            held = parent.child_by_field_name(value_field)
+            if held is not None and held.id == value.id:
+                return self._key_text(parent.child_by_field_name(key_field))
+            return ""
+        if parent.type in self.g.declarations:
+            return self._declared(parent, 0)
+        if parent.type == "value_argument":
+            named = parent.named_children
+            if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
+                return _text(named[0])
+        return ""
+
+    def receiver_names(self, call: tree_sitter.Node) -> tuple[str, ...]:
+        """The field and variable names along a call's receiver chain (not its methods):
+        ``task_state.inference().chutes.clone().complete(..)`` → (``chutes``,
+        ``task_state``)."""
+        _, node = self.member(call)
+        names: list[str] = []
+        for _ in range(_MAX_CLIMB * 2):
+            if node is None:
+                break
+            if node.type in self.g.calls:
+                _, node = self.member(node)
+                continue
+            if node.type in ("selector_expression", "field_expression", "field_access"):
+                field = node.child_by_field_name("field")
+                names.append(_text(field))
+                node = (
+                    node.child_by_field_name("operand")
+                    or node.child_by_field_name("value")
+                    or node.child_by_field_name("object")
+                )
+                continue
+            if node.type == "navigation_expression" and len(node.named_children) >= 2:
+                names.append(_text(node.named_children[-1]))
+                node = node.named_children[0]
+                continue
+            if node.type in ("identifier", "simple_identifier", "self", "this"):
+                names.append(_text(node))
+            break
+        return tuple(n for n in names if n and n not in ("self", "this"))
+
+    def _base_url(self, row: SdkRow, nodes: list[tree_sitter.Node]) -> None:
+        for arg in nodes:
+            text = self.string_value(self._literal(arg))
+            if text:
+                self.base_urls.setdefault(row.sdk + row.family, set()).add(text)
+            else:
+                self.dynamic.add(row.sdk + row.family)
+
+    def _literal(self, node: tree_sitter.Node) -> tree_sitter.Node:
+        """The string literal under conversions (``"x".to_string()``, ``String::from("x")``)."""
+        for _ in range(3):
+            if node.type in self.g.strings:
+                return node
+            if node.type in self.g.calls:
+                member, receiver = self.member(node)
+                if member in self.g.conversions:
+                    args = self.args(node)
+                    node = (
+                        args[0]
+                        if args and receiver is not None and (receiver.type not in self.g.strings)
+                        else (receiver or node)
+                    )
+                    continue
+            if node.type in self.g.transparent and node.named_children:
+                node = node.named_children[0]
+                continue
+            break
+        return node
+
+    def _ctx(self, row: SdkRow) -> refs.RefContext:
+        urls = self.base_urls.get(row.sdk + row.family, set())
+        dynamic = row.sdk + row.family in self.dynamic
+        base_url = next(iter(urls)) if len(urls) == 1 and not dynamic else None
+        expr = None if base_url else ("several base URLs" if urls else None)
+        if dynamic and not base_url:
+            expr = "a base URL the code computes"
+        return refs.RefContext(
+            family=row.family,
+            sdk=row.sdk,
+            provider=row.provider,
+            base_url=base_url,
+            base_url_dynamic=expr,
+        )
+
+    # ---- placing a string ----
+
+    def _climb(self, node: tree_sitter.Node) -> tuple[tree_sitter.Node, int]:
+        """The node a literal's value stands as (through conversions and wrappers), and its
+        index in an expression list (Go ``a, b := "x", "y"``)."""
+        index = 0
+        g = self.g
+        for _ in range(_MAX_CLIMB):
+            parent = node.parent
+            if parent is None:
+                break
+            if parent.type == "expression_list":
+                index = next((i for i, c in enumerate(parent.named_children) if c.id == node.id), 0)
+                node = parent
+                continue
+            if parent.type in g.transparent:
+                node = parent
+                continue
+            # Rust: "x".to_string() / "x".into(): the call is the value.
+            if parent.type == "field_expression" and parent.child_by_field_name("value") == node:
+                call = parent.parent
+                if (
+                    call is not None
+                    and call.type in g.calls
+                    and _text(parent.child_by_field_name("field")) in g.conversions
+                ):
+                    node = call
+                    continue
+            # String::from("x")
+            if parent.type in g.arguments and parent.parent is not None:
+                member, _ = self.member(parent.parent)
+                func = parent.parent.child_by_field_name("function")
+                if member in g.conversions and _text(func) in g.conversions:
+                    node = parent.parent
+                    continue
+            break
+        return node, index
+
+    def place(self, literal: tree_sitter.Node) -> _Place:
+        """Where a string literal stands."""
+        node, index = self._climb(literal)
+        parent = node.parent
+        if parent is None:
+            return _Place("none")
+        g = self.g
+        kind = parent.type
+        if kind in g.keyed:
+            key_field, value_field = g.keyed[kind]
+            value = parent.child_by_field_name(value_field)
+            if value is not None and value.id == node.id:
+                return _Place("keyed", self._key_text(parent.child_by_field_name(key_field)),
+                              owner=parent.parent)  # fmt: skip
+            return _Place("none")
+        if kind == "value_argument":
+            return self._kotlin_argument(parent, node)
+        if kind == "infix_expression" and len(parent.named_children) == 3:
+            # Kotlin mapOf("deepseek" to "deepseek-chat")
+            head, verb, tail = parent.named_children
+            if _text(verb) == "to" and tail.id == node.id:
+                return _Place("keyed", self.string_value(head) or "", owner=parent.parent)
+            return _Place("none")
+        if kind in g.arguments:
+            return self._argument(parent, node)
+        if kind in g.declarations:
+            return _Place("decl", self._declared(parent, index), owner=parent)
+        if kind == "binary_expression" and any(c.type == "?:" for c in parent.children):
+            # Kotlin System.getenv("MODEL") ?: "gpt-4o"
+            right = parent.child_by_field_name("right")
+            key = self._env_name(parent.child_by_field_name("left"))
+            if right is not None and right.id == node.id and key:
+                return _Place("env", key)
+            return _Place("none")
+        if kind == "match_arm":
+            # Rust `match self { Self::Llama2 => "llama2", .. }` in an `impl OllamaModel`
+            value = parent.child_by_field_name("value")
+            enclosing = self._enclosing_type(parent)
+            if value is not None and value.id == node.id and enclosing:
+                return _Place("enum", enclosing)
+            return _Place("none")
+        if kind in g.collections or (kind == "literal_value" and self._is_list(parent)):
+            return _Place("item", owner=parent)
+        if kind == "token_tree":
+            return self._token(parent, node)
+        if kind == "annotation_argument_list" or self._in_annotation(parent):
+            return _Place("annotation")
+        return _Place("none")
+
+    def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
+        named = arg.named_children
+        has_eq = any(not c.is_named and c.type == "=" for c in arg.children)
+        if has_eq and len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
+            if named[-1].id != node.id:
+                return _Place("none")
+            return _Place("keyed", _text(named[0]), owner=arg.parent)
+        if self._in_annotation(arg):
+            return _Place("annotation")
+        holder = arg.parent
+        if holder is None:
+            return _Place("none")
+        return self._argument(holder, arg)
+
+    def _argument(self, holder: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
+        call = holder.parent
+        if call is None:
+            return _Place("none")
+        if self._in_annotation(holder):
+            return _Place("annotation")
+        if call.type in ("enum_constant", "enum_entry"):
+            # Java `GPT4O("gpt-4o")`, Kotlin `GPT4O("gpt-4o")`: an enum's constants
+            enclosing = self._enclosing_type(call)
+            return _Place("enum", enclosing) if enclosing else _Place("none")
+        member, _ = self.member(call)
+        if member in self.g.collection_calls:
+            return _Place("item", owner=call)
+        args = self.args(call)
+        position = next((i for i, a in enumerate(args) if _covers(a, node)), -1)
+        if position == 1 and member in _PUT:
+            key = self.string_value(self._literal(args[0]))
+            if key:
+                return _Place("keyed", key, owner=call)
+        if position == 1 and _ENV_READ.search(member):
+            # getEnv("OLLAMA_MODEL", "llama3.2"), env.getProperty("app.ai.model", "gpt-4o")
+            key = self.string_value(self._literal(args[0]))
+            return _Place("env", key, call=call) if key else _Place("none")
+        if position == 0 and member in _OR_DEFAULT:
+            # Rust std::env::var("MODEL").unwrap_or("gpt-4o".to_string())
+            key = self._env_name(self.member(call)[1])
+            return _Place("env", key, call=call) if key else _Place("none")
+        if position != 0:
+            return _Place("none")
+        return _Place("arg", member, call=call)
+
+    def _env_name(self, read: tree_sitter.Node | None) -> str:
+        """The variable an environment read names (``env::var("MODEL")``,
+        ``System.getenv("MODEL")``), or ``""``."""
+        if read is None or read.type not in self.g.calls:
+            return ""
+        member, _ = self.member(read)
+        args = self.args(read)
+        if (not _ENV_READ.search(member) and member != "var") or not args:
+            return ""
+        return self.string_value(self._literal(args[0])) or ""
+
+    def _token(self, tree: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
+        """A string inside a Rust macro's token tree (``json!({"model": "x"})``,
+        ``vec![Model { identifier: "x".to_string(), .. }]``)."""
+        prev = node.prev_sibling
+        if prev is not None and not prev.is_named and prev.type in (":", "=>"):
+            key = prev.prev_sibling
+            if key is not None and key.type in ("identifier", *self.g.strings):
+                text = _text(key) if key.type == "identifier" else self.string_value(key)
+                return _Place("keyed", text or "", owner=tree)
+            return _Place("none")
+        if (prev is None or prev.type in ("[", "(", ",")) and self._token_list(tree):
+            return _Place("item", owner=tree)
+        return _Place("none")
+
+    def _token_list(self, tree: tree_sitter.Node) -> bool:
+        """A token tree that is a list: ``vec![...]``, or ``[...]`` inside a macro."""
+        first = tree.children[0] if tree.children else None
+        if first is not None and first.type == "[":
+            return True
+        macro = tree.parent
+        return (
+            macro is not None
+            and macro.type == "macro_invocation"
+            and _text(macro.child_by_field_name("macro")) == "vec"
+        )
+
+    def _is_list(self, literal_value: tree_sitter.Node) -> bool:
+        """A Go ``literal_value`` of elements (a slice), not of keyed fields (a struct)."""
+        return not any(c.type == "keyed_element" for c in literal_value.named_children)
+
+    def _in_annotation(self, node: tree_sitter.Node) -> bool:
+        cur: tree_sitter.Node | None = node
+        for _ in range(4):
+            if cur is None:
+                return False
+            if cur.type in self.g.annotations:
+                return True
+            cur = cur.parent
+        return False
+
+    def _declared_type(self, decl: tree_sitter.Node | None) -> str:
+        """The named type of a Go constant or variable (``const GPT4o Model = ...``)."""
+        if decl is None or decl.type not in ("const_spec", "var_spec"):
+            return ""
+        typ = decl.child_by_field_name("type")
+        if typ is None or typ.type not in ("type_identifier", "qualified_type"):
+            return ""
+        return _text(typ).rsplit(".", 1)[-1]
+
+    def _enclosing_type(self, node: tree_sitter.Node) -> str:
+        """The enum, class or ``impl`` type a node is declared in."""
+        cur = node.parent
+        for _ in range(_MAX_CLIMB * 2):
+            if cur is None:
+                return ""
+            if cur.type in ("enum_declaration", "class_declaration"):
+                name = cur.child_by_field_name("name")
+                if name is None:
+                    name = next((c for c in cur.named_children if c.type in (
+                        "identifier", "type_identifier", "simple_identifier")), None)  # fmt: skip
+                return _text(name)
+            if cur.type == "impl_item":
+                if cur.child_by_field_name("trait") is not None:
+                    return ""  # `impl Display for X`: formatting, not a catalogue
+                return _text(cur.child_by_field_name("type")).split("<", 1)[0]
+            cur = cur.parent
+        return ""
+
+    def _key_text(self, key: tree_sitter.Node | None) -> str:
+        if key is None:
+            return ""
+        if key.type == "literal_element" and key.named_children:
+            key = key.named_children[0]
+        value = self.string_value(key)
+        return value if value is not None else _text(key)
+
+    def _declared(self, decl: tree_sitter.Node, index: int) -> str:
+        field = self.g.declarations.get(decl.type, "")
+        holder = decl.child_by_field_name(field) if field else None
+        if holder is None:
+            # Kotlin: `val NAME = ...` (variable_declaration) / `x.y = ...`
+            holder = next(
+                (c for c in decl.named_children if c.type in (
+                    "variable_declaration", "directly_assignable_expression")),
+                None,
+            )  # fmt: skip
+        if holder is None:
+            return ""
+        if holder.type in ("expression_list", "variable_declaration"):
+            names = [c for c in holder.named_children if c.type == "identifier"]
+            holder = names[min(index, len(names) - 1)] if names else holder
+        text = _text(holder)
+        if decl.type == "const_spec" or decl.type == "var_spec":
+            names = list(decl.children_by_field_name("name"))
+            if names:
+                text = _text(names[min(index, len(names) - 1)])
+        return re.split(r"[.:]", text.replace("::", "."))[-1].strip() if text else ""
+
+    # ---- emitting ----
+
+    def _string(self, node: tree_sitter.Node) -> None:
+        text = self.string_value(node)
+        if not text or len(text) > 300:
+            return
+        place = self.place(node)
+        if place.kind == "arg" and place.call is not None:
+            row, _, role = self.role(place.call)
+            if row is not None and role == "model":
+                self.driver.call(
+                    self._seen(node, text, "literal"),
+                    self._ctx(row),
+                    call=f"{row.sdk}:{place.key}",
+                    argument="#0",
+                )
+            elif role != "base_url" and _sets_model(place.key):
+                self._named(node, text, place.key, "argument")
+            elif row is None and _model_shaped(text):
+                names = self.receiver_names(place.call)
+                if names:
+                    self.asked.append((node, text, place.key, names))
+        elif place.kind == "keyed":
+            self._keyed(node, text, place)
+        elif place.kind == "decl":
+            typed = self._declared_type(place.owner)
+            if refs.is_model_key(place.key):
+                self._named(node, text, place.key, "assignment")
+            elif typed and refs.is_catalogue_name(typed):
+                # Go `const GPT4o Model = "gpt-4o"`: a constant of a model type is an entry
+                # of the catalogue that type is.
+                self._listed(node, text, typed, refs.provider_in_name(typed))
+        elif place.kind == "env":
+            if refs.is_model_key(place.key.rsplit(".", 1)[-1]):
+                seen = Seen(text, self._loc(node), node.id, text, flow="env-default",
+                            env_var=place.key)  # fmt: skip
+                url = self.file_url if not self._own_shape(text) else None
+                self.driver.named(seen, place.key, base_url=url)
+        elif place.kind == "enum":
+            if refs.is_catalogue_name(place.key):
+                self._listed(node, text, place.key, refs.provider_in_name(place.key))
+        elif place.kind == "item" and place.owner is not None:
+            name = self._name_of(place.owner)
+            if name and refs.is_catalogue_name(name):
+                hint = self._menu_hint(place.owner, text) or refs.provider_in_name(name)
+                self._listed(node, text, name, hint)
+        elif place.kind == "annotation":
+            self._annotation(node, text)
+
+    def _named(self, node: tree_sitter.Node, text: str, key: str, flow: str) -> None:
+        hint = None
+        if self.file_gateway and 1 <= text.count("/") <= 2:
+            hint = self.file_gateway
+        # The file's one endpoint serves a name its own shape leaves open (``llama3.2`` in a
+        # file calling Ollama), never one a provider's table names (``gpt-4o``): a file-wide
+        # fact must not turn a hosted model into another server's.
+        url = self.file_url if hint is None and not self._own_shape(text) else None
+        self.driver.named(self._seen(node, text, flow), key, base_url=url, provider_hint=hint)
+
+    def _own_shape(self, text: str) -> bool:
+        return refs.current_knowledge().api_model(text) is not None
+
+    def _listed(self, node: tree_sitter.Node, text: str, key: str, hint: str | None) -> None:
+        if hint is None and self.file_gateway and 1 <= text.count("/") <= 2:
+            hint = self.file_gateway
+        self.driver.listed(self._seen(node, text, "catalogue"), key, provider_hint=hint)
+
+    def _keyed(self, node: tree_sitter.Node, text: str, place: _Place) -> None:
+        owner = place.owner
+        row = self.sdk_of(self._owner_import(owner)) if owner is not None else None
+        if row is not None and place.key in row.model:
+            self.driver.call(
+                self._seen(node, text, "literal"),
+                self._ctx(row),
+                call=f"{row.sdk}:{place.key}",
+                argument=place.key,
+            )
+            return
+        if row is not None and place.key in row.base_url:
+            return
+        collection = self._collection_of(owner) if owner is not None else None
+        if collection is not None:
+            name = self._name_of(collection)
+            entry = self._entry(owner) if owner is not None else {}
+            fields = refs.catalogue_fields(entry)
+            hint = refs.catalogue_hint(place.key)
+            if (name and refs.is_catalogue_name(name) and place.key in fields) or hint:
+                hint = hint or self._entry_provider(entry)
+                hint = hint or self._menu_hint(collection, text)
+                hint = hint or (refs.provider_in_name(name) if name else None)
+                self._listed(node, text, place.key, hint)
+                return
+        if refs.is_model_key(place.key):
+            self._named(node, text, place.key, "assignment")
+            return
+        # {"deepseek": "deepseek-chat"} under a catalogue name: the key names the provider.
+        name = self._name_of(owner) if owner is not None else None
+        hint = refs.catalogue_hint(place.key)
+        if name and refs.is_catalogue_name(name) and hint:
+            self._listed(node, text, place.key, hint)
+
+    def _annotation(self, node: tree_sitter.Node, text: str) -> None:
+        """Spring ``@Value("${spring.ai.ollama.chat.options.model:llama3}")``: the default
+        of a model property, served by the provider its path names."""
+        found = _PLACEHOLDER.match(text.strip())
+        if found is None or not found.group(2):
+            return
+        path, default = found.group(1), found.group(2)
+        key = path.rsplit(".", 1)[-1]
+        if not refs.is_model_key(key):
+            return
+        hint = next(
+            (alias for part in path.split(".")[:-1] if (alias := refs.provider_alias(part))),
+            None,
+        )
+        seen = Seen(default, self._loc(node), node.id, text, flow="env-default")
+        self.driver.named(seen, path, provider_hint=hint, base_url=None if hint else self.file_url)
+
+    # ---- catalogues ----
+
+    def _owner_import(self, owner: tree_sitter.Node) -> str | None:
+        """The import a struct literal's type or a named-argument call's callee comes from."""
+        node: tree_sitter.Node | None = owner
+        if node is not None and node.type in ("literal_value", "field_initializer_list",
+                                              "value_arguments"):  # fmt: skip
+            node = node.parent
+        if node is None:
+            return None
+        if node.type in self.g.calls:
+            return self.root_import(node)
+        typ = node.child_by_field_name("type") or node.child_by_field_name("name")
+        if typ is None:
+            return None
+        text = _text(typ)
+        head = re.split(r"::|\.", text, maxsplit=1)[0]
+        return self.imports.get(head) or (text if "::" in text else None)
+
+    def _collection_of(self, owner: tree_sitter.Node) -> tree_sitter.Node | None:
+        """The list a struct or map literal is an item of, if any."""
+        node: tree_sitter.Node | None = owner
+        if node is not None and node.type in ("field_initializer_list", "value_arguments",
+                                              "literal_value"):  # fmt: skip
+            node = node.parent if node.type != "literal_value" else node
+        for _ in range(4):
+            if node is None:
+                return None
+            parent = node.parent
+            if parent is None:
+                return None
+            if parent.type in self.g.collections:
+                return parent
+            if parent.type == "literal_value" and self._is_list(parent):
+                return parent
+            if parent.type == "token_tree" and self._token_list(parent):
+                return parent
+            if parent.type in self.g.arguments and parent.parent is not None:
+                member, _ = self.member(parent.parent)
+                return parent.parent if member in self.g.collection_calls else None
+            if parent.type in ("struct_expression", "composite_literal", "literal_element",
+                               "value_argument", *self.g.transparent):  # fmt: skip
+                node = parent
+                continue
+            return None
+        return None
+
+    def _name_of(self, collection: tree_sitter.Node) -> str | None:
+        """The name a list or map is bound to: a declaration, a field or a key."""
+        node = collection
+        outer = node.parent
+        if node.type == "token_tree" and outer is not None:
+            if outer.type == "macro_invocation":
+                node = outer
+            elif outer.type == "token_tree":
+                prev = node.prev_sibling
+                if prev is not None and not prev.is_named and prev.type in (":", "=>"):
+                    key = prev.prev_sibling
+                    if key is not None:
+                        return _text(key) if key.type == "identifier" else self.string_value(key)
+                return None
+        if node.type == "literal_value" and node.parent is not None:
+            node = node.parent
+        if node.type == "value_arguments" and node.parent is not None:
+            node = node.parent
+        for _ in range(_MAX_CLIMB):
+            parent = node.parent
+            if parent is None:
+                return None
+            kind = parent.type
+            if kind in self.g.keyed:
+                return self._key_text(parent.child_by_field_name(self.g.keyed[kind][0]))
+            if kind == "value_argument":
+                named = parent.named_children
+                if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
+                    return _text(named[0])
+                node = parent
+                continue
+            if kind in self.g.declarations:
+                return self._declared(parent, 0)
+            if kind == "token_tree":
+                return self._name_of(parent) if parent.parent is not None else None
+            if kind in (*self.g.transparent, "expression_list", "composite_literal",
+                        "array_creation_expression", "reference_expression"):  # fmt: skip
+                node = parent
+                continue
+            if kind in self.g.calls:  # .to_vec(), .collect(), List.of(...)
+                node = parent
+                continue
+            if kind in self.g.arguments or kind == "field_expression":
+                node = parent
+                continue
+            return None
+        return None
+
+    def _entry(self, owner: tree_sitter.Node) -> dict[str, str | None]:
+        """A struct or map literal's fields and their string (or path) values."""
+        return dict(self._fields(owner))
+
+    def _fields(self, owner: tree_sitter.Node) -> Iterator[tuple[str, str | None]]:
+        if owner.type == "token_tree":
+            children = owner.children
+            for i, child in enumerate(children[:-2]):
+                if child.type in (":", "=>") and i > 0:
+                    key = children[i - 1]
+                    value = children[i + 1]
+                    name = _text(key) if key.type == "identifier" else self.string_value(key)
+                    if not name:
+                        continue
+                    if value.type in self.g.strings:
+                        yield name, self.string_value(value)
+                    else:
+                        # InferenceProvider::OpenRouter: the path up to the next comma.
+                        parts: list[str] = []
+                        for tok in children[i + 1 :]:
+                            if tok.type == ",":
+                                break
+                            parts.append(_text(tok))
+                        yield name, "".join(parts)
+            return
+        for child in owner.named_children:
+            if child.type in self.g.keyed:
+                key_field, value_field = self.g.keyed[child.type]
+                raw = child.child_by_field_name(value_field)
+                literal = self._literal(raw) if raw is not None else None
+                text = self.string_value(literal)
+                yield (
+                    self._key_text(child.child_by_field_name(key_field)),
+                    (text if text is not None else _text(literal)),
+                )
+            elif child.type == "value_argument":
+                named = child.named_children
+                if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
+                    held = self._literal(named[-1])
+                    said = self.string_value(held)
+                    yield _text(named[0]), said if said is not None else _text(held)
+
+    def _entry_provider(self, entry: dict[str, str | None]) -> str | None:
+        """The provider a catalogue entry names beside its model (``provider:
+        InferenceProvider::OpenRouter``, ``Provider: "groq"``)."""
+        for key, value in entry.items():
+            if value and refs.is_provider_key(key):
+                word = re.split(r"::|\.", value)[-1]
+                alias = refs.provider_alias(word)
+                if alias is not None:
+                    return alias
+        return None
+
+    def _menu_hint(self, collection: tree_sitter.Node, text: str) -> str | None:
+        """The gateway one of the list's entries says it lists (``…:free``: OpenRouter's):
+        its other ``<maker>/<model>`` entries are that gateway's too."""
+        if text.count("/") != 1:
+            return None
+        texts: list[str | None] = []
+        for node in self.strings:
+            if collection.start_byte <= node.start_byte < collection.end_byte:
+                texts.append(self.string_value(node))
+        return refs.menu_gateway(texts[:200])
+
+
+_NOT_A_SETTER = re.compile(
+    r"^(?:get|create|build|make|new|load|find|fetch|list|delete|remove|update|parse|read"
+    r"|is|has|to|validate|check|resolve|lookup)(?:[A-Z_]|$)"
+)
+
+
+def _sets_model(member: str) -> bool:
+    """A method whose one argument is a model (``WithModel``, ``.model``, ``setModelName``),
+    not a factory or query named after one (``createChatModel("OPENAI")``, ``getModel(id)``)."""
+    return refs.is_model_key(member) and _NOT_A_SETTER.match(member) is None
+
+
+def _model_shaped(text: str) -> bool:
+    """A string only a model would be: an ``org/name`` Hub-style id or a hosted model name
+    the shipped tables know (``zai-org/GLM-4.5-Air``, ``gpt-4o``); a route, path or word is
+    not."""
+    value = text.strip()
+    if value.count("/") == 1 and identity.is_hf_repo_id(value) and not value.startswith("/"):
+        return refs.model_like(value)
+    return refs.current_knowledge().api_model(value) is not None
+
+
+def _covers(a: tree_sitter.Node, b: tree_sitter.Node) -> bool:
+    """Whether one node spans the other (an argument and its Kotlin ``value_argument``)."""
+    inside = a.start_byte <= b.start_byte and b.end_byte <= a.end_byte
+    return inside or (b.start_byte <= a.start_byte and a.end_byte <= b.end_byte)

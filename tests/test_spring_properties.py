@@ -1,0 +1,26 @@
+"""Java ``.properties`` files (Spring's ``application.properties``) read as the nested
+document Spring binds their dotted keys to."""
+
+from __future__ import annotations
+
+from gate.discover import configs
+
+
+def test_spring_ai_model_keys_under_their_own_provider_block() -> None:
+    text = (
+        "# spring.ai.openai.chat.options.model=gpt-3.5-turbo (a comment)\n"
+        "spring.application.name=chat\n"
+        "spring.ai.openai.chat.options.model=gpt-4o-mini\n"
+        "spring.ai.ollama.base-url=http://localhost:11434\n"
+        "spring.ai.ollama.chat.options.model=${LLM:qwen2.5:7b}\n"
+    )
+    outcome = configs.analyse_file("src/main/resources/application.properties", text.encode())
+    assert outcome.skipped == []
+    got = sorted((ev.identity, ev.location.line) for ev in outcome.evidence)
+    assert got == [("api:openai/gpt-4o-mini", 3), ("ollama:qwen2.5:7b", 5)]
+
+
+def test_a_malformed_properties_file_is_a_recorded_skip() -> None:
+    outcome = configs.analyse_file("application.properties", b"spring.ai.model=\\uZZZZ\n")
+    assert outcome.evidence == []
+    assert [rel for rel, _ in outcome.skipped] == ["application.properties"]
