@@ -381,3 +381,55 @@ def test_default_endpoint_is_the_provider_tables_host() -> None:
     assert ollama is not None and ollama.host == "localhost" and ollama.country is None
     vertex = registry.default_endpoint("google-vertex")
     assert vertex is not None and vertex.host == "aiplatform.googleapis.com"
+
+
+def _families_one_by_one(r: Registry, name: str) -> list[tuple[int, int, str]]:
+    """The reference: every family's regex searched in turn (no screen)."""
+    found = [
+        (m.start(), m.end(), fam.family)
+        for fam in r.families
+        for m in fam.regex.finditer(name)
+        if r.model_shaped(name, m.start(), m.end())
+    ]
+    return sorted(found, key=lambda f: (f[0], -(f[1] - f[0])))
+
+
+def test_the_family_screen_answers_as_the_families_one_by_one(tmp_path: Path) -> None:
+    r = load()
+    names = [
+        "model-1234",
+        "org5/model-77",
+        "dolphin-2.9-llama3-8b",
+        "TinyLlama-1.1B",
+        "glmnet",
+        "Qwen2.5-7B-Instruct",
+        "my-mistral-7b-lora",
+        "sdxl-turbo",
+        "phi-3-mini",
+        "bert-base",
+        "yi-34b",
+        "Meta-Llama-3.1-8B-Instruct-GGUF",
+        "ernie-sentiment",
+        "flux.1-dev",
+        "",
+    ]
+    names += [f.pattern for f in r.families] + list(r.known_names())[:300]
+    assert r._family_screen() is not None
+    for name in names:
+        assert [(s, e, f.family) for s, e, f in r.families_in(name)] == _families_one_by_one(
+            r, name
+        ), name
+    # A user pattern with a back-reference would be renumbered inside an alternation: no
+    # screen then, and the answers are still the families one by one.
+    path = tmp_path / "user.yaml"
+    path.write_text(
+        "publishers:\n  - {id: echo, name: Echo, country: DE, source: test}\n"
+        "families:\n  - {pattern: '(ec)ho\\1', family: Echo, publisher: echo}\n",
+        encoding="utf-8",
+    )
+    user = Registry((path,))
+    assert user._family_screen() is None
+    for name in [*names, "echoec-7b", "my-echoec2"]:
+        assert [(s, e, f.family) for s, e, f in user.families_in(name)] == _families_one_by_one(
+            user, name
+        ), name

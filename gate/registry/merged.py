@@ -31,6 +31,9 @@ _FAMILY_SEPARATORS = "-_./: "
 _NEXT_TOKEN = re.compile(r"^[-_./: ]+([A-Za-z0-9]+)")
 # A version or size token after a family name: 2, v3, r1, k2, m3, vl2, 7b, 8x7b, 1t.
 _VERSION_TOKEN = re.compile(r"^(?:v?\d[a-z0-9]*|[a-z]{1,2}\d[a-z0-9]*)$")
+# What a pattern may hold that an alternation of patterns would renumber or redefine:
+# a numbered or named back-reference, a conditional group, a named group.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\\g<|\(\?P[=<]|\(\?\(|\(\?<(?![=!])")
 
 
 class Registry:
@@ -106,6 +109,8 @@ class Registry:
             f for part in reversed(layers) for f in part.families
         )
         self._model_words = shipped.model_words
+        self._screen_for: tuple[Family, ...] | None = None
+        self._screen: re.Pattern[str] | None = None
         self._assistants = [a for part in reversed(layers) for a in part.assistants]
         # User entries first, and an exact name before a family glob.
         self._packages = sorted(
@@ -299,12 +304,36 @@ class Registry:
         :meth:`model_shaped`): ``glmnet``, ``ernie-sentiment`` or ``ring-buffer`` name no model.
         """
         found: list[tuple[int, int, Family]] = []
+        screen = self._family_screen()
+        if screen is not None and screen.search(name) is None:
+            return found  # no family's pattern occurs in the name (most ids in a large tree)
         for fam in self.families:
             for match in fam.regex.finditer(name):
                 if self.model_shaped(name, match.start(), match.end()):
                     found.append((match.start(), match.end(), fam))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         return found
+
+    def _family_screen(self) -> re.Pattern[str] | None:
+        """One regex that matches a name wherever some family's pattern does: the
+        alternation of every family regex, searched once before the ~80 searches one per
+        family (10,000 Hub ids that mention no family cost 1.4 s without it).
+
+        ``None`` (no screen) when the patterns cannot be joined without changing what one
+        of them matches: different flags, or a group reference, conditional or named group
+        whose numbering or name the alternation would change."""
+        families = self.families
+        if self._screen_for is not families:
+            self._screen_for, self._screen = families, None
+            flags = {fam.regex.flags for fam in families}
+            sources = [fam.regex.pattern for fam in families]
+            if families and len(flags) == 1 and not any(map(_GROUP_REFERENCE.search, sources)):
+                try:
+                    joined = "|".join(f"(?:{source})" for source in sources)
+                    self._screen = re.compile(joined, flags.pop())
+                except re.error:
+                    self._screen = None
+        return self._screen
 
     def model_shaped(self, name: str, start: int, end: int) -> bool:
         """The family name at ``name[start:end]`` is used as a model name.

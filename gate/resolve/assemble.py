@@ -464,8 +464,7 @@ def _purl(cid: ComponentId, ordered: Sequence[Evidence], version: str | None) ->
     kind = identity.scheme(cid)
     if kind == "hf":
         repo, rev = identity.split_hf(cid)
-        namespace, _, name = repo.rpartition("/")
-        return PackageURL("huggingface", namespace or None, name, rev).to_string()
+        return identity.hf_purl(repo, rev)
     if kind == "pkg":
         given = _first_attr(ordered, "purl")
         if isinstance(given, str) and given.startswith("pkg:"):

@@ -206,7 +206,7 @@ def _uri(text: str) -> str:
 
 
 def _purl(text: str) -> str:
-    return str(PackageURL.from_string(text).to_string())
+    return identity.normal_purl(text)
 
 
 _HASHES = HashTypeFactory()
