@@ -28,6 +28,18 @@ def _tree(tmp_path: Path, python: bool) -> Path:
     big = root / "js" / "huge.js"
     big.write_bytes(b"const model = 'gpt-4o';\n" + b"x" * (scanning.MAX_SOURCE_BYTES + 10))
     (root / "js" / "bundle.min.js").write_text("import OpenAI from 'openai';\n")
+    if python:  # skips the Python source records: unread, from the workers, and late
+        (root / "py" / "huge.py").write_bytes(
+            b"from openai import OpenAI\n" + b"#" * (scanning.MAX_SOURCE_BYTES + 10)
+        )
+        (root / "py" / "broken.py").write_text(
+            "from openai import OpenAI\nclient = OpenAI(\nmodel = 'gpt-4o'\n"
+        )
+        (root / "py" / "deep.py").write_text(
+            "import openai\nx = " + "-" * 600 + "1\nmodel = 'gpt-4o'\n"
+        )
+    (root / "bad.json").write_text('{"model": "gpt-4o",\n')
+    (root / "bad.yaml").write_text("model: [gpt-4o\n")
     return root
 
 
@@ -64,3 +76,5 @@ def test_early_and_in_turn_agree(
     assert any("javascript" in e for e in early[0])
     assert any("huge.js" in s for s in early[1]) and any("bundle.min.js" in s for s in early[1])
     assert early[2]  # notes, in the order the sources added them
+    if python:
+        assert any("huge.py" in s for s in early[1]) and any("broken.py" in s for s in early[1])

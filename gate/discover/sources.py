@@ -33,10 +33,12 @@ SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
 EARLY: tuple[
     tuple[str, Callable[[Tree, DiscoverContext], Callable[[], Callable[[], list[Evidence]]]]],
     ...,
-] = (("javascript", javascript.begin),)
+] = (("python", python.begin), ("javascript", javascript.begin))
 """Sources whose files go to the worker pool before any source runs (``begin`` reads and
 submits; in the source's turn the function it returns records what the source records on
 the tree and the scan's facts; the function that returns waits for the workers once every
 other source has run): this process runs the sources of its own work (configs,
 dependencies...) while the workers analyse. The evidence keeps its place among the
-sources' (a test compares the two ways)."""
+sources' (a test compares the two ways). Python first: the pool takes batches in the order
+they come, so its analysis ends first and its cross-module pass runs while the workers
+are still on the JS/TS files."""

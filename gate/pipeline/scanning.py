@@ -59,7 +59,7 @@ def discover(
     """Run the discovery sources (all, or those named) over a walked tree."""
     # The sources (every parser of every format, 0.15 s) load when a tree is scanned, not
     # when a BOM is read.
-    from gate.discover import loaders
+    from gate.discover import loaders, scanning
     from gate.discover.sources import EARLY, SOURCES
 
     found: list[Evidence] = []
@@ -68,13 +68,14 @@ def discover(
         # the others meanwhile); each one's evidence keeps its place.
         early = {n: begin(tree, ctx) for n, begin in EARLY if names is None or n in names}
         parts: list[Callable[[], Iterable[Evidence]]] = []
-        for name, fn in SOURCES:
-            if names is not None and name not in names:
-                continue
-            if name in early:
-                parts.append(early[name]())
-            else:
-                parts.append(_given(list(fn(tree, ctx))))
+        with scanning.beside_workers():  # their files wait behind no early source's batches
+            for name, fn in SOURCES:
+                if names is not None and name not in names:
+                    continue
+                if name in early:
+                    parts.append(early[name]())
+                else:
+                    parts.append(_given(list(fn(tree, ctx))))
         for part in parts:
             found.extend(part())
     return found

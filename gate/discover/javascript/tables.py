@@ -10,7 +10,7 @@ import tree_sitter
 import tree_sitter_javascript
 import tree_sitter_typescript
 
-from gate.discover import refs
+from gate.discover import refs, scanning
 from gate.discover.calltable import (
     CallTable,
     hosted_name_needles,
@@ -179,4 +179,4 @@ def _query(suffix: str) -> tree_sitter.Query:
 def worth_parsing(data: bytes) -> bool:
     """Whether a file that passed the needle filter can name a model at all: an SDK or
     call name, or a model-looking string."""
-    return bool(_strong().find_matches_as_indexes(data)) or refs.has_model_literal(data)
+    return scanning.holds(_strong(), data) or refs.has_model_literal(data)

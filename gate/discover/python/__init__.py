@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import overload
 
@@ -26,7 +26,16 @@ from gate.discover.python.tables import needles, worth_parsing
 from gate.discover.tree import Tree
 from gate.model import Evidence, Location
 
-__all__ = ["NAME", "SUFFIXES", "Analyser", "analyse_file", "discover", "needles", "worth_parsing"]
+__all__ = [
+    "NAME",
+    "SUFFIXES",
+    "Analyser",
+    "analyse_file",
+    "begin",
+    "discover",
+    "needles",
+    "worth_parsing",
+]
 
 NAME = "python"
 SUFFIXES = (".py", ".pyw")
@@ -37,16 +46,45 @@ SUFFIXES = (".py", ".pyw")
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
     """Yield model references found in the tree's Python files."""
+    yield from begin(tree, ctx)()()
+
+
+def begin(tree: Tree, ctx: DiscoverContext) -> Callable[[], Callable[[], list[Evidence]]]:
+    """:func:`discover` in three steps (as ``javascript.begin``), so that this process runs
+    the other sources while the workers parse: now, the files are read and filtered and
+    their batches handed to the workers; in the source's turn, the files it could not read
+    and the scan's note are recorded; the function that step returns waits for the
+    analysis, follows values through the app's other modules and gives the evidence. The
+    files recorded as not read from then on are put where the source's turn left them, so
+    the tree's list of skips reads as if the source had run whole in its turn."""
     reads = refs.readable(tree, ctx.include_tests)
     files = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
-    ctx.observer.stage("python code", len(files))
-    found, _ = scanning.scan(tree, files, needles(), _analyse_app_file, observer=ctx.observer)
-    ctx.observer.done()
-    parsed: dict[str, ast.Module | None] = {}  # the tree modules both passes read, parsed once
-    found = across.through_app_modules(tree, found, parsed)
-    found = imports.hub_through_local_imports(tree, found, parsed)
-    found = imports.endpoints_through_imports(tree, found, parsed)
-    yield from refs.finish(tree, ctx, found)
+    submitted = scanning.submit(tree, files, needles(), _analyse_app_file)
+
+    def turn() -> Callable[[], list[Evidence]]:
+        for rel, reason in submitted.take_unread():
+            tree.skip(rel, reason)
+        place = len(tree.skipped)
+        refs.finish(tree, ctx, [])  # the scan note it adds, in this source's turn
+
+        def finish() -> list[Evidence]:
+            mark = len(tree.skipped)
+            ctx.observer.stage("python code", len(files))
+            found, _ = submitted.collect(ctx.observer)
+            ctx.observer.done()
+            parsed: dict[str, ast.Module | None] = {}  # modules both passes read, parsed once
+            found = across.through_app_modules(tree, found, parsed)
+            found = imports.hub_through_local_imports(tree, found, parsed)
+            found = imports.endpoints_through_imports(tree, found, parsed)
+            found = refs.finish(tree, ctx, found)
+            late = tree.skipped[mark:]
+            del tree.skipped[mark:]
+            tree.skipped[place:place] = late
+            return found
+
+        return finish
+
+    return turn
 
 
 def _analyse_app_file(rel: str, data: bytes) -> scanning.Outcome:

@@ -7,7 +7,7 @@ from functools import cache
 
 import ahocorasick_rs
 
-from gate.discover import refs
+from gate.discover import refs, scanning
 from gate.discover.calltable import CallTable, hosted_name_needles, load_table, strong_needles
 
 
@@ -60,7 +60,7 @@ def _strong() -> ahocorasick_rs.BytesAhoCorasick:
 
 def worth_parsing(data: bytes) -> bool:
     """Whether a file that passed the needle filter can name a model at all."""
-    if _strong().find_matches_as_indexes(data):
+    if scanning.holds(_strong(), data):
         return True
     return refs.has_model_literal(data) or _posts_a_model(data)
 
