@@ -136,6 +136,7 @@ def _provider_named(text: str, site: Site, serving: Serving, kn: Knowledge) -> b
     url = serving.base_url
     return bool(url) and kn.providers.local_servers.get(port_of(url or "") or 0) != "ollama"
 
+
 # Characters of a template expression (${VAR}, {{ env "X" }}, %(name)s, <your-host>) that no
 # host name holds.
 _TEMPLATED_HOST = re.compile(r"[${}%<>]")
