@@ -15,6 +15,7 @@ from gate.model import FactSource, Party, Provenance
 from gate.registry import apimodels, endpoints
 from gate.registry.apimodels import ApiModel
 from gate.registry.build import HINT as _HINT
+from gate.registry.build import TOKEN_START
 from gate.registry.endpoints import Endpoint
 from gate.registry.entries import (
     Assistant,
@@ -329,7 +330,11 @@ class Registry:
             sources = [fam.regex.pattern for fam in families]
             if families and len(flags) == 1 and not any(map(_GROUP_REFERENCE.search, sources)):
                 try:
-                    joined = "|".join(f"(?:{source})" for source in sources)
+                    # Every shipped pattern starts at a token: that test made once, before the
+                    # alternatives (each position not at a token start is refused at once).
+                    prefix = TOKEN_START if all(s.startswith(TOKEN_START) for s in sources) else ""
+                    rests = (source[len(prefix) :] for source in sources)
+                    joined = prefix + "(?:" + "|".join(f"(?:{rest})" for rest in rests) + ")"
                     self._screen = re.compile(joined, flags.pop())
                 except re.error:
                     self._screen = None
