@@ -73,6 +73,9 @@ class CallReader(ValueReader):
         return service in spec.service_names
 
     def _method_call(self, call: ast.Call, scope: Scope) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr not in table().method_ends():
+            return  # every chain tried below ends in this word
         # receivers[i] is the expression the method chain attrs[i:] is called on.
         attrs: list[str] = []
         receivers: list[ast.expr] = []

@@ -266,8 +266,11 @@ class Indexer:
         self.functions.setdefault(node.name, []).append(fn)
         for dec in node.decorator_list:
             self._index_node(dec, scope, None)
-        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+        for default in args.defaults:
             self._index_node(default, scope, None)
+        for kw_default in args.kw_defaults:
+            if kw_default is not None:
+                self._index_node(kw_default, scope, None)
         for stmt in node.body:
             self._index_node(stmt, fn, None)
 
