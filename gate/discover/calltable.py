@@ -118,7 +118,6 @@ class CallTable:
             ]
         return found
 
-
     def method_ends(self) -> frozenset[str]:
         """The last word of every client method chain: a method call ending in any other
         word (most calls of a module) is no client's, known without building its chains."""
