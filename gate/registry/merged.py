@@ -102,6 +102,7 @@ class Registry:
                 if not any(c in key for c in "*?["):
                     self._model_index[key.lower()] = model
         self._model_globs = [m for m in self._models if any(c in m.id for c in "*?[")]
+        self._glob_answers: dict[str, KnownModel | None] = {}
         self._ollama: dict[str, OllamaModel] = {}
         for layer in layers:
             for entry in layer.ollama:
@@ -264,10 +265,13 @@ class Registry:
         found = self._model_index.get(key)
         if found is not None:
             return found
-        for model in self._model_globs:
-            if fnmatch.fnmatchcase(key, model.id.lower()):
-                return model
-        return None
+        if key in self._glob_answers:  # resolving one component asks of its repo 3-4 times
+            return self._glob_answers[key]
+        answer = next(
+            (m for m in self._model_globs if fnmatch.fnmatchcase(key, m.id.lower())), None
+        )
+        self._glob_answers[key] = answer
+        return answer
 
     def _index_known_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
