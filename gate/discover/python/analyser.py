@@ -258,6 +258,8 @@ class Analyser(CallReader):
         calling scope or one enclosing it counts; the dict is read where it is written."""
         out: dict[int, tuple[str | None, str | None]] = {}
         for call, scope in self.calls:
+            if not call.keywords:
+                continue  # most calls: no list made for them
             bodies = [kw.value for kw in call.keywords if kw.arg in _BODY_KEYWORDS]
             if not bodies or not any(isinstance(_serialised(b), ast.Name) for b in bodies):
                 continue

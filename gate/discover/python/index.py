@@ -211,10 +211,12 @@ class Indexer:
 
     def _on_call(self, node: ast.Call, scope: Scope, call: ast.Call | None) -> None:
         self.calls.append((node, scope))
-        self._super_init(node, scope)
-        for kw in node.keywords:
-            if kw.arg:
-                self.keyword_sites.append((node, kw, scope))
+        keywords = node.keywords
+        if keywords:  # super().__init__(model=...) passes keywords; most calls pass none
+            self._super_init(node, scope)
+            for kw in keywords:
+                if kw.arg:
+                    self.keyword_sites.append((node, kw, scope))
         self._index(node, scope, node)
 
     def _on_dict(self, node: ast.Dict, scope: Scope, call: ast.Call | None) -> None:
