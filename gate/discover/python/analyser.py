@@ -74,6 +74,9 @@ class Analyser(CallReader):
         statements count; an assignment inside ``if``/``try``/a loop may not run."""
         dead: set[int] = set()
         for scope_node in (self.module, *self._function_nodes()):
+            owner = self.scopes.get(scope_node)
+            if owner is not None and not any(len(v) > 1 for v in owner.assigns.values()):
+                continue  # the index bound no name twice in this scope (most functions)
             body = getattr(scope_node, "body", [])
             # Only a value that holds a string can name a model: the walk below is needed
             # only while such a value waits to be read or overwritten (most bodies: never).
