@@ -8,6 +8,7 @@ import pytest
 
 from gate.model import FactSource, Provenance, WeightFile
 from gate.registry import Registry, load
+from gate.resolve import lineage
 from gate.resolve.lineage import (
     MAX_DEPTH,
     LineageResolver,
@@ -260,3 +261,27 @@ def test_known_names_found_in_one_pass_as_by_a_loop_over_them() -> None:
     names += [k.upper() for k in known[::11]]
     for name in names:
         assert _find_known(registry, name) == _find_known_plain(registry, name), name
+
+
+def test_the_suffix_screen_strips_as_the_suffixes_one_by_one() -> None:
+    def one_by_one(name: str) -> tuple[str, list[str]]:
+        removed: list[str] = []
+        current, changed = name, True
+        while changed:
+            changed = False
+            for regex, label in lineage._SUFFIX_RE:
+                match = regex.search(current)
+                if match and match.start() > 0:
+                    removed.append(f"{match.group(0)} ({label})")
+                    current, changed = current[: match.start()], True
+                    break
+        return current, removed
+
+    tails = ["", "-GGUF", "-i1-gguf", "-Q4_K_M-GGUF", "-gptq-int4", "-AWQ", "-exl2-4.0bpw"]
+    tails += ["-bnb-4bit", "-mlx-4bit", "-4bit", "-fp8-dynamic", "-quantized.w4a16", "-bf16"]
+    tails += ["-q4f16_1-MLC", "-onnx", "-x", "gguf", "-"]
+    for base in ["model-1234", "Qwen2.5-7B-Instruct", "-gguf", "gguf", "", "Llama-3-8B"]:
+        for first in tails:
+            for second in tails:
+                name = base + first + second
+                assert strip_suffixes(name) == one_by_one(name), name

@@ -61,3 +61,21 @@ def test_hf_purl_and_normal_purl_agree_with_packageurl() -> None:
             assert _answer(identity.normal_purl, text) == read_back, text
             fast += read_back == text
     assert fast > 3_000  # the plain shape is the common one
+
+
+def _library_uri(text: str) -> str:
+    from cyclonedx.model import XsUri
+
+    return str(XsUri(text))
+
+
+def test_bom_uris_agree_with_xsuri() -> None:
+    from gate.bom.cyclonedx.document import _uri
+
+    rnd = random.Random(16)
+    odd, plain = "ab:/.%#?&=-_~ \"'[]<>{}\t\n0F9é", "abc:/.-_~09?&="
+    texts = ["https://huggingface.co/org5/model-1", "a b", "%zz", "%2F", "x#y#z", "{x}", ""]
+    texts += [_word(rnd, odd if rnd.random() < 0.3 else plain, 20) for _ in range(6_000)]
+    for text in texts:
+        _uri.cache_clear()
+        assert _answer(_uri, text) == _answer(_library_uri, text), text

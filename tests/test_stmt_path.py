@@ -88,3 +88,19 @@ def test_a_node_of_another_module_has_no_path() -> None:
     assert isinstance(stranger, ast.FunctionDef)
     assert reader.stmt_path(stranger.body[0]) is None
     assert reader.stmt_path(stranger.args.defaults[0]) is None
+
+
+def test_branches_from_the_enclosing_definition_agree_with_the_whole_module_map() -> None:
+    module = ast.parse(SOURCE)
+    reader = Analyser(module, SOURCE, SOURCE.splitlines(keepends=True), lambda *a: None, "python")  # type: ignore[arg-type]
+    top = {id(stmt) for stmt in module.body}
+    placed = [n for n in ast.walk(module) if hasattr(n, "end_lineno") and id(n) not in top]
+    near = [reader._branches(node) for node in placed]
+    assert reader._parents is None  # no question about a placed node needed the whole map
+    # A top-level statement, and a node with no position (found through the whole map).
+    others = [n for n in ast.walk(module) if n is not module and not hasattr(n, "end_lineno")]
+    nodes = placed + module.body + others
+    near += [reader._branches(node) for node in module.body + others]
+    reader._parent_map()
+    assert near == [reader._branches(node) for node in nodes]
+    assert sum(1 for b in near if b) > 20

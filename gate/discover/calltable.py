@@ -85,6 +85,7 @@ class CallTable:
     _memo: dict[str, CallSpec | None] = field(default_factory=dict, compare=False)
     _families: dict[str, list[ClientFamily]] = field(default_factory=dict, compare=False)
     _globs_re: list[re.Pattern[str]] = field(default_factory=list, compare=False)
+    _ends: list[frozenset[str]] = field(default_factory=list, compare=False)
 
     def lookup(self, qualname: str) -> CallSpec | None:
         """The first entry matching a qualified call name (memoised: names repeat)."""
@@ -116,6 +117,14 @@ class CallTable:
                 f for f in self.clients.values() if method in f.methods
             ]
         return found
+
+    def method_ends(self) -> frozenset[str]:
+        """The last word of every client method chain: a method call ending in any other
+        word (most calls of a module) is no client's, known without building its chains."""
+        if not self._ends:
+            chains = (m for f in self.clients.values() for m in f.methods)
+            self._ends.append(frozenset(m.rsplit(".", 1)[-1] for m in chains))
+        return self._ends[0]
 
 
 def load_table(name: str) -> CallTable:

@@ -120,11 +120,15 @@ def ollama(row: Row, origin: str, user: bool) -> OllamaModel:
     )
 
 
+TOKEN_START = r"(?:^|(?<=[-_./: ]))"
+"""Where a family pattern may match: the start of a name or of a token in it."""
+
+
 def family(row: Row, origin: str) -> Family:
     """A family-name pattern, anchored at the start of a name token."""
     body = str(row["pattern"])
     # Anchored at the start of a name token: "llama" matches "dolphin-llama3", not "tinyllama".
-    regex = re.compile(rf"(?:^|(?<=[-_./: ]))(?:{body})", re.IGNORECASE)
+    regex = re.compile(rf"{TOKEN_START}(?:{body})", re.IGNORECASE)
     return Family(
         pattern=body,
         family=_text(row, "family") or body,

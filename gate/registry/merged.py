@@ -15,6 +15,7 @@ from gate.model import FactSource, Party, Provenance
 from gate.registry import apimodels, endpoints
 from gate.registry.apimodels import ApiModel
 from gate.registry.build import HINT as _HINT
+from gate.registry.build import TOKEN_START
 from gate.registry.endpoints import Endpoint
 from gate.registry.entries import (
     Assistant,
@@ -101,6 +102,7 @@ class Registry:
                 if not any(c in key for c in "*?["):
                     self._model_index[key.lower()] = model
         self._model_globs = [m for m in self._models if any(c in m.id for c in "*?[")]
+        self._glob_answers: dict[str, KnownModel | None] = {}
         self._ollama: dict[str, OllamaModel] = {}
         for layer in layers:
             for entry in layer.ollama:
@@ -263,10 +265,13 @@ class Registry:
         found = self._model_index.get(key)
         if found is not None:
             return found
-        for model in self._model_globs:
-            if fnmatch.fnmatchcase(key, model.id.lower()):
-                return model
-        return None
+        if key in self._glob_answers:  # resolving one component asks of its repo 3-4 times
+            return self._glob_answers[key]
+        answer = next(
+            (m for m in self._model_globs if fnmatch.fnmatchcase(key, m.id.lower())), None
+        )
+        self._glob_answers[key] = answer
+        return answer
 
     def _index_known_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -329,7 +334,11 @@ class Registry:
             sources = [fam.regex.pattern for fam in families]
             if families and len(flags) == 1 and not any(map(_GROUP_REFERENCE.search, sources)):
                 try:
-                    joined = "|".join(f"(?:{source})" for source in sources)
+                    # Every shipped pattern starts at a token: that test made once, before the
+                    # alternatives (each position not at a token start is refused at once).
+                    prefix = TOKEN_START if all(s.startswith(TOKEN_START) for s in sources) else ""
+                    rests = (source[len(prefix) :] for source in sources)
+                    joined = prefix + "(?:" + "|".join(f"(?:{rest})" for rest in rests) + ")"
                     self._screen = re.compile(joined, flags.pop())
                 except re.error:
                     self._screen = None

@@ -46,6 +46,10 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
 _SUFFIX_RE = [
     (re.compile(rf"(?:{pattern})$", re.IGNORECASE), label) for pattern, label in _SUFFIXES
 ]
+_ANY_SUFFIX = re.compile(
+    "(?:" + "|".join(f"(?:{pattern})" for pattern, _ in _SUFFIXES) + ")$", re.IGNORECASE
+)
+"""Whether any suffix ends a name: most names end in none, refused in one search."""
 _ADAPTER = re.compile(r"(?:^|[-_.])(?:lora|qlora|adapter|peft)(?:$|[-_.])", re.IGNORECASE)
 _MERGE = re.compile(
     r"(?:^|[-_.])(?:merge[ds]?|slerp|ties|dare|passthrough|franken\w*)(?:$|[-_.])", re.IGNORECASE
@@ -71,6 +75,8 @@ class ParentLink:
 def strip_suffixes(name: str) -> tuple[str, list[str]]:
     """A derivative's name without its quantisation/format suffixes, and what was removed."""
     removed: list[str] = []
+    if _ANY_SUFFIX.search(name) is None:
+        return name, removed
     current = name
     changed = True
     while changed:

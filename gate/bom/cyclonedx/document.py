@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -200,8 +201,15 @@ def _org(party: Party | None) -> Doc | None:
     return doc
 
 
+# What XsUri refuses (a "%" not followed by two hex digits, two "#") or rewrites (" ", quotes,
+# brackets, braces): a URI holding none of these characters is XsUri's answer as it is.
+_URI_TOUCHED = re.compile(r"[%#\s\"'\[\]<>{}]")
+
+
 @lru_cache(maxsize=4096)
 def _uri(text: str) -> str:
+    if _URI_TOUCHED.search(text) is None:
+        return text  # 10,000 Hub URLs of a large BOM: no XsUri object made for each
     return str(XsUri(text))
 
 

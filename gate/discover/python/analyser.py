@@ -74,6 +74,9 @@ class Analyser(CallReader):
         statements count; an assignment inside ``if``/``try``/a loop may not run."""
         dead: set[int] = set()
         for scope_node in (self.module, *self._function_nodes()):
+            owner = self.scopes.get(scope_node)
+            if owner is not None and not any(len(v) > 1 for v in owner.assigns.values()):
+                continue  # the index bound no name twice in this scope (most functions)
             body = getattr(scope_node, "body", [])
             # Only a value that holds a string can name a model: the walk below is needed
             # only while such a value waits to be read or overwritten (most bodies: never).
@@ -259,6 +262,8 @@ class Analyser(CallReader):
         calling scope or one enclosing it counts; the dict is read where it is written."""
         out: dict[int, tuple[str | None, str | None]] = {}
         for call, scope in self.calls:
+            if not call.keywords:
+                continue  # most calls: no list made for them
             bodies = [kw.value for kw in call.keywords if kw.arg in _BODY_KEYWORDS]
             if not bodies or not any(isinstance(_serialised(b), ast.Name) for b in bodies):
                 continue

@@ -29,6 +29,7 @@ def _sdk_roots() -> frozenset[str]:
 
 # Packages an app imports names from that are no client or model constant of its own.
 _PACKAGES = ("os", "sys", "typing", "dotenv", "pydantic", "pydantic_settings", "streamlit")
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def _app_module(qualname: str) -> bool:
@@ -73,6 +74,9 @@ class CallReader(ValueReader):
         return service in spec.service_names
 
     def _method_call(self, call: ast.Call, scope: Scope) -> None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr not in table().method_ends():
+            return  # every chain tried below ends in this word
         # receivers[i] is the expression the method chain attrs[i:] is called on.
         attrs: list[str] = []
         receivers: list[ast.expr] = []
@@ -425,7 +429,7 @@ class CallReader(ValueReader):
 
     def _branches(self, node: ast.AST) -> frozenset[tuple[int, str]]:
         """The conditional branches enclosing a node, up to its function or module."""
-        parents = self._parent_map()
+        parents = self._parents_within(node)
         out: set[tuple[int, str]] = set()
         child = node
         parent = parents.get(id(child))
@@ -440,6 +444,28 @@ class CallReader(ValueReader):
                 out.add((id(parent), "body" if child is parent.body else "orelse"))
             child, parent = parent, parents.get(id(parent))
         return frozenset(out)
+
+    def _parents_within(self, node: ast.AST) -> dict[int, ast.AST]:
+        """The parents of the nodes of the innermost function or class statement enclosing
+        ``node`` (else of its top-level statement): the walk in :meth:`_branches` stops there,
+        so it needs no map of the whole module (made once, for the first question, it was
+        most of the cost of these questions). The whole module's map when the statements
+        enclosing the node are not found by position."""
+        if self._parents is not None:
+            return self._parents
+        found = self.stmt_path(node)
+        chain = found[0] if found is not None else []
+        if not chain:
+            return self._parent_map()
+        root = next((s for s, _ in reversed(chain) if isinstance(s, _DEFINITIONS)), chain[0][0])
+        parents = self._parents_of.get(id(root))
+        if parents is None:
+            parents = self._parents_of[id(root)] = {
+                id(child): parent
+                for parent in ast.walk(root)
+                for child in ast.iter_child_nodes(parent)
+            }
+        return parents
 
     def _emit(
         self,

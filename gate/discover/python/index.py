@@ -62,6 +62,8 @@ class Indexer:
         self._none_args = 0
         """Call sites where a parameter takes its default ``None``: counted, not valued."""
         self._parents: dict[int, ast.AST] | None = None
+        self._parents_of: dict[int, dict[int, ast.AST]] = {}
+        """The parent map of one function, class or top-level statement, by its id."""
         self._starts: dict[int, list[tuple[int, int]]] = {}
         """Where each statement of a statement list begins, by the list's id (``stmt_path``)."""
         self._arms_of: dict[int, dict[int, str]] = {}
@@ -95,51 +97,43 @@ class Indexer:
         fields = _CHILD_FIELDS.get(cls)
         if fields is None:
             fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _SCALARS)
-        dispatch = _DISPATCH
-        through = _THROUGH
+        steps = _DISPATCH
         for name in fields:
             value = getattr(node, name, None)
             # The same steps for a list's items and for a single node, written twice: a
-            # loop over a one-item tuple made per field cost a fifth of the walk.
+            # loop over a one-item tuple made per field cost a fifth of the walk. One
+            # look-up on the child's type says both whether to step through it (a field's
+            # name) and what indexing it does (a handler).
             if value.__class__ is list:
                 for item in value:
-                    kind = item.__class__
-                    step = through.get(kind)
-                    while step is not None:
+                    step = steps.get(item.__class__)
+                    while step.__class__ is str:
                         item = getattr(item, step, None)
-                        kind = item.__class__
-                        step = through.get(kind)
-                    handler = dispatch.get(kind)
-                    if handler is None:
-                        handler = _dispatch(kind)
-                    if handler is not _leaf:
-                        handler(self, item, scope, call)
+                        step = steps.get(item.__class__)
+                    if step is None:
+                        step = _dispatch(item.__class__)
+                    if step is not _leaf:
+                        step(self, item, scope, call)
             else:
-                kind = value.__class__
-                step = through.get(kind)
-                while step is not None:
+                step = steps.get(value.__class__)
+                while step.__class__ is str:
                     value = getattr(value, step, None)
-                    kind = value.__class__
-                    step = through.get(kind)
-                handler = dispatch.get(kind)
-                if handler is None:
-                    handler = _dispatch(kind)
-                if handler is not _leaf:
-                    handler(self, value, scope, call)
+                    step = steps.get(value.__class__)
+                if step is None:
+                    step = _dispatch(value.__class__)
+                if step is not _leaf:
+                    step(self, value, scope, call)
 
     def _index_node(self, node: ast.AST, scope: Scope, call: ast.Call | None) -> None:
         item: Any = node
-        kind = item.__class__
-        step = _THROUGH.get(kind)
-        while step is not None:
+        step = _DISPATCH.get(item.__class__)
+        while step.__class__ is str:
             item = getattr(item, step, None)
-            kind = item.__class__
-            step = _THROUGH.get(kind)
-        handler = _DISPATCH.get(kind)
-        if handler is None:
-            handler = _dispatch(kind)
-        if handler is not _leaf:
-            handler(self, item, scope, call)
+            step = _DISPATCH.get(item.__class__)
+        if step is None:
+            step = _dispatch(item.__class__)
+        if step is not _leaf:
+            step(self, item, scope, call)
 
     def _on_import(self, node: ast.Import, scope: Scope, call: ast.Call | None) -> None:
         for alias in node.names:
@@ -214,10 +208,12 @@ class Indexer:
 
     def _on_call(self, node: ast.Call, scope: Scope, call: ast.Call | None) -> None:
         self.calls.append((node, scope))
-        self._super_init(node, scope)
-        for kw in node.keywords:
-            if kw.arg:
-                self.keyword_sites.append((node, kw, scope))
+        keywords = node.keywords
+        if keywords:  # super().__init__(model=...) passes keywords; most calls pass none
+            self._super_init(node, scope)
+            for kw in keywords:
+                if kw.arg:
+                    self.keyword_sites.append((node, kw, scope))
         self._index(node, scope, node)
 
     def _on_dict(self, node: ast.Dict, scope: Scope, call: ast.Call | None) -> None:
@@ -269,8 +265,11 @@ class Indexer:
         self.functions.setdefault(node.name, []).append(fn)
         for dec in node.decorator_list:
             self._index_node(dec, scope, None)
-        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+        for default in args.defaults:
             self._index_node(default, scope, None)
+        for kw_default in args.kw_defaults:
+            if kw_default is not None:
+                self._index_node(kw_default, scope, None)
         for stmt in node.body:
             self._index_node(stmt, fn, None)
 
@@ -394,6 +393,7 @@ class Indexer:
         self._client_memo.clear()
         self._arm_walks.clear()
         self._dict_indexes.clear()
+        self._parents_of.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope
@@ -466,9 +466,10 @@ def _leaf(indexer: Indexer, node: Any, scope: Scope, call: ast.Call | None) -> N
     """A node whose indexing does nothing (a leaf, or a field's non-node value)."""
 
 
-_DISPATCH: dict[type, _Handler] = {}
-"""What indexing does with a node of each type met so far: its handler, entering it, or
-nothing (see :func:`_dispatch`)."""
+_DISPATCH: dict[type, Any] = dict(_THROUGH)
+"""By a node's type: the field to step through (a string, :data:`_THROUGH`), or what
+indexing does with a node of a type met so far: its handler, entering it, or nothing (see
+:func:`_dispatch`)."""
 
 
 def _dispatch(kind: type) -> _Handler:
