@@ -41,6 +41,14 @@ class Outcome:
 
     evidence: list[Evidence] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    imports: frozenset[str] | None = None
+    """The top-level names the file imports, when the analysis has them at hand and the
+    source's cross-module pass may ask (Python: ``imports.import_roots`` of the module it
+    parsed), so that pass need not parse the file again in the main process."""
+
+
+_Result = tuple[list[Evidence], list[tuple[str, str]], dict[str, frozenset[str]]]
+"""A batch's evidence, skips, and the imports of the files that gave theirs."""
 
 
 Analyser = Callable[[str, bytes], Outcome]
@@ -130,12 +138,11 @@ def _timer_usable(seconds: float) -> bool:
     )
 
 
-def _analyse_many(
-    chunk: tuple[tuple[tuple[str, bytes], ...], Analyser, float],
-) -> tuple[list[Evidence], list[tuple[str, str]]]:
+def _analyse_many(chunk: tuple[tuple[tuple[str, bytes], ...], Analyser, float]) -> _Result:
     files, analyse, seconds = chunk
     found: list[Evidence] = []
     skipped: list[tuple[str, str]] = []
+    imported: dict[str, frozenset[str]] = {}
     # The alarm's handler is installed once per batch and the timer armed per file: the
     # handler swap, the thread check and the timer query cost 12 us a file, a tenth of the
     # workers' time on a tree of many small candidates (bench/scan_code.py).
@@ -168,12 +175,14 @@ def _analyse_many(
                 gc.collect(0)
             found.extend(outcome.evidence)
             skipped.extend(outcome.skipped)
+            if outcome.imports is not None:
+                imported[rel] = outcome.imports
     finally:
         if was_enabled:
             gc.enable()
         if timed:
             signal.signal(signal.SIGALRM, previous)
-    return found, skipped
+    return found, skipped, imported
 
 
 MAX_SEARCH_BYTES = 1 << 30
@@ -264,7 +273,7 @@ def release_pool() -> None:
     _QUEUED.clear()
 
 
-_QUEUED: list[Future[tuple[list[Evidence], list[tuple[str, str]]]]] = []
+_QUEUED: list[Future[_Result]] = []
 """Batches handed to the pool that were not yet seen finished."""
 _BESIDE: list[bool] = []
 
@@ -283,7 +292,7 @@ def beside_workers() -> Iterator[None]:
         _BESIDE.pop()
 
 
-def _ahead() -> list[Future[tuple[list[Evidence], list[tuple[str, str]]]]]:
+def _ahead() -> list[Future[_Result]]:
     """The batches other scans left with the workers, inside :func:`beside_workers`."""
     _QUEUED[:] = [f for f in _QUEUED if not f.done()]
     return list(_QUEUED) if _BESIDE else []
@@ -291,9 +300,9 @@ def _ahead() -> list[Future[tuple[list[Evidence], list[tuple[str, str]]]]]:
 
 def _here(
     files: tuple[tuple[str, bytes], ...], analyse: Analyser, seconds: float
-) -> Future[tuple[list[Evidence], list[tuple[str, str]]]]:
+) -> Future[_Result]:
     """A batch analysed in this process, as a finished future."""
-    done: Future[tuple[list[Evidence], list[tuple[str, str]]]] = Future()
+    done: Future[_Result] = Future()
     done.set_result(_analyse_many((files, analyse, seconds)))
     return done
 
@@ -330,9 +339,12 @@ class Submitted:
     analyse: Analyser
     seconds: float
     pending: tuple[tuple[str, bytes], ...]
-    futures: list[Future[tuple[list[Evidence], list[tuple[str, str]]]]]
+    futures: list[Future[_Result]]
     unread: list[tuple[str, str]]
     candidates: int
+    imports: dict[str, frozenset[str]] = field(default_factory=dict)
+    """After :meth:`collect`: what the analysis gave as each file's imports
+    (:attr:`Outcome.imports`)."""
 
     def take_unread(self) -> list[tuple[str, str]]:
         """The files that could not be read, handed over once (then not recorded by
@@ -348,15 +360,16 @@ class Submitted:
         for rel, reason in self.take_unread():
             self.tree.skip(rel, reason)
         budget = self.seconds if seconds is None else seconds
-        results: list[tuple[list[Evidence], list[tuple[str, str]]]] = []
+        results: list[_Result] = []
         if self.pending:
             results.append(_analyse_many((self.pending, self.analyse, budget)))
         results.extend(f.result() for f in self.futures)
         found: list[Evidence] = []
-        for evidence, skipped in results:
+        for evidence, skipped, imported in results:
             found.extend(evidence)
             for rel, reason in skipped:
                 self.tree.skip(rel, reason)
+            self.imports.update(imported)
         obs.advance(self.files)
         return found, ScanStats(files=self.files, candidates=self.candidates)
 
@@ -381,7 +394,7 @@ def submit(
     ahead = _ahead() if parallel is None else []
     pending: list[tuple[str, bytes]] = []
     pending_bytes = 0
-    futures: list[Future[tuple[list[Evidence], list[tuple[str, str]]]]] = []
+    futures: list[Future[_Result]] = []
     unread: list[tuple[str, str]] = []
     candidates = 0
     for tf in files:
@@ -417,8 +430,8 @@ def _batch(
     files: tuple[tuple[str, bytes], ...],
     analyse: Analyser,
     seconds: float,
-    ahead: Sequence[Future[tuple[list[Evidence], list[tuple[str, str]]]]],
-) -> Future[tuple[list[Evidence], list[tuple[str, str]]]]:
+    ahead: Sequence[Future[_Result]],
+) -> Future[_Result]:
     """A batch handed to the workers, or analysed here while another scan's batches
     (``ahead``) are still with them (see :func:`beside_workers`)."""
     if any(not f.done() for f in ahead):

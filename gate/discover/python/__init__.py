@@ -74,7 +74,7 @@ def begin(tree: Tree, ctx: DiscoverContext) -> Callable[[], Callable[[], list[Ev
             ctx.observer.done()
             parsed: dict[str, ast.Module | None] = {}  # modules both passes read, parsed once
             found = across.through_app_modules(tree, found, parsed)
-            found = imports.hub_through_local_imports(tree, found, parsed)
+            found = imports.hub_through_local_imports(tree, found, parsed, submitted.imports)
             found = imports.endpoints_through_imports(tree, found, parsed)
             found = refs.finish(tree, ctx, found)
             late = tree.skipped[mark:]
@@ -126,7 +126,11 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
         # A tree ast.parse accepts can still be deeper than the analysis recurses (a chain of
         # a thousand `"a" + "a" + ...`): the file is recorded as not read, not a crashed scan.
         return scanning.Outcome(skipped=[(rel, "cannot analyse: nested too deeply")])
-    return scanning.Outcome(evidence=found)
+    # A module with evidence may be re-read by the cross-module pass for its imports
+    # (imports.hub_through_local_imports): they go back with the evidence, read from the
+    # tree parsed here, instead of a second parse in the main process after the workers.
+    roots = imports.import_roots(module) if pending and found else None
+    return scanning.Outcome(evidence=found, imports=roots)
 
 
 class _Lines(Sequence[str]):

@@ -123,16 +123,20 @@ def _reread(ev: Evidence) -> bool:
 
 
 def hub_through_local_imports(
-    tree: Tree, found: list[Evidence], parsed: dict[str, ast.Module | None] | None = None
+    tree: Tree,
+    found: list[Evidence],
+    parsed: dict[str, ast.Module | None] | None = None,
+    known: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Evidence]:
     """``found`` with the Hub ids of modules that reach ModelScope through the tree's own
     modules (and no Hugging Face library) read as ModelScope ids. ``parsed`` caches the
-    modules read (shared with ``endpoints_through_imports`` so a module is parsed once)."""
+    modules read (shared with ``endpoints_through_imports`` so a module is parsed once);
+    ``known``: modules' :func:`import_roots` the analysis gave already (not parsed again)."""
     candidates = {ev.location.path for ev in found if _reread(ev) and ev.location.path}
     if not candidates:
         return found
     modules = _modules(tree.files)
-    cache: dict[str, frozenset[str] | None] = {}
+    cache: dict[str, frozenset[str] | None] = dict(known or {})
     parsed = {} if parsed is None else parsed
     on_ms: set[str] = set()
     for rel in sorted(candidates):
