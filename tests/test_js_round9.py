@@ -300,3 +300,15 @@ def test_a_choice_beside_an_openrouter_variant_id_is_openrouters() -> None:
         ("api:openrouter/acme/big-m2:free", 3, False),
         ("api:openrouter/acme/small-4b-it", 3, False),
     ]
+
+
+def test_a_provider_field_beside_a_model_field_serves_it() -> None:
+    found = js(
+        """
+        await runPipeline({
+          url: "https://example.com",
+          mapper: { provider: "openrouter", apiKey: key, model: "gpt-4.1-mini" },
+        });
+        """
+    )
+    assert ids(found) == [("api:openrouter/gpt-4.1-mini", 4, False)]
