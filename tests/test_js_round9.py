@@ -312,3 +312,18 @@ def test_a_provider_field_beside_a_model_field_serves_it() -> None:
         """
     )
     assert ids(found) == [("api:openrouter/gpt-4.1-mini", 4, False)]
+
+
+def test_a_popup_whose_only_model_word_is_model_name_is_read(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "popup/index.js": """
+                async function restore() {
+                  const saved = await chrome.storage.sync.get(["picked"]);
+                  model_name_input.value = saved.picked || "llama3-70b-8192";
+                }
+                """,
+        },
+    )
+    assert [(ev.identity, ev.location.line) for ev in found] == [("api:groq/llama3-70b-8192", 4)]
