@@ -300,3 +300,30 @@ def test_a_choice_beside_an_openrouter_variant_id_is_openrouters() -> None:
         ("api:openrouter/acme/big-m2:free", 3, False),
         ("api:openrouter/acme/small-4b-it", 3, False),
     ]
+
+
+def test_a_provider_field_beside_a_model_field_serves_it() -> None:
+    found = js(
+        """
+        await runPipeline({
+          url: "https://example.com",
+          mapper: { provider: "openrouter", apiKey: key, model: "gpt-4.1-mini" },
+        });
+        """
+    )
+    assert ids(found) == [("api:openrouter/gpt-4.1-mini", 4, False)]
+
+
+def test_a_popup_whose_only_model_word_is_model_name_is_read(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "popup/index.js": """
+                async function restore() {
+                  const saved = await chrome.storage.sync.get(["picked"]);
+                  model_name_input.value = saved.picked || "llama3-70b-8192";
+                }
+                """,
+        },
+    )
+    assert [(ev.identity, ev.location.line) for ev in found] == [("api:groq/llama3-70b-8192", 4)]

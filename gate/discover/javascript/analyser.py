@@ -186,6 +186,10 @@ class _Analyser(CallReader):
                 hint: str | None = None
                 if url is None:
                     url, hint = self._request_target(pair)
+                if url is None and hint is None and pair.parent is not None:
+                    # { provider: "openrouter", model: "gpt-4.1-mini" }: the provider named
+                    # beside the model serves it (the app routes on that field)
+                    hint = self._entry_provider(pair.parent)
                 self._generic_value(held, key, url, hint, hub_gateway=True)
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL

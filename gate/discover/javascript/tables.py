@@ -62,7 +62,7 @@ def pipeline_tasks() -> frozenset[str]:
 # and say nothing else a needle would catch.
 _WEAK_NEEDLES = (
     "MODEL", "model:", "model =", "modelName", '"model"', "'model'", "llm", "LLM",
-    "modelList", "ModelList",
+    "modelList", "ModelList", "model_name",
 )  # fmt: skip
 
 
