@@ -637,8 +637,8 @@ class Analyser:
 
     def _token_list(self, tree: tree_sitter.Node) -> bool:
         """A token tree that is a list: ``vec![...]``, or ``[...]`` inside a macro."""
-        first = tree.child(0)  # not .children: a list of thousands of nodes per call
-        if first is not None and first.type == "[":
+        # child(0), not .children: a copy of thousands of nodes per string
+        if tree.child_count and tree.child(0).type == "[":
             return True
         macro = tree.parent
         return (
