@@ -114,6 +114,8 @@ class Analyser:
         """SDK → the literal base URLs its base-URL members are given in the file."""
         self.dynamic: set[str] = set()
         """SDKs given a base URL the file does not write as a literal."""
+        self._menus: dict[int, str | None] = {}
+        """A list's gateway (:meth:`_menu_hint`), computed once per list."""
         self.clients: list[tuple[str, str, tree_sitter.Node]] = []
         """(field or variable, URL, literal): a value built with an http URL literal among
         its arguments (``chutes: OpenAIClient::new(key, "https://llm.chutes.ai")``)."""
@@ -635,8 +637,8 @@ class Analyser:
 
     def _token_list(self, tree: tree_sitter.Node) -> bool:
         """A token tree that is a list: ``vec![...]``, or ``[...]`` inside a macro."""
-        first = tree.children[0] if tree.children else None
-        if first is not None and first.type == "[":
+        # child(0), not .children: a copy of thousands of nodes per string
+        if tree.child_count and tree.child(0).type == "[":
             return True
         macro = tree.parent
         return (
@@ -988,11 +990,13 @@ class Analyser:
         its other ``<maker>/<model>`` entries are that gateway's too."""
         if text.count("/") != 1:
             return None
-        texts: list[str | None] = []
-        for node in self.strings:
-            if collection.start_byte <= node.start_byte < collection.end_byte:
-                texts.append(self.string_value(node))
-        return refs.menu_gateway(texts[:200])
+        if collection.id not in self._menus:
+            texts: list[str | None] = []
+            for node in self.strings:
+                if collection.start_byte <= node.start_byte < collection.end_byte:
+                    texts.append(self.string_value(node))
+            self._menus[collection.id] = refs.menu_gateway(texts[:200])
+        return self._menus[collection.id]
 
 
 _NOT_A_SETTER = re.compile(
