@@ -569,13 +569,12 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         host = kn.region_host(provider, ctx.region) or kn.default_host(provider)
         host_source = HostSource.REGION if ctx.region and host else HostSource.SDK_DEFAULT
     else:
-        provider = ctx.provider or (
-            kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
-        )
+        hub_style = "/" in value and identity.is_hf_repo_id(value)
+        hinted = kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+        provider = ctx.provider or (hinted if _hint_serves(hinted, value, kn) else None)
         # A Hub-style org/name sent through a provider's own SDK with the endpoint set outside
         # the code (OPENAI_BASE_URL) is no API's own spelling: the maker's pattern
         # (deepseek-ai/… → DeepSeek) says nothing of who serves it, as at an unknown host.
-        hub_style = "/" in value and identity.is_hf_repo_id(value)
         own = (
             None
             if hub_style and provider in kn.providers.own_models_only
@@ -727,6 +726,18 @@ def _vertex_resource(value: str, ctx: _Ctx) -> Recognised | None:
     return _hosted(match.group("model"), sub)
 
 
+def _hint_serves(hinted: str | None, value: str, kn: Knowledge) -> bool:
+    """Whether the provider a name only hints at (``QWEN_SOURCE_MODEL``, ``TOGETHER_MODEL``)
+    is taken to serve ``value``: an ``org/name`` Hub id only by a provider that serves other
+    makers' models (Together, SiliconFlow); ``QWEN_SOURCE_MODEL = "Qwen/Qwen2.5-7B-Instruct"``
+    names Qwen's weights, not a DashScope call (DashScope serves no org/name ids)."""
+    if hinted is None:
+        return False
+    if "/" in value and identity.is_hf_repo_id(value):
+        return hinted in kn.providers.aggregators
+    return True
+
+
 def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     """A value the code does not read for us (a config value, a catalogue entry, a user's
     reference): the value's shape, the provider named beside it and the endpoint decide."""
@@ -788,7 +799,7 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         if hinted == "huggingface":
             repo = hf_repo(value, kn, allow_bare=False)
             return _hf_ref(repo, ctx) if repo else None
-        if hinted is not None:
+        if hinted is not None and _hint_serves(hinted, value, kn):
             return _hosted(value, replace(ctx, provider=hinted))
     if ctx.base_url or ctx.base_url_dynamic:
         return _hosted(value, ctx)
