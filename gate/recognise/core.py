@@ -1003,7 +1003,13 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         provider = ev.attributes.get("provider")
-        own = provider == "local" or (isinstance(provider, str) and _named_own_host(provider))
+        # A named host of the deployment is its own provider (provider == host); a provider's
+        # key (``sagemaker``, ``together``) is a single label too, but no host.
+        own = provider == "local" or (
+            isinstance(provider, str)
+            and provider == ev.attributes.get("host")
+            and _named_own_host(provider)
+        )
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
         hub = deployed.get(repo.casefold()) if "/" in repo else None
