@@ -350,9 +350,13 @@ class CallReader(ValueReader):
                         dynamic = _segment(self.text, found[0])
                 elif not vals and none_at_a_site and not unknown_at_a_site:
                     pass  # None at every site the value came through: the SDK's default
-                elif not vals and len(fixed := set(resource_urls([v.text for v in every]))) == 1:
+                elif (
+                    not vals
+                    and decided
+                    and len(fixed := set(resource_urls([v.text for v in every]))) == 1
+                ):
                     # f"https://api.runpod.ai/v2/{ENDPOINT_ID}/openai/v1": only the path is
-                    # unknown, the host is written.
+                    # unknown, the host is written (and holds on the call's path).
                     base_url = fixed.pop()
                 else:
                     dynamic = _segment(self.text, found[0])
