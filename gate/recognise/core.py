@@ -979,6 +979,12 @@ def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Eviden
     return out
 
 
+_UNWRITTEN_HOSTS = frozenset(
+    {HostSource.SDK_DEFAULT, HostSource.MODEL_PROVIDER_DEFAULT, HostSource.PROJECT}
+)
+"""How a host is learned when no endpoint is written beside the name."""
+
+
 def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     """A Hub id a client sends to the deployment's own server (``api:local/<org>/<name>``)
     is the Hub model the same deployment runs, when the scan also finds those weights
@@ -1004,11 +1010,17 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     for ev in found:
         provider = ev.attributes.get("provider")
         # A named host of the deployment is its own provider (provider == host); a provider's
-        # key (``sagemaker``, ``together``) is a single label too, but no host.
-        own = provider == "local" or (
-            isinstance(provider, str)
-            and provider == ev.attributes.get("host")
-            and _named_own_host(provider)
+        # key (``sagemaker``, ``together``) is a single label too, but no host: its hosted copy
+        # stays its own when an endpoint is written (a SageMaker runtime, a base URL), and is
+        # the deployed model when only a default or a name's hint placed it there.
+        own = (
+            provider == "local"
+            or ev.attributes.get("host_source") in _UNWRITTEN_HOSTS
+            or (
+                isinstance(provider, str)
+                and provider == ev.attributes.get("host")
+                and _named_own_host(provider)
+            )
         )
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""
