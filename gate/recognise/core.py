@@ -1011,11 +1011,15 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
         provider = ev.attributes.get("provider")
         # A named host of the deployment is its own provider (provider == host); a provider's
         # key (``sagemaker``, ``together``) is a single label too, but no host: its hosted copy
-        # stays its own when an endpoint is written (a SageMaker runtime, a base URL), and is
-        # the deployed model when only a default or a name's hint placed it there.
+        # stays its own when an endpoint is written (a SageMaker runtime, a base URL) or a
+        # catalogue entry names its provider (``groq: [...]``), and is the deployed model when
+        # only a default or a name's hint placed it there.
         own = (
             provider == "local"
-            or ev.attributes.get("host_source") in _UNWRITTEN_HOSTS
+            or (
+                ev.attributes.get("host_source") in _UNWRITTEN_HOSTS
+                and ev.attributes.get("provider_named") is not True
+            )
             or (
                 isinstance(provider, str)
                 and provider == ev.attributes.get("host")
