@@ -277,3 +277,22 @@ def test_a_family_named_like_a_provider_with_an_ollama_tag_is_ollamas() -> None:
         "ollama:mistral:7b",
         "ollama:mistral:latest",
     ]
+
+
+def test_a_js_base_url_templated_only_in_its_path_keeps_its_host() -> None:
+    from gate.discover import javascript
+
+    source = textwrap.dedent(
+        """\
+        import OpenAI from "openai";
+        const id = process.env.ENDPOINT_ID;
+        const client = new OpenAI({ baseURL: `https://serverless.example.net/v2/${id}/openai/v1` });
+        await client.chat.completions.create({ model: "some-org/some-model", messages: [] });
+        const region = process.env.REGION;
+        const other = new OpenAI({ baseURL: `https://${region}.example.org/v1` });
+        await other.chat.completions.create({ model: "other-org/other-model", messages: [] });
+        """
+    )
+    ids = {ev.identity for ev in javascript.analyse_file("a.ts", source.encode()).evidence}
+    assert "api:serverless.example.net/some-org/some-model" in ids, ids
+    assert not any("example.org" in i for i in ids), ids

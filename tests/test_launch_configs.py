@@ -255,3 +255,20 @@ def test_a_modelscope_download_in_a_script_is_a_modelscope_id_only(tmp_path: Pat
         "modelscope:SomeOrg/Some-Model-3B@unpinned",
         "local:/models/private-7b",  # a path: still read by the generic flag rule
     }
+
+
+def test_lora_modules_of_a_vllm_server_name_their_adapters(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            "serve.sh": """\
+            vllm serve SomeOrg/base-1b --enable-lora \\
+              --lora-modules sql=SomeOrg/sql-lora chat=/srv/adapters/chat --max-lora-rank 64
+            """,
+        },
+    )
+    assert {identity for identity, _, _ in found} == {
+        "hf:SomeOrg/base-1b@unpinned",
+        "hf:SomeOrg/sql-lora@unpinned",
+        "local:/srv/adapters/chat",
+    }

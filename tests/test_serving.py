@@ -411,3 +411,29 @@ def test_a_body_sent_to_a_sagemaker_runtime_is_served_by_sagemaker() -> None:
     )
     outcome = python.analyse_file("client.py", source.encode())
     assert [ev.identity for ev in outcome.evidence] == ["api:sagemaker/some-org/some-model-merged"]
+
+
+def test_a_hub_id_served_by_a_provider_stays_that_providers_when_the_weights_load_too(
+    tmp_path: Path,
+) -> None:
+    # The same id loaded from the Hub elsewhere in the app does not make a provider's hosted
+    # copy (a provider key is a single label, but no host of the deployment's own) local.
+    (tmp_path / "tok.py").write_text(
+        "from transformers import AutoTokenizer\n"
+        "tok = AutoTokenizer.from_pretrained('some-org/some-model-merged')\n"
+    )
+    (tmp_path / "client.py").write_text(
+        textwrap.dedent(
+            """\
+            import json
+            import boto3
+            rt = boto3.client("sagemaker-runtime")
+            payload = {"model": "some-org/some-model-merged", "messages": []}
+            rt.invoke_endpoint(EndpointName="e", Body=json.dumps(payload))
+            """
+        )
+    )
+    scanned = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    ids = {c.id for c in scanned.inventory.components}
+    assert "api:sagemaker/some-org/some-model-merged" in ids, ids
+    assert "hf:some-org/some-model-merged@unpinned" in ids, ids

@@ -346,10 +346,12 @@ def test_a_hub_id_sent_to_the_deployments_own_server_is_the_model_it_deploys(
     )
     got = _scan(tmp_path)
     # The deployed weights are one model whichever file names them; a Hub id the deployment
-    # does not run stays the local server's model; the LoRA alias names no weights.
+    # does not run stays the local server's model; the LoRA alias names no weights (the
+    # adapter --lora-modules loads is a model folder outside the tree).
     assert set(got) == {
         "hf:microsoft/Phi-3-mini-4k-instruct@unpinned",
         "api:local/google/gemma-2-2b-it",
+        "local:/adapters/support",
     }
     served = [
         e

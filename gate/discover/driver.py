@@ -37,15 +37,19 @@ def endpoint_choice(
 
 def resource_urls(texts: Sequence[str]) -> list[str]:
     """The URLs among ``texts`` (built from templates, their variable parts ``*``) whose
-    only unknown is the per-resource label of a known endpoint pattern
+    host is written: only the path holds a variable (``https://api.runpod.ai/v2/${id}/
+    openai/v1``), or the only unknown is the per-resource label of a known endpoint pattern
     (``https://${resource}.openai.azure.com/openai/deployments/${name}`` is Azure OpenAI's
     ``*.openai.azure.com`` whatever the resource): the provider is written even though
-    the host is not. A variable anywhere else in the host decides nothing."""
+    the whole URL is not. A variable anywhere else in the host decides nothing."""
     out: list[str] = []
     for text in texts:
         if "://" not in text or not text.split("://", 1)[0].isalpha():
             continue
         host = host_of(text)
+        if host and "*" not in text.split("://", 1)[1].split("/", 1)[0]:
+            out.append(text)
+            continue
         rest = host.removeprefix("*.")
         if rest == host or "*" in rest or "." not in rest:
             continue

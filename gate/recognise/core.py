@@ -1067,6 +1067,12 @@ def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Eviden
     return out
 
 
+_UNWRITTEN_HOSTS = frozenset(
+    {HostSource.SDK_DEFAULT, HostSource.MODEL_PROVIDER_DEFAULT, HostSource.PROJECT}
+)
+"""How a host is learned when no endpoint is written beside the name."""
+
+
 def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     """A Hub id a client sends to the deployment's own server (``api:local/<org>/<name>``)
     is the Hub model the same deployment runs, when the scan also finds those weights
@@ -1091,13 +1097,22 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     out: list[Evidence] = []
     for ev in found:
         provider = ev.attributes.get("provider")
-        # A host of the deployment no table knows is its own provider (api:n0998/...,
-        # api:vllm.llm.svc.cluster.local/...); a provider key (groq, a single word too) names
-        # a hosted service, never the deployment's host.
-        own = provider == "local" or (
-            isinstance(provider, str)
-            and _named_own_host(provider)
-            and ev.attributes.get("host") == provider
+        # A named host of the deployment is its own provider (provider == host); a provider's
+        # key (``sagemaker``, ``together``) is a single label too, but no host: its hosted copy
+        # stays its own when an endpoint is written (a SageMaker runtime, a base URL) or a
+        # catalogue entry names its provider (``groq: [...]``), and is the deployed model when
+        # only a default or a name's hint placed it there.
+        own = (
+            provider == "local"
+            or (
+                ev.attributes.get("host_source") in _UNWRITTEN_HOSTS
+                and ev.attributes.get("provider_named") is not True
+            )
+            or (
+                isinstance(provider, str)
+                and provider == ev.attributes.get("host")
+                and _named_own_host(provider)
+            )
         )
         prefix = f"api:{provider}/"
         repo = ev.identity[len(prefix) :] if own and ev.identity.startswith(prefix) else ""

@@ -88,6 +88,9 @@ class Conventions:
     of the endpoint table when the region is not known)."""
     hosted_name_keys: frozenset[str] = frozenset()
     """Keys whose value counts only as a known hosted model's name (``engine``)."""
+    adapter_flags: frozenset[str] = frozenset()
+    """Command-line flags whose ``name=<adapter>`` values each name a model (vLLM's
+    ``--lora-modules``)."""
     argument_model_keys: frozenset[str] = frozenset()
     """Keys of a command line's model-arguments string that name a model (``pretrained``)."""
     route_first: frozenset[str] = frozenset()
@@ -179,6 +182,7 @@ def conventions() -> Conventions:
             str(k): str(v) for k, v in (doc.get("runtime_invocations") or {}).items()
         },
         hosted_name_keys=frozenset(str(k) for k in doc.get("hosted_name_keys", ())),
+        adapter_flags=frozenset(str(f) for f in doc.get("adapter_flags", ())),
         argument_model_keys=frozenset(str(k) for k in doc.get("argument_model_keys", ())),
         route_first=frozenset(str(w) for w in doc.get("url_routes", {}).get("first", ())),
         route_words=frozenset(str(w) for w in doc.get("url_routes", {}).get("words", ())),

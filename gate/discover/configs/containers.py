@@ -396,7 +396,9 @@ def _arg_pairs(token: str) -> list[tuple[str, str]]:
     return [(k.strip(), v.strip()) for k, eq, v in pairs if eq and k.strip()]
 
 
-def _model_arg_pairs(walker: _Walker, token: str, node: _Node, where: str) -> None:
+def _model_arg_pairs(
+    walker: _Walker, token: str, node: _Node, where: str, *, every: bool = False
+) -> None:
     """A model-arguments string on a command line (lighteval's ``"model_name=org/x,dtype=
     bfloat16"``, lm-evaluation-harness ``--model_args pretrained=org/x,peft=org/y``, a
     ``model_name=org/x`` override): each model-ish key's value, read as a flag's."""
@@ -405,7 +407,7 @@ def _model_arg_pairs(walker: _Walker, token: str, node: _Node, where: str) -> No
         if not value or "$" in value or "{" in value:
             continue
         leaf = key.rsplit(".", 1)[-1]
-        if not (refs.names_model(key) or leaf.lower() in extra_keys):
+        if not (every or refs.names_model(key) or leaf.lower() in extra_keys):
             continue
         if localpaths.is_outside(value):
             ref: refs.Ref | None = localpaths.ref(value)
@@ -429,11 +431,17 @@ def _flag_models(
     ``tree_relative``: the line runs on the host from the file's folder (a shell script, a
     notebook), so ``--model ./models/x`` is that folder of the tree."""
     taken = _command_options(argv)
+    adapters = conventions().adapter_flags
+    flag = ""
     for index, (token, node) in enumerate(argv):
+        if token.startswith("-"):
+            flag = token.lstrip("-").split("=", 1)[0]
         if index in taken:
             continue  # `modelscope download --model x`: the command's own rule reads it
         if not token.startswith("-") and _ARG_PAIR.match(token):
-            _model_arg_pairs(walker, token, node, where)
+            # `vllm serve base --lora-modules sql=org/sql-lora chat=org/chat-lora`: each
+            # name=<adapter> after an adapter flag names a model, whatever the name.
+            _model_arg_pairs(walker, token, node, where, every=flag in adapters)
             continue
         if not token.startswith("--") or len(token) < 4:
             continue

@@ -12,7 +12,7 @@ from functools import cache
 
 from gate.discover import refs
 from gate.discover.calltable import CallSpec, ClientFamily, unknown_client_spec
-from gate.discover.driver import TREE_PATH, Seen
+from gate.discover.driver import TREE_PATH, Seen, resource_urls
 from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _segment, _within
 from gate.discover.python.tables import _module_base_urls, table
 from gate.discover.python.values import ValueReader
@@ -363,10 +363,14 @@ class CallReader(ValueReader):
                         dynamic = _segment(self.text, found[0])
                 elif not vals and none_at_a_site and not unknown_at_a_site:
                     pass  # None at every site the value came through: the SDK's default
-                elif not vals and (fixed := _fixed_host(every)) is not None:
+                elif (
+                    not vals
+                    and decided
+                    and len(fixed := set(resource_urls([v.text for v in every]))) == 1
+                ):
                     # f"https://api.runpod.ai/v2/{ENDPOINT_ID}/openai/v1": only the path is
-                    # unknown, the host is written.
-                    base_url = fixed
+                    # unknown, the host is written (and holds on the call's path).
+                    base_url = fixed.pop()
                 else:
                     dynamic = _segment(self.text, found[0])
             region = self._first_constant(call, spec.region, scope) if spec.region else None
@@ -617,17 +621,3 @@ class CallReader(ValueReader):
                 return byte_col
             return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
         return byte_col
-
-
-def _fixed_host(values: Sequence[Val]) -> str | None:
-    """The one URL the partial values of a base URL spell, when only its path holds an
-    unknown part (``https://api.runpod.ai/v2/*/openai/v1``), else None."""
-    texts = {v.text for v in values}
-    if len(texts) != 1 or not all(v.partial for v in values):
-        return None
-    text = texts.pop()
-    scheme, sep, rest = text.partition("://")
-    host = rest.split("/", 1)[0]
-    if scheme not in ("http", "https") or not sep or not host or "*" in host:
-        return None
-    return text
