@@ -605,6 +605,17 @@ def endpoint_evidence(
     return evidence(source, ref, ctx.base_url or "", location, Confidence.MEDIUM, extra)
 
 
+def _name_hint(key: str, value: str) -> str | None:
+    """The provider a variable's name hints at (``TOGETHER_MODEL``, ``QWEN_MODEL``), if it can
+    serve ``value``: an ``org/name`` Hub id only a provider serving other makers' models
+    does (Together, SiliconFlow); ``QWEN_SOURCE_MODEL = "Qwen/Qwen2.5-7B-Instruct"`` names
+    Qwen's weights, not a DashScope call (DashScope serves no org/name ids)."""
+    hinted = provider_from_env_name(key)
+    if hinted is None or "/" not in value or not identity.is_hf_repo_id(value.strip()):
+        return hinted
+    return hinted if current_knowledge().registry.is_aggregator(hinted) else None
+
+
 def named_value(
     source: str,
     value: str,
@@ -630,7 +641,7 @@ def named_value(
         family=family,
         base_url=base_url,
         base_url_dynamic=base_url_expr if not base_url else None,
-        provider_hint=provider_hint or provider_from_env_name(key),
+        provider_hint=provider_hint or _name_hint(key, value),
     )
     ref = recognise_in(value, ctx) if family != "config" else recognise_under(key, value, ctx)
     if ref is None:

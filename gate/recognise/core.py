@@ -570,8 +570,9 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
         host_source = HostSource.REGION if ctx.region and host else HostSource.SDK_DEFAULT
     else:
         hub_style = "/" in value and identity.is_hf_repo_id(value)
-        hinted = kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
-        provider = ctx.provider or (hinted if _hint_serves(hinted, value, kn) else None)
+        provider = ctx.provider or (
+            kn.provider_alias(ctx.provider_hint) if ctx.provider_hint else None
+        )
         # A Hub-style org/name sent through a provider's own SDK with the endpoint set outside
         # the code (OPENAI_BASE_URL) is no API's own spelling: the maker's pattern
         # (deepseek-ai/… → DeepSeek) says nothing of who serves it, as at an unknown host.
@@ -726,18 +727,6 @@ def _vertex_resource(value: str, ctx: _Ctx) -> Recognised | None:
     return _hosted(match.group("model"), sub)
 
 
-def _hint_serves(hinted: str | None, value: str, kn: Knowledge) -> bool:
-    """Whether the provider a name only hints at (``QWEN_SOURCE_MODEL``, ``TOGETHER_MODEL``)
-    is taken to serve ``value``: an ``org/name`` Hub id only by a provider that serves other
-    makers' models (Together, SiliconFlow); ``QWEN_SOURCE_MODEL = "Qwen/Qwen2.5-7B-Instruct"``
-    names Qwen's weights, not a DashScope call (DashScope serves no org/name ids)."""
-    if hinted is None:
-        return False
-    if "/" in value and identity.is_hf_repo_id(value):
-        return hinted in kn.providers.aggregators
-    return True
-
-
 def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     """A value the code does not read for us (a config value, a catalogue entry, a user's
     reference): the value's shape, the provider named beside it and the endpoint decide."""
@@ -799,7 +788,7 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         if hinted == "huggingface":
             repo = hf_repo(value, kn, allow_bare=False)
             return _hf_ref(repo, ctx) if repo else None
-        if hinted is not None and _hint_serves(hinted, value, kn):
+        if hinted is not None:
             return _hosted(value, replace(ctx, provider=hinted))
     if ctx.base_url or ctx.base_url_dynamic:
         return _hosted(value, ctx)
@@ -1073,6 +1062,16 @@ _UNWRITTEN_HOSTS = frozenset(
 """How a host is learned when no endpoint is written beside the name."""
 
 
+def _cannot_serve_hub_ids(provider: JSON, host_source: JSON) -> bool:
+    """Whether a provider reached only through its SDK's default endpoint cannot be what
+    serves an ``org/name`` Hub id: one serving only its own models (``OpenAI()`` sending
+    ``Qwen/...`` reaches a server the environment names, the deployment's own). A provider
+    serving other makers' models (``Groq()``, ``Together()``) hosts its own copy."""
+    if host_source != str(HostSource.SDK_DEFAULT):
+        return True
+    return isinstance(provider, str) and provider in providers().own_models_only
+
+
 def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
     """A Hub id a client sends to the deployment's own server (``api:local/<org>/<name>``)
     is the Hub model the same deployment runs, when the scan also finds those weights
@@ -1107,6 +1106,7 @@ def local_served_as_deployed(found: Sequence[Evidence]) -> list[Evidence]:
             or (
                 ev.attributes.get("host_source") in _UNWRITTEN_HOSTS
                 and ev.attributes.get("provider_named") is not True
+                and _cannot_serve_hub_ids(provider, ev.attributes.get("host_source"))
             )
             or (
                 isinstance(provider, str)

@@ -226,8 +226,6 @@ class Providers:
     """Of those, the domains whose hosts are named services (``svc.cluster.local``)."""
     gateways: frozenset[str]
     """Providers that route every maker's ``<creator>/<model>`` id (OpenRouter, Vercel)."""
-    aggregators: frozenset[str] = frozenset()
-    """Providers that serve other makers' models (Together, Groq, SiliconFlow, Bedrock...)."""
     server_api_paths: Mapping[str, str] = field(default_factory=dict)
     """URL paths only one local server's own API has (``/api/generate`` → ollama)."""
     compatible_api_paths: tuple[str, ...] = ()
@@ -283,7 +281,6 @@ def providers() -> Providers:
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),
         own_host_named_domains=tuple(str(d).lower() for d in doc.get("own_host_named_domains", ())),
         gateways=frozenset(str(g) for g in doc["gateways"]),
-        aggregators=frozenset(str(a) for a in doc.get("aggregators") or ()),
         server_api_paths={
             str(path): str(server)
             for server, paths in doc.get("server_api_paths", {}).items()
