@@ -289,6 +289,10 @@ class Analyser(CallReader):
         {"model": MODEL})``): the model is resolved through that module after the scan
         (python/across.py), served at the URL that module binds."""
         for call, scope in self.calls:
+            # only a call with a body keyword is read below: ask that first (cheap) before
+            # the call's qualified name (every call of the module)
+            if not any(kw.arg in _BODY_KEYWORDS for kw in call.keywords):
+                continue
             if not self._is_request(call, scope):
                 continue
             found = self._arg(call, self._url_args(call, scope))
