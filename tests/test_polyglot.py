@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from gate.discover import polyglot, refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree
@@ -403,3 +405,15 @@ def test_environment_defaults_in_each_language() -> None:
         "Env.kt": [("api:anthropic/claude-3-5-haiku-20241022", "CHAT_MODEL")],
         "Env.java": [("api:mistral/mistral-small-latest", "app.ai.model")],
     }
+
+
+def test_a_file_past_the_node_bound_is_recorded_not_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model named after filler the syntax-node bound cuts off is never placed: the file is
+    recorded as read in part (fail closed), not returned as clean."""
+    from gate.discover.polyglot import analyser
+
+    monkeypatch.setattr(analyser, "MAX_NODES", 200)
+    source = "package m\nfunc f() {\n" + "x\n" * 300 + '}\nvar MODEL = "gpt-4o"\n'
+    outcome = polyglot.analyse_file("main.go", source.encode())
+    assert [rel for rel, _ in outcome.skipped] == ["main.go"]
+    assert "read only in part" in outcome.skipped[0][1]

@@ -29,7 +29,7 @@ from gate.discover.polyglot.grammars import Grammar
 from gate.model import Evidence, Location
 
 NAME = "polyglot"
-_MAX_NODES = 400_000
+MAX_NODES = 400_000
 """Syntax nodes one file may cost (a bound on generated code, far above real files)."""
 _MAX_CLIMB = 8
 _PUT = frozenset({"put", "insert", "set", "Set", "setProperty", "put_str", "with"})
@@ -114,6 +114,8 @@ class Analyser:
         """SDK → the literal base URLs its base-URL members are given in the file."""
         self.dynamic: set[str] = set()
         """SDKs given a base URL the file does not write as a literal."""
+        self.truncated = False
+        """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
         self._menus: dict[int, str | None] = {}
         """A list's gateway (:meth:`_menu_hint`), computed once per list."""
         self.clients: list[tuple[str, str, tree_sitter.Node]] = []
@@ -141,7 +143,8 @@ class Analyser:
         while stack:
             node = stack.pop()
             seen += 1
-            if seen > _MAX_NODES:
+            if seen > MAX_NODES:
+                self.truncated = True
                 break
             kind = node.type
             if kind in g.strings:
