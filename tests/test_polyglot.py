@@ -417,3 +417,28 @@ def test_a_file_past_the_node_bound_is_recorded_not_passed(monkeypatch: pytest.M
     outcome = polyglot.analyse_file("main.go", source.encode())
     assert [rel for rel, _ in outcome.skipped] == ["main.go"]
     assert "read only in part" in outcome.skipped[0][1]
+
+
+def test_a_call_of_thousands_of_string_arguments_lists_them_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each string argument asks for its position among the call's arguments: listing them
+    and scanning the list per string was quadratic (a 2 MB call stalled a worker)."""
+    from gate.discover.polyglot import analyser
+
+    count = 0
+    covers = analyser._covers
+
+    def counted(a: object, b: object) -> bool:
+        nonlocal count
+        count += 1
+        return covers(a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyser, "_covers", counted)
+    n = 400
+    args = ", ".join(f'"org{i}/model-{i}"' for i in range(n))
+    source = (
+        f'package m\nimport "github.com/tmc/langchaingo/llms/ollama"\nfunc f() {{ g({args}) }}\n'
+    )
+    polyglot.analyse_file("main.go", source.encode())
+    assert count <= 8 * n

@@ -14,6 +14,7 @@ string nodes); a list under a catalogue name is *listed*.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
 from collections.abc import Iterator
@@ -115,6 +116,8 @@ class Analyser:
         self.dynamic: set[str] = set()
         """SDKs given a base URL the file does not write as a literal."""
         self.truncated = False
+        self._args: dict[int, list[tree_sitter.Node]] = {}
+        self._starts: dict[int, list[int]] = {}
         """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
         self._menus: dict[int, str | None] = {}
         """A list's gateway (:meth:`_menu_hint`), computed once per list."""
@@ -327,7 +330,27 @@ class Analyser:
         return next((row for row in sdk_rows() if row.matches(path)), None)
 
     def args(self, call: tree_sitter.Node) -> list[tree_sitter.Node]:
-        """A call's arguments (Kotlin's unwrapped from their ``value_argument``)."""
+        """A call's arguments (Kotlin's unwrapped from their ``value_argument``), listed once
+        per call: every string argument asks, and a call of thousands was quadratic."""
+        known = self._args.get(call.id)
+        if known is None:
+            known = self._args[call.id] = self._args_uncached(call)
+        return known
+
+    def _position(self, call: tree_sitter.Node, node: tree_sitter.Node) -> int:
+        """The index of the argument ``node`` is (or holds), or -1: a bisection over the
+        arguments' starts, not a scan of them per string."""
+        args = self.args(call)
+        starts = self._starts.get(call.id)
+        if starts is None:
+            starts = self._starts[call.id] = [a.start_byte for a in args]
+        at = bisect.bisect_right(starts, node.start_byte) - 1
+        for i in (at, at + 1):
+            if 0 <= i < len(args) and _covers(args[i], node):
+                return i
+        return -1
+
+    def _args_uncached(self, call: tree_sitter.Node) -> list[tree_sitter.Node]:
         found = call.child_by_field_name("arguments")
         if found is None:
             found = next((c for c in call.named_children if c.type in self.g.arguments), None)
@@ -596,7 +619,7 @@ class Analyser:
         if member in self.g.collection_calls:
             return _Place("item", owner=call)
         args = self.args(call)
-        position = next((i for i, a in enumerate(args) if _covers(a, node)), -1)
+        position = self._position(call, node)
         if position == 1 and member in _PUT:
             key = self.string_value(self._literal(args[0]))
             if key:
