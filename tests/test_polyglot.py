@@ -442,3 +442,25 @@ def test_a_call_of_thousands_of_string_arguments_lists_them_once(
     )
     polyglot.analyse_file("main.go", source.encode())
     assert count <= 8 * n
+
+
+def test_a_literal_nested_thousands_deep_finds_its_parents_in_the_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tree-sitter finds a node's parent by descending from the root; every string climbing
+    a few levels through a 3,000-deep expression cost 3,000 steps a look-up (10,000 terms of
+    ``"gpt-4o" + ...``: 28 s). The walk that indexes the file remembers each parent."""
+    from gate.discover.polyglot import analyser
+
+    descents = 0
+    descend = analyser._descend_to_parent
+
+    def counted(node: object) -> object:
+        nonlocal descents
+        descents += 1
+        return descend(node)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyser, "_descend_to_parent", counted)
+    source = "package m\nvar MODEL = " + " + ".join(['"gpt-4o"'] * 3000) + "\n"
+    polyglot.analyse_file("main.go", source.encode())
+    assert descents <= 10

@@ -117,6 +117,10 @@ class Analyser:
         """SDKs given a base URL the file does not write as a literal."""
         self.truncated = False
         self._args: dict[int, list[tree_sitter.Node]] = {}
+        self._parents: dict[int, tree_sitter.Node] = {}
+        """Each indexed node's parent: tree-sitter finds a parent by descending from the root,
+        so ``Node.parent`` costs the node's depth, and a literal nested thousands deep cost
+        that per look-up (a quadratic file)."""
         self._starts: dict[int, list[int]] = {}
         """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
         self._menus: dict[int, str | None] = {}
@@ -164,7 +168,10 @@ class Analyser:
                 continue
             if kind in g.calls:
                 self.calls.append(node)
-            stack.extend(reversed(node.children))
+            children = node.children
+            for child in children:
+                self._parents[child.id] = node
+            stack.extend(reversed(children))
         self.strings.sort(key=lambda n: n.start_byte)
 
     def _import(self, node: tree_sitter.Node) -> None:
@@ -218,6 +225,11 @@ class Analyser:
         elif kind == "use_list":
             for child in node.named_children:
                 self._use(child, prefix)
+
+    def _up(self, node: tree_sitter.Node) -> tree_sitter.Node | None:
+        """A node's parent, from the index when it was walked."""
+        known = self._parents.get(node.id)
+        return known if known is not None else _descend_to_parent(node)
 
     # ---- strings ----
 
@@ -403,17 +415,17 @@ class Analyser:
             if not text or not text.startswith(("http://", "https://")) or " " in text:
                 continue
             value, _ = self._climb(node)
-            holder = value.parent
-            if holder is None or holder.type not in self.g.arguments or holder.parent is None:
+            holder = self._up(value)
+            if holder is None or holder.type not in self.g.arguments or self._up(holder) is None:
                 continue
-            built, _ = self._climb(holder.parent)
+            built, _ = self._climb(self._up(holder))
             place = self._bound(built)
             if place:
                 self.clients.append((place, text, node))
 
     def _bound(self, value: tree_sitter.Node) -> str:
         """The field or variable a value is bound to (``chutes: X::new(..)``, ``x := ...``)."""
-        parent = value.parent
+        parent = self._up(value)
         if parent is None:
             return ""
         if parent.type in self.g.keyed:
@@ -512,7 +524,7 @@ class Analyser:
         index = 0
         g = self.g
         for _ in range(_MAX_CLIMB):
-            parent = node.parent
+            parent = self._up(node)
             if parent is None:
                 break
             if parent.type == "expression_list":
@@ -524,7 +536,7 @@ class Analyser:
                 continue
             # Rust: "x".to_string() / "x".into(): the call is the value.
             if parent.type == "field_expression" and parent.child_by_field_name("value") == node:
-                call = parent.parent
+                call = self._up(parent)
                 if (
                     call is not None
                     and call.type in g.calls
@@ -533,11 +545,11 @@ class Analyser:
                     node = call
                     continue
             # String::from("x")
-            if parent.type in g.arguments and parent.parent is not None:
-                member, _ = self.member(parent.parent)
-                func = parent.parent.child_by_field_name("function")
+            if parent.type in g.arguments and self._up(parent) is not None:
+                member, _ = self.member(self._up(parent))
+                func = self._up(parent).child_by_field_name("function")
                 if member in g.conversions and _text(func) in g.conversions:
-                    node = parent.parent
+                    node = self._up(parent)
                     continue
             break
         return node, index
@@ -545,7 +557,7 @@ class Analyser:
     def place(self, literal: tree_sitter.Node) -> _Place:
         """Where a string literal stands."""
         node, index = self._climb(literal)
-        parent = node.parent
+        parent = self._up(node)
         if parent is None:
             return _Place("none")
         g = self.g
@@ -555,7 +567,7 @@ class Analyser:
             value = parent.child_by_field_name(value_field)
             if value is not None and value.id == node.id:
                 return _Place("keyed", self._key_text(parent.child_by_field_name(key_field)),
-                              owner=parent.parent)  # fmt: skip
+                              owner=self._up(parent))  # fmt: skip
             return _Place("none")
         if kind == "value_argument":
             return self._kotlin_argument(parent, node)
@@ -563,7 +575,7 @@ class Analyser:
             # Kotlin mapOf("deepseek" to "deepseek-chat")
             head, verb, tail = parent.named_children
             if _text(verb) == "to" and tail.id == node.id:
-                return _Place("keyed", self.string_value(head) or "", owner=parent.parent)
+                return _Place("keyed", self.string_value(head) or "", owner=self._up(parent))
             return _Place("none")
         if kind in g.arguments:
             return self._argument(parent, node)
@@ -597,16 +609,16 @@ class Analyser:
         if has_eq and len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
             if named[-1].id != node.id:
                 return _Place("none")
-            return _Place("keyed", _text(named[0]), owner=arg.parent)
+            return _Place("keyed", _text(named[0]), owner=self._up(arg))
         if self._in_annotation(arg):
             return _Place("annotation")
-        holder = arg.parent
+        holder = self._up(arg)
         if holder is None:
             return _Place("none")
         return self._argument(holder, arg)
 
     def _argument(self, holder: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
-        call = holder.parent
+        call = self._up(holder)
         if call is None:
             return _Place("none")
         if self._in_annotation(holder):
@@ -666,7 +678,7 @@ class Analyser:
         # child(0), not .children: a copy of thousands of nodes per string
         if tree.child_count and tree.child(0).type == "[":
             return True
-        macro = tree.parent
+        macro = self._up(tree)
         return (
             macro is not None
             and macro.type == "macro_invocation"
@@ -684,7 +696,7 @@ class Analyser:
                 return False
             if cur.type in self.g.annotations:
                 return True
-            cur = cur.parent
+            cur = self._up(cur)
         return False
 
     def _declared_type(self, decl: tree_sitter.Node | None) -> str:
@@ -698,7 +710,7 @@ class Analyser:
 
     def _enclosing_type(self, node: tree_sitter.Node) -> str:
         """The enum, class or ``impl`` type a node is declared in."""
-        cur = node.parent
+        cur = self._up(node)
         for _ in range(_MAX_CLIMB * 2):
             if cur is None:
                 return ""
@@ -712,7 +724,7 @@ class Analyser:
                 if cur.child_by_field_name("trait") is not None:
                     return ""  # `impl Display for X`: formatting, not a catalogue
                 return _text(cur.child_by_field_name("type")).split("<", 1)[0]
-            cur = cur.parent
+            cur = self._up(cur)
         return ""
 
     def _key_text(self, key: tree_sitter.Node | None) -> str:
@@ -870,7 +882,7 @@ class Analyser:
         node: tree_sitter.Node | None = owner
         if node is not None and node.type in ("literal_value", "field_initializer_list",
                                               "value_arguments"):  # fmt: skip
-            node = node.parent
+            node = self._up(node)
         if node is None:
             return None
         if node.type in self.g.calls:
@@ -887,11 +899,11 @@ class Analyser:
         node: tree_sitter.Node | None = owner
         if node is not None and node.type in ("field_initializer_list", "value_arguments",
                                               "literal_value"):  # fmt: skip
-            node = node.parent if node.type != "literal_value" else node
+            node = self._up(node) if node.type != "literal_value" else node
         for _ in range(4):
             if node is None:
                 return None
-            parent = node.parent
+            parent = self._up(node)
             if parent is None:
                 return None
             if parent.type in self.g.collections:
@@ -900,9 +912,9 @@ class Analyser:
                 return parent
             if parent.type == "token_tree" and self._token_list(parent):
                 return parent
-            if parent.type in self.g.arguments and parent.parent is not None:
-                member, _ = self.member(parent.parent)
-                return parent.parent if member in self.g.collection_calls else None
+            if parent.type in self.g.arguments and self._up(parent) is not None:
+                member, _ = self.member(self._up(parent))
+                return self._up(parent) if member in self.g.collection_calls else None
             if parent.type in ("struct_expression", "composite_literal", "literal_element",
                                "value_argument", *self.g.transparent):  # fmt: skip
                 node = parent
@@ -913,7 +925,7 @@ class Analyser:
     def _name_of(self, collection: tree_sitter.Node) -> str | None:
         """The name a list or map is bound to: a declaration, a field or a key."""
         node = collection
-        outer = node.parent
+        outer = self._up(node)
         if node.type == "token_tree" and outer is not None:
             if outer.type == "macro_invocation":
                 node = outer
@@ -924,12 +936,12 @@ class Analyser:
                     if key is not None:
                         return _text(key) if key.type == "identifier" else self.string_value(key)
                 return None
-        if node.type == "literal_value" and node.parent is not None:
-            node = node.parent
-        if node.type == "value_arguments" and node.parent is not None:
-            node = node.parent
+        if node.type == "literal_value" and self._up(node) is not None:
+            node = self._up(node)
+        if node.type == "value_arguments" and self._up(node) is not None:
+            node = self._up(node)
         for _ in range(_MAX_CLIMB):
-            parent = node.parent
+            parent = self._up(node)
             if parent is None:
                 return None
             kind = parent.type
@@ -944,7 +956,7 @@ class Analyser:
             if kind in self.g.declarations:
                 return self._declared(parent, 0)
             if kind == "token_tree":
-                return self._name_of(parent) if parent.parent is not None else None
+                return self._name_of(parent) if self._up(parent) is not None else None
             if kind in (*self.g.transparent, "expression_list", "composite_literal",
                         "array_creation_expression", "reference_expression"):  # fmt: skip
                 node = parent
@@ -1045,6 +1057,11 @@ def _model_shaped(text: str) -> bool:
     if value.count("/") == 1 and identity.is_hf_repo_id(value) and not value.startswith("/"):
         return refs.model_like(value)
     return refs.current_knowledge().api_model(value) is not None
+
+
+def _descend_to_parent(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """``Node.parent``: a descent from the root, as deep as the node (nodes not indexed)."""
+    return node.parent
 
 
 def _covers(a: tree_sitter.Node, b: tree_sitter.Node) -> bool:
