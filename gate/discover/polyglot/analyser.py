@@ -416,9 +416,10 @@ class Analyser:
                 continue
             value, _ = self._climb(node)
             holder = self._up(value)
-            if holder is None or holder.type not in self.g.arguments or self._up(holder) is None:
+            call = self._up(holder) if holder is not None else None
+            if holder is None or holder.type not in self.g.arguments or call is None:
                 continue
-            built, _ = self._climb(self._up(holder))
+            built, _ = self._climb(call)
             place = self._bound(built)
             if place:
                 self.clients.append((place, text, node))
@@ -545,11 +546,12 @@ class Analyser:
                     node = call
                     continue
             # String::from("x")
-            if parent.type in g.arguments and self._up(parent) is not None:
-                member, _ = self.member(self._up(parent))
-                func = self._up(parent).child_by_field_name("function")
+            outer = self._up(parent) if parent.type in g.arguments else None
+            if outer is not None:
+                member, _ = self.member(outer)
+                func = outer.child_by_field_name("function")
                 if member in g.conversions and _text(func) in g.conversions:
-                    node = self._up(parent)
+                    node = outer
                     continue
             break
         return node, index
@@ -912,9 +914,10 @@ class Analyser:
                 return parent
             if parent.type == "token_tree" and self._token_list(parent):
                 return parent
-            if parent.type in self.g.arguments and self._up(parent) is not None:
-                member, _ = self.member(self._up(parent))
-                return self._up(parent) if member in self.g.collection_calls else None
+            outer = self._up(parent) if parent.type in self.g.arguments else None
+            if outer is not None:
+                member, _ = self.member(outer)
+                return outer if member in self.g.collection_calls else None
             if parent.type in ("struct_expression", "composite_literal", "literal_element",
                                "value_argument", *self.g.transparent):  # fmt: skip
                 node = parent
@@ -936,10 +939,10 @@ class Analyser:
                     if key is not None:
                         return _text(key) if key.type == "identifier" else self.string_value(key)
                 return None
-        if node.type == "literal_value" and self._up(node) is not None:
-            node = self._up(node)
-        if node.type == "value_arguments" and self._up(node) is not None:
-            node = self._up(node)
+        if node.type == "literal_value":
+            node = self._up(node) or node
+        if node.type == "value_arguments":
+            node = self._up(node) or node
         for _ in range(_MAX_CLIMB):
             parent = self._up(node)
             if parent is None:
