@@ -464,3 +464,15 @@ def test_a_literal_nested_thousands_deep_finds_its_parents_in_the_index(
     source = "package m\nvar MODEL = " + " + ".join(['"gpt-4o"'] * 3000) + "\n"
     polyglot.analyse_file("main.go", source.encode())
     assert descents <= 10
+
+
+def test_a_use_list_nested_thousands_deep_does_not_lose_the_file() -> None:
+    """``use a::{b::{...}}`` 5,000 deep overflowed the recursion of the use-tree reader: the
+    file was recorded as failed and its model unread."""
+    source = (
+        "use " + "".join(f"a{i}::{{" for i in range(5000)) + "X" + "}" * 5000 + ";\n"
+        'const MODEL: &str = "gpt-4o";\n'
+    )
+    outcome = polyglot.analyse_file("main.rs", source.encode())
+    assert outcome.skipped == []
+    assert "api:openai/gpt-4o" in {ev.identity for ev in outcome.evidence}

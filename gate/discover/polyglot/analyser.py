@@ -33,6 +33,7 @@ NAME = "polyglot"
 MAX_NODES = 400_000
 """Syntax nodes one file may cost (a bound on generated code, far above real files)."""
 _MAX_CLIMB = 8
+_MAX_USE_DEPTH = 32
 _PUT = frozenset({"put", "insert", "set", "Set", "setProperty", "put_str", "with"})
 """Methods taking ``(key, value)``: ``map.put("model", "gpt-4o")`` names a model key."""
 _ENV_READ = re.compile(r"(?i)env|propert|getOrDefault")
@@ -207,8 +208,12 @@ class Analyser:
             return
         self.imports[alias or text.rsplit(".", 1)[-1]] = text
 
-    def _use(self, node: tree_sitter.Node, prefix: str) -> None:
-        """A Rust ``use`` tree (``a::b::{C, d::E as F}``) into local name → path."""
+    def _use(self, node: tree_sitter.Node, prefix: str, depth: int = 0) -> None:
+        """A Rust ``use`` tree (``a::b::{C, d::E as F}``) into local name → path; lists
+        nested deeper than :data:`_MAX_USE_DEPTH` name nothing read (a crafted
+        ``use a::{b::{c::{...}}}`` thousands deep overflowed the stack: the file was lost)."""
+        if depth > _MAX_USE_DEPTH:
+            return
         kind = node.type
         join = (prefix + "::") if prefix else ""
         if kind in ("identifier", "scoped_identifier", "crate", "self", "super"):
@@ -221,10 +226,10 @@ class Analyser:
             inner = join + _text(node.child_by_field_name("path"))
             listed = node.child_by_field_name("list")
             for child in listed.named_children if listed is not None else ():
-                self._use(child, inner)
+                self._use(child, inner, depth + 1)
         elif kind == "use_list":
             for child in node.named_children:
-                self._use(child, prefix)
+                self._use(child, prefix, depth + 1)
 
     def _up(self, node: tree_sitter.Node) -> tree_sitter.Node | None:
         """A node's parent, from the index when it was walked."""
