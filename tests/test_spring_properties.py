@@ -24,3 +24,18 @@ def test_a_malformed_properties_file_is_a_recorded_skip() -> None:
     outcome = configs.analyse_file("application.properties", b"spring.ai.model=\\uZZZZ\n")
     assert outcome.evidence == []
     assert [rel for rel, _ in outcome.skipped] == ["application.properties"]
+
+
+def test_a_line_without_separator_is_not_the_head_of_the_next_key() -> None:
+    """Keys are read one line each: a key that could run past its line made every line
+    without ``=`` scan all the lines after it (20,000 such lines in a hostile .properties:
+    12 s), and named the next line's key ``x\\nspring...``."""
+    from gate.discover.configs.nodes import _Positions
+
+    text = "x\n" * 3 + "spring.ai.openai.chat.options.model = gpt-4o\n"
+    pairs = _Positions(text, ini=True)._index()
+    assert list(pairs) == [("spring.ai.openai.chat.options.model", "gpt-4o")]
+    outcome = configs.analyse_file("application.properties", text.encode())
+    assert [(ev.identity, ev.location.line) for ev in outcome.evidence] == [
+        ("api:openai/gpt-4o", 4)
+    ]
