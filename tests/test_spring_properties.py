@@ -39,3 +39,13 @@ def test_a_line_without_separator_is_not_the_head_of_the_next_key() -> None:
     assert [(ev.identity, ev.location.line) for ev in outcome.evidence] == [
         ("api:openai/gpt-4o", 4)
     ]
+
+
+def test_a_key_of_a_hundred_thousand_dots_does_not_lose_the_file() -> None:
+    """Each dotted part was a level of the document: 100,000 of them overflowed the walk's
+    recursion and the file (and its model) was recorded as failed."""
+    text = ".".join(["a"] * 100_000) + ".openai.chat.options.model=gpt-4o\n"
+    text += "spring.ai.openai.chat.options.model=gpt-4o-mini\n"
+    outcome = configs.analyse_file("application.properties", text.encode())
+    assert outcome.skipped == []
+    assert "api:openai/gpt-4o-mini" in {ev.identity for ev in outcome.evidence}

@@ -108,6 +108,10 @@ def _ini(rel: str, text: str) -> scanning.Outcome:
     return _walked(_Walker(rel, positions=_Positions(text, ini=True)), [_from_plain(doc)])
 
 
+_MAX_KEY_PARTS = 32
+"""Dotted parts of a ``.properties`` key nested as documents; a longer head stays one key."""
+
+
 def _properties(rel: str, text: str) -> scanning.Outcome:
     """A Java ``.properties`` file (Spring's ``application.properties``): its dotted keys
     read as the nested document Spring binds them to (``spring.ai.ollama.chat.options.
@@ -121,6 +125,10 @@ def _properties(rel: str, text: str) -> scanning.Outcome:
         parts = [p for p in key.split(".") if p]
         if not parts:
             continue
+        if len(parts) > _MAX_KEY_PARTS:
+            # `a.a.a...` 100,000 deep: the document's walk recursed past the stack and the
+            # file was lost; the head stays one key, the tail (where `model` is) nests.
+            parts = [".".join(parts[: 1 - _MAX_KEY_PARTS]), *parts[1 - _MAX_KEY_PARTS :]]
         node = doc
         for part in parts[:-1]:
             child = node.setdefault(part, {})
