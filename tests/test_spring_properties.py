@@ -49,3 +49,19 @@ def test_a_key_of_a_hundred_thousand_dots_does_not_lose_the_file() -> None:
     outcome = configs.analyse_file("application.properties", text.encode())
     assert outcome.skipped == []
     assert "api:openai/gpt-4o-mini" in {ev.identity for ev in outcome.evidence}
+
+
+def test_a_lone_surrogate_escape_is_a_recorded_skip_and_a_pair_is_one_character() -> None:
+    """``\\ud800`` alone is no text: the name carried it to the lineage search, whose UTF-8
+    encoding crashed the scan (internal error)."""
+    bad = configs.analyse_file(
+        "application.properties", b"spring.ai.openai.chat.options.model=gpt-4o\\ud800\n"
+    )
+    assert bad.evidence == []
+    assert [rel for rel, _ in bad.skipped] == ["application.properties"]
+    pair = configs.analyse_file(
+        "application.properties", b"spring.ai.openai.chat.options.model=gpt-4o\\ud83d\\ude00\n"
+    )
+    assert pair.skipped == []
+    for ev in pair.evidence:
+        ev.identity.encode("utf-8")
