@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from gate.discover import polyglot, refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree
@@ -403,3 +405,74 @@ def test_environment_defaults_in_each_language() -> None:
         "Env.kt": [("api:anthropic/claude-3-5-haiku-20241022", "CHAT_MODEL")],
         "Env.java": [("api:mistral/mistral-small-latest", "app.ai.model")],
     }
+
+
+def test_a_file_past_the_node_bound_is_recorded_not_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model named after filler the syntax-node bound cuts off is never placed: the file is
+    recorded as read in part (fail closed), not returned as clean."""
+    from gate.discover.polyglot import analyser
+
+    monkeypatch.setattr(analyser, "MAX_NODES", 200)
+    source = "package m\nfunc f() {\n" + "x\n" * 300 + '}\nvar MODEL = "gpt-4o"\n'
+    outcome = polyglot.analyse_file("main.go", source.encode())
+    assert [rel for rel, _ in outcome.skipped] == ["main.go"]
+    assert "read only in part" in outcome.skipped[0][1]
+
+
+def test_a_call_of_thousands_of_string_arguments_lists_them_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each string argument asks for its position among the call's arguments: listing them
+    and scanning the list per string was quadratic (a 2 MB call stalled a worker)."""
+    from gate.discover.polyglot import analyser
+
+    count = 0
+    covers = analyser._covers
+
+    def counted(a: object, b: object) -> bool:
+        nonlocal count
+        count += 1
+        return covers(a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyser, "_covers", counted)
+    n = 400
+    args = ", ".join(f'"org{i}/model-{i}"' for i in range(n))
+    source = (
+        f'package m\nimport "github.com/tmc/langchaingo/llms/ollama"\nfunc f() {{ g({args}) }}\n'
+    )
+    polyglot.analyse_file("main.go", source.encode())
+    assert count <= 8 * n
+
+
+def test_a_literal_nested_thousands_deep_finds_its_parents_in_the_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tree-sitter finds a node's parent by descending from the root; every string climbing
+    a few levels through a 3,000-deep expression cost 3,000 steps a look-up (10,000 terms of
+    ``"gpt-4o" + ...``: 28 s). The walk that indexes the file remembers each parent."""
+    from gate.discover.polyglot import analyser
+
+    descents = 0
+    descend = analyser._descend_to_parent
+
+    def counted(node: object) -> object:
+        nonlocal descents
+        descents += 1
+        return descend(node)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyser, "_descend_to_parent", counted)
+    source = "package m\nvar MODEL = " + " + ".join(['"gpt-4o"'] * 3000) + "\n"
+    polyglot.analyse_file("main.go", source.encode())
+    assert descents <= 10
+
+
+def test_a_use_list_nested_thousands_deep_does_not_lose_the_file() -> None:
+    """``use a::{b::{...}}`` 5,000 deep overflowed the recursion of the use-tree reader: the
+    file was recorded as failed and its model unread."""
+    source = (
+        "use " + "".join(f"a{i}::{{" for i in range(5000)) + "X" + "}" * 5000 + ";\n"
+        'const MODEL: &str = "gpt-4o";\n'
+    )
+    outcome = polyglot.analyse_file("main.rs", source.encode())
+    assert outcome.skipped == []
+    assert "api:openai/gpt-4o" in {ev.identity for ev in outcome.evidence}

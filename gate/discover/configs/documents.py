@@ -108,6 +108,14 @@ def _ini(rel: str, text: str) -> scanning.Outcome:
     return _walked(_Walker(rel, positions=_Positions(text, ini=True)), [_from_plain(doc)])
 
 
+def _utf16(text: str) -> str:
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+_MAX_KEY_PARTS = 32
+"""Dotted parts of a ``.properties`` key nested as documents; a longer head stays one key."""
+
+
 def _properties(rel: str, text: str) -> scanning.Outcome:
     """A Java ``.properties`` file (Spring's ``application.properties``): its dotted keys
     read as the nested document Spring binds them to (``spring.ai.ollama.chat.options.
@@ -116,11 +124,23 @@ def _properties(rel: str, text: str) -> scanning.Outcome:
         flat = javaproperties.loads(text)
     except ValueError as exc:  # a malformed \u escape
         return scanning.Outcome(skipped=[(rel, f"invalid .properties: {exc}")])
+    try:
+        # \u escapes are UTF-16 code units: a pair is one character, a lone surrogate is
+        # no text at all (it crashed the scan where the name was later encoded).
+        flat = {_utf16(k): _utf16(v) for k, v in flat.items()}
+    except UnicodeDecodeError:
+        return scanning.Outcome(
+            skipped=[(rel, "invalid .properties: a \\u escape is a lone UTF-16 surrogate")]
+        )
     doc: dict[str, Any] = {}
     for key in sorted(flat):
         parts = [p for p in key.split(".") if p]
         if not parts:
             continue
+        if len(parts) > _MAX_KEY_PARTS:
+            # `a.a.a...` 100,000 deep: the document's walk recursed past the stack and the
+            # file was lost; the head stays one key, the tail (where `model` is) nests.
+            parts = [".".join(parts[: 1 - _MAX_KEY_PARTS]), *parts[1 - _MAX_KEY_PARTS :]]
         node = doc
         for part in parts[:-1]:
             child = node.setdefault(part, {})

@@ -23,6 +23,7 @@ from gate.discover.base import DiscoverContext
 from gate.discover.calltable import hosted_name_needles
 from gate.discover.javascript.tables import _extra_strong, _shape_needles
 from gate.discover.polyglot import across
+from gate.discover.polyglot import analyser as analyser_mod
 from gate.discover.polyglot.analyser import NAME, Analyser, sdk_rows
 from gate.discover.polyglot.grammars import SUFFIXES, grammar_for, language
 from gate.discover.tree import Tree
@@ -111,4 +112,7 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
     found = analyser.run()
     if pending:
         found += across.placeholders(analyser)
-    return scanning.Outcome(evidence=found)
+    # Strings past the node bound were never placed: the file is recorded as read in part,
+    # so a model named after a megabyte of filler is not a silent pass.
+    cut = [(rel, f"more than {analyser_mod.MAX_NODES} syntax nodes: read only in part")]
+    return scanning.Outcome(evidence=found, skipped=cut if analyser.truncated else [])

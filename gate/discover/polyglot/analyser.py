@@ -14,6 +14,7 @@ string nodes); a list under a catalogue name is *listed*.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
 from collections.abc import Iterator
@@ -29,9 +30,10 @@ from gate.discover.polyglot.grammars import Grammar
 from gate.model import Evidence, Location
 
 NAME = "polyglot"
-_MAX_NODES = 400_000
+MAX_NODES = 400_000
 """Syntax nodes one file may cost (a bound on generated code, far above real files)."""
 _MAX_CLIMB = 8
+_MAX_USE_DEPTH = 32
 _PUT = frozenset({"put", "insert", "set", "Set", "setProperty", "put_str", "with"})
 """Methods taking ``(key, value)``: ``map.put("model", "gpt-4o")`` names a model key."""
 _ENV_READ = re.compile(r"(?i)env|propert|getOrDefault")
@@ -114,6 +116,14 @@ class Analyser:
         """SDK → the literal base URLs its base-URL members are given in the file."""
         self.dynamic: set[str] = set()
         """SDKs given a base URL the file does not write as a literal."""
+        self.truncated = False
+        self._args: dict[int, list[tree_sitter.Node]] = {}
+        self._parents: dict[int, tree_sitter.Node] = {}
+        """Each indexed node's parent: tree-sitter finds a parent by descending from the root,
+        so ``Node.parent`` costs the node's depth, and a literal nested thousands deep cost
+        that per look-up (a quadratic file)."""
+        self._starts: dict[int, list[int]] = {}
+        """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
         self._menus: dict[int, str | None] = {}
         """A list's gateway (:meth:`_menu_hint`), computed once per list."""
         self.clients: list[tuple[str, str, tree_sitter.Node]] = []
@@ -141,7 +151,8 @@ class Analyser:
         while stack:
             node = stack.pop()
             seen += 1
-            if seen > _MAX_NODES:
+            if seen > MAX_NODES:
+                self.truncated = True
                 break
             kind = node.type
             if kind in g.strings:
@@ -158,7 +169,10 @@ class Analyser:
                 continue
             if kind in g.calls:
                 self.calls.append(node)
-            stack.extend(reversed(node.children))
+            children = node.children
+            for child in children:
+                self._parents[child.id] = node
+            stack.extend(reversed(children))
         self.strings.sort(key=lambda n: n.start_byte)
 
     def _import(self, node: tree_sitter.Node) -> None:
@@ -194,8 +208,12 @@ class Analyser:
             return
         self.imports[alias or text.rsplit(".", 1)[-1]] = text
 
-    def _use(self, node: tree_sitter.Node, prefix: str) -> None:
-        """A Rust ``use`` tree (``a::b::{C, d::E as F}``) into local name → path."""
+    def _use(self, node: tree_sitter.Node, prefix: str, depth: int = 0) -> None:
+        """A Rust ``use`` tree (``a::b::{C, d::E as F}``) into local name → path; lists
+        nested deeper than :data:`_MAX_USE_DEPTH` name nothing read (a crafted
+        ``use a::{b::{c::{...}}}`` thousands deep overflowed the stack: the file was lost)."""
+        if depth > _MAX_USE_DEPTH:
+            return
         kind = node.type
         join = (prefix + "::") if prefix else ""
         if kind in ("identifier", "scoped_identifier", "crate", "self", "super"):
@@ -208,10 +226,15 @@ class Analyser:
             inner = join + _text(node.child_by_field_name("path"))
             listed = node.child_by_field_name("list")
             for child in listed.named_children if listed is not None else ():
-                self._use(child, inner)
+                self._use(child, inner, depth + 1)
         elif kind == "use_list":
             for child in node.named_children:
-                self._use(child, prefix)
+                self._use(child, prefix, depth + 1)
+
+    def _up(self, node: tree_sitter.Node) -> tree_sitter.Node | None:
+        """A node's parent, from the index when it was walked."""
+        known = self._parents.get(node.id)
+        return known if known is not None else _descend_to_parent(node)
 
     # ---- strings ----
 
@@ -324,7 +347,27 @@ class Analyser:
         return next((row for row in sdk_rows() if row.matches(path)), None)
 
     def args(self, call: tree_sitter.Node) -> list[tree_sitter.Node]:
-        """A call's arguments (Kotlin's unwrapped from their ``value_argument``)."""
+        """A call's arguments (Kotlin's unwrapped from their ``value_argument``), listed once
+        per call: every string argument asks, and a call of thousands was quadratic."""
+        known = self._args.get(call.id)
+        if known is None:
+            known = self._args[call.id] = self._args_uncached(call)
+        return known
+
+    def _position(self, call: tree_sitter.Node, node: tree_sitter.Node) -> int:
+        """The index of the argument ``node`` is (or holds), or -1: a bisection over the
+        arguments' starts, not a scan of them per string."""
+        args = self.args(call)
+        starts = self._starts.get(call.id)
+        if starts is None:
+            starts = self._starts[call.id] = [a.start_byte for a in args]
+        at = bisect.bisect_right(starts, node.start_byte) - 1
+        for i in (at, at + 1):
+            if 0 <= i < len(args) and _covers(args[i], node):
+                return i
+        return -1
+
+    def _args_uncached(self, call: tree_sitter.Node) -> list[tree_sitter.Node]:
         found = call.child_by_field_name("arguments")
         if found is None:
             found = next((c for c in call.named_children if c.type in self.g.arguments), None)
@@ -377,17 +420,18 @@ class Analyser:
             if not text or not text.startswith(("http://", "https://")) or " " in text:
                 continue
             value, _ = self._climb(node)
-            holder = value.parent
-            if holder is None or holder.type not in self.g.arguments or holder.parent is None:
+            holder = self._up(value)
+            call = self._up(holder) if holder is not None else None
+            if holder is None or holder.type not in self.g.arguments or call is None:
                 continue
-            built, _ = self._climb(holder.parent)
+            built, _ = self._climb(call)
             place = self._bound(built)
             if place:
                 self.clients.append((place, text, node))
 
     def _bound(self, value: tree_sitter.Node) -> str:
         """The field or variable a value is bound to (``chutes: X::new(..)``, ``x := ...``)."""
-        parent = value.parent
+        parent = self._up(value)
         if parent is None:
             return ""
         if parent.type in self.g.keyed:
@@ -486,7 +530,7 @@ class Analyser:
         index = 0
         g = self.g
         for _ in range(_MAX_CLIMB):
-            parent = node.parent
+            parent = self._up(node)
             if parent is None:
                 break
             if parent.type == "expression_list":
@@ -498,7 +542,7 @@ class Analyser:
                 continue
             # Rust: "x".to_string() / "x".into(): the call is the value.
             if parent.type == "field_expression" and parent.child_by_field_name("value") == node:
-                call = parent.parent
+                call = self._up(parent)
                 if (
                     call is not None
                     and call.type in g.calls
@@ -507,11 +551,12 @@ class Analyser:
                     node = call
                     continue
             # String::from("x")
-            if parent.type in g.arguments and parent.parent is not None:
-                member, _ = self.member(parent.parent)
-                func = parent.parent.child_by_field_name("function")
+            outer = self._up(parent) if parent.type in g.arguments else None
+            if outer is not None:
+                member, _ = self.member(outer)
+                func = outer.child_by_field_name("function")
                 if member in g.conversions and _text(func) in g.conversions:
-                    node = parent.parent
+                    node = outer
                     continue
             break
         return node, index
@@ -519,7 +564,7 @@ class Analyser:
     def place(self, literal: tree_sitter.Node) -> _Place:
         """Where a string literal stands."""
         node, index = self._climb(literal)
-        parent = node.parent
+        parent = self._up(node)
         if parent is None:
             return _Place("none")
         g = self.g
@@ -529,7 +574,7 @@ class Analyser:
             value = parent.child_by_field_name(value_field)
             if value is not None and value.id == node.id:
                 return _Place("keyed", self._key_text(parent.child_by_field_name(key_field)),
-                              owner=parent.parent)  # fmt: skip
+                              owner=self._up(parent))  # fmt: skip
             return _Place("none")
         if kind == "value_argument":
             return self._kotlin_argument(parent, node)
@@ -537,7 +582,7 @@ class Analyser:
             # Kotlin mapOf("deepseek" to "deepseek-chat")
             head, verb, tail = parent.named_children
             if _text(verb) == "to" and tail.id == node.id:
-                return _Place("keyed", self.string_value(head) or "", owner=parent.parent)
+                return _Place("keyed", self.string_value(head) or "", owner=self._up(parent))
             return _Place("none")
         if kind in g.arguments:
             return self._argument(parent, node)
@@ -571,16 +616,16 @@ class Analyser:
         if has_eq and len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
             if named[-1].id != node.id:
                 return _Place("none")
-            return _Place("keyed", _text(named[0]), owner=arg.parent)
+            return _Place("keyed", _text(named[0]), owner=self._up(arg))
         if self._in_annotation(arg):
             return _Place("annotation")
-        holder = arg.parent
+        holder = self._up(arg)
         if holder is None:
             return _Place("none")
         return self._argument(holder, arg)
 
     def _argument(self, holder: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
-        call = holder.parent
+        call = self._up(holder)
         if call is None:
             return _Place("none")
         if self._in_annotation(holder):
@@ -593,7 +638,7 @@ class Analyser:
         if member in self.g.collection_calls:
             return _Place("item", owner=call)
         args = self.args(call)
-        position = next((i for i, a in enumerate(args) if _covers(a, node)), -1)
+        position = self._position(call, node)
         if position == 1 and member in _PUT:
             key = self.string_value(self._literal(args[0]))
             if key:
@@ -640,7 +685,7 @@ class Analyser:
         # child(0), not .children: a copy of thousands of nodes per string
         if tree.child_count and tree.child(0).type == "[":
             return True
-        macro = tree.parent
+        macro = self._up(tree)
         return (
             macro is not None
             and macro.type == "macro_invocation"
@@ -658,7 +703,7 @@ class Analyser:
                 return False
             if cur.type in self.g.annotations:
                 return True
-            cur = cur.parent
+            cur = self._up(cur)
         return False
 
     def _declared_type(self, decl: tree_sitter.Node | None) -> str:
@@ -672,7 +717,7 @@ class Analyser:
 
     def _enclosing_type(self, node: tree_sitter.Node) -> str:
         """The enum, class or ``impl`` type a node is declared in."""
-        cur = node.parent
+        cur = self._up(node)
         for _ in range(_MAX_CLIMB * 2):
             if cur is None:
                 return ""
@@ -686,7 +731,7 @@ class Analyser:
                 if cur.child_by_field_name("trait") is not None:
                     return ""  # `impl Display for X`: formatting, not a catalogue
                 return _text(cur.child_by_field_name("type")).split("<", 1)[0]
-            cur = cur.parent
+            cur = self._up(cur)
         return ""
 
     def _key_text(self, key: tree_sitter.Node | None) -> str:
@@ -844,7 +889,7 @@ class Analyser:
         node: tree_sitter.Node | None = owner
         if node is not None and node.type in ("literal_value", "field_initializer_list",
                                               "value_arguments"):  # fmt: skip
-            node = node.parent
+            node = self._up(node)
         if node is None:
             return None
         if node.type in self.g.calls:
@@ -861,11 +906,11 @@ class Analyser:
         node: tree_sitter.Node | None = owner
         if node is not None and node.type in ("field_initializer_list", "value_arguments",
                                               "literal_value"):  # fmt: skip
-            node = node.parent if node.type != "literal_value" else node
+            node = self._up(node) if node.type != "literal_value" else node
         for _ in range(4):
             if node is None:
                 return None
-            parent = node.parent
+            parent = self._up(node)
             if parent is None:
                 return None
             if parent.type in self.g.collections:
@@ -874,9 +919,10 @@ class Analyser:
                 return parent
             if parent.type == "token_tree" and self._token_list(parent):
                 return parent
-            if parent.type in self.g.arguments and parent.parent is not None:
-                member, _ = self.member(parent.parent)
-                return parent.parent if member in self.g.collection_calls else None
+            outer = self._up(parent) if parent.type in self.g.arguments else None
+            if outer is not None:
+                member, _ = self.member(outer)
+                return outer if member in self.g.collection_calls else None
             if parent.type in ("struct_expression", "composite_literal", "literal_element",
                                "value_argument", *self.g.transparent):  # fmt: skip
                 node = parent
@@ -887,7 +933,7 @@ class Analyser:
     def _name_of(self, collection: tree_sitter.Node) -> str | None:
         """The name a list or map is bound to: a declaration, a field or a key."""
         node = collection
-        outer = node.parent
+        outer = self._up(node)
         if node.type == "token_tree" and outer is not None:
             if outer.type == "macro_invocation":
                 node = outer
@@ -898,12 +944,12 @@ class Analyser:
                     if key is not None:
                         return _text(key) if key.type == "identifier" else self.string_value(key)
                 return None
-        if node.type == "literal_value" and node.parent is not None:
-            node = node.parent
-        if node.type == "value_arguments" and node.parent is not None:
-            node = node.parent
+        if node.type == "literal_value":
+            node = self._up(node) or node
+        if node.type == "value_arguments":
+            node = self._up(node) or node
         for _ in range(_MAX_CLIMB):
-            parent = node.parent
+            parent = self._up(node)
             if parent is None:
                 return None
             kind = parent.type
@@ -918,7 +964,7 @@ class Analyser:
             if kind in self.g.declarations:
                 return self._declared(parent, 0)
             if kind == "token_tree":
-                return self._name_of(parent) if parent.parent is not None else None
+                return self._name_of(parent) if self._up(parent) is not None else None
             if kind in (*self.g.transparent, "expression_list", "composite_literal",
                         "array_creation_expression", "reference_expression"):  # fmt: skip
                 node = parent
@@ -1019,6 +1065,11 @@ def _model_shaped(text: str) -> bool:
     if value.count("/") == 1 and identity.is_hf_repo_id(value) and not value.startswith("/"):
         return refs.model_like(value)
     return refs.current_knowledge().api_model(value) is not None
+
+
+def _descend_to_parent(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """``Node.parent``: a descent from the root, as deep as the node (nodes not indexed)."""
+    return node.parent
 
 
 def _covers(a: tree_sitter.Node, b: tree_sitter.Node) -> bool:
