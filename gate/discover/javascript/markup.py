@@ -27,7 +27,7 @@ import tree_sitter_html
 
 from gate.discover import refs
 from gate.discover.driver import Driver, Seen
-from gate.discover.javascript.nodes import Columns
+from gate.discover.javascript.nodes import Columns, _text
 from gate.model import Evidence, Location
 from gate.recognise import SiteKind
 
@@ -76,12 +76,6 @@ def names_a_model(texts: list[str]) -> str | None:
 
 
 # ---- the two syntaxes: HTML (tree-sitter-html) and JSX (tree-sitter JS/TS) -----------------
-
-
-def _text(node: tree_sitter.Node | None) -> str:
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", errors="replace")
 
 
 def _html_tag(node: tree_sitter.Node) -> tuple[str, list[tuple[str, tree_sitter.Node | None]]]:
