@@ -108,10 +108,15 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
     return _analyse_code(rel, data, suffix, pending=pending)
 
 
+def _bundled(data: bytes) -> bool:
+    """A file long and of long lines on average: minified or bundled, not read."""
+    return len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE
+
+
 def _analyse_markup(rel: str, data: bytes, *, pending: bool) -> scanning.Outcome:
     """A page or single-file component: its model pickers, and its ``<script>`` blocks read
     as code at their own lines (see :mod:`.markup`)."""
-    if len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE:
+    if _bundled(data):
         return scanning.Outcome(skipped=[(rel, "minified or bundled markup: not parsed")])
     markup = read_markup(rel, data, NAME)
     if markup.code is None or not worth_parsing(markup.code):
@@ -123,7 +128,7 @@ def _analyse_markup(rel: str, data: bytes, *, pending: bool) -> scanning.Outcome
 
 
 def _analyse_code(rel: str, data: bytes, suffix: str, *, pending: bool) -> scanning.Outcome:
-    if len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE:
+    if _bundled(data):
         # A bundle (vendor code, mangled names): data flow means nothing in it.
         return scanning.Outcome(skipped=[(rel, "minified or bundled JavaScript: not parsed")])
     parser = tree_sitter.Parser(_language(suffix))
