@@ -535,7 +535,7 @@ def is_request_url(text: str) -> bool:
     return "://" in text or _HOST_PORT.match(text) is not None
 
 
-def _endpoint_provider(url: str) -> str | None:
+def endpoint_provider(url: str) -> str | None:
     """The provider of the known endpoint a URL (with a scheme) points at, or None."""
     host = host_of(url) if "://" in url else None
     ep = current_knowledge().endpoint(host) if host else None
@@ -565,14 +565,9 @@ def at_ollama_port(url: str) -> bool:
     return current_knowledge().providers.local_servers.get(port_of(url) or 0) == "ollama"
 
 
-def endpoint_provider(url: str) -> str | None:
-    """The provider of the known endpoint a URL (with a scheme) points at, or None."""
-    return _endpoint_provider(url)
-
-
 def hosted_endpoint(url: str) -> bool:
     """A URL of a known hosted provider's endpoint (not a local server)."""
-    provider = _endpoint_provider(url)
+    provider = endpoint_provider(url)
     return (
         provider is not None
         and provider not in current_knowledge().providers.local_server_providers
@@ -583,7 +578,7 @@ def served_at(value: str, url: str) -> bool:
     """The served-names table says the provider of ``url``'s endpoint serves ``value``
     (``meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo`` at api.together.xyz): a Hub-style id
     that is that provider's name, not a Hub load."""
-    provider = _endpoint_provider(url)
+    provider = endpoint_provider(url)
     return provider is not None and provider in current_knowledge().served_by(value)
 
 

@@ -485,7 +485,7 @@ def model_in_url(url: str, kn: Knowledge) -> tuple[str, str] | None:
                 return owner, value
     host = host_of(url) if "://" in url else ""
     ep = kn.endpoint(host) if host and "*" not in host else None
-    if ep is None or ep.provider in ("local", "ollama"):
+    if ep is None or ep.provider in kn.providers.local_server_providers:
         return None
     for before, seg in pairwise(segs):
         match = _URL_METHOD.match(seg) if before == "models" else None
