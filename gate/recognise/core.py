@@ -410,16 +410,18 @@ def _unlisted(host: str) -> str:
 def _named_own_host(host: str) -> bool:
     """A host of the deployment named as a service or machine: a single-label name, or one
     under ``own_host_named_domains`` (``svc.cluster.local``)."""
-    if _single_label(host):
-        return True
-    name = host.lower().strip("[]").rstrip(".")
     domains = providers().own_host_named_domains
-    return any(name.endswith("." + d) for d in domains)
+    return _single_label(host) or _host_name(host).endswith(tuple("." + d for d in domains))
+
+
+def _host_name(host: str) -> str:
+    """A host as the own-host rules compare it: lower case, no IPv6 brackets, no root dot."""
+    return host.lower().strip("[]").rstrip(".")
 
 
 def _single_label(host: str) -> bool:
     """A host name of one label that is not ``localhost`` nor an IP address."""
-    name = host.lower().strip("[]").rstrip(".")
+    name = _host_name(host)
     if not name or "." in name or ":" in name or name == "localhost":
         return False
     return not name.isdigit()
@@ -430,7 +432,7 @@ def is_own_host(host: str) -> bool:
     single-label name (a compose service, ``http://tgi-qwen2``), ``localhost`` and the
     domains of ``providers.yaml``'s ``own_host_domains`` (``qwen.127.0.0.1.nip.io``,
     ``vllm.ai.svc``)."""
-    name = host.lower().strip("[]").rstrip(".")
+    name = _host_name(host)
     if not name:
         return False
     try:
