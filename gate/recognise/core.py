@@ -835,13 +835,17 @@ def _size_tagged(value: str) -> bool:
     return OLLAMA_SIZE_TAG.match(value.partition(":")[2]) is not None
 
 
+_KEY_WORD_BREAK = re.compile(r"[^a-z0-9]+")
+
+
 def _embedding_name(value: str, ctx: _Ctx) -> str | None:
     """A bare sentence-transformers name under an embedding key (``embedding_model:
     all-MiniLM-L6-v2``) with no endpoint or provider beside it: the repo sentence-transformers
     resolves it to, under its own Hub organisation, when the registry knows that repo."""
+    if "/" in value or ctx.base_url or ctx.provider_hint:
+        return None
     key = (ctx.site.key or "").lower()
-    embedding = "embed" in key or "emb" in re.split(r"[^a-z0-9]+", key)  # EMB_MODEL
-    if not embedding or "/" in value or ctx.base_url or ctx.provider_hint:
+    if "embed" not in key and "emb" not in _KEY_WORD_BREAK.split(key):  # EMB_MODEL
         return None
     repo = ctx.kn.providers.hf_legacy.get(value) or ctx.kn.registry.known_repo_for_name(value)
     return repo if repo is not None and repo.startswith("sentence-transformers/") else None
