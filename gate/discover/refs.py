@@ -353,14 +353,13 @@ def recognise_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     under ``engine`` only a name a hosted API's pattern knows."""
     if is_model_key(key):
         return recognise_in(value, ctx)
-    if _norm_key(key) in conventions().hosted_name_keys:
-        text = value.strip()
+    norm, conv, text = _norm_key(key), conventions(), value.strip()
+    if norm in conv.hosted_name_keys:
         if "/" in text or current_knowledge().api_model(text) is None:
             return None
         return recognise_in(text, ctx)
-    if _norm_key(key) not in conventions().hub_id_keys:
+    if norm not in conv.hub_id_keys:
         return None
-    text = value.strip()
     if text.count("/") != 1 or looks_like_path(text) or not identity.is_hf_repo_id(text):
         return None
     if not current_knowledge().publisher_for_org(text.split("/", 1)[0]):
