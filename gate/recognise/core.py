@@ -214,11 +214,11 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if reads is Reading.HOSTED:
         return _hosted(value, ctx)
     if reads is Reading.LITELLM:
-        if partial and (litellm_prefix(value, ctx.kn) or ("", value))[1].strip("*") == "":
+        prefixed = litellm_prefix(value, ctx.kn) if partial or ctx.base_url else None
+        if partial and (prefixed or ("", value))[1].strip("*") == "":
             # f"groq/{model}" with the model unknown: a provider, but no model of it.
             return None
         if ctx.base_url:
-            prefixed = litellm_prefix(value, ctx.kn)
             if prefixed is not None and prefixed[0] == "ollama":
                 # ollama_chat/llama3.2 at api_base=https://x.ngrok-free.app: an Ollama tag,
                 # whatever machine runs the daemon (the host stays on the evidence).
