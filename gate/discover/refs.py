@@ -353,14 +353,13 @@ def recognise_under(key: str, value: str, ctx: RefContext) -> Ref | None:
     under ``engine`` only a name a hosted API's pattern knows."""
     if is_model_key(key):
         return recognise_in(value, ctx)
-    if _norm_key(key) in conventions().hosted_name_keys:
-        text = value.strip()
+    norm, conv, text = _norm_key(key), conventions(), value.strip()
+    if norm in conv.hosted_name_keys:
         if "/" in text or current_knowledge().api_model(text) is None:
             return None
         return recognise_in(text, ctx)
-    if _norm_key(key) not in conventions().hub_id_keys:
+    if norm not in conv.hub_id_keys:
         return None
-    text = value.strip()
     if text.count("/") != 1 or looks_like_path(text) or not identity.is_hf_repo_id(text):
         return None
     if not current_knowledge().publisher_for_org(text.split("/", 1)[0]):
@@ -535,7 +534,7 @@ def is_request_url(text: str) -> bool:
     return "://" in text or _HOST_PORT.match(text) is not None
 
 
-def _endpoint_provider(url: str) -> str | None:
+def endpoint_provider(url: str) -> str | None:
     """The provider of the known endpoint a URL (with a scheme) points at, or None."""
     host = host_of(url) if "://" in url else None
     ep = current_knowledge().endpoint(host) if host else None
@@ -565,14 +564,9 @@ def at_ollama_port(url: str) -> bool:
     return current_knowledge().providers.local_servers.get(port_of(url) or 0) == "ollama"
 
 
-def endpoint_provider(url: str) -> str | None:
-    """The provider of the known endpoint a URL (with a scheme) points at, or None."""
-    return _endpoint_provider(url)
-
-
 def hosted_endpoint(url: str) -> bool:
     """A URL of a known hosted provider's endpoint (not a local server)."""
-    provider = _endpoint_provider(url)
+    provider = endpoint_provider(url)
     return (
         provider is not None
         and provider not in current_knowledge().providers.local_server_providers
@@ -583,7 +577,7 @@ def served_at(value: str, url: str) -> bool:
     """The served-names table says the provider of ``url``'s endpoint serves ``value``
     (``meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo`` at api.together.xyz): a Hub-style id
     that is that provider's name, not a Hub load."""
-    provider = _endpoint_provider(url)
+    provider = endpoint_provider(url)
     return provider is not None and provider in current_knowledge().served_by(value)
 
 

@@ -214,11 +214,11 @@ def _resolve(value: str, ctx: _Ctx, *, partial: bool = False) -> Recognised | No
     if reads is Reading.HOSTED:
         return _hosted(value, ctx)
     if reads is Reading.LITELLM:
-        if partial and (litellm_prefix(value, ctx.kn) or ("", value))[1].strip("*") == "":
+        prefixed = litellm_prefix(value, ctx.kn) if partial or ctx.base_url else None
+        if partial and (prefixed or ("", value))[1].strip("*") == "":
             # f"groq/{model}" with the model unknown: a provider, but no model of it.
             return None
         if ctx.base_url:
-            prefixed = litellm_prefix(value, ctx.kn)
             if prefixed is not None and prefixed[0] == "ollama":
                 # ollama_chat/llama3.2 at api_base=https://x.ngrok-free.app: an Ollama tag,
                 # whatever machine runs the daemon (the host stays on the evidence).
@@ -410,16 +410,18 @@ def _unlisted(host: str) -> str:
 def _named_own_host(host: str) -> bool:
     """A host of the deployment named as a service or machine: a single-label name, or one
     under ``own_host_named_domains`` (``svc.cluster.local``)."""
-    if _single_label(host):
-        return True
-    name = host.lower().strip("[]").rstrip(".")
     domains = providers().own_host_named_domains
-    return any(name.endswith("." + d) for d in domains)
+    return _single_label(host) or _host_name(host).endswith(tuple("." + d for d in domains))
+
+
+def _host_name(host: str) -> str:
+    """A host as the own-host rules compare it: lower case, no IPv6 brackets, no root dot."""
+    return host.lower().strip("[]").rstrip(".")
 
 
 def _single_label(host: str) -> bool:
     """A host name of one label that is not ``localhost`` nor an IP address."""
-    name = host.lower().strip("[]").rstrip(".")
+    name = _host_name(host)
     if not name or "." in name or ":" in name or name == "localhost":
         return False
     return not name.isdigit()
@@ -430,7 +432,7 @@ def is_own_host(host: str) -> bool:
     single-label name (a compose service, ``http://tgi-qwen2``), ``localhost`` and the
     domains of ``providers.yaml``'s ``own_host_domains`` (``qwen.127.0.0.1.nip.io``,
     ``vllm.ai.svc``)."""
-    name = host.lower().strip("[]").rstrip(".")
+    name = _host_name(host)
     if not name:
         return False
     try:
@@ -485,7 +487,7 @@ def model_in_url(url: str, kn: Knowledge) -> tuple[str, str] | None:
                 return owner, value
     host = host_of(url) if "://" in url else ""
     ep = kn.endpoint(host) if host and "*" not in host else None
-    if ep is None or ep.provider in ("local", "ollama"):
+    if ep is None or ep.provider in kn.providers.local_server_providers:
         return None
     for before, seg in pairwise(segs):
         match = _URL_METHOD.match(seg) if before == "models" else None
@@ -833,13 +835,17 @@ def _size_tagged(value: str) -> bool:
     return OLLAMA_SIZE_TAG.match(value.partition(":")[2]) is not None
 
 
+_KEY_WORD_BREAK = re.compile(r"[^a-z0-9]+")
+
+
 def _embedding_name(value: str, ctx: _Ctx) -> str | None:
     """A bare sentence-transformers name under an embedding key (``embedding_model:
     all-MiniLM-L6-v2``) with no endpoint or provider beside it: the repo sentence-transformers
     resolves it to, under its own Hub organisation, when the registry knows that repo."""
+    if "/" in value or ctx.base_url or ctx.provider_hint:
+        return None
     key = (ctx.site.key or "").lower()
-    embedding = "embed" in key or "emb" in re.split(r"[^a-z0-9]+", key)  # EMB_MODEL
-    if not embedding or "/" in value or ctx.base_url or ctx.provider_hint:
+    if "embed" not in key and "emb" not in _KEY_WORD_BREAK.split(key):  # EMB_MODEL
         return None
     repo = ctx.kn.providers.hf_legacy.get(value) or ctx.kn.registry.known_repo_for_name(value)
     return repo if repo is not None and repo.startswith("sentence-transformers/") else None

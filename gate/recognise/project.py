@@ -88,7 +88,7 @@ def served_in_project(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence
     provider where that provider may serve it (see the module's doc)."""
     found = listed_as_placed(found)
     reached = project_providers(found)
-    if reached is None or not reached:
+    if not reached:  # none, or a client pointed somewhere the scan cannot read
         return list(found)
     if len(reached) > 1:
         return [_served_among(ev, reached, kn) or ev for ev in found]
