@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gate import pipeline
-from gate.discover import configs, javascript, polyglot, python, refs
+from gate.discover import configs, javascript, polyglot, python, refs, scanning
 from gate.recognise import (
     HostSource,
     Reading,
@@ -191,28 +191,30 @@ THIRD_PARTY = "https://api.together.xyz/v1"
 SERVED = "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo"
 
 
+def _served_python(value: str, endpoint: str) -> scanning.Outcome:
+    """An OpenAI client at `endpoint` asked for `value`, in Python."""
+    source = f"""
+        from openai import OpenAI
+        client = OpenAI(base_url={endpoint!r})
+        client.chat.completions.create(model={value!r}, messages=[])
+        """
+    return python.analyse_file("app.py", textwrap.dedent(source).encode())
+
+
+def _served_javascript(value: str, endpoint: str) -> scanning.Outcome:
+    """An OpenAI client at `endpoint` asked for `value`, in TypeScript."""
+    source = f"""
+        import OpenAI from "openai";
+        const client = new OpenAI({{ baseURL: "{endpoint}" }});
+        await client.chat.completions.create({{ model: "{value}", messages: [] }});
+        """
+    return javascript.analyse_file("app.ts", textwrap.dedent(source).encode())
+
+
 def test_a_hub_id_served_by_a_third_party_is_that_providers_hosted_model(tmp_path: Path) -> None:
     value = "Qwen/Qwen2.5-72B-Instruct-Turbo"
-    py = python.analyse_file(
-        "app.py",
-        textwrap.dedent(
-            f"""
-            from openai import OpenAI
-            client = OpenAI(base_url={THIRD_PARTY!r})
-            client.chat.completions.create(model={value!r}, messages=[])
-            """
-        ).encode(),
-    )
-    js = javascript.analyse_file(
-        "app.ts",
-        textwrap.dedent(
-            f"""
-            import OpenAI from "openai";
-            const client = new OpenAI({{ baseURL: "{THIRD_PARTY}" }});
-            await client.chat.completions.create({{ model: "{value}", messages: [] }});
-            """
-        ).encode(),
-    )
+    py = _served_python(value, THIRD_PARTY)
+    js = _served_javascript(value, THIRD_PARTY)
     cfg = configs.analyse_file(
         "config.yaml", f"llm:\n  base_url: {THIRD_PARTY}\n  model: {value}\n".encode()
     )
@@ -267,26 +269,8 @@ SERVED_TABLE = [
 def test_one_served_string_one_identity_everywhere(
     tmp_path: Path, value: str, endpoint: str, expected: str
 ) -> None:
-    py = python.analyse_file(
-        "app.py",
-        textwrap.dedent(
-            f"""
-            from openai import OpenAI
-            client = OpenAI(base_url={endpoint!r})
-            client.chat.completions.create(model={value!r}, messages=[])
-            """
-        ).encode(),
-    )
-    js = javascript.analyse_file(
-        "app.ts",
-        textwrap.dedent(
-            f"""
-            import OpenAI from "openai";
-            const client = new OpenAI({{ baseURL: "{endpoint}" }});
-            await client.chat.completions.create({{ model: "{value}", messages: [] }});
-            """
-        ).encode(),
-    )
+    py = _served_python(value, endpoint)
+    js = _served_javascript(value, endpoint)
     go = polyglot.analyse_file(
         "main.go",
         textwrap.dedent(
