@@ -6,19 +6,14 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from gate.discover import configs, python, refs
-from gate.discover.base import DiscoverContext
+from gate.discover import python, refs
 from gate.discover.tree import Tree
+from tests import confighelp
 
 
 def scan(tmp_path: Path, files: dict[str, str]) -> tuple[set[tuple[str, str, int | None]], Tree]:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    tree = Tree.walk(tmp_path)
-    found = configs.discover(tree, DiscoverContext())
-    return {(ev.identity, ev.location.path, ev.location.line) for ev in found}, tree
+    found, tree = confighelp.scan(tmp_path, files)
+    return confighelp.located(found), tree
 
 
 def test_supervisord_programs_commands_are_read_as_command_lines(tmp_path: Path) -> None:
