@@ -104,6 +104,8 @@ def test_html_reading_is_bounded_on_hostile_markup() -> None:
     many = "<select id='model'>" * 20_000 + "<option value='gpt-4o'>" * 20_000
     outcome = javascript.analyse_file("evil.html", many.encode())
     assert len(outcome.evidence) <= 1
+    # one 880 KB line: the minified-markup bound stops it before the markup reader
+    assert outcome.skipped == [("evil.html", "minified or bundled markup: not parsed")]
 
 
 # ---- class 2: gateway-namespaced catalogues ---------------------------------------------------
