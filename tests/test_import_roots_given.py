@@ -108,8 +108,10 @@ def test_the_hub_pass_answers_the_same_with_the_given_roots(
     parsed = imports.hub_through_local_imports(tree, list(found), {})
     assert [repr(e) for e in given] == [repr(e) for e in parsed]
     ids = {e.identity for e in given}
-    assert "modelscope:damo/nlp_corom_sentence-embedding_chinese-base@unpinned" in ids
-    assert "hf:Qwen/Qwen2.5-7B@unpinned" in ids
+    assert ids == {
+        "modelscope:damo/nlp_corom_sentence-embedding_chinese-base@unpinned",
+        "hf:Qwen/Qwen2.5-7B@unpinned",
+    }
 
     ctx = DiscoverContext(include_tests=False, history="none")
     whole = pipeline.discover(Tree.walk(tmp_path), ctx, ["python"])

@@ -56,7 +56,10 @@ def test_a_served_model_name_is_an_alias_not_a_model(tmp_path: Path) -> None:
             """,
         },
     )
-    assert ("hf:mistralai/Mistral-7B-v0.3@unpinned", "serve.sh", 3) in found
+    assert found == {
+        ("local:merged", "serve.sh", 2),
+        ("hf:mistralai/Mistral-7B-v0.3@unpinned", "serve.sh", 3),
+    }
     assert not any(i.startswith("api:") for i, _, _ in found)
 
 
@@ -120,8 +123,11 @@ def test_a_name_the_module_uses_for_a_server_is_not_a_model() -> None:
         ROUTES = {"train_model": "/train_model (POST)"}
         """
     )
-    assert "ollama:llama3.2:3b" in found and "ollama:qwen2.5-coder:7b" in found
-    assert "api:deepseek/deepseek-chat" in found
+    assert found == {
+        "ollama:llama3.2:3b",
+        "ollama:qwen2.5-coder:7b",
+        "api:deepseek/deepseek-chat",
+    }
     assert not any("gpu_" in i or "gemma-2b" in i or "train_model" in i for i in found)
 
 
