@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 from gate.discover import configs
@@ -11,15 +10,7 @@ from gate.discover.base import DiscoverContext
 from gate.discover.tree import Tree
 from gate.model import Confidence, Evidence, EvidenceKind, Project, Role
 from gate.resolve.assemble import assemble
-
-
-def scan(tmp_path: Path, files: dict[str, str]) -> tuple[list[Evidence], Tree]:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    tree = Tree.walk(tmp_path)
-    return list(configs.discover(tree, DiscoverContext())), tree
+from tests.confighelp import scan
 
 
 def test_sibling_provider_parent_key_and_endpoint(tmp_path: Path) -> None:

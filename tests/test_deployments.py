@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from gate.discover import configs
-from gate.discover.base import DiscoverContext
-from gate.discover.tree import Tree
-from gate.model import Evidence
-
-
-def scan(tmp_path: Path, files: dict[str, str]) -> tuple[list[Evidence], Tree]:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    tree = Tree.walk(tmp_path)
-    return list(configs.discover(tree, DiscoverContext())), tree
-
-
-def _got(found: list[Evidence]) -> set[tuple[str, str, int | None]]:
-    return {(ev.identity, ev.location.path, ev.location.line) for ev in found}
+from tests.confighelp import located as _got
+from tests.confighelp import scan
 
 
 def test_dockerfile_args_env_and_downloads(tmp_path: Path) -> None:

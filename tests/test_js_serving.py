@@ -7,27 +7,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from gate import pipeline
-from gate.discover import javascript, refs
 from gate.model import Evidence
-
-
-def js(source: str, name: str = "app.ts") -> list[Evidence]:
-    outcome = javascript.analyse_file(name, textwrap.dedent(source).encode())
-    return refs.dedupe(outcome.evidence)
+from tests.jshelp import js, scan_tree
 
 
 def ids(found: list[Evidence]) -> list[tuple[str, int | None]]:
     return sorted((ev.identity, ev.location.line) for ev in found)
-
-
-def scan_tree(tmp_path: Path, files: dict[str, str]) -> list[Evidence]:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
-    return [ev for ev in result.evidence if not ev.identity.startswith(("pkg:", "assistant:"))]
 
 
 # ---- Azure OpenAI --------------------------------------------------------------------------

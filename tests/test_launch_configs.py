@@ -6,19 +6,14 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from gate.discover import configs, python, refs
-from gate.discover.base import DiscoverContext
+from gate.discover import python, refs
 from gate.discover.tree import Tree
+from tests import confighelp
 
 
 def scan(tmp_path: Path, files: dict[str, str]) -> tuple[set[tuple[str, str, int | None]], Tree]:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    tree = Tree.walk(tmp_path)
-    found = configs.discover(tree, DiscoverContext())
-    return {(ev.identity, ev.location.path, ev.location.line) for ev in found}, tree
+    found, tree = confighelp.scan(tmp_path, files)
+    return confighelp.located(found), tree
 
 
 def test_supervisord_programs_commands_are_read_as_command_lines(tmp_path: Path) -> None:
@@ -61,7 +56,10 @@ def test_a_served_model_name_is_an_alias_not_a_model(tmp_path: Path) -> None:
             """,
         },
     )
-    assert ("hf:mistralai/Mistral-7B-v0.3@unpinned", "serve.sh", 3) in found
+    assert found == {
+        ("local:merged", "serve.sh", 2),
+        ("hf:mistralai/Mistral-7B-v0.3@unpinned", "serve.sh", 3),
+    }
     assert not any(i.startswith("api:") for i, _, _ in found)
 
 
@@ -125,8 +123,11 @@ def test_a_name_the_module_uses_for_a_server_is_not_a_model() -> None:
         ROUTES = {"train_model": "/train_model (POST)"}
         """
     )
-    assert "ollama:llama3.2:3b" in found and "ollama:qwen2.5-coder:7b" in found
-    assert "api:deepseek/deepseek-chat" in found
+    assert found == {
+        "ollama:llama3.2:3b",
+        "ollama:qwen2.5-coder:7b",
+        "api:deepseek/deepseek-chat",
+    }
     assert not any("gpu_" in i or "gemma-2b" in i or "train_model" in i for i in found)
 
 

@@ -160,7 +160,7 @@ def test_a_notebook_larger_than_the_code_bound_through_its_outputs_is_read(
         {"output_type": "display_data", "data": {"image/png": image}, "metadata": {}}
     ]
     found, tree = scan(tmp_path, json.dumps(doc))
-    assert {ev.identity for ev in found} >= {
+    assert {ev.identity for ev in found} == {
         "dataset:hf:some-org/some-docs",
         "hf:thenlper/gte-small@unpinned",
     }

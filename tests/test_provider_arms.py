@@ -80,7 +80,7 @@ def test_a_loop_carries_an_arms_value_into_the_next_pass() -> None:
                 LLM(model=f"openai/{model}")
         """
     )
-    assert {"api:openai/o1-mini", "api:openai/gpt-4o"} <= found
+    assert {"api:openai/o1-mini", "api:openai/gpt-4o"} == found
 
 
 def test_a_hub_id_through_an_sdk_with_the_endpoint_set_outside_is_not_the_makers_api() -> None:

@@ -191,38 +191,30 @@ THIRD_PARTY = "https://api.together.xyz/v1"
 SERVED = "api:together/Qwen/Qwen2.5-72B-Instruct-Turbo"
 
 
-def _openai_client_py(value: str, endpoint: str) -> scanning.Outcome:
-    """Python's OpenAI client made at ``endpoint``, sending ``value`` as the model."""
-    return python.analyse_file(
-        "app.py",
-        textwrap.dedent(
-            f"""
-            from openai import OpenAI
-            client = OpenAI(base_url={endpoint!r})
-            client.chat.completions.create(model={value!r}, messages=[])
-            """
-        ).encode(),
-    )
+def _served_python(value: str, endpoint: str) -> scanning.Outcome:
+    """An OpenAI client at `endpoint` asked for `value`, in Python."""
+    source = f"""
+        from openai import OpenAI
+        client = OpenAI(base_url={endpoint!r})
+        client.chat.completions.create(model={value!r}, messages=[])
+        """
+    return python.analyse_file("app.py", textwrap.dedent(source).encode())
 
 
-def _openai_client_js(value: str, endpoint: str) -> scanning.Outcome:
-    """The same in TypeScript."""
-    return javascript.analyse_file(
-        "app.ts",
-        textwrap.dedent(
-            f"""
-            import OpenAI from "openai";
-            const client = new OpenAI({{ baseURL: "{endpoint}" }});
-            await client.chat.completions.create({{ model: "{value}", messages: [] }});
-            """
-        ).encode(),
-    )
+def _served_javascript(value: str, endpoint: str) -> scanning.Outcome:
+    """An OpenAI client at `endpoint` asked for `value`, in TypeScript."""
+    source = f"""
+        import OpenAI from "openai";
+        const client = new OpenAI({{ baseURL: "{endpoint}" }});
+        await client.chat.completions.create({{ model: "{value}", messages: [] }});
+        """
+    return javascript.analyse_file("app.ts", textwrap.dedent(source).encode())
 
 
 def test_a_hub_id_served_by_a_third_party_is_that_providers_hosted_model(tmp_path: Path) -> None:
     value = "Qwen/Qwen2.5-72B-Instruct-Turbo"
-    py = _openai_client_py(value, THIRD_PARTY)
-    js = _openai_client_js(value, THIRD_PARTY)
+    py = _served_python(value, THIRD_PARTY)
+    js = _served_javascript(value, THIRD_PARTY)
     cfg = configs.analyse_file(
         "config.yaml", f"llm:\n  base_url: {THIRD_PARTY}\n  model: {value}\n".encode()
     )
@@ -277,8 +269,8 @@ SERVED_TABLE = [
 def test_one_served_string_one_identity_everywhere(
     tmp_path: Path, value: str, endpoint: str, expected: str
 ) -> None:
-    py = _openai_client_py(value, endpoint)
-    js = _openai_client_js(value, endpoint)
+    py = _served_python(value, endpoint)
+    js = _served_javascript(value, endpoint)
     go = polyglot.analyse_file(
         "main.go",
         textwrap.dedent(
@@ -755,4 +747,4 @@ def test_an_entry_named_after_its_provider_names_no_model() -> None:
     outcome = python.analyse_file("settings.py", source.encode())
     ids = {ev.identity for ev in outcome.evidence}
     assert "api:local/deepseek" not in ids and "api:alibaba/qwen" not in ids, ids
-    assert {"api:local/coder", "api:alibaba/qwen-plus", "ollama:mistral:latest"} <= ids, ids
+    assert {"api:local/coder", "api:alibaba/qwen-plus", "ollama:mistral:latest"} == ids, ids

@@ -49,6 +49,10 @@ def test_a_key_of_a_hundred_thousand_dots_does_not_lose_the_file() -> None:
     outcome = configs.analyse_file("application.properties", text.encode())
     assert outcome.skipped == []
     assert "api:openai/gpt-4o-mini" in {ev.identity for ev in outcome.evidence}
+    assert [(ev.identity, ev.location.line) for ev in outcome.evidence] == [
+        ("api:openai/gpt-4o", 1),  # the deep key's own model is kept too
+        ("api:openai/gpt-4o-mini", 2),
+    ]
 
 
 def test_a_lone_surrogate_escape_is_a_recorded_skip_and_a_pair_is_one_character() -> None:
