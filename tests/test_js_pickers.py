@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gate.discover import javascript
 from tests.jshelp import js, scan_tree
 from tests.jshelp import listed_ids as ids
@@ -633,3 +635,32 @@ def test_a_dashscope_qwen1_5_name_in_a_picker_is_alibabas() -> None:
         """
     )
     assert [ev.identity for ev in found] == ["api:alibaba/qwen1.5-110b-chat"]
+
+
+def test_markup_nested_past_the_bound_is_a_recorded_skip_never_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 20,000 unclosed <select> on their own lines: tree-sitter-html copies its open-tag stack
+    # at every token (minutes of work); the one-pass depth count stops it before any parse
+    import gate.discover.javascript as js_front
+
+    parsed: list[str] = []
+    monkeypatch.setattr(js_front, "read_markup", lambda rel, *a: parsed.append(rel))
+    many = "<select id='model'>\n" * 20_000 + "<option value='gpt-4o'>\n" * 20_000
+    outcome = javascript.analyse_file("evil.html", many.encode())
+    assert parsed == []
+    assert outcome.evidence == []
+    assert outcome.skipped == [
+        ("evil.html", "markup nesting more than 1000 open elements: not parsed")
+    ]
+
+
+def test_optional_end_tags_and_closed_elements_do_not_count_as_depth() -> None:
+    # thousands of <option> without end tags (HTML lets a writer leave them out) and deep but
+    # closed <div>s are a page like any other: read, and its menu found
+    options = "".join(f"<option value='acme-{i}'>Acme {i}\n" for i in range(3_000))
+    divs = "<div>" * 900 + "</div>" * 900
+    page = f"{divs}\n<select id='model'>\n<option value='gpt-4o'>GPT-4o\n{options}</select>\n"
+    outcome = javascript.analyse_file("page.html", page.encode())
+    assert outcome.skipped == []
+    assert {ev.identity for ev in outcome.evidence} == {"api:openai/gpt-4o"}

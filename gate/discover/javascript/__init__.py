@@ -19,7 +19,12 @@ from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.javascript import across
 from gate.discover.javascript.analyser import _Analyser
-from gate.discover.javascript.markup import MARKUP_SUFFIXES, read_markup
+from gate.discover.javascript.markup import (
+    MARKUP_SUFFIXES,
+    MAX_MARKUP_DEPTH,
+    markup_depth,
+    read_markup,
+)
 from gate.discover.javascript.nodes import _MINIFIED_LINE, NAME, SUFFIXES
 from gate.discover.javascript.tables import (
     _language,
@@ -118,6 +123,9 @@ def _analyse_markup(rel: str, data: bytes, *, pending: bool) -> scanning.Outcome
     as code at their own lines (see :mod:`.markup`)."""
     if _bundled(data):
         return scanning.Outcome(skipped=[(rel, "minified or bundled markup: not parsed")])
+    if markup_depth(data):
+        reason = f"markup nesting more than {MAX_MARKUP_DEPTH} open elements: not parsed"
+        return scanning.Outcome(skipped=[(rel, reason)])
     markup = read_markup(rel, data, NAME)
     if markup.code is None or not worth_parsing(markup.code):
         return scanning.Outcome(evidence=markup.evidence)

@@ -259,6 +259,32 @@ class Markup:
     """The suffix the code is parsed as (``.ts`` for ``lang="ts"``)."""
 
 
+# Elements without an end tag (void) or whose end tag HTML lets a writer leave out (the parser
+# closes them itself: WHATWG HTML "Optional tags"): they never deepen the open-element stack.
+_NO_DEPTH = frozenset(
+    b"area base br col embed hr img input link meta source track wbr html head body li dt dd p"
+    b" rb rt rtc rp optgroup option colgroup caption thead tbody tfoot tr td th".split()
+)
+_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+MAX_MARKUP_DEPTH = 1_000
+"""Open elements a page may nest: tree-sitter-html's scanner copies its stack of open tags
+at every token, so 20,000 unclosed ``<select>`` cost it minutes; real pages nest tens."""
+
+
+def markup_depth(data: bytes, limit: int = MAX_MARKUP_DEPTH) -> bool:
+    """Whether ``data`` opens more than ``limit`` elements without closing them (one pass
+    over its tags, before any parse)."""
+    depth = 0
+    for match in _TAG.finditer(data):
+        closing, name, self_closed = match.groups()
+        if self_closed or name.lower() in _NO_DEPTH:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        if depth > limit:
+            return True
+    return False
+
+
 def read_markup(rel: str, data: bytes, source: str) -> Markup:
     """Parse one markup file: model pickers and script blocks."""
     root = tree_sitter.Parser(_html()).parse(data).root_node
