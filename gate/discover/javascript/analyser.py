@@ -62,6 +62,10 @@ class _Analyser(CallReader):
     lists or defaults to are sent there (JavaScript loads no Hub weights but through
     transformers.js), so they are that host's (``api:llm.chutes.ai/<org>/<name>``)."""
 
+    _sent_urls: dict[tuple[str, int], str | None]
+    """The URL the calls of one scope send a named body to (``_fetch_url``), per name and
+    scope."""
+
     _file_client: refs.RefContext | None = None
     """The one serving every client the file makes has (``createOpenAI({ baseURL: url ||
     "https://api.openai.com/v1" })``, ``createDeepSeek({...})``): the Hub-style ids its
@@ -71,6 +75,7 @@ class _Analyser(CallReader):
     # ---- index ----
 
     def run(self) -> list[Evidence]:
+        self._sent_urls = {}
         captures = tree_sitter.QueryCursor(self.query).captures(self.root)
         for node in captures.get("import", []):
             self._import(node)
@@ -783,8 +788,15 @@ class _Analyser(CallReader):
             return url
         name = _text(holder.child_by_field_name("name"))
         home = _scope_of(holder)
-        urls = {self._url_above(c) for c in self._sent_with().get(name, []) if _scope_of(c) == home}
-        return urls.pop() if len(urls) == 1 else None
+        key = (name, home)
+        if key not in self._sent_urls:
+            # asked once per name and scope: thousands of bodies bound to one name, each
+            # asking of every call that sends it, were quadratic
+            urls = {
+                self._url_above(c) for c in self._sent_with().get(name, []) if _scope_of(c) == home
+            }
+            self._sent_urls[key] = urls.pop() if len(urls) == 1 else None
+        return self._sent_urls[key]
 
     def _url_above(self, start: tree_sitter.Node | None) -> str | None:
         node = start
