@@ -117,13 +117,14 @@ class Analyser:
         self.dynamic: set[str] = set()
         """SDKs given a base URL the file does not write as a literal."""
         self.truncated = False
+        """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
         self._args: dict[int, list[tree_sitter.Node]] = {}
         self._parents: dict[int, tree_sitter.Node] = {}
         """Each indexed node's parent: tree-sitter finds a parent by descending from the root,
         so ``Node.parent`` costs the node's depth, and a literal nested thousands deep cost
         that per look-up (a quadratic file)."""
         self._starts: dict[int, list[int]] = {}
-        """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
+        """A call's arguments' start bytes (:meth:`_position`), listed once per call."""
         self._menus: dict[int, str | None] = {}
         """A list's gateway (:meth:`_menu_hint`), computed once per list."""
         self.clients: list[tuple[str, str, tree_sitter.Node]] = []
@@ -317,9 +318,7 @@ class Analyser:
                 node = node.named_children[0]
                 continue
             if node.type in ("scoped_identifier", "scoped_type_identifier", "qualified_type"):
-                text = _text(node)
-                head = re.split(r"::|\.", text, maxsplit=1)[0]
-                return self.imports.get(head) or (text if "::" in text else None)
+                return self._import_of(_text(node))
             name = _text(node)
             break
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
@@ -814,9 +813,7 @@ class Analyser:
             self._annotation(node, text)
 
     def _named(self, node: tree_sitter.Node, text: str, key: str, flow: str) -> None:
-        hint = None
-        if self.file_gateway and 1 <= text.count("/") <= 2:
-            hint = self.file_gateway
+        hint = self._gateway_of(text)
         # The file's one endpoint serves a name its own shape leaves open (``llama3.2`` in a
         # file calling Ollama), never one a provider's table names (``gpt-4o``): a file-wide
         # fact must not turn a hosted model into another server's.
@@ -826,9 +823,13 @@ class Analyser:
     def _own_shape(self, text: str) -> bool:
         return refs.current_knowledge().api_model(text) is not None
 
+    def _gateway_of(self, text: str) -> str | None:
+        """The file's one gateway, for a ``<maker>/<model>`` name it may serve."""
+        return self.file_gateway if 1 <= text.count("/") <= 2 else None
+
     def _listed(self, node: tree_sitter.Node, text: str, key: str, hint: str | None) -> None:
-        if hint is None and self.file_gateway and 1 <= text.count("/") <= 2:
-            hint = self.file_gateway
+        if hint is None:
+            hint = self._gateway_of(text)
         self.driver.listed(self._seen(node, text, "catalogue"), key, provider_hint=hint)
 
     def _keyed(self, node: tree_sitter.Node, text: str, place: _Place) -> None:
@@ -897,7 +898,11 @@ class Analyser:
         typ = node.child_by_field_name("type") or node.child_by_field_name("name")
         if typ is None:
             return None
-        text = _text(typ)
+        return self._import_of(_text(typ))
+
+    def _import_of(self, text: str) -> str | None:
+        """The import a qualified name's head names (``OllamaOptions.Builder``), else the name
+        itself when it is a Rust path (``ollama_rs::Ollama``), else None."""
         head = re.split(r"::|\.", text, maxsplit=1)[0]
         return self.imports.get(head) or (text if "::" in text else None)
 
