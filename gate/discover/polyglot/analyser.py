@@ -442,9 +442,7 @@ class Analyser:
         if parent.type in self.g.declarations:
             return self._declared(parent, 0)
         if parent.type == "value_argument":
-            named = parent.named_children
-            if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-                return _text(named[0])
+            return _argument_name(parent) or ""
         return ""
 
     def receiver_names(self, call: tree_sitter.Node) -> tuple[str, ...]:
@@ -610,12 +608,11 @@ class Analyser:
         return _Place("none")
 
     def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
-        named = arg.named_children
         has_eq = any(not c.is_named and c.type == "=" for c in arg.children)
-        if has_eq and len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-            if named[-1].id != node.id:
+        if has_eq and (name := _argument_name(arg)) is not None:
+            if arg.named_children[-1].id != node.id:
                 return _Place("none")
-            return _Place("keyed", _text(named[0]), owner=self._up(arg))
+            return _Place("keyed", name, owner=self._up(arg))
         if self._in_annotation(arg):
             return _Place("annotation")
         holder = self._up(arg)
@@ -961,9 +958,8 @@ class Analyser:
             if kind in self.g.keyed:
                 return self._key_text(parent.child_by_field_name(self.g.keyed[kind][0]))
             if kind == "value_argument":
-                named = parent.named_children
-                if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-                    return _text(named[0])
+                if (name := _argument_name(parent)) is not None:
+                    return name
                 node = parent
                 continue
             if kind in self.g.declarations:
@@ -1019,11 +1015,11 @@ class Analyser:
                     (text if text is not None else _text(literal)),
                 )
             elif child.type == "value_argument":
-                named = child.named_children
-                if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-                    held = self._literal(named[-1])
+                name = _argument_name(child)
+                if name is not None:
+                    held = self._literal(child.named_children[-1])
                     said = self.string_value(held)
-                    yield _text(named[0]), said if said is not None else _text(held)
+                    yield name, said if said is not None else _text(held)
 
     def _entry_provider(self, entry: dict[str, str | None]) -> str | None:
         """The provider a catalogue entry names beside its model (``provider:
@@ -1070,6 +1066,14 @@ def _model_shaped(text: str) -> bool:
     if value.count("/") == 1 and identity.is_hf_repo_id(value) and not value.startswith("/"):
         return refs.model_like(value)
     return refs.current_knowledge().api_model(value) is not None
+
+
+def _argument_name(arg: tree_sitter.Node) -> str | None:
+    """The name of a Kotlin named argument (``model = "gpt-4o"``: ``model``), else None."""
+    named = arg.named_children
+    if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
+        return _text(named[0])
+    return None
 
 
 def _descend_to_parent(node: tree_sitter.Node) -> tree_sitter.Node | None:
