@@ -204,6 +204,12 @@ def yaml_doc(text: str, *, limit: int = MAX_TEXT) -> Parsed:
 
 
 def _single(text: str) -> Parsed:
+    return _one_node(text, lambda node, loader: Parsed(loader.construct_document(node)))
+
+
+def _one_node(text: str, then: Callable[[yaml.Node, Any], Parsed]) -> Parsed:
+    """``then(node, loader)`` of a single-document stream's node: None for an empty stream,
+    the problem of one with too many aliases or that YAML refuses (``then``'s too)."""
     loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
@@ -212,7 +218,7 @@ def _single(text: str) -> Parsed:
         problem = alias_problem(node)
         if problem is not None:
             return Parsed(problem=problem)
-        return Parsed(loader.construct_document(node))
+        return then(node, loader)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError, MemoryError) as exc:
         # TypeError/ValueError: constructors of odd scalars (a 13th month in a timestamp).
         return Parsed(problem=_limits("YAML", exc))
@@ -244,30 +250,22 @@ _BUILT_ONE_BY_ONE = frozenset(_TAG + t for t in ("int", "float", "binary", "time
 
 
 def _top(text: str) -> Parsed:
-    loader = SAFE_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
+    return _one_node(text, _top_keys)
+
+
+def _top_keys(node: yaml.Node, loader: Any) -> Parsed:
+    if not _builds(node, loader):
+        doc = loader.construct_document(node)
+        if not isinstance(doc, dict):
             return Parsed(None)
-        problem = alias_problem(node)
-        if problem is not None:
-            return Parsed(problem=problem)
-        if not _builds(node, loader):
-            doc = loader.construct_document(node)
-            if not isinstance(doc, dict):
-                return Parsed(None)
-            return Parsed({k: isinstance(v, dict) for k, v in doc.items() if isinstance(k, str)})
-        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
-            return Parsed(None)
-        top: dict[str, bool] = {}
-        for key, value in node.value:  # a later duplicate wins, as in the built dict
-            if key.tag in (_STR, _VALUE):
-                top[key.value] = isinstance(value, yaml.MappingNode) and value.tag == _MAP
-        return Parsed(top)
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError, MemoryError) as exc:
-        return Parsed(problem=_limits("YAML", exc))
-    finally:
-        loader.dispose()
+        return Parsed({k: isinstance(v, dict) for k, v in doc.items() if isinstance(k, str)})
+    if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
+        return Parsed(None)
+    top: dict[str, bool] = {}
+    for key, value in node.value:  # a later duplicate wins, as in the built dict
+        if key.tag in (_STR, _VALUE):
+            top[key.value] = isinstance(value, yaml.MappingNode) and value.tag == _MAP
+    return Parsed(top)
 
 
 def _builds(root: yaml.Node, loader: Any) -> bool:

@@ -324,8 +324,10 @@ def scan(
     batched; once enough bytes wait to be parsed to pay for it, batches go to the worker
     pool while this process keeps reading, so reading and parsing overlap.
     """
-    submitted = submit(tree, files, needles, analyse, limit=limit, parallel=parallel)
-    return submitted.collect(observer, seconds=seconds)
+    submitted = submit(
+        tree, files, needles, analyse, limit=limit, parallel=parallel, seconds=seconds
+    )
+    return submitted.collect(observer)
 
 
 @dataclass(slots=True)
@@ -352,17 +354,14 @@ class Submitted:
         unread, self.unread = self.unread, []
         return unread
 
-    def collect(
-        self, observer: Observer | None = None, *, seconds: float | None = None
-    ) -> tuple[list[Evidence], ScanStats]:
+    def collect(self, observer: Observer | None = None) -> tuple[list[Evidence], ScanStats]:
         """The evidence found (waiting for the workers), the skips recorded on the tree."""
         obs = observer or NullObserver()
         for rel, reason in self.take_unread():
             self.tree.skip(rel, reason)
-        budget = self.seconds if seconds is None else seconds
         results: list[_Result] = []
         if self.pending:
-            results.append(_analyse_many((self.pending, self.analyse, budget)))
+            results.append(_analyse_many((self.pending, self.analyse, self.seconds)))
         results.extend(f.result() for f in self.futures)
         found: list[Evidence] = []
         for evidence, skipped, imported in results:

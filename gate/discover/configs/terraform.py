@@ -74,16 +74,29 @@ def read(rel: str, data: bytes) -> scanning.Outcome:
             provider = formats.get(fmt[0], provider) if fmt else provider
         ctx = refs.RefContext(family="hosted", provider=provider, in_config=True, key="model")
         resource = ".".join(labels[:2])
-        line, column = node.start_point
-        walker.emit(
-            refs.recognise_in(value, ctx),
-            value,
-            _Node(value, line + 1, column + 1),
-            Confidence.MEDIUM,
-            resource,
-            {"key": ".".join(rule["model"]), "resource": resource},
-        )
+        key = ".".join(rule["model"])
+        _emit(walker, value, node, ctx, resource, {"key": key, "resource": resource})
     return scanning.Outcome(evidence=walker.found)
+
+
+def _emit(
+    walker: _Walker,
+    value: str,
+    node: tree_sitter.Node,
+    ctx: refs.RefContext,
+    where: str,
+    attrs: dict[str, str],
+) -> None:
+    """What the string ``value`` (the literal ``node``) names, as the attribute ``where``."""
+    line, column = node.start_point
+    walker.emit(
+        refs.recognise_in(value, ctx),
+        value,
+        _Node(value, line + 1, column + 1),
+        Confidence.MEDIUM,
+        where,
+        attrs,
+    )
 
 
 def _variable_default(walker: _Walker, block: tree_sitter.Node, name: str, data: bytes) -> None:
@@ -98,16 +111,8 @@ def _variable_default(walker: _Walker, block: tree_sitter.Node, name: str, data:
     if not ("bedrock" in shapes and BEDROCK_ID.match(value)):
         return
     ctx = refs.RefContext(family="hosted", provider="bedrock", in_config=True, key="default")
-    line, column = node.start_point
     where = f"var.{name}"
-    walker.emit(
-        refs.recognise_in(value, ctx),
-        value,
-        _Node(value, line + 1, column + 1),
-        Confidence.MEDIUM,
-        where,
-        {"key": "default", "variable": where},
-    )
+    _emit(walker, value, node, ctx, where, {"key": "default", "variable": where})
 
 
 def _children(node: tree_sitter.Node, *types: str) -> Iterator[tree_sitter.Node]:

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import tree_sitter
 
-from gate.discover import refs
+from gate.discover import pending, refs
 from gate.discover.polyglot.analyser import Analyser
-from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Role
+from gate.model import JSON, Confidence, Evidence
 
 CLIENT = "client:"
 ASKED = "asked:"
@@ -40,16 +40,8 @@ def _placeholder(
     node: tree_sitter.Node,
     attrs: dict[str, JSON],
 ) -> Evidence:
-    return Evidence(
-        source=analyser.driver.source,
-        kind=EvidenceKind.CODE_REF,
-        identity=ComponentId(identity),
-        role=Role.RUNTIME_MODEL,
-        as_written=written,
-        location=analyser.loc(node),
-        confidence=Confidence.MEDIUM,
-        attributes=attrs,
-    )
+    source, loc = analyser.driver.source, analyser.loc(node)
+    return pending.placeholder(source, identity, written, loc, Confidence.MEDIUM, attrs)
 
 
 def resolve(found: Sequence[Evidence]) -> list[Evidence]:

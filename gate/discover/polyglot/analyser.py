@@ -117,13 +117,14 @@ class Analyser:
         self.dynamic: set[str] = set()
         """SDKs given a base URL the file does not write as a literal."""
         self.truncated = False
+        """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
         self._args: dict[int, list[tree_sitter.Node]] = {}
         self._parents: dict[int, tree_sitter.Node] = {}
         """Each indexed node's parent: tree-sitter finds a parent by descending from the root,
         so ``Node.parent`` costs the node's depth, and a literal nested thousands deep cost
         that per look-up (a quadratic file)."""
         self._starts: dict[int, list[int]] = {}
-        """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
+        """A call's arguments' start bytes (:meth:`_position`), listed once per call."""
         self._menus: dict[int, str | None] = {}
         """A list's gateway (:meth:`_menu_hint`), computed once per list."""
         self.clients: list[tuple[str, str, tree_sitter.Node]] = []
@@ -317,9 +318,7 @@ class Analyser:
                 node = node.named_children[0]
                 continue
             if node.type in ("scoped_identifier", "scoped_type_identifier", "qualified_type"):
-                text = _text(node)
-                head = re.split(r"::|\.", text, maxsplit=1)[0]
-                return self.imports.get(head) or (text if "::" in text else None)
+                return self._import_of(_text(node))
             name = _text(node)
             break
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
@@ -443,9 +442,7 @@ class Analyser:
         if parent.type in self.g.declarations:
             return self._declared(parent, 0)
         if parent.type == "value_argument":
-            named = parent.named_children
-            if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-                return _text(named[0])
+            return _argument_name(parent) or ""
         return ""
 
     def receiver_names(self, call: tree_sitter.Node) -> tuple[str, ...]:
@@ -611,12 +608,11 @@ class Analyser:
         return _Place("none")
 
     def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
-        named = arg.named_children
         has_eq = any(not c.is_named and c.type == "=" for c in arg.children)
-        if has_eq and len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-            if named[-1].id != node.id:
+        if has_eq and (name := _argument_name(arg)) is not None:
+            if arg.named_children[-1].id != node.id:
                 return _Place("none")
-            return _Place("keyed", _text(named[0]), owner=self._up(arg))
+            return _Place("keyed", name, owner=self._up(arg))
         if self._in_annotation(arg):
             return _Place("annotation")
         holder = self._up(arg)
@@ -814,9 +810,7 @@ class Analyser:
             self._annotation(node, text)
 
     def _named(self, node: tree_sitter.Node, text: str, key: str, flow: str) -> None:
-        hint = None
-        if self.file_gateway and 1 <= text.count("/") <= 2:
-            hint = self.file_gateway
+        hint = self._gateway_of(text)
         # The file's one endpoint serves a name its own shape leaves open (``llama3.2`` in a
         # file calling Ollama), never one a provider's table names (``gpt-4o``): a file-wide
         # fact must not turn a hosted model into another server's.
@@ -826,9 +820,13 @@ class Analyser:
     def _own_shape(self, text: str) -> bool:
         return refs.current_knowledge().api_model(text) is not None
 
+    def _gateway_of(self, text: str) -> str | None:
+        """The file's one gateway, for a ``<maker>/<model>`` name it may serve."""
+        return self.file_gateway if 1 <= text.count("/") <= 2 else None
+
     def _listed(self, node: tree_sitter.Node, text: str, key: str, hint: str | None) -> None:
-        if hint is None and self.file_gateway and 1 <= text.count("/") <= 2:
-            hint = self.file_gateway
+        if hint is None:
+            hint = self._gateway_of(text)
         self.driver.listed(self._seen(node, text, "catalogue"), key, provider_hint=hint)
 
     def _keyed(self, node: tree_sitter.Node, text: str, place: _Place) -> None:
@@ -897,7 +895,11 @@ class Analyser:
         typ = node.child_by_field_name("type") or node.child_by_field_name("name")
         if typ is None:
             return None
-        text = _text(typ)
+        return self._import_of(_text(typ))
+
+    def _import_of(self, text: str) -> str | None:
+        """The import a qualified name's head names (``OllamaOptions.Builder``), else the name
+        itself when it is a Rust path (``ollama_rs::Ollama``), else None."""
         head = re.split(r"::|\.", text, maxsplit=1)[0]
         return self.imports.get(head) or (text if "::" in text else None)
 
@@ -956,9 +958,8 @@ class Analyser:
             if kind in self.g.keyed:
                 return self._key_text(parent.child_by_field_name(self.g.keyed[kind][0]))
             if kind == "value_argument":
-                named = parent.named_children
-                if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-                    return _text(named[0])
+                if (name := _argument_name(parent)) is not None:
+                    return name
                 node = parent
                 continue
             if kind in self.g.declarations:
@@ -1014,11 +1015,11 @@ class Analyser:
                     (text if text is not None else _text(literal)),
                 )
             elif child.type == "value_argument":
-                named = child.named_children
-                if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
-                    held = self._literal(named[-1])
+                name = _argument_name(child)
+                if name is not None:
+                    held = self._literal(child.named_children[-1])
                     said = self.string_value(held)
-                    yield _text(named[0]), said if said is not None else _text(held)
+                    yield name, said if said is not None else _text(held)
 
     def _entry_provider(self, entry: dict[str, str | None]) -> str | None:
         """The provider a catalogue entry names beside its model (``provider:
@@ -1065,6 +1066,14 @@ def _model_shaped(text: str) -> bool:
     if value.count("/") == 1 and identity.is_hf_repo_id(value) and not value.startswith("/"):
         return refs.model_like(value)
     return refs.current_knowledge().api_model(value) is not None
+
+
+def _argument_name(arg: tree_sitter.Node) -> str | None:
+    """The name of a Kotlin named argument (``model = "gpt-4o"``: ``model``), else None."""
+    named = arg.named_children
+    if len(named) >= 2 and named[0].type in ("identifier", "simple_identifier"):
+        return _text(named[0])
+    return None
 
 
 def _descend_to_parent(node: tree_sitter.Node) -> tree_sitter.Node | None:
