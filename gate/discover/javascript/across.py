@@ -27,8 +27,9 @@ from gate.discover import refs, scanning
 from gate.discover.calltable import CallSpec
 from gate.discover.javascript.analyser import _Analyser
 from gate.discover.javascript.nodes import _MAX_BINDINGS, declarations
+from gate.discover.pending import placeholder
 from gate.discover.tree import Tree, TreeFile
-from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Role
+from gate.model import JSON, Confidence, Evidence
 
 PENDING = "pending:"
 ALIAS = "alias:"
@@ -49,16 +50,8 @@ def _placeholder(
     confidence: Confidence = Confidence.HIGH,
 ) -> Evidence:
     """One placeholder the cross-module pass resolves (or drops) after the scan."""
-    return Evidence(
-        source=analyser.driver.source,
-        kind=EvidenceKind.CODE_REF,
-        identity=ComponentId(identity),
-        role=Role.RUNTIME_MODEL,
-        as_written=as_written,
-        location=analyser._loc(node),
-        confidence=confidence,
-        attributes=attrs,
-    )
+    loc = analyser._loc(node)
+    return placeholder(analyser.driver.source, identity, as_written, loc, confidence, attrs)
 
 
 def placeholders(analyser: _Analyser) -> list[Evidence]:

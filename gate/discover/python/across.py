@@ -19,11 +19,12 @@ import ast
 from collections.abc import Mapping, Sequence
 
 from gate.discover import refs
+from gate.discover.pending import placeholder
 from gate.discover.python import imports
 from gate.discover.python.analyser import Analyser
 from gate.discover.python.tables import table
 from gate.discover.tree import Tree, TreeFile
-from gate.model import JSON, ComponentId, Confidence, Evidence, EvidenceKind, Location, Role
+from gate.model import JSON, Confidence, Evidence, Location
 
 PENDING = "pending:"
 """The identity prefix of a placeholder (never leaves the Python source)."""
@@ -45,33 +46,13 @@ def placeholders(analyser: Analyser) -> list[Evidence]:
         if ctx.vertex:
             attrs["vertex"] = True
         loc = analyser._loc(call)
-        out.append(_placeholder(analyser, PENDING + name, name, loc, cap, attrs))
+        out.append(placeholder(analyser.source, PENDING + name, name, loc, cap, attrs))
     for val, made, qual, cap in analyser.pending_made:
         attrs = {"call": qual, "flow": val.flow, **made}
         loc = analyser._loc(val.node)
         ident = PENDING + str(made["client_factory"] or made.get("client_object"))
-        out.append(_placeholder(analyser, ident, val.text, loc, cap, attrs))
+        out.append(placeholder(analyser.source, ident, val.text, loc, cap, attrs))
     return out
-
-
-def _placeholder(
-    analyser: Analyser,
-    ident: str,
-    as_written: str,
-    loc: Location,
-    cap: Confidence,
-    attrs: dict[str, JSON],
-) -> Evidence:
-    return Evidence(
-        source=analyser.source,
-        kind=EvidenceKind.CODE_REF,
-        identity=ComponentId(ident),
-        role=Role.RUNTIME_MODEL,
-        as_written=as_written,
-        location=loc,
-        confidence=cap,
-        attributes=attrs,
-    )
 
 
 def _unknown_client(ev: Evidence) -> bool:
