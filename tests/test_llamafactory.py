@@ -10,22 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from gate.discover import configs
-from gate.discover.base import DiscoverContext
-from gate.discover.tree import Tree
-from gate.model import Evidence
 from gate.recognise import llamafactory_models
+from tests.confighelp import scan
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def scan(tmp_path: Path, files: dict[str, str]) -> tuple[list[Evidence], Tree]:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    tree = Tree.walk(tmp_path)
-    return list(configs.discover(tree, DiscoverContext())), tree
 
 
 BOARD = """\
