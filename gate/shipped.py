@@ -85,10 +85,13 @@ def _compiled_values(where: str, source: bytes) -> tuple[Any] | None:
         form = resources.files("gate").joinpath(where).read_bytes()
     except OSError:
         return None
-    doc = json.loads(form)
-    if doc.get("source_sha256") != hashlib.sha256(source).hexdigest():
-        return None
-    return (_values(doc),)
+    try:
+        doc = json.loads(form)
+        if doc.get("source_sha256") != hashlib.sha256(source).hexdigest():
+            return None
+        return (_values(doc),)
+    except (ValueError, LookupError, TypeError, AttributeError):
+        return None  # not a compiled form (cut short, or written by hand): the YAML is read
 
 
 def _values(doc: dict[str, Any]) -> Any:

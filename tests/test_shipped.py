@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,25 @@ def test_a_yaml_its_compiled_form_was_not_made_from_is_parsed(
 def test_no_compiled_form_means_the_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
     # as in a tree whose forms were never written
     monkeypatch.setattr(shipped, "compiled_name", lambda p, n: f"_nowhere/{p}/{n}")
+    expected = yaml.safe_load(shipped.text("gate.resolve", "data/regions.yaml"))
+    assert shipped.same(shipped.yaml_data("gate.resolve", "data/regions.yaml"), expected)
+
+
+@pytest.mark.usefixtures("fresh")
+@pytest.mark.parametrize("form", [b"", b"{not json", b"[]", b'{"source_sha256": 1}', b"null"])
+def test_a_compiled_form_that_cannot_be_read_means_the_yaml(
+    form: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = resources.files
+
+    class _Broken:
+        def joinpath(self, name: str) -> _Broken:
+            return self
+
+        def read_bytes(self) -> bytes:
+            return form
+
+    monkeypatch.setattr(resources, "files", lambda p: _Broken() if p == "gate" else real(p))
     expected = yaml.safe_load(shipped.text("gate.resolve", "data/regions.yaml"))
     assert shipped.same(shipped.yaml_data("gate.resolve", "data/regions.yaml"), expected)
 
