@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow lint lint-actions typecheck pytest bench bench-tools sbom sbom-check clean fuzz
+.PHONY: demo test test-slow lint lint-actions typecheck pytest bench bench-tools shipped-data sbom sbom-check clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ SBOM := sboms/aigate.cdx.json
 AIGATE_VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' gate/__init__.py)
 SBOM_SCAN = env -u SOURCE_DATE_EPOCH $(BIN)/aigate scan . -q --project-name aigate \
 	--project-version $(AIGATE_VERSION)
+
+# The compiled forms of the shipped YAML data (gate/_compiled/, read instead of parsing the
+# YAML when made from the same bytes: gate/shipped.py); run after editing gate/*/data/*.yaml.
+shipped-data: $(STAMP)
+	$(BIN)/python tools/gen_shipped_data.py
 
 sbom: $(STAMP)
 	$(SBOM_SCAN) -o $(SBOM)

@@ -33,6 +33,17 @@ REPOS = {
     "aider": "Aider-AI/aider",
     "pydantic-ai": "pydantic/pydantic-ai",
     "lm-evaluation-harness": "EleutherAI/lm-evaluation-harness",
+    # Kinds the five above lack (issue 15), chosen before aigate was run on them:
+    # a Go library calling some twenty LLM APIs (~1,200 files, 670 .go: the polyglot front end);
+    "langchaingo": "tmc/langchaingo",
+    # a Java library of LLM API clients (~3,800 files, 3,170 .java);
+    "langchain4j": "langchain4j/langchain4j",
+    # a large Python application, not a library (an agent server and its React UI, ~2,600 files);
+    "openhands": "All-Hands-AI/OpenHands",
+    # a Helm/Kubernetes deployment repository (~600 files: charts, manifests, Terraform, a router);
+    "production-stack": "vllm-project/production-stack",
+    # a notebook-heavy repository (56 .ipynb of ~280 files: the configs source's notebooks).
+    "anthropic-cookbook": "anthropics/anthropic-cookbook",
 }
 
 

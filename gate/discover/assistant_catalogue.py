@@ -494,8 +494,11 @@ def _has_dir(parts: Sequence[str], start: int, rule: ConfigRule) -> bool:
 
 @cache
 def catalogue() -> Catalogue:
-    """The shipped catalogue, loaded and compiled once."""
-    return load(shipped.text("gate.discover", CATALOGUE_FILE), f"gate/discover/{CATALOGUE_FILE}")
+    """The shipped catalogue, loaded and compiled once (from the values the registry reads
+    too: parsed once per process, gate.shipped)."""
+    return Catalogue(
+        shipped.yaml_data("gate.discover", CATALOGUE_FILE), f"gate/discover/{CATALOGUE_FILE}"
+    )
 
 
 def load(text: str, origin: str) -> Catalogue:

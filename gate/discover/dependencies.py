@@ -13,12 +13,13 @@ and build outputs: a wheel's ``*.dist-info/METADATA``, an sdist's ``PKG-INFO``,
 from __future__ import annotations
 
 import ast
+import bisect
 import fnmatch
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from packageurl import PackageURL
@@ -345,8 +346,16 @@ def _line_of(text: str, needle: str, start: int = 0) -> tuple[int | None, int | 
     index = text.find(needle, start)
     if index < 0:
         return None, None
-    line = text.count("\n", 0, index) + 1
+    line = bisect.bisect_left(_newlines(text), index) + 1  # text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+@lru_cache(maxsize=4)
+def _newlines(text: str) -> list[int]:
+    """Where the text's line breaks are: a lock file's entries are located one by one, and
+    counting the breaks before each from the start was quadratic (OpenHands' three 1 MB
+    poetry/uv locks: ~0.4 s of the scan, issue 15)."""
+    return [m.start() for m in re.finditer("\n", text)]
 
 
 def _exact(req: Requirement) -> str | None:

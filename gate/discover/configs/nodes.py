@@ -6,7 +6,7 @@ import bisect
 import functools
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -166,22 +166,23 @@ def _str(node: _Node | None) -> str | None:
     return node.value
 
 
-def _from_yaml(node: yaml.Node) -> _Node:
+def _from_yaml(node: yaml.Node, key_line: int | None = None) -> _Node:
+    # key_line is given here rather than set after with dataclasses.replace (a generic copy
+    # per mapping entry: a quarter of this walk).
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, _Node] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                child = _from_yaml(value)
-                out[str(key.value)] = replace(child, key_line=key.start_mark.line + 1)
-        return _Node(out, line, column)
+                out[str(key.value)] = _from_yaml(value, key.start_mark.line + 1)
+        return _Node(out, line, column, None, key_line)
     if isinstance(node, yaml.SequenceNode):
-        return _Node([_from_yaml(v) for v in node.value], line, column)
+        return _Node([_from_yaml(v) for v in node.value], line, column, None, key_line)
     if isinstance(node, yaml.ScalarNode):
         # Only plain/quoted strings matter; YAML 1.1 booleans and numbers stay text here
         # but never look like models.
-        return _Node(str(node.value), line, column)
-    return _Node(None, line, column)
+        return _Node(str(node.value), line, column, None, key_line)
+    return _Node(None, line, column, None, key_line)
 
 
 def _from_plain(value: Any, key: str | None = None) -> _Node:
