@@ -1,0 +1,58 @@
+"""Python and config classes measured on round 10 (issue 12): provider sections of a model
+catalogue, and the other classes below. Hand-written cases, none copied from a scanned
+repository."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from gate import pipeline
+from gate.model import Component
+
+
+def _scan(root: Path) -> dict[str, Component]:
+    result = pipeline.scan(pipeline.ScanOptions(root=root, history="none"))
+    return {c.id: c for c in result.inventory.components if not c.id.startswith("pkg:")}
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+# --- a provider's section of a catalogue, however deep ---------------------------------------
+
+
+def test_a_gateway_section_of_a_provider_catalogue_keeps_its_maker_prefixed_ids(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "catalog.py": """
+                PROVIDER_MODELS = {
+                    "mistral": {"default": "mistral-small-latest", "models": ["mistral-small-latest"]},
+                    "github": {
+                        "default_model": "openai/gpt-4o-mini",
+                        "models": ["openai/gpt-4o-mini", "meta/Llama-3.3-70B-Instruct"],
+                    },
+                }
+            """,
+            "gh.py": """
+                import os
+
+                class GitHubChat:
+                    def __init__(self, model_name: str = "openai/gpt-4o-mini", base_url=None):
+                        self.model_name = model_name
+                        self.base_url = base_url or os.getenv("GH_URL") or "https://models.github.ai/inference"
+            """,
+        },
+    )
+    got = _scan(tmp_path)
+    assert "api:github-models/openai/gpt-4o-mini" in got
+    assert "api:github-models/meta/Llama-3.3-70B-Instruct" in got
+    assert "api:openai/gpt-4o-mini" not in got  # the default and the class's own default too
+    assert "api:mistral/mistral-small-latest" in got
