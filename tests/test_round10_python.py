@@ -56,3 +56,57 @@ def test_a_gateway_section_of_a_provider_catalogue_keeps_its_maker_prefixed_ids(
     assert "api:github-models/meta/Llama-3.3-70B-Instruct" in got
     assert "api:openai/gpt-4o-mini" not in got  # the default and the class's own default too
     assert "api:mistral/mistral-small-latest" in got
+
+
+# --- a settings module's constants reached through a helper's locals and parameters -------
+
+
+def test_xinference_embeddings_at_a_settings_server_through_function_locals(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "conf.py": """
+                EMBED_SERVER = "http://gpu7.lab.example.net:9997"
+                EMBED_UID = "bge-small-zh-v1.5"
+            """,
+            "embed.py": """
+                from langchain_community.embeddings import XinferenceEmbeddings
+                import conf
+
+                def make_embedder():
+                    url = conf.EMBED_SERVER
+                    uid = conf.EMBED_UID
+                    return XinferenceEmbeddings(server_url=url, model_uid=uid)
+            """,
+        },
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {"api:gpu7.lab.example.net/bge-small-zh-v1.5"}
+    assert got["api:gpu7.lab.example.net/bge-small-zh-v1.5"].evidence[0].location.path == "conf.py"
+
+
+def test_a_method_called_once_with_settings_constants_serves_them_there(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "cfg.py": """
+                INTENT_URL = "http://infer.example.org:8100/v1"
+                INTENT_MODEL = "intent-7b-sft"
+            """,
+            "bot.py": """
+                from langchain_openai import ChatOpenAI
+                import cfg
+
+                class Bot:
+                    def __init__(self):
+                        self.intent = self.connect(base_url=cfg.INTENT_URL, model=cfg.INTENT_MODEL)
+
+                    def connect(self, base_url, model):
+                        base_url = base_url
+                        return ChatOpenAI(base_url=base_url, model=model, api_key="none")
+            """,
+        },
+    )
+    assert set(_scan(tmp_path)) == {"api:infer.example.org/intent-7b-sft"}
