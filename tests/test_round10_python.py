@@ -110,3 +110,22 @@ def test_a_method_called_once_with_settings_constants_serves_them_there(tmp_path
         },
     )
     assert set(_scan(tmp_path)) == {"api:infer.example.org/intent-7b-sft"}
+
+
+# --- openai-python 0.x audio calls ----------------------------------------------------------
+
+
+def test_legacy_openai_audio_transcription_names_its_model_first(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "listen.py": """
+                import openai
+
+                def hear(path):
+                    with open(path, "rb") as f:
+                        return openai.Audio.translate("whisper-1", f).text
+            """,
+        },
+    )
+    assert set(_scan(tmp_path)) == {"api:openai/whisper-1"}
