@@ -129,3 +129,25 @@ def test_legacy_openai_audio_transcription_names_its_model_first(tmp_path: Path)
         },
     )
     assert set(_scan(tmp_path)) == {"api:openai/whisper-1"}
+
+
+# --- a data file of a Hub dataset under a recipe's dataset key ------------------------------
+
+
+def test_an_axolotl_bench_dataset_file_names_its_hub_dataset(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "recipe.yml": """
+                base_model: openlm-research/open_llama_3b_v2
+                datasets:
+                  - path: data/local/train.jsonl
+                    type: alpaca
+                bench_dataset: someorg/mmlu-lite/mmlu_lite_full.json
+                do_bench_eval: true
+            """,
+        },
+    )
+    got = _scan(tmp_path)
+    assert "dataset:hf:someorg/mmlu-lite" in got
+    assert not any(i.startswith("dataset:hf:data/") for i in got)  # a local file stays out
