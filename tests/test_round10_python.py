@@ -151,3 +151,26 @@ def test_an_axolotl_bench_dataset_file_names_its_hub_dataset(tmp_path: Path) -> 
     got = _scan(tmp_path)
     assert "dataset:hf:someorg/mmlu-lite" in got
     assert not any(i.startswith("dataset:hf:data/") for i in got)  # a local file stays out
+
+
+# --- Hub download URLs in a settings file, JSON under a .txt name ---------------------------
+
+
+def test_checkpoint_download_urls_in_a_json_config_txt(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "server/config.txt": """
+                {
+                    "path_checkpoints": "/app/checkpoints",
+                    "checkpoint_downloads": {
+                        "dreamy.safetensors": "https://huggingface.co/artist-lab/DreamyXL/resolve/main/dreamy.safetensors"
+                    },
+                    "homepage": "https://huggingface.co/artist-lab/OtherXL"
+                }
+            """,
+            "notes/config.txt": "model = whatever\nthreads: 4\n",
+        },
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {"hf:artist-lab/DreamyXL@unpinned"}
