@@ -174,3 +174,23 @@ def test_checkpoint_download_urls_in_a_json_config_txt(tmp_path: Path) -> None:
     )
     got = _scan(tmp_path)
     assert set(got) == {"hf:artist-lab/DreamyXL@unpinned"}
+
+
+# --- docker run in a script: -e names a container path, -v fills it --------------------------
+
+
+def test_a_docker_run_env_path_is_the_folder_its_volume_mounts(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "serve.sh": """
+                #!/bin/bash
+                weights=$(pwd)/merged-sql-7b   # the fine-tuned folder
+                docker run -d --gpus all -p 8080:80 \\
+                  -e MODEL_ID=/data \\
+                  -v $weights:/data \\
+                  ghcr.io/huggingface/text-generation-inference:latest
+            """,
+        },
+    )
+    assert set(_scan(tmp_path)) == {"local:merged-sql-7b"}
