@@ -41,6 +41,10 @@ _ENV_READ = re.compile(r"(?i)env|propert|getOrDefault")
 _OR_DEFAULT = frozenset({"unwrap_or", "or", "getOrDefault", "orElse"})
 """Members giving an environment read its default (``env::var("X").unwrap_or("y")``)."""
 _TEST_MODULES = frozenset({"tests", "test"})
+_CONSTANT_NODES = frozenset(
+    {"field_access", "scoped_identifier", "identifier", "navigation_expression"}
+)
+"""Argument nodes that may be an SDK constant (``Enum.MEMBER``, ``module::CONST``, ``CONST``)."""
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9_.\-\[\]]+):([^}]*)\}$")
 
 
@@ -77,6 +81,37 @@ def sdk_rows() -> tuple[SdkRow, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ConstantRow:
+    """One ``constants`` row of ``polyglot_calls.yaml``: an SDK's model-name constants."""
+
+    owner: tuple[str, ...]
+    family: str
+    sdk: str
+    provider: str | None
+    values: dict[str, str]
+
+    def owns(self, path: str) -> bool:
+        """Whether an owner's import path (a class, a module) is this row's."""
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.owner)
+
+
+@cache
+def constant_rows() -> tuple[ConstantRow, ...]:
+    """The SDK constants table (loaded once)."""
+    doc = refs.load_data("polyglot_calls.yaml")
+    return tuple(
+        ConstantRow(
+            owner=tuple(str(m) for m in row["owner"]),
+            family=str(row["family"]),
+            sdk=str(row["sdk"]),
+            provider=row.get("provider"),
+            values={str(k): str(v) for k, v in (row.get("values") or {}).items()},
+        )
+        for row in doc.get("constants") or ()
+    )
+
+
 def _text(node: tree_sitter.Node | None) -> str:
     raw = node.text if node is not None else None
     return "" if raw is None else raw.decode("utf-8", errors="replace")
@@ -108,6 +143,8 @@ class Analyser:
         self.lines = data.split(b"\n")
         self.driver = Driver(NAME)
         self.imports: dict[str, str] = {}
+        self.star_imports: list[str] = []
+        """Java/Kotlin packages imported whole (``import dev.langchain4j.model.openai.*``)."""
         self.strings: list[tree_sitter.Node] = []
         self.calls: list[tree_sitter.Node] = []
         self.file_url: str | None = None
@@ -143,6 +180,9 @@ class Analyser:
         self._serving()
         for node in self.strings:
             self._string(node)
+        rows = self._constant_rows()
+        if rows:
+            self._constants(rows)
         return self.driver.found
 
     def _index(self) -> None:
@@ -205,7 +245,10 @@ class Analyser:
         if " as " in _text(node):
             text, _, alias = _text(node).removeprefix("import").partition(" as ")
             text, alias = text.strip(), alias.strip().rstrip(";")
-        if text.endswith(".*") or not text:
+        if text.endswith(".*"):
+            self.star_imports.append(text[:-2])
+            return
+        if not text:
             return
         self.imports[alias or text.rsplit(".", 1)[-1]] = text
 
@@ -217,7 +260,10 @@ class Analyser:
             return
         kind = node.type
         join = (prefix + "::") if prefix else ""
-        if kind in ("identifier", "scoped_identifier", "crate", "self", "super"):
+        if kind == "self" and prefix:
+            # use a::b::{self, C}: `b` names the module a::b itself
+            self.imports[prefix.rsplit("::", 1)[-1]] = prefix
+        elif kind in ("identifier", "scoped_identifier", "crate", "self", "super"):
             path = join + _text(node)
             self.imports[path.rsplit("::", 1)[-1]] = path
         elif kind == "use_as_clause":
@@ -236,6 +282,66 @@ class Analyser:
         """A node's parent, from the index when it was walked."""
         known = self._parents.get(node.id)
         return known if known is not None else _descend_to_parent(node)
+
+    # ---- SDK constants standing for a model ----
+
+    def _constant_rows(self) -> tuple[ConstantRow, ...]:
+        """The constants rows whose owner the file imports (by name or by package): only
+        such a file's call arguments are looked at."""
+        paths = [*self.imports.values(), *self.star_imports]
+        return tuple(
+            row
+            for row in constant_rows()
+            if any(row.owns(p) or row.owns(p.rsplit("::", 1)[0]) or any(
+                o.startswith(p + ".") for o in row.owner) for p in paths)
+        )  # fmt: skip
+
+    def _constants(self, rows: tuple[ConstantRow, ...]) -> None:
+        """``.modelName(OpenAiImageModelName.DALL_E_3)``, ``.agent(openai::GPT_5_1)``: an
+        argument that is an SDK's model-name constant names that model at its provider."""
+        for call in self.calls:
+            member, _ = self.member(call)
+            for arg in self.args(call):
+                if arg.type not in _CONSTANT_NODES:
+                    continue
+                found = self._constant(arg, rows)
+                if found is None:
+                    continue
+                row, value = found
+                ctx = refs.RefContext(family=row.family, sdk=row.sdk, provider=row.provider)
+                seen = Seen(value, self._loc(arg), arg.id, _text(arg), flow="sdk-constant")
+                self.driver.call(seen, ctx, call=f"{row.sdk}:{member}", argument="#0")
+
+    def _constant(
+        self, arg: tree_sitter.Node, rows: tuple[ConstantRow, ...]
+    ) -> tuple[ConstantRow, str] | None:
+        text = re.sub(r"\s+", "", _text(arg))
+        if not text or len(text) > 200:
+            return None
+        sep = "::" if "::" in text else "."
+        owner, _, name = text.rpartition(sep)
+        owners: list[str] = []
+        if not owner:
+            # GPT_4O after `use rig::providers::openai::GPT_4O` (or a Java static import)
+            path = self.imports.get(name, "")
+            sep = "::" if "::" in path else "."
+            owner = path.rpartition(sep)[0]
+            owners = [owner] if owner else []
+        else:
+            head, cut, rest = owner.partition(sep)
+            base = self.imports.get(head)
+            if base is not None:
+                owners = [base + (sep + rest if cut else "")]
+            elif sep == "::":
+                owners = [owner]
+            else:
+                owners = [f"{package}.{owner}" for package in self.star_imports]
+        for path in owners:
+            for row in rows:
+                value = row.values.get(name)
+                if value is not None and row.owns(path):
+                    return row, value
+        return None
 
     # ---- strings ----
 
