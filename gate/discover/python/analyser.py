@@ -535,8 +535,11 @@ class Analyser(CallReader):
             if isinstance(v, _COLLECTIONS):
                 inner = entry or (text is not None and refs.is_catalogue_name(text))
                 # {"github": {"default_model": ..., "models": [...]}}: the provider a key
-                # names is whose models its whole section lists, however deep.
-                outer, self._name_hint = self._name_hint, hint or self._name_hint
+                # names is whose models its whole section lists, however deep (a section
+                # with an endpoint of its own is served there instead).
+                own = isinstance(v, ast.Dict) and self._entry_endpoint(v) is not None
+                outer = self._name_hint
+                self._name_hint = (hint if not own else None) or outer
                 try:
                     self._catalogue(v, text or key, inner, depth + 1, at)
                 finally:
