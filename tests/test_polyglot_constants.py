@@ -61,3 +61,28 @@ def test_rust_rig_constants_by_module_path_and_by_nested_use() -> None:
         "api:openai/gpt-4.1-mini",
         "api:openai/text-embedding-3-small",
     }
+
+
+# --- C# (Semantic Kernel, the OpenAI .NET SDK) ----------------------------------------------
+
+
+def test_csharp_semantic_kernel_and_openai_dotnet_calls() -> None:
+    found = _scan(
+        "Bot/Program.cs",
+        """
+        using Microsoft.SemanticKernel;
+        using OpenAI.Chat;
+
+        var builder = Kernel.CreateBuilder();
+        builder.AddOpenAIChatCompletion("gpt-4o-mini", Environment.GetEnvironmentVariable("KEY")!);
+        builder.Services.AddOpenAITextEmbeddingGeneration(modelId: "text-embedding-3-small", apiKey: "unused");
+        var chat = new ChatClient(model: "gpt-4.1", apiKey: key);
+        var label = "gpt-4o is our favourite";   // a sentence, no model argument
+        Console.WriteLine($"model {label}");
+        """,
+    )
+    assert {(ev.identity, ev.location.line) for ev in found} == {
+        ("api:openai/gpt-4o-mini", 6),
+        ("api:openai/text-embedding-3-small", 7),
+        ("api:openai/gpt-4.1", 8),
+    }

@@ -1,4 +1,4 @@
-"""One Go, Rust, Java or Kotlin file's model references, written once over the roles of
+"""One Go, Rust, Java, Kotlin or C# file's model references, written once over the roles of
 :mod:`.grammars`.
 
 Every string literal of the file is placed by its syntax: the argument of a call or builder
@@ -238,6 +238,19 @@ class Analyser:
             if arg is not None:
                 self._use(arg, "")
             return
+        if self.g.name == "csharp":
+            # `using Microsoft.SemanticKernel;` brings a namespace's types and extension
+            # methods into scope (a star import); `using Chat = OpenAI.Chat.ChatClient;` an alias.
+            words = re.sub(r"\s+", " ", _text(node)).removeprefix("global ").strip().rstrip(";")
+            words = words.removeprefix("using").strip()
+            if words.startswith("static "):
+                return
+            alias, eq, target = words.partition("=")
+            if eq:
+                self.imports[alias.strip()] = target.strip()
+            elif words:
+                self.star_imports.append(words)
+            return
         # Java and Kotlin: a qualified class name (a star import names no class).
         text = re.sub(r"\s+", "", _text(node)).removeprefix("import").removeprefix("static")
         text = text.rstrip(";")
@@ -392,6 +405,8 @@ class Analyser:
             func = call.named_children[0]  # Kotlin: the callee is the first child
         if func is None:
             return "", None
+        if func.type == "member_access_expression":
+            return _text(func.child_by_field_name("name")), func.child_by_field_name("expression")
         if func.type in ("selector_expression", "field_expression"):
             field = func.child_by_field_name("field")
             receiver = func.child_by_field_name("operand") or func.child_by_field_name("value")
@@ -420,6 +435,9 @@ class Analyser:
             if node.type in ("selector_expression", "field_expression"):
                 node = node.child_by_field_name("operand") or node.child_by_field_name("value")
                 continue
+            if node.type == "member_access_expression":
+                node = node.child_by_field_name("expression")
+                continue
             if node.type == "navigation_expression" and node.named_children:
                 node = node.named_children[0]
                 continue
@@ -428,7 +446,21 @@ class Analyser:
             name = _text(node)
             break
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
-        return self.imports.get(head)
+        return self.imports.get(head) or self._star_owner(head)
+
+    def _star_owner(self, head: str) -> str | None:
+        """A name a star import may bring (Java ``import dev.langchain4j.model.openai.*``
+        then ``OpenAiChatModel``; C# ``using Microsoft.SemanticKernel;`` whose extension
+        methods any receiver takes): the first package + name an SDK row owns."""
+        if not head or not self.star_imports:
+            return None
+        if self.g.name != "csharp" and not head[:1].isupper():
+            return None  # a Java local variable, not a class
+        for package in self.star_imports:
+            path = f"{package}.{head}"
+            if self.sdk_of(path) is not None:
+                return path
+        return None
 
     def role(self, call: tree_sitter.Node) -> tuple[SdkRow | None, str, str]:
         """``(SDK row, member, role)`` of a call: role ``model`` or ``base_url`` when the
@@ -480,7 +512,7 @@ class Analyser:
             return []
         out = []
         for arg in found.named_children:
-            if arg.type == "value_argument" and arg.named_children:
+            if arg.type in ("value_argument", "argument") and arg.named_children:
                 arg = arg.named_children[-1]
             out.append(arg)
         return out
@@ -679,7 +711,7 @@ class Analyser:
                 return _Place("keyed", self._key_text(parent.child_by_field_name(key_field)),
                               owner=self._up(parent))  # fmt: skip
             return _Place("none")
-        if kind == "value_argument":
+        if kind == "value_argument" or (kind == "argument" and g.name == "csharp"):
             return self._kotlin_argument(parent, node)
         if kind == "infix_expression" and len(parent.named_children) == 3:
             # Kotlin mapOf("deepseek" to "deepseek-chat")
@@ -714,7 +746,9 @@ class Analyser:
         return _Place("none")
 
     def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
-        has_eq = any(not c.is_named and c.type == "=" for c in arg.children)
+        """A Kotlin ``model = "x"`` or C# ``model: "x"`` named argument, else a positional one."""
+        named_by = ":" if self.g.name == "csharp" else "="
+        has_eq = any(not c.is_named and c.type == named_by for c in arg.children)
         if has_eq and (name := _argument_name(arg)) is not None:
             if arg.named_children[-1].id != node.id:
                 return _Place("none")
