@@ -31,7 +31,8 @@ def test_java_langchain4j_enum_constants_through_a_star_import() -> None:
                         .build();
             }
             Object painter(String key) {
-                return OpenAiImageModel.builder().apiKey(key).modelName(OpenAiImageModelName.DALL_E_2).build();
+                return OpenAiImageModel.builder()
+                        .apiKey(key).modelName(OpenAiImageModelName.DALL_E_2).build();
             }
             Object unrelated() { return Thread.State.RUNNABLE; }
         }
@@ -39,7 +40,7 @@ def test_java_langchain4j_enum_constants_through_a_star_import() -> None:
     )
     assert {(ev.identity, ev.location.line) for ev in found} == {
         ("api:openai/text-embedding-3-large", 10),
-        ("api:openai/dall-e-2", 14),
+        ("api:openai/dall-e-2", 15),
     }
 
 
@@ -75,7 +76,8 @@ def test_csharp_semantic_kernel_and_openai_dotnet_calls() -> None:
 
         var builder = Kernel.CreateBuilder();
         builder.AddOpenAIChatCompletion("gpt-4o-mini", Environment.GetEnvironmentVariable("KEY")!);
-        builder.Services.AddOpenAITextEmbeddingGeneration(modelId: "text-embedding-3-small", apiKey: "unused");
+        builder.Services.AddOpenAITextEmbeddingGeneration(
+            modelId: "text-embedding-3-small", apiKey: "unused");
         var chat = new ChatClient(model: "gpt-4.1", apiKey: key);
         var label = "gpt-4o is our favourite";   // a sentence, no model argument
         Console.WriteLine($"model {label}");
@@ -83,6 +85,6 @@ def test_csharp_semantic_kernel_and_openai_dotnet_calls() -> None:
     )
     assert {(ev.identity, ev.location.line) for ev in found} == {
         ("api:openai/gpt-4o-mini", 6),
-        ("api:openai/text-embedding-3-small", 7),
-        ("api:openai/gpt-4.1", 8),
+        ("api:openai/text-embedding-3-small", 8),
+        ("api:openai/gpt-4.1", 9),
     }

@@ -34,7 +34,7 @@ def test_a_gateway_section_of_a_provider_catalogue_keeps_its_maker_prefixed_ids(
         {
             "catalog.py": """
                 PROVIDER_MODELS = {
-                    "mistral": {"default": "mistral-small-latest", "models": ["mistral-small-latest"]},
+                    "mistral": {"models": ["mistral-small-latest"]},
                     "github": {
                         "default_model": "openai/gpt-4o-mini",
                         "models": ["openai/gpt-4o-mini", "meta/Llama-3.3-70B-Instruct"],

@@ -611,7 +611,8 @@ class CallReader(ValueReader):
         arg, unseen = self._site_arg(call, fn, name)
         if arg is None or unseen or not isinstance(arg, ast.Attribute | ast.Name):
             return None
-        if isinstance(arg, ast.Name) and self._binding_scope(arg.id, where) not in (None, self.root):
+        bound_in = self._binding_scope(arg.id, where) if isinstance(arg, ast.Name) else None
+        if bound_in not in (None, self.root):
             return None  # a name the caller binds itself (or its own parameter)
         return self._imported_value(arg, self.root)
 
