@@ -127,13 +127,19 @@ def _placed(ev: Evidence) -> str | None:
 
 def _listed_by_shape(ev: Evidence) -> str | None:
     attrs = ev.attributes
-    shape_only = ev.identity.startswith("hf:") or attrs.get("host_source") == str(
-        HostSource.MODEL_PROVIDER_DEFAULT
+    # `openai/gpt-4.1` read by its maker prefix alone, which is also a gateway's own spelling
+    # (GitHub Models', OpenRouter's): the app's catalogue placing it says whose it is, for
+    # a default held apart (`"default_model": "openai/gpt-4.1"`) as for a listed copy.
+    gateway_spelt = attrs.get("gateway_id") == ev.as_written.strip()
+    shape_only = (
+        ev.identity.startswith("hf:")
+        or attrs.get("host_source") == str(HostSource.MODEL_PROVIDER_DEFAULT)
+        or gateway_spelt
     )
     if (
         # a listed copy, or the same Hub-shaped value held apart (DEFAULT_MODEL_ID =
         # "openai/gpt-oss-120b" beside the entry placing it under Groq)
-        (attrs.get("listed") is True or ev.identity.startswith("hf:"))
+        (attrs.get("listed") is True or ev.identity.startswith("hf:") or gateway_spelt)
         and attrs.get("provider_named") is not True
         and shape_only
         and "call" not in attrs

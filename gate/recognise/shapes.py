@@ -70,6 +70,23 @@ _BLOB = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9]{24,}$")
 _WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 
 
+# What a dataset repo's data files end in (the json/csv/parquet/text/arrow builders read them).
+_DATA_FILE = re.compile(r"\.(?:jsonl?|csv|tsv|parquet|arrow|txt)$", re.IGNORECASE)
+
+
+def dataset_of_data_file(value: str) -> str | None:
+    """``org/name/train.json`` (a config's dataset key: axolotl's ``bench_dataset``) is a
+    file of the Hub dataset ``org/name``: that id, else None. A path whose first folder is a
+    folder word (``data/x/y.json``) or that starts like a path is a local file."""
+    segs = value.strip().split("/")
+    if len(segs) < 3 or "" in segs or not _DATA_FILE.search(segs[-1]):
+        return None
+    repo = "/".join(segs[:2])
+    if not identity.is_hf_repo_id(repo) or looks_like_path(repo):
+        return None
+    return repo
+
+
 def looks_like_path(value: str) -> bool:
     """A filesystem path rather than a hub id (``./x``, ``/opt/m``, ``models/x``, ``a/b/c``,
     ``C:\\models\\x``, ``~/m``)."""

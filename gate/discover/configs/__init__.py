@@ -128,6 +128,13 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         outcome = _dockerfile(rel, text)
     elif kind == "dotenv":
         outcome = _dotenv(rel, text)
+    elif kind == "json-text":
+        is_json = text.lstrip().startswith("{") and loaders.json_doc(text).ok
+        outcome = (
+            _yaml_or_json(rel, text, json_file=True, mlmodel=False)
+            if is_json
+            else scanning.Outcome()
+        )
     elif kind in ("yaml", "json", "mlmodel"):
         outcome = _yaml_or_json(rel, text, json_file=kind == "json", mlmodel=name == "MLmodel")
     elif kind == "toml":

@@ -397,7 +397,13 @@ def _arg_pairs(token: str) -> list[tuple[str, str]]:
 
 
 def _model_arg_pairs(
-    walker: _Walker, token: str, node: _Node, where: str, *, every: bool = False
+    walker: _Walker,
+    token: str,
+    node: _Node,
+    where: str,
+    *,
+    every: bool = False,
+    volumes: Sequence[tuple[str, str]] | None = None,
 ) -> None:
     """A model-arguments string on a command line (lighteval's ``"model_name=org/x,dtype=
     bfloat16"``, lm-evaluation-harness ``--model_args pretrained=org/x,peft=org/y``, a
@@ -409,8 +415,11 @@ def _model_arg_pairs(
         leaf = key.rsplit(".", 1)[-1]
         if not (every or refs.names_model(key) or leaf.lower() in extra_keys):
             continue
-        if localpaths.is_outside(value):
-            ref: refs.Ref | None = localpaths.ref(value)
+        if volumes is not None and value.startswith("/"):
+            # docker run -e MODEL_ID=/workspace -v $(pwd)/out:/workspace: the mounted folder
+            ref: refs.Ref | None = _container_path(walker, value, volumes)
+        elif localpaths.is_outside(value):
+            ref = localpaths.ref(value)
         else:
             ctx = refs.RefContext(family="config", in_config=True, key=key)
             ref = refs.recognise_in(value, ctx) if "/" in value else None
@@ -441,7 +450,7 @@ def _flag_models(
         if not token.startswith("-") and _ARG_PAIR.match(token):
             # `vllm serve base --lora-modules sql=org/sql-lora chat=org/chat-lora`: each
             # name=<adapter> after an adapter flag names a model, whatever the name.
-            _model_arg_pairs(walker, token, node, where, every=flag in adapters)
+            _model_arg_pairs(walker, token, node, where, every=flag in adapters, volumes=volumes)
             continue
         if not token.startswith("--") or len(token) < 4:
             continue

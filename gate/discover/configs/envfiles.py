@@ -40,6 +40,9 @@ _SHELL_ASSIGNMENT = re.compile(
 )
 
 
+_TRAILING_COMMENT = re.compile(r"\s+#[^'\"]*$")
+
+
 def _shell(rel: str, text: str) -> scanning.Outcome:
     """A shell script (``start-tgi.sh``): variables that name a model (``model=org/x``,
     ``MODEL_ID=...``) and command lines (``docker run ... --model-id $model``,
@@ -53,7 +56,9 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
         if not stripped or stripped.startswith("#"):
             continue
         assignment = _SHELL_ASSIGNMENT.match(stripped)
-        if assignment and " " not in stripped.split("=", 1)[1].strip():
+        # model=$(pwd)/out   # path to model: a comment after the value is no part of it
+        assigned = _TRAILING_COMMENT.sub("", stripped.partition("=")[2]).strip()
+        if assignment and " " not in assigned:
             key, raw = assignment.groups()
             value, _ = _env_value(_expand(raw, variables))
             variables[key] = value

@@ -32,6 +32,12 @@ _LOCK_FILES = frozenset(
 )
 
 
+# Apps whose settings file is JSON under a .txt name (Fooocus reads and writes config.txt,
+# lllyasviel/Fooocus modules/config.py, read 2026-12): read as JSON when the text is a JSON
+# object, else not a config.
+_JSON_TEXT_NAMES = frozenset({"config.txt"})
+
+
 # A config shipped as a template of itself (config.json.template, settings.yaml.example):
 # the release's defaults, read as the format under the added suffix.
 _TEMPLATE_SUFFIXES = (".template", ".example", ".sample", ".dist", ".default", *templates.SUFFIXES)
@@ -70,6 +76,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "yaml"
     if suffix in (".json", ".jsonc") and name not in _SKIP_JSON:
         return "json"
+    if lower in _JSON_TEXT_NAMES:
+        return "json-text"
     if suffix == ".toml" and name not in ("Cargo.lock", "poetry.lock", "uv.lock"):
         return "toml"
     if suffix in (".ini", ".cfg"):

@@ -17,6 +17,7 @@ from gate.discover import (
     refs,
 )
 from gate.recognise import data as recognise_data
+from gate.recognise.shapes import dataset_of_data_file
 
 # --- the generic walk --------------------------------------------------------------------
 
@@ -244,7 +245,7 @@ def _dataset_value(value: str, hub: str | None = None) -> refs.Ref | None:
     """A value under a dataset key: a Hub dataset only when written ``org/name`` (a bare word
     is as often a local split or builder name); on ModelScope when a key beside or above it
     chose that hub (``hub``)."""
-    text = value.strip()
+    text = dataset_of_data_file(value) or value.strip()
     if text.count("/") != 1 or refs.looks_like_path(text) or not identity.is_hf_repo_id(text):
         return None
     family = refs.on_hub("hf-dataset", hub)

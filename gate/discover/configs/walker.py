@@ -10,7 +10,7 @@ from gate.discover import (
     localpaths,
     refs,
 )
-from gate.discover.configs.containers import _container, _containers
+from gate.discover.configs.containers import _container, _containers, _hub_downloads
 from gate.discover.configs.kinds import NAME
 from gate.discover.configs.nodes import (
     _ENTRY_FIELDS,
@@ -114,6 +114,12 @@ class _Walker:
                         Confidence.MEDIUM,
                         ".".join((*path, key)), {"key": key},
                     )  # fmt: skip
+                elif "/resolve/" in child.value and child.value.strip().startswith("http"):
+                    # {"x.safetensors": "https://huggingface.co/<org>/<name>/resolve/main/
+                    # x.safetensors"}: a download the app makes (Fooocus checkpoint_downloads),
+                    # whatever the key; a page link (no /resolve/) is not read, nor a command
+                    # (its own reader finds the URL).
+                    _hub_downloads(self, [(child.value, child)], ".".join((*path, key)))
             elif key == "litellm_params" and isinstance(child.value, dict):
                 params = {str(k): v for k, v in child.value.items()}
                 model = params.get("model")

@@ -1,4 +1,4 @@
-"""Go, Rust, Java and Kotlin code that names models, read with tree-sitter.
+"""Go, Rust, Java, Kotlin and C# code that names models, read with tree-sitter.
 
 One front end over four grammars (:mod:`.grammars` says which node types play each role):
 string literals placed as call arguments, builder and option methods
@@ -24,7 +24,7 @@ from gate.discover.calltable import hosted_name_needles
 from gate.discover.javascript.tables import _extra_strong, _shape_needles
 from gate.discover.polyglot import across
 from gate.discover.polyglot import analyser as analyser_mod
-from gate.discover.polyglot.analyser import NAME, Analyser, sdk_rows
+from gate.discover.polyglot.analyser import NAME, Analyser, constant_rows, sdk_rows
 from gate.discover.polyglot.grammars import SUFFIXES, grammar_for, language
 from gate.discover.tree import Tree
 from gate.model import Evidence
@@ -41,7 +41,7 @@ host and no quoted hosted-model prefix is not read."""
 
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
-    """Yield model references found in the tree's Go, Rust, Java and Kotlin files."""
+    """Yield model references found in the tree's Go, Rust, Java, Kotlin and C# files."""
     reads = refs.readable(tree, ctx.include_tests)
     files = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
     if not files:
@@ -60,6 +60,11 @@ def _strong_words() -> tuple[bytes, ...]:
             head = pattern.split("*", 1)[0].rstrip(":./")
             if len(head) >= 4:
                 words.add(head)
+    for crow in constant_rows():
+        for owner in crow.owner:
+            # a Rust crate (`use rig::{providers::{openai::{GPT_4O}}}` spells no whole path);
+            # a Java enum by its package (a star import names no class)
+            words.add(owner.split("::", 1)[0] + "::" if "::" in owner else owner.rsplit(".", 1)[0])
     words |= _shape_needles() | hosted_name_needles()
     # Known endpoint hosts and Ollama's port, but not loopback hosts (``127.0.0.1``,
     # ``localhost``): every web server's code and tests bind to them (a fifth of axum's files).

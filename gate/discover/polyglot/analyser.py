@@ -1,4 +1,4 @@
-"""One Go, Rust, Java or Kotlin file's model references, written once over the roles of
+"""One Go, Rust, Java, Kotlin or C# file's model references, written once over the roles of
 :mod:`.grammars`.
 
 Every string literal of the file is placed by its syntax: the argument of a call or builder
@@ -41,6 +41,10 @@ _ENV_READ = re.compile(r"(?i)env|propert|getOrDefault")
 _OR_DEFAULT = frozenset({"unwrap_or", "or", "getOrDefault", "orElse"})
 """Members giving an environment read its default (``env::var("X").unwrap_or("y")``)."""
 _TEST_MODULES = frozenset({"tests", "test"})
+_CONSTANT_NODES = frozenset(
+    {"field_access", "scoped_identifier", "identifier", "navigation_expression"}
+)
+"""Argument nodes that may be an SDK constant (``Enum.MEMBER``, ``module::CONST``, ``CONST``)."""
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9_.\-\[\]]+):([^}]*)\}$")
 
 
@@ -77,6 +81,37 @@ def sdk_rows() -> tuple[SdkRow, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ConstantRow:
+    """One ``constants`` row of ``polyglot_calls.yaml``: an SDK's model-name constants."""
+
+    owner: tuple[str, ...]
+    family: str
+    sdk: str
+    provider: str | None
+    values: dict[str, str]
+
+    def owns(self, path: str) -> bool:
+        """Whether an owner's import path (a class, a module) is this row's."""
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.owner)
+
+
+@cache
+def constant_rows() -> tuple[ConstantRow, ...]:
+    """The SDK constants table (loaded once)."""
+    doc = refs.load_data("polyglot_calls.yaml")
+    return tuple(
+        ConstantRow(
+            owner=tuple(str(m) for m in row["owner"]),
+            family=str(row["family"]),
+            sdk=str(row["sdk"]),
+            provider=row.get("provider"),
+            values={str(k): str(v) for k, v in (row.get("values") or {}).items()},
+        )
+        for row in doc.get("constants") or ()
+    )
+
+
 def _text(node: tree_sitter.Node | None) -> str:
     raw = node.text if node is not None else None
     return "" if raw is None else raw.decode("utf-8", errors="replace")
@@ -108,6 +143,8 @@ class Analyser:
         self.lines = data.split(b"\n")
         self.driver = Driver(NAME)
         self.imports: dict[str, str] = {}
+        self.star_imports: list[str] = []
+        """Java/Kotlin packages imported whole (``import dev.langchain4j.model.openai.*``)."""
         self.strings: list[tree_sitter.Node] = []
         self.calls: list[tree_sitter.Node] = []
         self.file_url: str | None = None
@@ -143,6 +180,9 @@ class Analyser:
         self._serving()
         for node in self.strings:
             self._string(node)
+        rows = self._constant_rows()
+        if rows:
+            self._constants(rows)
         return self.driver.found
 
     def _index(self) -> None:
@@ -198,6 +238,19 @@ class Analyser:
             if arg is not None:
                 self._use(arg, "")
             return
+        if self.g.name == "csharp":
+            # `using Microsoft.SemanticKernel;` brings a namespace's types and extension
+            # methods into scope (a star import); `using Chat = OpenAI.Chat.ChatClient;` an alias.
+            words = re.sub(r"\s+", " ", _text(node)).removeprefix("global ").strip().rstrip(";")
+            words = words.removeprefix("using").strip()
+            if words.startswith("static "):
+                return
+            alias, eq, target = words.partition("=")
+            if eq:
+                self.imports[alias.strip()] = target.strip()
+            elif words:
+                self.star_imports.append(words)
+            return
         # Java and Kotlin: a qualified class name (a star import names no class).
         text = re.sub(r"\s+", "", _text(node)).removeprefix("import").removeprefix("static")
         text = text.rstrip(";")
@@ -205,7 +258,10 @@ class Analyser:
         if " as " in _text(node):
             text, _, alias = _text(node).removeprefix("import").partition(" as ")
             text, alias = text.strip(), alias.strip().rstrip(";")
-        if text.endswith(".*") or not text:
+        if text.endswith(".*"):
+            self.star_imports.append(text[:-2])
+            return
+        if not text:
             return
         self.imports[alias or text.rsplit(".", 1)[-1]] = text
 
@@ -217,7 +273,10 @@ class Analyser:
             return
         kind = node.type
         join = (prefix + "::") if prefix else ""
-        if kind in ("identifier", "scoped_identifier", "crate", "self", "super"):
+        if kind == "self" and prefix:
+            # use a::b::{self, C}: `b` names the module a::b itself
+            self.imports[prefix.rsplit("::", 1)[-1]] = prefix
+        elif kind in ("identifier", "scoped_identifier", "crate", "self", "super"):
             path = join + _text(node)
             self.imports[path.rsplit("::", 1)[-1]] = path
         elif kind == "use_as_clause":
@@ -236,6 +295,66 @@ class Analyser:
         """A node's parent, from the index when it was walked."""
         known = self._parents.get(node.id)
         return known if known is not None else _descend_to_parent(node)
+
+    # ---- SDK constants standing for a model ----
+
+    def _constant_rows(self) -> tuple[ConstantRow, ...]:
+        """The constants rows whose owner the file imports (by name or by package): only
+        such a file's call arguments are looked at."""
+        paths = [*self.imports.values(), *self.star_imports]
+        return tuple(
+            row
+            for row in constant_rows()
+            if any(row.owns(p) or row.owns(p.rsplit("::", 1)[0]) or any(
+                o.startswith(p + ".") for o in row.owner) for p in paths)
+        )  # fmt: skip
+
+    def _constants(self, rows: tuple[ConstantRow, ...]) -> None:
+        """``.modelName(OpenAiImageModelName.DALL_E_3)``, ``.agent(openai::GPT_5_1)``: an
+        argument that is an SDK's model-name constant names that model at its provider."""
+        for call in self.calls:
+            member, _ = self.member(call)
+            for arg in self.args(call):
+                if arg.type not in _CONSTANT_NODES:
+                    continue
+                found = self._constant(arg, rows)
+                if found is None:
+                    continue
+                row, value = found
+                ctx = refs.RefContext(family=row.family, sdk=row.sdk, provider=row.provider)
+                seen = Seen(value, self._loc(arg), arg.id, _text(arg), flow="sdk-constant")
+                self.driver.call(seen, ctx, call=f"{row.sdk}:{member}", argument="#0")
+
+    def _constant(
+        self, arg: tree_sitter.Node, rows: tuple[ConstantRow, ...]
+    ) -> tuple[ConstantRow, str] | None:
+        text = re.sub(r"\s+", "", _text(arg))
+        if not text or len(text) > 200:
+            return None
+        sep = "::" if "::" in text else "."
+        owner, _, name = text.rpartition(sep)
+        owners: list[str] = []
+        if not owner:
+            # GPT_4O after `use rig::providers::openai::GPT_4O` (or a Java static import)
+            path = self.imports.get(name, "")
+            sep = "::" if "::" in path else "."
+            owner = path.rpartition(sep)[0]
+            owners = [owner] if owner else []
+        else:
+            head, cut, rest = owner.partition(sep)
+            base = self.imports.get(head)
+            if base is not None:
+                owners = [base + (sep + rest if cut else "")]
+            elif sep == "::":
+                owners = [owner]
+            else:
+                owners = [f"{package}.{owner}" for package in self.star_imports]
+        for path in owners:
+            for row in rows:
+                value = row.values.get(name)
+                if value is not None and row.owns(path):
+                    return row, value
+        return None
 
     # ---- strings ----
 
@@ -286,6 +405,8 @@ class Analyser:
             func = call.named_children[0]  # Kotlin: the callee is the first child
         if func is None:
             return "", None
+        if func.type == "member_access_expression":
+            return _text(func.child_by_field_name("name")), func.child_by_field_name("expression")
         if func.type in ("selector_expression", "field_expression"):
             field = func.child_by_field_name("field")
             receiver = func.child_by_field_name("operand") or func.child_by_field_name("value")
@@ -314,6 +435,9 @@ class Analyser:
             if node.type in ("selector_expression", "field_expression"):
                 node = node.child_by_field_name("operand") or node.child_by_field_name("value")
                 continue
+            if node.type == "member_access_expression":
+                node = node.child_by_field_name("expression")
+                continue
             if node.type == "navigation_expression" and node.named_children:
                 node = node.named_children[0]
                 continue
@@ -322,7 +446,21 @@ class Analyser:
             name = _text(node)
             break
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
-        return self.imports.get(head)
+        return self.imports.get(head) or self._star_owner(head)
+
+    def _star_owner(self, head: str) -> str | None:
+        """A name a star import may bring (Java ``import dev.langchain4j.model.openai.*``
+        then ``OpenAiChatModel``; C# ``using Microsoft.SemanticKernel;`` whose extension
+        methods any receiver takes): the first package + name an SDK row owns."""
+        if not head or not self.star_imports:
+            return None
+        if self.g.name != "csharp" and not head[:1].isupper():
+            return None  # a Java local variable, not a class
+        for package in self.star_imports:
+            path = f"{package}.{head}"
+            if self.sdk_of(path) is not None:
+                return path
+        return None
 
     def role(self, call: tree_sitter.Node) -> tuple[SdkRow | None, str, str]:
         """``(SDK row, member, role)`` of a call: role ``model`` or ``base_url`` when the
@@ -374,7 +512,7 @@ class Analyser:
             return []
         out = []
         for arg in found.named_children:
-            if arg.type == "value_argument" and arg.named_children:
+            if arg.type in ("value_argument", "argument") and arg.named_children:
                 arg = arg.named_children[-1]
             out.append(arg)
         return out
@@ -573,7 +711,7 @@ class Analyser:
                 return _Place("keyed", self._key_text(parent.child_by_field_name(key_field)),
                               owner=self._up(parent))  # fmt: skip
             return _Place("none")
-        if kind == "value_argument":
+        if kind == "value_argument" or (kind == "argument" and g.name == "csharp"):
             return self._kotlin_argument(parent, node)
         if kind == "infix_expression" and len(parent.named_children) == 3:
             # Kotlin mapOf("deepseek" to "deepseek-chat")
@@ -608,7 +746,9 @@ class Analyser:
         return _Place("none")
 
     def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
-        has_eq = any(not c.is_named and c.type == "=" for c in arg.children)
+        """A Kotlin ``model = "x"`` or C# ``model: "x"`` named argument, else a positional one."""
+        named_by = ":" if self.g.name == "csharp" else "="
+        has_eq = any(not c.is_named and c.type == named_by for c in arg.children)
         if has_eq and (name := _argument_name(arg)) is not None:
             if arg.named_children[-1].id != node.id:
                 return _Place("none")

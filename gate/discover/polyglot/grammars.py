@@ -3,7 +3,8 @@ each tree-sitter grammar are strings, calls, keyed values, declarations and coll
 
 The analysis (:mod:`.analyser`) is written once over these roles; a language is a row here,
 not a copy of the analysis. Node type names are those of the grammars' ``node-types.json``
-(tree-sitter-go 0.25, tree-sitter-rust 0.24, tree-sitter-java 0.23, tree-sitter-kotlin 1.1).
+(tree-sitter-go 0.25, tree-sitter-rust 0.24, tree-sitter-java 0.23, tree-sitter-kotlin 1.1,
+tree-sitter-c-sharp 0.23).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import tree_sitter
+import tree_sitter_c_sharp
 import tree_sitter_go
 import tree_sitter_java
 import tree_sitter_kotlin
@@ -137,7 +139,29 @@ _KOTLIN = Grammar(
     annotations=frozenset({"annotation"}),
 )  # fmt: skip
 
-GRAMMARS: tuple[Grammar, ...] = (_GO, _RUST, _JAVA, _KOTLIN)
+# C#: `using` directives import namespaces (read like Java's star imports); an argument is
+# an `argument` node holding an optional `name:` before its value (Semantic Kernel's
+# `AddOpenAIChatCompletion(modelId: "gpt-4o", ...)`).
+_CSHARP = Grammar(
+    name="csharp",
+    suffixes=(".cs",),
+    language=tree_sitter_c_sharp.language,
+    strings=frozenset({"string_literal", "interpolated_string_expression"}),
+    content=frozenset({"string_literal_content", "string_content", "escape_sequence"}),
+    interpolations=frozenset({"interpolation"}),
+    calls=frozenset({"invocation_expression", "object_creation_expression"}),
+    arguments=frozenset({"argument_list"}),
+    keyed={},
+    declarations={"variable_declarator": "name", "assignment_expression": "left"},
+    collections=frozenset({"initializer_expression", "collection_expression"}),
+    collection_calls=frozenset(),
+    transparent=frozenset({"parenthesized_expression"}),
+    conversions=frozenset(),
+    imports=frozenset({"using_directive"}),
+    annotations=frozenset(),
+)  # fmt: skip
+
+GRAMMARS: tuple[Grammar, ...] = (_GO, _RUST, _JAVA, _KOTLIN, _CSHARP)
 SUFFIXES: tuple[str, ...] = tuple(s for g in GRAMMARS for s in g.suffixes)
 
 

@@ -534,7 +534,16 @@ class Analyser(CallReader):
                     self._listed(item, text or key, hint, at)
             if isinstance(v, _COLLECTIONS):
                 inner = entry or (text is not None and refs.is_catalogue_name(text))
-                self._catalogue(v, text or key, inner, depth + 1, at)
+                # {"github": {"default_model": ..., "models": [...]}}: the provider a key
+                # names is whose models its whole section lists, however deep (a section
+                # with an endpoint of its own is served there instead).
+                own = isinstance(v, ast.Dict) and self._entry_endpoint(v) is not None
+                outer = self._name_hint
+                self._name_hint = (hint if not own else None) or outer
+                try:
+                    self._catalogue(v, text or key, inner, depth + 1, at)
+                finally:
+                    self._name_hint = outer
 
     def _entry_endpoint(self, node: ast.Dict, depth: int = 0) -> _Endpoint | None:
         """The endpoint a dict's url-ish key names (``"base_url": "https://..."``, or the

@@ -492,6 +492,11 @@ class CallReader(ValueReader):
             # model=MODEL with MODEL a constant of another module of the app: resolved
             # through that module after the scan (python/across.py), in this call's context.
             here = ctx if isinstance(ctx, refs.RefContext) else ctx(())
+            dynamic = here.base_url_dynamic
+            if dynamic and dynamic.isidentifier():
+                # server_url = settings.SERVER_URL: the endpoint is that module's constant too
+                other = self._imported_value(ast.Name(id=dynamic), scope)
+                here = replace(here, base_url_dynamic=other) if other else here
             self.pending.append((imported, here, qual, call, cap))
             return 0
         count = 0
@@ -580,7 +585,36 @@ class CallReader(ValueReader):
             and _app_module(self.imports[expr.value.id])
         ):
             return f"{expr.value.id}.{expr.attr}"
+        if isinstance(expr, ast.Name) and scope is not self.root:
+            # model_uid = settings.MODEL_UID; Embeddings(model_uid=model_uid): a local name
+            # bound once, in the function, to another module's constant.
+            bound = scope.assigns.get(expr.id)
+            if bound and all(isinstance(b, ast.Name) and b.id == expr.id for b in bound):
+                bound = None  # base_url = base_url: the parameter as passed
+            if bound is not None and len(bound) == 1 and expr.id not in scope.params:
+                value = bound[0]
+                if isinstance(value, ast.Attribute | ast.Name) and value is not expr:
+                    return self._imported_value(value, self.root)
+            if bound is None and expr.id in scope.params:
+                return self._imported_argument(expr.id, scope)
         return None
+
+    def _imported_argument(self, name: str, fn: Scope) -> str | None:
+        """``def init(self, model): ChatOpenAI(model=model)`` called once in the module, as
+        ``self.init(model=settings.MODEL)``: the parameter is that module's constant."""
+        if fn.kind != "function" or len(self.functions.get(fn.name, ())) != 1:
+            return None
+        sites = self._calls_by_name().get(fn.name, [])
+        if len(sites) != 1:
+            return None
+        call, where = sites[0]
+        arg, unseen = self._site_arg(call, fn, name)
+        if arg is None or unseen or not isinstance(arg, ast.Attribute | ast.Name):
+            return None
+        bound_in = self._binding_scope(arg.id, where) if isinstance(arg, ast.Name) else None
+        if bound_in not in (None, self.root):
+            return None  # a name the caller binds itself (or its own parameter)
+        return self._imported_value(arg, self.root)
 
     def _seen(self, val: Val) -> Seen:
         """A value as the driver takes it."""
