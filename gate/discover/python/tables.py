@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 
@@ -9,6 +10,7 @@ import ahocorasick_rs
 
 from gate.discover import refs, scanning
 from gate.discover.calltable import CallTable, hosted_name_needles, load_table, strong_needles
+from gate.discover.python import lexical
 
 
 @cache
@@ -59,10 +61,115 @@ def _strong() -> ahocorasick_rs.BytesAhoCorasick:
 
 
 def worth_parsing(data: bytes) -> bool:
-    """Whether a file that passed the needle filter can name a model at all."""
-    if scanning.holds(_strong(), data):
+    """Whether a file that passed the needle filter can name a model at all: it may call
+    what the call table knows (every word of one of its call names is written in its code),
+    or it holds a model-looking or path-like string literal (a value the analysis could
+    read under a model-ish name), or it posts a ``"model"`` body. An SDK name that appears
+    only in docstrings and comments (``>>> pipe = Pipeline.from_pretrained("org/model")``,
+    ``# Copied from transformers...``) or inside longer names (``is_transformers_available``)
+    calls nothing (issue 15: three files in five of diffusers' candidates were such)."""
+    if not scanning.holds(_strong(), data):
+        return refs.has_model_literal(data) or _posts_a_model(data)
+    seen = lexical.view(data)
+    return (
+        _may_call(seen.code)
+        or refs.has_model_literal(seen.strings)
+        or _PATH_LIKE.search(seen.strings) is not None
+        or _posts_a_model(data)
+    )
+
+
+_PATH_LIKE = re.compile(rb"""^[rRbBuUfF]{0,2}(["'])[^\s"']*[/\\][^\s"']*\1$""", re.MULTILINE)
+"""A one-line literal without spaces holding a slash or a backslash: a local model folder
+(``"/data/models/qwen"``, ``"./ckpt"``, ``f"{root}/models/x"``, ``"C:\\\\models"``), a URL, or
+a piece of a Hub id that the analysis joins (``"meta-llama/" + name``), none of which is
+a model-looking literal. Messages (``"see https://..."``) hold spaces."""
+
+
+_Needs = Mapping[str, tuple[frozenset[str], ...]]
+
+
+@cache
+def _call_words() -> tuple[ahocorasick_rs.BytesAhoCorasick, _Needs]:
+    """The sets of words one call the table knows needs written in a file's code, keyed by
+    each set's longest word (its anchor: rarely written, so one search for the anchors
+    finds the few sets worth checking). A call name's words (``transformers``,
+    ``AutoModel``, ``from_pretrained`` for ``transformers.AutoModel.from_pretrained``; a
+    wildcard part needs none); a client method's words (``chat``, ``completions``,
+    ``create``) with, unless only clients have the method (``distinctive``), the module of
+    a client of its family: a method called on a client the file does not make is read
+    only when that SDK is imported (``calltable.unknown_client_spec``)."""
+    calls = table()
+    needs: set[frozenset[str]] = set()
+    for spec in calls.calls:
+        for pattern in spec.match:
+            needs.add(_words(pattern))
+    for fam in calls.clients.values():
+        roots = {
+            s.match[0].split(".", 1)[0] for s in calls.calls if s.client == fam.name and s.match
+        }
+        for method in fam.methods:
+            words = _words(method)
+            if method in fam.distinctive:
+                needs.add(words)
+            for module in roots:
+                needs.add(words | _words(module))
+    by_anchor: dict[str, list[frozenset[str]]] = {}
+    for need in sorted(needs, key=sorted):
+        # A name of wildcards alone needs no word: any file may make that call.
+        anchor = max(sorted(need), key=len) if need else ""
+        by_anchor.setdefault(anchor, []).append(need)
+    automaton = ahocorasick_rs.BytesAhoCorasick(
+        [w.encode() for w in sorted(by_anchor)],
+        matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+    )
+    return automaton, {k: tuple(v) for k, v in by_anchor.items()}
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(p for p in name.split(".") if p and not any(c in p for c in "*?["))
+
+
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _written(code: bytes, word: bytes) -> bool:
+    """Whether ``word`` is written in ``code`` as a whole name (``bytes.find`` is a fast
+    scan; a regex with a look-behind first would test every position)."""
+    end = len(code)
+    at = code.find(word)
+    while at >= 0:
+        stop = at + len(word)
+        if not (at and code[at - 1] in _WORD_BYTES) and not (
+            stop < end and code[stop] in _WORD_BYTES
+        ):
+            return True
+        at = code.find(word, at + 1)
+    return False
+
+
+def _may_call(code: bytes) -> bool:
+    """Whether every word of some call the table knows is written in the code as a whole
+    name (``transformers`` in ``is_transformers_available`` is not the module). The
+    anchors' leftmost-longest matches find every whole-name occurrence of an anchor: a
+    longer match hiding one would cover a letter beside it, and a name with a letter beside
+    it is not whole. Bytes past ASCII count as no letter, so a name beside one is whole."""
+    automaton, by_anchor = _call_words()
+    if "" in by_anchor:
         return True
-    return refs.has_model_literal(data) or _posts_a_model(data)
+    end = len(code)
+    tried: set[str] = set()
+    for _, start, stop in automaton.find_matches_as_indexes(code):
+        if (start and code[start - 1] in _WORD_BYTES) or (stop < end and code[stop] in _WORD_BYTES):
+            continue
+        anchor = code[start:stop].decode()
+        if anchor in tried:
+            continue
+        tried.add(anchor)
+        for need in by_anchor[anchor]:
+            if all(w == anchor or _written(code, w.encode()) for w in need):
+                return True
+    return False
 
 
 def _posts_a_model(data: bytes) -> bool:
