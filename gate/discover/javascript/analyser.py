@@ -43,6 +43,10 @@ def _platform_in_key(key: str) -> str | None:
 
 _TRANSFORMERS_JS = (b"@xenova/transformers", b"@huggingface/transformers")
 
+Route = tuple[str, str, bool]
+"""An nginx location that proxies to a provider: (path, ``proxy_pass`` URL, exact); see
+:mod:`gate.discover.configs.nginx`."""
+
 
 class _Analyser(CallReader):
     """One file: index its bindings, then read every call."""
@@ -65,6 +69,11 @@ class _Analyser(CallReader):
     _sent_urls: dict[tuple[str, int], str | None]
     """The URL the calls of one scope send a named body to (``_fetch_url``), per name and
     scope."""
+
+    proxies: tuple[Route, ...] = ()
+    """The tree's nginx routes to providers' APIs: a relative request URL one of them takes
+    (``fetch("/openai/v1/chat/completions")`` under ``location /openai/ { proxy_pass
+    https://api.openai.com/; }``) is read as the URL nginx forwards it to."""
 
     _file_client: refs.RefContext | None = None
     """The one serving every client the file makes has (``createOpenAI({ baseURL: url ||
@@ -301,7 +310,8 @@ class _Analyser(CallReader):
             return
         kn = refs.current_knowledge()
         for val in self.values(args[0]):
-            found = model_in_url(val.text, kn)
+            text = self._proxied(val.text) if val.text.startswith("/") else None
+            found = model_in_url(text or val.text, kn)
             if found is None:
                 continue
             provider, model = found
@@ -798,6 +808,14 @@ class _Analyser(CallReader):
             self._sent_urls[key] = urls.pop() if len(urls) == 1 else None
         return self._sent_urls[key]
 
+    def _proxied(self, path: str) -> str | None:
+        """The provider URL the tree's nginx forwards the page's request ``path`` to."""
+        if not self.proxies:
+            return None
+        from gate.discover.configs.nginx import through  # only for a tree that proxies
+
+        return through(path, self.proxies)
+
     def _url_above(self, start: tree_sitter.Node | None) -> str | None:
         node = start
         for _ in range(8):
@@ -813,7 +831,9 @@ class _Analyser(CallReader):
                             if refs.is_request_url(val.text) and not val.partial:
                                 return val.text
                         if vals and all(v.text.startswith("/") and not v.partial for v in vals):
-                            return ""  # fetch("/api/chat"): the page's own server
+                            # fetch("/api/chat"): the page's own server, unless its nginx
+                            # proxies the path to a provider
+                            return self._proxied(vals[0].text) or ""
                     return None
             node = node.parent
         return None

@@ -1,0 +1,86 @@
+"""JS/TS serving classes measured on round 10's applications (issue 12): hand-written cases
+of each pattern, no corpus code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gate.discover.configs import nginx
+from gate.discover.tree import Tree
+from tests.jshelp import listed_ids as ids
+from tests.jshelp import scan_tree
+
+# ---- a page's relative request URL that the tree's nginx proxies to a provider ------------
+
+_PROXY_CONF = """
+    events {}
+    http {
+        upstream claude { server api.anthropic.com:443; }
+        server {
+            listen 8080;
+            location / { root /srv/site; }
+            location ~* \\.(js|css)$ { expires 1d; }
+            location /llm/ {
+                proxy_pass https://api.openai.com/;   # key added here, not in the page
+                proxy_set_header Authorization "Bearer $openai_key";
+            }
+            location /claude { proxy_pass https://claude; }
+            location /backend/ { proxy_pass http://app:3000/; }
+        }
+    }
+"""
+
+
+def test_a_relative_request_through_an_nginx_proxy_is_the_providers(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "deploy/nginx.conf": _PROXY_CONF,
+            "site/talk.js": """
+                async function ask(text) {
+                  const r = await fetch("/llm/v1/chat/completions", {
+                    method: "POST",
+                    body: JSON.stringify({ model: "gpt-4o-mini", messages: [text] }),
+                  });
+                  return r.json();
+                }
+                async function local(text) {
+                  return fetch("/backend/chat", {
+                    method: "POST",
+                    body: JSON.stringify({ model: "house-model-1", prompt: text }),
+                  });
+                }
+                """,
+        },
+    )
+    # the app's own backend decides what it calls: nothing is read from that body
+    assert ids(found) == [("api:openai/gpt-4o-mini", 5, False)]
+
+
+def test_nginx_routes_join_as_nginx_forwards(tmp_path: Path) -> None:
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "nginx" / "default.conf").write_text(_PROXY_CONF)
+    (tmp_path / "nginx.md").write_text("location /x { proxy_pass https://api.openai.com/; }")
+    tree = Tree.walk(tmp_path)
+    files = nginx.configs(tree)
+    assert [f.rel for f in files] == ["nginx/default.conf"]  # a document about nginx is not
+    routes = nginx.proxy_routes(tree, files)
+    assert routes == (
+        ("/backend/", "http://app:3000/", False),
+        ("/claude", "https://api.anthropic.com", False),  # the upstream's one server
+        ("/llm/", "https://api.openai.com/", False),
+    )
+    # a URI in proxy_pass replaces the matched prefix; none: the whole path follows the host
+    assert nginx.through("/llm/v1/embeddings", routes) == "https://api.openai.com/v1/embeddings"
+    assert nginx.through("/claude/v1/messages", routes) == (
+        "https://api.anthropic.com/claude/v1/messages"
+    )
+    assert nginx.through("/elsewhere", routes) is None
+
+
+def test_an_unparseable_nginx_conf_is_recorded_not_read(tmp_path: Path) -> None:
+    (tmp_path / "nginx.conf").write_text("http { location /a/ { proxy_pass https://x.example/;\n")
+    tree = Tree.walk(tmp_path)
+    assert nginx.proxy_routes(tree, nginx.configs(tree)) == ()
+    assert [s.path for s in tree.skipped] == ["nginx.conf"]
+    assert "nginx config not parseable" in tree.skipped[0].reason
