@@ -7,8 +7,8 @@ from pathlib import Path
 
 from gate.discover.configs import nginx
 from gate.discover.tree import Tree
+from tests.jshelp import js, scan_tree
 from tests.jshelp import listed_ids as ids
-from tests.jshelp import scan_tree
 
 # ---- a page's relative request URL that the tree's nginx proxies to a provider ------------
 
@@ -84,3 +84,30 @@ def test_an_unparseable_nginx_conf_is_recorded_not_read(tmp_path: Path) -> None:
     assert nginx.proxy_routes(tree, nginx.configs(tree)) == ()
     assert [s.path for s in tree.skipped] == ["nginx.conf"]
     assert "nginx config not parseable" in tree.skipped[0].reason
+
+
+# ---- a form field naming the model, posted as a request's body ----------------------------
+
+
+def test_a_form_field_model_is_served_where_the_form_is_posted() -> None:
+    found = js(
+        """
+        async function transcribe(audio: Blob) {
+          const form = new FormData();
+          form.append("file", audio, "clip.webm");
+          form.append("model", "whisper-large-v3");
+          const r = await fetch("https://api.groq.com/openai/v1/audio/transcriptions", {
+            method: "POST",
+            body: form,
+          });
+          return r.text();
+        }
+        async function upload(audio: Blob) {
+          const form = new FormData();
+          form.append("model", "my-own-model");
+          return fetch("/api/transcribe", { method: "POST", body: form });
+        }
+        """
+    )
+    # the second form goes to the app's own server, which decides what it calls
+    assert ids(found) == [("api:groq/whisper-large-v3", 5, False)]

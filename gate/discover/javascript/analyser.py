@@ -170,6 +170,8 @@ class _Analyser(CallReader):
 
     def _generic(self) -> None:
         self._request_bodies()
+        if b"FormData" in self.data:
+            self._form_fields()
         for name, value in self.decls:
             if refs.is_model_key(name):
                 self._generic_value(value, name, None, hub_gateway=True)
@@ -261,6 +263,42 @@ class _Analyser(CallReader):
             if url:
                 sent = self._sent_to(inner, key, url)
                 self._bodies[pair.id] = None if sent else (inner, url)
+
+    def _form_fields(self) -> None:
+        """``form.append("model", "whisper-1")`` on a form the same function posts
+        (``fetch(url, { body: form })``, ``axios.post(url, form)``): the request's URL
+        serves what the field holds, as it serves a JSON body's ``model``."""
+        for call in self.calls:
+            func = call.child_by_field_name("function")
+            if func is None or func.type != "member_expression":
+                continue
+            form = func.child_by_field_name("object")
+            if _text(func.child_by_field_name("property")) not in ("append", "set"):
+                continue
+            args = self._args(call)
+            field = _unwrap(args[0]) if len(args) >= 2 else None
+            if form is None or form.type != "identifier" or field is None:
+                continue
+            key = _string_value(field) if field.type == "string" else None
+            if not key or not refs.is_model_key(key):
+                continue
+            url = self._form_url(_text(form), _scope_of(call))
+            if url:
+                self._sent_to(args[1], key, url)
+
+    def _form_url(self, name: str, home: int) -> str | None:
+        """The one URL the function ``home`` posts the form ``name`` to (as an argument,
+        or as the ``body`` of a request's options)."""
+        sends = list(self._sent_with().get(name, [])[:_MAX_BINDINGS])
+        sends += [
+            p.parent
+            for p in self.pairs
+            if p.parent is not None
+            and self._key(p) == "body"
+            and _text(_unwrap(p.child_by_field_name("value"))) == name
+        ]
+        urls = {self._url_above(s) for s in sends if _scope_of(s) == home}
+        return urls.pop() if len(urls) == 1 else None
 
     def _sent_to(self, node: tree_sitter.Node, key: str, url: str) -> bool:
         """Each value a request body's model ``node`` holds, as served at the request's
