@@ -111,3 +111,28 @@ def test_a_form_field_model_is_served_where_the_form_is_posted() -> None:
     )
     # the second form goes to the app's own server, which decides what it calls
     assert ids(found) == [("api:groq/whisper-large-v3", 5, False)]
+
+
+# ---- a reactive state that starts from a list of models -----------------------------------
+
+
+def test_a_reactive_list_of_models_is_a_catalogue() -> None:
+    found = js(
+        """
+        import { ref } from "vue";
+        const modelOptions = ref(["phi3:mini", "mistral-nemo:12b"]);
+        const chosen = ref("phi3:mini");
+        const history = ref(["hello", "world"]);
+        export async function send(text: string) {
+          return fetch("/api/chat", {
+            method: "POST",
+            body: JSON.stringify({ model: chosen.value, messages: [text] }),
+          });
+        }
+        """
+    )
+    assert ids(found) == [
+        ("ollama:mistral-nemo:12b", 3, True),
+        ("ollama:phi3:mini", 3, True),
+        ("ollama:phi3:mini", 4, False),
+    ]

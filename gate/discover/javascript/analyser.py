@@ -388,7 +388,7 @@ class _Analyser(CallReader):
         haiku-20240307", name: ... }] as const``, ``{ deepseek: "deepseek-chat" }``) and UI
         defaults (``useState("claude-3-5-sonnet-20240620")``): listed, medium."""
         for name, value in self.decls:
-            node = _unwrap(value)
+            node = self._hook_initial(_unwrap(value))
             if node is not None and node.type in ("array", "object", "new_expression"):
                 named = refs.is_catalogue_name(name)
                 # GROQ_MODELS, TOGETHER_MODELS: the catalogue's own name says whose (as in
@@ -417,6 +417,19 @@ class _Analyser(CallReader):
         if self.jsx:
             # <select name="model"><option value="gpt-4o">: a picker's items (markup.py).
             jsx_pickers(self.driver, self.rel, self.lines, self.jsx)
+
+    def _hook_initial(self, node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+        """The array or object a reactive state starts from (Vue's ``const models =
+        ref(["qwen2.5:1.5b", ...])``, ``signal([...])``): the state is that catalogue; any
+        other value as it is."""
+        if node is None or node.type != "call_expression":
+            return node
+        func = node.child_by_field_name("function")
+        if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+            return node
+        args = self._args(node)
+        first = _unwrap(args[0]) if args else None
+        return first if first is not None and first.type in ("array", "object") else node
 
     def _catalogue(self, node: tree_sitter.Node, key: str, named: bool, depth: int) -> None:
         if depth > 4:
