@@ -136,3 +136,26 @@ def test_a_reactive_list_of_models_is_a_catalogue() -> None:
         ("ollama:phi3:mini", 3, True),
         ("ollama:phi3:mini", 4, False),
     ]
+
+
+# ---- a table's keys naming the models its provider calls make -----------------------------
+
+
+def test_keys_of_a_table_of_provider_calls_are_aliases_not_models() -> None:
+    found = js(
+        """
+        import { createMistral } from "@ai-sdk/mistral";
+        import { createGroq } from "@ai-sdk/groq";
+        const mistral = createMistral({ apiKey: process.env.MISTRAL_API_KEY });
+        const groq = createGroq({ apiKey: process.env.GROQ_API_KEY });
+        export const chatModels = {
+          "mistral-fast": mistral("mistral-small-latest"),
+          "llama-3.3-70b": groq("llama-3.1-8b-instant"),
+        };
+        """
+    )
+    # "llama-3.3-70b" is what the app calls its entry; the call says what is sent
+    assert ids(found) == [
+        ("api:groq/llama-3.1-8b-instant", 8, False),
+        ("api:mistral/mistral-small-latest", 7, False),
+    ]

@@ -485,10 +485,14 @@ class _Analyser(CallReader):
                 label = (
                     _string_value(value) if value is not None and value.type == "string" else None
                 )
-                labelled = refs.is_label_of(label) or (
-                    value is not None
-                    and value.type == "object"
-                    and refs.names_its_model(self._str_fields(value))
+                labelled = (
+                    refs.is_label_of(label)
+                    or (
+                        value is not None
+                        and value.type == "object"
+                        and refs.names_its_model(self._str_fields(value))
+                    )
+                    or self._makes_model(value)
                 )
                 if k is not None and k.type == "string" and hint is None and not labelled:
                     self._listed(k, key, None)
@@ -529,6 +533,23 @@ class _Analyser(CallReader):
                     self._catalogue(value, text or key, inner_named, depth + 1)
                 finally:
                     self._name_hint = outer
+
+    def _makes_model(self, value: tree_sitter.Node | None) -> bool:
+        """``deepseek("deepseek-chat")`` as a table's value (``{ "deepseek-v3.1":
+        deepseek("deepseek-chat") }``): a provider call the call table knows makes the
+        entry's model (given as its first argument), so the key is the app's own name
+        for it, not a model."""
+        if value is None or value.type not in ("call_expression", "new_expression"):
+            return False
+        args = self._args(value)
+        first = _unwrap(args[0]) if args else None
+        if first is None or first.type not in ("string", "template_string", "object"):
+            return False  # a client made with no model of its own: the key may be its model
+        qual = self._qualname(self._callee(value))
+        if not qual:
+            return False
+        # deepseek(...) where deepseek = createDeepSeek({...}): the made provider's call
+        return (table().lookup(qual) or table().lookup(qual.removesuffix("()"))) is not None
 
     def _entry_provider(self, node: tree_sitter.Node) -> str | None:
         """The provider a catalogue entry names beside its model: ``provider: "openai"``, or
