@@ -159,3 +159,27 @@ def test_keys_of_a_table_of_provider_calls_are_aliases_not_models() -> None:
         ("api:groq/llama-3.1-8b-instant", 8, False),
         ("api:mistral/mistral-small-latest", 7, False),
     ]
+
+
+# ---- one URL name bound in two functions ---------------------------------------------------
+
+
+def test_a_request_url_is_the_binding_of_the_requests_own_function() -> None:
+    found = js(
+        """
+        async function askMistral(prompt, model) {
+          const url = "https://api.mistral.ai/v1/chat/completions";
+          const m = model || "open-mistral-nemo";
+          return fetch(url, { body: JSON.stringify({ model: m, prompt }) });
+        }
+        async function askTogether(prompt, model) {
+          const url = "https://api.together.xyz/v1/chat/completions";
+          return fetch(url, { body: JSON.stringify({ model: model || "mistral-small-latest" }) });
+        }
+        """,
+        name="worker.js",
+    )
+    assert ids(found) == [
+        ("api:mistral/open-mistral-nemo", 4, False),
+        ("api:together/mistral-small-latest", 9, False),
+    ]

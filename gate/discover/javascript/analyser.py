@@ -18,6 +18,7 @@ from gate.discover.javascript.nodes import (
     _string_value,
     _text,
     _unwrap,
+    _Val,
 )
 from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
@@ -760,7 +761,7 @@ class _Analyser(CallReader):
             name = func.rsplit(".", 1)[-1]
             hinted = refs.provider_in_name(name) if name and name not in _NOT_NAMED else None
             return None, hinted
-        urls = {v.text for v in self.values(target) if not v.partial} if target else set()
+        urls = {v.text for v in self._url_values(target) if not v.partial} if target else set()
         if len(urls) == 1 and refs.is_request_url(next(iter(urls))):
             return urls.pop(), None
         envs = self._env_names(target, 0) if target is not None else []
@@ -880,6 +881,20 @@ class _Analyser(CallReader):
             self._sent_urls[key] = urls.pop() if len(urls) == 1 else None
         return self._sent_urls[key]
 
+    def _url_values(self, arg: tree_sitter.Node) -> list[_Val]:
+        """The values of a request's URL argument; a name bound in several functions
+        (``const endpoint = ...`` in ``callOpenAI`` and in ``callGroq``) by the binding of
+        the request's own function when it has one (the file's scoping is by name only)."""
+        inner = _unwrap(arg)
+        if inner is not None and inner.type == "identifier":
+            bound = self.values_of.get(_text(inner), [])
+            if len(bound) > 1:
+                home = _scope_of(inner)
+                mine = [b for b in bound[:_MAX_BINDINGS] if _scope_of(b) == home]
+                if mine:
+                    return [v for b in mine for v in self.values(b)]
+        return self.values(arg)
+
     def _proxied(self, path: str) -> str | None:
         """The provider URL the tree's nginx forwards the page's request ``path`` to."""
         if not self.proxies:
@@ -898,7 +913,7 @@ class _Analyser(CallReader):
                 if func in _HTTP_CALLS:
                     args = self._args(node)
                     if args:
-                        vals = self.values(args[0])
+                        vals = self._url_values(args[0])
                         for val in vals:
                             if refs.is_request_url(val.text) and not val.partial:
                                 return val.text
