@@ -44,8 +44,13 @@ def is_nginx_config(rel: str) -> bool:
 
 
 def configs(tree: Tree) -> list[TreeFile]:
-    """The tree's files named as nginx configs (a walk of the names only)."""
-    return [f for f in tree.files if is_nginx_config(f.rel)]
+    """The tree's files named as nginx configs (a walk of the names only; one substring test
+    for most of them)."""
+    return [
+        f
+        for f in tree.files
+        if ("nginx" in (rel := f.rel.lower()) or ".conf" in rel) and is_nginx_config(f.rel)
+    ]
 
 
 def proxy_routes(tree: Tree, files: Sequence[TreeFile]) -> tuple[Route, ...]:
