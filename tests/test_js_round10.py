@@ -183,3 +183,31 @@ def test_a_request_url_is_the_binding_of_the_requests_own_function() -> None:
         ("api:mistral/open-mistral-nemo", 4, False),
         ("api:together/mistral-small-latest", 9, False),
     ]
+
+
+# ---- a JSON body bound to a variable and handed to the request's options -------------------
+
+
+def test_a_body_variable_in_the_requests_options_is_sent_to_its_url() -> None:
+    found = js(
+        """
+        async function summarise(text, model) {
+          const payload = JSON.stringify({ model: model || "deepseek-chat", input: text });
+          return fetch("https://openrouter.ai/api/v1/chat/completions", {
+            method: "POST",
+            body: payload,
+          });
+        }
+        async function embed(text) {
+          const body = JSON.stringify({ model: "gpt-4o-mini", input: [text] });
+          const res = await fetch("https://api.groq.com/openai/v1/chat", { method: "POST", body });
+          return res.json();
+        }
+        """,
+        name="client.js",
+    )
+    assert ids(found) == [
+        # the names alone would be DeepSeek's and OpenAI's
+        ("api:groq/gpt-4o-mini", 10, False),
+        ("api:openrouter/deepseek-chat", 3, False),
+    ]

@@ -824,6 +824,11 @@ class _Analyser(CallReader):
                     inner = _unwrap(arg)
                     if inner is not None and inner.type == "identifier":
                         self._sent.setdefault(_text(inner), []).append(call)
+                    elif inner is not None and inner.type == "object":
+                        # fetch(url, { body }), fetch(url, { body: payload }): the
+                        # request's options hand it the variable as its body
+                        for name in _body_names(inner):
+                            self._sent.setdefault(name, []).append(call)
         return self._sent
 
     def _env_names(self, node: tree_sitter.Node | None, depth: int) -> list[str]:
@@ -924,6 +929,24 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+# The option keys of a request that hold its body (fetch's body, axios' data, ky's json).
+_BODY_KEYS = frozenset({"body", "data", "json"})
+
+
+def _body_names(options: tree_sitter.Node) -> list[str]:
+    """The variables a request's options object passes as its body (``{ body }``, ``{ body:
+    payload }``)."""
+    out: list[str] = []
+    for prop in options.named_children:
+        if prop.type == "shorthand_property_identifier" and _text(prop) in _BODY_KEYS:
+            out.append(_text(prop))
+        elif prop.type == "pair" and _text(prop.child_by_field_name("key")) in _BODY_KEYS:
+            value = _unwrap(prop.child_by_field_name("value"))
+            if value is not None and value.type == "identifier":
+                out.append(_text(value))
+    return out
 
 
 # The name of a function that makes a model (createArkModel, getGroqLLM): read with the
