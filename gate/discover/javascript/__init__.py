@@ -12,13 +12,14 @@ Scoping is simplified: a name means every binding of that name in the file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import tree_sitter
 
 from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.javascript import across
-from gate.discover.javascript.analyser import _Analyser
+from gate.discover.javascript.analyser import Route, _Analyser
 from gate.discover.javascript.markup import (
     MARKUP_SUFFIXES,
     MAX_MARKUP_DEPTH,
@@ -70,7 +71,9 @@ def begin(tree: Tree, ctx: DiscoverContext) -> Callable[[], Callable[[], list[Ev
     files = [f for f in sources if not f.name.endswith((".min.js", ".d.ts"))]
     # Minified bundles are not parsed; one that names an SDK or model is recorded as unread.
     minified = [f for f in sources if f.name.endswith(".min.js")]
-    submitted = scanning.submit(tree, files, needles(), _analyse_app_file)
+    routes = _provider_proxies(tree) if files else ()
+    analyse = partial(_analyse_app_file, proxies=routes) if routes else _analyse_app_file
+    submitted = scanning.submit(tree, files, needles(), analyse)
 
     def turn() -> Callable[[], list[Evidence]]:
         scanning.note_unread(
@@ -95,22 +98,36 @@ def begin(tree: Tree, ctx: DiscoverContext) -> Callable[[], Callable[[], list[Ev
     return turn
 
 
-def _analyse_app_file(rel: str, data: bytes) -> scanning.Outcome:
+def _provider_proxies(tree: Tree) -> tuple[Route, ...]:
+    """The tree's nginx locations that proxy to a hosted provider's API (``location /openai/
+    { proxy_pass https://api.openai.com/; }``): a page's relative request URL through one of
+    them is that provider's (a proxy to the app's own backend changes nothing)."""
+    from gate.discover.configs import nginx  # the configs package: loaded here, not in workers
+
+    found = nginx.configs(tree)
+    routes = nginx.proxy_routes(tree, found) if found else ()
+    return tuple(r for r in routes if refs.hosted_endpoint(r[1]))
+
+
+def _analyse_app_file(rel: str, data: bytes, proxies: tuple[Route, ...] = ()) -> scanning.Outcome:
     """:func:`analyse_file`, keeping what only the app's other files can resolve."""
-    return analyse_file(rel, data, pending=True)
+    return analyse_file(rel, data, pending=True, proxies=proxies)
 
 
-def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Outcome:
+def analyse_file(
+    rel: str, data: bytes, *, pending: bool = False, proxies: tuple[Route, ...] = ()
+) -> scanning.Outcome:
     """Parse one JS/TS file and return its model references; ``pending``: also placeholders
-    for models asked of the app's own provider functions (see :mod:`.across`)."""
+    for models asked of the app's own provider functions (see :mod:`.across`); ``proxies``:
+    the tree's nginx routes to providers, through which a relative request URL is read."""
     suffix = "." + rel.rsplit(".", 1)[-1].lower() if "." in rel else ".js"
     if suffix in MARKUP_SUFFIXES:
         if not worth_parsing_markup(data):
             return scanning.Outcome()
-        return _analyse_markup(rel, data, pending=pending)
+        return _analyse_markup(rel, data, pending=pending, proxies=proxies)
     if not worth_parsing(data):
         return scanning.Outcome()
-    return _analyse_code(rel, data, suffix, pending=pending)
+    return _analyse_code(rel, data, suffix, pending=pending, proxies=proxies)
 
 
 def _bundled(data: bytes) -> bool:
@@ -118,7 +135,9 @@ def _bundled(data: bytes) -> bool:
     return len(data) > 50_000 and len(data) / (data.count(b"\n") + 1) > _MINIFIED_LINE
 
 
-def _analyse_markup(rel: str, data: bytes, *, pending: bool) -> scanning.Outcome:
+def _analyse_markup(
+    rel: str, data: bytes, *, pending: bool, proxies: tuple[Route, ...]
+) -> scanning.Outcome:
     """A page or single-file component: its model pickers, and its ``<script>`` blocks read
     as code at their own lines (see :mod:`.markup`)."""
     if _bundled(data):
@@ -129,13 +148,15 @@ def _analyse_markup(rel: str, data: bytes, *, pending: bool) -> scanning.Outcome
     markup = read_markup(rel, data, NAME)
     if markup.code is None or not worth_parsing(markup.code):
         return scanning.Outcome(evidence=markup.evidence)
-    outcome = _analyse_code(rel, markup.code, markup.suffix, pending=pending)
+    outcome = _analyse_code(rel, markup.code, markup.suffix, pending=pending, proxies=proxies)
     return scanning.Outcome(
         evidence=[*markup.evidence, *outcome.evidence], skipped=list(outcome.skipped)
     )
 
 
-def _analyse_code(rel: str, data: bytes, suffix: str, *, pending: bool) -> scanning.Outcome:
+def _analyse_code(
+    rel: str, data: bytes, suffix: str, *, pending: bool, proxies: tuple[Route, ...] = ()
+) -> scanning.Outcome:
     if _bundled(data):
         # A bundle (vendor code, mangled names): data flow means nothing in it.
         return scanning.Outcome(skipped=[(rel, "minified or bundled JavaScript: not parsed")])
@@ -144,6 +165,7 @@ def _analyse_code(rel: str, data: bytes, suffix: str, *, pending: bool) -> scann
     if syntax.root_node.has_error and _error_share(syntax.root_node) > 0.5:
         return scanning.Outcome(skipped=[(rel, "not parseable as JavaScript/TypeScript")])
     analyser = _Analyser(rel, data, syntax.root_node, _query(suffix))
+    analyser.proxies = proxies
     found = analyser.run()
     if pending:
         found += across.placeholders(analyser)

@@ -18,6 +18,7 @@ from gate.discover.javascript.nodes import (
     _string_value,
     _text,
     _unwrap,
+    _Val,
 )
 from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
 from gate.model import Evidence
@@ -43,6 +44,10 @@ def _platform_in_key(key: str) -> str | None:
 
 _TRANSFORMERS_JS = (b"@xenova/transformers", b"@huggingface/transformers")
 
+Route = tuple[str, str, bool]
+"""An nginx location that proxies to a provider: (path, ``proxy_pass`` URL, exact); see
+:mod:`gate.discover.configs.nginx`."""
+
 
 class _Analyser(CallReader):
     """One file: index its bindings, then read every call."""
@@ -65,6 +70,11 @@ class _Analyser(CallReader):
     _sent_urls: dict[tuple[str, int], str | None]
     """The URL the calls of one scope send a named body to (``_fetch_url``), per name and
     scope."""
+
+    proxies: tuple[Route, ...] = ()
+    """The tree's nginx routes to providers' APIs: a relative request URL one of them takes
+    (``fetch("/openai/v1/chat/completions")`` under ``location /openai/ { proxy_pass
+    https://api.openai.com/; }``) is read as the URL nginx forwards it to."""
 
     _file_client: refs.RefContext | None = None
     """The one serving every client the file makes has (``createOpenAI({ baseURL: url ||
@@ -161,6 +171,8 @@ class _Analyser(CallReader):
 
     def _generic(self) -> None:
         self._request_bodies()
+        if b"FormData" in self.data:
+            self._form_fields()
         for name, value in self.decls:
             if refs.is_model_key(name):
                 self._generic_value(value, name, None, hub_gateway=True)
@@ -253,6 +265,42 @@ class _Analyser(CallReader):
                 sent = self._sent_to(inner, key, url)
                 self._bodies[pair.id] = None if sent else (inner, url)
 
+    def _form_fields(self) -> None:
+        """``form.append("model", "whisper-1")`` on a form the same function posts
+        (``fetch(url, { body: form })``, ``axios.post(url, form)``): the request's URL
+        serves what the field holds, as it serves a JSON body's ``model``."""
+        for call in self.calls:
+            func = call.child_by_field_name("function")
+            if func is None or func.type != "member_expression":
+                continue
+            form = func.child_by_field_name("object")
+            if _text(func.child_by_field_name("property")) not in ("append", "set"):
+                continue
+            args = self._args(call)
+            field = _unwrap(args[0]) if len(args) >= 2 else None
+            if form is None or form.type != "identifier" or field is None:
+                continue
+            key = _string_value(field) if field.type == "string" else None
+            if not key or not refs.is_model_key(key):
+                continue
+            url = self._form_url(_text(form), _scope_of(call))
+            if url:
+                self._sent_to(args[1], key, url)
+
+    def _form_url(self, name: str, home: int) -> str | None:
+        """The one URL the function ``home`` posts the form ``name`` to (as an argument,
+        or as the ``body`` of a request's options)."""
+        sends = list(self._sent_with().get(name, [])[:_MAX_BINDINGS])
+        sends += [
+            p.parent
+            for p in self.pairs
+            if p.parent is not None
+            and self._key(p) == "body"
+            and _text(_unwrap(p.child_by_field_name("value"))) == name
+        ]
+        urls = {self._url_above(s) for s in sends if _scope_of(s) == home}
+        return urls.pop() if len(urls) == 1 else None
+
     def _sent_to(self, node: tree_sitter.Node, key: str, url: str) -> bool:
         """Each value a request body's model ``node`` holds, as served at the request's
         ``url`` (a pair or a shorthand ``{ model, messages }``); whether it holds any."""
@@ -301,7 +349,8 @@ class _Analyser(CallReader):
             return
         kn = refs.current_knowledge()
         for val in self.values(args[0]):
-            found = model_in_url(val.text, kn)
+            text = self._proxied(val.text) if val.text.startswith("/") else None
+            found = model_in_url(text or val.text, kn)
             if found is None:
                 continue
             provider, model = found
@@ -340,7 +389,7 @@ class _Analyser(CallReader):
         haiku-20240307", name: ... }] as const``, ``{ deepseek: "deepseek-chat" }``) and UI
         defaults (``useState("claude-3-5-sonnet-20240620")``): listed, medium."""
         for name, value in self.decls:
-            node = _unwrap(value)
+            node = self._hook_initial(_unwrap(value))
             if node is not None and node.type in ("array", "object", "new_expression"):
                 named = refs.is_catalogue_name(name)
                 # GROQ_MODELS, TOGETHER_MODELS: the catalogue's own name says whose (as in
@@ -369,6 +418,19 @@ class _Analyser(CallReader):
         if self.jsx:
             # <select name="model"><option value="gpt-4o">: a picker's items (markup.py).
             jsx_pickers(self.driver, self.rel, self.lines, self.jsx)
+
+    def _hook_initial(self, node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+        """The array or object a reactive state starts from (Vue's ``const models =
+        ref(["qwen2.5:1.5b", ...])``, ``signal([...])``): the state is that catalogue; any
+        other value as it is."""
+        if node is None or node.type != "call_expression":
+            return node
+        func = node.child_by_field_name("function")
+        if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+            return node
+        args = self._args(node)
+        first = _unwrap(args[0]) if args else None
+        return first if first is not None and first.type in ("array", "object") else node
 
     def _catalogue(self, node: tree_sitter.Node, key: str, named: bool, depth: int) -> None:
         if depth > 4:
@@ -424,10 +486,14 @@ class _Analyser(CallReader):
                 label = (
                     _string_value(value) if value is not None and value.type == "string" else None
                 )
-                labelled = refs.is_label_of(label) or (
-                    value is not None
-                    and value.type == "object"
-                    and refs.names_its_model(self._str_fields(value))
+                labelled = (
+                    refs.is_label_of(label)
+                    or (
+                        value is not None
+                        and value.type == "object"
+                        and refs.names_its_model(self._str_fields(value))
+                    )
+                    or self._makes_model(value)
                 )
                 if k is not None and k.type == "string" and hint is None and not labelled:
                     self._listed(k, key, None)
@@ -468,6 +534,23 @@ class _Analyser(CallReader):
                     self._catalogue(value, text or key, inner_named, depth + 1)
                 finally:
                     self._name_hint = outer
+
+    def _makes_model(self, value: tree_sitter.Node | None) -> bool:
+        """``deepseek("deepseek-chat")`` as a table's value (``{ "deepseek-v3.1":
+        deepseek("deepseek-chat") }``): a provider call the call table knows makes the
+        entry's model (given as its first argument), so the key is the app's own name
+        for it, not a model."""
+        if value is None or value.type not in ("call_expression", "new_expression"):
+            return False
+        args = self._args(value)
+        first = _unwrap(args[0]) if args else None
+        if first is None or first.type not in ("string", "template_string", "object"):
+            return False  # a client made with no model of its own: the key may be its model
+        qual = self._qualname(self._callee(value))
+        if not qual:
+            return False
+        # deepseek(...) where deepseek = createDeepSeek({...}): the made provider's call
+        return (table().lookup(qual) or table().lookup(qual.removesuffix("()"))) is not None
 
     def _entry_provider(self, node: tree_sitter.Node) -> str | None:
         """The provider a catalogue entry names beside its model: ``provider: "openai"``, or
@@ -678,7 +761,7 @@ class _Analyser(CallReader):
             name = func.rsplit(".", 1)[-1]
             hinted = refs.provider_in_name(name) if name and name not in _NOT_NAMED else None
             return None, hinted
-        urls = {v.text for v in self.values(target) if not v.partial} if target else set()
+        urls = {v.text for v in self._url_values(target) if not v.partial} if target else set()
         if len(urls) == 1 and refs.is_request_url(next(iter(urls))):
             return urls.pop(), None
         envs = self._env_names(target, 0) if target is not None else []
@@ -741,6 +824,11 @@ class _Analyser(CallReader):
                     inner = _unwrap(arg)
                     if inner is not None and inner.type == "identifier":
                         self._sent.setdefault(_text(inner), []).append(call)
+                    elif inner is not None and inner.type == "object":
+                        # fetch(url, { body }), fetch(url, { body: payload }): the
+                        # request's options hand it the variable as its body
+                        for name in _body_names(inner):
+                            self._sent.setdefault(name, []).append(call)
         return self._sent
 
     def _env_names(self, node: tree_sitter.Node | None, depth: int) -> list[str]:
@@ -798,6 +886,28 @@ class _Analyser(CallReader):
             self._sent_urls[key] = urls.pop() if len(urls) == 1 else None
         return self._sent_urls[key]
 
+    def _url_values(self, arg: tree_sitter.Node) -> list[_Val]:
+        """The values of a request's URL argument; a name bound in several functions
+        (``const endpoint = ...`` in ``callOpenAI`` and in ``callGroq``) by the binding of
+        the request's own function when it has one (the file's scoping is by name only)."""
+        inner = _unwrap(arg)
+        if inner is not None and inner.type == "identifier":
+            bound = self.values_of.get(_text(inner), [])
+            if len(bound) > 1:
+                home = _scope_of(inner)
+                mine = [b for b in bound[:_MAX_BINDINGS] if _scope_of(b) == home]
+                if mine:
+                    return [v for b in mine for v in self.values(b)]
+        return self.values(arg)
+
+    def _proxied(self, path: str) -> str | None:
+        """The provider URL the tree's nginx forwards the page's request ``path`` to."""
+        if not self.proxies:
+            return None
+        from gate.discover.configs.nginx import through  # only for a tree that proxies
+
+        return through(path, self.proxies)
+
     def _url_above(self, start: tree_sitter.Node | None) -> str | None:
         node = start
         for _ in range(8):
@@ -808,15 +918,35 @@ class _Analyser(CallReader):
                 if func in _HTTP_CALLS:
                     args = self._args(node)
                     if args:
-                        vals = self.values(args[0])
+                        vals = self._url_values(args[0])
                         for val in vals:
                             if refs.is_request_url(val.text) and not val.partial:
                                 return val.text
                         if vals and all(v.text.startswith("/") and not v.partial for v in vals):
-                            return ""  # fetch("/api/chat"): the page's own server
+                            # fetch("/api/chat"): the page's own server, unless its nginx
+                            # proxies the path to a provider
+                            return self._proxied(vals[0].text) or ""
                     return None
             node = node.parent
         return None
+
+
+# The option keys of a request that hold its body (fetch's body, axios' data, ky's json).
+_BODY_KEYS = frozenset({"body", "data", "json"})
+
+
+def _body_names(options: tree_sitter.Node) -> list[str]:
+    """The variables a request's options object passes as its body (``{ body }``, ``{ body:
+    payload }``)."""
+    out: list[str] = []
+    for prop in options.named_children:
+        if prop.type == "shorthand_property_identifier" and _text(prop) in _BODY_KEYS:
+            out.append(_text(prop))
+        elif prop.type == "pair" and _text(prop.child_by_field_name("key")) in _BODY_KEYS:
+            value = _unwrap(prop.child_by_field_name("value"))
+            if value is not None and value.type == "identifier":
+                out.append(_text(value))
+    return out
 
 
 # The name of a function that makes a model (createArkModel, getGroqLLM): read with the
