@@ -76,7 +76,7 @@ class _Analyser(CallReader):
 
     def run(self) -> list[Evidence]:
         self._sent_urls = {}
-        captures = tree_sitter.QueryCursor(self.query).captures(self.root)
+        captures = _in_document_order(tree_sitter.QueryCursor(self.query).captures(self.root))
         for node in captures.get("import", []):
             self._import(node)
         for node in captures.get("decl", []):
@@ -108,9 +108,7 @@ class _Analyser(CallReader):
                 self.decls.append((_text(name), value))
         self.typed = [*captures.get("typealias", []), *captures.get("enum", [])]
         self.jsx = captures.get("jsx", [])
-        self.calls = sorted(
-            [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
-        )
+        self.calls = sorted([*captures.get("call", []), *captures.get("new", [])], key=_position)
         self.pairs = captures.get("pair", [])
         self.shorthands = captures.get("shorthand", [])
         self._file_gateway = self._gateway_of_file()
@@ -817,6 +815,22 @@ class _Analyser(CallReader):
                     return None
             node = node.parent
         return None
+
+
+def _position(node: tree_sitter.Node) -> tuple[int, int]:
+    """A node's place in document order: by start, an enclosing node before the nodes it
+    holds that start where it does (``f(a)(b)`` before ``f(a)``)."""
+    return node.start_byte, -node.end_byte
+
+
+def _in_document_order(
+    captures: dict[str, list[tree_sitter.Node]],
+) -> dict[str, list[tree_sitter.Node]]:
+    """Each capture's nodes in document order. py-tree-sitter's ``captures()`` lists them in
+    an order that varies from process to process and with what the process did before (its
+    issue 450), and the analysis reads bindings, keys and catalogues first come first
+    served: unsorted, one file gave a different key for the same model in different runs."""
+    return {name: sorted(nodes, key=_position) for name, nodes in captures.items()}
 
 
 # The name of a function that makes a model (createArkModel, getGroqLLM): read with the
