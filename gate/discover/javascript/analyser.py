@@ -6,7 +6,7 @@ import re
 
 import tree_sitter
 
-from gate.discover import refs
+from gate.discover import refs, scanning
 from gate.discover.driver import Seen
 from gate.discover.javascript.calls import CallReader
 from gate.discover.javascript.markup import jsx_pickers
@@ -111,6 +111,7 @@ class _Analyser(CallReader):
         self.calls = sorted([*captures.get("call", []), *captures.get("new", [])], key=_position)
         self.pairs = captures.get("pair", [])
         self.shorthands = captures.get("shorthand", [])
+        self._indexed()
         self._file_gateway = self._gateway_of_file()
         for call in self.calls:
             self._call(call)
@@ -209,7 +210,7 @@ class _Analyser(CallReader):
                 self.driver.endpoint(
                     refs.RefContext(family="hosted", base_url=url), self._loc(short), "request"
                 )
-        if any(needle in self.data for needle in shape_needles()):
+        if scanning.matches(self.data, shape_needles()):
             for call in self.calls:
                 self._shaped_argument(call)
             self._shaped_values()
@@ -292,7 +293,7 @@ class _Analyser(CallReader):
         """``fetch(`${GATEWAY}/workers-ai/@cf/openai/whisper`)``, ``fetch(".../v1beta/models/
         embedding-gecko-001:embedText?key=...")``: a model the request URL itself names
         (:func:`gate.recognise.core.model_in_url`), served by the provider it says."""
-        if _text(call.child_by_field_name("function")) not in _HTTP_CALLS:
+        if self._func_text(call) not in _HTTP_CALLS:
             return
         args = self._args(call)
         if not args:
@@ -311,12 +312,13 @@ class _Analyser(CallReader):
         table entry) whose name says it makes a model (ends in ``Model``/``LLM``) of the
         provider another of its words names: the string first argument is that provider's
         model, called (the function's body, out of reach here, sends it there)."""
-        func = _unwrap(
-            call.child_by_field_name("function") or call.child_by_field_name("constructor")
-        )
+        raw = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+        func = _unwrap(raw)
         if func is None or func.type not in ("identifier", "member_expression"):
             return
-        name = _text(func).rsplit(".", 1)[-1]
+        # the callee as written, read once per call (unless inside parentheses or `as`)
+        written = self._func_text(call) if func is raw and call.type == "call_expression" else None
+        name = (written if written is not None else _text(func)).rsplit(".", 1)[-1]
         if not _FACTORY_NAME.search(name):
             return
         provider = refs.provider_in_name(name)
@@ -357,13 +359,13 @@ class _Analyser(CallReader):
             for item in _typed_strings(decl):
                 self._listed(item, label, None)
         for call in self.calls:
-            func = call.child_by_field_name("function")
-            if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+            func = self._func_text(call)
+            if func.rsplit(".", 1)[-1] not in _STATE_HOOKS:
                 continue
             args = self._args(call)
             first = _unwrap(args[0]) if args else None
             if first is not None and first.type == "string":
-                self._listed(first, _text(func), None, SiteKind.DEFAULT)
+                self._listed(first, func, None, SiteKind.DEFAULT)
         if self.jsx:
             # <select name="model"><option value="gpt-4o">: a picker's items (markup.py).
             jsx_pickers(self.driver, self.rel, self.lines, self.jsx)
@@ -665,7 +667,7 @@ class _Analyser(CallReader):
             call = calls[0] if len(calls) == 1 else None
         if call is None:
             return None, None
-        func = _text(call.child_by_field_name("function"))
+        func = self._func_text(call)
         target: tree_sitter.Node | None = None
         if func in _HTTP_CALLS:
             args = self._args(call)
@@ -711,7 +713,7 @@ class _Analyser(CallReader):
             call = node.parent
             if call is None or call.type != "call_expression":
                 return None, None
-            if _text(call.child_by_field_name("function")) != "JSON.stringify":
+            if self._func_text(call) != "JSON.stringify":
                 return call, None
             node = call.parent
             if node is not None and node.type == "pair":
@@ -802,7 +804,7 @@ class _Analyser(CallReader):
             if node is None:
                 return None
             if node.type == "call_expression":
-                func = _text(node.child_by_field_name("function"))
+                func = self._func_text(node)
                 if func in _HTTP_CALLS:
                     args = self._args(node)
                     if args:

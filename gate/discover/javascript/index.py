@@ -74,6 +74,14 @@ class Indexer:
         self._tables: dict[int, list[_Val]] = {}
         """A lookup table's values, by the object literal's node id (``_lookup``)."""
         self._budget = _BUDGET
+        self._quals: dict[int, str | None] | None = None
+        """Qualified names asked at the top (depth 0), by node id, once the bindings are all
+        indexed (``_qualname`` then depends on the node alone): several passes ask the same
+        call's callee (``_call``, ``_client_of_file``, the factory checks)."""
+        self._func_texts: dict[int, str] = {}
+        """The text of a call's ``function`` field, by the call's node id (``_func_text``)."""
+        self._keys: dict[int, str] = {}
+        """An object pair's key, by the pair's node id (``ValueReader._key``)."""
 
     def _import(self, node: tree_sitter.Node) -> None:
         source = node.child_by_field_name("source")
@@ -155,7 +163,31 @@ class Indexer:
 
     # ---- names ----
 
+    def _indexed(self) -> None:
+        """Every binding is indexed: from now on a top-level qualified name is kept."""
+        self._quals = {}
+
+    def _func_text(self, call: tree_sitter.Node) -> str:
+        """The text of a call's ``function`` field ("" without one), read once per call:
+        several passes test every call's (``fetch``, ``useState``, ``JSON.stringify``), and a
+        chained call's holds the whole chain before it."""
+        key = call.id
+        text = self._func_texts.get(key)
+        if text is None:
+            text = self._func_texts[key] = _text(call.child_by_field_name("function"))
+        return text
+
     def _qualname(self, node: tree_sitter.Node | None, depth: int = 0) -> str | None:
+        quals = self._quals
+        if depth or quals is None or node is None:
+            return self._qualname_at(node, depth)
+        key = node.id
+        if key in quals:
+            return quals[key]
+        found = quals[key] = self._qualname_at(node, 0)
+        return found
+
+    def _qualname_at(self, node: tree_sitter.Node | None, depth: int) -> str | None:
         node = _unwrap(node)
         if node is None or depth > _MAX_DEPTH:
             return None

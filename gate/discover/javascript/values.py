@@ -188,6 +188,13 @@ class ValueReader(Indexer):
         return []
 
     def _key(self, pair: tree_sitter.Node) -> str:
+        # asked of every pair by several passes (request bodies, model keys, catalogues)
+        known = self._keys.get(pair.id)
+        if known is None:
+            known = self._keys[pair.id] = self._key_of(pair)
+        return known
+
+    def _key_of(self, pair: tree_sitter.Node) -> str:
         key = pair.child_by_field_name("key")
         if key is None:
             return ""

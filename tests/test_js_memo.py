@@ -1,0 +1,62 @@
+"""The JS/TS analysis reads each call's callee, its text and each pair's key once (issue 15:
+several passes asked them of every call and pair); the kept answers are the ones a fresh
+reading gives."""
+
+from __future__ import annotations
+
+import textwrap
+
+import tree_sitter
+
+from gate.discover.javascript import _language, _query
+from gate.discover.javascript.analyser import _Analyser
+from gate.discover.javascript.nodes import _text
+
+_SOURCE = textwrap.dedent(
+    """
+    import OpenAI from "openai";
+    import * as ai from "ai";
+    import { createOpenAI as make } from "@ai-sdk/openai";
+    const client = new OpenAI({ baseURL: process.env.BASE ?? "https://api.example.com/v1" });
+    const provider = make({ apiKey: "k" });
+    const chat = (client).chat.completions;
+    export async function ask(model = "gpt-4o") {
+      const body = { model, "messages": [], [dynamic]: 1, 'quoted-key': "x" };
+      await fetch("https://api.example.com/v1/chat", { body: JSON.stringify(body) });
+      await chat.create({ model: "gpt-4o-mini", messages: [] });
+      await ai.generateText({ model: provider("gpt-4.1") });
+      const [value, setValue] = useState("claude-3-5-haiku-latest");
+      return (getClient() as any).embeddings.create({ model: "text-embedding-3-small" });
+    }
+    promise.then((x) => x).catch(() => null).finally(() => done());
+    """
+).encode()
+
+
+def _analysed() -> _Analyser:
+    root = tree_sitter.Parser(_language(".ts")).parse(_SOURCE).root_node
+    analyser = _Analyser("app.ts", _SOURCE, root, _query(".ts"))
+    analyser.run()
+    return analyser
+
+
+def test_kept_answers_are_a_fresh_readings() -> None:
+    analyser = _analysed()
+    assert analyser.calls and analyser.pairs
+    for call in analyser.calls:
+        callee = analyser._callee(call)
+        for _ in range(2):  # the first asking keeps the answer, the second reads it
+            assert analyser._qualname(callee) == analyser._qualname_at(callee, 0)
+            assert analyser._func_text(call) == _text(call.child_by_field_name("function"))
+    for pair in analyser.pairs:
+        for _ in range(2):
+            assert analyser._key(pair) == analyser._key_of(pair)
+    assert analyser._quals  # kept once the bindings were indexed
+
+
+def test_no_qualified_name_is_kept_before_the_bindings_are_indexed() -> None:
+    root = tree_sitter.Parser(_language(".ts")).parse(_SOURCE).root_node
+    analyser = _Analyser("app.ts", _SOURCE, root, _query(".ts"))
+    assert analyser._quals is None
+    analyser._qualname(root)
+    assert analyser._quals is None
