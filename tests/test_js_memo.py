@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 import tree_sitter
 
-from gate.discover.javascript import _language, _query
+from gate.discover.calltable import CallTable, ClientFamily
+from gate.discover.javascript import _language, _query, tables
 from gate.discover.javascript.analyser import _Analyser
 from gate.discover.javascript.nodes import _text
 
@@ -60,3 +62,23 @@ def test_no_qualified_name_is_kept_before_the_bindings_are_indexed() -> None:
     assert analyser._quals is None
     analyser._qualname(root)
     assert analyser._quals is None
+
+
+def test_a_method_no_client_has_is_refused_before_its_chain_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = tables.table()
+    asked: list[str] = []
+    families = CallTable.families
+
+    def spy(self: CallTable, method: str) -> list[ClientFamily]:
+        asked.append(method)
+        return families(self, method)
+
+    monkeypatch.setattr(CallTable, "families", spy)
+    analyser = _analysed()
+    ends = table.method_ends()
+    assert asked, "the client calls of the source were looked up"
+    assert all(m.rsplit(".", 1)[-1] in ends for m in asked)
+    # ... and the client's own call still names its model
+    assert any(ev.identity.endswith("gpt-4o-mini") for ev in analyser.found)

@@ -239,8 +239,10 @@ class _Analyser(CallReader):
         """Pairs read here, by id → (the reference, the URL) when no value of it was found."""
         for pair in self.pairs:
             key = self._key(pair)
+            if not key or not refs.is_model_key(key):
+                continue
             inner = _unwrap(pair.child_by_field_name("value"))
-            if not key or not refs.is_model_key(key) or inner is None:
+            if inner is None:
                 continue
             if inner.type not in _REFERENCES:
                 continue

@@ -194,6 +194,11 @@ class CallReader(ValueReader):
             self.pending.append((val, fn, module))
 
     def _method_call(self, call: tree_sitter.Node, func: tree_sitter.Node) -> None:
+        # Every chain tried below ends in the call's last word: a word that ends no client
+        # method (most calls of a module) is refused before the chain is read.
+        last = _text(func.child_by_field_name("property"))
+        if last.rsplit(".", 1)[-1] not in table().method_ends():
+            return
         attrs: list[str] = []
         receivers: list[tree_sitter.Node] = []
         node: tree_sitter.Node | None = func
