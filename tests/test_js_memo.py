@@ -82,3 +82,13 @@ def test_a_method_no_client_has_is_refused_before_its_chain_is_read(
     assert all(m.rsplit(".", 1)[-1] in ends for m in asked)
     # ... and the client's own call still names its model
     assert any(ev.identity.endswith("gpt-4o-mini") for ev in analyser.found)
+
+
+def test_a_nodes_text_read_from_the_files_bytes_is_its_own() -> None:
+    analyser = _analysed()
+    stack = [analyser.root]
+    while stack:
+        node = stack.pop()
+        assert analyser._source(node) == _text(node)
+        stack.extend(node.children)
+    assert analyser._source(None) == ""

@@ -84,7 +84,7 @@ class _Analyser(CallReader):
         for node in captures.get("assign", []):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is not None and right is not None:
-                key = _text(left) if left.type in ("identifier", "member_expression") else ""
+                key = self._source(left) if left.type in ("identifier", "member_expression") else ""
                 if key:
                     self.values_of.setdefault(key, []).append(right)
                     self.decls.append((_control_name(left) or key.rsplit(".", 1)[-1], right))
@@ -99,13 +99,13 @@ class _Analyser(CallReader):
                     "shorthand_property_identifier_pattern",
                 )
             ):
-                self.params.setdefault(_text(left), []).append(right)
+                self.params.setdefault(self._source(left), []).append(right)
         for node in captures.get("field", []):
             name = node.child_by_field_name("property") or node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if name is not None and value is not None:
-                self.values_of.setdefault("this." + _text(name), []).append(value)
-                self.decls.append((_text(name), value))
+                self.values_of.setdefault("this." + self._source(name), []).append(value)
+                self.decls.append((self._source(name), value))
         self.typed = [*captures.get("typealias", []), *captures.get("enum", [])]
         self.jsx = captures.get("jsx", [])
         self.calls = sorted([*captures.get("call", []), *captures.get("new", [])], key=_position)
@@ -198,7 +198,7 @@ class _Analyser(CallReader):
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
             # serves what the name holds; with nothing known of it, the endpoint still counts.
-            name = _text(short)
+            name = self._source(short)
             if not refs.is_model_key(name):
                 continue
             url = self._fetch_url(short)
@@ -288,7 +288,7 @@ class _Analyser(CallReader):
         shapes = refs.current_knowledge().providers
         for val in self.values(first):
             if not val.partial and shapes.shape_owner(val.text) is not None:
-                method = _text(call.child_by_field_name("function")).rsplit(".", 1)[-1]
+                method = self._source(call.child_by_field_name("function")).rsplit(".", 1)[-1]
                 self.driver.named(self._seen(val), method or "call", family="hosted")
 
     def _model_in_request_url(self, call: tree_sitter.Node) -> None:
@@ -320,7 +320,7 @@ class _Analyser(CallReader):
             return
         # the callee as written, read once per call (unless inside parentheses or `as`)
         written = self._func_text(call) if func is raw and call.type == "call_expression" else None
-        name = (written if written is not None else _text(func)).rsplit(".", 1)[-1]
+        name = (written if written is not None else self._source(func)).rsplit(".", 1)[-1]
         if not _FACTORY_NAME.search(name):
             return
         provider = refs.provider_in_name(name)
@@ -355,7 +355,7 @@ class _Analyser(CallReader):
         for decl in self.typed:
             # type ChatModel = "llama-3.1-8b-instant" | "mixtral-8x7b-32768";
             # enum Models { Fast = "llama3-8b-8192" }: each string a listed name.
-            label = _text(decl.child_by_field_name("name"))
+            label = self._source(decl.child_by_field_name("name"))
             if not label or not refs.is_catalogue_name(label):
                 continue
             for item in _typed_strings(decl):
@@ -377,7 +377,7 @@ class _Analyser(CallReader):
             return
         if node.type == "new_expression":
             # new Map([["deepseek", "deepseek-chat"], ...])
-            if _text(node.child_by_field_name("constructor")) != "Map":
+            if self._source(node.child_by_field_name("constructor")) != "Map":
                 return
             args = node.child_by_field_name("arguments")
             entries = _unwrap(args.named_children[0]) if args and args.named_children else None
@@ -479,11 +479,13 @@ class _Analyser(CallReader):
         for child in node.named_children:
             value: tree_sitter.Node | None = None
             if child.type == "shorthand_property_identifier":
-                name = ident = _text(child)
+                name = ident = self._source(child)
             elif child.type == "pair":
                 name = self._key(child)
                 value = _unwrap(child.child_by_field_name("value"))
-                ident = _text(value) if value is not None and value.type == "identifier" else ""
+                ident = (
+                    self._source(value) if value is not None and value.type == "identifier" else ""
+                )
             else:
                 continue
             if not name or not refs.is_provider_key(name):
@@ -661,7 +663,7 @@ class _Analyser(CallReader):
             return None, None
         call, holder = self._enclosing_call(obj)
         if call is None and holder is not None:
-            name = _text(holder.child_by_field_name("name"))
+            name = self._source(holder.child_by_field_name("name"))
             # the variable of this function: another function's is another variable
             home = _scope_of(holder)
             sent = self._sent_with().get(name, [])[:_MAX_BINDINGS]
@@ -695,8 +697,8 @@ class _Analyser(CallReader):
             return None
         opened = [
             c
-            for c in self._sent_by(_text(receiver))[:_MAX_BINDINGS]
-            if _text(c.child_by_field_name("function")).endswith(".open")
+            for c in self._sent_by(self._source(receiver))[:_MAX_BINDINGS]
+            if self._source(c.child_by_field_name("function")).endswith(".open")
         ]
         args = self._args(opened[0]) if len(opened) == 1 else []
         return args[1] if len(args) >= 2 else None
@@ -730,7 +732,7 @@ class _Analyser(CallReader):
                 func = call.child_by_field_name("function")
                 if func is not None and func.type == "member_expression":
                     obj = func.child_by_field_name("object")
-                    self._methods.setdefault(_text(obj), []).append(call)
+                    self._methods.setdefault(self._source(obj), []).append(call)
         return self._methods.get(receiver, [])
 
     def _sent_with(self) -> dict[str, list[tree_sitter.Node]]:
@@ -742,7 +744,7 @@ class _Analyser(CallReader):
                 for arg in self._args(call):
                     inner = _unwrap(arg)
                     if inner is not None and inner.type == "identifier":
-                        self._sent.setdefault(_text(inner), []).append(call)
+                        self._sent.setdefault(self._source(inner), []).append(call)
         return self._sent
 
     def _env_names(self, node: tree_sitter.Node | None, depth: int) -> list[str]:
@@ -768,11 +770,11 @@ class _Analyser(CallReader):
             ]
         key = ""
         if node.type == "identifier":
-            key = _text(node)
+            key = self._source(node)
         elif node.type == "member_expression":
             obj = _unwrap(node.child_by_field_name("object"))
             if obj is not None and obj.type == "this":
-                key = "this." + _text(node.child_by_field_name("property"))
+                key = "this." + self._source(node.child_by_field_name("property"))
         bound = self.values_of.get(key, []) if key else []
         if len(bound) > _MAX_BINDINGS:
             return []
@@ -788,7 +790,7 @@ class _Analyser(CallReader):
         holder = obj.parent if obj is not None and obj.type == "object" else None
         if url is not None or holder is None or holder.type != "variable_declarator":
             return url
-        name = _text(holder.child_by_field_name("name"))
+        name = self._source(holder.child_by_field_name("name"))
         home = _scope_of(holder)
         key = (name, home)
         if key not in self._sent_urls:
