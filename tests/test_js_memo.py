@@ -92,3 +92,16 @@ def test_a_nodes_text_read_from_the_files_bytes_is_its_own() -> None:
         assert analyser._source(node) == _text(node)
         stack.extend(node.children)
     assert analyser._source(None) == ""
+
+
+def test_a_factory_named_callee_is_read_however_it_is_written() -> None:
+    from tests.jshelp import js
+
+    cases = {
+        'createArkModel("deepseek-v3-1-250821")': "api:volcengine/deepseek-v3-1-250821",
+        '(getGroqLLM as any)("llama-3.1-8b-instant")': "api:groq/llama-3.1-8b-instant",
+        'llm.createArkModel("deepseek-v3-1-250821")': "api:volcengine/deepseek-v3-1-250821",
+    }
+    for call, identity in cases.items():
+        assert [ev.identity for ev in js(f"const m = {call};")] == [identity], call
+    assert js('const m = createThing("deepseek-chat");') == []

@@ -314,13 +314,19 @@ class _Analyser(CallReader):
         table entry) whose name says it makes a model (ends in ``Model``/``LLM``) of the
         provider another of its words names: the string first argument is that provider's
         model, called (the function's body, out of reach here, sends it there)."""
+        written = self._func_text(call)  # "" for `new`: its callee is the constructor
+        if written and "Model" not in written and "LLM" not in written and "Llm" not in written:
+            # what _FACTORY_NAME matches is in the name read below, which is part of the
+            # callee as written
+            return
         raw = call.child_by_field_name("function") or call.child_by_field_name("constructor")
         func = _unwrap(raw)
         if func is None or func.type not in ("identifier", "member_expression"):
             return
         # the callee as written, read once per call (unless inside parentheses or `as`)
-        written = self._func_text(call) if func is raw and call.type == "call_expression" else None
-        name = (written if written is not None else self._source(func)).rsplit(".", 1)[-1]
+        if not (func is raw and call.type == "call_expression"):
+            written = self._source(func)
+        name = written.rsplit(".", 1)[-1]
         if not _FACTORY_NAME.search(name):
             return
         provider = refs.provider_in_name(name)
