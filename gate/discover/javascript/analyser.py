@@ -6,7 +6,7 @@ import re
 
 import tree_sitter
 
-from gate.discover import refs
+from gate.discover import refs, scanning
 from gate.discover.driver import Seen
 from gate.discover.javascript.calls import CallReader
 from gate.discover.javascript.markup import jsx_pickers
@@ -86,7 +86,7 @@ class _Analyser(CallReader):
 
     def run(self) -> list[Evidence]:
         self._sent_urls = {}
-        captures = tree_sitter.QueryCursor(self.query).captures(self.root)
+        captures = _in_document_order(tree_sitter.QueryCursor(self.query).captures(self.root))
         for node in captures.get("import", []):
             self._import(node)
         for node in captures.get("decl", []):
@@ -94,7 +94,7 @@ class _Analyser(CallReader):
         for node in captures.get("assign", []):
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is not None and right is not None:
-                key = _text(left) if left.type in ("identifier", "member_expression") else ""
+                key = self._source(left) if left.type in ("identifier", "member_expression") else ""
                 if key:
                     self.values_of.setdefault(key, []).append(right)
                     self.decls.append((_control_name(left) or key.rsplit(".", 1)[-1], right))
@@ -109,20 +109,19 @@ class _Analyser(CallReader):
                     "shorthand_property_identifier_pattern",
                 )
             ):
-                self.params.setdefault(_text(left), []).append(right)
+                self.params.setdefault(self._source(left), []).append(right)
         for node in captures.get("field", []):
             name = node.child_by_field_name("property") or node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             if name is not None and value is not None:
-                self.values_of.setdefault("this." + _text(name), []).append(value)
-                self.decls.append((_text(name), value))
+                self.values_of.setdefault("this." + self._source(name), []).append(value)
+                self.decls.append((self._source(name), value))
         self.typed = [*captures.get("typealias", []), *captures.get("enum", [])]
         self.jsx = captures.get("jsx", [])
-        self.calls = sorted(
-            [*captures.get("call", []), *captures.get("new", [])], key=lambda n: n.start_byte
-        )
+        self.calls = sorted([*captures.get("call", []), *captures.get("new", [])], key=_position)
         self.pairs = captures.get("pair", [])
         self.shorthands = captures.get("shorthand", [])
+        self._indexed()
         self._file_gateway = self._gateway_of_file()
         for call in self.calls:
             self._call(call)
@@ -211,7 +210,7 @@ class _Analyser(CallReader):
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
             # serves what the name holds; with nothing known of it, the endpoint still counts.
-            name = _text(short)
+            name = self._source(short)
             if not refs.is_model_key(name):
                 continue
             url = self._fetch_url(short)
@@ -223,7 +222,7 @@ class _Analyser(CallReader):
                 self.driver.endpoint(
                     refs.RefContext(family="hosted", base_url=url), self._loc(short), "request"
                 )
-        if any(needle in self.data for needle in shape_needles()):
+        if scanning.matches(self.data, shape_needles()):
             for call in self.calls:
                 self._shaped_argument(call)
             self._shaped_values()
@@ -252,8 +251,10 @@ class _Analyser(CallReader):
         """Pairs read here, by id → (the reference, the URL) when no value of it was found."""
         for pair in self.pairs:
             key = self._key(pair)
+            if not key or not refs.is_model_key(key):
+                continue
             inner = _unwrap(pair.child_by_field_name("value"))
-            if not key or not refs.is_model_key(key) or inner is None:
+            if inner is None:
                 continue
             if inner.type not in _REFERENCES:
                 continue
@@ -335,14 +336,14 @@ class _Analyser(CallReader):
         shapes = refs.current_knowledge().providers
         for val in self.values(first):
             if not val.partial and shapes.shape_owner(val.text) is not None:
-                method = _text(call.child_by_field_name("function")).rsplit(".", 1)[-1]
+                method = self._source(call.child_by_field_name("function")).rsplit(".", 1)[-1]
                 self.driver.named(self._seen(val), method or "call", family="hosted")
 
     def _model_in_request_url(self, call: tree_sitter.Node) -> None:
         """``fetch(`${GATEWAY}/workers-ai/@cf/openai/whisper`)``, ``fetch(".../v1beta/models/
         embedding-gecko-001:embedText?key=...")``: a model the request URL itself names
         (:func:`gate.recognise.core.model_in_url`), served by the provider it says."""
-        if _text(call.child_by_field_name("function")) not in _HTTP_CALLS:
+        if self._func_text(call) not in _HTTP_CALLS:
             return
         args = self._args(call)
         if not args:
@@ -362,12 +363,19 @@ class _Analyser(CallReader):
         table entry) whose name says it makes a model (ends in ``Model``/``LLM``) of the
         provider another of its words names: the string first argument is that provider's
         model, called (the function's body, out of reach here, sends it there)."""
-        func = _unwrap(
-            call.child_by_field_name("function") or call.child_by_field_name("constructor")
-        )
+        written = self._func_text(call)  # "" for `new`: its callee is the constructor
+        if written and "Model" not in written and "LLM" not in written and "Llm" not in written:
+            # what _FACTORY_NAME matches is in the name read below, which is part of the
+            # callee as written
+            return
+        raw = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+        func = _unwrap(raw)
         if func is None or func.type not in ("identifier", "member_expression"):
             return
-        name = _text(func).rsplit(".", 1)[-1]
+        # the callee as written, read once per call (unless inside parentheses or `as`)
+        if not (func is raw and call.type == "call_expression"):
+            written = self._source(func)
+        name = written.rsplit(".", 1)[-1]
         if not _FACTORY_NAME.search(name):
             return
         provider = refs.provider_in_name(name)
@@ -402,19 +410,19 @@ class _Analyser(CallReader):
         for decl in self.typed:
             # type ChatModel = "llama-3.1-8b-instant" | "mixtral-8x7b-32768";
             # enum Models { Fast = "llama3-8b-8192" }: each string a listed name.
-            label = _text(decl.child_by_field_name("name"))
+            label = self._source(decl.child_by_field_name("name"))
             if not label or not refs.is_catalogue_name(label):
                 continue
             for item in _typed_strings(decl):
                 self._listed(item, label, None)
         for call in self.calls:
-            func = call.child_by_field_name("function")
-            if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+            func = self._func_text(call)
+            if func.rsplit(".", 1)[-1] not in _STATE_HOOKS:
                 continue
             args = self._args(call)
             first = _unwrap(args[0]) if args else None
             if first is not None and first.type == "string":
-                self._listed(first, _text(func), None, SiteKind.DEFAULT)
+                self._listed(first, func, None, SiteKind.DEFAULT)
         if self.jsx:
             # <select name="model"><option value="gpt-4o">: a picker's items (markup.py).
             jsx_pickers(self.driver, self.rel, self.lines, self.jsx)
@@ -437,7 +445,7 @@ class _Analyser(CallReader):
             return
         if node.type == "new_expression":
             # new Map([["deepseek", "deepseek-chat"], ...])
-            if _text(node.child_by_field_name("constructor")) != "Map":
+            if self._source(node.child_by_field_name("constructor")) != "Map":
                 return
             args = node.child_by_field_name("arguments")
             entries = _unwrap(args.named_children[0]) if args and args.named_children else None
@@ -560,11 +568,13 @@ class _Analyser(CallReader):
         for child in node.named_children:
             value: tree_sitter.Node | None = None
             if child.type == "shorthand_property_identifier":
-                name = ident = _text(child)
+                name = ident = self._source(child)
             elif child.type == "pair":
                 name = self._key(child)
                 value = _unwrap(child.child_by_field_name("value"))
-                ident = _text(value) if value is not None and value.type == "identifier" else ""
+                ident = (
+                    self._source(value) if value is not None and value.type == "identifier" else ""
+                )
             else:
                 continue
             if not name or not refs.is_provider_key(name):
@@ -742,7 +752,7 @@ class _Analyser(CallReader):
             return None, None
         call, holder = self._enclosing_call(obj)
         if call is None and holder is not None:
-            name = _text(holder.child_by_field_name("name"))
+            name = self._source(holder.child_by_field_name("name"))
             # the variable of this function: another function's is another variable
             home = _scope_of(holder)
             sent = self._sent_with().get(name, [])[:_MAX_BINDINGS]
@@ -750,7 +760,7 @@ class _Analyser(CallReader):
             call = calls[0] if len(calls) == 1 else None
         if call is None:
             return None, None
-        func = _text(call.child_by_field_name("function"))
+        func = self._func_text(call)
         target: tree_sitter.Node | None = None
         if func in _HTTP_CALLS:
             args = self._args(call)
@@ -776,8 +786,8 @@ class _Analyser(CallReader):
             return None
         opened = [
             c
-            for c in self._sent_by(_text(receiver))[:_MAX_BINDINGS]
-            if _text(c.child_by_field_name("function")).endswith(".open")
+            for c in self._sent_by(self._source(receiver))[:_MAX_BINDINGS]
+            if self._source(c.child_by_field_name("function")).endswith(".open")
         ]
         args = self._args(opened[0]) if len(opened) == 1 else []
         return args[1] if len(args) >= 2 else None
@@ -796,7 +806,7 @@ class _Analyser(CallReader):
             call = node.parent
             if call is None or call.type != "call_expression":
                 return None, None
-            if _text(call.child_by_field_name("function")) != "JSON.stringify":
+            if self._func_text(call) != "JSON.stringify":
                 return call, None
             node = call.parent
             if node is not None and node.type == "pair":
@@ -811,7 +821,7 @@ class _Analyser(CallReader):
                 func = call.child_by_field_name("function")
                 if func is not None and func.type == "member_expression":
                     obj = func.child_by_field_name("object")
-                    self._methods.setdefault(_text(obj), []).append(call)
+                    self._methods.setdefault(self._source(obj), []).append(call)
         return self._methods.get(receiver, [])
 
     def _sent_with(self) -> dict[str, list[tree_sitter.Node]]:
@@ -823,7 +833,7 @@ class _Analyser(CallReader):
                 for arg in self._args(call):
                     inner = _unwrap(arg)
                     if inner is not None and inner.type == "identifier":
-                        self._sent.setdefault(_text(inner), []).append(call)
+                        self._sent.setdefault(self._source(inner), []).append(call)
                     elif inner is not None and inner.type == "object":
                         # fetch(url, { body }), fetch(url, { body: payload }): the
                         # request's options hand it the variable as its body
@@ -854,11 +864,11 @@ class _Analyser(CallReader):
             ]
         key = ""
         if node.type == "identifier":
-            key = _text(node)
+            key = self._source(node)
         elif node.type == "member_expression":
             obj = _unwrap(node.child_by_field_name("object"))
             if obj is not None and obj.type == "this":
-                key = "this." + _text(node.child_by_field_name("property"))
+                key = "this." + self._source(node.child_by_field_name("property"))
         bound = self.values_of.get(key, []) if key else []
         if len(bound) > _MAX_BINDINGS:
             return []
@@ -874,7 +884,7 @@ class _Analyser(CallReader):
         holder = obj.parent if obj is not None and obj.type == "object" else None
         if url is not None or holder is None or holder.type != "variable_declarator":
             return url
-        name = _text(holder.child_by_field_name("name"))
+        name = self._source(holder.child_by_field_name("name"))
         home = _scope_of(holder)
         key = (name, home)
         if key not in self._sent_urls:
@@ -914,7 +924,7 @@ class _Analyser(CallReader):
             if node is None:
                 return None
             if node.type == "call_expression":
-                func = _text(node.child_by_field_name("function"))
+                func = self._func_text(node)
                 if func in _HTTP_CALLS:
                     args = self._args(node)
                     if args:
@@ -947,6 +957,22 @@ def _body_names(options: tree_sitter.Node) -> list[str]:
             if value is not None and value.type == "identifier":
                 out.append(_text(value))
     return out
+
+
+def _position(node: tree_sitter.Node) -> tuple[int, int]:
+    """A node's place in document order: by start, an enclosing node before the nodes it
+    holds that start where it does (``f(a)(b)`` before ``f(a)``)."""
+    return node.start_byte, -node.end_byte
+
+
+def _in_document_order(
+    captures: dict[str, list[tree_sitter.Node]],
+) -> dict[str, list[tree_sitter.Node]]:
+    """Each capture's nodes in document order. py-tree-sitter's ``captures()`` lists them in
+    an order that varies from process to process and with what the process did before (its
+    issue 450), and the analysis reads bindings, keys and catalogues first come first
+    served: unsorted, one file gave a different key for the same model in different runs."""
+    return {name: sorted(nodes, key=_position) for name, nodes in captures.items()}
 
 
 # The name of a function that makes a model (createArkModel, getGroqLLM): read with the

@@ -23,7 +23,6 @@ from gate.discover.javascript.nodes import (
     _branches,
     _Client,
     _scope_of,
-    _text,
     _unwrap,
     _Val,
     declared_functions,
@@ -99,7 +98,7 @@ class CallReader(ValueReader):
             key = pair.child_by_field_name("key") if pair.type == "pair" else None
             if key is None:
                 continue
-            text = _text(key)
+            text = self._source(key)
             text = text[1:-1] if key.type == "string" and len(text) >= 2 else text
             if text:
                 self.aliases.append((text, key))
@@ -114,7 +113,7 @@ class CallReader(ValueReader):
             node = _unwrap(node.child_by_field_name("object"))
         if node is None or node.type != "identifier":
             return None
-        name = _text(node)
+        name = self._source(node)
         if name in self.imports:
             spec = table().lookup(self.imports[name])
             if spec is not None and spec.raw.get("provider_fn"):
@@ -140,13 +139,13 @@ class CallReader(ValueReader):
         an auto-imported util. Resolved after the scan (javascript/across.py)."""
         node = _unwrap(callee)
         if node is not None and node.type == "member_expression":
-            prop = _text(node.child_by_field_name("property"))
+            prop = self._source(node.child_by_field_name("property"))
             if prop not in _MODEL_METHODS:
                 return None
             node = _unwrap(node.child_by_field_name("object"))
         if node is None or node.type != "identifier":
             return None
-        name = _text(node)
+        name = self._source(node)
         if name in self.imports:
             # import { gemini } from "@/server/llm": a provider the app's own module holds
             # (export const gemini = createGoogleGenerativeAI(...)), asked here for a model.
@@ -164,7 +163,7 @@ class CallReader(ValueReader):
             args = inner.child_by_field_name("arguments")
             if func is None or func.type != "identifier" or (args and args.named_children):
                 continue
-            fn = _text(func)
+            fn = self._source(func)
             if self._declares(fn):
                 return fn, SELF  # defined in this very file (a declaration or an arrow)
             if fn in self.values_of:
@@ -194,11 +193,16 @@ class CallReader(ValueReader):
             self.pending.append((val, fn, module))
 
     def _method_call(self, call: tree_sitter.Node, func: tree_sitter.Node) -> None:
+        # Every chain tried below ends in the call's last word: a word that ends no client
+        # method (most calls of a module) is refused before the chain is read.
+        last = self._source(func.child_by_field_name("property"))
+        if last.rsplit(".", 1)[-1] not in table().method_ends():
+            return
         attrs: list[str] = []
         receivers: list[tree_sitter.Node] = []
         node: tree_sitter.Node | None = func
         while node is not None and node.type == "member_expression" and len(attrs) < 6:
-            attrs.insert(0, _text(node.child_by_field_name("property")))
+            attrs.insert(0, self._source(node.child_by_field_name("property")))
             node = _unwrap(node.child_by_field_name("object"))
             if node is None:
                 return
@@ -251,7 +255,7 @@ class CallReader(ValueReader):
         picked = unknown_client_spec(table(), families, method, imported, sep=":")
         if picked is not None:
             fam, spec, cap = picked
-            expr = re.sub(r"\s+", " ", _text(receiver))[:200] or "?"
+            expr = re.sub(r"\s+", " ", self._source(receiver))[:200] or "?"
             ctx = refs.RefContext(family=spec.family, base_url_dynamic=expr)
             self._emit(fam.model, call, ctx, f"?.{method}", cap=cap)
 
@@ -269,7 +273,7 @@ class CallReader(ValueReader):
                 return [_Client(spec, node, qual)]
             return None if self._is_imported(self._callee(node)) else []
         if node.type == "identifier":
-            name = _text(node)
+            name = self._source(node)
             if name in self.imports:
                 instance = _instances().get(self.imports[name])
                 if instance is not None:
@@ -282,7 +286,7 @@ class CallReader(ValueReader):
             obj = _unwrap(node.child_by_field_name("object"))
             if obj is not None and obj.type == "this":
                 return self._bound_clients(
-                    "this." + _text(node.child_by_field_name("property")), depth
+                    "this." + self._source(node.child_by_field_name("property")), depth
                 )
         return []
 
@@ -357,7 +361,7 @@ class CallReader(ValueReader):
                 base_url, dynamic = endpoint_choice(
                     texts,
                     decided=self._decided(exprs, call),
-                    expression=re.sub(r"\s+", " ", _text(found[0]))[:200],
+                    expression=re.sub(r"\s+", " ", self._source(found[0]))[:200],
                 )
         resource = self._first_constant(call, spec.raw.get("resource") or ())
         if base_url is None and resource:
@@ -384,7 +388,7 @@ class CallReader(ValueReader):
         name = _unwrap(node)
         if name is None or name.type not in ("identifier", "shorthand_property_identifier"):
             return None
-        every = self.values_of.get(_text(name), [])
+        every = self.values_of.get(self._source(name), [])
         home = _scope_of(call)
         local = [v for v in every if _scope_of(v) == home]
         if local:
@@ -446,7 +450,7 @@ class CallReader(ValueReader):
         model } from "@/lib/ai"; generateText({ model })``): read there after the scan."""
         if target.type not in ("identifier", "shorthand_property_identifier"):
             return
-        path, _, exported = self.imports.get(_text(target), "").partition(":")
+        path, _, exported = self.imports.get(self._source(target), "").partition(":")
         if path.startswith((".", "~", "@/")) and exported and exported != "default":
             self.pending_constants.append((target, exported, path, ctx, qual, argument))
 

@@ -16,7 +16,6 @@ from gate.discover.javascript.nodes import (
     Columns,
     _Client,
     _string_value,
-    _text,
     _unwrap,
     _Val,
 )
@@ -74,6 +73,14 @@ class Indexer:
         self._tables: dict[int, list[_Val]] = {}
         """A lookup table's values, by the object literal's node id (``_lookup``)."""
         self._budget = _BUDGET
+        self._quals: dict[int, str | None] | None = None
+        """Qualified names asked at the top (depth 0), by node id, once the bindings are all
+        indexed (``_qualname`` then depends on the node alone): several passes ask the same
+        call's callee (``_call``, ``_client_of_file``, the factory checks)."""
+        self._func_texts: dict[int, str] = {}
+        """The text of a call's ``function`` field, by the call's node id (``_func_text``)."""
+        self._keys: dict[int, str] = {}
+        """An object pair's key, by the pair's node id (``ValueReader._key``)."""
 
     def _import(self, node: tree_sitter.Node) -> None:
         source = node.child_by_field_name("source")
@@ -85,11 +92,11 @@ class Indexer:
                 continue
             for part in clause.named_children:
                 if part.type == "identifier":
-                    self.imports[_text(part)] = f"{module}:default"
+                    self.imports[self._source(part)] = f"{module}:default"
                 elif part.type == "namespace_import":
                     ident = next((c for c in part.named_children if c.type == "identifier"), None)
                     if ident is not None:
-                        self.namespaces[_text(ident)] = module
+                        self.namespaces[self._source(ident)] = module
                 elif part.type == "named_imports":
                     for spec in part.named_children:
                         if spec.type != "import_specifier":
@@ -97,15 +104,15 @@ class Indexer:
                         name = spec.child_by_field_name("name")
                         alias = spec.child_by_field_name("alias")
                         if name is not None:
-                            local = _text(alias) if alias is not None else _text(name)
-                            self.imports[local] = f"{module}:{_text(name)}"
+                            local = self._source(alias) if alias is not None else self._source(name)
+                            self.imports[local] = f"{module}:{self._source(name)}"
 
     def _require_module(self, node: tree_sitter.Node | None) -> str | None:
         node = _unwrap(node)
         if node is None or node.type != "call_expression":
             return None
         func = node.child_by_field_name("function")
-        if func is None or _text(func) not in ("require", "import"):
+        if func is None or self._source(func) not in ("require", "import"):
             return None
         args = node.child_by_field_name("arguments")
         first = args.named_children[0] if args is not None and args.named_children else None
@@ -122,26 +129,26 @@ class Indexer:
             module is None
             and unwrapped is not None
             and unwrapped.type == "member_expression"
-            and _text(unwrapped.child_by_field_name("property")) == "default"
+            and self._source(unwrapped.child_by_field_name("property")) == "default"
         ):
             # const ollama = require("ollama").default
             module = self._require_module(unwrapped.child_by_field_name("object"))
         if module is not None:
             if name.type == "identifier":
-                self.imports[_text(name)] = f"{module}:default"
+                self.imports[self._source(name)] = f"{module}:default"
             elif name.type == "object_pattern":
                 for prop in name.named_children:
                     if prop.type == "shorthand_property_identifier_pattern":
-                        self.imports[_text(prop)] = f"{module}:{_text(prop)}"
+                        self.imports[self._source(prop)] = f"{module}:{self._source(prop)}"
                     elif prop.type == "pair_pattern":
                         key = prop.child_by_field_name("key")
                         val = prop.child_by_field_name("value")
                         if key is not None and val is not None:
-                            self.imports[_text(val)] = f"{module}:{_text(key)}"
+                            self.imports[self._source(val)] = f"{module}:{self._source(key)}"
             return
         if name.type == "identifier":
-            self.values_of.setdefault(_text(name), []).append(value)
-            self.decls.append((_text(name), value))
+            self.values_of.setdefault(self._source(name), []).append(value)
+            self.decls.append((self._source(name), value))
         elif name.type == "object_pattern":
             # const { model = "gpt-4o" } = options: the default is the value we can know.
             for prop in name.named_children:
@@ -151,16 +158,47 @@ class Indexer:
                         prop.child_by_field_name("right"),
                     )
                     if left is not None and right is not None:
-                        self.params.setdefault(_text(left), []).append(right)
+                        self.params.setdefault(self._source(left), []).append(right)
 
     # ---- names ----
 
+    def _source(self, node: tree_sitter.Node | None) -> str:
+        """:func:`_text` of a node of this file, sliced from the file's bytes (a node's own
+        ``text`` costs twice as much, and the analysis reads a million texts a scan)."""
+        if node is None:
+            return ""
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def _indexed(self) -> None:
+        """Every binding is indexed: from now on a top-level qualified name is kept."""
+        self._quals = {}
+
+    def _func_text(self, call: tree_sitter.Node) -> str:
+        """The text of a call's ``function`` field ("" without one), read once per call:
+        several passes test every call's (``fetch``, ``useState``, ``JSON.stringify``), and a
+        chained call's holds the whole chain before it."""
+        key = call.id
+        text = self._func_texts.get(key)
+        if text is None:
+            text = self._func_texts[key] = self._source(call.child_by_field_name("function"))
+        return text
+
     def _qualname(self, node: tree_sitter.Node | None, depth: int = 0) -> str | None:
+        quals = self._quals
+        if depth or quals is None or node is None:
+            return self._qualname_at(node, depth)
+        key = node.id
+        if key in quals:
+            return quals[key]
+        found = quals[key] = self._qualname_at(node, 0)
+        return found
+
+    def _qualname_at(self, node: tree_sitter.Node | None, depth: int) -> str | None:
         node = _unwrap(node)
         if node is None or depth > _MAX_DEPTH:
             return None
         if node.type == "identifier":
-            name = _text(node)
+            name = self._source(node)
             if name in self.imports:
                 return self.imports[name]
             bound = self.values_of.get(name, [])
@@ -174,10 +212,14 @@ class Indexer:
             return name
         if node.type == "member_expression":
             obj = node.child_by_field_name("object")
-            prop = _text(node.child_by_field_name("property"))
+            prop = self._source(node.child_by_field_name("property"))
             obj = _unwrap(obj)
-            if obj is not None and obj.type == "identifier" and _text(obj) in self.namespaces:
-                return f"{self.namespaces[_text(obj)]}:{prop}"
+            if (
+                obj is not None
+                and obj.type == "identifier"
+                and self._source(obj) in self.namespaces
+            ):
+                return f"{self.namespaces[self._source(obj)]}:{prop}"
             if obj is not None and obj.type == "this":
                 return f"this.{prop}"
             base = self._qualname(obj, depth + 1)
@@ -205,5 +247,5 @@ class Indexer:
             )
         if node is None or node.type != "identifier":
             return False
-        name = _text(node)
+        name = self._source(node)
         return name in self.imports or name in self.namespaces

@@ -12,7 +12,6 @@ from gate.discover.javascript.nodes import (
     _MAX_DEPTH,
     _MAX_VALUES,
     _string_value,
-    _text,
     _unwrap,
     _Val,
     _weakest,
@@ -41,7 +40,7 @@ class ValueReader(Indexer):
         if kind == "template_string":
             return self._template(node, depth)
         if kind in ("identifier", "shorthand_property_identifier"):
-            return self._name(_text(node), depth)
+            return self._name(self._source(node), depth)
         if kind == "member_expression":
             return self._member(node, depth)
         if kind == "binary_expression":
@@ -71,7 +70,7 @@ class ValueReader(Indexer):
         env: str | None = None
         for part in node.named_children:
             if part.type == "string_fragment":
-                texts = [t + _text(part) for t in texts]
+                texts = [t + self._source(part) for t in texts]
             elif part.type == "template_substitution":
                 inner = part.named_children[0] if part.named_children else None
                 got = self.values(inner, "template", depth + 1)
@@ -84,7 +83,7 @@ class ValueReader(Indexer):
                         confidence = _weakest(confidence, v.confidence)
                         env = env or v.env_var
             elif part.type == "escape_sequence":
-                texts = [t + _text(part) for t in texts]
+                texts = [t + self._source(part) for t in texts]
         if not node.named_children:
             return [_Val("", node, Confidence.HIGH, "literal")]
         if partial:
@@ -111,7 +110,7 @@ class ValueReader(Indexer):
 
     def _member(self, node: tree_sitter.Node, depth: int) -> list[_Val]:
         obj = _unwrap(node.child_by_field_name("object"))
-        prop = _text(node.child_by_field_name("property"))
+        prop = self._source(node.child_by_field_name("property"))
         if obj is None:
             return []
         if obj.type == "this":
@@ -124,7 +123,7 @@ class ValueReader(Indexer):
             for pair in target.named_children:
                 if pair.type == "pair" and self._key(pair) == key:
                     out += self.values(pair.child_by_field_name("value"), "property", depth + 1)
-                elif pair.type == "shorthand_property_identifier" and _text(pair) == key:
+                elif pair.type == "shorthand_property_identifier" and self._source(pair) == key:
                     out += self.values(pair, "property", depth + 1)
         return out
 
@@ -162,7 +161,7 @@ class ValueReader(Indexer):
         if node.type == "object":
             return [node]
         if node.type == "identifier":
-            name = _text(node)
+            name = self._source(node)
             if name in self._guard:
                 return []
             self._guard.add(name)
@@ -178,7 +177,7 @@ class ValueReader(Indexer):
                 self._guard.discard(name)
         if node.type == "member_expression":
             inner = self._objects(node.child_by_field_name("object"), depth + 1)
-            prop = _text(node.child_by_field_name("property"))
+            prop = self._source(node.child_by_field_name("property"))
             out = []
             for obj in inner:
                 for pair in obj.named_children:
@@ -188,12 +187,19 @@ class ValueReader(Indexer):
         return []
 
     def _key(self, pair: tree_sitter.Node) -> str:
+        # asked of every pair by several passes (request bodies, model keys, catalogues)
+        known = self._keys.get(pair.id)
+        if known is None:
+            known = self._keys[pair.id] = self._key_of(pair)
+        return known
+
+    def _key_of(self, pair: tree_sitter.Node) -> str:
         key = pair.child_by_field_name("key")
         if key is None:
             return ""
         if key.type == "string":
             return _string_value(key) or ""
-        return _text(key)
+        return self._source(key)
 
     def _env_name(self, node: tree_sitter.Node | None) -> str | None:
         node = _unwrap(node)
@@ -201,17 +207,21 @@ class ValueReader(Indexer):
             return None
         if node.type == "member_expression":
             obj = _unwrap(node.child_by_field_name("object"))
-            if obj is not None and _text(obj) in ("process.env", "import.meta.env", "Deno.env"):
-                return _text(node.child_by_field_name("property"))
+            if obj is not None and self._source(obj) in (
+                "process.env",
+                "import.meta.env",
+                "Deno.env",
+            ):
+                return self._source(node.child_by_field_name("property"))
         if node.type == "subscript_expression":
             obj = _unwrap(node.child_by_field_name("object"))
             index = _unwrap(node.child_by_field_name("index"))
-            if obj is not None and _text(obj) == "process.env" and index is not None:
+            if obj is not None and self._source(obj) == "process.env" and index is not None:
                 return _string_value(index) or "?"
         return None
 
     def _binary(self, node: tree_sitter.Node, flow: str, depth: int) -> list[_Val]:
-        operator = _text(node.child_by_field_name("operator"))
+        operator = self._source(node.child_by_field_name("operator"))
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
         if operator in ("??", "||"):
@@ -280,7 +290,7 @@ class ValueReader(Indexer):
                     if len(path) == 1 or value is None:
                         return value
                     return self._path(value, path[1:])
-                if pair.type == "shorthand_property_identifier" and _text(pair) == path[0]:
+                if pair.type == "shorthand_property_identifier" and self._source(pair) == path[0]:
                     return pair if len(path) == 1 else None
         return None
 
@@ -299,4 +309,4 @@ class ValueReader(Indexer):
         if call is None or not name:
             return False
         found = self._arg(call, (name,))
-        return found is not None and _text(_unwrap(found[0])) == "true"
+        return found is not None and self._source(_unwrap(found[0])) == "true"
