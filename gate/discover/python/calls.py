@@ -330,12 +330,14 @@ class CallReader(ValueReader):
         """What a call's own arguments say (endpoint, region, revision...). ``sites``: the
         call sites the model value came through, where parameters are read (a base_url
         passed by one caller is not another caller's)."""
-        saved = self._pinned
+        saved, memo = self._pinned, self._name_memo
         self._pinned = dict(sites)
+        if self._pinned:  # a name's values depend on the sites read: answers kept apart
+            self._name_memo = {}
         try:
             return self._context_pinned(spec, call, scope)
         finally:
-            self._pinned = saved
+            self._pinned, self._name_memo = saved, memo
 
     def _context_pinned(
         self, spec: CallSpec, call: ast.Call | None, scope: Scope

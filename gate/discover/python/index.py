@@ -51,7 +51,15 @@ class Indexer:
         self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
         self.keyword_sites: list[tuple[ast.Call, ast.keyword, Scope]] = []
         self.generic_assigns: list[tuple[str, ast.expr, Scope]] = []
-        self._guard: set[tuple[int, str]] = set()
+        self._guard: dict[tuple[int, str], int] = {}
+        """The names being resolved (``values``), each with the order it was bound in."""
+        self._guard_order = 0
+        self._guard_tests: list[tuple[tuple[int, str], int | None]] = []
+        """Every guard test of ``_name_values``, with the tested name's order (None: not in
+        the guard then): what an answer looked at, for :attr:`_name_memo`."""
+        self._name_memo: dict[tuple[object, ...], tuple[Any, ...]] = {}
+        """``_name_values`` answers by (name's scope and name, depth, use): the answer, the
+        budget it used, the counts it added, and the guard tests it depended on."""
         self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}
         self._budget = _BUDGET
         self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
@@ -394,6 +402,8 @@ class Indexer:
         self._arm_walks.clear()
         self._dict_indexes.clear()
         self._parents_of.clear()
+        self._name_memo.clear()
+        self._guard_tests.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope
