@@ -13,10 +13,10 @@ from gate.discover.python.analyser import Analyser
 from gate.model import Location
 
 
-class _Forgetful(dict[tuple[object, ...], tuple[object, ...]]):
+class _Forgetful(dict[tuple[object, ...], list[tuple[object, ...]]]):
     """A memo that keeps nothing: every question worked out (the reference)."""
 
-    def __setitem__(self, key: tuple[object, ...], value: tuple[object, ...]) -> None:
+    def __setitem__(self, key: tuple[object, ...], value: list[tuple[object, ...]]) -> None:
         return None
 
 

@@ -57,7 +57,7 @@ class Indexer:
         self._guard_tests: list[tuple[tuple[int, str], int | None]] = []
         """Every guard test of ``_name_values``, with the tested name's order (None: not in
         the guard then): what an answer looked at, for :attr:`_name_memo`."""
-        self._name_memo: dict[tuple[object, ...], tuple[Any, ...]] = {}
+        self._name_memo: dict[tuple[object, ...], list[tuple[Any, ...]]] = {}
         """``_name_values`` answers by (name's scope and name, depth, use): the answer, the
         budget it used, the counts it added, and the guard tests it depended on."""
         self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}

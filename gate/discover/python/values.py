@@ -40,6 +40,9 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*$")
 """An environment variable's name as apps write them (``TTS_SERVICE_URL_SiliconFlow``)."""
 
 
+_MEMO_STATES = 4
+"""Answers kept for one name question, each for the guard state it was worked out in."""
+
 _STMT_LISTS = ("body", "orelse", "handlers", "finalbody", "cases")
 """The fields of a statement that hold statements (``cases``: a ``match``'s, each case's body)."""
 _SCOPE_STMTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -178,8 +181,7 @@ class ValueReader(Indexer):
         several = at is None and use is not None and len(assigned) > 1
         memo_key = (key, depth, id(use) if several else 0, at is None)
         known = self._name_memo.get(memo_key)
-        if known is not None:
-            found, cost, unknown, none, tested = known
+        for found, cost, unknown, none, tested in known or ():
             # The same question asked again in a state that gives the same answer: as much
             # budget left as it used (none ran out), and the same names being resolved
             # among those its answer looked at. Its costs are counted as if asked again.
@@ -218,13 +220,17 @@ class ValueReader(Indexer):
             # among those the answer looked at: a name bound before it began was, any other
             # was not (names enter and leave the guard as a stack).
             was = {k: o is not None and o < order for k, o in self._guard_tests[mark:]}
-            self._name_memo[memo_key] = (
+            entry = (
                 tuple(out),
                 budget - self._budget,
                 self._unknown_args - unknown,
                 self._none_args - none,
                 tuple(was.items()),
             )
+            if known is None:
+                self._name_memo[memo_key] = [entry]
+            elif len(known) < _MEMO_STATES:
+                known.append(entry)
         return out
 
     def _other_arm(self, value: ast.AST, use: ast.AST) -> bool:
