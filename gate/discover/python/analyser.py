@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from gate.discover import refs
@@ -90,7 +91,7 @@ class Analyser(CallReader):
                 continue  # no name is assigned twice here: nothing can be overwritten
             last: dict[str, ast.expr] = {}
             for stmt, target in zip(body, targets, strict=True):
-                if last:
+                if last and self._mentions(stmt, last):
                     reads = {
                         n.id
                         for n in ast.walk(stmt)
@@ -117,6 +118,20 @@ class Analyser(CallReader):
                 if len(kept) != len(values):
                     scope.assigns[name] = kept
         self.generic_assigns = [g for g in self.generic_assigns if id(g[1]) not in dead]
+
+    def _mentions(self, stmt: ast.stmt, names: dict[str, ast.expr]) -> bool:
+        """Whether a statement may hold a name of ``names``: the source lines it spans
+        (from its first decorator) hold the name as a word not after a dot (``x.model`` is
+        an attribute; a word in a string or comment counts), or a character outside ASCII (an
+        identifier is read NFKC-normalised, so ``ｍodel`` is ``model``). A statement whose
+        lines do not hold a name reads or binds no variable of that name, known without
+        walking it (the walk was most of this pass on diffusers)."""
+        decorators = getattr(stmt, "decorator_list", None)
+        first = min([stmt.lineno, *(d.lineno for d in decorators)]) if decorators else stmt.lineno
+        span = "".join(_source_lines(self.text)[first - 1 : stmt.end_lineno or stmt.lineno])
+        if not span.isascii():
+            return True
+        return any(name in span and _bare_name(name).search(span) for name in names)
 
     def _quoted(self, node: ast.expr) -> bool:
         """Whether the source lines of a node hold a quote: a string literal always does,
@@ -895,6 +910,13 @@ def _single_name_target(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
     ):
         return stmt.target.id, stmt.value
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _bare_name(name: str) -> re.Pattern[str]:
+    """A name written as a whole word, not after a dot (``model`` in ``model = x`` or
+    ``f(model)``, not in ``self.model`` or ``model_id``)."""
+    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
 
 
 def _holds_string(value: ast.expr) -> bool:
