@@ -41,9 +41,11 @@ class Analyser(CallReader):
 
     _name_hint: str | None = None
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
-    _menu_gateway: str | None = None
-    """The gateway a menu's own ids say it lists (:func:`refs.menu_gateway`): its other
-    ``<maker>/<model>`` entries are that gateway's too, as in JS menus."""
+    _menus: tuple[ast.List | ast.Tuple | ast.Set, ...] = ()
+    """The menus (sequences) being read, outermost first: the gateway the innermost one
+    naming one by its own ids says it lists (:func:`refs.menu_gateway`) is that of its other
+    ``<maker>/<model>`` entries too, as in JS menus. Asked only when an entry is listed."""
+    _gateways: dict[int, str | None] | None = None
     _module_at: _Endpoint | None = None
     _calls_in: dict[int, list[ast.Call]] | None = None
     """The calls of each function scope (made on the first factory question)."""
@@ -306,7 +308,8 @@ class Analyser(CallReader):
         for call, scope in self.calls:
             # only a call with a body keyword is read below: ask that first (cheap) before
             # the call's qualified name (every call of the module)
-            if not any(kw.arg in _BODY_KEYWORDS for kw in call.keywords):
+            keywords = call.keywords
+            if not keywords or not any(kw.arg in _BODY_KEYWORDS for kw in keywords):
                 continue
             if not self._is_request(call, scope):
                 continue
@@ -501,8 +504,8 @@ class Analyser(CallReader):
         if depth > 4:
             return
         if isinstance(node, _SEQUENCES):
-            outer = self._menu_gateway
-            self._menu_gateway = _menu_gateway(node) or outer
+            outer = self._menus
+            self._menus = (*outer, node)
             try:
                 for elt in node.elts:
                     if named:
@@ -510,7 +513,7 @@ class Analyser(CallReader):
                     if isinstance(elt, _COLLECTIONS):
                         self._catalogue(elt, key, named, depth + 1, at)
             finally:
-                self._menu_gateway = outer
+                self._menus = outer
             return
         if not isinstance(node, ast.Dict):
             return
@@ -582,10 +585,23 @@ class Analyser(CallReader):
             if node.value in self._endpoint_keys():
                 return  # ("qwen2.5:7b", "server_medium"): the second names a server
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
-            if hint is None and self._menu_gateway and node.value.count("/") == 1:
-                hint = self._menu_gateway
+            if hint is None and self._menus and node.value.count("/") == 1:
+                hint = self._gateway_of_menus()
             hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
+
+    def _gateway_of_menus(self) -> str | None:
+        """The gateway of the innermost menu being read that names one (each menu's
+        answer worked out once, when an entry of it is first listed)."""
+        if self._gateways is None:
+            self._gateways = {}
+        for menu in reversed(self._menus):
+            known = self._gateways.get(id(menu), "")
+            if known == "":
+                known = self._gateways[id(menu)] = _menu_gateway(menu)
+            if known:
+                return known
+        return None
 
     def _endpoint_keys(self) -> frozenset[str]:
         """The keys of the module's tables of endpoints (``SERVERS = {"server_small":
