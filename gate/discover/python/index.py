@@ -176,9 +176,15 @@ class Indexer:
         self._index(node, cls, None)
 
     def _on_assign(self, node: ast.Assign, scope: Scope, call: ast.Call | None) -> None:
+        value = node.value
         for target in node.targets:
-            self._bind(target, node.value, scope)
-        self._index(node, scope, call)
+            self._bind(target, value, scope)
+        # The children in _index's order (targets, then the value), a plain name target (most
+        # assignments) not even looked up: it indexes nothing.
+        for target in node.targets:
+            if target.__class__ is not ast.Name:
+                self._index_node(target, scope, call)
+        self._index_node(value, scope, call)
 
     def _on_ann_assign(self, node: ast.AnnAssign, scope: Scope, call: ast.Call | None) -> None:
         if isinstance(node.target, ast.Name):
@@ -218,7 +224,9 @@ class Indexer:
         self.calls.append((node, scope))
         keywords = node.keywords
         if keywords:  # super().__init__(model=...) passes keywords; most calls pass none
-            self._super_init(node, scope)
+            func = node.func
+            if func.__class__ is ast.Attribute and func.attr == "__init__":
+                self._super_init(node, scope)
             for kw in keywords:
                 if kw.arg:
                     self.keyword_sites.append((node, kw, scope))
