@@ -29,7 +29,7 @@ def _analyse(source: str, budget: int | None = None, memo: bool = True) -> tuple
     if budget is not None:
         analyser._budget = budget
     if not memo:
-        analyser._name_memo = _Forgetful()
+        analyser._name_memo = analyser._unpinned_memo = _Forgetful()
     try:
         found = analyser.run()
         spent = analyser._budget

@@ -394,8 +394,9 @@ class CallReader(ValueReader):
         passed by one caller is not another caller's)."""
         saved, memo = self._pinned, self._name_memo
         self._pinned = dict(sites)
-        if self._pinned:  # a name's values depend on the sites read: answers kept apart
-            self._name_memo = {}
+        # A name's values depend on the sites read: answers kept apart, those with no site
+        # pinned in the memo made for that state (even if this were asked inside another).
+        self._name_memo = {} if self._pinned else self._unpinned_memo
         try:
             return self._context_pinned(spec, call, scope)
         finally:

@@ -60,6 +60,8 @@ class Indexer:
         self._name_memo: dict[tuple[object, ...], list[tuple[Any, ...]]] = {}
         """``_name_values`` answers by (name's scope and name, depth, use): the answer, the
         budget it used, the counts it added, and the guard tests it depended on."""
+        self._unpinned_memo = self._name_memo
+        """The memo of answers made with no call site pinned (see ``CallReader._context``)."""
         self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}
         self._budget = _BUDGET
         self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
