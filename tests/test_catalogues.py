@@ -500,3 +500,29 @@ def test_a_module_importing_modelscope_alone_names_modelscope_ids() -> None:
     assert [e.identity for e in py.analyse_file("b.py", both).evidence] == [
         "hf:qwen/Qwen2-7B-Instruct@unpinned"
     ]
+
+
+def test_a_menu_inside_a_menu_takes_the_gateway_its_own_ids_or_an_outer_menus_name() -> None:
+    # The gateway of a menu is worked out when one of its entries is listed: the innermost
+    # menu naming one decides, a menu naming none takes its outer menu's.
+    found = py(
+        """
+        AVAILABLE_MODELS = [
+            ["deepseek/deepseek-r1:free", "meta-llama/llama-3-8b-instruct"],
+            ["mistralai/mistral-7b-instruct"],
+        ]
+        MODEL_MENU = [
+            "deepseek/deepseek-r1:free",
+            ["qwen/qwen-2.5-72b-instruct"],
+            ("google/gemma-2-9b-it", "anthropic/claude-3-haiku"),
+        ]
+        """
+    )
+    assert listed(found) == {
+        "api:openrouter/anthropic/claude-3-haiku",
+        "api:openrouter/deepseek/deepseek-r1:free",
+        "api:openrouter/google/gemma-2-9b-it",
+        "api:openrouter/meta-llama/llama-3-8b-instruct",
+        "api:openrouter/qwen/qwen-2.5-72b-instruct",
+        "hf:mistralai/mistral-7b-instruct@unpinned",
+    }

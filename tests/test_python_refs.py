@@ -753,3 +753,29 @@ def test_a_name_given_to_the_apps_own_model_in_a_registry_is_no_hosted_model() -
     )
     outcome = python.analyse_file("register.py", source.encode())
     assert [ev.identity for ev in outcome.evidence] == ["api:alibaba/qwen-max"]
+
+
+def test_a_value_read_before_it_is_overwritten_is_a_reference_however_the_read_is_written() -> None:
+    # Reads the text screen of _drop_overwritten must not miss: in a decorator (on lines
+    # before its def), through an identifier written in compatibility characters (read
+    # NFKC-normalised as ``base``), and after an attribute of the same word.
+    found = scan(
+        """
+        from transformers import AutoModel
+        base = "NousResearch/Llama-2-7b-chat"
+        @register(base)
+        def load():
+            pass
+        base = "Qwen/Qwen2.5-7B"
+        print(ｂａｓｅ)
+        base = "google/gemma-2b"
+        cfg.base = 1
+        base = "meta-llama/Meta-Llama-3-8B"
+        AutoModel.from_pretrained(base)
+        """
+    )
+    assert sorted(set(ids(found))) == [
+        "hf:NousResearch/Llama-2-7b-chat@unpinned",
+        "hf:Qwen/Qwen2.5-7B@unpinned",
+        "hf:meta-llama/Meta-Llama-3-8B@unpinned",
+    ]

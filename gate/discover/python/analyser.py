@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from gate.discover import refs
@@ -40,9 +41,11 @@ class Analyser(CallReader):
 
     _name_hint: str | None = None
     """The provider the catalogue being read names in its own name (``GROQ_MODELS``)."""
-    _menu_gateway: str | None = None
-    """The gateway a menu's own ids say it lists (:func:`refs.menu_gateway`): its other
-    ``<maker>/<model>`` entries are that gateway's too, as in JS menus."""
+    _menus: tuple[ast.List | ast.Tuple | ast.Set, ...] = ()
+    """The menus (sequences) being read, outermost first: the gateway the innermost one
+    naming one by its own ids says it lists (:func:`refs.menu_gateway`) is that of its other
+    ``<maker>/<model>`` entries too, as in JS menus. Asked only when an entry is listed."""
+    _gateways: dict[int, str | None] | None = None
     _module_at: _Endpoint | None = None
     _calls_in: dict[int, list[ast.Call]] | None = None
     """The calls of each function scope (made on the first factory question)."""
@@ -90,7 +93,7 @@ class Analyser(CallReader):
                 continue  # no name is assigned twice here: nothing can be overwritten
             last: dict[str, ast.expr] = {}
             for stmt, target in zip(body, targets, strict=True):
-                if last:
+                if last and self._mentions(stmt, last):
                     reads = {
                         n.id
                         for n in ast.walk(stmt)
@@ -117,6 +120,20 @@ class Analyser(CallReader):
                 if len(kept) != len(values):
                     scope.assigns[name] = kept
         self.generic_assigns = [g for g in self.generic_assigns if id(g[1]) not in dead]
+
+    def _mentions(self, stmt: ast.stmt, names: dict[str, ast.expr]) -> bool:
+        """Whether a statement may hold a name of ``names``: the source lines it spans
+        (from its first decorator) hold the name as a word not after a dot (``x.model`` is
+        an attribute; a word in a string or comment counts), or a character outside ASCII (an
+        identifier is read NFKC-normalised, so ``ｍodel`` is ``model``). A statement whose
+        lines do not hold a name reads or binds no variable of that name, known without
+        walking it (the walk was most of this pass on diffusers)."""
+        decorators = getattr(stmt, "decorator_list", None)
+        first = min([stmt.lineno, *(d.lineno for d in decorators)]) if decorators else stmt.lineno
+        span = "".join(_source_lines(self.text)[first - 1 : stmt.end_lineno or stmt.lineno])
+        if not span.isascii():
+            return True
+        return any(name in span and _bare_name(name).search(span) for name in names)
 
     def _quoted(self, node: ast.expr) -> bool:
         """Whether the source lines of a node hold a quote: a string literal always does,
@@ -291,7 +308,8 @@ class Analyser(CallReader):
         for call, scope in self.calls:
             # only a call with a body keyword is read below: ask that first (cheap) before
             # the call's qualified name (every call of the module)
-            if not any(kw.arg in _BODY_KEYWORDS for kw in call.keywords):
+            keywords = call.keywords
+            if not keywords or not any(kw.arg in _BODY_KEYWORDS for kw in keywords):
                 continue
             if not self._is_request(call, scope):
                 continue
@@ -486,8 +504,8 @@ class Analyser(CallReader):
         if depth > 4:
             return
         if isinstance(node, _SEQUENCES):
-            outer = self._menu_gateway
-            self._menu_gateway = _menu_gateway(node) or outer
+            outer = self._menus
+            self._menus = (*outer, node)
             try:
                 for elt in node.elts:
                     if named:
@@ -495,7 +513,7 @@ class Analyser(CallReader):
                     if isinstance(elt, _COLLECTIONS):
                         self._catalogue(elt, key, named, depth + 1, at)
             finally:
-                self._menu_gateway = outer
+                self._menus = outer
             return
         if not isinstance(node, ast.Dict):
             return
@@ -576,10 +594,23 @@ class Analyser(CallReader):
             if node.value in self._endpoint_keys():
                 return  # ("qwen2.5:7b", "server_medium"): the second names a server
             seen = Seen(node.value, self._loc(node), id(node), node.value, flow="catalogue")
-            if hint is None and self._menu_gateway and node.value.count("/") == 1:
-                hint = self._menu_gateway
+            if hint is None and self._menus and node.value.count("/") == 1:
+                hint = self._gateway_of_menus()
             hint = hint or self._name_hint
             self.driver.listed(seen, key, provider_hint=hint, base_url=at[0], base_url_expr=at[1])
+
+    def _gateway_of_menus(self) -> str | None:
+        """The gateway of the innermost menu being read that names one (each menu's
+        answer worked out once, when an entry of it is first listed)."""
+        if self._gateways is None:
+            self._gateways = {}
+        for menu in reversed(self._menus):
+            known = self._gateways.get(id(menu), "")
+            if known == "":
+                known = self._gateways[id(menu)] = _menu_gateway(menu)
+            if known:
+                return known
+        return None
 
     def _endpoint_keys(self) -> frozenset[str]:
         """The keys of the module's tables of endpoints (``SERVERS = {"server_small":
@@ -904,6 +935,13 @@ def _single_name_target(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
     ):
         return stmt.target.id, stmt.value
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _bare_name(name: str) -> re.Pattern[str]:
+    """A name written as a whole word, not after a dot (``model`` in ``model = x`` or
+    ``f(model)``, not in ``self.model`` or ``model_id``)."""
+    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
 
 
 def _holds_string(value: ast.expr) -> bool:

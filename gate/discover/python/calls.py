@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
@@ -38,10 +39,71 @@ def _app_module(qualname: str) -> bool:
     return qualname.split(".", 1)[0] not in _sdk_roots()
 
 
+@cache
+def _call_words() -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """The last words of the call table's names (``from_pretrained`` of
+    ``*.from_pretrained``, ``client`` of ``boto3.Session().client``), and the literal
+    starts of the globs whose last word is open (``qianfan`` of ``qianfan.resources.*``).
+    A qualified name ends in its callee's own last word, so a call ending in none of these
+    words matches no entry unless its module names one of those starts. None: no such
+    screen (a name ending in a call's parentheses)."""
+    words: set[str] = set()
+    starts: list[str] = []
+    for name in [*table().exact, *(pattern for pattern, _ in table().globs)]:
+        tail = re.split(r"[*?[]", name)[-1]
+        if tail.endswith(")"):
+            return None
+        if tail == name or ("." in tail and "]" not in tail):
+            words.add(tail.rsplit(".", 1)[-1])
+        else:
+            starts.append(re.split(r"[.*?[]", name, maxsplit=1)[0])
+    return frozenset(words), tuple(starts)
+
+
 class CallReader(ValueReader):
     """Calls of the call table and methods of known clients."""
 
+    _words: frozenset[str] | None = None
+    _screened = False
+    _ends: frozenset[str] = frozenset()
+    """The last words of client methods (``CallTable.method_ends``), once screened."""
+
+    def _table_words(self) -> frozenset[str] | None:
+        """:func:`_call_words`' words, when they screen this module's calls: not when its
+        text holds a start of an open glob, as written or NFKC-normalised as identifiers
+        are read (``ｑianfan`` is ``qianfan``)."""
+        if not self._screened:
+            self._screened = True
+            found = _call_words()
+            if found is not None:
+                words, starts = found
+                texts = [self.text]
+                if not self.text.isascii() and not unicodedata.is_normalized("NFKC", self.text):
+                    texts.append(unicodedata.normalize("NFKC", self.text))
+                if not any(start in text for start in starts for text in texts):
+                    self._words = words
+                    self._ends = table().method_ends()
+        return self._words
+
+    def _may_be_listed(self, func: ast.expr) -> bool:
+        """Whether a callee's qualified name may have a call-table entry: False when its
+        last word (an imported name's own) is no entry's (most calls of a module:
+        ``torch.cat``, ``self.norm``, ``len``), known without working the name out."""
+        words = self._table_words()
+        if words is None:
+            return True
+        if isinstance(func, ast.Attribute):
+            return func.attr in words
+        if isinstance(func, ast.Name):
+            return self.imports.get(func.id, func.id).rsplit(".", 1)[-1] in words
+        return False  # a call's result or a subscript: its name ends in "()" or is none
+
     def _call(self, call: ast.Call, scope: Scope) -> None:
+        func = call.func
+        if not self._may_be_listed(func):
+            if isinstance(func, ast.Attribute) and func.attr in self._ends:
+                self._method_call(call, scope)  # (a word no client method ends in: none)
+            return
         qual = self._qualname(call.func, scope)
         spec = table().lookup(qual) if qual else None
         if spec is not None:
@@ -330,12 +392,15 @@ class CallReader(ValueReader):
         """What a call's own arguments say (endpoint, region, revision...). ``sites``: the
         call sites the model value came through, where parameters are read (a base_url
         passed by one caller is not another caller's)."""
-        saved = self._pinned
+        saved, memo = self._pinned, self._name_memo
         self._pinned = dict(sites)
+        # A name's values depend on the sites read: answers kept apart, those with no site
+        # pinned in the memo made for that state (even if this were asked inside another).
+        self._name_memo = {} if self._pinned else self._unpinned_memo
         try:
             return self._context_pinned(spec, call, scope)
         finally:
-            self._pinned = saved
+            self._pinned, self._name_memo = saved, memo
 
     def _context_pinned(
         self, spec: CallSpec, call: ast.Call | None, scope: Scope

@@ -51,7 +51,17 @@ class Indexer:
         self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
         self.keyword_sites: list[tuple[ast.Call, ast.keyword, Scope]] = []
         self.generic_assigns: list[tuple[str, ast.expr, Scope]] = []
-        self._guard: set[tuple[int, str]] = set()
+        self._guard: dict[tuple[int, str], int] = {}
+        """The names being resolved (``values``), each with the order it was bound in."""
+        self._guard_order = 0
+        self._guard_tests: list[tuple[tuple[int, str], int | None]] = []
+        """Every guard test of ``_name_values``, with the tested name's order (None: not in
+        the guard then): what an answer looked at, for :attr:`_name_memo`."""
+        self._name_memo: dict[tuple[object, ...], list[tuple[Any, ...]]] = {}
+        """``_name_values`` answers by (name's scope and name, depth, use): the answer, the
+        budget it used, the counts it added, and the guard tests it depended on."""
+        self._unpinned_memo = self._name_memo
+        """The memo of answers made with no call site pinned (see ``CallReader._context``)."""
         self.item_sets: dict[tuple[str, str], list[ast.expr]] = {}
         self._budget = _BUDGET
         self._by_name: dict[str, list[tuple[ast.Call, Scope]]] | None = None
@@ -168,9 +178,15 @@ class Indexer:
         self._index(node, cls, None)
 
     def _on_assign(self, node: ast.Assign, scope: Scope, call: ast.Call | None) -> None:
+        value = node.value
         for target in node.targets:
-            self._bind(target, node.value, scope)
-        self._index(node, scope, call)
+            self._bind(target, value, scope)
+        # The children in _index's order (targets, then the value), a plain name target (most
+        # assignments) not even looked up: it indexes nothing.
+        for target in node.targets:
+            if target.__class__ is not ast.Name:
+                self._index_node(target, scope, call)
+        self._index_node(value, scope, call)
 
     def _on_ann_assign(self, node: ast.AnnAssign, scope: Scope, call: ast.Call | None) -> None:
         if isinstance(node.target, ast.Name):
@@ -210,7 +226,9 @@ class Indexer:
         self.calls.append((node, scope))
         keywords = node.keywords
         if keywords:  # super().__init__(model=...) passes keywords; most calls pass none
-            self._super_init(node, scope)
+            func = node.func
+            if func.__class__ is ast.Attribute and func.attr == "__init__":
+                self._super_init(node, scope)
             for kw in keywords:
                 if kw.arg:
                     self.keyword_sites.append((node, kw, scope))
@@ -394,6 +412,8 @@ class Indexer:
         self._arm_walks.clear()
         self._dict_indexes.clear()
         self._parents_of.clear()
+        self._name_memo.clear()
+        self._guard_tests.clear()
 
     def _binding_scope(self, name: str, scope: Scope) -> Scope | None:
         current: Scope | None = scope

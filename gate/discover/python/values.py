@@ -40,6 +40,9 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*$")
 """An environment variable's name as apps write them (``TTS_SERVICE_URL_SiliconFlow``)."""
 
 
+_MEMO_STATES = 4
+"""Answers kept for one name question, each for the guard state it was worked out in."""
+
 _STMT_LISTS = ("body", "orelse", "handlers", "finalbody", "cases")
 """The fields of a statement that hold statements (``cases``: a ``match``'s, each case's body)."""
 _SCOPE_STMTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -169,25 +172,66 @@ class ValueReader(Indexer):
         if owner is None:
             return []
         key = (id(owner), name)
-        if key in self._guard:
+        guard = self._guard
+        at = guard.get(key)
+        self._guard_tests.append((key, at))
+        if at is not None and name not in owner.params:
+            return []
+        assigned = owner.assigns.get(name, [])
+        several = at is None and use is not None and len(assigned) > 1
+        memo_key = (key, depth, id(use) if several else 0, at is None)
+        known = self._name_memo.get(memo_key)
+        for found, cost, unknown, none, tested in known or ():
+            # The same question asked again in a state that gives the same answer: as much
+            # budget left as it used (none ran out), and the same names being resolved
+            # among those its answer looked at. Its costs are counted as if asked again.
+            if self._budget - cost > 0 and all((k in guard) is was for k, was in tested):
+                self._budget -= cost
+                self._unknown_args += unknown
+                self._none_args += none
+                self._guard_tests.extend((k, guard.get(k)) for k, _ in tested)
+                return list(found)
+        budget, unknown, none = self._budget, self._unknown_args, self._none_args
+        mark = len(self._guard_tests)
+        order = self._guard_order
+        out: list[Val]
+        if at is not None:
             # ``model = model or DEFAULT``: inside its own assignment the name is the parameter.
-            return self._param_values(name, owner, depth) if name in owner.params else []
-        self._guard.add(key)
-        try:
-            out: list[Val] = []
-            kind = "module-constant" if owner.kind == "module" else "variable"
-            assigned = owner.assigns.get(name, [])
-            if use is not None and len(assigned) > 1:
-                assigned = [v for v in assigned if not self._other_arm(v, use)]
-            for value in assigned:
-                out += self.values(value, owner, kind, depth + 1)
-            for iterable in owner.loops.get(name, []):
-                out += self._iter_values(iterable, owner, depth)
-            if name in owner.params:
-                out += self._param_values(name, owner, depth)
-            return out
-        finally:
-            self._guard.discard(key)
+            out = self._param_values(name, owner, depth)
+        else:
+            self._guard_order += 1
+            guard[key] = order
+            try:
+                out = []
+                kind = "module-constant" if owner.kind == "module" else "variable"
+                if several:
+                    assert use is not None
+                    assigned = [v for v in assigned if not self._other_arm(v, use)]
+                for value in assigned:
+                    out += self.values(value, owner, kind, depth + 1)
+                for iterable in owner.loops.get(name, []):
+                    out += self._iter_values(iterable, owner, depth)
+                if name in owner.params:
+                    out += self._param_values(name, owner, depth)
+            finally:
+                del guard[key]
+        if self._budget > 0:  # the budget did not run out on the way: the answer is whole
+            # Which names were being resolved (in the guard) when this question was asked,
+            # among those the answer looked at: a name bound before it began was, any other
+            # was not (names enter and leave the guard as a stack).
+            was = {k: o is not None and o < order for k, o in self._guard_tests[mark:]}
+            entry = (
+                tuple(out),
+                budget - self._budget,
+                self._unknown_args - unknown,
+                self._none_args - none,
+                tuple(was.items()),
+            )
+            if known is None:
+                self._name_memo[memo_key] = [entry]
+            elif len(known) < _MEMO_STATES:
+                known.append(entry)
+        return out
 
     def _other_arm(self, value: ast.AST, use: ast.AST) -> bool:
         """Whether an assignment sits in one arm of an ``if`` and the use in another arm of
