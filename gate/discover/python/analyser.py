@@ -556,12 +556,12 @@ class Analyser(CallReader):
                 # names is whose models its whole section lists, however deep (a section
                 # with an endpoint of its own is served there instead).
                 own = isinstance(v, ast.Dict) and self._entry_endpoint(v) is not None
-                outer = self._name_hint
-                self._name_hint = (hint if not own else None) or outer
+                named_by = self._name_hint
+                self._name_hint = (hint if not own else None) or named_by
                 try:
                     self._catalogue(v, text or key, inner, depth + 1, at)
                 finally:
-                    self._name_hint = outer
+                    self._name_hint = named_by
 
     def _entry_endpoint(self, node: ast.Dict, depth: int = 0) -> _Endpoint | None:
         """The endpoint a dict's url-ish key names (``"base_url": "https://..."``, or the
