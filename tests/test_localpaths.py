@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 from gate.model import FactSource, Role
 from gate.pipeline import ScanOptions, scan
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
+from tests.treehelp import write as _write
 
 
 def test_paths_outside_the_tree_are_unresolved_local_models(tmp_path: Path) -> None:

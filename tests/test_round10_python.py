@@ -4,24 +4,10 @@ repository."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from gate import pipeline
-from gate.model import Component
-
-
-def _scan(root: Path) -> dict[str, Component]:
-    result = pipeline.scan(pipeline.ScanOptions(root=root, history="none"))
-    return {c.id: c for c in result.inventory.components if not c.id.startswith("pkg:")}
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-
+from tests.treehelp import components as _scan
+from tests.treehelp import write as _write
 
 # --- a provider's section of a catalogue, however deep ---------------------------------------
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from gate import pipeline
 from gate.discover import javascript, python, refs
-from gate.model import Component, Evidence
+from gate.model import Evidence
 from gate.recognise import Reading, Serving, Site, SiteKind, knowledge, recognise
+from tests.treehelp import components as _scan
 
 
 def py(source: str, name: str = "app.py") -> list[Evidence]:
@@ -243,11 +243,6 @@ def test_a_provider_named_to_the_projects_own_factory_serves_the_model() -> None
         # No provider written beside it: the name's own provider, as before.
         "glm-4-flash": "api:zhipu/glm-4-flash",
     }
-
-
-def _scan(root: Path) -> dict[str, Component]:
-    result = pipeline.scan(pipeline.ScanOptions(root=root, history="none"))
-    return {c.id: c for c in result.inventory.components if not c.id.startswith("pkg:")}
 
 
 def test_a_client_made_in_another_module_serves_the_calls_made_on_it(tmp_path: Path) -> None:
