@@ -196,3 +196,12 @@ def test_whatever_the_lexical_reading_skips_the_analysis_finds_nothing_in(
         skipped += 1
         assert _unfiltered(data, monkeypatch) == [], data
     assert skipped > 50 and parsed > 50
+
+
+def test_a_hostile_line_of_separators_is_read_in_one_pass() -> None:
+    # 200,000 slashes in one unterminated literal, beside an SDK import: a path pattern free to
+    # split the run anywhere backtracked quadratically (20,000 took 4 s; this would take
+    # minutes). Read in one pass, the file is simply not worth parsing.
+    data = b"import transformers\nx = '" + b"/" * 200_000 + b"\n"
+    assert not tables.worth_parsing(data)
+    assert tables.worth_parsing(b"import transformers\nx = '" + b"/" * 200_000 + b"'\n")
