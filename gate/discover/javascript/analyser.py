@@ -269,7 +269,17 @@ class _Analyser(CallReader):
     def _form_fields(self) -> None:
         """``form.append("model", "whisper-1")`` on a form the same function posts
         (``fetch(url, { body: form })``, ``axios.post(url, form)``): the request's URL
-        serves what the field holds, as it serves a JSON body's ``model``."""
+        serves what the field holds, as it serves a JSON body's ``model``. The options
+        passing a name as ``body`` are indexed once by name and function, and each form's URL
+        worked out once: asked per ``append`` over every pair of the file, a file of many
+        appends and many ``{ body: form }`` took the whole per-file time and was not read."""
+        bodies: dict[tuple[str, int], list[tree_sitter.Node]] = {}
+        for p in self.pairs:
+            if p.parent is not None and self._key(p) == "body":
+                value = _unwrap(p.child_by_field_name("value"))
+                if value is not None and value.type == "identifier":
+                    bodies.setdefault((_text(value), _scope_of(p.parent)), []).append(p.parent)
+        urls: dict[tuple[str, int], str | None] = {}
         for call in self.calls:
             func = call.child_by_field_name("function")
             if func is None or func.type != "member_expression":
@@ -284,22 +294,18 @@ class _Analyser(CallReader):
             key = _string_value(field) if field.type == "string" else None
             if not key or not refs.is_model_key(key):
                 continue
-            url = self._form_url(_text(form), _scope_of(call))
+            where = (_text(form), _scope_of(call))
+            if where not in urls:
+                urls[where] = self._form_url(*where, bodies.get(where, []))
+            url = urls[where]
             if url:
                 self._sent_to(args[1], key, url)
 
-    def _form_url(self, name: str, home: int) -> str | None:
+    def _form_url(self, name: str, home: int, bodies: list[tree_sitter.Node]) -> str | None:
         """The one URL the function ``home`` posts the form ``name`` to (as an argument,
-        or as the ``body`` of a request's options)."""
-        sends = list(self._sent_with().get(name, [])[:_MAX_BINDINGS])
-        sends += [
-            p.parent
-            for p in self.pairs
-            if p.parent is not None
-            and self._key(p) == "body"
-            and _text(_unwrap(p.child_by_field_name("value"))) == name
-        ]
-        urls = {self._url_above(s) for s in sends if _scope_of(s) == home}
+        or as the ``body`` of a request's options: ``bodies``, those of that function)."""
+        sends = [s for s in self._sent_with().get(name, [])[:_MAX_BINDINGS] if _scope_of(s) == home]
+        urls = {self._url_above(s) for s in [*sends, *bodies]}
         return urls.pop() if len(urls) == 1 else None
 
     def _sent_to(self, node: tree_sitter.Node, key: str, url: str) -> bool:
