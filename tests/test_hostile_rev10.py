@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from gate.discover import polyglot
 from gate.discover.javascript import analyser
+from gate.discover.polyglot import analyser as polyglot_analyser
 from tests.jshelp import js
 from tests.jshelp import listed_ids as ids
 
@@ -34,3 +36,33 @@ def test_form_fields_work_is_linear_in_appends_and_bodies(monkeypatch: pytest.Mo
     found = js(source, "upload.js")
     assert ("api:groq/whisper-large-v3", 3, False) in ids(found)
     assert calls < 4 * n  # n * n before
+
+
+def test_star_imports_are_tried_once_per_name_and_only_when_an_sdk_may_own_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # n unrelated star imports and n calls on n different class names: each name was tried
+    # under every star import against the whole SDK table (500 of each: 20 s)
+    n = 400
+    asked = 0
+    sdk_of = polyglot_analyser.Analyser.sdk_of
+
+    def counted(self: polyglot_analyser.Analyser, path: str | None) -> object:
+        nonlocal asked
+        asked += 1
+        return sdk_of(self, path)
+
+    monkeypatch.setattr(polyglot_analyser.Analyser, "sdk_of", counted)
+    source = (
+        "package demo;\n"
+        + "".join(f"import vendor{i}.util.*;\n" for i in range(n))
+        + "import dev.langchain4j.model.openai.*;\n"
+        + "class Beans {\n  Object chat(String key) {\n"
+        + "".join(f"    Helper{i}.run(Value{i}.ONE);\n" for i in range(n))
+        + '    return OpenAiChatModel.builder().apiKey(key).modelName("gpt-4o-mini").build();\n'
+        + "  }\n}\n"
+    )
+    outcome = polyglot.analyse_file("src/Beans.java", source.encode())
+    assert outcome.skipped == []
+    assert "api:openai/gpt-4o-mini" in {ev.identity for ev in outcome.evidence}
+    assert asked < 20 * n  # n * n before

@@ -112,6 +112,29 @@ def constant_rows() -> tuple[ConstantRow, ...]:
     )
 
 
+def _literal_head(pattern: str) -> str:
+    """A glob's text before its first wildcard (all of it when it has none)."""
+    return re.split(r"[*?[]", pattern, maxsplit=1)[0]
+
+
+@cache
+def _sdk_heads() -> tuple[str, ...]:
+    """The literal heads of the SDK table's import globs."""
+    return tuple(sorted({_literal_head(m) for row in sdk_rows() for m in row.match}))
+
+
+def _candidates(packages: list[str], heads: tuple[str, ...]) -> list[str]:
+    """The star-imported ``packages`` (each once, in order) a glob with one of these literal
+    ``heads`` may match a name of (``package.Name``): a glob matches only names its head
+    starts, so the package and the head agree up to the shorter. A file's unrelated star
+    imports (``import java.util.*``) are then never tried name by name."""
+    return [
+        p
+        for p in dict.fromkeys(packages)
+        if any((p + ".").startswith(h) or h.startswith(p + ".") for h in heads)
+    ]
+
+
 def _text(node: tree_sitter.Node | None) -> str:
     raw = node.text if node is not None else None
     return "" if raw is None else raw.decode("utf-8", errors="replace")
@@ -156,6 +179,9 @@ class Analyser:
         self.truncated = False
         """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
         self._args: dict[int, list[tree_sitter.Node]] = {}
+        self._star_owners: dict[str, str | None] = {}
+        """:meth:`_star_owner`'s answers by name."""
+        self._star_memo: dict[tuple[str, ...], tuple[int, list[str]]] = {}
         self._parents: dict[int, tree_sitter.Node] = {}
         """Each indexed node's parent: tree-sitter finds a parent by descending from the root,
         so ``Node.parent`` costs the node's depth, and a literal nested thousands deep cost
@@ -348,7 +374,8 @@ class Analyser:
             elif sep == "::":
                 owners = [owner]
             else:
-                owners = [f"{package}.{owner}" for package in self.star_imports]
+                heads = tuple(_literal_head(o) for row in rows for o in row.owner)
+                owners = [f"{package}.{owner}" for package in self._star_candidates(heads)]
         for path in owners:
             for row in rows:
                 value = row.values.get(name)
@@ -448,6 +475,16 @@ class Analyser:
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
         return self.imports.get(head) or self._star_owner(head)
 
+    def _star_candidates(self, heads: tuple[str, ...]) -> list[str]:
+        """:func:`_candidates` of the file's star imports, worked out once per ``heads``."""
+        known = self._star_memo.get(heads)
+        if known is None or known[0] != len(self.star_imports):
+            known = self._star_memo[heads] = (
+                len(self.star_imports),
+                _candidates(self.star_imports, heads),
+            )
+        return known[1]
+
     def _star_owner(self, head: str) -> str | None:
         """A name a star import may bring (Java ``import dev.langchain4j.model.openai.*``
         then ``OpenAiChatModel``; C# ``using Microsoft.SemanticKernel;`` whose extension
@@ -456,11 +493,18 @@ class Analyser:
             return None
         if self.g.name != "csharp" and not head[:1].isupper():
             return None  # a Java local variable, not a class
-        for package in self.star_imports:
+        # Once per head, over the packages an SDK row may own a name of: asked per call over
+        # every star import, 500 of each took 20 s (then the per-file backstop).
+        if head in self._star_owners:
+            return self._star_owners[head]
+        found = None
+        for package in self._star_candidates(_sdk_heads()):
             path = f"{package}.{head}"
             if self.sdk_of(path) is not None:
-                return path
-        return None
+                found = path
+                break
+        self._star_owners[head] = found
+        return found
 
     def role(self, call: tree_sitter.Node) -> tuple[SdkRow | None, str, str]:
         """``(SDK row, member, role)`` of a call: role ``model`` or ``base_url`` when the
