@@ -66,3 +66,33 @@ def test_star_imports_are_tried_once_per_name_and_only_when_an_sdk_may_own_them(
     assert outcome.skipped == []
     assert "api:openai/gpt-4o-mini" in {ev.identity for ev in outcome.evidence}
     assert asked < 20 * n  # n * n before
+
+
+def test_nested_arguments_are_not_each_read_whole_as_constants(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # g(f(f(f(x).y).y).y) thousands deep in a file importing an SDK's constants: every level
+    # is an argument, and each was read whole (its text, stripped) to see if it names one
+    depth = 3000
+    read = 0
+    text = polyglot_analyser._text
+
+    def counted(node: object) -> str:
+        nonlocal read
+        out = text(node)  # type: ignore[arg-type]
+        read += len(out)
+        return out
+
+    monkeypatch.setattr(polyglot_analyser, "_text", counted)
+    expr = "x"
+    for _ in range(depth):
+        expr = f"f({expr}).y"
+    source = (
+        "package demo;\nimport dev.langchain4j.model.openai.*;\n"
+        f"class C {{ void m() {{ g({expr}); }} }}\n"
+        "class D { Object e() { return OpenAiImageModel.builder()"
+        ".modelName(OpenAiImageModelName.DALL_E_2).build(); } }\n"
+    )
+    outcome = polyglot.analyse_file("src/C.java", source.encode())
+    assert "api:openai/dall-e-2" in {ev.identity for ev in outcome.evidence}
+    assert read < 100 * len(source)  # about depth * len / 2 before

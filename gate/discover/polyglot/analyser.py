@@ -45,6 +45,9 @@ _CONSTANT_NODES = frozenset(
     {"field_access", "scoped_identifier", "identifier", "navigation_expression"}
 )
 """Argument nodes that may be an SDK constant (``Enum.MEMBER``, ``module::CONST``, ``CONST``)."""
+_MAX_CONSTANT_BYTES = 1000
+"""The longest argument read as a possible SDK constant (its name, stripped of whitespace,
+is at most 200 characters)."""
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z0-9_.\-\[\]]+):([^}]*)\}$")
 
 
@@ -354,6 +357,10 @@ class Analyser:
     def _constant(
         self, arg: tree_sitter.Node, rows: tuple[ConstantRow, ...]
     ) -> tuple[ConstantRow, str] | None:
+        if arg.end_byte - arg.start_byte > _MAX_CONSTANT_BYTES:
+            # not a constant's name; read and stripped, the nested chains of a hostile file
+            # (`g(f(f(x).y).y)...`) were read once per level: quadratic
+            return None
         text = re.sub(r"\s+", "", _text(arg))
         if not text or len(text) > 200:
             return None
