@@ -90,8 +90,10 @@ def _compiled_values(where: str, source: bytes) -> tuple[Any] | None:
         if doc.get("source_sha256") != hashlib.sha256(source).hexdigest():
             return None
         return (_values(doc),)
-    except (ValueError, LookupError, TypeError, AttributeError):
-        return None  # not a compiled form (cut short, or written by hand): the YAML is read
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError):
+        # not a compiled form (cut short, written by hand, or nested past the JSON decoder's
+        # recursion limit, as "[[[[..." is): the YAML is read
+        return None
 
 
 def _values(doc: dict[str, Any]) -> Any:

@@ -3,8 +3,11 @@ counted, never timed."""
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 
+from gate import shipped
 from gate.discover import polyglot
 from gate.discover.javascript import analyser
 from gate.discover.polyglot import analyser as polyglot_analyser
@@ -96,3 +99,22 @@ def test_nested_arguments_are_not_each_read_whole_as_constants(
     outcome = polyglot.analyse_file("src/C.java", source.encode())
     assert "api:openai/dall-e-2" in {ev.identity for ev in outcome.evidence}
     assert read < 100 * len(source)  # about depth * len / 2 before
+
+
+@pytest.mark.parametrize(
+    "form", [b"[" * 100_000, b"{" + b'"a":{' * 100_000, b"\xff\xfe{}", b'{"source_sha256": []}']
+)
+def test_a_corrupted_compiled_form_is_refused_not_raised(
+    form: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = resources.files
+
+    class _Corrupted:
+        def joinpath(self, name: str) -> _Corrupted:
+            return self
+
+        def read_bytes(self) -> bytes:
+            return form
+
+    monkeypatch.setattr(resources, "files", lambda p: _Corrupted() if p == "gate" else real(p))
+    assert shipped._compiled_values("_compiled/resolve/data/regions.json", b"a: 1\n") is None
