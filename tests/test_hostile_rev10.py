@@ -9,6 +9,7 @@ import pytest
 
 from gate import shipped
 from gate.discover import polyglot
+from gate.discover.configs import nginx
 from gate.discover.javascript import analyser
 from gate.discover.polyglot import analyser as polyglot_analyser
 from tests.jshelp import js
@@ -118,3 +119,33 @@ def test_a_corrupted_compiled_form_is_refused_not_raised(
 
     monkeypatch.setattr(resources, "files", lambda p: _Corrupted() if p == "gate" else real(p))
     assert shipped._compiled_values("_compiled/resolve/data/regions.json", b"a: 1\n") is None
+
+
+def _through_reference(path: str, routes: list[nginx.Route]) -> str | None:
+    exact = [r for r in routes if r[2] and r[0] == path]
+    taking = [r for r in routes if not r[2] and path.startswith(r[0])]
+    best = exact[0] if exact else max(taking, key=lambda r: len(r[0]), default=None)
+    if best is None:
+        return None
+    prefix, target, _ = best
+    host_end = target.find("/", target.index("://") + 3)
+    return target + path if host_end < 0 else target + path[len(prefix) :]
+
+
+def test_nginx_routes_are_matched_by_look_up_not_against_every_route() -> None:
+    routes = [
+        ("/llm/", "https://api.openai.com/", False),
+        ("/llm/v2/", "https://api.anthropic.com/v1/", False),
+        ("/llm/v2/", "https://other.example/", False),  # a second route of one prefix
+        ("/claude", "https://api.anthropic.com", False),
+        ("/llm/v2/messages", "https://exact.example/m", True),
+        ("/", "http://app:3000/", False),
+    ]
+    paths = ["/llm/v1/chat", "/llm/v2/messages", "/llm/v2/x", "/claudex", "/", "/other", ""]
+    for path in paths:
+        assert nginx.through(path, routes) == _through_reference(path, routes), path
+    # 50,000 locations and 50,000 request paths: every path against every route was 2.5e9
+    # comparisons (minutes); the look-ups are a few per path
+    many = tuple((f"/p{i}/", "https://api.openai.com/", False) for i in range(50_000))
+    hits = sum(nginx.through(f"/p{i}/v1/chat/completions", many) is not None for i in range(50_000))
+    assert hits == 50_000

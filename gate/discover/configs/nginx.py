@@ -157,12 +157,11 @@ def through(path: str, routes: Sequence[Route]) -> str | None:
     (an ``=`` location only when equal): with a URI in ``proxy_pass`` (``https://host/v1/``)
     the matched prefix is replaced by it, without one (``https://host``) the whole path
     follows the host. None: no route takes the path."""
-    best: Route | None = None
-    for route in routes:
-        prefix, _, exact = route
-        matches = (path == prefix) if exact else path.startswith(prefix)
-        if matches and (best is None or len(prefix) > len(best[0]) or (exact and not best[2])):
-            best = route
+    exact, prefixes, lengths = _index(routes)
+    best = exact.get(path)
+    for size in lengths if best is None else ():
+        if size <= len(path) and (best := prefixes.get(path[:size])) is not None:
+            break
     if best is None:
         return None
     prefix, target, _ = best
@@ -170,3 +169,26 @@ def through(path: str, routes: Sequence[Route]) -> str | None:
     if host_end < 0:
         return target + path
     return target + path[len(prefix) :]
+
+
+_Index = tuple[dict[str, Route], dict[str, Route], tuple[int, ...]]
+_last: tuple[Sequence[Route], _Index] | None = None
+
+
+def _index(routes: Sequence[Route]) -> _Index:
+    """The ``=`` routes by path, the prefix routes by prefix (the first of a path kept, as
+    nginx keeps one) and the prefixes' lengths, longest first, of the last ``routes`` asked
+    about (a tree's, for every request URL of every file): a request URL is then matched by
+    a few look-ups, not against every route (16,000 locations and 8,000 relative requests
+    took 25 s)."""
+    global _last
+    known = _last
+    if known is not None and known[0] is routes:
+        return known[1]
+    exact: dict[str, Route] = {}
+    prefixes: dict[str, Route] = {}
+    for route in routes:
+        (exact if route[2] else prefixes).setdefault(route[0], route)
+    index = (exact, prefixes, tuple(sorted({len(p) for p in prefixes}, reverse=True)))
+    _last = (routes, index)
+    return index
