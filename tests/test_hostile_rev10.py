@@ -4,6 +4,7 @@ counted, never timed."""
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +13,10 @@ from gate.discover import polyglot
 from gate.discover.configs import nginx
 from gate.discover.javascript import analyser
 from gate.discover.polyglot import analyser as polyglot_analyser
+from gate.discover.python import tables
 from tests.jshelp import js
 from tests.jshelp import listed_ids as ids
+from tests.treehelp import components
 
 
 def test_form_fields_work_is_linear_in_appends_and_bodies(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,3 +152,19 @@ def test_nginx_routes_are_matched_by_look_up_not_against_every_route() -> None:
     many = tuple((f"/p{i}/", "https://api.openai.com/", False) for i in range(50_000))
     hits = sum(nginx.through(f"/p{i}/v1/chat/completions", many) is not None for i in range(50_000))
     assert hits == 50_000
+
+
+def test_a_declared_source_encoding_is_how_the_file_is_read(tmp_path: Path) -> None:
+    # under `# coding: utf-7` the comment holds an encoded newline (+AAo-): Python runs the
+    # import and the call, which the byte lexer and a UTF-8 decoding saw as one comment
+    hidden = (
+        b"# coding: utf-7\n"
+        b"import os #+AAo-from transformers import pipeline"
+        b'+AAo-pipe = pipeline("text-generation", model="Qwen/Qwen2.5-7B-Instruct")\n'
+    )
+    assert tables.worth_parsing(hidden)
+    (tmp_path / "app.py").write_bytes(hidden)
+    assert "hf:Qwen/Qwen2.5-7B-Instruct@unpinned" in components(tmp_path)
+    assert tables.declared_encoding(b"# -*- coding: utf-8 -*-\nx = 1\n") is None
+    assert tables.declared_encoding(b"#!/usr/bin/env python\n# coding=latin-1\n") is None
+    assert tables.declared_encoding(b"x = 1\n\n# coding: utf-7\n") is None  # third line

@@ -22,7 +22,7 @@ from gate.discover import refs, scanning
 from gate.discover.base import DiscoverContext
 from gate.discover.python import across, imports, recover
 from gate.discover.python.analyser import Analyser
-from gate.discover.python.tables import needles, worth_parsing
+from gate.discover.python.tables import declared_encoding, needles, worth_parsing
 from gate.discover.tree import Tree
 from gate.model import Evidence, Location
 
@@ -98,7 +98,7 @@ def analyse_file(rel: str, data: bytes, *, pending: bool = False) -> scanning.Ou
     placeholders :func:`across.through_app_modules` resolves (or drops)."""
     if not worth_parsing(data):
         return scanning.Outcome()
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode(declared_encoding(data) or "utf-8", errors="replace")
     lines = _Lines(text)
 
     def locate(line: int, column: int) -> Location:

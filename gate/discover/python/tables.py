@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -70,6 +71,8 @@ def worth_parsing(data: bytes) -> bool:
     calls nothing (issue 15: three files in five of diffusers' candidates were such)."""
     if not scanning.holds(_strong(), data):
         return refs.has_model_literal(data) or _posts_a_model(data)
+    if not _lexable(data):
+        return True
     seen = lexical.view(data)
     return (
         _may_call(seen.code)
@@ -77,6 +80,34 @@ def worth_parsing(data: bytes) -> bool:
         or _PATH_LIKE.search(seen.strings) is not None
         or _posts_a_model(data)
     )
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+"""PEP 263's source encoding declaration, on one of a file's first two lines."""
+_LEXABLE = frozenset({"utf-8", "ascii", "latin-1", "iso8859-1"})
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The source encoding a file declares (PEP 263) when Python reads its bytes otherwise
+    than as UTF-8 (or a single-byte ASCII superset) does: the file is to be decoded with it.
+    Under ``# coding: utf-7`` the comment ``#+AAo-import transformers`` holds a newline and
+    a line of code, which a byte lexer, or a decoding as UTF-8, sees as a comment: a file
+    calling an SDK was skipped, silently. ``"utf-8"`` for a name Python does not know (it
+    refuses the file: parsed as UTF-8, an error is recorded or the code is read)."""
+    for line in data.split(b"\n", 2)[:2]:
+        found = _COOKIE.match(line)
+        if found is not None:
+            try:
+                name = codecs.lookup(found.group(1).decode("ascii")).name
+            except LookupError:
+                return "utf-8"
+            return None if name in _LEXABLE else name
+    return None
+
+
+def _lexable(data: bytes) -> bool:
+    """Whether the lexical view reads the file's bytes as Python does."""
+    return declared_encoding(data) is None
 
 
 _PATH_LIKE = re.compile(rb"""^(["'])[^\s"'/\\]*[/\\][^\s"']*\1$""", re.MULTILINE)
