@@ -71,8 +71,8 @@ def worth_parsing(data: bytes) -> bool:
     calls nothing (issue 15: three files in five of diffusers' candidates were such)."""
     if not scanning.holds(_strong(), data):
         return refs.has_model_literal(data) or _posts_a_model(data)
-    if not _lexable(data):
-        return True
+    if declared_encoding(data) is not None:
+        return True  # bytes the lexer would not read as Python does: parsed
     seen = lexical.view(data)
     return (
         _may_call(seen.code)
@@ -94,7 +94,10 @@ def declared_encoding(data: bytes) -> str | None:
     a line of code, which a byte lexer, or a decoding as UTF-8, sees as a comment: a file
     calling an SDK was skipped, silently. ``"utf-8"`` for a name Python does not know (it
     refuses the file: parsed as UTF-8, an error is recorded or the code is read)."""
-    for line in data.split(b"\n", 2)[:2]:
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    # the first two lines only (splitting the whole file copied all of it, twice per file)
+    for line in data[: second if second >= 0 else len(data)].split(b"\n"):
         found = _COOKIE.match(line)
         if found is not None:
             try:
@@ -103,11 +106,6 @@ def declared_encoding(data: bytes) -> str | None:
                 return "utf-8"
             return None if name in _LEXABLE else name
     return None
-
-
-def _lexable(data: bytes) -> bool:
-    """Whether the lexical view reads the file's bytes as Python does."""
-    return declared_encoding(data) is None
 
 
 _PATH_LIKE = re.compile(rb"""^(["'])[^\s"'/\\]*[/\\][^\s"']*\1$""", re.MULTILINE)
@@ -123,7 +121,7 @@ _Needs = Mapping[str, tuple[frozenset[str], ...]]
 
 
 @cache
-def _call_words() -> tuple[ahocorasick_rs.BytesAhoCorasick, _Needs]:
+def _call_needs() -> tuple[ahocorasick_rs.BytesAhoCorasick, _Needs]:
     """The sets of words one call the table knows needs written in a file's code, keyed by
     each set's longest word (its anchor: rarely written, so one search for the anchors
     finds the few sets worth checking). A call name's words (``transformers``,
@@ -187,7 +185,7 @@ def _may_call(code: bytes) -> bool:
     anchors' leftmost-longest matches find every whole-name occurrence of an anchor: a
     longer match hiding one would cover a letter beside it, and a name with a letter beside
     it is not whole. Bytes past ASCII count as no letter, so a name beside one is whole."""
-    automaton, by_anchor = _call_words()
+    automaton, by_anchor = _call_needs()
     if "" in by_anchor:
         return True
     end = len(code)
