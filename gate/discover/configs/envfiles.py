@@ -40,7 +40,18 @@ _SHELL_ASSIGNMENT = re.compile(
 )
 
 
-_TRAILING_COMMENT = re.compile(r"\s+#[^'\"]*$")
+# The blanks before a `#` that starts a comment (the first blank of their run only).
+_COMMENT_START = re.compile(r"(?<!\s)\s+#")
+
+
+def _without_comment(value: str) -> str:
+    """``value`` less a trailing `` # comment`` that holds no quote (after blanks, to the
+    end), in time linear in the line: the one regular expression for it, retried from every
+    blank and every ``#`` of a long line, took 20 s on an 80 KB line of a hostile script
+    (`` # # #...'``)."""
+    quote = max(value.rfind("'"), value.rfind('"'))
+    found = _COMMENT_START.search(value, quote + 1)  # a comment holds no quote after it
+    return value if found is None else value[: found.start()]
 
 
 def _shell(rel: str, text: str) -> scanning.Outcome:
@@ -57,8 +68,7 @@ def _shell(rel: str, text: str) -> scanning.Outcome:
             continue
         assignment = _SHELL_ASSIGNMENT.match(stripped)
         # model=$(pwd)/out   # path to model: a comment after the value is no part of it
-        assigned = _TRAILING_COMMENT.sub("", stripped.partition("=")[2]).strip()
-        if assignment and " " not in assigned:
+        if assignment and " " not in _without_comment(stripped.partition("=")[2]).strip():
             key, raw = assignment.groups()
             value, _ = _env_value(_expand(raw, variables))
             variables[key] = value

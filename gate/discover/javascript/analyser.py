@@ -278,14 +278,16 @@ class _Analyser(CallReader):
             if p.parent is not None and self._key(p) == "body":
                 value = _unwrap(p.child_by_field_name("value"))
                 if value is not None and value.type == "identifier":
-                    bodies.setdefault((_text(value), _scope_of(p.parent)), []).append(p.parent)
+                    bodies.setdefault((self._source(value), _scope_of(p.parent)), []).append(
+                        p.parent
+                    )
         urls: dict[tuple[str, int], str | None] = {}
         for call in self.calls:
             func = call.child_by_field_name("function")
             if func is None or func.type != "member_expression":
                 continue
             form = func.child_by_field_name("object")
-            if _text(func.child_by_field_name("property")) not in ("append", "set"):
+            if self._source(func.child_by_field_name("property")) not in ("append", "set"):
                 continue
             args = self._args(call)
             field = _unwrap(args[0]) if len(args) >= 2 else None
@@ -294,7 +296,7 @@ class _Analyser(CallReader):
             key = _string_value(field) if field.type == "string" else None
             if not key or not refs.is_model_key(key):
                 continue
-            where = (_text(form), _scope_of(call))
+            where = (self._source(form), _scope_of(call))
             if where not in urls:
                 urls[where] = self._form_url(*where, bodies.get(where, []))
             url = urls[where]
@@ -342,7 +344,7 @@ class _Analyser(CallReader):
         shapes = refs.current_knowledge().providers
         for val in self.values(first):
             if not val.partial and shapes.shape_owner(val.text) is not None:
-                method = self._source(call.child_by_field_name("function")).rsplit(".", 1)[-1]
+                method = self._func_text(call).rsplit(".", 1)[-1]
                 self.driver.named(self._seen(val), method or "call", family="hosted")
 
     def _model_in_request_url(self, call: tree_sitter.Node) -> None:
@@ -439,8 +441,7 @@ class _Analyser(CallReader):
         other value as it is."""
         if node is None or node.type != "call_expression":
             return node
-        func = node.child_by_field_name("function")
-        if func is None or _text(func).rsplit(".", 1)[-1] not in _STATE_HOOKS:
+        if self._func_text(node).rsplit(".", 1)[-1] not in _STATE_HOOKS:
             return node
         args = self._args(node)
         first = _unwrap(args[0]) if args else None
@@ -793,7 +794,7 @@ class _Analyser(CallReader):
         opened = [
             c
             for c in self._sent_by(self._source(receiver))[:_MAX_BINDINGS]
-            if self._source(c.child_by_field_name("function")).endswith(".open")
+            if self._func_text(c).endswith(".open")
         ]
         args = self._args(opened[0]) if len(opened) == 1 else []
         return args[1] if len(args) >= 2 else None
@@ -908,7 +909,7 @@ class _Analyser(CallReader):
         the request's own function when it has one (the file's scoping is by name only)."""
         inner = _unwrap(arg)
         if inner is not None and inner.type == "identifier":
-            bound = self.values_of.get(_text(inner), [])
+            bound = self.values_of.get(self._source(inner), [])
             if len(bound) > 1:
                 home = _scope_of(inner)
                 mine = [b for b in bound[:_MAX_BINDINGS] if _scope_of(b) == home]
