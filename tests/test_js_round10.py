@@ -79,11 +79,14 @@ def test_nginx_routes_join_as_nginx_forwards(tmp_path: Path) -> None:
 
 
 def test_an_unparseable_nginx_conf_is_recorded_not_read(tmp_path: Path) -> None:
-    (tmp_path / "nginx.conf").write_text("http { location /a/ { proxy_pass https://x.example/;\n")
+    broken = "http { location /a/ { proxy_pass https://x.example/;\n"
+    (tmp_path / "nginx.conf").write_text(broken)
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "nginx.conf.template").write_text(broken)
     tree = Tree.walk(tmp_path)
     assert nginx.proxy_routes(tree, nginx.configs(tree)) == ()
-    assert [s.path for s in tree.skipped] == ["nginx.conf"]
-    assert "nginx config not parseable" in tree.skipped[0].reason
+    assert sorted(s.path for s in tree.skipped) == ["deploy/nginx.conf.template", "nginx.conf"]
+    assert all("nginx config not parseable" in s.reason for s in tree.skipped)
 
 
 # ---- a form field naming the model, posted as a request's body ----------------------------

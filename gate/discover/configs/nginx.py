@@ -56,7 +56,8 @@ def configs(tree: Tree) -> list[TreeFile]:
 def proxy_routes(tree: Tree, files: Sequence[TreeFile]) -> tuple[Route, ...]:
     """The routes of ``files`` (nginx configs of ``tree``) that proxy to a literal URL, sorted;
     a location two configs send to different URLs is left out (which one serves the page is
-    not known). A config crossplane cannot parse is recorded on the tree as not read."""
+    not known). A config crossplane cannot parse is recorded on the tree as not read,
+    whatever its name (an unparseable ``nginx.conf.template`` was dropped unsaid)."""
     import crossplane  # parsed only when a tree has an nginx config that proxies
 
     seen: dict[tuple[str, bool], set[str]] = {}
@@ -81,11 +82,11 @@ def proxy_routes(tree: Tree, files: Sequence[TreeFile]) -> tuple[Route, ...]:
         )
         parsed = payload.get("config") or []
         if payload.get("status") != "ok" or not parsed:
-            if tf.rel.endswith(".conf"):
-                # a name like nginx.example may be anything; a .conf file is a config
-                first = (payload.get("errors") or [{}])[0]
-                why = f"{first.get('error', 'not parseable')} (line {first.get('line')})"
-                tree.skip(tf.rel, f"nginx config not parseable: {why}")
+            # Named as an nginx config and holding proxy_pass (nginx.conf.template too): the
+            # routes it may hold are not read, and the scan says so.
+            first = (payload.get("errors") or [{}])[0]
+            why = f"{first.get('error', 'not parseable')} (line {first.get('line')})"
+            tree.skip(tf.rel, f"nginx config not parseable: {why}")
             continue
         block = parsed[0].get("parsed") or []
         upstreams = dict(_upstreams(block))
