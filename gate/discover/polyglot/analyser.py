@@ -341,12 +341,13 @@ class Analyser:
     def _constants(self, rows: tuple[ConstantRow, ...]) -> None:
         """``.modelName(OpenAiImageModelName.DALL_E_3)``, ``.agent(openai::GPT_5_1)``: an
         argument that is an SDK's model-name constant names that model at its provider."""
+        heads = tuple(_literal_head(o) for row in rows for o in row.owner)
         for call in self.calls:
             member, _ = self.member(call)
             for arg in self.args(call):
                 if arg.type not in _CONSTANT_NODES:
                     continue
-                found = self._constant(arg, rows)
+                found = self._constant(arg, rows, heads)
                 if found is None:
                     continue
                 row, value = found
@@ -355,8 +356,10 @@ class Analyser:
                 self.driver.call(seen, ctx, call=f"{row.sdk}:{member}", argument="#0")
 
     def _constant(
-        self, arg: tree_sitter.Node, rows: tuple[ConstantRow, ...]
+        self, arg: tree_sitter.Node, rows: tuple[ConstantRow, ...], heads: tuple[str, ...]
     ) -> tuple[ConstantRow, str] | None:
+        """The row and model of an argument naming one of ``rows``' constants; ``heads``
+        are the literal heads of the rows' owner globs (worked out once per file)."""
         if arg.end_byte - arg.start_byte > _MAX_CONSTANT_BYTES:
             # not a constant's name; read and stripped, the nested chains of a hostile file
             # (`g(f(f(x).y).y)...`) were read once per level: quadratic
@@ -381,7 +384,6 @@ class Analyser:
             elif sep == "::":
                 owners = [owner]
             else:
-                heads = tuple(_literal_head(o) for row in rows for o in row.owner)
                 owners = [f"{package}.{owner}" for package in self._star_candidates(heads)]
         for path in owners:
             for row in rows:
