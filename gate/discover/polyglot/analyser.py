@@ -184,7 +184,9 @@ class Analyser:
         self._args: dict[int, list[tree_sitter.Node]] = {}
         self._star_owners: dict[str, str | None] = {}
         """:meth:`_star_owner`'s answers by name."""
-        self._star_memo: dict[tuple[str, ...], tuple[int, list[str]]] = {}
+        self._star_memo: dict[tuple[str, ...], list[str]] = {}
+        """:meth:`_star_candidates`' answers by heads (asked only once :meth:`_index` has
+        read every import)."""
         self._parents: dict[int, tree_sitter.Node] = {}
         """Each indexed node's parent: tree-sitter finds a parent by descending from the root,
         so ``Node.parent`` costs the node's depth, and a literal nested thousands deep cost
@@ -487,12 +489,9 @@ class Analyser:
     def _star_candidates(self, heads: tuple[str, ...]) -> list[str]:
         """:func:`_candidates` of the file's star imports, worked out once per ``heads``."""
         known = self._star_memo.get(heads)
-        if known is None or known[0] != len(self.star_imports):
-            known = self._star_memo[heads] = (
-                len(self.star_imports),
-                _candidates(self.star_imports, heads),
-            )
-        return known[1]
+        if known is None:
+            known = self._star_memo[heads] = _candidates(self.star_imports, heads)
+        return known
 
     def _star_owner(self, head: str) -> str | None:
         """A name a star import may bring (Java ``import dev.langchain4j.model.openai.*``
