@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from pathlib import Path
 
 from gate.discover.python.analyser import Analyser
 from gate.discover.python.tables import table
 from gate.model import Location
+from tests.suitesrc import suite_python
 
 CRAFTED = textwrap.dedent(
     """
@@ -44,18 +44,12 @@ FULLWIDTH = "ｑｉａｎｆａｎ = build()\nqianfan.resources.Anything(model='
 
 def _snippets() -> list[str]:
     """The Python sources written in this suite's tests (SDK calls of every kind)."""
-    out = [CRAFTED, OPEN_GLOBS, FULLWIDTH]
-    for path in sorted(Path(__file__).parent.glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                text = textwrap.dedent(node.value)
-                if "import" in text and "(" in text:
-                    try:
-                        ast.parse(text)
-                    except (SyntaxError, ValueError):
-                        continue
-                    out.append(text)
-    return out
+    return [
+        CRAFTED,
+        OPEN_GLOBS,
+        FULLWIDTH,
+        *suite_python(lambda text: "import" in text and "(" in text),
+    ]
 
 
 def test_no_call_the_screen_refuses_has_a_call_table_entry() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from gate.discover.python import index
 from gate.discover.python.analyser import Analyser
 from gate.discover.python.scopes import Scope
 from gate.model import Location
+from tests.suitesrc import suite_python
 
 SOURCE = textwrap.dedent(
     """
@@ -35,16 +35,7 @@ SOURCE = textwrap.dedent(
 
 def _snippets() -> Iterator[str]:
     yield SOURCE
-    for path in sorted(Path(__file__).parent.glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                text = textwrap.dedent(node.value)
-                if "=" in text and "(" in text:
-                    try:
-                        ast.parse(text)
-                    except (SyntaxError, ValueError):
-                        continue
-                    yield text
+    yield from suite_python(lambda text: "=" in text and "(" in text)
 
 
 def _indexed(source: str) -> list[list[Any]]:

@@ -1,5 +1,6 @@
 """SDK model-name constants in Java and Rust (round 10, issue 12): an enum member or a
-module constant passed as an argument names the model it stands for. Hand-written cases."""
+module constant passed as an argument names the model it stands for; and C# SDK calls.
+Hand-written cases."""
 
 from __future__ import annotations
 

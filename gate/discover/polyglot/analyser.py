@@ -184,7 +184,9 @@ class Analyser:
         self._args: dict[int, list[tree_sitter.Node]] = {}
         self._star_owners: dict[str, str | None] = {}
         """:meth:`_star_owner`'s answers by name."""
-        self._star_memo: dict[tuple[str, ...], tuple[int, list[str]]] = {}
+        self._star_memo: dict[tuple[str, ...], list[str]] = {}
+        """:meth:`_star_candidates`' answers by heads (asked only once :meth:`_index` has
+        read every import)."""
         self._parents: dict[int, tree_sitter.Node] = {}
         """Each indexed node's parent: tree-sitter finds a parent by descending from the root,
         so ``Node.parent`` costs the node's depth, and a literal nested thousands deep cost
@@ -341,12 +343,13 @@ class Analyser:
     def _constants(self, rows: tuple[ConstantRow, ...]) -> None:
         """``.modelName(OpenAiImageModelName.DALL_E_3)``, ``.agent(openai::GPT_5_1)``: an
         argument that is an SDK's model-name constant names that model at its provider."""
+        heads = tuple(_literal_head(o) for row in rows for o in row.owner)
         for call in self.calls:
             member, _ = self.member(call)
             for arg in self.args(call):
                 if arg.type not in _CONSTANT_NODES:
                     continue
-                found = self._constant(arg, rows)
+                found = self._constant(arg, rows, heads)
                 if found is None:
                     continue
                 row, value = found
@@ -355,8 +358,10 @@ class Analyser:
                 self.driver.call(seen, ctx, call=f"{row.sdk}:{member}", argument="#0")
 
     def _constant(
-        self, arg: tree_sitter.Node, rows: tuple[ConstantRow, ...]
+        self, arg: tree_sitter.Node, rows: tuple[ConstantRow, ...], heads: tuple[str, ...]
     ) -> tuple[ConstantRow, str] | None:
+        """The row and model of an argument naming one of ``rows``' constants; ``heads``
+        are the literal heads of the rows' owner globs (worked out once per file)."""
         if arg.end_byte - arg.start_byte > _MAX_CONSTANT_BYTES:
             # not a constant's name; read and stripped, the nested chains of a hostile file
             # (`g(f(f(x).y).y)...`) were read once per level: quadratic
@@ -381,7 +386,6 @@ class Analyser:
             elif sep == "::":
                 owners = [owner]
             else:
-                heads = tuple(_literal_head(o) for row in rows for o in row.owner)
                 owners = [f"{package}.{owner}" for package in self._star_candidates(heads)]
         for path in owners:
             for row in rows:
@@ -485,12 +489,9 @@ class Analyser:
     def _star_candidates(self, heads: tuple[str, ...]) -> list[str]:
         """:func:`_candidates` of the file's star imports, worked out once per ``heads``."""
         known = self._star_memo.get(heads)
-        if known is None or known[0] != len(self.star_imports):
-            known = self._star_memo[heads] = (
-                len(self.star_imports),
-                _candidates(self.star_imports, heads),
-            )
-        return known[1]
+        if known is None:
+            known = self._star_memo[heads] = _candidates(self.star_imports, heads)
+        return known
 
     def _star_owner(self, head: str) -> str | None:
         """A name a star import may bring (Java ``import dev.langchain4j.model.openai.*``
