@@ -150,3 +150,61 @@ def test_scan_names_what_it_skipped_and_each_risk_once(tmp_path: Path) -> None:
     assert "bad.py" in out and "(line None)" not in out
     risk = [line for line in out.splitlines() if "risk: trust-remote-code" in line]
     assert len(risk) == 1 and "(6 places)" in risk[0], out
+
+
+def _entry(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-c", "from gate._entry import main; main()", *args],
+        capture_output=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_entry_point_ends_without_teardown_but_with_every_byte_written(
+    tmp_path: Path,
+) -> None:
+    """gate._entry.leave ends the process with os._exit (issue 15: the interpreter's teardown
+    took 0.2-0.4 s after a scan): what went to a piped stdout, the exit status and a file
+    written by the command are all there, and an exit handler still runs."""
+    done = _entry("scan", str(EXAMPLE), "-q", "--history", "none")
+    assert done.returncode == 0, done.stderr
+    bom = json.loads(done.stdout)
+    assert bom["bomFormat"] == "CycloneDX" and bom["components"]
+    out = tmp_path / "bom.json"
+    assert _entry("scan", str(EXAMPLE), "-q", "--history", "none", "-o", str(out)).returncode == 0
+    assert json.loads(out.read_bytes()) == bom
+    failed = _entry("scan", str(tmp_path / "missing"))
+    assert failed.returncode == 2 and b"no such file or directory" in failed.stderr
+    marker = tmp_path / "handler-ran"
+    code = (
+        "import atexit, pathlib, sys; from gate import _entry;"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes');"
+        "sys.argv[1:] = ['--version']; _entry.main()"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, check=False)
+    assert ran.returncode == 0 and ran.stdout.startswith(b"aigate, version")
+    assert marker.read_text() == "yes"
+
+
+def test_leaving_with_a_message_or_a_running_thread_is_a_normal_exit() -> None:
+    """A message instead of a status is printed by the interpreter, and a thread still at
+    work is waited for: both are left to ``SystemExit``."""
+    import threading
+
+    from gate import _entry
+
+    with pytest.raises(SystemExit) as said:
+        _entry.leave("a message")
+    assert said.value.code == "a message"
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        with pytest.raises(SystemExit) as waited:
+            _entry.leave(3)
+        assert waited.value.code == 3
+    finally:
+        release.set()
+        worker.join()

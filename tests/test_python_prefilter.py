@@ -68,6 +68,16 @@ _SKIPPED = {
         client.chat.completions.create(model="gpt-4o")
         """
     '''),
+    # issue 15: a third of diffusers' files still parsed for nothing were kept by these
+    "an id-like span in backticks inside a message": _src("""
+        from transformers import CLIPTextModel  # loaded by AutoModel.from_pretrained
+        WARN = "please open a Pull request for the `unet/config.json` file"
+    """),
+    "escapes and regular expressions": _src(r"""
+        import transformers  # loaded by AutoModel.from_pretrained
+        SEP, PAT, RAW = "\n", "\\s+", r"(\w+)\.(\d+)"
+        HEAD = "Examples:\n"
+    """),
 }
 
 
@@ -125,6 +135,18 @@ _PARSED = {
     "prefixed strings": _src("""
         from transformers import AutoModel
         a, b = rb'x\\'y', f"{a}"; AutoModel.from_pretrained(a)
+    """),
+    "a windows model folder": _src(r"""
+        from transformers import BitsAndBytesConfig
+        MODEL_DIR = "C:\\models\\qwen"
+    """),
+    "a raw windows model folder": _src(r"""
+        from transformers import BitsAndBytesConfig
+        MODEL_DIR = r"D:\models\qwen"
+    """),
+    "a network share": _src(r"""
+        from transformers import BitsAndBytesConfig
+        MODEL_DIR = "\\\\nas\\models"
     """),
     "a name beside a non-ascii letter counts (the safe side)": _src("""
         from transformers import AutoModel

@@ -16,7 +16,7 @@ import os
 import platform
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +32,12 @@ MAX_SOURCE_BYTES = 2_000_000
 
 PARALLEL_MIN_BYTES = 200_000
 """Below this many bytes of candidates to parse, a process pool costs more than it saves."""
-_BATCH_BYTES = 48_000
+_BATCH_BYTES = 192_000
+"""Bytes of candidates per batch handed to a worker. Each batch is a round trip through
+this process's pool thread (the next batch is fed when a result comes back), and now that
+most candidates are refused in under a millisecond, batches of 48 KB left each worker
+waiting 0.3-0.6 s over diffusers' 500 batches (issue 15); at 192 KB, 0.1-0.2 s, and the
+last batch still parses in tens of milliseconds."""
 
 
 @dataclass(slots=True)
@@ -57,12 +62,23 @@ Analyser = Callable[[str, bytes], Outcome]
 _AUTOMATA: dict[tuple[bytes, ...], ahocorasick_rs.BytesAhoCorasick] = {}
 
 
+def automaton(
+    needles: Iterable[bytes],
+    matchkind: ahocorasick_rs.MatchKind = ahocorasick_rs.MatchKind.LeftmostFirst,
+) -> ahocorasick_rs.BytesAhoCorasick:
+    """An Aho-Corasick automaton over ``needles``, built as a DFA: it searches source code
+    about three times as fast as the library's default (a contiguous NFA: 140 against 430
+    MB/s over diffusers' candidates, issue 15) and takes a few milliseconds more to build,
+    once per process, for the few hundred needles a front end has."""
+    return ahocorasick_rs.BytesAhoCorasick(
+        list(needles), matchkind=matchkind, implementation=ahocorasick_rs.Implementation.DFA
+    )
+
+
 def _automaton(needles: tuple[bytes, ...]) -> ahocorasick_rs.BytesAhoCorasick:
     found = _AUTOMATA.get(needles)
     if found is None:
-        found = ahocorasick_rs.BytesAhoCorasick(
-            list(needles), matchkind=ahocorasick_rs.MatchKind.LeftmostFirst
-        )
+        found = automaton(needles)
         _AUTOMATA[needles] = found
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,10 +100,16 @@ def scan(options: ScanOptions) -> ScanResult:
         observer=options.observer,
     )
     kn = knowledge(options.registry_files)
+    # What is loaded by now (modules, the knowledge, the walked tree) lives as long as the
+    # scan: frozen, the cyclic collector does not walk it again at each full collection the
+    # scan's allocations trigger (one took 0.13-0.16 s on diffusers and freed nothing), nor
+    # in the workers forked from this process.
+    gc.freeze()
     try:
         found = discover(tree, ctx)
     finally:
         scanning.release_pool()
+        gc.unfreeze()
     placed = local_served_as_deployed(env_defaults_as_configured(with_user_endpoints(found, kn)))
     evidence, configured = endpoints_apart(served_in_project(placed, kn), kn)
     if configured:

@@ -204,9 +204,12 @@ def port_of(url: str) -> int | None:
 
 
 @cache
-def model_literal_regex() -> re.Pattern[bytes]:
+def model_literal_regex(backticks: bool = True) -> re.Pattern[bytes]:
     """A quoted string that may be a model name: a hosted model's prefix, an open model
-    family, or an ``org/name`` shape. Used to decide whether a file is worth parsing."""
+    family, or an ``org/name`` shape. Used to decide whether a file is worth parsing.
+    ``backticks``: whether a backtick quotes (JS template literals, Go raw strings); in
+    Python it is no quote, and a span of prose in backticks inside a message (``"see the
+    `unet/config.json` file"``) or a docstring is no literal of its own."""
     from gate.registry import apimodels
 
     prefixes: set[str] = set(conventions().open_model_families)
@@ -235,6 +238,8 @@ def model_literal_regex() -> re.Pattern[bytes]:
         r"|[\"'`]hf://[\w.@:/-]+[\"'`]"  # Keras 3 / HfFileSystem Hub ids
         r"|[\"'`]arn:aws[\w-]*:bedrock:"  # Bedrock model and inference-profile ARNs
     )
+    if not backticks:
+        pattern = pattern.replace(r"[\"'`]", r"[\"']")
     # Matched against the lower-cased bytes (``has_model_literal``): the same matches as
     # re.IGNORECASE, at less than half its cost on an alternation this long. The pattern holds
     # no escape whose meaning lower-casing changes (only ``\w``, and re.escape escapes no
@@ -242,6 +247,7 @@ def model_literal_regex() -> re.Pattern[bytes]:
     return re.compile(pattern.lower().encode())
 
 
-def has_model_literal(data: bytes) -> bool:
-    """Whether the bytes hold a quoted string that may be a model name (any letter case)."""
-    return model_literal_regex().search(data.lower()) is not None
+def has_model_literal(data: bytes, *, backticks: bool = True) -> bool:
+    """Whether the bytes hold a quoted string that may be a model name (any letter case);
+    ``backticks`` as in :func:`model_literal_regex`."""
+    return model_literal_regex(backticks).search(data.lower()) is not None

@@ -152,10 +152,7 @@ def _short_imports() -> list[bytes]:
 
 @cache
 def _strong() -> ahocorasick_rs.BytesAhoCorasick:
-    return ahocorasick_rs.BytesAhoCorasick(
-        list(_strong_words()),
-        matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
-    )
+    return scanning.automaton(_strong_words())
 
 
 @cache

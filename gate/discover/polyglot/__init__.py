@@ -84,9 +84,7 @@ def needles() -> tuple[bytes, ...]:
 
 @cache
 def _strong() -> ahocorasick_rs.BytesAhoCorasick:
-    return ahocorasick_rs.BytesAhoCorasick(
-        list(_strong_words()), matchkind=ahocorasick_rs.MatchKind.LeftmostFirst
-    )
+    return scanning.automaton(_strong_words())
 
 
 def worth_parsing(data: bytes) -> bool:

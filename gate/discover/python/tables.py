@@ -55,10 +55,7 @@ def needles() -> tuple[bytes, ...]:
 
 @cache
 def _strong() -> ahocorasick_rs.BytesAhoCorasick:
-    return ahocorasick_rs.BytesAhoCorasick(
-        sorted(w.encode() for w in strong_needles(table())),
-        matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
-    )
+    return scanning.automaton(sorted(w.encode() for w in strong_needles(table())))
 
 
 def worth_parsing(data: bytes) -> bool:
@@ -70,13 +67,13 @@ def worth_parsing(data: bytes) -> bool:
     ``# Copied from transformers...``) or inside longer names (``is_transformers_available``)
     calls nothing (issue 15: three files in five of diffusers' candidates were such)."""
     if not scanning.holds(_strong(), data):
-        return refs.has_model_literal(data) or _posts_a_model(data)
+        return refs.has_model_literal(data, backticks=False) or _posts_a_model(data)
     if declared_encoding(data) is not None:
         return True  # bytes the lexer would not read as Python does: parsed
     seen = lexical.view(data)
     return (
         _may_call(seen.code)
-        or refs.has_model_literal(seen.strings)
+        or refs.has_model_literal(seen.strings, backticks=False)
         or _PATH_LIKE.search(seen.strings) is not None
         or _posts_a_model(data)
     )
@@ -108,13 +105,26 @@ def declared_encoding(data: bytes) -> str | None:
     return None
 
 
-_PATH_LIKE = re.compile(rb"""^(["'])[^\s"'/\\]*[/\\][^\s"']*\1$""", re.MULTILINE)
-"""A one-line literal without spaces holding a slash or a backslash: a local model folder
-(``"/data/models/qwen"``, ``"./ckpt"``, ``f"{root}/models/x"``, ``"C:\\\\models"``), a URL, or
-a piece of a Hub id that the analysis joins (``"meta-llama/" + name``), none of which is
-a model-looking literal. Messages (``"see https://..."``) hold spaces. The part before the
-first separator cannot hold one, so a line is matched in one pass (a pattern free to split a
-run of slashes anywhere took seconds on one hostile line of 20,000)."""
+_ESCAPE = rb"""abfnrtv0-7xNuU'"\n"""
+_PATH_LIKE = re.compile(
+    rb"""^(["'])(?:\\\\\\\\|(?:[^\s"'/\\]|\\["""
+    + _ESCAPE
+    + rb"""])*(?:/|(?<=[\w:.~$}%\x80-\xff-])\\(?:\\|(?!["""
+    + _ESCAPE
+    + rb"""]))))[^\s"']*\1$""",
+    re.MULTILINE,
+)
+"""A one-line literal without spaces holding a slash or a backslash between parts of a
+path: a local model folder (``"/data/models/qwen"``, ``"./ckpt"``, ``f"{root}/models/x"``,
+``"C:\\\\models"``, ``r"D:\\models"``, ``"\\\\\\\\server\\\\share"``), a URL, or a piece of a Hub id
+that the analysis joins (``"meta-llama/" + name``), none of which is a model-looking
+literal. Messages (``"see https://..."``) hold spaces; an escape (``"Examples:\\n"``) is no
+separator, nor is the backslash of a regular expression (``r"\\s+"``, ``"\\\\)"``, ``r"(\\w+)"``),
+which stands first or after an operator, not after a name. Read in the strings of the
+lexer's view, where a raw literal's prefix is not seen: ``r"C:\\new"`` reads as an escape,
+``r"C:\\new\\models"`` as a path. The part before the first separator cannot hold one (an
+escape is not one), so a line is matched in one pass (a pattern free to split a run of
+slashes anywhere took seconds on one hostile line of 20,000)."""
 
 
 _Needs = Mapping[str, tuple[frozenset[str], ...]]
@@ -150,9 +160,8 @@ def _call_needs() -> tuple[ahocorasick_rs.BytesAhoCorasick, _Needs]:
         # A name of wildcards alone needs no word: any file may make that call.
         anchor = max(sorted(need), key=len) if need else ""
         by_anchor.setdefault(anchor, []).append(need)
-    automaton = ahocorasick_rs.BytesAhoCorasick(
-        [w.encode() for w in sorted(by_anchor)],
-        matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+    automaton = scanning.automaton(
+        [w.encode() for w in sorted(by_anchor)], ahocorasick_rs.MatchKind.LeftmostLongest
     )
     return automaton, {k: tuple(v) for k, v in by_anchor.items()}
 
