@@ -227,3 +227,21 @@ def test_a_hostile_line_of_separators_is_read_in_one_pass() -> None:
     data = b"import transformers\nx = '" + b"/" * 200_000 + b"\n"
     assert not tables.worth_parsing(data)
     assert tables.worth_parsing(b"import transformers\nx = '" + b"/" * 200_000 + b"'\n")
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        b"\\\\" * 100_000,
+        b"a\\n" * 100_000,
+        b"a\\\\" * 100_000,
+        b"\\n\\m" * 50_000,
+        b"x\\" * 100_000,
+    ],
+)
+def test_a_hostile_line_of_backslashes_is_read_in_one_pass(run: bytes) -> None:
+    # Escapes and backslash separators, unterminated (a space at the end): each backslash
+    # either continues the part before the first separator or is that separator, never both,
+    # so no run is tried again from an earlier place (these finish in milliseconds).
+    data = b"# AutoModel.from_pretrained\nimport transformers\nx = '" + run + b" '\n"
+    assert not tables.worth_parsing(data)
