@@ -142,6 +142,18 @@ def read_text_or_skip(
     Discovery sources read files they do not trust; a file they cannot read is a recorded
     reason in the inventory, never an exception that stops the scan nor a silent pass.
     """
+    data = read_bytes_or_skip(path, limit, skip, too_big=too_big)
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def read_bytes_or_skip(
+    path: str | Path,
+    limit: int,
+    skip: Callable[[str], object],
+    *,
+    too_big: str | None = None,
+) -> bytes | None:
+    """:func:`read_text_or_skip`'s bytes, not yet decoded (for a worker process to decode)."""
     problems: list[str] = []
 
     def record(_: str, problem: str) -> AigateError:
@@ -160,7 +172,7 @@ def read_text_or_skip(
     if len(data) > limit:
         skip(too_big or f"larger than {limit} bytes: not read")
         return None
-    return data.decode("utf-8", errors="replace")
+    return data
 
 
 def read_in_tree(root: Path, rel: str, limit: int) -> bytes:

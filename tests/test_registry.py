@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -433,3 +435,44 @@ def test_the_family_screen_answers_as_the_families_one_by_one(tmp_path: Path) ->
         assert [(s, e, f.family) for s, e, f in user.families_in(name)] == _families_one_by_one(
             user, name
         ), name
+
+
+def _families_in_every_pattern(registry: Any, name: str) -> list[tuple[int, int, Any]]:
+    """families_in as it was before the literal screen: every family's pattern searched."""
+    found = []
+    for fam in registry.families:
+        for match in fam.regex.finditer(name):
+            if registry.model_shaped(name, match.start(), match.end()):
+                found.append((match.start(), match.end(), fam))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    return found
+
+
+def test_the_literal_screen_of_families_changes_no_answer() -> None:
+    """A family's pattern is searched only when the literal all its matches hold is in the
+    name (issue 15): the same families are found, in the same places, for the registry's
+    known names and API model patterns, mixed-case names, names past ASCII (searched by
+    every pattern) and random strings of the patterns' own letters."""
+    import random
+
+    from gate.registry import apimodels
+
+    registry = load(())
+    names = {*registry.known_names(), *(m.pattern.split("*")[0] for m in apimodels.api_models())}
+    names |= {n.upper() for n in list(names)[:500]} | {"QWEN-ſ", "Llama-3-\u212a", "ＱＷＥＮ2"}
+    rnd = random.Random(15)
+    letters = "qwenlamdspkiGEMA-_./: 0123456789"
+    names |= {"".join(rnd.choice(letters) for _ in range(rnd.randint(1, 24))) for _ in range(3000)}
+    for name in sorted(names):
+        assert registry.families_in(name) == _families_in_every_pattern(registry, name), name
+
+
+def test_a_pattern_with_no_required_literal_is_always_searched() -> None:
+    from gate.registry.merged import required_literal
+
+    assert required_literal(re.compile(r"(?:^|(?<=[-_]))(?:ab|cd)", re.I)) is None
+    assert required_literal(re.compile(r"x?(?:olmoe?|molmo)")) is None
+    needle = required_literal(re.compile(r"(?:^|(?<=[-_]))(?:(code|t)?Gemma)", re.I))
+    assert needle is not None and needle.folded == "gemma" and needle.folded_case
+    exact = required_literal(re.compile(r"(?:yi-(\d|coder))"))
+    assert exact is not None and exact.folded == "yi-" and not exact.folded_case

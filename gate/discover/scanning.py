@@ -441,6 +441,19 @@ def submit(
     )
 
 
+def apart(
+    rel: str, data: bytes, analyse: Analyser, *, seconds: float = FILE_SECONDS
+) -> Future[_Result] | None:
+    """One large file's analysis handed to the workers now, its result taken when the
+    caller's turn comes (``gate.discover.dependencies``: a lock file's parse, while this
+    process runs the other sources); None on one core, where the caller reads it itself."""
+    if workers() <= 1:
+        return None
+    future = _pool().submit(_analyse_many, (((rel, data),), analyse, seconds))
+    _QUEUED.append(future)
+    return future
+
+
 def _batch(
     files: tuple[tuple[str, bytes], ...],
     analyse: Analyser,

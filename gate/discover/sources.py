@@ -33,12 +33,17 @@ SOURCES: tuple[tuple[str, DiscoverFn], ...] = (
 EARLY: tuple[
     tuple[str, Callable[[Tree, DiscoverContext], Callable[[], Callable[[], list[Evidence]]]]],
     ...,
-] = (("python", python.begin), ("javascript", javascript.begin))
+] = (
+    ("dependencies", dependencies.begin),
+    ("python", python.begin),
+    ("javascript", javascript.begin),
+)
 """Sources whose files go to the worker pool before any source runs (``begin`` reads and
 submits; in the source's turn the function it returns records what the source records on
 the tree and the scan's facts; the function that returns waits for the workers once every
 other source has run): this process runs the sources of its own work (configs,
 dependencies...) while the workers analyse. The evidence keeps its place among the
-sources' (a test compares the two ways). Python first: the pool takes batches in the order
-they come, so its analysis ends first and its cross-module pass runs while the workers
-are still on the JS/TS files."""
+sources' (a test compares the two ways). The pool takes work in the order it comes: the
+dependencies source's large lock files first (their parse is the longest single piece of
+work, and that source's turn waits for it), then Python, whose analysis so ends before the
+JS/TS files' and whose cross-module pass runs while the workers are still on those."""

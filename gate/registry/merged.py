@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,8 @@ class Registry:
         self._model_words = shipped.model_words
         self._screen_for: tuple[Family, ...] | None = None
         self._screen: re.Pattern[str] | None = None
+        self._needles_for: tuple[Family, ...] | None = None
+        self._needles: list[tuple[Family, Needle | None]] = []
         self._assistants = [a for part in reversed(layers) for a in part.assistants]
         # User entries first, and an exact name before a family glob.
         self._packages = sorted(
@@ -312,7 +314,21 @@ class Registry:
         screen = self._family_screen()
         if screen is not None and screen.search(name) is None:
             return found  # no family's pattern occurs in the name (most ids in a large tree)
-        for fam in self.families:
+        # Each family is searched only when the literal every match of it holds is in the
+        # name (82 searches per name were a sixth of a scan's last, serial step on vercel/ai,
+        # which names a thousand models). Case-folded only for ASCII names: re's case folding
+        # differs from str.lower past ASCII, so any other name is searched by every family.
+        lowered = name.lower() if name.isascii() else None
+        if self._needles_for is not self.families:
+            self._needles_for = self.families
+            self._needles = [(f, required_literal(f.regex)) for f in self.families]
+        for fam, needle in self._needles:
+            if (
+                needle is not None
+                and lowered is not None
+                and needle.folded not in (lowered if needle.folded_case else name)
+            ):
+                continue
             for match in fam.regex.finditer(name):
                 if self.model_shaped(name, match.start(), match.end()):
                     found.append((match.start(), match.end(), fam))
@@ -415,3 +431,53 @@ class Registry:
 def _line_of(origin: str) -> int | None:
     tail = origin.rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Needle:
+    """A literal every match of a pattern holds (see :func:`required_literal`)."""
+
+    folded: str
+    """The literal, lower-cased when the pattern ignores case."""
+    folded_case: bool
+
+
+_NEEDLES: dict[re.Pattern[str], Needle | None] = {}
+
+
+def required_literal(pattern: re.Pattern[str]) -> Needle | None:
+    """The longest run of literal ASCII characters every match of ``pattern`` must contain
+    (a run of the pattern's top-level sequence, or of a group or repeat it cannot skip), or
+    None when none is found or the pattern cannot be read (then the pattern is always
+    searched: a missing needle costs time, never a match). Read from the stdlib's own parse
+    of the pattern (``re._parser``), once per pattern."""
+    if pattern in _NEEDLES:
+        return _NEEDLES[pattern]
+    found: Needle | None = None
+    try:
+        import re._parser as sre  # type: ignore[import-not-found]  # private, read defensively
+
+        run = _longest_run(sre, sre.parse(pattern.pattern, pattern.flags).data)
+        if run and run.isascii():
+            icase = bool(pattern.flags & re.IGNORECASE)
+            found = Needle(run.lower() if icase else run, icase)
+    except Exception:  # any change in the private module: no needle, same matches
+        found = None
+    _NEEDLES[pattern] = found
+    return found
+
+
+def _longest_run(sre: Any, items: Sequence[tuple[Any, Any]]) -> str:
+    best = ""
+    run: list[str] = []
+    for op, arg in items:
+        if op is sre.LITERAL:
+            run.append(chr(arg))
+            continue
+        best = max(best, "".join(run), key=len)
+        run = []
+        if op is sre.SUBPATTERN and not arg[1] and not arg[2]:  # a group, no flag change
+            best = max(best, _longest_run(sre, arg[3].data), key=len)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
+            best = max(best, _longest_run(sre, arg[2].data), key=len)
+    return max(best, "".join(run), key=len)
