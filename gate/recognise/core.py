@@ -514,6 +514,19 @@ def _routed_name(value: str, ctx: _Ctx) -> bool:
     )
 
 
+def _gateway_own_id(value: str, prefix: tuple[str, str], kn: Knowledge) -> bool:
+    """``openrouter/auto``: a gateway's own model (its router), written under the gateway's
+    own name. A gateway spells every other model ``<creator>/<model>``, so a route to the
+    gateway through a litellm-style prefix has two slashes (``openrouter/google/gemini-2.0-
+    flash``); one slash after the gateway's own name is the gateway's id, sent as written."""
+    provider, rest = prefix
+    return (
+        provider in kn.providers.gateways
+        and "/" not in rest
+        and value.partition("/")[0].lower() == provider
+    )
+
+
 def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     """A hosted-API model: provider from the endpoint, else the SDK, else the model name."""
     if not is_model_value(value) or "://" in value:
@@ -742,6 +755,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # is read from it; an endpoint written beside it still decides (_hosted).
         return _hosted(value, replace(ctx, provider=owner))
     prefix = litellm_prefix(value, kn, litellm_call=False)
+    if prefix is not None and not ctx.base_url and _gateway_own_id(value, prefix, kn):
+        # A gateway's own id (`openrouter/auto`, `openrouter/free`) is its router, sent as
+        # written, whatever is named beside it.
+        return _hosted(value, replace(ctx, provider=prefix[0], provider_hint=None))
     if (
         not ctx.base_url
         and hinted != "huggingface"
@@ -749,14 +766,6 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # An aggregator named beside the value (OpenRouter's `openai/gpt-4o`) serves it
         # under that very id: the prefix is the maker, not who is called.
         and not (hinted and hinted != prefix[0] and kn.registry.is_aggregator(hinted))
-        # A gateway's menu entry under its own name (`openrouter/auto`, `openrouter/free`)
-        # is the gateway's router id, sent as written.
-        and not (
-            hinted == prefix[0]
-            and "/" not in prefix[1]
-            and hinted in kn.providers.gateways
-            and ctx.site.kind is SiteKind.CATALOGUE_ITEM
-        )
     ):
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
