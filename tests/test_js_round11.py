@@ -33,3 +33,74 @@ def test_a_route_through_the_gateways_prefix_keeps_its_model() -> None:
         """
     )
     assert ids(found) == [("api:openrouter/anthropic/claude-3.5-sonnet", 2, False)]
+
+
+# ---- a client the app's own module exports, and the env file's model it sends --------------
+
+
+def test_a_client_required_from_the_apps_own_module_serves_its_calls(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "config/openai.js": """
+                const OpenAI = require("openai");
+                const client = new OpenAI({
+                  apiKey: process.env.DASHSCOPE_API_KEY,
+                  baseURL: "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                });
+                module.exports = client;
+                """,
+            "controllers/chat.js": """
+                const client = require("../config/openai");
+                exports.chat = async (req, res) => {
+                  const stream = await client.chat.completions.create({
+                    model: process.env.MODEL_NAME || "deepseek-v3",
+                    messages: req.body.messages,
+                  });
+                };
+                """,
+            ".env.example": "PORT=3008\nMODEL_NAME=deepseek-r1\nDASHSCOPE_API_KEY=your_key\n",
+        },
+    )
+    # the env file's model is sent where the call reading MODEL_NAME sends its default
+    assert sorted((ev.identity, ev.location.path) for ev in found) == [
+        ("api:alibaba/deepseek-r1", ".env.example"),
+        ("api:alibaba/deepseek-v3", "controllers/chat.js"),
+    ]
+
+
+def test_a_client_a_module_exports_as_default_serves_its_calls(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "src/llm.ts": """
+                import OpenAI from "openai";
+                export default new OpenAI({ baseURL: "https://api.siliconflow.cn/v1" });
+                """,
+            "src/ask.ts": """
+                import llm from "./llm";
+                export async function ask(q: string) {
+                  const model = "Qwen/Qwen2.5-7B-Instruct";
+                  return llm.chat.completions.create({ model, messages: [] });
+                }
+                """,
+        },
+    )
+    assert [ev.identity for ev in found] == ["api:siliconflow/Qwen/Qwen2.5-7B-Instruct"]
+
+
+def test_an_env_file_model_keeps_its_shape_when_the_calls_disagree(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "a.js": """
+                import OpenAI from "openai";
+                const ds = new OpenAI({ baseURL: "https://dashscope.aliyuncs.com/api/v1" });
+                const gq = new OpenAI({ baseURL: "https://api.groq.com/openai/v1" });
+                ds.chat.completions.create({ model: process.env.MODEL_NAME || "qwen-plus" });
+                gq.chat.completions.create({ model: process.env.MODEL_NAME || "gemma2-9b-it" });
+                """,
+            ".env": "MODEL_NAME=deepseek-r1\n",
+        },
+    )
+    assert ("api:deepseek/deepseek-r1", ".env") in {(ev.identity, ev.location.path) for ev in found}
