@@ -104,3 +104,31 @@ def test_an_env_file_model_keeps_its_shape_when_the_calls_disagree(tmp_path: Pat
         },
     )
     assert ("api:deepseek/deepseek-r1", ".env") in {(ev.identity, ev.location.path) for ev in found}
+
+
+# ---- a picker in a project reaching one aggregator ------------------------------------------
+
+
+def test_an_open_release_no_table_lists_is_the_one_aggregators(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "lib/groq.ts": """
+                import OpenAI from "openai";
+                export const groq = new OpenAI({ baseURL: "https://api.groq.com/openai/v1" });
+                """,
+            "lib/models.ts": """
+                export const models = [
+                  { id: "qwen-qwq-32b", name: "QwQ (Alibaba Cloud)" },
+                  { id: "compound-beta", name: "Compound (Groq)" },
+                  { id: "qwen-max", name: "Qwen Max" },
+                ];
+                """,
+        },
+    )
+    assert sorted(ev.identity for ev in found) == [
+        # a hosted-only name of its maker's API stays its maker's
+        "api:alibaba/qwen-max",
+        "api:groq/compound-beta",
+        "api:groq/qwen-qwq-32b",
+    ]

@@ -220,7 +220,9 @@ def _may_serve(
         return False  # a provider serving its own models serves only the names it lists
     if not served:
         # a name no table gives to anyone and no maker's pattern claims (Groq serves no
-        # Claude, and no DashScope name either)
-        return kn.provider_for_model(value) is None
+        # Claude, and no DashScope name either); or an open-weights release named by its
+        # size (`qwen-qwq-32b`, a name no table lists): its maker's pattern says whose
+        # weights, not that the maker's API, which the project never reaches, is called
+        return kn.provider_for_model(value) is None or PLAIN_RELEASE.match(value) is not None
     # the table's one claim rests on a plain release name (anyone may serve it)
     return attrs.get("named_by") == "served-names" and PLAIN_RELEASE.match(value) is not None
