@@ -132,3 +132,27 @@ def test_an_open_release_no_table_lists_is_the_one_aggregators(tmp_path: Path) -
         "api:groq/compound-beta",
         "api:groq/qwen-qwq-32b",
     ]
+
+
+# ---- a settings page: whose a menu's models are, and a text field's default -----------------
+
+
+def test_a_menus_id_says_whose_models_it_offers_and_a_fields_default_is_offered() -> None:
+    found = js(
+        """
+        <form>
+          <select id="ollama-model" name="ollama-model">
+            <option value="llama2"></option>
+          </select>
+          <input type="text" id="openrouter-model" value="anthropic/claude-3.5-sonnet"
+                 placeholder="Enter model identifier">
+          <input type="text" id="user-name" value="gpt-4o">
+          <input type="text" id="model-filter" placeholder="qwen-max">
+        </form>
+        """,
+        name="options.html",
+    )
+    assert ids(found) == [
+        ("api:openrouter/anthropic/claude-3.5-sonnet", 6, True),
+        ("ollama:llama2:latest", 4, True),
+    ]
