@@ -156,3 +156,27 @@ def test_a_menus_id_says_whose_models_it_offers_and_a_fields_default_is_offered(
         ("api:openrouter/anthropic/claude-3.5-sonnet", 6, True),
         ("ollama:llama2:latest", 4, True),
     ]
+
+
+# ---- a settings object: the endpoint beside the model ---------------------------------------
+
+
+def test_a_settings_objects_endpoint_serves_its_model() -> None:
+    found = js(
+        """
+        async function load(saved) {
+          this.settings = {
+            modelUrl: saved.modelUrl || "https://api.siliconflow.cn/v1/chat/completions",
+            modelName: saved.modelName || "MiniMaxAI/MiniMax-M2",
+            apiType: saved.apiType || "anthropic",
+          };
+          this.local = { homepageUrl: "https://example.org", model: "Qwen/Qwen2.5-7B-Instruct" };
+        }
+        """,
+        name="content-script.js",
+    )
+    assert sorted((ev.identity, ev.location.line) for ev in found) == [
+        ("api:siliconflow/MiniMaxAI/MiniMax-M2", 5),
+        # a URL that is no provider's endpoint says nothing of the model beside it
+        ("hf:Qwen/Qwen2.5-7B-Instruct@unpinned", 8),
+    ]

@@ -206,6 +206,8 @@ class _Analyser(CallReader):
                     # { provider: "openrouter", model: "gpt-4.1-mini" }: the provider named
                     # beside the model serves it (the app routes on that field)
                     hint = self._entry_provider(pair.parent)
+                    if hint is None:
+                        url = self._settings_endpoint(pair.parent)
                 self._generic_value(held, key, url, hint, hub_gateway=True)
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
@@ -704,6 +706,22 @@ class _Analyser(CallReader):
             if len(servings) > 1:
                 return None
         return next(iter(servings.values())) if servings else None
+
+    def _settings_endpoint(self, node: tree_sitter.Node) -> str | None:
+        """The provider endpoint a settings object gives beside its model (``{ modelUrl:
+        saved.modelUrl || "https://api.siliconflow.cn/v1/chat/completions", modelName:
+        saved.modelName || "MiniMaxAI/MiniMax-M2" }``): the app posts the one to the other.
+        Only a known provider's endpoint under a key naming a URL counts, and only one."""
+        urls: set[str] = set()
+        for pair in node.named_children:
+            key = self._key(pair) if pair.type == "pair" else ""
+            if not key or not (refs.is_url_key(key) or key.lower().endswith("url")):
+                continue
+            value = _unwrap(pair.child_by_field_name("value"))
+            for val in self.values(value) if value is not None else []:
+                if not val.partial and refs.hosted_endpoint(val.text):
+                    urls.add(val.text)
+        return urls.pop() if len(urls) == 1 else None
 
     def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:
