@@ -180,3 +180,48 @@ def test_a_settings_objects_endpoint_serves_its_model() -> None:
         # a URL that is no provider's endpoint says nothing of the model beside it
         ("hf:Qwen/Qwen2.5-7B-Instruct@unpinned", 8),
     ]
+
+
+# ---- a client at a host no table knows: the project's one server ----------------------------
+
+
+_RESELLER_CLIENT = """
+    import OpenAI from "openai";
+    export const openai = new OpenAI({ baseURL: "https://llm-reseller.io/api/v2/openai/v1" });
+    """
+
+_CATALOGUE = """
+    import { AIModel } from "./base";
+    export const fast = new AIModel({ name: "fast", model: "gpt-3.5-turbo" });
+    export const best = new AIModel({ name: "best", model: "gpt-4o" });
+    """
+
+
+def test_names_an_app_offers_go_to_its_one_unlisted_server(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path, {"src/providers/openai.ts": _RESELLER_CLIENT, "src/models.ts": _CATALOGUE}
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:llm-reseller.io/gpt-3.5-turbo",
+        "api:llm-reseller.io/gpt-4o",
+    ]
+
+
+def test_an_unlisted_server_beside_another_provider_decides_nothing(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "src/providers/openai.ts": _RESELLER_CLIENT,
+            "src/models.ts": _CATALOGUE,
+            "src/claude.ts": """
+                import Anthropic from "@anthropic-ai/sdk";
+                const claude = new Anthropic();
+                claude.messages.create({ model: "claude-3-5-haiku-latest", messages: [] });
+                """,
+        },
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:anthropic/claude-3-5-haiku-latest",
+        "api:openai/gpt-3.5-turbo",
+        "api:openai/gpt-4o",
+    ]

@@ -1036,18 +1036,36 @@ def endpoint_of(serving: Serving, knowledge: Knowledge) -> Recognised | None:
         return None
     host = host_of(serving.base_url)
     ep = knowledge.endpoint(host) if host else None
-    if ep is None or ep.provider == "local":
+    if ep is not None and ep.provider == "local":
+        return None
+    if ep is None and not _unlisted_client_host(host, serving):
         return None
     attrs: dict[str, JSON] = {
         "host": host,
         "host_source": str(serving.host_source or HostSource.BASE_URL),
         "base_url": serving.base_url,
-        "provider": ep.provider,
+        # a host no table knows is its own provider (a reseller, a company's proxy)
+        "provider": ep.provider if ep is not None else host,
         "endpoint_only": True,
     }
     if serving.sdk:
         attrs["sdk"] = serving.sdk
-    return Recognised(identity.api(ep.provider, "*"), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+    provider = str(attrs["provider"])
+    return Recognised(identity.api(provider, "*"), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+
+
+def _unlisted_client_host(host: str | None, serving: Serving) -> bool:
+    """An SDK's client pointed at a public host no table knows (``new OpenAI({baseURL:
+    "https://bothub.chat/api/v2/openai/v1"})``): a server of that SDK's API (a reseller, a
+    company's proxy), its own provider, worth recording as the app's endpoint. Not a host
+    of the deployment's own (loopback, private, a service name), nor a template."""
+    return (
+        host is not None
+        and serving.sdk is not None
+        and "." in host
+        and not _TEMPLATED_HOST.search(host)
+        and not is_own_host(host)
+    )
 
 
 def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence]:

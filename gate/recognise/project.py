@@ -211,6 +211,10 @@ def _may_serve(
 ) -> bool:
     if provider in served:
         return True
+    if provider not in kn.providers.hosts and provider not in kn.providers.local_server_providers:
+        # a host no table knows, the one server the project's clients reach (a reseller of
+        # OpenAI's API, a company's proxy): it is sent every name the app offers
+        return True
     maker = kn.provider_for_model(value)
     if maker is not None and maker in kn.providers.serves_makers.get(provider, ()):
         return True  # Azure OpenAI serves OpenAI's models under OpenAI's names
