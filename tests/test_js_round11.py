@@ -225,3 +225,25 @@ def test_an_unlisted_server_beside_another_provider_decides_nothing(tmp_path: Pa
         "api:openai/gpt-3.5-turbo",
         "api:openai/gpt-4o",
     ]
+
+
+# ---- a token counter's model name -----------------------------------------------------------
+
+
+def test_a_name_handed_to_a_token_counter_is_no_model() -> None:
+    found = js(
+        """
+        import { encodeChat } from "gpt-tokenizer";
+        export function count({ model, messages }) {
+          if (model === "gpt-4o-2024-11-20") {
+            model = "gpt-4o-2024-08-06"; // the counter does not know the newer one
+          }
+          return encodeChat(messages, model).length;
+        }
+        export function ask(client, messages) {
+          let model = "gpt-4o-mini";
+          return send(messages, model);
+        }
+        """
+    )
+    assert ids(found) == [("api:openai/gpt-4o-mini", 10, False)]
