@@ -247,3 +247,23 @@ def test_a_name_handed_to_a_token_counter_is_no_model() -> None:
         """
     )
     assert ids(found) == [("api:openai/gpt-4o-mini", 10, False)]
+
+
+# ---- a display spelling of a name its API spells in lower case ------------------------------
+
+
+def test_a_capitalised_openai_name_with_no_call_is_a_label() -> None:
+    found = js(
+        """
+        export const conversations = [
+          { id: 1, selectedModel: "GPT-3.5-Turbo", title: "photosynthesis" },
+        ];
+        export const settings = { selectedModel: "gpt-4o-mini", other: "ERNIE-4.0-8K" };
+        const llmModel = "ERNIE-4.0-8K";
+        """
+    )
+    # OpenAI's API refuses "GPT-3.5-Turbo"; Baidu's capitalised names are its own spelling
+    assert ids(found) == [
+        ("api:baidu/ERNIE-4.0-8K", 6, False),
+        ("api:openai/gpt-4o-mini", 5, False),
+    ]

@@ -832,9 +832,20 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if _family_word(value):
         return None
     known = kn.api_model(value) is not None or _only_server(value, ctx) is not None
-    if known and not _release_name(value):
+    if known and not _release_name(value) and not _display_label(value, ctx):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+def _display_label(value: str, ctx: _Ctx) -> bool:
+    """``GPT-3.5-Turbo`` in an app's code or config: a name its maker's API would refuse as
+    written (the API matches names exactly and spells them in lower case), so with no call
+    sending it, a label shown to the user (a saved conversation's model, a menu's title),
+    not a model id. A reference a user types or another tool's BOM names is read as meant."""
+    if value == value.lower() or ctx.site.kind in (SiteKind.USER_INPUT, SiteKind.FOREIGN_BOM):
+        return False
+    maker = ctx.kn.provider_for_model(value)
+    return maker is not None and maker in ctx.kn.providers.lowercase_names
 
 
 def _size_tagged(value: str) -> bool:
