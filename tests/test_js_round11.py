@@ -267,3 +267,22 @@ def test_a_capitalised_openai_name_with_no_call_is_a_label() -> None:
         ("api:baidu/ERNIE-4.0-8K", 6, False),
         ("api:openai/gpt-4o-mini", 5, False),
     ]
+
+
+def test_an_unlisted_host_only_a_config_names_serves_only_its_own_values(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "deploy/values.yaml": """
+                llm:
+                  apiBaseUrl: https://litellm.example-corp.io
+                  model: gpt-4o-mini
+                """,
+            "src/models.ts": _CATALOGUE,
+        },
+    )
+    assert sorted(ev.identity for ev in found) == [
+        "api:litellm.example-corp.io/gpt-4o-mini",
+        "api:openai/gpt-3.5-turbo",
+        "api:openai/gpt-4o",
+    ]
