@@ -163,9 +163,12 @@ class _Reader:
         return _jsx_tag(node) if self.jsx else _html_tag(node)
 
     def menu(self, node: tree_sitter.Node) -> None:
-        """Read one element if it is a model menu."""
+        """Read one element if it is a model menu (or a model's text field)."""
         tag, attrs = self.tag(node)
         widgets = pickers()
+        if tag == "input":
+            self._field(attrs)
+            return
         if tag not in widgets.menus:
             return
         texts = [name for name, _ in attrs if name.startswith(("v-model", "bind:", "x-model"))]
@@ -178,13 +181,10 @@ class _Reader:
         for item, value in self._items(node):
             self._listed(item, value, key, base_url, hint)
 
-    def field(self, node: tree_sitter.Node) -> None:
+    def _field(self, attrs: list[tuple[str, tree_sitter.Node | None]]) -> None:
         """A text field for a model whose default the page writes (``<input type="text"
         id="openrouter-model" value="anthropic/claude-3.5-sonnet">``): the model the page
         sends unless the user types another, offered like a menu's item."""
-        tag, attrs = self.tag(node)
-        if tag != "input":
-            return
         by_name = dict(attrs)
         kind = _value(by_name.get("type"))
         if kind is not None and kind[0].lower() not in ("text", "hidden", "search"):
@@ -352,7 +352,6 @@ def read_markup(rel: str, data: bytes, source: str) -> Markup:
         stack.extend(reversed(node.named_children))
     for node in menus:  # after the walk: an endpoint field may follow its menu
         reader.menu(node)
-        reader.field(node)
     code: bytes | None = None
     if scripts:
         blank = bytearray(b" " * len(data))
