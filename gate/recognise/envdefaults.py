@@ -5,7 +5,10 @@ file sets to the same value is the model that file configures.
 (``hf:``); the committed ``.env.example`` sets ``CHAT_MODEL=deepseek-ai/DeepSeek-V3`` beside
 ``CHAT_API_BASE_URL=https://api.siliconflow.cn/v1``, so the value the code falls back to is
 the one the deployment sends to SiliconFlow (``api:siliconflow/deepseek-ai/DeepSeek-V3``).
-Run once per scan, after every source (gate.pipeline.scanning).
+
+The other way round (:func:`env_files_as_called`): the env file's value is sent where the
+calls reading its variable send their default, when the code places their endpoint.
+Both run once per scan, after every source (gate.pipeline.scanning).
 """
 
 from __future__ import annotations
@@ -125,6 +128,8 @@ def env_files_as_called(found: Sequence[Evidence], kn: Knowledge) -> list[Eviden
 
 
 def _as_called(ev: Evidence, call: Evidence, kn: Knowledge) -> Evidence | None:
+    """The env file's value ``ev`` read as ``call`` reads its model (the same serving), or
+    None when it names no hosted model there."""
     attrs = call.attributes
     base_url = attrs.get("base_url")
     serving = Serving(
