@@ -286,3 +286,25 @@ def test_an_unlisted_host_only_a_config_names_serves_only_its_own_values(tmp_pat
         "api:openai/gpt-3.5-turbo",
         "api:openai/gpt-4o",
     ]
+
+
+def test_an_env_file_model_a_call_reads_with_no_default_is_served_there(tmp_path: Path) -> None:
+    found = scan_tree(
+        tmp_path,
+        {
+            "server.js": """
+                import OpenAI from "openai";
+                const client = new OpenAI({
+                  baseURL: "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                });
+                export async function chat(msgs) {
+                  return client.chat.completions.create({ model: process.env.MODEL_NAME, msgs });
+                }
+                """,
+            ".env.example": "MODEL_NAME=deepseek-r1\n",
+        },
+    )
+    # the client's endpoint is set apart as a configured endpoint; the model is the env file's
+    assert [(ev.identity, ev.location.path) for ev in found] == [
+        ("api:alibaba/deepseek-r1", ".env.example")
+    ]

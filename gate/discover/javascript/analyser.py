@@ -167,7 +167,14 @@ class _Analyser(CallReader):
             node = found[0] if found is not None else call
             vals = [v for v in self.values(node) if not v.partial]
             where = vals[0].node if vals else node
-            self.driver.endpoint(ctx, self._loc(where), qual)
+            # model: process.env.MODEL_NAME: the env file's value is sent here (envdefaults)
+            env = self.env_models.get(call.id, set())
+            self.driver.endpoint(
+                ctx,
+                self._loc(where),
+                qual,
+                env_var=next(iter(env), None) if len(env) == 1 else None,
+            )
 
     def _generic(self) -> None:
         self._request_bodies()

@@ -258,6 +258,11 @@ class CallReader(ValueReader):
                 emitted = self._emit(fam.model, call, ctx, f"{client.qualname}.{method}")
                 if emitted and client.call is not None:
                     self.client_used.add(client.call.id)
+                elif client.call is not None:
+                    found = self._arg(call, fam.model)
+                    env = self._env_name(found[0]) if found is not None else None
+                    if env is not None:
+                        self.env_models.setdefault(client.call.id, set()).add(env)
             if matched:
                 return
         if clients:
