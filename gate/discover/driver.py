@@ -286,9 +286,12 @@ class Driver:
         self.found.append(self._on_hub(ev, seen))
         return True
 
-    def endpoint(self, ctx: refs.RefContext, location: Location, call: str) -> bool:
-        """A client made with a known endpoint whose calls named no model in the file."""
-        ev = refs.endpoint_evidence(self.source, ctx, location, call)
+    def endpoint(
+        self, ctx: refs.RefContext, location: Location, call: str, *, env_var: str | None = None
+    ) -> bool:
+        """A client made with a known endpoint whose calls named no model in the file
+        (``env_var``: the one environment variable they take the model from, if any)."""
+        ev = refs.endpoint_evidence(self.source, ctx, location, call, env_var=env_var)
         if ev is None:
             return False
         self.found.append(ev)

@@ -588,14 +588,17 @@ def endpoint_only(ctx: RefContext) -> Ref | None:
 
 
 def endpoint_evidence(
-    source: str, ctx: RefContext, location: Location, call: str
+    source: str, ctx: RefContext, location: Location, call: str, *, env_var: str | None = None
 ) -> Evidence | None:
     """Evidence for a client made with a known endpoint whose calls named no model in the
-    file (``api:<provider>/*``, medium), located at the base URL's literal."""
+    file (``api:<provider>/*``, medium), located at the base URL's literal; ``env_var``: the
+    environment variable its calls take the model from."""
     ref = endpoint_only(ctx)
     if ref is None:
         return None
     extra: dict[str, JSON] = {"call": call, "flow": "client-endpoint"}
+    if env_var:
+        extra["env_var"] = env_var
     return evidence(source, ref, ctx.base_url or "", location, Confidence.MEDIUM, extra)
 
 

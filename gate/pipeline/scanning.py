@@ -16,7 +16,7 @@ from gate.model import Evidence, Inventory, Project
 from gate.progress import NullObserver, Observer
 from gate.recognise import knowledge
 from gate.recognise.core import endpoints_apart, local_served_as_deployed, with_user_endpoints
-from gate.recognise.envdefaults import env_defaults_as_configured
+from gate.recognise.envdefaults import env_defaults_as_configured, env_files_as_called
 from gate.recognise.project import served_in_project
 from gate.resolve import origins, packages
 from gate.resolve.assemble import assemble
@@ -110,7 +110,8 @@ def scan(options: ScanOptions) -> ScanResult:
     finally:
         scanning.release_pool()
         gc.unfreeze()
-    placed = local_served_as_deployed(env_defaults_as_configured(with_user_endpoints(found, kn)))
+    configured_env = env_defaults_as_configured(with_user_endpoints(found, kn))
+    placed = local_served_as_deployed(env_files_as_called(configured_env, kn))
     evidence, configured = endpoints_apart(served_in_project(placed, kn), kn)
     if configured:
         ctx.facts.set("endpoints", configured)

@@ -514,6 +514,19 @@ def _routed_name(value: str, ctx: _Ctx) -> bool:
     )
 
 
+def _gateway_own_id(value: str, prefix: tuple[str, str], kn: Knowledge) -> bool:
+    """``openrouter/auto``: a gateway's own model (its router), written under the gateway's
+    own name. A gateway spells every other model ``<creator>/<model>``, so a route to the
+    gateway through a litellm-style prefix has two slashes (``openrouter/google/gemini-2.0-
+    flash``); one slash after the gateway's own name is the gateway's id, sent as written."""
+    provider, rest = prefix
+    return (
+        provider in kn.providers.gateways
+        and "/" not in rest
+        and value.partition("/")[0].lower() == provider
+    )
+
+
 def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
     """A hosted-API model: provider from the endpoint, else the SDK, else the model name."""
     if not is_model_value(value) or "://" in value:
@@ -742,6 +755,10 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # is read from it; an endpoint written beside it still decides (_hosted).
         return _hosted(value, replace(ctx, provider=owner))
     prefix = litellm_prefix(value, kn, litellm_call=False)
+    if prefix is not None and not ctx.base_url and _gateway_own_id(value, prefix, kn):
+        # A gateway's own id (`openrouter/auto`, `openrouter/free`) is its router, sent as
+        # written, whatever is named beside it.
+        return _hosted(value, replace(ctx, provider=prefix[0], provider_hint=None))
     if (
         not ctx.base_url
         and hinted != "huggingface"
@@ -749,14 +766,6 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
         # An aggregator named beside the value (OpenRouter's `openai/gpt-4o`) serves it
         # under that very id: the prefix is the maker, not who is called.
         and not (hinted and hinted != prefix[0] and kn.registry.is_aggregator(hinted))
-        # A gateway's menu entry under its own name (`openrouter/auto`, `openrouter/free`)
-        # is the gateway's router id, sent as written.
-        and not (
-            hinted == prefix[0]
-            and "/" not in prefix[1]
-            and hinted in kn.providers.gateways
-            and ctx.site.kind is SiteKind.CATALOGUE_ITEM
-        )
     ):
         # The value's own prefix is more specific than a name's (DEEPSEEK_MODEL = "deepseek/
         # deepseek-chat" is deepseek-chat, not a model called "deepseek/deepseek-chat").
@@ -823,9 +832,20 @@ def _shape(value: str, ctx: _Ctx) -> Recognised | None:
     if _family_word(value):
         return None
     known = kn.api_model(value) is not None or _only_server(value, ctx) is not None
-    if known and not _release_name(value):
+    if known and not _release_name(value) and not _display_label(value, ctx):
         return _hosted(value, replace(ctx, provider=None))
     return None
+
+
+def _display_label(value: str, ctx: _Ctx) -> bool:
+    """``GPT-3.5-Turbo`` in an app's code or config: a name its maker's API would refuse as
+    written (the API matches names exactly and spells them in lower case), so with no call
+    sending it, a label shown to the user (a saved conversation's model, a menu's title),
+    not a model id. A reference a user types or another tool's BOM names is read as meant."""
+    if value == value.lower() or ctx.site.kind in (SiteKind.USER_INPUT, SiteKind.FOREIGN_BOM):
+        return False
+    maker = ctx.kn.provider_for_model(value)
+    return maker is not None and maker in ctx.kn.providers.lowercase_names
 
 
 def _size_tagged(value: str) -> bool:
@@ -1027,18 +1047,36 @@ def endpoint_of(serving: Serving, knowledge: Knowledge) -> Recognised | None:
         return None
     host = host_of(serving.base_url)
     ep = knowledge.endpoint(host) if host else None
-    if ep is None or ep.provider == "local":
+    if ep is not None and ep.provider == "local":
+        return None
+    if ep is None and not _unlisted_client_host(host, serving):
         return None
     attrs: dict[str, JSON] = {
         "host": host,
         "host_source": str(serving.host_source or HostSource.BASE_URL),
         "base_url": serving.base_url,
-        "provider": ep.provider,
+        # a host no table knows is its own provider (a reseller, a company's proxy)
+        "provider": ep.provider if ep is not None else host,
         "endpoint_only": True,
     }
     if serving.sdk:
         attrs["sdk"] = serving.sdk
-    return Recognised(identity.api(ep.provider, "*"), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+    provider = str(attrs["provider"])
+    return Recognised(identity.api(provider, "*"), Role.HOSTED_API, EvidenceKind.API_REF, attrs)
+
+
+def _unlisted_client_host(host: str | None, serving: Serving) -> bool:
+    """An SDK's client pointed at a public host no table knows (``new OpenAI({baseURL:
+    "https://bothub.chat/api/v2/openai/v1"})``): a server of that SDK's API (a reseller, a
+    company's proxy), its own provider, worth recording as the app's endpoint. Not a host
+    of the deployment's own (loopback, private, a service name), nor a template."""
+    return (
+        host is not None
+        and serving.sdk is not None
+        and "." in host
+        and not _TEMPLATED_HOST.search(host)
+        and not is_own_host(host)
+    )
 
 
 def with_user_endpoints(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence]:

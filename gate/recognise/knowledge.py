@@ -241,6 +241,9 @@ class Providers:
     public_env_prefixes: tuple[str, ...] = ()
     """Bundlers' prefixes of browser-exposed variables (``VITE_``), removed before
     ``env_prefixes`` are asked."""
+    lowercase_names: frozenset[str] = frozenset()
+    """Providers whose API matches names exactly and spells them all in lower case: a
+    capitalised spelling of their name is a display label."""
     serves_makers: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Providers that serve other makers' models under the makers' names (Azure OpenAI:
     OpenAI's) → those makers."""
@@ -276,6 +279,7 @@ def providers() -> Providers:
         hf_legacy=dict(doc["hf_legacy_ids"]),
         hf_legacy_datasets=dict(doc["hf_legacy_dataset_ids"]),
         own_models_only=frozenset(k for k, v in rows.items() if v.get("own_models_only")),
+        lowercase_names=frozenset(k for k, v in rows.items() if v.get("lowercase_names")),
         local_servers={int(k): str(v) for k, v in doc["local_server_ports"].items()},
         local_server_providers=frozenset(k for k, v in rows.items() if v.get("local_server")),
         own_host_domains=tuple(str(d).lower() for d in doc["own_host_domains"]),

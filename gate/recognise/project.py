@@ -93,7 +93,29 @@ def served_in_project(found: Sequence[Evidence], kn: Knowledge) -> list[Evidence
     if len(reached) > 1:
         return [_served_among(ev, reached, kn) or ev for ev in found]
     (provider,) = reached
+    if _unlisted_host(provider, kn) and not _client_at(found, provider):
+        # a host no table knows, named only beside some values (a deployment's settings):
+        # what it serves is known only for those
+        return list(found)
     return [_served_by(ev, provider, kn) or ev for ev in found]
+
+
+def _unlisted_host(provider: str, kn: Knowledge) -> bool:
+    """A provider that is a host no table knows (``api:<host>/…``)."""
+    return (
+        provider not in kn.providers.hosts and provider not in kn.providers.local_server_providers
+    )
+
+
+def _client_at(found: Sequence[Evidence], provider: str) -> bool:
+    """Whether an SDK's client the app makes is pointed at ``provider``'s host (a client made
+    with that base URL, or a call of one): the app's own calls go there."""
+    return any(
+        ev.attributes.get("provider") == provider
+        and isinstance(ev.attributes.get("sdk"), str)
+        and (ev.attributes.get("endpoint_only") is True or "call" in ev.attributes)
+        for ev in found
+    )
 
 
 def _served_among(ev: Evidence, reached: frozenset[str], kn: Knowledge) -> Evidence | None:
@@ -211,6 +233,10 @@ def _may_serve(
 ) -> bool:
     if provider in served:
         return True
+    if _unlisted_host(provider, kn):
+        # a host no table knows, the one server the project's clients reach (a reseller of
+        # OpenAI's API, a company's proxy): it is sent every name the app offers
+        return True
     maker = kn.provider_for_model(value)
     if maker is not None and maker in kn.providers.serves_makers.get(provider, ()):
         return True  # Azure OpenAI serves OpenAI's models under OpenAI's names
@@ -220,7 +246,9 @@ def _may_serve(
         return False  # a provider serving its own models serves only the names it lists
     if not served:
         # a name no table gives to anyone and no maker's pattern claims (Groq serves no
-        # Claude, and no DashScope name either)
-        return kn.provider_for_model(value) is None
+        # Claude, and no DashScope name either); or an open-weights release named by its
+        # size (`qwen-qwq-32b`, a name no table lists): its maker's pattern says whose
+        # weights, not that the maker's API, which the project never reaches, is called
+        return kn.provider_for_model(value) is None or PLAIN_RELEASE.match(value) is not None
     # the table's one claim rests on a plain release name (anyone may serve it)
     return attrs.get("named_by") == "served-names" and PLAIN_RELEASE.match(value) is not None

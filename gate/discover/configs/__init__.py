@@ -25,7 +25,14 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.base import DiscoverContext
-from gate.discover.configs import mounts, outputs, sqldump, supervisor, templates, terraform
+from gate.discover.configs import (
+    mounts,
+    outputs,
+    sqldump,
+    supervisor,
+    templates,
+    terraform,
+)
 from gate.discover.configs.dockerfile import _dockerfile
 from gate.discover.configs.documents import (
     _ini,
@@ -36,6 +43,7 @@ from gate.discover.configs.documents import (
 )
 from gate.discover.configs.envfiles import _dotenv, _shell
 from gate.discover.configs.kinds import _NEEDLES, _WORTH, _kind
+from gate.discover.configs.manifests import read as extension_settings
 from gate.discover.configs.mlops import _dvc, _is_modelfile, _maybe_modelfile, _modelfile
 from gate.discover.configs.notebooks import MAX_NOTEBOOK_BYTES, _notebook
 from gate.discover.tree import Tree, TreeFile
@@ -114,6 +122,8 @@ def analyse_file(rel: str, data: bytes) -> scanning.Outcome:
         return sqldump.read(rel, data.decode("utf-8", errors="replace"))
     if kind == "terraform":
         return terraform.read(rel, data)
+    if kind == "manifest":
+        return extension_settings(rel, data)
     if kind != "notebook" and not _WORTH.search(data):
         return scanning.Outcome()
     text = data.decode("utf-8", errors="replace")

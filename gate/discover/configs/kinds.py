@@ -74,6 +74,8 @@ def _kind(tf: TreeFile) -> str | None:
         return "dotenv"
     if suffix in (".yaml", ".yml"):
         return "yaml"
+    if name == "package.json":
+        return "manifest"  # an extension's settings (configs/manifests.py), nothing else
     if suffix in (".json", ".jsonc") and name not in _SKIP_JSON:
         return "json"
     if lower in _JSON_TEXT_NAMES:

@@ -61,6 +61,8 @@ def placeholders(analyser: _Analyser) -> list[Evidence]:
     out: list[Evidence] = []
     for val, fn, module in analyser.pending:
         attrs: dict[str, JSON] = {"factory": fn, "flow": val.flow}
+        if val.env_var:
+            attrs["env_var"] = val.env_var
         attrs["factory_module"] = analyser.rel if module == SELF else module
         out.append(_placeholder(analyser, PENDING + fn, val.text, val.node, attrs, val.confidence))
     for alias, node in analyser.aliases:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 import tree_sitter
@@ -20,7 +21,7 @@ from gate.discover.javascript.nodes import (
     _unwrap,
     _Val,
 )
-from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table
+from gate.discover.javascript.tables import pipeline_tasks, shape_needles, table, tokenizers
 from gate.model import Evidence
 from gate.recognise import SiteKind
 from gate.recognise.core import model_in_url, unlisted_model_api
@@ -166,20 +167,29 @@ class _Analyser(CallReader):
             node = found[0] if found is not None else call
             vals = [v for v in self.values(node) if not v.partial]
             where = vals[0].node if vals else node
-            self.driver.endpoint(ctx, self._loc(where), qual)
+            # model: process.env.MODEL_NAME: the env file's value is sent here (envdefaults)
+            env = self.env_models.get(call.id, set())
+            self.driver.endpoint(
+                ctx,
+                self._loc(where),
+                qual,
+                env_var=next(iter(env), None) if len(env) == 1 else None,
+            )
 
     def _generic(self) -> None:
         self._request_bodies()
         if b"FormData" in self.data:
             self._form_fields()
+        counted = self._token_counted()
         for name, value in self.decls:
-            if refs.is_model_key(name):
+            if refs.is_model_key(name) and not (counted and (name, _scope_of(value)) in counted):
                 self._generic_value(value, name, None, hub_gateway=True)
         for name, defaults in self.params.items():
             # function Chat({ model = "gpt-4o" }): a default prop or parameter.
             if refs.is_model_key(name):
                 for default in defaults:
-                    self._generic_value(default, name, None)
+                    if not (counted and (name, _scope_of(default)) in counted):
+                        self._generic_value(default, name, None)
         self._unread: list[tuple[Seen, str]] = []
         self._catalogues()
         before = len(self.found)
@@ -206,6 +216,8 @@ class _Analyser(CallReader):
                     # { provider: "openrouter", model: "gpt-4.1-mini" }: the provider named
                     # beside the model serves it (the app routes on that field)
                     hint = self._entry_provider(pair.parent)
+                    if hint is None:
+                        url = self._settings_endpoint(pair.parent)
                 self._generic_value(held, key, url, hint, hub_gateway=True)
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
@@ -704,6 +716,43 @@ class _Analyser(CallReader):
             if len(servings) > 1:
                 return None
         return next(iter(servings.values())) if servings else None
+
+    def _token_counted(self) -> frozenset[tuple[str, int]]:
+        """The names this file hands to a token counter (``encodeChat(messages, model)`` of
+        gpt-tokenizer): a model name there picks the encoding tokens are counted with
+        (``model = "gpt-4o-2024-08-06"`` for a newer model the counter does not know), so
+        an assignment to such a name in that function calls nothing: ``(name, scope)``
+        pairs. Asked only of a file importing a counter."""
+        globs = tokenizers()
+        heads = {g.partition(":")[0].partition("/*")[0] for g in globs}
+        if not any(q.partition(":")[0].startswith(tuple(heads)) for q in self.imports.values()):
+            return frozenset()
+        names: set[tuple[str, int]] = set()
+        for call in self.calls:
+            qual = self._qualname(self._callee(call))
+            if not qual or not any(fnmatch.fnmatchcase(qual, g) for g in globs):
+                continue
+            for arg in self._args(call):
+                node = _unwrap(arg)
+                if node is not None and node.type == "identifier":
+                    names.add((self._source(node), _scope_of(call)))  # that function's own
+        return frozenset(names)
+
+    def _settings_endpoint(self, node: tree_sitter.Node) -> str | None:
+        """The provider endpoint a settings object gives beside its model (``{ modelUrl:
+        saved.modelUrl || "https://api.siliconflow.cn/v1/chat/completions", modelName:
+        saved.modelName || "MiniMaxAI/MiniMax-M2" }``): the app posts the one to the other.
+        Only a known provider's endpoint under a key naming a URL counts, and only one."""
+        urls: set[str] = set()
+        for pair in node.named_children:
+            key = self._key(pair) if pair.type == "pair" else ""
+            if not key or not (refs.is_url_key(key) or key.lower().endswith("url")):
+                continue
+            value = _unwrap(pair.child_by_field_name("value"))
+            for val in self.values(value) if value is not None else []:
+                if not val.partial and refs.hosted_endpoint(val.text):
+                    urls.add(val.text)
+        return urls.pop() if len(urls) == 1 else None
 
     def _entry_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The endpoint a catalogue entry names beside its model (``{id: "qwen/qwen3-8b:

@@ -176,6 +176,19 @@ class CallReader(ValueReader):
                 return fn, path
         return None
 
+    def _app_client(self, receiver: tree_sitter.Node) -> tuple[str, str | None] | None:
+        """``(export, module)`` when a client method is called on a client the app's own
+        module exports (``const client = require("../config/openai")``, ``import client from
+        "./llm"``; that module's ``module.exports = new OpenAI({baseURL})``): finished through
+        that module after the scan (javascript/across.py), as a factory's provider is."""
+        node = _unwrap(receiver)
+        if node is None or node.type != "identifier":
+            return None
+        path, _, exported = self.imports.get(self._source(node), "").partition(":")
+        if path.startswith((".", "~", "@/")) and exported:
+            return exported, path
+        return None
+
     def _declares(self, name: str) -> bool:
         """Whether this file declares the function ``name`` (as the factory pass finds it)."""
         if self._declared is None:
@@ -223,7 +236,7 @@ class CallReader(ValueReader):
     ) -> None:
         clients = self._clients(receiver, 0)
         if not clients:
-            factory = self._app_factory(receiver)
+            factory = self._app_factory(receiver) or self._app_client(receiver)
             if factory is not None:
                 # const client = getClient(): a client the app's own function makes; the
                 # file that defines it says what serves it (javascript/across.py).
@@ -245,6 +258,11 @@ class CallReader(ValueReader):
                 emitted = self._emit(fam.model, call, ctx, f"{client.qualname}.{method}")
                 if emitted and client.call is not None:
                     self.client_used.add(client.call.id)
+                elif client.call is not None:
+                    found = self._arg(call, fam.model)
+                    env = self._env_name(found[0]) if found is not None else None
+                    if env is not None:
+                        self.env_models.setdefault(client.call.id, set()).add(env)
             if matched:
                 return
         if clients:

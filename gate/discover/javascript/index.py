@@ -47,6 +47,9 @@ class Indexer:
         self.found: list[Evidence] = self.driver.found
         self.consumed: set[int] = self.driver.consumed
         self.client_used: set[int] = set()
+        self.env_models: dict[int, set[str]] = {}
+        """Clients (by their constructor call's id) whose calls take the model from an
+        environment variable with no default (``model: process.env.MODEL_NAME``)."""
         self.clients_made: list[tuple[tree_sitter.Node, CallSpec, str]] = []
         self._declared: dict[bytes, tree_sitter.Node] | None = None
         """Function names this file declares, asked by the factory check (CallReader)."""

@@ -163,9 +163,12 @@ class _Reader:
         return _jsx_tag(node) if self.jsx else _html_tag(node)
 
     def menu(self, node: tree_sitter.Node) -> None:
-        """Read one element if it is a model menu."""
+        """Read one element if it is a model menu (or a model's text field)."""
         tag, attrs = self.tag(node)
         widgets = pickers()
+        if tag == "input":
+            self._field(attrs)
+            return
         if tag not in widgets.menus:
             return
         texts = [name for name, _ in attrs if name.startswith(("v-model", "bind:", "x-model"))]
@@ -174,8 +177,24 @@ class _Reader:
         if key is None:
             return
         base_url = self._endpoint_of(attrs)
+        hint = _owner(attrs)
         for item, value in self._items(node):
-            self._listed(item, value, key, base_url)
+            self._listed(item, value, key, base_url, hint)
+
+    def _field(self, attrs: list[tuple[str, tree_sitter.Node | None]]) -> None:
+        """A text field for a model whose default the page writes (``<input type="text"
+        id="openrouter-model" value="anthropic/claude-3.5-sonnet">``): the model the page
+        sends unless the user types another, offered like a menu's item."""
+        by_name = dict(attrs)
+        kind = _value(by_name.get("type"))
+        if kind is not None and kind[0].lower() not in ("text", "hidden", "search"):
+            return
+        ident = next((_text(v) for n, v in attrs if n in ("id", "name") and v is not None), "")
+        key = names_a_model([ident]) if ident else None
+        found = _value(by_name.get("value"))
+        if key is None or found is None or not found[0].strip():
+            return
+        self._listed(found[1], found[0].strip(), key, self._endpoint_of(attrs), _owner(attrs))
 
     def _endpoint_of(self, attrs: list[tuple[str, tree_sitter.Node | None]]) -> str | None:
         """The URL a page's endpoint field gives the menu (``<input type="hidden"
@@ -221,7 +240,12 @@ class _Reader:
         return None
 
     def _listed(
-        self, node: tree_sitter.Node, value: str, key: str, base_url: str | None = None
+        self,
+        node: tree_sitter.Node,
+        value: str,
+        key: str,
+        base_url: str | None = None,
+        hint: str | None = None,
     ) -> None:
         row, col = node.start_point
         if not value or (value, row) in self.seen or self.items >= MAX_ITEMS:
@@ -234,7 +258,24 @@ class _Reader:
             node.id,
             value,
         )
-        self.driver.listed(seen, key, site=SiteKind.CATALOGUE_ITEM, base_url=base_url)
+        self.driver.listed(
+            seen, key, site=SiteKind.CATALOGUE_ITEM, base_url=base_url, provider_hint=hint
+        )
+
+
+def _owner(attrs: list[tuple[str, tree_sitter.Node | None]]) -> str | None:
+    """The provider a menu's or field's id or name says its models are for (``ollama-model``,
+    ``anthropicModel``), read as an environment variable's name is (``OLLAMA_MODEL``)."""
+    for name, value in attrs:
+        if name in ("id", "name") and value is not None:
+            words = re.sub(r"[^A-Za-z0-9]+", "_", _CAMEL.sub("_", _text(value)))
+            provider = refs.provider_from_env_name(words.strip("_").upper())
+            if provider is not None:
+                return provider
+    return None
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def jsx_pickers(

@@ -164,9 +164,12 @@ def declarations(
     of names is not walked once per name (quadratic on crafted input)."""
     functions: dict[bytes, tree_sitter.Node] = {}
     values: dict[bytes, tree_sitter.Node] = {}
+    default: tree_sitter.Node | None = None
     stack = [root]
     while stack:
         node = stack.pop()
+        if default is None:
+            default = _default_export(node)
         if node.type == "function_declaration":
             ident = node.child_by_field_name("name")
             if ident is not None and ident.text is not None:
@@ -180,4 +183,34 @@ def declarations(
                 elif value.type in ("call_expression", "new_expression"):
                     values.setdefault(ident.text, value)
         stack.extend(reversed(node.children))
+    if default is not None:
+        # The module's default export, under the name an import of it is given (`default`).
+        if default.type == "identifier" and default.text is not None:
+            named = functions.get(default.text)
+            if named is not None:
+                functions.setdefault(_DEFAULT, named)
+            elif default.text in values:
+                values.setdefault(_DEFAULT, values[default.text])
+        elif default.type in _FUNCTIONS:
+            functions.setdefault(_DEFAULT, default)
+        elif default.type in ("call_expression", "new_expression"):
+            values.setdefault(_DEFAULT, default)
     return functions, values
+
+
+_DEFAULT = b"default"
+_FUNCTIONS = ("arrow_function", "function_expression", "function", "function_declaration")
+
+
+def _default_export(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The value a statement exports as the module's default (``export default x``,
+    ``module.exports = x``), or None."""
+    if node.type == "export_statement" and any(c.type == "default" for c in node.children):
+        value = node.child_by_field_name("value") or node.child_by_field_name("declaration")
+        return _unwrap(value) if value is not None else None
+    if node.type == "assignment_expression":
+        left = node.child_by_field_name("left")
+        if left is not None and left.text == b"module.exports":
+            right = node.child_by_field_name("right")
+            return _unwrap(right) if right is not None else None
+    return None

@@ -52,6 +52,13 @@ def _instances() -> dict[str, str]:
 
 
 @cache
+def tokenizers() -> tuple[str, ...]:
+    """Token-counting calls (qualified-name globs): a name given to one picks an encoding."""
+    doc = refs.load_data("javascript_calls.yaml")
+    return tuple(str(t) for t in doc.get("tokenizers") or ())
+
+
+@cache
 def pipeline_tasks() -> frozenset[str]:
     """transformers.js pipeline task names (``feature-extraction``)."""
     doc = refs.load_data("javascript_calls.yaml")
