@@ -335,6 +335,9 @@ def is_model_key(key: str) -> bool:
         return False
     if norm in conv.model_keys:
         return True
+    if any(norm.endswith("_" + n) for n in conv.not_model_keys):
+        # MAIN_SERVED_MODEL_NAME (a prefixed variable): as the bare key.
+        return False
     return any(norm.endswith("_" + s) for s in conv.model_key_suffixes)
 
 
