@@ -6,7 +6,7 @@ import ast
 import functools
 import re
 
-from gate.discover import refs
+from gate.discover import localpaths, refs
 from gate.discover.driver import Seen, endpoint_choice
 from gate.discover.python.calls import CallReader
 from gate.discover.python.scopes import (
@@ -251,9 +251,13 @@ class Analyser(CallReader):
                     repo_type = self._first_constant(call, ("repo_type",), scope)
                     base_url, expr = self._endpoint_beside(call, scope)
                     key_of = self._key_provider(call) if base_url is None and expr is None else None
+                    # GPT4All(model=local_path), local_path = "C:\\models\\x.gguf": a
+                    # variable not named for a model is followed for a path on a machine's
+                    # disk only (what else it holds is read where it is named).
+                    path = isinstance(kw.value, ast.Name) and not refs.names_model(kw.value.id)
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr,
-                        provider_hint=key_of,
+                        provider_hint=key_of, follow_name=path, paths_only=path,
                     )  # fmt: skip
         for node, scope, owner in self.dicts:
             if id(node) in listed:
@@ -662,6 +666,7 @@ class Analyser(CallReader):
         base_url_expr: str | None = None,
         provider_hint: str | None = None,
         follow_name: bool = False,
+        paths_only: bool = False,
     ) -> None:
         if not isinstance(value, _VALUE_NODES) and (flow != "request-body" and not follow_name):
             return
@@ -681,6 +686,8 @@ class Analyser(CallReader):
             and not refs.at_ollama_port(base_url)  # an Ollama daemon serves tags, not aliases
         )
         for val in self.values(value, scope, flow):
+            if paths_only and not localpaths.is_outside(val.text):
+                continue
             if val.text in self._endpoint_keys():
                 continue  # DEFAULT_LLM_MODEL = "mistral-7b" beside LLM_HOST = "mistral-7b"
             if own and "/" not in val.text:

@@ -675,12 +675,18 @@ class ValueReader(Indexer):
         key = expr.slice
         container = expr.value
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str | int)):
-            # ROUTES[task] with a key only known at run time: any value of the table.
+            # ROUTES[task] with a key only known at run time: any value of the table, or
+            # those the enclosing ``if task == "a" or task == "b":`` lets through.
             anywhere: list[Val] = []
             if isinstance(container, ast.Name):
+                allowed = self._tested_keys(expr, key) if isinstance(key, ast.Name) else None
                 for value, where in self._lookup(container.id, scope):
                     if isinstance(value, ast.Dict):
-                        for v in value.values:
+                        for k, v in zip(value.keys, value.values, strict=True):
+                            if allowed is not None and not (
+                                isinstance(k, ast.Constant) and k.value in allowed
+                            ):
+                                continue
                             anywhere += self.values(v, where, "dict-entry", depth + 1)
             return anywhere
         candidates: list[tuple[ast.expr, Scope]] = []
@@ -700,6 +706,23 @@ class ValueReader(Indexer):
             ):
                 out += self.values(value.elts[key.value], where, "list-entry", depth + 1)
         return out
+
+    def _tested_keys(self, expr: ast.Subscript, key: ast.Name) -> frozenset[object] | None:
+        """The keys a run-time key can hold where ``expr`` runs, as the ``if`` arms around
+        it within its function test them (``if model == "A" or model == "B":
+        ChatOpenAI(model=TABLE[model])``): None when no test says."""
+        found = self.stmt_path(expr)
+        if found is None:
+            return None
+        allowed: frozenset[object] | None = None
+        for stmt, where in found[0]:
+            if isinstance(stmt, _SCOPE_STMTS):
+                allowed = None  # only the innermost function's tests count
+            elif isinstance(stmt, ast.If) and where == "body":
+                keys = _equal_keys(stmt.test, key.id)
+                if keys is not None:
+                    allowed = keys if allowed is None else allowed & keys
+        return allowed
 
     def _dict_index(self, table: ast.Dict) -> dict[object, list[ast.expr]]:
         """A dict literal's values by constant key, made once per dict: each ``MAP["k"]``
@@ -792,3 +815,32 @@ def _constant_owners() -> frozenset[str]:
     """The classes the call table's SDK constants are members of (``dashscope.Generation.
     Models``)."""
     return frozenset(k.rsplit(".", 1)[0] for k in table().constants)
+
+
+def _equal_keys(test: ast.expr, name: str) -> frozenset[object] | None:
+    """The constants a test lets ``name`` equal when it is true (``name == "a"``,
+    ``"a" == name``, ``name in ("a", "b")``, joined by ``or``; one narrowing part of an
+    ``and`` is enough), or None when the test does not narrow it."""
+    if isinstance(test, ast.BoolOp):
+        parts = [_equal_keys(v, name) for v in test.values]
+        if isinstance(test.op, ast.Or):
+            if any(p is None for p in parts):
+                return None
+            return frozenset().union(*(p for p in parts if p is not None))
+        known = [p for p in parts if p is not None]
+        return frozenset.intersection(*known) if known else None
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq):
+        if isinstance(right, ast.Name) and right.id == name:
+            left, right = right, left
+        if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant):
+            return frozenset({right.value})
+        return None
+    if isinstance(op, ast.In) and isinstance(left, ast.Name) and left.id == name:
+        if isinstance(right, ast.Tuple | ast.List | ast.Set) and all(
+            isinstance(e, ast.Constant) for e in right.elts
+        ):
+            return frozenset(e.value for e in right.elts)  # type: ignore[attr-defined]
+    return None

@@ -1,0 +1,64 @@
+"""Python classes measured on round 11 (issue 12): a dispatch table read only for the keys
+the surrounding test lets through, and a local model file reached through a variable.
+Hand-written cases, none copied from a scanned repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.treehelp import components as _scan
+from tests.treehelp import write as _write
+
+
+def test_a_table_looked_up_by_a_tested_key_sends_only_those_entries(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "connect.py": """
+                from langchain_openai import ChatOpenAI
+                from langchain_ollama import ChatOllama
+                from langchain_huggingface import HuggingFaceEndpoint
+
+                TABLE = {
+                    "FAST": "gpt-4o-mini",
+                    "BIG": "meta-llama/Llama-3.3-70B-Instruct",
+                    "LOCAL": "qwen2.5",
+                    "LOCAL2": "phi3",
+                }
+
+                def connect(name, flag=True):
+                    if name == "FAST":
+                        return ChatOpenAI(model=TABLE[name])
+                    if name in ("BIG",) and flag:
+                        repo_id = TABLE[name]
+                        return HuggingFaceEndpoint(repo_id=repo_id)
+                    if name == "LOCAL" or "LOCAL2" == name:
+                        return ChatOllama(model=TABLE[name])
+            """,
+        },
+    )
+    got = set(_scan(tmp_path))
+    assert got == {
+        "api:openai/gpt-4o-mini",
+        "api:huggingface/meta-llama/Llama-3.3-70B-Instruct",
+        "ollama:qwen2.5:latest",
+        "ollama:phi3:latest",
+    }
+
+
+def test_a_local_model_file_reached_through_a_variable(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "local.py": r"""
+                from langchain_community.llms import GPT4All
+
+                local_path = ("C:\\Users\\me\\Meta-Llama-3-8B-Instruct.Q4_0.gguf")
+                label = "gpt-4o"
+                llm = GPT4All(model=local_path, verbose=False)
+                other = GPT4All(model=label)
+            """,
+        },
+    )
+    got = set(_scan(tmp_path))
+    assert got == {"local:C:/Users/me/Meta-Llama-3-8B-Instruct.Q4_0.gguf"}
