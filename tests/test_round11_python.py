@@ -62,3 +62,38 @@ def test_a_local_model_file_reached_through_a_variable(tmp_path: Path) -> None:
     )
     got = set(_scan(tmp_path))
     assert got == {"local:C:/Users/me/Meta-Llama-3-8B-Instruct.Q4_0.gguf"}
+
+
+def test_distilabel_serverless_llms_and_hub_dataset_steps(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pipe.py": """
+                from distilabel.llms import InferenceEndpointsLLM, OpenAILLM
+                from distilabel.pipeline import Pipeline
+                from distilabel.steps import LoadDataFromHub, LoadHubDataset
+
+                with Pipeline(name="p") as pipeline:
+                    judge = InferenceEndpointsLLM(
+                        model_id="meta-llama/Meta-Llama-3-70B-Instruct",
+                        tokenizer_id="meta-llama/Meta-Llama-3-70B-Instruct",
+                    )
+                    writer = OpenAILLM(model="gpt-4o")
+                    load = LoadHubDataset(name="load_dataset")
+                    other = LoadDataFromHub(repo_id="org/prompts")
+
+                pipeline.run(
+                    parameters={
+                        "load_dataset": {"repo_id": "org/cards", "split": "train"},
+                        "writer": {"llm": {"generation_kwargs": {"max_new_tokens": 64}}},
+                    }
+                )
+            """,
+        },
+    )
+    got = set(_scan(tmp_path))
+    assert "api:huggingface/meta-llama/Meta-Llama-3-70B-Instruct" in got
+    assert "api:openai/gpt-4o" in got
+    assert "dataset:hf:org/cards" in got
+    assert "dataset:hf:org/prompts" in got
+    assert not {i for i in got if i.startswith("hf:org/")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections.abc import Iterable
 
 from gate.discover import localpaths, refs
 from gate.discover.driver import Seen, endpoint_choice
@@ -259,9 +260,17 @@ class Analyser(CallReader):
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr,
                         provider_hint=key_of, follow_name=path, paths_only=path,
                     )  # fmt: skip
+        sections = _dataset_sections(node for node, _, _ in self.dicts)
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
+            if id(node) in sections:
+                # {"load_dataset": {"repo_id": "org/x"}} (a pipeline's runtime parameters
+                # of its dataset step): the Hub repo there is a dataset repo.
+                repo = _constant_entry(node, "repo_id")
+                if repo is not None:
+                    self._dataset_value(repo, scope, "repo_id", "assignment")
+                    continue
             base_url = self._request_url(owner, scope) if owner is not None else None
             server = self._request_server(owner, scope) if owner is not None else None
             if base_url is None and server is None:
@@ -954,3 +963,27 @@ def _bare_name(name: str) -> re.Pattern[str]:
 def _holds_string(value: ast.expr) -> bool:
     """Whether a value holds a string literal anywhere (only such a value can name a model)."""
     return any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(value))
+
+
+def _dataset_sections(dicts: Iterable[ast.Dict]) -> set[int]:
+    """Dict literals that are the value of an entry whose key names a dataset as a word
+    (``"load_dataset": {...}``, ``"eval_datasets": {...}``), by id."""
+    out: set[int] = set()
+    for node in dicts:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if (
+                isinstance(value, ast.Dict)
+                and isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and {"dataset", "datasets"} & set(refs.norm_key(key.value).split("_"))
+            ):
+                out.add(id(value))
+    return out
+
+
+def _constant_entry(node: ast.Dict, name: str) -> ast.expr | None:
+    """The value of a dict literal's entry with that constant key, if any."""
+    for key, value in zip(node.keys, node.values, strict=True):
+        if isinstance(key, ast.Constant) and key.value == name:
+            return value
+    return None
