@@ -75,3 +75,16 @@ def test_helm_values_shell_line_labels_and_images(tmp_path: Path) -> None:
         ("hf:deepseek-ai/DeepSeek-V2.5@unpinned", "configs/a/values.yaml", 3),
         ("hf:google/gemma-3-27b-it@unpinned", "configs/b/values.yaml", 1),
     }
+
+
+def test_a_litellm_ollama_route_in_an_env_file_is_the_daemons_tag(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env.template": (
+                "LITELLM_API_KEY=\nLITELLM_API_BASE=http://localhost:11434\n"
+                "LITELLM_API_MODEL=ollama/mistral\nCHAT_MODEL=ollama_chat/qwen2.5:7b\n"
+            ),
+        },
+    )
+    assert {ev.identity for ev in found} == {"ollama:mistral:latest", "ollama:qwen2.5:7b"}

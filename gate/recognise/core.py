@@ -363,6 +363,11 @@ def _ollama_ref(value: str, ctx: _Ctx) -> Recognised | None:
         if quant:
             extra["quantization"] = quant
         return _hf_ref(url[0], ctx, **extra)
+    routed = litellm_prefix(value, ctx.kn)
+    if routed is not None and routed[0] == "ollama" and routed[1]:
+        # LITELLM_MODEL=ollama/mistral beside an Ollama URL: litellm's route to the daemon,
+        # which serves `mistral` (no Ollama namespace is called "ollama").
+        value = routed[1]
     if not OLLAMA_NAME.match(value.lower().replace("*", "x")) and "@sha256:" not in value:
         return None
     pinned = "@sha256:" in value or ":sha256-" in value
