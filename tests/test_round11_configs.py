@@ -88,3 +88,17 @@ def test_a_litellm_ollama_route_in_an_env_file_is_the_daemons_tag(tmp_path: Path
         },
     )
     assert {ev.identity for ev in found} == {"ollama:mistral:latest", "ollama:qwen2.5:7b"}
+
+
+def test_a_placeholder_to_fill_in_is_no_model(tmp_path: Path) -> None:
+    found, _ = scan(
+        tmp_path,
+        {
+            ".env": (
+                "LLM_BASE_URL=https://api.moonshot.cn/v1\nLLM_MODEL_ID=kimi-k2-turbo-preview\n"
+                "LLM_EMBEDDING_MODEL=your-local-path-to-embedding-model\n"
+                "AZURE_DEPLOYMENT=your_deployment_name\n"
+            ),
+        },
+    )
+    assert {ev.identity for ev in found} == {"api:moonshot/kimi-k2-turbo-preview"}
