@@ -97,3 +97,47 @@ def test_distilabel_serverless_llms_and_hub_dataset_steps(tmp_path: Path) -> Non
     assert "dataset:hf:org/cards" in got
     assert "dataset:hf:org/prompts" in got
     assert not {i for i in got if i.startswith("hf:org/")}
+
+
+def test_a_dispatcher_testing_the_model_name_sends_that_name(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "models.py": """
+                import anthropic
+                from openai import OpenAI
+
+                class Chat:
+                    def __init__(self, model_name):
+                        self.model_name = model_name
+                        if model_name == "deepseek-chat":
+                            self.client = OpenAI(base_url="https://api.deepseek.com/v1")
+                        else:
+                            self.client = OpenAI()
+
+                    def ask(self, text):
+                        return self.client.chat.completions.create(model=self.model_name, messages=[])
+
+                class Claude:
+                    def __init__(self, model_name):
+                        self.model_name = model_name
+                        self.client = anthropic.Anthropic()
+
+                    def ask(self, text):
+                        return self.client.messages.create(model=self.model_name, messages=[])
+
+                def pick(model_name):
+                    if model_name == "deepseek-chat" or model_name == "gpt-4o-mini":
+                        return Chat(model_name)
+                    elif model_name in ("claude-3-opus-20240229",):
+                        return Claude(model_name)
+                    raise ValueError(model_name)
+            """,
+        },
+    )
+    got = set(_scan(tmp_path))
+    assert got == {
+        "api:deepseek/deepseek-chat",
+        "api:openai/gpt-4o-mini",
+        "api:anthropic/claude-3-opus-20240229",
+    }

@@ -79,6 +79,9 @@ class Indexer:
         self._arms_of: dict[int, dict[int, str]] = {}
         """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``): the
         nodes are the module's own, held by its scopes while the index lives (``release``)."""
+        self._tested_of: dict[int, list[Any] | None] = {}
+        """A parameter's values as the ``if`` tests around one use of it say, by the use's id
+        (``_tested_values``): None when no test says."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
         self._client_memo: dict[tuple[object, ...], tuple[list[Client], int | None]] = {}
@@ -407,6 +410,7 @@ class Indexer:
             scope.self_attrs.clear()
         self._starts.clear()
         self._arms_of.clear()
+        self._tested_of.clear()
         self._places.clear()
         self._client_memo.clear()
         self._arm_walks.clear()

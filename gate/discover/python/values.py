@@ -171,6 +171,10 @@ class ValueReader(Indexer):
         owner = self._binding_scope(name, scope)
         if owner is None:
             return []
+        if use is not None and owner.kind == "function" and name in owner.params:
+            tested = self._tested_values(use, name)
+            if tested is not None:
+                return tested
         key = (id(owner), name)
         guard = self._guard
         at = guard.get(key)
@@ -707,6 +711,34 @@ class ValueReader(Indexer):
                 out += self.values(value.elts[key.value], where, "list-entry", depth + 1)
         return out
 
+    def _tested_values(self, use: ast.Name, name: str) -> list[Val] | None:
+        """A parameter's value where an ``if`` of its function has tested it against
+        constants (``if model_name == "claude-3-opus-20240229": return Claude(model_name)``):
+        those constants, whatever the callers pass; None when no test says. Asked once per
+        use."""
+        known = self._tested_of.get(id(use), False)
+        if known is not False:
+            return known
+        found = self.stmt_path(use)
+        answer: list[Val] | None = None
+        if found is not None and not found[1]:
+            constants: list[ast.Constant] | None = None
+            for stmt, where in found[0]:
+                if isinstance(stmt, _SCOPE_STMTS):
+                    constants = None  # only the innermost function's tests count
+                elif isinstance(stmt, ast.If) and where == "body":
+                    tested = _equal_constants(stmt.test, name)
+                    if tested is not None:
+                        constants = tested
+            if constants is not None:
+                answer = [
+                    Val(c.value, c, Confidence.HIGH, "tested")
+                    for c in constants
+                    if isinstance(c.value, str)
+                ]
+        self._tested_of[id(use)] = answer
+        return answer
+
     def _tested_keys(self, expr: ast.Subscript, key: ast.Name) -> frozenset[object] | None:
         """The keys a run-time key can hold where ``expr`` runs, as the ``if`` arms around
         it within its function test them (``if model == "A" or model == "B":
@@ -818,17 +850,27 @@ def _constant_owners() -> frozenset[str]:
 
 
 def _equal_keys(test: ast.expr, name: str) -> frozenset[object] | None:
+    """The constants a test lets ``name`` equal when it is true, or None (see
+    :func:`_equal_constants`)."""
+    found = _equal_constants(test, name)
+    return None if found is None else frozenset(c.value for c in found)
+
+
+def _equal_constants(test: ast.expr, name: str) -> list[ast.Constant] | None:
     """The constants a test lets ``name`` equal when it is true (``name == "a"``,
     ``"a" == name``, ``name in ("a", "b")``, joined by ``or``; one narrowing part of an
     ``and`` is enough), or None when the test does not narrow it."""
     if isinstance(test, ast.BoolOp):
-        parts = [_equal_keys(v, name) for v in test.values]
+        parts = [_equal_constants(v, name) for v in test.values]
         if isinstance(test.op, ast.Or):
             if any(p is None for p in parts):
                 return None
-            return frozenset().union(*(p for p in parts if p is not None))
+            return [c for p in parts if p is not None for c in p]
         known = [p for p in parts if p is not None]
-        return frozenset.intersection(*known) if known else None
+        if not known:
+            return None
+        values = set.intersection(*({c.value for c in p} for p in known))
+        return [c for c in known[0] if c.value in values]
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
     left, op, right = test.left, test.ops[0], test.comparators[0]
@@ -836,11 +878,11 @@ def _equal_keys(test: ast.expr, name: str) -> frozenset[object] | None:
         if isinstance(right, ast.Name) and right.id == name:
             left, right = right, left
         if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant):
-            return frozenset({right.value})
+            return [right]
         return None
     if isinstance(op, ast.In) and isinstance(left, ast.Name) and left.id == name:
         if isinstance(right, ast.Tuple | ast.List | ast.Set) and all(
             isinstance(e, ast.Constant) for e in right.elts
         ):
-            return frozenset(e.value for e in right.elts)  # type: ignore[attr-defined]
+            return [e for e in right.elts if isinstance(e, ast.Constant)]
     return None
