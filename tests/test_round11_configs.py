@@ -5,6 +5,7 @@ Kubernetes labels and image tables that name no model."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.confighelp import located as _got
@@ -102,3 +103,22 @@ def test_a_placeholder_to_fill_in_is_no_model(tmp_path: Path) -> None:
         },
     )
     assert {ev.identity for ev in found} == {"api:moonshot/kimi-k2-turbo-preview"}
+
+
+def test_a_notebook_shell_curl_to_an_ollama_daemon(tmp_path: Path) -> None:
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": [
+            "!ollama create tuned_model -f ./model/Modelfile"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": [
+            "!curl http://localhost:11434/api/chat -d '{ \\\n",
+            '    "model": "tuned_model", \\\n',
+            '    "messages": [{"role": "user", "content": "hi"}] \\\n',
+            "    }'",
+        ]},
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    found, tree = scan(tmp_path, {"tune.ipynb": json.dumps(notebook)})
+    assert tree.skipped == []
+    assert {(ev.identity, ev.location.context) for ev in found} == {
+        ("ollama:tuned_model:latest", "cell 2")
+    }
