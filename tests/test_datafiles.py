@@ -212,7 +212,9 @@ def test_vector_store_pickles_of_known_data_classes_are_quiet_data_files(tmp_pat
         b"\x80\x04(clangchain_community.docstore.in_memory\nInMemoryDocstore\n)\x81}b"
         b"clangchain_core.documents.base\nDocument\n)\x81}b}t."
     )
-    chroma = b"\x80\x04cchromadb.segment.impl.vector.local_persistent_hnsw\nPersistentData\n)\x81}b."
+    chroma = (
+        b"\x80\x04cchromadb.segment.impl.vector.local_persistent_hnsw\nPersistentData\n)\x81}b."
+    )
     (tmp_path / "faiss_index").mkdir()
     (tmp_path / "faiss_index" / "index.faiss").write_bytes(b"IxFI" + b"\0" * 60)
     (tmp_path / "faiss_index" / "index.pkl").write_bytes(docstore)

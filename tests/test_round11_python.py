@@ -141,3 +141,26 @@ def test_a_dispatcher_testing_the_model_name_sends_that_name(tmp_path: Path) -> 
         "api:openai/gpt-4o-mini",
         "api:anthropic/claude-3-opus-20240229",
     }
+
+
+def test_a_command_the_program_runs_names_its_model(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "run.py": """
+                import os
+                import subprocess
+
+                MODEL = "qwen2.5:7b"
+
+                def answer(prompt):
+                    done = subprocess.run(["ollama", "run", "llama3", prompt], capture_output=True)
+                    subprocess.Popen(["ollama", "run", MODEL, prompt])
+                    os.system("huggingface-cli download BAAI/bge-m3 --local-dir /models")
+                    subprocess.run(["ls", "-l", "llama3.2"])
+                    return done.stdout
+            """,
+        },
+    )
+    got = set(_scan(tmp_path))
+    assert got == {"ollama:llama3:latest", "ollama:qwen2.5:7b", "hf:BAAI/bge-m3@unpinned"}

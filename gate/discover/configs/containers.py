@@ -286,49 +286,27 @@ def _commands(
         if token in ("-c", "/c") and index + 1 < len(tokens) and " " in tokens[index + 1]:
             node = argv[index + 1][1]
             _commands(walker, _argv(_Node(tokens[index + 1], node.line, node.column)), where, extra)
-    for command in refs.conventions().commands:
+    for index, command in refs.command_models(tokens):
+        token, node = argv[index]
+        option = command.get("option")
+        if option is not None and token.startswith(f"{option}="):
+            token = token.split("=", 1)[1]
+        if "$" in token:
+            continue
         prefix = [str(p) for p in command["argv"]]
-        for start in range(len(tokens) - len(prefix) + 1):
-            if tokens[start : start + len(prefix)] != prefix:
-                continue
-            rest = argv[start + len(prefix) :]
-            found: tuple[str, _Node] | None = None
-            if "positional" in command:
-                positional = [(t, n) for t, n in rest if not t.startswith("-")]
-                stop = next(
-                    (i for i, (t, _) in enumerate(rest) if t in ("&&", ";", "|", "&")), None
-                )
-                if stop is not None:
-                    positional = [(t, n) for t, n in rest[:stop] if not t.startswith("-")]
-                if len(positional) > int(command["positional"]):
-                    found = positional[int(command["positional"])]
-            else:
-                option = str(command["option"])
-                for i, (t, n) in enumerate(rest):
-                    if t == option and i + 1 < len(rest):
-                        found = rest[i + 1]
-                    elif t.startswith(option + "="):
-                        found = (t.split("=", 1)[1], n)
-            if found is None or "$" in found[0]:
-                continue
-            family = str(command["family"])
-            hf_flag = command.get("hf_flag")
-            if hf_flag and _flag_set(rest, str(hf_flag)):
-                family = "hf"  # swift sft --use_hf true: the Hugging Face Hub after all
-            elif family.startswith("modelscope"):
-                walker.commanded.add(id(found[1]))
-            ctx = refs.RefContext(family=family, sdk=prefix[0], in_config=True)
-            ref = refs.recognise_in(found[0], ctx)
-            if tree_relative and found[0].startswith(("./", "../")):
-                ref = _tree_folder(walker, found[0])
-            walker.emit(
-                ref,
-                found[0],
-                found[1],
-                Confidence.HIGH,
-                where,
-                {**extra, "command": " ".join(prefix)},
-            )
+        family = str(command["family"])
+        hf_flag = command.get("hf_flag")
+        if hf_flag and _flag_set(argv, str(hf_flag)):
+            family = "hf"  # swift sft --use_hf true: the Hugging Face Hub after all
+        elif family.startswith("modelscope"):
+            walker.commanded.add(id(node))
+        ctx = refs.RefContext(family=family, sdk=prefix[0], in_config=True)
+        ref = refs.recognise_in(token, ctx)
+        if tree_relative and token.startswith(("./", "../")):
+            ref = _tree_folder(walker, token)
+        walker.emit(
+            ref, token, node, Confidence.HIGH, where, {**extra, "command": " ".join(prefix)}
+        )
 
 
 @functools.cache

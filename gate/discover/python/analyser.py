@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import shlex
 from collections.abc import Iterable
+from dataclasses import replace
 
 from gate.discover import localpaths, refs
 from gate.discover.driver import Seen, endpoint_choice
@@ -13,6 +15,7 @@ from gate.discover.python.calls import CallReader
 from gate.discover.python.scopes import (
     _ENUM_BASES,
     Scope,
+    Val,
     _is_none,
     _kw,
     _segment,
@@ -29,6 +32,15 @@ _SEQUENCES = (ast.List, ast.Tuple, ast.Set)
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_PROCESS_CALLS = frozenset(
+    {
+        "subprocess.run", "subprocess.Popen", "subprocess.call", "subprocess.check_call",
+        "subprocess.check_output", "os.system", "os.popen",
+    }
+)  # fmt: skip
+"""Calls that run a command line (its first argument: an argv list or a shell string)."""
+_PROCESS_ENDS = frozenset(q.rsplit(".", 1)[1] for q in _PROCESS_CALLS)
+
 _VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr, ast.IfExp)
 """Type tuples made once: ``isinstance(x, A | B | C)`` builds its union on every call,
 three times the cost of the test itself (these run for every binding of every module)."""
@@ -62,6 +74,7 @@ class Analyser(CallReader):
         self._set_aside_examples()
         for call, scope in self.calls:
             self._call(call, scope)
+        self._command_lines()
         self._endpoints_without_model()
         roots = {name.split(".", 1)[0] for name in self.imports.values()}
         hub = conventions().hub_from_imports(roots)
@@ -70,6 +83,43 @@ class Analyser(CallReader):
         self._generic()
         self._catalogues()
         return self.found
+
+    def _command_lines(self) -> None:
+        """A command line the program runs (``subprocess.run(["ollama", "run", "llama3",
+        prompt])``, ``os.system("ollama pull qwen2.5")``): a known command's model argument,
+        read as in a script (``config_vocabulary.yaml`` ``commands``)."""
+        for call, scope in self.calls:
+            func = call.func
+            end = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if end not in _PROCESS_ENDS or not call.args:
+                continue
+            if self._qualname(func, scope) not in _PROCESS_CALLS:
+                continue
+            first = call.args[0]
+            parts = first.elts if isinstance(first, ast.List | ast.Tuple) else None
+            argv: list[tuple[str, Val | None]] = []
+            if parts is not None:
+                for part in parts:
+                    got = self.values(part, scope)
+                    one = got[0] if len(got) == 1 and not got[0].partial else None
+                    argv.append((one.text, one) if one is not None else ("$?", None))
+            else:
+                for val in self.values(first, scope)[:1]:
+                    try:
+                        words = shlex.split(val.text)
+                    except ValueError:
+                        continue
+                    argv += [(word, val) for word in words if not val.partial]
+            tokens = [t for t, _ in argv]
+            for index, command in refs.command_models(tokens):
+                text, val = argv[index]
+                if val is None or "$" in text or "=" in text:
+                    continue
+                ctx = refs.RefContext(family=str(command["family"]), sdk=str(command["argv"][0]))
+                seen = self._seen(replace(val, text=text) if val.text != text else val)
+                self.driver.call(
+                    seen, ctx, call=" ".join(str(w) for w in command["argv"]), argument="argv"
+                )
 
     def _drop_overwritten(self) -> None:
         """``x = "a"`` followed, in the same straight-line body, by ``x = "b"`` with nothing
