@@ -551,6 +551,12 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
             return _ollama_ref(value, ctx)
         if provider == "local":
             server = kn.providers.local_servers.get(port_of(ctx.base_url) or 0)
+            path = ctx.base_url.split("?", 1)[0].rstrip("/")
+            # http://localhost:3000/api/generate (a compose port mapped to the daemon's):
+            # Ollama's own API path says which server it is, whatever the port.
+            server = server or next(
+                (s for p, s in kn.providers.server_api_paths.items() if path.endswith(p)), None
+            )
             if server == "ollama":
                 return _ollama_ref(value, ctx)
             if "_" in value.split("/", 1)[0]:

@@ -181,6 +181,11 @@ class Analyser:
         """SDKs given a base URL the file does not write as a literal."""
         self.truncated = False
         """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
+        self.model_names: dict[str, tuple[SdkRow, str]] = {}
+        """Names passed as an SDK model member's argument (``.modelName(MODEL)``): the SDK row
+        and member, for the file's declaration of that name (:meth:`_string`)."""
+        self.bound: dict[str, tree_sitter.Node | None] = {}
+        """Local names bound once to a call's value (:meth:`_binding`); None: bound twice."""
         self._args: dict[int, list[tree_sitter.Node]] = {}
         self._star_owners: dict[str, str | None] = {}
         """:meth:`_star_owner`'s answers by name."""
@@ -241,11 +246,27 @@ class Analyser:
                 continue
             if kind in g.calls:
                 self.calls.append(node)
+            elif kind in g.declarations:
+                self._binding(node)
             children = node.children
             for child in children:
                 self._parents[child.id] = node
             stack.extend(reversed(children))
         self.strings.sort(key=lambda n: n.start_byte)
+
+    def _binding(self, decl: tree_sitter.Node) -> None:
+        """``let client = openai::Client::from_env();`` (a declaration whose value is a
+        call): the call a local name holds, so a method called on the name is called on what
+        the call returns (:meth:`root_import`). A name bound twice is left unknown."""
+        value = decl.child_by_field_name("value")
+        if value is None or value.type not in self.g.calls:
+            return
+        field = self.g.declarations.get(decl.type, "")
+        holder = decl.child_by_field_name(field) if field else None
+        if holder is None or holder.type != "identifier":
+            return
+        name = _text(holder)
+        self.bound[name] = None if name in self.bound else value
 
     def _import(self, node: tree_sitter.Node) -> None:
         if self.g.name == "go":
@@ -482,6 +503,10 @@ class Analyser:
             if node.type in ("scoped_identifier", "scoped_type_identifier", "qualified_type"):
                 return self._import_of(_text(node))
             name = _text(node)
+            held = self.bound.get(name) if node.type == "identifier" else None
+            if held is not None and name not in self.imports:
+                node = held  # `let c = openai::Client::from_env(); c.agent("gpt-4o")`
+                continue
             break
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
         return self.imports.get(head) or self._star_owner(head)
@@ -574,9 +599,15 @@ class Analyser:
     def _serving(self) -> None:
         """The SDK base URLs the file sets, and the one known endpoint its URLs point at."""
         for call in self.calls:
-            row, _, role = self.role(call)
+            row, member, role = self.role(call)
             if row is not None and role == "base_url":
                 self._base_url(row, self.args(call)[:1])
+            elif row is not None and role == "model":
+                first = self.args(call)[:1]
+                if first and first[0].type == "identifier":
+                    # .modelName(TINY_DOLPHIN_MODEL): the file's constant of that name is
+                    # this member's argument (the first such call names it).
+                    self.model_names.setdefault(_text(first[0]), (row, member))
         for node in self.strings:
             place = self.place(node)
             if place.kind != "keyed" or place.owner is None:
@@ -789,6 +820,16 @@ class Analyser:
             if value is not None and value.id == node.id and enclosing:
                 return _Place("enum", enclosing)
             return _Place("none")
+        if kind in g.returns or (
+            kind == "block"
+            and g.name == "rust"
+            and parent.named_child_count
+            and parent.named_children[-1].id == node.id
+        ):
+            # fn default_model() -> String { "llama3.1".to_string() }, `return "gpt-4o";` in
+            # getModelName(): the value of a function named for a model.
+            name = self._function_name(parent)
+            return _Place("decl", name) if name else _Place("none")
         if kind in g.collections or (kind == "literal_value" and self._is_list(parent)):
             return _Place("item", owner=parent)
         if kind == "token_tree":
@@ -796,6 +837,22 @@ class Analyser:
         if kind == "annotation_argument_list" or self._in_annotation(parent):
             return _Place("annotation")
         return _Place("none")
+
+    def _function_name(self, node: tree_sitter.Node) -> str:
+        """The name of the function a return (or tail expression) is in, or ``""``; a
+        closure or lambda in between ends the climb."""
+        cur: tree_sitter.Node | None = node
+        for _ in range(_MAX_CLIMB * 2):
+            cur = self._up(cur) if cur is not None else None
+            if cur is None or cur.type in _CLOSURES:
+                return ""
+            if cur.type in self.g.functions:
+                name = cur.child_by_field_name("name")
+                if name is None:
+                    name = next((c for c in cur.named_children if c.type in (
+                        "identifier", "simple_identifier")), None)  # fmt: skip
+                return _text(name)
+        return ""
 
     def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
         """A Kotlin ``model = "x"`` or C# ``model: "x"`` named argument, else a positional one."""
@@ -978,7 +1035,16 @@ class Analyser:
             self._keyed(node, text, place)
         elif place.kind == "decl":
             typed = self._declared_type(place.owner)
-            if refs.is_model_key(place.key):
+            passed = self.model_names.get(place.key)
+            if passed is not None:
+                row, member = passed
+                self.driver.call(
+                    self._seen(node, text, "constant"),
+                    self._ctx(row),
+                    call=f"{row.sdk}:{member}",
+                    argument="#0",
+                )
+            elif refs.is_model_key(place.key):
                 self._named(node, text, place.key, "assignment")
             elif typed and refs.is_catalogue_name(typed):
                 # Go `const GPT4o Model = "gpt-4o"`: a constant of a model type is an entry
@@ -1242,6 +1308,13 @@ _NOT_A_SETTER = re.compile(
     r"^(?:get|create|build|make|new|load|find|fetch|list|delete|remove|update|parse|read"
     r"|is|has|to|validate|check|resolve|lookup)(?:[A-Z_]|$)"
 )
+
+
+_CLOSURES = frozenset(
+    {"closure_expression", "func_literal", "lambda_expression", "lambda_literal",
+     "anonymous_function", "anonymous_method_expression"}
+)  # fmt: skip
+"""Closures and lambdas of the grammars: a return inside one is not its function's."""
 
 
 def _sets_model(member: str) -> bool:

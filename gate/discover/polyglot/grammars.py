@@ -57,6 +57,11 @@ class Grammar:
     """Annotations (Spring ``@Value("${key:default}")``)."""
     skipped_blocks: frozenset[str] = frozenset()
     """Blocks never read (Rust ``mod tests``: the crate's unit tests)."""
+    functions: frozenset[str] = frozenset()
+    """Function and method declarations (their ``name`` field names them)."""
+    returns: frozenset[str] = frozenset()
+    """Return statements (and Rust's ``return`` expression; a block's tail expression is
+    its function's value too)."""
 
 
 _GO = Grammar(
@@ -77,6 +82,8 @@ _GO = Grammar(
     conversions=frozenset(),
     imports=frozenset({"import_spec"}),
     annotations=frozenset(),
+    functions=frozenset({'method_declaration', 'function_declaration'}),
+    returns=frozenset({'return_statement'}),
 )  # fmt: skip
 
 _RUST = Grammar(
@@ -98,6 +105,8 @@ _RUST = Grammar(
     imports=frozenset({"use_declaration"}),
     annotations=frozenset(),
     skipped_blocks=frozenset({"mod_item"}),
+    functions=frozenset({'function_item'}),
+    returns=frozenset({'return_expression'}),
 )  # fmt: skip
 
 _JAVA = Grammar(
@@ -117,6 +126,8 @@ _JAVA = Grammar(
     conversions=frozenset(),
     imports=frozenset({"import_declaration"}),
     annotations=frozenset({"annotation", "marker_annotation"}),
+    functions=frozenset({'method_declaration'}),
+    returns=frozenset({'return_statement'}),
 )  # fmt: skip
 
 _KOTLIN = Grammar(
@@ -137,6 +148,8 @@ _KOTLIN = Grammar(
     conversions=frozenset(),
     imports=frozenset({"import"}),
     annotations=frozenset({"annotation"}),
+    functions=frozenset({'function_declaration'}),
+    returns=frozenset({'jump_expression'}),
 )  # fmt: skip
 
 # C#: `using` directives import namespaces (read like Java's star imports); an argument is
@@ -159,6 +172,8 @@ _CSHARP = Grammar(
     conversions=frozenset(),
     imports=frozenset({"using_directive"}),
     annotations=frozenset(),
+    functions=frozenset({'method_declaration', 'local_function_statement'}),
+    returns=frozenset({'return_statement'}),
 )  # fmt: skip
 
 GRAMMARS: tuple[Grammar, ...] = (_GO, _RUST, _JAVA, _KOTLIN, _CSHARP)
