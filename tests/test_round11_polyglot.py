@@ -100,3 +100,59 @@ def test_an_appsettings_section_at_ollamas_api_path_on_another_port(tmp_path: Pa
         },
     )
     assert {ev.identity for ev in found} == {"ollama:tinyllama:latest", "api:local/qwen3-4b"}
+
+
+def test_ruby_constants_initializers_and_keyword_arguments() -> None:
+    found = scan(
+        "app/services/claude.rb",
+        """
+        class ClaudeClient
+          DEFAULT_MODEL = "claude-haiku-4-5-20251001".freeze
+          GREETING = "hello".freeze
+
+          def chat(messages, model: nil)
+            @client.messages.create(model: model || DEFAULT_MODEL, messages: messages)
+          end
+        end
+        """,
+    )
+    assert ids(found) == {("api:anthropic/claude-haiku-4-5-20251001", 3)}
+    found = scan(
+        "config/initializers/ruby_llm.rb",
+        """
+        RubyLLM.configure do |config|
+          config.openai_api_key = ENV["OPENAI_API_KEY"]
+          config.default_model = "gpt-4.1-nano"
+        end
+        """,
+    )
+    assert ids(found) == {("api:openai/gpt-4.1-nano", 4)}
+
+
+def test_php_properties_and_laravel_config_arrays() -> None:
+    found = scan(
+        "app/Services/Planner.php",
+        """
+        <?php
+        class Planner
+        {
+            protected $apiUrl = 'https://api.openai.com/v1/chat/completions';
+            protected $model = 'gpt-4o-mini';
+            protected $title = "Plan for {$day}";
+        }
+        """,
+    )
+    assert ids(found) == {("api:openai/gpt-4o-mini", 6)}
+    found = scan(
+        "config/services.php",
+        """
+        <?php
+        return [
+            'openai' => [
+                'api_key' => env('OPENAI_API_KEY'),
+                'model' => env('OPENAI_MODEL', 'gpt-4.1-mini'),
+            ],
+        ];
+        """,
+    )
+    assert ids(found) == {("api:openai/gpt-4.1-mini", 6)}

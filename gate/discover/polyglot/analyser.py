@@ -459,6 +459,15 @@ class Analyser:
         if kind == "constructor_invocation":
             typ = call.named_children[0] if call.named_children else None
             return _text(typ).rsplit(".", 1)[-1], typ
+        if kind in ("call", "member_call_expression", "scoped_call_expression"):
+            # Ruby `recv.method(...)`, PHP `$recv->name(...)` and `Cls::name(...)`
+            name = call.child_by_field_name("method") or call.child_by_field_name("name")
+            receiver = (
+                call.child_by_field_name("receiver")
+                or call.child_by_field_name("object")
+                or call.child_by_field_name("scope")
+            )
+            return _text(name), receiver
         func = call.child_by_field_name("function")
         if func is None and call.named_children:
             func = call.named_children[0]  # Kotlin: the callee is the first child
@@ -768,6 +777,14 @@ class Analyser:
                 ):
                     node = call
                     continue
+            # Ruby "x".freeze: a call on the string that only converts it is the value.
+            if (
+                parent.type == "call"
+                and parent.child_by_field_name("receiver") == node
+                and _text(parent.child_by_field_name("method")) in g.conversions
+            ):
+                node = parent
+                continue
             # String::from("x")
             outer = self._up(parent) if parent.type in g.arguments else None
             if outer is not None:
@@ -794,8 +811,17 @@ class Analyser:
                 return _Place("keyed", self._key_text(parent.child_by_field_name(key_field)),
                               owner=self._up(parent))  # fmt: skip
             return _Place("none")
-        if kind == "value_argument" or (kind == "argument" and g.name == "csharp"):
+        if kind == "value_argument" or (kind == "argument" and g.name in ("csharp", "php")):
             return self._kotlin_argument(parent, node)
+        if kind == "array_element_initializer":
+            # PHP ['model' => 'gpt-4o'] (keyed) or ['gpt-4o', 'gpt-4o-mini'] (an item)
+            parts = parent.named_children
+            if any(not c.is_named and c.type == "=>" for c in parent.children):
+                if len(parts) == 2 and parts[1].id == node.id:
+                    return _Place("keyed", self._key_text(parts[0]), owner=self._up(parent))
+                return _Place("none")
+            holder = self._up(parent)
+            return _Place("item", owner=holder) if holder is not None else _Place("none")
         if kind == "infix_expression" and len(parent.named_children) == 3:
             # Kotlin mapOf("deepseek" to "deepseek-chat")
             head, verb, tail = parent.named_children
@@ -856,7 +882,7 @@ class Analyser:
 
     def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
         """A Kotlin ``model = "x"`` or C# ``model: "x"`` named argument, else a positional one."""
-        named_by = ":" if self.g.name == "csharp" else "="
+        named_by = ":" if self.g.name in ("csharp", "php") else "="
         has_eq = any(not c.is_named and c.type == named_by for c in arg.children)
         if has_eq and (name := _argument_name(arg)) is not None:
             if arg.named_children[-1].id != node.id:
@@ -1007,7 +1033,8 @@ class Analyser:
             names = list(decl.children_by_field_name("name"))
             if names:
                 text = _text(names[min(index, len(names) - 1)])
-        return re.split(r"[.:]", text.replace("::", "."))[-1].strip() if text else ""
+        # PHP `$model`, Ruby `@model` and `$model`: the variable's name without its sigil
+        return re.split(r"[.:>]", text.replace("::", "."))[-1].strip().lstrip("$@") if text else ""
 
     # ---- emitting ----
 
