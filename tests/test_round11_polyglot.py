@@ -156,3 +156,23 @@ def test_php_properties_and_laravel_config_arrays() -> None:
         """,
     )
     assert ids(found) == {("api:openai/gpt-4.1-mini", 6)}
+
+
+def test_ruby_and_php_test_files_are_tests(tmp_path: Path) -> None:
+    from gate.discover.base import DiscoverContext
+    from gate.discover.tree import Tree
+
+    for rel in ("spec_like/client_spec.rb", "lib/client_test.rb", "app/ClientTest.php"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            'MODEL = "gpt-4o"\n' if rel.endswith(".rb") else "<?php $model = 'gpt-4o';\n"
+        )
+    found = list(polyglot.discover(Tree.walk(tmp_path), DiscoverContext()))
+    assert found == []
+    found = list(polyglot.discover(Tree.walk(tmp_path), DiscoverContext(include_tests=True)))
+    assert {ev.location.path for ev in found} == {
+        "spec_like/client_spec.rb",
+        "lib/client_test.rb",
+        "app/ClientTest.php",
+    }
