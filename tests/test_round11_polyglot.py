@@ -93,8 +93,10 @@ def test_an_appsettings_section_at_ollamas_api_path_on_another_port(tmp_path: Pa
         {
             "appsettings.json": """\
             {
-              "LLM_Ollama": {"endpoint": "http://localhost:3000/api/generate", "model": "tinyllama"},
-              "LLM_Studio": {"endpoint": "http://localhost:1234/v1/chat/completions", "model": "qwen3-4b"}
+              "LLM_Ollama": {"endpoint": "http://localhost:3000/api/generate",
+                             "model": "tinyllama"},
+              "LLM_Studio": {"endpoint": "http://localhost:1234/v1/chat/completions",
+                             "model": "qwen3-4b"}
             }
             """,
         },
