@@ -116,7 +116,9 @@ def test_a_dispatcher_testing_the_model_name_sends_that_name(tmp_path: Path) -> 
                             self.client = OpenAI()
 
                     def ask(self, text):
-                        return self.client.chat.completions.create(model=self.model_name, messages=[])
+                        return self.client.chat.completions.create(
+                            model=self.model_name, messages=[]
+                        )
 
                 class Claude:
                     def __init__(self, model_name):

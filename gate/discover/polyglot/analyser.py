@@ -612,11 +612,11 @@ class Analyser:
             if row is not None and role == "base_url":
                 self._base_url(row, self.args(call)[:1])
             elif row is not None and role == "model":
-                first = self.args(call)[:1]
-                if first and first[0].type == "identifier":
+                given = self.args(call)[:1]
+                if given and given[0].type == "identifier":
                     # .modelName(TINY_DOLPHIN_MODEL): the file's constant of that name is
                     # this member's argument (the first such call names it).
-                    self.model_names.setdefault(_text(first[0]), (row, member))
+                    self.model_names.setdefault(_text(given[0]), (row, member))
         for node in self.strings:
             place = self.place(node)
             if place.kind != "keyed" or place.owner is None:

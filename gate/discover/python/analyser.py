@@ -112,11 +112,11 @@ class Analyser(CallReader):
                     argv += [(word, val) for word in words if not val.partial]
             tokens = [t for t, _ in argv]
             for index, command in refs.command_models(tokens):
-                text, val = argv[index]
-                if val is None or "$" in text or "=" in text:
+                text, held = argv[index]
+                if held is None or "$" in text or "=" in text:
                     continue
                 ctx = refs.RefContext(family=str(command["family"]), sdk=str(command["argv"][0]))
-                seen = self._seen(replace(val, text=text) if val.text != text else val)
+                seen = self._seen(replace(held, text=text) if held.text != text else held)
                 self.driver.call(
                     seen, ctx, call=" ".join(str(w) for w in command["argv"]), argument="argv"
                 )

@@ -79,7 +79,7 @@ class Indexer:
         self._arms_of: dict[int, dict[int, str]] = {}
         """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``): the
         nodes are the module's own, held by its scopes while the index lives (``release``)."""
-        self._tested_of: dict[int, list[Any] | None] = {}
+        self._tested_of: dict[int, list[Val] | None] = {}
         """A parameter's values as the ``if`` tests around one use of it say, by the use's id
         (``_tested_values``): None when no test says."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}

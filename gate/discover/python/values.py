@@ -716,9 +716,8 @@ class ValueReader(Indexer):
         constants (``if model_name == "claude-3-opus-20240229": return Claude(model_name)``):
         those constants, whatever the callers pass; None when no test says. Asked once per
         use."""
-        known = self._tested_of.get(id(use), False)
-        if known is not False:
-            return known
+        if id(use) in self._tested_of:
+            return self._tested_of[id(use)]
         found = self.stmt_path(use)
         answer: list[Val] | None = None
         if found is not None and not found[1]:
@@ -880,9 +879,12 @@ def _equal_constants(test: ast.expr, name: str) -> list[ast.Constant] | None:
         if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant):
             return [right]
         return None
-    if isinstance(op, ast.In) and isinstance(left, ast.Name) and left.id == name:
-        if isinstance(right, ast.Tuple | ast.List | ast.Set) and all(
-            isinstance(e, ast.Constant) for e in right.elts
-        ):
-            return [e for e in right.elts if isinstance(e, ast.Constant)]
+    if (
+        isinstance(op, ast.In)
+        and isinstance(left, ast.Name)
+        and left.id == name
+        and isinstance(right, ast.Tuple | ast.List | ast.Set)
+        and all(isinstance(e, ast.Constant) for e in right.elts)
+    ):
+        return [e for e in right.elts if isinstance(e, ast.Constant)]
     return None
