@@ -166,3 +166,38 @@ def test_a_command_the_program_runs_names_its_model(tmp_path: Path) -> None:
     )
     got = set(_scan(tmp_path))
     assert got == {"ollama:llama3:latest", "ollama:qwen2.5:7b", "hf:BAAI/bge-m3@unpinned"}
+
+
+def test_a_model_read_from_the_environment_is_what_the_env_file_sets(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "stack/.env": "HF_URL=mistralai/Mistral-7B-Instruct-v0.2\nCHAT_MODEL=deepseek-chat\n",
+            "stack/app/backend/query.py": """
+                import os
+
+                from huggingface_hub import AsyncInferenceClient
+                from openai import OpenAI
+
+                HF = AsyncInferenceClient(os.getenv("HF_URL"))
+                DS = OpenAI(base_url="https://api.deepseek.com")
+
+                def ask(q):
+                    DS.chat.completions.create(model=os.environ["CHAT_MODEL"], messages=[])
+                    DS.chat.completions.create(model=os.getenv("UNSET_MODEL"), messages=[])
+            """,
+            "other/tool.py": """
+                import os
+                from huggingface_hub import InferenceClient
+
+                CLIENT = InferenceClient(os.getenv("HF_URL"))
+            """,
+        },
+    )
+    got = _scan(tmp_path)
+    assert set(got) == {
+        "api:huggingface/mistralai/Mistral-7B-Instruct-v0.2",
+        "api:deepseek/deepseek-chat",
+    }
+    hosted = got["api:huggingface/mistralai/Mistral-7B-Instruct-v0.2"]
+    assert {(ev.location.path, ev.location.line) for ev in hosted.evidence} == {("stack/.env", 1)}

@@ -611,7 +611,15 @@ class CallReader(ValueReader):
             extra["filename"] = filename
         contexts: dict[tuple[tuple[Scope, ast.Call], ...], refs.RefContext] = {}
         relative = spec.raw.get("relative_files")
-        for val in self._argument_values(expr, scope, spec):
+        values = self._argument_values(expr, scope, spec)
+        if not values:
+            var = self._env_lookup(expr, scope)
+            if var and var != "?":
+                # AsyncInferenceClient(os.getenv("HF_URL")) with no default: the value the
+                # tree's env file sets for HF_URL, in this call's context (python/across.py).
+                here = ctx if isinstance(ctx, refs.RefContext) else ctx(())
+                self.pending_env.append((var, here, qual, call, cap))
+        for val in values:
             if accepts is not None and not val.partial and not accepts(val.text):
                 continue
             if relative and not val.partial:
