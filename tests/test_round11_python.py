@@ -201,3 +201,28 @@ def test_a_model_read_from_the_environment_is_what_the_env_file_sets(tmp_path: P
     }
     hosted = got["api:huggingface/mistralai/Mistral-7B-Instruct-v0.2"]
     assert {(ev.location.path, ev.location.line) for ev in hosted.evidence} == {("stack/.env", 1)}
+
+
+def test_a_client_whose_endpoint_the_env_sets_leaves_the_model_to_the_env_file(
+    tmp_path: Path,
+) -> None:
+    _write(
+        tmp_path,
+        {
+            ".env.example": (
+                "OPTION_API_BASE_URL=https://api.siliconflow.cn/v1\nOPTION_MODEL=Qwen/Qwen3-8B\n"
+            ),
+            "option.py": """
+                import os
+                from openai import OpenAI
+
+                client = OpenAI(base_url=os.getenv("OPTION_API_BASE_URL"))
+
+                def pick(q):
+                    return client.chat.completions.create(
+                        model=os.getenv("OPTION_MODEL"), messages=[]
+                    )
+            """,
+        },
+    )
+    assert set(_scan(tmp_path)) == {"api:siliconflow/Qwen/Qwen3-8B"}
