@@ -203,3 +203,25 @@ def test_a_hostile_torch_save_is_still_judged(tmp_path: Path) -> None:
     by_path, tree = _found(tmp_path)
     assert by_path["stat.pt"].attributes.get("risks")
     assert "cut.pt" in by_path or any(s.path == "cut.pt" for s in tree.skipped)
+
+
+def test_vector_store_pickles_of_known_data_classes_are_quiet_data_files(tmp_path: Path) -> None:
+    # As LangChain's FAISS.save_local and Chroma's local HNSW segment write them (GLOBAL,
+    # NEWOBJ, BUILD), never loaded: data classes that only store what they are given.
+    docstore = (
+        b"\x80\x04(clangchain_community.docstore.in_memory\nInMemoryDocstore\n)\x81}b"
+        b"clangchain_core.documents.base\nDocument\n)\x81}b}t."
+    )
+    chroma = (
+        b"\x80\x04cchromadb.segment.impl.vector.local_persistent_hnsw\nPersistentData\n)\x81}b."
+    )
+    (tmp_path / "faiss_index").mkdir()
+    (tmp_path / "faiss_index" / "index.faiss").write_bytes(b"IxFI" + b"\0" * 60)
+    (tmp_path / "faiss_index" / "index.pkl").write_bytes(docstore)
+    (tmp_path / "chroma_db" / "0c2f").mkdir(parents=True)
+    (tmp_path / "chroma_db" / "0c2f" / "index_metadata.pickle").write_bytes(chroma)
+    ctx = DiscoverContext()
+    by_path, _ = _found(tmp_path, ctx)
+    assert by_path == {}
+    data = {d["path"] for d in ctx.facts.properties["data_files"]}
+    assert data == {"faiss_index/index.pkl", "chroma_db/0c2f/index_metadata.pickle"}

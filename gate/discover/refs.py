@@ -321,6 +321,46 @@ def _collects_tests(data: bytes) -> bool:
     return _test_markers().search(data) is not None
 
 
+# --- command lines -----------------------------------------------------------------------
+
+_COMMAND_STOPS = ("&&", ";", "|", "&")
+
+
+def command_models(tokens: Sequence[str]) -> list[tuple[int, Mapping[str, Any]]]:
+    """The model arguments of the known commands in a command line (``ollama run llama3``,
+    ``vllm serve org/x``, ``huggingface-cli download org/x``; ``config_vocabulary.yaml``
+    ``commands``): (index of the token naming the model, the command's entry), for every
+    front end that reads command lines (deployment files, scripts, notebooks, a program's
+    ``subprocess.run([...])``). An option's value (``--model x``, ``--model=x``) is given as
+    the option token's index when it is written ``--model=x``."""
+    out: list[tuple[int, Mapping[str, Any]]] = []
+    for command in conventions().commands:
+        prefix = [str(p) for p in command["argv"]]
+        for start in range(len(tokens) - len(prefix) + 1):
+            if list(tokens[start : start + len(prefix)]) != prefix:
+                continue
+            first = start + len(prefix)
+            found: int | None = None
+            if "positional" in command:
+                stop = next(
+                    (i for i in range(first, len(tokens)) if tokens[i] in _COMMAND_STOPS),
+                    len(tokens),
+                )
+                positional = [i for i in range(first, stop) if not tokens[i].startswith("-")]
+                if len(positional) > int(command["positional"]):
+                    found = positional[int(command["positional"])]
+            else:
+                option = str(command["option"])
+                for i in range(first, len(tokens)):
+                    if tokens[i] == option and i + 1 < len(tokens):
+                        found = i + 1
+                    elif tokens[i].startswith(option + "="):
+                        found = i
+            if found is not None:
+                out.append((found, command))
+    return out
+
+
 # --- keys --------------------------------------------------------------------------------
 
 
@@ -335,6 +375,9 @@ def is_model_key(key: str) -> bool:
         return False
     if norm in conv.model_keys:
         return True
+    if any(norm.endswith("_" + n) for n in conv.not_model_keys):
+        # MAIN_SERVED_MODEL_NAME (a prefixed variable): as the bare key.
+        return False
     return any(norm.endswith("_" + s) for s in conv.model_key_suffixes)
 
 

@@ -363,6 +363,11 @@ def _ollama_ref(value: str, ctx: _Ctx) -> Recognised | None:
         if quant:
             extra["quantization"] = quant
         return _hf_ref(url[0], ctx, **extra)
+    routed = litellm_prefix(value, ctx.kn)
+    if routed is not None and routed[0] == "ollama" and routed[1]:
+        # LITELLM_MODEL=ollama/mistral beside an Ollama URL: litellm's route to the daemon,
+        # which serves `mistral` (no Ollama namespace is called "ollama").
+        value = routed[1]
     if not OLLAMA_NAME.match(value.lower().replace("*", "x")) and "@sha256:" not in value:
         return None
     pinned = "@sha256:" in value or ":sha256-" in value
@@ -559,6 +564,12 @@ def _hosted(value: str, ctx: _Ctx) -> Recognised | None:
             return _ollama_ref(value, ctx)
         if provider == "local":
             server = kn.providers.local_servers.get(port_of(ctx.base_url) or 0)
+            path = ctx.base_url.split("?", 1)[0].rstrip("/")
+            # http://localhost:3000/api/generate (a compose port mapped to the daemon's):
+            # Ollama's own API path says which server it is, whatever the port.
+            server = server or next(
+                (s for p, s in kn.providers.server_api_paths.items() if path.endswith(p)), None
+            )
             if server == "ollama":
                 return _ollama_ref(value, ctx)
             if "_" in value.split("/", 1)[0]:

@@ -32,6 +32,7 @@ class Conventions:
     hub_id_keys: frozenset[str]
     example_keys: frozenset[str]
     not_model_values: frozenset[str]
+    placeholder_prefixes: tuple[str, ...]
     path_orgs: frozenset[str]
     time_zone_areas: frozenset[str]
     test_dirs: frozenset[str]
@@ -134,6 +135,7 @@ def conventions() -> Conventions:
         hub_id_keys=frozenset(doc["hub_id_keys"]),
         example_keys=frozenset(doc["example_keys"]),
         not_model_values=frozenset(str(v).lower() for v in doc["not_model_values"]),
+        placeholder_prefixes=tuple(str(v).lower() for v in doc.get("placeholder_prefixes", ())),
         path_orgs=frozenset(doc["path_orgs"]),
         time_zone_areas=frozenset(doc.get("time_zone_areas", ())),
         test_dirs=frozenset(doc["test_dirs"]),

@@ -178,8 +178,11 @@ def is_model_value(value: str) -> bool:
     if not text or len(text) > MAX_VALUE or _SPACE.search(text) or _MARKUP.search(text):
         return False
     conv = conventions()
-    if text.lower() in conv.not_model_values or text.endswith(_UNFINISHED):
+    lower = text.lower()
+    if lower in conv.not_model_values or text.endswith(_UNFINISHED):
         return False
+    if lower.startswith(conv.placeholder_prefixes):
+        return False  # your-model-name: a placeholder to fill in
     if _ENV_NAME.match(text) or _MODULE_PATH.match(text) or _NUMBER.match(text):
         return False
     area, slash, _ = text.partition("/")

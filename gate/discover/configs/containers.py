@@ -4,6 +4,7 @@ and the commands they run."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
 import re
 import shlex
@@ -15,7 +16,13 @@ from gate.discover import (
     localpaths,
     refs,
 )
-from gate.discover.configs.nodes import _dataset_value, _is_dataset_key, _Node, _str
+from gate.discover.configs.nodes import (
+    _dataset_value,
+    _is_dataset_key,
+    _Node,
+    _str,
+    placeholder_default,
+)
 from gate.model import JSON, Confidence, EvidenceKind
 from gate.recognise import SiteKind
 from gate.recognise.knowledge import conventions
@@ -77,6 +84,8 @@ def _container(walker: _Walker, entries: Mapping[str, _Node], path: Sequence[str
     if server is not None:
         extra["server"] = server["name"]
         _server_args(walker, server, argv, where, extra, volumes)
+        if server.get("positional_first") and "entrypoint" not in entries:
+            _leading_model(walker, server, argv, where, extra, volumes)
         env = entries.get("environment") or entries.get("env")
         _server_env(walker, server, env, where, extra, volumes)
     _commands(walker, argv, where, extra)
@@ -173,6 +182,27 @@ def _server_args(
             _server_model(walker, server, value, node, where, {**extra, "argument": token}, volumes)
 
 
+def _leading_model(
+    walker: _Walker,
+    server: Mapping[str, Any],
+    argv: Sequence[tuple[str, _Node]],
+    where: str,
+    extra: Mapping[str, JSON],
+    volumes: Sequence[tuple[str, str]],
+) -> None:
+    """``command: Qwen/Qwen3-4B-AWQ --revision ...`` under the image's own entrypoint
+    (``vllm serve``): a first argument that is no option and reads as ``org/name`` (or its
+    ``${VAR:-org/name}`` default) is the model served. A path is not read here: a
+    Kubernetes ``command`` replaces the entrypoint (``/bin/bash -c ...``)."""
+    if not argv:
+        return
+    token, node = argv[0]
+    text = placeholder_default(token)[0]
+    if text.startswith(("-", "/", ".", "~")) or "/" not in text or " " in text:
+        return  # an option, a program (`/bin/bash -c`, a Kubernetes command), a path
+    _server_model(walker, server, token, node, where, {**extra, "argument": "<model>"}, volumes)
+
+
 def _server_env(
     walker: _Walker,
     server: Mapping[str, Any],
@@ -217,6 +247,8 @@ def _server_model(
     extra: Mapping[str, JSON],
     volumes: Sequence[tuple[str, str]] = (),
 ) -> None:
+    # ${MODEL_ID:-org/x}: the model served when the variable is unset.
+    value = placeholder_default(value)[0]
     if "$" in value:
         return  # ${MODEL}: set elsewhere
     if value.startswith("/") and str(server["family"]) != "ollama":
@@ -254,49 +286,72 @@ def _commands(
         if token in ("-c", "/c") and index + 1 < len(tokens) and " " in tokens[index + 1]:
             node = argv[index + 1][1]
             _commands(walker, _argv(_Node(tokens[index + 1], node.line, node.column)), where, extra)
+    for index, command in refs.command_models(tokens):
+        token, node = argv[index]
+        option = command.get("option")
+        if option is not None and token.startswith(f"{option}="):
+            token = token.split("=", 1)[1]
+        if "$" in token:
+            continue
+        prefix = [str(p) for p in command["argv"]]
+        family = str(command["family"])
+        hf_flag = command.get("hf_flag")
+        if hf_flag and _flag_set(argv, str(hf_flag)):
+            family = "hf"  # swift sft --use_hf true: the Hugging Face Hub after all
+        elif family.startswith("modelscope"):
+            walker.commanded.add(id(node))
+        ctx = refs.RefContext(family=family, sdk=prefix[0], in_config=True)
+        ref = refs.recognise_in(token, ctx)
+        if tree_relative and token.startswith(("./", "../")):
+            ref = _tree_folder(walker, token)
+        walker.emit(
+            ref, token, node, Confidence.HIGH, where, {**extra, "command": " ".join(prefix)}
+        )
+
+
+@functools.cache
+def _command_heads() -> re.Pattern[str]:
+    """Where a known command (``vllm serve``, ``ollama pull``...) starts a shell line."""
+    heads = sorted(
+        (r"\s+".join(re.escape(str(word)) for word in command["argv"])
+         for command in refs.conventions().commands),
+        key=len,
+        reverse=True,
+    )  # fmt: skip
+    return re.compile(r"(?:^|[\s;&|(])(?:" + "|".join(heads) + r")(?=\s)")
+
+
+_SEPARATORS = (";", "&&", "||", "|", "&")
+
+
+def command_string(walker: _Walker, key: str, node: _Node, where: str) -> None:
+    """A config string holding a shell line that runs a known command (a Helm value
+    ``cli: "vllm serve org/x --max-model-len 8192"`` the chart's container runs, a job's
+    ``script:``): each command of the line that starts with it is read as on a command line.
+    Only commands at the start of the line or after a separator count (``sh -c`` scripts
+    too), not a known command's words inside prose."""
+    text = str(node.value)
+    if _command_heads().search(text) is None:
+        return
+    segment: list[tuple[str, _Node]] = []
+    for token, where_node in [*_argv(node), (";", node)]:
+        ends = token.endswith(_SEPARATORS)
+        word = token.rstrip(";&|") if ends else token
+        if word and not (ends and token in _SEPARATORS):
+            segment.append((word, where_node))
+        if ends:
+            if segment and _starts_known(segment):
+                _commands(walker, segment, where, {"key": key})
+            segment = []
+
+
+def _starts_known(argv: Sequence[tuple[str, _Node]]) -> bool:
+    tokens = [t for t, _ in argv]
     for command in refs.conventions().commands:
         prefix = [str(p) for p in command["argv"]]
-        for start in range(len(tokens) - len(prefix) + 1):
-            if tokens[start : start + len(prefix)] != prefix:
-                continue
-            rest = argv[start + len(prefix) :]
-            found: tuple[str, _Node] | None = None
-            if "positional" in command:
-                positional = [(t, n) for t, n in rest if not t.startswith("-")]
-                stop = next(
-                    (i for i, (t, _) in enumerate(rest) if t in ("&&", ";", "|", "&")), None
-                )
-                if stop is not None:
-                    positional = [(t, n) for t, n in rest[:stop] if not t.startswith("-")]
-                if len(positional) > int(command["positional"]):
-                    found = positional[int(command["positional"])]
-            else:
-                option = str(command["option"])
-                for i, (t, n) in enumerate(rest):
-                    if t == option and i + 1 < len(rest):
-                        found = rest[i + 1]
-                    elif t.startswith(option + "="):
-                        found = (t.split("=", 1)[1], n)
-            if found is None or "$" in found[0]:
-                continue
-            family = str(command["family"])
-            hf_flag = command.get("hf_flag")
-            if hf_flag and _flag_set(rest, str(hf_flag)):
-                family = "hf"  # swift sft --use_hf true: the Hugging Face Hub after all
-            elif family.startswith("modelscope"):
-                walker.commanded.add(id(found[1]))
-            ctx = refs.RefContext(family=family, sdk=prefix[0], in_config=True)
-            ref = refs.recognise_in(found[0], ctx)
-            if tree_relative and found[0].startswith(("./", "../")):
-                ref = _tree_folder(walker, found[0])
-            walker.emit(
-                ref,
-                found[0],
-                found[1],
-                Confidence.HIGH,
-                where,
-                {**extra, "command": " ".join(prefix)},
-            )
+        if tokens[: len(prefix)] == prefix:
+            return True
+    return bool(tokens) and tokens[0] in ("sh", "bash", "/bin/sh", "/bin/bash")
 
 
 def _flag_set(argv: Sequence[tuple[str, _Node]], flag: str) -> bool:

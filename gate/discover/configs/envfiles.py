@@ -177,9 +177,10 @@ def _command_at(text: str, start: int) -> str:
     return text[start:index]
 
 
-def _curl_requests(walker: _Walker, text: str) -> None:
+def _curl_requests(walker: _Walker, text: str, first_line: int = 1, context: str = "curl") -> None:
     """``curl <url> --data '{"model": "qwen-max", ...}'``: a raw API request, served at the
-    URL it is sent to (as a ``requests.post`` body in code is)."""
+    URL it is sent to (as a ``requests.post`` body in code is). ``first_line``: the line of
+    the file ``text`` starts at (a notebook's shell line)."""
     for match in _CURL.finditer(text):
         command = _command_at(text, match.start())
         try:
@@ -203,12 +204,12 @@ def _curl_requests(walker: _Walker, text: str) -> None:
                 continue
             at = text.find(json.dumps(model), match.start())
             at = at if at >= 0 else match.start()
-            lineno = text.count("\n", 0, at) + 1
+            lineno = text.count("\n", 0, at) + first_line
             column = at - (text.rfind("\n", 0, at) + 1) + 1
             ctx = refs.RefContext(family="hosted", base_url=url, in_config=True, key="model")
             walker.emit(
                 refs.recognise_in(model.strip(), ctx), model, _Node(model, lineno, column),
-                Confidence.MEDIUM, "curl", {"key": "model", "endpoint": url, "flow": "raw-http"},
+                Confidence.MEDIUM, context, {"key": "model", "endpoint": url, "flow": "raw-http"},
             )  # fmt: skip
 
 

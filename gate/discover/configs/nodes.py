@@ -173,9 +173,16 @@ def _from_yaml(node: yaml.Node, key_line: int | None = None) -> _Node:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, _Node] = {}
+        merged: list[_Node] = []
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                out[str(key.value)] = _from_yaml(value, key.start_mark.line + 1)
+                child = _from_yaml(value, key.start_mark.line + 1)
+                if key.tag == _MERGE_TAG:
+                    merged.append(child)
+                else:
+                    out[str(key.value)] = child
+        for source in merged:
+            _merge(out, source)
         return _Node(out, line, column, None, key_line)
     if isinstance(node, yaml.SequenceNode):
         return _Node([_from_yaml(v) for v in node.value], line, column, None, key_line)
@@ -184,6 +191,20 @@ def _from_yaml(node: yaml.Node, key_line: int | None = None) -> _Node:
         # but never look like models.
         return _Node(str(node.value), line, column, None, key_line)
     return _Node(None, line, column, None, key_line)
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _merge(out: dict[str, _Node], source: _Node) -> None:
+    """YAML's merge key (``<<: *common``, ``<<: [*a, *b]``): the merged mappings' entries
+    join the mapping, its own keys and earlier merges winning (a compose service's
+    ``image:`` and ``command:`` from an ``x-common`` anchor are the service's own)."""
+    sources = source.value if isinstance(source.value, list) else [source]
+    for item in sources:
+        if isinstance(item.value, dict):
+            for name, child in item.value.items():
+                out.setdefault(name, child)
 
 
 def _from_plain(value: Any, key: str | None = None) -> _Node:

@@ -17,7 +17,7 @@ from gate.discover import (
     scanning,
 )
 from gate.discover.configs.containers import _argv, _commands, _flag_models
-from gate.discover.configs.envfiles import _logical_lines
+from gate.discover.configs.envfiles import _curl_requests, _logical_lines
 from gate.discover.configs.kinds import NAME, _kind
 from gate.discover.configs.mlops import _modelfile
 from gate.discover.configs.nodes import _Node
@@ -146,6 +146,9 @@ def _notebook(rel: str, text: str) -> scanning.Outcome:
         argv = _argv(_Node(command, lineno, None))
         _commands(walker, argv, f"cell {cell}", {})
         _flag_models(walker, argv, f"cell {cell}")
+        if command.startswith("curl"):
+            # !curl http://localhost:11434/api/chat -d '{"model": "unsloth_model", ...}'
+            _curl_requests(walker, command, lineno, f"cell {cell}")
         tokens = [token for token, _ in argv]
         found += dependencies.pip_install(
             rel, tokens, lineno, written, context=f"cell {cell}", source=NAME

@@ -10,7 +10,12 @@ from gate.discover import (
     localpaths,
     refs,
 )
-from gate.discover.configs.containers import _container, _containers, _hub_downloads
+from gate.discover.configs.containers import (
+    _container,
+    _containers,
+    _hub_downloads,
+    command_string,
+)
 from gate.discover.configs.kinds import NAME
 from gate.discover.configs.nodes import (
     _ENTRY_FIELDS,
@@ -88,7 +93,8 @@ class _Walker:
         if not isinstance(value, dict):
             return
         entries: dict[str, _Node] = {str(k): v for k, v in value.items()}
-        if _containers(entries):
+        container = _containers(entries)
+        if container:
             _container(self, entries, path)
         here = self._context(entries, path, inherited)
         self._env_var(entries, path, here)
@@ -120,6 +126,9 @@ class _Walker:
                     # whatever the key; a page link (no /resolve/) is not read, nor a command
                     # (its own reader finds the URL).
                     _hub_downloads(self, [(child.value, child)], ".".join((*path, key)))
+                elif " " in child.value and not (container and key in _CONTAINER_ARGV):
+                    # cli: "vllm serve org/x ...": a shell line the chart's container runs.
+                    command_string(self, key, child, ".".join((*path, key)))
             elif key == "litellm_params" and isinstance(child.value, dict):
                 params = {str(k): v for k, v in child.value.items()}
                 model = params.get("model")
@@ -418,6 +427,9 @@ def _name_is_model(entries: Mapping[str, _Node]) -> bool:
         return False
     return any(refs.is_model_key(k) for k in keys)
 
+
+_CONTAINER_ARGV = frozenset({"entrypoint", "command", "args"})
+"""A container's own command keys: read with its server's arguments by ``_container``."""
 
 _OWN_MODEL_KEYS = frozenset({"model", "model_name", "model_id", "modelname", "modelid", "llm"})
 

@@ -1,4 +1,4 @@
-"""Go, Rust, Java, Kotlin and C# code that names models, read with tree-sitter.
+"""Go, Rust, Java, Kotlin, C#, Ruby and PHP code that names models, read with tree-sitter.
 
 One front end over four grammars (:mod:`.grammars` says which node types play each role):
 string literals placed as call arguments, builder and option methods
@@ -41,7 +41,7 @@ host and no quoted hosted-model prefix is not read."""
 
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
-    """Yield model references found in the tree's Go, Rust, Java, Kotlin and C# files."""
+    """Yield model references found in the tree's Go, Rust, Java, Kotlin, C#, Ruby and PHP files."""
     reads = refs.readable(tree, ctx.include_tests)
     files = [f for f in tree.files if f.suffix in SUFFIXES and reads(f.rel)]
     if not files:

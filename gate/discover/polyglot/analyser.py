@@ -181,6 +181,11 @@ class Analyser:
         """SDKs given a base URL the file does not write as a literal."""
         self.truncated = False
         """Whether the file held more syntax nodes than :data:`MAX_NODES` (the rest unread)."""
+        self.model_names: dict[str, tuple[SdkRow, str]] = {}
+        """Names passed as an SDK model member's argument (``.modelName(MODEL)``): the SDK row
+        and member, for the file's declaration of that name (:meth:`_string`)."""
+        self.bound: dict[str, tree_sitter.Node | None] = {}
+        """Local names bound once to a call's value (:meth:`_binding`); None: bound twice."""
         self._args: dict[int, list[tree_sitter.Node]] = {}
         self._star_owners: dict[str, str | None] = {}
         """:meth:`_star_owner`'s answers by name."""
@@ -241,11 +246,27 @@ class Analyser:
                 continue
             if kind in g.calls:
                 self.calls.append(node)
+            elif kind in g.declarations:
+                self._binding(node)
             children = node.children
             for child in children:
                 self._parents[child.id] = node
             stack.extend(reversed(children))
         self.strings.sort(key=lambda n: n.start_byte)
+
+    def _binding(self, decl: tree_sitter.Node) -> None:
+        """``let client = openai::Client::from_env();`` (a declaration whose value is a
+        call): the call a local name holds, so a method called on the name is called on what
+        the call returns (:meth:`root_import`). A name bound twice is left unknown."""
+        value = decl.child_by_field_name("value")
+        if value is None or value.type not in self.g.calls:
+            return
+        field = self.g.declarations.get(decl.type, "")
+        holder = decl.child_by_field_name(field) if field else None
+        if holder is None or holder.type != "identifier":
+            return
+        name = _text(holder)
+        self.bound[name] = None if name in self.bound else value
 
     def _import(self, node: tree_sitter.Node) -> None:
         if self.g.name == "go":
@@ -438,6 +459,15 @@ class Analyser:
         if kind == "constructor_invocation":
             typ = call.named_children[0] if call.named_children else None
             return _text(typ).rsplit(".", 1)[-1], typ
+        if kind in ("call", "member_call_expression", "scoped_call_expression"):
+            # Ruby `recv.method(...)`, PHP `$recv->name(...)` and `Cls::name(...)`
+            name = call.child_by_field_name("method") or call.child_by_field_name("name")
+            receiver = (
+                call.child_by_field_name("receiver")
+                or call.child_by_field_name("object")
+                or call.child_by_field_name("scope")
+            )
+            return _text(name), receiver
         func = call.child_by_field_name("function")
         if func is None and call.named_children:
             func = call.named_children[0]  # Kotlin: the callee is the first child
@@ -482,6 +512,10 @@ class Analyser:
             if node.type in ("scoped_identifier", "scoped_type_identifier", "qualified_type"):
                 return self._import_of(_text(node))
             name = _text(node)
+            held = self.bound.get(name) if node.type == "identifier" else None
+            if held is not None and name not in self.imports:
+                node = held  # `let c = openai::Client::from_env(); c.agent("gpt-4o")`
+                continue
             break
         head = re.split(r"::|\.", name, maxsplit=1)[0] if name else ""
         return self.imports.get(head) or self._star_owner(head)
@@ -574,9 +608,15 @@ class Analyser:
     def _serving(self) -> None:
         """The SDK base URLs the file sets, and the one known endpoint its URLs point at."""
         for call in self.calls:
-            row, _, role = self.role(call)
+            row, member, role = self.role(call)
             if row is not None and role == "base_url":
                 self._base_url(row, self.args(call)[:1])
+            elif row is not None and role == "model":
+                given = self.args(call)[:1]
+                if given and given[0].type == "identifier":
+                    # .modelName(TINY_DOLPHIN_MODEL): the file's constant of that name is
+                    # this member's argument (the first such call names it).
+                    self.model_names.setdefault(_text(given[0]), (row, member))
         for node in self.strings:
             place = self.place(node)
             if place.kind != "keyed" or place.owner is None:
@@ -737,6 +777,14 @@ class Analyser:
                 ):
                     node = call
                     continue
+            # Ruby "x".freeze: a call on the string that only converts it is the value.
+            if (
+                parent.type == "call"
+                and parent.child_by_field_name("receiver") == node
+                and _text(parent.child_by_field_name("method")) in g.conversions
+            ):
+                node = parent
+                continue
             # String::from("x")
             outer = self._up(parent) if parent.type in g.arguments else None
             if outer is not None:
@@ -763,8 +811,17 @@ class Analyser:
                 return _Place("keyed", self._key_text(parent.child_by_field_name(key_field)),
                               owner=self._up(parent))  # fmt: skip
             return _Place("none")
-        if kind == "value_argument" or (kind == "argument" and g.name == "csharp"):
+        if kind == "value_argument" or (kind == "argument" and g.name in ("csharp", "php")):
             return self._kotlin_argument(parent, node)
+        if kind == "array_element_initializer":
+            # PHP ['model' => 'gpt-4o'] (keyed) or ['gpt-4o', 'gpt-4o-mini'] (an item)
+            parts = parent.named_children
+            if any(not c.is_named and c.type == "=>" for c in parent.children):
+                if len(parts) == 2 and parts[1].id == node.id:
+                    return _Place("keyed", self._key_text(parts[0]), owner=self._up(parent))
+                return _Place("none")
+            holder = self._up(parent)
+            return _Place("item", owner=holder) if holder is not None else _Place("none")
         if kind == "infix_expression" and len(parent.named_children) == 3:
             # Kotlin mapOf("deepseek" to "deepseek-chat")
             head, verb, tail = parent.named_children
@@ -789,6 +846,16 @@ class Analyser:
             if value is not None and value.id == node.id and enclosing:
                 return _Place("enum", enclosing)
             return _Place("none")
+        if kind in g.returns or (
+            kind == "block"
+            and g.name == "rust"
+            and parent.named_child_count
+            and parent.named_children[-1].id == node.id
+        ):
+            # fn default_model() -> String { "llama3.1".to_string() }, `return "gpt-4o";` in
+            # getModelName(): the value of a function named for a model.
+            name = self._function_name(parent)
+            return _Place("decl", name) if name else _Place("none")
         if kind in g.collections or (kind == "literal_value" and self._is_list(parent)):
             return _Place("item", owner=parent)
         if kind == "token_tree":
@@ -797,9 +864,25 @@ class Analyser:
             return _Place("annotation")
         return _Place("none")
 
+    def _function_name(self, node: tree_sitter.Node) -> str:
+        """The name of the function a return (or tail expression) is in, or ``""``; a
+        closure or lambda in between ends the climb."""
+        cur: tree_sitter.Node | None = node
+        for _ in range(_MAX_CLIMB * 2):
+            cur = self._up(cur) if cur is not None else None
+            if cur is None or cur.type in _CLOSURES:
+                return ""
+            if cur.type in self.g.functions:
+                name = cur.child_by_field_name("name")
+                if name is None:
+                    name = next((c for c in cur.named_children if c.type in (
+                        "identifier", "simple_identifier")), None)  # fmt: skip
+                return _text(name)
+        return ""
+
     def _kotlin_argument(self, arg: tree_sitter.Node, node: tree_sitter.Node) -> _Place:
         """A Kotlin ``model = "x"`` or C# ``model: "x"`` named argument, else a positional one."""
-        named_by = ":" if self.g.name == "csharp" else "="
+        named_by = ":" if self.g.name in ("csharp", "php") else "="
         has_eq = any(not c.is_named and c.type == named_by for c in arg.children)
         if has_eq and (name := _argument_name(arg)) is not None:
             if arg.named_children[-1].id != node.id:
@@ -950,7 +1033,8 @@ class Analyser:
             names = list(decl.children_by_field_name("name"))
             if names:
                 text = _text(names[min(index, len(names) - 1)])
-        return re.split(r"[.:]", text.replace("::", "."))[-1].strip() if text else ""
+        # PHP `$model`, Ruby `@model` and `$model`: the variable's name without its sigil
+        return re.split(r"[.:>]", text.replace("::", "."))[-1].strip().lstrip("$@") if text else ""
 
     # ---- emitting ----
 
@@ -978,7 +1062,16 @@ class Analyser:
             self._keyed(node, text, place)
         elif place.kind == "decl":
             typed = self._declared_type(place.owner)
-            if refs.is_model_key(place.key):
+            passed = self.model_names.get(place.key)
+            if passed is not None:
+                row, member = passed
+                self.driver.call(
+                    self._seen(node, text, "constant"),
+                    self._ctx(row),
+                    call=f"{row.sdk}:{member}",
+                    argument="#0",
+                )
+            elif refs.is_model_key(place.key):
                 self._named(node, text, place.key, "assignment")
             elif typed and refs.is_catalogue_name(typed):
                 # Go `const GPT4o Model = "gpt-4o"`: a constant of a model type is an entry
@@ -1242,6 +1335,13 @@ _NOT_A_SETTER = re.compile(
     r"^(?:get|create|build|make|new|load|find|fetch|list|delete|remove|update|parse|read"
     r"|is|has|to|validate|check|resolve|lookup)(?:[A-Z_]|$)"
 )
+
+
+_CLOSURES = frozenset(
+    {"closure_expression", "func_literal", "lambda_expression", "lambda_literal",
+     "anonymous_function", "anonymous_method_expression"}
+)  # fmt: skip
+"""Closures and lambdas of the grammars: a return inside one is not its function's."""
 
 
 def _sets_model(member: str) -> bool:

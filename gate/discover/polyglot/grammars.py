@@ -4,7 +4,7 @@ each tree-sitter grammar are strings, calls, keyed values, declarations and coll
 The analysis (:mod:`.analyser`) is written once over these roles; a language is a row here,
 not a copy of the analysis. Node type names are those of the grammars' ``node-types.json``
 (tree-sitter-go 0.25, tree-sitter-rust 0.24, tree-sitter-java 0.23, tree-sitter-kotlin 1.1,
-tree-sitter-c-sharp 0.23).
+tree-sitter-c-sharp 0.23, tree-sitter-ruby 0.23, tree-sitter-php 0.25).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import tree_sitter_c_sharp
 import tree_sitter_go
 import tree_sitter_java
 import tree_sitter_kotlin
+import tree_sitter_php
+import tree_sitter_ruby
 import tree_sitter_rust
 
 
@@ -57,6 +59,11 @@ class Grammar:
     """Annotations (Spring ``@Value("${key:default}")``)."""
     skipped_blocks: frozenset[str] = frozenset()
     """Blocks never read (Rust ``mod tests``: the crate's unit tests)."""
+    functions: frozenset[str] = frozenset()
+    """Function and method declarations (their ``name`` field names them)."""
+    returns: frozenset[str] = frozenset()
+    """Return statements (and Rust's ``return`` expression; a block's tail expression is
+    its function's value too)."""
 
 
 _GO = Grammar(
@@ -77,6 +84,8 @@ _GO = Grammar(
     conversions=frozenset(),
     imports=frozenset({"import_spec"}),
     annotations=frozenset(),
+    functions=frozenset({'method_declaration', 'function_declaration'}),
+    returns=frozenset({'return_statement'}),
 )  # fmt: skip
 
 _RUST = Grammar(
@@ -98,6 +107,8 @@ _RUST = Grammar(
     imports=frozenset({"use_declaration"}),
     annotations=frozenset(),
     skipped_blocks=frozenset({"mod_item"}),
+    functions=frozenset({'function_item'}),
+    returns=frozenset({'return_expression'}),
 )  # fmt: skip
 
 _JAVA = Grammar(
@@ -117,6 +128,8 @@ _JAVA = Grammar(
     conversions=frozenset(),
     imports=frozenset({"import_declaration"}),
     annotations=frozenset({"annotation", "marker_annotation"}),
+    functions=frozenset({'method_declaration'}),
+    returns=frozenset({'return_statement'}),
 )  # fmt: skip
 
 _KOTLIN = Grammar(
@@ -137,6 +150,8 @@ _KOTLIN = Grammar(
     conversions=frozenset(),
     imports=frozenset({"import"}),
     annotations=frozenset({"annotation"}),
+    functions=frozenset({'function_declaration'}),
+    returns=frozenset({'jump_expression'}),
 )  # fmt: skip
 
 # C#: `using` directives import namespaces (read like Java's star imports); an argument is
@@ -159,9 +174,61 @@ _CSHARP = Grammar(
     conversions=frozenset(),
     imports=frozenset({"using_directive"}),
     annotations=frozenset(),
+    functions=frozenset({'method_declaration', 'local_function_statement'}),
+    returns=frozenset({'return_statement'}),
 )  # fmt: skip
 
-GRAMMARS: tuple[Grammar, ...] = (_GO, _RUST, _JAVA, _KOTLIN, _CSHARP)
+# Ruby: a method call is `call` (receiver, method, arguments); keyword arguments and hash
+# entries are `pair`s (`model: "x"`, `"model" => "x"`); `X = "y".freeze` and
+# `config.default_model = "x"` are assignments (RubyLLM initializers, the anthropic gem).
+_RUBY = Grammar(
+    name="ruby",
+    suffixes=(".rb",),
+    language=tree_sitter_ruby.language,
+    strings=frozenset({"string"}),
+    content=frozenset({"string_content", "escape_sequence"}),
+    interpolations=frozenset({"interpolation"}),
+    calls=frozenset({"call"}),
+    arguments=frozenset({"argument_list"}),
+    keyed={"pair": ("key", "value")},
+    declarations={"assignment": "left", "operator_assignment": "left"},
+    collections=frozenset({"array"}),
+    collection_calls=frozenset(),
+    transparent=frozenset({"parenthesized_statements"}),
+    conversions=frozenset({"freeze", "to_s", "to_str", "dup"}),
+    imports=frozenset(),
+    annotations=frozenset(),
+    functions=frozenset({"method", "singleton_method"}),
+    returns=frozenset({"return"}),
+)  # fmt: skip
+
+# PHP: `protected $model = 'gpt-4o-mini';` (a property element), array entries `'model' =>
+# env('OPENAI_MODEL', 'gpt-4o-mini')` (Laravel config files), calls and their `argument`s.
+_PHP = Grammar(
+    name="php",
+    suffixes=(".php",),
+    language=tree_sitter_php.language_php,
+    strings=frozenset({"string", "encapsed_string"}),
+    content=frozenset({"string_content", "escape_sequence"}),
+    interpolations=frozenset({"variable_name", "member_access_expression", "subscript_expression",
+                              "dynamic_variable_name", "function_call_expression",
+                              "member_call_expression"}),
+    calls=frozenset({"function_call_expression", "member_call_expression",
+                     "scoped_call_expression", "object_creation_expression"}),
+    arguments=frozenset({"arguments"}),
+    keyed={},
+    declarations={"property_element": "name", "assignment_expression": "left"},
+    collections=frozenset({"array_creation_expression"}),
+    collection_calls=frozenset(),
+    transparent=frozenset({"parenthesized_expression"}),
+    conversions=frozenset(),
+    imports=frozenset(),
+    annotations=frozenset(),
+    functions=frozenset({"method_declaration", "function_definition"}),
+    returns=frozenset({"return_statement"}),
+)  # fmt: skip
+
+GRAMMARS: tuple[Grammar, ...] = (_GO, _RUST, _JAVA, _KOTLIN, _CSHARP, _RUBY, _PHP)
 SUFFIXES: tuple[str, ...] = tuple(s for g in GRAMMARS for s in g.suffixes)
 
 

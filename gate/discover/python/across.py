@@ -16,6 +16,8 @@ constructor is found is placed at its endpoint.
 from __future__ import annotations
 
 import ast
+import posixpath
+import re
 from collections.abc import Mapping, Sequence
 
 from gate.discover import refs
@@ -28,6 +30,9 @@ from gate.model import JSON, Confidence, Evidence, Location
 
 PENDING = "pending:"
 """The identity prefix of a placeholder (never leaves the Python source)."""
+PENDING_ENV = "pending-env:"
+"""The identity prefix of a model argument an env file sets (``os.getenv("X")``, no default)."""
+_MAX_ENV_FILE = 256 * 1024
 
 _CTX_ATTRS = ("family", "sdk", "provider", "base_url", "region", "provider_hint")
 
@@ -47,6 +52,14 @@ def placeholders(analyser: Analyser) -> list[Evidence]:
             attrs["vertex"] = True
         loc = analyser._loc(call)
         out.append(placeholder(analyser.source, PENDING + name, name, loc, cap, attrs))
+    for var, ctx, qual, call, cap in analyser.pending_env:
+        attrs = {"call": qual, "env_var": var}
+        for key in _CTX_ATTRS:
+            value = getattr(ctx, key)
+            if value:
+                attrs[key] = value
+        loc = analyser._loc(call)
+        out.append(placeholder(analyser.source, PENDING_ENV + var, var, loc, cap, attrs))
     for val, made, qual, cap in analyser.pending_made:
         attrs = {"call": qual, "flow": val.flow, **made}
         loc = analyser._loc(val.node)
@@ -71,6 +84,8 @@ def through_app_modules(
 ) -> list[Evidence]:
     """``found`` with placeholders resolved (or dropped) and unknown clients that another
     module of the app makes placed at that client's endpoint."""
+    if any(ev.identity.startswith(PENDING_ENV) for ev in found):
+        found = _through_env_files(tree, found)
     if not any(ev.identity.startswith(PENDING) or _unknown_client(ev) for ev in found):
         return found
     modules = imports._modules(tree.files)
@@ -122,6 +137,93 @@ def through_app_modules(
             and (ev.location.path, ev.location.line, ev.location.column, ev.as_written) in placed
         )
     ]
+
+
+# --- env files ---------------------------------------------------------------------------------
+
+
+def _through_env_files(tree: Tree, found: list[Evidence]) -> list[Evidence]:
+    """``found`` with each env placeholder replaced by the value the nearest env file sets
+    for its variable (``.env``, ``.env.example``... in the module's folder or the nearest
+    folder above it that sets it, as python-dotenv's search upward finds it; every distinct
+    value of that folder's files), recognised in the call's context and placed at the env
+    file's line; a variable no env file sets is dropped."""
+    by_folder: dict[str, list[TreeFile]] = {}
+    for tf in tree.files:
+        name = tf.name.lower()
+        if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+            by_folder.setdefault(posixpath.dirname(tf.rel), []).append(tf)
+    settings: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
+    out: list[Evidence] = []
+    for ev in found:
+        if not ev.identity.startswith(PENDING_ENV):
+            out.append(ev)
+            continue
+        var = ev.identity[len(PENDING_ENV) :]
+        folder = posixpath.dirname(ev.location.path or "")
+        while True:
+            got = [
+                hit
+                for tf in by_folder.get(folder, ())
+                for hit in _env_settings(tf, settings).get(var, ())
+            ]
+            if got or not folder:
+                break
+            folder = posixpath.dirname(folder)
+        seen: set[str] = set()
+        for path, value, line in got:
+            if value in seen:
+                continue
+            seen.add(value)
+            resolved = _env_resolved(ev, var, path, value, line)
+            if resolved is not None:
+                out.append(resolved)
+    return out
+
+
+def _env_settings(
+    tf: TreeFile, cache: dict[str, dict[str, list[tuple[str, str, int]]]]
+) -> Mapping[str, list[tuple[str, str, int]]]:
+    """An env file's ``VAR=value`` settings, read once: variable -> [(path, value, line)]."""
+    known = cache.get(tf.rel)
+    if known is not None:
+        return known
+    known = cache[tf.rel] = {}
+    try:
+        with open(tf.abspath, "rb") as fh:
+            text = fh.read(_MAX_ENV_FILE).decode("utf-8", errors="replace")
+    except OSError:
+        return known
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _ENV_SETTING.match(line)
+        if match is not None:
+            value = match.group(2).strip().strip("'\"")
+            if value and "$" not in value:
+                known.setdefault(match.group(1), []).append((tf.rel, value, number))
+    return known
+
+
+_ENV_SETTING = re.compile(
+    r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^#\s][^#]*?)\s*(?:#.*)?$"
+)
+"""``VAR=value`` (``export`` allowed, a trailing ``# comment`` dropped)."""
+
+
+def _env_resolved(ev: Evidence, var: str, path: str, value: str, line: int) -> Evidence | None:
+    attrs = ev.attributes
+    ctx = refs.RefContext(
+        family=str(attrs.get("family") or "config"),
+        sdk=str(attrs["sdk"]) if attrs.get("sdk") else None,
+        provider=str(attrs["provider"]) if attrs.get("provider") else None,
+        base_url=str(attrs["base_url"]) if attrs.get("base_url") else None,
+        provider_hint=str(attrs["provider_hint"]) if attrs.get("provider_hint") else None,
+    )
+    ref = refs.recognise_in(value, ctx)
+    if ref is None:
+        return None
+    extra: dict[str, JSON] = {"call": attrs.get("call"), "env_var": var, "flow": "env-file"}
+    loc = Location(path, line=line, context=var)
+    return refs.evidence(ev.source, ref, value, loc, ev.confidence, extra)
 
 
 # --- another module's bindings ----------------------------------------------------------------

@@ -5,13 +5,17 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import shlex
+from collections.abc import Iterable
+from dataclasses import replace
 
-from gate.discover import refs
+from gate.discover import localpaths, refs
 from gate.discover.driver import Seen, endpoint_choice
 from gate.discover.python.calls import CallReader
 from gate.discover.python.scopes import (
     _ENUM_BASES,
     Scope,
+    Val,
     _is_none,
     _kw,
     _segment,
@@ -28,6 +32,15 @@ _SEQUENCES = (ast.List, ast.Tuple, ast.Set)
 _COLLECTIONS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_PROCESS_CALLS = frozenset(
+    {
+        "subprocess.run", "subprocess.Popen", "subprocess.call", "subprocess.check_call",
+        "subprocess.check_output", "os.system", "os.popen",
+    }
+)  # fmt: skip
+"""Calls that run a command line (its first argument: an argv list or a shell string)."""
+_PROCESS_ENDS = frozenset(q.rsplit(".", 1)[1] for q in _PROCESS_CALLS)
+
 _VALUE_NODES = (ast.Constant, ast.Call, ast.BoolOp, ast.JoinedStr, ast.IfExp)
 """Type tuples made once: ``isinstance(x, A | B | C)`` builds its union on every call,
 three times the cost of the test itself (these run for every binding of every module)."""
@@ -61,6 +74,7 @@ class Analyser(CallReader):
         self._set_aside_examples()
         for call, scope in self.calls:
             self._call(call, scope)
+        self._command_lines()
         self._endpoints_without_model()
         roots = {name.split(".", 1)[0] for name in self.imports.values()}
         hub = conventions().hub_from_imports(roots)
@@ -69,6 +83,43 @@ class Analyser(CallReader):
         self._generic()
         self._catalogues()
         return self.found
+
+    def _command_lines(self) -> None:
+        """A command line the program runs (``subprocess.run(["ollama", "run", "llama3",
+        prompt])``, ``os.system("ollama pull qwen2.5")``): a known command's model argument,
+        read as in a script (``config_vocabulary.yaml`` ``commands``)."""
+        for call, scope in self.calls:
+            func = call.func
+            end = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if end not in _PROCESS_ENDS or not call.args:
+                continue
+            if self._qualname(func, scope) not in _PROCESS_CALLS:
+                continue
+            first = call.args[0]
+            parts = first.elts if isinstance(first, ast.List | ast.Tuple) else None
+            argv: list[tuple[str, Val | None]] = []
+            if parts is not None:
+                for part in parts:
+                    got = self.values(part, scope)
+                    one = got[0] if len(got) == 1 and not got[0].partial else None
+                    argv.append((one.text, one) if one is not None else ("$?", None))
+            else:
+                for val in self.values(first, scope)[:1]:
+                    try:
+                        words = shlex.split(val.text)
+                    except ValueError:
+                        continue
+                    argv += [(word, val) for word in words if not val.partial]
+            tokens = [t for t, _ in argv]
+            for index, command in refs.command_models(tokens):
+                text, held = argv[index]
+                if held is None or "$" in text or "=" in text:
+                    continue
+                ctx = refs.RefContext(family=str(command["family"]), sdk=str(command["argv"][0]))
+                seen = self._seen(replace(held, text=text) if held.text != text else held)
+                self.driver.call(
+                    seen, ctx, call=" ".join(str(w) for w in command["argv"]), argument="argv"
+                )
 
     def _drop_overwritten(self) -> None:
         """``x = "a"`` followed, in the same straight-line body, by ``x = "b"`` with nothing
@@ -251,13 +302,25 @@ class Analyser(CallReader):
                     repo_type = self._first_constant(call, ("repo_type",), scope)
                     base_url, expr = self._endpoint_beside(call, scope)
                     key_of = self._key_provider(call) if base_url is None and expr is None else None
+                    # GPT4All(model=local_path), local_path = "C:\\models\\x.gguf": a
+                    # variable not named for a model is followed for a path on a machine's
+                    # disk only (what else it holds is read where it is named).
+                    path = isinstance(kw.value, ast.Name) and not refs.names_model(kw.value.id)
                     self._generic_value(
                         kw.value, scope, kw.arg, base_url, repo_type=repo_type, base_url_expr=expr,
-                        provider_hint=key_of,
+                        provider_hint=key_of, follow_name=path, paths_only=path,
                     )  # fmt: skip
+        sections = _dataset_sections(node for node, _, _ in self.dicts)
         for node, scope, owner in self.dicts:
             if id(node) in listed:
                 continue  # an entry of a catalogue: listed by the catalogue pass
+            if id(node) in sections:
+                # {"load_dataset": {"repo_id": "org/x"}} (a pipeline's runtime parameters
+                # of its dataset step): the Hub repo there is a dataset repo.
+                repo = _constant_entry(node, "repo_id")
+                if repo is not None:
+                    self._dataset_value(repo, scope, "repo_id", "assignment")
+                    continue
             base_url = self._request_url(owner, scope) if owner is not None else None
             server = self._request_server(owner, scope) if owner is not None else None
             if base_url is None and server is None:
@@ -662,6 +725,7 @@ class Analyser(CallReader):
         base_url_expr: str | None = None,
         provider_hint: str | None = None,
         follow_name: bool = False,
+        paths_only: bool = False,
     ) -> None:
         if not isinstance(value, _VALUE_NODES) and (flow != "request-body" and not follow_name):
             return
@@ -681,6 +745,8 @@ class Analyser(CallReader):
             and not refs.at_ollama_port(base_url)  # an Ollama daemon serves tags, not aliases
         )
         for val in self.values(value, scope, flow):
+            if paths_only and not localpaths.is_outside(val.text):
+                continue
             if val.text in self._endpoint_keys():
                 continue  # DEFAULT_LLM_MODEL = "mistral-7b" beside LLM_HOST = "mistral-7b"
             if own and "/" not in val.text:
@@ -947,3 +1013,27 @@ def _bare_name(name: str) -> re.Pattern[str]:
 def _holds_string(value: ast.expr) -> bool:
     """Whether a value holds a string literal anywhere (only such a value can name a model)."""
     return any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(value))
+
+
+def _dataset_sections(dicts: Iterable[ast.Dict]) -> set[int]:
+    """Dict literals that are the value of an entry whose key names a dataset as a word
+    (``"load_dataset": {...}``, ``"eval_datasets": {...}``), by id."""
+    out: set[int] = set()
+    for node in dicts:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if (
+                isinstance(value, ast.Dict)
+                and isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and {"dataset", "datasets"} & set(refs.norm_key(key.value).split("_"))
+            ):
+                out.add(id(value))
+    return out
+
+
+def _constant_entry(node: ast.Dict, name: str) -> ast.expr | None:
+    """The value of a dict literal's entry with that constant key, if any."""
+    for key, value in zip(node.keys, node.values, strict=True):
+        if isinstance(key, ast.Constant) and key.value == name:
+            return value
+    return None

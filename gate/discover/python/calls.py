@@ -16,7 +16,7 @@ from gate.discover.calltable import CallSpec, ClientFamily, unknown_client_spec
 from gate.discover.driver import TREE_PATH, Seen, resource_urls
 from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _segment, _within
 from gate.discover.python.tables import _module_base_urls, table
-from gate.discover.python.values import ValueReader
+from gate.discover.python.values import ValueReader, _equal_keys
 from gate.model import JSON, Confidence, Location
 from gate.recognise import conventions
 
@@ -173,8 +173,9 @@ class CallReader(ValueReader):
             for client in matched:
                 where = f"{client.qualname}().{method}"
                 if self._emit(
-                    fam.model, call, scope, self._client_context(client), where, client.spec
-                ):
+                    fam.model, call, scope, self._client_context(client), where, client.spec,
+                    accepts=self._models_tested_for(client) if len(matched) > 1 else None,
+                ):  # fmt: skip
                     self.client_used.add(id(client.call))
             if matched:
                 return
@@ -233,6 +234,40 @@ class CallReader(ValueReader):
             if len(texts) == 1:
                 args[key] = texts.pop()
         return {"client_factory": qual, "client_factory_args": args}
+
+    def _models_tested_for(self, client: Client) -> Callable[[str], bool] | None:
+        """The model names a client serves when the app chose it by testing a model
+        variable (``if model_name == "deepseek-chat": self.client = OpenAI(base_url=
+        DEEPSEEK)`` / ``else: self.client = OpenAI()``): the tested names for the ``if`` arm,
+        the others for the ``else`` arm. None when no such test encloses the client."""
+        if client.call is None:
+            return None
+        found = self.stmt_path(client.call)
+        if found is None or found[1]:
+            return None
+        inside: set[object] | None = None
+        outside: set[object] = set()
+        for stmt, where in found[0]:
+            if isinstance(stmt, _DEFINITIONS):
+                inside, outside = None, set()  # the innermost function's tests only
+                continue
+            if not isinstance(stmt, ast.If) or where not in ("body", "orelse"):
+                continue
+            names = {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+            for name in names:
+                if not refs.names_model(name):
+                    continue
+                tested = _equal_keys(stmt.test, name)
+                if tested is None:
+                    continue
+                if where == "body":
+                    inside = set(tested) if inside is None else inside & tested
+                elif len(names) == 1:
+                    outside |= tested  # `else:` of a test of this name alone
+        if inside is None and not outside:
+            return None
+        allowed, refused = inside, outside
+        return lambda text: (allowed is None or text in allowed) and text not in refused
 
     def _client_context(
         self, client: Client
@@ -545,9 +580,11 @@ class CallReader(ValueReader):
         qual: str,
         spec: CallSpec,
         cap: Confidence = Confidence.HIGH,
+        accepts: Callable[[str], bool] | None = None,
     ) -> int:
         """Evidence for the model argument of a call; returns how many were found. ``ctx``
-        as a function is asked once per set of call sites a model value came through."""
+        as a function is asked once per set of call sites a model value came through;
+        ``accepts``: which model names this client can be sent (see _models_tested_for)."""
         found = self._arg(call, names)
         if found is None:
             return 0
@@ -574,7 +611,20 @@ class CallReader(ValueReader):
             extra["filename"] = filename
         contexts: dict[tuple[tuple[Scope, ast.Call], ...], refs.RefContext] = {}
         relative = spec.raw.get("relative_files")
-        for val in self._argument_values(expr, scope, spec):
+        values = self._argument_values(expr, scope, spec)
+        if not values:
+            var = self._env_lookup(expr, scope)
+            here = ctx if isinstance(ctx, refs.RefContext) else ctx(())
+            if var and var != "?" and not here.base_url_dynamic:
+                # AsyncInferenceClient(os.getenv("HF_URL")) with no default: the value the
+                # tree's env file sets for HF_URL, in this call's context (python/across.py).
+                # A client whose endpoint the code does not write (also set by the env,
+                # OpenAI(base_url=os.getenv("X_BASE_URL"))) is left to the env file's own
+                # reading, which pairs the model with that URL.
+                self.pending_env.append((var, here, qual, call, cap))
+        for val in values:
+            if accepts is not None and not val.partial and not accepts(val.text):
+                continue
             if relative and not val.partial:
                 val = self._module_relative(val, tuple(relative))
             if isinstance(ctx, refs.RefContext):

@@ -45,6 +45,9 @@ class Indexer:
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[ast.Call, Scope, CallSpec, str]] = []
         self.pending: list[tuple[str, RefContext, str, ast.Call, Confidence]] = []
+        self.pending_env: list[tuple[str, RefContext, str, ast.Call, Confidence]] = []
+        """Model arguments read from an environment variable with no default in code (the
+        variable, the call's context): set by the tree's env files (python/across.py)."""
         """Model arguments that are another module's names (see CallReader._emit)."""
         self.pending_made: list[tuple[Val, dict[str, JSON], str, Confidence]] = []
         """Models asked of a client the app's own factory of another module made."""
@@ -79,6 +82,9 @@ class Indexer:
         self._arms_of: dict[int, dict[int, str]] = {}
         """The ``if`` arms enclosing each node asked about, by the node's id (``_arms``): the
         nodes are the module's own, held by its scopes while the index lives (``release``)."""
+        self._tested_of: dict[int, list[Val] | None] = {}
+        """A parameter's values as the ``if`` tests around one use of it say, by the use's id
+        (``_tested_values``): None when no test says."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
         self._client_memo: dict[tuple[object, ...], tuple[list[Client], int | None]] = {}
@@ -407,6 +413,7 @@ class Indexer:
             scope.self_attrs.clear()
         self._starts.clear()
         self._arms_of.clear()
+        self._tested_of.clear()
         self._places.clear()
         self._client_memo.clear()
         self._arm_walks.clear()

@@ -171,6 +171,10 @@ class ValueReader(Indexer):
         owner = self._binding_scope(name, scope)
         if owner is None:
             return []
+        if use is not None and owner.kind == "function" and name in owner.params:
+            tested = self._tested_values(use, name)
+            if tested is not None:
+                return tested
         key = (id(owner), name)
         guard = self._guard
         at = guard.get(key)
@@ -675,12 +679,18 @@ class ValueReader(Indexer):
         key = expr.slice
         container = expr.value
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str | int)):
-            # ROUTES[task] with a key only known at run time: any value of the table.
+            # ROUTES[task] with a key only known at run time: any value of the table, or
+            # those the enclosing ``if task == "a" or task == "b":`` lets through.
             anywhere: list[Val] = []
             if isinstance(container, ast.Name):
+                allowed = self._tested_keys(expr, key) if isinstance(key, ast.Name) else None
                 for value, where in self._lookup(container.id, scope):
                     if isinstance(value, ast.Dict):
-                        for v in value.values:
+                        for k, v in zip(value.keys, value.values, strict=True):
+                            if allowed is not None and not (
+                                isinstance(k, ast.Constant) and k.value in allowed
+                            ):
+                                continue
                             anywhere += self.values(v, where, "dict-entry", depth + 1)
             return anywhere
         candidates: list[tuple[ast.expr, Scope]] = []
@@ -700,6 +710,50 @@ class ValueReader(Indexer):
             ):
                 out += self.values(value.elts[key.value], where, "list-entry", depth + 1)
         return out
+
+    def _tested_values(self, use: ast.Name, name: str) -> list[Val] | None:
+        """A parameter's value where an ``if`` of its function has tested it against
+        constants (``if model_name == "claude-3-opus-20240229": return Claude(model_name)``):
+        those constants, whatever the callers pass; None when no test says. Asked once per
+        use."""
+        if id(use) in self._tested_of:
+            return self._tested_of[id(use)]
+        found = self.stmt_path(use)
+        answer: list[Val] | None = None
+        if found is not None and not found[1]:
+            constants: list[ast.Constant] | None = None
+            for stmt, where in found[0]:
+                if isinstance(stmt, _SCOPE_STMTS):
+                    constants = None  # only the innermost function's tests count
+                elif isinstance(stmt, ast.If) and where == "body":
+                    tested = _equal_constants(stmt.test, name)
+                    if tested is not None:
+                        constants = tested
+            if constants is not None:
+                answer = [
+                    Val(c.value, c, Confidence.HIGH, "tested")
+                    for c in constants
+                    if isinstance(c.value, str)
+                ]
+        self._tested_of[id(use)] = answer
+        return answer
+
+    def _tested_keys(self, expr: ast.Subscript, key: ast.Name) -> frozenset[object] | None:
+        """The keys a run-time key can hold where ``expr`` runs, as the ``if`` arms around
+        it within its function test them (``if model == "A" or model == "B":
+        ChatOpenAI(model=TABLE[model])``): None when no test says."""
+        found = self.stmt_path(expr)
+        if found is None:
+            return None
+        allowed: frozenset[object] | None = None
+        for stmt, where in found[0]:
+            if isinstance(stmt, _SCOPE_STMTS):
+                allowed = None  # only the innermost function's tests count
+            elif isinstance(stmt, ast.If) and where == "body":
+                keys = _equal_keys(stmt.test, key.id)
+                if keys is not None:
+                    allowed = keys if allowed is None else allowed & keys
+        return allowed
 
     def _dict_index(self, table: ast.Dict) -> dict[object, list[ast.expr]]:
         """A dict literal's values by constant key, made once per dict: each ``MAP["k"]``
@@ -792,3 +846,45 @@ def _constant_owners() -> frozenset[str]:
     """The classes the call table's SDK constants are members of (``dashscope.Generation.
     Models``)."""
     return frozenset(k.rsplit(".", 1)[0] for k in table().constants)
+
+
+def _equal_keys(test: ast.expr, name: str) -> frozenset[object] | None:
+    """The constants a test lets ``name`` equal when it is true, or None (see
+    :func:`_equal_constants`)."""
+    found = _equal_constants(test, name)
+    return None if found is None else frozenset(c.value for c in found)
+
+
+def _equal_constants(test: ast.expr, name: str) -> list[ast.Constant] | None:
+    """The constants a test lets ``name`` equal when it is true (``name == "a"``,
+    ``"a" == name``, ``name in ("a", "b")``, joined by ``or``; one narrowing part of an
+    ``and`` is enough), or None when the test does not narrow it."""
+    if isinstance(test, ast.BoolOp):
+        parts = [_equal_constants(v, name) for v in test.values]
+        if isinstance(test.op, ast.Or):
+            if any(p is None for p in parts):
+                return None
+            return [c for p in parts if p is not None for c in p]
+        known = [p for p in parts if p is not None]
+        if not known:
+            return None
+        values = set.intersection(*({c.value for c in p} for p in known))
+        return [c for c in known[0] if c.value in values]
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq):
+        if isinstance(right, ast.Name) and right.id == name:
+            left, right = right, left
+        if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant):
+            return [right]
+        return None
+    if (
+        isinstance(op, ast.In)
+        and isinstance(left, ast.Name)
+        and left.id == name
+        and isinstance(right, ast.Tuple | ast.List | ast.Set)
+        and all(isinstance(e, ast.Constant) for e in right.elts)
+    ):
+        return [e for e in right.elts if isinstance(e, ast.Constant)]
+    return None
