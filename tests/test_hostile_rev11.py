@@ -1,0 +1,48 @@
+"""Hostile scanned sources (review of round 11's changes): work stays linear in the input,
+counted, never timed."""
+
+from __future__ import annotations
+
+import tree_sitter
+import tree_sitter_javascript
+
+from gate.discover.javascript import nodes
+
+
+class _Spy:
+    """A syntax node's stand-in that counts the bytes its ``text`` copies."""
+
+    def __init__(self, node: tree_sitter.Node, copied: list[int]) -> None:
+        self._node, self._copied = node, copied
+
+    def __getattr__(self, name: str) -> object:
+        value = getattr(self._node, name)
+        if name == "text":
+            self._copied[0] += len(value or b"")
+        return value
+
+    def child_by_field_name(self, name: str) -> _Spy | None:
+        child = self._node.child_by_field_name(name)
+        return _Spy(child, self._copied) if child is not None else None
+
+
+def test_the_default_export_check_does_not_copy_nested_left_sides() -> None:
+    # `((x = 1).a = 1).a = 1 ...`: each assignment's left side holds every assignment below
+    # it, so copying each left side's text to compare it with `module.exports` was quadratic
+    # in the nesting (a 1.8 MB file: 23 s of copies); a span of another length is not read.
+    n = 2_000
+    source = ("(" * n + "x=1" + ").a=1" * n + ";\nmodule.exports = x;\n").encode()
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_javascript.language()))
+    root = parser.parse(source).root_node
+    copied = [0]
+    stack = [root]
+    found = []
+    while stack:
+        node = stack.pop()
+        if node.type == "assignment_expression":
+            exported = nodes._default_export(_Spy(node, copied))  # type: ignore[arg-type]
+            if exported is not None:
+                found.append(exported.text)
+        stack.extend(node.children)
+    assert found == [b"x"]
+    assert copied[0] < 10 * len(source)  # n * n / 2 * 6 bytes before
