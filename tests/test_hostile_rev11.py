@@ -3,10 +3,12 @@ counted, never timed."""
 
 from __future__ import annotations
 
+import pytest
 import tree_sitter
 import tree_sitter_javascript
 
-from gate.discover.javascript import nodes
+from gate.discover.javascript import analyser, nodes
+from tests.jshelp import js
 
 
 class _Spy:
@@ -46,3 +48,30 @@ def test_the_default_export_check_does_not_copy_nested_left_sides() -> None:
         stack.extend(node.children)
     assert found == [b"x"]
     assert copied[0] < 10 * len(source)  # n * n / 2 * 6 bytes before
+
+
+def test_the_token_counter_rule_asks_a_bounded_number_of_scopes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # n nested functions each assigning `model`, in a file handing `model` to a token
+    # counter: each value's function was looked up (a walk from the root per parent in
+    # tree-sitter: 4 s at n = 4,000, minutes at the size limit); past a bound, a value is
+    # read as any other, so every one is still reported.
+    n = 500
+    asked = [0]
+    real = nodes._scope_of
+
+    def counted(node: tree_sitter.Node) -> int:
+        asked[0] += 1
+        return real(node)
+
+    monkeypatch.setattr(analyser, "_scope_of", counted)
+    source = (
+        'import { encodeChat } from "gpt-tokenizer";\nencodeChat(m, model);\n'
+        + "function f() { const model = 'gpt-4o';\n" * n
+        + "}" * n
+        + "\n"
+    )
+    found = js(source, "count.ts")
+    assert len([ev for ev in found if ev.identity == "api:openai/gpt-4o"]) == n
+    assert asked[0] <= 2 * analyser._MAX_SCOPE_ASKS + 2  # n + 1 before

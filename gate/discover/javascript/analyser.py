@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 
 import tree_sitter
 
@@ -180,15 +181,15 @@ class _Analyser(CallReader):
         self._request_bodies()
         if b"FormData" in self.data:
             self._form_fields()
-        counted = self._token_counted()
+        counted = _asker(self._token_counted())
         for name, value in self.decls:
-            if refs.is_model_key(name) and not (counted and (name, _scope_of(value)) in counted):
+            if refs.is_model_key(name) and not counted(name, value):
                 self._generic_value(value, name, None, hub_gateway=True)
         for name, defaults in self.params.items():
             # function Chat({ model = "gpt-4o" }): a default prop or parameter.
             if refs.is_model_key(name):
                 for default in defaults:
-                    if not (counted and (name, _scope_of(default)) in counted):
+                    if not counted(name, default):
                         self._generic_value(default, name, None)
         self._unread: list[tuple[Seen, str]] = []
         self._catalogues()
@@ -728,10 +729,14 @@ class _Analyser(CallReader):
         if not any(q.partition(":")[0].startswith(tuple(heads)) for q in self.imports.values()):
             return frozenset()
         names: set[tuple[str, int]] = set()
+        asked = 0
         for call in self.calls:
             qual = self._qualname(self._callee(call))
             if not qual or not any(fnmatch.fnmatchcase(qual, g) for g in globs):
                 continue
+            asked += 1
+            if asked > _MAX_SCOPE_ASKS:
+                break  # (see _asker): fewer names counted, more values read
             for arg in self._args(call):
                 node = _unwrap(arg)
                 if node is not None and node.type == "identifier":
@@ -1086,3 +1091,27 @@ def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:
         ):
             out.append(node.named_children[0])
     return out
+
+
+_MAX_SCOPE_ASKS = 64
+"""Values (and token-counting calls) whose function is looked up for the token-counter
+rule: a node's parent is found by a walk from the root (tree-sitter keeps no parent links),
+so asking it of every one of thousands of nested declarations was quadratic in the file.
+Past the bound a value is read as any other (the safe side: reported, never dropped)."""
+
+
+def _asker(
+    counted: frozenset[tuple[str, int]],
+) -> Callable[[str, tree_sitter.Node], bool]:
+    """Whether a value assigned to ``name`` is in a function that hands ``name`` to a token
+    counter (``counted``, from ``_token_counted``), asked of at most ``_MAX_SCOPE_ASKS``."""
+    names = {name for name, _ in counted}
+    left = [_MAX_SCOPE_ASKS]
+
+    def asked(name: str, node: tree_sitter.Node) -> bool:
+        if name not in names or left[0] <= 0:
+            return False
+        left[0] -= 1
+        return (name, _scope_of(node)) in counted
+
+    return asked
