@@ -3,6 +3,8 @@ counted, never timed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import tree_sitter
 import tree_sitter_javascript
@@ -75,3 +77,25 @@ def test_the_token_counter_rule_asks_a_bounded_number_of_scopes(
     found = js(source, "count.ts")
     assert len([ev for ev in found if ev.identity == "api:openai/gpt-4o"]) == n
     assert asked[0] <= 2 * analyser._MAX_SCOPE_ASKS + 2  # n + 1 before
+
+
+def test_what_an_object_names_beside_its_models_is_read_once_per_object(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An object of n `model:` pairs: the provider and the endpoint named beside them were
+    # looked for over every pair once per model pair (n * n pair reads: 12 s at n = 2,000,
+    # hours at the size limit); each object is read once.
+    n = 300
+    read = [0]
+    for name in ("_entry_provider", "_settings_endpoint"):
+        real = getattr(analyser._Analyser, name)
+
+        def counted(self: Any, node: tree_sitter.Node, real: Any = real) -> Any:
+            read[0] += len(node.named_children)
+            return real(self, node)
+
+        monkeypatch.setattr(analyser._Analyser, name, counted)
+    source = "const settings = {\n" + "  model: 'gpt-4o',\n" * n + "};\n"
+    found = js(source, "settings.ts")
+    assert len([ev for ev in found if ev.identity == "api:openai/gpt-4o"]) == n
+    assert read[0] <= 4 * n  # 2 * n * n before

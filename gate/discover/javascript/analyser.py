@@ -194,6 +194,7 @@ class _Analyser(CallReader):
         self._unread: list[tuple[Seen, str]] = []
         self._catalogues()
         before = len(self.found)
+        beside: dict[int, tuple[str | None, str | None]] = {}
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
@@ -216,9 +217,7 @@ class _Analyser(CallReader):
                 if url is None and hint is None and pair.parent is not None:
                     # { provider: "openrouter", model: "gpt-4.1-mini" }: the provider named
                     # beside the model serves it (the app routes on that field)
-                    hint = self._entry_provider(pair.parent)
-                    if hint is None:
-                        url = self._settings_endpoint(pair.parent)
+                    url, hint = self._beside(pair.parent, beside)
                 self._generic_value(held, key, url, hint, hub_gateway=True)
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
@@ -742,6 +741,20 @@ class _Analyser(CallReader):
                 if node is not None and node.type == "identifier":
                     names.add((self._source(node), _scope_of(call)))  # that function's own
         return frozenset(names)
+
+    def _beside(
+        self, node: tree_sitter.Node, known: dict[int, tuple[str | None, str | None]]
+    ) -> tuple[str | None, str | None]:
+        """``(url, provider)`` an object names beside its model keys (``_entry_provider``,
+        else ``_settings_endpoint``), worked out once per object (``known``, by node id):
+        each reads every pair of the object, and asking it once per model key was quadratic
+        in an object of thousands of ``model:`` pairs."""
+        found = known.get(node.id)
+        if found is None:
+            hint = self._entry_provider(node)
+            found = (self._settings_endpoint(node) if hint is None else None, hint)
+            known[node.id] = found
+        return found
 
     def _settings_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The provider endpoint a settings object gives beside its model (``{ modelUrl:
