@@ -9,7 +9,7 @@ import pytest
 import tree_sitter
 import tree_sitter_javascript
 
-from gate.discover.javascript import analyser, nodes
+from gate.discover.javascript import analyser, markup, nodes
 from tests.jshelp import js
 
 
@@ -99,3 +99,37 @@ def test_what_an_object_names_beside_its_models_is_read_once_per_object(
     found = js(source, "settings.ts")
     assert len([ev for ev in found if ev.identity == "api:openai/gpt-4o"]) == n
     assert read[0] <= 4 * n  # 2 * n * n before
+
+
+def test_a_page_of_many_endpoint_and_model_fields_reads_its_endpoints_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # n endpoint fields and n model text fields: "the page's only endpoint" was worked out
+    # over every endpoint field once per model field (n * n); it is worked out once.
+    n = 300
+    walked = [0]
+
+    class Counted(dict[str, str]):
+        def values(self) -> Any:
+            walked[0] += len(self)
+            return super().values()
+
+    real = markup._Reader.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        self.urls = Counted()
+
+    monkeypatch.setattr(markup._Reader, "__init__", init)
+    source = (
+        "<html><body>\n"
+        + "".join(
+            f'<input type="hidden" id="s{i}-base-url" value="https://api{i}.example.com/v1">\n'
+            for i in range(n)
+        )
+        + '<input type="text" id="openai-model" value="gpt-4o">\n' * n
+        + "</body></html>\n"
+    )
+    found = js(source, "page.html")
+    assert any(ev.identity == "api:openai/gpt-4o" for ev in found)
+    assert walked[0] <= 2 * n  # n * n before
