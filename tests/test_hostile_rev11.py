@@ -9,6 +9,7 @@ import pytest
 import tree_sitter
 import tree_sitter_javascript
 
+from gate.discover import python
 from gate.discover.javascript import analyser, markup, nodes
 from tests.jshelp import js
 
@@ -133,3 +134,24 @@ def test_a_page_of_many_endpoint_and_model_fields_reads_its_endpoints_once(
     found = js(source, "page.html")
     assert any(ev.identity == "api:openai/gpt-4o" for ev in found)
     assert walked[0] <= 2 * n  # n * n before
+
+
+def test_a_capitalised_model_sent_lower_cased_is_not_dropped_as_a_label() -> None:
+    # A capitalised constant alone is read as a display label (recognise.core, this round):
+    # the API refuses `GPT-4o`. Sent through `.lower()` / `.toLowerCase()` it is `gpt-4o`, and
+    # the call was left naming nothing: a model hidden from the gate by its letter case.
+    source = (
+        "from openai import OpenAI\n"
+        'MODEL = "GPT-4o"\n'
+        "client = OpenAI()\n"
+        "client.chat.completions.create(model=MODEL.lower(), messages=[])\n"
+    )
+    found = python.analyse_file("app.py", source.encode()).evidence
+    assert [ev.identity for ev in found] == ["api:openai/gpt-4o"]
+    found_js = js(
+        'import OpenAI from "openai";\n'
+        'const MODEL = "GPT-4o";\n'
+        "const client = new OpenAI();\n"
+        "await client.chat.completions.create({ model: MODEL.toLowerCase(), messages: [] });\n"
+    )
+    assert [ev.identity for ev in found_js] == ["api:openai/gpt-4o"]
