@@ -69,6 +69,8 @@ def leave(code: object) -> NoReturn:
     except KeyboardInterrupt:
         interrupted()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue  # started with that descriptor closed (`2>&-`): nothing to flush
         try:
             stream.flush()
         except (OSError, ValueError):

@@ -188,6 +188,26 @@ def test_the_entry_point_ends_without_teardown_but_with_every_byte_written(
     assert marker.read_text() == "yes"
 
 
+@pytest.mark.parametrize(("closed", "args", "status"), [(1, ["--version"], 0), (2, ["nosuch"], 2)])
+def test_leaving_with_a_standard_stream_closed_keeps_the_status(
+    closed: int, args: list[str], status: int
+) -> None:
+    """Started with stdout or stderr closed (``aigate ... 2>&-``), the interpreter sets that
+    stream to None: leaving flushes the other one and exits with the command's status (a
+    usage error stays 2, not a traceback's 1)."""
+    import os
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from gate._entry import main; main()", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(closed),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == status
+
+
 def test_leaving_with_a_message_or_a_running_thread_is_a_normal_exit() -> None:
     """A message instead of a status is printed by the interpreter, and a thread still at
     work is waited for: both are left to ``SystemExit``."""

@@ -67,3 +67,33 @@ def test_a_large_lock_file_parsed_by_a_worker_gives_what_reading_it_here_gives(
     assert any("pkg:pypi/anthropic@0.34.0" in e for e in evidence)
     assert any("svc/poetry.lock" in s for s in skips)  # unreadable TOML, said so
     assert any("missing.txt" in s for s in skips)
+
+
+def test_large_lock_files_read_ahead_are_bounded_in_bytes_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many large lock files (a hostile repository's 50 MB ones compress to nothing in git):
+    # only a bounded number of bytes is read ahead and held until the source's turn; the
+    # rest is read in turn, one at a time, and every file still gives its package.
+    root = tmp_path / "app"
+    for i in range(8):
+        (root / f"p{i}").mkdir(parents=True)
+        filler = {f"node_modules/pad-{j}": {"version": "1.0.0"} for j in range(6_000)}
+        packages = {"": {"name": f"p{i}"}, **filler, "node_modules/openai": {"version": f"4.{i}.0"}}
+        lock = {"name": f"p{i}", "lockfileVersion": 3, "packages": packages}
+        (root / f"p{i}" / "package-lock.json").write_text(json.dumps(lock, indent=2))
+    size = (root / "p0" / "package-lock.json").stat().st_size
+    assert size > dependencies._APART_BYTES
+    monkeypatch.setattr(dependencies, "_APART_BUDGET", 3 * size + 10)
+    monkeypatch.setattr(scanning, "workers", lambda: 2)
+    ahead: list[int] = []
+    original = scanning.apart
+
+    def counted(rel: str, data: bytes, *args: Any, **kwargs: Any) -> Any:
+        ahead.append(len(data))
+        return original(rel, data, *args, **kwargs)
+
+    monkeypatch.setattr(scanning, "apart", counted)
+    evidence, _ = _run(root)
+    assert len(ahead) == 3 and sum(ahead) <= 3 * size + 10  # eight before: all of them held
+    assert sum("pkg:npm/openai@4." in e for e in evidence) == 8

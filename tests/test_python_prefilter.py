@@ -148,6 +148,14 @@ _PARSED = {
         from transformers import BitsAndBytesConfig
         MODEL_DIR = "\\\\nas\\models"
     """),
+    "a raw network share": _src(r"""
+        from transformers import BitsAndBytesConfig
+        model_path = r"\\nas\models"
+    """),
+    "a raw network share holding escape letters": _src(r"""
+        import transformers
+        model_path = r"\\nas\new\tmp"
+    """),
     "a name beside a non-ascii letter counts (the safe side)": _src("""
         from transformers import AutoModel
         \u00e9from_pretrained = 1
@@ -163,6 +171,8 @@ def test_a_file_that_may_call_or_bind_a_model_is_parsed(name: str) -> None:
 def test_the_folder_and_literal_beside_an_import_are_found() -> None:
     found = python.analyse_file("app.py", _PARSED["a local model folder beside an sdk import"])
     assert [ev.identity for ev in found.evidence] == ["local:/data/models/Qwen2-7B"]
+    found = python.analyse_file("app.py", _PARSED["a raw network share"])
+    assert [ev.identity for ev in found.evidence] == ["local:/nas/models"]
     found = python.analyse_file("app.py", _PARSED["a model literal in code beside docstring calls"])
     assert [ev.identity for ev in found.evidence] == ["api:openai/gpt-4o"]
 
@@ -237,6 +247,8 @@ def test_a_hostile_line_of_separators_is_read_in_one_pass() -> None:
         b"a\\\\" * 100_000,
         b"\\n\\m" * 50_000,
         b"x\\" * 100_000,
+        b"\\\\a" * 100_000,
+        b"\\\\" + b"a" * 200_000,
     ],
 )
 def test_a_hostile_line_of_backslashes_is_read_in_one_pass(run: bytes) -> None:

@@ -119,6 +119,12 @@ _APART_BYTES = 256_000
 """A lock file this large is parsed by a worker while this process runs the other sources
 (OpenHands' poetry.lock and package-lock.json: 0.7 s of parsing at the end of the scan,
 with the workers idle)."""
+_APART_BUDGET = 64_000_000
+"""Bytes of large lock files read ahead and held until the source's turn (each is held by
+this process and by the pool's queue until its worker is done). Past it, a lock file is
+read in the source's turn, one at a time, as before: a repository of many 50 MB lock files
+(repetitive JSON compresses to almost nothing in git) must not make the scan hold them all
+at once."""
 
 
 def discover(tree: Tree, ctx: DiscoverContext) -> Iterator[Evidence]:
@@ -136,11 +142,13 @@ def begin(tree: Tree, ctx: DiscoverContext) -> Callable[[], Callable[[], list[Ev
         (tf, kind) for tf in tree.files if (kind := _kind(tf)) is not None and reads(tf.rel)
     ]
     early: dict[str, tuple[bytes | None, list[str], Future[Any] | None]] = {}
+    held = 0 if scanning.workers() > 1 else _APART_BUDGET  # one core: each read in turn
     for tf, kind in candidates:
-        if kind in _LOCK_KINDS and _large(tf):
+        if kind in _LOCK_KINDS and _large(tf) and held + _size(tf) <= _APART_BUDGET:
             reasons: list[str] = []
             data = files.read_bytes_or_skip(tf.abspath, _MAX_LOCK, reasons.append)
             future = None
+            held += len(data) if data is not None else 0
             if data is not None:
                 future = scanning.apart(tf.rel, data, partial(_analyse_lock, kind), seconds=0)
             early[tf.rel] = (data, reasons, future)
@@ -207,6 +215,13 @@ def _large(tf: TreeFile) -> bool:
         return tf.size >= _APART_BYTES
     except OSError:
         return False  # read in the source's turn, which records why it cannot be
+
+
+def _size(tf: TreeFile) -> int:
+    try:
+        return tf.size
+    except OSError:
+        return 0
 
 
 def _analyse_lock(kind: str, rel: str, data: bytes) -> scanning.Outcome:

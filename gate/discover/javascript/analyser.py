@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 
 import tree_sitter
 
@@ -180,19 +181,20 @@ class _Analyser(CallReader):
         self._request_bodies()
         if b"FormData" in self.data:
             self._form_fields()
-        counted = self._token_counted()
+        counted = _asker(self._token_counted())
         for name, value in self.decls:
-            if refs.is_model_key(name) and not (counted and (name, _scope_of(value)) in counted):
+            if refs.is_model_key(name) and not counted(name, value):
                 self._generic_value(value, name, None, hub_gateway=True)
         for name, defaults in self.params.items():
             # function Chat({ model = "gpt-4o" }): a default prop or parameter.
             if refs.is_model_key(name):
                 for default in defaults:
-                    if not (counted and (name, _scope_of(default)) in counted):
+                    if not counted(name, default):
                         self._generic_value(default, name, None)
         self._unread: list[tuple[Seen, str]] = []
         self._catalogues()
         before = len(self.found)
+        beside: dict[int, tuple[str | None, str | None]] = {}
         for pair in self.pairs:
             key = self._key(pair)
             if key and refs.is_model_key(key):
@@ -215,9 +217,7 @@ class _Analyser(CallReader):
                 if url is None and hint is None and pair.parent is not None:
                     # { provider: "openrouter", model: "gpt-4.1-mini" }: the provider named
                     # beside the model serves it (the app routes on that field)
-                    hint = self._entry_provider(pair.parent)
-                    if hint is None:
-                        url = self._settings_endpoint(pair.parent)
+                    url, hint = self._beside(pair.parent, beside)
                 self._generic_value(held, key, url, hint, hub_gateway=True)
         for short in self.shorthands:
             # fetch(url, { body: JSON.stringify({ model, messages }) }): the request's URL
@@ -728,15 +728,33 @@ class _Analyser(CallReader):
         if not any(q.partition(":")[0].startswith(tuple(heads)) for q in self.imports.values()):
             return frozenset()
         names: set[tuple[str, int]] = set()
+        asked = 0
         for call in self.calls:
             qual = self._qualname(self._callee(call))
             if not qual or not any(fnmatch.fnmatchcase(qual, g) for g in globs):
                 continue
+            asked += 1
+            if asked > _MAX_SCOPE_ASKS:
+                break  # (see _asker): fewer names counted, more values read
             for arg in self._args(call):
                 node = _unwrap(arg)
                 if node is not None and node.type == "identifier":
                     names.add((self._source(node), _scope_of(call)))  # that function's own
         return frozenset(names)
+
+    def _beside(
+        self, node: tree_sitter.Node, known: dict[int, tuple[str | None, str | None]]
+    ) -> tuple[str | None, str | None]:
+        """``(url, provider)`` an object names beside its model keys (``_entry_provider``,
+        else ``_settings_endpoint``), worked out once per object (``known``, by node id):
+        each reads every pair of the object, and asking it once per model key was quadratic
+        in an object of thousands of ``model:`` pairs."""
+        found = known.get(node.id)
+        if found is None:
+            hint = self._entry_provider(node)
+            found = (self._settings_endpoint(node) if hint is None else None, hint)
+            known[node.id] = found
+        return found
 
     def _settings_endpoint(self, node: tree_sitter.Node) -> str | None:
         """The provider endpoint a settings object gives beside its model (``{ modelUrl:
@@ -1086,3 +1104,27 @@ def _typed_strings(decl: tree_sitter.Node) -> list[tree_sitter.Node]:
         ):
             out.append(node.named_children[0])
     return out
+
+
+_MAX_SCOPE_ASKS = 64
+"""Values (and token-counting calls) whose function is looked up for the token-counter
+rule: a node's parent is found by a walk from the root (tree-sitter keeps no parent links),
+so asking it of every one of thousands of nested declarations was quadratic in the file.
+Past the bound a value is read as any other (the safe side: reported, never dropped)."""
+
+
+def _asker(
+    counted: frozenset[tuple[str, int]],
+) -> Callable[[str, tree_sitter.Node], bool]:
+    """Whether a value assigned to ``name`` is in a function that hands ``name`` to a token
+    counter (``counted``, from ``_token_counted``), asked of at most ``_MAX_SCOPE_ASKS``."""
+    names = {name for name, _ in counted}
+    left = [_MAX_SCOPE_ASKS]
+
+    def asked(name: str, node: tree_sitter.Node) -> bool:
+        if name not in names or left[0] <= 0:
+            return False
+        left[0] -= 1
+        return (name, _scope_of(node)) in counted
+
+    return asked

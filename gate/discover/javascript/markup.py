@@ -158,6 +158,9 @@ class _Reader:
         self.elements = _JSX_ELEMENTS if jsx else _HTML_ELEMENTS
         self.urls: dict[str, str] = {}
         """The page's endpoint fields by their id's stem (see :func:`_url_field`)."""
+        self._only_url: tuple[str | None] | None = None
+        """The page's one endpoint URL, if it has one, once asked (the fields are all read
+        before the menus)."""
 
     def tag(self, node: tree_sitter.Node) -> tuple[str, list[tuple[str, tree_sitter.Node | None]]]:
         return _jsx_tag(node) if self.jsx else _html_tag(node)
@@ -204,8 +207,12 @@ class _Reader:
             return None
         ident = next((_text(v) for n, v in attrs if n in ("id", "name") and v is not None), "")
         found = self.urls.get(_field_stem(ident))
-        if found is None and len(set(self.urls.values())) == 1:
-            found = next(iter(self.urls.values()))
+        if found is None:
+            # worked out once: a page of thousands of fields asked it once per field
+            if self._only_url is None:
+                distinct = set(self.urls.values())
+                self._only_url = (next(iter(distinct)) if len(distinct) == 1 else None,)
+            found = self._only_url[0]
         return found
 
     def _items(self, menu: tree_sitter.Node) -> Iterator[tuple[tree_sitter.Node, str]]:

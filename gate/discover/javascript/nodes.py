@@ -199,6 +199,7 @@ def declarations(
 
 
 _DEFAULT = b"default"
+_EXPORTS = b"module.exports"
 _FUNCTIONS = ("arrow_function", "function_expression", "function", "function_declaration")
 
 
@@ -210,7 +211,9 @@ def _default_export(node: tree_sitter.Node) -> tree_sitter.Node | None:
         return _unwrap(value) if value is not None else None
     if node.type == "assignment_expression":
         left = node.child_by_field_name("left")
-        if left is not None and left.text == b"module.exports":
+        # the span's length first: `.text` copies it, and a left side may hold the whole
+        # nest of assignments below it (`((x = 1).a = 1).a = 1`, quadratic in copies)
+        if left is not None and left.end_byte - left.start_byte == 14 and left.text == _EXPORTS:
             right = node.child_by_field_name("right")
             return _unwrap(right) if right is not None else None
     return None

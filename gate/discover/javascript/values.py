@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import tree_sitter
 
@@ -57,11 +58,29 @@ class ValueReader(Indexer):
             if index is not None and index.type != "number":
                 return self._lookup(node.child_by_field_name("object"), depth)
         if kind == "call_expression":
+            changed = self._case_changed(node, flow, depth)
+            if changed is not None:
+                return changed
             func = self._qualname(node.child_by_field_name("function")) or ""
             args = node.child_by_field_name("arguments")
             if func == "String" and args is not None and args.named_children:
                 return self.values(args.named_children[0], flow, depth + 1)
         return []
+
+    def _case_changed(self, node: tree_sitter.Node, flow: str, depth: int) -> list[_Val] | None:
+        """``MODEL.toLowerCase()``: the same string in the case the call sends, or None for
+        any other call. A capitalised constant is read as a display
+        label (recognise.core), so the lower-cased one sent must be read as sent."""
+        callee = _unwrap(node.child_by_field_name("function"))
+        args = node.child_by_field_name("arguments")
+        if callee is None or callee.type != "member_expression" or args is None:
+            return None
+        prop = callee.child_by_field_name("property")
+        change = _CASE_CHANGES.get(self._source(prop)) if prop is not None else None
+        if change is None or args.named_children:
+            return None
+        got = self.values(callee.child_by_field_name("object"), flow, depth + 1)
+        return [replace(v, text=change(v.text)) for v in got]
 
     def _template(self, node: tree_sitter.Node, depth: int) -> list[_Val]:
         texts = [""]
@@ -310,3 +329,11 @@ class ValueReader(Indexer):
             return False
         found = self._arg(call, (name,))
         return found is not None and self._source(_unwrap(found[0])) == "true"
+
+
+_CASE_CHANGES: dict[str, Callable[[str], str]] = {
+    "toLowerCase": str.lower,
+    "toLocaleLowerCase": str.lower,
+    "toUpperCase": str.upper,
+    "toLocaleUpperCase": str.upper,
+}

@@ -107,7 +107,7 @@ def declared_encoding(data: bytes) -> str | None:
 
 _ESCAPE = rb"""abfnrtv0-7xNuU'"\n"""
 _PATH_LIKE = re.compile(
-    rb"""^(["'])(?:\\\\\\\\|(?:[^\s"'/\\]|\\["""
+    rb"""^(["'])(?:\\\\\\\\|\\\\[^\s"'/\\]+[/\\]|(?:[^\s"'/\\]|\\["""
     + _ESCAPE
     + rb"""])*(?:/|(?<=[\w:.~$}%\x80-\xff-])\\(?:\\|(?!["""
     + _ESCAPE
@@ -124,7 +124,10 @@ which stands first or after an operator, not after a name. Read in the strings o
 lexer's view, where a raw literal's prefix is not seen: ``r"C:\\new"`` reads as an escape,
 ``r"C:\\new\\models"`` as a path. The part before the first separator cannot hold one (an
 escape is not one), so a line is matched in one pass (a pattern free to split a run of
-slashes anywhere took seconds on one hostile line of 20,000)."""
+slashes anywhere took seconds on one hostile line of 20,000). A raw literal's network share
+(``r"\\\\nas\\models"``) reads as two backslashes and a name, then a separator: the
+analysis reads it as a folder (``local:/nas/models``), where a regular expression
+(``"\\\\s+"``) has no second separator."""
 
 
 _Needs = Mapping[str, tuple[frozenset[str], ...]]

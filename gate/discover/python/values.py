@@ -625,6 +625,17 @@ class ValueReader(Indexer):
             trim = getattr(str, func.attr)
             got = self.values(func.value, scope, flow, depth + 1)
             return [replace(v, text=trim(v.text, chars)) for v in got]
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("lower", "upper", "casefold")
+            and not call.args
+            and not call.keywords
+        ):
+            # MODEL.lower(): the same string, in the case the call sends (a capitalised
+            # constant alone reads as a display label, recognise.core)
+            change = getattr(str, func.attr)
+            got = self.values(func.value, scope, flow, depth + 1)
+            return [replace(v, text=change(v.text)) for v in got]
         if qual in _ENV_GETTERS or self._app_env_getter(call, qual):
             env = self._env_lookup(call, scope)
             default = call.args[1] if len(call.args) > 1 else _kw(call, "default")
