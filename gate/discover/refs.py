@@ -334,31 +334,48 @@ def command_models(tokens: Sequence[str]) -> list[tuple[int, Mapping[str, Any]]]
     ``subprocess.run([...])``). An option's value (``--model x``, ``--model=x``) is given as
     the option token's index when it is written ``--model=x``."""
     out: list[tuple[int, Mapping[str, Any]]] = []
+    count = len(tokens)
+    # Linear in the line whatever it repeats (`ollama run ollama run ...`: each start once
+    # scanned the rest of the line, quadratic on a hostile one-line script): where the next
+    # non-option token is from each index (a stop is one, and ends the positionals).
+    next_plain = [count] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        next_plain[i] = i if not tokens[i].startswith("-") else next_plain[i + 1]
     for command in conventions().commands:
         prefix = [str(p) for p in command["argv"]]
-        for start in range(len(tokens) - len(prefix) + 1):
-            if list(tokens[start : start + len(prefix)]) != prefix:
+        last_option: int | None = None  # an option's value: its last writing wins
+        if "option" in command:
+            option = str(command["option"])
+            for i in range(count - 1, -1, -1):
+                if (tokens[i] == option and i + 1 < count) or tokens[i].startswith(option + "="):
+                    last_option = i
+                    break
+        for start in range(count - len(prefix) + 1):
+            if tokens[start] != prefix[0] or list(tokens[start : start + len(prefix)]) != prefix:
                 continue
             first = start + len(prefix)
             found: int | None = None
             if "positional" in command:
-                stop = next(
-                    (i for i in range(first, len(tokens)) if tokens[i] in _COMMAND_STOPS),
-                    len(tokens),
-                )
-                positional = [i for i in range(first, stop) if not tokens[i].startswith("-")]
-                if len(positional) > int(command["positional"]):
-                    found = positional[int(command["positional"])]
-            else:
+                found = _positional(tokens, next_plain, first, int(command["positional"]))
+            elif last_option is not None and last_option >= first:
                 option = str(command["option"])
-                for i in range(first, len(tokens)):
-                    if tokens[i] == option and i + 1 < len(tokens):
-                        found = i + 1
-                    elif tokens[i].startswith(option + "="):
-                        found = i
+                found = last_option + 1 if tokens[last_option] == option else last_option
             if found is not None:
                 out.append((found, command))
     return out
+
+
+def _positional(tokens: Sequence[str], next_plain: Sequence[int], first: int, n: int) -> int | None:
+    """The index of the ``n``-th (from 0) token from ``first`` that is no option, before the
+    command's end (``&&``, ``;``...), or None."""
+    at = first
+    for _ in range(n):
+        at = next_plain[at]
+        if at == len(tokens) or tokens[at] in _COMMAND_STOPS:
+            return None
+        at += 1
+    at = next_plain[at]
+    return None if at == len(tokens) or tokens[at] in _COMMAND_STOPS else at
 
 
 # --- keys --------------------------------------------------------------------------------
