@@ -34,3 +34,22 @@ def test_a_script_line_repeating_a_command_is_read(tmp_path: Path) -> None:
     got = set(components(tmp_path))
     assert "hf:Qwen/Qwen2.5-7B-Instruct@unpinned" in got
     assert "ollama:llama3:latest" in got
+
+
+def test_an_env_file_line_of_many_blanks_is_read(tmp_path: Path) -> None:
+    # A line of 250,000 blanks between two words: the value read lazily before `\s*$`
+    # retried every blank (quadratic) in both the env file's own reading and the reading a
+    # code's os.getenv("X") resolved through.
+    (tmp_path / ".env").write_text(
+        "NOTE=a" + " " * 250_000 + "b\nCHAT_MODEL=gpt-4o-mini\nBACKUP_MODEL=qwen-max  # spare\n"
+    )
+    (tmp_path / "app.py").write_text(
+        "import os\nfrom openai import OpenAI\n\n"
+        "client = OpenAI()\n"
+        'reply = client.chat.completions.create(model=os.getenv("CHAT_MODEL"), messages=[])\n'
+    )
+    got = components(tmp_path)
+    assert "api:openai/gpt-4o-mini" in got
+    assert any(
+        ev.attributes.get("flow") == "env-file" for ev in got["api:openai/gpt-4o-mini"].evidence
+    )

@@ -197,16 +197,15 @@ def _env_settings(
     for number, line in enumerate(text.splitlines(), start=1):
         match = _ENV_SETTING.match(line)
         if match is not None:
-            value = match.group(2).strip().strip("'\"")
+            value = match.group(2).strip().strip("'\"")  # to the first `#`
             if value and "$" not in value:
                 known.setdefault(match.group(1), []).append((tf.rel, value, number))
     return known
 
 
-_ENV_SETTING = re.compile(
-    r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^#\s][^#]*?)\s*(?:#.*)?$"
-)
-"""``VAR=value`` (``export`` allowed, a trailing ``# comment`` dropped)."""
+_ENV_SETTING = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=([^#]*)")
+"""``VAR=value`` (``export`` allowed, a trailing ``# comment`` dropped; the value's blanks
+stripped in code: a lazy value before trailing blanks retried every blank of a long line)."""
 
 
 def _env_resolved(ev: Evidence, var: str, path: str, value: str, line: int) -> Evidence | None:
