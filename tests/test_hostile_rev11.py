@@ -53,3 +53,51 @@ def test_an_env_file_line_of_many_blanks_is_read(tmp_path: Path) -> None:
     assert any(
         ev.attributes.get("flow") == "env-file" for ev in got["api:openai/gpt-4o-mini"].evidence
     )
+
+
+def test_a_test_of_many_model_names_around_two_clients_is_read_once(tmp_path: Path) -> None:
+    # `if a0_model == "x" and ... (40,000 names):` choosing a client: the test was read once
+    # for each name it holds (n x n). The chosen client takes only "x"; the other one serves
+    # the model the caller passes.
+    n = 40_000
+    test = " and ".join(f'{"abcdefghij"[i % 10]}{i // 10}_model == "x"' for i in range(n))
+    (tmp_path / "app.py").write_text(
+        "from openai import OpenAI\n\n"
+        "def ask(model_name):\n"
+        f"    if {test}:\n"
+        '        client = OpenAI(base_url="https://api.deepseek.com")\n'
+        "    else:\n"
+        "        client = OpenAI()\n"
+        "    return client.chat.completions.create(model=model_name, messages=[])\n\n"
+        'ask("gpt-4o-mini")\n'
+    )
+    got = set(components(tmp_path))
+    assert "api:openai/gpt-4o-mini" in got
+    assert not any("deepseek" in c for c in got)
+
+
+def test_many_uses_under_a_test_of_many_constants_read_it_once(tmp_path: Path) -> None:
+    # A parameter tested against 5,000 constants choosing a client, then used by 5,000
+    # calls under the same test: each use read the whole test again, as each call did for
+    # each client (n x n, minutes before); and the one constant at every call site (each
+    # merge re-sorted every site so far).
+    n = 5_000
+    test = " or ".join(f'model_name == "gpt-4o-{i}"' for i in range(n))
+    uses = "".join(
+        "        client.chat.completions.create(model=model_name, messages=[])\n" for _ in range(n)
+    )
+    (tmp_path / "app.py").write_text(
+        "from openai import OpenAI\n\n"
+        "def ask(model_name):\n"
+        f"    if {test}:\n"
+        '        client = OpenAI(base_url="https://api.deepseek.com")\n'
+        "    else:\n"
+        "        client = OpenAI()\n"
+        f"    if {test}:\n"
+        f"{uses}"
+    )
+    got = components(tmp_path)
+    assert "api:deepseek/gpt-4o-0" in got
+    assert not any(c.startswith("api:openai/") for c in got)
+    [evidence] = got["api:deepseek/gpt-4o-0"].evidence
+    assert len(evidence.attributes["used_at"]) == n

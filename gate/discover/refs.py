@@ -742,6 +742,9 @@ def evidence(
 def dedupe(found: Iterable[Evidence]) -> list[Evidence]:
     """One evidence per (identity, place): the most confident wins, call sites are merged."""
     best: dict[tuple[str, str, int, int, str], Evidence] = {}
+    # Each place's call sites gathered in a set and sorted once at the end (merging the
+    # sorted list again at every call: one constant used at n calls cost n x n).
+    used: dict[tuple[str, str, int, int, str], set[str]] = {}
     for ev in found:
         loc = ev.location
         key = (ev.identity, loc.path, loc.line or 0, loc.column or 0, loc.context or "")
@@ -759,19 +762,22 @@ def dedupe(found: Iterable[Evidence]) -> list[Evidence]:
         attrs = {**other.attributes, **keep.attributes}
         if other.attributes.get("trust_remote_code") is True:
             attrs["trust_remote_code"] = True
-        used = _merge_used(keep.attributes.get("used_at"), other.attributes.get("used_at"))
-        if used:
-            attrs["used_at"] = used
+        sites = used.get(key)
+        if sites is None:
+            sites = used[key] = _used(have.attributes.get("used_at"))
+        sites |= _used(ev.attributes.get("used_at"))
         best[key] = replace(keep, attributes=attrs)
+    for place, sites in used.items():
+        if sites:
+            merged = best[place]
+            best[place] = replace(
+                merged, attributes={**merged.attributes, "used_at": sorted(sites)}
+            )
     return sorted(best.values(), key=lambda e: (e.sort_key(), e.identity))
 
 
-def _merge_used(a: JSON, b: JSON) -> list[str]:
-    out: set[str] = set()
-    for value in (a, b):
-        if isinstance(value, list):
-            out.update(str(v) for v in value)
-    return sorted(out)
+def _used(value: JSON) -> set[str]:
+    return {str(v) for v in value} if isinstance(value, list) else set()
 
 
 def with_scope(found: Sequence[Evidence], scope: str | None) -> list[Evidence]:
