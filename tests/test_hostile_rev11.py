@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gate import pipeline
 from gate.discover import refs
 from tests.treehelp import components
 
@@ -101,3 +102,48 @@ def test_many_uses_under_a_test_of_many_constants_read_it_once(tmp_path: Path) -
     assert not any(c.startswith("api:openai/") for c in got)
     [evidence] = got["api:deepseek/gpt-4o-0"].evidence
     assert len(evidence.attributes["used_at"]) == n
+
+
+def test_many_env_reads_of_a_variable_many_env_lines_set_resolve_once(tmp_path: Path) -> None:
+    # 3,000 calls reading CHAT_MODEL and a .env setting it 3,000 times: every call was
+    # resolved to every value (9 x 10^6 evidence items, gigabytes) though each lands on the
+    # same env file line.
+    n = 3_000
+    (tmp_path / ".env").write_text("".join(f"CHAT_MODEL=gpt-4o-{i}\n" for i in range(n)))
+    (tmp_path / "app.py").write_text(
+        "import os\nfrom openai import OpenAI\n\nclient = OpenAI()\n"
+        + "".join(
+            f"def ask{i}():\n"
+            '    return client.chat.completions.create(model=os.getenv("CHAT_MODEL"))\n'
+            for i in range(n)
+        )
+    )
+    got = components(tmp_path)
+    assert len([c for c in got if c.startswith("api:openai/gpt-4o-")]) == n
+    assert any(
+        ev.attributes.get("flow") == "env-file" for ev in got["api:openai/gpt-4o-7"].evidence
+    )
+
+
+def test_a_vector_store_pickle_carrying_a_dangerous_import_is_still_a_risk(
+    tmp_path: Path,
+) -> None:
+    # LangChain's FAISS index.pkl classes (safe data) with os.system reached through memo
+    # strings and STACK_GLOBAL before them: a risk component, not a quiet data file.
+    docstore = (
+        b"(clangchain_community.docstore.in_memory\nInMemoryDocstore\n)\x81}b"
+        b"clangchain_core.documents.base\nDocument\n)\x81}b}t."
+    )
+    hidden = b"\x80\x04\x8c\x02os\x94\x8c\x06system\x94h\x00h\x01\x93\x8c\x02id\x85R0"
+    (tmp_path / "faiss_index").mkdir()
+    (tmp_path / "faiss_index" / "index.faiss").write_bytes(b"IxFI" + b"\0" * 60)
+    (tmp_path / "faiss_index" / "index.pkl").write_bytes(hidden + docstore)
+    result = pipeline.scan(pipeline.ScanOptions(root=tmp_path, history="none"))
+    risky = [
+        c
+        for c in result.inventory.components
+        if any(ev.location.path == "faiss_index/index.pkl" for ev in c.evidence)
+    ]
+    assert risky
+    risks = [r for c in risky for ev in c.evidence for r in ev.attributes.get("risks") or ()]
+    assert any("os.system" in str(r) for r in risks)
