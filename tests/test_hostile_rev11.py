@@ -147,3 +147,20 @@ def test_a_vector_store_pickle_carrying_a_dangerous_import_is_still_a_risk(
     assert risky
     risks = [r for c in risky for ev in c.evidence for r in ev.attributes.get("risks") or ()]
     assert any("os.system" in str(r) for r in risks)
+
+
+def test_env_reads_never_reach_an_env_file_outside_the_scanned_root(tmp_path: Path) -> None:
+    # The folder above the scanned root sets the variable, and the root's own .env is a
+    # symlink out of it: neither is read (the walk leaves the link out, the climb stops at
+    # the root).
+    (tmp_path / ".env").write_text("CHAT_MODEL=gpt-4o-above\n")
+    (tmp_path / "secret.env").write_text("CHAT_MODEL=gpt-4o-linked\n")
+    root = tmp_path / "app"
+    (root / "pkg").mkdir(parents=True)
+    (root / ".env").symlink_to(tmp_path / "secret.env")
+    (root / "pkg" / "ask.py").write_text(
+        "import os\nfrom openai import OpenAI\n\n"
+        'reply = OpenAI().chat.completions.create(model=os.getenv("CHAT_MODEL"), messages=[])\n'
+    )
+    got = set(components(root))
+    assert not any("gpt-4o-above" in c or "gpt-4o-linked" in c for c in got)
