@@ -334,31 +334,48 @@ def command_models(tokens: Sequence[str]) -> list[tuple[int, Mapping[str, Any]]]
     ``subprocess.run([...])``). An option's value (``--model x``, ``--model=x``) is given as
     the option token's index when it is written ``--model=x``."""
     out: list[tuple[int, Mapping[str, Any]]] = []
+    count = len(tokens)
+    # Linear in the line whatever it repeats (`ollama run ollama run ...`: each start once
+    # scanned the rest of the line, quadratic on a hostile one-line script): where the next
+    # non-option token is from each index (a stop is one, and ends the positionals).
+    next_plain = [count] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        next_plain[i] = i if not tokens[i].startswith("-") else next_plain[i + 1]
     for command in conventions().commands:
         prefix = [str(p) for p in command["argv"]]
-        for start in range(len(tokens) - len(prefix) + 1):
-            if list(tokens[start : start + len(prefix)]) != prefix:
+        last_option: int | None = None  # an option's value: its last writing wins
+        if "option" in command:
+            option = str(command["option"])
+            for i in range(count - 1, -1, -1):
+                if (tokens[i] == option and i + 1 < count) or tokens[i].startswith(option + "="):
+                    last_option = i
+                    break
+        for start in range(count - len(prefix) + 1):
+            if tokens[start] != prefix[0] or list(tokens[start : start + len(prefix)]) != prefix:
                 continue
             first = start + len(prefix)
             found: int | None = None
             if "positional" in command:
-                stop = next(
-                    (i for i in range(first, len(tokens)) if tokens[i] in _COMMAND_STOPS),
-                    len(tokens),
-                )
-                positional = [i for i in range(first, stop) if not tokens[i].startswith("-")]
-                if len(positional) > int(command["positional"]):
-                    found = positional[int(command["positional"])]
-            else:
+                found = _positional(tokens, next_plain, first, int(command["positional"]))
+            elif last_option is not None and last_option >= first:
                 option = str(command["option"])
-                for i in range(first, len(tokens)):
-                    if tokens[i] == option and i + 1 < len(tokens):
-                        found = i + 1
-                    elif tokens[i].startswith(option + "="):
-                        found = i
+                found = last_option + 1 if tokens[last_option] == option else last_option
             if found is not None:
                 out.append((found, command))
     return out
+
+
+def _positional(tokens: Sequence[str], next_plain: Sequence[int], first: int, n: int) -> int | None:
+    """The index of the ``n``-th (from 0) token from ``first`` that is no option, before the
+    command's end (``&&``, ``;``...), or None."""
+    at = first
+    for _ in range(n):
+        at = next_plain[at]
+        if at == len(tokens) or tokens[at] in _COMMAND_STOPS:
+            return None
+        at += 1
+    at = next_plain[at]
+    return None if at == len(tokens) or tokens[at] in _COMMAND_STOPS else at
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -725,6 +742,9 @@ def evidence(
 def dedupe(found: Iterable[Evidence]) -> list[Evidence]:
     """One evidence per (identity, place): the most confident wins, call sites are merged."""
     best: dict[tuple[str, str, int, int, str], Evidence] = {}
+    # Each place's call sites gathered in a set and sorted once at the end (merging the
+    # sorted list again at every call: one constant used at n calls cost n x n).
+    used: dict[tuple[str, str, int, int, str], set[str]] = {}
     for ev in found:
         loc = ev.location
         key = (ev.identity, loc.path, loc.line or 0, loc.column or 0, loc.context or "")
@@ -742,19 +762,22 @@ def dedupe(found: Iterable[Evidence]) -> list[Evidence]:
         attrs = {**other.attributes, **keep.attributes}
         if other.attributes.get("trust_remote_code") is True:
             attrs["trust_remote_code"] = True
-        used = _merge_used(keep.attributes.get("used_at"), other.attributes.get("used_at"))
-        if used:
-            attrs["used_at"] = used
+        sites = used.get(key)
+        if sites is None:
+            sites = used[key] = _used(have.attributes.get("used_at"))
+        sites |= _used(ev.attributes.get("used_at"))
         best[key] = replace(keep, attributes=attrs)
+    for place, sites in used.items():
+        if sites:
+            merged = best[place]
+            best[place] = replace(
+                merged, attributes={**merged.attributes, "used_at": sorted(sites)}
+            )
     return sorted(best.values(), key=lambda e: (e.sort_key(), e.identity))
 
 
-def _merge_used(a: JSON, b: JSON) -> list[str]:
-    out: set[str] = set()
-    for value in (a, b):
-        if isinstance(value, list):
-            out.update(str(v) for v in value)
-    return sorted(out)
+def _used(value: JSON) -> set[str]:
+    return {str(v) for v in value} if isinstance(value, list) else set()
 
 
 def with_scope(found: Sequence[Evidence], scope: str | None) -> list[Evidence]:

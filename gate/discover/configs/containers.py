@@ -286,6 +286,7 @@ def _commands(
         if token in ("-c", "/c") and index + 1 < len(tokens) and " " in tokens[index + 1]:
             node = argv[index + 1][1]
             _commands(walker, _argv(_Node(tokens[index + 1], node.line, node.column)), where, extra)
+    flags: dict[str, bool] = {}  # each flag looked up once for the line, not per command
     for index, command in refs.command_models(tokens):
         token, node = argv[index]
         option = command.get("option")
@@ -296,7 +297,9 @@ def _commands(
         prefix = [str(p) for p in command["argv"]]
         family = str(command["family"])
         hf_flag = command.get("hf_flag")
-        if hf_flag and _flag_set(argv, str(hf_flag)):
+        if hf_flag and str(hf_flag) not in flags:
+            flags[str(hf_flag)] = _flag_set(argv, str(hf_flag))
+        if hf_flag and flags[str(hf_flag)]:
             family = "hf"  # swift sft --use_hf true: the Hugging Face Hub after all
         elif family.startswith("modelscope"):
             walker.commanded.add(id(node))
@@ -412,19 +415,28 @@ def _command_options(argv: Sequence[tuple[str, _Node]]) -> set[int]:
             continue
         prefix = [str(p) for p in command["argv"]]
         option = str(command["option"])
-        for start in range(len(tokens) - len(prefix) + 1):
-            if tokens[start : start + len(prefix)] != prefix:
+        # The options after the command's first writing (each writing once scanned the rest
+        # of the line: quadratic on a line repeating the command).
+        start = next(
+            (
+                i
+                for i in range(len(tokens) - len(prefix) + 1)
+                if tokens[i : i + len(prefix)] == prefix
+            ),
+            None,
+        )
+        if start is None:
+            continue
+        for index in range(start + len(prefix), len(tokens)):
+            token = tokens[index]
+            if token == option and index + 1 < len(tokens):
+                value = tokens[index + 1]
+            elif token.startswith(option + "="):
+                value = token.split("=", 1)[1]
+            else:
                 continue
-            for index in range(start + len(prefix), len(tokens)):
-                token = tokens[index]
-                if token == option and index + 1 < len(tokens):
-                    value = tokens[index + 1]
-                elif token.startswith(option + "="):
-                    value = token.split("=", 1)[1]
-                else:
-                    continue
-                if not value.startswith(("/", ".", "~")) and not localpaths.is_outside(value):
-                    taken.add(index)
+            if not value.startswith(("/", ".", "~")) and not localpaths.is_outside(value):
+                taken.add(index)
     return taken
 
 

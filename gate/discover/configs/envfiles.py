@@ -32,7 +32,9 @@ from gate.recognise import SiteKind
 
 # --- .env --------------------------------------------------------------------------------
 
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
+# The value's trailing blanks are stripped in code: a lazy value before `\s*$` retried every
+# blank of the line (quadratic: a .env line of a million blanks would not finish).
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$")
 
 
 _SHELL_ASSIGNMENT = re.compile(
@@ -221,7 +223,7 @@ def _dotenv(rel: str, text: str) -> scanning.Outcome:
         match = _ENV_LINE.match(line)
         if not match:
             continue
-        key, raw = match.groups()
+        key, raw = match.group(1), match.group(2).rstrip()
         value, offset = _env_value(raw)
         if value:
             values.append((key, value, number, match.start(2) + offset + 1))

@@ -155,19 +155,27 @@ def _through_env_files(tree: Tree, found: list[Evidence]) -> list[Evidence]:
             by_folder.setdefault(posixpath.dirname(tf.rel), []).append(tf)
     settings: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
     out: list[Evidence] = []
+    asked: set[tuple[str, str, str, str, str]] = set()
     for ev in found:
         if not ev.identity.startswith(PENDING_ENV):
             out.append(ev)
             continue
         var = ev.identity[len(PENDING_ENV) :]
         folder = posixpath.dirname(ev.location.path or "")
+        # Calls reading the same variable in the same context from the same folder resolve
+        # to the same evidence (placed at the env file's line): made once, not once per
+        # call (n calls x n values of a crafted .env made n x n evidence).
+        question = (var, folder, ev.source, str(ev.confidence), repr(sorted(ev.attributes.items())))
+        if question in asked:
+            continue
+        asked.add(question)
         while True:
             got = [
                 hit
                 for tf in by_folder.get(folder, ())
                 for hit in _env_settings(tf, settings).get(var, ())
             ]
-            if got or not folder:
+            if got or not folder or posixpath.dirname(folder) == folder:
                 break
             folder = posixpath.dirname(folder)
         seen: set[str] = set()
@@ -197,16 +205,15 @@ def _env_settings(
     for number, line in enumerate(text.splitlines(), start=1):
         match = _ENV_SETTING.match(line)
         if match is not None:
-            value = match.group(2).strip().strip("'\"")
+            value = match.group(2).strip().strip("'\"")  # to the first `#`
             if value and "$" not in value:
                 known.setdefault(match.group(1), []).append((tf.rel, value, number))
     return known
 
 
-_ENV_SETTING = re.compile(
-    r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^#\s][^#]*?)\s*(?:#.*)?$"
-)
-"""``VAR=value`` (``export`` allowed, a trailing ``# comment`` dropped)."""
+_ENV_SETTING = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=([^#]*)")
+"""``VAR=value`` (``export`` allowed, a trailing ``# comment`` dropped; the value's blanks
+stripped in code: a lazy value before trailing blanks retried every blank of a long line)."""
 
 
 def _env_resolved(ev: Evidence, var: str, path: str, value: str, line: int) -> Evidence | None:

@@ -16,7 +16,7 @@ from gate.discover.calltable import CallSpec, ClientFamily, unknown_client_spec
 from gate.discover.driver import TREE_PATH, Seen, resource_urls
 from gate.discover.python.scopes import _MAX_DEPTH, Client, Scope, Val, _kw, _segment, _within
 from gate.discover.python.tables import _module_base_urls, table
-from gate.discover.python.values import ValueReader, _equal_keys
+from gate.discover.python.values import ValueReader
 from gate.model import JSON, Confidence, Location
 from gate.recognise import conventions
 
@@ -245,25 +245,31 @@ class CallReader(ValueReader):
         found = self.stmt_path(client.call)
         if found is None or found[1]:
             return None
-        inside: set[object] | None = None
-        outside: set[object] = set()
+        inside: frozenset[object] | None = None
+        outside: frozenset[object] = frozenset()
         for stmt, where in found[0]:
             if isinstance(stmt, _DEFINITIONS):
-                inside, outside = None, set()  # the innermost function's tests only
+                inside, outside = None, frozenset()  # the innermost function's tests only
                 continue
             if not isinstance(stmt, ast.If) or where not in ("body", "orelse"):
                 continue
-            names = {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
-            for name in names:
+            # Each arm worked out once for every client under it (a test of n names, n
+            # clients in its arm: each client read the test for each name).
+            slot = (id(stmt), where)
+            known = self._tested_model_arms.get(slot)
+            if known is not None:
+                inside, outside = known
+                continue
+            narrowed, names = self._narrowed(stmt.test)
+            for name, constants in narrowed.items():
                 if not refs.names_model(name):
                     continue
-                tested = _equal_keys(stmt.test, name)
-                if tested is None:
-                    continue
+                tested = frozenset(c.value for c in constants)
                 if where == "body":
-                    inside = set(tested) if inside is None else inside & tested
+                    inside = tested if inside is None else inside & tested
                 elif len(names) == 1:
                     outside |= tested  # `else:` of a test of this name alone
+            self._tested_model_arms[slot] = (inside, outside)
         if inside is None and not outside:
             return None
         allowed, refused = inside, outside

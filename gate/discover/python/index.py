@@ -85,6 +85,17 @@ class Indexer:
         self._tested_of: dict[int, list[Val] | None] = {}
         """A parameter's values as the ``if`` tests around one use of it say, by the use's id
         (``_tested_values``): None when no test says."""
+        self._narrowed_of: dict[int, tuple[dict[str, list[ast.Constant]], frozenset[str]]] = {}
+        """What an ``if`` test lets each name it narrows equal, and every name it reads, by the
+        test's id (``_narrowed``): read once, not once per use and name asked about."""
+        self._tested_vals: dict[tuple[int, str], list[Val]] = {}
+        self._tested_key_arms: dict[tuple[int, str], frozenset[object] | None] = {}
+        self._tested_model_arms: dict[
+            tuple[int, str], tuple[frozenset[object] | None, frozenset[object]]
+        ] = {}
+        """Per ``if`` arm (the statement's id, a name or the arm), what the tests from the
+        function down to it allow (``_tested_values``, ``_tested_keys``,
+        ``_models_tested_for``): each arm worked out once for all the uses under it."""
         self._places: dict[int, dict[int, tuple[str, bool]]] = {}
         """Where the nodes of a statement's own expressions sit, by the statement's id."""
         self._client_memo: dict[tuple[object, ...], tuple[list[Client], int | None]] = {}
@@ -414,6 +425,10 @@ class Indexer:
         self._starts.clear()
         self._arms_of.clear()
         self._tested_of.clear()
+        self._narrowed_of.clear()
+        self._tested_vals.clear()
+        self._tested_key_arms.clear()
+        self._tested_model_arms.clear()
         self._places.clear()
         self._client_memo.clear()
         self._arm_walks.clear()

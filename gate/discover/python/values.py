@@ -726,33 +726,38 @@ class ValueReader(Indexer):
         """A parameter's value where an ``if`` of its function has tested it against
         constants (``if model_name == "claude-3-opus-20240229": return Claude(model_name)``):
         those constants, whatever the callers pass; None when no test says. Asked once per
-        use."""
+        use; each test read once (u uses under a test of n constants: n, not u x n)."""
         if id(use) in self._tested_of:
             return self._tested_of[id(use)]
         found = self.stmt_path(use)
         answer: list[Val] | None = None
         if found is not None and not found[1]:
-            constants: list[ast.Constant] | None = None
+            decided: ast.If | None = None
             for stmt, where in found[0]:
                 if isinstance(stmt, _SCOPE_STMTS):
-                    constants = None  # only the innermost function's tests count
-                elif isinstance(stmt, ast.If) and where == "body":
-                    tested = _equal_constants(stmt.test, name)
-                    if tested is not None:
-                        constants = tested
-            if constants is not None:
-                answer = [
-                    Val(c.value, c, Confidence.HIGH, "tested")
-                    for c in constants
-                    if isinstance(c.value, str)
-                ]
+                    decided = None  # only the innermost function's tests count
+                elif (
+                    isinstance(stmt, ast.If)
+                    and where == "body"
+                    and name in self._narrowed(stmt.test)[0]
+                ):
+                    decided = stmt
+            if decided is not None:
+                answer = self._tested_vals.get((id(decided), name))
+                if answer is None:
+                    answer = self._tested_vals[(id(decided), name)] = [
+                        Val(c.value, c, Confidence.HIGH, "tested")
+                        for c in self._narrowed(decided.test)[0][name]
+                        if isinstance(c.value, str)
+                    ]
         self._tested_of[id(use)] = answer
         return answer
 
     def _tested_keys(self, expr: ast.Subscript, key: ast.Name) -> frozenset[object] | None:
         """The keys a run-time key can hold where ``expr`` runs, as the ``if`` arms around
         it within its function test them (``if model == "A" or model == "B":
-        ChatOpenAI(model=TABLE[model])``): None when no test says."""
+        ChatOpenAI(model=TABLE[model])``): None when no test says. Each arm's answer is
+        worked out once for every lookup under it."""
         found = self.stmt_path(expr)
         if found is None:
             return None
@@ -761,10 +766,25 @@ class ValueReader(Indexer):
             if isinstance(stmt, _SCOPE_STMTS):
                 allowed = None  # only the innermost function's tests count
             elif isinstance(stmt, ast.If) and where == "body":
-                keys = _equal_keys(stmt.test, key.id)
-                if keys is not None:
+                slot = (id(stmt), key.id)
+                if slot in self._tested_key_arms:
+                    allowed = self._tested_key_arms[slot]
+                    continue
+                tested = self._narrowed(stmt.test)[0].get(key.id)
+                if tested is not None:
+                    keys = frozenset(c.value for c in tested)
                     allowed = keys if allowed is None else allowed & keys
+                self._tested_key_arms[slot] = allowed
         return allowed
+
+    def _narrowed(self, test: ast.expr) -> tuple[dict[str, list[ast.Constant]], frozenset[str]]:
+        """What a test lets each name it narrows equal when true (:func:`_narrowing`), and
+        the names it reads; worked out once per test."""
+        known = self._narrowed_of.get(id(test))
+        if known is None:
+            names = frozenset(n.id for n in ast.walk(test) if isinstance(n, ast.Name))
+            known = self._narrowed_of[id(test)] = (_narrowing(test), names)
+        return known
 
     def _dict_index(self, table: ast.Dict) -> dict[object, list[ast.expr]]:
         """A dict literal's values by constant key, made once per dict: each ``MAP["k"]``
@@ -859,43 +879,44 @@ def _constant_owners() -> frozenset[str]:
     return frozenset(k.rsplit(".", 1)[0] for k in table().constants)
 
 
-def _equal_keys(test: ast.expr, name: str) -> frozenset[object] | None:
-    """The constants a test lets ``name`` equal when it is true, or None (see
-    :func:`_equal_constants`)."""
-    found = _equal_constants(test, name)
-    return None if found is None else frozenset(c.value for c in found)
-
-
-def _equal_constants(test: ast.expr, name: str) -> list[ast.Constant] | None:
-    """The constants a test lets ``name`` equal when it is true (``name == "a"``,
+def _narrowing(test: ast.expr) -> dict[str, list[ast.Constant]]:
+    """The constants a test lets each name equal when it is true (``name == "a"``,
     ``"a" == name``, ``name in ("a", "b")``, joined by ``or``; one narrowing part of an
-    ``and`` is enough), or None when the test does not narrow it."""
+    ``and`` is enough), for every name it narrows, in one pass over the test (asking it
+    name by name read an ``and`` of n names n times)."""
     if isinstance(test, ast.BoolOp):
-        parts = [_equal_constants(v, name) for v in test.values]
+        parts = [_narrowing(v) for v in test.values]
         if isinstance(test.op, ast.Or):
-            if any(p is None for p in parts):
-                return None
-            return [c for p in parts if p is not None for c in p]
-        known = [p for p in parts if p is not None]
-        if not known:
-            return None
-        values = set.intersection(*({c.value for c in p} for p in known))
-        return [c for c in known[0] if c.value in values]
+            # a name every part narrows: any of their constants
+            return {
+                name: [c for p in parts for c in p[name]]
+                for name in parts[0]
+                if all(name in p for p in parts[1:])
+            }
+        joined: dict[str, list[list[ast.Constant]]] = {}
+        for p in parts:
+            for name, constants in p.items():
+                joined.setdefault(name, []).append(constants)
+        out: dict[str, list[ast.Constant]] = {}
+        for name, known in joined.items():
+            # the constants every narrowing part allows, in the first one's order
+            values = set.intersection(*({c.value for c in k} for k in known))
+            out[name] = [c for c in known[0] if c.value in values]
+        return out
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
-        return None
+        return {}
     left, op, right = test.left, test.ops[0], test.comparators[0]
     if isinstance(op, ast.Eq):
-        if isinstance(right, ast.Name) and right.id == name:
+        if isinstance(right, ast.Name) and isinstance(left, ast.Constant):
             left, right = right, left
-        if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant):
-            return [right]
-        return None
+        if isinstance(left, ast.Name) and isinstance(right, ast.Constant):
+            return {left.id: [right]}
+        return {}
     if (
         isinstance(op, ast.In)
         and isinstance(left, ast.Name)
-        and left.id == name
         and isinstance(right, ast.Tuple | ast.List | ast.Set)
         and all(isinstance(e, ast.Constant) for e in right.elts)
     ):
-        return [e for e in right.elts if isinstance(e, ast.Constant)]
-    return None
+        return {left.id: [e for e in right.elts if isinstance(e, ast.Constant)]}
+    return {}
