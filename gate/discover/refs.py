@@ -392,10 +392,17 @@ def is_model_key(key: str) -> bool:
         return False
     if norm in conv.model_keys:
         return True
-    if any(norm.endswith("_" + n) for n in conv.not_model_keys):
+    if norm.endswith(_underscored(conv.not_model_keys)):
         # MAIN_SERVED_MODEL_NAME (a prefixed variable): as the bare key.
         return False
-    return any(norm.endswith("_" + s) for s in conv.model_key_suffixes)
+    return norm.endswith(_underscored(conv.model_key_suffixes))
+
+
+@functools.cache
+def _underscored(words: Iterable[str]) -> tuple[str, ...]:
+    """``_word`` for each word, as one tuple ``str.endswith`` tests at once (a generator of
+    tests per key cost a tenth of a second over diffusers' 25,000 distinct names)."""
+    return tuple(sorted("_" + w for w in words))
 
 
 @functools.lru_cache(maxsize=16384)
