@@ -144,7 +144,8 @@ def begin(tree: Tree, ctx: DiscoverContext) -> Callable[[], Callable[[], list[Ev
     early: dict[str, tuple[bytes | None, list[str], Future[Any] | None]] = {}
     held = 0 if scanning.workers() > 1 else _APART_BUDGET  # one core: each read in turn
     for tf, kind in candidates:
-        if kind in _LOCK_KINDS and _large(tf) and held + _size(tf) <= _APART_BUDGET:
+        size = _size(tf) if kind in _LOCK_KINDS else 0
+        if size >= _APART_BYTES and held + size <= _APART_BUDGET:
             reasons: list[str] = []
             data = files.read_bytes_or_skip(tf.abspath, _MAX_LOCK, reasons.append)
             future = None
@@ -180,14 +181,14 @@ def _read_all(
                 tree.skip(tf.rel, reason)
             if future is not None:
                 evidence, skipped, _ = future.result()
-                found.extend(evidence)
-                for rel, reason in skipped:
-                    tree.skip(rel, reason)
             elif data is not None:
                 outcome = _analyse_lock(kind, tf.rel, data)
-                found.extend(outcome.evidence)
-                for rel, reason in outcome.skipped:
-                    tree.skip(rel, reason)
+                evidence, skipped = outcome.evidence, outcome.skipped
+            else:
+                continue
+            found.extend(evidence)
+            for rel, reason in skipped:
+                tree.skip(rel, reason)
             continue
         limit = _MAX_LOCK if kind in _LOCK_KINDS else _MAX_MANIFEST
         text = tree.read_text(tf, limit)
@@ -199,36 +200,31 @@ def _read_all(
                 if included.rel not in queued:
                     queued.add(included.rel)
                     candidates.append((included, "requirements"))
-        lowered = text.lower()
-        if not any(n in lowered for n in _needles()):
-            continue
-        try:
-            found.extend(_read(kind, tf.rel, text))
-        except _UnreadableError as exc:
-            tree.skip(tf.rel, str(exc))
+        outcome = _outcome(kind, tf.rel, text)
+        found.extend(outcome.evidence)
+        for rel, reason in outcome.skipped:
+            tree.skip(rel, reason)
     ctx.observer.done()
     return refs.finish(tree, ctx, found)
-
-
-def _large(tf: TreeFile) -> bool:
-    try:
-        return tf.size >= _APART_BYTES
-    except OSError:
-        return False  # read in the source's turn, which records why it cannot be
 
 
 def _size(tf: TreeFile) -> int:
     try:
         return tf.size
     except OSError:
-        return 0
+        return 0  # read in the source's turn, which records why it cannot be
 
 
 def _analyse_lock(kind: str, rel: str, data: bytes) -> scanning.Outcome:
-    """A lock file's evidence, or the reason it cannot be read: what the source's loop does
-    with a file's text, as a module-level function a worker runs."""
-    text = data.decode("utf-8", errors="replace")
-    if not any(n in text.lower() for n in _needles()):
+    """:func:`_outcome` of a lock file's bytes, as a module-level function a worker runs."""
+    return _outcome(kind, rel, data.decode("utf-8", errors="replace"))
+
+
+def _outcome(kind: str, rel: str, text: str) -> scanning.Outcome:
+    """A manifest's evidence, or the reason it cannot be read (nothing when it names no
+    package of the catalogue)."""
+    lowered = text.lower()
+    if not any(n in lowered for n in _needles()):
         return scanning.Outcome()
     try:
         return scanning.Outcome(evidence=_read(kind, rel, text))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -442,29 +443,23 @@ class Needle:
     folded_case: bool
 
 
-_NEEDLES: dict[re.Pattern[str], Needle | None] = {}
-
-
+@functools.cache
 def required_literal(pattern: re.Pattern[str]) -> Needle | None:
     """The longest run of literal ASCII characters every match of ``pattern`` must contain
     (a run of the pattern's top-level sequence, or of a group or repeat it cannot skip), or
     None when none is found or the pattern cannot be read (then the pattern is always
     searched: a missing needle costs time, never a match). Read from the stdlib's own parse
     of the pattern (``re._parser``), once per pattern."""
-    if pattern in _NEEDLES:
-        return _NEEDLES[pattern]
-    found: Needle | None = None
     try:
         import re._parser as sre  # type: ignore[import-not-found]  # private, read defensively
 
         run = _longest_run(sre, sre.parse(pattern.pattern, pattern.flags).data)
-        if run and run.isascii():
-            icase = bool(pattern.flags & re.IGNORECASE)
-            found = Needle(run.lower() if icase else run, icase)
     except Exception:  # any change in the private module: no needle, same matches
-        found = None
-    _NEEDLES[pattern] = found
-    return found
+        return None
+    if not run or not run.isascii():
+        return None
+    icase = bool(pattern.flags & re.IGNORECASE)
+    return Needle(run.lower() if icase else run, icase)
 
 
 def _longest_run(sre: Any, items: Sequence[tuple[Any, Any]]) -> str:
