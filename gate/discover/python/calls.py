@@ -620,14 +620,15 @@ class CallReader(ValueReader):
         values = self._argument_values(expr, scope, spec)
         if not values:
             var = self._env_lookup(expr, scope)
-            here = ctx if isinstance(ctx, refs.RefContext) else ctx(())
-            if var and var != "?" and not here.base_url_dynamic:
+            if var and var != "?":
                 # AsyncInferenceClient(os.getenv("HF_URL")) with no default: the value the
                 # tree's env file sets for HF_URL, in this call's context (python/across.py).
                 # A client whose endpoint the code does not write (also set by the env,
                 # OpenAI(base_url=os.getenv("X_BASE_URL"))) is left to the env file's own
                 # reading, which pairs the model with that URL.
-                self.pending_env.append((var, here, qual, call, cap))
+                here = ctx if isinstance(ctx, refs.RefContext) else ctx(())
+                if not here.base_url_dynamic:
+                    self.pending_env.append((var, here, qual, call, cap))
         for val in values:
             if accepts is not None and not val.partial and not accepts(val.text):
                 continue

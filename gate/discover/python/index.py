@@ -45,10 +45,10 @@ class Indexer:
         self.client_used: set[int] = set()
         self.clients_made: list[tuple[ast.Call, Scope, CallSpec, str]] = []
         self.pending: list[tuple[str, RefContext, str, ast.Call, Confidence]] = []
+        """Model arguments that are another module's names (see CallReader._emit)."""
         self.pending_env: list[tuple[str, RefContext, str, ast.Call, Confidence]] = []
         """Model arguments read from an environment variable with no default in code (the
         variable, the call's context): set by the tree's env files (python/across.py)."""
-        """Model arguments that are another module's names (see CallReader._emit)."""
         self.pending_made: list[tuple[Val, dict[str, JSON], str, Confidence]] = []
         """Models asked of a client the app's own factory of another module made."""
         self.dicts: list[tuple[ast.Dict, Scope, ast.Call | None]] = []
