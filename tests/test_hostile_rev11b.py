@@ -158,9 +158,13 @@ def test_env_reads_never_reach_an_env_file_outside_the_scanned_root(tmp_path: Pa
     root = tmp_path / "app"
     (root / "pkg").mkdir(parents=True)
     (root / ".env").symlink_to(tmp_path / "secret.env")
+    # and one the root holds itself is read: the resolution works, the guard is what refuses
+    (root / "pkg" / ".env").write_text("OTHER_MODEL=gpt-4o-mini\n")
     (root / "pkg" / "ask.py").write_text(
         "import os\nfrom openai import OpenAI\n\n"
         'reply = OpenAI().chat.completions.create(model=os.getenv("CHAT_MODEL"), messages=[])\n'
+        'other = OpenAI().chat.completions.create(model=os.getenv("OTHER_MODEL"), messages=[])\n'
     )
     got = set(components(root))
     assert not any("gpt-4o-above" in c or "gpt-4o-linked" in c for c in got)
+    assert "api:openai/gpt-4o-mini" in got

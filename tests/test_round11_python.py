@@ -226,3 +226,17 @@ def test_a_client_whose_endpoint_the_env_sets_leaves_the_model_to_the_env_file(
         },
     )
     assert set(_scan(tmp_path)) == {"api:siliconflow/Qwen/Qwen3-8B"}
+
+
+def test_a_command_line_option_written_with_its_value_names_the_model() -> None:
+    """`--model=org/x` in a subprocess argument list, as deployment files already read it
+    (the Python reader had refused any token holding `=`)."""
+    from gate.discover.python import analyse_file
+
+    src = (
+        b"import subprocess\n"
+        b'subprocess.run(["python", "-m", "vllm.entrypoints.openai.api_server",'
+        b' "--model=Qwen/Qwen2.5-7B-Instruct"])\n'
+    )
+    found = analyse_file("serve.py", src, pending=True).evidence
+    assert [str(e.identity) for e in found] == ["hf:Qwen/Qwen2.5-7B-Instruct@unpinned"]

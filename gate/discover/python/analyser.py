@@ -113,6 +113,9 @@ class Analyser(CallReader):
             tokens = [t for t, _ in argv]
             for index, command in refs.command_models(tokens):
                 text, held = argv[index]
+                option = command.get("option")
+                if option is not None and text.startswith(f"{option}="):
+                    text = text.split("=", 1)[1]  # --model=org/x, as in deployment files
                 if held is None or "$" in text or "=" in text:
                     continue
                 ctx = refs.RefContext(family=str(command["family"]), sdk=str(command["argv"][0]))
